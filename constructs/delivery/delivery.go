@@ -1,0 +1,199 @@
+// Package delivery turns a validated Relay configuration into stacks: one
+// tooling stack with the artifact store and the pipeline, and one stack per
+// environment with the roles the pipeline assumes there.
+//
+// The stacks never reference each other's resources: every cross-account
+// name is computed by package naming, trust and grants use conditions
+// instead of role ARNs as principals, and explicit stack dependencies order
+// the target stacks before the tooling stack, so that `cdk deploy --all`
+// works in one run and redeploying any stack alone is safe.
+package delivery
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// Delivery is every stack of one configuration.
+type Delivery struct {
+	names    naming.Names
+	tooling  awscdk.Stack
+	store    *artifacts.Store
+	pipeline *pipeline.Pipeline
+	targets  []Target
+}
+
+// Target is one environment's stack and roles.
+type Target struct {
+	// Environment is the environment's name.
+	Environment string
+	// Stack holds the roles.
+	Stack awscdk.Stack
+	// Roles are the deploy and execution roles.
+	Roles *target.DeploymentTarget
+}
+
+// Names derives the physical names of cfg's resources.
+func Names(cfg *config.Config) naming.Names {
+	return naming.Names{
+		Name:           cfg.Name,
+		Partition:      cfg.Partition(),
+		ToolingAccount: cfg.Tooling.Account,
+		ToolingRegion:  cfg.Tooling.Region,
+	}
+}
+
+// New adds cfg's stacks to app. cfg must have passed config validation
+// (config.Parse or Config.Validate): New does not check it again.
+func New(app constructs.Construct, cfg *config.Config) *Delivery {
+	n := Names(cfg)
+	d := &Delivery{names: n}
+	tags := map[string]*string{"relay:pipeline": jsii.String(cfg.Name)}
+
+	for _, env := range cfg.Environments {
+		stack := awscdk.NewStack(app, jsii.String(n.TargetStack(env.Name)), &awscdk.StackProps{
+			StackName:   jsii.String(n.TargetStack(env.Name)),
+			Description: jsii.String("Relay " + cfg.Name + ": roles that let the pipeline in " + cfg.Tooling.Account + " deploy to " + env.Name),
+			Env:         &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Regions[0])},
+			Tags:        &tags,
+		})
+		roles := target.New(stack, "Target", &target.Props{
+			Partition:                  n.Partition,
+			Account:                    env.Account,
+			Regions:                    env.Regions,
+			RolePath:                   n.RolePath(),
+			DeployRoleName:             n.DeployRole(env.Name),
+			ExecutionRoleName:          n.ExecutionRole(env.Name),
+			PipelineAccount:            cfg.Tooling.Account,
+			PipelineRoleArns:           []string{n.PipelineRoleArn()},
+			StackNames:                 []string{cfg.Deploy.StackName},
+			ArtifactBucketArns:         []string{n.ArtifactBucketArn(cfg.Tooling.Region)},
+			ArtifactKeyArns:            []string{n.ArtifactKeyPattern(cfg.Tooling.Region)},
+			ExecutionManagedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
+			ExecutionStatements:        statements(cfg.Deploy.ExecutionPolicy.Statements),
+		})
+		d.targets = append(d.targets, Target{Environment: env.Name, Stack: stack, Roles: roles})
+	}
+
+	d.tooling = awscdk.NewStack(app, jsii.String(n.ToolingStack()), &awscdk.StackProps{
+		StackName:   jsii.String(n.ToolingStack()),
+		Description: jsii.String("Relay " + cfg.Name + ": pipeline, artifact key and bucket"),
+		Env:         &awscdk.Environment{Account: jsii.String(cfg.Tooling.Account), Region: jsii.String(cfg.Tooling.Region)},
+		Tags:        &tags,
+	})
+	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
+	if cfg.Organization != nil {
+		readers.OrganizationID = cfg.Organization.ID
+	} else {
+		for _, env := range cfg.Environments {
+			readers.Accounts = append(readers.Accounts, env.Account)
+		}
+	}
+	d.store = artifacts.NewStore(d.tooling, "Artifacts", &artifacts.StoreProps{
+		BucketName:          n.ArtifactBucket(cfg.Tooling.Region),
+		AccessLogBucketName: n.AccessLogBucket(cfg.Tooling.Region),
+		KeyAlias:            n.ArtifactKeyAlias(),
+		Readers:             readers,
+	})
+
+	owner, repo := splitRepository(cfg.Source.GitHub.Repository)
+	props := &pipeline.Props{
+		PipelineName: n.Pipeline(),
+		RoleName:     n.PipelineRole(),
+		RolePath:     n.RolePath(),
+		Store:        d.store,
+		Source: pipeline.GitHubSource{
+			Owner:         owner,
+			Repo:          repo,
+			Branch:        cfg.Source.GitHub.Branch,
+			ConnectionArn: cfg.Source.GitHub.ConnectionArn,
+		},
+		Build: pipeline.Build{
+			ProjectName:      n.BuildProject(),
+			Buildspec:        cfg.Build.Buildspec,
+			TimeoutMinutes:   cfg.Build.TimeoutMinutes,
+			ComputeType:      cfg.Build.ComputeType,
+			Image:            cfg.Build.Image,
+			LogGroupName:     n.BuildLogGroup(),
+			LogRetentionDays: cfg.Build.LogRetentionDays,
+		},
+		DeployRolePatterns:    []string{n.DeployRolePattern()},
+		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
+	}
+	for _, env := range cfg.Environments {
+		dep := pipeline.Deployment{
+			Name:             env.Name,
+			Account:          env.Account,
+			Regions:          env.Regions,
+			DeployRoleArn:    n.DeployRoleArn(env.Account, env.Name),
+			ExecutionRoleArn: n.ExecutionRoleArn(env.Account, env.Name),
+			StackName:        cfg.Deploy.StackName,
+			TemplatePath:     cfg.Deploy.TemplatePath,
+			Capabilities:     cfg.Deploy.Capabilities,
+		}
+		if env.Approval != nil {
+			dep.Approval = &pipeline.Approval{
+				TopicName: n.ApprovalTopic(env.Name),
+				Comment:   env.Approval.Comment,
+				Notify:    env.Approval.Notify,
+			}
+		}
+		props.Deployments = append(props.Deployments, dep)
+	}
+	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
+
+	// The deploy roles must exist before the pipeline first runs; ordering
+	// the stacks makes `cdk deploy --all` create them first.
+	for _, t := range d.targets {
+		d.tooling.AddDependency(t.Stack, jsii.String("the pipeline assumes the deploy role of "+t.Environment))
+	}
+	return d
+}
+
+// Names are the physical names of this delivery's resources.
+func (d *Delivery) Names() naming.Names { return d.names }
+
+// ToolingStack holds the pipeline and the artifact store.
+func (d *Delivery) ToolingStack() awscdk.Stack { return d.tooling }
+
+// Store is the artifact store.
+func (d *Delivery) Store() *artifacts.Store { return d.store }
+
+// Pipeline is the pipeline.
+func (d *Delivery) Pipeline() *pipeline.Pipeline { return d.pipeline }
+
+// Targets are the environments' stacks, in deployment order.
+func (d *Delivery) Targets() []Target { return d.targets }
+
+// Stacks are every stack, targets first, then the tooling stack.
+func (d *Delivery) Stacks() []awscdk.Stack {
+	var out []awscdk.Stack
+	for _, t := range d.targets {
+		out = append(out, t.Stack)
+	}
+	return append(out, d.tooling)
+}
+
+func statements(in []config.Statement) []target.Statement {
+	out := make([]target.Statement, len(in))
+	for i, s := range in {
+		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources}
+	}
+	return out
+}
+
+func splitRepository(r string) (owner, repo string) {
+	for i := 0; i < len(r); i++ {
+		if r[i] == '/' {
+			return r[:i], r[i+1:]
+		}
+	}
+	return r, ""
+}

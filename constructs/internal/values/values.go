@@ -1,0 +1,55 @@
+// Package values holds the small conversions between plain Go props and the
+// jsii values that aws-cdk-lib takes, shared by Relay's construct packages.
+package values
+
+import (
+	"sort"
+
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Optional is nil for "" (so that CDK applies its default) and a jsii string
+// otherwise.
+func Optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
+}
+
+// OneOrMany renders a single value as a scalar and several as a list, the
+// way IAM policies are usually written.
+func OneOrMany(v []string) interface{} {
+	if len(v) == 1 {
+		return v[0]
+	}
+	return v
+}
+
+// SortedUnique returns a sorted copy of v without duplicates, so that
+// policies render the same whatever the order of the input.
+func SortedUnique(v []string) []string {
+	out := append([]string(nil), v...)
+	sort.Strings(out)
+	n := 0
+	for i, s := range out {
+		if i == 0 || s != out[n-1] {
+			out[n] = s
+			n++
+		}
+	}
+	return out[:n]
+}
+
+// IsAccount reports whether s is a 12-digit AWS account ID.
+func IsAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,115 @@
+// Package naming computes the deterministic names and ARNs that Relay's
+// stacks use to reach each other across accounts without lookups.
+//
+// Every role Relay creates lives under the IAM path /relay/<name>/, so a
+// single ARN pattern (RolePattern) names all of one pipeline's roles in any
+// account, and two pipelines never match each other's roles even when one
+// name is a prefix of the other.
+package naming
+
+import "fmt"
+
+// Names derives every physical name of one Relay pipeline from its name, the
+// tooling account and region, and the partition (aws, aws-cn, aws-us-gov).
+type Names struct {
+	// Name is the pipeline name from the configuration, e.g. payments.
+	Name string
+	// Partition is the AWS partition of the tooling region.
+	Partition string
+	// ToolingAccount is the account that owns the pipeline.
+	ToolingAccount string
+	// ToolingRegion is the region of the pipeline and its artifact store.
+	ToolingRegion string
+}
+
+// RolePath is the IAM path of every role of this pipeline: /relay/<name>/.
+func (n Names) RolePath() string { return "/relay/" + n.Name + "/" }
+
+// ToolingStack is the name of the stack in the tooling account.
+func (n Names) ToolingStack() string { return n.Name + "-tooling" }
+
+// TargetStack is the name of the stack that holds env's roles.
+func (n Names) TargetStack(env string) string { return n.Name + "-" + env }
+
+// Pipeline is the CodePipeline pipeline name.
+func (n Names) Pipeline() string { return n.Name }
+
+// PipelineRole is the name of the pipeline's service role.
+func (n Names) PipelineRole() string { return n.Name + "-pipeline" }
+
+// PipelineRoleArn is the ARN of the pipeline's service role, path included.
+func (n Names) PipelineRoleArn() string {
+	return n.roleArn(n.ToolingAccount, n.PipelineRole())
+}
+
+// DeployRole is the name of the role the pipeline assumes in env's account.
+func (n Names) DeployRole(env string) string { return n.Name + "-" + env + "-deploy" }
+
+// DeployRoleArn is the ARN of env's deploy role in account.
+func (n Names) DeployRoleArn(account, env string) string {
+	return n.roleArn(account, n.DeployRole(env))
+}
+
+// DeployRolePattern matches the deploy role of every environment of this
+// pipeline in any account (an ArnLike pattern).
+func (n Names) DeployRolePattern() string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-deploy", n.Partition, n.RolePath(), n.Name)
+}
+
+// ExecutionRole is the name of the CloudFormation execution role in env's
+// account.
+func (n Names) ExecutionRole(env string) string { return n.Name + "-" + env + "-cfn-exec" }
+
+// ExecutionRoleArn is the ARN of env's CloudFormation execution role.
+func (n Names) ExecutionRoleArn(account, env string) string {
+	return n.roleArn(account, n.ExecutionRole(env))
+}
+
+// ArtifactBucket is the artifact bucket's name in region:
+// <name>-artifacts-<tooling account>-<region>, at most 62 characters.
+func (n Names) ArtifactBucket(region string) string {
+	return fmt.Sprintf("%s-artifacts-%s-%s", n.Name, n.ToolingAccount, region)
+}
+
+// ArtifactBucketArn is the ARN of the artifact bucket in region.
+func (n Names) ArtifactBucketArn(region string) string {
+	return fmt.Sprintf("arn:%s:s3:::%s", n.Partition, n.ArtifactBucket(region))
+}
+
+// AccessLogBucket is the name of the bucket that receives the artifact
+// bucket's server access logs in region.
+func (n Names) AccessLogBucket(region string) string {
+	return fmt.Sprintf("%s-access-logs-%s-%s", n.Name, n.ToolingAccount, region)
+}
+
+// ArtifactKeyAlias is the alias of the artifact key in every region.
+func (n Names) ArtifactKeyAlias() string { return "alias/relay/" + n.Name + "/artifacts" }
+
+// ArtifactKeyPattern matches every KMS key of the tooling account in region.
+// Identity policies in target accounts use it: a key ID is random, and the
+// key policy, which names the deploy roles, is what restricts use to the
+// artifact key.
+func (n Names) ArtifactKeyPattern(region string) string {
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/*", n.Partition, region, n.ToolingAccount)
+}
+
+// BuildProject is the CodeBuild project name.
+func (n Names) BuildProject() string { return n.Name + "-build" }
+
+// BuildLogGroup is the CloudWatch log group of the build project.
+func (n Names) BuildLogGroup() string { return "/relay/" + n.Name + "/build" }
+
+// ApprovalTopic is the SNS topic that announces env's manual approval.
+func (n Names) ApprovalTopic(env string) string { return n.Name + "-" + env + "-approval" }
+
+// ApprovalTopicPattern matches every approval topic of this pipeline.
+func (n Names) ApprovalTopicPattern() string {
+	return fmt.Sprintf("arn:%s:sns:%s:%s:%s-*-approval", n.Partition, n.ToolingRegion, n.ToolingAccount, n.Name)
+}
+
+// ChangeSet is the name of the change set each deploy stage creates.
+func (n Names) ChangeSet() string { return n.Name + "-pipeline" }
+
+func (n Names) roleArn(account, role string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", n.Partition, account, n.RolePath(), role)
+}

@@ -1,0 +1,500 @@
+// Package pipeline provides Pipeline: a CodePipeline (type V2) that builds a
+// GitHub repository with CodeBuild and deploys the resulting CloudFormation
+// template, environment by environment, into other accounts through their
+// deploy roles.
+//
+// Pipeline writes its role's policy itself, with a fixed number of
+// statements: the aws-cdk-lib Pipeline would add one grant per
+// cross-account role to the pipeline role, the artifact bucket policy and
+// the key policy, and those policies would pass their size limits at a few
+// dozen environments.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
+
+// SourceVariables is the variable namespace of the source action:
+// #{SourceVariables.CommitId} and #{SourceVariables.BranchName} reach every
+// later action.
+const SourceVariables = "SourceVariables"
+
+// BuildVariables is the variable namespace of the build action.
+const BuildVariables = "BuildVariables"
+
+// GitHubSource is a GitHub repository reached through a CodeConnections
+// connection.
+type GitHubSource struct {
+	// Owner is the GitHub user or organization. Required.
+	Owner string
+	// Repo is the repository name. Required.
+	Repo string
+	// Branch starts the pipeline on every push. Default: main.
+	Branch string
+	// ConnectionArn is the connection's ARN. Required.
+	ConnectionArn string
+}
+
+// Build configures the CodeBuild project.
+type Build struct {
+	// ProjectName is the project's physical name. Default: generated.
+	ProjectName string
+	// Buildspec is the buildspec's path in the repository. Default: buildspec.yml.
+	Buildspec string
+	// TimeoutMinutes bounds a build. Default: 30.
+	TimeoutMinutes int
+	// ComputeType is the CodeBuild compute type. Default: BUILD_GENERAL1_SMALL.
+	ComputeType string
+	// Image is a CodeBuild-managed image ID. Default: aws/codebuild/standard:7.0.
+	Image string
+	// LogGroupName is the CloudWatch log group of the builds. Default: generated.
+	LogGroupName string
+	// LogRetentionDays is one of CloudWatch Logs' retention values. Default: 365.
+	LogRetentionDays int
+}
+
+// Approval is a manual approval before a deployment.
+type Approval struct {
+	// TopicName is the physical name of the SNS topic that announces the
+	// approval. Default: generated.
+	TopicName string
+	// Comment is shown to the approver. Default: "Approve deployment to <name>".
+	Comment string
+	// Notify are email addresses subscribed to the topic. Default: none.
+	Notify []string
+}
+
+// Deployment is one environment: a stage that deploys a CloudFormation stack
+// into each of its regions.
+type Deployment struct {
+	// Name names the stage (Deploy-<Name>). Required.
+	Name string
+	// Account is the target account. Required.
+	Account string
+	// Regions receive the stack, in parallel. Required.
+	Regions []string
+	// DeployRoleArn is the role the pipeline assumes in Account. Required.
+	DeployRoleArn string
+	// ExecutionRoleArn is the role CloudFormation uses in Account. Required.
+	ExecutionRoleArn string
+	// StackName is the stack to create or update. Required.
+	StackName string
+	// TemplatePath is the template's path in the build output. Default: template.json.
+	TemplatePath string
+	// Capabilities are CloudFormation capabilities such as CAPABILITY_IAM.
+	// Default: none.
+	Capabilities []string
+	// Approval, when set, gates the deployment with a manual approval.
+	Approval *Approval
+}
+
+// Props configures a Pipeline.
+type Props struct {
+	// PipelineName is the pipeline's name. Default: generated.
+	PipelineName string
+	// RoleName is the physical name of the pipeline's service role. Set it
+	// when deploy roles in other accounts pin the role ARN. Default: generated.
+	RoleName string
+	// RolePath is the IAM path of the pipeline role. Default: /.
+	RolePath string
+	// Store holds the artifacts. Required.
+	Store *artifacts.Store
+	// Source is the repository. Required.
+	Source GitHubSource
+	// Build is the build step.
+	Build Build
+	// Deployments run in order, one stage each (approval included).
+	Deployments []Deployment
+	// ExecutionMode is SUPERSEDED, QUEUED or PARALLEL. Default: SUPERSEDED.
+	ExecutionMode string
+	// DeployRolePatterns replace the list of deploy role ARNs in the
+	// pipeline role's sts:AssumeRole statement with ARN patterns, so that the
+	// policy keeps one size however many environments there are. Default:
+	// each Deployment's DeployRoleArn.
+	DeployRolePatterns []string
+	// ApprovalTopicPatterns do the same for the sns:Publish statement.
+	// Default: the ARN of each approval topic.
+	ApprovalTopicPatterns []string
+}
+
+var (
+	stageName = regexp.MustCompile(`^[A-Za-z0-9.@_-]{1,90}$`)
+	modes     = map[string]awscodepipeline.ExecutionMode{
+		"SUPERSEDED": awscodepipeline.ExecutionMode_SUPERSEDED,
+		"QUEUED":     awscodepipeline.ExecutionMode_QUEUED,
+		"PARALLEL":   awscodepipeline.ExecutionMode_PARALLEL,
+	}
+	capabilities = map[string]awscdk.CfnCapabilities{
+		"CAPABILITY_IAM":         awscdk.CfnCapabilities_ANONYMOUS_IAM,
+		"CAPABILITY_NAMED_IAM":   awscdk.CfnCapabilities_NAMED_IAM,
+		"CAPABILITY_AUTO_EXPAND": awscdk.CfnCapabilities_AUTO_EXPAND,
+	}
+	computeTypes = map[string]awscodebuild.ComputeType{
+		"BUILD_GENERAL1_SMALL":   awscodebuild.ComputeType_SMALL,
+		"BUILD_GENERAL1_MEDIUM":  awscodebuild.ComputeType_MEDIUM,
+		"BUILD_GENERAL1_LARGE":   awscodebuild.ComputeType_LARGE,
+		"BUILD_GENERAL1_XLARGE":  awscodebuild.ComputeType_X_LARGE,
+		"BUILD_GENERAL1_2XLARGE": awscodebuild.ComputeType_X2_LARGE,
+	}
+	retention = map[int]awslogs.RetentionDays{
+		1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+		7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+		60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+		150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+		400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+		1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+		2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+		3653: awslogs.RetentionDays_TEN_YEARS,
+	}
+)
+
+// Validate reports every problem of p at once.
+func (p *Props) Validate() error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if p.Store == nil {
+		add("Store: required; create one with artifacts.NewStore")
+	}
+	if p.Source.Owner == "" || p.Source.Repo == "" {
+		add("Source %q/%q: owner and repo are required", p.Source.Owner, p.Source.Repo)
+	}
+	if !strings.HasPrefix(p.Source.ConnectionArn, "arn:") || !strings.Contains(p.Source.ConnectionArn, ":connection/") {
+		add("Source.ConnectionArn %q: must be a CodeConnections connection ARN", p.Source.ConnectionArn)
+	}
+	if p.ExecutionMode != "" {
+		if _, ok := modes[p.ExecutionMode]; !ok {
+			add("ExecutionMode %q: must be SUPERSEDED, QUEUED or PARALLEL", p.ExecutionMode)
+		}
+	}
+	if d := p.Build.LogRetentionDays; d != 0 {
+		if _, ok := retention[d]; !ok {
+			add("Build.LogRetentionDays %d: not a CloudWatch Logs retention value (e.g. 30, 90, 365)", d)
+		}
+	}
+	if c := p.Build.ComputeType; c != "" {
+		if _, ok := computeTypes[c]; !ok {
+			add("Build.ComputeType %q: must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE", c)
+		}
+	}
+	if t := p.Build.TimeoutMinutes; t != 0 && (t < 5 || t > 2160) {
+		add("Build.TimeoutMinutes %d: must be 5 to 2160", t)
+	}
+	if len(p.Deployments) == 0 {
+		add("Deployments []: add at least one deployment")
+	}
+	// Source and Build take two of CodePipeline's 50 stages.
+	if n := len(p.Deployments); n > 48 {
+		add("Deployments: %d deployments need %d stages; a pipeline has at most 50: split the environments across pipelines", n, n+2)
+	}
+	seen := map[string]int{}
+	for i, d := range p.Deployments {
+		if !stageName.MatchString(d.Name) {
+			add("Deployments[%d].Name %q: must be 1-90 characters of letters, digits and .@_-", i, d.Name)
+		}
+		if j, dup := seen[d.Name]; dup {
+			add("Deployments[%d].Name %q: already used by Deployments[%d]", i, d.Name, j)
+		}
+		seen[d.Name] = i
+		if !values.IsAccount(d.Account) {
+			add("Deployments[%d].Account %q: must be a 12-digit account ID", i, d.Account)
+		}
+		if len(d.Regions) == 0 {
+			add("Deployments[%d].Regions []: name at least one region", i)
+		}
+		for _, r := range []struct{ field, arn string }{{"DeployRoleArn", d.DeployRoleArn}, {"ExecutionRoleArn", d.ExecutionRoleArn}} {
+			if !strings.HasPrefix(r.arn, "arn:") || !strings.Contains(r.arn, ":iam::"+d.Account+":role/") {
+				add("Deployments[%d].%s %q: must be a role ARN in account %s", i, r.field, r.arn, d.Account)
+			}
+		}
+		if d.StackName == "" {
+			add("Deployments[%d].StackName \"\": required", i)
+		}
+		for _, c := range d.Capabilities {
+			if _, ok := capabilities[c]; !ok {
+				add("Deployments[%d].Capabilities %q: must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND", i, c)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))
+}
+
+// Pipeline is a CodePipeline with its role, build project and approval
+// topics.
+type Pipeline struct {
+	constructs.Construct
+	pipeline awscodepipeline.Pipeline
+	role     awsiam.Role
+	project  awscodebuild.PipelineProject
+	logGroup awslogs.LogGroup
+	topics   map[string]awssns.Topic
+}
+
+// New creates the pipeline. It panics with every problem of props listed
+// when props are invalid; call props.Validate first to handle the error
+// yourself.
+func New(scope constructs.Construct, id string, props *Props) *Pipeline {
+	if err := props.Validate(); err != nil {
+		panic(err)
+	}
+	p := withDefaults(*props)
+	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), topics: map[string]awssns.Topic{}}
+	store := p.Store
+
+	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
+		RoleName:    values.Optional(p.RoleName),
+		Path:        jsii.String(p.RolePath),
+		Description: jsii.String("Service role of the delivery pipeline; assumes the deploy roles of its target accounts"),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
+	})
+
+	pl.logGroup = awslogs.NewLogGroup(pl.Construct, jsii.String("BuildLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  values.Optional(p.Build.LogGroupName),
+		Retention:     retention[p.Build.LogRetentionDays],
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	pl.project = awscodebuild.NewPipelineProject(pl.Construct, jsii.String("Build"), &awscodebuild.PipelineProjectProps{
+		ProjectName:   values.Optional(p.Build.ProjectName),
+		Description:   jsii.String("Builds the deployable template from " + p.Source.Owner + "/" + p.Source.Repo),
+		BuildSpec:     awscodebuild.BuildSpec_FromSourceFilename(jsii.String(p.Build.Buildspec)),
+		EncryptionKey: store.Key(), // the artifact key: targets must decrypt what the build writes
+		Timeout:       awscdk.Duration_Minutes(jsii.Number(float64(p.Build.TimeoutMinutes))),
+		Environment: &awscodebuild.BuildEnvironment{
+			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(p.Build.Image)),
+			ComputeType: computeTypes[p.Build.ComputeType],
+			Privileged:  jsii.Bool(false),
+		},
+		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
+	})
+
+	source := awscodepipeline.NewArtifact(jsii.String("Source"), nil)
+	built := awscodepipeline.NewArtifact(jsii.String("Build"), nil)
+	// The L2 Pipeline receives an immutable view of the role: the grants it
+	// would add per action fall away, and statements below grant the same at
+	// a fixed size.
+	actionRole := pl.role.WithoutPolicyUpdates(nil)
+	stages := []*awscodepipeline.StageProps{
+		{StageName: jsii.String("Source"), Actions: &[]awscodepipeline.IAction{
+			awscodepipelineactions.NewCodeStarConnectionsSourceAction(&awscodepipelineactions.CodeStarConnectionsSourceActionProps{
+				ActionName:         jsii.String("GitHub"),
+				Owner:              jsii.String(p.Source.Owner),
+				Repo:               jsii.String(p.Source.Repo),
+				Branch:             jsii.String(p.Source.Branch),
+				ConnectionArn:      jsii.String(p.Source.ConnectionArn),
+				Output:             source,
+				TriggerOnPush:      jsii.Bool(true),
+				VariablesNamespace: jsii.String(SourceVariables),
+			}),
+		}},
+		{StageName: jsii.String("Build"), Actions: &[]awscodepipeline.IAction{
+			awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
+				ActionName:         jsii.String("Build"),
+				Project:            pl.project,
+				Input:              source,
+				Outputs:            &[]awscodepipeline.Artifact{built},
+				VariablesNamespace: jsii.String(BuildVariables),
+				EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
+					"GIT_COMMIT_HASH": {Value: jsii.String("#{" + SourceVariables + ".CommitId}")},
+					"GIT_BRANCH":      {Value: jsii.String("#{" + SourceVariables + ".BranchName}")},
+				},
+			}),
+		}},
+	}
+	var topicArns []*string
+	for _, d := range p.Deployments {
+		var actions []awscodepipeline.IAction
+		run := 1.0
+		if d.Approval != nil {
+			topic := awssns.NewTopic(pl.Construct, jsii.String("Approval-"+d.Name), &awssns.TopicProps{
+				TopicName:   values.Optional(d.Approval.TopicName),
+				DisplayName: jsii.String("Approve deployment to " + d.Name),
+				MasterKey:   store.Key(),
+				EnforceSSL:  jsii.Bool(true),
+			})
+			for _, email := range d.Approval.Notify {
+				topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+			}
+			pl.topics[d.Name] = topic
+			topicArns = append(topicArns, topic.TopicArn())
+			actions = append(actions, awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+				ActionName:            jsii.String("Approve"),
+				RunOrder:              jsii.Number(run),
+				NotificationTopic:     topic,
+				AdditionalInformation: jsii.String(d.Approval.Comment),
+			}))
+			run++
+		}
+		deployRole := awsiam.Role_FromRoleArn(pl.Construct, jsii.String("DeployRole-"+d.Name), jsii.String(d.DeployRoleArn), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+		execRole := awsiam.Role_FromRoleArn(pl.Construct, jsii.String("ExecutionRole-"+d.Name), jsii.String(d.ExecutionRoleArn), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+		var caps []awscdk.CfnCapabilities
+		for _, c := range d.Capabilities {
+			caps = append(caps, capabilities[c])
+		}
+		for _, region := range d.Regions {
+			actions = append(actions,
+				awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
+					ActionName:       jsii.String("Prepare-" + region),
+					RunOrder:         jsii.Number(run),
+					StackName:        jsii.String(d.StackName),
+					ChangeSetName:    jsii.String(changeSetName),
+					TemplatePath:     built.AtPath(jsii.String(d.TemplatePath)),
+					AdminPermissions: jsii.Bool(false),
+					Account:          jsii.String(d.Account),
+					Region:           jsii.String(region),
+					Role:             deployRole,
+					DeploymentRole:   execRole,
+					CfnCapabilities:  &caps,
+				}),
+				awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
+					ActionName:    jsii.String("Deploy-" + region),
+					RunOrder:      jsii.Number(run + 1),
+					StackName:     jsii.String(d.StackName),
+					ChangeSetName: jsii.String(changeSetName),
+					Account:       jsii.String(d.Account),
+					Region:        jsii.String(region),
+					Role:          deployRole,
+				}),
+			)
+		}
+		stages = append(stages, &awscodepipeline.StageProps{StageName: jsii.String("Deploy-" + d.Name), Actions: &actions})
+	}
+
+	pl.pipeline = awscodepipeline.NewPipeline(pl.Construct, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
+		PipelineName:              values.Optional(p.PipelineName),
+		PipelineType:              awscodepipeline.PipelineType_V2,
+		ExecutionMode:             modes[p.ExecutionMode],
+		ArtifactBucket:            store.PipelineBucket(),
+		Role:                      actionRole,
+		UsePipelineRoleForActions: jsii.Bool(true),
+		RestartExecutionOnUpdate:  jsii.Bool(false),
+		Stages:                    &stages,
+	})
+
+	for _, st := range pl.roleStatements(p, topicArns) {
+		pl.role.AddToPolicy(st)
+	}
+	// The pipeline must not be created before its role can act.
+	pl.pipeline.Node().AddDependency(pl.role)
+	return pl
+}
+
+// changeSetName is the change set each deploy stage creates and executes.
+const changeSetName = "relay-pipeline"
+
+// Pipeline is the aws-cdk-lib pipeline.
+func (pl *Pipeline) Pipeline() awscodepipeline.Pipeline { return pl.pipeline }
+
+// Role is the pipeline's service role.
+func (pl *Pipeline) Role() awsiam.Role { return pl.role }
+
+// Project is the build project.
+func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
+
+// LogGroup receives the build logs.
+func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
+
+// ApprovalTopic is the SNS topic of env's manual approval, or nil.
+func (pl *Pipeline) ApprovalTopic(env string) awssns.Topic { return pl.topics[env] }
+
+func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.PolicyStatement {
+	store := p.Store
+	bucketArn := store.Bucket().BucketArn()
+	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
+	assume := p.DeployRolePatterns
+	if len(assume) == 0 {
+		for _, d := range p.Deployments {
+			assume = append(assume, d.DeployRoleArn)
+		}
+	}
+	sts := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ReadWriteArtifacts"),
+			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"),
+			Resources: &[]*string{bucketArn, objects},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("UseArtifactKey"),
+			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+			Resources: &[]*string{store.Key().KeyArn()},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("UseSourceConnection"),
+			Actions:   jsii.Strings("codeconnections:UseConnection", "codestar-connections:UseConnection"),
+			Resources: jsii.Strings(p.Source.ConnectionArn),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("RunBuild"),
+			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
+			Resources: &[]*string{pl.project.ProjectArn()},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("AssumeDeployRoles"),
+			Actions:   jsii.Strings("sts:AssumeRole"),
+			Resources: jsii.Strings(values.SortedUnique(assume)...),
+		}),
+	}
+	if len(topicArns) > 0 {
+		res := topicArns
+		if len(p.ApprovalTopicPatterns) > 0 {
+			res = *jsii.Strings(values.SortedUnique(p.ApprovalTopicPatterns)...)
+		}
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("AnnounceApprovals"),
+			Actions:   jsii.Strings("sns:Publish"),
+			Resources: &res,
+		}))
+	}
+	return sts
+}
+
+func withDefaults(p Props) Props {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	defInt := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&p.RolePath, "/")
+	def(&p.Source.Branch, "main")
+	def(&p.Build.Buildspec, "buildspec.yml")
+	def(&p.Build.ComputeType, "BUILD_GENERAL1_SMALL")
+	def(&p.Build.Image, "aws/codebuild/standard:7.0")
+	def(&p.ExecutionMode, "SUPERSEDED")
+	defInt(&p.Build.TimeoutMinutes, 30)
+	defInt(&p.Build.LogRetentionDays, 365)
+	deps := make([]Deployment, len(p.Deployments))
+	for i, d := range p.Deployments {
+		def(&d.TemplatePath, "template.json")
+		if d.Approval != nil {
+			a := *d.Approval
+			def(&a.Comment, "Approve deployment to "+d.Name)
+			d.Approval = &a
+		}
+		deps[i] = d
+	}
+	p.Deployments = deps
+	return p
+}

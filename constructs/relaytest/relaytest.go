@@ -1,0 +1,201 @@
+// Package relaytest helps test CDK stacks in Go: it turns jsii panics into
+// readable test failures, normalizes synthesized templates so that golden
+// files stay stable, compares goldens with a diff, and reads cdk-nag
+// findings. Teams use it for snapshot tests of their own Relay stacks.
+package relaytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+)
+
+// Main runs the tests of a package that uses jsii and shuts the jsii runtime
+// down afterwards, so that no jsii-runtime.* folder is left in the
+// temporary directory. Use it as: func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+func Main(m *testing.M) int {
+	defer jsii.Close()
+	return m.Run()
+}
+
+// Do runs f and turns a panic (how jsii reports a construct error or a
+// failed assertion) into a test failure that names what failed.
+func Do(t testing.TB, what string, f func()) {
+	t.Helper()
+	if msg, ok := Recover(f); !ok {
+		t.Fatalf("%s: %s", what, msg)
+	}
+}
+
+// Check is Do for assertions: a failure is reported and the test goes on.
+func Check(t testing.TB, what string, f func()) {
+	t.Helper()
+	if msg, ok := Recover(f); !ok {
+		t.Errorf("%s: %s", what, msg)
+	}
+}
+
+// Recover runs f and reports whether it returned normally, and otherwise
+// the panic's message.
+func Recover(f func()) (msg string, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, ok = fmt.Sprint(r), false
+		}
+	}()
+	f()
+	return "", true
+}
+
+// Template synthesizes stack and returns its template for assertions.
+func Template(t testing.TB, stack awscdk.Stack) assertions.Template {
+	t.Helper()
+	var tpl assertions.Template
+	Do(t, "synthesize "+*stack.StackName(), func() {
+		tpl = assertions.Template_FromStack(stack, &assertions.TemplateParsingOptions{SkipCyclicalDependenciesCheck: jsii.Bool(false)})
+	})
+	return tpl
+}
+
+// JSON is stack's synthesized template as a Go value.
+func JSON(t testing.TB, stack awscdk.Stack) map[string]interface{} {
+	t.Helper()
+	var out map[string]interface{}
+	Do(t, "synthesize "+*stack.StackName(), func() {
+		out = toMap(Template(t, stack).ToJSON())
+	})
+	return out
+}
+
+func toMap(v *map[string]interface{}) map[string]interface{} {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
+
+// Normalize removes from a template what changes between runs or CDK
+// versions without changing what is deployed: the BootstrapVersion
+// parameter and rule, CDK metadata resources, and asset hashes.
+func Normalize(tpl map[string]interface{}) map[string]interface{} {
+	out := map[string]interface{}{}
+	for k, v := range tpl {
+		out[k] = v
+	}
+	if params, ok := out["Parameters"].(map[string]interface{}); ok {
+		delete(params, "BootstrapVersion")
+		if len(params) == 0 {
+			delete(out, "Parameters")
+		}
+	}
+	if rules, ok := out["Rules"].(map[string]interface{}); ok {
+		delete(rules, "CheckBootstrapVersion")
+		if len(rules) == 0 {
+			delete(out, "Rules")
+		}
+	}
+	if res, ok := out["Resources"].(map[string]interface{}); ok {
+		for id, r := range res {
+			if m, ok := r.(map[string]interface{}); ok && m["Type"] == "AWS::CDK::Metadata" {
+				delete(res, id)
+			}
+		}
+	}
+	if c, ok := out["Conditions"].(map[string]interface{}); ok {
+		delete(c, "CDKMetadataAvailable")
+		if len(c) == 0 {
+			delete(out, "Conditions")
+		}
+	}
+	raw, _ := json.Marshal(out)
+	raw = assetHash.ReplaceAll(raw, []byte("<asset-hash>"))
+	var clean map[string]interface{}
+	_ = json.Unmarshal(raw, &clean)
+	return clean
+}
+
+// Marshal renders v as indented JSON with sorted keys and a final newline,
+// the format of golden files.
+func Marshal(v interface{}) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return buf.Bytes()
+}
+
+// Golden compares got with the file at path. With update, it writes got to
+// path instead. A mismatch prints a diff and the command that regenerates.
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden %s: %v (create it with: go test ./test/... -update)", path, err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from the synthesized template (-golden +got):\n%s\nIf the change is intended, regenerate with: go test ./test/... -update",
+			path, cmp.Diff(string(want), string(got)))
+	}
+}
+
+// Finding is one cdk-nag error or warning annotation.
+type Finding struct {
+	// Path is the construct path of the resource.
+	Path string
+	// Message is the annotation text, starting with the rule ID.
+	Message string
+}
+
+// Errors are the error annotations of stack (unsuppressed cdk-nag findings
+// among them), sorted by path.
+func Errors(t testing.TB, stack awscdk.Stack) []Finding {
+	t.Helper()
+	var out []Finding
+	Do(t, "read annotations of "+*stack.StackName(), func() {
+		msgs := assertions.Annotations_FromStack(stack).FindError(jsii.String("*"), assertions.Match_AnyValue())
+		for _, m := range *msgs {
+			out = append(out, Finding{Path: *m.Id, Message: fmt.Sprint(m.Entry.Data)})
+		}
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Path+out[i].Message < out[j].Path+out[j].Message })
+	return out
+}
+
+// FindingsText renders findings one per line, for a failure message.
+func FindingsText(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s: %s\n", f.Path, firstLine(f.Message))
+	}
+	return b.String()
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
