@@ -9,12 +9,16 @@
 package compliance
 
 import (
+	"sort"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
@@ -39,8 +43,9 @@ func Check(scope constructs.Construct, d *delivery.Delivery) {
 	SuppressStore(d.Store())
 	n := d.Names()
 	SuppressPipeline(d.Pipeline(), d.Store(), n.DeployRolePattern(), n.ApprovalTopicPattern())
+	reasons := WildcardReasons(d.Config().Deploy.ExecutionPolicy.Statements)
 	for _, t := range d.Targets() {
-		SuppressTarget(t.Roles, nil)
+		SuppressTarget(t.Roles, reasons)
 	}
 }
 
@@ -113,6 +118,32 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store, patterns ...
 	})
 }
 
+// WildcardReasons maps each wildcard of the execution statements to the
+// cdk-nag finding it raises ("Action::lambda:*", "Resource::arn:...*") and
+// the statement's written reason (config validation requires one).
+func WildcardReasons(statements []config.Statement) map[string]string {
+	out := map[string]string{}
+	add := func(finding, reason string) {
+		if prev, ok := out[finding]; ok && prev != reason {
+			reason = prev + " " + reason
+		}
+		out[finding] = reason
+	}
+	for _, s := range statements {
+		for _, a := range s.Actions {
+			if strings.Contains(a, "*") {
+				add("Action::"+a, s.Reason)
+			}
+		}
+		for _, r := range s.Resources {
+			if strings.Contains(r, "*") {
+				add("Resource::"+r, s.Reason)
+			}
+		}
+	}
+	return out
+}
+
 // logicalID is the CloudFormation logical ID of c's default resource.
 func logicalID(c constructs.IConstruct) string {
 	stack := awscdk.Stack_Of(c)
@@ -129,7 +160,12 @@ func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]stri
 		Rule:   "AwsSolutions-IAM5",
 		Reason: "The deploy role manages change sets of its named stacks (stack IDs end in a generated suffix), reads artifacts under generated keys of the pipeline's bucket, and decrypts with the tooling account's artifact key, whose ID is generated; the key policy admits only this pipeline's deploy roles.",
 	})
-	for finding, reason := range executionReasons {
-		Suppress(t.ExecutionRole(), Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{finding}, Reason: reason})
+	findings := make([]string, 0, len(executionReasons))
+	for f := range executionReasons {
+		findings = append(findings, f)
+	}
+	sort.Strings(findings) // stable metadata order in the templates
+	for _, f := range findings {
+		Suppress(t.ExecutionRole(), Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: executionReasons[f]})
 	}
 }

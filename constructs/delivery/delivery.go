@@ -23,6 +23,7 @@ import (
 
 // Delivery is every stack of one configuration.
 type Delivery struct {
+	config   *config.Config
 	names    naming.Names
 	tooling  awscdk.Stack
 	store    *artifacts.Store
@@ -54,7 +55,7 @@ func Names(cfg *config.Config) naming.Names {
 // (config.Parse or Config.Validate): New does not check it again.
 func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	n := Names(cfg)
-	d := &Delivery{names: n}
+	d := &Delivery{config: cfg, names: n}
 	tags := map[string]*string{"relay:pipeline": jsii.String(cfg.Name)}
 
 	for _, env := range cfg.Environments {
@@ -152,10 +153,13 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	// The deploy roles must exist before the pipeline first runs; ordering
 	// the stacks makes `cdk deploy --all` create them first.
 	for _, t := range d.targets {
-		d.tooling.AddDependency(t.Stack, jsii.String("the pipeline assumes the deploy role of "+t.Environment))
+		d.tooling.AddStackDependency(t.Stack, jsii.String("the pipeline assumes the deploy role of "+t.Environment))
 	}
 	return d
 }
+
+// Config is the configuration d was built from.
+func (d *Delivery) Config() *config.Config { return d.config }
 
 // Names are the physical names of this delivery's resources.
 func (d *Delivery) Names() naming.Names { return d.names }

@@ -107,9 +107,6 @@ func (n Names) ApprovalTopicPattern() string {
 	return fmt.Sprintf("arn:%s:sns:%s:%s:%s-*-approval", n.Partition, n.ToolingRegion, n.ToolingAccount, n.Name)
 }
 
-// ChangeSet is the name of the change set each deploy stage creates.
-func (n Names) ChangeSet() string { return n.Name + "-pipeline" }
-
 func (n Names) roleArn(account, role string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", n.Partition, account, n.RolePath(), role)
 }

@@ -1,0 +1,193 @@
+package artifacts_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+
+const pattern = "arn:aws:iam::*:role/relay/payments/payments-*-deploy"
+
+func synth(t *testing.T, props *artifacts.StoreProps) (assertions.Template, map[string]interface{}) {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
+	relaytest.Do(t, "NewStore", func() { artifacts.NewStore(stack, "Artifacts", props) })
+	tpl := relaytest.Template(t, stack)
+	return tpl, *tpl.ToJSON()
+}
+
+func has(t *testing.T, tpl assertions.Template, what, typ string, props interface{}) {
+	t.Helper()
+	relaytest.Check(t, what, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
+}
+
+func TestStoreSecureDefaults(t *testing.T) {
+	tpl, _ := synth(t, &artifacts.StoreProps{BucketName: "payments-artifacts-111111111111-us-east-1", KeyAlias: "alias/relay/payments/artifacts"})
+
+	has(t, tpl, "key rotates", "AWS::KMS::Key", map[string]interface{}{"EnableKeyRotation": true})
+	relaytest.Check(t, "key is retained", func() {
+		tpl.HasResource(jsii.String("AWS::KMS::Key"), map[string]interface{}{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	})
+	has(t, tpl, "alias", "AWS::KMS::Alias", map[string]interface{}{"AliasName": "alias/relay/payments/artifacts"})
+	has(t, tpl, "bucket encrypted with the key, bucket key, versioned, not public", "AWS::S3::Bucket", map[string]interface{}{
+		"BucketName": "payments-artifacts-111111111111-us-east-1",
+		"BucketEncryption": map[string]interface{}{"ServerSideEncryptionConfiguration": []interface{}{map[string]interface{}{
+			"BucketKeyEnabled": true,
+			"ServerSideEncryptionByDefault": map[string]interface{}{
+				"SSEAlgorithm":   "aws:kms",
+				"KMSMasterKeyID": assertions.Match_ObjectLike(&map[string]interface{}{"Fn::GetAtt": []interface{}{assertions.Match_StringLikeRegexp(jsii.String("^ArtifactsKey")), "Arn"}}),
+			},
+		}}},
+		"VersioningConfiguration": map[string]interface{}{"Status": "Enabled"},
+		"PublicAccessBlockConfiguration": map[string]interface{}{
+			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+		},
+		"LoggingConfiguration": assertions.Match_ObjectLike(&map[string]interface{}{"LogFilePrefix": "artifacts/"}),
+		"LifecycleConfiguration": map[string]interface{}{"Rules": assertions.Match_ArrayWith(&[]interface{}{
+			assertions.Match_ObjectLike(&map[string]interface{}{"NoncurrentVersionExpiration": map[string]interface{}{"NoncurrentDays": 30}, "Status": "Enabled"}),
+		})},
+	})
+	relaytest.Check(t, "buckets are retained", func() {
+		tpl.AllResources(jsii.String("AWS::S3::Bucket"), map[string]interface{}{"DeletionPolicy": "Retain"})
+	})
+	relaytest.Check(t, "both buckets are TLS-only", func() {
+		tpl.AllResourcesProperties(jsii.String("AWS::S3::BucketPolicy"), map[string]interface{}{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{
+					"Effect":    "Deny",
+					"Action":    "s3:*",
+					"Condition": map[string]interface{}{"Bool": map[string]interface{}{"aws:SecureTransport": "false"}},
+				}),
+			})}),
+		})
+	})
+	has(t, tpl, "uploads without the artifact key are denied", "AWS::S3::BucketPolicy", map[string]interface{}{
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+			assertions.Match_ObjectLike(&map[string]interface{}{
+				"Sid": "DenyUploadsWithoutKms", "Effect": "Deny", "Action": "s3:PutObject",
+				"Condition": map[string]interface{}{"StringNotEquals": map[string]interface{}{"s3:x-amz-server-side-encryption": "aws:kms"}},
+			}),
+			assertions.Match_ObjectLike(&map[string]interface{}{
+				"Sid": "DenyUploadsWithAnotherKey", "Effect": "Deny", "Action": "s3:PutObject",
+				"Condition": map[string]interface{}{"StringNotEqualsIfExists": map[string]interface{}{
+					"s3:x-amz-server-side-encryption-aws-kms-key-id": assertions.Match_ObjectLike(&map[string]interface{}{"Fn::GetAtt": assertions.Match_AnyValue()}),
+				}},
+			}),
+		})}),
+	})
+}
+
+func TestStoreReaders(t *testing.T) {
+	orgPrincipal := map[string]interface{}{"AWS": "*"}
+	orgCond := map[string]interface{}{
+		"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+		"ArnLike":      map[string]interface{}{"aws:PrincipalArn": pattern},
+	}
+	root := func(a string) interface{} {
+		return map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::" + a + ":root"}}}
+	}
+	tests := []struct {
+		name      string
+		readers   artifacts.Readers
+		principal interface{}
+		condition interface{}
+	}{
+		{
+			name:      "organization",
+			readers:   artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", Accounts: []string{"222222222222"}, RoleArnPatterns: []string{pattern}},
+			principal: orgPrincipal,
+			condition: orgCond,
+		},
+		{
+			name:      "accounts, sorted and deduplicated",
+			readers:   artifacts.Readers{Accounts: []string{"333333333333", "222222222222", "333333333333"}, RoleArnPatterns: []string{pattern}},
+			principal: map[string]interface{}{"AWS": []interface{}{root("222222222222"), root("333333333333")}},
+			condition: map[string]interface{}{"ArnLike": map[string]interface{}{"aws:PrincipalArn": pattern}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tpl, _ := synth(t, &artifacts.StoreProps{Readers: tc.readers})
+			has(t, tpl, "key policy lets the target roles decrypt", "AWS::KMS::Key", map[string]interface{}{
+				"KeyPolicy": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+					map[string]interface{}{
+						"Sid": "ReadArtifactsFromTargetRoles", "Effect": "Allow", "Resource": "*",
+						"Action":    []interface{}{"kms:Decrypt", "kms:DescribeKey"},
+						"Principal": tc.principal,
+						"Condition": tc.condition,
+					},
+				})}),
+			})
+			has(t, tpl, "bucket policy lets the target roles read", "AWS::S3::BucketPolicy", map[string]interface{}{
+				"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{
+						"Sid": "ReadArtifactsFromTargetRoles", "Effect": "Allow",
+						"Action":    []interface{}{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"},
+						"Principal": tc.principal,
+						"Condition": tc.condition,
+					}),
+				})}),
+			})
+		})
+	}
+}
+
+// TestNoRolePrincipals pins the rule that makes deploys order-independent:
+// no resource policy names a role ARN as principal.
+func TestNoRolePrincipals(t *testing.T) {
+	_, tpl := synth(t, &artifacts.StoreProps{Readers: artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: []string{pattern}}})
+	for id, r := range tpl["Resources"].(map[string]interface{}) {
+		res := r.(map[string]interface{})
+		for _, key := range []string{"KeyPolicy", "PolicyDocument"} {
+			doc, ok := res["Properties"].(map[string]interface{})[key]
+			if !ok {
+				continue
+			}
+			raw, _ := json.Marshal(doc)
+			for _, st := range doc.(map[string]interface{})["Statement"].([]interface{}) {
+				p, _ := json.Marshal(st.(map[string]interface{})["Principal"])
+				if strings.Contains(string(p), ":role/") {
+					t.Errorf("%s names a role as principal: %s", id, raw)
+				}
+			}
+		}
+	}
+}
+
+func TestStorePropsValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		props artifacts.StoreProps
+		want  string
+	}{
+		{"zero value", artifacts.StoreProps{}, ""},
+		{"negative days", artifacts.StoreProps{NoncurrentVersionDays: -1, AccessLogDays: -2},
+			"artifacts.StoreProps: NoncurrentVersionDays -1: must be 0 (default 30) or more\nAccessLogDays -2: must be 0 (default 365) or more"},
+		{"readers without patterns", artifacts.StoreProps{Readers: artifacts.Readers{Accounts: []string{"12345"}}},
+			"artifacts.StoreProps: Readers.RoleArnPatterns []: required when Readers names an organization or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*\nReaders.Accounts[0] \"12345\": must be a 12-digit account ID"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if err := tc.props.Validate(); err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("Validate() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,167 @@
+// Package config reads and validates a Relay configuration file (relay.yaml).
+//
+// Load decodes YAML strictly (unknown keys, wrong types and duplicate keys are
+// errors that carry their line number), applies documented defaults, and
+// validates every rule at once, each problem a *FieldError naming the field,
+// its value and the fix. A Config returned without error is complete: the
+// constructs that consume it never guess.
+package config
+
+// Config is the whole description of one delivery pipeline: where it runs,
+// what it builds and where it deploys.
+type Config struct {
+	// Name prefixes stacks, roles, buckets and topics: [a-z][a-z0-9-]{2,23},
+	// not ending in a hyphen and without "--". Required.
+	Name string `yaml:"name" json:"name"`
+	// Tooling is the account and region that own the pipeline and the
+	// artifact store.
+	Tooling Tooling `yaml:"tooling" json:"tooling"`
+	// Organization, when set, makes cross-account grants match any account of
+	// the organization (aws:PrincipalOrgID) instead of listing accounts, so
+	// policies keep their size as accounts are added. Optional.
+	Organization *Organization `yaml:"organization,omitempty" json:"organization,omitempty"`
+	// Source is the repository the pipeline starts from.
+	Source Source `yaml:"source" json:"source"`
+	// Build is the CodeBuild step that turns the source into a deployable
+	// template.
+	Build Build `yaml:"build" json:"build"`
+	// Deploy says which CloudFormation stack each environment receives and
+	// what the CloudFormation execution role may do. Optional as a whole:
+	// every field has a default except the execution permissions, which
+	// default to none (see ExecutionPolicy).
+	Deploy Deploy `yaml:"deploy,omitempty" json:"deploy,omitempty"`
+	// Environments are deployed in this order. At least one, at most 1000;
+	// no two may deploy to the same account and region.
+	Environments []Environment `yaml:"environments" json:"environments"`
+}
+
+// Tooling is the central account that owns the pipeline.
+type Tooling struct {
+	// Account is a 12-digit AWS account ID. Required.
+	Account string `yaml:"account" json:"account"`
+	// Region is an AWS region name, such as us-east-1 (see Regions). Its
+	// partition is the partition of every ARN and region of the config.
+	// Required.
+	Region string `yaml:"region" json:"region"`
+}
+
+// Organization identifies the AWS Organization of the tooling and target
+// accounts.
+type Organization struct {
+	// ID is the organization ID, o- followed by 10 to 32 lowercase letters or
+	// digits. Required when organization is present.
+	ID string `yaml:"id" json:"id"`
+}
+
+// Source holds exactly one repository.
+type Source struct {
+	// GitHub is a GitHub repository reached through an AWS CodeConnections
+	// (formerly CodeStar Connections) connection. Required.
+	GitHub *GitHubSource `yaml:"github,omitempty" json:"github,omitempty"`
+}
+
+// GitHubSource is a GitHub repository and branch.
+type GitHubSource struct {
+	// Repository is owner/name, e.g. acme/payments. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Branch is the branch whose pushes start the pipeline: no whitespace,
+	// not starting with '-' or "refs/". Default: main.
+	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
+	// ConnectionArn is the ARN of an AVAILABLE connection in the tooling
+	// account, service codeconnections or codestar-connections, in the
+	// tooling region's partition. Required.
+	ConnectionArn string `yaml:"connectionArn" json:"connectionArn"`
+}
+
+// Build configures the CodeBuild project of the Build stage.
+type Build struct {
+	// Buildspec is the path of the buildspec file, relative to the
+	// repository root and without "..". Default: buildspec.yml.
+	Buildspec string `yaml:"buildspec,omitempty" json:"buildspec,omitempty"`
+	// TimeoutMinutes bounds one build, 5 to 2160. Default: 30.
+	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+	// ComputeType is a CodeBuild compute type. Default: BUILD_GENERAL1_SMALL.
+	ComputeType string `yaml:"computeType,omitempty" json:"computeType,omitempty"`
+	// Image is a CodeBuild-managed Linux image, starting with
+	// aws/codebuild/. Default: aws/codebuild/standard:7.0.
+	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// LogRetentionDays is the retention of the build log group, one of the
+	// values CloudWatch Logs accepts. Default: 365.
+	LogRetentionDays int `yaml:"logRetentionDays,omitempty" json:"logRetentionDays,omitempty"`
+}
+
+// Deploy describes the workload stack that every environment receives.
+type Deploy struct {
+	// StackName is the CloudFormation stack created in each target account
+	// and region: a letter, then at most 127 letters, digits and hyphens.
+	// Default: <name>-app.
+	StackName string `yaml:"stackName,omitempty" json:"stackName,omitempty"`
+	// TemplatePath is the template's path inside the build output artifact,
+	// relative and without "..". Default: template.json.
+	TemplatePath string `yaml:"templatePath,omitempty" json:"templatePath,omitempty"`
+	// Capabilities acknowledged on change sets, from CAPABILITY_IAM,
+	// CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, each at most once.
+	// Default: none.
+	Capabilities []string `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
+	// ExecutionPolicy is what the CloudFormation execution role in each
+	// target account may do. It must grant something: Relay never assumes
+	// AdministratorAccess.
+	ExecutionPolicy ExecutionPolicy `yaml:"executionPolicy" json:"executionPolicy"`
+}
+
+// ExecutionPolicy lists the permissions of the CloudFormation execution role.
+type ExecutionPolicy struct {
+	// ManagedPolicyArns are IAM managed policies to attach, AWS managed
+	// (account aws) or customer managed, in the tooling region's partition.
+	// The AWS managed AdministratorAccess policy is refused unless
+	// AllowAdministratorAccess.
+	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
+	// Statements are inline Allow statements.
+	Statements []Statement `yaml:"statements,omitempty" json:"statements,omitempty"`
+	// AllowAdministratorAccess must be true to attach AdministratorAccess.
+	// Default: false.
+	AllowAdministratorAccess bool `yaml:"allowAdministratorAccess,omitempty" json:"allowAdministratorAccess,omitempty"`
+}
+
+// Statement is one inline IAM Allow statement.
+type Statement struct {
+	// Sid is an optional statement ID, letters and digits only.
+	Sid string `yaml:"sid,omitempty" json:"sid,omitempty"`
+	// Actions are service:Action names, such as lambda:CreateFunction;
+	// wildcards (* and ?) are allowed in the action, "*" alone is not. At
+	// least one.
+	Actions []string `yaml:"actions" json:"actions"`
+	// Resources are ARNs (arn:...) or "*". At least one.
+	Resources []string `yaml:"resources" json:"resources"`
+	// Reason says why the statement needs a wildcard. Required (at least
+	// 10 characters) when an action or resource contains "*": it becomes the
+	// written reason of the cdk-nag suppression for that wildcard.
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// Environment is one deployment target, deployed in config order.
+type Environment struct {
+	// Name is [a-z][a-z0-9-]{1,19}, not ending in a hyphen, unique, not
+	// "tooling". Required.
+	Name string `yaml:"name" json:"name"`
+	// Account is the 12-digit target account ID; it may be the tooling
+	// account. Required.
+	Account string `yaml:"account" json:"account"`
+	// Regions are the regions the workload is deployed to, at least one,
+	// each once and in the tooling region's partition; the environment's
+	// roles live in the first.
+	Regions []string `yaml:"regions" json:"regions"`
+	// Approval, when present (even empty: approval: {}), puts a manual
+	// approval before this environment's deployment.
+	Approval *Approval `yaml:"approval,omitempty" json:"approval,omitempty"`
+}
+
+// Approval configures a manual approval gate.
+type Approval struct {
+	// Comment is shown to the approver, at most 512 characters.
+	// Default: "Approve deployment to <env>".
+	Comment string `yaml:"comment,omitempty" json:"comment,omitempty"`
+	// Notify are email addresses subscribed to the approval topic.
+	// Default: none.
+	Notify []string `yaml:"notify,omitempty" json:"notify,omitempty"`
+}

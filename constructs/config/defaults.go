@@ -1,0 +1,67 @@
+package config
+
+// Defaults of the fields that may be left out, as documented on the types.
+const (
+	defaultBranch           = "main"
+	defaultBuildspec        = "buildspec.yml"
+	defaultTimeoutMinutes   = 30
+	defaultComputeType      = "BUILD_GENERAL1_SMALL"
+	defaultImage            = "aws/codebuild/standard:7.0"
+	defaultLogRetentionDays = 365
+	defaultTemplatePath     = "template.json"
+	stackNameSuffix         = "-app" // default stack name: <name>-app
+	approvalCommentPrefix   = "Approve deployment to "
+)
+
+// ApplyDefaults sets every field left at its zero value to its documented
+// default: source.github.branch, every build field, deploy.stackName
+// (<name>-app, left empty while name is empty), deploy.templatePath and the
+// comment of every approval. Parse calls it; callers that build a Config in
+// code call it before Validate.
+func (c *Config) ApplyDefaults() {
+	c.applyDefaults(func(string) bool { return false })
+}
+
+// applyDefaults is ApplyDefaults, except that it leaves alone the fields for
+// which written(path) is true: a key written with an empty or zero value in
+// the file is a mistake for Validate to report, not a request for the
+// default.
+func (c *Config) applyDefaults(written func(path string) bool) {
+	unset := func(path string, zero bool) bool { return zero && !written(path) }
+
+	if g := c.Source.GitHub; g != nil && unset("source.github.branch", g.Branch == "") {
+		g.Branch = defaultBranch
+	}
+
+	b := &c.Build
+	if unset("build.buildspec", b.Buildspec == "") {
+		b.Buildspec = defaultBuildspec
+	}
+	if unset("build.timeoutMinutes", b.TimeoutMinutes == 0) {
+		b.TimeoutMinutes = defaultTimeoutMinutes
+	}
+	if unset("build.computeType", b.ComputeType == "") {
+		b.ComputeType = defaultComputeType
+	}
+	if unset("build.image", b.Image == "") {
+		b.Image = defaultImage
+	}
+	if unset("build.logRetentionDays", b.LogRetentionDays == 0) {
+		b.LogRetentionDays = defaultLogRetentionDays
+	}
+
+	d := &c.Deploy
+	if c.Name != "" && unset("deploy.stackName", d.StackName == "") {
+		d.StackName = c.Name + stackNameSuffix
+	}
+	if unset("deploy.templatePath", d.TemplatePath == "") {
+		d.TemplatePath = defaultTemplatePath
+	}
+
+	for i := range c.Environments {
+		e := &c.Environments[i]
+		if e.Approval != nil && unset(envPath(i, "approval.comment"), e.Approval.Comment == "") {
+			e.Approval.Comment = approvalCommentPrefix + e.Name
+		}
+	}
+}

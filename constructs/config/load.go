@@ -1,0 +1,333 @@
+package config
+
+import (
+	"cmp"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+//go:embed example.yaml
+var example []byte
+
+// Example returns a complete, valid configuration file: one tooling account
+// deploying to staging, then to production after a manual approval.
+func Example() []byte {
+	return slices.Clone(example)
+}
+
+// Load reads the configuration file at path and parses it; see Parse.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes data, a single YAML document, applies defaults and validates
+// the result. name, usually the file path, prefixes every message.
+//
+// Decoding is strict. A syntax error, a duplicate or unknown key, a value of
+// the wrong type, an empty input or a second document is returned alone, as
+// `<name>:<line>: <message>`. Otherwise every remaining problem is returned at
+// once: the errors.Join of *FieldError with File and Line set, sorted by line
+// then path.
+//
+// A key written with an empty or zero value is an error, not a request for
+// the default: omit the key to get the default.
+func Parse(name string, data []byte) (*Config, error) {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, decodeError(name, err)
+	}
+	root, err := document(name, file)
+	if err != nil {
+		return nil, err
+	}
+	// Tags have no use in a configuration, and go-yaml v1.19.2 panics on a
+	// tagged scalar where a list is expected.
+	if tags := ast.Filter(ast.TagType, root); len(tags) > 0 {
+		return nil, &yamlError{file: name, line: lineOf(tags[0]),
+			msg: fmt.Sprintf("YAML tag %q is not supported; remove it, and quote the value if it must stay a string", text(tags[0]))}
+	}
+	var c Config
+	if err := yaml.NodeToValue(root, &c, yaml.Strict()); err != nil {
+		return nil, decodeError(name, err)
+	}
+
+	t := tree{root}
+	errs := t.checkDecoded(&c)
+	reported := map[string]bool{}
+	for _, e := range errs {
+		reported[e.Path] = true
+	}
+	c.applyDefaults(t.has)
+	for _, e := range c.validate() {
+		if !reported[e.Path] {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) == 0 {
+		return &c, nil
+	}
+	for _, e := range errs {
+		e.File, e.Line = name, t.line(e.Path)
+	}
+	slices.SortStableFunc(errs, func(a, b *FieldError) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), strings.Compare(a.Path, b.Path))
+	})
+	return nil, joinErrors(errs)
+}
+
+// yamlError is an error found while reading the YAML itself, before any
+// field is validated.
+type yamlError struct {
+	file string
+	line int // 0 when unknown
+	msg  string
+	err  error // the go-yaml error, if any
+}
+
+func (e *yamlError) Error() string {
+	switch {
+	case e.file != "" && e.line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
+	case e.file != "":
+		return fmt.Sprintf("%s: %s", e.file, e.msg)
+	case e.line > 0:
+		return fmt.Sprintf("line %d: %s", e.line, e.msg)
+	}
+	return e.msg
+}
+
+func (e *yamlError) Unwrap() error { return e.err }
+
+// decodeError places a go-yaml error on its line and rewords the messages
+// that speak of Go types.
+func decodeError(name string, err error) error {
+	var ye yaml.Error
+	if !errors.As(err, &ye) || ye.GetToken() == nil {
+		return &yamlError{file: name, msg: err.Error(), err: err}
+	}
+	msg := ye.GetMessage()
+	switch e := ye.(type) {
+	case *yaml.UnknownFieldError:
+		msg += "; remove it or fix its spelling"
+	case *yaml.TypeError:
+		msg = fmt.Sprintf("wrong type: expected %s, found %s", describe(e.DstType), describe(e.SrcType))
+	case *yaml.OverflowError:
+		msg = fmt.Sprintf("number %s is too large", e.SrcNum)
+	case *yaml.SyntaxError:
+		if strings.Contains(msg, "already defined") {
+			msg += "; keep only one of them"
+		}
+	}
+	return &yamlError{file: name, line: ye.GetToken().Position.Line, msg: msg, err: err}
+}
+
+// describe names a Go type as YAML calls its values.
+func describe(t reflect.Type) string {
+	if t == nil {
+		return "null"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	case reflect.Pointer:
+		return describe(t.Elem())
+	}
+	return t.String()
+}
+
+// document returns the body of the only document of f.
+func document(name string, f *ast.File) (ast.Node, error) {
+	docs := slices.DeleteFunc(slices.Clone(f.Docs), func(d *ast.DocumentNode) bool {
+		return d.Body != nil && d.Body.Type() == ast.DirectiveType // %YAML 1.2
+	})
+	if len(docs) > 1 {
+		d := docs[1]
+		line := lineOf(d.Body)
+		if d.Start != nil {
+			line = d.Start.Position.Line
+		}
+		return nil, &yamlError{file: name, line: line,
+			msg: `a second YAML document starts here; a Relay configuration is one document: remove this "---" and what follows, or merge it into the first`}
+	}
+	if len(docs) == 0 || docs[0].Body == nil || docs[0].Body.Type() == ast.NullType {
+		return nil, &yamlError{file: name, line: 1,
+			msg: "empty configuration; write at least name, tooling, source, deploy.executionPolicy and environments (see config.Example)"}
+	}
+	return docs[0].Body, nil
+}
+
+var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// checkDecoded reports what the decoder accepts silently but the file did
+// not mean:
+//   - an integer field written as a fraction, a quoted or a non-decimal
+//     number (30.5 would become 30, 0o36 would become 30);
+//   - an unquoted account ID that YAML reads as another number (012345670123
+//     is octal);
+//   - organization or an approval written with no value (null), which would
+//     mean "absent": "approval:" alone would silently drop the gate.
+func (t tree) checkDecoded(c *Config) []*FieldError {
+	var errs []*FieldError
+	for _, path := range []string{"build.timeoutMinutes", "build.logRetentionDays"} {
+		if n, _, ok := t.find(path); ok {
+			if _, isInt := n.(*ast.IntegerNode); !isInt || !decimalRE.MatchString(text(n)) {
+				errs = append(errs, &FieldError{Path: path, Value: text(n),
+					Rule: "must be a whole number written in decimal, without quotes, such as 30"})
+			}
+		}
+	}
+
+	accounts := []string{c.Tooling.Account}
+	paths := []string{"tooling.account"}
+	for i, e := range c.Environments {
+		accounts = append(accounts, e.Account)
+		paths = append(paths, envPath(i, "account"))
+	}
+	for i, path := range paths {
+		n, _, ok := t.find(path)
+		if !ok {
+			continue
+		}
+		switch n.(type) {
+		case *ast.IntegerNode, *ast.FloatNode:
+			if w := text(n); w != accounts[i] {
+				errs = append(errs, &FieldError{Path: path, Value: w,
+					Rule: fmt.Sprintf(`YAML reads this unquoted number as %s; quote the account ID: "%s"`, accounts[i], w)})
+			}
+		}
+	}
+
+	type optional struct{ path, fix string }
+	nulls := []optional{{"organization", "set organization.id, or remove the key"}}
+	for i := range c.Environments {
+		nulls = append(nulls, optional{envPath(i, "approval"),
+			"write approval: {} for a manual approval with defaults, or remove the key for none"})
+	}
+	for _, o := range nulls {
+		if n, _, ok := t.find(o.path); ok && n.Type() == ast.NullType {
+			errs = append(errs, &FieldError{Path: o.path, Rule: "has no value; " + o.fix})
+		}
+	}
+	return errs
+}
+
+// tree is the YAML document of a configuration, searched by field path to
+// place errors on their lines.
+type tree struct{ root ast.Node }
+
+// has reports whether path is written in the file (possibly as null).
+func (t tree) has(path string) bool {
+	_, _, ok := t.find(path)
+	return ok
+}
+
+// line returns the line of path, or of its deepest written ancestor.
+func (t tree) line(path string) int {
+	_, line, _ := t.find(path)
+	return line
+}
+
+// find returns the value node at path (such as environments[1].regions[0]),
+// the line where it is written (for a mapping entry, the line of its key)
+// and true. When path is not written it returns its deepest written
+// ancestor, that ancestor's line and false. Anchors and tags are looked
+// through; aliases are not followed.
+func (t tree) find(path string) (ast.Node, int, bool) {
+	n, line := unwrap(t.root), lineOf(t.root)
+	for _, part := range strings.Split(path, ".") {
+		key, index, isIndexed := strings.Cut(part, "[")
+		child, childLine, ok := entry(n, key)
+		if !ok {
+			return n, line, false
+		}
+		n, line = child, childLine
+		if isIndexed {
+			i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			child, childLine, ok := item(n, i, err == nil)
+			if !ok {
+				return n, line, false
+			}
+			n, line = child, childLine
+		}
+	}
+	return n, line, true
+}
+
+// entry returns the value of key in mapping n and the line of the key.
+func entry(n ast.Node, key string) (ast.Node, int, bool) {
+	m, ok := n.(ast.MapNode)
+	if !ok {
+		return nil, 0, false
+	}
+	for it := m.MapRange(); it.Next(); {
+		kv := it.KeyValue()
+		if k, ok := kv.Key.(ast.ScalarNode); ok && fmt.Sprint(k.GetValue()) == key {
+			return unwrap(kv.Value), lineOf(kv.Key), true
+		}
+	}
+	return nil, 0, false
+}
+
+// item returns element i of sequence n and its line.
+func item(n ast.Node, i int, valid bool) (ast.Node, int, bool) {
+	s, ok := n.(*ast.SequenceNode)
+	if !ok || !valid || i < 0 || i >= len(s.Values) {
+		return nil, 0, false
+	}
+	return unwrap(s.Values[i]), lineOf(s.Values[i]), true
+}
+
+// unwrap returns the node an anchor or a tag applies to.
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+}
+
+func lineOf(n ast.Node) int {
+	if n == nil || reflect.ValueOf(n).IsNil() || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// text is the scalar n as written, without quotes.
+func text(n ast.Node) string {
+	if n == nil || reflect.ValueOf(n).IsNil() || n.GetToken() == nil {
+		return ""
+	}
+	return n.GetToken().Value
+}

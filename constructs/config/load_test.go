@@ -1,0 +1,340 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// minimal is the smallest valid configuration, plus an approval to show its
+// default comment. Tests edit it line by line, so mind the line numbers.
+const minimal = `name: payments
+tooling:
+  account: "111111111111"
+  region: us-east-1
+source:
+  github:
+    repository: acme/payments
+    connectionArn: arn:aws:codeconnections:us-east-1:111111111111:connection/abc
+deploy:
+  executionPolicy:
+    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]
+environments:
+  - name: staging
+    account: "222222222222"
+    regions: [us-east-1]
+    approval: {}
+`
+
+// edit returns minimal with the first old replaced by new.
+func edit(old, new string) string {
+	if !strings.Contains(minimal, old) {
+		panic("edit: minimal has no " + old)
+	}
+	return strings.Replace(minimal, old, new, 1)
+}
+
+// parseErrorTests are inputs Parse refuses, with the exact message. They
+// also seed FuzzParse.
+var parseErrorTests = []struct {
+	name  string
+	input string
+	want  string
+}{
+	{
+		name:  "unknown key",
+		input: edit("    repository: acme/payments\n", "    repository: acme/payments\n    brnach: main\n"),
+		want:  `relay.yaml:8: unknown field "brnach"; remove it or fix its spelling`,
+	},
+	{
+		name:  "wrong type: scalar for a list",
+		input: edit("regions: [us-east-1]", "regions: us-east-1"),
+		want:  "relay.yaml:15: string was used where sequence is expected",
+	},
+	{
+		name:  "wrong type: text for a number",
+		input: edit("deploy:\n", "build:\n  timeoutMinutes: thirty\ndeploy:\n"),
+		want:  "relay.yaml:10: wrong type: expected a whole number, found a string",
+	},
+	{
+		name:  "wrong type: list for a string",
+		input: edit("name: payments", "name: [payments]"),
+		want:  "relay.yaml:1: wrong type: expected a string, found a list",
+	},
+	{
+		name:  "wrong type: number for a boolean",
+		input: edit("    managedPolicyArns:", "    allowAdministratorAccess: 1\n    managedPolicyArns:"),
+		want:  "relay.yaml:11: wrong type: expected true or false, found a whole number",
+	},
+	{
+		name:  "wrong type: fraction for a whole number",
+		input: edit("deploy:\n", "build:\n  timeoutMinutes: 30.5\ndeploy:\n"),
+		want:  `relay.yaml:10: build.timeoutMinutes "30.5": must be a whole number written in decimal, without quotes, such as 30`,
+	},
+	{
+		name:  "wrong type: quoted number",
+		input: edit("deploy:\n", "build:\n  logRetentionDays: \"365\"\ndeploy:\n"),
+		want:  `relay.yaml:10: build.logRetentionDays "365": must be a whole number written in decimal, without quotes, such as 30`,
+	},
+	{
+		name:  "number too large",
+		input: edit("deploy:\n", "build:\n  timeoutMinutes: 99999999999999999999\ndeploy:\n"),
+		want:  "relay.yaml:10: number 99999999999999999999 is too large",
+	},
+	{
+		name:  "unquoted account read as octal",
+		input: edit(`  account: "111111111111"`, "  account: 012345670123"),
+		want:  `relay.yaml:3: tooling.account "012345670123": YAML reads this unquoted number as 1402433619; quote the account ID: "012345670123"`,
+	},
+	{
+		name:  "duplicate key",
+		input: edit("  region: us-east-1\n", "  region: us-east-1\n  region: us-west-2\n"),
+		want:  `relay.yaml:5: mapping key "region" already defined at [4:3]; keep only one of them`,
+	},
+	{
+		name:  "missing key placed on its parent",
+		input: edit("    account: \"222222222222\"\n", ""),
+		want:  `relay.yaml:13: environments[0].account "": required; set the 12-digit account ID of this environment`,
+	},
+	{
+		name:  "missing section placed on the document",
+		input: edit("source:\n  github:\n    repository: acme/payments\n    connectionArn: arn:aws:codeconnections:us-east-1:111111111111:connection/abc\n", ""),
+		want:  `relay.yaml:1: source.github "": required; add source.github with repository and connectionArn`,
+	},
+	{
+		name:  "invalid value on its line",
+		input: edit(`  account: "111111111111"`, `  account: "12345"`),
+		want:  `relay.yaml:3: tooling.account "12345": must be exactly 12 digits, such as "123456789012"`,
+	},
+	{
+		name:  "list item on its line",
+		input: edit("regions: [us-east-1]", "regions:\n      - us-east-1\n      - us-east-9"),
+		want:  `relay.yaml:17: environments[0].regions[1] "us-east-9": unknown AWS region; use a region code such as us-east-1 or eu-west-1`,
+	},
+	{
+		name:  "explicit empty value is not defaulted",
+		input: edit("deploy:\n", "build:\n  buildspec: \"\"\n  timeoutMinutes: 0\ndeploy:\n"),
+		want: `relay.yaml:10: build.buildspec "": must not be empty; set a path relative to the repository root, or omit it to use the default buildspec.yml` + "\n" +
+			`relay.yaml:11: build.timeoutMinutes "0": must be from 5 to 2160 minutes (36 hours); the default is 30`,
+	},
+	{
+		name:  "null approval is not silently dropped",
+		input: edit("    approval: {}", "    approval:"),
+		want:  `relay.yaml:16: environments[0].approval "": has no value; write approval: {} for a manual approval with defaults, or remove the key for none`,
+	},
+	{
+		name:  "all problems, sorted by line then path",
+		input: edit("name: payments\n", "name: Payments\n") + `  - {name: staging, account: "22", regions: [us-east-1, us-east-1]}` + "\n",
+		want: `relay.yaml:1: name "Payments": must be 3 to 24 lowercase letters, digits and hyphens, starting with a letter, such as payments` + "\n" +
+			`relay.yaml:17: environments[1].account "22": must be exactly 12 digits, such as "123456789012"` + "\n" +
+			`relay.yaml:17: environments[1].name "staging": duplicate of environments[0].name; give each environment a unique name` + "\n" +
+			`relay.yaml:17: environments[1].regions[1] "us-east-1": duplicate of environments[1].regions[0]; remove it`,
+	},
+	{
+		name:  "multiple documents",
+		input: minimal + "---\nname: other\n",
+		want:  `relay.yaml:17: a second YAML document starts here; a Relay configuration is one document: remove this "---" and what follows, or merge it into the first`,
+	},
+	{
+		name:  "YAML tag",
+		input: edit("managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]", "managedPolicyArns: !!str arn:aws:iam::aws:policy/AWSLambda_FullAccess"),
+		want:  `relay.yaml:11: YAML tag "!!str" is not supported; remove it, and quote the value if it must stay a string`,
+	},
+	{
+		name:  "syntax error",
+		input: edit("name: payments", "name: 'payments"),
+		want:  "relay.yaml:1: could not find end character of single-quoted text",
+	},
+	{
+		name:  "empty input",
+		input: "",
+		want:  "relay.yaml:1: empty configuration; write at least name, tooling, source, deploy.executionPolicy and environments (see config.Example)",
+	},
+	{
+		name:  "comments only",
+		input: "# nothing yet\n\n# still nothing\n",
+		want:  "relay.yaml:1: empty configuration; write at least name, tooling, source, deploy.executionPolicy and environments (see config.Example)",
+	},
+	{
+		name:  "null document",
+		input: "---\n~\n",
+		want:  "relay.yaml:1: empty configuration; write at least name, tooling, source, deploy.executionPolicy and environments (see config.Example)",
+	},
+	{
+		name:  "not a mapping",
+		input: "- name: payments\n",
+		want:  "relay.yaml:1: sequence was used where mapping is expected",
+	},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorTests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("relay.yaml", []byte(tt.input))
+			if err == nil {
+				t.Fatalf("Parse() = %+v, nil; want error %q", c, tt.want)
+			}
+			if c != nil {
+				t.Errorf("Parse() returned a Config with an error")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("Parse() error mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseAcceptsYAMLForms(t *testing.T) {
+	tests := map[string]string{
+		"directive":         "%YAML 1.2\n---\n" + minimal,
+		"document markers":  "---\n" + minimal + "...\n",
+		"anchor and alias":  edit("    regions: [us-east-1]", "    regions: &regions [us-east-1]") + "  - {name: qa, account: \"333333333333\", regions: *regions}\n",
+		"unquoted account":  edit(`  account: "111111111111"`, "  account: 111111111111"),
+		"explicit defaults": edit("deploy:\n", "build: {timeoutMinutes: 30, logRetentionDays: 365}\ndeploy:\n"),
+	}
+	for name, input := range tests {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Parse("relay.yaml", []byte(input)); err != nil {
+				t.Errorf("Parse(): %v", err)
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	got, err := Parse("relay.yaml", []byte(minimal))
+	if err != nil {
+		t.Fatalf("Parse(): %v", err)
+	}
+	want := &Config{
+		Name:    "payments",
+		Tooling: Tooling{Account: "111111111111", Region: "us-east-1"},
+		Source: Source{GitHub: &GitHubSource{
+			Repository:    "acme/payments",
+			Branch:        "main",
+			ConnectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc",
+		}},
+		Build: Build{
+			Buildspec:        "buildspec.yml",
+			TimeoutMinutes:   30,
+			ComputeType:      "BUILD_GENERAL1_SMALL",
+			Image:            "aws/codebuild/standard:7.0",
+			LogRetentionDays: 365,
+		},
+		Deploy: Deploy{
+			StackName:       "payments-app",
+			TemplatePath:    "template.json",
+			ExecutionPolicy: ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/AWSLambda_FullAccess"}},
+		},
+		Environments: []Environment{{
+			Name:     "staging",
+			Account:  "222222222222",
+			Regions:  []string{"us-east-1"},
+			Approval: &Approval{Comment: "Approve deployment to staging"},
+		}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Parse(minimal) mismatch (-want +got):\n%s", diff)
+	}
+
+	// ApplyDefaults alone fills the same fields, and leaves set ones alone.
+	c := &Config{Name: "orders", Source: Source{GitHub: &GitHubSource{Branch: "trunk"}}, Build: Build{TimeoutMinutes: 60},
+		Environments: []Environment{{Name: "prod", Approval: &Approval{}}}}
+	c.ApplyDefaults()
+	wantApplied := &Config{
+		Name:   "orders",
+		Source: Source{GitHub: &GitHubSource{Branch: "trunk"}},
+		Build: Build{Buildspec: "buildspec.yml", TimeoutMinutes: 60, ComputeType: "BUILD_GENERAL1_SMALL",
+			Image: "aws/codebuild/standard:7.0", LogRetentionDays: 365},
+		Deploy:       Deploy{StackName: "orders-app", TemplatePath: "template.json"},
+		Environments: []Environment{{Name: "prod", Approval: &Approval{Comment: "Approve deployment to prod"}}},
+	}
+	if diff := cmp.Diff(wantApplied, c); diff != "" {
+		t.Errorf("ApplyDefaults() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestExample(t *testing.T) {
+	c, err := Parse("example.yaml", Example())
+	if err != nil {
+		t.Fatalf("Parse(Example()): %v", err)
+	}
+	if got := len(c.Environments); got != 2 {
+		t.Errorf("example has %d environments, want 2", got)
+	}
+	if a := c.Environments[1].Approval; a == nil || a.Comment != "Approve deployment to production" {
+		t.Errorf("production approval = %+v, want the default comment", a)
+	}
+	Example()[0] = 'X' // callers get a copy
+	if _, err := Parse("example.yaml", Example()); err != nil {
+		t.Errorf("Example() shares its bytes with callers: %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(good, []byte(minimal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(good); err != nil {
+		t.Errorf("Load(%s): %v", good, err)
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte(edit(`  account: "111111111111"`, `  account: "1"`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(bad)
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.File != bad || fe.Line != 3 || fe.Path != "tooling.account" {
+		t.Errorf("Load(%s) = %v; want a *FieldError at %s:3 for tooling.account", bad, err, bad)
+	}
+
+	if _, err := Load(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load(missing) = %v, want an error wrapping os.ErrNotExist", err)
+	}
+}
+
+// FuzzParse checks that Parse never panics, that every field error it
+// returns is placed on a line, and that a configuration it accepts is
+// complete, valid and decoded the same way every time.
+func FuzzParse(f *testing.F) {
+	f.Add(Example())
+	f.Add([]byte(minimal))
+	for _, tt := range parseErrorTests {
+		f.Add([]byte(tt.input))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if c != nil {
+				t.Fatalf("Parse returned a Config with error %v", err)
+			}
+			for _, e := range unwrapAll(err) {
+				if fe, ok := e.(*FieldError); ok && (fe.Line < 1 || fe.File != "fuzz.yaml") {
+					t.Fatalf("field error not placed on a line: %#v", fe)
+				}
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("Parse accepted a Config that Validate refuses: %v", err)
+		}
+		again, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			t.Fatalf("second Parse failed: %v", err)
+		}
+		if diff := cmp.Diff(c, again); diff != "" {
+			t.Fatalf("Parse is not deterministic (-first +second):\n%s", diff)
+		}
+		again.ApplyDefaults()
+		if diff := cmp.Diff(c, again); diff != "" {
+			t.Fatalf("Parse left defaults unapplied (-parsed +ApplyDefaults):\n%s", diff)
+		}
+	})
+}

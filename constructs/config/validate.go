@@ -1,0 +1,514 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldError is one problem with one field of a Config. Validate and Parse
+// return every FieldError at once, joined with errors.Join; use errors.As or
+// the Unwrap() []error method of the joined error to inspect them.
+type FieldError struct {
+	// Path names the field as written in YAML, such as
+	// environments[1].account.
+	Path string
+	// Value is the field's value as decoded; "" when the field is missing.
+	Value string
+	// Rule says what is wrong and how to fix it.
+	Rule string
+	// Line is the 1-based line of the field in File, or of its nearest
+	// written ancestor when the field is missing; 0 when unknown (Validate
+	// alone does not know lines).
+	Line int
+	// File is the name given to Parse; "" when unknown.
+	File string
+}
+
+// maxValueLen bounds how much of a value an error message repeats.
+const maxValueLen = 160
+
+// Error formats e as `<path> "<value>": <rule>`, prefixed by `<file>:<line>: `
+// when both are known.
+func (e *FieldError) Error() string {
+	v := e.Value
+	if utf8.RuneCountInString(v) > maxValueLen {
+		v = string([]rune(v)[:maxValueLen-3]) + "..."
+	}
+	msg := fmt.Sprintf("%s %q: %s", e.Path, v, e.Rule)
+	if e.Line > 0 && e.File != "" {
+		msg = fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+	}
+	return msg
+}
+
+// Validate checks every rule and returns all problems at once: nil, or the
+// errors.Join of one *FieldError per field in error, in field order. It
+// expects defaults applied (see ApplyDefaults); a defaulted field left empty
+// is an error.
+func (c *Config) Validate() error {
+	return joinErrors(c.validate())
+}
+
+func joinErrors(errs []*FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	all := make([]error, len(errs))
+	for i, e := range errs {
+		all[i] = e
+	}
+	return errors.Join(all...)
+}
+
+// Partition returns the partition of the tooling region, or "aws" when the
+// region is unknown (Validate reports it).
+func (c *Config) Partition() string {
+	if p, ok := Partition(c.Tooling.Region); ok {
+		return p
+	}
+	return "aws"
+}
+
+// problems collects FieldErrors in the order the fields are checked.
+type problems []*FieldError
+
+// add records that value at path breaks rule; an empty rule means the value
+// is valid and records nothing.
+func (p *problems) add(path, value, rule string) {
+	if rule != "" {
+		*p = append(*p, &FieldError{Path: path, Value: value, Rule: rule})
+	}
+}
+
+func envPath(i int, field string) string {
+	return fmt.Sprintf("environments[%d].%s", i, field)
+}
+
+// validate returns one FieldError per field in error: each field reports the
+// first rule it breaks, so one mistake is one message.
+func (c *Config) validate() []*FieldError {
+	var p problems
+	p.add("name", c.Name, nameRule(c.Name))
+	p.add("tooling.account", c.Tooling.Account, accountRule(c.Tooling.Account, "the 12-digit tooling account ID"))
+	p.add("tooling.region", c.Tooling.Region, regionRule(c.Tooling.Region, "the region of the pipeline, such as us-east-1"))
+	if o := c.Organization; o != nil {
+		p.add("organization.id", o.ID, orgIDRule(o.ID))
+	}
+	c.validateSource(&p)
+	c.validateBuild(&p)
+	c.validateDeploy(&p)
+	c.validateEnvironments(&p)
+	return p
+}
+
+func (c *Config) validateSource(p *problems) {
+	g := c.Source.GitHub
+	if g == nil {
+		p.add("source.github", "", "required; add source.github with repository and connectionArn")
+		return
+	}
+	p.add("source.github.repository", g.Repository, repositoryRule(g.Repository))
+	p.add("source.github.branch", g.Branch, branchRule(g.Branch))
+	p.add("source.github.connectionArn", g.ConnectionArn, connectionRule(g.ConnectionArn, c.Tooling.Region))
+}
+
+func (c *Config) validateBuild(p *problems) {
+	b := c.Build
+	p.add("build.buildspec", b.Buildspec, pathRule(b.Buildspec, defaultBuildspec, "the repository root"))
+	p.add("build.timeoutMinutes", strconv.Itoa(b.TimeoutMinutes), timeoutRule(b.TimeoutMinutes))
+	p.add("build.computeType", b.ComputeType, oneOfRule(b.ComputeType, computeTypes))
+	p.add("build.image", b.Image, imageRule(b.Image))
+	p.add("build.logRetentionDays", strconv.Itoa(b.LogRetentionDays), logRetentionRule(b.LogRetentionDays))
+}
+
+func (c *Config) validateDeploy(p *problems) {
+	d := c.Deploy
+	// A stack name derived from an invalid name is reported once, at name.
+	derived := d.StackName == "" || d.StackName == c.Name+stackNameSuffix
+	if !derived || nameRule(c.Name) == "" {
+		p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
+	}
+	p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+	first := map[string]int{}
+	for i, capability := range d.Capabilities {
+		rule := oneOfRule(capability, capabilities)
+		if j, dup := first[capability]; rule == "" && dup {
+			rule = fmt.Sprintf("duplicate of deploy.capabilities[%d]; remove it", j)
+		} else if !dup {
+			first[capability] = i
+		}
+		p.add(fmt.Sprintf("deploy.capabilities[%d]", i), capability, rule)
+	}
+
+	const base = "deploy.executionPolicy"
+	ep := d.ExecutionPolicy
+	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 {
+		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
+	}
+	for i, a := range ep.ManagedPolicyArns {
+		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRule(a, ep.AllowAdministratorAccess, c.Tooling.Region))
+	}
+	for k, s := range ep.Statements {
+		sp := fmt.Sprintf("%s.statements[%d]", base, k)
+		p.add(sp+".sid", s.Sid, sidRule(s.Sid))
+		if len(s.Actions) == 0 {
+			p.add(sp+".actions", "", "required; list at least one action, such as s3:GetObject")
+		}
+		for j, a := range s.Actions {
+			p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, actionRule(a))
+		}
+		if len(s.Resources) == 0 {
+			p.add(sp+".resources", "", `required; list at least one resource ARN, or "*"`)
+		}
+		for j, r := range s.Resources {
+			p.add(fmt.Sprintf("%s.resources[%d]", sp, j), r, resourceRule(r))
+		}
+		p.add(sp+".reason", s.Reason, reasonRule(s))
+	}
+}
+
+// maxEnvironments bounds a pipeline's environments.
+const maxEnvironments = 1000
+
+func (c *Config) validateEnvironments(p *problems) {
+	switch n := len(c.Environments); {
+	case n == 0:
+		p.add("environments", "", "required; add at least one environment with name, account and regions")
+	case n > maxEnvironments:
+		p.add("environments", strconv.Itoa(n), fmt.Sprintf("has more than %d entries; split the environments across several Relay configurations", maxEnvironments))
+	}
+	type target struct{ account, region string }
+	names := map[string]int{}   // name -> first environment with it
+	targets := map[target]int{} // account and region -> first environment deploying there
+	for i, e := range c.Environments {
+		rule := envNameRule(e.Name)
+		if j, dup := names[e.Name]; rule == "" && dup {
+			rule = fmt.Sprintf("duplicate of environments[%d].name; give each environment a unique name", j)
+		} else if !dup {
+			names[e.Name] = i
+		}
+		p.add(envPath(i, "name"), e.Name, rule)
+		p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment"))
+
+		if len(e.Regions) == 0 {
+			p.add(envPath(i, "regions"), "", "required; list at least one region, such as [us-east-1]")
+		}
+		regions := map[string]int{} // region -> first index in e.Regions
+		for j, r := range e.Regions {
+			rule := regionRule(r, "an AWS region, such as us-east-1")
+			if rule == "" {
+				rule = partitionRule(partitions[r], c.Tooling.Region,
+					"deploy only within the tooling partition, or give that partition its own Relay configuration")
+			}
+			if rule == "" && r != c.Tooling.Region && regionRule(c.Tooling.Region, "") == "" {
+				rule = fmt.Sprintf("must be the tooling region %s: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy %s from a Relay configuration whose tooling region is %s", c.Tooling.Region, r, r)
+			}
+			if k, dup := regions[r]; rule == "" && dup {
+				rule = fmt.Sprintf("duplicate of environments[%d].regions[%d]; remove it", i, k)
+			} else if !dup {
+				regions[r] = j
+			}
+			t := target{e.Account, r}
+			if k, taken := targets[t]; rule == "" && taken && k != i && accountRE.MatchString(e.Account) {
+				rule = fmt.Sprintf("environments[%d] %q already deploys to account %s in this region; give %q another account or region",
+					k, c.Environments[k].Name, e.Account, e.Name)
+			} else if !taken {
+				targets[t] = i
+			}
+			p.add(fmt.Sprintf("environments[%d].regions[%d]", i, j), r, rule)
+		}
+
+		if a := e.Approval; a != nil {
+			p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
+			for k, addr := range a.Notify {
+				p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, emailRule(addr))
+			}
+		}
+	}
+}
+
+// The rules below are pure: each takes a value (and the context it needs)
+// and returns "" when the value is valid, or what is wrong and how to fix it.
+
+var (
+	nameRE      = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
+	envNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
+	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
+	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	repoRE      = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
+	sidRE       = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+	// policyARNRE captures the partition and the account (aws for AWS
+	// managed policies) of an IAM managed policy ARN with an optional path.
+	policyARNRE = regexp.MustCompile(`^arn:([^:]*):iam::(aws|[0-9]{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+)
+
+var (
+	computeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
+	capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+	// logRetentionDays are the retention periods CloudWatch Logs accepts.
+	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+func nameRule(s string) string {
+	switch {
+	case s == "":
+		return "required; set a name of 3 to 24 lowercase letters, digits and hyphens, such as payments"
+	case !nameRE.MatchString(s):
+		return "must be 3 to 24 lowercase letters, digits and hyphens, starting with a letter, such as payments"
+	case strings.HasSuffix(s, "-"):
+		return "must not end with '-'; remove the trailing hyphen"
+	case strings.Contains(s, "--"):
+		return `must not contain "--"; use single hyphens`
+	}
+	return ""
+}
+
+func envNameRule(s string) string {
+	switch {
+	case s == "":
+		return "required; set a name such as staging"
+	case !envNameRE.MatchString(s):
+		return "must be 2 to 20 lowercase letters, digits and hyphens, starting with a letter, such as staging"
+	case strings.HasSuffix(s, "-"):
+		return "must not end with '-'; remove the trailing hyphen"
+	case s == "tooling":
+		return `is reserved for the tooling account; choose another name, such as shared`
+	}
+	return ""
+}
+
+// accountRule checks an account ID; what describes it in the "required"
+// message.
+func accountRule(s, what string) string {
+	switch {
+	case s == "":
+		return "required; set " + what
+	case !accountRE.MatchString(s):
+		return `must be exactly 12 digits, such as "123456789012"`
+	}
+	return ""
+}
+
+// regionRule checks a region name; what describes it in the "required"
+// message.
+func regionRule(s, what string) string {
+	if s == "" {
+		return "required; set " + what
+	}
+	if _, ok := Partition(s); !ok {
+		return "unknown AWS region; use a region code such as us-east-1 or eu-west-1"
+	}
+	return ""
+}
+
+// partitionRule checks that partition p is the partition of toolingRegion,
+// and ends its message with fix. An unknown tooling region is reported at
+// tooling.region alone.
+func partitionRule(p, toolingRegion, fix string) string {
+	tp, ok := Partition(toolingRegion)
+	if !ok || p == tp {
+		return ""
+	}
+	return fmt.Sprintf("partition %q does not match partition %q of tooling.region %s; %s", p, tp, toolingRegion, fix)
+}
+
+func orgIDRule(s string) string {
+	switch {
+	case s == "":
+		return "required when organization is set; set the ID shown in AWS Organizations, such as o-a1b2c3d4e5, or remove organization"
+	case !orgIDRE.MatchString(s):
+		return "must be o- followed by 10 to 32 lowercase letters or digits, as shown in AWS Organizations, such as o-a1b2c3d4e5"
+	}
+	return ""
+}
+
+func repositoryRule(s string) string {
+	switch {
+	case s == "":
+		return "required; set the GitHub repository as owner/name, such as acme/payments"
+	case !repoRE.MatchString(s):
+		return "must be owner/name of letters, digits, '_', '.' and '-', such as acme/payments (not a URL)"
+	}
+	return ""
+}
+
+func branchRule(s string) string {
+	switch {
+	case s == "":
+		return "must not be empty; set a branch, or omit it to use the default " + defaultBranch
+	case strings.ContainsFunc(s, unicode.IsSpace):
+		return "must not contain whitespace; write the branch name as git shows it"
+	case strings.HasPrefix(s, "-"):
+		return "must not start with '-'; write the branch name as git shows it"
+	case strings.HasPrefix(s, "refs/"):
+		return "must be a branch name without the refs/ prefix, such as main"
+	}
+	return ""
+}
+
+// connectionRule checks the ARN of a CodeConnections connection.
+func connectionRule(s, toolingRegion string) string {
+	if s == "" {
+		return "required; set the ARN of an AVAILABLE CodeConnections connection in the tooling account"
+	}
+	a, ok := parseARN(s)
+	id, isConnection := strings.CutPrefix(a.resource, "connection/")
+	if !ok || !isConnection || id == "" {
+		return "malformed connection ARN; copy it from the connection's settings: arn:<partition>:codeconnections:<region>:<account>:connection/<id>"
+	}
+	if a.service != "codeconnections" && a.service != "codestar-connections" {
+		return fmt.Sprintf("service %q is not a connection service; use the ARN of a codeconnections (or codestar-connections) connection", a.service)
+	}
+	if rule := partitionRule(a.partition, toolingRegion, "use a connection in the tooling account"); rule != "" {
+		return rule
+	}
+	if p, ok := Partition(a.region); !ok || p != a.partition {
+		return fmt.Sprintf("region %q is not a region of partition %q; copy the ARN from the connection's settings", a.region, a.partition)
+	}
+	if !accountRE.MatchString(a.account) {
+		return fmt.Sprintf("account %q is not 12 digits; copy the ARN from the connection's settings", a.account)
+	}
+	return ""
+}
+
+// pathRule checks a file path relative to root; def is its default.
+func pathRule(s, def, root string) string {
+	switch {
+	case s == "":
+		return fmt.Sprintf("must not be empty; set a path relative to %s, or omit it to use the default %s", root, def)
+	case strings.HasPrefix(s, "/") || strings.HasPrefix(s, `\`):
+		return fmt.Sprintf("must be relative to %s, such as %s", root, def)
+	case strings.Contains(s, ".."):
+		return fmt.Sprintf(`must not contain ".."; use a path inside %s, such as %s`, root, def)
+	}
+	return ""
+}
+
+func timeoutRule(n int) string {
+	if n < 5 || n > 2160 {
+		return fmt.Sprintf("must be from 5 to 2160 minutes (36 hours); the default is %d", defaultTimeoutMinutes)
+	}
+	return ""
+}
+
+func oneOfRule(s string, allowed []string) string {
+	if !slices.Contains(allowed, s) {
+		return "must be one of " + strings.Join(allowed, ", ")
+	}
+	return ""
+}
+
+func imageRule(s string) string {
+	const prefix = "aws/codebuild/"
+	switch {
+	case s == "":
+		return "must not be empty; set a CodeBuild-managed image, or omit it to use the default " + defaultImage
+	case !strings.HasPrefix(s, prefix) || len(s) == len(prefix):
+		return "must be a CodeBuild-managed image, starting with " + prefix + ", such as " + defaultImage
+	}
+	return ""
+}
+
+func logRetentionRule(n int) string {
+	if !slices.Contains(logRetentionDays, n) {
+		days := make([]string, len(logRetentionDays))
+		for i, d := range logRetentionDays {
+			days[i] = strconv.Itoa(d)
+		}
+		return "must be one of the retention periods CloudWatch Logs accepts: " + strings.Join(days, ", ")
+	}
+	return ""
+}
+
+// stackNameRule checks a CloudFormation stack name; name is the config's
+// name, from which the default derives.
+func stackNameRule(s, name string) string {
+	switch {
+	case s == "":
+		return fmt.Sprintf("must not be empty; set a stack name, or omit it to use the default %s%s", name, stackNameSuffix)
+	case !stackNameRE.MatchString(s):
+		return "must start with a letter and have at most 128 letters, digits and hyphens, such as payments-app"
+	}
+	return ""
+}
+
+// managedPolicyRule checks an IAM managed policy ARN; allowAdmin is
+// deploy.executionPolicy.allowAdministratorAccess.
+func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
+	m := policyARNRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"
+	}
+	if rule := partitionRule(m[1], toolingRegion, "use a policy of the tooling partition"); rule != "" {
+		return rule
+	}
+	if m[2] == "aws" && strings.HasSuffix(s, ":policy/AdministratorAccess") && !allowAdmin {
+		return "grants AdministratorAccess; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true to accept it"
+	}
+	return ""
+}
+
+func actionRule(s string) string {
+	switch {
+	case s == "*":
+		return `"*" alone allows every action of every service; name services, such as lambda:* or s3:GetObject`
+	case !actionRE.MatchString(s):
+		return "must be service:Action, such as lambda:CreateFunction or lambda:*"
+	}
+	return ""
+}
+
+func resourceRule(s string) string {
+	if s != "*" && !strings.HasPrefix(s, "arn:") {
+		return `must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`
+	}
+	return ""
+}
+
+// reasonRule requires a written reason for a statement with a wildcard.
+func reasonRule(s Statement) string {
+	wild := false
+	for _, v := range append(append([]string(nil), s.Actions...), s.Resources...) {
+		wild = wild || strings.Contains(v, "*")
+	}
+	switch {
+	case wild && len(strings.TrimSpace(s.Reason)) < 10:
+		return "required (at least 10 characters) because the statement has a wildcard; say why the stack needs it, e.g. \"CloudFormation generates the function names\""
+	case len(s.Reason) > 500:
+		return "is longer than 500 characters; shorten it"
+	}
+	return ""
+}
+
+func sidRule(s string) string {
+	if !sidRE.MatchString(s) {
+		return "must contain only letters and digits, such as ServiceResources"
+	}
+	return ""
+}
+
+func commentRule(s string) string {
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return `must not be empty; write a comment, or omit it to use the default "` + approvalCommentPrefix + `<environment>"`
+	case n > 512:
+		return fmt.Sprintf("has %d characters; shorten it to at most 512", n)
+	}
+	return ""
+}
+
+func emailRule(s string) string {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") || strings.ContainsFunc(s, unicode.IsSpace) {
+		return "must be an email address, such as ops@example.com"
+	}
+	return ""
+}

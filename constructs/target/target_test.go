@@ -1,0 +1,180 @@
+package target_test
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+
+const pipelineRole = "arn:aws:iam::111111111111:role/relay/payments/payments-pipeline"
+
+func validProps() *target.Props {
+	return &target.Props{
+		Account:            "222222222222",
+		Regions:            []string{"us-east-1", "eu-west-1"},
+		RolePath:           "/relay/payments/",
+		DeployRoleName:     "payments-staging-deploy",
+		ExecutionRoleName:  "payments-staging-cfn-exec",
+		PipelineAccount:    "111111111111",
+		PipelineRoleArns:   []string{pipelineRole},
+		StackNames:         []string{"payments-app"},
+		ArtifactBucketArns: []string{"arn:aws:s3:::payments-artifacts-111111111111-us-east-1"},
+		ArtifactKeyArns:    []string{"arn:aws:kms:us-east-1:111111111111:key/*"},
+		ExecutionStatements: []target.Statement{
+			{Sid: "Functions", Actions: []string{"lambda:*"}, Resources: []string{"*"}},
+		},
+	}
+}
+
+func TestDeploymentTarget(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	relaytest.Do(t, "target.New", func() { target.New(stack, "Target", validProps()) })
+	tpl := relaytest.Template(t, stack)
+	has := func(what, typ string, props interface{}) {
+		t.Helper()
+		relaytest.Check(t, what, func() { tpl.HasResourceProperties(jsii.String(typ), props) })
+	}
+	stmt := func(m map[string]interface{}) interface{} { return assertions.Match_ObjectLike(&m) }
+	policyWith := func(sts ...interface{}) interface{} {
+		return map[string]interface{}{"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&sts)})}
+	}
+
+	has("deploy role trusts the tooling account, pinned to the pipeline role ARN", "AWS::IAM::Role", map[string]interface{}{
+		"RoleName": "payments-staging-deploy",
+		"Path":     "/relay/payments/",
+		"AssumeRolePolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+			"Action":    "sts:AssumeRole",
+			"Effect":    "Allow",
+			"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}},
+			"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": pipelineRole}},
+		}}},
+	})
+	has("execution role is assumed by CloudFormation only", "AWS::IAM::Role", map[string]interface{}{
+		"RoleName": "payments-staging-cfn-exec",
+		"AssumeRolePolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+			"Action": "sts:AssumeRole", "Effect": "Allow",
+			"Principal": map[string]interface{}{"Service": "cloudformation.amazonaws.com"},
+		}}},
+	})
+	has("deploy role manages only the named stacks, in each region", "AWS::IAM::Policy", policyWith(stmt(map[string]interface{}{
+		"Sid": "ManageDeployedStacks",
+		"Resource": []interface{}{
+			"arn:aws:cloudformation:eu-west-1:222222222222:stack/payments-app/*",
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-app/*",
+		},
+	})))
+	has("deploy role passes only the execution role, only to CloudFormation", "AWS::IAM::Policy", policyWith(stmt(map[string]interface{}{
+		"Sid":       "PassExecutionRoleToCloudFormation",
+		"Action":    "iam:PassRole",
+		"Resource":  "arn:aws:iam::222222222222:role/relay/payments/payments-staging-cfn-exec",
+		"Condition": map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
+	})))
+	has("deploy role reads artifacts and decrypts them", "AWS::IAM::Policy", policyWith(
+		stmt(map[string]interface{}{"Sid": "ReadArtifactObjects", "Resource": "arn:aws:s3:::payments-artifacts-111111111111-us-east-1/*"}),
+		stmt(map[string]interface{}{"Sid": "DecryptArtifacts", "Action": []interface{}{"kms:Decrypt", "kms:DescribeKey"}, "Resource": "arn:aws:kms:us-east-1:111111111111:key/*"}),
+	))
+	has("execution role gets the configured statements", "AWS::IAM::Policy", policyWith(stmt(map[string]interface{}{
+		"Sid": "Functions", "Action": "lambda:*", "Resource": "*",
+	})))
+	relaytest.Check(t, "no managed policy is attached by default", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
+			"RoleName": "payments-staging-cfn-exec", "ManagedPolicyArns": assertions.Match_Absent(),
+		})
+	})
+}
+
+func TestPropsValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props)
+		want   []string
+	}{
+		{"valid", func(p *target.Props) {}, nil},
+		{"accounts", func(p *target.Props) { p.Account = "2222"; p.PipelineAccount = "x" }, []string{
+			`Account "2222": must be a 12-digit account ID`,
+			`PipelineAccount "x": must be a 12-digit account ID`,
+			`PipelineRoleArns[0] "` + pipelineRole + `": must be a role ARN in PipelineAccount x`,
+		}},
+		{"no permissions", func(p *target.Props) { p.ExecutionStatements = nil }, []string{
+			"ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default",
+		}},
+		{"role names", func(p *target.Props) { p.ExecutionRoleName = p.DeployRoleName; p.RolePath = "relay" }, []string{
+			`RolePath "relay": must start and end with /`,
+			`ExecutionRoleName "payments-staging-deploy": must differ from DeployRoleName`,
+		}},
+		{"missing lists", func(p *target.Props) {
+			p.Regions, p.StackNames, p.ArtifactBucketArns, p.ArtifactKeyArns, p.PipelineRoleArns = nil, nil, nil, nil, nil
+		}, []string{
+			"Regions []: name at least one region the deploy role deploys to",
+			"PipelineRoleArns []: name the pipeline role that assumes the deploy role",
+			"StackNames []: name the stacks the pipeline deploys",
+			"ArtifactBucketArns []: name the artifact bucket the deploy role reads",
+			"ArtifactKeyArns []: name the artifact key the deploy role decrypts with",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validProps()
+			tc.mutate(p)
+			err := p.Validate()
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			want := "target.Props: " + strings.Join(tc.want, "\n")
+			if err == nil || err.Error() != want {
+				t.Errorf("Validate() = %v\nwant %s", err, want)
+			}
+		})
+	}
+}
+
+// ExampleNew shows a team adding Relay's deployment target to a stack of its
+// own, in the account the pipeline deploys to.
+func ExampleNew() {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
+	})
+	t := target.New(stack, "Delivery", &target.Props{
+		Account:            "222222222222",
+		Regions:            []string{"eu-west-1"},
+		DeployRoleName:     "orders-deploy",
+		ExecutionRoleName:  "orders-cfn-exec",
+		PipelineAccount:    "111111111111",
+		PipelineRoleArns:   []string{"arn:aws:iam::111111111111:role/orders-pipeline"},
+		StackNames:         []string{"orders-service"},
+		ArtifactBucketArns: []string{"arn:aws:s3:::orders-artifacts-111111111111-eu-west-1"},
+		ArtifactKeyArns:    []string{"arn:aws:kms:eu-west-1:111111111111:key/*"},
+		ExecutionManagedPolicyArns: []string{
+			"arn:aws:iam::222222222222:policy/orders-service-deployer",
+		},
+	})
+	_ = t.DeployRole() // wire it to anything else in the team's stack
+	tpl := assertions.Template_FromStack(stack, nil)
+	var names []string
+	for _, r := range *tpl.FindResources(jsii.String("AWS::IAM::Role"), nil) {
+		names = append(names, (*r)["Properties"].(map[string]interface{})["RoleName"].(string))
+	}
+	sort.Strings(names)
+	fmt.Println(strings.Join(names, "\n"))
+	// Output:
+	// orders-cfn-exec
+	// orders-deploy
+}
