@@ -392,8 +392,9 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	for _, st := range pl.roleStatements(p, topicArns) {
 		pl.role.AddToPolicy(st)
 	}
-	// The pipeline must not be created before its role can act.
-	pl.pipeline.Node().AddDependency(pl.role)
+	// The pipeline must not be created before its role's policy exists (the
+	// role itself is already referenced by RoleArn).
+	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
 	return pl
 }
 

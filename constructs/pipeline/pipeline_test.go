@@ -1,0 +1,535 @@
+package pipeline_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+
+const (
+	deployPattern = "arn:aws:iam::*:role/relay/payments/payments-*-deploy"
+	topicPattern  = "arn:aws:sns:us-east-1:111111111111:payments-*-approval"
+	connection    = "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+)
+
+// roleArn is the ARN of env's deploy or cfn-exec role in account.
+func roleArn(account, env, kind string) string {
+	return "arn:aws:iam::" + account + ":role/relay/payments/payments-" + env + "-" + kind
+}
+
+func deployment(name, account string) pipeline.Deployment {
+	return pipeline.Deployment{
+		Name:             name,
+		Account:          account,
+		Regions:          []string{"us-east-1"},
+		DeployRoleArn:    roleArn(account, name, "deploy"),
+		ExecutionRoleArn: roleArn(account, name, "cfn-exec"),
+		StackName:        "payments-app",
+		Capabilities:     []string{"CAPABILITY_IAM"},
+	}
+}
+
+func approval(env string) *pipeline.Approval {
+	return &pipeline.Approval{TopicName: "payments-" + env + "-approval", Notify: []string{"ops@example.com"}}
+}
+
+// stagingAndProduction are two deployments; production waits for approval.
+func stagingAndProduction() []pipeline.Deployment {
+	prod := deployment("production", "333333333333")
+	prod.Approval = approval("production")
+	return []pipeline.Deployment{deployment("staging", "222222222222"), prod}
+}
+
+// environments are n deployments env0, env1, ... in accounts 400000000000+i;
+// every other one waits for approval.
+func environments(n int) []pipeline.Deployment {
+	out := make([]pipeline.Deployment, n)
+	for i := range out {
+		name := fmt.Sprintf("env%d", i)
+		out[i] = deployment(name, fmt.Sprintf("%012d", 400000000000+i))
+		if i%2 == 1 {
+			out[i].Approval = approval(name)
+		}
+	}
+	return out
+}
+
+func validProps(store *artifacts.Store, deps []pipeline.Deployment) *pipeline.Props {
+	return &pipeline.Props{
+		PipelineName:          "payments",
+		RoleName:              "payments-pipeline",
+		RolePath:              "/relay/payments/",
+		Store:                 store,
+		Source:                pipeline.GitHubSource{Owner: "acme", Repo: "payments", ConnectionArn: connection},
+		Deployments:           deps,
+		DeployRolePatterns:    []string{deployPattern},
+		ApprovalTopicPatterns: []string{topicPattern},
+	}
+}
+
+func newStack() awscdk.Stack {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	return awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
+}
+
+// synthesized is a tooling stack with an artifact store and a pipeline.
+type synthesized struct {
+	store *artifacts.Store
+	pl    *pipeline.Pipeline
+	tpl   assertions.Template
+	json  map[string]interface{}
+}
+
+// synth builds a pipeline over deps, with validProps changed by mutate.
+func synth(t *testing.T, deps []pipeline.Deployment, mutate func(*pipeline.Props)) synthesized {
+	t.Helper()
+	stack := newStack()
+	var accounts []string
+	for _, d := range deps {
+		accounts = append(accounts, d.Account)
+	}
+	var s synthesized
+	relaytest.Do(t, "NewStore", func() {
+		s.store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+			Readers: artifacts.Readers{Accounts: accounts, RoleArnPatterns: []string{deployPattern}},
+		})
+	})
+	p := validProps(s.store, deps)
+	if mutate != nil {
+		mutate(p)
+	}
+	relaytest.Do(t, "pipeline.New", func() { s.pl = pipeline.New(stack, "Pipeline", p) })
+	s.tpl = relaytest.Template(t, stack)
+	s.json = *s.tpl.ToJSON()
+	return s
+}
+
+func (s synthesized) has(t *testing.T, what, typ string, props interface{}) {
+	t.Helper()
+	relaytest.Check(t, what, func() { s.tpl.HasResourceProperties(jsii.String(typ), props) })
+}
+
+// resources are the template's resources of type typ, by logical ID.
+func (s synthesized) resources(typ string) map[string]map[string]interface{} {
+	out := map[string]map[string]interface{}{}
+	for id, r := range s.json["Resources"].(map[string]interface{}) {
+		if res := r.(map[string]interface{}); res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+// one is the only resource of type typ for which match holds.
+func (s synthesized) one(t *testing.T, typ string, match func(props map[string]interface{}) bool) (string, map[string]interface{}) {
+	t.Helper()
+	var ids []string
+	var found map[string]interface{}
+	for id, r := range s.resources(typ) {
+		props, _ := r["Properties"].(map[string]interface{})
+		if match(props) {
+			ids, found = append(ids, id), r
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("want one matching %s, found %v", typ, ids)
+	}
+	return ids[0], found
+}
+
+// logicalID is the logical ID of c's CloudFormation resource.
+func logicalID(c constructs.IConstruct) string {
+	return *awscdk.Stack_Of(c).GetLogicalId(c.Node().DefaultChild().(awscdk.CfnElement))
+}
+
+func ref(id string) interface{} { return map[string]interface{}{"Ref": id} }
+func arnOf(id string) interface{} {
+	return map[string]interface{}{"Fn::GetAtt": []interface{}{id, "Arn"}}
+}
+func str(v interface{}) string { s, _ := v.(string); return s }
+func obj(v interface{}) map[string]interface{} {
+	m, _ := v.(map[string]interface{})
+	return m
+}
+
+func like(m map[string]interface{}) interface{} { return assertions.Match_ObjectLike(&m) }
+
+// rolePolicy is the policy document attached to the role with logical ID role.
+func (s synthesized) rolePolicy(t *testing.T, role string) (string, map[string]interface{}) {
+	t.Helper()
+	return s.one(t, "AWS::IAM::Policy", func(p map[string]interface{}) bool {
+		return cmp.Equal(p["Roles"], []interface{}{ref(role)})
+	})
+}
+
+// pipelineProps are the properties of the template's only pipeline.
+func (s synthesized) pipelineProps(t *testing.T) map[string]interface{} {
+	t.Helper()
+	_, r := s.one(t, "AWS::CodePipeline::Pipeline", func(map[string]interface{}) bool { return true })
+	return obj(r["Properties"])
+}
+
+// stages are the pipeline's stages by name, and their names in order.
+func stages(props map[string]interface{}) (map[string][]interface{}, []string) {
+	byName := map[string][]interface{}{}
+	var names []string
+	for _, st := range props["Stages"].([]interface{}) {
+		name := str(obj(st)["Name"])
+		names = append(names, name)
+		byName[name], _ = obj(st)["Actions"].([]interface{})
+	}
+	return byName, names
+}
+
+// action is what a deploy stage's action does, read from the template.
+type action struct {
+	Name, Provider, Mode string
+	RunOrder             float64
+	Region               string
+	RoleArn              interface{} // the role the action runs as
+	CfnRoleArn           string      // the role CloudFormation runs as
+	Stack, ChangeSet     string
+	Template             string
+	Capabilities         string
+	NotificationArn      interface{}
+}
+
+func readAction(v interface{}) action {
+	a, cfg := obj(v), obj(obj(v)["Configuration"])
+	return action{
+		Name:            str(a["Name"]),
+		Provider:        str(obj(a["ActionTypeId"])["Provider"]),
+		Mode:            str(cfg["ActionMode"]),
+		RunOrder:        a["RunOrder"].(float64),
+		Region:          str(a["Region"]),
+		RoleArn:         a["RoleArn"],
+		CfnRoleArn:      str(cfg["RoleArn"]),
+		Stack:           str(cfg["StackName"]),
+		ChangeSet:       str(cfg["ChangeSetName"]),
+		Template:        str(cfg["TemplatePath"]),
+		Capabilities:    str(cfg["Capabilities"]),
+		NotificationArn: cfg["NotificationArn"],
+	}
+}
+
+func TestPipeline(t *testing.T) {
+	s := synth(t, stagingAndProduction(), nil)
+	keyID, bucketID := logicalID(s.store.Key()), logicalID(s.store.Bucket())
+	roleID, buildRoleID := logicalID(s.pl.Role()), logicalID(s.pl.Project().Role())
+	topicID := logicalID(s.pl.ApprovalTopic("production"))
+	props := s.pipelineProps(t)
+
+	if got, want := [2]interface{}{props["PipelineType"], props["ExecutionMode"]}, [2]interface{}{"V2", "SUPERSEDED"}; got != want {
+		t.Errorf("PipelineType, ExecutionMode = %v, want %v", got, want)
+	}
+	byName, names := stages(props)
+	if diff := cmp.Diff([]string{"Source", "Build", "Deploy-staging", "Deploy-production"}, names); diff != "" {
+		t.Errorf("stage names (-want +got):\n%s", diff)
+	}
+
+	s.has(t, "source action reads the branch through the connection and exports its variables", "AWS::CodePipeline::Pipeline", map[string]interface{}{
+		"Stages": assertions.Match_ArrayWith(&[]interface{}{like(map[string]interface{}{
+			"Name": "Source",
+			"Actions": []interface{}{like(map[string]interface{}{
+				"ActionTypeId": like(map[string]interface{}{"Category": "Source", "Provider": "CodeStarSourceConnection"}),
+				"Namespace":    "SourceVariables",
+				"Configuration": like(map[string]interface{}{
+					"ConnectionArn": connection, "FullRepositoryId": "acme/payments", "BranchName": "main", "DetectChanges": true,
+				}),
+			})},
+		})}),
+	})
+
+	t.Run("build action passes the commit", func(t *testing.T) {
+		build := byName["Build"]
+		if len(build) != 1 {
+			t.Fatalf("Build stage has %d actions, want 1", len(build))
+		}
+		var vars []map[string]string
+		raw := str(obj(obj(build[0])["Configuration"])["EnvironmentVariables"])
+		if err := json.Unmarshal([]byte(raw), &vars); err != nil {
+			t.Fatalf("EnvironmentVariables %q: %v", raw, err)
+		}
+		want := map[string]string{"name": "GIT_COMMIT_HASH", "type": "PLAINTEXT", "value": "#{SourceVariables.CommitId}"}
+		if !containsVar(vars, want) {
+			t.Errorf("EnvironmentVariables = %s, want an entry %v", raw, want)
+		}
+	})
+
+	t.Run("deploy stages", func(t *testing.T) {
+		prepare := func(env, account string, run float64) action {
+			return action{
+				Name: "Prepare-us-east-1", Provider: "CloudFormation", Mode: "CHANGE_SET_REPLACE", RunOrder: run, Region: "us-east-1",
+				RoleArn: roleArn(account, env, "deploy"), CfnRoleArn: roleArn(account, env, "cfn-exec"),
+				Stack: "payments-app", ChangeSet: "relay-pipeline", Template: "Build::template.json", Capabilities: "CAPABILITY_IAM",
+			}
+		}
+		execute := func(env, account string, run float64) action {
+			return action{
+				Name: "Deploy-us-east-1", Provider: "CloudFormation", Mode: "CHANGE_SET_EXECUTE", RunOrder: run, Region: "us-east-1",
+				RoleArn: roleArn(account, env, "deploy"), Stack: "payments-app", ChangeSet: "relay-pipeline",
+			}
+		}
+		want := map[string][]action{
+			"Deploy-staging": {prepare("staging", "222222222222", 1), execute("staging", "222222222222", 2)},
+			"Deploy-production": {
+				{Name: "Approve", Provider: "Manual", RunOrder: 1, NotificationArn: ref(topicID)},
+				prepare("production", "333333333333", 2),
+				execute("production", "333333333333", 3),
+			},
+		}
+		for stage, want := range want {
+			var got []action
+			for _, a := range byName[stage] {
+				got = append(got, readAction(a))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s actions (-want +got):\n%s", stage, diff)
+			}
+		}
+	})
+
+	s.has(t, "build encrypts with the artifact key", "AWS::CodeBuild::Project", map[string]interface{}{"EncryptionKey": arnOf(keyID)})
+	s.has(t, "approval topic is named and encrypted with the artifact key", "AWS::SNS::Topic", map[string]interface{}{
+		"TopicName": "payments-production-approval", "KmsMasterKeyId": arnOf(keyID),
+	})
+	s.has(t, "approvers are subscribed by email", "AWS::SNS::Subscription", map[string]interface{}{
+		"Protocol": "email", "Endpoint": "ops@example.com", "TopicArn": ref(topicID),
+	})
+	s.has(t, "pipeline role is named, under the path, trusted by CodePipeline", "AWS::IAM::Role", map[string]interface{}{
+		"RoleName": "payments-pipeline",
+		"Path":     "/relay/payments/",
+		"AssumeRolePolicyDocument": like(map[string]interface{}{"Statement": []interface{}{like(map[string]interface{}{
+			"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": map[string]interface{}{"Service": "codepipeline.amazonaws.com"},
+		})}}),
+	})
+
+	statements := []struct {
+		sid      string
+		action   interface{}
+		resource interface{}
+	}{
+		{"AssumeDeployRoles", "sts:AssumeRole", deployPattern},
+		{"AnnounceApprovals", "sns:Publish", topicPattern},
+		{"RunBuild", assertions.Match_AnyValue(), arnOf(logicalID(s.pl.Project()))},
+		{"UseSourceConnection", assertions.Match_AnyValue(), connection},
+		{"ReadWriteArtifacts", assertions.Match_AnyValue(), []interface{}{arnOf(bucketID), assertions.Match_AnyValue()}},
+		{"UseArtifactKey", assertions.Match_AnyValue(), arnOf(keyID)},
+	}
+	for _, st := range statements {
+		s.has(t, "pipeline role policy: "+st.sid, "AWS::IAM::Policy", map[string]interface{}{
+			"Roles": []interface{}{ref(roleID)},
+			"PolicyDocument": like(map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{like(map[string]interface{}{
+				"Sid": st.sid, "Effect": "Allow", "Action": st.action, "Resource": st.resource,
+			})})}),
+		})
+	}
+
+	t.Run("flat policies", func(t *testing.T) {
+		checkFlat(t, s, stagingAndProduction())
+		var roles []string
+		for id := range s.resources("AWS::IAM::Role") {
+			roles = append(roles, id)
+		}
+		sort.Strings(roles)
+		want := []string{buildRoleID, roleID}
+		sort.Strings(want)
+		if diff := cmp.Diff(want, roles); diff != "" {
+			t.Errorf("IAM roles (-want +got): only the pipeline and build roles may exist, no per-action roles:\n%s", diff)
+		}
+	})
+
+	t.Run("role policy keeps its size with 20 deployments", func(t *testing.T) {
+		many := environments(20)
+		big := synth(t, many, nil)
+		checkFlat(t, big, many)
+		_, small := s.rolePolicy(t, roleID)
+		_, large := big.rolePolicy(t, logicalID(big.pl.Role()))
+		a, _ := json.Marshal(small)
+		b, _ := json.Marshal(large)
+		if len(a) != len(b) {
+			t.Errorf("pipeline role policy is %d bytes with 2 deployments, %d with 20 (-2 +20):\n%s", len(a), len(b), cmp.Diff(small, large))
+		}
+	})
+}
+
+func containsVar(vars []map[string]string, want map[string]string) bool {
+	for _, v := range vars {
+		if cmp.Equal(v, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFlat fails if the artifact bucket policy, the artifact key or the
+// pipeline role's policy names a role of deps: those policies must keep one
+// size however many environments there are.
+func checkFlat(t *testing.T, s synthesized, deps []pipeline.Deployment) {
+	t.Helper()
+	bucketPolicy, _ := s.one(t, "AWS::S3::BucketPolicy", func(p map[string]interface{}) bool {
+		return cmp.Equal(p["Bucket"], ref(logicalID(s.store.Bucket())))
+	})
+	rolePolicy, _ := s.rolePolicy(t, logicalID(s.pl.Role()))
+	resources := s.json["Resources"].(map[string]interface{})
+	for _, id := range []string{bucketPolicy, logicalID(s.store.Key()), rolePolicy} {
+		raw, _ := json.Marshal(resources[id])
+		for _, d := range deps {
+			for _, arn := range []string{d.DeployRoleArn, d.ExecutionRoleArn} {
+				// Match the role part alone: an ARN may be split by Fn::Join.
+				if name := arn[strings.Index(arn, ":role/"):]; strings.Contains(string(raw), name) {
+					t.Errorf("%s names %s: %s", id, name, raw)
+				}
+			}
+		}
+	}
+}
+
+func TestExecutionMode(t *testing.T) {
+	for _, tc := range []struct{ mode, want string }{
+		{"", "SUPERSEDED"},
+		{"QUEUED", "QUEUED"},
+		{"PARALLEL", "PARALLEL"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			s := synth(t, stagingAndProduction(), func(p *pipeline.Props) { p.ExecutionMode = tc.mode })
+			s.has(t, fmt.Sprintf("ExecutionMode %q", tc.mode), "AWS::CodePipeline::Pipeline", map[string]interface{}{
+				"PipelineType": "V2", "ExecutionMode": tc.want,
+			})
+		})
+	}
+}
+
+func TestPropsValidate(t *testing.T) {
+	role := roleArn("222222222222", "production", "deploy")
+	tests := []struct {
+		name   string
+		mutate func(p *pipeline.Props)
+		want   []string
+	}{
+		{"valid", func(p *pipeline.Props) {}, nil},
+		{"nil store", func(p *pipeline.Props) { p.Store = nil }, []string{
+			"Store: required; create one with artifacts.NewStore",
+		}},
+		{"missing owner", func(p *pipeline.Props) { p.Source.Owner = "" }, []string{
+			`Source ""/"payments": owner and repo are required`,
+		}},
+		{"missing repo", func(p *pipeline.Props) { p.Source.Repo = "" }, []string{
+			`Source "acme"/"": owner and repo are required`,
+		}},
+		{"connection ARN", func(p *pipeline.Props) { p.Source.ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments" }, []string{
+			`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`,
+		}},
+		{"execution mode", func(p *pipeline.Props) { p.ExecutionMode = "queued" }, []string{
+			`ExecutionMode "queued": must be SUPERSEDED, QUEUED or PARALLEL`,
+		}},
+		{"log retention", func(p *pipeline.Props) { p.Build.LogRetentionDays = 31 }, []string{
+			"Build.LogRetentionDays 31: not a CloudWatch Logs retention value (e.g. 30, 90, 365)",
+		}},
+		{"compute type", func(p *pipeline.Props) { p.Build.ComputeType = "BUILD_GENERAL1_HUGE" }, []string{
+			`Build.ComputeType "BUILD_GENERAL1_HUGE": must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE`,
+		}},
+		{"shortest build, longest name", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 5; p.Deployments[0].Name = strings.Repeat("s", 90) }, nil},
+		{"longest build", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 2160 }, nil},
+		{"build too short", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 4 }, []string{
+			"Build.TimeoutMinutes 4: must be 5 to 2160",
+		}},
+		{"build too long", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 2161 }, []string{
+			"Build.TimeoutMinutes 2161: must be 5 to 2160",
+		}},
+		{"no deployments", func(p *pipeline.Props) { p.Deployments = nil }, []string{
+			"Deployments []: add at least one deployment",
+		}},
+		{"48 deployments fill 50 stages", func(p *pipeline.Props) { p.Deployments = environments(48) }, nil},
+		{"49 deployments", func(p *pipeline.Props) { p.Deployments = environments(49) }, []string{
+			"Deployments: 49 deployments need 51 stages; a pipeline has at most 50: split the environments across pipelines",
+		}},
+		{"duplicate name", func(p *pipeline.Props) { p.Deployments = append(p.Deployments, deployment("staging", "222222222222")) }, []string{
+			`Deployments[2].Name "staging": already used by Deployments[0]`,
+		}},
+		{"stage name", func(p *pipeline.Props) { p.Deployments[1].Name = "prod/eu" }, []string{
+			`Deployments[1].Name "prod/eu": must be 1-90 characters of letters, digits and .@_-`,
+		}},
+		{"stage name too long", func(p *pipeline.Props) { p.Deployments[0].Name = strings.Repeat("s", 91) }, []string{
+			`Deployments[0].Name "` + strings.Repeat("s", 91) + `": must be 1-90 characters of letters, digits and .@_-`,
+		}},
+		{"account", func(p *pipeline.Props) { p.Deployments[1].Account = "33333333333" }, []string{
+			`Deployments[1].Account "33333333333": must be a 12-digit account ID`,
+			`Deployments[1].DeployRoleArn "` + roleArn("333333333333", "production", "deploy") + `": must be a role ARN in account 33333333333`,
+			`Deployments[1].ExecutionRoleArn "` + roleArn("333333333333", "production", "cfn-exec") + `": must be a role ARN in account 33333333333`,
+		}},
+		{"deploy role in another account", func(p *pipeline.Props) { p.Deployments[1].DeployRoleArn = role }, []string{
+			`Deployments[1].DeployRoleArn "` + role + `": must be a role ARN in account 333333333333`,
+		}},
+		{"no regions", func(p *pipeline.Props) { p.Deployments[0].Regions = nil }, []string{
+			"Deployments[0].Regions []: name at least one region",
+		}},
+		{"missing stack name", func(p *pipeline.Props) { p.Deployments[0].StackName = "" }, []string{
+			`Deployments[0].StackName "": required`,
+		}},
+		{"capability", func(p *pipeline.Props) {
+			p.Deployments[0].Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"}
+		}, []string{
+			`Deployments[0].Capabilities "CAPABILITY_RESOURCE_POLICY": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
+		}},
+		{"every problem at once", func(p *pipeline.Props) {
+			p.Store, p.ExecutionMode, p.Deployments[0].StackName, p.Deployments[1].Capabilities = nil, "LATEST", "", []string{"IAM"}
+		}, []string{
+			"Store: required; create one with artifacts.NewStore",
+			`ExecutionMode "LATEST": must be SUPERSEDED, QUEUED or PARALLEL`,
+			`Deployments[0].StackName "": required`,
+			`Deployments[1].Capabilities "IAM": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// Validate only checks that Store is set: a zero Store needs no stack.
+			p := validProps(&artifacts.Store{}, stagingAndProduction())
+			tc.mutate(p)
+			err := p.Validate()
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			want := "pipeline.Props: " + strings.Join(tc.want, "\n")
+			if err == nil || err.Error() != want {
+				t.Errorf("Validate() = %v\nwant %s", err, want)
+			}
+		})
+	}
+}
+
+func TestNewPanicsOnInvalidProps(t *testing.T) {
+	stack := newStack()
+	p := validProps(nil, stagingAndProduction())
+	p.Deployments[0].StackName = ""
+	msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) })
+	if ok {
+		t.Fatal("pipeline.New returned; want a panic listing the invalid props")
+	}
+	if want := p.Validate().Error(); !strings.HasPrefix(msg, "pipeline.Props:") || msg != want {
+		t.Errorf("pipeline.New panicked with %q, want %q", msg, want)
+	}
+	if stack.Node().TryFindChild(jsii.String("Pipeline")) != nil {
+		t.Error("pipeline.New added a construct before it panicked")
+	}
+}

@@ -1,0 +1,135 @@
+// Package test holds Relay's whole-app tests: golden templates of the
+// example configuration, logical-ID stability, cfn-lint, cdk-nag, policy
+// sizes and the app's handling of bad input.
+package test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden templates in testdata/ from the current code")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(relaytest.Main(m))
+}
+
+// build builds cfg the way apps/relay does: stacks, then cdk-nag.
+func build(t testing.TB, cfg *config.Config) (awscdk.App, *delivery.Delivery) {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	var d *delivery.Delivery
+	relaytest.Do(t, "build "+cfg.Name, func() {
+		d = delivery.New(app, cfg)
+		compliance.Check(app, d)
+	})
+	return app, d
+}
+
+func example(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse("example.yaml", config.Example())
+	if err != nil {
+		t.Fatalf("embedded example: %v", err)
+	}
+	return cfg
+}
+
+// exampleTemplates synthesizes the example once per test binary.
+var exampleTemplates = map[string]map[string]interface{}{}
+
+func templates(t *testing.T) map[string]map[string]interface{} {
+	t.Helper()
+	if len(exampleTemplates) > 0 {
+		return exampleTemplates
+	}
+	_, d := build(t, example(t))
+	for _, s := range d.Stacks() {
+		exampleTemplates[*s.StackName()] = relaytest.JSON(t, s)
+	}
+	return exampleTemplates
+}
+
+func TestExampleStacks(t *testing.T) {
+	var got []string
+	for name := range templates(t) {
+		got = append(got, name)
+	}
+	sort.Strings(got)
+	want := []string{"payments-production", "payments-staging", "payments-tooling"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("stacks = %v, want the tooling stack and one per environment: %v", got, want)
+	}
+}
+
+// TestGolden pins every template of the example against drift.
+func TestGolden(t *testing.T) {
+	for name, tpl := range templates(t) {
+		t.Run(name, func(t *testing.T) {
+			relaytest.Golden(t, filepath.Join("testdata", name+".template.json"), relaytest.Marshal(relaytest.Normalize(tpl)), *update)
+		})
+	}
+}
+
+// TestLogicalIDs pins the logical IDs of stateful and cross-referenced
+// resources: a refactor that changes one would make CloudFormation replace
+// the key, the bucket, the pipeline or a role that other accounts trust.
+func TestLogicalIDs(t *testing.T) {
+	tests := []struct {
+		stack, id, typ string
+	}{
+		{"payments-tooling", "ArtifactsKeyA4B22E2B", "AWS::KMS::Key"},
+		{"payments-tooling", "ArtifactsBucket88671897", "AWS::S3::Bucket"},
+		{"payments-tooling", "ArtifactsAccessLogs4D97777C", "AWS::S3::Bucket"},
+		{"payments-tooling", "Pipeline9850B417", "AWS::CodePipeline::Pipeline"},
+		{"payments-tooling", "PipelineRoleD68726F7", "AWS::IAM::Role"},
+		{"payments-tooling", "PipelineBuild9D009F66", "AWS::CodeBuild::Project"},
+		{"payments-tooling", "PipelineBuildLogs0FB13851", "AWS::Logs::LogGroup"},
+		{"payments-staging", "TargetDeployRole7BD40316", "AWS::IAM::Role"},
+		{"payments-staging", "TargetExecutionRole832DFDAF", "AWS::IAM::Role"},
+		{"payments-production", "TargetDeployRole7BD40316", "AWS::IAM::Role"},
+		{"payments-production", "TargetExecutionRole832DFDAF", "AWS::IAM::Role"},
+	}
+	all := templates(t)
+	for _, tc := range tests {
+		res, _ := all[tc.stack]["Resources"].(map[string]interface{})
+		r, ok := res[tc.id].(map[string]interface{})
+		if !ok {
+			var same []string
+			for id, v := range res {
+				if v.(map[string]interface{})["Type"] == tc.typ {
+					same = append(same, id)
+				}
+			}
+			sort.Strings(same)
+			t.Errorf("%s: logical ID %s (%s) is gone; %s resources now: %v. Changing it replaces the resource on deploy: restore the construct path or override the logical ID.", tc.stack, tc.id, tc.typ, tc.typ, same)
+			continue
+		}
+		if r["Type"] != tc.typ {
+			t.Errorf("%s: %s is a %v, want %s", tc.stack, tc.id, r["Type"], tc.typ)
+		}
+	}
+}
+
+// TestNoNagFindings requires every AwsSolutions finding to be fixed or
+// suppressed with a reason.
+func TestNoNagFindings(t *testing.T) {
+	_, d := build(t, example(t))
+	for _, s := range d.Stacks() {
+		if errs := relaytest.Errors(t, s); len(errs) > 0 {
+			t.Errorf("%s: %d unsuppressed cdk-nag findings:\n%s", *s.StackName(), len(errs), relaytest.FindingsText(errs))
+		}
+	}
+}
