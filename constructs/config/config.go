@@ -151,6 +151,11 @@ type Environment struct {
 	// each once and in the tooling region's partition; the environment's
 	// roles live in the first.
 	Regions []string `yaml:"regions" json:"regions"`
+	// Wave groups environments that deploy together: consecutive
+	// environments with the same wave share one pipeline stage and deploy in
+	// parallel once every approval of the wave is given. Same rules as Name.
+	// Default: the environment's name (a stage of its own).
+	Wave string `yaml:"wave,omitempty" json:"wave,omitempty"`
 	// Approval, when present (even empty: approval: {}), puts a manual
 	// approval before this environment's deployment.
 	Approval *Approval `yaml:"approval,omitempty" json:"approval,omitempty"`

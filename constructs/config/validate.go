@@ -186,6 +186,7 @@ func (c *Config) validateEnvironments(p *problems) {
 	type target struct{ account, region string }
 	names := map[string]int{}   // name -> first environment with it
 	targets := map[target]int{} // account and region -> first environment deploying there
+	waves := map[string]int{}   // wave -> first environment in it
 	for i, e := range c.Environments {
 		rule := envNameRule(e.Name)
 		if j, dup := names[e.Name]; rule == "" && dup {
@@ -224,6 +225,15 @@ func (c *Config) validateEnvironments(p *problems) {
 			p.add(fmt.Sprintf("environments[%d].regions[%d]", i, j), r, rule)
 		}
 
+		if e.Wave != "" {
+			rule := envNameRule(e.Wave)
+			if first, seen := waves[e.Wave]; rule == "" && seen && c.Environments[i-1].Wave != e.Wave {
+				rule = fmt.Sprintf("environments[%d] is in this wave too, but the environments between are not; list the environments of a wave one after another", first)
+			} else if !seen {
+				waves[e.Wave] = i
+			}
+			p.add(envPath(i, "wave"), e.Wave, rule)
+		}
 		if a := e.Approval; a != nil {
 			p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
 			for k, addr := range a.Notify {

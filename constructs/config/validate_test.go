@@ -469,6 +469,22 @@ func TestValidate(t *testing.T) {
 			want: []string{`environments[1].regions[0] "us-east-1": environments[0] "staging" already deploys to account 222222222222 in this region; give "production" another account or region`},
 		},
 		{
+			name: "waves",
+			mutate: func(c *Config) {
+				e := c.Environments[0]
+				c.Environments = append(c.Environments, e, e, e)
+				for i, w := range []string{"eu", "eu", "us", "eu", "Bad"} {
+					c.Environments[i].Wave = w
+					c.Environments[i].Account = fmt.Sprintf("%012d", 500000000000+i)
+					c.Environments[i].Name = fmt.Sprintf("env%d", i)
+				}
+			},
+			want: []string{
+				`environments[3].wave "eu": environments[0] is in this wave too, but the environments between are not; list the environments of a wave one after another`,
+				`environments[4].wave "Bad": must be 2 to 20 lowercase letters, digits and hyphens, starting with a letter, such as staging`,
+			},
+		},
+		{
 			name:   "environment region other than the tooling region",
 			mutate: func(c *Config) { c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"} },
 			want:   []string{`environments[1].regions[1] "eu-west-1": must be the tooling region us-east-1: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy eu-west-1 from a Relay configuration whose tooling region is eu-west-1`},
