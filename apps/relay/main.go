@@ -26,6 +26,9 @@ func run() int {
 	defer jsii.Close()
 	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
 	cfg, err := load(app.Node().TryGetContext(jsii.String("config")))
+	if err == nil {
+		err = delivery.Validate(cfg)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "relay: %v\nrelay: no templates were written\n", err)
 		return 1

@@ -10,6 +10,8 @@
 package delivery
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -128,26 +130,7 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 	}
-	for _, env := range cfg.Environments {
-		dep := pipeline.Deployment{
-			Name:             env.Name,
-			Account:          env.Account,
-			Regions:          env.Regions,
-			DeployRoleArn:    n.DeployRoleArn(env.Account, env.Name),
-			ExecutionRoleArn: n.ExecutionRoleArn(env.Account, env.Name),
-			StackName:        cfg.Deploy.StackName,
-			TemplatePath:     cfg.Deploy.TemplatePath,
-			Capabilities:     cfg.Deploy.Capabilities,
-		}
-		if env.Approval != nil {
-			dep.Approval = &pipeline.Approval{
-				TopicName: n.ApprovalTopic(env.Name),
-				Comment:   env.Approval.Comment,
-				Notify:    env.Approval.Notify,
-			}
-		}
-		props.Deployments = append(props.Deployments, dep)
-	}
+	props.Deployments = Deployments(cfg)
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
 
 	// The deploy roles must exist before the pipeline first runs; ordering
@@ -183,6 +166,44 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 		out = append(out, t.Stack)
 	}
 	return append(out, d.tooling)
+}
+
+// Deployments are the pipeline deployments of cfg's environments, in order.
+func Deployments(cfg *config.Config) []pipeline.Deployment {
+	n := Names(cfg)
+	var out []pipeline.Deployment
+	for _, env := range cfg.Environments {
+		dep := pipeline.Deployment{
+			Name:             env.Name,
+			Wave:             env.Wave,
+			Account:          env.Account,
+			Regions:          env.Regions,
+			DeployRoleArn:    n.DeployRoleArn(env.Account, env.Name),
+			ExecutionRoleArn: n.ExecutionRoleArn(env.Account, env.Name),
+			StackName:        cfg.Deploy.StackName,
+			TemplatePath:     cfg.Deploy.TemplatePath,
+			Capabilities:     cfg.Deploy.Capabilities,
+		}
+		if env.Approval != nil {
+			dep.Approval = &pipeline.Approval{
+				TopicName: n.ApprovalTopic(env.Name),
+				Comment:   env.Approval.Comment,
+				Notify:    env.Approval.Notify,
+			}
+		}
+		out = append(out, dep)
+	}
+	return out
+}
+
+// Validate checks what config validation cannot see: the shape of the
+// pipeline cfg makes (stages per pipeline, actions per stage). It runs
+// without jsii, before any construct is created.
+func Validate(cfg *config.Config) error {
+	if _, err := pipeline.PlanStages(Deployments(cfg)); err != nil {
+		return fmt.Errorf("environments: %w", err)
+	}
+	return nil
 }
 
 func statements(in []config.Statement) []target.Statement {

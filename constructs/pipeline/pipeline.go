@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -84,8 +85,13 @@ type Approval struct {
 // Deployment is one environment: a stage that deploys a CloudFormation stack
 // into each of its regions.
 type Deployment struct {
-	// Name names the stage (Deploy-<Name>). Required.
+	// Name names the deployment and, unless Wave is set, its stage
+	// (Deploy-<Name>). Required.
 	Name string
+	// Wave groups consecutive deployments with the same Wave into one stage
+	// (Deploy-<Wave>), where they deploy in parallel after the wave's
+	// approvals. Default: Name (a stage of its own).
+	Wave string
 	// Account is the target account. Required.
 	Account string
 	// Regions receive the stack, in parallel. Required.
@@ -120,7 +126,8 @@ type Props struct {
 	Source GitHubSource
 	// Build is the build step.
 	Build Build
-	// Deployments run in order, one stage each (approval included).
+	// Deployments run in order, one stage per wave (see Deployment.Wave and
+	// PlanStages).
 	Deployments []Deployment
 	// ExecutionMode is SUPERSEDED, QUEUED or PARALLEL. Default: SUPERSEDED.
 	ExecutionMode string
@@ -199,14 +206,16 @@ func (p *Props) Validate() error {
 	if len(p.Deployments) == 0 {
 		add("Deployments []: add at least one deployment")
 	}
-	// Source and Build take two of CodePipeline's 50 stages.
-	if n := len(p.Deployments); n > 48 {
-		add("Deployments: %d deployments need %d stages; a pipeline has at most 50: split the environments across pipelines", n, n+2)
+	if _, err := PlanStages(p.Deployments); err != nil {
+		errs = append(errs, err)
 	}
 	seen := map[string]int{}
 	for i, d := range p.Deployments {
 		if !stageName.MatchString(d.Name) {
 			add("Deployments[%d].Name %q: must be 1-90 characters of letters, digits and .@_-", i, d.Name)
+		}
+		if d.Wave != "" && !stageName.MatchString(d.Wave) {
+			add("Deployments[%d].Wave %q: must be 1-90 characters of letters, digits and .@_-", i, d.Wave)
 		}
 		if j, dup := seen[d.Name]; dup {
 			add("Deployments[%d].Name %q: already used by Deployments[%d]", i, d.Name, j)
@@ -217,6 +226,11 @@ func (p *Props) Validate() error {
 		}
 		if len(d.Regions) == 0 {
 			add("Deployments[%d].Regions []: name at least one region", i)
+		}
+		for j, r := range d.Regions {
+			if slices.Index(d.Regions, r) != j {
+				add("Deployments[%d].Regions[%d] %q: listed twice; remove one", i, j, r)
+			}
 		}
 		for _, r := range []struct{ field, arn string }{{"DeployRoleArn", d.DeployRoleArn}, {"ExecutionRoleArn", d.ExecutionRoleArn}} {
 			if !strings.HasPrefix(r.arn, "arn:") || !strings.Contains(r.arn, ":iam::"+d.Account+":role/") {
@@ -247,6 +261,7 @@ type Pipeline struct {
 	project  awscodebuild.PipelineProject
 	logGroup awslogs.LogGroup
 	topics   map[string]awssns.Topic
+	imported map[string]awsiam.IRole
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -257,7 +272,16 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		panic(err)
 	}
 	p := withDefaults(*props)
-	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), topics: map[string]awssns.Topic{}}
+	if region := awscdk.Stack_Of(scope).Region(); !*awscdk.Token_IsUnresolved(region) {
+		for i, d := range p.Deployments {
+			for _, r := range d.Regions {
+				if r != *region {
+					panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s; cross-region deploys need an artifact store in each region, which this version does not create", i, r, *region))
+				}
+			}
+		}
+	}
+	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}}
 	store := p.Store
 
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
@@ -320,62 +344,61 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		}},
 	}
 	var topicArns []*string
-	for _, d := range p.Deployments {
+	plan, _ := PlanStages(p.Deployments) // validated above
+	for _, st := range plan {
 		var actions []awscodepipeline.IAction
-		run := 1.0
-		if d.Approval != nil {
-			topic := awssns.NewTopic(pl.Construct, jsii.String("Approval-"+d.Name), &awssns.TopicProps{
-				TopicName:   values.Optional(d.Approval.TopicName),
-				DisplayName: jsii.String("Approve deployment to " + d.Name),
-				MasterKey:   store.Key(),
-				EnforceSSL:  jsii.Bool(true),
-			})
-			for _, email := range d.Approval.Notify {
-				topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
-			}
-			pl.topics[d.Name] = topic
-			topicArns = append(topicArns, topic.TopicArn())
-			actions = append(actions, awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
-				ActionName:            jsii.String("Approve"),
-				RunOrder:              jsii.Number(run),
-				NotificationTopic:     topic,
-				AdditionalInformation: jsii.String(d.Approval.Comment),
-			}))
-			run++
-		}
-		deployRole := awsiam.Role_FromRoleArn(pl.Construct, jsii.String("DeployRole-"+d.Name), jsii.String(d.DeployRoleArn), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
-		execRole := awsiam.Role_FromRoleArn(pl.Construct, jsii.String("ExecutionRole-"+d.Name), jsii.String(d.ExecutionRoleArn), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
-		var caps []awscdk.CfnCapabilities
-		for _, c := range d.Capabilities {
-			caps = append(caps, capabilities[c])
-		}
-		for _, region := range d.Regions {
-			actions = append(actions,
-				awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
-					ActionName:       jsii.String("Prepare-" + region),
-					RunOrder:         jsii.Number(run),
+		for _, a := range st.Actions {
+			d := p.Deployments[a.Deployment]
+			switch a.Kind {
+			case Approve:
+				topic := awssns.NewTopic(pl.Construct, jsii.String("Approval-"+d.Name), &awssns.TopicProps{
+					TopicName:   values.Optional(d.Approval.TopicName),
+					DisplayName: jsii.String("Approve deployment to " + d.Name),
+					MasterKey:   store.Key(),
+					EnforceSSL:  jsii.Bool(true),
+				})
+				for _, email := range d.Approval.Notify {
+					topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+				}
+				pl.topics[d.Name] = topic
+				topicArns = append(topicArns, topic.TopicArn())
+				actions = append(actions, awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+					ActionName:            jsii.String(a.Name),
+					RunOrder:              jsii.Number(float64(a.RunOrder)),
+					NotificationTopic:     topic,
+					AdditionalInformation: jsii.String(d.Approval.Comment),
+				}))
+			case Prepare:
+				var caps []awscdk.CfnCapabilities
+				for _, c := range d.Capabilities {
+					caps = append(caps, capabilities[c])
+				}
+				actions = append(actions, awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
+					ActionName:       jsii.String(a.Name),
+					RunOrder:         jsii.Number(float64(a.RunOrder)),
 					StackName:        jsii.String(d.StackName),
 					ChangeSetName:    jsii.String(changeSetName),
 					TemplatePath:     built.AtPath(jsii.String(d.TemplatePath)),
 					AdminPermissions: jsii.Bool(false),
 					Account:          jsii.String(d.Account),
-					Region:           jsii.String(region),
-					Role:             deployRole,
-					DeploymentRole:   execRole,
+					Region:           jsii.String(a.Region),
+					Role:             pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
+					DeploymentRole:   pl.importRole("ExecutionRole-"+d.Name, d.ExecutionRoleArn),
 					CfnCapabilities:  &caps,
-				}),
-				awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
-					ActionName:    jsii.String("Deploy-" + region),
-					RunOrder:      jsii.Number(run + 1),
+				}))
+			case Execute:
+				actions = append(actions, awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
+					ActionName:    jsii.String(a.Name),
+					RunOrder:      jsii.Number(float64(a.RunOrder)),
 					StackName:     jsii.String(d.StackName),
 					ChangeSetName: jsii.String(changeSetName),
 					Account:       jsii.String(d.Account),
-					Region:        jsii.String(region),
-					Role:          deployRole,
-				}),
-			)
+					Region:        jsii.String(a.Region),
+					Role:          pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
+				}))
+			}
 		}
-		stages = append(stages, &awscodepipeline.StageProps{StageName: jsii.String("Deploy-" + d.Name), Actions: &actions})
+		stages = append(stages, &awscodepipeline.StageProps{StageName: jsii.String(st.Name), Actions: &actions})
 	}
 
 	pl.pipeline = awscodepipeline.NewPipeline(pl.Construct, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
@@ -396,6 +419,17 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
 	return pl
+}
+
+// importRole is a grant-free reference to a role in another account: the L2
+// actions' grants to it change nothing. Each role is imported once.
+func (pl *Pipeline) importRole(id, arn string) awsiam.IRole {
+	if r, ok := pl.imported[id]; ok {
+		return r
+	}
+	r := awsiam.Role_FromRoleArn(pl.Construct, jsii.String(id), jsii.String(arn), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+	pl.imported[id] = r
+	return r
 }
 
 // changeSetName is the change set each deploy stage creates and executes.

@@ -16,8 +16,9 @@ import (
 	"github.com/relaycdk/relay/constructs/policysize"
 )
 
-// Config is the embedded example with n environments in n accounts, every
-// third one and the last behind an approval; org false drops the
+// Config is the embedded example with n environments in n accounts (in
+// waves of 10 above 40 environments), every third one and the last behind an
+// approval; org false drops the
 // organization, so that grants list accounts.
 func Config(n int, org bool) (*config.Config, error) {
 	cfg, err := config.Parse("example.yaml", config.Example())
@@ -33,6 +34,11 @@ func Config(n int, org bool) (*config.Config, error) {
 			Name:    fmt.Sprintf("env%d", i),
 			Account: fmt.Sprintf("%012d", 400000000000+i),
 			Regions: []string{cfg.Tooling.Region},
+		}
+		if n > 40 {
+			// One stage per environment stops at 48 environments: deploy
+			// them in waves of 10.
+			env.Wave = fmt.Sprintf("wave%d", i/10)
 		}
 		if i%3 == 2 || i == n-1 {
 			env.Approval = &config.Approval{Comment: "Approve deployment to " + env.Name}

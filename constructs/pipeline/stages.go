@@ -1,0 +1,123 @@
+package pipeline
+
+import "fmt"
+
+// CodePipeline's structural limits.
+// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html
+const (
+	// MaxStages is the number of stages a pipeline may have.
+	MaxStages = 50
+	// MaxActionsPerStage is the number of actions a stage may have.
+	MaxActionsPerStage = 50
+)
+
+// Stage is one deploy stage of the plan: plain data, computed without jsii.
+type Stage struct {
+	// Name is the stage name, Deploy-<wave>, with -<k> when a wave is split.
+	Name string
+	// Actions run in the stage, in RunOrder.
+	Actions []Action
+}
+
+// ActionKind says what an Action does.
+type ActionKind int
+
+const (
+	// Approve is a manual approval.
+	Approve ActionKind = iota
+	// Prepare creates a change set.
+	Prepare
+	// Execute executes the change set.
+	Execute
+)
+
+// Action is one action of a deploy stage.
+type Action struct {
+	// Name is unique within the stage.
+	Name string
+	// Kind is what the action does.
+	Kind ActionKind
+	// Deployment indexes Props.Deployments.
+	Deployment int
+	// Region is the region of a Prepare or Execute action.
+	Region string
+	// RunOrder orders the action within its stage.
+	RunOrder int
+}
+
+// PlanStages groups deployments into deploy stages. Consecutive deployments
+// with the same Wave share a stage and deploy in parallel after all of the
+// wave's approvals; a wave with more than MaxActionsPerStage actions is
+// split into consecutive stages, approvals in the first. The Source and
+// Build stages come before these, so at most MaxStages-2 are allowed.
+func PlanStages(deps []Deployment) ([]Stage, error) {
+	var stages []Stage
+	for start := 0; start < len(deps); {
+		wave := waveOf(deps[start])
+		end := start + 1
+		for end < len(deps) && waveOf(deps[end]) == wave {
+			end++
+		}
+		stages = append(stages, planWave(deps, start, end, wave)...)
+		start = end
+	}
+	if len(stages)+2 > MaxStages {
+		return stages, fmt.Errorf("Deployments: %d deploy stages plus Source and Build make %d stages; a pipeline has at most %d: put environments that may deploy together in one wave, or split the environments across pipelines",
+			len(stages), len(stages)+2, MaxStages)
+	}
+	return stages, nil
+}
+
+// waveOf is d's wave, its own name by default.
+func waveOf(d Deployment) string {
+	if d.Wave != "" {
+		return d.Wave
+	}
+	return d.Name
+}
+
+// planWave plans deps[start:end], one wave.
+func planWave(deps []Deployment, start, end int, wave string) []Stage {
+	single := end-start == 1
+	name := func(verb string, i int, region string) string {
+		n := verb
+		if !single {
+			n += "-" + deps[i].Name
+		}
+		if region != "" {
+			n += "-" + region
+		}
+		return n
+	}
+	var approvals []Action
+	for i := start; i < end; i++ {
+		if deps[i].Approval != nil {
+			approvals = append(approvals, Action{Name: name("Approve", i, ""), Kind: Approve, Deployment: i, RunOrder: 1})
+		}
+	}
+	var stages []Stage
+	cur := Stage{Actions: approvals}
+	base := 1
+	if len(approvals) > 0 {
+		base = 2
+	}
+	for i := start; i < end; i++ {
+		for _, r := range deps[i].Regions {
+			if len(cur.Actions)+2 > MaxActionsPerStage {
+				stages = append(stages, cur)
+				cur, base = Stage{}, 1
+			}
+			cur.Actions = append(cur.Actions,
+				Action{Name: name("Prepare", i, r), Kind: Prepare, Deployment: i, Region: r, RunOrder: base},
+				Action{Name: name("Deploy", i, r), Kind: Execute, Deployment: i, Region: r, RunOrder: base + 1})
+		}
+	}
+	stages = append(stages, cur)
+	for k := range stages {
+		stages[k].Name = "Deploy-" + wave
+		if len(stages) > 1 {
+			stages[k].Name = fmt.Sprintf("Deploy-%s-%d", wave, k+1)
+		}
+	}
+	return stages
+}
