@@ -77,9 +77,10 @@ func (n Names) ArtifactBucketArn(region string) string {
 }
 
 // AccessLogBucket is the name of the bucket that receives the artifact
-// bucket's server access logs in region.
+// bucket's server access logs in region: <name>-logs-<tooling
+// account>-<region>, at most 56 characters.
 func (n Names) AccessLogBucket(region string) string {
-	return fmt.Sprintf("%s-access-logs-%s-%s", n.Name, n.ToolingAccount, region)
+	return fmt.Sprintf("%s-logs-%s-%s", n.Name, n.ToolingAccount, region)
 }
 
 // ArtifactKeyAlias is the alias of the artifact key in every region.

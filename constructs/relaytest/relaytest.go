@@ -91,10 +91,11 @@ var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
 // versions without changing what is deployed: the BootstrapVersion
 // parameter and rule, CDK metadata resources, and asset hashes.
 func Normalize(tpl map[string]interface{}) map[string]interface{} {
-	out := map[string]interface{}{}
-	for k, v := range tpl {
-		out[k] = v
-	}
+	// Work on a deep copy: the caller's template stays as it was.
+	raw, _ := json.Marshal(tpl)
+	raw = assetHash.ReplaceAll(raw, []byte("<asset-hash>"))
+	var out map[string]interface{}
+	_ = json.Unmarshal(raw, &out)
 	if params, ok := out["Parameters"].(map[string]interface{}); ok {
 		delete(params, "BootstrapVersion")
 		if len(params) == 0 {
@@ -120,11 +121,7 @@ func Normalize(tpl map[string]interface{}) map[string]interface{} {
 			delete(out, "Conditions")
 		}
 	}
-	raw, _ := json.Marshal(out)
-	raw = assetHash.ReplaceAll(raw, []byte("<asset-hash>"))
-	var clean map[string]interface{}
-	_ = json.Unmarshal(raw, &clean)
-	return clean
+	return out
 }
 
 // Marshal renders v as indented JSON with sorted keys and a final newline,

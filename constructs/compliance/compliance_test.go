@@ -1,0 +1,207 @@
+package compliance_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+
+func TestWildcardReasons(t *testing.T) {
+	const (
+		lambdaReason = "The application creates and updates its Lambda functions."
+		logsReason   = "Log groups are named by the application at deploy time."
+		tableReason  = "The table's indexes are named by the application."
+	)
+	tests := []struct {
+		name       string
+		statements []config.Statement
+		want       map[string]string
+	}{
+		{name: "no statements", statements: nil, want: map[string]string{}},
+		{
+			name: "no wildcards, no findings",
+			statements: []config.Statement{{
+				Actions:   []string{"lambda:CreateFunction", "lambda:UpdateFunctionCode"},
+				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
+			}},
+			want: map[string]string{},
+		},
+		{
+			name: "? is not a wildcard finding",
+			statements: []config.Statement{{
+				Actions:   []string{"s3:GetObjec?"},
+				Resources: []string{"arn:aws:s3:::payments-data-?"},
+				Reason:    "A single-character pattern is not reported by cdk-nag.",
+			}},
+			want: map[string]string{},
+		},
+		{
+			name: "wildcard actions",
+			statements: []config.Statement{{
+				Actions:   []string{"lambda:*", "lambda:Get*", "iam:PassRole"},
+				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
+				Reason:    lambdaReason,
+			}},
+			want: map[string]string{
+				"Action::lambda:*":    lambdaReason,
+				"Action::lambda:Get*": lambdaReason,
+			},
+		},
+		{
+			name: "wildcard resources",
+			statements: []config.Statement{{
+				Actions:   []string{"logs:CreateLogGroup"},
+				Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:/payments/*", "*", "arn:aws:logs:us-east-1:222222222222:log-group:fixed"},
+				Reason:    logsReason,
+			}},
+			want: map[string]string{
+				"Resource::arn:aws:logs:us-east-1:222222222222:log-group:/payments/*": logsReason,
+				"Resource::*": logsReason,
+			},
+		},
+		{
+			name: "each statement brings its own reason",
+			statements: []config.Statement{
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
+				{Actions: []string{"logs:CreateLogGroup"}, Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:*"}, Reason: logsReason},
+				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments"}},
+			},
+			want: map[string]string{
+				"Action::lambda:*": lambdaReason,
+				"Resource::arn:aws:logs:us-east-1:222222222222:log-group:*": logsReason,
+			},
+		},
+		{
+			name: "same finding from two statements joins both reasons",
+			statements: []config.Statement{
+				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: tableReason},
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
+				{Actions: []string{"dynamodb:Scan"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: logsReason},
+			},
+			want: map[string]string{
+				"Resource::arn:aws:dynamodb:us-east-1:222222222222:table/payments/*": tableReason + " " + logsReason,
+				"Action::lambda:*": lambdaReason,
+			},
+		},
+		{
+			name: "same finding with the same reason is not repeated",
+			statements: []config.Statement{
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:a"}, Reason: lambdaReason},
+				{Actions: []string{"lambda:*", "lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:b"}, Reason: lambdaReason},
+			},
+			want: map[string]string{"Action::lambda:*": lambdaReason},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := compliance.WildcardReasons(tt.statements)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("WildcardReasons() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// plainBucket synthesizes a stack with one bucket that has neither access
+// logging nor TLS enforcement, under the AwsSolutions pack, with
+// suppressions on the bucket, and returns the stack's error findings.
+func plainBucket(t *testing.T, suppressions ...compliance.Suppression) (awscdk.Stack, []relaytest.Finding) {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Plain"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
+	relaytest.Do(t, "add bucket", func() {
+		bucket := awss3.NewBucket(stack, jsii.String("Plain"), nil)
+		if len(suppressions) > 0 {
+			compliance.Suppress(bucket, suppressions...)
+		}
+		compliance.AwsSolutions(app)
+	})
+	return stack, relaytest.Errors(t, stack)
+}
+
+// rules returns the rule IDs of findings, in order, once each.
+func rules(fs []relaytest.Finding) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		id, _, _ := strings.Cut(f.Message, ":")
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func hasRule(fs []relaytest.Finding, rule string) bool {
+	for _, f := range fs {
+		if strings.HasPrefix(f.Message, rule+":") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAwsSolutionsReportsAndSuppresses(t *testing.T) {
+	_, findings := plainBucket(t)
+	if !hasRule(findings, "AwsSolutions-S1") {
+		t.Fatalf("a bucket without access logs raised no AwsSolutions-S1 error; errors:\n%s", relaytest.FindingsText(findings))
+	}
+	for _, f := range findings {
+		if f.Path != "/Plain/Plain/Resource" {
+			t.Errorf("finding on %s, want every finding on /Plain/Plain/Resource: %s", f.Path, f.Message)
+		}
+	}
+	fired := rules(findings)
+	t.Logf("rules fired on a plain bucket: %q", fired)
+
+	const reason = "Test bucket: this finding is suppressed to prove suppressions work."
+	stack, suppressed := plainBucket(t, compliance.Suppression{Rule: "AwsSolutions-S1", Reason: reason})
+	if hasRule(suppressed, "AwsSolutions-S1") {
+		t.Errorf("AwsSolutions-S1 still reported after suppressing it:\n%s", relaytest.FindingsText(suppressed))
+	}
+	// The suppression is narrow: every other rule still fires.
+	others := slices.DeleteFunc(slices.Clone(fired), func(r string) bool { return r == "AwsSolutions-S1" })
+	if diff := cmp.Diff(others, rules(suppressed), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("suppressing AwsSolutions-S1 changed the other findings (-want +got):\n%s", diff)
+	}
+
+	// The reason is written next to the resource, for the report.
+	tpl := relaytest.JSON(t, stack)
+	var bucket map[string]interface{}
+	for _, r := range tpl["Resources"].(map[string]interface{}) {
+		if m := r.(map[string]interface{}); m["Type"] == "AWS::S3::Bucket" {
+			bucket = m
+		}
+	}
+	want := map[string]interface{}{"cdk_nag": map[string]interface{}{"rules_to_suppress": []interface{}{
+		map[string]interface{}{"id": "AwsSolutions-S1", "reason": reason},
+	}}}
+	if diff := cmp.Diff(want, bucket["Metadata"], cmpopts.IgnoreMapEntries(func(k string, _ interface{}) bool { return k == "aws:cdk:path" })); diff != "" {
+		t.Errorf("bucket metadata mismatch (-want +got):\n%s", diff)
+	}
+
+	// Suppressing every rule that fired leaves no error.
+	all := make([]compliance.Suppression, len(fired))
+	for i, r := range fired {
+		all[i] = compliance.Suppression{Rule: r, Reason: reason}
+	}
+	if _, rest := plainBucket(t, all...); len(rest) > 0 {
+		t.Errorf("errors left after suppressing %q:\n%s", fired, relaytest.FindingsText(rest))
+	}
+}

@@ -1,0 +1,104 @@
+package values_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
+
+func TestOptional(t *testing.T) {
+	if got := values.Optional(""); got != nil {
+		t.Errorf("Optional(\"\") = %q, want nil", *got)
+	}
+	for _, s := range []string{"x", " ", "payments"} {
+		got := values.Optional(s)
+		if got == nil || *got != s {
+			t.Errorf("Optional(%q) = %v, want a pointer to %q", s, got, s)
+		}
+	}
+}
+
+func TestOneOrMany(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want interface{}
+	}{
+		{"one is a scalar", []string{"s3:GetObject"}, "s3:GetObject"},
+		{"two are a list", []string{"s3:GetObject", "s3:PutObject"}, []string{"s3:GetObject", "s3:PutObject"}},
+		{"order is kept", []string{"b", "a", "b"}, []string{"b", "a", "b"}},
+		{"empty stays a list", []string{}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, values.OneOrMany(tt.in)); diff != "" {
+				t.Errorf("OneOrMany(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestSortedUnique(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"nil", nil, nil},
+		{"empty", []string{}, nil},
+		{"one", []string{"a"}, []string{"a"}},
+		{"sorted", []string{"a", "b", "c"}, []string{"a", "b", "c"}},
+		{"reversed", []string{"c", "b", "a"}, []string{"a", "b", "c"}},
+		{"adjacent duplicates", []string{"a", "a", "b", "b"}, []string{"a", "b"}},
+		{"scattered duplicates", []string{"b", "a", "c", "a", "b"}, []string{"a", "b", "c"}},
+		{"all the same", []string{"x", "x", "x"}, []string{"x"}},
+		{"byte order: upper case first", []string{"b", "B", "a", "A"}, []string{"A", "B", "a", "b"}},
+		{"empty string kept once", []string{"a", "", ""}, []string{"", "a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := append([]string(nil), tt.in...)
+			got := values.SortedUnique(in)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("SortedUnique(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+			if diff := cmp.Diff(tt.in, in, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("SortedUnique modified its input (-before +after):\n%s", diff)
+			}
+			if len(got) > 0 {
+				got[0] = "changed"
+				if diff := cmp.Diff(tt.in, in, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("SortedUnique's result shares memory with its input (-before +after):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestIsAccount(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"111111111111", true},
+		{"012345678901", true},
+		{"000000000000", true},
+		{"", false},
+		{"11111111111", false},   // 11 digits
+		{"1111111111111", false}, // 13 digits
+		{"11111111111a", false},
+		{"-11111111111", false},
+		{" 11111111111", false},
+		{"111111111111\n", false},
+		{"1111111111é", false}, // 12 bytes, one of them not a digit
+		{"１１１１１１１１１１１１", false},
+	}
+	for _, tt := range tests {
+		if got := values.IsAccount(tt.in); got != tt.want {
+			t.Errorf("IsAccount(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

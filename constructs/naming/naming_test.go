@@ -1,0 +1,156 @@
+package naming_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/naming"
+)
+
+var payments = naming.Names{Name: "payments", Partition: "aws", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}
+
+func TestNames(t *testing.T) {
+	cn := naming.Names{Name: "orders", Partition: "aws-cn", ToolingAccount: "333333333333", ToolingRegion: "cn-north-1"}
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"RolePath", payments.RolePath(), "/relay/payments/"},
+		{"ToolingStack", payments.ToolingStack(), "payments-tooling"},
+		{"TargetStack", payments.TargetStack("staging"), "payments-staging"},
+		{"Pipeline", payments.Pipeline(), "payments"},
+		{"PipelineRole", payments.PipelineRole(), "payments-pipeline"},
+		{"PipelineRoleArn", payments.PipelineRoleArn(), "arn:aws:iam::111111111111:role/relay/payments/payments-pipeline"},
+		{"DeployRole", payments.DeployRole("staging"), "payments-staging-deploy"},
+		{"DeployRoleArn", payments.DeployRoleArn("222222222222", "staging"), "arn:aws:iam::222222222222:role/relay/payments/payments-staging-deploy"},
+		{"DeployRolePattern", payments.DeployRolePattern(), "arn:aws:iam::*:role/relay/payments/payments-*-deploy"},
+		{"ExecutionRole", payments.ExecutionRole("staging"), "payments-staging-cfn-exec"},
+		{"ExecutionRoleArn", payments.ExecutionRoleArn("222222222222", "staging"), "arn:aws:iam::222222222222:role/relay/payments/payments-staging-cfn-exec"},
+		{"ArtifactBucket", payments.ArtifactBucket("eu-west-1"), "payments-artifacts-111111111111-eu-west-1"},
+		{"ArtifactBucketArn", payments.ArtifactBucketArn("eu-west-1"), "arn:aws:s3:::payments-artifacts-111111111111-eu-west-1"},
+		{"AccessLogBucket", payments.AccessLogBucket("eu-west-1"), "payments-logs-111111111111-eu-west-1"},
+		{"ArtifactKeyAlias", payments.ArtifactKeyAlias(), "alias/relay/payments/artifacts"},
+		{"ArtifactKeyPattern", payments.ArtifactKeyPattern("eu-west-1"), "arn:aws:kms:eu-west-1:111111111111:key/*"},
+		{"BuildProject", payments.BuildProject(), "payments-build"},
+		{"BuildLogGroup", payments.BuildLogGroup(), "/relay/payments/build"},
+		{"ApprovalTopic", payments.ApprovalTopic("prod"), "payments-prod-approval"},
+		{"ApprovalTopicPattern", payments.ApprovalTopicPattern(), "arn:aws:sns:us-east-1:111111111111:payments-*-approval"},
+
+		{"aws-cn PipelineRoleArn", cn.PipelineRoleArn(), "arn:aws-cn:iam::333333333333:role/relay/orders/orders-pipeline"},
+		{"aws-cn DeployRoleArn", cn.DeployRoleArn("444444444444", "prod"), "arn:aws-cn:iam::444444444444:role/relay/orders/orders-prod-deploy"},
+		{"aws-cn DeployRolePattern", cn.DeployRolePattern(), "arn:aws-cn:iam::*:role/relay/orders/orders-*-deploy"},
+		{"aws-cn ExecutionRoleArn", cn.ExecutionRoleArn("444444444444", "prod"), "arn:aws-cn:iam::444444444444:role/relay/orders/orders-prod-cfn-exec"},
+		{"aws-cn ArtifactBucket", cn.ArtifactBucket("cn-northwest-1"), "orders-artifacts-333333333333-cn-northwest-1"},
+		{"aws-cn ArtifactBucketArn", cn.ArtifactBucketArn("cn-northwest-1"), "arn:aws-cn:s3:::orders-artifacts-333333333333-cn-northwest-1"},
+		{"aws-cn AccessLogBucket", cn.AccessLogBucket("cn-north-1"), "orders-logs-333333333333-cn-north-1"},
+		{"aws-cn ArtifactKeyPattern", cn.ArtifactKeyPattern("cn-north-1"), "arn:aws-cn:kms:cn-north-1:333333333333:key/*"},
+		{"aws-cn ApprovalTopicPattern", cn.ApprovalTopicPattern(), "arn:aws-cn:sns:cn-north-1:333333333333:orders-*-approval"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("%s = %q, want %q", tt.name, tt.got, tt.want)
+			}
+		})
+	}
+}
+
+var (
+	// bucketRE is the S3 bucket naming rule (without the length limit,
+	// checked apart so that the failure says which rule broke).
+	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	// roleNameRE and rolePathRE are IAM's patterns for role names and paths.
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
+)
+
+// TestLimits checks that the longest names the configuration accepts still
+// fit AWS's limits: a 24-character pipeline name, a 20-character environment
+// name and the longest known region.
+func TestLimits(t *testing.T) {
+	const (
+		maxBucket   = 63  // S3 bucket name
+		maxRoleName = 64  // IAM role name
+		maxRolePath = 512 // IAM path
+	)
+	region := ""
+	for _, r := range config.Regions() {
+		if len(r) > len(region) {
+			region = r
+		}
+	}
+	partition, _ := config.Partition(region)
+	env := strings.Repeat("e", 20)
+	n := naming.Names{Name: strings.Repeat("a", 24), Partition: partition, ToolingAccount: "111111111111", ToolingRegion: region}
+
+	for _, b := range []struct{ what, name string }{
+		{"ArtifactBucket", n.ArtifactBucket(region)},
+		{"AccessLogBucket", n.AccessLogBucket(region)},
+	} {
+		if len(b.name) > maxBucket {
+			t.Errorf("%s(%q) = %q is %d characters; S3 allows at most %d", b.what, region, b.name, len(b.name), maxBucket)
+		}
+		if !bucketRE.MatchString(b.name) {
+			t.Errorf("%s(%q) = %q is not a valid S3 bucket name", b.what, region, b.name)
+		}
+	}
+
+	for _, r := range []struct{ what, name string }{
+		{"PipelineRole", n.PipelineRole()},
+		{"DeployRole", n.DeployRole(env)},
+		{"ExecutionRole", n.ExecutionRole(env)},
+	} {
+		if len(r.name) > maxRoleName {
+			t.Errorf("%s = %q is %d characters; IAM allows at most %d", r.what, r.name, len(r.name), maxRoleName)
+		}
+		if !roleNameRE.MatchString(r.name) {
+			t.Errorf("%s = %q is not a valid IAM role name", r.what, r.name)
+		}
+	}
+
+	if p := n.RolePath(); len(p) > maxRolePath || !rolePathRE.MatchString(p) {
+		t.Errorf("RolePath() = %q (%d characters); want a valid IAM path of at most %d", p, len(p), maxRolePath)
+	}
+}
+
+// arnLike compiles an IAM ArnLike pattern: * matches any run of characters
+// and ? one character, neither crossing the colons between ARN components.
+func arnLike(pattern string) *regexp.Regexp {
+	q := regexp.QuoteMeta(pattern)
+	q = strings.ReplaceAll(q, `\*`, `[^:]*`)
+	q = strings.ReplaceAll(q, `\?`, `[^:]`)
+	return regexp.MustCompile("^" + q + "$")
+}
+
+func TestDeployRolePattern(t *testing.T) {
+	pattern := payments.DeployRolePattern()
+	re := arnLike(pattern)
+	other := naming.Names{Name: "payments-x", Partition: "aws", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}
+	tests := []struct {
+		arn  string
+		want bool
+	}{
+		{payments.DeployRoleArn("222222222222", "staging"), true},
+		{payments.DeployRoleArn("333333333333", "prod"), true},
+		{payments.DeployRoleArn("111111111111", "eu-prod-2"), true},
+		{payments.DeployRoleArn("999999999999", strings.Repeat("e", 20)), true},
+
+		{payments.ExecutionRoleArn("222222222222", "staging"), false},
+		{payments.PipelineRoleArn(), false},
+		{other.DeployRoleArn("222222222222", "staging"), false},
+		{other.DeployRoleArn("222222222222", "x-staging"), false},
+		{naming.Names{Name: "payments", Partition: "aws-cn"}.DeployRoleArn("222222222222", "staging"), false},
+	}
+	for _, tt := range tests {
+		if got := re.MatchString(tt.arn); got != tt.want {
+			t.Errorf("ArnLike(%q, %q) = %v, want %v", tt.arn, pattern, got, tt.want)
+		}
+	}
+	// The longer name's pattern must not reach back into payments either.
+	if arn := payments.DeployRoleArn("222222222222", "staging"); arnLike(other.DeployRolePattern()).MatchString(arn) {
+		t.Errorf("%q matches %q", other.DeployRolePattern(), arn)
+	}
+}

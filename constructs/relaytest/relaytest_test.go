@@ -1,0 +1,308 @@
+package relaytest_test
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+// fakeTB records what a helper reports. Fatal and Fatalf stop the calling
+// goroutine like the real ones, so run the helper with fake.run.
+type fakeTB struct {
+	testing.TB // nil: a call to any other method panics
+	errors     []string
+	fatals     []string
+}
+
+func (f *fakeTB) Helper() {}
+
+func (f *fakeTB) Errorf(format string, args ...interface{}) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeTB) Fatalf(format string, args ...interface{}) {
+	f.fatals = append(f.fatals, fmt.Sprintf(format, args...))
+	runtime.Goexit()
+}
+
+func (f *fakeTB) Fatal(args ...interface{}) {
+	f.fatals = append(f.fatals, fmt.Sprint(args...))
+	runtime.Goexit()
+}
+
+// run calls fn with the fake on its own goroutine and waits for it to
+// return or to stop at a Fatal.
+func (f *fakeTB) run(fn func(tb testing.TB)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(f)
+	}()
+	<-done
+}
+
+func TestRecover(t *testing.T) {
+	tests := []struct {
+		name    string
+		f       func()
+		wantMsg string
+		wantOK  bool
+	}{
+		{"returns", func() {}, "", true},
+		{"panics with a string", func() { panic("boom") }, "boom", false},
+		{"panics with an error", func() { panic(errors.New("Resolution error: bad")) }, "Resolution error: bad", false},
+		{"panics with a number", func() { panic(42) }, "42", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, ok := relaytest.Recover(tt.f)
+			if msg != tt.wantMsg || ok != tt.wantOK {
+				t.Errorf("Recover() = %q, %v; want %q, %v", msg, ok, tt.wantMsg, tt.wantOK)
+			}
+		})
+	}
+
+	ran := false
+	if _, ok := relaytest.Recover(func() { ran = true }); !ok || !ran {
+		t.Errorf("Recover did not run f (ran %v, ok %v)", ran, ok)
+	}
+	if msg, ok := relaytest.Recover(func() { panic(nil) }); ok || !strings.Contains(msg, "nil") {
+		t.Errorf("Recover(panic(nil)) = %q, %v; want a message about a nil panic, false", msg, ok)
+	}
+}
+
+func TestDoAndCheck(t *testing.T) {
+	var after bool
+	do := &fakeTB{}
+	do.run(func(tb testing.TB) {
+		relaytest.Do(tb, "synthesize", func() { panic("ValidationError: bad") })
+		after = true
+	})
+	if diff := cmp.Diff([]string{"synthesize: ValidationError: bad"}, do.fatals); diff != "" || len(do.errors) > 0 || after {
+		t.Errorf("Do: fatals (-want +got):\n%s errors %q, went on after the failure: %v", diff, do.errors, after)
+	}
+
+	check := &fakeTB{}
+	check.run(func(tb testing.TB) {
+		relaytest.Check(tb, "has bucket", func() { panic("no match") })
+		relaytest.Check(tb, "has key", func() {})
+		after = true
+	})
+	if diff := cmp.Diff([]string{"has bucket: no match"}, check.errors); diff != "" || len(check.fatals) > 0 || !after {
+		t.Errorf("Check: errors (-want +got):\n%s fatals %q, went on: %v", diff, check.fatals, after)
+	}
+}
+
+const hash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+func TestNormalize(t *testing.T) {
+	type m = map[string]interface{}
+	tests := []struct {
+		name string
+		in   m
+		want m
+	}{
+		{
+			name: "CDK additions removed",
+			in: m{
+				"Parameters": m{"BootstrapVersion": m{"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version"}},
+				"Rules":      m{"CheckBootstrapVersion": m{"Assertions": []interface{}{}}},
+				"Conditions": m{"CDKMetadataAvailable": m{"Fn::Or": []interface{}{}}},
+				"Resources": m{
+					"CDKMetadata": m{"Type": "AWS::CDK::Metadata", "Properties": m{"Analytics": "v2:deflate64:H4sI"}},
+					"Bucket":      m{"Type": "AWS::S3::Bucket"},
+				},
+			},
+			want: m{"Resources": m{"Bucket": m{"Type": "AWS::S3::Bucket"}}},
+		},
+		{
+			name: "other parameters, rules and conditions kept",
+			in: m{
+				"Parameters": m{"BootstrapVersion": m{"Type": "String"}, "Stage": m{"Type": "String", "Default": "prod"}},
+				"Rules":      m{"CheckBootstrapVersion": m{}, "OnlyProd": m{"Assertions": []interface{}{}}},
+				"Conditions": m{"CDKMetadataAvailable": m{}, "IsProd": m{"Fn::Equals": []interface{}{"a", "b"}}},
+			},
+			want: m{
+				"Parameters": m{"Stage": m{"Type": "String", "Default": "prod"}},
+				"Rules":      m{"OnlyProd": m{"Assertions": []interface{}{}}},
+				"Conditions": m{"IsProd": m{"Fn::Equals": []interface{}{"a", "b"}}},
+			},
+		},
+		{
+			name: "metadata resources removed by type, whatever their ID",
+			in: m{"Resources": m{
+				"Meta":        m{"Type": "AWS::CDK::Metadata"},
+				"CDKMetadata": m{"Type": "AWS::SNS::Topic"},
+			}},
+			want: m{"Resources": m{"CDKMetadata": m{"Type": "AWS::SNS::Topic"}}},
+		},
+		{
+			name: "asset hashes replaced in values and keys",
+			in: m{"Resources": m{"Fn": m{
+				"Type": "AWS::Lambda::Function",
+				"Properties": m{
+					"Code":     m{"S3Key": hash + ".zip", "S3Bucket": "cdk-hnb659fds-assets-111111111111-us-east-1"},
+					"Metadata": m{"aws:asset:path": "asset." + hash},
+				},
+			}}, "Outputs": m{"Asset" + hash: m{"Value": hash}}},
+			want: m{"Resources": m{"Fn": m{
+				"Type": "AWS::Lambda::Function",
+				"Properties": m{
+					"Code":     m{"S3Key": "<asset-hash>.zip", "S3Bucket": "cdk-hnb659fds-assets-111111111111-us-east-1"},
+					"Metadata": m{"aws:asset:path": "asset.<asset-hash>"},
+				},
+			}}, "Outputs": m{"Asset<asset-hash>": m{"Value": "<asset-hash>"}}},
+		},
+		{
+			name: "shorter or upper-case hex left alone",
+			in: m{"Outputs": m{
+				"Short": m{"Value": hash[1:]},
+				"Upper": m{"Value": strings.ToUpper(hash)},
+			}},
+			want: m{"Outputs": m{
+				"Short": m{"Value": hash[1:]},
+				"Upper": m{"Value": strings.ToUpper(hash)},
+			}},
+		},
+		{
+			name: "other content untouched",
+			in: m{
+				"AWSTemplateFormatVersion": "2010-09-09",
+				"Description":              "Relay <payments> & co",
+				"Resources": m{"Queue": m{
+					"Type":           "AWS::SQS::Queue",
+					"DeletionPolicy": "Retain",
+					"Properties": m{
+						"DelaySeconds": float64(5), "FifoQueue": true, "Tags": []interface{}{m{"Key": "a", "Value": nil}},
+						"QueueName": m{"Fn::Join": []interface{}{"-", []interface{}{m{"Ref": "AWS::StackName"}, "q"}}},
+					},
+				}},
+				"Outputs": m{"Url": m{"Value": m{"Ref": "Queue"}, "Export": m{"Name": "payments-queue"}}},
+			},
+			want: m{
+				"AWSTemplateFormatVersion": "2010-09-09",
+				"Description":              "Relay <payments> & co",
+				"Resources": m{"Queue": m{
+					"Type":           "AWS::SQS::Queue",
+					"DeletionPolicy": "Retain",
+					"Properties": m{
+						"DelaySeconds": float64(5), "FifoQueue": true, "Tags": []interface{}{m{"Key": "a", "Value": nil}},
+						"QueueName": m{"Fn::Join": []interface{}{"-", []interface{}{m{"Ref": "AWS::StackName"}, "q"}}},
+					},
+				}},
+				"Outputs": m{"Url": m{"Value": m{"Ref": "Queue"}, "Export": m{"Name": "payments-queue"}}},
+			},
+		},
+		{
+			name: "empty template",
+			in:   m{},
+			want: m{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys := slices.Sorted(maps.Keys(tt.in))
+			got := relaytest.Normalize(tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Normalize() mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(keys, slices.Sorted(maps.Keys(tt.in))); diff != "" {
+				t.Errorf("Normalize() changed the top-level keys of its input (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMarshal(t *testing.T) {
+	tests := []struct {
+		name string
+		in   interface{}
+		want string
+	}{
+		{"nil", nil, "null\n"},
+		{"empty object", map[string]interface{}{}, "{}\n"},
+		{"keys sorted, two-space indent", map[string]interface{}{
+			"b": 1,
+			"a": map[string]interface{}{"d": "x", "c": []interface{}{1, true}},
+		}, "{\n  \"a\": {\n    \"c\": [\n      1,\n      true\n    ],\n    \"d\": \"x\"\n  },\n  \"b\": 1\n}\n"},
+		{"no HTML escaping", map[string]string{"Value": "<asset-hash> & <b>"}, "{\n  \"Value\": \"<asset-hash> & <b>\"\n}\n"},
+		{"string", "a\"b", "\"a\\\"b\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, string(relaytest.Marshal(tt.in))); diff != "" {
+				t.Errorf("Marshal() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestGolden(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "testdata", "golden", "Tooling.json")
+	content := []byte("{\n  \"a\": 1\n}\n")
+
+	write := &fakeTB{}
+	write.run(func(tb testing.TB) { relaytest.Golden(tb, path, content, true) })
+	if len(write.errors)+len(write.fatals) > 0 {
+		t.Fatalf("Golden(update) reported errors %q, fatals %q", write.errors, write.fatals)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != string(content) {
+		t.Fatalf("after Golden(update), %s = %q, %v; want %q", path, got, err, content)
+	}
+
+	same := &fakeTB{}
+	same.run(func(tb testing.TB) { relaytest.Golden(tb, path, content, false) })
+	if len(same.errors)+len(same.fatals) > 0 {
+		t.Errorf("Golden(equal) reported errors %q, fatals %q", same.errors, same.fatals)
+	}
+	// The real testing.T passes too.
+	relaytest.Golden(t, path, content, false)
+
+	changed := []byte("{\n  \"a\": 2\n}\n")
+	differ := &fakeTB{}
+	differ.run(func(tb testing.TB) { relaytest.Golden(tb, path, changed, false) })
+	if len(differ.errors) != 1 || len(differ.fatals) != 0 {
+		t.Fatalf("Golden(different) reported errors %q, fatals %q; want one error", differ.errors, differ.fatals)
+	}
+	for _, want := range []string{path, cmp.Diff(string(content), string(changed)), "go test ./test/... -update"} {
+		if !strings.Contains(differ.errors[0], want) {
+			t.Errorf("Golden(different) message lacks %q:\n%s", want, differ.errors[0])
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(content) {
+		t.Errorf("Golden(different, update=false) rewrote the golden file: %q", got)
+	}
+
+	missing := &fakeTB{}
+	missingPath := filepath.Join(t.TempDir(), "missing.json")
+	missing.run(func(tb testing.TB) { relaytest.Golden(tb, missingPath, content, false) })
+	if len(missing.fatals) != 1 || !strings.Contains(missing.fatals[0], missingPath) ||
+		!strings.Contains(missing.fatals[0], "go test ./test/... -update") {
+		t.Errorf("Golden(missing) fatals %q; want one naming %s and the -update command", missing.fatals, missingPath)
+	}
+}
+
+func TestFindingsText(t *testing.T) {
+	fs := []relaytest.Finding{
+		{Path: "/Tooling/Bucket/Resource", Message: "AwsSolutions-S1: The S3 Bucket has server access logs disabled.\nDetails"},
+		{Path: "/Tooling/Role/Resource", Message: "AwsSolutions-IAM5: wildcard"},
+	}
+	want := "  /Tooling/Bucket/Resource: AwsSolutions-S1: The S3 Bucket has server access logs disabled.\n" +
+		"  /Tooling/Role/Resource: AwsSolutions-IAM5: wildcard\n"
+	if diff := cmp.Diff(want, relaytest.FindingsText(fs)); diff != "" {
+		t.Errorf("FindingsText() mismatch (-want +got):\n%s", diff)
+	}
+	if got := relaytest.FindingsText(nil); got != "" {
+		t.Errorf("FindingsText(nil) = %q, want \"\"", got)
+	}
+}
