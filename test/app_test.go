@@ -23,7 +23,11 @@ var update = flag.Bool("update", false, "rewrite the golden templates in testdat
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	os.Exit(relaytest.Main(m))
+	code := relaytest.Main(m)
+	if builtApp != "" {
+		os.RemoveAll(filepath.Dir(builtApp))
+	}
+	os.Exit(code)
 }
 
 // build builds cfg the way apps/relay does: stacks, then cdk-nag.

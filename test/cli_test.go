@@ -3,11 +3,14 @@ package test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/config"
 )
 
 // TestAppRejectsBadConfig runs the app binary as the CDK CLI would, with a
@@ -15,11 +18,7 @@ import (
 // problem with its line, and write no template.
 func TestAppRejectsBadConfig(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "relay-app")
-	build := exec.Command("go", "build", "-o", bin, "../apps/relay")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ../apps/relay: %v\n%s", err, out)
-	}
+	bin := appBinary(t)
 	cfg := filepath.Join(dir, "relay.yaml")
 	if err := os.WriteFile(cfg, []byte(`name: payments
 tooling: {account: "11111111111", region: us-east-1}
@@ -35,14 +34,9 @@ environments:
 		t.Fatal(err)
 	}
 	outdir := filepath.Join(dir, "cdk.out")
-	ctx, _ := json.Marshal(map[string]string{"config": cfg})
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
+	stderr, err := runApp(t, bin, cfg, outdir)
 	if err == nil {
-		t.Fatalf("app exited 0 for an invalid config; stderr:\n%s", stderr.String())
+		t.Fatalf("app exited 0 for an invalid config; stderr:\n%s", stderr)
 	}
 	for _, want := range []string{
 		cfg + `:2: tooling.account "11111111111": must be exactly 12 digits`,
@@ -51,11 +45,79 @@ environments:
 		cfg + `:10: environments[1].regions[0] "mars-north-1"`,
 		"no templates were written",
 	} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("stderr lacks %q; got:\n%s", want, stderr.String())
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
 		}
 	}
 	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
 		t.Errorf("the app wrote %d files to %s for an invalid config", len(entries), outdir)
 	}
+}
+
+// TestAppRejectsQuotaOverrun gives the execution role more inline policy
+// than IAM allows per role: the app must name the role, the size, the
+// limit and the fix, and write nothing.
+func TestAppRejectsQuotaOverrun(t *testing.T) {
+	dir := t.TempDir()
+	example := string(config.Example())
+	var extra strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&extra, "      - {sid: Tables%d, actions: [\"dynamodb:GetItem\", \"dynamodb:PutItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/payments-app-table-number-%d\"]}\n", i, i)
+	}
+	big := strings.Replace(example, "    statements:\n", "    statements:\n"+extra.String(), 1)
+	cfg := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(cfg, []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	stderr, err := runApp(t, appBinary(t), cfg, outdir)
+	if err == nil {
+		t.Fatalf("app exited 0 although the execution role's policy is over the IAM limit; stderr:\n%s", stderr)
+	}
+	for _, want := range []string{
+		"relay: error: payments-staging/TargetExecutionRole832DFDAF: IAM inline policies of one role, in total (characters) is ",
+		"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): move statements into customer managed policies",
+		"AWS quota(s) exceeded",
+		"no templates were written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s although a quota is exceeded", len(entries), outdir)
+	}
+}
+
+var builtApp string
+
+// appBinary builds apps/relay once per test binary.
+func appBinary(t *testing.T) string {
+	t.Helper()
+	if builtApp != "" {
+		return builtApp
+	}
+	dir, err := os.MkdirTemp("", "relay-app-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "relay-app")
+	if out, err := exec.Command("go", "build", "-o", bin, "../apps/relay").CombinedOutput(); err != nil {
+		t.Fatalf("go build ../apps/relay: %v\n%s", err, out)
+	}
+	builtApp = bin
+	return bin
+}
+
+// runApp runs the app binary as the CDK CLI does, with cfg as the config
+// and outdir as CDK_OUTDIR, and returns its standard error.
+func runApp(t *testing.T, bin, cfg, outdir string) (string, error) {
+	t.Helper()
+	ctx, _ := json.Marshal(map[string]string{"config": cfg})
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	return stderr.String(), err
 }

@@ -1,15 +1,21 @@
 // Command relay is the Relay CDK app: it loads a configuration, builds the
-// tooling and target stacks, checks them with cdk-nag and synthesizes them.
+// tooling and target stacks, checks them with cdk-nag and against AWS
+// quotas, and synthesizes them.
 //
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
 // cdk-nag's AwsSolutions pack runs unless the context key "nag" is false.
-// An invalid configuration exits non-zero before any template is written.
+//
+// Nothing is written to the output folder (CDK_OUTDIR) unless every check
+// passes: the app synthesizes into a private staging folder, checks the
+// templates there, and only then copies them into place.
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -17,6 +23,7 @@ import (
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 func main() {
@@ -24,15 +31,23 @@ func main() {
 }
 
 func run() int {
+	outdir := os.Getenv("CDK_OUTDIR")
+	staging, err := os.MkdirTemp("", "relay-synth-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(staging)
+	// The jsii runtime inherits the environment: it must write to staging.
+	os.Unsetenv("CDK_OUTDIR")
 	defer jsii.Close()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(staging)})
 	cfg, err := load(app.Node().TryGetContext(jsii.String("config")))
 	if err == nil {
 		err = delivery.Validate(cfg)
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "relay: %v\nrelay: no templates were written\n", err)
-		return 1
+		return fail(err)
 	}
 	d := delivery.New(app, cfg)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
@@ -40,7 +55,37 @@ func run() int {
 		compliance.Check(app, d)
 	}
 	app.Synth(nil)
+
+	findings, err := limits.CheckDir(staging)
+	if err != nil {
+		return fail(err)
+	}
+	over := 0
+	for _, f := range findings {
+		level := "warning"
+		if f.Over() {
+			level, over = "error", over+1
+		}
+		fmt.Fprintf(os.Stderr, "relay: %s: %v\n", level, f)
+	}
+	if over > 0 {
+		return fail(fmt.Errorf("%d AWS quota(s) exceeded", over))
+	}
+	if outdir == "" {
+		outdir, err = os.MkdirTemp("", "cdk.out")
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if err := copyTree(staging, outdir); err != nil {
+		return fail(fmt.Errorf("copying the templates to %s: %w", outdir, err))
+	}
 	return 0
+}
+
+func fail(err error) int {
+	fmt.Fprintf(os.Stderr, "relay: %v\nrelay: no templates were written\n", err)
+	return 1
 }
 
 // load reads the config named by the context value v, or the embedded
@@ -57,4 +102,32 @@ func load(v interface{}) (*config.Config, error) {
 	default:
 		return nil, fmt.Errorf("context \"config\" %v: must be a file path", v)
 	}
+}
+
+// copyTree copies the files under src into dst, creating folders as needed.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if e.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(target)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
 }

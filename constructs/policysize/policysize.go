@@ -14,21 +14,6 @@ import (
 	"strings"
 )
 
-// Limits, in characters, of the policies Relay writes. Sources:
-// IAM: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-// KMS: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html
-// S3: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html
-const (
-	// IAMInlinePerRole is the total size of a role's inline policies.
-	IAMInlinePerRole = 10240
-	// IAMTrustPolicy is the default maximum size of a role trust policy.
-	IAMTrustPolicy = 2048
-	// KMSKeyPolicy is the maximum size of a key policy.
-	KMSKeyPolicy = 32768
-	// S3BucketPolicy is the maximum size of a bucket policy.
-	S3BucketPolicy = 20480
-)
-
 // Size is the deployed size of a policy document from a template.
 func Size(doc interface{}) int {
 	raw, _ := json.Marshal(Resolve(doc))

@@ -18,7 +18,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/relaycdk/relay/constructs/policysize"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/test/scale"
 )
 
@@ -52,9 +52,9 @@ func main() {
 			}
 			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 			fmt.Printf("%-5v %5d %7d %9d %8.2fs  %-16s %-16s %-16s %-16s %-16s\n", org, n, f.Stacks, f.Resources, times[len(times)/2].Seconds(),
-				of(f.KeyPolicy, policysize.KMSKeyPolicy), of(f.BucketPolicy, policysize.S3BucketPolicy),
-				of(f.PipelineRole, policysize.IAMInlinePerRole), of(f.LargestRole, policysize.IAMInlinePerRole),
-				of(f.LargestTrust, policysize.IAMTrustPolicy))
+				of(f.KeyPolicy, limits.ByID(limits.KMSKeyPolicy).Max), of(f.BucketPolicy, limits.ByID(limits.S3BucketPolicy).Max),
+				of(f.PipelineRole, limits.ByID(limits.IAMRoleInline).Max), of(f.LargestRole, limits.ByID(limits.IAMRoleInline).Max),
+				of(f.LargestTrust, limits.ByID(limits.IAMTrustPolicy).Max))
 		}
 	}
 }
