@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -51,25 +52,46 @@ func example(t testing.TB) *config.Config {
 	return cfg
 }
 
-// exampleTemplates synthesizes the example once per test binary.
-var exampleTemplates = map[string]map[string]interface{}{}
+// goldenConfigs are the configurations whose templates are pinned as
+// goldens and linted: the embedded example and those in testdata/configs.
+func goldenConfigs(t *testing.T) []*config.Config {
+	t.Helper()
+	cfgs := []*config.Config{example(t)}
+	files, _ := filepath.Glob(filepath.Join("testdata", "configs", "*.yaml"))
+	for _, f := range files {
+		cfg, err := config.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgs = append(cfgs, cfg)
+	}
+	return cfgs
+}
+
+// allTemplates holds the templates of every golden configuration by stack
+// name, synthesized once per test binary.
+var allTemplates = map[string]map[string]interface{}{}
 
 func templates(t *testing.T) map[string]map[string]interface{} {
 	t.Helper()
-	if len(exampleTemplates) > 0 {
-		return exampleTemplates
+	if len(allTemplates) > 0 {
+		return allTemplates
 	}
-	_, d := build(t, example(t))
-	for _, s := range d.Stacks() {
-		exampleTemplates[*s.StackName()] = relaytest.JSON(t, s)
+	for _, cfg := range goldenConfigs(t) {
+		_, d := build(t, cfg)
+		for _, s := range d.Stacks() {
+			allTemplates[*s.StackName()] = relaytest.JSON(t, s)
+		}
 	}
-	return exampleTemplates
+	return allTemplates
 }
 
 func TestExampleStacks(t *testing.T) {
 	var got []string
 	for name := range templates(t) {
-		got = append(got, name)
+		if strings.HasPrefix(name, "payments-") {
+			got = append(got, name)
+		}
 	}
 	sort.Strings(got)
 	want := []string{"payments-production", "payments-staging", "payments-tooling"}
@@ -128,12 +150,14 @@ func TestLogicalIDs(t *testing.T) {
 }
 
 // TestNoNagFindings requires every AwsSolutions finding to be fixed or
-// suppressed with a reason.
+// suppressed with a reason, in every golden configuration.
 func TestNoNagFindings(t *testing.T) {
-	_, d := build(t, example(t))
-	for _, s := range d.Stacks() {
-		if errs := relaytest.Errors(t, s); len(errs) > 0 {
-			t.Errorf("%s: %d unsuppressed cdk-nag findings:\n%s", *s.StackName(), len(errs), relaytest.FindingsText(errs))
+	for _, cfg := range goldenConfigs(t) {
+		_, d := build(t, cfg)
+		for _, s := range d.Stacks() {
+			if errs := relaytest.Errors(t, s); len(errs) > 0 {
+				t.Errorf("%s: %d unsuppressed cdk-nag findings:\n%s", *s.StackName(), len(errs), relaytest.FindingsText(errs))
+			}
 		}
 	}
 }

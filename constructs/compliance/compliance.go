@@ -41,8 +41,7 @@ type Suppression struct {
 func Check(scope constructs.Construct, d *delivery.Delivery) {
 	AwsSolutions(scope)
 	SuppressStore(d.Store())
-	n := d.Names()
-	SuppressPipeline(d.Pipeline(), d.Store(), n.DeployRolePattern(), n.ApprovalTopicPattern())
+	SuppressPipeline(d.Pipeline(), d.Store())
 	reasons := WildcardReasons(d.Config().Deploy.ExecutionPolicy.Statements)
 	for _, t := range d.Targets() {
 		SuppressTarget(t.Roles, reasons)
@@ -85,9 +84,8 @@ func SuppressStore(s *artifacts.Store) {
 }
 
 // SuppressPipeline suppresses the findings of a pipeline that do not apply.
-// patterns are the ARN patterns given as the pipeline's DeployRolePatterns
-// and ApprovalTopicPatterns.
-func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store, patterns ...string) {
+func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
+	patterns := p.WildcardResources()
 	objects := "Resource::<" + logicalID(store.Bucket()) + ".Arn>/*"
 	Suppress(p.Role(), Suppression{
 		Rule:      "AwsSolutions-IAM5",
@@ -102,7 +100,7 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store, patterns ...
 		Suppress(p.Role(), Suppression{
 			Rule:      "AwsSolutions-IAM5",
 			AppliesTo: applies,
-			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role) and approval topics, so that the policy keeps one size for any number of environments.",
+			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role), approval topics and workload StackSets (operation IDs are generated), so that the policy keeps one size for any number of environments.",
 		})
 	}
 	Suppress(p.Project(), Suppression{

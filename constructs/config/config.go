@@ -51,6 +51,11 @@ type Organization struct {
 	// ID is the organization ID, o- followed by 10 to 32 lowercase letters or
 	// digits. Required when organization is present.
 	ID string `yaml:"id" json:"id"`
+	// StackSetsCallAs says how the tooling account administers the
+	// StackSets of OU environments: SELF when it is the organization's
+	// management account, DELEGATED_ADMIN when it is a delegated StackSets
+	// administrator. Default: DELEGATED_ADMIN.
+	StackSetsCallAs string `yaml:"stackSetsCallAs,omitempty" json:"stackSetsCallAs,omitempty"`
 }
 
 // Source holds exactly one repository.
@@ -145,8 +150,16 @@ type Environment struct {
 	// "tooling". Required.
 	Name string `yaml:"name" json:"name"`
 	// Account is the 12-digit target account ID; it may be the tooling
-	// account. Required.
-	Account string `yaml:"account" json:"account"`
+	// account. Exactly one of Account and OrganizationalUnits is required.
+	Account string `yaml:"account,omitempty" json:"account,omitempty"`
+	// OrganizationalUnits target every account of these OUs
+	// (ou-xxxx-xxxxxxxx) instead of one account: a service-managed StackSet
+	// with automatic deployment puts the target roles into each account,
+	// including accounts that join later, and the pipeline deploys the
+	// workload as a StackSet. Needs organization.
+	OrganizationalUnits []string `yaml:"organizationalUnits,omitempty" json:"organizationalUnits,omitempty"`
+	// Rollout paces a StackSet deployment to OrganizationalUnits.
+	Rollout *Rollout `yaml:"rollout,omitempty" json:"rollout,omitempty"`
 	// Regions are the regions the workload is deployed to, at least one,
 	// each once and in the tooling region's partition; the environment's
 	// roles live in the first.
@@ -159,6 +172,16 @@ type Environment struct {
 	// Approval, when present (even empty: approval: {}), puts a manual
 	// approval before this environment's deployment.
 	Approval *Approval `yaml:"approval,omitempty" json:"approval,omitempty"`
+}
+
+// Rollout paces a StackSet deployment across the accounts of OUs.
+type Rollout struct {
+	// MaxConcurrentPercentage is the share of accounts deployed at once,
+	// 1 to 100. Default: 25.
+	MaxConcurrentPercentage int `yaml:"maxConcurrentPercentage,omitempty" json:"maxConcurrentPercentage,omitempty"`
+	// FailureTolerancePercentage is the share of accounts per region that
+	// may fail before the deployment stops, 0 to 100. Default: 0.
+	FailureTolerancePercentage int `yaml:"failureTolerancePercentage,omitempty" json:"failureTolerancePercentage,omitempty"`
 }
 
 // Approval configures a manual approval gate.

@@ -2,15 +2,17 @@ package config
 
 // Defaults of the fields that may be left out, as documented on the types.
 const (
-	defaultBranch           = "main"
-	defaultBuildspec        = "buildspec.yml"
-	defaultTimeoutMinutes   = 30
-	defaultComputeType      = "BUILD_GENERAL1_SMALL"
-	defaultImage            = "aws/codebuild/standard:7.0"
-	defaultLogRetentionDays = 365
-	defaultTemplatePath     = "template.json"
-	stackNameSuffix         = "-app" // default stack name: <name>-app
-	approvalCommentPrefix   = "Approve deployment to "
+	defaultBranch                  = "main"
+	defaultBuildspec               = "buildspec.yml"
+	defaultTimeoutMinutes          = 30
+	defaultComputeType             = "BUILD_GENERAL1_SMALL"
+	defaultImage                   = "aws/codebuild/standard:7.0"
+	defaultLogRetentionDays        = 365
+	defaultStackSetsCallAs         = "DELEGATED_ADMIN"
+	defaultMaxConcurrentPercentage = 25
+	defaultTemplatePath            = "template.json"
+	stackNameSuffix                = "-app" // default stack name: <name>-app
+	approvalCommentPrefix          = "Approve deployment to "
 )
 
 // ApplyDefaults sets every field left at its zero value to its documented
@@ -58,10 +60,20 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		d.TemplatePath = defaultTemplatePath
 	}
 
+	if o := c.Organization; o != nil && unset("organization.stackSetsCallAs", o.StackSetsCallAs == "") {
+		o.StackSetsCallAs = defaultStackSetsCallAs
+	}
+
 	for i := range c.Environments {
 		e := &c.Environments[i]
 		if e.Approval != nil && unset(envPath(i, "approval.comment"), e.Approval.Comment == "") {
 			e.Approval.Comment = approvalCommentPrefix + e.Name
+		}
+		if len(e.OrganizationalUnits) > 0 && e.Rollout == nil {
+			e.Rollout = &Rollout{}
+		}
+		if r := e.Rollout; r != nil && unset(envPath(i, "rollout.maxConcurrentPercentage"), r.MaxConcurrentPercentage == 0) {
+			r.MaxConcurrentPercentage = defaultMaxConcurrentPercentage
 		}
 	}
 }

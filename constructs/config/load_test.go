@@ -98,7 +98,7 @@ var parseErrorTests = []struct {
 	{
 		name:  "missing key placed on its parent",
 		input: edit("    account: \"222222222222\"\n", ""),
-		want:  `relay.yaml:13: environments[0].account "": required; set the 12-digit account ID of this environment`,
+		want:  `relay.yaml:13: environments[0].account "": required; set the 12-digit account ID of this environment, or organizationalUnits`,
 	},
 	{
 		name:  "missing section placed on the document",
@@ -337,4 +337,29 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse left defaults unapplied (-parsed +ApplyDefaults):\n%s", diff)
 		}
 	})
+}
+
+func TestDefaultsForOrganizationalUnits(t *testing.T) {
+	cfg, err := Parse("relay.yaml", []byte(`name: payments
+tooling: {account: "111111111111", region: us-east-1}
+organization: {id: o-a1b2c3d4e5}
+source:
+  github: {repository: acme/payments, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc"}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/deployer"]}
+environments:
+  - {name: fleet, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1]}
+  - {name: canary, organizationalUnits: [ou-ab12-cd34ef57], regions: [us-east-1], rollout: {failureTolerancePercentage: 10}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Organization.StackSetsCallAs; got != "DELEGATED_ADMIN" {
+		t.Errorf("organization.stackSetsCallAs = %q, want DELEGATED_ADMIN", got)
+	}
+	for i, want := range []Rollout{{MaxConcurrentPercentage: 25}, {MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10}} {
+		if got := cfg.Environments[i].Rollout; got == nil || *got != want {
+			t.Errorf("environments[%d].rollout = %+v, want %+v", i, got, want)
+		}
+	}
 }

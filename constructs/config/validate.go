@@ -99,6 +99,9 @@ func (c *Config) validate() []*FieldError {
 	p.add("tooling.region", c.Tooling.Region, regionRule(c.Tooling.Region, "the region of the pipeline, such as us-east-1"))
 	if o := c.Organization; o != nil {
 		p.add("organization.id", o.ID, orgIDRule(o.ID))
+		if o.StackSetsCallAs != "SELF" && o.StackSetsCallAs != "DELEGATED_ADMIN" {
+			p.add("organization.stackSetsCallAs", o.StackSetsCallAs, "must be SELF (tooling is the management account) or DELEGATED_ADMIN (a delegated StackSets administrator)")
+		}
 	}
 	c.validateSource(&p)
 	c.validateBuild(&p)
@@ -195,7 +198,36 @@ func (c *Config) validateEnvironments(p *problems) {
 			names[e.Name] = i
 		}
 		p.add(envPath(i, "name"), e.Name, rule)
-		p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment"))
+		switch {
+		case len(e.OrganizationalUnits) > 0 && e.Account != "":
+			p.add(envPath(i, "account"), e.Account, "set either account or organizationalUnits, not both")
+		case len(e.OrganizationalUnits) > 0:
+			if c.Organization == nil {
+				p.add(envPath(i, "organizationalUnits"), strings.Join(e.OrganizationalUnits, ","), "needs organization.id: OU targets are deployed through service-managed StackSets")
+			}
+			for k, ou := range e.OrganizationalUnits {
+				rule := ""
+				if !ouRE.MatchString(ou) {
+					rule = "must be an organizational unit ID such as ou-ab12-cd34ef56"
+				} else if slices.Index(e.OrganizationalUnits, ou) != k {
+					rule = "listed twice; remove one"
+				}
+				p.add(envPath(i, fmt.Sprintf("organizationalUnits[%d]", k)), ou, rule)
+			}
+		default:
+			p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment, or organizationalUnits"))
+		}
+		if r := e.Rollout; r != nil {
+			if len(e.OrganizationalUnits) == 0 {
+				p.add(envPath(i, "rollout"), "", "applies only to organizationalUnits environments; remove it")
+			}
+			if r.MaxConcurrentPercentage < 0 || r.MaxConcurrentPercentage > 100 {
+				p.add(envPath(i, "rollout.maxConcurrentPercentage"), strconv.Itoa(r.MaxConcurrentPercentage), "must be from 1 to 100 (default 25)")
+			}
+			if r.FailureTolerancePercentage < 0 || r.FailureTolerancePercentage > 100 {
+				p.add(envPath(i, "rollout.failureTolerancePercentage"), strconv.Itoa(r.FailureTolerancePercentage), "must be from 0 to 100")
+			}
+		}
 
 		if len(e.Regions) == 0 {
 			p.add(envPath(i, "regions"), "", "required; list at least one region, such as [us-east-1]")
@@ -207,7 +239,7 @@ func (c *Config) validateEnvironments(p *problems) {
 				rule = partitionRule(partitions[r], c.Tooling.Region,
 					"deploy only within the tooling partition, or give that partition its own Relay configuration")
 			}
-			if rule == "" && r != c.Tooling.Region && regionRule(c.Tooling.Region, "") == "" {
+			if rule == "" && r != c.Tooling.Region && len(e.OrganizationalUnits) == 0 && regionRule(c.Tooling.Region, "") == "" {
 				rule = fmt.Sprintf("must be the tooling region %s: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy %s from a Relay configuration whose tooling region is %s", c.Tooling.Region, r, r)
 			}
 			if k, dup := regions[r]; rule == "" && dup {
@@ -251,6 +283,7 @@ var (
 	envNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
 	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
 	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	repoRE      = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)

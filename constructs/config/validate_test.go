@@ -432,7 +432,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "environment account missing",
 			mutate: func(c *Config) { c.Environments[1].Account = "" },
-			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment`},
+			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, or organizationalUnits`},
 		},
 		{
 			name:   "environment in the tooling account is allowed",
@@ -482,6 +482,36 @@ func TestValidate(t *testing.T) {
 			want: []string{
 				`environments[3].wave "eu": environments[0] is in this wave too, but the environments between are not; list the environments of a wave one after another`,
 				`environments[4].wave "Bad": must be 2 to 20 lowercase letters, digits and hyphens, starting with a letter, such as staging`,
+			},
+		},
+		{
+			name: "organizational units",
+			mutate: func(c *Config) {
+				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56", "ou-ab12-cd34ef56", "ou-1"}
+				c.Environments[0].Rollout = &Rollout{MaxConcurrentPercentage: 101, FailureTolerancePercentage: -1}
+				c.Environments[1].OrganizationalUnits = []string{"ou-ab12-cd34ef56"}
+				c.Environments[1].Rollout = &Rollout{MaxConcurrentPercentage: 25}
+				c.Organization.StackSetsCallAs = "ADMIN"
+			},
+			want: []string{
+				`organization.stackSetsCallAs "ADMIN": must be SELF (tooling is the management account) or DELEGATED_ADMIN (a delegated StackSets administrator)`,
+				`environments[0].organizationalUnits[1] "ou-ab12-cd34ef56": listed twice; remove one`,
+				`environments[0].organizationalUnits[2] "ou-1": must be an organizational unit ID such as ou-ab12-cd34ef56`,
+				`environments[0].rollout.maxConcurrentPercentage "101": must be from 1 to 100 (default 25)`,
+				`environments[0].rollout.failureTolerancePercentage "-1": must be from 0 to 100`,
+				`environments[1].account "333333333333": set either account or organizationalUnits, not both`,
+			},
+		},
+		{
+			name: "organizational units need an organization; rollout needs OUs",
+			mutate: func(c *Config) {
+				c.Organization = nil
+				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56"}
+				c.Environments[1].Rollout = &Rollout{MaxConcurrentPercentage: 10}
+			},
+			want: []string{
+				`environments[0].organizationalUnits "ou-ab12-cd34ef56": needs organization.id: OU targets are deployed through service-managed StackSets`,
+				`environments[1].rollout "": applies only to organizationalUnits environments; remove it`,
 			},
 		},
 		{

@@ -31,6 +31,8 @@ type Delivery struct {
 	store    *artifacts.Store
 	pipeline *pipeline.Pipeline
 	targets  []Target
+	// stackSets roll the target roles out to OU environments.
+	stackSets []awscdk.CfnStackSet
 }
 
 // Target is one environment's stack and roles.
@@ -61,27 +63,16 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	tags := map[string]*string{"relay:pipeline": jsii.String(cfg.Name)}
 
 	for _, env := range cfg.Environments {
+		if len(env.OrganizationalUnits) > 0 {
+			continue // rolled out by a StackSet of the tooling stack, below
+		}
 		stack := awscdk.NewStack(app, jsii.String(n.TargetStack(env.Name)), &awscdk.StackProps{
 			StackName:   jsii.String(n.TargetStack(env.Name)),
 			Description: jsii.String("Relay " + cfg.Name + ": roles that let the pipeline in " + cfg.Tooling.Account + " deploy to " + env.Name),
 			Env:         &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Regions[0])},
 			Tags:        &tags,
 		})
-		roles := target.New(stack, "Target", &target.Props{
-			Partition:                  n.Partition,
-			Account:                    env.Account,
-			Regions:                    env.Regions,
-			RolePath:                   n.RolePath(),
-			DeployRoleName:             n.DeployRole(env.Name),
-			ExecutionRoleName:          n.ExecutionRole(env.Name),
-			PipelineAccount:            cfg.Tooling.Account,
-			PipelineRoleArns:           []string{n.PipelineRoleArn()},
-			StackNames:                 []string{cfg.Deploy.StackName},
-			ArtifactBucketArns:         []string{n.ArtifactBucketArn(cfg.Tooling.Region)},
-			ArtifactKeyArns:            []string{n.ArtifactKeyPattern(cfg.Tooling.Region)},
-			ExecutionManagedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
-			ExecutionStatements:        statements(cfg.Deploy.ExecutionPolicy.Statements),
-		})
+		roles := target.New(stack, "Target", TargetProps(cfg, env))
 		d.targets = append(d.targets, Target{Environment: env.Name, Stack: stack, Roles: roles})
 	}
 
@@ -96,7 +87,9 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		readers.OrganizationID = cfg.Organization.ID
 	} else {
 		for _, env := range cfg.Environments {
-			readers.Accounts = append(readers.Accounts, env.Account)
+			if env.Account != "" {
+				readers.Accounts = append(readers.Accounts, env.Account)
+			}
 		}
 	}
 	d.store = artifacts.NewStore(d.tooling, "Artifacts", &artifacts.StoreProps{
@@ -108,6 +101,7 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 
 	owner, repo := splitRepository(cfg.Source.GitHub.Repository)
 	props := &pipeline.Props{
+		Partition:    n.Partition,
 		PipelineName: n.Pipeline(),
 		RoleName:     n.PipelineRole(),
 		RolePath:     n.RolePath(),
@@ -132,6 +126,11 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	}
 	props.Deployments = Deployments(cfg)
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
+	for _, env := range cfg.Environments {
+		if len(env.OrganizationalUnits) > 0 {
+			d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, cfg, env))
+		}
+	}
 
 	// The deploy roles must exist before the pipeline first runs; ordering
 	// the stacks makes `cdk deploy --all` create them first.
@@ -168,21 +167,54 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	return append(out, d.tooling)
 }
 
+// TargetProps are the props of env's deployment target. For an environment
+// of organizational units, Account is empty: the roles go to whichever
+// account the StackSet deploys them to.
+func TargetProps(cfg *config.Config, env config.Environment) *target.Props {
+	n := Names(cfg)
+	return &target.Props{
+		Partition:                  n.Partition,
+		Account:                    env.Account,
+		Regions:                    env.Regions,
+		RolePath:                   n.RolePath(),
+		DeployRoleName:             n.DeployRole(env.Name),
+		ExecutionRoleName:          n.ExecutionRole(env.Name),
+		PipelineAccount:            cfg.Tooling.Account,
+		PipelineRoleArns:           []string{n.PipelineRoleArn()},
+		StackNames:                 []string{cfg.Deploy.StackName},
+		ArtifactBucketArns:         []string{n.ArtifactBucketArn(cfg.Tooling.Region)},
+		ArtifactKeyArns:            []string{n.ArtifactKeyPattern(cfg.Tooling.Region)},
+		ExecutionManagedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
+		ExecutionStatements:        statements(cfg.Deploy.ExecutionPolicy.Statements),
+	}
+}
+
+// StackSets are the StackSets that roll the target roles out to the
+// environments of organizational units, in config order.
+func (d *Delivery) StackSets() []awscdk.CfnStackSet { return d.stackSets }
+
 // Deployments are the pipeline deployments of cfg's environments, in order.
 func Deployments(cfg *config.Config) []pipeline.Deployment {
 	n := Names(cfg)
 	var out []pipeline.Deployment
 	for _, env := range cfg.Environments {
 		dep := pipeline.Deployment{
-			Name:             env.Name,
-			Wave:             env.Wave,
-			Account:          env.Account,
-			Regions:          env.Regions,
-			DeployRoleArn:    n.DeployRoleArn(env.Account, env.Name),
-			ExecutionRoleArn: n.ExecutionRoleArn(env.Account, env.Name),
-			StackName:        cfg.Deploy.StackName,
-			TemplatePath:     cfg.Deploy.TemplatePath,
-			Capabilities:     cfg.Deploy.Capabilities,
+			Name:                env.Name,
+			Wave:                env.Wave,
+			Account:             env.Account,
+			OrganizationalUnits: env.OrganizationalUnits,
+			Regions:             env.Regions,
+			DeployRoleArn:       n.DeployRoleArn(env.Account, env.Name),
+			ExecutionRoleArn:    n.ExecutionRoleArn(env.Account, env.Name),
+			StackName:           cfg.Deploy.StackName,
+			TemplatePath:        cfg.Deploy.TemplatePath,
+			Capabilities:        cfg.Deploy.Capabilities,
+		}
+		if r := env.Rollout; r != nil {
+			dep.MaxConcurrentPercentage, dep.FailureTolerancePercentage = r.MaxConcurrentPercentage, r.FailureTolerancePercentage
+		}
+		if len(env.OrganizationalUnits) > 0 {
+			dep.DeployRoleArn, dep.ExecutionRoleArn = "", ""
 		}
 		if env.Approval != nil {
 			dep.Approval = &pipeline.Approval{

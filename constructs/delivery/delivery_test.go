@@ -43,7 +43,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"48 environments fit", withEnvironments(t, 48, own), ""},
 		{"49 environments need waves", withEnvironments(t, 49, own),
-			"environments: Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave, or split the environments across pipelines"},
+			"environments: Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
 		{"1000 environments in waves of 25", withEnvironments(t, 1000, func(i int) string { return fmt.Sprintf("w%d", i/25) }), ""},
 	}
 	for _, tc := range tests {

@@ -92,8 +92,20 @@ type Deployment struct {
 	// (Deploy-<Wave>), where they deploy in parallel after the wave's
 	// approvals. Default: Name (a stage of its own).
 	Wave string
-	// Account is the target account. Required.
+	// Account is the target account. Exactly one of Account and
+	// OrganizationalUnits is required.
 	Account string
+	// OrganizationalUnits deploy the stack as a service-managed StackSet
+	// named <StackName>-<Name> to every account of these OUs (and to
+	// accounts that join them later), with a CloudFormationStackSet action
+	// that runs as the pipeline role. DeployRoleArn and ExecutionRoleArn are
+	// not used: StackSets deploys through its service-linked roles.
+	OrganizationalUnits []string
+	// MaxConcurrentPercentage paces a StackSet deployment. Default: 25.
+	MaxConcurrentPercentage int
+	// FailureTolerancePercentage is the share of accounts per region that
+	// may fail a StackSet deployment. Default: 0.
+	FailureTolerancePercentage int
 	// Regions receive the stack, in parallel. Required.
 	Regions []string
 	// DeployRoleArn is the role the pipeline assumes in Account. Required.
@@ -113,6 +125,8 @@ type Deployment struct {
 
 // Props configures a Pipeline.
 type Props struct {
+	// Partition is the AWS partition of the pipeline's account. Default: aws.
+	Partition string
 	// PipelineName is the pipeline's name. Default: generated.
 	PipelineName string
 	// RoleName is the physical name of the pipeline's service role. Set it
@@ -221,8 +235,15 @@ func (p *Props) Validate() error {
 			add("Deployments[%d].Name %q: already used by Deployments[%d]", i, d.Name, j)
 		}
 		seen[d.Name] = i
-		if !values.IsAccount(d.Account) {
+		ous := len(d.OrganizationalUnits) > 0
+		switch {
+		case ous && d.Account != "":
+			add("Deployments[%d].Account %q: set either Account or OrganizationalUnits", i, d.Account)
+		case !ous && !values.IsAccount(d.Account):
 			add("Deployments[%d].Account %q: must be a 12-digit account ID", i, d.Account)
+		}
+		if d.MaxConcurrentPercentage < 0 || d.MaxConcurrentPercentage > 100 || d.FailureTolerancePercentage < 0 || d.FailureTolerancePercentage > 100 {
+			add("Deployments[%d]: MaxConcurrentPercentage %d and FailureTolerancePercentage %d must be 0 to 100", i, d.MaxConcurrentPercentage, d.FailureTolerancePercentage)
 		}
 		if len(d.Regions) == 0 {
 			add("Deployments[%d].Regions []: name at least one region", i)
@@ -233,6 +254,9 @@ func (p *Props) Validate() error {
 			}
 		}
 		for _, r := range []struct{ field, arn string }{{"DeployRoleArn", d.DeployRoleArn}, {"ExecutionRoleArn", d.ExecutionRoleArn}} {
+			if ous {
+				break
+			}
 			if !strings.HasPrefix(r.arn, "arn:") || !strings.Contains(r.arn, ":iam::"+d.Account+":role/") {
 				add("Deployments[%d].%s %q: must be a role ARN in account %s", i, r.field, r.arn, d.Account)
 			}
@@ -262,6 +286,8 @@ type Pipeline struct {
 	logGroup awslogs.LogGroup
 	topics   map[string]awssns.Topic
 	imported map[string]awsiam.IRole
+	// wildcards are the ARN patterns of the role policy's resources.
+	wildcards []string
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -274,6 +300,9 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	p := withDefaults(*props)
 	if region := awscdk.Stack_Of(scope).Region(); !*awscdk.Token_IsUnresolved(region) {
 		for i, d := range p.Deployments {
+			if len(d.OrganizationalUnits) > 0 {
+				continue // a StackSet deploys to its regions from the pipeline's region
+			}
 			for _, r := range d.Regions {
 				if r != *region {
 					panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s; cross-region deploys need an artifact store in each region, which this version does not create", i, r, *region))
@@ -386,6 +415,24 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					DeploymentRole:   pl.importRole("ExecutionRole-"+d.Name, d.ExecutionRoleArn),
 					CfnCapabilities:  &caps,
 				}))
+			case StackSet:
+				var caps []awscdk.CfnCapabilities
+				for _, c := range d.Capabilities {
+					caps = append(caps, capabilities[c])
+				}
+				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
+					ActionName:   jsii.String(a.Name),
+					RunOrder:     jsii.Number(float64(a.RunOrder)),
+					StackSetName: jsii.String(StackSetName(d)),
+					Template:     awscodepipelineactions.StackSetTemplate_FromArtifactPath(built.AtPath(jsii.String(d.TemplatePath))),
+					DeploymentModel: awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
+						AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
+					}),
+					StackInstances:                  awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...)),
+					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
+					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
+					CfnCapabilities:                 &caps,
+				}))
 			case Execute:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
 					ActionName:    jsii.String(a.Name),
@@ -447,6 +494,11 @@ func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
 // LogGroup receives the build logs.
 func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
 
+// WildcardResources are the resource patterns with a wildcard in the
+// pipeline role's policy (deploy roles, approval topics, StackSets), sorted.
+// Each names only this pipeline's resources.
+func (pl *Pipeline) WildcardResources() []string { return values.SortedUnique(pl.wildcards) }
+
 // ApprovalTopic is the SNS topic of env's manual approval, or nil.
 func (pl *Pipeline) ApprovalTopic(env string) awssns.Topic { return pl.topics[env] }
 
@@ -487,6 +539,28 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 			Resources: jsii.Strings(values.SortedUnique(assume)...),
 		}),
 	}
+	var stackSets []string
+	for _, d := range p.Deployments {
+		if len(d.OrganizationalUnits) > 0 {
+			stack := awscdk.Stack_Of(pl.Construct)
+			stackSets = append(stackSets, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stackset/%s:*", p.Partition, *stack.Region(), *stack.Account(), StackSetName(d)))
+		}
+	}
+	for _, group := range [][]string{assume, stackSets, p.ApprovalTopicPatterns} {
+		for _, r := range group {
+			if strings.Contains(r, "*") {
+				pl.wildcards = append(pl.wildcards, r)
+			}
+		}
+	}
+	if len(stackSets) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("DeployWorkloadStackSets"),
+			Actions: jsii.Strings("cloudformation:CreateStackSet", "cloudformation:UpdateStackSet", "cloudformation:DescribeStackSet",
+				"cloudformation:DescribeStackSetOperation", "cloudformation:ListStackInstances", "cloudformation:CreateStackInstances"),
+			Resources: jsii.Strings(values.SortedUnique(stackSets)...),
+		}))
+	}
 	if len(topicArns) > 0 {
 		res := topicArns
 		if len(p.ApprovalTopicPatterns) > 0 {
@@ -501,6 +575,9 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 	return sts
 }
 
+// StackSetName is the StackSet that deploys d's stack to its OUs.
+func StackSetName(d Deployment) string { return d.StackName + "-" + d.Name }
+
 func withDefaults(p Props) Props {
 	def := func(v *string, d string) {
 		if *v == "" {
@@ -513,6 +590,7 @@ func withDefaults(p Props) Props {
 		}
 	}
 	def(&p.RolePath, "/")
+	def(&p.Partition, "aws")
 	def(&p.Source.Branch, "main")
 	def(&p.Build.Buildspec, "buildspec.yml")
 	def(&p.Build.ComputeType, "BUILD_GENERAL1_SMALL")
@@ -523,6 +601,9 @@ func withDefaults(p Props) Props {
 	deps := make([]Deployment, len(p.Deployments))
 	for i, d := range p.Deployments {
 		def(&d.TemplatePath, "template.json")
+		if len(d.OrganizationalUnits) > 0 {
+			defInt(&d.MaxConcurrentPercentage, 25)
+		}
 		if d.Approval != nil {
 			a := *d.Approval
 			def(&a.Comment, "Approve deployment to "+d.Name)

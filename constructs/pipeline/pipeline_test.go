@@ -459,7 +459,7 @@ func TestPropsValidate(t *testing.T) {
 		}},
 		{"48 deployments fill 50 stages", func(p *pipeline.Props) { p.Deployments = environments(48) }, nil},
 		{"49 deployments", func(p *pipeline.Props) { p.Deployments = environments(49) }, []string{
-			"Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave, or split the environments across pipelines",
+			"Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit",
 		}},
 		{"duplicate name", func(p *pipeline.Props) { p.Deployments = append(p.Deployments, deployment("staging", "222222222222")) }, []string{
 			`Deployments[2].Name "staging": already used by Deployments[0]`,

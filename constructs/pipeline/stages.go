@@ -29,6 +29,9 @@ const (
 	Prepare
 	// Execute executes the change set.
 	Execute
+	// StackSet deploys a StackSet to organizational units, all regions at
+	// once.
+	StackSet
 )
 
 // Action is one action of a deploy stage.
@@ -62,10 +65,33 @@ func PlanStages(deps []Deployment) ([]Stage, error) {
 		start = end
 	}
 	if len(stages)+2 > MaxStages {
-		return stages, fmt.Errorf("Deployments: %d deploy stages plus Source and Build make %d stages; a pipeline has at most %d: put environments that may deploy together in one wave, or split the environments across pipelines",
-			len(stages), len(stages)+2, MaxStages)
+		return stages, fmt.Errorf("Deployments: %d deploy stages plus Source and Build make %d stages; a pipeline has at most %d: %s",
+			len(stages), len(stages)+2, MaxStages, splitAdvice(deps))
 	}
 	return stages, nil
+}
+
+// splitAdvice says how to fit deps into one pipeline, or into how many.
+func splitAdvice(deps []Deployment) string {
+	actions := 0
+	for _, d := range deps {
+		if len(d.OrganizationalUnits) > 0 {
+			actions++
+		} else {
+			actions += 2 * len(d.Regions)
+		}
+		if d.Approval != nil {
+			actions++
+		}
+	}
+	const deployStages = MaxStages - 2
+	need := (actions + MaxActionsPerStage - 1) / MaxActionsPerStage
+	if need > deployStages {
+		pipelines := (need + deployStages - 1) / deployStages
+		return fmt.Sprintf("their %d actions need at least %d full stages; split the environments across at least %d pipelines (Relay configurations)", actions, need, pipelines)
+	}
+	per := (len(deps) + deployStages - 1) / deployStages
+	return fmt.Sprintf("put environments that may deploy together in one wave (environments[].wave): waves of %d or more environments fit", per)
 }
 
 // waveOf is d's wave, its own name by default.
@@ -102,6 +128,14 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 		base = 2
 	}
 	for i := start; i < end; i++ {
+		if len(deps[i].OrganizationalUnits) > 0 {
+			if len(cur.Actions)+1 > MaxActionsPerStage {
+				stages = append(stages, cur)
+				cur, base = Stage{}, 1
+			}
+			cur.Actions = append(cur.Actions, Action{Name: name("DeployStackSet", i, ""), Kind: StackSet, Deployment: i, RunOrder: base})
+			continue
+		}
 		for _, r := range deps[i].Regions {
 			if len(cur.Actions)+2 > MaxActionsPerStage {
 				stages = append(stages, cur)

@@ -78,7 +78,12 @@ func TestPlanStages(t *testing.T) {
 		{
 			name:    "more stages than a pipeline allows",
 			deps:    many(49, ""),
-			wantErr: "Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave, or split the environments across pipelines",
+			wantErr: "Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit",
+		},
+		{
+			name:    "more actions than one pipeline holds",
+			deps:    many(1300, ""),
+			wantErr: "Deployments: 1300 deploy stages plus Source and Build make 1302 stages; a pipeline has at most 50: their 2601 actions need at least 53 full stages; split the environments across at least 2 pipelines (Relay configurations)",
 		},
 	}
 	for _, tc := range tests {

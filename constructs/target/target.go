@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -37,7 +38,9 @@ type Statement struct {
 type Props struct {
 	// Partition is the AWS partition. Default: aws.
 	Partition string
-	// Account is the target account, where both roles live.
+	// Account is the target account, where both roles live. Default: the
+	// account the stack is deployed to (for an environment-agnostic stack,
+	// such as the template of a StackSet).
 	Account string
 	// Regions are the regions where the deploy role may manage stacks.
 	Regions []string
@@ -77,7 +80,7 @@ var roleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 func (p *Props) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !values.IsAccount(p.Account) {
+	if p.Account != "" && !values.IsAccount(p.Account) {
 		add("Account %q: must be a 12-digit account ID", p.Account)
 	}
 	if !values.IsAccount(p.PipelineAccount) {
@@ -148,6 +151,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	}
 	if p.RolePath == "" {
 		p.RolePath = "/"
+	}
+	if p.Account == "" {
+		p.Account = *awscdk.Aws_ACCOUNT_ID()
 	}
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id)}
 

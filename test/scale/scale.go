@@ -16,9 +16,9 @@ import (
 	"github.com/relaycdk/relay/constructs/policysize"
 )
 
-// Config is the embedded example with n environments in n accounts (in
-// waves of 10 above 40 environments), every third one and the last behind an
-// approval; org false drops the
+// Config is the embedded example with n environments in n accounts: up to
+// 40, a stage each with every third one and the last behind an approval;
+// above 40, waves of 24 behind one approval each; org false drops the
 // organization, so that grants list accounts.
 func Config(n int, org bool) (*config.Config, error) {
 	cfg, err := config.Parse("example.yaml", config.Example())
@@ -35,12 +35,15 @@ func Config(n int, org bool) (*config.Config, error) {
 			Account: fmt.Sprintf("%012d", 400000000000+i),
 			Regions: []string{cfg.Tooling.Region},
 		}
-		if n > 40 {
-			// One stage per environment stops at 48 environments: deploy
-			// them in waves of 10.
-			env.Wave = fmt.Sprintf("wave%d", i/10)
-		}
-		if i%3 == 2 || i == n-1 {
+		switch {
+		case n > 40:
+			// One stage per environment stops at 48 environments: deploy in
+			// waves of 24, each behind one approval (49 actions, one stage).
+			env.Wave = fmt.Sprintf("wave%d", i/24)
+			if i%24 == 0 {
+				env.Approval = &config.Approval{Comment: "Approve " + env.Wave}
+			}
+		case i%3 == 2 || i == n-1:
 			env.Approval = &config.Approval{Comment: "Approve deployment to " + env.Name}
 		}
 		cfg.Environments = append(cfg.Environments, env)

@@ -1,0 +1,147 @@
+// Command bench prints, for growing numbers of target accounts, what the
+// Relay app costs and produces: synth time and peak memory of the real app
+// process (cdk-nag and quota checks included), stacks and resources, and the
+// policy sizes as deployed against their AWS limits. With an organization
+// and without one. Figures, not tests: run it on a quiet machine.
+//
+//	make bench                                   # 1, 10, 100 and 1000 targets
+//	go run ./test/cmd/bench -n 2,100 -runs 5
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/policysize"
+	"github.com/relaycdk/relay/test/scale"
+)
+
+func main() {
+	counts := flag.String("n", "1,10,100,1000", "comma-separated numbers of target accounts")
+	runs := flag.Int("runs", 3, "app runs per row; time and memory are medians")
+	flag.Parse()
+
+	dir, err := os.MkdirTemp("", "relay-bench-")
+	check(err)
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "relay")
+	if out, err := exec.Command("go", "build", "-o", bin, "./apps/relay").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: go build ./apps/relay (run from the repository root): %v\n%s", err, out)
+		os.Exit(1)
+	}
+
+	lim := func(id string) int { return limits.ByID(id).Max }
+	fmt.Printf("Relay app, median of %d runs per row; sizes in bytes as deployed / AWS limit\n\n", *runs)
+	fmt.Printf("| org | targets | stacks | resources | synth | per target | peak memory | key policy (/%d) | bucket policy (/%d) | largest role policy (/%d) |\n",
+		lim(limits.KMSKeyPolicy), lim(limits.S3BucketPolicy), lim(limits.IAMRoleInline))
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	for _, org := range []bool{true, false} {
+		for _, s := range strings.Split(*counts, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 {
+				fmt.Fprintf(os.Stderr, "bench: -n %q: want positive whole numbers\n", s)
+				os.Exit(2)
+			}
+			cfg, err := scale.Config(n, org)
+			check(err)
+			raw, err := json.Marshal(cfg) // JSON is YAML: the app reads it as a config file
+			check(err)
+			cfgFile := filepath.Join(dir, fmt.Sprintf("relay-%d-%v.yaml", n, org))
+			check(os.WriteFile(cfgFile, raw, 0o644))
+
+			var times []time.Duration
+			var mems []int64
+			var outdir, failure string
+			for r := 0; r < *runs; r++ {
+				outdir = filepath.Join(dir, fmt.Sprintf("out-%d-%v-%d", n, org, r))
+				d, mem, msg := synth(bin, cfgFile, outdir)
+				times, mems, failure = append(times, d), append(mems, mem), msg
+			}
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			sort.Slice(mems, func(i, j int) bool { return mems[i] < mems[j] })
+			t, m := times[len(times)/2], mems[len(mems)/2]
+			row := fmt.Sprintf("| %v | %d | ", org, n)
+			if failure != "" {
+				fmt.Printf("%s refused at synth in %.1fs: %s |\n", row, t.Seconds(), failure)
+				continue
+			}
+			f := measure(outdir)
+			fmt.Printf("%s%d | %d | %.1fs | %.0fms | %d MB | %d | %d | %d |\n", row, f.stacks, f.resources, t.Seconds(),
+				float64(t.Milliseconds())/float64(n), m/1024, f.key, f.bucket, f.role)
+		}
+	}
+}
+
+// synth runs the app once and returns its wall time, the peak resident
+// memory of its largest process (the jsii Node.js runtime), and the first
+// error line when it failed.
+func synth(bin, cfg, outdir string) (time.Duration, int64, string) {
+	ctx, _ := json.Marshal(map[string]string{"config": cfg})
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	var mem int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		mem = ru.Maxrss // KB; Linux reports the largest of the process and its waited-for children
+	}
+	if err != nil {
+		sc := bufio.NewScanner(&stderr)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "relay: error: ") || (strings.HasPrefix(sc.Text(), "relay: ") && !strings.Contains(sc.Text(), "warning")) {
+				return d, mem, strings.TrimPrefix(sc.Text(), "relay: ")
+			}
+		}
+		return d, mem, err.Error()
+	}
+	return d, mem, ""
+}
+
+type figures struct{ stacks, resources, key, bucket, role int }
+
+func measure(outdir string) figures {
+	var f figures
+	files, err := filepath.Glob(filepath.Join(outdir, "*.template.json"))
+	check(err)
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		check(err)
+		var tpl map[string]interface{}
+		check(json.Unmarshal(raw, &tpl))
+		f.stacks++
+		res, _ := tpl["Resources"].(map[string]interface{})
+		f.resources += len(res)
+		p := policysize.Measure(tpl)
+		f.key = max(f.key, maxOf(p.KeyPolicies))
+		f.bucket = max(f.bucket, maxOf(p.BucketPolicies))
+		f.role = max(f.role, maxOf(p.RoleInline))
+	}
+	return f
+}
+
+func maxOf(m map[string]int) int {
+	_, v := policysize.Max(m)
+	return v
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}

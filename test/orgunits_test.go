@@ -1,0 +1,111 @@
+package test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+// TestOrganizationalUnits builds an environment of OUs: its roles go out
+// through a service-managed StackSet with automatic deployment, and the
+// pipeline deploys the workload to the OUs as a StackSet.
+func TestOrganizationalUnits(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("testdata", "configs", "org-units.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := build(t, cfg)
+	var names []string
+	for _, s := range d.Stacks() {
+		names = append(names, *s.StackName())
+	}
+	if got := strings.Join(names, " "); got != "fleet-staging fleet-tooling" {
+		t.Errorf("stacks = %s, want only the account environment's stack and the tooling stack", got)
+	}
+	tpl := relaytest.Template(t, d.ToolingStack())
+	relaytest.Check(t, "roles StackSet", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CloudFormation::StackSet"), map[string]interface{}{
+			"StackSetName":    "fleet-members-targets",
+			"PermissionModel": "SERVICE_MANAGED",
+			"CallAs":          "DELEGATED_ADMIN",
+			"AutoDeployment":  map[string]interface{}{"Enabled": true, "RetainStacksOnAccountRemoval": false},
+			"Capabilities":    []interface{}{"CAPABILITY_NAMED_IAM"},
+			"OperationPreferences": map[string]interface{}{
+				"MaxConcurrentPercentage": 20, "FailureTolerancePercentage": 5, "RegionConcurrencyType": "PARALLEL",
+			},
+			"StackInstancesGroup": []interface{}{map[string]interface{}{
+				"DeploymentTargets": map[string]interface{}{"OrganizationalUnitIds": []interface{}{"ou-ab12-cd34ef56", "ou-ab12-cd34ef57"}},
+				"Regions":           []interface{}{"us-east-1"},
+			}},
+		})
+	})
+
+	// The StackSet's template holds the same roles as a target stack, for
+	// whichever account it lands in.
+	sets := tpl.FindResources(jsii.String("AWS::CloudFormation::StackSet"), nil)
+	for _, r := range *sets {
+		body := (*r)["Properties"].(map[string]interface{})["TemplateBody"].(string)
+		var roles map[string]interface{}
+		if err := json.Unmarshal([]byte(body), &roles); err != nil {
+			t.Fatalf("TemplateBody is not JSON: %v", err)
+		}
+		raw := body
+		for _, want := range []string{
+			`"RoleName":"fleet-members-deploy"`, `"RoleName":"fleet-members-cfn-exec"`, `"Path":"/relay/fleet/"`,
+			`"aws:PrincipalArn":"arn:aws:iam::111111111111:role/relay/fleet/fleet-pipeline"`,
+			`{"Ref":"AWS::AccountId"}`,
+		} {
+			if !strings.Contains(raw, want) {
+				t.Errorf("StackSet template lacks %s:\n%s", want, raw)
+			}
+		}
+		if strings.Contains(raw, "BootstrapVersion") {
+			t.Errorf("StackSet template needs the CDK bootstrap (BootstrapVersion), which member accounts do not have")
+		}
+	}
+
+	relaytest.Check(t, "workload StackSet action", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{
+				"Name": "Deploy-members",
+				"Actions": []interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Approve", "RunOrder": 1}),
+					assertions.Match_ObjectLike(&map[string]interface{}{
+						"Name":           "DeployStackSet",
+						"RunOrder":       2,
+						"ActionTypeId":   map[string]interface{}{"Category": "Deploy", "Owner": "AWS", "Provider": "CloudFormationStackSet", "Version": "1"},
+						"RoleArn":        assertions.Match_Absent(),
+						"InputArtifacts": []interface{}{map[string]interface{}{"Name": "Build"}},
+						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
+							"StackSetName":                "fleet-baseline-members",
+							"TemplatePath":                "Build::template.json",
+							"PermissionModel":             "SERVICE_MANAGED",
+							"OrganizationsAutoDeployment": "Enabled",
+							"DeploymentTargets":           "ou-ab12-cd34ef56,ou-ab12-cd34ef57",
+							"Regions":                     "us-east-1,eu-west-1",
+							"MaxConcurrentPercentage":     20,
+							"FailureTolerancePercentage":  5,
+						}),
+					}),
+				},
+			}}),
+		})
+	})
+	relaytest.Check(t, "pipeline role may manage the workload StackSet only", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{
+					"Sid":      "DeployWorkloadStackSets",
+					"Resource": "arn:aws:cloudformation:us-east-1:111111111111:stackset/fleet-baseline-members:*",
+				}),
+			})}),
+		})
+	})
+}
