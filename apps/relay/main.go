@@ -5,6 +5,9 @@
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
 // cdk-nag's AwsSolutions pack runs unless the context key "nag" is false.
+// aws-cdk-lib's built-in CloudFormation validation runs up to
+// maxValidatedEnvironments environments, or as the context key "validation"
+// says ("true" or "false").
 //
 // Nothing is written to the output folder (CDK_OUTDIR) unless every check
 // passes: the app synthesizes into a private staging folder, checks the
@@ -12,6 +15,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -41,17 +45,30 @@ func run() int {
 	os.Unsetenv("CDK_OUTDIR")
 	defer jsii.Close()
 
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(staging)})
-	cfg, err := load(app.Node().TryGetContext(jsii.String("config")))
+	ctx, err := cliContext()
+	if err != nil {
+		return fail(err)
+	}
+	// The config is read and checked before the jsii runtime starts.
+	cfg, err := load(ctx["config"])
 	if err == nil {
 		err = delivery.Validate(cfg)
 	}
 	if err != nil {
 		return fail(err)
 	}
+	validation := len(cfg.Environments) <= maxValidatedEnvironments
+	if v, ok := ctx["validation"]; ok {
+		validation = v != false && v != "false"
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{
+		AnalyticsReporting:              jsii.Bool(false),
+		Outdir:                          jsii.String(staging),
+		BuiltinCloudFormationValidation: jsii.Bool(validation),
+	})
 	d := delivery.New(app, cfg)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
-	if v := app.Node().TryGetContext(jsii.String("nag")); v != false && v != "false" {
+	if v := ctx["nag"]; v != false && v != "false" {
 		compliance.Check(app, d)
 	}
 	app.Synth(nil)
@@ -81,6 +98,24 @@ func run() int {
 		return fail(fmt.Errorf("copying the templates to %s: %w", outdir, err))
 	}
 	return 0
+}
+
+// maxValidatedEnvironments bounds the configurations that aws-cdk-lib's
+// built-in CloudFormation validation checks by default: it takes three
+// quarters of synth time at 400 environments and grows faster than
+// linearly (Relay's own templates are linted with cfn-lint in its tests).
+const maxValidatedEnvironments = 100
+
+// cliContext is the CDK context the CLI passes in CDK_CONTEXT_JSON (empty
+// when the app runs alone).
+func cliContext() (map[string]interface{}, error) {
+	ctx := map[string]interface{}{}
+	if raw := os.Getenv("CDK_CONTEXT_JSON"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &ctx); err != nil {
+			return nil, fmt.Errorf("CDK_CONTEXT_JSON: %w", err)
+		}
+	}
+	return ctx, nil
 }
 
 func fail(err error) int {

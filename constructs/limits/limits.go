@@ -30,6 +30,10 @@ type Limit struct {
 	Source string
 	// Fix says what to change when the limit is exceeded.
 	Fix string
+	// Packed is true for a limit Relay fills on purpose (it splits waves
+	// into stages of at most 50 actions): no warning near it, only an error
+	// over it.
+	Packed bool
 }
 
 // WarnAt is the share of a limit from which Check warns.
@@ -57,29 +61,29 @@ const (
 // Table lists every quota Relay checks.
 var Table = []Limit{
 	{IAMRoleInline, "IAM inline policies of one role, in total (characters)", 10240, iamQuotas,
-		"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns), or merge statements with the same actions"},
+		"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns), or merge statements with the same actions", false},
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
-		"split the managed policy in two, or use shorter resource patterns"},
+		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
-		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)"},
+		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
-		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size"},
+		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size", false},
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
-		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size"},
-	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes)", 1048576, cloudFormationQuota,
-		"split the environments across Relay configurations"},
+		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size", false},
+	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes, as written)", 1048576, cloudFormationQuota,
+		"the pipeline takes about 1.4 KB per account environment: deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
 	{StackResources, "CloudFormation resources per stack", 500, cloudFormationQuota,
-		"split the environments across Relay configurations"},
+		"split the environments across Relay configurations", false},
 	{StackOutputs, "CloudFormation outputs per stack", 200, cloudFormationQuota,
-		"remove outputs, or move them to another stack"},
+		"remove outputs, or move them to another stack", false},
 	{StackParameters, "CloudFormation parameters per stack", 200, cloudFormationQuota,
-		"remove parameters, or pass values through a template configuration file"},
+		"remove parameters, or pass values through a template configuration file", false},
 	{PipelineStages, "CodePipeline stages per pipeline", 50, codePipelineQuotas,
-		"group environments that may deploy together into waves (environments[].wave), or split them across Relay configurations"},
+		"group environments that may deploy together into waves (environments[].wave), or split them across Relay configurations", false},
 	{StageActions, "CodePipeline actions per stage", 50, codePipelineQuotas,
-		"put fewer environments or regions in the wave; Relay splits a wave into stages of at most 50 actions"},
+		"put fewer environments or regions in the wave; Relay splits a wave into stages of at most 50 actions", true},
 	{ParameterOverrides, "CloudFormation action ParameterOverrides (characters)", 1000, codePipelineQuotas,
-		"move parameters into a template configuration file in the build output"},
+		"move parameters into a template configuration file in the build output", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming
@@ -120,17 +124,22 @@ func (f Finding) Error() string {
 	return fmt.Sprintf("%s: %s is %d, which %s the limit of %d (%s): %s", where, f.Limit.What, f.Value, verb, f.Limit.Max, f.Limit.Source, f.Limit.Fix)
 }
 
-// CheckTemplate measures one stack's template and returns every finding at
-// or over WarnAt of a limit, sorted by resource.
-func CheckTemplate(stack string, tpl map[string]interface{}) []Finding {
+// CheckTemplate measures one stack's template, as written to the cloud
+// assembly (body, whose size counts as is), and returns every finding at or
+// over WarnAt of a limit (over it, for a Packed limit), sorted by resource.
+func CheckTemplate(stack string, body []byte) ([]Finding, error) {
+	var tpl map[string]interface{}
+	if err := json.Unmarshal(body, &tpl); err != nil {
+		return nil, fmt.Errorf("%s: template is not JSON: %w", stack, err)
+	}
 	var out []Finding
 	check := func(id, resource string, v int) {
 		l := ByID(id)
-		if float64(v) >= WarnAt*float64(l.Max) {
+		warn := float64(v) >= WarnAt*float64(l.Max) && !l.Packed
+		if warn || v > l.Max {
 			out = append(out, Finding{Limit: l, Stack: stack, Resource: resource, Value: v})
 		}
 	}
-	body, _ := json.Marshal(tpl)
 	check(TemplateBody, "", len(body))
 	res, _ := tpl["Resources"].(map[string]interface{})
 	check(StackResources, "", len(res))
@@ -181,7 +190,7 @@ func CheckTemplate(stack string, tpl map[string]interface{}) []Finding {
 		}
 		return out[i].Limit.ID < out[j].Limit.ID
 	})
-	return out
+	return out, nil
 }
 
 // CheckDir checks every stack template of the cloud assembly in dir (as
@@ -216,11 +225,11 @@ func CheckDir(dir string) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		var tpl map[string]interface{}
-		if err := json.Unmarshal(raw, &tpl); err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+		found, err := CheckTemplate(name, raw)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, CheckTemplate(name, tpl)...)
+		out = append(out, found...)
 	}
 	return out, nil
 }

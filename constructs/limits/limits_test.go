@@ -1,6 +1,7 @@
 package limits_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -65,12 +66,18 @@ func TestCheckTemplate(t *testing.T) {
 		{"pipeline fits", pipeline(10, 10, `{"a":"b"}`), nil, nil},
 		{"pipeline too many stages", pipeline(51, 1, ""), []string{limits.PipelineStages}, nil},
 		{"stage with too many actions", pipeline(1, 51, ""), []string{limits.StageActions}, nil},
+		{"full stage: Relay packs stages, no warning", pipeline(1, 50, ""), nil, nil},
 		{"parameter overrides too long", pipeline(1, 1, strings.Repeat("p", 1001)), []string{limits.ParameterOverrides}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var over, warn []string
-			for _, f := range limits.CheckTemplate("stack", tc.tpl) {
+			body, _ := json.Marshal(tc.tpl)
+			found, err := limits.CheckTemplate("stack", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range found {
 				if f.Over() {
 					over = appendOnce(over, f.Limit.ID)
 				} else {
@@ -98,4 +105,10 @@ func sorted(v []string) []string {
 	out := append([]string(nil), v...)
 	sort.Strings(out)
 	return out
+}
+
+func TestCheckTemplateNotJSON(t *testing.T) {
+	if _, err := limits.CheckTemplate("stack", []byte("{")); err == nil {
+		t.Error("CheckTemplate accepted a body that is not JSON")
+	}
 }
