@@ -398,10 +398,6 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					AdditionalInformation: jsii.String(d.Approval.Comment),
 				}))
 			case Prepare:
-				var caps []awscdk.CfnCapabilities
-				for _, c := range d.Capabilities {
-					caps = append(caps, capabilities[c])
-				}
 				actions = append(actions, awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
 					ActionName:       jsii.String(a.Name),
 					RunOrder:         jsii.Number(float64(a.RunOrder)),
@@ -413,13 +409,9 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					Region:           jsii.String(a.Region),
 					Role:             pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
 					DeploymentRole:   pl.importRole("ExecutionRole-"+d.Name, d.ExecutionRoleArn),
-					CfnCapabilities:  &caps,
+					CfnCapabilities:  cfnCapabilities(d),
 				}))
 			case StackSet:
-				var caps []awscdk.CfnCapabilities
-				for _, c := range d.Capabilities {
-					caps = append(caps, capabilities[c])
-				}
 				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
 					ActionName:   jsii.String(a.Name),
 					RunOrder:     jsii.Number(float64(a.RunOrder)),
@@ -431,7 +423,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					StackInstances:                  awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...)),
 					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
 					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
-					CfnCapabilities:                 &caps,
+					CfnCapabilities:                 cfnCapabilities(d),
 				}))
 			case Execute:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
@@ -573,6 +565,15 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 		}))
 	}
 	return sts
+}
+
+// cfnCapabilities are d's capabilities as aws-cdk-lib values.
+func cfnCapabilities(d Deployment) *[]awscdk.CfnCapabilities {
+	var caps []awscdk.CfnCapabilities
+	for _, c := range d.Capabilities {
+		caps = append(caps, capabilities[c])
+	}
+	return &caps
 }
 
 // StackSetName is the StackSet that deploys d's stack to its OUs.
