@@ -74,7 +74,8 @@ func TestOrganizationalUnits(t *testing.T) {
 	relaytest.Check(t, "workload StackSet action", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
 			"Stages": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{
-				"Name": "Deploy-members",
+				"Name":      "Deploy-members",
+				"OnFailure": map[string]interface{}{"Result": "ROLLBACK"},
 				"Actions": []interface{}{
 					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Approve", "RunOrder": 1}),
 					assertions.Match_ObjectLike(&map[string]interface{}{
@@ -106,6 +107,66 @@ func TestOrganizationalUnits(t *testing.T) {
 					"Resource": "arn:aws:cloudformation:us-east-1:111111111111:stackset/fleet-baseline-members:*",
 				}),
 			})}),
+		})
+	})
+}
+
+// TestPipelineBehaviour builds testdata/configs/behaviour.yaml: execution
+// mode, variables, freeze, rollback, approval details and the approver role.
+func TestPipelineBehaviour(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("testdata", "configs", "behaviour.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := build(t, cfg)
+	tpl := relaytest.Template(t, d.ToolingStack())
+	relaytest.Check(t, "pipeline", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"ExecutionMode": "QUEUED",
+			"Variables":     []interface{}{map[string]interface{}{"Name": "releaseTag", "DefaultValue": "latest", "Description": "Image tag to release"}},
+			"DisableInboundStageTransitions": []interface{}{map[string]interface{}{
+				"StageName": "Deploy-production", "Reason": "Holiday freeze until Jan 5",
+			}},
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Deploy-canary", "OnFailure": assertions.Match_Absent()}),
+				assertions.Match_ObjectLike(&map[string]interface{}{
+					"Name":      "Deploy-production",
+					"OnFailure": map[string]interface{}{"Result": "ROLLBACK"},
+					"Actions": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+						"Name":             "Approve",
+						"TimeoutInMinutes": 1440,
+						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
+							"CustomData":         "Check the canary dashboard first",
+							"ExternalEntityLink": "https://grafana.example.com/d/orders-canary",
+						}),
+					})}),
+				}),
+			}),
+		})
+	})
+	relaytest.Check(t, "approver role: trusted by the named principals only, may only approve", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
+			"RoleName": "orders-approver",
+			"AssumeRolePolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{
+				map[string]interface{}{
+					"Action": "sts:AssumeRole", "Effect": "Allow",
+					"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}},
+					"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": "arn:aws:iam::111111111111:role/release-managers"}},
+				},
+				map[string]interface{}{
+					"Action": "sts:AssumeRole", "Effect": "Allow",
+					"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::444444444444:root"}}}},
+				},
+			}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+			"Roles": []interface{}{map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^PipelineApproverRole"))}},
+			"PolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+				"Sid": "ApproveOrRejectThisPipeline", "Effect": "Allow", "Action": "codepipeline:PutApprovalResult",
+				"Resource": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+					"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))}, "/*/Approve*",
+				}}},
+			}}},
 		})
 	})
 }

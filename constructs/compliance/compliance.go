@@ -103,6 +103,12 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
 			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role), approval topics and workload StackSets (operation IDs are generated), so that the policy keeps one size for any number of environments.",
 		})
 	}
+	if r := p.ApproverRole(); r != nil {
+		Suppress(r, Suppression{
+			Rule:   "AwsSolutions-IAM5",
+			Reason: "The approver role may call codepipeline:PutApprovalResult on this pipeline's approval actions only; the pattern covers every Deploy stage's Approve action, whose names follow the environments.",
+		})
+	}
 	Suppress(p.Project(), Suppression{
 		Rule: "AwsSolutions-IAM5",
 		AppliesTo: []string{

@@ -30,6 +30,9 @@ type Config struct {
 	// every field has a default except the execution permissions, which
 	// default to none (see ExecutionPolicy).
 	Deploy Deploy `yaml:"deploy,omitempty" json:"deploy,omitempty"`
+	// Pipeline holds pipeline-wide behaviour: execution mode, variables and
+	// who may approve. Optional.
+	Pipeline PipelineSettings `yaml:"pipeline,omitempty" json:"pipeline,omitempty"`
 	// Environments are deployed in this order. At least one, at most 1000;
 	// no two may deploy to the same account and region.
 	Environments []Environment `yaml:"environments" json:"environments"`
@@ -169,6 +172,13 @@ type Environment struct {
 	// parallel once every approval of the wave is given. Same rules as Name.
 	// Default: the environment's name (a stage of its own).
 	Wave string `yaml:"wave,omitempty" json:"wave,omitempty"`
+	// Freeze, when present, disables the transition into this
+	// environment's stage: executions wait there until someone enables it.
+	Freeze *Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+	// DisableRollback turns off the automatic rollback of this
+	// environment's stage when it fails. Default: false (a failed stage
+	// rolls back to the last successful execution).
+	DisableRollback bool `yaml:"disableRollback,omitempty" json:"disableRollback,omitempty"`
 	// Approval, when present (even empty: approval: {}), puts a manual
 	// approval before this environment's deployment.
 	Approval *Approval `yaml:"approval,omitempty" json:"approval,omitempty"`
@@ -192,4 +202,50 @@ type Approval struct {
 	// Notify are email addresses subscribed to the approval topic.
 	// Default: none.
 	Notify []string `yaml:"notify,omitempty" json:"notify,omitempty"`
+	// ReviewURL is an https link the approver should look at first, such as
+	// a dashboard of the previous environment. Default: none.
+	ReviewURL string `yaml:"reviewUrl,omitempty" json:"reviewUrl,omitempty"`
+	// TimeoutMinutes is how long the approval waits, 5 to 86400 (60 days).
+	// Default: 10080 (7 days).
+	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+}
+
+// PipelineSettings are pipeline-wide settings.
+type PipelineSettings struct {
+	// ExecutionMode is SUPERSEDED (a newer execution replaces an older one
+	// waiting at a transition), QUEUED (one at a time, in order) or
+	// PARALLEL. Default: SUPERSEDED.
+	ExecutionMode string `yaml:"executionMode,omitempty" json:"executionMode,omitempty"`
+	// Variables are pipeline-level variables with defaults, overridable
+	// when an execution is started and readable as #{variables.<name>}.
+	Variables []Variable `yaml:"variables,omitempty" json:"variables,omitempty"`
+	// Approvers, when set, creates a role whose only power is to approve or
+	// reject this pipeline's manual approvals.
+	Approvers *Approvers `yaml:"approvers,omitempty" json:"approvers,omitempty"`
+}
+
+// Variable is a pipeline-level variable.
+type Variable struct {
+	// Name is 1 to 128 of letters, digits, @, - and _. Required, unique.
+	Name string `yaml:"name" json:"name"`
+	// Default is the value when an execution does not set one, at most
+	// 1000 characters. Default: "".
+	Default string `yaml:"default,omitempty" json:"default,omitempty"`
+	// Description says what the variable is for, at most 200 characters.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+}
+
+// Approvers are the principals that may assume the approver role.
+type Approvers struct {
+	// Principals are IAM role or user ARNs (or account roots), in the
+	// tooling partition. At least one. The role's trust names their accounts
+	// and pins these ARNs in a condition, so they need not exist first.
+	Principals []string `yaml:"principals" json:"principals"`
+}
+
+// Freeze holds deployments before an environment.
+type Freeze struct {
+	// Reason is shown on the disabled transition in the console, 1 to 300
+	// of letters, digits, spaces and !@().*?-. Required.
+	Reason string `yaml:"reason" json:"reason"`
 }

@@ -10,6 +10,8 @@ const (
 	defaultLogRetentionDays        = 365
 	defaultStackSetsCallAs         = "DELEGATED_ADMIN"
 	defaultMaxConcurrentPercentage = 25
+	defaultExecutionMode           = "SUPERSEDED"
+	defaultApprovalTimeoutMinutes  = 10080
 	defaultTemplatePath            = "template.json"
 	stackNameSuffix                = "-app" // default stack name: <name>-app
 	approvalCommentPrefix          = "Approve deployment to "
@@ -60,6 +62,9 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		d.TemplatePath = defaultTemplatePath
 	}
 
+	if unset("pipeline.executionMode", c.Pipeline.ExecutionMode == "") {
+		c.Pipeline.ExecutionMode = defaultExecutionMode
+	}
 	if o := c.Organization; o != nil && unset("organization.stackSetsCallAs", o.StackSetsCallAs == "") {
 		o.StackSetsCallAs = defaultStackSetsCallAs
 	}
@@ -68,6 +73,9 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		e := &c.Environments[i]
 		if e.Approval != nil && unset(envPath(i, "approval.comment"), e.Approval.Comment == "") {
 			e.Approval.Comment = approvalCommentPrefix + e.Name
+		}
+		if e.Approval != nil && unset(envPath(i, "approval.timeoutMinutes"), e.Approval.TimeoutMinutes == 0) {
+			e.Approval.TimeoutMinutes = defaultApprovalTimeoutMinutes
 		}
 		if len(e.OrganizationalUnits) > 0 && e.Rollout == nil {
 			e.Rollout = &Rollout{}

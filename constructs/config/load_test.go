@@ -230,11 +230,12 @@ func TestDefaults(t *testing.T) {
 			TemplatePath:    "template.json",
 			ExecutionPolicy: ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/AWSLambda_FullAccess"}},
 		},
+		Pipeline: PipelineSettings{ExecutionMode: "SUPERSEDED"},
 		Environments: []Environment{{
 			Name:     "staging",
 			Account:  "222222222222",
 			Regions:  []string{"us-east-1"},
-			Approval: &Approval{Comment: "Approve deployment to staging"},
+			Approval: &Approval{Comment: "Approve deployment to staging", TimeoutMinutes: 10080},
 		}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -251,7 +252,8 @@ func TestDefaults(t *testing.T) {
 		Build: Build{Buildspec: "buildspec.yml", TimeoutMinutes: 60, ComputeType: "BUILD_GENERAL1_SMALL",
 			Image: "aws/codebuild/standard:7.0", LogRetentionDays: 365},
 		Deploy:       Deploy{StackName: "orders-app", TemplatePath: "template.json"},
-		Environments: []Environment{{Name: "prod", Approval: &Approval{Comment: "Approve deployment to prod"}}},
+		Pipeline:     PipelineSettings{ExecutionMode: "SUPERSEDED"},
+		Environments: []Environment{{Name: "prod", Approval: &Approval{Comment: "Approve deployment to prod", TimeoutMinutes: 10080}}},
 	}
 	if diff := cmp.Diff(wantApplied, c); diff != "" {
 		t.Errorf("ApplyDefaults() mismatch (-want +got):\n%s", diff)

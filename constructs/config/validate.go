@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -106,6 +107,7 @@ func (c *Config) validate() []*FieldError {
 	c.validateSource(&p)
 	c.validateBuild(&p)
 	c.validateDeploy(&p)
+	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
 	return p
 }
@@ -266,11 +268,50 @@ func (c *Config) validateEnvironments(p *problems) {
 			}
 			p.add(envPath(i, "wave"), e.Wave, rule)
 		}
+		if f := e.Freeze; f != nil {
+			p.add(envPath(i, "freeze.reason"), f.Reason, freezeRule(f.Reason))
+		}
 		if a := e.Approval; a != nil {
 			p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
+			p.add(envPath(i, "approval.reviewUrl"), a.ReviewURL, reviewURLRule(a.ReviewURL))
+			if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
+				p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
+			}
 			for k, addr := range a.Notify {
 				p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, emailRule(addr))
 			}
+		}
+	}
+}
+
+func (c *Config) validatePipeline(p *problems) {
+	pl := c.Pipeline
+	p.add("pipeline.executionMode", pl.ExecutionMode, oneOfRule(pl.ExecutionMode, []string{"SUPERSEDED", "QUEUED", "PARALLEL"}))
+	first := map[string]int{}
+	for i, v := range pl.Variables {
+		path := fmt.Sprintf("pipeline.variables[%d]", i)
+		rule := ""
+		if !variableRE.MatchString(v.Name) {
+			rule = "must be 1 to 128 of letters, digits, @, - and _, such as releaseTag"
+		} else if j, dup := first[v.Name]; dup {
+			rule = fmt.Sprintf("duplicate of pipeline.variables[%d].name; give each variable a unique name", j)
+		} else {
+			first[v.Name] = i
+		}
+		p.add(path+".name", v.Name, rule)
+		if utf8.RuneCountInString(v.Default) > 1000 {
+			p.add(path+".default", v.Default, "is longer than 1000 characters; shorten it")
+		}
+		if utf8.RuneCountInString(v.Description) > 200 {
+			p.add(path+".description", v.Description, "is longer than 200 characters; shorten it")
+		}
+	}
+	if a := pl.Approvers; a != nil {
+		if len(a.Principals) == 0 {
+			p.add("pipeline.approvers.principals", "", "required; list the IAM role or user ARNs that may approve, such as arn:aws:iam::111111111111:role/release-managers")
+		}
+		for i, arn := range a.Principals {
+			p.add(fmt.Sprintf("pipeline.approvers.principals[%d]", i), arn, principalRule(arn, partitions[c.Tooling.Region]))
 		}
 	}
 }
@@ -284,6 +325,9 @@ var (
 	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
 	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	freezeRE    = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
+	principalRE = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
 	repoRE      = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
@@ -527,6 +571,35 @@ func reasonRule(s Statement) string {
 		return "required (at least 10 characters) because the statement has a wildcard; say why the stack needs it, e.g. \"CloudFormation generates the function names\""
 	case len(s.Reason) > 500:
 		return "is longer than 500 characters; shorten it"
+	}
+	return ""
+}
+
+func freezeRule(s string) string {
+	if !freezeRE.MatchString(s) {
+		return "must be 1 to 300 of letters, digits, spaces and !@().*?-, such as \"Holiday freeze until Jan 5\""
+	}
+	return ""
+}
+
+func reviewURLRule(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2048 {
+		return "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
+	}
+	return ""
+}
+
+func principalRule(s, partition string) string {
+	m := principalRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be an IAM role, user or account-root ARN, such as arn:aws:iam::111111111111:role/release-managers"
+	}
+	if partition != "" && m[1] != partition {
+		return fmt.Sprintf("partition %q does not match partition %q of the tooling region", m[1], partition)
 	}
 	return ""
 }

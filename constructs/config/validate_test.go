@@ -515,6 +515,41 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "pipeline settings",
+			mutate: func(c *Config) {
+				c.Pipeline.ExecutionMode = "SERIAL"
+				c.Pipeline.Variables = []Variable{{Name: "releaseTag", Default: "v1"}, {Name: "release tag"}, {Name: "releaseTag"}, {Name: "notes", Description: strings.Repeat("d", 201)}}
+				c.Pipeline.Approvers = &Approvers{Principals: []string{"arn:aws:iam::111111111111:role/release-managers", "arn:aws-cn:iam::111111111111:role/x", "release-managers"}}
+			},
+			want: []string{
+				`pipeline.executionMode "SERIAL": must be one of SUPERSEDED, QUEUED, PARALLEL`,
+				`pipeline.variables[1].name "release tag": must be 1 to 128 of letters, digits, @, - and _, such as releaseTag`,
+				`pipeline.variables[2].name "releaseTag": duplicate of pipeline.variables[0].name; give each variable a unique name`,
+				`pipeline.variables[3].description "` + strings.Repeat("d", 157) + `...": is longer than 200 characters; shorten it`,
+				`pipeline.approvers.principals[1] "arn:aws-cn:iam::111111111111:role/x": partition "aws-cn" does not match partition "aws" of the tooling region`,
+				`pipeline.approvers.principals[2] "release-managers": must be an IAM role, user or account-root ARN, such as arn:aws:iam::111111111111:role/release-managers`,
+			},
+		},
+		{
+			name:   "approvers without principals",
+			mutate: func(c *Config) { c.Pipeline.Approvers = &Approvers{} },
+			want:   []string{`pipeline.approvers.principals "": required; list the IAM role or user ARNs that may approve, such as arn:aws:iam::111111111111:role/release-managers`},
+		},
+		{
+			name: "freeze and approval details",
+			mutate: func(c *Config) {
+				c.Environments[0].Freeze = &Freeze{Reason: "Holiday freeze until Jan 5"}
+				c.Environments[1].Freeze = &Freeze{Reason: "no <html>"}
+				c.Environments[1].Approval.ReviewURL = "http://dash.example.com"
+				c.Environments[1].Approval.TimeoutMinutes = 4
+			},
+			want: []string{
+				`environments[1].freeze.reason "no <html>": must be 1 to 300 of letters, digits, spaces and !@().*?-, such as "Holiday freeze until Jan 5"`,
+				`environments[1].approval.reviewUrl "http://dash.example.com": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+				`environments[1].approval.timeoutMinutes "4": must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)`,
+			},
+		},
+		{
 			name:   "environment region other than the tooling region",
 			mutate: func(c *Config) { c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"} },
 			want:   []string{`environments[1].regions[1] "eu-west-1": must be the tooling region us-east-1: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy eu-west-1 from a Relay configuration whose tooling region is eu-west-1`},

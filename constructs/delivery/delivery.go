@@ -121,10 +121,18 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 			LogGroupName:     n.BuildLogGroup(),
 			LogRetentionDays: cfg.Build.LogRetentionDays,
 		},
+		ExecutionMode:         cfg.Pipeline.ExecutionMode,
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 	}
 	props.Deployments = Deployments(cfg)
+	for _, v := range cfg.Pipeline.Variables {
+		props.Variables = append(props.Variables, pipeline.Variable{Name: v.Name, Default: v.Default, Description: v.Description})
+	}
+	if a := cfg.Pipeline.Approvers; a != nil {
+		props.ApproverPrincipals = a.Principals
+		props.ApproverRoleName = n.ApproverRole()
+	}
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
 	for _, env := range cfg.Environments {
 		if len(env.OrganizationalUnits) > 0 {
@@ -203,6 +211,7 @@ func Deployments(cfg *config.Config) []pipeline.Deployment {
 			Wave:                env.Wave,
 			Account:             env.Account,
 			OrganizationalUnits: env.OrganizationalUnits,
+			DisableRollback:     env.DisableRollback,
 			Regions:             env.Regions,
 			DeployRoleArn:       n.DeployRoleArn(env.Account, env.Name),
 			ExecutionRoleArn:    n.ExecutionRoleArn(env.Account, env.Name),
@@ -216,11 +225,16 @@ func Deployments(cfg *config.Config) []pipeline.Deployment {
 		if len(env.OrganizationalUnits) > 0 {
 			dep.DeployRoleArn, dep.ExecutionRoleArn = "", ""
 		}
+		if env.Freeze != nil {
+			dep.Freeze = env.Freeze.Reason
+		}
 		if env.Approval != nil {
 			dep.Approval = &pipeline.Approval{
-				TopicName: n.ApprovalTopic(env.Name),
-				Comment:   env.Approval.Comment,
-				Notify:    env.Approval.Notify,
+				TopicName:      n.ApprovalTopic(env.Name),
+				Comment:        env.Approval.Comment,
+				Notify:         env.Approval.Notify,
+				ReviewURL:      env.Approval.ReviewURL,
+				TimeoutMinutes: env.Approval.TimeoutMinutes,
 			}
 		}
 		out = append(out, dep)

@@ -42,6 +42,10 @@ func (n Names) PipelineRoleArn() string {
 	return n.roleArn(n.ToolingAccount, n.PipelineRole())
 }
 
+// ApproverRole is the name of the role that may approve the pipeline's
+// manual approvals.
+func (n Names) ApproverRole() string { return n.Name + "-approver" }
+
 // DeployRole is the name of the role the pipeline assumes in env's account.
 func (n Names) DeployRole(env string) string { return n.Name + "-" + env + "-deploy" }
 

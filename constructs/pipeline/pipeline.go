@@ -80,6 +80,21 @@ type Approval struct {
 	Comment string
 	// Notify are email addresses subscribed to the topic. Default: none.
 	Notify []string
+	// ReviewURL is a link for the approver to check first. Default: none.
+	ReviewURL string
+	// TimeoutMinutes is how long the approval waits, 5 to 86400.
+	// Default: 10080 (7 days).
+	TimeoutMinutes int
+}
+
+// Variable is a pipeline-level variable, read as #{variables.<Name>}.
+type Variable struct {
+	// Name is the variable's name. Required.
+	Name string
+	// Default is its value when an execution sets none. Default: "".
+	Default string
+	// Description says what it is for. Default: none.
+	Description string
 }
 
 // Deployment is one environment: a stage that deploys a CloudFormation stack
@@ -121,6 +136,12 @@ type Deployment struct {
 	Capabilities []string
 	// Approval, when set, gates the deployment with a manual approval.
 	Approval *Approval
+	// Freeze, when set, disables the transition into the deployment's stage
+	// with this reason: executions wait until someone enables it.
+	Freeze string
+	// DisableRollback keeps a failed stage as it is instead of rolling it
+	// back to the last successful execution. Default: false.
+	DisableRollback bool
 }
 
 // Props configures a Pipeline.
@@ -145,6 +166,15 @@ type Props struct {
 	Deployments []Deployment
 	// ExecutionMode is SUPERSEDED, QUEUED or PARALLEL. Default: SUPERSEDED.
 	ExecutionMode string
+	// Variables are pipeline-level variables. Default: none.
+	Variables []Variable
+	// ApproverPrincipals, when set, creates an approver role that these IAM
+	// principal ARNs (roles, users or account roots) may assume, whose only
+	// permission is codepipeline:PutApprovalResult on this pipeline's
+	// approval actions. Default: no approver role.
+	ApproverPrincipals []string
+	// ApproverRoleName is the approver role's physical name. Default: generated.
+	ApproverRoleName string
 	// DeployRolePatterns replace the list of deploy role ARNs in the
 	// pipeline role's sts:AssumeRole statement with ARN patterns, so that the
 	// policy keeps one size however many environments there are. Default:
@@ -204,6 +234,16 @@ func (p *Props) Validate() error {
 			add("ExecutionMode %q: must be SUPERSEDED, QUEUED or PARALLEL", p.ExecutionMode)
 		}
 	}
+	for i, v := range p.Variables {
+		if v.Name == "" {
+			add("Variables[%d].Name \"\": required", i)
+		}
+	}
+	for i, arn := range p.ApproverPrincipals {
+		if principalAccount(arn) == "" {
+			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN", i, arn)
+		}
+	}
 	if d := p.Build.LogRetentionDays; d != 0 {
 		if _, ok := retention[d]; !ok {
 			add("Build.LogRetentionDays %d: not a CloudWatch Logs retention value (e.g. 30, 90, 365)", d)
@@ -261,6 +301,9 @@ func (p *Props) Validate() error {
 				add("Deployments[%d].%s %q: must be a role ARN in account %s", i, r.field, r.arn, d.Account)
 			}
 		}
+		if a := d.Approval; a != nil && a.TimeoutMinutes != 0 && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
+			add("Deployments[%d].Approval.TimeoutMinutes %d: must be 5 to 86400", i, a.TimeoutMinutes)
+		}
 		if d.StackName == "" {
 			add("Deployments[%d].StackName \"\": required", i)
 		}
@@ -288,6 +331,7 @@ type Pipeline struct {
 	imported map[string]awsiam.IRole
 	// wildcards are the ARN patterns of the role policy's resources.
 	wildcards []string
+	approver  awsiam.Role
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -396,6 +440,8 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					RunOrder:              jsii.Number(float64(a.RunOrder)),
 					NotificationTopic:     topic,
 					AdditionalInformation: jsii.String(d.Approval.Comment),
+					ExternalEntityLink:    values.Optional(d.Approval.ReviewURL),
+					Timeout:               awscdk.Duration_Minutes(jsii.Number(float64(d.Approval.TimeoutMinutes))),
 				}))
 			case Prepare:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
@@ -437,7 +483,23 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				}))
 			}
 		}
-		stages = append(stages, &awscodepipeline.StageProps{StageName: jsii.String(st.Name), Actions: &actions})
+		sp := &awscodepipeline.StageProps{StageName: jsii.String(st.Name), Actions: &actions}
+		if st.FreezeReason != "" {
+			sp.TransitionToEnabled = jsii.Bool(false)
+			sp.TransitionDisabledReason = jsii.String(st.FreezeReason)
+		}
+		if st.Rollback {
+			sp.OnFailure = &awscodepipeline.FailureConditions{Result: awscodepipeline.Result_ROLLBACK}
+		}
+		stages = append(stages, sp)
+	}
+	var variables []awscodepipeline.Variable
+	for _, v := range p.Variables {
+		variables = append(variables, awscodepipeline.NewVariable(&awscodepipeline.VariableProps{
+			VariableName: jsii.String(v.Name),
+			DefaultValue: jsii.String(v.Default),
+			Description:  values.Optional(v.Description),
+		}))
 	}
 
 	pl.pipeline = awscodepipeline.NewPipeline(pl.Construct, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
@@ -449,7 +511,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		UsePipelineRoleForActions: jsii.Bool(true),
 		RestartExecutionOnUpdate:  jsii.Bool(false),
 		Stages:                    &stages,
+		Variables:                 &variables,
 	})
+	if len(p.ApproverPrincipals) > 0 {
+		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
+	}
 
 	for _, st := range pl.roleStatements(p, topicArns) {
 		pl.role.AddToPolicy(st)
@@ -490,6 +556,10 @@ func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
 // pipeline role's policy (deploy roles, approval topics, StackSets), sorted.
 // Each names only this pipeline's resources.
 func (pl *Pipeline) WildcardResources() []string { return values.SortedUnique(pl.wildcards) }
+
+// ApproverRole is the role that may approve this pipeline's manual
+// approvals, or nil when Props.ApproverPrincipals is empty.
+func (pl *Pipeline) ApproverRole() awsiam.Role { return pl.approver }
 
 // ApprovalTopic is the SNS topic of env's manual approval, or nil.
 func (pl *Pipeline) ApprovalTopic(env string) awssns.Topic { return pl.topics[env] }
@@ -608,6 +678,7 @@ func withDefaults(p Props) Props {
 		if d.Approval != nil {
 			a := *d.Approval
 			def(&a.Comment, "Approve deployment to "+d.Name)
+			defInt(&a.TimeoutMinutes, 10080)
 			d.Approval = &a
 		}
 		deps[i] = d

@@ -17,6 +17,13 @@ type Stage struct {
 	Name string
 	// Actions run in the stage, in RunOrder.
 	Actions []Action
+	// FreezeReason, when set, disables the transition into the stage with
+	// this reason (the first frozen deployment of a wave freezes its first
+	// stage).
+	FreezeReason string
+	// Rollback makes a failed stage roll back to the last successful
+	// execution; false when every deployment in it disables rollback.
+	Rollback bool
 }
 
 // ActionKind says what an Action does.
@@ -147,7 +154,16 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 		}
 	}
 	stages = append(stages, cur)
+	for i := start; i < end; i++ {
+		if deps[i].Freeze != "" {
+			stages[0].FreezeReason = deps[i].Freeze
+			break
+		}
+	}
 	for k := range stages {
+		for _, a := range stages[k].Actions {
+			stages[k].Rollback = stages[k].Rollback || !deps[a.Deployment].DisableRollback
+		}
 		stages[k].Name = "Deploy-" + wave
 		if len(stages) > 1 {
 			stages[k].Name = fmt.Sprintf("Deploy-%s-%d", wave, k+1)

@@ -109,3 +109,33 @@ func TestPlanStages(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanStagesFreezeAndRollback(t *testing.T) {
+	frozen := dep("eu2", "prod", false, "us-east-1")
+	frozen.Freeze = "Holiday freeze"
+	canary := dep("canary", "", false, "us-east-1")
+	canary.DisableRollback = true
+	mixed := dep("eu1", "prod", false, "us-east-1")
+	mixed.DisableRollback = true
+	got, err := pipeline.PlanStages([]pipeline.Deployment{canary, mixed, frozen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type plan struct {
+		Name, Freeze string
+		Rollback     bool
+	}
+	var out []plan
+	for _, s := range got {
+		out = append(out, plan{s.Name, s.FreezeReason, s.Rollback})
+	}
+	want := []plan{
+		{"Deploy-canary", "", false},
+		// A wave freezes when any of its environments does, and rolls back
+		// unless all of them disable it.
+		{"Deploy-prod", "Holiday freeze", true},
+	}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("PlanStages() (-want +got):\n%s", diff)
+	}
+}

@@ -48,6 +48,7 @@ func Config(n int, org bool) (*config.Config, error) {
 		}
 		cfg.Environments = append(cfg.Environments, env)
 	}
+	cfg.ApplyDefaults()
 	return cfg, cfg.Validate()
 }
 

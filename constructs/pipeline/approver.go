@@ -1,0 +1,76 @@
+package pipeline
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
+
+var principalARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):(root|(role|user)/.+)$`)
+
+// principalAccount is the account of an IAM principal ARN, or "".
+func principalAccount(arn string) string {
+	if m := principalARN.FindStringSubmatch(arn); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// newApproverRole creates the role whose only power is to approve or reject
+// the manual approvals of pl. Its trust names each principal's account and,
+// except for account roots, pins the principal ARNs in an aws:PrincipalArn
+// condition: the principals need not exist first, and a recreated role keeps
+// matching.
+func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pipeline) awsiam.Role {
+	byAccount := map[string][]string{}
+	roots := map[string]bool{}
+	for _, arn := range values.SortedUnique(p.ApproverPrincipals) {
+		acct := principalAccount(arn)
+		if principalARN.FindStringSubmatch(arn)[2] == "root" {
+			roots[acct] = true
+		}
+		byAccount[acct] = append(byAccount[acct], arn)
+	}
+	accounts := make([]string, 0, len(byAccount))
+	for a := range byAccount {
+		accounts = append(accounts, a)
+	}
+	sort.Strings(accounts)
+	trust := func(acct string) awsiam.IPrincipal {
+		principal := awsiam.NewAccountPrincipal(jsii.String(acct))
+		if roots[acct] {
+			return principal
+		}
+		return principal.WithConditions(&map[string]interface{}{
+			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(byAccount[acct])},
+		})
+	}
+	role := awsiam.NewRole(scope, jsii.String("ApproverRole"), &awsiam.RoleProps{
+		RoleName:    values.Optional(p.ApproverRoleName),
+		Path:        jsii.String(p.RolePath),
+		Description: jsii.String("May approve or reject the manual approvals of the delivery pipeline, and nothing else"),
+		AssumedBy:   trust(accounts[0]),
+	})
+	for _, acct := range accounts[1:] {
+		role.AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:    jsii.Strings("sts:AssumeRole"),
+			Principals: &[]awsiam.IPrincipal{trust(acct)},
+		}))
+	}
+	stack := awscdk.Stack_Of(scope)
+	approvals := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s/*/Approve*", p.Partition, *stack.Region(), *stack.Account(), *pl.PipelineName())
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ApproveOrRejectThisPipeline"),
+		Actions:   jsii.Strings("codepipeline:PutApprovalResult"),
+		Resources: jsii.Strings(approvals),
+	}))
+	return role
+}
