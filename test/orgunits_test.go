@@ -144,6 +144,24 @@ func TestPipelineBehaviour(t *testing.T) {
 			}),
 		})
 	})
+	relaytest.Check(t, "build settings", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), map[string]interface{}{
+			"Environment": assertions.Match_ObjectLike(&map[string]interface{}{
+				"PrivilegedMode": true,
+				"EnvironmentVariables": []interface{}{
+					map[string]interface{}{"Name": "NODE_ENV", "Type": "PLAINTEXT", "Value": "production"},
+					map[string]interface{}{"Name": "NPM_TOKEN", "Type": "SECRETS_MANAGER", "Value": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf"},
+					map[string]interface{}{"Name": "SONAR_URL", "Type": "PARAMETER_STORE", "Value": "/orders/sonar-url"},
+				},
+			}),
+			"Cache": map[string]interface{}{"Type": "S3", "Location": map[string]interface{}{"Fn::Join": []interface{}{"/", []interface{}{map[string]interface{}{"Ref": "ArtifactsBucket88671897"}, "build-cache"}}}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+				map[string]interface{}{"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf*"},
+			})}),
+		})
+	})
 	relaytest.Check(t, "approver role: trusted by the named principals only, may only approve", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
 			"RoleName": "orders-approver",

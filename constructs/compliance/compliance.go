@@ -109,6 +109,13 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
 			Reason: "The approver role may call codepipeline:PutApprovalResult on this pipeline's approval actions only; the pattern covers every Deploy stage's Approve action, whose names follow the environments.",
 		})
 	}
+	for _, secret := range p.BuildSecrets() {
+		Suppress(p.Project(), Suppression{
+			Rule:      "AwsSolutions-IAM5",
+			AppliesTo: []string{"Resource::" + secret + "*"},
+			Reason:    "aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
+		})
+	}
 	Suppress(p.Project(), Suppression{
 		Rule: "AwsSolutions-IAM5",
 		AppliesTo: []string{

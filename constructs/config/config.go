@@ -96,6 +96,30 @@ type Build struct {
 	// LogRetentionDays is the retention of the build log group, one of the
 	// values CloudWatch Logs accepts. Default: 365.
 	LogRetentionDays int `yaml:"logRetentionDays,omitempty" json:"logRetentionDays,omitempty"`
+	// Privileged runs the build with Docker-in-Docker rights, needed to
+	// build container images. Default: false.
+	Privileged bool `yaml:"privileged,omitempty" json:"privileged,omitempty"`
+	// Cache is none, local (Docker layers and source kept on the build
+	// host) or s3 (under build-cache/ in the artifact bucket, encrypted with
+	// its key). Default: none.
+	Cache string `yaml:"cache,omitempty" json:"cache,omitempty"`
+	// EnvironmentVariables reach every build, by name. Names are letters,
+	// digits and _, not starting with a digit or CODEBUILD_.
+	EnvironmentVariables map[string]EnvironmentVariable `yaml:"environmentVariables,omitempty" json:"environmentVariables,omitempty"`
+}
+
+// EnvironmentVariable is one build environment variable: exactly one of
+// Value, Parameter and Secret.
+type EnvironmentVariable struct {
+	// Value is a plain-text value.
+	Value string `yaml:"value,omitempty" json:"value,omitempty"`
+	// Parameter is the name of an SSM Parameter Store parameter in the
+	// tooling account; the build role may read that parameter only.
+	Parameter string `yaml:"parameter,omitempty" json:"parameter,omitempty"`
+	// Secret is the ARN of a Secrets Manager secret in the tooling account,
+	// optionally followed by :json-key:version-stage:version-id; the build
+	// role may read that secret only.
+	Secret string `yaml:"secret,omitempty" json:"secret,omitempty"`
 }
 
 // Deploy describes the workload stack that every environment receives.

@@ -53,6 +53,9 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 	if unset("build.logRetentionDays", b.LogRetentionDays == 0) {
 		b.LogRetentionDays = defaultLogRetentionDays
 	}
+	if unset("build.cache", b.Cache == "") {
+		b.Cache = "none"
+	}
 
 	d := &c.Deploy
 	if c.Name != "" && unset("deploy.stackName", d.StackName == "") {

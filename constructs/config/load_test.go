@@ -224,6 +224,7 @@ func TestDefaults(t *testing.T) {
 			ComputeType:      "BUILD_GENERAL1_SMALL",
 			Image:            "aws/codebuild/standard:7.0",
 			LogRetentionDays: 365,
+			Cache:            "none",
 		},
 		Deploy: Deploy{
 			StackName:       "payments-app",
@@ -250,7 +251,7 @@ func TestDefaults(t *testing.T) {
 		Name:   "orders",
 		Source: Source{GitHub: &GitHubSource{Branch: "trunk"}},
 		Build: Build{Buildspec: "buildspec.yml", TimeoutMinutes: 60, ComputeType: "BUILD_GENERAL1_SMALL",
-			Image: "aws/codebuild/standard:7.0", LogRetentionDays: 365},
+			Image: "aws/codebuild/standard:7.0", LogRetentionDays: 365, Cache: "none"},
 		Deploy:       Deploy{StackName: "orders-app", TemplatePath: "template.json"},
 		Pipeline:     PipelineSettings{ExecutionMode: "SUPERSEDED"},
 		Environments: []Environment{{Name: "prod", Approval: &Approval{Comment: "Approve deployment to prod", TimeoutMinutes: 10080}}},

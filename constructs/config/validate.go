@@ -130,6 +130,47 @@ func (c *Config) validateBuild(p *problems) {
 	p.add("build.computeType", b.ComputeType, oneOfRule(b.ComputeType, computeTypes))
 	p.add("build.image", b.Image, imageRule(b.Image))
 	p.add("build.logRetentionDays", strconv.Itoa(b.LogRetentionDays), logRetentionRule(b.LogRetentionDays))
+	p.add("build.cache", b.Cache, oneOfRule(b.Cache, []string{"none", "local", "s3"}))
+	names := make([]string, 0, len(b.EnvironmentVariables))
+	for name := range b.EnvironmentVariables {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		v := b.EnvironmentVariables[name]
+		path := "build.environmentVariables." + name
+		if !envVarRE.MatchString(name) || strings.HasPrefix(name, "CODEBUILD_") {
+			p.add(path, name, "names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)")
+			continue
+		}
+		set := 0
+		for _, f := range []string{v.Value, v.Parameter, v.Secret} {
+			if f != "" {
+				set++
+			}
+		}
+		switch {
+		case set != 1:
+			p.add(path, "", "set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)")
+		case v.Parameter != "" && !ssmNameRE.MatchString(v.Parameter):
+			p.add(path+".parameter", v.Parameter, "must be an SSM parameter name such as /payments/db-url")
+		case v.Secret != "":
+			p.add(path+".secret", v.Secret, secretRule(v.Secret, c.Tooling))
+		}
+	}
+}
+
+// secretRule accepts a Secrets Manager secret ARN of the tooling account
+// and region, optionally followed by :json-key:version-stage:version-id.
+func secretRule(s string, t Tooling) string {
+	m := secretRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"
+	}
+	if m[1] != partitions[t.Region] || m[2] != t.Region || m[3] != t.Account {
+		return fmt.Sprintf("must be a secret of the tooling account %s in %s (partition %s)", t.Account, t.Region, partitions[t.Region])
+	}
+	return ""
 }
 
 func (c *Config) validateDeploy(p *problems) {
@@ -326,6 +367,9 @@ var (
 	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	envVarRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	ssmNameRE   = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
+	secretRE    = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
 	freezeRE    = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
 	principalRE = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
 	repoRE      = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)

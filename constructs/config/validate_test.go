@@ -550,6 +550,34 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "build settings",
+			mutate: func(c *Config) {
+				c.Build.Cache = "disk"
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"NODE_ENV":      {Value: "production"},
+					"DB_URL":        {Parameter: "/payments/db-url"},
+					"API_KEY":       {Secret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"},
+					"CODEBUILD_X":   {Value: "x"},
+					"1BAD":          {Value: "x"},
+					"BOTH":          {Value: "x", Parameter: "/x"},
+					"NONE":          {},
+					"BAD_PARAMETER": {Parameter: "no spaces allowed"},
+					"OTHER_ACCOUNT": {Secret: "arn:aws:secretsmanager:us-east-1:999999999999:secret:x"},
+					"NOT_AN_ARN":    {Secret: "payments/api-key"},
+				}
+			},
+			want: []string{
+				`build.cache "disk": must be one of none, local, s3`,
+				`build.environmentVariables.1BAD "1BAD": names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)`,
+				`build.environmentVariables.BAD_PARAMETER.parameter "no spaces allowed": must be an SSM parameter name such as /payments/db-url`,
+				`build.environmentVariables.BOTH "": set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)`,
+				`build.environmentVariables.CODEBUILD_X "CODEBUILD_X": names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)`,
+				`build.environmentVariables.NONE "": set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)`,
+				`build.environmentVariables.NOT_AN_ARN.secret "payments/api-key": must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf`,
+				`build.environmentVariables.OTHER_ACCOUNT.secret "arn:aws:secretsmanager:us-east-1:999999999999:secret:x": must be a secret of the tooling account 111111111111 in us-east-1 (partition aws)`,
+			},
+		},
+		{
 			name:   "environment region other than the tooling region",
 			mutate: func(c *Config) { c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"} },
 			want:   []string{`environments[1].regions[1] "eu-west-1": must be the tooling region us-east-1: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy eu-west-1 from a Relay configuration whose tooling region is eu-west-1`},

@@ -120,12 +120,20 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 			Image:            cfg.Build.Image,
 			LogGroupName:     n.BuildLogGroup(),
 			LogRetentionDays: cfg.Build.LogRetentionDays,
+			Privileged:       cfg.Build.Privileged,
+			Cache:            cfg.Build.Cache,
 		},
 		ExecutionMode:         cfg.Pipeline.ExecutionMode,
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 	}
 	props.Deployments = Deployments(cfg)
+	if len(cfg.Build.EnvironmentVariables) > 0 {
+		props.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{}
+		for name, v := range cfg.Build.EnvironmentVariables {
+			props.Build.EnvironmentVariables[name] = pipeline.BuildVariable{Value: v.Value, Parameter: v.Parameter, Secret: v.Secret}
+		}
+	}
 	for _, v := range cfg.Pipeline.Variables {
 		props.Variables = append(props.Variables, pipeline.Variable{Name: v.Name, Default: v.Default, Description: v.Description})
 	}

@@ -69,6 +69,22 @@ type Build struct {
 	LogGroupName string
 	// LogRetentionDays is one of CloudWatch Logs' retention values. Default: 365.
 	LogRetentionDays int
+	// Privileged allows Docker-in-Docker (building images). Default: false.
+	Privileged bool
+	// Cache is "none", "local" (Docker layers, source and custom paths on
+	// the build host) or "s3" (build-cache/ in the artifact bucket).
+	// Default: none.
+	Cache string
+	// EnvironmentVariables reach every build, by name. Default: none, besides
+	// GIT_COMMIT_HASH, GIT_BRANCH and GIT_AUTHOR_DATE from the source.
+	EnvironmentVariables map[string]BuildVariable
+}
+
+// BuildVariable is a build environment variable: exactly one of Value,
+// Parameter (an SSM parameter name) and Secret (a Secrets Manager ARN). The
+// build role may read the named parameter or secret, and nothing else.
+type BuildVariable struct {
+	Value, Parameter, Secret string
 }
 
 // Approval is a manual approval before a deployment.
@@ -254,6 +270,20 @@ func (p *Props) Validate() error {
 			add("Build.ComputeType %q: must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE", c)
 		}
 	}
+	if c := p.Build.Cache; c != "" && c != "none" && c != "local" && c != "s3" {
+		add("Build.Cache %q: must be none, local or s3", c)
+	}
+	for name, v := range p.Build.EnvironmentVariables {
+		n := 0
+		for _, f := range []string{v.Value, v.Parameter, v.Secret} {
+			if f != "" {
+				n++
+			}
+		}
+		if n != 1 {
+			add("Build.EnvironmentVariables[%q]: set exactly one of Value, Parameter and Secret", name)
+		}
+	}
 	if t := p.Build.TimeoutMinutes; t != 0 && (t < 5 || t > 2160) {
 		add("Build.TimeoutMinutes %d: must be 5 to 2160", t)
 	}
@@ -332,6 +362,7 @@ type Pipeline struct {
 	// wildcards are the ARN patterns of the role policy's resources.
 	wildcards []string
 	approver  awsiam.Role
+	secrets   []string
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -378,10 +409,19 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(p.Build.Image)),
 			ComputeType: computeTypes[p.Build.ComputeType],
-			Privileged:  jsii.Bool(false),
+			Privileged:  jsii.Bool(p.Build.Privileged),
 		},
-		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
+		EnvironmentVariables: buildVariables(p.Build.EnvironmentVariables),
+		Cache:                buildCache(p.Build.Cache, store),
+		Logging:              &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
 	})
+
+	for _, v := range p.Build.EnvironmentVariables {
+		if v.Secret != "" {
+			pl.secrets = append(pl.secrets, v.Secret)
+		}
+	}
+	pl.secrets = values.SortedUnique(pl.secrets)
 
 	source := awscodepipeline.NewArtifact(jsii.String("Source"), nil)
 	built := awscodepipeline.NewArtifact(jsii.String("Build"), nil)
@@ -412,6 +452,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
 					"GIT_COMMIT_HASH": {Value: jsii.String("#{" + SourceVariables + ".CommitId}")},
 					"GIT_BRANCH":      {Value: jsii.String("#{" + SourceVariables + ".BranchName}")},
+					"GIT_AUTHOR_DATE": {Value: jsii.String("#{" + SourceVariables + ".AuthorDate}")},
 				},
 			}),
 		}},
@@ -557,6 +598,10 @@ func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
 // Each names only this pipeline's resources.
 func (pl *Pipeline) WildcardResources() []string { return values.SortedUnique(pl.wildcards) }
 
+// BuildSecrets are the Secrets Manager ARNs of the build's environment
+// variables, sorted.
+func (pl *Pipeline) BuildSecrets() []string { return pl.secrets }
+
 // ApproverRole is the role that may approve this pipeline's manual
 // approvals, or nil when Props.ApproverPrincipals is empty.
 func (pl *Pipeline) ApproverRole() awsiam.Role { return pl.approver }
@@ -635,6 +680,37 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 		}))
 	}
 	return sts
+}
+
+// buildVariables are vars as aws-cdk-lib values; aws-cdk-lib grants the
+// project read access to each parameter and secret.
+func buildVariables(vars map[string]BuildVariable) *map[string]*awscodebuild.BuildEnvironmentVariable {
+	if len(vars) == 0 {
+		return nil
+	}
+	out := map[string]*awscodebuild.BuildEnvironmentVariable{}
+	for name, v := range vars {
+		switch {
+		case v.Parameter != "":
+			out[name] = &awscodebuild.BuildEnvironmentVariable{Type: awscodebuild.BuildEnvironmentVariableType_PARAMETER_STORE, Value: jsii.String(v.Parameter)}
+		case v.Secret != "":
+			out[name] = &awscodebuild.BuildEnvironmentVariable{Type: awscodebuild.BuildEnvironmentVariableType_SECRETS_MANAGER, Value: jsii.String(v.Secret)}
+		default:
+			out[name] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(v.Value)}
+		}
+	}
+	return &out
+}
+
+// buildCache is the project cache for mode.
+func buildCache(mode string, store *artifacts.Store) awscodebuild.Cache {
+	switch mode {
+	case "local":
+		return awscodebuild.Cache_Local(awscodebuild.LocalCacheMode_DOCKER_LAYER, awscodebuild.LocalCacheMode_SOURCE, awscodebuild.LocalCacheMode_CUSTOM)
+	case "s3":
+		return awscodebuild.Cache_Bucket(store.Bucket(), &awscodebuild.BucketCacheOptions{Prefix: jsii.String("build-cache")})
+	}
+	return nil
 }
 
 // cfnCapabilities are d's capabilities as aws-cdk-lib values.
