@@ -162,6 +162,46 @@ func TestPipelineBehaviour(t *testing.T) {
 			})}),
 		})
 	})
+	relaytest.Check(t, "test and scan stages", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Build"}),
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Test", "Actions": []interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "unit", "RunOrder": 1, "ActionTypeId": assertions.Match_ObjectLike(&map[string]interface{}{"Category": "Test", "Provider": "CodeBuild"}), "InputArtifacts": []interface{}{map[string]interface{}{"Name": "Source"}}}),
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "contract", "RunOrder": 1}),
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "e2e", "RunOrder": 2, "InputArtifacts": []interface{}{map[string]interface{}{"Name": "Build"}}}),
+				}}),
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Scan", "Actions": assertions.Match_ArrayWith(&[]interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "licenses", "Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
+						"EnvironmentVariables": assertions.Match_StringLikeRegexp(jsii.String(`"name":"RELAY_FAIL_ON","type":"PLAINTEXT","value":"HIGH"`)),
+					})}),
+				})}),
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Deploy-canary"}),
+			}),
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::ReportGroup"), map[string]interface{}{"Name": "orders-test-contract", "Type": "TEST"})
+		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), map[string]interface{}{
+			"Name":          "orders-scan-deps",
+			"EncryptionKey": map[string]interface{}{"Fn::GetAtt": []interface{}{"ArtifactsKeyA4B22E2B", "Arn"}},
+		})
+	})
+	// The preset's buildspec (a JSON string joined with the report group's
+	// ARN) fails the scan on HIGH and CRITICAL findings, and files a JUnit
+	// report.
+	raw, _ := json.Marshal(tpl.ToJSON())
+	for _, want := range []string{
+		`trivy fs --scanners vuln,secret,misconfig --severity HIGH,CRITICAL --exit-code 1`,
+		`semgrep scan --config auto --error --severity ERROR`,
+		`\"file-format\": \"JUNITXML\"`,
+		`\"reports/trivy.xml\"`,
+	} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("tooling template lacks %s", want)
+		}
+	}
+	if n := len(*tpl.FindResources(jsii.String("AWS::CodeBuild::ReportGroup"), nil)); n != 4 {
+		t.Errorf("report groups = %d, want 4 (unit, contract, deps, sast)", n)
+	}
 	relaytest.Check(t, "approver role: trusted by the named principals only, may only approve", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
 			"RoleName": "orders-approver",

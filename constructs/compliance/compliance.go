@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -116,14 +117,23 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
 			Reason:    "aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
 		})
 	}
-	Suppress(p.Project(), Suppression{
+	for _, project := range append([]awscodebuild.PipelineProject{p.Project()}, p.SuiteProjects()...) {
+		suppressProject(project, objects)
+	}
+}
+
+// suppressProject suppresses the wildcards aws-cdk-lib grants a CodeBuild
+// project in a pipeline.
+func suppressProject(project awscodebuild.PipelineProject, objects string) {
+	stack := awscdk.Stack_Of(project)
+	Suppress(project, Suppression{
 		Rule: "AwsSolutions-IAM5",
 		AppliesTo: []string{
 			objects,
 			"Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*",
 			"Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*", "Action::s3:Abort*",
-			"Resource::arn:<AWS::Partition>:logs:" + *awscdk.Stack_Of(p.Project()).Region() + ":" + *awscdk.Stack_Of(p.Project()).Account() + ":log-group:/aws/codebuild/<" + logicalID(p.Project()) + ">:*",
-			"Resource::arn:<AWS::Partition>:codebuild:" + *awscdk.Stack_Of(p.Project()).Region() + ":" + *awscdk.Stack_Of(p.Project()).Account() + ":report-group/<" + logicalID(p.Project()) + ">-*",
+			"Resource::arn:<AWS::Partition>:logs:" + *stack.Region() + ":" + *stack.Account() + ":log-group:/aws/codebuild/<" + logicalID(project) + ">:*",
+			"Resource::arn:<AWS::Partition>:codebuild:" + *stack.Region() + ":" + *stack.Account() + ":report-group/<" + logicalID(project) + ">-*",
 		},
 		Reason: "aws-cdk-lib's CodeBuild grants: read/write on the pipeline's own artifact bucket and key (object keys are generated per execution), and the project's own log streams and report groups, whose names CodeBuild generates.",
 	})

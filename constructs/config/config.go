@@ -25,6 +25,12 @@ type Config struct {
 	// Build is the CodeBuild step that turns the source into a deployable
 	// template.
 	Build Build `yaml:"build" json:"build"`
+	// Tests are suites that run in a Test stage after Build, each in its
+	// own CodeBuild project; suites with the same runOrder run in parallel.
+	// Default: no Test stage.
+	Tests []Suite `yaml:"tests,omitempty" json:"tests,omitempty"`
+	// SecurityScan adds a Scan stage after Build (and Test). Default: none.
+	SecurityScan *SecurityScan `yaml:"securityScan,omitempty" json:"securityScan,omitempty"`
 	// Deploy says which CloudFormation stack each environment receives and
 	// what the CloudFormation execution role may do. Optional as a whole:
 	// every field has a default except the execution permissions, which
@@ -232,6 +238,46 @@ type Approval struct {
 	// TimeoutMinutes is how long the approval waits, 5 to 86400 (60 days).
 	// Default: 10080 (7 days).
 	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+}
+
+// Suite is one CodeBuild action of the Test or Scan stage.
+type Suite struct {
+	// Name is [a-z][a-z0-9-]{1,30}, unique within its stage.
+	Name string `yaml:"name" json:"name"`
+	// Preset, for scanners only, supplies the commands and the report of a
+	// well-known tool: trivy (dependencies, secrets and IaC), semgrep
+	// (SAST), checkov (IaC) or gitleaks (secrets). Default: none.
+	Preset string `yaml:"preset,omitempty" json:"preset,omitempty"`
+	// Commands run in the repository checkout (or the build output, see
+	// Input), in order; a failing command fails the suite. Required unless
+	// Preset is set.
+	Commands []string `yaml:"commands,omitempty" json:"commands,omitempty"`
+	// Input is source (the repository, default) or build (the build output).
+	Input string `yaml:"input,omitempty" json:"input,omitempty"`
+	// RunOrder orders suites in the stage, 1 to 999; the same runOrder runs
+	// in parallel. Default: 1.
+	RunOrder int `yaml:"runOrder,omitempty" json:"runOrder,omitempty"`
+	// Reports go to a CodeBuild report group <name>-<suite>.
+	Reports *Reports `yaml:"reports,omitempty" json:"reports,omitempty"`
+}
+
+// Reports names the test report files of a suite.
+type Reports struct {
+	// Files are glob patterns, relative to the checkout. Required.
+	Files []string `yaml:"files" json:"files"`
+	// Format is JUNITXML (default), CUCUMBERJSON, TESTNGXML, NUNITXML,
+	// NUNIT3XML or VISUALSTUDIOTRX.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// SecurityScan is a stage of scanners whose findings at or above FailOn
+// fail the stage.
+type SecurityScan struct {
+	// FailOn is the lowest severity that fails the stage: LOW, MEDIUM,
+	// HIGH or CRITICAL. Default: HIGH. Scanners receive it as RELAY_FAIL_ON.
+	FailOn string `yaml:"failOn,omitempty" json:"failOn,omitempty"`
+	// Scanners run in the Scan stage. At least one.
+	Scanners []Suite `yaml:"scanners" json:"scanners"`
 }
 
 // PipelineSettings are pipeline-wide settings.

@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // Defaults of the fields that may be left out, as documented on the types.
 const (
 	defaultBranch                  = "main"
@@ -67,6 +69,28 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 
 	if unset("pipeline.executionMode", c.Pipeline.ExecutionMode == "") {
 		c.Pipeline.ExecutionMode = defaultExecutionMode
+	}
+	defaultSuites := func(base string, suites []Suite) {
+		for i := range suites {
+			st := &suites[i]
+			path := fmt.Sprintf("%s[%d]", base, i)
+			if unset(path+".input", st.Input == "") {
+				st.Input = "source"
+			}
+			if unset(path+".runOrder", st.RunOrder == 0) {
+				st.RunOrder = 1
+			}
+			if r := st.Reports; r != nil && unset(path+".reports.format", r.Format == "") {
+				r.Format = "JUNITXML"
+			}
+		}
+	}
+	defaultSuites("tests", c.Tests)
+	if sc := c.SecurityScan; sc != nil {
+		if unset("securityScan.failOn", sc.FailOn == "") {
+			sc.FailOn = "HIGH"
+		}
+		defaultSuites("securityScan.scanners", sc.Scanners)
 	}
 	if o := c.Organization; o != nil && unset("organization.stackSetsCallAs", o.StackSetsCallAs == "") {
 		o.StackSetsCallAs = defaultStackSetsCallAs

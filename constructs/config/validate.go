@@ -107,6 +107,14 @@ func (c *Config) validate() []*FieldError {
 	c.validateSource(&p)
 	c.validateBuild(&p)
 	c.validateDeploy(&p)
+	c.validateSuites(&p, "tests", c.Tests, false)
+	if sc := c.SecurityScan; sc != nil {
+		p.add("securityScan.failOn", sc.FailOn, oneOfRule(sc.FailOn, severities))
+		if len(sc.Scanners) == 0 {
+			p.add("securityScan.scanners", "", "required; list at least one scanner, such as {name: deps, preset: trivy}")
+		}
+		c.validateSuites(&p, "securityScan.scanners", sc.Scanners, true)
+	}
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
 	return p
@@ -325,6 +333,49 @@ func (c *Config) validateEnvironments(p *problems) {
 	}
 }
 
+// validateSuites checks the suites of one stage.
+func (c *Config) validateSuites(p *problems, base string, suites []Suite, scanners bool) {
+	if len(suites) > 50 {
+		p.add(base, strconv.Itoa(len(suites)), "has more than 50 entries; a CodePipeline stage holds at most 50 actions")
+	}
+	first := map[string]int{}
+	for i, st := range suites {
+		path := fmt.Sprintf("%s[%d]", base, i)
+		rule := ""
+		if !suiteRE.MatchString(st.Name) {
+			rule = "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as unit"
+		} else if j, dup := first[st.Name]; dup {
+			rule = fmt.Sprintf("duplicate of %s[%d].name; give each suite a unique name", base, j)
+		} else {
+			first[st.Name] = i
+		}
+		p.add(path+".name", st.Name, rule)
+		switch {
+		case st.Preset != "" && !scanners:
+			p.add(path+".preset", st.Preset, "presets are for securityScan.scanners; list commands instead")
+		case st.Preset != "":
+			p.add(path+".preset", st.Preset, oneOfRule(st.Preset, scanPresets))
+		case len(st.Commands) == 0:
+			p.add(path+".commands", "", "required; list the commands that run the suite, such as [\"npm ci\", \"npm test\"]")
+		}
+		for k, cmd := range st.Commands {
+			if strings.TrimSpace(cmd) == "" {
+				p.add(fmt.Sprintf("%s.commands[%d]", path, k), cmd, "is empty; remove it")
+			}
+		}
+		p.add(path+".input", st.Input, oneOfRule(st.Input, []string{"source", "build"}))
+		if st.RunOrder < 1 || st.RunOrder > 999 {
+			p.add(path+".runOrder", strconv.Itoa(st.RunOrder), "must be from 1 to 999; suites with the same runOrder run in parallel")
+		}
+		if r := st.Reports; r != nil {
+			if len(r.Files) == 0 {
+				p.add(path+".reports.files", "", "required; list report file patterns, such as reports/junit/*.xml")
+			}
+			p.add(path+".reports.format", r.Format, oneOfRule(r.Format, reportFormats))
+		}
+	}
+}
+
 func (c *Config) validatePipeline(p *problems) {
 	pl := c.Pipeline
 	p.add("pipeline.executionMode", pl.ExecutionMode, oneOfRule(pl.ExecutionMode, []string{"SUPERSEDED", "QUEUED", "PARALLEL"}))
@@ -367,6 +418,7 @@ var (
 	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	suiteRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
 	envVarRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	ssmNameRE   = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
 	secretRE    = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
@@ -384,6 +436,10 @@ var (
 var (
 	computeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
 	capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+	severities   = []string{"LOW", "MEDIUM", "HIGH", "CRITICAL"}
+	scanPresets  = []string{"trivy", "semgrep", "checkov", "gitleaks"}
+	// reportFormats are CodeBuild's test report file formats.
+	reportFormats = []string{"JUNITXML", "CUCUMBERJSON", "TESTNGXML", "NUNITXML", "NUNIT3XML", "VISUALSTUDIOTRX"}
 	// logRetentionDays are the retention periods CloudWatch Logs accepts.
 	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )

@@ -578,6 +578,35 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "tests and security scan",
+			mutate: func(c *Config) {
+				c.Tests = []Suite{
+					{Name: "unit", Commands: []string{"make test"}, Input: "source", RunOrder: 1, Reports: &Reports{Files: []string{"reports/*.xml"}, Format: "JUNITXML"}},
+					{Name: "unit", Commands: []string{" "}, Input: "disk", RunOrder: 0},
+					{Name: "Lint", Preset: "trivy", Input: "source", RunOrder: 1000, Reports: &Reports{Format: "HTML"}},
+				}
+				c.SecurityScan = &SecurityScan{FailOn: "SEVERE", Scanners: []Suite{
+					{Name: "deps", Preset: "trivy", Input: "source", RunOrder: 1},
+					{Name: "sast", Preset: "sonar", Input: "source", RunOrder: 1},
+					{Name: "custom", Input: "source", RunOrder: 1},
+				}}
+			},
+			want: []string{
+				`tests[1].name "unit": duplicate of tests[0].name; give each suite a unique name`,
+				`tests[1].commands[0] " ": is empty; remove it`,
+				`tests[1].input "disk": must be one of source, build`,
+				`tests[1].runOrder "0": must be from 1 to 999; suites with the same runOrder run in parallel`,
+				`tests[2].name "Lint": must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as unit`,
+				`tests[2].preset "trivy": presets are for securityScan.scanners; list commands instead`,
+				`tests[2].runOrder "1000": must be from 1 to 999; suites with the same runOrder run in parallel`,
+				`tests[2].reports.files "": required; list report file patterns, such as reports/junit/*.xml`,
+				`tests[2].reports.format "HTML": must be one of JUNITXML, CUCUMBERJSON, TESTNGXML, NUNITXML, NUNIT3XML, VISUALSTUDIOTRX`,
+				`securityScan.failOn "SEVERE": must be one of LOW, MEDIUM, HIGH, CRITICAL`,
+				`securityScan.scanners[1].preset "sonar": must be one of trivy, semgrep, checkov, gitleaks`,
+				`securityScan.scanners[2].commands "": required; list the commands that run the suite, such as ["npm ci", "npm test"]`,
+			},
+		},
+		{
 			name:   "environment region other than the tooling region",
 			mutate: func(c *Config) { c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"} },
 			want:   []string{`environments[1].regions[1] "eu-west-1": must be the tooling region us-east-1: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy eu-west-1 from a Relay configuration whose tooling region is eu-west-1`},

@@ -128,6 +128,10 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 	}
 	props.Deployments = Deployments(cfg)
+	props.Tests = suites(n, "test", cfg.Tests)
+	if sc := cfg.SecurityScan; sc != nil {
+		props.Scan = &pipeline.Scan{FailOn: sc.FailOn, Scanners: suites(n, "scan", sc.Scanners)}
+	}
 	if len(cfg.Build.EnvironmentVariables) > 0 {
 		props.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{}
 		for name, v := range cfg.Build.EnvironmentVariables {
@@ -258,6 +262,24 @@ func Validate(cfg *config.Config) error {
 		return fmt.Errorf("environments: %w", err)
 	}
 	return nil
+}
+
+// suites are cfg suites as pipeline suites, with deterministic project and
+// report group names.
+func suites(n naming.Names, stage string, in []config.Suite) []pipeline.Suite {
+	var out []pipeline.Suite
+	for _, s := range in {
+		ps := pipeline.Suite{
+			Name: s.Name, Commands: s.Commands, Preset: s.Preset, Input: s.Input, RunOrder: s.RunOrder,
+			ProjectName:     n.SuiteProject(stage, s.Name),
+			ReportGroupName: n.SuiteProject(stage, s.Name),
+		}
+		if r := s.Reports; r != nil {
+			ps.Reports = &pipeline.Reports{Files: r.Files, Format: r.Format}
+		}
+		out = append(out, ps)
+	}
+	return out
 }
 
 func statements(in []config.Statement) []target.Statement {

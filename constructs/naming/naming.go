@@ -101,6 +101,10 @@ func (n Names) ArtifactKeyPattern(region string) string {
 // BuildProject is the CodeBuild project name.
 func (n Names) BuildProject() string { return n.Name + "-build" }
 
+// SuiteProject is the CodeBuild project (and report group) of suite in
+// stage (test or scan).
+func (n Names) SuiteProject(stage, suite string) string { return n.Name + "-" + stage + "-" + suite }
+
 // BuildLogGroup is the CloudWatch log group of the build project.
 func (n Names) BuildLogGroup() string { return "/relay/" + n.Name + "/build" }
 

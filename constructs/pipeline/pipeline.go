@@ -177,6 +177,10 @@ type Props struct {
 	Source GitHubSource
 	// Build is the build step.
 	Build Build
+	// Tests run in a Test stage after Build. Default: none.
+	Tests []Suite
+	// Scan, when set, adds a Scan stage after Build (and Test).
+	Scan *Scan
 	// Deployments run in order, one stage per wave (see Deployment.Wave and
 	// PlanStages).
 	Deployments []Deployment
@@ -290,8 +294,27 @@ func (p *Props) Validate() error {
 	if len(p.Deployments) == 0 {
 		add("Deployments []: add at least one deployment")
 	}
-	if _, err := PlanStages(p.Deployments); err != nil {
+	fixed := 2 // Source and Build
+	if len(p.Tests) > 0 {
+		fixed++
+	}
+	if p.Scan != nil {
+		fixed++
+	}
+	if plan, err := PlanStages(p.Deployments); err != nil {
 		errs = append(errs, err)
+	} else if len(plan)+fixed > MaxStages {
+		add("Deployments: %d deploy stages plus %d others make %d stages; a pipeline has at most %d: group environments into waves", len(plan), fixed, len(plan)+fixed, MaxStages)
+	}
+	errs = append(errs, validateSuites("Tests", p.Tests, false)...)
+	if sc := p.Scan; sc != nil {
+		if len(sc.Scanners) == 0 {
+			add("Scan.Scanners []: add at least one scanner")
+		}
+		if sc.FailOn != "" && !slices.Contains([]string{"LOW", "MEDIUM", "HIGH", "CRITICAL"}, sc.FailOn) {
+			add("Scan.FailOn %q: must be LOW, MEDIUM, HIGH or CRITICAL", sc.FailOn)
+		}
+		errs = append(errs, validateSuites("Scan.Scanners", sc.Scanners, true)...)
 	}
 	seen := map[string]int{}
 	for i, d := range p.Deployments {
@@ -363,6 +386,8 @@ type Pipeline struct {
 	wildcards []string
 	approver  awsiam.Role
 	secrets   []string
+	// suiteProjects are the projects of the Test and Scan stages.
+	suiteProjects []awscodebuild.PipelineProject
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -456,6 +481,22 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				},
 			}),
 		}},
+	}
+	if len(p.Tests) > 0 {
+		stages = append(stages, pl.suiteStage("Test", p.Tests, nil, p, source, built))
+	}
+	if sc := p.Scan; sc != nil {
+		var scanners []Suite
+		for _, s := range sc.Scanners {
+			if s.Preset != "" {
+				s = PresetSuite(s, sc.FailOn)
+			}
+			scanners = append(scanners, s)
+		}
+		stages = append(stages, pl.suiteStage("Scan", scanners, map[string]string{
+			"RELAY_FAIL_ON":    sc.FailOn,
+			"RELAY_SEVERITIES": strings.Join(severitiesFrom(sc.FailOn), ","),
+		}, p, source, built))
 	}
 	var topicArns []*string
 	plan, _ := PlanStages(p.Deployments) // validated above
@@ -638,7 +679,7 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("RunBuild"),
 			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
-			Resources: &[]*string{pl.project.ProjectArn()},
+			Resources: pl.projectArns(),
 		}),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("AssumeDeployRoles"),
@@ -713,6 +754,18 @@ func buildCache(mode string, store *artifacts.Store) awscodebuild.Cache {
 	return nil
 }
 
+// projectArns are the ARNs of every CodeBuild project the pipeline runs.
+func (pl *Pipeline) projectArns() *[]*string {
+	arns := []*string{pl.project.ProjectArn()}
+	for _, sp := range pl.suiteProjects {
+		arns = append(arns, sp.ProjectArn())
+	}
+	return &arns
+}
+
+// SuiteProjects are the projects of the Test and Scan stages, in order.
+func (pl *Pipeline) SuiteProjects() []awscodebuild.PipelineProject { return pl.suiteProjects }
+
 // cfnCapabilities are d's capabilities as aws-cdk-lib values.
 func cfnCapabilities(d Deployment) *[]awscdk.CfnCapabilities {
 	var caps []awscdk.CfnCapabilities
@@ -745,6 +798,27 @@ func withDefaults(p Props) Props {
 	def(&p.ExecutionMode, "SUPERSEDED")
 	defInt(&p.Build.TimeoutMinutes, 30)
 	defInt(&p.Build.LogRetentionDays, 365)
+	suites := func(in []Suite) []Suite {
+		out := make([]Suite, len(in))
+		for i, s := range in {
+			def(&s.Input, "source")
+			defInt(&s.RunOrder, 1)
+			if s.Reports != nil {
+				r := *s.Reports
+				def(&r.Format, "JUNITXML")
+				s.Reports = &r
+			}
+			out[i] = s
+		}
+		return out
+	}
+	p.Tests = suites(p.Tests)
+	if p.Scan != nil {
+		sc := *p.Scan
+		def(&sc.FailOn, "HIGH")
+		sc.Scanners = suites(sc.Scanners)
+		p.Scan = &sc
+	}
 	deps := make([]Deployment, len(p.Deployments))
 	for i, d := range p.Deployments {
 		def(&d.TemplatePath, "template.json")
