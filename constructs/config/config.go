@@ -22,6 +22,8 @@ type Config struct {
 	Organization *Organization `yaml:"organization,omitempty" json:"organization,omitempty"`
 	// Source is the repository the pipeline starts from.
 	Source Source `yaml:"source" json:"source"`
+	// ExtraSources are further sources of the Source stage. Default: none.
+	ExtraSources []ExtraSource `yaml:"extraSources,omitempty" json:"extraSources,omitempty"`
 	// Build is the CodeBuild step that turns the source into a deployable
 	// template.
 	Build Build `yaml:"build" json:"build"`
@@ -67,11 +69,62 @@ type Organization struct {
 	StackSetsCallAs string `yaml:"stackSetsCallAs,omitempty" json:"stackSetsCallAs,omitempty"`
 }
 
-// Source holds exactly one repository.
+// Source holds exactly one of its fields: where executions start.
 type Source struct {
 	// GitHub is a GitHub repository reached through an AWS CodeConnections
-	// (formerly CodeStar Connections) connection. Required.
+	// (formerly CodeStar Connections) connection.
 	GitHub *GitHubSource `yaml:"github,omitempty" json:"github,omitempty"`
+	// GitLab is a GitLab repository (group/project, subgroups allowed)
+	// reached through a connection.
+	GitLab *GitHubSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
+	// Bitbucket is a Bitbucket repository reached through a connection.
+	Bitbucket *GitHubSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
+	// S3 is an object in a versioned bucket of the tooling account; changes
+	// arrive through EventBridge (needs a CloudTrail trail with the
+	// bucket's data events).
+	S3 *S3Source `yaml:"s3,omitempty" json:"s3,omitempty"`
+	// CodeCommit is a CodeCommit repository of the tooling account; pushes
+	// arrive through EventBridge.
+	CodeCommit *CodeCommitSource `yaml:"codecommit,omitempty" json:"codecommit,omitempty"`
+	// ECR is an image tag of an ECR repository of the tooling account;
+	// pushes arrive through EventBridge.
+	ECR *ECRSource `yaml:"ecr,omitempty" json:"ecr,omitempty"`
+}
+
+// ExtraSource is a further source, given to the build as a secondary
+// input named Source_<name>.
+type ExtraSource struct {
+	// Name is [a-z][a-z0-9-]{1,30}, unique.
+	Name   string `yaml:"name" json:"name"`
+	Source `yaml:",inline" json:",inline"`
+}
+
+// S3Source is an object of a versioned S3 bucket.
+type S3Source struct {
+	// Bucket is the bucket's name; it must be versioned. Required.
+	Bucket string `yaml:"bucket" json:"bucket"`
+	// Key is the object's key, e.g. releases/app.zip. Required.
+	Key string `yaml:"key" json:"key"`
+	// Versioned confirms that the bucket has versioning on, which
+	// CodePipeline requires of an S3 source: Relay cannot look at a bucket
+	// it does not create, so it asks. Required: true.
+	Versioned bool `yaml:"versioned" json:"versioned"`
+}
+
+// CodeCommitSource is a CodeCommit branch.
+type CodeCommitSource struct {
+	// Repository is the repository name. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Branch is the branch to check out. Default: main.
+	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
+}
+
+// ECRSource is an ECR image tag.
+type ECRSource struct {
+	// Repository is the repository name. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Tag is the image tag. Default: latest.
+	Tag string `yaml:"tag,omitempty" json:"tag,omitempty"`
 }
 
 // GitHubSource is a GitHub repository and branch.
@@ -85,6 +138,26 @@ type GitHubSource struct {
 	// account, service codeconnections or codestar-connections, in the
 	// tooling region's partition. Required.
 	ConnectionArn string `yaml:"connectionArn" json:"connectionArn"`
+	// FullClone hands the build a full git clone (with history) instead of
+	// a ZIP of the files. Default: false.
+	FullClone bool `yaml:"fullClone,omitempty" json:"fullClone,omitempty"`
+	// Triggers filter the pushes that start the pipeline by branch, tag and
+	// file path (glob patterns, at most 8 each). Default: every push to
+	// Branch.
+	Triggers *Triggers `yaml:"triggers,omitempty" json:"triggers,omitempty"`
+}
+
+// Triggers filter the pushes that start the pipeline.
+type Triggers struct {
+	Branches  *Filter `yaml:"branches,omitempty" json:"branches,omitempty"`
+	Tags      *Filter `yaml:"tags,omitempty" json:"tags,omitempty"`
+	FilePaths *Filter `yaml:"filePaths,omitempty" json:"filePaths,omitempty"`
+}
+
+// Filter includes and excludes glob patterns.
+type Filter struct {
+	Includes []string `yaml:"includes,omitempty" json:"includes,omitempty"`
+	Excludes []string `yaml:"excludes,omitempty" json:"excludes,omitempty"`
 }
 
 // Build configures the CodeBuild project of the Build stage.

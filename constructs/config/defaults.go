@@ -35,8 +35,25 @@ func (c *Config) ApplyDefaults() {
 func (c *Config) applyDefaults(written func(path string) bool) {
 	unset := func(path string, zero bool) bool { return zero && !written(path) }
 
-	if g := c.Source.GitHub; g != nil && unset("source.github.branch", g.Branch == "") {
-		g.Branch = defaultBranch
+	sourceDefaults := func(base string, src *Source) {
+		for _, g := range []struct {
+			name string
+			src  *GitHubSource
+		}{{"github", src.GitHub}, {"gitlab", src.GitLab}, {"bitbucket", src.Bitbucket}} {
+			if g.src != nil && unset(base+"."+g.name+".branch", g.src.Branch == "") {
+				g.src.Branch = defaultBranch
+			}
+		}
+		if r := src.CodeCommit; r != nil && unset(base+".codecommit.branch", r.Branch == "") {
+			r.Branch = defaultBranch
+		}
+		if r := src.ECR; r != nil && unset(base+".ecr.tag", r.Tag == "") {
+			r.Tag = "latest"
+		}
+	}
+	sourceDefaults("source", &c.Source)
+	for i := range c.ExtraSources {
+		sourceDefaults(fmt.Sprintf("extraSources[%d]", i), &c.ExtraSources[i].Source)
 	}
 
 	b := &c.Build

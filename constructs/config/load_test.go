@@ -103,7 +103,7 @@ var parseErrorTests = []struct {
 	{
 		name:  "missing section placed on the document",
 		input: edit("source:\n  github:\n    repository: acme/payments\n    connectionArn: arn:aws:codeconnections:us-east-1:111111111111:connection/abc\n", ""),
-		want:  `relay.yaml:1: source.github "": required; add source.github with repository and connectionArn`,
+		want:  `relay.yaml:1: source.github "": required; add source.github with repository and connectionArn (or gitlab, bitbucket, s3, codecommit or ecr)`,
 	},
 	{
 		name:  "invalid value on its line",
@@ -364,5 +364,20 @@ environments:
 		if got := cfg.Environments[i].Rollout; got == nil || *got != want {
 			t.Errorf("environments[%d].rollout = %+v, want %+v", i, got, want)
 		}
+	}
+}
+
+func TestExtraSourcesInline(t *testing.T) {
+	cfg, err := Parse("relay.yaml", []byte(minimal+`extraSources:
+  - name: config
+    s3: {bucket: payments-config, key: config.zip, versioned: true}
+  - name: images
+    ecr: {repository: payments/api}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.ExtraSources; len(got) != 2 || got[0].S3 == nil || got[0].S3.Key != "config.zip" || got[1].ECR == nil || got[1].ECR.Tag != "latest" {
+		t.Errorf("extraSources = %+v", got)
 	}
 }

@@ -121,14 +121,122 @@ func (c *Config) validate() []*FieldError {
 }
 
 func (c *Config) validateSource(p *problems) {
-	g := c.Source.GitHub
-	if g == nil {
-		p.add("source.github", "", "required; add source.github with repository and connectionArn")
+	c.validateOneSource(p, "source", c.Source)
+	first := map[string]int{}
+	for i, x := range c.ExtraSources {
+		base := fmt.Sprintf("extraSources[%d]", i)
+		rule := ""
+		if !suiteRE.MatchString(x.Name) {
+			rule = "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as config"
+		} else if j, dup := first[x.Name]; dup {
+			rule = fmt.Sprintf("duplicate of extraSources[%d].name; give each source a unique name", j)
+		} else {
+			first[x.Name] = i
+		}
+		p.add(base+".name", x.Name, rule)
+		c.validateOneSource(p, base, x.Source)
+	}
+}
+
+// validateOneSource checks that src sets exactly one kind, and that kind.
+func (c *Config) validateOneSource(p *problems, base string, src Source) {
+	var kinds []string
+	for _, k := range []struct {
+		name string
+		set  bool
+	}{{"github", src.GitHub != nil}, {"gitlab", src.GitLab != nil}, {"bitbucket", src.Bitbucket != nil},
+		{"s3", src.S3 != nil}, {"codecommit", src.CodeCommit != nil}, {"ecr", src.ECR != nil}} {
+		if k.set {
+			kinds = append(kinds, k.name)
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		if base == "source" {
+			p.add("source.github", "", "required; add source.github with repository and connectionArn (or gitlab, bitbucket, s3, codecommit or ecr)")
+		} else {
+			p.add(base, "", "set one of github, gitlab, bitbucket, s3, codecommit and ecr")
+		}
+		return
+	case 1:
+	default:
+		p.add(base, strings.Join(kinds, ","), "set exactly one kind of source; move the others to extraSources")
 		return
 	}
-	p.add("source.github.repository", g.Repository, repositoryRule(g.Repository))
-	p.add("source.github.branch", g.Branch, branchRule(g.Branch))
-	p.add("source.github.connectionArn", g.ConnectionArn, connectionRule(g.ConnectionArn, c.Tooling.Region))
+	for _, g := range []struct {
+		name string
+		src  *GitHubSource
+	}{{"github", src.GitHub}, {"gitlab", src.GitLab}, {"bitbucket", src.Bitbucket}} {
+		if g.src == nil {
+			continue
+		}
+		path := base + "." + g.name
+		rule := repositoryRule(g.src.Repository)
+		if g.name == "gitlab" && rule != "" && gitlabRepoRE.MatchString(g.src.Repository) {
+			rule = ""
+		}
+		p.add(path+".repository", g.src.Repository, rule)
+		p.add(path+".branch", g.src.Branch, branchRule(g.src.Branch))
+		p.add(path+".connectionArn", g.src.ConnectionArn, connectionRule(g.src.ConnectionArn, c.Tooling.Region))
+		if t := g.src.Triggers; t != nil {
+			for _, f := range []struct {
+				name string
+				f    *Filter
+			}{{"branches", t.Branches}, {"tags", t.Tags}, {"filePaths", t.FilePaths}} {
+				if f.f == nil {
+					continue
+				}
+				for _, side := range []struct {
+					name string
+					v    []string
+				}{{"includes", f.f.Includes}, {"excludes", f.f.Excludes}} {
+					if len(side.v) > 8 {
+						p.add(fmt.Sprintf("%s.triggers.%s.%s", path, f.name, side.name), strconv.Itoa(len(side.v)), "has more than 8 patterns; CodePipeline takes at most 8")
+					}
+					for k, pat := range side.v {
+						if strings.TrimSpace(pat) == "" || len(pat) > 255 {
+							p.add(fmt.Sprintf("%s.triggers.%s.%s[%d]", path, f.name, side.name, k), pat, "must be a glob pattern of 1 to 255 characters, such as release/*")
+						}
+					}
+				}
+			}
+			if t.FilePaths != nil && len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 &&
+				(t.Branches == nil || len(t.Branches.Includes) == 0) && (t.Tags == nil || len(t.Tags.Includes) == 0) {
+				p.add(path+".triggers.filePaths", "", "file path filters need branches.includes or tags.includes beside them")
+			}
+		}
+	}
+	if b := src.S3; b != nil {
+		p.add(base+".s3.bucket", b.Bucket, bucketRule(b.Bucket))
+		if b.Key == "" || strings.HasPrefix(b.Key, "/") || len(b.Key) > 1024 {
+			p.add(base+".s3.key", b.Key, "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip")
+		}
+		if !b.Versioned {
+			p.add(base+".s3.versioned", "false", "CodePipeline needs a versioned source bucket: turn versioning on for the bucket, then set versioned: true")
+		}
+	}
+	if r := src.CodeCommit; r != nil {
+		if !codeCommitRE.MatchString(r.Repository) {
+			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
+		}
+		p.add(base+".codecommit.branch", r.Branch, branchRule(r.Branch))
+	}
+	if r := src.ECR; r != nil {
+		if !ecrRepoRE.MatchString(r.Repository) || len(r.Repository) > 256 {
+			p.add(base+".ecr.repository", r.Repository, "must be an ECR repository name such as payments/api")
+		}
+		if !ecrTagRE.MatchString(r.Tag) {
+			p.add(base+".ecr.tag", r.Tag, "must be an image tag of 1 to 128 letters, digits, _, . and -, such as latest")
+		}
+	}
+}
+
+// bucketRule checks an S3 bucket name.
+func bucketRule(s string) string {
+	if !bucketRE.MatchString(s) || strings.Contains(s, "..") {
+		return "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens"
+	}
+	return ""
 }
 
 func (c *Config) validateBuild(p *problems) {
@@ -412,22 +520,27 @@ func (c *Config) validatePipeline(p *problems) {
 // and returns "" when the value is valid, or what is wrong and how to fix it.
 
 var (
-	nameRE      = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
-	envNameRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
-	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
-	orgIDRE     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
-	suiteRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
-	envVarRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	ssmNameRE   = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
-	secretRE    = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
-	freezeRE    = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
-	principalRE = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
-	repoRE      = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
-	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
-	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
-	sidRE       = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+	nameRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
+	envNameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
+	accountRE    = regexp.MustCompile(`^[0-9]{12}$`)
+	orgIDRE      = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	ouRE         = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	variableRE   = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	suiteRE      = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
+	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
+	bucketRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	codeCommitRE = regexp.MustCompile(`^[\w.-]{1,100}$`)
+	ecrRepoRE    = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+	ecrTagRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	envVarRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	ssmNameRE    = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
+	secretRE     = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
+	freezeRE     = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
+	principalRE  = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
+	repoRE       = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	stackNameRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	actionRE     = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
+	sidRE        = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 	// policyARNRE captures the partition and the account (aws for AWS
 	// managed policies) of an IAM managed policy ARN with an optional path.
 	policyARNRE = regexp.MustCompile(`^arn:([^:]*):iam::(aws|[0-9]{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$`)

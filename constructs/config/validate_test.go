@@ -120,7 +120,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "github missing",
 			mutate: func(c *Config) { c.Source.GitHub = nil },
-			want:   []string{`source.github "": required; add source.github with repository and connectionArn`},
+			want:   []string{`source.github "": required; add source.github with repository and connectionArn (or gitlab, bitbucket, s3, codecommit or ecr)`},
 		},
 		{
 			name:   "repository missing",
@@ -604,6 +604,42 @@ func TestValidate(t *testing.T) {
 				`securityScan.failOn "SEVERE": must be one of LOW, MEDIUM, HIGH, CRITICAL`,
 				`securityScan.scanners[1].preset "sonar": must be one of trivy, semgrep, checkov, gitleaks`,
 				`securityScan.scanners[2].commands "": required; list the commands that run the suite, such as ["npm ci", "npm test"]`,
+			},
+		},
+		{
+			name: "sources",
+			mutate: func(c *Config) {
+				g := c.Source.GitHub
+				c.Source.GitLab = &GitHubSource{Repository: "group/sub/project", Branch: "main", ConnectionArn: g.ConnectionArn}
+				g.Triggers = &Triggers{FilePaths: &Filter{Includes: []string{"src/**"}}, Tags: &Filter{Excludes: []string{"", "a", "b", "c", "d", "e", "f", "g", "h"}}}
+				c.ExtraSources = []ExtraSource{
+					{Name: "config", Source: Source{GitLab: &GitHubSource{Repository: "group/sub/config", Branch: "main", ConnectionArn: g.ConnectionArn}}},
+					{Name: "config", Source: Source{S3: &S3Source{Bucket: "Bad_Bucket", Key: "/x"}}},
+					{Name: "images", Source: Source{ECR: &ECRSource{Repository: "Payments", Tag: "-x"}, CodeCommit: &CodeCommitSource{Repository: "r", Branch: "main"}}},
+					{Name: "repo", Source: Source{CodeCommit: &CodeCommitSource{Repository: "bad name", Branch: "main"}}},
+					{Name: "none"},
+				}
+			},
+			want: []string{
+				`source "github,gitlab": set exactly one kind of source; move the others to extraSources`,
+				`extraSources[1].name "config": duplicate of extraSources[0].name; give each source a unique name`,
+				`extraSources[1].s3.bucket "Bad_Bucket": must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`,
+				`extraSources[1].s3.key "/x": must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip`,
+				`extraSources[1].s3.versioned "false": CodePipeline needs a versioned source bucket: turn versioning on for the bucket, then set versioned: true`,
+				`extraSources[2] "codecommit,ecr": set exactly one kind of source; move the others to extraSources`,
+				`extraSources[3].codecommit.repository "bad name": must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -`,
+				`extraSources[4] "": set one of github, gitlab, bitbucket, s3, codecommit and ecr`,
+			},
+		},
+		{
+			name: "source triggers",
+			mutate: func(c *Config) {
+				c.Source.GitHub.Triggers = &Triggers{FilePaths: &Filter{Includes: []string{"src/**"}}, Tags: &Filter{Excludes: []string{"", "a", "b", "c", "d", "e", "f", "g", "h"}}}
+			},
+			want: []string{
+				`source.github.triggers.tags.excludes "9": has more than 8 patterns; CodePipeline takes at most 8`,
+				`source.github.triggers.tags.excludes[0] "": must be a glob pattern of 1 to 255 characters, such as release/*`,
+				`source.github.triggers.filePaths "": file path filters need branches.includes or tags.includes beside them`,
 			},
 		},
 		{

@@ -99,19 +99,14 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		Readers:             readers,
 	})
 
-	owner, repo := splitRepository(cfg.Source.GitHub.Repository)
 	props := &pipeline.Props{
 		Partition:    n.Partition,
 		PipelineName: n.Pipeline(),
 		RoleName:     n.PipelineRole(),
 		RolePath:     n.RolePath(),
 		Store:        d.store,
-		Source: pipeline.GitHubSource{
-			Owner:         owner,
-			Repo:          repo,
-			Branch:        cfg.Source.GitHub.Branch,
-			ConnectionArn: cfg.Source.GitHub.ConnectionArn,
-		},
+		Source:       PipelineSource(cfg.Source),
+
 		Build: pipeline.Build{
 			ProjectName:      n.BuildProject(),
 			Buildspec:        cfg.Build.Buildspec,
@@ -128,6 +123,11 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 	}
 	props.Deployments = Deployments(cfg)
+	for _, x := range cfg.ExtraSources {
+		src := PipelineSource(x.Source)
+		src.Name = x.Name
+		props.ExtraSources = append(props.ExtraSources, src)
+	}
 	props.Tests = suites(n, "test", cfg.Tests)
 	if sc := cfg.SecurityScan; sc != nil {
 		props.Scan = &pipeline.Scan{FailOn: sc.FailOn, Scanners: suites(n, "scan", sc.Scanners)}
@@ -290,6 +290,44 @@ func statements(in []config.Statement) []target.Statement {
 	return out
 }
 
+// PipelineSource is src as a pipeline source.
+func PipelineSource(src config.Source) pipeline.Source {
+	conn := func(provider string, g *config.GitHubSource) *pipeline.ConnectionSource {
+		owner, repo := splitRepository(g.Repository)
+		c := &pipeline.ConnectionSource{Provider: provider, Owner: owner, Repo: repo, Branch: g.Branch, ConnectionArn: g.ConnectionArn, FullClone: g.FullClone}
+		if t := g.Triggers; t != nil {
+			c.Triggers = &pipeline.Triggers{Branches: filter(t.Branches), Tags: filter(t.Tags), FilePaths: filter(t.FilePaths)}
+		}
+		return c
+	}
+	var out pipeline.Source
+	switch {
+	case src.GitHub != nil:
+		out.Connection = conn("GitHub", src.GitHub)
+	case src.GitLab != nil:
+		out.Connection = conn("GitLab", src.GitLab)
+	case src.Bitbucket != nil:
+		out.Connection = conn("Bitbucket", src.Bitbucket)
+	case src.S3 != nil:
+		out.S3 = &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key}
+	case src.CodeCommit != nil:
+		out.CodeCommit = &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch}
+	case src.ECR != nil:
+		out.ECR = &pipeline.ECRSource{Repository: src.ECR.Repository, Tag: src.ECR.Tag}
+	}
+	return out
+}
+
+func filter(f *config.Filter) pipeline.Filter {
+	if f == nil {
+		return pipeline.Filter{}
+	}
+	return pipeline.Filter{Includes: f.Includes, Excludes: f.Excludes}
+}
+
+// splitRepository splits owner/repo at the first slash. The source action
+// joins the two back into the full repository ID, so GitLab subgroups
+// (group/sub/project) come through whole.
 func splitRepository(r string) (owner, repo string) {
 	for i := 0; i < len(r); i++ {
 		if r[i] == '/' {

@@ -40,19 +40,6 @@ const SourceVariables = "SourceVariables"
 // BuildVariables is the variable namespace of the build action.
 const BuildVariables = "BuildVariables"
 
-// GitHubSource is a GitHub repository reached through a CodeConnections
-// connection.
-type GitHubSource struct {
-	// Owner is the GitHub user or organization. Required.
-	Owner string
-	// Repo is the repository name. Required.
-	Repo string
-	// Branch starts the pipeline on every push. Default: main.
-	Branch string
-	// ConnectionArn is the connection's ARN. Required.
-	ConnectionArn string
-}
-
 // Build configures the CodeBuild project.
 type Build struct {
 	// ProjectName is the project's physical name. Default: generated.
@@ -174,7 +161,10 @@ type Props struct {
 	// Store holds the artifacts. Required.
 	Store *artifacts.Store
 	// Source is the repository. Required.
-	Source GitHubSource
+	Source Source
+	// ExtraSources are further sources in the Source stage; the build gets
+	// each as a secondary input (CODEBUILD_SRC_DIR_Source_<Name>).
+	ExtraSources []Source
 	// Build is the build step.
 	Build Build
 	// Tests run in a Test stage after Build. Default: none.
@@ -243,11 +233,14 @@ func (p *Props) Validate() error {
 	if p.Store == nil {
 		add("Store: required; create one with artifacts.NewStore")
 	}
-	if p.Source.Owner == "" || p.Source.Repo == "" {
-		add("Source %q/%q: owner and repo are required", p.Source.Owner, p.Source.Repo)
-	}
-	if !strings.HasPrefix(p.Source.ConnectionArn, "arn:") || !strings.Contains(p.Source.ConnectionArn, ":connection/") {
-		add("Source.ConnectionArn %q: must be a CodeConnections connection ARN", p.Source.ConnectionArn)
+	errs = append(errs, p.Source.validate("Source", false)...)
+	names := map[string]bool{}
+	for i, x := range p.ExtraSources {
+		errs = append(errs, x.validate(fmt.Sprintf("ExtraSources[%d]", i), true)...)
+		if names[x.Name] {
+			add("ExtraSources[%d].Name %q: already used", i, x.Name)
+		}
+		names[x.Name] = true
 	}
 	if p.ExecutionMode != "" {
 		if _, ok := modes[p.ExecutionMode]; !ok {
@@ -427,7 +420,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	})
 	pl.project = awscodebuild.NewPipelineProject(pl.Construct, jsii.String("Build"), &awscodebuild.PipelineProjectProps{
 		ProjectName:   values.Optional(p.Build.ProjectName),
-		Description:   jsii.String("Builds the deployable template from " + p.Source.Owner + "/" + p.Source.Repo),
+		Description:   jsii.String("Builds the deployable template from " + p.Source.describe()),
 		BuildSpec:     awscodebuild.BuildSpec_FromSourceFilename(jsii.String(p.Build.Buildspec)),
 		EncryptionKey: store.Key(), // the artifact key: targets must decrypt what the build writes
 		Timeout:       awscdk.Duration_Minutes(jsii.Number(float64(p.Build.TimeoutMinutes))),
@@ -454,24 +447,30 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// would add per action fall away, and statements below grant the same at
 	// a fixed size.
 	actionRole := pl.role.WithoutPolicyUpdates(nil)
+	primary, trigger := pl.sourceAction(p.Source, primaryActionName(p.Source), SourceVariables, source)
+	sourceActions := []awscodepipeline.IAction{primary}
+	var triggers []*awscodepipeline.TriggerProps
+	if trigger != nil {
+		triggers = append(triggers, trigger)
+	}
+	var extraInputs []awscodepipeline.Artifact
+	for _, x := range p.ExtraSources {
+		out := awscodepipeline.NewArtifact(jsii.String("Source_"+x.Name), nil)
+		action, trigger := pl.sourceAction(x, x.Name, SourceVariables+"_"+x.Name, out)
+		sourceActions = append(sourceActions, action)
+		extraInputs = append(extraInputs, out)
+		if trigger != nil {
+			triggers = append(triggers, trigger)
+		}
+	}
 	stages := []*awscodepipeline.StageProps{
-		{StageName: jsii.String("Source"), Actions: &[]awscodepipeline.IAction{
-			awscodepipelineactions.NewCodeStarConnectionsSourceAction(&awscodepipelineactions.CodeStarConnectionsSourceActionProps{
-				ActionName:         jsii.String("GitHub"),
-				Owner:              jsii.String(p.Source.Owner),
-				Repo:               jsii.String(p.Source.Repo),
-				Branch:             jsii.String(p.Source.Branch),
-				ConnectionArn:      jsii.String(p.Source.ConnectionArn),
-				Output:             source,
-				TriggerOnPush:      jsii.Bool(true),
-				VariablesNamespace: jsii.String(SourceVariables),
-			}),
-		}},
+		{StageName: jsii.String("Source"), Actions: &sourceActions},
 		{StageName: jsii.String("Build"), Actions: &[]awscodepipeline.IAction{
 			awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
 				ActionName:         jsii.String("Build"),
 				Project:            pl.project,
 				Input:              source,
+				ExtraInputs:        &extraInputs,
 				Outputs:            &[]awscodepipeline.Artifact{built},
 				VariablesNamespace: jsii.String(BuildVariables),
 				EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
@@ -584,6 +583,10 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		}))
 	}
 
+	var triggerProps *[]*awscodepipeline.TriggerProps
+	if len(triggers) > 0 {
+		triggerProps = &triggers
+	}
 	pl.pipeline = awscodepipeline.NewPipeline(pl.Construct, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
 		PipelineName:              values.Optional(p.PipelineName),
 		PipelineType:              awscodepipeline.PipelineType_V2,
@@ -594,6 +597,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		RestartExecutionOnUpdate:  jsii.Bool(false),
 		Stages:                    &stages,
 		Variables:                 &variables,
+		Triggers:                  triggerProps,
 	})
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
@@ -606,6 +610,19 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
 	return pl
+}
+
+// primaryActionName names the primary source action after its kind.
+func primaryActionName(s Source) string {
+	switch {
+	case s.Connection != nil:
+		return s.Connection.Provider
+	case s.S3 != nil:
+		return "S3"
+	case s.CodeCommit != nil:
+		return "CodeCommit"
+	}
+	return "ECR"
 }
 
 // importRole is a grant-free reference to a role in another account: the L2
@@ -672,11 +689,6 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 			Resources: &[]*string{store.Key().KeyArn()},
 		}),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("UseSourceConnection"),
-			Actions:   jsii.Strings("codeconnections:UseConnection", "codestar-connections:UseConnection"),
-			Resources: jsii.Strings(p.Source.ConnectionArn),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("RunBuild"),
 			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
 			Resources: pl.projectArns(),
@@ -687,6 +699,7 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 			Resources: jsii.Strings(values.SortedUnique(assume)...),
 		}),
 	}
+	sts = append(sts, sourceStatements(append([]Source{p.Source}, p.ExtraSources...), p.Partition, awscdk.Stack_Of(pl.Construct))...)
 	var stackSets []string
 	for _, d := range p.Deployments {
 		if len(d.OrganizationalUnits) > 0 {
@@ -791,7 +804,31 @@ func withDefaults(p Props) Props {
 	}
 	def(&p.RolePath, "/")
 	def(&p.Partition, "aws")
-	def(&p.Source.Branch, "main")
+	withSourceDefaults := func(s Source) Source {
+		if c := s.Connection; c != nil {
+			cc := *c
+			def(&cc.Branch, "main")
+			def(&cc.Provider, "GitHub")
+			s.Connection = &cc
+		}
+		if e := s.ECR; e != nil {
+			ee := *e
+			def(&ee.Tag, "latest")
+			s.ECR = &ee
+		}
+		if r := s.CodeCommit; r != nil {
+			rr := *r
+			def(&rr.Branch, "main")
+			s.CodeCommit = &rr
+		}
+		return s
+	}
+	p.Source = withSourceDefaults(p.Source)
+	extra := make([]Source, len(p.ExtraSources))
+	for i, x := range p.ExtraSources {
+		extra[i] = withSourceDefaults(x)
+	}
+	p.ExtraSources = extra
 	def(&p.Build.Buildspec, "buildspec.yml")
 	def(&p.Build.ComputeType, "BUILD_GENERAL1_SMALL")
 	def(&p.Build.Image, "aws/codebuild/standard:7.0")

@@ -75,7 +75,7 @@ func validProps(store *artifacts.Store, deps []pipeline.Deployment) *pipeline.Pr
 		RoleName:              "payments-pipeline",
 		RolePath:              "/relay/payments/",
 		Store:                 store,
-		Source:                pipeline.GitHubSource{Owner: "acme", Repo: "payments", ConnectionArn: connection},
+		Source:                pipeline.Source{Connection: &pipeline.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: connection}},
 		Deployments:           deps,
 		DeployRolePatterns:    []string{deployPattern},
 		ApprovalTopicPatterns: []string{topicPattern},
@@ -428,13 +428,15 @@ func TestPropsValidate(t *testing.T) {
 		{"nil store", func(p *pipeline.Props) { p.Store = nil }, []string{
 			"Store: required; create one with artifacts.NewStore",
 		}},
-		{"missing owner", func(p *pipeline.Props) { p.Source.Owner = "" }, []string{
+		{"missing owner", func(p *pipeline.Props) { p.Source.Connection.Owner = "" }, []string{
 			`Source ""/"payments": owner and repo are required`,
 		}},
-		{"missing repo", func(p *pipeline.Props) { p.Source.Repo = "" }, []string{
+		{"missing repo", func(p *pipeline.Props) { p.Source.Connection.Repo = "" }, []string{
 			`Source "acme"/"": owner and repo are required`,
 		}},
-		{"connection ARN", func(p *pipeline.Props) { p.Source.ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments" }, []string{
+		{"connection ARN", func(p *pipeline.Props) {
+			p.Source.Connection.ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
+		}, []string{
 			`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`,
 		}},
 		{"execution mode", func(p *pipeline.Props) { p.ExecutionMode = "queued" }, []string{
