@@ -136,11 +136,25 @@ func TestPipelineBehaviour(t *testing.T) {
 						"Name":             "Approve",
 						"TimeoutInMinutes": 1440,
 						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
-							"CustomData":         "Check the canary dashboard first",
+							"CustomData":         "Check the canary dashboard first (canary stack: #{Deploy_canary_eu-west-1.StackName})",
 							"ExternalEntityLink": "https://grafana.example.com/d/orders-canary",
 						}),
 					})}),
 				}),
+			}),
+		})
+	})
+	relaytest.Check(t, "variables: references go to the action, stack outputs get a namespace", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Build", "Actions": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+					"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
+						"EnvironmentVariables": assertions.Match_StringLikeRegexp(jsii.String(`"name":"RELEASE_TAG","type":"PLAINTEXT","value":"#\{variables.releaseTag\}"`)),
+					}),
+				})}}),
+				assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Deploy-canary", "Actions": assertions.Match_ArrayWith(&[]interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{"Name": "Deploy-eu-west-1", "Namespace": "Deploy_canary_eu-west-1"}),
+				})}),
 			}),
 		})
 	})

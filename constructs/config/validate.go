@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // FieldError is one problem with one field of a Config. Validate and Parse
@@ -117,6 +120,7 @@ func (c *Config) validate() []*FieldError {
 	}
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
+	c.validateReferences(&p)
 	return p
 }
 
@@ -512,6 +516,65 @@ func (c *Config) validatePipeline(p *problems) {
 		}
 		for i, arn := range a.Principals {
 			p.add(fmt.Sprintf("pipeline.approvers.principals[%d]", i), arn, principalRule(arn, partitions[c.Tooling.Region]))
+		}
+	}
+}
+
+// variableRef matches a CodePipeline variable reference #{namespace.name}.
+var variableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
+
+// validateReferences checks every #{namespace.name} in fields CodePipeline
+// resolves: the namespace must be set by an action that runs earlier, and
+// a pipeline variable must be declared.
+func (c *Config) validateReferences(p *problems) {
+	declared := map[string]bool{}
+	for _, v := range c.Pipeline.Variables {
+		declared[v.Name] = true
+	}
+	known := map[string]bool{"SourceVariables": true}
+	for _, x := range c.ExtraSources {
+		known["SourceVariables_"+x.Name] = true
+	}
+	check := func(path, value string, known map[string]bool) {
+		for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
+			ns, name := m[1], m[2]
+			switch {
+			case ns == "variables" && !declared[name]:
+				p.add(path, value, fmt.Sprintf("refers to pipeline variable %q, which pipeline.variables does not declare", name))
+			case ns != "variables" && !known[ns]:
+				names := make([]string, 0, len(known))
+				for k := range known {
+					names = append(names, k)
+				}
+				slices.Sort(names)
+				p.add(path, value, fmt.Sprintf("refers to namespace %q, which no earlier action sets; known here: %s, variables", ns, strings.Join(names, ", ")))
+			}
+		}
+	}
+	names := make([]string, 0, len(c.Build.EnvironmentVariables))
+	for n := range c.Build.EnvironmentVariables {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		check("build.environmentVariables."+n+".value", c.Build.EnvironmentVariables[n].Value, known)
+	}
+	known["BuildVariables"] = true
+	// An environment sees the namespaces of the stages before its own: the
+	// deploy actions of earlier environments outside its wave.
+	for i, e := range c.Environments {
+		visible := maps.Clone(known)
+		for _, prev := range c.Environments[:i] {
+			if (e.Wave != "" && prev.Wave == e.Wave) || len(prev.OrganizationalUnits) > 0 {
+				continue
+			}
+			for _, r := range prev.Regions {
+				visible[naming.DeployNamespace(prev.Name, r)] = true
+			}
+		}
+		if a := e.Approval; a != nil {
+			check(envPath(i, "approval.comment"), a.Comment, visible)
+			check(envPath(i, "approval.reviewUrl"), a.ReviewURL, visible)
 		}
 	}
 }

@@ -119,3 +119,7 @@ func (n Names) ApprovalTopicPattern() string {
 func (n Names) roleArn(account, role string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", n.Partition, account, n.RolePath(), role)
 }
+
+// DeployNamespace is the variable namespace of env's deploy action in
+// region: its stack outputs are #{Deploy_<env>_<region>.<OutputName>}.
+func DeployNamespace(env, region string) string { return "Deploy_" + env + "_" + region }

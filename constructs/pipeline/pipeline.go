@@ -30,6 +30,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // SourceVariables is the variable namespace of the source action:
@@ -473,11 +474,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				ExtraInputs:        &extraInputs,
 				Outputs:            &[]awscodepipeline.Artifact{built},
 				VariablesNamespace: jsii.String(BuildVariables),
-				EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
+				EnvironmentVariables: actionVariables(p.Build.EnvironmentVariables, map[string]*awscodebuild.BuildEnvironmentVariable{
 					"GIT_COMMIT_HASH": {Value: jsii.String("#{" + SourceVariables + ".CommitId}")},
 					"GIT_BRANCH":      {Value: jsii.String("#{" + SourceVariables + ".BranchName}")},
 					"GIT_AUTHOR_DATE": {Value: jsii.String("#{" + SourceVariables + ".AuthorDate}")},
-				},
+				}),
 			}),
 		}},
 	}
@@ -554,13 +555,14 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				}))
 			case Execute:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
-					ActionName:    jsii.String(a.Name),
-					RunOrder:      jsii.Number(float64(a.RunOrder)),
-					StackName:     jsii.String(d.StackName),
-					ChangeSetName: jsii.String(changeSetName),
-					Account:       jsii.String(d.Account),
-					Region:        jsii.String(a.Region),
-					Role:          pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
+					ActionName:         jsii.String(a.Name),
+					RunOrder:           jsii.Number(float64(a.RunOrder)),
+					VariablesNamespace: jsii.String(naming.DeployNamespace(d.Name, a.Region)),
+					StackName:          jsii.String(d.StackName),
+					ChangeSetName:      jsii.String(changeSetName),
+					Account:            jsii.String(d.Account),
+					Region:             jsii.String(a.Region),
+					Role:               pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
 				}))
 			}
 		}
@@ -736,14 +738,31 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 	return sts
 }
 
-// buildVariables are vars as aws-cdk-lib values; aws-cdk-lib grants the
-// project read access to each parameter and secret.
-func buildVariables(vars map[string]BuildVariable) *map[string]*awscodebuild.BuildEnvironmentVariable {
-	if len(vars) == 0 {
-		return nil
+// hasReference reports whether v refers to a pipeline variable, which only
+// the CodeBuild action (not the project) resolves.
+func hasReference(v BuildVariable) bool { return strings.Contains(v.Value, "#{") }
+
+// actionVariables adds to base the plain-text variables whose values refer
+// to pipeline variables (#{namespace.name}): CodePipeline resolves those
+// on the action.
+func actionVariables(vars map[string]BuildVariable, base map[string]*awscodebuild.BuildEnvironmentVariable) *map[string]*awscodebuild.BuildEnvironmentVariable {
+	for name, v := range vars {
+		if hasReference(v) {
+			base[name] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(v.Value)}
+		}
 	}
+	return &base
+}
+
+// buildVariables are the project's variables (those without references) as
+// aws-cdk-lib values; aws-cdk-lib grants the project read access to each
+// parameter and secret.
+func buildVariables(vars map[string]BuildVariable) *map[string]*awscodebuild.BuildEnvironmentVariable {
 	out := map[string]*awscodebuild.BuildEnvironmentVariable{}
 	for name, v := range vars {
+		if hasReference(v) {
+			continue
+		}
 		switch {
 		case v.Parameter != "":
 			out[name] = &awscodebuild.BuildEnvironmentVariable{Type: awscodebuild.BuildEnvironmentVariableType_PARAMETER_STORE, Value: jsii.String(v.Parameter)}
@@ -752,6 +771,9 @@ func buildVariables(vars map[string]BuildVariable) *map[string]*awscodebuild.Bui
 		default:
 			out[name] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(v.Value)}
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return &out
 }
