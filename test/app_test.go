@@ -53,11 +53,14 @@ func example(t testing.TB) *config.Config {
 }
 
 // goldenConfigs are the configurations whose templates are pinned as
-// goldens and linted: the embedded example and those in testdata/configs.
+// goldens, linted and nag-checked: the embedded example, those in
+// testdata/configs and those in ../examples.
 func goldenConfigs(t *testing.T) []*config.Config {
 	t.Helper()
 	cfgs := []*config.Config{example(t)}
 	files, _ := filepath.Glob(filepath.Join("testdata", "configs", "*.yaml"))
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*.yaml"))
+	files = append(files, examples...)
 	for _, f := range files {
 		cfg, err := config.Load(f)
 		if err != nil {

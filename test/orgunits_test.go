@@ -158,6 +158,33 @@ func TestPipelineBehaviour(t *testing.T) {
 			}),
 		})
 	})
+	relaytest.Check(t, "entry conditions", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+				"Name": "Deploy-production",
+				"BeforeEntry": map[string]interface{}{"Conditions": []interface{}{map[string]interface{}{
+					"Result": "FAIL",
+					"Rules": []interface{}{
+						assertions.Match_ObjectLike(&map[string]interface{}{
+							"Name":          "DeploymentWindow",
+							"RuleTypeId":    assertions.Match_ObjectLike(&map[string]interface{}{"Provider": "DeploymentWindow"}),
+							"Configuration": map[string]interface{}{"Cron": "cron(* 9-16 ? * MON-FRI *)", "TimeZone": "Europe/Berlin"},
+						}),
+						assertions.Match_ObjectLike(&map[string]interface{}{
+							"Name":          "NoAlarm1",
+							"RuleTypeId":    assertions.Match_ObjectLike(&map[string]interface{}{"Provider": "CloudWatchAlarm"}),
+							"Configuration": map[string]interface{}{"AlarmName": "orders-canary-5xx"},
+						}),
+					},
+				}}},
+			})}),
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+				map[string]interface{}{"Sid": "CheckEntryAlarms", "Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:orders-canary-5xx"},
+			})}),
+		})
+	})
 	relaytest.Check(t, "build settings", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), map[string]interface{}{
 			"Environment": assertions.Match_ObjectLike(&map[string]interface{}{

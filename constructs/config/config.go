@@ -278,6 +278,9 @@ type Environment struct {
 	// Freeze, when present, disables the transition into this
 	// environment's stage: executions wait there until someone enables it.
 	Freeze *Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+	// EntryConditions hold executions before this environment's stage
+	// until they are met (V2 stage entry conditions). Default: none.
+	EntryConditions *EntryConditions `yaml:"entryConditions,omitempty" json:"entryConditions,omitempty"`
 	// DisableRollback turns off the automatic rollback of this
 	// environment's stage when it fails. Default: false (a failed stage
 	// rolls back to the last successful execution).
@@ -384,6 +387,25 @@ type Approvers struct {
 	// tooling partition. At least one. The role's trust names their accounts
 	// and pins these ARNs in a condition, so they need not exist first.
 	Principals []string `yaml:"principals" json:"principals"`
+}
+
+// EntryConditions must hold before an execution enters a stage; when one
+// does not, the stage entry fails.
+type EntryConditions struct {
+	// DeploymentWindow allows entry only inside a cron window.
+	DeploymentWindow *DeploymentWindow `yaml:"deploymentWindow,omitempty" json:"deploymentWindow,omitempty"`
+	// NoAlarms names CloudWatch alarms of the tooling account and region
+	// that must not be in ALARM.
+	NoAlarms []string `yaml:"noAlarms,omitempty" json:"noAlarms,omitempty"`
+}
+
+// DeploymentWindow is a cron window, e.g. weekdays 9:00 to 16:59.
+type DeploymentWindow struct {
+	// Cron is an EventBridge cron expression, such as
+	// "cron(* 9-16 ? * MON-FRI *)". Required.
+	Cron string `yaml:"cron" json:"cron"`
+	// TimeZone is an IANA time zone, such as Europe/Berlin. Default: UTC.
+	TimeZone string `yaml:"timeZone,omitempty" json:"timeZone,omitempty"`
 }
 
 // Freeze holds deployments before an environment.

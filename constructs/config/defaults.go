@@ -121,6 +121,9 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		if e.Approval != nil && unset(envPath(i, "approval.timeoutMinutes"), e.Approval.TimeoutMinutes == 0) {
 			e.Approval.TimeoutMinutes = defaultApprovalTimeoutMinutes
 		}
+		if ec := e.EntryConditions; ec != nil && ec.DeploymentWindow != nil && unset(envPath(i, "entryConditions.deploymentWindow.timeZone"), ec.DeploymentWindow.TimeZone == "") {
+			ec.DeploymentWindow.TimeZone = "UTC"
+		}
 		if len(e.OrganizationalUnits) > 0 && e.Rollout == nil {
 			e.Rollout = &Rollout{}
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // time zones of deployment windows, whatever the machine has
 	"unicode"
 	"unicode/utf8"
 
@@ -429,6 +431,24 @@ func (c *Config) validateEnvironments(p *problems) {
 			}
 			p.add(envPath(i, "wave"), e.Wave, rule)
 		}
+		if ec := e.EntryConditions; ec != nil {
+			if ec.DeploymentWindow == nil && len(ec.NoAlarms) == 0 {
+				p.add(envPath(i, "entryConditions"), "", "set deploymentWindow, noAlarms or both, or remove entryConditions")
+			}
+			if w := ec.DeploymentWindow; w != nil {
+				if !cronRE.MatchString(w.Cron) {
+					p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, "must be an EventBridge cron expression, such as \"cron(* 9-16 ? * MON-FRI *)\"")
+				}
+				if _, err := time.LoadLocation(w.TimeZone); err != nil || w.TimeZone == "" || w.TimeZone == "Local" {
+					p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, "must be an IANA time zone, such as UTC or Europe/Berlin")
+				}
+			}
+			for k, a := range ec.NoAlarms {
+				if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
+					p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+				}
+			}
+		}
 		if f := e.Freeze; f != nil {
 			p.add(envPath(i, "freeze.reason"), f.Reason, freezeRule(f.Reason))
 		}
@@ -590,6 +610,7 @@ var (
 	ouRE         = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	variableRE   = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
 	suiteRE      = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
+	cronRE       = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
 	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
 	bucketRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	codeCommitRE = regexp.MustCompile(`^[\w.-]{1,100}$`)

@@ -662,6 +662,22 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "entry conditions",
+			mutate: func(c *Config) {
+				c.Environments[0].EntryConditions = &EntryConditions{}
+				c.Environments[1].EntryConditions = &EntryConditions{
+					DeploymentWindow: &DeploymentWindow{Cron: "0 9 * * *", TimeZone: "Mars/Olympus"},
+					NoAlarms:         []string{"payments-5xx", "a,b"},
+				}
+			},
+			want: []string{
+				`environments[0].entryConditions "": set deploymentWindow, noAlarms or both, or remove entryConditions`,
+				`environments[1].entryConditions.deploymentWindow.cron "0 9 * * *": must be an EventBridge cron expression, such as "cron(* 9-16 ? * MON-FRI *)"`,
+				`environments[1].entryConditions.deploymentWindow.timeZone "Mars/Olympus": must be an IANA time zone, such as UTC or Europe/Berlin`,
+				`environments[1].entryConditions.noAlarms[1] "a,b": must be a CloudWatch alarm name of 1 to 255 characters, without commas`,
+			},
+		},
+		{
 			name:   "environment region other than the tooling region",
 			mutate: func(c *Config) { c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"} },
 			want:   []string{`environments[1].regions[1] "eu-west-1": must be the tooling region us-east-1: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy eu-west-1 from a Relay configuration whose tooling region is eu-west-1`},

@@ -240,6 +240,12 @@ func Deployments(cfg *config.Config) []pipeline.Deployment {
 		if env.Freeze != nil {
 			dep.Freeze = env.Freeze.Reason
 		}
+		if ec := env.EntryConditions; ec != nil {
+			if w := ec.DeploymentWindow; w != nil {
+				dep.Window = &pipeline.Window{Cron: w.Cron, TimeZone: w.TimeZone}
+			}
+			dep.NoAlarms = ec.NoAlarms
+		}
 		if env.Approval != nil {
 			dep.Approval = &pipeline.Approval{
 				TopicName:      n.ApprovalTopic(env.Name),

@@ -146,6 +146,18 @@ type Deployment struct {
 	// DisableRollback keeps a failed stage as it is instead of rolling it
 	// back to the last successful execution. Default: false.
 	DisableRollback bool
+	// Window, when set, lets executions enter the stage only inside this
+	// deployment window.
+	Window *Window
+	// NoAlarms are CloudWatch alarms (pipeline account and region) that
+	// must not be in ALARM for executions to enter the stage.
+	NoAlarms []string
+}
+
+// Window is a deployment window: an EventBridge cron expression in a time
+// zone (default UTC).
+type Window struct {
+	Cron, TimeZone string
 }
 
 // Props configures a Pipeline.
@@ -574,6 +586,12 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		if st.Rollback {
 			sp.OnFailure = &awscodepipeline.FailureConditions{Result: awscodepipeline.Result_ROLLBACK}
 		}
+		if rules := entryRules(st); len(rules) > 0 {
+			sp.BeforeEntry = &awscodepipeline.Conditions{Conditions: &[]*awscodepipeline.Condition{{
+				Result: awscodepipeline.Result_FAIL,
+				Rules:  &rules,
+			}}}
+		}
 		stages = append(stages, sp)
 	}
 	var variables []awscodepipeline.Variable
@@ -612,6 +630,32 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
 	return pl
+}
+
+// entryRules are the V2 rules of a stage's entry conditions.
+func entryRules(st Stage) []awscodepipeline.Rule {
+	var rules []awscodepipeline.Rule
+	if w := st.Window; w != nil {
+		tz := w.TimeZone
+		if tz == "" {
+			tz = "UTC"
+		}
+		rules = append(rules, awscodepipeline.NewRule(&awscodepipeline.RuleProps{
+			Name:          jsii.String("DeploymentWindow"),
+			Provider:      jsii.String("DeploymentWindow"),
+			Version:       jsii.String("1"),
+			Configuration: &map[string]interface{}{"Cron": w.Cron, "TimeZone": tz},
+		}))
+	}
+	for i, a := range st.Alarms {
+		rules = append(rules, awscodepipeline.NewRule(&awscodepipeline.RuleProps{
+			Name:          jsii.String(fmt.Sprintf("NoAlarm%d", i+1)),
+			Provider:      jsii.String("CloudWatchAlarm"),
+			Version:       jsii.String("1"),
+			Configuration: &map[string]interface{}{"AlarmName": a},
+		}))
+	}
+	return rules
 }
 
 // primaryActionName names the primary source action after its kind.
@@ -702,6 +746,20 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 		}),
 	}
 	sts = append(sts, sourceStatements(append([]Source{p.Source}, p.ExtraSources...), p.Partition, awscdk.Stack_Of(pl.Construct))...)
+	var alarms []string
+	for _, d := range p.Deployments {
+		for _, a := range d.NoAlarms {
+			stack := awscdk.Stack_Of(pl.Construct)
+			alarms = append(alarms, fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", p.Partition, *stack.Region(), *stack.Account(), a))
+		}
+	}
+	if len(alarms) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("CheckEntryAlarms"),
+			Actions:   jsii.Strings("cloudwatch:DescribeAlarms"),
+			Resources: jsii.Strings(values.SortedUnique(alarms)...),
+		}))
+	}
 	var stackSets []string
 	for _, d := range p.Deployments {
 		if len(d.OrganizationalUnits) > 0 {

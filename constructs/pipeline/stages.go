@@ -1,6 +1,10 @@
 package pipeline
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
 
 // CodePipeline's structural limits.
 // Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html
@@ -24,6 +28,10 @@ type Stage struct {
 	// Rollback makes a failed stage roll back to the last successful
 	// execution; false when every deployment in it disables rollback.
 	Rollback bool
+	// Window and Alarms are the stage's entry conditions, gathered from
+	// its wave's deployments (first stage of a wave only).
+	Window *Window
+	Alarms []string
 }
 
 // ActionKind says what an Action does.
@@ -155,11 +163,15 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 	}
 	stages = append(stages, cur)
 	for i := start; i < end; i++ {
-		if deps[i].Freeze != "" {
+		if deps[i].Freeze != "" && stages[0].FreezeReason == "" {
 			stages[0].FreezeReason = deps[i].Freeze
-			break
 		}
+		if deps[i].Window != nil && stages[0].Window == nil {
+			stages[0].Window = deps[i].Window
+		}
+		stages[0].Alarms = append(stages[0].Alarms, deps[i].NoAlarms...)
 	}
+	stages[0].Alarms = values.SortedUnique(stages[0].Alarms)
 	for k := range stages {
 		for _, a := range stages[k].Actions {
 			stages[k].Rollback = stages[k].Rollback || !deps[a.Deployment].DisableRollback
