@@ -269,3 +269,76 @@ func TestPipelineBehaviour(t *testing.T) {
 		})
 	})
 }
+
+// TestCrossRegion builds examples/full.yaml, whose prod-eu environment
+// deploys to two regions other than the tooling region: each gets a replica
+// store in the tooling account with the same settings and grants, the
+// pipeline replicates there, and the deploy role may read it.
+func TestCrossRegion(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("..", "examples", "full.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := build(t, cfg)
+	reps := d.Replicas()
+	if len(reps) != 2 || reps[0].Region != "eu-central-1" || reps[1].Region != "eu-west-1" {
+		t.Fatalf("replicas = %v, want eu-central-1 and eu-west-1", reps)
+	}
+	primary := relaytest.JSON(t, d.ToolingStack())
+	for _, r := range reps {
+		tpl := relaytest.Template(t, r.Stack)
+		if *r.Stack.Account() != "111111111111" || *r.Stack.Region() != r.Region {
+			t.Errorf("replica stack %s in %s/%s, want the tooling account", *r.Stack.StackName(), *r.Stack.Account(), *r.Stack.Region())
+		}
+		relaytest.Check(t, r.Region+" replica store", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]interface{}{"EnableKeyRotation": true})
+			tpl.HasResourceProperties(jsii.String("AWS::KMS::Alias"), map[string]interface{}{"AliasName": "alias/relay/storefront/artifacts"})
+			tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]interface{}{
+				"BucketName":              "storefront-artifacts-111111111111-" + r.Region,
+				"VersioningConfiguration": map[string]interface{}{"Status": "Enabled"},
+			})
+		})
+		// Same grants as the primary store: the key and bucket policies are
+		// the primary's, byte for byte, but for the bucket's own ARN.
+		got := relaytest.JSON(t, r.Stack)
+		for _, id := range []string{"ArtifactsKeyA4B22E2B", "ArtifactsBucketPolicyBC103148"} {
+			if a, b := policyOf(got, id), policyOf(primary, id); a != b || a == "" {
+				t.Errorf("%s %s differs from the primary store's:\n%s\n%s", r.Region, id, a, b)
+			}
+		}
+	}
+	var deps []string
+	for _, s := range *d.ToolingStack().Dependencies() {
+		deps = append(deps, *s.StackName())
+	}
+	if got := strings.Join(deps, " "); !strings.Contains(got, "storefront-tooling-eu-west-1") || !strings.Contains(got, "storefront-tooling-eu-central-1") {
+		t.Errorf("tooling stack depends on %s; it must come after the replica stacks", got)
+	}
+	tpl := relaytest.Template(t, d.ToolingStack())
+	relaytest.Check(t, "pipeline replicates to the replica stores", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"ArtifactStores": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{
+				"Region": "eu-west-1",
+				"ArtifactStore": map[string]interface{}{
+					"Type": "S3", "Location": "storefront-artifacts-111111111111-eu-west-1",
+					"EncryptionKey": map[string]interface{}{"Type": "KMS", "Id": "arn:aws:kms:eu-west-1:111111111111:alias/relay/storefront/artifacts"},
+				},
+			}}),
+		})
+	})
+}
+
+// policyOf is the key or bucket policy of the resource id, as JSON.
+func policyOf(tpl map[string]interface{}, id string) string {
+	r, ok := tpl["Resources"].(map[string]interface{})[id].(map[string]interface{})
+	if !ok {
+		return ""
+	}
+	props := r["Properties"].(map[string]interface{})
+	doc := props["KeyPolicy"]
+	if doc == nil {
+		doc = props["PolicyDocument"]
+	}
+	raw, _ := json.Marshal(doc)
+	return string(raw)
+}

@@ -42,6 +42,9 @@ type Suppression struct {
 func Check(scope constructs.Construct, d *delivery.Delivery) {
 	AwsSolutions(scope)
 	SuppressStore(d.Store())
+	for _, r := range d.Replicas() {
+		SuppressStore(r.Store)
+	}
 	SuppressPipeline(d.Pipeline(), d.Store())
 	reasons := WildcardReasons(d.Config().Deploy.ExecutionPolicy.Statements)
 	for _, t := range d.Targets() {
@@ -101,7 +104,7 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
 		Suppress(p.Role(), Suppression{
 			Rule:      "AwsSolutions-IAM5",
 			AppliesTo: applies,
-			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role), approval topics and workload StackSets (operation IDs are generated), so that the policy keeps one size for any number of environments.",
+			Reason:    "One ARN pattern per kind names this pipeline's deploy roles (whose trust policies pin this pipeline role), approval topics, workload StackSets (operation IDs are generated) and replica artifact stores (object keys and key IDs are generated; keys only through their alias), so that the policy keeps one size for any number of environments.",
 		})
 	}
 	if r := p.ApproverRole(); r != nil {

@@ -404,9 +404,6 @@ func (c *Config) validateEnvironments(p *problems) {
 				rule = partitionRule(partitions[r], c.Tooling.Region,
 					"deploy only within the tooling partition, or give that partition its own Relay configuration")
 			}
-			if rule == "" && r != c.Tooling.Region && len(e.OrganizationalUnits) == 0 && regionRule(c.Tooling.Region, "") == "" {
-				rule = fmt.Sprintf("must be the tooling region %s: cross-region deploys need per-region artifact stores, which this version does not create yet; deploy %s from a Relay configuration whose tooling region is %s", c.Tooling.Region, r, r)
-			}
 			if k, dup := regions[r]; rule == "" && dup {
 				rule = fmt.Sprintf("duplicate of environments[%d].regions[%d]; remove it", i, k)
 			} else if !dup {

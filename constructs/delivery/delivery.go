@@ -11,6 +11,8 @@ package delivery
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -31,8 +33,48 @@ type Delivery struct {
 	store    *artifacts.Store
 	pipeline *pipeline.Pipeline
 	targets  []Target
+	// replicas are the artifact stores of other regions, by region.
+	replicas map[string]*Replica
 	// stackSets roll the target roles out to OU environments.
 	stackSets []awscdk.CfnStackSet
+}
+
+// Replica is the artifact store of a region other than the tooling region.
+type Replica struct {
+	// Region is the store's region.
+	Region string
+	// Stack is the stack <name>-tooling-<region> in the tooling account.
+	Stack awscdk.Stack
+	// Store is the key and bucket.
+	Store *artifacts.Store
+}
+
+// ReplicaRegions are the regions other than the tooling region that
+// account environments deploy to, sorted. (OU environments deploy through
+// StackSets from the tooling region and need none.)
+func ReplicaRegions(cfg *config.Config) []string {
+	var out []string
+	for _, e := range cfg.Environments {
+		if len(e.OrganizationalUnits) > 0 {
+			continue
+		}
+		for _, r := range e.Regions {
+			if r != cfg.Tooling.Region {
+				out = append(out, r)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Replicas are the artifact stores of the other regions, sorted by region.
+func (d *Delivery) Replicas() []*Replica {
+	var out []*Replica
+	for _, r := range slices.Sorted(maps.Keys(d.replicas)) {
+		out = append(out, d.replicas[r])
+	}
+	return out
 }
 
 // Target is one environment's stack and roles.
@@ -98,6 +140,27 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		KeyAlias:            n.ArtifactKeyAlias(),
 		Readers:             readers,
 	})
+	// Every other region that an account environment deploys to gets an
+	// artifact store of its own, in the tooling account, with the same
+	// settings and grants; CodePipeline replicates artifacts there.
+	d.replicas = map[string]*Replica{}
+	replicas := map[string]pipeline.Replica{}
+	for _, r := range ReplicaRegions(cfg) {
+		stack := awscdk.NewStack(app, jsii.String(n.ToolingStack()+"-"+r), &awscdk.StackProps{
+			StackName:   jsii.String(n.ToolingStack() + "-" + r),
+			Description: jsii.String("Relay " + cfg.Name + ": artifact key and bucket for deployments to " + r),
+			Env:         &awscdk.Environment{Account: jsii.String(cfg.Tooling.Account), Region: jsii.String(r)},
+			Tags:        &tags,
+		})
+		store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+			BucketName:          n.ArtifactBucket(r),
+			AccessLogBucketName: n.AccessLogBucket(r),
+			KeyAlias:            n.ArtifactKeyAlias(),
+			Readers:             readers,
+		})
+		d.replicas[r] = &Replica{Region: r, Stack: stack, Store: store}
+		replicas[r] = pipeline.Replica{BucketName: n.ArtifactBucket(r), KeyAlias: n.ArtifactKeyAlias()}
+	}
 
 	props := &pipeline.Props{
 		Partition:    n.Partition,
@@ -105,6 +168,7 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		RoleName:     n.PipelineRole(),
 		RolePath:     n.RolePath(),
 		Store:        d.store,
+		Replicas:     replicas,
 		Source:       PipelineSource(cfg.Source),
 
 		Build: pipeline.Build{
@@ -157,6 +221,9 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	for _, t := range d.targets {
 		d.tooling.AddStackDependency(t.Stack, jsii.String("the pipeline assumes the deploy role of "+t.Environment))
 	}
+	for _, r := range ReplicaRegions(cfg) {
+		d.tooling.AddStackDependency(d.replicas[r].Stack, jsii.String("the pipeline replicates artifacts to "+r))
+	}
 	return d
 }
 
@@ -184,6 +251,9 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	for _, t := range d.targets {
 		out = append(out, t.Stack)
 	}
+	for _, r := range d.Replicas() {
+		out = append(out, r.Stack)
+	}
 	return append(out, d.tooling)
 }
 
@@ -202,11 +272,34 @@ func TargetProps(cfg *config.Config, env config.Environment) *target.Props {
 		PipelineAccount:            cfg.Tooling.Account,
 		PipelineRoleArns:           []string{n.PipelineRoleArn()},
 		StackNames:                 []string{cfg.Deploy.StackName},
-		ArtifactBucketArns:         []string{n.ArtifactBucketArn(cfg.Tooling.Region)},
-		ArtifactKeyArns:            []string{n.ArtifactKeyPattern(cfg.Tooling.Region)},
+		ArtifactBucketArns:         artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
+		ArtifactKeyArns:            artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
 		ExecutionManagedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
 		ExecutionStatements:        statements(cfg.Deploy.ExecutionPolicy.Statements),
 	}
+}
+
+// artifactBucketArns are the stores a deploy role in regions reads: the
+// tooling region's and each other region's replica.
+func artifactBucketArns(n naming.Names, tooling string, regions []string) []string {
+	out := []string{n.ArtifactBucketArn(tooling)}
+	for _, r := range regions {
+		if r != tooling {
+			out = append(out, n.ArtifactBucketArn(r))
+		}
+	}
+	return out
+}
+
+// artifactKeyArns are the key patterns that go with artifactBucketArns.
+func artifactKeyArns(n naming.Names, tooling string, regions []string) []string {
+	out := []string{n.ArtifactKeyPattern(tooling)}
+	for _, r := range regions {
+		if r != tooling {
+			out = append(out, n.ArtifactKeyPattern(r))
+		}
+	}
+	return out
 }
 
 // StackSets are the StackSets that roll the target roles out to the

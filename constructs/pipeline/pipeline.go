@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -173,6 +174,10 @@ type Props struct {
 	RolePath string
 	// Store holds the artifacts. Required.
 	Store *artifacts.Store
+	// Replicas are the artifact stores of the other regions that
+	// deployments deploy to, by region. Default: none (every deployment
+	// must be in the pipeline's region).
+	Replicas map[string]Replica
 	// Source is the repository. Required.
 	Source Source
 	// ExtraSources are further sources in the Source stage; the build gets
@@ -410,8 +415,8 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				continue // a StackSet deploys to its regions from the pipeline's region
 			}
 			for _, r := range d.Regions {
-				if r != *region {
-					panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s; cross-region deploys need an artifact store in each region, which this version does not create", i, r, *region))
+				if _, ok := p.Replicas[r]; r != *region && !ok {
+					panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", i, r, *region))
 				}
 			}
 		}
@@ -603,21 +608,28 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		}))
 	}
 
+	// With replicas, the L2 takes every store, the primary included, as
+	// crossRegionReplicationBuckets instead of artifactBucket.
+	artifactBucket, replicaBuckets := store.PipelineBucket(), (*map[string]awss3.IBucket)(nil)
+	if len(p.Replicas) > 0 {
+		artifactBucket, replicaBuckets = nil, pl.replicaViews(p, *awscdk.Stack_Of(pl.Construct).Region())
+	}
 	var triggerProps *[]*awscodepipeline.TriggerProps
 	if len(triggers) > 0 {
 		triggerProps = &triggers
 	}
 	pl.pipeline = awscodepipeline.NewPipeline(pl.Construct, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
-		PipelineName:              values.Optional(p.PipelineName),
-		PipelineType:              awscodepipeline.PipelineType_V2,
-		ExecutionMode:             modes[p.ExecutionMode],
-		ArtifactBucket:            store.PipelineBucket(),
-		Role:                      actionRole,
-		UsePipelineRoleForActions: jsii.Bool(true),
-		RestartExecutionOnUpdate:  jsii.Bool(false),
-		Stages:                    &stages,
-		Variables:                 &variables,
-		Triggers:                  triggerProps,
+		PipelineName:                  values.Optional(p.PipelineName),
+		PipelineType:                  awscodepipeline.PipelineType_V2,
+		ExecutionMode:                 modes[p.ExecutionMode],
+		ArtifactBucket:                artifactBucket,
+		CrossRegionReplicationBuckets: replicaBuckets,
+		Role:                          actionRole,
+		UsePipelineRoleForActions:     jsii.Bool(true),
+		RestartExecutionOnUpdate:      jsii.Bool(false),
+		Stages:                        &stages,
+		Variables:                     &variables,
+		Triggers:                      triggerProps,
 	})
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
@@ -657,6 +669,8 @@ func entryRules(st Stage) []awscodepipeline.Rule {
 	}
 	return rules
 }
+
+func (pl *Pipeline) stackAccount() *string { return awscdk.Stack_Of(pl.Construct).Account() }
 
 // primaryActionName names the primary source action after its kind.
 func primaryActionName(s Source) string {
@@ -746,6 +760,9 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 		}),
 	}
 	sts = append(sts, sourceStatements(append([]Source{p.Source}, p.ExtraSources...), p.Partition, awscdk.Stack_Of(pl.Construct))...)
+	replicaSts, replicaWildcards := replicaStatements(p, *pl.stackAccount())
+	sts = append(sts, replicaSts...)
+	pl.wildcards = append(pl.wildcards, replicaWildcards...)
 	var alarms []string
 	for _, d := range p.Deployments {
 		for _, a := range d.NoAlarms {

@@ -1,0 +1,95 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Replica is the artifact store of another region, in the pipeline's
+// account (typically an artifacts.Store in a stack of that region).
+// CodePipeline copies artifacts there for the actions of that region. It is
+// named, not referenced: stacks in other regions cannot share tokens.
+type Replica struct {
+	// BucketName is the replica bucket's name. Required.
+	BucketName string
+	// KeyAlias is the alias of the replica's KMS key, such as
+	// alias/relay/payments/artifacts. Required.
+	KeyAlias string
+}
+
+// replicaViews are grant-free views of the replicas, by region, with the
+// primary store under the pipeline's region, for the L2 Pipeline's
+// crossRegionReplicationBuckets.
+func (pl *Pipeline) replicaViews(p Props, region string) *map[string]awss3.IBucket {
+	views := map[string]awss3.IBucket{region: p.Store.PipelineBucket()}
+	for _, r := range sortedRegions(p.Replicas) {
+		rep := p.Replicas[r]
+		account := *pl.stackAccount()
+		keyArn := fmt.Sprintf("arn:%s:kms:%s:%s:%s", p.Partition, r, account, rep.KeyAlias)
+		views[r] = awss3.Bucket_FromBucketAttributes(pl.Construct, jsii.String("Replica-"+r), &awss3.BucketAttributes{
+			BucketName:    jsii.String(rep.BucketName),
+			Region:        jsii.String(r),
+			Account:       jsii.String(account),
+			EncryptionKey: awskms.Key_FromKeyArn(pl.Construct, jsii.String("ReplicaKey-"+r), jsii.String(keyArn)),
+		})
+	}
+	return &views
+}
+
+// replicaStatements let the pipeline role replicate artifacts into each
+// replica bucket and encrypt them with its key, which it names through the
+// key's alias (the key ID is generated in another stack).
+func replicaStatements(p Props, account string) (sts []awsiam.PolicyStatement, wildcards []string) {
+	if len(p.Replicas) == 0 {
+		return nil, nil
+	}
+	var buckets, keys []string
+	var aliases []string
+	for _, r := range sortedRegions(p.Replicas) {
+		rep := p.Replicas[r]
+		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("arn:%s:s3:::%s/*", p.Partition, rep.BucketName))
+		keys = append(keys, fmt.Sprintf("arn:%s:kms:%s:%s:key/*", p.Partition, r, account))
+		aliases = append(aliases, rep.KeyAlias)
+		wildcards = append(wildcards, buckets[len(buckets)-1], keys[len(keys)-1])
+	}
+	return []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ReplicateArtifacts"),
+			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"),
+			Resources: jsii.Strings(buckets...),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("UseReplicaKeys"),
+			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+			Resources: jsii.Strings(keys...),
+			Conditions: &map[string]interface{}{
+				"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": uniqueSorted(aliases)},
+			},
+		}),
+	}, wildcards
+}
+
+func sortedRegions(m map[string]Replica) []string {
+	out := make([]string, 0, len(m))
+	for r := range m {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func uniqueSorted(v []string) []string {
+	sort.Strings(v)
+	out := v[:0]
+	for i, s := range v {
+		if i == 0 || s != v[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
