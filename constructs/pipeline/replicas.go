@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Replica is the artifact store of another region, in the pipeline's
@@ -68,7 +70,7 @@ func replicaStatements(p Props, account string) (sts []awsiam.PolicyStatement, w
 			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
 			Resources: jsii.Strings(keys...),
 			Conditions: &map[string]interface{}{
-				"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": uniqueSorted(aliases)},
+				"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": values.SortedUnique(aliases)},
 			},
 		}),
 	}, wildcards
@@ -80,16 +82,5 @@ func sortedRegions(m map[string]Replica) []string {
 		out = append(out, r)
 	}
 	sort.Strings(out)
-	return out
-}
-
-func uniqueSorted(v []string) []string {
-	sort.Strings(v)
-	out := v[:0]
-	for i, s := range v {
-		if i == 0 || s != v[i-1] {
-			out = append(out, s)
-		}
-	}
 	return out
 }

@@ -85,7 +85,10 @@ type ECRSource struct {
 	Repository, Tag string
 }
 
-var sourceName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+var (
+	sourceName    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	connectionARN = regexp.MustCompile(`^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:[0-9]{12}:connection/.+$`)
+)
 
 // validate reports the problems of s, named field in messages.
 func (s Source) validate(field string, extra bool) []error {
@@ -107,7 +110,7 @@ func (s Source) validate(field string, extra bool) []error {
 		if c.Owner == "" || c.Repo == "" {
 			add("%s %q/%q: owner and repo are required", field, c.Owner, c.Repo)
 		}
-		if !regexp.MustCompile(`^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:[0-9]{12}:connection/.+$`).MatchString(c.ConnectionArn) {
+		if !connectionARN.MatchString(c.ConnectionArn) {
 			add("%s.ConnectionArn %q: must be a CodeConnections connection ARN", field, c.ConnectionArn)
 		}
 		if c.Provider != "" && c.Provider != "GitHub" && c.Provider != "GitLab" && c.Provider != "Bitbucket" {
