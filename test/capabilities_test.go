@@ -262,9 +262,14 @@ func TestPipelineBehaviour(t *testing.T) {
 			"Roles": []interface{}{map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^PipelineApproverRole"))}},
 			"PolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
 				"Sid": "ApproveOrRejectThisPipeline", "Effect": "Allow", "Action": "codepipeline:PutApprovalResult",
-				"Resource": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
-					"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))}, "/*/Approve*",
-				}}},
+				"Resource": []interface{}{
+					map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+						"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))}, "/*/Approve*",
+					}}},
+					map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+						"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))}, "/*/Review*",
+					}}},
+				},
 			}}},
 		})
 	})
@@ -341,4 +346,41 @@ func policyOf(tpl map[string]interface{}, id string) string {
 	}
 	raw, _ := json.Marshal(doc)
 	return string(raw)
+}
+
+// TestChangeSetReview builds examples/full.yaml, whose prod-us environment
+// reviews its change set between creation and execution, with parameter
+// overrides and a template configuration.
+func TestChangeSetReview(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("..", "examples", "full.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := build(t, cfg)
+	tpl := relaytest.Template(t, d.ToolingStack())
+	relaytest.Check(t, "prepare, review, execute", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+				"Name": "Deploy-production",
+				"Actions": assertions.Match_ArrayWith(&[]interface{}{
+					assertions.Match_ObjectLike(&map[string]interface{}{
+						"Name": "Prepare-prod-us-us-east-1", "RunOrder": 2,
+						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
+							"ActionMode":            "CHANGE_SET_REPLACE",
+							"ParameterOverrides":    `{"Commit":"#{SourceVariables.CommitId}","ImageTag":"#{variables.releaseTag}"}`,
+							"TemplateConfiguration": "Build::config/production.json",
+						}),
+					}),
+					assertions.Match_ObjectLike(&map[string]interface{}{
+						"Name": "Review-prod-us-us-east-1", "RunOrder": 3,
+						"ActionTypeId": assertions.Match_ObjectLike(&map[string]interface{}{"Category": "Approval"}),
+					}),
+					assertions.Match_ObjectLike(&map[string]interface{}{
+						"Name": "Deploy-prod-us-us-east-1", "RunOrder": 4,
+						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{"ActionMode": "CHANGE_SET_EXECUTE"}),
+					}),
+				}),
+			})}),
+		})
+	})
 }

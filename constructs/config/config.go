@@ -278,6 +278,17 @@ type Environment struct {
 	// Freeze, when present, disables the transition into this
 	// environment's stage: executions wait there until someone enables it.
 	Freeze *Freeze `yaml:"freeze,omitempty" json:"freeze,omitempty"`
+	// Parameters override template parameters of the stack in this
+	// environment; values may use #{namespace.name} variables. Together at
+	// most 1000 characters of JSON. Default: none.
+	Parameters map[string]string `yaml:"parameters,omitempty" json:"parameters,omitempty"`
+	// TemplateConfiguration is the path, in the build output, of a
+	// CloudFormation template configuration file for this environment.
+	// Default: none.
+	TemplateConfiguration string `yaml:"templateConfiguration,omitempty" json:"templateConfiguration,omitempty"`
+	// ReviewChangeSet puts a manual approval between creating and executing
+	// the change set in each region. Default: false.
+	ReviewChangeSet bool `yaml:"reviewChangeSet,omitempty" json:"reviewChangeSet,omitempty"`
 	// EntryConditions hold executions before this environment's stage
 	// until they are met (V2 stage entry conditions). Default: none.
 	EntryConditions *EntryConditions `yaml:"entryConditions,omitempty" json:"entryConditions,omitempty"`

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -428,6 +429,22 @@ func (c *Config) validateEnvironments(p *problems) {
 			}
 			p.add(envPath(i, "wave"), e.Wave, rule)
 		}
+		if len(e.Parameters) > 0 || e.TemplateConfiguration != "" || e.ReviewChangeSet {
+			if len(e.OrganizationalUnits) > 0 {
+				p.add(envPath(i, "parameters"), "", "parameters, templateConfiguration and reviewChangeSet apply to account environments; a StackSet takes its template as is")
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
+			if !paramRE.MatchString(k) {
+				p.add(envPath(i, "parameters."+k), k, "must be a template parameter name: 1 to 255 letters and digits")
+			}
+		}
+		if raw, _ := json.Marshal(e.Parameters); len(e.Parameters) > 0 && len(raw) > 1000 {
+			p.add(envPath(i, "parameters"), strconv.Itoa(len(raw))+" characters", "CodePipeline takes at most 1000 characters of parameter overrides; move parameters into templateConfiguration")
+		}
+		if e.TemplateConfiguration != "" {
+			p.add(envPath(i, "templateConfiguration"), e.TemplateConfiguration, pathRule(e.TemplateConfiguration, "config/production.json", "the build output"))
+		}
 		if ec := e.EntryConditions; ec != nil {
 			if ec.DeploymentWindow == nil && len(ec.NoAlarms) == 0 {
 				p.add(envPath(i, "entryConditions"), "", "set deploymentWindow, noAlarms or both, or remove entryConditions")
@@ -593,6 +610,9 @@ func (c *Config) validateReferences(p *problems) {
 			check(envPath(i, "approval.comment"), a.Comment, visible)
 			check(envPath(i, "approval.reviewUrl"), a.ReviewURL, visible)
 		}
+		for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
+			check(envPath(i, "parameters."+k), e.Parameters[k], visible)
+		}
 	}
 }
 
@@ -608,6 +628,7 @@ var (
 	variableRE   = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
 	suiteRE      = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
 	cronRE       = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
+	paramRE      = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
 	bucketRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	codeCommitRE = regexp.MustCompile(`^[\w.-]{1,100}$`)

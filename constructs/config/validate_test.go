@@ -662,6 +662,21 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "change set parameters, template configuration and review",
+			mutate: func(c *Config) {
+				c.Environments[0].Parameters = map[string]string{"Version": "#{BuildVariables.VERSION}", "Stage": "staging", "bad-name": "x", "Url": "#{Deploy_production_us-east-1.Url}"}
+				c.Environments[0].TemplateConfiguration = "../config.json"
+				c.Environments[1].ReviewChangeSet = true
+				c.Environments[1].Parameters = map[string]string{"Big": strings.Repeat("x", 1000)}
+			},
+			want: []string{
+				`environments[0].parameters.bad-name "bad-name": must be a template parameter name: 1 to 255 letters and digits`,
+				`environments[0].templateConfiguration "../config.json": must not contain ".."; use a path inside the build output, such as config/production.json`,
+				`environments[1].parameters "1010 characters": CodePipeline takes at most 1000 characters of parameter overrides; move parameters into templateConfiguration`,
+				`environments[0].parameters.Url "#{Deploy_production_us-east-1.Url}": refers to namespace "Deploy_production_us-east-1", which no earlier action sets; known here: BuildVariables, SourceVariables, variables`,
+			},
+		},
+		{
 			name: "entry conditions",
 			mutate: func(c *Config) {
 				c.Environments[0].EntryConditions = &EntryConditions{}

@@ -312,17 +312,20 @@ func Deployments(cfg *config.Config) []pipeline.Deployment {
 	var out []pipeline.Deployment
 	for _, env := range cfg.Environments {
 		dep := pipeline.Deployment{
-			Name:                env.Name,
-			Wave:                env.Wave,
-			Account:             env.Account,
-			OrganizationalUnits: env.OrganizationalUnits,
-			DisableRollback:     env.DisableRollback,
-			Regions:             env.Regions,
-			DeployRoleArn:       n.DeployRoleArn(env.Account, env.Name),
-			ExecutionRoleArn:    n.ExecutionRoleArn(env.Account, env.Name),
-			StackName:           cfg.Deploy.StackName,
-			TemplatePath:        cfg.Deploy.TemplatePath,
-			Capabilities:        cfg.Deploy.Capabilities,
+			Name:                  env.Name,
+			Wave:                  env.Wave,
+			Account:               env.Account,
+			OrganizationalUnits:   env.OrganizationalUnits,
+			DisableRollback:       env.DisableRollback,
+			ParameterOverrides:    env.Parameters,
+			TemplateConfiguration: env.TemplateConfiguration,
+			ReviewChangeSet:       env.ReviewChangeSet,
+			Regions:               env.Regions,
+			DeployRoleArn:         n.DeployRoleArn(env.Account, env.Name),
+			ExecutionRoleArn:      n.ExecutionRoleArn(env.Account, env.Name),
+			StackName:             cfg.Deploy.StackName,
+			TemplatePath:          cfg.Deploy.TemplatePath,
+			Capabilities:          cfg.Deploy.Capabilities,
 		}
 		if r := env.Rollout; r != nil {
 			dep.MaxConcurrentPercentage, dep.FailureTolerancePercentage = r.MaxConcurrentPercentage, r.FailureTolerancePercentage

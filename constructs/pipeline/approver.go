@@ -66,11 +66,13 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 		}))
 	}
 	stack := awscdk.Stack_Of(scope)
-	approvals := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s/*/Approve*", p.Partition, *stack.Region(), *stack.Account(), *pl.PipelineName())
+	// Approve* are the approvals before environments, Review* those of
+	// change sets between creation and execution.
+	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", p.Partition, *stack.Region(), *stack.Account(), *pl.PipelineName())
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("ApproveOrRejectThisPipeline"),
 		Actions:   jsii.Strings("codepipeline:PutApprovalResult"),
-		Resources: jsii.Strings(approvals),
+		Resources: jsii.Strings(pipelineArn+"/*/Approve*", pipelineArn+"/*/Review*"),
 	}))
 	return role
 }

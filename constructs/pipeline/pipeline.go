@@ -147,6 +147,17 @@ type Deployment struct {
 	// DisableRollback keeps a failed stage as it is instead of rolling it
 	// back to the last successful execution. Default: false.
 	DisableRollback bool
+	// ParameterOverrides set template parameters of the stack; values may
+	// use #{namespace.name} variables. Default: none.
+	ParameterOverrides map[string]string
+	// TemplateConfiguration is the path, in the build output, of a
+	// CloudFormation template configuration file (parameters, tags, stack
+	// policy). Default: none.
+	TemplateConfiguration string
+	// ReviewChangeSet puts a manual approval between creating and
+	// executing the change set in each region, so that someone reads what
+	// will change first. Default: false.
+	ReviewChangeSet bool
 	// Window, when set, lets executions enter the stage only inside this
 	// deployment window.
 	Window *Window
@@ -544,17 +555,26 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				}))
 			case Prepare:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
-					ActionName:       jsii.String(a.Name),
-					RunOrder:         jsii.Number(float64(a.RunOrder)),
-					StackName:        jsii.String(d.StackName),
-					ChangeSetName:    jsii.String(changeSetName),
-					TemplatePath:     built.AtPath(jsii.String(d.TemplatePath)),
-					AdminPermissions: jsii.Bool(false),
-					Account:          jsii.String(d.Account),
-					Region:           jsii.String(a.Region),
-					Role:             pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
-					DeploymentRole:   pl.importRole("ExecutionRole-"+d.Name, d.ExecutionRoleArn),
-					CfnCapabilities:  cfnCapabilities(d),
+					ActionName:            jsii.String(a.Name),
+					RunOrder:              jsii.Number(float64(a.RunOrder)),
+					StackName:             jsii.String(d.StackName),
+					ChangeSetName:         jsii.String(changeSetName),
+					TemplatePath:          built.AtPath(jsii.String(d.TemplatePath)),
+					AdminPermissions:      jsii.Bool(false),
+					Account:               jsii.String(d.Account),
+					Region:                jsii.String(a.Region),
+					Role:                  pl.importRole("DeployRole-"+d.Name, d.DeployRoleArn),
+					DeploymentRole:        pl.importRole("ExecutionRole-"+d.Name, d.ExecutionRoleArn),
+					CfnCapabilities:       cfnCapabilities(d),
+					ParameterOverrides:    parameterOverrides(d.ParameterOverrides),
+					TemplateConfiguration: templateConfiguration(built, d.TemplateConfiguration),
+				}))
+			case Review:
+				actions = append(actions, awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+					ActionName: jsii.String(a.Name),
+					RunOrder:   jsii.Number(float64(a.RunOrder)),
+					AdditionalInformation: jsii.String(fmt.Sprintf("Review change set %s of stack %s in account %s, region %s (CloudFormation console), then approve to execute it.",
+						changeSetName, d.StackName, d.Account, a.Region)),
 				}))
 			case StackSet:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
@@ -875,6 +895,27 @@ func (pl *Pipeline) projectArns() *[]*string {
 
 // SuiteProjects are the projects of the Test and Scan stages, in order.
 func (pl *Pipeline) SuiteProjects() []awscodebuild.PipelineProject { return pl.suiteProjects }
+
+// parameterOverrides are a deployment's overrides as aws-cdk-lib values.
+func parameterOverrides(m map[string]string) *map[string]interface{} {
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string]interface{}{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return &out
+}
+
+// templateConfiguration is the artifact path of a template configuration,
+// or nil.
+func templateConfiguration(built awscodepipeline.Artifact, path string) awscodepipeline.ArtifactPath {
+	if path == "" {
+		return nil
+	}
+	return built.AtPath(jsii.String(path))
+}
 
 // cfnCapabilities are d's capabilities as aws-cdk-lib values.
 func cfnCapabilities(d Deployment) *[]awscdk.CfnCapabilities {

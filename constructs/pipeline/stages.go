@@ -47,6 +47,9 @@ const (
 	// StackSet deploys a StackSet to organizational units, all regions at
 	// once.
 	StackSet
+	// Review is a manual approval between Prepare and Execute, so that a
+	// person reads the change set first.
+	Review
 )
 
 // Action is one action of a deploy stage.
@@ -90,9 +93,12 @@ func PlanStages(deps []Deployment) ([]Stage, error) {
 func splitAdvice(deps []Deployment) string {
 	actions := 0
 	for _, d := range deps {
-		if len(d.OrganizationalUnits) > 0 {
+		switch {
+		case len(d.OrganizationalUnits) > 0:
 			actions++
-		} else {
+		case d.ReviewChangeSet:
+			actions += 3 * len(d.Regions)
+		default:
 			actions += 2 * len(d.Regions)
 		}
 		if d.Approval != nil {
@@ -152,13 +158,19 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 			continue
 		}
 		for _, r := range deps[i].Regions {
-			if len(cur.Actions)+2 > MaxActionsPerStage {
+			n := 2
+			if deps[i].ReviewChangeSet {
+				n = 3
+			}
+			if len(cur.Actions)+n > MaxActionsPerStage {
 				stages = append(stages, cur)
 				cur, base = Stage{}, 1
 			}
-			cur.Actions = append(cur.Actions,
-				Action{Name: name("Prepare", i, r), Kind: Prepare, Deployment: i, Region: r, RunOrder: base},
-				Action{Name: name("Deploy", i, r), Kind: Execute, Deployment: i, Region: r, RunOrder: base + 1})
+			cur.Actions = append(cur.Actions, Action{Name: name("Prepare", i, r), Kind: Prepare, Deployment: i, Region: r, RunOrder: base})
+			if deps[i].ReviewChangeSet {
+				cur.Actions = append(cur.Actions, Action{Name: name("Review", i, r), Kind: Review, Deployment: i, Region: r, RunOrder: base + 1})
+			}
+			cur.Actions = append(cur.Actions, Action{Name: name("Deploy", i, r), Kind: Execute, Deployment: i, Region: r, RunOrder: base + n - 1})
 		}
 	}
 	stages = append(stages, cur)
