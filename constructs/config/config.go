@@ -216,8 +216,21 @@ type Deploy struct {
 	Capabilities []string `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
 	// ExecutionPolicy is what the CloudFormation execution role in each
 	// target account may do. It must grant something: Relay never assumes
-	// AdministratorAccess.
-	ExecutionPolicy ExecutionPolicy `yaml:"executionPolicy" json:"executionPolicy"`
+	// AdministratorAccess. Required for a CloudFormation workload; not
+	// allowed with another strategy.
+	ExecutionPolicy ExecutionPolicy `yaml:"executionPolicy,omitempty" json:"executionPolicy,omitempty"`
+	// ECS, ECSBlueGreen, CodeDeploy, S3 and EKS choose another release
+	// strategy than a CloudFormation stack; set at most one. Their string
+	// fields may use ${env}, ${account}, ${region} and the environment's
+	// settings.
+	ECS          *ECSDeploy          `yaml:"ecs,omitempty" json:"ecs,omitempty"`
+	ECSBlueGreen *ECSBlueGreenDeploy `yaml:"ecsBlueGreen,omitempty" json:"ecsBlueGreen,omitempty"`
+	CodeDeploy   *CodeDeployDeploy   `yaml:"codeDeploy,omitempty" json:"codeDeploy,omitempty"`
+	S3           *S3Deploy           `yaml:"s3,omitempty" json:"s3,omitempty"`
+	EKS          *EKSDeploy          `yaml:"eks,omitempty" json:"eks,omitempty"`
+	// Hooks are Lambda and Step Functions invoke actions around the
+	// deployment of each account environment, in order. Default: none.
+	Hooks []Hook `yaml:"hooks,omitempty" json:"hooks,omitempty"`
 }
 
 // ExecutionPolicy lists the permissions of the CloudFormation execution role.
@@ -256,8 +269,21 @@ type Environment struct {
 	// "tooling". Required.
 	Name string `yaml:"name" json:"name"`
 	// Account is the 12-digit target account ID; it may be the tooling
-	// account. Exactly one of Account and OrganizationalUnits is required.
+	// account. Exactly one of Account, Accounts and OrganizationalUnits is
+	// required.
 	Account string `yaml:"account,omitempty" json:"account,omitempty"`
+	// Accounts deploy the workload stack as a self-managed StackSet
+	// <stackName>-<name> to these accounts: each account receives the
+	// StackSet execution role in a stack <name>-<env>-<account>.
+	Accounts []string `yaml:"accounts,omitempty" json:"accounts,omitempty"`
+	// StackSetOf names an earlier accounts or organizationalUnits
+	// environment: this one adds instances of that StackSet (the
+	// CloudFormationStackInstances action) instead of a StackSet of its own.
+	StackSetOf string `yaml:"stackSetOf,omitempty" json:"stackSetOf,omitempty"`
+	// Settings are per-environment values that ${key} in the deploy
+	// strategy and hooks refers to, such as listener ARNs. Keys are letters,
+	// digits and _. ${env}, ${account} and ${region} are built in.
+	Settings map[string]string `yaml:"settings,omitempty" json:"settings,omitempty"`
 	// OrganizationalUnits target every account of these OUs
 	// (ou-xxxx-xxxxxxxx) instead of one account: a service-managed StackSet
 	// with automatic deployment puts the target roles into each account,

@@ -83,6 +83,7 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 	if unset("deploy.templatePath", d.TemplatePath == "") {
 		d.TemplatePath = defaultTemplatePath
 	}
+	c.applyStrategyDefaults(unset)
 
 	if unset("pipeline.executionMode", c.Pipeline.ExecutionMode == "") {
 		c.Pipeline.ExecutionMode = defaultExecutionMode
@@ -132,3 +133,93 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		}
 	}
 }
+
+// Defaults of the release strategies and hooks.
+const (
+	defaultImageDefinitions       = "imagedefinitions.json"
+	defaultECSTimeoutMinutes      = 60
+	defaultTaskDefinition         = "taskdef.json"
+	defaultAppSpec                = "appspec.yaml"
+	defaultImagePlaceholder       = "IMAGE1_NAME"
+	defaultECSDeploymentConfig    = "ECSAllAtOnce"
+	defaultServerDeploymentConfig = "OneAtATime"
+	defaultTerminationWaitMinutes = 5
+	defaultGitOpsKey              = ".image.tag"
+	defaultGitOpsValue            = "#{SourceVariables.CommitId}"
+	defaultHelmNamespace          = "default"
+)
+
+// applyStrategyDefaults sets the defaults of deploy's strategy blocks and
+// hooks; unset is as in applyDefaults.
+func (c *Config) applyStrategyDefaults(unset func(path string, zero bool) bool) {
+	d := &c.Deploy
+	if x := d.ECS; x != nil {
+		if unset("deploy.ecs.imageDefinitions", x.ImageDefinitions == "") {
+			x.ImageDefinitions = defaultImageDefinitions
+		}
+		if unset("deploy.ecs.timeoutMinutes", x.TimeoutMinutes == 0) {
+			x.TimeoutMinutes = defaultECSTimeoutMinutes
+		}
+	}
+	if x := d.ECSBlueGreen; x != nil {
+		const b = "deploy.ecsBlueGreen."
+		if unset(b+"taskDefinition", x.TaskDefinition == "") {
+			x.TaskDefinition = defaultTaskDefinition
+		}
+		if unset(b+"appSpec", x.AppSpec == "") {
+			x.AppSpec = defaultAppSpec
+		}
+		if unset(b+"imagePlaceholder", x.ImagePlaceholder == "") {
+			x.ImagePlaceholder = defaultImagePlaceholder
+		}
+		if unset(b+"deploymentConfig", x.DeploymentConfig == "") {
+			x.DeploymentConfig = defaultECSDeploymentConfig
+		}
+		if x.TerminationWaitMinutes == nil {
+			x.TerminationWaitMinutes = intPtr(defaultTerminationWaitMinutes)
+		}
+	}
+	if x := d.CodeDeploy; x != nil {
+		if unset("deploy.codeDeploy.style", x.Style == "") {
+			x.Style = "in-place"
+		}
+		if unset("deploy.codeDeploy.deploymentConfig", x.DeploymentConfig == "") && x.MinimumHealthyHosts == nil {
+			x.DeploymentConfig = defaultServerDeploymentConfig
+		}
+		if x.TerminationWaitMinutes == nil {
+			x.TerminationWaitMinutes = intPtr(defaultTerminationWaitMinutes)
+		}
+	}
+	if x := d.S3; x != nil && x.Extract == nil {
+		t := true
+		x.Extract = &t
+	}
+	if x := d.EKS; x != nil {
+		if g := x.GitOps; g != nil {
+			if unset("deploy.eks.gitops.branch", g.Branch == "") {
+				g.Branch = defaultBranch
+			}
+			if unset("deploy.eks.gitops.key", g.Key == "") {
+				g.Key = defaultGitOpsKey
+			}
+			if unset("deploy.eks.gitops.value", g.Value == "") {
+				g.Value = defaultGitOpsValue
+			}
+		}
+		if h := x.Helm; h != nil && unset("deploy.eks.helm.namespace", h.Namespace == "") {
+			h.Namespace = defaultHelmNamespace
+		}
+	}
+	for i := range d.Hooks {
+		h := &d.Hooks[i]
+		path := fmt.Sprintf("deploy.hooks[%d]", i)
+		if unset(path+".when", h.When == "") {
+			h.When = "after"
+		}
+		if s := h.StepFunctions; s != nil && unset(path+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix == "") {
+			s.ExecutionNamePrefix = h.Name
+		}
+	}
+}
+
+func intPtr(n int) *int { return &n }

@@ -124,7 +124,21 @@ func (c *Config) validate() []*FieldError {
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
 	c.validateReferences(&p)
-	return p
+	return dedupe(p)
+}
+
+// dedupe drops repeats of the same problem (a field checked once per
+// environment that is wrong the same way in each).
+func dedupe(p problems) []*FieldError {
+	seen := map[FieldError]bool{}
+	var out []*FieldError
+	for _, e := range p {
+		if !seen[*e] {
+			seen[*e] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (c *Config) validateSource(p *problems) {
@@ -315,9 +329,10 @@ func (c *Config) validateDeploy(p *problems) {
 		p.add(fmt.Sprintf("deploy.capabilities[%d]", i), capability, rule)
 	}
 
+	c.validateRelease(p)
 	const base = "deploy.executionPolicy"
 	ep := d.ExecutionPolicy
-	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 {
+	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 && d.IsStack() {
 		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
 	}
 	for i, a := range ep.ManagedPolicyArns {
@@ -365,8 +380,16 @@ func (c *Config) validateEnvironments(p *problems) {
 		}
 		p.add(envPath(i, "name"), e.Name, rule)
 		switch {
-		case len(e.OrganizationalUnits) > 0 && e.Account != "":
-			p.add(envPath(i, "account"), e.Account, "set either account or organizationalUnits, not both")
+		case countSet(e.Account != "", len(e.Accounts) > 0, len(e.OrganizationalUnits) > 0) > 1:
+			p.add(envPath(i, "account"), e.Account, "set one of account (one account), accounts (a StackSet to these accounts) and organizationalUnits (a StackSet to these OUs)")
+		case len(e.Accounts) > 0:
+			for k, a := range e.Accounts {
+				rule := accountRule(a, "a 12-digit account ID")
+				if rule == "" && slices.Index(e.Accounts, a) != k {
+					rule = "listed twice; remove one"
+				}
+				p.add(envPath(i, fmt.Sprintf("accounts[%d]", k)), a, rule)
+			}
 		case len(e.OrganizationalUnits) > 0:
 			if c.Organization == nil {
 				p.add(envPath(i, "organizationalUnits"), strings.Join(e.OrganizationalUnits, ","), "needs organization.id: OU targets are deployed through service-managed StackSets")
@@ -380,12 +403,25 @@ func (c *Config) validateEnvironments(p *problems) {
 				}
 				p.add(envPath(i, fmt.Sprintf("organizationalUnits[%d]", k)), ou, rule)
 			}
+		case e.StackSetOf != "":
+			p.add(envPath(i, "stackSetOf"), e.StackSetOf, "needs accounts or organizationalUnits: the StackSet instances to add")
 		default:
-			p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment, or organizationalUnits"))
+			p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet"))
+		}
+		if e.StackSetOf != "" && (len(e.Accounts) > 0 || len(e.OrganizationalUnits) > 0) {
+			j := slices.IndexFunc(c.Environments[:i], func(o Environment) bool { return o.Name == e.StackSetOf })
+			switch {
+			case j < 0:
+				p.add(envPath(i, "stackSetOf"), e.StackSetOf, "must name an earlier environment with accounts or organizationalUnits, whose StackSet this one extends")
+			case c.Environments[j].StackSetOf != "":
+				p.add(envPath(i, "stackSetOf"), e.StackSetOf, fmt.Sprintf("environments[%d] extends %q itself; name the environment that owns the StackSet", j, c.Environments[j].StackSetOf))
+			case (len(c.Environments[j].Accounts) > 0) != (len(e.Accounts) > 0) || c.Environments[j].Account != "":
+				p.add(envPath(i, "stackSetOf"), e.StackSetOf, fmt.Sprintf("environments[%d] is not a StackSet of the same kind; accounts extend accounts, organizationalUnits extend organizationalUnits", j))
+			}
 		}
 		if r := e.Rollout; r != nil {
-			if len(e.OrganizationalUnits) == 0 {
-				p.add(envPath(i, "rollout"), "", "applies only to organizationalUnits environments; remove it")
+			if len(e.OrganizationalUnits) == 0 && len(e.Accounts) == 0 {
+				p.add(envPath(i, "rollout"), "", "applies only to accounts and organizationalUnits environments (StackSets); remove it")
 			}
 			if r.MaxConcurrentPercentage < 0 || r.MaxConcurrentPercentage > 100 {
 				p.add(envPath(i, "rollout.maxConcurrentPercentage"), strconv.Itoa(r.MaxConcurrentPercentage), "must be from 1 to 100 (default 25)")
@@ -430,7 +466,7 @@ func (c *Config) validateEnvironments(p *problems) {
 			p.add(envPath(i, "wave"), e.Wave, rule)
 		}
 		if len(e.Parameters) > 0 || e.TemplateConfiguration != "" || e.ReviewChangeSet {
-			if len(e.OrganizationalUnits) > 0 {
+			if e.Account == "" {
 				p.add(envPath(i, "parameters"), "", "parameters, templateConfiguration and reviewChangeSet apply to account environments; a StackSet takes its template as is")
 			}
 		}
@@ -599,11 +635,37 @@ func (c *Config) validateReferences(p *problems) {
 	for i, e := range c.Environments {
 		visible := maps.Clone(known)
 		for _, prev := range c.Environments[:i] {
-			if (e.Wave != "" && prev.Wave == e.Wave) || len(prev.OrganizationalUnits) > 0 {
+			if (e.Wave != "" && prev.Wave == e.Wave) || prev.Account == "" {
 				continue
 			}
 			for _, r := range prev.Regions {
-				visible[naming.DeployNamespace(prev.Name, r)] = true
+				if c.Deploy.IsStack() {
+					visible[naming.DeployNamespace(prev.Name, r)] = true
+				}
+				for _, h := range c.Deploy.Hooks {
+					visible[naming.HookNamespace(prev.Name, r, h.Name)] = true
+				}
+			}
+		}
+		if e.Account != "" {
+			for k, h := range c.Deploy.Hooks {
+				b := fmt.Sprintf("deploy.hooks[%d]", k)
+				if h.Lambda != nil {
+					check(b+".lambda.userParameters", h.Lambda.UserParameters, visible)
+				}
+				if h.StepFunctions != nil {
+					for _, key := range slices.Sorted(maps.Keys(h.StepFunctions.Input)) {
+						check(b+".stepFunctions.input."+key, h.StepFunctions.Input[key], visible)
+					}
+				}
+			}
+			if x := c.Deploy.EKS; x != nil && x.GitOps != nil {
+				check("deploy.eks.gitops.value", x.GitOps.Value, visible)
+			}
+			if x := c.Deploy.EKS; x != nil && x.Helm != nil {
+				for _, key := range slices.Sorted(maps.Keys(x.Helm.Set)) {
+					check("deploy.eks.helm.set."+key, x.Helm.Set[key], visible)
+				}
 			}
 		}
 		if a := e.Approval; a != nil {
@@ -658,6 +720,17 @@ var (
 	// logRetentionDays are the retention periods CloudWatch Logs accepts.
 	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
+
+// countSet counts the true values.
+func countSet(set ...bool) int {
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	return n
+}
 
 func nameRule(s string) string {
 	switch {

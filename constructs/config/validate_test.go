@@ -432,7 +432,7 @@ func TestValidate(t *testing.T) {
 		{
 			name:   "environment account missing",
 			mutate: func(c *Config) { c.Environments[1].Account = "" },
-			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, or organizationalUnits`},
+			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet`},
 		},
 		{
 			name:   "environment in the tooling account is allowed",
@@ -499,7 +499,7 @@ func TestValidate(t *testing.T) {
 				`environments[0].organizationalUnits[2] "ou-1": must be an organizational unit ID such as ou-ab12-cd34ef56`,
 				`environments[0].rollout.maxConcurrentPercentage "101": must be from 1 to 100 (default 25)`,
 				`environments[0].rollout.failureTolerancePercentage "-1": must be from 0 to 100`,
-				`environments[1].account "333333333333": set either account or organizationalUnits, not both`,
+				`environments[1].account "333333333333": set one of account (one account), accounts (a StackSet to these accounts) and organizationalUnits (a StackSet to these OUs)`,
 			},
 		},
 		{
@@ -511,7 +511,7 @@ func TestValidate(t *testing.T) {
 			},
 			want: []string{
 				`environments[0].organizationalUnits "ou-ab12-cd34ef56": needs organization.id: OU targets are deployed through service-managed StackSets`,
-				`environments[1].rollout "": applies only to organizationalUnits environments; remove it`,
+				`environments[1].rollout "": applies only to accounts and organizationalUnits environments (StackSets); remove it`,
 			},
 		},
 		{

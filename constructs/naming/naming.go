@@ -123,3 +123,66 @@ func (n Names) roleArn(account, role string) string {
 // DeployNamespace is the variable namespace of env's deploy action in
 // region: its stack outputs are #{Deploy_<env>_<region>.<OutputName>}.
 func DeployNamespace(env, region string) string { return "Deploy_" + env + "_" + region }
+
+// HookNamespace is the variables namespace of hook's invoke action in env
+// and region: Lambda output variables, or the Step Functions execution ARN.
+func HookNamespace(env, region, hook string) string {
+	return "Hook_" + env + "_" + region + "_" + hook
+}
+
+// InvokeRole is the name of the role the pipeline assumes in env's account
+// to run its invoke hooks (Lambda, Step Functions).
+func (n Names) InvokeRole(env string) string { return n.Name + "-" + env + "-invoke" }
+
+// InvokeRoleArn is the ARN of env's invoke role in account.
+func (n Names) InvokeRoleArn(account, env string) string {
+	return n.roleArn(account, n.InvokeRole(env))
+}
+
+// InvokeRolePattern matches the invoke role of every environment.
+func (n Names) InvokeRolePattern() string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-invoke", n.Partition, n.RolePath(), n.Name)
+}
+
+// JobResultsRole is the tooling-account role that Lambda hook functions in
+// target accounts assume to report their job result to CodePipeline.
+func (n Names) JobResultsRole() string { return n.Name + "-job-results" }
+
+// JobResultsRoleArn is the ARN of JobResultsRole.
+func (n Names) JobResultsRoleArn() string { return n.roleArn(n.ToolingAccount, n.JobResultsRole()) }
+
+// StackSetAdminRole is the tooling-account role CloudFormation assumes to
+// administer the self-managed StackSets of accounts environments.
+func (n Names) StackSetAdminRole() string { return n.Name + "-stackset-admin" }
+
+// StackSetAdminRoleArn is the ARN of StackSetAdminRole.
+func (n Names) StackSetAdminRoleArn() string {
+	return n.roleArn(n.ToolingAccount, n.StackSetAdminRole())
+}
+
+// StackSetExecutionRole is the role CloudFormation StackSets assumes in
+// each account of env (the StackSet owner). StackSets take a role name
+// without a path, so it lives at path /.
+func (n Names) StackSetExecutionRole(env string) string { return n.Name + "-" + env + "-stackset-exec" }
+
+// StackSetExecutionRolePattern matches every StackSet execution role of
+// this pipeline in any account.
+func (n Names) StackSetExecutionRolePattern() string {
+	return fmt.Sprintf("arn:%s:iam::*:role/%s-*-stackset-exec", n.Partition, n.Name)
+}
+
+// AccountStack is the stack holding the StackSet execution role of env in
+// one of its accounts.
+func (n Names) AccountStack(env, account string) string { return n.Name + "-" + env + "-" + account }
+
+// CodeDeployApplication is the CodeDeploy application in target accounts.
+func (n Names) CodeDeployApplication() string { return n.Name }
+
+// CodeDeployGroup is env's CodeDeploy deployment group.
+func (n Names) CodeDeployGroup(env string) string { return n.Name + "-" + env }
+
+// GitOpsProject is the CodeBuild project of the GitOps step.
+func (n Names) GitOpsProject() string { return n.Name + "-gitops" }
+
+// HelmProject is the CodeBuild project of the Helm step.
+func (n Names) HelmProject() string { return n.Name + "-helm" }
