@@ -164,6 +164,31 @@ type Deployment struct {
 	// NoAlarms are CloudWatch alarms (pipeline account and region) that
 	// must not be in ALARM for executions to enter the stage.
 	NoAlarms []string
+	// Accounts deploy the stack as a self-managed StackSet named
+	// <StackName>-<Name> to these accounts, in every region of Regions, with
+	// StackSetAdminRoleArn and StackSetExecutionRoleName. Exactly one of
+	// Account, Accounts and OrganizationalUnits is required.
+	Accounts []string
+	// StackSetAdminRoleArn is the administration role of a self-managed
+	// StackSet (pipeline account). Required with Accounts.
+	StackSetAdminRoleArn string
+	// StackSetExecutionRoleName is the role StackSets assumes in each
+	// account (at path /). Required with Accounts.
+	StackSetExecutionRoleName string
+	// StackSetOf names an earlier deployment whose StackSet this one
+	// extends with instances in its Accounts or OrganizationalUnits (the
+	// CloudFormationStackInstances action). Default: a StackSet of its own.
+	StackSetOf string
+	// Release, when set, releases the workload another way than a
+	// CloudFormation stack, in each region.
+	Release *Release
+	// Hooks are invoke actions run in each region, as InvokeRoleArn.
+	Hooks []Hook
+	// Regional overrides Release and Hooks in some regions.
+	Regional map[string]Regional
+	// InvokeRoleArn is the role the hooks run as, in Account. Required
+	// with hooks.
+	InvokeRoleArn string
 }
 
 // Window is a deployment window: an EventBridge cron expression in a time
@@ -222,6 +247,14 @@ type Props struct {
 	// ApprovalTopicPatterns do the same for the sns:Publish statement.
 	// Default: the ARN of each approval topic.
 	ApprovalTopicPatterns []string
+	// InvokeRolePatterns do the same for the hooks' InvokeRoleArn.
+	InvokeRolePatterns []string
+	// GitOpsProjectName and HelmProjectName name the CodeBuild projects of
+	// the GitOps and Helm steps. Default: generated.
+	GitOpsProjectName, HelmProjectName string
+	// HelmRoleName is the physical name of the Helm project's role, which
+	// the deploy roles' trust must name. Default: generated.
+	HelmRoleName string
 }
 
 var (
@@ -350,13 +383,30 @@ func (p *Props) Validate() error {
 			add("Deployments[%d].Name %q: already used by Deployments[%d]", i, d.Name, j)
 		}
 		seen[d.Name] = i
-		ous := len(d.OrganizationalUnits) > 0
+		ous := d.isStackSet()
 		switch {
+		case len(d.OrganizationalUnits) > 0 && len(d.Accounts) > 0:
+			add("Deployments[%d].Accounts %q: set either Accounts or OrganizationalUnits", i, d.Accounts)
 		case ous && d.Account != "":
-			add("Deployments[%d].Account %q: set either Account or OrganizationalUnits", i, d.Account)
+			add("Deployments[%d].Account %q: set one of Account, Accounts and OrganizationalUnits", i, d.Account)
 		case !ous && !values.IsAccount(d.Account):
 			add("Deployments[%d].Account %q: must be a 12-digit account ID", i, d.Account)
 		}
+		for _, a := range d.Accounts {
+			if !values.IsAccount(a) {
+				add("Deployments[%d].Accounts %q: must be 12-digit account IDs", i, a)
+			}
+		}
+		if len(d.Accounts) > 0 && d.StackSetOf == "" && (!strings.Contains(d.StackSetAdminRoleArn, ":role/") || d.StackSetExecutionRoleName == "") {
+			add("Deployments[%d]: a StackSet to Accounts needs StackSetAdminRoleArn and StackSetExecutionRoleName (self-managed permissions)", i)
+		}
+		if d.StackSetOf != "" {
+			j := slices.IndexFunc(p.Deployments[:i], func(o Deployment) bool { return o.Name == d.StackSetOf })
+			if !ous || j < 0 || !p.Deployments[j].isStackSet() || p.Deployments[j].StackSetOf != "" {
+				add("Deployments[%d].StackSetOf %q: must name an earlier StackSet deployment, and this one needs Accounts or OrganizationalUnits", i, d.StackSetOf)
+			}
+		}
+		errs = append(errs, validateRelease(i, d)...)
 		if d.MaxConcurrentPercentage < 0 || d.MaxConcurrentPercentage > 100 || d.FailureTolerancePercentage < 0 || d.FailureTolerancePercentage > 100 {
 			add("Deployments[%d]: MaxConcurrentPercentage %d and FailureTolerancePercentage %d must be 0 to 100", i, d.MaxConcurrentPercentage, d.FailureTolerancePercentage)
 		}
@@ -369,8 +419,8 @@ func (p *Props) Validate() error {
 			}
 		}
 		for _, r := range []struct{ field, arn string }{{"DeployRoleArn", d.DeployRoleArn}, {"ExecutionRoleArn", d.ExecutionRoleArn}} {
-			if ous {
-				break
+			if ous || (r.field == "ExecutionRoleArn" && d.Release != nil) {
+				continue
 			}
 			if !strings.HasPrefix(r.arn, "arn:") || !strings.Contains(r.arn, ":iam::"+d.Account+":role/") {
 				add("Deployments[%d].%s %q: must be a role ARN in account %s", i, r.field, r.arn, d.Account)
@@ -410,6 +460,10 @@ type Pipeline struct {
 	secrets   []string
 	// suiteProjects are the projects of the Test and Scan stages.
 	suiteProjects []awscodebuild.PipelineProject
+	// gitOps and helm are the EKS step projects, created on first use;
+	// stepProjects lists them.
+	gitOps, helm awscodebuild.PipelineProject
+	stepProjects []awscodebuild.PipelineProject
 }
 
 // New creates the pipeline. It panics with every problem of props listed
@@ -422,7 +476,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	p := withDefaults(*props)
 	if region := awscdk.Stack_Of(scope).Region(); !*awscdk.Token_IsUnresolved(region) {
 		for i, d := range p.Deployments {
-			if len(d.OrganizationalUnits) > 0 {
+			if d.isStackSet() {
 				continue // a StackSet deploys to its regions from the pipeline's region
 			}
 			for _, r := range d.Regions {
@@ -577,18 +631,45 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 						changeSetName, d.StackName, d.Account, a.Region)),
 				}))
 			case StackSet:
+				model := awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
+					AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
+				})
+				instances := awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...))
+				if len(d.Accounts) > 0 {
+					model = awscodepipelineactions.StackSetDeploymentModel_SelfManaged(&awscodepipelineactions.SelfManagedDeploymentProps{
+						AdministrationRole: pl.importRole("StackSetAdminRole", d.StackSetAdminRoleArn),
+						ExecutionRoleName:  jsii.String(d.StackSetExecutionRoleName),
+					})
+					instances = awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(d.Accounts...), jsii.Strings(d.Regions...))
+				}
 				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
-					ActionName:   jsii.String(a.Name),
-					RunOrder:     jsii.Number(float64(a.RunOrder)),
-					StackSetName: jsii.String(StackSetName(d)),
-					Template:     awscodepipelineactions.StackSetTemplate_FromArtifactPath(built.AtPath(jsii.String(d.TemplatePath))),
-					DeploymentModel: awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
-						AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
-					}),
-					StackInstances:                  awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...)),
+					ActionName:                      jsii.String(a.Name),
+					RunOrder:                        jsii.Number(float64(a.RunOrder)),
+					StackSetName:                    jsii.String(StackSetName(d)),
+					Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(built.AtPath(jsii.String(d.TemplatePath))),
+					DeploymentModel:                 model,
+					StackInstances:                  instances,
 					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
 					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
 					CfnCapabilities:                 cfnCapabilities(d),
+				}))
+			case Deploy, GitOpsUpdate, HelmDeploy:
+				actions = append(actions, pl.releaseAction(p, a, d, built))
+			case Invoke:
+				actions = append(actions, pl.hookAction(p, a, d, built))
+			case StackInstances:
+				owner := p.Deployments[slices.IndexFunc(p.Deployments, func(o Deployment) bool { return o.Name == d.StackSetOf })]
+				instances := awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...))
+				if len(d.Accounts) > 0 {
+					instances = awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(d.Accounts...), jsii.Strings(d.Regions...))
+				}
+				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackInstancesAction(&awscodepipelineactions.CloudFormationDeployStackInstancesActionProps{
+					ActionName:                      jsii.String(a.Name),
+					RunOrder:                        jsii.Number(float64(a.RunOrder)),
+					StackSetName:                    jsii.String(StackSetName(owner)),
+					StackInstances:                  instances,
+					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
+					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
 				}))
 			case Execute:
 				actions = append(actions, awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
@@ -757,6 +838,15 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 			assume = append(assume, d.DeployRoleArn)
 		}
 	}
+	if len(p.InvokeRolePatterns) > 0 {
+		assume = append(assume, p.InvokeRolePatterns...)
+	} else {
+		for _, d := range p.Deployments {
+			if d.InvokeRoleArn != "" {
+				assume = append(assume, d.InvokeRoleArn)
+			}
+		}
+	}
 	sts := []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("ReadWriteArtifacts"),
@@ -799,11 +889,12 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 	}
 	var stackSets []string
 	for _, d := range p.Deployments {
-		if len(d.OrganizationalUnits) > 0 {
+		if d.isStackSet() && d.StackSetOf == "" {
 			stack := awscdk.Stack_Of(pl.Construct)
 			stackSets = append(stackSets, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stackset/%s:*", p.Partition, *stack.Region(), *stack.Account(), StackSetName(d)))
 		}
 	}
+	sts = append(sts, releaseStatements(p)...)
 	for _, group := range [][]string{assume, stackSets, p.ApprovalTopicPatterns} {
 		for _, r := range group {
 			if strings.Contains(r, "*") {
@@ -887,11 +978,14 @@ func buildCache(mode string, store *artifacts.Store) awscodebuild.Cache {
 // projectArns are the ARNs of every CodeBuild project the pipeline runs.
 func (pl *Pipeline) projectArns() *[]*string {
 	arns := []*string{pl.project.ProjectArn()}
-	for _, sp := range pl.suiteProjects {
+	for _, sp := range append(slices.Clone(pl.suiteProjects), pl.stepProjects...) {
 		arns = append(arns, sp.ProjectArn())
 	}
 	return &arns
 }
+
+// StepProjects are the projects of the GitOps and Helm steps, if any.
+func (pl *Pipeline) StepProjects() []awscodebuild.PipelineProject { return pl.stepProjects }
 
 // SuiteProjects are the projects of the Test and Scan stages, in order.
 func (pl *Pipeline) SuiteProjects() []awscodebuild.PipelineProject { return pl.suiteProjects }
@@ -997,7 +1091,7 @@ func withDefaults(p Props) Props {
 	deps := make([]Deployment, len(p.Deployments))
 	for i, d := range p.Deployments {
 		def(&d.TemplatePath, "template.json")
-		if len(d.OrganizationalUnits) > 0 {
+		if d.isStackSet() {
 			defInt(&d.MaxConcurrentPercentage, 25)
 		}
 		if d.Approval != nil {

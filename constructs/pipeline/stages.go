@@ -50,6 +50,17 @@ const (
 	// Review is a manual approval between Prepare and Execute, so that a
 	// person reads the change set first.
 	Review
+	// Deploy is the single deploy action of a Release (ECS, ECS blue/green,
+	// CodeDeploy or S3).
+	Deploy
+	// GitOpsUpdate commits the release to the GitOps repository.
+	GitOpsUpdate
+	// HelmDeploy runs helm upgrade against the EKS cluster.
+	HelmDeploy
+	// Invoke runs a Hook (Lambda or Step Functions).
+	Invoke
+	// StackInstances adds instances of an earlier deployment's StackSet.
+	StackInstances
 )
 
 // Action is one action of a deploy stage.
@@ -64,6 +75,8 @@ type Action struct {
 	Region string
 	// RunOrder orders the action within its stage.
 	RunOrder int
+	// Hook indexes the deployment's hooks in Region, for Invoke.
+	Hook int
 }
 
 // PlanStages groups deployments into deploy stages. Consecutive deployments
@@ -93,13 +106,12 @@ func PlanStages(deps []Deployment) ([]Stage, error) {
 func splitAdvice(deps []Deployment) string {
 	actions := 0
 	for _, d := range deps {
-		switch {
-		case len(d.OrganizationalUnits) > 0:
+		if d.isStackSet() {
 			actions++
-		case d.ReviewChangeSet:
-			actions += 3 * len(d.Regions)
-		default:
-			actions += 2 * len(d.Regions)
+		} else {
+			for _, r := range d.Regions {
+				actions += len(regionActions(d, r))
+			}
 		}
 		if d.Approval != nil {
 			actions++
@@ -149,28 +161,29 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 		base = 2
 	}
 	for i := start; i < end; i++ {
-		if len(deps[i].OrganizationalUnits) > 0 {
+		if deps[i].isStackSet() {
 			if len(cur.Actions)+1 > MaxActionsPerStage {
 				stages = append(stages, cur)
 				cur, base = Stage{}, 1
 			}
-			cur.Actions = append(cur.Actions, Action{Name: name("DeployStackSet", i, ""), Kind: StackSet, Deployment: i, RunOrder: base})
+			kind, verb := StackSet, "DeployStackSet"
+			if deps[i].StackSetOf != "" {
+				kind, verb = StackInstances, "AddStackInstances"
+			}
+			cur.Actions = append(cur.Actions, Action{Name: name(verb, i, ""), Kind: kind, Deployment: i, RunOrder: base})
 			continue
 		}
 		for _, r := range deps[i].Regions {
-			n := 2
-			if deps[i].ReviewChangeSet {
-				n = 3
-			}
-			if len(cur.Actions)+n > MaxActionsPerStage {
+			steps := regionActions(deps[i], r)
+			if len(cur.Actions)+len(steps) > MaxActionsPerStage {
 				stages = append(stages, cur)
 				cur, base = Stage{}, 1
 			}
-			cur.Actions = append(cur.Actions, Action{Name: name("Prepare", i, r), Kind: Prepare, Deployment: i, Region: r, RunOrder: base})
-			if deps[i].ReviewChangeSet {
-				cur.Actions = append(cur.Actions, Action{Name: name("Review", i, r), Kind: Review, Deployment: i, Region: r, RunOrder: base + 1})
+			for k, a := range steps {
+				a.Name = name(a.Name, i, r)
+				a.Deployment, a.Region, a.RunOrder = i, r, base+k
+				cur.Actions = append(cur.Actions, a)
 			}
-			cur.Actions = append(cur.Actions, Action{Name: name("Deploy", i, r), Kind: Execute, Deployment: i, Region: r, RunOrder: base + n - 1})
 		}
 	}
 	stages = append(stages, cur)
@@ -194,4 +207,34 @@ func planWave(deps []Deployment, start, end int, wave string) []Stage {
 		}
 	}
 	return stages
+}
+
+// isStackSet reports whether d deploys a StackSet (to accounts or OUs).
+func (d Deployment) isStackSet() bool {
+	return len(d.OrganizationalUnits) > 0 || len(d.Accounts) > 0
+}
+
+// regionActions are the actions of d in region r, in run order, named by
+// their verb: the before hooks, the deploy actions, the after hooks.
+func regionActions(d Deployment, r string) []Action {
+	var out []Action
+	hooks := d.hooksIn(r)
+	for k, h := range hooks {
+		if h.Before {
+			out = append(out, Action{Name: "Hook-" + h.Name, Kind: Invoke, Hook: k})
+		}
+	}
+	verbs := map[ActionKind]string{Prepare: "Prepare", Execute: "Deploy", Deploy: "Deploy", GitOpsUpdate: "GitOps", HelmDeploy: "Helm"}
+	for _, kind := range d.releaseIn(r).steps() {
+		out = append(out, Action{Name: verbs[kind], Kind: kind})
+		if kind == Prepare && d.ReviewChangeSet {
+			out = append(out, Action{Name: "Review", Kind: Review})
+		}
+	}
+	for k, h := range hooks {
+		if !h.Before {
+			out = append(out, Action{Name: "Hook-" + h.Name, Kind: Invoke, Hook: k})
+		}
+	}
+	return out
 }
