@@ -219,6 +219,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 		if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
 			q.add(b+"timeoutMinutes", strconv.Itoa(x.TimeoutMinutes), "must be from 1 to 60 minutes (the ECS action's limit); the default is 60")
 		}
+		taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
 	}
 	if x := r.ECSBlueGreen; x != nil {
 		const b = "deploy.ecsBlueGreen."
@@ -269,18 +270,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 			q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, 2880))
 		}
 		alarmsRule(q, b+"alarms", x.Alarms)
-		if len(x.TaskRoles) == 0 {
-			q.add(b+"taskRoles", "", "required: list the task role and task execution role ARNs that taskdef.json names; the deploy role may pass only these to ECS")
-		}
-		for k, role := range x.TaskRoles {
-			rule := ""
-			if m := roleARNRE.FindStringSubmatch(role); m == nil || strings.ContainsAny(role, "*?") {
-				rule = "must be a role ARN without wildcards, such as arn:aws:iam::222222222222:role/web-task"
-			} else {
-				rule = arnPlaceRule("role", "", m[1], e, region)
-			}
-			q.add(fmt.Sprintf("%staskRoles[%d]", b, k), role, rule)
-		}
+		taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
 	}
 	if x := r.CodeDeploy; x != nil {
 		const b = "deploy.codeDeploy."
@@ -447,5 +437,21 @@ func validateHooks(q *problems, hooks []Hook) {
 				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
 			}
 		}
+	}
+}
+
+// taskRolesRule checks the roles a deploy role may pass to ECS.
+func taskRolesRule(q *problems, path string, roles []string, e Environment, region string) {
+	if len(roles) == 0 {
+		q.add(path, "", "required: list the task role and task execution role ARNs of the task definition; the deploy role may pass only these to ECS")
+	}
+	for k, role := range roles {
+		rule := ""
+		if m := roleARNRE.FindStringSubmatch(role); m == nil || strings.ContainsAny(role, "*?") {
+			rule = "must be a role ARN without wildcards, such as arn:aws:iam::222222222222:role/web-task"
+		} else {
+			rule = arnPlaceRule("role", "", m[1], e, region)
+		}
+		q.add(fmt.Sprintf("%s[%d]", path, k), role, rule)
 	}
 }

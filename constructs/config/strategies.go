@@ -17,6 +17,10 @@ type ECSDeploy struct {
 	ImageDefinitions string `yaml:"imageDefinitions,omitempty" json:"imageDefinitions,omitempty"`
 	// TimeoutMinutes bounds the rollout, 1 to 60. Default: 60.
 	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+	// TaskRoles are the ARNs of the task and task execution roles of the
+	// service's task definition: the only roles the deploy role may pass to
+	// ECS when the action registers a new revision. Required.
+	TaskRoles []string `yaml:"taskRoles" json:"taskRoles"`
 }
 
 // ECSBlueGreenDeploy is an Amazon ECS blue/green deployment through

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -31,6 +32,27 @@ type Statement struct {
 	Actions []string
 	// Resources are ARNs or "*". Required.
 	Resources []string
+	// Conditions are IAM conditions: operator to key to value(s).
+	// Default: none.
+	Conditions map[string]map[string]any
+}
+
+// policyStatement is s as an Allow statement.
+func (s Statement) policyStatement() awsiam.PolicyStatement {
+	props := &awsiam.PolicyStatementProps{
+		Sid:       values.Optional(s.Sid),
+		Effect:    awsiam.Effect_ALLOW,
+		Actions:   jsii.Strings(s.Actions...),
+		Resources: jsii.Strings(s.Resources...),
+	}
+	if len(s.Conditions) > 0 {
+		c := map[string]interface{}{}
+		for op, kv := range s.Conditions {
+			c[op] = kv
+		}
+		props.Conditions = &c
+	}
+	return awsiam.NewPolicyStatement(props)
 }
 
 // Props configures a DeploymentTarget. Fields without a default are
@@ -59,8 +81,23 @@ type Props struct {
 	// on the roles existing first, and keeps matching after a role is
 	// recreated.
 	PipelineRoleArns []string
-	// StackNames are the CloudFormation stacks the deploy role may manage.
+	// StackNames are the CloudFormation stacks the deploy role may manage
+	// through the execution role. Without them there is no execution role,
+	// and DeployStatements say what the deploy role may do.
 	StackNames []string
+	// DeployStatements are further permissions of the deploy role, for
+	// deploy actions other than CloudFormation (ECS, CodeDeploy, S3, EKS).
+	// Default: none.
+	DeployStatements []Statement
+	// InvokeRoleName, when set, creates a third role with the same trust
+	// for the pipeline's invoke actions (Lambda, Step Functions), allowed
+	// InvokeStatements and reading the artifact store.
+	InvokeRoleName string
+	// InvokeStatements are the invoke role's permissions.
+	InvokeStatements []Statement
+	// TrustedRoleArns are further roles of PipelineAccount that may assume
+	// the deploy role, such as a CodeBuild project's role that runs Helm.
+	TrustedRoleArns []string
 	// ArtifactBucketArns are the artifact buckets the deploy role may read.
 	ArtifactBucketArns []string
 	// ArtifactKeyArns are the KMS keys (or ARN patterns such as
@@ -92,7 +129,10 @@ func (p *Props) Validate() error {
 	if p.RolePath != "" && (!strings.HasPrefix(p.RolePath, "/") || !strings.HasSuffix(p.RolePath, "/")) {
 		add("RolePath %q: must start and end with /", p.RolePath)
 	}
-	for _, f := range []struct{ name, v string }{{"DeployRoleName", p.DeployRoleName}, {"ExecutionRoleName", p.ExecutionRoleName}} {
+	for _, f := range []struct{ name, v string }{{"DeployRoleName", p.DeployRoleName}, {"ExecutionRoleName", p.ExecutionRoleName}, {"InvokeRoleName", p.InvokeRoleName}} {
+		if (f.name == "ExecutionRoleName" && len(p.StackNames) == 0) || (f.name != "ExecutionRoleName" && f.v == "" && !p.needsDeployRole() && p.InvokeRoleName != "") || (f.name == "InvokeRoleName" && f.v == "") {
+			continue
+		}
 		if !roleName.MatchString(f.v) {
 			add("%s %q: must be 1-64 characters of letters, digits and +=,.@_-", f.name, f.v)
 		}
@@ -108,8 +148,31 @@ func (p *Props) Validate() error {
 			add("PipelineRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
 		}
 	}
-	if len(p.StackNames) == 0 {
-		add("StackNames []: name the stacks the pipeline deploys")
+	if !p.needsDeployRole() && p.InvokeRoleName == "" {
+		add("StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action")
+	}
+	for i, a := range p.TrustedRoleArns {
+		if !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":iam::"+p.PipelineAccount+":role/") {
+			add("TrustedRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
+		}
+	}
+	for _, set := range []struct {
+		name string
+		sts  []Statement
+	}{{"DeployStatements", p.DeployStatements}, {"InvokeStatements", p.InvokeStatements}} {
+		for i, s := range set.sts {
+			if len(s.Actions) == 0 || len(s.Resources) == 0 {
+				add("%s[%d]: needs actions and resources", set.name, i)
+			}
+			for _, a := range s.Actions {
+				if a == "iam:PassRole" && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
+					add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the pipeline pass roles it does not deploy with", set.name, i, s.Resources)
+				}
+			}
+		}
+	}
+	if p.InvokeRoleName != "" && len(p.InvokeStatements) == 0 {
+		add("InvokeStatements []: say which functions and state machines the invoke role may run")
 	}
 	if len(p.ArtifactBucketArns) == 0 {
 		add("ArtifactBucketArns []: name the artifact bucket the deploy role reads")
@@ -117,7 +180,7 @@ func (p *Props) Validate() error {
 	if len(p.ArtifactKeyArns) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with")
 	}
-	if len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
+	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
 	}
 	for i, s := range p.ExecutionStatements {
@@ -137,6 +200,7 @@ type DeploymentTarget struct {
 	constructs.Construct
 	deployRole    awsiam.Role
 	executionRole awsiam.Role
+	invokeRole    awsiam.Role
 }
 
 // New creates both roles. It panics with every problem of props listed when
@@ -157,49 +221,110 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	}
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id)}
 
+	if len(p.StackNames) > 0 {
+		t.executionRole = newExecutionRole(t.Construct, p)
+	}
+
+	if p.needsDeployRole() {
+		t.deployRole = newDeployRole(t.Construct, p)
+	}
+	if p.InvokeRoleName != "" {
+		pipelineOnly := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
+			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(p.PipelineRoleArns))},
+		})
+		t.invokeRole = awsiam.NewRole(t.Construct, jsii.String("InvokeRole"), &awsiam.RoleProps{
+			RoleName:    jsii.String(p.InvokeRoleName),
+			Path:        jsii.String(p.RolePath),
+			Description: jsii.String("Assumed by the delivery pipeline in account " + p.PipelineAccount + " to run its invoke actions"),
+			AssumedBy:   pipelineOnly,
+		})
+		for _, st := range append(artifactStatements(p), statementsOf(p.InvokeStatements)...) {
+			t.invokeRole.AddToPolicy(st)
+		}
+	}
+	return t
+}
+
+// needsDeployRole reports whether p has deploy actions (CloudFormation or
+// others); a target with invoke actions only has no deploy role.
+func (p *Props) needsDeployRole() bool { return len(p.StackNames) > 0 || len(p.DeployStatements) > 0 }
+
+// newDeployRole is the role of the deploy actions.
+func newDeployRole(scope constructs.Construct, p Props) awsiam.Role {
+	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
+		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(append(slices.Clone(p.PipelineRoleArns), p.TrustedRoleArns...)))},
+	})
+	role := awsiam.NewRole(scope, jsii.String("DeployRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(p.DeployRoleName),
+		Path:        jsii.String(p.RolePath),
+		Description: jsii.String(deployRoleDescription(p)),
+		AssumedBy:   trust,
+	})
+	for _, st := range deployStatements(p) {
+		role.AddToPolicy(st)
+	}
+	return role
+}
+
+func deployRoleDescription(p Props) string {
+	if len(p.StackNames) > 0 {
+		return "Assumed by the delivery pipeline in account " + p.PipelineAccount + " to deploy CloudFormation stacks"
+	}
+	return "Assumed by the delivery pipeline in account " + p.PipelineAccount + " to run its deploy actions"
+}
+
+// newExecutionRole is the CloudFormation execution role.
+func newExecutionRole(scope constructs.Construct, p Props) awsiam.Role {
 	var managed []awsiam.IManagedPolicy
 	for i, arn := range p.ExecutionManagedPolicyArns {
-		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(t.Construct, jsii.String(fmt.Sprintf("ExecutionManagedPolicy%d", i)), jsii.String(arn)))
+		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(scope, jsii.String(fmt.Sprintf("ExecutionManagedPolicy%d", i)), jsii.String(arn)))
 	}
-	t.executionRole = awsiam.NewRole(t.Construct, jsii.String("ExecutionRole"), &awsiam.RoleProps{
+	role := awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
 		RoleName:        jsii.String(p.ExecutionRoleName),
 		Path:            jsii.String(p.RolePath),
 		Description:     jsii.String("CloudFormation execution role for stacks the delivery pipeline deploys"),
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil),
 		ManagedPolicies: &managed,
 	})
-	for _, s := range p.ExecutionStatements {
-		t.executionRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       values.Optional(s.Sid),
-			Effect:    awsiam.Effect_ALLOW,
-			Actions:   jsii.Strings(s.Actions...),
-			Resources: jsii.Strings(s.Resources...),
-		}))
+	for _, st := range p.ExecutionStatements {
+		role.AddToPolicy(st.policyStatement())
 	}
-
-	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
-		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(p.PipelineRoleArns))},
-	})
-	t.deployRole = awsiam.NewRole(t.Construct, jsii.String("DeployRole"), &awsiam.RoleProps{
-		RoleName:    jsii.String(p.DeployRoleName),
-		Path:        jsii.String(p.RolePath),
-		Description: jsii.String("Assumed by the delivery pipeline in account " + p.PipelineAccount + " to deploy CloudFormation stacks"),
-		AssumedBy:   trust,
-	})
-	executionRoleArn := fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName)
-	for _, st := range deployStatements(p, executionRoleArn) {
-		t.deployRole.AddToPolicy(st)
-	}
-	return t
+	return role
 }
 
-// DeployRole is the role the pipeline assumes to run deploy actions.
+// DeployRole is the role the pipeline assumes to run deploy actions, or
+// nil for a target with invoke actions only.
 func (t *DeploymentTarget) DeployRole() awsiam.Role { return t.deployRole }
 
-// ExecutionRole is the role CloudFormation uses to create stack resources.
+// ExecutionRole is the role CloudFormation uses to create stack resources,
+// or nil without StackNames.
 func (t *DeploymentTarget) ExecutionRole() awsiam.Role { return t.executionRole }
 
-func deployStatements(p Props, executionRoleArn string) []awsiam.PolicyStatement {
+// InvokeRole is the role of the invoke actions, or nil without
+// InvokeRoleName.
+func (t *DeploymentTarget) InvokeRole() awsiam.Role { return t.invokeRole }
+
+func statementsOf(in []Statement) []awsiam.PolicyStatement {
+	var out []awsiam.PolicyStatement
+	for _, s := range in {
+		out = append(out, s.policyStatement())
+	}
+	return out
+}
+
+// deployStatements are the deploy role's: managing the stacks through the
+// execution role, the caller's DeployStatements, and reading artifacts.
+func deployStatements(p Props) []awsiam.PolicyStatement {
+	var out []awsiam.PolicyStatement
+	if len(p.StackNames) > 0 {
+		out = append(out, stackStatements(p)...)
+	}
+	out = append(out, statementsOf(p.DeployStatements)...)
+	return append(out, artifactStatements(p)...)
+}
+
+func stackStatements(p Props) []awsiam.PolicyStatement {
+	executionRoleArn := fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName)
 	var stacks []string
 	for _, r := range values.SortedUnique(p.Regions) {
 		for _, s := range values.SortedUnique(p.StackNames) {
@@ -226,6 +351,16 @@ func deployStatements(p Props, executionRoleArn string) []awsiam.PolicyStatement
 				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
 			},
 		}),
+	}
+}
+
+// artifactStatements let a role read the artifact store.
+func artifactStatements(p Props) []awsiam.PolicyStatement {
+	var objects []string
+	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
+		objects = append(objects, b+"/*")
+	}
+	return []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("ReadArtifactObjects"),
 			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion"),

@@ -121,7 +121,7 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			"Regions []: name at least one region the deploy role deploys to",
 			"PipelineRoleArns []: name the pipeline role that assumes the deploy role",
-			"StackNames []: name the stacks the pipeline deploys",
+			"StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action",
 			"ArtifactBucketArns []: name the artifact bucket the deploy role reads",
 			"ArtifactKeyArns []: name the artifact key the deploy role decrypts with",
 		}},
