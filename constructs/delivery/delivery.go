@@ -37,6 +37,9 @@ type Delivery struct {
 	replicas map[string]*Replica
 	// stackSets roll the target roles out to OU environments.
 	stackSets []awscdk.CfnStackSet
+	// accountStacks hold the StackSet execution roles of accounts
+	// environments, one per account.
+	accountStacks []awscdk.Stack
 }
 
 // Replica is the artifact store of a region other than the tooling region.
@@ -55,7 +58,7 @@ type Replica struct {
 func ReplicaRegions(cfg *config.Config) []string {
 	var out []string
 	for _, e := range cfg.Environments {
-		if len(e.OrganizationalUnits) > 0 {
+		if e.Account == "" {
 			continue
 		}
 		for _, r := range e.Regions {
@@ -104,9 +107,30 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	d := &Delivery{config: cfg, names: n}
 	tags := map[string]*string{"relay:pipeline": jsii.String(cfg.Name)}
 
+	execRoles := map[[2]string]bool{} // StackSet owner and account with an execution role
 	for _, env := range cfg.Environments {
-		if len(env.OrganizationalUnits) > 0 {
-			continue // rolled out by a StackSet of the tooling stack, below
+		for _, account := range env.Accounts {
+			if key := [2]string{stackSetOwner(env), account}; execRoles[key] {
+				continue
+			} else {
+				execRoles[key] = true
+			}
+			// Each account of a self-managed StackSet holds its execution role.
+			stack := awscdk.NewStack(app, jsii.String(n.AccountStack(env.Name, account)), &awscdk.StackProps{
+				StackName:   jsii.String(n.AccountStack(env.Name, account)),
+				Description: jsii.String("Relay " + cfg.Name + ": the StackSet execution role that deploys " + env.Name + " in this account"),
+				Env:         &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(env.Regions[0])},
+				Tags:        &tags,
+			})
+			newStackSetExecutionRole(stack, cfg, stackSetOwner(env))
+			d.accountStacks = append(d.accountStacks, stack)
+		}
+		if env.Account == "" {
+			continue // StackSets: roles above, or rolled out by a StackSet of the tooling stack, below
+		}
+		props := TargetProps(cfg, env)
+		if props.DeployRoleName == "" && props.InvokeRoleName == "" {
+			continue // a GitOps release needs nothing in the account
 		}
 		stack := awscdk.NewStack(app, jsii.String(n.TargetStack(env.Name)), &awscdk.StackProps{
 			StackName:   jsii.String(n.TargetStack(env.Name)),
@@ -114,7 +138,8 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 			Env:         &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Regions[0])},
 			Tags:        &tags,
 		})
-		roles := target.New(stack, "Target", TargetProps(cfg, env))
+		roles := target.New(stack, "Target", props)
+		addReleaseResources(stack, cfg, env, roles)
 		d.targets = append(d.targets, Target{Environment: env.Name, Stack: stack, Roles: roles})
 	}
 
@@ -125,6 +150,9 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		Tags:        &tags,
 	})
 	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
+	if len(cfg.Deploy.Hooks) > 0 {
+		readers.RoleArnPatterns = append(readers.RoleArnPatterns, n.InvokeRolePattern())
+	}
 	if cfg.Organization != nil {
 		readers.OrganizationID = cfg.Organization.ID
 	} else {
@@ -185,6 +213,14 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		ExecutionMode:         cfg.Pipeline.ExecutionMode,
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
+		GitOpsProjectName:     n.GitOpsProject(),
+		HelmProjectName:       n.HelmProject(),
+	}
+	if len(cfg.Deploy.Hooks) > 0 {
+		props.InvokeRolePatterns = []string{n.InvokeRolePattern()}
+	}
+	if usesHelm(cfg) {
+		props.HelmRoleName = n.HelmProject()
 	}
 	props.Deployments = Deployments(cfg)
 	for _, x := range cfg.ExtraSources {
@@ -210,6 +246,12 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		props.ApproverRoleName = n.ApproverRole()
 	}
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
+	if usesLambdaHooks(cfg) {
+		newJobResultsRole(d.tooling, cfg)
+	}
+	if slices.ContainsFunc(cfg.Environments, func(e config.Environment) bool { return len(e.Accounts) > 0 }) {
+		newStackSetAdminRole(d.tooling, cfg)
+	}
 	for _, env := range cfg.Environments {
 		if len(env.OrganizationalUnits) > 0 {
 			d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, cfg, env))
@@ -220,6 +262,9 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	// the stacks makes `cdk deploy --all` create them first.
 	for _, t := range d.targets {
 		d.tooling.AddStackDependency(t.Stack, jsii.String("the pipeline assumes the deploy role of "+t.Environment))
+	}
+	for _, s := range d.accountStacks {
+		d.tooling.AddStackDependency(s, jsii.String("StackSets assume the execution role in "+*s.Account()))
 	}
 	for _, r := range ReplicaRegions(cfg) {
 		d.tooling.AddStackDependency(d.replicas[r].Stack, jsii.String("the pipeline replicates artifacts to "+r))
@@ -251,6 +296,7 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	for _, t := range d.targets {
 		out = append(out, t.Stack)
 	}
+	out = append(out, d.accountStacks...)
 	for _, r := range d.Replicas() {
 		out = append(out, r.Stack)
 	}
@@ -261,6 +307,28 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 // of organizational units, Account is empty: the roles go to whichever
 // account the StackSet deploys them to.
 func TargetProps(cfg *config.Config, env config.Environment) *target.Props {
+	n := Names(cfg)
+	p := stackTargetProps(cfg, env)
+	if !cfg.Deploy.IsStack() {
+		p.StackNames, p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements = nil, "", nil, nil
+		p.DeployStatements, p.InvokeStatements = releaseGrants(cfg, env)
+		if len(p.DeployStatements) == 0 {
+			p.DeployRoleName = ""
+		}
+	} else if env.Account != "" {
+		_, p.InvokeStatements = releaseGrants(cfg, env)
+	}
+	if len(cfg.Deploy.Hooks) > 0 && env.Account != "" {
+		p.InvokeRoleName = n.InvokeRole(env.Name)
+	}
+	if usesHelm(cfg) {
+		p.TrustedRoleArns = []string{n.HelmRoleArn()}
+	}
+	return p
+}
+
+// stackTargetProps are the target props of a CloudFormation workload.
+func stackTargetProps(cfg *config.Config, env config.Environment) *target.Props {
 	n := Names(cfg)
 	return &target.Props{
 		Partition:                  n.Partition,
@@ -326,11 +394,18 @@ func Deployments(cfg *config.Config) []pipeline.Deployment {
 			StackName:             cfg.Deploy.StackName,
 			TemplatePath:          cfg.Deploy.TemplatePath,
 			Capabilities:          cfg.Deploy.Capabilities,
+			Accounts:              env.Accounts,
+			StackSetOf:            env.StackSetOf,
 		}
+		if len(env.Accounts) > 0 {
+			dep.StackSetAdminRoleArn = n.StackSetAdminRoleArn()
+			dep.StackSetExecutionRoleName = n.StackSetExecutionRole(stackSetOwner(env))
+		}
+		releases(cfg, env, &dep)
 		if r := env.Rollout; r != nil {
 			dep.MaxConcurrentPercentage, dep.FailureTolerancePercentage = r.MaxConcurrentPercentage, r.FailureTolerancePercentage
 		}
-		if len(env.OrganizationalUnits) > 0 {
+		if env.Account == "" {
 			dep.DeployRoleArn, dep.ExecutionRoleArn = "", ""
 		}
 		if env.Freeze != nil {

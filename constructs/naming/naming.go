@@ -186,3 +186,7 @@ func (n Names) GitOpsProject() string { return n.Name + "-gitops" }
 
 // HelmProject is the CodeBuild project of the Helm step.
 func (n Names) HelmProject() string { return n.Name + "-helm" }
+
+// HelmRoleArn is the ARN of the Helm project's role (named HelmProject),
+// which the deploy roles trust.
+func (n Names) HelmRoleArn() string { return n.roleArn(n.ToolingAccount, n.HelmProject()) }
