@@ -9,6 +9,8 @@
 package compliance
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,6 +51,61 @@ func Check(scope constructs.Construct, d *delivery.Delivery) {
 	reasons := WildcardReasons(d.Config().Deploy.ExecutionPolicy.Statements)
 	for _, t := range d.Targets() {
 		SuppressTarget(t.Roles, reasons)
+		suppressRelease(t.Stack)
+	}
+	suppressReleaseTooling(d, reasons)
+}
+
+// suppressRelease suppresses the findings of an environment's release
+// resources: the AWS managed service-role policies of CodeDeploy groups.
+func suppressRelease(stack awscdk.Stack) {
+	for _, id := range []string{"BlueGreen", "CodeDeploy"} {
+		if c := stack.Node().TryFindChild(jsii.String(id)); c != nil {
+			Suppress(c, Suppression{
+				Rule:   "AwsSolutions-IAM4",
+				Reason: "CodeDeploy's service role uses the AWS managed policy made for it (AWSCodeDeployRoleForECS or AWSCodeDeployRole), which AWS keeps current with the service.",
+			})
+		}
+	}
+}
+
+// suppressReleaseTooling suppresses the findings of the release resources
+// in the tooling account and of the StackSet execution roles.
+func suppressReleaseTooling(d *delivery.Delivery, executionReasons map[string]string) {
+	tooling := d.ToolingStack()
+	if c := tooling.Node().TryFindChild(jsii.String("JobResultsRole")); c != nil {
+		Suppress(c, Suppression{
+			Rule:      "AwsSolutions-IAM5",
+			AppliesTo: []string{"Resource::*"},
+			Reason:    "codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions; the trust admits only the environments' accounts, and a caller needs the job ID of a running invoke action.",
+		})
+	}
+	if c := tooling.Node().TryFindChild(jsii.String("StackSetAdminRole")); c != nil {
+		Suppress(c, Suppression{
+			Rule:   "AwsSolutions-IAM5",
+			Reason: "The administration role assumes this pipeline's StackSet execution role in each target account; one pattern covers every account, and each execution role trusts only this administration role.",
+		})
+	}
+	for _, stack := range d.AccountStacks() {
+		c := stack.Node().TryFindChild(jsii.String("StackSetExecutionRole"))
+		Suppress(c, Suppression{
+			Rule:      "AwsSolutions-IAM5",
+			AppliesTo: []string{"Resource::arn:" + d.Names().Partition + ":cloudformation:*:" + *stack.Account() + ":stack/StackSet-" + d.Config().Deploy.StackName + "-*"},
+			Reason:    "StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.",
+		})
+		for _, f := range slices.Sorted(maps.Keys(executionReasons)) {
+			Suppress(c, Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: executionReasons[f]})
+		}
+	}
+	p := d.Pipeline()
+	for _, project := range p.StepProjects() {
+		objects := "Resource::<" + logicalID(d.Store().Bucket()) + ".Arn>/*"
+		suppressProject(project, objects)
+		Suppress(project.Role(), Suppression{
+			Rule: "AwsSolutions-IAM5",
+			Reason: "aws-cdk-lib's CodeBuild grants on the pipeline's own artifact bucket, key, log streams and report groups (generated names); a Secrets Manager variable is granted as the secret's ARN followed by * (its versions); " +
+				"the Helm role assumes this pipeline's deploy roles through one pattern, and each deploy role's trust pins the Helm role.",
+		})
 	}
 }
 
@@ -180,6 +237,15 @@ func logicalID(c constructs.IConstruct) string {
 // justify the wildcards of the execution role's own statements, which come
 // from the caller.
 func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]string) {
+	if r := t.InvokeRole(); r != nil {
+		Suppress(r, Suppression{
+			Rule:   "AwsSolutions-IAM5",
+			Reason: "The invoke role reads artifacts under generated keys of the pipeline's bucket with the tooling account's artifact key (generated ID), and watches the executions of its named state machines, whose names are generated per start.",
+		})
+	}
+	if t.DeployRole() == nil {
+		return
+	}
 	Suppress(t.DeployRole(), Suppression{
 		Rule:   "AwsSolutions-IAM5",
 		Reason: "The deploy role manages change sets of its named stacks (stack IDs end in a generated suffix), reads artifacts under generated keys of the pipeline's bucket, and decrypts with the tooling account's artifact key, whose ID is generated; the key policy admits only this pipeline's deploy roles.",
@@ -190,6 +256,9 @@ func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]stri
 	}
 	sort.Strings(findings) // stable metadata order in the templates
 	for _, f := range findings {
+		if t.ExecutionRole() == nil {
+			break
+		}
 		Suppress(t.ExecutionRole(), Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: executionReasons[f]})
 	}
 }

@@ -186,7 +186,7 @@ func (c *Config) applyStrategyDefaults(unset func(path string, zero bool) bool) 
 		if unset("deploy.codeDeploy.deploymentConfig", x.DeploymentConfig == "") && x.MinimumHealthyHosts == nil {
 			x.DeploymentConfig = defaultServerDeploymentConfig
 		}
-		if x.TerminationWaitMinutes == nil {
+		if x.TerminationWaitMinutes == nil && x.Style == "blue-green" {
 			x.TerminationWaitMinutes = intPtr(defaultTerminationWaitMinutes)
 		}
 	}

@@ -323,7 +323,11 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 			}
 		}
 		if x.TerminationWaitMinutes != nil {
-			q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, 2880))
+			rule := minutesRule(*x.TerminationWaitMinutes, 2880)
+			if x.Style != "blue-green" {
+				rule = "applies to blue-green only: in place, no instances are replaced; remove it"
+			}
+			q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), rule)
 		}
 		alarmsRule(q, b+"alarms", x.Alarms)
 	}

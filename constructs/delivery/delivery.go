@@ -10,6 +10,7 @@
 package delivery
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -272,6 +273,10 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	return d
 }
 
+// AccountStacks hold the StackSet execution roles of accounts
+// environments, one stack per environment and account.
+func (d *Delivery) AccountStacks() []awscdk.Stack { return d.accountStacks }
+
 // Config is the configuration d was built from.
 func (d *Delivery) Config() *config.Config { return d.config }
 
@@ -438,7 +443,29 @@ func Validate(cfg *config.Config) error {
 	if _, err := pipeline.PlanStages(Deployments(cfg)); err != nil {
 		return fmt.Errorf("environments: %w", err)
 	}
-	return nil
+	// The CodeDeploy groups check what config validation does not know
+	// (such as a Network Load Balancer allowing only ECSAllAtOnce).
+	n := Names(cfg)
+	var errs []error
+	for i, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		r, err := cfg.ReleaseFor(env, env.Regions[0])
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case r.ECSBlueGreen != nil:
+			if err := ecsProps(n, env.Name, r.ECSBlueGreen).Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("deploy.ecsBlueGreen for environments[%d] %q: %w", i, env.Name, err))
+			}
+		case r.CodeDeploy != nil:
+			if err := serverProps(n, env.Name, r.CodeDeploy).Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("deploy.codeDeploy for environments[%d] %q: %w", i, env.Name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // suites are cfg suites as pipeline suites, with deterministic project and

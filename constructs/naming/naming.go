@@ -189,4 +189,7 @@ func (n Names) HelmProject() string { return n.Name + "-helm" }
 
 // HelmRoleArn is the ARN of the Helm project's role (named HelmProject),
 // which the deploy roles trust.
-func (n Names) HelmRoleArn() string { return n.roleArn(n.ToolingAccount, n.HelmProject()) }
+// It lives at path /, unlike Relay's other roles.
+func (n Names) HelmRoleArn() string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, n.HelmProject())
+}

@@ -108,8 +108,9 @@ func (pl *Pipeline) stepProject(p Props, id, name, roleName, description string,
 	var role awsiam.IRole
 	if roleName != "" {
 		role = awsiam.NewRole(pl.Construct, jsii.String(id+"Role"), &awsiam.RoleProps{
+			// At path /: a CodeBuild project's service role with a path draws
+			// CloudFormation's E3050 (it may be resolved by name).
 			RoleName:    jsii.String(roleName),
-			Path:        jsii.String(p.RolePath),
 			Description: jsii.String(description),
 			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codebuild.amazonaws.com"), nil),
 		})

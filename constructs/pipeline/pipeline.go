@@ -631,16 +631,16 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 						changeSetName, d.StackName, d.Account, a.Region)),
 				}))
 			case StackSet:
-				model := awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
-					AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
-				})
-				instances := awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...))
+				var model awscodepipelineactions.StackSetDeploymentModel
 				if len(d.Accounts) > 0 {
 					model = awscodepipelineactions.StackSetDeploymentModel_SelfManaged(&awscodepipelineactions.SelfManagedDeploymentProps{
 						AdministrationRole: pl.importRole("StackSetAdminRole", d.StackSetAdminRoleArn),
 						ExecutionRoleName:  jsii.String(d.StackSetExecutionRoleName),
 					})
-					instances = awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(d.Accounts...), jsii.Strings(d.Regions...))
+				} else {
+					model = awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
+						AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
+					})
 				}
 				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
 					ActionName:                      jsii.String(a.Name),
@@ -648,7 +648,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 					StackSetName:                    jsii.String(StackSetName(d)),
 					Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(built.AtPath(jsii.String(d.TemplatePath))),
 					DeploymentModel:                 model,
-					StackInstances:                  instances,
+					StackInstances:                  stackInstances(d),
 					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
 					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
 					CfnCapabilities:                 cfnCapabilities(d),
@@ -659,15 +659,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 				actions = append(actions, pl.hookAction(p, a, d, built))
 			case StackInstances:
 				owner := p.Deployments[slices.IndexFunc(p.Deployments, func(o Deployment) bool { return o.Name == d.StackSetOf })]
-				instances := awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...))
-				if len(d.Accounts) > 0 {
-					instances = awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(d.Accounts...), jsii.Strings(d.Regions...))
-				}
 				actions = append(actions, awscodepipelineactions.NewCloudFormationDeployStackInstancesAction(&awscodepipelineactions.CloudFormationDeployStackInstancesActionProps{
 					ActionName:                      jsii.String(a.Name),
 					RunOrder:                        jsii.Number(float64(a.RunOrder)),
 					StackSetName:                    jsii.String(StackSetName(owner)),
-					StackInstances:                  instances,
+					StackInstances:                  stackInstances(d),
 					MaxAccountConcurrencyPercentage: jsii.Number(float64(d.MaxConcurrentPercentage)),
 					FailureTolerancePercentage:      jsii.Number(float64(d.FailureTolerancePercentage)),
 				}))
@@ -1018,6 +1014,14 @@ func cfnCapabilities(d Deployment) *[]awscdk.CfnCapabilities {
 		caps = append(caps, capabilities[c])
 	}
 	return &caps
+}
+
+// stackInstances are the accounts or OUs of d, in each of its regions.
+func stackInstances(d Deployment) awscodepipelineactions.StackInstances {
+	if len(d.Accounts) > 0 {
+		return awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(d.Accounts...), jsii.Strings(d.Regions...))
+	}
+	return awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(d.OrganizationalUnits...), jsii.Strings(d.Regions...))
 }
 
 // StackSetName is the StackSet that deploys d's stack to its OUs.

@@ -1,0 +1,244 @@
+// Command sample-service is a small workload CDK app of the kind a Relay
+// pipeline builds and deploys: one stack with an API function released
+// through the alias "live" by CodeDeploy (package canary), a pre-traffic
+// hook, rollback alarms, and a smoke-test function for a CodePipeline invoke
+// action.
+//
+// The stack name comes from RELAY_STACK_NAME (default payments-app) and
+// every physical name starts with it, so that an execution policy scoped to
+// <stack>-* covers the stack. The template has no assets and no bootstrap
+// rule: a CodePipeline CloudFormation action deploys it as it is.
+//
+//	CDK_OUTDIR=out go run ./apps/sample-service   # writes out/payments-app.template.json
+package main
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/canary"
+	"github.com/relaycdk/relay/constructs/compliance"
+)
+
+// defaultStackName is the stack name without RELAY_STACK_NAME; it matches
+// deploy.stackName of Relay's example configuration.
+const defaultStackName = "payments-app"
+
+// The handlers are inline code (CloudFormation's ZipFile, at most 4096
+// characters each), so that the template needs no asset bucket.
+var (
+	//go:embed handlers/api.js
+	apiCode string
+	//go:embed handlers/pre-traffic.js
+	preTrafficCode string
+	//go:embed handlers/smoke-test.js
+	smokeTestCode string
+)
+
+func main() {
+	path, err := synth(os.Getenv("RELAY_STACK_NAME"), os.Getenv("CDK_OUTDIR"))
+	jsii.Close() // stops the jsii runtime, which leaves no temporary folder behind
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sample-service:", err)
+		os.Exit(1)
+	}
+	fmt.Fprintln(os.Stderr, "sample-service: wrote", path)
+}
+
+// synth builds the app for stackName ("" for the default) and writes the
+// cloud assembly to outdir ("" for a temporary folder). It returns the path
+// of the stack's template, <outdir>/<stackName>.template.json.
+func synth(stackName, outdir string) (string, error) {
+	if stackName == "" {
+		stackName = defaultStackName
+	}
+	if err := checkStackName(stackName); err != nil {
+		return "", err
+	}
+	app, stack := newApp(stackName, outdir)
+	assembly := app.Synth(nil)
+	return *assembly.GetStackArtifact(stack.ArtifactId()).TemplateFullPath(), nil
+}
+
+// The longest suffix is "-pre-traffic": a Lambda function name has at most
+// 64 characters.
+var validStackName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,51}$`)
+
+// checkStackName reports whether name makes valid physical names.
+func checkStackName(name string) error {
+	if !validStackName.MatchString(name) {
+		return fmt.Errorf("RELAY_STACK_NAME %q: must start with a letter and have at most 52 letters, digits and hyphens, so that %s-pre-traffic fits Lambda's 64-character function names; such as %s",
+			name, name, defaultStackName)
+	}
+	return nil
+}
+
+// newApp builds the app with its one stack, whose construct ID and
+// CloudFormation name are stackName. outdir "" lets CDK choose.
+func newApp(stackName, outdir string) (awscdk.App, awscdk.Stack) {
+	props := &awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)}
+	if outdir != "" {
+		props.Outdir = jsii.String(outdir)
+	}
+	app := awscdk.NewApp(props)
+	stack := awscdk.NewStack(app, jsii.String(stackName), &awscdk.StackProps{
+		StackName:   jsii.String(stackName),
+		Description: jsii.String("Relay sample service: an API function released by CodeDeploy through the alias live"),
+		// No bootstrap version rule, and an error on any asset: a pipeline's
+		// CloudFormation action deploys the template as it is.
+		Synthesizer: awscdk.NewBootstraplessSynthesizer(nil),
+	})
+	newService(stack, stackName)
+	return app, stack
+}
+
+// newService adds the service's resources to stack; every physical name
+// starts with name.
+func newService(stack awscdk.Stack, name string) {
+	deploymentConfig := awscdk.NewCfnParameter(stack, jsii.String("DeploymentConfig"), &awscdk.CfnParameterProps{
+		Description:   jsii.String("How CodeDeploy shifts traffic to a new version of the API: AllAtOnce for staging, a canary for production"),
+		AllowedValues: jsii.Strings(canary.ShortConfigNames()...),
+		Default:       jsii.String("Canary10Percent5Minutes"),
+	})
+	jobResultRoleArn := awscdk.NewCfnParameter(stack, jsii.String("JobResultRoleArn"), &awscdk.CfnParameterProps{
+		Description: jsii.String("The role in the pipeline's (tooling) account that the smoke test assumes to report its CodePipeline job result: arn:aws:iam::<tooling>:role/relay/<name>/<name>-job-results"),
+		// CloudFormation matches the whole value.
+		AllowedPattern:        jsii.String(`arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+`),
+		ConstraintDescription: jsii.String("must be an IAM role ARN"),
+	})
+
+	api := newFunction(stack, "Api", name+"-api", "The API, released through the alias live", apiCode, 10)
+	// The version is built from the function's code and configuration: a
+	// change makes a new version, and moving the alias to it is a CodeDeploy
+	// deployment.
+	version := api.CurrentVersion()
+
+	preTraffic := newFunction(stack, "PreTraffic", name+"-pre-traffic", "CodeDeploy hook: checks the new version before it gets traffic", preTrafficCode, 60)
+	preTraffic.AddEnvironment(jsii.String("NEW_VERSION_ARN"), version.FunctionArn(), nil)
+	version.GrantInvoke(preTraffic)
+
+	release := canary.New(stack, "Release", &canary.Props{
+		Function:            api,
+		Version:             version,
+		ApplicationName:     name + "-api",
+		DeploymentGroupName: name + "-api-live",
+		DeploymentConfig:    canary.Prefix + *deploymentConfig.ValueAsString(),
+		PreTraffic:          preTraffic, // granted PutLifecycleEventHookExecutionStatus on the group
+	})
+	alias := release.Alias()
+	minute := awscdk.Duration_Minutes(jsii.Number(1))
+	release.AddAlarm(awscloudwatch.NewAlarm(stack, jsii.String("ApiErrors"), &awscloudwatch.AlarmProps{
+		AlarmName:          jsii.String(name + "-api-errors"),
+		AlarmDescription:   jsii.String("The live alias returned an error; CodeDeploy rolls back a deployment while this is in ALARM"),
+		Metric:             alias.MetricErrors(&awscloudwatch.MetricOptions{Period: minute, Statistic: jsii.String("Sum")}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}))
+	release.AddAlarm(awscloudwatch.NewAlarm(stack, jsii.String("ApiLatency"), &awscloudwatch.AlarmProps{
+		AlarmName:          jsii.String(name + "-api-p99-duration"),
+		AlarmDescription:   jsii.String("The live alias's p99 duration stayed above 1 s for 2 minutes; CodeDeploy rolls back a deployment while this is in ALARM"),
+		Metric:             alias.MetricDuration(&awscloudwatch.MetricOptions{Period: minute, Statistic: jsii.String("p99")}),
+		Threshold:          jsii.Number(1000),
+		EvaluationPeriods:  jsii.Number(2),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	}))
+
+	smokeTest := newFunction(stack, "SmokeTest", name+"-smoke-test", "CodePipeline invoke action: calls the live alias and reports the job result to the pipeline's account", smokeTestCode, 60)
+	smokeTest.AddEnvironment(jsii.String("ALIAS_ARN"), alias.FunctionArn(), nil)
+	smokeTest.AddEnvironment(jsii.String("JOB_RESULT_ROLE_ARN"), jobResultRoleArn.ValueAsString(), nil)
+	smokeTest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("InvokeLiveAlias"),
+		Actions:   jsii.Strings("lambda:InvokeFunction"),
+		Resources: &[]*string{alias.FunctionArn()},
+	}))
+	smokeTest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("AssumeJobResultRole"),
+		Actions:   jsii.Strings("sts:AssumeRole"),
+		Resources: &[]*string{jobResultRoleArn.ValueAsString()},
+	}))
+
+	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
+		Description: jsii.String("The API function"),
+		Value:       api.FunctionName(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("LiveAliasArn"), &awscdk.CfnOutputProps{
+		Description: jsii.String("The alias callers invoke"),
+		Value:       alias.FunctionArn(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("SmokeTestFunctionName"), &awscdk.CfnOutputProps{
+		Description: jsii.String("The function of the pipeline's post-deployment invoke action"),
+		Value:       smokeTest.FunctionName(),
+	})
+
+	suppress(api, preTraffic, smokeTest, release)
+}
+
+// newFunction is a Node.js 22 function with inline code, named name, and a
+// log group of its own that keeps logs for a month.
+func newFunction(stack awscdk.Stack, id, name, description, code string, timeoutSeconds float64) awslambda.Function {
+	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/lambda/" + name),
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	return awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
+		FunctionName: jsii.String(name),
+		Description:  jsii.String(description),
+		Runtime:      awslambda.Runtime_NODEJS_22_X(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("index.handler"),
+		Code:         awslambda.Code_FromInline(jsii.String(code)),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
+		MemorySize:   jsii.Number(128),
+		LogGroup:     logs,
+	})
+}
+
+// suppress records why the cdk-nag AwsSolutions findings that remain do not
+// apply.
+func suppress(api, preTraffic, smokeTest awslambda.Function, release *canary.Canary) {
+	for _, fn := range []awslambda.Function{api, preTraffic, smokeTest} {
+		compliance.Suppress(fn,
+			compliance.Suppression{
+				Rule:      "AwsSolutions-IAM4",
+				AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+				Reason:    "AWS's managed policy for Lambda logging: the function writes to its own log group, which this stack creates with a retention.",
+			},
+			compliance.Suppression{
+				Rule:   "AwsSolutions-L1",
+				Reason: "Pinned to nodejs22.x on purpose: the inline handlers use the AWS SDK v3 clients this runtime ships (inline code cannot bundle dependencies); move all three functions together when the runtime is reviewed.",
+			},
+		)
+	}
+	compliance.Suppress(release.DeploymentGroup(),
+		compliance.Suppression{
+			Rule:      "AwsSolutions-IAM4",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"},
+			Reason:    "The policy CodeDeploy documents for Lambda deployment groups: it reads alarms, moves aliases and publishes trigger notifications, and invokes only functions named CodeDeployHook_* (this stack grants its own hook by ARN).",
+		},
+		compliance.Suppression{
+			Rule:      "AwsSolutions-IAM5",
+			AppliesTo: []string{"Resource::<" + logicalID(preTraffic) + ".Arn>:*"},
+			Reason:    "aws-cdk-lib lets CodeDeploy invoke the pre-traffic hook and its versions and aliases: one function of this stack, not a pattern over functions.",
+		},
+	)
+}
+
+// logicalID is the CloudFormation logical ID of c's default resource.
+func logicalID(c constructs.IConstruct) string {
+	stack := awscdk.Stack_Of(c)
+	return stack.Resolve(stack.GetLogicalId(c.Node().DefaultChild().(awscdk.CfnElement))).(string)
+}

@@ -1,0 +1,195 @@
+// Package bluegreen creates the CodeDeploy applications and deployment groups
+// that a delivery pipeline in another account deploys through. They live in
+// the target account's stack and are built from plain names and ARNs: the ECS
+// service, the load balancer, the Auto Scaling groups and the instances
+// already exist there, created by the workload's own platform stack.
+//
+// Scope:
+//   - NewECS: an ECS blue/green deployment group (production and test
+//     listener, blue and green target group, traffic shifting, alarms).
+//   - NewServer: an EC2/on-premises deployment group, in place or blue/green.
+//   - DeployActions on both props: the IAM statements that the pipeline's
+//     deploy-action role in the target account needs, as plain data.
+//   - ECSConfigName, ServerConfigName and the Validate methods: pure Go, so a
+//     config validator can check names before anything is synthesized.
+//
+// Non-goals: creating or changing the ECS service, the load balancer, the
+// target groups, the Auto Scaling groups or the instances' roles; looking
+// anything up at synthesis time (no fromLookup, no context, no VPC); custom
+// ECS traffic-shifting configs; Lambda deployment groups; the pipeline
+// itself (see constructs/pipeline) and the role its actions assume (see
+// constructs/target).
+package bluegreen
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
+
+// Statement is one Allow statement of an IAM policy, as plain data.
+type Statement struct {
+	// Sid is the statement ID.
+	Sid string
+	// Actions are IAM actions, e.g. codedeploy:CreateDeployment.
+	Actions []string
+	// Resources are ARNs, ARN patterns or "*".
+	Resources []string
+	// Conditions maps a condition operator to condition keys and their
+	// values, e.g. {"StringEquals": {"iam:PassedToService":
+	// {"ecs-tasks.amazonaws.com"}}}. Default: no condition.
+	Conditions map[string]map[string][]string
+}
+
+// PolicyStatement converts s to an IAM policy statement.
+func (s Statement) PolicyStatement() awsiam.PolicyStatement {
+	props := &awsiam.PolicyStatementProps{
+		Sid:       values.Optional(s.Sid),
+		Effect:    awsiam.Effect_ALLOW,
+		Actions:   jsii.Strings(s.Actions...),
+		Resources: jsii.Strings(s.Resources...),
+	}
+	if len(s.Conditions) > 0 {
+		conditions := map[string]interface{}{}
+		for op, keys := range s.Conditions {
+			m := map[string]interface{}{}
+			for k, v := range keys {
+				m[k] = values.OneOrMany(v)
+			}
+			conditions[op] = m
+		}
+		props.Conditions = &conditions
+	}
+	return awsiam.NewPolicyStatement(props)
+}
+
+// Minutes returns a pointer to n, for the optional minute fields of the
+// props (TerminationWaitMinutes).
+func Minutes(n int) *int { return &n }
+
+// MaxWaitMinutes is the longest CodeDeploy waits, before rerouting traffic or
+// before terminating the blue fleet: 2 days.
+const MaxWaitMinutes = 2880
+
+// DefaultTerminationWaitMinutes is how long the blue fleet stays after
+// traffic moved to green, unless TerminationWaitMinutes says otherwise: long
+// enough for an alarm on the new version to fire and roll back.
+const DefaultTerminationWaitMinutes = 5
+
+// maxAlarms is CodeDeploy's limit of alarms per deployment group.
+const maxAlarms = 10
+
+// configPrefix is the prefix of CodeDeploy's predefined deployment configs.
+const configPrefix = "CodeDeployDefault."
+
+var (
+	codeDeployName = regexp.MustCompile(`^[A-Za-z0-9._+=,@-]{1,100}$`)
+	partitionRe    = `aws(?:-[a-z]+)*`
+	regionRe       = `[a-z]+(?:-[a-z]+)+-\d+`
+	listenerArn    = regexp.MustCompile(`^arn:(` + partitionRe + `):elasticloadbalancing:(` + regionRe + `):(\d{12}):listener/(app|net)/([A-Za-z0-9-]{1,32})/([0-9a-f]+)/[0-9a-f]+$`)
+	targetGroupArn = regexp.MustCompile(`^arn:(` + partitionRe + `):elasticloadbalancing:(` + regionRe + `):(\d{12}):targetgroup/([A-Za-z0-9-]{1,32})/[0-9a-f]+$`)
+	roleArn        = regexp.MustCompile(`^arn:` + partitionRe + `:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
+	targetGroupNm  = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+)
+
+const codeDeployNameRule = "must be 1-100 characters of letters, digits and ._+=,@-"
+
+// problems collects validation messages, each naming the field, the value and
+// the rule.
+type problems []error
+
+func (p *problems) add(format string, a ...any) { *p = append(*p, fmt.Errorf(format, a...)) }
+
+func (p *problems) name(field, v string) {
+	if !codeDeployName.MatchString(v) {
+		p.add("%s %q: %s", field, v, codeDeployNameRule)
+	}
+}
+
+func (p *problems) minutes(field string, v int) {
+	if v < 0 || v > MaxWaitMinutes {
+		p.add("%s %d: must be 0-%d (48 hours)", field, v, MaxWaitMinutes)
+	}
+}
+
+func (p *problems) alarms(names []string) {
+	if len(names) > maxAlarms {
+		p.add("AlarmNames: %d alarms; CodeDeploy allows at most %d per deployment group", len(names), maxAlarms)
+	}
+	seen := map[string]bool{}
+	for i, a := range names {
+		switch {
+		case a == "" || len(a) > 255:
+			p.add("AlarmNames[%d] %q: must be 1-255 characters, the name of a CloudWatch alarm in the target account", i, a)
+		case seen[a]:
+			p.add("AlarmNames[%d] %q: listed twice", i, a)
+		}
+		seen[a] = true
+	}
+}
+
+// listener is a parsed load balancer listener ARN.
+type listener struct {
+	partition, region, account string
+	kind                       string // "app" or "net"
+	loadBalancer               string // "<kind>/<name>/<id>"
+}
+
+func parseListener(arn string) (listener, bool) {
+	m := listenerArn.FindStringSubmatch(arn)
+	if m == nil {
+		return listener{}, false
+	}
+	return listener{partition: m[1], region: m[2], account: m[3], kind: m[4], loadBalancer: m[4] + "/" + m[5] + "/" + m[6]}, true
+}
+
+// targetGroup is a parsed target group ARN.
+type targetGroup struct {
+	region, account, name string
+}
+
+func parseTargetGroup(arn string) (targetGroup, bool) {
+	m := targetGroupArn.FindStringSubmatch(arn)
+	if m == nil {
+		return targetGroup{}, false
+	}
+	return targetGroup{region: m[2], account: m[3], name: m[4]}, true
+}
+
+// hasWildcard reports whether an IAM resource pattern matches more than one
+// name.
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
+
+// codeDeployArns are the ARNs the deploy action works on.
+func codeDeployArns(partition, region, account, app, group, config string) (appArn, groupArn, configArn string) {
+	base := fmt.Sprintf("arn:%s:codedeploy:%s:%s:", partition, region, account)
+	return base + "application:" + app, base + "deploymentgroup:" + app + "/" + group, base + "deploymentconfig:" + config
+}
+
+// codeDeployStatements are what both CodePipeline actions (CodeDeploy and
+// CodeDeployToECS) call on CodeDeploy, each scoped to the one resource type
+// that the action authorizes against.
+func codeDeployStatements(appArn, groupArn, configArn string) []Statement {
+	return []Statement{
+		{
+			Sid:       "CreateDeployments",
+			Actions:   []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"},
+			Resources: []string{groupArn},
+		},
+		{
+			Sid:       "RegisterRevisions",
+			Actions:   []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"},
+			Resources: []string{appArn},
+		},
+		{
+			Sid:       "ReadDeploymentConfig",
+			Actions:   []string{"codedeploy:GetDeploymentConfig"},
+			Resources: []string{configArn},
+		},
+	}
+}
