@@ -227,8 +227,8 @@ func addReleaseResources(stack awscdk.Stack, cfg *config.Config, env config.Envi
 	case r.EKS != nil && r.EKS.Helm != nil:
 		cluster := awseks.Cluster_FromClusterAttributes(stack, jsii.String("Cluster"), &awseks.ClusterAttributes{ClusterName: jsii.String(r.EKS.Cluster)})
 		awseks.NewAccessEntry(stack, jsii.String("HelmAccess"), &awseks.AccessEntryProps{
-			Cluster:      cluster,
-			Principal:    roles.DeployRole().RoleArn(),
+			Cluster:   cluster,
+			Principal: roles.DeployRole().RoleArn(),
 			AccessPolicies: &[]awseks.IAccessPolicy{awseks.AccessPolicy_FromAccessPolicyName(jsii.String("AmazonEKSEditPolicy"), &awseks.AccessPolicyNameOptions{
 				AccessScopeType: awseks.AccessScopeType_NAMESPACE,
 				Namespaces:      jsii.Strings(r.EKS.Helm.Namespace),
