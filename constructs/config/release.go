@@ -86,8 +86,8 @@ func settingsOf(e Environment, region string) map[string]string {
 
 // validateRelease checks the strategy blocks and hooks. Fields that use
 // placeholders are checked once per account environment and region, with
-// the values that environment receives; identical problems are reported
-// once.
+// the values that environment receives (validate reports identical
+// problems once).
 func (c *Config) validateRelease(p *problems) {
 	d := &c.Deploy
 	if blocks := d.setBlocks(); len(blocks) > 1 {
@@ -99,47 +99,34 @@ func (c *Config) validateRelease(p *problems) {
 			p.add("deploy.executionPolicy", "", fmt.Sprintf("applies to CloudFormation workloads only; the %s strategy deploys no stack, remove it", d.Strategy()))
 		}
 	}
-	seen := map[string]bool{}
-	check := func(q problems) {
-		for _, e := range q {
-			key := e.Path + "\x00" + e.Value + "\x00" + e.Rule
-			if !seen[key] {
-				seen[key] = true
-				*p = append(*p, e)
-			}
-		}
-	}
+	// Problems repeat per environment and region; validate drops repeats.
 	accountEnvs := 0
 	for i, e := range c.Environments {
 		if e.Account == "" {
 			continue
 		}
 		accountEnvs++
-		for k := range e.Settings {
+		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
 			if !settingKeyRE.MatchString(k) || slices.Contains(builtinSettings, k) {
-				check(problems{{Path: envPath(i, "settings."+k), Value: k, Rule: "must be 1 to 64 letters, digits and _, starting with a letter, and not env, account or region (built in)"}})
+				p.add(envPath(i, "settings."+k), k, "must be 1 to 64 letters, digits and _, starting with a letter, and not env, account or region (built in)")
 			}
 		}
 		for _, region := range e.Regions {
 			r, err := c.ReleaseFor(e, region)
 			if err != nil {
-				check(problems{{Path: "deploy", Rule: fmt.Sprintf("uses a ${...} placeholder that environments[%d] cannot fill: %v", i, err)}})
+				p.add("deploy", "", fmt.Sprintf("uses a ${...} placeholder that environments[%d] cannot fill: %v", i, err))
 				continue
 			}
-			var q problems
-			validateStrategy(&q, &r, e, region)
-			validateHooks(&q, r.Hooks)
-			check(q)
+			validateStrategy(p, &r, e, region)
+			validateHooks(p, r.Hooks)
 		}
 		if !d.IsStack() && len(e.Regions) > 1 && (d.ECSBlueGreen != nil || d.CodeDeploy != nil || (d.EKS != nil && d.EKS.Helm != nil)) {
-			check(problems{{Path: envPath(i, "regions"), Value: strings.Join(e.Regions, ","),
-				Rule: fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy())}})
+			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),
+				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy()))
 		}
 	}
 	if accountEnvs == 0 {
-		var q problems
-		validateHooks(&q, d.Hooks)
-		check(q)
+		validateHooks(p, d.Hooks)
 	}
 	for i, e := range c.Environments {
 		if !d.IsStack() && e.Account == "" {
@@ -149,23 +136,25 @@ func (c *Config) validateRelease(p *problems) {
 }
 
 var (
-	ecsNameRE       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
-	listenerARNRE   = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):listener/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+$`)
-	targetGroupRE   = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`)
-	tgNameRE        = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
-	roleARNRE       = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
-	kmsARNRE        = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
-	functionRE      = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$`)
-	stateMachineRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
-	eksClusterRE    = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmReleaseRE   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
-	k8sNamespaceRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	helmSetKeyRE    = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
-	yqPathRE        = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
-	cacheControlRE  = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
-	asgNameRE       = regexp.MustCompile(`^[^:\n]{1,255}$`)
-	tagKeyRE        = regexp.MustCompile(`^[\w .:/=+@-]{1,128}$`)
-	hookWhenAllowed = []string{"before", "after"}
+	ecsNameRE         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	listenerARNRE     = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):listener/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+$`)
+	targetGroupRE     = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`)
+	tgNameRE          = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
+	roleARNRE         = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+	kmsARNRE          = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
+	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$`)
+	stateMachineRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+	eksClusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmReleaseRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	k8sNamespaceRE    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	helmSetKeyRE      = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
+	yqPathRE          = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
+	cacheControlRE    = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
+	asgNameRE         = regexp.MustCompile(`^[^:\n]{1,255}$`)
+	tagKeyRE          = regexp.MustCompile(`^[\w .:/=+@-]{1,128}$`)
+	placeholderNameRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	hookWhenAllowed   = []string{"before", "after"}
 )
 
 // arnPlaceRule checks that an ARN of the given region and account shape is in
@@ -261,7 +250,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 		}
 		q.add(b+"taskDefinition", x.TaskDefinition, pathRule(x.TaskDefinition, defaultTaskDefinition, "the build output"))
 		q.add(b+"appSpec", x.AppSpec, pathRule(x.AppSpec, defaultAppSpec, "the build output"))
-		if !regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`).MatchString(x.ImagePlaceholder) {
+		if !placeholderNameRE.MatchString(x.ImagePlaceholder) {
 			q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
 		}
 		q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, ECSDeploymentConfigs))
@@ -406,15 +395,7 @@ func validateHooks(q *problems, hooks []Hook) {
 	first := map[string]int{}
 	for i, h := range hooks {
 		b := fmt.Sprintf("deploy.hooks[%d]", i)
-		rule := ""
-		if !suiteRE.MatchString(h.Name) {
-			rule = "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as smoke-test"
-		} else if j, dup := first[h.Name]; dup {
-			rule = fmt.Sprintf("duplicate of deploy.hooks[%d].name; give each hook a unique name", j)
-		} else {
-			first[h.Name] = i
-		}
-		q.add(b+".name", h.Name, rule)
+		q.add(b+".name", h.Name, listNameRule(first, "deploy.hooks", i, h.Name, "smoke-test", "hook"))
 		q.add(b+".when", h.When, oneOfRule(h.When, hookWhenAllowed))
 		switch {
 		case (h.Lambda == nil) == (h.StepFunctions == nil):
@@ -437,7 +418,7 @@ func validateHooks(q *problems, hooks []Hook) {
 			if s.InputFile != "" {
 				q.add(b+".stepFunctions.inputFile", s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
 			}
-			if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`).MatchString(s.ExecutionNamePrefix) {
+			if !executionPrefixRE.MatchString(s.ExecutionNamePrefix) {
 				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
 			}
 		}

@@ -146,15 +146,7 @@ func (c *Config) validateSource(p *problems) {
 	first := map[string]int{}
 	for i, x := range c.ExtraSources {
 		base := fmt.Sprintf("extraSources[%d]", i)
-		rule := ""
-		if !suiteRE.MatchString(x.Name) {
-			rule = "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as config"
-		} else if j, dup := first[x.Name]; dup {
-			rule = fmt.Sprintf("duplicate of extraSources[%d].name; give each source a unique name", j)
-		} else {
-			first[x.Name] = i
-		}
-		p.add(base+".name", x.Name, rule)
+		p.add(base+".name", x.Name, listNameRule(first, "extraSources", i, x.Name, "config", "source"))
 		c.validateOneSource(p, base, x.Source)
 	}
 }
@@ -523,15 +515,7 @@ func (c *Config) validateSuites(p *problems, base string, suites []Suite, scanne
 	first := map[string]int{}
 	for i, st := range suites {
 		path := fmt.Sprintf("%s[%d]", base, i)
-		rule := ""
-		if !suiteRE.MatchString(st.Name) {
-			rule = "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as unit"
-		} else if j, dup := first[st.Name]; dup {
-			rule = fmt.Sprintf("duplicate of %s[%d].name; give each suite a unique name", base, j)
-		} else {
-			first[st.Name] = i
-		}
-		p.add(path+".name", st.Name, rule)
+		p.add(path+".name", st.Name, listNameRule(first, base, i, st.Name, "unit", "suite"))
 		switch {
 		case st.Preset != "" && !scanners:
 			p.add(path+".preset", st.Preset, "presets are for securityScan.scanners; list commands instead")
@@ -720,6 +704,19 @@ var (
 	// logRetentionDays are the retention periods CloudWatch Logs accepts.
 	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
+
+// listNameRule checks the name of list[i]: a short name, unique in the
+// list. first maps each valid name to its first index and is updated.
+func listNameRule(first map[string]int, list string, i int, name, example, kind string) string {
+	if !suiteRE.MatchString(name) {
+		return "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as " + example
+	}
+	if j, dup := first[name]; dup {
+		return fmt.Sprintf("duplicate of %s[%d].name; give each %s a unique name", list, j, kind)
+	}
+	first[name] = i
+	return ""
+}
 
 // countSet counts the true values.
 func countSet(set ...bool) int {
