@@ -26,47 +26,12 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/jsii-runtime-go"
-
-	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
-// Statement is one Allow statement of an IAM policy, as plain data.
-type Statement struct {
-	// Sid is the statement ID.
-	Sid string
-	// Actions are IAM actions, e.g. codedeploy:CreateDeployment.
-	Actions []string
-	// Resources are ARNs, ARN patterns or "*".
-	Resources []string
-	// Conditions maps a condition operator to condition keys and their
-	// values, e.g. {"StringEquals": {"iam:PassedToService":
-	// {"ecs-tasks.amazonaws.com"}}}. Default: no condition.
-	Conditions map[string]map[string][]string
-}
-
-// PolicyStatement converts s to an IAM policy statement.
-func (s Statement) PolicyStatement() awsiam.PolicyStatement {
-	props := &awsiam.PolicyStatementProps{
-		Sid:       values.Optional(s.Sid),
-		Effect:    awsiam.Effect_ALLOW,
-		Actions:   jsii.Strings(s.Actions...),
-		Resources: jsii.Strings(s.Resources...),
-	}
-	if len(s.Conditions) > 0 {
-		conditions := map[string]interface{}{}
-		for op, keys := range s.Conditions {
-			m := map[string]interface{}{}
-			for k, v := range keys {
-				m[k] = values.OneOrMany(v)
-			}
-			conditions[op] = m
-		}
-		props.Conditions = &conditions
-	}
-	return awsiam.NewPolicyStatement(props)
-}
+// Statement is one Allow statement of the deploy role, as plain data; it
+// is target.Statement, so that DeployActions feed target.Props directly.
+type Statement = target.Statement
 
 // Minutes returns a pointer to n, for the optional minute fields of the
 // props (TerminationWaitMinutes).

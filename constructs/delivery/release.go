@@ -109,13 +109,9 @@ func releaseGrants(cfg *config.Config, env config.Environment) (deploy, invoke [
 					Resources: []string{"*"}},
 				passTaskRoles(r.ECS.TaskRoles))
 		case r.ECSBlueGreen != nil:
-			for _, s := range ecsProps(n, env.Name, r.ECSBlueGreen).DeployActions(p, region, env.Account) {
-				deploy = append(deploy, fromBlueGreen(s))
-			}
+			deploy = append(deploy, ecsProps(n, env.Name, r.ECSBlueGreen).DeployActions(p, region, env.Account)...)
 		case r.CodeDeploy != nil:
-			for _, s := range serverProps(n, env.Name, r.CodeDeploy).DeployActions(p, region, env.Account) {
-				deploy = append(deploy, fromBlueGreen(s))
-			}
+			deploy = append(deploy, serverProps(n, env.Name, r.CodeDeploy).DeployActions(p, region, env.Account)...)
 		case r.S3 != nil:
 			prefix := strings.TrimSuffix(r.S3.ObjectKey, "/")
 			objects := fmt.Sprintf("arn:%s:s3:::%s/*", p, r.S3.Bucket)
@@ -163,25 +159,7 @@ func merge(in []target.Statement) []target.Statement {
 
 func passTaskRoles(roles []string) target.Statement {
 	return target.Statement{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: roles,
-		Conditions: map[string]map[string]any{"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}
-}
-
-func fromBlueGreen(s bluegreen.Statement) target.Statement {
-	out := target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources}
-	if len(s.Conditions) > 0 {
-		out.Conditions = map[string]map[string]any{}
-		for op, kv := range s.Conditions {
-			out.Conditions[op] = map[string]any{}
-			for k, v := range kv {
-				if len(v) == 1 {
-					out.Conditions[op][k] = v[0]
-				} else {
-					out.Conditions[op][k] = v
-				}
-			}
-		}
-	}
-	return out
+		Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}}
 }
 
 // ecsProps are the blue/green deployment group of env.

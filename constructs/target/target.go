@@ -32,13 +32,14 @@ type Statement struct {
 	Actions []string
 	// Resources are ARNs or "*". Required.
 	Resources []string
-	// Conditions are IAM conditions: operator to key to value(s).
-	// Default: none.
-	Conditions map[string]map[string]any
+	// Conditions map a condition operator to condition keys and their
+	// values, e.g. {"StringEquals": {"iam:PassedToService":
+	// {"ecs-tasks.amazonaws.com"}}}. Default: no condition.
+	Conditions map[string]map[string][]string
 }
 
-// policyStatement is s as an Allow statement.
-func (s Statement) policyStatement() awsiam.PolicyStatement {
+// PolicyStatement converts s to an IAM policy statement.
+func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 	props := &awsiam.PolicyStatementProps{
 		Sid:       values.Optional(s.Sid),
 		Effect:    awsiam.Effect_ALLOW,
@@ -46,11 +47,15 @@ func (s Statement) policyStatement() awsiam.PolicyStatement {
 		Resources: jsii.Strings(s.Resources...),
 	}
 	if len(s.Conditions) > 0 {
-		c := map[string]interface{}{}
-		for op, kv := range s.Conditions {
-			c[op] = kv
+		conditions := map[string]interface{}{}
+		for op, keys := range s.Conditions {
+			m := map[string]interface{}{}
+			for k, v := range keys {
+				m[k] = values.OneOrMany(v)
+			}
+			conditions[op] = m
 		}
-		props.Conditions = &c
+		props.Conditions = &conditions
 	}
 	return awsiam.NewPolicyStatement(props)
 }
@@ -129,11 +134,15 @@ func (p *Props) Validate() error {
 	if p.RolePath != "" && (!strings.HasPrefix(p.RolePath, "/") || !strings.HasSuffix(p.RolePath, "/")) {
 		add("RolePath %q: must start and end with /", p.RolePath)
 	}
-	for _, f := range []struct{ name, v string }{{"DeployRoleName", p.DeployRoleName}, {"ExecutionRoleName", p.ExecutionRoleName}, {"InvokeRoleName", p.InvokeRoleName}} {
-		if (f.name == "ExecutionRoleName" && len(p.StackNames) == 0) || (f.name != "ExecutionRoleName" && f.v == "" && !p.needsDeployRole() && p.InvokeRoleName != "") || (f.name == "InvokeRoleName" && f.v == "") {
-			continue
-		}
-		if !roleName.MatchString(f.v) {
+	for _, f := range []struct {
+		name, v string
+		used    bool // the role is created (a target with invoke actions only has no deploy role)
+	}{
+		{"DeployRoleName", p.DeployRoleName, p.DeployRoleName != "" || p.needsDeployRole() || p.InvokeRoleName == ""},
+		{"ExecutionRoleName", p.ExecutionRoleName, len(p.StackNames) > 0},
+		{"InvokeRoleName", p.InvokeRoleName, p.InvokeRoleName != ""},
+	} {
+		if f.used && !roleName.MatchString(f.v) {
 			add("%s %q: must be 1-64 characters of letters, digits and +=,.@_-", f.name, f.v)
 		}
 	}
@@ -229,20 +238,31 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		t.deployRole = newDeployRole(t.Construct, p)
 	}
 	if p.InvokeRoleName != "" {
-		pipelineOnly := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
-			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(p.PipelineRoleArns))},
-		})
-		t.invokeRole = awsiam.NewRole(t.Construct, jsii.String("InvokeRole"), &awsiam.RoleProps{
-			RoleName:    jsii.String(p.InvokeRoleName),
-			Path:        jsii.String(p.RolePath),
-			Description: jsii.String("Assumed by the delivery pipeline in account " + p.PipelineAccount + " to run its invoke actions"),
-			AssumedBy:   pipelineOnly,
-		})
-		for _, st := range append(artifactStatements(p), statementsOf(p.InvokeStatements)...) {
-			t.invokeRole.AddToPolicy(st)
-		}
+		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
+			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
+			p, p.PipelineRoleArns, append(artifactStatements(p), statementsOf(p.InvokeStatements)...))
 	}
 	return t
+}
+
+// pipelineRole is a role at p.RolePath that the roles trusted (in
+// p.PipelineAccount) may assume, allowed statements. The trust names the
+// account and pins the role ARNs in an aws:PrincipalArn condition, so it
+// does not depend on the roles existing first.
+func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []awsiam.PolicyStatement) awsiam.Role {
+	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
+		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(trusted))},
+	})
+	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+		RoleName:    jsii.String(name),
+		Path:        jsii.String(p.RolePath),
+		Description: jsii.String(description),
+		AssumedBy:   trust,
+	})
+	for _, st := range statements {
+		role.AddToPolicy(st)
+	}
+	return role
 }
 
 // needsDeployRole reports whether p has deploy actions (CloudFormation or
@@ -251,19 +271,8 @@ func (p *Props) needsDeployRole() bool { return len(p.StackNames) > 0 || len(p.D
 
 // newDeployRole is the role of the deploy actions.
 func newDeployRole(scope constructs.Construct, p Props) awsiam.Role {
-	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
-		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(append(slices.Clone(p.PipelineRoleArns), p.TrustedRoleArns...)))},
-	})
-	role := awsiam.NewRole(scope, jsii.String("DeployRole"), &awsiam.RoleProps{
-		RoleName:    jsii.String(p.DeployRoleName),
-		Path:        jsii.String(p.RolePath),
-		Description: jsii.String(deployRoleDescription(p)),
-		AssumedBy:   trust,
-	})
-	for _, st := range deployStatements(p) {
-		role.AddToPolicy(st)
-	}
-	return role
+	return pipelineRole(scope, "DeployRole", p.DeployRoleName, deployRoleDescription(p),
+		p, append(slices.Clone(p.PipelineRoleArns), p.TrustedRoleArns...), deployStatements(p))
 }
 
 func deployRoleDescription(p Props) string {
@@ -287,7 +296,7 @@ func newExecutionRole(scope constructs.Construct, p Props) awsiam.Role {
 		ManagedPolicies: &managed,
 	})
 	for _, st := range p.ExecutionStatements {
-		role.AddToPolicy(st.policyStatement())
+		role.AddToPolicy(st.PolicyStatement())
 	}
 	return role
 }
@@ -307,7 +316,7 @@ func (t *DeploymentTarget) InvokeRole() awsiam.Role { return t.invokeRole }
 func statementsOf(in []Statement) []awsiam.PolicyStatement {
 	var out []awsiam.PolicyStatement
 	for _, s := range in {
-		out = append(out, s.policyStatement())
+		out = append(out, s.PolicyStatement())
 	}
 	return out
 }
