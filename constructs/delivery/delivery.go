@@ -313,43 +313,36 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 // account the StackSet deploys them to.
 func TargetProps(cfg *config.Config, env config.Environment) *target.Props {
 	n := Names(cfg)
-	p := stackTargetProps(cfg, env)
-	if !cfg.Deploy.IsStack() {
-		p.StackNames, p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements = nil, "", nil, nil
-		p.DeployStatements, p.InvokeStatements = releaseGrants(cfg, env)
-		if len(p.DeployStatements) == 0 {
-			p.DeployRoleName = ""
-		}
-	} else if env.Account != "" {
-		_, p.InvokeStatements = releaseGrants(cfg, env)
+	p := &target.Props{
+		Partition:          n.Partition,
+		Account:            env.Account,
+		Regions:            env.Regions,
+		RolePath:           n.RolePath(),
+		DeployRoleName:     n.DeployRole(env.Name),
+		PipelineAccount:    cfg.Tooling.Account,
+		PipelineRoleArns:   []string{n.PipelineRoleArn()},
+		ArtifactBucketArns: artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
+		ArtifactKeyArns:    artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
 	}
-	if len(cfg.Deploy.Hooks) > 0 && env.Account != "" {
-		p.InvokeRoleName = n.InvokeRole(env.Name)
+	if cfg.Deploy.IsStack() {
+		p.StackNames = []string{cfg.Deploy.StackName}
+		p.ExecutionRoleName = n.ExecutionRole(env.Name)
+		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
+		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
+	}
+	if env.Account != "" {
+		p.DeployStatements, p.InvokeStatements = releaseGrants(cfg, env)
+		if len(p.StackNames) == 0 && len(p.DeployStatements) == 0 {
+			p.DeployRoleName = "" // a GitOps release needs no deploy role
+		}
+		if len(cfg.Deploy.Hooks) > 0 {
+			p.InvokeRoleName = n.InvokeRole(env.Name)
+		}
 	}
 	if usesHelm(cfg) {
 		p.TrustedRoleArns = []string{n.HelmRoleArn()}
 	}
 	return p
-}
-
-// stackTargetProps are the target props of a CloudFormation workload.
-func stackTargetProps(cfg *config.Config, env config.Environment) *target.Props {
-	n := Names(cfg)
-	return &target.Props{
-		Partition:                  n.Partition,
-		Account:                    env.Account,
-		Regions:                    env.Regions,
-		RolePath:                   n.RolePath(),
-		DeployRoleName:             n.DeployRole(env.Name),
-		ExecutionRoleName:          n.ExecutionRole(env.Name),
-		PipelineAccount:            cfg.Tooling.Account,
-		PipelineRoleArns:           []string{n.PipelineRoleArn()},
-		StackNames:                 []string{cfg.Deploy.StackName},
-		ArtifactBucketArns:         artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
-		ArtifactKeyArns:            artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
-		ExecutionManagedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
-		ExecutionStatements:        statements(cfg.Deploy.ExecutionPolicy.Statements),
-	}
 }
 
 // artifactBucketArns are the stores a deploy role in regions reads: the

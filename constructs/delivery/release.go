@@ -48,6 +48,15 @@ func pipelineRelease(n naming.Names, env string, r config.Deploy) *pipeline.Rele
 	return nil
 }
 
+// releaseFor is cfg.ReleaseFor for a validated cfg, where it cannot fail.
+func releaseFor(cfg *config.Config, env config.Environment, region string) config.Deploy {
+	r, err := cfg.ReleaseFor(env, region)
+	if err != nil {
+		panic(fmt.Errorf("delivery: %w (config.Validate reports this)", err))
+	}
+	return r
+}
+
 // pipelineHooks are r's hooks as pipeline hooks.
 func pipelineHooks(r config.Deploy) []pipeline.Hook {
 	var out []pipeline.Hook
@@ -72,14 +81,8 @@ func releases(cfg *config.Config, env config.Environment, dep *pipeline.Deployme
 	}
 	dep.Regional = map[string]pipeline.Regional{}
 	for _, region := range env.Regions {
-		r, err := cfg.ReleaseFor(env, region)
-		if err != nil {
-			panic(fmt.Errorf("delivery: %w (config.Validate reports this)", err))
-		}
+		r := releaseFor(cfg, env, region)
 		dep.Regional[region] = pipeline.Regional{Release: pipelineRelease(n, env.Name, r), Hooks: pipelineHooks(r)}
-		if dep.Release == nil {
-			dep.Release = dep.Regional[region].Release
-		}
 	}
 	if len(cfg.Deploy.Hooks) > 0 {
 		dep.InvokeRoleArn = n.InvokeRoleArn(env.Account, env.Name)
@@ -93,10 +96,7 @@ func releaseGrants(cfg *config.Config, env config.Environment) (deploy, invoke [
 	n := Names(cfg)
 	p := n.Partition
 	for _, region := range env.Regions {
-		r, err := cfg.ReleaseFor(env, region)
-		if err != nil {
-			panic(fmt.Errorf("delivery: %w (config.Validate reports this)", err))
-		}
+		r := releaseFor(cfg, env, region)
 		arn := func(service, resource string) string {
 			return fmt.Sprintf("arn:%s:%s:%s:%s:%s", p, service, region, env.Account, resource)
 		}
@@ -193,10 +193,7 @@ func serverProps(n naming.Names, env string, x *config.CodeDeployDeploy) *bluegr
 // that maps the deploy role to edit rights in the Helm namespace.
 func addReleaseResources(stack awscdk.Stack, cfg *config.Config, env config.Environment, roles *target.DeploymentTarget) {
 	n := Names(cfg)
-	r, err := cfg.ReleaseFor(env, env.Regions[0])
-	if err != nil {
-		panic(fmt.Errorf("delivery: %w (config.Validate reports this)", err))
-	}
+	r := releaseFor(cfg, env, env.Regions[0])
 	switch {
 	case r.ECSBlueGreen != nil:
 		bluegreen.NewECS(stack, "BlueGreen", ecsProps(n, env.Name, r.ECSBlueGreen))

@@ -88,16 +88,10 @@ func (pl *Pipeline) helmProject(p Props) awscodebuild.PipelineProject {
 		return pl.helm
 	}
 	pl.helm = pl.stepProject(p, "Helm", p.HelmProjectName, p.HelmRoleName, "Deploys the Helm chart to EKS as the environment's deploy role", helmBuildSpec())
-	assume := p.DeployRolePatterns
-	if len(assume) == 0 {
-		for _, d := range p.Deployments {
-			assume = append(assume, d.DeployRoleArn)
-		}
-	}
 	pl.helm.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("AssumeDeployRoles"),
 		Actions:   jsii.Strings("sts:AssumeRole"),
-		Resources: jsii.Strings(values.SortedUnique(assume)...),
+		Resources: jsii.Strings(values.SortedUnique(deployRoles(p))...),
 	}))
 	return pl.helm
 }

@@ -419,7 +419,7 @@ func (p *Props) Validate() error {
 			}
 		}
 		for _, r := range []struct{ field, arn string }{{"DeployRoleArn", d.DeployRoleArn}, {"ExecutionRoleArn", d.ExecutionRoleArn}} {
-			if ous || (r.field == "ExecutionRoleArn" && d.Release != nil) {
+			if ous || (r.field == "ExecutionRoleArn" && !d.deploysStack()) {
 				continue
 			}
 			if !strings.HasPrefix(r.arn, "arn:") || !strings.Contains(r.arn, ":iam::"+d.Account+":role/") {
@@ -828,12 +828,7 @@ func (pl *Pipeline) roleStatements(p Props, topicArns []*string) []awsiam.Policy
 	store := p.Store
 	bucketArn := store.Bucket().BucketArn()
 	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
-	assume := p.DeployRolePatterns
-	if len(assume) == 0 {
-		for _, d := range p.Deployments {
-			assume = append(assume, d.DeployRoleArn)
-		}
-	}
+	assume := deployRoles(p)
 	if len(p.InvokeRolePatterns) > 0 {
 		assume = append(assume, p.InvokeRolePatterns...)
 	} else {

@@ -178,6 +178,30 @@ func (d Deployment) hooksIn(r string) []Hook {
 	return d.Hooks
 }
 
+// deploysStack reports whether d deploys a CloudFormation stack (a change
+// set) in every region: it has no Release anywhere.
+func (d Deployment) deploysStack() bool {
+	for _, r := range d.Regions {
+		if d.releaseIn(r) != nil {
+			return false
+		}
+	}
+	return d.Release == nil
+}
+
+// deployRoles are the deploy roles the pipeline (and the Helm step)
+// assumes: DeployRolePatterns, or each deployment's DeployRoleArn.
+func deployRoles(p Props) []string {
+	if len(p.DeployRolePatterns) > 0 {
+		return p.DeployRolePatterns
+	}
+	var out []string
+	for _, d := range p.Deployments {
+		out = append(out, d.DeployRoleArn)
+	}
+	return out
+}
+
 // steps are the kinds of the main deploy actions of r, in order.
 func (r *Release) steps() []ActionKind {
 	switch {
