@@ -11,7 +11,6 @@ package compliance
 import (
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -93,19 +92,7 @@ func suppressReleaseTooling(d *delivery.Delivery, executionReasons map[string]st
 			AppliesTo: []string{"Resource::arn:" + d.Names().Partition + ":cloudformation:*:" + *stack.Account() + ":stack/StackSet-" + d.Config().Deploy.StackName + "-*"},
 			Reason:    "StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.",
 		})
-		for _, f := range slices.Sorted(maps.Keys(executionReasons)) {
-			Suppress(c, Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: executionReasons[f]})
-		}
-	}
-	p := d.Pipeline()
-	for _, project := range p.StepProjects() {
-		objects := "Resource::<" + logicalID(d.Store().Bucket()) + ".Arn>/*"
-		suppressProject(project, objects)
-		Suppress(project.Role(), Suppression{
-			Rule: "AwsSolutions-IAM5",
-			Reason: "aws-cdk-lib's CodeBuild grants on the pipeline's own artifact bucket, key, log streams and report groups (generated names); a Secrets Manager variable is granted as the secret's ARN followed by * (its versions); " +
-				"the Helm role assumes this pipeline's deploy roles through one pattern, and each deploy role's trust pins the Helm role.",
-		})
+		suppressExecution(c, executionReasons)
 	}
 }
 
@@ -177,8 +164,16 @@ func SuppressPipeline(p *pipeline.Pipeline, store *artifacts.Store) {
 			Reason:    "aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
 		})
 	}
-	for _, project := range append([]awscodebuild.PipelineProject{p.Project()}, p.SuiteProjects()...) {
+	projects := append([]awscodebuild.PipelineProject{p.Project()}, p.SuiteProjects()...)
+	for _, project := range append(projects, p.StepProjects()...) {
 		suppressProject(project, objects)
+	}
+	for _, project := range p.StepProjects() {
+		Suppress(project.Role(), Suppression{
+			Rule: "AwsSolutions-IAM5",
+			Reason: "aws-cdk-lib's CodeBuild grants on the pipeline's own artifact bucket, key, log streams and report groups (generated names); a Secrets Manager variable is granted as the secret's ARN followed by * (its versions); " +
+				"the Helm role assumes this pipeline's deploy roles through one pattern, and each deploy role's trust pins the Helm role.",
+		})
 	}
 }
 
@@ -250,15 +245,15 @@ func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]stri
 		Rule:   "AwsSolutions-IAM5",
 		Reason: "The deploy role manages change sets of its named stacks (stack IDs end in a generated suffix), reads artifacts under generated keys of the pipeline's bucket, and decrypts with the tooling account's artifact key, whose ID is generated; the key policy admits only this pipeline's deploy roles.",
 	})
-	findings := make([]string, 0, len(executionReasons))
-	for f := range executionReasons {
-		findings = append(findings, f)
+	if t.ExecutionRole() != nil {
+		suppressExecution(t.ExecutionRole(), executionReasons)
 	}
-	sort.Strings(findings) // stable metadata order in the templates
-	for _, f := range findings {
-		if t.ExecutionRole() == nil {
-			break
-		}
-		Suppress(t.ExecutionRole(), Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: executionReasons[f]})
+}
+
+// suppressExecution justifies each wildcard of an execution role's
+// statements, which come from the config, with the statement's reason.
+func suppressExecution(role constructs.IConstruct, reasons map[string]string) {
+	for _, f := range slices.Sorted(maps.Keys(reasons)) { // stable metadata order in the templates
+		Suppress(role, Suppression{Rule: "AwsSolutions-IAM5", AppliesTo: []string{f}, Reason: reasons[f]})
 	}
 }
