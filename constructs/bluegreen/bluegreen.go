@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/deployconfigs"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -50,7 +51,7 @@ const DefaultTerminationWaitMinutes = 5
 const maxAlarms = 10
 
 // configPrefix is the prefix of CodeDeploy's predefined deployment configs.
-const configPrefix = "CodeDeployDefault."
+const configPrefix = deployconfigs.Prefix
 
 var (
 	codeDeployName = regexp.MustCompile(`^[A-Za-z0-9._+=,@-]{1,100}$`)

@@ -3,20 +3,14 @@ package bluegreen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/deployconfigs"
 )
 
-// The predefined deployment configs, short names, in the order CodeDeploy's
-// documentation lists them (the same names as aws-cdk-lib's
-// EcsDeploymentConfig and ServerDeploymentConfig constants).
+// The predefined deployment configs, short names (package deployconfigs).
 var (
-	ecsConfigs = []string{
-		"ECSAllAtOnce",
-		"ECSLinear10PercentEvery1Minutes",
-		"ECSLinear10PercentEvery3Minutes",
-		"ECSCanary10Percent5Minutes",
-		"ECSCanary10Percent15Minutes",
-	}
-	serverConfigs = []string{"OneAtATime", "HalfAtATime", "AllAtOnce"}
+	ecsConfigs    = deployconfigs.ECS()
+	serverConfigs = deployconfigs.Server()
 )
 
 // DefaultECSConfig is the deployment config of an ECS deployment group
@@ -59,11 +53,8 @@ func predefined(s string, names []string, def string) (string, bool) {
 	if s == "" {
 		return def, true
 	}
-	short := strings.TrimPrefix(s, configPrefix)
-	for _, n := range names {
-		if n == short {
-			return configPrefix + n, true
-		}
+	if short, ok := deployconfigs.Short(s, names); ok {
+		return configPrefix + short, true
 	}
 	return "", false
 }

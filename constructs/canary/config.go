@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/deployconfigs"
 )
 
 // Prefix starts the full name of every predefined Lambda deployment config:
@@ -13,19 +15,8 @@ import (
 // CfnParameter that takes a short name: Prefix + *param.ValueAsString().
 const Prefix = "CodeDeployDefault.Lambda"
 
-// shortNames are the predefined Lambda deployment configs of CodeDeploy, as
-// aws-cdk-lib's LambdaDeploymentConfig constants name them, without Prefix.
-var shortNames = []string{
-	"AllAtOnce",
-	"Canary10Percent5Minutes",
-	"Canary10Percent10Minutes",
-	"Canary10Percent15Minutes",
-	"Canary10Percent30Minutes",
-	"Linear10PercentEvery1Minute",
-	"Linear10PercentEvery2Minutes",
-	"Linear10PercentEvery3Minutes",
-	"Linear10PercentEvery10Minutes",
-}
+// shortNames are the predefined Lambda deployment configs, without Prefix.
+var shortNames = deployconfigs.Lambda()
 
 // ShortConfigNames are the short names of CodeDeploy's predefined Lambda
 // deployment configs, fastest first within each kind: AllAtOnce, then the

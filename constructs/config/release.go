@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/deployconfigs"
 )
 
 // placeholderRE matches ${key} in strategy and hook fields. IAM policy
@@ -20,16 +22,6 @@ var settingKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 
 // builtinSettings are the placeholders every account environment defines.
 var builtinSettings = []string{"account", "env", "region"}
-
-// Predefined CodeDeploy configurations, without the CodeDeployDefault. prefix.
-// Source: https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
-var (
-	// ECSDeploymentConfigs are the predefined ECS blue/green configurations.
-	ECSDeploymentConfigs = []string{"ECSAllAtOnce", "ECSLinear10PercentEvery1Minutes", "ECSLinear10PercentEvery3Minutes",
-		"ECSCanary10Percent5Minutes", "ECSCanary10Percent15Minutes"}
-	// ServerDeploymentConfigs are the predefined EC2/on-premises configurations.
-	ServerDeploymentConfigs = []string{"OneAtATime", "HalfAtATime", "AllAtOnce"}
-)
 
 // release is the part of Deploy whose strings may use placeholders.
 type release struct {
@@ -181,7 +173,7 @@ func alarmsRule(q *problems, path string, alarms []string) {
 }
 
 func configNameRule(s string, allowed []string) string {
-	if slices.Contains(allowed, strings.TrimPrefix(s, "CodeDeployDefault.")) {
+	if _, ok := deployconfigs.Short(s, allowed); ok {
 		return ""
 	}
 	return "unknown deployment configuration; use one of " + strings.Join(allowed, ", ")
@@ -253,7 +245,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 		if !placeholderNameRE.MatchString(x.ImagePlaceholder) {
 			q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
 		}
-		q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, ECSDeploymentConfigs))
+		q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, deployconfigs.ECS()))
 		q.add(b+"waitMinutes", strconv.Itoa(x.WaitMinutes), minutesRule(x.WaitMinutes, 2880))
 		if x.TerminationWaitMinutes != nil {
 			q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, 2880))
@@ -304,7 +296,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 				q.add(b+"deploymentConfig", x.DeploymentConfig, "set either deploymentConfig or minimumHealthyHosts, not both")
 			}
 		} else {
-			q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, ServerDeploymentConfigs))
+			q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, deployconfigs.Server()))
 		}
 		for k, tg := range x.TargetGroups {
 			if !tgNameRE.MatchString(tg) {

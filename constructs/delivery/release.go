@@ -12,7 +12,6 @@ import (
 
 	"github.com/relaycdk/relay/constructs/bluegreen"
 	"github.com/relaycdk/relay/constructs/config"
-	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
@@ -305,10 +304,8 @@ func newStackSetExecutionRole(scope awscdk.Stack, cfg *config.Config, owner stri
 			"cloudformation:DescribeStacks", "cloudformation:UpdateStack", "cloudformation:GetTemplate", "cloudformation:TagResource"),
 		Resources: jsii.Strings(fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-*", n.Partition, *scope.Account(), cfg.Deploy.StackName)),
 	}))
-	for _, s := range ep.Statements {
-		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: values.Optional(s.Sid), Actions: jsii.Strings(s.Actions...), Resources: jsii.Strings(s.Resources...),
-		}))
+	for _, s := range statements(ep.Statements) {
+		role.AddToPolicy(s.PolicyStatement())
 	}
 	return role
 }
