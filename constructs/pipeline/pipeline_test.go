@@ -505,17 +505,7 @@ func TestPropsValidate(t *testing.T) {
 			// Validate only checks that Store is set: a zero Store needs no stack.
 			p := validProps(&artifacts.Store{}, stagingAndProduction())
 			tc.mutate(p)
-			err := p.Validate()
-			if tc.want == nil {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			want := "pipeline.Props: " + strings.Join(tc.want, "\n")
-			if err == nil || err.Error() != want {
-				t.Errorf("Validate() = %v\nwant %s", err, want)
-			}
+			relaytest.ValidateError(t, p.Validate(), "pipeline.Props: ", tc.want)
 		})
 	}
 }

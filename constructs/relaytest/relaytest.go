@@ -46,6 +46,23 @@ func Check(t testing.TB, what string, f func()) {
 	}
 }
 
+// ValidateError checks the error of a Validate method that reports every
+// problem at once: nil when want is nil, otherwise prefix followed by want,
+// one problem per line.
+func ValidateError(t testing.TB, err error, prefix string, want []string) {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("Validate() = %v, want nil", err)
+		}
+		return
+	}
+	w := prefix + strings.Join(want, "\n")
+	if err == nil || err.Error() != w {
+		t.Errorf("Validate() = %v\nwant %s", err, w)
+	}
+}
+
 // Recover runs f and reports whether it returned normally, and otherwise
 // the panic's message.
 func Recover(f func()) (msg string, ok bool) {

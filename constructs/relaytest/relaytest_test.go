@@ -81,6 +81,30 @@ func TestRecover(t *testing.T) {
 	}
 }
 
+func TestValidateError(t *testing.T) {
+	tests := []struct {
+		name               string
+		err                error
+		want               []string
+		wantErrs, wantFail int
+	}{
+		{"valid and expected so", nil, nil, 0, 0},
+		{"invalid, expected valid", errors.New("p.Props: A: bad"), nil, 0, 1},
+		{"same lines", errors.New("p.Props: A: bad\nB: bad"), []string{"A: bad", "B: bad"}, 0, 0},
+		{"other lines", errors.New("p.Props: A: bad"), []string{"A: bad", "B: bad"}, 1, 0},
+		{"valid, expected problems", nil, []string{"A: bad"}, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeTB{}
+			f.run(func(tb testing.TB) { relaytest.ValidateError(tb, tt.err, "p.Props: ", tt.want) })
+			if len(f.errors) != tt.wantErrs || len(f.fatals) != tt.wantFail {
+				t.Errorf("errors %q, fatals %q; want %d and %d", f.errors, f.fatals, tt.wantErrs, tt.wantFail)
+			}
+		})
+	}
+}
+
 func TestDoAndCheck(t *testing.T) {
 	var after bool
 	do := &fakeTB{}

@@ -130,17 +130,7 @@ func TestPropsValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validProps()
 			tc.mutate(p)
-			err := p.Validate()
-			if tc.want == nil {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			want := "target.Props: " + strings.Join(tc.want, "\n")
-			if err == nil || err.Error() != want {
-				t.Errorf("Validate() = %v\nwant %s", err, want)
-			}
+			relaytest.ValidateError(t, p.Validate(), "target.Props: ", tc.want)
 		})
 	}
 }
