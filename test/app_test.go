@@ -61,11 +61,18 @@ func goldenConfigs(t *testing.T) []*config.Config {
 	files, _ := filepath.Glob(filepath.Join("testdata", "configs", "*.yaml"))
 	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*.yaml"))
 	files = append(files, examples...)
+	names := map[string]string{cfgs[0].Name: "the embedded example"}
 	for _, f := range files {
 		cfg, err := config.Load(f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Goldens are named after the stacks, which are named after the
+		// configuration: a shared name would let one overwrite the other.
+		if prev, dup := names[cfg.Name]; dup {
+			t.Fatalf("%s: name %q is taken by %s; give each golden configuration its own name", f, cfg.Name, prev)
+		}
+		names[cfg.Name] = f
 		cfgs = append(cfgs, cfg)
 	}
 	return cfgs

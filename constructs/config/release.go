@@ -134,7 +134,7 @@ var (
 	tgNameRE          = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
 	roleARNRE         = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 	kmsARNRE          = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
-	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$`)
+	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	stateMachineRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
 	eksClusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 	helmReleaseRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
@@ -394,7 +394,7 @@ func validateHooks(q *problems, hooks []Hook) {
 			q.add(b, h.Name, "set exactly one of lambda and stepFunctions")
 		case h.Lambda != nil:
 			if !functionRE.MatchString(h.Lambda.Function) {
-				q.add(b+".lambda.function", h.Lambda.Function, "must be a function name, optionally with :alias, such as payments-app-smoke-test:live")
+				q.add(b+".lambda.function", h.Lambda.Function, "must be a function name without a qualifier (CodePipeline invokes $LATEST), such as payments-app-smoke-test")
 			}
 			if len(h.Lambda.UserParameters) > 1000 {
 				q.add(b+".lambda.userParameters", strconv.Itoa(len(h.Lambda.UserParameters))+" characters", "CodePipeline passes at most 1000 characters; pass a file path instead")

@@ -38,6 +38,8 @@ environments:
 			`deploy.ecs.taskRoles[0] "arn:aws:iam::222222222222:role/*": must be a role ARN without wildcards`},
 		{"hook with both kinds", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f}, stepFunctions: {stateMachine: m}}]\n",
 			`deploy.hooks[0] "smoke": set exactly one of lambda and stepFunctions`},
+		{"qualified hook function", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: \"f:live\"}}]\n",
+			`deploy.hooks[0].lambda.function "f:live": must be a function name without a qualifier (CodePipeline invokes $LATEST)`},
 		{"blue-green EC2 without an Auto Scaling group", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, style: blue-green, targetGroups: [web]}\n",
 			`deploy.codeDeploy.autoScalingGroups "": blue-green needs an Auto Scaling group`},
 		{"execution policy with another strategy", "deploy:\n  s3: {bucket: site}\n  executionPolicy: {managedPolicyArns: [\"arn:aws:iam::111111111111:policy/x\"]}\n",

@@ -193,7 +193,8 @@ type Hook struct {
 // reports back with PutJobSuccessResult or PutJobFailureResult, calling
 // CodePipeline as the role <name>-job-results of the tooling account.
 type LambdaHook struct {
-	// Function is the function name, optionally with :alias. Required.
+	// Function is the function name, without a qualifier: CodePipeline
+	// invokes its $LATEST version. Required.
 	Function string `yaml:"function" json:"function"`
 	// UserParameters is the string the function receives; it may use
 	// variables. At most 1000 characters. Default: none.

@@ -137,7 +137,8 @@ type Hook struct {
 // LambdaHook is the Lambda invoke action: the function reports with
 // PutJobSuccessResult (with output variables) or PutJobFailureResult.
 type LambdaHook struct {
-	// Function is a function name, optionally with :alias. Required.
+	// Function is a function name, without a qualifier: CodePipeline
+	// invokes its $LATEST version. Required.
 	Function string
 	// UserParameters is passed to the function. Default: none.
 	UserParameters string
@@ -220,7 +221,7 @@ func (r *Release) steps() []ActionKind {
 var (
 	hookNameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
 	resourceRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
-	functionRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$`)
+	functionRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	clusterRE   = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 	helmNameRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
 	kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
@@ -233,10 +234,10 @@ func validateRelease(i int, d Deployment) []error {
 		errs = append(errs, fmt.Errorf("Deployments[%d].%s", i, fmt.Sprintf(format, a...)))
 	}
 	check := func(where string, r *Release, hooks []Hook) {
-		if r != nil && d.Account == "" {
-			add("%sRelease: needs Account; StackSet deployments deploy stacks only", where)
-		}
 		if r != nil {
+			if d.Account == "" {
+				add("%sRelease: needs Account; StackSet deployments deploy stacks only", where)
+			}
 			n := 0
 			for _, set := range []bool{r.ECS != nil, r.ECSBlueGreen != nil, r.CodeDeploy != nil, r.S3 != nil, r.GitOps != nil || r.Helm != nil} {
 				if set {
@@ -296,7 +297,7 @@ func validateRelease(i int, d Deployment) []error {
 			case (h.Lambda == nil) == (h.StepFunctions == nil):
 				add("%sHooks[%d]: set exactly one of Lambda and StepFunctions", where, k)
 			case h.Lambda != nil && !functionRE.MatchString(h.Lambda.Function):
-				add("%sHooks[%d].Lambda.Function %q: must be a function name, optionally with :alias", where, k, h.Lambda.Function)
+				add("%sHooks[%d].Lambda.Function %q: must be a function name without a qualifier (the action invokes $LATEST)", where, k, h.Lambda.Function)
 			case h.StepFunctions != nil && !resourceRE.MatchString(h.StepFunctions.StateMachine):
 				add("%sHooks[%d].StepFunctions.StateMachine %q: must be a state machine name", where, k, h.StepFunctions.StateMachine)
 			case h.StepFunctions != nil && len(h.StepFunctions.Input) > 0 && h.StepFunctions.InputFile != "":
@@ -452,7 +453,7 @@ func (pl *Pipeline) hookAction(p Props, a Action, d Deployment, built awscodepip
 		fn := awslambda.Function_FromFunctionAttributes(pl.Construct, jsii.String("Function-"+id), &awslambda.FunctionAttributes{
 			FunctionArn:     jsii.String(arn("lambda", "function:"+f.Function)),
 			SameEnvironment: jsii.Bool(false),
-			SkipPermissions: jsii.Bool(true),
+			SkipPermissions: jsii.Bool(true), // the invoke role's policy allows the call
 		})
 		return awscodepipelineactions.NewLambdaInvokeAction(&awscodepipelineactions.LambdaInvokeActionProps{
 			ActionName:           jsii.String(a.Name),
