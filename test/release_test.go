@@ -6,6 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
 // TestNoPassRoleWildcard pins the least privilege of every action role of
@@ -72,4 +79,161 @@ func mentions(v any, action string) bool {
 		}
 	}
 	return false
+}
+
+// loadConfig loads a configuration of testdata/configs or ../examples.
+func loadConfig(t *testing.T, path string) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestReleaseGrants pins what each strategy's deploy role and the invoke
+// role may do in the first environment (pure Go, before any construct): the
+// actions of its deploy action only, on the resources the config names.
+func TestReleaseGrants(t *testing.T) {
+	passTo := func(service string) map[string]map[string][]string {
+		return map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {service}}}
+	}
+	tests := []struct {
+		file           string
+		deploy, invoke []target.Statement
+		stack          bool
+		trusted        []string
+	}{
+		{file: "testdata/configs/ecs-rolling.yaml",
+			deploy: []target.Statement{
+				{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"}, Resources: []string{
+					"arn:aws:ecs:us-east-1:222222222222:service/web/inventory-staging", "arn:aws:ecs:us-west-2:222222222222:service/web/inventory-staging"}},
+				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+				{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{
+					"arn:aws:iam::222222222222:role/inventory-task", "arn:aws:iam::222222222222:role/inventory-task-execution"}, Conditions: passTo("ecs-tasks.amazonaws.com")},
+			},
+			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
+				"arn:aws:lambda:us-east-1:222222222222:function:inventory-smoke-test", "arn:aws:lambda:us-west-2:222222222222:function:inventory-smoke-test"}}},
+		},
+		{file: "../examples/ecs-blue-green.yaml",
+			deploy: []target.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:checkout/checkout-staging"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:checkout"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:CodeDeployDefault.ECSCanary10Percent5Minutes"}},
+				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+				{Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:task-definition/*"},
+					Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}}},
+				{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{
+					"arn:aws:iam::222222222222:role/checkout-task", "arn:aws:iam::222222222222:role/checkout-task-execution"}, Conditions: passTo("ecs-tasks.amazonaws.com")},
+			},
+			invoke: []target.Statement{
+				{Sid: "StartHookExecutions", Actions: []string{"states:DescribeStateMachine", "states:StartExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:checkout-migrate"}},
+				{Sid: "WatchHookExecutions", Actions: []string{"states:DescribeExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:execution:checkout-migrate:*"}},
+			},
+		},
+		{file: "testdata/configs/codedeploy-ec2.yaml",
+			deploy: []target.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:billing/billing-staging"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-config"}},
+			},
+		},
+		{file: "testdata/configs/s3-site.yaml",
+			deploy: []target.Statement{
+				{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{"arn:aws:s3:::acme-website-staging-222222222222/site/*"}},
+				{Sid: "EncryptSiteObjects", Actions: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resources: []string{"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"}},
+			},
+		},
+		{file: "testdata/configs/eks.yaml",
+			deploy:  []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/shop-staging"}}},
+			trusted: []string{"arn:aws:iam::111111111111:role/shop-helm"},
+		},
+		{file: "constructs-example", stack: true},
+	}
+	for _, tc := range tests {
+		t.Run(filepath.Base(tc.file), func(t *testing.T) {
+			cfg := example(t)
+			if tc.file != "constructs-example" {
+				cfg = loadConfig(t, tc.file)
+			}
+			p := delivery.TargetProps(cfg, cfg.Environments[0])
+			got := struct {
+				Deploy, Invoke []target.Statement
+				Stack          bool
+				Trusted        []string
+			}{p.DeployStatements, p.InvokeStatements, len(p.StackNames) > 0 && p.ExecutionRoleName != "", p.TrustedRoleArns}
+			want := struct {
+				Deploy, Invoke []target.Statement
+				Stack          bool
+				Trusted        []string
+			}{tc.deploy, tc.invoke, tc.stack, tc.trusted}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("TargetProps (-want +got):\n%s", diff)
+			}
+			if tc.invoke != nil && p.InvokeRoleName == "" {
+				t.Error("InvokeRoleName is empty although the config has hooks")
+			}
+		})
+	}
+}
+
+// TestReleaseResources checks what the strategies add to the stacks: the
+// CodeDeploy group with its test listener, the EKS access entry of the
+// deploy role, the job-results role's trust and the StackSet roles.
+func TestReleaseResources(t *testing.T) {
+	all := templates(t)
+	find := func(t *testing.T, stack, typ string) map[string]interface{} {
+		t.Helper()
+		for _, r := range all[stack]["Resources"].(map[string]interface{}) {
+			if r := r.(map[string]interface{}); r["Type"] == typ {
+				return r["Properties"].(map[string]interface{})
+			}
+		}
+		t.Fatalf("%s has no %s", stack, typ)
+		return nil
+	}
+	contains := func(t *testing.T, what string, v interface{}, parts ...string) {
+		t.Helper()
+		raw, _ := json.Marshal(v)
+		for _, p := range parts {
+			if !strings.Contains(string(raw), p) {
+				t.Errorf("%s: %s lacks %s", what, raw, p)
+			}
+		}
+	}
+	t.Run("ECS deployment group routes test traffic and rolls back on alarms", func(t *testing.T) {
+		g := find(t, "checkout-production", "AWS::CodeDeploy::DeploymentGroup")
+		contains(t, "deployment group", g,
+			`"DeploymentGroupName":"checkout-production"`, `"DeploymentConfigName":"CodeDeployDefault.ECSCanary10Percent5Minutes"`,
+			`listener/app/checkout/6d0ecf831eec9f09/b5a1c2d3e4f50617`, `"checkout-5xx"`, `"DEPLOYMENT_STOP_ON_ALARM"`,
+			`"WaitTimeInMinutes":10`, `"TerminationWaitTimeInMinutes":30`)
+	})
+	t.Run("EKS access entry maps the deploy role to its namespace", func(t *testing.T) {
+		e := find(t, "shop-staging", "AWS::EKS::AccessEntry")
+		contains(t, "access entry", e, `"ClusterName":"shop-staging"`, `AmazonEKSEditPolicy`, `"Namespaces":["shop"]`, `"Type":"namespace"`)
+	})
+	t.Run("hook functions report through the job-results role", func(t *testing.T) {
+		var trust interface{}
+		for _, res := range all["inventory-tooling"]["Resources"].(map[string]interface{}) {
+			if p, _ := res.(map[string]interface{})["Properties"].(map[string]interface{}); p != nil && p["RoleName"] == "inventory-job-results" {
+				trust = p["AssumeRolePolicyDocument"]
+			}
+		}
+		contains(t, "job-results trust", trust, `:iam::222222222222:root`, `:iam::333333333333:root`)
+	})
+	t.Run("StackSet administration role is passed by exact ARN", func(t *testing.T) {
+		found := false
+		for _, res := range all["agent-tooling"]["Resources"].(map[string]interface{}) {
+			raw, _ := json.Marshal(res)
+			if strings.Contains(string(raw), "PassStackSetAdministrationRole") {
+				found = true
+				contains(t, "pipeline role", res, `"Resource":"arn:aws:iam::111111111111:role/relay/agent/agent-stackset-admin"`, `"iam:PassedToService":"cloudformation.amazonaws.com"`)
+			}
+		}
+		if !found {
+			t.Error("agent-tooling: no PassStackSetAdministrationRole statement")
+		}
+		exec := find(t, "agent-fleet-444444444444", "AWS::IAM::Role")
+		contains(t, "execution role", exec, `"RoleName":"agent-pilot-stackset-exec"`, `"aws:PrincipalArn":"arn:aws:iam::111111111111:role/relay/agent/agent-stackset-admin"`)
+	})
 }
