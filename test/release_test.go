@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +104,7 @@ func TestReleaseGrants(t *testing.T) {
 		deploy, invoke []target.Statement
 		stack          bool
 		trusted        []string
+		readers        []string
 	}{
 		{file: "testdata/configs/ecs-rolling.yaml",
 			deploy: []target.Statement{
@@ -137,6 +139,7 @@ func TestReleaseGrants(t *testing.T) {
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-config"}},
 			},
+			readers: []string{"billing-instance"},
 		},
 		{file: "testdata/configs/s3-site.yaml",
 			deploy: []target.Statement{
@@ -148,7 +151,9 @@ func TestReleaseGrants(t *testing.T) {
 			deploy:  []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/shop-staging"}}},
 			trusted: []string{"arn:aws:iam::111111111111:role/shop-helm"},
 		},
-		{file: "constructs-example", stack: true},
+		{file: "constructs-example", stack: true,
+			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
+				"arn:aws:lambda:us-east-1:222222222222:function:payments-app-smoke-test"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
@@ -157,16 +162,13 @@ func TestReleaseGrants(t *testing.T) {
 				cfg = loadConfig(t, tc.file)
 			}
 			p := delivery.TargetProps(cfg, cfg.Environments[0])
-			got := struct {
-				Deploy, Invoke []target.Statement
-				Stack          bool
-				Trusted        []string
-			}{p.DeployStatements, p.InvokeStatements, len(p.StackNames) > 0 && p.ExecutionRoleName != "", p.TrustedRoleArns}
-			want := struct {
-				Deploy, Invoke []target.Statement
-				Stack          bool
-				Trusted        []string
-			}{tc.deploy, tc.invoke, tc.stack, tc.trusted}
+			type grants struct {
+				Deploy, Invoke   []target.Statement
+				Stack            bool
+				Trusted, Readers []string
+			}
+			got := grants{p.DeployStatements, p.InvokeStatements, len(p.StackNames) > 0 && p.ExecutionRoleName != "", p.TrustedRoleArns, p.ArtifactReaderRoles}
+			want := grants{tc.deploy, tc.invoke, tc.stack, tc.trusted, tc.readers}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("TargetProps (-want +got):\n%s", diff)
 			}
@@ -207,6 +209,28 @@ func TestReleaseResources(t *testing.T) {
 			`"DeploymentGroupName":"checkout-production"`, `"DeploymentConfigName":"CodeDeployDefault.ECSCanary10Percent5Minutes"`,
 			`listener/app/checkout/6d0ecf831eec9f09/b5a1c2d3e4f50617`, `"checkout-5xx"`, `"DEPLOYMENT_STOP_ON_ALARM"`,
 			`"WaitTimeInMinutes":10`, `"TerminationWaitTimeInMinutes":30`)
+	})
+	t.Run("EC2 instance roles may read the artifact store", func(t *testing.T) {
+		p := find(t, "billing-staging", "AWS::IAM::Policy")
+		for _, res := range all["billing-staging"]["Resources"].(map[string]interface{}) {
+			if q, _ := res.(map[string]interface{})["Properties"].(map[string]interface{}); q != nil && strings.HasPrefix(fmt.Sprint(q["PolicyName"]), "TargetArtifactReaders") {
+				p = q
+			}
+		}
+		contains(t, "reader policy", p, `"Roles":["billing-instance"]`, `"s3:GetObject"`, `"kms:Decrypt"`)
+		// The artifact bucket's and key's grants to readers (the statements
+		// with an aws:PrincipalArn condition) name the instance role too.
+		grants := 0
+		for _, res := range all["billing-tooling"]["Resources"].(map[string]interface{}) {
+			raw, _ := json.Marshal(res)
+			if r := res.(map[string]interface{}); (r["Type"] == "AWS::S3::BucketPolicy" || r["Type"] == "AWS::KMS::Key") && strings.Contains(string(raw), "aws:PrincipalArn") {
+				grants++
+				contains(t, fmt.Sprint(r["Type"]), r, `arn:aws:iam::*:role/billing-instance`)
+			}
+		}
+		if grants != 2 {
+			t.Errorf("billing-tooling: %d reader grants, want the bucket policy's and the key policy's", grants)
+		}
 	})
 	t.Run("EKS access entry maps the deploy role to its namespace", func(t *testing.T) {
 		e := find(t, "shop-staging", "AWS::EKS::AccessEntry")

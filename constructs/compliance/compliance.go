@@ -238,6 +238,12 @@ func SuppressTarget(t *target.DeploymentTarget, executionReasons map[string]stri
 			Reason: "The invoke role reads artifacts under generated keys of the pipeline's bucket with the tooling account's artifact key (generated ID), and watches the executions of its named state machines, whose names are generated per start.",
 		})
 	}
+	if p := t.ArtifactReadersPolicy(); p != nil {
+		Suppress(p, Suppression{
+			Rule:   "AwsSolutions-IAM5",
+			Reason: "The instance roles read revisions under generated keys of the pipeline's artifact bucket and decrypt with the tooling account's artifact key, whose ID is generated; the bucket and key policies admit only these role names.",
+		})
+	}
 	if t.DeployRole() == nil {
 		return
 	}

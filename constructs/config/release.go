@@ -132,6 +132,7 @@ var (
 	listenerARNRE     = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):listener/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+$`)
 	targetGroupRE     = regexp.MustCompile(`^arn:[^:]+:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+$`)
 	tgNameRE          = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
+	roleNameRE        = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	roleARNRE         = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 	kmsARNRE          = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
 	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -266,6 +267,14 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 				if !tagKeyRE.MatchString(k) || len(f.tags[k]) == 0 {
 					q.add(b+f.name+"."+k, k, "must be a tag key of 1 to 128 characters with at least one value")
 				}
+			}
+		}
+		if len(x.InstanceRoles) == 0 {
+			q.add(b+"instanceRoles", "", "required: name the roles of the instances' profiles; the CodeDeploy agent downloads the revision from the artifact store with them")
+		}
+		for k, r := range x.InstanceRoles {
+			if !roleNameRE.MatchString(r) {
+				q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, "must be a role name (not an ARN) of 1 to 64 letters, digits and +=,.@_-")
 			}
 		}
 		for k, g := range x.AutoScalingGroups {

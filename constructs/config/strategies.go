@@ -98,6 +98,10 @@ type CodeDeployDeploy struct {
 	TerminationWaitMinutes *int `yaml:"terminationWaitMinutes,omitempty" json:"terminationWaitMinutes,omitempty"`
 	// Alarms are CloudWatch alarm names that roll the deployment back.
 	Alarms []string `yaml:"alarms,omitempty" json:"alarms,omitempty"`
+	// InstanceRoles are the names (at path /) of the roles of the
+	// instances' profiles: the CodeDeploy agent downloads the revision from
+	// the artifact store with them, so Relay lets them read it. Required.
+	InstanceRoles []string `yaml:"instanceRoles" json:"instanceRoles"`
 }
 
 // MinimumHealthyHosts is a custom CodeDeploy rolling configuration.

@@ -431,7 +431,7 @@ func TestValidate(t *testing.T) {
 		},
 		{
 			name:   "environment account missing",
-			mutate: func(c *Config) { c.Environments[1].Account = "" },
+			mutate: func(c *Config) { c.Environments[1].Account, c.Environments[1].Parameters = "", nil },
 			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet`},
 		},
 		{
@@ -488,6 +488,7 @@ func TestValidate(t *testing.T) {
 			name: "organizational units",
 			mutate: func(c *Config) {
 				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56", "ou-ab12-cd34ef56", "ou-1"}
+				c.Environments[0].Parameters, c.Environments[1].Parameters = nil, nil // StackSets take none
 				c.Environments[0].Rollout = &Rollout{MaxConcurrentPercentage: 101, FailureTolerancePercentage: -1}
 				c.Environments[1].OrganizationalUnits = []string{"ou-ab12-cd34ef56"}
 				c.Environments[1].Rollout = &Rollout{MaxConcurrentPercentage: 25}
@@ -507,6 +508,7 @@ func TestValidate(t *testing.T) {
 			mutate: func(c *Config) {
 				c.Organization = nil
 				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56"}
+				c.Environments[0].Parameters = nil // StackSets take none
 				c.Environments[1].Rollout = &Rollout{MaxConcurrentPercentage: 10}
 			},
 			want: []string{
@@ -658,7 +660,7 @@ func TestValidate(t *testing.T) {
 			want: []string{
 				`build.environmentVariables.TOO_SOON.value "#{BuildVariables.VERSION}": refers to namespace "BuildVariables", which no earlier action sets; known here: SourceVariables, variables`,
 				`build.environmentVariables.TYPO.value "#{variables.releaseTg}": refers to pipeline variable "releaseTg", which pipeline.variables does not declare`,
-				`environments[1].approval.reviewUrl "https://example.com/#{Deploy_production_us-east-1.Url}": refers to namespace "Deploy_production_us-east-1", which no earlier action sets; known here: BuildVariables, Deploy_staging_us-east-1, SourceVariables, variables`,
+				`environments[1].approval.reviewUrl "https://example.com/#{Deploy_production_us-east-1.Url}": refers to namespace "Deploy_production_us-east-1", which no earlier action sets; known here: BuildVariables, Deploy_staging_us-east-1, Hook_staging_us-east-1_smoke-test, SourceVariables, variables`,
 			},
 		},
 		{

@@ -21,6 +21,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
@@ -153,6 +154,13 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
 	if len(cfg.Deploy.Hooks) > 0 {
 		readers.RoleArnPatterns = append(readers.RoleArnPatterns, n.InvokeRolePattern())
+	}
+	if x := cfg.Deploy.CodeDeploy; x != nil {
+		// The CodeDeploy agent downloads revisions with the instance role:
+		// one pattern per role name, whatever the number of accounts.
+		for _, r := range values.SortedUnique(x.InstanceRoles) {
+			readers.RoleArnPatterns = append(readers.RoleArnPatterns, fmt.Sprintf("arn:%s:iam::*:role/%s", n.Partition, r))
+		}
 	}
 	if cfg.Organization != nil {
 		readers.OrganizationID = cfg.Organization.ID
@@ -337,6 +345,9 @@ func TargetProps(cfg *config.Config, env config.Environment) *target.Props {
 		}
 		if len(cfg.Deploy.Hooks) > 0 {
 			p.InvokeRoleName = n.InvokeRole(env.Name)
+		}
+		if x := cfg.Deploy.CodeDeploy; x != nil {
+			p.ArtifactReaderRoles = x.InstanceRoles
 		}
 	}
 	if usesHelm(cfg) {

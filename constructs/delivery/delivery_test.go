@@ -23,6 +23,7 @@ func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Conf
 		t.Fatal(err)
 	}
 	cfg.Environments = nil
+	cfg.Deploy.Hooks = nil // plain change sets: two actions per environment
 	for i := 0; i < n; i++ {
 		cfg.Environments = append(cfg.Environments, config.Environment{
 			Name: fmt.Sprintf("env%d", i), Account: fmt.Sprintf("%012d", 500000000000+i), Regions: []string{"us-east-1"}, Wave: wave(i),

@@ -103,6 +103,11 @@ type Props struct {
 	// TrustedRoleArns are further roles of PipelineAccount that may assume
 	// the deploy role, such as a CodeBuild project's role that runs Helm.
 	TrustedRoleArns []string
+	// ArtifactReaderRoles are names of existing roles of Account that read
+	// the artifact store themselves, such as the instance roles with which
+	// the CodeDeploy agent downloads a revision. They get one policy that
+	// lets them read it (the store's policies must admit them too).
+	ArtifactReaderRoles []string
 	// ArtifactBucketArns are the artifact buckets the deploy role may read.
 	ArtifactBucketArns []string
 	// ArtifactKeyArns are the KMS keys (or ARN patterns such as
@@ -180,6 +185,11 @@ func (p *Props) Validate() error {
 			}
 		}
 	}
+	for i, name := range p.ArtifactReaderRoles {
+		if !roleName.MatchString(name) {
+			add("ArtifactReaderRoles[%d] %q: must be a role name of 1-64 characters of letters, digits and +=,.@_-", i, name)
+		}
+	}
 	if p.InvokeRoleName != "" && len(p.InvokeStatements) == 0 {
 		add("InvokeStatements []: say which functions and state machines the invoke role may run")
 	}
@@ -210,6 +220,7 @@ type DeploymentTarget struct {
 	deployRole    awsiam.Role
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
+	readers       awsiam.Policy
 }
 
 // New creates both roles. It panics with every problem of props listed when
@@ -242,8 +253,22 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
 			p, p.PipelineRoleArns, append(artifactStatements(p), statementsOf(p.InvokeStatements)...))
 	}
+	if len(p.ArtifactReaderRoles) > 0 {
+		var roles []awsiam.IRole
+		for _, name := range values.SortedUnique(p.ArtifactReaderRoles) {
+			roles = append(roles, awsiam.Role_FromRoleName(t.Construct, jsii.String("Reader-"+name), jsii.String(name), nil))
+		}
+		statements := artifactStatements(p)
+		t.readers = awsiam.NewPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.PolicyProps{
+			Roles:      &roles,
+			Statements: &statements,
+		})
+	}
 	return t
 }
+
+// ArtifactReadersPolicy is the policy of the ArtifactReaderRoles, or nil.
+func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.Policy { return t.readers }
 
 // pipelineRole is a role at p.RolePath that the roles trusted (in
 // p.PipelineAccount) may assume, allowed statements. The trust names the

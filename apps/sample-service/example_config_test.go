@@ -1,0 +1,73 @@
+package main
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+// TestExampleConfigDeploysThisService checks that Relay's embedded example
+// configuration and this app fit together: it builds with this buildspec,
+// deploys this stack, sets only parameters the template has (the job
+// result role being the one Relay creates), runs this smoke test as its
+// hook, and lets CloudFormation create what the stack holds.
+func TestExampleConfigDeploysThisService(t *testing.T) {
+	cfg, err := config.Parse("example.yaml", config.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Build.Buildspec, "apps/sample-service/buildspec.yml"; got != want {
+		t.Errorf("build.buildspec = %q, want %q", got, want)
+	}
+	if cfg.Deploy.StackName != defaultStackName {
+		t.Errorf("deploy.stackName = %q, want this app's stack %q", cfg.Deploy.StackName, defaultStackName)
+	}
+	_, stack := newApp(cfg.Deploy.StackName, "")
+	tpl := relaytest.JSON(t, stack)
+	params := tpl["Parameters"].(map[string]interface{})
+	jobResults := delivery.Names(cfg).JobResultsRoleArn()
+	for _, env := range cfg.Environments {
+		for _, k := range slices.Sorted(maps.Keys(env.Parameters)) {
+			if _, ok := params[k]; !ok {
+				t.Errorf("environments %s: parameter %s is not a parameter of the template", env.Name, k)
+			}
+		}
+		if got := env.Parameters["JobResultRoleArn"]; got != jobResults {
+			t.Errorf("environments %s: JobResultRoleArn = %q, want the role Relay creates, %q", env.Name, got, jobResults)
+		}
+	}
+	var hooks []string
+	for _, h := range cfg.Deploy.Hooks {
+		if h.Lambda != nil {
+			hooks = append(hooks, h.Lambda.Function)
+		}
+	}
+	if want := []string{defaultStackName + "-smoke-test"}; !slices.Equal(hooks, want) {
+		t.Errorf("Lambda hooks = %v, want this app's smoke test %v", hooks, want)
+	}
+	// Every service the stack's resources belong to has a statement in the
+	// execution policy.
+	granted := map[string]bool{}
+	for _, s := range cfg.Deploy.ExecutionPolicy.Statements {
+		for _, a := range s.Actions {
+			granted[strings.SplitN(a, ":", 2)[0]] = true
+		}
+	}
+	service := map[string]string{"Lambda": "lambda", "IAM": "iam", "CodeDeploy": "codedeploy", "CloudWatch": "cloudwatch", "Logs": "logs"}
+	for id, r := range tpl["Resources"].(map[string]interface{}) {
+		typ := r.(map[string]interface{})["Type"].(string)
+		svc, ok := service[strings.Split(typ, "::")[1]]
+		if !ok {
+			t.Errorf("%s: resource type %s has no service in this test's table", id, typ)
+			continue
+		}
+		if !granted[svc] {
+			t.Errorf("%s (%s): the example's execution policy grants nothing on %s", id, typ, svc)
+		}
+	}
+}

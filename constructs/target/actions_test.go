@@ -1,0 +1,110 @@
+package target_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+const helmRole = "arn:aws:iam::111111111111:role/payments-helm"
+
+// actionProps are the props of a target without a CloudFormation stack: a
+// deploy role for another deploy action, an invoke role and instance roles
+// that read artifacts.
+func actionProps() *target.Props {
+	p := validProps()
+	p.StackNames, p.ExecutionRoleName, p.ExecutionStatements = nil, "", nil
+	p.DeployStatements = []target.Statement{
+		{Sid: "UpdateService", Actions: []string{"ecs:UpdateService"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/web/api"}},
+		{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/api-task"},
+			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
+	}
+	p.TrustedRoleArns = []string{helmRole}
+	p.InvokeRoleName = "payments-staging-invoke"
+	p.InvokeStatements = []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:smoke"}}}
+	p.ArtifactReaderRoles = []string{"web-instance"}
+	return p
+}
+
+func TestActionRoles(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	var tg *target.DeploymentTarget
+	relaytest.Do(t, "target.New", func() { tg = target.New(stack, "Target", actionProps()) })
+	if tg.ExecutionRole() != nil {
+		t.Error("ExecutionRole() is set without StackNames")
+	}
+	tpl := relaytest.Template(t, stack)
+	has := func(what, typ string, props map[string]interface{}) {
+		t.Helper()
+		relaytest.Check(t, what, func() { tpl.HasResourceProperties(jsii.String(typ), assertions.Match_ObjectLike(&props)) })
+	}
+	trust := func(arns interface{}) map[string]interface{} {
+		return map[string]interface{}{"Statement": []interface{}{map[string]interface{}{
+			"Action":    "sts:AssumeRole",
+			"Effect":    "Allow",
+			"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}},
+			"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": arns}},
+		}}, "Version": "2012-10-17"}
+	}
+	relaytest.Check(t, "two roles: deploy and invoke", func() { tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(2)) })
+	has("deploy role trusts the pipeline and the Helm role", "AWS::IAM::Role", map[string]interface{}{
+		"RoleName": "payments-staging-deploy", "AssumeRolePolicyDocument": trust([]interface{}{helmRole, pipelineRole}),
+	})
+	has("invoke role trusts the pipeline only", "AWS::IAM::Role", map[string]interface{}{
+		"RoleName": "payments-staging-invoke", "AssumeRolePolicyDocument": trust(pipelineRole),
+	})
+	has("deploy role passes the task role to ECS only", "AWS::IAM::Policy", map[string]interface{}{
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{
+			"Sid": "PassTaskRoles", "Action": "iam:PassRole", "Effect": "Allow", "Resource": "arn:aws:iam::222222222222:role/api-task",
+			"Condition": map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+		}})}),
+	})
+	has("instance roles read the artifacts", "AWS::IAM::Policy", map[string]interface{}{
+		"Roles": []interface{}{"web-instance"},
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+			assertions.Match_ObjectLike(&map[string]interface{}{"Sid": "ReadArtifactObjects"}),
+			assertions.Match_ObjectLike(&map[string]interface{}{"Sid": "DecryptArtifacts"}),
+		})}),
+	})
+}
+
+func TestActionPropsValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props)
+		want   []string
+	}{
+		{"valid", func(*target.Props) {}, nil},
+		{"invoke role only", func(p *target.Props) { p.DeployStatements, p.DeployRoleName = nil, "" }, nil},
+		{"nothing to do", func(p *target.Props) { p.DeployStatements, p.InvokeRoleName = nil, "" }, []string{
+			"StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action",
+		}},
+		{"PassRole on a pattern", func(p *target.Props) { p.DeployStatements[1].Resources = []string{"arn:aws:iam::222222222222:role/api-*"} }, []string{
+			`DeployStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/api-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
+		}},
+		{"invoke role without statements", func(p *target.Props) { p.InvokeStatements = nil }, []string{
+			"InvokeStatements []: say which functions and state machines the invoke role may run",
+		}},
+		{"trusted role of another account", func(p *target.Props) { p.TrustedRoleArns = []string{"arn:aws:iam::999999999999:role/helm"} }, []string{
+			`TrustedRoleArns[0] "arn:aws:iam::999999999999:role/helm": must be a role ARN in PipelineAccount 111111111111`,
+		}},
+		{"reader role as an ARN", func(p *target.Props) { p.ArtifactReaderRoles = []string{"arn:aws:iam::222222222222:role/web"} }, []string{
+			`ArtifactReaderRoles[0] "arn:aws:iam::222222222222:role/web": must be a role name of 1-64 characters of letters, digits and +=,.@_-`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := actionProps()
+			tc.mutate(p)
+			relaytest.ValidateError(t, p.Validate(), "target.Props: ", tc.want)
+		})
+	}
+}
