@@ -250,7 +250,7 @@ func NewECS(scope constructs.Construct, id string, props *ECSProps) *ECS {
 	e.deploymentGroup = awscodedeploy.NewEcsDeploymentGroup(e.Construct, jsii.String("DeploymentGroup"), &awscodedeploy.EcsDeploymentGroupProps{
 		Application:               e.application,
 		DeploymentGroupName:       jsii.String(p.DeploymentGroupName),
-		DeploymentConfig:          ecsConfig(config),
+		DeploymentConfig:          awscodedeploy.EcsDeploymentConfig_FromEcsDeploymentConfigName(e.Construct, jsii.String("Config"), jsii.String(config)),
 		Service:                   service,
 		BlueGreenDeploymentConfig: blueGreen,
 		Alarms:                    importAlarms(e.Construct, p.AlarmNames),
@@ -268,20 +268,6 @@ func (e *ECS) Application() awscodedeploy.EcsApplication { return e.application 
 // DeploymentGroup is the deployment group, for the pipeline's
 // CodeDeployToECS action.
 func (e *ECS) DeploymentGroup() awscodedeploy.EcsDeploymentGroup { return e.deploymentGroup }
-
-func ecsConfig(full string) awscodedeploy.IEcsDeploymentConfig {
-	switch full {
-	case configPrefix + "ECSLinear10PercentEvery1Minutes":
-		return awscodedeploy.EcsDeploymentConfig_LINEAR_10PERCENT_EVERY_1MINUTES()
-	case configPrefix + "ECSLinear10PercentEvery3Minutes":
-		return awscodedeploy.EcsDeploymentConfig_LINEAR_10PERCENT_EVERY_3MINUTES()
-	case configPrefix + "ECSCanary10Percent5Minutes":
-		return awscodedeploy.EcsDeploymentConfig_CANARY_10PERCENT_5MINUTES()
-	case configPrefix + "ECSCanary10Percent15Minutes":
-		return awscodedeploy.EcsDeploymentConfig_CANARY_10PERCENT_15MINUTES()
-	}
-	return awscodedeploy.EcsDeploymentConfig_ALL_AT_ONCE()
-}
 
 func importAlarms(scope constructs.Construct, names []string) *[]interfacesawscloudwatch.IAlarmRef {
 	var out []interfacesawscloudwatch.IAlarmRef

@@ -277,7 +277,7 @@ func NewServer(scope constructs.Construct, id string, props *ServerProps) *Serve
 			MinimumHealthyHosts:  hosts,
 		})
 	} else {
-		config = serverConfig(name)
+		config = awscodedeploy.ServerDeploymentConfig_FromServerDeploymentConfigName(s.Construct, jsii.String("PredefinedConfig"), jsii.String(name))
 	}
 	s.configName = name
 
@@ -427,16 +427,6 @@ func (s *Server) Role() awsiam.IRole { return s.role }
 
 // DeploymentConfigName is the name of the deployment config the group uses.
 func (s *Server) DeploymentConfigName() string { return s.configName }
-
-func serverConfig(full string) awscodedeploy.IServerDeploymentConfig {
-	switch full {
-	case configPrefix + "HalfAtATime":
-		return awscodedeploy.ServerDeploymentConfig_HALF_AT_A_TIME()
-	case configPrefix + "AllAtOnce":
-		return awscodedeploy.ServerDeploymentConfig_ALL_AT_ONCE()
-	}
-	return awscodedeploy.ServerDeploymentConfig_ONE_AT_A_TIME()
-}
 
 // tagSet is one tag group of tags, for the L2; nil for none.
 func tagSet(tags map[string][]string) awscodedeploy.InstanceTagSet {
