@@ -87,7 +87,9 @@ func TestActionPropsValidate(t *testing.T) {
 		{"nothing to do", func(p *target.Props) { p.DeployStatements, p.InvokeRoleName = nil, "" }, []string{
 			"StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action",
 		}},
-		{"PassRole on a pattern", func(p *target.Props) { p.DeployStatements[1].Resources = []string{"arn:aws:iam::222222222222:role/api-*"} }, []string{
+		{"PassRole on a pattern", func(p *target.Props) {
+			p.DeployStatements[1].Resources = []string{"arn:aws:iam::222222222222:role/api-*"}
+		}, []string{
 			`DeployStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/api-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
 		}},
 		{"invoke role without statements", func(p *target.Props) { p.InvokeStatements = nil }, []string{
