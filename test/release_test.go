@@ -243,7 +243,7 @@ func TestReleaseResources(t *testing.T) {
 				trust = p["AssumeRolePolicyDocument"]
 			}
 		}
-		contains(t, "job-results trust", trust, `:iam::222222222222:root`, `:iam::333333333333:root`)
+		contains(t, "job-results trust", trust, `"aws:PrincipalAccount":["222222222222","333333333333"]`)
 	})
 	t.Run("StackSet administration role is passed by exact ARN", func(t *testing.T) {
 		found := false

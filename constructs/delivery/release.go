@@ -12,6 +12,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/bluegreen"
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
@@ -226,11 +227,12 @@ func usesLambdaHooks(cfg *config.Config) bool {
 // the trust limits callers to the environments' accounts (or organization).
 func newJobResultsRole(scope awscdk.Stack, cfg *config.Config) awsiam.Role {
 	n := Names(cfg)
-	var principal awsiam.IPrincipal
+	// One condition instead of one principal per account: 15 characters
+	// per account rather than about 90, against a 2,048-character trust
+	// policy; with an organization it keeps one size.
+	condition := map[string]interface{}{}
 	if cfg.Organization != nil {
-		principal = awsiam.NewAnyPrincipal().WithConditions(&map[string]interface{}{
-			"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": cfg.Organization.ID},
-		})
+		condition["aws:PrincipalOrgID"] = cfg.Organization.ID
 	} else {
 		var ids []string
 		for _, e := range cfg.Environments {
@@ -238,12 +240,9 @@ func newJobResultsRole(scope awscdk.Stack, cfg *config.Config) awsiam.Role {
 				ids = append(ids, e.Account)
 			}
 		}
-		var accounts []awsiam.IPrincipal
-		for _, a := range slices.Compact(slices.Sorted(slices.Values(ids))) {
-			accounts = append(accounts, awsiam.NewAccountPrincipal(jsii.String(a)))
-		}
-		principal = awsiam.NewCompositePrincipal(accounts...)
+		condition["aws:PrincipalAccount"] = values.OneOrMany(values.SortedUnique(ids))
 	}
+	principal := awsiam.NewAnyPrincipal().WithConditions(&map[string]interface{}{"StringEquals": condition})
 	role := awsiam.NewRole(scope, jsii.String("JobResultsRole"), &awsiam.RoleProps{
 		RoleName:    jsii.String(n.JobResultsRole()),
 		Path:        jsii.String(n.RolePath()),

@@ -65,7 +65,7 @@ var Table = []Limit{
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
 		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
-		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
+		"trust fewer principals (with organization.id set, Relay's roles trust the organization instead of each account), or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
 		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size", false},
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
