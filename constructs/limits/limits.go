@@ -71,7 +71,7 @@ var Table = []Limit{
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
 		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size", false},
 	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes, as written)", 1048576, cloudFormationQuota,
-		"the pipeline takes about 1.4 KB per account environment: deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
+		"the pipeline template grows with each account environment (about 1.4 KB for a change set, up to 2.5 KB with a hook): deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
 	{StackResources, "CloudFormation resources per stack", 500, cloudFormationQuota,
 		"split the environments across Relay configurations", false},
 	{StackOutputs, "CloudFormation outputs per stack", 200, cloudFormationQuota,
