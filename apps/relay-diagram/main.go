@@ -1,0 +1,60 @@
+// Command relay-diagram draws the wiring of a synthesized cloud assembly:
+// accounts, stacks, roles and who may assume them, who may use which key
+// and bucket, and the pipeline's stages and actions with the account,
+// region and role each runs as. It reads the templates, not a Relay
+// configuration, so it draws whatever the assembly deploys: Relay's app, a
+// team's stacks built with Relay's constructs, or plain CDK.
+//
+// Usage:
+//
+//	relay-diagram [dir]
+//
+// dir is the cloud assembly folder (default cdk.out). It writes
+// dir/wiring.mmd (Mermaid) and dir/wiring.dot (Graphviz), prints their
+// paths, and prints on standard error what the assembly holds that the
+// diagram does not show. It exits 1, writing nothing, when dir holds no
+// cloud assembly (run `make synth` or `cdk synth` first). `make diagram`
+// runs it after `make synth`, with the same CONFIG= and OUT=.
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/relaycdk/relay/constructs/wiring"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "relay-diagram: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	dir := "cdk.out"
+	switch {
+	case len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		fmt.Println("usage: relay-diagram [cloud assembly folder, default cdk.out]\nwrites wiring.mmd (Mermaid) and wiring.dot (Graphviz) into that folder")
+		return nil
+	case len(args) == 1:
+		dir = args[0]
+	case len(args) > 1:
+		return fmt.Errorf("usage: relay-diagram [dir]: one cloud assembly folder, got %d arguments", len(args))
+	}
+	m, err := wiring.Read(dir)
+	if err != nil {
+		return err
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(os.Stderr, "relay-diagram: not shown: %s\n", n)
+	}
+	for name, text := range map[string]string{"wiring.mmd": wiring.Mermaid(m), "wiring.dot": wiring.DOT(m)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("relay-diagram: %s\nrelay-diagram: %s\n", filepath.Join(dir, "wiring.mmd"), filepath.Join(dir, "wiring.dot"))
+	return nil
+}
