@@ -2,6 +2,8 @@
 #   make synth   installs what is missing, then synthesizes the default app into cdk.out/
 #                (make synth CONFIG=path/to/relay.yaml OUT=dir for another config)
 #   make test    installs what is missing, then runs the whole test suite
+#   make diagram synthesizes (as make synth, same CONFIG= and OUT=), then writes the
+#                wiring diagram next to the templates: OUT/wiring.mmd and OUT/wiring.dot
 # The toolchain (Node.js 24 for jsii, the pinned AWS CDK CLI) lives in .tools/, from
 # package.json and package-lock.json; nothing is installed globally.
 
@@ -17,14 +19,20 @@ CONFIG ?=
 OUT ?= cdk.out
 CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
-.PHONY: synth test tools bench clean
+.PHONY: synth test tools bench clean diagram
 
 synth: tools
 	go mod download
 	cdk synth --quiet --no-notices $(CDK_CONFIG) -o $(OUT)
 	@echo "relay: templates in $(OUT)/:" && ls $(OUT)/*.template.json
 
-test: tools
+# Mermaid's own parser checks the generated wiring diagrams (test/wiring_test.go).
+MERMAID := $(TOOLS)/mermaid/.installed
+
+diagram: synth
+	go run ./apps/relay-diagram $(OUT)
+
+test: tools $(MERMAID)
 	@command -v cfn-lint >/dev/null || { echo "make test: cfn-lint is missing; install it with: pip install 'cfn-lint==1.51.0' (or pipx install cfn-lint)"; exit 1; }
 	@unformatted=$$(gofmt -l constructs apps test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
@@ -38,6 +46,13 @@ $(TOOLS)/.installed: package.json package-lock.json
 	cp package.json package-lock.json $(TOOLS)/
 	npm ci --prefix $(TOOLS) --no-audit --no-fund --loglevel=error
 	@$(JSII_NODE) --version >/dev/null && touch $@
+
+$(MERMAID): test/mermaid/package.json test/mermaid/package-lock.json test/mermaid/parse.mjs
+	@command -v npm >/dev/null || { echo "make: npm is needed once to fetch Mermaid for the diagram test; install it with: apt-get install -y npm"; exit 1; }
+	mkdir -p $(TOOLS)/mermaid
+	cp test/mermaid/package.json test/mermaid/package-lock.json test/mermaid/parse.mjs $(TOOLS)/mermaid/
+	npm ci --prefix $(TOOLS)/mermaid --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Figures, not tests: synth time, peak memory, stacks, resources and policy
 # sizes for 1, 10, 100 and 1000 target accounts (BENCH_ARGS="-n 2,100 -runs 5").

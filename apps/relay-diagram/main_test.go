@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run([]string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	for file, start := range map[string]string{"wiring.mmd": "---\nconfig:", "wiring.dot": "digraph wiring {"} {
+		raw, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatalf("%s was not written: %v", file, err)
+		}
+		if !strings.HasPrefix(string(raw), start) {
+			t.Errorf("%s starts %q, want %q", file, string(raw[:min(len(raw), 20)]), start)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no assembly", []string{empty}, "no cloud assembly here; synthesize first (make synth, or cdk synth -o " + empty + ")"},
+		{"two folders", []string{"a", "b"}, "usage: relay-diagram [dir]: one cloud assembly folder, got 2 arguments"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(tc.args)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+			if entries, _ := os.ReadDir(empty); len(entries) > 0 {
+				t.Errorf("wrote %d files into %s", len(entries), empty)
+			}
+		})
+	}
+}
