@@ -12,8 +12,11 @@
 // dir is the cloud assembly folder (default cdk.out). It writes
 // dir/wiring.mmd (Mermaid) and dir/wiring.dot (Graphviz), prints their
 // paths, and prints on standard error what the assembly holds that the
-// diagram does not show. It exits 1, writing nothing, when dir holds no
-// cloud assembly (run `make synth` or `cdk synth` first). `make diagram`
+// diagram does not show, and a warning when the Mermaid diagram passes
+// Mermaid's default limits (500 arrows, 50,000 characters: Relay's example
+// with about 25 environments), where the DOT file still renders. It exits
+// 1, writing nothing, when dir holds no cloud assembly (run `make synth`
+// or `cdk synth` first). `make diagram`
 // runs it after `make synth`, with the same CONFIG= and OUT=.
 package main
 
@@ -50,7 +53,11 @@ func run(args []string) error {
 	for _, n := range m.Notes {
 		fmt.Fprintf(os.Stderr, "relay-diagram: not shown: %s\n", n)
 	}
-	for name, text := range map[string]string{"wiring.mmd": wiring.Mermaid(m), "wiring.dot": wiring.DOT(m)} {
+	mmd := wiring.Mermaid(m)
+	if err := wiring.MermaidLimits(mmd); err != nil {
+		fmt.Fprintf(os.Stderr, "relay-diagram: warning: %v\n", err)
+	}
+	for name, text := range map[string]string{"wiring.mmd": mmd, "wiring.dot": wiring.DOT(m)} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			return err
 		}

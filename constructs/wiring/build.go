@@ -44,7 +44,7 @@ type builder struct {
 	keys     []*Key
 	buckets  []*Bucket
 	subjects map[string]*Subject
-	grants   map[string]*Grant
+	managed  map[string][]Statement
 }
 
 func (b *builder) build() {
@@ -159,13 +159,7 @@ func (b *builder) addRole(r *Role) {
 func (b *builder) attachPolicies(st *tmplStack) {
 	s := &scope{a: b.a, st: st}
 	stack := b.stacks[st]
-	managed := map[string][]Statement{}
-	for _, other := range b.a.stacks {
-		os := &scope{a: b.a, st: other}
-		for _, id := range other.resourcesOfType("AWS::IAM::ManagedPolicy") {
-			managed[os.attr(id, "")] = os.parseStatements(propsOf(other, id)["PolicyDocument"])
-		}
-	}
+	managed := b.managedPolicies()
 	for _, typ := range []string{"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"} {
 		for _, id := range st.resourcesOfType(typ) {
 			props := propsOf(st, id)
@@ -211,6 +205,21 @@ func (b *builder) attachPolicies(st *tmplStack) {
 			}
 		}
 	}
+}
+
+// managedPolicies are the statements of the assembly's customer managed
+// policies, by ARN.
+func (b *builder) managedPolicies() map[string][]Statement {
+	if b.managed == nil {
+		b.managed = map[string][]Statement{}
+		for _, st := range b.a.stacks {
+			s := &scope{a: b.a, st: st}
+			for _, id := range st.resourcesOfType("AWS::IAM::ManagedPolicy") {
+				b.managed[s.attr(id, "")] = s.parseStatements(propsOf(st, id)["PolicyDocument"])
+			}
+		}
+	}
+	return b.managed
 }
 
 // roleRef finds the role a template value names: a Ref or Fn::GetAtt, an

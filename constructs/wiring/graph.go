@@ -74,7 +74,7 @@ func (i *ids) get(key interface{}, prefix, hint string) string {
 	return id
 }
 
-// build lays the model out: each account a group with its stacks inside
+// graph lays the model out: each account a group with its stacks inside
 // and the roles and stores of each stack; the subjects that belong to no
 // account at the top; each pipeline a group of stages of actions.
 func (m *Model) graph() *graph {

@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -113,3 +114,37 @@ func mermaidText(p string) string {
 }
 
 var mermaidEntity = map[rune]string{'#': "#35;", '"': "#quot;", '<': "#lt;", '>': "#gt;", '&': "#amp;", '|': "#124;", '`': "#96;"}
+
+// Mermaid's default limits, which GitHub keeps and a diagram cannot raise
+// (maxEdges and maxTextSize are secure settings,
+// https://mermaid.js.org/config/schema-docs/config.html).
+const (
+	MermaidMaxEdges    = 500
+	MermaidMaxTextSize = 50000
+)
+
+// MermaidLimits reports why Mermaid, with its default settings, would refuse
+// to render text (a Mermaid returns): more than MermaidMaxEdges arrows or
+// more than MermaidMaxTextSize characters. nil when it fits. The DOT text
+// of the same model has no such limit.
+func MermaidLimits(text string) error {
+	edges := 0
+	for _, l := range strings.Split(text, "\n") {
+		if mermaidEdge.MatchString(l) {
+			edges++
+		}
+	}
+	var problems []string
+	if edges > MermaidMaxEdges {
+		problems = append(problems, fmt.Sprintf("%d arrows, and Mermaid draws at most %d", edges, MermaidMaxEdges))
+	}
+	if n := len([]rune(text)); n > MermaidMaxTextSize {
+		problems = append(problems, fmt.Sprintf("%d characters, and Mermaid reads at most %d", n, MermaidMaxTextSize))
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the Mermaid diagram has %s by default (GitHub too): render the DOT file instead (dot -Tsvg wiring.dot -o wiring.svg)", strings.Join(problems, " and "))
+}
+
+var mermaidEdge = regexp.MustCompile(`^  [A-Za-z0-9_]+ (-->|-\.->|==>|-\.-)`)

@@ -213,3 +213,24 @@ func TestCheckMermaidCatches(t *testing.T) {
 		t.Errorf("a valid flowchart failed: %v", err)
 	}
 }
+
+func TestMermaidLimits(t *testing.T) {
+	head := "---\nconfig:\n  flowchart:\n    wrappingWidth: 400\n---\nflowchart TB\n  a[\"A\"]\n"
+	edges := func(n int) string { return strings.Repeat("  a -->|\"x\"| a\n", n) }
+	tests := []struct {
+		name, text, want string
+	}{
+		{"fits", head + edges(wiring.MermaidMaxEdges), ""},
+		{"too many arrows", head + edges(wiring.MermaidMaxEdges+1), "501 arrows, and Mermaid draws at most 500"},
+		{"too long", head + "  %% " + strings.Repeat("x", wiring.MermaidMaxTextSize) + "\n", "characters, and Mermaid reads at most 50000"},
+	}
+	for _, tc := range tests {
+		err := wiring.MermaidLimits(tc.text)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -10,7 +10,8 @@ const dom = new JSDOM('<!doctype html><html><body></body></html>');
 globalThis.window = dom.window;
 globalThis.document = dom.window.document;
 const { default: mermaid } = await import('mermaid');
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', maxTextSize: 1000000 });
+// Mermaid's defaults, as GitHub renders with them (maxTextSize 50,000, maxEdges 500).
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
 
 for (const file of process.argv.slice(2)) {
   try {
