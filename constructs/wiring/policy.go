@@ -149,26 +149,21 @@ const (
 // covered by a "*" of the pattern), no that no value does, maybe otherwise.
 func globMatch(pattern, text string) match {
 	p, t := tokens(pattern), tokens(text)
-	if hasHole(p) {
-		// An unresolved pattern is never a sure match.
-		if intersects(p, t) {
-			return maybe
-		}
-		return no
-	}
 	if strictMatch(p, t) {
 		return yes
 	}
-	if hasHole(t) && intersects(p, t) {
+	if (hasHole(p) || hasHole(t)) && intersects(p, t) {
 		return maybe
 	}
 	return no
 }
 
-// token is one character of a resolved value, or a whole hole (hole set).
+// token is one character of a resolved value, or a whole hole (hole set,
+// id what it stands for in which stack).
 type token struct {
 	r    rune
 	hole bool
+	id   string
 }
 
 func tokens(s string) []token {
@@ -181,7 +176,9 @@ func tokens(s string) []token {
 			out = append(out, token{hole: true})
 		case r == holeEnd:
 			inHole = false
-		case !inHole:
+		case inHole:
+			out[len(out)-1].id += string(r)
+		default:
 			out = append(out, token{r: r})
 		}
 	}
@@ -197,8 +194,9 @@ func hasHole(ts []token) bool {
 	return false
 }
 
-// strictMatch: pattern p (no holes) matches t for every value of t's
-// holes, which only a "*" can cover.
+// strictMatch: p matches t for every value of the holes: a hole of t is
+// covered by a "*" of p or by the same hole in p (the same expression of
+// the same stack has the same value).
 func strictMatch(p, t []token) bool {
 	memo := map[[2]int]bool{}
 	seen := map[[2]int]bool{}
@@ -213,6 +211,8 @@ func strictMatch(p, t []token) bool {
 		switch {
 		case i == len(p):
 			r = j == len(t)
+		case p[i].hole:
+			r = j < len(t) && t[j].hole && t[j].id == p[i].id && f(i+1, j+1)
 		case p[i].r == '*':
 			r = f(i+1, j) || (j < len(t) && f(i, j+1))
 		case j == len(t) || t[j].hole:
