@@ -44,6 +44,12 @@ type Config struct {
 	// Environments are deployed in this order. At least one, at most 1000;
 	// no two may deploy to the same account and region.
 	Environments []Environment `yaml:"environments" json:"environments"`
+	// Observability announces the pipeline's events, and adds a dashboard
+	// and alarms (see Observability). Default: none.
+	Observability *Observability `yaml:"observability,omitempty" json:"observability,omitempty"`
+	// Audit records the artifact buckets' data events in a CloudTrail
+	// trail (see Audit). Default: none.
+	Audit *Audit `yaml:"audit,omitempty" json:"audit,omitempty"`
 }
 
 // Tooling is the central account that owns the pipeline.

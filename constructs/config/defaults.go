@@ -84,6 +84,7 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 		d.TemplatePath = defaultTemplatePath
 	}
 	c.applyStrategyDefaults(unset)
+	c.applyObservabilityDefaults(unset)
 
 	if unset("pipeline.executionMode", c.Pipeline.ExecutionMode == "") {
 		c.Pipeline.ExecutionMode = defaultExecutionMode

@@ -224,7 +224,9 @@ func (t tree) checkDecoded(c *Config) []*FieldError {
 	}
 
 	type optional struct{ path, fix string }
-	nulls := []optional{{"organization", "set organization.id, or remove the key"}}
+	nulls := []optional{{"organization", "set organization.id, or remove the key"},
+		{"observability", "write observability: {} for the defaults, or remove the key"},
+		{"audit", "write audit: {} for a trail named <name>-audit, or remove the key"}}
 	for i := range c.Environments {
 		nulls = append(nulls, optional{envPath(i, "approval"),
 			"write approval: {} for a manual approval with defaults, or remove the key for none"})

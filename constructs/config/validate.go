@@ -124,6 +124,7 @@ func (c *Config) validate() []*FieldError {
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
 	c.validateReferences(&p)
+	c.validateObservability(&p)
 	return dedupe(p)
 }
 
