@@ -20,9 +20,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/audit"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -42,6 +44,9 @@ type Delivery struct {
 	// accountStacks hold the StackSet execution roles of accounts
 	// environments, one per account.
 	accountStacks []awscdk.Stack
+	// observer and trail watch the pipeline (observability.go).
+	observer *observe.Observer
+	trail    *audit.Trail
 }
 
 // Replica is the artifact store of a region other than the tooling region.
@@ -255,6 +260,7 @@ func New(app constructs.Construct, cfg *config.Config) *Delivery {
 		props.ApproverRoleName = n.ApproverRole()
 	}
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", props)
+	d.newObservability()
 	if usesLambdaHooks(cfg) {
 		newJobResultsRole(d.tooling, cfg)
 	}
@@ -469,6 +475,7 @@ func Validate(cfg *config.Config) error {
 			}
 		}
 	}
+	errs = append(errs, validateObservability(cfg))
 	return errors.Join(errs...)
 }
 

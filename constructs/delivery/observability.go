@@ -1,0 +1,183 @@
+package delivery
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/audit"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/observe"
+	"github.com/relaycdk/relay/constructs/pipeline"
+)
+
+// ObserveProps are the props of cfg's Observer, or nil without
+// observability. Names: topics <name>-alerts and <name>-chat (key
+// alias/relay/<name>/alerts), rules and alarms <name>-<kind>, log group
+// /relay/<name>/events, dashboard <name>-pipeline.
+func ObserveProps(cfg *config.Config) *observe.Props {
+	o := cfg.Observability
+	if o == nil {
+		return nil
+	}
+	n := Names(cfg)
+	p := &observe.Props{
+		PipelineName:       n.Pipeline(),
+		Prefix:             cfg.Name,
+		Partition:          n.Partition,
+		Account:            cfg.Tooling.Account,
+		Region:             cfg.Tooling.Region,
+		RolePath:           n.RolePath(),
+		KeyAlias:           "alias/relay/" + cfg.Name + "/alerts",
+		LogGroupName:       "/relay/" + cfg.Name + "/events",
+		EventRetentionDays: o.EventRetentionDays,
+		BuildProjects:      BuildProjects(cfg),
+		Environments:       EnvironmentStages(cfg),
+		NoDashboard:        !o.DashboardEnabled(),
+	}
+	if a := o.Alarms; a != nil {
+		p.Alarms = observe.Alarms{FailedExecutions: a.FailedExecutions, FailedPeriodMinutes: a.FailedPeriodMinutes, MaxExecutionMinutes: a.MaxExecutionMinutes}
+	}
+	p.Notifications.Events = []observe.Event{} // none unless configured
+	if nt := o.Notifications; nt != nil {
+		p.Notifications.Emails = nt.Emails
+		p.Notifications.SucceededEnvironments = nt.Succeeded
+		for _, e := range nt.Events {
+			p.Notifications.Events = append(p.Notifications.Events, observe.Event(e))
+		}
+		for _, s := range nt.Slack {
+			p.Notifications.Slack = append(p.Notifications.Slack, observe.SlackChannel{WorkspaceID: s.WorkspaceID, ChannelID: s.ChannelID, Name: s.Name})
+		}
+		for _, t := range nt.Teams {
+			p.Notifications.Teams = append(p.Notifications.Teams, observe.TeamsChannel{TeamID: t.TeamID, TenantID: t.TenantID, ChannelID: t.ChannelID, Name: t.Name})
+		}
+	}
+	return p
+}
+
+// BuildProjects are the names of the CodeBuild projects of cfg's pipeline:
+// the build, the test and scan suites, and the GitOps and Helm steps.
+func BuildProjects(cfg *config.Config) []string {
+	n := Names(cfg)
+	out := []string{n.BuildProject()}
+	for _, s := range cfg.Tests {
+		out = append(out, n.SuiteProject("test", s.Name))
+	}
+	if sc := cfg.SecurityScan; sc != nil {
+		for _, s := range sc.Scanners {
+			out = append(out, n.SuiteProject("scan", s.Name))
+		}
+	}
+	if x := cfg.Deploy.EKS; x != nil && x.GitOps != nil {
+		out = append(out, n.GitOpsProject())
+	}
+	if usesHelm(cfg) {
+		out = append(out, n.HelmProject())
+	}
+	return out
+}
+
+// EnvironmentStages are cfg's environments in order, each with the deploy
+// stages that deploy it (shared within a wave). cfg must pass Validate.
+func EnvironmentStages(cfg *config.Config) []observe.Environment {
+	deps := Deployments(cfg)
+	plan, _ := pipeline.PlanStages(deps)
+	out := make([]observe.Environment, len(deps))
+	for i, d := range deps {
+		out[i].Name = d.Name
+	}
+	for _, st := range plan {
+		for _, a := range st.Actions {
+			e := &out[a.Deployment]
+			if !slices.Contains(e.Stages, st.Name) {
+				e.Stages = append(e.Stages, st.Name)
+			}
+		}
+	}
+	return out
+}
+
+// AuditProps are the props of cfg's trail, or nil when cfg creates none:
+// the trail <trailName> records the data events of the artifact buckets of
+// every region and of the S3 source buckets, in the bucket
+// <name>-audit-<account>-<region> with the key alias/relay/<name>/audit.
+// AccessLogBucket is left to the caller.
+func AuditProps(cfg *config.Config) *audit.Props {
+	a := cfg.Audit
+	if a == nil || a.OrganizationTrail != "" {
+		return nil
+	}
+	n := Names(cfg)
+	buckets := []string{n.ArtifactBucket(cfg.Tooling.Region)}
+	for _, r := range ReplicaRegions(cfg) {
+		buckets = append(buckets, n.ArtifactBucket(r))
+	}
+	for _, src := range append([]config.Source{cfg.Source}, sources(cfg.ExtraSources)...) {
+		if src.S3 != nil {
+			buckets = append(buckets, src.S3.Bucket)
+		}
+	}
+	return &audit.Props{
+		TrailName:        a.TrailName,
+		Partition:        n.Partition,
+		Account:          cfg.Tooling.Account,
+		Region:           cfg.Tooling.Region,
+		DataEventBuckets: buckets,
+		BucketName:       fmt.Sprintf("%s-audit-%s-%s", cfg.Name, cfg.Tooling.Account, cfg.Tooling.Region),
+		KeyAlias:         "alias/relay/" + cfg.Name + "/audit",
+		RetentionDays:    a.RetentionDays,
+	}
+}
+
+func sources(x []config.ExtraSource) []config.Source {
+	out := make([]config.Source, len(x))
+	for i, s := range x {
+		out[i] = s.Source
+	}
+	return out
+}
+
+// validateObservability checks the props cfg gives the Observer and the
+// trail, which config validation has judged field by field.
+func validateObservability(cfg *config.Config) error {
+	var errs []error
+	if p := ObserveProps(cfg); p != nil {
+		errs = append(errs, p.Validate())
+	}
+	if p := AuditProps(cfg); p != nil {
+		// The access-log bucket is the artifact store's, created later.
+		errs = append(errs, p.ValidateNames())
+	}
+	return errors.Join(errs...)
+}
+
+// newObservability adds cfg's Observer and trail to the tooling stack.
+func (d *Delivery) newObservability() {
+	cfg := d.config
+	if p := ObserveProps(cfg); p != nil {
+		d.observer = observe.New(d.tooling, "Observe", p)
+	}
+	if p := AuditProps(cfg); p != nil {
+		p.AccessLogBucket = d.store.AccessLogBucket()
+		d.trail = audit.New(d.tooling, "Audit", p)
+		awscdk.NewCfnOutput(d.tooling, jsii.String("AuditTrail"), &awscdk.CfnOutputProps{
+			Description: jsii.String("The trail that records the artifact buckets' data events"),
+			Value:       d.trail.TrailArn(),
+		})
+	} else if a := cfg.Audit; a != nil {
+		awscdk.NewCfnOutput(d.tooling, jsii.String("AuditTrail"), &awscdk.CfnOutputProps{
+			Description: jsii.String("The existing trail that records the artifact buckets' data events (not created by Relay)"),
+			Value:       jsii.String(a.OrganizationTrail),
+		})
+	}
+}
+
+// Observer watches the pipeline, or is nil without observability.
+func (d *Delivery) Observer() *observe.Observer { return d.observer }
+
+// Trail records the artifact buckets' data events, or is nil when Relay
+// creates no trail.
+func (d *Delivery) Trail() *audit.Trail { return d.trail }
