@@ -34,7 +34,9 @@ func TestNoPassRoleWildcard(t *testing.T) {
 			Resources map[string]struct {
 				Type       string
 				Properties struct {
-					PolicyDocument struct{ Statement []map[string]any }
+					// An object in IAM policies, a string in
+					// AWS::Logs::ResourcePolicy.
+					PolicyDocument json.RawMessage
 				}
 			}
 		}
@@ -48,7 +50,11 @@ func TestNoPassRoleWildcard(t *testing.T) {
 			if r.Type != "AWS::IAM::Policy" || strings.Contains(id, "ExecutionRole") {
 				continue
 			}
-			for _, st := range r.Properties.PolicyDocument.Statement {
+			var doc struct{ Statement []map[string]any }
+			if err := json.Unmarshal(r.Properties.PolicyDocument, &doc); err != nil {
+				t.Fatalf("%s %s: %v", f, id, err)
+			}
+			for _, st := range doc.Statement {
 				if !mentions(st["Action"], "iam:PassRole") {
 					continue
 				}
