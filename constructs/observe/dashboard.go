@@ -24,7 +24,7 @@ func (o *Observer) newDashboard() {
 	o.dashboard.AddWidgets(awscloudwatch.NewTextWidget(&awscloudwatch.TextWidgetProps{
 		Markdown: jsii.String(o.dashboardText()),
 		Width:    jsii.Number(24),
-		Height:   jsii.Number(float64(4 + len(p.Environments))),
+		Height:   jsii.Number(float64(4 + min(len(p.Environments), maxListedEnvironments+1))),
 	}))
 
 	var executions []awscloudwatch.IMetric
@@ -107,6 +107,10 @@ func (o *Observer) deployStages() []string {
 	return values.SortedUnique(out)
 }
 
+// maxListedEnvironments bounds the header's table, which a fleet of
+// hundreds of environments would make taller than a dashboard allows.
+const maxListedEnvironments = 40
+
 // dashboardText is the header: where the numbers come from, and which
 // stages deploy which environment.
 func (o *Observer) dashboardText() string {
@@ -117,7 +121,11 @@ func (o *Observer) dashboardText() string {
 		o.historyURL(), p.LogGroupName, RelayNamespace, CodeBuildMetricsDoc)
 	if len(p.Environments) > 0 {
 		b.WriteString("\n| Environment | Deploy stages |\n|---|---|\n")
-		for _, e := range p.Environments {
+		for i, e := range p.Environments {
+			if i == maxListedEnvironments {
+				fmt.Fprintf(&b, "| … and %d more | |\n", len(p.Environments)-i)
+				break
+			}
 			fmt.Fprintf(&b, "| %s | %s |\n", e.Name, strings.Join(e.Stages, ", "))
 		}
 	}
