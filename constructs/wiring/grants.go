@@ -429,6 +429,23 @@ func (b *builder) storeGrants() {
 		}
 		return m
 	}
+	// Whether a resource policy admits anyone outside the resource's
+	// account (service principals aside).
+	sharedOutside := func(k *Key, bk *Bucket, home *Account) bool {
+		for _, id := range order {
+			g := acc[id].g
+			if g.Key != k || g.Bucket != bk {
+				continue
+			}
+			if g.From != nil && g.From.Account != home {
+				return true
+			}
+			if s := g.Subject; s != nil && (s.Kind != "account" || len(s.Values) == 0 || s.Values[0] != home.ID) {
+				return true
+			}
+		}
+		return false
+	}
 	// The roles' own policies.
 	for _, r := range b.roles {
 		for _, k := range b.keys {
@@ -438,7 +455,7 @@ func (b *builder) storeGrants() {
 					stmts = append(stmts, st)
 				}
 			}
-			b.ownGrant(add, r, k, nil, stmts, kmsAccess, admitted)
+			b.ownGrant(add, r, k, nil, stmts, kmsAccess, admitted, sharedOutside)
 		}
 		for _, bk := range b.buckets {
 			var stmts []Statement
@@ -447,7 +464,7 @@ func (b *builder) storeGrants() {
 					stmts = append(stmts, st)
 				}
 			}
-			b.ownGrant(add, r, nil, bk, stmts, s3Access, admitted)
+			b.ownGrant(add, r, nil, bk, stmts, s3Access, admitted, sharedOutside)
 		}
 	}
 	for _, id := range order {
@@ -464,12 +481,21 @@ func (b *builder) storeGrants() {
 // Across accounts, and for a key whose policy does not defer to IAM, the
 // resource policy must admit the role too: when it definitely does not,
 // the grant is marked Unadmitted.
-func (b *builder) ownGrant(add func(who, *Key, *Bucket, accessReps, Statement, string, []Condition), r *Role, k *Key, bk *Bucket, stmts []Statement, reps accessReps, admitted func(*Role, *Key, *Bucket) match) {
+//
+// A role of another account whose statements merely cover a resource that
+// admits no one outside its own account (such as a notification or audit
+// key next to the artifact store, covered by a key/* pattern) has no
+// access and was never meant to: that is breadth of the role's pattern,
+// not a missing admission, and is not drawn.
+func (b *builder) ownGrant(add func(who, *Key, *Bucket, accessReps, Statement, string, []Condition), r *Role, k *Key, bk *Bucket, stmts []Statement, reps accessReps, admitted func(*Role, *Key, *Bucket) match, sharedOutside func(*Key, *Bucket, *Account) bool) {
 	var home *Account
 	if k != nil {
 		home = k.Stack.Account
 	} else {
 		home = bk.Stack.Account
+	}
+	if r.Account != home && !sharedOutside(k, bk, home) {
+		return
 	}
 	for _, st := range stmts {
 		var a access
