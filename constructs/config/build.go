@@ -1,0 +1,169 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Build configures the CodeBuild project of the Build stage.
+type Build struct {
+	// Buildspec is the path of the buildspec file, relative to the
+	// repository root and without "..". Default: buildspec.yml.
+	Buildspec string `yaml:"buildspec,omitempty" json:"buildspec,omitempty"`
+	// TimeoutMinutes bounds one build, 5 to 2160. Default: 30.
+	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+	// ComputeType is a CodeBuild compute type. Default: BUILD_GENERAL1_SMALL.
+	ComputeType string `yaml:"computeType,omitempty" json:"computeType,omitempty"`
+	// Image is a CodeBuild-managed Linux image, starting with
+	// aws/codebuild/. Default: aws/codebuild/standard:7.0.
+	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// LogRetentionDays is the retention of the build log group, one of the
+	// values CloudWatch Logs accepts. Default: 365.
+	LogRetentionDays int `yaml:"logRetentionDays,omitempty" json:"logRetentionDays,omitempty"`
+	// Privileged runs the build with Docker-in-Docker rights, needed to
+	// build container images. Default: false.
+	Privileged bool `yaml:"privileged,omitempty" json:"privileged,omitempty"`
+	// Cache is none, local (Docker layers and source kept on the build
+	// host) or s3 (under build-cache/ in the artifact bucket, encrypted with
+	// its key). Default: none.
+	Cache string `yaml:"cache,omitempty" json:"cache,omitempty"`
+	// EnvironmentVariables reach every build, by name. Names are letters,
+	// digits and _, not starting with a digit or CODEBUILD_.
+	EnvironmentVariables map[string]EnvironmentVariable `yaml:"environmentVariables,omitempty" json:"environmentVariables,omitempty"`
+}
+
+// EnvironmentVariable is one build environment variable: exactly one of
+// Value, Parameter and Secret.
+type EnvironmentVariable struct {
+	// Value is a plain-text value.
+	Value string `yaml:"value,omitempty" json:"value,omitempty"`
+	// Parameter is the name of an SSM Parameter Store parameter in the
+	// tooling account; the build role may read that parameter only.
+	Parameter string `yaml:"parameter,omitempty" json:"parameter,omitempty"`
+	// Secret is the ARN of a Secrets Manager secret in the tooling account,
+	// optionally followed by :json-key:version-stage:version-id; the build
+	// role may read that secret only.
+	Secret string `yaml:"secret,omitempty" json:"secret,omitempty"`
+}
+
+// Defaults of the build section.
+const (
+	defaultBuildspec        = "buildspec.yml"
+	defaultTimeoutMinutes   = 30
+	defaultComputeType      = "BUILD_GENERAL1_SMALL"
+	defaultImage            = "aws/codebuild/standard:7.0"
+	defaultLogRetentionDays = 365
+	defaultCache            = "none"
+)
+
+var (
+	computeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
+	caches       = []string{"none", "local", "s3"}
+	// logRetentionDays are the retention periods CloudWatch Logs accepts.
+	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+var (
+	envVarRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	ssmNameRE = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
+	secretRE  = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
+)
+
+// buildDefaults sets the defaults of build; unset is as in applyDefaults.
+func (b *Build) buildDefaults(unset unsetFunc) {
+	if unset("build.buildspec", b.Buildspec == "") {
+		b.Buildspec = defaultBuildspec
+	}
+	if unset("build.timeoutMinutes", b.TimeoutMinutes == 0) {
+		b.TimeoutMinutes = defaultTimeoutMinutes
+	}
+	if unset("build.computeType", b.ComputeType == "") {
+		b.ComputeType = defaultComputeType
+	}
+	if unset("build.image", b.Image == "") {
+		b.Image = defaultImage
+	}
+	if unset("build.logRetentionDays", b.LogRetentionDays == 0) {
+		b.LogRetentionDays = defaultLogRetentionDays
+	}
+	if unset("build.cache", b.Cache == "") {
+		b.Cache = defaultCache
+	}
+}
+
+// validateBuild checks build.
+func (c *Config) validateBuild(p *problems) {
+	b := c.Build
+	p.add("build.buildspec", b.Buildspec, pathRule(b.Buildspec, defaultBuildspec, "the repository root"))
+	p.add("build.timeoutMinutes", strconv.Itoa(b.TimeoutMinutes), timeoutRule(b.TimeoutMinutes))
+	p.add("build.computeType", b.ComputeType, oneOfRule(b.ComputeType, computeTypes))
+	p.add("build.image", b.Image, imageRule(b.Image))
+	p.add("build.logRetentionDays", strconv.Itoa(b.LogRetentionDays), logRetentionRule(b.LogRetentionDays))
+	p.add("build.cache", b.Cache, oneOfRule(b.Cache, caches))
+	for _, name := range slices.Sorted(maps.Keys(b.EnvironmentVariables)) {
+		buildVariableRules(p, "build.environmentVariables."+name, name, b.EnvironmentVariables[name], c.Tooling)
+	}
+}
+
+// buildVariableRules checks the build environment variable name, written at
+// path.
+func buildVariableRules(p *problems, path, name string, v EnvironmentVariable, t Tooling) {
+	if !envVarRE.MatchString(name) || strings.HasPrefix(name, "CODEBUILD_") {
+		p.add(path, name, "names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)")
+		return
+	}
+	switch {
+	case countSet(v.Value != "", v.Parameter != "", v.Secret != "") != 1:
+		p.add(path, "", "set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)")
+	case v.Parameter != "" && !ssmNameRE.MatchString(v.Parameter):
+		p.add(path+".parameter", v.Parameter, "must be an SSM parameter name such as /payments/db-url")
+	case v.Secret != "":
+		p.add(path+".secret", v.Secret, secretRule(v.Secret, t))
+	}
+}
+
+// secretRule accepts a Secrets Manager secret ARN of the tooling account
+// and region, optionally followed by :json-key:version-stage:version-id.
+func secretRule(s string, t Tooling) string {
+	m := secretRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"
+	}
+	if m[1] != partitions[t.Region] || m[2] != t.Region || m[3] != t.Account {
+		return fmt.Sprintf("must be a secret of the tooling account %s in %s (partition %s)", t.Account, t.Region, partitions[t.Region])
+	}
+	return ""
+}
+
+func timeoutRule(n int) string {
+	if n < 5 || n > 2160 {
+		return fmt.Sprintf("must be from 5 to 2160 minutes (36 hours); the default is %d", defaultTimeoutMinutes)
+	}
+	return ""
+}
+
+func imageRule(s string) string {
+	const prefix = "aws/codebuild/"
+	switch {
+	case s == "":
+		return "must not be empty; set a CodeBuild-managed image, or omit it to use the default " + defaultImage
+	case !strings.HasPrefix(s, prefix) || len(s) == len(prefix):
+		return "must be a CodeBuild-managed image, starting with " + prefix + ", such as " + defaultImage
+	}
+	return ""
+}
+
+func logRetentionRule(n int) string {
+	if !slices.Contains(logRetentionDays, n) {
+		days := make([]string, len(logRetentionDays))
+		for i, d := range logRetentionDays {
+			days[i] = strconv.Itoa(d)
+		}
+		return "must be one of the retention periods CloudWatch Logs accepts: " + strings.Join(days, ", ")
+	}
+	return ""
+}

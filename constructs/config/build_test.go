@@ -1,0 +1,84 @@
+package config
+
+import (
+	"testing"
+)
+
+// TestValidateBuild checks the rules of build, each with its exact
+// message.
+func TestValidateBuild(t *testing.T) {
+	runValidateCases(t, []validateCase{
+		{
+			name:   "build timeout too short",
+			mutate: func(c *Config) { c.Build.TimeoutMinutes = 4 },
+			want:   []string{`build.timeoutMinutes "4": must be from 5 to 2160 minutes (36 hours); the default is 30`},
+		},
+		{
+			name:   "build timeout too long",
+			mutate: func(c *Config) { c.Build.TimeoutMinutes = 2161 },
+			want:   []string{`build.timeoutMinutes "2161": must be from 5 to 2160 minutes (36 hours); the default is 30`},
+		},
+		{
+			name:   "build timeout bounds are valid",
+			mutate: func(c *Config) { c.Build.TimeoutMinutes = 2160 },
+		},
+		{
+			name:   "build compute type unknown",
+			mutate: func(c *Config) { c.Build.ComputeType = "BUILD_GENERAL1_HUGE" },
+			want:   []string{`build.computeType "BUILD_GENERAL1_HUGE": must be one of BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE, BUILD_GENERAL1_2XLARGE`},
+		},
+		{
+			name:   "build image not managed by CodeBuild",
+			mutate: func(c *Config) { c.Build.Image = "ubuntu:24.04" },
+			want:   []string{`build.image "ubuntu:24.04": must be a CodeBuild-managed image, starting with aws/codebuild/, such as aws/codebuild/standard:7.0`},
+		},
+		{
+			name:   "build log retention not accepted by CloudWatch",
+			mutate: func(c *Config) { c.Build.LogRetentionDays = 2 },
+			want:   []string{`build.logRetentionDays "2": must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`},
+		},
+		{
+			name:   "buildspec empty",
+			mutate: func(c *Config) { c.Build.Buildspec = "" },
+			want:   []string{`build.buildspec "": must not be empty; set a path relative to the repository root, or omit it to use the default buildspec.yml`},
+		},
+		{
+			name:   "buildspec absolute",
+			mutate: func(c *Config) { c.Build.Buildspec = "/buildspec.yml" },
+			want:   []string{`build.buildspec "/buildspec.yml": must be relative to the repository root, such as buildspec.yml`},
+		},
+		{
+			name:   "buildspec outside the repository",
+			mutate: func(c *Config) { c.Build.Buildspec = "../buildspec.yml" },
+			want:   []string{`build.buildspec "../buildspec.yml": must not contain ".."; use a path inside the repository root, such as buildspec.yml`},
+		},
+		{
+			name: "build settings",
+			mutate: func(c *Config) {
+				c.Build.Cache = "disk"
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"NODE_ENV":      {Value: "production"},
+					"DB_URL":        {Parameter: "/payments/db-url"},
+					"API_KEY":       {Secret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"},
+					"CODEBUILD_X":   {Value: "x"},
+					"1BAD":          {Value: "x"},
+					"BOTH":          {Value: "x", Parameter: "/x"},
+					"NONE":          {},
+					"BAD_PARAMETER": {Parameter: "no spaces allowed"},
+					"OTHER_ACCOUNT": {Secret: "arn:aws:secretsmanager:us-east-1:999999999999:secret:x"},
+					"NOT_AN_ARN":    {Secret: "payments/api-key"},
+				}
+			},
+			want: []string{
+				`build.cache "disk": must be one of none, local, s3`,
+				`build.environmentVariables.1BAD "1BAD": names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)`,
+				`build.environmentVariables.BAD_PARAMETER.parameter "no spaces allowed": must be an SSM parameter name such as /payments/db-url`,
+				`build.environmentVariables.BOTH "": set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)`,
+				`build.environmentVariables.CODEBUILD_X "CODEBUILD_X": names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)`,
+				`build.environmentVariables.NONE "": set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)`,
+				`build.environmentVariables.NOT_AN_ARN.secret "payments/api-key": must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf`,
+				`build.environmentVariables.OTHER_ACCOUNT.secret "arn:aws:secretsmanager:us-east-1:999999999999:secret:x": must be a secret of the tooling account 111111111111 in us-east-1 (partition aws)`,
+			},
+		},
+	})
+}

@@ -1,0 +1,231 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Deploy describes the workload stack that every environment receives.
+type Deploy struct {
+	// StackName is the CloudFormation stack created in each target account
+	// and region: a letter, then at most 127 letters, digits and hyphens.
+	// Default: <name>-app.
+	StackName string `yaml:"stackName,omitempty" json:"stackName,omitempty"`
+	// TemplatePath is the template's path inside the build output artifact,
+	// relative and without "..". Default: template.json.
+	TemplatePath string `yaml:"templatePath,omitempty" json:"templatePath,omitempty"`
+	// Capabilities acknowledged on change sets, from CAPABILITY_IAM,
+	// CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, each at most once.
+	// Default: none.
+	Capabilities []string `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
+	// ExecutionPolicy is what the CloudFormation execution role in each
+	// target account may do. It must grant something: Relay never assumes
+	// AdministratorAccess. Required for a CloudFormation workload; not
+	// allowed with another strategy.
+	ExecutionPolicy ExecutionPolicy `yaml:"executionPolicy,omitempty" json:"executionPolicy,omitempty"`
+	// ECS, ECSBlueGreen, CodeDeploy, S3 and EKS choose another release
+	// strategy than a CloudFormation stack; set at most one. Their string
+	// fields may use ${env}, ${account}, ${region} and the environment's
+	// settings.
+	ECS          *ECSDeploy          `yaml:"ecs,omitempty" json:"ecs,omitempty"`
+	ECSBlueGreen *ECSBlueGreenDeploy `yaml:"ecsBlueGreen,omitempty" json:"ecsBlueGreen,omitempty"`
+	CodeDeploy   *CodeDeployDeploy   `yaml:"codeDeploy,omitempty" json:"codeDeploy,omitempty"`
+	S3           *S3Deploy           `yaml:"s3,omitempty" json:"s3,omitempty"`
+	EKS          *EKSDeploy          `yaml:"eks,omitempty" json:"eks,omitempty"`
+	// Hooks are Lambda and Step Functions invoke actions around the
+	// deployment of each account environment, in order. Default: none.
+	Hooks []Hook `yaml:"hooks,omitempty" json:"hooks,omitempty"`
+}
+
+// ExecutionPolicy lists the permissions of the CloudFormation execution role.
+type ExecutionPolicy struct {
+	// ManagedPolicyArns are IAM managed policies to attach, AWS managed
+	// (account aws) or customer managed, in the tooling region's partition.
+	// The AWS managed AdministratorAccess policy is refused unless
+	// AllowAdministratorAccess.
+	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
+	// Statements are inline Allow statements.
+	Statements []Statement `yaml:"statements,omitempty" json:"statements,omitempty"`
+	// AllowAdministratorAccess must be true to attach AdministratorAccess.
+	// Default: false.
+	AllowAdministratorAccess bool `yaml:"allowAdministratorAccess,omitempty" json:"allowAdministratorAccess,omitempty"`
+}
+
+// Statement is one inline IAM Allow statement.
+type Statement struct {
+	// Sid is an optional statement ID, letters and digits only.
+	Sid string `yaml:"sid,omitempty" json:"sid,omitempty"`
+	// Actions are service:Action names, such as lambda:CreateFunction;
+	// wildcards (* and ?) are allowed in the action, "*" alone is not. At
+	// least one.
+	Actions []string `yaml:"actions" json:"actions"`
+	// Resources are ARNs (arn:...) or "*". At least one.
+	Resources []string `yaml:"resources" json:"resources"`
+	// Reason says why the statement needs a wildcard. Required (at least
+	// 10 characters) when an action or resource contains "*": it becomes the
+	// written reason of the cdk-nag suppression for that wildcard.
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// Defaults of the deploy section.
+const (
+	defaultTemplatePath = "template.json"
+	stackNameSuffix     = "-app" // default stack name: <name>-app
+)
+
+// capabilities are the CloudFormation capabilities a change set may
+// acknowledge.
+var capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+
+var (
+	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
+	sidRE       = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+	// policyARNRE captures the partition and the account (aws for AWS
+	// managed policies) of an IAM managed policy ARN with an optional path.
+	policyARNRE = regexp.MustCompile(`^arn:([^:]*):iam::(aws|[0-9]{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+)
+
+// deployDefaults sets the defaults of deploy, its strategy block and its
+// hooks; unset is as in applyDefaults.
+func (c *Config) deployDefaults(unset unsetFunc) {
+	d := &c.Deploy
+	if c.Name != "" && unset("deploy.stackName", d.StackName == "") {
+		d.StackName = c.Name + stackNameSuffix
+	}
+	if unset("deploy.templatePath", d.TemplatePath == "") {
+		d.TemplatePath = defaultTemplatePath
+	}
+	d.strategyDefaults(unset)
+	hooksDefaults(d.Hooks, unset)
+}
+
+// validateDeploy checks deploy: the stack, its release strategy and hooks,
+// and the execution policy.
+func (c *Config) validateDeploy(p *problems) {
+	d := c.Deploy
+	// A stack name derived from an invalid name is reported once, at name.
+	derived := d.StackName == "" || d.StackName == c.Name+stackNameSuffix
+	if !derived || nameRule(c.Name) == "" {
+		p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
+	}
+	p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+	capabilityRules(p, d.Capabilities)
+	c.validateRelease(p)
+	c.executionPolicyRules(p)
+}
+
+// capabilityRules checks deploy.capabilities: known, each once.
+func capabilityRules(p *problems, list []string) {
+	first := map[string]int{}
+	for i, capability := range list {
+		rule := oneOfRule(capability, capabilities)
+		if j, dup := first[capability]; rule == "" && dup {
+			rule = fmt.Sprintf("duplicate of deploy.capabilities[%d]; remove it", j)
+		} else if !dup {
+			first[capability] = i
+		}
+		p.add(fmt.Sprintf("deploy.capabilities[%d]", i), capability, rule)
+	}
+}
+
+// executionPolicyRules checks deploy.executionPolicy.
+func (c *Config) executionPolicyRules(p *problems) {
+	const base = "deploy.executionPolicy"
+	ep := c.Deploy.ExecutionPolicy
+	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 && c.Deploy.IsStack() {
+		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
+	}
+	for i, a := range ep.ManagedPolicyArns {
+		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRule(a, ep.AllowAdministratorAccess, c.Tooling.Region))
+	}
+	for k, s := range ep.Statements {
+		statementRules(p, fmt.Sprintf("%s.statements[%d]", base, k), s)
+	}
+}
+
+// statementRules checks one execution policy statement written at sp.
+func statementRules(p *problems, sp string, s Statement) {
+	p.add(sp+".sid", s.Sid, sidRule(s.Sid))
+	if len(s.Actions) == 0 {
+		p.add(sp+".actions", "", "required; list at least one action, such as s3:GetObject")
+	}
+	for j, a := range s.Actions {
+		p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, actionRule(a))
+	}
+	if len(s.Resources) == 0 {
+		p.add(sp+".resources", "", `required; list at least one resource ARN, or "*"`)
+	}
+	for j, r := range s.Resources {
+		p.add(fmt.Sprintf("%s.resources[%d]", sp, j), r, resourceRule(r))
+	}
+	p.add(sp+".reason", s.Reason, reasonRule(s))
+}
+
+// stackNameRule checks a CloudFormation stack name; name is the config's
+// name, from which the default derives.
+func stackNameRule(s, name string) string {
+	switch {
+	case s == "":
+		return fmt.Sprintf("must not be empty; set a stack name, or omit it to use the default %s%s", name, stackNameSuffix)
+	case !stackNameRE.MatchString(s):
+		return "must start with a letter and have at most 128 letters, digits and hyphens, such as payments-app"
+	}
+	return ""
+}
+
+// managedPolicyRule checks an IAM managed policy ARN; allowAdmin is
+// deploy.executionPolicy.allowAdministratorAccess.
+func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
+	m := policyARNRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"
+	}
+	if rule := partitionRule(m[1], toolingRegion, "use a policy of the tooling partition"); rule != "" {
+		return rule
+	}
+	if m[2] == "aws" && strings.HasSuffix(s, ":policy/AdministratorAccess") && !allowAdmin {
+		return "grants AdministratorAccess; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true to accept it"
+	}
+	return ""
+}
+
+func actionRule(s string) string {
+	switch {
+	case s == "*":
+		return `"*" alone allows every action of every service; name services, such as lambda:* or s3:GetObject`
+	case !actionRE.MatchString(s):
+		return "must be service:Action, such as lambda:CreateFunction or lambda:*"
+	}
+	return ""
+}
+
+func resourceRule(s string) string {
+	if s != "*" && !strings.HasPrefix(s, "arn:") {
+		return `must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`
+	}
+	return ""
+}
+
+// reasonRule requires a written reason for a statement with a wildcard.
+func reasonRule(s Statement) string {
+	wild := false
+	for _, v := range append(append([]string(nil), s.Actions...), s.Resources...) {
+		wild = wild || strings.Contains(v, "*")
+	}
+	switch {
+	case wild && len(strings.TrimSpace(s.Reason)) < 10:
+		return "required (at least 10 characters) because the statement has a wildcard; say why the stack needs it, e.g. \"CloudFormation generates the function names\""
+	case len(s.Reason) > 500:
+		return "is longer than 500 characters; shorten it"
+	}
+	return ""
+}
+
+func sidRule(s string) string {
+	if !sidRE.MatchString(s) {
+		return "must contain only letters and digits, such as ServiceResources"
+	}
+	return ""
+}

@@ -1,0 +1,145 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidateDeploy checks the rules of deploy: the stack and the execution policy, each with its exact
+// message.
+func TestValidateDeploy(t *testing.T) {
+	runValidateCases(t, []validateCase{
+		{
+			name:   "stack name starting with a digit",
+			mutate: func(c *Config) { c.Deploy.StackName = "1app" },
+			want:   []string{`deploy.stackName "1app": must start with a letter and have at most 128 letters, digits and hyphens, such as payments-app`},
+		},
+		{
+			name:   "stack name too long",
+			mutate: func(c *Config) { c.Deploy.StackName = "a" + strings.Repeat("b", 128) },
+			want:   []string{`deploy.stackName "a` + strings.Repeat("b", 128) + `": must start with a letter and have at most 128 letters, digits and hyphens, such as payments-app`},
+		},
+		{
+			name:   "stack name empty",
+			mutate: func(c *Config) { c.Deploy.StackName = "" },
+			want:   []string{`deploy.stackName "": must not be empty; set a stack name, or omit it to use the default payments-app`},
+		},
+		{
+			name:   "template path absolute",
+			mutate: func(c *Config) { c.Deploy.TemplatePath = "/template.json" },
+			want:   []string{`deploy.templatePath "/template.json": must be relative to the build output, such as template.json`},
+		},
+		{
+			name:   "template path outside the artifact",
+			mutate: func(c *Config) { c.Deploy.TemplatePath = "out/../../template.json" },
+			want:   []string{`deploy.templatePath "out/../../template.json": must not contain ".."; use a path inside the build output, such as template.json`},
+		},
+		{
+			name:   "template path empty",
+			mutate: func(c *Config) { c.Deploy.TemplatePath = "" },
+			want:   []string{`deploy.templatePath "": must not be empty; set a path relative to the build output, or omit it to use the default template.json`},
+		},
+		{
+			name: "capability unknown and duplicated",
+			mutate: func(c *Config) {
+				c.Deploy.Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_ALL", "CAPABILITY_IAM"}
+			},
+			want: []string{
+				`deploy.capabilities[1] "CAPABILITY_ALL": must be one of CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND`,
+				`deploy.capabilities[2] "CAPABILITY_IAM": duplicate of deploy.capabilities[0]; remove it`,
+			},
+		},
+		{
+			name:   "execution policy grants nothing",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy = ExecutionPolicy{} },
+			want:   []string{`deploy.executionPolicy "": grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)`},
+		},
+		{
+			name: "execution policy with managed policies only",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{
+					"arn:aws:iam::aws:policy/AWSLambda_FullAccess",
+					"arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy",
+				}}
+			},
+		},
+		{
+			name: "managed policy malformed",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"AWSLambda_FullAccess", "arn:aws:iam::aws:role/Admin"}
+			},
+			want: []string{
+				`deploy.executionPolicy.managedPolicyArns[0] "AWSLambda_FullAccess": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::aws:role/Admin": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+			},
+		},
+		{
+			name: "managed policy in another partition",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess"}
+			},
+			want: []string{`deploy.executionPolicy.managedPolicyArns[0] "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess": partition "aws-us-gov" does not match partition "aws" of tooling.region us-east-1; use a policy of the tooling partition`},
+		},
+		{
+			name: "AdministratorAccess refused",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::aws:policy/AdministratorAccess"}
+			},
+			want: []string{`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess": grants AdministratorAccess; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true to accept it`},
+		},
+		{
+			name: "AdministratorAccess allowed explicitly",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{
+					ManagedPolicyArns:        []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
+					AllowAdministratorAccess: true,
+				}
+			},
+		},
+		{
+			name: "customer policy named AdministratorAccess is not the AWS one",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::111111111111:policy/AdministratorAccess"}
+			},
+		},
+		{
+			name:   "statement without actions",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Actions = nil },
+			want:   []string{statement0 + `.actions "": required; list at least one action, such as s3:GetObject`},
+		},
+		{
+			name: "statement with a bare wildcard and a malformed action",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Actions = []string{"*", "lambda", "Lambda:Invoke", "s3:Get*"}
+			},
+			want: []string{
+				statement0 + `.actions[0] "*": "*" alone allows every action of every service; name services, such as lambda:* or s3:GetObject`,
+				statement0 + `.actions[1] "lambda": must be service:Action, such as lambda:CreateFunction or lambda:*`,
+				statement0 + `.actions[2] "Lambda:Invoke": must be service:Action, such as lambda:CreateFunction or lambda:*`,
+			},
+		},
+		{
+			name:   "statement without resources",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Resources = []string{} },
+			want:   []string{statement0 + `.resources "": required; list at least one resource ARN, or "*"`},
+		},
+		{
+			name:   "statement resource not an ARN",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Resources = []string{"my-bucket"} },
+			want:   []string{statement0 + `.resources[0] "my-bucket": must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`},
+		},
+		{
+			name:   "statement sid with punctuation",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Sid = "service-resources" },
+			want:   []string{statement0 + `.sid "service-resources": must contain only letters and digits, such as ServiceResources`},
+		},
+		{
+			name: "wildcard statement without a reason",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Reason = "because"
+				c.Deploy.ExecutionPolicy.Statements = append(c.Deploy.ExecutionPolicy.Statements, Statement{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::bucket/key"}})
+			},
+			want: []string{`deploy.executionPolicy.statements[0].reason "because": required (at least 10 characters) because the statement has a wildcard; say why the stack needs it, e.g. "CloudFormation generates the function names"`},
+		},
+	})
+}

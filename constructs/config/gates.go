@@ -1,0 +1,164 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones of deployment windows, whatever the machine has
+	"unicode"
+	"unicode/utf8"
+)
+
+// Approval configures a manual approval gate.
+type Approval struct {
+	// Comment is shown to the approver, at most 512 characters.
+	// Default: "Approve deployment to <env>".
+	Comment string `yaml:"comment,omitempty" json:"comment,omitempty"`
+	// Notify are email addresses subscribed to the approval topic.
+	// Default: none.
+	Notify []string `yaml:"notify,omitempty" json:"notify,omitempty"`
+	// ReviewURL is an https link the approver should look at first, such as
+	// a dashboard of the previous environment. Default: none.
+	ReviewURL string `yaml:"reviewUrl,omitempty" json:"reviewUrl,omitempty"`
+	// TimeoutMinutes is how long the approval waits, 5 to 86400 (60 days).
+	// Default: 10080 (7 days).
+	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
+}
+
+// EntryConditions must hold before an execution enters a stage; when one
+// does not, the stage entry fails.
+type EntryConditions struct {
+	// DeploymentWindow allows entry only inside a cron window.
+	DeploymentWindow *DeploymentWindow `yaml:"deploymentWindow,omitempty" json:"deploymentWindow,omitempty"`
+	// NoAlarms names CloudWatch alarms of the tooling account and region
+	// that must not be in ALARM.
+	NoAlarms []string `yaml:"noAlarms,omitempty" json:"noAlarms,omitempty"`
+}
+
+// DeploymentWindow is a cron window, e.g. weekdays 9:00 to 16:59.
+type DeploymentWindow struct {
+	// Cron is an EventBridge cron expression, such as
+	// "cron(* 9-16 ? * MON-FRI *)". Required.
+	Cron string `yaml:"cron" json:"cron"`
+	// TimeZone is an IANA time zone, such as Europe/Berlin. Default: UTC.
+	TimeZone string `yaml:"timeZone,omitempty" json:"timeZone,omitempty"`
+}
+
+// Freeze holds deployments before an environment.
+type Freeze struct {
+	// Reason is shown on the disabled transition in the console, 1 to 300
+	// of letters, digits, spaces and !@().*?-. Required.
+	Reason string `yaml:"reason" json:"reason"`
+}
+
+// Stage gates of an environment: approval, freeze and entry conditions.
+
+// Defaults of the gates.
+const (
+	approvalCommentPrefix         = "Approve deployment to "
+	defaultApprovalTimeoutMinutes = 10080
+	defaultTimeZone               = "UTC"
+)
+
+var (
+	cronRE   = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
+	freezeRE = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
+)
+
+// gateDefaults sets the defaults of the gates of environments[i]; unset is
+// as in applyDefaults.
+func (e *Environment) gateDefaults(i int, unset unsetFunc) {
+	if e.Approval != nil && unset(envPath(i, "approval.comment"), e.Approval.Comment == "") {
+		e.Approval.Comment = approvalCommentPrefix + e.Name
+	}
+	if e.Approval != nil && unset(envPath(i, "approval.timeoutMinutes"), e.Approval.TimeoutMinutes == 0) {
+		e.Approval.TimeoutMinutes = defaultApprovalTimeoutMinutes
+	}
+	if ec := e.EntryConditions; ec != nil && ec.DeploymentWindow != nil && unset(envPath(i, "entryConditions.deploymentWindow.timeZone"), ec.DeploymentWindow.TimeZone == "") {
+		ec.DeploymentWindow.TimeZone = defaultTimeZone
+	}
+}
+
+// entryConditionRules checks environments[i].entryConditions.
+func entryConditionRules(p *problems, i int, e Environment) {
+	ec := e.EntryConditions
+	if ec == nil {
+		return
+	}
+	if ec.DeploymentWindow == nil && len(ec.NoAlarms) == 0 {
+		p.add(envPath(i, "entryConditions"), "", "set deploymentWindow, noAlarms or both, or remove entryConditions")
+	}
+	if w := ec.DeploymentWindow; w != nil {
+		if !cronRE.MatchString(w.Cron) {
+			p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, "must be an EventBridge cron expression, such as \"cron(* 9-16 ? * MON-FRI *)\"")
+		}
+		p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, timeZoneRule(w.TimeZone))
+	}
+	for k, a := range ec.NoAlarms {
+		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
+			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		}
+	}
+}
+
+func timeZoneRule(s string) string {
+	if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
+		return "must be an IANA time zone, such as UTC or Europe/Berlin"
+	}
+	return ""
+}
+
+// approvalRules checks environments[i].approval.
+func approvalRules(p *problems, i int, e Environment) {
+	a := e.Approval
+	if a == nil {
+		return
+	}
+	p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
+	p.add(envPath(i, "approval.reviewUrl"), a.ReviewURL, reviewURLRule(a.ReviewURL))
+	if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
+		p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
+	}
+	for k, addr := range a.Notify {
+		p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, emailRule(addr))
+	}
+}
+
+func freezeRule(s string) string {
+	if !freezeRE.MatchString(s) {
+		return "must be 1 to 300 of letters, digits, spaces and !@().*?-, such as \"Holiday freeze until Jan 5\""
+	}
+	return ""
+}
+
+func reviewURLRule(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2048 {
+		return "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
+	}
+	return ""
+}
+
+func commentRule(s string) string {
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return `must not be empty; write a comment, or omit it to use the default "` + approvalCommentPrefix + `<environment>"`
+	case n > 512:
+		return fmt.Sprintf("has %d characters; shorten it to at most 512", n)
+	}
+	return ""
+}
+
+func emailRule(s string) string {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") || strings.ContainsFunc(s, unicode.IsSpace) {
+		return "must be an email address, such as ops@example.com"
+	}
+	return ""
+}

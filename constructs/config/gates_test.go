@@ -1,0 +1,69 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidateGates checks the rules of the gates of environments: approval, freeze and entry conditions, each with its exact
+// message.
+func TestValidateGates(t *testing.T) {
+	runValidateCases(t, []validateCase{
+		{
+			name: "freeze and approval details",
+			mutate: func(c *Config) {
+				c.Environments[0].Freeze = &Freeze{Reason: "Holiday freeze until Jan 5"}
+				c.Environments[1].Freeze = &Freeze{Reason: "no <html>"}
+				c.Environments[1].Approval.ReviewURL = "http://dash.example.com"
+				c.Environments[1].Approval.TimeoutMinutes = 4
+			},
+			want: []string{
+				`environments[1].freeze.reason "no <html>": must be 1 to 300 of letters, digits, spaces and !@().*?-, such as "Holiday freeze until Jan 5"`,
+				`environments[1].approval.reviewUrl "http://dash.example.com": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+				`environments[1].approval.timeoutMinutes "4": must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)`,
+			},
+		},
+		{
+			name: "entry conditions",
+			mutate: func(c *Config) {
+				c.Environments[0].EntryConditions = &EntryConditions{}
+				c.Environments[1].EntryConditions = &EntryConditions{
+					DeploymentWindow: &DeploymentWindow{Cron: "0 9 * * *", TimeZone: "Mars/Olympus"},
+					NoAlarms:         []string{"payments-5xx", "a,b"},
+				}
+			},
+			want: []string{
+				`environments[0].entryConditions "": set deploymentWindow, noAlarms or both, or remove entryConditions`,
+				`environments[1].entryConditions.deploymentWindow.cron "0 9 * * *": must be an EventBridge cron expression, such as "cron(* 9-16 ? * MON-FRI *)"`,
+				`environments[1].entryConditions.deploymentWindow.timeZone "Mars/Olympus": must be an IANA time zone, such as UTC or Europe/Berlin`,
+				`environments[1].entryConditions.noAlarms[1] "a,b": must be a CloudWatch alarm name of 1 to 255 characters, without commas`,
+			},
+		},
+		{
+			name: "approval notify not an email",
+			mutate: func(c *Config) {
+				c.Environments[1].Approval.Notify = []string{"ops@example.com", "ops", "a@b@c", "o ps@example.com", "@example.com"}
+			},
+			want: []string{
+				`environments[1].approval.notify[1] "ops": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[2] "a@b@c": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[3] "o ps@example.com": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[4] "@example.com": must be an email address, such as ops@example.com`,
+			},
+		},
+		{
+			name:   "approval comment too long",
+			mutate: func(c *Config) { c.Environments[1].Approval.Comment = strings.Repeat("é", 513) },
+			want:   []string{`environments[1].approval.comment "` + strings.Repeat("é", 157) + `...": has 513 characters; shorten it to at most 512`},
+		},
+		{
+			name:   "approval comment of 512 characters",
+			mutate: func(c *Config) { c.Environments[1].Approval.Comment = strings.Repeat("é", 512) },
+		},
+		{
+			name:   "approval comment empty",
+			mutate: func(c *Config) { c.Environments[1].Approval.Comment = "" },
+			want:   []string{`environments[1].approval.comment "": must not be empty; write a comment, or omit it to use the default "Approve deployment to <environment>"`},
+		},
+	})
+}

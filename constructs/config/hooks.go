@@ -1,0 +1,106 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// Hook is an invoke action that runs in each region of every account
+// environment, before or after the deployment.
+type Hook struct {
+	// Name is [a-z][a-z0-9-]{1,30}, unique.
+	Name string `yaml:"name" json:"name"`
+	// When is before or after. Default: after.
+	When string `yaml:"when,omitempty" json:"when,omitempty"`
+	// Lambda invokes a function. Exactly one of Lambda and StepFunctions.
+	Lambda *LambdaHook `yaml:"lambda,omitempty" json:"lambda,omitempty"`
+	// StepFunctions starts a state machine execution.
+	StepFunctions *StepFunctionsHook `yaml:"stepFunctions,omitempty" json:"stepFunctions,omitempty"`
+}
+
+// LambdaHook invokes a function of the environment's account; the function
+// reports back with PutJobSuccessResult or PutJobFailureResult, calling
+// CodePipeline as the role <name>-job-results of the tooling account.
+type LambdaHook struct {
+	// Function is the function name, without a qualifier: CodePipeline
+	// invokes its $LATEST version. Required.
+	Function string `yaml:"function" json:"function"`
+	// UserParameters is the string the function receives; it may use
+	// variables. At most 1000 characters. Default: none.
+	UserParameters string `yaml:"userParameters,omitempty" json:"userParameters,omitempty"`
+}
+
+// StepFunctionsHook starts a Step Functions execution in the environment's
+// account and waits for it; a failed execution fails the stage.
+type StepFunctionsHook struct {
+	// StateMachine is the state machine name. Required.
+	StateMachine string `yaml:"stateMachine" json:"stateMachine"`
+	// Input is the execution input, as a map of strings that may use
+	// variables. Default: {}.
+	Input map[string]string `yaml:"input,omitempty" json:"input,omitempty"`
+	// InputFile is instead the path of a JSON file in the build output.
+	InputFile string `yaml:"inputFile,omitempty" json:"inputFile,omitempty"`
+	// ExecutionNamePrefix prefixes execution names. Default: the hook name.
+	ExecutionNamePrefix string `yaml:"executionNamePrefix,omitempty" json:"executionNamePrefix,omitempty"`
+}
+
+var (
+	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	stateMachineRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	hookWhenAllowed   = []string{"before", "after"}
+)
+
+// defaultHookWhen is when a hook runs unless it says.
+const defaultHookWhen = "after"
+
+// hooksDefaults sets the defaults of deploy.hooks; unset is as in
+// applyDefaults.
+func hooksDefaults(hooks []Hook, unset unsetFunc) {
+	for i := range hooks {
+		h := &hooks[i]
+		path := fmt.Sprintf("deploy.hooks[%d]", i)
+		if unset(path+".when", h.When == "") {
+			h.When = defaultHookWhen
+		}
+		if s := h.StepFunctions; s != nil && unset(path+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix == "") {
+			s.ExecutionNamePrefix = h.Name
+		}
+	}
+}
+
+// validateHooks checks the invoke hooks.
+func validateHooks(q *problems, hooks []Hook) {
+	first := map[string]int{}
+	for i, h := range hooks {
+		b := fmt.Sprintf("deploy.hooks[%d]", i)
+		q.add(b+".name", h.Name, listNameRule(first, "deploy.hooks", i, h.Name, "smoke-test", "hook"))
+		q.add(b+".when", h.When, oneOfRule(h.When, hookWhenAllowed))
+		switch {
+		case (h.Lambda == nil) == (h.StepFunctions == nil):
+			q.add(b, h.Name, "set exactly one of lambda and stepFunctions")
+		case h.Lambda != nil:
+			if !functionRE.MatchString(h.Lambda.Function) {
+				q.add(b+".lambda.function", h.Lambda.Function, "must be a function name without a qualifier (CodePipeline invokes $LATEST), such as payments-app-smoke-test")
+			}
+			if len(h.Lambda.UserParameters) > 1000 {
+				q.add(b+".lambda.userParameters", strconv.Itoa(len(h.Lambda.UserParameters))+" characters", "CodePipeline passes at most 1000 characters; pass a file path instead")
+			}
+		default:
+			s := h.StepFunctions
+			if !stateMachineRE.MatchString(s.StateMachine) {
+				q.add(b+".stepFunctions.stateMachine", s.StateMachine, "must be a state machine name of 1 to 80 letters, digits, _ and -")
+			}
+			if len(s.Input) > 0 && s.InputFile != "" {
+				q.add(b+".stepFunctions.inputFile", s.InputFile, "set either input or inputFile, not both")
+			}
+			if s.InputFile != "" {
+				q.add(b+".stepFunctions.inputFile", s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
+			}
+			if !executionPrefixRE.MatchString(s.ExecutionNamePrefix) {
+				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
+			}
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+)
+
+// PipelineSettings are pipeline-wide settings.
+type PipelineSettings struct {
+	// ExecutionMode is SUPERSEDED (a newer execution replaces an older one
+	// waiting at a transition), QUEUED (one at a time, in order) or
+	// PARALLEL. Default: SUPERSEDED.
+	ExecutionMode string `yaml:"executionMode,omitempty" json:"executionMode,omitempty"`
+	// Variables are pipeline-level variables with defaults, overridable
+	// when an execution is started and readable as #{variables.<name>}.
+	Variables []Variable `yaml:"variables,omitempty" json:"variables,omitempty"`
+	// Approvers, when set, creates a role whose only power is to approve or
+	// reject this pipeline's manual approvals.
+	Approvers *Approvers `yaml:"approvers,omitempty" json:"approvers,omitempty"`
+}
+
+// Variable is a pipeline-level variable.
+type Variable struct {
+	// Name is 1 to 128 of letters, digits, @, - and _. Required, unique.
+	Name string `yaml:"name" json:"name"`
+	// Default is the value when an execution does not set one, at most
+	// 1000 characters. Default: "".
+	Default string `yaml:"default,omitempty" json:"default,omitempty"`
+	// Description says what the variable is for, at most 200 characters.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+}
+
+// Approvers are the principals that may assume the approver role.
+type Approvers struct {
+	// Principals are IAM role or user ARNs (or account roots), in the
+	// tooling partition. At least one. The role's trust names their accounts
+	// and pins these ARNs in a condition, so they need not exist first.
+	Principals []string `yaml:"principals" json:"principals"`
+}
+
+// Defaults of the pipeline settings.
+const defaultExecutionMode = "SUPERSEDED"
+
+var (
+	executionModes = []string{"SUPERSEDED", "QUEUED", "PARALLEL"}
+	variableRE     = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	principalRE    = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
+)
+
+// pipelineDefaults sets the defaults of pipeline; unset is as in
+// applyDefaults.
+func (pl *PipelineSettings) pipelineDefaults(unset unsetFunc) {
+	if unset("pipeline.executionMode", pl.ExecutionMode == "") {
+		pl.ExecutionMode = defaultExecutionMode
+	}
+}
+
+// validatePipeline checks pipeline: execution mode, variables, approvers.
+func (c *Config) validatePipeline(p *problems) {
+	pl := c.Pipeline
+	p.add("pipeline.executionMode", pl.ExecutionMode, oneOfRule(pl.ExecutionMode, executionModes))
+	first := map[string]int{}
+	for i, v := range pl.Variables {
+		path := fmt.Sprintf("pipeline.variables[%d]", i)
+		rule := ""
+		if !variableRE.MatchString(v.Name) {
+			rule = "must be 1 to 128 of letters, digits, @, - and _, such as releaseTag"
+		} else if j, dup := first[v.Name]; dup {
+			rule = fmt.Sprintf("duplicate of pipeline.variables[%d].name; give each variable a unique name", j)
+		} else {
+			first[v.Name] = i
+		}
+		p.add(path+".name", v.Name, rule)
+		if utf8.RuneCountInString(v.Default) > 1000 {
+			p.add(path+".default", v.Default, "is longer than 1000 characters; shorten it")
+		}
+		if utf8.RuneCountInString(v.Description) > 200 {
+			p.add(path+".description", v.Description, "is longer than 200 characters; shorten it")
+		}
+	}
+	if a := pl.Approvers; a != nil {
+		if len(a.Principals) == 0 {
+			p.add("pipeline.approvers.principals", "", "required; list the IAM role or user ARNs that may approve, such as arn:aws:iam::111111111111:role/release-managers")
+		}
+		for i, arn := range a.Principals {
+			p.add(fmt.Sprintf("pipeline.approvers.principals[%d]", i), arn, principalRule(arn, partitions[c.Tooling.Region]))
+		}
+	}
+}
+
+func principalRule(s, partition string) string {
+	m := principalRE.FindStringSubmatch(s)
+	if m == nil {
+		return "must be an IAM role, user or account-root ARN, such as arn:aws:iam::111111111111:role/release-managers"
+	}
+	if partition != "" && m[1] != partition {
+		return fmt.Sprintf("partition %q does not match partition %q of the tooling region", m[1], partition)
+	}
+	return ""
+}

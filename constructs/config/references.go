@@ -1,0 +1,99 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/naming"
+)
+
+// variableRef matches a CodePipeline variable reference #{namespace.name}.
+var variableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
+
+// validateReferences checks every #{namespace.name} in fields CodePipeline
+// resolves: the namespace must be set by an action that runs earlier, and
+// a pipeline variable must be declared.
+func (c *Config) validateReferences(p *problems) {
+	declared := map[string]bool{}
+	for _, v := range c.Pipeline.Variables {
+		declared[v.Name] = true
+	}
+	known := map[string]bool{"SourceVariables": true}
+	for _, x := range c.ExtraSources {
+		known["SourceVariables_"+x.Name] = true
+	}
+	check := func(path, value string, known map[string]bool) {
+		for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
+			ns, name := m[1], m[2]
+			switch {
+			case ns == "variables" && !declared[name]:
+				p.add(path, value, fmt.Sprintf("refers to pipeline variable %q, which pipeline.variables does not declare", name))
+			case ns != "variables" && !known[ns]:
+				names := make([]string, 0, len(known))
+				for k := range known {
+					names = append(names, k)
+				}
+				slices.Sort(names)
+				p.add(path, value, fmt.Sprintf("refers to namespace %q, which no earlier action sets; known here: %s, variables", ns, strings.Join(names, ", ")))
+			}
+		}
+	}
+	names := make([]string, 0, len(c.Build.EnvironmentVariables))
+	for n := range c.Build.EnvironmentVariables {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		check("build.environmentVariables."+n+".value", c.Build.EnvironmentVariables[n].Value, known)
+	}
+	known["BuildVariables"] = true
+	// An environment sees the namespaces of the stages before its own: the
+	// deploy actions of earlier environments outside its wave.
+	for i, e := range c.Environments {
+		visible := maps.Clone(known)
+		for _, prev := range c.Environments[:i] {
+			if (e.Wave != "" && prev.Wave == e.Wave) || prev.Account == "" {
+				continue
+			}
+			for _, r := range prev.Regions {
+				if c.Deploy.IsStack() {
+					visible[naming.DeployNamespace(prev.Name, r)] = true
+				}
+				for _, h := range c.Deploy.Hooks {
+					visible[naming.HookNamespace(prev.Name, r, h.Name)] = true
+				}
+			}
+		}
+		if e.Account != "" {
+			for k, h := range c.Deploy.Hooks {
+				b := fmt.Sprintf("deploy.hooks[%d]", k)
+				if h.Lambda != nil {
+					check(b+".lambda.userParameters", h.Lambda.UserParameters, visible)
+				}
+				if h.StepFunctions != nil {
+					for _, key := range slices.Sorted(maps.Keys(h.StepFunctions.Input)) {
+						check(b+".stepFunctions.input."+key, h.StepFunctions.Input[key], visible)
+					}
+				}
+			}
+			if x := c.Deploy.EKS; x != nil && x.GitOps != nil {
+				check("deploy.eks.gitops.value", x.GitOps.Value, visible)
+			}
+			if x := c.Deploy.EKS; x != nil && x.Helm != nil {
+				for _, key := range slices.Sorted(maps.Keys(x.Helm.Set)) {
+					check("deploy.eks.helm.set."+key, x.Helm.Set[key], visible)
+				}
+			}
+		}
+		if a := e.Approval; a != nil {
+			check(envPath(i, "approval.comment"), a.Comment, visible)
+			check(envPath(i, "approval.reviewUrl"), a.ReviewURL, visible)
+		}
+		for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
+			check(envPath(i, "parameters."+k), e.Parameters[k], visible)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Rules shared by several sections. Each rule is pure: it takes a value
+// (and the context it needs) and returns "" when the value is valid, or what
+// is wrong and how to fix it.
+
+// suiteRE is the shape of a list entry's name: sources, suites, hooks.
+var suiteRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
+
+// listNameRule checks the name of list[i]: a short name, unique in the
+// list. first maps each valid name to its first index and is updated.
+func listNameRule(first map[string]int, list string, i int, name, example, kind string) string {
+	if !suiteRE.MatchString(name) {
+		return "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as " + example
+	}
+	if j, dup := first[name]; dup {
+		return fmt.Sprintf("duplicate of %s[%d].name; give each %s a unique name", list, j, kind)
+	}
+	first[name] = i
+	return ""
+}
+
+// countSet counts the true values.
+func countSet(set ...bool) int {
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// accountRule checks an account ID; what describes it in the "required"
+// message.
+func accountRule(s, what string) string {
+	switch {
+	case s == "":
+		return "required; set " + what
+	case !accountRE.MatchString(s):
+		return `must be exactly 12 digits, such as "123456789012"`
+	}
+	return ""
+}
+
+// regionRule checks a region name; what describes it in the "required"
+// message.
+func regionRule(s, what string) string {
+	if s == "" {
+		return "required; set " + what
+	}
+	if _, ok := Partition(s); !ok {
+		return "unknown AWS region; use a region code such as us-east-1 or eu-west-1"
+	}
+	return ""
+}
+
+// partitionRule checks that partition p is the partition of toolingRegion,
+// and ends its message with fix. An unknown tooling region is reported at
+// tooling.region alone.
+func partitionRule(p, toolingRegion, fix string) string {
+	tp, ok := Partition(toolingRegion)
+	if !ok || p == tp {
+		return ""
+	}
+	return fmt.Sprintf("partition %q does not match partition %q of tooling.region %s; %s", p, tp, toolingRegion, fix)
+}
+
+// pathRule checks a file path relative to root; def is its default.
+func pathRule(s, def, root string) string {
+	switch {
+	case s == "":
+		return fmt.Sprintf("must not be empty; set a path relative to %s, or omit it to use the default %s", root, def)
+	case strings.HasPrefix(s, "/") || strings.HasPrefix(s, `\`):
+		return fmt.Sprintf("must be relative to %s, such as %s", root, def)
+	case strings.Contains(s, ".."):
+		return fmt.Sprintf(`must not contain ".."; use a path inside %s, such as %s`, root, def)
+	}
+	return ""
+}
+
+func oneOfRule(s string, allowed []string) string {
+	if !slices.Contains(allowed, s) {
+		return "must be one of " + strings.Join(allowed, ", ")
+	}
+	return ""
+}
+
+func branchRule(s string) string {
+	switch {
+	case s == "":
+		return "must not be empty; set a branch, or omit it to use the default " + defaultBranch
+	case strings.ContainsFunc(s, unicode.IsSpace):
+		return "must not contain whitespace; write the branch name as git shows it"
+	case strings.HasPrefix(s, "-"):
+		return "must not start with '-'; write the branch name as git shows it"
+	case strings.HasPrefix(s, "refs/"):
+		return "must be a branch name without the refs/ prefix, such as main"
+	}
+	return ""
+}
+
+// bucketRule checks an S3 bucket name.
+func bucketRule(s string) string {
+	if !bucketRE.MatchString(s) || strings.Contains(s, "..") {
+		return "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens"
+	}
+	return ""
+}

@@ -1,0 +1,311 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Source holds exactly one of its fields: where executions start.
+type Source struct {
+	// GitHub is a GitHub repository reached through an AWS CodeConnections
+	// (formerly CodeStar Connections) connection.
+	GitHub *GitHubSource `yaml:"github,omitempty" json:"github,omitempty"`
+	// GitLab is a GitLab repository (group/project, subgroups allowed)
+	// reached through a connection.
+	GitLab *GitHubSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
+	// Bitbucket is a Bitbucket repository reached through a connection.
+	Bitbucket *GitHubSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
+	// S3 is an object in a versioned bucket of the tooling account; changes
+	// arrive through EventBridge (needs a CloudTrail trail with the
+	// bucket's data events).
+	S3 *S3Source `yaml:"s3,omitempty" json:"s3,omitempty"`
+	// CodeCommit is a CodeCommit repository of the tooling account; pushes
+	// arrive through EventBridge.
+	CodeCommit *CodeCommitSource `yaml:"codecommit,omitempty" json:"codecommit,omitempty"`
+	// ECR is an image tag of an ECR repository of the tooling account;
+	// pushes arrive through EventBridge.
+	ECR *ECRSource `yaml:"ecr,omitempty" json:"ecr,omitempty"`
+}
+
+// ExtraSource is a further source, given to the build as a secondary
+// input named Source_<name>.
+type ExtraSource struct {
+	// Name is [a-z][a-z0-9-]{1,30}, unique.
+	Name   string `yaml:"name" json:"name"`
+	Source `yaml:",inline" json:",inline"`
+}
+
+// S3Source is an object of a versioned S3 bucket.
+type S3Source struct {
+	// Bucket is the bucket's name; it must be versioned. Required.
+	Bucket string `yaml:"bucket" json:"bucket"`
+	// Key is the object's key, e.g. releases/app.zip. Required.
+	Key string `yaml:"key" json:"key"`
+	// Versioned confirms that the bucket has versioning on, which
+	// CodePipeline requires of an S3 source: Relay cannot look at a bucket
+	// it does not create, so it asks. Required: true.
+	Versioned bool `yaml:"versioned" json:"versioned"`
+}
+
+// CodeCommitSource is a CodeCommit branch.
+type CodeCommitSource struct {
+	// Repository is the repository name. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Branch is the branch to check out. Default: main.
+	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
+}
+
+// ECRSource is an ECR image tag.
+type ECRSource struct {
+	// Repository is the repository name. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Tag is the image tag. Default: latest.
+	Tag string `yaml:"tag,omitempty" json:"tag,omitempty"`
+}
+
+// GitHubSource is a GitHub repository and branch.
+type GitHubSource struct {
+	// Repository is owner/name, e.g. acme/payments. Required.
+	Repository string `yaml:"repository" json:"repository"`
+	// Branch is the branch whose pushes start the pipeline: no whitespace,
+	// not starting with '-' or "refs/". Default: main.
+	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
+	// ConnectionArn is the ARN of an AVAILABLE connection in the tooling
+	// account, service codeconnections or codestar-connections, in the
+	// tooling region's partition. Required.
+	ConnectionArn string `yaml:"connectionArn" json:"connectionArn"`
+	// FullClone hands the build a full git clone (with history) instead of
+	// a ZIP of the files. Default: false.
+	FullClone bool `yaml:"fullClone,omitempty" json:"fullClone,omitempty"`
+	// Triggers filter the pushes that start the pipeline by branch, tag and
+	// file path (glob patterns, at most 8 each). Default: every push to
+	// Branch.
+	Triggers *Triggers `yaml:"triggers,omitempty" json:"triggers,omitempty"`
+}
+
+// Triggers filter the pushes that start the pipeline.
+type Triggers struct {
+	Branches  *Filter `yaml:"branches,omitempty" json:"branches,omitempty"`
+	Tags      *Filter `yaml:"tags,omitempty" json:"tags,omitempty"`
+	FilePaths *Filter `yaml:"filePaths,omitempty" json:"filePaths,omitempty"`
+}
+
+// Filter includes and excludes glob patterns.
+type Filter struct {
+	Includes []string `yaml:"includes,omitempty" json:"includes,omitempty"`
+	Excludes []string `yaml:"excludes,omitempty" json:"excludes,omitempty"`
+}
+
+// Defaults of the source section.
+const (
+	defaultBranch = "main"
+	defaultECRTag = "latest"
+)
+
+// maxFilterPatterns is how many patterns each side (includes, excludes) of a
+// push filter takes. Source: CodePipeline API reference, GitBranchFilterCriteria,
+// GitFilePathFilterCriteria and GitTagFilterCriteria (Includes, Excludes:
+// "Maximum number of 8 items").
+const maxFilterPatterns = 8
+
+var (
+	repoRE       = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
+	bucketRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	codeCommitRE = regexp.MustCompile(`^[\w.-]{1,100}$`)
+	ecrRepoRE    = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+	ecrTagRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+)
+
+// connectionKinds are the source keys of connection sources, in field order.
+var connectionKinds = []string{"github", "gitlab", "bitbucket"}
+
+// connections are src's connection sources by key, in connectionKinds order.
+func (src *Source) connections() []*GitHubSource {
+	return []*GitHubSource{src.GitHub, src.GitLab, src.Bitbucket}
+}
+
+// sourceDefaults sets the defaults of src, written at base; unset is as in
+// applyDefaults.
+func sourceDefaults(base string, src *Source, unset unsetFunc) {
+	for k, g := range src.connections() {
+		if g != nil && unset(base+"."+connectionKinds[k]+".branch", g.Branch == "") {
+			g.Branch = defaultBranch
+		}
+	}
+	if r := src.CodeCommit; r != nil && unset(base+".codecommit.branch", r.Branch == "") {
+		r.Branch = defaultBranch
+	}
+	if r := src.ECR; r != nil && unset(base+".ecr.tag", r.Tag == "") {
+		r.Tag = defaultECRTag
+	}
+}
+
+// sourcesDefaults sets the defaults of source and extraSources.
+func (c *Config) sourcesDefaults(unset unsetFunc) {
+	sourceDefaults("source", &c.Source, unset)
+	for i := range c.ExtraSources {
+		sourceDefaults(fmt.Sprintf("extraSources[%d]", i), &c.ExtraSources[i].Source, unset)
+	}
+}
+
+// validateSource checks source and extraSources.
+func (c *Config) validateSource(p *problems) {
+	c.validateOneSource(p, "source", c.Source)
+	first := map[string]int{}
+	for i, x := range c.ExtraSources {
+		base := fmt.Sprintf("extraSources[%d]", i)
+		p.add(base+".name", x.Name, listNameRule(first, "extraSources", i, x.Name, "config", "source"))
+		c.validateOneSource(p, base, x.Source)
+	}
+}
+
+// validateOneSource checks that src, written at base, sets exactly one kind,
+// and that kind.
+func (c *Config) validateOneSource(p *problems, base string, src Source) {
+	if !sourceKindRule(p, base, src) {
+		return
+	}
+	for k, g := range src.connections() {
+		if g != nil {
+			connectionSourceRules(p, base+"."+connectionKinds[k], connectionKinds[k], g, c.Tooling.Region)
+		}
+	}
+	if b := src.S3; b != nil {
+		s3SourceRules(p, base+".s3", b)
+	}
+	if r := src.CodeCommit; r != nil {
+		if !codeCommitRE.MatchString(r.Repository) {
+			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
+		}
+		p.add(base+".codecommit.branch", r.Branch, branchRule(r.Branch))
+	}
+	if r := src.ECR; r != nil {
+		if !ecrRepoRE.MatchString(r.Repository) || len(r.Repository) > 256 {
+			p.add(base+".ecr.repository", r.Repository, "must be an ECR repository name such as payments/api")
+		}
+		if !ecrTagRE.MatchString(r.Tag) {
+			p.add(base+".ecr.tag", r.Tag, "must be an image tag of 1 to 128 letters, digits, _, . and -, such as latest")
+		}
+	}
+}
+
+// sourceKindRule reports whether src sets exactly one kind of source, and
+// records the problem when it does not.
+func sourceKindRule(p *problems, base string, src Source) bool {
+	var kinds []string
+	for _, k := range []struct {
+		name string
+		set  bool
+	}{{"github", src.GitHub != nil}, {"gitlab", src.GitLab != nil}, {"bitbucket", src.Bitbucket != nil},
+		{"s3", src.S3 != nil}, {"codecommit", src.CodeCommit != nil}, {"ecr", src.ECR != nil}} {
+		if k.set {
+			kinds = append(kinds, k.name)
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		if base == "source" {
+			p.add("source.github", "", "required; add source.github with repository and connectionArn (or gitlab, bitbucket, s3, codecommit or ecr)")
+		} else {
+			p.add(base, "", "set one of github, gitlab, bitbucket, s3, codecommit and ecr")
+		}
+		return false
+	case 1:
+		return true
+	}
+	p.add(base, strings.Join(kinds, ","), "set exactly one kind of source; move the others to extraSources")
+	return false
+}
+
+// connectionSourceRules checks a GitHub, GitLab or Bitbucket source written
+// at path.
+func connectionSourceRules(p *problems, path, kind string, g *GitHubSource, toolingRegion string) {
+	rule := repositoryRule(g.Repository)
+	if kind == "gitlab" && rule != "" && gitlabRepoRE.MatchString(g.Repository) {
+		rule = ""
+	}
+	p.add(path+".repository", g.Repository, rule)
+	p.add(path+".branch", g.Branch, branchRule(g.Branch))
+	p.add(path+".connectionArn", g.ConnectionArn, connectionRule(g.ConnectionArn, toolingRegion))
+	if t := g.Triggers; t != nil {
+		triggersRules(p, path+".triggers", t)
+	}
+}
+
+// triggersRules checks the push filters of a connection source.
+func triggersRules(p *problems, path string, t *Triggers) {
+	for _, f := range []struct {
+		name string
+		f    *Filter
+	}{{"branches", t.Branches}, {"tags", t.Tags}, {"filePaths", t.FilePaths}} {
+		if f.f == nil {
+			continue
+		}
+		for _, side := range []struct {
+			name string
+			v    []string
+		}{{"includes", f.f.Includes}, {"excludes", f.f.Excludes}} {
+			if len(side.v) > maxFilterPatterns {
+				p.add(fmt.Sprintf("%s.%s.%s", path, f.name, side.name), strconv.Itoa(len(side.v)), fmt.Sprintf("has more than %d patterns; CodePipeline takes at most %d", maxFilterPatterns, maxFilterPatterns))
+			}
+			for k, pat := range side.v {
+				if strings.TrimSpace(pat) == "" || len(pat) > 255 {
+					p.add(fmt.Sprintf("%s.%s.%s[%d]", path, f.name, side.name, k), pat, "must be a glob pattern of 1 to 255 characters, such as release/*")
+				}
+			}
+		}
+	}
+	if t.FilePaths != nil && len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 &&
+		(t.Branches == nil || len(t.Branches.Includes) == 0) && (t.Tags == nil || len(t.Tags.Includes) == 0) {
+		p.add(path+".filePaths", "", "file path filters need branches.includes or tags.includes beside them")
+	}
+}
+
+// s3SourceRules checks an S3 source written at path.
+func s3SourceRules(p *problems, path string, b *S3Source) {
+	p.add(path+".bucket", b.Bucket, bucketRule(b.Bucket))
+	if b.Key == "" || strings.HasPrefix(b.Key, "/") || len(b.Key) > 1024 {
+		p.add(path+".key", b.Key, "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip")
+	}
+	if !b.Versioned {
+		p.add(path+".versioned", "false", "CodePipeline needs a versioned source bucket: turn versioning on for the bucket, then set versioned: true")
+	}
+}
+
+func repositoryRule(s string) string {
+	switch {
+	case s == "":
+		return "required; set the GitHub repository as owner/name, such as acme/payments"
+	case !repoRE.MatchString(s):
+		return "must be owner/name of letters, digits, '_', '.' and '-', such as acme/payments (not a URL)"
+	}
+	return ""
+}
+
+// connectionRule checks the ARN of a CodeConnections connection.
+func connectionRule(s, toolingRegion string) string {
+	if s == "" {
+		return "required; set the ARN of an AVAILABLE CodeConnections connection in the tooling account"
+	}
+	a, ok := parseARN(s)
+	id, isConnection := strings.CutPrefix(a.resource, "connection/")
+	if !ok || !isConnection || id == "" {
+		return "malformed connection ARN; copy it from the connection's settings: arn:<partition>:codeconnections:<region>:<account>:connection/<id>"
+	}
+	if a.service != "codeconnections" && a.service != "codestar-connections" {
+		return fmt.Sprintf("service %q is not a connection service; use the ARN of a codeconnections (or codestar-connections) connection", a.service)
+	}
+	if rule := partitionRule(a.partition, toolingRegion, "use a connection in the tooling account"); rule != "" {
+		return rule
+	}
+	if p, ok := Partition(a.region); !ok || p != a.partition {
+		return fmt.Sprintf("region %q is not a region of partition %q; copy the ARN from the connection's settings", a.region, a.partition)
+	}
+	if !accountRE.MatchString(a.account) {
+		return fmt.Sprintf("account %q is not 12 digits; copy the ARN from the connection's settings", a.account)
+	}
+	return ""
+}

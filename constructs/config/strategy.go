@@ -1,0 +1,271 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/deployconfigs"
+)
+
+// Release strategies: how an environment receives the workload when it is not
+// (only) a CloudFormation stack. At most one strategy block is set in deploy;
+// without one, the workload is the CloudFormation stack of deploy.stackName.
+// Each strategy's type, defaults and checks live in its own file
+// (strategy_<name>.go); this file holds what they share: the choice of one
+// strategy, the ${...} placeholders filled per environment, and common rules.
+
+// Strategy names the release strategy of d: cloudformation, ecs,
+// ecs-blue-green, codedeploy, s3 or eks.
+func (d *Deploy) Strategy() string {
+	switch {
+	case d.ECS != nil:
+		return "ecs"
+	case d.ECSBlueGreen != nil:
+		return "ecs-blue-green"
+	case d.CodeDeploy != nil:
+		return "codedeploy"
+	case d.S3 != nil:
+		return "s3"
+	case d.EKS != nil:
+		return "eks"
+	}
+	return "cloudformation"
+}
+
+// strategyBlocks are the keys of the strategy blocks, in field order.
+var strategyBlocks = []string{"ecs", "ecsBlueGreen", "codeDeploy", "s3", "eks"}
+
+// setBlocks are the strategy keys d sets.
+func (d *Deploy) setBlocks() []string {
+	var out []string
+	for i, set := range []bool{d.ECS != nil, d.ECSBlueGreen != nil, d.CodeDeploy != nil, d.S3 != nil, d.EKS != nil} {
+		if set {
+			out = append(out, strategyBlocks[i])
+		}
+	}
+	return out
+}
+
+// IsStack reports whether the workload is a CloudFormation stack (or
+// StackSet): the strategy is cloudformation.
+func (d *Deploy) IsStack() bool { return d.Strategy() == "cloudformation" }
+
+// placeholderRE matches ${key} in strategy and hook fields. IAM policy
+// variables such as ${aws:username} contain a colon and never match.
+var placeholderRE = regexp.MustCompile(`\$\{([A-Za-z][A-Za-z0-9_]*)\}`)
+
+// settingKeyRE is the shape of an environment settings key.
+var settingKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+
+// builtinSettings are the placeholders every account environment defines.
+var builtinSettings = []string{"account", "env", "region"}
+
+// release is the part of Deploy whose strings may use placeholders.
+type release struct {
+	ECS          *ECSDeploy          `json:"ecs,omitempty"`
+	ECSBlueGreen *ECSBlueGreenDeploy `json:"ecsBlueGreen,omitempty"`
+	CodeDeploy   *CodeDeployDeploy   `json:"codeDeploy,omitempty"`
+	S3           *S3Deploy           `json:"s3,omitempty"`
+	EKS          *EKSDeploy          `json:"eks,omitempty"`
+	Hooks        []Hook              `json:"hooks,omitempty"`
+}
+
+// ReleaseFor is c.Deploy as environment e receives it in region: every
+// ${key} of the strategy block and the hooks replaced by e's settings or
+// the built-in env, account and region. It returns an error naming the
+// first key that e does not define.
+func (c *Config) ReleaseFor(e Environment, region string) (Deploy, error) {
+	d := c.Deploy
+	vars := settingsOf(e, region)
+	raw, err := json.Marshal(release{d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks})
+	if err != nil {
+		return d, err
+	}
+	var missing []string
+	expanded := placeholderRE.ReplaceAllStringFunc(string(raw), func(m string) string {
+		key := m[2 : len(m)-1]
+		v, ok := vars[key]
+		if !ok {
+			missing = append(missing, key)
+			return m
+		}
+		quoted, _ := json.Marshal(v)
+		return string(quoted[1 : len(quoted)-1])
+	})
+	if len(missing) > 0 {
+		return d, fmt.Errorf("environment %q defines no setting %q; add it under its settings", e.Name, missing[0])
+	}
+	var r release
+	if err := json.Unmarshal([]byte(expanded), &r); err != nil {
+		return d, err
+	}
+	d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks = r.ECS, r.ECSBlueGreen, r.CodeDeploy, r.S3, r.EKS, r.Hooks
+	return d, nil
+}
+
+// settingsOf are the placeholder values of e in region.
+func settingsOf(e Environment, region string) map[string]string {
+	vars := maps.Clone(e.Settings)
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	vars["env"], vars["account"], vars["region"] = e.Name, e.Account, region
+	return vars
+}
+
+// validateRelease checks the strategy blocks and hooks. Fields that use
+// placeholders are checked once per account environment and region, with
+// the values that environment receives (validate reports identical
+// problems once).
+func (c *Config) validateRelease(p *problems) {
+	d := &c.Deploy
+	if blocks := d.setBlocks(); len(blocks) > 1 {
+		p.add("deploy."+blocks[1], "", fmt.Sprintf("deploy sets %s; choose one release strategy", strings.Join(blocks, " and ")))
+		return
+	}
+	if !d.IsStack() {
+		if ep := d.ExecutionPolicy; len(ep.ManagedPolicyArns) > 0 || len(ep.Statements) > 0 {
+			p.add("deploy.executionPolicy", "", fmt.Sprintf("applies to CloudFormation workloads only; the %s strategy deploys no stack, remove it", d.Strategy()))
+		}
+	}
+	// Problems repeat per environment and region; validate drops repeats.
+	accountEnvs := 0
+	for i, e := range c.Environments {
+		if e.Account == "" {
+			continue
+		}
+		accountEnvs++
+		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
+			if !settingKeyRE.MatchString(k) || slices.Contains(builtinSettings, k) {
+				p.add(envPath(i, "settings."+k), k, "must be 1 to 64 letters, digits and _, starting with a letter, and not env, account or region (built in)")
+			}
+		}
+		for _, region := range e.Regions {
+			r, err := c.ReleaseFor(e, region)
+			if err != nil {
+				p.add("deploy", "", fmt.Sprintf("uses a ${...} placeholder that environments[%d] cannot fill: %v", i, err))
+				continue
+			}
+			validateStrategy(p, &r, e, region)
+			validateHooks(p, r.Hooks)
+		}
+		if !d.IsStack() && len(e.Regions) > 1 && (d.ECSBlueGreen != nil || d.CodeDeploy != nil || (d.EKS != nil && d.EKS.Helm != nil)) {
+			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),
+				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy()))
+		}
+	}
+	if accountEnvs == 0 {
+		validateHooks(p, d.Hooks)
+	}
+	for i, e := range c.Environments {
+		if !d.IsStack() && e.Account == "" {
+			p.add(envPath(i, "account"), "", fmt.Sprintf("the %s strategy deploys to one account per environment; accounts and organizationalUnits environments receive CloudFormation StackSets only", d.Strategy()))
+		}
+	}
+}
+
+// arnPlaceRule checks that an ARN of the given region and account shape is in
+// the environment's account (and region, when the ARN has one).
+func arnPlaceRule(what, region, account string, e Environment, envRegion string) string {
+	if account != e.Account {
+		return fmt.Sprintf("is a %s of account %s, but environment %q deploys to %s; use the one in %s", what, account, e.Name, e.Account, e.Account)
+	}
+	if region != "" && region != envRegion {
+		return fmt.Sprintf("is a %s of region %s, but environment %q deploys to %s; use ${region} or a per-environment setting", what, region, e.Name, envRegion)
+	}
+	return ""
+}
+
+func alarmsRule(q *problems, path string, alarms []string) {
+	for k, a := range alarms {
+		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
+			q.add(fmt.Sprintf("%s[%d]", path, k), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		}
+	}
+	if len(alarms) > 10 {
+		q.add(path, strconv.Itoa(len(alarms)), "CodeDeploy watches at most 10 alarms per deployment group; combine them in a composite alarm")
+	}
+}
+
+func configNameRule(s string, allowed []string) string {
+	if _, ok := deployconfigs.Short(s, allowed); ok {
+		return ""
+	}
+	return "unknown deployment configuration; use one of " + strings.Join(allowed, ", ")
+}
+
+func minutesRule(n int, max int) string {
+	if n < 0 || n > max {
+		return fmt.Sprintf("must be from 0 to %d minutes", max)
+	}
+	return ""
+}
+
+// taskRolesRule checks the roles a deploy role may pass to ECS.
+func taskRolesRule(q *problems, path string, roles []string, e Environment, region string) {
+	if len(roles) == 0 {
+		q.add(path, "", "required: list the task role and task execution role ARNs of the task definition; the deploy role may pass only these to ECS")
+	}
+	for k, role := range roles {
+		rule := ""
+		if m := roleARNRE.FindStringSubmatch(role); m == nil || strings.ContainsAny(role, "*?") {
+			rule = "must be a role ARN without wildcards, such as arn:aws:iam::222222222222:role/web-task"
+		} else {
+			rule = arnPlaceRule("role", "", m[1], e, region)
+		}
+		q.add(fmt.Sprintf("%s[%d]", path, k), role, rule)
+	}
+}
+
+func intPtr(n int) *int { return &n }
+
+// defaultTerminationWaitMinutes is how long blue tasks or instances stay
+// after a blue/green switch unless the config says.
+const defaultTerminationWaitMinutes = 5
+
+var roleARNRE = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+
+// strategyDefaults sets the defaults of d's strategy block; unset is as in
+// applyDefaults.
+func (d *Deploy) strategyDefaults(unset unsetFunc) {
+	if x := d.ECS; x != nil {
+		x.applyDefaults(unset)
+	}
+	if x := d.ECSBlueGreen; x != nil {
+		x.applyDefaults(unset)
+	}
+	if x := d.CodeDeploy; x != nil {
+		x.applyDefaults(unset)
+	}
+	if x := d.S3; x != nil {
+		x.applyDefaults()
+	}
+	if x := d.EKS; x != nil {
+		x.applyDefaults(unset)
+	}
+}
+
+// validateStrategy checks r's strategy block as environment e receives it
+// in region.
+func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
+	if x := r.ECS; x != nil {
+		validateECS(q, x, e, region)
+	}
+	if x := r.ECSBlueGreen; x != nil {
+		validateECSBlueGreen(q, x, e, region)
+	}
+	if x := r.CodeDeploy; x != nil {
+		validateCodeDeploy(q, x, e, region)
+	}
+	if x := r.S3; x != nil {
+		validateS3Deploy(q, x, e, region)
+	}
+	if x := r.EKS; x != nil {
+		validateEKS(q, x, e, region)
+	}
+}

@@ -1,0 +1,150 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/relaycdk/relay/constructs/deployconfigs"
+)
+
+// CodeDeployDeploy is an EC2/on-premises deployment through CodeDeploy:
+// the build output is the revision (with appspec.yml at its root). Relay
+// creates the application and deployment group in the environment's stack.
+type CodeDeployDeploy struct {
+	// InstanceTags select EC2 instances: tag key to values, any value
+	// matches.
+	InstanceTags map[string][]string `yaml:"instanceTags,omitempty" json:"instanceTags,omitempty"`
+	// OnPremisesTags select registered on-premises instances the same way.
+	OnPremisesTags map[string][]string `yaml:"onPremisesTags,omitempty" json:"onPremisesTags,omitempty"`
+	// AutoScalingGroups are Auto Scaling group names. At least one of
+	// instanceTags, onPremisesTags and autoScalingGroups is required;
+	// blue-green needs autoScalingGroups.
+	AutoScalingGroups []string `yaml:"autoScalingGroups,omitempty" json:"autoScalingGroups,omitempty"`
+	// Style is in-place or blue-green. Default: in-place.
+	Style string `yaml:"style,omitempty" json:"style,omitempty"`
+	// DeploymentConfig is OneAtATime, HalfAtATime or AllAtOnce. Default:
+	// OneAtATime. Ignored when MinimumHealthyHosts is set.
+	DeploymentConfig string `yaml:"deploymentConfig,omitempty" json:"deploymentConfig,omitempty"`
+	// MinimumHealthyHosts defines a custom rolling configuration instead.
+	MinimumHealthyHosts *MinimumHealthyHosts `yaml:"minimumHealthyHosts,omitempty" json:"minimumHealthyHosts,omitempty"`
+	// TargetGroups are load balancer target group names through which
+	// traffic is blocked and allowed during the deployment; required for
+	// blue-green.
+	TargetGroups []string `yaml:"targetGroups,omitempty" json:"targetGroups,omitempty"`
+	// TerminationWaitMinutes is how long blue instances stay after a
+	// blue-green switch, 0 to 2880. Default: 5.
+	TerminationWaitMinutes *int `yaml:"terminationWaitMinutes,omitempty" json:"terminationWaitMinutes,omitempty"`
+	// Alarms are CloudWatch alarm names that roll the deployment back.
+	Alarms []string `yaml:"alarms,omitempty" json:"alarms,omitempty"`
+	// InstanceRoles are the names (at path /) of the roles of the
+	// instances' profiles: the CodeDeploy agent downloads the revision from
+	// the artifact store with them, so Relay lets them read it. Required.
+	InstanceRoles []string `yaml:"instanceRoles" json:"instanceRoles"`
+}
+
+// MinimumHealthyHosts is a custom CodeDeploy rolling configuration.
+type MinimumHealthyHosts struct {
+	// Type is HOST_COUNT or FLEET_PERCENT. Required.
+	Type string `yaml:"type" json:"type"`
+	// Value is the count (at least 0) or percentage (0 to 99). Required.
+	Value int `yaml:"value" json:"value"`
+}
+
+// Defaults of the EC2/on-premises deployment.
+const (
+	defaultServerDeploymentConfig = "OneAtATime"
+	defaultCodeDeployStyle        = "in-place"
+)
+
+var (
+	tgNameRE   = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	asgNameRE  = regexp.MustCompile(`^[^:\n]{1,255}$`)
+	tagKeyRE   = regexp.MustCompile(`^[\w .:/=+@-]{1,128}$`)
+)
+
+// applyDefaults sets x's defaults; unset is as in applyDefaults.
+func (x *CodeDeployDeploy) applyDefaults(unset unsetFunc) {
+	if unset("deploy.codeDeploy.style", x.Style == "") {
+		x.Style = defaultCodeDeployStyle
+	}
+	if unset("deploy.codeDeploy.deploymentConfig", x.DeploymentConfig == "") && x.MinimumHealthyHosts == nil {
+		x.DeploymentConfig = defaultServerDeploymentConfig
+	}
+	if x.TerminationWaitMinutes == nil && x.Style == "blue-green" {
+		x.TerminationWaitMinutes = intPtr(defaultTerminationWaitMinutes)
+	}
+}
+
+// validateCodeDeploy checks the EC2/on-premises CodeDeploy deployment x as environment e receives it in
+// region.
+func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region string) {
+	const b = "deploy.codeDeploy."
+	if len(x.InstanceTags) == 0 && len(x.OnPremisesTags) == 0 && len(x.AutoScalingGroups) == 0 {
+		q.add("deploy.codeDeploy", "", "selects no instances; set instanceTags, onPremisesTags or autoScalingGroups")
+	}
+	for _, f := range []struct {
+		name string
+		tags map[string][]string
+	}{{"instanceTags", x.InstanceTags}, {"onPremisesTags", x.OnPremisesTags}} {
+		for _, k := range slices.Sorted(maps.Keys(f.tags)) {
+			if !tagKeyRE.MatchString(k) || len(f.tags[k]) == 0 {
+				q.add(b+f.name+"."+k, k, "must be a tag key of 1 to 128 characters with at least one value")
+			}
+		}
+	}
+	if len(x.InstanceRoles) == 0 {
+		q.add(b+"instanceRoles", "", "required: name the roles of the instances' profiles; the CodeDeploy agent downloads the revision from the artifact store with them")
+	}
+	for k, r := range x.InstanceRoles {
+		if !roleNameRE.MatchString(r) {
+			q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, "must be a role name (not an ARN) of 1 to 64 letters, digits and +=,.@_-")
+		}
+	}
+	for k, g := range x.AutoScalingGroups {
+		if !asgNameRE.MatchString(g) {
+			q.add(fmt.Sprintf("%sautoScalingGroups[%d]", b, k), g, "must be an Auto Scaling group name of 1 to 255 characters, without colons")
+		}
+	}
+	switch x.Style {
+	case "in-place":
+	case "blue-green":
+		if len(x.AutoScalingGroups) == 0 {
+			q.add(b+"autoScalingGroups", "", "blue-green needs an Auto Scaling group: CodeDeploy copies it to provision the green instances")
+		}
+		if len(x.TargetGroups) == 0 {
+			q.add(b+"targetGroups", "", "blue-green needs the target groups through which traffic moves to the green instances")
+		}
+	default:
+		q.add(b+"style", x.Style, "must be in-place or blue-green")
+	}
+	if m := x.MinimumHealthyHosts; m != nil {
+		switch {
+		case m.Type != "HOST_COUNT" && m.Type != "FLEET_PERCENT":
+			q.add(b+"minimumHealthyHosts.type", m.Type, "must be HOST_COUNT or FLEET_PERCENT")
+		case m.Value < 0 || (m.Type == "FLEET_PERCENT" && m.Value > 99):
+			q.add(b+"minimumHealthyHosts.value", strconv.Itoa(m.Value), "must be at least 0 hosts, or 0 to 99 percent")
+		}
+		if x.DeploymentConfig != "" {
+			q.add(b+"deploymentConfig", x.DeploymentConfig, "set either deploymentConfig or minimumHealthyHosts, not both")
+		}
+	} else {
+		q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, deployconfigs.Server()))
+	}
+	for k, tg := range x.TargetGroups {
+		if !tgNameRE.MatchString(tg) {
+			q.add(fmt.Sprintf("%stargetGroups[%d]", b, k), tg, "must be a target group name (not an ARN): 1 to 32 letters, digits and hyphens")
+		}
+	}
+	if x.TerminationWaitMinutes != nil {
+		rule := minutesRule(*x.TerminationWaitMinutes, 2880)
+		if x.Style != "blue-green" {
+			rule = "applies to blue-green only: in place, no instances are replaced; remove it"
+		}
+		q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), rule)
+	}
+	alarmsRule(q, b+"alarms", x.Alarms)
+}

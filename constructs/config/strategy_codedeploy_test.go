@@ -1,0 +1,16 @@
+package config
+
+import "testing"
+
+// TestValidateCodeDeploy checks the rules of the EC2/on-premises deployment, each with its
+// message.
+func TestValidateCodeDeploy(t *testing.T) {
+	runReleaseCases(t, []releaseCase{
+		{"EC2 without instance roles", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}}\n",
+			`deploy.codeDeploy.instanceRoles "": required: name the roles of the instances' profiles`},
+		{"EC2 instance role as an ARN", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [\"arn:aws:iam::222222222222:role/web\"]}\n",
+			`deploy.codeDeploy.instanceRoles[0] "arn:aws:iam::222222222222:role/web": must be a role name (not an ARN)`},
+		{"blue-green EC2 without an Auto Scaling group", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, style: blue-green, targetGroups: [web]}\n",
+			`deploy.codeDeploy.autoScalingGroups "": blue-green needs an Auto Scaling group`},
+	})
+}

@@ -1,0 +1,67 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// S3Deploy copies the build output into a bucket of the environment's
+// account, such as a static website.
+type S3Deploy struct {
+	// Bucket is the bucket name; use ${account} or ${env} to make it
+	// unique per environment. Required.
+	Bucket string `yaml:"bucket" json:"bucket"`
+	// Extract unzips the build output into the bucket (under ObjectKey as a
+	// prefix, if set). Default: true.
+	Extract *bool `yaml:"extract,omitempty" json:"extract,omitempty"`
+	// ObjectKey is the key of the zip when Extract is false (required
+	// then), or the key prefix when it is true. Default: none.
+	ObjectKey string `yaml:"objectKey,omitempty" json:"objectKey,omitempty"`
+	// CacheControl are Cache-Control directives for every object, such as
+	// [public, max-age=300]. Default: none.
+	CacheControl []string `yaml:"cacheControl,omitempty" json:"cacheControl,omitempty"`
+	// KMSKey is the ARN of a KMS key in the environment's account that
+	// encrypts the objects. Default: the bucket's default encryption.
+	KMSKey string `yaml:"kmsKey,omitempty" json:"kmsKey,omitempty"`
+}
+
+var (
+	kmsARNRE       = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
+	cacheControlRE = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
+)
+
+// applyDefaults sets x's defaults: extract is true unless written.
+func (x *S3Deploy) applyDefaults() {
+	if x.Extract == nil {
+		t := true
+		x.Extract = &t
+	}
+}
+
+// validateS3Deploy checks the S3 deployment x as environment e receives it in
+// region.
+func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
+	const b = "deploy.s3."
+	q.add(b+"bucket", x.Bucket, bucketRule(x.Bucket))
+	if x.Extract != nil && !*x.Extract && x.ObjectKey == "" {
+		q.add(b+"objectKey", "", "required when extract is false: the key of the zip in the bucket")
+	}
+	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024) {
+		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters, not starting with /")
+	}
+	for k, cc := range x.CacheControl {
+		if !cacheControlRE.MatchString(cc) {
+			q.add(fmt.Sprintf("%scacheControl[%d]", b, k), cc, "must be one Cache-Control directive, such as public or max-age=300")
+		}
+	}
+	if x.KMSKey != "" {
+		rule := ""
+		if m := kmsARNRE.FindStringSubmatch(x.KMSKey); m == nil {
+			rule = "must be a KMS key ARN (not an alias), such as arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		} else {
+			rule = arnPlaceRule("KMS key", m[1], m[2], e, region)
+		}
+		q.add(b+"kmsKey", x.KMSKey, rule)
+	}
+}

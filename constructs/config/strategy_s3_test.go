@@ -1,0 +1,20 @@
+package config
+
+import "testing"
+
+// TestValidateS3Deploy checks the rules of the S3 deployment, each with its
+// message.
+func TestValidateS3Deploy(t *testing.T) {
+	runReleaseCases(t, []releaseCase{
+		{"bucket name", "deploy:\n  s3: {bucket: Site_Bucket}\n",
+			`deploy.s3.bucket "Site_Bucket": must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`},
+		{"zip without a key", "deploy:\n  s3: {bucket: site, extract: false}\n",
+			`deploy.s3.objectKey "": required when extract is false: the key of the zip in the bucket`},
+		{"cache control", "deploy:\n  s3: {bucket: site, cacheControl: [\"max-age 300\"]}\n",
+			`deploy.s3.cacheControl[0] "max-age 300": must be one Cache-Control directive, such as public or max-age=300`},
+		{"key alias", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:alias/site\"}\n",
+			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:222222222222:alias/site": must be a KMS key ARN (not an alias)`},
+		{"key of another account", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab\"}\n",
+			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab": is a KMS key of account 999999999999, but environment "staging" deploys to 222222222222; use the one in 222222222222`},
+	})
+}
