@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -26,17 +27,37 @@ func Example() []byte {
 	return slices.Clone(example)
 }
 
-// Load reads the configuration file at path and parses it; see Parse.
+// Load reads the configuration file at path and parses it; see Parse. It
+// reads at most MaxBytes of it, and refuses a larger file.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBytes {
+		size := int64(len(data))
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+		return nil, sizeError(path, size, data)
 	}
 	return Parse(path, data)
 }
 
 // Parse decodes data, a single YAML document, applies defaults and validates
 // the result. name, usually the file path, prefixes every message.
+//
+// Before the YAML parser runs, the bytes are checked in constant memory: at
+// most MaxBytes, UTF-8 (a UTF-8 byte-order mark is stripped; UTF-16 is
+// refused), no character that YAML allows only escaped, no control or
+// bidirectional character in a comment, and at most MaxDepth levels and
+// MaxNodes nodes. The syntax tree is then checked again, with aliases
+// expanded, before anything is decoded.
 //
 // Decoding is strict. A syntax error, a duplicate or unknown key, a value of
 // the wrong type, an empty input or a second document is returned alone, as
@@ -47,12 +68,19 @@ func Load(path string) (*Config, error) {
 // A key written with an empty or zero value is an error, not a request for
 // the default: omit the key to get the default.
 func Parse(name string, data []byte) (*Config, error) {
+	data, _, err := checkInput(name, data)
+	if err != nil {
+		return nil, err
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, decodeError(name, err)
 	}
 	root, err := document(name, file)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTree(name, root); err != nil {
 		return nil, err
 	}
 	// Tags have no use in a configuration, and go-yaml v1.19.2 panics on a

@@ -1,11 +1,16 @@
 package config
 
 import (
+	"reflect"
+
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -304,15 +309,25 @@ func TestLoad(t *testing.T) {
 }
 
 // FuzzParse checks that Parse never panics, that every field error it
-// returns is placed on a line, and that a configuration it accepts is
-// complete, valid and decoded the same way every time.
+// returns is placed on a line, that a configuration it accepts is complete,
+// valid and decoded the same way every time, and that the input limits
+// hold: whatever passes the pre-scan of the bytes has, once go-yaml parses
+// it, no more depth and nodes than the pre-scan counted, and so no more
+// than MaxDepth and MaxNodes.
 func FuzzParse(f *testing.F) {
 	f.Add(Example())
 	f.Add([]byte(minimal))
 	for _, tt := range parseErrorTests {
 		f.Add([]byte(tt.input))
 	}
+	for _, tt := range inputLimitTests {
+		f.Add([]byte(tt.input))
+	}
+	for _, s := range lexerSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkLimitsHold(t, data)
 		c, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			if c != nil {
@@ -380,4 +395,110 @@ func TestExtraSourcesInline(t *testing.T) {
 	if got := cfg.ExtraSources; len(got) != 2 || got[0].S3 == nil || got[0].S3.Key != "config.zip" || got[1].ECR == nil || got[1].ECR.Tag != "latest" {
 		t.Errorf("extraSources = %+v", got)
 	}
+}
+
+// checkLimitsHold checks that the pre-scan of data never counts less depth
+// or fewer nodes than go-yaml builds, and that input it passes is within
+// the limits.
+func checkLimitsHold(t *testing.T, data []byte) {
+	t.Helper()
+	if len(data) > MaxBytes {
+		if _, err := Parse("fuzz.yaml", data); err == nil || !strings.Contains(err.Error(), "passes the limit of") {
+			t.Fatalf("Parse of %d bytes = %v, want the size limit", len(data), err)
+		}
+		return
+	}
+	clean, scan, err := checkInput("fuzz.yaml", data)
+	if err != nil {
+		return
+	}
+	if scan.depth > MaxDepth || scan.nodes > MaxNodes {
+		t.Fatalf("pre-scan passed depth %d and %d nodes", scan.depth, scan.nodes)
+	}
+	file, err := parser.ParseBytes(clean, 0)
+	if err != nil {
+		return
+	}
+	depth, nodes := 0, 0
+	for _, d := range file.Docs {
+		depth = max(depth, astDepth(d.Body))
+		nodes += astNodes(d.Body)
+	}
+	// The pre-scan bounds the parser's work: go-yaml reads a few malformed
+	// forms one level deeper than the pre-scan counts, never more.
+	if depth > scan.depth+1 || nodes > 2*scan.nodes+2 {
+		t.Fatalf("pre-scan under-counts: go-yaml built depth %d and %d nodes, the pre-scan counted depth %d and %d nodes", depth, nodes, scan.depth, scan.nodes)
+	}
+	// The limits hold exactly on what is decoded: checkTree refuses the rest.
+	if depth > MaxDepth {
+		if err := checkTree("fuzz.yaml", file.Docs[0].Body); err == nil || !strings.Contains(err.Error(), "nest deeper than") {
+			t.Fatalf("checkTree() = %v for depth %d", err, depth)
+		}
+	}
+}
+
+// astDepth is the nesting of mappings and sequences in n.
+func astDepth(n ast.Node) int {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return 0
+	}
+	d := 0
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			d = max(d, astDepth(mv.Key), astDepth(mv.Value))
+		}
+		return d + 1
+	case *ast.MappingValueNode: // a pair outside a MappingNode is a mapping
+		return 1 + max(astDepth(v.Key), astDepth(v.Value))
+	case *ast.SequenceNode:
+		d = 1
+	}
+	inner := 0
+	for _, c := range nodeChildren(n) {
+		inner = max(inner, astDepth(c))
+	}
+	return d + inner
+}
+
+// astNodes counts the nodes of n, aliases as one.
+func astNodes(n ast.Node) int {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return 0
+	}
+	total := 1
+	for _, c := range nodeChildren(n) {
+		total += astNodes(c)
+	}
+	return total
+}
+
+// lexerSeeds are YAML forms the pre-scan must count right: block and flow
+// nesting, scalars of every style, comments, documents, line breaks.
+var lexerSeeds = []string{
+	"a:\n  b:\n    c: [x, {y: z}]\n",
+	"- - - - x\n- - y\n",
+	"a:\n- b: 1\n  c:\n  - d\nnext: 2\n",
+	"? complex\n: value\n? [a, b]\n: c\n",
+	"[a]: 1\n{b: c}: 2\n",
+	"k: |\n  [[[ not flow\n   - not a list\nz: 1\n",
+	"k: >-\n\n    folded [\n\n    text\nz: [1]\n",
+	"- |2\n   two\n  - x\n",
+	"k: \"multi\n  line [ quoted\"\nz: 1\n",
+	"k: 'it''s\n  [still quoted'\nz: 1\n",
+	"k: plain\n  [continued\nz: 1\n",
+	"k: don't - [ stop # comment [\n",
+	"a: &x [1, 2]\nb: *x\nc: {<<: *x}\n",
+	"a: !!str x\nb: !tag [y]\n",
+	"--- [a]\n--- {b: c}\n...\n",
+	"a:\r\n  b: [c]\r\n",
+	"a:\r  b:\r    [c]\r",
+	"a:\n\tb: [c]\n",
+	"{a: [b, {c: [d]}], e: f}\n",
+	"[\n  a,\n  [b,\n    c],\n]\n",
+	"a: {\n  b: 1,\n  c: [\n- x\n]}\n",
+	"key: \"x\": y\n",
+	"- a: b\n  - c\n",
+	"-\n  - -\n    - x\n",
+	"a:\n  - b\n  -\n    - c\n",
 }

@@ -2,10 +2,13 @@
 // Relay app costs and produces: synth time and peak memory of the real app
 // process (cdk-nag and quota checks included), stacks and resources, and the
 // policy sizes as deployed against their AWS limits. With an organization
-// and without one. Figures, not tests: run it on a quiet machine.
+// and without one. First, how fast and in how much memory config loading
+// refuses hostile YAML (deep nesting). Figures, not tests: run it on a
+// quiet machine.
 //
 //	make bench                                   # 1, 10, 100 and 1000 targets
 //	go run ./test/cmd/bench -n 2,100 -runs 5
+//	go run ./test/cmd/bench -synth=false         # only the hostile YAML rows
 package main
 
 import (
@@ -17,12 +20,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/policysize"
 	"github.com/relaycdk/relay/test/scale"
@@ -31,6 +36,7 @@ import (
 func main() {
 	counts := flag.String("n", "1,10,100,1000", "comma-separated numbers of target accounts")
 	runs := flag.Int("runs", 3, "app runs per row up to 100 targets (larger rows run once); time and memory are medians")
+	synthRows := flag.Bool("synth", true, "run the synth rows (false: only the hostile YAML rows)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "relay-bench-")
@@ -40,6 +46,11 @@ func main() {
 	if out, err := exec.Command("go", "build", "-o", bin, "./apps/relay").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: go build ./apps/relay (run from the repository root): %v\n%s", err, out)
 		os.Exit(1)
+	}
+
+	hostileYAML(bin, dir, max(*runs, 5))
+	if !*synthRows {
+		return
 	}
 
 	lim := func(id string) int { return limits.ByID(id).Max }
@@ -114,6 +125,66 @@ func synth(bin, cfg, outdir string) (time.Duration, int64, string) {
 		return d, mem, err.Error()
 	}
 	return d, mem, ""
+}
+
+// hostileYAML prints how fast, and in how much memory, config loading
+// refuses the deep-nesting inputs of the field reports: the 400 KB file
+// nesting 200,000 flow sequences, and a 50 KB file nesting 25,000 (a size
+// cap alone would not refuse it). In process: config.Parse, median time and
+// bytes allocated; as the app: wall time and peak memory of the process.
+func hostileYAML(bin, dir string, runs int) {
+	deep, err := os.ReadFile("constructs/config/testdata/field-failures/deep-nesting.yaml")
+	check(err)
+	inputs := []struct {
+		name string
+		data []byte
+	}{
+		{"deep-nesting.yaml (field report)", deep},
+		{"25,000 levels", []byte("name: adv\npipeline:\n  variables: " + strings.Repeat("[", 25_000) + strings.Repeat("]", 25_000) + "\n")},
+	}
+	fmt.Printf("Hostile YAML: config.Parse in process (median of %d) and the app binary on the file (median of %d)\n\n", runs, runs)
+	fmt.Println("| input | bytes | Parse | allocated | app wall time | app peak memory | message |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	for _, in := range inputs {
+		var times []time.Duration
+		var alloc uint64
+		var msg string
+		for r := 0; r < runs; r++ {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err := config.Parse("relay.yaml", in.data)
+			times = append(times, time.Since(start))
+			runtime.ReadMemStats(&after)
+			alloc = after.TotalAlloc - before.TotalAlloc
+			if err == nil {
+				check(fmt.Errorf("%s: config.Parse accepted it", in.name))
+			}
+			msg = err.Error()
+		}
+		file := filepath.Join(dir, "hostile.yaml")
+		check(os.WriteFile(file, in.data, 0o644))
+		var appTimes []time.Duration
+		var mems []int64
+		for r := 0; r < runs; r++ {
+			d, mem, _ := synth(bin, file, filepath.Join(dir, "out-hostile"))
+			appTimes, mems = append(appTimes, d), append(mems, mem)
+		}
+		fmt.Printf("| %s | %d | %v | %d KB | %v | %d MB | %s |\n", in.name, len(in.data), median(times), alloc/1024,
+			median(appTimes), medianInt(mems)/1024, msg)
+	}
+	fmt.Println()
+}
+
+func median(d []time.Duration) time.Duration {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2]
+}
+
+func medianInt(v []int64) int64 {
+	sort.Slice(v, func(i, j int) bool { return v[i] < v[j] })
+	return v[len(v)/2]
 }
 
 type figures struct{ stacks, resources, key, bucket, role int }
