@@ -68,7 +68,7 @@ func Load(path string) (*Config, error) {
 // A key written with an empty or zero value is an error, not a request for
 // the default: omit the key to get the default.
 func Parse(name string, data []byte) (*Config, error) {
-	data, _, err := checkInput(name, data)
+	data, scan, err := checkInput(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +105,12 @@ func Parse(name string, data []byte) (*Config, error) {
 		if !reported[e.Path] {
 			errs = append(errs, e)
 		}
+	}
+	if len(errs) == 0 && scan.hidden.line > 0 {
+		// A refused character that no field holds, such as one in an
+		// anchor's name.
+		return nil, &yamlError{file: name, line: scan.hidden.line,
+			msg: fmt.Sprintf("the line contains %s outside any text field; remove it", describeRune(scan.hidden.r))}
 	}
 	if len(errs) == 0 {
 		return &c, nil

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -100,13 +101,16 @@ func dedupe(p problems) []*FieldError {
 }
 
 // validate returns one FieldError per field in error: each field reports the
-// first rule it breaks, so one mistake is one message. The sections are
-// checked in the order of the file: identity (name, tooling, organization),
-// source, build, deploy (with its release strategy and hooks), suites,
-// pipeline settings, environments, the variable references that cross
-// sections, then observability.
+// first rule it breaks, so one mistake is one message. Text comes first
+// (textRules), then the sections in the order of the file: identity (name,
+// tooling, organization), source, build, deploy (with its release strategy
+// and hooks), suites, pipeline settings, environments, the variable
+// references that cross sections, then observability.
 func (c *Config) validate() []*FieldError {
-	var p problems
+	// A field with a control or bidirectional character reports that alone.
+	var text problems
+	c.textRules(&text)
+	p := slices.Clone(text)
 	c.validateIdentity(&p)
 	c.validateSource(&p)
 	c.validateBuild(&p)
@@ -117,5 +121,11 @@ func (c *Config) validate() []*FieldError {
 	c.validateEnvironments(&p)
 	c.validateReferences(&p)
 	c.validateObservability(&p)
+	if len(text) > 0 {
+		p = slices.DeleteFunc(p[len(text):], func(e *FieldError) bool {
+			return slices.ContainsFunc(text, func(t *FieldError) bool { return t.Path == e.Path })
+		})
+		p = append(text, p...)
+	}
 	return dedupe(p)
 }
