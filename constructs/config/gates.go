@@ -92,9 +92,7 @@ func entryConditionRules(p *problems, i int, e Environment) {
 		p.add(envPath(i, "entryConditions"), "", "set deploymentWindow, noAlarms or both, or remove entryConditions")
 	}
 	if w := ec.DeploymentWindow; w != nil {
-		if !cronRE.MatchString(w.Cron) {
-			p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, "must be an EventBridge cron expression, such as \"cron(* 9-16 ? * MON-FRI *)\"")
-		}
+		p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, cronRule(w.Cron))
 		p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, timeZoneRule(w.TimeZone))
 	}
 	for k, a := range ec.NoAlarms {

@@ -24,6 +24,13 @@ func TestValidateGates(t *testing.T) {
 			},
 		},
 		{
+			name: "deployment window checked field by field",
+			mutate: func(c *Config) {
+				c.Environments[1].EntryConditions = &EntryConditions{DeploymentWindow: &DeploymentWindow{Cron: "cron(0 9-17 * * MON-FRI *)", TimeZone: "UTC"}}
+			},
+			want: []string{`environments[1].entryConditions.deploymentWindow.cron "cron(0 9-17 * * MON-FRI *)": day-of-month "*" and day-of-week "MON-FRI": one of them must be ?, since EventBridge does not take both, such as "cron(* 9-16 ? * MON-FRI *)"`},
+		},
+		{
 			name: "entry conditions",
 			mutate: func(c *Config) {
 				c.Environments[0].EntryConditions = &EntryConditions{}
