@@ -217,7 +217,7 @@ func rolloutRules(p *problems, i int, e Environment) {
 	if len(e.OrganizationalUnits) == 0 && len(e.Accounts) == 0 {
 		p.add(envPath(i, "rollout"), "", "applies only to accounts and organizationalUnits environments (StackSets); remove it")
 	}
-	if r.MaxConcurrentPercentage < 0 || r.MaxConcurrentPercentage > 100 {
+	if r.MaxConcurrentPercentage < 1 || r.MaxConcurrentPercentage > 100 {
 		p.add(envPath(i, "rollout.maxConcurrentPercentage"), strconv.Itoa(r.MaxConcurrentPercentage), "must be from 1 to 100 (default 25)")
 	}
 	if r.FailureTolerancePercentage < 0 || r.FailureTolerancePercentage > 100 {

@@ -139,6 +139,15 @@ func TestValidateEnvironments(t *testing.T) {
 			},
 		},
 		{
+			name: "rollout of 0 percent at once is refused, not accepted",
+			mutate: func(c *Config) {
+				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56"}
+				c.Environments[0].Parameters = nil
+				c.Environments[0].Rollout = &Rollout{MaxConcurrentPercentage: 0, FailureTolerancePercentage: 0}
+			},
+			want: []string{`environments[0].rollout.maxConcurrentPercentage "0": must be from 1 to 100 (default 25)`},
+		},
+		{
 			name: "organizational units need an organization; rollout needs OUs",
 			mutate: func(c *Config) {
 				c.Organization = nil

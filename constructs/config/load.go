@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -220,16 +221,19 @@ var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
 // checkDecoded reports what the decoder accepts silently but the file did
 // not mean:
-//   - an integer field written as a fraction, a quoted or a non-decimal
-//     number (30.5 would become 30, 0o36 would become 30);
+//   - a whole-number field written as a fraction, a quoted or a non-decimal
+//     number (30.5 would become 30, 0o36 would become 30, "25" would become
+//     25);
 //   - an unquoted account ID that YAML reads as another number (012345670123
 //     is octal);
-//   - organization or an approval written with no value (null), which would
-//     mean "absent": "approval:" alone would silently drop the gate.
+//   - a key written with no value (null), which would mean "absent" or zero:
+//     "approval:" alone would silently drop the gate, "ecs:" the release
+//     strategy, "terminationWaitMinutes:" would take the default;
+//   - a required number left out of a block that is written.
 func (t tree) checkDecoded(c *Config) []*FieldError {
 	var errs []*FieldError
-	for _, path := range []string{"build.timeoutMinutes", "build.logRetentionDays"} {
-		if n, _, ok := t.find(path); ok {
+	for _, path := range wholeNumberPaths(reflect.ValueOf(c).Elem(), "") {
+		if n, _, ok := t.find(path); ok && n.Type() != ast.NullType {
 			if _, isInt := n.(*ast.IntegerNode); !isInt || !decimalRE.MatchString(text(n)) {
 				errs = append(errs, &FieldError{Path: path, Value: text(n),
 					Rule: "must be a whole number written in decimal, without quotes, such as 30"})
@@ -237,40 +241,108 @@ func (t tree) checkDecoded(c *Config) []*FieldError {
 		}
 	}
 
-	accounts := []string{c.Tooling.Account}
-	paths := []string{"tooling.account"}
+	accounts := map[string]string{"tooling.account": c.Tooling.Account}
 	for i, e := range c.Environments {
-		accounts = append(accounts, e.Account)
-		paths = append(paths, envPath(i, "account"))
+		accounts[envPath(i, "account")] = e.Account
+		for k, a := range e.Accounts {
+			accounts[envPath(i, fmt.Sprintf("accounts[%d]", k))] = a
+		}
 	}
-	for i, path := range paths {
+	for _, path := range slices.Sorted(maps.Keys(accounts)) {
 		n, _, ok := t.find(path)
 		if !ok {
 			continue
 		}
 		switch n.(type) {
 		case *ast.IntegerNode, *ast.FloatNode:
-			if w := text(n); w != accounts[i] {
+			if w := text(n); w != accounts[path] {
 				errs = append(errs, &FieldError{Path: path, Value: w,
-					Rule: fmt.Sprintf(`YAML reads this unquoted number as %s; quote the account ID: "%s"`, accounts[i], w)})
+					Rule: fmt.Sprintf(`YAML reads this unquoted number as %s; quote the account ID: "%s"`, accounts[path], w)})
 			}
 		}
 	}
 
-	type optional struct{ path, fix string }
-	nulls := []optional{{"organization", "set organization.id, or remove the key"},
-		{"observability", "write observability: {} for the defaults, or remove the key"},
-		{"audit", "write audit: {} for a trail named <name>-audit, or remove the key"}}
-	for i := range c.Environments {
-		nulls = append(nulls, optional{envPath(i, "approval"),
-			"write approval: {} for a manual approval with defaults, or remove the key for none"})
-	}
-	for _, o := range nulls {
-		if n, _, ok := t.find(o.path); ok && n.Type() == ast.NullType {
-			errs = append(errs, &FieldError{Path: o.path, Rule: "has no value; " + o.fix})
-		}
+	errs = append(errs, t.nulls(t.root, "")...)
+
+	if x := c.Deploy.CodeDeploy; x != nil && x.MinimumHealthyHosts != nil && !t.has("deploy.codeDeploy.minimumHealthyHosts.value") {
+		errs = append(errs, &FieldError{Path: "deploy.codeDeploy.minimumHealthyHosts.value",
+			Rule: "required: the number of hosts (HOST_COUNT) or the percentage of the fleet (FLEET_PERCENT) that stays healthy"})
 	}
 	return errs
+}
+
+// wholeNumberPaths are the paths of the whole-number fields set in v, the
+// value at path.
+func wholeNumberPaths(v reflect.Value, path string) []string {
+	var out []string
+	switch v.Kind() {
+	case reflect.Int:
+		out = append(out, path)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			out = append(out, wholeNumberPaths(v.Elem(), path)...)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			name, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			if opts == "inline" {
+				out = append(out, wholeNumberPaths(v.Field(i), path)...)
+			} else if name != "" && name != "-" {
+				out = append(out, wholeNumberPaths(v.Field(i), joinPath(path, name))...)
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			out = append(out, wholeNumberPaths(v.Index(i), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
+}
+
+// nulls reports every key under n, the node at path, written with no
+// value.
+func (t tree) nulls(n ast.Node, path string) []*FieldError {
+	var out []*FieldError
+	switch v := unwrap(n).(type) {
+	case ast.MapNode:
+		for it := v.MapRange(); it.Next(); {
+			kv := it.KeyValue()
+			k, ok := kv.Key.(ast.ScalarNode)
+			if !ok {
+				continue
+			}
+			p := joinPath(path, fmt.Sprint(k.GetValue()))
+			if child := unwrap(kv.Value); child == nil || child.Type() == ast.NullType {
+				out = append(out, &FieldError{Path: p, Rule: "has no value; " + nullFix(p)})
+				continue
+			}
+			out = append(out, t.nulls(kv.Value, p)...)
+		}
+	case *ast.SequenceNode:
+		for i, item := range v.Values {
+			out = append(out, t.nulls(item, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
+}
+
+// approvalPathRE matches the path of an environment's approval.
+var approvalPathRE = regexp.MustCompile(`^environments\[[0-9]+\]\.approval$`)
+
+// nullFix says how to fix a key written with no value at path.
+func nullFix(path string) string {
+	switch {
+	case path == "organization":
+		return "set organization.id, or remove the key"
+	case path == "observability":
+		return "write observability: {} for the defaults, or remove the key"
+	case path == "audit":
+		return "write audit: {} for a trail named <name>-audit, or remove the key"
+	case approvalPathRE.MatchString(path):
+		return "write approval: {} for a manual approval with defaults, or remove the key for none"
+	}
+	return "write its value, or remove the key (for the default, if it has one)"
 }
 
 // tree is the YAML document of a configuration, searched by field path to

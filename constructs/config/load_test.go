@@ -132,6 +132,41 @@ var parseErrorTests = []struct {
 		want:  `relay.yaml:16: environments[0].approval "": has no value; write approval: {} for a manual approval with defaults, or remove the key for none`,
 	},
 	{
+		name:  "null block is not silently dropped",
+		input: edit("    approval: {}", "    approval: {}\n    freeze:"),
+		want:  `relay.yaml:17: environments[0].freeze "": has no value; write its value, or remove the key (for the default, if it has one)`,
+	},
+	{
+		name:  "null strategy is not a CloudFormation stack",
+		input: edit("deploy:\n", "deploy:\n  ecs:\n"),
+		want:  `relay.yaml:10: deploy.ecs "": has no value; write its value, or remove the key (for the default, if it has one)`,
+	},
+	{
+		name:  "null number is not defaulted",
+		input: edit("deploy:\n", "build:\n  timeoutMinutes:\ndeploy:\n"),
+		want:  `relay.yaml:10: build.timeoutMinutes "": has no value; write its value, or remove the key (for the default, if it has one)`,
+	},
+	{
+		name:  "fraction in any whole-number field",
+		input: edit("    approval: {}", "    approval: {timeoutMinutes: 1440.5}"),
+		want:  `relay.yaml:16: environments[0].approval.timeoutMinutes "1440.5": must be a whole number written in decimal, without quotes, such as 30`,
+	},
+	{
+		name:  "quoted number in a suite",
+		input: minimal + "tests: [{name: unit, commands: [make test], runOrder: \"2\"}]\n",
+		want:  `relay.yaml:17: tests[0].runOrder "2": must be a whole number written in decimal, without quotes, such as 30`,
+	},
+	{
+		name:  "written 0 percent is refused, not defaulted",
+		input: strings.Replace(edit(`    account: "222222222222"`, "    organizationalUnits: [ou-ab12-cd34ef56]\n    rollout: {maxConcurrentPercentage: 0}"), "deploy:", "organization: {id: o-a1b2c3d4e5}\ndeploy:", 1),
+		want:  `relay.yaml:16: environments[0].rollout.maxConcurrentPercentage "0": must be from 1 to 100 (default 25)`,
+	},
+	{
+		name:  "unquoted account of a StackSet read as octal",
+		input: edit(`    account: "222222222222"`, "    accounts: [012345670123]"),
+		want:  `relay.yaml:14: environments[0].accounts[0] "012345670123": YAML reads this unquoted number as 1402433619; quote the account ID: "012345670123"`,
+	},
+	{
 		name:  "all problems, sorted by line then path",
 		input: edit("name: payments\n", "name: Payments\n") + `  - {name: staging, account: "22", regions: [us-east-1, us-east-1]}` + "\n",
 		want: `relay.yaml:1: name "Payments": must be 3 to 24 lowercase letters, digits and hyphens, starting with a letter, such as payments` + "\n" +

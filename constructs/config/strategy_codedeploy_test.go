@@ -6,6 +6,8 @@ import "testing"
 // message.
 func TestValidateCodeDeploy(t *testing.T) {
 	runReleaseCases(t, []releaseCase{
+		{"minimum healthy hosts without a value", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web], minimumHealthyHosts: {type: FLEET_PERCENT}}\n",
+			`deploy.codeDeploy.minimumHealthyHosts.value "": required: the number of hosts (HOST_COUNT) or the percentage of the fleet (FLEET_PERCENT) that stays healthy`},
 		{"EC2 without instance roles", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}}\n",
 			`deploy.codeDeploy.instanceRoles "": required: name the roles of the instances' profiles`},
 		{"EC2 instance role as an ARN", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [\"arn:aws:iam::222222222222:role/web\"]}\n",
