@@ -258,9 +258,46 @@ func triggersRules(p *problems, path string, t *Triggers) {
 			}
 		}
 	}
-	if t.FilePaths != nil && len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 &&
-		(t.Branches == nil || len(t.Branches.Includes) == 0) && (t.Tags == nil || len(t.Tags.Includes) == 0) {
-		p.add(path+".filePaths", "", "file path filters need branches.includes or tags.includes beside them")
+	p.add(path, strings.Join(t.filters(), ","), pushFilterRule(t))
+}
+
+// filters are the names of t's filters that list patterns.
+func (t *Triggers) filters() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		f    *Filter
+	}{{"branches", t.Branches}, {"tags", t.Tags}, {"filePaths", t.FilePaths}} {
+		if f.f != nil && len(f.f.Includes)+len(f.f.Excludes) > 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// pushFilterRule checks that t is a push filter CodePipeline accepts: tags
+// alone, branches alone, or branches with file paths. Source: AWS
+// CodePipeline User Guide, "Add trigger with code push or pull request
+// event types" (a push filter on tags takes no branches or file paths; file
+// paths filter the pushes to branches).
+func pushFilterRule(t *Triggers) string {
+	for _, f := range []struct {
+		name string
+		f    *Filter
+	}{{"branches", t.Branches}, {"tags", t.Tags}, {"filePaths", t.FilePaths}} {
+		if f.f != nil && len(f.f.Includes)+len(f.f.Excludes) == 0 {
+			return fmt.Sprintf("%s lists no patterns; add includes or excludes, or remove it", f.name)
+		}
+	}
+	switch set := strings.Join(t.filters(), ","); set {
+	case "":
+		return "sets no filter; set branches, tags, or branches with filePaths, or remove triggers to start on every push to the branch"
+	case "branches", "tags", "branches,filePaths":
+		return ""
+	case "filePaths":
+		return "filePaths filter the pushes to branches: add branches beside them, such as branches: {includes: [main]}"
+	default: // tags with branches, file paths or both
+		return "CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags"
 	}
 }
 

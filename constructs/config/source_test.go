@@ -129,8 +129,75 @@ func TestValidateSource(t *testing.T) {
 			want: []string{
 				`source.github.triggers.tags.excludes "9": has more than 8 patterns; CodePipeline takes at most 8`,
 				`source.github.triggers.tags.excludes[0] "": must be a glob pattern of 1 to 255 characters, such as release/*`,
-				`source.github.triggers.filePaths "": file path filters need branches.includes or tags.includes beside them`,
+				`source.github.triggers "tags,filePaths": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`,
 			},
 		},
 	})
+}
+
+// TestPushFilters checks that only the push filters CodePipeline accepts
+// pass: tags alone, branches alone, branches with file paths.
+func TestPushFilters(t *testing.T) {
+	f := func(p ...string) *Filter { return &Filter{Includes: p} }
+	const path = `source.github.triggers `
+	runValidateCases(t, []validateCase{
+		{name: "branches", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main")} }},
+		{name: "tags", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Tags: f("v*")} }},
+		{name: "branches and file paths", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), FilePaths: &Filter{Excludes: []string{"docs/**"}}}
+		}},
+		{name: "branches excluded only", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: &Filter{Excludes: []string{"wip/*"}}}
+		}},
+		{
+			name:   "branches and tags",
+			mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), Tags: f("v*")} },
+			want:   []string{path + `"branches,tags": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},
+		},
+		{
+			name:   "tags and file paths",
+			mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Tags: f("v*"), FilePaths: f("src/**")} },
+			want:   []string{path + `"tags,filePaths": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},
+		},
+		{
+			name: "all three",
+			mutate: func(c *Config) {
+				c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), Tags: f("v*"), FilePaths: f("src/**")}
+			},
+			want: []string{path + `"branches,tags,filePaths": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},
+		},
+		{
+			name:   "file paths alone",
+			mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{FilePaths: f("src/**")} },
+			want:   []string{path + `"filePaths": filePaths filter the pushes to branches: add branches beside them, such as branches: {includes: [main]}`},
+		},
+		{
+			name:   "empty filter",
+			mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), FilePaths: &Filter{}} },
+			want:   []string{path + `"branches": filePaths lists no patterns; add includes or excludes, or remove it`},
+		},
+		{
+			name:   "no filter",
+			mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{} },
+			want:   []string{path + `"": sets no filter; set branches, tags, or branches with filePaths, or remove triggers to start on every push to the branch`},
+		},
+		{
+			name: "extra sources too",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{{Name: "charts", Source: Source{GitLab: &GitHubSource{Repository: "acme/charts", Branch: "main",
+					ConnectionArn: c.Source.GitHub.ConnectionArn, Triggers: &Triggers{Branches: f("main"), Tags: f("v*")}}}}}
+			},
+			want: []string{`extraSources[0].gitlab.triggers "branches,tags": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},
+		},
+	})
+}
+
+// TestFieldFailureTriggerBranchesAndTags replays the field report: a push
+// filter with branches and tags, which CodePipeline refuses.
+func TestFieldFailureTriggerBranchesAndTags(t *testing.T) {
+	_, err := Load("testdata/field-failures/trigger-branches-and-tags.yaml")
+	want := `testdata/field-failures/trigger-branches-and-tags.yaml:11: source.github.triggers "branches,tags": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`
+	if err == nil || err.Error() != want {
+		t.Errorf("Load() = %v\nwant %s", err, want)
+	}
 }
