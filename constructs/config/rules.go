@@ -83,6 +83,8 @@ func pathRule(s, def, root string) string {
 		return fmt.Sprintf("must be relative to %s, such as %s", root, def)
 	case strings.Contains(s, ".."):
 		return fmt.Sprintf(`must not contain ".."; use a path inside %s, such as %s`, root, def)
+	case strings.ContainsAny(s, "\n\r"):
+		return fmt.Sprintf("must be a path on one line, relative to %s, such as %s", root, def)
 	}
 	return ""
 }
