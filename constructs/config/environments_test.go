@@ -122,6 +122,7 @@ func TestValidateEnvironments(t *testing.T) {
 		{
 			name: "organizational units",
 			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil // hooks run in account environments only
 				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56", "ou-ab12-cd34ef56", "ou-1"}
 				c.Environments[0].Parameters, c.Environments[1].Parameters = nil, nil // StackSets take none
 				c.Environments[0].Rollout = &Rollout{MaxConcurrentPercentage: 101, FailureTolerancePercentage: -1}
@@ -141,6 +142,7 @@ func TestValidateEnvironments(t *testing.T) {
 		{
 			name: "rollout of 0 percent at once is refused, not accepted",
 			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil // hooks run in account environments only
 				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56"}
 				c.Environments[0].Parameters = nil
 				c.Environments[0].Rollout = &Rollout{MaxConcurrentPercentage: 0, FailureTolerancePercentage: 0}
@@ -150,6 +152,7 @@ func TestValidateEnvironments(t *testing.T) {
 		{
 			name: "organizational units need an organization; rollout needs OUs",
 			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil // hooks run in account environments only
 				c.Organization = nil
 				c.Environments[0].Account, c.Environments[0].OrganizationalUnits = "", []string{"ou-ab12-cd34ef56"}
 				c.Environments[0].Parameters = nil // StackSets take none

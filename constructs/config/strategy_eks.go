@@ -96,7 +96,9 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 	if x.GitOps == nil && x.Helm == nil {
 		q.add("deploy.eks", "", "set gitops, helm or both")
 	}
-	if x.Cluster != "" || x.Helm != nil {
+	if x.Cluster != "" && x.Helm == nil && x.GitOps != nil {
+		q.add(b+"cluster", x.Cluster, "applies to helm only: GitOps commits to a repository and needs no cluster; remove it")
+	} else if x.Helm != nil {
 		if !eksClusterRE.MatchString(x.Cluster) {
 			q.add(b+"cluster", x.Cluster, "required with helm: the EKS cluster name, 1 to 100 letters, digits, _ and -")
 		}

@@ -119,6 +119,7 @@ func (c *Config) validate() []*FieldError {
 	c.validateSecurityScan(&p)
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
+	c.applicabilityRules(&p)
 	c.validateReferences(&p)
 	c.validateObservability(&p)
 	if len(text) > 0 {

@@ -1,0 +1,191 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Settings that apply only to some environments or strategies. A setting
+// written where it does not apply would be dropped without a word, so it is
+// refused by name. The environment kinds are one account (account), a
+// self-managed StackSet (accounts) and a service-managed StackSet
+// (organizationalUnits); a wave is one pipeline stage.
+//
+// What applies where:
+//
+//	setting                                     account  accounts  OUs
+//	settings (${...} placeholders)              yes      -         -
+//	parameters, templateConfiguration,
+//	  reviewChangeSet (change sets)             yes¹     -         -
+//	rollout, stackSetOf                         -        yes       yes
+//	deploy.hooks                                yes      -         -
+//	deploy.<strategy> (ecs, s3, ...)            yes      -         -
+//	deploy.stackName, templatePath,
+//	  capabilities, executionPolicy             yes¹     yes       yes³
+//	approval, freeze, entryConditions,
+//	  disableRollback, wave, regions            yes²     yes²      yes²
+//
+// ¹ with the CloudFormation strategy only. ² freeze, the deployment window
+// and disableRollback belong to the wave's stage: the environments of a
+// wave must agree on them. ³ the execution role is created in every account
+// of the OUs, but a service-managed StackSet deploys through its own
+// service-linked roles, so the policy does not bound it (README,
+// "Environments of organizational units").
+
+// applicabilityRules refuses the settings written where they do not apply.
+func (c *Config) applicabilityRules(p *problems) {
+	c.settingsApply(p)
+	c.hooksApply(p)
+	c.stackSettingsApply(p)
+	c.wavesAgree(p)
+	if o := c.Organization; o != nil && o.StackSetsCallAs == "SELF" &&
+		!slices.ContainsFunc(c.Environments, func(e Environment) bool { return len(e.OrganizationalUnits) > 0 }) {
+		p.add("organization.stackSetsCallAs", o.StackSetsCallAs, "applies to organizationalUnits environments only (service-managed StackSets), and there are none; remove it")
+	}
+}
+
+// kindOf names the kind of e's target.
+func kindOf(e Environment) string {
+	switch {
+	case len(e.Accounts) > 0:
+		return "accounts"
+	case len(e.OrganizationalUnits) > 0:
+		return "organizationalUnits"
+	}
+	return "account"
+}
+
+// settingsApply checks environments[].settings: they fill the ${...}
+// placeholders of the release strategy and hooks, which only account
+// environments run, and each key must be used by one.
+func (c *Config) settingsApply(p *problems) {
+	used := c.placeholders()
+	for i, e := range c.Environments {
+		if len(e.Settings) == 0 {
+			continue
+		}
+		if kindOf(e) != "account" {
+			p.add(envPath(i, "settings"), strings.Join(slices.Sorted(maps.Keys(e.Settings)), ","),
+				fmt.Sprintf("apply to account environments only: they fill the ${...} placeholders of deploy's release strategy and hooks, which a StackSet environment (%s) does not run; remove them", kindOf(e)))
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
+			if settingKeyRE.MatchString(k) && !slices.Contains(builtinSettings, k) && !used[k] {
+				p.add(envPath(i, "settings."+k), k, fmt.Sprintf("is used by no ${...} placeholder of deploy's release strategy or hooks; remove it, or use it as ${%s}", k))
+			}
+		}
+	}
+}
+
+// placeholders are the keys that deploy's strategy block and hooks use as
+// ${key}.
+func (c *Config) placeholders() map[string]bool {
+	d := c.Deploy
+	raw, _ := json.Marshal(release{d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks})
+	used := map[string]bool{}
+	for _, m := range placeholderRE.FindAllStringSubmatch(string(raw), -1) {
+		used[m[1]] = true
+	}
+	return used
+}
+
+// hooksApply checks that deploy.hooks have only account environments to
+// run in: a hook is a Lambda or Step Functions action in one account and
+// region, and a StackSet environment deploys without it.
+func (c *Config) hooksApply(p *problems) {
+	if len(c.Deploy.Hooks) == 0 {
+		return
+	}
+	var stackSets []string
+	for i, e := range c.Environments {
+		if kindOf(e) != "account" {
+			stackSets = append(stackSets, fmt.Sprintf("environments[%d] %q (%s)", i, e.Name, kindOf(e)))
+		}
+	}
+	if len(stackSets) == 0 {
+		return
+	}
+	names := make([]string, len(c.Deploy.Hooks))
+	for i, h := range c.Deploy.Hooks {
+		names[i] = h.Name
+	}
+	p.add("deploy.hooks", strings.Join(names, ","),
+		fmt.Sprintf("run in account environments only, and %s would deploy without them: give StackSet environments a Relay configuration of their own, or remove the hooks", strings.Join(stackSets, ", ")))
+}
+
+// stackSettingsApply checks the settings of a CloudFormation workload when
+// the release strategy is another: the workload is then no stack.
+func (c *Config) stackSettingsApply(p *problems) {
+	d := c.Deploy
+	if d.IsStack() || len(d.setBlocks()) > 1 {
+		return
+	}
+	rule := fmt.Sprintf("applies to CloudFormation workloads only, and the %s strategy deploys no stack; remove it", d.Strategy())
+	if len(d.Capabilities) > 0 {
+		p.add("deploy.capabilities", strings.Join(d.Capabilities, ","), rule)
+	}
+	if d.TemplatePath != "" && d.TemplatePath != defaultTemplatePath {
+		p.add("deploy.templatePath", d.TemplatePath, rule)
+	}
+	if d.StackName != "" && d.StackName != c.Name+stackNameSuffix {
+		p.add("deploy.stackName", d.StackName, rule)
+	}
+	for i, e := range c.Environments {
+		if kindOf(e) != "account" {
+			continue // refused as a StackSet setting
+		}
+		if len(e.Parameters) > 0 {
+			p.add(envPath(i, "parameters"), strings.Join(slices.Sorted(maps.Keys(e.Parameters)), ","), rule)
+		}
+		if e.TemplateConfiguration != "" {
+			p.add(envPath(i, "templateConfiguration"), e.TemplateConfiguration, rule)
+		}
+		if e.ReviewChangeSet {
+			p.add(envPath(i, "reviewChangeSet"), "true", rule)
+		}
+	}
+}
+
+// wavesAgree checks that the environments of a wave agree on what belongs
+// to the wave's stage: the freeze, the deployment window and rollback. The
+// stage takes the first freeze and window, and rolls back unless every
+// environment disables it, so a different value would be dropped.
+func (c *Config) wavesAgree(p *problems) {
+	for i, e := range c.Environments {
+		if e.Wave == "" {
+			continue
+		}
+		for j, o := range c.Environments[:i] {
+			if o.Wave != e.Wave {
+				continue
+			}
+			if e.Freeze != nil && o.Freeze != nil && e.Freeze.Reason != o.Freeze.Reason {
+				p.add(envPath(i, "freeze.reason"), e.Freeze.Reason,
+					fmt.Sprintf("environments[%d] in wave %q is frozen with another reason, and a wave is one stage with one freeze: give its environments the same reason, or freeze one of them", j, e.Wave))
+			}
+			if w, v := windowOf(e), windowOf(o); w != nil && v != nil && *w != *v {
+				p.add(envPath(i, "entryConditions.deploymentWindow"), w.Cron+" "+w.TimeZone,
+					fmt.Sprintf("environments[%d] in wave %q has another deployment window, and a wave is one stage with one window: give its environments the same window, or set it on one of them", j, e.Wave))
+			}
+			if e.DisableRollback != o.DisableRollback {
+				k := i // the one that disables rollback, to no effect
+				if o.DisableRollback {
+					k = j
+				}
+				p.add(envPath(k, "disableRollback"), "true",
+					fmt.Sprintf("wave %q is one stage, which rolls back unless every environment in it disables rollback: set disableRollback on every environment of the wave, or on none", e.Wave))
+			}
+		}
+	}
+}
+
+// windowOf is e's deployment window, nil if none.
+func windowOf(e Environment) *DeploymentWindow {
+	if e.EntryConditions == nil {
+		return nil
+	}
+	return e.EntryConditions.DeploymentWindow
+}
