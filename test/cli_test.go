@@ -89,6 +89,88 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 	}
 }
 
+// TestAppWithdrawsStaleOutput runs the app three times into one output
+// folder: a synth, a synth with one environment fewer (its template must
+// go), and a failed synth (every file Relay wrote must go, and what it did
+// not write must stay and be named).
+func TestAppWithdrawsStaleOutput(t *testing.T) {
+	dir := t.TempDir()
+	bin := appBinary(t)
+	outdir := filepath.Join(dir, "cdk.out")
+	write := func(name, content string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	exists := func(name string) bool {
+		_, err := os.Stat(filepath.Join(outdir, name))
+		return err == nil
+	}
+	example := string(config.Example())
+	full := write("full.yaml", example)
+	production := example[strings.Index(example, "  - name: production"):]
+	smaller := write("smaller.yaml", strings.Replace(example, production, "", 1))
+	broken := write("broken.yaml", strings.Replace(example, `tooling: {account: "111111111111"`, `tooling: {account: "1"`, 1))
+
+	noNag := map[string]string{"nag": "false"}
+	if stderr, err := runAppContext(t, bin, full, outdir, noNag); err != nil {
+		t.Fatalf("synth of the example failed: %v\n%s", err, stderr)
+	}
+	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json"} {
+		if !exists(f) {
+			t.Errorf("after a synth, %s is missing", f)
+		}
+	}
+	// Files Relay did not write: a note, and a template of another app.
+	if err := os.WriteFile(filepath.Join(outdir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outdir, "other.template.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	stderr, err := runAppContext(t, bin, smaller, outdir, noNag)
+	if err != nil {
+		t.Fatalf("synth without production failed: %v\n%s", err, stderr)
+	}
+	if exists("payments-production.template.json") || !exists("payments-staging.template.json") {
+		t.Errorf("after a synth without production, its template must go and staging's stay")
+	}
+	if want := "relay: warning: " + outdir + " also holds other.template.json, which this synth did not write: they do not come from this configuration"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+	}
+
+	stderr, err = runAppContext(t, bin, broken, outdir, noNag)
+	if err == nil {
+		t.Fatalf("app exited 0 for an invalid config; stderr:\n%s", stderr)
+	}
+	for _, want := range []string{
+		broken + `:8: tooling.account "1": must be exactly 12 digits`,
+		"relay: removed the ",
+		" files that the last successful synth wrote to " + outdir + " (as .relay-output.json listed them), so that none of them is deployed by mistake",
+		"relay: " + outdir + " still holds other.template.json, which Relay did not write (or wrote without .relay-output.json): they do not come from this configuration; do not deploy them",
+		"relay: no templates were written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+		}
+	}
+	left, err := os.ReadDir(outdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "notes.txt,other.template.json" {
+		t.Errorf("after a failed synth, %s holds %v; want only the files Relay did not write: notes.txt, other.template.json", outdir, names)
+	}
+}
+
 var builtApp string
 
 // appBinary builds apps/relay once per test binary.
@@ -113,7 +195,17 @@ func appBinary(t *testing.T) string {
 // and outdir as CDK_OUTDIR, and returns its standard error.
 func runApp(t *testing.T, bin, cfg, outdir string) (string, error) {
 	t.Helper()
-	ctx, _ := json.Marshal(map[string]string{"config": cfg})
+	return runAppContext(t, bin, cfg, outdir, nil)
+}
+
+// runAppContext is runApp with more context keys, such as nag=false.
+func runAppContext(t *testing.T, bin, cfg, outdir string, more map[string]string) (string, error) {
+	t.Helper()
+	context := map[string]string{"config": cfg}
+	for k, v := range more {
+		context[k] = v
+	}
+	ctx, _ := json.Marshal(context)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
 	var stderr bytes.Buffer

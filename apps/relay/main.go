@@ -11,15 +11,17 @@
 //
 // Nothing is written to the output folder (CDK_OUTDIR) unless every check
 // passes: the app synthesizes into a private staging folder, checks the
-// templates there, and only then copies them into place.
+// templates there, and only then copies them into place, recording what it
+// wrote in .relay-output.json. When a synth fails, the files that file lists
+// are removed, so that no template of an earlier synth is deployed by
+// mistake, and any other deployable file left there is named; files Relay
+// did not write are never touched.
 package main
 
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -34,8 +36,21 @@ func main() {
 	os.Exit(run())
 }
 
-func run() int {
+func run() (code int) {
 	outdir := os.Getenv("CDK_OUTDIR")
+	fail := func(err error) int {
+		fmt.Fprintf(os.Stderr, "relay: %v\n", err)
+		withdraw(outdir)
+		fmt.Fprintln(os.Stderr, "relay: no templates were written")
+		return 1
+	}
+	// A construct error surfaces from jsii as a panic: it fails the synth
+	// like any other error, and the earlier output is withdrawn all the same.
+	defer func() {
+		if r := recover(); r != nil {
+			code = fail(fmt.Errorf("synth failed: %v", r))
+		}
+	}()
 	staging, err := os.MkdirTemp("", "relay-synth-")
 	if err != nil {
 		return fail(err)
@@ -94,7 +109,7 @@ func run() int {
 			return fail(err)
 		}
 	}
-	if err := copyTree(staging, outdir); err != nil {
+	if err := publish(staging, outdir); err != nil {
 		return fail(fmt.Errorf("copying the templates to %s: %w", outdir, err))
 	}
 	return 0
@@ -118,11 +133,6 @@ func cliContext() (map[string]interface{}, error) {
 	return ctx, nil
 }
 
-func fail(err error) int {
-	fmt.Fprintf(os.Stderr, "relay: %v\nrelay: no templates were written\n", err)
-	return 1
-}
-
 // load reads the config named by the context value v, or the embedded
 // example when v is empty.
 func load(v interface{}) (*config.Config, error) {
@@ -137,32 +147,4 @@ func load(v interface{}) (*config.Config, error) {
 	default:
 		return nil, fmt.Errorf("context \"config\" %v: must be a file path", v)
 	}
-}
-
-// copyTree copies the files under src into dst, creating folders as needed.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if e.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(target)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
 }
