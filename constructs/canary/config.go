@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // Prefix starts the full name of every predefined Lambda deployment config:

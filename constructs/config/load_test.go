@@ -253,7 +253,7 @@ func TestDefaults(t *testing.T) {
 	want := &Config{
 		Name:    "payments",
 		Tooling: Tooling{Account: "111111111111", Region: "us-east-1"},
-		Source: Source{GitHub: &GitHubSource{
+		Source: Source{GitHub: &ConnectionSource{
 			Repository:    "acme/payments",
 			Branch:        "main",
 			ConnectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc",
@@ -284,12 +284,12 @@ func TestDefaults(t *testing.T) {
 	}
 
 	// ApplyDefaults alone fills the same fields, and leaves set ones alone.
-	c := &Config{Name: "orders", Source: Source{GitHub: &GitHubSource{Branch: "trunk"}}, Build: Build{TimeoutMinutes: 60},
+	c := &Config{Name: "orders", Source: Source{GitHub: &ConnectionSource{Branch: "trunk"}}, Build: Build{TimeoutMinutes: 60},
 		Environments: []Environment{{Name: "prod", Approval: &Approval{}}}}
 	c.ApplyDefaults()
 	wantApplied := &Config{
 		Name:   "orders",
-		Source: Source{GitHub: &GitHubSource{Branch: "trunk"}},
+		Source: Source{GitHub: &ConnectionSource{Branch: "trunk"}},
 		Build: Build{Buildspec: "buildspec.yml", TimeoutMinutes: 60, ComputeType: "BUILD_GENERAL1_SMALL",
 			Image: "aws/codebuild/standard:7.0", LogRetentionDays: 365, Cache: "none"},
 		Deploy:       Deploy{StackName: "orders-app", TemplatePath: "template.json"},

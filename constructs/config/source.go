@@ -11,12 +11,12 @@ import (
 type Source struct {
 	// GitHub is a GitHub repository reached through an AWS CodeConnections
 	// (formerly CodeStar Connections) connection.
-	GitHub *GitHubSource `yaml:"github,omitempty" json:"github,omitempty"`
+	GitHub *ConnectionSource `yaml:"github,omitempty" json:"github,omitempty"`
 	// GitLab is a GitLab repository (group/project, subgroups allowed)
 	// reached through a connection.
-	GitLab *GitHubSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
+	GitLab *ConnectionSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
 	// Bitbucket is a Bitbucket repository reached through a connection.
-	Bitbucket *GitHubSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
+	Bitbucket *ConnectionSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
 	// S3 is an object in a versioned bucket of the tooling account; changes
 	// arrive through EventBridge (needs a CloudTrail trail with the
 	// bucket's data events).
@@ -65,9 +65,12 @@ type ECRSource struct {
 	Tag string `yaml:"tag,omitempty" json:"tag,omitempty"`
 }
 
-// GitHubSource is a GitHub repository and branch.
-type GitHubSource struct {
-	// Repository is owner/name, e.g. acme/payments. Required.
+// ConnectionSource is a repository and branch of GitHub, GitLab or
+// Bitbucket, reached through an AWS CodeConnections connection (the YAML
+// keys github, gitlab and bitbucket say which).
+type ConnectionSource struct {
+	// Repository is owner/name, e.g. acme/payments (GitLab: group/project,
+	// subgroups allowed). Required.
 	Repository string `yaml:"repository" json:"repository"`
 	// Branch is the branch whose pushes start the pipeline: no whitespace,
 	// not starting with '-' or "refs/". Default: main.
@@ -123,8 +126,8 @@ var (
 var connectionKinds = []string{"github", "gitlab", "bitbucket"}
 
 // connections are src's connection sources by key, in connectionKinds order.
-func (src *Source) connections() []*GitHubSource {
-	return []*GitHubSource{src.GitHub, src.GitLab, src.Bitbucket}
+func (src *Source) connections() []*ConnectionSource {
+	return []*ConnectionSource{src.GitHub, src.GitLab, src.Bitbucket}
 }
 
 // sourceDefaults sets the defaults of src, written at base; unset is as in
@@ -222,7 +225,7 @@ func sourceKindRule(p *problems, base string, src Source) bool {
 
 // connectionSourceRules checks a GitHub, GitLab or Bitbucket source written
 // at path.
-func connectionSourceRules(p *problems, path, kind string, g *GitHubSource, toolingRegion string) {
+func connectionSourceRules(p *problems, path, kind string, g *ConnectionSource, toolingRegion string) {
 	rule := repositoryRule(g.Repository)
 	if kind == "gitlab" && rule != "" && gitlabRepoRE.MatchString(g.Repository) {
 		rule = ""

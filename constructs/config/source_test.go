@@ -100,10 +100,10 @@ func TestValidateSource(t *testing.T) {
 			name: "sources",
 			mutate: func(c *Config) {
 				g := c.Source.GitHub
-				c.Source.GitLab = &GitHubSource{Repository: "group/sub/project", Branch: "main", ConnectionArn: g.ConnectionArn}
+				c.Source.GitLab = &ConnectionSource{Repository: "group/sub/project", Branch: "main", ConnectionArn: g.ConnectionArn}
 				g.Triggers = &Triggers{FilePaths: &Filter{Includes: []string{"src/**"}}, Tags: &Filter{Excludes: []string{"", "a", "b", "c", "d", "e", "f", "g", "h"}}}
 				c.ExtraSources = []ExtraSource{
-					{Name: "config", Source: Source{GitLab: &GitHubSource{Repository: "group/sub/config", Branch: "main", ConnectionArn: g.ConnectionArn}}},
+					{Name: "config", Source: Source{GitLab: &ConnectionSource{Repository: "group/sub/config", Branch: "main", ConnectionArn: g.ConnectionArn}}},
 					{Name: "config", Source: Source{S3: &S3Source{Bucket: "Bad_Bucket", Key: "/x"}}},
 					{Name: "images", Source: Source{ECR: &ECRSource{Repository: "Payments", Tag: "-x"}, CodeCommit: &CodeCommitSource{Repository: "r", Branch: "main"}}},
 					{Name: "repo", Source: Source{CodeCommit: &CodeCommitSource{Repository: "bad name", Branch: "main"}}},
@@ -184,7 +184,7 @@ func TestPushFilters(t *testing.T) {
 		{
 			name: "extra sources too",
 			mutate: func(c *Config) {
-				c.ExtraSources = []ExtraSource{{Name: "charts", Source: Source{GitLab: &GitHubSource{Repository: "acme/charts", Branch: "main",
+				c.ExtraSources = []ExtraSource{{Name: "charts", Source: Source{GitLab: &ConnectionSource{Repository: "acme/charts", Branch: "main",
 					ConnectionArn: c.Source.GitHub.ConnectionArn, Triggers: &Triggers{Branches: f("main"), Tags: f("v*")}}}}}
 			},
 			want: []string{`extraSources[0].gitlab.triggers "branches,tags": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // Release strategies: how an environment receives the workload when it is not

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // CodeDeployDeploy is an EC2/on-premises deployment through CodeDeploy:

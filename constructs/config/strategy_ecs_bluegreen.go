@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // ECSBlueGreenDeploy is an Amazon ECS blue/green deployment through

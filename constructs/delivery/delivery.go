@@ -507,7 +507,7 @@ func statements(in []config.Statement) []target.Statement {
 
 // PipelineSource is src as a pipeline source.
 func PipelineSource(src config.Source) pipeline.Source {
-	conn := func(provider string, g *config.GitHubSource) *pipeline.ConnectionSource {
+	conn := func(provider string, g *config.ConnectionSource) *pipeline.ConnectionSource {
 		owner, repo := splitRepository(g.Repository)
 		c := &pipeline.ConnectionSource{Provider: provider, Owner: owner, Repo: repo, Branch: g.Branch, ConnectionArn: g.ConnectionArn, FullClone: g.FullClone}
 		if t := g.Triggers; t != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/relaycdk/relay/constructs/bluegreen"
+	"github.com/relaycdk/relay/constructs/codedeploy"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -109,9 +109,9 @@ func releaseGrants(cfg *config.Config, env config.Environment) (deploy, invoke [
 					Resources: []string{"*"}},
 				passTaskRoles(r.ECS.TaskRoles))
 		case r.ECSBlueGreen != nil:
-			deploy = append(deploy, ecsProps(n, env.Name, r.ECSBlueGreen).DeployActions(p, region, env.Account)...)
+			deploy = append(deploy, ecsProps(n, env.Name, r.ECSBlueGreen).DeployStatements(p, region, env.Account)...)
 		case r.CodeDeploy != nil:
-			deploy = append(deploy, serverProps(n, env.Name, r.CodeDeploy).DeployActions(p, region, env.Account)...)
+			deploy = append(deploy, serverProps(n, env.Name, r.CodeDeploy).DeployStatements(p, region, env.Account)...)
 		case r.S3 != nil:
 			prefix := strings.TrimSuffix(r.S3.ObjectKey, "/")
 			objects := fmt.Sprintf("arn:%s:s3:::%s/*", p, r.S3.Bucket)
@@ -163,8 +163,8 @@ func passTaskRoles(roles []string) target.Statement {
 }
 
 // ecsProps are the blue/green deployment group of env.
-func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *bluegreen.ECSProps {
-	return &bluegreen.ECSProps{
+func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *codedeploy.ECSProps {
+	return &codedeploy.ECSProps{
 		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
 		ClusterName: x.Cluster, ServiceName: x.Service,
 		ProductionListenerArn: x.ProductionListener, TestListenerArn: x.TestListener,
@@ -175,15 +175,15 @@ func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *bluegre
 }
 
 // serverProps are the EC2/on-premises deployment group of env.
-func serverProps(n naming.Names, env string, x *config.CodeDeployDeploy) *bluegreen.ServerProps {
-	p := &bluegreen.ServerProps{
+func serverProps(n naming.Names, env string, x *config.CodeDeployDeploy) *codedeploy.ServerProps {
+	p := &codedeploy.ServerProps{
 		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
 		InstanceTags: x.InstanceTags, OnPremisesTags: x.OnPremisesTags, AutoScalingGroupNames: x.AutoScalingGroups,
 		DeploymentConfig: x.DeploymentConfig, Style: x.Style, TargetGroupNames: x.TargetGroups,
 		TerminationWaitMinutes: x.TerminationWaitMinutes, AlarmNames: x.Alarms,
 	}
 	if m := x.MinimumHealthyHosts; m != nil {
-		p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: m.Type, Value: m.Value}
+		p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: m.Type, Value: m.Value}
 	}
 	return p
 }
@@ -196,9 +196,9 @@ func addReleaseResources(stack awscdk.Stack, cfg *config.Config, env config.Envi
 	r := releaseFor(cfg, env, env.Regions[0])
 	switch {
 	case r.ECSBlueGreen != nil:
-		bluegreen.NewECS(stack, "BlueGreen", ecsProps(n, env.Name, r.ECSBlueGreen))
+		codedeploy.NewECS(stack, "BlueGreen", ecsProps(n, env.Name, r.ECSBlueGreen))
 	case r.CodeDeploy != nil:
-		bluegreen.NewServer(stack, "CodeDeploy", serverProps(n, env.Name, r.CodeDeploy))
+		codedeploy.NewServer(stack, "CodeDeploy", serverProps(n, env.Name, r.CodeDeploy))
 	case r.EKS != nil && r.EKS.Helm != nil:
 		cluster := awseks.Cluster_FromClusterAttributes(stack, jsii.String("Cluster"), &awseks.ClusterAttributes{ClusterName: jsii.String(r.EKS.Cluster)})
 		awseks.NewAccessEntry(stack, jsii.String("HelmAccess"), &awseks.AccessEntryProps{

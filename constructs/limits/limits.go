@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/relaycdk/relay/constructs/policysize"
+	"github.com/relaycdk/relay/internal/policysize"
 )
 
 // Limit is one AWS quota.

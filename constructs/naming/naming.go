@@ -1,10 +1,16 @@
 // Package naming computes the deterministic names and ARNs that Relay's
 // stacks use to reach each other across accounts without lookups.
 //
-// Every role Relay creates lives under the IAM path /relay/<name>/, so a
-// single ARN pattern (RolePattern) names all of one pipeline's roles in any
-// account, and two pipelines never match each other's roles even when one
-// name is a prefix of the other.
+// The roles that other accounts name (the pipeline, deploy, execution,
+// invoke, approver, job-results and StackSet administration roles) live
+// under the IAM path /relay/<name>/ (RolePath), so one ARN pattern such as
+// DeployRolePattern names a kind of role of one pipeline in any account, and
+// two pipelines never match each other's roles even when one name is a
+// prefix of the other. Two roles live at path / instead: the StackSet
+// execution role (CloudFormation StackSets takes a role name, not a path)
+// and the Helm project's role (a CodeBuild service role with a path draws
+// cfn-lint's E3050); their names start with <name>- and end in a fixed
+// suffix, and nothing else of the pipeline is named that way.
 package naming
 
 import "fmt"

@@ -1,7 +1,11 @@
-// Package pipeline provides Pipeline: a CodePipeline (type V2) that builds a
-// GitHub repository with CodeBuild and deploys the resulting CloudFormation
-// template, environment by environment, into other accounts through their
-// deploy roles.
+// Package pipeline provides Pipeline: a CodePipeline (type V2) that starts
+// from a source (a GitHub, GitLab or Bitbucket repository through a
+// CodeConnections connection, an S3 object, a CodeCommit branch or an ECR
+// image), builds it with CodeBuild, runs Test and Scan stages, and releases
+// the build output environment by environment into other accounts: as
+// CloudFormation change sets or StackSets, or through ECS, CodeDeploy, S3 or
+// EKS deploy actions, with invoke hooks around them, each action as a role
+// of its target account.
 //
 // Pipeline writes its role's policy itself, with a fixed number of
 // statements: the aws-cdk-lib Pipeline would add one grant per

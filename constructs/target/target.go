@@ -1,12 +1,18 @@
-// Package target provides DeploymentTarget: the two roles a target account
-// needs so that a pipeline in another account can deploy CloudFormation
-// stacks there.
+// Package target provides DeploymentTarget: the roles a target account needs
+// so that a pipeline in another account can release there.
 //
-// The deploy role is the role the pipeline assumes; it may manage only the
-// named stacks, read the artifact store, and pass the execution role to
-// CloudFormation. The execution role is what CloudFormation uses to create
-// the stack's resources; its permissions come from the caller and are never
-// AdministratorAccess by default.
+// The deploy role is the role the pipeline assumes for its deploy actions;
+// it may manage only the named stacks, read the artifact store, and pass the
+// execution role to CloudFormation, plus the statements of other deploy
+// actions (ECS, CodeDeploy, S3, EKS) that the caller gives. The execution
+// role is what CloudFormation uses to create the stack's resources; its
+// permissions come from the caller and are never AdministratorAccess by
+// default. The invoke role, when asked for, runs the pipeline's Lambda and
+// Step Functions invoke actions. Each of the three is created only when
+// needed (no execution role without stacks, no deploy role for a target with
+// invoke actions only). ArtifactReaderRoles gives existing roles of the
+// account (such as CodeDeploy instance roles) one policy to read the
+// artifact store.
 package target
 
 import (
@@ -65,13 +71,13 @@ func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 type Props struct {
 	// Partition is the AWS partition. Default: aws.
 	Partition string
-	// Account is the target account, where both roles live. Default: the
+	// Account is the target account, where the roles live. Default: the
 	// account the stack is deployed to (for an environment-agnostic stack,
 	// such as the template of a StackSet).
 	Account string
 	// Regions are the regions where the deploy role may manage stacks.
 	Regions []string
-	// RolePath is the IAM path of both roles. Default: /.
+	// RolePath is the IAM path of the roles. Default: /.
 	RolePath string
 	// DeployRoleName is the physical name of the deploy role.
 	DeployRoleName string
@@ -223,7 +229,7 @@ type DeploymentTarget struct {
 	readers       awsiam.Policy
 }
 
-// New creates both roles. It panics with every problem of props listed when
+// New creates the roles that props call for. It panics with every problem of props listed when
 // props are invalid; call props.Validate first to handle the error yourself.
 func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget {
 	if err := props.Validate(); err != nil {

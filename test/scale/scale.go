@@ -13,7 +13,7 @@ import (
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
-	"github.com/relaycdk/relay/constructs/policysize"
+	"github.com/relaycdk/relay/internal/policysize"
 )
 
 // Config is the embedded example with n environments in n accounts: up to

@@ -29,7 +29,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/limits"
-	"github.com/relaycdk/relay/constructs/policysize"
+	"github.com/relaycdk/relay/internal/policysize"
 	"github.com/relaycdk/relay/test/scale"
 )
 

@@ -1,4 +1,4 @@
-// Package bluegreen creates the CodeDeploy applications and deployment groups
+// Package codedeploy creates the CodeDeploy applications and deployment groups
 // that a delivery pipeline in another account deploys through. They live in
 // the target account's stack and are built from plain names and ARNs: the ECS
 // service, the load balancer, the Auto Scaling groups and the instances
@@ -8,7 +8,7 @@
 //   - NewECS: an ECS blue/green deployment group (production and test
 //     listener, blue and green target group, traffic shifting, alarms).
 //   - NewServer: an EC2/on-premises deployment group, in place or blue/green.
-//   - DeployActions on both props: the IAM statements that the pipeline's
+//   - DeployStatements on both props: the IAM statements that the pipeline's
 //     deploy-action role in the target account needs, as plain data.
 //   - ECSConfigName, ServerConfigName and the Validate methods: pure Go, so a
 //     config validator can check names before anything is synthesized.
@@ -19,19 +19,19 @@
 // ECS traffic-shifting configs; Lambda deployment groups; the pipeline
 // itself (see constructs/pipeline) and the role its actions assume (see
 // constructs/target).
-package bluegreen
+package codedeploy
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
 	"github.com/relaycdk/relay/constructs/target"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // Statement is one Allow statement of the deploy role, as plain data; it
-// is target.Statement, so that DeployActions feed target.Props directly.
+// is target.Statement, so that DeployStatements feed target.Props directly.
 type Statement = target.Statement
 
 // Minutes returns a pointer to n, for the optional minute fields of the

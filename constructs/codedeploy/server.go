@@ -1,4 +1,4 @@
-package bluegreen
+package codedeploy
 
 import (
 	"errors"
@@ -186,7 +186,7 @@ func (p *ServerProps) Validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("bluegreen.ServerProps: %w", errors.Join(errs...))
+	return fmt.Errorf("codedeploy.ServerProps: %w", errors.Join(errs...))
 }
 
 func (p *problems) tags(field string, tags map[string][]string) {
@@ -224,7 +224,7 @@ func sortedKeys(m map[string][]string) []string {
 	return keys
 }
 
-// DeployActions are the statements that the role of the pipeline's
+// DeployStatements are the statements that the role of the pipeline's
 // CodeDeploy action needs in the target account (partition, region and
 // account of the deployment group), for a caller that writes that role with
 // least privilege: codedeploy:CreateDeployment and GetDeployment on the
@@ -234,7 +234,7 @@ func sortedKeys(m map[string][]string) []string {
 // does the work. The instances download the revision from the artifact
 // bucket with their instance profile, which therefore needs read access to
 // the bucket and its key. p must be valid (see Validate).
-func (p *ServerProps) DeployActions(partition, region, account string) []Statement {
+func (p *ServerProps) DeployStatements(partition, region, account string) []Statement {
 	config, _ := p.configName()
 	return codeDeployStatements(codeDeployArns(partition, region, account, p.ApplicationName, p.DeploymentGroupName, config))
 }

@@ -1,4 +1,4 @@
-package bluegreen_test
+package codedeploy_test
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/relaycdk/relay/constructs/bluegreen"
+	"github.com/relaycdk/relay/constructs/codedeploy"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
@@ -33,8 +33,8 @@ const (
 	execRole     = "arn:aws:iam::222222222222:role/service/orders-exec"
 )
 
-func validECS() *bluegreen.ECSProps {
-	return &bluegreen.ECSProps{
+func validECS() *codedeploy.ECSProps {
+	return &codedeploy.ECSProps{
 		ApplicationName:       "orders",
 		DeploymentGroupName:   "orders-prod",
 		ClusterName:           "orders",
@@ -48,19 +48,19 @@ func validECS() *bluegreen.ECSProps {
 	}
 }
 
-func validServer() *bluegreen.ServerProps {
-	return &bluegreen.ServerProps{
+func validServer() *codedeploy.ServerProps {
+	return &codedeploy.ServerProps{
 		ApplicationName:     "billing",
 		DeploymentGroupName: "billing-prod",
 		InstanceTags:        map[string][]string{"app": {"billing"}},
 	}
 }
 
-func validBlueGreenServer() *bluegreen.ServerProps {
-	return &bluegreen.ServerProps{
+func validBlueGreenServer() *codedeploy.ServerProps {
+	return &codedeploy.ServerProps{
 		ApplicationName:       "billing",
 		DeploymentGroupName:   "billing-prod",
-		Style:                 bluegreen.BlueGreen,
+		Style:                 codedeploy.BlueGreen,
 		AutoScalingGroupNames: []string{"billing-asg"},
 		TargetGroupNames:      []string{"billing-web"},
 	}
@@ -101,12 +101,12 @@ func TestNewECS(t *testing.T) {
 	tests := []struct {
 		name     string
 		agnostic bool
-		mutate   func(p *bluegreen.ECSProps)
+		mutate   func(p *codedeploy.ECSProps)
 		want     obj // properties of the AWS::CodeDeploy::DeploymentGroup
 	}{
 		{
 			name:   "ALB with defaults",
-			mutate: func(p *bluegreen.ECSProps) {},
+			mutate: func(p *codedeploy.ECSProps) {},
 			want: obj{
 				"DeploymentGroupName":  "orders-prod",
 				"DeploymentConfigName": "CodeDeployDefault.ECSAllAtOnce",
@@ -126,10 +126,10 @@ func TestNewECS(t *testing.T) {
 		},
 		{
 			name: "canary with approval wait, termination wait and alarms",
-			mutate: func(p *bluegreen.ECSProps) {
+			mutate: func(p *codedeploy.ECSProps) {
 				p.DeploymentConfig = "ECSCanary10Percent5Minutes"
 				p.WaitMinutes = 30
-				p.TerminationWaitMinutes = bluegreen.Minutes(60)
+				p.TerminationWaitMinutes = codedeploy.Minutes(60)
 				p.AlarmNames = []string{"orders-5xx", "orders-latency"}
 			},
 			want: obj{
@@ -144,10 +144,10 @@ func TestNewECS(t *testing.T) {
 		},
 		{
 			name: "NLB, blue terminated at once",
-			mutate: func(p *bluegreen.ECSProps) {
+			mutate: func(p *codedeploy.ECSProps) {
 				p.ProductionListenerArn, p.TestListenerArn = nlbProd, nlbTest
 				p.DeploymentConfig = "CodeDeployDefault.ECSAllAtOnce"
-				p.TerminationWaitMinutes = bluegreen.Minutes(0)
+				p.TerminationWaitMinutes = codedeploy.Minutes(0)
 			},
 			want: obj{
 				"LoadBalancerInfo": obj{"TargetGroupPairInfoList": list{obj{
@@ -163,7 +163,7 @@ func TestNewECS(t *testing.T) {
 		{
 			name:     "environment-agnostic stack keeps literal names",
 			agnostic: true,
-			mutate:   func(p *bluegreen.ECSProps) {},
+			mutate:   func(p *codedeploy.ECSProps) {},
 			want: obj{
 				"ECSServices": list{obj{"ClusterName": "orders", "ServiceName": "orders-api"}},
 			},
@@ -174,8 +174,8 @@ func TestNewECS(t *testing.T) {
 			stack := newStack(tt.agnostic)
 			p := validECS()
 			tt.mutate(p)
-			var e *bluegreen.ECS
-			relaytest.Do(t, "NewECS", func() { e = bluegreen.NewECS(stack, "Orders", p) })
+			var e *codedeploy.ECS
+			relaytest.Do(t, "NewECS", func() { e = codedeploy.NewECS(stack, "Orders", p) })
 			tpl := relaytest.Template(t, stack)
 			app := logicalID(t, tpl, "AWS::CodeDeploy::Application")
 			want := obj{"ApplicationName": obj{"Ref": app}}
@@ -215,13 +215,13 @@ func TestNewECS(t *testing.T) {
 func TestNewServer(t *testing.T) {
 	tests := []struct {
 		name   string
-		props  func() *bluegreen.ServerProps
+		props  func() *codedeploy.ServerProps
 		want   func(tpl assertions.Template) obj // properties of the deployment group
 		config obj                               // properties of the custom AWS::CodeDeploy::DeploymentConfig, if any
 	}{
 		{
 			name: "in place, EC2 and on-premises tags, group, target groups",
-			props: func() *bluegreen.ServerProps {
+			props: func() *codedeploy.ServerProps {
 				p := validServer()
 				p.InstanceTags = map[string][]string{"env": {"prod", "staging"}, "app": {"billing"}, "": {"shared"}}
 				p.OnPremisesTags = map[string][]string{"site": nil}
@@ -262,9 +262,9 @@ func TestNewServer(t *testing.T) {
 		},
 		{
 			name: "in place, custom config and alarms",
-			props: func() *bluegreen.ServerProps {
+			props: func() *codedeploy.ServerProps {
 				p := validServer()
-				p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: bluegreen.FleetPercent, Value: 75}
+				p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.FleetPercent, Value: 75}
 				p.AlarmNames = []string{"billing-errors"}
 				return p
 			},
@@ -301,13 +301,13 @@ func TestNewServer(t *testing.T) {
 		},
 		{
 			name: "blue-green with approval wait, instant termination, tags, alarms, custom config",
-			props: func() *bluegreen.ServerProps {
+			props: func() *codedeploy.ServerProps {
 				p := validBlueGreenServer()
 				p.WaitMinutes = 60
-				p.TerminationWaitMinutes = bluegreen.Minutes(0)
+				p.TerminationWaitMinutes = codedeploy.Minutes(0)
 				p.InstanceTags = map[string][]string{"app": {"billing"}}
 				p.AlarmNames = []string{"billing-errors"}
-				p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: bluegreen.HostCount, Value: 2}
+				p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.HostCount, Value: 2}
 				return p
 			},
 			want: func(tpl assertions.Template) obj {
@@ -328,8 +328,8 @@ func TestNewServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stack := newStack(false)
-			var s *bluegreen.Server
-			relaytest.Do(t, "NewServer", func() { s = bluegreen.NewServer(stack, "Billing", tt.props()) })
+			var s *codedeploy.Server
+			relaytest.Do(t, "NewServer", func() { s = codedeploy.NewServer(stack, "Billing", tt.props()) })
 			tpl := relaytest.Template(t, stack)
 			want := tt.want(tpl)
 			want["ApplicationName"] = obj{"Ref": logicalID(t, tpl, "AWS::CodeDeploy::Application")}
@@ -375,10 +375,10 @@ func TestServerLogicalIDs(t *testing.T) {
 		"AWS::CodeDeploy::DeploymentGroup": "BillingDeploymentGroup26EDDE85",
 		"AWS::IAM::Role":                   "BillingDeploymentGroupRole44C2A227",
 	}
-	for name, props := range map[string]*bluegreen.ServerProps{"in-place": validServer(), "blue-green": validBlueGreenServer()} {
+	for name, props := range map[string]*codedeploy.ServerProps{"in-place": validServer(), "blue-green": validBlueGreenServer()} {
 		t.Run(name, func(t *testing.T) {
 			stack := newStack(false)
-			relaytest.Do(t, "NewServer", func() { bluegreen.NewServer(stack, "Billing", props) })
+			relaytest.Do(t, "NewServer", func() { codedeploy.NewServer(stack, "Billing", props) })
 			tpl := relaytest.Template(t, stack)
 			got := map[string]string{}
 			for typ := range want {
@@ -394,7 +394,7 @@ func TestServerLogicalIDs(t *testing.T) {
 // TestECSLogicalIDs pins the logical IDs of the named resources.
 func TestECSLogicalIDs(t *testing.T) {
 	stack := newStack(false)
-	relaytest.Do(t, "NewECS", func() { bluegreen.NewECS(stack, "Orders", validECS()) })
+	relaytest.Do(t, "NewECS", func() { codedeploy.NewECS(stack, "Orders", validECS()) })
 	tpl := relaytest.Template(t, stack)
 	want := map[string]string{
 		"AWS::CodeDeploy::Application":     "OrdersApplication956CC522",
@@ -414,13 +414,13 @@ func TestNewPanicsOnInvalidProps(t *testing.T) {
 	msg, ok := relaytest.Recover(func() {
 		p := validECS()
 		p.TestListenerArn = ""
-		bluegreen.NewECS(stack, "Orders", p)
+		codedeploy.NewECS(stack, "Orders", p)
 	})
-	if ok || !strings.HasPrefix(msg, "bluegreen.ECSProps: TestListenerArn \"\": required") {
+	if ok || !strings.HasPrefix(msg, "codedeploy.ECSProps: TestListenerArn \"\": required") {
 		t.Errorf("NewECS without a test listener: panic %q, %v", msg, ok)
 	}
-	msg, ok = relaytest.Recover(func() { bluegreen.NewServer(stack, "Billing", &bluegreen.ServerProps{}) })
-	if ok || !strings.HasPrefix(msg, "bluegreen.ServerProps: ApplicationName \"\"") {
+	msg, ok = relaytest.Recover(func() { codedeploy.NewServer(stack, "Billing", &codedeploy.ServerProps{}) })
+	if ok || !strings.HasPrefix(msg, "codedeploy.ServerProps: ApplicationName \"\"") {
 		t.Errorf("NewServer with empty props: panic %q, %v", msg, ok)
 	}
 }
@@ -428,36 +428,36 @@ func TestNewPanicsOnInvalidProps(t *testing.T) {
 func TestECSPropsValidate(t *testing.T) {
 	tests := []struct {
 		name   string
-		mutate func(p *bluegreen.ECSProps)
+		mutate func(p *codedeploy.ECSProps)
 		want   []string
 	}{
-		{"valid", func(p *bluegreen.ECSProps) {}, nil},
-		{"valid NLB, short config name, execution role only", func(p *bluegreen.ECSProps) {
+		{"valid", func(p *codedeploy.ECSProps) {}, nil},
+		{"valid NLB, short config name, execution role only", func(p *codedeploy.ECSProps) {
 			p.ProductionListenerArn, p.TestListenerArn = nlbProd, nlbTest
 			p.DeploymentConfig = "ECSAllAtOnce"
 			p.TaskRoleArns = nil
 		}, nil},
-		{"valid other partition", func(p *bluegreen.ECSProps) {
+		{"valid other partition", func(p *codedeploy.ECSProps) {
 			r := strings.NewReplacer("arn:aws:", "arn:aws-cn:", "eu-west-1", "cn-north-1")
 			p.ProductionListenerArn, p.TestListenerArn = r.Replace(p.ProductionListenerArn), r.Replace(p.TestListenerArn)
 			p.BlueTargetGroupArn, p.GreenTargetGroupArn = r.Replace(p.BlueTargetGroupArn), r.Replace(p.GreenTargetGroupArn)
 			p.TaskRoleArns, p.ExecutionRoleArns = []string{r.Replace(taskRole)}, nil
 		}, nil},
-		{"missing test listener", func(p *bluegreen.ECSProps) { p.TestListenerArn = "" }, []string{
+		{"missing test listener", func(p *codedeploy.ECSProps) { p.TestListenerArn = "" }, []string{
 			`TestListenerArn "": required: the test listener is where the pipeline's validation hooks reach the green tasks before production traffic moves; add a listener on a test port of the same load balancer`,
 		}},
-		{"test listener is the production listener", func(p *bluegreen.ECSProps) { p.TestListenerArn = prodListener }, []string{
+		{"test listener is the production listener", func(p *codedeploy.ECSProps) { p.TestListenerArn = prodListener }, []string{
 			`TestListenerArn "` + prodListener + `": must differ from ProductionListenerArn: test traffic needs its own port`,
 		}},
-		{"test listener on another load balancer", func(p *bluegreen.ECSProps) {
+		{"test listener on another load balancer", func(p *codedeploy.ECSProps) {
 			p.TestListenerArn = strings.Replace(testListener, "/orders/", "/other/", 1)
 		}, []string{
 			`TestListenerArn "arn:aws:elasticloadbalancing:eu-west-1:222222222222:listener/app/other/0123456789abcdef/2222222222222222": must be on the load balancer of ProductionListenerArn (app/orders/0123456789abcdef): CodeDeploy reroutes the listeners of the service's one load balancer`,
 		}},
-		{"same blue and green target group", func(p *bluegreen.ECSProps) { p.GreenTargetGroupArn = blueTG }, []string{
+		{"same blue and green target group", func(p *codedeploy.ECSProps) { p.GreenTargetGroupArn = blueTG }, []string{
 			`GreenTargetGroupArn "` + blueTG + `": must differ from BlueTargetGroupArn: the green tasks register in their own target group while the blue tasks keep serving`,
 		}},
-		{"bad ARNs", func(p *bluegreen.ECSProps) {
+		{"bad ARNs", func(p *codedeploy.ECSProps) {
 			p.ProductionListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:222222222222:listener/gwy/fw/0123/4567"
 			p.TestListenerArn = "listener-2"
 			p.BlueTargetGroupArn = "orders-blue"
@@ -468,35 +468,35 @@ func TestECSPropsValidate(t *testing.T) {
 			`BlueTargetGroupArn "orders-blue": must be a target group ARN, arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>`,
 			`GreenTargetGroupArn "arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/orders/0123456789abcdef": must be a target group ARN, arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>`,
 		}},
-		{"target group in another account", func(p *bluegreen.ECSProps) {
+		{"target group in another account", func(p *codedeploy.ECSProps) {
 			p.GreenTargetGroupArn = strings.Replace(greenTG, "222222222222", "333333333333", 1)
 		}, []string{
 			`GreenTargetGroupArn "arn:aws:elasticloadbalancing:eu-west-1:333333333333:targetgroup/orders-green/fedcba9876543210": must be in the account and region of ProductionListenerArn (222222222222, eu-west-1)`,
 		}},
-		{"unknown config name", func(p *bluegreen.ECSProps) { p.DeploymentConfig = "ECSCanary10Percent10Minutes" }, []string{
+		{"unknown config name", func(p *codedeploy.ECSProps) { p.DeploymentConfig = "ECSCanary10Percent10Minutes" }, []string{
 			`DeploymentConfig "ECSCanary10Percent10Minutes": unknown ECS deployment config; use one of ECSAllAtOnce, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, ECSCanary10Percent5Minutes, ECSCanary10Percent15Minutes (the CodeDeployDefault. prefix is optional)`,
 		}},
-		{"server config for ECS", func(p *bluegreen.ECSProps) { p.DeploymentConfig = "CodeDeployDefault.AllAtOnce" }, []string{
+		{"server config for ECS", func(p *codedeploy.ECSProps) { p.DeploymentConfig = "CodeDeployDefault.AllAtOnce" }, []string{
 			`DeploymentConfig "CodeDeployDefault.AllAtOnce": unknown ECS deployment config; use one of ECSAllAtOnce, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, ECSCanary10Percent5Minutes, ECSCanary10Percent15Minutes (the CodeDeployDefault. prefix is optional)`,
 		}},
-		{"NLB shifts all at once only", func(p *bluegreen.ECSProps) {
+		{"NLB shifts all at once only", func(p *codedeploy.ECSProps) {
 			p.ProductionListenerArn, p.TestListenerArn = nlbProd, nlbTest
 			p.DeploymentConfig = "ECSLinear10PercentEvery1Minutes"
 		}, []string{
 			`DeploymentConfig "ECSLinear10PercentEvery1Minutes": behind a Network Load Balancer CodeDeploy shifts ECS traffic all at once only; use ECSAllAtOnce`,
 		}},
-		{"wait times out of range", func(p *bluegreen.ECSProps) {
+		{"wait times out of range", func(p *codedeploy.ECSProps) {
 			p.WaitMinutes = 2881
-			p.TerminationWaitMinutes = bluegreen.Minutes(-1)
+			p.TerminationWaitMinutes = codedeploy.Minutes(-1)
 		}, []string{
 			`WaitMinutes 2881: must be 0-2880 (48 hours)`,
 			`TerminationWaitMinutes -1: must be 0-2880 (48 hours)`,
 		}},
-		{"wait times at the limits", func(p *bluegreen.ECSProps) {
+		{"wait times at the limits", func(p *codedeploy.ECSProps) {
 			p.WaitMinutes = 2880
-			p.TerminationWaitMinutes = bluegreen.Minutes(2880)
+			p.TerminationWaitMinutes = codedeploy.Minutes(2880)
 		}, nil},
-		{"PassRole wildcard", func(p *bluegreen.ECSProps) {
+		{"PassRole wildcard", func(p *codedeploy.ECSProps) {
 			p.TaskRoleArns = []string{"arn:aws:iam::222222222222:role/orders-*"}
 			p.ExecutionRoleArns = []string{"*", "arn:aws:iam::222222222222:role/ecsTaskExecution?ole"}
 		}, []string{
@@ -504,18 +504,18 @@ func TestECSPropsValidate(t *testing.T) {
 			`ExecutionRoleArns[0] "*": must name one role, without * or ?: a wildcard would let the pipeline pass any matching role to ECS tasks`,
 			`ExecutionRoleArns[1] "arn:aws:iam::222222222222:role/ecsTaskExecution?ole": must name one role, without * or ?: a wildcard would let the pipeline pass any matching role to ECS tasks`,
 		}},
-		{"no roles, bad and foreign roles", func(p *bluegreen.ECSProps) {
+		{"no roles, bad and foreign roles", func(p *codedeploy.ECSProps) {
 			p.TaskRoleArns, p.ExecutionRoleArns = nil, nil
 		}, []string{
 			`TaskRoleArns, ExecutionRoleArns []: name the roles the task definition names (taskRoleArn, executionRoleArn); the deploy action may pass exactly these to ECS`,
 		}},
-		{"role ARNs of the wrong shape or account", func(p *bluegreen.ECSProps) {
+		{"role ARNs of the wrong shape or account", func(p *codedeploy.ECSProps) {
 			p.TaskRoleArns = []string{"orders-task", "arn:aws:iam::333333333333:role/orders-task"}
 		}, []string{
 			`TaskRoleArns[0] "orders-task": must be a role ARN, arn:<partition>:iam::<account>:role/<name>`,
 			`TaskRoleArns[1] "arn:aws:iam::333333333333:role/orders-task": must be in account 222222222222, the account of ProductionListenerArn: a task definition names roles of its own account`,
 		}},
-		{"names and alarms", func(p *bluegreen.ECSProps) {
+		{"names and alarms", func(p *codedeploy.ECSProps) {
 			p.ApplicationName, p.DeploymentGroupName, p.ClusterName, p.ServiceName = "", "orders prod", "orders/x", ""
 			p.AlarmNames = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "a"}
 		}, []string{
@@ -531,7 +531,7 @@ func TestECSPropsValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := validECS()
 			tt.mutate(p)
-			checkErr(t, p.Validate(), "bluegreen.ECSProps", tt.want)
+			checkErr(t, p.Validate(), "codedeploy.ECSProps", tt.want)
 		})
 	}
 }
@@ -539,14 +539,14 @@ func TestECSPropsValidate(t *testing.T) {
 func TestServerPropsValidate(t *testing.T) {
 	tests := []struct {
 		name  string
-		props func() *bluegreen.ServerProps
+		props func() *codedeploy.ServerProps
 		want  []string
 	}{
 		{"valid in place", validServer, nil},
 		{"valid blue-green", validBlueGreenServer, nil},
-		{"valid in place with everything", func() *bluegreen.ServerProps {
+		{"valid in place with everything", func() *codedeploy.ServerProps {
 			p := validServer()
-			p.Style = bluegreen.InPlace
+			p.Style = codedeploy.InPlace
 			p.OnPremisesTags = map[string][]string{"site": nil, "": {"x"}}
 			p.AutoScalingGroupNames = []string{"billing-asg"}
 			p.TargetGroupNames = []string{"billing-web"}
@@ -554,45 +554,45 @@ func TestServerPropsValidate(t *testing.T) {
 			p.AlarmNames = []string{"billing-errors"}
 			return p
 		}, nil},
-		{"blue-green without Auto Scaling groups and target groups", func() *bluegreen.ServerProps {
+		{"blue-green without Auto Scaling groups and target groups", func() *codedeploy.ServerProps {
 			p := validServer()
-			p.Style = bluegreen.BlueGreen
+			p.Style = codedeploy.BlueGreen
 			return p
 		}, []string{
 			`AutoScalingGroupNames []: required for blue-green: CodeDeploy builds the green fleet by copying the Auto Scaling group`,
 			`TargetGroupNames []: required for blue-green: CodeDeploy moves traffic from the blue to the green instances through these target groups`,
 		}},
-		{"blue-green to on-premises instances", func() *bluegreen.ServerProps {
+		{"blue-green to on-premises instances", func() *codedeploy.ServerProps {
 			p := validBlueGreenServer()
 			p.OnPremisesTags = map[string][]string{"site": {"fra"}}
 			return p
 		}, []string{
 			`OnPremisesTags: blue-green deploys to EC2 only; deploy on-premises instances in place`,
 		}},
-		{"blue-green wait times out of range", func() *bluegreen.ServerProps {
+		{"blue-green wait times out of range", func() *codedeploy.ServerProps {
 			p := validBlueGreenServer()
-			p.WaitMinutes, p.TerminationWaitMinutes = 3000, bluegreen.Minutes(2881)
+			p.WaitMinutes, p.TerminationWaitMinutes = 3000, codedeploy.Minutes(2881)
 			return p
 		}, []string{
 			`WaitMinutes 3000: must be 0-2880 (48 hours)`,
 			`TerminationWaitMinutes 2881: must be 0-2880 (48 hours)`,
 		}},
-		{"no instance selector", func() *bluegreen.ServerProps {
+		{"no instance selector", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.InstanceTags = nil
 			return p
 		}, []string{
 			`InstanceTags, OnPremisesTags, AutoScalingGroupNames: all empty; select the instances to deploy to (EC2 tags, on-premises tags or Auto Scaling groups)`,
 		}},
-		{"wait times in place", func() *bluegreen.ServerProps {
+		{"wait times in place", func() *codedeploy.ServerProps {
 			p := validServer()
-			p.WaitMinutes, p.TerminationWaitMinutes = 10, bluegreen.Minutes(0)
+			p.WaitMinutes, p.TerminationWaitMinutes = 10, codedeploy.Minutes(0)
 			return p
 		}, []string{
 			`WaitMinutes 10: applies to blue-green only; remove it or set Style "blue-green"`,
 			`TerminationWaitMinutes 0: applies to blue-green only; remove it or set Style "blue-green"`,
 		}},
-		{"unknown style and config", func() *bluegreen.ServerProps {
+		{"unknown style and config", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.Style, p.DeploymentConfig = "canary", "ECSAllAtOnce"
 			return p
@@ -600,31 +600,31 @@ func TestServerPropsValidate(t *testing.T) {
 			`DeploymentConfig "ECSAllAtOnce": unknown EC2/on-premises deployment config; use one of OneAtATime, HalfAtATime, AllAtOnce (the CodeDeployDefault. prefix is optional), or set MinimumHealthyHosts for a custom config`,
 			`Style "canary": must be in-place or blue-green`,
 		}},
-		{"custom config and a predefined one", func() *bluegreen.ServerProps {
+		{"custom config and a predefined one", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.DeploymentConfig = "HalfAtATime"
-			p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: bluegreen.HostCount, Value: 1}
+			p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.HostCount, Value: 1}
 			return p
 		}, []string{
 			`DeploymentConfig "HalfAtATime": set either DeploymentConfig or MinimumHealthyHosts, not both`,
 		}},
-		{"custom config values", func() *bluegreen.ServerProps {
+		{"custom config values", func() *codedeploy.ServerProps {
 			p := validServer()
-			p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: bluegreen.FleetPercent, Value: 100}
+			p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.FleetPercent, Value: 100}
 			return p
 		}, []string{
 			`MinimumHealthyHosts.Value 100: must be 0-99 percent: at 100 no instance could be taken out of service`,
 		}},
-		{"custom config type and name length", func() *bluegreen.ServerProps {
+		{"custom config type and name length", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.DeploymentGroupName = strings.Repeat("g", 94)
-			p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: "PERCENT", Value: 50}
+			p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: "PERCENT", Value: 50}
 			return p
 		}, []string{
 			`MinimumHealthyHosts.Type "PERCENT": must be HOST_COUNT or FLEET_PERCENT`,
 			`DeploymentGroupName "` + strings.Repeat("g", 94) + `": must be at most 93 characters with MinimumHealthyHosts: the custom config is named "<DeploymentGroupName>-config", at most 100`,
 		}},
-		{"tags, groups and target group names", func() *bluegreen.ServerProps {
+		{"tags, groups and target group names", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.InstanceTags = map[string][]string{"": nil, "app": {"billing", ""}}
 			p.AutoScalingGroupNames = []string{"billing-asg", "billing-asg", ""}
@@ -642,7 +642,7 @@ func TestServerPropsValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.props().Validate(), "bluegreen.ServerProps", tt.want)
+			checkErr(t, tt.props().Validate(), "codedeploy.ServerProps", tt.want)
 		})
 	}
 }
@@ -672,21 +672,21 @@ func TestConfigNames(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{"ECS default", bluegreen.ECSConfigName, "", "CodeDeployDefault.ECSAllAtOnce", ""},
-		{"ECS short", bluegreen.ECSConfigName, "ECSCanary10Percent15Minutes", "CodeDeployDefault.ECSCanary10Percent15Minutes", ""},
-		{"ECS full", bluegreen.ECSConfigName, "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", ""},
-		{"ECS every predefined", bluegreen.ECSConfigName, "ECSLinear10PercentEvery1Minutes", "CodeDeployDefault.ECSLinear10PercentEvery1Minutes", ""},
-		{"ECS canary 5", bluegreen.ECSConfigName, "ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes", ""},
-		{"ECS case matters", bluegreen.ECSConfigName, "ecsallatonce", "",
+		{"ECS default", codedeploy.ECSConfigName, "", "CodeDeployDefault.ECSAllAtOnce", ""},
+		{"ECS short", codedeploy.ECSConfigName, "ECSCanary10Percent15Minutes", "CodeDeployDefault.ECSCanary10Percent15Minutes", ""},
+		{"ECS full", codedeploy.ECSConfigName, "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", ""},
+		{"ECS every predefined", codedeploy.ECSConfigName, "ECSLinear10PercentEvery1Minutes", "CodeDeployDefault.ECSLinear10PercentEvery1Minutes", ""},
+		{"ECS canary 5", codedeploy.ECSConfigName, "ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes", ""},
+		{"ECS case matters", codedeploy.ECSConfigName, "ecsallatonce", "",
 			`unknown ECS deployment config "ecsallatonce"; use one of ECSAllAtOnce, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, ECSCanary10Percent5Minutes, ECSCanary10Percent15Minutes (the CodeDeployDefault. prefix is optional)`},
-		{"ECS Lambda config", bluegreen.ECSConfigName, "CodeDeployDefault.LambdaAllAtOnce", "",
+		{"ECS Lambda config", codedeploy.ECSConfigName, "CodeDeployDefault.LambdaAllAtOnce", "",
 			`unknown ECS deployment config "CodeDeployDefault.LambdaAllAtOnce"; use one of ECSAllAtOnce, ECSLinear10PercentEvery1Minutes, ECSLinear10PercentEvery3Minutes, ECSCanary10Percent5Minutes, ECSCanary10Percent15Minutes (the CodeDeployDefault. prefix is optional)`},
-		{"server default", bluegreen.ServerConfigName, "", "CodeDeployDefault.OneAtATime", ""},
-		{"server short", bluegreen.ServerConfigName, "HalfAtATime", "CodeDeployDefault.HalfAtATime", ""},
-		{"server full", bluegreen.ServerConfigName, "CodeDeployDefault.AllAtOnce", "CodeDeployDefault.AllAtOnce", ""},
-		{"server ECS config", bluegreen.ServerConfigName, "ECSAllAtOnce", "",
+		{"server default", codedeploy.ServerConfigName, "", "CodeDeployDefault.OneAtATime", ""},
+		{"server short", codedeploy.ServerConfigName, "HalfAtATime", "CodeDeployDefault.HalfAtATime", ""},
+		{"server full", codedeploy.ServerConfigName, "CodeDeployDefault.AllAtOnce", "CodeDeployDefault.AllAtOnce", ""},
+		{"server ECS config", codedeploy.ServerConfigName, "ECSAllAtOnce", "",
 			`unknown EC2/on-premises deployment config "ECSAllAtOnce"; use one of OneAtATime, HalfAtATime, AllAtOnce (the CodeDeployDefault. prefix is optional), or set MinimumHealthyHosts for a custom config`},
-		{"server prefix only", bluegreen.ServerConfigName, "CodeDeployDefault.", "",
+		{"server prefix only", codedeploy.ServerConfigName, "CodeDeployDefault.", "",
 			`unknown EC2/on-premises deployment config "CodeDeployDefault."; use one of OneAtATime, HalfAtATime, AllAtOnce (the CodeDeployDefault. prefix is optional), or set MinimumHealthyHosts for a custom config`},
 	}
 	for _, tt := range tests {
@@ -703,21 +703,21 @@ func TestConfigNames(t *testing.T) {
 	}
 }
 
-func TestDeployActions(t *testing.T) {
+func TestDeployStatements(t *testing.T) {
 	const cd = "arn:aws:codedeploy:eu-west-1:222222222222:"
 	tests := []struct {
 		name string
-		got  []bluegreen.Statement
-		want []bluegreen.Statement
+		got  []codedeploy.Statement
+		want []codedeploy.Statement
 	}{
 		{
 			name: "ECS",
-			got: func() []bluegreen.Statement {
+			got: func() []codedeploy.Statement {
 				p := validECS()
 				p.ExecutionRoleArns = append(p.ExecutionRoleArns, taskRole) // listed twice, passed once
-				return p.DeployActions("aws", "eu-west-1", "222222222222")
+				return p.DeployStatements("aws", "eu-west-1", "222222222222")
 			}(),
-			want: []bluegreen.Statement{
+			want: []codedeploy.Statement{
 				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{cd + "deploymentgroup:orders/orders-prod"}},
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{cd + "application:orders"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{cd + "deploymentconfig:CodeDeployDefault.ECSAllAtOnce"}},
@@ -736,12 +736,12 @@ func TestDeployActions(t *testing.T) {
 		},
 		{
 			name: "server, predefined config",
-			got: func() []bluegreen.Statement {
+			got: func() []codedeploy.Statement {
 				p := validServer()
 				p.DeploymentConfig = "AllAtOnce"
-				return p.DeployActions("aws", "eu-west-1", "222222222222")
+				return p.DeployStatements("aws", "eu-west-1", "222222222222")
 			}(),
-			want: []bluegreen.Statement{
+			want: []codedeploy.Statement{
 				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{cd + "deploymentgroup:billing/billing-prod"}},
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{cd + "application:billing"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{cd + "deploymentconfig:CodeDeployDefault.AllAtOnce"}},
@@ -749,12 +749,12 @@ func TestDeployActions(t *testing.T) {
 		},
 		{
 			name: "server, custom config",
-			got: func() []bluegreen.Statement {
+			got: func() []codedeploy.Statement {
 				p := validBlueGreenServer()
-				p.MinimumHealthyHosts = &bluegreen.MinimumHealthyHosts{Type: bluegreen.HostCount, Value: 1}
-				return p.DeployActions("aws-us-gov", "us-gov-west-1", "222222222222")
+				p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.HostCount, Value: 1}
+				return p.DeployStatements("aws-us-gov", "us-gov-west-1", "222222222222")
 			}(),
-			want: []bluegreen.Statement{
+			want: []codedeploy.Statement{
 				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentgroup:billing/billing-prod"}},
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:application:billing"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentconfig:billing-prod-config"}},
@@ -764,17 +764,17 @@ func TestDeployActions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if diff := cmp.Diff(tt.want, tt.got); diff != "" {
-				t.Errorf("DeployActions() mismatch (-want +got):\n%s", diff)
+				t.Errorf("DeployStatements() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestDeployActionsPassRole pins the rule behind the PassRole statement: it
+// TestDeployStatementsPassRole pins the rule behind the PassRole statement: it
 // is never on "*" or a pattern, for ECS only ever to ECS tasks, and the
 // CodeDeploy (server) action has none at all.
-func TestDeployActionsPassRole(t *testing.T) {
-	ecsVariants := map[string]*bluegreen.ECSProps{"valid": validECS()}
+func TestDeployStatementsPassRole(t *testing.T) {
+	ecsVariants := map[string]*codedeploy.ECSProps{"valid": validECS()}
 	taskOnly := validECS()
 	taskOnly.ExecutionRoleArns = nil
 	ecsVariants["task role only"] = taskOnly
@@ -782,15 +782,15 @@ func TestDeployActionsPassRole(t *testing.T) {
 	canary.DeploymentConfig, canary.AlarmNames = "ECSCanary10Percent5Minutes", []string{"a"}
 	ecsVariants["canary with alarms"] = canary
 
-	cases := map[string][]bluegreen.Statement{}
+	cases := map[string][]codedeploy.Statement{}
 	for name, p := range ecsVariants {
 		if err := p.Validate(); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		cases["ECS "+name] = p.DeployActions("aws", "eu-west-1", "222222222222")
+		cases["ECS "+name] = p.DeployStatements("aws", "eu-west-1", "222222222222")
 	}
-	for name, p := range map[string]*bluegreen.ServerProps{"in place": validServer(), "blue-green": validBlueGreenServer()} {
-		cases["server "+name] = p.DeployActions("aws", "eu-west-1", "222222222222")
+	for name, p := range map[string]*codedeploy.ServerProps{"in place": validServer(), "blue-green": validBlueGreenServer()} {
+		cases["server "+name] = p.DeployStatements("aws", "eu-west-1", "222222222222")
 	}
 	for name, sts := range cases {
 		passRoles := 0
@@ -828,12 +828,12 @@ func TestDeployActionsPassRole(t *testing.T) {
 func TestStatementPolicyStatement(t *testing.T) {
 	tests := []struct {
 		name string
-		in   bluegreen.Statement
+		in   codedeploy.Statement
 		want obj
 	}{
-		{"one action, one resource", bluegreen.Statement{Sid: "A", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+		{"one action, one resource", codedeploy.Statement{Sid: "A", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
 			obj{"Sid": "A", "Effect": "Allow", "Action": "ecs:RegisterTaskDefinition", "Resource": "*"}},
-		{"lists and a condition", bluegreen.Statement{
+		{"lists and a condition", codedeploy.Statement{
 			Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{taskRole, execRole},
 			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}},
 		}, obj{
@@ -866,7 +866,7 @@ func ExampleNewECS() {
 	stack := awscdk.NewStack(app, jsii.String("OrdersDelivery"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
 	})
-	props := &bluegreen.ECSProps{
+	props := &codedeploy.ECSProps{
 		ApplicationName:       "orders",
 		DeploymentGroupName:   "orders-prod",
 		ClusterName:           "orders",
@@ -883,7 +883,7 @@ func ExampleNewECS() {
 		fmt.Println(err)
 		return
 	}
-	bluegreen.NewECS(stack, "Orders", props)
+	codedeploy.NewECS(stack, "Orders", props)
 
 	tpl := assertions.Template_FromStack(stack, nil)
 	for _, r := range *tpl.FindResources(jsii.String("AWS::CodeDeploy::DeploymentGroup"), nil) {
@@ -894,15 +894,15 @@ func ExampleNewECS() {
 	// orders-prod CodeDeployDefault.ECSCanary10Percent5Minutes
 }
 
-// ExampleECSProps_DeployActions prints what the pipeline's deploy-action
+// ExampleECSProps_DeployStatements prints what the pipeline's deploy-action
 // role needs in the target account; no jsii is involved.
-func ExampleECSProps_DeployActions() {
-	p := &bluegreen.ECSProps{
+func ExampleECSProps_DeployStatements() {
+	p := &codedeploy.ECSProps{
 		ApplicationName:     "orders",
 		DeploymentGroupName: "orders-prod",
 		ExecutionRoleArns:   []string{"arn:aws:iam::222222222222:role/orders-exec"},
 	}
-	for _, s := range p.DeployActions("aws", "eu-west-1", "222222222222") {
+	for _, s := range p.DeployStatements("aws", "eu-west-1", "222222222222") {
 		fmt.Println(s.Sid, s.Actions, s.Resources)
 	}
 	// Output:
@@ -918,7 +918,7 @@ func ExampleECSProps_DeployActions() {
 // synthesis.
 func ExampleServerConfigName() {
 	for _, s := range []string{"", "HalfAtATime", "OneAtATimePlease"} {
-		name, err := bluegreen.ServerConfigName(s)
+		name, err := codedeploy.ServerConfigName(s)
 		fmt.Printf("%q: %s %v\n", s, name, err)
 	}
 	// Output:

@@ -1,4 +1,4 @@
-package bluegreen
+package codedeploy
 
 import (
 	"errors"
@@ -61,7 +61,7 @@ type ECSProps struct {
 	// most 10. Default: none (a failed deployment still rolls back).
 	AlarmNames []string
 	// TaskRoleArns are the task roles the task definition names (taskRoleArn).
-	// They feed DeployActions only: registering a task definition passes its
+	// They feed DeployStatements only: registering a task definition passes its
 	// roles, and the deploy-action role may pass exactly these. No wildcards.
 	TaskRoleArns []string
 	// ExecutionRoleArns are the execution roles the task definition names
@@ -147,10 +147,10 @@ func (p *ECSProps) Validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("bluegreen.ECSProps: %w", errors.Join(errs...))
+	return fmt.Errorf("codedeploy.ECSProps: %w", errors.Join(errs...))
 }
 
-// DeployActions are the statements that the role of the pipeline's
+// DeployStatements are the statements that the role of the pipeline's
 // CodeDeployToECS action needs in the target account (partition, region and
 // account of the deployment group), for a caller that writes that role with
 // least privilege:
@@ -170,7 +170,7 @@ func (p *ECSProps) Validate() error {
 //
 // Reading the input artifacts (bucket and key) is not included: the target
 // package's deploy role grants that. p must be valid (see Validate).
-func (p *ECSProps) DeployActions(partition, region, account string) []Statement {
+func (p *ECSProps) DeployStatements(partition, region, account string) []Statement {
 	config, _ := ECSConfigName(p.DeploymentConfig)
 	appArn, groupArn, configArn := codeDeployArns(partition, region, account, p.ApplicationName, p.DeploymentGroupName, config)
 	roles := values.SortedUnique(append(append([]string(nil), p.TaskRoleArns...), p.ExecutionRoleArns...))

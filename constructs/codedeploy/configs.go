@@ -1,10 +1,10 @@
-package bluegreen
+package codedeploy
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/deployconfigs"
+	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
 // The predefined deployment configs, short names (package deployconfigs).

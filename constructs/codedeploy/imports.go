@@ -1,4 +1,4 @@
-package bluegreen
+package codedeploy
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
