@@ -24,14 +24,15 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // DefaultAliasName is the alias that Props.AliasName defaults to.
 const DefaultAliasName = "live"
 
 // MaxAlarms is how many CloudWatch alarms CodeDeploy takes per deployment
-// group.
-const MaxAlarms = 10
+// group (limits.CodeDeployAlarms).
+var MaxAlarms = limits.Max(limits.CodeDeployAlarms)
 
 // Props configures a Canary. Fields without a default are required.
 type Props struct {

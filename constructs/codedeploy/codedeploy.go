@@ -26,6 +26,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/target"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
@@ -40,15 +42,12 @@ func Minutes(n int) *int { return &n }
 
 // MaxWaitMinutes is the longest CodeDeploy waits, before rerouting traffic or
 // before terminating the blue fleet: 2 days.
-const MaxWaitMinutes = 2880
+var MaxWaitMinutes = limits.Max(limits.CodeDeployWait)
 
 // DefaultTerminationWaitMinutes is how long the blue fleet stays after
 // traffic moved to green, unless TerminationWaitMinutes says otherwise: long
 // enough for an alarm on the new version to fire and roll back.
-const DefaultTerminationWaitMinutes = 5
-
-// maxAlarms is CodeDeploy's limit of alarms per deployment group.
-const maxAlarms = 10
+const DefaultTerminationWaitMinutes = defaults.TerminationWaitMinutes
 
 // configPrefix is the prefix of CodeDeploy's predefined deployment configs.
 const configPrefix = deployconfigs.Prefix
@@ -84,8 +83,8 @@ func (p *problems) minutes(field string, v int) {
 }
 
 func (p *problems) alarms(names []string) {
-	if len(names) > maxAlarms {
-		p.add("AlarmNames: %d alarms; CodeDeploy allows at most %d per deployment group", len(names), maxAlarms)
+	if max := limits.Max(limits.CodeDeployAlarms); len(names) > max {
+		p.add("AlarmNames: %d alarms; CodeDeploy allows at most %d per deployment group", len(names), max)
 	}
 	seen := map[string]bool{}
 	for i, a := range names {

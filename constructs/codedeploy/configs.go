@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
@@ -16,11 +17,11 @@ var (
 // DefaultECSConfig is the deployment config of an ECS deployment group
 // unless ECSProps.DeploymentConfig says otherwise: all traffic at once, after
 // the test listener stage.
-const DefaultECSConfig = configPrefix + "ECSAllAtOnce"
+const DefaultECSConfig = configPrefix + defaults.ECSDeploymentConfig
 
 // DefaultServerConfig is the deployment config of an EC2/on-premises
 // deployment group unless ServerProps says otherwise: one instance at a time.
-const DefaultServerConfig = configPrefix + "OneAtATime"
+const DefaultServerConfig = configPrefix + defaults.ServerDeploymentConfig
 
 // ECSConfigName returns the full name of a predefined ECS deployment config,
 // given with or without the CodeDeployDefault. prefix ("ECSCanary10Percent5Minutes"

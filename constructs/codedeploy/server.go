@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // The deployment styles of ServerProps.Style.
@@ -157,8 +159,8 @@ func (p *ServerProps) Validate() error {
 	errs.tags("OnPremisesTags", p.OnPremisesTags)
 	errs.list("AutoScalingGroupNames", p.AutoScalingGroupNames, func(s string) bool { return s != "" && len(s) <= 255 }, "must be 1-255 characters, the name of an Auto Scaling group in the target account")
 	errs.list("TargetGroupNames", p.TargetGroupNames, targetGroupNm.MatchString, "must be a target group name: 1-32 letters, digits and hyphens, not starting or ending with a hyphen")
-	if len(p.TargetGroupNames) > 10 {
-		errs.add("TargetGroupNames: %d target groups; CodeDeploy allows at most 10", len(p.TargetGroupNames))
+	if max := limits.Max(limits.CodeDeployTargets); len(p.TargetGroupNames) > max {
+		errs.add("TargetGroupNames: %d target groups; CodeDeploy allows at most %d", len(p.TargetGroupNames), max)
 	}
 	if style == BlueGreen {
 		if len(p.AutoScalingGroupNames) == 0 {

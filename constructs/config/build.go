@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
 // Build configures the CodeBuild project of the Build stage.
@@ -55,12 +57,12 @@ type EnvironmentVariable struct {
 
 // Defaults of the build section.
 const (
-	defaultBuildspec        = "buildspec.yml"
-	defaultTimeoutMinutes   = 30
-	defaultComputeType      = "BUILD_GENERAL1_SMALL"
-	defaultImage            = "aws/codebuild/standard:7.0"
-	defaultLogRetentionDays = 365
-	defaultCache            = "none"
+	defaultBuildspec        = defaults.Buildspec
+	defaultTimeoutMinutes   = defaults.BuildTimeoutMinutes
+	defaultComputeType      = defaults.ComputeType
+	defaultImage            = defaults.Image
+	defaultLogRetentionDays = defaults.LogRetentionDays
+	defaultCache            = defaults.Cache
 )
 
 var (

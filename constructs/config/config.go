@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
 // Config is the whole description of one delivery pipeline: where it runs,
@@ -75,7 +77,7 @@ type Organization struct {
 }
 
 // Defaults of the identity section.
-const defaultStackSetsCallAs = "DELEGATED_ADMIN"
+const defaultStackSetsCallAs = defaults.StackSetsCallAs
 
 // stackSetsCallAs are the values of organization.stackSetsCallAs.
 var stackSetsCallAs = []string{"SELF", "DELEGATED_ADMIN"}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Deploy describes the workload stack that every environment receives.
@@ -70,8 +73,8 @@ type Statement struct {
 
 // Defaults of the deploy section.
 const (
-	defaultTemplatePath = "template.json"
-	stackNameSuffix     = "-app" // default stack name: <name>-app
+	defaultTemplatePath = defaults.TemplatePath
+	stackNameSuffix     = defaults.StackNameSuffix // default stack name: <name>-app
 )
 
 // capabilities are the CloudFormation capabilities a change set may
@@ -79,7 +82,7 @@ const (
 var capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
 
 var (
-	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	stackNameRE = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z][A-Za-z0-9-]{0,%d}$`, limits.Max(limits.StackName)-1))
 	actionRE    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9*?]+$`)
 	sidRE       = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 	// policyARNRE captures the partition and the account (aws for AWS
@@ -170,7 +173,7 @@ func stackNameRule(s, name string) string {
 	case s == "":
 		return fmt.Sprintf("must not be empty; set a stack name, or omit it to use the default %s%s", name, stackNameSuffix)
 	case !stackNameRE.MatchString(s):
-		return "must start with a letter and have at most 128 letters, digits and hyphens, such as payments-app"
+		return fmt.Sprintf("must start with a letter and have at most %d letters, digits and hyphens, such as payments-app", limits.Max(limits.StackName))
 	}
 	return ""
 }

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Environment is one deployment target, deployed in config order.
@@ -88,7 +91,7 @@ type Rollout struct {
 const maxEnvironments = 1000
 
 // Defaults of the environments section.
-const defaultMaxConcurrentPercentage = 25
+const defaultMaxConcurrentPercentage = defaults.MaxConcurrentPercentage
 
 var (
 	envNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
@@ -282,8 +285,8 @@ func changeSetRules(p *problems, i int, e Environment) {
 			p.add(envPath(i, "parameters."+k), k, "must be a template parameter name: 1 to 255 letters and digits")
 		}
 	}
-	if raw, _ := json.Marshal(e.Parameters); len(e.Parameters) > 0 && len(raw) > 1000 {
-		p.add(envPath(i, "parameters"), strconv.Itoa(len(raw))+" characters", "CodePipeline takes at most 1000 characters of parameter overrides; move parameters into templateConfiguration")
+	if raw, _ := json.Marshal(e.Parameters); len(e.Parameters) > 0 && len(raw) > limits.Max(limits.ActionConfiguration) {
+		p.add(envPath(i, "parameters"), strconv.Itoa(len(raw))+" characters", fmt.Sprintf("CodePipeline takes at most %d characters of parameter overrides; move parameters into templateConfiguration", limits.Max(limits.ActionConfiguration)))
 	}
 	if e.TemplateConfiguration != "" {
 		p.add(envPath(i, "templateConfiguration"), e.TemplateConfiguration, pathRule(e.TemplateConfiguration, "config/production.json", "the build output"))

@@ -10,6 +10,8 @@ import (
 	_ "time/tzdata" // time zones of deployment windows, whatever the machine has
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
 // Approval configures a manual approval gate.
@@ -58,9 +60,9 @@ type Freeze struct {
 
 // Defaults of the gates.
 const (
-	approvalCommentPrefix         = "Approve deployment to "
-	defaultApprovalTimeoutMinutes = 10080
-	defaultTimeZone               = "UTC"
+	approvalCommentPrefix         = defaults.ApprovalCommentPrefix
+	defaultApprovalTimeoutMinutes = defaults.ApprovalTimeoutMinutes
+	defaultTimeZone               = defaults.TimeZone
 )
 
 var (

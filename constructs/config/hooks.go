@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Hook is an invoke action that runs in each region of every account
@@ -46,14 +49,14 @@ type StepFunctionsHook struct {
 }
 
 var (
-	functionRE        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	functionRE        = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
 	stateMachineRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
 	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
 	hookWhenAllowed   = []string{"before", "after"}
 )
 
 // defaultHookWhen is when a hook runs unless it says.
-const defaultHookWhen = "after"
+const defaultHookWhen = defaults.HookWhen
 
 // hooksDefaults sets the defaults of deploy.hooks; unset is as in
 // applyDefaults.
@@ -84,8 +87,8 @@ func validateHooks(q *problems, hooks []Hook) {
 			if !functionRE.MatchString(h.Lambda.Function) {
 				q.add(b+".lambda.function", h.Lambda.Function, "must be a function name without a qualifier (CodePipeline invokes $LATEST), such as payments-app-smoke-test")
 			}
-			if len(h.Lambda.UserParameters) > 1000 {
-				q.add(b+".lambda.userParameters", strconv.Itoa(len(h.Lambda.UserParameters))+" characters", "CodePipeline passes at most 1000 characters; pass a file path instead")
+			if max := limits.Max(limits.ActionConfiguration); len(h.Lambda.UserParameters) > max {
+				q.add(b+".lambda.userParameters", strconv.Itoa(len(h.Lambda.UserParameters))+" characters", fmt.Sprintf("CodePipeline passes at most %d characters; pass a file path instead", max))
 			}
 		default:
 			s := h.StepFunctions

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"unicode/utf8"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // PipelineSettings are pipeline-wide settings.
@@ -40,7 +43,7 @@ type Approvers struct {
 }
 
 // Defaults of the pipeline settings.
-const defaultExecutionMode = "SUPERSEDED"
+const defaultExecutionMode = defaults.ExecutionMode
 
 var (
 	executionModes = []string{"SUPERSEDED", "QUEUED", "PARALLEL"}
@@ -72,8 +75,8 @@ func (c *Config) validatePipeline(p *problems) {
 			first[v.Name] = i
 		}
 		p.add(path+".name", v.Name, rule)
-		if utf8.RuneCountInString(v.Default) > 1000 {
-			p.add(path+".default", v.Default, "is longer than 1000 characters; shorten it")
+		if max := limits.Max(limits.VariableDefault); utf8.RuneCountInString(v.Default) > max {
+			p.add(path+".default", v.Default, fmt.Sprintf("is longer than %d characters; shorten it", max))
 		}
 		if utf8.RuneCountInString(v.Description) > 200 {
 			p.add(path+".description", v.Description, "is longer than 200 characters; shorten it")

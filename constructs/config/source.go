@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Source holds exactly one of its fields: where executions start.
@@ -103,15 +106,15 @@ type Filter struct {
 
 // Defaults of the source section.
 const (
-	defaultBranch = "main"
-	defaultECRTag = "latest"
+	defaultBranch = defaults.Branch
+	defaultECRTag = defaults.ImageTag
 )
 
 // maxFilterPatterns is how many patterns each side (includes, excludes) of a
 // push filter takes. Source: CodePipeline API reference, GitBranchFilterCriteria,
 // GitFilePathFilterCriteria and GitTagFilterCriteria (Includes, Excludes:
-// "Maximum number of 8 items").
-const maxFilterPatterns = 8
+// "Maximum number of 8 items"), in limits.Table.
+var maxFilterPatterns = limits.Max(limits.TriggerPatterns)
 
 var (
 	repoRE       = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
@@ -187,8 +189,8 @@ func alarmsRule(q *problems, path string, alarms []string) {
 			q.add(fmt.Sprintf("%s[%d]", path, k), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
 		}
 	}
-	if len(alarms) > 10 {
-		q.add(path, strconv.Itoa(len(alarms)), "CodeDeploy watches at most 10 alarms per deployment group; combine them in a composite alarm")
+	if max := limits.Max(limits.CodeDeployAlarms); len(alarms) > max {
+		q.add(path, strconv.Itoa(len(alarms)), fmt.Sprintf("CodeDeploy watches at most %d alarms per deployment group; combine them in a composite alarm", max))
 	}
 }
 
@@ -226,7 +228,7 @@ func intPtr(n int) *int { return &n }
 
 // defaultTerminationWaitMinutes is how long blue tasks or instances stay
 // after a blue/green switch unless the config says.
-const defaultTerminationWaitMinutes = 5
+const defaultTerminationWaitMinutes = defaults.TerminationWaitMinutes
 
 var roleARNRE = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
@@ -55,13 +57,13 @@ type MinimumHealthyHosts struct {
 
 // Defaults of the EC2/on-premises deployment.
 const (
-	defaultServerDeploymentConfig = "OneAtATime"
-	defaultCodeDeployStyle        = "in-place"
+	defaultServerDeploymentConfig = defaults.ServerDeploymentConfig
+	defaultCodeDeployStyle        = defaults.ServerStyle
 )
 
 var (
 	tgNameRE   = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
-	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	roleNameRE = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
 	asgNameRE  = regexp.MustCompile(`^[^:\n]{1,255}$`)
 	tagKeyRE   = regexp.MustCompile(`^[\w .:/=+@-]{1,128}$`)
 )
@@ -140,7 +142,7 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 		}
 	}
 	if x.TerminationWaitMinutes != nil {
-		rule := minutesRule(*x.TerminationWaitMinutes, 2880)
+		rule := minutesRule(*x.TerminationWaitMinutes, limits.Max(limits.CodeDeployWait))
 		if x.Style != "blue-green" {
 			rule = "applies to blue-green only: in place, no instances are replaced; remove it"
 		}

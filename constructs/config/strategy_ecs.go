@@ -3,6 +3,8 @@ package config
 import (
 	"regexp"
 	"strconv"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
 // ECSDeploy is an Amazon ECS rolling update: the service's containers take
@@ -25,8 +27,8 @@ type ECSDeploy struct {
 
 // Defaults of the ECS rolling update.
 const (
-	defaultImageDefinitions  = "imagedefinitions.json"
-	defaultECSTimeoutMinutes = 60
+	defaultImageDefinitions  = defaults.ImageDefinitions
+	defaultECSTimeoutMinutes = defaults.ECSTimeoutMinutes
 )
 
 // ecsNameRE is the shape of an ECS cluster or service name.

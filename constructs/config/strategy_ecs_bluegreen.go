@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
 
@@ -57,10 +59,10 @@ type ECSBlueGreenDeploy struct {
 
 // Defaults of the ECS blue/green deployment.
 const (
-	defaultTaskDefinition      = "taskdef.json"
-	defaultAppSpec             = "appspec.yaml"
-	defaultImagePlaceholder    = "IMAGE1_NAME"
-	defaultECSDeploymentConfig = "ECSAllAtOnce"
+	defaultTaskDefinition      = defaults.TaskDefinition
+	defaultAppSpec             = defaults.AppSpec
+	defaultImagePlaceholder    = defaults.ImagePlaceholder
+	defaultECSDeploymentConfig = defaults.ECSDeploymentConfig
 )
 
 var (
@@ -135,9 +137,9 @@ func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, reg
 		q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
 	}
 	q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, deployconfigs.ECS()))
-	q.add(b+"waitMinutes", strconv.Itoa(x.WaitMinutes), minutesRule(x.WaitMinutes, 2880))
+	q.add(b+"waitMinutes", strconv.Itoa(x.WaitMinutes), minutesRule(x.WaitMinutes, limits.Max(limits.CodeDeployWait)))
 	if x.TerminationWaitMinutes != nil {
-		q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, 2880))
+		q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, limits.Max(limits.CodeDeployWait)))
 	}
 	alarmsRule(q, b+"alarms", x.Alarms)
 	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)

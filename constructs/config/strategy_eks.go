@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
 // EKSDeploy releases to Amazon EKS: by GitOps (a commit to the repository
@@ -58,9 +60,9 @@ type Helm struct {
 
 // Defaults of the EKS release.
 const (
-	defaultGitOpsKey     = ".image.tag"
-	defaultGitOpsValue   = "#{SourceVariables.CommitId}"
-	defaultHelmNamespace = "default"
+	defaultGitOpsKey     = defaults.GitOpsKey
+	defaultGitOpsValue   = defaults.GitOpsValue
+	defaultHelmNamespace = defaults.HelmNamespace
 )
 
 var (

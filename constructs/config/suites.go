@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Suite is one CodeBuild action of the Test or Scan stage.
@@ -48,13 +51,16 @@ type SecurityScan struct {
 
 // Defaults of the suites.
 const (
-	defaultSuiteInput   = "source"
-	defaultRunOrder     = 1
-	defaultReportFormat = "JUNITXML"
-	defaultFailOn       = "HIGH"
-	maxSuitesPerStage   = 50 // CodePipeline actions per stage
+	defaultSuiteInput   = defaults.SuiteInput
+	defaultRunOrder     = defaults.RunOrder
+	defaultReportFormat = defaults.ReportFormat
+	defaultFailOn       = defaults.FailOn
 	maxRunOrder         = 999
 )
+
+// maxSuitesPerStage is how many actions a CodePipeline stage holds
+// (limits.StageActions).
+var maxSuitesPerStage = limits.Max(limits.StageActions)
 
 var (
 	suiteInputs = []string{"source", "build"}

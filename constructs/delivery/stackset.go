@@ -9,12 +9,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/target"
 )
-
-// maxTemplateBody is the largest template a StackSet takes inline (bytes).
-// Source: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
-const maxTemplateBody = 51200
 
 // newRolesStackSet adds to the tooling stack a service-managed StackSet
 // that puts env's deploy and execution roles into every account of env's
@@ -68,8 +65,8 @@ func TargetTemplate(props *target.Props) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(raw) > maxTemplateBody {
-		return "", fmt.Errorf("the roles template is %d bytes; a StackSet takes at most %d inline: move execution statements into managed policies", len(raw), maxTemplateBody)
+	if max := limits.Max(limits.StackSetTemplate); len(raw) > max {
+		return "", fmt.Errorf("the roles template is %d bytes; a StackSet takes at most %d inline: move execution statements into managed policies", len(raw), max)
 	}
 	return string(raw), nil
 }

@@ -1,11 +1,13 @@
-// Package limits checks synthesized templates against the AWS quotas that a
-// large delivery setup can hit, before anything is deployed: policy sizes,
-// template size, resources, outputs and parameters per stack, stages and
-// actions per pipeline, and CloudFormation parameter overrides.
+// Package limits is Relay's one table of AWS quotas (Table, each row with the
+// AWS page that states it), and checks synthesized templates against them
+// before anything is deployed: policy sizes, template size, resources,
+// outputs and parameters per stack, stages and actions per pipeline, and
+// every action configuration value.
 //
-// Every quota is one row of Table, with its source. Sizes of policies are
-// measured as deployed (package policysize resolves intrinsic functions to
-// values of their deployed length). The package needs no jsii.
+// Config validation and the release plan (package plan) read their numbers
+// from Table too (Max), so a quota is written down once. Sizes are measured
+// as deployed (package policysize resolves intrinsic functions to values of
+// their deployed length). The package needs no jsii.
 package limits
 
 import (
@@ -44,21 +46,39 @@ const (
 	IAMRoleInline       = "iam-role-inline-policies"
 	IAMManagedPolicy    = "iam-managed-policy"
 	IAMTrustPolicy      = "iam-trust-policy"
+	IAMRoleName         = "iam-role-name"
 	KMSKeyPolicy        = "kms-key-policy"
 	S3BucketPolicy      = "s3-bucket-policy"
 	TemplateBody        = "cloudformation-template-body"
+	StackSetTemplate    = "cloudformation-stackset-template-body"
 	StackResources      = "cloudformation-resources"
 	StackOutputs        = "cloudformation-outputs"
 	StackParameters     = "cloudformation-parameters"
+	StackName           = "cloudformation-stack-name"
+	StackSetName        = "cloudformation-stackset-name"
 	PipelineStages      = "codepipeline-stages"
 	StageActions        = "codepipeline-actions-per-stage"
-	ParameterOverrides  = "codepipeline-cloudformation-parameter-overrides"
+	ActionConfiguration = "codepipeline-action-configuration-value"
+	StageName           = "codepipeline-stage-name"
+	ActionName          = "codepipeline-action-name"
+	Namespace           = "codepipeline-variable-namespace"
+	RunOrder            = "codepipeline-run-order"
+	VariableDefault     = "codepipeline-variable-default-value"
+	TriggerPatterns     = "codepipeline-trigger-filter-patterns"
+	CodeDeployAlarms    = "codedeploy-alarms"
+	CodeDeployTargets   = "codedeploy-target-groups"
+	CodeDeployWait      = "codedeploy-wait-minutes"
+	LambdaFunctionName  = "lambda-function-name"
 	iamQuotas           = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 	cloudFormationQuota = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 	codePipelineQuotas  = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
+	codePipelineAPI     = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"
+	codeDeployQuotas    = "https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html"
 )
 
-// Table lists every quota Relay checks.
+// Table lists every quota Relay checks: config validation, the release plan
+// (package plan) and CheckTemplate read their numbers from here, through
+// ByID or Max.
 var Table = []Limit{
 	{IAMRoleInline, "IAM inline policies of one role, in total (characters)", 10240, iamQuotas,
 		"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns), or merge statements with the same actions", false},
@@ -66,24 +86,52 @@ var Table = []Limit{
 		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
 		"trust fewer principals (with organization.id set, Relay's roles trust the organization instead of each account), or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
+	{IAMRoleName, "IAM role name (characters)", 64, iamQuotas,
+		"use a shorter name", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
 		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size", false},
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
 		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size", false},
 	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes, as written)", 1048576, cloudFormationQuota,
 		"the pipeline template grows with each account environment (about 1.4 KB for a change set, up to 2.5 KB with a hook): deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
+	{StackSetTemplate, "CloudFormation StackSet template body passed inline (bytes)", 51200, cloudFormationQuota,
+		"move execution statements into managed policies (deploy.executionPolicy.managedPolicyArns)", false},
 	{StackResources, "CloudFormation resources per stack", 500, cloudFormationQuota,
 		"split the environments across Relay configurations", false},
 	{StackOutputs, "CloudFormation outputs per stack", 200, cloudFormationQuota,
 		"remove outputs, or move them to another stack", false},
 	{StackParameters, "CloudFormation parameters per stack", 200, cloudFormationQuota,
 		"remove parameters, or pass values through a template configuration file", false},
+	{StackName, "CloudFormation stack name (characters)", 128, cloudFormationQuota,
+		"use a shorter stack name", false},
+	{StackSetName, "CloudFormation StackSet name (characters)", 128, cloudFormationQuota,
+		"use a shorter stack name or environment name (a StackSet is named <stack name>-<environment>)", false},
 	{PipelineStages, "CodePipeline stages per pipeline", 50, codePipelineQuotas,
 		"group environments that may deploy together into waves (environments[].wave), or split them across Relay configurations", false},
 	{StageActions, "CodePipeline actions per stage", 50, codePipelineQuotas,
 		"put fewer environments or regions in the wave; Relay splits a wave into stages of at most 50 actions", true},
-	{ParameterOverrides, "CloudFormation action ParameterOverrides (characters)", 1000, codePipelineQuotas,
-		"move parameters into a template configuration file in the build output", false},
+	{ActionConfiguration, "CodePipeline action configuration value (characters)", 1000, codePipelineQuotas,
+		"shorten the value: move stack parameters into a template configuration file, build variables into the build project, long inputs into files of the build output", false},
+	{StageName, "CodePipeline stage name (characters)", 100, codePipelineAPI,
+		"use a shorter environment or wave name", false},
+	{ActionName, "CodePipeline action name (characters)", 100, codePipelineAPI,
+		"use a shorter environment, region, hook or suite name", false},
+	{Namespace, "CodePipeline variable namespace (characters)", 100, codePipelineAPI,
+		"use a shorter environment, region or hook name", false},
+	{RunOrder, "CodePipeline action run order", 999, codePipelineAPI,
+		"use a smaller runOrder", false},
+	{VariableDefault, "CodePipeline pipeline variable default value (characters)", 1000, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html",
+		"shorten the default value", false},
+	{TriggerPatterns, "CodePipeline trigger filter patterns per includes or excludes list", 8, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html",
+		"combine patterns with globs (release/* instead of release/1, release/2, ...)", false},
+	{CodeDeployAlarms, "CodeDeploy alarms per deployment group", 10, codeDeployQuotas,
+		"combine alarms into a CloudWatch composite alarm", false},
+	{CodeDeployTargets, "CodeDeploy load balancer target groups per deployment group", 10, codeDeployQuotas,
+		"deploy the service in fewer target groups, or in several deployment groups", false},
+	{CodeDeployWait, "CodeDeploy blue/green wait before rerouting traffic or terminating the blue fleet (minutes)", 2880, codeDeployQuotas,
+		"wait at most 48 hours", false},
+	{LambdaFunctionName, "Lambda function name (characters)", 64, "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+		"use a shorter function name", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming
@@ -97,6 +145,10 @@ func ByID(id string) Limit {
 	panic("limits: unknown limit " + id)
 }
 
+// Max is the largest allowed value of the limit with id, such as
+// Max(PipelineStages) = 50.
+func Max(id string) int { return ByID(id).Max }
+
 // Finding is one measured value at or over WarnAt of its limit.
 type Finding struct {
 	// Limit is the quota.
@@ -105,6 +157,15 @@ type Finding struct {
 	Stack, Resource string
 	// Value is the measured value.
 	Value int
+	// Stage, Action and Key locate an action configuration value in the
+	// pipeline Resource (ActionConfiguration only).
+	Stage, Action, Key string
+	// Field names the input that drives the value, such as
+	// environments[0].parameters, when the release plan knows it (see
+	// plan.Pipeline.Explain); "" otherwise.
+	Field string
+	// Fix, when set, replaces Limit.Fix: what to change in Field.
+	Fix string
 }
 
 // Over reports whether the value exceeds the limit (an error, not a
@@ -112,6 +173,9 @@ type Finding struct {
 func (f Finding) Over() bool { return f.Value > f.Limit.Max }
 
 // Error describes the finding: where, what, how much, the limit, the fix.
+// With a Field, the message starts with it:
+//
+//	environments[0].parameters: 1234 characters of ParameterOverrides in payments-tooling/Pipeline9850B417 (stage Deploy-staging, action Prepare-us-east-1), which exceeds CodePipeline's limit of 1000 per action configuration value (https://...): move parameters into a template configuration file (environments[0].templateConfiguration)
 func (f Finding) Error() string {
 	where := f.Stack
 	if f.Resource != "" {
@@ -121,7 +185,22 @@ func (f Finding) Error() string {
 	if !f.Over() {
 		verb = fmt.Sprintf("is at %d%% of", f.Value*100/f.Limit.Max)
 	}
-	return fmt.Sprintf("%s: %s is %d, which %s the limit of %d (%s): %s", where, f.Limit.What, f.Value, verb, f.Limit.Max, f.Limit.Source, f.Limit.Fix)
+	fix := f.Limit.Fix
+	if f.Fix != "" {
+		fix = f.Fix
+	}
+	if f.Key != "" {
+		msg := fmt.Sprintf("%d characters of %s in %s (stage %s, action %s), which %s CodePipeline's limit of %d per action configuration value (%s): %s",
+			f.Value, f.Key, where, f.Stage, f.Action, verb, f.Limit.Max, f.Limit.Source, fix)
+		if f.Field != "" {
+			return f.Field + ": " + msg
+		}
+		return msg
+	}
+	if f.Field != "" {
+		where = f.Field + " (" + where + ")"
+	}
+	return fmt.Sprintf("%s: %s is %d, which %s the limit of %d (%s): %s", where, f.Limit.What, f.Value, verb, f.Limit.Max, f.Limit.Source, fix)
 }
 
 // CheckTemplate measures one stack's template, as written to the cloud
@@ -133,12 +212,15 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 		return nil, fmt.Errorf("%s: template is not JSON: %w", stack, err)
 	}
 	var out []Finding
-	check := func(id, resource string, v int) {
-		l := ByID(id)
-		warn := float64(v) >= WarnAt*float64(l.Max) && !l.Packed
-		if warn || v > l.Max {
-			out = append(out, Finding{Limit: l, Stack: stack, Resource: resource, Value: v})
+	measure := func(f Finding) {
+		l := f.Limit
+		warn := float64(f.Value) >= WarnAt*float64(l.Max) && !l.Packed
+		if warn || f.Value > l.Max {
+			out = append(out, f)
 		}
+	}
+	check := func(id, resource string, v int) {
+		measure(Finding{Limit: ByID(id), Stack: stack, Resource: resource, Value: v})
 	}
 	check(TemplateBody, "", len(body))
 	res, _ := tpl["Resources"].(map[string]interface{})
@@ -177,20 +259,40 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 				for _, a := range actions {
 					am, _ := a.(map[string]interface{})
 					cfg, _ := am["Configuration"].(map[string]interface{})
-					if po, ok := cfg["ParameterOverrides"]; ok {
-						check(ParameterOverrides, fmt.Sprintf("%s/%v/%v", id, sm["Name"], am["Name"]), len(fmt.Sprint(policysize.Resolve(po))))
+					for key, v := range cfg {
+						measure(Finding{Limit: ByID(ActionConfiguration), Stack: stack, Resource: id, Value: ConfigurationLength(v),
+							Stage: fmt.Sprint(sm["Name"]), Action: fmt.Sprint(am["Name"]), Key: key})
 					}
 				}
 			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].Resource != out[j].Resource {
-			return out[i].Resource < out[j].Resource
+		a, b := out[i], out[j]
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
 		}
-		return out[i].Limit.ID < out[j].Limit.ID
+		if a.Limit.ID != b.Limit.ID {
+			return a.Limit.ID < b.Limit.ID
+		}
+		return a.Stage+"/"+a.Action+"/"+a.Key < b.Stage+"/"+b.Action+"/"+b.Key
 	})
 	return out, nil
+}
+
+// ConfigurationLength is the length of an action configuration value as
+// deployed: intrinsic functions resolved to values of their deployed length
+// (see policysize.Resolve), numbers and booleans as CodePipeline reads them.
+func ConfigurationLength(v interface{}) int {
+	switch x := policysize.Resolve(v).(type) {
+	case string:
+		return len(x)
+	case bool, float64, int:
+		return len(fmt.Sprint(x))
+	default:
+		raw, _ := json.Marshal(x)
+		return len(raw)
+	}
 }
 
 // CheckDir checks every stack template of the cloud assembly in dir (as

@@ -27,7 +27,7 @@ func resources(n int, typ string, props map[string]interface{}) map[string]inter
 	return out
 }
 
-func pipeline(stages, actions int, overrides string) map[string]interface{} {
+func pipeline(stages, actions int, overrides interface{}) map[string]interface{} {
 	var ss []interface{}
 	for s := 0; s < stages; s++ {
 		var as []interface{}
@@ -67,7 +67,9 @@ func TestCheckTemplate(t *testing.T) {
 		{"pipeline too many stages", pipeline(51, 1, ""), []string{limits.PipelineStages}, nil},
 		{"stage with too many actions", pipeline(1, 51, ""), []string{limits.StageActions}, nil},
 		{"full stage: Relay packs stages, no warning", pipeline(1, 50, ""), nil, nil},
-		{"parameter overrides too long", pipeline(1, 1, strings.Repeat("p", 1001)), []string{limits.ParameterOverrides}, nil},
+		{"parameter overrides too long", pipeline(1, 1, strings.Repeat("p", 1001)), []string{limits.ActionConfiguration}, nil},
+		{"parameter overrides near the limit", pipeline(1, 1, strings.Repeat("p", 800)), nil, []string{limits.ActionConfiguration}},
+		{"a value built by Fn::Join, measured as deployed", pipeline(1, 1, map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{strings.Repeat("p", 990), map[string]interface{}{"Ref": "AWS::AccountId"}}}}), []string{limits.ActionConfiguration}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,5 +112,48 @@ func sorted(v []string) []string {
 func TestCheckTemplateNotJSON(t *testing.T) {
 	if _, err := limits.CheckTemplate("stack", []byte("{")); err == nil {
 		t.Error("CheckTemplate accepted a body that is not JSON")
+	}
+}
+
+// TestTable checks that every quota has one row, a source page and a fix.
+func TestTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, l := range limits.Table {
+		if seen[l.ID] {
+			t.Errorf("%s: listed twice", l.ID)
+		}
+		seen[l.ID] = true
+		if l.Max <= 0 || !strings.HasPrefix(l.Source, "https://docs.aws.amazon.com/") || l.Fix == "" || l.What == "" {
+			t.Errorf("%s: want a positive Max, an AWS documentation Source, What and Fix: %+v", l.ID, l)
+		}
+		if limits.Max(l.ID) != l.Max {
+			t.Errorf("Max(%s) = %d, want %d", l.ID, limits.Max(l.ID), l.Max)
+		}
+	}
+}
+
+// TestFindingError pins the two message forms: a quota of a resource, and
+// an action configuration value reported through the field that drives it.
+func TestFindingError(t *testing.T) {
+	tests := []struct {
+		name string
+		f    limits.Finding
+		want string
+	}{
+		{"resource", limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "payments-tooling", Resource: "Bucket", Value: 21000},
+			"payments-tooling/Bucket: S3 bucket policy (bytes) is 21000, which exceeds the limit of 20480 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html): set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size"},
+		{"configuration value without a field", limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 1234,
+			Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides"},
+			"1234 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which exceeds CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): shorten the value: move stack parameters into a template configuration file, build variables into the build project, long inputs into files of the build output"},
+		{"configuration value through its field", limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 900,
+			Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides", Field: "environments[0].parameters", Fix: "move parameters into templateConfiguration"},
+			"environments[0].parameters: 900 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which is at 90% of CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): move parameters into templateConfiguration"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.f.Error(); got != tc.want {
+				t.Errorf("Error() =\n%s\nwant\n%s", got, tc.want)
+			}
+		})
 	}
 }

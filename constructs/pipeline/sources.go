@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Source is where a pipeline execution starts: exactly one of Connection,
@@ -122,8 +123,8 @@ func (s Source) validate(field string, extra bool) []error {
 				v    []string
 			}{{"Branches.Includes", t.Branches.Includes}, {"Branches.Excludes", t.Branches.Excludes}, {"Tags.Includes", t.Tags.Includes},
 				{"Tags.Excludes", t.Tags.Excludes}, {"FilePaths.Includes", t.FilePaths.Includes}, {"FilePaths.Excludes", t.FilePaths.Excludes}} {
-				if len(f.v) > 8 {
-					add("%s.Triggers.%s: %d patterns; CodePipeline takes at most 8", field, f.name, len(f.v))
+				if max := limits.Max(limits.TriggerPatterns); len(f.v) > max {
+					add("%s.Triggers.%s: %d patterns; CodePipeline takes at most %d", field, f.name, len(f.v), max)
 				}
 			}
 			if len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 && len(t.Branches.Includes)+len(t.Tags.Includes) == 0 {

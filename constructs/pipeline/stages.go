@@ -4,15 +4,15 @@ import (
 	"fmt"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
-// CodePipeline's structural limits.
-// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html
-const (
+// CodePipeline's structural limits, from limits.Table.
+var (
 	// MaxStages is the number of stages a pipeline may have.
-	MaxStages = 50
+	MaxStages = limits.Max(limits.PipelineStages)
 	// MaxActionsPerStage is the number of actions a stage may have.
-	MaxActionsPerStage = 50
+	MaxActionsPerStage = limits.Max(limits.StageActions)
 )
 
 // Stage is one deploy stage of the plan: plain data, computed without jsii.
@@ -117,7 +117,7 @@ func splitAdvice(deps []Deployment) string {
 			actions++
 		}
 	}
-	const deployStages = MaxStages - 2
+	deployStages := MaxStages - 2
 	need := (actions + MaxActionsPerStage - 1) / MaxActionsPerStage
 	if need > deployStages {
 		pipelines := (need + deployStages - 1) / deployStages

@@ -28,6 +28,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Statement is one Allow statement of the execution role.
@@ -127,7 +128,7 @@ type Props struct {
 	ExecutionStatements []Statement
 }
 
-var roleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+var roleName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
 
 // Validate reports every problem of p at once.
 func (p *Props) Validate() error {
