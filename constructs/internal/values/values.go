@@ -1,20 +1,18 @@
 // Package values holds the small conversions between plain Go props and the
-// jsii values that aws-cdk-lib takes, shared by Relay's construct packages.
+// values that aws-cdk-lib takes, shared by Relay's construct packages. It
+// imports no jsii.
 package values
 
-import (
-	"sort"
+import "sort"
 
-	"github.com/aws/jsii-runtime-go"
-)
-
-// Optional is nil for "" (so that CDK applies its default) and a jsii string
-// otherwise.
+// Optional is nil for "" (so that CDK applies its default) and a pointer to
+// s otherwise (what jsii.String returns). The package stays free of jsii, so
+// that pure packages such as plan may use it.
 func Optional(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return jsii.String(s)
+	return &s
 }
 
 // OneOrMany renders a single value as a scalar and several as a list, the

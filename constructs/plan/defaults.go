@@ -1,0 +1,212 @@
+package plan
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+)
+
+func def(v *string, d string) {
+	if *v == "" {
+		*v = d
+	}
+}
+
+func defInt(v *int, d int) {
+	if *v == 0 {
+		*v = d
+	}
+}
+
+func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+// withDefaults is a copy of in with every default applied; in is not
+// changed (nested values are copied where a default is set).
+func withDefaults(in Input) Input {
+	in.Source = sourceDefaults(in.Source)
+	extra := make([]ExtraSource, len(in.ExtraSources))
+	for i, x := range in.ExtraSources {
+		extra[i] = ExtraSource{Name: x.Name, Source: sourceDefaults(x.Source)}
+	}
+	in.ExtraSources = extra
+	b := &in.Build
+	def(&b.Buildspec, defaults.Buildspec)
+	def(&b.ComputeType, defaults.ComputeType)
+	def(&b.Image, defaults.Image)
+	def(&b.Cache, defaults.Cache)
+	defInt(&b.TimeoutMinutes, defaults.BuildTimeoutMinutes)
+	defInt(&b.LogRetentionDays, defaults.LogRetentionDays)
+	def(&in.ExecutionMode, defaults.ExecutionMode)
+	suites := func(ss []Suite) []Suite {
+		out := make([]Suite, len(ss))
+		for i, s := range ss {
+			def(&s.Input, defaults.SuiteInput)
+			defInt(&s.RunOrder, defaults.RunOrder)
+			if s.Reports != nil {
+				r := *s.Reports
+				def(&r.Format, defaults.ReportFormat)
+				s.Reports = &r
+			}
+			out[i] = s
+		}
+		return out
+	}
+	in.Tests = suites(in.Tests)
+	if in.Scan != nil {
+		sc := *in.Scan
+		def(&sc.FailOn, defaults.FailOn)
+		sc.Scanners = suites(sc.Scanners)
+		in.Scan = &sc
+	}
+	deps := make([]Deployment, len(in.Deployments))
+	for i, d := range in.Deployments {
+		d.Target = targetDefaults(d.Target)
+		d.Release = releaseDefaults(d.Release)
+		d.Hooks = hookDefaults(d.Hooks)
+		if len(d.Regional) > 0 {
+			regional := maps.Clone(d.Regional)
+			for r, x := range regional {
+				x.Release = releaseDefaults(x.Release)
+				x.Hooks = hookDefaults(x.Hooks)
+				regional[r] = x
+			}
+			d.Regional = regional
+		}
+		if d.Approval != nil {
+			a := *d.Approval
+			def(&a.Comment, defaults.ApprovalCommentPrefix+d.Name)
+			defInt(&a.TimeoutMinutes, defaults.ApprovalTimeoutMinutes)
+			d.Approval = &a
+		}
+		if d.Window != nil {
+			w := *d.Window
+			def(&w.TimeZone, defaults.TimeZone)
+			d.Window = &w
+		}
+		deps[i] = d
+	}
+	in.Deployments = deps
+	return in
+}
+
+func targetDefaults(t Target) Target {
+	if isNil(t) {
+		return t
+	}
+	switch x := t.(type) {
+	case *Account:
+		c := *x
+		return &c
+	case *StackSetAccounts:
+		c := *x
+		defInt(&c.Rollout.MaxConcurrentPercentage, defaults.MaxConcurrentPercentage)
+		return &c
+	case *OrganizationalUnits:
+		c := *x
+		defInt(&c.Rollout.MaxConcurrentPercentage, defaults.MaxConcurrentPercentage)
+		return &c
+	}
+	return t
+}
+
+func releaseDefaults(r Release) Release {
+	if isNil(r) {
+		return r
+	}
+	switch x := r.(type) {
+	case *Stack:
+		c := *x
+		def(&c.TemplatePath, defaults.TemplatePath)
+		return &c
+	case *ECSRelease:
+		c := *x
+		def(&c.ImageFile, defaults.ImageDefinitions)
+		defInt(&c.TimeoutMinutes, defaults.ECSTimeoutMinutes)
+		return &c
+	case *ECSBlueGreenRelease:
+		c := *x
+		def(&c.TaskDefinition, defaults.TaskDefinition)
+		def(&c.AppSpec, defaults.AppSpec)
+		def(&c.ImagePlaceholder, defaults.ImagePlaceholder)
+		return &c
+	case *CodeDeployRelease:
+		c := *x
+		return &c
+	case *S3Release:
+		c := *x
+		return &c
+	case *EKSRelease:
+		c := EKSRelease{}
+		if g := x.GitOps; g != nil {
+			gg := *g
+			def(&gg.Branch, defaults.Branch)
+			def(&gg.Key, defaults.GitOpsKey)
+			def(&gg.Value, defaults.GitOpsValue)
+			c.GitOps = &gg
+		}
+		if h := x.Helm; h != nil {
+			hh := *h
+			def(&hh.Namespace, defaults.HelmNamespace)
+			c.Helm = &hh
+		}
+		return &c
+	}
+	return r
+}
+
+func hookDefaults(hooks []Hook) []Hook {
+	if hooks == nil {
+		return nil
+	}
+	out := make([]Hook, len(hooks))
+	for i, h := range hooks {
+		if s, ok := h.Invoke.(*StepFunctionsInvoke); ok && s != nil {
+			c := *s
+			def(&c.ExecutionNamePrefix, h.Name)
+			h.Invoke = &c
+		}
+		out[i] = h
+	}
+	return out
+}
+
+// isNil reports whether v is nil or holds a nil pointer of one of the
+// sealed kinds (a typed nil, such as Release((*Stack)(nil))).
+func isNil(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case *ConnectionSource:
+		return x == nil
+	case *S3Source:
+		return x == nil
+	case *CodeCommitSource:
+		return x == nil
+	case *ECRSource:
+		return x == nil
+	case *Account:
+		return x == nil
+	case *StackSetAccounts:
+		return x == nil
+	case *OrganizationalUnits:
+		return x == nil
+	case *Stack:
+		return x == nil
+	case *ECSRelease:
+		return x == nil
+	case *ECSBlueGreenRelease:
+		return x == nil
+	case *CodeDeployRelease:
+		return x == nil
+	case *S3Release:
+		return x == nil
+	case *EKSRelease:
+		return x == nil
+	case *LambdaInvoke:
+		return x == nil
+	case *StepFunctionsInvoke:
+		return x == nil
+	}
+	return false
+}

@@ -1,0 +1,100 @@
+package plan
+
+// Deployment is one environment: a stage (or a share of its wave's stage)
+// that releases the build output to Target in each of its regions.
+type Deployment struct {
+	// Name names the deployment and, unless Wave is set, its stage
+	// (Deploy-<Name>): letters, digits and -_ (it is part of variable
+	// namespaces), unique. Required.
+	Name string
+	// Wave groups consecutive deployments with the same Wave into one stage
+	// (Deploy-<Wave>), where they deploy in parallel after the wave's
+	// approvals. Default: Name (a stage of its own).
+	Wave string
+	// Target is where it releases. Required.
+	Target Target
+	// Regions receive the release, in parallel; a StackSet deploys to all
+	// of them from the pipeline's region. At least one, each once.
+	Regions []string
+	// Release is how the build output is released. Required.
+	Release Release
+	// Hooks are invoke actions around the release in each region of an
+	// Account target. Default: none.
+	Hooks []Hook
+	// Regional replaces Release or Hooks in some regions, for values that
+	// differ between regions. Default: none.
+	Regional map[string]Regional
+	// Approval, when set, gates the deployment with a manual approval.
+	Approval *Approval
+	// Freeze, when set, disables the transition into the deployment's stage
+	// with this reason: executions wait until someone enables it.
+	Freeze string
+	// DisableRollback keeps a failed stage as it is instead of rolling it
+	// back to the last successful execution. Default: false.
+	DisableRollback bool
+	// Window, when set, lets executions enter the stage only inside this
+	// deployment window.
+	Window *Window
+	// NoAlarms are CloudWatch alarms (pipeline account and region) that
+	// must not be in ALARM for executions to enter the stage.
+	NoAlarms []string
+}
+
+// Regional replaces a deployment's Release or Hooks in one region.
+type Regional struct {
+	// Release, when set, replaces Deployment.Release.
+	Release Release
+	// Hooks, when not nil, replace Deployment.Hooks.
+	Hooks []Hook
+}
+
+// ReleaseIn is d's release in region r.
+func (d *Deployment) ReleaseIn(r string) Release {
+	if x, ok := d.Regional[r]; ok && x.Release != nil {
+		return x.Release
+	}
+	return d.Release
+}
+
+// HooksIn are d's hooks in region r.
+func (d *Deployment) HooksIn(r string) []Hook {
+	if x, ok := d.Regional[r]; ok && x.Hooks != nil {
+		return x.Hooks
+	}
+	return d.Hooks
+}
+
+// releasePath is the Go path of d's release in region r (deployment i).
+func (d *Deployment) releasePath(i int, r string) string {
+	if x, ok := d.Regional[r]; ok && x.Release != nil {
+		return sprintf("Deployments[%d].Regional[%q].Release", i, r)
+	}
+	return sprintf("Deployments[%d].Release", i)
+}
+
+// hooksPath is the Go path of d's hooks in region r (deployment i).
+func (d *Deployment) hooksPath(i int, r string) string {
+	if x, ok := d.Regional[r]; ok && x.Hooks != nil {
+		return sprintf("Deployments[%d].Regional[%q].Hooks", i, r)
+	}
+	return sprintf("Deployments[%d].Hooks", i)
+}
+
+// StackSetName is the StackSet that deploys d's stack: <stack name>-<Name>,
+// or "" when d does not deploy a StackSet of its own.
+func (d *Deployment) StackSetName() string {
+	_, of, _, ok := stackSet(d.Target)
+	s, isStack := d.Release.(*Stack)
+	if !ok || of != "" || !isStack || s == nil {
+		return ""
+	}
+	return s.Name + "-" + d.Name
+}
+
+// WaveName is d's wave: Wave, or Name by default.
+func (d *Deployment) WaveName() string {
+	if d.Wave != "" {
+		return d.Wave
+	}
+	return d.Name
+}

@@ -1,0 +1,226 @@
+package plan
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Input is the blueprint of one pipeline. Fields without a default are
+// required.
+type Input struct {
+	// Source is where executions start: its action writes the artifact
+	// Source and the variable namespace SourceVariables.
+	Source Source
+	// ExtraSources are further sources of the Source stage; the build gets
+	// each as a secondary input. Default: none.
+	ExtraSources []ExtraSource
+	// Build is the build action of the Build stage.
+	Build Build
+	// Tests run in a Test stage after Build. Default: none.
+	Tests []Suite
+	// Scan, when set, adds a Scan stage after Build (and Test).
+	Scan *Scan
+	// Deployments run in order, one Deploy stage per wave (see
+	// Deployment.Wave). At least one.
+	Deployments []Deployment
+	// ExecutionMode is SUPERSEDED, QUEUED or PARALLEL. Default: SUPERSEDED.
+	ExecutionMode string
+	// Variables are pipeline-level variables, read as #{variables.<Name>}.
+	// Default: none.
+	Variables []Variable
+	// Paths name the inputs' fields in messages by the caller's own paths,
+	// keyed by Go path: package delivery maps "Deployments" to
+	// "environments" and "Deployments[0].Release.ParameterOverrides" to
+	// "environments[0].parameters". A Go path that is not listed takes the
+	// name of its longest listed prefix, followed by the rest of the path
+	// with each field in lowerCamelCase (the YAML convention):
+	// "Deployments[0].Approval.Comment" is "environments[0].approval.comment".
+	// Default: none, every field is named by its Go path.
+	Paths map[string]string
+}
+
+// Build is the CodeBuild build of the Build stage.
+type Build struct {
+	// ProjectName is the project's physical name. Default: generated.
+	ProjectName string
+	// Buildspec is the buildspec's path in the source. Default:
+	// buildspec.yml.
+	Buildspec string
+	// TimeoutMinutes bounds a build, 5 to 2160. Default: 30.
+	TimeoutMinutes int
+	// ComputeType is a CodeBuild compute type, BUILD_GENERAL1_SMALL to
+	// BUILD_GENERAL1_2XLARGE. Default: BUILD_GENERAL1_SMALL.
+	ComputeType string
+	// Image is a CodeBuild-managed image ID. Default:
+	// aws/codebuild/standard:7.0.
+	Image string
+	// LogGroupName is the CloudWatch log group of the builds. Default:
+	// generated.
+	LogGroupName string
+	// LogRetentionDays is one of CloudWatch Logs' retention values (1, 3,
+	// 5, 7, 14, 30, ... 3653). Default: 365.
+	LogRetentionDays int
+	// Privileged allows Docker-in-Docker (building images). Default: false.
+	Privileged bool
+	// Cache is "none", "local" (Docker layers, source and custom paths on
+	// the build host) or "s3" (build-cache/ in the artifact bucket).
+	// Default: none.
+	Cache string
+	// EnvironmentVariables reach every build, by name. A PlainText value
+	// that refers to a variable (#{namespace.name}) goes on the action,
+	// where CodePipeline resolves it; every other variable goes on the
+	// project. Default: none, besides GIT_COMMIT_HASH, GIT_BRANCH and
+	// GIT_AUTHOR_DATE from the source.
+	EnvironmentVariables map[string]BuildVariable
+}
+
+// BuildVariable is the value of a build environment variable: exactly one
+// of PlainText, Parameter and Secret (a sealed interface).
+type BuildVariable interface{ buildVariable() }
+
+// PlainText is a build variable's value as written; it may refer to
+// variables such as #{variables.releaseTag}.
+type PlainText string
+
+// Parameter is the name of an SSM Parameter Store parameter in the
+// pipeline's account; the build role may read that parameter only.
+type Parameter string
+
+// Secret is the ARN of a Secrets Manager secret in the pipeline's account;
+// the build role may read that secret (and its versions) only.
+type Secret string
+
+func (PlainText) buildVariable() {}
+func (Parameter) buildVariable() {}
+func (Secret) buildVariable()    {}
+
+// Variable is a pipeline-level variable, read as #{variables.<Name>}.
+type Variable struct {
+	// Name is 1 to 128 letters, digits, @, - and _, unique. Required.
+	Name string
+	// Default is its value when an execution sets none, at most 1,000
+	// characters (limits.VariableDefault). Default: "".
+	Default string
+	// Description says what it is for. Default: none.
+	Description string
+}
+
+// Suite is one CodeBuild action of the Test or Scan stage, with a project
+// of its own.
+type Suite struct {
+	// Name names the action and the project: 1 to 90 letters, digits and
+	// .@_-, unique in its stage. Required.
+	Name string
+	// Commands run in order; a failing command fails the suite. Required
+	// unless Preset is set (scanners only).
+	Commands []string
+	// Preset supplies a scanner's commands and report: trivy, semgrep,
+	// checkov or gitleaks (see PresetSuite).
+	Preset string
+	// Input is "source" or "build" (the build output). Default: source.
+	Input string
+	// RunOrder orders suites, 1 to 999; the same RunOrder runs in parallel.
+	// Default: 1.
+	RunOrder int
+	// Reports, when set, go to the report group ReportGroupName.
+	Reports *Reports
+	// ProjectName is the project's physical name. Default: generated.
+	ProjectName string
+	// ReportGroupName is the report group's physical name. Default:
+	// generated.
+	ReportGroupName string
+}
+
+// Reports names a suite's test report files.
+type Reports struct {
+	// Files are glob patterns. Required.
+	Files []string
+	// Format is a CodeBuild test report format. Default: JUNITXML.
+	Format string
+}
+
+// Scan is the security-scan stage.
+type Scan struct {
+	// FailOn is the lowest severity that fails the stage: LOW, MEDIUM, HIGH
+	// or CRITICAL. Default: HIGH.
+	FailOn string
+	// Scanners run in the stage. At least one.
+	Scanners []Suite
+}
+
+// Approval is a manual approval before a deployment.
+type Approval struct {
+	// TopicName is the physical name of the SNS topic that announces the
+	// approval. Default: generated.
+	TopicName string
+	// Comment is shown to the approver. Default: "Approve deployment to
+	// <deployment name>".
+	Comment string
+	// Notify are email addresses subscribed to the topic. Default: none.
+	Notify []string
+	// ReviewURL is a link for the approver to check first. Default: none.
+	ReviewURL string
+	// TimeoutMinutes is how long the approval waits, 5 to 86400. Default:
+	// 10080 (7 days).
+	TimeoutMinutes int
+}
+
+// Window is a deployment window: an EventBridge cron expression, such as
+// "cron(* 9-16 ? * MON-FRI *)", in a time zone. Default time zone: UTC.
+type Window struct {
+	Cron, TimeZone string
+}
+
+// name is the caller's name of the Go path p (see Input.Paths).
+func (in *Input) name(p string) string {
+	if len(in.Paths) == 0 {
+		return p
+	}
+	if n, ok := in.Paths[p]; ok {
+		return n
+	}
+	for i := len(p) - 1; i > 0; i-- {
+		if p[i] != '.' && p[i] != '[' {
+			continue
+		}
+		if n, ok := in.Paths[p[:i]]; ok {
+			return n + lowerCamel(p[i:])
+		}
+	}
+	return p
+}
+
+// lowerCamel lowers the first letter of each field of a path suffix such
+// as ".Approval.ReviewURL" (".approval.reviewUrl"); index parts stay.
+func lowerCamel(suffix string) string {
+	parts := strings.Split(suffix, ".")
+	for i, f := range parts {
+		if f == "" || strings.HasPrefix(f, "[") {
+			continue
+		}
+		name, rest, _ := strings.Cut(f, "[")
+		if rest != "" {
+			rest = "[" + rest
+		}
+		// A trailing initialism is lowered whole (ReviewURL -> reviewUrl,
+		// KMSKeyArn -> kmsKeyArn); the first letter is lowered otherwise.
+		r := []rune(name)
+		n := 0
+		for n < len(r) && unicode.IsUpper(r[n]) {
+			n++
+		}
+		switch {
+		case n == len(r):
+			name = strings.ToLower(name)
+		case n > 1:
+			name = strings.ToLower(string(r[:n-1])) + string(r[n-1:])
+		default:
+			name = strings.ToLower(string(r[:1])) + string(r[1:])
+		}
+		if strings.HasSuffix(name, "URL") {
+			name = strings.TrimSuffix(name, "URL") + "Url"
+		}
+		parts[i] = name + rest
+	}
+	return strings.Join(parts, ".")
+}

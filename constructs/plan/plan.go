@@ -1,0 +1,582 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/naming"
+)
+
+// Pipeline is a planned pipeline: every stage and action, as data.
+type Pipeline struct {
+	// Input is the blueprint, with its defaults applied.
+	Input Input
+	// Stages are the stages in order: Source, Build, Test and Scan when
+	// there are suites, then the Deploy stages.
+	Stages []Stage
+}
+
+// Stage is one stage of the plan.
+type Stage struct {
+	// Name is the stage name: Source, Build, Test, Scan, or Deploy-<wave>
+	// with -<k> when a wave is split.
+	Name string
+	// Actions run in the stage, in RunOrder.
+	Actions []Action
+	// Freeze, when set, disables the transition into the stage with this
+	// reason (the first frozen deployment of a wave freezes its first
+	// stage).
+	Freeze string
+	// Rollback makes a failed stage roll back to the last successful
+	// execution; false when every deployment in it disables rollback (and
+	// outside the Deploy stages).
+	Rollback bool
+	// Window and Alarms are the stage's entry conditions, gathered from
+	// its wave's deployments (first stage of a wave only).
+	Window *Window
+	Alarms []string
+}
+
+// Action is one action of the plan.
+type Action struct {
+	// Name is unique within the stage.
+	Name string
+	// RunOrder orders the action within its stage (1 to 999).
+	RunOrder int
+	// Kind is what the action does.
+	Kind Kind
+	// Deployment indexes Input.Deployments, or is -1 outside the Deploy
+	// stages.
+	Deployment int
+	// Account is the account the action acts in: "" for the pipeline's.
+	Account string
+	// Region is the action's region: "" for the pipeline's.
+	Region string
+	// RoleArn is the role the action runs as: "" for the pipeline role.
+	RoleArn string
+	// Inputs and Outputs are artifact names (SourceArtifact,
+	// BuildArtifact, Source_<extra source>).
+	Inputs, Outputs []string
+	// Namespace is the action's variable namespace, unique in the
+	// pipeline, or "".
+	Namespace string
+	// Field names the input the action came from, such as
+	// Deployments[2].Hooks[0] (or the caller's path, see Input.Paths).
+	Field string
+	// Configuration maps each CodePipeline configuration key the action
+	// may set to the input field that drives it.
+	Configuration map[string]Field
+}
+
+// Field is the input field behind an action configuration value.
+type Field struct {
+	// Path names the field, such as environments[0].parameters.
+	Path string
+	// Fix says how to shorten the value when it passes its quota; "" for a
+	// value of bounded length.
+	Fix string
+}
+
+// New validates in, applies its defaults and plans it. The error lists
+// every problem at once (errors.Join), each naming its field by the
+// caller's path: a blueprint that does not fit CodePipeline's quotas (stages
+// per pipeline, actions per stage, composed names) is refused with the field
+// and the fix.
+func New(in Input) (*Pipeline, error) {
+	d := withDefaults(in)
+	v := &validator{in: &d}
+	v.validate()
+	if len(v.errs) > 0 {
+		return nil, v.err()
+	}
+	p := &planner{in: &d}
+	stages := []Stage{p.sourceStage(), p.buildStage()}
+	if len(d.Tests) > 0 {
+		stages = append(stages, p.suiteStage("Test", d.Tests, nil))
+	}
+	if sc := d.Scan; sc != nil {
+		var scanners []Suite
+		for _, s := range sc.Scanners {
+			if s.Preset != "" {
+				s = PresetSuite(s, sc.FailOn)
+			}
+			scanners = append(scanners, s)
+		}
+		stages = append(stages, p.suiteStage("Scan", scanners, map[string]string{
+			"RELAY_FAIL_ON":    sc.FailOn,
+			"RELAY_SEVERITIES": strings.Join(severitiesFrom(sc.FailOn), ","),
+		}))
+	}
+	fixed := len(stages)
+	deploy := p.deployStages()
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	stages = append(stages, deploy...)
+	if max := limits.Max(limits.PipelineStages); len(stages) > max {
+		var names []string
+		for _, s := range stages[:fixed] {
+			names = append(names, s.Name)
+		}
+		list := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+		return nil, fmt.Errorf("%s: %d deploy stages plus %s make %d stages; a pipeline has at most %d: %s",
+			d.name("Deployments"), len(deploy), list, len(stages), max, p.splitAdvice(max-fixed))
+	}
+	pl := &Pipeline{Input: d, Stages: stages}
+	if err := pl.checkNames(); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// planner builds the stages of a validated Input.
+type planner struct {
+	in   *Input
+	errs []error
+}
+
+// fields returns a function that names the field at Go path base+suffix.
+func (p *planner) fields(base string) func(suffix string) Field {
+	return func(suffix string) Field { return Field{Path: p.in.name(base + suffix)} }
+}
+
+// fix is the field at Go path with a fix.
+func (p *planner) fix(path, format string, a ...any) Field {
+	return Field{Path: p.in.name(path), Fix: fmt.Sprintf(format, a...)}
+}
+
+// buildStage plans the Build stage.
+func (p *planner) buildStage() Stage {
+	b := &p.in.Build
+	vars := map[string]string{
+		"GIT_COMMIT_HASH": "#{" + SourceVariables + ".CommitId}",
+		"GIT_BRANCH":      "#{" + SourceVariables + ".BranchName}",
+		"GIT_AUTHOR_DATE": "#{" + SourceVariables + ".AuthorDate}",
+	}
+	for name, v := range b.EnvironmentVariables {
+		if s, ok := v.(PlainText); ok && HasReference(string(s)) {
+			vars[name] = string(s)
+		}
+	}
+	inputs := []string{SourceArtifact}
+	for _, x := range p.in.ExtraSources {
+		inputs = append(inputs, SourceArtifact+"_"+x.Name)
+	}
+	f := p.fields("Build")
+	return Stage{Name: "Build", Actions: []Action{{
+		Name: "Build", RunOrder: 1, Kind: &BuildAction{Build: b, Variables: vars}, Deployment: -1,
+		Inputs: inputs, Outputs: []string{BuildArtifact}, Namespace: BuildVariables, Field: p.in.name("Build"),
+		Configuration: map[string]Field{
+			"ProjectName":   f(".ProjectName"),
+			"PrimarySource": Field{Path: p.in.name("Source")},
+			"EnvironmentVariables": p.fix("Build.EnvironmentVariables",
+				"the variables that refer to #{...} go on the action: shorten their values, or give constant values without references (they go on the project)"),
+		},
+	}}}
+}
+
+// HasReference reports whether s refers to a variable (#{namespace.name}),
+// which only an action (not a CodeBuild project) resolves.
+func HasReference(s string) bool { return strings.Contains(s, "#{") }
+
+// suiteStage plans the Test or Scan stage: one action per suite.
+func (p *planner) suiteStage(stage string, suites []Suite, env map[string]string) Stage {
+	base := "Tests"
+	if stage == "Scan" {
+		base = "Scan.Scanners"
+	}
+	st := Stage{Name: stage}
+	for i, s := range suites {
+		field := fmt.Sprintf("%s[%d]", base, i)
+		vars := map[string]string{"GIT_COMMIT_HASH": "#{" + SourceVariables + ".CommitId}"}
+		maps.Copy(vars, env)
+		input := SourceArtifact
+		if s.Input == "build" {
+			input = BuildArtifact
+		}
+		f := p.fields(field)
+		envField := f("")
+		if stage == "Scan" {
+			envField = Field{Path: p.in.name("Scan.FailOn")}
+		}
+		st.Actions = append(st.Actions, Action{
+			Name: s.Name, RunOrder: s.RunOrder, Kind: &SuiteAction{Stage: stage, Suite: s, Variables: vars}, Deployment: -1,
+			Inputs: []string{input}, Field: p.in.name(field),
+			Configuration: map[string]Field{"ProjectName": f(".ProjectName"), "EnvironmentVariables": envField, "PrimarySource": f(".Input")},
+		})
+	}
+	return st
+}
+
+var (
+	actionNameRE = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
+	namespaceRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]+$`)
+)
+
+// checkNames checks what CodePipeline requires of the composed names:
+// stage and action names within their length and alphabet, action names
+// unique per stage, namespaces unique per pipeline, StackSet names within
+// CloudFormation's limit.
+func (pl *Pipeline) checkNames() error {
+	in := &pl.Input
+	var errs []error
+	namespaces := map[string]string{}
+	for _, st := range pl.Stages {
+		if max := limits.Max(limits.StageName); len(st.Name) > max || !actionNameRE.MatchString(st.Name) {
+			field := in.name("Deployments")
+			if len(st.Actions) > 0 && st.Actions[0].Deployment >= 0 {
+				i := st.Actions[0].Deployment
+				field = in.name(fmt.Sprintf("Deployments[%d].Name", i))
+				if in.Deployments[i].Wave != "" {
+					field = in.name(fmt.Sprintf("Deployments[%d].Wave", i))
+				}
+			}
+			errs = append(errs, fmt.Errorf("%s: stage name %q has %d characters; CodePipeline takes at most %d letters, digits and .@_-: use a shorter wave or environment name",
+				field, st.Name, len(st.Name), max))
+		}
+		actions := map[string]bool{}
+		for _, a := range st.Actions {
+			if max := limits.Max(limits.ActionName); len(a.Name) > max || !actionNameRE.MatchString(a.Name) {
+				errs = append(errs, fmt.Errorf("%s: action name %q in stage %s has %d characters; CodePipeline takes at most %d letters, digits and .@_-: use shorter names",
+					a.Field, a.Name, st.Name, len(a.Name), max))
+			}
+			if actions[a.Name] {
+				errs = append(errs, fmt.Errorf("%s: action name %q is used twice in stage %s; give it another name", a.Field, a.Name, st.Name))
+			}
+			actions[a.Name] = true
+			if a.Namespace == "" {
+				continue
+			}
+			if max := limits.Max(limits.Namespace); len(a.Namespace) > max || !namespaceRE.MatchString(a.Namespace) {
+				errs = append(errs, fmt.Errorf("%s: variable namespace %q has %d characters; CodePipeline takes at most %d letters, digits and @_-: use shorter names",
+					a.Field, a.Namespace, len(a.Namespace), max))
+			}
+			if prev, dup := namespaces[a.Namespace]; dup {
+				errs = append(errs, fmt.Errorf("%s: variable namespace %q is also set by %s; a namespace is unique per pipeline", a.Field, a.Namespace, prev))
+			}
+			namespaces[a.Namespace] = a.Field
+		}
+	}
+	for i := range in.Deployments {
+		d := &in.Deployments[i]
+		if n := d.StackSetName(); n != "" && len(n) > limits.Max(limits.StackSetName) {
+			errs = append(errs, fmt.Errorf("%s, %s: StackSet name %q (<stack name>-<name>) has %d characters; CloudFormation takes at most %d: use a shorter stack or environment name",
+				in.name(d.releasePath(i, "")+".Name"), in.name(fmt.Sprintf("Deployments[%d].Name", i)), n, len(n), limits.Max(limits.StackSetName)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// deployStages plans the Deploy stages, one or more per wave.
+func (p *planner) deployStages() []Stage {
+	deps := p.in.Deployments
+	var stages []Stage
+	for start := 0; start < len(deps); {
+		wave := deps[start].WaveName()
+		end := start + 1
+		for end < len(deps) && deps[end].WaveName() == wave {
+			end++
+		}
+		stages = append(stages, p.wave(start, end, wave)...)
+		start = end
+	}
+	return stages
+}
+
+// wave plans deployments [start, end), one wave: its approvals first, then
+// each deployment's actions per region, split into consecutive stages at
+// the actions-per-stage quota (a region's actions stay in one stage).
+func (p *planner) wave(start, end int, wave string) []Stage {
+	in := p.in
+	deps := in.Deployments
+	max := limits.Max(limits.StageActions)
+	single := end-start == 1
+	name := func(verb string, i int, region string) string {
+		n := verb
+		if !single {
+			n += "-" + deps[i].Name
+		}
+		if region != "" {
+			n += "-" + region
+		}
+		return n
+	}
+	var approvals []Action
+	for i := start; i < end; i++ {
+		if a := deps[i].Approval; a != nil {
+			field := fmt.Sprintf("Deployments[%d].Approval", i)
+			f := p.fields(field)
+			approvals = append(approvals, Action{
+				Name: name("Approve", i, ""), RunOrder: 1, Kind: &ApprovalAction{Approval: a}, Deployment: i, Field: in.name(field),
+				Configuration: map[string]Field{
+					"NotificationArn":    f(".TopicName"),
+					"CustomData":         p.fix(field+".Comment", "shorten the comment"),
+					"ExternalEntityLink": p.fix(field+".ReviewURL", "use a shorter link"),
+				},
+			})
+		}
+	}
+	if len(approvals) > max {
+		p.errs = append(p.errs, fmt.Errorf("%s: wave %q has %d approvals; a CodePipeline stage holds at most %d actions: approve the wave once (an approval on its first environment only)",
+			in.name(fmt.Sprintf("Deployments[%d].Approval", start)), wave, len(approvals), max))
+		return nil
+	}
+	var stages []Stage
+	cur := Stage{Actions: approvals}
+	base := 1
+	if len(approvals) > 0 {
+		base = 2
+	}
+	push := func(n int) {
+		if len(cur.Actions)+n > max && len(cur.Actions) > 0 {
+			stages = append(stages, cur)
+			cur, base = Stage{}, 1
+		}
+	}
+	for i := start; i < end; i++ {
+		d := &deps[i]
+		if IsStackSet(d.Target) {
+			push(1)
+			cur.Actions = append(cur.Actions, p.stackSetAction(i, name, base))
+			continue
+		}
+		for _, r := range d.Regions {
+			steps := p.regionActions(i, r)
+			if len(steps) > max {
+				hooks := len(d.HooksIn(r))
+				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions in %s (%d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d hooks per region, or combine hooks into one Step Functions state machine",
+					in.name(d.hooksPath(i, r)), in.name(fmt.Sprintf("Deployments[%d]", i)), len(steps), r, hooks, len(steps)-hooks, max, max-(len(steps)-hooks)))
+				continue
+			}
+			push(len(steps))
+			for k, a := range steps {
+				a.Name = name(a.Name, i, r)
+				a.RunOrder = base + k
+				cur.Actions = append(cur.Actions, a)
+			}
+		}
+	}
+	if len(cur.Actions) > 0 {
+		stages = append(stages, cur)
+	}
+	if len(stages) == 0 {
+		return nil
+	}
+	for i := start; i < end; i++ {
+		d := &deps[i]
+		if d.Freeze != "" && stages[0].Freeze == "" {
+			stages[0].Freeze = d.Freeze
+		}
+		if d.Window != nil && stages[0].Window == nil {
+			stages[0].Window = d.Window
+		}
+		stages[0].Alarms = append(stages[0].Alarms, d.NoAlarms...)
+	}
+	stages[0].Alarms = values.SortedUnique(stages[0].Alarms)
+	if len(stages[0].Alarms) == 0 {
+		stages[0].Alarms = nil
+	}
+	for k := range stages {
+		for _, a := range stages[k].Actions {
+			stages[k].Rollback = stages[k].Rollback || !deps[a.Deployment].DisableRollback
+		}
+		stages[k].Name = "Deploy-" + wave
+		if len(stages) > 1 {
+			stages[k].Name = fmt.Sprintf("Deploy-%s-%d", wave, k+1)
+		}
+	}
+	return stages
+}
+
+// stackSetAction is deployment i's StackSet action.
+func (p *planner) stackSetAction(i int, name func(string, int, string) string, runOrder int) Action {
+	in := p.in
+	d := &in.Deployments[i]
+	_, of, _, _ := stackSet(d.Target)
+	field := fmt.Sprintf("Deployments[%d]", i)
+	f := p.fields(field)
+	targets := p.fix(field+".Target.IDs", "split the %s across deployments that extend this StackSet (%s)", in.name(field+".Target.IDs"), in.name(field+".Target.StackSetOf"))
+	common := map[string]Field{
+		"DeploymentTargets":          targets,
+		"Regions":                    p.fix(field+".Regions", "split the regions across deployments"),
+		"MaxConcurrentPercentage":    f(".Target.Rollout.MaxConcurrentPercentage"),
+		"FailureTolerancePercentage": f(".Target.Rollout.FailureTolerancePercentage"),
+	}
+	if of != "" {
+		j := slices.IndexFunc(in.Deployments, func(o Deployment) bool { return o.Name == of })
+		common["StackSetName"] = f(".Target.StackSetOf")
+		return Action{
+			Name: name("AddStackInstances", i, ""), RunOrder: runOrder, Deployment: i, Field: in.name(field),
+			Kind:          &AddStackInstances{StackSetName: in.Deployments[j].StackSetName(), Target: d.Target},
+			Configuration: common,
+		}
+	}
+	rel := d.releasePath(i, "")
+	r := p.fields(rel)
+	s := d.Release.(*Stack)
+	cfg := maps.Clone(common)
+	maps.Copy(cfg, map[string]Field{
+		"StackSetName":                r(".Name"),
+		"TemplatePath":                r(".TemplatePath"),
+		"Capabilities":                r(".Capabilities"),
+		"PermissionModel":             f(".Target"),
+		"OrganizationsAutoDeployment": f(".Target"),
+		"AdministrationRoleArn":       f(".Target.AdministrationRoleArn"),
+		"ExecutionRoleName":           f(".Target.ExecutionRoleName"),
+	})
+	return Action{
+		Name: name("DeployStackSet", i, ""), RunOrder: runOrder, Deployment: i, Field: in.name(field),
+		Kind:          &DeployStackSet{Stack: s, StackSetName: d.StackSetName(), Target: d.Target},
+		Inputs:        []string{BuildArtifact},
+		Configuration: cfg,
+	}
+}
+
+// regionActions are deployment i's actions in region r, in run order and
+// named by their verb: the before hooks, the release, the after hooks.
+func (p *planner) regionActions(i int, r string) []Action {
+	in := p.in
+	d := &in.Deployments[i]
+	acct := d.Target.(*Account)
+	deployed := func(a Action) Action {
+		a.Deployment, a.Account, a.Region, a.RoleArn = i, acct.ID, r, acct.DeployRoleArn
+		return a
+	}
+	var out []Action
+	hooks := d.HooksIn(r)
+	hooksPath := d.hooksPath(i, r)
+	for _, before := range []bool{true, false} {
+		if !before {
+			out = append(out, p.releaseActions(i, r, deployed)...)
+		}
+		for k, h := range hooks {
+			if h.Before != before {
+				continue
+			}
+			field := fmt.Sprintf("%s[%d]", hooksPath, k)
+			f := p.fields(field)
+			a := Action{
+				Name: "Hook-" + h.Name, Deployment: i, Account: acct.ID, Region: r, RoleArn: acct.InvokeRoleArn,
+				Namespace: naming.HookNamespace(d.Name, r, h.Name), Field: in.name(field),
+			}
+			switch x := h.Invoke.(type) {
+			case *LambdaInvoke:
+				a.Kind = &InvokeLambda{Invoke: x, Hook: h.Name}
+				a.Configuration = map[string]Field{
+					"FunctionName":   f(".Invoke.Function"),
+					"UserParameters": p.fix(field+".Invoke.UserParameters", "pass a shorter value, such as the path of a file in the build output"),
+				}
+			case *StepFunctionsInvoke:
+				a.Kind = &InvokeStepFunctions{Invoke: x, Hook: h.Name}
+				input := p.fix(field+".Invoke.Input", "move the input into a JSON file of the build output (%s)", in.name(field+".Invoke.InputFile"))
+				if x.InputFile != "" {
+					a.Inputs = []string{BuildArtifact}
+					input = f(".Invoke.InputFile")
+				}
+				a.Configuration = map[string]Field{
+					"StateMachineArn": f(".Invoke.StateMachine"), "ExecutionNamePrefix": f(".Invoke.ExecutionNamePrefix"),
+					"InputType": f(".Invoke"), "Input": input,
+				}
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// releaseActions are deployment i's release actions in region r.
+func (p *planner) releaseActions(i int, r string, deployed func(Action) Action) []Action {
+	in := p.in
+	d := &in.Deployments[i]
+	acct := d.Target.(*Account)
+	rel := d.releasePath(i, r)
+	f := p.fields(rel)
+	build := []string{BuildArtifact}
+	field := in.name(rel)
+	switch x := d.ReleaseIn(r).(type) {
+	case *Stack:
+		stack := map[string]Field{"ActionMode": f(""), "StackName": f(".Name"), "ChangeSetName": f("")}
+		prepare := maps.Clone(stack)
+		maps.Copy(prepare, map[string]Field{
+			"TemplatePath":          f(".TemplatePath"),
+			"RoleArn":               Field{Path: in.name(fmt.Sprintf("Deployments[%d].Target.ExecutionRoleArn", i))},
+			"Capabilities":          f(".Capabilities"),
+			"ParameterOverrides":    p.fix(rel+".ParameterOverrides", "move parameters into a template configuration file (%s)", in.name(rel+".TemplateConfiguration")),
+			"TemplateConfiguration": f(".TemplateConfiguration"),
+		})
+		out := []Action{deployed(Action{Name: "Prepare", Kind: &PrepareChangeSet{Stack: x, ExecutionRoleArn: acct.ExecutionRoleArn},
+			Inputs: build, Field: field, Configuration: prepare})}
+		if x.Review {
+			out = append(out, Action{Name: "Review", Kind: &ReviewChangeSet{Stack: x, Account: acct.ID, Region: r}, Deployment: i, Field: in.name(rel + ".Review"),
+				Configuration: map[string]Field{"CustomData": f(".Review")}})
+		}
+		return append(out, deployed(Action{Name: "Deploy", Kind: &ExecuteChangeSet{Stack: x}, Field: field,
+			Namespace: naming.DeployNamespace(d.Name, r), Configuration: stack}))
+	case *ECSRelease:
+		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployECS{Release: x}, Inputs: build, Field: field,
+			Configuration: map[string]Field{"ClusterName": f(".Cluster"), "ServiceName": f(".Service"), "FileName": f(".ImageFile"), "DeploymentTimeout": f(".TimeoutMinutes")}})}
+	case *ECSBlueGreenRelease:
+		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployECSBlueGreen{Release: x}, Inputs: build, Field: field,
+			Configuration: map[string]Field{
+				"ApplicationName": f(".Application"), "DeploymentGroupName": f(".DeploymentGroup"),
+				"TaskDefinitionTemplateArtifact": f(".TaskDefinition"), "TaskDefinitionTemplatePath": f(".TaskDefinition"),
+				"AppSpecTemplateArtifact": f(".AppSpec"), "AppSpecTemplatePath": f(".AppSpec"),
+				"Image1ArtifactName": f(".ImagePlaceholder"), "Image1ContainerName": f(".ImagePlaceholder"),
+			}})}
+	case *CodeDeployRelease:
+		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployCodeDeploy{Release: x}, Inputs: build, Field: field,
+			Configuration: map[string]Field{"ApplicationName": f(".Application"), "DeploymentGroupName": f(".DeploymentGroup")}})}
+	case *S3Release:
+		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployS3{Release: x}, Inputs: build, Field: field,
+			Configuration: map[string]Field{"BucketName": f(".Bucket"), "Extract": f(".Extract"), "ObjectKey": f(".ObjectKey"),
+				"CacheControl": p.fix(rel+".CacheControl", "use fewer Cache-Control directives"), "KMSEncryptionKeyARN": f(".KMSKeyArn")}})}
+	case *EKSRelease:
+		var out []Action
+		if x.GitOps != nil {
+			out = append(out, Action{Name: "GitOps", Kind: &GitOpsStep{Release: x.GitOps}, Deployment: i, Inputs: build, Field: in.name(rel + ".GitOps"),
+				Configuration: map[string]Field{"ProjectName": f(".GitOps"),
+					"EnvironmentVariables": p.fix(rel+".GitOps", "use a shorter repository URL, file path or value")}})
+		}
+		if x.Helm != nil {
+			out = append(out, Action{Name: "Helm", Kind: &HelmStep{Release: x.Helm, AssumeRoleArn: acct.DeployRoleArn, Region: r}, Deployment: i, Inputs: build, Field: in.name(rel + ".Helm"),
+				Configuration: map[string]Field{"ProjectName": f(".Helm"),
+					"EnvironmentVariables": p.fix(rel+".Helm.Set", "move --set values into a values file of the build output (%s)", in.name(rel+".Helm.ValuesFile"))}})
+		}
+		return out
+	}
+	return nil
+}
+
+// splitAdvice says how to fit the deployments into deployStages stages, or
+// into how many pipelines.
+func (p *planner) splitAdvice(deployStages int) string {
+	deps := p.in.Deployments
+	max := limits.Max(limits.StageActions)
+	actions := 0
+	for i := range deps {
+		d := &deps[i]
+		if IsStackSet(d.Target) {
+			actions++
+		} else {
+			for _, r := range d.Regions {
+				actions += len(p.regionActions(i, r))
+			}
+		}
+		if d.Approval != nil {
+			actions++
+		}
+	}
+	need := (actions + max - 1) / max
+	if need > deployStages {
+		pipelines := (need + deployStages - 1) / deployStages
+		return fmt.Sprintf("their %d actions need at least %d full stages; split the environments across at least %d pipelines (Relay configurations)", actions, need, pipelines)
+	}
+	per := (len(deps) + deployStages - 1) / deployStages
+	return fmt.Sprintf("put environments that may deploy together in one wave (%s): waves of %d or more environments fit", p.in.name("Deployments[].Wave"), per)
+}

@@ -1,0 +1,307 @@
+package plan_test
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+const connection = "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+
+func roleArn(account, env, kind string) string {
+	return "arn:aws:iam::" + account + ":role/relay/payments/payments-" + env + "-" + kind
+}
+
+// account is an Account target with every role named after env.
+func account(id, env string) *plan.Account {
+	return &plan.Account{ID: id, DeployRoleArn: roleArn(id, env, "deploy"), ExecutionRoleArn: roleArn(id, env, "cfn-exec"), InvokeRoleArn: roleArn(id, env, "invoke")}
+}
+
+func stack() *plan.Stack {
+	return &plan.Stack{Name: "payments-app", Capabilities: []string{"CAPABILITY_IAM"}}
+}
+
+// dep is a change-set deployment of env to one account in regions.
+func dep(name, wave string, approval bool, regions ...string) plan.Deployment {
+	d := plan.Deployment{Name: name, Wave: wave, Target: account("222222222222", name), Regions: regions, Release: stack()}
+	if approval {
+		d.Approval = &plan.Approval{}
+	}
+	return d
+}
+
+func input(deps ...plan.Deployment) plan.Input {
+	return plan.Input{
+		Source:      &plan.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: connection},
+		Deployments: deps,
+	}
+}
+
+func mustPlan(t *testing.T, in plan.Input) *plan.Pipeline {
+	t.Helper()
+	p, err := plan.New(in)
+	if err != nil {
+		t.Fatalf("plan.New: %v", err)
+	}
+	return p
+}
+
+// layout renders the Deploy stages as "Stage: action@runOrder ..." lines.
+func layout(p *plan.Pipeline) []string {
+	var out []string
+	for _, s := range p.Stages {
+		if !strings.HasPrefix(s.Name, "Deploy-") {
+			continue
+		}
+		var acts []string
+		for _, a := range s.Actions {
+			acts = append(acts, fmt.Sprintf("%s@%d", a.Name, a.RunOrder))
+		}
+		out = append(out, s.Name+": "+strings.Join(acts, " "))
+	}
+	return out
+}
+
+func many(n int, wave string) []plan.Deployment {
+	var out []plan.Deployment
+	for i := 0; i < n; i++ {
+		out = append(out, dep(fmt.Sprintf("e%d", i), wave, i == 0, "us-east-1"))
+	}
+	return out
+}
+
+// TestNoCDK keeps the planner pure Go: no aws-cdk-lib, no jsii, so that it
+// runs before (and without) the jsii runtime.
+func TestNoCDK(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/aws/") || strings.HasPrefix(dep, "github.com/cdklabs/") {
+			t.Errorf("package plan depends on %s; it must stay pure Go", dep)
+		}
+	}
+}
+
+func TestStages(t *testing.T) {
+	tests := []struct {
+		name    string
+		deps    []plan.Deployment
+		want    []string
+		wantErr string
+	}{
+		{
+			name: "one stage per environment, short action names",
+			deps: []plan.Deployment{dep("staging", "", false, "us-east-1"), dep("production", "", true, "us-east-1")},
+			want: []string{
+				"Deploy-staging: Prepare-us-east-1@1 Deploy-us-east-1@2",
+				"Deploy-production: Approve@1 Prepare-us-east-1@2 Deploy-us-east-1@3",
+			},
+		},
+		{
+			name: "a wave shares a stage, approvals first",
+			deps: []plan.Deployment{dep("dev", "", false, "us-east-1"), dep("eu1", "prod", true, "us-east-1"), dep("eu2", "prod", false, "us-east-1")},
+			want: []string{
+				"Deploy-dev: Prepare-us-east-1@1 Deploy-us-east-1@2",
+				"Deploy-prod: Approve-eu1@1 Prepare-eu1-us-east-1@2 Deploy-eu1-us-east-1@3 Prepare-eu2-us-east-1@2 Deploy-eu2-us-east-1@3",
+			},
+		},
+		{
+			name: "a wave over 50 actions is split in order, approvals kept in the first stage",
+			deps: many(26, "all"),
+			want: func() []string {
+				first := []string{"Approve-e0@1"}
+				for i := 0; i < 24; i++ {
+					first = append(first, fmt.Sprintf("Prepare-e%d-us-east-1@2 Deploy-e%d-us-east-1@3", i, i))
+				}
+				return []string{
+					"Deploy-all-1: " + strings.Join(first, " "),
+					"Deploy-all-2: Prepare-e24-us-east-1@1 Deploy-e24-us-east-1@2 Prepare-e25-us-east-1@1 Deploy-e25-us-east-1@2",
+				}
+			}(),
+		},
+		{
+			name:    "more stages than a pipeline allows",
+			deps:    many(49, ""),
+			wantErr: "Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit",
+		},
+		{
+			name:    "more actions than one pipeline holds",
+			deps:    many(1300, ""),
+			wantErr: "Deployments: 1300 deploy stages plus Source and Build make 1302 stages; a pipeline has at most 50: their 2601 actions need at least 53 full stages; split the environments across at least 2 pipelines (Relay configurations)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := plan.New(input(tc.deps...))
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("New() error = %v\nwant %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New() error = %v", err)
+			}
+			if diff := cmp.Diff(tc.want, layout(got)); diff != "" {
+				t.Errorf("Deploy stages (-want +got):\n%s", diff)
+			}
+			for _, s := range got.Stages {
+				if len(s.Actions) == 0 || len(s.Actions) > limits.Max(limits.StageActions) {
+					t.Errorf("%s has %d actions; want 1 to %d", s.Name, len(s.Actions), limits.Max(limits.StageActions))
+				}
+			}
+		})
+	}
+}
+
+// TestFixedStagesCount is the regression test of the bug that the release
+// plan fixes: the stage limit was counted with Source and Build only in one
+// place and with Test and Scan in another, so that a Test stage and 48 deploy
+// stages passed the first check and failed inside jsii. Now one count,
+// before jsii, with advice.
+func TestFixedStagesCount(t *testing.T) {
+	unit := []plan.Suite{{Name: "unit", Commands: []string{"make test"}}}
+	scan := &plan.Scan{Scanners: []plan.Suite{{Name: "deps", Preset: "trivy"}}}
+	tests := []struct {
+		name    string
+		mutate  func(*plan.Input)
+		wantErr string
+	}{
+		{"48 deployments fill 50 stages", func(in *plan.Input) {}, ""},
+		{"a Test stage and 48 deployments", func(in *plan.Input) { in.Tests = unit },
+			"Deployments: 48 deploy stages plus Source, Build and Test make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit"},
+		{"Test, Scan and 48 deployments", func(in *plan.Input) { in.Tests, in.Scan = unit, scan },
+			"Deployments: 48 deploy stages plus Source, Build, Test and Scan make 52 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit"},
+		{"Test, Scan and 46 deployments fit", func(in *plan.Input) { in.Tests, in.Scan, in.Deployments = unit, scan, in.Deployments[:46] }, ""},
+		{"the advice names the config field", func(in *plan.Input) {
+			in.Scan, in.Paths = scan, map[string]string{"Deployments": "environments"}
+		}, "environments: 48 deploy stages plus Source, Build and Scan make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := input(many(48, "")...)
+			tc.mutate(&in)
+			_, err := plan.New(in)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr {
+				t.Errorf("New() error = %q\nwant %q", got, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestFreezeAndRollback(t *testing.T) {
+	frozen := dep("eu2", "prod", false, "us-east-1")
+	frozen.Freeze = "Holiday freeze"
+	canary := dep("canary", "", false, "us-east-1")
+	canary.DisableRollback = true
+	mixed := dep("eu1", "prod", false, "us-east-1")
+	mixed.DisableRollback = true
+	mixed.NoAlarms = []string{"b", "a"}
+	frozen.NoAlarms = []string{"a"}
+	mixed.Window = &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"}
+	got := mustPlan(t, input(canary, mixed, frozen))
+	type stage struct {
+		Name, Freeze string
+		Rollback     bool
+		Window       *plan.Window
+		Alarms       []string
+	}
+	var out []stage
+	for _, s := range got.Stages {
+		out = append(out, stage{s.Name, s.Freeze, s.Rollback, s.Window, s.Alarms})
+	}
+	want := []stage{
+		{Name: "Source"}, {Name: "Build"},
+		{Name: "Deploy-canary"},
+		// A wave freezes when any of its environments does, rolls back
+		// unless all of them disable it, and gathers their entry conditions.
+		{Name: "Deploy-prod", Freeze: "Holiday freeze", Rollback: true, Window: &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)", TimeZone: "UTC"}, Alarms: []string{"a", "b"}},
+	}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("stages (-want +got):\n%s", diff)
+	}
+}
+
+// TestSixtyHooksOneRegion replays the field failure
+// sixty-hooks-one-region.yaml: 60 hooks in one region made 62 actions, the
+// stage planner pushed an empty stage and jsii panicked. A region's actions
+// cannot be split across stages without serializing the wave, so the plan
+// refuses it by name, before jsii.
+func TestSixtyHooksOneRegion(t *testing.T) {
+	d := dep("staging", "", false, "us-east-1")
+	for i := 0; i < 60; i++ {
+		d.Hooks = append(d.Hooks, plan.Hook{Name: fmt.Sprintf("h%02d", i), Invoke: &plan.LambdaInvoke{Function: fmt.Sprintf("fn%d", i)}})
+	}
+	in := input(d)
+	_, err := plan.New(in)
+	want := "Deployments[0].Hooks: Deployments[0] gets 62 actions in us-east-1 (60 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 hooks per region, or combine hooks into one Step Functions state machine"
+	if err == nil || err.Error() != want {
+		t.Fatalf("New() error = %v\nwant %s", err, want)
+	}
+	d.Hooks = d.Hooks[:48]
+	p := mustPlan(t, input(d))
+	if n := len(p.Stages[2].Actions); n != 50 {
+		t.Errorf("48 hooks and a change set: %d actions, want 50 in one stage", n)
+	}
+}
+
+// TestPaths names fields by the caller's paths.
+func TestPaths(t *testing.T) {
+	d := dep("staging", "", false, "us-east-1")
+	d.Approval = &plan.Approval{ReviewURL: "https://example.com", TopicName: "t"}
+	in := input(d)
+	in.Paths = map[string]string{
+		"Deployments":                                  "environments",
+		"Deployments[0].Release":                       "deploy",
+		"Deployments[0].Release.ParameterOverrides":    "environments[0].parameters",
+		"Deployments[0].Release.TemplateConfiguration": "environments[0].templateConfiguration",
+	}
+	p := mustPlan(t, in)
+	want := map[string]plan.Field{
+		"Deploy-staging/Approve/ExternalEntityLink":           {Path: "environments[0].approval.reviewUrl", Fix: "use a shorter link"},
+		"Deploy-staging/Prepare-us-east-1/StackName":          {Path: "deploy.name"},
+		"Deploy-staging/Prepare-us-east-1/ParameterOverrides": {Path: "environments[0].parameters", Fix: "move parameters into a template configuration file (environments[0].templateConfiguration)"},
+		"Deploy-staging/Prepare-us-east-1/RoleArn":            {Path: "environments[0].target.executionRoleArn"},
+		"Build/Build/EnvironmentVariables":                    {Path: "Build.EnvironmentVariables", Fix: "the variables that refer to #{...} go on the action: shorten their values, or give constant values without references (they go on the project)"},
+	}
+	for k, w := range want {
+		parts := strings.Split(k, "/")
+		got, ok := p.FieldOf(parts[0], parts[1], parts[2])
+		if !ok || got != w {
+			t.Errorf("FieldOf(%s) = %+v, %v; want %+v", k, got, ok, w)
+		}
+	}
+}
+
+// TestExplain reports a configuration value through its field.
+func TestExplain(t *testing.T) {
+	d := dep("staging", "", false, "us-east-1")
+	in := input(d)
+	in.Paths = map[string]string{"Deployments": "environments", "Deployments[0].Release.ParameterOverrides": "environments[0].parameters",
+		"Deployments[0].Release.TemplateConfiguration": "environments[0].templateConfiguration"}
+	p := mustPlan(t, in)
+	f := limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 1234,
+		Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides"}
+	got := p.Explain(f).Error()
+	want := "environments[0].parameters: 1234 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which exceeds CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): move parameters into a template configuration file (environments[0].templateConfiguration)"
+	if got != want {
+		t.Errorf("Explain() =\n%s\nwant\n%s", got, want)
+	}
+	other := limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "s", Resource: "B", Value: 1}
+	if diff := cmp.Diff(other, p.Explain(other), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Explain changed another finding:\n%s", diff)
+	}
+}

@@ -1,0 +1,278 @@
+package plan
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
+// SourceVariables is the variable namespace of the primary source action:
+// #{SourceVariables.CommitId} and #{SourceVariables.BranchName} reach every
+// later action. An extra source's is SourceVariables_<name>.
+const SourceVariables = "SourceVariables"
+
+// BuildVariables is the variable namespace of the build action.
+const BuildVariables = "BuildVariables"
+
+// The artifacts every pipeline has: the primary source's output and the
+// build output. An extra source writes SourceArtifact + "_" + its name.
+const (
+	SourceArtifact = "Source"
+	BuildArtifact  = "Build"
+)
+
+// Source is where a pipeline execution starts: a *ConnectionSource,
+// *S3Source, *CodeCommitSource or *ECRSource (a sealed interface). Every
+// source starts the pipeline on change (connection pushes, or EventBridge
+// rules for S3, CodeCommit and ECR).
+type Source interface {
+	source()
+	// describe is a short name for descriptions, such as acme/payments.
+	describe() string
+}
+
+// ExtraSource is a further source of the Source stage, given to the build
+// as a secondary input.
+type ExtraSource struct {
+	// Name names the action, the artifact (Source_<Name>) and the variable
+	// namespace (SourceVariables_<Name>): 1 to 60 letters, digits, _ and
+	// -, unique. Required.
+	Name string
+	// Source is where it comes from. Required.
+	Source Source
+}
+
+// ConnectionSource is a GitHub, GitLab or Bitbucket repository reached
+// through a CodeConnections connection.
+type ConnectionSource struct {
+	// Provider names the action: GitHub, GitLab or Bitbucket. Default:
+	// GitHub.
+	Provider string
+	// Owner and Repo form the full repository ID owner/repo. Required.
+	Owner, Repo string
+	// Branch is the branch to check out. Default: main.
+	Branch string
+	// ConnectionArn is the connection's ARN (codeconnections or
+	// codestar-connections). Required.
+	ConnectionArn string
+	// FullClone hands CodeBuild a full clone (with git history) instead of
+	// a ZIP of the files; the build role may then use the connection.
+	FullClone bool
+	// Triggers filter which pushes start the pipeline (V2 triggers).
+	// Default: every push to Branch.
+	Triggers *Triggers
+}
+
+// Triggers filter pushes by branch, tag and changed file path (glob
+// patterns, at most 8 in each list: limits.TriggerPatterns).
+type Triggers struct {
+	Branches, Tags, FilePaths Filter
+}
+
+// Filter includes and excludes glob patterns.
+type Filter struct {
+	Includes, Excludes []string
+}
+
+// Empty reports whether t filters nothing.
+func (t *Triggers) Empty() bool {
+	return t == nil || len(t.Branches.Includes)+len(t.Branches.Excludes)+len(t.Tags.Includes)+len(t.Tags.Excludes)+len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) == 0
+}
+
+// S3Source is an object key in a versioned bucket of the pipeline's
+// account. Its changes reach the pipeline through EventBridge, which needs a
+// CloudTrail trail that records the bucket's data events.
+type S3Source struct {
+	// Bucket and Key name the object. Required.
+	Bucket, Key string
+}
+
+// CodeCommitSource is a branch of a CodeCommit repository of the pipeline's
+// account.
+type CodeCommitSource struct {
+	// Repository is the repository name. Required.
+	Repository string
+	// Branch is the branch. Default: main.
+	Branch string
+}
+
+// ECRSource is an image tag of an ECR repository of the pipeline's account.
+type ECRSource struct {
+	// Repository is the repository name. Required.
+	Repository string
+	// Tag is the image tag. Default: latest.
+	Tag string
+}
+
+func (*ConnectionSource) source() {}
+func (*S3Source) source()         {}
+func (*CodeCommitSource) source() {}
+func (*ECRSource) source()        {}
+
+func (s *ConnectionSource) describe() string { return s.Owner + "/" + s.Repo }
+func (s *S3Source) describe() string         { return "s3://" + s.Bucket + "/" + s.Key }
+func (s *CodeCommitSource) describe() string { return "CodeCommit " + s.Repository }
+func (s *ECRSource) describe() string        { return "ECR " + s.Repository }
+
+// Describe is a short name of s for descriptions, such as acme/payments.
+func Describe(s Source) string {
+	if s == nil {
+		return ""
+	}
+	return s.describe()
+}
+
+var (
+	sourceNameRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	connectionARN = regexp.MustCompile(`^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:[0-9]{12}:connection/.+$`)
+)
+
+// source reports the problems of s at Go path field.
+func (v *validator) source(field string, s Source) {
+	switch x := s.(type) {
+	case nil:
+		v.add(field, ": required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource")
+	case *ConnectionSource:
+		if x == nil {
+			v.add(field, ": required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource")
+			return
+		}
+		if x.Owner == "" || x.Repo == "" {
+			v.addf(field, "%q/%q: Owner and Repo are required", x.Owner, x.Repo)
+		}
+		if !connectionARN.MatchString(x.ConnectionArn) {
+			v.addf(field+".ConnectionArn", "%q: must be a CodeConnections connection ARN", x.ConnectionArn)
+		}
+		if x.Provider != "GitHub" && x.Provider != "GitLab" && x.Provider != "Bitbucket" {
+			v.addf(field+".Provider", "%q: must be GitHub, GitLab or Bitbucket", x.Provider)
+		}
+		if t := x.Triggers; t != nil {
+			max := limits.Max(limits.TriggerPatterns)
+			for _, f := range []struct {
+				name string
+				v    []string
+			}{{"Branches.Includes", t.Branches.Includes}, {"Branches.Excludes", t.Branches.Excludes}, {"Tags.Includes", t.Tags.Includes},
+				{"Tags.Excludes", t.Tags.Excludes}, {"FilePaths.Includes", t.FilePaths.Includes}, {"FilePaths.Excludes", t.FilePaths.Excludes}} {
+				if len(f.v) > max {
+					v.addf(field+".Triggers."+f.name, "%d patterns; CodePipeline takes at most %d", len(f.v), max)
+				}
+			}
+			if len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 && len(t.Branches.Includes)+len(t.Tags.Includes) == 0 {
+				v.add(field+".Triggers.FilePaths", "file path filters need branch or tag includes")
+			}
+		}
+	case *S3Source:
+		if x == nil || x.Bucket == "" || x.Key == "" {
+			v.add(field, "an S3Source needs Bucket and Key")
+		}
+	case *CodeCommitSource:
+		if x == nil || x.Repository == "" {
+			v.add(field+".Repository", `"": required`)
+		}
+	case *ECRSource:
+		if x == nil || x.Repository == "" {
+			v.add(field+".Repository", `"": required`)
+		}
+	}
+}
+
+// sourceDefaults is s with its defaults applied (a copy).
+func sourceDefaults(s Source) Source {
+	if isNil(s) {
+		return s
+	}
+	switch x := s.(type) {
+	case *ConnectionSource:
+		c := *x
+		def(&c.Branch, defaults.Branch)
+		def(&c.Provider, defaults.ConnectionProvider)
+		return &c
+	case *CodeCommitSource:
+		c := *x
+		def(&c.Branch, defaults.Branch)
+		return &c
+	case *ECRSource:
+		c := *x
+		def(&c.Tag, defaults.ImageTag)
+		return &c
+	case *S3Source:
+		c := *x
+		return &c
+	}
+	return s
+}
+
+// SourceAction gets a source's change into the pipeline: its Source is the
+// kind of the action (connection, S3, CodeCommit or ECR).
+type SourceAction struct {
+	// Source is the source (defaults applied).
+	Source Source
+	// Extra is the ExtraSources index, or -1 for the primary source.
+	Extra int
+}
+
+// Type is the action type of the source's kind.
+func (k *SourceAction) Type() ActionType {
+	switch k.Source.(type) {
+	case *ConnectionSource:
+		return ActionType{"Source", "CodeStarSourceConnection"}
+	case *S3Source:
+		return ActionType{"Source", "S3"}
+	case *CodeCommitSource:
+		return ActionType{"Source", "CodeCommit"}
+	}
+	return ActionType{"Source", "ECR"}
+}
+
+// sourceStage plans the Source stage: the primary source's action, named
+// after its kind (GitHub, S3, ...), then one action per extra source.
+func (p *planner) sourceStage() Stage {
+	st := Stage{Name: "Source"}
+	all := append([]ExtraSource{{Source: p.in.Source}}, p.in.ExtraSources...)
+	for i, x := range all {
+		field, name, artifact, ns := "Source", primaryActionName(x.Source), SourceArtifact, SourceVariables
+		if i > 0 {
+			field = fmt.Sprintf("ExtraSources[%d].Source", i-1)
+			name, artifact, ns = x.Name, SourceArtifact+"_"+x.Name, SourceVariables+"_"+x.Name
+		}
+		a := Action{
+			Name: name, RunOrder: 1, Kind: &SourceAction{Source: x.Source, Extra: i - 1}, Deployment: -1,
+			Outputs: []string{artifact}, Namespace: ns, Field: p.in.name(field),
+		}
+		f := p.fields(field)
+		switch x.Source.(type) {
+		case *ConnectionSource:
+			repo := f(".Repo")
+			if o, r := p.in.name(field+".Owner"), p.in.name(field+".Repo"); o != r {
+				repo = Field{Path: o + ", " + r}
+			}
+			a.Configuration = map[string]Field{
+				"ConnectionArn": f(".ConnectionArn"), "FullRepositoryId": repo, "BranchName": f(".Branch"),
+				"DetectChanges": f(".Triggers"), "OutputArtifactFormat": f(".FullClone"),
+			}
+		case *S3Source:
+			a.Configuration = map[string]Field{"S3Bucket": f(".Bucket"), "S3ObjectKey": f(".Key"), "PollForSourceChanges": f("")}
+		case *CodeCommitSource:
+			a.Configuration = map[string]Field{"RepositoryName": f(".Repository"), "BranchName": f(".Branch"), "PollForSourceChanges": f(""), "OutputArtifactFormat": f("")}
+		case *ECRSource:
+			a.Configuration = map[string]Field{"RepositoryName": f(".Repository"), "ImageTag": f(".Tag")}
+		}
+		st.Actions = append(st.Actions, a)
+	}
+	return st
+}
+
+// primaryActionName names the primary source action after its kind.
+func primaryActionName(s Source) string {
+	switch x := s.(type) {
+	case *ConnectionSource:
+		return x.Provider
+	case *S3Source:
+		return "S3"
+	case *CodeCommitSource:
+		return "CodeCommit"
+	}
+	return "ECR"
+}

@@ -1,0 +1,436 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
+// validator collects the problems of an Input, each naming its field by the
+// caller's path (Input.Paths).
+type validator struct {
+	in   *Input
+	errs []error
+}
+
+// add reports rule for the field at Go path: "<name> <rule>", or
+// "<name><rule>" when rule starts with a colon.
+func (v *validator) add(path, rule string) {
+	sep := " "
+	if strings.HasPrefix(rule, ":") {
+		sep = ""
+	}
+	v.errs = append(v.errs, fmt.Errorf("%s%s%s", v.in.name(path), sep, rule))
+}
+
+func (v *validator) addf(path, format string, a ...any) { v.add(path, fmt.Sprintf(format, a...)) }
+
+// err joins the problems, each once (a rule broken the same way in several
+// regions is one problem), in the order they were found.
+func (v *validator) err() error {
+	seen := map[string]bool{}
+	var out []error
+	for _, e := range v.errs {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			out = append(out, e)
+		}
+	}
+	return errors.Join(out...)
+}
+
+var (
+	nameRE      = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	stageNameRE = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
+	hookNameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
+	resourceRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
+	functionRE  = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
+	clusterRE   = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmNameRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
+	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
+	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+)
+
+// The values some fields take, in CodePipeline's and CodeBuild's terms.
+var (
+	// ExecutionModes are the pipeline execution modes.
+	ExecutionModes = []string{"SUPERSEDED", "QUEUED", "PARALLEL"}
+	// ComputeTypes are the CodeBuild compute types a build may use.
+	ComputeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
+	// LogRetentionDays are the retention periods CloudWatch Logs accepts.
+	LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	// Capabilities are the CloudFormation capabilities a stack may
+	// acknowledge.
+	Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+	// Presets are the scanner presets of PresetSuite.
+	Presets = []string{"trivy", "semgrep", "checkov", "gitleaks"}
+	// Severities are the severities of Scan.FailOn, lowest first.
+	Severities = []string{"LOW", "MEDIUM", "HIGH", "CRITICAL"}
+)
+
+// validate checks in (defaults applied) and reports every problem.
+func (v *validator) validate() {
+	in := v.in
+	v.source("Source", in.Source)
+	names := map[string]int{}
+	for i, x := range in.ExtraSources {
+		field := fmt.Sprintf("ExtraSources[%d]", i)
+		v.source(field+".Source", x.Source)
+		if !sourceNameRE.MatchString(x.Name) {
+			v.addf(field+".Name", "%q: must be 1-60 letters, digits, _ and -", x.Name)
+		} else if j, dup := names[x.Name]; dup {
+			v.addf(field+".Name", "%q: already used by ExtraSources[%d]", x.Name, j)
+		} else {
+			names[x.Name] = i
+		}
+	}
+	if !slices.Contains(ExecutionModes, in.ExecutionMode) {
+		v.addf("ExecutionMode", "%q: must be SUPERSEDED, QUEUED or PARALLEL", in.ExecutionMode)
+	}
+	vars := map[string]bool{}
+	for i, x := range in.Variables {
+		field := fmt.Sprintf("Variables[%d]", i)
+		switch {
+		case !variableRE.MatchString(x.Name):
+			v.addf(field+".Name", "%q: must be 1 to 128 letters, digits, @, - and _", x.Name)
+		case vars[x.Name]:
+			v.addf(field+".Name", "%q: already declared", x.Name)
+		}
+		vars[x.Name] = true
+		if max := limits.Max(limits.VariableDefault); len(x.Default) > max {
+			v.addf(field+".Default", "%d characters: CodePipeline takes at most %d", len(x.Default), max)
+		}
+	}
+	v.build()
+	v.suites("Tests", in.Tests, false)
+	if sc := in.Scan; sc != nil {
+		if len(sc.Scanners) == 0 {
+			v.add("Scan.Scanners", "[]: add at least one scanner")
+		}
+		if !slices.Contains(Severities, sc.FailOn) {
+			v.addf("Scan.FailOn", "%q: must be LOW, MEDIUM, HIGH or CRITICAL", sc.FailOn)
+		}
+		v.suites("Scan.Scanners", sc.Scanners, true)
+	}
+	if len(in.Deployments) == 0 {
+		v.add("Deployments", "[]: add at least one deployment")
+	}
+	seen := map[string]int{}
+	for i := range in.Deployments {
+		d := &in.Deployments[i]
+		field := fmt.Sprintf("Deployments[%d]", i)
+		if !nameRE.MatchString(d.Name) {
+			v.addf(field+".Name", "%q: must be letters, digits, _ and - (it names the stage and variable namespaces)", d.Name)
+		} else if j, dup := seen[d.Name]; dup {
+			v.addf(field+".Name", "%q: already used by %s", d.Name, in.name(fmt.Sprintf("Deployments[%d]", j)))
+		} else {
+			seen[d.Name] = i
+		}
+		if d.Wave != "" && !stageNameRE.MatchString(d.Wave) {
+			v.addf(field+".Wave", "%q: must be letters, digits and .@_-", d.Wave)
+		}
+		v.deployment(i, d)
+	}
+}
+
+func (v *validator) build() {
+	b := v.in.Build
+	if !slices.Contains(LogRetentionDays, b.LogRetentionDays) {
+		v.addf("Build.LogRetentionDays", "%d: not a CloudWatch Logs retention value (e.g. 30, 90, 365)", b.LogRetentionDays)
+	}
+	if !slices.Contains(ComputeTypes, b.ComputeType) {
+		v.addf("Build.ComputeType", "%q: must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE", b.ComputeType)
+	}
+	if c := b.Cache; c != "none" && c != "local" && c != "s3" {
+		v.addf("Build.Cache", "%q: must be none, local or s3", c)
+	}
+	for _, name := range slices.Sorted(maps.Keys(b.EnvironmentVariables)) {
+		field := fmt.Sprintf("Build.EnvironmentVariables[%q]", name)
+		switch x := b.EnvironmentVariables[name].(type) {
+		case nil:
+			v.add(field, ": set a PlainText, Parameter or Secret")
+		case Parameter:
+			if x == "" {
+				v.add(field, `"": a Parameter names an SSM parameter`)
+			}
+		case Secret:
+			if !strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:") {
+				v.addf(field, "%q: a Secret is a Secrets Manager secret ARN", string(x))
+			}
+		}
+	}
+	if t := b.TimeoutMinutes; t < 5 || t > 2160 {
+		v.addf("Build.TimeoutMinutes", "%d: must be 5 to 2160", t)
+	}
+}
+
+// suites checks the suites of one stage.
+func (v *validator) suites(field string, suites []Suite, scanners bool) {
+	if max := limits.Max(limits.StageActions); len(suites) > max {
+		v.addf(field, "%d suites; a stage holds at most %d actions", len(suites), max)
+	}
+	seen := map[string]bool{}
+	for i, s := range suites {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if !stageNameRE.MatchString(s.Name) || len(s.Name) > limits.Max(limits.ActionName) || seen[s.Name] {
+			v.addf(f+".Name", "%q: must be unique, 1-%d characters of letters, digits and .@_-", s.Name, limits.Max(limits.ActionName))
+		}
+		seen[s.Name] = true
+		switch {
+		case s.Preset != "" && !scanners:
+			v.addf(f+".Preset", "%q: presets are for scanners", s.Preset)
+		case s.Preset != "" && !slices.Contains(Presets, s.Preset):
+			v.addf(f+".Preset", "%q: must be trivy, semgrep, checkov or gitleaks", s.Preset)
+		case s.Preset == "" && len(s.Commands) == 0:
+			v.add(f+".Commands", "[]: list the commands that run the suite")
+		}
+		if s.Input != "source" && s.Input != "build" {
+			v.addf(f+".Input", "%q: must be source or build", s.Input)
+		}
+		if max := limits.Max(limits.RunOrder); s.RunOrder < 1 || s.RunOrder > max {
+			v.addf(f+".RunOrder", "%d: must be 1 to %d", s.RunOrder, max)
+		}
+		if s.Reports != nil && len(s.Reports.Files) == 0 {
+			v.add(f+".Reports.Files", "[]: list report file patterns")
+		}
+	}
+}
+
+// deployment checks deployment i.
+func (v *validator) deployment(i int, d *Deployment) {
+	field := fmt.Sprintf("Deployments[%d]", i)
+	account := ""
+	switch t := d.Target.(type) {
+	case *Account:
+		if t == nil {
+			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			break
+		}
+		account = t.ID
+		if !values.IsAccount(t.ID) {
+			v.addf(field+".Target.ID", "%q: must be a 12-digit account ID", t.ID)
+		}
+	case *StackSetAccounts:
+		if t == nil {
+			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			break
+		}
+		if len(t.IDs) == 0 {
+			v.add(field+".Target.IDs", "[]: name at least one account")
+		}
+		for k, a := range t.IDs {
+			if !values.IsAccount(a) {
+				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be a 12-digit account ID", a)
+			}
+		}
+		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") || t.ExecutionRoleName == "") {
+			v.add(field+".Target", ": a StackSet to accounts needs AdministrationRoleArn and ExecutionRoleName (self-managed permissions)")
+		}
+		v.rollout(field+".Target.Rollout", t.Rollout)
+		v.stackSetOf(i, d, t.StackSetOf)
+	case *OrganizationalUnits:
+		if t == nil {
+			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			break
+		}
+		if len(t.IDs) == 0 {
+			v.add(field+".Target.IDs", "[]: name at least one organizational unit")
+		}
+		for k, ou := range t.IDs {
+			if !ouRE.MatchString(ou) {
+				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be an organizational unit ID such as ou-ab12-cd34ef56", ou)
+			}
+		}
+		v.rollout(field+".Target.Rollout", t.Rollout)
+		v.stackSetOf(i, d, t.StackSetOf)
+	case nil:
+		v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+	}
+	if len(d.Regions) == 0 {
+		v.add(field+".Regions", "[]: name at least one region")
+	}
+	for j, r := range d.Regions {
+		if slices.Index(d.Regions, r) != j {
+			v.addf(fmt.Sprintf("%s.Regions[%d]", field, j), "%q: listed twice; remove one", r)
+		}
+	}
+	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
+		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
+	}
+	v.release(i, d.releasePath(i, ""), d, d.Release, account)
+	v.hooks(i, d.hooksPath(i, ""), d, d.Hooks, account)
+	for _, r := range slices.Sorted(maps.Keys(d.Regional)) {
+		if !slices.Contains(d.Regions, r) {
+			v.addf(fmt.Sprintf("%s.Regional[%q]", field, r), ": not one of Regions")
+		}
+		if x := d.Regional[r]; x.Release != nil {
+			v.release(i, d.releasePath(i, r), d, x.Release, account)
+		}
+		if x := d.Regional[r]; x.Hooks != nil {
+			v.hooks(i, d.hooksPath(i, r), d, x.Hooks, account)
+		}
+	}
+}
+
+func (v *validator) rollout(field string, r Rollout) {
+	if r.MaxConcurrentPercentage < 0 || r.MaxConcurrentPercentage > 100 || r.FailureTolerancePercentage < 0 || r.FailureTolerancePercentage > 100 {
+		v.addf(field, ": MaxConcurrentPercentage %d and FailureTolerancePercentage %d must be 0 to 100", r.MaxConcurrentPercentage, r.FailureTolerancePercentage)
+	}
+}
+
+// stackSetOf checks that deployment i extends an earlier StackSet of the
+// same kind that is its own.
+func (v *validator) stackSetOf(i int, d *Deployment, of string) {
+	if of == "" {
+		return
+	}
+	deps := v.in.Deployments
+	j := slices.IndexFunc(deps[:i], func(o Deployment) bool { return o.Name == of })
+	ok := j >= 0
+	if ok {
+		_, ownerOf, _, isSet := stackSet(deps[j].Target)
+		ok = isSet && ownerOf == "" && fmt.Sprintf("%T", deps[j].Target) == fmt.Sprintf("%T", d.Target)
+	}
+	if !ok {
+		v.addf(fmt.Sprintf("Deployments[%d].Target.StackSetOf", i), "%q: must name an earlier deployment with a StackSet of its own, of the same target kind", of)
+	}
+}
+
+// roleIn reports whether arn is a role ARN of account.
+func roleIn(arn, account string) bool {
+	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":iam::"+account+":role/")
+}
+
+// release checks a deployment's release (at Go path field) for the target
+// account ("" for a StackSet).
+func (v *validator) release(i int, field string, d *Deployment, r Release, account string) {
+	if isNil(r) {
+		v.add(field, ": required; set a *Stack, *ECSRelease, *ECSBlueGreenRelease, *CodeDeployRelease, *S3Release or *EKSRelease")
+		return
+	}
+	acct, _ := d.Target.(*Account)
+	if s, ok := r.(*Stack); ok {
+		if !stackNameRE.MatchString(s.Name) || len(s.Name) > limits.Max(limits.StackName) {
+			v.addf(field+".Name", "%q: must be a stack name, a letter then letters, digits and hyphens, at most %d characters", s.Name, limits.Max(limits.StackName))
+		}
+		for _, c := range s.Capabilities {
+			if !slices.Contains(Capabilities, c) {
+				v.addf(field+".Capabilities", "%q: must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND", c)
+			}
+		}
+		if acct == nil && !isNil(d.Target) && (len(s.ParameterOverrides) > 0 || s.TemplateConfiguration != "" || s.Review) {
+			v.add(field, ": ParameterOverrides, TemplateConfiguration and Review apply to change sets in an Account; a StackSet takes its template as is")
+		}
+		if acct != nil {
+			v.role(i, "DeployRoleArn", acct.DeployRoleArn, account)
+			v.role(i, "ExecutionRoleArn", acct.ExecutionRoleArn, account)
+		}
+		return
+	}
+	if acct == nil {
+		if !isNil(d.Target) {
+			v.add(field, ": needs an Account target; StackSets deploy a *Stack only")
+		}
+		return
+	}
+	needsDeployRole := true
+	switch x := r.(type) {
+	case *ECSRelease:
+		if !resourceRE.MatchString(x.Cluster) || !resourceRE.MatchString(x.Service) {
+			v.addf(field, "%q/%q: Cluster and Service are required ECS names", x.Cluster, x.Service)
+		}
+		if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
+			v.addf(field+".TimeoutMinutes", "%d: must be 1 to 60", x.TimeoutMinutes)
+		}
+	case *ECSBlueGreenRelease:
+		if !resourceRE.MatchString(x.Application) || !resourceRE.MatchString(x.DeploymentGroup) {
+			v.addf(field, "%q/%q: Application and DeploymentGroup are required", x.Application, x.DeploymentGroup)
+		}
+	case *CodeDeployRelease:
+		if !resourceRE.MatchString(x.Application) || !resourceRE.MatchString(x.DeploymentGroup) {
+			v.addf(field, "%q/%q: Application and DeploymentGroup are required", x.Application, x.DeploymentGroup)
+		}
+	case *S3Release:
+		if x.Bucket == "" {
+			v.add(field+".Bucket", `"": required`)
+		}
+		if !x.Extract && x.ObjectKey == "" {
+			v.add(field+".ObjectKey", `"": required when Extract is false`)
+		}
+		if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) {
+			v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)
+		}
+	case *EKSRelease:
+		needsDeployRole = x.Helm != nil
+		if x.GitOps == nil && x.Helm == nil {
+			v.add(field, ": set GitOps, Helm or both")
+		}
+		if g := x.GitOps; g != nil && (g.Repository == "" || g.File == "" || g.TokenSecret == "") {
+			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+		}
+		if h := x.Helm; h != nil {
+			if !clusterRE.MatchString(h.Cluster) {
+				v.addf(field+".Helm.Cluster", "%q: must be an EKS cluster name", h.Cluster)
+			}
+			if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
+				v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
+			}
+		}
+	}
+	if needsDeployRole {
+		v.role(i, "DeployRoleArn", acct.DeployRoleArn, account)
+	}
+}
+
+// role checks one role ARN of deployment i's Account target.
+func (v *validator) role(i int, name, arn, account string) {
+	field := fmt.Sprintf("Deployments[%d].Target.%s", i, name)
+	if !roleIn(arn, account) {
+		v.addf(field, "%q: must be a role ARN in account %s", arn, account)
+	}
+}
+
+// hooks checks hooks (at Go path field).
+func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, account string) {
+	names := map[string]bool{}
+	for k, h := range hooks {
+		f := fmt.Sprintf("%s[%d]", field, k)
+		if account == "" && !isNil(d.Target) {
+			v.add(f, ": needs an Account target; StackSet deployments take no hooks")
+		}
+		if !hookNameRE.MatchString(h.Name) || names[h.Name] {
+			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", h.Name)
+		}
+		names[h.Name] = true
+		switch x := h.Invoke.(type) {
+		case *LambdaInvoke:
+			if x == nil {
+				v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
+			} else if !functionRE.MatchString(x.Function) {
+				v.addf(f+".Invoke.Function", "%q: must be a function name of 1 to %d letters, digits, - and _, without a qualifier (the action invokes $LATEST)", x.Function, limits.Max(limits.LambdaFunctionName))
+			}
+		case *StepFunctionsInvoke:
+			switch {
+			case x == nil:
+				v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
+			case !resourceRE.MatchString(x.StateMachine):
+				v.addf(f+".Invoke.StateMachine", "%q: must be a state machine name", x.StateMachine)
+			case len(x.Input) > 0 && x.InputFile != "":
+				v.add(f+".Invoke", ": set Input or InputFile, not both")
+			}
+		default:
+			v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
+		}
+	}
+	if acct, ok := d.Target.(*Account); ok && acct != nil && len(hooks) > 0 && !roleIn(acct.InvokeRoleArn, account) {
+		v.addf(fmt.Sprintf("Deployments[%d].Target.InvokeRoleArn", i), "%q: hooks need a role ARN in account %s", acct.InvokeRoleArn, account)
+	}
+}

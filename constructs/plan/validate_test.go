@@ -1,0 +1,233 @@
+package plan_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+func stagingAndProduction() plan.Input {
+	prod := dep("production", "", true, "us-east-1")
+	prod.Target = account("333333333333", "production")
+	return input(dep("staging", "", false, "us-east-1"), prod)
+}
+
+func smokeTest() plan.Hook {
+	return plan.Hook{Name: "smoke-test", Invoke: &plan.LambdaInvoke{Function: "payments-smoke-test", UserParameters: `{"path":"/health"}`}}
+}
+
+func migrate() plan.Hook {
+	return plan.Hook{Name: "migrate", Before: true, Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", Input: map[string]string{"commit": "#{SourceVariables.CommitId}"}}}
+}
+
+// TestValidate has one case per rule, with the exact message; every problem
+// is reported at once.
+func TestValidate(t *testing.T) {
+	role := roleArn("222222222222", "production", "deploy")
+	ecs := &plan.ECSRelease{Cluster: "web", Service: "api"}
+	tests := []struct {
+		name   string
+		mutate func(in *plan.Input)
+		want   []string
+	}{
+		{"valid", func(in *plan.Input) {}, nil},
+		{"no source", func(in *plan.Input) { in.Source = nil }, []string{
+			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+		}},
+		{"a typed nil source", func(in *plan.Input) { in.Source = (*plan.ConnectionSource)(nil) }, []string{
+			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+		}},
+		{"missing repo", func(in *plan.Input) { in.Source.(*plan.ConnectionSource).Repo = "" }, []string{
+			`Source "acme"/"": Owner and Repo are required`,
+		}},
+		{"connection ARN", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
+		}, []string{`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`}},
+		{"provider", func(in *plan.Input) { in.Source.(*plan.ConnectionSource).Provider = "Gitea" }, []string{
+			`Source.Provider "Gitea": must be GitHub, GitLab or Bitbucket`,
+		}},
+		{"file paths without branches", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{FilePaths: plan.Filter{Includes: []string{"src/**"}}}
+		}, []string{"Source.Triggers.FilePaths file path filters need branch or tag includes"}},
+		{"extra sources", func(in *plan.Input) {
+			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "b"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
+		}, []string{
+			"ExtraSources[0].Source an S3Source needs Bucket and Key",
+			`ExtraSources[1].Name "a": already used by ExtraSources[0]`,
+			"ExtraSources[2].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+			`ExtraSources[2].Name "a b": must be 1-60 letters, digits, _ and -`,
+		}},
+		{"execution mode", func(in *plan.Input) { in.ExecutionMode = "queued" }, []string{
+			`ExecutionMode "queued": must be SUPERSEDED, QUEUED or PARALLEL`,
+		}},
+		{"variables", func(in *plan.Input) {
+			in.Variables = []plan.Variable{{Name: ""}, {Name: "tag"}, {Name: "tag"}}
+		}, []string{
+			`Variables[0].Name "": must be 1 to 128 letters, digits, @, - and _`,
+			`Variables[2].Name "tag": already declared`,
+		}},
+		{"build settings", func(in *plan.Input) {
+			in.Build = plan.Build{LogRetentionDays: 31, ComputeType: "BUILD_GENERAL1_HUGE", Cache: "disk", TimeoutMinutes: 2161,
+				EnvironmentVariables: map[string]plan.BuildVariable{"A": nil, "B": plan.Parameter(""), "C": plan.Secret("npm-token"), "D": plan.PlainText("")}}
+		}, []string{
+			"Build.LogRetentionDays 31: not a CloudWatch Logs retention value (e.g. 30, 90, 365)",
+			`Build.ComputeType "BUILD_GENERAL1_HUGE": must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE`,
+			`Build.Cache "disk": must be none, local or s3`,
+			`Build.EnvironmentVariables["A"]: set a PlainText, Parameter or Secret`,
+			`Build.EnvironmentVariables["B"] "": a Parameter names an SSM parameter`,
+			`Build.EnvironmentVariables["C"] "npm-token": a Secret is a Secrets Manager secret ARN`,
+			"Build.TimeoutMinutes 2161: must be 5 to 2160",
+		}},
+		{"suites", func(in *plan.Input) {
+			in.Tests = []plan.Suite{{Name: "unit"}, {Name: "unit", Preset: "trivy", Input: "repo", Reports: &plan.Reports{}}}
+			in.Scan = &plan.Scan{FailOn: "SEVERE"}
+		}, []string{
+			"Tests[0].Commands []: list the commands that run the suite",
+			`Tests[1].Name "unit": must be unique, 1-100 characters of letters, digits and .@_-`,
+			`Tests[1].Preset "trivy": presets are for scanners`,
+			`Tests[1].Input "repo": must be source or build`,
+			"Tests[1].Reports.Files []: list report file patterns",
+			"Scan.Scanners []: add at least one scanner",
+			`Scan.FailOn "SEVERE": must be LOW, MEDIUM, HIGH or CRITICAL`,
+		}},
+		{"no deployments", func(in *plan.Input) { in.Deployments = nil }, []string{"Deployments []: add at least one deployment"}},
+		{"duplicate name", func(in *plan.Input) { in.Deployments = append(in.Deployments, dep("staging", "", false, "us-east-1")) }, []string{
+			`Deployments[2].Name "staging": already used by Deployments[0]`,
+		}},
+		{"name used in namespaces", func(in *plan.Input) { in.Deployments[1].Name = "prod.eu" }, []string{
+			`Deployments[1].Name "prod.eu": must be letters, digits, _ and - (it names the stage and variable namespaces)`,
+		}},
+		{"account", func(in *plan.Input) { in.Deployments[1].Target.(*plan.Account).ID = "33333333333" }, []string{
+			`Deployments[1].Target.ID "33333333333": must be a 12-digit account ID`,
+			`Deployments[1].Target.DeployRoleArn "` + roleArn("333333333333", "production", "deploy") + `": must be a role ARN in account 33333333333`,
+			`Deployments[1].Target.ExecutionRoleArn "` + roleArn("333333333333", "production", "cfn-exec") + `": must be a role ARN in account 33333333333`,
+		}},
+		{"deploy role in another account", func(in *plan.Input) { in.Deployments[1].Target.(*plan.Account).DeployRoleArn = role }, []string{
+			`Deployments[1].Target.DeployRoleArn "` + role + `": must be a role ARN in account 333333333333`,
+		}},
+		{"no target, no regions, no release", func(in *plan.Input) {
+			in.Deployments[0].Target, in.Deployments[0].Regions, in.Deployments[0].Release = nil, nil, nil
+		}, []string{
+			"Deployments[0].Target: required; set an *Account, *StackSetAccounts or *OrganizationalUnits",
+			"Deployments[0].Regions []: name at least one region",
+			"Deployments[0].Release: required; set a *Stack, *ECSRelease, *ECSBlueGreenRelease, *CodeDeployRelease, *S3Release or *EKSRelease",
+		}},
+		{"stack", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.Stack{Name: "1app", Capabilities: []string{"CAPABILITY_RESOURCE_POLICY"}}
+			in.Deployments[0].Regions = []string{"us-east-1", "us-east-1"}
+		}, []string{
+			`Deployments[0].Regions[1] "us-east-1": listed twice; remove one`,
+			`Deployments[0].Release.Name "1app": must be a stack name, a letter then letters, digits and hyphens, at most 128 characters`,
+			`Deployments[0].Release.Capabilities "CAPABILITY_RESOURCE_POLICY": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
+		}},
+		{"approval timeout", func(in *plan.Input) { in.Deployments[1].Approval.TimeoutMinutes = 4 }, []string{
+			"Deployments[1].Approval.TimeoutMinutes 4: must be 5 to 86400",
+		}},
+		{"every release kind is valid", func(in *plan.Input) {
+			in.Deployments[0].Release = ecs
+			in.Deployments[0].Hooks = []plan.Hook{smokeTest(), migrate()}
+			in.Deployments[1].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
+				Helm: &plan.HelmRelease{Cluster: "web", Release: "api", Chart: "charts/api"}}
+		}, nil},
+		{"a release needs no execution role", func(in *plan.Input) {
+			in.Deployments[0].Release = ecs
+			in.Deployments[0].Target.(*plan.Account).ExecutionRoleArn = ""
+		}, nil},
+		{"GitOps alone needs no deploy role", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"}}
+			in.Deployments[0].Target.(*plan.Account).DeployRoleArn = ""
+		}, nil},
+		{"release fields", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", KMSKeyArn: "alias/site"}
+			in.Deployments[1].Release = &plan.ECSBlueGreenRelease{Application: "payments"}
+		}, []string{
+			`Deployments[0].Release.ObjectKey "": required when Extract is false`,
+			`Deployments[0].Release.KMSKeyArn "alias/site": must be a KMS key ARN`,
+			`Deployments[1].Release "payments"/"": Application and DeploymentGroup are required`,
+		}},
+		{"EKS without steps", func(in *plan.Input) { in.Deployments[0].Release = &plan.EKSRelease{} }, []string{
+			"Deployments[0].Release: set GitOps, Helm or both",
+		}},
+		{"hooks", func(in *plan.Input) {
+			h := smokeTest()
+			h.Invoke = nil
+			q := smokeTest()
+			q.Invoke = &plan.LambdaInvoke{Function: "payments-smoke-test:live"}
+			in.Deployments[0].Hooks = []plan.Hook{h, q}
+			in.Deployments[0].Target.(*plan.Account).InvokeRoleArn = ""
+		}, []string{
+			"Deployments[0].Hooks[0].Invoke: required; set a *LambdaInvoke or *StepFunctionsInvoke",
+			`Deployments[0].Hooks[1].Name "smoke-test": must be unique, 2 to 31 of a-z, 0-9 and -`,
+			`Deployments[0].Hooks[1].Invoke.Function "payments-smoke-test:live": must be a function name of 1 to 64 letters, digits, - and _, without a qualifier (the action invokes $LATEST)`,
+			`Deployments[0].Target.InvokeRoleArn "": hooks need a role ARN in account 222222222222`,
+		}},
+		{"step functions input twice", func(in *plan.Input) {
+			h := migrate()
+			h.Invoke.(*plan.StepFunctionsInvoke).InputFile = "input.json"
+			in.Deployments[0].Hooks = []plan.Hook{h}
+		}, []string{"Deployments[0].Hooks[0].Invoke: set Input or InputFile, not both"}},
+		{"regional override of an unknown region", func(in *plan.Input) {
+			in.Deployments[0].Regional = map[string]plan.Regional{"eu-west-1": {Release: ecs}}
+		}, []string{`Deployments[0].Regional["eu-west-1"]: not one of Regions`}},
+		{"StackSet of accounts without its roles", func(in *plan.Input) {
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(),
+				Target: &plan.StackSetAccounts{IDs: []string{"444444444444"}}})
+		}, []string{"Deployments[2].Target: a StackSet to accounts needs AdministrationRoleArn and ExecutionRoleName (self-managed permissions)"}},
+		{"StackSet with a release and hooks", func(in *plan.Input) {
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: ecs, Hooks: []plan.Hook{smokeTest()},
+				Target: &plan.OrganizationalUnits{IDs: []string{"ou-1"}}})
+		}, []string{
+			`Deployments[2].Target.IDs[0] "ou-1": must be an organizational unit ID such as ou-ab12-cd34ef56`,
+			"Deployments[2].Release: needs an Account target; StackSets deploy a *Stack only",
+			"Deployments[2].Hooks[0]: needs an Account target; StackSet deployments take no hooks",
+		}},
+		{"StackSet takes its template as is", func(in *plan.Input) {
+			s := stack()
+			s.ParameterOverrides = map[string]string{"A": "b"}
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: s,
+				Target: &plan.OrganizationalUnits{IDs: []string{"ou-ab12-cd34ef56"}, Rollout: plan.Rollout{MaxConcurrentPercentage: 101}}})
+		}, []string{
+			"Deployments[2].Target.Rollout: MaxConcurrentPercentage 101 and FailureTolerancePercentage 0 must be 0 to 100",
+			"Deployments[2].Release: ParameterOverrides, TemplateConfiguration and Review apply to change sets in an Account; a StackSet takes its template as is",
+		}},
+		{"instances of an unknown StackSet", func(in *plan.Input) {
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(),
+				Target: &plan.StackSetAccounts{IDs: []string{"444444444444"}, StackSetOf: "pilot"}})
+		}, []string{`Deployments[2].Target.StackSetOf "pilot": must name an earlier deployment with a StackSet of its own, of the same target kind`}},
+		{"every problem at once, named by the caller's paths", func(in *plan.Input) {
+			in.Paths = map[string]string{"Deployments": "environments", "ExecutionMode": "pipeline.executionMode"}
+			in.ExecutionMode, in.Deployments[0].Release.(*plan.Stack).Name = "LATEST", ""
+		}, []string{
+			`pipeline.executionMode "LATEST": must be SUPERSEDED, QUEUED or PARALLEL`,
+			`environments[0].release.name "": must be a stack name, a letter then letters, digits and hyphens, at most 128 characters`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := stagingAndProduction()
+			tc.mutate(&in)
+			_, err := plan.New(in)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if want := strings.Join(tc.want, "\n"); got != want {
+				t.Errorf("New() error:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestNewDoesNotChangeInput keeps defaults out of the caller's values.
+func TestNewDoesNotChangeInput(t *testing.T) {
+	in := stagingAndProduction()
+	in.Deployments[1].Approval = &plan.Approval{}
+	mustPlan(t, in)
+	if a := in.Deployments[1].Approval; a.Comment != "" || a.TimeoutMinutes != 0 {
+		t.Errorf("New changed the caller's approval: %+v", a)
+	}
+	if s := in.Deployments[0].Release.(*plan.Stack); s.TemplatePath != "" {
+		t.Errorf("New changed the caller's stack: %+v", s)
+	}
+}
