@@ -35,9 +35,13 @@ func TestMain(m *testing.M) {
 func build(t testing.TB, cfg *config.Config) (awscdk.App, *delivery.Delivery) {
 	t.Helper()
 	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatalf("delivery.Translate(%s): %v", cfg.Name, err)
+	}
 	var d *delivery.Delivery
 	relaytest.Do(t, "build "+cfg.Name, func() {
-		d = delivery.New(app, cfg)
+		d = delivery.New(app, spec)
 		compliance.Check(app, d)
 	})
 	return app, d

@@ -167,7 +167,11 @@ func TestReleaseGrants(t *testing.T) {
 			if tc.file != "constructs-example" {
 				cfg = loadConfig(t, tc.file)
 			}
-			p := delivery.TargetProps(cfg, cfg.Environments[0])
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := spec.Targets[0].Props
 			type grants struct {
 				Deploy, Invoke   []target.Statement
 				Stack            bool

@@ -1,5 +1,7 @@
-// Command relay is the Relay CDK app: it loads a configuration, builds the
-// tooling and target stacks, checks them with cdk-nag and against AWS
+// Command relay is the Relay CDK app: it loads a configuration, translates
+// it into the props of every construct (delivery.Translate, which validates
+// all of them before the jsii runtime starts), builds the tooling and
+// target stacks (delivery.New), checks them with cdk-nag and against AWS
 // quotas, and synthesizes them.
 //
 // The configuration path comes from the CDK context key "config"
@@ -64,11 +66,13 @@ func run() (code int) {
 	if err != nil {
 		return fail(err)
 	}
-	// The config is read and checked before the jsii runtime starts.
+	// The config is read, translated and checked before the jsii runtime
+	// starts.
 	cfg, err := load(ctx["config"])
-	if err == nil {
-		err = delivery.Validate(cfg)
+	if err != nil {
+		return fail(err)
 	}
+	spec, err := delivery.Translate(cfg)
 	if err != nil {
 		return fail(err)
 	}
@@ -81,7 +85,7 @@ func run() (code int) {
 		Outdir:                          jsii.String(staging),
 		BuiltinCloudFormationValidation: jsii.Bool(validation),
 	})
-	d := delivery.New(app, cfg)
+	d := delivery.New(app, spec)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
 	if v := ctx["nag"]; v != false && v != "false" {
 		compliance.Check(app, d)
@@ -94,6 +98,11 @@ func run() (code int) {
 	}
 	over := 0
 	for _, f := range findings {
+		// An action configuration value is reported through the config
+		// field that drives it.
+		if f.Stack == spec.Names.ToolingStack() {
+			f = spec.Plan.Explain(f)
+		}
 		level := "warning"
 		if f.Over() {
 			level, over = "error", over+1

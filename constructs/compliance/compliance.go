@@ -20,7 +20,6 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
-	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
@@ -47,12 +46,11 @@ func Check(scope constructs.Construct, d *delivery.Delivery) {
 		SuppressStore(r.Store)
 	}
 	SuppressPipeline(d.Pipeline(), d.Store())
-	reasons := WildcardReasons(d.Config().Deploy.ExecutionPolicy.Statements)
-	for _, t := range d.Targets() {
-		SuppressTarget(t.Roles, reasons)
+	for i, t := range d.Targets() {
+		SuppressTarget(t.Roles, WildcardReasons(d.Spec().Targets[i].Props.ExecutionStatements))
 		suppressRelease(t.Stack)
 	}
-	suppressReleaseTooling(d, reasons)
+	suppressReleaseTooling(d)
 }
 
 // suppressRelease suppresses the findings of an environment's release
@@ -70,7 +68,7 @@ func suppressRelease(stack awscdk.Stack) {
 
 // suppressReleaseTooling suppresses the findings of the release resources
 // in the tooling account and of the StackSet execution roles.
-func suppressReleaseTooling(d *delivery.Delivery, executionReasons map[string]string) {
+func suppressReleaseTooling(d *delivery.Delivery) {
 	tooling := d.ToolingStack()
 	if c := tooling.Node().TryFindChild(jsii.String("JobResultsRole")); c != nil {
 		Suppress(c, Suppression{
@@ -85,14 +83,15 @@ func suppressReleaseTooling(d *delivery.Delivery, executionReasons map[string]st
 			Reason: "The administration role assumes this pipeline's StackSet execution role in each target account; one pattern covers every account, and each execution role trusts only this administration role.",
 		})
 	}
-	for _, stack := range d.AccountStacks() {
+	for i, stack := range d.AccountStacks() {
 		c := stack.Node().TryFindChild(jsii.String("StackSetExecutionRole"))
+		role := d.Spec().AccountStacks[i].Role
 		Suppress(c, Suppression{
 			Rule:      "AwsSolutions-IAM5",
-			AppliesTo: []string{"Resource::arn:" + d.Names().Partition + ":cloudformation:*:" + *stack.Account() + ":stack/StackSet-" + d.Config().Deploy.StackName + "-*"},
+			AppliesTo: []string{"Resource::" + role.InstanceStacks},
 			Reason:    "StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.",
 		})
-		suppressExecution(c, executionReasons)
+		suppressExecution(c, WildcardReasons(role.Statements))
 	}
 }
 
@@ -197,7 +196,7 @@ func suppressProject(project awscodebuild.PipelineProject, objects string) {
 // WildcardReasons maps each wildcard of the execution statements to the
 // cdk-nag finding it raises ("Action::lambda:*", "Resource::arn:...*") and
 // the statement's written reason (config validation requires one).
-func WildcardReasons(statements []config.Statement) map[string]string {
+func WildcardReasons(statements []target.Statement) map[string]string {
 	out := map[string]string{}
 	add := func(finding, reason string) {
 		if prev, ok := out[finding]; ok && prev != reason {

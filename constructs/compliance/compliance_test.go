@@ -13,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/compliance"
-	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -27,13 +27,13 @@ func TestWildcardReasons(t *testing.T) {
 	)
 	tests := []struct {
 		name       string
-		statements []config.Statement
+		statements []target.Statement
 		want       map[string]string
 	}{
 		{name: "no statements", statements: nil, want: map[string]string{}},
 		{
 			name: "no wildcards, no findings",
-			statements: []config.Statement{{
+			statements: []target.Statement{{
 				Actions:   []string{"lambda:CreateFunction", "lambda:UpdateFunctionCode"},
 				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
 			}},
@@ -41,7 +41,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "? is not a wildcard finding",
-			statements: []config.Statement{{
+			statements: []target.Statement{{
 				Actions:   []string{"s3:GetObjec?"},
 				Resources: []string{"arn:aws:s3:::payments-data-?"},
 				Reason:    "A single-character pattern is not reported by cdk-nag.",
@@ -50,7 +50,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "wildcard actions",
-			statements: []config.Statement{{
+			statements: []target.Statement{{
 				Actions:   []string{"lambda:*", "lambda:Get*", "iam:PassRole"},
 				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
 				Reason:    lambdaReason,
@@ -62,7 +62,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "wildcard resources",
-			statements: []config.Statement{{
+			statements: []target.Statement{{
 				Actions:   []string{"logs:CreateLogGroup"},
 				Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:/payments/*", "*", "arn:aws:logs:us-east-1:222222222222:log-group:fixed"},
 				Reason:    logsReason,
@@ -74,7 +74,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "each statement brings its own reason",
-			statements: []config.Statement{
+			statements: []target.Statement{
 				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
 				{Actions: []string{"logs:CreateLogGroup"}, Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:*"}, Reason: logsReason},
 				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments"}},
@@ -86,7 +86,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "same finding from two statements joins both reasons",
-			statements: []config.Statement{
+			statements: []target.Statement{
 				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: tableReason},
 				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
 				{Actions: []string{"dynamodb:Scan"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: logsReason},
@@ -98,7 +98,7 @@ func TestWildcardReasons(t *testing.T) {
 		},
 		{
 			name: "same finding with the same reason is not repeated",
-			statements: []config.Statement{
+			statements: []target.Statement{
 				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:a"}, Reason: lambdaReason},
 				{Actions: []string{"lambda:*", "lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:b"}, Reason: lambdaReason},
 			},

@@ -8,20 +8,28 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 
-func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Config {
+func example(t *testing.T) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse("example.yaml", config.Example())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Config {
+	t.Helper()
+	cfg := example(t)
 	cfg.Environments = nil
 	cfg.Deploy.Hooks = nil // plain change sets: two actions per environment
 	for i := 0; i < n; i++ {
@@ -35,8 +43,14 @@ func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Conf
 	return cfg
 }
 
-func TestValidate(t *testing.T) {
+// TestTranslateRefuses checks that what does not fit a pipeline is refused
+// by Translate, before jsii, naming config fields.
+func TestTranslateRefuses(t *testing.T) {
 	own := func(int) string { return "" }
+	withTests := func(cfg *config.Config) *config.Config {
+		cfg.Tests = []config.Suite{{Name: "unit", Commands: []string{"make test"}, Input: "source", RunOrder: 1}}
+		return cfg
+	}
 	tests := []struct {
 		name string
 		cfg  *config.Config
@@ -44,37 +58,68 @@ func TestValidate(t *testing.T) {
 	}{
 		{"48 environments fit", withEnvironments(t, 48, own), ""},
 		{"49 environments need waves", withEnvironments(t, 49, own),
-			"environments: Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
+			"environments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
+		// The bug the release plan fixes: a Test stage was left out of one
+		// of the two stage counts, and jsii panicked.
+		{"a Test stage and 48 environments", withTests(withEnvironments(t, 48, own)),
+			"environments: 48 deploy stages plus Source, Build and Test make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
 		{"1000 environments in waves of 25", withEnvironments(t, 1000, func(i int) string { return fmt.Sprintf("w%d", i/25) }), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ""
-			if err := delivery.Validate(tc.cfg); err != nil {
+			if _, err := delivery.Translate(tc.cfg); err != nil {
 				got = err.Error()
 			}
 			if got != tc.want {
-				t.Errorf("Validate() = %q, want %q", got, tc.want)
+				t.Errorf("Translate() = %q\nwant %q", got, tc.want)
 			}
 		})
 	}
 }
 
-func TestDeploymentsFollowNaming(t *testing.T) {
-	cfg, err := config.Parse("example.yaml", config.Example())
+func TestTranslateFollowsNaming(t *testing.T) {
+	spec, err := delivery.Translate(example(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := delivery.Deployments(cfg)
-	n := delivery.Names(cfg)
+	deps := spec.Pipeline.Deployments
 	if len(deps) != 2 {
 		t.Fatalf("got %d deployments, want 2", len(deps))
 	}
-	prod := deps[1]
-	if prod.DeployRoleArn != "arn:aws:iam::333333333333:role/relay/payments/payments-production-deploy" ||
-		prod.ExecutionRoleArn != "arn:aws:iam::333333333333:role/relay/payments/payments-production-cfn-exec" ||
-		prod.Approval == nil || prod.Approval.TopicName != n.ApprovalTopic("production") || deps[0].Approval != nil {
-		t.Errorf("production deployment = %+v", prod)
+	prod := deps[1].Target.(*pipeline.Account)
+	want := &pipeline.Account{
+		ID:               "333333333333",
+		DeployRoleArn:    "arn:aws:iam::333333333333:role/relay/payments/payments-production-deploy",
+		ExecutionRoleArn: "arn:aws:iam::333333333333:role/relay/payments/payments-production-cfn-exec",
+		InvokeRoleArn:    "arn:aws:iam::333333333333:role/relay/payments/payments-production-invoke",
+	}
+	if diff := cmp.Diff(want, prod); diff != "" {
+		t.Errorf("production target (-want +got):\n%s", diff)
+	}
+	if a := deps[1].Approval; a == nil || a.TopicName != spec.Names.ApprovalTopic("production") || deps[0].Approval != nil {
+		t.Errorf("approvals = %+v, %+v", deps[0].Approval, a)
+	}
+	var stacks []string
+	for _, ts := range spec.Targets {
+		stacks = append(stacks, ts.StackName+"@"+ts.Account+"/"+ts.Region)
+	}
+	if got := strings.Join(stacks, " "); got != "payments-staging@222222222222/us-east-1 payments-production@333333333333/us-east-1" {
+		t.Errorf("target stacks = %s", got)
+	}
+}
+
+// TestTranslateStackNames refuses an environment whose stack would take the
+// name of another stack (env-name-collides-with-stack.yaml): a jsii panic
+// before, a named error now.
+func TestTranslateStackNames(t *testing.T) {
+	cfg := example(t)
+	cfg.Environments[1].Name = "tooling-eu-west-1"
+	cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
+	_, err := delivery.Translate(cfg)
+	want := `environments[1].name "tooling-eu-west-1": its stack payments-tooling-eu-west-1 has the name of the artifact store stack of eu-west-1; rename the environment`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Translate() = %v\nwant %s", err, want)
 	}
 }
 
@@ -86,8 +131,13 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
-	d := delivery.New(app, cfg)
+	d := delivery.New(app, spec)
 	for _, s := range d.Stacks() {
 		var deps []string
 		for _, dep := range *s.Dependencies() {

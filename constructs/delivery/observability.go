@@ -11,14 +11,14 @@ import (
 	"github.com/relaycdk/relay/constructs/audit"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/observe"
-	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/plan"
 )
 
-// ObserveProps are the props of cfg's Observer, or nil without
-// observability. Names: topics <name>-alerts and <name>-chat (key
+// observeProps are the props of cfg's Observer, or nil without
+// observability, given cfg's release plan. Names: topics <name>-alerts and <name>-chat (key
 // alias/relay/<name>/alerts), rules and alarms <name>-<kind>, log group
 // /relay/<name>/events, dashboard <name>-pipeline.
-func ObserveProps(cfg *config.Config) *observe.Props {
+func observeProps(cfg *config.Config, planned *plan.Pipeline) *observe.Props {
 	o := cfg.Observability
 	if o == nil {
 		return nil
@@ -35,7 +35,7 @@ func ObserveProps(cfg *config.Config) *observe.Props {
 		LogGroupName:       "/relay/" + cfg.Name + "/events",
 		EventRetentionDays: o.EventRetentionDays,
 		BuildProjects:      BuildProjects(cfg),
-		Environments:       EnvironmentStages(cfg),
+		Environments:       EnvironmentStages(planned),
 		NoDashboard:        !o.DashboardEnabled(),
 	}
 	if a := o.Alarms; a != nil {
@@ -74,23 +74,25 @@ func BuildProjects(cfg *config.Config) []string {
 	if x := cfg.Deploy.EKS; x != nil && x.GitOps != nil {
 		out = append(out, n.GitOpsProject())
 	}
-	if usesHelm(cfg) {
+	if x := cfg.Deploy.EKS; x != nil && x.Helm != nil {
 		out = append(out, n.HelmProject())
 	}
 	return out
 }
 
-// EnvironmentStages are cfg's environments in order, each with the deploy
-// stages that deploy it (shared within a wave). cfg must pass Validate.
-func EnvironmentStages(cfg *config.Config) []observe.Environment {
-	deps := Deployments(cfg)
-	plan, _ := pipeline.PlanStages(deps)
+// EnvironmentStages are the deployments of a release plan in order, each
+// with the deploy stages that deploy it (shared within a wave).
+func EnvironmentStages(planned *plan.Pipeline) []observe.Environment {
+	deps := planned.Input.Deployments
 	out := make([]observe.Environment, len(deps))
 	for i, d := range deps {
 		out[i].Name = d.Name
 	}
-	for _, st := range plan {
+	for _, st := range planned.Stages {
 		for _, a := range st.Actions {
+			if a.Deployment < 0 {
+				continue
+			}
 			e := &out[a.Deployment]
 			if !slices.Contains(e.Stages, st.Name) {
 				e.Stages = append(e.Stages, st.Name)
@@ -140,37 +142,39 @@ func sources(x []config.ExtraSource) []config.Source {
 	return out
 }
 
-// validateObservability checks the props cfg gives the Observer and the
+// validateObservability checks the props spec gives the Observer and the
 // trail, which config validation has judged field by field.
-func validateObservability(cfg *config.Config) error {
+func validateObservability(spec *Spec) error {
 	var errs []error
-	if p := ObserveProps(cfg); p != nil {
+	if p := spec.Observe; p != nil {
 		errs = append(errs, p.Validate())
 	}
-	if p := AuditProps(cfg); p != nil {
+	if p := spec.Audit; p != nil {
 		// The access-log bucket is the artifact store's, created later.
 		errs = append(errs, p.ValidateNames())
 	}
 	return errors.Join(errs...)
 }
 
-// newObservability adds cfg's Observer and trail to the tooling stack.
+// newObservability adds the Observer and the trail to the tooling stack.
 func (d *Delivery) newObservability() {
-	cfg := d.config
-	if p := ObserveProps(cfg); p != nil {
-		d.observer = observe.New(d.tooling, "Observe", p)
+	spec := d.spec
+	if p := spec.Observe; p != nil {
+		props := *p
+		d.observer = observe.New(d.tooling, "Observe", &props)
 	}
-	if p := AuditProps(cfg); p != nil {
-		p.AccessLogBucket = d.store.AccessLogBucket()
-		d.trail = audit.New(d.tooling, "Audit", p)
+	if p := spec.Audit; p != nil {
+		props := *p
+		props.AccessLogBucket = d.store.AccessLogBucket()
+		d.trail = audit.New(d.tooling, "Audit", &props)
 		awscdk.NewCfnOutput(d.tooling, jsii.String("AuditTrail"), &awscdk.CfnOutputProps{
 			Description: jsii.String("The trail that records the artifact buckets' data events"),
 			Value:       d.trail.TrailArn(),
 		})
-	} else if a := cfg.Audit; a != nil {
+	} else if spec.OrganizationTrail != "" {
 		awscdk.NewCfnOutput(d.tooling, jsii.String("AuditTrail"), &awscdk.CfnOutputProps{
 			Description: jsii.String("The existing trail that records the artifact buckets' data events (not created by Relay)"),
-			Value:       jsii.String(a.OrganizationTrail),
+			Value:       jsii.String(spec.OrganizationTrail),
 		})
 	}
 }

@@ -24,7 +24,11 @@ func TestEnvironmentStages(t *testing.T) {
 		{Name: "prod-eu", Stages: []string{"Deploy-production"}},
 		{Name: "members", Stages: []string{"Deploy-members"}},
 	}
-	if diff := cmp.Diff(want, delivery.EnvironmentStages(cfg)); diff != "" {
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, delivery.EnvironmentStages(spec.Plan)); diff != "" {
 		t.Errorf("EnvironmentStages (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"storefront-build", "storefront-test-unit", "storefront-test-contract", "storefront-test-e2e",
@@ -39,22 +43,23 @@ func TestObservabilityProps(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Observability, cfg.Audit = nil, nil
-	if delivery.ObserveProps(cfg) != nil || delivery.AuditProps(cfg) != nil {
-		t.Fatal("props without observability or audit")
+	if spec, err := delivery.Translate(cfg); err != nil || spec.Observe != nil || spec.Audit != nil {
+		t.Fatalf("props without observability or audit (%v)", err)
 	}
 	cfg.Observability = &config.Observability{Notifications: &config.Notifications{Emails: []string{"ops@example.com"}}}
 	cfg.Audit = &config.Audit{}
 	cfg.ExtraSources = []config.ExtraSource{{Name: "settings", Source: config.Source{S3: &config.S3Source{Bucket: "acme-settings", Key: "s.zip", Versioned: true}}}}
 	cfg.ApplyDefaults()
-	if err := delivery.Validate(cfg); err != nil {
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
-	p := delivery.ObserveProps(cfg)
+	p := spec.Observe
 	if p.Prefix != "payments" || p.LogGroupName != "/relay/payments/events" || p.KeyAlias != "alias/relay/payments/alerts" ||
 		p.RolePath != "/relay/payments/" || !cmp.Equal(p.Notifications.Events, []observe.Event{"failed", "approval-waiting", "stopped"}) {
 		t.Errorf("ObserveProps = %+v", p)
 	}
-	a := delivery.AuditProps(cfg)
+	a := spec.Audit
 	if diff := cmp.Diff([]string{"payments-artifacts-111111111111-us-east-1", "acme-settings"}, a.DataEventBuckets); diff != "" {
 		t.Errorf("trail buckets: the artifact bucket and the S3 source (-want +got):\n%s", diff)
 	}

@@ -24,13 +24,13 @@ func ExampleNew() {
 	})
 	pipeline.New(stack, "Pipeline", &pipeline.Props{
 		Store: store,
-		Source: pipeline.Source{Connection: &pipeline.ConnectionSource{
+		Source: &pipeline.ConnectionSource{
 			Provider: "GitLab", Owner: "acme", Repo: "orders",
 			ConnectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc",
 			Triggers:      &pipeline.Triggers{Branches: pipeline.Filter{Includes: []string{"main"}}},
-		}},
+		},
 		Build: pipeline.Build{Cache: "local", EnvironmentVariables: map[string]pipeline.BuildVariable{
-			"RELEASE_TAG": {Value: "#{variables.releaseTag}"},
+			"RELEASE_TAG": pipeline.PlainText("#{variables.releaseTag}"),
 		}},
 		Variables: []pipeline.Variable{{Name: "releaseTag", Default: "latest"}},
 		Tests: []pipeline.Suite{
@@ -39,14 +39,16 @@ func ExampleNew() {
 		Scan:          &pipeline.Scan{FailOn: "HIGH", Scanners: []pipeline.Suite{{Name: "deps", Preset: "trivy"}}},
 		ExecutionMode: "QUEUED",
 		Deployments: []pipeline.Deployment{{
-			Name:             "production",
-			Account:          "333333333333",
-			Regions:          []string{"us-east-1"},
-			DeployRoleArn:    "arn:aws:iam::333333333333:role/orders-production-deploy",
-			ExecutionRoleArn: "arn:aws:iam::333333333333:role/orders-production-cfn-exec",
-			StackName:        "orders-app",
-			Approval:         &pipeline.Approval{Comment: "Ship it?", TimeoutMinutes: 1440},
-			Window:           &pipeline.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"},
+			Name: "production",
+			Target: &pipeline.Account{
+				ID:               "333333333333",
+				DeployRoleArn:    "arn:aws:iam::333333333333:role/orders-production-deploy",
+				ExecutionRoleArn: "arn:aws:iam::333333333333:role/orders-production-cfn-exec",
+			},
+			Regions:  []string{"us-east-1"},
+			Release:  &pipeline.Stack{Name: "orders-app"},
+			Approval: &pipeline.Approval{Comment: "Ship it?", TimeoutMinutes: 1440},
+			Window:   &pipeline.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"},
 		}},
 		DeployRolePatterns: []string{"arn:aws:iam::*:role/orders-*-deploy"},
 	})

@@ -34,13 +34,11 @@ func roleArn(account, env, kind string) string {
 
 func deployment(name, account string) pipeline.Deployment {
 	return pipeline.Deployment{
-		Name:             name,
-		Account:          account,
-		Regions:          []string{"us-east-1"},
-		DeployRoleArn:    roleArn(account, name, "deploy"),
-		ExecutionRoleArn: roleArn(account, name, "cfn-exec"),
-		StackName:        "payments-app",
-		Capabilities:     []string{"CAPABILITY_IAM"},
+		Name: name,
+		Target: &pipeline.Account{ID: account,
+			DeployRoleArn: roleArn(account, name, "deploy"), ExecutionRoleArn: roleArn(account, name, "cfn-exec")},
+		Regions: []string{"us-east-1"},
+		Release: &pipeline.Stack{Name: "payments-app", Capabilities: []string{"CAPABILITY_IAM"}},
 	}
 }
 
@@ -75,7 +73,7 @@ func validProps(store *artifacts.Store, deps []pipeline.Deployment) *pipeline.Pr
 		RoleName:              "payments-pipeline",
 		RolePath:              "/relay/payments/",
 		Store:                 store,
-		Source:                pipeline.Source{Connection: &pipeline.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: connection}},
+		Source:                &pipeline.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: connection},
 		Deployments:           deps,
 		DeployRolePatterns:    []string{deployPattern},
 		ApprovalTopicPatterns: []string{topicPattern},
@@ -103,7 +101,7 @@ func synth(t *testing.T, deps []pipeline.Deployment, mutate func(*pipeline.Props
 	stack := newStack()
 	var accounts []string
 	for _, d := range deps {
-		accounts = append(accounts, d.Account)
+		accounts = append(accounts, d.Target.(*pipeline.Account).ID)
 	}
 	var s synthesized
 	relaytest.Do(t, "NewStore", func() {
@@ -392,7 +390,8 @@ func checkFlat(t *testing.T, s synthesized, deps []pipeline.Deployment) {
 	for _, id := range []string{bucketPolicy, logicalID(s.store.Key()), rolePolicy} {
 		raw, _ := json.Marshal(resources[id])
 		for _, d := range deps {
-			for _, arn := range []string{d.DeployRoleArn, d.ExecutionRoleArn} {
+			acct := d.Target.(*pipeline.Account)
+			for _, arn := range []string{acct.DeployRoleArn, acct.ExecutionRoleArn} {
 				// Match the role part alone: an ARN may be split by Fn::Join.
 				if name := arn[strings.Index(arn, ":role/"):]; strings.Contains(string(raw), name) {
 					t.Errorf("%s names %s: %s", id, name, raw)
@@ -417,8 +416,10 @@ func TestExecutionMode(t *testing.T) {
 	}
 }
 
+// TestPropsValidate checks what pipeline.Props adds to the release plan's
+// rules (package plan has a case per rule): the store, the approvers, the
+// replicas, and that every problem comes at once under one prefix.
 func TestPropsValidate(t *testing.T) {
-	role := roleArn("222222222222", "production", "deploy")
 	tests := []struct {
 		name   string
 		mutate func(p *pipeline.Props)
@@ -428,76 +429,29 @@ func TestPropsValidate(t *testing.T) {
 		{"nil store", func(p *pipeline.Props) { p.Store = nil }, []string{
 			"Store: required; create one with artifacts.NewStore",
 		}},
-		{"missing owner", func(p *pipeline.Props) { p.Source.Connection.Owner = "" }, []string{
-			`Source ""/"payments": owner and repo are required`,
-		}},
-		{"missing repo", func(p *pipeline.Props) { p.Source.Connection.Repo = "" }, []string{
-			`Source "acme"/"": owner and repo are required`,
-		}},
-		{"connection ARN", func(p *pipeline.Props) {
-			p.Source.Connection.ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
+		{"approvers and replicas", func(p *pipeline.Props) {
+			p.ApproverPrincipals = []string{"arn:aws:iam::111111111111:group/ops"}
+			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "b"}}
+			p.RolePath = "relay"
 		}, []string{
-			`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`,
+			`ApproverPrincipals[0] "arn:aws:iam::111111111111:group/ops": must be an IAM role, user or account-root ARN`,
+			`Replicas["eu-west-1"]: BucketName and KeyAlias are required`,
+			`RolePath "relay": must start and end with /`,
 		}},
-		{"execution mode", func(p *pipeline.Props) { p.ExecutionMode = "queued" }, []string{
-			`ExecutionMode "queued": must be SUPERSEDED, QUEUED or PARALLEL`,
-		}},
-		{"log retention", func(p *pipeline.Props) { p.Build.LogRetentionDays = 31 }, []string{
-			"Build.LogRetentionDays 31: not a CloudWatch Logs retention value (e.g. 30, 90, 365)",
-		}},
-		{"compute type", func(p *pipeline.Props) { p.Build.ComputeType = "BUILD_GENERAL1_HUGE" }, []string{
-			`Build.ComputeType "BUILD_GENERAL1_HUGE": must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE`,
-		}},
-		{"shortest build, longest name", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 5; p.Deployments[0].Name = strings.Repeat("s", 90) }, nil},
-		{"longest build", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 2160 }, nil},
-		{"build too short", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 4 }, []string{
-			"Build.TimeoutMinutes 4: must be 5 to 2160",
-		}},
-		{"build too long", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 2161 }, []string{
-			"Build.TimeoutMinutes 2161: must be 5 to 2160",
-		}},
-		{"no deployments", func(p *pipeline.Props) { p.Deployments = nil }, []string{
-			"Deployments []: add at least one deployment",
-		}},
+		{"shortest build, longest name", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 5; p.Deployments[0].Name = strings.Repeat("s", 80) }, nil},
 		{"48 deployments fill 50 stages", func(p *pipeline.Props) { p.Deployments = environments(48) }, nil},
 		{"49 deployments", func(p *pipeline.Props) { p.Deployments = environments(49) }, []string{
-			"Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit",
-		}},
-		{"duplicate name", func(p *pipeline.Props) { p.Deployments = append(p.Deployments, deployment("staging", "222222222222")) }, []string{
-			`Deployments[2].Name "staging": already used by Deployments[0]`,
-		}},
-		{"stage name", func(p *pipeline.Props) { p.Deployments[1].Name = "prod/eu" }, []string{
-			`Deployments[1].Name "prod/eu": must be 1-90 characters of letters, digits and .@_-`,
-		}},
-		{"stage name too long", func(p *pipeline.Props) { p.Deployments[0].Name = strings.Repeat("s", 91) }, []string{
-			`Deployments[0].Name "` + strings.Repeat("s", 91) + `": must be 1-90 characters of letters, digits and .@_-`,
-		}},
-		{"account", func(p *pipeline.Props) { p.Deployments[1].Account = "33333333333" }, []string{
-			`Deployments[1].Account "33333333333": must be a 12-digit account ID`,
-			`Deployments[1].DeployRoleArn "` + roleArn("333333333333", "production", "deploy") + `": must be a role ARN in account 33333333333`,
-			`Deployments[1].ExecutionRoleArn "` + roleArn("333333333333", "production", "cfn-exec") + `": must be a role ARN in account 33333333333`,
-		}},
-		{"deploy role in another account", func(p *pipeline.Props) { p.Deployments[1].DeployRoleArn = role }, []string{
-			`Deployments[1].DeployRoleArn "` + role + `": must be a role ARN in account 333333333333`,
-		}},
-		{"no regions", func(p *pipeline.Props) { p.Deployments[0].Regions = nil }, []string{
-			"Deployments[0].Regions []: name at least one region",
-		}},
-		{"missing stack name", func(p *pipeline.Props) { p.Deployments[0].StackName = "" }, []string{
-			`Deployments[0].StackName "": required`,
-		}},
-		{"capability", func(p *pipeline.Props) {
-			p.Deployments[0].Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"}
-		}, []string{
-			`Deployments[0].Capabilities "CAPABILITY_RESOURCE_POLICY": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
+			"Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit",
 		}},
 		{"every problem at once", func(p *pipeline.Props) {
-			p.Store, p.ExecutionMode, p.Deployments[0].StackName, p.Deployments[1].Capabilities = nil, "LATEST", "", []string{"IAM"}
+			p.Store, p.ExecutionMode = nil, "LATEST"
+			p.Deployments[0].Release.(*pipeline.Stack).Name = ""
+			p.Deployments[1].Release.(*pipeline.Stack).Capabilities = []string{"IAM"}
 		}, []string{
 			"Store: required; create one with artifacts.NewStore",
 			`ExecutionMode "LATEST": must be SUPERSEDED, QUEUED or PARALLEL`,
-			`Deployments[0].StackName "": required`,
-			`Deployments[1].Capabilities "IAM": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
+			`Deployments[0].Release.Name "": must be a stack name, a letter then letters, digits and hyphens, at most 128 characters`,
+			`Deployments[1].Release.Capabilities "IAM": must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND`,
 		}},
 	}
 	for _, tc := range tests {
@@ -510,10 +464,17 @@ func TestPropsValidate(t *testing.T) {
 	}
 }
 
+func TestNewPanicsOnNilProps(t *testing.T) {
+	msg, ok := relaytest.Recover(func() { pipeline.New(newStack(), "Pipeline", nil) })
+	if ok || msg != "pipeline.New: props are nil; pass &pipeline.Props{...}" {
+		t.Errorf("pipeline.New(nil) = %q, %v; want a panic that names the props", msg, ok)
+	}
+}
+
 func TestNewPanicsOnInvalidProps(t *testing.T) {
 	stack := newStack()
 	p := validProps(nil, stagingAndProduction())
-	p.Deployments[0].StackName = ""
+	p.Deployments[0].Release.(*pipeline.Stack).Name = ""
 	msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) })
 	if ok {
 		t.Fatal("pipeline.New returned; want a panic listing the invalid props")

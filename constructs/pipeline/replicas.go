@@ -27,11 +27,12 @@ type Replica struct {
 // replicaViews are grant-free views of the replicas, by region, with the
 // primary store under the pipeline's region, for the L2 Pipeline's
 // crossRegionReplicationBuckets.
-func (pl *Pipeline) replicaViews(p Props, region string) *map[string]awss3.IBucket {
-	views := map[string]awss3.IBucket{region: p.Store.PipelineBucket()}
+func (pl *Pipeline) replicaViews() *map[string]awss3.IBucket {
+	p := pl.props
+	views := map[string]awss3.IBucket{pl.stackRegion(): p.Store.PipelineBucket()}
 	for _, r := range sortedRegions(p.Replicas) {
 		rep := p.Replicas[r]
-		account := *pl.stackAccount()
+		account := pl.stackAccount()
 		keyArn := fmt.Sprintf("arn:%s:kms:%s:%s:%s", p.Partition, r, account, rep.KeyAlias)
 		views[r] = awss3.Bucket_FromBucketAttributes(pl.Construct, jsii.String("Replica-"+r), &awss3.BucketAttributes{
 			BucketName:    jsii.String(rep.BucketName),
@@ -46,9 +47,10 @@ func (pl *Pipeline) replicaViews(p Props, region string) *map[string]awss3.IBuck
 // replicaStatements let the pipeline role replicate artifacts into each
 // replica bucket and encrypt them with its key, which it names through the
 // key's alias (the key ID is generated in another stack).
-func replicaStatements(p Props, account string) (sts []awsiam.PolicyStatement, wildcards []string) {
+func (pl *Pipeline) replicaStatements() []awsiam.PolicyStatement {
+	p, account := pl.props, pl.stackAccount()
 	if len(p.Replicas) == 0 {
-		return nil, nil
+		return nil
 	}
 	var buckets, keys []string
 	var aliases []string
@@ -57,7 +59,7 @@ func replicaStatements(p Props, account string) (sts []awsiam.PolicyStatement, w
 		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("arn:%s:s3:::%s/*", p.Partition, rep.BucketName))
 		keys = append(keys, fmt.Sprintf("arn:%s:kms:%s:%s:key/*", p.Partition, r, account))
 		aliases = append(aliases, rep.KeyAlias)
-		wildcards = append(wildcards, buckets[len(buckets)-1], keys[len(keys)-1])
+		pl.wildcards = append(pl.wildcards, buckets[len(buckets)-1], keys[len(keys)-1])
 	}
 	return []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -73,7 +75,7 @@ func replicaStatements(p Props, account string) (sts []awsiam.PolicyStatement, w
 				"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": values.SortedUnique(aliases)},
 			},
 		}),
-	}, wildcards
+	}
 }
 
 func sortedRegions(m map[string]Replica) []string {

@@ -31,7 +31,7 @@ import (
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
-// Statement is one Allow statement of the execution role.
+// Statement is one Allow statement of a role, as plain data.
 type Statement struct {
 	// Sid is an optional statement ID.
 	Sid string
@@ -43,6 +43,12 @@ type Statement struct {
 	// values, e.g. {"StringEquals": {"iam:PassedToService":
 	// {"ecs-tasks.amazonaws.com"}}}. Default: no condition.
 	Conditions map[string]map[string][]string
+	// Reason says why the statement needs a wildcard (* in an action or a
+	// resource), at least 10 characters: the cdk-nag suppression of each
+	// wildcard finding carries it. Required for a wildcard in
+	// ExecutionStatements (which come from the user); Relay's own
+	// statements give one. Default: none.
+	Reason string
 }
 
 // PolicyStatement converts s to an IAM policy statement.

@@ -74,7 +74,11 @@ type Figures struct {
 // every template. jsii errors surface as panics.
 func Measure(cfg *config.Config) Figures {
 	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
-	d := delivery.New(app, cfg)
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		panic(err)
+	}
+	d := delivery.New(app, spec)
 	compliance.Check(app, d)
 	asm := app.Synth(nil)
 	f := Figures{Environments: len(cfg.Environments)}

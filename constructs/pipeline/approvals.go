@@ -7,12 +7,52 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/plan"
 )
+
+// approvalAction renders a manual approval before a deployment, with the
+// SNS topic that announces it (encrypted with the artifact key, TLS only).
+func (pl *Pipeline) approvalAction(a *plan.Action, k *plan.ApprovalAction) awscodepipeline.IAction {
+	d, ap := pl.deployment(a), k.Approval
+	topic := awssns.NewTopic(pl.Construct, jsii.String("Approval-"+d.Name), &awssns.TopicProps{
+		TopicName:   values.Optional(ap.TopicName),
+		DisplayName: jsii.String("Approve deployment to " + d.Name),
+		MasterKey:   pl.props.Store.Key(),
+		EnforceSSL:  jsii.Bool(true),
+	})
+	for _, email := range ap.Notify {
+		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+	pl.topics[d.Name] = topic
+	pl.topicArns = append(pl.topicArns, topic.TopicArn())
+	return awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+		ActionName:            jsii.String(a.Name),
+		RunOrder:              jsii.Number(float64(a.RunOrder)),
+		NotificationTopic:     topic,
+		AdditionalInformation: jsii.String(ap.Comment),
+		ExternalEntityLink:    values.Optional(ap.ReviewURL),
+		Timeout:               awscdk.Duration_Minutes(jsii.Number(float64(ap.TimeoutMinutes))),
+	})
+}
+
+// reviewAction renders the approval between creating and executing a
+// change set.
+func (pl *Pipeline) reviewAction(a *plan.Action, k *plan.ReviewChangeSet) awscodepipeline.IAction {
+	return awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+		ActionName: jsii.String(a.Name),
+		RunOrder:   jsii.Number(float64(a.RunOrder)),
+		AdditionalInformation: jsii.String(fmt.Sprintf("Review change set %s of stack %s in account %s, region %s (CloudFormation console), then approve to execute it.",
+			plan.ChangeSetName, k.Stack.Name, k.Account, k.Region)),
+	})
+}
 
 var principalARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):(root|(role|user)/.+)$`)
 

@@ -1,0 +1,215 @@
+package delivery
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/codedeploy"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// The roles of a target account: what each kind of action that runs there
+// may do, scoped to the resources the config names in each region.
+
+// targetSpec is the stack of account environment i; its Props are nil when
+// the environment needs nothing in the account (a GitOps release).
+func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
+	n := t.n
+	ts := TargetSpec{Environment: env.Name, StackName: n.TargetStack(env.Name), Account: env.Account, Region: env.Regions[0]}
+	props := t.targetProps(env, t.releases[i])
+	if props.DeployRoleName == "" && props.InvokeRoleName == "" {
+		return ts
+	}
+	ts.Props = props
+	// The strategy's resources live in the environment's one region
+	// (config validation refuses several regions for them).
+	r := t.releases[i][env.Regions[0]]
+	switch {
+	case r.ECSBlueGreen != nil:
+		ts.ECS = ecsProps(n, env.Name, r.ECSBlueGreen)
+	case r.CodeDeploy != nil:
+		ts.Server = serverProps(n, env.Name, r.CodeDeploy)
+	case r.EKS != nil && r.EKS.Helm != nil:
+		ts.HelmAccess = &HelmAccess{Cluster: r.EKS.Cluster, Namespace: r.EKS.Helm.Namespace}
+	}
+	return ts
+}
+
+// targetProps are the props of env's roles, given its release in each
+// region (nil for an environment of organizational units, whose roles go to
+// whichever account the StackSet deploys them to: Account is empty).
+func (t *translator) targetProps(env config.Environment, releases map[string]config.Deploy) *target.Props {
+	cfg, n := t.cfg, t.n
+	p := &target.Props{
+		Partition:          n.Partition,
+		Account:            env.Account,
+		Regions:            env.Regions,
+		RolePath:           n.RolePath(),
+		DeployRoleName:     n.DeployRole(env.Name),
+		PipelineAccount:    cfg.Tooling.Account,
+		PipelineRoleArns:   []string{n.PipelineRoleArn()},
+		ArtifactBucketArns: artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
+		ArtifactKeyArns:    artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
+	}
+	if cfg.Deploy.IsStack() {
+		p.StackNames = []string{cfg.Deploy.StackName}
+		p.ExecutionRoleName = n.ExecutionRole(env.Name)
+		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
+		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
+	}
+	if env.Account != "" {
+		p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
+		if len(p.StackNames) == 0 && len(p.DeployStatements) == 0 {
+			p.DeployRoleName = "" // a GitOps release needs no deploy role
+		}
+		if len(cfg.Deploy.Hooks) > 0 {
+			p.InvokeRoleName = n.InvokeRole(env.Name)
+		}
+		if x := cfg.Deploy.CodeDeploy; x != nil {
+			p.ArtifactReaderRoles = x.InstanceRoles
+		}
+	}
+	if cfg.Deploy.EKS != nil && cfg.Deploy.EKS.Helm != nil {
+		p.TrustedRoleArns = []string{n.HelmRoleArn()}
+	}
+	return p
+}
+
+// artifactBucketArns are the stores a deploy role in regions reads: the
+// tooling region's and each other region's replica.
+func artifactBucketArns(n naming.Names, tooling string, regions []string) []string {
+	out := []string{n.ArtifactBucketArn(tooling)}
+	for _, r := range regions {
+		if r != tooling {
+			out = append(out, n.ArtifactBucketArn(r))
+		}
+	}
+	return out
+}
+
+// artifactKeyArns are the key patterns that go with artifactBucketArns.
+func artifactKeyArns(n naming.Names, tooling string, regions []string) []string {
+	out := []string{n.ArtifactKeyPattern(tooling)}
+	for _, r := range regions {
+		if r != tooling {
+			out = append(out, n.ArtifactKeyPattern(r))
+		}
+	}
+	return out
+}
+
+// releaseGrants are the least-privilege statements of env's deploy role
+// (for a strategy other than CloudFormation) and invoke role, in each
+// region, merged by Sid.
+func releaseGrants(n naming.Names, env config.Environment, releases map[string]config.Deploy) (deploy, invoke []target.Statement) {
+	for _, region := range env.Regions {
+		r := releases[region]
+		arn := func(service, resource string) string {
+			return fmt.Sprintf("arn:%s:%s:%s:%s:%s", n.Partition, service, region, env.Account, resource)
+		}
+		switch {
+		case r.ECS != nil:
+			deploy = append(deploy, ecsGrants(arn, r.ECS)...)
+		case r.ECSBlueGreen != nil:
+			deploy = append(deploy, ecsProps(n, env.Name, r.ECSBlueGreen).DeployStatements(n.Partition, region, env.Account)...)
+		case r.CodeDeploy != nil:
+			deploy = append(deploy, serverProps(n, env.Name, r.CodeDeploy).DeployStatements(n.Partition, region, env.Account)...)
+		case r.S3 != nil:
+			deploy = append(deploy, s3Grants(n.Partition, r.S3)...)
+		case r.EKS != nil && r.EKS.Helm != nil:
+			deploy = append(deploy, target.Statement{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{arn("eks", "cluster/"+r.EKS.Cluster)}})
+		}
+		for _, h := range r.Hooks {
+			invoke = append(invoke, hookGrants(arn, h)...)
+		}
+	}
+	return merge(deploy), merge(invoke)
+}
+
+// ecsGrants are the ECS deploy action's: update the service, register its
+// task definitions (no resource-level permission), pass exactly its roles.
+func ecsGrants(arn func(service, resource string) string, x *config.ECSDeploy) []target.Statement {
+	return []target.Statement{
+		{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"},
+			Resources: []string{arn("ecs", "service/"+x.Cluster+"/"+x.Service)}},
+		{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"},
+			Resources: []string{"*"}},
+		{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: x.TaskRoles,
+			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
+	}
+}
+
+// s3Grants are the S3 deploy action's: put objects under the key prefix,
+// encrypt with the named key.
+func s3Grants(partition string, x *config.S3Deploy) []target.Statement {
+	prefix := strings.TrimSuffix(x.ObjectKey, "/")
+	objects := fmt.Sprintf("arn:%s:s3:::%s/*", partition, x.Bucket)
+	if prefix != "" && (x.Extract == nil || *x.Extract) {
+		objects = fmt.Sprintf("arn:%s:s3:::%s/%s/*", partition, x.Bucket, prefix)
+	} else if prefix != "" {
+		objects = fmt.Sprintf("arn:%s:s3:::%s/%s", partition, x.Bucket, prefix)
+	}
+	out := []target.Statement{{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{objects}}}
+	if x.KMSKey != "" {
+		out = append(out, target.Statement{Sid: "EncryptSiteObjects", Actions: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resources: []string{x.KMSKey}})
+	}
+	return out
+}
+
+// hookGrants are an invoke action's: invoke the function, or start and
+// watch executions of the state machine.
+func hookGrants(arn func(service, resource string) string, h config.Hook) []target.Statement {
+	if f := h.Lambda; f != nil {
+		return []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{arn("lambda", "function:"+f.Function)}}}
+	}
+	s := h.StepFunctions
+	return []target.Statement{
+		{Sid: "StartHookExecutions", Actions: []string{"states:DescribeStateMachine", "states:StartExecution"}, Resources: []string{arn("states", "stateMachine:"+s.StateMachine)}},
+		{Sid: "WatchHookExecutions", Actions: []string{"states:DescribeExecution"}, Resources: []string{arn("states", "execution:"+s.StateMachine+":*")}},
+	}
+}
+
+// merge joins statements with the same Sid (one per region) into one.
+func merge(in []target.Statement) []target.Statement {
+	var out []target.Statement
+	index := map[string]int{}
+	for _, s := range in {
+		if i, ok := index[s.Sid]; ok {
+			out[i].Resources = slices.Compact(slices.Sorted(slices.Values(append(out[i].Resources, s.Resources...))))
+			continue
+		}
+		index[s.Sid] = len(out)
+		s.Resources = slices.Clone(s.Resources)
+		out = append(out, s)
+	}
+	return out
+}
+
+// ecsProps are the blue/green deployment group of env.
+func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *codedeploy.ECSProps {
+	return &codedeploy.ECSProps{
+		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
+		ClusterName: x.Cluster, ServiceName: x.Service,
+		ProductionListenerArn: x.ProductionListener, TestListenerArn: x.TestListener,
+		BlueTargetGroupArn: x.TargetGroups[0], GreenTargetGroupArn: x.TargetGroups[1],
+		DeploymentConfig: x.DeploymentConfig, WaitMinutes: x.WaitMinutes, TerminationWaitMinutes: x.TerminationWaitMinutes,
+		AlarmNames: x.Alarms, TaskRoleArns: x.TaskRoles,
+	}
+}
+
+// serverProps are the EC2/on-premises deployment group of env.
+func serverProps(n naming.Names, env string, x *config.CodeDeployDeploy) *codedeploy.ServerProps {
+	p := &codedeploy.ServerProps{
+		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
+		InstanceTags: x.InstanceTags, OnPremisesTags: x.OnPremisesTags, AutoScalingGroupNames: x.AutoScalingGroups,
+		DeploymentConfig: x.DeploymentConfig, Style: x.Style, TargetGroupNames: x.TargetGroups,
+		TerminationWaitMinutes: x.TerminationWaitMinutes, AlarmNames: x.Alarms,
+	}
+	if m := x.MinimumHealthyHosts; m != nil {
+		p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: m.Type, Value: m.Value}
+	}
+	return p
+}

@@ -1,0 +1,191 @@
+package delivery
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// JobResultsSpec is the tooling-account role that hook functions in target
+// accounts assume to report their job result: the job belongs to the
+// pipeline's account, so the function cannot report with its own
+// credentials.
+type JobResultsSpec struct {
+	// RoleName and RolePath name the role.
+	RoleName, RolePath string
+	// OrganizationID, when set, admits the accounts of the organization;
+	// Accounts are admitted otherwise.
+	OrganizationID string
+	Accounts       []string
+}
+
+// StackSetAdminSpec is the administration role of the self-managed
+// StackSets of accounts environments.
+type StackSetAdminSpec struct {
+	// RoleName and RolePath name the role.
+	RoleName, RolePath string
+	// StackSets is the aws:SourceArn pattern of the StackSets
+	// CloudFormation may administer with the role.
+	StackSets string
+	// ExecutionRoles is the pattern of the execution roles it assumes.
+	ExecutionRoles string
+}
+
+// StackSetExecutionRole is the role StackSets assumes in one account of an
+// accounts environment.
+type StackSetExecutionRole struct {
+	// RoleName is the role's name, at path / (StackSets takes a name).
+	RoleName string
+	// ToolingAccount and AdminRoleArn are the only principal it trusts.
+	ToolingAccount, AdminRoleArn string
+	// InstanceStacks is the ARN pattern of the StackSet's instance stacks
+	// in the account.
+	InstanceStacks string
+	// ManagedPolicyArns and Statements are what the stacks may create
+	// (deploy.executionPolicy).
+	ManagedPolicyArns []string
+	Statements        []target.Statement
+}
+
+// newJobResultsRole creates the job-results role. CodePipeline's job APIs
+// have no resource-level permissions; the trust limits callers to the
+// environments' accounts (or organization) by one condition: 15 characters
+// per account rather than about 90 for a principal each, against a
+// 2,048-character trust policy; with an organization it keeps one size.
+func newJobResultsRole(scope awscdk.Stack, s JobResultsSpec) awsiam.Role {
+	condition := map[string]interface{}{}
+	if s.OrganizationID != "" {
+		condition["aws:PrincipalOrgID"] = s.OrganizationID
+	} else {
+		condition["aws:PrincipalAccount"] = values.OneOrMany(values.SortedUnique(s.Accounts))
+	}
+	principal := awsiam.NewAnyPrincipal().WithConditions(&map[string]interface{}{"StringEquals": condition})
+	role := awsiam.NewRole(scope, jsii.String("JobResultsRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(s.RoleName),
+		Path:        jsii.String(s.RolePath),
+		Description: jsii.String("Assumed by hook functions in target accounts to report their CodePipeline job result"),
+		AssumedBy:   principal,
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReportJobResults"),
+		Actions:   jsii.Strings("codepipeline:PutJobFailureResult", "codepipeline:PutJobSuccessResult"),
+		Resources: jsii.Strings("*"),
+	}))
+	return role
+}
+
+// newStackSetAdminRole creates the administration role: CloudFormation
+// assumes it (for this pipeline's StackSets only) and it assumes the
+// execution roles.
+func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
+	role := awsiam.NewRole(scope, jsii.String("StackSetAdminRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(s.RoleName),
+		Path:        jsii.String(s.RolePath),
+		Description: jsii.String("Administers the self-managed StackSets of the delivery pipeline"),
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil).WithConditions(&map[string]interface{}{
+			"StringLike": map[string]interface{}{"aws:SourceArn": s.StackSets},
+		}),
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("AssumeStackSetExecutionRoles"),
+		Actions:   jsii.Strings("sts:AssumeRole"),
+		Resources: jsii.Strings(s.ExecutionRoles),
+	}))
+	return role
+}
+
+// newStackSetExecutionRole creates the execution role of a StackSet in one
+// account: trusted by the administration role only, allowed what
+// deploy.executionPolicy grants.
+func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsiam.Role {
+	var managed []awsiam.IManagedPolicy
+	for i, arn := range s.ManagedPolicyArns {
+		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(scope, jsii.String(fmt.Sprintf("ExecutionManagedPolicy%d", i)), jsii.String(arn)))
+	}
+	role := awsiam.NewRole(scope, jsii.String("StackSetExecutionRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(s.RoleName),
+		Description: jsii.String("Assumed by the StackSet administration role of the delivery pipeline in " + s.ToolingAccount),
+		AssumedBy: awsiam.NewAccountPrincipal(jsii.String(s.ToolingAccount)).WithConditions(&map[string]interface{}{
+			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": s.AdminRoleArn},
+		}),
+		ManagedPolicies: &managed,
+	})
+	// StackSets operates the instance stacks with this role.
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("OperateInstanceStacks"),
+		Actions: jsii.Strings("cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStackEvents",
+			"cloudformation:DescribeStacks", "cloudformation:UpdateStack", "cloudformation:GetTemplate", "cloudformation:TagResource"),
+		Resources: jsii.Strings(s.InstanceStacks),
+	}))
+	for _, st := range s.Statements {
+		role.AddToPolicy(st.PolicyStatement())
+	}
+	return role
+}
+
+// newRolesStackSet adds to the tooling stack a service-managed StackSet
+// that puts an OU environment's roles into every account of its
+// organizational units, and into each account that joins them later
+// (automatic deployment); an account that leaves loses them.
+func newRolesStackSet(tooling awscdk.Stack, n naming.Names, s RolesStackSetSpec) awscdk.CfnStackSet {
+	body, err := TargetTemplate(s.Props)
+	if err != nil {
+		panic(fmt.Errorf("environments %s: %w", s.Environment, err))
+	}
+	return awscdk.NewCfnStackSet(tooling, jsii.String("Targets-"+s.Environment), &awscdk.CfnStackSetProps{
+		StackSetName:    jsii.String(s.StackSetName),
+		Description:     jsii.String("Relay " + n.Name + ": roles that let the pipeline in " + n.ToolingAccount + " deploy to " + s.Environment),
+		PermissionModel: jsii.String("SERVICE_MANAGED"),
+		CallAs:          jsii.String(s.CallAs),
+		AutoDeployment: &awscdk.CfnStackSet_AutoDeploymentProperty{
+			Enabled:                      jsii.Bool(true),
+			RetainStacksOnAccountRemoval: jsii.Bool(false),
+		},
+		Capabilities:     jsii.Strings("CAPABILITY_NAMED_IAM"),
+		ManagedExecution: map[string]interface{}{"Active": true},
+		OperationPreferences: &awscdk.CfnStackSet_OperationPreferencesProperty{
+			MaxConcurrentPercentage:    jsii.Number(float64(s.Rollout.MaxConcurrentPercentage)),
+			FailureTolerancePercentage: jsii.Number(float64(s.Rollout.FailureTolerancePercentage)),
+			RegionConcurrencyType:      jsii.String("PARALLEL"),
+		},
+		StackInstancesGroup: &[]*awscdk.CfnStackSet_StackInstancesProperty{{
+			DeploymentTargets: &awscdk.CfnStackSet_DeploymentTargetsProperty{OrganizationalUnitIds: jsii.Strings(s.OrganizationalUnits...)},
+			// IAM is global: the roles need one region.
+			Regions: jsii.Strings(s.Region),
+		}},
+		TemplateBody: jsii.String(body),
+	})
+}
+
+// TargetTemplate synthesizes, on its own, the template of a deployment
+// target that deploys to any account (no bootstrap resources needed), as
+// minified JSON. The error names the size when the template is larger than
+// a StackSet takes inline (limits.StackSetTemplate).
+func TargetTemplate(props *target.Props) (string, error) {
+	dir, err := os.MkdirTemp("", "relay-target-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(dir)})
+	stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{Synthesizer: awscdk.NewBootstraplessSynthesizer(nil)})
+	target.New(stack, "Target", props)
+	tpl := app.Synth(nil).GetStackByName(jsii.String("Target")).Template()
+	raw, err := json.Marshal(tpl)
+	if err != nil {
+		return "", err
+	}
+	if max := limits.Max(limits.StackSetTemplate); len(raw) > max {
+		return "", fmt.Errorf("the roles template is %d bytes; a StackSet takes at most %d inline: move execution statements into managed policies", len(raw), max)
+	}
+	return string(raw), nil
+}

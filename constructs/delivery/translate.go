@@ -1,0 +1,612 @@
+package delivery
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// Names derives the physical names of cfg's resources.
+func Names(cfg *config.Config) naming.Names {
+	return naming.Names{
+		Name:           cfg.Name,
+		Partition:      cfg.Partition(),
+		ToolingAccount: cfg.Tooling.Account,
+		ToolingRegion:  cfg.Tooling.Region,
+	}
+}
+
+// ReplicaRegions are the regions other than the tooling region that
+// account environments deploy to, sorted. (OU and accounts environments
+// deploy through StackSets from the tooling region and need none.)
+func ReplicaRegions(cfg *config.Config) []string {
+	var out []string
+	for _, e := range cfg.Environments {
+		if e.Account == "" {
+			continue
+		}
+		for _, r := range e.Regions {
+			if r != cfg.Tooling.Region {
+				out = append(out, r)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Translate reads cfg, which must have passed config validation
+// (config.Load, config.Parse or Config.Validate), once into a Spec, and
+// validates all of it before any construct exists: the release plan
+// (stages and actions per stage, composed names), each target's roles, the
+// CodeDeploy groups, the uniqueness of stack names. Every problem comes at
+// once, each naming the config field. config.ReleaseFor runs here, once per
+// account environment and region.
+func Translate(cfg *config.Config) (*Spec, error) {
+	if cfg == nil {
+		return nil, errors.New("delivery.Translate: config is nil; load one with config.Load")
+	}
+	t := &translator{cfg: cfg, n: Names(cfg), paths: map[string]string{}}
+	if err := t.expand(); err != nil {
+		return nil, err
+	}
+	n := t.n
+	spec := &Spec{Names: n, Tags: map[string]string{"relay:pipeline": cfg.Name}}
+	readers := t.readers()
+	spec.Store = artifacts.StoreProps{
+		BucketName:          n.ArtifactBucket(cfg.Tooling.Region),
+		AccessLogBucketName: n.AccessLogBucket(cfg.Tooling.Region),
+		KeyAlias:            n.ArtifactKeyAlias(),
+		Readers:             readers,
+	}
+	// Every other region that an account environment deploys to gets an
+	// artifact store of its own, in the tooling account, with the same
+	// settings and grants; CodePipeline replicates artifacts there.
+	replicas := map[string]pipeline.Replica{}
+	for _, r := range ReplicaRegions(cfg) {
+		spec.Replicas = append(spec.Replicas, ReplicaSpec{Region: r, Store: artifacts.StoreProps{
+			BucketName:          n.ArtifactBucket(r),
+			AccessLogBucketName: n.AccessLogBucket(r),
+			KeyAlias:            n.ArtifactKeyAlias(),
+			Readers:             readers,
+		}})
+		replicas[r] = pipeline.Replica{BucketName: n.ArtifactBucket(r), KeyAlias: n.ArtifactKeyAlias()}
+	}
+	spec.Pipeline = t.pipelineProps(replicas)
+
+	var errs []error
+	planned, err := plan.New(spec.Pipeline.Input())
+	if err != nil {
+		errs = append(errs, err)
+	} else if _, err := spec.Pipeline.Plan(); err != nil {
+		errs = append(errs, err)
+	}
+	spec.Plan = planned
+
+	owners := map[[2]string]bool{} // StackSet owner and account with an execution role
+	for i, env := range cfg.Environments {
+		for _, account := range env.Accounts {
+			key := [2]string{stackSetOwner(env), account}
+			if owners[key] {
+				continue
+			}
+			owners[key] = true
+			spec.AccountStacks = append(spec.AccountStacks, t.accountStack(env, account))
+		}
+		switch {
+		case env.Account != "":
+			ts := t.targetSpec(i, env)
+			if ts.Props == nil {
+				continue // a GitOps release needs nothing in the account
+			}
+			if err := ts.Props.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
+			}
+			if ts.ECS != nil {
+				if err := ts.ECS.Validate(); err != nil {
+					errs = append(errs, fmt.Errorf("deploy.ecsBlueGreen for environments[%d] %q: %w", i, env.Name, err))
+				}
+			}
+			if ts.Server != nil {
+				if err := ts.Server.Validate(); err != nil {
+					errs = append(errs, fmt.Errorf("deploy.codeDeploy for environments[%d] %q: %w", i, env.Name, err))
+				}
+			}
+			spec.Targets = append(spec.Targets, ts)
+		case len(env.OrganizationalUnits) > 0:
+			props := t.targetProps(env, nil)
+			if err := props.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
+			}
+			spec.RolesStackSets = append(spec.RolesStackSets, RolesStackSetSpec{
+				Environment: env.Name, StackSetName: n.TargetStack(env.Name) + "-targets",
+				OrganizationalUnits: env.OrganizationalUnits, Region: env.Regions[0],
+				CallAs: cfg.Organization.StackSetsCallAs, Rollout: rollout(env.Rollout), Props: props,
+			})
+		}
+	}
+	if slices.ContainsFunc(cfg.Environments, func(e config.Environment) bool { return len(e.Accounts) > 0 }) {
+		spec.StackSetAdmin = &StackSetAdminSpec{
+			RoleName: n.StackSetAdminRole(), RolePath: n.RolePath(),
+			StackSets:      fmt.Sprintf("arn:%s:cloudformation:*:%s:stackset/%s-*", n.Partition, cfg.Tooling.Account, cfg.Deploy.StackName),
+			ExecutionRoles: n.StackSetExecutionRolePattern(),
+		}
+	}
+	if slices.ContainsFunc(cfg.Deploy.Hooks, func(h config.Hook) bool { return h.Lambda != nil }) {
+		jr := &JobResultsSpec{RoleName: n.JobResultsRole(), RolePath: n.RolePath()}
+		if cfg.Organization != nil {
+			jr.OrganizationID = cfg.Organization.ID
+		} else {
+			for _, e := range cfg.Environments {
+				if e.Account != "" {
+					jr.Accounts = append(jr.Accounts, e.Account)
+				}
+			}
+		}
+		spec.JobResults = jr
+	}
+	if planned != nil {
+		spec.Observe = observeProps(cfg, planned)
+	}
+	spec.Audit = AuditProps(cfg)
+	if a := cfg.Audit; a != nil {
+		spec.OrganizationTrail = a.OrganizationTrail
+	}
+	if err := validateObservability(spec); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, t.uniqueStacks(spec)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return spec, nil
+}
+
+// translator holds what Translate works from.
+type translator struct {
+	cfg *config.Config
+	n   naming.Names
+	// releases[i][region] is environment i's deploy block as it receives it
+	// in region (config.ReleaseFor), for account environments.
+	releases []map[string]config.Deploy
+	// paths name the pipeline props' fields by their config paths.
+	paths map[string]string
+}
+
+// expand runs config.ReleaseFor once per account environment and region.
+func (t *translator) expand() error {
+	var errs []error
+	t.releases = make([]map[string]config.Deploy, len(t.cfg.Environments))
+	for i, env := range t.cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		t.releases[i] = map[string]config.Deploy{}
+		for _, r := range env.Regions {
+			rel, err := t.cfg.ReleaseFor(env, r)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("deploy: environments[%d]: %w (config validation reports this; validate the config first)", i, err))
+				continue
+			}
+			t.releases[i][r] = rel
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// readers are the principals the artifact stores admit: the deploy roles,
+// the invoke roles with hooks, the CodeDeploy instance roles, by
+// organization or by account.
+func (t *translator) readers() artifacts.Readers {
+	cfg, n := t.cfg, t.n
+	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
+	if len(cfg.Deploy.Hooks) > 0 {
+		readers.RoleArnPatterns = append(readers.RoleArnPatterns, n.InvokeRolePattern())
+	}
+	if x := cfg.Deploy.CodeDeploy; x != nil {
+		// The CodeDeploy agent downloads revisions with the instance role:
+		// one pattern per role name, whatever the number of accounts.
+		for _, r := range values.SortedUnique(x.InstanceRoles) {
+			readers.RoleArnPatterns = append(readers.RoleArnPatterns, fmt.Sprintf("arn:%s:iam::*:role/%s", n.Partition, r))
+		}
+	}
+	if cfg.Organization != nil {
+		readers.OrganizationID = cfg.Organization.ID
+	} else {
+		for _, env := range cfg.Environments {
+			if env.Account != "" {
+				readers.Accounts = append(readers.Accounts, env.Account)
+			}
+		}
+	}
+	return readers
+}
+
+// path records that the props field at Go path goPath is the config field
+// at cfgPath.
+func (t *translator) path(goPath, cfgPath string) { t.paths[goPath] = cfgPath }
+
+// pipelineProps are the pipeline's props (without Store).
+func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeline.Props {
+	cfg, n := t.cfg, t.n
+	p := &pipeline.Props{
+		Partition:    n.Partition,
+		PipelineName: n.Pipeline(),
+		RoleName:     n.PipelineRole(),
+		RolePath:     n.RolePath(),
+		Replicas:     replicas,
+		Source:       t.source("Source", "source", cfg.Source),
+		Build: pipeline.Build{
+			ProjectName:      n.BuildProject(),
+			Buildspec:        cfg.Build.Buildspec,
+			TimeoutMinutes:   cfg.Build.TimeoutMinutes,
+			ComputeType:      cfg.Build.ComputeType,
+			Image:            cfg.Build.Image,
+			LogGroupName:     n.BuildLogGroup(),
+			LogRetentionDays: cfg.Build.LogRetentionDays,
+			Privileged:       cfg.Build.Privileged,
+			Cache:            cfg.Build.Cache,
+		},
+		ExecutionMode:         cfg.Pipeline.ExecutionMode,
+		DeployRolePatterns:    []string{n.DeployRolePattern()},
+		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
+		GitOpsProjectName:     n.GitOpsProject(),
+		HelmProjectName:       n.HelmProject(),
+		FieldPaths:            t.paths,
+	}
+	t.path("Build", "build")
+	t.path("Build.ProjectName", "name")
+	t.path("ExecutionMode", "pipeline.executionMode")
+	t.path("Variables", "pipeline.variables")
+	t.path("Deployments", "environments")
+	t.path("Tests", "tests")
+	t.path("Scan", "securityScan")
+	if len(cfg.Deploy.Hooks) > 0 {
+		p.InvokeRolePatterns = []string{n.InvokeRolePattern()}
+	}
+	if cfg.Deploy.EKS != nil && cfg.Deploy.EKS.Helm != nil {
+		p.HelmRoleName = n.HelmProject()
+	}
+	for i, x := range cfg.ExtraSources {
+		goPath, cfgPath := fmt.Sprintf("ExtraSources[%d]", i), fmt.Sprintf("extraSources[%d]", i)
+		t.path(goPath, cfgPath)
+		p.ExtraSources = append(p.ExtraSources, pipeline.ExtraSource{Name: x.Name, Source: t.source(goPath+".Source", cfgPath, x.Source)})
+	}
+	p.Tests = t.suites("Tests", "tests", "test", cfg.Tests)
+	if sc := cfg.SecurityScan; sc != nil {
+		p.Scan = &pipeline.Scan{FailOn: sc.FailOn, Scanners: t.suites("Scan.Scanners", "securityScan.scanners", "scan", sc.Scanners)}
+	}
+	if len(cfg.Build.EnvironmentVariables) > 0 {
+		p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{}
+		for name, v := range cfg.Build.EnvironmentVariables {
+			var bv pipeline.BuildVariable
+			switch {
+			case v.Parameter != "":
+				bv = pipeline.Parameter(v.Parameter)
+			case v.Secret != "":
+				bv = pipeline.Secret(v.Secret)
+			default:
+				bv = pipeline.PlainText(v.Value)
+			}
+			p.Build.EnvironmentVariables[name] = bv
+			t.path(fmt.Sprintf("Build.EnvironmentVariables[%q]", name), "build.environmentVariables."+name)
+		}
+	}
+	for _, v := range cfg.Pipeline.Variables {
+		p.Variables = append(p.Variables, pipeline.Variable{Name: v.Name, Default: v.Default, Description: v.Description})
+	}
+	if a := cfg.Pipeline.Approvers; a != nil {
+		p.ApproverPrincipals = a.Principals
+		p.ApproverRoleName = n.ApproverRole()
+	}
+	for i, env := range cfg.Environments {
+		p.Deployments = append(p.Deployments, t.deployment(i, env))
+	}
+	return p
+}
+
+// source is src as a pipeline source, recording the config paths of its
+// fields (goPath and cfgPath are the source's own).
+func (t *translator) source(goPath, cfgPath string, src config.Source) pipeline.Source {
+	conn := func(provider, key string, g *config.ConnectionSource) pipeline.Source {
+		owner, repo := splitRepository(g.Repository)
+		c := &pipeline.ConnectionSource{Provider: provider, Owner: owner, Repo: repo, Branch: g.Branch, ConnectionArn: g.ConnectionArn, FullClone: g.FullClone}
+		if tr := g.Triggers; tr != nil {
+			c.Triggers = &pipeline.Triggers{Branches: filter(tr.Branches), Tags: filter(tr.Tags), FilePaths: filter(tr.FilePaths)}
+		}
+		base := cfgPath + "." + key
+		t.path(goPath, base)
+		t.path(goPath+".Owner", base+".repository")
+		t.path(goPath+".Repo", base+".repository")
+		t.path(goPath+".Provider", cfgPath)
+		return c
+	}
+	switch {
+	case src.GitHub != nil:
+		return conn("GitHub", "github", src.GitHub)
+	case src.GitLab != nil:
+		return conn("GitLab", "gitlab", src.GitLab)
+	case src.Bitbucket != nil:
+		return conn("Bitbucket", "bitbucket", src.Bitbucket)
+	case src.S3 != nil:
+		t.path(goPath, cfgPath+".s3")
+		return &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key}
+	case src.CodeCommit != nil:
+		t.path(goPath, cfgPath+".codecommit")
+		return &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch}
+	case src.ECR != nil:
+		t.path(goPath, cfgPath+".ecr")
+		return &pipeline.ECRSource{Repository: src.ECR.Repository, Tag: src.ECR.Tag}
+	}
+	return nil
+}
+
+func filter(f *config.Filter) pipeline.Filter {
+	if f == nil {
+		return pipeline.Filter{}
+	}
+	return pipeline.Filter{Includes: f.Includes, Excludes: f.Excludes}
+}
+
+// splitRepository splits owner/repo at the first slash. The source action
+// joins the two back into the full repository ID, so GitLab subgroups
+// (group/sub/project) come through whole.
+func splitRepository(r string) (owner, repo string) {
+	owner, repo, _ = strings.Cut(r, "/")
+	return owner, repo
+}
+
+// suites are config suites as pipeline suites, with deterministic project
+// and report group names.
+func (t *translator) suites(goPath, cfgPath, stage string, in []config.Suite) []pipeline.Suite {
+	var out []pipeline.Suite
+	for i, s := range in {
+		ps := pipeline.Suite{
+			Name: s.Name, Commands: s.Commands, Preset: s.Preset, Input: s.Input, RunOrder: s.RunOrder,
+			ProjectName:     t.n.SuiteProject(stage, s.Name),
+			ReportGroupName: t.n.SuiteProject(stage, s.Name),
+		}
+		if r := s.Reports; r != nil {
+			ps.Reports = &pipeline.Reports{Files: r.Files, Format: r.Format}
+		}
+		t.path(fmt.Sprintf("%s[%d].ProjectName", goPath, i), fmt.Sprintf("%s[%d].name", cfgPath, i))
+		out = append(out, ps)
+	}
+	return out
+}
+
+// deployment is environment i as a pipeline deployment.
+func (t *translator) deployment(i int, env config.Environment) pipeline.Deployment {
+	cfg, n := t.cfg, t.n
+	goPath, cfgPath := fmt.Sprintf("Deployments[%d]", i), fmt.Sprintf("environments[%d]", i)
+	d := pipeline.Deployment{
+		Name:            env.Name,
+		Wave:            env.Wave,
+		Regions:         env.Regions,
+		DisableRollback: env.DisableRollback,
+	}
+	if env.Freeze != nil {
+		d.Freeze = env.Freeze.Reason
+		t.path(goPath+".Freeze", cfgPath+".freeze.reason")
+	}
+	if ec := env.EntryConditions; ec != nil {
+		if w := ec.DeploymentWindow; w != nil {
+			d.Window = &pipeline.Window{Cron: w.Cron, TimeZone: w.TimeZone}
+		}
+		d.NoAlarms = ec.NoAlarms
+		t.path(goPath+".Window", cfgPath+".entryConditions.deploymentWindow")
+		t.path(goPath+".NoAlarms", cfgPath+".entryConditions.noAlarms")
+	}
+	if a := env.Approval; a != nil {
+		d.Approval = &pipeline.Approval{
+			TopicName: n.ApprovalTopic(env.Name), Comment: a.Comment, Notify: a.Notify,
+			ReviewURL: a.ReviewURL, TimeoutMinutes: a.TimeoutMinutes,
+		}
+		t.path(goPath+".Approval.TopicName", cfgPath+".name")
+	}
+	stack := &pipeline.Stack{Name: cfg.Deploy.StackName, TemplatePath: cfg.Deploy.TemplatePath, Capabilities: cfg.Deploy.Capabilities}
+	t.stackPaths(goPath+".Release", cfgPath)
+	t.path(goPath+".Target.StackSetOf", cfgPath+".stackSetOf")
+	t.path(goPath+".Target.Rollout", cfgPath+".rollout")
+	switch {
+	case len(env.Accounts) > 0:
+		d.Target = &pipeline.StackSetAccounts{IDs: env.Accounts, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout),
+			AdministrationRoleArn: n.StackSetAdminRoleArn(), ExecutionRoleName: n.StackSetExecutionRole(stackSetOwner(env))}
+		d.Release = stack
+		t.path(goPath+".Target", cfgPath+".accounts")
+		t.path(goPath+".Target.IDs", cfgPath+".accounts")
+		t.path(goPath+".Target.AdministrationRoleArn", "name")
+		t.path(goPath+".Target.ExecutionRoleName", cfgPath+".name")
+		return d
+	case len(env.OrganizationalUnits) > 0:
+		d.Target = &pipeline.OrganizationalUnits{IDs: env.OrganizationalUnits, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout)}
+		d.Release = stack
+		t.path(goPath+".Target", cfgPath+".organizationalUnits")
+		t.path(goPath+".Target.IDs", cfgPath+".organizationalUnits")
+		return d
+	}
+	acct := &pipeline.Account{ID: env.Account, DeployRoleArn: n.DeployRoleArn(env.Account, env.Name)}
+	t.path(goPath+".Target", cfgPath)
+	t.path(goPath+".Target.ID", cfgPath+".account")
+	for _, role := range []string{"DeployRoleArn", "ExecutionRoleArn", "InvokeRoleArn"} {
+		t.path(goPath+".Target."+role, cfgPath+".name")
+	}
+	d.Target = acct
+	if cfg.Deploy.IsStack() {
+		acct.ExecutionRoleArn = n.ExecutionRoleArn(env.Account, env.Name)
+		stack.ParameterOverrides, stack.TemplateConfiguration, stack.Review = env.Parameters, env.TemplateConfiguration, env.ReviewChangeSet
+		d.Release = stack
+	}
+	if len(cfg.Deploy.Hooks) > 0 {
+		acct.InvokeRoleArn = n.InvokeRoleArn(env.Account, env.Name)
+	}
+	d.Regional = map[string]pipeline.Regional{}
+	for k, region := range env.Regions {
+		r := t.releases[i][region]
+		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks)}
+		if !cfg.Deploy.IsStack() {
+			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath, env, r)
+			if k == 0 {
+				d.Release = t.release(goPath+".Release", cfgPath, env, r)
+			}
+		}
+		d.Regional[region] = regional
+	}
+	return d
+}
+
+// stackPaths records the config paths of a Stack release's fields.
+func (t *translator) stackPaths(goPath, env string) {
+	t.path(goPath, "deploy")
+	t.path(goPath+".Name", "deploy.stackName")
+	t.path(goPath+".ParameterOverrides", env+".parameters")
+	t.path(goPath+".TemplateConfiguration", env+".templateConfiguration")
+	t.path(goPath+".Review", env+".reviewChangeSet")
+}
+
+func rollout(r *config.Rollout) pipeline.Rollout {
+	if r == nil {
+		return pipeline.Rollout{}
+	}
+	return pipeline.Rollout{MaxConcurrentPercentage: r.MaxConcurrentPercentage, FailureTolerancePercentage: r.FailureTolerancePercentage}
+}
+
+// release is r's strategy (as env receives it in one region) as a pipeline
+// release, recording the config paths of its fields under goPath.
+func (t *translator) release(goPath, envPath string, env config.Environment, r config.Deploy) pipeline.Release {
+	n := t.n
+	switch {
+	case r.ECS != nil:
+		t.path(goPath, "deploy.ecs")
+		t.path(goPath+".ImageFile", "deploy.ecs.imageDefinitions")
+		return &pipeline.ECSRelease{Cluster: r.ECS.Cluster, Service: r.ECS.Service, ImageFile: r.ECS.ImageDefinitions, TimeoutMinutes: r.ECS.TimeoutMinutes}
+	case r.ECSBlueGreen != nil:
+		x := r.ECSBlueGreen
+		t.path(goPath, "deploy.ecsBlueGreen")
+		t.path(goPath+".Application", "name")
+		t.path(goPath+".DeploymentGroup", envPath+".name")
+		return &pipeline.ECSBlueGreenRelease{
+			Application: n.CodeDeployApplication(), DeploymentGroup: n.CodeDeployGroup(env.Name),
+			TaskDefinition: x.TaskDefinition, AppSpec: x.AppSpec, ImagePlaceholder: x.ImagePlaceholder,
+		}
+	case r.CodeDeploy != nil:
+		t.path(goPath, "deploy.codeDeploy")
+		t.path(goPath+".Application", "name")
+		t.path(goPath+".DeploymentGroup", envPath+".name")
+		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(), DeploymentGroup: n.CodeDeployGroup(env.Name)}
+	case r.S3 != nil:
+		x := r.S3
+		t.path(goPath, "deploy.s3")
+		t.path(goPath+".KMSKeyArn", "deploy.s3.kmsKey")
+		return &pipeline.S3Release{Bucket: x.Bucket, Extract: x.Extract == nil || *x.Extract, ObjectKey: x.ObjectKey, CacheControl: x.CacheControl, KMSKeyArn: x.KMSKey}
+	case r.EKS != nil:
+		out := &pipeline.EKSRelease{}
+		t.path(goPath, "deploy.eks")
+		t.path(goPath+".GitOps", "deploy.eks.gitops")
+		t.path(goPath+".Helm.Cluster", "deploy.eks.cluster")
+		if g := r.EKS.GitOps; g != nil {
+			out.GitOps = &pipeline.GitOpsRelease{Repository: g.Repository, Branch: g.Branch, File: g.File, Key: g.Key, Value: g.Value, TokenSecret: g.TokenSecret}
+		}
+		if h := r.EKS.Helm; h != nil {
+			out.Helm = &pipeline.HelmRelease{Cluster: r.EKS.Cluster, Release: h.Release, Chart: h.Chart, Namespace: h.Namespace, ValuesFile: h.ValuesFile, Set: h.Set}
+		}
+		return out
+	}
+	return nil
+}
+
+// hooks are a region's hooks as pipeline hooks, recording their config
+// paths under goPath.
+func (t *translator) hooks(goPath string, in []config.Hook) []pipeline.Hook {
+	var out []pipeline.Hook
+	t.path(goPath, "deploy.hooks")
+	for k, h := range in {
+		ph := pipeline.Hook{Name: h.Name, Before: h.When == "before"}
+		hp, cp := fmt.Sprintf("%s[%d]", goPath, k), fmt.Sprintf("deploy.hooks[%d]", k)
+		t.path(hp, cp)
+		if f := h.Lambda; f != nil {
+			ph.Invoke = &pipeline.LambdaInvoke{Function: f.Function, UserParameters: f.UserParameters}
+			t.path(hp+".Invoke", cp+".lambda")
+		}
+		if s := h.StepFunctions; s != nil {
+			ph.Invoke = &pipeline.StepFunctionsInvoke{StateMachine: s.StateMachine, Input: s.Input, InputFile: s.InputFile, ExecutionNamePrefix: s.ExecutionNamePrefix}
+			t.path(hp+".Invoke", cp+".stepFunctions")
+		}
+		out = append(out, ph)
+	}
+	return out
+}
+
+// accountStack is the stack of one account of an accounts environment.
+func (t *translator) accountStack(env config.Environment, account string) AccountStackSpec {
+	cfg, n := t.cfg, t.n
+	owner := stackSetOwner(env)
+	ep := cfg.Deploy.ExecutionPolicy
+	return AccountStackSpec{
+		StackName: n.AccountStack(env.Name, account), Account: account, Region: env.Regions[0], Environment: env.Name, Owner: owner,
+		Role: StackSetExecutionRole{
+			RoleName:          n.StackSetExecutionRole(owner),
+			ToolingAccount:    cfg.Tooling.Account,
+			AdminRoleArn:      n.StackSetAdminRoleArn(),
+			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-*", n.Partition, account, cfg.Deploy.StackName),
+			ManagedPolicyArns: ep.ManagedPolicyArns,
+			Statements:        statements(ep.Statements),
+		},
+	}
+}
+
+// stackSetOwner is the environment whose StackSet env deploys or extends.
+func stackSetOwner(env config.Environment) string {
+	if env.StackSetOf != "" {
+		return env.StackSetOf
+	}
+	return env.Name
+}
+
+// statements are the execution policy's statements, each with its reason.
+func statements(in []config.Statement) []target.Statement {
+	out := make([]target.Statement, len(in))
+	for i, s := range in {
+		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Reason: s.Reason}
+	}
+	return out
+}
+
+// uniqueStacks reports stacks whose names collide: CloudFormation needs
+// each stack name once per account and region, and the CDK app each once.
+func (t *translator) uniqueStacks(spec *Spec) []error {
+	n := t.n
+	owner := map[string]string{}
+	var errs []error
+	add := func(name, what string) {
+		if prev, dup := owner[name]; dup {
+			errs = append(errs, fmt.Errorf("%s: its stack %s has the name of %s; rename the environment", what, name, prev))
+			return
+		}
+		owner[name] = what
+	}
+	add(n.ToolingStack(), "the tooling stack")
+	for _, r := range spec.Replicas {
+		add(n.ToolingStack()+"-"+r.Region, "the artifact store stack of "+r.Region)
+	}
+	index := map[string]int{}
+	for i, e := range t.cfg.Environments {
+		index[e.Name] = i
+	}
+	for _, ts := range spec.Targets {
+		add(ts.StackName, fmt.Sprintf("environments[%d].name %q", index[ts.Environment], ts.Environment))
+	}
+	for _, a := range spec.AccountStacks {
+		add(a.StackName, fmt.Sprintf("the StackSet execution role stack of %s in %s", a.Owner, a.Account))
+	}
+	return errs
+}

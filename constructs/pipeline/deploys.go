@@ -1,0 +1,321 @@
+package pipeline
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+// One render function per deploy action kind of the plan.
+
+var capabilities = map[string]awscdk.CfnCapabilities{
+	"CAPABILITY_IAM":         awscdk.CfnCapabilities_ANONYMOUS_IAM,
+	"CAPABILITY_NAMED_IAM":   awscdk.CfnCapabilities_NAMED_IAM,
+	"CAPABILITY_AUTO_EXPAND": awscdk.CfnCapabilities_AUTO_EXPAND,
+}
+
+// deployRole is the deploy role an action runs as, imported once per
+// deployment.
+func (pl *Pipeline) deployRole(a *plan.Action) awsiam.IRole {
+	return pl.importRole("DeployRole-"+pl.deployment(a).Name, a.RoleArn)
+}
+
+// arnIn is an ARN of service and resource in the action's account and
+// region.
+func (pl *Pipeline) arnIn(a *plan.Action, service, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", pl.props.Partition, service, a.Region, a.Account, resource)
+}
+
+func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awscodepipeline.IAction {
+	d, built := pl.deployment(a), pl.artifact(plan.BuildArtifact)
+	var config awscodepipeline.ArtifactPath
+	if k.Stack.TemplateConfiguration != "" {
+		config = built.AtPath(jsii.String(k.Stack.TemplateConfiguration))
+	}
+	return awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
+		ActionName:            jsii.String(a.Name),
+		RunOrder:              jsii.Number(float64(a.RunOrder)),
+		StackName:             jsii.String(k.Stack.Name),
+		ChangeSetName:         jsii.String(plan.ChangeSetName),
+		TemplatePath:          built.AtPath(jsii.String(k.Stack.TemplatePath)),
+		AdminPermissions:      jsii.Bool(false),
+		Account:               jsii.String(a.Account),
+		Region:                jsii.String(a.Region),
+		Role:                  pl.deployRole(a),
+		DeploymentRole:        pl.importRole("ExecutionRole-"+d.Name, k.ExecutionRoleArn),
+		CfnCapabilities:       cfnCapabilities(k.Stack.Capabilities),
+		ParameterOverrides:    parameterOverrides(k.Stack.ParameterOverrides),
+		TemplateConfiguration: config,
+	})
+}
+
+func (pl *Pipeline) executeAction(a *plan.Action, k *plan.ExecuteChangeSet) awscodepipeline.IAction {
+	return awscodepipelineactions.NewCloudFormationExecuteChangeSetAction(&awscodepipelineactions.CloudFormationExecuteChangeSetActionProps{
+		ActionName:         jsii.String(a.Name),
+		RunOrder:           jsii.Number(float64(a.RunOrder)),
+		VariablesNamespace: jsii.String(a.Namespace),
+		StackName:          jsii.String(k.Stack.Name),
+		ChangeSetName:      jsii.String(plan.ChangeSetName),
+		Account:            jsii.String(a.Account),
+		Region:             jsii.String(a.Region),
+		Role:               pl.deployRole(a),
+	})
+}
+
+func (pl *Pipeline) stackSetAction(a *plan.Action, k *plan.DeployStackSet) awscodepipeline.IAction {
+	d := pl.deployment(a)
+	ids, rollout := stackSetTargets(k.Target)
+	var model awscodepipelineactions.StackSetDeploymentModel
+	if t, ok := k.Target.(*plan.StackSetAccounts); ok {
+		model = awscodepipelineactions.StackSetDeploymentModel_SelfManaged(&awscodepipelineactions.SelfManagedDeploymentProps{
+			AdministrationRole: pl.importRole("StackSetAdminRole", t.AdministrationRoleArn),
+			ExecutionRoleName:  jsii.String(t.ExecutionRoleName),
+		})
+	} else {
+		model = awscodepipelineactions.StackSetDeploymentModel_Organizations(&awscodepipelineactions.OrganizationsDeploymentProps{
+			AutoDeployment: awscodepipelineactions.StackSetOrganizationsAutoDeployment_ENABLED,
+		})
+	}
+	return awscodepipelineactions.NewCloudFormationDeployStackSetAction(&awscodepipelineactions.CloudFormationDeployStackSetActionProps{
+		ActionName:                      jsii.String(a.Name),
+		RunOrder:                        jsii.Number(float64(a.RunOrder)),
+		StackSetName:                    jsii.String(k.StackSetName),
+		Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(pl.artifact(plan.BuildArtifact).AtPath(jsii.String(k.Stack.TemplatePath))),
+		DeploymentModel:                 model,
+		StackInstances:                  stackInstances(k.Target, ids, d.Regions),
+		MaxAccountConcurrencyPercentage: jsii.Number(float64(rollout.MaxConcurrentPercentage)),
+		FailureTolerancePercentage:      jsii.Number(float64(rollout.FailureTolerancePercentage)),
+		CfnCapabilities:                 cfnCapabilities(k.Stack.Capabilities),
+	})
+}
+
+func (pl *Pipeline) stackInstancesAction(a *plan.Action, k *plan.AddStackInstances) awscodepipeline.IAction {
+	d := pl.deployment(a)
+	ids, rollout := stackSetTargets(k.Target)
+	return awscodepipelineactions.NewCloudFormationDeployStackInstancesAction(&awscodepipelineactions.CloudFormationDeployStackInstancesActionProps{
+		ActionName:                      jsii.String(a.Name),
+		RunOrder:                        jsii.Number(float64(a.RunOrder)),
+		StackSetName:                    jsii.String(k.StackSetName),
+		StackInstances:                  stackInstances(k.Target, ids, d.Regions),
+		MaxAccountConcurrencyPercentage: jsii.Number(float64(rollout.MaxConcurrentPercentage)),
+		FailureTolerancePercentage:      jsii.Number(float64(rollout.FailureTolerancePercentage)),
+	})
+}
+
+func (pl *Pipeline) ecsAction(a *plan.Action, k *plan.DeployECS) awscodepipeline.IAction {
+	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	return awscodepipelineactions.NewEcsDeployAction(&awscodepipelineactions.EcsDeployActionProps{
+		ActionName:        jsii.String(a.Name),
+		RunOrder:          jsii.Number(float64(a.RunOrder)),
+		Role:              pl.deployRole(a),
+		Service:           awsecs.BaseService_FromServiceArnWithCluster(pl.Construct, jsii.String("Service-"+id), jsii.String(pl.arnIn(a, "ecs", "service/"+x.Cluster+"/"+x.Service))),
+		ImageFile:         pl.artifact(a.Inputs[0]).AtPath(jsii.String(x.ImageFile)),
+		DeploymentTimeout: awscdk.Duration_Minutes(jsii.Number(float64(x.TimeoutMinutes))),
+	})
+}
+
+func (pl *Pipeline) ecsBlueGreenAction(a *plan.Action, k *plan.DeployECSBlueGreen) awscodepipeline.IAction {
+	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	built := pl.artifact(a.Inputs[0])
+	group := awscodedeploy.EcsDeploymentGroup_FromEcsDeploymentGroupAttributes(pl.Construct, jsii.String("DeploymentGroup-"+id), &awscodedeploy.EcsDeploymentGroupAttributes{
+		Application:         awscodedeploy.EcsApplication_FromEcsApplicationArn(pl.Construct, jsii.String("Application-"+id), jsii.String(pl.arnIn(a, "codedeploy", "application:"+x.Application))),
+		DeploymentGroupName: jsii.String(x.DeploymentGroup),
+	})
+	return awscodepipelineactions.NewCodeDeployEcsDeployAction(&awscodepipelineactions.CodeDeployEcsDeployActionProps{
+		ActionName:                 jsii.String(a.Name),
+		RunOrder:                   jsii.Number(float64(a.RunOrder)),
+		Role:                       pl.deployRole(a),
+		DeploymentGroup:            group,
+		TaskDefinitionTemplateFile: built.AtPath(jsii.String(x.TaskDefinition)),
+		AppSpecTemplateFile:        built.AtPath(jsii.String(x.AppSpec)),
+		ContainerImageInputs: &[]*awscodepipelineactions.CodeDeployEcsContainerImageInput{{
+			Input:                     built,
+			TaskDefinitionPlaceholder: jsii.String(x.ImagePlaceholder),
+		}},
+	})
+}
+
+func (pl *Pipeline) codeDeployAction(a *plan.Action, k *plan.DeployCodeDeploy) awscodepipeline.IAction {
+	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	group := awscodedeploy.ServerDeploymentGroup_FromServerDeploymentGroupAttributes(pl.Construct, jsii.String("DeploymentGroup-"+id), &awscodedeploy.ServerDeploymentGroupAttributes{
+		Application:         awscodedeploy.ServerApplication_FromServerApplicationArn(pl.Construct, jsii.String("Application-"+id), jsii.String(pl.arnIn(a, "codedeploy", "application:"+x.Application))),
+		DeploymentGroupName: jsii.String(x.DeploymentGroup),
+	})
+	return awscodepipelineactions.NewCodeDeployServerDeployAction(&awscodepipelineactions.CodeDeployServerDeployActionProps{
+		ActionName:      jsii.String(a.Name),
+		RunOrder:        jsii.Number(float64(a.RunOrder)),
+		Role:            pl.deployRole(a),
+		DeploymentGroup: group,
+		Input:           pl.artifact(a.Inputs[0]),
+	})
+}
+
+func (pl *Pipeline) s3Action(a *plan.Action, k *plan.DeployS3) awscodepipeline.IAction {
+	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	bucket := awss3.Bucket_FromBucketAttributes(pl.Construct, jsii.String("Bucket-"+id), &awss3.BucketAttributes{
+		BucketName: jsii.String(x.Bucket),
+		Account:    jsii.String(a.Account),
+		Region:     jsii.String(a.Region),
+	})
+	var cache []awscodepipelineactions.CacheControl
+	for _, c := range x.CacheControl {
+		cache = append(cache, awscodepipelineactions.CacheControl_FromString(jsii.String(c)))
+	}
+	var key awskms.IKey
+	if x.KMSKeyArn != "" {
+		key = awskms.Key_FromKeyArn(pl.Construct, jsii.String("BucketKey-"+id), jsii.String(x.KMSKeyArn))
+	}
+	props := &awscodepipelineactions.S3DeployActionProps{
+		ActionName:    jsii.String(a.Name),
+		RunOrder:      jsii.Number(float64(a.RunOrder)),
+		Role:          pl.deployRole(a),
+		Bucket:        bucket,
+		Input:         pl.artifact(a.Inputs[0]),
+		Extract:       jsii.Bool(x.Extract),
+		ObjectKey:     values.Optional(x.ObjectKey),
+		EncryptionKey: key,
+	}
+	if len(cache) > 0 {
+		props.CacheControl = &cache
+	}
+	return awscodepipelineactions.NewS3DeployAction(props)
+}
+
+func (pl *Pipeline) gitOpsAction(a *plan.Action, k *plan.GitOpsStep) awscodepipeline.IAction {
+	g := k.Release
+	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
+		ActionName: jsii.String(a.Name),
+		RunOrder:   jsii.Number(float64(a.RunOrder)),
+		Project:    pl.gitOpsProject(),
+		Input:      pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
+			"GITOPS_REPOSITORY": {Value: jsii.String(g.Repository)},
+			"GITOPS_BRANCH":     {Value: jsii.String(g.Branch)},
+			"GITOPS_FILE":       {Value: jsii.String(g.File)},
+			"GITOPS_KEY":        {Value: jsii.String(g.Key)},
+			"GITOPS_VALUE":      {Value: jsii.String(g.Value)},
+			"GITOPS_TOKEN":      {Type: awscodebuild.BuildEnvironmentVariableType_SECRETS_MANAGER, Value: jsii.String(g.TokenSecret)},
+		},
+	})
+}
+
+func (pl *Pipeline) helmAction(a *plan.Action, k *plan.HelmStep) awscodepipeline.IAction {
+	h := k.Release
+	var set []string
+	for _, key := range slices.Sorted(maps.Keys(h.Set)) {
+		set = append(set, key+"="+h.Set[key])
+	}
+	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
+		ActionName: jsii.String(a.Name),
+		RunOrder:   jsii.Number(float64(a.RunOrder)),
+		Project:    pl.helmProject(),
+		Input:      pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
+			"EKS_CLUSTER":     {Value: jsii.String(h.Cluster)},
+			"EKS_REGION":      {Value: jsii.String(k.Region)},
+			"DEPLOY_ROLE_ARN": {Value: jsii.String(k.AssumeRoleArn)},
+			"HELM_RELEASE":    {Value: jsii.String(h.Release)},
+			"HELM_CHART":      {Value: jsii.String(h.Chart)},
+			"HELM_NAMESPACE":  {Value: jsii.String(h.Namespace)},
+			"HELM_VALUES":     {Value: jsii.String(h.ValuesFile)},
+			"HELM_SET":        {Value: jsii.String(strings.Join(set, ","))},
+		},
+	})
+}
+
+func (pl *Pipeline) lambdaAction(a *plan.Action, k *plan.InvokeLambda) awscodepipeline.IAction {
+	d := pl.deployment(a)
+	fn := awslambda.Function_FromFunctionAttributes(pl.Construct, jsii.String("Function-"+d.Name+"-"+a.Region+"-"+k.Hook), &awslambda.FunctionAttributes{
+		FunctionArn:     jsii.String(pl.arnIn(a, "lambda", "function:"+k.Invoke.Function)),
+		SameEnvironment: jsii.Bool(false),
+		SkipPermissions: jsii.Bool(true), // the invoke role's policy allows the call
+	})
+	return awscodepipelineactions.NewLambdaInvokeAction(&awscodepipelineactions.LambdaInvokeActionProps{
+		ActionName:           jsii.String(a.Name),
+		RunOrder:             jsii.Number(float64(a.RunOrder)),
+		Role:                 pl.importRole("InvokeRole-"+d.Name, a.RoleArn),
+		Lambda:               fn,
+		UserParametersString: values.Optional(k.Invoke.UserParameters),
+		VariablesNamespace:   jsii.String(a.Namespace),
+	})
+}
+
+func (pl *Pipeline) stepFunctionsAction(a *plan.Action, k *plan.InvokeStepFunctions) awscodepipeline.IAction {
+	d, s := pl.deployment(a), k.Invoke
+	literal := map[string]interface{}{}
+	for key, v := range s.Input {
+		literal[key] = v
+	}
+	input := awscodepipelineactions.StateMachineInput_Literal(&literal)
+	if s.InputFile != "" {
+		input = awscodepipelineactions.StateMachineInput_FilePath(pl.artifact(a.Inputs[0]).AtPath(jsii.String(s.InputFile)))
+	}
+	id := d.Name + "-" + a.Region + "-" + k.Hook
+	return awscodepipelineactions.NewStepFunctionInvokeAction(&awscodepipelineactions.StepFunctionsInvokeActionProps{
+		ActionName:          jsii.String(a.Name),
+		RunOrder:            jsii.Number(float64(a.RunOrder)),
+		Role:                pl.importRole("InvokeRole-"+d.Name, a.RoleArn),
+		StateMachine:        awsstepfunctions.StateMachine_FromStateMachineArn(pl.Construct, jsii.String("StateMachine-"+id), jsii.String(pl.arnIn(a, "states", "stateMachine:"+s.StateMachine))),
+		StateMachineInput:   input,
+		ExecutionNamePrefix: jsii.String(s.ExecutionNamePrefix),
+		VariablesNamespace:  jsii.String(a.Namespace),
+	})
+}
+
+// parameterOverrides are a stack's overrides as aws-cdk-lib values.
+func parameterOverrides(m map[string]string) *map[string]interface{} {
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string]interface{}{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return &out
+}
+
+// cfnCapabilities are capabilities as aws-cdk-lib values.
+func cfnCapabilities(in []string) *[]awscdk.CfnCapabilities {
+	var caps []awscdk.CfnCapabilities
+	for _, c := range in {
+		caps = append(caps, capabilities[c])
+	}
+	return &caps
+}
+
+// stackSetTargets are the account or OU IDs of a StackSet target and its
+// rollout.
+func stackSetTargets(t plan.Target) ([]string, plan.Rollout) {
+	switch x := t.(type) {
+	case *plan.StackSetAccounts:
+		return x.IDs, x.Rollout
+	case *plan.OrganizationalUnits:
+		return x.IDs, x.Rollout
+	}
+	return nil, plan.Rollout{}
+}
+
+// stackInstances are the accounts or OUs of a StackSet target, in regions.
+func stackInstances(t plan.Target, ids, regions []string) awscodepipelineactions.StackInstances {
+	if _, ok := t.(*plan.StackSetAccounts); ok {
+		return awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(ids...), jsii.Strings(regions...))
+	}
+	return awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(ids...), jsii.Strings(regions...))
+}

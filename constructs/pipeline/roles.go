@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+// The pipeline role's statements, one per kind of grant, at a fixed size
+// whatever the number of environments when patterns are given.
+
+// deployRoles are the deploy roles the pipeline (and the Helm step)
+// assumes: DeployRolePatterns, or the role of each action that runs as a
+// deploy role.
+func (pl *Pipeline) deployRoles() []string {
+	if len(pl.props.DeployRolePatterns) > 0 {
+		return values.SortedUnique(pl.props.DeployRolePatterns)
+	}
+	var out []string
+	pl.eachAction(func(a *plan.Action) {
+		switch k := a.Kind.(type) {
+		case *plan.InvokeLambda, *plan.InvokeStepFunctions:
+		case *plan.HelmStep:
+			out = append(out, k.AssumeRoleArn)
+		default:
+			if a.RoleArn != "" {
+				out = append(out, a.RoleArn)
+			}
+		}
+	})
+	return values.SortedUnique(out)
+}
+
+// invokeRoles are the roles of the invoke actions: InvokeRolePatterns, or
+// each invoke action's role.
+func (pl *Pipeline) invokeRoles() []string {
+	if len(pl.props.InvokeRolePatterns) > 0 {
+		return pl.props.InvokeRolePatterns
+	}
+	var out []string
+	pl.eachAction(func(a *plan.Action) {
+		switch a.Kind.(type) {
+		case *plan.InvokeLambda, *plan.InvokeStepFunctions:
+			out = append(out, a.RoleArn)
+		}
+	})
+	return out
+}
+
+// eachAction calls f with every action of the plan, in order.
+func (pl *Pipeline) eachAction(f func(a *plan.Action)) {
+	for i := range pl.plan.Stages {
+		for j := range pl.plan.Stages[i].Actions {
+			f(&pl.plan.Stages[i].Actions[j])
+		}
+	}
+}
+
+// roleStatements are the pipeline role's statements: the artifact store,
+// the projects, the roles it assumes, its sources, the replicas, the
+// entry-condition alarms, the StackSets and the approval topics.
+func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
+	p, store := pl.props, pl.props.Store
+	bucketArn := store.Bucket().BucketArn()
+	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
+	assume := append(pl.deployRoles(), pl.invokeRoles()...)
+	sts := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ReadWriteArtifacts"),
+			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"),
+			Resources: &[]*string{bucketArn, objects},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("UseArtifactKey"),
+			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+			Resources: &[]*string{store.Key().KeyArn()},
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("RunBuild"),
+			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
+			Resources: pl.projectArns(),
+		}),
+	}
+	if len(assume) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("AssumeDeployRoles"),
+			Actions:   jsii.Strings("sts:AssumeRole"),
+			Resources: jsii.Strings(values.SortedUnique(assume)...),
+		}))
+	}
+	sts = append(sts, pl.sourceStatements()...)
+	sts = append(sts, pl.replicaStatements()...)
+	var alarms, stackSets, admins []string
+	for _, st := range pl.plan.Stages {
+		for _, a := range st.Alarms {
+			alarms = append(alarms, fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", p.Partition, pl.stackRegion(), pl.stackAccount(), a))
+		}
+	}
+	pl.eachAction(func(a *plan.Action) {
+		if k, ok := a.Kind.(*plan.DeployStackSet); ok {
+			stackSets = append(stackSets, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stackset/%s:*", p.Partition, pl.stackRegion(), pl.stackAccount(), k.StackSetName))
+		}
+	})
+	for _, d := range pl.plan.Input.Deployments {
+		if t, ok := d.Target.(*plan.StackSetAccounts); ok && t.AdministrationRoleArn != "" {
+			admins = append(admins, t.AdministrationRoleArn)
+		}
+	}
+	if len(alarms) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("CheckEntryAlarms"),
+			Actions:   jsii.Strings("cloudwatch:DescribeAlarms"),
+			Resources: jsii.Strings(values.SortedUnique(alarms)...),
+		}))
+	}
+	if len(admins) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("PassStackSetAdministrationRole"),
+			Actions:   jsii.Strings("iam:PassRole"),
+			Resources: jsii.Strings(values.SortedUnique(admins)...),
+			Conditions: &map[string]interface{}{
+				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
+			},
+		}))
+	}
+	for _, group := range [][]string{assume, stackSets, p.ApprovalTopicPatterns} {
+		for _, r := range group {
+			if strings.Contains(r, "*") {
+				pl.wildcards = append(pl.wildcards, r)
+			}
+		}
+	}
+	if len(stackSets) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("DeployWorkloadStackSets"),
+			Actions: jsii.Strings("cloudformation:CreateStackSet", "cloudformation:UpdateStackSet", "cloudformation:DescribeStackSet",
+				"cloudformation:DescribeStackSetOperation", "cloudformation:ListStackInstances", "cloudformation:CreateStackInstances"),
+			Resources: jsii.Strings(values.SortedUnique(stackSets)...),
+		}))
+	}
+	if len(pl.topicArns) > 0 {
+		res := pl.topicArns
+		if len(p.ApprovalTopicPatterns) > 0 {
+			res = *jsii.Strings(values.SortedUnique(p.ApprovalTopicPatterns)...)
+		}
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("AnnounceApprovals"),
+			Actions:   jsii.Strings("sns:Publish"),
+			Resources: &res,
+		}))
+	}
+	return sts
+}
