@@ -4,6 +4,7 @@
 package test
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -42,7 +43,7 @@ func build(t testing.TB, cfg *config.Config) (awscdk.App, *delivery.Delivery) {
 	var d *delivery.Delivery
 	relaytest.Do(t, "build "+cfg.Name, func() {
 		d = delivery.New(app, spec)
-		compliance.Check(app, d)
+		compliance.Check(app)
 	})
 	return app, d
 }
@@ -178,5 +179,50 @@ func TestNoNagFindings(t *testing.T) {
 				t.Errorf("%s: %d unsuppressed cdk-nag findings:\n%s", *s.StackName(), len(errs), relaytest.FindingsText(errs))
 			}
 		}
+	}
+}
+
+// TestSuppressionsAreExact requires every IAM suppression in the golden
+// templates to name its findings (appliesTo): a blanket IAM5 would hide the
+// next wildcard. Each construct records the suppressions of its own
+// resources (package internal/nag).
+func TestSuppressionsAreExact(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.template.json"))
+	checked := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tpl struct {
+			Resources map[string]struct {
+				Metadata struct {
+					CdkNag struct {
+						Rules []struct {
+							ID        string   `json:"id"`
+							AppliesTo []string `json:"applies_to"`
+							Reason    string   `json:"reason"`
+						} `json:"rules_to_suppress"`
+					} `json:"cdk_nag"`
+				}
+			}
+		}
+		if err := json.Unmarshal(raw, &tpl); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for id, r := range tpl.Resources {
+			for _, s := range r.Metadata.CdkNag.Rules {
+				checked++
+				if strings.HasPrefix(s.ID, "AwsSolutions-IAM") && len(s.AppliesTo) == 0 {
+					t.Errorf("%s %s: %s suppressed without appliesTo (%q); name the exact findings", filepath.Base(f), id, s.ID, s.Reason)
+				}
+				if len(s.Reason) < 10 {
+					t.Errorf("%s %s: %s has no reason", filepath.Base(f), id, s.ID)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d suppressions found in the goldens", checked)
 	}
 }

@@ -85,10 +85,10 @@ func run() (code int) {
 		Outdir:                          jsii.String(staging),
 		BuiltinCloudFormationValidation: jsii.Bool(validation),
 	})
-	d := delivery.New(app, spec)
+	delivery.New(app, spec)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
 	if v := ctx["nag"]; v != false && v != "false" {
-		compliance.Check(app, d)
+		compliance.Check(app)
 	}
 	app.Synth(nil)
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -179,9 +180,11 @@ func (p *ECSProps) DeployStatements(partition, region, account string) []Stateme
 			Sid:       "RegisterTaskDefinitions",
 			Actions:   []string{"ecs:RegisterTaskDefinition"},
 			Resources: []string{"*"},
+			Reason:    "ECS supports no resource-level permission for ecs:RegisterTaskDefinition: the task definition's ARN does not exist before the call.",
 		},
 		Statement{
 			Sid:        "TagTaskDefinitionsOnCreate",
+			Reason:     "A new task definition revision's ARN ends in a number ECS assigns; the condition allows tagging only while registering one.",
 			Actions:    []string{"ecs:TagResource"},
 			Resources:  []string{fmt.Sprintf("arn:%s:ecs:%s:%s:task-definition/*", partition, region, account)},
 			Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}},
@@ -258,6 +261,12 @@ func NewECS(scope constructs.Construct, id string, props *ECSProps) *ECS {
 			FailedDeployment:  jsii.Bool(true),
 			DeploymentInAlarm: jsii.Bool(len(p.AlarmNames) > 0),
 		},
+	})
+	// Recorded once the group's service role exists.
+	nag.Suppress(e.Construct, nag.Suppression{
+		Rule:      "AwsSolutions-IAM4",
+		AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS"},
+		Reason:    "CodeDeploy's service role uses the AWS managed policy made for ECS blue/green deployments, which AWS keeps current with the service.",
 	})
 	return e
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -288,6 +289,11 @@ func NewServer(scope constructs.Construct, id string, props *ServerProps) *Serve
 	} else {
 		s.newInPlace(p, config)
 	}
+	nag.Suppress(s.Construct, nag.Suppression{
+		Rule:      "AwsSolutions-IAM4",
+		AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRole"},
+		Reason:    "CodeDeploy's service role uses the AWS managed policy made for EC2/on-premises deployments, which AWS keeps current with the service.",
+	})
 	return s
 }
 

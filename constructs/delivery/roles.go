@@ -136,7 +136,7 @@ func ecsGrants(arn func(service, resource string) string, x *config.ECSDeploy) [
 		{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"},
 			Resources: []string{arn("ecs", "service/"+x.Cluster+"/"+x.Service)}},
 		{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"},
-			Resources: []string{"*"}},
+			Resources: []string{"*"}, Reason: "ECS supports no resource-level permission for ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition: a new revision's ARN does not exist before the call."},
 		{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: x.TaskRoles,
 			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
 	}
@@ -152,7 +152,8 @@ func s3Grants(partition string, x *config.S3Deploy) []target.Statement {
 	} else if prefix != "" {
 		objects = fmt.Sprintf("arn:%s:s3:::%s/%s", partition, x.Bucket, prefix)
 	}
-	out := []target.Statement{{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{objects}}}
+	out := []target.Statement{{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{objects},
+		Reason: "The build output's files become objects under the key prefix of the bucket; their names come from the build."}}
 	if x.KMSKey != "" {
 		out = append(out, target.Statement{Sid: "EncryptSiteObjects", Actions: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resources: []string{x.KMSKey}})
 	}
@@ -168,7 +169,8 @@ func hookGrants(arn func(service, resource string) string, h config.Hook) []targ
 	s := h.StepFunctions
 	return []target.Statement{
 		{Sid: "StartHookExecutions", Actions: []string{"states:DescribeStateMachine", "states:StartExecution"}, Resources: []string{arn("states", "stateMachine:"+s.StateMachine)}},
-		{Sid: "WatchHookExecutions", Actions: []string{"states:DescribeExecution"}, Resources: []string{arn("states", "execution:"+s.StateMachine+":*")}},
+		{Sid: "WatchHookExecutions", Actions: []string{"states:DescribeExecution"}, Resources: []string{arn("states", "execution:"+s.StateMachine+":*")},
+			Reason: "Step Functions names each execution of the hook's state machine when the action starts it."},
 	}
 }
 

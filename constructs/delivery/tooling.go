@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -80,6 +81,8 @@ func newJobResultsRole(scope awscdk.Stack, s JobResultsSpec) awsiam.Role {
 		Actions:   jsii.Strings("codepipeline:PutJobFailureResult", "codepipeline:PutJobSuccessResult"),
 		Resources: jsii.Strings("*"),
 	}))
+	nag.Suppress(role, nag.Findings("codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions; the trust admits only the environments' accounts, and a caller needs the job ID of a running invoke action.",
+		"Resource::*"))
 	return role
 }
 
@@ -100,6 +103,8 @@ func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
 		Actions:   jsii.Strings("sts:AssumeRole"),
 		Resources: jsii.Strings(s.ExecutionRoles),
 	}))
+	nag.Suppress(role, nag.Wildcards("The administration role assumes this pipeline's StackSet execution role in each target account through one pattern; each execution role trusts only this administration role.",
+		s.ExecutionRoles))
 	return role
 }
 
@@ -129,6 +134,8 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	for _, st := range s.Statements {
 		role.AddToPolicy(st.PolicyStatement())
 	}
+	nag.Suppress(role, nag.Wildcards("StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.", s.InstanceStacks))
+	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)
 	return role
 }
 

@@ -235,10 +235,11 @@ type Pipeline struct {
 	imported map[string]awsiam.IRole
 	// artifacts are the pipeline's artifacts by name.
 	artifacts map[string]awscodepipeline.Artifact
-	// wildcards are the ARN patterns of the role policy's resources.
-	wildcards []string
-	approver  awsiam.Role
-	secrets   []string
+	// findings are the cdk-nag findings of the role policy's wildcard
+	// resources, with their reasons.
+	findings map[string]string
+	approver awsiam.Role
+	secrets  []string
 	// suiteProjects are the projects of the Test and Scan stages.
 	suiteProjects []awscodebuild.PipelineProject
 	// gitOps and helm are the EKS step projects, created on first use;
@@ -272,7 +273,8 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		p.RolePath = "/"
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
-		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{}}
+		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
+		findings: map[string]string{}}
 	pl.checkRegions()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
@@ -329,6 +331,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	pl.suppressions()
 	return pl
 }
 
@@ -469,11 +472,6 @@ func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
 
 // LogGroup receives the build logs.
 func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
-
-// WildcardResources are the resource patterns with a wildcard in the
-// pipeline role's policy (deploy roles, approval topics, StackSets), sorted.
-// Each names only this pipeline's resources.
-func (pl *Pipeline) WildcardResources() []string { return values.SortedUnique(pl.wildcards) }
 
 // BuildSecrets are the Secrets Manager ARNs of the build's environment
 // variables, sorted.

@@ -44,6 +44,9 @@ func (pl *Pipeline) replicaViews() *map[string]awss3.IBucket {
 	return &views
 }
 
+// reasonReplicas is why the replica grants have wildcards.
+const reasonReplicas = "The pipeline replicates artifacts under keys it generates into the replica buckets of its other regions, encrypted with their keys, whose IDs are generated in the replica stacks: it may use them only through their alias (kms:ResourceAliases)."
+
 // replicaStatements let the pipeline role replicate artifacts into each
 // replica bucket and encrypt them with its key, which it names through the
 // key's alias (the key ID is generated in another stack).
@@ -59,7 +62,8 @@ func (pl *Pipeline) replicaStatements() []awsiam.PolicyStatement {
 		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("arn:%s:s3:::%s/*", p.Partition, rep.BucketName))
 		keys = append(keys, fmt.Sprintf("arn:%s:kms:%s:%s:key/*", p.Partition, r, account))
 		aliases = append(aliases, rep.KeyAlias)
-		pl.wildcards = append(pl.wildcards, buckets[len(buckets)-1], keys[len(keys)-1])
+		pl.findings["Resource::"+buckets[len(buckets)-1]] = reasonReplicas
+		pl.findings["Resource::"+keys[len(keys)-1]] = reasonReplicas
 	}
 	return []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -129,10 +129,17 @@ func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
 			},
 		}))
 	}
-	for _, group := range [][]string{assume, stackSets, p.ApprovalTopicPatterns} {
-		for _, r := range group {
+	for _, group := range []struct {
+		resources []string
+		reason    string
+	}{
+		{assume, "One ARN pattern names this pipeline's deploy (and invoke) roles in every target account, whose trust pins this pipeline role, so that the policy keeps one size for any number of environments."},
+		{stackSets, "CodePipeline's StackSet action works on operations of this pipeline's StackSets, whose IDs CloudFormation generates."},
+		{p.ApprovalTopicPatterns, "One ARN pattern names this pipeline's approval topics, so that the policy keeps one size for any number of environments."},
+	} {
+		for _, r := range group.resources {
 			if strings.Contains(r, "*") {
-				pl.wildcards = append(pl.wildcards, r)
+				pl.findings["Resource::"+r] = group.reason
 			}
 		}
 	}

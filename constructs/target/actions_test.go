@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -90,6 +91,7 @@ func TestActionPropsValidate(t *testing.T) {
 		{"PassRole on a pattern", func(p *target.Props) {
 			p.DeployStatements[1].Resources = []string{"arn:aws:iam::222222222222:role/api-*"}
 		}, []string{
+			`DeployStatements[1].Reason "": say why the statement needs Resource::arn:aws:iam::222222222222:role/api-* (at least 10 characters): the cdk-nag suppression of each wildcard carries it`,
 			`DeployStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/api-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
 		}},
 		{"invoke role without statements", func(p *target.Props) { p.InvokeStatements = nil }, []string{
@@ -107,6 +109,27 @@ func TestActionPropsValidate(t *testing.T) {
 			p := actionProps()
 			tc.mutate(p)
 			relaytest.ValidateError(t, p.Validate(), "target.Props: ", tc.want)
+		})
+	}
+}
+
+// TestSuppressionsBesideRoles runs cdk-nag's AwsSolutions pack over targets
+// of every kind: each records the exact findings of its own roles, so a
+// team's stack needs no suppressions of its own for them.
+func TestSuppressionsBesideRoles(t *testing.T) {
+	for name, props := range map[string]*target.Props{"change sets": validProps(), "actions and hooks": actionProps()} {
+		t.Run(name, func(t *testing.T) {
+			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+			stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			relaytest.Do(t, "target.New", func() {
+				target.New(stack, "Target", props)
+				compliance.AwsSolutions(app)
+			})
+			if errs := relaytest.Errors(t, stack); len(errs) > 0 {
+				t.Errorf("%d unsuppressed findings:\n%s", len(errs), relaytest.FindingsText(errs))
+			}
 		})
 	}
 }

@@ -186,10 +186,16 @@ func (p *Props) Validate() error {
 	for _, set := range []struct {
 		name string
 		sts  []Statement
-	}{{"DeployStatements", p.DeployStatements}, {"InvokeStatements", p.InvokeStatements}} {
+	}{{"DeployStatements", p.DeployStatements}, {"InvokeStatements", p.InvokeStatements}, {"ExecutionStatements", p.ExecutionStatements}} {
 		for i, s := range set.sts {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("%s[%d]: needs actions and resources", set.name, i)
+			}
+			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
+				add("%s[%d].Reason %q: say why the statement needs %s (at least 10 characters): the cdk-nag suppression of each wildcard carries it", set.name, i, s.Reason, strings.Join(wildcards(s), ", "))
+			}
+			if set.name == "ExecutionStatements" {
+				continue
 			}
 			for _, a := range s.Actions {
 				if a == "iam:PassRole" && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
@@ -214,11 +220,6 @@ func (p *Props) Validate() error {
 	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
-	}
-	for i, s := range p.ExecutionStatements {
-		if len(s.Actions) == 0 || len(s.Resources) == 0 {
-			add("ExecutionStatements[%d]: needs actions and resources", i)
-		}
 	}
 	if len(errs) == 0 {
 		return nil
@@ -277,6 +278,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 			Statements: &statements,
 		})
 	}
+	t.suppressions(p)
 	return t
 }
 

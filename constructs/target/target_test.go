@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
@@ -32,7 +34,7 @@ func validProps() *target.Props {
 		ArtifactBucketArns: []string{"arn:aws:s3:::payments-artifacts-111111111111-us-east-1"},
 		ArtifactKeyArns:    []string{"arn:aws:kms:us-east-1:111111111111:key/*"},
 		ExecutionStatements: []target.Statement{
-			{Sid: "Functions", Actions: []string{"lambda:*"}, Resources: []string{"*"}},
+			{Sid: "Functions", Actions: []string{"lambda:*"}, Resources: []string{"*"}, Reason: "The application creates and updates its functions."},
 		},
 	}
 }
@@ -167,4 +169,100 @@ func ExampleNew() {
 	// Output:
 	// orders-cfn-exec
 	// orders-deploy
+}
+
+func TestWildcardReasons(t *testing.T) {
+	const (
+		lambdaReason = "The application creates and updates its Lambda functions."
+		logsReason   = "Log groups are named by the application at deploy time."
+		tableReason  = "The table's indexes are named by the application."
+	)
+	tests := []struct {
+		name       string
+		statements []target.Statement
+		want       map[string]string
+	}{
+		{name: "no statements", statements: nil, want: map[string]string{}},
+		{
+			name: "no wildcards, no findings",
+			statements: []target.Statement{{
+				Actions:   []string{"lambda:CreateFunction", "lambda:UpdateFunctionCode"},
+				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
+			}},
+			want: map[string]string{},
+		},
+		{
+			name: "? is not a wildcard finding",
+			statements: []target.Statement{{
+				Actions:   []string{"s3:GetObjec?"},
+				Resources: []string{"arn:aws:s3:::payments-data-?"},
+				Reason:    "A single-character pattern is not reported by cdk-nag.",
+			}},
+			want: map[string]string{},
+		},
+		{
+			name: "wildcard actions",
+			statements: []target.Statement{{
+				Actions:   []string{"lambda:*", "lambda:Get*", "iam:PassRole"},
+				Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"},
+				Reason:    lambdaReason,
+			}},
+			want: map[string]string{
+				"Action::lambda:*":    lambdaReason,
+				"Action::lambda:Get*": lambdaReason,
+			},
+		},
+		{
+			name: "wildcard resources",
+			statements: []target.Statement{{
+				Actions:   []string{"logs:CreateLogGroup"},
+				Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:/payments/*", "*", "arn:aws:logs:us-east-1:222222222222:log-group:fixed"},
+				Reason:    logsReason,
+			}},
+			want: map[string]string{
+				"Resource::arn:aws:logs:us-east-1:222222222222:log-group:/payments/*": logsReason,
+				"Resource::*": logsReason,
+			},
+		},
+		{
+			name: "each statement brings its own reason",
+			statements: []target.Statement{
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
+				{Actions: []string{"logs:CreateLogGroup"}, Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:*"}, Reason: logsReason},
+				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments"}},
+			},
+			want: map[string]string{
+				"Action::lambda:*": lambdaReason,
+				"Resource::arn:aws:logs:us-east-1:222222222222:log-group:*": logsReason,
+			},
+		},
+		{
+			name: "same finding from two statements joins both reasons",
+			statements: []target.Statement{
+				{Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: tableReason},
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments"}, Reason: lambdaReason},
+				{Actions: []string{"dynamodb:Scan"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/payments/*"}, Reason: logsReason},
+			},
+			want: map[string]string{
+				"Resource::arn:aws:dynamodb:us-east-1:222222222222:table/payments/*": tableReason + " " + logsReason,
+				"Action::lambda:*": lambdaReason,
+			},
+		},
+		{
+			name: "same finding with the same reason is not repeated",
+			statements: []target.Statement{
+				{Actions: []string{"lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:a"}, Reason: lambdaReason},
+				{Actions: []string{"lambda:*", "lambda:*"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:b"}, Reason: lambdaReason},
+			},
+			want: map[string]string{"Action::lambda:*": lambdaReason},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := target.WildcardReasons(tt.statements)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("WildcardReasons() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

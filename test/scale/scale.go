@@ -79,7 +79,7 @@ func Measure(cfg *config.Config) Figures {
 		panic(err)
 	}
 	d := delivery.New(app, spec)
-	compliance.Check(app, d)
+	compliance.Check(app)
 	asm := app.Synth(nil)
 	f := Figures{Environments: len(cfg.Environments)}
 	stacks := *asm.Stacks()

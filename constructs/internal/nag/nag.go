@@ -1,0 +1,105 @@
+// Package nag records cdk-nag suppressions on the resources a construct
+// creates, when it creates them: each names the rule, the exact finding
+// (appliesTo) wherever cdk-nag reports one, and why it does not apply. A new
+// wildcard is then a new finding, not something a broad suppression hides,
+// and renaming a construct cannot detach its suppressions.
+package nag
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// Suppression is one finding that does not apply, and why.
+type Suppression struct {
+	// Rule is the cdk-nag rule ID, e.g. AwsSolutions-IAM5.
+	Rule string
+	// AppliesTo narrows the suppression to these findings of the rule, e.g.
+	// "Action::kms:GenerateDataKey*" or "Resource::arn:aws:s3:::bucket/*".
+	// Default: every finding of Rule on the resource.
+	AppliesTo []string
+	// Reason says why the finding does not apply. At least 10 characters
+	// (cdk-nag panics on shorter ones).
+	Reason string
+}
+
+// IAM5 is the wildcard-permission rule.
+const IAM5 = "AwsSolutions-IAM5"
+
+// Suppress records suppressions on resource and its children. A
+// suppression of IAM5 without findings is dropped: there is nothing to
+// suppress, and an empty appliesTo would suppress every finding.
+func Suppress(resource constructs.IConstruct, suppressions ...Suppression) {
+	var out []*cdknag.NagPackSuppression
+	for _, s := range suppressions {
+		if s.Rule == IAM5 && s.AppliesTo != nil && len(s.AppliesTo) == 0 {
+			continue
+		}
+		ns := &cdknag.NagPackSuppression{Id: jsii.String(s.Rule), Reason: jsii.String(s.Reason)}
+		if len(s.AppliesTo) > 0 {
+			applies := make([]interface{}, len(s.AppliesTo))
+			for i, a := range s.AppliesTo {
+				applies[i] = a
+			}
+			ns.AppliesTo = &applies
+		}
+		out = append(out, ns)
+	}
+	if len(out) > 0 {
+		cdknag.NagSuppressions_AddResourceSuppressions(resource, &out, jsii.Bool(true))
+	}
+}
+
+// Wildcards is the IAM5 suppression of resources that contain a *, each
+// "Resource::<resource>", with reason; none when no resource has one.
+func Wildcards(reason string, resources ...string) Suppression {
+	applies := []string{}
+	for _, r := range resources {
+		if strings.Contains(r, "*") {
+			applies = append(applies, "Resource::"+r)
+		}
+	}
+	return Suppression{Rule: IAM5, AppliesTo: unique(applies), Reason: reason}
+}
+
+// Findings is the IAM5 suppression of the given findings, with reason.
+func Findings(reason string, findings ...string) Suppression {
+	return Suppression{Rule: IAM5, AppliesTo: unique(append([]string{}, findings...)), Reason: reason}
+}
+
+// ByReason is one IAM5 suppression per reason, of the findings each
+// reason explains (finding -> reason), in a stable order.
+func ByReason(reasons map[string]string) []Suppression {
+	byReason := map[string][]string{}
+	for _, f := range slices.Sorted(maps.Keys(reasons)) {
+		byReason[reasons[f]] = append(byReason[reasons[f]], f)
+	}
+	var out []Suppression
+	for _, f := range slices.Sorted(maps.Keys(reasons)) {
+		r := reasons[f]
+		if fs, ok := byReason[r]; ok {
+			out = append(out, Suppression{Rule: IAM5, AppliesTo: fs, Reason: r})
+			delete(byReason, r)
+		}
+	}
+	return out
+}
+
+// LogicalID is the CloudFormation logical ID of c's default resource, as
+// cdk-nag writes it in findings (<LogicalID.Arn>).
+func LogicalID(c constructs.IConstruct) string {
+	stack := awscdk.Stack_Of(c)
+	el := c.Node().DefaultChild().(awscdk.CfnElement)
+	return stack.Resolve(stack.GetLogicalId(el)).(string)
+}
+
+func unique(v []string) []string {
+	slices.Sort(v)
+	return slices.Compact(v)
+}
