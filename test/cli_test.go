@@ -213,3 +213,36 @@ func runAppContext(t *testing.T, bin, cfg, outdir string, more map[string]string
 	err := cmd.Run()
 	return stderr.String(), err
 }
+
+// TestAppRejectsPlanOverflow gives one environment more hooks than a stage
+// holds actions (field failure sixty-hooks-one-region.yaml, a jsii panic
+// before the release plan): the app must name the config field and the
+// limit, before jsii starts, and write nothing.
+func TestAppRejectsPlanOverflow(t *testing.T) {
+	dir := t.TempDir()
+	var hooks strings.Builder
+	hooks.WriteString("  hooks:\n")
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&hooks, "    - {name: h%02d, lambda: {function: fn%d}}\n", i, i)
+	}
+	cfg := filepath.Join(dir, "relay.yaml")
+	body := strings.Replace(string(config.Example()), "  hooks:\n    - name: smoke-test\n      lambda: {function: payments-app-smoke-test, userParameters: '{\"path\": \"/health\"}'}\n", hooks.String(), 1)
+	if body == string(config.Example()) {
+		t.Fatal("the example's hooks block moved; update this test")
+	}
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	stderr, err := runApp(t, appBinary(t), cfg, outdir)
+	if err == nil {
+		t.Fatalf("app exited 0 for 62 actions in one stage; stderr:\n%s", stderr)
+	}
+	want := "relay: deploy.hooks: environments[0] gets 62 actions in us-east-1 (60 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "no templates were written") || strings.Contains(stderr, "panic") {
+		t.Errorf("stderr lacks %q (or has a panic); got:\n%s", want, stderr)
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
+	}
+}

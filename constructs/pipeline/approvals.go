@@ -43,17 +43,6 @@ func (pl *Pipeline) approvalAction(a *plan.Action, k *plan.ApprovalAction) awsco
 	})
 }
 
-// reviewAction renders the approval between creating and executing a
-// change set.
-func (pl *Pipeline) reviewAction(a *plan.Action, k *plan.ReviewChangeSet) awscodepipeline.IAction {
-	return awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
-		ActionName: jsii.String(a.Name),
-		RunOrder:   jsii.Number(float64(a.RunOrder)),
-		AdditionalInformation: jsii.String(fmt.Sprintf("Review change set %s of stack %s in account %s, region %s (CloudFormation console), then approve to execute it.",
-			plan.ChangeSetName, k.Stack.Name, k.Account, k.Region)),
-	})
-}
-
 var principalARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):(root|(role|user)/.+)$`)
 
 // principalAccount is the account of an IAM principal ARN, or "".

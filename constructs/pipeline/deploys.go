@@ -23,7 +23,41 @@ import (
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
-// One render function per deploy action kind of the plan.
+// One render function per deploy action kind of the plan; deployAction
+// picks it. A new deploy action kind adds its case and function here.
+
+// deployAction renders a deploy-stage action with its kind's function.
+func (pl *Pipeline) deployAction(a *plan.Action) awscodepipeline.IAction {
+	switch k := a.Kind.(type) {
+	case *plan.PrepareChangeSet:
+		return pl.prepareAction(a, k)
+	case *plan.ReviewChangeSet:
+		return pl.reviewAction(a, k)
+	case *plan.ExecuteChangeSet:
+		return pl.executeAction(a, k)
+	case *plan.DeployStackSet:
+		return pl.stackSetAction(a, k)
+	case *plan.AddStackInstances:
+		return pl.stackInstancesAction(a, k)
+	case *plan.DeployECS:
+		return pl.ecsAction(a, k)
+	case *plan.DeployECSBlueGreen:
+		return pl.ecsBlueGreenAction(a, k)
+	case *plan.DeployCodeDeploy:
+		return pl.codeDeployAction(a, k)
+	case *plan.DeployS3:
+		return pl.s3Action(a, k)
+	case *plan.GitOpsStep:
+		return pl.gitOpsAction(a, k)
+	case *plan.HelmStep:
+		return pl.helmAction(a, k)
+	case *plan.InvokeLambda:
+		return pl.lambdaAction(a, k)
+	case *plan.InvokeStepFunctions:
+		return pl.stepFunctionsAction(a, k)
+	}
+	panic(fmt.Sprintf("pipeline: no render function for %T", a.Kind))
+}
 
 var capabilities = map[string]awscdk.CfnCapabilities{
 	"CAPABILITY_IAM":         awscdk.CfnCapabilities_ANONYMOUS_IAM,
@@ -63,6 +97,17 @@ func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awsc
 		CfnCapabilities:       cfnCapabilities(k.Stack.Capabilities),
 		ParameterOverrides:    parameterOverrides(k.Stack.ParameterOverrides),
 		TemplateConfiguration: config,
+	})
+}
+
+// reviewAction renders the approval between creating and executing a
+// change set.
+func (pl *Pipeline) reviewAction(a *plan.Action, k *plan.ReviewChangeSet) awscodepipeline.IAction {
+	return awscodepipelineactions.NewManualApprovalAction(&awscodepipelineactions.ManualApprovalActionProps{
+		ActionName: jsii.String(a.Name),
+		RunOrder:   jsii.Number(float64(a.RunOrder)),
+		AdditionalInformation: jsii.String(fmt.Sprintf("Review change set %s of stack %s in account %s, region %s (CloudFormation console), then approve to execute it.",
+			plan.ChangeSetName, k.Stack.Name, k.Account, k.Region)),
 	})
 }
 

@@ -381,7 +381,9 @@ func (pl *Pipeline) stage(st plan.Stage) *awscodepipeline.StageProps {
 	return sp
 }
 
-// action renders one action with the render function of its kind.
+// action renders one action with the render function of its kind: the
+// source, build, suite and approval kinds here, the deploy kinds in
+// deploys.go (deployAction).
 func (pl *Pipeline) action(a *plan.Action) awscodepipeline.IAction {
 	switch k := a.Kind.(type) {
 	case *plan.SourceAction:
@@ -392,34 +394,8 @@ func (pl *Pipeline) action(a *plan.Action) awscodepipeline.IAction {
 		return pl.suiteAction(a, k)
 	case *plan.ApprovalAction:
 		return pl.approvalAction(a, k)
-	case *plan.ReviewChangeSet:
-		return pl.reviewAction(a, k)
-	case *plan.PrepareChangeSet:
-		return pl.prepareAction(a, k)
-	case *plan.ExecuteChangeSet:
-		return pl.executeAction(a, k)
-	case *plan.DeployStackSet:
-		return pl.stackSetAction(a, k)
-	case *plan.AddStackInstances:
-		return pl.stackInstancesAction(a, k)
-	case *plan.DeployECS:
-		return pl.ecsAction(a, k)
-	case *plan.DeployECSBlueGreen:
-		return pl.ecsBlueGreenAction(a, k)
-	case *plan.DeployCodeDeploy:
-		return pl.codeDeployAction(a, k)
-	case *plan.DeployS3:
-		return pl.s3Action(a, k)
-	case *plan.GitOpsStep:
-		return pl.gitOpsAction(a, k)
-	case *plan.HelmStep:
-		return pl.helmAction(a, k)
-	case *plan.InvokeLambda:
-		return pl.lambdaAction(a, k)
-	case *plan.InvokeStepFunctions:
-		return pl.stepFunctionsAction(a, k)
 	}
-	panic(fmt.Sprintf("pipeline: no render function for %T", a.Kind))
+	return pl.deployAction(a)
 }
 
 // artifact is the pipeline artifact named name, created on first use.

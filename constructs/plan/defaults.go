@@ -114,45 +114,7 @@ func releaseDefaults(r Release) Release {
 	if isNil(r) {
 		return r
 	}
-	switch x := r.(type) {
-	case *Stack:
-		c := *x
-		def(&c.TemplatePath, defaults.TemplatePath)
-		return &c
-	case *ECSRelease:
-		c := *x
-		def(&c.ImageFile, defaults.ImageDefinitions)
-		defInt(&c.TimeoutMinutes, defaults.ECSTimeoutMinutes)
-		return &c
-	case *ECSBlueGreenRelease:
-		c := *x
-		def(&c.TaskDefinition, defaults.TaskDefinition)
-		def(&c.AppSpec, defaults.AppSpec)
-		def(&c.ImagePlaceholder, defaults.ImagePlaceholder)
-		return &c
-	case *CodeDeployRelease:
-		c := *x
-		return &c
-	case *S3Release:
-		c := *x
-		return &c
-	case *EKSRelease:
-		c := EKSRelease{}
-		if g := x.GitOps; g != nil {
-			gg := *g
-			def(&gg.Branch, defaults.Branch)
-			def(&gg.Key, defaults.GitOpsKey)
-			def(&gg.Value, defaults.GitOpsValue)
-			c.GitOps = &gg
-		}
-		if h := x.Helm; h != nil {
-			hh := *h
-			def(&hh.Namespace, defaults.HelmNamespace)
-			c.Helm = &hh
-		}
-		return &c
-	}
-	return r
+	return r.withDefaults()
 }
 
 func hookDefaults(hooks []Hook) []Hook {
@@ -161,10 +123,8 @@ func hookDefaults(hooks []Hook) []Hook {
 	}
 	out := make([]Hook, len(hooks))
 	for i, h := range hooks {
-		if s, ok := h.Invoke.(*StepFunctionsInvoke); ok && s != nil {
-			c := *s
-			def(&c.ExecutionNamePrefix, h.Name)
-			h.Invoke = &c
+		if !isNil(h.Invoke) {
+			h.Invoke = h.Invoke.withDefaults(h.Name)
 		}
 		out[i] = h
 	}

@@ -14,32 +14,26 @@ type Hook struct {
 }
 
 // Invoke is what an invoke action runs: a *LambdaInvoke or a
-// *StepFunctionsInvoke (a sealed interface).
-type Invoke interface{ invoke() }
-
-// LambdaInvoke is the Lambda invoke action: the function reports with
-// PutJobSuccessResult (with output variables) or PutJobFailureResult.
-type LambdaInvoke struct {
-	// Function is a function name, without a qualifier: CodePipeline
-	// invokes its $LATEST version. Required.
-	Function string
-	// UserParameters is passed to the function, at most 1,000 characters
-	// (limits.ActionConfiguration). Default: none.
-	UserParameters string
+// *StepFunctionsInvoke (a sealed interface). Each kind lives in a file of
+// its own (invoke_*.go) with its fields, defaults, validation and the action
+// it plans.
+type Invoke interface {
+	invoke()
+	// withDefaults is a copy with the defaults applied, for the hook named
+	// hook.
+	withDefaults(hook string) Invoke
+	// validate reports the problems of the invoke at Go path field.
+	validate(v *validator, field string)
+	// plan sets the kind, inputs and configuration fields of a, the
+	// invoke's action.
+	plan(a *Action, c *invokeContext)
 }
 
-// StepFunctionsInvoke is the Step Functions invoke action; it waits for the
-// execution.
-type StepFunctionsInvoke struct {
-	// StateMachine is the state machine name. Required.
-	StateMachine string
-	// Input is the literal execution input. Default: {}.
-	Input map[string]string
-	// InputFile is instead a JSON file in the build output.
-	InputFile string
-	// ExecutionNamePrefix prefixes execution names. Default: the hook name.
-	ExecutionNamePrefix string
+// invokeContext is what an invoke kind plans its action in: the invoke at
+// Go path path of the hook named hook.
+type invokeContext struct {
+	p    *planner
+	path string
+	f    func(suffix string) Field
+	hook string
 }
-
-func (*LambdaInvoke) invoke()        {}
-func (*StepFunctionsInvoke) invoke() {}

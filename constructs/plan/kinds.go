@@ -20,23 +20,12 @@ type Kind interface {
 	kind()
 }
 
-func (*SourceAction) kind()        {}
-func (*BuildAction) kind()         {}
-func (*SuiteAction) kind()         {}
-func (*ApprovalAction) kind()      {}
-func (*PrepareChangeSet) kind()    {}
-func (*ReviewChangeSet) kind()     {}
-func (*ExecuteChangeSet) kind()    {}
-func (*DeployStackSet) kind()      {}
-func (*AddStackInstances) kind()   {}
-func (*DeployECS) kind()           {}
-func (*DeployECSBlueGreen) kind()  {}
-func (*DeployCodeDeploy) kind()    {}
-func (*DeployS3) kind()            {}
-func (*GitOpsStep) kind()          {}
-func (*HelmStep) kind()            {}
-func (*InvokeLambda) kind()        {}
-func (*InvokeStepFunctions) kind() {}
+func (*SourceAction) kind()      {}
+func (*BuildAction) kind()       {}
+func (*SuiteAction) kind()       {}
+func (*ApprovalAction) kind()    {}
+func (*DeployStackSet) kind()    {}
+func (*AddStackInstances) kind() {}
 
 // BuildAction runs the build project on the sources and writes the build
 // output.
@@ -66,28 +55,6 @@ type ApprovalAction struct {
 	Approval *Approval
 }
 
-// PrepareChangeSet creates (or replaces) the change set ChangeSetName of a
-// stack in the account, as the account's deploy role.
-type PrepareChangeSet struct {
-	// Stack is the stack (defaults applied).
-	Stack *Stack
-	// ExecutionRoleArn is the role CloudFormation acts as.
-	ExecutionRoleArn string
-}
-
-// ReviewChangeSet is a manual approval between creating and executing a
-// change set of Stack in Account and Region.
-type ReviewChangeSet struct {
-	Stack           *Stack
-	Account, Region string
-}
-
-// ExecuteChangeSet executes the change set ChangeSetName; its namespace
-// exports the stack's outputs.
-type ExecuteChangeSet struct {
-	Stack *Stack
-}
-
 // DeployStackSet creates or updates a StackSet and its instances, as the
 // pipeline role.
 type DeployStackSet struct {
@@ -107,51 +74,6 @@ type AddStackInstances struct {
 	Target Target
 }
 
-// DeployECS is the ECS rolling update.
-type DeployECS struct{ Release *ECSRelease }
-
-// DeployECSBlueGreen is the CodeDeployToECS action.
-type DeployECSBlueGreen struct{ Release *ECSBlueGreenRelease }
-
-// DeployCodeDeploy is the CodeDeploy EC2/on-premises action.
-type DeployCodeDeploy struct{ Release *CodeDeployRelease }
-
-// DeployS3 copies the build output into a bucket.
-type DeployS3 struct{ Release *S3Release }
-
-// GitOpsStep commits the release to the GitOps repository from the GitOps
-// CodeBuild project (pipeline account).
-type GitOpsStep struct{ Release *GitOpsRelease }
-
-// HelmStep runs helm upgrade from the Helm CodeBuild project (pipeline
-// account), as AssumeRoleArn for the cluster in Region of the target
-// account.
-type HelmStep struct {
-	Release *HelmRelease
-	// AssumeRoleArn is the deploy role the step assumes for the cluster.
-	AssumeRoleArn string
-	// Region is the cluster's region.
-	Region string
-}
-
-// InvokeLambda invokes a hook's function.
-type InvokeLambda struct {
-	Invoke *LambdaInvoke
-	// Hook is the hook's name.
-	Hook string
-}
-
-// InvokeStepFunctions starts a hook's state machine and waits for it.
-type InvokeStepFunctions struct {
-	Invoke *StepFunctionsInvoke
-	// Hook is the hook's name.
-	Hook string
-}
-
-// ChangeSetName is the change set each stack deployment creates and
-// executes.
-const ChangeSetName = "relay-pipeline"
-
 // Type implements Kind.
 func (*BuildAction) Type() ActionType { return ActionType{"Build", "CodeBuild"} }
 
@@ -162,42 +84,9 @@ func (*SuiteAction) Type() ActionType { return ActionType{"Test", "CodeBuild"} }
 func (*ApprovalAction) Type() ActionType { return ActionType{"Approval", "Manual"} }
 
 // Type implements Kind.
-func (*PrepareChangeSet) Type() ActionType { return ActionType{"Deploy", "CloudFormation"} }
-
-// Type implements Kind.
-func (*ReviewChangeSet) Type() ActionType { return ActionType{"Approval", "Manual"} }
-
-// Type implements Kind.
-func (*ExecuteChangeSet) Type() ActionType { return ActionType{"Deploy", "CloudFormation"} }
-
-// Type implements Kind.
 func (*DeployStackSet) Type() ActionType { return ActionType{"Deploy", "CloudFormationStackSet"} }
 
 // Type implements Kind.
 func (*AddStackInstances) Type() ActionType {
 	return ActionType{"Deploy", "CloudFormationStackInstances"}
 }
-
-// Type implements Kind.
-func (*DeployECS) Type() ActionType { return ActionType{"Deploy", "ECS"} }
-
-// Type implements Kind.
-func (*DeployECSBlueGreen) Type() ActionType { return ActionType{"Deploy", "CodeDeployToECS"} }
-
-// Type implements Kind.
-func (*DeployCodeDeploy) Type() ActionType { return ActionType{"Deploy", "CodeDeploy"} }
-
-// Type implements Kind.
-func (*DeployS3) Type() ActionType { return ActionType{"Deploy", "S3"} }
-
-// Type implements Kind.
-func (*GitOpsStep) Type() ActionType { return ActionType{"Build", "CodeBuild"} }
-
-// Type implements Kind.
-func (*HelmStep) Type() ActionType { return ActionType{"Build", "CodeBuild"} }
-
-// Type implements Kind.
-func (*InvokeLambda) Type() ActionType { return ActionType{"Invoke", "Lambda"} }
-
-// Type implements Kind.
-func (*InvokeStepFunctions) Type() ActionType { return ActionType{"Invoke", "StepFunctions"} }

@@ -460,30 +460,11 @@ func (p *planner) regionActions(i int, r string) []Action {
 				continue
 			}
 			field := fmt.Sprintf("%s[%d]", hooksPath, k)
-			f := p.fields(field)
 			a := Action{
 				Name: "Hook-" + h.Name, Deployment: i, Account: acct.ID, Region: r, RoleArn: acct.InvokeRoleArn,
 				Namespace: naming.HookNamespace(d.Name, r, h.Name), Field: in.name(field),
 			}
-			switch x := h.Invoke.(type) {
-			case *LambdaInvoke:
-				a.Kind = &InvokeLambda{Invoke: x, Hook: h.Name}
-				a.Configuration = map[string]Field{
-					"FunctionName":   f(".Invoke.Function"),
-					"UserParameters": p.fix(field+".Invoke.UserParameters", "pass a shorter value, such as the path of a file in the build output"),
-				}
-			case *StepFunctionsInvoke:
-				a.Kind = &InvokeStepFunctions{Invoke: x, Hook: h.Name}
-				input := p.fix(field+".Invoke.Input", "move the input into a JSON file of the build output (%s)", in.name(field+".Invoke.InputFile"))
-				if x.InputFile != "" {
-					a.Inputs = []string{BuildArtifact}
-					input = f(".Invoke.InputFile")
-				}
-				a.Configuration = map[string]Field{
-					"StateMachineArn": f(".Invoke.StateMachine"), "ExecutionNamePrefix": f(".Invoke.ExecutionNamePrefix"),
-					"InputType": f(".Invoke"), "Input": input,
-				}
-			}
+			h.Invoke.plan(&a, &invokeContext{p: p, path: field + ".Invoke", f: p.fields(field + ".Invoke"), hook: h.Name})
 			out = append(out, a)
 		}
 	}
@@ -492,65 +473,33 @@ func (p *planner) regionActions(i int, r string) []Action {
 
 // releaseActions are deployment i's release actions in region r.
 func (p *planner) releaseActions(i int, r string, deployed func(Action) Action) []Action {
-	in := p.in
-	d := &in.Deployments[i]
-	acct := d.Target.(*Account)
+	d := &p.in.Deployments[i]
 	rel := d.releasePath(i, r)
-	f := p.fields(rel)
-	build := []string{BuildArtifact}
-	field := in.name(rel)
-	switch x := d.ReleaseIn(r).(type) {
-	case *Stack:
-		stack := map[string]Field{"ActionMode": f(""), "StackName": f(".Name"), "ChangeSetName": f("")}
-		prepare := maps.Clone(stack)
-		maps.Copy(prepare, map[string]Field{
-			"TemplatePath":          f(".TemplatePath"),
-			"RoleArn":               Field{Path: in.name(fmt.Sprintf("Deployments[%d].Target.ExecutionRoleArn", i))},
-			"Capabilities":          f(".Capabilities"),
-			"ParameterOverrides":    p.fix(rel+".ParameterOverrides", "move parameters into a template configuration file (%s)", in.name(rel+".TemplateConfiguration")),
-			"TemplateConfiguration": f(".TemplateConfiguration"),
-		})
-		out := []Action{deployed(Action{Name: "Prepare", Kind: &PrepareChangeSet{Stack: x, ExecutionRoleArn: acct.ExecutionRoleArn},
-			Inputs: build, Field: field, Configuration: prepare})}
-		if x.Review {
-			out = append(out, Action{Name: "Review", Kind: &ReviewChangeSet{Stack: x, Account: acct.ID, Region: r}, Deployment: i, Field: in.name(rel + ".Review"),
-				Configuration: map[string]Field{"CustomData": f(".Review")}})
-		}
-		return append(out, deployed(Action{Name: "Deploy", Kind: &ExecuteChangeSet{Stack: x}, Field: field,
-			Namespace: naming.DeployNamespace(d.Name, r), Configuration: stack}))
-	case *ECSRelease:
-		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployECS{Release: x}, Inputs: build, Field: field,
-			Configuration: map[string]Field{"ClusterName": f(".Cluster"), "ServiceName": f(".Service"), "FileName": f(".ImageFile"), "DeploymentTimeout": f(".TimeoutMinutes")}})}
-	case *ECSBlueGreenRelease:
-		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployECSBlueGreen{Release: x}, Inputs: build, Field: field,
-			Configuration: map[string]Field{
-				"ApplicationName": f(".Application"), "DeploymentGroupName": f(".DeploymentGroup"),
-				"TaskDefinitionTemplateArtifact": f(".TaskDefinition"), "TaskDefinitionTemplatePath": f(".TaskDefinition"),
-				"AppSpecTemplateArtifact": f(".AppSpec"), "AppSpecTemplatePath": f(".AppSpec"),
-				"Image1ArtifactName": f(".ImagePlaceholder"), "Image1ContainerName": f(".ImagePlaceholder"),
-			}})}
-	case *CodeDeployRelease:
-		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployCodeDeploy{Release: x}, Inputs: build, Field: field,
-			Configuration: map[string]Field{"ApplicationName": f(".Application"), "DeploymentGroupName": f(".DeploymentGroup")}})}
-	case *S3Release:
-		return []Action{deployed(Action{Name: "Deploy", Kind: &DeployS3{Release: x}, Inputs: build, Field: field,
-			Configuration: map[string]Field{"BucketName": f(".Bucket"), "Extract": f(".Extract"), "ObjectKey": f(".ObjectKey"),
-				"CacheControl": p.fix(rel+".CacheControl", "use fewer Cache-Control directives"), "KMSEncryptionKeyARN": f(".KMSKeyArn")}})}
-	case *EKSRelease:
-		var out []Action
-		if x.GitOps != nil {
-			out = append(out, Action{Name: "GitOps", Kind: &GitOpsStep{Release: x.GitOps}, Deployment: i, Inputs: build, Field: in.name(rel + ".GitOps"),
-				Configuration: map[string]Field{"ProjectName": f(".GitOps"),
-					"EnvironmentVariables": p.fix(rel+".GitOps", "use a shorter repository URL, file path or value")}})
-		}
-		if x.Helm != nil {
-			out = append(out, Action{Name: "Helm", Kind: &HelmStep{Release: x.Helm, AssumeRoleArn: acct.DeployRoleArn, Region: r}, Deployment: i, Inputs: build, Field: in.name(rel + ".Helm"),
-				Configuration: map[string]Field{"ProjectName": f(".Helm"),
-					"EnvironmentVariables": p.fix(rel+".Helm.Set", "move --set values into a values file of the build output (%s)", in.name(rel+".Helm.ValuesFile"))}})
-		}
-		return out
-	}
-	return nil
+	return d.ReleaseIn(r).actions(&releaseContext{
+		p: p, i: i, d: d, acct: d.Target.(*Account), region: r, path: rel, f: p.fields(rel), deployed: deployed,
+	})
+}
+
+// releaseContext is what a release kind plans its actions in: deployment i
+// (d) in an Account target, in region, with its release at Go path path.
+type releaseContext struct {
+	p        *planner
+	i        int
+	d        *Deployment
+	acct     *Account
+	region   string
+	path     string
+	f        func(suffix string) Field
+	deployed func(Action) Action
+}
+
+// field is the caller's name of the release's own path.
+func (c *releaseContext) field(suffix string) string { return c.p.in.name(c.path + suffix) }
+
+// deploy is the one deploy action of a release: named Deploy, run as the
+// deploy role in the account and region, reading the build output.
+func (c *releaseContext) deploy(k Kind, config map[string]Field) Action {
+	return c.deployed(Action{Name: "Deploy", Kind: k, Inputs: []string{BuildArtifact}, Field: c.field(""), Configuration: config})
 }
 
 // splitAdvice says how to fit the deployments into deployStages stages, or

@@ -50,11 +50,6 @@ var (
 	stageNameRE = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
 	hookNameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
 	resourceRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
-	functionRE  = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
-	clusterRE   = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmNameRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
-	kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
-	stackNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
 )
@@ -317,22 +312,8 @@ func (v *validator) release(i int, field string, d *Deployment, r Release, accou
 		return
 	}
 	acct, _ := d.Target.(*Account)
-	if s, ok := r.(*Stack); ok {
-		if !stackNameRE.MatchString(s.Name) || len(s.Name) > limits.Max(limits.StackName) {
-			v.addf(field+".Name", "%q: must be a stack name, a letter then letters, digits and hyphens, at most %d characters", s.Name, limits.Max(limits.StackName))
-		}
-		for _, c := range s.Capabilities {
-			if !slices.Contains(Capabilities, c) {
-				v.addf(field+".Capabilities", "%q: must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND", c)
-			}
-		}
-		if acct == nil && !isNil(d.Target) && (len(s.ParameterOverrides) > 0 || s.TemplateConfiguration != "" || s.Review) {
-			v.add(field, ": ParameterOverrides, TemplateConfiguration and Review apply to change sets in an Account; a StackSet takes its template as is")
-		}
-		if acct != nil {
-			v.role(i, "DeployRoleArn", acct.DeployRoleArn, account)
-			v.role(i, "ExecutionRoleArn", acct.ExecutionRoleArn, account)
-		}
+	if s, ok := r.(*Stack); ok && acct == nil && !isNil(d.Target) {
+		s.validateStackSet(v, field)
 		return
 	}
 	if acct == nil {
@@ -341,52 +322,12 @@ func (v *validator) release(i int, field string, d *Deployment, r Release, accou
 		}
 		return
 	}
-	needsDeployRole := true
-	switch x := r.(type) {
-	case *ECSRelease:
-		if !resourceRE.MatchString(x.Cluster) || !resourceRE.MatchString(x.Service) {
-			v.addf(field, "%q/%q: Cluster and Service are required ECS names", x.Cluster, x.Service)
-		}
-		if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
-			v.addf(field+".TimeoutMinutes", "%d: must be 1 to 60", x.TimeoutMinutes)
-		}
-	case *ECSBlueGreenRelease:
-		if !resourceRE.MatchString(x.Application) || !resourceRE.MatchString(x.DeploymentGroup) {
-			v.addf(field, "%q/%q: Application and DeploymentGroup are required", x.Application, x.DeploymentGroup)
-		}
-	case *CodeDeployRelease:
-		if !resourceRE.MatchString(x.Application) || !resourceRE.MatchString(x.DeploymentGroup) {
-			v.addf(field, "%q/%q: Application and DeploymentGroup are required", x.Application, x.DeploymentGroup)
-		}
-	case *S3Release:
-		if x.Bucket == "" {
-			v.add(field+".Bucket", `"": required`)
-		}
-		if !x.Extract && x.ObjectKey == "" {
-			v.add(field+".ObjectKey", `"": required when Extract is false`)
-		}
-		if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) {
-			v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)
-		}
-	case *EKSRelease:
-		needsDeployRole = x.Helm != nil
-		if x.GitOps == nil && x.Helm == nil {
-			v.add(field, ": set GitOps, Helm or both")
-		}
-		if g := x.GitOps; g != nil && (g.Repository == "" || g.File == "" || g.TokenSecret == "") {
-			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
-		}
-		if h := x.Helm; h != nil {
-			if !clusterRE.MatchString(h.Cluster) {
-				v.addf(field+".Helm.Cluster", "%q: must be an EKS cluster name", h.Cluster)
-			}
-			if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
-				v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
-			}
-		}
-	}
-	if needsDeployRole {
+	r.validate(v, field)
+	if r.usesDeployRole() {
 		v.role(i, "DeployRoleArn", acct.DeployRoleArn, account)
+	}
+	if _, ok := r.(*Stack); ok {
+		v.role(i, "ExecutionRoleArn", acct.ExecutionRoleArn, account)
 	}
 }
 
@@ -410,24 +351,10 @@ func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, acco
 			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", h.Name)
 		}
 		names[h.Name] = true
-		switch x := h.Invoke.(type) {
-		case *LambdaInvoke:
-			if x == nil {
-				v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
-			} else if !functionRE.MatchString(x.Function) {
-				v.addf(f+".Invoke.Function", "%q: must be a function name of 1 to %d letters, digits, - and _, without a qualifier (the action invokes $LATEST)", x.Function, limits.Max(limits.LambdaFunctionName))
-			}
-		case *StepFunctionsInvoke:
-			switch {
-			case x == nil:
-				v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
-			case !resourceRE.MatchString(x.StateMachine):
-				v.addf(f+".Invoke.StateMachine", "%q: must be a state machine name", x.StateMachine)
-			case len(x.Input) > 0 && x.InputFile != "":
-				v.add(f+".Invoke", ": set Input or InputFile, not both")
-			}
-		default:
+		if isNil(h.Invoke) {
 			v.add(f+".Invoke", ": required; set a *LambdaInvoke or *StepFunctionsInvoke")
+		} else {
+			h.Invoke.validate(v, f+".Invoke")
 		}
 	}
 	if acct, ok := d.Target.(*Account); ok && acct != nil && len(hooks) > 0 && !roleIn(acct.InvokeRoleArn, account) {

@@ -1,0 +1,56 @@
+package plan
+
+// StepFunctionsInvoke is the Step Functions invoke action; it waits for the
+// execution.
+type StepFunctionsInvoke struct {
+	// StateMachine is the state machine name. Required.
+	StateMachine string
+	// Input is the literal execution input. Default: {}.
+	Input map[string]string
+	// InputFile is instead a JSON file in the build output.
+	InputFile string
+	// ExecutionNamePrefix prefixes execution names. Default: the hook name.
+	ExecutionNamePrefix string
+}
+
+// InvokeStepFunctions starts a hook's state machine and waits for it.
+type InvokeStepFunctions struct {
+	Invoke *StepFunctionsInvoke
+	// Hook is the hook's name.
+	Hook string
+}
+
+// Type implements Kind.
+func (*InvokeStepFunctions) Type() ActionType { return ActionType{"Invoke", "StepFunctions"} }
+
+func (*InvokeStepFunctions) kind()   {}
+func (*StepFunctionsInvoke) invoke() {}
+
+func (x *StepFunctionsInvoke) withDefaults(hook string) Invoke {
+	c := *x
+	def(&c.ExecutionNamePrefix, hook)
+	return &c
+}
+
+func (x *StepFunctionsInvoke) validate(v *validator, field string) {
+	switch {
+	case !resourceRE.MatchString(x.StateMachine):
+		v.addf(field+".StateMachine", "%q: must be a state machine name", x.StateMachine)
+	case len(x.Input) > 0 && x.InputFile != "":
+		v.add(field, ": set Input or InputFile, not both")
+	}
+}
+
+// plan: an input file is read from the build output.
+func (x *StepFunctionsInvoke) plan(a *Action, c *invokeContext) {
+	a.Kind = &InvokeStepFunctions{Invoke: x, Hook: c.hook}
+	input := c.p.fix(c.path+".Input", "move the input into a JSON file of the build output (%s)", c.p.in.name(c.path+".InputFile"))
+	if x.InputFile != "" {
+		a.Inputs = []string{BuildArtifact}
+		input = c.f(".InputFile")
+	}
+	a.Configuration = map[string]Field{
+		"StateMachineArn": c.f(".StateMachine"), "ExecutionNamePrefix": c.f(".ExecutionNamePrefix"),
+		"InputType": c.f(""), "Input": input,
+	}
+}

@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"regexp"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+)
+
+// EKSRelease releases to an EKS cluster: GitOps, Helm, or both (GitOps
+// first). Both run as CodeBuild projects of the pipeline's account.
+type EKSRelease struct {
+	// GitOps commits a new value to a GitOps repository.
+	GitOps *GitOpsRelease
+	// Helm runs helm upgrade --install as the account's deploy role
+	// (through an EKS access entry).
+	Helm *HelmRelease
+}
+
+// GitOpsRelease sets Key in File of Repository to Value and pushes.
+type GitOpsRelease struct {
+	// Repository is an https clone URL. Required.
+	Repository string
+	// Branch is the branch to push to. Default: main.
+	Branch string
+	// File is the values file in the repository. Required.
+	File string
+	// Key is a yq path. Default: .image.tag.
+	Key string
+	// Value may use variables. Default: #{SourceVariables.CommitId}.
+	Value string
+	// TokenSecret is the ARN of a Secrets Manager secret with a push token.
+	// Required.
+	TokenSecret string
+}
+
+// HelmRelease is the direct Helm deploy step.
+type HelmRelease struct {
+	// Cluster is the EKS cluster, in the deployment's account and region.
+	// Required.
+	Cluster string
+	// Release (a Helm release name) and Chart (a path in the build output)
+	// are required.
+	Release, Chart string
+	// Namespace is the Kubernetes namespace. Default: default.
+	Namespace string
+	// ValuesFile is a values file in the build output. Default: none.
+	ValuesFile string
+	// Set are --set overrides whose values may use variables.
+	Set map[string]string
+}
+
+// GitOpsStep commits the release to the GitOps repository from the GitOps
+// CodeBuild project (pipeline account).
+type GitOpsStep struct{ Release *GitOpsRelease }
+
+// HelmStep runs helm upgrade from the Helm CodeBuild project (pipeline
+// account), as AssumeRoleArn for the cluster in Region of the target
+// account.
+type HelmStep struct {
+	Release *HelmRelease
+	// AssumeRoleArn is the deploy role the step assumes for the cluster.
+	AssumeRoleArn string
+	// Region is the cluster's region.
+	Region string
+}
+
+// Type implements Kind.
+func (*GitOpsStep) Type() ActionType { return ActionType{"Build", "CodeBuild"} }
+
+// Type implements Kind.
+func (*HelmStep) Type() ActionType { return ActionType{"Build", "CodeBuild"} }
+
+func (*GitOpsStep) kind()    {}
+func (*HelmStep) kind()      {}
+func (*EKSRelease) release() {}
+
+// usesDeployRole: the Helm step assumes the deploy role; GitOps alone needs
+// nothing in the account.
+func (x *EKSRelease) usesDeployRole() bool { return x.Helm != nil }
+
+var (
+	clusterRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+)
+
+func (x *EKSRelease) withDefaults() Release {
+	c := EKSRelease{}
+	if g := x.GitOps; g != nil {
+		gg := *g
+		def(&gg.Branch, defaults.Branch)
+		def(&gg.Key, defaults.GitOpsKey)
+		def(&gg.Value, defaults.GitOpsValue)
+		c.GitOps = &gg
+	}
+	if h := x.Helm; h != nil {
+		hh := *h
+		def(&hh.Namespace, defaults.HelmNamespace)
+		c.Helm = &hh
+	}
+	return &c
+}
+
+func (x *EKSRelease) validate(v *validator, field string) {
+	if x.GitOps == nil && x.Helm == nil {
+		v.add(field, ": set GitOps, Helm or both")
+	}
+	if g := x.GitOps; g != nil && (g.Repository == "" || g.File == "" || g.TokenSecret == "") {
+		v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+	}
+	if h := x.Helm; h != nil {
+		if !clusterRE.MatchString(h.Cluster) {
+			v.addf(field+".Helm.Cluster", "%q: must be an EKS cluster name", h.Cluster)
+		}
+		if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
+			v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
+		}
+	}
+}
+
+// actions are the GitOps step, then the Helm step; both run in the
+// pipeline's account as CodeBuild actions.
+func (x *EKSRelease) actions(c *releaseContext) []Action {
+	f, build := c.f, []string{BuildArtifact}
+	var out []Action
+	if x.GitOps != nil {
+		out = append(out, Action{Name: "GitOps", Kind: &GitOpsStep{Release: x.GitOps}, Deployment: c.i, Inputs: build, Field: c.field(".GitOps"),
+			Configuration: map[string]Field{"ProjectName": f(".GitOps"),
+				"EnvironmentVariables": c.p.fix(c.path+".GitOps", "use a shorter repository URL, file path or value")}})
+	}
+	if x.Helm != nil {
+		out = append(out, Action{Name: "Helm", Kind: &HelmStep{Release: x.Helm, AssumeRoleArn: c.acct.DeployRoleArn, Region: c.region}, Deployment: c.i,
+			Inputs: build, Field: c.field(".Helm"),
+			Configuration: map[string]Field{"ProjectName": f(".Helm"),
+				"EnvironmentVariables": c.p.fix(c.path+".Helm.Set", "move --set values into a values file of the build output (%s)", c.field(".Helm.ValuesFile"))}})
+	}
+	return out
+}

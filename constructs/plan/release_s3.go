@@ -1,0 +1,55 @@
+package plan
+
+import "regexp"
+
+// S3Release is the S3 deploy action.
+type S3Release struct {
+	// Bucket is the bucket name, in the deployment's account. Required.
+	Bucket string
+	// Extract unzips the build output into the bucket.
+	Extract bool
+	// ObjectKey is the zip's key without Extract (required then), or the
+	// key prefix with it.
+	ObjectKey string
+	// CacheControl are Cache-Control directives. Default: none.
+	CacheControl []string
+	// KMSKeyArn encrypts the objects. Default: the bucket's encryption.
+	KMSKeyArn string
+}
+
+// DeployS3 copies the build output into a bucket.
+type DeployS3 struct{ Release *S3Release }
+
+// Type implements Kind.
+func (*DeployS3) Type() ActionType { return ActionType{"Deploy", "S3"} }
+
+func (*DeployS3) kind()                 {}
+func (*S3Release) release()             {}
+func (*S3Release) usesDeployRole() bool { return true }
+
+var kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
+
+func (x *S3Release) withDefaults() Release {
+	c := *x
+	return &c
+}
+
+func (x *S3Release) validate(v *validator, field string) {
+	if x.Bucket == "" {
+		v.add(field+".Bucket", `"": required`)
+	}
+	if !x.Extract && x.ObjectKey == "" {
+		v.add(field+".ObjectKey", `"": required when Extract is false`)
+	}
+	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) {
+		v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)
+	}
+}
+
+func (x *S3Release) actions(c *releaseContext) []Action {
+	f := c.f
+	return []Action{c.deploy(&DeployS3{Release: x}, map[string]Field{
+		"BucketName": f(".Bucket"), "Extract": f(".Extract"), "ObjectKey": f(".ObjectKey"),
+		"CacheControl": c.p.fix(c.path+".CacheControl", "use fewer Cache-Control directives"), "KMSEncryptionKeyARN": f(".KMSKeyArn"),
+	})}
+}
