@@ -12,7 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawsevents"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/relaycdk/relay/constructs/internal/nag"
 )
 
 // target is an EventBridge rule target that adds nothing to the target's
@@ -123,10 +124,12 @@ func (o *Observer) newChatChannels() {
 			Resources: jsii.Strings("*"),
 		})},
 	})
-	cdknag.NagSuppressions_AddResourceSuppressions(guardrail, &[]*cdknag.NagPackSuppression{{
-		Id:     jsii.String("AwsSolutions-IAM5"),
-		Reason: jsii.String("AWS Chatbot reads alarm details and metric graphs to render CloudWatch notifications; cloudwatch:Describe*, Get* and List* are read-only, and GetMetricData and ListMetrics support no resource-level permissions."),
-	}}, jsii.Bool(true))
+	findings := []string{"Resource::*"}
+	for _, a := range ChatActions {
+		findings = append(findings, "Action::"+a)
+	}
+	nag.Suppress(guardrail, nag.Findings("AWS Chatbot reads alarm details and metric graphs to render CloudWatch notifications; cloudwatch:Describe*, Get* and List* are read-only, and GetMetricData and ListMetrics support no resource-level permissions.",
+		findings...))
 	o.chatRole = awsiam.NewRole(o.Construct, jsii.String("ChatRole"), &awsiam.RoleProps{
 		// AWS Chatbot documents no source condition keys for its role trust.
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("chatbot.amazonaws.com"), nil),
