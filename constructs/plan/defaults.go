@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"maps"
+	"reflect"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
@@ -131,42 +132,12 @@ func hookDefaults(hooks []Hook) []Hook {
 	return out
 }
 
-// isNil reports whether v is nil or holds a nil pointer of one of the
-// sealed kinds (a typed nil, such as Release((*Stack)(nil))).
+// isNil reports whether v is nil or holds a nil pointer (a typed nil, such
+// as Release((*Stack)(nil))), for any kind of the sealed interfaces.
 func isNil(v any) bool {
-	switch x := v.(type) {
-	case nil:
+	if v == nil {
 		return true
-	case *ConnectionSource:
-		return x == nil
-	case *S3Source:
-		return x == nil
-	case *CodeCommitSource:
-		return x == nil
-	case *ECRSource:
-		return x == nil
-	case *Account:
-		return x == nil
-	case *StackSetAccounts:
-		return x == nil
-	case *OrganizationalUnits:
-		return x == nil
-	case *Stack:
-		return x == nil
-	case *ECSRelease:
-		return x == nil
-	case *ECSBlueGreenRelease:
-		return x == nil
-	case *CodeDeployRelease:
-		return x == nil
-	case *S3Release:
-		return x == nil
-	case *EKSRelease:
-		return x == nil
-	case *LambdaInvoke:
-		return x == nil
-	case *StepFunctionsInvoke:
-		return x == nil
 	}
-	return false
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }

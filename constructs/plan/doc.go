@@ -28,4 +28,11 @@
 // Package pipeline renders a plan with aws-cdk-lib, one small function per
 // action kind; package delivery builds the Input from a relay.yaml and names
 // its fields by their YAML paths (Input.Paths).
+//
+// Adding a release or invoke kind is one file here (release_*.go,
+// invoke_*.go: its fields, defaults, validation, the actions it plans and
+// their kinds), its render function in package pipeline (deploys.go), and the
+// statements of its role in the account it runs in (package delivery,
+// roles.go, for a target account; package pipeline, roles.go, for the
+// tooling account).
 package plan
