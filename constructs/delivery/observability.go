@@ -59,10 +59,14 @@ func observeProps(cfg *config.Config, planned *plan.Pipeline) *observe.Props {
 }
 
 // BuildProjects are the names of the CodeBuild projects of cfg's pipeline:
-// the build, the test and scan suites, and the GitOps and Helm steps.
+// the build (unless build is none), the test and scan suites, and the
+// GitOps and Helm steps.
 func BuildProjects(cfg *config.Config) []string {
 	n := Names(cfg)
-	out := []string{n.BuildProject()}
+	var out []string
+	if !cfg.Build.None {
+		out = append(out, n.BuildProject())
+	}
 	for _, s := range cfg.Tests {
 		out = append(out, n.SuiteProject("test", s.Name))
 	}

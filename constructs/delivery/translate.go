@@ -256,12 +256,16 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 			Privileged:       cfg.Build.Privileged,
 			Cache:            cfg.Build.Cache,
 		},
+		NoBuild:               cfg.Build.None,
 		ExecutionMode:         cfg.Pipeline.ExecutionMode,
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 		GitOpsProjectName:     n.GitOpsProject(),
 		HelmProjectName:       n.HelmProject(),
 		FieldPaths:            t.paths,
+	}
+	if cfg.Build.None {
+		p.Build = pipeline.Build{LogGroupName: n.BuildLogGroup()}
 	}
 	t.path("Build", "build")
 	t.path("Build.ProjectName", "name")

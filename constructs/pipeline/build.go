@@ -37,8 +37,10 @@ var (
 	}
 )
 
-// newBuildProject creates the build's log group and project; the project
-// encrypts with the artifact key, which target accounts can decrypt.
+// newBuildProject creates the build's log group (which the suites and
+// steps share) and, unless the plan has no Build stage, the build project;
+// the project encrypts with the artifact key, which target accounts can
+// decrypt.
 func (pl *Pipeline) newBuildProject() {
 	b := pl.plan.Input.Build
 	store := pl.props.Store
@@ -47,6 +49,9 @@ func (pl *Pipeline) newBuildProject() {
 		Retention:     retention[b.LogRetentionDays],
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
+	if pl.plan.Input.NoBuild {
+		return
+	}
 	pl.project = awscodebuild.NewPipelineProject(pl.Construct, jsii.String("Build"), &awscodebuild.PipelineProjectProps{
 		ProjectName:   values.Optional(b.ProjectName),
 		Description:   jsii.String("Builds the deployable template from " + plan.Describe(pl.plan.Input.Source)),
@@ -245,7 +250,10 @@ func (pl *Pipeline) stepProject(id, name, roleName, description string, spec aws
 
 // projectArns are the ARNs of every CodeBuild project the pipeline runs.
 func (pl *Pipeline) projectArns() *[]*string {
-	arns := []*string{pl.project.ProjectArn()}
+	var arns []*string
+	if pl.project != nil {
+		arns = append(arns, pl.project.ProjectArn())
+	}
 	for _, sp := range append(slices.Clone(pl.suiteProjects), pl.stepProjects...) {
 		arns = append(arns, sp.ProjectArn())
 	}

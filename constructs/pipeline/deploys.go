@@ -78,7 +78,7 @@ func (pl *Pipeline) arnIn(a *plan.Action, service, resource string) string {
 }
 
 func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awscodepipeline.IAction {
-	d, built := pl.deployment(a), pl.artifact(plan.BuildArtifact)
+	d, built := pl.deployment(a), pl.artifact(a.Inputs[0])
 	var config awscodepipeline.ArtifactPath
 	if k.Stack.TemplateConfiguration != "" {
 		config = built.AtPath(jsii.String(k.Stack.TemplateConfiguration))
@@ -142,7 +142,7 @@ func (pl *Pipeline) stackSetAction(a *plan.Action, k *plan.DeployStackSet) awsco
 		ActionName:                      jsii.String(a.Name),
 		RunOrder:                        jsii.Number(float64(a.RunOrder)),
 		StackSetName:                    jsii.String(k.StackSetName),
-		Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(pl.artifact(plan.BuildArtifact).AtPath(jsii.String(k.Stack.TemplatePath))),
+		Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(pl.artifact(a.Inputs[0]).AtPath(jsii.String(k.Stack.TemplatePath))),
 		DeploymentModel:                 model,
 		StackInstances:                  stackInstances(k.Target, ids, d.Regions),
 		MaxAccountConcurrencyPercentage: jsii.Number(float64(rollout.MaxConcurrentPercentage)),

@@ -119,6 +119,9 @@ type Props struct {
 	ExtraSources []ExtraSource
 	// Build is the build project and action.
 	Build Build
+	// NoBuild leaves out the Build stage (see plan.Input.NoBuild): later
+	// actions read the source artifact. Default: false.
+	NoBuild bool
 	// Tests run in a Test stage after Build. Default: none.
 	Tests []Suite
 	// Scan, when set, adds a Scan stage after Build (and Test).
@@ -164,7 +167,7 @@ type Props struct {
 // Input is the release blueprint of p, for package plan.
 func (p *Props) Input() plan.Input {
 	return plan.Input{
-		Source: p.Source, ExtraSources: p.ExtraSources, Build: p.Build, Tests: p.Tests, Scan: p.Scan,
+		Source: p.Source, ExtraSources: p.ExtraSources, Build: p.Build, NoBuild: p.NoBuild, Tests: p.Tests, Scan: p.Scan,
 		Deployments: p.Deployments, ExecutionMode: p.ExecutionMode, Variables: p.Variables, Paths: p.FieldPaths,
 	}
 }
@@ -443,7 +446,8 @@ func (pl *Pipeline) Pipeline() awscodepipeline.Pipeline { return pl.pipeline }
 // Role is the pipeline's service role.
 func (pl *Pipeline) Role() awsiam.Role { return pl.role }
 
-// Project is the build project.
+// Project is the build project, or nil without a Build stage
+// (Props.NoBuild).
 func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
 
 // LogGroup receives the build logs.

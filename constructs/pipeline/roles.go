@@ -81,11 +81,13 @@ func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
 			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
 			Resources: &[]*string{store.Key().KeyArn()},
 		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	}
+	if projects := pl.projectArns(); len(*projects) > 0 {
+		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("RunBuild"),
 			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
-			Resources: pl.projectArns(),
-		}),
+			Resources: projects,
+		}))
 	}
 	if len(assume) > 0 {
 		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

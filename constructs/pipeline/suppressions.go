@@ -23,7 +23,9 @@ func (pl *Pipeline) suppressions() {
 		nag.Suppress(pl.approver, nag.Findings("The approver role may call codepipeline:PutApprovalResult on this pipeline's approval actions only; the patterns cover each Deploy stage's Approve and Review actions, whose names follow the environments and regions.",
 			"Resource::"+arn+"/*/Approve*", "Resource::"+arn+"/*/Review*"))
 	}
-	pl.suppressProject(pl.project, true)
+	if pl.project != nil {
+		pl.suppressProject(pl.project, true)
+	}
 	for _, secret := range pl.secrets {
 		nag.Suppress(pl.project.Role(), nag.Findings("aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
 			"Resource::"+secret+"*"))

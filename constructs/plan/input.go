@@ -14,8 +14,17 @@ type Input struct {
 	// ExtraSources are further sources of the Source stage; the build gets
 	// each as a secondary input. Default: none.
 	ExtraSources []ExtraSource
-	// Build is the build action of the Build stage.
+	// Build is the build action of the Build stage; with NoBuild, it only
+	// configures the log group, image, compute type and timeout of the
+	// Test, Scan and step projects.
 	Build Build
+	// NoBuild leaves out the Build stage: every later action reads the
+	// source artifact (Source) instead of the build output, and the
+	// BuildVariables namespace does not exist. Build's ProjectName,
+	// Buildspec, Privileged, Cache and EnvironmentVariables must then be
+	// unset, and ExtraSources empty (they are the build's inputs). Default:
+	// false (a Build stage).
+	NoBuild bool
 	// Tests run in a Test stage after Build. Default: none.
 	Tests []Suite
 	// Scan, when set, adds a Scan stage after Build (and Test).
@@ -169,6 +178,16 @@ type Approval struct {
 // "cron(* 9-16 ? * MON-FRI *)", in a time zone. Default time zone: UTC.
 type Window struct {
 	Cron, TimeZone string
+}
+
+// Deployable is the artifact that deploy actions, Test suites with input
+// build and steps read by default: the build output, or the source
+// artifact without a Build stage.
+func (in *Input) Deployable() string {
+	if in.NoBuild {
+		return SourceArtifact
+	}
+	return BuildArtifact
 }
 
 // name is the caller's name of the Go path p (see Input.Paths).

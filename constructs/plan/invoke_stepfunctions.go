@@ -46,7 +46,7 @@ func (x *StepFunctionsInvoke) plan(a *Action, c *invokeContext) {
 	a.Kind = &InvokeStepFunctions{Invoke: x, Hook: c.hook}
 	input := c.p.fix(c.path+".Input", "move the input into a JSON file of the build output (%s)", c.p.in.name(c.path+".InputFile"))
 	if x.InputFile != "" {
-		a.Inputs = []string{BuildArtifact}
+		a.Inputs = []string{c.p.in.Deployable()}
 		input = c.f(".InputFile")
 	}
 	a.Configuration = map[string]Field{

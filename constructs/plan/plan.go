@@ -91,12 +91,16 @@ type Field struct {
 func New(in Input) (*Pipeline, error) {
 	d := withDefaults(in)
 	v := &validator{in: &d}
+	v.noBuild(in)
 	v.validate()
 	if len(v.errs) > 0 {
 		return nil, v.err()
 	}
 	p := &planner{in: &d}
-	stages := []Stage{p.sourceStage(), p.buildStage()}
+	stages := []Stage{p.sourceStage()}
+	if !d.NoBuild {
+		stages = append(stages, p.buildStage())
+	}
 	if len(d.Tests) > 0 {
 		stages = append(stages, p.suiteStage("Test", d.Tests, nil))
 	}
@@ -198,7 +202,7 @@ func (p *planner) suiteStage(stage string, suites []Suite, env map[string]string
 		maps.Copy(vars, env)
 		input := SourceArtifact
 		if s.Input == "build" {
-			input = BuildArtifact
+			input = p.in.Deployable()
 		}
 		f := p.fields(field)
 		envField := f("")
@@ -433,7 +437,7 @@ func (p *planner) stackSetAction(i int, name func(string, int, string) string, r
 	return Action{
 		Name: name("DeployStackSet", i, ""), RunOrder: runOrder, Deployment: i, Field: in.name(field),
 		Kind:          &DeployStackSet{Stack: s, StackSetName: d.StackSetName(), Target: d.Target},
-		Inputs:        []string{BuildArtifact},
+		Inputs:        []string{in.Deployable()},
 		Configuration: cfg,
 	}
 }
@@ -499,7 +503,7 @@ func (c *releaseContext) field(suffix string) string { return c.p.in.name(c.path
 // deploy is the one deploy action of a release: named Deploy, run as the
 // deploy role in the account and region, reading the build output.
 func (c *releaseContext) deploy(k Kind, config map[string]Field) Action {
-	return c.deployed(Action{Name: "Deploy", Kind: k, Inputs: []string{BuildArtifact}, Field: c.field(""), Configuration: config})
+	return c.deployed(Action{Name: "Deploy", Kind: k, Inputs: []string{c.p.in.Deployable()}, Field: c.field(""), Configuration: config})
 }
 
 // splitAdvice says how to fit the deployments into deployStages stages, or

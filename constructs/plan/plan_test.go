@@ -3,6 +3,7 @@ package plan_test
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,6 +200,33 @@ func TestFixedStagesCount(t *testing.T) {
 				t.Errorf("New() error = %q\nwant %q", got, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestNoBuild plans a pipeline without a Build stage: the deploy actions,
+// a StackSet and Test suites with input build read the source artifact.
+func TestNoBuild(t *testing.T) {
+	fleet := plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(), Target: &plan.OrganizationalUnits{IDs: []string{"ou-ab12-cd34ef56"}}}
+	in := input(dep("staging", "", false, "us-east-1"), fleet)
+	in.NoBuild = true
+	in.Tests = []plan.Suite{{Name: "lint", Input: "build", Commands: []string{"cfn-lint template.json"}}}
+	got := mustPlan(t, in)
+	var stages []string
+	for _, s := range got.Stages {
+		stages = append(stages, s.Name)
+		for _, a := range s.Actions {
+			for _, i := range a.Inputs {
+				if i == plan.BuildArtifact {
+					t.Errorf("%s/%s reads the build output, which does not exist", s.Name, a.Name)
+				}
+			}
+		}
+	}
+	if want := []string{"Source", "Test", "Deploy-staging", "Deploy-fleet"}; !slices.Equal(stages, want) {
+		t.Errorf("stages = %v, want %v", stages, want)
+	}
+	if a := got.Action("Deploy-staging", "Prepare-us-east-1"); a == nil || !slices.Equal(a.Inputs, []string{plan.SourceArtifact}) {
+		t.Errorf("Prepare reads %v, want the source artifact", a)
 	}
 }
 

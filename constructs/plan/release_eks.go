@@ -120,7 +120,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 // actions are the GitOps step, then the Helm step; both run in the
 // pipeline's account as CodeBuild actions.
 func (x *EKSRelease) actions(c *releaseContext) []Action {
-	f, build := c.f, []string{BuildArtifact}
+	f, build := c.f, []string{c.p.in.Deployable()}
 	var out []Action
 	if x.GitOps != nil {
 		out = append(out, Action{Name: "GitOps", Kind: &GitOpsStep{Release: x.GitOps}, Deployment: c.i, Inputs: build, Field: c.field(".GitOps"),

@@ -124,7 +124,7 @@ func (s *Stack) actions(c *releaseContext) []Action {
 		"TemplateConfiguration": f(".TemplateConfiguration"),
 	})
 	out := []Action{c.deployed(Action{Name: "Prepare", Kind: &PrepareChangeSet{Stack: s, ExecutionRoleArn: c.acct.ExecutionRoleArn},
-		Inputs: []string{BuildArtifact}, Field: c.field(""), Configuration: prepare})}
+		Inputs: []string{c.p.in.Deployable()}, Field: c.field(""), Configuration: prepare})}
 	if s.Review {
 		out = append(out, Action{Name: "Review", Kind: &ReviewChangeSet{Stack: s, Account: c.acct.ID, Region: c.region}, Deployment: c.i,
 			Field: c.field(".Review"), Configuration: map[string]Field{"CustomData": f(".Review")}})

@@ -136,6 +136,29 @@ func (v *validator) validate() {
 	}
 }
 
+// noBuild checks, on the input before defaults, that a pipeline without a
+// Build stage sets nothing only the build uses.
+func (v *validator) noBuild(raw Input) {
+	if !raw.NoBuild {
+		return
+	}
+	b := raw.Build
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"ProjectName", b.ProjectName != ""}, {"Buildspec", b.Buildspec != ""}, {"Privileged", b.Privileged},
+		{"Cache", b.Cache != "" && b.Cache != "none"}, {"EnvironmentVariables", len(b.EnvironmentVariables) > 0},
+	} {
+		if f.set {
+			v.add("Build."+f.name, ": configures the Build stage, which NoBuild leaves out; remove it, or build")
+		}
+	}
+	if len(raw.ExtraSources) > 0 {
+		v.add("ExtraSources", ": are inputs of the Build stage, which NoBuild leaves out; remove them, or build")
+	}
+}
+
 func (v *validator) build() {
 	b := v.in.Build
 	if !slices.Contains(LogRetentionDays, b.LogRetentionDays) {

@@ -195,6 +195,16 @@ func TestValidate(t *testing.T) {
 			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(),
 				Target: &plan.StackSetAccounts{IDs: []string{"444444444444"}, StackSetOf: "pilot"}})
 		}, []string{`Deployments[2].Target.StackSetOf "pilot": must name an earlier deployment with a StackSet of its own, of the same target kind`}},
+		{"no Build stage, with settings only a build takes", func(in *plan.Input) {
+			in.NoBuild = true
+			in.Build = plan.Build{Buildspec: "ci.yml", Cache: "s3", LogGroupName: "/relay/payments/build", EnvironmentVariables: map[string]plan.BuildVariable{"A": plan.PlainText("b")}}
+			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "b", Key: "k"}}}
+		}, []string{
+			"Build.Buildspec: configures the Build stage, which NoBuild leaves out; remove it, or build",
+			"Build.Cache: configures the Build stage, which NoBuild leaves out; remove it, or build",
+			"Build.EnvironmentVariables: configures the Build stage, which NoBuild leaves out; remove it, or build",
+			"ExtraSources: are inputs of the Build stage, which NoBuild leaves out; remove them, or build",
+		}},
 		{"every problem at once, named by the caller's paths", func(in *plan.Input) {
 			in.Paths = map[string]string{"Deployments": "environments", "ExecutionMode": "pipeline.executionMode"}
 			in.ExecutionMode, in.Deployments[0].Release.(*plan.Stack).Name = "LATEST", ""
