@@ -125,8 +125,8 @@ func TestReleaseGrants(t *testing.T) {
 		},
 		{file: "../examples/ecs-blue-green.yaml",
 			deploy: []target.Statement{
-				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:checkout/checkout-staging"}},
-				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:checkout"}},
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:checkout-staging/checkout-staging"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:checkout-staging"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:CodeDeployDefault.ECSCanary10Percent5Minutes"}},
 				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
 				{Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:task-definition/*"},
@@ -141,8 +141,8 @@ func TestReleaseGrants(t *testing.T) {
 		},
 		{file: "testdata/configs/codedeploy-ec2.yaml",
 			deploy: []target.Statement{
-				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:billing/billing-staging"}},
-				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing"}},
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:billing-staging/billing-staging"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing-staging"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-config"}},
 			},
 			readers: []string{"billing-instance"},

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,7 +16,7 @@ import (
 // What applies where:
 //
 //	setting                                     account  accounts  OUs
-//	settings (${...} placeholders)              yes      -         -
+//	settings (${...} placeholders, expand.go)   yes      yes⁴      yes⁴
 //	parameters, templateConfiguration,
 //	  reviewChangeSet (change sets)             yes¹     -         -
 //	rollout, stackSetOf                         -        yes       yes
@@ -33,7 +32,8 @@ import (
 // wave must agree on them. ³ the execution role is created in every account
 // of the OUs, but a service-managed StackSet deploys through its own
 // service-linked roles, so the policy does not bound it (README,
-// "Environments of organizational units").
+// "Environments of organizational units"). ⁴ for the fields that expand
+// there: the stack name and the template path (expand.go, Expands).
 
 // applicabilityRules refuses the settings written where they do not apply.
 func (c *Config) applicabilityRules(p *problems) {
@@ -58,38 +58,26 @@ func kindOf(e Environment) string {
 	return "account"
 }
 
-// settingsApply checks environments[].settings: they fill the ${...}
-// placeholders of the release strategy and hooks, which only account
-// environments run, and each key must be used by one.
+// settingsApply checks environments[].settings: each key must fill a
+// ${...} placeholder of a field that expands in this kind of environment
+// (Expands): stack names and template paths everywhere, the release
+// strategy, hooks and template configuration in account environments.
 func (c *Config) settingsApply(p *problems) {
-	used := c.placeholders()
+	used := map[string]map[string]bool{}
 	for i, e := range c.Environments {
 		if len(e.Settings) == 0 {
 			continue
 		}
-		if kindOf(e) != "account" {
-			p.add(envPath(i, "settings"), strings.Join(slices.Sorted(maps.Keys(e.Settings)), ","),
-				fmt.Sprintf("apply to account environments only: they fill the ${...} placeholders of deploy's release strategy and hooks, which a StackSet environment (%s) does not run; remove them", kindOf(e)))
-			continue
+		kind := kindOf(e)
+		if used[kind] == nil {
+			used[kind] = c.usedPlaceholders(kind)
 		}
 		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
-			if settingKeyRE.MatchString(k) && !slices.Contains(builtinSettings, k) && !used[k] {
-				p.add(envPath(i, "settings."+k), k, fmt.Sprintf("is used by no ${...} placeholder of deploy's release strategy or hooks; remove it, or use it as ${%s}", k))
+			if settingKeyRE.MatchString(k) && !slices.Contains(builtinSettings, k) && !used[kind][k] {
+				p.add(envPath(i, "settings."+k), k, fmt.Sprintf("is used by no ${...} placeholder of a field that expands in %s environments; remove it, or use it as ${%s}", kind, k))
 			}
 		}
 	}
-}
-
-// placeholders are the keys that deploy's strategy block and hooks use as
-// ${key}.
-func (c *Config) placeholders() map[string]bool {
-	d := c.Deploy
-	raw, _ := json.Marshal(release{d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks})
-	used := map[string]bool{}
-	for _, m := range placeholderRE.FindAllStringSubmatch(string(raw), -1) {
-		used[m[1]] = true
-	}
-	return used
 }
 
 // hooksApply checks that deploy.hooks have only account environments to

@@ -33,7 +33,33 @@ func TestApplicability(t *testing.T) {
 				ou(c, 1, "ou-ab12-cd34ef56")
 				c.Environments[1].Settings = map[string]string{"listener": "x", "group": "y"}
 			},
-			want: []string{`environments[1].settings "group,listener": apply to account environments only: they fill the ${...} placeholders of deploy's release strategy and hooks, which a StackSet environment (organizationalUnits) does not run; remove them`},
+			want: []string{
+				`environments[1].settings.group "group": is used by no ${...} placeholder of a field that expands in organizationalUnits environments; remove it, or use it as ${group}`,
+				`environments[1].settings.listener "listener": is used by no ${...} placeholder of a field that expands in organizationalUnits environments; remove it, or use it as ${listener}`,
+			},
+		},
+		{
+			name: "a setting of a StackSet environment fills its stack name",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Deploy.StackName = "payments-${tier}"
+				ou(c, 1, "ou-ab12-cd34ef56")
+				c.Environments[0].Settings = map[string]string{"tier": "staging"}
+				c.Environments[1].Settings = map[string]string{"tier": "members"}
+			},
+		},
+		{
+			name: "no ${region} or ${account} for a StackSet",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Deploy.StackName = "payments-${account}"
+				c.Deploy.TemplatePath = "template-${region}.json"
+				ou(c, 1, "ou-ab12-cd34ef56")
+			},
+			want: []string{
+				`deploy.stackName "payments-${account}": uses ${account}, and environments[1] "production" (organizationalUnits) deploys to many accounts with one action; remove ${account} here`,
+				`deploy.templatePath "template-${region}.json": uses ${region}, and environments[1] "production" (organizationalUnits) deploys one StackSet to all its regions with one action; remove ${region} here`,
+			},
 		},
 		{
 			name: "setting no placeholder uses",
@@ -42,7 +68,7 @@ func TestApplicability(t *testing.T) {
 				c.Environments[0].Settings = map[string]string{"stage": "stg", "stgae": "stg"}
 				c.Environments[1].Settings = map[string]string{"stage": "prod"}
 			},
-			want: []string{"environments[0].settings.stgae \"stgae\": is used by no ${...} placeholder of deploy's release strategy or hooks; remove it, or use it as ${stgae}"},
+			want: []string{"environments[0].settings.stgae \"stgae\": is used by no ${...} placeholder of a field that expands in account environments; remove it, or use it as ${stgae}"},
 		},
 		{
 			name: "change-set settings with another strategy",

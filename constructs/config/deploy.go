@@ -109,11 +109,15 @@ func (c *Config) deployDefaults(unset unsetFunc) {
 func (c *Config) validateDeploy(p *problems) {
 	d := c.Deploy
 	// A stack name derived from an invalid name is reported once, at name.
+	// Values with ${...} are checked per environment and region, once
+	// expanded (expandedStackRules).
 	derived := d.StackName == "" || d.StackName == c.Name+stackNameSuffix
-	if !derived || nameRule(c.Name) == "" {
+	if (!derived || nameRule(c.Name) == "") && !placeholderRE.MatchString(d.StackName) {
 		p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
 	}
-	p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+	if !placeholderRE.MatchString(d.TemplatePath) {
+		p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+	}
 	capabilityRules(p, d.Capabilities)
 	c.validateRelease(p)
 	c.executionPolicyRules(p)
@@ -231,4 +235,49 @@ func sidRule(s string) string {
 		return "must contain only letters and digits, such as ServiceResources"
 	}
 	return ""
+}
+
+// expandedStackRules checks the stack of environments[i] in region ("" for
+// a StackSet environment) with the values it receives there (x): a stack
+// name, template path or template configuration written with ${...} is
+// checked once expanded, and a stack is deployed once per account and
+// region (stacks remembers each).
+func (c *Config) expandedStackRules(p *problems, i int, region string, x Expanded, stacks map[[3]string]int) {
+	d, e := c.Deploy, c.Environments[i]
+	if !d.IsStack() {
+		return
+	}
+	where := fmt.Sprintf("environments[%d] %q", i, e.Name)
+	if region != "" {
+		where += " in " + region
+	}
+	if placeholderRE.MatchString(d.StackName) {
+		name := x.Deploy.StackName
+		switch max := limits.Max(limits.StackName); {
+		case len(name) > max:
+			p.add("deploy.stackName", d.StackName, fmt.Sprintf("expands to %q for %s, %d characters; CloudFormation takes at most %d: use shorter settings or a shorter pattern", name, where, len(name), max))
+		case !stackNameRE.MatchString(name):
+			p.add("deploy.stackName", d.StackName, fmt.Sprintf("expands to %q for %s, which %s", name, where, stackNameRule(name, c.Name)))
+		}
+	}
+	if placeholderRE.MatchString(d.TemplatePath) {
+		if rule := pathRule(x.Deploy.TemplatePath, defaultTemplatePath, "the build output"); rule != "" {
+			p.add("deploy.templatePath", d.TemplatePath, fmt.Sprintf("expands to %q for %s, which %s", x.Deploy.TemplatePath, where, rule))
+		}
+	}
+	if tc := e.TemplateConfiguration; placeholderRE.MatchString(tc) {
+		if rule := pathRule(x.Environment.TemplateConfiguration, "config/production.json", "the build output"); rule != "" {
+			p.add(envPath(i, "templateConfiguration"), tc, fmt.Sprintf("expands to %q in %s, which %s", x.Environment.TemplateConfiguration, region, rule))
+		}
+	}
+	if kindOf(e) != "account" || !accountRE.MatchString(e.Account) {
+		return
+	}
+	key := [3]string{e.Account, region, x.Deploy.StackName}
+	if j, dup := stacks[key]; dup && j != i {
+		p.add(envPath(i, "account"), e.Account, fmt.Sprintf("environments[%d] %q deploys the stack %s to this account in %s too; a stack is deployed once per account and region: give each environment its own stack name, such as %s-${env} in deploy.stackName",
+			j, c.Environments[j].Name, x.Deploy.StackName, region, strings.ReplaceAll(d.StackName, "${env}", "")))
+	} else if !dup {
+		stacks[key] = i
+	}
 }

@@ -117,12 +117,9 @@ func (c *Config) environmentDefaults(unset unsetFunc) {
 // envIndex remembers what earlier environments claimed, for the rules
 // that compare environments.
 type envIndex struct {
-	names   map[string]int    // name -> first environment with it
-	targets map[envTarget]int // account and region -> first environment deploying there
-	waves   map[string]int    // wave -> first environment in it
+	names map[string]int // name -> first environment with it
+	waves map[string]int // wave -> first environment in it
 }
-
-type envTarget struct{ account, region string }
 
 // validateEnvironments checks every environment, in order.
 func (c *Config) validateEnvironments(p *problems) {
@@ -132,13 +129,13 @@ func (c *Config) validateEnvironments(p *problems) {
 	case n > maxEnvironments:
 		p.add("environments", strconv.Itoa(n), fmt.Sprintf("has more than %d entries; split the environments across several Relay configurations", maxEnvironments))
 	}
-	idx := envIndex{names: map[string]int{}, targets: map[envTarget]int{}, waves: map[string]int{}}
+	idx := envIndex{names: map[string]int{}, waves: map[string]int{}}
 	for i, e := range c.Environments {
 		envNameRules(p, i, e, idx.names)
 		c.targetRules(p, i, e)
 		c.stackSetOfRule(p, i, e)
 		rolloutRules(p, i, e)
-		c.regionRules(p, i, e, idx.targets)
+		c.regionRules(p, i, e)
 		c.waveRule(p, i, e, idx.waves)
 		changeSetRules(p, i, e)
 		entryConditionRules(p, i, e)
@@ -229,8 +226,9 @@ func rolloutRules(p *problems, i int, e Environment) {
 }
 
 // regionRules checks environments[i].regions: known, in the tooling
-// partition, each once, and no account and region deployed twice.
-func (c *Config) regionRules(p *problems, i int, e Environment, targets map[envTarget]int) {
+// partition, each once. Two environments may share an account and region;
+// expandedStackRules refuses a stack deployed twice.
+func (c *Config) regionRules(p *problems, i int, e Environment) {
 	if len(e.Regions) == 0 {
 		p.add(envPath(i, "regions"), "", "required; list at least one region, such as [us-east-1]")
 	}
@@ -245,13 +243,6 @@ func (c *Config) regionRules(p *problems, i int, e Environment, targets map[envT
 			rule = fmt.Sprintf("duplicate of environments[%d].regions[%d]; remove it", i, k)
 		} else if !dup {
 			regions[r] = j
-		}
-		t := envTarget{e.Account, r}
-		if k, taken := targets[t]; rule == "" && taken && k != i && accountRE.MatchString(e.Account) {
-			rule = fmt.Sprintf("environments[%d] %q already deploys to account %s in this region; give %q another account or region",
-				k, c.Environments[k].Name, e.Account, e.Name)
-		} else if !taken {
-			targets[t] = i
 		}
 		p.add(fmt.Sprintf("environments[%d].regions[%d]", i, j), r, rule)
 	}

@@ -93,11 +93,18 @@ func TestValidateEnvironments(t *testing.T) {
 			want:   []string{`environments[1].regions[0] "cn-north-1": partition "aws-cn" does not match partition "aws" of tooling.region us-east-1; deploy only within the tooling partition, or give that partition its own Relay configuration`},
 		},
 		{
-			name: "two environments deploying to the same account and region",
+			name: "two environments deploying one stack to the same account and region",
 			mutate: func(c *Config) {
 				c.Environments[1].Account = c.Environments[0].Account
 			},
-			want: []string{`environments[1].regions[0] "us-east-1": environments[0] "staging" already deploys to account 222222222222 in this region; give "production" another account or region`},
+			want: []string{`environments[1].account "222222222222": environments[0] "staging" deploys the stack payments-app to this account in us-east-1 too; a stack is deployed once per account and region: give each environment its own stack name, such as payments-app-${env} in deploy.stackName`},
+		},
+		{
+			name: "two environments in one account and region with their own stacks",
+			mutate: func(c *Config) {
+				c.Environments[1].Account = c.Environments[0].Account
+				c.Deploy.StackName = "payments-${env}"
+			},
 		},
 		{
 			name:   "environment region other than the tooling region is allowed",

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -57,69 +56,6 @@ func (d *Deploy) setBlocks() []string {
 // StackSet): the strategy is cloudformation.
 func (d *Deploy) IsStack() bool { return d.Strategy() == "cloudformation" }
 
-// placeholderRE matches ${key} in strategy and hook fields. IAM policy
-// variables such as ${aws:username} contain a colon and never match.
-var placeholderRE = regexp.MustCompile(`\$\{([A-Za-z][A-Za-z0-9_]*)\}`)
-
-// settingKeyRE is the shape of an environment settings key.
-var settingKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
-
-// builtinSettings are the placeholders every account environment defines.
-var builtinSettings = []string{"account", "env", "region"}
-
-// release is the part of Deploy whose strings may use placeholders.
-type release struct {
-	ECS          *ECSDeploy          `json:"ecs,omitempty"`
-	ECSBlueGreen *ECSBlueGreenDeploy `json:"ecsBlueGreen,omitempty"`
-	CodeDeploy   *CodeDeployDeploy   `json:"codeDeploy,omitempty"`
-	S3           *S3Deploy           `json:"s3,omitempty"`
-	EKS          *EKSDeploy          `json:"eks,omitempty"`
-	Hooks        []Hook              `json:"hooks,omitempty"`
-}
-
-// ReleaseFor is c.Deploy as environment e receives it in region: every
-// ${key} of the strategy block and the hooks replaced by e's settings or
-// the built-in env, account and region. It returns an error naming the
-// first key that e does not define.
-func (c *Config) ReleaseFor(e Environment, region string) (Deploy, error) {
-	d := c.Deploy
-	vars := settingsOf(e, region)
-	raw, err := json.Marshal(release{d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks})
-	if err != nil {
-		return d, err
-	}
-	var missing []string
-	expanded := placeholderRE.ReplaceAllStringFunc(string(raw), func(m string) string {
-		key := m[2 : len(m)-1]
-		v, ok := vars[key]
-		if !ok {
-			missing = append(missing, key)
-			return m
-		}
-		quoted, _ := json.Marshal(v)
-		return string(quoted[1 : len(quoted)-1])
-	})
-	if len(missing) > 0 {
-		return d, fmt.Errorf("environment %q defines no setting %q; add it under its settings", e.Name, missing[0])
-	}
-	var r release
-	if err := json.Unmarshal([]byte(expanded), &r); err != nil {
-		return d, err
-	}
-	d.ECS, d.ECSBlueGreen, d.CodeDeploy, d.S3, d.EKS, d.Hooks = r.ECS, r.ECSBlueGreen, r.CodeDeploy, r.S3, r.EKS, r.Hooks
-	return d, nil
-}
-
-// settingsOf are the placeholder values of e in region.
-func settingsOf(e Environment, region string) map[string]string {
-	vars := maps.Clone(e.Settings)
-	if vars == nil {
-		vars = map[string]string{}
-	}
-	vars["env"], vars["account"], vars["region"] = e.Name, e.Account, region
-	return vars
-}
-
 // validateRelease checks the strategy blocks and hooks. Fields that use
 // placeholders are checked once per account environment and region, with
 // the values that environment receives (validate reports identical
@@ -135,26 +71,36 @@ func (c *Config) validateRelease(p *problems) {
 			p.add("deploy.executionPolicy", "", fmt.Sprintf("applies to CloudFormation workloads only; the %s strategy deploys no stack, remove it", d.Strategy()))
 		}
 	}
-	// Problems repeat per environment and region; validate drops repeats.
+	// Every environment in every region, with the values it receives
+	// there; problems repeat per environment and region, and validate drops
+	// repeats.
 	accountEnvs := 0
+	stacks := map[[3]string]int{} // account, region and stack name -> first environment
 	for i, e := range c.Environments {
-		if e.Account == "" {
-			continue
-		}
-		accountEnvs++
 		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
 			if !settingKeyRE.MatchString(k) || slices.Contains(builtinSettings, k) {
 				p.add(envPath(i, "settings."+k), k, "must be 1 to 64 letters, digits and _, starting with a letter, and not env, account or region (built in)")
 			}
 		}
-		for _, region := range e.Regions {
-			r, err := c.ReleaseFor(e, region)
-			if err != nil {
-				p.add("deploy", "", fmt.Sprintf("uses a ${...} placeholder that environments[%d] cannot fill: %v", i, err))
+		regions := e.Regions
+		if kindOf(e) != "account" {
+			regions = []string{""} // one StackSet action for every region
+		} else {
+			accountEnvs++
+		}
+		for _, region := range regions {
+			x, errs := c.expand(i, region)
+			for _, fe := range errs {
+				p.add(fe.Path, fe.Value, fe.Rule)
+			}
+			if len(errs) > 0 {
 				continue
 			}
-			validateStrategy(p, &r, e, region)
-			validateHooks(p, r.Hooks)
+			c.expandedStackRules(p, i, region, x, stacks)
+			if kindOf(e) == "account" {
+				validateStrategy(p, &x.Deploy, e, region)
+				validateHooks(p, x.Deploy.Hooks)
+			}
 		}
 		if !d.IsStack() && len(e.Regions) > 1 && (d.ECSBlueGreen != nil || d.CodeDeploy != nil || (d.EKS != nil && d.EKS.Helm != nil)) {
 			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),

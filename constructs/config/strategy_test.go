@@ -10,7 +10,7 @@ import (
 func TestValidateStrategy(t *testing.T) {
 	runReleaseCases(t, []releaseCase{
 		{"undefined setting", releaseBlueGreen + "    testListener: ${testListener}\n",
-			`deploy "": uses a ${...} placeholder that environments[0] cannot fill: environment "staging" defines no setting "testListener"`},
+			`deploy.ecsBlueGreen.testListener "${testListener}": uses ${testListener}, which environments[0] "staging" does not define; add testListener to its settings`},
 		{"two strategies", "deploy:\n  s3: {bucket: site}\n  ecs: {cluster: web, service: api, taskRoles: [\"arn:aws:iam::222222222222:role/t\"]}\n",
 			`deploy.s3 "": deploy sets ecs and s3; choose one release strategy`},
 		{"execution policy with another strategy", "deploy:\n  s3: {bucket: site}\n  executionPolicy: {managedPolicyArns: [\"arn:aws:iam::111111111111:policy/x\"]}\n",

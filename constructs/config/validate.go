@@ -107,9 +107,11 @@ func dedupe(p problems) []*FieldError {
 // and hooks), suites, pipeline settings, environments, the variable
 // references that cross sections, then observability.
 func (c *Config) validate() []*FieldError {
-	// A field with a control or bidirectional character reports that alone.
+	// A field with a control or bidirectional character, or a ${...}
+	// placeholder where none expands, reports that alone.
 	var text problems
 	c.textRules(&text)
+	c.placeholderRules(&text)
 	p := slices.Clone(text)
 	c.validateIdentity(&p)
 	c.validateSource(&p)

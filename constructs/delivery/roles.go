@@ -19,7 +19,7 @@ import (
 func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	n := t.n
 	ts := TargetSpec{Environment: env.Name, StackName: n.TargetStack(env.Name), Account: env.Account, Region: env.Regions[0]}
-	props := t.targetProps(env, t.releases[i])
+	props := t.targetProps(i, env, t.releases[i])
 	if props.DeployRoleName == "" && props.InvokeRoleName == "" {
 		return ts
 	}
@@ -38,10 +38,11 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	return ts
 }
 
-// targetProps are the props of env's roles, given its release in each
-// region (nil for an environment of organizational units, whose roles go to
-// whichever account the StackSet deploys them to: Account is empty).
-func (t *translator) targetProps(env config.Environment, releases map[string]config.Deploy) *target.Props {
+// targetProps are the props of the roles of env, environment i, given its
+// release in each region (nil for an environment of organizational units,
+// whose roles go to whichever account the StackSet deploys them to: Account
+// is empty).
+func (t *translator) targetProps(i int, env config.Environment, releases map[string]config.Deploy) *target.Props {
 	cfg, n := t.cfg, t.n
 	p := &target.Props{
 		Partition:          n.Partition,
@@ -55,7 +56,7 @@ func (t *translator) targetProps(env config.Environment, releases map[string]con
 		ArtifactKeyArns:    artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
 	}
 	if cfg.Deploy.IsStack() {
-		p.StackNames = []string{cfg.Deploy.StackName}
+		p.StackNames = t.stackNames(i)
 		p.ExecutionRoleName = n.ExecutionRole(env.Name)
 		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
 		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
@@ -193,7 +194,7 @@ func merge(in []target.Statement) []target.Statement {
 // ecsProps are the blue/green deployment group of env.
 func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *codedeploy.ECSProps {
 	return &codedeploy.ECSProps{
-		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
+		ApplicationName: n.CodeDeployApplication(env), DeploymentGroupName: n.CodeDeployGroup(env),
 		ClusterName: x.Cluster, ServiceName: x.Service,
 		ProductionListenerArn: x.ProductionListener, TestListenerArn: x.TestListener,
 		BlueTargetGroupArn: x.TargetGroups[0], GreenTargetGroupArn: x.TargetGroups[1],
@@ -205,7 +206,7 @@ func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *codedep
 // serverProps are the EC2/on-premises deployment group of env.
 func serverProps(n naming.Names, env string, x *config.CodeDeployDeploy) *codedeploy.ServerProps {
 	p := &codedeploy.ServerProps{
-		ApplicationName: n.CodeDeployApplication(), DeploymentGroupName: n.CodeDeployGroup(env),
+		ApplicationName: n.CodeDeployApplication(env), DeploymentGroupName: n.CodeDeployGroup(env),
 		InstanceTags: x.InstanceTags, OnPremisesTags: x.OnPremisesTags, AutoScalingGroupNames: x.AutoScalingGroups,
 		DeploymentConfig: x.DeploymentConfig, Style: x.Style, TargetGroupNames: x.TargetGroups,
 		TerminationWaitMinutes: x.TerminationWaitMinutes, AlarmNames: x.Alarms,

@@ -34,9 +34,10 @@ type JobResultsSpec struct {
 type StackSetAdminSpec struct {
 	// RoleName and RolePath name the role.
 	RoleName, RolePath string
-	// StackSets is the aws:SourceArn pattern of the StackSets
-	// CloudFormation may administer with the role.
-	StackSets string
+	// StackSets are the aws:SourceArn patterns of the StackSets
+	// CloudFormation may administer with the role: one per StackSet, each
+	// <stack name>-<environment> with any StackSet ID.
+	StackSets []string
 	// ExecutionRoles is the pattern of the execution roles it assumes.
 	ExecutionRoles string
 }
@@ -95,7 +96,7 @@ func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
 		Path:        jsii.String(s.RolePath),
 		Description: jsii.String("Administers the self-managed StackSets of the delivery pipeline"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil).WithConditions(&map[string]interface{}{
-			"StringLike": map[string]interface{}{"aws:SourceArn": s.StackSets},
+			"StringLike": map[string]interface{}{"aws:SourceArn": values.OneOrMany(s.StackSets)},
 		}),
 	})
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -123,7 +123,7 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			}
 			spec.Targets = append(spec.Targets, ts)
 		case len(env.OrganizationalUnits) > 0:
-			props := t.targetProps(env, nil)
+			props := t.targetProps(i, env, nil)
 			if err := props.Validate(); err != nil {
 				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
 			}
@@ -135,10 +135,15 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}
 	}
 	if slices.ContainsFunc(cfg.Environments, func(e config.Environment) bool { return len(e.Accounts) > 0 }) {
+		var stackSets []string
+		for i, e := range cfg.Environments {
+			if len(e.Accounts) > 0 && e.StackSetOf == "" {
+				stackSets = append(stackSets, fmt.Sprintf("arn:%s:cloudformation:*:%s:stackset/%s-%s:*", n.Partition, cfg.Tooling.Account, t.releases[i][""].StackName, e.Name))
+			}
+		}
 		spec.StackSetAdmin = &StackSetAdminSpec{
 			RoleName: n.StackSetAdminRole(), RolePath: n.RolePath(),
-			StackSets:      fmt.Sprintf("arn:%s:cloudformation:*:%s:stackset/%s-*", n.Partition, cfg.Tooling.Account, cfg.Deploy.StackName),
-			ExecutionRoles: n.StackSetExecutionRolePattern(),
+			StackSets: stackSets, ExecutionRoles: n.StackSetExecutionRolePattern(),
 		}
 	}
 	if slices.ContainsFunc(cfg.Deploy.Hooks, func(h config.Hook) bool { return h.Lambda != nil }) {
@@ -176,31 +181,51 @@ type translator struct {
 	cfg *config.Config
 	n   naming.Names
 	// releases[i][region] is environment i's deploy block as it receives it
-	// in region (config.ReleaseFor), for account environments.
+	// in region, and envs[i][region] the environment itself (config.Expand);
+	// region is "" for a StackSet environment.
 	releases []map[string]config.Deploy
+	envs     []map[string]config.Environment
 	// paths name the pipeline props' fields by their config paths.
 	paths map[string]string
 }
 
-// expand runs config.ReleaseFor once per account environment and region.
+// expand runs config.Expand once per environment and region (once for a
+// StackSet environment, which deploys to every region with one action).
 func (t *translator) expand() error {
 	var errs []error
 	t.releases = make([]map[string]config.Deploy, len(t.cfg.Environments))
+	t.envs = make([]map[string]config.Environment, len(t.cfg.Environments))
 	for i, env := range t.cfg.Environments {
+		t.releases[i], t.envs[i] = map[string]config.Deploy{}, map[string]config.Environment{}
+		regions := env.Regions
 		if env.Account == "" {
-			continue
+			regions = []string{""}
 		}
-		t.releases[i] = map[string]config.Deploy{}
-		for _, r := range env.Regions {
-			rel, err := t.cfg.ReleaseFor(env, r)
+		for _, r := range regions {
+			x, err := t.cfg.Expand(i, r)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("deploy: environments[%d]: %w (config validation reports this; validate the config first)", i, err))
+				errs = append(errs, fmt.Errorf("environments[%d]: %w (config validation reports this; validate the config first)", i, err))
 				continue
 			}
-			t.releases[i][r] = rel
+			t.releases[i][r], t.envs[i][r] = x.Deploy, x.Environment
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// stackNames are the stack names environment i receives, in its regions'
+// order, each once.
+func (t *translator) stackNames(i int) []string {
+	var out []string
+	for _, r := range t.cfg.Environments[i].Regions {
+		if x, ok := t.releases[i][r]; ok && !slices.Contains(out, x.StackName) {
+			out = append(out, x.StackName)
+		}
+	}
+	if x, ok := t.releases[i][""]; ok {
+		out = append(out, x.StackName)
+	}
+	return out
 }
 
 // readers are the principals the artifact stores admit: the deploy roles,
@@ -417,7 +442,6 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		}
 		t.path(goPath+".Approval.TopicName", cfgPath+".name")
 	}
-	stack := &pipeline.Stack{Name: cfg.Deploy.StackName, TemplatePath: cfg.Deploy.TemplatePath, Capabilities: cfg.Deploy.Capabilities}
 	t.stackPaths(goPath+".Release", cfgPath)
 	t.path(goPath+".Target.StackSetOf", cfgPath+".stackSetOf")
 	t.path(goPath+".Target.Rollout", cfgPath+".rollout")
@@ -425,7 +449,7 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	case len(env.Accounts) > 0:
 		d.Target = &pipeline.StackSetAccounts{IDs: env.Accounts, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout),
 			AdministrationRoleArn: n.StackSetAdminRoleArn(), ExecutionRoleName: n.StackSetExecutionRole(stackSetOwner(env))}
-		d.Release = stack
+		d.Release = t.stack(i, "")
 		t.path(goPath+".Target", cfgPath+".accounts")
 		t.path(goPath+".Target.IDs", cfgPath+".accounts")
 		t.path(goPath+".Target.AdministrationRoleArn", "name")
@@ -433,7 +457,7 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		return d
 	case len(env.OrganizationalUnits) > 0:
 		d.Target = &pipeline.OrganizationalUnits{IDs: env.OrganizationalUnits, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout)}
-		d.Release = stack
+		d.Release = t.stack(i, "")
 		t.path(goPath+".Target", cfgPath+".organizationalUnits")
 		t.path(goPath+".Target.IDs", cfgPath+".organizationalUnits")
 		return d
@@ -447,8 +471,7 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	d.Target = acct
 	if cfg.Deploy.IsStack() {
 		acct.ExecutionRoleArn = n.ExecutionRoleArn(env.Account, env.Name)
-		stack.ParameterOverrides, stack.TemplateConfiguration, stack.Review = env.Parameters, env.TemplateConfiguration, env.ReviewChangeSet
-		d.Release = stack
+		d.Release = t.stack(i, env.Regions[0])
 	}
 	if len(cfg.Deploy.Hooks) > 0 {
 		acct.InvokeRoleArn = n.InvokeRoleArn(env.Account, env.Name)
@@ -457,7 +480,10 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	for k, region := range env.Regions {
 		r := t.releases[i][region]
 		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks)}
-		if !cfg.Deploy.IsStack() {
+		if cfg.Deploy.IsStack() {
+			regional.Release = t.stack(i, region)
+			t.stackPaths(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath)
+		} else {
 			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath, env, r)
 			if k == 0 {
 				d.Release = t.release(goPath+".Release", cfgPath, env, r)
@@ -468,10 +494,23 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	return d
 }
 
+// stack is environment i's workload stack in region ("" for a StackSet),
+// with the values it receives there.
+func (t *translator) stack(i int, region string) *pipeline.Stack {
+	d, e := t.releases[i][region], t.envs[i][region]
+	s := &pipeline.Stack{Name: d.StackName, TemplatePath: d.TemplatePath, Capabilities: d.Capabilities}
+	if e.Account != "" {
+		s.ParameterOverrides, s.TemplateConfiguration, s.Review = e.Parameters, e.TemplateConfiguration, e.ReviewChangeSet
+	}
+	return s
+}
+
 // stackPaths records the config paths of a Stack release's fields.
 func (t *translator) stackPaths(goPath, env string) {
 	t.path(goPath, "deploy")
 	t.path(goPath+".Name", "deploy.stackName")
+	t.path(goPath+".TemplatePath", "deploy.templatePath")
+	t.path(goPath+".Capabilities", "deploy.capabilities")
 	t.path(goPath+".ParameterOverrides", env+".parameters")
 	t.path(goPath+".TemplateConfiguration", env+".templateConfiguration")
 	t.path(goPath+".Review", env+".reviewChangeSet")
@@ -499,14 +538,14 @@ func (t *translator) release(goPath, envPath string, env config.Environment, r c
 		t.path(goPath+".Application", "name")
 		t.path(goPath+".DeploymentGroup", envPath+".name")
 		return &pipeline.ECSBlueGreenRelease{
-			Application: n.CodeDeployApplication(), DeploymentGroup: n.CodeDeployGroup(env.Name),
+			Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name),
 			TaskDefinition: x.TaskDefinition, AppSpec: x.AppSpec, ImagePlaceholder: x.ImagePlaceholder,
 		}
 	case r.CodeDeploy != nil:
 		t.path(goPath, "deploy.codeDeploy")
 		t.path(goPath+".Application", "name")
 		t.path(goPath+".DeploymentGroup", envPath+".name")
-		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(), DeploymentGroup: n.CodeDeployGroup(env.Name)}
+		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name)}
 	case r.S3 != nil:
 		x := r.S3
 		t.path(goPath, "deploy.s3")
@@ -561,11 +600,22 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			RoleName:          n.StackSetExecutionRole(owner),
 			ToolingAccount:    cfg.Tooling.Account,
 			AdminRoleArn:      n.StackSetAdminRoleArn(),
-			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-*", n.Partition, account, cfg.Deploy.StackName),
+			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
 			ManagedPolicyArns: ep.ManagedPolicyArns,
 			Statements:        statements(ep.Statements),
 		},
 	}
+}
+
+// ownerStackName is the stack name of the environment whose StackSet env
+// deploys or extends.
+func (t *translator) ownerStackName(env config.Environment) string {
+	owner := stackSetOwner(env)
+	j := slices.IndexFunc(t.cfg.Environments, func(e config.Environment) bool { return e.Name == owner })
+	if j < 0 {
+		return t.cfg.Deploy.StackName
+	}
+	return t.releases[j][""].StackName
 }
 
 // stackSetOwner is the environment whose StackSet env deploys or extends.

@@ -181,8 +181,10 @@ func (n Names) StackSetExecutionRolePattern() string {
 // one of its accounts.
 func (n Names) AccountStack(env, account string) string { return n.Name + "-" + env + "-" + account }
 
-// CodeDeployApplication is the CodeDeploy application in target accounts.
-func (n Names) CodeDeployApplication() string { return n.Name }
+// CodeDeployApplication is env's CodeDeploy application in its target
+// account: one per environment, since an application name is unique per
+// account and region and two environments may share both.
+func (n Names) CodeDeployApplication(env string) string { return n.Name + "-" + env }
 
 // CodeDeployGroup is env's CodeDeploy deployment group.
 func (n Names) CodeDeployGroup(env string) string { return n.Name + "-" + env }
