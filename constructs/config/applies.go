@@ -21,6 +21,7 @@ import (
 //	  reviewChangeSet (change sets)             yes¹     -         -
 //	rollout, stackSetOf                         -        yes       yes
 //	deploy.hooks                                yes      -         -
+//	deploy.stacks                               yes      -         -
 //	deploy.<strategy> (ecs, s3, ...)            yes      -         -
 //	deploy.stackName, templatePath,
 //	  capabilities, executionPolicy             yes¹     yes       yes³
@@ -39,6 +40,7 @@ import (
 func (c *Config) applicabilityRules(p *problems) {
 	c.settingsApply(p)
 	c.hooksApply(p)
+	c.stacksApply(p)
 	c.stackSettingsApply(p)
 	c.wavesAgree(p)
 	if o := c.Organization; o != nil && o.StackSetsCallAs == "SELF" &&
@@ -102,6 +104,28 @@ func (c *Config) hooksApply(p *problems) {
 	}
 	p.add("deploy.hooks", strings.Join(names, ","),
 		fmt.Sprintf("run in account environments only, and %s would deploy without them: give StackSet environments a Relay configuration of their own, or remove the hooks", strings.Join(stackSets, ", ")))
+}
+
+// stacksApply checks that deploy.stacks have only account environments to
+// deploy to: a StackSet environment deploys one template with one action.
+func (c *Config) stacksApply(p *problems) {
+	if len(c.Deploy.Stacks) == 0 {
+		return
+	}
+	var stackSets []string
+	for i, e := range c.Environments {
+		if kindOf(e) != "account" {
+			stackSets = append(stackSets, fmt.Sprintf("environments[%d] %q (%s)", i, e.Name, kindOf(e)))
+		}
+	}
+	if len(stackSets) > 0 {
+		names := make([]string, len(c.Deploy.Stacks))
+		for k, x := range c.Deploy.Stacks {
+			names[k] = x.Name
+		}
+		p.add("deploy.stacks", strings.Join(names, ","),
+			fmt.Sprintf("deploy to account environments only, and %s deploy one StackSet with one template: give StackSet environments a Relay configuration of their own, or deploy one stack", strings.Join(stackSets, ", ")))
+	}
 }
 
 // stackSettingsApply checks the settings of a CloudFormation workload when

@@ -39,6 +39,13 @@ type Deploy struct {
 	// Hooks are Lambda and Step Functions invoke actions around the
 	// deployment of each account environment, in order. Default: none.
 	Hooks []Hook `yaml:"hooks,omitempty" json:"hooks,omitempty"`
+	// Stacks are several stacks (or releases by another strategy) that
+	// every account environment receives, in the order their dependsOn
+	// gives, instead of the one workload of StackName, TemplatePath,
+	// Capabilities or a strategy block above. ExecutionPolicy is then the
+	// environment's execution role for the stacks without one of their
+	// own. Default: none (one workload).
+	Stacks []Component `yaml:"stacks,omitempty" json:"stacks,omitempty"`
 }
 
 // ExecutionPolicy lists the permissions of the CloudFormation execution role.
@@ -94,13 +101,16 @@ var (
 // hooks; unset is as in applyDefaults.
 func (c *Config) deployDefaults(unset unsetFunc) {
 	d := &c.Deploy
-	if c.Name != "" && unset("deploy.stackName", d.StackName == "") {
-		d.StackName = c.Name + stackNameSuffix
-	}
-	if unset("deploy.templatePath", d.TemplatePath == "") {
-		d.TemplatePath = defaultTemplatePath
+	if len(d.Stacks) == 0 {
+		if c.Name != "" && unset("deploy.stackName", d.StackName == "") {
+			d.StackName = c.Name + stackNameSuffix
+		}
+		if unset("deploy.templatePath", d.TemplatePath == "") {
+			d.TemplatePath = defaultTemplatePath
+		}
 	}
 	d.strategyDefaults(unset)
+	c.stacksDefaults(unset)
 	hooksDefaults(d.Hooks, unset)
 }
 
@@ -112,40 +122,58 @@ func (c *Config) validateDeploy(p *problems) {
 	// Values with ${...} are checked per environment and region, once
 	// expanded (expandedStackRules).
 	derived := d.StackName == "" || d.StackName == c.Name+stackNameSuffix
-	if (!derived || nameRule(c.Name) == "") && !placeholderRE.MatchString(d.StackName) {
-		p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
+	if len(d.Stacks) == 0 {
+		if (!derived || nameRule(c.Name) == "") && !placeholderRE.MatchString(d.StackName) {
+			p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
+		}
+		if !placeholderRE.MatchString(d.TemplatePath) {
+			p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+		}
 	}
-	if !placeholderRE.MatchString(d.TemplatePath) {
-		p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
-	}
+	c.validateStacks(p)
 	capabilityRules(p, d.Capabilities)
 	c.validateRelease(p)
 	c.executionPolicyRules(p)
 }
 
 // capabilityRules checks deploy.capabilities: known, each once.
-func capabilityRules(p *problems, list []string) {
+func capabilityRules(p *problems, list []string) { capabilityRulesAt(p, "deploy.capabilities", list) }
+
+// capabilityRulesAt checks the capabilities written at path.
+func capabilityRulesAt(p *problems, path string, list []string) {
 	first := map[string]int{}
 	for i, capability := range list {
 		rule := oneOfRule(capability, capabilities)
 		if j, dup := first[capability]; rule == "" && dup {
-			rule = fmt.Sprintf("duplicate of deploy.capabilities[%d]; remove it", j)
+			rule = fmt.Sprintf("duplicate of %s[%d]; remove it", path, j)
 		} else if !dup {
 			first[capability] = i
 		}
-		p.add(fmt.Sprintf("deploy.capabilities[%d]", i), capability, rule)
+		p.add(fmt.Sprintf("%s[%d]", path, i), capability, rule)
 	}
 }
 
-// executionPolicyRules checks deploy.executionPolicy.
+// executionPolicyRules checks deploy.executionPolicy, the environment's
+// execution role: required when a stack uses it, refused when none does.
 func (c *Config) executionPolicyRules(p *problems) {
 	const base = "deploy.executionPolicy"
 	ep := c.Deploy.ExecutionPolicy
-	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 && c.Deploy.IsStack() {
+	empty := len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0
+	if len(c.Deploy.Stacks) > 0 && !empty && !c.Deploy.HasStacks() {
+		p.add(base, "", "is used by no stack: every entry of deploy.stacks is released by a strategy or has an executionPolicy of its own; remove it")
+		return
+	}
+	c.policyRules(p, base, ep, c.Deploy.IsStack() && c.Deploy.HasStacks())
+}
+
+// policyRules checks an execution policy written at base; required says
+// that it must grant something.
+func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, required bool) {
+	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 && required {
 		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
 	}
 	for i, a := range ep.ManagedPolicyArns {
-		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRule(a, ep.AllowAdministratorAccess, c.Tooling.Region))
+		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base))
 	}
 	for k, s := range ep.Statements {
 		statementRules(p, fmt.Sprintf("%s.statements[%d]", base, k), s)
@@ -185,6 +213,11 @@ func stackNameRule(s, name string) string {
 // managedPolicyRule checks an IAM managed policy ARN; allowAdmin is
 // deploy.executionPolicy.allowAdministratorAccess.
 func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
+	return managedPolicyRuleAt(s, allowAdmin, toolingRegion, "deploy.executionPolicy")
+}
+
+// managedPolicyRuleAt is managedPolicyRule for the policy written at base.
+func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) string {
 	m := policyARNRE.FindStringSubmatch(s)
 	if m == nil {
 		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"
@@ -193,7 +226,7 @@ func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
 		return rule
 	}
 	if m[2] == "aws" && strings.HasSuffix(s, ":policy/AdministratorAccess") && !allowAdmin {
-		return "grants AdministratorAccess; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true to accept it"
+		return "grants AdministratorAccess; grant only what the stack needs, or set " + base + ".allowAdministratorAccess: true to accept it"
 	}
 	return ""
 }
@@ -235,49 +268,4 @@ func sidRule(s string) string {
 		return "must contain only letters and digits, such as ServiceResources"
 	}
 	return ""
-}
-
-// expandedStackRules checks the stack of environments[i] in region ("" for
-// a StackSet environment) with the values it receives there (x): a stack
-// name, template path or template configuration written with ${...} is
-// checked once expanded, and a stack is deployed once per account and
-// region (stacks remembers each).
-func (c *Config) expandedStackRules(p *problems, i int, region string, x Expanded, stacks map[[3]string]int) {
-	d, e := c.Deploy, c.Environments[i]
-	if !d.IsStack() {
-		return
-	}
-	where := fmt.Sprintf("environments[%d] %q", i, e.Name)
-	if region != "" {
-		where += " in " + region
-	}
-	if placeholderRE.MatchString(d.StackName) {
-		name := x.Deploy.StackName
-		switch max := limits.Max(limits.StackName); {
-		case len(name) > max:
-			p.add("deploy.stackName", d.StackName, fmt.Sprintf("expands to %q for %s, %d characters; CloudFormation takes at most %d: use shorter settings or a shorter pattern", name, where, len(name), max))
-		case !stackNameRE.MatchString(name):
-			p.add("deploy.stackName", d.StackName, fmt.Sprintf("expands to %q for %s, which %s", name, where, stackNameRule(name, c.Name)))
-		}
-	}
-	if placeholderRE.MatchString(d.TemplatePath) {
-		if rule := pathRule(x.Deploy.TemplatePath, defaultTemplatePath, "the build output"); rule != "" {
-			p.add("deploy.templatePath", d.TemplatePath, fmt.Sprintf("expands to %q for %s, which %s", x.Deploy.TemplatePath, where, rule))
-		}
-	}
-	if tc := e.TemplateConfiguration; placeholderRE.MatchString(tc) {
-		if rule := pathRule(x.Environment.TemplateConfiguration, "config/production.json", "the build output"); rule != "" {
-			p.add(envPath(i, "templateConfiguration"), tc, fmt.Sprintf("expands to %q in %s, which %s", x.Environment.TemplateConfiguration, region, rule))
-		}
-	}
-	if kindOf(e) != "account" || !accountRE.MatchString(e.Account) {
-		return
-	}
-	key := [3]string{e.Account, region, x.Deploy.StackName}
-	if j, dup := stacks[key]; dup && j != i {
-		p.add(envPath(i, "account"), e.Account, fmt.Sprintf("environments[%d] %q deploys the stack %s to this account in %s too; a stack is deployed once per account and region: give each environment its own stack name, such as %s-${env} in deploy.stackName",
-			j, c.Environments[j].Name, x.Deploy.StackName, region, strings.ReplaceAll(d.StackName, "${env}", "")))
-	} else if !dup {
-		stacks[key] = i
-	}
 }

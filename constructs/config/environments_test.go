@@ -97,7 +97,7 @@ func TestValidateEnvironments(t *testing.T) {
 			mutate: func(c *Config) {
 				c.Environments[1].Account = c.Environments[0].Account
 			},
-			want: []string{`environments[1].account "222222222222": environments[0] "staging" deploys the stack payments-app to this account in us-east-1 too; a stack is deployed once per account and region: give each environment its own stack name, such as payments-app-${env} in deploy.stackName`},
+			want: []string{`environments[1].account "222222222222": environments[0] "staging" in us-east-1 and environments[1] "production" in us-east-1 both deploy the stack payments-app to account 222222222222; a stack is deployed once per account and region: give each environment its own stack name, such as payments-app-${env} in deploy.stackName`},
 		},
 		{
 			name: "two environments in one account and region with their own stacks",

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/naming"
 )
 
@@ -61,8 +62,10 @@ func (c *Config) validateReferences(p *problems) {
 				continue
 			}
 			for _, r := range prev.Regions {
-				if c.Deploy.IsStack() {
-					visible[naming.DeployNamespace(prev.Name, r)] = true
+				for _, x := range c.Deploy.Components() {
+					if x.IsStack() {
+						visible[naming.StackNamespace(prev.Name, r, x.Name)] = true
+					}
 				}
 				for _, h := range c.Deploy.Hooks {
 					visible[naming.HookNamespace(prev.Name, r, h.Name)] = true
@@ -96,6 +99,32 @@ func (c *Config) validateReferences(p *problems) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
 			check(envPath(i, "parameters."+k), e.Parameters[k], visible)
+		}
+		if e.Account == "" || len(c.Deploy.Stacks) == 0 {
+			continue
+		}
+		// A stack's parameters may also read the outputs of the stacks of
+		// its environment that finish before it, in the same region.
+		nodes := make([]graph.Node, len(c.Deploy.Stacks))
+		for k, x := range c.Deploy.Stacks {
+			nodes[k] = graph.Node{Name: x.Name, DependsOn: x.DependsOn}
+		}
+		for _, r := range e.Regions {
+			x, errs := c.expand(i, r)
+			if len(errs) > 0 {
+				continue // reported by the deploy section
+			}
+			for k, comp := range x.Deploy.Stacks {
+				here := maps.Clone(visible)
+				for j, other := range c.Deploy.Stacks {
+					if other.IsStack() && graph.Before(nodes, j, k) {
+						here[naming.StackNamespace(e.Name, r, other.Name)] = true
+					}
+				}
+				for _, key := range slices.Sorted(maps.Keys(comp.Parameters)) {
+					check(fmt.Sprintf("deploy.stacks[%d].parameters.%s", k, key), comp.Parameters[key], here)
+				}
+			}
 		}
 	}
 }

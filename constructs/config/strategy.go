@@ -75,7 +75,7 @@ func (c *Config) validateRelease(p *problems) {
 	// there; problems repeat per environment and region, and validate drops
 	// repeats.
 	accountEnvs := 0
-	stacks := map[[3]string]int{} // account, region and stack name -> first environment
+	stacks := map[[3]string]deployedStack{} // account, region and stack name -> first deployment
 	for i, e := range c.Environments {
 		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
 			if !settingKeyRE.MatchString(k) || slices.Contains(builtinSettings, k) {
@@ -96,9 +96,8 @@ func (c *Config) validateRelease(p *problems) {
 			if len(errs) > 0 {
 				continue
 			}
-			c.expandedStackRules(p, i, region, x, stacks)
+			c.componentRules(p, i, region, x, stacks)
 			if kindOf(e) == "account" {
-				validateStrategy(p, &x.Deploy, e, region)
 				validateHooks(p, x.Deploy.Hooks)
 			}
 		}

@@ -75,10 +75,10 @@ func BuildProjects(cfg *config.Config) []string {
 			out = append(out, n.SuiteProject("scan", s.Name))
 		}
 	}
-	if x := cfg.Deploy.EKS; x != nil && x.GitOps != nil {
+	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.GitOps != nil {
 		out = append(out, n.GitOpsProject())
 	}
-	if x := cfg.Deploy.EKS; x != nil && x.Helm != nil {
+	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
 		out = append(out, n.HelmProject())
 	}
 	return out

@@ -26,7 +26,7 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	ts.Props = props
 	// The strategy's resources live in the environment's one region
 	// (config validation refuses several regions for them).
-	r := t.releases[i][env.Regions[0]]
+	r, _ := t.releases[i][env.Regions[0]].StrategyRelease()
 	switch {
 	case r.ECSBlueGreen != nil:
 		ts.ECS = ecsProps(n, env.Name, r.ECSBlueGreen)
@@ -55,25 +55,34 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		ArtifactBucketArns: artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
 		ArtifactKeyArns:    artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
 	}
-	if cfg.Deploy.IsStack() {
-		p.StackNames = t.stackNames(i)
+	if cfg.Deploy.HasStacks() {
+		p.StackNames = t.stackNames(i, func(x config.Component) bool { return x.ExecutionPolicy == nil })
 		p.ExecutionRoleName = n.ExecutionRole(env.Name)
 		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
 		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
 	}
+	for _, x := range cfg.Deploy.Stacks {
+		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {
+			p.ExecutionRoles = append(p.ExecutionRoles, target.ExecutionRole{
+				Name:              n.StackExecutionRole(env.Name, x.Name),
+				StackNames:        t.stackNames(i, func(y config.Component) bool { return y.Name == x.Name }),
+				ManagedPolicyArns: ep.ManagedPolicyArns, Statements: statements(ep.Statements),
+			})
+		}
+	}
 	if env.Account != "" {
 		p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
-		if len(p.StackNames) == 0 && len(p.DeployStatements) == 0 {
+		if len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0 && len(p.DeployStatements) == 0 {
 			p.DeployRoleName = "" // a GitOps release needs no deploy role
 		}
 		if len(cfg.Deploy.Hooks) > 0 {
 			p.InvokeRoleName = n.InvokeRole(env.Name)
 		}
-		if x := cfg.Deploy.CodeDeploy; x != nil {
-			p.ArtifactReaderRoles = x.InstanceRoles
+		if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
+			p.ArtifactReaderRoles = x.CodeDeploy.InstanceRoles
 		}
 	}
-	if cfg.Deploy.EKS != nil && cfg.Deploy.EKS.Helm != nil {
+	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {
 		p.TrustedRoleArns = []string{n.HelmRoleArn()}
 	}
 	return p
@@ -107,7 +116,8 @@ func artifactKeyArns(n naming.Names, tooling string, regions []string) []string 
 // region, merged by Sid.
 func releaseGrants(n naming.Names, env config.Environment, releases map[string]config.Deploy) (deploy, invoke []target.Statement) {
 	for _, region := range env.Regions {
-		r := releases[region]
+		r, _ := releases[region].StrategyRelease()
+		hooks := releases[region].Hooks
 		arn := func(service, resource string) string {
 			return fmt.Sprintf("arn:%s:%s:%s:%s:%s", n.Partition, service, region, env.Account, resource)
 		}
@@ -123,7 +133,7 @@ func releaseGrants(n naming.Names, env config.Environment, releases map[string]c
 		case r.EKS != nil && r.EKS.Helm != nil:
 			deploy = append(deploy, target.Statement{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{arn("eks", "cluster/"+r.EKS.Cluster)}})
 		}
-		for _, h := range r.Hooks {
+		for _, h := range hooks {
 			invoke = append(invoke, hookGrants(arn, h)...)
 		}
 	}

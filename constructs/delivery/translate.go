@@ -213,17 +213,21 @@ func (t *translator) expand() error {
 	return errors.Join(errs...)
 }
 
-// stackNames are the stack names environment i receives, in its regions'
-// order, each once.
-func (t *translator) stackNames(i int) []string {
+// stackNames are the names of the stacks environment i receives (those of
+// the components that keep says), in its regions' order, each once.
+func (t *translator) stackNames(i int, keep func(config.Component) bool) []string {
 	var out []string
-	for _, r := range t.cfg.Environments[i].Regions {
-		if x, ok := t.releases[i][r]; ok && !slices.Contains(out, x.StackName) {
-			out = append(out, x.StackName)
+	regions := append(slices.Clone(t.cfg.Environments[i].Regions), "")
+	for _, r := range regions {
+		d, ok := t.releases[i][r]
+		if !ok {
+			continue
 		}
-	}
-	if x, ok := t.releases[i][""]; ok {
-		out = append(out, x.StackName)
+		for _, x := range d.Components() {
+			if x.IsStack() && keep(x) && !slices.Contains(out, x.StackName) {
+				out = append(out, x.StackName)
+			}
+		}
 	}
 	return out
 }
@@ -237,7 +241,8 @@ func (t *translator) readers() artifacts.Readers {
 	if len(cfg.Deploy.Hooks) > 0 {
 		readers.RoleArnPatterns = append(readers.RoleArnPatterns, n.InvokeRolePattern())
 	}
-	if x := cfg.Deploy.CodeDeploy; x != nil {
+	if r, _ := cfg.Deploy.StrategyRelease(); r.CodeDeploy != nil {
+		x := r.CodeDeploy
 		// The CodeDeploy agent downloads revisions with the instance role:
 		// one pattern per role name, whatever the number of accounts.
 		for _, r := range values.SortedUnique(x.InstanceRoles) {
@@ -302,7 +307,7 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 	if len(cfg.Deploy.Hooks) > 0 {
 		p.InvokeRolePatterns = []string{n.InvokeRolePattern()}
 	}
-	if cfg.Deploy.EKS != nil && cfg.Deploy.EKS.Helm != nil {
+	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
 		p.HelmRoleName = n.HelmProject()
 	}
 	for i, x := range cfg.ExtraSources {
@@ -469,9 +474,8 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		t.path(goPath+".Target."+role, cfgPath+".name")
 	}
 	d.Target = acct
-	if cfg.Deploy.IsStack() {
+	if cfg.Deploy.HasStacks() {
 		acct.ExecutionRoleArn = n.ExecutionRoleArn(env.Account, env.Name)
-		d.Release = t.stack(i, env.Regions[0])
 	}
 	if len(cfg.Deploy.Hooks) > 0 {
 		acct.InvokeRoleArn = n.InvokeRoleArn(env.Account, env.Name)
@@ -480,18 +484,55 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	for k, region := range env.Regions {
 		r := t.releases[i][region]
 		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks)}
-		if cfg.Deploy.IsStack() {
+		switch {
+		case len(cfg.Deploy.Stacks) > 0:
+			regional.Releases = map[string]pipeline.Release{}
+			for c, x := range cfg.Deploy.Stacks {
+				regional.Releases[x.Name] = t.component(fmt.Sprintf("%s.Regional[%q].Releases[%q]", goPath, region, x.Name), i, region, c)
+				if k == 0 {
+					d.Components = append(d.Components, pipeline.Component{Name: x.Name, DependsOn: x.DependsOn,
+						Release: t.component(fmt.Sprintf("%s.Components[%d].Release", goPath, c), i, region, c)})
+					t.path(fmt.Sprintf("%s.Components[%d]", goPath, c), fmt.Sprintf("deploy.stacks[%d]", c))
+				}
+			}
+		case cfg.Deploy.IsStack():
 			regional.Release = t.stack(i, region)
 			t.stackPaths(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath)
-		} else {
-			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath, env, r)
 			if k == 0 {
-				d.Release = t.release(goPath+".Release", cfgPath, env, r)
+				d.Release = t.stack(i, region)
+			}
+		default:
+			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), "deploy", cfgPath, env, r)
+			if k == 0 {
+				d.Release = t.release(goPath+".Release", "deploy", cfgPath, env, r)
 			}
 		}
 		d.Regional[region] = regional
 	}
 	return d
+}
+
+// component is component c of deploy.stacks as environment i receives it
+// in region, recording the config paths of its fields under goPath.
+func (t *translator) component(goPath string, i int, region string, c int) pipeline.Release {
+	env := t.cfg.Environments[i]
+	x := t.releases[i][region].Stacks[c]
+	base := fmt.Sprintf("deploy.stacks[%d]", c)
+	if !x.IsStack() {
+		return t.release(goPath, base, fmt.Sprintf("environments[%d]", i), env, x.Release())
+	}
+	s := &pipeline.Stack{Name: x.StackName, TemplatePath: x.TemplatePath, Capabilities: x.Capabilities,
+		ParameterOverrides: x.Parameters, TemplateConfiguration: x.TemplateConfiguration, Review: env.ReviewChangeSet}
+	if x.ExecutionPolicy != nil {
+		s.ExecutionRoleArn = t.n.StackExecutionRoleArn(env.Account, env.Name, x.Name)
+	}
+	t.path(goPath, base)
+	for field, key := range map[string]string{"Name": "stackName", "TemplatePath": "templatePath", "Capabilities": "capabilities",
+		"ParameterOverrides": "parameters", "TemplateConfiguration": "templateConfiguration", "ExecutionRoleArn": "executionPolicy"} {
+		t.path(goPath+"."+field, base+"."+key)
+	}
+	t.path(goPath+".Review", fmt.Sprintf("environments[%d].reviewChangeSet", i))
+	return s
 }
 
 // stack is environment i's workload stack in region ("" for a StackSet),
@@ -524,17 +565,18 @@ func rollout(r *config.Rollout) pipeline.Rollout {
 }
 
 // release is r's strategy (as env receives it in one region) as a pipeline
-// release, recording the config paths of its fields under goPath.
-func (t *translator) release(goPath, envPath string, env config.Environment, r config.Deploy) pipeline.Release {
+// release, recording the config paths of its fields under goPath; base is
+// the config path of the block's parent (deploy, or deploy.stacks[k]).
+func (t *translator) release(goPath, base, envPath string, env config.Environment, r config.Deploy) pipeline.Release {
 	n := t.n
 	switch {
 	case r.ECS != nil:
-		t.path(goPath, "deploy.ecs")
-		t.path(goPath+".ImageFile", "deploy.ecs.imageDefinitions")
+		t.path(goPath, base+".ecs")
+		t.path(goPath+".ImageFile", base+".ecs.imageDefinitions")
 		return &pipeline.ECSRelease{Cluster: r.ECS.Cluster, Service: r.ECS.Service, ImageFile: r.ECS.ImageDefinitions, TimeoutMinutes: r.ECS.TimeoutMinutes}
 	case r.ECSBlueGreen != nil:
 		x := r.ECSBlueGreen
-		t.path(goPath, "deploy.ecsBlueGreen")
+		t.path(goPath, base+".ecsBlueGreen")
 		t.path(goPath+".Application", "name")
 		t.path(goPath+".DeploymentGroup", envPath+".name")
 		return &pipeline.ECSBlueGreenRelease{
@@ -542,20 +584,20 @@ func (t *translator) release(goPath, envPath string, env config.Environment, r c
 			TaskDefinition: x.TaskDefinition, AppSpec: x.AppSpec, ImagePlaceholder: x.ImagePlaceholder,
 		}
 	case r.CodeDeploy != nil:
-		t.path(goPath, "deploy.codeDeploy")
+		t.path(goPath, base+".codeDeploy")
 		t.path(goPath+".Application", "name")
 		t.path(goPath+".DeploymentGroup", envPath+".name")
 		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name)}
 	case r.S3 != nil:
 		x := r.S3
-		t.path(goPath, "deploy.s3")
-		t.path(goPath+".KMSKeyArn", "deploy.s3.kmsKey")
+		t.path(goPath, base+".s3")
+		t.path(goPath+".KMSKeyArn", base+".s3.kmsKey")
 		return &pipeline.S3Release{Bucket: x.Bucket, Extract: x.Extract == nil || *x.Extract, ObjectKey: x.ObjectKey, CacheControl: x.CacheControl, KMSKeyArn: x.KMSKey}
 	case r.EKS != nil:
 		out := &pipeline.EKSRelease{}
-		t.path(goPath, "deploy.eks")
-		t.path(goPath+".GitOps", "deploy.eks.gitops")
-		t.path(goPath+".Helm.Cluster", "deploy.eks.cluster")
+		t.path(goPath, base+".eks")
+		t.path(goPath+".GitOps", base+".eks.gitops")
+		t.path(goPath+".Helm.Cluster", base+".eks.cluster")
 		if g := r.EKS.GitOps; g != nil {
 			out.GitOps = &pipeline.GitOpsRelease{Repository: g.Repository, Branch: g.Branch, File: g.File, Key: g.Key, Value: g.Value, TokenSecret: g.TokenSecret}
 		}

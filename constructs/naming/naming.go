@@ -75,6 +75,17 @@ func (n Names) ExecutionRoleArn(account, env string) string {
 	return n.roleArn(account, n.ExecutionRole(env))
 }
 
+// StackExecutionRole is the name of the CloudFormation execution role of
+// component (one of several stacks of env) that has permissions of its own.
+func (n Names) StackExecutionRole(env, component string) string {
+	return n.Name + "-" + env + "-" + component + "-cfn-exec"
+}
+
+// StackExecutionRoleArn is the ARN of StackExecutionRole in account.
+func (n Names) StackExecutionRoleArn(account, env, component string) string {
+	return n.roleArn(account, n.StackExecutionRole(env, component))
+}
+
 // ArtifactBucket is the artifact bucket's name in region:
 // <name>-artifacts-<tooling account>-<region>, at most 62 characters.
 func (n Names) ArtifactBucket(region string) string {
@@ -129,6 +140,16 @@ func (n Names) roleArn(account, role string) string {
 // DeployNamespace is the variable namespace of env's deploy action in
 // region: its stack outputs are #{Deploy_<env>_<region>.<OutputName>}.
 func DeployNamespace(env, region string) string { return "Deploy_" + env + "_" + region }
+
+// StackNamespace is the variable namespace of the stack of component
+// (of several stacks of env) in region: DeployNamespace, followed by
+// _<component> when component is not "".
+func StackNamespace(env, region, component string) string {
+	if component == "" {
+		return DeployNamespace(env, region)
+	}
+	return DeployNamespace(env, region) + "_" + component
+}
 
 // HookNamespace is the variables namespace of hook's invoke action in env
 // and region: Lambda output variables, or the Step Functions execution ARN.

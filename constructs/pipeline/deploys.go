@@ -71,6 +71,16 @@ func (pl *Pipeline) deployRole(a *plan.Action) awsiam.IRole {
 	return pl.importRole("DeployRole-"+pl.deployment(a).Name, a.RoleArn)
 }
 
+// actionID identifies the constructs an action imports: unique per
+// deployment and action (action names are unique per stage and carry the
+// region, and the environment in a wave).
+func (pl *Pipeline) actionID(a *plan.Action) string {
+	return pl.deployment(a).Name + "-" + a.Name
+}
+
+// roleName is the name of a role ARN (after its path).
+func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
 // arnIn is an ARN of service and resource in the action's account and
 // region.
 func (pl *Pipeline) arnIn(a *plan.Action, service, resource string) string {
@@ -93,7 +103,7 @@ func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awsc
 		Account:               jsii.String(a.Account),
 		Region:                jsii.String(a.Region),
 		Role:                  pl.deployRole(a),
-		DeploymentRole:        pl.importRole("ExecutionRole-"+d.Name, k.ExecutionRoleArn),
+		DeploymentRole:        pl.importRole("ExecutionRole-"+d.Name+"-"+roleName(k.ExecutionRoleArn), k.ExecutionRoleArn),
 		CfnCapabilities:       cfnCapabilities(k.Stack.Capabilities),
 		ParameterOverrides:    parameterOverrides(k.Stack.ParameterOverrides),
 		TemplateConfiguration: config,
@@ -165,7 +175,7 @@ func (pl *Pipeline) stackInstancesAction(a *plan.Action, k *plan.AddStackInstanc
 }
 
 func (pl *Pipeline) ecsAction(a *plan.Action, k *plan.DeployECS) awscodepipeline.IAction {
-	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	x, id := k.Release, pl.actionID(a)
 	return awscodepipelineactions.NewEcsDeployAction(&awscodepipelineactions.EcsDeployActionProps{
 		ActionName:        jsii.String(a.Name),
 		RunOrder:          jsii.Number(float64(a.RunOrder)),
@@ -177,7 +187,7 @@ func (pl *Pipeline) ecsAction(a *plan.Action, k *plan.DeployECS) awscodepipeline
 }
 
 func (pl *Pipeline) ecsBlueGreenAction(a *plan.Action, k *plan.DeployECSBlueGreen) awscodepipeline.IAction {
-	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	x, id := k.Release, pl.actionID(a)
 	built := pl.artifact(a.Inputs[0])
 	group := awscodedeploy.EcsDeploymentGroup_FromEcsDeploymentGroupAttributes(pl.Construct, jsii.String("DeploymentGroup-"+id), &awscodedeploy.EcsDeploymentGroupAttributes{
 		Application:         awscodedeploy.EcsApplication_FromEcsApplicationArn(pl.Construct, jsii.String("Application-"+id), jsii.String(pl.arnIn(a, "codedeploy", "application:"+x.Application))),
@@ -198,7 +208,7 @@ func (pl *Pipeline) ecsBlueGreenAction(a *plan.Action, k *plan.DeployECSBlueGree
 }
 
 func (pl *Pipeline) codeDeployAction(a *plan.Action, k *plan.DeployCodeDeploy) awscodepipeline.IAction {
-	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	x, id := k.Release, pl.actionID(a)
 	group := awscodedeploy.ServerDeploymentGroup_FromServerDeploymentGroupAttributes(pl.Construct, jsii.String("DeploymentGroup-"+id), &awscodedeploy.ServerDeploymentGroupAttributes{
 		Application:         awscodedeploy.ServerApplication_FromServerApplicationArn(pl.Construct, jsii.String("Application-"+id), jsii.String(pl.arnIn(a, "codedeploy", "application:"+x.Application))),
 		DeploymentGroupName: jsii.String(x.DeploymentGroup),
@@ -213,7 +223,7 @@ func (pl *Pipeline) codeDeployAction(a *plan.Action, k *plan.DeployCodeDeploy) a
 }
 
 func (pl *Pipeline) s3Action(a *plan.Action, k *plan.DeployS3) awscodepipeline.IAction {
-	x, id := k.Release, pl.deployment(a).Name+"-"+a.Region
+	x, id := k.Release, pl.actionID(a)
 	bucket := awss3.Bucket_FromBucketAttributes(pl.Construct, jsii.String("Bucket-"+id), &awss3.BucketAttributes{
 		BucketName: jsii.String(x.Bucket),
 		Account:    jsii.String(a.Account),

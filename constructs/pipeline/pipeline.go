@@ -62,6 +62,7 @@ type (
 	Scan                = plan.Scan
 	Deployment          = plan.Deployment
 	Regional            = plan.Regional
+	Component           = plan.Component
 	Approval            = plan.Approval
 	Window              = plan.Window
 	Target              = plan.Target

@@ -64,12 +64,27 @@ func withDefaults(in Input) Input {
 	for i, d := range in.Deployments {
 		d.Target = targetDefaults(d.Target)
 		d.Release = releaseDefaults(d.Release)
+		if len(d.Components) > 0 {
+			comps := make([]Component, len(d.Components))
+			for k, c := range d.Components {
+				c.Release = releaseDefaults(c.Release)
+				comps[k] = c
+			}
+			d.Components = comps
+		}
 		d.Hooks = hookDefaults(d.Hooks)
 		if len(d.Regional) > 0 {
 			regional := maps.Clone(d.Regional)
 			for r, x := range regional {
 				x.Release = releaseDefaults(x.Release)
 				x.Hooks = hookDefaults(x.Hooks)
+				if len(x.Releases) > 0 {
+					releases := maps.Clone(x.Releases)
+					for name, rel := range releases {
+						releases[name] = releaseDefaults(rel)
+					}
+					x.Releases = releases
+				}
 				regional[r] = x
 			}
 			d.Regional = regional

@@ -16,13 +16,19 @@ type Deployment struct {
 	// Regions receive the release, in parallel; a StackSet deploys to all
 	// of them from the pipeline's region. At least one, each once.
 	Regions []string
-	// Release is how the build output is released. Required.
+	// Release is how the build output is released. Required, unless
+	// Components are given.
 	Release Release
+	// Components release several parts instead of one Release (Account
+	// targets only): stacks and releases by other strategies, each started
+	// as soon as the components it depends on have finished, so that
+	// components without dependencies run in parallel. Default: none.
+	Components []Component
 	// Hooks are invoke actions around the release in each region of an
 	// Account target. Default: none.
 	Hooks []Hook
-	// Regional replaces Release or Hooks in some regions, for values that
-	// differ between regions. Default: none.
+	// Regional replaces Release, a component's release or Hooks in some
+	// regions, for values that differ between regions. Default: none.
 	Regional map[string]Regional
 	// Approval, when set, gates the deployment with a manual approval.
 	Approval *Approval
@@ -40,12 +46,60 @@ type Deployment struct {
 	NoAlarms []string
 }
 
-// Regional replaces a deployment's Release or Hooks in one region.
+// Regional replaces a deployment's Release, component releases or Hooks in
+// one region.
 type Regional struct {
 	// Release, when set, replaces Deployment.Release.
 	Release Release
+	// Releases replace the Release of the components they name.
+	Releases map[string]Release
 	// Hooks, when not nil, replace Deployment.Hooks.
 	Hooks []Hook
+}
+
+// Component is one of several releases of a deployment.
+type Component struct {
+	// Name names its actions (<verb>-<Name>, such as Prepare-network) and,
+	// for a *Stack, its variable namespace
+	// Deploy_<deployment>_<region>_<Name>, which exports the stack's
+	// outputs: 2 to 31 of a-z, 0-9 and -, unique in the deployment.
+	// Required.
+	Name string
+	// Release is how the component is released. Required.
+	Release Release
+	// DependsOn names the components of the deployment that finish before
+	// this one starts (in each region). A name that is no component, or a
+	// cycle, is an error. Default: none (it starts with the deployment).
+	DependsOn []string
+}
+
+// ComponentsIn are d's components in region r, with their regional
+// releases: Components, or the one Release as a component named "".
+func (d *Deployment) ComponentsIn(r string) []Component {
+	if len(d.Components) == 0 {
+		return []Component{{Release: d.ReleaseIn(r)}}
+	}
+	out := make([]Component, len(d.Components))
+	for k, c := range d.Components {
+		if x, ok := d.Regional[r].Releases[c.Name]; ok && !isNil(x) {
+			c.Release = x
+		}
+		out[k] = c
+	}
+	return out
+}
+
+// componentPath is the Go path of the release of component k of d in
+// region r (deployment i); k is 0 for the one Release.
+func (d *Deployment) componentPath(i int, r string, k int) string {
+	if len(d.Components) == 0 {
+		return d.releasePath(i, r)
+	}
+	name := d.Components[k].Name
+	if x, ok := d.Regional[r].Releases[name]; ok && !isNil(x) {
+		return sprintf("Deployments[%d].Regional[%q].Releases[%q]", i, r, name)
+	}
+	return sprintf("Deployments[%d].Components[%d].Release", i, k)
 }
 
 // ReleaseIn is d's release in region r.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -359,9 +360,9 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 				continue
 			}
 			push(len(steps))
-			for k, a := range steps {
+			for _, a := range steps {
 				a.Name = name(a.Name, i, r)
-				a.RunOrder = base + k
+				a.RunOrder += base
 				cur.Actions = append(cur.Actions, a)
 			}
 		}
@@ -442,59 +443,92 @@ func (p *planner) stackSetAction(i int, name func(string, int, string) string, r
 	}
 }
 
-// regionActions are deployment i's actions in region r, in run order and
-// named by their verb: the before hooks, the release, the after hooks.
+// regionActions are deployment i's actions in region r, named by their
+// verb, each with its run order relative to the region's first action (0):
+// the before hooks one after another, then the components, each as soon as
+// the components it depends on have finished (so that independent ones run
+// in parallel), then the after hooks one after another.
 func (p *planner) regionActions(i int, r string) []Action {
 	in := p.in
 	d := &in.Deployments[i]
 	acct := d.Target.(*Account)
-	deployed := func(a Action) Action {
-		a.Deployment, a.Account, a.Region, a.RoleArn = i, acct.ID, r, acct.DeployRoleArn
-		return a
-	}
 	var out []Action
+	slot := 0
 	hooks := d.HooksIn(r)
 	hooksPath := d.hooksPath(i, r)
-	for _, before := range []bool{true, false} {
-		if !before {
-			out = append(out, p.releaseActions(i, r, deployed)...)
-		}
+	runHooks := func(before bool) {
 		for k, h := range hooks {
 			if h.Before != before {
 				continue
 			}
 			field := fmt.Sprintf("%s[%d]", hooksPath, k)
 			a := Action{
-				Name: "Hook-" + h.Name, Deployment: i, Account: acct.ID, Region: r, RoleArn: acct.InvokeRoleArn,
+				Name: "Hook-" + h.Name, RunOrder: slot, Deployment: i, Account: acct.ID, Region: r, RoleArn: acct.InvokeRoleArn,
 				Namespace: naming.HookNamespace(d.Name, r, h.Name), Field: in.name(field),
 			}
 			h.Invoke.plan(&a, &invokeContext{p: p, path: field + ".Invoke", f: p.fields(field + ".Invoke"), hook: h.Name})
 			out = append(out, a)
+			slot++
 		}
 	}
+	runHooks(true)
+	comps := d.ComponentsIn(r)
+	nodes := make([]graph.Node, len(comps))
+	acts := make([][]Action, len(comps))
+	for k, c := range comps {
+		nodes[k] = graph.Node{Name: c.Name, DependsOn: c.DependsOn}
+		acts[k] = p.releaseActions(i, r, k, c)
+	}
+	starts, total := graph.Starts(nodes, func(k int) int { return len(acts[k]) })
+	for k := range comps {
+		for j, a := range acts[k] {
+			a.RunOrder = slot + starts[k] + j
+			out = append(out, a)
+		}
+	}
+	slot += total
+	runHooks(false)
 	return out
 }
 
-// releaseActions are deployment i's release actions in region r.
-func (p *planner) releaseActions(i int, r string, deployed func(Action) Action) []Action {
+// releaseActions are the actions of component k (c) of deployment i in
+// region r, named <verb>-<component> (or <verb> for the one Release).
+func (p *planner) releaseActions(i int, r string, k int, c Component) []Action {
 	d := &p.in.Deployments[i]
-	rel := d.releasePath(i, r)
-	return d.ReleaseIn(r).actions(&releaseContext{
-		p: p, i: i, d: d, acct: d.Target.(*Account), region: r, path: rel, f: p.fields(rel), deployed: deployed,
+	rel := d.componentPath(i, r, k)
+	acts := c.Release.actions(&releaseContext{
+		p: p, i: i, d: d, acct: d.Target.(*Account), region: r, component: c.Name, path: rel, f: p.fields(rel),
+		deployed: func(a Action) Action {
+			a.Deployment, a.Account, a.Region, a.RoleArn = i, d.Target.(*Account).ID, r, d.Target.(*Account).DeployRoleArn
+			return a
+		},
 	})
+	if c.Name != "" {
+		for j := range acts {
+			acts[j].Name += "-" + c.Name
+		}
+	}
+	return acts
 }
 
 // releaseContext is what a release kind plans its actions in: deployment i
-// (d) in an Account target, in region, with its release at Go path path.
+// (d) in an Account target, in region, with its release at Go path path,
+// as its component named component ("" for the one Release).
 type releaseContext struct {
-	p        *planner
-	i        int
-	d        *Deployment
-	acct     *Account
-	region   string
-	path     string
-	f        func(suffix string) Field
-	deployed func(Action) Action
+	p         *planner
+	i         int
+	d         *Deployment
+	acct      *Account
+	region    string
+	component string
+	path      string
+	f         func(suffix string) Field
+	deployed  func(Action) Action
+}
+
+// namespace is the variable namespace of the release's stack outputs.
+func (c *releaseContext) namespace() string {
+	return naming.StackNamespace(c.d.Name, c.region, c.component)
 }
 
 // field is the caller's name of the release's own path.

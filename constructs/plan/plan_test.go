@@ -333,3 +333,60 @@ func TestExplain(t *testing.T) {
 		t.Errorf("Explain changed another finding:\n%s", diff)
 	}
 }
+
+// TestComponents plans several releases in one deployment: each starts as
+// soon as those it depends on have finished, in every region, and stacks
+// export their outputs in a namespace of their own.
+func TestComponents(t *testing.T) {
+	infra := &plan.Stack{Name: "shop-infra"}
+	cache := &plan.Stack{Name: "shop-cache", Review: true, ExecutionRoleArn: roleArn("222222222222", "staging", "cache-cfn-exec")}
+	service := &plan.ECSBlueGreenRelease{Application: "shop-staging", DeploymentGroup: "shop-staging"}
+	d := plan.Deployment{Name: "staging", Target: account("222222222222", "staging"), Regions: []string{"us-east-1", "eu-west-1"},
+		Components: []plan.Component{
+			{Name: "infra", Release: infra},
+			{Name: "cache", Release: cache},
+			{Name: "service", Release: service, DependsOn: []string{"infra", "cache"}},
+		},
+		Hooks: []plan.Hook{smokeTest()},
+	}
+	got := mustPlan(t, input(d))
+	want := []string{"Deploy-staging: " +
+		"Prepare-infra-us-east-1@1 Deploy-infra-us-east-1@2 Prepare-cache-us-east-1@1 Review-cache-us-east-1@2 Deploy-cache-us-east-1@3 Deploy-service-us-east-1@4 Hook-smoke-test-us-east-1@5 " +
+		"Prepare-infra-eu-west-1@1 Deploy-infra-eu-west-1@2 Prepare-cache-eu-west-1@1 Review-cache-eu-west-1@2 Deploy-cache-eu-west-1@3 Deploy-service-eu-west-1@4 Hook-smoke-test-eu-west-1@5"}
+	if diff := cmp.Diff(want, layout(got)); diff != "" {
+		t.Errorf("layout (-want +got):\n%s", diff)
+	}
+	if a := got.Action("Deploy-staging", "Deploy-infra-us-east-1"); a == nil || a.Namespace != "Deploy_staging_us-east-1_infra" {
+		t.Errorf("infra's namespace: %+v", a)
+	}
+	prep := got.Action("Deploy-staging", "Prepare-cache-eu-west-1")
+	if k, ok := prep.Kind.(*plan.PrepareChangeSet); !ok || k.ExecutionRoleArn != cache.ExecutionRoleArn {
+		t.Errorf("cache's change set runs as %+v, want its own execution role", prep.Kind)
+	}
+	if f, _ := got.FieldOf("Deploy-staging", "Prepare-cache-eu-west-1", "RoleArn"); f.Path != "Deployments[0].Components[1].Release.ExecutionRoleArn" {
+		t.Errorf("RoleArn comes from %q", f.Path)
+	}
+}
+
+// TestComponentErrors names an unknown dependency and a cycle.
+func TestComponentErrors(t *testing.T) {
+	stack := func(n string) *plan.Stack { return &plan.Stack{Name: n} }
+	d := plan.Deployment{Name: "staging", Target: account("222222222222", "staging"), Regions: []string{"us-east-1"}, Release: stack("x"),
+		Components: []plan.Component{
+			{Name: "app", Release: stack("app"), DependsOn: []string{"web"}},
+			{Name: "api", Release: stack("api"), DependsOn: []string{"app", "db"}},
+			{Name: "web", Release: stack("web"), DependsOn: []string{"api"}},
+		},
+	}
+	in := input(d)
+	in.Paths = map[string]string{"Deployments[0].Components": "deploy.stacks", "Deployments": "environments"}
+	_, err := plan.New(in)
+	want := strings.Join([]string{
+		"environments[0].release: set Release or Components, not both",
+		`deploy.stacks[1].dependsOn "db": names no other component of the deployment`,
+		"deploy.stacks: the dependencies make a cycle, app -> api -> web -> app; remove one of them",
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("New() error:\n%v\nwant:\n%s", err, want)
+	}
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
-	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // Stack is a CloudFormation stack from a template in the build output. In
@@ -39,6 +38,9 @@ type Stack struct {
 	// change set, so that someone reads what will change first. Default:
 	// false.
 	Review bool
+	// ExecutionRoleArn is the role CloudFormation acts as for this stack, a
+	// role of the target account. Default: the target's ExecutionRoleArn.
+	ExecutionRoleArn string
 }
 
 // ChangeSetName is the change set each stack deployment creates and
@@ -106,8 +108,8 @@ func (s *Stack) validate(v *validator, field string) {
 // validateStackSet checks the stack as a StackSet's template.
 func (s *Stack) validateStackSet(v *validator, field string) {
 	s.validate(v, field)
-	if len(s.ParameterOverrides) > 0 || s.TemplateConfiguration != "" || s.Review {
-		v.add(field, ": ParameterOverrides, TemplateConfiguration and Review apply to change sets in an Account; a StackSet takes its template as is")
+	if len(s.ParameterOverrides) > 0 || s.TemplateConfiguration != "" || s.Review || s.ExecutionRoleArn != "" {
+		v.add(field, ": ParameterOverrides, TemplateConfiguration, Review and ExecutionRoleArn apply to change sets in an Account; a StackSet takes its template as is")
 	}
 }
 
@@ -123,12 +125,17 @@ func (s *Stack) actions(c *releaseContext) []Action {
 		"ParameterOverrides":    c.p.fix(c.path+".ParameterOverrides", "move parameters into a template configuration file (%s)", c.field(".TemplateConfiguration")),
 		"TemplateConfiguration": f(".TemplateConfiguration"),
 	})
-	out := []Action{c.deployed(Action{Name: "Prepare", Kind: &PrepareChangeSet{Stack: s, ExecutionRoleArn: c.acct.ExecutionRoleArn},
+	role := c.acct.ExecutionRoleArn
+	if s.ExecutionRoleArn != "" {
+		role = s.ExecutionRoleArn
+		prepare["RoleArn"] = f(".ExecutionRoleArn")
+	}
+	out := []Action{c.deployed(Action{Name: "Prepare", Kind: &PrepareChangeSet{Stack: s, ExecutionRoleArn: role},
 		Inputs: []string{c.p.in.Deployable()}, Field: c.field(""), Configuration: prepare})}
 	if s.Review {
 		out = append(out, Action{Name: "Review", Kind: &ReviewChangeSet{Stack: s, Account: c.acct.ID, Region: c.region}, Deployment: c.i,
 			Field: c.field(".Review"), Configuration: map[string]Field{"CustomData": f(".Review")}})
 	}
 	return append(out, c.deployed(Action{Name: "Deploy", Kind: &ExecuteChangeSet{Stack: s}, Field: c.field(""),
-		Namespace: naming.DeployNamespace(c.d.Name, c.region), Configuration: stack}))
+		Namespace: c.namespace(), Configuration: stack}))
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -283,7 +284,11 @@ func (v *validator) deployment(i int, d *Deployment) {
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
 	}
-	v.release(i, d.releasePath(i, ""), d, d.Release, account)
+	if len(d.Components) == 0 {
+		v.release(i, d.releasePath(i, ""), d, d.Release, account)
+	} else {
+		v.components(i, d, account)
+	}
 	v.hooks(i, d.hooksPath(i, ""), d, d.Hooks, account)
 	for _, r := range slices.Sorted(maps.Keys(d.Regional)) {
 		if !slices.Contains(d.Regions, r) {
@@ -292,9 +297,49 @@ func (v *validator) deployment(i int, d *Deployment) {
 		if x := d.Regional[r]; x.Release != nil {
 			v.release(i, d.releasePath(i, r), d, x.Release, account)
 		}
+		for _, name := range slices.Sorted(maps.Keys(d.Regional[r].Releases)) {
+			k := slices.IndexFunc(d.Components, func(c Component) bool { return c.Name == name })
+			if k < 0 {
+				v.addf(fmt.Sprintf("%s.Regional[%q].Releases[%q]", field, r, name), ": names no component of Components")
+				continue
+			}
+			v.release(i, d.componentPath(i, r, k), d, d.Regional[r].Releases[name], account)
+		}
 		if x := d.Regional[r]; x.Hooks != nil {
 			v.hooks(i, d.hooksPath(i, r), d, x.Hooks, account)
 		}
+	}
+}
+
+// components checks the components of deployment i: an Account target, no
+// Release besides them, unique names, dependencies that name components
+// and make no cycle, and each release.
+func (v *validator) components(i int, d *Deployment, account string) {
+	field := fmt.Sprintf("Deployments[%d]", i)
+	if !isNil(d.Release) {
+		v.add(field+".Release", ": set Release or Components, not both")
+	}
+	if _, ok := d.Target.(*Account); !ok && !isNil(d.Target) {
+		v.add(field+".Components", ": need an Account target; a StackSet deploys one *Stack (Release)")
+		return
+	}
+	names := map[string]bool{}
+	nodes := make([]graph.Node, len(d.Components))
+	for k, c := range d.Components {
+		f := fmt.Sprintf("%s.Components[%d]", field, k)
+		if !hookNameRE.MatchString(c.Name) || names[c.Name] {
+			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", c.Name)
+		}
+		names[c.Name] = true
+		nodes[k] = graph.Node{Name: c.Name, DependsOn: c.DependsOn}
+		v.release(i, f+".Release", d, c.Release, account)
+	}
+	unknown, cycle := graph.Check(nodes)
+	for _, u := range unknown {
+		v.addf(fmt.Sprintf("%s.Components[%d].DependsOn", field, u.Node), "%q: names no other component of the deployment", u.Dep)
+	}
+	if cycle != nil {
+		v.addf(field+".Components", ": the dependencies make a cycle, %s; remove one of them", strings.Join(cycle, " -> "))
 	}
 }
 
@@ -349,8 +394,14 @@ func (v *validator) release(i int, field string, d *Deployment, r Release, accou
 	if r.usesDeployRole() {
 		v.role(i, "DeployRoleArn", acct.DeployRoleArn, account)
 	}
-	if _, ok := r.(*Stack); ok {
-		v.role(i, "ExecutionRoleArn", acct.ExecutionRoleArn, account)
+	if s, ok := r.(*Stack); ok {
+		if s.ExecutionRoleArn != "" {
+			if !roleIn(s.ExecutionRoleArn, account) {
+				v.addf(field+".ExecutionRoleArn", "%q: must be a role ARN in account %s", s.ExecutionRoleArn, account)
+			}
+		} else {
+			v.role(i, "ExecutionRoleArn", acct.ExecutionRoleArn, account)
+		}
 	}
 }
 

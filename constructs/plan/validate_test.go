@@ -189,7 +189,7 @@ func TestValidate(t *testing.T) {
 				Target: &plan.OrganizationalUnits{IDs: []string{"ou-ab12-cd34ef56"}, Rollout: plan.Rollout{MaxConcurrentPercentage: 101}}})
 		}, []string{
 			"Deployments[2].Target.Rollout: MaxConcurrentPercentage 101 and FailureTolerancePercentage 0 must be 0 to 100",
-			"Deployments[2].Release: ParameterOverrides, TemplateConfiguration and Review apply to change sets in an Account; a StackSet takes its template as is",
+			"Deployments[2].Release: ParameterOverrides, TemplateConfiguration, Review and ExecutionRoleArn apply to change sets in an Account; a StackSet takes its template as is",
 		}},
 		{"instances of an unknown StackSet", func(in *plan.Input) {
 			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(),

@@ -73,6 +73,9 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	if t.executionRole != nil {
 		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
 	}
+	for i, r := range t.executionRoles {
+		nag.Suppress(r, nag.ByReason(WildcardReasons(p.ExecutionRoles[i].Statements))...)
+	}
 }
 
 // objectArns are the artifact objects a role reads.
@@ -87,7 +90,7 @@ func objectArns(p Props) []string {
 // stackFindings are the stack ARN patterns as cdk-nag reports them: an
 // account that is the stack's own (a StackSet template) is <AWS::AccountId>.
 func stackFindings(p Props) []string {
-	if len(p.StackNames) == 0 {
+	if len(p.stackNames()) == 0 {
 		return nil
 	}
 	account := p.Account
@@ -96,7 +99,7 @@ func stackFindings(p Props) []string {
 	}
 	var out []string
 	for _, r := range values.SortedUnique(p.Regions) {
-		for _, s := range values.SortedUnique(p.StackNames) {
+		for _, s := range values.SortedUnique(p.stackNames()) {
 			out = append(out, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, account, s))
 		}
 	}

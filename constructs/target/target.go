@@ -132,6 +132,33 @@ type Props struct {
 	// ExecutionStatements are inline statements for the execution role. With
 	// ExecutionManagedPolicyArns, at least one is required.
 	ExecutionStatements []Statement
+	// ExecutionRoles are further CloudFormation execution roles, each for
+	// stacks with permissions of their own; the deploy role may manage
+	// their stacks and pass each to CloudFormation. Default: none.
+	ExecutionRoles []ExecutionRole
+}
+
+// ExecutionRole is a CloudFormation execution role for some stacks only.
+type ExecutionRole struct {
+	// Name is the role's physical name, at RolePath. Required.
+	Name string
+	// StackNames are the stacks CloudFormation deploys as this role. At
+	// least one.
+	StackNames []string
+	// ManagedPolicyArns and Statements are its permissions; at least one
+	// of them. Statements with a wildcard need a Reason.
+	ManagedPolicyArns []string
+	Statements        []Statement
+}
+
+// stackNames are every stack the deploy role manages: StackNames and those
+// of ExecutionRoles.
+func (p *Props) stackNames() []string {
+	out := append([]string(nil), p.StackNames...)
+	for _, r := range p.ExecutionRoles {
+		out = append(out, r.StackNames...)
+	}
+	return out
 }
 
 var roleName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
@@ -183,10 +210,26 @@ func (p *Props) Validate() error {
 			add("TrustedRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
 		}
 	}
-	for _, set := range []struct {
+	sets := []struct {
 		name string
 		sts  []Statement
-	}{{"DeployStatements", p.DeployStatements}, {"InvokeStatements", p.InvokeStatements}, {"ExecutionStatements", p.ExecutionStatements}} {
+	}{{"DeployStatements", p.DeployStatements}, {"InvokeStatements", p.InvokeStatements}, {"ExecutionStatements", p.ExecutionStatements}}
+	for i, r := range p.ExecutionRoles {
+		if !roleName.MatchString(r.Name) || r.Name == p.DeployRoleName || r.Name == p.ExecutionRoleName {
+			add("ExecutionRoles[%d].Name %q: must be 1-64 characters of letters, digits and +=,.@_-, unlike the other roles' names", i, r.Name)
+		}
+		if len(r.StackNames) == 0 {
+			add("ExecutionRoles[%d].StackNames []: name the stacks CloudFormation deploys as this role", i)
+		}
+		if len(r.ManagedPolicyArns) == 0 && len(r.Statements) == 0 {
+			add("ExecutionRoles[%d].Statements []: grant the role what its stacks create (statements or managed policies); there is no AdministratorAccess default", i)
+		}
+		sets = append(sets, struct {
+			name string
+			sts  []Statement
+		}{fmt.Sprintf("ExecutionRoles[%d].Statements", i), r.Statements})
+	}
+	for _, set := range sets {
 		for i, s := range set.sts {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("%s[%d]: needs actions and resources", set.name, i)
@@ -194,7 +237,7 @@ func (p *Props) Validate() error {
 			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
 				add("%s[%d].Reason %q: say why the statement needs %s (at least 10 characters): the cdk-nag suppression of each wildcard carries it", set.name, i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
-			if set.name == "ExecutionStatements" {
+			if set.name == "ExecutionStatements" || strings.HasPrefix(set.name, "ExecutionRoles[") {
 				continue
 			}
 			for _, a := range s.Actions {
@@ -235,6 +278,8 @@ type DeploymentTarget struct {
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
 	readers       awsiam.Policy
+	// executionRoles are those of Props.ExecutionRoles, in order.
+	executionRoles []awsiam.Role
 }
 
 // New creates the roles that props call for. It panics with every problem of props listed when
@@ -256,7 +301,10 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id)}
 
 	if len(p.StackNames) > 0 {
-		t.executionRole = newExecutionRole(t.Construct, p)
+		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p)
+	}
+	for _, r := range p.ExecutionRoles {
+		t.executionRoles = append(t.executionRoles, newExecutionRole(t.Construct, "ExecutionRole-"+r.Name, r.Name, r.ManagedPolicyArns, r.Statements, p))
 	}
 
 	if p.needsDeployRole() {
@@ -307,7 +355,9 @@ func pipelineRole(scope constructs.Construct, id, name, description string, p Pr
 
 // needsDeployRole reports whether p has deploy actions (CloudFormation or
 // others); a target with invoke actions only has no deploy role.
-func (p *Props) needsDeployRole() bool { return len(p.StackNames) > 0 || len(p.DeployStatements) > 0 }
+func (p *Props) needsDeployRole() bool {
+	return len(p.stackNames()) > 0 || len(p.DeployStatements) > 0
+}
 
 // newDeployRole is the role of the deploy actions.
 func newDeployRole(scope constructs.Construct, p Props) awsiam.Role {
@@ -316,30 +366,38 @@ func newDeployRole(scope constructs.Construct, p Props) awsiam.Role {
 }
 
 func deployRoleDescription(p Props) string {
-	if len(p.StackNames) > 0 {
+	if len(p.stackNames()) > 0 {
 		return "Assumed by the delivery pipeline in account " + p.PipelineAccount + " to deploy CloudFormation stacks"
 	}
 	return "Assumed by the delivery pipeline in account " + p.PipelineAccount + " to run its deploy actions"
 }
 
-// newExecutionRole is the CloudFormation execution role.
-func newExecutionRole(scope constructs.Construct, p Props) awsiam.Role {
+// newExecutionRole is a CloudFormation execution role (construct id, role
+// name) with its permissions.
+func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props) awsiam.Role {
 	var managed []awsiam.IManagedPolicy
-	for i, arn := range p.ExecutionManagedPolicyArns {
-		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(scope, jsii.String(fmt.Sprintf("ExecutionManagedPolicy%d", i)), jsii.String(arn)))
+	for i, arn := range managedArns {
+		mid := fmt.Sprintf("ExecutionManagedPolicy%d", i)
+		if id != "ExecutionRole" {
+			mid = fmt.Sprintf("%s-ManagedPolicy%d", id, i)
+		}
+		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(scope, jsii.String(mid), jsii.String(arn)))
 	}
-	role := awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
-		RoleName:        jsii.String(p.ExecutionRoleName),
+	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+		RoleName:        jsii.String(name),
 		Path:            jsii.String(p.RolePath),
 		Description:     jsii.String("CloudFormation execution role for stacks the delivery pipeline deploys"),
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil),
 		ManagedPolicies: &managed,
 	})
-	for _, st := range p.ExecutionStatements {
+	for _, st := range statements {
 		role.AddToPolicy(st.PolicyStatement())
 	}
 	return role
 }
+
+// ExecutionRoles are the roles of Props.ExecutionRoles, in order.
+func (t *DeploymentTarget) ExecutionRoles() []awsiam.Role { return t.executionRoles }
 
 // DeployRole is the role the pipeline assumes to run deploy actions, or
 // nil for a target with invoke actions only.
@@ -365,7 +423,7 @@ func statementsOf(in []Statement) []awsiam.PolicyStatement {
 // execution role, the caller's DeployStatements, and reading artifacts.
 func deployStatements(p Props) []awsiam.PolicyStatement {
 	var out []awsiam.PolicyStatement
-	if len(p.StackNames) > 0 {
+	if len(p.stackNames()) > 0 {
 		out = append(out, stackStatements(p)...)
 	}
 	out = append(out, statementsOf(p.DeployStatements)...)
@@ -373,10 +431,16 @@ func deployStatements(p Props) []awsiam.PolicyStatement {
 }
 
 func stackStatements(p Props) []awsiam.PolicyStatement {
-	executionRoleArn := fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName)
+	var executionRoles []string
+	if len(p.StackNames) > 0 {
+		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName))
+	}
+	for _, r := range p.ExecutionRoles {
+		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, r.Name))
+	}
 	var stacks []string
 	for _, r := range values.SortedUnique(p.Regions) {
-		for _, s := range values.SortedUnique(p.StackNames) {
+		for _, s := range values.SortedUnique(p.stackNames()) {
 			stacks = append(stacks, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, p.Account, s))
 		}
 	}
@@ -395,7 +459,7 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("PassExecutionRoleToCloudFormation"),
 			Actions:   jsii.Strings("iam:PassRole"),
-			Resources: jsii.Strings(executionRoleArn),
+			Resources: jsii.Strings(executionRoles...),
 			Conditions: &map[string]interface{}{
 				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
 			},

@@ -1,0 +1,111 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// stacksBase is a valid configuration with two stacks and an ECS blue/green
+// service after them, in two environments that share an account.
+const stacksBase = `name: shop
+tooling: {account: "111111111111", region: us-east-1}
+source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/shop-infra"]}
+  stacks:
+    - name: network
+      stackName: shop-${env}-network
+      templatePath: network.yaml
+    - name: data
+      stackName: shop-${env}-data
+      templatePath: data-${region}.yaml
+      templateConfiguration: config/${env}/data.json
+      parameters: {VpcId: "#{Deploy_${env}_${region}_network.VpcId}"}
+      dependsOn: [network]
+      executionPolicy: {statements: [{actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:*:*:table/shop-*"], reason: Tables are named shop-<purpose> by the template.}]}
+      capabilities: [CAPABILITY_IAM]
+    - name: service
+      dependsOn: [data]
+      ecsBlueGreen:
+        cluster: web
+        service: shop-${env}
+        productionListener: arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2
+        testListener: arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65
+        targetGroups: [arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/b/73e2d6bc24d8a067, arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/g/73e2d6bc24d8a068]
+        taskRoles: [arn:aws:iam::222222222222:role/shop-task]
+environments:
+  - {name: dev, account: "222222222222", regions: [us-east-1]}
+  - {name: qa, account: "222222222222", regions: [us-east-1]}
+`
+
+func TestStacks(t *testing.T) {
+	c, err := Parse("relay.yaml", []byte(stacksBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := c.Expand(1, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type stack struct{ Name, StackName, TemplatePath, TemplateConfiguration, VpcId, Service string }
+	var got []stack
+	for _, s := range x.Deploy.Components() {
+		st := stack{Name: s.Name, StackName: s.StackName, TemplatePath: s.TemplatePath, TemplateConfiguration: s.TemplateConfiguration, VpcId: s.Parameters["VpcId"]}
+		if s.ECSBlueGreen != nil {
+			st.Service = s.ECSBlueGreen.Service
+		}
+		got = append(got, st)
+	}
+	want := []stack{
+		{Name: "network", StackName: "shop-qa-network", TemplatePath: "network.yaml"},
+		{Name: "data", StackName: "shop-qa-data", TemplatePath: "data-us-east-1.yaml", TemplateConfiguration: "config/qa/data.json", VpcId: "#{Deploy_qa_us-east-1_network.VpcId}"},
+		{Name: "service", Service: "shop-qa"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("qa's stacks (-want +got):\n%s", diff)
+	}
+	if x := c.Deploy.Stacks[2].ECSBlueGreen; x.TaskDefinition != "taskdef.json" || x.DeploymentConfig != "ECSAllAtOnce" {
+		t.Errorf("the service's defaults were not applied: %+v", x)
+	}
+}
+
+func TestStacksRules(t *testing.T) {
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"a dependency cycle", "      dependsOn: [network]\n", "      dependsOn: [network, service]\n",
+			`relay.yaml:6: deploy.stacks "data -> service -> data": the dependsOn lists make a cycle, so no stack could start; remove one of these dependencies`},
+		{"an unknown dependency", "      dependsOn: [data]\n", "      dependsOn: [database]\n",
+			`deploy.stacks[2].dependsOn "database": names no other entry of deploy.stacks; use the name of a stack that must finish first`},
+		{"a stack deployed twice, by default", "      stackName: shop-${env}-network\n", "",
+			`deploy.stacks[0].stackName "shop-network": environments[0] "dev" in us-east-1 and environments[1] "qa" in us-east-1 both deploy the stack shop-network to account 222222222222; a stack is deployed once per account and region: give each its own stackName, with ${env} when environments share an account`},
+		{"the one workload's settings beside stacks", "  stacks:\n", "  templatePath: app.yaml\n  stacks:\n",
+			`relay.yaml:6: deploy.templatePath "app.yaml": with deploy.stacks, each stack has its own; move it into deploy.stacks[]`},
+		{"stack settings on a strategy", "      dependsOn: [data]\n", "      dependsOn: [data]\n      capabilities: [CAPABILITY_IAM]\n",
+			`deploy.stacks[2].capabilities "": applies to stacks, and deploy.stacks[2] is released by the ecs-blue-green strategy; remove it`},
+		{"a strategy setting checked in its component", "        cluster: web\n", "        cluster: web/prod\n",
+			`deploy.stacks[2].ecsBlueGreen.cluster "web/prod": required: the ECS cluster name`},
+		{"parameters of an environment", "  - {name: qa, account: \"222222222222\", regions: [us-east-1]}\n", "  - {name: qa, account: \"222222222222\", regions: [us-east-1], parameters: {A: b}}\n",
+			`environments[1].parameters "A": with deploy.stacks, parameters belong to each stack`},
+		{"outputs of a stack that runs later", "#{Deploy_${env}_${region}_network.VpcId}", "#{Deploy_${env}_${region}_service.VpcId}",
+			`deploy.stacks[1].parameters.VpcId "#{Deploy_dev_us-east-1_service.VpcId}": refers to namespace "Deploy_dev_us-east-1_service", which no earlier action sets`},
+		{"a StackSet environment", "  - {name: qa, account: \"222222222222\", regions: [us-east-1]}\n", "  - {name: qa, accounts: [\"333333333333\"], regions: [us-east-1]}\n",
+			`deploy.stacks "network,data,service": deploy to account environments only, and environments[1] "qa" (accounts) deploy one StackSet with one template`},
+		{"an own execution role name over 64 characters", "  - {name: qa,", "  - {name: quality-assurance-eu,",
+			`deploy.stacks[1].name "data-warehouse-eu": its execution role in environments[1] would be shop-reports-team-quality-assurance-eu-data-warehouse-eu-cfn-exec, 65 characters; IAM takes at most 64: use a shorter stack or environment name, or the environment's execution role`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(stacksBase, tt.old) {
+				t.Fatalf("stacksBase has no %q", tt.old)
+			}
+			input := strings.Replace(stacksBase, tt.old, tt.new, 1)
+			if strings.Contains(tt.name, "64 characters") {
+				input = strings.ReplaceAll(strings.Replace(input, "name: shop\n", "name: shop-reports-team\n", 1), "data", "data-warehouse-eu")
+			}
+			_, err := Parse("relay.yaml", []byte(input))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse() error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
