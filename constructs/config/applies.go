@@ -52,6 +52,8 @@ func (c *Config) applicabilityRules(p *problems) {
 // kindOf names the kind of e's target.
 func kindOf(e Environment) string {
 	switch {
+	case e.Tooling:
+		return "tooling"
 	case len(e.Accounts) > 0:
 		return "accounts"
 	case len(e.OrganizationalUnits) > 0:
@@ -91,7 +93,7 @@ func (c *Config) hooksApply(p *problems) {
 	}
 	var stackSets []string
 	for i, e := range c.Environments {
-		if kindOf(e) != "account" {
+		if k := kindOf(e); k != "account" && k != "tooling" {
 			stackSets = append(stackSets, fmt.Sprintf("environments[%d] %q (%s)", i, e.Name, kindOf(e)))
 		}
 	}
@@ -114,7 +116,7 @@ func (c *Config) stacksApply(p *problems) {
 	}
 	var stackSets []string
 	for i, e := range c.Environments {
-		if kindOf(e) != "account" {
+		if k := kindOf(e); k != "account" && k != "tooling" {
 			stackSets = append(stackSets, fmt.Sprintf("environments[%d] %q (%s)", i, e.Name, kindOf(e)))
 		}
 	}

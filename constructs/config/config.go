@@ -42,8 +42,13 @@ type Config struct {
 	// Pipeline holds pipeline-wide behaviour: execution mode, variables and
 	// who may approve. Optional.
 	Pipeline PipelineSettings `yaml:"pipeline,omitempty" json:"pipeline,omitempty"`
+	// Steps run in every environment that deploys (account environments
+	// in each region, StackSet environments once): CodeBuild builds,
+	// invokes of the tooling account and approvals, before, after or
+	// between its stacks (see Step). Default: none.
+	Steps []Step `yaml:"steps,omitempty" json:"steps,omitempty"`
 	// Environments are deployed in this order. At least one, at most 1000;
-	// no two may deploy to the same account and region.
+	// a stack is deployed once per account and region.
 	Environments []Environment `yaml:"environments" json:"environments"`
 	// Observability announces the pipeline's events, and adds a dashboard
 	// and alarms (see Observability). Default: none.

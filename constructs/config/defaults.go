@@ -22,6 +22,7 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 	c.suitesDefaults(unset)
 	c.Pipeline.pipelineDefaults(unset)
 	c.environmentDefaults(unset)
+	c.stepsDefaults(unset)
 	c.applyObservabilityDefaults(unset)
 }
 

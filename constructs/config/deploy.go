@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -46,6 +49,31 @@ type Deploy struct {
 	// environment's execution role for the stacks without one of their
 	// own. Default: none (one workload).
 	Stacks []Component `yaml:"stacks,omitempty" json:"stacks,omitempty"`
+	// None is true when the file says `deploy: none`: environments deploy
+	// no workload and run their steps only (such as Terraform through step
+	// roles). An omitted deploy keeps its defaults (the stack <name>-app).
+	// Default: false.
+	None bool `yaml:"-" json:"none,omitempty"`
+}
+
+// deploySettings is Deploy without its UnmarshalYAML.
+type deploySettings Deploy
+
+// UnmarshalYAML decodes `deploy: none` (None) or the mapping of deploy
+// settings, strictly; another scalar is an error on its line that says what
+// deploy takes.
+func (d *Deploy) UnmarshalYAML(decode func(interface{}) error) error {
+	var word string
+	if err := decode(&word); err == nil && word == "none" {
+		*d = Deploy{None: true}
+		return nil
+	}
+	err := decode((*deploySettings)(d))
+	var wrong *yaml.UnexpectedNodeTypeError
+	if errors.As(err, &wrong) {
+		return &noneOrMapping{UnexpectedNodeTypeError: wrong, field: "deploy", none: "no workload: environments run their steps only", example: "{stackName: payments-app, executionPolicy: {...}}"}
+	}
+	return err
 }
 
 // ExecutionPolicy lists the permissions of the CloudFormation execution role.
@@ -101,6 +129,9 @@ var (
 // hooks; unset is as in applyDefaults.
 func (c *Config) deployDefaults(unset unsetFunc) {
 	d := &c.Deploy
+	if d.None {
+		return
+	}
 	if len(d.Stacks) == 0 {
 		if c.Name != "" && unset("deploy.stackName", d.StackName == "") {
 			d.StackName = c.Name + stackNameSuffix
@@ -118,6 +149,15 @@ func (c *Config) deployDefaults(unset unsetFunc) {
 // and the execution policy.
 func (c *Config) validateDeploy(p *problems) {
 	d := c.Deploy
+	if d.None {
+		for i, e := range c.Environments {
+			if k := kindOf(e); k == "accounts" || k == "organizationalUnits" {
+				p.add(envPath(i, "name"), e.Name, fmt.Sprintf("is a %s environment, which deploys a StackSet of the workload, and deploy is none; give it account, or set deploy", k))
+			}
+		}
+		c.validateRelease(p) // the steps' values per environment
+		return
+	}
 	// A stack name derived from an invalid name is reported once, at name.
 	// Values with ${...} are checked per environment and region, once
 	// expanded (expandedStackRules).

@@ -19,9 +19,17 @@ type Environment struct {
 	// "tooling". Required.
 	Name string `yaml:"name" json:"name"`
 	// Account is the 12-digit target account ID; it may be the tooling
-	// account. Exactly one of Account, Accounts and OrganizationalUnits is
-	// required.
+	// account. Exactly one of Account, Accounts, OrganizationalUnits and
+	// Tooling is required.
 	Account string `yaml:"account,omitempty" json:"account,omitempty"`
+	// Tooling makes the environment a stage of steps only, in the tooling
+	// account and region (such as a Lambda invoke between two
+	// environments): no account, regions or stack. Default: false.
+	Tooling bool `yaml:"tooling,omitempty" json:"tooling,omitempty"`
+	// Steps run in this environment only, after the top-level steps of the
+	// same place (see Step). Required in a tooling environment. Default:
+	// none.
+	Steps []Step `yaml:"steps,omitempty" json:"steps,omitempty"`
 	// Accounts deploy the workload stack as a self-managed StackSet
 	// <stackName>-<name> to these accounts: each account receives the
 	// StackSet execution role in a stack <name>-<env>-<account>.
@@ -161,8 +169,15 @@ func envNameRules(p *problems, i int, e Environment, names map[string]int) {
 // account, a list of accounts, or organizational units.
 func (c *Config) targetRules(p *problems, i int, e Environment) {
 	switch {
-	case countSet(e.Account != "", len(e.Accounts) > 0, len(e.OrganizationalUnits) > 0) > 1:
-		p.add(envPath(i, "account"), e.Account, "set one of account (one account), accounts (a StackSet to these accounts) and organizationalUnits (a StackSet to these OUs)")
+	case countSet(e.Account != "", len(e.Accounts) > 0, len(e.OrganizationalUnits) > 0, e.Tooling) > 1:
+		p.add(envPath(i, "account"), e.Account, "set one of account (one account), accounts (a StackSet to these accounts), organizationalUnits (a StackSet to these OUs) and tooling (steps in the tooling account)")
+	case e.Tooling:
+		if len(e.Regions) > 0 {
+			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","), "a tooling environment runs its steps in the tooling region; remove regions")
+		}
+		if e.StackSetOf != "" {
+			p.add(envPath(i, "stackSetOf"), e.StackSetOf, "needs accounts or organizationalUnits: the StackSet instances to add")
+		}
 	case len(e.Accounts) > 0:
 		for k, a := range e.Accounts {
 			rule := accountRule(a, "a 12-digit account ID")
@@ -187,7 +202,7 @@ func (c *Config) targetRules(p *problems, i int, e Environment) {
 	case e.StackSetOf != "":
 		p.add(envPath(i, "stackSetOf"), e.StackSetOf, "needs accounts or organizationalUnits: the StackSet instances to add")
 	default:
-		p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet"))
+		p.add(envPath(i, "account"), e.Account, accountRule(e.Account, "the 12-digit account ID of this environment, accounts or organizationalUnits for a StackSet, or tooling: true for a stage of steps"))
 	}
 }
 
@@ -229,6 +244,9 @@ func rolloutRules(p *problems, i int, e Environment) {
 // partition, each once. Two environments may share an account and region;
 // expandedStackRules refuses a stack deployed twice.
 func (c *Config) regionRules(p *problems, i int, e Environment) {
+	if e.Tooling {
+		return // targetRules refuses regions
+	}
 	if len(e.Regions) == 0 {
 		p.add(envPath(i, "regions"), "", "required; list at least one region, such as [us-east-1]")
 	}

@@ -63,7 +63,7 @@ func TestValidateEnvironments(t *testing.T) {
 		{
 			name:   "environment account missing",
 			mutate: func(c *Config) { c.Environments[1].Account, c.Environments[1].Parameters = "", nil },
-			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet`},
+			want:   []string{`environments[1].account "": required; set the 12-digit account ID of this environment, accounts or organizationalUnits for a StackSet, or tooling: true for a stage of steps`},
 		},
 		{
 			name:   "environment in the tooling account is allowed",
@@ -143,7 +143,7 @@ func TestValidateEnvironments(t *testing.T) {
 				`environments[0].organizationalUnits[2] "ou-1": must be an organizational unit ID such as ou-ab12-cd34ef56`,
 				`environments[0].rollout.maxConcurrentPercentage "101": must be from 1 to 100 (default 25)`,
 				`environments[0].rollout.failureTolerancePercentage "-1": must be from 0 to 100`,
-				`environments[1].account "333333333333": set one of account (one account), accounts (a StackSet to these accounts) and organizationalUnits (a StackSet to these OUs)`,
+				`environments[1].account "333333333333": set one of account (one account), accounts (a StackSet to these accounts), organizationalUnits (a StackSet to these OUs) and tooling (steps in the tooling account)`,
 			},
 		},
 		{
@@ -202,7 +202,7 @@ environments:
 		{"unknown owner", "  - {name: fleet, accounts: [\"222222222222\"], stackSetOf: pilot, regions: [us-east-1]}\n",
 			`environments[0].stackSetOf "pilot": must name an earlier environment with accounts or organizationalUnits`},
 		{"account and accounts", "  - {name: fleet, account: \"222222222222\", accounts: [\"333333333333\"], regions: [us-east-1]}\n",
-			`set one of account (one account), accounts (a StackSet to these accounts) and organizationalUnits`},
+			`set one of account (one account), accounts (a StackSet to these accounts), organizationalUnits (a StackSet to these OUs) and tooling`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

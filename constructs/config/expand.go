@@ -44,6 +44,18 @@ var Expands = []Expansion{
 	{Path: "deploy.stacks[].eks.**", What: "the release strategy", Kinds: accountKind},
 	{Path: "deploy.hooks[].lambda.**", What: "the hooks", Kinds: accountKind},
 	{Path: "deploy.hooks[].stepFunctions.**", What: "the hooks", Kinds: accountKind},
+	{Path: "steps[].codeBuild.environmentVariables.*.value", What: "the step variables", Kinds: stepKinds},
+	{Path: "steps[].codeBuild.role.statements[].resources[]", What: "the step roles", Kinds: accountKind},
+	{Path: "steps[].lambda.**", What: "the step invokes", Kinds: stepKinds},
+	{Path: "steps[].stepFunctions.**", What: "the step invokes", Kinds: stepKinds},
+	{Path: "steps[].approval.comment", What: "the step approvals", Kinds: stepKinds},
+	{Path: "steps[].approval.reviewUrl", What: "the step approvals", Kinds: stepKinds},
+	{Path: "environments[].steps[].codeBuild.environmentVariables.*.value", What: "the step variables", Kinds: stepKinds},
+	{Path: "environments[].steps[].codeBuild.role.statements[].resources[]", What: "the step roles", Kinds: accountKind},
+	{Path: "environments[].steps[].lambda.**", What: "the step invokes", Kinds: stepKinds},
+	{Path: "environments[].steps[].stepFunctions.**", What: "the step invokes", Kinds: stepKinds},
+	{Path: "environments[].steps[].approval.comment", What: "the step approvals", Kinds: stepKinds},
+	{Path: "environments[].steps[].approval.reviewUrl", What: "the step approvals", Kinds: stepKinds},
 }
 
 // Keeps lists the fields that keep ${name} as written: shell commands,
@@ -64,6 +76,7 @@ type Expansion struct {
 var (
 	allKinds    = []string{"account", "accounts", "organizationalUnits"}
 	accountKind = []string{"account"}
+	stepKinds   = []string{"account", "accounts", "organizationalUnits", "tooling"}
 )
 
 // placeholderRE matches ${key}. IAM policy variables such as
@@ -76,10 +89,12 @@ var settingKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 // builtinSettings are the placeholders Relay defines.
 var builtinSettings = []string{"account", "env", "region"}
 
-// Expanded is what one environment receives in one region: deploy and the
-// environment, with every placeholder of the fields of Expands replaced.
+// Expanded is what one environment receives in one region: deploy, the
+// top-level steps and the environment, with every placeholder of the
+// fields of Expands replaced.
 type Expanded struct {
 	Deploy      Deploy
+	Steps       []Step
 	Environment Environment
 }
 
@@ -87,7 +102,9 @@ type Expanded struct {
 // them in region, every ${key} of the fields of Expands that apply to its
 // kind replaced. region is "" for a StackSet environment (accounts or
 // organizationalUnits), which deploys one template to every region and
-// account with one action: ${region} and ${account} are then undefined.
+// account with one action: ${region} and ${account} are then undefined;
+// and for a tooling environment, whose ${account} and ${region} are the
+// tooling account's.
 // The error names each field with a placeholder the environment cannot
 // fill.
 func (c *Config) Expand(i int, region string) (Expanded, error) {
@@ -104,8 +121,14 @@ func (c *Config) expand(i int, region string) (Expanded, []*FieldError) {
 	if err := deepCopy(&out.Environment, e); err != nil {
 		return out, []*FieldError{{Path: envPath(i, "name"), Rule: err.Error()}}
 	}
+	if err := deepCopy(&out.Steps, c.Steps); err != nil {
+		return out, []*FieldError{{Path: "steps", Rule: err.Error()}}
+	}
 	kind := kindOf(e)
 	vars := settingsOf(e, region)
+	if kind == "tooling" {
+		vars["account"], vars["region"] = c.Tooling.Account, c.Tooling.Region
+	}
 	var errs []*FieldError
 	fill := func(path string, v reflect.Value) {
 		pattern := indexFree(path)
@@ -129,6 +152,7 @@ func (c *Config) expand(i int, region string) (Expanded, []*FieldError) {
 		v.SetString(expanded)
 	}
 	walkStrings("deploy", reflect.ValueOf(&out.Deploy).Elem(), fill)
+	walkStrings("steps", reflect.ValueOf(&out.Steps).Elem(), fill)
 	walkStrings(fmt.Sprintf("environments[%d]", i), reflect.ValueOf(&out.Environment).Elem(), fill)
 	return out, errs
 }

@@ -84,8 +84,8 @@ func TestExpandRules(t *testing.T) {
 				c.Environments[1].Approval.Comment = "Deploy ${env}?"
 			},
 			want: []string{
-				`build.buildspec "ci/${env}.yml": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the stack parameters and the hooks; write this value literally`,
-				`environments[1].approval.comment "Deploy ${env}?": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the stack parameters and the hooks; write this value literally`,
+				`build.buildspec "ci/${env}.yml": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the stack parameters, the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
+				`environments[1].approval.comment "Deploy ${env}?": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the stack parameters, the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
 			},
 		},
 		{

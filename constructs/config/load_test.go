@@ -103,7 +103,7 @@ var parseErrorTests = []struct {
 	{
 		name:  "missing key placed on its parent",
 		input: edit("    account: \"222222222222\"\n", ""),
-		want:  `relay.yaml:13: environments[0].account "": required; set the 12-digit account ID of this environment, or accounts or organizationalUnits for a StackSet`,
+		want:  `relay.yaml:13: environments[0].account "": required; set the 12-digit account ID of this environment, accounts or organizationalUnits for a StackSet, or tooling: true for a stage of steps`,
 	},
 	{
 		name:  "missing section placed on the document",

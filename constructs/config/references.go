@@ -72,6 +72,19 @@ func (c *Config) validateReferences(p *problems) {
 				}
 			}
 		}
+		for j, prev := range c.Environments[:i] {
+			if e.Wave != "" && prev.Wave == e.Wave {
+				continue
+			}
+			steps, _ := c.StepsOf(j)
+			for _, r := range c.stepRegions(j) {
+				for _, s := range steps {
+					if s.Approval == nil {
+						visible[naming.StepNamespace(prev.Name, r, s.Name)] = true
+					}
+				}
+			}
+		}
 		if e.Account != "" {
 			for k, h := range c.Deploy.Hooks {
 				b := fmt.Sprintf("deploy.hooks[%d]", k)
@@ -100,6 +113,7 @@ func (c *Config) validateReferences(p *problems) {
 		for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
 			check(envPath(i, "parameters."+k), e.Parameters[k], visible)
 		}
+		c.stepReferences(i, visible, check)
 		if e.Account == "" || len(c.Deploy.Stacks) == 0 {
 			continue
 		}
@@ -124,6 +138,72 @@ func (c *Config) validateReferences(p *problems) {
 				for _, key := range slices.Sorted(maps.Keys(comp.Parameters)) {
 					check(fmt.Sprintf("deploy.stacks[%d].parameters.%s", k, key), comp.Parameters[key], here)
 				}
+			}
+		}
+	}
+}
+
+// stepRegions are the regions environments[i]'s steps run once per: its
+// regions, or "" for an environment that runs them once.
+func (c *Config) stepRegions(i int) []string {
+	if kindOf(c.Environments[i]) == "account" {
+		return c.Environments[i].Regions
+	}
+	return []string{""}
+}
+
+// stepReferences checks the #{namespace.name} references of environments[i]'s
+// steps, once expanded in each region: visible namespaces, and those of the
+// environment's stacks and steps that finish before the step.
+func (c *Config) stepReferences(i int, visible map[string]bool, check func(path, value string, known map[string]bool)) {
+	e := c.Environments[i]
+	_, paths := c.StepsOf(i)
+	if len(paths) == 0 {
+		return
+	}
+	nodes := c.stepGraph(i)
+	parts := len(nodes) - len(paths)
+	comps := c.Deploy.Components()
+	if c.Deploy.None || kindOf(e) == "tooling" {
+		comps = nil
+	}
+	for _, r := range c.stepRegions(i) {
+		x, errs := c.expand(i, r)
+		if len(errs) > 0 {
+			continue // reported by the deploy section
+		}
+		var steps []Step
+		if kindOf(e) != "tooling" {
+			steps = append(steps, x.Steps...)
+		}
+		steps = append(steps, x.Environment.Steps...)
+		for k, s := range steps {
+			here := maps.Clone(visible)
+			for j := range nodes {
+				if j == parts+k || !graph.Before(nodes, j, parts+k) {
+					continue
+				}
+				switch {
+				case j < parts && kindOf(e) == "account" && comps[j].IsStack():
+					here[naming.StackNamespace(e.Name, r, comps[j].Name)] = true
+				case j >= parts && steps[j-parts].Approval == nil:
+					here[naming.StepNamespace(e.Name, r, steps[j-parts].Name)] = true
+				}
+			}
+			switch {
+			case s.CodeBuild != nil:
+				for _, name := range slices.Sorted(maps.Keys(s.CodeBuild.EnvironmentVariables)) {
+					check(paths[k]+".codeBuild.environmentVariables."+name+".value", s.CodeBuild.EnvironmentVariables[name].Value, here)
+				}
+			case s.Lambda != nil:
+				check(paths[k]+".lambda.userParameters", s.Lambda.UserParameters, here)
+			case s.StepFunctions != nil:
+				for _, key := range slices.Sorted(maps.Keys(s.StepFunctions.Input)) {
+					check(paths[k]+".stepFunctions.input."+key, s.StepFunctions.Input[key], here)
+				}
+			case s.Approval != nil:
+				check(paths[k]+".approval.comment", s.Approval.Comment, here)
+				check(paths[k]+".approval.reviewUrl", s.Approval.ReviewURL, here)
 			}
 		}
 	}

@@ -67,8 +67,11 @@ func (x Component) IsStack() bool {
 
 // Components are what every account environment receives: deploy.stacks,
 // or the one workload of deploy (stackName, templatePath, capabilities, or
-// a strategy block) as a component named "".
+// a strategy block) as a component named "", or none with deploy: none.
 func (d Deploy) Components() []Component {
+	if d.None {
+		return nil
+	}
 	if len(d.Stacks) > 0 {
 		return d.Stacks
 	}
@@ -211,7 +214,10 @@ func (c *Config) validateStacks(p *problems) {
 	}
 	unknown, cycle := graph.Check(nodes)
 	for _, u := range unknown {
-		p.add(fmt.Sprintf("deploy.stacks[%d].dependsOn", u.Node), u.Dep, "names no other entry of deploy.stacks; use the name of a stack that must finish first")
+		if slices.ContainsFunc(c.Steps, func(s Step) bool { return s.Name == u.Dep }) {
+			continue // a top-level step: environmentSteps checks the order
+		}
+		p.add(fmt.Sprintf("deploy.stacks[%d].dependsOn", u.Node), u.Dep, "names no other entry of deploy.stacks or of steps; use the name of a stack or top-level step that must finish first")
 	}
 	if cycle != nil {
 		p.add("deploy.stacks", strings.Join(cycle, " -> "), "the dependsOn lists make a cycle, so no stack could start; remove one of these dependencies")

@@ -76,7 +76,7 @@ func TestStacksRules(t *testing.T) {
 		{"a dependency cycle", "      dependsOn: [network]\n", "      dependsOn: [network, service]\n",
 			`relay.yaml:6: deploy.stacks "data -> service -> data": the dependsOn lists make a cycle, so no stack could start; remove one of these dependencies`},
 		{"an unknown dependency", "      dependsOn: [data]\n", "      dependsOn: [database]\n",
-			`deploy.stacks[2].dependsOn "database": names no other entry of deploy.stacks; use the name of a stack that must finish first`},
+			`deploy.stacks[2].dependsOn "database": names no other entry of deploy.stacks or of steps; use the name of a stack or top-level step that must finish first`},
 		{"a stack deployed twice, by default", "      stackName: shop-${env}-network\n", "",
 			`deploy.stacks[0].stackName "shop-network": environments[0] "dev" in us-east-1 and environments[1] "qa" in us-east-1 both deploy the stack shop-network to account 222222222222; a stack is deployed once per account and region: give each its own stackName, with ${env} when environments share an account`},
 		{"the one workload's settings beside stacks", "  stacks:\n", "  templatePath: app.yaml\n  stacks:\n",

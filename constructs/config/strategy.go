@@ -84,7 +84,7 @@ func (c *Config) validateRelease(p *problems) {
 		}
 		regions := e.Regions
 		if kindOf(e) != "account" {
-			regions = []string{""} // one StackSet action for every region
+			regions = []string{""} // one action for every region, or the tooling region
 		} else {
 			accountEnvs++
 		}
@@ -96,7 +96,10 @@ func (c *Config) validateRelease(p *problems) {
 			if len(errs) > 0 {
 				continue
 			}
-			c.componentRules(p, i, region, x, stacks)
+			if kindOf(e) != "tooling" {
+				c.componentRules(p, i, region, x, stacks)
+			}
+			c.expandedStepRules(p, i, x)
 			if kindOf(e) == "account" {
 				validateHooks(p, x.Deploy.Hooks)
 			}
@@ -110,7 +113,7 @@ func (c *Config) validateRelease(p *problems) {
 		validateHooks(p, d.Hooks)
 	}
 	for i, e := range c.Environments {
-		if !d.IsStack() && e.Account == "" {
+		if k := kindOf(e); !d.IsStack() && k != "account" && k != "tooling" {
 			p.add(envPath(i, "account"), "", fmt.Sprintf("the %s strategy deploys to one account per environment; accounts and organizationalUnits environments receive CloudFormation StackSets only", d.Strategy()))
 		}
 	}

@@ -121,6 +121,7 @@ func (c *Config) validate() []*FieldError {
 	c.validateSecurityScan(&p)
 	c.validatePipeline(&p)
 	c.validateEnvironments(&p)
+	c.validateSteps(&p)
 	c.applicabilityRules(&p)
 	c.validateReferences(&p)
 	c.validateObservability(&p)

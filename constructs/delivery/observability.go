@@ -59,8 +59,8 @@ func observeProps(cfg *config.Config, planned *plan.Pipeline) *observe.Props {
 }
 
 // BuildProjects are the names of the CodeBuild projects of cfg's pipeline:
-// the build (unless build is none), the test and scan suites, and the
-// GitOps and Helm steps.
+// the build (unless build is none), the test and scan suites, the GitOps
+// and Helm steps, and the CodeBuild steps.
 func BuildProjects(cfg *config.Config) []string {
 	n := Names(cfg)
 	var out []string
@@ -81,7 +81,7 @@ func BuildProjects(cfg *config.Config) []string {
 	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
 		out = append(out, n.HelmProject())
 	}
-	return out
+	return append(out, StepProjects(cfg)...)
 }
 
 // EnvironmentStages are the deployments of a release plan in order, each

@@ -20,7 +20,7 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	n := t.n
 	ts := TargetSpec{Environment: env.Name, StackName: n.TargetStack(env.Name), Account: env.Account, Region: env.Regions[0]}
 	props := t.targetProps(i, env, t.releases[i])
-	if props.DeployRoleName == "" && props.InvokeRoleName == "" {
+	if props.DeployRoleName == "" && props.InvokeRoleName == "" && len(props.StepRoles) == 0 {
 		return ts
 	}
 	ts.Props = props
@@ -71,6 +71,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		}
 	}
 	if env.Account != "" {
+		p.StepRoles = t.stepRoles(i)
 		p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
 		if len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0 && len(p.DeployStatements) == 0 {
 			p.DeployRoleName = "" // a GitOps release needs no deploy role

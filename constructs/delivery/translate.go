@@ -185,6 +185,10 @@ type translator struct {
 	// region is "" for a StackSet environment.
 	releases []map[string]config.Deploy
 	envs     []map[string]config.Environment
+	// stepLists[i][region] are environment i's steps (top-level, then its
+	// own) as it receives them there; stepPaths[i] their config paths.
+	stepLists []map[string][]config.Step
+	stepPaths [][]string
 	// paths name the pipeline props' fields by their config paths.
 	paths map[string]string
 }
@@ -193,10 +197,12 @@ type translator struct {
 // StackSet environment, which deploys to every region with one action).
 func (t *translator) expand() error {
 	var errs []error
-	t.releases = make([]map[string]config.Deploy, len(t.cfg.Environments))
-	t.envs = make([]map[string]config.Environment, len(t.cfg.Environments))
+	n := len(t.cfg.Environments)
+	t.releases, t.envs = make([]map[string]config.Deploy, n), make([]map[string]config.Environment, n)
+	t.stepLists, t.stepPaths = make([]map[string][]config.Step, n), make([][]string, n)
 	for i, env := range t.cfg.Environments {
-		t.releases[i], t.envs[i] = map[string]config.Deploy{}, map[string]config.Environment{}
+		t.releases[i], t.envs[i], t.stepLists[i] = map[string]config.Deploy{}, map[string]config.Environment{}, map[string][]config.Step{}
+		_, t.stepPaths[i] = t.cfg.StepsOf(i)
 		regions := env.Regions
 		if env.Account == "" {
 			regions = []string{""}
@@ -208,6 +214,11 @@ func (t *translator) expand() error {
 				continue
 			}
 			t.releases[i][r], t.envs[i][r] = x.Deploy, x.Environment
+			var steps []config.Step
+			if !env.Tooling {
+				steps = append(steps, x.Steps...)
+			}
+			t.stepLists[i][r] = append(steps, x.Environment.Steps...)
 		}
 	}
 	return errors.Join(errs...)
@@ -451,6 +462,12 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	t.path(goPath+".Target.StackSetOf", cfgPath+".stackSetOf")
 	t.path(goPath+".Target.Rollout", cfgPath+".rollout")
 	switch {
+	case env.Tooling:
+		d.Target = &pipeline.PipelineAccount{}
+		d.Steps = t.steps(i, "", goPath+".Steps")
+		t.path(goPath+".Target", cfgPath+".tooling")
+		t.path(goPath+".Regions", cfgPath+".tooling")
+		return d
 	case len(env.Accounts) > 0:
 		d.Target = &pipeline.StackSetAccounts{IDs: env.Accounts, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout),
 			AdministrationRoleArn: n.StackSetAdminRoleArn(), ExecutionRoleName: n.StackSetExecutionRole(stackSetOwner(env))}
@@ -459,12 +476,14 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		t.path(goPath+".Target.IDs", cfgPath+".accounts")
 		t.path(goPath+".Target.AdministrationRoleArn", "name")
 		t.path(goPath+".Target.ExecutionRoleName", cfgPath+".name")
+		d.Steps = t.steps(i, "", goPath+".Steps")
 		return d
 	case len(env.OrganizationalUnits) > 0:
 		d.Target = &pipeline.OrganizationalUnits{IDs: env.OrganizationalUnits, StackSetOf: env.StackSetOf, Rollout: rollout(env.Rollout)}
 		d.Release = t.stack(i, "")
 		t.path(goPath+".Target", cfgPath+".organizationalUnits")
 		t.path(goPath+".Target.IDs", cfgPath+".organizationalUnits")
+		d.Steps = t.steps(i, "", goPath+".Steps")
 		return d
 	}
 	acct := &pipeline.Account{ID: env.Account, DeployRoleArn: n.DeployRoleArn(env.Account, env.Name)}
@@ -483,8 +502,13 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	d.Regional = map[string]pipeline.Regional{}
 	for k, region := range env.Regions {
 		r := t.releases[i][region]
-		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks)}
+		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks),
+			Steps: t.steps(i, region, fmt.Sprintf("%s.Regional[%q].Steps", goPath, region))}
+		if k == 0 {
+			d.Steps = t.steps(i, region, goPath+".Steps")
+		}
 		switch {
+		case cfg.Deploy.None:
 		case len(cfg.Deploy.Stacks) > 0:
 			regional.Releases = map[string]pipeline.Release{}
 			for c, x := range cfg.Deploy.Stacks {

@@ -69,6 +69,7 @@ const (
 	CodeDeployTargets   = "codedeploy-target-groups"
 	CodeDeployWait      = "codedeploy-wait-minutes"
 	LambdaFunctionName  = "lambda-function-name"
+	CodeBuildInputs     = "codepipeline-codebuild-input-artifacts"
 	iamQuotas           = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 	cloudFormationQuota = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 	codePipelineQuotas  = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
@@ -132,6 +133,8 @@ var Table = []Limit{
 		"wait at most 48 hours", false},
 	{LambdaFunctionName, "Lambda function name (characters)", 64, "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
 		"use a shorter function name", false},
+	{CodeBuildInputs, "Input artifacts of a CodePipeline CodeBuild action", 5, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html",
+		"read fewer artifacts in one step: combine files in an earlier step's output", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming

@@ -86,6 +86,39 @@ func (n Names) StackExecutionRoleArn(account, env, component string) string {
 	return n.roleArn(account, n.StackExecutionRole(env, component))
 }
 
+// StepProject is the CodeBuild project of step: <name>-step-<step> for a
+// step of every environment (env ""), <name>-<env>-step-<step> for a step
+// of env only. Its service role has the same name, at path / (see
+// HelmRoleArn).
+func (n Names) StepProject(env, step string) string {
+	if env == "" {
+		return n.Name + "-step-" + step
+	}
+	return n.Name + "-" + env + "-step-" + step
+}
+
+// StepProjectRoleArn is the ARN of the service role of the project named
+// project (StepProject), at path /.
+func (n Names) StepProjectRoleArn(project string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, project)
+}
+
+// StepRole is the name of the role that step assumes in env's account.
+func (n Names) StepRole(env, step string) string { return n.Name + "-" + env + "-" + step + "-step" }
+
+// StepRoleArn is the ARN of env's StepRole in account.
+func (n Names) StepRoleArn(account, env, step string) string {
+	return n.roleArn(account, n.StepRole(env, step))
+}
+
+// StepRolePattern matches step's role in every environment and account.
+// It may also match the role of another step whose name ends in -<step>
+// in an environment whose name ends in the rest; each role's trust pins
+// its own step's project role, so a match alone grants nothing.
+func (n Names) StepRolePattern(step string) string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-%s-step", n.Partition, n.RolePath(), n.Name, step)
+}
+
 // ArtifactBucket is the artifact bucket's name in region:
 // <name>-artifacts-<tooling account>-<region>, at most 62 characters.
 func (n Names) ArtifactBucket(region string) string {
@@ -149,6 +182,17 @@ func StackNamespace(env, region, component string) string {
 		return DeployNamespace(env, region)
 	}
 	return DeployNamespace(env, region) + "_" + component
+}
+
+// StepNamespace is the variable namespace of step in env and region:
+// Step_<env>_<region>_<step>, or Step_<env>_<step> for a step that runs
+// once (region "", a StackSet or tooling environment). A CodeBuild step's
+// output artifact has the same name.
+func StepNamespace(env, region, step string) string {
+	if region == "" {
+		return "Step_" + env + "_" + step
+	}
+	return "Step_" + env + "_" + region + "_" + step
 }
 
 // HookNamespace is the variables namespace of hook's invoke action in env

@@ -254,7 +254,7 @@ func (pl *Pipeline) projectArns() *[]*string {
 	if pl.project != nil {
 		arns = append(arns, pl.project.ProjectArn())
 	}
-	for _, sp := range append(slices.Clone(pl.suiteProjects), pl.stepProjects...) {
+	for _, sp := range append(append(slices.Clone(pl.suiteProjects), pl.stepProjects...), pl.RunProjects()...) {
 		arns = append(arns, sp.ProjectArn())
 	}
 	return &arns

@@ -55,6 +55,10 @@ func (pl *Pipeline) deployAction(a *plan.Action) awscodepipeline.IAction {
 		return pl.lambdaAction(a, k)
 	case *plan.InvokeStepFunctions:
 		return pl.stepFunctionsAction(a, k)
+	case *plan.RunStep:
+		return pl.runStepAction(a, k)
+	case *plan.StepApproval:
+		return pl.stepApprovalAction(a, k)
 	}
 	panic(fmt.Sprintf("pipeline: no render function for %T", a.Kind))
 }
@@ -82,9 +86,23 @@ func (pl *Pipeline) actionID(a *plan.Action) string {
 func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // arnIn is an ARN of service and resource in the action's account and
-// region.
+// region (the pipeline's when the action has none).
 func (pl *Pipeline) arnIn(a *plan.Action, service, resource string) string {
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", pl.props.Partition, service, a.Region, a.Account, resource)
+	account, region := a.Account, a.Region
+	if account == "" {
+		account, region = pl.stackAccount(), pl.stackRegion()
+	}
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", pl.props.Partition, service, region, account, resource)
+}
+
+// invokeRole is the role an invoke action runs as: a target account's
+// invoke role (a hook), or nil for the pipeline role (a step in the
+// pipeline's account).
+func (pl *Pipeline) invokeRole(a *plan.Action) awsiam.IRole {
+	if a.RoleArn == "" {
+		return nil
+	}
+	return pl.importRole("InvokeRole-"+pl.deployment(a).Name, a.RoleArn)
 }
 
 func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awscodepipeline.IAction {
@@ -296,8 +314,7 @@ func (pl *Pipeline) helmAction(a *plan.Action, k *plan.HelmStep) awscodepipeline
 }
 
 func (pl *Pipeline) lambdaAction(a *plan.Action, k *plan.InvokeLambda) awscodepipeline.IAction {
-	d := pl.deployment(a)
-	fn := awslambda.Function_FromFunctionAttributes(pl.Construct, jsii.String("Function-"+d.Name+"-"+a.Region+"-"+k.Hook), &awslambda.FunctionAttributes{
+	fn := awslambda.Function_FromFunctionAttributes(pl.Construct, jsii.String("Function-"+pl.actionID(a)), &awslambda.FunctionAttributes{
 		FunctionArn:     jsii.String(pl.arnIn(a, "lambda", "function:"+k.Invoke.Function)),
 		SameEnvironment: jsii.Bool(false),
 		SkipPermissions: jsii.Bool(true), // the invoke role's policy allows the call
@@ -305,7 +322,7 @@ func (pl *Pipeline) lambdaAction(a *plan.Action, k *plan.InvokeLambda) awscodepi
 	return awscodepipelineactions.NewLambdaInvokeAction(&awscodepipelineactions.LambdaInvokeActionProps{
 		ActionName:           jsii.String(a.Name),
 		RunOrder:             jsii.Number(float64(a.RunOrder)),
-		Role:                 pl.importRole("InvokeRole-"+d.Name, a.RoleArn),
+		Role:                 pl.invokeRole(a),
 		Lambda:               fn,
 		UserParametersString: values.Optional(k.Invoke.UserParameters),
 		VariablesNamespace:   jsii.String(a.Namespace),
@@ -313,7 +330,7 @@ func (pl *Pipeline) lambdaAction(a *plan.Action, k *plan.InvokeLambda) awscodepi
 }
 
 func (pl *Pipeline) stepFunctionsAction(a *plan.Action, k *plan.InvokeStepFunctions) awscodepipeline.IAction {
-	d, s := pl.deployment(a), k.Invoke
+	s := k.Invoke
 	literal := map[string]interface{}{}
 	for key, v := range s.Input {
 		literal[key] = v
@@ -322,11 +339,11 @@ func (pl *Pipeline) stepFunctionsAction(a *plan.Action, k *plan.InvokeStepFuncti
 	if s.InputFile != "" {
 		input = awscodepipelineactions.StateMachineInput_FilePath(pl.artifact(a.Inputs[0]).AtPath(jsii.String(s.InputFile)))
 	}
-	id := d.Name + "-" + a.Region + "-" + k.Hook
+	id := pl.actionID(a)
 	return awscodepipelineactions.NewStepFunctionInvokeAction(&awscodepipelineactions.StepFunctionsInvokeActionProps{
 		ActionName:          jsii.String(a.Name),
 		RunOrder:            jsii.Number(float64(a.RunOrder)),
-		Role:                pl.importRole("InvokeRole-"+d.Name, a.RoleArn),
+		Role:                pl.invokeRole(a),
 		StateMachine:        awsstepfunctions.StateMachine_FromStateMachineArn(pl.Construct, jsii.String("StateMachine-"+id), jsii.String(pl.arnIn(a, "states", "stateMachine:"+s.StateMachine))),
 		StateMachineInput:   input,
 		ExecutionNamePrefix: jsii.String(s.ExecutionNamePrefix),

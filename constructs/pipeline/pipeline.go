@@ -80,6 +80,11 @@ type (
 	GitOpsRelease       = plan.GitOpsRelease
 	HelmRelease         = plan.HelmRelease
 	Hook                = plan.Hook
+	Step                = plan.Step
+	StepAction          = plan.StepAction
+	CodeBuildStep       = plan.CodeBuildStep
+	ApprovalStep        = plan.ApprovalStep
+	PipelineAccount     = plan.PipelineAccount
 	Invoke              = plan.Invoke
 	LambdaInvoke        = plan.LambdaInvoke
 	StepFunctionsInvoke = plan.StepFunctionsInvoke
@@ -250,6 +255,10 @@ type Pipeline struct {
 	// stepProjects lists them.
 	gitOps, helm awscodebuild.PipelineProject
 	stepProjects []awscodebuild.PipelineProject
+	// runProjects are the projects of the CodeBuild steps by key, created
+	// on first use, in runOrder.
+	runProjects map[string]*runProject
+	runOrder    []string
 	// triggers are the V2 triggers of the connection sources.
 	triggers []*awscodepipeline.TriggerProps
 	// topicArns are the approval topics' ARNs, in the order created.
@@ -278,7 +287,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
-		findings: map[string]string{}}
+		findings: map[string]string{}, runProjects: map[string]*runProject{}}
 	pl.checkRegions()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
@@ -292,6 +301,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	for _, st := range planned.Stages {
 		stages = append(stages, pl.stage(st))
 	}
+	pl.finishRunProjects()
 	// With replicas, the L2 takes every store, the primary included, as
 	// crossRegionReplicationBuckets instead of artifactBucket.
 	artifactBucket, replicaBuckets := p.Store.PipelineBucket(), (*map[string]awss3.IBucket)(nil)

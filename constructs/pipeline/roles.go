@@ -47,9 +47,53 @@ func (pl *Pipeline) invokeRoles() []string {
 	pl.eachAction(func(a *plan.Action) {
 		switch a.Kind.(type) {
 		case *plan.InvokeLambda, *plan.InvokeStepFunctions:
-			out = append(out, a.RoleArn)
+			if a.RoleArn != "" {
+				out = append(out, a.RoleArn)
+			}
 		}
 	})
+	return out
+}
+
+// toolingInvokes are the statements that let the pipeline role run the
+// invoke steps of its own account: invoke each function, start and watch
+// executions of each state machine.
+func (pl *Pipeline) toolingInvokes() []awsiam.PolicyStatement {
+	var functions, machines, executions []string
+	pl.eachAction(func(a *plan.Action) {
+		if a.RoleArn != "" {
+			return
+		}
+		switch k := a.Kind.(type) {
+		case *plan.InvokeLambda:
+			functions = append(functions, pl.arnIn(a, "lambda", "function:"+k.Invoke.Function))
+		case *plan.InvokeStepFunctions:
+			machines = append(machines, pl.arnIn(a, "states", "stateMachine:"+k.Invoke.StateMachine))
+			executions = append(executions, pl.arnIn(a, "states", "execution:"+k.Invoke.StateMachine+":*"))
+		}
+	})
+	var out []awsiam.PolicyStatement
+	if len(functions) > 0 {
+		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("InvokeStepFunctions"),
+			Actions:   jsii.Strings("lambda:InvokeFunction"),
+			Resources: jsii.Strings(values.SortedUnique(functions)...),
+		}))
+	}
+	if len(machines) > 0 {
+		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("StartStepExecutions"),
+			Actions:   jsii.Strings("states:DescribeStateMachine", "states:StartExecution"),
+			Resources: jsii.Strings(values.SortedUnique(machines)...),
+		}), awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("WatchStepExecutions"),
+			Actions:   jsii.Strings("states:DescribeExecution"),
+			Resources: jsii.Strings(values.SortedUnique(executions)...),
+		}))
+		for _, e := range executions {
+			pl.findings["Resource::"+e] = "Step Functions names each execution of the step's state machine when the action starts it."
+		}
+	}
 	return out
 }
 
@@ -97,6 +141,7 @@ func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
 		}))
 	}
 	sts = append(sts, pl.sourceStatements()...)
+	sts = append(sts, pl.toolingInvokes()...)
 	sts = append(sts, pl.replicaStatements()...)
 	var alarms, stackSets, admins []string
 	for _, st := range pl.plan.Stages {

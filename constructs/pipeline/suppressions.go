@@ -36,6 +36,15 @@ func (pl *Pipeline) suppressions() {
 	for _, p := range pl.stepProjects {
 		pl.suppressProject(p, false)
 	}
+	for _, key := range pl.runOrder {
+		rp := pl.runProjects[key]
+		pl.suppressProject(rp.project, rp.writes)
+		for _, secret := range rp.secrets {
+			nag.Suppress(rp.project.Role(), nag.Findings("aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
+				"Resource::"+secret+"*"))
+		}
+		nag.Suppress(rp.project.Role(), nag.Wildcards("The step's project assumes this step's role in each target account through one pattern; each step role's trust pins this project's role.", rp.assume...))
+	}
 	if pl.gitOps != nil {
 		var tokens []string
 		pl.eachAction(func(a *plan.Action) {

@@ -73,11 +73,13 @@ func withDefaults(in Input) Input {
 			d.Components = comps
 		}
 		d.Hooks = hookDefaults(d.Hooks)
+		d.Steps = stepDefaults(d.Steps, d.Name, in.NoBuild)
 		if len(d.Regional) > 0 {
 			regional := maps.Clone(d.Regional)
 			for r, x := range regional {
 				x.Release = releaseDefaults(x.Release)
 				x.Hooks = hookDefaults(x.Hooks)
+				x.Steps = stepDefaults(x.Steps, d.Name, in.NoBuild)
 				if len(x.Releases) > 0 {
 					releases := maps.Clone(x.Releases)
 					for name, rel := range releases {
@@ -121,6 +123,9 @@ func targetDefaults(t Target) Target {
 	case *OrganizationalUnits:
 		c := *x
 		defInt(&c.Rollout.MaxConcurrentPercentage, defaults.MaxConcurrentPercentage)
+		return &c
+	case *PipelineAccount:
+		c := *x
 		return &c
 	}
 	return t

@@ -27,8 +27,14 @@ type Deployment struct {
 	// Hooks are invoke actions around the release in each region of an
 	// Account target. Default: none.
 	Hooks []Hook
-	// Regional replaces Release, a component's release or Hooks in some
-	// regions, for values that differ between regions. Default: none.
+	// Steps are CodeBuild builds, invokes and approvals of the pipeline's
+	// account before, after or between the releases (see Step). A
+	// deployment may run steps only (no Release nor Components), such as
+	// Terraform in an Account, or any steps in the *PipelineAccount.
+	// Default: none.
+	Steps []Step
+	// Regional replaces Release, a component's release, Hooks or Steps in
+	// some regions, for values that differ between regions. Default: none.
 	Regional map[string]Regional
 	// Approval, when set, gates the deployment with a manual approval.
 	Approval *Approval
@@ -55,6 +61,9 @@ type Regional struct {
 	Releases map[string]Release
 	// Hooks, when not nil, replace Deployment.Hooks.
 	Hooks []Hook
+	// Steps, when not nil, replace Deployment.Steps; they must have the same
+	// names, in the same order, and the same places (Before, DependsOn).
+	Steps []Step
 }
 
 // Component is one of several releases of a deployment.
@@ -77,6 +86,9 @@ type Component struct {
 // releases: Components, or the one Release as a component named "".
 func (d *Deployment) ComponentsIn(r string) []Component {
 	if len(d.Components) == 0 {
+		if isNil(d.ReleaseIn(r)) {
+			return nil // steps only
+		}
 		return []Component{{Release: d.ReleaseIn(r)}}
 	}
 	out := make([]Component, len(d.Components))
@@ -108,6 +120,22 @@ func (d *Deployment) ReleaseIn(r string) Release {
 		return x.Release
 	}
 	return d.Release
+}
+
+// StepsIn are d's steps in region r ("" for a deployment that runs once).
+func (d *Deployment) StepsIn(r string) []Step {
+	if x, ok := d.Regional[r]; ok && x.Steps != nil {
+		return x.Steps
+	}
+	return d.Steps
+}
+
+// stepsPath is the Go path of d's steps in region r (deployment i).
+func (d *Deployment) stepsPath(i int, r string) string {
+	if x, ok := d.Regional[r]; ok && x.Steps != nil {
+		return sprintf("Deployments[%d].Regional[%q].Steps", i, r)
+	}
+	return sprintf("Deployments[%d].Steps", i)
 }
 
 // HooksIn are d's hooks in region r.

@@ -346,9 +346,19 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 	}
 	for i := start; i < end; i++ {
 		d := &deps[i]
-		if IsStackSet(d.Target) {
-			push(1)
-			cur.Actions = append(cur.Actions, p.stackSetAction(i, name, base))
+		if _, tooling := d.Target.(*PipelineAccount); IsStackSet(d.Target) || tooling {
+			acts := p.onceActions(i)
+			if len(acts) > max {
+				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions; a CodePipeline stage holds at most %d actions: run fewer steps",
+					in.name(d.stepsPath(i, "")), in.name(fmt.Sprintf("Deployments[%d]", i)), len(acts), max))
+				continue
+			}
+			push(len(acts))
+			for _, a := range acts {
+				a.Name = name(a.Name, i, "")
+				a.RunOrder += base
+				cur.Actions = append(cur.Actions, a)
+			}
 			continue
 		}
 		for _, r := range d.Regions {
@@ -399,8 +409,8 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 	return stages
 }
 
-// stackSetAction is deployment i's StackSet action.
-func (p *planner) stackSetAction(i int, name func(string, int, string) string, runOrder int) Action {
+// stackSetAction is deployment i's StackSet action, named by its verb.
+func (p *planner) stackSetAction(i int) Action {
 	in := p.in
 	d := &in.Deployments[i]
 	_, of, _, _ := stackSet(d.Target)
@@ -417,7 +427,7 @@ func (p *planner) stackSetAction(i int, name func(string, int, string) string, r
 		j := slices.IndexFunc(in.Deployments, func(o Deployment) bool { return o.Name == of })
 		common["StackSetName"] = f(".Target.StackSetOf")
 		return Action{
-			Name: name("AddStackInstances", i, ""), RunOrder: runOrder, Deployment: i, Field: in.name(field),
+			Name: "AddStackInstances", Deployment: i, Field: in.name(field),
 			Kind:          &AddStackInstances{StackSetName: in.Deployments[j].StackSetName(), Target: d.Target},
 			Configuration: common,
 		}
@@ -436,7 +446,7 @@ func (p *planner) stackSetAction(i int, name func(string, int, string) string, r
 		"ExecutionRoleName":           f(".Target.ExecutionRoleName"),
 	})
 	return Action{
-		Name: name("DeployStackSet", i, ""), RunOrder: runOrder, Deployment: i, Field: in.name(field),
+		Name: "DeployStackSet", Deployment: i, Field: in.name(field),
 		Kind:          &DeployStackSet{Stack: s, StackSetName: d.StackSetName(), Target: d.Target},
 		Inputs:        []string{in.Deployable()},
 		Configuration: cfg,
@@ -472,23 +482,49 @@ func (p *planner) regionActions(i int, r string) []Action {
 		}
 	}
 	runHooks(true)
-	comps := d.ComponentsIn(r)
-	nodes := make([]graph.Node, len(comps))
-	acts := make([][]Action, len(comps))
+	comps, steps := d.ComponentsIn(r), d.StepsIn(r)
+	var acts [][]Action
 	for k, c := range comps {
-		nodes[k] = graph.Node{Name: c.Name, DependsOn: c.DependsOn}
-		acts[k] = p.releaseActions(i, r, k, c)
+		acts = append(acts, p.releaseActions(i, r, k, c))
 	}
+	acts = append(acts, p.stepActions(i, r)...)
+	placed, total := schedule(nodes(comps, steps), acts, slot)
+	out = append(out, placed...)
+	slot += total
+	runHooks(false)
+	return out
+}
+
+// onceActions are the actions of deployment i when it runs once rather
+// than per region (a StackSet, or steps in the pipeline's account), named
+// by their verb, with run orders relative to the first (0).
+func (p *planner) onceActions(i int) []Action {
+	d := &p.in.Deployments[i]
+	var comps []Component
+	var acts [][]Action
+	if IsStackSet(d.Target) {
+		comps = []Component{{Release: d.Release}}
+		acts = append(acts, []Action{p.stackSetAction(i)})
+	}
+	acts = append(acts, p.stepActions(i, "")...)
+	placed, _ := schedule(nodes(comps, d.StepsIn("")), acts, 0)
+	return placed
+}
+
+// schedule gives each node's actions (acts, indexed like nodes) run orders
+// from slot on: a node starts as soon as those it depends on have finished,
+// its actions one after another. It returns the actions in node order and
+// the run orders used.
+func schedule(nodes []graph.Node, acts [][]Action, slot int) ([]Action, int) {
 	starts, total := graph.Starts(nodes, func(k int) int { return len(acts[k]) })
-	for k := range comps {
+	var out []Action
+	for k := range nodes {
 		for j, a := range acts[k] {
 			a.RunOrder = slot + starts[k] + j
 			out = append(out, a)
 		}
 	}
-	slot += total
-	runHooks(false)
-	return out
+	return out, total
 }
 
 // releaseActions are the actions of component k (c) of deployment i in
@@ -548,8 +584,8 @@ func (p *planner) splitAdvice(deployStages int) string {
 	actions := 0
 	for i := range deps {
 		d := &deps[i]
-		if IsStackSet(d.Target) {
-			actions++
+		if _, tooling := d.Target.(*PipelineAccount); IsStackSet(d.Target) || tooling {
+			actions += len(p.onceActions(i))
 		} else {
 			for _, r := range d.Regions {
 				actions += len(p.regionActions(i, r))

@@ -383,7 +383,7 @@ func TestComponentErrors(t *testing.T) {
 	_, err := plan.New(in)
 	want := strings.Join([]string{
 		"environments[0].release: set Release or Components, not both",
-		`deploy.stacks[1].dependsOn "db": names no other component of the deployment`,
+		`deploy.stacks[1].dependsOn "db": names no other component or step of the deployment`,
 		"deploy.stacks: the dependencies make a cycle, app -> api -> web -> app; remove one of them",
 	}, "\n")
 	if err == nil || err.Error() != want {

@@ -1,7 +1,8 @@
 package plan
 
 // Target is where a deployment releases: one *Account, or a StackSet across
-// *StackSetAccounts or *OrganizationalUnits (a sealed interface).
+// *StackSetAccounts or *OrganizationalUnits, or *PipelineAccount for steps
+// only (a sealed interface).
 type Target interface{ target() }
 
 // Account is one target account. Its actions run as roles of that account,
@@ -67,7 +68,13 @@ type Rollout struct {
 	FailureTolerancePercentage int
 }
 
+// PipelineAccount runs a deployment's steps only, in the pipeline's own
+// account and region: a stage of its own without a release, such as a
+// Lambda invoke between two environments.
+type PipelineAccount struct{}
+
 func (*Account) target()             {}
+func (*PipelineAccount) target()     {}
 func (*StackSetAccounts) target()    {}
 func (*OrganizationalUnits) target() {}
 

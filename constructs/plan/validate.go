@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -135,6 +134,7 @@ func (v *validator) validate() {
 		}
 		v.deployment(i, d)
 	}
+	v.projects()
 }
 
 // noBuild checks, on the input before defaults, that a pipeline without a
@@ -270,8 +270,25 @@ func (v *validator) deployment(i int, d *Deployment) {
 		}
 		v.rollout(field+".Target.Rollout", t.Rollout)
 		v.stackSetOf(i, d, t.StackSetOf)
+	case *PipelineAccount:
+		if t == nil {
+			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			break
+		}
+		if len(d.Regions) > 0 {
+			v.add(field+".Regions", ": a *PipelineAccount deployment runs in the pipeline's region; remove them")
+		}
+		if !isNil(d.Release) || len(d.Components) > 0 || len(d.Hooks) > 0 {
+			v.add(field+".Target", ": a *PipelineAccount deployment runs steps only; remove Release, Components and Hooks")
+		}
+		if len(d.Steps) == 0 {
+			v.add(field+".Steps", "[]: a *PipelineAccount deployment runs steps only; add at least one")
+		}
+		v.steps(i, d, d.stepsPath(i, ""), d.Steps, "")
+		v.order(i, d, d.stepsPath(i, ""), d.Steps)
+		return
 	case nil:
-		v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+		v.add(field+".Target", ": required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount")
 	}
 	if len(d.Regions) == 0 {
 		v.add(field+".Regions", "[]: name at least one region")
@@ -284,12 +301,18 @@ func (v *validator) deployment(i int, d *Deployment) {
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
 	}
-	if len(d.Components) == 0 {
-		v.release(i, d.releasePath(i, ""), d, d.Release, account)
-	} else {
+	_, isAccount := d.Target.(*Account)
+	switch {
+	case len(d.Components) > 0:
 		v.components(i, d, account)
+	case isNil(d.Release) && len(d.Steps) > 0 && isAccount:
+		// steps only, such as Terraform through a step role
+	default:
+		v.release(i, d.releasePath(i, ""), d, d.Release, account)
 	}
 	v.hooks(i, d.hooksPath(i, ""), d, d.Hooks, account)
+	v.steps(i, d, d.stepsPath(i, ""), d.Steps, account)
+	v.order(i, d, d.stepsPath(i, ""), d.Steps)
 	for _, r := range slices.Sorted(maps.Keys(d.Regional)) {
 		if !slices.Contains(d.Regions, r) {
 			v.addf(fmt.Sprintf("%s.Regional[%q]", field, r), ": not one of Regions")
@@ -308,6 +331,16 @@ func (v *validator) deployment(i int, d *Deployment) {
 		if x := d.Regional[r]; x.Hooks != nil {
 			v.hooks(i, d.hooksPath(i, r), d, x.Hooks, account)
 		}
+		if x := d.Regional[r]; x.Steps != nil {
+			v.steps(i, d, d.stepsPath(i, r), x.Steps, account)
+			v.order(i, d, d.stepsPath(i, r), x.Steps)
+			if len(x.Steps) != len(d.Steps) || slices.ContainsFunc(x.Steps, func(s Step) bool {
+				k := slices.IndexFunc(d.Steps, func(o Step) bool { return o.Name == s.Name })
+				return k < 0 || d.Steps[k].Before != s.Before || !slices.Equal(d.Steps[k].DependsOn, s.DependsOn)
+			}) {
+				v.addf(d.stepsPath(i, r), ": must have the steps of Steps, with the same names and places (Before, DependsOn)")
+			}
+		}
 	}
 }
 
@@ -324,23 +357,25 @@ func (v *validator) components(i int, d *Deployment, account string) {
 		return
 	}
 	names := map[string]bool{}
-	nodes := make([]graph.Node, len(d.Components))
 	for k, c := range d.Components {
 		f := fmt.Sprintf("%s.Components[%d]", field, k)
 		if !hookNameRE.MatchString(c.Name) || names[c.Name] {
 			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", c.Name)
 		}
 		names[c.Name] = true
-		nodes[k] = graph.Node{Name: c.Name, DependsOn: c.DependsOn}
 		v.release(i, f+".Release", d, c.Release, account)
 	}
-	unknown, cycle := graph.Check(nodes)
-	for _, u := range unknown {
-		v.addf(fmt.Sprintf("%s.Components[%d].DependsOn", field, u.Node), "%q: names no other component of the deployment", u.Dep)
+	for _, s := range d.Steps {
+		names[s.Name] = true
 	}
-	if cycle != nil {
-		v.addf(field+".Components", ": the dependencies make a cycle, %s; remove one of them", strings.Join(cycle, " -> "))
+	for k, c := range d.Components {
+		for _, dep := range c.DependsOn {
+			if !names[dep] || dep == c.Name {
+				v.addf(fmt.Sprintf("%s.Components[%d].DependsOn", field, k), "%q: names no other component or step of the deployment", dep)
+			}
+		}
 	}
+	// order reports cycles, among components and steps.
 }
 
 func (v *validator) rollout(field string, r Rollout) {

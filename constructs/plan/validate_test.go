@@ -109,7 +109,7 @@ func TestValidate(t *testing.T) {
 		{"no target, no regions, no release", func(in *plan.Input) {
 			in.Deployments[0].Target, in.Deployments[0].Regions, in.Deployments[0].Release = nil, nil, nil
 		}, []string{
-			"Deployments[0].Target: required; set an *Account, *StackSetAccounts or *OrganizationalUnits",
+			"Deployments[0].Target: required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount",
 			"Deployments[0].Regions []: name at least one region",
 			"Deployments[0].Release: required; set a *Stack, *ECSRelease, *ECSBlueGreenRelease, *CodeDeployRelease, *S3Release or *EKSRelease",
 		}},

@@ -76,6 +76,9 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	for i, r := range t.executionRoles {
 		nag.Suppress(r, nag.ByReason(WildcardReasons(p.ExecutionRoles[i].Statements))...)
 	}
+	for i, r := range t.stepRoles {
+		nag.Suppress(r, nag.ByReason(WildcardReasons(p.StepRoles[i].Statements))...)
+	}
 }
 
 // objectArns are the artifact objects a role reads.

@@ -136,6 +136,27 @@ type Props struct {
 	// stacks with permissions of their own; the deploy role may manage
 	// their stacks and pass each to CloudFormation. Default: none.
 	ExecutionRoles []ExecutionRole
+	// StepRoles are roles that steps of the pipeline assume in this
+	// account (from a CodeBuild project of PipelineAccount), each trusted by
+	// its project's role alone and allowed its Statements only. Default:
+	// none.
+	StepRoles []StepRole
+}
+
+// StepRole is the role a step assumes in the target account, such as the
+// role Terraform plans or applies with.
+type StepRole struct {
+	// Name is the role's physical name, at RolePath. Required.
+	Name string
+	// TrustedRoleArn is the role of PipelineAccount that may assume it
+	// (the step project's role): the trust names PipelineAccount and pins
+	// this ARN in an aws:PrincipalArn condition. Required.
+	TrustedRoleArn string
+	// Statements are its permissions; at least one. A wildcard needs a
+	// Reason; iam:PassRole names each role; IAM writes (anything but
+	// iam:Get*, List*, Generate*, Simulate* and a named iam:PassRole) are
+	// refused: no permissions boundary would bound the roles they create.
+	Statements []Statement
 }
 
 // ExecutionRole is a CloudFormation execution role for some stacks only.
@@ -183,7 +204,7 @@ func (p *Props) Validate() error {
 		name, v string
 		used    bool // the role is created (a target with invoke actions only has no deploy role)
 	}{
-		{"DeployRoleName", p.DeployRoleName, p.DeployRoleName != "" || p.needsDeployRole() || p.InvokeRoleName == ""},
+		{"DeployRoleName", p.DeployRoleName, p.DeployRoleName != "" || p.needsDeployRole() || (p.InvokeRoleName == "" && len(p.StepRoles) == 0)},
 		{"ExecutionRoleName", p.ExecutionRoleName, len(p.StackNames) > 0},
 		{"InvokeRoleName", p.InvokeRoleName, p.InvokeRoleName != ""},
 	} {
@@ -202,7 +223,7 @@ func (p *Props) Validate() error {
 			add("PipelineRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
 		}
 	}
-	if !p.needsDeployRole() && p.InvokeRoleName == "" {
+	if !p.needsDeployRole() && p.InvokeRoleName == "" && len(p.StepRoles) == 0 {
 		add("StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action")
 	}
 	for i, a := range p.TrustedRoleArns {
@@ -228,6 +249,28 @@ func (p *Props) Validate() error {
 			name string
 			sts  []Statement
 		}{fmt.Sprintf("ExecutionRoles[%d].Statements", i), r.Statements})
+	}
+	for i, r := range p.StepRoles {
+		if !roleName.MatchString(r.Name) || slices.Contains([]string{p.DeployRoleName, p.ExecutionRoleName, p.InvokeRoleName}, r.Name) {
+			add("StepRoles[%d].Name %q: must be 1-64 characters of letters, digits and +=,.@_-, unlike the other roles' names", i, r.Name)
+		}
+		if !strings.HasPrefix(r.TrustedRoleArn, "arn:") || !strings.Contains(r.TrustedRoleArn, ":iam::"+p.PipelineAccount+":role/") {
+			add("StepRoles[%d].TrustedRoleArn %q: must be a role ARN in PipelineAccount %s", i, r.TrustedRoleArn, p.PipelineAccount)
+		}
+		if len(r.Statements) == 0 {
+			add("StepRoles[%d].Statements []: grant the step what it does in the account; a step role has no other permission", i)
+		}
+		for k, st := range r.Statements {
+			for _, a := range st.Actions {
+				if values.IAMWrite(a) {
+					add("StepRoles[%d].Statements[%d]: %s writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only", i, k, a)
+				}
+			}
+		}
+		sets = append(sets, struct {
+			name string
+			sts  []Statement
+		}{fmt.Sprintf("StepRoles[%d].Statements", i), r.Statements})
 	}
 	for _, set := range sets {
 		for i, s := range set.sts {
@@ -278,9 +321,13 @@ type DeploymentTarget struct {
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
 	readers       awsiam.Policy
-	// executionRoles are those of Props.ExecutionRoles, in order.
-	executionRoles []awsiam.Role
+	// executionRoles and stepRoles are those of Props.ExecutionRoles and
+	// Props.StepRoles, in order.
+	executionRoles, stepRoles []awsiam.Role
 }
+
+// StepRoles are the roles of Props.StepRoles, in order.
+func (t *DeploymentTarget) StepRoles() []awsiam.Role { return t.stepRoles }
 
 // New creates the roles that props call for. It panics with every problem of props listed when
 // props are invalid; call props.Validate first to handle the error yourself.
@@ -314,6 +361,10 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
 			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
 			p, p.PipelineRoleArns, append(artifactStatements(p), statementsOf(p.InvokeStatements)...))
+	}
+	for _, r := range p.StepRoles {
+		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
+			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements)))
 	}
 	if len(p.ArtifactReaderRoles) > 0 {
 		var roles []awsiam.IRole

@@ -40,6 +40,10 @@ const (
 	FailOn = "HIGH"
 	// StepTimeoutMinutes bounds a GitOps or Helm step.
 	StepTimeoutMinutes = 30
+	// RunStepTimeoutMinutes bounds a CodeBuild step of an environment.
+	RunStepTimeoutMinutes = 60
+	// StepWhen says when a step runs around the releases.
+	StepWhen = "after"
 )
 
 // Pipeline behaviour.

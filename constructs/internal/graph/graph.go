@@ -141,3 +141,58 @@ func indexOf(nodes []Node) map[string]int {
 	}
 	return index
 }
+
+// Step is a step of a deployment as the graph sees it: its name, and
+// Before or the names it depends on (exclusive).
+type Step struct {
+	Name      string
+	Before    bool
+	DependsOn []string
+}
+
+// Deployment is the graph of a deployment's parts (releases, in order,
+// with their own dependencies) and steps, parts first: every part waits
+// for the steps that run Before; those run one after another, in order; a
+// step with DependsOn waits for those; every other step runs after all
+// parts and placed steps, one after another, in order. A part named ""
+// (the one release of a deployment) is waited for like the others.
+func Deployment(parts []Node, steps []Step) []Node {
+	var before, rest []string
+	for _, s := range steps {
+		if s.Before && len(s.DependsOn) == 0 {
+			before = append(before, s.Name)
+		}
+	}
+	for _, p := range parts {
+		rest = append(rest, p.Name)
+	}
+	for _, s := range steps {
+		if len(s.DependsOn) > 0 {
+			rest = append(rest, s.Name)
+		}
+	}
+	var out []Node
+	for _, p := range parts {
+		out = append(out, Node{Name: p.Name, DependsOn: append(slices.Clone(p.DependsOn), before...)})
+	}
+	var lastBefore, lastAfter string
+	for _, s := range steps {
+		n := Node{Name: s.Name, DependsOn: slices.Clone(s.DependsOn)}
+		switch {
+		case len(s.DependsOn) > 0:
+		case s.Before:
+			if lastBefore != "" {
+				n.DependsOn = []string{lastBefore}
+			}
+			lastBefore = s.Name
+		default:
+			n.DependsOn = slices.Clone(rest)
+			if lastAfter != "" {
+				n.DependsOn = append(n.DependsOn, lastAfter)
+			}
+			lastAfter = s.Name
+		}
+		out = append(out, n)
+	}
+	return out
+}

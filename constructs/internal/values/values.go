@@ -3,7 +3,10 @@
 // imports no jsii.
 package values
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Optional is nil for "" (so that CDK applies its default) and a pointer to
 // s otherwise (what jsii.String returns). The package stays free of jsii, so
@@ -46,6 +49,23 @@ func IsAccount(s string) bool {
 	}
 	for _, c := range s {
 		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// IAMWrite reports whether an IAM policy action (such as iam:CreateRole or
+// iam:*) may write IAM: any iam: action but the reads (Get*, List*,
+// Generate*, Simulate*) and iam:PassRole, which policies bound by naming
+// the roles passed.
+func IAMWrite(action string) bool {
+	service, name, _ := strings.Cut(action, ":")
+	if service != "iam" || name == "PassRole" {
+		return false
+	}
+	for _, read := range []string{"Get", "List", "Generate", "Simulate"} {
+		if strings.HasPrefix(name, read) && len(name) > len(read) {
 			return false
 		}
 	}
