@@ -363,6 +363,12 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 		}
 		for _, r := range d.Regions {
 			steps := p.regionActions(i, r)
+			if n := len(d.StepsIn(r)); len(steps) > max && n > 0 {
+				hooks := len(d.HooksIn(r))
+				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions in %s (%d steps, %d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d steps per region, or combine steps into one CodeBuild step or Step Functions state machine",
+					in.name(d.stepsPath(i, r)), in.name(fmt.Sprintf("Deployments[%d]", i)), len(steps), r, n, hooks, len(steps)-hooks-n, max, max-(len(steps)-n)))
+				continue
+			}
 			if len(steps) > max {
 				hooks := len(d.HooksIn(r))
 				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions in %s (%d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d hooks per region, or combine hooks into one Step Functions state machine",

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -108,5 +109,39 @@ func TestStepErrors(t *testing.T) {
 				t.Errorf("New() error:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// TestStepsCountTowardStageActions splits a deployment whose steps fill
+// more than one stage (each region's actions stay together), and refuses a
+// region whose steps alone pass CodePipeline's 50 actions per stage, naming
+// the steps and how many fit.
+func TestStepsCountTowardStageActions(t *testing.T) {
+	steps := func(n int) []plan.Step {
+		var out []plan.Step
+		for k := 0; k < n; k++ {
+			out = append(out, plan.Step{Name: fmt.Sprintf("check-%02d", k), Action: &plan.LambdaInvoke{Function: fmt.Sprintf("check-%02d", k)}})
+		}
+		return out
+	}
+	d := dep("staging", "", false, "us-east-1", "eu-west-1")
+	d.Steps = steps(24) // 2 change-set actions + 24 steps = 26 per region
+	got := mustPlan(t, input(d))
+	var stages []string
+	for _, s := range got.Stages {
+		if strings.HasPrefix(s.Name, "Deploy-") {
+			stages = append(stages, fmt.Sprintf("%s:%d", s.Name, len(s.Actions)))
+		}
+	}
+	if want := []string{"Deploy-staging-1:26", "Deploy-staging-2:26"}; !cmp.Equal(stages, want) {
+		t.Errorf("stages %v, want %v", stages, want)
+	}
+
+	d.Steps = steps(49)
+	_, err := plan.New(input(d))
+	want := "Deployments[0].Steps: Deployments[0] gets 51 actions in us-east-1 (49 steps, 0 hooks and 2 release actions); " +
+		"a CodePipeline stage holds at most 50 actions: run at most 48 steps per region, or combine steps into one CodeBuild step or Step Functions state machine"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("New() error:\n%v\nwant it to contain:\n%s", err, want)
 	}
 }
