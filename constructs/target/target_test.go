@@ -127,6 +127,21 @@ func TestPropsValidate(t *testing.T) {
 			"ArtifactBucketArns []: name the artifact bucket the deploy role reads",
 			"ArtifactKeyArns []: name the artifact key the deploy role decrypts with",
 		}},
+		{"step roles", func(p *target.Props) {
+			p.StepRoles = []target.StepRole{
+				{Name: "payments-staging-deploy", TrustedRoleArn: "arn:aws:iam::333333333333:role/payments-step-tf"},
+				{Name: "payments-staging-tf-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-tf", Statements: []target.Statement{
+					{Sid: "Escalate", Actions: []string{"iam:CreateRole", "iam:GetRole"}, Resources: []string{"arn:aws:iam::222222222222:role/x"}},
+					{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "Terraform passes the app's roles."},
+				}},
+			}
+		}, []string{
+			`StepRoles[0].Name "payments-staging-deploy": must be 1-64 characters of letters, digits and +=,.@_-, unlike the other roles' names`,
+			`StepRoles[0].TrustedRoleArn "arn:aws:iam::333333333333:role/payments-step-tf": must be a role ARN in PipelineAccount 111111111111`,
+			"StepRoles[0].Statements []: grant the step what it does in the account; a step role has no other permission",
+			"StepRoles[1].Statements[0]: iam:CreateRole writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only",
+			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -264,5 +279,58 @@ func TestWildcardReasons(t *testing.T) {
 				t.Errorf("WildcardReasons() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStepRoles creates a step role: trusted by the tooling account pinned
+// to the step's project role (not the pipeline role), with exactly its
+// statements, at the target's role path.
+func TestStepRoles(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	project := "arn:aws:iam::111111111111:role/payments-step-plan"
+	p := validProps()
+	p.StepRoles = []target.StepRole{{Name: "payments-staging-plan-step", TrustedRoleArn: project, Statements: []target.Statement{
+		{Sid: "ReadState", Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-tfstate-222222222222/*"}, Reason: "The state bucket holds one object per workspace."},
+	}}}
+	var tgt *target.DeploymentTarget
+	relaytest.Do(t, "target.New", func() { tgt = target.New(stack, "Target", p) })
+	if len(tgt.StepRoles()) != 1 {
+		t.Fatalf("StepRoles() = %d roles, want 1", len(tgt.StepRoles()))
+	}
+	tpl := relaytest.Template(t, stack)
+	relaytest.Check(t, "the step role trusts its project role only", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
+			"RoleName": "payments-staging-plan-step",
+			"Path":     "/relay/payments/",
+			"AssumeRolePolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+				"Action":    "sts:AssumeRole",
+				"Effect":    "Allow",
+				"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}},
+				"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": project}},
+			}}},
+		})
+	})
+	var id string
+	for logical, r := range *tpl.FindResources(jsii.String("AWS::IAM::Role"), nil) {
+		if (*r)["Properties"].(map[string]interface{})["RoleName"] == "payments-staging-plan-step" {
+			id = logical
+		}
+	}
+	var policies []string
+	for _, r := range *tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil) {
+		props := (*r)["Properties"].(map[string]interface{})
+		if fmt.Sprint(props["Roles"]) != fmt.Sprint([]interface{}{map[string]interface{}{"Ref": id}}) {
+			continue
+		}
+		for _, st := range props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{}) {
+			m := st.(map[string]interface{})
+			policies = append(policies, fmt.Sprintf("%v %v %v", m["Sid"], m["Action"], m["Resource"]))
+		}
+	}
+	if want := []string{"ReadState s3:GetObject arn:aws:s3:::payments-tfstate-222222222222/*"}; !cmp.Equal(policies, want) {
+		t.Errorf("the step role's statements = %v, want exactly the step's %v", policies, want)
 	}
 }
