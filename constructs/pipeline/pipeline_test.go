@@ -101,7 +101,9 @@ func synth(t *testing.T, deps []pipeline.Deployment, mutate func(*pipeline.Props
 	stack := newStack()
 	var accounts []string
 	for _, d := range deps {
-		accounts = append(accounts, d.Target.(*pipeline.Account).ID)
+		if a, ok := d.Target.(*pipeline.Account); ok {
+			accounts = append(accounts, a.ID)
+		}
 	}
 	var s synthesized
 	relaytest.Do(t, "NewStore", func() {

@@ -75,7 +75,7 @@ func (pl *Pipeline) toolingInvokes() []awsiam.PolicyStatement {
 	var out []awsiam.PolicyStatement
 	if len(functions) > 0 {
 		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("InvokeStepFunctions"),
+			Sid:       jsii.String("InvokeLambdaSteps"),
 			Actions:   jsii.Strings("lambda:InvokeFunction"),
 			Resources: jsii.Strings(values.SortedUnique(functions)...),
 		}))
