@@ -278,7 +278,7 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 					p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")
 				}
 			}
-			if slices.Contains(s.Actions, "iam:PassRole") && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
+			if slices.ContainsFunc(s.Actions, func(a string) bool { return strings.EqualFold(a, "iam:PassRole") }) && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
 				p.add(sp+".resources", strings.Join(s.Resources, ","), "iam:PassRole must name each role it passes, without wildcards")
 			}
 		}

@@ -284,7 +284,7 @@ func (p *Props) Validate() error {
 				continue
 			}
 			for _, a := range s.Actions {
-				if a == "iam:PassRole" && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
+				if strings.EqualFold(a, "iam:PassRole") && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
 					add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the pipeline pass roles it does not deploy with", set.name, i, s.Resources)
 				}
 			}

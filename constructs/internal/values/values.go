@@ -55,19 +55,42 @@ func IsAccount(s string) bool {
 	return true
 }
 
-// IAMWrite reports whether an IAM policy action (such as iam:CreateRole or
-// iam:*) may write IAM: any iam: action but the reads (Get*, List*,
+// IAMWrite reports whether an IAM policy action (such as iam:CreateRole,
+// iam:* or *) may write IAM: any action of a service pattern that matches
+// iam ("*", "i*") and any iam: action but the reads (Get*, List*,
 // Generate*, Simulate*) and iam:PassRole, which policies bound by naming
-// the roles passed.
+// the roles passed. Action names are case-insensitive in IAM, and so here.
 func IAMWrite(action string) bool {
 	service, name, _ := strings.Cut(action, ":")
-	if service != "iam" || name == "PassRole" {
+	if strings.ContainsAny(service, "*?") {
+		return wildcardMatch(strings.ToLower(service), "iam")
+	}
+	if !strings.EqualFold(service, "iam") || strings.EqualFold(name, "PassRole") {
 		return false
 	}
 	for _, read := range []string{"Get", "List", "Generate", "Simulate"} {
-		if strings.HasPrefix(name, read) && len(name) > len(read) {
+		if len(name) > len(read) && strings.EqualFold(name[:len(read)], read) {
 			return false
 		}
 	}
 	return true
+}
+
+// wildcardMatch reports whether pattern (with IAM's * and ?) matches s.
+func wildcardMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if wildcardMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && wildcardMatch(pattern[1:], s[1:])
+	}
+	return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
 }

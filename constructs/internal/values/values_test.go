@@ -102,3 +102,17 @@ func TestIsAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestIAMWrite(t *testing.T) {
+	for action, want := range map[string]bool{
+		"iam:CreateRole": true, "iam:*": true, "iam:Pass*": true, "iam:PassRol?": true, "iam:AttachRolePolicy": true,
+		"IAM:createrole": true, "*": true, "*:*": true, "i*:Tag*": true, "?am:PutRolePolicy": true,
+		"iam:PassRole": false, "iam:passrole": false, "iam:GetRole": false, "iam:Get*": false, "iam:list*": false,
+		"iam:GenerateCredentialReport": false, "iam:SimulatePrincipalPolicy": false,
+		"s3:*": false, "s*:*": false, "ec2:Describe*": false, "sts:AssumeRole": false,
+	} {
+		if got := values.IAMWrite(action); got != want {
+			t.Errorf("IAMWrite(%q) = %v, want %v", action, got, want)
+		}
+	}
+}
