@@ -70,6 +70,7 @@ const (
 	CodeDeployWait      = "codedeploy-wait-minutes"
 	LambdaFunctionName  = "lambda-function-name"
 	CodeBuildInputs     = "codepipeline-codebuild-input-artifacts"
+	CodeBuildConcurrent = "codebuild-concurrent-builds"
 	iamQuotas           = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 	cloudFormationQuota = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 	codePipelineQuotas  = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
@@ -135,6 +136,14 @@ var Table = []Limit{
 		"use a shorter function name", false},
 	{CodeBuildInputs, "Input artifacts of a CodePipeline CodeBuild action", 5, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html",
 		"read fewer artifacts in one step: combine files in an earlier step's output", false},
+	// CodeBuild queues builds past the account's concurrency quota for the
+	// platform and compute type (default 60 in many accounts, lower in new
+	// ones; the quota page lists it per compute type). Relay caps the
+	// publish actions that one Assets stage runs at once well below it
+	// (assets.maxConcurrentPublishes), since the build and other pipelines
+	// of the account share it.
+	{CodeBuildConcurrent, "CodeBuild builds running at once in one account and region (default quota)", 60, "https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html",
+		"publish fewer assets at once (assets.maxConcurrentPublishes), or raise the quota in Service Quotas", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming

@@ -63,10 +63,11 @@ func (pl *Pipeline) newBuildProject() {
 			ComputeType: computeTypes[b.ComputeType],
 			Privileged:  jsii.Bool(b.Privileged),
 		},
-		EnvironmentVariables: projectVariables(b.EnvironmentVariables),
+		EnvironmentVariables: withAssetVariables(projectVariables(b.EnvironmentVariables), pl.buildAssetVariables()),
 		Cache:                buildCache(b.Cache, pl),
 		Logging:              &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
 	})
+	pl.buildAssetStatements()
 	for _, v := range b.EnvironmentVariables {
 		if s, ok := v.(plan.Secret); ok {
 			pl.secrets = append(pl.secrets, string(s))
@@ -221,6 +222,11 @@ func (pl *Pipeline) helmProject() awscodebuild.PipelineProject {
 // stepProject is a CodeBuild project for a deploy step, encrypted with the
 // artifact key and logging to the build log group.
 func (pl *Pipeline) stepProject(id, name, roleName, description string, spec awscodebuild.BuildSpec) awscodebuild.PipelineProject {
+	return pl.stepProjectWith(id, name, roleName, description, spec, false)
+}
+
+// stepProjectWith is stepProject, privileged (running Docker) on request.
+func (pl *Pipeline) stepProjectWith(id, name, roleName, description string, spec awscodebuild.BuildSpec, privileged bool) awscodebuild.PipelineProject {
 	var role awsiam.IRole
 	if roleName != "" {
 		role = awsiam.NewRole(pl.Construct, jsii.String(id+"Role"), &awsiam.RoleProps{
@@ -241,6 +247,7 @@ func (pl *Pipeline) stepProject(id, name, roleName, description string, spec aws
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(pl.plan.Input.Build.Image)),
 			ComputeType: awscodebuild.ComputeType_SMALL,
+			Privileged:  jsii.Bool(privileged),
 		},
 		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
 	})

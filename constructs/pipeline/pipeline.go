@@ -164,6 +164,21 @@ type Props struct {
 	// HelmRoleName is the physical name of the Helm project's role, which
 	// the deploy roles' trust must name. Default: generated.
 	HelmRoleName string
+	// SelfUpdate, when set, adds the UpdatePipeline stage after Build (see
+	// plan.SelfUpdate); PipelineName is then required. Default: none.
+	SelfUpdate *SelfUpdate
+	// Assets, when set, adds the Assets stage that publishes the build's
+	// asset manifests to AssetStores (see plan.Assets). Default: none.
+	Assets *Assets
+	// AssetStores are the asset stores of the pipeline's account, by
+	// region: every region of Assets needs one, and BuildAssets the
+	// pipeline's. Default: none.
+	AssetStores map[string]AssetStore
+	// BuildAssets lets the build upload packaged code (aws cloudformation
+	// package, sam package) and images to the asset store of the pipeline's
+	// region, which its variables RELAY_ASSET_BUCKET, RELAY_ASSET_REGION and
+	// RELAY_ASSET_REPOSITORY name. Default: false.
+	BuildAssets bool
 	// FieldPaths name the props' fields in messages by another vocabulary
 	// (see plan.Input.Paths; package delivery gives the YAML paths).
 	// Default: the Go paths, such as Deployments[2].Hooks[0].
@@ -174,6 +189,7 @@ type Props struct {
 func (p *Props) Input() plan.Input {
 	return plan.Input{
 		Source: p.Source, ExtraSources: p.ExtraSources, Build: p.Build, NoBuild: p.NoBuild, Tests: p.Tests, Scan: p.Scan,
+		SelfUpdate: p.SelfUpdate, Assets: p.Assets,
 		Deployments: p.Deployments, ExecutionMode: p.ExecutionMode, Variables: p.Variables, Paths: p.FieldPaths,
 	}
 }
@@ -209,6 +225,8 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	planned, err := plan.New(p.Input())
 	if err != nil {
 		errs = append(errs, err)
+	} else {
+		errs = append(errs, checkAssetStores(p, planned)...)
 	}
 	return planned, errs
 }
@@ -259,6 +277,9 @@ type Pipeline struct {
 	// on first use, in runOrder.
 	runProjects map[string]*runProject
 	runOrder    []string
+	// publish and selfUpdate are the projects of the Assets and
+	// UpdatePipeline stages, or nil (also in stepProjects).
+	publish, selfUpdate awscodebuild.PipelineProject
 	// triggers are the V2 triggers of the connection sources.
 	triggers []*awscodepipeline.TriggerProps
 	// topicArns are the approval topics' ARNs, in the order created.
@@ -408,6 +429,10 @@ func (pl *Pipeline) action(a *plan.Action) awscodepipeline.IAction {
 		return pl.suiteAction(a, k)
 	case *plan.ApprovalAction:
 		return pl.approvalAction(a, k)
+	case *plan.PublishAssets:
+		return pl.publishAction(a, k)
+	case *plan.UpdatePipeline:
+		return pl.selfUpdateAction(a, k)
 	}
 	return pl.deployAction(a)
 }
@@ -477,6 +502,12 @@ func (pl *Pipeline) ApprovalTopic(env string) awssns.Topic { return pl.topics[en
 
 // StepProjects are the projects of the GitOps and Helm steps, if any.
 func (pl *Pipeline) StepProjects() []awscodebuild.PipelineProject { return pl.stepProjects }
+
+// PublishProject is the project of the Assets stage, or nil.
+func (pl *Pipeline) PublishProject() awscodebuild.PipelineProject { return pl.publish }
+
+// SelfUpdateProject is the project of the UpdatePipeline stage, or nil.
+func (pl *Pipeline) SelfUpdateProject() awscodebuild.PipelineProject { return pl.selfUpdate }
 
 // SuiteProjects are the projects of the Test and Scan stages, in order.
 func (pl *Pipeline) SuiteProjects() []awscodebuild.PipelineProject { return pl.suiteProjects }

@@ -60,6 +60,12 @@ func withDefaults(in Input) Input {
 		sc.Scanners = suites(sc.Scanners)
 		in.Scan = &sc
 	}
+	if in.SelfUpdate != nil {
+		in.SelfUpdate = in.SelfUpdate.withDefaults()
+	}
+	if in.Assets != nil {
+		in.Assets = in.Assets.withDefaults(in.Deployments)
+	}
 	deps := make([]Deployment, len(in.Deployments))
 	for i, d := range in.Deployments {
 		d.Target = targetDefaults(d.Target)

@@ -29,6 +29,14 @@ type Input struct {
 	Tests []Suite
 	// Scan, when set, adds a Scan stage after Build (and Test).
 	Scan *Scan
+	// SelfUpdate, when set, adds an UpdatePipeline stage right after Build
+	// that deploys the Relay stacks from the source (see SelfUpdate).
+	// Default: none.
+	SelfUpdate *SelfUpdate
+	// Assets, when set, adds an Assets stage before the first Deploy stage
+	// (after Test and Scan) that publishes the build's asset manifests to
+	// every region deployed to (see Assets). Default: none.
+	Assets *Assets
 	// Deployments run in order, one Deploy stage per wave (see
 	// Deployment.Wave). At least one.
 	Deployments []Deployment

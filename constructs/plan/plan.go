@@ -102,6 +102,9 @@ func New(in Input) (*Pipeline, error) {
 	if !d.NoBuild {
 		stages = append(stages, p.buildStage())
 	}
+	if d.SelfUpdate != nil {
+		stages = append(stages, p.updatePipelineStage())
+	}
 	if len(d.Tests) > 0 {
 		stages = append(stages, p.suiteStage("Test", d.Tests, nil))
 	}
@@ -117,6 +120,9 @@ func New(in Input) (*Pipeline, error) {
 			"RELAY_FAIL_ON":    sc.FailOn,
 			"RELAY_SEVERITIES": strings.Join(severitiesFrom(sc.FailOn), ","),
 		}))
+	}
+	if d.Assets != nil {
+		stages = append(stages, p.assetsStage())
 	}
 	fixed := len(stages)
 	deploy := p.deployStages()

@@ -115,6 +115,12 @@ func (v *validator) validate() {
 		}
 		v.suites("Scan.Scanners", sc.Scanners, true)
 	}
+	if in.SelfUpdate != nil {
+		in.SelfUpdate.validate(v)
+	}
+	if in.Assets != nil {
+		in.Assets.validate(v)
+	}
 	if len(in.Deployments) == 0 {
 		v.add("Deployments", "[]: add at least one deployment")
 	}

@@ -103,3 +103,25 @@ const (
 	// HookWhen says when a hook runs around the deployment.
 	HookWhen = "after"
 )
+
+// Workload assets and self-update.
+const (
+	// AssetManifests is the folder of the build output whose CDK asset
+	// manifests (*.assets.json) the Assets stage publishes.
+	AssetManifests = "cdk.out"
+	// MaxConcurrentPublishes is how many publish actions of the Assets
+	// stage run at once.
+	MaxConcurrentPublishes = 4
+	// SelfUpdateConfig is the configuration file the self-update stage
+	// synthesizes, in the source.
+	SelfUpdateConfig = "relay.yaml"
+	// SelfUpdateApp is the Go package of the Relay app the self-update
+	// stage runs, at the version the source's go.mod requires.
+	SelfUpdateApp = "github.com/relaycdk/relay/apps/relay"
+	// BootstrapQualifier is the CDK bootstrap qualifier of the accounts the
+	// self-update stage deploys to.
+	BootstrapQualifier = "hnb659fds"
+	// CDKCLIVersion is the AWS CDK CLI the self-update stage deploys with
+	// (the version package.json pins for `make synth`).
+	CDKCLIVersion = "2.1148.1"
+)

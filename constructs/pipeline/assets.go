@@ -1,0 +1,279 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/assets"
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+// The blueprint types of the Assets and UpdatePipeline stages.
+type (
+	Assets        = plan.Assets
+	SelfUpdate    = plan.SelfUpdate
+	AccountRegion = plan.AccountRegion
+)
+
+// AssetStore names the asset bucket and image repository of one region in
+// the pipeline's account (create them with assets.NewStore).
+type AssetStore struct {
+	// BucketName is the asset bucket. Required.
+	BucketName string
+	// RepositoryName is the image repository, or "" without images.
+	RepositoryName string
+}
+
+// publishProject is the shared project of the publish actions, created on
+// first use: it may write the asset stores of the regions it publishes to,
+// and nothing else besides its input artifact and logs.
+func (pl *Pipeline) publishProject(a *plan.Assets) awscodebuild.PipelineProject {
+	if pl.publish != nil {
+		return pl.publish
+	}
+	p := pl.stepProjectWith("Publish", a.ProjectName, "", "Publishes the workload's assets to the asset stores of each region", awscodebuild.BuildSpec_FromObject(toPtr(assets.PublishBuildSpec())), a.Images)
+	pl.publish = p
+	var buckets, objects, repos []string
+	for _, r := range a.Regions {
+		s := pl.props.AssetStores[r]
+		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", pl.props.Partition, s.BucketName))
+		objects = append(objects, fmt.Sprintf("arn:%s:s3:::%s/*", pl.props.Partition, s.BucketName))
+		if a.Images {
+			repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", pl.props.Partition, r, pl.stackAccount(), s.RepositoryName))
+		}
+	}
+	for _, st := range publishStatements(buckets, objects, repos) {
+		p.AddToRolePolicy(st)
+	}
+	findings := []string{}
+	for _, o := range objects {
+		findings = append(findings, "Resource::"+o)
+	}
+	reason := "The publish step writes assets under keys that are their content hashes, in the asset buckets of this pipeline only."
+	if a.Images {
+		findings = append(findings, "Resource::*")
+		reason += " ecr:GetAuthorizationToken supports no resource-level permission (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_service-with-iam.html); pushes are limited to this pipeline's repositories."
+	}
+	nag.Suppress(p.Role(), nag.Findings(reason, findings...))
+	return p
+}
+
+// publishStatements are the publish role's grants: read and write the
+// asset buckets' objects, list them (a missing object is then a 404 rather
+// than a 403), push to and describe the repositories.
+func publishStatements(buckets, objects, repos []string) []awsiam.PolicyStatement {
+	out := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("WriteAssets"), Actions: jsii.Strings("s3:GetObject", "s3:PutObject"), Resources: jsii.Strings(values.SortedUnique(objects)...),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("ListAssets"), Actions: jsii.Strings("s3:ListBucket"), Resources: jsii.Strings(values.SortedUnique(buckets)...),
+		}),
+	}
+	if len(repos) > 0 {
+		out = append(out,
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid: jsii.String("LogInToRegistry"), Actions: jsii.Strings("ecr:GetAuthorizationToken"), Resources: jsii.Strings("*"),
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid: jsii.String("PushImages"),
+				Actions: jsii.Strings("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+					"ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"),
+				Resources: jsii.Strings(values.SortedUnique(repos)...),
+			}))
+	}
+	return out
+}
+
+// publishAction renders one region's publish action.
+func (pl *Pipeline) publishAction(a *plan.Action, k *plan.PublishAssets) awscodepipeline.IAction {
+	project := pl.publishProject(k.Assets)
+	store := pl.props.AssetStores[k.Region]
+	vars := map[string]string{
+		"RELAY_REGION":          k.Region,
+		"RELAY_ASSET_BUCKET":    store.BucketName,
+		"RELAY_TOOLING_ACCOUNT": pl.stackAccount(),
+		"RELAY_MANIFESTS":       k.Assets.Manifests,
+	}
+	if k.Assets.Images {
+		vars["RELAY_ASSET_REPOSITORY"] = store.RepositoryName
+	}
+	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
+		ActionName:           jsii.String(a.Name),
+		RunOrder:             jsii.Number(float64(a.RunOrder)),
+		Project:              project,
+		Input:                pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: plainVariables(vars),
+	})
+}
+
+// selfUpdateProject is the project of the UpdatePipeline stage. Its role
+// may assume only the CDK bootstrap deploy and file-publishing roles of the
+// accounts and regions of the Relay stacks, and read, start and stop this
+// pipeline's executions: no iam:PassRole, no AdministratorAccess (what the
+// stacks may create is bounded by the bootstrap's execution policy).
+func (pl *Pipeline) selfUpdateProject(s *plan.SelfUpdate) awscodebuild.PipelineProject {
+	p := pl.stepProject("SelfUpdate", s.ProjectName, "", "Synthesizes the Relay app from the source and deploys its stacks", selfUpdateBuildSpec(s, pl.props.PipelineName))
+	pl.selfUpdate = p
+	var roles []string
+	for _, e := range s.Environments {
+		for _, kind := range []string{"deploy", "file-publishing"} {
+			roles = append(roles, fmt.Sprintf("arn:%s:iam::%s:role/cdk-%s-%s-role-%s-%s", pl.props.Partition, e.Account, s.Qualifier, kind, e.Account, e.Region))
+		}
+	}
+	p.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("AssumeBootstrapRoles"), Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(values.SortedUnique(roles)...),
+	}))
+	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", pl.props.Partition, pl.stackRegion(), pl.stackAccount(), pl.props.PipelineName)
+	p.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("RestartOnNewDefinition"),
+		Actions:   jsii.Strings("codepipeline:GetPipeline", "codepipeline:GetPipelineExecution", "codepipeline:StartPipelineExecution", "codepipeline:StopPipelineExecution"),
+		Resources: jsii.Strings(pipelineArn),
+	}))
+	return p
+}
+
+// selfUpdateBuildSpec deploys every stack of the Relay app with the CDK
+// CLI, in dependency order (targets first: the tooling stack depends on
+// them), then compares the pipeline's version with the one this execution
+// runs on: when the deploy changed the pipeline, it starts an execution of
+// the same source revision on the new definition and stops this one.
+func selfUpdateBuildSpec(s *plan.SelfUpdate, pipelineName string) awscodebuild.BuildSpec {
+	return awscodebuild.BuildSpec_FromObject(&map[string]interface{}{
+		"version": "0.2",
+		"env": map[string]interface{}{"shell": "bash", "variables": map[string]interface{}{
+			"GOTOOLCHAIN":       "auto",
+			"RELAY_PIPELINE":    pipelineName,
+			"RELAY_APP":         s.App,
+			"RELAY_CONFIG":      s.ConfigPath,
+			"RELAY_QUALIFIER":   s.Qualifier,
+			"RELAY_CDK_VERSION": defaults.CDKCLIVersion,
+		}},
+		"phases": map[string]interface{}{
+			"build": map[string]interface{}{"commands": []string{
+				`test -f go.mod || { echo "relay: no go.mod in the source: the self-update runs the Relay app at the version the delivery repository's go.mod requires"; exit 1; }`,
+				`test -f "$RELAY_CONFIG" || { echo "relay: no $RELAY_CONFIG in the source"; exit 1; }`,
+				`before=$(aws codepipeline get-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --query pipelineExecution.pipelineVersion --output text)`,
+				`npx --yes "aws-cdk@$RELAY_CDK_VERSION" deploy --all --app "go run $RELAY_APP" --context "config=$RELAY_CONFIG" --context "@aws-cdk/core:bootstrapQualifier=$RELAY_QUALIFIER" --require-approval never --concurrency 1 --progress events`,
+				`after=$(aws codepipeline get-pipeline --name "$RELAY_PIPELINE" --query pipeline.version --output text)`,
+				strings.Join([]string{
+					`if [ "$after" != "$before" ]; then`,
+					`  args=(--name "$RELAY_PIPELINE")`,
+					`  if [ -n "$RELAY_REVISION_TYPE" ]; then args+=(--source-revisions "actionName=$RELAY_SOURCE_ACTION,revisionType=$RELAY_REVISION_TYPE,revisionValue=$RELAY_SOURCE_REVISION"); fi`,
+					`  next=$(aws codepipeline start-pipeline-execution "${args[@]}" --query pipelineExecutionId --output text)`,
+					`  echo "relay: the pipeline changed (version $before to $after): execution $next runs this revision on the new definition; this execution stops before any deployment"`,
+					`  aws codepipeline stop-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --abandon --reason "Superseded by $next on pipeline version $after" || exit 1`,
+					`fi`,
+				}, "\n"),
+			}},
+		},
+	})
+}
+
+// selfUpdateAction renders the self-update action.
+func (pl *Pipeline) selfUpdateAction(a *plan.Action, k *plan.UpdatePipeline) awscodepipeline.IAction {
+	project := pl.selfUpdateProject(k.SelfUpdate)
+	vars := map[string]string{}
+	for name, v := range k.Variables {
+		if v != "" {
+			vars[name] = v
+		}
+	}
+	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
+		ActionName:           jsii.String(a.Name),
+		Project:              project,
+		Input:                pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: plainVariables(vars),
+	})
+}
+
+// buildAssetStatements let the build itself upload packaged code (aws
+// cloudformation package, sam package) and images to the asset store of
+// the pipeline's region, which the project's RELAY_ASSET_BUCKET and
+// RELAY_ASSET_REPOSITORY name.
+func (pl *Pipeline) buildAssetStatements() {
+	region := pl.stackRegion()
+	s, ok := pl.props.AssetStores[region]
+	if !pl.props.BuildAssets || !ok {
+		return
+	}
+	var repos []string
+	if s.RepositoryName != "" {
+		repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", pl.props.Partition, region, pl.stackAccount(), s.RepositoryName))
+	}
+	bucket := fmt.Sprintf("arn:%s:s3:::%s", pl.props.Partition, s.BucketName)
+	for _, st := range publishStatements([]string{bucket}, []string{bucket + "/*"}, repos) {
+		pl.project.AddToRolePolicy(st)
+	}
+	findings := []string{"Resource::" + bucket + "/*"}
+	if len(repos) > 0 {
+		findings = append(findings, "Resource::*")
+	}
+	nag.Suppress(pl.project.Role(), nag.Findings("The build packages code into the asset bucket of this pipeline under keys that are content hashes (aws cloudformation package); ecr:GetAuthorizationToken supports no resource-level permission.", findings...))
+}
+
+// buildAssetVariables are the build project's variables that name the
+// asset store of its region.
+func (pl *Pipeline) buildAssetVariables() map[string]string {
+	region := pl.stackRegion()
+	s, ok := pl.props.AssetStores[region]
+	if !pl.props.BuildAssets || !ok {
+		return nil
+	}
+	vars := map[string]string{"RELAY_ASSET_BUCKET": s.BucketName, "RELAY_ASSET_REGION": region}
+	if s.RepositoryName != "" {
+		vars["RELAY_ASSET_REPOSITORY"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", pl.stackAccount(), region, *awscdk.Aws_URL_SUFFIX(), s.RepositoryName)
+	}
+	return vars
+}
+
+// checkAssetStores reports the regions of the Assets stage without a store
+// in Props.AssetStores.
+func checkAssetStores(p *Props, planned *plan.Pipeline) []error {
+	var errs []error
+	if a := planned.Input.Assets; a != nil {
+		for _, r := range a.Regions {
+			s, ok := p.AssetStores[r]
+			switch {
+			case !ok || s.BucketName == "":
+				errs = append(errs, fmt.Errorf("AssetStores[%q]: required for the Assets stage; create one with assets.NewStore", r))
+			case a.Images && s.RepositoryName == "":
+				errs = append(errs, fmt.Errorf("AssetStores[%q].RepositoryName: required with Assets.Images", r))
+			}
+		}
+	}
+	if planned.Input.SelfUpdate != nil && p.PipelineName == "" {
+		errs = append(errs, fmt.Errorf("PipelineName: required with SelfUpdate (the self-update restarts the pipeline by name)"))
+	}
+	if p.BuildAssets && len(p.AssetStores) == 0 {
+		errs = append(errs, fmt.Errorf("AssetStores: required with BuildAssets (the build uploads to the store of the pipeline's region)"))
+	}
+	return errs
+}
+
+func toPtr(m map[string]interface{}) *map[string]interface{} { return &m }
+
+// withAssetVariables adds the asset store's variables to the project's.
+func withAssetVariables(vars *map[string]*awscodebuild.BuildEnvironmentVariable, add map[string]string) *map[string]*awscodebuild.BuildEnvironmentVariable {
+	if len(add) == 0 {
+		return vars
+	}
+	out := map[string]*awscodebuild.BuildEnvironmentVariable{}
+	if vars != nil {
+		out = *vars
+	}
+	for k, v := range add {
+		out[k] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(v)}
+	}
+	return &out
+}
