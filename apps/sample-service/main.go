@@ -6,16 +6,23 @@
 //
 // The stack name comes from RELAY_STACK_NAME (default payments-app) and
 // every physical name starts with it, so that an execution policy scoped to
-// <stack>-* covers the stack. The template has no assets and no bootstrap
-// rule: a CodePipeline CloudFormation action deploys it as it is.
+// <stack>-* covers the stack. The API function's code is a real code asset
+// (the folder handlers/): the stack synthesizes with assets.NewSynthesizer,
+// so its template reads the code from the Relay pipeline's asset bucket of
+// its region, <pipeline>-assets-<tooling account>-<region>, into which the
+// pipeline's Assets stage publishes cdk.out's asset manifest; no bootstrap
+// rule, no bootstrap in the target accounts. RELAY_PIPELINE (default
+// payments) and RELAY_TOOLING_ACCOUNT (default 111111111111) name the
+// store. The hooks stay inline (CloudFormation's ZipFile).
 //
-//	CDK_OUTDIR=out go run ./apps/sample-service   # writes out/payments-app.template.json
+//	CDK_OUTDIR=out go run ./apps/sample-service   # writes out/payments-app.template.json and its assets
 package main
 
 import (
 	_ "embed"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -23,22 +30,23 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/assets"
 	"github.com/relaycdk/relay/constructs/canary"
 	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // defaultStackName is the stack name without RELAY_STACK_NAME; it matches
 // deploy.stackName of Relay's example configuration.
 const defaultStackName = "payments-app"
 
-// The handlers are inline code (CloudFormation's ZipFile, at most 4096
-// characters each), so that the template needs no asset bucket.
+// The hooks are inline code (CloudFormation's ZipFile, at most 4096
+// characters each); the API is the code asset handlersDir.
 var (
-	//go:embed handlers/api.js
-	apiCode string
 	//go:embed handlers/pre-traffic.js
 	preTrafficCode string
 	//go:embed handlers/smoke-test.js
@@ -91,12 +99,16 @@ func newApp(stackName, outdir string) (awscdk.App, awscdk.Stack) {
 		props.Outdir = jsii.String(outdir)
 	}
 	app := awscdk.NewApp(props)
+	pipelineName, tooling := envOr("RELAY_PIPELINE", "payments"), envOr("RELAY_TOOLING_ACCOUNT", "111111111111")
 	stack := awscdk.NewStack(app, jsii.String(stackName), &awscdk.StackProps{
 		StackName:   jsii.String(stackName),
 		Description: jsii.String("Relay sample service: an API function released by CodeDeploy through the alias live"),
-		// No bootstrap version rule, and an error on any asset: a pipeline's
-		// CloudFormation action deploys the template as it is.
-		Synthesizer: awscdk.NewBootstraplessSynthesizer(nil),
+		// No bootstrap version rule; the assets go to the Relay pipeline's
+		// asset store of the stack's region.
+		Synthesizer: assets.NewSynthesizer(&assets.SynthesizerProps{
+			ToolingAccount: tooling,
+			BucketName:     naming.Names{Name: pipelineName, ToolingAccount: tooling}.AssetBucket("${AWS::Region}"),
+		}),
 	})
 	newService(stack, stackName)
 	return app, stack
@@ -117,13 +129,13 @@ func newService(stack awscdk.Stack, name string) {
 		ConstraintDescription: jsii.String("must be an IAM role ARN"),
 	})
 
-	api := newFunction(stack, "Api", name+"-api", "The API, released through the alias live", apiCode, 10)
+	api := newFunction(stack, "Api", name+"-api", "The API, released through the alias live", apiCode(), "api.handler", 10)
 	// The version is built from the function's code and configuration: a
 	// change makes a new version, and moving the alias to it is a CodeDeploy
 	// deployment.
 	version := api.CurrentVersion()
 
-	preTraffic := newFunction(stack, "PreTraffic", name+"-pre-traffic", "CodeDeploy hook: checks the new version before it gets traffic", preTrafficCode, 60)
+	preTraffic := newFunction(stack, "PreTraffic", name+"-pre-traffic", "CodeDeploy hook: checks the new version before it gets traffic", inline(preTrafficCode), "index.handler", 60)
 	preTraffic.AddEnvironment(jsii.String("NEW_VERSION_ARN"), version.FunctionArn(), nil)
 	version.GrantInvoke(preTraffic)
 
@@ -156,7 +168,7 @@ func newService(stack awscdk.Stack, name string) {
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	}))
 
-	smokeTest := newFunction(stack, "SmokeTest", name+"-smoke-test", "CodePipeline invoke action: calls the live alias and reports the job result to the pipeline's account", smokeTestCode, 60)
+	smokeTest := newFunction(stack, "SmokeTest", name+"-smoke-test", "CodePipeline invoke action: calls the live alias and reports the job result to the pipeline's account", inline(smokeTestCode), "index.handler", 60)
 	smokeTest.AddEnvironment(jsii.String("ALIAS_ARN"), alias.FunctionArn(), nil)
 	smokeTest.AddEnvironment(jsii.String("JOB_RESULT_ROLE_ARN"), jobResultRoleArn.ValueAsString(), nil)
 	smokeTest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -186,9 +198,9 @@ func newService(stack awscdk.Stack, name string) {
 	suppress(api, preTraffic, smokeTest, release)
 }
 
-// newFunction is a Node.js 22 function with inline code, named name, and a
-// log group of its own that keeps logs for a month.
-func newFunction(stack awscdk.Stack, id, name, description, code string, timeoutSeconds float64) awslambda.Function {
+// newFunction is a Node.js 22 function with code, named name, and a log
+// group of its own that keeps logs for a month.
+func newFunction(stack awscdk.Stack, id, name, description string, code awslambda.Code, handler string, timeoutSeconds float64) awslambda.Function {
 	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String("/aws/lambda/" + name),
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
@@ -199,12 +211,32 @@ func newFunction(stack awscdk.Stack, id, name, description, code string, timeout
 		Description:  jsii.String(description),
 		Runtime:      awslambda.Runtime_NODEJS_22_X(),
 		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("index.handler"),
-		Code:         awslambda.Code_FromInline(jsii.String(code)),
+		Handler:      jsii.String(handler),
+		Code:         code,
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
 		MemorySize:   jsii.Number(128),
 		LogGroup:     logs,
 	})
+}
+
+func inline(code string) awslambda.Code { return awslambda.Code_FromInline(jsii.String(code)) }
+
+// apiCode is the API's code asset: the handlers folder without its tests,
+// found from the repository root (go run ./apps/sample-service) or from this
+// folder (go test).
+func apiCode() awslambda.Code {
+	dir := filepath.Join("apps", "sample-service", "handlers")
+	if _, err := os.Stat(dir); err != nil {
+		dir = "handlers"
+	}
+	return awslambda.Code_FromAsset(jsii.String(dir), &awss3assets.AssetOptions{Exclude: jsii.Strings("*.test.js")})
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }
 
 // suppress records why the cdk-nag AwsSolutions findings that remain do not

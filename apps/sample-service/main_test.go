@@ -28,7 +28,7 @@ type m = map[string]interface{}
 const maxInlineCode = 4096
 
 func TestInlineCodeFits(t *testing.T) {
-	for name, code := range map[string]string{"api": apiCode, "pre-traffic": preTrafficCode, "smoke-test": smokeTestCode} {
+	for name, code := range map[string]string{"pre-traffic": preTrafficCode, "smoke-test": smokeTestCode} {
 		if len(code) == 0 || len(code) > maxInlineCode {
 			t.Errorf("handlers/%s.js: %d characters; inline code takes 1 to %d", name, len(code), maxInlineCode)
 		}
@@ -131,11 +131,21 @@ func testTemplate(t *testing.T, name string) {
 		if diff := cmp.Diff([]string{"DeploymentConfig", "JobResultRoleArn"}, params); diff != "" {
 			t.Errorf("parameters (-want +got), no asset or BootstrapVersion parameter expected:\n%s", diff)
 		}
+		assets := 0
 		for id, r := range ofType("AWS::Lambda::Function") {
 			code := props(r)["Code"].(m)
+			if b, ok := code["S3Bucket"].(m); ok {
+				// The API's code asset, in the pipeline's asset bucket of
+				// the region the stack deploys to.
+				if diff := cmp.Diff(m{"Fn::Sub": "payments-assets-111111111111-${AWS::Region}"}, b); diff != "" {
+					t.Errorf("%s: code bucket (-want +got):\n%s", id, diff)
+				}
+				assets++
+				continue
+			}
 			zip, ok := code["ZipFile"].(string)
 			if !ok || len(code) != 1 {
-				t.Errorf("%s: code %v, want inline ZipFile only (no asset)", id, code)
+				t.Errorf("%s: code %v, want inline ZipFile or the asset bucket", id, code)
 			}
 			if len(zip) > maxInlineCode {
 				t.Errorf("%s: %d characters of inline code; CloudFormation takes at most %d", id, len(zip), maxInlineCode)
@@ -143,6 +153,9 @@ func testTemplate(t *testing.T, name string) {
 			if props(r)["Runtime"] != "nodejs22.x" {
 				t.Errorf("%s: runtime %v, want nodejs22.x (its AWS SDK v3 is what the handlers use)", id, props(r)["Runtime"])
 			}
+		}
+		if assets != 1 {
+			t.Errorf("%d functions read a code asset, want 1 (the API)", assets)
 		}
 	})
 

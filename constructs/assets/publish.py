@@ -17,12 +17,16 @@ def fail(msg):
     print("relay: " + msg, file=sys.stderr)
     sys.exit(1)
 
+# CDK's placeholders of an environment-agnostic stack (written in two
+# pieces, so that CloudFormation does not read them as its own).
+REGION, ACCOUNT = "${" + "AWS::Region}", "${" + "AWS::AccountId}"
+
 def here(d):
     r = d.get("region", "")
-    return r == region or "${AWS::Region}" in r or r == ""
+    return r == region or REGION in r or r == ""
 
 def sub(v):
-    return v.replace("${AWS::Region}", region).replace("${AWS::AccountId}", account)
+    return v.replace(REGION, region).replace(ACCOUNT, account)
 
 files, images = {}, {}
 manifests = sorted(glob.glob(os.path.join(root, "**", "*.assets.json"), recursive=True))

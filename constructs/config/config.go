@@ -56,6 +56,13 @@ type Config struct {
 	// Audit records the artifact buckets' data events in a CloudTrail
 	// trail (see Audit). Default: none.
 	Audit *Audit `yaml:"audit,omitempty" json:"audit,omitempty"`
+	// Assets publishes the workload's Lambda code, files and images into
+	// asset stores Relay owns (see Assets). Default: none, the workload
+	// template carries no assets.
+	Assets *Assets `yaml:"assets,omitempty" json:"assets,omitempty"`
+	// SelfUpdate deploys the Relay stacks from the source before any
+	// environment (see SelfUpdate). Default: off.
+	SelfUpdate *SelfUpdate `yaml:"selfUpdate,omitempty" json:"selfUpdate,omitempty"`
 }
 
 // Tooling is the central account that owns the pipeline.

@@ -24,6 +24,7 @@ func (c *Config) applyDefaults(written func(path string) bool) {
 	c.environmentDefaults(unset)
 	c.stepsDefaults(unset)
 	c.applyObservabilityDefaults(unset)
+	c.assetsDefaults(unset)
 }
 
 // unsetFunc reports whether the field at path takes its default: its value

@@ -125,6 +125,7 @@ func (c *Config) validate() []*FieldError {
 	c.applicabilityRules(&p)
 	c.validateReferences(&p)
 	c.validateObservability(&p)
+	c.validateAssets(&p)
 	if len(text) > 0 {
 		p = slices.DeleteFunc(p[len(text):], func(e *FieldError) bool {
 			return slices.ContainsFunc(text, func(t *FieldError) bool { return t.Path == e.Path })

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/assets"
 	"github.com/relaycdk/relay/constructs/audit"
 	"github.com/relaycdk/relay/constructs/codedeploy"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -67,6 +68,9 @@ type Spec struct {
 	// names an existing trail instead, written as an output.
 	Audit             *audit.Props
 	OrganizationTrail string
+	// AssetStores are the workload's asset stores, one per region it
+	// deploys to, sorted by region (with assets).
+	AssetStores []AssetStoreSpec
 }
 
 // ReplicaSpec is the artifact store of one other region.
@@ -141,6 +145,9 @@ type Delivery struct {
 	// observer and trail watch the pipeline (observability.go).
 	observer *observe.Observer
 	trail    *audit.Trail
+	// assetStores and the stacks of regions with only assets (assets.go).
+	assetStores []*assets.Store
+	assetStacks []awscdk.Stack
 }
 
 // Replica is the artifact store of a region other than the tooling region.
@@ -204,6 +211,7 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		rs := r.Store
 		d.replicas = append(d.replicas, &Replica{Region: r.Region, Stack: s, Store: artifacts.NewStore(s, "Artifacts", &rs)})
 	}
+	d.newAssetStores(stack)
 	props := *spec.Pipeline
 	props.Store = d.store
 	d.pipeline = pipeline.New(d.tooling, "Pipeline", &props)
@@ -293,5 +301,6 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	for _, r := range d.replicas {
 		out = append(out, r.Stack)
 	}
+	out = append(out, d.assetStacks...)
 	return append(out, d.tooling)
 }

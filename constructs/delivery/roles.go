@@ -60,6 +60,9 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		p.ExecutionRoleName = n.ExecutionRole(env.Name)
 		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
 		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
+		if env.Account != "" {
+			p.ExecutionStatements = append(p.ExecutionStatements, t.assetStatements(env.Regions)...)
+		}
 	}
 	for _, x := range cfg.Deploy.Stacks {
 		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {

@@ -82,6 +82,8 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		replicas[r] = pipeline.Replica{BucketName: n.ArtifactBucket(r), KeyAlias: n.ArtifactKeyAlias()}
 	}
 	spec.Pipeline = t.pipelineProps(replicas)
+	spec.AssetStores = t.assetStores()
+	t.assetPipelineProps(spec.Pipeline, spec.AssetStores, spec)
 
 	var errs []error
 	planned, err := plan.New(spec.Pipeline.Input())
@@ -668,7 +670,7 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			AdminRoleArn:      n.StackSetAdminRoleArn(),
 			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
 			ManagedPolicyArns: ep.ManagedPolicyArns,
-			Statements:        statements(ep.Statements),
+			Statements:        append(statements(ep.Statements), t.assetStatements(env.Regions)...),
 		},
 	}
 }

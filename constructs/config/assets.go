@@ -1,0 +1,144 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
+// Assets says how the workload's assets (Lambda code, files and container
+// images the build produces) reach the accounts that deploy them: into
+// stores Relay owns in the tooling account, an asset bucket per region
+// (<name>-assets-<tooling account>-<region>) and, with images, an ECR
+// repository relay/<name>/assets per region, each readable by exactly the
+// roles that deploy from it. Target accounts need no CDK bootstrap for the
+// workload.
+type Assets struct {
+	// Publish is who uploads the assets. "build": the build itself, with
+	// `aws cloudformation package --s3-bucket "$RELAY_ASSET_BUCKET"` or `sam
+	// package`, into the store of the tooling region, so every account
+	// environment must deploy in that region; the path from commit to the
+	// first environment stays one CodeBuild action. "stage": an Assets
+	// stage after Build (and Test and Scan) publishes the CDK asset
+	// manifests (`cdk synth` output) to the store of every region deployed
+	// to. Required.
+	Publish string `yaml:"publish" json:"publish"`
+	// Images creates the image repositories too. With publish build, the
+	// build pushes to $RELAY_ASSET_REPOSITORY and needs build.privileged.
+	// Default: false.
+	Images bool `yaml:"images,omitempty" json:"images,omitempty"`
+	// Manifests is the folder of the build output with the asset
+	// manifests (publish stage only). Default: cdk.out.
+	Manifests string `yaml:"manifests,omitempty" json:"manifests,omitempty"`
+	// MaxConcurrentPublishes is how many publish actions (one per region)
+	// run at once (publish stage only), 1 to 60 (CodeBuild's default quota
+	// of concurrent builds). Default: 4.
+	MaxConcurrentPublishes int `yaml:"maxConcurrentPublishes,omitempty" json:"maxConcurrentPublishes,omitempty"`
+}
+
+// SelfUpdate, when present, adds an UpdatePipeline stage right after Build
+// that deploys every Relay stack from the source: the target stacks, then
+// the tooling stack with the pipeline; when the pipeline changed, the
+// execution restarts on the new definition. The source must be the
+// delivery repository: a go.mod that requires the Relay module (the version
+// deployed) and the configuration file. Write `selfUpdate: {}` for the
+// defaults.
+type SelfUpdate struct {
+	// Config is the configuration file's path in the source. Default:
+	// relay.yaml.
+	Config string `yaml:"config,omitempty" json:"config,omitempty"`
+	// BootstrapQualifier is the qualifier the tooling and target accounts
+	// were bootstrapped with (cdk bootstrap --qualifier). Default:
+	// hnb659fds.
+	BootstrapQualifier string `yaml:"bootstrapQualifier,omitempty" json:"bootstrapQualifier,omitempty"`
+}
+
+// The values of assets.publish.
+const (
+	PublishByBuild = "build"
+	PublishByStage = "stage"
+)
+
+func (c *Config) assetsDefaults(unset unsetFunc) {
+	if a := c.Assets; a != nil && a.Publish == PublishByStage {
+		if unset("assets.manifests", a.Manifests == "") {
+			a.Manifests = defaults.AssetManifests
+		}
+		if unset("assets.maxConcurrentPublishes", a.MaxConcurrentPublishes == 0) {
+			a.MaxConcurrentPublishes = defaults.MaxConcurrentPublishes
+		}
+	}
+	if s := c.SelfUpdate; s != nil {
+		if unset("selfUpdate.config", s.Config == "") {
+			s.Config = defaults.SelfUpdateConfig
+		}
+		if unset("selfUpdate.bootstrapQualifier", s.BootstrapQualifier == "") {
+			s.BootstrapQualifier = defaults.BootstrapQualifier
+		}
+	}
+}
+
+var (
+	relativeFileRE = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
+	qualifierRE    = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
+)
+
+// relativePathRule accepts a relative path inside the source or build
+// output.
+func relativePathRule(s, example string) string {
+	if !relativeFileRE.MatchString(s) || path.IsAbs(s) || strings.Contains("/"+s+"/", "/../") {
+		return "must be a relative path of letters, digits and ._/-, such as " + example
+	}
+	return ""
+}
+
+// validateAssets checks assets and selfUpdate, and the environments that
+// cannot carry them.
+func (c *Config) validateAssets(p *problems) {
+	if a := c.Assets; a != nil {
+		p.add("assets.publish", a.Publish, oneOfRule(a.Publish, []string{PublishByBuild, PublishByStage}))
+		switch a.Publish {
+		case PublishByStage:
+			p.add("assets.manifests", a.Manifests, relativePathRule(a.Manifests, "cdk.out"))
+			if max := limits.Max(limits.CodeBuildConcurrent); a.MaxConcurrentPublishes < 1 || a.MaxConcurrentPublishes > max {
+				p.add("assets.maxConcurrentPublishes", fmt.Sprint(a.MaxConcurrentPublishes),
+					fmt.Sprintf("must be 1 to %d: CodeBuild runs at most %d builds at once per account and region by default (%s), and the build and other pipelines share them", max, max, limits.ByID(limits.CodeBuildConcurrent).Source))
+			}
+		case PublishByBuild:
+			if a.Manifests != "" {
+				p.add("assets.manifests", a.Manifests, "applies to publish: stage only; with publish: build the build uploads the assets itself: remove it")
+			}
+			if a.MaxConcurrentPublishes != 0 {
+				p.add("assets.maxConcurrentPublishes", fmt.Sprint(a.MaxConcurrentPublishes), "applies to publish: stage only (one publish action per region): remove it")
+			}
+			if a.Images && !c.Build.Privileged {
+				p.add("build.privileged", "false", "must be true with assets.images and publish: build: the build pushes the images with Docker")
+			}
+			for i, e := range c.Environments {
+				for _, r := range e.Regions {
+					if r != c.Tooling.Region {
+						p.add(envPath(i, "regions"), r, fmt.Sprintf("assets.publish build uploads into the asset store of the tooling region %s only (Lambda reads code from a bucket in its own region, and aws cloudformation package writes one template): use publish: stage with a CDK workload, or deploy this workload in %s", c.Tooling.Region, c.Tooling.Region))
+						break
+					}
+				}
+			}
+		}
+		if a.Images {
+			for i, e := range c.Environments {
+				if len(e.OrganizationalUnits) > 0 {
+					p.add(envPath(i, "organizationalUnits"), strings.Join(e.OrganizationalUnits, ","), "cannot carry assets.images: an image repository's policy names the accounts that pull, and the accounts of an organizational unit are not known at synth: list the accounts (environments[].accounts), or ship the images from a registry the organization can read")
+				}
+			}
+		}
+	}
+	if s := c.SelfUpdate; s != nil {
+		p.add("selfUpdate.config", s.Config, relativePathRule(s.Config, "relay.yaml"))
+		if !qualifierRE.MatchString(s.BootstrapQualifier) {
+			p.add("selfUpdate.bootstrapQualifier", s.BootstrapQualifier, "must be 1 to 10 lowercase letters and digits, the --qualifier given to cdk bootstrap (default hnb659fds)")
+		}
+	}
+}

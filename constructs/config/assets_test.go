@@ -1,0 +1,60 @@
+package config
+
+import "testing"
+
+// TestValidateAssets checks the rules of assets and selfUpdate, each with
+// its exact message, and the environment kinds that cannot carry them.
+func TestValidateAssets(t *testing.T) {
+	runValidateCases(t, []validateCase{
+		{name: "the example publishes in a stage", mutate: func(c *Config) {}},
+		{name: "publish missing", mutate: func(c *Config) { c.Assets = &Assets{} },
+			want: []string{`assets.publish "": must be one of build, stage`}},
+		{name: "publish build outside the tooling region", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
+		}, want: []string{`environments[1].regions "eu-west-1": assets.publish build uploads into the asset store of the tooling region us-east-1 only (Lambda reads code from a bucket in its own region, and aws cloudformation package writes one template): use publish: stage with a CDK workload, or deploy this workload in us-east-1`}},
+		{name: "images built by an unprivileged build", mutate: func(c *Config) { c.Assets = &Assets{Publish: PublishByBuild, Images: true} },
+			want: []string{`build.privileged "false": must be true with assets.images and publish: build: the build pushes the images with Docker`}},
+		{name: "stage settings with publish build", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild, Manifests: "cdk.out", MaxConcurrentPublishes: 2}
+		}, want: []string{
+			`assets.manifests "cdk.out": applies to publish: stage only; with publish: build the build uploads the assets itself: remove it`,
+			`assets.maxConcurrentPublishes "2": applies to publish: stage only (one publish action per region): remove it`}},
+		{name: "more publishes at once than CodeBuild runs", mutate: func(c *Config) { c.Assets.MaxConcurrentPublishes = 61 },
+			want: []string{`assets.maxConcurrentPublishes "61": must be 1 to 60: CodeBuild runs at most 60 builds at once per account and region by default (https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html), and the build and other pipelines share them`}},
+		{name: "manifests outside the build output", mutate: func(c *Config) { c.Assets.Manifests = "../out" },
+			want: []string{`assets.manifests "../out": must be a relative path of letters, digits and ._/-, such as cdk.out`}},
+		{name: "images in an organizational unit", mutate: func(c *Config) {
+			c.Assets.Images = true
+			c.Environments[1] = Environment{Name: "members", OrganizationalUnits: []string{"ou-ab12-cd34ef56"}, Regions: []string{"us-east-1"}}
+			c.Deploy.Hooks = nil
+		}, want: []string{`environments[1].organizationalUnits "ou-ab12-cd34ef56": cannot carry assets.images: an image repository's policy names the accounts that pull, and the accounts of an organizational unit are not known at synth: list the accounts (environments[].accounts), or ship the images from a registry the organization can read`}},
+		{name: "self-update with defaults", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "hnb659fds"} }},
+		{name: "self-update config outside the source", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "/etc/relay.yaml", BootstrapQualifier: "hnb659fds"} },
+			want: []string{`selfUpdate.config "/etc/relay.yaml": must be a relative path of letters, digits and ._/-, such as relay.yaml`}},
+		{name: "self-update qualifier", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "Qualifier-1"} },
+			want: []string{`selfUpdate.bootstrapQualifier "Qualifier-1": must be 1 to 10 lowercase letters and digits, the --qualifier given to cdk bootstrap (default hnb659fds)`}},
+	})
+}
+
+// TestAssetsDefaults pins the defaults of assets and selfUpdate.
+func TestAssetsDefaults(t *testing.T) {
+	c, err := Parse("relay.yaml", []byte(`name: payments
+tooling: {account: "111111111111", region: us-east-1}
+source: {github: {repository: acme/payments, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
+build: {}
+assets: {publish: stage}
+selfUpdate: {}
+deploy: {executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]}}
+environments: [{name: staging, account: "222222222222", regions: [us-east-1]}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := c.Assets; a.Manifests != "cdk.out" || a.MaxConcurrentPublishes != 4 || a.Images {
+		t.Errorf("assets defaults: %+v", *a)
+	}
+	if s := c.SelfUpdate; s.Config != "relay.yaml" || s.BootstrapQualifier != "hnb659fds" {
+		t.Errorf("selfUpdate defaults: %+v", *s)
+	}
+}
