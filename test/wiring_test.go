@@ -117,8 +117,10 @@ func TestWiring(t *testing.T) {
 			matched = append(matched, x.Role.Name)
 		}
 		sort.Strings(matched)
-		if want := []string{"payments-production-deploy", "payments-production-invoke", "payments-staging-deploy", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
-			t.Errorf("roles matching the artifact readers' pattern: %v, want %v", matched, want)
+		// The artifact store's readers, and the asset store's (the execution
+		// roles, which read the API's code asset).
+		if want := []string{"payments-production-cfn-exec", "payments-production-deploy", "payments-production-invoke", "payments-staging-cfn-exec", "payments-staging-deploy", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
+			t.Errorf("roles matching the artifact and asset readers' patterns: %v, want %v", matched, want)
 		}
 		for _, g := range m.Grants {
 			if g.Subject != nil && (g.Subject.Kind != "pattern" || g.Access != "read" || len(g.Subject.OrgIDs) != 1) {

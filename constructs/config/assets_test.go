@@ -30,7 +30,9 @@ func TestValidateAssets(t *testing.T) {
 			c.Deploy.Hooks = nil
 		}, want: []string{`environments[1].organizationalUnits "ou-ab12-cd34ef56": cannot carry assets.images: an image repository's policy names the accounts that pull, and the accounts of an organizational unit are not known at synth: list the accounts (environments[].accounts), or ship the images from a registry the organization can read`}},
 		{name: "self-update with defaults", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "hnb659fds"} }},
-		{name: "self-update config outside the source", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "/etc/relay.yaml", BootstrapQualifier: "hnb659fds"} },
+		{name: "self-update config outside the source", mutate: func(c *Config) {
+			c.SelfUpdate = &SelfUpdate{Config: "/etc/relay.yaml", BootstrapQualifier: "hnb659fds"}
+		},
 			want: []string{`selfUpdate.config "/etc/relay.yaml": must be a relative path of letters, digits and ._/-, such as relay.yaml`}},
 		{name: "self-update qualifier", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "Qualifier-1"} },
 			want: []string{`selfUpdate.bootstrapQualifier "Qualifier-1": must be 1 to 10 lowercase letters and digits, the --qualifier given to cdk bootstrap (default hnb659fds)`}},

@@ -30,10 +30,10 @@ func TestAssetsAndSelfUpdateStages(t *testing.T) {
 	}{
 		{name: "neither: Source, Build, Deploy", in: func(*plan.Input) {}, stages: []string{"Source", "Build", "Deploy-staging"}},
 		{name: "assets, two at once", in: func(in *plan.Input) { in.Assets = &plan.Assets{MaxConcurrent: 2} },
-			stages: []string{"Source", "Build", "Assets", "Deploy-staging"},
+			stages:     []string{"Source", "Build", "Assets", "Deploy-staging"},
 			publishers: map[string]int{"Publish-ap-southeast-2": 1, "Publish-eu-central-1": 1, "Publish-eu-west-1": 2, "Publish-us-east-1": 2, "Publish-us-west-2": 3}},
 		{name: "assets by default four at once", in: func(in *plan.Input) { in.Assets = &plan.Assets{} },
-			stages: []string{"Source", "Build", "Assets", "Deploy-staging"},
+			stages:     []string{"Source", "Build", "Assets", "Deploy-staging"},
 			publishers: map[string]int{"Publish-ap-southeast-2": 1, "Publish-eu-central-1": 1, "Publish-eu-west-1": 1, "Publish-us-east-1": 1, "Publish-us-west-2": 2}},
 		{name: "self-update right after Build, assets after Test", in: func(in *plan.Input) {
 			in.Assets = &plan.Assets{MaxConcurrent: 5}

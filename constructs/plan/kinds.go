@@ -12,8 +12,9 @@ type ActionType struct {
 // *BuildAction, *SuiteAction, *ApprovalAction, *PrepareChangeSet,
 // *ReviewChangeSet, *ExecuteChangeSet, *DeployStackSet, *AddStackInstances,
 // *DeployECS, *DeployECSBlueGreen, *DeployCodeDeploy, *DeployS3,
-// *GitOpsStep, *HelmStep, *InvokeLambda or *InvokeStepFunctions. Package
-// pipeline renders each with a function of its own.
+// *GitOpsStep, *HelmStep, *InvokeLambda, *InvokeStepFunctions,
+// *PublishAssets or *UpdatePipeline. Package pipeline renders each with a
+// function of its own.
 type Kind interface {
 	// Type is the action's CodePipeline action type.
 	Type() ActionType

@@ -1,0 +1,253 @@
+package test
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+type obj = map[string]interface{}
+
+// roleID is the logical ID of the role named name in tpl, or of the role of
+// the CodeBuild project named project.
+func roleID(t *testing.T, tpl obj, name, project string) string {
+	t.Helper()
+	for id, r := range tpl["Resources"].(obj) {
+		r := r.(obj)
+		props, _ := r["Properties"].(obj)
+		switch {
+		case name != "" && r["Type"] == "AWS::IAM::Role" && props["RoleName"] == name:
+			return id
+		case project != "" && r["Type"] == "AWS::CodeBuild::Project" && props["Name"] == project:
+			return props["ServiceRole"].(obj)["Fn::GetAtt"].([]interface{})[0].(string)
+		}
+	}
+	t.Fatalf("no role %q / project %q", name, project)
+	return ""
+}
+
+// statementsBySid are the statements of the policies attached to role id,
+// by Sid (statements without a Sid under "").
+func statementsBySid(tpl obj, id string) map[string]obj {
+	out := map[string]obj{}
+	for _, r := range tpl["Resources"].(obj) {
+		r := r.(obj)
+		if r["Type"] != "AWS::IAM::Policy" {
+			continue
+		}
+		props := r["Properties"].(obj)
+		if !slices.ContainsFunc(props["Roles"].([]interface{}), func(x interface{}) bool { return cmp.Equal(x, obj{"Ref": id}) }) {
+			continue
+		}
+		for _, s := range props["PolicyDocument"].(obj)["Statement"].([]interface{}) {
+			st := s.(obj)
+			sid, _ := st["Sid"].(string)
+			out[sid] = st
+		}
+	}
+	return out
+}
+
+func strs(v interface{}) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []interface{}:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// stackTemplates builds the example file and returns its stacks' templates
+// by stack name.
+func stackTemplates(t *testing.T, file string) map[string]obj {
+	t.Helper()
+	_, d := build(t, loadConfig(t, filepath.Join("..", "examples", file)))
+	out := map[string]obj{}
+	for _, s := range d.Stacks() {
+		out[*s.StackName()] = relaytest.JSON(t, s)
+	}
+	return out
+}
+
+// TestAssetGrants pins every grant of the asset stores, the execution
+// roles that read them, and the roles that write them: each target account
+// reads exactly the stores of the regions it deploys to, the publish role
+// writes exactly the stores of the pipeline, and no new role may pass a
+// role.
+func TestAssetGrants(t *testing.T) {
+	tpls := stackTemplates(t, "cdk-assets.yaml")
+	regions := []string{"eu-west-1", "us-east-1"}
+	objects := func(rs ...string) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, "arn:aws:s3:::webshop-assets-111111111111-"+r+"/*")
+		}
+		return out
+	}
+	repos := func(rs ...string) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, "arn:aws:ecr:"+r+":111111111111:repository/relay/webshop/assets")
+		}
+		return out
+	}
+	for _, env := range []string{"staging", "production"} {
+		tpl := tpls["webshop-"+env]
+		st := statementsBySid(tpl, roleID(t, tpl, "webshop-"+env+"-cfn-exec", ""))
+		// In the environment's order of regions.
+		if diff := cmp.Diff(objects("us-east-1", "eu-west-1"), strs(st["ReadWorkloadAssets"]["Resource"])); diff != "" {
+			t.Errorf("%s execution role reads (-want +got):\n%s", env, diff)
+		}
+		if diff := cmp.Diff([]string{"s3:GetObject", "s3:GetObjectVersion"}, strs(st["ReadWorkloadAssets"]["Action"])); diff != "" {
+			t.Errorf("%s execution role's read actions (-want +got):\n%s", env, diff)
+		}
+		if diff := cmp.Diff(repos("us-east-1", "eu-west-1"), strs(st["PullWorkloadImages"]["Resource"])); diff != "" {
+			t.Errorf("%s execution role pulls (-want +got):\n%s", env, diff)
+		}
+	}
+	// Each region's store admits exactly the execution roles of the
+	// environments deploying there.
+	for stack, region := range map[string]string{"webshop-tooling": "us-east-1", "webshop-tooling-eu-west-1": "eu-west-1"} {
+		tpl := tpls[stack]
+		var read obj
+		for _, r := range tpl["Resources"].(obj) {
+			r := r.(obj)
+			if r["Type"] != "AWS::S3::BucketPolicy" {
+				continue
+			}
+			for _, s := range r["Properties"].(obj)["PolicyDocument"].(obj)["Statement"].([]interface{}) {
+				if s.(obj)["Sid"] == "ReadAssets" {
+					read = s.(obj)
+				}
+			}
+		}
+		if read == nil {
+			t.Fatalf("%s: no ReadAssets statement in %s", stack, region)
+		}
+		want := []string{"arn:aws:iam::222222222222:role/relay/webshop/webshop-staging-cfn-exec", "arn:aws:iam::333333333333:role/relay/webshop/webshop-production-cfn-exec"}
+		if diff := cmp.Diff(want, strs(read["Condition"].(obj)["ArnLike"].(obj)["aws:PrincipalArn"])); diff != "" {
+			t.Errorf("%s: readers (-want +got):\n%s", stack, diff)
+		}
+	}
+	// The publish role writes the pipeline's stores and nothing else.
+	tooling := tpls["webshop-tooling"]
+	pub := statementsBySid(tooling, roleID(t, tooling, "", "webshop-assets"))
+	if diff := cmp.Diff(objects(regions...), strs(pub["WriteAssets"]["Resource"])); diff != "" {
+		t.Errorf("publish role writes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(repos(regions...), strs(pub["PushImages"]["Resource"])); diff != "" {
+		t.Errorf("publish role pushes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ecr:GetAuthorizationToken"}, strs(pub["LogInToRegistry"]["Action"])); diff != "" {
+		t.Errorf("the publish role's only * (-want +got):\n%s", diff)
+	}
+	for sid, s := range pub {
+		for _, a := range strs(s["Action"]) {
+			if a == "iam:PassRole" || a == "*" || a == "sts:AssumeRole" {
+				t.Errorf("publish role statement %q allows %s", sid, a)
+			}
+		}
+	}
+}
+
+// TestPackagedAssetGrants: with publish build, the build role may write the
+// tooling region's store, and the build names it.
+func TestPackagedAssetGrants(t *testing.T) {
+	tpl := stackTemplates(t, "sam-packaged.yaml")["invoices-tooling"]
+	st := statementsBySid(tpl, roleID(t, tpl, "", "invoices-build"))
+	if diff := cmp.Diff([]string{"arn:aws:s3:::invoices-assets-111111111111-eu-west-1/*"}, strs(st["WriteAssets"]["Resource"])); diff != "" {
+		t.Errorf("build role writes (-want +got):\n%s", diff)
+	}
+	if _, ok := st["PushImages"]; ok {
+		t.Error("the build may push images without assets.images")
+	}
+}
+
+// TestSelfUpdateGrants pins the self-update role: the CDK bootstrap deploy
+// and file-publishing roles of exactly the accounts and regions of Relay's
+// stacks, and this pipeline's executions; nothing else of its own.
+func TestSelfUpdateGrants(t *testing.T) {
+	tpl := stackTemplates(t, "self-update.yaml")["platform-tooling"]
+	st := statementsBySid(tpl, roleID(t, tpl, "", "platform-self-update"))
+	var want []string
+	for _, ar := range [][2]string{{"111111111111", "us-east-1"}, {"222222222222", "us-east-1"}, {"333333333333", "us-east-1"}} {
+		for _, kind := range []string{"deploy", "file-publishing"} {
+			want = append(want, "arn:aws:iam::"+ar[0]+":role/cdk-hnb659fds-"+kind+"-role-"+ar[0]+"-"+ar[1])
+		}
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, strs(st["AssumeBootstrapRoles"]["Resource"])); diff != "" {
+		t.Errorf("bootstrap roles (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"arn:aws:codepipeline:us-east-1:111111111111:platform"}, strs(st["RestartOnNewDefinition"]["Resource"])); diff != "" {
+		t.Errorf("pipeline (-want +got):\n%s", diff)
+	}
+	for sid, s := range st {
+		for _, a := range strs(s["Action"]) {
+			if a == "iam:PassRole" || a == "*" {
+				t.Errorf("self-update role statement %q allows %s", sid, a)
+			}
+		}
+	}
+	for _, r := range tpl["Resources"].(obj) {
+		if p, ok := r.(obj)["Properties"].(obj)["ManagedPolicyArns"]; ok {
+			if slices.ContainsFunc(strs(p), func(s string) bool { return filepath.Base(s) == "AdministratorAccess" }) {
+				t.Errorf("a role with AdministratorAccess: %v", r)
+			}
+		}
+	}
+}
+
+// TestPathToFirstEnvironment counts the CodeBuild actions from commit to the
+// first environment: one (the build) without self-update and without an
+// Assets stage, one more with self-update, one per region with an Assets
+// stage (in as many run orders as maxConcurrentPublishes needs).
+func TestPathToFirstEnvironment(t *testing.T) {
+	tests := []struct {
+		file   string
+		builds int
+		stages []string
+	}{
+		{"sam-packaged.yaml", 1, []string{"Source", "Build"}},
+		{"self-update.yaml", 2, []string{"Source", "Build", "UpdatePipeline"}},
+		{"cdk-assets.yaml", 3, []string{"Source", "Build", "Assets"}},
+		{"ecs-blue-green.yaml", 1, []string{"Source", "Build"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			spec, err := delivery.Translate(loadConfig(t, filepath.Join("..", "examples", tt.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			builds := 0
+			var stages []string
+			for _, st := range spec.Plan.Stages {
+				if strings.HasPrefix(st.Name, "Deploy-") {
+					break
+				}
+				stages = append(stages, st.Name)
+				for _, a := range st.Actions {
+					if a.Kind.Type().Provider == "CodeBuild" {
+						builds++
+					}
+				}
+			}
+			if builds != tt.builds || !slices.Equal(stages, tt.stages) {
+				t.Errorf("%d CodeBuild actions in %v before the first environment, want %d in %v", builds, stages, tt.builds, tt.stages)
+			}
+		})
+	}
+}
