@@ -115,7 +115,10 @@ func (c *Config) validateAssets(p *problems) {
 			if a.MaxConcurrentPublishes != 0 {
 				p.add("assets.maxConcurrentPublishes", fmt.Sprint(a.MaxConcurrentPublishes), "applies to publish: stage only (one publish action per region): remove it")
 			}
-			if a.Images && !c.Build.Privileged {
+			if c.Build.None {
+				p.add("assets.publish", a.Publish, "needs a build (build is none): with publish build the build uploads the assets; use publish: stage, or add a build")
+			}
+			if a.Images && !c.Build.Privileged && !c.Build.None {
 				p.add("build.privileged", "false", "must be true with assets.images and publish: build: the build pushes the images with Docker")
 			}
 			for i, e := range c.Environments {
@@ -136,6 +139,9 @@ func (c *Config) validateAssets(p *problems) {
 		}
 	}
 	if s := c.SelfUpdate; s != nil {
+		if c.Build.None {
+			p.add("selfUpdate", "", "needs a build (build is none): the pipeline updates itself only from a commit whose build succeeded, so that a commit that does not build cannot change the pipeline; add a build or remove selfUpdate")
+		}
 		p.add("selfUpdate.config", s.Config, relativePathRule(s.Config, "relay.yaml"))
 		if !qualifierRE.MatchString(s.BootstrapQualifier) {
 			p.add("selfUpdate.bootstrapQualifier", s.BootstrapQualifier, "must be 1 to 10 lowercase letters and digits, the --qualifier given to cdk bootstrap (default hnb659fds)")

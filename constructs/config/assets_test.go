@@ -29,6 +29,15 @@ func TestValidateAssets(t *testing.T) {
 			c.Environments[1] = Environment{Name: "members", OrganizationalUnits: []string{"ou-ab12-cd34ef56"}, Regions: []string{"us-east-1"}}
 			c.Deploy.Hooks = nil
 		}, want: []string{`environments[1].organizationalUnits "ou-ab12-cd34ef56": cannot carry assets.images: an image repository's policy names the accounts that pull, and the accounts of an organizational unit are not known at synth: list the accounts (environments[].accounts), or ship the images from a registry the organization can read`}},
+		{name: "self-update without a build", mutate: func(c *Config) {
+			c.Build = Build{None: true}
+			c.Assets = nil
+			c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "hnb659fds"}
+		}, want: []string{`selfUpdate "": needs a build (build is none): the pipeline updates itself only from a commit whose build succeeded, so that a commit that does not build cannot change the pipeline; add a build or remove selfUpdate`}},
+		{name: "packaged assets without a build", mutate: func(c *Config) {
+			c.Build = Build{None: true}
+			c.Assets = &Assets{Publish: PublishByBuild}
+		}, want: []string{`assets.publish "build": needs a build (build is none): with publish build the build uploads the assets; use publish: stage, or add a build`}},
 		{name: "self-update with defaults", mutate: func(c *Config) { c.SelfUpdate = &SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "hnb659fds"} }},
 		{name: "self-update config outside the source", mutate: func(c *Config) {
 			c.SelfUpdate = &SelfUpdate{Config: "/etc/relay.yaml", BootstrapQualifier: "hnb659fds"}

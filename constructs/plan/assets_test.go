@@ -92,6 +92,10 @@ func TestAssetsAndSelfUpdateRefused(t *testing.T) {
 			"Assets.MaxConcurrent 61: must be 1 to 60 (CodeBuild's default concurrency quota"},
 		{"manifests outside the output", func(in *plan.Input) { in.Assets = &plan.Assets{Manifests: "../cdk.out"} },
 			`Assets.Manifests "../cdk.out": must be a relative folder of the build output`},
+		{"self-update without a build", func(in *plan.Input) {
+			in.NoBuild = true
+			in.SelfUpdate = &plan.SelfUpdate{Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
+		}, "SelfUpdate: needs a Build stage (NoBuild is set)"},
 		{"self-update without environments", func(in *plan.Input) { in.SelfUpdate = &plan.SelfUpdate{} },
 			"SelfUpdate.Environments []: add the account and region of each stack it deploys"},
 		{"bad qualifier", func(in *plan.Input) {
