@@ -32,6 +32,7 @@ func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Conf
 	cfg := example(t)
 	cfg.Environments = nil
 	cfg.Deploy.Hooks = nil // plain change sets: two actions per environment
+	cfg.Assets = nil       // no Assets stage: the stages are the environments'
 	for i := 0; i < n; i++ {
 		cfg.Environments = append(cfg.Environments, config.Environment{
 			Name: fmt.Sprintf("env%d", i), Account: fmt.Sprintf("%012d", 500000000000+i), Regions: []string{"us-east-1"}, Wave: wave(i),
@@ -51,6 +52,10 @@ func TestTranslateRefuses(t *testing.T) {
 		cfg.Tests = []config.Suite{{Name: "unit", Commands: []string{"make test"}, Input: "source", RunOrder: 1}}
 		return cfg
 	}
+	withAssets := func(cfg *config.Config) *config.Config {
+		cfg.Assets = &config.Assets{Publish: config.PublishByStage, Manifests: "cdk.out", MaxConcurrentPublishes: 4}
+		return cfg
+	}
 	tests := []struct {
 		name string
 		cfg  *config.Config
@@ -63,6 +68,9 @@ func TestTranslateRefuses(t *testing.T) {
 		// of the two stage counts, and jsii panicked.
 		{"a Test stage and 48 environments", withTests(withEnvironments(t, 48, own)),
 			"environments: 48 deploy stages plus Source, Build and Test make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
+		// The Assets stage counts like every stage.
+		{"an Assets stage and 48 environments", withAssets(withEnvironments(t, 48, own)),
+			"environments: 48 deploy stages plus Source, Build and Assets make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
 		{"1000 environments in waves of 25", withEnvironments(t, 1000, func(i int) string { return fmt.Sprintf("w%d", i/25) }), ""},
 	}
 	for _, tc := range tests {
