@@ -70,6 +70,7 @@ type Store struct {
 	bucket    awss3.Bucket
 	logBucket awss3.Bucket
 	view      awss3.IBucket
+	props     StoreProps // after defaults
 }
 
 // Validate reports every problem of p at once.
@@ -113,7 +114,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		p.AccessLogDays = 365
 	}
 
-	s := &Store{Construct: constructs.NewConstruct(scope, &id)}
+	s := &Store{Construct: constructs.NewConstruct(scope, &id), props: p}
 	// Access logs are delivered under a bucket policy, not an ACL: the log
 	// bucket keeps ACLs disabled (BucketOwnerEnforced).
 	s.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
