@@ -206,6 +206,7 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	if rp := p.RolePath; rp != "" && !rolePathRE.MatchString(rp) {
 		add("RolePath %q: must start and end with /", rp)
 	}
+	errs = append(errs, p.checkNames()...)
 	planned, err := plan.New(p.Input())
 	if err != nil {
 		errs = append(errs, err)
@@ -216,8 +217,11 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 var rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
 
 // Validate reports every problem of p at once (Store, then what Plan
-// reports).
+// reports). ValidateIn checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
+	if p == nil {
+		return errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
+	}
 	var errs []error
 	if p.Store == nil {
 		errs = append(errs, errors.New("Store: required; create one with artifacts.NewStore"))
@@ -267,28 +271,23 @@ type Pipeline struct {
 
 // New plans props and renders the plan: the pipeline role, the build
 // project, a project per suite and step, a topic per approval and the
-// pipeline. It panics with every problem of props listed when props are
-// invalid (nil props too); call props.Validate first to handle the error
-// yourself.
+// pipeline. Like aws-cdk-go's constructors, it panics when props are
+// invalid (nil props too), with every problem of props.ValidateIn(scope)
+// listed; call props.ValidateIn (or Validate) first to handle the error
+// yourself. The pipeline's stack depends on the stacks of the targets wired
+// by reference, so that cdk deploy --all creates their roles first.
 func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	if props == nil {
 		panic(errors.New("pipeline.New: props are nil; pass &pipeline.Props{...}"))
 	}
-	if err := props.Validate(); err != nil {
+	p, refs, planned, err := props.prepare(scope)
+	if err != nil {
 		panic(err)
-	}
-	planned, _ := props.Plan() // validated above
-	p := *props
-	if p.Partition == "" {
-		p.Partition = "aws"
-	}
-	if p.RolePath == "" {
-		p.RolePath = "/"
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}}
-	pl.checkRegions()
+	pl.dependOn(refs)
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
@@ -353,23 +352,6 @@ var modes = map[string]awscodepipeline.ExecutionMode{
 	"SUPERSEDED": awscodepipeline.ExecutionMode_SUPERSEDED,
 	"QUEUED":     awscodepipeline.ExecutionMode_QUEUED,
 	"PARALLEL":   awscodepipeline.ExecutionMode_PARALLEL,
-}
-
-// checkRegions panics when an action of an account deployment runs in a
-// region that is neither the pipeline's nor one of Replicas (CodePipeline
-// needs an artifact store there).
-func (pl *Pipeline) checkRegions() {
-	region := awscdk.Stack_Of(pl.Construct).Region()
-	if *awscdk.Token_IsUnresolved(region) {
-		return
-	}
-	for _, st := range pl.plan.Stages {
-		for _, a := range st.Actions {
-			if _, ok := pl.props.Replicas[a.Region]; a.Region != "" && a.Region != *region && !ok {
-				panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, *region))
-			}
-		}
-	}
 }
 
 // stage renders one stage of the plan.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -142,7 +143,7 @@ func (v *validator) source(field string, s Source) {
 		if x.Owner == "" || x.Repo == "" {
 			v.addf(field, "%q/%q: Owner and Repo are required", x.Owner, x.Repo)
 		}
-		if !connectionARN.MatchString(x.ConnectionArn) {
+		if !connectionARN.MatchString(x.ConnectionArn) && !arns.IsToken(x.ConnectionArn) {
 			v.addf(field+".ConnectionArn", "%q: must be a CodeConnections connection ARN", x.ConnectionArn)
 		}
 		if x.Provider != "GitHub" && x.Provider != "GitLab" && x.Provider != "Bitbucket" {

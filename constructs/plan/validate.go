@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -250,7 +251,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be a 12-digit account ID", a)
 			}
 		}
-		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") || t.ExecutionRoleName == "") {
+		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") && !arns.IsToken(t.AdministrationRoleArn) || t.ExecutionRoleName == "") {
 			v.add(field+".Target", ": a StackSet to accounts needs AdministrationRoleArn and ExecutionRoleName (self-managed permissions)")
 		}
 		v.rollout(field+".Target.Rollout", t.Rollout)
@@ -402,9 +403,15 @@ func (v *validator) stackSetOf(i int, d *Deployment, of string) {
 	}
 }
 
-// roleIn reports whether arn is a role ARN of account.
+// roleIn reports whether arn is a role ARN of account with a partition,
+// or a token (package pipeline resolves the tokens it can, and checks the
+// roles of targets wired by reference).
 func roleIn(arn, account string) bool {
-	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":iam::"+account+":role/")
+	if arns.IsToken(arn) {
+		return true
+	}
+	acct, _, _, err := arns.Role(arn)
+	return err == nil && acct == account
 }
 
 // release checks a deployment's release (at Go path field) for the target
