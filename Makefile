@@ -34,7 +34,7 @@ diagram: synth
 
 test: tools $(MERMAID)
 	@command -v cfn-lint >/dev/null || { echo "make test: cfn-lint is missing; install it with: pip install 'cfn-lint==1.51.0' (or pipx install cfn-lint)"; exit 1; }
-	@unformatted=$$(gofmt -l constructs apps test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l constructs apps examples test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go test -count=1 ./...
 
