@@ -107,13 +107,18 @@ type Props struct {
 	// PipelineName is the pipeline's name. Default: generated.
 	PipelineName string
 	// RoleName is the physical name of the pipeline's service role. Set it
-	// when deploy roles in other accounts pin the role ARN. Default:
-	// generated.
+	// when deploy roles in other accounts pin the role ARN (their
+	// PipelineRoleArns; naming.Names.PipelineRole gives both sides the same
+	// name). Required when a deployment's target is wired by reference.
+	// Default: generated.
 	RoleName string
 	// RolePath is the IAM path of the pipeline role (and the approver
 	// role). Default: /.
 	RolePath string
-	// Store holds the artifacts; create one with artifacts.NewStore.
+	// Store holds the artifacts; create one with artifacts.NewStore. It must
+	// admit the deploy role of each deployment wired by reference (its
+	// Readers), and those targets must read it (their Stores, or
+	// ArtifactBucketArns and ArtifactKeyArns).
 	Store *artifacts.Store
 	// Replicas are the artifact stores of the other regions that
 	// deployments deploy to, by region. Default: none (every account
@@ -148,9 +153,10 @@ type Props struct {
 	// generated.
 	ApproverRoleName string
 	// DeployRolePatterns replace the list of deploy role ARNs in the
-	// pipeline role's sts:AssumeRole statement with ARN patterns, so that
-	// the policy keeps one size however many environments there are.
-	// Default: the role ARN of each action that runs as a deploy role.
+	// pipeline role's sts:AssumeRole statement with ARN patterns (IAM's
+	// ArnLike), so that the policy keeps one size however many environments
+	// there are; every deploy role must match one. Default: the role ARN of
+	// each action that runs as a deploy role.
 	DeployRolePatterns []string
 	// ApprovalTopicPatterns do the same for the sns:Publish statement.
 	// Default: the ARN of each approval topic.

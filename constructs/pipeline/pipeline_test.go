@@ -487,7 +487,9 @@ func TestPropsValidate(t *testing.T) {
 			// Validate only checks that Store is set: a zero Store needs no stack.
 			p := validProps(&artifacts.Store{}, stagingAndProduction())
 			tc.mutate(p)
-			relaytest.ValidateError(t, p.Validate(), "pipeline.Props: ", tc.want)
+			err := p.Validate()
+			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
 		})
 	}
 }

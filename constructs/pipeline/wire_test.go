@@ -213,7 +213,9 @@ func TestWiringMismatches(t *testing.T) {
 			if tc.pipeline != nil {
 				relaytest.Do(t, "change the pipeline props", func() { tc.pipeline(w.props, w) })
 			}
-			relaytest.ValidateError(t, w.props.ValidateIn(w.tooling), "pipeline.Props: ", tc.want)
+			err := w.props.ValidateIn(w.tooling)
+			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, w.props, err)
 			msg, ok := relaytest.Recover(func() { pipeline.New(w.tooling, "Pipeline", w.props) })
 			if ok || !strings.HasPrefix(msg, "pipeline.Props: ") {
 				t.Errorf("pipeline.New: panicked %v with %q, want the same error", !ok, msg)

@@ -1,10 +1,12 @@
 package plan_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
 func stagingAndProduction() plan.Input {
@@ -225,19 +227,30 @@ func TestValidate(t *testing.T) {
 			if want := strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("New() error:\n%s\nwant:\n%s", got, want)
 			}
+			if len(in.Paths) == 0 { // Go paths, not the caller's
+				relaytest.FieldPaths(t, &in, err)
+			}
 		})
 	}
 }
 
-// TestNewDoesNotChangeInput keeps defaults out of the caller's values.
-func TestNewDoesNotChangeInput(t *testing.T) {
+// TestFieldPath: the path check of TestValidate refuses what issue 14 found
+// (Source.Connection.ConnectionArn for Source.ConnectionArn).
+func TestFieldPath(t *testing.T) {
 	in := stagingAndProduction()
-	in.Deployments[1].Approval = &plan.Approval{}
-	mustPlan(t, in)
-	if a := in.Deployments[1].Approval; a.Comment != "" || a.TimeoutMinutes != 0 {
-		t.Errorf("New changed the caller's approval: %+v", a)
+	in.Deployments[0].Regional = map[string]plan.Regional{"us-east-1": {}}
+	tests := []struct{ line, want string }{
+		{`Source.ConnectionArn "x": must be a CodeConnections connection ARN`, ""},
+		{`Source.Connection.ConnectionArn "x": must be a CodeConnections connection ARN`, ".Connection: plan.ConnectionSource has no field Connection"},
+		{`Deployments[1].Target.ExecutionRoleArn "": must be a role ARN in account 333333333333`, ""},
+		{`Deployments[2].Name "": required`, "[2]: []plan.Deployment has no such element"},
+		{`Deployments[0].Regional["us-east-1"].Release: required`, ""},
+		{`Deployments[0].Regional["eu-west-1"]: not one of Regions`, `["eu-west-1"]: no such key`},
+		{`environments[0].name "": required`, "no Go path at the start of the message"},
 	}
-	if s := in.Deployments[0].Release.(*plan.Stack); s.TemplatePath != "" {
-		t.Errorf("New changed the caller's stack: %+v", s)
+	for _, tt := range tests {
+		if got := relaytest.FieldPath(reflect.ValueOf(&in), tt.line); got != tt.want {
+			t.Errorf("FieldPath(%q) = %q, want %q", tt.line, got, tt.want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -177,7 +178,9 @@ func TestPropsValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validProps()
 			tc.mutate(p)
-			relaytest.ValidateError(t, p.Validate(), "target.Props: ", tc.want)
+			err := p.Validate()
+			relaytest.ValidateError(t, err, "target.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
 		})
 	}
 }
@@ -189,16 +192,19 @@ func ExampleNew() {
 	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
 	})
+	// The names the pipeline's App uses too (its RoleName, RolePath, store).
+	n := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "eu-west-1"}
 	t := target.New(stack, "Delivery", &target.Props{
 		Account:            "222222222222",
 		Regions:            []string{"eu-west-1"},
-		DeployRoleName:     "orders-deploy",
-		ExecutionRoleName:  "orders-cfn-exec",
-		PipelineAccount:    "111111111111",
-		PipelineRoleArns:   []string{"arn:aws:iam::111111111111:role/orders-pipeline"},
+		RolePath:           n.RolePath(),
+		DeployRoleName:     n.DeployRole("staging"),
+		ExecutionRoleName:  n.ExecutionRole("staging"),
+		PipelineAccount:    n.ToolingAccount,
+		PipelineRoleArns:   []string{n.PipelineRoleArn()},
 		StackNames:         []string{"orders-service"},
-		ArtifactBucketArns: []string{"arn:aws:s3:::orders-artifacts-111111111111-eu-west-1"},
-		ArtifactKeyArns:    []string{"arn:aws:kms:eu-west-1:111111111111:key/*"},
+		ArtifactBucketArns: []string{n.ArtifactBucketArn("eu-west-1")},
+		ArtifactKeyArns:    []string{n.ArtifactKeyPattern("eu-west-1")},
 		ExecutionManagedPolicyArns: []string{
 			"arn:aws:iam::222222222222:policy/orders-service-deployer",
 		},
@@ -212,8 +218,8 @@ func ExampleNew() {
 	sort.Strings(names)
 	fmt.Println(strings.Join(names, "\n"))
 	// Output:
-	// orders-cfn-exec
-	// orders-deploy
+	// orders-staging-cfn-exec
+	// orders-staging-deploy
 }
 
 func TestWildcardReasons(t *testing.T) {
