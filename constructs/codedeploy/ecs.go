@@ -75,6 +75,9 @@ var ecsName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // Validate reports every problem of p at once. It needs no jsii.
 func (p *ECSProps) Validate() error {
+	if p == nil {
+		return errors.New("codedeploy.ECSProps: nil; pass &codedeploy.ECSProps{...}")
+	}
 	var errs problems
 	errs.name("ApplicationName", p.ApplicationName)
 	errs.name("DeploymentGroupName", p.DeploymentGroupName)
@@ -212,6 +215,9 @@ type ECS struct {
 // AlarmNames are set. It panics with every problem of props listed when props
 // are invalid; call props.Validate first to handle the error yourself.
 func NewECS(scope constructs.Construct, id string, props *ECSProps) *ECS {
+	if props == nil {
+		panic(errors.New("codedeploy.NewECS: props are nil; pass &codedeploy.ECSProps{...}"))
+	}
 	if err := props.Validate(); err != nil {
 		panic(err)
 	}

@@ -222,6 +222,21 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	region, account := *stack.Region(), *stack.Account()
 	pipelineRole := p.roleArn(stack)
+	// Every deploy role named as text, wired by reference or not, must be
+	// admitted by the store it reads in the pipeline's region.
+	byRef := map[int]bool{}
+	for _, w := range refs {
+		byRef[w.i] = true
+	}
+	for i, d := range p.Deployments {
+		a, ok := d.Target.(*plan.Account)
+		if !ok || a == nil || byRef[i] || a.DeployRoleArn == "" || arns.IsToken(a.DeployRoleArn) || !slices.Contains(d.Regions, region) {
+			continue
+		}
+		if err := p.Store.Admits(a.DeployRoleArn); err != nil {
+			add("Store: %v; Deployments[%d] deploys as that role (Target.DeployRoleArn)", err, i)
+		}
+	}
 	for _, w := range refs {
 		d, t, tp := p.Deployments[w.i], w.t, w.t.Props()
 		path := *t.Node().Path()

@@ -87,7 +87,12 @@ type Props struct {
 	Regions []string
 	// RolePath is the IAM path of the roles. Default: /.
 	RolePath string
-	// DeployRoleName is the physical name of the deploy role.
+	// DeployRoleName is the physical name of the deploy role. The
+	// pipeline's store must admit it (artifacts.Readers.RoleArnPatterns) and
+	// the pipeline role may assume it (pipeline.Props.DeployRolePatterns):
+	// naming.Names.DeployRole gives the name their patterns match. A
+	// pipeline in the same App checks that (Account()); one in another App
+	// cannot.
 	DeployRoleName string
 	// ExecutionRoleName is the physical name of the execution role.
 	ExecutionRoleName string
@@ -95,7 +100,8 @@ type Props struct {
 	// deploy role.
 	PipelineAccount string
 	// PipelineRoleArns are the ARNs of the pipeline roles allowed to assume
-	// the deploy role. The trust policy names PipelineAccount as principal and
+	// the deploy role (naming.Names.PipelineRoleArn gives the ARN of the
+	// pipeline whose RoleName and RolePath come from the same Names). The trust policy names PipelineAccount as principal and
 	// pins these ARNs in an aws:PrincipalArn condition, so it does not depend
 	// on the roles existing first, and keeps matching after a role is
 	// recreated.
