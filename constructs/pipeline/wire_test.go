@@ -199,6 +199,18 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				"Deployments[0].Target.DeployRoleArn: the execution role of the target orders-staging/Delivery; use its deploy role (DeployRole().RoleArn())",
 			}},
+		{name: "a deploy role named as text that the store does not admit",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Deployments = append(p.Deployments, pipeline.Deployment{
+					Name: "production", Regions: []string{"us-east-1"}, Release: &pipeline.Stack{Name: "orders-app"},
+					Target: &pipeline.Account{ID: "333333333333",
+						DeployRoleArn:    orders.DeployRoleArn("333333333333", "production"),
+						ExecutionRoleArn: orders.ExecutionRoleArn("333333333333", "production")},
+				})
+			},
+			want: []string{
+				"Store: the store orders-tooling/Artifacts admits accounts 222222222222, not 333333333333 of arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy; add it to Readers.Accounts; Deployments[1] deploys as that role (Target.DeployRoleArn)",
+			}},
 		{name: "a plain ARN that is not the target's role",
 			pipeline: func(p *pipeline.Props, _ wiredApp) {
 				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn:aws:iam::222222222222:role/orders-cfn-exec"
@@ -227,7 +239,10 @@ func TestWiringMismatches(t *testing.T) {
 // TestTokensOfOwnRoles: a token of a role that is not a Relay target is
 // resolved to the ARN aws-cdk-lib writes in the pipeline's stack.
 func TestTokensOfOwnRoles(t *testing.T) {
-	w := newWiredApp(t, nil, nil)
+	w := newWiredApp(t, func(p *artifacts.StoreProps) {
+		p.Readers.Accounts = append(p.Readers.Accounts, "333333333333")
+		p.Readers.RoleArnPatterns = append(p.Readers.RoleArnPatterns, "arn:aws:iam::333333333333:role/team-deploy")
+	}, nil)
 	prod := awscdk.NewStack(w.app, jsii.String("orders-production"), env("333333333333", "us-east-1"))
 	var deploy, exec awsiam.Role
 	relaytest.Do(t, "the team's own roles", func() {
