@@ -182,7 +182,7 @@ func (v *validator) build() {
 				v.add(field, `"": a Parameter names an SSM parameter`)
 			}
 		case Secret:
-			if !strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:") {
+			if (!strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:")) && !arns.IsToken(string(x)) {
 				v.addf(field, "%q: a Secret is a Secrets Manager secret ARN", string(x))
 			}
 		}

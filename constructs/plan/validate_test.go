@@ -34,6 +34,11 @@ func TestValidate(t *testing.T) {
 		want   []string
 	}{
 		{"valid", func(in *plan.Input) {}, nil},
+		{"tokens are accepted wherever an ARN is", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "${Token[TOKEN.80]}"
+			in.Build.EnvironmentVariables = map[string]plan.BuildVariable{"TOKEN": plan.Secret("${Token[TOKEN.81]}")}
+			in.Deployments[0].Target.(*plan.Account).DeployRoleArn = "${Token[TOKEN.82]}"
+		}, nil},
 		{"no source", func(in *plan.Input) { in.Source = nil }, []string{
 			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 		}},
