@@ -33,7 +33,7 @@ func TestNilProps(t *testing.T) {
 		{"pipeline.New", func() { pipeline.New(stack, "P", nil) }, func() error { return (*pipeline.Props)(nil).Validate() },
 			"pipeline.New: props are nil; pass &pipeline.Props{...}"},
 		{"canary.New", func() { canary.New(stack, "C", nil) }, func() error { return (*canary.Props)(nil).Validate() },
-			"canary.New: props are nil; pass &canary.Props{...}"},
+			"canary.Props: nil; set at least Function and DeploymentConfig"},
 		{"codedeploy.NewECS", func() { codedeploy.NewECS(stack, "E", nil) }, func() error { return (*codedeploy.ECSProps)(nil).Validate() },
 			"codedeploy.NewECS: props are nil; pass &codedeploy.ECSProps{...}"},
 		{"codedeploy.NewServer", func() { codedeploy.NewServer(stack, "S", nil) }, func() error { return (*codedeploy.ServerProps)(nil).Validate() },

@@ -89,9 +89,6 @@ var (
 // value and the fix. It needs no jsii runtime.
 func (p *Props) Validate() error {
 	if p == nil {
-		return errors.New("canary.Props: nil; pass &canary.Props{...}")
-	}
-	if p == nil {
 		return errors.New("canary.Props: nil; set at least Function and DeploymentConfig")
 	}
 	var errs []error
@@ -140,9 +137,6 @@ type Canary struct {
 // group. It panics with every problem of props listed when props are
 // invalid; call props.Validate first to handle the error yourself.
 func New(scope constructs.Construct, id string, props *Props) *Canary {
-	if props == nil {
-		panic(errors.New("canary.New: props are nil; pass &canary.Props{...}"))
-	}
 	if err := props.Validate(); err != nil {
 		panic(err)
 	}
