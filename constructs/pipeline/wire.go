@@ -254,14 +254,24 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 		if acct == nil {
 			continue
 		}
+		stacks, regionRefused, stackRefused := t.StackNames(), map[string]bool{}, map[string]bool{}
 		for _, r := range d.Regions {
-			rel := d.ReleaseIn(r)
-			if s, ok := rel.(*plan.Stack); ok && s != nil {
-				if !slices.Contains(tp.Regions, r) {
+			for k, c := range d.ComponentsIn(r) {
+				s, ok := c.Release.(*plan.Stack)
+				if !ok || s == nil {
+					continue
+				}
+				field := f + ".Release"
+				if len(d.Components) > 0 {
+					field = fmt.Sprintf("%s.Components[%d].Release", f, k)
+				}
+				if !slices.Contains(tp.Regions, r) && !regionRefused[r] {
+					regionRefused[r] = true
 					add("%s.Regions %q: the target %s's deploy role may manage stacks in %s only; add %s to its Regions", f, r, path, strings.Join(tp.Regions, ", "), r)
 				}
-				if !slices.Contains(tp.StackNames, s.Name) {
-					add("%s.Release.Name %q: the target %s's deploy role may manage the stacks %s only; add %s to its StackNames", f, s.Name, path, strings.Join(tp.StackNames, ", "), s.Name)
+				if !slices.Contains(stacks, s.Name) && !stackRefused[field+s.Name] {
+					stackRefused[field+s.Name] = true
+					add("%s.Name %q: the target %s's deploy role may manage the stacks %s only; add %s to its StackNames", field, s.Name, path, strings.Join(stacks, ", "), s.Name)
 				}
 			}
 			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {

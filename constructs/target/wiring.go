@@ -234,3 +234,7 @@ func (t *DeploymentTarget) Account() *plan.Account {
 	}
 	return a
 }
+
+// StackNames are the stacks t's deploy role may manage: StackNames and
+// those of ExecutionRoles.
+func (t *DeploymentTarget) StackNames() []string { return t.props.stackNames() }
