@@ -121,6 +121,13 @@ func Translate(cfg *config.Config) (*Spec, error) {
 					errs = append(errs, fmt.Errorf("deploy.codeDeploy for environments[%d] %q: %w", i, env.Name, err))
 				}
 			}
+			for _, region := range env.Regions {
+				if g, block := existingGroupOf(t.releases[i][region]); g != nil {
+					if err := g.Validate(); err != nil {
+						errs = append(errs, fmt.Errorf("%s.existingGroup for environments[%d] %q in %s: %w", block, i, env.Name, region, err))
+					}
+				}
+			}
 			spec.Targets = append(spec.Targets, ts)
 		case len(env.OrganizationalUnits) > 0:
 			props := t.targetProps(i, env, nil)
@@ -592,7 +599,6 @@ func rollout(r *config.Rollout) pipeline.Rollout {
 // release, recording the config paths of its fields under goPath; base is
 // the config path of the block's parent (deploy, or deploy.stacks[k]).
 func (t *translator) release(goPath, base, envPath string, env config.Environment, r config.Deploy) pipeline.Release {
-	n := t.n
 	switch {
 	case r.ECS != nil:
 		t.path(goPath, base+".ecs")
@@ -601,17 +607,15 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 	case r.ECSBlueGreen != nil:
 		x := r.ECSBlueGreen
 		t.path(goPath, base+".ecsBlueGreen")
-		t.path(goPath+".Application", "name")
-		t.path(goPath+".DeploymentGroup", envPath+".name")
+		app, group := t.groupNames(goPath, base+".ecsBlueGreen", envPath, env, x.ExistingGroup)
 		return &pipeline.ECSBlueGreenRelease{
-			Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name),
+			Application: app, DeploymentGroup: group,
 			TaskDefinition: x.TaskDefinition, AppSpec: x.AppSpec, ImagePlaceholder: x.ImagePlaceholder,
 		}
 	case r.CodeDeploy != nil:
 		t.path(goPath, base+".codeDeploy")
-		t.path(goPath+".Application", "name")
-		t.path(goPath+".DeploymentGroup", envPath+".name")
-		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name)}
+		app, group := t.groupNames(goPath, base+".codeDeploy", envPath, env, r.CodeDeploy.ExistingGroup)
+		return &pipeline.CodeDeployRelease{Application: app, DeploymentGroup: group}
 	case r.S3 != nil:
 		x := r.S3
 		t.path(goPath, base+".s3")
@@ -631,6 +635,21 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 		return out
 	}
 	return nil
+}
+
+// groupNames are the CodeDeploy application and deployment group that env
+// deploys through: the existing group's, or the ones Relay creates
+// (both <name>-<env>); it records the config paths of the release's
+// Application and DeploymentGroup under goPath.
+func (t *translator) groupNames(goPath, block, envPath string, env config.Environment, existing *config.ExistingDeploymentGroup) (app, group string) {
+	if existing != nil {
+		t.path(goPath+".Application", block+".existingGroup.application")
+		t.path(goPath+".DeploymentGroup", block+".existingGroup.deploymentGroup")
+		return existing.Application, existing.DeploymentGroup
+	}
+	t.path(goPath+".Application", "name")
+	t.path(goPath+".DeploymentGroup", envPath+".name")
+	return t.n.CodeDeployApplication(env.Name), t.n.CodeDeployGroup(env.Name)
 }
 
 // hooks are a region's hooks as pipeline hooks, recording their config
