@@ -316,6 +316,13 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 		p.Build = pipeline.Build{LogGroupName: n.BuildLogGroup()}
 	}
 	t.path("Build", "build")
+	if v := cfg.Build.VPC; v != nil {
+		p.Build.VPC = &pipeline.VPC{VpcID: v.VpcID, Subnets: v.Subnets, SecurityGroups: v.SecurityGroups}
+		t.path("Build.VPC", "build.vpc")
+		t.path("Build.VPC.VpcID", "build.vpc.vpcId")
+		t.path("Build.VPC.Subnets", "build.vpc.subnets")
+		t.path("Build.VPC.SecurityGroups", "build.vpc.securityGroups")
+	}
 	t.path("Build.ProjectName", "name")
 	t.path("ExecutionMode", "pipeline.executionMode")
 	t.path("Variables", "pipeline.variables")

@@ -342,6 +342,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	for _, st := range pl.roleStatements() {
 		pl.role.AddToPolicy(st)
 	}
+	pl.placeInVPC()
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
