@@ -84,6 +84,8 @@ func Translate(cfg *config.Config) (*Spec, error) {
 	spec.Pipeline = t.pipelineProps(replicas)
 
 	var errs []error
+	spec.SourceAccounts, errs = t.sourceAccounts()
+	spec.Store.Writers = sourceWriters(spec.SourceAccounts)
 	planned, err := plan.New(spec.Pipeline.Input())
 	if err != nil {
 		errs = append(errs, err)
@@ -398,15 +400,26 @@ func (t *translator) source(goPath, cfgPath string, src config.Source) pipeline.
 		return conn("Bitbucket", "bitbucket", src.Bitbucket)
 	case src.S3 != nil:
 		t.path(goPath, cfgPath+".s3")
-		return &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key}
+		t.path(goPath+".RoleArn", cfgPath+".s3.account")
+		return &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key, RoleArn: t.sourceRole(src.S3.Account)}
 	case src.CodeCommit != nil:
 		t.path(goPath, cfgPath+".codecommit")
-		return &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch}
+		t.path(goPath+".RoleArn", cfgPath+".codecommit.account")
+		return &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch, RoleArn: t.sourceRole(src.CodeCommit.Account)}
 	case src.ECR != nil:
 		t.path(goPath, cfgPath+".ecr")
 		return &pipeline.ECRSource{Repository: src.ECR.Repository, Tag: src.ECR.Tag}
 	}
 	return nil
+}
+
+// sourceRole is the source role of account, or "" for a source of the
+// tooling account.
+func (t *translator) sourceRole(account string) string {
+	if account == "" {
+		return ""
+	}
+	return t.n.SourceRoleArn(account)
 }
 
 func filter(f *config.Filter) pipeline.Filter {
