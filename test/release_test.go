@@ -277,6 +277,43 @@ func TestReleaseResources(t *testing.T) {
 			}
 		}
 	})
+	t.Run("source roles of other accounts may write artifacts, and only they", func(t *testing.T) {
+		roles := `"aws:PrincipalArn":["arn:aws:iam::444444444444:role/relay/fenwick/fenwick-source","arn:aws:iam::555555555555:role/relay/fenwick/fenwick-source"]`
+		found := map[string]bool{}
+		for _, res := range all["fenwick-tooling"]["Resources"].(map[string]interface{}) {
+			r := res.(map[string]interface{})
+			var doc interface{}
+			switch r["Type"] {
+			case "AWS::S3::BucketPolicy":
+				doc = r["Properties"].(map[string]interface{})["PolicyDocument"]
+			case "AWS::KMS::Key":
+				doc = r["Properties"].(map[string]interface{})["KeyPolicy"]
+			default:
+				continue
+			}
+			for _, st := range doc.(map[string]interface{})["Statement"].([]interface{}) {
+				raw, _ := json.Marshal(st)
+				if st.(map[string]interface{})["Sid"] != "WriteArtifactsFromSourceRoles" {
+					if strings.Contains(string(raw), "444444444444") || strings.Contains(string(raw), "555555555555") {
+						t.Errorf("%s statement %s names a source account", r["Type"], raw)
+					}
+					continue
+				}
+				found[fmt.Sprint(r["Type"])] = true
+				contains(t, fmt.Sprint(r["Type"]), st, `"ArnEquals":{`+roles+`}`)
+				if r["Type"] == "AWS::S3::BucketPolicy" {
+					contains(t, "bucket grant", st, `"Action":"s3:PutObject"`)
+				} else {
+					contains(t, "key grant", st, `"Action":["kms:Decrypt","kms:GenerateDataKey"]`)
+				}
+			}
+		}
+		if !found["AWS::S3::BucketPolicy"] || !found["AWS::KMS::Key"] {
+			t.Errorf("fenwick-tooling: writer grants in %v, want the artifact bucket policy and key policy", found)
+		}
+		pipelineRole := find(t, "fenwick-tooling", "AWS::CodePipeline::Pipeline")
+		contains(t, "source actions", pipelineRole, `"RoleArn":"arn:aws:iam::444444444444:role/relay/fenwick/fenwick-source"`, `"RoleArn":"arn:aws:iam::555555555555:role/relay/fenwick/fenwick-source"`, `"PollForSourceChanges":false`)
+	})
 	t.Run("EKS access entry maps the deploy role to its namespace", func(t *testing.T) {
 		e := find(t, "shop-staging", "AWS::EKS::AccessEntry")
 		contains(t, "access entry", e, `"ClusterName":"shop-staging"`, `AmazonEKSEditPolicy`, `"Namespaces":["shop"]`, `"Type":"namespace"`)
