@@ -35,9 +35,11 @@ func TestSourceAccount(t *testing.T) {
 			want:   []string{`source.s3.account "4444": must be the 12-digit ID of the account that owns the source`},
 		},
 		{
-			name:   "key of the tooling account",
-			mutate: func(c *Config) { s3(c).KMSKeyArn = "arn:aws:kms:" + c.Tooling.Region + ":111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
-			want:   []string{`source.s3.kmsKeyArn "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab": must be a key of the source account 444444444444 in the tooling region us-east-1`},
+			name: "key of the tooling account",
+			mutate: func(c *Config) {
+				s3(c).KMSKeyArn = "arn:aws:kms:" + c.Tooling.Region + ":111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+			},
+			want: []string{`source.s3.kmsKeyArn "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab": must be a key of the source account 444444444444 in the tooling region us-east-1`},
 		},
 		{
 			name:   "key alias",
