@@ -20,12 +20,13 @@ type Source struct {
 	GitLab *ConnectionSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
 	// Bitbucket is a Bitbucket repository reached through a connection.
 	Bitbucket *ConnectionSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
-	// S3 is an object in a versioned bucket of the tooling account; changes
-	// arrive through EventBridge (needs a CloudTrail trail with the
-	// bucket's data events).
+	// S3 is an object in a versioned bucket of the tooling account, or of
+	// another account (s3.account); changes arrive through EventBridge
+	// (needs a CloudTrail trail with the bucket's data events).
 	S3 *S3Source `yaml:"s3,omitempty" json:"s3,omitempty"`
-	// CodeCommit is a CodeCommit repository of the tooling account; pushes
-	// arrive through EventBridge.
+	// CodeCommit is a CodeCommit repository of the tooling account, or of
+	// another account (codecommit.account); pushes arrive through
+	// EventBridge.
 	CodeCommit *CodeCommitSource `yaml:"codecommit,omitempty" json:"codecommit,omitempty"`
 	// ECR is an image tag of an ECR repository of the tooling account;
 	// pushes arrive through EventBridge.
