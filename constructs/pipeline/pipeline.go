@@ -289,6 +289,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}}
 	pl.checkRegions()
+	pl.checkSourceRoles()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
@@ -369,6 +370,21 @@ func (pl *Pipeline) checkRegions() {
 			if _, ok := pl.props.Replicas[a.Region]; a.Region != "" && a.Region != *region && !ok {
 				panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, *region))
 			}
+		}
+	}
+}
+
+// checkSourceRoles panics when a source's RoleArn is a role of the
+// pipeline's own account: a source there is read by the pipeline role, and
+// a source role would only widen who may write artifacts.
+func (pl *Pipeline) checkSourceRoles() {
+	account := awscdk.Stack_Of(pl.Construct).Account()
+	if *awscdk.Token_IsUnresolved(account) {
+		return
+	}
+	for _, a := range pl.plan.Stages[0].Actions {
+		if a.RoleArn != "" && a.Account == *account {
+			panic(fmt.Errorf("pipeline.Props: %s.RoleArn %q: is a role of the pipeline's account %s; a source of this account needs no source role: remove RoleArn", a.Field, a.RoleArn, *account))
 		}
 	}
 }
