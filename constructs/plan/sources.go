@@ -82,8 +82,9 @@ func (t *Triggers) Empty() bool {
 }
 
 // S3Source is an object key in a versioned bucket of the pipeline's
-// account. Its changes reach the pipeline through EventBridge, which needs a
-// CloudTrail trail that records the bucket's data events.
+// account, or of another account (RoleArn). Its changes reach the pipeline
+// through EventBridge, which needs a CloudTrail trail that records the
+// bucket's data events.
 type S3Source struct {
 	// Bucket and Key name the object. Required.
 	Bucket, Key string
@@ -95,7 +96,7 @@ type S3Source struct {
 }
 
 // CodeCommitSource is a branch of a CodeCommit repository of the pipeline's
-// account.
+// account, or of another account (RoleArn).
 type CodeCommitSource struct {
 	// Repository is the repository name. Required.
 	Repository string
