@@ -246,3 +246,47 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
 	}
 }
+
+// TestAppRejectsTopologyMistakes: a source role in the tooling account, a
+// VPC without subnets and an existing CodeDeploy group with a setting only a
+// Relay-created group takes are each named, with its line, and nothing is
+// written.
+func TestAppRejectsTopologyMistakes(t *testing.T) {
+	dir := t.TempDir()
+	bin := appBinary(t)
+	cfg := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(cfg, []byte(`name: payments
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  s3: {bucket: acme-releases, key: app.zip, versioned: true, account: "111111111111"}
+build:
+  vpc: {vpcId: vpc-0a1b2c3d4e5f67890, securityGroups: [sg-0a1b2c3d4e5f67890]}
+deploy:
+  codeDeploy:
+    existingGroup: {application: web, deploymentGroup: web-staging}
+    instanceRoles: [web-instance]
+    instanceTags: {app: [web]}
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	stderr, err := runApp(t, bin, cfg, outdir)
+	if err == nil {
+		t.Fatalf("app exited 0 for an invalid config; stderr:\n%s", stderr)
+	}
+	for _, want := range []string{
+		cfg + `:4: source.s3.account "111111111111": is the tooling account: a source of the pipeline's own account needs no source role; remove account`,
+		cfg + `:6: build.vpc.subnets "": required: list 1 to 16 subnet IDs of the VPC`,
+		cfg + `:11: deploy.codeDeploy.instanceTags "app": configures a deployment group Relay creates; with existingGroup the existing group keeps its own instanceTags`,
+		"no templates were written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s for an invalid config", len(entries), outdir)
+	}
+}

@@ -6,6 +6,7 @@ package artifacts
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -37,6 +38,19 @@ type Readers struct {
 	RoleArnPatterns []string
 }
 
+// Writers are the roles of other accounts that may write artifacts: the
+// source roles of sources in other accounts (package sourceaccount), whose
+// source actions write their output to the store. As for Readers, the
+// principals are the accounts, narrowed to exact role ARNs by an ArnEquals
+// condition on aws:PrincipalArn.
+type Writers struct {
+	// Accounts are the writers' account IDs. Required with RoleArns.
+	Accounts []string
+	// RoleArns are the writer roles' exact ARNs (no wildcards). Required
+	// with Accounts.
+	RoleArns []string
+}
+
 // any reports whether any reader is configured.
 func (r Readers) any() bool { return r.OrganizationID != "" || len(r.Accounts) > 0 }
 
@@ -61,6 +75,10 @@ type StoreProps struct {
 	// Readers are the cross-account principals that may read artifacts.
 	// Default: none.
 	Readers Readers
+	// Writers are the cross-account roles that may write artifacts
+	// (s3:PutObject, and kms:GenerateDataKey and kms:Decrypt on the key).
+	// Default: none.
+	Writers Writers
 }
 
 // Store is a KMS key and an artifact bucket encrypted with it.
@@ -84,6 +102,14 @@ func (p *StoreProps) Validate() error {
 	}
 	if p.Readers.any() && len(p.Readers.RoleArnPatterns) == 0 {
 		errs = append(errs, fmt.Errorf("Readers.RoleArnPatterns []: required when Readers names an organization or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*"))
+	}
+	if (len(p.Writers.Accounts) == 0) != (len(p.Writers.RoleArns) == 0) {
+		errs = append(errs, fmt.Errorf("Writers: Accounts %v and RoleArns %v: set both or neither", p.Writers.Accounts, p.Writers.RoleArns))
+	}
+	for i, a := range p.Writers.RoleArns {
+		if strings.ContainsAny(a, "*?") || !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":role/") {
+			errs = append(errs, fmt.Errorf("Writers.RoleArns[%d] %q: must be an exact IAM role ARN", i, a))
+		}
 	}
 	for i, a := range p.Readers.Accounts {
 		if !values.IsAccount(a) {
@@ -170,6 +196,10 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	for _, st := range uploadGuards(s.bucket.BucketArn(), s.key.KeyArn()) {
 		s.bucket.AddToResourcePolicy(st)
 	}
+	if len(p.Writers.RoleArns) > 0 {
+		s.key.AddToResourcePolicy(WriterKeyStatement(p.Writers), jsii.Bool(false))
+		s.bucket.AddToResourcePolicy(WriterBucketStatement(p.Writers, s.bucket.BucketArn()))
+	}
 	if p.Readers.any() {
 		s.key.AddToResourcePolicy(ReaderKeyStatement(p.Readers), jsii.Bool(false))
 		s.bucket.AddToResourcePolicy(ReaderBucketStatement(p.Readers, s.bucket.BucketArn()))
@@ -226,6 +256,44 @@ func ReaderBucketStatement(r Readers, bucketArn *string) awsiam.PolicyStatement 
 		Resources:  &[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})},
 		Conditions: readerConditions(r),
 	})
+}
+
+// WriterKeyStatement is the key policy statement that lets writers encrypt
+// artifacts (kms:Decrypt too: S3 needs it for multipart uploads).
+func WriterKeyStatement(w Writers) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("WriteArtifactsFromSourceRoles"),
+		Principals: &[]awsiam.IPrincipal{accountsPrincipal(w.Accounts)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(w.RoleArns))}},
+	})
+}
+
+// WriterBucketStatement is the bucket policy statement that lets writers put
+// artifacts into the bucket whose ARN is bucketArn (the upload guards still
+// require the artifact key).
+func WriterBucketStatement(w Writers, bucketArn *string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("WriteArtifactsFromSourceRoles"),
+		Principals: &[]awsiam.IPrincipal{accountsPrincipal(w.Accounts)},
+		Actions:    jsii.Strings("s3:PutObject"),
+		Resources:  &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})},
+		Conditions: &map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(w.RoleArns))}},
+	})
+}
+
+// accountsPrincipal is the accounts as one principal.
+func accountsPrincipal(accounts []string) awsiam.IPrincipal {
+	accounts = values.SortedUnique(accounts)
+	ps := make([]awsiam.IPrincipal, len(accounts))
+	for i, a := range accounts {
+		ps[i] = awsiam.NewAccountPrincipal(jsii.String(a))
+	}
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return awsiam.NewCompositePrincipal(ps...)
 }
 
 // uploadGuards deny writes that would not be encrypted with the artifact key.

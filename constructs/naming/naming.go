@@ -325,3 +325,35 @@ func (n Names) HelmProject() string { return n.Name + "-helm" }
 func (n Names) HelmRoleArn() string {
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.partition(), n.ToolingAccount, n.HelmProject())
 }
+
+// SourceRole is the name of the role the pipeline assumes in a source
+// account to read a source there (at RolePath).
+func (n Names) SourceRole() string { return n.Name + "-source" }
+
+// SourceRoleArn is the ARN of the source role in account.
+func (n Names) SourceRoleArn(account string) string { return n.roleArn(account, n.SourceRole()) }
+
+// SourceForwarderRole is the name of the role a source account's rules
+// forward events to the tooling account's default event bus with.
+func (n Names) SourceForwarderRole() string { return n.Name + "-source-forwarder" }
+
+// SourceStack is the name of the stack in source account account.
+func (n Names) SourceStack(account string) string { return n.Name + "-source-" + account }
+
+// SourceRule is the name of the EventBridge rules (one in the source
+// account, one in the tooling account) of the source whose output artifact
+// is artifact (Source, Source_<name>): <name>-<artifact>, at most 63
+// characters.
+func (n Names) SourceRule(artifact string) string { return n.Name + "-" + artifact }
+
+// SourceStartRole is the name of the tooling role that starts the pipeline
+// on the events of source account account.
+func (n Names) SourceStartRole(account string) string { return n.Name + "-start-" + account }
+
+// SourceBusStatement is the ID of the tooling default event bus's policy
+// statement that admits the rules of source account account.
+func (n Names) SourceBusStatement(account string) string { return n.Name + "-source-" + account }
+
+// SourceTrail is the name of the trail Relay creates in a source account
+// for its S3 sources' data events.
+func (n Names) SourceTrail() string { return n.Name + "-sources" }

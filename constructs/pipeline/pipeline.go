@@ -294,6 +294,8 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}}
 	pl.dependOn(refs)
+	pl.checkRegions()
+	pl.checkSourceRoles()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
@@ -347,6 +349,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	for _, st := range pl.roleStatements() {
 		pl.role.AddToPolicy(st)
 	}
+	pl.placeInVPC()
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
@@ -358,6 +361,38 @@ var modes = map[string]awscodepipeline.ExecutionMode{
 	"SUPERSEDED": awscodepipeline.ExecutionMode_SUPERSEDED,
 	"QUEUED":     awscodepipeline.ExecutionMode_QUEUED,
 	"PARALLEL":   awscodepipeline.ExecutionMode_PARALLEL,
+}
+
+// checkRegions panics when an action of an account deployment runs in a
+// region that is neither the pipeline's nor one of Replicas (CodePipeline
+// needs an artifact store there).
+func (pl *Pipeline) checkRegions() {
+	region := awscdk.Stack_Of(pl.Construct).Region()
+	if *awscdk.Token_IsUnresolved(region) {
+		return
+	}
+	for _, st := range pl.plan.Stages {
+		for _, a := range st.Actions {
+			if _, ok := pl.props.Replicas[a.Region]; a.Region != "" && a.Region != *region && !ok {
+				panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, *region))
+			}
+		}
+	}
+}
+
+// checkSourceRoles panics when a source's RoleArn is a role of the
+// pipeline's own account: a source there is read by the pipeline role, and
+// a source role would only widen who may write artifacts.
+func (pl *Pipeline) checkSourceRoles() {
+	account := awscdk.Stack_Of(pl.Construct).Account()
+	if *awscdk.Token_IsUnresolved(account) {
+		return
+	}
+	for _, a := range pl.plan.Stages[0].Actions {
+		if a.RoleArn != "" && a.Account == *account {
+			panic(fmt.Errorf("pipeline.Props: %s.RoleArn %q: is a role of the pipeline's account %s; a source of this account needs no source role: remove RoleArn", a.Field, a.RoleArn, *account))
+		}
+	}
 }
 
 // stage renders one stage of the plan.

@@ -39,6 +39,21 @@ func TestValidate(t *testing.T) {
 			in.Build.EnvironmentVariables = map[string]plan.BuildVariable{"TOKEN": plan.Secret("${Token[TOKEN.81]}")}
 			in.Deployments[0].Target.(*plan.Account).DeployRoleArn = "${Token[TOKEN.82]}"
 		}, nil},
+		{"VPC without subnets", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "vpc-0a1b2c3d4e5f67890", SecurityGroups: []string{"sg-0a1b2c3d4e5f67890"}}
+		}, []string{"Build.VPC.Subnets []: required; name at least one subnet of the VPC, such as subnet-0a1b2c3d4e5f67890 (CodeBuild places each build's network interface there)"}},
+		{"VPC with names for IDs", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "main", Subnets: []string{"private-a", "subnet-0a1b2c3d", "subnet-0a1b2c3d"}}
+		}, []string{
+			`Build.VPC.VpcID "main": must be a VPC ID such as vpc-0a1b2c3d4e5f67890`,
+			`Build.VPC.Subnets[0] "private-a": must be a subnet ID such as subnet-0a1b2c3d4e5f67890`,
+			`Build.VPC.Subnets[2] "subnet-0a1b2c3d": listed twice`,
+			"Build.VPC.SecurityGroups []: required; name at least one security group of the VPC, such as sg-0a1b2c3d4e5f67890 (CodeBuild places each build's network interface there)",
+		}},
+		{"VPC with too many security groups", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "vpc-0a1b2c3d", Subnets: []string{"subnet-0a1b2c3d"},
+				SecurityGroups: []string{"sg-00000001", "sg-00000002", "sg-00000003", "sg-00000004", "sg-00000005", "sg-00000006"}}
+		}, []string{"Build.VPC.SecurityGroups 6 IDs: CodeBuild takes at most 5"}},
 		{"no source", func(in *plan.Input) { in.Source = nil }, []string{
 			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 		}},
