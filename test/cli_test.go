@@ -246,3 +246,21 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
 	}
 }
+
+// TestAppRejectsUnknownPack: a misspelt pack in -c nag=... is refused by
+// name before the jsii runtime starts, and nothing is written.
+func TestAppRejectsUnknownPack(t *testing.T) {
+	outdir := filepath.Join(t.TempDir(), "cdk.out")
+	cfg := filepath.Join("..", "constructs", "config", "example.yaml")
+	stderr, err := runAppContext(t, appBinary(t), cfg, outdir, map[string]string{"nag": "all,NIST"})
+	if err == nil {
+		t.Fatalf("app exited 0 for nag=all,NIST; stderr:\n%s", stderr)
+	}
+	want := `relay: context "nag" "all,NIST": unknown pack "all"; use all, none, or a comma-separated list of AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security`
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "no templates were written") {
+		t.Errorf("stderr = %s\nwant %s", stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "manifest.json")); err == nil {
+		t.Error("a refused synth wrote manifest.json")
+	}
+}
