@@ -1,40 +1,12 @@
 package test
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/compliance"
 )
-
-// baselineFile lists the pack findings still being fixed (issue 13): it
-// only shrinks, and goes away when it is empty.
-var baselineFile = filepath.Join("testdata", "compliance-baseline.txt")
-
-func readBaseline(t *testing.T) map[string]bool {
-	t.Helper()
-	out := map[string]bool{}
-	f, err := os.Open(baselineFile)
-	if os.IsNotExist(err) {
-		return out
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
-			out[line] = true
-		}
-	}
-	return out
-}
 
 // TestCompliancePacks requires every finding of cdk-nag's AwsSolutions,
 // NIST 800-53 rev 5, PCI DSS 3.2.1 and HIPAA Security packs, in every
@@ -44,8 +16,6 @@ func readBaseline(t *testing.T) map[string]bool {
 // construct adds must come with its suppressions: compliance.Suppress, or
 // nag.Suppress inside Relay's constructs.
 func TestCompliancePacks(t *testing.T) {
-	baseline := readBaseline(t)
-	seen := map[string]bool{}
 	for name, a := range assemblies(t) {
 		for _, s := range a.Stacks {
 			for _, p := range compliance.AllPacks {
@@ -55,28 +25,12 @@ func TestCompliancePacks(t *testing.T) {
 			}
 			var fresh []string
 			for _, e := range s.Errors {
-				rule, _, _ := strings.Cut(e.Message, ":")
-				key := e.Path + "\t" + rule
-				if baseline[key] {
-					seen[key] = true
-					continue
-				}
 				fresh = append(fresh, fmt.Sprintf("  %s: %s", e.Path, firstLine(e.Message)))
 			}
 			if len(fresh) > 0 {
 				t.Errorf("%s: %d unsuppressed findings; fix each, or suppress it beside its resource with a reason specific to it:\n%s", s.Name, len(fresh), strings.Join(fresh, "\n"))
 			}
 		}
-	}
-	var gone []string
-	for k := range baseline {
-		if !seen[k] {
-			gone = append(gone, k)
-		}
-	}
-	sort.Strings(gone)
-	if len(gone) > 0 {
-		t.Errorf("%s lists findings that are gone; delete these lines:\n%s", baselineFile, strings.Join(gone, "\n"))
 	}
 }
 

@@ -28,13 +28,14 @@ func guardTools(t *testing.T) (guard, rules string) {
 	return guard, rules
 }
 
-// ctBaselineFile lists the Control Tower violations still being fixed
-// (issue 13): it only shrinks, and goes away when it is empty.
-var ctBaselineFile = filepath.Join("testdata", "controltower-baseline.txt")
+// controlTowerViolations runs cfn-guard once per test binary over every
+// template of every golden configuration.
+var controlTowerViolations []controltower.Violation
 
 // TestControlTower runs AWS Control Tower's proactive controls (cfn-guard)
 // over every template of every golden configuration: every violation must
-// be fixed or listed in controltower.Exceptions with its reason.
+// be fixed or listed in controltower.Exceptions with its reason, and every
+// exception must still be needed.
 func TestControlTower(t *testing.T) {
 	guard, rulesDir := guardTools(t)
 	var files []string
@@ -52,20 +53,12 @@ func TestControlTower(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	baseline := map[string]bool{}
-	if raw, err := os.ReadFile(ctBaselineFile); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if line != "" && !strings.HasPrefix(line, "#") {
-				baseline[line] = true
-			}
-		}
-	}
-	seen := map[string]bool{}
+	controlTowerViolations = violations
+	used := map[controltower.Exception]bool{}
 	var fresh []string
 	for _, v := range violations {
-		key := v.Template + "\t" + v.LogicalID + "\t" + v.Control
-		if baseline[key] {
-			seen[key] = true
+		if e, ok := controltower.Excepted(v); ok {
+			used[e] = true
 			continue
 		}
 		fresh = append(fresh, "  "+v.String())
@@ -73,15 +66,10 @@ func TestControlTower(t *testing.T) {
 	if len(fresh) > 0 {
 		t.Errorf("%d Control Tower violations; fix each, or add it to controltower.Exceptions with its reason:\n%s", len(fresh), strings.Join(fresh, "\n"))
 	}
-	var gone []string
-	for k := range baseline {
-		if !seen[k] {
-			gone = append(gone, k)
+	for _, e := range controltower.Exceptions {
+		if !used[e] {
+			t.Errorf("controltower.Exceptions: %s on %s is no longer needed by any golden template; remove it", e.Control, e.Resource)
 		}
 	}
-	sort.Strings(gone)
-	if len(gone) > 0 {
-		t.Errorf("%s lists violations that are gone; delete these lines:\n%s", ctBaselineFile, strings.Join(gone, "\n"))
-	}
-	t.Logf("%d rules over %d templates; %d violations", len(rules), len(files), len(violations))
+	t.Logf("%d rules over %d templates; %d violations, all excepted with reasons", len(rules), len(files), len(violations))
 }
