@@ -2,10 +2,17 @@ package test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/compliance/controltower"
+	"github.com/relaycdk/relay/constructs/compliance/report"
 )
 
 // TestCompliancePacks requires every finding of cdk-nag's AwsSolutions,
@@ -37,4 +44,61 @@ func TestCompliancePacks(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+const (
+	reportBegin = "<!-- compliance report of the embedded example: generated, do not edit; go test ./test -run TestComplianceReportREADME -update -->\n"
+	reportEnd   = "<!-- end of the compliance report -->"
+)
+
+// TestComplianceReportREADME keeps the README's compliance report of the
+// embedded example current: the same report `make compliance-report`
+// writes (all four packs' reports from the assembly, and the Control Tower
+// rules run over its templates).
+func TestComplianceReportREADME(t *testing.T) {
+	a := assemblies(t)[example(t).Name]
+	guard, rulesDir := guardTools(t)
+	var files []string
+	for _, s := range a.Stacks {
+		files = append(files, filepath.Join(a.Dir, s.TemplateFile))
+	}
+	rules, err := controltower.Rules(rulesDir, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	violations, err := controltower.Validate(guard, rules, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := report.Build(a, &report.ControlTower{Rules: len(rules), Violations: violations})
+	for _, p := range r.Packs {
+		if !p.Passed {
+			t.Errorf("the embedded example's report says %s did not pass: %+v", p.Pack, p)
+		}
+	}
+	if r.ControlTower.Unexcepted != 0 {
+		t.Errorf("the embedded example's report has %d Control Tower violations without an exception", r.ControlTower.Unexcepted)
+	}
+	want := string(r.MarkdownAt(3))
+
+	path := filepath.Join("..", "README.md")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)" + regexp.QuoteMeta(reportBegin) + "(.*?)" + regexp.QuoteMeta(reportEnd))
+	loc := block.FindSubmatchIndex(raw)
+	if loc == nil {
+		t.Fatalf("README.md has no compliance report block; it starts with the line\n%s", reportBegin)
+	}
+	if got := string(raw[loc[2]:loc[3]]); got != want {
+		if *update {
+			updated := append(append(append([]byte{}, raw[:loc[2]]...), want...), raw[loc[3]:]...)
+			if err := os.WriteFile(path, updated, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("README.md's compliance report is stale (-README +now):\n%s\nRegenerate it with: go test ./test -run TestComplianceReportREADME -update", cmp.Diff(got, want))
+	}
 }
