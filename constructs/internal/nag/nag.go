@@ -117,11 +117,7 @@ const inlinePolicyWhy = " Its permissions are an inline policy that belongs to t
 // does, such as "The pipeline role of payments: CodePipeline assumes it to
 // run the pipeline." (at least 10 characters).
 func InlinePolicy(role constructs.IConstruct, purpose string) {
-	var out []Suppression
-	for _, r := range inlinePolicyRules {
-		out = append(out, Suppression{Rule: r, Reason: purpose + inlinePolicyWhy})
-	}
-	Suppress(role, out...)
+	Each(role, purpose+inlinePolicyWhy, inlinePolicyRules...)
 }
 
 // replicationRules are the rules that flag a bucket without cross-region
@@ -131,15 +127,11 @@ var replicationRules = []string{"NIST.800.53.R5-S3BucketReplicationEnabled", "PC
 // Replication records on bucket why it has no replication rule, for the
 // packs that require one: why says what the bucket holds and why a copy
 // elsewhere is not needed (at least 10 characters).
-func Replication(bucket constructs.IConstruct, why string) {
-	var out []Suppression
-	for _, r := range replicationRules {
-		out = append(out, Suppression{Rule: r, Reason: why})
-	}
-	Suppress(bucket, out...)
-}
+func Replication(bucket constructs.IConstruct, why string) { Each(bucket, why, replicationRules...) }
 
-// Each records one suppression per rule ID of rules, with reason.
+// Each records on resource one suppression per rule ID of rules, all with
+// reason: the same finding as each pack names it, such as
+// NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled and its PCI and HIPAA twins.
 func Each(resource constructs.IConstruct, reason string, rules ...string) {
 	var out []Suppression
 	for _, r := range rules {
