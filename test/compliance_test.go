@@ -57,18 +57,25 @@ const (
 // rules run over its templates).
 func TestComplianceReportREADME(t *testing.T) {
 	a := assemblies(t)[example(t).Name]
-	guard, rulesDir := guardTools(t)
+	_, all := controlTower(t)
+	_, rulesDir := guardTools(t)
 	var files []string
+	names := map[string]bool{}
 	for _, s := range a.Stacks {
 		files = append(files, filepath.Join(a.Dir, s.TemplateFile))
+		names[filepath.Base(s.TemplateFile)] = true
 	}
+	// The rules that apply to the example's templates, and what they found
+	// there (one cfn-guard run serves every golden configuration).
 	rules, err := controltower.Rules(rulesDir, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	violations, err := controltower.Validate(guard, rules, files)
-	if err != nil {
-		t.Fatal(err)
+	var violations []controltower.Violation
+	for _, v := range all {
+		if names[v.Template] {
+			violations = append(violations, v)
+		}
 	}
 	r := report.Build(a, &report.ControlTower{Rules: len(rules), Violations: violations})
 	for _, p := range r.Packs {

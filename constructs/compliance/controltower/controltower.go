@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -106,12 +107,53 @@ var (
 
 // Validate runs the cfn-guard binary guard with rules over templates (file
 // paths) and returns every violating resource, once per control, sorted.
-// cfn-guard exits 19 when a rule fails; any other failure is an error with
-// its output.
+// The templates are split over one cfn-guard process per CPU (cfn-guard
+// evaluates on one thread). cfn-guard exits 19 when a rule fails; any other
+// failure is an error with its output.
 func Validate(guard string, rules, templates []string) ([]Violation, error) {
 	if len(rules) == 0 || len(templates) == 0 {
 		return nil, nil
 	}
+	n := min(runtime.NumCPU(), len(templates))
+	type result struct {
+		v   []Violation
+		err error
+	}
+	results := make(chan result, n)
+	for i := 0; i < n; i++ {
+		var part []string
+		for j := i; j < len(templates); j += n {
+			part = append(part, templates[j])
+		}
+		go func() {
+			v, err := validate(guard, rules, part)
+			results <- result{v, err}
+		}()
+	}
+	seen := map[Violation]bool{}
+	var out []Violation
+	var errs []error
+	for i := 0; i < n; i++ {
+		r := <-results
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+		for _, v := range r.v {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out, nil
+}
+
+// validate runs one cfn-guard process over templates.
+func validate(guard string, rules, templates []string) ([]Violation, error) {
 	args := []string{"validate", "--output-format", "json", "--show-summary", "none", "--structured"}
 	for _, r := range rules {
 		args = append(args, "--rules", r)
@@ -134,7 +176,6 @@ func Validate(guard string, rules, templates []string) ([]Violation, error) {
 	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
 		return nil, fmt.Errorf("%s: reading its output: %w\n%s", guard, err, stderr.String())
 	}
-	seen := map[Violation]bool{}
 	var out []Violation
 	for _, r := range results {
 		for _, nc := range r.NotCompliant {
@@ -149,14 +190,9 @@ func Validate(guard string, rules, templates []string) ([]Violation, error) {
 				control = string(m[1])
 			}
 			for _, m := range resourceRE.FindAllSubmatch(nc, -1) {
-				v := Violation{Template: filepath.Base(r.Name), LogicalID: string(m[1]), Control: control, Rule: rule.Rule.Name}
-				if !seen[v] {
-					seen[v] = true
-					out = append(out, v)
-				}
+				out = append(out, Violation{Template: filepath.Base(r.Name), LogicalID: string(m[1]), Control: control, Rule: rule.Rule.Name})
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
 }
