@@ -109,3 +109,59 @@ func TestComplianceReportREADME(t *testing.T) {
 		t.Errorf("README.md's compliance report is stale (-README +now):\n%s\nRegenerate it with: go test ./test -run TestComplianceReportREADME -update", cmp.Diff(got, want))
 	}
 }
+
+// TestBuildLogsEncrypted: in every golden configuration the build log
+// group is encrypted with a rotated key whose policy admits, besides the
+// account's key administrators, CloudWatch Logs for that log group only
+// (an encryption-context condition), and denies grants not for AWS
+// resources.
+func TestBuildLogsEncrypted(t *testing.T) {
+	type m = map[string]interface{}
+	checked := 0
+	for name, a := range assemblies(t) {
+		for _, s := range a.Stacks {
+			res := s.Resources()
+			group, ok := res["PipelineBuildLogs0FB13851"]
+			if !ok {
+				continue
+			}
+			checked++
+			props := group["Properties"].(m)
+			keyRef, _ := props["KmsKeyId"].(m)
+			getAtt, _ := keyRef["Fn::GetAtt"].([]interface{})
+			if len(getAtt) != 2 {
+				t.Errorf("%s: the build log group has no KMS key of the stack: %v", s.Name, props["KmsKeyId"])
+				continue
+			}
+			key := res[getAtt[0].(string)]["Properties"].(m)
+			if key["EnableKeyRotation"] != true {
+				t.Errorf("%s: the build logs key is not rotated", s.Name)
+			}
+			wantArn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", s.Region, s.Account, props["LogGroupName"])
+			var allows []string
+			denies := false
+			for _, st := range key["KeyPolicy"].(m)["Statement"].([]interface{}) {
+				st := st.(m)
+				if st["Effect"] == "Deny" {
+					denies = st["Action"] == "kms:CreateGrant"
+					continue
+				}
+				principal := fmt.Sprint(st["Principal"])
+				if strings.Contains(principal, ":root") {
+					continue // the account's key administrators (aws-cdk-lib's default statement)
+				}
+				allows = append(allows, principal)
+				cond := fmt.Sprint(st["Condition"])
+				if !strings.Contains(principal, "logs."+s.Region+".amazonaws.com") || cond != fmt.Sprintf("map[ArnLike:map[kms:EncryptionContext:aws:logs:arn:%s]]", wantArn) {
+					t.Errorf("%s (%s): build logs key admits %s under %s; want CloudWatch Logs for %s only", name, s.Name, principal, cond, wantArn)
+				}
+			}
+			if len(allows) != 1 || !denies {
+				t.Errorf("%s: build logs key admits %v (want CloudWatch Logs alone) and denies grants: %v", s.Name, allows, denies)
+			}
+		}
+	}
+	if checked < len(assemblies(t)) {
+		t.Errorf("checked %d build log groups, want one per golden configuration (%d)", checked, len(assemblies(t)))
+	}
+}

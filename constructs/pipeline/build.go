@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -327,19 +328,14 @@ func newLogKey(pl *Pipeline, logGroupName string) awskms.Key {
 	if name == "" {
 		name = "*"
 	}
-	arn := stack.FormatArn(&awscdk.ArnComponents{
-		Service:      jsii.String("logs"),
-		Resource:     jsii.String("log-group"),
-		ResourceName: jsii.String(name),
-		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
-	})
+	arn := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", pl.props.Partition, *stack.Region(), *stack.Account(), name)
 	key := awskms.NewKey(pl.Construct, jsii.String("BuildLogsKey"), &awskms.KeyProps{
 		Description:       jsii.String("Relay: encrypts the build logs of pipeline " + pl.pipelineName()),
 		EnableKeyRotation: jsii.Bool(true),
 		PendingWindow:     awscdk.Duration_Days(jsii.Number(30)),
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 	})
-	hardening.AdmitLogs(key, "CloudWatchLogsEncryptsBuildLogs", *arn)
+	hardening.AdmitLogs(key, "CloudWatchLogsEncryptsBuildLogs", arn)
 	hardening.DenyGrants(key)
 	return key
 }

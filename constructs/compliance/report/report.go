@@ -77,7 +77,8 @@ type PackResult struct {
 type ControlTowerResult struct {
 	Rules      int                      `json:"rules"`
 	Violations []controltower.Violation `json:"violations"`
-	// Excepted maps "control resource" to the reason of its exception.
+	// Excepted are the violations with an exception, grouped by control
+	// and resource, with the reason.
 	Excepted   []ExceptedViolation `json:"excepted"`
 	Unexcepted int                 `json:"unexcepted"`
 }
@@ -145,8 +146,7 @@ func Build(a *assembly.Assembly, ct *ControlTower) *Report {
 	return r
 }
 
-// finding is what an evidence function returns: its evidence and gaps,
-// and whether it found anything at all.
+// finding is what an evidence function returns: its evidence and gaps.
 type finding struct {
 	evidence []Evidence
 	gaps     []string
