@@ -1,14 +1,17 @@
 package test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/compliance/controltower"
@@ -163,5 +166,72 @@ func TestBuildLogsEncrypted(t *testing.T) {
 	}
 	if checked < len(assemblies(t)) {
 		t.Errorf("checked %d build log groups, want one per golden configuration (%d)", checked, len(assemblies(t)))
+	}
+}
+
+// TestComplianceReportCommand runs apps/relay-compliance, the command
+// `make compliance-report` runs, over the embedded example's assembly
+// (synthesized with all four packs, as -c nag=all does): it writes the
+// same report as report.Build, in Markdown and JSON, with every status
+// counted; and it refuses a folder that is not an assembly and -guard
+// without -rules, writing nothing.
+func TestComplianceReportCommand(t *testing.T) {
+	a := assemblies(t)[example(t).Name]
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "relay-compliance")
+	if out, err := exec.Command("go", "build", "-o", bin, "../apps/relay-compliance").CombinedOutput(); err != nil {
+		t.Fatalf("go build ../apps/relay-compliance: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "report")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := exec.Command(bin, "-o", out, a.Dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("relay-compliance %s: %v\n%s", a.Dir, err, stdout)
+	}
+	want := report.Build(a, nil)
+	if line := fmt.Sprintf("relay-compliance: %d controls met, %d partial, %d missing;", want.Summary[report.Met], want.Summary[report.Partial], want.Summary[report.Missing]); !strings.HasPrefix(string(stdout), line) {
+		t.Errorf("relay-compliance printed %q; want it to start with %q", stdout, line)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "compliance-report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want.Markdown()), string(md)); diff != "" {
+		t.Errorf("compliance-report.md differs from report.Build (-want +got):\n%s", diff)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "compliance-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got report.Report
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("compliance-report.json: %v", err)
+	}
+	if diff := cmp.Diff(want, &got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("compliance-report.json differs from report.Build (-want +got):\n%s", diff)
+	}
+	for _, s := range []report.Status{report.Met, report.Partial, report.Missing} {
+		if _, ok := got.Summary[s]; !ok {
+			t.Errorf("compliance-report.json's summary has no %q count: %v", s, got.Summary)
+		}
+	}
+	if len(got.Controls) != 11 {
+		t.Errorf("compliance-report.json lists %d controls; want all 11, missing ones included", len(got.Controls))
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", out, dir}, "relay-compliance: " + dir + " is not a cloud assembly (no manifest.json)"},
+		{[]string{"-guard", bin, a.Dir}, "relay-compliance: -guard and -rules go together"},
+		{nil, "relay-compliance: usage: relay-compliance"},
+	} {
+		stdout, err := exec.Command(bin, c.args...).CombinedOutput()
+		if err == nil || !strings.HasPrefix(string(stdout), c.want) {
+			t.Errorf("relay-compliance %v: %v, %q; want exit 1 and %q", c.args, err, stdout, c.want)
+		}
 	}
 }

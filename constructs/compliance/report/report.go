@@ -111,7 +111,9 @@ type ControlTower struct {
 // Build maps a's templates to the controls.
 func Build(a *assembly.Assembly, ct *ControlTower) *Report {
 	f := gather(a)
-	r := &Report{Summary: map[Status]int{}}
+	// Every status is counted, zero included: a report without missing
+	// controls says so rather than leaving the count out.
+	r := &Report{Summary: map[Status]int{Met: 0, Partial: 0, Missing: 0}}
 	for _, s := range a.Stacks {
 		r.Stacks = append(r.Stacks, s.Name)
 	}
