@@ -78,10 +78,14 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
 	}
 	for i, r := range t.executionRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.ExecutionRoles[i].Statements))...)
+		er := p.ExecutionRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The CloudFormation execution role %s of %s: CloudFormation assumes it for stacks %s only, with the statements configured for them.", er.Name, t.where(p), strings.Join(er.StackNames, ", ")))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(er.Statements))...)
 	}
 	for i, r := range t.stepRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.StepRoles[i].Statements))...)
+		sr := p.StepRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The step role %s of %s: only the step project's role %s assumes it (an aws:PrincipalArn condition), with the statements configured for the step.", sr.Name, t.where(p), sr.TrustedRoleArn))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(sr.Statements))...)
 	}
 }
 
