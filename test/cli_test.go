@@ -116,10 +116,14 @@ func TestAppWithdrawsStaleOutput(t *testing.T) {
 	broken := write("broken.yaml", strings.Replace(example, `tooling: {account: "111111111111"`, `tooling: {account: "1"`, 1))
 
 	noNag := map[string]string{"nag": "false"}
-	if stderr, err := runAppContext(t, bin, full, outdir, noNag); err != nil {
-		t.Fatalf("synth of the example failed: %v\n%s", err, stderr)
+	// The first synth runs all four packs (-c nag=all): they pass, and
+	// their reports are written next to the templates for the
+	// compliance report.
+	if stderr, err := runAppContext(t, bin, full, outdir, map[string]string{"nag": "all"}); err != nil {
+		t.Fatalf("synth of the example with nag=all failed: %v\n%s", err, stderr)
 	}
-	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json"} {
+	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json",
+		"AwsSolutions--payments-tooling-NagReport.json", "NIST.800.53.R5--payments-staging-NagReport.json", "PCI.DSS.321--payments-production-NagReport.json", "HIPAA.Security--payments-tooling-NagReport.json"} {
 		if !exists(f) {
 			t.Errorf("after a synth, %s is missing", f)
 		}
@@ -288,5 +292,23 @@ environments:
 	}
 	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
 		t.Errorf("the app wrote %d files to %s for an invalid config", len(entries), outdir)
+	}
+}
+
+// TestAppRejectsUnknownPack: a misspelt pack in -c nag=... is refused by
+// name before the jsii runtime starts, and nothing is written.
+func TestAppRejectsUnknownPack(t *testing.T) {
+	outdir := filepath.Join(t.TempDir(), "cdk.out")
+	cfg := filepath.Join("..", "constructs", "config", "example.yaml")
+	stderr, err := runAppContext(t, appBinary(t), cfg, outdir, map[string]string{"nag": "all,NIST"})
+	if err == nil {
+		t.Fatalf("app exited 0 for nag=all,NIST; stderr:\n%s", stderr)
+	}
+	want := `relay: context "nag" "all,NIST": unknown pack "all"; use all, none, or a comma-separated list of AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security`
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "no templates were written") {
+		t.Errorf("stderr = %s\nwant %s", stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "manifest.json")); err == nil {
+		t.Error("a refused synth wrote manifest.json")
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/hardening"
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -155,6 +157,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		keyProps.Alias = jsii.String(p.KeyAlias)
 	}
 	s.key = awskms.NewKey(s.Construct, jsii.String("Key"), keyProps)
+	hardening.DenyGrants(s.key)
 
 	s.logBucket = awss3.NewBucket(s.Construct, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BucketName:        values.Optional(p.AccessLogBucketName),
@@ -193,6 +196,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		}},
 	})
 
+	s.suppressions()
 	for _, st := range uploadGuards(s.bucket.BucketArn(), s.key.KeyArn()) {
 		s.bucket.AddToResourcePolicy(st)
 	}
@@ -346,4 +350,20 @@ func readerConditions(r Readers) *map[string]interface{} {
 		c["StringEquals"] = map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID}
 	}
 	return &c
+}
+
+// accessLogEncryption is why the access-log bucket is SSE-S3.
+const accessLogEncryption = "S3 delivers server access logs only to a target bucket whose default encryption is SSE-S3 (AES256); SSE-KMS is not supported for log delivery (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html). The bucket holds only the artifact bucket's access logs: TLS-only, not public, versioned, expired by lifecycle."
+
+// suppressions records the findings the store's buckets raise on purpose.
+func (s *Store) suppressions() {
+	hardening.EventBridgeNotifications(s.bucket)
+	hardening.EventBridgeNotifications(s.logBucket)
+	nag.Suppress(s.logBucket,
+		nag.Suppression{Rule: "NIST.800.53.R5-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+		nag.Suppression{Rule: "PCI.DSS.321-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+		nag.Suppression{Rule: "HIPAA.Security-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+	)
+	nag.Replication(s.logBucket, "The artifact bucket's server access logs: S3 stores them redundantly across Availability Zones, versioned, and expires them by lifecycle; a copy in another account or region is the organization's log-archive decision, not one pipeline's.")
+	nag.Replication(s.bucket, "Pipeline artifacts are intermediate outputs that an execution rebuilds from its source revision, and expire with their noncurrent versions; where an action runs in another region, CodePipeline copies them to that region's artifact store itself (the per-region replica stores).")
 }

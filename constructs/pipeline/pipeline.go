@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -250,6 +251,7 @@ type Pipeline struct {
 	role     awsiam.Role
 	project  awscodebuild.PipelineProject
 	logGroup awslogs.LogGroup
+	logKey   awskms.Key
 	topics   map[string]awssns.Topic
 	imported map[string]awsiam.IRole
 	// artifacts are the pipeline's artifacts by name.
@@ -486,6 +488,10 @@ func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
 
 // LogGroup receives the build logs.
 func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
+
+// LogKey is the KMS key that encrypts the build log group; CloudWatch Logs
+// may use it for that log group only.
+func (pl *Pipeline) LogKey() awskms.Key { return pl.logKey }
 
 // BuildSecrets are the Secrets Manager ARNs of the build's environment
 // variables, sorted.
