@@ -26,6 +26,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
@@ -133,6 +134,10 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	if p.AccessLogs == nil {
 		nag.Suppress(s.bucket, nag.Suppression{Rule: "AwsSolutions-S1", Reason: "No access-log bucket was given to this asset store (assets.StoreProps.AccessLogs)."})
 	}
+	hardening.EventBridgeNotifications(s.bucket)
+	nag.Each(s.bucket, "SSE-S3 so that the readers in every target account (the CloudFormation execution roles, and Lambda, which reads a function's code with the caller's credentials) need no grant on a key of the tooling account; the bucket policy admits exactly those roles, TLS-only, no public access, versioned.",
+		"NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS")
+	nag.Replication(s.bucket, "Workload assets are build outputs keyed by their content hash, which the Assets stage (or the build) publishes again from the source revision; every region deployed to has its own store, published by the pipeline, so a cross-region copy would duplicate what the pipeline already writes.")
 	r := p.Readers
 	if len(r.Accounts) > 0 || r.OrganizationID != "" {
 		s.bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -27,6 +27,7 @@ import (
 	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/sourceaccount"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -71,6 +72,9 @@ type Spec struct {
 	// AssetStores are the workload's asset stores, one per region it
 	// deploys to, sorted by region (with assets).
 	AssetStores []AssetStoreSpec
+	// SourceAccounts are the stacks of the accounts that own a source, by
+	// account, with the tooling account's part for each.
+	SourceAccounts []SourceAccountSpec
 }
 
 // ReplicaSpec is the artifact store of one other region.
@@ -142,6 +146,7 @@ type Delivery struct {
 	replicas      []*Replica
 	stackSets     []awscdk.CfnStackSet
 	accountStacks []awscdk.Stack
+	sourceStacks  []awscdk.Stack
 	// observer and trail watch the pipeline (observability.go).
 	observer *observe.Observer
 	trail    *audit.Trail
@@ -196,6 +201,11 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		newStackSetExecutionRole(s, a.Role)
 		d.accountStacks = append(d.accountStacks, s)
 	}
+	for _, a := range spec.SourceAccounts {
+		s := stack(a.StackName, a.Account, a.Region, "Relay "+n.Name+": the role that reads the pipeline's sources in this account, and the rules that forward their changes to "+n.ToolingAccount)
+		sourceaccount.New(s, "Sources", a.Props)
+		d.sourceStacks = append(d.sourceStacks, s)
+	}
 	for _, t := range spec.Targets {
 		s := stack(t.StackName, t.Account, t.Region, "Relay "+n.Name+": roles that let the pipeline in "+n.ToolingAccount+" deploy to "+t.Environment)
 		roles := target.New(s, "Target", t.Props)
@@ -225,6 +235,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	for _, s := range spec.RolesStackSets {
 		d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, n, s))
 	}
+	for _, a := range spec.SourceAccounts {
+		sourceaccount.NewReceiver(d.tooling, "Sources-"+a.Account, a.Receiver)
+	}
 
 	// The deploy roles must exist before the pipeline first runs; ordering
 	// the stacks makes `cdk deploy --all` create them first.
@@ -233,6 +246,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	}
 	for _, s := range d.accountStacks {
 		d.tooling.AddStackDependency(s, jsii.String("StackSets assume the execution role in "+*s.Account()))
+	}
+	for _, s := range d.sourceStacks {
+		d.tooling.AddStackDependency(s, jsii.String("the pipeline assumes the source role in "+*s.Account()))
 	}
 	for _, r := range d.replicas {
 		d.tooling.AddStackDependency(r.Stack, jsii.String("the pipeline replicates artifacts to "+r.Region))
@@ -283,6 +299,10 @@ func (d *Delivery) Targets() []Target { return d.targets }
 // Replicas are the artifact stores of the other regions, sorted by region.
 func (d *Delivery) Replicas() []*Replica { return d.replicas }
 
+// SourceStacks hold the source roles, rules and trails of the accounts
+// that own a source, sorted by account.
+func (d *Delivery) SourceStacks() []awscdk.Stack { return d.sourceStacks }
+
 // AccountStacks hold the StackSet execution roles of accounts
 // environments, one stack per environment and account.
 func (d *Delivery) AccountStacks() []awscdk.Stack { return d.accountStacks }
@@ -297,6 +317,7 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	for _, t := range d.targets {
 		out = append(out, t.Stack)
 	}
+	out = append(out, d.sourceStacks...)
 	out = append(out, d.accountStacks...)
 	for _, r := range d.replicas {
 		out = append(out, r.Stack)
