@@ -80,7 +80,8 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 			p.InvokeRoleName = n.InvokeRole(env.Name)
 		}
 		if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
-			p.ArtifactReaderRoles = x.CodeDeploy.InstanceRoles
+			// The instance roles are the team's: it attaches this policy.
+			p.ArtifactReaderPolicyName = n.ArtifactReaderPolicy(env.Name)
 		}
 	}
 	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {

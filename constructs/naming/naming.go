@@ -260,6 +260,20 @@ func HookNamespace(env, region, hook string) string {
 	return "Hook_" + env + "_" + region + "_" + hook
 }
 
+// ArtifactReaderPolicy is the name of the customer managed policy in env's
+// account that lets the roles it is attached to (CodeDeploy instance roles,
+// which the team owns) read the artifact stores:
+// <name>-<env>-artifact-reader, at RolePath.
+func (n Names) ArtifactReaderPolicy(env string) string {
+	return n.Name + "-" + env + "-artifact-reader"
+}
+
+// ArtifactReaderPolicyArn is the ARN of env's ArtifactReaderPolicy in
+// account.
+func (n Names) ArtifactReaderPolicyArn(account, env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.Partition, account, n.RolePath(), n.ArtifactReaderPolicy(env))
+}
+
 // InvokeRole is the name of the role the pipeline assumes in env's account
 // to run its invoke hooks (Lambda, Step Functions).
 func (n Names) InvokeRole(env string) string { return n.Name + "-" + env + "-invoke" }

@@ -21,6 +21,8 @@ type World struct {
 	Buckets map[string]*Bucket
 	Keys    map[string]*Key
 	Aliases map[string]string
+	// Managed are the customer managed policies by ARN, attached or not.
+	Managed map[string]Policy
 	// OrgID is the organization of every account, added to requests as
 	// aws:PrincipalOrgID; "" when the accounts are in none.
 	OrgID string
@@ -63,8 +65,8 @@ func FromAssembly(dir string) (*World, error) {
 // FromStacks builds the World of resolved stacks. It fails on a policy
 // Parse refuses, naming the stack and resource.
 func FromStacks(stacks []wiring.ResolvedStack) (*World, error) {
-	w := &World{Roles: map[string]*Role{}, Buckets: map[string]*Bucket{}, Keys: map[string]*Key{}, Aliases: map[string]string{}}
-	managed := map[string]Policy{} // customer managed policies by ARN
+	w := &World{Roles: map[string]*Role{}, Buckets: map[string]*Bucket{}, Keys: map[string]*Key{}, Aliases: map[string]string{}, Managed: map[string]Policy{}}
+	managed := w.Managed
 	type attach struct {
 		stack   wiring.ResolvedStack
 		names   []string

@@ -32,10 +32,10 @@ func writeAssembly(t *testing.T, stacks ...[3]string) string {
 	return dir
 }
 
-// store is an artifact store: a key with an alias, a bucket whose policy
+// storeJSON is an artifact store: a key with an alias, a bucket whose policy
 // denies uploads with another key (compared as guard lists) and admits the
 // deploy roles.
-func store(guard string) string {
+func storeJSON(guard string) string {
 	return `
   "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": [
     {"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"},
@@ -56,14 +56,14 @@ func store(guard string) string {
 func TestWorld(t *testing.T) {
 	keyArnOnly := `{"Fn::GetAtt": ["Key", "Arn"]}`
 	bothForms := `[{"Fn::GetAtt": ["Key", "Arn"]}, {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/relay/p/artifacts"}]`
-	tooling := `{"Resources": {` + store(keyArnOnly) + `,
+	tooling := `{"Resources": {` + storeJSON(keyArnOnly) + `,
   "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "p-pipeline", "Path": "/relay/p/",
     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
   "RolePolicy": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
     {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": ["arn:aws:s3:::p-artifacts-us-east-1/*", "arn:aws:s3:::p-artifacts-eu-west-1/*"]},
     {"Effect": "Allow", "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "arn:aws:kms:*:111111111111:key/*",
      "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/relay/p/artifacts"}}}]}}}}}`
-	replica := func(guard string) string { return `{"Resources": {` + store(guard) + `}}` }
+	replica := func(guard string) string { return `{"Resources": {` + storeJSON(guard) + `}}` }
 	target := `{"Resources": {
   "Deploy": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "p-staging-deploy", "Path": "/relay/p/",
     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole",
