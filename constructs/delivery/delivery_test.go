@@ -150,3 +150,49 @@ func Example() {
 	// payments-production in 333333333333/us-east-1, after []
 	// payments-tooling in 111111111111/us-east-1, after [payments-staging payments-production]
 }
+
+// TestTranslateChecksComposedNames checks every name after composition,
+// whatever built the Config (config.Load caps the name and the environment
+// names; a Go caller may not): each problem names the fields that compose
+// the name, its shape, its length, the limit and its source.
+func TestTranslateChecksComposedNames(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(cfg *config.Config)
+		want   []string
+	}{
+		{"the example fits", func(*config.Config) {}, nil},
+		{"a long name", func(cfg *config.Config) { cfg.Name = strings.Repeat("p", 31) }, []string{
+			`name, tooling.account, tooling.region: S3 bucket name "ppppppppppppppppppppppppppppppp-artifacts-111111111111-us-east-1" (<name>-artifacts-<tooling account>-<region>) has 64 characters; an S3 bucket name has at most 63 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): shorten name or tooling.account or tooling.region`,
+		}},
+		{"a long environment name", func(cfg *config.Config) { cfg.Environments[1].Name = strings.Repeat("e", 50) }, []string{
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-deploy" (<name>-<environment>-deploy) has 66 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-cfn-exec" (<name>-<environment>-cfn-exec) has 68 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-invoke" (<name>-<environment>-invoke) has 66 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+		}},
+		{"an environment name that is not a stack name", func(cfg *config.Config) { cfg.Environments[0].Name = "stag_ing" }, []string{
+			`name, environments[0].name: CloudFormation stack name "payments-stag_ing" (<name>-<environment>) is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html): change name or environments[0].name`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			tc.mutate(cfg)
+			_, err := delivery.Translate(cfg)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Translate() = %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("Translate() accepted the names")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Translate() =\n%v\nwant a line\n%s", err, w)
+				}
+			}
+		})
+	}
+}
