@@ -109,11 +109,9 @@ func run() (code int) {
 	}
 	over := 0
 	for _, f := range findings {
-		// An action configuration value is reported through the config
-		// field that drives it.
-		if f.Stack == spec.Names.ToolingStack() {
-			f = spec.Plan.Explain(f)
-		}
+		// A quota is reported through the config fields that drive the
+		// value, with a fix that holds for this config.
+		f = spec.Explain(f)
 		level := "warning"
 		if f.Over() {
 			level, over = "error", over+1

@@ -22,6 +22,7 @@ import (
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/audit"
 	"github.com/relaycdk/relay/constructs/codedeploy"
+	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/pipeline"
@@ -71,6 +72,9 @@ type Spec struct {
 	// SourceAccounts are the stacks of the accounts that own a source, by
 	// account, with the tooling account's part for each.
 	SourceAccounts []SourceAccountSpec
+
+	// cfg is the config the Spec was translated from (for Explain).
+	cfg *config.Config
 }
 
 // ReplicaSpec is the artifact store of one other region.

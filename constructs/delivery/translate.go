@@ -62,7 +62,7 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		return nil, err
 	}
 	n := t.n
-	spec := &Spec{Names: n, Tags: map[string]string{"relay:pipeline": cfg.Name}}
+	spec := &Spec{Names: n, Tags: map[string]string{"relay:pipeline": cfg.Name}, cfg: cfg}
 	readers := t.readers()
 	spec.Store = artifacts.StoreProps{
 		BucketName:          n.ArtifactBucket(cfg.Tooling.Region),

@@ -103,13 +103,13 @@ var Table = []Limit{
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
 		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
-		"trust fewer principals (with organization.id set, Relay's roles trust the organization instead of each account), or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
+		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
 	{IAMRoleName, "IAM role name (characters)", 64, iamQuotas,
 		"use a shorter name", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
-		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size", false},
+		"admit fewer principals by name or by account", false},
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
-		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size", false},
+		"admit fewer principals by name or by account", false},
 	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes, as written)", 1048576, cloudFormationQuota,
 		"the pipeline template grows with each account environment (about 1.4 KB for a change set, up to 2.5 KB with a hook): deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
 	{StackSetTemplate, "CloudFormation StackSet template body passed inline (bytes)", 51200, cloudFormationQuota,
@@ -220,6 +220,10 @@ type Finding struct {
 	Field string
 	// Fix, when set, replaces Limit.Fix: what to change in Field.
 	Fix string
+	// Physical is the resource's physical name when the template sets it
+	// (such as a role's RoleName), so that a caller can say which of its
+	// resources it is; "" otherwise.
+	Physical string
 	// Name, Property and Rule describe a name that breaks its rule: the
 	// name, the property (or stage and action) that holds it, and the rule
 	// it breaks (CheckName).
@@ -335,6 +339,16 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 							Stage: fmt.Sprint(sm["Name"]), Action: fmt.Sprint(am["Name"]), Key: key})
 					}
 				}
+			}
+		}
+	}
+	for i := range out {
+		m, _ := res[out[i].Resource].(map[string]interface{})
+		typ, _ := m["Type"].(string)
+		props, _ := m["Properties"].(map[string]interface{})
+		for _, np := range namedProperties[typ] {
+			if name, ok := props[np[0]].(string); ok {
+				out[i].Physical = name
 			}
 		}
 	}

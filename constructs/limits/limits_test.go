@@ -197,7 +197,7 @@ func TestFindingError(t *testing.T) {
 		want string
 	}{
 		{"resource", limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "payments-tooling", Resource: "Bucket", Value: 21000},
-			"payments-tooling/Bucket: S3 bucket policy (bytes) is 21000, which exceeds the limit of 20480 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html): set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size"},
+			"payments-tooling/Bucket: S3 bucket policy (bytes) is 21000, which exceeds the limit of 20480 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html): admit fewer principals by name or by account"},
 		{"configuration value without a field", limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 1234,
 			Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides"},
 			"1234 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which exceeds CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): shorten the value: move stack parameters into a template configuration file, build variables into the build project, long inputs into files of the build output"},
