@@ -89,6 +89,46 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 	}
 }
 
+// TestAppConvertsCDKErrors makes aws-cdk-lib itself refuse the stacks,
+// as a team's cdk.json can: a permissions boundary context that is not an
+// ARN, with validation errors turned on. The app must say so in one
+// "relay: " line, without a Go panic, a stack trace or the path of its
+// private synth folder, and write nothing.
+func TestAppConvertsCDKErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(cfg, config.Example(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	ctx, _ := json.Marshal(map[string]interface{}{"config": cfg, "nag": "false",
+		"@aws-cdk/core:validateAgainstDefaultRules": true, "@aws-cdk/core:permissionsBoundary": map[string]string{"arn": "not-an-arn"}})
+	cmd := exec.Command(appBinary(t))
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
+	var stderr, stdout bytes.Buffer
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("app exited 0 although aws-cdk-lib refused the stacks; stderr:\n%s", stderr.String())
+	}
+	all := stdout.String() + stderr.String()
+	for _, want := range []string{
+		"relay: aws-cdk-lib refused the stacks: ValidationFailed: Validation failed. (the report is printed above)\n",
+		"relay: no templates were written",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr.String())
+		}
+	}
+	for _, never := range []string{"panic", "goroutine ", "    at ", "relay-synth-", ".go:"} {
+		if strings.Contains(all, never) {
+			t.Errorf("the output holds %q:\n%s", never, all)
+		}
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
+	}
+}
+
 // TestAppQuotaAdvice is field failure bucket-policy-advice.yaml: the
 // bucket policy passes S3's limit because of the instance roles; the app
 // must name deploy.codeDeploy.instanceRoles and a fix that shrinks it, and

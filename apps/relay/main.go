@@ -53,18 +53,19 @@ func run() (code int) {
 		fmt.Fprintln(os.Stderr, "relay: no templates were written")
 		return 1
 	}
-	// A construct error surfaces from jsii as a panic: it fails the synth
-	// like any other error, and the earlier output is withdrawn all the same.
-	defer func() {
-		if r := recover(); r != nil {
-			code = fail(fmt.Errorf("synth failed: %v", r))
-		}
-	}()
 	staging, err := os.MkdirTemp("", "relay-synth-")
 	if err != nil {
 		return fail(err)
 	}
 	defer os.RemoveAll(staging)
+	// A construct or aws-cdk-lib error surfaces from jsii as a panic: it
+	// fails the synth like any other error, as one message without a stack
+	// trace, and the earlier output is withdrawn all the same.
+	defer func() {
+		if r := recover(); r != nil {
+			code = fail(synthError(r, staging))
+		}
+	}()
 	// The jsii runtime inherits the environment: it must write to staging.
 	os.Unsetenv("CDK_OUTDIR")
 	defer jsii.Close()

@@ -283,3 +283,26 @@ func instanceRoles(cfg *config.Config, n int) {
 	cfg.Environments[0].Parameters = nil
 	cfg.Environments[0].TemplateConfiguration = ""
 }
+
+// TestConstructIDsCannotCollide builds two environments whose names and
+// hooks joined with "-" would give one construct ID ("prod" with hook
+// "us-east-1-ab", "prod-us-east-1" with hook "ab", both in us-east-1): a
+// jsii panic before construct IDs joined names with ".".
+func TestConstructIDsCannotCollide(t *testing.T) {
+	cfg := example(t)
+	cfg.Deploy.Hooks = []config.Hook{
+		{Name: "ab", When: "after", Lambda: &config.LambdaHook{Function: "fa"}},
+		{Name: "us-east-1-ab", When: "after", Lambda: &config.LambdaHook{Function: "fb"}},
+	}
+	cfg.Environments[0].Name, cfg.Environments[1].Name = "prod", "prod-us-east-1"
+	cfg.Environments[1].Regions = []string{"us-east-1"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	relaytest.Do(t, "delivery.New", func() { delivery.New(app, spec) })
+}

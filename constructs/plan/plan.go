@@ -133,6 +133,13 @@ func New(in Input) (*Pipeline, error) {
 		return nil, fmt.Errorf("%s: %d deploy stages plus %s make %d stages; a pipeline has at most %d: %s",
 			d.name("Deployments"), len(deploy), list, len(stages), max, p.splitAdvice(max-fixed))
 	}
+	// CodePipeline refuses a stage without actions; wave never plans one,
+	// and this keeps it so.
+	for _, st := range stages {
+		if len(st.Actions) == 0 {
+			return nil, fmt.Errorf("%s: stage %s has no action; a CodePipeline stage needs at least one (this is a bug in the release plan: please report it with the blueprint)", d.name("Deployments"), st.Name)
+		}
+	}
 	pl := &Pipeline{Input: d, Stages: stages}
 	if err := pl.checkNames(); err != nil {
 		return nil, err
