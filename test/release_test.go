@@ -177,7 +177,7 @@ func TestReleaseGrants(t *testing.T) {
 			deploy:  []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/shop-staging"}}},
 			trusted: []string{"arn:aws:iam::111111111111:role/shop-helm"},
 		},
-		{file: "constructs-example", stack: true,
+		{file: "constructs-example", stack: true, trusted: []string{"arn:aws:iam::111111111111:role/relay/payments/payments-recovery"},
 			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
 				"arn:aws:lambda:us-east-1:222222222222:function:payments-app-smoke-test"}}}},
 	}

@@ -104,6 +104,10 @@ func (t *translator) checkNames(spec *Spec) []error {
 		add(a.BucketName, limits.S3BucketName, "<name>-audit-<tooling account>-<tooling region>", "name", "tooling.account", "tooling.region")
 		add(a.KeyAlias, limits.KMSAliasName, "alias/relay/<name>/audit", "name")
 	}
+	if r := spec.Recovery; r != nil {
+		add(r.RoleName, limits.IAMRoleName, "<name>-recovery", "name")
+		add(r.LogGroupName, limits.LogGroupName, "/relay/<name>/recovery", "name")
+	}
 	if jr := spec.JobResults; jr != nil {
 		add(jr.RoleName, limits.IAMRoleName, "<name>-job-results", "name")
 	}

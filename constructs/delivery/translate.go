@@ -12,6 +12,7 @@ import (
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/recovery"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -172,6 +173,10 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}
 		spec.JobResults = jr
 	}
+	if t.recovers() {
+		spec.Recovery = &recovery.Props{PipelineName: n.Pipeline(), RoleName: n.RecoveryRole(), RolePath: n.RolePath(),
+			DeployRolePatterns: []string{n.DeployRolePattern()}, LogGroupName: n.RecoveryLogGroup()}
+	}
 	if planned != nil {
 		spec.Observe = observeProps(cfg, planned)
 	}
@@ -188,6 +193,14 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		return nil, errors.Join(errs...)
 	}
 	return spec, nil
+}
+
+// recovers reports whether an account environment deploys a stack by
+// change sets, whose failed first deployment leaves ROLLBACK_COMPLETE
+// (StackSets manage their instance stacks themselves).
+func (t *translator) recovers() bool {
+	return slices.ContainsFunc(t.cfg.Deploy.Components(), config.Component.IsStack) &&
+		slices.ContainsFunc(t.cfg.Environments, func(e config.Environment) bool { return e.Account != "" })
 }
 
 // translator holds what Translate works from.

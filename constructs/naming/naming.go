@@ -295,6 +295,17 @@ func (n Names) JobResultsRole() string { return n.Name + "-job-results" }
 // JobResultsRoleArn is the ARN of JobResultsRole.
 func (n Names) JobResultsRoleArn() string { return n.roleArn(n.ToolingAccount, n.JobResultsRole()) }
 
+// RecoveryRole is the tooling-account role of the function that deletes a
+// stack a failed first deployment left in ROLLBACK_COMPLETE (package
+// recovery), which the deploy roles trust.
+func (n Names) RecoveryRole() string { return n.Name + "-recovery" }
+
+// RecoveryRoleArn is the ARN of RecoveryRole.
+func (n Names) RecoveryRoleArn() string { return n.roleArn(n.ToolingAccount, n.RecoveryRole()) }
+
+// RecoveryLogGroup is the log group of the recovery function.
+func (n Names) RecoveryLogGroup() string { return "/relay/" + n.Name + "/recovery" }
+
 // StackSetAdminRole is the tooling-account role CloudFormation assumes to
 // administer the self-managed StackSets of accounts environments.
 func (n Names) StackSetAdminRole() string { return n.Name + "-stackset-admin" }

@@ -33,6 +33,7 @@ import (
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/recovery"
 )
 
 // Statement is one Allow statement of a role, as plain data.
@@ -150,6 +151,13 @@ type Props struct {
 	// readers) to ArtifactKeyArns. Default: none (name them in those
 	// fields, as a target in another App must).
 	Stores []*artifacts.Store
+	// DeleteFailedStacks lets the deploy role delete its stacks (StackNames
+	// and those of ExecutionRoles, in Regions), and only through their
+	// execution roles
+	// (recovery.DeleteStatement), so that a recovery.Recovery whose role is
+	// in TrustedRoleArns can delete a stack that a failed first deployment
+	// left in ROLLBACK_COMPLETE. Default: false.
+	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
@@ -321,6 +329,9 @@ func (p *Props) Validate() error {
 	}
 	if len(p.ArtifactKeyArns) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
+	}
+	if p.DeleteFailedStacks && len(p.stackNames()) == 0 {
+		add("DeleteFailedStacks: needs StackNames or ExecutionRoles, the stacks the deploy role may delete")
 	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
@@ -528,7 +539,7 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
 		objects = append(objects, b+"/*")
 	}
-	return []awsiam.PolicyStatement{
+	out := []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid: jsii.String("ManageDeployedStacks"),
 			Actions: jsii.Strings("cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
@@ -545,6 +556,10 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 			},
 		}),
 	}
+	if p.DeleteFailedStacks {
+		out = append(out, recovery.DeleteStatement(stacks, executionRoles...))
+	}
+	return out
 }
 
 // artifactStatements let a role read the artifact store.
