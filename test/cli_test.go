@@ -129,52 +129,6 @@ func TestAppConvertsCDKErrors(t *testing.T) {
 	}
 }
 
-// TestAppQuotaAdvice is field failure bucket-policy-advice.yaml: the
-// bucket policy passes S3's limit because of the instance roles; the app
-// must name deploy.codeDeploy.instanceRoles and a fix that shrinks it, and
-// not advise organization.id, which is set.
-func TestAppQuotaAdvice(t *testing.T) {
-	dir := t.TempDir()
-	var roles strings.Builder
-	for i := 0; i < 260; i++ {
-		fmt.Fprintf(&roles, "      - fleet-instance-role-with-a-long-descriptive-name-%03d\n", i)
-	}
-	cfg := filepath.Join(dir, "relay.yaml")
-	if err := os.WriteFile(cfg, []byte(`name: bigfleet
-tooling: {account: "111111111111", region: us-east-1}
-organization: {id: o-a1b2c3d4e5}
-source:
-  github: {repository: acme/bigfleet, branch: main, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
-deploy:
-  codeDeploy:
-    instanceTags: {app: [bigfleet]}
-    instanceRoles:
-`+roles.String()+`environments:
-  - {name: staging, account: "222222222222", regions: [us-east-1]}
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	outdir := filepath.Join(dir, "cdk.out")
-	stderr, err := runAppContext(t, appBinary(t), cfg, outdir, map[string]string{"nag": "false"})
-	if err == nil {
-		t.Fatalf("app exited 0 although the bucket policy is over S3's limit; stderr:\n%s", stderr)
-	}
-	for _, want := range []string{
-		"relay: error: deploy.codeDeploy.instanceRoles (bigfleet-tooling/ArtifactsBucketPolicy",
-		"S3 bucket policy (bytes) is ",
-		"it grows with 260 instance roles, each admitted by its own ARN pattern (about ",
-		"name fewer instance roles",
-		"no templates were written",
-	} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
-		}
-	}
-	if strings.Contains(stderr, "organization.id") {
-		t.Errorf("the advice names organization.id, which is set:\n%s", stderr)
-	}
-}
-
 // TestAppWithdrawsStaleOutput runs the app three times into one output
 // folder: a synth, a synth with one environment fewer (its template must
 // go), and a failed synth (every file Relay wrote must go, and what it did

@@ -21,13 +21,20 @@ var assemblies = map[string]string{}
 // assembly synthesizes cfg as apps/relay does into a cloud assembly folder.
 func assembly(t *testing.T, cfg *config.Config) string {
 	t.Helper()
-	if dir, ok := assemblies[cfg.Name]; ok {
+	return assemblyOf(t, cfg.Name, cfg)
+}
+
+// assemblyOf is assembly cached under key, for configurations that share
+// a name with a golden one (field failure reports).
+func assemblyOf(t *testing.T, key string, cfg *config.Config) string {
+	t.Helper()
+	if dir, ok := assemblies[key]; ok {
 		return dir
 	}
 	app, _ := build(t, cfg)
 	var dir string
 	relaytest.Do(t, "synth "+cfg.Name, func() { dir = *app.Synth(nil).Directory() })
-	assemblies[cfg.Name] = dir
+	assemblies[key] = dir
 	return dir
 }
 
@@ -53,43 +60,49 @@ func removeAssemblies() {
 //     read with the reader policy Relay gives the team to attach.
 func TestDeployValidity(t *testing.T) {
 	for _, cfg := range goldenConfigs(t) {
-		t.Run(cfg.Name, func(t *testing.T) {
-			dir := assembly(t, cfg)
-			findings, err := limits.CheckDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range findings {
-				if f.Over() {
-					t.Errorf("quota: %v", f)
-				}
-			}
-			stacks, err := wiring.ReadResolved(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, problem := range templateProblems(stacks) {
-				t.Error(problem)
-			}
-			w, err := iameval.FromStacks(stacks)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if o := cfg.Organization; o != nil {
-				w.OrgID = o.ID
-			}
-			paths := append(iameval.PipelinePaths(stacks), instanceRolePaths(t, cfg, w)...)
-			if len(paths) < 6 {
-				t.Fatalf("only %d access paths found in the templates", len(paths))
-			}
-			t.Logf("%d access paths allowed", len(paths))
-			for _, p := range paths {
-				if d := w.Authorize(p.Request); !d.Allowed {
-					t.Errorf("%s: %s %s on %s is %v", p.What, p.Request.Principal, p.Request.Action, wiring.Display(p.Request.Resource), d)
-				}
-			}
-		})
+		t.Run(cfg.Name, func(t *testing.T) { checkDeployValid(t, cfg, assembly(t, cfg)) })
 	}
+}
+
+// checkDeployValid is the deploy-validity check of TestDeployValidity on
+// the cloud assembly dir of cfg. It returns the evaluated world and the
+// access paths it allowed, for checks of one case.
+func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.World, []iameval.Path) {
+	t.Helper()
+	findings, err := limits.CheckDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Over() {
+			t.Errorf("quota: %v", f)
+		}
+	}
+	stacks, err := wiring.ReadResolved(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, problem := range templateProblems(stacks) {
+		t.Error(problem)
+	}
+	w, err := iameval.FromStacks(stacks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := cfg.Organization; o != nil {
+		w.OrgID = o.ID
+	}
+	paths := append(iameval.PipelinePaths(stacks), instanceRolePaths(t, cfg, w)...)
+	if len(paths) < 6 {
+		t.Fatalf("only %d access paths found in the templates", len(paths))
+	}
+	t.Logf("%d access paths allowed", len(paths))
+	for _, p := range paths {
+		if d := w.Authorize(p.Request); !d.Allowed {
+			t.Errorf("%s: %s %s on %s is %v", p.What, p.Request.Principal, p.Request.Action, wiring.Display(p.Request.Resource), d)
+		}
+	}
+	return w, paths
 }
 
 // templateProblems are what the templates get wrong that no quota
@@ -249,57 +262,65 @@ func TestRecoveryPermissions(t *testing.T) {
 		if !cfg.Deploy.IsStack() || accountEnvs == 0 {
 			continue
 		}
-		t.Run(cfg.Name, func(t *testing.T) {
-			stacks, err := wiring.ReadResolved(assembly(t, cfg))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, err := iameval.FromStacks(stacks)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := delivery.Names(cfg)
-			recoveryRole := iameval.Principal{ARN: n.RecoveryRoleArn()}
-			buildRole := iameval.Principal{ARN: "arn:" + cfg.Partition() + ":iam::" + cfg.Tooling.Account + ":role/" + cfg.Name + "-build-role"}
-			pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", cfg.Partition(), cfg.Tooling.Region, cfg.Tooling.Account, n.Pipeline())
-			expect := func(what string, r iameval.Request, want bool) {
-				t.Helper()
-				if d := w.Authorize(r); d.Allowed != want {
-					t.Errorf("%s: %v, want allowed=%v", what, d, want)
-				}
-			}
-			expect("the recovery function reads the pipeline", iameval.Request{Principal: recoveryRole, Action: "codepipeline:GetPipeline", Resource: pipelineArn}, true)
-			for _, env := range cfg.Environments {
-				if env.Account == "" {
-					continue
-				}
-				checked++
-				deploy := n.DeployRoleArn(env.Account, env.Name)
-				exec := n.ExecutionRoleArn(env.Account, env.Name)
-				expect(env.Name+": the recovery function assumes the deploy role", iameval.Request{Principal: recoveryRole, Action: "sts:AssumeRole", Resource: deploy}, true)
-				expect(env.Name+": another tooling role may not", iameval.Request{Principal: buildRole, Action: "sts:AssumeRole", Resource: deploy}, false)
-				del := func(region, stack string, role []string) iameval.Request {
-					ctx := map[string][]string{}
-					if role != nil {
-						ctx["cloudformation:RoleArn"] = role
-					}
-					return iameval.Request{Principal: iameval.Principal{ARN: deploy}, Action: "cloudformation:DeleteStack",
-						Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), region, env.Account, stack), Context: ctx}
-				}
-				for _, region := range env.Regions {
-					expect(env.Name+" "+region+": the deploy role deletes its stack through the execution role", del(region, cfg.Deploy.StackName, []string{exec}), true)
-					expect(env.Name+" "+region+": not without the execution role", del(region, cfg.Deploy.StackName, nil), false)
-					expect(env.Name+" "+region+": not through another role", del(region, cfg.Deploy.StackName, []string{"arn:aws:iam::" + env.Account + ":role/admin"}), false)
-					expect(env.Name+" "+region+": not another stack", del(region, "someone-elses-stack", []string{exec}), false)
-				}
-				expect(env.Name+": not in a region it does not deploy to", del("ap-southeast-2", cfg.Deploy.StackName, []string{exec}), false)
-				expect(env.Name+": the recovery function may not delete itself", iameval.Request{Principal: recoveryRole, Action: "cloudformation:DeleteStack",
-					Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), env.Regions[0], env.Account, cfg.Deploy.StackName),
-					Context:  map[string][]string{"cloudformation:RoleArn": {exec}}}, false)
-			}
-		})
+		t.Run(cfg.Name, func(t *testing.T) { checked += checkRecovery(t, cfg, assembly(t, cfg)) })
 	}
 	if checked == 0 {
 		t.Fatal("no golden configuration deploys a stack to an account environment")
 	}
+}
+
+// checkRecovery evaluates the recovery permissions of TestRecoveryPermissions
+// on the cloud assembly dir of cfg and returns how many environments it
+// checked.
+func checkRecovery(t *testing.T, cfg *config.Config, dir string) int {
+	t.Helper()
+	checked := 0
+	stacks, err := wiring.ReadResolved(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := iameval.FromStacks(stacks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := delivery.Names(cfg)
+	recoveryRole := iameval.Principal{ARN: n.RecoveryRoleArn()}
+	buildRole := iameval.Principal{ARN: "arn:" + cfg.Partition() + ":iam::" + cfg.Tooling.Account + ":role/" + cfg.Name + "-build-role"}
+	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", cfg.Partition(), cfg.Tooling.Region, cfg.Tooling.Account, n.Pipeline())
+	expect := func(what string, r iameval.Request, want bool) {
+		t.Helper()
+		if d := w.Authorize(r); d.Allowed != want {
+			t.Errorf("%s: %v, want allowed=%v", what, d, want)
+		}
+	}
+	expect("the recovery function reads the pipeline", iameval.Request{Principal: recoveryRole, Action: "codepipeline:GetPipeline", Resource: pipelineArn}, true)
+	for _, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		checked++
+		deploy := n.DeployRoleArn(env.Account, env.Name)
+		exec := n.ExecutionRoleArn(env.Account, env.Name)
+		expect(env.Name+": the recovery function assumes the deploy role", iameval.Request{Principal: recoveryRole, Action: "sts:AssumeRole", Resource: deploy}, true)
+		expect(env.Name+": another tooling role may not", iameval.Request{Principal: buildRole, Action: "sts:AssumeRole", Resource: deploy}, false)
+		del := func(region, stack string, role []string) iameval.Request {
+			ctx := map[string][]string{}
+			if role != nil {
+				ctx["cloudformation:RoleArn"] = role
+			}
+			return iameval.Request{Principal: iameval.Principal{ARN: deploy}, Action: "cloudformation:DeleteStack",
+				Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), region, env.Account, stack), Context: ctx}
+		}
+		for _, region := range env.Regions {
+			expect(env.Name+" "+region+": the deploy role deletes its stack through the execution role", del(region, cfg.Deploy.StackName, []string{exec}), true)
+			expect(env.Name+" "+region+": not without the execution role", del(region, cfg.Deploy.StackName, nil), false)
+			expect(env.Name+" "+region+": not through another role", del(region, cfg.Deploy.StackName, []string{"arn:aws:iam::" + env.Account + ":role/admin"}), false)
+			expect(env.Name+" "+region+": not another stack", del(region, "someone-elses-stack", []string{exec}), false)
+		}
+		expect(env.Name+": not in a region it does not deploy to", del("ap-southeast-2", cfg.Deploy.StackName, []string{exec}), false)
+		expect(env.Name+": the recovery function may not delete itself", iameval.Request{Principal: recoveryRole, Action: "cloudformation:DeleteStack",
+			Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), env.Regions[0], env.Account, cfg.Deploy.StackName),
+			Context:  map[string][]string{"cloudformation:RoleArn": {exec}}}, false)
+	}
+	return checked
 }
