@@ -69,7 +69,7 @@ var fieldFailures = map[string]fieldFailure{
 	}},
 	"stackset-name-over-128.yaml": {kind: "2 composed names", refused: []string{
 		`relay: deploy.stackName, environments[0].name: StackSet name "abbbb`,
-		"-pilot-accounts\" (<stack name>-<name>) has 135 characters; CloudFormation takes at most 128",
+		"-pilot-accounts\" (<stack name>-<name>) has 135 characters; a CloudFormation StackSet name has at most 128 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)",
 		"use a shorter stack or environment name",
 	}},
 	"trigger-branches-and-tags.yaml": {kind: "3 trigger filters", refused: []string{
