@@ -175,6 +175,12 @@ func (t *translator) targetNames(add func(name, id, shape string, fields ...stri
 	add(p.ExecutionRoleName, limits.IAMRoleName, "<name>-<environment>-cfn-exec", "name", env)
 	add(p.InvokeRoleName, limits.IAMRoleName, "<name>-<environment>-invoke", "name", env)
 	add(p.ArtifactReaderPolicyName, limits.IAMManagedPolicyName, "<name>-<environment>-artifact-reader", "name", env)
+	for _, r := range p.ExecutionRoles {
+		add(r.Name, limits.IAMRoleName, "<name>-<environment>-<stack>-cfn-exec", "name", env, "deploy.stacks[].name")
+	}
+	for _, r := range p.StepRoles {
+		add(r.Name, limits.IAMRoleName, "<name>-<environment>-<step>-step", "name", env, "steps[].name or environments[].steps[].name")
+	}
 }
 
 // targetNamesFit reports whether every name of a target's roles and reader
@@ -185,6 +191,16 @@ func targetNamesFit(p *target.Props) bool {
 		{p.InvokeRoleName, limits.IAMRoleName}, {p.ArtifactReaderPolicyName, limits.IAMManagedPolicyName},
 	} {
 		if x[0] != "" && limits.CheckName(x[1], x[0]) != "" {
+			return false
+		}
+	}
+	for _, r := range p.ExecutionRoles {
+		if limits.CheckName(limits.IAMRoleName, r.Name) != "" {
+			return false
+		}
+	}
+	for _, r := range p.StepRoles {
+		if limits.CheckName(limits.IAMRoleName, r.Name) != "" {
 			return false
 		}
 	}
