@@ -153,7 +153,7 @@ func TestReleaseGrants(t *testing.T) {
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:intake-web"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:*"}},
 			},
-			readers: []string{"intake-web-instance"},
+			readers: "intake-staging-artifact-reader",
 		},
 		{file: "testdata/configs/existing-ecs.yaml",
 			deploy: []target.Statement{

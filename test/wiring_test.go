@@ -202,7 +202,7 @@ func TestWiring(t *testing.T) {
 // reads its wiring.
 func readWiring(t *testing.T, cfg *config.Config) *wiring.Model {
 	t.Helper()
-	m, err := wiring.Read(assembly(t, cfg))
+	m, err := wiring.Read(goldenDir(t, cfg))
 	if err != nil {
 		t.Fatalf("%s: %v", cfg.Name, err)
 	}
