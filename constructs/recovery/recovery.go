@@ -179,6 +179,18 @@ func New(scope constructs.Construct, id string, props *Props) *Recovery {
 	nag.Suppress(r.function, nag.Suppression{Rule: "AwsSolutions-L1", Reason: "python3.14 is the newest Python runtime that AWS Lambda documents (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) and CloudFormation's AWS::Lambda::Function schema accepts (cfn-lint 1.51.0); aws-cdk-lib already lists python3.15, which deploys nowhere yet."})
 	nag.Suppress(r.role, nag.Wildcards("The function assumes the deploy role of whichever environment failed, through one pattern; each deploy role trusts this role by its ARN and may delete only its own stacks in ROLLBACK_COMPLETE.",
 		p.DeployRolePatterns...))
+	// The compliance packs (HIPAA, NIST 800-53 R5, PCI DSS) ask of every
+	// function and log group what this one-purpose function does not need.
+	for _, pack := range []string{"HIPAA.Security", "NIST.800.53.R5"} {
+		nag.Suppress(r.function,
+			nag.Suppression{Rule: pack + "-LambdaConcurrency", Reason: "Only the rule for failed CloudFormation actions of one pipeline invokes it, once per failed action; reserved concurrency would take capacity from the account's pool for nothing."},
+			nag.Suppression{Rule: pack + "-LambdaDLQ", Reason: "EventBridge retries a failed invocation twice and every verdict is logged; a deletion that never ran leaves the stack as it was, and the next failed action of that stack invokes the function again."})
+	}
+	for _, pack := range []string{"HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321"} {
+		nag.Suppress(r.function, nag.Suppression{Rule: pack + "-LambdaInsideVPC", Reason: "It calls only the CodePipeline, STS and CloudFormation APIs and reaches no resource in a VPC."})
+		nag.Suppress(logs, nag.Suppression{Rule: pack + "-CloudWatchLogGroupEncrypted", Reason: "The group holds only stack names, stack states and the function's verdicts, no artifact or secret; CloudWatch Logs encrypts it at rest with its service key."})
+		nag.Suppress(r.role, nag.Suppression{Rule: pack + "-IAMNoInlinePolicy", Reason: "The policy is this one role's: it names this pipeline and its deploy role pattern, so a managed policy that other roles could attach would serve no one else."})
+	}
 	nag.Suppress(r.role, nag.Findings("CloudWatch Logs names each log stream of the function's own log group when the function starts.",
 		"Resource::<"+nag.LogicalID(logs)+".Arn>:*"))
 	return r
