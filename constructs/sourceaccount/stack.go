@@ -54,7 +54,7 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 		}),
 	})
 	addStatements(s.role, p.Statements())
-	nag.InlinePolicy(s.role, "The source role of this account: the pipeline in "+p.ToolingAccount+" assumes it to read its sources here.")
+	nag.InlinePolicy(s.role, "The source role of account "+p.Account+": the pipeline role of "+p.ToolingAccount+" assumes it to read this account's sources and write them to the pipeline's artifact store.")
 
 	rules := sortedRules(&p)
 	var ruleArns []string
@@ -71,7 +71,7 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 		}),
 	})
 	addStatements(s.forwarder, p.ForwarderStatements())
-	nag.InlinePolicy(s.forwarder, "The forwarder role of this account: EventBridge assumes it to forward source changes to the default event bus of "+p.ToolingAccount+".")
+	nag.InlinePolicy(s.forwarder, "The forwarder role of account "+p.Account+": EventBridge assumes it for this account's forwarding rules only, to put source change events on the default event bus of "+p.ToolingAccount+".")
 
 	patterns := p.Patterns()
 	for _, r := range rules {
@@ -104,14 +104,14 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 				NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
 			}},
 		})
-		hardening.EventBridgeNotifications(logs)
-		nag.Each(logs, "S3 delivers server access logs only to a target bucket whose default encryption is SSE-S3 (AES256); SSE-KMS is not supported for log delivery (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html). The bucket holds only the trail bucket's access logs: TLS-only, not public, versioned, expired by lifecycle.",
-			"NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS")
-		nag.Replication(logs, "The trail bucket's server access logs: S3 stores them redundantly across Availability Zones, versioned, and expires them by lifecycle; a copy in another account or region is the organization's log-archive decision, not one source account's.")
 		s.trail = audit.New(s.Construct, "Trail", &audit.Props{
 			TrailName: p.TrailName, Partition: p.Partition, Account: p.Account, Region: p.Region,
 			DataEventBuckets: p.TrailBuckets(), AccessLogBucket: logs,
 		})
+		hardening.EventBridgeNotifications(logs)
+		const sseS3 = "The source trail bucket's server access logs: S3 delivers server access logs only to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); the bucket is TLS-only, not public, versioned and expired by lifecycle."
+		nag.Each(logs, sseS3, "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS")
+		nag.Replication(logs, "The source trail bucket's server access logs: S3 stores them redundantly across Availability Zones, versioned, and expires them by lifecycle; a copy in another account or region is the organization's log-archive decision, not one pipeline's.")
 	}
 	return s
 }
@@ -266,7 +266,7 @@ func NewReceiver(scope constructs.Construct, id string, props *ReceiverProps) *R
 		}),
 	})
 	addStatements(r.role, []Statement{{Sid: "StartPipeline", Actions: []string{"codepipeline:StartPipelineExecution"}, Resources: []string{props.PipelineArn}}})
-	nag.InlinePolicy(r.role, "The start role of the pipeline for the sources in "+p.Account+": EventBridge assumes it to start the pipeline when one of them changes.")
+	nag.InlinePolicy(r.role, "The start role of the pipeline's sources in "+p.Account+": EventBridge assumes it for the rules that start this one pipeline when a source there changes.")
 	for _, n := range names {
 		rule := awsevents.NewCfnRule(r.Construct, jsii.String("Start-"+n), &awsevents.CfnRuleProps{
 			Name:         jsii.String(n),
