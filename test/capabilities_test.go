@@ -203,7 +203,8 @@ func TestPipelineBehaviour(t *testing.T) {
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
 			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
-				map[string]interface{}{"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf*"},
+				map[string]interface{}{"Sid": "ReadBuildParameters", "Action": "ssm:GetParameters", "Effect": "Allow", "Resource": "arn:aws:ssm:eu-west-1:111111111111:parameter/orders/sonar-url"},
+				map[string]interface{}{"Sid": "ReadBuildSecrets", "Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf*"},
 			})}),
 		})
 	})

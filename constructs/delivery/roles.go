@@ -84,7 +84,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		}
 	}
 	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {
-		p.TrustedRoleArns = []string{n.HelmRoleArn()}
+		p.TrustedRoleArns = []string{n.HelmRoleArn(env.Name)}
 	}
 	return p
 }

@@ -302,7 +302,6 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 		GitOpsProjectName:     n.GitOpsProject(),
-		HelmProjectName:       n.HelmProject(),
 		FieldPaths:            t.paths,
 	}
 	if cfg.Build.None {
@@ -317,9 +316,6 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 	t.path("Scan", "securityScan")
 	if len(cfg.Deploy.Hooks) > 0 {
 		p.InvokeRolePatterns = []string{n.InvokeRolePattern()}
-	}
-	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
-		p.HelmRoleName = n.HelmProject()
 	}
 	for i, x := range cfg.ExtraSources {
 		goPath, cfgPath := fmt.Sprintf("ExtraSources[%d]", i), fmt.Sprintf("extraSources[%d]", i)
@@ -626,7 +622,8 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 			out.GitOps = &pipeline.GitOpsRelease{Repository: g.Repository, Branch: g.Branch, File: g.File, Key: g.Key, Value: g.Value, TokenSecret: g.TokenSecret}
 		}
 		if h := r.EKS.Helm; h != nil {
-			out.Helm = &pipeline.HelmRelease{Cluster: r.EKS.Cluster, Release: h.Release, Chart: h.Chart, Namespace: h.Namespace, ValuesFile: h.ValuesFile, Set: h.Set}
+			out.Helm = &pipeline.HelmRelease{Cluster: r.EKS.Cluster, Release: h.Release, Chart: h.Chart, Namespace: h.Namespace, ValuesFile: h.ValuesFile, Set: h.Set,
+				ProjectName: n.HelmProject(env.Name), RoleName: n.HelmProject(env.Name)}
 		}
 		return out
 	}

@@ -8,7 +8,7 @@
 // two pipelines never match each other's roles even when one name is a
 // prefix of the other. Two roles live at path / instead: the StackSet
 // execution role (CloudFormation StackSets takes a role name, not a path)
-// and the Helm project's role (a CodeBuild service role with a path draws
+// and the Helm projects' roles (a CodeBuild service role with a path draws
 // cfn-lint's E3050); their names start with <name>- and end in a fixed
 // suffix, and nothing else of the pipeline is named that way.
 package naming
@@ -257,12 +257,14 @@ func (n Names) CodeDeployGroup(env string) string { return n.Name + "-" + env }
 // GitOpsProject is the CodeBuild project of the GitOps step.
 func (n Names) GitOpsProject() string { return n.Name + "-gitops" }
 
-// HelmProject is the CodeBuild project of the Helm step.
-func (n Names) HelmProject() string { return n.Name + "-helm" }
+// HelmProject is the CodeBuild project of env's Helm step, and the name of
+// its service role: each environment has its own, which may assume that
+// environment's deploy role only.
+func (n Names) HelmProject(env string) string { return n.Name + "-" + env + "-helm" }
 
-// HelmRoleArn is the ARN of the Helm project's role (named HelmProject),
-// which the deploy roles trust.
-// It lives at path /, unlike Relay's other roles.
-func (n Names) HelmRoleArn() string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, n.HelmProject())
+// HelmRoleArn is the ARN of env's Helm project role (named HelmProject),
+// which env's deploy role trusts. It lives at path /, unlike Relay's other
+// roles.
+func (n Names) HelmRoleArn(env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, n.HelmProject(env))
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -158,12 +159,10 @@ type Props struct {
 	// InvokeRolePatterns do the same for the hooks' InvokeRoleArn.
 	// Default: the role ARN of each invoke action.
 	InvokeRolePatterns []string
-	// GitOpsProjectName and HelmProjectName name the CodeBuild projects of
-	// the GitOps and Helm steps. Default: generated.
-	GitOpsProjectName, HelmProjectName string
-	// HelmRoleName is the physical name of the Helm project's role, which
-	// the deploy roles' trust must name. Default: generated.
-	HelmRoleName string
+	// GitOpsProjectName names the CodeBuild project of the GitOps steps.
+	// Default: generated. (Each deployment's Helm step has a project and
+	// role of its own, named by HelmRelease.ProjectName and RoleName.)
+	GitOpsProjectName string
 	// FieldPaths name the props' fields in messages by another vocabulary
 	// (see plan.Input.Paths; package delivery gives the YAML paths).
 	// Default: the Go paths, such as Deployments[2].Hooks[0].
@@ -251,14 +250,21 @@ type Pipeline struct {
 	secrets  []string
 	// suiteProjects are the projects of the Test and Scan stages.
 	suiteProjects []awscodebuild.PipelineProject
-	// gitOps and helm are the EKS step projects, created on first use;
-	// stepProjects lists them.
-	gitOps, helm awscodebuild.PipelineProject
+	// gitOps is the GitOps step project and helm the Helm step project of
+	// each deployment, created on first use; stepProjects lists them.
+	gitOps       awscodebuild.PipelineProject
+	helm         map[string]awscodebuild.PipelineProject
 	stepProjects []awscodebuild.PipelineProject
 	// runProjects are the projects of the CodeBuild steps by key, created
 	// on first use, in runOrder.
 	runProjects map[string]*runProject
 	runOrder    []string
+	// roles are the roles of the CodeBuild projects (projects.go);
+	// buildRole is the build project's.
+	roles     []*projectRole
+	buildRole *projectRole
+	// key is a grant-free view of the artifact key.
+	key awskms.IKey
 	// triggers are the V2 triggers of the connection sources.
 	triggers []*awscodepipeline.TriggerProps
 	// topicArns are the approval topics' ARNs, in the order created.
@@ -287,7 +293,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
-		findings: map[string]string{}, runProjects: map[string]*runProject{}}
+		findings: map[string]string{}, runProjects: map[string]*runProject{}, helm: map[string]awscodebuild.PipelineProject{}}
 	pl.checkRegions()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
@@ -345,6 +351,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	// Nor before the policies of its projects' roles, which name the
+	// projects: the first execution starts when the pipeline is created.
+	for _, r := range pl.roles {
+		pl.pipeline.Node().AddDependency(r.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	}
 	pl.suppressions()
 	return pl
 }

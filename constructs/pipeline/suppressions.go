@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
-	"github.com/relaycdk/relay/constructs/plan"
 )
 
 // suppressions records, on each role the pipeline created, the cdk-nag
@@ -23,18 +22,10 @@ func (pl *Pipeline) suppressions() {
 		nag.Suppress(pl.approver, nag.Findings("The approver role may call codepipeline:PutApprovalResult on this pipeline's approval actions only; the patterns cover each Deploy stage's Approve and Review actions, whose names follow the environments and regions.",
 			"Resource::"+arn+"/*/Approve*", "Resource::"+arn+"/*/Review*"))
 	}
-	if pl.project != nil {
-		pl.suppressProject(pl.project, true)
-	}
-	for _, secret := range pl.secrets {
-		nag.Suppress(pl.project.Role(), nag.Findings("aws-cdk-lib grants a Secrets Manager environment variable as the secret's ARN followed by *, which matches that secret's versions only.",
-			"Resource::"+secret+"*"))
-	}
-	for _, p := range pl.suiteProjects {
-		pl.suppressProject(p, false)
-	}
-	for _, p := range pl.stepProjects {
-		pl.suppressProject(p, false)
+	// The projects' roles: their artifact objects, report groups, cache
+	// and secrets (projects.go).
+	for _, r := range pl.roles {
+		nag.Suppress(r.role, nag.ByReason(r.findings)...)
 	}
 	for _, key := range pl.runOrder {
 		rp := pl.runProjects[key]
@@ -44,18 +35,6 @@ func (pl *Pipeline) suppressions() {
 				"Resource::"+secret+"*"))
 		}
 		nag.Suppress(rp.project.Role(), nag.Wildcards("The step's project assumes this step's role in each target account through one pattern; each step role's trust pins this project's role.", rp.assume...))
-	}
-	if pl.gitOps != nil {
-		var tokens []string
-		pl.eachAction(func(a *plan.Action) {
-			if k, ok := a.Kind.(*plan.GitOpsStep); ok {
-				tokens = append(tokens, "Resource::"+k.Release.TokenSecret+"*")
-			}
-		})
-		nag.Suppress(pl.gitOps.Role(), nag.Findings("The GitOps token is a Secrets Manager variable of the action, which aws-cdk-lib grants as the secret's ARN followed by * (its versions).", tokens...))
-	}
-	if pl.helm != nil {
-		nag.Suppress(pl.helm.Role(), nag.Wildcards("The Helm role assumes this pipeline's deploy roles through one pattern; each deploy role's trust pins the Helm role.", pl.deployRoles()...))
 	}
 }
 

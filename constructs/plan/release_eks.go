@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
@@ -45,8 +47,17 @@ type HelmRelease struct {
 	Namespace string
 	// ValuesFile is a values file in the build output. Default: none.
 	ValuesFile string
-	// Set are --set overrides whose values may use variables.
+	// Set are values by Helm value path (such as image.tag), each passed
+	// to helm as one literal string (--set-file): a comma or equals sign in
+	// a value, or in what a variable such as #{variables.tag} resolves to,
+	// stays in that value. Keys are 1 to 200 letters, digits and _.[]-.
+	// Default: none.
 	Set map[string]string
+	// ProjectName and RoleName name the CodeBuild project of this
+	// deployment's Helm step and its service role, which the deploy role
+	// must trust (each deployment has its own, which may assume that
+	// deployment's deploy role only). Default: generated.
+	ProjectName, RoleName string
 }
 
 // GitOpsStep commits the release to the GitOps repository from the GitOps
@@ -79,8 +90,11 @@ func (*EKSRelease) release() {}
 func (x *EKSRelease) usesDeployRole() bool { return x.Helm != nil }
 
 var (
-	clusterRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	clusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmNameRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	helmSetKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
+	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
 
 func (x *EKSRelease) withDefaults() Release {
@@ -104,8 +118,14 @@ func (x *EKSRelease) validate(v *validator, field string) {
 	if x.GitOps == nil && x.Helm == nil {
 		v.add(field, ": set GitOps, Helm or both")
 	}
-	if g := x.GitOps; g != nil && (g.Repository == "" || g.File == "" || g.TokenSecret == "") {
-		v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+	if g := x.GitOps; g != nil {
+		if g.Repository == "" || g.File == "" || g.TokenSecret == "" {
+			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+		}
+		// The key is part of a yq expression in the step's buildspec.
+		if !yqPathRE.MatchString(g.Key) {
+			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
+		}
 	}
 	if h := x.Helm; h != nil {
 		if !clusterRE.MatchString(h.Cluster) {
@@ -113,6 +133,15 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
 			v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
+		}
+		if !k8sNamespaceRE.MatchString(h.Namespace) {
+			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
+		}
+		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
+			// Keys reach helm's command line (the values go through files).
+			if !helmSetKeyRE.MatchString(k) {
+				v.addf(field+".Helm.Set", "key %q: must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag", k)
+			}
 		}
 	}
 }
