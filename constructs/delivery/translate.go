@@ -363,12 +363,17 @@ func (t *translator) source(goPath, cfgPath string, src config.Source) pipeline.
 		c := &pipeline.ConnectionSource{Provider: provider, Owner: owner, Repo: repo, Branch: g.Branch, ConnectionArn: g.ConnectionArn, FullClone: g.FullClone}
 		if tr := g.Triggers; tr != nil {
 			c.Triggers = &pipeline.Triggers{Branches: filter(tr.Branches), Tags: filter(tr.Tags), FilePaths: filter(tr.FilePaths)}
+			if ob := tr.OtherBranches; ob != nil {
+				c.Triggers.OtherBranches = ob.Reason
+			}
 		}
 		base := cfgPath + "." + key
 		t.path(goPath, base)
 		t.path(goPath+".Owner", base+".repository")
 		t.path(goPath+".Repo", base+".repository")
 		t.path(goPath+".Provider", cfgPath)
+		t.path(goPath+".Triggers", base+".triggers")
+		t.path(goPath+".Triggers.OtherBranches", base+".triggers.otherBranches.reason")
 		return c
 	}
 	switch {

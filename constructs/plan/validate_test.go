@@ -50,6 +50,15 @@ func TestValidate(t *testing.T) {
 		{"file paths without branches", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{FilePaths: plan.Filter{Includes: []string{"src/**"}}}
 		}, []string{"Source.Triggers.FilePaths file path filters need branch or tag includes"}},
+		{"a branch pattern beyond the release branch, with an approval", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main", "feature/*"}}}
+		}, []string{`Source.Triggers ["feature/*"]: start executions from other pushes than to the release branch main, and Deployments[1] waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},
+		{"tags accepted with a reason", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Tags: plan.Filter{Includes: []string{"v*"}}, OtherBranches: "Tags are signed and pushed by release managers only."}
+		}, nil},
+		{"a reason with nothing to accept", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}}, OtherBranches: "just in case"}
+		}, []string{`Source.Triggers.OtherBranches "just in case": applies only when other branches or tags than main start a pipeline with an approval-gated deployment; remove it`}},
 		{"extra sources", func(in *plan.Input) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "b"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{
