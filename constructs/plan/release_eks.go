@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
@@ -126,6 +127,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		if !yqPathRE.MatchString(g.Key) {
 			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
 		}
+		relativePath(v, field+".GitOps.File", g.File)
 	}
 	if h := x.Helm; h != nil {
 		if !clusterRE.MatchString(h.Cluster) {
@@ -133,6 +135,10 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
 			v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
+		}
+		relativePath(v, field+".Helm.Chart", h.Chart)
+		if h.ValuesFile != "" {
+			relativePath(v, field+".Helm.ValuesFile", h.ValuesFile)
 		}
 		if !k8sNamespaceRE.MatchString(h.Namespace) {
 			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
@@ -163,4 +169,15 @@ func (x *EKSRelease) actions(c *releaseContext) []Action {
 				"EnvironmentVariables": c.p.fix(c.path+".Helm.Set", "move --set values into a values file of the build output (%s)", c.field(".Helm.ValuesFile"))}})
 	}
 	return out
+}
+
+// relativePath refuses a path that the steps' commands could read as
+// something else: absolute, with "..", starting with "-" (a flag), or with
+// a control character.
+func relativePath(v *validator, field, p string) {
+	bad := p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "-") || slices.Contains(strings.Split(p, "/"), "..") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	if bad {
+		v.addf(field, "%q: must be a relative path without .., not starting with - or /", p)
+	}
 }
