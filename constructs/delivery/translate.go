@@ -147,16 +147,8 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}
 	}
 	if slices.ContainsFunc(cfg.Deploy.Hooks, func(h config.Hook) bool { return h.Lambda != nil }) {
-		jr := &JobResultsSpec{RoleName: n.JobResultsRole(), RolePath: n.RolePath()}
-		if cfg.Organization != nil {
-			jr.OrganizationID = cfg.Organization.ID
-		} else {
-			for _, e := range cfg.Environments {
-				if e.Account != "" {
-					jr.Accounts = append(jr.Accounts, e.Account)
-				}
-			}
-		}
+		jr := &JobResultsSpec{RoleName: n.JobResultsRole(), RolePath: n.RolePath(), HookRoles: n.HookRolePattern()}
+		jr.OrganizationID, jr.OrganizationalUnits, jr.Accounts = t.scope()
 		spec.JobResults = jr
 	}
 	if planned != nil {
@@ -244,8 +236,8 @@ func (t *translator) stackNames(i int, keep func(config.Component) bool) []strin
 }
 
 // readers are the principals the artifact stores admit: the deploy roles,
-// the invoke roles with hooks, the CodeDeploy instance roles, by
-// organization or by account.
+// the invoke roles with hooks, the CodeDeploy instance roles, from the
+// accounts that hold targets (scope).
 func (t *translator) readers() artifacts.Readers {
 	cfg, n := t.cfg, t.n
 	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
@@ -260,16 +252,33 @@ func (t *translator) readers() artifacts.Readers {
 			readers.RoleArnPatterns = append(readers.RoleArnPatterns, fmt.Sprintf("arn:%s:iam::*:role/%s", n.Partition, r))
 		}
 	}
-	if cfg.Organization != nil {
-		readers.OrganizationID = cfg.Organization.ID
-	} else {
-		for _, env := range cfg.Environments {
-			if env.Account != "" {
-				readers.Accounts = append(readers.Accounts, env.Account)
-			}
+	readers.OrganizationID, readers.OrganizationalUnits, readers.Accounts = t.scope()
+	return readers
+}
+
+// scope says which accounts hold Relay's roles, for the grants that admit
+// them by pattern (artifact store, job-results role): with an organization,
+// its ID and the OUs of organization.organizationalUnits and of the OU
+// environments, or, without OUs for the account environments, their
+// accounts; without one, the accounts of the account environments.
+func (t *translator) scope() (org string, ous, accounts []string) {
+	cfg := t.cfg
+	if o := cfg.Organization; o != nil {
+		org, ous = o.ID, append([]string(nil), o.OrganizationalUnits...)
+		for _, e := range cfg.Environments {
+			ous = append(ous, e.OrganizationalUnits...)
+		}
+		ous = values.SortedUnique(ous)
+		if len(o.OrganizationalUnits) > 0 {
+			return org, ous, nil
 		}
 	}
-	return readers
+	for _, e := range cfg.Environments {
+		if e.Account != "" {
+			accounts = append(accounts, e.Account)
+		}
+	}
+	return org, ous, values.SortedUnique(accounts)
 }
 
 // path records that the props field at Go path goPath is the config field
@@ -671,6 +680,7 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
 			ManagedPolicyArns: ep.ManagedPolicyArns,
 			Statements:        statements(ep.Statements),
+			Partition:         n.Partition, Account: account, RolePath: n.RolePath(), BoundaryName: n.PermissionsBoundary(owner),
 		},
 	}
 }
@@ -698,7 +708,7 @@ func stackSetOwner(env config.Environment) string {
 func statements(in []config.Statement) []target.Statement {
 	out := make([]target.Statement, len(in))
 	for i, s := range in {
-		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Reason: s.Reason}
+		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Reason: s.Reason, Conditions: s.Conditions}
 	}
 	return out
 }

@@ -119,6 +119,17 @@ func (n Names) StepRolePattern(step string) string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-%s-step", n.Partition, n.RolePath(), n.Name, step)
 }
 
+// PermissionsBoundary is the name of the permissions boundary that the
+// roles of env's stacks must carry, a customer managed policy at RolePath
+// in env's account: <name>-<env>-boundary.
+func (n Names) PermissionsBoundary(env string) string { return n.Name + "-" + env + "-boundary" }
+
+// PermissionsBoundaryArn is the ARN of env's permissions boundary in
+// account: arn:<partition>:iam::<account>:policy/relay/<name>/<name>-<env>-boundary.
+func (n Names) PermissionsBoundaryArn(account, env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.Partition, account, n.RolePath(), n.PermissionsBoundary(env))
+}
+
 // ArtifactBucket is the artifact bucket's name in region:
 // <name>-artifacts-<tooling account>-<region>, at most 62 characters.
 func (n Names) ArtifactBucket(region string) string {
@@ -213,6 +224,20 @@ func (n Names) InvokeRoleArn(account, env string) string {
 // InvokeRolePattern matches the invoke role of every environment.
 func (n Names) InvokeRolePattern() string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-invoke", n.Partition, n.RolePath(), n.Name)
+}
+
+// HookRole is the name of the role that env's Lambda hook functions run as
+// (their execution role, in env's account): the only kind of role the
+// job-results role trusts.
+func (n Names) HookRole(env string) string { return n.Name + "-" + env + "-hook" }
+
+// HookRoleArn is the ARN of env's hook role in account.
+func (n Names) HookRoleArn(account, env string) string { return n.roleArn(account, n.HookRole(env)) }
+
+// HookRolePattern matches the hook role of every environment (an ArnLike
+// pattern).
+func (n Names) HookRolePattern() string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-hook", n.Partition, n.RolePath(), n.Name)
 }
 
 // JobResultsRole is the tooling-account role that Lambda hook functions in

@@ -20,7 +20,7 @@ func ExampleNew() {
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})
 	store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
-		Readers: artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArnPatterns: []string{"arn:aws:iam::*:role/orders-*-deploy"}},
+		Readers: artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: []string{"arn:aws:iam::*:role/orders-*-deploy"}},
 	})
 	pipeline.New(stack, "Pipeline", &pipeline.Props{
 		Store: store,

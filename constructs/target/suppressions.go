@@ -67,6 +67,10 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		nag.Suppress(t.invokeRole, artifacts...)
 		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
 	}
+	if t.hookRole != nil {
+		nag.Suppress(t.hookRole, nag.Wildcards("Lambda writes each hook function's logs to streams it names in the function's own log group.", hookLogGroups(p)...))
+		nag.Suppress(t.hookRole, nag.ByReason(WildcardReasons(p.HookStatements))...)
+	}
 	if t.readers != nil {
 		nag.Suppress(t.readers, artifacts...)
 	}
@@ -78,6 +82,9 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	}
 	for i, r := range t.stepRoles {
 		nag.Suppress(r, nag.ByReason(WildcardReasons(p.StepRoles[i].Statements))...)
+	}
+	if t.boundary != nil {
+		nag.Suppress(t.boundary, BoundarySuppression())
 	}
 }
 
@@ -107,4 +114,11 @@ func stackFindings(p Props) []string {
 		}
 	}
 	return out
+}
+
+// BoundarySuppression is the cdk-nag suppression of a permissions
+// boundary's Allow of everything (iampolicy.Boundary).
+func BoundarySuppression() nag.Suppression {
+	return nag.Findings("A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles (its Deny statements).",
+		"Action::*", "Resource::*")
 }
