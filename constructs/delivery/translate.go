@@ -357,6 +357,10 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 	if a := cfg.Pipeline.Approvers; a != nil {
 		p.ApproverPrincipals = a.Principals
 		p.ApproverRoleName = n.ApproverRole()
+		p.ApproverMFA = a.RequireMFA
+		if r := a.AccountRoots; r != nil {
+			p.ApproverRootsReason = r.Reason
+		}
 	}
 	for i, env := range cfg.Environments {
 		p.Deployments = append(p.Deployments, t.deployment(i, env))

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
@@ -141,10 +142,20 @@ type Props struct {
 	// Variables are pipeline-level variables. Default: none.
 	Variables []Variable
 	// ApproverPrincipals, when set, creates an approver role that these IAM
-	// principal ARNs (roles, users or account roots) may assume, whose only
-	// permission is codepipeline:PutApprovalResult on this pipeline's
-	// approval actions. Default: no approver role.
+	// principal ARNs (roles or users, pinned by aws:PrincipalArn; account
+	// roots with ApproverRootsReason) may assume, which may call
+	// codepipeline:PutApprovalResult on this pipeline's approval actions and
+	// read the pipeline's state and executions to find them. Default: no
+	// approver role.
 	ApproverPrincipals []string
+	// ApproverRootsReason accepts account roots in ApproverPrincipals,
+	// which admit whoever that account's administrators allow, with a
+	// reason of at least 10 characters. Default: account roots are refused.
+	ApproverRootsReason string
+	// ApproverMFA admits an approver only with credentials issued with
+	// multi-factor authentication (Bool aws:MultiFactorAuthPresent true).
+	// Default: false.
+	ApproverMFA bool
 	// ApproverRoleName is the approver role's physical name. Default:
 	// generated.
 	ApproverRoleName string
@@ -192,10 +203,20 @@ func (p *Props) Plan() (*plan.Pipeline, error) {
 func (p *Props) plan() (*plan.Pipeline, []error) {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	roots := false
 	for i, arn := range p.ApproverPrincipals {
-		if principalAccount(arn) == "" {
+		switch {
+		case principalAccount(arn) == "":
 			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN", i, arn)
+		case strings.HasSuffix(arn, ":root"):
+			roots = true
+			if len(strings.TrimSpace(p.ApproverRootsReason)) < 10 {
+				add("ApproverPrincipals[%d] %q: an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)", i, arn)
+			}
 		}
+	}
+	if p.ApproverRootsReason != "" && !roots {
+		add("ApproverRootsReason %q: applies only when ApproverPrincipals name an account root; remove it", p.ApproverRootsReason)
 	}
 	for _, r := range sortedRegions(p.Replicas) {
 		if rep := p.Replicas[r]; rep.BucketName == "" || rep.KeyAlias == "" {
