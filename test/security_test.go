@@ -131,3 +131,50 @@ func TestPermissionsBoundary(t *testing.T) {
 		t.Errorf("execution role DenyChangingTheBoundary on %s, want the boundary", got)
 	}
 }
+
+// TestServiceTrustsNameTheirSource pins issue 10's security item 9: in
+// every golden template, a role that a service principal assumes admits it
+// only for one account (aws:SourceAccount) and its resource (aws:SourceArn)
+// unless the service documents no such keys (exempt, each with its reason,
+// as constructs/internal/sourcetrust lists them); and every exemption is
+// still in use.
+func TestServiceTrustsNameTheirSource(t *testing.T) {
+	exempt := map[string]string{
+		"lambda.amazonaws.com":         "Lambda documents no source condition keys for a function's execution role; only principals of the role's account can pass it, and Relay's execution role may pass the hook role to Lambda only.",
+		"cloudformation.amazonaws.com": "CloudFormation documents no source condition keys for a stack's service role; only principals of the role's account can pass it, and only the pipeline's deploy role may.",
+		"chatbot.amazonaws.com":        "AWS Chatbot documents no source condition keys for its channel role; only principals of the role's account can pass it.",
+	}
+	used := map[string]bool{}
+	for stack, tpl := range templates(t) {
+		for id, r := range tpl["Resources"].(map[string]interface{}) {
+			r := r.(map[string]interface{})
+			if r["Type"] != "AWS::IAM::Role" {
+				continue
+			}
+			for _, st := range list(r["Properties"].(map[string]interface{})["AssumeRolePolicyDocument"].(map[string]interface{})["Statement"]) {
+				st := st.(map[string]interface{})
+				principal, _ := st["Principal"].(map[string]interface{})
+				if principal["Service"] == nil {
+					continue // trusts that name AWS principals: TestJobResultsTrust and the wiring tests
+				}
+				for _, svc := range list(principal["Service"]) {
+					svc := fmt.Sprint(svc)
+					cond, _ := st["Condition"].(map[string]interface{})
+					account := asJSON(cond["StringEquals"])
+					source := asJSON(cond["ArnLike"]) + asJSON(cond["ArnEquals"])
+					switch {
+					case exempt[svc] != "":
+						used[svc] = true
+					case !strings.Contains(account, `"aws:SourceAccount"`) || !strings.Contains(source, `"aws:SourceArn"`):
+						t.Errorf("%s %s: trusts %s with conditions %s; want aws:SourceAccount and aws:SourceArn (or an exemption with its reason)", stack, id, svc, asJSON(cond))
+					}
+				}
+			}
+		}
+	}
+	for svc := range exempt {
+		if !used[svc] {
+			t.Errorf("exempt[%q]: no golden role trusts it; remove the exemption", svc)
+		}
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -320,7 +321,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
 		Description: jsii.String("Service role of the delivery pipeline; assumes the deploy roles of its target accounts"),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
+		// CodePipeline assumes it for this pipeline only (its name, or any
+		// pipeline of this account and region when the name is generated:
+		// the pipeline's ARN would make the role depend on the pipeline).
+		AssumedBy: sourcetrust.Principal("codepipeline.amazonaws.com", pl.stackAccount(),
+			fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", p.Partition, pl.stackRegion(), pl.stackAccount(), nameOrAny(p.PipelineName))),
 	})
 	pl.newBuildProject()
 
@@ -363,6 +368,12 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		Variables:                 &variables,
 		Triggers:                  triggers,
 	})
+	// The L2 creates the role with which EventBridge rules start the
+	// pipeline (CodeCommit, ECR and S3 sources); their names are
+	// generated, so any rule of this account and region.
+	if events, ok := pl.pipeline.Node().TryFindChild(jsii.String("EventsRole")).(awsiam.IRole); ok {
+		sourcetrust.Pin(events, pl.stackAccount(), fmt.Sprintf("arn:%s:events:%s:%s:rule/*", p.Partition, pl.stackRegion(), pl.stackAccount()))
+	}
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
 	}
@@ -477,6 +488,14 @@ func entryRules(st plan.Stage) []awscodepipeline.Rule {
 }
 
 // stackAccount and stackRegion are the pipeline stack's account and region.
+// nameOrAny is name, or * for a generated name.
+func nameOrAny(name string) string {
+	if name == "" {
+		return "*"
+	}
+	return name
+}
+
 func (pl *Pipeline) stackAccount() string { return *awscdk.Stack_Of(pl.Construct).Account() }
 func (pl *Pipeline) stackRegion() string  { return *awscdk.Stack_Of(pl.Construct).Region() }
 
