@@ -19,7 +19,7 @@ CONFIG ?=
 OUT ?= cdk.out
 CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
-.PHONY: synth test tools bench clean diagram
+.PHONY: synth test tools bench clean diagram bootstrap-policy
 
 synth: tools
 	go mod download
@@ -61,3 +61,9 @@ bench: tools
 
 clean:
 	rm -rf cdk.out $(TOOLS)
+
+# The scoped CloudFormation execution policy of each account to bootstrap,
+# and the commands that create it and bootstrap with it (README: Deploying
+# to real accounts): make bootstrap-policy CONFIG=relay.yaml OUT=bootstrap
+bootstrap-policy:
+	go run ./apps/relay-bootstrap $(if $(CONFIG),-config $(abspath $(CONFIG))) -out $(if $(filter cdk.out,$(OUT)),bootstrap,$(OUT))
