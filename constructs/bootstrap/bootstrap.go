@@ -97,7 +97,7 @@ var relayManaged = []string{
 
 // Services that run Relay's roles, per account kind (iam:PassedToService).
 var passedTo = map[Kind][]string{
-	Target:  {"cloudformation.amazonaws.com", "codedeploy.amazonaws.com", "lambda.amazonaws.com"},
+	Target:  {"codedeploy.amazonaws.com"},
 	Tooling: {"chatbot.amazonaws.com", "cloudformation.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com", "states.amazonaws.com"},
 }
 

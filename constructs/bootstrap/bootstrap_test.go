@@ -103,6 +103,7 @@ func TestDocument(t *testing.T) {
 		{"never attaches IAMFullAccess", target, "iam:AttachRolePolicy", relayRole, map[string]string{"iam:PolicyARN": iamFull}, false},
 		{"never touches other roles", target, "iam:PutRolePolicy", otherRole, nil, false},
 		{"never touches another configuration's roles", target, "iam:CreateRole", otherName, nil, false},
+		{"target: passes no role to Lambda", target, "iam:PassRole", relayRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}, false},
 		{"never passes roles to EC2", target, "iam:PassRole", relayRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}, false},
 		{"never creates users", target, "iam:CreateUser", "arn:aws:iam::222222222222:user/payments-x", nil, false},
 		{"never creates access keys", target, "iam:CreateAccessKey", "arn:aws:iam::222222222222:user/payments-x", nil, false},
