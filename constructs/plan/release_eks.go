@@ -2,6 +2,7 @@ package plan
 
 import (
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -128,6 +129,12 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
 		}
 		relativePath(v, field+".GitOps.File", g.File)
+		// The step puts the token in the clone URL's user info: a URL
+		// with its own (https://github.com@evil.example/x.git) would send
+		// the token to another host.
+		if u, err := url.Parse(g.Repository); g.Repository != "" && (err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || strings.ContainsAny(g.Repository, "@ \t\n")) {
+			v.addf(field+".GitOps.Repository", "%q: must be an https clone URL without credentials, such as https://github.com/acme/gitops.git", g.Repository)
+		}
 	}
 	if h := x.Helm; h != nil {
 		if !clusterRE.MatchString(h.Cluster) {

@@ -61,12 +61,13 @@ func TestValidate(t *testing.T) {
 		}, []string{`Source.Triggers.OtherBranches "just in case": applies only when other branches or tags than main start a pipeline with an approval-gated deployment; remove it`}},
 		{"EKS values that reach the steps' commands", func(in *plan.Input) {
 			in.Deployments[0].Release = &plan.EKSRelease{
-				GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "../etc/passwd", Key: `.a = "x" | .b`, TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
+				GitOps: &plan.GitOpsRelease{Repository: "https://github.com@evil.example/gitops.git", File: "../etc/passwd", Key: `.a = "x" | .b`, TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
 				Helm:   &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "--post-renderer=./x", Namespace: "Web", Set: map[string]string{"a,b": "c", "image.tag": "a,b=c"}},
 			}
 		}, []string{
 			`Deployments[0].Release.GitOps.Key ".a = \"x\" | .b": must be a yq path of keys, such as .image.tag`,
 			`Deployments[0].Release.GitOps.File "../etc/passwd": must be a relative path without .., not starting with - or /`,
+			`Deployments[0].Release.GitOps.Repository "https://github.com@evil.example/gitops.git": must be an https clone URL without credentials, such as https://github.com/acme/gitops.git`,
 			`Deployments[0].Release.Helm.Chart "--post-renderer=./x": must be a relative path without .., not starting with - or /`,
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag`,
