@@ -121,7 +121,8 @@ func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
 		Path:        jsii.String(s.RolePath),
 		Description: jsii.String("Administers the self-managed StackSets of the delivery pipeline"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil).WithConditions(&map[string]interface{}{
-			"StringLike": map[string]interface{}{"aws:SourceArn": values.OneOrMany(s.StackSets)},
+			"StringLike":   map[string]interface{}{"aws:SourceArn": values.OneOrMany(s.StackSets)},
+			"StringEquals": map[string]interface{}{"aws:SourceAccount": *scope.Account()},
 		}),
 	})
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
