@@ -104,6 +104,11 @@ func (c *Config) validateRelease(p *problems) {
 			accountEnvs++
 		}
 		for _, region := range regions {
+			if kindOf(e) == "account" && (e.Account == "" || region == "") {
+				// The environment's own rules report the missing account
+				// or region; ${account} and ${region} cannot be filled.
+				continue
+			}
 			x, errs := c.expand(i, region)
 			for _, fe := range errs {
 				p.add(fe.Path, fe.Value, fe.Rule)
