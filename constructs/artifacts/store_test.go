@@ -211,3 +211,43 @@ func TestStorePropsValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreAdmits: the check a pipeline makes of the deploy roles it names
+// follows the readers' scopes: an account listed, or any account when OUs
+// are named (their membership is known only at request time), and a role
+// pattern that matches.
+func TestStoreAdmits(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/relay/orders/orders-prod-deploy"
+	pattern := []string{"arn:aws:iam::*:role/relay/orders/orders-*-deploy"}
+	tests := []struct {
+		name    string
+		readers artifacts.Readers
+		role    string
+		want    string // "" for admitted, else part of the error
+	}{
+		{"own account", artifacts.Readers{}, "arn:aws:iam::111111111111:role/x", ""},
+		{"no readers", artifacts.Readers{}, role, "admits no reader from another account"},
+		{"listed account", artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: pattern}, role, ""},
+		{"unlisted account", artifacts.Readers{Accounts: []string{"333333333333"}, RoleArnPatterns: pattern}, role, "add it to Readers.Accounts, or its organizational unit"},
+		{"OU path", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern}, role, ""},
+		{"OU path, other role", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern},
+			"arn:aws:iam::222222222222:role/other", "matches none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+			stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+			})
+			var store *artifacts.Store
+			relaytest.Do(t, "NewStore", func() { store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{Readers: tt.readers}) })
+			err := store.Admits(tt.role)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Admits(%s) = %v, want nil", tt.role, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Admits(%s) = %v, want an error containing %q", tt.role, err, tt.want)
+			}
+		})
+	}
+}

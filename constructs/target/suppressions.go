@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
@@ -60,10 +61,12 @@ func WildcardReasons(statements []Statement) map[string]string {
 func (t *DeploymentTarget) suppressions(p Props) {
 	artifacts := []nag.Suppression{nag.Wildcards(reasonObjects, objectArns(p)...), nag.Wildcards(reasonKeys, p.ArtifactKeyArns...)}
 	if t.deployRole != nil {
+		nag.InlinePolicy(t.deployRole, "The deploy role of "+t.where(p)+": the pipeline's role assumes it to run CloudFormation change sets and StackSets of its named stacks.")
 		nag.Suppress(t.deployRole, append(artifacts, nag.Wildcards(reasonStacks, stackFindings(p)...))...)
 		nag.Suppress(t.deployRole, nag.ByReason(WildcardReasons(p.DeployStatements))...)
 	}
 	if t.invokeRole != nil {
+		nag.InlinePolicy(t.invokeRole, "The invoke role of "+t.where(p)+": the pipeline's role assumes it to run the invoke actions (hooks, Lambda, Step Functions) the configuration names.")
 		nag.Suppress(t.invokeRole, artifacts...)
 		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
 	}
@@ -72,19 +75,25 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		nag.Suppress(t.hookRole, nag.ByReason(WildcardReasons(p.HookStatements))...)
 	}
 	if t.readers != nil {
+		nag.InlinePolicy(t.readers, "The artifact read statements of "+t.where(p)+" for the roles its configuration names in artifactReaderRoles: one policy resource that this stack owns and deletes.")
 		nag.Suppress(t.readers, artifacts...)
 	}
 	if t.executionRole != nil {
+		nag.InlinePolicy(t.executionRole, "The CloudFormation execution role of "+t.where(p)+": CloudFormation assumes it to create the workload's resources, with the statements of deploy.executionPolicy.")
 		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
 	}
 	for i, r := range t.executionRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.ExecutionRoles[i].Statements))...)
+		er := p.ExecutionRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The CloudFormation execution role %s of %s: CloudFormation assumes it for stacks %s only, with the statements configured for them.", er.Name, t.where(p), strings.Join(er.StackNames, ", ")))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(er.Statements))...)
 	}
 	for i, r := range t.stepRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.StepRoles[i].Statements))...)
+		sr := p.StepRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The step role %s of %s: only the step project's role %s assumes it (an aws:PrincipalArn condition), with the statements configured for the step.", sr.Name, t.where(p), sr.TrustedRoleArn))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(sr.Statements))...)
 	}
 	if t.boundary != nil {
-		nag.Suppress(t.boundary, BoundarySuppression())
+		SuppressBoundary(t.boundary)
 	}
 }
 
@@ -119,6 +128,27 @@ func stackFindings(p Props) []string {
 // BoundarySuppression is the cdk-nag suppression of a permissions
 // boundary's Allow of everything (iampolicy.Boundary).
 func BoundarySuppression() nag.Suppression {
-	return nag.Findings("A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles (its Deny statements).",
-		"Action::*", "Resource::*")
+	return nag.Findings(BoundaryReason, "Action::*", "Resource::*")
+}
+
+// BoundaryReason is why a permissions boundary's Allow of everything is no
+// grant: the reason of its cdk-nag suppressions and of its Control Tower
+// exceptions (CT.IAM.PR.2, CT.IAM.PR.3).
+const BoundaryReason = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles (its Deny statements)."
+
+// SuppressBoundary records the findings of the permissions boundary policy
+// (iampolicy.Boundary): AwsSolutions' wildcards and the NIST, PCI and
+// HIPAA packs' admin and full access rules, all with BoundaryReason.
+func SuppressBoundary(policy constructs.IConstruct) {
+	nag.Suppress(policy, BoundarySuppression())
+	nag.Each(policy, BoundaryReason,
+		"NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess", "NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess",
+		"PCI.DSS.321-IAMPolicyNoStatementsWithAdminAccess", "PCI.DSS.321-IAMPolicyNoStatementsWithFullAccess",
+		"HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess", "HIPAA.Security-IAMPolicyNoStatementsWithFullAccess")
+}
+
+// where names the target in reasons: the pipeline's account and the
+// target's stack path.
+func (t *DeploymentTarget) where(p Props) string {
+	return "target " + *t.Node().Path() + " (pipeline account " + p.PipelineAccount + ")"
 }

@@ -103,3 +103,39 @@ func unique(v []string) []string {
 	slices.Sort(v)
 	return slices.Compact(v)
 }
+
+// inlinePolicyRules are the rules of the NIST 800-53 rev 5, PCI DSS 3.2.1
+// and HIPAA Security packs that flag every inline policy.
+var inlinePolicyRules = []string{"NIST.800.53.R5-IAMNoInlinePolicy", "PCI.DSS.321-IAMNoInlinePolicy", "HIPAA.Security-IAMNoInlinePolicy"}
+
+// inlinePolicyWhy completes the reason of InlinePolicy.
+const inlinePolicyWhy = " Its permissions are an inline policy that belongs to this identity alone and is deleted with it, never attached elsewhere: the strict one-to-one case AWS recommends inline policies for (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-choosing-managed-or-inline.html); Relay checks its size at synth against IAM's quota."
+
+// InlinePolicy records on role (an IAM role, or an AWS::IAM::Policy
+// construct) and its children why its policy is inline, for the packs that
+// flag every inline policy: purpose says whose role it is and what it
+// does, such as "The pipeline role of payments: CodePipeline assumes it to
+// run the pipeline." (at least 10 characters).
+func InlinePolicy(role constructs.IConstruct, purpose string) {
+	Each(role, purpose+inlinePolicyWhy, inlinePolicyRules...)
+}
+
+// replicationRules are the rules that flag a bucket without cross-region
+// replication.
+var replicationRules = []string{"NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled"}
+
+// Replication records on bucket why it has no replication rule, for the
+// packs that require one: why says what the bucket holds and why a copy
+// elsewhere is not needed (at least 10 characters).
+func Replication(bucket constructs.IConstruct, why string) { Each(bucket, why, replicationRules...) }
+
+// Each records on resource one suppression per rule ID of rules, all with
+// reason: the same finding as each pack names it, such as
+// NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled and its PCI and HIPAA twins.
+func Each(resource constructs.IConstruct, reason string, rules ...string) {
+	var out []Suppression
+	for _, r := range rules {
+		out = append(out, Suppression{Rule: r, Reason: reason})
+	}
+	Suppress(resource, out...)
+}
