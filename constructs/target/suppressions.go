@@ -71,6 +71,7 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
 	}
 	if t.hookRole != nil {
+		nag.InlinePolicy(t.hookRole, "The hook role "+p.HookRoleName+" of "+t.where(p)+": Lambda assumes it for the hook functions only, to log and to report their job result through the pipeline's job-results role.")
 		nag.Suppress(t.hookRole, nag.Wildcards("Lambda writes each hook function's logs to streams it names in the function's own log group.", hookLogGroups(p)...))
 		nag.Suppress(t.hookRole, nag.ByReason(WildcardReasons(p.HookStatements))...)
 	}

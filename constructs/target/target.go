@@ -10,9 +10,12 @@
 // default. The invoke role, when asked for, runs the pipeline's Lambda and
 // Step Functions invoke actions. Each of the three is created only when
 // needed (no execution role without stacks, no deploy role for a target with
-// invoke actions only). ArtifactReaderRoles gives existing roles of the
-// account (such as CodeDeploy instance roles) one policy to read the
-// artifact store.
+// invoke actions only). ArtifactReaderPolicyName creates a customer
+// managed policy that reads the artifact store, for the team to attach to
+// roles it owns (such as CodeDeploy instance roles): nothing is attached to
+// a role the stack does not create, since such a stack fails when the role
+// does not exist yet and silently loses the grant when the role is
+// recreated.
 package target
 
 import (
@@ -31,6 +34,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/recovery"
 )
 
 // Statement is one Allow statement of a role, as plain data.
@@ -124,11 +128,16 @@ type Props struct {
 	// TrustedRoleArns are further roles of PipelineAccount that may assume
 	// the deploy role, such as a CodeBuild project's role that runs Helm.
 	TrustedRoleArns []string
-	// ArtifactReaderRoles are names of existing roles of Account that read
-	// the artifact store themselves, such as the instance roles with which
-	// the CodeDeploy agent downloads a revision. They get one policy that
-	// lets them read it (the store's policies must admit them too).
-	ArtifactReaderRoles []string
+	// ArtifactReaderPolicyName, when set, creates a customer managed policy
+	// of that name at RolePath that lets the roles it is attached to read
+	// the artifact store (ArtifactBucketArns, ArtifactKeyArns), for roles of
+	// Account that read it themselves, such as the instance roles with
+	// which the CodeDeploy agent downloads a revision. DeploymentTarget
+	// attaches it to no role: the team attaches it to its roles (the store's
+	// policies must admit them too). 1 to 128 characters of letters, digits
+	// and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+	// Default: no policy.
+	ArtifactReaderPolicyName string
 	// ArtifactBucketArns are the artifact buckets the deploy role may read,
 	// as ARNs (arn:aws:s3:::BUCKET, not the bucket name), or tokens.
 	ArtifactBucketArns []string
@@ -143,6 +152,13 @@ type Props struct {
 	// readers) to ArtifactKeyArns. Default: none (name them in those
 	// fields, as a target in another App must).
 	Stores []*artifacts.Store
+	// DeleteFailedStacks lets the deploy role delete its stacks (StackNames
+	// and those of ExecutionRoles, in Regions), and only through their
+	// execution roles
+	// (recovery.DeleteStatement), so that a recovery.Recovery whose role is
+	// in TrustedRoleArns can delete a stack that a failed first deployment
+	// left in ROLLBACK_COMPLETE. Default: false.
+	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
@@ -233,7 +249,10 @@ func (p *Props) BoundaryName() string {
 	return p.ExecutionRoleName + "-boundary"
 }
 
-var roleName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
+var (
+	roleName   = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
+	policyName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMManagedPolicyName)))
+)
 
 // Validate reports every problem of p at once.
 func (p *Props) Validate() error {
@@ -335,10 +354,8 @@ func (p *Props) Validate() error {
 			}
 		}
 	}
-	for i, name := range p.ArtifactReaderRoles {
-		if !roleName.MatchString(name) {
-			add("ArtifactReaderRoles[%d] %q: must be a role name of 1-64 characters of letters, digits and +=,.@_-", i, name)
-		}
+	if n := p.ArtifactReaderPolicyName; n != "" && !policyName.MatchString(n) {
+		add("ArtifactReaderPolicyName %q: must be 1-%d characters of letters, digits and +=,.@_-", n, limits.Max(limits.IAMManagedPolicyName))
 	}
 	if p.HookRoleName != "" {
 		if !roleName.MatchString(p.HookRoleName) {
@@ -371,6 +388,9 @@ func (p *Props) Validate() error {
 	if len(p.ArtifactKeyArns) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
 	}
+	if p.DeleteFailedStacks && len(p.stackNames()) == 0 {
+		add("DeleteFailedStacks: needs StackNames or ExecutionRoles, the stacks the deploy role may delete")
+	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
 	}
@@ -389,7 +409,7 @@ type DeploymentTarget struct {
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
 	hookRole      awsiam.Role
-	readers       awsiam.Policy
+	readers       awsiam.ManagedPolicy
 	// executionRoles and stepRoles are those of Props.ExecutionRoles and
 	// Props.StepRoles, in order.
 	executionRoles, stepRoles []awsiam.Role
@@ -456,15 +476,17 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
 			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements)))
 	}
-	if len(p.ArtifactReaderRoles) > 0 {
-		var roles []awsiam.IRole
-		for _, name := range values.SortedUnique(p.ArtifactReaderRoles) {
-			roles = append(roles, awsiam.Role_FromRoleName(t.Construct, jsii.String("Reader-"+name), jsii.String(name), nil))
-		}
+	if p.ArtifactReaderPolicyName != "" {
 		statements := artifactStatements(p)
-		t.readers = awsiam.NewPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.PolicyProps{
-			Roles:      &roles,
-			Statements: &statements,
+		t.readers = awsiam.NewManagedPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.ManagedPolicyProps{
+			ManagedPolicyName: jsii.String(p.ArtifactReaderPolicyName),
+			Path:              jsii.String(p.RolePath),
+			Description:       jsii.String("Reads the delivery pipeline's artifact store: attach it to the roles that download artifacts themselves, such as CodeDeploy instance roles"),
+			Statements:        &statements,
+		})
+		awscdk.NewCfnOutput(t.Construct, jsii.String("ArtifactReaderPolicyArn"), &awscdk.CfnOutputProps{
+			Description: jsii.String("Attach this managed policy to the roles that read the pipeline's artifacts themselves (CodeDeploy instance roles)"),
+			Value:       t.readers.ManagedPolicyArn(),
 		})
 	}
 	t.suppressions(p)
@@ -472,8 +494,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	return t
 }
 
-// ArtifactReadersPolicy is the policy of the ArtifactReaderRoles, or nil.
-func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.Policy { return t.readers }
+// ArtifactReadersPolicy is the managed policy that reads the artifact
+// store (Props.ArtifactReaderPolicyName), attached to no role, or nil.
+func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.ManagedPolicy { return t.readers }
 
 // pipelineRole is a role at p.RolePath that the roles trusted (in
 // p.PipelineAccount) may assume, allowed statements. The trust names the
@@ -678,7 +701,7 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
 		objects = append(objects, b+"/*")
 	}
-	return []awsiam.PolicyStatement{
+	out := []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid: jsii.String("ManageDeployedStacks"),
 			Actions: jsii.Strings("cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
@@ -695,6 +718,10 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 			},
 		}),
 	}
+	if p.DeleteFailedStacks {
+		out = append(out, recovery.DeleteStatement(stacks, executionRoles...))
+	}
+	return out
 }
 
 // artifactStatements let a role read the artifact store.

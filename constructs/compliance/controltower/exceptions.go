@@ -37,6 +37,11 @@ var Exceptions = []Exception{
 	{"CT.S3.PR.9", "AuditBucket", "The trail's log files are protected by CloudTrail's log file validation (signed digest files, CT.CLOUDTRAIL.PR.2), SSE-KMS with the trail's own key, versioning and a bucket policy that admits only this trail's writes; a write-once retention of audit logs is the job of an organization's log archive (name its trail in audit.organizationTrail)."},
 	{"CT.S3.PR.10", "ArtifactsAccessLogs", reasonAccessLogsSSES3},
 	{"CT.S3.PR.2", "ArtifactsAccessLogs", reasonAccessLogsNotLogged},
+	{"CT.S3.PR.9", "SourcesTrailBucket", "The source account's trail records only the S3 sources' data events, so that an upload starts the pipeline: its log files are validated by digest files, SSE-KMS with the trail's own key, versioned, and the bucket policy admits only this trail's writes; write-once retention of audit logs is the organization log archive's job."},
+	{"CT.S3.PR.9", "SourcesTrailAccessLogs", reasonNoObjectLockAccessLogs},
+	{"CT.S3.PR.10", "SourcesTrailAccessLogs", reasonAccessLogsSSES3},
+	{"CT.S3.PR.2", "SourcesTrailAccessLogs", reasonAccessLogsNotLogged},
+	{"CT.CLOUDTRAIL.PR.3", "SourcesTrail", "The source account's trail exists so that S3 data events reach EventBridge and start the pipeline; its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket; CloudWatch Logs delivery would add a log group no one reads."},
 	{"CT.CODEBUILD.PR.4", "PipelineBuild", "Privileged mode is on only where the configuration sets build.privileged: true, to run the Docker daemon that builds container images; the default is off."},
 	{"CT.CLOUDTRAIL.PR.3", "AuditTrail", "The trail records only the artifact buckets' data events, for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period; the pipeline's own state changes already stream to the events log group, with metric filters and alarms."},
 	{"CT.STEPFUNCTIONS.PR.1", "ObserveTimer", "The execution timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group."},
@@ -44,6 +49,8 @@ var Exceptions = []Exception{
 	{"CT.IAM.PR.3", "TargetPermissionsBoundary", reasonBoundary},
 	{"CT.IAM.PR.2", "PermissionsBoundary", reasonBoundary},
 	{"CT.IAM.PR.3", "PermissionsBoundary", reasonBoundary},
+	{"CT.LAMBDA.PR.3", "RecoveryFunction", "The recovery function calls only the CodePipeline, STS and CloudFormation APIs and reaches no resource in a VPC (the reason of its cdk-nag LambdaInsideVPC suppressions, constructs/recovery)."},
+	{"CT.CLOUDWATCH.PR.3", "RecoveryLogs", "The recovery log group holds only stack names, stack states and the function's verdicts, no artifact or secret; CloudWatch Logs encrypts it at rest with its service key (the reason of its cdk-nag CloudWatchLogGroupEncrypted suppressions, constructs/recovery)."},
 	{"CT.STEPFUNCTIONS.PR.2", "ObserveTimer", "The execution timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace."},
 }
 
