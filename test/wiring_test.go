@@ -116,8 +116,11 @@ func TestWiring(t *testing.T) {
 			matched = append(matched, x.Role.Name)
 		}
 		sort.Strings(matched)
-		if want := []string{"payments-production-deploy", "payments-production-invoke", "payments-staging-deploy", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
-			t.Errorf("roles matching the artifact readers' pattern: %v, want %v", matched, want)
+		// The deploy and invoke roles match the artifact readers' pattern,
+		// the hook roles the job-results role's trust.
+		if want := []string{"payments-production-deploy", "payments-production-hook", "payments-production-invoke",
+			"payments-staging-deploy", "payments-staging-hook", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
+			t.Errorf("roles matching a pattern of the artifact readers or the job-results trust: %v, want %v", matched, want)
 		}
 		for _, g := range m.Grants {
 			if g.Subject != nil && (g.Subject.Kind != "pattern" || g.Access != "read" || len(g.Subject.OrgIDs) != 1) {
