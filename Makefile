@@ -28,7 +28,7 @@ CONFIG ?=
 OUT ?= cdk.out
 CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
-.PHONY: synth test tools bench clean diagram compliance-report
+.PHONY: synth test tools bench clean diagram compliance-report bootstrap-policy
 
 synth: tools
 	go mod download
@@ -78,3 +78,9 @@ bench: tools
 
 clean:
 	rm -rf cdk.out $(TOOLS)
+
+# The scoped CloudFormation execution policy of each account to bootstrap,
+# and the commands that create it and bootstrap with it (README: Deploying
+# to real accounts): make bootstrap-policy CONFIG=relay.yaml OUT=bootstrap
+bootstrap-policy:
+	go run ./apps/relay-bootstrap $(if $(CONFIG),-config $(abspath $(CONFIG))) -out $(if $(filter cdk.out,$(OUT)),bootstrap,$(OUT))

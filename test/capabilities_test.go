@@ -203,7 +203,8 @@ func TestPipelineBehaviour(t *testing.T) {
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
 			"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
-				map[string]interface{}{"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf*"},
+				map[string]interface{}{"Sid": "ReadBuildParameters", "Action": "ssm:GetParameters", "Effect": "Allow", "Resource": "arn:aws:ssm:eu-west-1:111111111111:parameter/orders/sonar-url"},
+				map[string]interface{}{"Sid": "ReadBuildSecrets", "Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/npm-token-AbCdEf*"},
 			})}),
 		})
 	})
@@ -247,18 +248,22 @@ func TestPipelineBehaviour(t *testing.T) {
 	if n := len(*tpl.FindResources(jsii.String("AWS::CodeBuild::ReportGroup"), nil)); n != 4 {
 		t.Errorf("report groups = %d, want 4 (unit, contract, deps, sast)", n)
 	}
-	relaytest.Check(t, "approver role: trusted by the named principals only, may only approve", func() {
+	relaytest.Check(t, "approver role: trusted by the named principals (the root with its reason) with MFA only, may only approve and read this pipeline", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
 			"RoleName": "orders-approver",
 			"AssumeRolePolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{
 				map[string]interface{}{
 					"Action": "sts:AssumeRole", "Effect": "Allow",
 					"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}},
-					"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": "arn:aws:iam::111111111111:role/release-managers"}},
+					"Condition": map[string]interface{}{
+						"ArnEquals": map[string]interface{}{"aws:PrincipalArn": "arn:aws:iam::111111111111:role/release-managers"},
+						"Bool":      map[string]interface{}{"aws:MultiFactorAuthPresent": "true"},
+					},
 				},
 				map[string]interface{}{
 					"Action": "sts:AssumeRole", "Effect": "Allow",
 					"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::444444444444:root"}}}},
+					"Condition": map[string]interface{}{"Bool": map[string]interface{}{"aws:MultiFactorAuthPresent": "true"}},
 				},
 			}},
 		})
@@ -274,6 +279,13 @@ func TestPipelineBehaviour(t *testing.T) {
 						"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))}, "/*/Review*",
 					}}},
 				},
+			}, map[string]interface{}{
+				"Sid": "ReadThisPipelineState", "Effect": "Allow",
+				"Action": []interface{}{"codepipeline:GetPipeline", "codepipeline:GetPipelineState", "codepipeline:GetPipelineExecution",
+					"codepipeline:ListPipelineExecutions", "codepipeline:ListActionExecutions"},
+				"Resource": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+					"arn:aws:codepipeline:eu-west-1:111111111111:", map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Pipeline"))},
+				}}},
 			}}},
 		})
 	})

@@ -64,7 +64,7 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		fmt.Fprintf(&extra, "      - {sid: Tables%d, actions: [\"dynamodb:GetItem\", \"dynamodb:PutItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/payments-app-table-number-%d\"]}\n", i, i)
 	}
-	big := strings.Replace(example, "    statements:\n", "    statements:\n"+extra.String(), 1)
+	big := strings.Replace(example, "  executionPolicy:\n    statements:\n", "  executionPolicy:\n    statements:\n"+extra.String(), 1)
 	cfg := filepath.Join(dir, "relay.yaml")
 	if err := os.WriteFile(cfg, []byte(big), 0o644); err != nil {
 		t.Fatal(err)
@@ -270,10 +270,12 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 		fmt.Fprintf(&hooks, "    - {name: h%02d, lambda: {function: fn%d}}\n", i, i)
 	}
 	cfg := filepath.Join(dir, "relay.yaml")
-	body := strings.Replace(string(config.Example()), "  hooks:\n    - name: smoke-test\n      lambda: {function: payments-app-smoke-test, userParameters: '{\"path\": \"/health\"}'}\n", hooks.String(), 1)
-	if body == string(config.Example()) {
+	example := string(config.Example())
+	start, end := strings.Index(example, "  hooks:\n"), strings.Index(example, "  # What CloudFormation may do")
+	if start < 0 || end < start {
 		t.Fatal("the example's hooks block moved; update this test")
 	}
+	body := example[:start] + hooks.String() + example[end:]
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,11 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 	}
 	if o := cfg.Organization; o != nil {
 		w.OrgID = o.ID
+		// The configuration declares that the target accounts sit under
+		// its organizational units: their roles' sessions carry that path.
+		for _, ou := range o.OrganizationalUnits {
+			w.OrgPaths = append(w.OrgPaths, o.ID+"/r-a1b2/"+ou+"/")
+		}
 	}
 	paths := append(iameval.PipelinePaths(stacks), instanceRolePaths(t, cfg, w)...)
 	if len(paths) < 6 {

@@ -56,9 +56,12 @@ var fieldFailures = map[string]fieldFailure{
 	"env-name-collides-with-stack.yaml": {kind: "4 no panic", refused: []string{
 		`relay: environments[0].name "tooling-us-west-2": its stack adv-tooling-us-west-2 has the name of the artifact store stack of us-west-2; rename the environment`,
 	}},
-	"exec-policy-iam-star.yaml":           {kind: "security item 3 (the security branch); here: deploy validity only", synthesized: noCheck},
+	"exec-policy-iam-star.yaml": {kind: "security item 3 admin-equivalent statements", refused: []string{
+		`deploy.executionPolicy.statements[0] "Everything": is as strong as AdministratorAccess`,
+		"set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it",
+	}},
 	"first-deploy-rollback-complete.yaml": {kind: "6 stack states that block later runs", synthesized: recoversRollbackComplete},
-	"helm-set-from-variable.yaml":         {kind: "9 values that become code (the security branch); here: deploy validity only", synthesized: noCheck},
+	"helm-set-from-variable.yaml":         {kind: "9 values that become code (run-time encoding: TestHelmValuesAreEncodedAtRunTime); here: deploy validity", synthesized: noCheck},
 	"instance-role-not-owned.yaml":        {kind: "7 roles Relay does not own", synthesized: instanceRoleReadsThroughReader},
 	"multiline-buildspec.yaml": {kind: "9 values that become code", refused: []string{
 		"build.buildspec \"version: 0.2\\nphases:",

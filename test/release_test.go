@@ -175,7 +175,7 @@ func TestReleaseGrants(t *testing.T) {
 		},
 		{file: "testdata/configs/eks.yaml",
 			deploy:  []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/shop-staging"}}},
-			trusted: []string{"arn:aws:iam::111111111111:role/shop-helm"},
+			trusted: []string{"arn:aws:iam::111111111111:role/shop-staging-helm"},
 		},
 		{file: "constructs-example", stack: true, trusted: []string{"arn:aws:iam::111111111111:role/relay/payments/payments-recovery"},
 			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
@@ -324,6 +324,58 @@ func TestReleaseResources(t *testing.T) {
 	t.Run("EKS access entry maps the deploy role to its namespace", func(t *testing.T) {
 		e := find(t, "shop-staging", "AWS::EKS::AccessEntry")
 		contains(t, "access entry", e, `"ClusterName":"shop-staging"`, `AmazonEKSEditPolicy`, `"Namespaces":["shop"]`, `"Type":"namespace"`)
+	})
+	t.Run("each environment's Helm step has its own role, which only that environment's deploy role trusts", func(t *testing.T) {
+		// Issue 10 security item 6: one Helm role trusted by every
+		// environment let a staging release assume the production deploy role.
+		resources := all["shop-tooling"]["Resources"].(map[string]interface{})
+		roles := map[string]string{} // logical ID -> role name
+		for id, res := range resources {
+			if p, _ := res.(map[string]interface{})["Properties"].(map[string]interface{}); p != nil && strings.HasSuffix(fmt.Sprint(p["RoleName"]), "-helm") {
+				roles[id] = fmt.Sprint(p["RoleName"])
+			}
+		}
+		assumes := map[string][]string{} // role name -> roles it may assume
+		for _, res := range resources {
+			p, _ := res.(map[string]interface{})["Properties"].(map[string]interface{})
+			doc, _ := p["PolicyDocument"].(map[string]interface{})
+			if doc == nil || p["Roles"] == nil {
+				continue
+			}
+			for _, r := range list(p["Roles"]) {
+				ref, _ := r.(map[string]interface{})
+				name, ok := roles[fmt.Sprint(ref["Ref"])]
+				if !ok {
+					continue
+				}
+				for _, st := range list(doc["Statement"]) {
+					if st := st.(map[string]interface{}); st["Action"] == "sts:AssumeRole" {
+						for _, a := range list(st["Resource"]) {
+							assumes[name] = append(assumes[name], fmt.Sprint(a))
+						}
+					}
+				}
+			}
+		}
+		want := map[string][]string{
+			"shop-staging-helm":    {"arn:aws:iam::222222222222:role/relay/shop/shop-staging-deploy"},
+			"shop-production-helm": {"arn:aws:iam::333333333333:role/relay/shop/shop-production-deploy"},
+		}
+		if diff := cmp.Diff(want, assumes); diff != "" {
+			t.Errorf("roles each Helm role may assume (-want +got):\n%s", diff)
+		}
+		for env, other := range map[string]string{"staging": "production", "production": "staging"} {
+			trust := ""
+			for _, res := range all["shop-"+env]["Resources"].(map[string]interface{}) {
+				if p, _ := res.(map[string]interface{})["Properties"].(map[string]interface{}); p != nil && p["RoleName"] == "shop-"+env+"-deploy" {
+					raw, _ := json.Marshal(p["AssumeRolePolicyDocument"])
+					trust = string(raw)
+				}
+			}
+			if !strings.Contains(trust, "role/shop-"+env+"-helm") || strings.Contains(trust, "-"+other+"-helm") {
+				t.Errorf("deploy role of %s trusts %s; want its own Helm role only", env, trust)
+			}
+		}
 	})
 	t.Run("hook functions report through the job-results role", func(t *testing.T) {
 		var trust interface{}

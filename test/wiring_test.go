@@ -116,10 +116,12 @@ func TestWiring(t *testing.T) {
 			matched = append(matched, x.Role.Name)
 		}
 		sort.Strings(matched)
-		// The artifact store's readers, and the asset store's (the execution
-		// roles, which read the API's code asset).
-		if want := []string{"payments-production-cfn-exec", "payments-production-deploy", "payments-production-invoke", "payments-staging-cfn-exec", "payments-staging-deploy", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
-			t.Errorf("roles matching the artifact and asset readers' patterns: %v, want %v", matched, want)
+		// The artifact store's readers (deploy and invoke roles), the asset
+		// store's (the execution roles, which read the API's code asset) and
+		// the hook roles, which the job-results role trusts.
+		if want := []string{"payments-production-cfn-exec", "payments-production-deploy", "payments-production-hook", "payments-production-invoke",
+			"payments-staging-cfn-exec", "payments-staging-deploy", "payments-staging-hook", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
+			t.Errorf("roles matching a pattern of the artifact and asset readers or the job-results trust: %v, want %v", matched, want)
 		}
 		for _, g := range m.Grants {
 			if g.Subject != nil && (g.Subject.Kind != "pattern" || g.Access != "read" || len(g.Subject.OrgIDs) != 1) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -40,6 +41,12 @@ func TestExampleConfigDeploysThisService(t *testing.T) {
 		if got := env.Parameters["JobResultRoleArn"]; got != jobResults {
 			t.Errorf("environments %s: JobResultRoleArn = %q, want the role Relay creates, %q", env.Name, got, jobResults)
 		}
+		if got, want := env.Parameters["HookRoleArn"], delivery.Names(cfg).HookRoleArn(env.Account, env.Name); got != want {
+			t.Errorf("environments %s: HookRoleArn = %q, want the hook role Relay creates there, %q", env.Name, got, want)
+		}
+		if got, want := env.Parameters["PermissionsBoundaryArn"], delivery.Names(cfg).PermissionsBoundaryArn(env.Account, env.Name); got != want {
+			t.Errorf("environments %s: PermissionsBoundaryArn = %q, want the boundary Relay creates there, %q", env.Name, got, want)
+		}
 	}
 	var hooks []string
 	for _, h := range cfg.Deploy.Hooks {
@@ -49,6 +56,32 @@ func TestExampleConfigDeploysThisService(t *testing.T) {
 	}
 	if want := []string{defaultStackName + "-smoke-test"}; !slices.Equal(hooks, want) {
 		t.Errorf("Lambda hooks = %v, want this app's smoke test %v", hooks, want)
+	}
+	// The hook role may invoke the live alias the smoke test checks, in
+	// each environment's account and region, and nothing else of the stack.
+	for _, env := range cfg.Environments {
+		d, err := cfg.ReleaseFor(env, env.Regions[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "lambda:InvokeFunction arn:aws:lambda:" + env.Regions[0] + ":" + env.Account + ":function:" + defaultStackName + "-api:live"
+		var got []string
+		for _, s := range d.Hooks[0].Lambda.Statements {
+			got = append(got, strings.Join(s.Actions, ",")+" "+strings.Join(s.Resources, ","))
+		}
+		if !slices.Equal(got, []string{want}) {
+			t.Errorf("environments %s: the smoke test's statements %q, want %q", env.Name, got, want)
+		}
+	}
+	// Every role of the stack carries that boundary: Relay's execution role
+	// may create roles only with it.
+	for id, r := range tpl["Resources"].(map[string]interface{}) {
+		r := r.(map[string]interface{})
+		if r["Type"] == "AWS::IAM::Role" {
+			if b := r["Properties"].(map[string]interface{})["PermissionsBoundary"]; fmt.Sprint(b) != "map[Ref:PermissionsBoundaryArn]" {
+				t.Errorf("role %s: PermissionsBoundary = %v, want the PermissionsBoundaryArn parameter", id, b)
+			}
+		}
 	}
 	// Every service the stack's resources belong to has a statement in the
 	// execution policy.

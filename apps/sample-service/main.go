@@ -122,6 +122,15 @@ func newService(stack awscdk.Stack, name string) {
 		AllowedValues: jsii.Strings(canary.ShortConfigNames()...),
 		Default:       jsii.String("Canary10Percent5Minutes"),
 	})
+	// Every role of the stack carries the permissions boundary Relay
+	// creates in the target account: Relay's execution role may create or
+	// change roles only with it.
+	boundaryArn := awscdk.NewCfnParameter(stack, jsii.String("PermissionsBoundaryArn"), &awscdk.CfnParameterProps{
+		Description:           jsii.String("The permissions boundary Relay creates in this account for the stack's roles: arn:aws:iam::<account>:policy/relay/<name>/<name>-<env>-boundary"),
+		AllowedPattern:        jsii.String(`arn:aws[a-z-]*:iam::[0-9]{12}:policy/[\w+=,.@/-]+`),
+		ConstraintDescription: jsii.String("must be an IAM managed policy ARN"),
+	})
+	awsiam.PermissionsBoundary_Of(stack).Apply(awsiam.ManagedPolicy_FromManagedPolicyArn(stack, jsii.String("PermissionsBoundary"), boundaryArn.ValueAsString()))
 	jobResultRoleArn := awscdk.NewCfnParameter(stack, jsii.String("JobResultRoleArn"), &awscdk.CfnParameterProps{
 		Description: jsii.String("The role in the pipeline's (tooling) account that the smoke test assumes to report its CodePipeline job result: arn:aws:iam::<tooling>:role/relay/<name>/<name>-job-results"),
 		// CloudFormation matches the whole value.
@@ -129,13 +138,13 @@ func newService(stack awscdk.Stack, name string) {
 		ConstraintDescription: jsii.String("must be an IAM role ARN"),
 	})
 
-	api := newFunction(stack, "Api", name+"-api", "The API, released through the alias live", apiCode(), "api.handler", 10)
+	api := newFunction(stack, "Api", name+"-api", "The API, released through the alias live", apiCode(), "api.handler", 10, nil)
 	// The version is built from the function's code and configuration: a
 	// change makes a new version, and moving the alias to it is a CodeDeploy
 	// deployment.
 	version := api.CurrentVersion()
 
-	preTraffic := newFunction(stack, "PreTraffic", name+"-pre-traffic", "CodeDeploy hook: checks the new version before it gets traffic", inline(preTrafficCode), "index.handler", 60)
+	preTraffic := newFunction(stack, "PreTraffic", name+"-pre-traffic", "CodeDeploy hook: checks the new version before it gets traffic", inline(preTrafficCode), "index.handler", 60, nil)
 	preTraffic.AddEnvironment(jsii.String("NEW_VERSION_ARN"), version.FunctionArn(), nil)
 	version.GrantInvoke(preTraffic)
 
@@ -168,19 +177,19 @@ func newService(stack awscdk.Stack, name string) {
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	}))
 
-	smokeTest := newFunction(stack, "SmokeTest", name+"-smoke-test", "CodePipeline invoke action: calls the live alias and reports the job result to the pipeline's account", inline(smokeTestCode), "index.handler", 60)
+	// The smoke test runs as the hook role Relay creates in the account,
+	// the one kind of role that Relay's job-results role trusts; what it
+	// may do (invoke the live alias, report its result) is that role's
+	// policy, in Relay's configuration.
+	hookRoleArn := awscdk.NewCfnParameter(stack, jsii.String("HookRoleArn"), &awscdk.CfnParameterProps{
+		Description:           jsii.String("The role Relay creates in this account for the pipeline's Lambda hook functions: arn:aws:iam::<account>:role/relay/<name>/<name>-<env>-hook"),
+		AllowedPattern:        jsii.String(`arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+`),
+		ConstraintDescription: jsii.String("must be an IAM role ARN"),
+	})
+	hookRole := awsiam.Role_FromRoleArn(stack, jsii.String("HookRole"), hookRoleArn.ValueAsString(), &awsiam.FromRoleArnOptions{Mutable: jsii.Bool(false)})
+	smokeTest := newFunction(stack, "SmokeTest", name+"-smoke-test", "CodePipeline invoke action: calls the live alias and reports the job result to the pipeline's account", inline(smokeTestCode), "index.handler", 60, hookRole)
 	smokeTest.AddEnvironment(jsii.String("ALIAS_ARN"), alias.FunctionArn(), nil)
 	smokeTest.AddEnvironment(jsii.String("JOB_RESULT_ROLE_ARN"), jobResultRoleArn.ValueAsString(), nil)
-	smokeTest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("InvokeLiveAlias"),
-		Actions:   jsii.Strings("lambda:InvokeFunction"),
-		Resources: &[]*string{alias.FunctionArn()},
-	}))
-	smokeTest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("AssumeJobResultRole"),
-		Actions:   jsii.Strings("sts:AssumeRole"),
-		Resources: &[]*string{jobResultRoleArn.ValueAsString()},
-	}))
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiFunctionName"), &awscdk.CfnOutputProps{
 		Description: jsii.String("The API function"),
@@ -198,9 +207,10 @@ func newService(stack awscdk.Stack, name string) {
 	suppress(api, preTraffic, smokeTest, release)
 }
 
-// newFunction is a Node.js 22 function with code, named name, and a log
-// group of its own that keeps logs for a month.
-func newFunction(stack awscdk.Stack, id, name, description string, code awslambda.Code, handler string, timeoutSeconds float64) awslambda.Function {
+// newFunction is a Node.js 22 function with code and handler, named name,
+// and a log group of its own that keeps logs for a month; role nil gives it
+// a role of its own.
+func newFunction(stack awscdk.Stack, id, name, description string, code awslambda.Code, handler string, timeoutSeconds float64, role awsiam.IRole) awslambda.Function {
 	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String("/aws/lambda/" + name),
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
@@ -216,6 +226,7 @@ func newFunction(stack awscdk.Stack, id, name, description string, code awslambd
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
 		MemorySize:   jsii.Number(128),
 		LogGroup:     logs,
+		Role:         role,
 	})
 }
 
@@ -242,13 +253,15 @@ func envOr(key, def string) string {
 // suppress records why the cdk-nag AwsSolutions findings that remain do not
 // apply.
 func suppress(api, preTraffic, smokeTest awslambda.Function, release *canary.Canary) {
+	for _, fn := range []awslambda.Function{api, preTraffic} {
+		compliance.Suppress(fn, compliance.Suppression{
+			Rule:      "AwsSolutions-IAM4",
+			AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+			Reason:    "AWS's managed policy for Lambda logging: the function writes to its own log group, which this stack creates with a retention.",
+		})
+	}
 	for _, fn := range []awslambda.Function{api, preTraffic, smokeTest} {
 		compliance.Suppress(fn,
-			compliance.Suppression{
-				Rule:      "AwsSolutions-IAM4",
-				AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
-				Reason:    "AWS's managed policy for Lambda logging: the function writes to its own log group, which this stack creates with a retention.",
-			},
 			compliance.Suppression{
 				Rule:   "AwsSolutions-L1",
 				Reason: "Pinned to nodejs22.x on purpose: the inline handlers use the AWS SDK v3 clients this runtime ships (inline code cannot bundle dependencies); move all three functions together when the runtime is reviewed.",

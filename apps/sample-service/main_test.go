@@ -128,7 +128,7 @@ func testTemplate(t *testing.T, name string) {
 				}
 			}
 		})
-		if diff := cmp.Diff([]string{"DeploymentConfig", "JobResultRoleArn"}, params); diff != "" {
+		if diff := cmp.Diff([]string{"DeploymentConfig", "HookRoleArn", "JobResultRoleArn", "PermissionsBoundaryArn"}, params); diff != "" {
 			t.Errorf("parameters (-want +got), no asset or BootstrapVersion parameter expected:\n%s", diff)
 		}
 		assets := 0
@@ -219,12 +219,9 @@ func testTemplate(t *testing.T, name string) {
 				}}}},
 			}},
 		}, false},
-		{"the smoke test may invoke the alias and assume the job result role, nothing else", "AWS::IAM::Policy", m{
-			"PolicyDocument": m{"Version": "2012-10-17", "Statement": []interface{}{
-				m{"Sid": "InvokeLiveAlias", "Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": m{"Ref": aliasID}},
-				m{"Sid": "AssumeJobResultRole", "Action": "sts:AssumeRole", "Effect": "Allow", "Resource": m{"Ref": "JobResultRoleArn"}},
-			}},
-			"Roles": []interface{}{m{"Ref": roleOf(t, resources, name+"-smoke-test")}},
+		{"the smoke test runs as the hook role Relay creates", "AWS::Lambda::Function", m{
+			"FunctionName": name + "-smoke-test",
+			"Role":         m{"Ref": "HookRoleArn"},
 		}, false},
 		{"the smoke test knows the alias and the role", "AWS::Lambda::Function", m{
 			"FunctionName": name + "-smoke-test",
@@ -267,26 +264,15 @@ func testTemplate(t *testing.T, name string) {
 	})
 }
 
-// TestNoWildcardsForTheSmokeTest checks that no statement of the smoke
-// test's role names a * resource or action.
-func TestNoWildcardsForTheSmokeTest(t *testing.T) {
+// TestSmokeTestHasNoRoleOfItsOwn checks that the smoke test's permissions
+// live in Relay's hook role only: the stack gives it no role and no policy.
+func TestSmokeTestHasNoRoleOfItsOwn(t *testing.T) {
 	_, stack := newApp(defaultStackName, "")
-	raw := relaytest.JSON(t, stack)
-	resources := raw["Resources"].(m)
-	role := roleOf(t, resources, defaultStackName+"-smoke-test")
-	for id, r := range resources {
-		p, _ := r.(m)["Properties"].(m)
-		if r.(m)["Type"] != "AWS::IAM::Policy" || !strings.Contains(fmt.Sprint(p["Roles"]), role) {
-			continue
+	for id, r := range relaytest.JSON(t, stack)["Resources"].(m) {
+		typ := r.(m)["Type"]
+		if (typ == "AWS::IAM::Role" || typ == "AWS::IAM::Policy") && strings.HasPrefix(id, "SmokeTest") {
+			t.Errorf("%s (%s): the smoke test has IAM of its own; it runs as Relay's hook role", id, typ)
 		}
-		doc, _ := json.Marshal(p["PolicyDocument"])
-		if strings.Contains(string(doc), "*") {
-			t.Errorf("%s: the smoke test's policy has a wildcard: %s", id, doc)
-		}
-	}
-	rolePolicy, _ := json.Marshal(resources[role])
-	if strings.Contains(string(rolePolicy), `"Policies"`) {
-		t.Errorf("%s: inline policies on the role itself: %s", role, rolePolicy)
 	}
 }
 

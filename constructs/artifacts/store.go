@@ -6,6 +6,7 @@ package artifacts
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -25,14 +26,21 @@ import (
 // Grants never name a role ARN as principal: IAM, KMS and S3 reject a
 // principal that does not exist yet and silently stop matching a role that
 // is deleted and recreated. Instead the principal is the organization (any
-// principal with aws:PrincipalOrgID) or the listed accounts, narrowed by an
-// ArnLike condition on aws:PrincipalArn.
+// principal with aws:PrincipalOrgID) or the listed accounts, narrowed to
+// the accounts that hold targets and by an ArnLike condition on
+// aws:PrincipalArn.
 type Readers struct {
-	// OrganizationID, when set, admits principals of this AWS Organization,
-	// and Accounts is ignored: the policies then keep one size however many
-	// accounts read. Default: "" (use Accounts).
+	// OrganizationID, when set, admits principals of this AWS Organization
+	// (aws:PrincipalOrgID), from the accounts under OrganizationalUnits
+	// and the Accounts only. Default: "" (Accounts are the principals).
 	OrganizationID string
-	// Accounts are the account IDs whose roles may read. Default: none.
+	// OrganizationalUnits are the OUs (ou-...) whose accounts, at any
+	// depth, may read: aws:PrincipalOrgPaths matches
+	// <OrganizationID>/*/<OU>/*. With OrganizationID only. The policies
+	// then keep one size however many accounts read. Default: none.
+	OrganizationalUnits []string
+	// Accounts are the account IDs whose roles may read (15 characters of
+	// policy each). Default: none.
 	Accounts []string
 	// RoleArnPatterns are ArnLike patterns of the roles that may read, e.g.
 	// arn:aws:iam::*:role/relay/payments/payments-*-deploy. Required when
@@ -54,7 +62,91 @@ type Writers struct {
 }
 
 // any reports whether any reader is configured.
-func (r Readers) any() bool { return r.OrganizationID != "" || len(r.Accounts) > 0 }
+func (r Readers) any() bool {
+	return len(r.OrganizationalUnits) > 0 || len(r.Accounts) > 0
+}
+
+// Validate reports every problem of r at once.
+func (r Readers) Validate() error {
+	var errs []error
+	if r.OrganizationID != "" && !r.any() {
+		errs = append(errs, fmt.Errorf("Readers: OrganizationID %q alone would admit every account of the organization: name the OrganizationalUnits or Accounts that hold the reader roles", r.OrganizationID))
+	}
+	if len(r.OrganizationalUnits) > 0 && r.OrganizationID == "" {
+		errs = append(errs, errors.New("Readers.OrganizationalUnits: need OrganizationID (aws:PrincipalOrgPaths starts with it)"))
+	}
+	for i, ou := range r.OrganizationalUnits {
+		if !ouRE.MatchString(ou) {
+			errs = append(errs, fmt.Errorf("Readers.OrganizationalUnits[%d] %q: must be an OU ID such as ou-ab12-cd34ef56", i, ou))
+		}
+	}
+	if r.any() && len(r.RoleArnPatterns) == 0 {
+		errs = append(errs, fmt.Errorf("Readers.RoleArnPatterns []: required when Readers names OUs or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*"))
+	}
+	for i, a := range r.Accounts {
+		if !values.IsAccount(a) {
+			errs = append(errs, fmt.Errorf("Readers.Accounts[%d] %q: must be a 12-digit account ID", i, a))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var ouRE = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+
+// PrincipalScopes are the conditions and principal of each statement that
+// admits r: one for the OUs (aws:PrincipalOrgPaths), one for the accounts
+// (aws:PrincipalAccount within the organization, or the accounts as
+// principals without one), each with the ArnLike condition on the role
+// patterns. Every statement of a grant to readers repeats once per scope.
+func (r Readers) PrincipalScopes() []Scope {
+	arn := map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(r.RoleArnPatterns))}
+	var out []Scope
+	if len(r.OrganizationalUnits) > 0 {
+		var paths []string
+		for _, ou := range values.SortedUnique(r.OrganizationalUnits) {
+			paths = append(paths, r.OrganizationID+"/*/"+ou+"/*")
+		}
+		out = append(out, Scope{Conditions: map[string]interface{}{
+			"ArnLike":                arn,
+			"StringEquals":           map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID},
+			"ForAnyValue:StringLike": map[string]interface{}{"aws:PrincipalOrgPaths": values.OneOrMany(paths)},
+		}})
+	}
+	if len(r.Accounts) > 0 {
+		accounts := values.SortedUnique(r.Accounts)
+		if r.OrganizationID != "" {
+			out = append(out, Scope{Conditions: map[string]interface{}{
+				"ArnLike":      arn,
+				"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID, "aws:PrincipalAccount": values.OneOrMany(accounts)},
+			}})
+		} else {
+			out = append(out, Scope{Accounts: accounts, Conditions: map[string]interface{}{"ArnLike": arn}})
+		}
+	}
+	return out
+}
+
+// Scope is one way readers are admitted: the principal (the Accounts'
+// roots, or any principal when Accounts is empty) and the conditions.
+type Scope struct {
+	Accounts   []string
+	Conditions map[string]interface{}
+}
+
+// Principal is the scope's principal.
+func (s Scope) Principal() awsiam.IPrincipal {
+	if len(s.Accounts) == 0 {
+		return awsiam.NewAnyPrincipal()
+	}
+	ps := make([]awsiam.IPrincipal, len(s.Accounts))
+	for i, a := range s.Accounts {
+		ps[i] = awsiam.NewAccountPrincipal(jsii.String(a))
+	}
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return awsiam.NewCompositePrincipal(ps...)
+}
 
 // StoreProps configures a Store. The zero value is valid and secure: a
 // rotated, retained key; a versioned, retained, TLS-only, non-public bucket
@@ -102,8 +194,8 @@ func (p *StoreProps) Validate() error {
 	if p.AccessLogDays < 0 {
 		errs = append(errs, fmt.Errorf("AccessLogDays %d: must be 0 (default 365) or more", p.AccessLogDays))
 	}
-	if p.Readers.any() && len(p.Readers.RoleArnPatterns) == 0 {
-		errs = append(errs, fmt.Errorf("Readers.RoleArnPatterns []: required when Readers names an organization or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*"))
+	if err := p.Readers.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if (len(p.Writers.Accounts) == 0) != (len(p.Writers.RoleArns) == 0) {
 		errs = append(errs, fmt.Errorf("Writers: Accounts %v and RoleArns %v: set both or neither", p.Writers.Accounts, p.Writers.RoleArns))
@@ -111,11 +203,6 @@ func (p *StoreProps) Validate() error {
 	for i, a := range p.Writers.RoleArns {
 		if strings.ContainsAny(a, "*?") || !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":role/") {
 			errs = append(errs, fmt.Errorf("Writers.RoleArns[%d] %q: must be an exact IAM role ARN", i, a))
-		}
-	}
-	for i, a := range p.Readers.Accounts {
-		if !values.IsAccount(a) {
-			errs = append(errs, fmt.Errorf("Readers.Accounts[%d] %q: must be a 12-digit account ID", i, a))
 		}
 	}
 	if len(errs) == 0 {
@@ -204,13 +291,15 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	for _, st := range uploadGuards(s.bucket.BucketArn(), keyIDs) {
 		s.bucket.AddToResourcePolicy(st)
 	}
+	for _, st := range ReaderKeyStatements(p.Readers) {
+		s.key.AddToResourcePolicy(st, jsii.Bool(false))
+	}
+	for _, st := range ReaderBucketStatements(p.Readers, s.bucket.BucketArn()) {
+		s.bucket.AddToResourcePolicy(st)
+	}
 	if len(p.Writers.RoleArns) > 0 {
 		s.key.AddToResourcePolicy(WriterKeyStatement(p.Writers), jsii.Bool(false))
 		s.bucket.AddToResourcePolicy(WriterBucketStatement(p.Writers, s.bucket.BucketArn()))
-	}
-	if p.Readers.any() {
-		s.key.AddToResourcePolicy(ReaderKeyStatement(p.Readers), jsii.Bool(false))
-		s.bucket.AddToResourcePolicy(ReaderBucketStatement(p.Readers, s.bucket.BucketArn()))
 	}
 
 	// The pipeline gets a view of the bucket and key whose grants add nothing
@@ -240,30 +329,37 @@ func (s *Store) AccessLogBucket() awss3.Bucket { return s.logBucket }
 // pipeline's own role through Bucket and Key.
 func (s *Store) PipelineBucket() awss3.IBucket { return s.view }
 
-// ReaderKeyStatement is the key policy statement that lets readers decrypt
-// artifacts.
-func ReaderKeyStatement(r Readers) awsiam.PolicyStatement {
-	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("ReadArtifactsFromTargetRoles"),
-		Effect:     awsiam.Effect_ALLOW,
-		Principals: &[]awsiam.IPrincipal{readerPrincipal(r)},
-		Actions:    jsii.Strings("kms:Decrypt", "kms:DescribeKey"),
-		Resources:  jsii.Strings("*"),
-		Conditions: readerConditions(r),
-	})
+// ReaderKeyStatements are the key policy statements that let readers
+// decrypt artifacts, one per scope (Readers.PrincipalScopes).
+func ReaderKeyStatements(r Readers) []awsiam.PolicyStatement {
+	return readerStatements(r, "ReadArtifactsFromTargetRoles", []string{"kms:Decrypt", "kms:DescribeKey"}, []*string{jsii.String("*")})
 }
 
-// ReaderBucketStatement is the bucket policy statement that lets readers get
-// artifacts from the bucket whose ARN is bucketArn.
-func ReaderBucketStatement(r Readers, bucketArn *string) awsiam.PolicyStatement {
-	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("ReadArtifactsFromTargetRoles"),
-		Effect:     awsiam.Effect_ALLOW,
-		Principals: &[]awsiam.IPrincipal{readerPrincipal(r)},
-		Actions:    jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"),
-		Resources:  &[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})},
-		Conditions: readerConditions(r),
-	})
+// ReaderBucketStatements are the bucket policy statements that let readers
+// get artifacts from the bucket whose ARN is bucketArn, one per scope.
+func ReaderBucketStatements(r Readers, bucketArn *string) []awsiam.PolicyStatement {
+	return readerStatements(r, "ReadArtifactsFromTargetRoles", []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"},
+		[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})})
+}
+
+func readerStatements(r Readers, sid string, actions []string, resources []*string) []awsiam.PolicyStatement {
+	var out []awsiam.PolicyStatement
+	for i, sc := range r.PrincipalScopes() {
+		id := sid
+		if i > 0 {
+			id = fmt.Sprintf("%s%d", sid, i+1)
+		}
+		conditions := sc.Conditions
+		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String(id),
+			Effect:     awsiam.Effect_ALLOW,
+			Principals: &[]awsiam.IPrincipal{sc.Principal()},
+			Actions:    jsii.Strings(actions...),
+			Resources:  &resources,
+			Conditions: &conditions,
+		}))
+	}
+	return out
 }
 
 // WriterKeyStatement is the key policy statement that lets writers encrypt
@@ -354,31 +450,6 @@ func AliasArn(alias string) *string {
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":kms:"), awscdk.Aws_REGION(), jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":" + alias),
 	})
-}
-
-func readerPrincipal(r Readers) awsiam.IPrincipal {
-	if r.OrganizationID != "" {
-		return awsiam.NewAnyPrincipal()
-	}
-	accounts := values.SortedUnique(r.Accounts)
-	ps := make([]awsiam.IPrincipal, len(accounts))
-	for i, a := range accounts {
-		ps[i] = awsiam.NewAccountPrincipal(jsii.String(a))
-	}
-	if len(ps) == 1 {
-		return ps[0]
-	}
-	return awsiam.NewCompositePrincipal(ps...)
-}
-
-func readerConditions(r Readers) *map[string]interface{} {
-	c := map[string]interface{}{
-		"ArnLike": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(r.RoleArnPatterns))},
-	}
-	if r.OrganizationID != "" {
-		c["StringEquals"] = map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID}
-	}
-	return &c
 }
 
 // accessLogEncryption is why the access-log bucket is SSE-S3.

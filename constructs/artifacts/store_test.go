@@ -94,12 +94,14 @@ func TestStoreSecureDefaults(t *testing.T) {
 	})
 }
 
+// TestStoreReaders pins issue 10's security item 4: the key and bucket
+// policies admit Relay's roles by pattern only from the accounts that hold
+// targets - the OUs (aws:PrincipalOrgPaths, one size however many
+// accounts) or the listed accounts - never from any account of the
+// organization.
 func TestStoreReaders(t *testing.T) {
 	orgPrincipal := map[string]interface{}{"AWS": "*"}
-	orgCond := map[string]interface{}{
-		"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
-		"ArnLike":      map[string]interface{}{"aws:PrincipalArn": pattern},
-	}
+	arnLike := map[string]interface{}{"aws:PrincipalArn": pattern}
 	root := func(a string) interface{} {
 		return map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::" + a + ":root"}}}
 	}
@@ -110,16 +112,30 @@ func TestStoreReaders(t *testing.T) {
 		condition interface{}
 	}{
 		{
-			name:      "organization",
+			name:      "organizational units",
+			readers:   artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-bbbbbbbb", "ou-a1b2-aaaaaaaa"}, RoleArnPatterns: []string{pattern}},
+			principal: orgPrincipal,
+			condition: map[string]interface{}{
+				"ArnLike":      arnLike,
+				"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+				"ForAnyValue:StringLike": map[string]interface{}{"aws:PrincipalOrgPaths": []interface{}{
+					"o-a1b2c3d4e5/*/ou-a1b2-aaaaaaaa/*", "o-a1b2c3d4e5/*/ou-a1b2-bbbbbbbb/*"}},
+			},
+		},
+		{
+			name:      "accounts of the organization",
 			readers:   artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", Accounts: []string{"222222222222"}, RoleArnPatterns: []string{pattern}},
 			principal: orgPrincipal,
-			condition: orgCond,
+			condition: map[string]interface{}{
+				"ArnLike":      arnLike,
+				"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": "222222222222"},
+			},
 		},
 		{
 			name:      "accounts, sorted and deduplicated",
 			readers:   artifacts.Readers{Accounts: []string{"333333333333", "222222222222", "333333333333"}, RoleArnPatterns: []string{pattern}},
 			principal: map[string]interface{}{"AWS": []interface{}{root("222222222222"), root("333333333333")}},
-			condition: map[string]interface{}{"ArnLike": map[string]interface{}{"aws:PrincipalArn": pattern}},
+			condition: map[string]interface{}{"ArnLike": arnLike},
 		},
 	}
 	for _, tc := range tests {
@@ -181,7 +197,11 @@ func TestStorePropsValidate(t *testing.T) {
 		{"negative days", artifacts.StoreProps{NoncurrentVersionDays: -1, AccessLogDays: -2},
 			"artifacts.StoreProps: NoncurrentVersionDays -1: must be 0 (default 30) or more\nAccessLogDays -2: must be 0 (default 365) or more"},
 		{"readers without patterns", artifacts.StoreProps{Readers: artifacts.Readers{Accounts: []string{"12345"}}},
-			"artifacts.StoreProps: Readers.RoleArnPatterns []: required when Readers names an organization or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*\nReaders.Accounts[0] \"12345\": must be a 12-digit account ID"},
+			"artifacts.StoreProps: Readers.RoleArnPatterns []: required when Readers names OUs or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*\nReaders.Accounts[0] \"12345\": must be a 12-digit account ID"},
+		{"a whole organization", artifacts.StoreProps{Readers: artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArnPatterns: []string{pattern}}},
+			"artifacts.StoreProps: Readers: OrganizationID \"o-a1b2c3d4e5\" alone would admit every account of the organization: name the OrganizationalUnits or Accounts that hold the reader roles"},
+		{"OUs without the organization", artifacts.StoreProps{Readers: artifacts.Readers{OrganizationalUnits: []string{"ou-a1b2-aaaaaaaa", "ou-x"}, RoleArnPatterns: []string{pattern}}},
+			"artifacts.StoreProps: Readers.OrganizationalUnits: need OrganizationID (aws:PrincipalOrgPaths starts with it)\nReaders.OrganizationalUnits[1] \"ou-x\": must be an OU ID such as ou-ab12-cd34ef56"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,6 +211,46 @@ func TestStorePropsValidate(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Errorf("Validate() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestStoreAdmits: the check a pipeline makes of the deploy roles it names
+// follows the readers' scopes: an account listed, or any account when OUs
+// are named (their membership is known only at request time), and a role
+// pattern that matches.
+func TestStoreAdmits(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/relay/orders/orders-prod-deploy"
+	pattern := []string{"arn:aws:iam::*:role/relay/orders/orders-*-deploy"}
+	tests := []struct {
+		name    string
+		readers artifacts.Readers
+		role    string
+		want    string // "" for admitted, else part of the error
+	}{
+		{"own account", artifacts.Readers{}, "arn:aws:iam::111111111111:role/x", ""},
+		{"no readers", artifacts.Readers{}, role, "admits no reader from another account"},
+		{"listed account", artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: pattern}, role, ""},
+		{"unlisted account", artifacts.Readers{Accounts: []string{"333333333333"}, RoleArnPatterns: pattern}, role, "add it to Readers.Accounts, or its organizational unit"},
+		{"OU path", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern}, role, ""},
+		{"OU path, other role", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern},
+			"arn:aws:iam::222222222222:role/other", "matches none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+			stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+			})
+			var store *artifacts.Store
+			relaytest.Do(t, "NewStore", func() { store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{Readers: tt.readers}) })
+			err := store.Admits(tt.role)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Admits(%s) = %v, want nil", tt.role, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Admits(%s) = %v, want an error containing %q", tt.role, err, tt.want)
 			}
 		})
 	}

@@ -63,8 +63,11 @@ func (s *Store) KeyArnPattern() string {
 // says which part of Readers leaves it out and how to fix it. A role of the
 // store's own account is admitted by its identity policy (the key policy
 // delegates to IAM); a role of another account needs Readers: its account
-// among Accounts (or OrganizationID set) and an ArnLike match among
-// RoleArnPatterns, as the policies' conditions test them.
+// among Accounts, or Readers.OrganizationalUnits set (an account's OU path
+// is only known to AWS Organizations at request time, so a role of any
+// account may be admitted through aws:PrincipalOrgPaths), and an ArnLike
+// match among RoleArnPatterns, as the policies' conditions test them
+// (Readers.PrincipalScopes).
 func (s *Store) Admits(roleArn string) error {
 	account, _, _, err := arns.Role(roleArn)
 	if err != nil {
@@ -77,10 +80,10 @@ func (s *Store) Admits(roleArn string) error {
 	r := s.props.Readers
 	path := *s.Node().Path()
 	if !r.any() {
-		return fmt.Errorf("the store %s admits no reader from another account; add %s to its Readers (Accounts or OrganizationID, and RoleArnPatterns)", path, roleArn)
+		return fmt.Errorf("the store %s admits no reader from another account; add %s to its Readers (OrganizationalUnits with OrganizationID, or Accounts; and RoleArnPatterns)", path, roleArn)
 	}
-	if r.OrganizationID == "" && !slices.Contains(r.Accounts, account) {
-		return fmt.Errorf("the store %s admits accounts %s, not %s of %s; add it to Readers.Accounts", path, strings.Join(r.Accounts, ", "), account, roleArn)
+	if len(r.OrganizationalUnits) == 0 && !slices.Contains(r.Accounts, account) {
+		return fmt.Errorf("the store %s admits accounts %s, not %s of %s; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits", path, strings.Join(r.Accounts, ", "), account, roleArn)
 	}
 	if !slices.ContainsFunc(r.RoleArnPatterns, func(p string) bool { return arns.Like(p, roleArn) }) {
 		return fmt.Errorf("the store %s admits roles like %s, and %s matches none; rename the role or add a pattern to Readers.RoleArnPatterns", path, strings.Join(r.RoleArnPatterns, ", "), roleArn)

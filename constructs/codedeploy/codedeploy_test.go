@@ -973,6 +973,42 @@ func ExampleServerConfigName() {
 	// "OneAtATimePlease":  unknown EC2/on-premises deployment config "OneAtATimePlease"; use one of OneAtATime, HalfAtATime, AllAtOnce (the CodeDeployDefault. prefix is optional), or set MinimumHealthyHosts for a custom config
 }
 
+// TestServiceRoleTrust pins issue 10's security item 9 for CodeDeploy:
+// every style's service role admits CodeDeploy for its own deployment
+// group only (aws:SourceAccount, aws:SourceArn, as CodeDeploy documents).
+func TestServiceRoleTrust(t *testing.T) {
+	trust := func(group string) obj {
+		return obj{"Version": "2012-10-17", "Statement": list{obj{
+			"Action": "sts:AssumeRole", "Effect": "Allow",
+			"Principal": obj{"Service": "codedeploy.amazonaws.com"},
+			"Condition": obj{
+				"StringEquals": obj{"aws:SourceAccount": "222222222222"},
+				"ArnLike": obj{"aws:SourceArn": obj{"Fn::Join": list{"", list{
+					"arn:", obj{"Ref": "AWS::Partition"}, ":codedeploy:eu-west-1:222222222222:deploymentgroup:" + group,
+				}}}},
+			},
+		}}}
+	}
+	for _, tc := range []struct {
+		name  string
+		build func(awscdk.Stack)
+		group string
+	}{
+		{"ECS blue/green", func(s awscdk.Stack) { codedeploy.NewECS(s, "Deploy", validECS()) }, "orders/orders-prod"},
+		{"server in place", func(s awscdk.Stack) { codedeploy.NewServer(s, "Deploy", validServer()) }, "billing/billing-prod"},
+		{"server blue/green", func(s awscdk.Stack) { codedeploy.NewServer(s, "Deploy", validBlueGreenServer()) }, "billing/billing-prod"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := newStack(false)
+			relaytest.Do(t, tc.name, func() { tc.build(stack) })
+			tpl := relaytest.Template(t, stack)
+			relaytest.Check(t, "service role trust", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{"AssumeRolePolicyDocument": trust(tc.group)})
+			})
+		})
+	}
+}
+
 // TestExistingGroupValidate checks the rules of an existing group, each with
 // its message.
 func TestExistingGroupValidate(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -275,6 +276,8 @@ func NewECS(scope constructs.Construct, id string, props *ECSProps) *ECS {
 			DeploymentInAlarm: jsii.Bool(len(p.AlarmNames) > 0),
 		},
 	})
+	account, source := groupSource(e.Construct, p.ApplicationName, p.DeploymentGroupName)
+	sourcetrust.Pin(e.deploymentGroup.Role(), account, source)
 	// Recorded once the group's service role exists.
 	nag.Suppress(e.Construct, nag.Suppression{
 		Rule:      "AwsSolutions-IAM4",
@@ -297,4 +300,13 @@ func importAlarms(scope constructs.Construct, names []string) *[]interfacesawscl
 		out = append(out, awscloudwatch.Alarm_FromAlarmName(scope, jsii.String(fmt.Sprintf("Alarm%d", i)), jsii.String(n)))
 	}
 	return &out
+}
+
+// groupSource is the ARN of the deployment group app/group in scope's
+// stack: the aws:SourceArn with which CodeDeploy assumes the group's
+// service role (https://docs.aws.amazon.com/codedeploy/latest/userguide/security_confused_deputy.html).
+func groupSource(scope constructs.Construct, app, group string) (account, arn string) {
+	stack := awscdk.Stack_Of(scope)
+	_, groupArn, _ := codeDeployArns(*stack.Partition(), *stack.Region(), *stack.Account(), app, group, "")
+	return *stack.Account(), groupArn
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -333,6 +334,8 @@ func (s *Server) newInPlace(p ServerProps, config awscodedeploy.IServerDeploymen
 	})
 	s.deploymentGroup = group
 	s.role = group.Role()
+	account, source := groupSource(s.Construct, p.ApplicationName, p.DeploymentGroupName)
+	sourcetrust.Pin(s.role, account, source)
 }
 
 // newBlueGreen writes the deployment group as an L1 resource: aws-cdk-lib's
@@ -346,8 +349,9 @@ func (s *Server) newInPlace(p ServerProps, config awscodedeploy.IServerDeploymen
 // place instead of replacing it (a replacement would fail on its name).
 func (s *Server) newBlueGreen(p ServerProps, config awscodedeploy.IServerDeploymentConfig) {
 	holder := constructs.NewConstruct(s.Construct, jsii.String("DeploymentGroup"))
+	account, source := groupSource(s.Construct, p.ApplicationName, p.DeploymentGroupName)
 	s.role = awsiam.NewRole(holder, jsii.String("Role"), &awsiam.RoleProps{
-		AssumedBy: awsiam.NewServicePrincipal(jsii.String("codedeploy.amazonaws.com"), nil),
+		AssumedBy: sourcetrust.Principal("codedeploy.amazonaws.com", account, source),
 		ManagedPolicies: &[]awsiam.IManagedPolicy{
 			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSCodeDeployRole")),
 		},

@@ -84,8 +84,8 @@ func TestApplicability(t *testing.T) {
 			want: []string{
 				`deploy.capabilities "CAPABILITY_IAM": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
 				`deploy.templatePath "out/template.json": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
-				`environments[0].parameters "DeploymentConfig,JobResultRoleArn": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
-				`environments[1].parameters "DeploymentConfig,JobResultRoleArn": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
+				`environments[0].parameters "DeploymentConfig,HookRoleArn,JobResultRoleArn,PermissionsBoundaryArn": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
+				`environments[1].parameters "DeploymentConfig,HookRoleArn,JobResultRoleArn,PermissionsBoundaryArn": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
 				`environments[1].templateConfiguration "config/prod.json": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
 				`environments[1].reviewChangeSet "true": applies to CloudFormation workloads only, and the s3 strategy deploys no stack; remove it`,
 			},

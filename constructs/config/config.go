@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,9 +18,10 @@ type Config struct {
 	// Tooling is the account and region that own the pipeline and the
 	// artifact store.
 	Tooling Tooling `yaml:"tooling" json:"tooling"`
-	// Organization, when set, makes cross-account grants match any account of
-	// the organization (aws:PrincipalOrgID) instead of listing accounts, so
-	// policies keep their size as accounts are added. Optional.
+	// Organization, when set, makes cross-account grants match the
+	// organization (aws:PrincipalOrgID) and its organizationalUnits
+	// (aws:PrincipalOrgPaths) instead of listing accounts, so policies keep
+	// their size as accounts are added. Optional.
 	Organization *Organization `yaml:"organization,omitempty" json:"organization,omitempty"`
 	// Source is the repository the pipeline starts from.
 	Source Source `yaml:"source" json:"source"`
@@ -86,6 +88,15 @@ type Organization struct {
 	// management account, DELEGATED_ADMIN when it is a delegated StackSets
 	// administrator. Default: DELEGATED_ADMIN.
 	StackSetsCallAs string `yaml:"stackSetsCallAs,omitempty" json:"stackSetsCallAs,omitempty"`
+	// OrganizationalUnits are the OUs (ou-...) that hold the accounts of
+	// the account environments, at any depth. With them, the artifact
+	// store and the job-results role admit Relay's roles from the accounts
+	// under these OUs (and under the OUs of organizationalUnits
+	// environments) only, by aws:PrincipalOrgPaths, and their policies keep
+	// one size. Without them, they list the accounts (15 characters each).
+	// An account environment outside them cannot read artifacts. Default:
+	// none.
+	OrganizationalUnits []string `yaml:"organizationalUnits,omitempty" json:"organizationalUnits,omitempty"`
 }
 
 // Defaults of the identity section.
@@ -116,6 +127,11 @@ func (c *Config) validateIdentity(p *problems) {
 	if o := c.Organization; o != nil {
 		p.add("organization.id", o.ID, orgIDRule(o.ID))
 		p.add("organization.stackSetsCallAs", o.StackSetsCallAs, stackSetsCallAsRule(o.StackSetsCallAs))
+		for i, ou := range o.OrganizationalUnits {
+			if !ouRE.MatchString(ou) {
+				p.add(fmt.Sprintf("organization.organizationalUnits[%d]", i), ou, "must be an organizational unit ID, ou- followed by the root's 4 to 32 characters, - and 8 to 32 more, such as ou-ab12-cd34ef56")
+			}
+		}
 	}
 }
 

@@ -76,5 +76,10 @@ func TestValidateIdentity(t *testing.T) {
 			name:   "organization is optional",
 			mutate: func(c *Config) { c.Organization = nil },
 		},
+		{
+			name:   "organizational units malformed",
+			mutate: func(c *Config) { c.Organization.OrganizationalUnits = []string{"ou-a1b2-w0rkl0ad", "workloads"} },
+			want:   []string{`organization.organizationalUnits[1] "workloads": must be an organizational unit ID, ou- followed by the root's 4 to 32 characters, - and 8 to 32 more, such as ou-ab12-cd34ef56`},
+		},
 	})
 }

@@ -3,12 +3,15 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -80,14 +83,20 @@ func (d *Deploy) UnmarshalYAML(decode func(interface{}) error) error {
 type ExecutionPolicy struct {
 	// ManagedPolicyArns are IAM managed policies to attach, AWS managed
 	// (account aws) or customer managed, in the tooling region's partition.
-	// The AWS managed AdministratorAccess policy is refused unless
-	// AllowAdministratorAccess.
+	// The AWS managed AdministratorAccess and IAMFullAccess policies are
+	// refused unless AllowAdministratorAccess.
 	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
-	// Statements are inline Allow statements.
+	// Statements are inline Allow statements. A statement as strong as
+	// AdministratorAccess (an IAM escalation action, such as iam:* or
+	// sts:AssumeRole, on every role or "*") is refused unless
+	// AllowAdministratorAccess.
 	Statements []Statement `yaml:"statements,omitempty" json:"statements,omitempty"`
-	// AllowAdministratorAccess must be true to attach AdministratorAccess.
-	// Default: false.
+	// AllowAdministratorAccess must be true to accept administrator rights,
+	// with AdministratorAccessReason. Default: false.
 	AllowAdministratorAccess bool `yaml:"allowAdministratorAccess,omitempty" json:"allowAdministratorAccess,omitempty"`
+	// AdministratorAccessReason says why the stacks need administrator
+	// rights, at least 10 characters. Required with AllowAdministratorAccess.
+	AdministratorAccessReason string `yaml:"administratorAccessReason,omitempty" json:"administratorAccessReason,omitempty"`
 }
 
 // Statement is one inline IAM Allow statement.
@@ -104,6 +113,11 @@ type Statement struct {
 	// 10 characters) when an action or resource contains "*": it becomes the
 	// written reason of the cdk-nag suppression for that wildcard.
 	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// Conditions map an IAM condition operator (StringEquals, ArnLike,
+	// ForAnyValue:StringLike, BoolIfExists, ...) to condition keys and
+	// their values, such as {StringEquals: {aws:RequestedRegion:
+	// [eu-west-1]}}. Default: none.
+	Conditions map[string]map[string][]string `yaml:"conditions,omitempty" json:"conditions,omitempty"`
 }
 
 // Defaults of the deploy section.
@@ -216,7 +230,17 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base))
 	}
 	for k, s := range ep.Statements {
-		statementRules(p, fmt.Sprintf("%s.statements[%d]", base, k), s)
+		sp := fmt.Sprintf("%s.statements[%d]", base, k)
+		statementRules(p, sp, s)
+		if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" && !ep.AllowAdministratorAccess {
+			p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+c.Deploy.StackName+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
+		}
+	}
+	switch {
+	case ep.AllowAdministratorAccess && len(strings.TrimSpace(ep.AdministratorAccessReason)) < 10:
+		p.add(base+".administratorAccessReason", ep.AdministratorAccessReason, "required with allowAdministratorAccess: say why the stacks need administrator rights, in at least 10 characters")
+	case !ep.AllowAdministratorAccess && ep.AdministratorAccessReason != "":
+		p.add(base+".administratorAccessReason", ep.AdministratorAccessReason, "applies only with allowAdministratorAccess: true; remove it")
 	}
 }
 
@@ -236,6 +260,38 @@ func statementRules(p *problems, sp string, s Statement) {
 		p.add(fmt.Sprintf("%s.resources[%d]", sp, j), r, resourceRule(r))
 	}
 	p.add(sp+".reason", s.Reason, reasonRule(s))
+	conditionRules(p, sp+".conditions", s.Conditions)
+}
+
+// conditionOperatorRE matches an IAM condition operator: a base operator,
+// optionally with ForAllValues: or ForAnyValue: before it and IfExists
+// after it (IAM User Guide, "IAM JSON policy elements: Condition
+// operators").
+var conditionOperatorRE = regexp.MustCompile(`^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$`)
+
+// conditionKeyRE matches a condition key, such as aws:RequestedRegion or
+// s3:prefix (keys may hold a tag key or path after a slash).
+var conditionKeyRE = regexp.MustCompile(`^[A-Za-z0-9-]+:[A-Za-z0-9_./:@+=-]+$`)
+
+// conditionRules checks a statement's conditions written at path.
+func conditionRules(p *problems, path string, conds map[string]map[string][]string) {
+	for _, op := range slices.Sorted(maps.Keys(conds)) {
+		if !conditionOperatorRE.MatchString(op) {
+			p.add(path, op, "is not an IAM condition operator; use one such as StringEquals, ArnLike, Bool or ForAnyValue:StringLike")
+			continue
+		}
+		if len(conds[op]) == 0 {
+			p.add(path+"."+op, "", "lists no condition key; add one, such as aws:RequestedRegion: [eu-west-1]")
+		}
+		for _, k := range slices.Sorted(maps.Keys(conds[op])) {
+			switch {
+			case !conditionKeyRE.MatchString(k):
+				p.add(path+"."+op, k, "is not a condition key; use service:key, such as aws:RequestedRegion or s3:prefix")
+			case len(conds[op][k]) == 0:
+				p.add(path+"."+op+"."+k, "", "lists no value; add at least one")
+			}
+		}
+	}
 }
 
 // stackNameRule checks a CloudFormation stack name; name is the config's
@@ -265,8 +321,10 @@ func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) 
 	if rule := partitionRule(m[1], toolingRegion, "use a policy of the tooling partition"); rule != "" {
 		return rule
 	}
-	if m[2] == "aws" && strings.HasSuffix(s, ":policy/AdministratorAccess") && !allowAdmin {
-		return "grants AdministratorAccess; grant only what the stack needs, or set " + base + ".allowAdministratorAccess: true to accept it"
+	for _, admin := range iampolicy.AdministratorPolicies {
+		if m[2] == "aws" && strings.HasSuffix(s, ":policy/"+admin) && !allowAdmin {
+			return "grants " + admin + ", which is administrator rights; grant only what the stack needs, or set " + base + ".allowAdministratorAccess: true with administratorAccessReason to accept it"
+		}
 	}
 	return ""
 }

@@ -85,15 +85,53 @@ func TestValidateDeploy(t *testing.T) {
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::aws:policy/AdministratorAccess"}
 			},
-			want: []string{`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess": grants AdministratorAccess; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true to accept it`},
+			want: []string{`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess": grants AdministratorAccess, which is administrator rights; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
 		},
 		{
-			name: "AdministratorAccess allowed explicitly",
+			name: "IAMFullAccess is administrator rights too",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::aws:policy/IAMFullAccess"}
+			},
+			want: []string{`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::aws:policy/IAMFullAccess": grants IAMFullAccess, which is administrator rights; grant only what the stack needs, or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
+		},
+		{
+			name: "AdministratorAccess allowed explicitly, with a reason",
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy = ExecutionPolicy{
-					ManagedPolicyArns:        []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
-					AllowAdministratorAccess: true,
+					ManagedPolicyArns:         []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
+					AllowAdministratorAccess:  true,
+					AdministratorAccessReason: "The platform team's landing-zone stack manages the account's IAM.",
 				}
+			},
+		},
+		{
+			name: "AdministratorAccess allowed without a reason",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}, AllowAdministratorAccess: true}
+			},
+			want: []string{`deploy.executionPolicy.administratorAccessReason "": required with allowAdministratorAccess: say why the stacks need administrator rights, in at least 10 characters`},
+		},
+		{
+			name: "iam:* and sts:AssumeRole on * are administrator rights (field case exec-policy-iam-star)",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = []Statement{{Sid: "Everything", Actions: []string{"iam:*", "sts:AssumeRole"}, Resources: []string{"*"}, Reason: "CloudFormation creates roles with generated names."}}
+			},
+			want: []string{`deploy.executionPolicy.statements[0] "Everything": is as strong as AdministratorAccess: iam:* on * includes iam:AttachRolePolicy, with which the stack's role can give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/payments-app-*), or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
+		},
+		{
+			name: "statement conditions",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Conditions = map[string]map[string][]string{
+					"StringEquals":                   {"aws:RequestedRegion": {"us-east-1"}},
+					"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": {"team*"}},
+					"StringEqualz":                   {"aws:x": {"y"}},
+					"ArnLike":                        {"not a key": {"x"}, "aws:SourceArn": {}},
+				}
+			},
+			want: []string{
+				statement0 + `.conditions.ArnLike.aws:SourceArn "": lists no value; add at least one`,
+				statement0 + `.conditions.ArnLike "not a key": is not a condition key; use service:key, such as aws:RequestedRegion or s3:prefix`,
+				statement0 + `.conditions "StringEqualz": is not an IAM condition operator; use one such as StringEquals, ArnLike, Bool or ForAnyValue:StringLike`,
 			},
 		},
 		{

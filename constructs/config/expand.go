@@ -144,6 +144,14 @@ func (c *Config) expand(i int, region string) (Expanded, []*FieldError) {
 				missing = append(missing, key)
 				return m
 			}
+			if strings.HasSuffix(pattern, ".userParameters") {
+				// A JSON document the function parses: the value goes in
+				// as string content (userParametersRule keeps every
+				// placeholder inside a string), so a quote cannot close
+				// the string and add keys.
+				quoted, _ := json.Marshal(val)
+				return string(quoted[1 : len(quoted)-1])
+			}
 			return val
 		})
 		for _, key := range missing {

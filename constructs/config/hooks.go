@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -24,7 +25,10 @@ type Hook struct {
 
 // LambdaHook invokes a function of the environment's account; the function
 // reports back with PutJobSuccessResult or PutJobFailureResult, calling
-// CodePipeline as the role <name>-job-results of the tooling account.
+// CodePipeline as the role <name>-job-results of the tooling account. The
+// function runs as the hook role Relay creates in the account,
+// <name>-<env>-hook (its execution role, which the workload template names
+// by ARN): the one kind of role the job-results role trusts.
 type LambdaHook struct {
 	// Function is the function name, without a qualifier: CodePipeline
 	// invokes its $LATEST version. Required.
@@ -32,6 +36,12 @@ type LambdaHook struct {
 	// UserParameters is the string the function receives; it may use
 	// variables. At most 1000 characters. Default: none.
 	UserParameters string `yaml:"userParameters,omitempty" json:"userParameters,omitempty"`
+	// Statements are what the function may do besides writing its logs and
+	// reporting its job result, as statements of the hook role (such as
+	// lambda:InvokeFunction on the alias it checks); they may use
+	// placeholders. No statement may be as strong as AdministratorAccess.
+	// Default: none.
+	Statements []Statement `yaml:"statements,omitempty" json:"statements,omitempty"`
 }
 
 // StepFunctionsHook starts a Step Functions execution in the environment's
@@ -89,6 +99,13 @@ func validateHooks(q *problems, hooks []Hook) {
 			}
 			if max := limits.Max(limits.ActionConfiguration); len(h.Lambda.UserParameters) > max {
 				q.add(b+".lambda.userParameters", strconv.Itoa(len(h.Lambda.UserParameters))+" characters", fmt.Sprintf("CodePipeline passes at most %d characters; pass a file path instead", max))
+			}
+			for k, s := range h.Lambda.Statements {
+				sp := fmt.Sprintf("%s.lambda.statements[%d]", b, k)
+				statementRules(q, sp, s)
+				if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+					q.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; a hook function checks a release: grant it what it reads, by ARN")
+				}
 			}
 		default:
 			s := h.StepFunctions

@@ -1,6 +1,11 @@
 package config
 
-import "testing"
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
 
 // TestValidateHooks checks the rules of the invoke hooks, each with its
 // message.
@@ -10,5 +15,41 @@ func TestValidateHooks(t *testing.T) {
 			`deploy.hooks[0] "smoke": set exactly one of lambda and stepFunctions`},
 		{"qualified hook function", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: \"f:live\"}}]\n",
 			`deploy.hooks[0].lambda.function "f:live": must be a function name without a qualifier (CodePipeline invokes $LATEST)`},
+		{"hook statement as strong as AdministratorAccess", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"checks other accounts\"}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on * lets the stack's role give itself administrator rights; a hook function checks a release: grant it what it reads, by ARN`},
 	})
+}
+
+// TestUserParametersFromSettings pins deploy-time kind 9 for JSON: a setting
+// that fills a placeholder of a Lambda hook's userParameters is encoded for
+// JSON, so a value with quotes sets one string and adds no key; a template
+// that is not JSON cannot say where a value ends and is refused.
+func TestUserParametersFromSettings(t *testing.T) {
+	const base = `name: shop
+tooling: {account: "111111111111", region: us-east-1}
+source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1], settings: {path: 'x", "admin": true, "y": "'}}
+deploy:
+  s3: {bucket: site}
+`
+	cfg, err := Parse("relay.yaml", []byte(base+"  hooks: [{name: smoke, lambda: {function: f, userParameters: '{\"path\": \"${path}\"}'}}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cfg.ReleaseFor(cfg.Environments[0], "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]interface{}
+	if err := json.Unmarshal([]byte(d.Hooks[0].Lambda.UserParameters), &got); err != nil {
+		t.Fatalf("userParameters %q is not JSON: %v", d.Hooks[0].Lambda.UserParameters, err)
+	}
+	if want := map[string]interface{}{"path": `x", "admin": true, "y": "`}; !reflect.DeepEqual(got, want) {
+		t.Errorf("userParameters = %v, want one key path with the setting as its value: %v", got, want)
+	}
+	_, err = Parse("relay.yaml", []byte(base+"  hooks: [{name: smoke, lambda: {function: f, userParameters: 'path=${path}'}}]\n"))
+	if want := `deploy.hooks[0].lambda.userParameters "path=${path}": uses a ${...} placeholder outside a JSON document`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
+	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
@@ -36,10 +37,28 @@ type Variable struct {
 
 // Approvers are the principals that may assume the approver role.
 type Approvers struct {
-	// Principals are IAM role or user ARNs (or account roots), in the
-	// tooling partition. At least one. The role's trust names their accounts
-	// and pins these ARNs in a condition, so they need not exist first.
+	// Principals are IAM role or user ARNs, in the tooling partition. At
+	// least one. The role's trust names their accounts and pins these ARNs
+	// in a condition, so they need not exist first. An account root
+	// (arn:aws:iam::<account>:root) admits whoever that account's
+	// administrators allow, and needs accountRoots.
 	Principals []string `yaml:"principals" json:"principals"`
+	// AccountRoots accepts account roots among the principals, with a
+	// reason. Default: refused.
+	AccountRoots *AccountRoots `yaml:"accountRoots,omitempty" json:"accountRoots,omitempty"`
+	// RequireMFA admits a principal only when its credentials were issued
+	// with multi-factor authentication (aws:MultiFactorAuthPresent): an IAM
+	// user that signed in with MFA, or a role session that a user assumed
+	// with MFA. Identity Center sessions carry no such key and are refused.
+	// Default: false.
+	RequireMFA bool `yaml:"requireMfa,omitempty" json:"requireMfa,omitempty"`
+}
+
+// AccountRoots is the reason to trust whole accounts to approve.
+type AccountRoots struct {
+	// Reason says who in those accounts may approve and how that is
+	// controlled, at least 10 characters. Required.
+	Reason string `yaml:"reason" json:"reason"`
 }
 
 // Defaults of the pipeline settings.
@@ -86,8 +105,22 @@ func (c *Config) validatePipeline(p *problems) {
 		if len(a.Principals) == 0 {
 			p.add("pipeline.approvers.principals", "", "required; list the IAM role or user ARNs that may approve, such as arn:aws:iam::111111111111:role/release-managers")
 		}
+		roots := 0
 		for i, arn := range a.Principals {
-			p.add(fmt.Sprintf("pipeline.approvers.principals[%d]", i), arn, principalRule(arn, partitions[c.Tooling.Region]))
+			rule := principalRule(arn, partitions[c.Tooling.Region])
+			if rule == "" && strings.HasSuffix(arn, ":root") {
+				roots++
+				if a.AccountRoots == nil {
+					rule = "is an account root: it admits every principal that account's administrators allow; name the roles or users that approve, such as arn:aws:iam::111111111111:role/release-managers, or accept it with pipeline.approvers.accountRoots.reason"
+				}
+			}
+			p.add(fmt.Sprintf("pipeline.approvers.principals[%d]", i), arn, rule)
+		}
+		switch r := a.AccountRoots; {
+		case r != nil && roots == 0:
+			p.add("pipeline.approvers.accountRoots", r.Reason, "applies only when principals name an account root; remove it")
+		case r != nil && len(strings.TrimSpace(r.Reason)) < 10:
+			p.add("pipeline.approvers.accountRoots.reason", r.Reason, "say who in those accounts may approve and how, in at least 10 characters")
 		}
 	}
 }

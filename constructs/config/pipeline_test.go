@@ -30,5 +30,34 @@ func TestValidatePipeline(t *testing.T) {
 			mutate: func(c *Config) { c.Pipeline.Approvers = &Approvers{} },
 			want:   []string{`pipeline.approvers.principals "": required; list the IAM role or user ARNs that may approve, such as arn:aws:iam::111111111111:role/release-managers`},
 		},
+		{
+			name: "an account root needs a reason",
+			mutate: func(c *Config) {
+				c.Pipeline.Approvers = &Approvers{Principals: []string{"arn:aws:iam::444444444444:root"}}
+			},
+			want: []string{`pipeline.approvers.principals[0] "arn:aws:iam::444444444444:root": is an account root: it admits every principal that account's administrators allow; ` +
+				`name the roles or users that approve, such as arn:aws:iam::111111111111:role/release-managers, or accept it with pipeline.approvers.accountRoots.reason`},
+		},
+		{
+			name: "an account root with a reason, and MFA",
+			mutate: func(c *Config) {
+				c.Pipeline.Approvers = &Approvers{Principals: []string{"arn:aws:iam::444444444444:root"}, RequireMFA: true,
+					AccountRoots: &AccountRoots{Reason: "only the change board may assume roles there"}}
+			},
+		},
+		{
+			name: "a short reason",
+			mutate: func(c *Config) {
+				c.Pipeline.Approvers = &Approvers{Principals: []string{"arn:aws:iam::444444444444:root"}, AccountRoots: &AccountRoots{Reason: "ok"}}
+			},
+			want: []string{`pipeline.approvers.accountRoots.reason "ok": say who in those accounts may approve and how, in at least 10 characters`},
+		},
+		{
+			name: "a reason with no root to accept",
+			mutate: func(c *Config) {
+				c.Pipeline.Approvers = &Approvers{Principals: []string{"arn:aws:iam::111111111111:role/release-managers"}, AccountRoots: &AccountRoots{Reason: "nothing to accept here"}}
+			},
+			want: []string{`pipeline.approvers.accountRoots "nothing to accept here": applies only when principals name an account root; remove it`},
+		},
 	})
 }

@@ -120,6 +120,21 @@ type Triggers struct {
 	Branches  *Filter `yaml:"branches,omitempty" json:"branches,omitempty"`
 	Tags      *Filter `yaml:"tags,omitempty" json:"tags,omitempty"`
 	FilePaths *Filter `yaml:"filePaths,omitempty" json:"filePaths,omitempty"`
+	// OtherBranches accepts, with a reason, that pushes other than to the
+	// release branch (other branch patterns, or tags) start a pipeline that
+	// reaches an approval-gated environment (approval or reviewChangeSet).
+	// Without it such triggers are refused: an approver could release a
+	// build of any such branch. Default: refused.
+	OtherBranches *OtherBranches `yaml:"otherBranches,omitempty" json:"otherBranches,omitempty"`
+}
+
+// OtherBranches is the reason to let other branches or tags start a
+// pipeline with approval-gated environments.
+type OtherBranches struct {
+	// Reason says why the branches are safe to release, at least 10
+	// characters, such as "release/* is protected: only the release
+	// managers may push to it". Required.
+	Reason string `yaml:"reason" json:"reason"`
 }
 
 // Filter includes and excludes glob patterns.
@@ -190,6 +205,69 @@ func (c *Config) validateSource(p *problems) {
 		p.add(base+".name", x.Name, listNameRule(first, "extraSources", i, x.Name, "config", "source"))
 		c.validateOneSource(p, base, x.Source)
 	}
+	c.otherBranchesRules(p)
+}
+
+// otherBranchesRules closes the branch path to approval-gated
+// environments: a connection source whose triggers start the pipeline from
+// pushes other than to its release branch (other branch patterns, or tags)
+// is refused when an environment waits for an approval or a change-set
+// review, unless triggers.otherBranches gives a reason. Every execution
+// shares one artifact store and one approval: a build of a feature branch
+// would wait at the production approval like a release, and an approver
+// could not tell them apart.
+func (c *Config) otherBranchesRules(p *problems) {
+	gated := -1
+	for i, e := range c.Environments {
+		if e.Approval != nil || e.ReviewChangeSet {
+			gated = i
+			break
+		}
+	}
+	check := func(base string, src Source) {
+		for k, g := range src.connections() {
+			if g == nil || g.Triggers == nil {
+				continue
+			}
+			path := base + "." + connectionKinds[k] + ".triggers"
+			beyond := g.Triggers.beyond(g.Branch)
+			ob := g.Triggers.OtherBranches
+			switch {
+			case ob != nil && len(beyond) == 0:
+				p.add(path+".otherBranches", ob.Reason, fmt.Sprintf("applies only when the triggers start the pipeline from other branches or tags than %s; remove it", g.Branch))
+			case ob != nil && gated < 0:
+				p.add(path+".otherBranches", ob.Reason, "applies only to pipelines with an approval-gated environment (approval or reviewChangeSet); remove it")
+			case ob != nil && len(strings.TrimSpace(ob.Reason)) < 10:
+				p.add(path+".otherBranches.reason", ob.Reason, "say why builds of those branches are safe to release, in at least 10 characters, such as \"release/* is protected: only release managers push to it\"")
+			case ob == nil && len(beyond) > 0 && gated >= 0:
+				e := c.Environments[gated]
+				p.add(path, strings.Join(beyond, ","), fmt.Sprintf("starts the pipeline from pushes other than to the release branch %s, and environments[%d] %q waits for an approval: an approver could release a build of any of those branches; trigger on %s only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason",
+					g.Branch, gated, e.Name, g.Branch))
+			}
+		}
+	}
+	check("source", c.Source)
+	for i, x := range c.ExtraSources {
+		check(fmt.Sprintf("extraSources[%d]", i), x.Source)
+	}
+}
+
+// beyond lists what in t starts the pipeline from other pushes than to the
+// release branch: each branch pattern other than release itself, and tags
+// (as plan.Triggers.Beyond does for the Go API).
+func (t *Triggers) beyond(release string) []string {
+	var out []string
+	if t.Branches != nil {
+		for _, b := range t.Branches.Includes {
+			if b != release {
+				out = append(out, b)
+			}
+		}
+	}
+	if t.Tags != nil && len(t.Tags.Includes)+len(t.Tags.Excludes) > 0 {
+		out = append(out, "tags")
+	}
+	return out
 }
 
 // validateOneSource checks that src, written at base, sets exactly one kind,

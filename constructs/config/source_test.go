@@ -99,6 +99,7 @@ func TestValidateSource(t *testing.T) {
 		{
 			name: "sources",
 			mutate: func(c *Config) {
+				c.Environments[1].Approval = nil
 				g := c.Source.GitHub
 				c.Source.GitLab = &ConnectionSource{Repository: "group/sub/project", Branch: "main", ConnectionArn: g.ConnectionArn}
 				g.Triggers = &Triggers{FilePaths: &Filter{Includes: []string{"src/**"}}, Tags: &Filter{Excludes: []string{"", "a", "b", "c", "d", "e", "f", "g", "h"}}}
@@ -124,6 +125,7 @@ func TestValidateSource(t *testing.T) {
 		{
 			name: "source triggers",
 			mutate: func(c *Config) {
+				c.Environments[1].Approval = nil
 				c.Source.GitHub.Triggers = &Triggers{FilePaths: &Filter{Includes: []string{"src/**"}}, Tags: &Filter{Excludes: []string{"", "a", "b", "c", "d", "e", "f", "g", "h"}}}
 			},
 			want: []string{
@@ -140,7 +142,7 @@ func TestValidateSource(t *testing.T) {
 func TestPushFilters(t *testing.T) {
 	f := func(p ...string) *Filter { return &Filter{Includes: p} }
 	const path = `source.github.triggers `
-	runValidateCases(t, []validateCase{
+	runValidateCases(t, ungated([]validateCase{
 		{name: "branches", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main")} }},
 		{name: "tags", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Tags: f("v*")} }},
 		{name: "branches and file paths", mutate: func(c *Config) {
@@ -189,6 +191,61 @@ func TestPushFilters(t *testing.T) {
 			},
 			want: []string{`extraSources[0].gitlab.triggers "branches,tags": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`},
 		},
+	}))
+}
+
+// ungated removes the example's approval before each case's mutation, so
+// that cases about the shape of push filters meet no branch gate.
+func ungated(cases []validateCase) []validateCase {
+	for i := range cases {
+		mutate := cases[i].mutate
+		cases[i].mutate = func(c *Config) {
+			for k := range c.Environments {
+				c.Environments[k].Approval = nil
+			}
+			mutate(c)
+		}
+	}
+	return cases
+}
+
+// TestOtherBranches pins issue 10's security item 2 (the branch path):
+// pushes other than to the release branch may not start a pipeline that
+// reaches an approval-gated environment, unless a reason accepts it.
+func TestOtherBranches(t *testing.T) {
+	f := func(p ...string) *Filter { return &Filter{Includes: p} }
+	why := &OtherBranches{Reason: "release/* is protected: only release managers push to it"}
+	const path = `source.github.triggers`
+	runValidateCases(t, []validateCase{
+		{name: "the release branch alone", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), FilePaths: f("src/**")} }},
+		{name: "excluding branches narrows", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: &Filter{Includes: []string{"main"}, Excludes: []string{"wip/*"}}}
+		}},
+		{name: "a pattern beyond the release branch", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Branches: f("main", "release/*")} },
+			want: []string{path + ` "release/*": starts the pipeline from pushes other than to the release branch main, and environments[1] "production" waits for an approval: an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "tags", mutate: func(c *Config) { c.Source.GitHub.Triggers = &Triggers{Tags: f("v*")} },
+			want: []string{path + ` "tags": starts the pipeline from pushes other than to the release branch main, and environments[1] "production" waits for an approval: an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "a change-set review gates too", mutate: func(c *Config) {
+			c.Environments[1].Approval, c.Environments[1].ReviewChangeSet = nil, true
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("*")}
+		}, want: []string{path + ` "*": starts the pipeline from pushes other than to the release branch main, and environments[1] "production" waits for an approval: an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "an extra source's triggers too", mutate: func(c *Config) {
+			c.ExtraSources = []ExtraSource{{Name: "charts", Source: Source{GitLab: &ConnectionSource{Repository: "acme/charts", Branch: "main",
+				ConnectionArn: c.Source.GitHub.ConnectionArn, Triggers: &Triggers{Branches: f("feature/*")}}}}}
+		}, want: []string{`extraSources[0].gitlab.triggers "feature/*": starts the pipeline from pushes other than to the release branch main, and environments[1] "production" waits for an approval: an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "accepted with a reason", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("main", "release/*"), OtherBranches: why}
+		}},
+		{name: "a reason too short", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("release/*"), OtherBranches: &OtherBranches{Reason: "ok"}}
+		}, want: []string{path + `.otherBranches.reason "ok": say why builds of those branches are safe to release, in at least 10 characters, such as "release/* is protected: only release managers push to it"`}},
+		{name: "a reason where nothing goes beyond", mutate: func(c *Config) {
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("main"), OtherBranches: why}
+		}, want: []string{path + `.otherBranches "release/* is protected: only release managers push to it": applies only when the triggers start the pipeline from other branches or tags than main; remove it`}},
+		{name: "a reason without a gated environment", mutate: func(c *Config) {
+			c.Environments[1].Approval = nil
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("*"), OtherBranches: why}
+		}, want: []string{path + `.otherBranches "release/* is protected: only release managers push to it": applies only to pipelines with an approval-gated environment (approval or reviewChangeSet); remove it`}},
 	})
 }
 

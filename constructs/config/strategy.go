@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -56,6 +57,20 @@ func (d *Deploy) setBlocks() []string {
 // StackSet): the strategy is cloudformation.
 func (d *Deploy) IsStack() bool { return d.Strategy() == "cloudformation" }
 
+// userParametersRule checks the template of a Lambda invoke's
+// userParameters: with a ${...} placeholder, it must be a JSON document
+// whose placeholders stand inside strings (Relay fills them JSON-encoded,
+// see Expand); any other text could not say where a setting's value ends.
+func userParametersRule(template string) string {
+	if !placeholderRE.MatchString(template) {
+		return ""
+	}
+	if !json.Valid([]byte(placeholderRE.ReplaceAllString(template, "x"))) {
+		return `uses a ${...} placeholder outside a JSON document: write userParameters as JSON with each placeholder inside a string, such as {"path": "${path}"}, so that Relay can encode the setting for it`
+	}
+	return ""
+}
+
 // validateRelease checks the strategy blocks and hooks. Fields that use
 // placeholders are checked once per account environment and region, with
 // the values that environment receives (validate reports identical
@@ -89,6 +104,11 @@ func (c *Config) validateRelease(p *problems) {
 			accountEnvs++
 		}
 		for _, region := range regions {
+			if kindOf(e) == "account" && (e.Account == "" || region == "") {
+				// The environment's own rules report the missing account
+				// or region; ${account} and ${region} cannot be filled.
+				continue
+			}
 			x, errs := c.expand(i, region)
 			for _, fe := range errs {
 				p.add(fe.Path, fe.Value, fe.Rule)
@@ -111,6 +131,11 @@ func (c *Config) validateRelease(p *problems) {
 	}
 	if accountEnvs == 0 {
 		validateHooks(p, d.Hooks)
+	}
+	for i, h := range d.Hooks {
+		if h.Lambda != nil {
+			p.add(fmt.Sprintf("deploy.hooks[%d].lambda.userParameters", i), h.Lambda.UserParameters, userParametersRule(h.Lambda.UserParameters))
+		}
 	}
 	for i, e := range c.Environments {
 		if k := kindOf(e); !d.IsStack() && k != "account" && k != "tooling" {

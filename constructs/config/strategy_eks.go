@@ -133,8 +133,10 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 			q.add(b+"helm.valuesFile", h.ValuesFile, pathRule(h.ValuesFile, "values/${env}.yaml", "the build output"))
 		}
 		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
-			if !helmSetKeyRE.MatchString(k) || strings.ContainsAny(h.Set[k], "'\n,") {
-				q.add(b+"helm.set."+k, h.Set[k], "keys are dotted Helm value paths; values are one line without single quotes or commas")
+			// Values may hold anything: the Helm step passes each to helm as
+			// one literal value, at run time (pipeline.helmBuildSpec).
+			if !helmSetKeyRE.MatchString(k) {
+				q.add(b+"helm.set."+k, h.Set[k], "the key must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag")
 			}
 		}
 	}

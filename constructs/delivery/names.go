@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -80,10 +81,14 @@ func (t *translator) checkNames(spec *Spec) []error {
 	if x := cfg.Deploy.EKS; x != nil && x.GitOps != nil {
 		add(p.GitOpsProjectName, limits.CodeBuildProjectName, "<name>-gitops", "name")
 	}
-	if x := cfg.Deploy.EKS; x != nil && x.Helm != nil {
-		add(p.HelmProjectName, limits.CodeBuildProjectName, "<name>-helm", "name")
+	// Each environment's Helm step has its own project and role,
+	// <name>-<environment>-helm.
+	for _, d := range p.Deployments {
+		if x, ok := d.Release.(*pipeline.EKSRelease); ok && x != nil && x.Helm != nil {
+			add(x.Helm.ProjectName, limits.CodeBuildProjectName, "<name>-<environment>-helm", "name", env(d.Name))
+			add(x.Helm.RoleName, limits.IAMRoleName, "<name>-<environment>-helm", "name", env(d.Name))
+		}
 	}
-	add(p.HelmRoleName, limits.IAMRoleName, "<name>-helm", "name")
 	for _, d := range p.Deployments {
 		if d.Approval != nil {
 			add(d.Approval.TopicName, limits.SNSTopicName, "<name>-<environment>-approval", "name", env(d.Name))

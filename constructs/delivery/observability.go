@@ -79,7 +79,11 @@ func BuildProjects(cfg *config.Config) []string {
 		out = append(out, n.GitOpsProject())
 	}
 	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
-		out = append(out, n.HelmProject())
+		for _, e := range cfg.Environments {
+			if e.Account != "" {
+				out = append(out, n.HelmProject(e.Name))
+			}
+		}
 	}
 	return append(out, StepProjects(cfg)...)
 }

@@ -63,6 +63,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		if env.Account != "" {
 			p.ExecutionStatements = append(p.ExecutionStatements, t.assetStatements(env.Regions)...)
 		}
+		p.PermissionsBoundaryName = n.PermissionsBoundary(env.Name)
 	}
 	for _, x := range cfg.Deploy.Stacks {
 		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {
@@ -88,13 +89,17 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		if len(cfg.Deploy.Hooks) > 0 {
 			p.InvokeRoleName = n.InvokeRole(env.Name)
 		}
+		p.HookFunctions, p.HookStatements = hookRoleGrants(env, releases)
+		if len(p.HookFunctions) > 0 {
+			p.HookRoleName, p.JobResultsRoleArn = n.HookRole(env.Name), n.JobResultsRoleArn()
+		}
 		if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
 			// The instance roles are the team's: it attaches this policy.
 			p.ArtifactReaderPolicyName = n.ArtifactReaderPolicy(env.Name)
 		}
 	}
 	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {
-		p.TrustedRoleArns = append(p.TrustedRoleArns, n.HelmRoleArn())
+		p.TrustedRoleArns = append(p.TrustedRoleArns, n.HelmRoleArn(env.Name))
 	}
 	return p
 }
@@ -152,6 +157,32 @@ func releaseGrants(n naming.Names, env config.Environment, releases map[string]c
 		}
 	}
 	return merge(deploy), merge(invoke)
+}
+
+// hookRoleGrants are the Lambda hook functions of env, in every region, and
+// what their statements grant (deploy.hooks[].lambda.statements as env
+// receives them in each region, identical statements once, statements
+// that differ only in resources joined).
+func hookRoleGrants(env config.Environment, releases map[string]config.Deploy) (functions []string, out []target.Statement) {
+	index := map[string]int{}
+	for _, region := range env.Regions {
+		for _, h := range releases[region].Hooks {
+			if h.Lambda == nil {
+				continue
+			}
+			functions = append(functions, h.Lambda.Function)
+			for _, st := range statements(h.Lambda.Statements) {
+				key := fmt.Sprint(st.Sid, st.Actions, st.Conditions, st.Reason)
+				if i, ok := index[key]; ok {
+					out[i].Resources = slices.Compact(slices.Sorted(slices.Values(append(out[i].Resources, st.Resources...))))
+					continue
+				}
+				index[key] = len(out)
+				out = append(out, st)
+			}
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(functions))), out
 }
 
 // ecsGrants are the ECS deploy action's: update the service, register its

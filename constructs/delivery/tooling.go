@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -23,10 +25,14 @@ import (
 type JobResultsSpec struct {
 	// RoleName and RolePath name the role.
 	RoleName, RolePath string
-	// OrganizationID, when set, admits the accounts of the organization;
-	// Accounts are admitted otherwise.
-	OrganizationID string
-	Accounts       []string
+	// HookRoles is the ArnLike pattern of the hook roles, the only roles
+	// the trust admits (naming.HookRolePattern).
+	HookRoles string
+	// OrganizationID, OrganizationalUnits and Accounts are the accounts
+	// they may come from, as in artifacts.Readers.
+	OrganizationID      string
+	OrganizationalUnits []string
+	Accounts            []string
 }
 
 // StackSetAdminSpec is the administration role of the self-managed
@@ -56,34 +62,53 @@ type StackSetExecutionRole struct {
 	// (deploy.executionPolicy).
 	ManagedPolicyArns []string
 	Statements        []target.Statement
+	// Partition and Account place the permissions boundary
+	// BoundaryName, a managed policy at RolePath that the stacks' roles
+	// must carry (as target.Props.PermissionsBoundaryName).
+	Partition, Account, RolePath, BoundaryName string
 }
 
 // newJobResultsRole creates the job-results role. CodePipeline's job APIs
-// have no resource-level permissions; the trust limits callers to the
-// environments' accounts (or organization) by one condition: 15 characters
-// per account rather than about 90 for a principal each, against a
-// 2,048-character trust policy; with an organization it keeps one size.
+// support no resource-level permissions, so the trust is the control: it
+// admits only the hook roles Relay creates in target accounts (one ArnLike
+// pattern on aws:PrincipalArn, <name>-<env>-hook under /relay/<name>/),
+// from the organization's target OUs (aws:PrincipalOrgPaths) or the listed
+// target accounts: one size whatever the number of environments with OUs,
+// 15 characters per account without, against a 2,048-character trust
+// policy (limits.IAMTrustPolicy, checked at synth).
 func newJobResultsRole(scope awscdk.Stack, s JobResultsSpec) awsiam.Role {
-	condition := map[string]interface{}{}
-	if s.OrganizationID != "" {
-		condition["aws:PrincipalOrgID"] = s.OrganizationID
-	} else {
-		condition["aws:PrincipalAccount"] = values.OneOrMany(values.SortedUnique(s.Accounts))
+	readers := artifacts.Readers{OrganizationID: s.OrganizationID, OrganizationalUnits: s.OrganizationalUnits, Accounts: s.Accounts, RoleArnPatterns: []string{s.HookRoles}}
+	scopes := readers.PrincipalScopes()
+	// A trust policy may name any principal with conditions (unlike an S3
+	// bucket policy, where Block Public Access would refuse it): the
+	// accounts go into aws:PrincipalAccount.
+	trust := func(sc artifacts.Scope) awsiam.IPrincipal {
+		conditions := sc.Conditions
+		if len(sc.Accounts) > 0 {
+			conditions = map[string]interface{}{"ArnLike": sc.Conditions["ArnLike"],
+				"StringEquals": map[string]interface{}{"aws:PrincipalAccount": values.OneOrMany(sc.Accounts)}}
+		}
+		return awsiam.NewAnyPrincipal().WithConditions(&conditions)
 	}
-	principal := awsiam.NewAnyPrincipal().WithConditions(&map[string]interface{}{"StringEquals": condition})
 	role := awsiam.NewRole(scope, jsii.String("JobResultsRole"), &awsiam.RoleProps{
 		RoleName:    jsii.String(s.RoleName),
 		Path:        jsii.String(s.RolePath),
-		Description: jsii.String("Assumed by hook functions in target accounts to report their CodePipeline job result"),
-		AssumedBy:   principal,
+		Description: jsii.String("Assumed by the hook roles of target accounts to report their CodePipeline job result"),
+		AssumedBy:   trust(scopes[0]),
 	})
+	for _, sc := range scopes[1:] {
+		role.AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:    jsii.Strings("sts:AssumeRole"),
+			Principals: &[]awsiam.IPrincipal{trust(sc)},
+		}))
+	}
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("ReportJobResults"),
 		Actions:   jsii.Strings("codepipeline:PutJobFailureResult", "codepipeline:PutJobSuccessResult"),
 		Resources: jsii.Strings("*"),
 	}))
 	nag.InlinePolicy(role, "The job-results role "+s.RoleName+": Lambda hooks in the target accounts assume it only to report their CodePipeline job result.")
-	nag.Suppress(role, nag.Findings("codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions; the trust admits only the environments' accounts, and a caller needs the job ID of a running invoke action.",
+	nag.Suppress(role, nag.Findings("codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions; the trust admits only Relay's hook roles (<name>-<env>-hook, the execution roles of the hook functions) from the target accounts or OUs, and a caller needs the job ID that CodePipeline hands the invoked function.",
 		"Resource::*"))
 	return role
 }
@@ -97,7 +122,8 @@ func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
 		Path:        jsii.String(s.RolePath),
 		Description: jsii.String("Administers the self-managed StackSets of the delivery pipeline"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil).WithConditions(&map[string]interface{}{
-			"StringLike": map[string]interface{}{"aws:SourceArn": values.OneOrMany(s.StackSets)},
+			"StringLike":   map[string]interface{}{"aws:SourceArn": values.OneOrMany(s.StackSets)},
+			"StringEquals": map[string]interface{}{"aws:SourceAccount": *scope.Account()},
 		}),
 	})
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -137,6 +163,20 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	for _, st := range s.Statements {
 		role.AddToPolicy(st.PolicyStatement())
 	}
+	// The permissions boundary of the roles the StackSet's stacks create,
+	// and its guards on this role (see target.Props.PermissionsBoundaryName).
+	boundaryArn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", s.Partition, s.Account, s.RolePath, s.BoundaryName)
+	boundary := target.StatementsFrom(iampolicy.Boundary(s.Partition, s.Account, boundaryArn, s.RolePath))
+	policy := awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
+		ManagedPolicyName: jsii.String(s.BoundaryName),
+		Path:              jsii.String(s.RolePath),
+		Description:       jsii.String("Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload"),
+		Statements:        &boundary,
+	})
+	for _, st := range target.StatementsFrom(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, false)) {
+		role.AddToPolicy(st)
+	}
+	target.SuppressBoundary(policy)
 	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")
 	nag.Suppress(role, nag.Wildcards("StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.", s.InstanceStacks))
 	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)

@@ -163,16 +163,8 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}
 	}
 	if slices.ContainsFunc(cfg.Deploy.Hooks, func(h config.Hook) bool { return h.Lambda != nil }) {
-		jr := &JobResultsSpec{RoleName: n.JobResultsRole(), RolePath: n.RolePath()}
-		if cfg.Organization != nil {
-			jr.OrganizationID = cfg.Organization.ID
-		} else {
-			for _, e := range cfg.Environments {
-				if e.Account != "" {
-					jr.Accounts = append(jr.Accounts, e.Account)
-				}
-			}
-		}
+		jr := &JobResultsSpec{RoleName: n.JobResultsRole(), RolePath: n.RolePath(), HookRoles: n.HookRolePattern()}
+		jr.OrganizationID, jr.OrganizationalUnits, jr.Accounts = t.scope()
 		spec.JobResults = jr
 	}
 	if t.recovers() {
@@ -273,8 +265,8 @@ func (t *translator) stackNames(i int, keep func(config.Component) bool) []strin
 }
 
 // readers are the principals the artifact stores admit: the deploy roles,
-// the invoke roles with hooks, the CodeDeploy instance roles, by
-// organization or by account.
+// the invoke roles with hooks, the CodeDeploy instance roles, from the
+// accounts that hold targets (scope).
 func (t *translator) readers() artifacts.Readers {
 	cfg, n := t.cfg, t.n
 	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
@@ -289,16 +281,33 @@ func (t *translator) readers() artifacts.Readers {
 			readers.RoleArnPatterns = append(readers.RoleArnPatterns, fmt.Sprintf("arn:%s:iam::*:role/%s", n.Partition, r))
 		}
 	}
-	if cfg.Organization != nil {
-		readers.OrganizationID = cfg.Organization.ID
-	} else {
-		for _, env := range cfg.Environments {
-			if env.Account != "" {
-				readers.Accounts = append(readers.Accounts, env.Account)
-			}
+	readers.OrganizationID, readers.OrganizationalUnits, readers.Accounts = t.scope()
+	return readers
+}
+
+// scope says which accounts hold Relay's roles, for the grants that admit
+// them by pattern (artifact store, job-results role): with an organization,
+// its ID and the OUs of organization.organizationalUnits and of the OU
+// environments, or, without OUs for the account environments, their
+// accounts; without one, the accounts of the account environments.
+func (t *translator) scope() (org string, ous, accounts []string) {
+	cfg := t.cfg
+	if o := cfg.Organization; o != nil {
+		org, ous = o.ID, append([]string(nil), o.OrganizationalUnits...)
+		for _, e := range cfg.Environments {
+			ous = append(ous, e.OrganizationalUnits...)
+		}
+		ous = values.SortedUnique(ous)
+		if len(o.OrganizationalUnits) > 0 {
+			return org, ous, nil
 		}
 	}
-	return readers
+	for _, e := range cfg.Environments {
+		if e.Account != "" {
+			accounts = append(accounts, e.Account)
+		}
+	}
+	return org, ous, values.SortedUnique(accounts)
 }
 
 // path records that the props field at Go path goPath is the config field
@@ -331,7 +340,6 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 		DeployRolePatterns:    []string{n.DeployRolePattern()},
 		ApprovalTopicPatterns: []string{n.ApprovalTopicPattern()},
 		GitOpsProjectName:     n.GitOpsProject(),
-		HelmProjectName:       n.HelmProject(),
 		FieldPaths:            t.paths,
 	}
 	if cfg.Build.None {
@@ -353,9 +361,6 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 	t.path("Scan", "securityScan")
 	if len(cfg.Deploy.Hooks) > 0 {
 		p.InvokeRolePatterns = []string{n.InvokeRolePattern()}
-	}
-	if r, _ := cfg.Deploy.StrategyRelease(); r.EKS != nil && r.EKS.Helm != nil {
-		p.HelmRoleName = n.HelmProject()
 	}
 	for i, x := range cfg.ExtraSources {
 		goPath, cfgPath := fmt.Sprintf("ExtraSources[%d]", i), fmt.Sprintf("extraSources[%d]", i)
@@ -388,6 +393,10 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 	if a := cfg.Pipeline.Approvers; a != nil {
 		p.ApproverPrincipals = a.Principals
 		p.ApproverRoleName = n.ApproverRole()
+		p.ApproverMFA = a.RequireMFA
+		if r := a.AccountRoots; r != nil {
+			p.ApproverRootsReason = r.Reason
+		}
 	}
 	for i, env := range cfg.Environments {
 		p.Deployments = append(p.Deployments, t.deployment(i, env))
@@ -403,12 +412,17 @@ func (t *translator) source(goPath, cfgPath string, src config.Source) pipeline.
 		c := &pipeline.ConnectionSource{Provider: provider, Owner: owner, Repo: repo, Branch: g.Branch, ConnectionArn: g.ConnectionArn, FullClone: g.FullClone}
 		if tr := g.Triggers; tr != nil {
 			c.Triggers = &pipeline.Triggers{Branches: filter(tr.Branches), Tags: filter(tr.Tags), FilePaths: filter(tr.FilePaths)}
+			if ob := tr.OtherBranches; ob != nil {
+				c.Triggers.OtherBranches = ob.Reason
+			}
 		}
 		base := cfgPath + "." + key
 		t.path(goPath, base)
 		t.path(goPath+".Owner", base+".repository")
 		t.path(goPath+".Repo", base+".repository")
 		t.path(goPath+".Provider", cfgPath)
+		t.path(goPath+".Triggers", base+".triggers")
+		t.path(goPath+".Triggers.OtherBranches", base+".triggers.otherBranches.reason")
 		return c
 	}
 	switch {
@@ -670,7 +684,8 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 			out.GitOps = &pipeline.GitOpsRelease{Repository: g.Repository, Branch: g.Branch, File: g.File, Key: g.Key, Value: g.Value, TokenSecret: g.TokenSecret}
 		}
 		if h := r.EKS.Helm; h != nil {
-			out.Helm = &pipeline.HelmRelease{Cluster: r.EKS.Cluster, Release: h.Release, Chart: h.Chart, Namespace: h.Namespace, ValuesFile: h.ValuesFile, Set: h.Set}
+			out.Helm = &pipeline.HelmRelease{Cluster: r.EKS.Cluster, Release: h.Release, Chart: h.Chart, Namespace: h.Namespace, ValuesFile: h.ValuesFile, Set: h.Set,
+				ProjectName: t.n.HelmProject(env.Name), RoleName: t.n.HelmProject(env.Name)}
 		}
 		return out
 	}
@@ -728,6 +743,7 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
 			ManagedPolicyArns: ep.ManagedPolicyArns,
 			Statements:        append(statements(ep.Statements), t.assetStatements(env.Regions)...),
+			Partition:         n.Partition, Account: account, RolePath: n.RolePath(), BoundaryName: n.PermissionsBoundary(owner),
 		},
 	}
 }
@@ -755,7 +771,7 @@ func stackSetOwner(env config.Environment) string {
 func statements(in []config.Statement) []target.Statement {
 	out := make([]target.Statement, len(in))
 	for i, s := range in {
-		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Reason: s.Reason}
+		out[i] = target.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Reason: s.Reason, Conditions: s.Conditions}
 	}
 	return out
 }

@@ -8,7 +8,7 @@
 // two pipelines never match each other's roles even when one name is a
 // prefix of the other. Two roles live at path / instead: the StackSet
 // execution role (CloudFormation StackSets takes a role name, not a path)
-// and the Helm project's role (a CodeBuild service role with a path draws
+// and the Helm projects' roles (a CodeBuild service role with a path draws
 // cfn-lint's E3050); their names start with <name>- and end in a fixed
 // suffix, and nothing else of the pipeline is named that way.
 package naming
@@ -159,7 +159,7 @@ func (n Names) StepProject(env, step string) string {
 // StepProjectRoleArn is the ARN of the service role of the project named
 // project (StepProject), at path /.
 func (n Names) StepProjectRoleArn(project string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, project)
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.partition(), n.ToolingAccount, project)
 }
 
 // StepRole is the name of the role that step assumes in env's account.
@@ -175,7 +175,18 @@ func (n Names) StepRoleArn(account, env, step string) string {
 // in an environment whose name ends in the rest; each role's trust pins
 // its own step's project role, so a match alone grants nothing.
 func (n Names) StepRolePattern(step string) string {
-	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-%s-step", n.Partition, n.RolePath(), n.Name, step)
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-%s-step", n.partition(), n.RolePath(), n.Name, step)
+}
+
+// PermissionsBoundary is the name of the permissions boundary that the
+// roles of env's stacks must carry, a customer managed policy at RolePath
+// in env's account: <name>-<env>-boundary.
+func (n Names) PermissionsBoundary(env string) string { return n.Name + "-" + env + "-boundary" }
+
+// PermissionsBoundaryArn is the ARN of env's permissions boundary in
+// account: arn:<partition>:iam::<account>:policy/relay/<name>/<name>-<env>-boundary.
+func (n Names) PermissionsBoundaryArn(account, env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.partition(), account, n.RolePath(), n.PermissionsBoundary(env))
 }
 
 // ArtifactBucket is the artifact bucket's name in region:
@@ -288,6 +299,20 @@ func (n Names) InvokeRolePattern() string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-invoke", n.partition(), n.RolePath(), n.Name)
 }
 
+// HookRole is the name of the role that env's Lambda hook functions run as
+// (their execution role, in env's account): the only kind of role the
+// job-results role trusts.
+func (n Names) HookRole(env string) string { return n.Name + "-" + env + "-hook" }
+
+// HookRoleArn is the ARN of env's hook role in account.
+func (n Names) HookRoleArn(account, env string) string { return n.roleArn(account, n.HookRole(env)) }
+
+// HookRolePattern matches the hook role of every environment (an ArnLike
+// pattern).
+func (n Names) HookRolePattern() string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-hook", n.partition(), n.RolePath(), n.Name)
+}
+
 // JobResultsRole is the tooling-account role that Lambda hook functions in
 // target accounts assume to report their job result to CodePipeline.
 func (n Names) JobResultsRole() string { return n.Name + "-job-results" }
@@ -341,14 +366,16 @@ func (n Names) CodeDeployGroup(env string) string { return n.Name + "-" + env }
 // GitOpsProject is the CodeBuild project of the GitOps step.
 func (n Names) GitOpsProject() string { return n.Name + "-gitops" }
 
-// HelmProject is the CodeBuild project of the Helm step.
-func (n Names) HelmProject() string { return n.Name + "-helm" }
+// HelmProject is the CodeBuild project of env's Helm step, and the name of
+// its service role: each environment has its own, which may assume that
+// environment's deploy role only.
+func (n Names) HelmProject(env string) string { return n.Name + "-" + env + "-helm" }
 
-// HelmRoleArn is the ARN of the Helm project's role (named HelmProject),
-// which the deploy roles trust.
-// It lives at path /, unlike Relay's other roles.
-func (n Names) HelmRoleArn() string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.partition(), n.ToolingAccount, n.HelmProject())
+// HelmRoleArn is the ARN of env's Helm project role (named HelmProject),
+// which env's deploy role trusts. It lives at path /, unlike Relay's other
+// roles.
+func (n Names) HelmRoleArn(env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.partition(), n.ToolingAccount, n.HelmProject(env))
 }
 
 // SourceRole is the name of the role the pipeline assumes in a source

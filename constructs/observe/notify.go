@@ -210,6 +210,11 @@ func (o *Observer) allowPublishers() {
 			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
 			Actions:    jsii.Strings("sns:Publish"),
 			Resources:  &[]*string{topic.TopicArn()},
+			// Only this pipeline's rules (<Prefix>-<kind>) publish.
+			// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+			Conditions: &map[string]interface{}{
+				"ArnLike": map[string]interface{}{"aws:SourceArn": o.arn("events", "rule/"+o.name("*"))},
+			},
 		}))
 		topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("AlarmsPublish"),

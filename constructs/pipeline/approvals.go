@@ -54,10 +54,11 @@ func principalAccount(arn string) string {
 }
 
 // newApproverRole creates the role whose only power is to approve or reject
-// the manual approvals of pl. Its trust names each principal's account and,
-// except for account roots, pins the principal ARNs in an aws:PrincipalArn
+// the manual approvals of pl, and to read pl's state to find them. Its trust
+// names each principal's account and, except for account roots (accepted
+// with ApproverRootsReason), pins the principal ARNs in an aws:PrincipalArn
 // condition: the principals need not exist first, and a recreated role keeps
-// matching.
+// matching. With ApproverMFA each statement requires MFA.
 func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pipeline) awsiam.Role {
 	byAccount := map[string][]string{}
 	roots := map[string]bool{}
@@ -75,12 +76,18 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 	sort.Strings(accounts)
 	trust := func(acct string) awsiam.IPrincipal {
 		principal := awsiam.NewAccountPrincipal(jsii.String(acct))
-		if roots[acct] {
+		conditions := map[string]interface{}{}
+		if !roots[acct] {
+			conditions["ArnEquals"] = map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(byAccount[acct])}
+		}
+		if p.ApproverMFA {
+			// Absent from credentials issued without MFA: Bool then fails.
+			conditions["Bool"] = map[string]interface{}{"aws:MultiFactorAuthPresent": "true"}
+		}
+		if len(conditions) == 0 {
 			return principal
 		}
-		return principal.WithConditions(&map[string]interface{}{
-			"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(byAccount[acct])},
-		})
+		return principal.WithConditions(&conditions)
 	}
 	role := awsiam.NewRole(scope, jsii.String("ApproverRole"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.ApproverRoleName),
@@ -102,6 +109,14 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 		Sid:       jsii.String("ApproveOrRejectThisPipeline"),
 		Actions:   jsii.Strings("codepipeline:PutApprovalResult"),
 		Resources: jsii.Strings(pipelineArn+"/*/Approve*", pipelineArn+"/*/Review*"),
+	}))
+	// PutApprovalResult takes the approval's token, which only the
+	// pipeline's state holds; the console reads the executions too.
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("ReadThisPipelineState"),
+		Actions: jsii.Strings("codepipeline:GetPipeline", "codepipeline:GetPipelineState", "codepipeline:GetPipelineExecution",
+			"codepipeline:ListPipelineExecutions", "codepipeline:ListActionExecutions"),
+		Resources: jsii.Strings(pipelineArn),
 	}))
 	return role
 }

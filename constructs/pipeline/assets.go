@@ -13,7 +13,6 @@ import (
 
 	"github.com/relaycdk/relay/constructs/assets"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
-	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -41,7 +40,10 @@ func (pl *Pipeline) publishProject(a *plan.Assets) awscodebuild.PipelineProject 
 	if pl.publish != nil {
 		return pl.publish
 	}
-	p := pl.stepProjectWith("Publish", a.ProjectName, "", "Publishes the workload's assets to the asset stores of each region", awscodebuild.BuildSpec_FromObject(toPtr(assets.PublishBuildSpec())), a.Images)
+	description := "Publishes the workload's assets to the asset stores of each region"
+	r := pl.newProjectRole("Publish", a.ProjectName, "", description)
+	r.reads = pl.kindInputs(func(k plan.Kind) bool { _, ok := k.(*plan.PublishAssets); return ok })
+	p := pl.stepProjectWith("Publish", a.ProjectName, r, description, awscodebuild.BuildSpec_FromObject(toPtr(assets.PublishBuildSpec())), a.Images)
 	pl.publish = p
 	var buckets, objects, repos []string
 	for _, r := range a.Regions {
@@ -53,18 +55,16 @@ func (pl *Pipeline) publishProject(a *plan.Assets) awscodebuild.PipelineProject 
 		}
 	}
 	for _, st := range publishStatements(buckets, objects, repos) {
-		p.AddToRolePolicy(st)
-	}
-	findings := []string{}
-	for _, o := range objects {
-		findings = append(findings, "Resource::"+o)
+		r.role.AddToPolicy(st)
 	}
 	reason := "The publish step writes assets under keys that are their content hashes, in the asset buckets of this pipeline only."
 	if a.Images {
-		findings = append(findings, "Resource::*")
 		reason += " ecr:GetAuthorizationToken supports no resource-level permission (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_service-with-iam.html); pushes are limited to this pipeline's repositories."
+		r.findings["Resource::*"] = reason
 	}
-	nag.Suppress(p.Role(), nag.Findings(reason, findings...))
+	for _, o := range objects {
+		r.findings["Resource::"+o] = reason
+	}
 	return p
 }
 
@@ -123,7 +123,10 @@ func (pl *Pipeline) publishAction(a *plan.Action, k *plan.PublishAssets) awscode
 // pipeline's executions: no iam:PassRole, no AdministratorAccess (what the
 // stacks may create is bounded by the bootstrap's execution policy).
 func (pl *Pipeline) selfUpdateProject(s *plan.SelfUpdate) awscodebuild.PipelineProject {
-	p := pl.stepProject("SelfUpdate", s.ProjectName, "", "Synthesizes the Relay app from the source and deploys its stacks", selfUpdateBuildSpec(s, pl.props.PipelineName))
+	description := "Synthesizes the Relay app from the source and deploys its stacks"
+	r := pl.newProjectRole("SelfUpdate", s.ProjectName, "", description)
+	r.reads = pl.kindInputs(func(k plan.Kind) bool { _, ok := k.(*plan.UpdatePipeline); return ok })
+	p := pl.stepProject("SelfUpdate", s.ProjectName, r, description, selfUpdateBuildSpec(s, pl.props.PipelineName))
 	pl.selfUpdate = p
 	var roles []string
 	for _, e := range s.Environments {
@@ -131,15 +134,10 @@ func (pl *Pipeline) selfUpdateProject(s *plan.SelfUpdate) awscodebuild.PipelineP
 			roles = append(roles, fmt.Sprintf("arn:%s:iam::%s:role/cdk-%s-%s-role-%s-%s", pl.props.Partition, e.Account, s.Qualifier, kind, e.Account, e.Region))
 		}
 	}
-	p.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid: jsii.String("AssumeBootstrapRoles"), Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings(values.SortedUnique(roles)...),
-	}))
+	r.add("AssumeBootstrapRoles", []string{"sts:AssumeRole"}, *jsii.Strings(values.SortedUnique(roles)...), nil)
 	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", pl.props.Partition, pl.stackRegion(), pl.stackAccount(), pl.props.PipelineName)
-	p.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("RestartOnNewDefinition"),
-		Actions:   jsii.Strings("codepipeline:GetPipeline", "codepipeline:GetPipelineExecution", "codepipeline:StartPipelineExecution", "codepipeline:StopPipelineExecution"),
-		Resources: jsii.Strings(pipelineArn),
-	}))
+	r.add("RestartOnNewDefinition", []string{"codepipeline:GetPipeline", "codepipeline:GetPipelineExecution", "codepipeline:StartPipelineExecution", "codepipeline:StopPipelineExecution"},
+		*jsii.Strings(pipelineArn), nil)
 	return p
 }
 
@@ -201,7 +199,7 @@ func (pl *Pipeline) selfUpdateAction(a *plan.Action, k *plan.UpdatePipeline) aws
 // cloudformation package, sam package) and images to the asset store of
 // the pipeline's region, which the project's RELAY_ASSET_BUCKET and
 // RELAY_ASSET_REPOSITORY name.
-func (pl *Pipeline) buildAssetStatements() {
+func (pl *Pipeline) buildAssetStatements(r *projectRole) {
 	region := pl.stackRegion()
 	s, ok := pl.props.AssetStores[region]
 	if !pl.props.BuildAssets || !ok {
@@ -213,13 +211,13 @@ func (pl *Pipeline) buildAssetStatements() {
 	}
 	bucket := fmt.Sprintf("arn:%s:s3:::%s", pl.props.Partition, s.BucketName)
 	for _, st := range publishStatements([]string{bucket}, []string{bucket + "/*"}, repos) {
-		pl.project.AddToRolePolicy(st)
+		r.role.AddToPolicy(st)
 	}
-	findings := []string{"Resource::" + bucket + "/*"}
+	reason := "The build packages code into the asset bucket of this pipeline under keys that are content hashes (aws cloudformation package); ecr:GetAuthorizationToken supports no resource-level permission."
+	r.findings["Resource::"+bucket+"/*"] = reason
 	if len(repos) > 0 {
-		findings = append(findings, "Resource::*")
+		r.findings["Resource::*"] = reason
 	}
-	nag.Suppress(pl.project.Role(), nag.Findings("The build packages code into the asset bucket of this pipeline under keys that are content hashes (aws cloudformation package); ecr:GetAuthorizationToken supports no resource-level permission.", findings...))
 }
 
 // buildAssetVariables are the build project's variables that name the
@@ -276,4 +274,16 @@ func withAssetVariables(vars *map[string]*awscodebuild.BuildEnvironmentVariable,
 		out[k] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(v)}
 	}
 	return &out
+}
+
+// kindInputs are the input artifacts of the actions whose kind is, for a
+// project shared by several actions.
+func (pl *Pipeline) kindInputs(is func(plan.Kind) bool) []string {
+	var out []string
+	pl.eachAction(func(a *plan.Action) {
+		if is(a.Kind) {
+			out = append(out, a.Inputs...)
+		}
+	})
+	return out
 }

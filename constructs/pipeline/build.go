@@ -9,13 +9,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/hardening"
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -41,12 +41,14 @@ var (
 )
 
 // newBuildProject creates the build's log group (which the suites and
-// steps share) and, unless the plan has no Build stage, the build project;
-// the project encrypts with the artifact key, which target accounts can
-// decrypt.
+// steps share) and, unless the plan has no Build stage, the build's role
+// and project; the project encrypts with the artifact key, which target
+// accounts can decrypt. Its role may read the sources, write the build
+// output, use the connection of a full-clone source, read its variables'
+// parameters and secrets, and (with the s3 cache) read and write
+// build-cache/.
 func (pl *Pipeline) newBuildProject() {
 	b := pl.plan.Input.Build
-	store := pl.props.Store
 	pl.logKey = newLogKey(pl, b.LogGroupName)
 	pl.logGroup = awslogs.NewLogGroup(pl.Construct, jsii.String("BuildLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  values.Optional(b.LogGroupName),
@@ -57,12 +59,14 @@ func (pl *Pipeline) newBuildProject() {
 	if pl.plan.Input.NoBuild {
 		return
 	}
-	pl.project = awscodebuild.NewPipelineProject(pl.Construct, jsii.String("Build"), &awscodebuild.PipelineProjectProps{
-		ProjectName:   values.Optional(b.ProjectName),
-		Description:   jsii.String("Builds the deployable template from " + plan.Describe(pl.plan.Input.Source)),
-		BuildSpec:     awscodebuild.BuildSpec_FromSourceFilename(jsii.String(b.Buildspec)),
-		EncryptionKey: store.Key(), // the artifact key: targets must decrypt what the build writes
-		Timeout:       awscdk.Duration_Minutes(jsii.Number(float64(b.TimeoutMinutes))),
+	build := pl.plan.Stages[1].Actions[0]
+	r := pl.newProjectRole("Build", b.ProjectName, "", "Service role of the build project: reads the sources, writes the build output")
+	r.reads, r.writes = build.Inputs, build.Outputs
+	pl.project = pl.newProject("Build", r, &awscodebuild.PipelineProjectProps{
+		ProjectName: values.Optional(b.ProjectName),
+		Description: jsii.String("Builds the deployable template from " + plan.Describe(pl.plan.Input.Source)),
+		BuildSpec:   awscodebuild.BuildSpec_FromSourceFilename(jsii.String(b.Buildspec)),
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(float64(b.TimeoutMinutes))),
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(b.Image)),
 			ComputeType: computeTypes[b.ComputeType],
@@ -72,7 +76,25 @@ func (pl *Pipeline) newBuildProject() {
 		Cache:                buildCache(b.Cache, pl),
 		Logging:              &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
 	})
-	pl.buildAssetStatements()
+	pl.buildRole = r
+	pl.logStatements(r)
+	pl.artifactStatements(r)
+	pl.connectionStatements(r, build.Inputs)
+	pl.variableStatements(r, b.EnvironmentVariables)
+	// A buildspec in the repository may file test reports: CodeBuild names
+	// their groups <project>-<report>.
+	groups := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String(fmt.Sprintf("arn:%s:codebuild:%s:%s:report-group/", pl.props.Partition, pl.stackRegion(), pl.stackAccount())),
+		pl.project.ProjectName(), jsii.String("-*")})
+	r.add("FileBuildReports", []string{"codebuild:CreateReportGroup", "codebuild:CreateReport", "codebuild:UpdateReport", "codebuild:BatchPutTestCases", "codebuild:BatchPutCodeCoverages"},
+		[]*string{groups}, nil)
+	r.findings[fmt.Sprintf("Resource::arn:%s:codebuild:%s:%s:report-group/<%s>-*", pl.props.Partition, pl.nagRegion(), pl.nagAccount(), nag.LogicalID(pl.project))] =
+		"CodeBuild names the report groups of a buildspec's reports <project>-<report>: the build may file reports in its own project's groups only."
+	if b.Cache == "s3" {
+		cache := awscdk.Fn_Join(jsii.String(""), &[]*string{pl.props.Store.Bucket().BucketArn(), jsii.String("/build-cache/*")})
+		r.add("UseBuildCache", []string{"s3:GetObject", "s3:PutObject"}, []*string{cache}, nil)
+		r.findings["Resource::<"+nag.LogicalID(pl.props.Store.Bucket())+".Arn>/build-cache/*"] = "The build cache is CodeBuild's objects under build-cache/ of the artifact bucket, which no other project reads."
+	}
+	pl.buildAssetStatements(r)
 	for _, v := range b.EnvironmentVariables {
 		if s, ok := v.(plan.Secret); ok {
 			pl.secrets = append(pl.secrets, string(s))
@@ -142,7 +164,9 @@ func buildCache(mode string, pl *Pipeline) awscodebuild.Cache {
 }
 
 // suiteAction renders a Test or Scan suite: its project and report group,
-// and the CodeBuild test action.
+// and the CodeBuild test action. The suite's role may read its input
+// artifact and file reports in its own report group; it writes no
+// artifact.
 func (pl *Pipeline) suiteAction(a *plan.Action, k *plan.SuiteAction) awscodepipeline.IAction {
 	s, b := k.Suite, pl.plan.Input.Build
 	id := k.Stage + "-" + s.Name
@@ -161,20 +185,25 @@ func (pl *Pipeline) suiteAction(a *plan.Action, k *plan.SuiteAction) awscodepipe
 			*group.ReportGroupArn(): map[string]interface{}{"files": s.Reports.Files, "file-format": s.Reports.Format},
 		}
 	}
-	project := awscodebuild.NewPipelineProject(pl.Construct, jsii.String(id), &awscodebuild.PipelineProjectProps{
-		ProjectName:   values.Optional(s.ProjectName),
-		Description:   jsii.String(k.Stage + " suite " + s.Name),
-		BuildSpec:     awscodebuild.BuildSpec_FromObject(&spec),
-		EncryptionKey: pl.props.Store.Key(),
-		Timeout:       awscdk.Duration_Minutes(jsii.Number(float64(b.TimeoutMinutes))),
+	r := pl.newProjectRole(id, s.ProjectName, "", k.Stage+" suite "+s.Name+": reads its input artifact, writes none")
+	r.reads = a.Inputs
+	project := pl.newProject(id, r, &awscodebuild.PipelineProjectProps{
+		ProjectName: values.Optional(s.ProjectName),
+		Description: jsii.String(k.Stage + " suite " + s.Name),
+		BuildSpec:   awscodebuild.BuildSpec_FromObject(&spec),
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(float64(b.TimeoutMinutes))),
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(b.Image)),
 			ComputeType: computeTypes[b.ComputeType],
 		},
 		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup, Prefix: jsii.String(id)}},
 	})
+	pl.logStatements(r)
+	pl.artifactStatements(r)
+	pl.connectionStatements(r, a.Inputs)
 	if group != nil {
-		group.GrantWrite(project)
+		r.add("FileReports", []string{"codebuild:CreateReport", "codebuild:UpdateReport", "codebuild:BatchPutTestCases", "codebuild:BatchPutCodeCoverages"},
+			[]*string{group.ReportGroupArn()}, nil)
 	}
 	pl.suiteProjects = append(pl.suiteProjects, project)
 	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
@@ -187,68 +216,55 @@ func (pl *Pipeline) suiteAction(a *plan.Action, k *plan.SuiteAction) awscodepipe
 	})
 }
 
-// gitOpsProject is the shared project of the GitOps steps.
+// gitOpsProject is the shared project of the GitOps steps; its role may
+// read the build output and the GitOps tokens.
 func (pl *Pipeline) gitOpsProject() awscodebuild.PipelineProject {
 	if pl.gitOps != nil {
 		return pl.gitOps
 	}
-	pl.gitOps = pl.stepProject("GitOps", pl.props.GitOpsProjectName, "", "Commits the new release to the GitOps repository", gitOpsBuildSpec())
+	r := pl.newProjectRole("GitOps", pl.props.GitOpsProjectName, "", "Commits the new release to the GitOps repository")
+	r.reads = []string{plan.BuildArtifact}
+	pl.gitOps = pl.stepProject("GitOps", pl.props.GitOpsProjectName, r, "Commits the new release to the GitOps repository", gitOpsBuildSpec())
 	var secrets []string
-	for _, st := range pl.plan.Stages {
-		for _, a := range st.Actions {
-			if k, ok := a.Kind.(*plan.GitOpsStep); ok {
-				secrets = append(secrets, k.Release.TokenSecret)
-			}
+	pl.eachAction(func(a *plan.Action) {
+		if k, ok := a.Kind.(*plan.GitOpsStep); ok {
+			secrets = append(secrets, secretPattern(k.Release.TokenSecret))
 		}
-	}
-	pl.gitOps.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("ReadGitOpsToken"),
-		Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
-		Resources: jsii.Strings(values.SortedUnique(secrets)...),
-	}))
+	})
+	pl.secretStatement(r, "ReadGitOpsToken", secrets)
 	return pl.gitOps
 }
 
-// helmProject is the shared project of the Helm steps; its role may assume
-// the deploy roles, whose trust names it.
-func (pl *Pipeline) helmProject() awscodebuild.PipelineProject {
-	if pl.helm != nil {
-		return pl.helm
+// helmProject is the project of deployment d's Helm step, one per
+// deployment: its role may read the build output and assume that
+// deployment's deploy role only, whose trust names this role only.
+func (pl *Pipeline) helmProject(d *plan.Deployment, k *plan.HelmStep) awscodebuild.PipelineProject {
+	if p, ok := pl.helm[d.Name]; ok {
+		return p
 	}
-	pl.helm = pl.stepProject("Helm", pl.props.HelmProjectName, pl.props.HelmRoleName, "Deploys the Helm chart to EKS as the environment's deploy role", helmBuildSpec())
-	pl.helm.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("AssumeDeployRoles"),
-		Actions:   jsii.Strings("sts:AssumeRole"),
-		Resources: jsii.Strings(pl.deployRoles()...),
-	}))
-	return pl.helm
+	id := "Helm-" + d.Name
+	description := "Deploys the Helm chart to EKS as the deploy role of " + d.Name
+	r := pl.newProjectRole(id, k.Release.ProjectName, k.Release.RoleName, description)
+	r.reads = []string{plan.BuildArtifact}
+	p := pl.stepProject(id, k.Release.ProjectName, r, description, helmBuildSpec())
+	r.add("AssumeDeployRole", []string{"sts:AssumeRole"}, *jsii.Strings(k.AssumeRoleArn), nil)
+	pl.helm[d.Name] = p
+	return p
 }
 
-// stepProject is a CodeBuild project for a deploy step, encrypted with the
-// artifact key and logging to the build log group.
-func (pl *Pipeline) stepProject(id, name, roleName, description string, spec awscodebuild.BuildSpec) awscodebuild.PipelineProject {
-	return pl.stepProjectWith(id, name, roleName, description, spec, false)
+// stepProject is a CodeBuild project for a deploy step, with role r,
+// encrypted with the artifact key and logging to the build log group.
+func (pl *Pipeline) stepProject(id, name string, r *projectRole, description string, spec awscodebuild.BuildSpec) awscodebuild.PipelineProject {
+	return pl.stepProjectWith(id, name, r, description, spec, false)
 }
 
 // stepProjectWith is stepProject, privileged (running Docker) on request.
-func (pl *Pipeline) stepProjectWith(id, name, roleName, description string, spec awscodebuild.BuildSpec, privileged bool) awscodebuild.PipelineProject {
-	var role awsiam.IRole
-	if roleName != "" {
-		role = awsiam.NewRole(pl.Construct, jsii.String(id+"Role"), &awsiam.RoleProps{
-			// At path /: a CodeBuild project's service role with a path draws
-			// CloudFormation's E3050 (it may be resolved by name).
-			RoleName:    jsii.String(roleName),
-			Description: jsii.String(description),
-			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codebuild.amazonaws.com"), nil),
-		})
-	}
-	project := awscodebuild.NewPipelineProject(pl.Construct, jsii.String(id), &awscodebuild.PipelineProjectProps{
-		ProjectName:   values.Optional(name),
-		Description:   jsii.String(description),
-		BuildSpec:     spec,
-		Role:          role,
-		EncryptionKey: pl.props.Store.Key(),
-		Timeout:       awscdk.Duration_Minutes(jsii.Number(defaults.StepTimeoutMinutes)),
+func (pl *Pipeline) stepProjectWith(id, name string, r *projectRole, description string, spec awscodebuild.BuildSpec, privileged bool) awscodebuild.PipelineProject {
+	project := pl.newProject(id, r, &awscodebuild.PipelineProjectProps{
+		ProjectName: values.Optional(name),
+		Description: jsii.String(description),
+		BuildSpec:   spec,
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(defaults.StepTimeoutMinutes)),
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(pl.plan.Input.Build.Image)),
 			ComputeType: awscodebuild.ComputeType_SMALL,
@@ -256,6 +272,8 @@ func (pl *Pipeline) stepProjectWith(id, name, roleName, description string, spec
 		},
 		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup}},
 	})
+	pl.logStatements(r)
+	pl.artifactStatements(r)
 	pl.stepProjects = append(pl.stepProjects, project)
 	return project
 }
@@ -300,9 +318,20 @@ func gitOpsBuildSpec() awscodebuild.BuildSpec {
 	})
 }
 
-// helmBuildSpec assumes the environment's deploy role for the cluster
-// (through the kubeconfig's role ARN) and upgrades the release atomically:
-// a failed upgrade rolls back and fails the action.
+// helmBuildSpec assumes the environment's deploy role (the EKS access
+// entry maps it to edit rights in the release's namespace), writes the
+// cluster's kubeconfig with those credentials, and upgrades the release
+// atomically: a failed upgrade rolls back and fails the action. The
+// namespace must exist: the access entry is namespace-scoped and may not
+// create it (no --create-namespace).
+//
+// Values reach helm encoded for it at run time: each --set value (which
+// CodePipeline may have filled from a variable such as #{variables.tag})
+// is written to a file and passed with --set-file key=file, so a comma,
+// equals sign or brace in a value is part of that one value and never a
+// further key. The keys (HELM_SET_KEYS, space-separated) are Helm value
+// paths checked at synth; the release and chart follow "--", so neither can
+// be read as a flag.
 func helmBuildSpec() awscodebuild.BuildSpec {
 	return awscodebuild.BuildSpec_FromObject(&map[string]interface{}{
 		"version": "0.2",
@@ -311,15 +340,20 @@ func helmBuildSpec() awscodebuild.BuildSpec {
 			"install": map[string]interface{}{"commands": []string{
 				"go install " + helmModule,
 			}},
-			"build": map[string]interface{}{"commands": []string{
-				`aws eks update-kubeconfig --name "$EKS_CLUSTER" --region "$EKS_REGION" --role-arn "$DEPLOY_ROLE_ARN"`,
-				`args=(upgrade --install "$HELM_RELEASE" "$HELM_CHART" --namespace "$HELM_NAMESPACE" --create-namespace --atomic --wait --timeout 15m)`,
-				`if [ -n "$HELM_VALUES" ]; then args+=(--values "$HELM_VALUES"); fi`,
-				`if [ -n "$HELM_SET" ]; then args+=(--set "$HELM_SET"); fi`,
-				`"$(go env GOPATH)/bin/helm" "${args[@]}"`,
-			}},
+			"build": map[string]interface{}{"commands": helmCommands},
 		},
 	})
+}
+
+// helmCommands are the build commands of the Helm step (see helmBuildSpec).
+var helmCommands = []string{
+	`creds=$(aws sts assume-role --role-arn "$DEPLOY_ROLE_ARN" --role-session-name relay-helm --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text)`,
+	`read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$creds" && export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`,
+	`aws eks update-kubeconfig --name "$EKS_CLUSTER" --region "$EKS_REGION"`,
+	`args=(upgrade --install --namespace "$HELM_NAMESPACE" --atomic --wait --timeout 15m)`,
+	`if [ -n "$HELM_VALUES" ]; then args+=(--values "$HELM_VALUES"); fi`,
+	`read -ra keys <<< "$HELM_SET_KEYS"; for i in "${!keys[@]}"; do v="HELM_SET_$i"; printf '%s' "${!v}" > "${TMPDIR:-/tmp}/helm-set-$i"; args+=(--set-file "${keys[$i]}=${TMPDIR:-/tmp}/helm-set-$i"); done`,
+	`"$(go env GOPATH)/bin/helm" "${args[@]}" -- "$HELM_RELEASE" "$HELM_CHART"`,
 }
 
 // newLogKey creates the KMS key of the build log group (the build, test,

@@ -298,25 +298,28 @@ func (pl *Pipeline) gitOpsAction(a *plan.Action, k *plan.GitOpsStep) awscodepipe
 
 func (pl *Pipeline) helmAction(a *plan.Action, k *plan.HelmStep) awscodepipeline.IAction {
 	h := k.Release
-	var set []string
-	for _, key := range slices.Sorted(maps.Keys(h.Set)) {
-		set = append(set, key+"="+h.Set[key])
+	vars := map[string]*awscodebuild.BuildEnvironmentVariable{
+		"EKS_CLUSTER":     {Value: jsii.String(h.Cluster)},
+		"EKS_REGION":      {Value: jsii.String(k.Region)},
+		"DEPLOY_ROLE_ARN": {Value: jsii.String(k.AssumeRoleArn)},
+		"HELM_RELEASE":    {Value: jsii.String(h.Release)},
+		"HELM_CHART":      {Value: jsii.String(h.Chart)},
+		"HELM_NAMESPACE":  {Value: jsii.String(h.Namespace)},
+		"HELM_VALUES":     {Value: jsii.String(h.ValuesFile)},
 	}
+	// One variable per value: CodePipeline resolves references in each, and
+	// the buildspec hands each to helm as one value (helmBuildSpec).
+	keys := slices.Sorted(maps.Keys(h.Set))
+	for i, key := range keys {
+		vars[fmt.Sprintf("HELM_SET_%d", i)] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(h.Set[key])}
+	}
+	vars["HELM_SET_KEYS"] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(strings.Join(keys, " "))}
 	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
-		ActionName: jsii.String(a.Name),
-		RunOrder:   jsii.Number(float64(a.RunOrder)),
-		Project:    pl.helmProject(),
-		Input:      pl.artifact(a.Inputs[0]),
-		EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
-			"EKS_CLUSTER":     {Value: jsii.String(h.Cluster)},
-			"EKS_REGION":      {Value: jsii.String(k.Region)},
-			"DEPLOY_ROLE_ARN": {Value: jsii.String(k.AssumeRoleArn)},
-			"HELM_RELEASE":    {Value: jsii.String(h.Release)},
-			"HELM_CHART":      {Value: jsii.String(h.Chart)},
-			"HELM_NAMESPACE":  {Value: jsii.String(h.Namespace)},
-			"HELM_VALUES":     {Value: jsii.String(h.ValuesFile)},
-			"HELM_SET":        {Value: jsii.String(strings.Join(set, ","))},
-		},
+		ActionName:           jsii.String(a.Name),
+		RunOrder:             jsii.Number(float64(a.RunOrder)),
+		Project:              pl.helmProject(pl.deployment(a), k),
+		Input:                pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: &vars,
 	})
 }
 

@@ -24,7 +24,7 @@ func ExampleNew() {
 	n := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}
 	store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
 		BucketName: n.ArtifactBucket("us-east-1"),
-		Readers:    artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArnPatterns: []string{n.DeployRolePattern()}},
+		Readers:    artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: []string{n.DeployRolePattern()}},
 	})
 	pipeline.New(stack, "Pipeline", &pipeline.Props{
 		RoleName: n.PipelineRole(),

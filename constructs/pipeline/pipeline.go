@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
@@ -37,6 +38,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -146,10 +148,20 @@ type Props struct {
 	// Variables are pipeline-level variables. Default: none.
 	Variables []Variable
 	// ApproverPrincipals, when set, creates an approver role that these IAM
-	// principal ARNs (roles, users or account roots) may assume, whose only
-	// permission is codepipeline:PutApprovalResult on this pipeline's
-	// approval actions. Default: no approver role.
+	// principal ARNs (roles or users, pinned by aws:PrincipalArn; account
+	// roots with ApproverRootsReason) may assume, which may call
+	// codepipeline:PutApprovalResult on this pipeline's approval actions and
+	// read the pipeline's state and executions to find them. Default: no
+	// approver role.
 	ApproverPrincipals []string
+	// ApproverRootsReason accepts account roots in ApproverPrincipals,
+	// which admit whoever that account's administrators allow, with a
+	// reason of at least 10 characters. Default: account roots are refused.
+	ApproverRootsReason string
+	// ApproverMFA admits an approver only with credentials issued with
+	// multi-factor authentication (Bool aws:MultiFactorAuthPresent true).
+	// Default: false.
+	ApproverMFA bool
 	// ApproverRoleName is the approver role's physical name. Default:
 	// generated.
 	ApproverRoleName string
@@ -165,12 +177,10 @@ type Props struct {
 	// InvokeRolePatterns do the same for the hooks' InvokeRoleArn.
 	// Default: the role ARN of each invoke action.
 	InvokeRolePatterns []string
-	// GitOpsProjectName and HelmProjectName name the CodeBuild projects of
-	// the GitOps and Helm steps. Default: generated.
-	GitOpsProjectName, HelmProjectName string
-	// HelmRoleName is the physical name of the Helm project's role, which
-	// the deploy roles' trust must name. Default: generated.
-	HelmRoleName string
+	// GitOpsProjectName names the CodeBuild project of the GitOps steps.
+	// Default: generated. (Each deployment's Helm step has a project and
+	// role of its own, named by HelmRelease.ProjectName and RoleName.)
+	GitOpsProjectName string
 	// SelfUpdate, when set, adds the UpdatePipeline stage after Build (see
 	// plan.SelfUpdate); PipelineName is then required. Default: none.
 	SelfUpdate *SelfUpdate
@@ -216,10 +226,20 @@ func (p *Props) Plan() (*plan.Pipeline, error) {
 func (p *Props) plan() (*plan.Pipeline, []error) {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	roots := false
 	for i, arn := range p.ApproverPrincipals {
-		if principalAccount(arn) == "" {
+		switch {
+		case principalAccount(arn) == "":
 			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN", i, arn)
+		case strings.HasSuffix(arn, ":root"):
+			roots = true
+			if len(strings.TrimSpace(p.ApproverRootsReason)) < 10 {
+				add("ApproverPrincipals[%d] %q: an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)", i, arn)
+			}
 		}
+	}
+	if p.ApproverRootsReason != "" && !roots {
+		add("ApproverRootsReason %q: applies only when ApproverPrincipals name an account root; remove it", p.ApproverRootsReason)
 	}
 	for _, r := range sortedRegions(p.Replicas) {
 		if rep := p.Replicas[r]; rep.BucketName == "" || rep.KeyAlias == "" {
@@ -281,9 +301,10 @@ type Pipeline struct {
 	secrets  []string
 	// suiteProjects are the projects of the Test and Scan stages.
 	suiteProjects []awscodebuild.PipelineProject
-	// gitOps and helm are the EKS step projects, created on first use;
-	// stepProjects lists them.
-	gitOps, helm awscodebuild.PipelineProject
+	// gitOps is the GitOps step project and helm the Helm step project of
+	// each deployment, created on first use; stepProjects lists them.
+	gitOps       awscodebuild.PipelineProject
+	helm         map[string]awscodebuild.PipelineProject
 	stepProjects []awscodebuild.PipelineProject
 	// runProjects are the projects of the CodeBuild steps by key, created
 	// on first use, in runOrder.
@@ -292,6 +313,12 @@ type Pipeline struct {
 	// publish and selfUpdate are the projects of the Assets and
 	// UpdatePipeline stages, or nil (also in stepProjects).
 	publish, selfUpdate awscodebuild.PipelineProject
+	// roles are the roles of the CodeBuild projects (projects.go);
+	// buildRole is the build project's.
+	roles     []*projectRole
+	buildRole *projectRole
+	// key is a grant-free view of the artifact key.
+	key awskms.IKey
 	// triggers are the V2 triggers of the connection sources.
 	triggers []*awscodepipeline.TriggerProps
 	// topicArns are the approval topics' ARNs, in the order created.
@@ -315,7 +342,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
-		findings: map[string]string{}, runProjects: map[string]*runProject{}}
+		findings: map[string]string{}, runProjects: map[string]*runProject{}, helm: map[string]awscodebuild.PipelineProject{}}
 	pl.dependOn(refs)
 	pl.checkRegions()
 	pl.checkSourceRoles()
@@ -323,7 +350,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
 		Description: jsii.String("Service role of the delivery pipeline; assumes the deploy roles of its target accounts"),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
+		// CodePipeline assumes it for this pipeline only (its name, or any
+		// pipeline of this account and region when the name is generated:
+		// the pipeline's ARN would make the role depend on the pipeline).
+		AssumedBy: sourcetrust.Principal("codepipeline.amazonaws.com", pl.stackAccount(),
+			fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", p.Partition, pl.stackRegion(), pl.stackAccount(), nameOrAny(p.PipelineName))),
 	})
 	pl.newBuildProject()
 
@@ -366,6 +397,12 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		Variables:                 &variables,
 		Triggers:                  triggers,
 	})
+	// The L2 creates the role with which EventBridge rules start the
+	// pipeline (CodeCommit, ECR and S3 sources); their names are
+	// generated, so any rule of this account and region.
+	if events, ok := pl.pipeline.Node().TryFindChild(jsii.String("EventsRole")).(awsiam.IRole); ok {
+		sourcetrust.Pin(events, pl.stackAccount(), fmt.Sprintf("arn:%s:events:%s:%s:rule/*", p.Partition, pl.stackRegion(), pl.stackAccount()))
+	}
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
 	}
@@ -376,6 +413,11 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	// Nor before the policies of its projects' roles, which name the
+	// projects: the first execution starts when the pipeline is created.
+	for _, r := range pl.roles {
+		pl.pipeline.Node().AddDependency(r.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	}
 	pl.suppressions()
 	return pl
 }
@@ -495,6 +537,14 @@ func entryRules(st plan.Stage) []awscodepipeline.Rule {
 }
 
 // stackAccount and stackRegion are the pipeline stack's account and region.
+// nameOrAny is name, or * for a generated name.
+func nameOrAny(name string) string {
+	if name == "" {
+		return "*"
+	}
+	return name
+}
+
 func (pl *Pipeline) stackAccount() string { return *awscdk.Stack_Of(pl.Construct).Account() }
 func (pl *Pipeline) stackRegion() string  { return *awscdk.Stack_Of(pl.Construct).Region() }
 

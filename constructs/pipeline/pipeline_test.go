@@ -440,6 +440,15 @@ func TestPropsValidate(t *testing.T) {
 			`Replicas["eu-west-1"]: BucketName and KeyAlias are required`,
 			`RolePath "relay": must start and end with /`,
 		}},
+		{"an account root without a reason", func(p *pipeline.Props) { p.ApproverPrincipals = []string{"arn:aws:iam::444444444444:root"} }, []string{
+			`ApproverPrincipals[0] "arn:aws:iam::444444444444:root": an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)`,
+		}},
+		{"an account root with a reason", func(p *pipeline.Props) {
+			p.ApproverPrincipals, p.ApproverRootsReason = []string{"arn:aws:iam::444444444444:root"}, "only the change board assumes roles there"
+		}, nil},
+		{"a reason without a root", func(p *pipeline.Props) {
+			p.ApproverPrincipals, p.ApproverRootsReason = []string{"arn:aws:iam::444444444444:role/approvers"}, "only the change board assumes roles there"
+		}, []string{`ApproverRootsReason "only the change board assumes roles there": applies only when ApproverPrincipals name an account root; remove it`}},
 		{"shortest build, longest name", func(p *pipeline.Props) { p.Build.TimeoutMinutes = 5; p.Deployments[0].Name = strings.Repeat("s", 80) }, nil},
 		{"48 deployments fill 50 stages", func(p *pipeline.Props) { p.Deployments = environments(48) }, nil},
 		{"49 deployments", func(p *pipeline.Props) { p.Deployments = environments(49) }, []string{

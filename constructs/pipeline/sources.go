@@ -110,14 +110,15 @@ func pushTrigger(action awscodepipeline.IAction, t *plan.Triggers) *awscodepipel
 // statement per kind.
 func (pl *Pipeline) sourceStatements() []awsiam.PolicyStatement {
 	partition, region, account := pl.props.Partition, pl.stackRegion(), pl.stackAccount()
-	var conns, objects, buckets, repos, images []string
+	var objects, buckets, repos, images []string
+	var conns []*plan.ConnectionSource
 	for _, a := range pl.plan.Stages[0].Actions {
 		if a.RoleArn != "" {
 			continue // read by the source account's role
 		}
 		switch s := a.Kind.(*plan.SourceAction).Source.(type) {
 		case *plan.ConnectionSource:
-			conns = append(conns, s.ConnectionArn)
+			conns = append(conns, s)
 		case *plan.S3Source:
 			buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", partition, s.Bucket))
 			objects = append(objects, fmt.Sprintf("arn:%s:s3:::%s/%s", partition, s.Bucket, s.Key))
@@ -127,7 +128,8 @@ func (pl *Pipeline) sourceStatements() []awsiam.PolicyStatement {
 			images = append(images, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", partition, region, account, s.Repository))
 		}
 	}
-	var out []awsiam.PolicyStatement
+	// The source actions use each connection for its repositories only.
+	out := connectionGrants(conns)
 	add := func(sid string, resources []string, actions ...string) {
 		if len(resources) > 0 {
 			out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -135,7 +137,6 @@ func (pl *Pipeline) sourceStatements() []awsiam.PolicyStatement {
 			}))
 		}
 	}
-	add("UseSourceConnection", conns, "codeconnections:UseConnection", "codestar-connections:UseConnection")
 	add("ReadSourceObjects", objects, "s3:GetObject", "s3:GetObjectVersion")
 	add("ReadSourceBuckets", buckets, "s3:GetBucketVersioning", "s3:GetBucketLocation")
 	add("ReadSourceRepositories", repos, "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive",

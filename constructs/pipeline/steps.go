@@ -1,11 +1,12 @@
 package pipeline
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -20,12 +21,12 @@ import (
 // runProject is a CodeBuild step's project and what its steps need of it.
 type runProject struct {
 	project awscodebuild.PipelineProject
-	// assume are the roles (or patterns) its role may assume; writes is
-	// true when a step writes an output artifact; secrets are the Secrets
-	// Manager variables of the project.
-	assume  []string
-	writes  bool
-	secrets []string
+	// role is the project's role (projects.go): it reads its steps' input
+	// artifacts and writes their outputs only.
+	role *projectRole
+	step *plan.CodeBuildStep
+	// assume are the roles (or patterns) its role may assume.
+	assume []string
 }
 
 // runStepAction renders a CodeBuild step: its project (created on first
@@ -66,27 +67,18 @@ func (pl *Pipeline) runProject(a *plan.Action, k *plan.RunStep) *runProject {
 		return rp
 	}
 	b := pl.plan.Input.Build
-	var role awsiam.IRole
-	if x.RoleName != "" {
-		// At path /: a CodeBuild project's service role with a path draws
-		// CloudFormation's E3050 (it may be resolved by name).
-		role = awsiam.NewRole(pl.Construct, jsii.String("Step-"+key+"Role"), &awsiam.RoleProps{
-			RoleName:    jsii.String(x.RoleName),
-			Description: jsii.String("Runs the pipeline's step " + k.Name),
-			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codebuild.amazonaws.com"), nil),
-		})
-	}
+	// At path /: a CodeBuild project's service role with a path draws
+	// CloudFormation's E3050 (it may be resolved by name).
+	r := pl.newProjectRole("Step-"+key, x.ProjectName, x.RoleName, "Runs the pipeline's step "+k.Name+": reads its inputs, writes its outputs")
 	compute := x.ComputeType
 	if compute == "" {
 		compute = b.ComputeType
 	}
-	project := awscodebuild.NewPipelineProject(pl.Construct, jsii.String("Step-"+key), &awscodebuild.PipelineProjectProps{
-		ProjectName:   values.Optional(x.ProjectName),
-		Description:   jsii.String("Step " + k.Name + ": runs " + x.Buildspec),
-		BuildSpec:     awscodebuild.BuildSpec_FromSourceFilename(jsii.String(x.Buildspec)),
-		Role:          role,
-		EncryptionKey: pl.props.Store.Key(),
-		Timeout:       awscdk.Duration_Minutes(jsii.Number(float64(x.TimeoutMinutes))),
+	project := pl.newProject("Step-"+key, r, &awscodebuild.PipelineProjectProps{
+		ProjectName: values.Optional(x.ProjectName),
+		Description: jsii.String("Step " + k.Name + ": runs " + x.Buildspec),
+		BuildSpec:   awscodebuild.BuildSpec_FromSourceFilename(jsii.String(x.Buildspec)),
+		Timeout:     awscdk.Duration_Minutes(jsii.Number(float64(x.TimeoutMinutes))),
 		Environment: &awscodebuild.BuildEnvironment{
 			BuildImage:  awscodebuild.LinuxBuildImage_FromCodeBuildImageId(jsii.String(b.Image)),
 			ComputeType: computeTypes[compute],
@@ -95,12 +87,7 @@ func (pl *Pipeline) runProject(a *plan.Action, k *plan.RunStep) *runProject {
 		EnvironmentVariables: projectVariables(x.ProjectVariables),
 		Logging:              &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: pl.logGroup, Prefix: jsii.String("step-" + key)}},
 	})
-	rp := &runProject{project: project}
-	for _, v := range x.ProjectVariables {
-		if s, ok := v.(plan.Secret); ok {
-			rp.secrets = append(rp.secrets, string(s))
-		}
-	}
+	rp := &runProject{project: project, role: r, step: x}
 	rp.note(x, a)
 	pl.runProjects[key] = rp
 	pl.runOrder = append(pl.runOrder, key)
@@ -115,22 +102,31 @@ func (rp *runProject) note(x *plan.CodeBuildStep, a *plan.Action) {
 	case x.AssumeRoleArn != "":
 		rp.assume = append(rp.assume, x.AssumeRoleArn)
 	}
-	rp.writes = rp.writes || len(a.Outputs) > 0
+	rp.role.reads = append(rp.role.reads, a.Inputs...)
+	rp.role.writes = append(rp.role.writes, a.Outputs...)
 }
 
-// finishRunProjects lets each step project's role assume the step roles of
-// its steps, once every step is rendered.
+// finishRunProjects writes each step project's role once every step is
+// rendered: its logs, the objects of its steps' input and output artifacts
+// (no listing, no deleting), the connection of a full-clone input, its
+// variables' parameters and secrets, and the step roles it assumes.
 func (pl *Pipeline) finishRunProjects() {
 	for _, key := range pl.runOrder {
 		rp := pl.runProjects[key]
-		if len(rp.assume) == 0 {
-			continue
+		r := rp.role
+		pl.logStatements(r)
+		pl.artifactStatements(r)
+		pl.connectionStatements(r, values.SortedUnique(r.reads))
+		pl.variableStatements(r, rp.step.ProjectVariables)
+		if len(rp.assume) > 0 {
+			assume := values.SortedUnique(rp.assume)
+			r.add("AssumeStepRoles", []string{"sts:AssumeRole"}, *jsii.Strings(assume...), nil)
+			for _, a := range assume {
+				if strings.Contains(a, "*") {
+					r.findings["Resource::"+a] = "The step's project assumes this step's role in each target account through one pattern; each step role's trust pins this project's role."
+				}
+			}
 		}
-		rp.project.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("AssumeStepRoles"),
-			Actions:   jsii.Strings("sts:AssumeRole"),
-			Resources: jsii.Strings(values.SortedUnique(rp.assume)...),
-		}))
 	}
 }
 

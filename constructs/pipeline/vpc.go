@@ -56,24 +56,23 @@ func VPCStatements(partition, region, account string, v *VPC) []awsiam.PolicySta
 // placeInVPC puts every CodeBuild project of the pipeline (build, suites,
 // EKS steps and CodeBuild steps) in Build.VPC:
 // the projects' VpcConfig, and one policy with VPCStatements attached to
-// each project's role, which each project waits for (CodeBuild checks the
+// each project's own role, which each project waits for (CodeBuild checks the
 // VPC with the role when the project is created).
 func (pl *Pipeline) placeInVPC() {
 	v := pl.plan.Input.Build.VPC
 	if v == nil {
 		return
 	}
+	// Every project has a role of its own (projects.go): the policy goes
+	// to those roles, not to the projects' immutable views of them.
 	var projects []awscodebuild.PipelineProject
-	if pl.project != nil { // none without a Build stage (Props.NoBuild)
-		projects = append(projects, pl.project)
+	var roles []awsiam.IRole
+	for _, r := range pl.roles {
+		projects = append(projects, r.project)
+		roles = append(roles, r.role)
 	}
-	projects = append(append(append(projects, pl.suiteProjects...), pl.stepProjects...), pl.RunProjects()...)
 	if len(projects) == 0 {
 		return
-	}
-	var roles []awsiam.IRole
-	for _, p := range projects {
-		roles = append(roles, p.Role())
 	}
 	var statements []awsiam.PolicyStatement
 	for _, st := range VPCStatements(pl.props.Partition, pl.stackRegion(), pl.stackAccount(), v) {

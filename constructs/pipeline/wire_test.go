@@ -123,7 +123,7 @@ func TestWiringMismatches(t *testing.T) {
 		{name: "target account vs the store's reader accounts",
 			store: func(p *artifacts.StoreProps) { p.Readers.Accounts = []string{"333333333333"} },
 			want: []string{
-				"Store: the store orders-tooling/Artifacts admits accounts 333333333333, not 222222222222 of arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy; add it to Readers.Accounts; Deployments[0] deploys as that role",
+				"Store: the store orders-tooling/Artifacts admits accounts 333333333333, not 222222222222 of arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits; Deployments[0] deploys as that role",
 			}},
 		{name: "pipeline role name vs the target's trust",
 			pipeline: func(p *pipeline.Props, _ wiredApp) { p.RoleName = "orders-pipeline-role" },
@@ -209,7 +209,7 @@ func TestWiringMismatches(t *testing.T) {
 				})
 			},
 			want: []string{
-				"Store: the store orders-tooling/Artifacts admits accounts 222222222222, not 333333333333 of arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy; add it to Readers.Accounts; Deployments[1] deploys as that role (Target.DeployRoleArn)",
+				"Store: the store orders-tooling/Artifacts admits accounts 222222222222, not 333333333333 of arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits; Deployments[1] deploys as that role (Target.DeployRoleArn)",
 			}},
 		{name: "a plain ARN that is not the target's role",
 			pipeline: func(p *pipeline.Props, _ wiredApp) {

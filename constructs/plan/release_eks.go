@@ -1,7 +1,11 @@
 package plan
 
 import (
+	"maps"
+	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
@@ -45,8 +49,17 @@ type HelmRelease struct {
 	Namespace string
 	// ValuesFile is a values file in the build output. Default: none.
 	ValuesFile string
-	// Set are --set overrides whose values may use variables.
+	// Set are values by Helm value path (such as image.tag), each passed
+	// to helm as one literal string (--set-file): a comma or equals sign in
+	// a value, or in what a variable such as #{variables.tag} resolves to,
+	// stays in that value. Keys are 1 to 200 letters, digits and _.[]-.
+	// Default: none.
 	Set map[string]string
+	// ProjectName and RoleName name the CodeBuild project of this
+	// deployment's Helm step and its service role, which the deploy role
+	// must trust (each deployment has its own, which may assume that
+	// deployment's deploy role only). Default: generated.
+	ProjectName, RoleName string
 }
 
 // GitOpsStep commits the release to the GitOps repository from the GitOps
@@ -79,8 +92,11 @@ func (*EKSRelease) release() {}
 func (x *EKSRelease) usesDeployRole() bool { return x.Helm != nil }
 
 var (
-	clusterRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	clusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmNameRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	helmSetKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
+	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
 
 func (x *EKSRelease) withDefaults() Release {
@@ -104,8 +120,21 @@ func (x *EKSRelease) validate(v *validator, field string) {
 	if x.GitOps == nil && x.Helm == nil {
 		v.add(field, ": set GitOps, Helm or both")
 	}
-	if g := x.GitOps; g != nil && (g.Repository == "" || g.File == "" || g.TokenSecret == "") {
-		v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+	if g := x.GitOps; g != nil {
+		if g.Repository == "" || g.File == "" || g.TokenSecret == "" {
+			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+		}
+		// The key is part of a yq expression in the step's buildspec.
+		if !yqPathRE.MatchString(g.Key) {
+			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
+		}
+		relativePath(v, field+".GitOps.File", g.File)
+		// The step puts the token in the clone URL's user info: a URL
+		// with its own (https://github.com@evil.example/x.git) would send
+		// the token to another host.
+		if u, err := url.Parse(g.Repository); g.Repository != "" && (err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || strings.ContainsAny(g.Repository, "@ \t\n")) {
+			v.addf(field+".GitOps.Repository", "%q: must be an https clone URL without credentials, such as https://github.com/acme/gitops.git", g.Repository)
+		}
 	}
 	if h := x.Helm; h != nil {
 		if !clusterRE.MatchString(h.Cluster) {
@@ -113,6 +142,19 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
 			v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
+		}
+		relativePath(v, field+".Helm.Chart", h.Chart)
+		if h.ValuesFile != "" {
+			relativePath(v, field+".Helm.ValuesFile", h.ValuesFile)
+		}
+		if !k8sNamespaceRE.MatchString(h.Namespace) {
+			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
+		}
+		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
+			// Keys reach helm's command line (the values go through files).
+			if !helmSetKeyRE.MatchString(k) {
+				v.addf(field+".Helm.Set", "key %q: must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag", k)
+			}
 		}
 	}
 }
@@ -134,4 +176,15 @@ func (x *EKSRelease) actions(c *releaseContext) []Action {
 				"EnvironmentVariables": c.p.fix(c.path+".Helm.Set", "move --set values into a values file of the build output (%s)", c.field(".Helm.ValuesFile"))}})
 	}
 	return out
+}
+
+// relativePath refuses a path that the steps' commands could read as
+// something else: absolute, with "..", starting with "-" (a flag), or with
+// a control character.
+func relativePath(v *validator, field, p string) {
+	bad := p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "-") || slices.Contains(strings.Split(p, "/"), "..") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	if bad {
+		v.addf(field, "%q: must be a relative path without .., not starting with - or /", p)
+	}
 }

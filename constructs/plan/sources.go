@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
@@ -70,6 +72,30 @@ type ConnectionSource struct {
 // patterns, at most 8 in each list: limits.TriggerPatterns).
 type Triggers struct {
 	Branches, Tags, FilePaths Filter
+	// OtherBranches is the reason, at least 10 characters, to accept that
+	// pushes other than to the source's Branch (other branch includes, or
+	// tags) start a pipeline with an approval-gated deployment (Approval,
+	// or a Stack with Review). Without it such triggers are refused: an
+	// approver could release a build of any such branch. Default: refused.
+	OtherBranches string
+}
+
+// Beyond lists what in t starts executions from other pushes than to the
+// release branch: each branch include other than release, and "tags".
+func (t *Triggers) Beyond(release string) []string {
+	if t == nil {
+		return nil
+	}
+	var out []string
+	for _, b := range t.Branches.Includes {
+		if b != release {
+			out = append(out, b)
+		}
+	}
+	if len(t.Tags.Includes)+len(t.Tags.Excludes) > 0 {
+		out = append(out, "tags")
+	}
+	return out
 }
 
 // Filter includes and excludes glob patterns.
@@ -174,6 +200,7 @@ func (v *validator) source(field string, s Source) {
 			if len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 && len(t.Branches.Includes)+len(t.Tags.Includes) == 0 {
 				v.add(field+".Triggers.FilePaths", "file path filters need branch or tag includes")
 			}
+			v.otherBranches(field+".Triggers", t, x.Branch)
 		}
 	case *S3Source:
 		if x == nil || x.Bucket == "" || x.Key == "" {
@@ -193,6 +220,27 @@ func (v *validator) source(field string, s Source) {
 		if x == nil || x.Repository == "" {
 			v.add(field+".Repository", `"": required`)
 		}
+	}
+}
+
+// otherBranches refuses triggers that start executions from other pushes
+// than to the release branch when a deployment is approval-gated, unless
+// OtherBranches gives a reason; a reason with nothing to accept is refused
+// too.
+func (v *validator) otherBranches(field string, t *Triggers, release string) {
+	gated := slices.IndexFunc(v.in.Deployments, func(d Deployment) bool {
+		s, _ := d.Release.(*Stack)
+		return d.Approval != nil || (s != nil && s.Review)
+	})
+	beyond := t.Beyond(release)
+	switch {
+	case t.OtherBranches != "" && (len(beyond) == 0 || gated < 0):
+		v.addf(field+".OtherBranches", "%q: applies only when other branches or tags than %s start a pipeline with an approval-gated deployment; remove it", t.OtherBranches, release)
+	case t.OtherBranches != "" && len(strings.TrimSpace(t.OtherBranches)) < 10:
+		v.addf(field+".OtherBranches", "%q: say why builds of those branches are safe to release, in at least 10 characters", t.OtherBranches)
+	case t.OtherBranches == "" && len(beyond) > 0 && gated >= 0:
+		v.addf(field, "%q: start executions from other pushes than to the release branch %s, and %s waits for an approval: an approver could release a build of any of those branches; trigger on %s only, or accept it with a reason in OtherBranches",
+			beyond, release, v.in.name(fmt.Sprintf("Deployments[%d]", gated)), release)
 	}
 }
 

@@ -72,6 +72,28 @@ func TestValidate(t *testing.T) {
 		{"file paths without branches", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{FilePaths: plan.Filter{Includes: []string{"src/**"}}}
 		}, []string{"Source.Triggers.FilePaths file path filters need branch or tag includes"}},
+		{"a branch pattern beyond the release branch, with an approval", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main", "feature/*"}}}
+		}, []string{`Source.Triggers ["feature/*"]: start executions from other pushes than to the release branch main, and Deployments[1] waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},
+		{"tags accepted with a reason", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Tags: plan.Filter{Includes: []string{"v*"}}, OtherBranches: "Tags are signed and pushed by release managers only."}
+		}, nil},
+		{"a reason with nothing to accept", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}}, OtherBranches: "just in case"}
+		}, []string{`Source.Triggers.OtherBranches "just in case": applies only when other branches or tags than main start a pipeline with an approval-gated deployment; remove it`}},
+		{"EKS values that reach the steps' commands", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{
+				GitOps: &plan.GitOpsRelease{Repository: "https://github.com@evil.example/gitops.git", File: "../etc/passwd", Key: `.a = "x" | .b`, TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
+				Helm:   &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "--post-renderer=./x", Namespace: "Web", Set: map[string]string{"a,b": "c", "image.tag": "a,b=c"}},
+			}
+		}, []string{
+			`Deployments[0].Release.GitOps.Key ".a = \"x\" | .b": must be a yq path of keys, such as .image.tag`,
+			`Deployments[0].Release.GitOps.File "../etc/passwd": must be a relative path without .., not starting with - or /`,
+			`Deployments[0].Release.GitOps.Repository "https://github.com@evil.example/gitops.git": must be an https clone URL without credentials, such as https://github.com/acme/gitops.git`,
+			`Deployments[0].Release.Helm.Chart "--post-renderer=./x": must be a relative path without .., not starting with - or /`,
+			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
+			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag`,
+		}},
 		{"extra sources", func(in *plan.Input) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "b"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{

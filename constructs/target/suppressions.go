@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
@@ -69,6 +70,11 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		nag.Suppress(t.invokeRole, artifacts...)
 		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
 	}
+	if t.hookRole != nil {
+		nag.InlinePolicy(t.hookRole, "The hook role "+p.HookRoleName+" of "+t.where(p)+": Lambda assumes it for the hook functions only, to log and to report their job result through the pipeline's job-results role.")
+		nag.Suppress(t.hookRole, nag.Wildcards("Lambda writes each hook function's logs to streams it names in the function's own log group.", hookLogGroups(p)...))
+		nag.Suppress(t.hookRole, nag.ByReason(WildcardReasons(p.HookStatements))...)
+	}
 	if t.readers != nil {
 		nag.InlinePolicy(t.readers, "The artifact read statements of "+t.where(p)+" for the roles its configuration names in artifactReaderRoles: one policy resource that this stack owns and deletes.")
 		nag.Suppress(t.readers, artifacts...)
@@ -86,6 +92,9 @@ func (t *DeploymentTarget) suppressions(p Props) {
 		sr := p.StepRoles[i]
 		nag.InlinePolicy(r, fmt.Sprintf("The step role %s of %s: only the step project's role %s assumes it (an aws:PrincipalArn condition), with the statements configured for the step.", sr.Name, t.where(p), sr.TrustedRoleArn))
 		nag.Suppress(r, nag.ByReason(WildcardReasons(sr.Statements))...)
+	}
+	if t.boundary != nil {
+		SuppressBoundary(t.boundary)
 	}
 }
 
@@ -115,6 +124,28 @@ func stackFindings(p Props) []string {
 		}
 	}
 	return out
+}
+
+// BoundarySuppression is the cdk-nag suppression of a permissions
+// boundary's Allow of everything (iampolicy.Boundary).
+func BoundarySuppression() nag.Suppression {
+	return nag.Findings(BoundaryReason, "Action::*", "Resource::*")
+}
+
+// BoundaryReason is why a permissions boundary's Allow of everything is no
+// grant: the reason of its cdk-nag suppressions and of its Control Tower
+// exceptions (CT.IAM.PR.2, CT.IAM.PR.3).
+const BoundaryReason = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles (its Deny statements)."
+
+// SuppressBoundary records the findings of the permissions boundary policy
+// (iampolicy.Boundary): AwsSolutions' wildcards and the NIST, PCI and
+// HIPAA packs' admin and full access rules, all with BoundaryReason.
+func SuppressBoundary(policy constructs.IConstruct) {
+	nag.Suppress(policy, BoundarySuppression())
+	nag.Each(policy, BoundaryReason,
+		"NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess", "NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess",
+		"PCI.DSS.321-IAMPolicyNoStatementsWithAdminAccess", "PCI.DSS.321-IAMPolicyNoStatementsWithFullAccess",
+		"HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess", "HIPAA.Security-IAMPolicyNoStatementsWithFullAccess")
 }
 
 // where names the target in reasons: the pipeline's account and the

@@ -31,6 +31,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/recovery"
@@ -172,6 +173,29 @@ type Props struct {
 	// its project's role alone and allowed its Statements only. Default:
 	// none.
 	StepRoles []StepRole
+	// HookRoleName, when set, creates the role that the account's Lambda
+	// hook functions run as (their execution role, trusted by Lambda): it
+	// may assume JobResultsRoleArn to report the job result, write the logs
+	// of HookFunctions, and do what HookStatements grant. The execution
+	// role may pass it to Lambda, so that the workload's template can name
+	// it as a function's role. Default: none.
+	HookRoleName string
+	// HookFunctions are the hook functions' names, in Regions.
+	HookFunctions []string
+	// HookStatements are what the hook functions may do besides.
+	HookStatements []Statement
+	// JobResultsRoleArn is the pipeline account's role that reports job
+	// results. Required with HookRoleName.
+	JobResultsRoleArn string
+	// PermissionsBoundaryName names the permissions boundary, a customer
+	// managed policy at RolePath that the stacks' roles must carry: the
+	// execution role may create or change a role or user only with this
+	// boundary (iam:PermissionsBoundary), never remove a boundary or change
+	// this policy, and never change Relay's roles at RolePath; the boundary
+	// holds the same denies, so a bounded role cannot escape it either.
+	// Workload templates attach it by ARN (PermissionsBoundaryArn).
+	// Default: <ExecutionRoleName>-boundary.
+	PermissionsBoundaryName string
 }
 
 // StepRole is the role a step assumes in the target account, such as the
@@ -211,6 +235,18 @@ func (p *Props) stackNames() []string {
 		out = append(out, r.StackNames...)
 	}
 	return out
+}
+
+// BoundaryName is the name of the permissions boundary of p (see
+// PermissionsBoundaryName), or "" without an execution role.
+func (p *Props) BoundaryName() string {
+	switch {
+	case len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0:
+		return ""
+	case p.PermissionsBoundaryName != "":
+		return p.PermissionsBoundaryName
+	}
+	return p.ExecutionRoleName + "-boundary"
 }
 
 var (
@@ -321,6 +357,28 @@ func (p *Props) Validate() error {
 	if n := p.ArtifactReaderPolicyName; n != "" && !policyName.MatchString(n) {
 		add("ArtifactReaderPolicyName %q: must be 1-%d characters of letters, digits and +=,.@_-", n, limits.Max(limits.IAMManagedPolicyName))
 	}
+	if p.HookRoleName != "" {
+		if !roleName.MatchString(p.HookRoleName) {
+			add("HookRoleName %q: must be 1-64 characters of letters, digits and +=,.@_-", p.HookRoleName)
+		}
+		if !strings.HasPrefix(p.JobResultsRoleArn, "arn:") || !strings.Contains(p.JobResultsRoleArn, ":iam::"+p.PipelineAccount+":role/") {
+			add("JobResultsRoleArn %q: must be a role ARN in PipelineAccount %s", p.JobResultsRoleArn, p.PipelineAccount)
+		}
+		if len(p.HookFunctions) == 0 {
+			add("HookFunctions []: name the hook functions that run as the hook role")
+		}
+		for i, s := range p.HookStatements {
+			if len(s.Actions) == 0 || len(s.Resources) == 0 {
+				add("HookStatements[%d]: needs actions and resources", i)
+			}
+			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
+				add("HookStatements[%d].Reason %q: say why the statement needs %s (at least 10 characters)", i, s.Reason, strings.Join(wildcards(s), ", "))
+			}
+			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+				add("HookStatements[%d]: is as strong as AdministratorAccess: %s", i, why)
+			}
+		}
+	}
 	if p.InvokeRoleName != "" && len(p.InvokeStatements) == 0 {
 		add("InvokeStatements []: say which functions and state machines the invoke role may run")
 	}
@@ -350,10 +408,13 @@ type DeploymentTarget struct {
 	deployRole    awsiam.Role
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
+	hookRole      awsiam.Role
 	readers       awsiam.ManagedPolicy
 	// executionRoles and stepRoles are those of Props.ExecutionRoles and
 	// Props.StepRoles, in order.
 	executionRoles, stepRoles []awsiam.Role
+	boundary                  awsiam.ManagedPolicy
+	boundaryArn               string
 	props                     Props // after defaults
 }
 
@@ -383,15 +444,28 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	}
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id), props: p}
 
+	if p.BoundaryName() != "" {
+		t.boundaryArn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", p.Partition, p.Account, p.RolePath, p.BoundaryName())
+		boundary := StatementsFrom(iampolicy.Boundary(p.Partition, p.Account, t.boundaryArn, p.RolePath))
+		t.boundary = awsiam.NewManagedPolicy(t.Construct, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
+			ManagedPolicyName: jsii.String(p.BoundaryName()),
+			Path:              jsii.String(p.RolePath),
+			Description:       jsii.String("Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload"),
+			Statements:        &boundary,
+		})
+	}
 	if len(p.StackNames) > 0 {
-		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p)
+		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p, t.boundaryArn)
 	}
 	for _, r := range p.ExecutionRoles {
-		t.executionRoles = append(t.executionRoles, newExecutionRole(t.Construct, "ExecutionRole-"+r.Name, r.Name, r.ManagedPolicyArns, r.Statements, p))
+		t.executionRoles = append(t.executionRoles, newExecutionRole(t.Construct, "ExecutionRole-"+r.Name, r.Name, r.ManagedPolicyArns, r.Statements, p, t.boundaryArn))
 	}
 
 	if p.needsDeployRole() {
 		t.deployRole = newDeployRole(t.Construct, p)
+	}
+	if p.HookRoleName != "" {
+		t.hookRole = newHookRole(t.Construct, p)
 	}
 	if p.InvokeRoleName != "" {
 		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
@@ -464,8 +538,9 @@ func deployRoleDescription(p Props) string {
 }
 
 // newExecutionRole is a CloudFormation execution role (construct id, role
-// name) with its permissions.
-func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props) awsiam.Role {
+// name) with its permissions, and the guards of the permissions boundary
+// boundaryArn.
+func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props, boundaryArn string) awsiam.Role {
 	var managed []awsiam.IManagedPolicy
 	for i, arn := range managedArns {
 		mid := fmt.Sprintf("ExecutionManagedPolicy%d", i)
@@ -484,11 +559,98 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 	for _, st := range statements {
 		role.AddToPolicy(st.PolicyStatement())
 	}
+	if p.HookRoleName != "" {
+		// The workload's template names the hook role as its hook
+		// functions' execution role.
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("PassHookRoleToLambda"),
+			Actions:   jsii.Strings("iam:PassRole"),
+			Resources: jsii.Strings(p.hookRoleArn()),
+			Conditions: &map[string]interface{}{
+				"StringEquals": map[string]interface{}{"iam:PassedToService": "lambda.amazonaws.com"},
+			},
+		}))
+	}
+	for _, st := range StatementsFrom(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != "")) {
+		role.AddToPolicy(st)
+	}
 	return role
 }
 
 // ExecutionRoles are the roles of Props.ExecutionRoles, in order.
 func (t *DeploymentTarget) ExecutionRoles() []awsiam.Role { return t.executionRoles }
+
+// hookRoleArn is the ARN of the hook role.
+func (p *Props) hookRoleArn() string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.HookRoleName)
+}
+
+// newHookRole is the execution role of the hook functions: Lambda assumes
+// it for them (Lambda documents no source condition for execution roles,
+// and only a principal that may pass it can create a function with it: the
+// execution role, to Lambda only); it may report the job result through
+// JobResultsRoleArn, write the functions' logs, and do HookStatements.
+func newHookRole(scope constructs.Construct, p Props) awsiam.Role {
+	role := awsiam.NewRole(scope, jsii.String("HookRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(p.HookRoleName),
+		Path:        jsii.String(p.RolePath),
+		Description: jsii.String("Execution role of the delivery pipeline's Lambda hook functions; reports their job results to the pipeline in " + p.PipelineAccount),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReportJobResults"),
+		Actions:   jsii.Strings("sts:AssumeRole"),
+		Resources: jsii.Strings(p.JobResultsRoleArn),
+	}))
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteHookLogs"),
+		Actions:   jsii.Strings("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: jsii.Strings(hookLogGroups(p)...),
+	}))
+	for _, st := range p.HookStatements {
+		role.AddToPolicy(st.PolicyStatement())
+	}
+	return role
+}
+
+// hookLogGroups are the log groups of the hook functions (and their
+// streams) in the regions.
+func hookLogGroups(p Props) []string {
+	var out []string
+	for _, r := range values.SortedUnique(p.Regions) {
+		for _, f := range values.SortedUnique(p.HookFunctions) {
+			group := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/lambda/%s", p.Partition, r, p.Account, f)
+			out = append(out, group, group+":*")
+		}
+	}
+	return out
+}
+
+// HookRole is the execution role of the hook functions, or nil without
+// HookRoleName.
+func (t *DeploymentTarget) HookRole() awsiam.Role { return t.hookRole }
+
+// StatementsFrom converts statements of package iampolicy (Relay's
+// boundary and its guards) to IAM policy statements.
+func StatementsFrom(in []iampolicy.Statement) []awsiam.PolicyStatement {
+	var out []awsiam.PolicyStatement
+	for _, s := range in {
+		st := Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Conditions: s.Conditions}.PolicyStatement()
+		if s.Deny {
+			st.SetEffect(awsiam.Effect_DENY)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// PermissionsBoundary is the boundary policy that the stacks' roles must
+// carry, or nil without an execution role.
+func (t *DeploymentTarget) PermissionsBoundary() awsiam.ManagedPolicy { return t.boundary }
+
+// PermissionsBoundaryArn is the ARN of PermissionsBoundary,
+// arn:<partition>:iam::<account>:policy<RolePath><name>, or "".
+func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryArn }
 
 // DeployRole is the role the pipeline assumes to run deploy actions, or
 // nil for a target with invoke actions only.

@@ -71,8 +71,17 @@ func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
 	add := func(what string, req Request) {
 		out = append(out, Path{What: fmt.Sprintf("%s: %s", wiring.Display(name), what), Request: req})
 	}
+	// CodePipeline keys an artifact's objects by the pipeline name's first
+	// 20 characters and the artifact name's first 10 (such as
+	// payments/SourceArti/Ab3xYz9), the key the project roles are granted.
+	cut := func(s string, n int) string {
+		if len(s) > n {
+			return s[:n]
+		}
+		return s
+	}
 	object := func(s store, artifact string) string {
-		return fmt.Sprintf("arn:%s:s3:::%s/%s/%s/object", partitionOf(st.Region), s.bucket, name, artifact)
+		return fmt.Sprintf("arn:%s:s3:::%s/%s/%s/object", partitionOf(st.Region), s.bucket, cut(name, 20), cut(artifact, 10))
 	}
 	read := func(what string, who Principal, region string, s store, artifact string) {
 		tls := map[string][]string{"aws:SecureTransport": {"true"}}

@@ -26,6 +26,10 @@ type World struct {
 	// OrgID is the organization of every account, added to requests as
 	// aws:PrincipalOrgID; "" when the accounts are in none.
 	OrgID string
+	// OrgPaths are the organization entity paths of every account, added
+	// to requests as aws:PrincipalOrgPaths (such as
+	// o-a1b2c3d4e5/r-ab12/ou-ab12-cd34ef56/); none when nil.
+	OrgPaths []string
 }
 
 // Role is one IAM role.
@@ -232,6 +236,14 @@ func (w *World) roleNamed(account, name string) *Role {
 func (w *World) Authorize(r Request) Decision {
 	if r.Principal.OrgID == "" && r.Principal.Service == "" {
 		r.Principal.OrgID = w.OrgID
+	}
+	if _, set := lookup(r.Context, "aws:PrincipalOrgPaths"); !set && len(w.OrgPaths) > 0 && r.Principal.Service == "" {
+		ctx := make(map[string][]string, len(r.Context)+1)
+		for k, v := range r.Context {
+			ctx[k] = v
+		}
+		ctx["aws:PrincipalOrgPaths"] = w.OrgPaths
+		r.Context = ctx
 	}
 	var id Identity
 	if role, ok := w.Roles[r.Principal.ARN]; ok && r.Principal.Service == "" {

@@ -16,7 +16,8 @@ import (
 	"github.com/relaycdk/relay/internal/policysize"
 )
 
-// Config is the embedded example with n environments in n accounts: up to
+// Config is the embedded example with n environments (env0000, env0001,
+// ...) in n accounts: up to
 // 40, a stage each with every third one and the last behind an approval;
 // above 40, waves of 24 behind one approval each; org false drops the
 // organization, so that grants list accounts.
@@ -31,7 +32,9 @@ func Config(n int, org bool) (*config.Config, error) {
 	cfg.Environments = nil
 	for i := 0; i < n; i++ {
 		env := config.Environment{
-			Name:    fmt.Sprintf("env%d", i),
+			// Names of one length: per-environment roles name their
+			// environment, and a longer name is not a larger fleet.
+			Name:    fmt.Sprintf("env%04d", i),
 			Account: fmt.Sprintf("%012d", 400000000000+i),
 			Regions: []string{cfg.Tooling.Region},
 		}

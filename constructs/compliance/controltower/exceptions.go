@@ -21,7 +21,10 @@ const (
 	reasonNoObjectLockArtifacts  = "Artifacts are intermediate outputs that expire with their noncurrent versions (lifecycle rules); Object Lock would keep every artifact for its retention period whatever the lifecycle says, and the artifact bucket's integrity comes from SSE-KMS with the pipeline's key, versioning and a bucket policy that admits only this pipeline's roles."
 	reasonNoObjectLockAccessLogs = "S3 does not deliver server access logs to a bucket that has Object Lock enabled (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
 	reasonAccessLogsSSES3        = "S3 delivers server access logs only to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); the bucket holds only access logs, TLS-only, not public, versioned, expired by lifecycle."
-	reasonAccessLogsNotLogged    = "This is the access-log bucket itself: AWS advises against server access logging on a target bucket (each delivery would log another, https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
+	// reasonBoundary is target.BoundaryReason (the permissions boundary of
+	// each target account, and of a StackSet's accounts).
+	reasonBoundary            = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles (its Deny statements)."
+	reasonAccessLogsNotLogged = "This is the access-log bucket itself: AWS advises against server access logging on a target bucket (each delivery would log another, https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
 )
 
 // Exceptions are the Control Tower proactive controls that Relay's
@@ -39,6 +42,8 @@ var Exceptions = []Exception{
 	{"CT.S3.PR.10", "SourcesTrailAccessLogs", reasonAccessLogsSSES3},
 	{"CT.S3.PR.2", "SourcesTrailAccessLogs", reasonAccessLogsNotLogged},
 	{"CT.CLOUDTRAIL.PR.3", "SourcesTrail", "The source account's trail exists so that S3 data events reach EventBridge and start the pipeline; its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket; CloudWatch Logs delivery would add a log group no one reads."},
+	{"CT.LAMBDA.PR.3", "RecoveryFunction", "The recovery function calls only the CodePipeline, STS and CloudFormation APIs (deleting a stack of this pipeline left in ROLLBACK_COMPLETE) and reaches no resource in a VPC; a VPC would add NAT or interface endpoints for nothing."},
+	{"CT.CLOUDWATCH.PR.3", "RecoveryLogs", "The recovery function's log group holds only stack names, stack states and the function's verdicts, no artifact or secret; CloudWatch Logs encrypts every log group at rest with its service key (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)."},
 	{"CT.CODEBUILD.PR.4", "PipelineBuild", "Privileged mode is on only where the configuration sets build.privileged: true, to run the Docker daemon that builds container images; the default is off."},
 	{"CT.CLOUDTRAIL.PR.3", "AuditTrail", "The trail records only the artifact buckets' data events, for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period; the pipeline's own state changes already stream to the events log group, with metric filters and alarms."},
 	{"CT.STEPFUNCTIONS.PR.1", "ObserveTimer", "The execution timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group."},
@@ -46,6 +51,10 @@ var Exceptions = []Exception{
 	{"CT.S3.PR.10", "AssetsBucket", "SSE-S3 on purpose: the readers in every target account (the CloudFormation execution roles, and Lambda, which reads a function's code with the caller's credentials, https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html) then need no grant on a key of the tooling account; the bucket policy admits exactly those roles."},
 	{"CT.ECR.PR.1", "AssetsRepository", "Every image's tag is the content hash of an asset that a deployed stack may still reference, and ECR lifecycle rules cannot tell which are in use (an untagged image can be a platform image of a multi-architecture index); expiring by count or age would break a rollback or a running function's next cold start."},
 	{"CT.CODEBUILD.PR.4", "PipelinePublish", "The Assets stage's publish project runs the Docker daemon to build and push the workload's container images (only with assets.images: true); it runs only the publish step from Relay's buildspec, not the workload's own commands."},
+	{"CT.IAM.PR.2", "TargetPermissionsBoundary", reasonBoundary},
+	{"CT.IAM.PR.3", "TargetPermissionsBoundary", reasonBoundary},
+	{"CT.IAM.PR.2", "PermissionsBoundary", reasonBoundary},
+	{"CT.IAM.PR.3", "PermissionsBoundary", reasonBoundary},
 	{"CT.STEPFUNCTIONS.PR.2", "ObserveTimer", "The execution timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace."},
 }
 

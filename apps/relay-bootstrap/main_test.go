@@ -1,0 +1,52 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/bootstrap"
+	"github.com/relaycdk/relay/constructs/config"
+)
+
+// TestWrite runs the command's work on the embedded example: one policy per
+// account (tooling and both targets) and the exact commands that create it
+// and bootstrap with it, never with AdministratorAccess or IAMFullAccess.
+func TestWrite(t *testing.T) {
+	cfg, err := config.Parse("example.yaml", config.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	script, err := Write(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(script)
+	sh := string(raw)
+	for _, want := range []string{
+		"aws iam create-policy --policy-name relay-payments-bootstrap --policy-document file://111111111111.json\n" +
+			"cdk bootstrap aws://111111111111/us-east-1 --cloudformation-execution-policies arn:aws:iam::111111111111:policy/relay-payments-bootstrap\n",
+		"cdk bootstrap aws://222222222222/us-east-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::222222222222:policy/relay-payments-bootstrap\n",
+		"cdk bootstrap aws://333333333333/us-east-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::333333333333:policy/relay-payments-bootstrap\n",
+	} {
+		if !strings.Contains(sh, want) {
+			t.Errorf("bootstrap.sh lacks\n%s\ngot\n%s", want, sh)
+		}
+	}
+	if strings.Contains(sh, "AdministratorAccess") || strings.Contains(sh, "IAMFullAccess") {
+		t.Errorf("bootstrap.sh names an administrator policy:\n%s", sh)
+	}
+	for _, acct := range []string{"111111111111", "222222222222", "333333333333"} {
+		raw, err := os.ReadFile(filepath.Join(dir, acct+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc bootstrap.Policy
+		if err := json.Unmarshal(raw, &doc); err != nil || len(doc.Statement) == 0 {
+			t.Errorf("%s.json: %v, %d statements", acct, err, len(doc.Statement))
+		}
+	}
+}

@@ -1,0 +1,137 @@
+// Package iampolicy holds Relay's rules about what an IAM statement grants,
+// in pure Go for config validation and the target construct alike: which
+// statements are as strong as AdministratorAccess, and the statements of
+// the permissions boundary that keeps the roles a workload creates from
+// minting an administrator.
+package iampolicy
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Statement is one statement as plain data.
+type Statement struct {
+	Sid        string
+	Deny       bool
+	Actions    []string
+	Resources  []string
+	Conditions map[string]map[string][]string
+}
+
+// Escalation are the IAM and STS actions with which a principal that may
+// use them on every role, user or policy of an account can give itself
+// administrator rights: change a policy, a policy version or a trust,
+// create credentials for someone else, pass or assume any role. (The paths
+// of "Privilege escalation in AWS IAM", as AWS's IAM Access Analyzer and the
+// common audit tools list them.)
+var Escalation = []string{
+	"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:AttachUserPolicy", "iam:PutUserPolicy",
+	"iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup",
+	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+	"iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+	"iam:PassRole", "sts:AssumeRole",
+}
+
+// AdministratorPolicies are the AWS managed policies as strong as
+// AdministratorAccess: AdministratorAccess itself, and IAMFullAccess, with
+// which a principal can attach AdministratorAccess to itself.
+var AdministratorPolicies = []string{"AdministratorAccess", "IAMFullAccess"}
+
+// allIAM matches a resource that covers every role, user, group or policy of
+// an account (or of every account): "*", arn:<p>:iam::<account or *>:* or
+// arn:<p>:iam::<account or *>:<type>/*.
+var allIAM = regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:((role|user|group|policy)/)?\*$`)
+
+// AdminEquivalent says why actions on resources are as strong as
+// AdministratorAccess, or "" when they are not: an escalation action (or a
+// wildcard that matches one) on a resource that covers every role, user or
+// policy. Conditions are not read: what a condition allows depends on the
+// request, and a statement that needs one to be safe should say so in
+// its reason when it is accepted.
+func AdminEquivalent(actions, resources []string) string {
+	all := ""
+	for _, r := range resources {
+		if r == "*" || allIAM.MatchString(r) {
+			all = r
+			break
+		}
+	}
+	if all == "" {
+		return ""
+	}
+	for _, a := range actions {
+		for _, e := range Escalation {
+			if Matches(a, e) {
+				if a == e {
+					return fmt.Sprintf("%s on %s lets the stack's role give itself administrator rights", a, all)
+				}
+				return fmt.Sprintf("%s on %s includes %s, with which the stack's role can give itself administrator rights", a, all, e)
+			}
+		}
+	}
+	return ""
+}
+
+// Matches reports whether the IAM action pattern (with * and ?, case
+// insensitive, as IAM compares actions) matches action.
+func Matches(pattern, action string) bool {
+	ok, _ := path.Match(strings.ToLower(pattern), strings.ToLower(action))
+	return ok
+}
+
+// BoundaryWrites are the IAM actions that create or change a role or user
+// and support the iam:PermissionsBoundary condition key (Service
+// Authorization Reference, IAM): for CreateRole and CreateUser and
+// Put*PermissionsBoundary the key is the boundary in the request, for the
+// others the boundary of the role or user changed.
+var BoundaryWrites = []string{
+	"iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+	"iam:PutRolePolicy", "iam:DeleteRolePolicy",
+	"iam:CreateUser", "iam:PutUserPermissionsBoundary", "iam:AttachUserPolicy", "iam:DetachUserPolicy",
+	"iam:PutUserPolicy", "iam:DeleteUserPolicy",
+}
+
+// Guards are the Deny statements that keep a principal from escaping the
+// permissions boundary boundaryArn: it may create or change roles and users
+// only when they carry that boundary, never remove a boundary, never change
+// the boundary policy, and never change (or pass) Relay's own roles and
+// policies under relayPath in account (such as /relay/payments/). Relay
+// gives them to the CloudFormation execution roles, and the boundary holds
+// them too, so a role the workload creates cannot create an unbounded one.
+// With passToLambda the principal may pass Relay's roles to Lambda only
+// (the execution role passes the hook role, the one Relay role that Lambda
+// may assume); without it, not at all.
+func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool) []Statement {
+	relay := []string{
+		fmt.Sprintf("arn:%s:iam::%s:role%s*", partition, account, relayPath),
+		fmt.Sprintf("arn:%s:iam::%s:policy%s*", partition, account, relayPath),
+	}
+	writes := []string{"iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Remove*",
+		"iam:SetDefaultPolicyVersion", "iam:Tag*", "iam:Untag*", "iam:Update*"}
+	pass := Statement{Sid: "DenyPassingRelayRoles", Deny: true, Actions: []string{"iam:PassRole"}, Resources: relay[:1]}
+	if passToLambda {
+		pass.Conditions = map[string]map[string][]string{"StringNotEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}
+	}
+	return []Statement{
+		{Sid: "DenyWritesWithoutTheBoundary", Deny: true, Actions: BoundaryWrites, Resources: []string{"*"},
+			Conditions: map[string]map[string][]string{"StringNotEquals": {"iam:PermissionsBoundary": {boundaryArn}}}},
+		{Sid: "DenyRemovingBoundaries", Deny: true, Actions: []string{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}, Resources: []string{"*"}},
+		{Sid: "DenyChangingTheBoundary", Deny: true, Actions: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+			"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}, Resources: []string{boundaryArn}},
+		{Sid: "DenyChangingRelayRoles", Deny: true, Actions: writes, Resources: relay},
+		pass,
+	}
+}
+
+// Boundary is the document of the permissions boundary boundaryArn: it
+// allows what the role's own policies grant (a boundary only caps), except
+// the Guards, so that a bounded role cannot create or free a role beyond
+// it, change it, or touch Relay's roles.
+func Boundary(partition, account, boundaryArn, relayPath string) []Statement {
+	return append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
+		Guards(partition, account, boundaryArn, relayPath, false)...)
+}
