@@ -246,21 +246,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	s.key = awskms.NewKey(s.Construct, jsii.String("Key"), keyProps)
 	hardening.DenyGrants(s.key)
 
-	s.logBucket = awss3.NewBucket(s.Construct, jsii.String("AccessLogs"), &awss3.BucketProps{
-		BucketName:        values.Optional(p.AccessLogBucketName),
-		Encryption:        awss3.BucketEncryption_S3_MANAGED, // log delivery cannot write SSE-KMS
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		Versioned:         jsii.Bool(true),
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                          jsii.String("ExpireAccessLogs"),
-			Expiration:                  awscdk.Duration_Days(jsii.Number(float64(p.AccessLogDays))),
-			NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
-		}},
-	})
+	s.logBucket = hardening.AccessLogBucket(s.Construct, "AccessLogs", p.AccessLogBucketName, p.AccessLogDays)
 
 	s.bucket = awss3.NewBucket(s.Construct, jsii.String("Bucket"), &awss3.BucketProps{
 		BucketName:             values.Optional(p.BucketName),

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -90,20 +89,7 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 	}
 
 	if p.TrailName != "" {
-		logs := awss3.NewBucket(s.Construct, jsii.String("TrailAccessLogs"), &awss3.BucketProps{
-			Encryption:        awss3.BucketEncryption_S3_MANAGED, // log delivery cannot write SSE-KMS
-			BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-			EnforceSSL:        jsii.Bool(true),
-			MinimumTLSVersion: jsii.Number(1.2),
-			ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-			Versioned:         jsii.Bool(true),
-			RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-			LifecycleRules: &[]*awss3.LifecycleRule{{
-				Id:                          jsii.String("ExpireAccessLogs"),
-				Expiration:                  awscdk.Duration_Days(jsii.Number(365)),
-				NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
-			}},
-		})
+		logs := hardening.AccessLogBucket(s.Construct, "TrailAccessLogs", "", 365)
 		s.trail = audit.New(s.Construct, "Trail", &audit.Props{
 			TrailName: p.TrailName, Partition: p.Partition, Account: p.Account, Region: p.Region,
 			DataEventBuckets: p.TrailBuckets(), AccessLogBucket: logs,

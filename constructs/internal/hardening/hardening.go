@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -67,4 +68,32 @@ func oneOrMany(v []string) interface{} {
 // Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
 func EventBridgeNotifications(bucket constructs.IConstruct) {
 	bucket.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled"), true)
+}
+
+// AccessLogBucket is a bucket for S3 server access logs, named name ("" for
+// a generated name), that keeps them days days: SSE-S3 (S3 delivers server
+// access logs only to an SSE-S3 bucket), all public access blocked, TLS 1.2+
+// only, bucket owner enforced, versioned (noncurrent versions expire after a
+// day), retained on stack deletion.
+// Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+func AccessLogBucket(scope constructs.Construct, id, name string, days int) awss3.Bucket {
+	var bucketName *string
+	if name != "" {
+		bucketName = jsii.String(name)
+	}
+	return awss3.NewBucket(scope, jsii.String(id), &awss3.BucketProps{
+		BucketName:        bucketName,
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		MinimumTLSVersion: jsii.Number(1.2),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:         jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                          jsii.String("ExpireAccessLogs"),
+			Expiration:                  awscdk.Duration_Days(jsii.Number(float64(days))),
+			NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+	})
 }
