@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
@@ -35,7 +34,7 @@ func TestMain(m *testing.M) {
 // build builds cfg the way apps/relay does: stacks, then cdk-nag.
 func build(t testing.TB, cfg *config.Config) (awscdk.App, *delivery.Delivery) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	spec, err := delivery.Translate(cfg)
 	if err != nil {
 		t.Fatalf("delivery.Translate(%s): %v", cfg.Name, err)

@@ -7,9 +7,12 @@
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
 // cdk-nag's AwsSolutions pack runs unless the context key "nag" is false.
-// aws-cdk-lib's built-in CloudFormation validation runs up to
-// maxValidatedEnvironments environments, or as the context key "validation"
-// says ("true" or "false").
+// aws-cdk-lib's built-in CloudFormation validation does not run: Relay's
+// configuration, plan and quota checks and cdk-nag run on every synth, and
+// Relay's tests lint every example with cfn-lint (the README lists what the
+// built-in validation checks and what replaces each check). The context key
+// "strict" ("true"; "validation" is the older name) runs it too, strictly:
+// any finding it reports fails the synth.
 //
 // Nothing is written to the output folder (CDK_OUTDIR) unless every check
 // passes: the app synthesizes into a private staging folder, checks the
@@ -24,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -32,6 +36,7 @@ import (
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 func main() {
@@ -76,21 +81,19 @@ func run() (code int) {
 	if err != nil {
 		return fail(err)
 	}
-	validation := len(cfg.Environments) <= maxValidatedEnvironments
-	if v, ok := ctx["validation"]; ok {
-		validation = v != false && v != "false"
-	}
-	app := awscdk.NewApp(&awscdk.AppProps{
-		AnalyticsReporting:              jsii.Bool(false),
-		Outdir:                          jsii.String(staging),
-		BuiltinCloudFormationValidation: jsii.Bool(validation),
-	})
+	app := cdkapp.New(cdkapp.Options{Outdir: staging, Strict: isTrue(ctx["strict"]) || isTrue(ctx["validation"])})
 	delivery.New(app, spec)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
 	if v := ctx["nag"]; v != false && v != "false" {
 		compliance.Check(app)
 	}
-	app.Synth(nil)
+	if err := synth(app); err != nil {
+		if found := cdkapp.Findings(staging); len(found) > 0 {
+			return fail(fmt.Errorf("strict synth: aws-cdk-lib's built-in CloudFormation validation found %d problem(s):\n  %s",
+				len(found), strings.Join(found, "\n  ")))
+		}
+		return fail(err)
+	}
 
 	findings, err := limits.CheckDir(staging)
 	if err != nil {
@@ -124,11 +127,20 @@ func run() (code int) {
 	return 0
 }
 
-// maxValidatedEnvironments bounds the configurations that aws-cdk-lib's
-// built-in CloudFormation validation checks by default: it takes three
-// quarters of synth time at 400 environments and grows faster than
-// linearly (Relay's own templates are linted with cfn-lint in its tests).
-const maxValidatedEnvironments = 100
+// isTrue reports whether a context value is true (the CLI passes -c
+// key=true as the string "true").
+func isTrue(v interface{}) bool { return v == true || v == "true" }
+
+// synth synthesizes app; an aws-cdk-lib error (a jsii panic) is returned.
+func synth(app awscdk.App) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth failed: %v", r)
+		}
+	}()
+	app.Synth(nil)
+	return nil
+}
 
 // cliContext is the CDK context the CLI passes in CDK_CONTEXT_JSON (empty
 // when the app runs alone).

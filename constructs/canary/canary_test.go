@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 type m = map[string]interface{}
 
 func newStack() awscdk.Stack {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	return awscdk.NewStack(app, jsii.String("Workload"), nil)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/target"
+	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 // JobResultsSpec is the tooling-account role that hook functions in target
@@ -184,7 +185,7 @@ func TargetTemplate(props *target.Props) (string, error) {
 		return "", err
 	}
 	defer os.RemoveAll(dir)
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(dir)})
+	app := cdkapp.New(cdkapp.Options{Outdir: dir})
 	stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{Synthesizer: awscdk.NewBootstraplessSynthesizer(nil)})
 	target.New(stack, "Target", props)
 	tpl := app.Synth(nil).GetStackByName(jsii.String("Target")).Template()
