@@ -28,15 +28,30 @@ type Suppression = nag.Suppression
 // Check adds the rule packs Relay runs to scope: AwsSolutions.
 func Check(scope constructs.Construct) { AwsSolutions(scope) }
 
-// AwsSolutions adds cdk-nag's AwsSolutions pack to scope.
+// AwsSolutions writes the suppressions Relay's constructs (and Suppress)
+// recorded so far, then adds cdk-nag's AwsSolutions pack to scope. Call it
+// after building the stacks. To run other packs, or cdk-nag's packs
+// yourself, call ApplySuppressions first.
 func AwsSolutions(scope constructs.Construct) {
+	ApplySuppressions()
 	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
 		Verbose: jsii.Bool(true),
 		Reports: jsii.Bool(false),
 	}), nil)
 }
 
-// Suppress records suppressions on resource and its children.
+// Suppress records suppressions on resource and its children; the next
+// AwsSolutions (or ApplySuppressions) writes them as cdk-nag metadata. It
+// panics on a reason under 10 characters (cdk-nag's minimum).
 func Suppress(resource constructs.IConstruct, suppressions ...Suppression) {
 	nag.Suppress(resource, suppressions...)
 }
+
+// ApplySuppressions writes every suppression recorded so far by Relay's
+// constructs and Suppress, as cdk-nag metadata on each resource and its
+// children (cdk-nag's NagSuppressions.addResourceSuppressions). Relay's
+// constructs record their suppressions when they create their resources
+// but write them only here, so that an app that runs no pack never loads
+// cdk-nag; AwsSolutions calls it. Call it yourself before adding cdk-nag
+// packs other than through this package.
+func ApplySuppressions() { nag.Apply() }

@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -59,13 +60,13 @@ func WildcardReasons(statements []Statement) map[string]string {
 // the statement's Reason.
 func (t *DeploymentTarget) suppressions(p Props) {
 	artifacts := []nag.Suppression{nag.Wildcards(reasonObjects, objectArns(p)...), nag.Wildcards(reasonKeys, p.ArtifactKeyArns...)}
+	// One Suppress per resource: each is a jsii call when the pack runs.
 	if t.deployRole != nil {
-		nag.Suppress(t.deployRole, append(artifacts, nag.Wildcards(reasonStacks, stackFindings(p)...))...)
-		nag.Suppress(t.deployRole, nag.ByReason(WildcardReasons(p.DeployStatements))...)
+		own := append(slices.Clone(artifacts), nag.Wildcards(reasonStacks, stackFindings(p)...))
+		nag.Suppress(t.deployRole, append(own, nag.ByReason(WildcardReasons(p.DeployStatements))...)...)
 	}
 	if t.invokeRole != nil {
-		nag.Suppress(t.invokeRole, artifacts...)
-		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
+		nag.Suppress(t.invokeRole, append(slices.Clone(artifacts), nag.ByReason(WildcardReasons(p.InvokeStatements))...)...)
 	}
 	if t.readers != nil {
 		nag.Suppress(t.readers, artifacts...)
@@ -97,7 +98,8 @@ func stackFindings(p Props) []string {
 		return nil
 	}
 	account := p.Account
-	if *awscdk.Token_IsUnresolved(jsii.String(account)) {
+	// A literal account needs no round trip to tell it from a token.
+	if !values.IsAccount(account) && *awscdk.Token_IsUnresolved(jsii.String(account)) {
 		account = "<AWS::AccountId>"
 	}
 	var out []string
