@@ -170,8 +170,11 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		s.bucket.AddToResourcePolicy(st)
 	}
 	if p.Readers.any() {
-		s.key.AddToResourcePolicy(ReaderKeyStatement(p.Readers), jsii.Bool(false))
-		s.bucket.AddToResourcePolicy(ReaderBucketStatement(p.Readers, s.bucket.BucketArn()))
+		// One principal serves both statements (without an organization it
+		// is one per account: built once, that is half the jsii calls).
+		readers := readerPrincipal(p.Readers)
+		s.key.AddToResourcePolicy(readerKeyStatement(p.Readers, readers), jsii.Bool(false))
+		s.bucket.AddToResourcePolicy(readerBucketStatement(p.Readers, readers, s.bucket.BucketArn()))
 	}
 
 	// The pipeline gets a view of the bucket and key whose grants add nothing
@@ -204,10 +207,14 @@ func (s *Store) PipelineBucket() awss3.IBucket { return s.view }
 // ReaderKeyStatement is the key policy statement that lets readers decrypt
 // artifacts.
 func ReaderKeyStatement(r Readers) awsiam.PolicyStatement {
+	return readerKeyStatement(r, readerPrincipal(r))
+}
+
+func readerKeyStatement(r Readers, readers awsiam.IPrincipal) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("ReadArtifactsFromTargetRoles"),
 		Effect:     awsiam.Effect_ALLOW,
-		Principals: &[]awsiam.IPrincipal{readerPrincipal(r)},
+		Principals: &[]awsiam.IPrincipal{readers},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:DescribeKey"),
 		Resources:  jsii.Strings("*"),
 		Conditions: readerConditions(r),
@@ -217,10 +224,14 @@ func ReaderKeyStatement(r Readers) awsiam.PolicyStatement {
 // ReaderBucketStatement is the bucket policy statement that lets readers get
 // artifacts from the bucket whose ARN is bucketArn.
 func ReaderBucketStatement(r Readers, bucketArn *string) awsiam.PolicyStatement {
+	return readerBucketStatement(r, readerPrincipal(r), bucketArn)
+}
+
+func readerBucketStatement(r Readers, readers awsiam.IPrincipal, bucketArn *string) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("ReadArtifactsFromTargetRoles"),
 		Effect:     awsiam.Effect_ALLOW,
-		Principals: &[]awsiam.IPrincipal{readerPrincipal(r)},
+		Principals: &[]awsiam.IPrincipal{readers},
 		Actions:    jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"),
 		Resources:  &[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})},
 		Conditions: readerConditions(r),

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -127,15 +128,16 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 		ManagedPolicies: &managed,
 	})
 	// StackSets operates the instance stacks with this role.
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid: jsii.String("OperateInstanceStacks"),
-		Actions: jsii.Strings("cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStackEvents",
-			"cloudformation:DescribeStacks", "cloudformation:UpdateStack", "cloudformation:GetTemplate", "cloudformation:TagResource"),
-		Resources: jsii.Strings(s.InstanceStacks),
-	}))
+	statements := []policy.Statement{{
+		Sid: "OperateInstanceStacks",
+		Actions: []string{"cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStackEvents",
+			"cloudformation:DescribeStacks", "cloudformation:UpdateStack", "cloudformation:GetTemplate", "cloudformation:TagResource"},
+		Resources: []string{s.InstanceStacks},
+	}}
 	for _, st := range s.Statements {
-		role.AddToPolicy(st.PolicyStatement())
+		statements = append(statements, policy.Statement{Sid: st.Sid, Actions: st.Actions, Resources: st.Resources, Conditions: policy.Conditions(st.Conditions)})
 	}
+	policy.Attach(role, statements...)
 	nag.Suppress(role, nag.Wildcards("StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.", s.InstanceStacks))
 	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)
 	return role

@@ -27,6 +27,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -51,6 +52,11 @@ type Statement struct {
 	Reason string
 }
 
+// statement is s as a policy statement (Reason is for cdk-nag only).
+func (s Statement) statement() policy.Statement {
+	return policy.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Conditions: policy.Conditions(s.Conditions)}
+}
+
 // PolicyStatement converts s to an IAM policy statement.
 func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 	props := &awsiam.PolicyStatementProps{
@@ -59,16 +65,8 @@ func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 		Actions:   jsii.Strings(s.Actions...),
 		Resources: jsii.Strings(s.Resources...),
 	}
-	if len(s.Conditions) > 0 {
-		conditions := map[string]interface{}{}
-		for op, keys := range s.Conditions {
-			m := map[string]interface{}{}
-			for k, v := range keys {
-				m[k] = values.OneOrMany(v)
-			}
-			conditions[op] = m
-		}
-		props.Conditions = &conditions
+	if c := policy.Conditions(s.Conditions); c != nil {
+		props.Conditions = &c
 	}
 	return awsiam.NewPolicyStatement(props)
 }
@@ -371,10 +369,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		for _, name := range values.SortedUnique(p.ArtifactReaderRoles) {
 			roles = append(roles, awsiam.Role_FromRoleName(t.Construct, jsii.String("Reader-"+name), jsii.String(name), nil))
 		}
-		statements := artifactStatements(p)
 		t.readers = awsiam.NewPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.PolicyProps{
-			Roles:      &roles,
-			Statements: &statements,
+			Roles:    &roles,
+			Document: policy.Document(artifactStatements(p)...),
 		})
 	}
 	t.suppressions(p)
@@ -388,7 +385,7 @@ func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.Policy { return t.read
 // p.PipelineAccount) may assume, allowed statements. The trust names the
 // account and pins the role ARNs in an aws:PrincipalArn condition, so it
 // does not depend on the roles existing first.
-func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []awsiam.PolicyStatement) awsiam.Role {
+func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []policy.Statement) awsiam.Role {
 	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
 		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(trusted))},
 	})
@@ -398,9 +395,7 @@ func pipelineRole(scope constructs.Construct, id, name, description string, p Pr
 		Description: jsii.String(description),
 		AssumedBy:   trust,
 	})
-	for _, st := range statements {
-		role.AddToPolicy(st)
-	}
+	policy.Attach(role, statements...)
 	return role
 }
 
@@ -441,9 +436,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil),
 		ManagedPolicies: &managed,
 	})
-	for _, st := range statements {
-		role.AddToPolicy(st.PolicyStatement())
-	}
+	policy.Attach(role, statementsOf(statements)...)
 	return role
 }
 
@@ -452,28 +445,46 @@ func (t *DeploymentTarget) ExecutionRoles() []awsiam.Role { return t.executionRo
 
 // DeployRole is the role the pipeline assumes to run deploy actions, or
 // nil for a target with invoke actions only.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) DeployRole() awsiam.Role { return t.deployRole }
 
 // ExecutionRole is the role CloudFormation uses to create stack resources,
 // or nil without StackNames.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) ExecutionRole() awsiam.Role { return t.executionRole }
 
 // InvokeRole is the role of the invoke actions, or nil without
 // InvokeRoleName.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) InvokeRole() awsiam.Role { return t.invokeRole }
 
-func statementsOf(in []Statement) []awsiam.PolicyStatement {
-	var out []awsiam.PolicyStatement
+func statementsOf(in []Statement) []policy.Statement {
+	var out []policy.Statement
 	for _, s := range in {
-		out = append(out, s.PolicyStatement())
+		out = append(out, s.statement())
 	}
 	return out
 }
 
 // deployStatements are the deploy role's: managing the stacks through the
 // execution role, the caller's DeployStatements, and reading artifacts.
-func deployStatements(p Props) []awsiam.PolicyStatement {
-	var out []awsiam.PolicyStatement
+func deployStatements(p Props) []policy.Statement {
+	var out []policy.Statement
 	if len(p.stackNames()) > 0 {
 		out = append(out, stackStatements(p)...)
 	}
@@ -481,7 +492,7 @@ func deployStatements(p Props) []awsiam.PolicyStatement {
 	return append(out, artifactStatements(p)...)
 }
 
-func stackStatements(p Props) []awsiam.PolicyStatement {
+func stackStatements(p Props) []policy.Statement {
 	var executionRoles []string
 	if len(p.StackNames) > 0 {
 		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName))
@@ -495,50 +506,33 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 			stacks = append(stacks, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, p.Account, s))
 		}
 	}
-	var objects []string
-	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
-		objects = append(objects, b+"/*")
-	}
-	return []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ManageDeployedStacks"),
-			Actions: jsii.Strings("cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-				"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
-				"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"),
-			Resources: jsii.Strings(stacks...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("PassExecutionRoleToCloudFormation"),
-			Actions:   jsii.Strings("iam:PassRole"),
-			Resources: jsii.Strings(executionRoles...),
-			Conditions: &map[string]interface{}{
-				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
-			},
-		}),
-	}
+	return []policy.Statement{{
+		Sid: "ManageDeployedStacks",
+		Actions: []string{"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
+			"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+			"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"},
+		Resources: stacks,
+	}, {
+		Sid:        "PassExecutionRoleToCloudFormation",
+		Actions:    []string{"iam:PassRole"},
+		Resources:  executionRoles,
+		Conditions: map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
+	}}
 }
 
 // artifactStatements let a role read the artifact store.
-func artifactStatements(p Props) []awsiam.PolicyStatement {
-	var objects []string
-	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
-		objects = append(objects, b+"/*")
-	}
-	return []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ReadArtifactObjects"),
-			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion"),
-			Resources: jsii.Strings(objects...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("LocateArtifactBuckets"),
-			Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket"),
-			Resources: jsii.Strings(values.SortedUnique(p.ArtifactBucketArns)...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("DecryptArtifacts"),
-			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey"),
-			Resources: jsii.Strings(values.SortedUnique(p.ArtifactKeyArns)...),
-		}),
-	}
+func artifactStatements(p Props) []policy.Statement {
+	return []policy.Statement{{
+		Sid:       "ReadArtifactObjects",
+		Actions:   []string{"s3:GetObject", "s3:GetObjectVersion"},
+		Resources: objectArns(p),
+	}, {
+		Sid:       "LocateArtifactBuckets",
+		Actions:   []string{"s3:GetBucketLocation", "s3:ListBucket"},
+		Resources: values.SortedUnique(p.ArtifactBucketArns),
+	}, {
+		Sid:       "DecryptArtifacts",
+		Actions:   []string{"kms:Decrypt", "kms:DescribeKey"},
+		Resources: values.SortedUnique(p.ArtifactKeyArns),
+	}}
 }
