@@ -16,6 +16,7 @@
 package cdkapp
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -39,7 +40,10 @@ type Options struct {
 
 // Props are the AppProps of an App created with o.
 func Props(o Options) *awscdk.AppProps {
+	context := Flags()
 	props := &awscdk.AppProps{
+		// Defaults: cdk.json and -c still override them.
+		Context:                         &context,
 		AnalyticsReporting:              jsii.Bool(false),
 		StackTraces:                     jsii.Bool(false),
 		BuiltinCloudFormationValidation: jsii.Bool(o.Strict),
@@ -59,6 +63,56 @@ func Props(o Options) *awscdk.AppProps {
 		}
 	}
 	return props
+}
+
+//go:embed flags.json
+var flagsJSON []byte
+
+// Flags are the aws-cdk-lib feature flags every App of Relay sets (as
+// context defaults, so cdk.json and -c still override them): aws-cdk-lib's
+// recommended values (recommended-feature-flags.json of the aws-cdk-lib
+// version in go.mod, what `cdk init` writes into a new cdk.json). Setting
+// them all is what silences the CDK CLI's "N feature flags are not
+// configured" on every command, and the tests synthesize with the same
+// flags as the app. A new map on every call.
+func Flags() map[string]interface{} {
+	var flags map[string]interface{}
+	if err := json.Unmarshal(flagsJSON, &flags); err != nil {
+		panic(fmt.Sprintf("cdkapp: flags.json: %v", err))
+	}
+	for name, p := range Pinned {
+		flags[name] = p.Value
+	}
+	return flags
+}
+
+// A Pin is a feature flag Relay sets to another value than the
+// recommended one, and why.
+type Pin struct {
+	Value  interface{}
+	Reason string
+}
+
+// Pinned are the feature flags Relay sets to aws-cdk-lib's behaviour
+// without the flag rather than to the recommended value (a flag set either
+// way counts as configured for the CDK CLI).
+var Pinned = map[string]Pin{
+	// Literal partitions ("arn:aws:..." instead of "arn:${AWS::Partition}:..."
+	// where the region is known) rewrite ARNs in every template and every
+	// cdk-nag finding Relay suppresses by name, for no change in what is
+	// deployed: Relay already writes the partition from its configuration
+	// wherever it composes an ARN.
+	"@aws-cdk/core:enablePartitionLiterals": {false, "rewrites ARNs and cdk-nag findings without changing what is deployed"},
+	// cdk-nag reports its findings as error annotations, which the CDK CLI
+	// lists one by one and refuses to deploy, and which Relay's tests read
+	// (TestNoNagFindings). With this flag aws-cdk-lib would instead fail
+	// App.Synth with a bare "Validation failed" and a report file.
+	"@aws-cdk/core:annotationsInValidationReport": {false, "cdk-nag's findings stay annotations, listed by the CLI and read by the tests"},
+	// Minimized policies merge statements and sort their actions: Relay's
+	// statements keep their Sids and order, so that each matches its
+	// cdk-nag reason and its line in the README, and Relay checks policy
+	// sizes against IAM's limits itself.
+	"@aws-cdk/aws-iam:minimizePolicies": {false, "Relay keeps each statement as written (Sid, order) and checks policy sizes itself"},
 }
 
 // New creates an App with o.
