@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -96,7 +95,7 @@ func compare(dir, relayBin, anchorDir string, counts []int, runs int) {
 	absAnchor, _ := filepath.Abs(anchorDir)
 
 	fmt.Printf("## Relay against CDK Pipelines\n\n")
-	fmt.Printf("Same topology (tooling account + N environments in N accounts, the last behind an approval), both apps run directly (no CLI), alternating, %d runs each; times are medians, the ratio is the median of the paired ratios (Relay / CDK Pipelines of the same round). CPU is user+system time of the whole process tree; peak memory the most the process tree held at once (resident memory, sampled every 5 ms; for Relay the Go app, the jsii host and the jsii kernel).\n\n", runs)
+	fmt.Printf("Same topology (tooling account + N environments in N accounts, the last behind an approval), both apps run directly (no CLI), alternating, %d runs each; times are medians, the ratio is the median of the paired ratios (Relay / CDK Pipelines of the same round). CPU is user+system time of the whole process tree; peak memory the most the process tree held at once (the sum of the processes' proportional set size, PSS, sampled every 5 ms: shared pages such as the node binary of the jsii host and kernel count once; for Relay the Go app, the jsii host and the jsii kernel).\n\n", runs)
 	fmt.Println("| environments | mode | Relay | CDK Pipelines | ratio (paired median, min-max) | goal | CPU Relay / CDK Pipelines | peak memory Relay / CDK Pipelines |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	var repro []string
@@ -247,9 +246,9 @@ func mustRun(bin string, args, env []string) sample {
 
 // run runs one process to its end and measures its wall time, the CPU time
 // of its tree (Linux's wait4 counts the descendants each process waited
-// for) and the peak memory of the tree: the largest sum of the resident
-// memory of the process and its descendants, sampled from /proc every 5 ms
-// (never below the largest single process's peak, which the kernel keeps).
+// for) and the peak memory of the tree: the largest sum of the
+// proportional set size of the process and its descendants, sampled from
+// /proc every 5 ms.
 func run(bin string, args, env []string) (sample, string, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -267,7 +266,7 @@ func run(bin string, args, env []string) (sample, string, error) {
 		for {
 			var sum int64
 			for _, pid := range tree(cmd.Process.Pid) {
-				sum += statusKB(pid, "VmRSS:")
+				sum += pssKB(pid)
 			}
 			if sum > peak.Load() {
 				peak.Store(sum)
@@ -284,9 +283,6 @@ func run(bin string, args, env []string) (sample, string, error) {
 	close(done)
 	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	s.peak = peak.Load()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > s.peak {
-		s.peak = ru.Maxrss // a process that ended between two samples
-	}
 	return s, stderr.String(), err
 }
 
@@ -310,15 +306,18 @@ func tree(pid int) []int {
 	return out
 }
 
-// statusKB is a memory figure of a process in KB from /proc/<pid>/status,
-// such as "VmRSS:" (0 when it is gone).
-func statusKB(pid int, key string) int64 {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// pssKB is the proportional set size of a process in KB from
+// /proc/<pid>/smaps_rollup: its resident memory with each page shared with
+// other processes divided among them (the node binary that the jsii host
+// and kernel both map counts once in the tree's sum, unlike with VmRSS); 0
+// when it is gone.
+func pssKB(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, key); ok {
+		if v, ok := strings.CutPrefix(line, "Pss:"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb
 		}
