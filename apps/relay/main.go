@@ -83,11 +83,15 @@ func run() (code int) {
 		return fail(err)
 	}
 	app := cdkapp.New(cdkapp.Options{Outdir: staging, Strict: isTrue(ctx["strict"]) || isTrue(ctx["validation"])})
+	// The jsii kernel has loaded aws-cdk-lib and constructs.
+	releaseEmbeddedPackages()
 	delivery.New(app, spec)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
 	if v := ctx["nag"]; v != false && v != "false" {
 		compliance.Check(app)
 	}
+	// And cdk-nag, with the pack.
+	releaseEmbeddedPackages()
 	if err := synth(app); err != nil {
 		if found := cdkapp.Findings(staging); len(found) > 0 {
 			return fail(fmt.Errorf("strict synth: aws-cdk-lib's built-in CloudFormation validation found %d problem(s):\n  %s",
