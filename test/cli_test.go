@@ -116,10 +116,14 @@ func TestAppWithdrawsStaleOutput(t *testing.T) {
 	broken := write("broken.yaml", strings.Replace(example, `tooling: {account: "111111111111"`, `tooling: {account: "1"`, 1))
 
 	noNag := map[string]string{"nag": "false"}
-	if stderr, err := runAppContext(t, bin, full, outdir, noNag); err != nil {
-		t.Fatalf("synth of the example failed: %v\n%s", err, stderr)
+	// The first synth runs all four packs (-c nag=all): they pass, and
+	// their reports are written next to the templates for the
+	// compliance report.
+	if stderr, err := runAppContext(t, bin, full, outdir, map[string]string{"nag": "all"}); err != nil {
+		t.Fatalf("synth of the example with nag=all failed: %v\n%s", err, stderr)
 	}
-	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json"} {
+	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json",
+		"AwsSolutions--payments-tooling-NagReport.json", "NIST.800.53.R5--payments-staging-NagReport.json", "PCI.DSS.321--payments-production-NagReport.json", "HIPAA.Security--payments-tooling-NagReport.json"} {
 		if !exists(f) {
 			t.Errorf("after a synth, %s is missing", f)
 		}
@@ -258,5 +262,67 @@ func TestAppStrictSynth(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(outdir, "validation-report.json")); err != nil {
 		t.Errorf("no validation report in the output: the built-in validation did not run (%v)", err)
+	}
+}
+
+// TestAppRejectsTopologyMistakes: a source role in the tooling account, a
+// VPC without subnets and an existing CodeDeploy group with a setting only a
+// Relay-created group takes are each named, with its line, and nothing is
+// written.
+func TestAppRejectsTopologyMistakes(t *testing.T) {
+	dir := t.TempDir()
+	bin := appBinary(t)
+	cfg := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(cfg, []byte(`name: payments
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  s3: {bucket: acme-releases, key: app.zip, versioned: true, account: "111111111111"}
+build:
+  vpc: {vpcId: vpc-0a1b2c3d4e5f67890, securityGroups: [sg-0a1b2c3d4e5f67890]}
+deploy:
+  codeDeploy:
+    existingGroup: {application: web, deploymentGroup: web-staging}
+    instanceRoles: [web-instance]
+    instanceTags: {app: [web]}
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	stderr, err := runApp(t, bin, cfg, outdir)
+	if err == nil {
+		t.Fatalf("app exited 0 for an invalid config; stderr:\n%s", stderr)
+	}
+	for _, want := range []string{
+		cfg + `:4: source.s3.account "111111111111": is the tooling account: a source of the pipeline's own account needs no source role; remove account`,
+		cfg + `:6: build.vpc.subnets "": required: list 1 to 16 subnet IDs of the VPC`,
+		cfg + `:11: deploy.codeDeploy.instanceTags "app": configures a deployment group Relay creates; with existingGroup the existing group keeps its own instanceTags`,
+		"no templates were written",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s for an invalid config", len(entries), outdir)
+	}
+}
+
+// TestAppRejectsUnknownPack: a misspelt pack in -c nag=... is refused by
+// name before the jsii runtime starts, and nothing is written.
+func TestAppRejectsUnknownPack(t *testing.T) {
+	outdir := filepath.Join(t.TempDir(), "cdk.out")
+	cfg := filepath.Join("..", "constructs", "config", "example.yaml")
+	stderr, err := runAppContext(t, appBinary(t), cfg, outdir, map[string]string{"nag": "all,NIST"})
+	if err == nil {
+		t.Fatalf("app exited 0 for nag=all,NIST; stderr:\n%s", stderr)
+	}
+	want := `relay: context "nag" "all,NIST": unknown pack "all"; use all, none, or a comma-separated list of AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security`
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "no templates were written") {
+		t.Errorf("stderr = %s\nwant %s", stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "manifest.json")); err == nil {
+		t.Error("a refused synth wrote manifest.json")
 	}
 }

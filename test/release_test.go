@@ -147,6 +147,26 @@ func TestReleaseGrants(t *testing.T) {
 			},
 			readers: []string{"billing-instance"},
 		},
+		{file: "../examples/existing-codedeploy.yaml",
+			deploy: []target.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:intake-web/intake-web-staging-us-east-1"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:intake-web"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:*"}},
+			},
+			readers: []string{"intake-web-instance"},
+		},
+		{file: "testdata/configs/existing-ecs.yaml",
+			deploy: []target.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:eu-west-1:222222222222:deploymentgroup:kiosk/kiosk-staging"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:eu-west-1:222222222222:application:kiosk"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:eu-west-1:222222222222:deploymentconfig:*"}},
+				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+				{Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"}, Resources: []string{"arn:aws:ecs:eu-west-1:222222222222:task-definition/*"},
+					Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}}},
+				{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{
+					"arn:aws:iam::222222222222:role/kiosk-task", "arn:aws:iam::222222222222:role/kiosk-task-execution"}, Conditions: passTo("ecs-tasks.amazonaws.com")},
+			},
+		},
 		{file: "testdata/configs/s3-site.yaml",
 			deploy: []target.Statement{
 				{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{"arn:aws:s3:::acme-website-staging-222222222222/site/*"}},
@@ -241,6 +261,58 @@ func TestReleaseResources(t *testing.T) {
 		if grants != 2 {
 			t.Errorf("billing-tooling: %d reader grants, want the bucket policy's and the key policy's", grants)
 		}
+	})
+	t.Run("an existing CodeDeploy group is referenced, never created", func(t *testing.T) {
+		for _, stack := range []string{"intake-staging", "intake-production", "kiosk-staging"} {
+			for id, res := range all[stack]["Resources"].(map[string]interface{}) {
+				if typ := fmt.Sprint(res.(map[string]interface{})["Type"]); strings.HasPrefix(typ, "AWS::CodeDeploy::") {
+					t.Errorf("%s creates %s %s; the group exists already", stack, typ, id)
+				}
+			}
+		}
+		raw, _ := json.Marshal(all["intake-tooling"])
+		for _, want := range []string{`"ApplicationName":"intake-web"`, `"DeploymentGroupName":"intake-web-production-us-west-2"`, `"DeploymentGroupName":"intake-web-staging-us-east-1"`} {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("intake-tooling: no deploy action with %s", want)
+			}
+		}
+	})
+	t.Run("source roles of other accounts may write artifacts, and only they", func(t *testing.T) {
+		roles := `"aws:PrincipalArn":["arn:aws:iam::444444444444:role/relay/fenwick/fenwick-source","arn:aws:iam::555555555555:role/relay/fenwick/fenwick-source"]`
+		found := map[string]bool{}
+		for _, res := range all["fenwick-tooling"]["Resources"].(map[string]interface{}) {
+			r := res.(map[string]interface{})
+			var doc interface{}
+			switch r["Type"] {
+			case "AWS::S3::BucketPolicy":
+				doc = r["Properties"].(map[string]interface{})["PolicyDocument"]
+			case "AWS::KMS::Key":
+				doc = r["Properties"].(map[string]interface{})["KeyPolicy"]
+			default:
+				continue
+			}
+			for _, st := range doc.(map[string]interface{})["Statement"].([]interface{}) {
+				raw, _ := json.Marshal(st)
+				if st.(map[string]interface{})["Sid"] != "WriteArtifactsFromSourceRoles" {
+					if strings.Contains(string(raw), "444444444444") || strings.Contains(string(raw), "555555555555") {
+						t.Errorf("%s statement %s names a source account", r["Type"], raw)
+					}
+					continue
+				}
+				found[fmt.Sprint(r["Type"])] = true
+				contains(t, fmt.Sprint(r["Type"]), st, `"ArnEquals":{`+roles+`}`)
+				if r["Type"] == "AWS::S3::BucketPolicy" {
+					contains(t, "bucket grant", st, `"Action":"s3:PutObject"`)
+				} else {
+					contains(t, "key grant", st, `"Action":["kms:Decrypt","kms:GenerateDataKey"]`)
+				}
+			}
+		}
+		if !found["AWS::S3::BucketPolicy"] || !found["AWS::KMS::Key"] {
+			t.Errorf("fenwick-tooling: writer grants in %v, want the artifact bucket policy and key policy", found)
+		}
+		pipelineRole := find(t, "fenwick-tooling", "AWS::CodePipeline::Pipeline")
+		contains(t, "source actions", pipelineRole, `"RoleArn":"arn:aws:iam::444444444444:role/relay/fenwick/fenwick-source"`, `"RoleArn":"arn:aws:iam::555555555555:role/relay/fenwick/fenwick-source"`, `"PollForSourceChanges":false`)
 	})
 	t.Run("EKS access entry maps the deploy role to its namespace", func(t *testing.T) {
 		e := find(t, "shop-staging", "AWS::EKS::AccessEntry")

@@ -6,7 +6,12 @@
 //
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
-// cdk-nag's AwsSolutions pack runs unless the context key "nag" is false.
+// cdk-nag's AwsSolutions pack runs by default; the context key "nag" chooses
+// the packs: all (AwsSolutions, NIST 800-53 rev 5, PCI DSS 3.2.1 and HIPAA
+// Security, all in the same synthesis, with cdk-nag's JSON report of each
+// stack written next to the templates for the compliance report), a
+// comma-separated list of pack names, or false. An unsuppressed finding, or
+// any other error annotation, fails the synth and no template is written.
 // aws-cdk-lib's built-in CloudFormation validation does not run: Relay's
 // configuration, plan and quota checks and cdk-nag run on every synth, and
 // Relay's tests lint every example with cfn-lint (the README lists what the
@@ -32,6 +37,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/assembly"
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
@@ -74,6 +80,10 @@ func run() (code int) {
 	}
 	// The config is read, translated and checked before the jsii runtime
 	// starts.
+	packs, explicitPacks, err := nagPacks(ctx["nag"])
+	if err != nil {
+		return fail(err)
+	}
 	cfg, err := load(ctx["config"])
 	if err != nil {
 		return fail(err)
@@ -87,10 +97,10 @@ func run() (code int) {
 	releaseEmbeddedPackages()
 	delivery.New(app, spec)
 	// cdk-nag runs unless -c nag=false: an unsuppressed finding fails synth.
-	if v := ctx["nag"]; v != false && v != "false" {
-		compliance.Check(app)
+	if len(packs) > 0 {
+		compliance.Run(app, compliance.Options{Packs: packs, Reports: explicitPacks})
 	}
-	// And cdk-nag, with the pack.
+	// And cdk-nag, with its packs.
 	releaseEmbeddedPackages()
 	if err := synth(app); err != nil {
 		if found := cdkapp.Findings(staging); len(found) > 0 {
@@ -119,6 +129,9 @@ func run() (code int) {
 	}
 	if over > 0 {
 		return fail(fmt.Errorf("%d AWS quota(s) exceeded", over))
+	}
+	if err := annotatedErrors(staging); err != nil {
+		return fail(err)
 	}
 	if outdir == "" {
 		outdir, err = os.MkdirTemp("", "cdk.out")
@@ -170,6 +183,55 @@ func cliContext() (map[string]interface{}, error) {
 		}
 	}
 	return ctx, nil
+}
+
+// nagPacks reads the context value v of "nag" (see compliance.ParsePacks;
+// a JSON bool is true or false), and whether it was given.
+func nagPacks(v interface{}) (packs []compliance.Pack, given bool, err error) {
+	switch x := v.(type) {
+	case nil:
+		packs, err = compliance.ParsePacks("")
+		return packs, false, err
+	case bool:
+		packs, err = compliance.ParsePacks(fmt.Sprint(x))
+	case string:
+		packs, err = compliance.ParsePacks(x)
+	default:
+		err = fmt.Errorf("context \"nag\" %v: must be all, none, false or a comma-separated list of pack names", v)
+	}
+	return packs, true, err
+}
+
+// maxListedErrors bounds the error annotations a failed synth prints.
+const maxListedErrors = 50
+
+// annotatedErrors fails when the assembly in dir has error annotations
+// (an unsuppressed cdk-nag finding, or a construct's addError), listing
+// them: the CDK CLI would refuse them only after the templates were
+// written.
+func annotatedErrors(dir string) error {
+	a, err := assembly.Read(dir)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	n := 0
+	for _, s := range a.Stacks {
+		for _, e := range s.Errors {
+			n++
+			if len(lines) < maxListedErrors {
+				msg, _, _ := strings.Cut(e.Message, "\n")
+				lines = append(lines, fmt.Sprintf("  %s: %s", e.Path, msg))
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if n > len(lines) {
+		lines = append(lines, fmt.Sprintf("  ... and %d more", n-len(lines)))
+	}
+	return fmt.Errorf("%d error annotation(s); fix each, or suppress a cdk-nag finding beside its resource with its reason (compliance.Suppress):\n%s", n, strings.Join(lines, "\n"))
 }
 
 // load reads the config named by the context value v, or the embedded

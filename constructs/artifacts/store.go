@@ -6,6 +6,7 @@ package artifacts
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/hardening"
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -35,6 +38,19 @@ type Readers struct {
 	// arn:aws:iam::*:role/relay/payments/payments-*-deploy. Required when
 	// OrganizationID or Accounts is set.
 	RoleArnPatterns []string
+}
+
+// Writers are the roles of other accounts that may write artifacts: the
+// source roles of sources in other accounts (package sourceaccount), whose
+// source actions write their output to the store. As for Readers, the
+// principals are the accounts, narrowed to exact role ARNs by an ArnEquals
+// condition on aws:PrincipalArn.
+type Writers struct {
+	// Accounts are the writers' account IDs. Required with RoleArns.
+	Accounts []string
+	// RoleArns are the writer roles' exact ARNs (no wildcards). Required
+	// with Accounts.
+	RoleArns []string
 }
 
 // any reports whether any reader is configured.
@@ -61,6 +77,10 @@ type StoreProps struct {
 	// Readers are the cross-account principals that may read artifacts.
 	// Default: none.
 	Readers Readers
+	// Writers are the cross-account roles that may write artifacts
+	// (s3:PutObject, and kms:GenerateDataKey and kms:Decrypt on the key).
+	// Default: none.
+	Writers Writers
 }
 
 // Store is a KMS key and an artifact bucket encrypted with it.
@@ -70,6 +90,7 @@ type Store struct {
 	bucket    awss3.Bucket
 	logBucket awss3.Bucket
 	view      awss3.IBucket
+	props     StoreProps // after defaults
 }
 
 // Validate reports every problem of p at once.
@@ -83,6 +104,14 @@ func (p *StoreProps) Validate() error {
 	}
 	if p.Readers.any() && len(p.Readers.RoleArnPatterns) == 0 {
 		errs = append(errs, fmt.Errorf("Readers.RoleArnPatterns []: required when Readers names an organization or accounts; name the reader roles, e.g. arn:aws:iam::*:role/relay/NAME/*"))
+	}
+	if (len(p.Writers.Accounts) == 0) != (len(p.Writers.RoleArns) == 0) {
+		errs = append(errs, fmt.Errorf("Writers: Accounts %v and RoleArns %v: set both or neither", p.Writers.Accounts, p.Writers.RoleArns))
+	}
+	for i, a := range p.Writers.RoleArns {
+		if strings.ContainsAny(a, "*?") || !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":role/") {
+			errs = append(errs, fmt.Errorf("Writers.RoleArns[%d] %q: must be an exact IAM role ARN", i, a))
+		}
 	}
 	for i, a := range p.Readers.Accounts {
 		if !values.IsAccount(a) {
@@ -113,7 +142,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		p.AccessLogDays = 365
 	}
 
-	s := &Store{Construct: constructs.NewConstruct(scope, &id)}
+	s := &Store{Construct: constructs.NewConstruct(scope, &id), props: p}
 	// Access logs are delivered under a bucket policy, not an ACL: the log
 	// bucket keeps ACLs disabled (BucketOwnerEnforced).
 	s.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
@@ -128,6 +157,7 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		keyProps.Alias = jsii.String(p.KeyAlias)
 	}
 	s.key = awskms.NewKey(s.Construct, jsii.String("Key"), keyProps)
+	hardening.DenyGrants(s.key)
 
 	s.logBucket = awss3.NewBucket(s.Construct, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BucketName:        values.Optional(p.AccessLogBucketName),
@@ -166,8 +196,13 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		}},
 	})
 
+	s.suppressions()
 	for _, st := range uploadGuards(s.bucket.BucketArn(), s.key.KeyArn()) {
 		s.bucket.AddToResourcePolicy(st)
+	}
+	if len(p.Writers.RoleArns) > 0 {
+		s.key.AddToResourcePolicy(WriterKeyStatement(p.Writers), jsii.Bool(false))
+		s.bucket.AddToResourcePolicy(WriterBucketStatement(p.Writers, s.bucket.BucketArn()))
 	}
 	if p.Readers.any() {
 		// One principal serves both statements (without an organization it
@@ -238,6 +273,44 @@ func readerBucketStatement(r Readers, readers awsiam.IPrincipal, bucketArn *stri
 	})
 }
 
+// WriterKeyStatement is the key policy statement that lets writers encrypt
+// artifacts (kms:Decrypt too: S3 needs it for multipart uploads).
+func WriterKeyStatement(w Writers) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("WriteArtifactsFromSourceRoles"),
+		Principals: &[]awsiam.IPrincipal{accountsPrincipal(w.Accounts)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(w.RoleArns))}},
+	})
+}
+
+// WriterBucketStatement is the bucket policy statement that lets writers put
+// artifacts into the bucket whose ARN is bucketArn (the upload guards still
+// require the artifact key).
+func WriterBucketStatement(w Writers, bucketArn *string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("WriteArtifactsFromSourceRoles"),
+		Principals: &[]awsiam.IPrincipal{accountsPrincipal(w.Accounts)},
+		Actions:    jsii.Strings("s3:PutObject"),
+		Resources:  &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})},
+		Conditions: &map[string]interface{}{"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(w.RoleArns))}},
+	})
+}
+
+// accountsPrincipal is the accounts as one principal.
+func accountsPrincipal(accounts []string) awsiam.IPrincipal {
+	accounts = values.SortedUnique(accounts)
+	ps := make([]awsiam.IPrincipal, len(accounts))
+	for i, a := range accounts {
+		ps[i] = awsiam.NewAccountPrincipal(jsii.String(a))
+	}
+	if len(ps) == 1 {
+		return ps[0]
+	}
+	return awsiam.NewCompositePrincipal(ps...)
+}
+
 // uploadGuards deny writes that would not be encrypted with the artifact key.
 func uploadGuards(bucketArn, keyArn *string) []awsiam.PolicyStatement {
 	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
@@ -288,4 +361,20 @@ func readerConditions(r Readers) *map[string]interface{} {
 		c["StringEquals"] = map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID}
 	}
 	return &c
+}
+
+// accessLogEncryption is why the access-log bucket is SSE-S3.
+const accessLogEncryption = "S3 delivers server access logs only to a target bucket whose default encryption is SSE-S3 (AES256); SSE-KMS is not supported for log delivery (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html). The bucket holds only the artifact bucket's access logs: TLS-only, not public, versioned, expired by lifecycle."
+
+// suppressions records the findings the store's buckets raise on purpose.
+func (s *Store) suppressions() {
+	hardening.EventBridgeNotifications(s.bucket)
+	hardening.EventBridgeNotifications(s.logBucket)
+	nag.Suppress(s.logBucket,
+		nag.Suppression{Rule: "NIST.800.53.R5-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+		nag.Suppression{Rule: "PCI.DSS.321-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+		nag.Suppression{Rule: "HIPAA.Security-S3DefaultEncryptionKMS", Reason: accessLogEncryption},
+	)
+	nag.Replication(s.logBucket, "The artifact bucket's server access logs: S3 stores them redundantly across Availability Zones, versioned, and expires them by lifecycle; a copy in another account or region is the organization's log-archive decision, not one pipeline's.")
+	nag.Replication(s.bucket, "Pipeline artifacts are intermediate outputs that an execution rebuilds from its source revision, and expire with their noncurrent versions; where an action runs in another region, CodePipeline copies them to that region's artifact store itself (the per-region replica stores).")
 }

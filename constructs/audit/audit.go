@@ -22,7 +22,9 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -152,6 +154,7 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 		keyProps.Alias = jsii.String(p.KeyAlias)
 	}
 	t.key = awskms.NewKey(t.Construct, jsii.String("Key"), keyProps)
+	hardening.DenyGrants(t.key)
 	// CloudTrail encrypts this trail's log files, and reads the key's
 	// description; readers decrypt through IAM policies in the account.
 	// Source: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
@@ -239,6 +242,10 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 			}},
 		}},
 	})
+	hardening.EventBridgeNotifications(t.bucket)
+	nag.Replication(t.bucket, "The trail's log files are versioned, KMS-encrypted and validated by CloudTrail's digest files, and S3 stores them redundantly across Availability Zones; a copy in a separate log-archive account is an organization trail's job (name it in audit.organizationTrail instead).")
+	nag.Each(t.trail, "The trail records only the artifact buckets' data events, for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period. The pipeline's own state changes already stream to the events log group, with metric filters and alarms.",
+		"NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled", "PCI.DSS.321-CloudTrailCloudWatchLogsEnabled", "HIPAA.Security-CloudTrailCloudWatchLogsEnabled")
 	// CloudTrail validates the bucket policy when the trail is created.
 	if policy := t.bucket.Policy(); policy != nil {
 		t.trail.Node().AddDependency(policy)

@@ -128,6 +128,8 @@ func TestTrail(t *testing.T) {
 	wantKey := []m{
 		{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
 			"Principal": m{"AWS": m{"Fn::Join": l{"", l{"arn:", m{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}}},
+		{"Sid": "DenyGrantsExceptForAWSResources", "Effect": "Deny", "Principal": m{"AWS": "*"}, "Action": "kms:CreateGrant", "Resource": "*",
+			"Condition": m{"BoolIfExists": m{"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}}},
 		{"Sid": "CloudTrailEncryptsThisTrail", "Effect": "Allow", "Principal": m{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*",
 			"Condition": m{"StringEquals": fromTrail, "StringLike": m{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}},
 		{"Sid": "CloudTrailDescribesKey", "Effect": "Allow", "Principal": m{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:DescribeKey", "Resource": "*",

@@ -761,6 +761,36 @@ func TestDeployStatements(t *testing.T) {
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentconfig:billing-prod-config"}},
 			},
 		},
+		{
+			name: "existing ECS group",
+			got: (&codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web-prod", ECS: true, TaskRoleArns: []string{execRole, taskRole, execRole}}).
+				DeployStatements("aws", "eu-west-1", "222222222222"),
+			want: []codedeploy.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{cd + "deploymentgroup:web/web-prod"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{cd + "application:web"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{cd + "deploymentconfig:*"}},
+				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+				{
+					Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"},
+					Resources:  []string{"arn:aws:ecs:eu-west-1:222222222222:task-definition/*"},
+					Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}},
+				},
+				{
+					Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"},
+					Resources:  []string{taskRole, execRole},
+					Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}},
+				},
+			},
+		},
+		{
+			name: "existing server group",
+			got:  (&codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web-prod"}).DeployStatements("aws", "eu-west-1", "222222222222"),
+			want: []codedeploy.Statement{
+				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{cd + "deploymentgroup:web/web-prod"}},
+				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{cd + "application:web"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{cd + "deploymentconfig:*"}},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -798,6 +828,15 @@ func TestDeployStatementsPassRole(t *testing.T) {
 	}
 	for name, p := range map[string]*codedeploy.ServerProps{"in place": validServer(), "blue-green": validBlueGreenServer()} {
 		cases["server "+name] = p.DeployStatements("aws", "eu-west-1", "222222222222")
+	}
+	for name, g := range map[string]*codedeploy.ExistingGroup{
+		"ECS existing":    {ApplicationName: "web", DeploymentGroupName: "web", ECS: true, TaskRoleArns: []string{taskRole}},
+		"server existing": {ApplicationName: "web", DeploymentGroupName: "web"},
+	} {
+		if err := g.Validate(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cases[name] = g.DeployStatements("aws", "eu-west-1", "222222222222")
 	}
 	for name, sts := range cases {
 		passRoles := 0
@@ -932,4 +971,40 @@ func ExampleServerConfigName() {
 	// "": CodeDeployDefault.OneAtATime <nil>
 	// "HalfAtATime": CodeDeployDefault.HalfAtATime <nil>
 	// "OneAtATimePlease":  unknown EC2/on-premises deployment config "OneAtATimePlease"; use one of OneAtATime, HalfAtATime, AllAtOnce (the CodeDeployDefault. prefix is optional), or set MinimumHealthyHosts for a custom config
+}
+
+// TestExistingGroupValidate checks the rules of an existing group, each with
+// its message.
+func TestExistingGroupValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		g    codedeploy.ExistingGroup
+		want []string
+	}{
+		{"valid ECS", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web-prod", ECS: true, TaskRoleArns: []string{taskRole}}, nil},
+		{"valid server", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web-prod"}, nil},
+		{"no names", codedeploy.ExistingGroup{}, []string{`ApplicationName "": must be 1-100 characters`, `DeploymentGroupName "": must be 1-100 characters`}},
+		{"ECS without task roles", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web", ECS: true},
+			[]string{"TaskRoleArns: required for an ECS group"}},
+		{"server with task roles", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web", TaskRoleArns: []string{taskRole}},
+			[]string{"an EC2/on-premises deployment registers no task definition and passes no role"}},
+		{"wildcard task role", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web", ECS: true, TaskRoleArns: []string{"arn:aws:iam::222222222222:role/*"}},
+			[]string{`TaskRoleArns[0] "arn:aws:iam::222222222222:role/*": must be an IAM role ARN without wildcards`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.g.Validate()
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Errorf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			for _, w := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %v, want it to contain %q", err, w)
+				}
+			}
+		})
+	}
 }

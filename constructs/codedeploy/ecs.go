@@ -75,6 +75,9 @@ var ecsName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // Validate reports every problem of p at once. It needs no jsii.
 func (p *ECSProps) Validate() error {
+	if p == nil {
+		return errors.New("codedeploy.ECSProps: nil; pass &codedeploy.ECSProps{...}")
+	}
 	var errs problems
 	errs.name("ApplicationName", p.ApplicationName)
 	errs.name("DeploymentGroupName", p.DeploymentGroupName)
@@ -175,27 +178,34 @@ func (p *ECSProps) DeployStatements(partition, region, account string) []Stateme
 	config, _ := ECSConfigName(p.DeploymentConfig)
 	appArn, groupArn, configArn := codeDeployArns(partition, region, account, p.ApplicationName, p.DeploymentGroupName, config)
 	roles := values.SortedUnique(append(append([]string(nil), p.TaskRoleArns...), p.ExecutionRoleArns...))
-	return append(codeDeployStatements(appArn, groupArn, configArn),
-		Statement{
+	return append(codeDeployStatements(appArn, groupArn, configArn), ecsStatements(partition, region, account, roles)...)
+}
+
+// ecsStatements are what the CodeDeployToECS action does on ECS and IAM:
+// register the task definition (tagging it while it does) and pass exactly
+// roles to ECS tasks.
+func ecsStatements(partition, region, account string, roles []string) []Statement {
+	return []Statement{
+		{
 			Sid:       "RegisterTaskDefinitions",
 			Actions:   []string{"ecs:RegisterTaskDefinition"},
 			Resources: []string{"*"},
 			Reason:    "ECS supports no resource-level permission for ecs:RegisterTaskDefinition: the task definition's ARN does not exist before the call.",
 		},
-		Statement{
+		{
 			Sid:        "TagTaskDefinitionsOnCreate",
 			Reason:     "A new task definition revision's ARN ends in a number ECS assigns; the condition allows tagging only while registering one.",
 			Actions:    []string{"ecs:TagResource"},
 			Resources:  []string{fmt.Sprintf("arn:%s:ecs:%s:%s:task-definition/*", partition, region, account)},
 			Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}},
 		},
-		Statement{
+		{
 			Sid:        "PassTaskRoles",
 			Actions:    []string{"iam:PassRole"},
 			Resources:  roles,
 			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}},
 		},
-	)
+	}
 }
 
 // ECS is a CodeDeploy application and ECS blue/green deployment group for an
@@ -212,6 +222,9 @@ type ECS struct {
 // AlarmNames are set. It panics with every problem of props listed when props
 // are invalid; call props.Validate first to handle the error yourself.
 func NewECS(scope constructs.Construct, id string, props *ECSProps) *ECS {
+	if props == nil {
+		panic(errors.New("codedeploy.NewECS: props are nil; pass &codedeploy.ECSProps{...}"))
+	}
 	if err := props.Validate(); err != nil {
 		panic(err)
 	}

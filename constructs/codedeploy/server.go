@@ -121,6 +121,9 @@ func (p *ServerProps) configName() (string, bool) {
 
 // Validate reports every problem of p at once. It needs no jsii.
 func (p *ServerProps) Validate() error {
+	if p == nil {
+		return errors.New("codedeploy.ServerProps: nil; pass &codedeploy.ServerProps{...}")
+	}
 	var errs problems
 	errs.name("ApplicationName", p.ApplicationName)
 	errs.name("DeploymentGroupName", p.DeploymentGroupName)
@@ -259,6 +262,9 @@ type Server struct {
 // panics with every problem of props listed when props are invalid; call
 // props.Validate first to handle the error yourself.
 func NewServer(scope constructs.Construct, id string, props *ServerProps) *Server {
+	if props == nil {
+		panic(errors.New("codedeploy.NewServer: props are nil; pass &codedeploy.ServerProps{...}"))
+	}
 	if err := props.Validate(); err != nil {
 		panic(err)
 	}

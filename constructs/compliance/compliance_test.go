@@ -108,3 +108,37 @@ func TestAwsSolutionsReportsAndSuppresses(t *testing.T) {
 		t.Errorf("errors left after suppressing %q:\n%s", fired, relaytest.FindingsText(rest))
 	}
 }
+
+func TestParsePacks(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []compliance.Pack
+		wantErr string
+	}{
+		{"", []compliance.Pack{compliance.PackAwsSolutions}, ""},
+		{"true", []compliance.Pack{compliance.PackAwsSolutions}, ""},
+		{"all", compliance.AllPacks, ""},
+		{"ALL", compliance.AllPacks, ""},
+		{"false", nil, ""},
+		{"none", nil, ""},
+		{"hipaa.security, AwsSolutions,HIPAA.Security", []compliance.Pack{compliance.PackHIPAASecurity, compliance.PackAwsSolutions}, ""},
+		{"PCI.DSS.321", []compliance.Pack{compliance.PackPCIDSS321}, ""},
+		{"NIST", nil, `context "nag" "NIST": unknown pack "NIST"; use all, none, or a comma-separated list of AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security`},
+	}
+	for _, tc := range tests {
+		got, err := compliance.ParsePacks(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("ParsePacks(%q) error = %v, want %s", tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParsePacks(%q): %v", tc.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("ParsePacks(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Build configures the CodeBuild project of the Build stage.
@@ -47,6 +48,25 @@ type Build struct {
 	// suites with input build) reads the source artifact. An omitted build
 	// keeps the defaults above. Default: false.
 	None bool `yaml:"-" json:"none,omitempty"`
+	// VPC runs every CodeBuild project of the pipeline (build, tests,
+	// securityScan and the EKS steps) in a VPC of the tooling account, to
+	// reach private resources. Default: none (CodeBuild's own network).
+	VPC *VPC `yaml:"vpc,omitempty" json:"vpc,omitempty"`
+}
+
+// VPC is a VPC of the tooling account (in its region) where CodeBuild
+// places each build's network interface. The subnets need a NAT gateway or
+// VPC endpoints for every service the builds call (S3, CloudWatch Logs, KMS,
+// ...): the interface gets no public IP.
+type VPC struct {
+	// VpcID is the VPC's ID, such as vpc-0a1b2c3d4e5f67890. Required.
+	VpcID string `yaml:"vpcId" json:"vpcId"`
+	// Subnets are 1 to 16 subnet IDs of the VPC, private ones, ideally in
+	// two or more Availability Zones. Required.
+	Subnets []string `yaml:"subnets" json:"subnets"`
+	// SecurityGroups are 1 to 5 security group IDs of the VPC that allow
+	// the builds' outbound traffic; Relay creates none. Required.
+	SecurityGroups []string `yaml:"securityGroups" json:"securityGroups"`
 }
 
 // buildSettings is Build without its UnmarshalYAML.
@@ -162,6 +182,51 @@ func (c *Config) validateBuild(p *problems) {
 	p.add("build.cache", b.Cache, oneOfRule(b.Cache, caches))
 	for _, name := range slices.Sorted(maps.Keys(b.EnvironmentVariables)) {
 		buildVariableRules(p, "build.environmentVariables."+name, name, b.EnvironmentVariables[name], c.Tooling)
+	}
+	if b.VPC != nil {
+		vpcRules(p, "build.vpc", b.VPC)
+	}
+}
+
+var (
+	vpcIDRE    = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetRE   = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	secGroupRE = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+)
+
+// vpcRules checks build.vpc, written at path: an ID, 1 to 16 subnet IDs
+// and 1 to 5 security group IDs (the CodeBuild API's VpcConfig limits, in
+// package limits), none twice.
+func vpcRules(p *problems, path string, v *VPC) {
+	if !vpcIDRE.MatchString(v.VpcID) {
+		p.add(path+".vpcId", v.VpcID, "required: the ID of a VPC of the tooling account, such as vpc-0a1b2c3d4e5f67890")
+	}
+	for _, f := range []struct {
+		key, what, example string
+		ids                []string
+		re                 *regexp.Regexp
+		max                int
+	}{
+		{"subnets", "subnet", "subnet-0a1b2c3d4e5f67890", v.Subnets, subnetRE, limits.Max(limits.CodeBuildSubnets)},
+		{"securityGroups", "security group", "sg-0a1b2c3d4e5f67890", v.SecurityGroups, secGroupRE, limits.Max(limits.CodeBuildSecurityGroups)},
+	} {
+		switch n := len(f.ids); {
+		case n == 0:
+			p.add(path+"."+f.key, "", fmt.Sprintf("required: list 1 to %d %s IDs of the VPC, such as [%s]; CodeBuild places each build's network interface there", f.max, f.what, f.example))
+		case n > f.max:
+			p.add(path+"."+f.key, strconv.Itoa(n), fmt.Sprintf("CodeBuild takes at most %d %s IDs", f.max, f.what))
+		}
+		seen := map[string]bool{}
+		for i, id := range f.ids {
+			item := fmt.Sprintf("%s.%s[%d]", path, f.key, i)
+			switch {
+			case !f.re.MatchString(id):
+				p.add(item, id, fmt.Sprintf("must be a %s ID such as %s (not a name or an ARN)", f.what, f.example))
+			case seen[id]:
+				p.add(item, id, "is listed twice; remove one")
+			}
+			seen[id] = true
+		}
 	}
 }
 

@@ -13,6 +13,31 @@ const notAPath = "must be a path to a buildspec file in the repository, such as 
 func TestValidateBuild(t *testing.T) {
 	runValidateCases(t, []validateCase{
 		{
+			name: "build in a VPC",
+			mutate: func(c *Config) {
+				c.Build.VPC = &VPC{VpcID: "vpc-0a1b2c3d4e5f67890", Subnets: []string{"subnet-0a1b2c3d4e5f67890", "subnet-1a1b2c3d4e5f67890"}, SecurityGroups: []string{"sg-0a1b2c3d4e5f67890"}}
+			},
+		},
+		{
+			name: "build VPC without subnets",
+			mutate: func(c *Config) {
+				c.Build.VPC = &VPC{VpcID: "vpc-0a1b2c3d4e5f67890", SecurityGroups: []string{"sg-0a1b2c3d4e5f67890"}}
+			},
+			want: []string{`build.vpc.subnets "": required: list 1 to 16 subnet IDs of the VPC, such as [subnet-0a1b2c3d4e5f67890]; CodeBuild places each build's network interface there`},
+		},
+		{
+			name: "build VPC with names, an ARN and a duplicate",
+			mutate: func(c *Config) {
+				c.Build.VPC = &VPC{VpcID: "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0a1b2c3d", Subnets: []string{"private-a", "subnet-0a1b2c3d", "subnet-0a1b2c3d"}}
+			},
+			want: []string{
+				`build.vpc.vpcId "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0a1b2c3d": required: the ID of a VPC of the tooling account, such as vpc-0a1b2c3d4e5f67890`,
+				`build.vpc.subnets[0] "private-a": must be a subnet ID such as subnet-0a1b2c3d4e5f67890 (not a name or an ARN)`,
+				`build.vpc.subnets[2] "subnet-0a1b2c3d": is listed twice; remove one`,
+				`build.vpc.securityGroups "": required: list 1 to 5 security group IDs of the VPC, such as [sg-0a1b2c3d4e5f67890]; CodeBuild places each build's network interface there`,
+			},
+		},
+		{
 			name:   "build timeout too short",
 			mutate: func(c *Config) { c.Build.TimeoutMinutes = 4 },
 			want:   []string{`build.timeoutMinutes "4": must be from 5 to 2160 minutes (36 hours); the default is 30`},

@@ -20,12 +20,13 @@ type Source struct {
 	GitLab *ConnectionSource `yaml:"gitlab,omitempty" json:"gitlab,omitempty"`
 	// Bitbucket is a Bitbucket repository reached through a connection.
 	Bitbucket *ConnectionSource `yaml:"bitbucket,omitempty" json:"bitbucket,omitempty"`
-	// S3 is an object in a versioned bucket of the tooling account; changes
-	// arrive through EventBridge (needs a CloudTrail trail with the
-	// bucket's data events).
+	// S3 is an object in a versioned bucket of the tooling account, or of
+	// another account (s3.account); changes arrive through EventBridge
+	// (needs a CloudTrail trail with the bucket's data events).
 	S3 *S3Source `yaml:"s3,omitempty" json:"s3,omitempty"`
-	// CodeCommit is a CodeCommit repository of the tooling account; pushes
-	// arrive through EventBridge.
+	// CodeCommit is a CodeCommit repository of the tooling account, or of
+	// another account (codecommit.account); pushes arrive through
+	// EventBridge.
 	CodeCommit *CodeCommitSource `yaml:"codecommit,omitempty" json:"codecommit,omitempty"`
 	// ECR is an image tag of an ECR repository of the tooling account;
 	// pushes arrive through EventBridge.
@@ -50,6 +51,23 @@ type S3Source struct {
 	// CodePipeline requires of an S3 source: Relay cannot look at a bucket
 	// it does not create, so it asks. Required: true.
 	Versioned bool `yaml:"versioned" json:"versioned"`
+	// Account is the account that owns the bucket, when it is not the
+	// tooling account: Relay then adds a stack there (<name>-source-<account>)
+	// with the role the source action runs as, the rule that forwards the
+	// bucket's uploads to the tooling account, and the trail that records
+	// them. The bucket must be in the tooling region. Default: the tooling
+	// account.
+	Account string `yaml:"account,omitempty" json:"account,omitempty"`
+	// KMSKeyArn is the ARN of the source account's KMS key that encrypts
+	// the bucket (SSE-KMS); the source role may decrypt with it through S3
+	// only. Its key policy must let the account's IAM policies grant use
+	// (the default key policy does). Default: SSE-S3. Only with account.
+	KMSKeyArn string `yaml:"kmsKeyArn,omitempty" json:"kmsKeyArn,omitempty"`
+	// Trail names an existing CloudTrail trail of the source account that
+	// records the bucket's write data events; EventBridge sees uploads only
+	// through such a trail. Default: Relay creates the trail <name>-sources
+	// (multi-region, its own encrypted bucket). Only with account.
+	Trail string `yaml:"trail,omitempty" json:"trail,omitempty"`
 }
 
 // CodeCommitSource is a CodeCommit branch.
@@ -58,6 +76,12 @@ type CodeCommitSource struct {
 	Repository string `yaml:"repository" json:"repository"`
 	// Branch is the branch to check out. Default: main.
 	Branch string `yaml:"branch,omitempty" json:"branch,omitempty"`
+	// Account is the account that owns the repository, when it is not the
+	// tooling account: Relay then adds a stack there (<name>-source-<account>)
+	// with the role the source action runs as and the rule that forwards
+	// the branch's pushes to the tooling account. The repository must be in
+	// the tooling region. Default: the tooling account.
+	Account string `yaml:"account,omitempty" json:"account,omitempty"`
 }
 
 // ECRSource is an ECR image tag.
@@ -181,12 +205,30 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 	}
 	if b := src.S3; b != nil {
 		s3SourceRules(p, base+".s3", b)
+		if b.Account != "" {
+			p.add(base+".s3.account", b.Account, sourceAccountRule(b.Account, c.Tooling.Account))
+		}
+		switch {
+		case b.Account == "" && b.KMSKeyArn != "":
+			p.add(base+".s3.kmsKeyArn", b.KMSKeyArn, "only a bucket of another account (account) takes kmsKeyArn; the pipeline role's access to a tooling-account key is the key policy's")
+		case b.KMSKeyArn != "":
+			p.add(base+".s3.kmsKeyArn", b.KMSKeyArn, sourceKeyRule(b.KMSKeyArn, b.Account, c.Tooling.Region))
+		}
+		switch {
+		case b.Account == "" && b.Trail != "":
+			p.add(base+".s3.trail", b.Trail, "only a bucket of another account (account) takes trail; in the tooling account, record the bucket's data events with audit")
+		case b.Trail != "" && !trailNameRE.MatchString(b.Trail):
+			p.add(base+".s3.trail", b.Trail, "must be the name of a trail of the source account: 3 to 128 letters, digits, ., _ and -")
+		}
 	}
 	if r := src.CodeCommit; r != nil {
 		if !codeCommitRE.MatchString(r.Repository) {
 			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
 		}
 		p.add(base+".codecommit.branch", r.Branch, branchRule(r.Branch))
+		if r.Account != "" {
+			p.add(base+".codecommit.account", r.Account, sourceAccountRule(r.Account, c.Tooling.Account))
+		}
 	}
 	if r := src.ECR; r != nil {
 		if !ecrRepoRE.MatchString(r.Repository) || len(r.Repository) > 256 {
@@ -305,6 +347,32 @@ func pushFilterRule(t *Triggers) string {
 	default: // tags with branches, file paths or both
 		return "CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags"
 	}
+}
+
+var trailNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$`)
+
+// sourceAccountRule checks the account of a source in another account.
+func sourceAccountRule(account, tooling string) string {
+	switch {
+	case !accountRE.MatchString(account):
+		return "must be the 12-digit ID of the account that owns the source"
+	case account == tooling:
+		return "is the tooling account: a source of the pipeline's own account needs no source role; remove account"
+	}
+	return ""
+}
+
+// sourceKeyRule checks the KMS key of a source bucket in account.
+func sourceKeyRule(s, account, region string) string {
+	a, ok := parseARN(s)
+	id, isKey := strings.CutPrefix(a.resource, "key/")
+	switch {
+	case !ok || a.service != "kms" || !isKey || id == "":
+		return "must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias"
+	case a.account != account || a.region != region:
+		return fmt.Sprintf("must be a key of the source account %s in the tooling region %s", account, region)
+	}
+	return ""
 }
 
 // s3SourceRules checks an S3 source written at path.

@@ -104,7 +104,7 @@ func (c *Config) validateRelease(p *problems) {
 				validateHooks(p, x.Deploy.Hooks)
 			}
 		}
-		if !d.IsStack() && len(e.Regions) > 1 && (d.ECSBlueGreen != nil || d.CodeDeploy != nil || (d.EKS != nil && d.EKS.Helm != nil)) {
+		if !d.IsStack() && len(e.Regions) > 1 && d.createsRegionalResources() {
 			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),
 				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy()))
 		}
@@ -117,6 +117,19 @@ func (c *Config) validateRelease(p *problems) {
 			p.add(envPath(i, "account"), "", fmt.Sprintf("the %s strategy deploys to one account per environment; accounts and organizationalUnits environments receive CloudFormation StackSets only", d.Strategy()))
 		}
 	}
+}
+
+// createsRegionalResources reports whether d's strategy creates a resource
+// in the environment's stack that lives in one region: a CodeDeploy group
+// (not an existing one) or an EKS access entry.
+func (d *Deploy) createsRegionalResources() bool {
+	switch {
+	case d.ECSBlueGreen != nil:
+		return d.ECSBlueGreen.ExistingGroup == nil
+	case d.CodeDeploy != nil:
+		return d.CodeDeploy.ExistingGroup == nil
+	}
+	return d.EKS != nil && d.EKS.Helm != nil
 }
 
 // arnPlaceRule checks that an ARN of the given region and account shape is in

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -14,8 +15,16 @@ import (
 
 // CodeDeployDeploy is an EC2/on-premises deployment through CodeDeploy:
 // the build output is the revision (with appspec.yml at its root). Relay
-// creates the application and deployment group in the environment's stack.
+// creates the application and deployment group in the environment's stack,
+// or deploys through an existing one (ExistingGroup).
 type CodeDeployDeploy struct {
+	// ExistingGroup names an application and deployment group that exist
+	// in the environment's account: Relay then creates neither, and every
+	// setting of the group itself (instanceTags, onPremisesTags,
+	// autoScalingGroups, style, deploymentConfig, minimumHealthyHosts,
+	// targetGroups, terminationWaitMinutes, alarms) is the existing group's
+	// and refused here. Default: Relay creates <name> and <name>-<env>.
+	ExistingGroup *ExistingDeploymentGroup `yaml:"existingGroup,omitempty" json:"existingGroup,omitempty"`
 	// InstanceTags select EC2 instances: tag key to values, any value
 	// matches.
 	InstanceTags map[string][]string `yaml:"instanceTags,omitempty" json:"instanceTags,omitempty"`
@@ -47,6 +56,44 @@ type CodeDeployDeploy struct {
 	InstanceRoles []string `yaml:"instanceRoles" json:"instanceRoles"`
 }
 
+// ExistingDeploymentGroup names a CodeDeploy application and deployment
+// group of the environment's account that Relay deploys through without
+// creating or changing them. Both take ${...} placeholders (such as
+// web-${env}).
+type ExistingDeploymentGroup struct {
+	// Application is the application's name. Required.
+	Application string `yaml:"application" json:"application"`
+	// DeploymentGroup is the deployment group's name. Required.
+	DeploymentGroup string `yaml:"deploymentGroup" json:"deploymentGroup"`
+}
+
+// existingGroupRules checks x, written at path (deploy.<strategy>.existingGroup).
+func existingGroupRules(q *problems, path string, x *ExistingDeploymentGroup) {
+	for _, f := range [][3]string{{"application", x.Application, "application"}, {"deploymentGroup", x.DeploymentGroup, "deployment group"}} {
+		if !codeDeployNameRE.MatchString(f[1]) {
+			q.add(path+"."+f[0], f[1], "required: the name of the existing CodeDeploy "+f[2]+", 1 to 100 letters, digits and ._+=,@-")
+		}
+	}
+}
+
+// groupSetting is a setting of a deployment group Relay creates, as
+// written: its name, its value, and whether the file sets it.
+type groupSetting struct {
+	name, value string
+	set         bool
+}
+
+// relayGroupOnly refuses, at base (deploy.<strategy>.), each setting that
+// only a deployment group Relay creates takes, when the strategy deploys
+// through an existing group.
+func relayGroupOnly(q *problems, base string, settings []groupSetting) {
+	for _, f := range settings {
+		if f.set {
+			q.add(base+f.name, f.value, "configures a deployment group Relay creates; with existingGroup the existing group keeps its own "+f.name+": remove it here (change it on the group)")
+		}
+	}
+}
+
 // MinimumHealthyHosts is a custom CodeDeploy rolling configuration.
 type MinimumHealthyHosts struct {
 	// Type is HOST_COUNT or FLEET_PERCENT. Required.
@@ -66,10 +113,16 @@ var (
 	roleNameRE = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
 	asgNameRE  = regexp.MustCompile(`^[^:\n]{1,255}$`)
 	tagKeyRE   = regexp.MustCompile(`^[\w .:/=+@-]{1,128}$`)
+	// codeDeployNameRE is an application or deployment group name.
+	codeDeployNameRE = regexp.MustCompile(`^[A-Za-z0-9._+=,@-]{1,100}$`)
 )
 
-// applyDefaults sets x's defaults; unset is as in applyDefaults.
+// applyDefaults sets x's defaults; unset is as in applyDefaults. An
+// existing group takes none: its settings are its own.
 func (x *CodeDeployDeploy) applyDefaults(unset unsetFunc) {
+	if x.ExistingGroup != nil {
+		return
+	}
 	if unset("deploy.codeDeploy.style", x.Style == "") {
 		x.Style = defaultCodeDeployStyle
 	}
@@ -85,6 +138,10 @@ func (x *CodeDeployDeploy) applyDefaults(unset unsetFunc) {
 // region.
 func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region string) {
 	const b = "deploy.codeDeploy."
+	if x.ExistingGroup != nil {
+		validateExistingCodeDeploy(q, x)
+		return
+	}
 	if len(x.InstanceTags) == 0 && len(x.OnPremisesTags) == 0 && len(x.AutoScalingGroups) == 0 {
 		q.add("deploy.codeDeploy", "", "selects no instances; set instanceTags, onPremisesTags or autoScalingGroups")
 	}
@@ -98,14 +155,7 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 			}
 		}
 	}
-	if len(x.InstanceRoles) == 0 {
-		q.add(b+"instanceRoles", "", "required: name the roles of the instances' profiles; the CodeDeploy agent downloads the revision from the artifact store with them")
-	}
-	for k, r := range x.InstanceRoles {
-		if !roleNameRE.MatchString(r) {
-			q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, "must be a role name (not an ARN) of 1 to 64 letters, digits and +=,.@_-")
-		}
-	}
+	instanceRolesRules(q, b, x.InstanceRoles)
 	for k, g := range x.AutoScalingGroups {
 		if !asgNameRE.MatchString(g) {
 			q.add(fmt.Sprintf("%sautoScalingGroups[%d]", b, k), g, "must be an Auto Scaling group name of 1 to 255 characters, without colons")
@@ -149,4 +199,44 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 		q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), rule)
 	}
 	alarmsRule(q, b+"alarms", x.Alarms)
+}
+
+// validateExistingCodeDeploy checks an EC2/on-premises deployment through
+// an existing group: its names and the instance roles, and that no setting
+// of a Relay-created group is written.
+func validateExistingCodeDeploy(q *problems, x *CodeDeployDeploy) {
+	const b = "deploy.codeDeploy."
+	existingGroupRules(q, b+"existingGroup", x.ExistingGroup)
+	instanceRolesRules(q, b, x.InstanceRoles)
+	mhh := ""
+	if m := x.MinimumHealthyHosts; m != nil {
+		mhh = fmt.Sprintf("%s %d", m.Type, m.Value)
+	}
+	twm := ""
+	if x.TerminationWaitMinutes != nil {
+		twm = strconv.Itoa(*x.TerminationWaitMinutes)
+	}
+	relayGroupOnly(q, b, []groupSetting{
+		{"instanceTags", strings.Join(slices.Sorted(maps.Keys(x.InstanceTags)), ","), len(x.InstanceTags) > 0},
+		{"onPremisesTags", strings.Join(slices.Sorted(maps.Keys(x.OnPremisesTags)), ","), len(x.OnPremisesTags) > 0},
+		{"autoScalingGroups", strings.Join(x.AutoScalingGroups, ","), len(x.AutoScalingGroups) > 0},
+		{"style", x.Style, x.Style != ""},
+		{"deploymentConfig", x.DeploymentConfig, x.DeploymentConfig != ""},
+		{"minimumHealthyHosts", mhh, x.MinimumHealthyHosts != nil},
+		{"targetGroups", strings.Join(x.TargetGroups, ","), len(x.TargetGroups) > 0},
+		{"terminationWaitMinutes", twm, x.TerminationWaitMinutes != nil},
+		{"alarms", strings.Join(x.Alarms, ","), len(x.Alarms) > 0},
+	})
+}
+
+// instanceRolesRules checks deploy.codeDeploy.instanceRoles, written under b.
+func instanceRolesRules(q *problems, b string, roles []string) {
+	if len(roles) == 0 {
+		q.add(b+"instanceRoles", "", "required: name the roles of the instances' profiles; the CodeDeploy agent downloads the revision from the artifact store with them")
+	}
+	for k, r := range roles {
+		if !roleNameRE.MatchString(r) {
+			q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, "must be a role name (not an ARN) of 1 to 64 letters, digits and +=,.@_-")
+		}
+	}
 }

@@ -14,8 +14,19 @@ import (
 // ECSBlueGreenDeploy is an Amazon ECS blue/green deployment through
 // CodeDeploy. Relay creates the CodeDeploy application and deployment group
 // in the environment's stack; the service (with the CODE_DEPLOY deployment
-// controller), its listeners and target groups must exist first.
+// controller), its listeners and target groups must exist first. Or Relay
+// deploys through an existing application and deployment group
+// (ExistingGroup).
 type ECSBlueGreenDeploy struct {
+	// ExistingGroup names an application and ECS deployment group that
+	// exist in the environment's account: Relay then creates neither, and
+	// every setting of the group itself (cluster, service,
+	// productionListener, testListener, targetGroups, deploymentConfig,
+	// waitMinutes, terminationWaitMinutes, alarms) is the existing group's
+	// and refused here. taskRoles, taskDefinition, appSpec and
+	// imagePlaceholder still apply. Default: Relay creates <name> and
+	// <name>-<env>.
+	ExistingGroup *ExistingDeploymentGroup `yaml:"existingGroup,omitempty" json:"existingGroup,omitempty"`
 	// Cluster is the ECS cluster name. Required.
 	Cluster string `yaml:"cluster" json:"cluster"`
 	// Service is the ECS service name. Required.
@@ -83,6 +94,9 @@ func (x *ECSBlueGreenDeploy) applyDefaults(unset unsetFunc) {
 	if unset(b+"imagePlaceholder", x.ImagePlaceholder == "") {
 		x.ImagePlaceholder = defaultImagePlaceholder
 	}
+	if x.ExistingGroup != nil {
+		return // the existing group's settings are its own
+	}
 	if unset(b+"deploymentConfig", x.DeploymentConfig == "") {
 		x.DeploymentConfig = defaultECSDeploymentConfig
 	}
@@ -95,6 +109,10 @@ func (x *ECSBlueGreenDeploy) applyDefaults(unset unsetFunc) {
 // region.
 func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
 	const b = "deploy.ecsBlueGreen."
+	if x.ExistingGroup != nil {
+		validateExistingECSBlueGreen(q, x, e, region)
+		return
+	}
 	for _, f := range [][2]string{{"cluster", x.Cluster}, {"service", x.Service}} {
 		if !ecsNameRE.MatchString(f[1]) {
 			q.add(b+f[0], f[1], "required: the ECS "+f[0]+" name, 1 to 255 letters, digits, _ and -")
@@ -131,11 +149,7 @@ func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, reg
 		}
 		q.add(fmt.Sprintf("%stargetGroups[%d]", b, k), tg, rule)
 	}
-	q.add(b+"taskDefinition", x.TaskDefinition, pathRule(x.TaskDefinition, defaultTaskDefinition, "the build output"))
-	q.add(b+"appSpec", x.AppSpec, pathRule(x.AppSpec, defaultAppSpec, "the build output"))
-	if !placeholderNameRE.MatchString(x.ImagePlaceholder) {
-		q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
-	}
+	actionRules(q, x)
 	q.add(b+"deploymentConfig", x.DeploymentConfig, configNameRule(x.DeploymentConfig, deployconfigs.ECS()))
 	q.add(b+"waitMinutes", strconv.Itoa(x.WaitMinutes), minutesRule(x.WaitMinutes, limits.Max(limits.CodeDeployWait)))
 	if x.TerminationWaitMinutes != nil {
@@ -143,4 +157,41 @@ func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, reg
 	}
 	alarmsRule(q, b+"alarms", x.Alarms)
 	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
+}
+
+// actionRules checks the settings of the CodeDeployToECS action: the paths
+// of taskdef.json and appspec.yaml in the build output and the image
+// placeholder.
+func actionRules(q *problems, x *ECSBlueGreenDeploy) {
+	const b = "deploy.ecsBlueGreen."
+	q.add(b+"taskDefinition", x.TaskDefinition, pathRule(x.TaskDefinition, defaultTaskDefinition, "the build output"))
+	q.add(b+"appSpec", x.AppSpec, pathRule(x.AppSpec, defaultAppSpec, "the build output"))
+	if !placeholderNameRE.MatchString(x.ImagePlaceholder) {
+		q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
+	}
+}
+
+// validateExistingECSBlueGreen checks an ECS blue/green deployment through
+// an existing group: its names, the action's settings and the task roles,
+// and that no setting of a Relay-created group is written.
+func validateExistingECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
+	const b = "deploy.ecsBlueGreen."
+	existingGroupRules(q, b+"existingGroup", x.ExistingGroup)
+	actionRules(q, x)
+	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
+	twm := ""
+	if x.TerminationWaitMinutes != nil {
+		twm = strconv.Itoa(*x.TerminationWaitMinutes)
+	}
+	relayGroupOnly(q, b, []groupSetting{
+		{"cluster", x.Cluster, x.Cluster != ""},
+		{"service", x.Service, x.Service != ""},
+		{"productionListener", x.ProductionListener, x.ProductionListener != ""},
+		{"testListener", x.TestListener, x.TestListener != ""},
+		{"targetGroups", strings.Join(x.TargetGroups, ","), len(x.TargetGroups) > 0},
+		{"deploymentConfig", x.DeploymentConfig, x.DeploymentConfig != ""},
+		{"waitMinutes", strconv.Itoa(x.WaitMinutes), x.WaitMinutes != 0},
+		{"terminationWaitMinutes", twm, x.TerminationWaitMinutes != nil},
+		{"alarms", strings.Join(x.Alarms, ","), len(x.Alarms) > 0},
+	})
 }

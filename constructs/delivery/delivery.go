@@ -26,6 +26,7 @@ import (
 	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/sourceaccount"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -67,6 +68,9 @@ type Spec struct {
 	// names an existing trail instead, written as an output.
 	Audit             *audit.Props
 	OrganizationTrail string
+	// SourceAccounts are the stacks of the accounts that own a source, by
+	// account, with the tooling account's part for each.
+	SourceAccounts []SourceAccountSpec
 }
 
 // ReplicaSpec is the artifact store of one other region.
@@ -138,6 +142,7 @@ type Delivery struct {
 	replicas      []*Replica
 	stackSets     []awscdk.CfnStackSet
 	accountStacks []awscdk.Stack
+	sourceStacks  []awscdk.Stack
 	// observer and trail watch the pipeline (observability.go).
 	observer *observe.Observer
 	trail    *audit.Trail
@@ -189,6 +194,11 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		newStackSetExecutionRole(s, a.Role)
 		d.accountStacks = append(d.accountStacks, s)
 	}
+	for _, a := range spec.SourceAccounts {
+		s := stack(a.StackName, a.Account, a.Region, "Relay "+n.Name+": the role that reads the pipeline's sources in this account, and the rules that forward their changes to "+n.ToolingAccount)
+		sourceaccount.New(s, "Sources", a.Props)
+		d.sourceStacks = append(d.sourceStacks, s)
+	}
 	for _, t := range spec.Targets {
 		s := stack(t.StackName, t.Account, t.Region, "Relay "+n.Name+": roles that let the pipeline in "+n.ToolingAccount+" deploy to "+t.Environment)
 		roles := target.New(s, "Target", t.Props)
@@ -217,6 +227,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	for _, s := range spec.RolesStackSets {
 		d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, n, s))
 	}
+	for _, a := range spec.SourceAccounts {
+		sourceaccount.NewReceiver(d.tooling, "Sources-"+a.Account, a.Receiver)
+	}
 
 	// The deploy roles must exist before the pipeline first runs; ordering
 	// the stacks makes `cdk deploy --all` create them first.
@@ -225,6 +238,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	}
 	for _, s := range d.accountStacks {
 		d.tooling.AddStackDependency(s, jsii.String("StackSets assume the execution role in "+*s.Account()))
+	}
+	for _, s := range d.sourceStacks {
+		d.tooling.AddStackDependency(s, jsii.String("the pipeline assumes the source role in "+*s.Account()))
 	}
 	for _, r := range d.replicas {
 		d.tooling.AddStackDependency(r.Stack, jsii.String("the pipeline replicates artifacts to "+r.Region))
@@ -275,6 +291,10 @@ func (d *Delivery) Targets() []Target { return d.targets }
 // Replicas are the artifact stores of the other regions, sorted by region.
 func (d *Delivery) Replicas() []*Replica { return d.replicas }
 
+// SourceStacks hold the source roles, rules and trails of the accounts
+// that own a source, sorted by account.
+func (d *Delivery) SourceStacks() []awscdk.Stack { return d.sourceStacks }
+
 // AccountStacks hold the StackSet execution roles of accounts
 // environments, one stack per environment and account.
 func (d *Delivery) AccountStacks() []awscdk.Stack { return d.accountStacks }
@@ -289,6 +309,7 @@ func (d *Delivery) Stacks() []awscdk.Stack {
 	for _, t := range d.targets {
 		out = append(out, t.Stack)
 	}
+	out = append(out, d.sourceStacks...)
 	out = append(out, d.accountStacks...)
 	for _, r := range d.replicas {
 		out = append(out, r.Stack)

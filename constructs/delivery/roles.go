@@ -28,9 +28,9 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	// (config validation refuses several regions for them).
 	r, _ := t.releases[i][env.Regions[0]].StrategyRelease()
 	switch {
-	case r.ECSBlueGreen != nil:
+	case r.ECSBlueGreen != nil && r.ECSBlueGreen.ExistingGroup == nil:
 		ts.ECS = ecsProps(n, env.Name, r.ECSBlueGreen)
-	case r.CodeDeploy != nil:
+	case r.CodeDeploy != nil && r.CodeDeploy.ExistingGroup == nil:
 		ts.Server = serverProps(n, env.Name, r.CodeDeploy)
 	case r.EKS != nil && r.EKS.Helm != nil:
 		ts.HelmAccess = &HelmAccess{Cluster: r.EKS.Cluster, Namespace: r.EKS.Helm.Namespace}
@@ -125,6 +125,9 @@ func releaseGrants(n naming.Names, env config.Environment, releases map[string]c
 		switch {
 		case r.ECS != nil:
 			deploy = append(deploy, ecsGrants(arn, r.ECS)...)
+		case r.ECSBlueGreen != nil && r.ECSBlueGreen.ExistingGroup != nil, r.CodeDeploy != nil && r.CodeDeploy.ExistingGroup != nil:
+			g, _ := existingGroupOf(r)
+			deploy = append(deploy, g.DeployStatements(n.Partition, region, env.Account)...)
 		case r.ECSBlueGreen != nil:
 			deploy = append(deploy, ecsProps(n, env.Name, r.ECSBlueGreen).DeployStatements(n.Partition, region, env.Account)...)
 		case r.CodeDeploy != nil:
@@ -212,6 +215,24 @@ func ecsProps(n naming.Names, env string, x *config.ECSBlueGreenDeploy) *codedep
 		DeploymentConfig: x.DeploymentConfig, WaitMinutes: x.WaitMinutes, TerminationWaitMinutes: x.TerminationWaitMinutes,
 		AlarmNames: x.Alarms, TaskRoleArns: x.TaskRoles,
 	}
+}
+
+// existingGroup is an existing deployment group as codedeploy sees it: an
+// ECS group when taskRoles are given (ECS blue/green), else EC2/on-premises.
+func existingGroup(x *config.ExistingDeploymentGroup, taskRoles []string) *codedeploy.ExistingGroup {
+	return &codedeploy.ExistingGroup{ApplicationName: x.Application, DeploymentGroupName: x.DeploymentGroup, ECS: taskRoles != nil, TaskRoleArns: taskRoles}
+}
+
+// existingGroupOf is r's existing deployment group and the config block
+// that names it, or nil.
+func existingGroupOf(r config.Deploy) (*codedeploy.ExistingGroup, string) {
+	switch {
+	case r.ECSBlueGreen != nil && r.ECSBlueGreen.ExistingGroup != nil:
+		return existingGroup(r.ECSBlueGreen.ExistingGroup, r.ECSBlueGreen.TaskRoles), "deploy.ecsBlueGreen"
+	case r.CodeDeploy != nil && r.CodeDeploy.ExistingGroup != nil:
+		return existingGroup(r.CodeDeploy.ExistingGroup, nil), "deploy.codeDeploy"
+	}
+	return nil, ""
 }
 
 // serverProps are the EC2/on-premises deployment group of env.

@@ -84,6 +84,7 @@ func newJobResultsRole(scope awscdk.Stack, s JobResultsSpec) awsiam.Role {
 		Actions:   jsii.Strings("codepipeline:PutJobFailureResult", "codepipeline:PutJobSuccessResult"),
 		Resources: jsii.Strings("*"),
 	}))
+	nag.InlinePolicy(role, "The job-results role "+s.RoleName+": Lambda hooks in the target accounts assume it only to report their CodePipeline job result.")
 	nag.Suppress(role, nag.Findings("codepipeline:PutJobSuccessResult and PutJobFailureResult support no resource-level permissions; the trust admits only the environments' accounts, and a caller needs the job ID of a running invoke action.",
 		"Resource::*"))
 	return role
@@ -106,6 +107,7 @@ func newStackSetAdminRole(scope awscdk.Stack, s StackSetAdminSpec) awsiam.Role {
 		Actions:   jsii.Strings("sts:AssumeRole"),
 		Resources: jsii.Strings(s.ExecutionRoles),
 	}))
+	nag.InlinePolicy(role, "The StackSet administration role "+s.RoleName+": CloudFormation assumes it for this pipeline's StackSets only, to assume their execution roles.")
 	nag.Suppress(role, nag.Wildcards("The administration role assumes this pipeline's StackSet execution role in each target account through one pattern; each execution role trusts only this administration role.",
 		s.ExecutionRoles))
 	return role
@@ -138,6 +140,7 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 		statements = append(statements, policy.Statement{Sid: st.Sid, Actions: st.Actions, Resources: st.Resources, Conditions: policy.Conditions(st.Conditions)})
 	}
 	policy.Attach(role, statements...)
+	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")
 	nag.Suppress(role, nag.Wildcards("StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.", s.InstanceStacks))
 	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)
 	return role

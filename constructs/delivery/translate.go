@@ -84,6 +84,8 @@ func Translate(cfg *config.Config) (*Spec, error) {
 	spec.Pipeline = t.pipelineProps(replicas)
 
 	var errs []error
+	spec.SourceAccounts, errs = t.sourceAccounts()
+	spec.Store.Writers = sourceWriters(spec.SourceAccounts)
 	planned, err := plan.New(spec.Pipeline.Input())
 	if err != nil {
 		errs = append(errs, err)
@@ -119,6 +121,13 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			if ts.Server != nil {
 				if err := ts.Server.Validate(); err != nil {
 					errs = append(errs, fmt.Errorf("deploy.codeDeploy for environments[%d] %q: %w", i, env.Name, err))
+				}
+			}
+			for _, region := range env.Regions {
+				if g, block := existingGroupOf(t.releases[i][region]); g != nil {
+					if err := g.Validate(); err != nil {
+						errs = append(errs, fmt.Errorf("%s.existingGroup for environments[%d] %q in %s: %w", block, i, env.Name, region, err))
+					}
 				}
 			}
 			spec.Targets = append(spec.Targets, ts)
@@ -309,6 +318,13 @@ func (t *translator) pipelineProps(replicas map[string]pipeline.Replica) *pipeli
 		p.Build = pipeline.Build{LogGroupName: n.BuildLogGroup()}
 	}
 	t.path("Build", "build")
+	if v := cfg.Build.VPC; v != nil {
+		p.Build.VPC = &pipeline.VPC{VpcID: v.VpcID, Subnets: v.Subnets, SecurityGroups: v.SecurityGroups}
+		t.path("Build.VPC", "build.vpc")
+		t.path("Build.VPC.VpcID", "build.vpc.vpcId")
+		t.path("Build.VPC.Subnets", "build.vpc.subnets")
+		t.path("Build.VPC.SecurityGroups", "build.vpc.securityGroups")
+	}
 	t.path("Build.ProjectName", "name")
 	t.path("ExecutionMode", "pipeline.executionMode")
 	t.path("Variables", "pipeline.variables")
@@ -384,15 +400,26 @@ func (t *translator) source(goPath, cfgPath string, src config.Source) pipeline.
 		return conn("Bitbucket", "bitbucket", src.Bitbucket)
 	case src.S3 != nil:
 		t.path(goPath, cfgPath+".s3")
-		return &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key}
+		t.path(goPath+".RoleArn", cfgPath+".s3.account")
+		return &pipeline.S3Source{Bucket: src.S3.Bucket, Key: src.S3.Key, RoleArn: t.sourceRole(src.S3.Account)}
 	case src.CodeCommit != nil:
 		t.path(goPath, cfgPath+".codecommit")
-		return &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch}
+		t.path(goPath+".RoleArn", cfgPath+".codecommit.account")
+		return &pipeline.CodeCommitSource{Repository: src.CodeCommit.Repository, Branch: src.CodeCommit.Branch, RoleArn: t.sourceRole(src.CodeCommit.Account)}
 	case src.ECR != nil:
 		t.path(goPath, cfgPath+".ecr")
 		return &pipeline.ECRSource{Repository: src.ECR.Repository, Tag: src.ECR.Tag}
 	}
 	return nil
+}
+
+// sourceRole is the source role of account, or "" for a source of the
+// tooling account.
+func (t *translator) sourceRole(account string) string {
+	if account == "" {
+		return ""
+	}
+	return t.n.SourceRoleArn(account)
 }
 
 func filter(f *config.Filter) pipeline.Filter {
@@ -592,7 +619,6 @@ func rollout(r *config.Rollout) pipeline.Rollout {
 // release, recording the config paths of its fields under goPath; base is
 // the config path of the block's parent (deploy, or deploy.stacks[k]).
 func (t *translator) release(goPath, base, envPath string, env config.Environment, r config.Deploy) pipeline.Release {
-	n := t.n
 	switch {
 	case r.ECS != nil:
 		t.path(goPath, base+".ecs")
@@ -601,17 +627,15 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 	case r.ECSBlueGreen != nil:
 		x := r.ECSBlueGreen
 		t.path(goPath, base+".ecsBlueGreen")
-		t.path(goPath+".Application", "name")
-		t.path(goPath+".DeploymentGroup", envPath+".name")
+		app, group := t.groupNames(goPath, base+".ecsBlueGreen", envPath, env, x.ExistingGroup)
 		return &pipeline.ECSBlueGreenRelease{
-			Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name),
+			Application: app, DeploymentGroup: group,
 			TaskDefinition: x.TaskDefinition, AppSpec: x.AppSpec, ImagePlaceholder: x.ImagePlaceholder,
 		}
 	case r.CodeDeploy != nil:
 		t.path(goPath, base+".codeDeploy")
-		t.path(goPath+".Application", "name")
-		t.path(goPath+".DeploymentGroup", envPath+".name")
-		return &pipeline.CodeDeployRelease{Application: n.CodeDeployApplication(env.Name), DeploymentGroup: n.CodeDeployGroup(env.Name)}
+		app, group := t.groupNames(goPath, base+".codeDeploy", envPath, env, r.CodeDeploy.ExistingGroup)
+		return &pipeline.CodeDeployRelease{Application: app, DeploymentGroup: group}
 	case r.S3 != nil:
 		x := r.S3
 		t.path(goPath, base+".s3")
@@ -631,6 +655,21 @@ func (t *translator) release(goPath, base, envPath string, env config.Environmen
 		return out
 	}
 	return nil
+}
+
+// groupNames are the CodeDeploy application and deployment group that env
+// deploys through: the existing group's, or the ones Relay creates
+// (both <name>-<env>); it records the config paths of the release's
+// Application and DeploymentGroup under goPath.
+func (t *translator) groupNames(goPath, block, envPath string, env config.Environment, existing *config.ExistingDeploymentGroup) (app, group string) {
+	if existing != nil {
+		t.path(goPath+".Application", block+".existingGroup.application")
+		t.path(goPath+".DeploymentGroup", block+".existingGroup.deploymentGroup")
+		return existing.Application, existing.DeploymentGroup
+	}
+	t.path(goPath+".Application", "name")
+	t.path(goPath+".DeploymentGroup", envPath+".name")
+	return t.n.CodeDeployApplication(env.Name), t.n.CodeDeployGroup(env.Name)
 }
 
 // hooks are a region's hooks as pipeline hooks, recording their config

@@ -43,38 +43,40 @@ const WarnAt = 0.8
 
 // The quotas, by ID.
 const (
-	IAMRoleInline       = "iam-role-inline-policies"
-	IAMManagedPolicy    = "iam-managed-policy"
-	IAMTrustPolicy      = "iam-trust-policy"
-	IAMRoleName         = "iam-role-name"
-	KMSKeyPolicy        = "kms-key-policy"
-	S3BucketPolicy      = "s3-bucket-policy"
-	TemplateBody        = "cloudformation-template-body"
-	StackSetTemplate    = "cloudformation-stackset-template-body"
-	StackResources      = "cloudformation-resources"
-	StackOutputs        = "cloudformation-outputs"
-	StackParameters     = "cloudformation-parameters"
-	StackName           = "cloudformation-stack-name"
-	StackSetName        = "cloudformation-stackset-name"
-	PipelineStages      = "codepipeline-stages"
-	StageActions        = "codepipeline-actions-per-stage"
-	ActionConfiguration = "codepipeline-action-configuration-value"
-	StageName           = "codepipeline-stage-name"
-	ActionName          = "codepipeline-action-name"
-	Namespace           = "codepipeline-variable-namespace"
-	RunOrder            = "codepipeline-run-order"
-	VariableDefault     = "codepipeline-variable-default-value"
-	TriggerPatterns     = "codepipeline-trigger-filter-patterns"
-	CodeDeployAlarms    = "codedeploy-alarms"
-	CodeDeployTargets   = "codedeploy-target-groups"
-	CodeDeployWait      = "codedeploy-wait-minutes"
-	LambdaFunctionName  = "lambda-function-name"
-	CodeBuildInputs     = "codepipeline-codebuild-input-artifacts"
-	iamQuotas           = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
-	cloudFormationQuota = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
-	codePipelineQuotas  = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
-	codePipelineAPI     = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"
-	codeDeployQuotas    = "https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html"
+	IAMRoleInline           = "iam-role-inline-policies"
+	IAMManagedPolicy        = "iam-managed-policy"
+	IAMTrustPolicy          = "iam-trust-policy"
+	IAMRoleName             = "iam-role-name"
+	KMSKeyPolicy            = "kms-key-policy"
+	S3BucketPolicy          = "s3-bucket-policy"
+	TemplateBody            = "cloudformation-template-body"
+	StackSetTemplate        = "cloudformation-stackset-template-body"
+	StackResources          = "cloudformation-resources"
+	StackOutputs            = "cloudformation-outputs"
+	StackParameters         = "cloudformation-parameters"
+	StackName               = "cloudformation-stack-name"
+	StackSetName            = "cloudformation-stackset-name"
+	PipelineStages          = "codepipeline-stages"
+	StageActions            = "codepipeline-actions-per-stage"
+	ActionConfiguration     = "codepipeline-action-configuration-value"
+	StageName               = "codepipeline-stage-name"
+	ActionName              = "codepipeline-action-name"
+	Namespace               = "codepipeline-variable-namespace"
+	RunOrder                = "codepipeline-run-order"
+	VariableDefault         = "codepipeline-variable-default-value"
+	TriggerPatterns         = "codepipeline-trigger-filter-patterns"
+	CodeDeployAlarms        = "codedeploy-alarms"
+	CodeDeployTargets       = "codedeploy-target-groups"
+	CodeDeployWait          = "codedeploy-wait-minutes"
+	LambdaFunctionName      = "lambda-function-name"
+	CodeBuildInputs         = "codepipeline-codebuild-input-artifacts"
+	CodeBuildSubnets        = "codebuild-vpc-subnets"
+	CodeBuildSecurityGroups = "codebuild-vpc-security-groups"
+	iamQuotas               = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+	cloudFormationQuota     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
+	codePipelineQuotas      = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
+	codePipelineAPI         = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"
+	codeDeployQuotas        = "https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html"
 )
 
 // Table lists every quota Relay checks: config validation, the release plan
@@ -135,6 +137,10 @@ var Table = []Limit{
 		"use a shorter function name", false},
 	{CodeBuildInputs, "Input artifacts of a CodePipeline CodeBuild action", 5, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html",
 		"read fewer artifacts in one step: combine files in an earlier step's output", false},
+	{CodeBuildSubnets, "CodeBuild project VPC subnets", 16, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html",
+		"list at most 16 subnets (one or two per Availability Zone is enough)", false},
+	{CodeBuildSecurityGroups, "CodeBuild project VPC security groups", 5, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html",
+		"merge the rules into at most 5 security groups", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming

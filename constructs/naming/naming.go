@@ -13,20 +13,79 @@
 // suffix, and nothing else of the pipeline is named that way.
 package naming
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
 
 // Names derives every physical name of one Relay pipeline from its name, the
 // tooling account and region, and the partition (aws, aws-cn, aws-us-gov).
 type Names struct {
 	// Name is the pipeline name from the configuration, e.g. payments.
 	Name string
-	// Partition is the AWS partition of the tooling region.
+	// Partition is the AWS partition of the tooling region (aws, aws-cn or
+	// aws-us-gov). Default: the partition of ToolingRegion, or aws when
+	// ToolingRegion is unset; never empty in an ARN (arn::iam::... is
+	// refused by IAM and aws-cdk-lib).
 	Partition string
 	// ToolingAccount is the account that owns the pipeline.
 	ToolingAccount string
 	// ToolingRegion is the region of the pipeline and its artifact store.
 	ToolingRegion string
 }
+
+// partition is Partition, or its default.
+func (n Names) partition() string {
+	if n.Partition != "" {
+		return n.Partition
+	}
+	if p, ok := arns.RegionPartition(n.ToolingRegion); ok {
+		return p
+	}
+	return "aws"
+}
+
+// Validate reports every problem of n at once, each naming the field: a
+// Name that is not 3 to 24 lowercase letters, digits and single hyphens
+// starting with a letter (bucket names are built from it), a ToolingAccount that is not 12
+// digits, a ToolingRegion that is not an AWS region (or not one of
+// Partition), an unknown Partition. The name methods do not check: call
+// Validate once where Names are built.
+func (n Names) Validate() error {
+	var errs []error
+	if !nameRE(n.Name) {
+		errs = append(errs, fmt.Errorf("Name %q: must be 3 to 24 lowercase letters, digits and single hyphens, starting with a letter, such as payments", n.Name))
+	}
+	if n.Partition != "" && !slices.Contains(arns.Partitions, n.Partition) {
+		errs = append(errs, fmt.Errorf("Partition %q: must be one of %s, or empty for the ToolingRegion's", n.Partition, strings.Join(arns.Partitions, ", ")))
+	}
+	if !values.IsAccount(n.ToolingAccount) {
+		errs = append(errs, fmt.Errorf("ToolingAccount %q: must be a 12-digit account ID", n.ToolingAccount))
+	}
+	if n.ToolingRegion == "" {
+		errs = append(errs, errors.New(`ToolingRegion "": required; the region of the pipeline and its artifact store`))
+	} else if why := arns.CheckRegion(n.ToolingRegion, n.Partition); why != "" {
+		errs = append(errs, fmt.Errorf("ToolingRegion %q: %s", n.ToolingRegion, why))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("naming.Names: %w", errors.Join(errs...))
+}
+
+// nameRE is the shape of a pipeline name, as package config checks it:
+// every bucket name built from it then stays within S3's 63 characters.
+func nameRE(s string) bool {
+	return pipelineName.MatchString(s) && !strings.HasSuffix(s, "-") && !strings.Contains(s, "--")
+}
+
+var pipelineName = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
 
 // RolePath is the IAM path of every role of this pipeline: /relay/<name>/.
 func (n Names) RolePath() string { return "/relay/" + n.Name + "/" }
@@ -63,7 +122,7 @@ func (n Names) DeployRoleArn(account, env string) string {
 // DeployRolePattern matches the deploy role of every environment of this
 // pipeline in any account (an ArnLike pattern).
 func (n Names) DeployRolePattern() string {
-	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-deploy", n.Partition, n.RolePath(), n.Name)
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-deploy", n.partition(), n.RolePath(), n.Name)
 }
 
 // ExecutionRole is the name of the CloudFormation execution role in env's
@@ -127,7 +186,7 @@ func (n Names) ArtifactBucket(region string) string {
 
 // ArtifactBucketArn is the ARN of the artifact bucket in region.
 func (n Names) ArtifactBucketArn(region string) string {
-	return fmt.Sprintf("arn:%s:s3:::%s", n.Partition, n.ArtifactBucket(region))
+	return fmt.Sprintf("arn:%s:s3:::%s", n.partition(), n.ArtifactBucket(region))
 }
 
 // AccessLogBucket is the name of the bucket that receives the artifact
@@ -145,7 +204,7 @@ func (n Names) ArtifactKeyAlias() string { return "alias/relay/" + n.Name + "/ar
 // key policy, which names the deploy roles, is what restricts use to the
 // artifact key.
 func (n Names) ArtifactKeyPattern(region string) string {
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/*", n.Partition, region, n.ToolingAccount)
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/*", n.partition(), region, n.ToolingAccount)
 }
 
 // BuildProject is the CodeBuild project name.
@@ -163,11 +222,11 @@ func (n Names) ApprovalTopic(env string) string { return n.Name + "-" + env + "-
 
 // ApprovalTopicPattern matches every approval topic of this pipeline.
 func (n Names) ApprovalTopicPattern() string {
-	return fmt.Sprintf("arn:%s:sns:%s:%s:%s-*-approval", n.Partition, n.ToolingRegion, n.ToolingAccount, n.Name)
+	return fmt.Sprintf("arn:%s:sns:%s:%s:%s-*-approval", n.partition(), n.ToolingRegion, n.ToolingAccount, n.Name)
 }
 
 func (n Names) roleArn(account, role string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", n.Partition, account, n.RolePath(), role)
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", n.partition(), account, n.RolePath(), role)
 }
 
 // DeployNamespace is the variable namespace of env's deploy action in
@@ -212,7 +271,7 @@ func (n Names) InvokeRoleArn(account, env string) string {
 
 // InvokeRolePattern matches the invoke role of every environment.
 func (n Names) InvokeRolePattern() string {
-	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-invoke", n.Partition, n.RolePath(), n.Name)
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s-*-invoke", n.partition(), n.RolePath(), n.Name)
 }
 
 // JobResultsRole is the tooling-account role that Lambda hook functions in
@@ -239,7 +298,7 @@ func (n Names) StackSetExecutionRole(env string) string { return n.Name + "-" + 
 // StackSetExecutionRolePattern matches every StackSet execution role of
 // this pipeline in any account.
 func (n Names) StackSetExecutionRolePattern() string {
-	return fmt.Sprintf("arn:%s:iam::*:role/%s-*-stackset-exec", n.Partition, n.Name)
+	return fmt.Sprintf("arn:%s:iam::*:role/%s-*-stackset-exec", n.partition(), n.Name)
 }
 
 // AccountStack is the stack holding the StackSet execution role of env in
@@ -264,5 +323,37 @@ func (n Names) HelmProject() string { return n.Name + "-helm" }
 // which the deploy roles trust.
 // It lives at path /, unlike Relay's other roles.
 func (n Names) HelmRoleArn() string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, n.ToolingAccount, n.HelmProject())
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", n.partition(), n.ToolingAccount, n.HelmProject())
 }
+
+// SourceRole is the name of the role the pipeline assumes in a source
+// account to read a source there (at RolePath).
+func (n Names) SourceRole() string { return n.Name + "-source" }
+
+// SourceRoleArn is the ARN of the source role in account.
+func (n Names) SourceRoleArn(account string) string { return n.roleArn(account, n.SourceRole()) }
+
+// SourceForwarderRole is the name of the role a source account's rules
+// forward events to the tooling account's default event bus with.
+func (n Names) SourceForwarderRole() string { return n.Name + "-source-forwarder" }
+
+// SourceStack is the name of the stack in source account account.
+func (n Names) SourceStack(account string) string { return n.Name + "-source-" + account }
+
+// SourceRule is the name of the EventBridge rules (one in the source
+// account, one in the tooling account) of the source whose output artifact
+// is artifact (Source, Source_<name>): <name>-<artifact>, at most 63
+// characters.
+func (n Names) SourceRule(artifact string) string { return n.Name + "-" + artifact }
+
+// SourceStartRole is the name of the tooling role that starts the pipeline
+// on the events of source account account.
+func (n Names) SourceStartRole(account string) string { return n.Name + "-start-" + account }
+
+// SourceBusStatement is the ID of the tooling default event bus's policy
+// statement that admits the rules of source account account.
+func (n Names) SourceBusStatement(account string) string { return n.Name + "-source-" + account }
+
+// SourceTrail is the name of the trail Relay creates in a source account
+// for its S3 sources' data events.
+func (n Names) SourceTrail() string { return n.Name + "-sources" }

@@ -1,6 +1,7 @@
 package naming_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -152,5 +153,48 @@ func TestDeployRolePattern(t *testing.T) {
 	// The longer name's pattern must not reach back into payments either.
 	if arn := payments.DeployRoleArn("222222222222", "staging"); arnLike(other.DeployRolePattern()).MatchString(arn) {
 		t.Errorf("%q matches %q", other.DeployRolePattern(), arn)
+	}
+}
+
+// TestPartitionDefault: Names without a Partition never yield arn::...
+// (issue 14): the tooling region's partition, or aws.
+func TestPartitionDefault(t *testing.T) {
+	for _, tt := range []struct {
+		n    naming.Names
+		want string
+	}{
+		{naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}, "arn:aws:iam::111111111111:role/relay/orders/orders-pipeline"},
+		{naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "cn-north-1"}, "arn:aws-cn:iam::111111111111:role/relay/orders/orders-pipeline"},
+		{naming.Names{Name: "orders", ToolingAccount: "111111111111"}, "arn:aws:iam::111111111111:role/relay/orders/orders-pipeline"},
+	} {
+		if got := tt.n.PipelineRoleArn(); got != tt.want {
+			t.Errorf("%+v.PipelineRoleArn() = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestNamesValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		n    naming.Names
+		want string
+	}{
+		{"valid", payments, ""},
+		{"partition from the region", naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "eu-west-1"}, ""},
+		{"zero", naming.Names{}, `naming.Names: Name "": must be 3 to 24 lowercase letters, digits and single hyphens, starting with a letter, such as payments
+ToolingAccount "": must be a 12-digit account ID
+ToolingRegion "": required; the region of the pipeline and its artifact store`},
+		{"typos", naming.Names{Name: "Orders", Partition: "aws-china", ToolingAccount: "11111111111", ToolingRegion: "eu-west-l"}, `naming.Names: Name "Orders": must be 3 to 24 lowercase letters, digits and single hyphens, starting with a letter, such as payments
+Partition "aws-china": must be one of aws, aws-cn, aws-us-gov, or empty for the ToolingRegion's
+ToolingAccount "11111111111": must be a 12-digit account ID
+ToolingRegion "eu-west-l": not an AWS region; did you mean "eu-west-1"?`},
+		{"region of another partition", naming.Names{Name: "orders", Partition: "aws", ToolingAccount: "111111111111", ToolingRegion: "cn-north-1"},
+			`naming.Names: ToolingRegion "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`},
+	}
+	for _, tt := range tests {
+		err := tt.n.Validate()
+		if got := fmt.Sprint(err); (err == nil) != (tt.want == "") || (err != nil && got != tt.want) {
+			t.Errorf("%s: Validate() = %v\nwant %s", tt.name, err, tt.want)
+		}
 	}
 }

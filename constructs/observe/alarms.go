@@ -165,6 +165,7 @@ func (o *Observer) newTimer(minutes int) {
 		Role:             role,
 		Comment:          jsii.String(fmt.Sprintf("Relay: fails when an execution of pipeline %s runs longer than %d minutes", p.PipelineName, minutes)),
 	})
+	nag.InlinePolicy(role, "The execution timer's role of pipeline "+p.PipelineName+": Step Functions assumes it for this state machine only, to read the pipeline's executions.")
 	nag.Suppress(o.timer,
 		nag.Suppression{Rule: "AwsSolutions-SF1", Reason: "The timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group."},
 		nag.Suppression{Rule: "AwsSolutions-SF2", Reason: "The timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace."})
@@ -182,6 +183,7 @@ func (o *Observer) newTimer(minutes int) {
 		Description: jsii.String("Relay: starts the execution timer of pipeline " + p.PipelineName),
 	})
 	o.timer.GrantStartExecution(starter)
+	nag.InlinePolicy(starter, "The execution timer's starter role of pipeline "+p.PipelineName+": only the rule "+ruleName+" assumes it, to start the timer.")
 	rule := o.newRule(ruleTimer, Patterns(p)[ruleTimer], "Relay: starts the execution timer when an execution of pipeline "+p.PipelineName+" starts or resumes")
 	rule.AddTarget(&target{
 		arn:   *o.timer.StateMachineArn(),

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawsevents"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 )
 
@@ -48,6 +49,7 @@ func (o *Observer) newTopics() {
 		keyProps.Alias = jsii.String(p.KeyAlias)
 	}
 	o.key = awskms.NewKey(o.Construct, jsii.String("Key"), keyProps)
+	hardening.DenyGrants(o.key)
 	o.alerts = awssns.NewTopic(o.Construct, jsii.String("Alerts"), &awssns.TopicProps{
 		TopicName:   jsii.String(o.name("alerts")),
 		DisplayName: jsii.String(displayName("Relay " + p.PipelineName + " alerts")),

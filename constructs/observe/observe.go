@@ -35,6 +35,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 )
 
 // retention maps the retention periods CloudWatch Logs accepts, in days, to
@@ -142,7 +144,11 @@ func (o *Observer) newEventLog() {
 		LogGroupName:  jsii.String(p.LogGroupName),
 		Retention:     retention[p.EventRetentionDays],
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: o.key,
 	})
+	// The topics' key encrypts the events too; CloudWatch Logs may use it
+	// for this log group only.
+	hardening.AdmitLogs(o.key, "CloudWatchLogsEncryptsPipelineEvents", o.arn("logs", "log-group:"+p.LogGroupName))
 	// EventBridge writes to CloudWatch Logs under the log group's resource
 	// policy (it takes no role for this target), which aws-cdk-lib's
 	// CloudWatchLogGroup target would set through a Lambda-backed custom

@@ -214,6 +214,12 @@ func TestTopicAndKeyPolicies(t *testing.T) {
 	want := []m{
 		{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
 			"Principal": m{"AWS": m{"Fn::Join": l{"", l{"arn:", m{"Ref": "AWS::Partition"}, ":iam::111111111111:root"}}}}},
+		{"Sid": "DenyGrantsExceptForAWSResources", "Effect": "Deny", "Principal": m{"AWS": "*"}, "Action": "kms:CreateGrant", "Resource": "*",
+			"Condition": m{"BoolIfExists": m{"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}}},
+		// CloudWatch Logs encrypts the events log group, and no other.
+		{"Sid": "CloudWatchLogsEncryptsPipelineEvents", "Effect": "Allow", "Principal": m{"Service": "logs.us-east-1.amazonaws.com"},
+			"Action": l{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}, "Resource": "*",
+			"Condition": m{"ArnLike": m{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111111111111:log-group:/relay/payments/events"}}},
 		{"Sid": "EventBridgeEncryptsForTheTopics", "Effect": "Allow", "Principal": m{"Service": "events.amazonaws.com"}, "Action": use, "Resource": "*",
 			"Condition": m{"StringEquals": m{"kms:EncryptionContext:aws:sns:topicArn": topicArns}}},
 		{"Sid": "AlarmsEncryptForTheTopics", "Effect": "Allow", "Principal": m{"Service": "cloudwatch.amazonaws.com"}, "Action": use, "Resource": "*",

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -9,10 +10,12 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -44,10 +47,12 @@ var (
 func (pl *Pipeline) newBuildProject() {
 	b := pl.plan.Input.Build
 	store := pl.props.Store
+	pl.logKey = newLogKey(pl, b.LogGroupName)
 	pl.logGroup = awslogs.NewLogGroup(pl.Construct, jsii.String("BuildLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  values.Optional(b.LogGroupName),
 		Retention:     retention[b.LogRetentionDays],
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: pl.logKey,
 	})
 	if pl.plan.Input.NoBuild {
 		return
@@ -308,4 +313,29 @@ func helmBuildSpec() awscodebuild.BuildSpec {
 			}},
 		},
 	})
+}
+
+// newLogKey creates the KMS key of the build log group (the build, test,
+// scan and step projects all log there): rotated yearly, retained with the
+// log group, and usable by CloudWatch Logs for that log group only (an
+// encryption-context condition on its ARN; any log group of the stack's
+// account and region when its name is generated, since a generated name is
+// only known after the key exists). Nobody else is admitted beyond the
+// account's key administrators (the key policy's default statement).
+func newLogKey(pl *Pipeline, logGroupName string) awskms.Key {
+	stack := awscdk.Stack_Of(pl.Construct)
+	name := logGroupName
+	if name == "" {
+		name = "*"
+	}
+	arn := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", pl.props.Partition, *stack.Region(), *stack.Account(), name)
+	key := awskms.NewKey(pl.Construct, jsii.String("BuildLogsKey"), &awskms.KeyProps{
+		Description:       jsii.String("Relay: encrypts the build logs of pipeline " + pl.pipelineName()),
+		EnableKeyRotation: jsii.Bool(true),
+		PendingWindow:     awscdk.Duration_Days(jsii.Number(30)),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+	})
+	hardening.AdmitLogs(key, "CloudWatchLogsEncryptsBuildLogs", arn)
+	hardening.DenyGrants(key)
+	return key
 }

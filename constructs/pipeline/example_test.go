@@ -8,6 +8,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 )
 
@@ -19,11 +20,16 @@ func ExampleNew() {
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})
+	// The names the targets' Apps use too (see target.ExampleNew).
+	n := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}
 	store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
-		Readers: artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArnPatterns: []string{"arn:aws:iam::*:role/orders-*-deploy"}},
+		BucketName: n.ArtifactBucket("us-east-1"),
+		Readers:    artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArnPatterns: []string{n.DeployRolePattern()}},
 	})
 	pipeline.New(stack, "Pipeline", &pipeline.Props{
-		Store: store,
+		RoleName: n.PipelineRole(),
+		RolePath: n.RolePath(),
+		Store:    store,
 		Source: &pipeline.ConnectionSource{
 			Provider: "GitLab", Owner: "acme", Repo: "orders",
 			ConnectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc",
@@ -42,15 +48,15 @@ func ExampleNew() {
 			Name: "production",
 			Target: &pipeline.Account{
 				ID:               "333333333333",
-				DeployRoleArn:    "arn:aws:iam::333333333333:role/orders-production-deploy",
-				ExecutionRoleArn: "arn:aws:iam::333333333333:role/orders-production-cfn-exec",
+				DeployRoleArn:    n.DeployRoleArn("333333333333", "production"),
+				ExecutionRoleArn: n.ExecutionRoleArn("333333333333", "production"),
 			},
 			Regions:  []string{"us-east-1"},
 			Release:  &pipeline.Stack{Name: "orders-app"},
 			Approval: &pipeline.Approval{Comment: "Ship it?", TimeoutMinutes: 1440},
 			Window:   &pipeline.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"},
 		}},
-		DeployRolePatterns: []string{"arn:aws:iam::*:role/orders-*-deploy"},
+		DeployRolePatterns: []string{n.DeployRolePattern()},
 	})
 	tpl := assertions.Template_FromStack(stack, nil)
 	for _, r := range *tpl.FindResources(jsii.String("AWS::CodePipeline::Pipeline"), nil) {

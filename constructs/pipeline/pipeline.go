@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -108,13 +109,18 @@ type Props struct {
 	// PipelineName is the pipeline's name. Default: generated.
 	PipelineName string
 	// RoleName is the physical name of the pipeline's service role. Set it
-	// when deploy roles in other accounts pin the role ARN. Default:
-	// generated.
+	// when deploy roles in other accounts pin the role ARN (their
+	// PipelineRoleArns; naming.Names.PipelineRole gives both sides the same
+	// name). Required when a deployment's target is wired by reference.
+	// Default: generated.
 	RoleName string
 	// RolePath is the IAM path of the pipeline role (and the approver
 	// role). Default: /.
 	RolePath string
-	// Store holds the artifacts; create one with artifacts.NewStore.
+	// Store holds the artifacts; create one with artifacts.NewStore. It must
+	// admit the deploy role of each deployment wired by reference (its
+	// Readers), and those targets must read it (their Stores, or
+	// ArtifactBucketArns and ArtifactKeyArns).
 	Store *artifacts.Store
 	// Replicas are the artifact stores of the other regions that
 	// deployments deploy to, by region. Default: none (every account
@@ -149,9 +155,10 @@ type Props struct {
 	// generated.
 	ApproverRoleName string
 	// DeployRolePatterns replace the list of deploy role ARNs in the
-	// pipeline role's sts:AssumeRole statement with ARN patterns, so that
-	// the policy keeps one size however many environments there are.
-	// Default: the role ARN of each action that runs as a deploy role.
+	// pipeline role's sts:AssumeRole statement with ARN patterns (IAM's
+	// ArnLike), so that the policy keeps one size however many environments
+	// there are; every deploy role must match one. Default: the role ARN of
+	// each action that runs as a deploy role.
 	DeployRolePatterns []string
 	// ApprovalTopicPatterns do the same for the sns:Publish statement.
 	// Default: the ARN of each approval topic.
@@ -207,6 +214,7 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	if rp := p.RolePath; rp != "" && !rolePathRE.MatchString(rp) {
 		add("RolePath %q: must start and end with /", rp)
 	}
+	errs = append(errs, p.checkNames()...)
 	planned, err := plan.New(p.Input())
 	if err != nil {
 		errs = append(errs, err)
@@ -217,8 +225,11 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 var rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
 
 // Validate reports every problem of p at once (Store, then what Plan
-// reports).
+// reports). ValidateIn checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
+	if p == nil {
+		return errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
+	}
 	var errs []error
 	if p.Store == nil {
 		errs = append(errs, errors.New("Store: required; create one with artifacts.NewStore"))
@@ -241,6 +252,7 @@ type Pipeline struct {
 	role     awsiam.Role
 	project  awscodebuild.PipelineProject
 	logGroup awslogs.LogGroup
+	logKey   awskms.Key
 	topics   map[string]awssns.Topic
 	imported map[string]awsiam.IRole
 	// artifacts are the pipeline's artifacts by name, paths the file
@@ -270,29 +282,26 @@ type Pipeline struct {
 
 // New plans props and renders the plan: the pipeline role, the build
 // project, a project per suite and step, a topic per approval and the
-// pipeline. It panics with every problem of props listed when props are
-// invalid (nil props too); call props.Validate first to handle the error
-// yourself.
+// pipeline. Like aws-cdk-go's constructors, it panics when props are
+// invalid (nil props too), with every problem of props.ValidateIn(scope)
+// listed; call props.ValidateIn (or Validate) first to handle the error
+// yourself. The pipeline's stack depends on the stacks of the targets wired
+// by reference, so that cdk deploy --all creates their roles first.
 func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	if props == nil {
 		panic(errors.New("pipeline.New: props are nil; pass &pipeline.Props{...}"))
 	}
-	if err := props.Validate(); err != nil {
+	p, refs, planned, err := props.prepare(scope)
+	if err != nil {
 		panic(err)
-	}
-	planned, _ := props.Plan() // validated above
-	p := *props
-	if p.Partition == "" {
-		p.Partition = "aws"
-	}
-	if p.RolePath == "" {
-		p.RolePath = "/"
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
 		paths:    map[string]awscodepipeline.ArtifactPath{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}}
+	pl.dependOn(refs)
 	pl.checkRegions()
+	pl.checkSourceRoles()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
@@ -343,6 +352,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
 	}
+	pl.placeInVPC()
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
 	pl.pipeline.Node().AddDependency(policy.Attach(pl.role, pl.roleStatements()...))
@@ -369,6 +379,21 @@ func (pl *Pipeline) checkRegions() {
 			if _, ok := pl.props.Replicas[a.Region]; a.Region != "" && a.Region != *region && !ok {
 				panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, *region))
 			}
+		}
+	}
+}
+
+// checkSourceRoles panics when a source's RoleArn is a role of the
+// pipeline's own account: a source there is read by the pipeline role, and
+// a source role would only widen who may write artifacts.
+func (pl *Pipeline) checkSourceRoles() {
+	account := awscdk.Stack_Of(pl.Construct).Account()
+	if *awscdk.Token_IsUnresolved(account) {
+		return
+	}
+	for _, a := range pl.plan.Stages[0].Actions {
+		if a.RoleArn != "" && a.Account == *account {
+			panic(fmt.Errorf("pipeline.Props: %s.RoleArn %q: is a role of the pipeline's account %s; a source of this account needs no source role: remove RoleArn", a.Field, a.RoleArn, *account))
 		}
 	}
 }
@@ -482,6 +507,10 @@ func (pl *Pipeline) Project() awscodebuild.PipelineProject { return pl.project }
 
 // LogGroup receives the build logs.
 func (pl *Pipeline) LogGroup() awslogs.LogGroup { return pl.logGroup }
+
+// LogKey is the KMS key that encrypts the build log group; CloudWatch Logs
+// may use it for that log group only.
+func (pl *Pipeline) LogKey() awskms.Key { return pl.logKey }
 
 // BuildSecrets are the Secrets Manager ARNs of the build's environment
 // variables, sorted.

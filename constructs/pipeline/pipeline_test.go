@@ -445,6 +445,32 @@ func TestPropsValidate(t *testing.T) {
 		{"49 deployments", func(p *pipeline.Props) { p.Deployments = environments(49) }, []string{
 			"Deployments: 49 deploy stages plus Source and Build make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit",
 		}},
+		// Silent mismatches of issue 14 that need no stack.
+		{"deploy role the pipeline role may not assume", func(p *pipeline.Props) {
+			p.DeployRolePatterns = []string{"arn:aws:iam::*:role/orders-*-deploy"}
+			p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn = "arn:aws:iam::222222222222:role/orders-deploy"
+			p.Deployments = p.Deployments[:1]
+		}, []string{
+			`DeployRolePatterns arn:aws:iam::*:role/orders-*-deploy: none matches Deployments[0].Target.DeployRoleArn "arn:aws:iam::222222222222:role/orders-deploy", so the pipeline role may not assume it; add a pattern that does, or rename the role`,
+		}},
+		{"region typos", func(p *pipeline.Props) {
+			p.Deployments[0].Regions = []string{"us-east1"}
+			p.Deployments[1].Regions = []string{"cn-north-1"}
+			p.Replicas = map[string]pipeline.Replica{"eu-west-l": {BucketName: "b", KeyAlias: "alias/b"}}
+		}, []string{
+			`Deployments[0].Regions[0] "us-east1": not an AWS region; did you mean "us-east-1"?`,
+			`Deployments[1].Regions[0] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
+			`Replicas["eu-west-l"]: not an AWS region; did you mean "eu-west-1"?`,
+		}},
+		{"empty partition in a role ARN", func(p *pipeline.Props) {
+			p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn::iam::222222222222:role/relay/payments/payments-staging-cfn-exec"
+		}, []string{
+			`Deployments[0].Target.ExecutionRoleArn "arn::iam::222222222222:role/relay/payments/payments-staging-cfn-exec": must be a role ARN in account 222222222222`,
+		}},
+		{"tokens are accepted wherever an ARN is", func(p *pipeline.Props) {
+			p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn = "${Token[TOKEN.80]}"
+			p.Source.(*pipeline.ConnectionSource).ConnectionArn = "${Token[TOKEN.81]}"
+		}, nil},
 		{"every problem at once", func(p *pipeline.Props) {
 			p.Store, p.ExecutionMode = nil, "LATEST"
 			p.Deployments[0].Release.(*pipeline.Stack).Name = ""
@@ -461,7 +487,9 @@ func TestPropsValidate(t *testing.T) {
 			// Validate only checks that Store is set: a zero Store needs no stack.
 			p := validProps(&artifacts.Store{}, stagingAndProduction())
 			tc.mutate(p)
-			relaytest.ValidateError(t, p.Validate(), "pipeline.Props: ", tc.want)
+			err := p.Validate()
+			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
 		})
 	}
 }
@@ -470,6 +498,12 @@ func TestNewPanicsOnNilProps(t *testing.T) {
 	msg, ok := relaytest.Recover(func() { pipeline.New(newStack(), "Pipeline", nil) })
 	if ok || msg != "pipeline.New: props are nil; pass &pipeline.Props{...}" {
 		t.Errorf("pipeline.New(nil) = %q, %v; want a panic that names the props", msg, ok)
+	}
+	var nilProps *pipeline.Props
+	for name, err := range map[string]error{"Validate": nilProps.Validate(), "ValidateIn": nilProps.ValidateIn(newStack())} {
+		if err == nil || err.Error() != "pipeline.Props: nil; pass &pipeline.Props{...}" {
+			t.Errorf("(*Props)(nil).%s() = %v", name, err)
+		}
 	}
 }
 

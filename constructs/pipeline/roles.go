@@ -25,7 +25,7 @@ func (pl *Pipeline) deployRoles() []string {
 	var out []string
 	pl.eachAction(func(a *plan.Action) {
 		switch k := a.Kind.(type) {
-		case *plan.InvokeLambda, *plan.InvokeStepFunctions:
+		case *plan.InvokeLambda, *plan.InvokeStepFunctions, *plan.SourceAction:
 		case *plan.HelmStep:
 			out = append(out, k.AssumeRoleArn)
 		default:
@@ -35,6 +35,18 @@ func (pl *Pipeline) deployRoles() []string {
 		}
 	})
 	return values.SortedUnique(out)
+}
+
+// sourceRoles are the roles of the source actions that run in another
+// account.
+func (pl *Pipeline) sourceRoles() []string {
+	var out []string
+	for _, a := range pl.plan.Stages[0].Actions {
+		if a.RoleArn != "" {
+			out = append(out, a.RoleArn)
+		}
+	}
+	return out
 }
 
 // invokeRoles are the roles of the invoke actions: InvokeRolePatterns, or
@@ -113,7 +125,8 @@ func (pl *Pipeline) roleStatements() []policy.Statement {
 	p, store := pl.props, pl.props.Store
 	bucketArn := store.Bucket().BucketArn()
 	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
-	assume := append(pl.deployRoles(), pl.invokeRoles()...)
+	// Source roles of other accounts are named one by one.
+	assume := append(append(pl.deployRoles(), pl.invokeRoles()...), pl.sourceRoles()...)
 	sts := []policy.Statement{{
 		Sid:       "ReadWriteArtifacts",
 		Actions:   []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"},

@@ -38,23 +38,37 @@ func (pl *Pipeline) sourceAction(a *plan.Action, k *plan.SourceAction) awscodepi
 		}
 		return action
 	case *plan.S3Source:
-		return awscodepipelineactions.NewS3SourceAction(&awscodepipelineactions.S3SourceActionProps{
+		// A bucket of another account: the action runs as its source role,
+		// and that account forwards the bucket's events (package
+		// sourceaccount) instead of a rule of this stack.
+		props := &awscodepipelineactions.S3SourceActionProps{
 			ActionName:         jsii.String(a.Name),
 			Bucket:             awss3.Bucket_FromBucketName(pl.Construct, jsii.String(id+"-Bucket"), jsii.String(s.Bucket)),
 			BucketKey:          jsii.String(s.Key),
 			Output:             output,
 			Trigger:            awscodepipelineactions.S3Trigger_EVENTS,
 			VariablesNamespace: jsii.String(a.Namespace),
-		})
+		}
+		if a.RoleArn != "" {
+			props.Role, props.Trigger = pl.importRole("SourceRole-"+a.Account, a.RoleArn), awscodepipelineactions.S3Trigger_NONE
+		}
+		return awscodepipelineactions.NewS3SourceAction(props)
 	case *plan.CodeCommitSource:
-		return awscodepipelineactions.NewCodeCommitSourceAction(&awscodepipelineactions.CodeCommitSourceActionProps{
+		props := &awscodepipelineactions.CodeCommitSourceActionProps{
 			ActionName:         jsii.String(a.Name),
-			Repository:         awscodecommit.Repository_FromRepositoryName(pl.Construct, jsii.String(id+"-Repository"), jsii.String(s.Repository)),
 			Branch:             jsii.String(s.Branch),
 			Output:             output,
 			Trigger:            awscodepipelineactions.CodeCommitTrigger_EVENTS,
 			VariablesNamespace: jsii.String(a.Namespace),
-		})
+		}
+		if a.RoleArn == "" {
+			props.Repository = awscodecommit.Repository_FromRepositoryName(pl.Construct, jsii.String(id+"-Repository"), jsii.String(s.Repository))
+		} else {
+			arn := fmt.Sprintf("arn:%s:codecommit:%s:%s:%s", pl.props.Partition, pl.stackRegion(), a.Account, s.Repository)
+			props.Repository = awscodecommit.Repository_FromRepositoryArn(pl.Construct, jsii.String(id+"-Repository"), jsii.String(arn))
+			props.Role, props.Trigger = pl.importRole("SourceRole-"+a.Account, a.RoleArn), awscodepipelineactions.CodeCommitTrigger_NONE
+		}
+		return awscodepipelineactions.NewCodeCommitSourceAction(props)
 	case *plan.ECRSource:
 		return awscodepipelineactions.NewEcrSourceAction(&awscodepipelineactions.EcrSourceActionProps{
 			ActionName:         jsii.String(a.Name),
@@ -98,6 +112,9 @@ func (pl *Pipeline) sourceStatements() []policy.Statement {
 	partition, region, account := pl.props.Partition, pl.stackRegion(), pl.stackAccount()
 	var conns, objects, buckets, repos, images []string
 	for _, a := range pl.plan.Stages[0].Actions {
+		if a.RoleArn != "" {
+			continue // read by the source account's role
+		}
 		switch s := a.Kind.(*plan.SourceAction).Source.(type) {
 		case *plan.ConnectionSource:
 			conns = append(conns, s.ConnectionArn)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/plan"
@@ -18,8 +19,15 @@ func (pl *Pipeline) suppressions() {
 	nag.Suppress(pl.role, nag.Findings("CodePipeline reads and writes artifacts under keys it generates per execution in its own artifact bucket, encrypted with its own key.",
 		append([]string{objects}, kms...)...))
 	nag.Suppress(pl.role, nag.ByReason(pl.findings)...)
+	nag.InlinePolicy(pl.role, "The pipeline role of "+pl.pipelineName()+": CodePipeline assumes it to run this pipeline's actions and to assume the target accounts' deploy roles.")
+	// aws-cdk-lib's Pipeline creates an EventBridge role for sources that
+	// start on events (CodeCommit, S3 with EventBridge, ECR).
+	if events := pl.pipeline.Node().TryFindChild(jsii.String("EventsRole")); events != nil {
+		nag.InlinePolicy(events, "The EventBridge role of pipeline "+pl.pipelineName()+": its rules assume it only to start this pipeline when a source changes.")
+	}
 	if pl.approver != nil {
 		arn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:<%s>", pl.props.Partition, pl.nagRegion(), pl.nagAccount(), nag.LogicalID(pl.pipeline))
+		nag.InlinePolicy(pl.approver, "The approver role of pipeline "+pl.pipelineName()+": the principals allowed to approve assume it to approve or reject this pipeline's approval actions, nothing else.")
 		nag.Suppress(pl.approver, nag.Findings("The approver role may call codepipeline:PutApprovalResult on this pipeline's approval actions only; the patterns cover each Deploy stage's Approve and Review actions, whose names follow the environments and regions.",
 			"Resource::"+arn+"/*/Approve*", "Resource::"+arn+"/*/Review*"))
 	}
@@ -75,6 +83,9 @@ func (pl *Pipeline) suppressProject(p awscodebuild.PipelineProject, writes bool)
 	if writes {
 		findings = append(findings, "Action::s3:DeleteObject*", "Action::s3:Abort*")
 	}
+	nag.Each(p, "The project's source is the pipeline's artifact (source type CODEPIPELINE): it has no repository URL that could hold credentials; CodePipeline fetches the source through its own source action (a CodeConnections connection, CodeCommit, S3 or ECR).",
+		"PCI.DSS.321-CodeBuildProjectSourceRepoUrl", "HIPAA.Security-CodeBuildProjectSourceRepoUrl")
+	nag.InlinePolicy(p.Role(), "The service role of CodeBuild project "+nag.LogicalID(p)+" of pipeline "+pl.pipelineName()+": CodeBuild assumes it for this project's builds only.")
 	nag.Suppress(p.Role(), nag.Findings("aws-cdk-lib's CodeBuild grants: the pipeline's own artifact bucket and key (object keys are generated per execution), and the project's own log streams and report groups, whose names CodeBuild generates.", findings...))
 }
 
@@ -92,4 +103,12 @@ func (pl *Pipeline) nagAccount() string {
 		return *a
 	}
 	return "<AWS::AccountId>"
+}
+
+// pipelineName is the pipeline's name as the reasons say it.
+func (pl *Pipeline) pipelineName() string {
+	if n := pl.props.PipelineName; n != "" {
+		return n
+	}
+	return *pl.Node().Path()
 }

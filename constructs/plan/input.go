@@ -81,6 +81,30 @@ type Build struct {
 	// project. Default: none, besides GIT_COMMIT_HASH, GIT_BRANCH and
 	// GIT_AUTHOR_DATE from the source.
 	EnvironmentVariables map[string]BuildVariable
+	// VPC, when set, runs every CodeBuild project of the pipeline (build,
+	// tests, scanners and deploy steps) in subnets of a VPC of the
+	// pipeline's account, so that builds reach private resources. Default:
+	// none (CodeBuild's own network).
+	VPC *VPC
+}
+
+// VPC places CodeBuild projects in a VPC. CodeBuild gives each build an
+// elastic network interface in one of Subnets with SecurityGroups; the
+// subnets need a route to the internet (a NAT gateway) or VPC endpoints for
+// every service the builds call, since that interface has no public IP.
+// Source: AWS CodeBuild User Guide, "Use AWS CodeBuild with Amazon Virtual
+// Private Cloud".
+type VPC struct {
+	// VpcID is the VPC's ID, vpc-<hex>. Required.
+	VpcID string
+	// Subnets are subnet IDs (subnet-<hex>) of the VPC, 1 to 16 (the
+	// CodeBuild API's VpcConfig.subnets limit), preferably private ones in
+	// several Availability Zones. Required.
+	Subnets []string
+	// SecurityGroups are security group IDs (sg-<hex>) of the VPC, 1 to 5
+	// (VpcConfig.securityGroupIds). Relay creates none: the groups must
+	// allow the builds' outbound traffic. Required.
+	SecurityGroups []string
 }
 
 // BuildVariable is the value of a build environment variable: exactly one

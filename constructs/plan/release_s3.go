@@ -1,6 +1,10 @@
 package plan
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+)
 
 // S3Release is the S3 deploy action.
 type S3Release struct {
@@ -41,7 +45,7 @@ func (x *S3Release) validate(v *validator, field string) {
 	if !x.Extract && x.ObjectKey == "" {
 		v.add(field+".ObjectKey", `"": required when Extract is false`)
 	}
-	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) {
+	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) && !arns.IsToken(x.KMSKeyArn) {
 		v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)
 	}
 }

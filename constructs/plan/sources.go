@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -82,20 +83,31 @@ func (t *Triggers) Empty() bool {
 }
 
 // S3Source is an object key in a versioned bucket of the pipeline's
-// account. Its changes reach the pipeline through EventBridge, which needs a
-// CloudTrail trail that records the bucket's data events.
+// account, or of another account (RoleArn). Its changes reach the pipeline
+// through EventBridge, which needs a CloudTrail trail that records the
+// bucket's data events.
 type S3Source struct {
 	// Bucket and Key name the object. Required.
 	Bucket, Key string
+	// RoleArn, when set, is the role of another account (the source
+	// account, which owns the bucket) that the source action runs as; that
+	// account forwards the bucket's events (package sourceaccount).
+	// Default: the bucket is in the pipeline's account.
+	RoleArn string
 }
 
 // CodeCommitSource is a branch of a CodeCommit repository of the pipeline's
-// account.
+// account, or of another account (RoleArn).
 type CodeCommitSource struct {
 	// Repository is the repository name. Required.
 	Repository string
 	// Branch is the branch. Default: main.
 	Branch string
+	// RoleArn, when set, is the role of another account (the source
+	// account, which owns the repository) that the source action runs as;
+	// that account forwards the repository's events (package
+	// sourceaccount). Default: the repository is in the pipeline's account.
+	RoleArn string
 }
 
 // ECRSource is an image tag of an ECR repository of the pipeline's account.
@@ -142,7 +154,7 @@ func (v *validator) source(field string, s Source) {
 		if x.Owner == "" || x.Repo == "" {
 			v.addf(field, "%q/%q: Owner and Repo are required", x.Owner, x.Repo)
 		}
-		if !connectionARN.MatchString(x.ConnectionArn) {
+		if !connectionARN.MatchString(x.ConnectionArn) && !arns.IsToken(x.ConnectionArn) {
 			v.addf(field+".ConnectionArn", "%q: must be a CodeConnections connection ARN", x.ConnectionArn)
 		}
 		if x.Provider != "GitHub" && x.Provider != "GitLab" && x.Provider != "Bitbucket" {
@@ -167,15 +179,42 @@ func (v *validator) source(field string, s Source) {
 		if x == nil || x.Bucket == "" || x.Key == "" {
 			v.add(field, "an S3Source needs Bucket and Key")
 		}
+		if x != nil {
+			v.sourceRole(field+".RoleArn", x.RoleArn)
+		}
 	case *CodeCommitSource:
 		if x == nil || x.Repository == "" {
 			v.add(field+".Repository", `"": required`)
+		}
+		if x != nil {
+			v.sourceRole(field+".RoleArn", x.RoleArn)
 		}
 	case *ECRSource:
 		if x == nil || x.Repository == "" {
 			v.add(field+".Repository", `"": required`)
 		}
 	}
+}
+
+var sourceRoleARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/[\w+=,.@/-]+$`)
+
+// sourceRole checks the RoleArn of a source in another account: an exact
+// role ARN.
+func (v *validator) sourceRole(field, arn string) {
+	if arn != "" && !sourceRoleARN.MatchString(arn) {
+		v.addf(field, "%q: must be the exact ARN of the source account's role, such as arn:aws:iam::444444444444:role/relay/payments/payments-source", arn)
+	}
+}
+
+// SourceRole is the role of another account that s runs as, or "".
+func SourceRole(s Source) string {
+	switch x := s.(type) {
+	case *S3Source:
+		return x.RoleArn
+	case *CodeCommitSource:
+		return x.RoleArn
+	}
+	return ""
 }
 
 // sourceDefaults is s with its defaults applied (a copy).
@@ -239,7 +278,10 @@ func (p *planner) sourceStage() Stage {
 		}
 		a := Action{
 			Name: name, RunOrder: 1, Kind: &SourceAction{Source: x.Source, Extra: i - 1}, Deployment: -1,
-			Outputs: []string{artifact}, Namespace: ns, Field: p.in.name(field),
+			Outputs: []string{artifact}, Namespace: ns, Field: p.in.name(field), RoleArn: SourceRole(x.Source),
+		}
+		if m := sourceRoleARN.FindStringSubmatch(a.RoleArn); m != nil {
+			a.Account = m[1]
 		}
 		f := p.fields(field)
 		switch x.Source.(type) {

@@ -6,9 +6,16 @@ package plan
 type Target interface{ target() }
 
 // Account is one target account. Its actions run as roles of that account,
-// which trust the pipeline role.
+// which trust the pipeline role. For a target.DeploymentTarget of the same
+// App, take it from the target (target.Account(): its roles by reference),
+// and pipeline.New checks that the target agrees with the pipeline. For a
+// target of another App, name the roles (plain ARNs, from one naming.Names
+// on both sides): nothing can check what the other App deploys. The ARN
+// fields take plain ARNs or aws-cdk-lib tokens (such as
+// *role.RoleArn()).
 type Account struct {
-	// ID is the 12-digit account ID. Required.
+	// ID is the 12-digit account ID. Required, unless the roles are a
+	// target's by reference (then: the target's account).
 	ID string
 	// DeployRoleArn is the role the pipeline assumes in the account for the
 	// deploy actions (change sets, ECS, CodeDeploy, S3, and the Helm step).

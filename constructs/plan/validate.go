@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -181,13 +182,56 @@ func (v *validator) build() {
 				v.add(field, `"": a Parameter names an SSM parameter`)
 			}
 		case Secret:
-			if !strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:") {
+			if (!strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:")) && !arns.IsToken(string(x)) {
 				v.addf(field, "%q: a Secret is a Secrets Manager secret ARN", string(x))
 			}
 		}
 	}
 	if t := b.TimeoutMinutes; t < 5 || t > 2160 {
 		v.addf("Build.TimeoutMinutes", "%d: must be 5 to 2160", t)
+	}
+	if b.VPC != nil {
+		v.vpc(b.VPC)
+	}
+}
+
+var (
+	vpcIDRE         = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetIDRE      = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	securityGroupRE = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+)
+
+// vpc checks Build.VPC: an ID, 1 to 16 subnets and 1 to 5 security groups,
+// each an ID (not a name or ARN), without duplicates.
+func (v *validator) vpc(x *VPC) {
+	if !vpcIDRE.MatchString(x.VpcID) {
+		v.addf("Build.VPC.VpcID", "%q: must be a VPC ID such as vpc-0a1b2c3d4e5f67890", x.VpcID)
+	}
+	for _, f := range []struct {
+		field, what, example string
+		ids                  []string
+		re                   *regexp.Regexp
+		max                  int
+	}{
+		{"Build.VPC.Subnets", "subnet", "subnet-0a1b2c3d4e5f67890", x.Subnets, subnetIDRE, limits.Max(limits.CodeBuildSubnets)},
+		{"Build.VPC.SecurityGroups", "security group", "sg-0a1b2c3d4e5f67890", x.SecurityGroups, securityGroupRE, limits.Max(limits.CodeBuildSecurityGroups)},
+	} {
+		switch n := len(f.ids); {
+		case n == 0:
+			v.addf(f.field, "[]: required; name at least one %s of the VPC, such as %s (CodeBuild places each build's network interface there)", f.what, f.example)
+		case n > f.max:
+			v.addf(f.field, "%d IDs: CodeBuild takes at most %d", n, f.max)
+		}
+		seen := map[string]bool{}
+		for i, id := range f.ids {
+			switch {
+			case !f.re.MatchString(id):
+				v.addf(fmt.Sprintf("%s[%d]", f.field, i), "%q: must be a %s ID such as %s", id, f.what, f.example)
+			case seen[id]:
+				v.addf(fmt.Sprintf("%s[%d]", f.field, i), "%q: listed twice", id)
+			}
+			seen[id] = true
+		}
 	}
 }
 
@@ -250,7 +294,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be a 12-digit account ID", a)
 			}
 		}
-		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") || t.ExecutionRoleName == "") {
+		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") && !arns.IsToken(t.AdministrationRoleArn) || t.ExecutionRoleName == "") {
 			v.add(field+".Target", ": a StackSet to accounts needs AdministrationRoleArn and ExecutionRoleName (self-managed permissions)")
 		}
 		v.rollout(field+".Target.Rollout", t.Rollout)
@@ -402,9 +446,15 @@ func (v *validator) stackSetOf(i int, d *Deployment, of string) {
 	}
 }
 
-// roleIn reports whether arn is a role ARN of account.
+// roleIn reports whether arn is a role ARN of account with a partition,
+// or a token (package pipeline resolves the tokens it can, and checks the
+// roles of targets wired by reference).
 func roleIn(arn, account string) bool {
-	return strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":iam::"+account+":role/")
+	if arns.IsToken(arn) {
+		return true
+	}
+	acct, _, _, err := arns.Role(arn)
+	return err == nil && acct == account
 }
 
 // release checks a deployment's release (at Go path field) for the target

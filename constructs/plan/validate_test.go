@@ -1,10 +1,12 @@
 package plan_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
 func stagingAndProduction() plan.Input {
@@ -32,6 +34,26 @@ func TestValidate(t *testing.T) {
 		want   []string
 	}{
 		{"valid", func(in *plan.Input) {}, nil},
+		{"tokens are accepted wherever an ARN is", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "${Token[TOKEN.80]}"
+			in.Build.EnvironmentVariables = map[string]plan.BuildVariable{"TOKEN": plan.Secret("${Token[TOKEN.81]}")}
+			in.Deployments[0].Target.(*plan.Account).DeployRoleArn = "${Token[TOKEN.82]}"
+		}, nil},
+		{"VPC without subnets", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "vpc-0a1b2c3d4e5f67890", SecurityGroups: []string{"sg-0a1b2c3d4e5f67890"}}
+		}, []string{"Build.VPC.Subnets []: required; name at least one subnet of the VPC, such as subnet-0a1b2c3d4e5f67890 (CodeBuild places each build's network interface there)"}},
+		{"VPC with names for IDs", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "main", Subnets: []string{"private-a", "subnet-0a1b2c3d", "subnet-0a1b2c3d"}}
+		}, []string{
+			`Build.VPC.VpcID "main": must be a VPC ID such as vpc-0a1b2c3d4e5f67890`,
+			`Build.VPC.Subnets[0] "private-a": must be a subnet ID such as subnet-0a1b2c3d4e5f67890`,
+			`Build.VPC.Subnets[2] "subnet-0a1b2c3d": listed twice`,
+			"Build.VPC.SecurityGroups []: required; name at least one security group of the VPC, such as sg-0a1b2c3d4e5f67890 (CodeBuild places each build's network interface there)",
+		}},
+		{"VPC with too many security groups", func(in *plan.Input) {
+			in.Build.VPC = &plan.VPC{VpcID: "vpc-0a1b2c3d", Subnets: []string{"subnet-0a1b2c3d"},
+				SecurityGroups: []string{"sg-00000001", "sg-00000002", "sg-00000003", "sg-00000004", "sg-00000005", "sg-00000006"}}
+		}, []string{"Build.VPC.SecurityGroups 6 IDs: CodeBuild takes at most 5"}},
 		{"no source", func(in *plan.Input) { in.Source = nil }, []string{
 			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 		}},
@@ -225,19 +247,30 @@ func TestValidate(t *testing.T) {
 			if want := strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("New() error:\n%s\nwant:\n%s", got, want)
 			}
+			if len(in.Paths) == 0 { // Go paths, not the caller's
+				relaytest.FieldPaths(t, &in, err)
+			}
 		})
 	}
 }
 
-// TestNewDoesNotChangeInput keeps defaults out of the caller's values.
-func TestNewDoesNotChangeInput(t *testing.T) {
+// TestFieldPath: the path check of TestValidate refuses what issue 14 found
+// (Source.Connection.ConnectionArn for Source.ConnectionArn).
+func TestFieldPath(t *testing.T) {
 	in := stagingAndProduction()
-	in.Deployments[1].Approval = &plan.Approval{}
-	mustPlan(t, in)
-	if a := in.Deployments[1].Approval; a.Comment != "" || a.TimeoutMinutes != 0 {
-		t.Errorf("New changed the caller's approval: %+v", a)
+	in.Deployments[0].Regional = map[string]plan.Regional{"us-east-1": {}}
+	tests := []struct{ line, want string }{
+		{`Source.ConnectionArn "x": must be a CodeConnections connection ARN`, ""},
+		{`Source.Connection.ConnectionArn "x": must be a CodeConnections connection ARN`, ".Connection: plan.ConnectionSource has no field Connection"},
+		{`Deployments[1].Target.ExecutionRoleArn "": must be a role ARN in account 333333333333`, ""},
+		{`Deployments[2].Name "": required`, "[2]: []plan.Deployment has no such element"},
+		{`Deployments[0].Regional["us-east-1"].Release: required`, ""},
+		{`Deployments[0].Regional["eu-west-1"]: not one of Regions`, `["eu-west-1"]: no such key`},
+		{`environments[0].name "": required`, "no Go path at the start of the message"},
 	}
-	if s := in.Deployments[0].Release.(*plan.Stack); s.TemplatePath != "" {
-		t.Errorf("New changed the caller's stack: %+v", s)
+	for _, tt := range tests {
+		if got := relaytest.FieldPath(reflect.ValueOf(&in), tt.line); got != tt.want {
+			t.Errorf("FieldPath(%q) = %q, want %q", tt.line, got, tt.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ package relaytest
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,9 +26,12 @@ import (
 
 // Main runs the tests of a package that uses jsii and shuts the jsii runtime
 // down afterwards, so that no jsii-runtime.* folder is left in the
-// temporary directory. Use it as: func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+// temporary directory. It also defines the -update flag (unless the
+// package defines its own), which Update reports and Golden and Snapshot
+// obey. Use it as: func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 func Main(m *testing.M) int {
 	defer jsii.Close()
+	UpdateFlag()
 	return m.Run()
 }
 
@@ -52,6 +56,74 @@ func StrictApp(outdir string) awscdk.App {
 // the cloud assembly folder dir, one line each (stack/logical ID, what is
 // wrong, the rule and the fix); none without a report.
 func ValidationFindings(dir string) []string { return cdkapp.Findings(dir) }
+
+// UpdateFlag defines the boolean flag -update on the command line's flag
+// set, unless it is defined already (by the package's own
+// flag.Bool("update", ...)): call it before flags are parsed, from TestMain
+// (Main does) or a package-level var (var _ = relaytest.UpdateFlag()).
+func UpdateFlag() bool {
+	if flag.Lookup(updateFlag) == nil {
+		flag.Bool(updateFlag, false, "rewrite the golden files from the current code (relaytest)")
+	}
+	return true
+}
+
+const updateFlag = "update"
+
+// Update reports whether the tests run with -update (see UpdateFlag).
+func Update() bool {
+	f := flag.Lookup(updateFlag)
+	if f == nil {
+		return false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	b, _ := g.Get().(bool)
+	return b
+}
+
+// Command is the go test command that reruns the calling test with
+// -update, for the package of the current directory (where go test runs a
+// package's tests) as a path from its module's root: go test ./examples/team
+// -run '^TestTeam$' -update. Without a go.mod above the directory it names
+// the current directory (go test . ...).
+func Command(t testing.TB) string {
+	pkg := "."
+	if dir, err := os.Getwd(); err == nil {
+		for root := dir; ; root = filepath.Dir(root) {
+			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+				if rel, err := filepath.Rel(root, dir); err == nil && rel != "." {
+					pkg = "./" + filepath.ToSlash(rel)
+				}
+				break
+			}
+			if filepath.Dir(root) == root {
+				break
+			}
+		}
+	}
+	run := ""
+	if name := testName(t); name != "" {
+		parts := strings.Split(name, "/")
+		for i, p := range parts {
+			parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+		}
+		run = " -run '" + strings.Join(parts, "/") + "'"
+	}
+	return "go test " + pkg + run + " -update"
+}
+
+// testName is t.Name(), or "" for a testing.TB that has none.
+func testName(t testing.TB) (name string) {
+	defer func() {
+		if recover() != nil {
+			name = ""
+		}
+	}()
+	return t.Name()
+}
 
 // Do runs f and turns a panic (how jsii reports a construct error or a
 // failed assertion) into a test failure that names what failed.
@@ -176,11 +248,13 @@ func Marshal(v interface{}) []byte {
 	return buf.Bytes()
 }
 
-// Golden compares got with the file at path. With update, it writes got to
-// path instead. A mismatch prints a diff and the command that regenerates.
+// Golden compares got with the file at path. With update (or -update, see
+// Update), it writes got to path instead. A mismatch prints a diff and the
+// command that regenerates the file (Command: the calling test, in its own
+// package).
 func Golden(t testing.TB, path string, got []byte, update bool) {
 	t.Helper()
-	if update {
+	if update || Update() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -191,12 +265,20 @@ func Golden(t testing.TB, path string, got []byte, update bool) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("golden %s: %v (create it with: go test ./test/... -update)", path, err)
+		t.Fatalf("golden %s: %v (create it with: %s)", path, err, Command(t))
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the synthesized template (-golden +got):\n%s\nIf the change is intended, regenerate with: go test ./test/... -update",
-			path, cmp.Diff(string(want), string(got)))
+		t.Errorf("%s differs from the synthesized template (-golden +got):\n%s\nIf the change is intended, regenerate with: %s",
+			path, cmp.Diff(string(want), string(got)), Command(t))
 	}
+}
+
+// Snapshot compares stack's synthesized template, normalized (Normalize)
+// and rendered as golden files are (Marshal), with the golden file at path,
+// which -update rewrites: a team's snapshot test in one line.
+func Snapshot(t testing.TB, stack awscdk.Stack, path string) {
+	t.Helper()
+	Golden(t, path, Marshal(Normalize(JSON(t, stack))), false)
 }
 
 // Finding is one cdk-nag error or warning annotation.

@@ -2,6 +2,7 @@ package relaytest_test
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
+func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
+
 // fakeTB records what a helper reports. Fatal and Fatalf stop the calling
 // goroutine like the real ones, so run the helper with fake.run.
 type fakeTB struct {
@@ -25,6 +28,8 @@ type fakeTB struct {
 }
 
 func (f *fakeTB) Helper() {}
+
+func (f *fakeTB) Name() string { return "TestGolden/tooling stack" }
 
 func (f *fakeTB) Errorf(format string, args ...interface{}) {
 	f.errors = append(f.errors, fmt.Sprintf(format, args...))
@@ -298,7 +303,9 @@ func TestGolden(t *testing.T) {
 	if len(differ.errors) != 1 || len(differ.fatals) != 0 {
 		t.Fatalf("Golden(different) reported errors %q, fatals %q; want one error", differ.errors, differ.fatals)
 	}
-	for _, want := range []string{path, cmp.Diff(string(content), string(changed)), "go test ./test/... -update"} {
+	// The hint is the caller's own command: its package, its test.
+	command := "go test ./constructs/relaytest -run '^TestGolden$/^tooling stack$' -update"
+	for _, want := range []string{path, cmp.Diff(string(content), string(changed)), command} {
 		if !strings.Contains(differ.errors[0], want) {
 			t.Errorf("Golden(different) message lacks %q:\n%s", want, differ.errors[0])
 		}
@@ -311,7 +318,7 @@ func TestGolden(t *testing.T) {
 	missingPath := filepath.Join(t.TempDir(), "missing.json")
 	missing.run(func(tb testing.TB) { relaytest.Golden(tb, missingPath, content, false) })
 	if len(missing.fatals) != 1 || !strings.Contains(missing.fatals[0], missingPath) ||
-		!strings.Contains(missing.fatals[0], "go test ./test/... -update") {
+		!strings.Contains(missing.fatals[0], command) {
 		t.Errorf("Golden(missing) fatals %q; want one naming %s and the -update command", missing.fatals, missingPath)
 	}
 }
@@ -328,5 +335,33 @@ func TestFindingsText(t *testing.T) {
 	}
 	if got := relaytest.FindingsText(nil); got != "" {
 		t.Errorf("FindingsText(nil) = %q, want \"\"", got)
+	}
+}
+
+func TestCommand(t *testing.T) {
+	if got, want := relaytest.Command(t), "go test ./constructs/relaytest -run '^TestCommand$' -update"; got != want {
+		t.Errorf("Command() = %q, want %q", got, want)
+	}
+	t.Run("a (sub) test.*", func(t *testing.T) {
+		if got, want := relaytest.Command(t), `go test ./constructs/relaytest -run '^TestCommand$/^a_\(sub\)_test\.\*$' -update`; got != want {
+			t.Errorf("Command() = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestUpdateFlag: Main defines -update (this package's TestMain is
+// relaytest.Main), and a second definition is a no-op.
+func TestUpdateFlag(t *testing.T) {
+	if flag.Lookup("update") == nil {
+		t.Fatal("relaytest.Main did not define -update")
+	}
+	relaytest.UpdateFlag()
+	if relaytest.Update() {
+		t.Error("Update() = true without -update")
+	}
+	flag.Set("update", "true")
+	defer flag.Set("update", "false")
+	if !relaytest.Update() {
+		t.Error("Update() = false after -update=true")
 	}
 }

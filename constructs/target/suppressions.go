@@ -60,25 +60,34 @@ func WildcardReasons(statements []Statement) map[string]string {
 // the statement's Reason.
 func (t *DeploymentTarget) suppressions(p Props) {
 	artifacts := []nag.Suppression{nag.Wildcards(reasonObjects, objectArns(p)...), nag.Wildcards(reasonKeys, p.ArtifactKeyArns...)}
-	// One Suppress per resource: each is a jsii call when the pack runs.
+	// One Suppress per resource and rule group: each is a jsii call when a
+	// pack runs.
 	if t.deployRole != nil {
+		nag.InlinePolicy(t.deployRole, "The deploy role of "+t.where(p)+": the pipeline's role assumes it to run CloudFormation change sets and StackSets of its named stacks.")
 		own := append(slices.Clone(artifacts), nag.Wildcards(reasonStacks, stackFindings(p)...))
 		nag.Suppress(t.deployRole, append(own, nag.ByReason(WildcardReasons(p.DeployStatements))...)...)
 	}
 	if t.invokeRole != nil {
+		nag.InlinePolicy(t.invokeRole, "The invoke role of "+t.where(p)+": the pipeline's role assumes it to run the invoke actions (hooks, Lambda, Step Functions) the configuration names.")
 		nag.Suppress(t.invokeRole, append(slices.Clone(artifacts), nag.ByReason(WildcardReasons(p.InvokeStatements))...)...)
 	}
 	if t.readers != nil {
+		nag.InlinePolicy(t.readers, "The artifact read statements of "+t.where(p)+" for the roles its configuration names in artifactReaderRoles: one policy resource that this stack owns and deletes.")
 		nag.Suppress(t.readers, artifacts...)
 	}
 	if t.executionRole != nil {
+		nag.InlinePolicy(t.executionRole, "The CloudFormation execution role of "+t.where(p)+": CloudFormation assumes it to create the workload's resources, with the statements of deploy.executionPolicy.")
 		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
 	}
 	for i, r := range t.executionRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.ExecutionRoles[i].Statements))...)
+		er := p.ExecutionRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The CloudFormation execution role %s of %s: CloudFormation assumes it for stacks %s only, with the statements configured for them.", er.Name, t.where(p), strings.Join(er.StackNames, ", ")))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(er.Statements))...)
 	}
 	for i, r := range t.stepRoles {
-		nag.Suppress(r, nag.ByReason(WildcardReasons(p.StepRoles[i].Statements))...)
+		sr := p.StepRoles[i]
+		nag.InlinePolicy(r, fmt.Sprintf("The step role %s of %s: only the step project's role %s assumes it (an aws:PrincipalArn condition), with the statements configured for the step.", sr.Name, t.where(p), sr.TrustedRoleArn))
+		nag.Suppress(r, nag.ByReason(WildcardReasons(sr.Statements))...)
 	}
 }
 
@@ -109,4 +118,10 @@ func stackFindings(p Props) []string {
 		}
 	}
 	return out
+}
+
+// where names the target in reasons: the pipeline's account and the
+// target's stack path.
+func (t *DeploymentTarget) where(p Props) string {
+	return "target " + *t.Node().Path() + " (pipeline account " + p.PipelineAccount + ")"
 }

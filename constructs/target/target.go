@@ -27,6 +27,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -84,7 +85,12 @@ type Props struct {
 	Regions []string
 	// RolePath is the IAM path of the roles. Default: /.
 	RolePath string
-	// DeployRoleName is the physical name of the deploy role.
+	// DeployRoleName is the physical name of the deploy role. The
+	// pipeline's store must admit it (artifacts.Readers.RoleArnPatterns) and
+	// the pipeline role may assume it (pipeline.Props.DeployRolePatterns):
+	// naming.Names.DeployRole gives the name their patterns match. A
+	// pipeline in the same App checks that (Account()); one in another App
+	// cannot.
 	DeployRoleName string
 	// ExecutionRoleName is the physical name of the execution role.
 	ExecutionRoleName string
@@ -92,7 +98,8 @@ type Props struct {
 	// deploy role.
 	PipelineAccount string
 	// PipelineRoleArns are the ARNs of the pipeline roles allowed to assume
-	// the deploy role. The trust policy names PipelineAccount as principal and
+	// the deploy role (naming.Names.PipelineRoleArn gives the ARN of the
+	// pipeline whose RoleName and RolePath come from the same Names). The trust policy names PipelineAccount as principal and
 	// pins these ARNs in an aws:PrincipalArn condition, so it does not depend
 	// on the roles existing first, and keeps matching after a role is
 	// recreated.
@@ -119,12 +126,20 @@ type Props struct {
 	// the CodeDeploy agent downloads a revision. They get one policy that
 	// lets them read it (the store's policies must admit them too).
 	ArtifactReaderRoles []string
-	// ArtifactBucketArns are the artifact buckets the deploy role may read.
+	// ArtifactBucketArns are the artifact buckets the deploy role may read,
+	// as ARNs (arn:aws:s3:::BUCKET, not the bucket name), or tokens.
 	ArtifactBucketArns []string
 	// ArtifactKeyArns are the KMS keys (or ARN patterns such as
 	// arn:aws:kms:us-east-1:111111111111:key/*) the deploy role may decrypt
 	// with. The key policies of those keys must name this role as well.
 	ArtifactKeyArns []string
+	// Stores are artifact stores in the same App that the roles read, by
+	// reference: each adds its bucket (by StoreProps.BucketName, which must
+	// be set) to ArtifactBucketArns and its key (every key of the store's
+	// account and region, arn:...:key/*; the key policy admits only the
+	// readers) to ArtifactKeyArns. Default: none (name them in those
+	// fields, as a target in another App must).
+	Stores []*artifacts.Store
 	// ExecutionManagedPolicyArns are managed policies for the execution role.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
@@ -184,7 +199,11 @@ var roleName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(l
 
 // Validate reports every problem of p at once.
 func (p *Props) Validate() error {
-	var errs []error
+	if p == nil {
+		return errNilProps
+	}
+	q, errs := p.withStores()
+	p = &q
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if p.Account != "" && !values.IsAccount(p.Account) {
 		add("Account %q: must be a 12-digit account ID", p.Account)
@@ -216,18 +235,8 @@ func (p *Props) Validate() error {
 	if len(p.PipelineRoleArns) == 0 {
 		add("PipelineRoleArns []: name the pipeline role that assumes the deploy role")
 	}
-	for i, a := range p.PipelineRoleArns {
-		if !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":iam::"+p.PipelineAccount+":role/") {
-			add("PipelineRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
-		}
-	}
 	if !p.needsDeployRole() && p.InvokeRoleName == "" && len(p.StepRoles) == 0 {
 		add("StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action")
-	}
-	for i, a := range p.TrustedRoleArns {
-		if !strings.HasPrefix(a, "arn:") || !strings.Contains(a, ":iam::"+p.PipelineAccount+":role/") {
-			add("TrustedRoleArns[%d] %q: must be a role ARN in PipelineAccount %s", i, a, p.PipelineAccount)
-		}
 	}
 	sets := []struct {
 		name string
@@ -297,14 +306,15 @@ func (p *Props) Validate() error {
 		add("InvokeStatements []: say which functions and state machines the invoke role may run")
 	}
 	if len(p.ArtifactBucketArns) == 0 {
-		add("ArtifactBucketArns []: name the artifact bucket the deploy role reads")
+		add("ArtifactBucketArns []: name the artifact bucket the deploy role reads, or give its store in Stores")
 	}
 	if len(p.ArtifactKeyArns) == 0 {
-		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with")
+		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
 	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
 	}
+	p.validateArns(add)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -322,18 +332,24 @@ type DeploymentTarget struct {
 	// executionRoles and stepRoles are those of Props.ExecutionRoles and
 	// Props.StepRoles, in order.
 	executionRoles, stepRoles []awsiam.Role
+	props                     Props // after defaults
 }
 
 // StepRoles are the roles of Props.StepRoles, in order.
 func (t *DeploymentTarget) StepRoles() []awsiam.Role { return t.stepRoles }
 
-// New creates the roles that props call for. It panics with every problem of props listed when
-// props are invalid; call props.Validate first to handle the error yourself.
+// New creates the roles that props call for. Like aws-cdk-go's
+// constructors, it panics when props are invalid (nil props too), with
+// every problem of props.ValidateIn(scope) listed; call props.ValidateIn
+// (or Validate) first to handle the error yourself.
 func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget {
-	if err := props.Validate(); err != nil {
+	if props == nil {
+		panic(errors.New("target.New: props are nil; pass &target.Props{...}"))
+	}
+	if err := props.ValidateIn(scope); err != nil {
 		panic(err)
 	}
-	p := *props
+	p, _ := props.withStores() // validated above
 	if p.Partition == "" {
 		p.Partition = "aws"
 	}
@@ -341,9 +357,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		p.RolePath = "/"
 	}
 	if p.Account == "" {
-		p.Account = *awscdk.Aws_ACCOUNT_ID()
+		p.Account = *awscdk.Stack_Of(scope).Account() // a token when the stack is environment-agnostic
 	}
-	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id)}
+	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id), props: p}
 
 	if len(p.StackNames) > 0 {
 		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p)
@@ -375,6 +391,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		})
 	}
 	t.suppressions(p)
+	t.register()
 	return t
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -124,8 +125,8 @@ func TestPropsValidate(t *testing.T) {
 			"Regions []: name at least one region the deploy role deploys to",
 			"PipelineRoleArns []: name the pipeline role that assumes the deploy role",
 			"StackNames []: name the stacks the pipeline deploys, or give DeployStatements for another kind of deploy action",
-			"ArtifactBucketArns []: name the artifact bucket the deploy role reads",
-			"ArtifactKeyArns []: name the artifact key the deploy role decrypts with",
+			"ArtifactBucketArns []: name the artifact bucket the deploy role reads, or give its store in Stores",
+			"ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores",
 		}},
 		{"step roles", func(p *target.Props) {
 			p.StepRoles = []target.StepRole{
@@ -142,12 +143,44 @@ func TestPropsValidate(t *testing.T) {
 			"StepRoles[1].Statements[0]: iam:CreateRole writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only",
 			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
 		}},
+		// Silent mismatches of issue 14: each would deploy and fail only when
+		// the pipeline first runs.
+		{"bucket given by name", func(p *target.Props) { p.ArtifactBucketArns = []string{"payments-artifacts"} }, []string{
+			`ArtifactBucketArns[0] "payments-artifacts": must be a bucket ARN, not a bucket name: arn:aws:s3:::payments-artifacts`,
+		}},
+		{"bucket ARN with an object key", func(p *target.Props) { p.ArtifactBucketArns = []string{"arn:aws:s3:::payments-artifacts/*"} }, []string{
+			`ArtifactBucketArns[0] "arn:aws:s3:::payments-artifacts/*": must be a bucket ARN, arn:aws:s3:::BUCKET (no region, account or object key)`,
+		}},
+		{"key given by alias", func(p *target.Props) {
+			p.ArtifactKeyArns = []string{"arn:aws:kms:us-east-1:111111111111:alias/relay/payments/artifacts"}
+		}, []string{
+			`ArtifactKeyArns[0] "arn:aws:kms:us-east-1:111111111111:alias/relay/payments/artifacts": must be a KMS key ARN or pattern, arn:aws:kms:REGION:ACCOUNT:key/ID (IAM does not match a key by its alias ARN)`,
+		}},
+		{"empty partition", func(p *target.Props) {
+			p.PipelineRoleArns = []string{"arn::iam::111111111111:role/relay/payments/payments-pipeline"}
+		}, []string{
+			`PipelineRoleArns[0] "arn::iam::111111111111:role/relay/payments/payments-pipeline": the partition is empty (arn::...); use arn:aws:..., arn:aws-cn:... or arn:aws-us-gov:...`,
+		}},
+		{"another partition", func(p *target.Props) { p.TrustedRoleArns = []string{"arn:aws-cn:iam::111111111111:role/helm"} }, []string{
+			`TrustedRoleArns[0] "arn:aws-cn:iam::111111111111:role/helm": must be in partition aws (Partition)`,
+		}},
+		{"region typos", func(p *target.Props) { p.Regions = []string{"us-east1", "eu-west-l", "cn-north-1"} }, []string{
+			`Regions[0] "us-east1": not an AWS region; did you mean "us-east-1"?`,
+			`Regions[1] "eu-west-l": not an AWS region; did you mean "eu-west-1"?`,
+			`Regions[2] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
+		}},
+		{"tokens are accepted where ARNs are", func(p *target.Props) {
+			p.ArtifactBucketArns = []string{"${Token[TOKEN.80]}"}
+			p.PipelineRoleArns = []string{"${Token[TOKEN.81]}"}
+		}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validProps()
 			tc.mutate(p)
-			relaytest.ValidateError(t, p.Validate(), "target.Props: ", tc.want)
+			err := p.Validate()
+			relaytest.ValidateError(t, err, "target.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
 		})
 	}
 }
@@ -159,16 +192,19 @@ func ExampleNew() {
 	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
 	})
+	// The names the pipeline's App uses too (its RoleName, RolePath, store).
+	n := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "eu-west-1"}
 	t := target.New(stack, "Delivery", &target.Props{
 		Account:            "222222222222",
 		Regions:            []string{"eu-west-1"},
-		DeployRoleName:     "orders-deploy",
-		ExecutionRoleName:  "orders-cfn-exec",
-		PipelineAccount:    "111111111111",
-		PipelineRoleArns:   []string{"arn:aws:iam::111111111111:role/orders-pipeline"},
+		RolePath:           n.RolePath(),
+		DeployRoleName:     n.DeployRole("staging"),
+		ExecutionRoleName:  n.ExecutionRole("staging"),
+		PipelineAccount:    n.ToolingAccount,
+		PipelineRoleArns:   []string{n.PipelineRoleArn()},
 		StackNames:         []string{"orders-service"},
-		ArtifactBucketArns: []string{"arn:aws:s3:::orders-artifacts-111111111111-eu-west-1"},
-		ArtifactKeyArns:    []string{"arn:aws:kms:eu-west-1:111111111111:key/*"},
+		ArtifactBucketArns: []string{n.ArtifactBucketArn("eu-west-1")},
+		ArtifactKeyArns:    []string{n.ArtifactKeyPattern("eu-west-1")},
 		ExecutionManagedPolicyArns: []string{
 			"arn:aws:iam::222222222222:policy/orders-service-deployer",
 		},
@@ -182,8 +218,8 @@ func ExampleNew() {
 	sort.Strings(names)
 	fmt.Println(strings.Join(names, "\n"))
 	// Output:
-	// orders-cfn-exec
-	// orders-deploy
+	// orders-staging-cfn-exec
+	// orders-staging-deploy
 }
 
 func TestWildcardReasons(t *testing.T) {
@@ -332,5 +368,43 @@ func TestStepRoles(t *testing.T) {
 	}
 	if want := []string{"ReadState s3:GetObject arn:aws:s3:::payments-tfstate-222222222222/*"}; !cmp.Equal(policies, want) {
 		t.Errorf("the step role's statements = %v, want exactly the step's %v", policies, want)
+	}
+}
+
+// TestNewRefuses checks what New refuses with a message that names the
+// constructor or the field, never a nil-pointer dereference.
+func TestNewRefuses(t *testing.T) {
+	stackIn := func(account string) awscdk.Stack {
+		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+		return awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+			Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String("us-east-1")},
+		})
+	}
+	tests := []struct {
+		name  string
+		stack awscdk.Stack
+		props *target.Props
+		want  string
+	}{
+		{"nil props", stackIn("222222222222"), nil, "target.New: props are nil; pass &target.Props{...}"},
+		{"Account is not the stack's account", stackIn("333333333333"), validProps(),
+			`target.Props: Account "222222222222": the stack Staging deploys to account 333333333333, where IAM would create the roles; set Account to 333333333333 or create the target in a stack of account 222222222222`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg, ok := relaytest.Recover(func() { target.New(tc.stack, "Target", tc.props) })
+			if ok || msg != tc.want {
+				t.Errorf("target.New panicked %v with %q\nwant %q", !ok, msg, tc.want)
+			}
+			if tc.props != nil {
+				if err := tc.props.ValidateIn(tc.stack); err == nil || err.Error() != tc.want {
+					t.Errorf("ValidateIn() = %v\nwant %s", err, tc.want)
+				}
+			}
+		})
+	}
+	var nilProps *target.Props
+	if err := nilProps.Validate(); err == nil || err.Error() != "target.Props: nil; pass &target.Props{...}" {
+		t.Errorf("(*Props)(nil).Validate() = %v", err)
 	}
 }

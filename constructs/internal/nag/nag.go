@@ -6,7 +6,7 @@
 //
 // Recording is plain Go: Apply writes what was recorded (cdk-nag's
 // NagSuppressions.addResourceSuppressions, with applyToChildren) when a
-// pack is about to run, which compliance.AwsSolutions does. Writing them at
+// pack is about to run, which compliance.Run does. Writing them at
 // creation loaded cdk-nag into the jsii kernel in every app, packs or not:
 // cdk-nag's index requires every rule and, through them, the aws-cdk-lib
 // modules of every service they check, about 400 modules and 0.45 s of a
@@ -103,7 +103,7 @@ func Drop(mark int) {
 // Apply writes every suppression recorded since the last Apply, in the
 // order they were recorded, as cdk-nag metadata on each resource and its
 // children (those that exist now: call it after the constructs are built
-// and before the packs run, as compliance.AwsSolutions does). One jsii call
+// and before the packs run, as compliance.Run does). One jsii call
 // per Suppress call.
 func Apply() {
 	mu.Lock()
@@ -173,4 +173,40 @@ func LogicalID(c constructs.IConstruct) string {
 func unique(v []string) []string {
 	slices.Sort(v)
 	return slices.Compact(v)
+}
+
+// inlinePolicyRules are the rules of the NIST 800-53 rev 5, PCI DSS 3.2.1
+// and HIPAA Security packs that flag every inline policy.
+var inlinePolicyRules = []string{"NIST.800.53.R5-IAMNoInlinePolicy", "PCI.DSS.321-IAMNoInlinePolicy", "HIPAA.Security-IAMNoInlinePolicy"}
+
+// inlinePolicyWhy completes the reason of InlinePolicy.
+const inlinePolicyWhy = " Its permissions are an inline policy that belongs to this identity alone and is deleted with it, never attached elsewhere: the strict one-to-one case AWS recommends inline policies for (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-choosing-managed-or-inline.html); Relay checks its size at synth against IAM's quota."
+
+// InlinePolicy records on role (an IAM role, or an AWS::IAM::Policy
+// construct) and its children why its policy is inline, for the packs that
+// flag every inline policy: purpose says whose role it is and what it
+// does, such as "The pipeline role of payments: CodePipeline assumes it to
+// run the pipeline." (at least 10 characters).
+func InlinePolicy(role constructs.IConstruct, purpose string) {
+	Each(role, purpose+inlinePolicyWhy, inlinePolicyRules...)
+}
+
+// replicationRules are the rules that flag a bucket without cross-region
+// replication.
+var replicationRules = []string{"NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled"}
+
+// Replication records on bucket why it has no replication rule, for the
+// packs that require one: why says what the bucket holds and why a copy
+// elsewhere is not needed (at least 10 characters).
+func Replication(bucket constructs.IConstruct, why string) { Each(bucket, why, replicationRules...) }
+
+// Each records on resource one suppression per rule ID of rules, all with
+// reason: the same finding as each pack names it, such as
+// NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled and its PCI and HIPAA twins.
+func Each(resource constructs.IConstruct, reason string, rules ...string) {
+	var out []Suppression
+	for _, r := range rules {
+		out = append(out, Suppression{Rule: r, Reason: reason})
+	}
+	Suppress(resource, out...)
 }

@@ -1,0 +1,89 @@
+package artifacts
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+)
+
+// Props are the props s was created with, defaults applied.
+func (s *Store) Props() StoreProps { return s.props }
+
+// Env is the account and region of the stack that holds s, each "" when the
+// stack is environment-agnostic (a token).
+func (s *Store) Env() (account, region string) {
+	stack := awscdk.Stack_Of(s.Construct)
+	if a := *stack.Account(); !arns.IsToken(a) {
+		account = a
+	}
+	if r := *stack.Region(); !arns.IsToken(r) {
+		region = r
+	}
+	return account, region
+}
+
+// Partition is the partition of s's region (aws when the region is unknown).
+func (s *Store) Partition() string {
+	_, region := s.Env()
+	if p, ok := arns.RegionPartition(region); ok {
+		return p
+	}
+	return "aws"
+}
+
+// BucketArnText is the artifact bucket's ARN as plain text,
+// arn:<partition>:s3:::<BucketName>, which another account can name without
+// a reference; "" when the bucket's name is generated (StoreProps.BucketName
+// unset).
+func (s *Store) BucketArnText() string {
+	if s.props.BucketName == "" {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:s3:::%s", s.Partition(), s.props.BucketName)
+}
+
+// KeyArnPattern matches the artifact key's ARN (whose key ID is generated):
+// arn:<partition>:kms:<region>:<account>:key/*, every key of the store's
+// account and region; the key policy is what admits only the readers. ""
+// when the store's stack has no concrete account or region.
+func (s *Store) KeyArnPattern() string {
+	account, region := s.Env()
+	if account == "" || region == "" {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/*", s.Partition(), region, account)
+}
+
+// Admits returns nil when the store's key and bucket policies let the role
+// roleArn (a plain role ARN) read artifacts, and otherwise an error that
+// says which part of Readers leaves it out and how to fix it. A role of the
+// store's own account is admitted by its identity policy (the key policy
+// delegates to IAM); a role of another account needs Readers: its account
+// among Accounts (or OrganizationID set) and an ArnLike match among
+// RoleArnPatterns, as the policies' conditions test them.
+func (s *Store) Admits(roleArn string) error {
+	account, _, _, err := arns.Role(roleArn)
+	if err != nil {
+		return fmt.Errorf("%q: %v", roleArn, err)
+	}
+	own, _ := s.Env()
+	if account == own {
+		return nil
+	}
+	r := s.props.Readers
+	path := *s.Node().Path()
+	if !r.any() {
+		return fmt.Errorf("the store %s admits no reader from another account; add %s to its Readers (Accounts or OrganizationID, and RoleArnPatterns)", path, roleArn)
+	}
+	if r.OrganizationID == "" && !slices.Contains(r.Accounts, account) {
+		return fmt.Errorf("the store %s admits accounts %s, not %s of %s; add it to Readers.Accounts", path, strings.Join(r.Accounts, ", "), account, roleArn)
+	}
+	if !slices.ContainsFunc(r.RoleArnPatterns, func(p string) bool { return arns.Like(p, roleArn) }) {
+		return fmt.Errorf("the store %s admits roles like %s, and %s matches none; rename the role or add a pattern to Readers.RoleArnPatterns", path, strings.Join(r.RoleArnPatterns, ", "), roleArn)
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package controltower
+
+import "regexp"
+
+// Exception is one control that a resource of Relay's templates does not
+// meet on purpose.
+type Exception struct {
+	// Control is the control ID, such as CT.S3.PR.9.
+	Control string
+	// Resource is the resource's logical ID without the 8-character hash
+	// aws-cdk-lib appends (ArtifactsAccessLogs for
+	// ArtifactsAccessLogs4D97777C): the same construct path in every stack.
+	Resource string
+	// Reason says why the control does not apply, with the AWS source
+	// where it relies on AWS behaviour.
+	Reason string
+}
+
+// Reasons shared by several exceptions.
+const (
+	reasonNoObjectLockArtifacts  = "Artifacts are intermediate outputs that expire with their noncurrent versions (lifecycle rules); Object Lock would keep every artifact for its retention period whatever the lifecycle says, and the artifact bucket's integrity comes from SSE-KMS with the pipeline's key, versioning and a bucket policy that admits only this pipeline's roles."
+	reasonNoObjectLockAccessLogs = "S3 does not deliver server access logs to a bucket that has Object Lock enabled (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
+	reasonAccessLogsSSES3        = "S3 delivers server access logs only to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); the bucket holds only access logs, TLS-only, not public, versioned, expired by lifecycle."
+	reasonAccessLogsNotLogged    = "This is the access-log bucket itself: AWS advises against server access logging on a target bucket (each delivery would log another, https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
+)
+
+// Exceptions are the Control Tower proactive controls that Relay's
+// templates do not meet, each with its reason: the one list of them
+// (test/controltower_test.go fails on any other violation, and on an
+// exception that no template needs any more).
+var Exceptions = []Exception{
+	{"CT.S3.PR.9", "ArtifactsBucket", reasonNoObjectLockArtifacts},
+	{"CT.S3.PR.9", "ArtifactsAccessLogs", reasonNoObjectLockAccessLogs},
+	{"CT.S3.PR.9", "AuditBucket", "The trail's log files are protected by CloudTrail's log file validation (signed digest files, CT.CLOUDTRAIL.PR.2), SSE-KMS with the trail's own key, versioning and a bucket policy that admits only this trail's writes; a write-once retention of audit logs is the job of an organization's log archive (name its trail in audit.organizationTrail)."},
+	{"CT.S3.PR.10", "ArtifactsAccessLogs", reasonAccessLogsSSES3},
+	{"CT.S3.PR.2", "ArtifactsAccessLogs", reasonAccessLogsNotLogged},
+	{"CT.CODEBUILD.PR.4", "PipelineBuild", "Privileged mode is on only where the configuration sets build.privileged: true, to run the Docker daemon that builds container images; the default is off."},
+	{"CT.CLOUDTRAIL.PR.3", "AuditTrail", "The trail records only the artifact buckets' data events, for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period; the pipeline's own state changes already stream to the events log group, with metric filters and alarms."},
+	{"CT.STEPFUNCTIONS.PR.1", "ObserveTimer", "The execution timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group."},
+	{"CT.STEPFUNCTIONS.PR.2", "ObserveTimer", "The execution timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace."},
+}
+
+var hashSuffix = regexp.MustCompile(`[0-9A-F]{8}$`)
+
+// ResourceName is logicalID without the hash aws-cdk-lib appends.
+func ResourceName(logicalID string) string { return hashSuffix.ReplaceAllString(logicalID, "") }
+
+// Excepted returns the exception that covers v, if any.
+func Excepted(v Violation) (Exception, bool) {
+	name := ResourceName(v.LogicalID)
+	for _, e := range Exceptions {
+		if e.Control == v.Control && e.Resource == name {
+			return e, true
+		}
+	}
+	return Exception{}, false
+}

@@ -1,0 +1,540 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// pipelineStages are the stages of one pipeline resource.
+type pipelineStage struct {
+	name    string
+	actions []pipelineAction
+}
+
+type pipelineAction struct {
+	name, category, provider string
+	runOrder                 int
+	roleArn                  string
+}
+
+func stagesOf(r resource) []pipelineStage {
+	var out []pipelineStage
+	for _, s := range asList(r.props["Stages"]) {
+		sm, _ := s.(m)
+		st := pipelineStage{name: text(sm["Name"])}
+		for _, a := range asList(sm["Actions"]) {
+			am, _ := a.(m)
+			t, _ := am["ActionTypeId"].(m)
+			order := 1
+			if n, ok := am["RunOrder"].(float64); ok {
+				order = int(n)
+			}
+			st.actions = append(st.actions, pipelineAction{name: text(am["Name"]), category: text(t["Category"]), provider: text(t["Provider"]), runOrder: order, roleArn: text(am["RoleArn"])})
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// changeManagement: each pipeline's stages, the approval that gates its
+// last deploy stage, who may approve, and change-set review.
+func (f *facts) changeManagement() finding {
+	var fd finding
+	pipelines := f.ofType("AWS::CodePipeline::Pipeline")
+	if len(pipelines) == 0 {
+		fd.gap("no CodePipeline pipeline in the templates")
+		return fd
+	}
+	for _, p := range pipelines {
+		stages := stagesOf(p)
+		var names []string
+		lastDeploy := -1
+		for i, s := range stages {
+			names = append(names, s.name)
+			for _, a := range s.actions {
+				if a.category == "Deploy" {
+					lastDeploy = i
+				}
+			}
+		}
+		fd.add(p, "pipeline stages, in order: %s; every change enters through the Source stage and is built before any deployment", strings.Join(names, " → "))
+		for i, s := range stages {
+			firstDeploy, approval := 0, ""
+			changeSet := false
+			for _, a := range s.actions {
+				if a.category == "Deploy" && (firstDeploy == 0 || a.runOrder < firstDeploy) {
+					firstDeploy = a.runOrder
+				}
+				if a.category == "Approval" && approval == "" {
+					approval = fmt.Sprintf("%s (run order %d)", a.name, a.runOrder)
+				}
+				if a.provider == "CloudFormation" && strings.HasPrefix(a.name, "Prepare") {
+					changeSet = true
+				}
+			}
+			if firstDeploy == 0 {
+				continue
+			}
+			gated := approval != ""
+			switch {
+			case gated:
+				fd.add(p, "stage %s: manual approval %s before its deployments", s.name, approval)
+			case i == lastDeploy:
+				fd.gap("the last deploy stage %s (production) deploys without a manual approval: set approval on that environment", s.name)
+			}
+			if changeSet {
+				fd.add(p, "stage %s: CloudFormation change sets are created (Prepare) before they are executed (Deploy)", s.name)
+			}
+		}
+		approvers := f.approvers(p)
+		if len(approvers) == 0 && hasApproval(stages) {
+			fd.gap("who may approve is not pinned in the templates: any principal the tooling account's IAM policies allow codepipeline:PutApprovalResult may approve (set approval.principals to create an approver role)")
+		}
+		for _, a := range approvers {
+			fd.evidence = append(fd.evidence, a)
+		}
+	}
+	return fd
+}
+
+func hasApproval(stages []pipelineStage) bool {
+	for _, s := range stages {
+		for _, a := range s.actions {
+			if a.category == "Approval" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// approvers are the roles that may call codepipeline:PutApprovalResult on
+// pipeline p, with the principals their trust admits.
+func (f *facts) approvers(p resource) []Evidence {
+	var out []Evidence
+	for _, r := range f.ofType("AWS::IAM::Role") {
+		if r.stack != p.stack {
+			continue
+		}
+		approves := false
+		for _, s := range f.policiesOf(r) {
+			for _, a := range s.Actions {
+				if a == "codepipeline:PutApprovalResult" && s.Effect == "Allow" {
+					approves = true
+				}
+			}
+		}
+		if !approves {
+			continue
+		}
+		var who []string
+		for _, s := range statements(r.props["AssumeRolePolicyDocument"]) {
+			w := strings.Join(s.Principals, ", ")
+			if s.Conditions != "" {
+				w += " when " + s.Conditions
+			}
+			who = append(who, w)
+		}
+		out = append(out, Evidence{Stack: r.stack.Name, Resource: r.id, Fact: "who may approve: role " + text(r.props["RoleName"]) + " may only approve or reject this pipeline's approvals; it trusts " + strings.Join(who, "; ")})
+	}
+	return out
+}
+
+// auditTrail: trails (or an existing organization trail named in an
+// output), alarms and event rules.
+func (f *facts) auditTrail() finding {
+	var fd finding
+	for _, t := range f.ofType("AWS::CloudTrail::Trail") {
+		var data []string
+		for _, sel := range asList(t.props["EventSelectors"]) {
+			sm, _ := sel.(m)
+			for _, d := range asList(sm["DataResources"]) {
+				dm, _ := d.(m)
+				data = append(data, strs(dm["Values"])...)
+			}
+		}
+		key := refID(t.props["KMSKeyId"])
+		if key == "" {
+			key = text(t.props["KMSKeyId"])
+		}
+		if key == "" {
+			fd.gap("trail %s: log files are not encrypted with a KMS key", text(t.props["TrailName"]))
+			key = "no KMS key"
+		}
+		fd.add(t, "CloudTrail trail %s: logging %v, multi-region %v, log file validation %v, log files encrypted with KMS key %s; data events of %s",
+			text(t.props["TrailName"]), t.props["IsLogging"] == true, t.props["IsMultiRegionTrail"] == true, t.props["EnableLogFileValidation"] == true,
+			key, orNone(strings.Join(data, ", ")))
+		if t.props["EnableLogFileValidation"] != true {
+			fd.gap("trail %s: log file validation is off", text(t.props["TrailName"]))
+		}
+	}
+	for _, s := range f.stacksWithOutput("AuditTrail") {
+		if len(f.ofType("AWS::CloudTrail::Trail")) == 0 {
+			fd.evidence = append(fd.evidence, Evidence{Stack: s.name, Fact: "an existing trail records the artifact buckets' data events (not created here): " + s.value})
+		}
+	}
+	if len(fd.evidence) == 0 {
+		fd.gap("no CloudTrail trail, and none named: set audit.trail, or audit.organizationTrail for an existing one")
+	}
+	alarms := f.ofType("AWS::CloudWatch::Alarm")
+	rules := f.ofType("AWS::Events::Rule")
+	if len(alarms) > 0 || len(rules) > 0 {
+		var names []string
+		for _, a := range alarms {
+			names = append(names, text(a.props["AlarmName"]))
+		}
+		fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("%d EventBridge rules record and announce the pipeline's state changes; %d alarms: %s", len(rules), len(alarms), orNone(strings.Join(uniq(names), ", ")))})
+	}
+	return fd
+}
+
+type output struct{ name, value string }
+
+func (f *facts) stacksWithOutput(key string) []output {
+	var out []output
+	seen := map[string]bool{}
+	for _, r := range f.resources {
+		s := r.stack
+		if seen[s.Name] {
+			continue
+		}
+		seen[s.Name] = true
+		outs, _ := s.Template["Outputs"].(m)
+		if o, ok := outs[key].(m); ok {
+			out = append(out, output{s.Name, text(o["Value"])})
+		}
+	}
+	return out
+}
+
+// logRetention: the audit trail, every log group's retention and the
+// trail bucket's expiry; PCI DSS 10.5.1 asks for 12 months.
+func (f *facts) logRetention(audit finding) finding {
+	fd := finding{evidence: append([]Evidence(nil), audit.evidence...), gaps: append([]string(nil), audit.gaps...)}
+	for _, g := range f.ofType("AWS::Logs::LogGroup") {
+		days, ok := g.props["RetentionInDays"].(float64)
+		switch {
+		case !ok:
+			fd.add(g, "log group %s: kept forever", orNone(text(g.props["LogGroupName"])))
+		case days < 365:
+			fd.gap("log group %s (%s): kept %d days, under the 12 months PCI DSS 10.5.1 asks", text(g.props["LogGroupName"]), g.id, int(days))
+		default:
+			fd.add(g, "log group %s: kept %d days", orNone(text(g.props["LogGroupName"])), int(days))
+		}
+	}
+	for _, t := range f.ofType("AWS::CloudTrail::Trail") {
+		if b, ok := f.byID[t.stack.Name][refID(t.props["S3BucketName"])]; ok {
+			for _, days := range expirations(b) {
+				if days < 365 {
+					fd.gap("trail bucket %s: log files expire after %d days, under 12 months", b.id, days)
+				} else {
+					fd.add(b, "trail log files expire after %d days", days)
+				}
+			}
+		}
+	}
+	return fd
+}
+
+func expirations(b resource) []int {
+	var out []int
+	lc, _ := b.props["LifecycleConfiguration"].(m)
+	for _, r := range asList(lc["Rules"]) {
+		rm, _ := r.(m)
+		if d, ok := rm["ExpirationInDays"].(float64); ok {
+			out = append(out, int(d))
+		}
+	}
+	return out
+}
+
+// leastPrivilege: every role, its trust conditions, and no
+// AdministratorAccess or full-access statements.
+func (f *facts) leastPrivilege() finding {
+	var fd finding
+	roles := f.ofType("AWS::IAM::Role")
+	if len(roles) == 0 {
+		fd.gap("no IAM role in the templates")
+		return fd
+	}
+	conditioned, bounded := 0, 0
+	for _, r := range roles {
+		for _, arn := range strs(r.props["ManagedPolicyArns"]) {
+			if strings.HasSuffix(arn, "/AdministratorAccess") {
+				fd.gap("role %s (%s) has AdministratorAccess", text(r.props["RoleName"]), r.id)
+			}
+		}
+		policies := f.policiesOf(r)
+		if full := fullAccess(policies); len(full) > 0 {
+			fd.gap("role %s (%s) is allowed whole services: %s", orNone(text(r.props["RoleName"])), r.id, strings.Join(full, ", "))
+		}
+		if w := unboundedIAMWrite(policies); len(w) > 0 {
+			fd.gap("role %s (%s) may %s without an iam:PermissionsBoundary condition: a role it creates or changes could hold more than it does", orNone(text(r.props["RoleName"])), r.id, strings.Join(w, ", "))
+		}
+		trust := statements(r.props["AssumeRolePolicyDocument"])
+		all := len(trust) > 0
+		for _, s := range trust {
+			if s.Conditions == "" && !onlyServices(s.Principals) {
+				all = false
+			}
+		}
+		if all {
+			conditioned++
+		}
+		if r.props["PermissionsBoundary"] != nil {
+			bounded++
+		}
+	}
+	for _, p := range f.ofType("AWS::IAM::ManagedPolicy") {
+		if full := fullAccess(statements(p.props["PolicyDocument"])); len(full) > 0 {
+			fd.gap("managed policy %s allows whole services: %s", p.id, strings.Join(full, ", "))
+		}
+	}
+	fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("%d IAM roles, none with AdministratorAccess or a whole-service (service:*) statement unless listed as a gap; %d trust only AWS services or principals pinned by a condition (such as aws:PrincipalArn or aws:SourceArn); %d have a permissions boundary", len(roles), conditioned, bounded)})
+	for _, r := range roles {
+		if name := text(r.props["RoleName"]); name != "" {
+			var who []string
+			for _, s := range statements(r.props["AssumeRolePolicyDocument"]) {
+				w := strings.Join(s.Principals, ", ")
+				if s.Conditions != "" {
+					w += " when " + s.Conditions
+				}
+				who = append(who, w)
+			}
+			fd.add(r, "role %s trusts %s", name, strings.Join(who, "; "))
+		}
+	}
+	return fd
+}
+
+// iamWrite are the IAM actions that create or widen an identity's
+// permissions.
+var iamWrite = []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreateUser", "iam:PutUserPolicy", "iam:AttachUserPolicy"}
+
+// unboundedIAMWrite are the iamWrite actions that Allow statements grant
+// without an iam:PermissionsBoundary condition.
+func unboundedIAMWrite(sts []statement) []string {
+	var out []string
+	for _, s := range sts {
+		if s.Effect != "Allow" || strings.Contains(s.Conditions, "iam:PermissionsBoundary") {
+			continue
+		}
+		for _, a := range s.Actions {
+			if contains(iamWrite, a) || a == "iam:*" || a == "*" {
+				if !contains(out, a) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func onlyServices(principals []string) bool {
+	if len(principals) == 0 {
+		return false
+	}
+	for _, p := range principals {
+		if !strings.HasPrefix(p, "Service ") {
+			return false
+		}
+	}
+	return true
+}
+
+// keyManagement: every KMS key, its alias, rotation and deletion window.
+func (f *facts) keyManagement() finding {
+	var fd finding
+	aliases := map[string]string{}
+	for _, a := range f.ofType("AWS::KMS::Alias") {
+		aliases[a.stack.Name+"/"+refID(a.props["TargetKeyId"])] = text(a.props["AliasName"])
+	}
+	keys := f.ofType("AWS::KMS::Key")
+	if len(keys) == 0 {
+		fd.gap("no KMS key in the templates")
+	}
+	for _, k := range keys {
+		name := aliases[k.stack.Name+"/"+k.id]
+		if name == "" {
+			name = "(no alias)"
+		}
+		if k.props["EnableKeyRotation"] != true {
+			fd.gap("key %s (%s) is not rotated", k.id, name)
+			continue
+		}
+		window := "default 30"
+		if d, ok := k.props["PendingWindowInDays"].(float64); ok {
+			window = fmt.Sprint(int(d))
+		}
+		fd.add(k, "KMS key %s: %s; rotated yearly by KMS; deletion waits %s days", name, orNone(text(k.props["Description"])), window)
+	}
+	return fd
+}
+
+// encryptionAtRest: buckets, log groups, topics and build projects.
+func (f *facts) encryptionAtRest() finding {
+	var fd finding
+	for _, b := range f.ofType("AWS::S3::Bucket") {
+		enc, _ := b.props["BucketEncryption"].(m)
+		var algs []string
+		for _, r := range asList(enc["ServerSideEncryptionConfiguration"]) {
+			rm, _ := r.(m)
+			d, _ := rm["ServerSideEncryptionByDefault"].(m)
+			a := text(d["SSEAlgorithm"])
+			if k := refID(d["KMSMasterKeyID"]); k != "" {
+				a += " with " + k
+			}
+			algs = append(algs, a)
+		}
+		switch {
+		case len(algs) == 0:
+			fd.gap("bucket %s has no default encryption", b.id)
+		case algs[0] == "AES256":
+			fd.add(b, "bucket %s: SSE-S3 (AES256); S3 delivers server access logs only to SSE-S3 buckets", orNone(text(b.props["BucketName"])))
+		default:
+			fd.add(b, "bucket %s: %s", orNone(text(b.props["BucketName"])), strings.Join(algs, ", "))
+		}
+	}
+	for _, g := range f.ofType("AWS::Logs::LogGroup") {
+		if k := refID(g.props["KmsKeyId"]); k != "" {
+			fd.add(g, "log group %s: encrypted with KMS key %s", orNone(text(g.props["LogGroupName"])), k)
+		} else {
+			fd.gap("log group %s (%s) is not encrypted with a KMS key", text(g.props["LogGroupName"]), g.id)
+		}
+	}
+	for _, t := range f.ofType("AWS::SNS::Topic") {
+		if k := refID(t.props["KmsMasterKeyId"]); k != "" {
+			fd.add(t, "topic %s: encrypted with KMS key %s", orNone(text(t.props["TopicName"])), k)
+		} else {
+			fd.gap("topic %s (%s) is not encrypted with a KMS key", text(t.props["TopicName"]), t.id)
+		}
+	}
+	for _, p := range f.ofType("AWS::CodeBuild::Project") {
+		if k := refID(p.props["EncryptionKey"]); k != "" {
+			fd.add(p, "build project %s: artifacts encrypted with KMS key %s", orNone(text(p.props["Name"])), k)
+		}
+	}
+	return fd
+}
+
+// encryptionInTransit: TLS-only bucket and topic policies.
+func (f *facts) encryptionInTransit() finding {
+	var fd finding
+	tls := map[string]string{}
+	for _, p := range f.ofType("AWS::S3::BucketPolicy") {
+		secure, version := false, ""
+		for _, s := range statements(p.props["PolicyDocument"]) {
+			if s.Effect != "Deny" {
+				continue
+			}
+			if strings.Contains(s.Conditions, "aws:SecureTransport: false") {
+				secure = true
+			}
+			if strings.Contains(s.Conditions, "s3:TlsVersion") {
+				version = " and TLS 1.2 or later"
+			}
+		}
+		if secure {
+			tls[p.stack.Name+"/"+refID(p.props["Bucket"])] = "HTTPS only" + version
+		}
+	}
+	for _, b := range f.ofType("AWS::S3::Bucket") {
+		if t, ok := tls[b.stack.Name+"/"+b.id]; ok {
+			fd.add(b, "bucket %s: its policy denies requests that are not %s", orNone(text(b.props["BucketName"])), t)
+		} else {
+			fd.gap("bucket %s (%s) accepts requests without TLS", text(b.props["BucketName"]), b.id)
+		}
+	}
+	topicTLS := map[string]bool{}
+	for _, p := range f.ofType("AWS::SNS::TopicPolicy") {
+		for _, s := range statements(p.props["PolicyDocument"]) {
+			if s.Effect == "Deny" && strings.Contains(s.Conditions, "aws:SecureTransport: false") {
+				for _, t := range asList(p.props["Topics"]) {
+					topicTLS[p.stack.Name+"/"+refID(t)] = true
+				}
+			}
+		}
+	}
+	for _, t := range f.ofType("AWS::SNS::Topic") {
+		if topicTLS[t.stack.Name+"/"+t.id] {
+			fd.add(t, "topic %s: its policy denies publishing without TLS", orNone(text(t.props["TopicName"])))
+		} else {
+			fd.gap("topic %s (%s) accepts publishing without TLS", text(t.props["TopicName"]), t.id)
+		}
+	}
+	return fd
+}
+
+// separation: the accounts each deploy stage's actions run in.
+func (f *facts) separation() finding {
+	var fd finding
+	for _, p := range f.ofType("AWS::CodePipeline::Pipeline") {
+		accounts := map[string][]string{}
+		var order []string
+		for _, s := range stagesOf(p) {
+			for _, a := range s.actions {
+				if a.category != "Deploy" {
+					continue
+				}
+				acct := accountOf(a.roleArn)
+				if acct == "" {
+					acct = p.stack.Account
+				}
+				if !contains(accounts[s.name], acct) {
+					accounts[s.name] = append(accounts[s.name], acct)
+				}
+				if !contains(order, s.name) {
+					order = append(order, s.name)
+				}
+			}
+		}
+		if len(order) == 0 {
+			continue
+		}
+		var parts []string
+		for _, s := range order {
+			parts = append(parts, s+": account "+strings.Join(accounts[s], ", "))
+		}
+		fd.add(p, "deploy stages and the accounts they deploy to: %s", strings.Join(parts, "; "))
+		last := order[len(order)-1]
+		for _, s := range order[:len(order)-1] {
+			for _, a := range accounts[s] {
+				if contains(accounts[last], a) {
+					fd.gap("stage %s deploys to account %s, as the last stage %s does: give production an account of its own", s, a, last)
+				}
+			}
+		}
+		if contains(accounts[last], p.stack.Account) {
+			fd.gap("the last stage %s deploys into the pipeline's own account %s", last, p.stack.Account)
+		}
+	}
+	if len(fd.evidence) == 0 {
+		fd.gap("no deploy stage in the templates")
+	}
+	return fd
+}
+
+// accountOf is the account of a role ARN rendered by text, or "".
+func accountOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 5 && strings.HasPrefix(arn, "arn:") {
+		return parts[4]
+	}
+	return ""
+}
+
+func contains(v []string, s string) bool {
+	for _, x := range v {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(generated name)"
+	}
+	return s
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/assembly"
+)
+
+// m and l are the shapes of parsed template JSON.
+type (
+	m = map[string]interface{}
+	l = []interface{}
+)
+
+// resource is one template resource with its stack.
+type resource struct {
+	stack *assembly.Stack
+	id    string
+	typ   string
+	props m
+}
+
+// facts are what the controls need from an assembly's templates.
+type facts struct {
+	resources []resource
+	byID      map[string]map[string]resource // stack -> logical ID -> resource
+}
+
+func gather(a *assembly.Assembly) *facts {
+	f := &facts{byID: map[string]map[string]resource{}}
+	for _, s := range a.Stacks {
+		f.byID[s.Name] = map[string]resource{}
+		res := s.Resources()
+		ids := make([]string, 0, len(res))
+		for id := range res {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			r := res[id]
+			typ, _ := r["Type"].(string)
+			props, _ := r["Properties"].(m)
+			if props == nil {
+				props = m{}
+			}
+			rr := resource{stack: s, id: id, typ: typ, props: props}
+			f.resources = append(f.resources, rr)
+			f.byID[s.Name][id] = rr
+		}
+	}
+	return f
+}
+
+// ofType are the resources of type typ, in stack then logical-ID order.
+func (f *facts) ofType(typ string) []resource {
+	var out []resource
+	for _, r := range f.resources {
+		if r.typ == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// refID is the logical ID a Ref or Fn::GetAtt value points to, or "".
+func refID(v interface{}) string {
+	switch x := v.(type) {
+	case m:
+		if r, ok := x["Ref"].(string); ok {
+			return r
+		}
+		if g, ok := x["Fn::GetAtt"].(l); ok && len(g) > 0 {
+			s, _ := g[0].(string)
+			return s
+		}
+		if j, ok := x["Fn::Join"].(l); ok && len(j) == 2 {
+			for _, p := range asList(j[1]) {
+				if id := refID(p); id != "" {
+					return id
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// text renders a template value as a string: literals as they are, Ref
+// and Fn::GetAtt as ${ID} and ${ID.Attr}, Fn::Join joined.
+func text(v interface{}) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool, float64:
+		return fmt.Sprint(x)
+	case l:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = text(p)
+		}
+		return strings.Join(parts, ", ")
+	case m:
+		if r, ok := x["Ref"].(string); ok {
+			return "${" + r + "}"
+		}
+		if g, ok := x["Fn::GetAtt"].(l); ok && len(g) == 2 {
+			return "${" + text(g[0]) + "." + text(g[1]) + "}"
+		}
+		if j, ok := x["Fn::Join"].(l); ok && len(j) == 2 {
+			sep, _ := j[0].(string)
+			var parts []string
+			for _, p := range asList(j[1]) {
+				parts = append(parts, text(p))
+			}
+			return strings.Join(parts, sep)
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, k+": "+text(x[k]))
+		}
+		return "{" + strings.Join(parts, "; ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+func asList(v interface{}) l {
+	switch x := v.(type) {
+	case l:
+		return x
+	case nil:
+		return nil
+	}
+	return l{v}
+}
+
+func strs(v interface{}) []string {
+	var out []string
+	for _, x := range asList(v) {
+		out = append(out, text(x))
+	}
+	return out
+}
+
+// statement is one policy statement.
+type statement struct {
+	Sid, Effect          string
+	Actions, Resources   []string
+	Principals           []string
+	Conditions           string
+	rawActions, rawConds interface{}
+}
+
+func statements(doc interface{}) []statement {
+	d, _ := doc.(m)
+	var out []statement
+	for _, s := range asList(d["Statement"]) {
+		sm, _ := s.(m)
+		st := statement{Effect: text(sm["Effect"]), Sid: text(sm["Sid"]), Actions: strs(sm["Action"]), Resources: strs(sm["Resource"])}
+		switch p := sm["Principal"].(type) {
+		case string:
+			st.Principals = []string{p}
+		case m:
+			for _, k := range sortedKeys(p) {
+				for _, v := range strs(p[k]) {
+					st.Principals = append(st.Principals, k+" "+v)
+				}
+			}
+		}
+		if c, ok := sm["Condition"]; ok {
+			st.Conditions = text(c)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func sortedKeys(x m) []string {
+	keys := make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// policiesOf are the statements of every policy attached to the role with
+// logical ID roleID in stack: its inline Policies and the AWS::IAM::Policy
+// resources that name it.
+func (f *facts) policiesOf(r resource) []statement {
+	var out []statement
+	for _, p := range asList(r.props["Policies"]) {
+		pm, _ := p.(m)
+		out = append(out, statements(pm["PolicyDocument"])...)
+	}
+	for _, p := range f.ofType("AWS::IAM::Policy") {
+		if p.stack != r.stack {
+			continue
+		}
+		for _, role := range asList(p.props["Roles"]) {
+			if refID(role) == r.id {
+				out = append(out, statements(p.props["PolicyDocument"])...)
+			}
+		}
+	}
+	return out
+}
+
+var fullAccessRE = regexp.MustCompile(`^([a-z0-9-]+:)?\*$`)
+
+// fullAccess are the Allow actions of statements that grant a whole
+// service (service:*) or everything (*).
+func fullAccess(sts []statement) []string {
+	var out []string
+	for _, s := range sts {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, a := range s.Actions {
+			if fullAccessRE.MatchString(a) && !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}

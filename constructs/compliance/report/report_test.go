@@ -1,0 +1,155 @@
+package report_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/assembly"
+	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/compliance/report"
+)
+
+type m = map[string]interface{}
+type l = []interface{}
+
+// write writes a one-stack assembly with resources (and cdk-nag reports
+// of packs) and reads it back.
+func write(t *testing.T, resources m, packs ...string) *assembly.Assembly {
+	t.Helper()
+	dir := t.TempDir()
+	put := func(name string, v interface{}) {
+		raw, _ := json.Marshal(v)
+		if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("manifest.json", m{"artifacts": m{"app": m{"type": "aws:cloudformation:stack", "environment": "aws://111111111111/us-east-1",
+		"properties": m{"templateFile": "app.template.json"}}}})
+	put("app.template.json", m{"Resources": resources})
+	for _, p := range packs {
+		put(p+"--app-NagReport.json", m{"lines": l{m{"ruleId": p + "-X", "resourceId": "app/X", "compliance": "Compliant"}}})
+	}
+	a, err := assembly.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func role(extra m) m {
+	props := m{"RoleName": "r", "AssumeRolePolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": m{"Service": "codebuild.amazonaws.com"}}}}}
+	for k, v := range extra {
+		props[k] = v
+	}
+	return m{"Type": "AWS::IAM::Role", "Properties": props}
+}
+
+func pipeline(stages ...m) m {
+	var s l
+	for _, st := range stages {
+		s = append(s, st)
+	}
+	return m{"Type": "AWS::CodePipeline::Pipeline", "Properties": m{"Stages": s}}
+}
+
+func stage(name string, actions ...m) m {
+	var a l
+	for _, x := range actions {
+		a = append(a, x)
+	}
+	return m{"Name": name, "Actions": a}
+}
+
+func action(name, category string, order int, account string) m {
+	a := m{"Name": name, "ActionTypeId": m{"Category": category, "Provider": "CloudFormation"}, "RunOrder": order}
+	if account != "" {
+		a["RoleArn"] = "arn:aws:iam::" + account + ":role/deploy"
+	}
+	return a
+}
+
+func find(r *report.Report, id string) report.Control {
+	for _, c := range r.Controls {
+		if c.ID == id {
+			return c
+		}
+	}
+	return report.Control{}
+}
+
+func TestControls(t *testing.T) {
+	gated := pipeline(stage("Build", action("Build", "Build", 1, "")),
+		stage("Deploy-staging", action("Deploy", "Deploy", 1, "222222222222")),
+		stage("Deploy-production", action("Approve", "Approval", 1, ""), action("Deploy", "Deploy", 2, "333333333333")))
+	ungated := pipeline(stage("Deploy-staging", action("Deploy", "Deploy", 1, "222222222222")),
+		stage("Deploy-production", action("Deploy", "Deploy", 1, "222222222222")))
+	tests := []struct {
+		name      string
+		resources m
+		id        string
+		want      report.Status
+		gap       string
+	}{
+		{"no pipeline", m{}, "CC8.1", report.Missing, "no CodePipeline pipeline"},
+		{"approval unpinned", m{"P": gated}, "CC8.1", report.Partial, "who may approve is not pinned"},
+		{"production ungated", m{"P": ungated}, "A.8.32", report.Partial, "deploys without a manual approval"},
+		{"same account for staging and production", m{"P": ungated}, "A.8.31", report.Partial, "give production an account of its own"},
+		{"separate accounts", m{"P": gated}, "A.8.31", report.Met, ""},
+		{"no trail", m{}, "CC7.2", report.Missing, "no CloudTrail trail"},
+		{"trail without validation", m{"T": m{"Type": "AWS::CloudTrail::Trail", "Properties": m{"TrailName": "t", "KMSKeyId": m{"Fn::GetAtt": l{"K", "Arn"}}}}}, "164.312(b)", report.Partial, "log file validation is off"},
+		{"administrator", m{"R": role(m{"ManagedPolicyArns": l{"arn:aws:iam::aws:policy/AdministratorAccess"}})}, "7.2.1, 7.2.2", report.Partial, "has AdministratorAccess"},
+		{"full access", m{"R": role(nil), "P": m{"Type": "AWS::IAM::Policy", "Properties": m{"Roles": l{m{"Ref": "R"}}, "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}}}, "7.2.1, 7.2.2", report.Partial, "allowed whole services: s3:*"},
+		{"iam write without boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": l{"iam:CreateRole"}, "Resource": "*"}}}}}})}, "7.2.1, 7.2.2", report.Partial, "without an iam:PermissionsBoundary condition"},
+		{"iam write with boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}}}}}}})}, "7.2.1, 7.2.2", report.Met, ""},
+		{"key not rotated", m{"K": m{"Type": "AWS::KMS::Key"}}, "3.6.1, 3.7.4", report.Missing, "is not rotated"},
+		{"log group unencrypted", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 365}}}, "164.312(a)(2)(iv)", report.Missing, "is not encrypted with a KMS key"},
+		{"short retention", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 30}}}, "10.2.1, 10.5.1", report.Missing, "kept 30 days"},
+		{"bucket without TLS policy", m{"B": m{"Type": "AWS::S3::Bucket", "Properties": m{"BucketName": "b"}}}, "4.2.1", report.Missing, "accepts requests without TLS"},
+		{"bucket TLS only", m{"B": m{"Type": "AWS::S3::Bucket", "Properties": m{"BucketName": "b"}},
+			"BP": m{"Type": "AWS::S3::BucketPolicy", "Properties": m{"Bucket": m{"Ref": "B"}, "PolicyDocument": m{"Statement": l{m{"Effect": "Deny", "Action": "s3:*", "Principal": "*", "Condition": m{"Bool": m{"aws:SecureTransport": "false"}}}}}}}}, "164.312(e)(2)(ii)", report.Met, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := find(report.Build(write(t, tc.resources), nil), tc.id)
+			if c.Status != tc.want {
+				t.Errorf("%s status = %s, want %s; evidence %v, gaps %v", tc.id, c.Status, tc.want, c.Evidence, c.Gaps)
+			}
+			if tc.gap != "" && !slices.ContainsFunc(c.Gaps, func(g string) bool { return strings.Contains(g, tc.gap) }) {
+				t.Errorf("%s gaps = %q, want one containing %q", tc.id, c.Gaps, tc.gap)
+			}
+		})
+	}
+}
+
+// TestMissingIsListed: every control appears whatever the templates hold,
+// and packs that did not run are reported as not run.
+func TestMissingIsListed(t *testing.T) {
+	r := report.Build(write(t, m{}, "AwsSolutions"), nil)
+	if len(r.Controls) != 11 || r.Summary[report.Missing] == 0 {
+		t.Errorf("controls = %d, summary %v; want all 11 listed, the empty ones missing", len(r.Controls), r.Summary)
+	}
+	md := string(r.Markdown())
+	for _, want := range []string{"| AwsSolutions | yes | yes |", "| HIPAA.Security | **no** | **no** |", "**Missing:** HIPAA.Security did not run", "**Missing:** not run; `make compliance-report`"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	var back report.Report
+	if err := json.Unmarshal(r.JSON(), &back); err != nil || len(back.Controls) != 11 {
+		t.Errorf("JSON does not read back: %v", err)
+	}
+}
+
+func TestPacksMatchCompliance(t *testing.T) {
+	var want []string
+	for _, p := range compliance.AllPacks {
+		want = append(want, string(p))
+	}
+	if !slices.Equal(want, report.Packs) {
+		t.Errorf("report.Packs = %q, want compliance.AllPacks %q", report.Packs, want)
+	}
+}

@@ -1,0 +1,83 @@
+package delivery_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
+)
+
+// withSources is the example with an S3 source in 444444444444 and
+// CodeCommit extra sources in 444444444444 and 555555555555.
+func withSources(t *testing.T, trails ...string) *config.Config {
+	t.Helper()
+	cfg := example(t)
+	cfg.Source = config.Source{S3: &config.S3Source{Bucket: "acme-releases", Key: "app.zip", Versioned: true, Account: "444444444444"}}
+	cfg.ExtraSources = []config.ExtraSource{
+		{Name: "settings", Source: config.Source{CodeCommit: &config.CodeCommitSource{Repository: "settings", Branch: "main", Account: "555555555555"}}},
+		{Name: "schemas", Source: config.Source{CodeCommit: &config.CodeCommitSource{Repository: "schemas", Branch: "main", Account: "444444444444"}}},
+	}
+	for i, tr := range trails {
+		if i == 0 {
+			cfg.Source.S3.Trail = tr
+		} else {
+			cfg.ExtraSources = append(cfg.ExtraSources, config.ExtraSource{Name: "more", Source: config.Source{S3: &config.S3Source{Bucket: "acme-more", Key: "m.zip", Versioned: true, Account: "444444444444", Trail: tr}}})
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestTranslateSourceAccounts checks that each source account gets one
+// stack with its sources, that the source actions run as its role, and
+// that the artifact store admits exactly those roles as writers.
+func TestTranslateSourceAccounts(t *testing.T) {
+	spec, err := delivery.Translate(withSources(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stacks []string
+	for _, s := range spec.SourceAccounts {
+		stacks = append(stacks, s.StackName+" "+s.Props.RoleArn()+" "+strings.Join(s.Props.RuleNames(), ",")+" trail="+s.Props.TrailName)
+	}
+	want := []string{
+		"payments-source-444444444444 arn:aws:iam::444444444444:role/relay/payments/payments-source payments-Source_schemas,payments-Source trail=payments-sources",
+		"payments-source-555555555555 arn:aws:iam::555555555555:role/relay/payments/payments-source payments-Source_settings trail=",
+	}
+	if diff := cmp.Diff(want, stacks); diff != "" {
+		t.Errorf("source stacks (-want +got):\n%s", diff)
+	}
+	wantWriters := artifacts.Writers{Accounts: []string{"444444444444", "555555555555"}, RoleArns: []string{
+		"arn:aws:iam::444444444444:role/relay/payments/payments-source", "arn:aws:iam::555555555555:role/relay/payments/payments-source"}}
+	if diff := cmp.Diff(wantWriters, spec.Store.Writers); diff != "" {
+		t.Errorf("Store.Writers (-want +got):\n%s", diff)
+	}
+	for _, a := range spec.Plan.Stages[0].Actions {
+		if want := "arn:aws:iam::" + a.Account + ":role/relay/payments/payments-source"; a.Account == "" || a.RoleArn != want {
+			t.Errorf("source action %s runs as %q in %q, want %s", a.Name, a.RoleArn, a.Account, want)
+		}
+	}
+}
+
+// TestTranslateSourceTrails: the S3 sources of one account share one
+// trail; naming two is refused.
+func TestTranslateSourceTrails(t *testing.T) {
+	spec, err := delivery.Translate(withSources(t, "org-data-events", "org-data-events"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := spec.SourceAccounts[0].Props; p.ExistingTrail != "org-data-events" || p.TrailName != "" {
+		t.Errorf("trail = %q, existing %q; want the existing trail only", p.TrailName, p.ExistingTrail)
+	}
+	_, err = delivery.Translate(withSources(t, "org-data-events", "other-trail"))
+	want := `source.s3.trail and extraSources[].s3.trail of account 444444444444: ["org-data-events" "other-trail"]: the S3 sources of one account share one trail; name the same trail (or none) in each`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Translate() = %v\nwant %s", err, want)
+	}
+}

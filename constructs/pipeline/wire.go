@@ -1,0 +1,435 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+// Wiring by reference.
+//
+// A deployment's Account may carry the role ARN tokens of a
+// target.DeploymentTarget of the same App (target.Account(), or
+// *DeployRole().RoleArn() and the like): ValidateIn resolves each to the
+// role's ARN and checks, before anything is rendered, that what the pipeline
+// assumes is what the target trusts and what the store admits. Other tokens
+// (a role or connection of the team's own) are resolved in the pipeline's
+// stack to the ARN aws-cdk-lib would write there; a token that stays a
+// reference (a resource of the same account and region) is written as is.
+
+// wired is one deployment whose target is a DeploymentTarget.
+type wired struct {
+	i int
+	t *target.DeploymentTarget
+}
+
+// resolve returns a copy of p whose ARN tokens are resolved where they can
+// be, the deployments that reference a DeploymentTarget, and the problems.
+func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
+	q := *p
+	var errs []error
+	var refs []wired
+	stack := awscdk.Stack_Of(scope)
+	partition := p.Partition
+	if partition == "" {
+		partition = "aws"
+	}
+	lit := func(field, s string) string {
+		if !arns.IsToken(s) {
+			return s
+		}
+		if t, kind, ok := target.Lookup(s); ok {
+			if arn := roleText(t, kind); !arns.IsToken(arn) {
+				return arn
+			}
+			errs = append(errs, fmt.Errorf("%s: the target %s is in an environment-agnostic stack, so its role's ARN is not known at synth; give its stack Env{Account} or set target.Props.Account", field, *t.Node().Path()))
+			return s
+		}
+		if v, ok := literal(stack, s, partition); ok {
+			return v
+		}
+		return s
+	}
+	q.Deployments = slices.Clone(p.Deployments)
+	for i := range q.Deployments {
+		d := &q.Deployments[i]
+		f := fmt.Sprintf("Deployments[%d].Target", i)
+		switch t := d.Target.(type) {
+		case *plan.Account:
+			if t == nil {
+				continue
+			}
+			var seen *target.DeploymentTarget
+			for _, arn := range []string{t.DeployRoleArn, t.ExecutionRoleArn, t.InvokeRoleArn} {
+				if x, _, ok := target.Lookup(arn); ok && seen == nil {
+					seen = x
+				}
+			}
+			c := *t
+			if seen != nil {
+				refs = append(refs, wired{i, seen})
+				if c.ID == "" {
+					c.ID = seen.Props().Account
+				}
+				errs = append(errs, checkRoles(f, t, seen)...)
+			}
+			c.DeployRoleArn = lit(f+".DeployRoleArn", c.DeployRoleArn)
+			c.ExecutionRoleArn = lit(f+".ExecutionRoleArn", c.ExecutionRoleArn)
+			c.InvokeRoleArn = lit(f+".InvokeRoleArn", c.InvokeRoleArn)
+			d.Target = &c
+		case *plan.StackSetAccounts:
+			if t == nil {
+				continue
+			}
+			c := *t
+			c.AdministrationRoleArn = lit(f+".AdministrationRoleArn", c.AdministrationRoleArn)
+			d.Target = &c
+		}
+	}
+	if s, ok := p.Source.(*plan.ConnectionSource); ok && s != nil {
+		c := *s
+		c.ConnectionArn = lit("Source.ConnectionArn", c.ConnectionArn)
+		q.Source = &c
+	}
+	q.ExtraSources = slices.Clone(p.ExtraSources)
+	for i, x := range q.ExtraSources {
+		if s, ok := x.Source.(*plan.ConnectionSource); ok && s != nil {
+			c := *s
+			c.ConnectionArn = lit(fmt.Sprintf("ExtraSources[%d].Source.ConnectionArn", i), c.ConnectionArn)
+			q.ExtraSources[i].Source = &c
+		}
+	}
+	q.ApproverPrincipals = slices.Clone(p.ApproverPrincipals)
+	for i, a := range q.ApproverPrincipals {
+		q.ApproverPrincipals[i] = lit(fmt.Sprintf("ApproverPrincipals[%d]", i), a)
+	}
+	return q, refs, errs
+}
+
+// roleText is the plain ARN of t's role of kind.
+func roleText(t *target.DeploymentTarget, kind string) string {
+	switch kind {
+	case "deploy":
+		return t.DeployRoleArn()
+	case "execution":
+		return t.ExecutionRoleArn()
+	}
+	return t.InvokeRoleArn()
+}
+
+// checkRoles checks that the roles of the Account a (at field f) are those
+// of target t, each in its place.
+func checkRoles(f string, a *plan.Account, t *target.DeploymentTarget) []error {
+	var errs []error
+	path := *t.Node().Path()
+	if acct := t.Props().Account; a.ID != "" && !arns.IsToken(acct) && a.ID != acct {
+		errs = append(errs, fmt.Errorf("%s.ID %q: the target %s is in account %s; set ID to %s or leave it empty", f, a.ID, path, acct, acct))
+	}
+	for _, r := range []struct{ field, arn, kind string }{
+		{"DeployRoleArn", a.DeployRoleArn, "deploy"},
+		{"ExecutionRoleArn", a.ExecutionRoleArn, "execution"},
+		{"InvokeRoleArn", a.InvokeRoleArn, "invoke"},
+	} {
+		if r.arn == "" {
+			continue
+		}
+		want := roleText(t, r.kind)
+		if x, kind, ok := target.Lookup(r.arn); ok {
+			switch {
+			case x != t:
+				errs = append(errs, fmt.Errorf("%s.%s: a role of the target %s, while the others are of %s; take every role of a deployment from one target (target.Account())", f, r.field, *x.Node().Path(), path))
+			case kind != r.kind:
+				errs = append(errs, fmt.Errorf("%s.%s: the %s role of the target %s; use its %s role (%sRole().RoleArn())", f, r.field, kind, path, r.kind, strings.ToUpper(r.kind[:1])+r.kind[1:]))
+			}
+			continue
+		}
+		if !arns.IsToken(r.arn) && r.arn != want {
+			if want == "" {
+				errs = append(errs, fmt.Errorf("%s.%s %q: the target %s has no %s role", f, r.field, r.arn, path, r.kind))
+			} else {
+				errs = append(errs, fmt.Errorf("%s.%s %q: the target %s's %s role is %s", f, r.field, r.arn, path, r.kind, want))
+			}
+		}
+	}
+	return errs
+}
+
+// literal resolves the token s in stack to a plain string: what aws-cdk-lib
+// writes for it there, when that is a string or an Fn::Join of strings and
+// the partition (a resource of another account or region with a physical
+// name). ok is false for a reference (Ref, Fn::GetAtt, Fn::ImportValue).
+func literal(stack awscdk.Stack, s, partition string) (out string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = "", false
+		}
+	}()
+	v := stack.Resolve(jsii.String(s))
+	switch x := v.(type) {
+	case string:
+		return x, !arns.IsToken(x)
+	case map[string]interface{}:
+		join, found := x["Fn::Join"].([]interface{})
+		if !found || len(join) != 2 {
+			return "", false
+		}
+		sep, _ := join[0].(string)
+		parts, _ := join[1].([]interface{})
+		var b []string
+		for _, part := range parts {
+			switch y := part.(type) {
+			case string:
+				b = append(b, y)
+			case map[string]interface{}:
+				if y["Ref"] != "AWS::Partition" {
+					return "", false
+				}
+				b = append(b, partition)
+			default:
+				return "", false
+			}
+		}
+		return strings.Join(b, sep), true
+	}
+	return "", false
+}
+
+// roleArn is the pipeline role's ARN as plain text, or "" when its name is
+// generated or the stack's account is unknown.
+func (p *Props) roleArn(stack awscdk.Stack) string {
+	account := *stack.Account()
+	if p.RoleName == "" || arns.IsToken(account) {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, account, p.RolePath, p.RoleName)
+}
+
+// checkWiring checks each deployment wired by reference (p resolved, with
+// defaults): the target trusts the pipeline role, deploys to the
+// deployment's regions and stacks, and reads the store and replicas, which
+// admit its deploy role.
+func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	region, account := *stack.Region(), *stack.Account()
+	pipelineRole := p.roleArn(stack)
+	// Every deploy role named as text, wired by reference or not, must be
+	// admitted by the store it reads in the pipeline's region.
+	byRef := map[int]bool{}
+	for _, w := range refs {
+		byRef[w.i] = true
+	}
+	for i, d := range p.Deployments {
+		a, ok := d.Target.(*plan.Account)
+		if !ok || a == nil || byRef[i] || a.DeployRoleArn == "" || arns.IsToken(a.DeployRoleArn) || !slices.Contains(d.Regions, region) {
+			continue
+		}
+		if err := p.Store.Admits(a.DeployRoleArn); err != nil {
+			add("Store: %v; Deployments[%d] deploys as that role (Target.DeployRoleArn)", err, i)
+		}
+	}
+	for _, w := range refs {
+		d, t, tp := p.Deployments[w.i], w.t, w.t.Props()
+		path := *t.Node().Path()
+		f := fmt.Sprintf("Deployments[%d]", w.i)
+		// Trust: the target's roles trust PipelineAccount, pinned to PipelineRoleArns.
+		switch {
+		case !arns.IsToken(account) && tp.PipelineAccount != account:
+			add("%s.Target: the target %s trusts the pipeline account %s (its PipelineAccount), but the pipeline's stack is in account %s", f, path, tp.PipelineAccount, account)
+		case p.RoleName == "":
+			add("RoleName: required when a deployment's target is wired by reference (%s.Target, %s): the target's trust names the pipeline role by ARN (PipelineRoleArns %s); use naming.Names.PipelineRole for both", f, path, strings.Join(tp.PipelineRoleArns, ", "))
+		case pipelineRole != "" && !slices.ContainsFunc(tp.PipelineRoleArns, func(a string) bool { return arns.IsToken(a) || arns.Like(a, pipelineRole) }):
+			add("RoleName %q, RolePath %q: the pipeline role %s is not one the target %s trusts (its PipelineRoleArns %s), so sts:AssumeRole of %s would be refused; make them agree (naming.Names.PipelineRoleArn)", p.RoleName, p.RolePath, pipelineRole, path, strings.Join(tp.PipelineRoleArns, ", "), f)
+		}
+		acct, _ := d.Target.(*plan.Account)
+		if acct == nil {
+			continue
+		}
+		stacks, regionRefused, stackRefused := t.StackNames(), map[string]bool{}, map[string]bool{}
+		for _, r := range d.Regions {
+			for k, c := range d.ComponentsIn(r) {
+				s, ok := c.Release.(*plan.Stack)
+				if !ok || s == nil {
+					continue
+				}
+				field := f + ".Release"
+				if len(d.Components) > 0 {
+					field = fmt.Sprintf("%s.Components[%d].Release", f, k)
+				}
+				if !slices.Contains(tp.Regions, r) && !regionRefused[r] {
+					regionRefused[r] = true
+					add("%s.Regions %q: the target %s's deploy role may manage stacks in %s only; add %s to its Regions", f, r, path, strings.Join(tp.Regions, ", "), r)
+				}
+				if !slices.Contains(stacks, s.Name) && !stackRefused[field+s.Name] {
+					stackRefused[field+s.Name] = true
+					add("%s.Name %q: the target %s's deploy role may manage the stacks %s only; add %s to its StackNames", field, s.Name, path, strings.Join(stacks, ", "), s.Name)
+				}
+			}
+			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {
+				continue
+			}
+			// Reading the artifacts of the region: the store, or a replica.
+			var bucket, keyProbe, storeName string
+			switch rep, isReplica := p.Replicas[r]; {
+			case r == region || arns.IsToken(region):
+				bucket, storeName = p.Store.BucketArnText(), "Store"
+				if k := p.Store.KeyArnPattern(); k != "" {
+					keyProbe = strings.TrimSuffix(k, "*")
+				}
+				if err := p.Store.Admits(t.DeployRoleArn()); err != nil {
+					add("Store: %v; %s deploys as that role", err, f)
+				}
+			case isReplica:
+				bucket, storeName = fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("Replicas[%q]", r)
+				if !arns.IsToken(account) {
+					keyProbe = fmt.Sprintf("arn:%s:kms:%s:%s:key/", p.Partition, r, account)
+				}
+			default:
+				continue // refused by checkRegions
+			}
+			reads := func(list []string, ok func(string) bool) bool { return slices.ContainsFunc(list, ok) }
+			if bucket == "" {
+				if !reads(tp.ArtifactBucketArns, func(b string) bool { return b == *p.Store.Bucket().BucketArn() }) {
+					add("%s: its bucket name is generated, so the target %s cannot name it; set artifacts.StoreProps.BucketName and give the store in the target's Stores", storeName, path)
+				}
+			} else if !reads(tp.ArtifactBucketArns, func(b string) bool { return arns.IsToken(b) || arns.Like(b, bucket) }) {
+				add("%s: the target %s's roles read the buckets %s, not %s, which %s deploys from; add it to the target's ArtifactBucketArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactBucketArns, ", "), bucket, f)
+			}
+			if keyProbe != "" && !reads(tp.ArtifactKeyArns, func(k string) bool {
+				return arns.IsToken(k) || strings.HasPrefix(k, keyProbe) || arns.Like(k, keyProbe+"00000000-0000-0000-0000-000000000000")
+			}) {
+				add("%s: the target %s's roles decrypt with the keys %s, none of them the artifact key (%s*), which %s needs; add the key's ARN or that pattern to the target's ArtifactKeyArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactKeyArns, ", "), keyProbe, f)
+			}
+		}
+	}
+	return errs
+}
+
+// checkNames checks what p names by text, wired by reference or not: each
+// region is an AWS region of Partition, and DeployRolePatterns and
+// InvokeRolePatterns match every role the pipeline assumes.
+func (p *Props) checkNames() []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	partition := p.Partition
+	if partition == "" {
+		partition = "aws"
+	} else if !slices.Contains(arns.Partitions, partition) {
+		add("Partition %q: must be one of %s", partition, strings.Join(arns.Partitions, ", "))
+	}
+	for i, d := range p.Deployments {
+		for j, r := range d.Regions {
+			if why := arns.CheckRegion(r, partition); why != "" {
+				add("Deployments[%d].Regions[%d] %q: %s", i, j, r, why)
+			}
+		}
+		a, ok := d.Target.(*plan.Account)
+		if !ok || a == nil {
+			continue
+		}
+		for _, r := range []struct {
+			field, arn string
+			patterns   []string
+			name       string
+		}{
+			{"DeployRoleArn", a.DeployRoleArn, p.DeployRolePatterns, "DeployRolePatterns"},
+			{"InvokeRoleArn", a.InvokeRoleArn, p.InvokeRolePatterns, "InvokeRolePatterns"},
+		} {
+			if r.arn == "" || arns.IsToken(r.arn) || len(r.patterns) == 0 {
+				continue
+			}
+			if !slices.ContainsFunc(r.patterns, func(pat string) bool { return arns.Like(pat, r.arn) }) {
+				add("%s %s: none matches Deployments[%d].Target.%s %q, so the pipeline role may not assume it; add a pattern that does, or rename the role", r.name, strings.Join(r.patterns, ", "), i, r.field, r.arn)
+			}
+		}
+	}
+	for _, r := range sortedRegions(p.Replicas) {
+		if why := arns.CheckRegion(r, partition); why != "" {
+			add("Replicas[%q]: %s", r, why)
+		}
+	}
+	return errs
+}
+
+// checkRegions reports an account deployment whose region is neither the
+// pipeline's nor one of Replicas (CodePipeline needs an artifact store
+// there).
+func (p *Props) checkRegions(stack awscdk.Stack, planned *plan.Pipeline) []error {
+	region := *stack.Region()
+	if arns.IsToken(region) || planned == nil {
+		return nil
+	}
+	var errs []error
+	for _, st := range planned.Stages {
+		for _, a := range st.Actions {
+			if _, ok := p.Replicas[a.Region]; a.Region != "" && a.Region != region && !ok {
+				errs = append(errs, fmt.Errorf("Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, region))
+			}
+		}
+	}
+	return slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
+}
+
+// ValidateIn is Validate plus the checks that need scope, the construct
+// (in the stack) the pipeline is created in: tokens in ARN fields are
+// resolved there, each deployment's regions must have an artifact store,
+// and each deployment wired by reference to a target.DeploymentTarget must
+// agree with it (trust, account, regions, stacks, store). It reports every
+// problem at once; New panics with the same message.
+func (p *Props) ValidateIn(scope constructs.Construct) error {
+	_, _, _, err := p.prepare(scope)
+	return err
+}
+
+// prepare resolves p in scope, applies the defaults, validates and plans it.
+func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipeline, error) {
+	if p == nil {
+		return Props{}, nil, nil, errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
+	}
+	if scope == nil {
+		return Props{}, nil, nil, errors.New("pipeline.Props: scope: nil; pass the stack (or a construct in it) of the pipeline")
+	}
+	stack := awscdk.Stack_Of(scope)
+	q, refs, errs := p.resolve(scope)
+	if q.Partition == "" {
+		q.Partition = "aws"
+	}
+	if q.RolePath == "" {
+		q.RolePath = "/"
+	}
+	var planned *plan.Pipeline
+	if q.Store == nil {
+		errs = append(errs, errors.New("Store: required; create one with artifacts.NewStore"))
+	}
+	planned, problems := q.plan()
+	errs = append(errs, problems...)
+	errs = append(errs, q.checkRegions(stack, planned)...)
+	if q.Store != nil && len(problems) == 0 {
+		errs = append(errs, q.checkWiring(stack, refs)...)
+	}
+	if len(errs) > 0 {
+		return q, refs, nil, fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))
+	}
+	return q, refs, planned, nil
+}
+
+// dependOn makes the pipeline's stack depend on the stacks of the targets
+// wired by reference, so that their roles exist before the pipeline first
+// runs.
+func (pl *Pipeline) dependOn(refs []wired) {
+	own := awscdk.Stack_Of(pl.Construct)
+	for _, w := range refs {
+		if other := awscdk.Stack_Of(w.t.Construct); *other.Node().Path() != *own.Node().Path() {
+			own.AddStackDependency(other, jsii.String("the pipeline assumes the roles of "+*w.t.Node().Path()))
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package pipeline_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/naming"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
+)
+
+var orders = naming.Names{Name: "orders", Partition: "aws", ToolingAccount: "111111111111", ToolingRegion: "us-east-1"}
+
+// wiredApp is a team's App wired by reference: a tooling stack with the
+// store and the pipeline, and a staging stack with the target.
+type wiredApp struct {
+	app              awscdk.App
+	tooling, staging awscdk.Stack
+	store            *artifacts.Store
+	target           *target.DeploymentTarget
+	props            *pipeline.Props
+}
+
+func env(account, region string) *awscdk.StackProps {
+	return &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}}
+}
+
+// newWiredApp builds the store and the target, each props changed by its
+// mutate function, and the pipeline props (not the pipeline).
+func newWiredApp(t *testing.T, store func(*artifacts.StoreProps), tgt func(*target.Props)) wiredApp {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	w := wiredApp{
+		app:     app,
+		tooling: awscdk.NewStack(app, jsii.String("orders-tooling"), env("111111111111", "us-east-1")),
+		staging: awscdk.NewStack(app, jsii.String("orders-staging"), env("222222222222", "us-east-1")),
+	}
+	sp := &artifacts.StoreProps{
+		BucketName: orders.ArtifactBucket("us-east-1"), KeyAlias: orders.ArtifactKeyAlias(),
+		Readers: artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: []string{orders.DeployRolePattern()}},
+	}
+	if store != nil {
+		store(sp)
+	}
+	relaytest.Do(t, "artifacts.NewStore", func() { w.store = artifacts.NewStore(w.tooling, "Artifacts", sp) })
+	tp := &target.Props{
+		Account: "222222222222", Regions: []string{"us-east-1"}, RolePath: orders.RolePath(),
+		DeployRoleName: orders.DeployRole("staging"), ExecutionRoleName: orders.ExecutionRole("staging"),
+		PipelineAccount: "111111111111", PipelineRoleArns: []string{orders.PipelineRoleArn()},
+		StackNames: []string{"orders-app"}, Stores: []*artifacts.Store{w.store},
+		ExecutionManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/orders-app-deployer"},
+	}
+	if tgt != nil {
+		tgt(tp)
+	}
+	relaytest.Do(t, "target.New", func() { w.target = target.New(w.staging, "Delivery", tp) })
+	w.props = &pipeline.Props{
+		PipelineName: orders.Pipeline(), RoleName: orders.PipelineRole(), RolePath: orders.RolePath(),
+		Store:  w.store,
+		Source: &pipeline.ConnectionSource{Owner: "acme", Repo: "orders", ConnectionArn: connection},
+		Deployments: []pipeline.Deployment{{
+			Name: "staging", Target: w.target.Account(), Regions: []string{"us-east-1"},
+			Release: &pipeline.Stack{Name: "orders-app"},
+		}},
+	}
+	return w
+}
+
+// TestWiredByReference: a pipeline takes the target and the store
+// directly, renders the roles' ARNs as text, and its stack depends on the
+// target's.
+func TestWiredByReference(t *testing.T) {
+	w := newWiredApp(t, nil, nil)
+	if err := w.props.ValidateIn(w.tooling); err != nil {
+		t.Fatalf("ValidateIn() = %v", err)
+	}
+	relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+	tpl := relaytest.Template(t, w.tooling)
+	deployRole := "arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy"
+	if got := w.target.DeployRoleArn(); got != deployRole {
+		t.Errorf("DeployRoleArn() = %q, want %q", got, deployRole)
+	}
+	stages := *tpl.FindResources(jsii.String("AWS::CodePipeline::Pipeline"), nil)
+	raw := string(relaytest.Marshal(stages))
+	for _, want := range []string{
+		`"RoleArn": "` + deployRole + `"`,
+		`"RoleArn": "arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec"`,
+	} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("the pipeline does not contain %s", want)
+		}
+	}
+	var deps []string
+	for _, d := range *w.tooling.Dependencies() {
+		deps = append(deps, *d.StackName())
+	}
+	if strings.Join(deps, ",") != "orders-staging" {
+		t.Errorf("orders-tooling depends on %v, want [orders-staging]", deps)
+	}
+}
+
+// TestWiringMismatches: each silent mismatch of issue 14 between a
+// pipeline, its store and a target wired by reference is a named error.
+func TestWiringMismatches(t *testing.T) {
+	tests := []struct {
+		name     string
+		store    func(*artifacts.StoreProps)
+		target   func(*target.Props)
+		pipeline func(*pipeline.Props, wiredApp)
+		want     []string
+	}{
+		{name: "deploy role name vs the store's reader pattern",
+			target: func(p *target.Props) { p.DeployRoleName = "orders-deploy" },
+			want: []string{
+				"Store: the store orders-tooling/Artifacts admits roles like arn:aws:iam::*:role/relay/orders/orders-*-deploy, and arn:aws:iam::222222222222:role/relay/orders/orders-deploy matches none; rename the role or add a pattern to Readers.RoleArnPatterns; Deployments[0] deploys as that role",
+			}},
+		{name: "target account vs the store's reader accounts",
+			store: func(p *artifacts.StoreProps) { p.Readers.Accounts = []string{"333333333333"} },
+			want: []string{
+				"Store: the store orders-tooling/Artifacts admits accounts 333333333333, not 222222222222 of arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy; add it to Readers.Accounts; Deployments[0] deploys as that role",
+			}},
+		{name: "pipeline role name vs the target's trust",
+			pipeline: func(p *pipeline.Props, _ wiredApp) { p.RoleName = "orders-pipeline-role" },
+			want: []string{
+				`RoleName "orders-pipeline-role", RolePath "/relay/orders/": the pipeline role arn:aws:iam::111111111111:role/relay/orders/orders-pipeline-role is not one the target orders-staging/Delivery trusts (its PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline), so sts:AssumeRole of Deployments[0] would be refused; make them agree (naming.Names.PipelineRoleArn)`,
+			}},
+		{name: "generated pipeline role name",
+			pipeline: func(p *pipeline.Props, _ wiredApp) { p.RoleName = "" },
+			want: []string{
+				"RoleName: required when a deployment's target is wired by reference (Deployments[0].Target, orders-staging/Delivery): the target's trust names the pipeline role by ARN (PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline); use naming.Names.PipelineRole for both",
+			}},
+		{name: "target trusts another pipeline account",
+			target: func(p *target.Props) {
+				p.PipelineAccount = "999999999999"
+				p.PipelineRoleArns = []string{"arn:aws:iam::999999999999:role/relay/orders/orders-pipeline"}
+			},
+			want: []string{
+				"Deployments[0].Target: the target orders-staging/Delivery trusts the pipeline account 999999999999 (its PipelineAccount), but the pipeline's stack is in account 111111111111",
+			}},
+		{name: "Account ID vs the target's account",
+			pipeline: func(p *pipeline.Props, _ wiredApp) { p.Deployments[0].Target.(*pipeline.Account).ID = "333333333333" },
+			want: []string{
+				`Deployments[0].Target.ID "333333333333": the target orders-staging/Delivery is in account 222222222222; set ID to 222222222222 or leave it empty`,
+				`Deployments[0].Target.DeployRoleArn "arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy": must be a role ARN in account 333333333333`,
+				`Deployments[0].Target.ExecutionRoleArn "arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec": must be a role ARN in account 333333333333`,
+			}},
+		{name: "a region the target does not deploy to",
+			target: func(p *target.Props) { p.Regions = []string{"eu-west-1"} },
+			want: []string{
+				`Deployments[0].Regions "us-east-1": the target orders-staging/Delivery's deploy role may manage stacks in eu-west-1 only; add us-east-1 to its Regions`,
+			}},
+		{name: "a stack the target does not manage",
+			pipeline: func(p *pipeline.Props, _ wiredApp) { p.Deployments[0].Release = &pipeline.Stack{Name: "orders-api"} },
+			want: []string{
+				`Deployments[0].Release.Name "orders-api": the target orders-staging/Delivery's deploy role may manage the stacks orders-app only; add orders-api to its StackNames`,
+			}},
+		{name: "a bucket the target does not read",
+			target: func(p *target.Props) {
+				p.Stores = nil
+				p.ArtifactBucketArns = []string{"arn:aws:s3:::orders-artifacts"}
+				p.ArtifactKeyArns = []string{"arn:aws:kms:us-east-1:111111111111:key/*"}
+			},
+			want: []string{
+				"Store: the target orders-staging/Delivery's roles read the buckets arn:aws:s3:::orders-artifacts, not arn:aws:s3:::orders-artifacts-111111111111-us-east-1, which Deployments[0] deploys from; add it to the target's ArtifactBucketArns (or the store to its Stores)",
+			}},
+		{name: "a key of another region",
+			target: func(p *target.Props) {
+				p.Stores = nil
+				p.ArtifactBucketArns = []string{"arn:aws:s3:::orders-artifacts-111111111111-us-east-1"}
+				p.ArtifactKeyArns = []string{"arn:aws:kms:eu-west-1:111111111111:key/*"}
+			},
+			want: []string{
+				"Store: the target orders-staging/Delivery's roles decrypt with the keys arn:aws:kms:eu-west-1:111111111111:key/*, none of them the artifact key (arn:aws:kms:us-east-1:111111111111:key/*), which Deployments[0] needs; add the key's ARN or that pattern to the target's ArtifactKeyArns (or the store to its Stores)",
+			}},
+		{name: "roles of two targets in one deployment",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				other := target.New(w.staging, "Other", &target.Props{
+					Account: "222222222222", Regions: []string{"us-east-1"}, RolePath: orders.RolePath(),
+					DeployRoleName: "orders-other-deploy", ExecutionRoleName: "orders-other-cfn-exec",
+					PipelineAccount: "111111111111", PipelineRoleArns: []string{orders.PipelineRoleArn()},
+					StackNames: []string{"orders-app"}, Stores: []*artifacts.Store{w.store},
+					ExecutionManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/orders-app-deployer"},
+				})
+				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = *other.ExecutionRole().RoleArn()
+			},
+			want: []string{
+				"Deployments[0].Target.ExecutionRoleArn: a role of the target orders-staging/Other, while the others are of orders-staging/Delivery; take every role of a deployment from one target (target.Account())",
+			}},
+		{name: "the execution role as deploy role",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn = *w.target.ExecutionRole().RoleArn()
+			},
+			want: []string{
+				"Deployments[0].Target.DeployRoleArn: the execution role of the target orders-staging/Delivery; use its deploy role (DeployRole().RoleArn())",
+			}},
+		{name: "a deploy role named as text that the store does not admit",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Deployments = append(p.Deployments, pipeline.Deployment{
+					Name: "production", Regions: []string{"us-east-1"}, Release: &pipeline.Stack{Name: "orders-app"},
+					Target: &pipeline.Account{ID: "333333333333",
+						DeployRoleArn:    orders.DeployRoleArn("333333333333", "production"),
+						ExecutionRoleArn: orders.ExecutionRoleArn("333333333333", "production")},
+				})
+			},
+			want: []string{
+				"Store: the store orders-tooling/Artifacts admits accounts 222222222222, not 333333333333 of arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy; add it to Readers.Accounts; Deployments[1] deploys as that role (Target.DeployRoleArn)",
+			}},
+		{name: "a plain ARN that is not the target's role",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn:aws:iam::222222222222:role/orders-cfn-exec"
+			},
+			want: []string{
+				`Deployments[0].Target.ExecutionRoleArn "arn:aws:iam::222222222222:role/orders-cfn-exec": the target orders-staging/Delivery's execution role is arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec`,
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWiredApp(t, tc.store, tc.target)
+			if tc.pipeline != nil {
+				relaytest.Do(t, "change the pipeline props", func() { tc.pipeline(w.props, w) })
+			}
+			err := w.props.ValidateIn(w.tooling)
+			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, w.props, err)
+			msg, ok := relaytest.Recover(func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+			if ok || !strings.HasPrefix(msg, "pipeline.Props: ") {
+				t.Errorf("pipeline.New: panicked %v with %q, want the same error", !ok, msg)
+			}
+		})
+	}
+}
+
+// TestTokensOfOwnRoles: a token of a role that is not a Relay target is
+// resolved to the ARN aws-cdk-lib writes in the pipeline's stack.
+func TestTokensOfOwnRoles(t *testing.T) {
+	w := newWiredApp(t, func(p *artifacts.StoreProps) {
+		p.Readers.Accounts = append(p.Readers.Accounts, "333333333333")
+		p.Readers.RoleArnPatterns = append(p.Readers.RoleArnPatterns, "arn:aws:iam::333333333333:role/team-deploy")
+	}, nil)
+	prod := awscdk.NewStack(w.app, jsii.String("orders-production"), env("333333333333", "us-east-1"))
+	var deploy, exec awsiam.Role
+	relaytest.Do(t, "the team's own roles", func() {
+		deploy = awsiam.NewRole(prod, jsii.String("Deploy"), &awsiam.RoleProps{RoleName: jsii.String("team-deploy"), AssumedBy: awsiam.NewAccountPrincipal(jsii.String("111111111111"))})
+		exec = awsiam.NewRole(prod, jsii.String("Exec"), &awsiam.RoleProps{RoleName: jsii.String("team-cfn-exec"), AssumedBy: awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil)})
+	})
+	w.props.Deployments = append(w.props.Deployments, pipeline.Deployment{
+		Name:    "production",
+		Target:  &pipeline.Account{ID: "333333333333", DeployRoleArn: *deploy.RoleArn(), ExecutionRoleArn: *exec.RoleArn()},
+		Regions: []string{"us-east-1"}, Release: &pipeline.Stack{Name: "orders-app"},
+	})
+	relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+	raw := string(relaytest.Marshal(*relaytest.Template(t, w.tooling).FindResources(jsii.String("AWS::CodePipeline::Pipeline"), nil)))
+	for _, want := range []string{"arn:aws:iam::333333333333:role/team-deploy", "arn:aws:iam::333333333333:role/team-cfn-exec"} {
+		if !strings.Contains(raw, `"`+want+`"`) {
+			t.Errorf("the pipeline does not name %s", want)
+		}
+	}
+}

@@ -1,0 +1,240 @@
+package target
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/plan"
+)
+
+// errNilProps is the error of a nil *Props.
+var errNilProps = errors.New("target.Props: nil; pass &target.Props{...}")
+
+// withStores is p with each of Stores added to ArtifactBucketArns (by the
+// bucket's physical name) and ArtifactKeyArns (the key's account-and-region
+// pattern), and the problems of Stores.
+func (p *Props) withStores() (Props, []error) {
+	q := *p
+	var errs []error
+	for i, s := range p.Stores {
+		field := fmt.Sprintf("Stores[%d]", i)
+		if s == nil {
+			errs = append(errs, fmt.Errorf("%s: nil; pass the *artifacts.Store that artifacts.NewStore returned", field))
+			continue
+		}
+		bucket, key := s.BucketArnText(), s.KeyArnPattern()
+		if bucket == "" {
+			errs = append(errs, fmt.Errorf("%s %s: its bucket name is generated, so another account cannot name it; set artifacts.StoreProps.BucketName (naming.Names.ArtifactBucket gives Relay's)", field, *s.Node().Path()))
+		}
+		if key == "" {
+			errs = append(errs, fmt.Errorf("%s %s: its stack has no account and region (an environment-agnostic stack), so the key's ARN cannot be named; give the stack Env{Account, Region}", field, *s.Node().Path()))
+		}
+		if bucket != "" && key != "" {
+			q.ArtifactBucketArns = append(slices.Clone(q.ArtifactBucketArns), bucket)
+			q.ArtifactKeyArns = append(slices.Clone(q.ArtifactKeyArns), key)
+		}
+	}
+	return q, errs
+}
+
+// validateArns reports the ARNs, regions and stores of p that would fail at
+// deploy or run time: a region typo, a bucket given by name, an alias where
+// a key is needed, an ARN with an empty or another partition. Tokens are
+// accepted wherever an ARN is; the pipeline that wires this target by
+// reference checks them.
+func (p *Props) validateArns(add func(format string, a ...any)) {
+	partition := p.Partition
+	if partition == "" {
+		partition = "aws"
+	} else if !slices.Contains(arns.Partitions, partition) {
+		add("Partition %q: must be one of %s", partition, strings.Join(arns.Partitions, ", "))
+	}
+	for i, r := range p.Regions {
+		if why := arns.CheckRegion(r, partition); why != "" {
+			add("Regions[%d] %q: %s", i, r, why)
+		}
+	}
+	roles := func(field string, list []string) {
+		for i, a := range list {
+			if arns.IsToken(a) {
+				continue
+			}
+			account, _, _, err := arns.Role(a)
+			switch {
+			case err != nil:
+				add("%s[%d] %q: %v", field, i, a, err)
+			case !strings.HasPrefix(a, "arn:"+partition+":"):
+				add("%s[%d] %q: must be in partition %s (Partition)", field, i, a, partition)
+			case account != p.PipelineAccount:
+				add("%s[%d] %q: must be a role ARN in PipelineAccount %s", field, i, a, p.PipelineAccount)
+			}
+		}
+	}
+	roles("PipelineRoleArns", p.PipelineRoleArns)
+	roles("TrustedRoleArns", p.TrustedRoleArns)
+	for i, b := range p.ArtifactBucketArns {
+		if arns.IsToken(b) {
+			continue
+		}
+		a, err := arns.Parse(b)
+		switch {
+		case err != nil && !strings.HasPrefix(b, "arn:"):
+			add("ArtifactBucketArns[%d] %q: must be a bucket ARN, not a bucket name: arn:%s:s3:::%s", i, b, partition, b)
+		case err != nil:
+			add("ArtifactBucketArns[%d] %q: %v", i, b, err)
+		case a.Service != "s3" || a.Region != "" || a.Account != "" || strings.Contains(a.Resource, "/"):
+			add("ArtifactBucketArns[%d] %q: must be a bucket ARN, arn:%s:s3:::BUCKET (no region, account or object key)", i, b, partition)
+		case a.Partition != partition:
+			add("ArtifactBucketArns[%d] %q: must be in partition %s (Partition)", i, b, partition)
+		}
+	}
+	for i, k := range p.ArtifactKeyArns {
+		if arns.IsToken(k) {
+			continue
+		}
+		a, err := arns.Parse(k)
+		switch {
+		case err != nil:
+			add("ArtifactKeyArns[%d] %q: %v", i, k, err)
+		case a.Service != "kms" || !strings.HasPrefix(a.Resource, "key/"):
+			add("ArtifactKeyArns[%d] %q: must be a KMS key ARN or pattern, arn:%s:kms:REGION:ACCOUNT:key/ID (IAM does not match a key by its alias ARN)", i, k, partition)
+		case a.Partition != partition:
+			add("ArtifactKeyArns[%d] %q: must be in partition %s (Partition)", i, k, partition)
+		case a.Region != "" && !strings.ContainsAny(a.Region, "*?"):
+			if why := arns.CheckRegion(a.Region, partition); why != "" {
+				add("ArtifactKeyArns[%d] %q: region %q: %s", i, k, a.Region, why)
+			}
+		}
+	}
+}
+
+// ValidateIn is Validate plus the check that needs the stack the target is
+// created in (scope's): Account must be the stack's account when both are
+// set, since IAM creates the roles in the stack's account whatever Account
+// says, and every ARN derived from Account would name roles that do not
+// exist. New runs it.
+func (p *Props) ValidateIn(scope constructs.Construct) error {
+	if p == nil {
+		return errNilProps
+	}
+	var errs []error
+	if err := p.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	var env []error
+	if scope == nil {
+		env = append(env, errors.New("scope: nil; pass the stack (or a construct in it) that holds the target's roles"))
+	} else {
+		stack := awscdk.Stack_Of(scope)
+		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && a != p.Account {
+			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
+		}
+	}
+	if len(env) > 0 {
+		errs = append(errs, fmt.Errorf("target.Props: %w", errors.Join(env...)))
+	}
+	return errors.Join(errs...)
+}
+
+// registry maps the token of each role ARN that a DeploymentTarget hands out
+// (DeployRole().RoleArn() and the others) to the target, so that a pipeline
+// given that token can find the target and check the wiring. aws-cdk-lib's
+// tokens are unique within a process, so one registry serves every App.
+var registry sync.Map // token string -> ref
+
+type ref struct {
+	t    *DeploymentTarget
+	role string // deploy, execution or invoke
+}
+
+// register records the role ARN tokens of t.
+func (t *DeploymentTarget) register() {
+	for role, r := range map[string]interface{ RoleArn() *string }{"deploy": t.deployRole, "execution": t.executionRole, "invoke": t.invokeRole} {
+		if r != nil {
+			registry.Store(*r.RoleArn(), ref{t, role})
+		}
+	}
+}
+
+// Lookup returns the DeploymentTarget whose role has the ARN token arn (as
+// DeployRole().RoleArn(), ExecutionRole().RoleArn() or InvokeRole().RoleArn()
+// return it), the role's kind (deploy, execution or invoke) and whether it
+// found one. Package pipeline uses it to wire targets by reference.
+func Lookup(arn string) (*DeploymentTarget, string, bool) {
+	v, ok := registry.Load(arn)
+	if !ok {
+		return nil, "", false
+	}
+	r := v.(ref)
+	return r.t, r.role, true
+}
+
+// Props are the props t was created with, defaults applied (Partition,
+// RolePath, Account, and Stores expanded into ArtifactBucketArns and
+// ArtifactKeyArns).
+func (t *DeploymentTarget) Props() Props { return t.props }
+
+// roleArnText is the plain ARN of t's role name.
+func (t *DeploymentTarget) roleArnText(name string) string {
+	p := t.props
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, name)
+}
+
+// DeployRoleArn is the deploy role's ARN as plain text,
+// arn:<partition>:iam::<account>:role<path><name>, which other accounts can
+// name without a reference; "" without a deploy role. Account is a token
+// when the stack is environment-agnostic and Props.Account is unset.
+func (t *DeploymentTarget) DeployRoleArn() string {
+	if t.deployRole == nil {
+		return ""
+	}
+	return t.roleArnText(t.props.DeployRoleName)
+}
+
+// ExecutionRoleArn is the execution role's ARN as plain text, or "".
+func (t *DeploymentTarget) ExecutionRoleArn() string {
+	if t.executionRole == nil {
+		return ""
+	}
+	return t.roleArnText(t.props.ExecutionRoleName)
+}
+
+// InvokeRoleArn is the invoke role's ARN as plain text, or "".
+func (t *DeploymentTarget) InvokeRoleArn() string {
+	if t.invokeRole == nil {
+		return ""
+	}
+	return t.roleArnText(t.props.InvokeRoleName)
+}
+
+// Account is t as a pipeline deployment target, wired by reference: its
+// account ID and the ARN tokens of its deploy, execution and invoke roles
+// (those it has). Give it to pipeline.Deployment.Target in the same App:
+// pipeline.New resolves the tokens to the roles' ARNs and checks that the
+// target trusts the pipeline role, deploys to the deployment's regions and
+// stacks, and reads the pipeline's store. For a target in another App, name
+// the roles instead (package naming), as plain ARNs.
+func (t *DeploymentTarget) Account() *plan.Account {
+	a := &plan.Account{ID: t.props.Account}
+	if t.deployRole != nil {
+		a.DeployRoleArn = *t.deployRole.RoleArn()
+	}
+	if t.executionRole != nil {
+		a.ExecutionRoleArn = *t.executionRole.RoleArn()
+	}
+	if t.invokeRole != nil {
+		a.InvokeRoleArn = *t.invokeRole.RoleArn()
+	}
+	return a
+}
+
+// StackNames are the stacks t's deploy role may manage: StackNames and
+// those of ExecutionRoles.
+func (t *DeploymentTarget) StackNames() []string { return t.props.stackNames() }
