@@ -50,6 +50,7 @@ compliance-report: tools
 # 10-minute limit killed a passing run on a machine shared by many test runs (load ~30).
 test: tools $(MERMAID)
 	@command -v cfn-lint >/dev/null || { echo "make test: cfn-lint is missing; install it with: pip install 'cfn-lint==1.51.0' (or pipx install cfn-lint)"; exit 1; }
+	@python3 -c 'import boto3, moto.server' 2>/dev/null || { echo "make test: Python 3 with boto3 and moto is missing (the recovery function is tested against a moto server on 127.0.0.1); install them with: pip install 'moto[server]==5.2.1'"; exit 1; }
 	@unformatted=$$(gofmt -l constructs apps examples test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go test -count=1 -timeout 30m ./...

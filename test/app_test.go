@@ -27,6 +27,7 @@ var update = flag.Bool("update", false, "rewrite the golden templates in testdat
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := relaytest.Main(m)
+	removeAssemblies()
 	if builtApp != "" {
 		os.RemoveAll(filepath.Dir(builtApp))
 	}

@@ -75,8 +75,8 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 		t.Fatalf("app exited 0 although the execution role's policy is over the IAM limit; stderr:\n%s", stderr)
 	}
 	for _, want := range []string{
-		"relay: error: payments-staging/TargetExecutionRole832DFDAF: IAM inline policies of one role, in total (characters) is ",
-		"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): move statements into customer managed policies",
+		"relay: error: deploy.executionPolicy.statements (payments-staging/TargetExecutionRole832DFDAF): IAM inline policies of one role, in total (characters) is ",
+		"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): it grows with 66 execution policy statements: move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns); or merge statements with the same actions",
 		"AWS quota(s) exceeded",
 		"no templates were written",
 	} {
@@ -86,6 +86,46 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
 		t.Errorf("the app wrote %d files to %s although a quota is exceeded", len(entries), outdir)
+	}
+}
+
+// TestAppConvertsCDKErrors makes aws-cdk-lib itself refuse the stacks,
+// as a team's cdk.json can: a permissions boundary context that is not an
+// ARN, with validation errors turned on. The app must say so in one
+// "relay: " line, without a Go panic, a stack trace or the path of its
+// private synth folder, and write nothing.
+func TestAppConvertsCDKErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(cfg, config.Example(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := filepath.Join(dir, "cdk.out")
+	ctx, _ := json.Marshal(map[string]interface{}{"config": cfg, "nag": "false",
+		"@aws-cdk/core:validateAgainstDefaultRules": true, "@aws-cdk/core:permissionsBoundary": map[string]string{"arn": "not-an-arn"}})
+	cmd := exec.Command(appBinary(t))
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
+	var stderr, stdout bytes.Buffer
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("app exited 0 although aws-cdk-lib refused the stacks; stderr:\n%s", stderr.String())
+	}
+	all := stdout.String() + stderr.String()
+	for _, want := range []string{
+		"relay: aws-cdk-lib refused the stacks: ValidationFailed: Validation failed. (the report is printed above)\n",
+		"relay: no templates were written",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, stderr.String())
+		}
+	}
+	for _, never := range []string{"panic", "goroutine ", "    at ", "relay-synth-", ".go:"} {
+		if strings.Contains(all, never) {
+			t.Errorf("the output holds %q:\n%s", never, all)
+		}
+	}
+	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
 	}
 }
 

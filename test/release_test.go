@@ -110,7 +110,7 @@ func TestReleaseGrants(t *testing.T) {
 		deploy, invoke []target.Statement
 		stack          bool
 		trusted        []string
-		readers        []string
+		readers        string
 	}{
 		{file: "testdata/configs/ecs-rolling.yaml",
 			deploy: []target.Statement{
@@ -145,7 +145,7 @@ func TestReleaseGrants(t *testing.T) {
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing-staging"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-config"}},
 			},
-			readers: []string{"billing-instance"},
+			readers: "billing-staging-artifact-reader",
 		},
 		{file: "../examples/existing-codedeploy.yaml",
 			deploy: []target.Statement{
@@ -153,7 +153,7 @@ func TestReleaseGrants(t *testing.T) {
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:intake-web"}},
 				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:*"}},
 			},
-			readers: []string{"intake-web-instance"},
+			readers: "intake-staging-artifact-reader",
 		},
 		{file: "testdata/configs/existing-ecs.yaml",
 			deploy: []target.Statement{
@@ -177,7 +177,7 @@ func TestReleaseGrants(t *testing.T) {
 			deploy:  []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/shop-staging"}}},
 			trusted: []string{"arn:aws:iam::111111111111:role/shop-helm"},
 		},
-		{file: "constructs-example", stack: true,
+		{file: "constructs-example", stack: true, trusted: []string{"arn:aws:iam::111111111111:role/relay/payments/payments-recovery"},
 			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
 				"arn:aws:lambda:us-east-1:222222222222:function:payments-app-smoke-test"}}}},
 	}
@@ -193,11 +193,12 @@ func TestReleaseGrants(t *testing.T) {
 			}
 			p := spec.Targets[0].Props
 			type grants struct {
-				Deploy, Invoke   []target.Statement
-				Stack            bool
-				Trusted, Readers []string
+				Deploy, Invoke []target.Statement
+				Stack          bool
+				Trusted        []string
+				Readers        string
 			}
-			got := grants{p.DeployStatements, p.InvokeStatements, len(p.StackNames) > 0 && p.ExecutionRoleName != "", p.TrustedRoleArns, p.ArtifactReaderRoles}
+			got := grants{p.DeployStatements, p.InvokeStatements, len(p.StackNames) > 0 && p.ExecutionRoleName != "", p.TrustedRoleArns, p.ArtifactReaderPolicyName}
 			want := grants{tc.deploy, tc.invoke, tc.stack, tc.trusted, tc.readers}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(target.Statement{}, "Reason")); diff != "" {
 				t.Errorf("TargetProps (-want +got):\n%s", diff)
@@ -241,13 +242,19 @@ func TestReleaseResources(t *testing.T) {
 			`"WaitTimeInMinutes":10`, `"TerminationWaitTimeInMinutes":30`)
 	})
 	t.Run("EC2 instance roles may read the artifact store", func(t *testing.T) {
-		p := find(t, "billing-staging", "AWS::IAM::Policy")
-		for _, res := range all["billing-staging"]["Resources"].(map[string]interface{}) {
-			if q, _ := res.(map[string]interface{})["Properties"].(map[string]interface{}); q != nil && strings.HasPrefix(fmt.Sprint(q["PolicyName"]), "TargetArtifactReaders") {
-				p = q
+		// A managed policy the team attaches: the stack attaches nothing
+		// to the instance roles, which it does not create.
+		p := find(t, "billing-staging", "AWS::IAM::ManagedPolicy")
+		contains(t, "reader policy", p, `"ManagedPolicyName":"billing-staging-artifact-reader"`, `"Path":"/relay/billing/"`, `"s3:GetObject"`, `"kms:Decrypt"`)
+		if p["Roles"] != nil {
+			t.Errorf("the reader policy is attached to %v", p["Roles"])
+		}
+		for id, res := range all["billing-staging"]["Resources"].(map[string]interface{}) {
+			raw, _ := json.Marshal(res)
+			if strings.Contains(string(raw), `"billing-instance"`) {
+				t.Errorf("billing-staging/%s names the instance role: %s", id, raw)
 			}
 		}
-		contains(t, "reader policy", p, `"Roles":["billing-instance"]`, `"s3:GetObject"`, `"kms:Decrypt"`)
 		// The artifact bucket's and key's grants to readers (the statements
 		// with an aws:PrincipalArn condition) name the instance role too.
 		grants := 0

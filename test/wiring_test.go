@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/config"
-	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/wiring"
 )
 
@@ -203,11 +202,7 @@ func TestWiring(t *testing.T) {
 // reads its wiring.
 func readWiring(t *testing.T, cfg *config.Config) *wiring.Model {
 	t.Helper()
-	app, _ := build(t, cfg)
-	var dir string
-	relaytest.Do(t, "synth "+cfg.Name, func() { dir = *app.Synth(nil).Directory() })
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	m, err := wiring.Read(dir)
+	m, err := wiring.Read(goldenDir(t, cfg))
 	if err != nil {
 		t.Fatalf("%s: %v", cfg.Name, err)
 	}

@@ -57,18 +57,19 @@ func run() (code int) {
 		fmt.Fprintln(os.Stderr, "relay: no templates were written")
 		return 1
 	}
-	// A construct error surfaces from jsii as a panic: it fails the synth
-	// like any other error, and the earlier output is withdrawn all the same.
-	defer func() {
-		if r := recover(); r != nil {
-			code = fail(fmt.Errorf("synth failed: %v", r))
-		}
-	}()
 	staging, err := os.MkdirTemp("", "relay-synth-")
 	if err != nil {
 		return fail(err)
 	}
 	defer os.RemoveAll(staging)
+	// A construct or aws-cdk-lib error surfaces from jsii as a panic: it
+	// fails the synth like any other error, as one message without a stack
+	// trace, and the earlier output is withdrawn all the same.
+	defer func() {
+		if r := recover(); r != nil {
+			code = fail(synthError(r, staging))
+		}
+	}()
 	// The jsii runtime inherits the environment: it must write to staging.
 	os.Unsetenv("CDK_OUTDIR")
 	smallYoungGeneration()
@@ -116,11 +117,9 @@ func run() (code int) {
 	}
 	over := 0
 	for _, f := range findings {
-		// An action configuration value is reported through the config
-		// field that drives it.
-		if f.Stack == spec.Names.ToolingStack() {
-			f = spec.Plan.Explain(f)
-		}
+		// A quota is reported through the config fields that drive the
+		// value, with a fix that holds for this config.
+		f = spec.Explain(f)
 		level := "warning"
 		if f.Over() {
 			level, over = "error", over+1

@@ -197,7 +197,11 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	})
 
 	s.suppressions()
-	for _, st := range uploadGuards(s.bucket.BucketArn(), s.key.KeyArn()) {
+	keyIDs := []*string{s.key.KeyArn()}
+	if p.KeyAlias != "" {
+		keyIDs = append(keyIDs, AliasArn(p.KeyAlias))
+	}
+	for _, st := range uploadGuards(s.bucket.BucketArn(), keyIDs) {
 		s.bucket.AddToResourcePolicy(st)
 	}
 	if len(p.Writers.RoleArns) > 0 {
@@ -311,9 +315,25 @@ func accountsPrincipal(accounts []string) awsiam.IPrincipal {
 	return awsiam.NewCompositePrincipal(ps...)
 }
 
-// uploadGuards deny writes that would not be encrypted with the artifact key.
-func uploadGuards(bucketArn, keyArn *string) []awsiam.PolicyStatement {
+// uploadGuards deny writes that would not be encrypted with the artifact
+// key. S3 compares the condition key
+// s3:x-amz-server-side-encryption-aws-kms-key-id with the key identifier as
+// the request names it
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms),
+// and the services that upload name the key as they were told: CodeBuild by
+// its project's EncryptionKey (a key ARN here), CodePipeline by its artifact
+// store's EncryptionKey.Id, which for a replica store in another region is
+// the key's alias ARN (the key ID is generated in another stack)
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-encryptionkey.html).
+// So the guard admits each identifier of this one key, keyIDs: its ARN and
+// its alias ARN. The alias can be pointed elsewhere only by the store's own
+// account, which also owns this policy.
+func uploadGuards(bucketArn *string, keyIDs []*string) []awsiam.PolicyStatement {
 	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
+	var ids interface{} = keyIDs
+	if len(keyIDs) == 1 {
+		ids = keyIDs[0]
+	}
 	return []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("DenyUploadsWithoutKms"),
@@ -332,10 +352,19 @@ func uploadGuards(bucketArn, keyArn *string) []awsiam.PolicyStatement {
 			Actions:    jsii.Strings("s3:PutObject"),
 			Resources:  &[]*string{objects},
 			Conditions: &map[string]interface{}{
-				"StringNotEqualsIfExists": map[string]interface{}{"s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn},
+				"StringNotEqualsIfExists": map[string]interface{}{"s3:x-amz-server-side-encryption-aws-kms-key-id": ids},
 			},
 		}),
 	}
+}
+
+// AliasArn is the ARN of the KMS alias named alias (alias/...) in the
+// account and region of the stack it is used in, as a token:
+// arn:<partition>:kms:<region>:<account>:<alias>.
+func AliasArn(alias string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":kms:"), awscdk.Aws_REGION(), jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":" + alias),
+	})
 }
 
 func readerPrincipal(r Readers) awsiam.IPrincipal {

@@ -8,10 +8,12 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/internal/iameval"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -83,7 +85,9 @@ func TestStoreSecureDefaults(t *testing.T) {
 			assertions.Match_ObjectLike(&map[string]interface{}{
 				"Sid": "DenyUploadsWithAnotherKey", "Effect": "Deny", "Action": "s3:PutObject",
 				"Condition": map[string]interface{}{"StringNotEqualsIfExists": map[string]interface{}{
-					"s3:x-amz-server-side-encryption-aws-kms-key-id": assertions.Match_ObjectLike(&map[string]interface{}{"Fn::GetAtt": assertions.Match_AnyValue()}),
+					"s3:x-amz-server-side-encryption-aws-kms-key-id": assertions.Match_ArrayWith(&[]interface{}{
+						assertions.Match_ObjectLike(&map[string]interface{}{"Fn::GetAtt": assertions.Match_AnyValue()}),
+					}),
 				}},
 			}),
 		})}),
@@ -189,5 +193,63 @@ func TestStorePropsValidate(t *testing.T) {
 				t.Errorf("Validate() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestStoreUploadGuard evaluates the bucket and key policies as deployed
+// (package iameval) for every way an upload names the key: the key ARN
+// (CodeBuild's project key, the pipeline's own region) and the alias ARN
+// (CodePipeline's replica stores) pass; another key, the alias of another
+// account or region, no key ID at all, or no SSE-KMS are denied.
+func TestStoreUploadGuard(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stack := awscdk.NewStack(app, jsii.String("Replica"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
+	})
+	writer := "arn:aws:iam::111111111111:role/writer"
+	var dir string
+	relaytest.Do(t, "synth", func() {
+		store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{BucketName: "p-artifacts-111111111111-eu-west-1", KeyAlias: "alias/relay/p/artifacts"})
+		role := awsiam.NewRole(stack, jsii.String("Writer"), &awsiam.RoleProps{RoleName: jsii.String("writer"), AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil)})
+		store.Bucket().GrantReadWrite(role, nil)
+		dir = *app.Synth(nil).Directory()
+	})
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	w, err := iameval.FromAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alias := "arn:aws:kms:eu-west-1:111111111111:alias/relay/p/artifacts"
+	keyArn := w.KeyOf(alias)
+	if keyArn == "" {
+		t.Fatalf("the alias %s names no key of the stack", alias)
+	}
+	tests := []struct {
+		name, sse, keyID string
+		want             bool
+	}{
+		{"key ARN (CodeBuild, the pipeline's region)", "aws:kms", keyArn, true},
+		{"alias ARN (CodePipeline's replica store)", "aws:kms", alias, true},
+		{"another key", "aws:kms", "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000000", false},
+		{"the alias in another region", "aws:kms", "arn:aws:kms:us-east-1:111111111111:alias/relay/p/artifacts", false},
+		{"the alias of another account", "aws:kms", "arn:aws:kms:eu-west-1:999999999999:alias/relay/p/artifacts", false},
+		{"no key ID (the AWS managed key)", "aws:kms", "", false},
+		{"SSE-S3", "AES256", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := map[string][]string{"s3:x-amz-server-side-encryption": {tc.sse}, "aws:SecureTransport": {"true"}}
+			if tc.keyID != "" {
+				ctx["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{tc.keyID}
+			}
+			d := w.Authorize(iameval.Request{Principal: iameval.Principal{ARN: writer}, Action: "s3:PutObject",
+				Resource: "arn:aws:s3:::p-artifacts-111111111111-eu-west-1/p/BuildArtif/abc", Context: ctx})
+			if d.Allowed != tc.want {
+				t.Errorf("upload: %v, want allowed=%v", d, tc.want)
+			}
+		})
+	}
+	if d := w.Authorize(iameval.Request{Principal: iameval.Principal{ARN: writer}, Action: "kms:GenerateDataKey", Resource: alias}); !d.Allowed {
+		t.Errorf("the writer encrypts with the key through its alias: %v", d)
 	}
 }

@@ -22,10 +22,12 @@ import (
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/audit"
 	"github.com/relaycdk/relay/constructs/codedeploy"
+	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/recovery"
 	"github.com/relaycdk/relay/constructs/sourceaccount"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -60,6 +62,10 @@ type Spec struct {
 	// JobResults is the role Lambda hooks report through, when a hook
 	// invokes a function.
 	JobResults *JobResultsSpec
+	// Recovery deletes a stack that a failed first deployment of an
+	// account environment left in ROLLBACK_COMPLETE (package recovery), or
+	// nil when no account environment deploys a stack by change sets.
+	Recovery *recovery.Props
 	// Observe are the props of the Observer (notifications, alarms,
 	// dashboard), or nil without observability.
 	Observe *observe.Props
@@ -71,6 +77,9 @@ type Spec struct {
 	// SourceAccounts are the stacks of the accounts that own a source, by
 	// account, with the tooling account's part for each.
 	SourceAccounts []SourceAccountSpec
+
+	// cfg is the config the Spec was translated from (for Explain).
+	cfg *config.Config
 }
 
 // ReplicaSpec is the artifact store of one other region.
@@ -146,6 +155,7 @@ type Delivery struct {
 	// observer and trail watch the pipeline (observability.go).
 	observer *observe.Observer
 	trail    *audit.Trail
+	recovery *recovery.Recovery
 }
 
 // Replica is the artifact store of a region other than the tooling region.
@@ -221,6 +231,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	if spec.JobResults != nil {
 		newJobResultsRole(d.tooling, *spec.JobResults)
 	}
+	if spec.Recovery != nil {
+		d.recovery = recovery.New(d.tooling, "Recovery", spec.Recovery)
+	}
 	if spec.StackSetAdmin != nil {
 		newStackSetAdminRole(d.tooling, *spec.StackSetAdmin)
 	}
@@ -287,6 +300,10 @@ func (d *Delivery) Pipeline() *pipeline.Pipeline { return d.pipeline }
 
 // Targets are the environments' stacks, in deployment order.
 func (d *Delivery) Targets() []Target { return d.targets }
+
+// Recovery deletes stacks that failed first deployments left in
+// ROLLBACK_COMPLETE, or nil (see Spec.Recovery).
+func (d *Delivery) Recovery() *recovery.Recovery { return d.recovery }
 
 // Replicas are the artifact stores of the other regions, sorted by region.
 func (d *Delivery) Replicas() []*Replica { return d.replicas }

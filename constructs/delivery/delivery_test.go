@@ -10,6 +10,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
@@ -147,4 +148,159 @@ func Example() {
 	// payments-staging in 222222222222/us-east-1, after []
 	// payments-production in 333333333333/us-east-1, after []
 	// payments-tooling in 111111111111/us-east-1, after [payments-staging payments-production]
+}
+
+// TestTranslateChecksComposedNames checks every name after composition,
+// whatever built the Config (config.Load caps the name and the environment
+// names; a Go caller may not): each problem names the fields that compose
+// the name, its shape, its length, the limit and its source.
+func TestTranslateChecksComposedNames(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(cfg *config.Config)
+		want   []string
+	}{
+		{"the example fits", func(*config.Config) {}, nil},
+		{"a long name", func(cfg *config.Config) { cfg.Name = strings.Repeat("p", 31) }, []string{
+			`name, tooling.account, tooling.region: S3 bucket name "ppppppppppppppppppppppppppppppp-artifacts-111111111111-us-east-1" (<name>-artifacts-<tooling account>-<region>) has 64 characters; an S3 bucket name has at most 63 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): shorten name or tooling.account or tooling.region`,
+		}},
+		{"a long environment name", func(cfg *config.Config) { cfg.Environments[1].Name = strings.Repeat("e", 50) }, []string{
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-deploy" (<name>-<environment>-deploy) has 66 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-cfn-exec" (<name>-<environment>-cfn-exec) has 68 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+			`name, environments[1].name: IAM role name "payments-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-invoke" (<name>-<environment>-invoke) has 66 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): shorten name or environments[1].name`,
+		}},
+		{"an environment name that is not a stack name", func(cfg *config.Config) { cfg.Environments[0].Name = "stag_ing" }, []string{
+			`name, environments[0].name: CloudFormation stack name "payments-stag_ing" (<name>-<environment>) is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html): change name or environments[0].name`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			tc.mutate(cfg)
+			_, err := delivery.Translate(cfg)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Translate() = %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("Translate() accepted the names")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Translate() =\n%v\nwant a line\n%s", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestExplainQuota checks that a size finding names the config fields that
+// drive the size and a fix that holds for the config at hand: no advice to
+// set organization.id when it is set (field failure
+// bucket-policy-advice.yaml).
+func TestExplainQuota(t *testing.T) {
+	bucket := limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "payments-tooling", Resource: "ArtifactsBucketPolicyBC103148", Value: 21266}
+	tests := []struct {
+		name     string
+		mutate   func(cfg *config.Config)
+		f        limits.Finding
+		field    string
+		fix, not []string
+	}{
+		{"instance roles with an organization", func(cfg *config.Config) {
+			cfg.Organization = &config.Organization{ID: "o-a1b2c3d4e5"}
+			instanceRoles(cfg, 260)
+		}, bucket, "deploy.codeDeploy.instanceRoles",
+			[]string{"it grows with 260 instance roles, each admitted by its own ARN pattern (about ", "name fewer instance roles"},
+			[]string{"organization.id", "environments[].account"}},
+		{"instance roles and accounts without an organization", func(cfg *config.Config) {
+			cfg.Organization = nil
+			instanceRoles(cfg, 200)
+		}, bucket, "deploy.codeDeploy.instanceRoles, environments[].account",
+			[]string{"1 account of the environments, each admitted as a principal (about 33 bytes)", "; or set organization.id"}, nil},
+		{"the key policy of a replica store", func(cfg *config.Config) {
+			cfg.Organization = nil
+			cfg.Environments[1].Regions = []string{"eu-west-1"}
+		}, limits.Finding{Limit: limits.ByID(limits.KMSKeyPolicy), Stack: "payments-tooling-eu-west-1", Resource: "ArtifactsKeyA4B22E2B", Value: 40000},
+			"environments[].account", []string{"set organization.id"}, nil},
+		{"another bucket policy is not the store's", func(cfg *config.Config) { cfg.Organization = nil },
+			limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "payments-tooling", Resource: "AuditBucketPolicy", Value: 21000}, "", nil, nil},
+		{"the execution role", func(*config.Config) {},
+			limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetExecutionRole832DFDAF", Physical: "payments-staging-cfn-exec", Value: 11000},
+			"deploy.executionPolicy.statements", []string{"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns)"}, nil},
+		{"the job-results trust without an organization", func(cfg *config.Config) { cfg.Organization = nil },
+			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 2100},
+			"environments[].account", []string{"set organization.id: the trust then admits the organization"}, nil},
+		{"the job-results trust with an organization: nothing to trace", func(cfg *config.Config) { cfg.Organization = &config.Organization{ID: "o-a1b2c3d4e5"} },
+			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 2100},
+			"", nil, nil},
+		{"the pipeline role", func(cfg *config.Config) {
+			cfg.Tests = []config.Suite{{Name: "unit", Commands: []string{"make test"}, Input: "source", RunOrder: 1}}
+		}, limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-tooling", Resource: "PipelineRoleD68726F7", Physical: "payments-pipeline", Value: 11000},
+			"tests, securityScan.scanners", []string{"1 test suite or scanner, each a CodeBuild project ARN"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			tc.mutate(cfg)
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := spec.Explain(tc.f)
+			if got.Field != tc.field {
+				t.Errorf("Field = %q, want %q", got.Field, tc.field)
+			}
+			if tc.field == "" && got.Fix != "" {
+				t.Errorf("Fix = %q for a finding Explain cannot trace", got.Fix)
+			}
+			for _, w := range tc.fix {
+				if !strings.Contains(got.Error(), w) {
+					t.Errorf("%s\nlacks %q", got.Error(), w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(got.Error(), w) {
+					t.Errorf("%s\nadvises %q, which does not hold for this config", got.Error(), w)
+				}
+			}
+		})
+	}
+}
+
+// instanceRoles makes cfg release to EC2 instances with n instance roles.
+func instanceRoles(cfg *config.Config, n int) {
+	var roles []string
+	for i := 0; i < n; i++ {
+		roles = append(roles, fmt.Sprintf("fleet-instance-role-with-a-long-descriptive-name-%03d", i))
+	}
+	cfg.Deploy = config.Deploy{CodeDeploy: &config.CodeDeployDeploy{InstanceTags: map[string][]string{"app": {"fleet"}}, InstanceRoles: roles}}
+	cfg.Environments = cfg.Environments[:1]
+	cfg.Environments[0].Parameters = nil
+	cfg.Environments[0].TemplateConfiguration = ""
+}
+
+// TestConstructIDsCannotCollide builds two environments whose names and
+// hooks joined with "-" would give one construct ID ("prod" with hook
+// "us-east-1-ab", "prod-us-east-1" with hook "ab", both in us-east-1): a
+// jsii panic before construct IDs joined names with ".".
+func TestConstructIDsCannotCollide(t *testing.T) {
+	cfg := example(t)
+	cfg.Deploy.Hooks = []config.Hook{
+		{Name: "ab", When: "after", Lambda: &config.LambdaHook{Function: "fa"}},
+		{Name: "us-east-1-ab", When: "after", Lambda: &config.LambdaHook{Function: "fb"}},
+	}
+	cfg.Environments[0].Name, cfg.Environments[1].Name = "prod", "prod-us-east-1"
+	cfg.Environments[1].Regions = []string{"us-east-1"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := relaytest.NewApp()
+	relaytest.Do(t, "delivery.New", func() { delivery.New(app, spec) })
 }

@@ -72,6 +72,12 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 	}
 	if env.Account != "" {
 		p.StepRoles = t.stepRoles(i)
+		if (len(p.StackNames) > 0 || len(p.ExecutionRoles) > 0) && t.recovers() {
+			// The recovery function deletes a stack a failed first
+			// deployment left in ROLLBACK_COMPLETE, as the deploy role.
+			p.DeleteFailedStacks = true
+			p.TrustedRoleArns = append(p.TrustedRoleArns, n.RecoveryRoleArn())
+		}
 		p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
 		if len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0 && len(p.DeployStatements) == 0 {
 			p.DeployRoleName = "" // a GitOps release needs no deploy role
@@ -80,11 +86,12 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 			p.InvokeRoleName = n.InvokeRole(env.Name)
 		}
 		if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
-			p.ArtifactReaderRoles = x.CodeDeploy.InstanceRoles
+			// The instance roles are the team's: it attaches this policy.
+			p.ArtifactReaderPolicyName = n.ArtifactReaderPolicy(env.Name)
 		}
 	}
 	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {
-		p.TrustedRoleArns = []string{n.HelmRoleArn()}
+		p.TrustedRoleArns = append(p.TrustedRoleArns, n.HelmRoleArn())
 	}
 	return p
 }

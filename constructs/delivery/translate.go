@@ -12,6 +12,7 @@ import (
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/plan"
+	"github.com/relaycdk/relay/constructs/recovery"
 	"github.com/relaycdk/relay/constructs/target"
 )
 
@@ -47,8 +48,10 @@ func ReplicaRegions(cfg *config.Config) []string {
 // Translate reads cfg, which must have passed config validation
 // (config.Load, config.Parse or Config.Validate), once into a Spec, and
 // validates all of it before any construct exists: the release plan
-// (stages and actions per stage, composed names), each target's roles, the
-// CodeDeploy groups, the uniqueness of stack names. Every problem comes at
+// (stages and actions per stage, stage and action names, namespaces), each
+// target's roles, the CodeDeploy groups, the uniqueness of stack names, and
+// every physical name after composition, per environment and region, against
+// its AWS limit (checkNames). Every problem comes at
 // once, each naming the config field. config.ReleaseFor runs here, once per
 // account environment and region.
 func Translate(cfg *config.Config) (*Spec, error) {
@@ -60,7 +63,7 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		return nil, err
 	}
 	n := t.n
-	spec := &Spec{Names: n, Tags: map[string]string{"relay:pipeline": cfg.Name}}
+	spec := &Spec{Names: n, Tags: map[string]string{"relay:pipeline": cfg.Name}, cfg: cfg}
 	readers := t.readers()
 	spec.Store = artifacts.StoreProps{
 		BucketName:          n.ArtifactBucket(cfg.Tooling.Region),
@@ -110,7 +113,9 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			if ts.Props == nil {
 				continue // a GitOps release needs nothing in the account
 			}
-			if err := ts.Props.Validate(); err != nil {
+			// A name that breaks its rule is reported by checkNames, with
+			// the fields that compose it.
+			if err := ts.Props.Validate(); err != nil && targetNamesFit(ts.Props) {
 				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
 			}
 			if ts.ECS != nil {
@@ -133,7 +138,7 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			spec.Targets = append(spec.Targets, ts)
 		case len(env.OrganizationalUnits) > 0:
 			props := t.targetProps(i, env, nil)
-			if err := props.Validate(); err != nil {
+			if err := props.Validate(); err != nil && targetNamesFit(props) {
 				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
 			}
 			spec.RolesStackSets = append(spec.RolesStackSets, RolesStackSetSpec{
@@ -168,6 +173,10 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}
 		spec.JobResults = jr
 	}
+	if t.recovers() {
+		spec.Recovery = &recovery.Props{PipelineName: n.Pipeline(), RoleName: n.RecoveryRole(), RolePath: n.RolePath(),
+			DeployRolePatterns: []string{n.DeployRolePattern()}, LogGroupName: n.RecoveryLogGroup()}
+	}
 	if planned != nil {
 		spec.Observe = observeProps(cfg, planned)
 	}
@@ -179,10 +188,19 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		errs = append(errs, err)
 	}
 	errs = append(errs, t.uniqueStacks(spec)...)
+	errs = append(errs, t.checkNames(spec)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return spec, nil
+}
+
+// recovers reports whether an account environment deploys a stack by
+// change sets, whose failed first deployment leaves ROLLBACK_COMPLETE
+// (StackSets manage their instance stacks themselves).
+func (t *translator) recovers() bool {
+	return slices.ContainsFunc(t.cfg.Deploy.Components(), config.Component.IsStack) &&
+		slices.ContainsFunc(t.cfg.Environments, func(e config.Environment) bool { return e.Account != "" })
 }
 
 // translator holds what Translate works from.

@@ -77,6 +77,21 @@ const (
 	codePipelineQuotas      = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
 	codePipelineAPI         = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"
 	codeDeployQuotas        = "https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html"
+	IAMManagedPolicyName    = "iam-managed-policy-name"
+	IAMPolicyName           = "iam-policy-name"
+	S3BucketName            = "s3-bucket-name"
+	LogGroupName            = "cloudwatch-logs-log-group-name"
+	PipelineName            = "codepipeline-pipeline-name"
+	CodeBuildProjectName    = "codebuild-project-name"
+	ReportGroupName         = "codebuild-report-group-name"
+	SNSTopicName            = "sns-topic-name"
+	CodeDeployAppName       = "codedeploy-application-name"
+	CodeDeployGroupName     = "codedeploy-deployment-group-name"
+	KMSAliasName            = "kms-alias-name"
+	EventRuleName           = "eventbridge-rule-name"
+	DashboardName           = "cloudwatch-dashboard-name"
+	AlarmName               = "cloudwatch-alarm-name"
+	StateMachineName        = "stepfunctions-state-machine-name"
 )
 
 // Table lists every quota Relay checks: config validation, the release plan
@@ -88,13 +103,13 @@ var Table = []Limit{
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
 		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
-		"trust fewer principals (with organization.id set, Relay's roles trust the organization instead of each account), or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
+		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
 	{IAMRoleName, "IAM role name (characters)", 64, iamQuotas,
 		"use a shorter name", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
-		"set organization.id in relay.yaml: grants then match the organization and the key policy keeps one size", false},
+		"admit fewer principals by name or by account", false},
 	{S3BucketPolicy, "S3 bucket policy (bytes)", 20480, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
-		"set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size", false},
+		"admit fewer principals by name or by account", false},
 	{TemplateBody, "CloudFormation template body uploaded through S3 (bytes, as written)", 1048576, cloudFormationQuota,
 		"the pipeline template grows with each account environment (about 1.4 KB for a change set, up to 2.5 KB with a hook): deploy fleets of accounts as organizationalUnits environments (one StackSet action for any number of accounts), or split the environments across Relay configurations", false},
 	{StackSetTemplate, "CloudFormation StackSet template body passed inline (bytes)", 51200, cloudFormationQuota,
@@ -141,6 +156,36 @@ var Table = []Limit{
 		"list at most 16 subnets (one or two per Availability Zone is enough)", false},
 	{CodeBuildSecurityGroups, "CodeBuild project VPC security groups", 5, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html",
 		"merge the rules into at most 5 security groups", false},
+	{IAMManagedPolicyName, "IAM managed policy name (characters)", 128, iamQuotas,
+		"use a shorter name or environment name", false},
+	{IAMPolicyName, "IAM inline policy name (characters)", 128, iamQuotas,
+		"use a shorter name", false},
+	{S3BucketName, "S3 bucket name (characters)", 63, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+		"use a shorter name", false},
+	{LogGroupName, "CloudWatch Logs log group name (characters)", 512, "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+		"use a shorter name", false},
+	{PipelineName, "CodePipeline pipeline name (characters)", 100, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html",
+		"use a shorter name", false},
+	{CodeBuildProjectName, "CodeBuild project name (characters)", 255, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html",
+		"use a shorter name or suite name", false},
+	{ReportGroupName, "CodeBuild report group name (characters)", 128, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateReportGroup.html",
+		"use a shorter name or suite name", false},
+	{SNSTopicName, "SNS topic name (characters)", 256, "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+		"use a shorter name or environment name", false},
+	{CodeDeployAppName, "CodeDeploy application name (characters)", 100, "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html",
+		"use a shorter name", false},
+	{CodeDeployGroupName, "CodeDeploy deployment group name (characters)", 100, "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html",
+		"use a shorter name or environment name", false},
+	{KMSAliasName, "KMS alias name (characters)", 256, "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+		"use a shorter name", false},
+	{EventRuleName, "EventBridge rule name (characters)", 64, "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+		"use a shorter name", false},
+	{DashboardName, "CloudWatch dashboard name (characters)", 255, "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+		"use a shorter name", false},
+	{AlarmName, "CloudWatch alarm name (characters)", 255, "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+		"use a shorter name", false},
+	{StateMachineName, "Step Functions state machine name (characters)", 80, "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+		"use a shorter name", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming
@@ -175,11 +220,19 @@ type Finding struct {
 	Field string
 	// Fix, when set, replaces Limit.Fix: what to change in Field.
 	Fix string
+	// Physical is the resource's physical name when the template sets it
+	// (such as a role's RoleName), so that a caller can say which of its
+	// resources it is; "" otherwise.
+	Physical string
+	// Name, Property and Rule describe a name that breaks its rule: the
+	// name, the property (or stage and action) that holds it, and the rule
+	// it breaks (CheckName).
+	Name, Property, Rule string
 }
 
 // Over reports whether the value exceeds the limit (an error, not a
 // warning).
-func (f Finding) Over() bool { return f.Value > f.Limit.Max }
+func (f Finding) Over() bool { return f.Value > f.Limit.Max || f.Rule != "" }
 
 // Error describes the finding: where, what, how much, the limit, the fix.
 // With a Field, the message starts with it:
@@ -189,6 +242,16 @@ func (f Finding) Error() string {
 	where := f.Stack
 	if f.Resource != "" {
 		where += "/" + f.Resource
+	}
+	if f.Rule != "" {
+		if f.Field != "" {
+			where = f.Field + " (" + where + ")"
+		}
+		fix := f.Limit.Fix
+		if f.Fix != "" {
+			fix = f.Fix
+		}
+		return fmt.Sprintf("%s: %s %q %s: %s", where, f.Property, f.Name, f.Rule, fix)
 	}
 	verb := "exceeds"
 	if !f.Over() {
@@ -214,7 +277,9 @@ func (f Finding) Error() string {
 
 // CheckTemplate measures one stack's template, as written to the cloud
 // assembly (body, whose size counts as is), and returns every finding at or
-// over WarnAt of a limit (over it, for a Packed limit), sorted by resource.
+// over WarnAt of a limit (over it, for a Packed limit), and every name that
+// breaks its rule (NameRules; an error, never a warning), sorted by
+// resource.
 func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 	var tpl map[string]interface{}
 	if err := json.Unmarshal(body, &tpl); err != nil {
@@ -239,6 +304,7 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 	params, _ := tpl["Parameters"].(map[string]interface{})
 	check(StackParameters, "", len(params))
 
+	checkNames(stack, res, func(f Finding) { out = append(out, f) })
 	p := policysize.Measure(tpl)
 	for id, v := range p.KeyPolicies {
 		check(KMSKeyPolicy, id, v)
@@ -276,6 +342,16 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 			}
 		}
 	}
+	for i := range out {
+		m, _ := res[out[i].Resource].(map[string]interface{})
+		typ, _ := m["Type"].(string)
+		props, _ := m["Properties"].(map[string]interface{})
+		for _, np := range namedProperties[typ] {
+			if name, ok := props[np[0]].(string); ok {
+				out[i].Physical = name
+			}
+		}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Resource != b.Resource {
@@ -305,7 +381,8 @@ func ConfigurationLength(v interface{}) int {
 }
 
 // CheckDir checks every stack template of the cloud assembly in dir (as
-// written by app.Synth) and returns all findings, stacks in manifest order.
+// written by app.Synth), and each stack's name, and returns all findings,
+// stacks in manifest order.
 func CheckDir(dir string) ([]Finding, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
@@ -316,6 +393,7 @@ func CheckDir(dir string) ([]Finding, error) {
 			Type       string `json:"type"`
 			Properties struct {
 				TemplateFile string `json:"templateFile"`
+				StackName    string `json:"stackName"`
 			} `json:"properties"`
 		} `json:"artifacts"`
 	}
@@ -339,6 +417,11 @@ func CheckDir(dir string) ([]Finding, error) {
 		found, err := CheckTemplate(name, raw)
 		if err != nil {
 			return nil, err
+		}
+		if stackName := manifest.Artifacts[name].Properties.StackName; stackName != "" {
+			if rule := CheckName(StackName, stackName); rule != "" {
+				out = append(out, Finding{Limit: ByID(StackName), Stack: name, Value: len(stackName), Name: stackName, Property: "stack name", Rule: rule})
+			}
 		}
 		out = append(out, found...)
 	}

@@ -69,6 +69,18 @@ func TestCheckTemplate(t *testing.T) {
 		{"full stage: Relay packs stages, no warning", pipeline(1, 50, ""), nil, nil},
 		{"parameter overrides too long", pipeline(1, 1, strings.Repeat("p", 1001)), []string{limits.ActionConfiguration}, nil},
 		{"parameter overrides near the limit", pipeline(1, 1, strings.Repeat("p", 800)), nil, []string{limits.ActionConfiguration}},
+		{"names within their limits", map[string]interface{}{"Resources": map[string]interface{}{
+			"R": map[string]interface{}{"Type": "AWS::IAM::Role", "Properties": map[string]interface{}{"RoleName": strings.Repeat("r", 64)}},
+			"B": map[string]interface{}{"Type": "AWS::S3::Bucket", "Properties": map[string]interface{}{"BucketName": "a.b-c"}},
+			"G": map[string]interface{}{"Type": "AWS::Logs::LogGroup", "Properties": map[string]interface{}{"LogGroupName": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"/x/", strings.Repeat("l", 600)}}}}},
+		}}, nil, nil},
+		{"a role name too long", res("AWS::IAM::Role", map[string]interface{}{"RoleName": strings.Repeat("r", 65)}), []string{limits.IAMRoleName}, nil},
+		{"a bucket name with capitals", res("AWS::S3::Bucket", map[string]interface{}{"BucketName": "Payments-artifacts"}), []string{limits.S3BucketName}, nil},
+		{"a StackSet name too long", res("AWS::CloudFormation::StackSet", map[string]interface{}{"StackSetName": "s" + strings.Repeat("x", 128)}), []string{limits.StackSetName}, nil},
+		{"a stage, an action and a namespace too long", map[string]interface{}{"Resources": map[string]interface{}{"P": map[string]interface{}{"Type": "AWS::CodePipeline::Pipeline", "Properties": map[string]interface{}{
+			"Name": "p", "Stages": []interface{}{map[string]interface{}{"Name": strings.Repeat("s", 101), "Actions": []interface{}{
+				map[string]interface{}{"Name": strings.Repeat("a", 101), "Namespace": strings.Repeat("n", 101)}}}}}}}},
+			[]string{limits.ActionName, limits.Namespace, limits.StageName}, nil},
 		{"a value built by Fn::Join, measured as deployed", pipeline(1, 1, map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{strings.Repeat("p", 990), map[string]interface{}{"Ref": "AWS::AccountId"}}}}), []string{limits.ActionConfiguration}, nil},
 	}
 	for _, tc := range tests {
@@ -115,6 +127,50 @@ func TestCheckTemplateNotJSON(t *testing.T) {
 	}
 }
 
+// TestCheckName has a compliant and a non-compliant case per name rule.
+func TestCheckName(t *testing.T) {
+	tests := []struct {
+		id, name, want string // want: a part of the rule broken, "" to pass
+	}{
+		{limits.StackName, "payments-tooling", ""},
+		{limits.StackName, "1payments", "a letter, then letters, digits and hyphens"},
+		{limits.StackName, "p" + strings.Repeat("x", 127), ""},
+		{limits.StackName, "p" + strings.Repeat("x", 128), "has 129 characters; a CloudFormation stack name has at most 128"},
+		{limits.StackSetName, "app-pilot_accounts", "a letter, then letters, digits and hyphens"},
+		{limits.IAMRoleName, "payments-staging-deploy", ""},
+		{limits.IAMRoleName, "relay/payments", "letters, digits and +=,.@_-"},
+		{limits.S3BucketName, "payments-artifacts-111111111111-us-east-1", ""},
+		{limits.S3BucketName, "ab", "has at least 3"},
+		{limits.S3BucketName, "payments-", "starting and ending with a letter or digit"},
+		{limits.S3BucketName, strings.Repeat("b", 64), "has 64 characters"},
+		{limits.LogGroupName, "/relay/payments/build", ""},
+		{limits.PipelineName, "payments", ""},
+		{limits.PipelineName, "pay ments", "letters, digits and .@_-"},
+		{limits.CodeBuildProjectName, "payments-test-unit", ""},
+		{limits.CodeBuildProjectName, "-payments", "a letter or digit"},
+		{limits.ReportGroupName, strings.Repeat("r", 129), "has at most 128"},
+		{limits.SNSTopicName, "payments-staging-approval", ""},
+		{limits.SNSTopicName, "payments.staging", "letters, digits, _ and -"},
+		{limits.CodeDeployAppName, strings.Repeat("a", 101), "has at most 100"},
+		{limits.CodeDeployGroupName, "payments-staging", ""},
+		{limits.KMSAliasName, "alias/relay/payments/artifacts", ""},
+		{limits.KMSAliasName, "relay/payments", "alias/ then"},
+		{limits.EventRuleName, strings.Repeat("e", 65), "has at most 64"},
+		{limits.IAMManagedPolicyName, "payments-staging-artifact-reader", ""},
+		{limits.Namespace, "Deploy_staging_us-east-1", ""},
+		{limits.Namespace, "Deploy.staging", "letters, digits and @_-"},
+	}
+	for _, tc := range tests {
+		got := limits.CheckName(tc.id, tc.name)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("CheckName(%s, %q) = %q, want %q", tc.id, tc.name, got, tc.want)
+		}
+	}
+	for id := range limits.NameRules {
+		limits.ByID(id) // every rule has its Table row
+	}
+}
+
 // TestTable checks that every quota has one row, a source page and a fix.
 func TestTable(t *testing.T) {
 	seen := map[string]bool{}
@@ -141,13 +197,16 @@ func TestFindingError(t *testing.T) {
 		want string
 	}{
 		{"resource", limits.Finding{Limit: limits.ByID(limits.S3BucketPolicy), Stack: "payments-tooling", Resource: "Bucket", Value: 21000},
-			"payments-tooling/Bucket: S3 bucket policy (bytes) is 21000, which exceeds the limit of 20480 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html): set organization.id in relay.yaml: grants then match the organization and the bucket policy keeps one size"},
+			"payments-tooling/Bucket: S3 bucket policy (bytes) is 21000, which exceeds the limit of 20480 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html): admit fewer principals by name or by account"},
 		{"configuration value without a field", limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 1234,
 			Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides"},
 			"1234 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which exceeds CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): shorten the value: move stack parameters into a template configuration file, build variables into the build project, long inputs into files of the build output"},
 		{"configuration value through its field", limits.Finding{Limit: limits.ByID(limits.ActionConfiguration), Stack: "payments-tooling", Resource: "Pipeline", Value: 900,
 			Stage: "Deploy-staging", Action: "Prepare-us-east-1", Key: "ParameterOverrides", Field: "environments[0].parameters", Fix: "move parameters into templateConfiguration"},
 			"environments[0].parameters: 900 characters of ParameterOverrides in payments-tooling/Pipeline (stage Deploy-staging, action Prepare-us-east-1), which is at 90% of CodePipeline's limit of 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): move parameters into templateConfiguration"},
+		{"a name", limits.Finding{Limit: limits.ByID(limits.IAMRoleName), Stack: "p-staging", Resource: "Role", Value: 65, Name: strings.Repeat("r", 65), Property: "RoleName",
+			Rule: limits.CheckName(limits.IAMRoleName, strings.Repeat("r", 65))},
+			"p-staging/Role: RoleName \"" + strings.Repeat("r", 65) + "\" has 65 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): use a shorter name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

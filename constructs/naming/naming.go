@@ -260,6 +260,20 @@ func HookNamespace(env, region, hook string) string {
 	return "Hook_" + env + "_" + region + "_" + hook
 }
 
+// ArtifactReaderPolicy is the name of the customer managed policy in env's
+// account that lets the roles it is attached to (CodeDeploy instance roles,
+// which the team owns) read the artifact stores:
+// <name>-<env>-artifact-reader, at RolePath.
+func (n Names) ArtifactReaderPolicy(env string) string {
+	return n.Name + "-" + env + "-artifact-reader"
+}
+
+// ArtifactReaderPolicyArn is the ARN of env's ArtifactReaderPolicy in
+// account.
+func (n Names) ArtifactReaderPolicyArn(account, env string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.Partition, account, n.RolePath(), n.ArtifactReaderPolicy(env))
+}
+
 // InvokeRole is the name of the role the pipeline assumes in env's account
 // to run its invoke hooks (Lambda, Step Functions).
 func (n Names) InvokeRole(env string) string { return n.Name + "-" + env + "-invoke" }
@@ -280,6 +294,17 @@ func (n Names) JobResultsRole() string { return n.Name + "-job-results" }
 
 // JobResultsRoleArn is the ARN of JobResultsRole.
 func (n Names) JobResultsRoleArn() string { return n.roleArn(n.ToolingAccount, n.JobResultsRole()) }
+
+// RecoveryRole is the tooling-account role of the function that deletes a
+// stack a failed first deployment left in ROLLBACK_COMPLETE (package
+// recovery), which the deploy roles trust.
+func (n Names) RecoveryRole() string { return n.Name + "-recovery" }
+
+// RecoveryRoleArn is the ARN of RecoveryRole.
+func (n Names) RecoveryRoleArn() string { return n.roleArn(n.ToolingAccount, n.RecoveryRole()) }
+
+// RecoveryLogGroup is the log group of the recovery function.
+func (n Names) RecoveryLogGroup() string { return "/relay/" + n.Name + "/recovery" }
 
 // StackSetAdminRole is the tooling-account role CloudFormation assumes to
 // administer the self-managed StackSets of accounts environments.

@@ -69,6 +69,12 @@ var capabilities = map[string]awscdk.CfnCapabilities{
 	"CAPABILITY_AUTO_EXPAND": awscdk.CfnCapabilities_AUTO_EXPAND,
 }
 
+// constructID joins names (of a deployment, a region, a hook) into a
+// construct ID with ".", which none of them holds: joined with "-", the
+// deployment "prod" with hook "us-east-1-a" and the deployment
+// "prod-us-east-1" with hook "a" would collide in us-east-1.
+func constructID(parts ...string) string { return strings.Join(parts, ".") }
+
 // deployRole is the deploy role an action runs as, imported once per
 // deployment.
 func (pl *Pipeline) deployRole(a *plan.Action) awsiam.IRole {
@@ -77,9 +83,10 @@ func (pl *Pipeline) deployRole(a *plan.Action) awsiam.IRole {
 
 // actionID identifies the constructs an action imports: unique per
 // deployment and action (action names are unique per stage and carry the
-// region, and the environment in a wave).
+// region, and the environment in a wave), joined by constructID: no
+// deployment name holds ".", so two pairs cannot make one ID.
 func (pl *Pipeline) actionID(a *plan.Action) string {
-	return pl.deployment(a).Name + "-" + a.Name
+	return constructID(pl.deployment(a).Name, a.Name)
 }
 
 // roleName is the name of a role ARN (after its path).

@@ -85,6 +85,7 @@ func (pl *Pipeline) placeInVPC() {
 	})
 	nag.Suppress(policy, nag.Findings("CodeBuild creates, describes and deletes the build's network interfaces and reads the VPC's subnets, security groups and DHCP options: these EC2 calls take no resource-level permission (CodeBuild User Guide, VPC support); ec2:CreateNetworkInterfacePermission is limited to the configured subnets and to CodeBuild.",
 		"Resource::*", fmt.Sprintf("Resource::arn:%s:ec2:%s:%s:network-interface/*", pl.props.Partition, pl.stackRegion(), pl.stackAccount())))
+	nag.InlinePolicy(policy, "The network policy of the pipeline's CodeBuild projects in VPC "+v.VpcID+": attached to those projects' own roles only, for the network interfaces CodeBuild places in the VPC.")
 	for _, p := range projects {
 		cfn := p.Node().DefaultChild().(awscodebuild.CfnProject)
 		cfn.AddPropertyOverride(jsii.String("VpcConfig"), map[string]interface{}{

@@ -133,6 +133,13 @@ func New(in Input) (*Pipeline, error) {
 		return nil, fmt.Errorf("%s: %d deploy stages plus %s make %d stages; a pipeline has at most %d: %s",
 			d.name("Deployments"), len(deploy), list, len(stages), max, p.splitAdvice(max-fixed))
 	}
+	// CodePipeline refuses a stage without actions; wave never plans one,
+	// and this keeps it so.
+	for _, st := range stages {
+		if len(st.Actions) == 0 {
+			return nil, fmt.Errorf("%s: stage %s has no action; a CodePipeline stage needs at least one (this is a bug in the release plan: please report it with the blueprint)", d.name("Deployments"), st.Name)
+		}
+	}
 	pl := &Pipeline{Input: d, Stages: stages}
 	if err := pl.checkNames(); err != nil {
 		return nil, err
@@ -227,7 +234,7 @@ var (
 // checkNames checks what CodePipeline requires of the composed names:
 // stage and action names within their length and alphabet, action names
 // unique per stage, namespaces unique per pipeline, StackSet names within
-// CloudFormation's limit.
+// CloudFormation's limit and alphabet (limits.CheckName, with its AWS source).
 func (pl *Pipeline) checkNames() error {
 	in := &pl.Input
 	var errs []error
@@ -270,9 +277,11 @@ func (pl *Pipeline) checkNames() error {
 	}
 	for i := range in.Deployments {
 		d := &in.Deployments[i]
-		if n := d.StackSetName(); n != "" && len(n) > limits.Max(limits.StackSetName) {
-			errs = append(errs, fmt.Errorf("%s, %s: StackSet name %q (<stack name>-<name>) has %d characters; CloudFormation takes at most %d: use a shorter stack or environment name",
-				in.name(d.releasePath(i, "")+".Name"), in.name(fmt.Sprintf("Deployments[%d].Name", i)), n, len(n), limits.Max(limits.StackSetName)))
+		if n := d.StackSetName(); n != "" {
+			if rule := limits.CheckName(limits.StackSetName, n); rule != "" {
+				errs = append(errs, fmt.Errorf("%s, %s: StackSet name %q (<stack name>-<name>) %s: use a shorter stack or environment name",
+					in.name(d.releasePath(i, "")+".Name"), in.name(fmt.Sprintf("Deployments[%d].Name", i)), n, rule))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/audit"
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 )
 
@@ -53,6 +54,7 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 		}),
 	})
 	addStatements(s.role, p.Statements())
+	nag.InlinePolicy(s.role, "The source role of account "+p.Account+": the pipeline role of "+p.ToolingAccount+" assumes it to read this account's sources and write them to the pipeline's artifact store.")
 
 	rules := sortedRules(&p)
 	var ruleArns []string
@@ -69,6 +71,7 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 		}),
 	})
 	addStatements(s.forwarder, p.ForwarderStatements())
+	nag.InlinePolicy(s.forwarder, "The forwarder role of account "+p.Account+": EventBridge assumes it for this account's forwarding rules only, to put source change events on the default event bus of "+p.ToolingAccount+".")
 
 	patterns := p.Patterns()
 	for _, r := range rules {
@@ -105,6 +108,10 @@ func New(scope constructs.Construct, id string, props *Props) *SourceAccount {
 			TrailName: p.TrailName, Partition: p.Partition, Account: p.Account, Region: p.Region,
 			DataEventBuckets: p.TrailBuckets(), AccessLogBucket: logs,
 		})
+		hardening.EventBridgeNotifications(logs)
+		const sseS3 = "The source trail bucket's server access logs: S3 delivers server access logs only to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); the bucket is TLS-only, not public, versioned and expired by lifecycle."
+		nag.Each(logs, sseS3, "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS")
+		nag.Replication(logs, "The source trail bucket's server access logs: S3 stores them redundantly across Availability Zones, versioned, and expires them by lifecycle; a copy in another account or region is the organization's log-archive decision, not one pipeline's.")
 	}
 	return s
 }
@@ -259,6 +266,7 @@ func NewReceiver(scope constructs.Construct, id string, props *ReceiverProps) *R
 		}),
 	})
 	addStatements(r.role, []Statement{{Sid: "StartPipeline", Actions: []string{"codepipeline:StartPipelineExecution"}, Resources: []string{props.PipelineArn}}})
+	nag.InlinePolicy(r.role, "The start role of the pipeline's sources in "+p.Account+": EventBridge assumes it for the rules that start this one pipeline when a source there changes.")
 	for _, n := range names {
 		rule := awsevents.NewCfnRule(r.Construct, jsii.String("Start-"+n), &awsevents.CfnRuleProps{
 			Name:         jsii.String(n),

@@ -16,7 +16,7 @@ const helmRole = "arn:aws:iam::111111111111:role/payments-helm"
 
 // actionProps are the props of a target without a CloudFormation stack: a
 // deploy role for another deploy action, an invoke role and instance roles
-// that read artifacts.
+// that read artifacts through a managed policy they attach.
 func actionProps() *target.Props {
 	p := validProps()
 	p.StackNames, p.ExecutionRoleName, p.ExecutionStatements = nil, "", nil
@@ -28,7 +28,7 @@ func actionProps() *target.Props {
 	p.TrustedRoleArns = []string{helmRole}
 	p.InvokeRoleName = "payments-staging-invoke"
 	p.InvokeStatements = []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:smoke"}}}
-	p.ArtifactReaderRoles = []string{"web-instance"}
+	p.ArtifactReaderPolicyName = "payments-staging-artifact-reader"
 	return p
 }
 
@@ -68,13 +68,32 @@ func TestActionRoles(t *testing.T) {
 			"Condition": map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
 		}})}),
 	})
-	has("instance roles read the artifacts", "AWS::IAM::Policy", map[string]interface{}{
-		"Roles": []interface{}{"web-instance"},
+	has("a managed policy reads the artifacts, for the team to attach", "AWS::IAM::ManagedPolicy", map[string]interface{}{
+		"ManagedPolicyName": "payments-staging-artifact-reader",
+		"Path":              "/relay/payments/",
 		"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
 			assertions.Match_ObjectLike(&map[string]interface{}{"Sid": "ReadArtifactObjects"}),
 			assertions.Match_ObjectLike(&map[string]interface{}{"Sid": "DecryptArtifacts"}),
 		})}),
 	})
+	// Nothing is attached to a role the stack does not create: the
+	// instance roles are the team's.
+	raw := *tpl.ToJSON()
+	for id, r := range raw["Resources"].(map[string]interface{}) {
+		res := r.(map[string]interface{})
+		props, _ := res["Properties"].(map[string]interface{})
+		for _, key := range []string{"Roles", "Users", "Groups"} {
+			if res["Type"] == "AWS::IAM::ManagedPolicy" && props[key] != nil {
+				t.Errorf("%s attaches the reader policy to %s %v", id, key, props[key])
+			}
+		}
+	}
+	relaytest.Check(t, "the policy ARN is an output", func() {
+		tpl.HasOutput(jsii.String("*"), map[string]interface{}{"Value": map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^TargetArtifactReaders"))}})
+	})
+	if tg.ArtifactReadersPolicy() == nil {
+		t.Error("ArtifactReadersPolicy() is nil")
+	}
 }
 
 func TestActionPropsValidate(t *testing.T) {
@@ -100,8 +119,8 @@ func TestActionPropsValidate(t *testing.T) {
 		{"trusted role of another account", func(p *target.Props) { p.TrustedRoleArns = []string{"arn:aws:iam::999999999999:role/helm"} }, []string{
 			`TrustedRoleArns[0] "arn:aws:iam::999999999999:role/helm": must be a role ARN in PipelineAccount 111111111111`,
 		}},
-		{"reader role as an ARN", func(p *target.Props) { p.ArtifactReaderRoles = []string{"arn:aws:iam::222222222222:role/web"} }, []string{
-			`ArtifactReaderRoles[0] "arn:aws:iam::222222222222:role/web": must be a role name of 1-64 characters of letters, digits and +=,.@_-`,
+		{"reader policy name with a slash", func(p *target.Props) { p.ArtifactReaderPolicyName = "relay/reader" }, []string{
+			`ArtifactReaderPolicyName "relay/reader": must be 1-128 characters of letters, digits and +=,.@_-`,
 		}},
 	}
 	for _, tc := range tests {

@@ -10,9 +10,12 @@
 // default. The invoke role, when asked for, runs the pipeline's Lambda and
 // Step Functions invoke actions. Each of the three is created only when
 // needed (no execution role without stacks, no deploy role for a target with
-// invoke actions only). ArtifactReaderRoles gives existing roles of the
-// account (such as CodeDeploy instance roles) one policy to read the
-// artifact store.
+// invoke actions only). ArtifactReaderPolicyName creates a customer
+// managed policy that reads the artifact store, for the team to attach to
+// roles it owns (such as CodeDeploy instance roles): nothing is attached to
+// a role the stack does not create, since such a stack fails when the role
+// does not exist yet and silently loses the grant when the role is
+// recreated.
 package target
 
 import (
@@ -121,11 +124,16 @@ type Props struct {
 	// TrustedRoleArns are further roles of PipelineAccount that may assume
 	// the deploy role, such as a CodeBuild project's role that runs Helm.
 	TrustedRoleArns []string
-	// ArtifactReaderRoles are names of existing roles of Account that read
-	// the artifact store themselves, such as the instance roles with which
-	// the CodeDeploy agent downloads a revision. They get one policy that
-	// lets them read it (the store's policies must admit them too).
-	ArtifactReaderRoles []string
+	// ArtifactReaderPolicyName, when set, creates a customer managed policy
+	// of that name at RolePath that lets the roles it is attached to read
+	// the artifact store (ArtifactBucketArns, ArtifactKeyArns), for roles of
+	// Account that read it themselves, such as the instance roles with
+	// which the CodeDeploy agent downloads a revision. DeploymentTarget
+	// attaches it to no role: the team attaches it to its roles (the store's
+	// policies must admit them too). 1 to 128 characters of letters, digits
+	// and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+	// Default: no policy.
+	ArtifactReaderPolicyName string
 	// ArtifactBucketArns are the artifact buckets the deploy role may read,
 	// as ARNs (arn:aws:s3:::BUCKET, not the bucket name), or tokens.
 	ArtifactBucketArns []string
@@ -140,6 +148,13 @@ type Props struct {
 	// readers) to ArtifactKeyArns. Default: none (name them in those
 	// fields, as a target in another App must).
 	Stores []*artifacts.Store
+	// DeleteFailedStacks lets the deploy role delete its stacks (StackNames
+	// and those of ExecutionRoles, in Regions), and only through their
+	// execution roles
+	// (recovery.DeleteStatement), so that a recovery.Recovery whose role is
+	// in TrustedRoleArns can delete a stack that a failed first deployment
+	// left in ROLLBACK_COMPLETE. Default: false.
+	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
@@ -195,7 +210,10 @@ func (p *Props) stackNames() []string {
 	return out
 }
 
-var roleName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
+var (
+	roleName   = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMRoleName)))
+	policyName = regexp.MustCompile(fmt.Sprintf(`^[\w+=,.@-]{1,%d}$`, limits.Max(limits.IAMManagedPolicyName)))
+)
 
 // Validate reports every problem of p at once.
 func (p *Props) Validate() error {
@@ -297,10 +315,8 @@ func (p *Props) Validate() error {
 			}
 		}
 	}
-	for i, name := range p.ArtifactReaderRoles {
-		if !roleName.MatchString(name) {
-			add("ArtifactReaderRoles[%d] %q: must be a role name of 1-64 characters of letters, digits and +=,.@_-", i, name)
-		}
+	if n := p.ArtifactReaderPolicyName; n != "" && !policyName.MatchString(n) {
+		add("ArtifactReaderPolicyName %q: must be 1-%d characters of letters, digits and +=,.@_-", n, limits.Max(limits.IAMManagedPolicyName))
 	}
 	if p.InvokeRoleName != "" && len(p.InvokeStatements) == 0 {
 		add("InvokeStatements []: say which functions and state machines the invoke role may run")
@@ -310,6 +326,9 @@ func (p *Props) Validate() error {
 	}
 	if len(p.ArtifactKeyArns) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
+	}
+	if p.DeleteFailedStacks && len(p.stackNames()) == 0 {
+		add("DeleteFailedStacks: needs StackNames or ExecutionRoles, the stacks the deploy role may delete")
 	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
@@ -328,7 +347,7 @@ type DeploymentTarget struct {
 	deployRole    awsiam.Role
 	executionRole awsiam.Role
 	invokeRole    awsiam.Role
-	readers       awsiam.Policy
+	readers       awsiam.ManagedPolicy
 	// executionRoles and stepRoles are those of Props.ExecutionRoles and
 	// Props.StepRoles, in order.
 	executionRoles, stepRoles []awsiam.Role
@@ -380,14 +399,16 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
 			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements)))
 	}
-	if len(p.ArtifactReaderRoles) > 0 {
-		var roles []awsiam.IRole
-		for _, name := range values.SortedUnique(p.ArtifactReaderRoles) {
-			roles = append(roles, awsiam.Role_FromRoleName(t.Construct, jsii.String("Reader-"+name), jsii.String(name), nil))
-		}
-		t.readers = awsiam.NewPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.PolicyProps{
-			Roles:    &roles,
-			Document: policy.Document(artifactStatements(p)...),
+	if p.ArtifactReaderPolicyName != "" {
+		t.readers = awsiam.NewManagedPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.ManagedPolicyProps{
+			ManagedPolicyName: jsii.String(p.ArtifactReaderPolicyName),
+			Path:              jsii.String(p.RolePath),
+			Description:       jsii.String("Reads the delivery pipeline's artifact store: attach it to the roles that download artifacts themselves, such as CodeDeploy instance roles"),
+			Document:          policy.Document(artifactStatements(p)...),
+		})
+		awscdk.NewCfnOutput(t.Construct, jsii.String("ArtifactReaderPolicyArn"), &awscdk.CfnOutputProps{
+			Description: jsii.String("Attach this managed policy to the roles that read the pipeline's artifacts themselves (CodeDeploy instance roles)"),
+			Value:       t.readers.ManagedPolicyArn(),
 		})
 	}
 	t.suppressions(p)
@@ -395,8 +416,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	return t
 }
 
-// ArtifactReadersPolicy is the policy of the ArtifactReaderRoles, or nil.
-func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.Policy { return t.readers }
+// ArtifactReadersPolicy is the managed policy that reads the artifact
+// store (Props.ArtifactReaderPolicyName), attached to no role, or nil.
+func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.ManagedPolicy { return t.readers }
 
 // pipelineRole is a role at p.RolePath that the roles trusted (in
 // p.PipelineAccount) may assume, allowed statements. The trust names the
@@ -523,7 +545,7 @@ func stackStatements(p Props) []policy.Statement {
 			stacks = append(stacks, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, p.Account, s))
 		}
 	}
-	return []policy.Statement{{
+	out := []policy.Statement{{
 		Sid: "ManageDeployedStacks",
 		Actions: []string{"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
 			"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
@@ -535,6 +557,16 @@ func stackStatements(p Props) []policy.Statement {
 		Resources:  executionRoles,
 		Conditions: map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
 	}}
+	if p.DeleteFailedStacks {
+		// recovery.DeleteStatement, as plain data for the role's one document.
+		out = append(out, policy.Statement{
+			Sid:        "DeleteStacksLeftInRollbackComplete",
+			Actions:    []string{"cloudformation:DeleteStack"},
+			Resources:  stacks,
+			Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": values.OneOrMany(executionRoles)}},
+		})
+	}
+	return out
 }
 
 // artifactStatements let a role read the artifact store.

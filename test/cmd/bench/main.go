@@ -7,11 +7,14 @@
 //     peak memory of the process trees, the commands to reproduce, and the
 //     jsii round trips Relay makes (counted, not timed);
 //   - how fast and in how much memory config loading refuses hostile YAML
-//     (deep nesting);
+//     (deep nesting), and what loading and planning a configuration costs
+//     in process (config.Parse and delivery.Translate, as FuzzTranslate);
 //   - for growing numbers of target accounts, what the Relay app costs and
 //     produces: synth time and peak memory of the real app process (cdk-nag
 //     and quota checks included), stacks and resources, and the policy sizes
-//     as deployed against their AWS limits, with an organization and without.
+//     as deployed against their AWS limits, and how long the IAM policy
+//     evaluator (internal/iameval) takes to judge every access a run makes,
+//     with an organization and without.
 //
 // This machine is shared and noisy: only ratios measured in one run mean
 // anything, hence the alternating runs.
@@ -37,7 +40,10 @@ import (
 	"time"
 
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/wiring"
+	"github.com/relaycdk/relay/internal/iameval"
 	"github.com/relaycdk/relay/internal/policysize"
 	"github.com/relaycdk/relay/test/scale"
 )
@@ -65,14 +71,17 @@ func main() {
 		compare(dir, bin, *anchor, parseCounts(*compareWith), *runs)
 	}
 	hostileYAML(bin, dir, max(*runs, 5))
+	if *counts != "" {
+		loadAndPlan(*counts, max(*runs, 5))
+	}
 	if !*synthRows || *counts == "" {
 		return
 	}
 	lim := func(id string) int { return limits.ByID(id).Max }
 	fmt.Printf("## Sizes\n\nRelay app (cdk-nag and quota checks included), median of %d runs per row up to 100 targets, one run above; sizes in bytes as deployed / AWS limit\n\n", *runs)
-	fmt.Printf("| org | targets | stacks | resources | synth | per target | peak memory | key policy (/%d) | bucket policy (/%d) | largest role policy (/%d) |\n",
+	fmt.Printf("| org | targets | stacks | resources | synth | per target | peak memory | key policy (/%d) | bucket policy (/%d) | largest role policy (/%d) | access paths evaluated |\n",
 		lim(limits.KMSKeyPolicy), lim(limits.S3BucketPolicy), lim(limits.IAMRoleInline))
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, org := range []bool{true, false} {
 		for _, n := range parseCounts(*counts) {
 			cfg, err := scale.Config(n, org)
@@ -103,8 +112,8 @@ func main() {
 				continue
 			}
 			f := measure(outdir)
-			fmt.Printf("%s%d | %d | %.1fs | %.0fms | %d MB | %d | %d | %d |\n", row, f.stacks, f.resources, t.Seconds(),
-				float64(t.Milliseconds())/float64(n), m/1024, f.key, f.bucket, f.role)
+			fmt.Printf("%s%d | %d | %.1fs | %.0fms | %d MB | %d | %d | %d | %s |\n", row, f.stacks, f.resources, t.Seconds(),
+				float64(t.Milliseconds())/float64(n), m/1024, f.key, f.bucket, f.role, evaluate(outdir, org))
 		}
 	}
 }
@@ -189,6 +198,65 @@ func hostileYAML(bin, dir string, runs int) {
 			median(appTimes), medianInt(mems)/1024, msg)
 	}
 	fmt.Println()
+}
+
+// loadAndPlan prints what config.Parse and delivery.Translate cost in
+// process, before jsii starts: median time and bytes allocated.
+func loadAndPlan(counts string, runs int) {
+	fmt.Printf("Load and plan in process: config.Parse and delivery.Translate (median of %d)\n\n", runs)
+	fmt.Println("| targets | config bytes | Parse | Translate | allocated |")
+	fmt.Println("|---|---|---|---|---|")
+	for _, s := range strings.Split(counts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		cfg, err := scale.Config(n, true)
+		check(err)
+		raw, err := json.Marshal(cfg)
+		check(err)
+		var parse, translate []time.Duration
+		var alloc uint64
+		for r := 0; r < runs; r++ {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			c, err := config.Parse("relay.yaml", raw)
+			check(err)
+			mid := time.Now()
+			_, err = delivery.Translate(c)
+			check(err)
+			parse, translate = append(parse, mid.Sub(start)), append(translate, time.Since(mid))
+			runtime.ReadMemStats(&after)
+			alloc = after.TotalAlloc - before.TotalAlloc
+		}
+		fmt.Printf("| %d | %d | %v | %v | %d KB |\n", n, len(raw), median(parse), median(translate), alloc/1024)
+	}
+	fmt.Println()
+}
+
+// evaluate reads the assembly in outdir with iameval and judges every
+// access a run makes; it returns how many, how long, and any denied.
+func evaluate(outdir string, org bool) string {
+	start := time.Now()
+	stacks, err := wiring.ReadResolved(outdir)
+	check(err)
+	w, err := iameval.FromStacks(stacks)
+	check(err)
+	if org {
+		w.OrgID = "o-a1b2c3d4e5"
+	}
+	paths := iameval.PipelinePaths(stacks)
+	denied := 0
+	for _, p := range paths {
+		if !w.Authorize(p.Request).Allowed {
+			denied++
+		}
+	}
+	out := fmt.Sprintf("%d in %v", len(paths), time.Since(start).Round(time.Millisecond))
+	if denied > 0 {
+		out += fmt.Sprintf(", %d DENIED", denied)
+	}
+	return out
 }
 
 func median(d []time.Duration) time.Duration {

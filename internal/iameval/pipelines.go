@@ -1,0 +1,163 @@
+package iameval
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/relaycdk/relay/constructs/wiring"
+)
+
+// Path is one access that running a pipeline makes, as a request to
+// authorize, with what it is for.
+type Path struct {
+	// What says which pipeline, stage and action make it, and why, such as
+	// "payments/Build/Build: CodeBuild writes the output artifact BuildArtifact".
+	What    string
+	Request Request
+}
+
+// PipelinePaths lists the accesses that every run of every
+// AWS::CodePipeline::Pipeline of stacks makes to its artifact stores and
+// roles, as AWS documents them:
+//   - the pipeline role assumes each action's role (sts:AssumeRole);
+//   - an action reads its input artifacts from the artifact store of its
+//     region, and writes its output artifacts there, as its role (the
+//     pipeline role when it has none); a CodeBuild action reads and writes
+//     as its project's service role and names the key its project's
+//     EncryptionKey names (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html);
+//     anything else names the key as the store's EncryptionKey.Id
+//     (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-encryptionkey.html);
+//   - for an action in another region, the pipeline role copies its input
+//     artifacts from the pipeline's store into that region's store
+//     (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html);
+//   - every write is s3:PutObject with SSE-KMS and kms:GenerateDataKey on
+//     the key, every read s3:GetObject and kms:Decrypt, over TLS.
+func PipelinePaths(stacks []wiring.ResolvedStack) []Path {
+	var out []Path
+	for _, st := range stacks {
+		for _, id := range sortedIDs(st.Resources) {
+			if r := st.Resources[id]; r.Type == "AWS::CodePipeline::Pipeline" {
+				out = append(out, pipelinePaths(st, r)...)
+			}
+		}
+	}
+	return out
+}
+
+type store struct{ bucket, keyID string }
+
+type project struct{ role, keyID string }
+
+func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
+	props := r.Properties
+	name := str(props["Name"])
+	role := Principal{ARN: str(props["RoleArn"])}
+	stores := map[string]store{}
+	if s, ok := props["ArtifactStore"].(map[string]interface{}); ok {
+		stores[st.Region] = storeOf(s)
+	}
+	for _, raw := range list(props["ArtifactStores"]) {
+		m, _ := raw.(map[string]interface{})
+		s, _ := m["ArtifactStore"].(map[string]interface{})
+		stores[str(m["Region"])] = storeOf(s)
+	}
+	projects := map[string]project{}
+	for _, res := range st.Resources {
+		if res.Type == "AWS::CodeBuild::Project" {
+			projects[res.Ref] = project{role: str(res.Properties["ServiceRole"]), keyID: str(res.Properties["EncryptionKey"])}
+		}
+	}
+	var out []Path
+	add := func(what string, req Request) {
+		out = append(out, Path{What: fmt.Sprintf("%s: %s", wiring.Display(name), what), Request: req})
+	}
+	object := func(s store, artifact string) string {
+		return fmt.Sprintf("arn:%s:s3:::%s/%s/%s/object", partitionOf(st.Region), s.bucket, name, artifact)
+	}
+	read := func(what string, who Principal, region string, s store, artifact string) {
+		tls := map[string][]string{"aws:SecureTransport": {"true"}}
+		add(what, Request{Principal: who, Action: "s3:GetObject", Resource: object(s, artifact), Context: tls})
+		add(what+" (decrypt)", Request{Principal: who, Action: "kms:Decrypt", Resource: s.keyID,
+			Context: map[string][]string{"kms:ViaService": {"s3." + region + ".amazonaws.com"}}})
+	}
+	write := func(what string, who Principal, region string, s store, keyID, artifact string) {
+		ctx := map[string][]string{"aws:SecureTransport": {"true"}, "s3:x-amz-server-side-encryption": {"aws:kms"}}
+		if keyID != "" {
+			ctx["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{keyID}
+		}
+		add(what, Request{Principal: who, Action: "s3:PutObject", Resource: object(s, artifact), Context: ctx})
+		add(what+" (encrypt)", Request{Principal: who, Action: "kms:GenerateDataKey", Resource: keyID,
+			Context: map[string][]string{"kms:ViaService": {"s3." + region + ".amazonaws.com"}}})
+	}
+	home := stores[st.Region]
+	for _, rawStage := range list(props["Stages"]) {
+		stage, _ := rawStage.(map[string]interface{})
+		for _, rawAction := range list(stage["Actions"]) {
+			a, _ := rawAction.(map[string]interface{})
+			where := fmt.Sprintf("%s/%s", str(stage["Name"]), str(a["Name"]))
+			region := str(a["Region"])
+			if region == "" {
+				region = st.Region
+			}
+			s, ok := stores[region]
+			if !ok {
+				add(where+": no artifact store in "+region, Request{Principal: role, Action: "s3:GetObject", Resource: "arn:aws:s3:::no-store-in-" + region + "/x"})
+				continue
+			}
+			actor, keyID := role, s.keyID
+			if arn := str(a["RoleArn"]); arn != "" {
+				actor = Principal{ARN: arn}
+				add(where+": the pipeline role assumes the action's role", Request{Principal: role, Action: "sts:AssumeRole", Resource: arn})
+			}
+			typ, _ := a["ActionTypeId"].(map[string]interface{})
+			if str(typ["Provider"]) == "CodeBuild" {
+				cfg, _ := a["Configuration"].(map[string]interface{})
+				p, found := projects[str(cfg["ProjectName"])]
+				if !found {
+					continue // a project of another stack: its policies are not known here
+				}
+				actor, keyID = Principal{ARN: p.role}, p.keyID
+			}
+			for _, in := range artifacts(a["InputArtifacts"]) {
+				if region != st.Region {
+					read(fmt.Sprintf("%s: the pipeline role reads input %s to copy it to %s", where, in, region), role, st.Region, home, in)
+					write(fmt.Sprintf("%s: the pipeline role copies input %s into the store of %s", where, in, region), role, region, s, s.keyID, in)
+				}
+				read(fmt.Sprintf("%s: reads input %s", where, in), actor, region, s, in)
+			}
+			for _, o := range artifacts(a["OutputArtifacts"]) {
+				write(fmt.Sprintf("%s: writes output %s", where, o), actor, region, s, keyID, o)
+			}
+		}
+	}
+	return out
+}
+
+func storeOf(s map[string]interface{}) store {
+	key, _ := s["EncryptionKey"].(map[string]interface{})
+	return store{bucket: str(s["Location"]), keyID: str(key["Id"])}
+}
+
+// artifacts are the names of an InputArtifacts or OutputArtifacts list,
+// sorted.
+func artifacts(v interface{}) []string {
+	var out []string
+	for _, raw := range list(v) {
+		m, _ := raw.(map[string]interface{})
+		if n := str(m["Name"]); n != "" {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func str(v interface{}) string {
+	s, _ := v.(string)
+	return s
+}
+
+func list(v interface{}) []interface{} {
+	l, _ := v.([]interface{})
+	return l
+}

@@ -1,0 +1,336 @@
+package test
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/wiring"
+	"github.com/relaycdk/relay/internal/iameval"
+)
+
+// caseAssemblies are the cloud assemblies of configurations that are not
+// golden (field failure reports) by key, synthesized once per test binary
+// and removed by TestMain.
+var caseAssemblies = map[string]string{}
+
+// goldenDir is the cloud assembly folder of the golden configuration cfg
+// (synthesized once, by assemblies).
+func goldenDir(t *testing.T, cfg *config.Config) string {
+	t.Helper()
+	a, ok := assemblies(t)[cfg.Name]
+	if !ok {
+		t.Fatalf("%s is not a golden configuration", cfg.Name)
+	}
+	return a.Dir
+}
+
+// assemblyOf synthesizes cfg as apps/relay does into a cloud assembly
+// folder, cached under key (a field failure report may share its name with
+// a golden configuration).
+func assemblyOf(t *testing.T, key string, cfg *config.Config) string {
+	t.Helper()
+	if dir, ok := caseAssemblies[key]; ok {
+		return dir
+	}
+	app, _ := build(t, cfg)
+	var dir string
+	relaytest.Do(t, "synth "+cfg.Name, func() { dir = *app.Synth(nil).Directory() })
+	caseAssemblies[key] = dir
+	return dir
+}
+
+func removeAssemblies() {
+	for _, dir := range caseAssemblies {
+		os.RemoveAll(dir)
+	}
+}
+
+// TestDeployValidity checks, over every example and golden configuration,
+// what CloudFormation and CodePipeline would otherwise refuse or fail on at
+// run time, on the templates as synthesized:
+//   - every quota of package limits: each action configuration value under
+//     1,000 characters, policy and template sizes, stages and actions, and
+//     every name within its limit and alphabet;
+//   - each pipeline trigger is a push filter CodePipeline accepts;
+//   - no pipeline has an empty stage, or fewer than two stages;
+//   - no policy is attached to a role its stack does not create;
+//   - every upload and read that a run makes is allowed by the policies as
+//     evaluated (package iameval): each action's role is assumed, and reads
+//     and writes its artifacts with the key identifier its service sends,
+//     across accounts and regions; and the CodeDeploy instance roles can
+//     read with the reader policy Relay gives the team to attach.
+func TestDeployValidity(t *testing.T) {
+	for _, cfg := range goldenConfigs(t) {
+		t.Run(cfg.Name, func(t *testing.T) { checkDeployValid(t, cfg, goldenDir(t, cfg)) })
+	}
+}
+
+// checkDeployValid is the deploy-validity check of TestDeployValidity on
+// the cloud assembly dir of cfg. It returns the evaluated world and the
+// access paths it allowed, for checks of one case.
+func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.World, []iameval.Path) {
+	t.Helper()
+	findings, err := limits.CheckDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Over() {
+			t.Errorf("quota: %v", f)
+		}
+	}
+	stacks, err := wiring.ReadResolved(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, problem := range templateProblems(stacks) {
+		t.Error(problem)
+	}
+	w, err := iameval.FromStacks(stacks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := cfg.Organization; o != nil {
+		w.OrgID = o.ID
+	}
+	paths := append(iameval.PipelinePaths(stacks), instanceRolePaths(t, cfg, w)...)
+	if len(paths) < 6 {
+		t.Fatalf("only %d access paths found in the templates", len(paths))
+	}
+	t.Logf("%d access paths allowed", len(paths))
+	for _, p := range paths {
+		if d := w.Authorize(p.Request); !d.Allowed {
+			t.Errorf("%s: %s %s on %s is %v", p.What, p.Request.Principal, p.Request.Action, wiring.Display(p.Request.Resource), d)
+		}
+	}
+	return w, paths
+}
+
+// templateProblems are what the templates get wrong that no quota
+// measures: triggers CodePipeline refuses, empty stages, and policies
+// attached to roles the stack does not create.
+func templateProblems(stacks []wiring.ResolvedStack) []string {
+	var out []string
+	for _, st := range stacks {
+		roles := map[string]bool{}
+		for _, r := range st.Resources {
+			if r.Type == "AWS::IAM::Role" {
+				roles[r.Ref] = true
+			}
+		}
+		ids := make([]string, 0, len(st.Resources))
+		for id := range st.Resources {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			r := st.Resources[id]
+			where := st.Name + "/" + id
+			switch r.Type {
+			case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
+				for _, name := range names(r.Properties["Roles"]) {
+					if !roles[name] {
+						out = append(out, fmt.Sprintf("%s: attaches a policy to role %s, which the stack does not create", where, wiring.Display(name)))
+					}
+				}
+			case "AWS::CodePipeline::Pipeline":
+				stages, _ := r.Properties["Stages"].([]interface{})
+				if len(stages) < 2 {
+					out = append(out, fmt.Sprintf("%s: %d stages; CodePipeline needs at least 2", where, len(stages)))
+				}
+				for _, s := range stages {
+					sm, _ := s.(map[string]interface{})
+					if actions, _ := sm["Actions"].([]interface{}); len(actions) == 0 {
+						out = append(out, fmt.Sprintf("%s: stage %v has no action", where, sm["Name"]))
+					}
+				}
+				out = append(out, triggerProblems(where, r.Properties["Triggers"])...)
+			}
+		}
+	}
+	return out
+}
+
+// triggerProblems checks V2 push filters: tags alone, branches alone, or
+// branches with file paths
+// (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitPushFilter.html).
+func triggerProblems(where string, v interface{}) []string {
+	var out []string
+	triggers, _ := v.([]interface{})
+	for i, t := range triggers {
+		tm, _ := t.(map[string]interface{})
+		git, _ := tm["GitConfiguration"].(map[string]interface{})
+		push, _ := git["Push"].([]interface{})
+		for k, p := range push {
+			pm, _ := p.(map[string]interface{})
+			_, tags := pm["Tags"]
+			_, branches := pm["Branches"]
+			_, paths := pm["FilePaths"]
+			if (tags && (branches || paths)) || (paths && !branches) || (!tags && !branches) {
+				out = append(out, fmt.Sprintf("%s: trigger %d push filter %d has tags=%v branches=%v filePaths=%v; CodePipeline takes tags alone, branches alone, or branches with file paths", where, i, k, tags, branches, paths))
+			}
+		}
+	}
+	return out
+}
+
+// instanceRolePaths are the reads of the CodeDeploy agent: each instance
+// role, in each account environment's account and region, reads the
+// revision with the reader policy of its environment's stack attached (as
+// the README tells the team to do).
+func instanceRolePaths(t *testing.T, cfg *config.Config, w *iameval.World) []iameval.Path {
+	x := cfg.Deploy.CodeDeploy
+	if x == nil {
+		return nil
+	}
+	var out []iameval.Path
+	for _, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		reader := readerPolicy(t, cfg, w, env)
+		for _, name := range x.InstanceRoles {
+			arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", cfg.Partition(), env.Account, name)
+			w.Roles[arn] = &iameval.Role{ARN: arn, Name: name, Account: env.Account, External: true, Policies: []iameval.Policy{reader}}
+			for _, region := range env.Regions {
+				bucket := fmt.Sprintf("%s-artifacts-%s-%s", cfg.Name, cfg.Tooling.Account, region)
+				key := fmt.Sprintf("arn:%s:kms:%s:%s:alias/relay/%s/artifacts", cfg.Partition(), region, cfg.Tooling.Account, cfg.Name)
+				who := iameval.Principal{ARN: arn}
+				what := fmt.Sprintf("CodeDeploy agent of %s in %s with role %s", env.Name, region, name)
+				out = append(out,
+					iameval.Path{What: what + " reads the revision", Request: iameval.Request{Principal: who, Action: "s3:GetObject",
+						Resource: "arn:" + cfg.Partition() + ":s3:::" + bucket + "/" + cfg.Name + "/BuildArtif/revision.zip",
+						Context:  map[string][]string{"aws:SecureTransport": {"true"}}}},
+					iameval.Path{What: what + " decrypts the revision", Request: iameval.Request{Principal: who, Action: "kms:Decrypt", Resource: key}})
+			}
+		}
+	}
+	return out
+}
+
+// readerPolicy is the artifact reader managed policy of env's stack,
+// which Relay creates for the team to attach to its instance roles, and
+// which no stack attaches to a role it does not create.
+func readerPolicy(t *testing.T, cfg *config.Config, w *iameval.World, env config.Environment) iameval.Policy {
+	t.Helper()
+	for _, r := range w.Roles {
+		if r.External && r.Account == env.Account && len(r.Policies) > 0 {
+			t.Fatalf("a policy is attached to %s, which no stack creates", r.ARN)
+		}
+	}
+	arn := delivery.Names(cfg).ArtifactReaderPolicyArn(env.Account, env.Name)
+	p, ok := w.Managed[arn]
+	if !ok {
+		t.Fatalf("environment %s: no artifact reader managed policy %s", env.Name, arn)
+	}
+	return p
+}
+
+// names reads a string or a list of strings.
+func names(v interface{}) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []interface{}:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// TestRecoveryPermissions evaluates what the recovery function may do
+// (package recovery) in every golden configuration that deploys stacks
+// by change sets to account environments: it reads the pipeline and
+// assumes each environment's deploy role, which may delete its own stack
+// in each of its regions when the request passes the execution role
+// (as the function does), and nothing else: no other stack, no other
+// region, not without the execution role, and no other role of the
+// tooling account may assume the deploy role.
+func TestRecoveryPermissions(t *testing.T) {
+	checked := 0
+	for _, cfg := range goldenConfigs(t) {
+		accountEnvs := 0
+		for _, e := range cfg.Environments {
+			if e.Account != "" {
+				accountEnvs++
+			}
+		}
+		// One workload stack named without placeholders: deploy.stacks
+		// and ${env} names are not covered here yet.
+		if !cfg.Deploy.IsStack() || accountEnvs == 0 || cfg.Deploy.StackName == "" || strings.Contains(cfg.Deploy.StackName, "${") || len(cfg.Deploy.Stacks) > 0 {
+			continue
+		}
+		t.Run(cfg.Name, func(t *testing.T) { checked += checkRecovery(t, cfg, goldenDir(t, cfg)) })
+	}
+	if checked == 0 {
+		t.Fatal("no golden configuration deploys a stack to an account environment")
+	}
+}
+
+// checkRecovery evaluates the recovery permissions of TestRecoveryPermissions
+// on the cloud assembly dir of cfg and returns how many environments it
+// checked.
+func checkRecovery(t *testing.T, cfg *config.Config, dir string) int {
+	t.Helper()
+	checked := 0
+	stacks, err := wiring.ReadResolved(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := iameval.FromStacks(stacks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := delivery.Names(cfg)
+	recoveryRole := iameval.Principal{ARN: n.RecoveryRoleArn()}
+	buildRole := iameval.Principal{ARN: "arn:" + cfg.Partition() + ":iam::" + cfg.Tooling.Account + ":role/" + cfg.Name + "-build-role"}
+	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", cfg.Partition(), cfg.Tooling.Region, cfg.Tooling.Account, n.Pipeline())
+	expect := func(what string, r iameval.Request, want bool) {
+		t.Helper()
+		if d := w.Authorize(r); d.Allowed != want {
+			t.Errorf("%s: %v, want allowed=%v", what, d, want)
+		}
+	}
+	expect("the recovery function reads the pipeline", iameval.Request{Principal: recoveryRole, Action: "codepipeline:GetPipeline", Resource: pipelineArn}, true)
+	for _, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		checked++
+		deploy := n.DeployRoleArn(env.Account, env.Name)
+		exec := n.ExecutionRoleArn(env.Account, env.Name)
+		expect(env.Name+": the recovery function assumes the deploy role", iameval.Request{Principal: recoveryRole, Action: "sts:AssumeRole", Resource: deploy}, true)
+		expect(env.Name+": another tooling role may not", iameval.Request{Principal: buildRole, Action: "sts:AssumeRole", Resource: deploy}, false)
+		del := func(region, stack string, role []string) iameval.Request {
+			ctx := map[string][]string{}
+			if role != nil {
+				ctx["cloudformation:RoleArn"] = role
+			}
+			return iameval.Request{Principal: iameval.Principal{ARN: deploy}, Action: "cloudformation:DeleteStack",
+				Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), region, env.Account, stack), Context: ctx}
+		}
+		for _, region := range env.Regions {
+			expect(env.Name+" "+region+": the deploy role deletes its stack through the execution role", del(region, cfg.Deploy.StackName, []string{exec}), true)
+			expect(env.Name+" "+region+": not without the execution role", del(region, cfg.Deploy.StackName, nil), false)
+			expect(env.Name+" "+region+": not through another role", del(region, cfg.Deploy.StackName, []string{"arn:aws:iam::" + env.Account + ":role/admin"}), false)
+			expect(env.Name+" "+region+": not another stack", del(region, "someone-elses-stack", []string{exec}), false)
+		}
+		expect(env.Name+": not in a region it does not deploy to", del("ap-southeast-2", cfg.Deploy.StackName, []string{exec}), false)
+		expect(env.Name+": the recovery function may not delete itself", iameval.Request{Principal: recoveryRole, Action: "cloudformation:DeleteStack",
+			Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), env.Regions[0], env.Account, cfg.Deploy.StackName),
+			Context:  map[string][]string{"cloudformation:RoleArn": {exec}}}, false)
+	}
+	return checked
+}
