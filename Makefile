@@ -71,10 +71,21 @@ $(MERMAID): test/mermaid/package.json test/mermaid/package-lock.json test/mermai
 	npm ci --prefix $(TOOLS)/mermaid --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Figures, not tests: synth time, peak memory, stacks, resources and policy
-# sizes for 1, 10, 100 and 1000 target accounts (BENCH_ARGS="-n 2,100 -runs 5").
-bench: tools
+# Figures, not tests: Relay against CDK Pipelines (the comparator in
+# test/bench/cdkpipelines) with 2 and 100 environments, defaults and like for
+# like; then synth time, peak memory, stacks, resources and policy sizes for
+# 1, 10, 100 and 1000 target accounts. Other rows:
+# BENCH_ARGS='-compare 2,100 -runs 5 -n ""' (see test/cmd/bench).
+COMPARATOR := $(TOOLS)/cdkpipelines/.installed
+
+bench: tools $(COMPARATOR)
 	go run ./test/cmd/bench $(BENCH_ARGS)
+
+$(COMPARATOR): test/bench/cdkpipelines/package.json test/bench/cdkpipelines/package-lock.json test/bench/cdkpipelines/app.js
+	mkdir -p $(TOOLS)/cdkpipelines
+	cp test/bench/cdkpipelines/package.json test/bench/cdkpipelines/package-lock.json test/bench/cdkpipelines/app.js $(TOOLS)/cdkpipelines/
+	npm ci --prefix $(TOOLS)/cdkpipelines --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf cdk.out $(TOOLS)

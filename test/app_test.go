@@ -13,13 +13,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/assembly"
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden templates in testdata/ from the current code")
@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 // build builds cfg the way apps/relay does: stacks, then cdk-nag.
 func build(t testing.TB, cfg *config.Config) (awscdk.App, *delivery.Delivery) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	spec, err := delivery.Translate(cfg)
 	if err != nil {
 		t.Fatalf("delivery.Translate(%s): %v", cfg.Name, err)
@@ -119,7 +119,7 @@ func assemblies(t *testing.T) map[string]*assembly.Assembly {
 		}
 		out := filepath.Join(synthRoot, cfg.Name)
 		relaytest.Do(t, "synthesize "+cfg.Name, func() {
-			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
+			app := cdkapp.New(cdkapp.Options{Outdir: out})
 			delivery.New(app, spec)
 			compliance.Run(app, compliance.Options{Packs: compliance.AllPacks, Reports: true})
 			app.Synth(nil)

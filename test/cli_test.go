@@ -293,6 +293,20 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 	}
 }
 
+// TestAppStrictSynth: -c strict=true runs aws-cdk-lib's built-in
+// validation in the app, which passes on a golden configuration and
+// writes its (empty) report next to the templates.
+func TestAppStrictSynth(t *testing.T) {
+	outdir := filepath.Join(t.TempDir(), "cdk.out")
+	stderr, err := runAppContext(t, appBinary(t), filepath.Join("testdata", "configs", "codedeploy-ec2.yaml"), outdir, map[string]string{"strict": "true"})
+	if err != nil {
+		t.Fatalf("strict synth failed: %v\n%s", err, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "validation-report.json")); err != nil {
+		t.Errorf("no validation report in the output: the built-in validation did not run (%v)", err)
+	}
+}
+
 // TestAppRejectsTopologyMistakes: a source role in the tooling account, a
 // VPC without subnets and an existing CodeDeploy group with a setting only a
 // Relay-created group takes are each named, with its line, and nothing is

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
@@ -48,5 +50,29 @@ func TestCfnLint(t *testing.T) {
 	}
 	if err != nil || out.Len() > 0 {
 		t.Errorf("cfn-lint found problems (exit %v):\n%s", err, out.String())
+	}
+}
+
+// TestStrictSynth runs aws-cdk-lib's built-in CloudFormation validation, as
+// `-c strict=true` runs it (every finding an error), over every golden
+// configuration in one app: it must find nothing. The relay app skips that
+// validation by default; this test and TestCfnLint show that on these
+// configurations the default drops nothing the validation would catch.
+func TestStrictSynth(t *testing.T) {
+	dir := t.TempDir()
+	app := relaytest.StrictApp(dir)
+	relaytest.Do(t, "build every golden configuration", func() {
+		for _, cfg := range goldenConfigs(t) {
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatalf("delivery.Translate(%s): %v", cfg.Name, err)
+			}
+			delivery.New(app, spec)
+		}
+		compliance.Check(app)
+	})
+	msg, ok := relaytest.Recover(func() { app.Synth(nil) })
+	if found := relaytest.ValidationFindings(dir); !ok || len(found) > 0 {
+		t.Errorf("strict synth failed (%s); the built-in validation found:\n%s", msg, strings.Join(found, "\n"))
 	}
 }

@@ -24,7 +24,7 @@ import (
 func TestWiringOfPlainCDK(t *testing.T) {
 	var dir string
 	relaytest.Do(t, "plain CDK app", func() {
-		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+		app := relaytest.NewApp()
 		target := awscdk.NewStack(app, jsii.String("team-target"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")}})
 		deployRole := awsiam.NewRole(target, jsii.String("Deploy"), &awsiam.RoleProps{
 			RoleName:  awscdk.PhysicalName_GENERATE_IF_NEEDED(),

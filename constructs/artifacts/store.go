@@ -277,10 +277,13 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	for _, st := range uploadGuards(s.bucket.BucketArn(), keyIDs) {
 		s.bucket.AddToResourcePolicy(st)
 	}
-	for _, st := range ReaderKeyStatements(p.Readers) {
+	// The key and bucket statements share their principals: without an
+	// organization that is one AccountPrincipal per account, built once.
+	scopes, principals := readerScopes(p.Readers)
+	for _, st := range readerKeyStatements(scopes, principals) {
 		s.key.AddToResourcePolicy(st, jsii.Bool(false))
 	}
-	for _, st := range ReaderBucketStatements(p.Readers, s.bucket.BucketArn()) {
+	for _, st := range readerBucketStatements(scopes, principals, s.bucket.BucketArn()) {
 		s.bucket.AddToResourcePolicy(st)
 	}
 	if len(p.Writers.RoleArns) > 0 {
@@ -318,19 +321,38 @@ func (s *Store) PipelineBucket() awss3.IBucket { return s.view }
 // ReaderKeyStatements are the key policy statements that let readers
 // decrypt artifacts, one per scope (Readers.PrincipalScopes).
 func ReaderKeyStatements(r Readers) []awsiam.PolicyStatement {
-	return readerStatements(r, "ReadArtifactsFromTargetRoles", []string{"kms:Decrypt", "kms:DescribeKey"}, []*string{jsii.String("*")})
+	return readerKeyStatements(readerScopes(r))
 }
 
 // ReaderBucketStatements are the bucket policy statements that let readers
 // get artifacts from the bucket whose ARN is bucketArn, one per scope.
 func ReaderBucketStatements(r Readers, bucketArn *string) []awsiam.PolicyStatement {
-	return readerStatements(r, "ReadArtifactsFromTargetRoles", []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"},
+	scopes, principals := readerScopes(r)
+	return readerBucketStatements(scopes, principals, bucketArn)
+}
+
+// readerScopes are r's scopes and each scope's principal.
+func readerScopes(r Readers) ([]Scope, []awsiam.IPrincipal) {
+	scopes := r.PrincipalScopes()
+	principals := make([]awsiam.IPrincipal, len(scopes))
+	for i, sc := range scopes {
+		principals[i] = sc.Principal()
+	}
+	return scopes, principals
+}
+
+func readerKeyStatements(scopes []Scope, principals []awsiam.IPrincipal) []awsiam.PolicyStatement {
+	return readerStatements(scopes, principals, "ReadArtifactsFromTargetRoles", []string{"kms:Decrypt", "kms:DescribeKey"}, []*string{jsii.String("*")})
+}
+
+func readerBucketStatements(scopes []Scope, principals []awsiam.IPrincipal, bucketArn *string) []awsiam.PolicyStatement {
+	return readerStatements(scopes, principals, "ReadArtifactsFromTargetRoles", []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"},
 		[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})})
 }
 
-func readerStatements(r Readers, sid string, actions []string, resources []*string) []awsiam.PolicyStatement {
+func readerStatements(scopes []Scope, principals []awsiam.IPrincipal, sid string, actions []string, resources []*string) []awsiam.PolicyStatement {
 	var out []awsiam.PolicyStatement
-	for i, sc := range r.PrincipalScopes() {
+	for i, sc := range scopes {
 		id := sid
 		if i > 0 {
 			id = fmt.Sprintf("%s%d", sid, i+1)
@@ -339,7 +361,7 @@ func readerStatements(r Readers, sid string, actions []string, resources []*stri
 		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String(id),
 			Effect:     awsiam.Effect_ALLOW,
-			Principals: &[]awsiam.IPrincipal{sc.Principal()},
+			Principals: &[]awsiam.IPrincipal{principals[i]},
 			Actions:    jsii.Strings(actions...),
 			Resources:  &resources,
 			Conditions: &conditions,

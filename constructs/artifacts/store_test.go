@@ -22,7 +22,7 @@ const pattern = "arn:aws:iam::*:role/relay/payments/payments-*-deploy"
 
 func synth(t *testing.T, props *artifacts.StoreProps) (assertions.Template, map[string]interface{}) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})

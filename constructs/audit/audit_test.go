@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/audit"
+	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
@@ -77,7 +78,7 @@ func statements(doc interface{}) []m {
 }
 
 func TestTrail(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})
@@ -90,7 +91,7 @@ func TestTrail(t *testing.T) {
 			Id: jsii.String("AwsSolutions-S1"), Reason: jsii.String("The test's stand-in for the artifact store's access-log bucket."),
 		}}, jsii.Bool(true))
 		audit.New(stack, "Audit", props(logs))
-		awscdk.Aspects_Of(stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
+		compliance.AwsSolutions(stack)
 	})
 	res := relaytest.JSON(t, stack)["Resources"].(m)
 	byType := func(typ, part string) (string, m) {

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 type m = map[string]interface{}
 
 func newStack() awscdk.Stack {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	return awscdk.NewStack(app, jsii.String("Workload"), nil)
 }
 
@@ -152,7 +152,10 @@ func TestCanaryDefaults(t *testing.T) {
 			"DeploymentGroupName":       assertions.Match_Absent(),
 			"DeploymentConfigName":      "CodeDeployDefault.LambdaAllAtOnce",
 			"AutoRollbackConfiguration": m{"Enabled": true, "Events": []interface{}{"DEPLOYMENT_FAILURE"}},
-			"AlarmConfiguration":        assertions.Match_Absent(),
+			// aws-cdk-lib's recommended removeAlarmsFromDeploymentGroup flag
+			// writes "no alarms" explicitly, so that alarms removed from the
+			// configuration are also removed from the deployed group.
+			"AlarmConfiguration": m{"Enabled": false},
 		}},
 	}
 	for _, tc := range tests {

@@ -70,7 +70,7 @@ func validBlueGreenServer() *codedeploy.ServerProps {
 // newStack is a stack in the target account, or an environment-agnostic one
 // (the template of a StackSet) with agnostic set.
 func newStack(agnostic bool) awscdk.Stack {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	props := &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")}}
 	if agnostic {
 		props = nil
@@ -908,7 +908,7 @@ func TestStatementPolicyStatement(t *testing.T) {
 // ExampleNewECS shows a team's platform stack in the target account adding
 // the deployment group its pipeline deploys the orders service through.
 func ExampleNewECS() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("OrdersDelivery"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
 	})

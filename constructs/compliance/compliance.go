@@ -101,11 +101,16 @@ type Options struct {
 }
 
 // Check adds packs to scope (default AwsSolutions), as aspects that all run
-// during the same synthesis.
+// during the same synthesis, after writing the recorded suppressions (see
+// Run).
 func Check(scope constructs.Construct, packs ...Pack) { Run(scope, Options{Packs: packs}) }
 
-// Run adds the packs of opts to scope.
+// Run writes the suppressions Relay's constructs (and Suppress) recorded
+// so far (ApplySuppressions), then adds the packs of opts to scope. Call it
+// after building the stacks. To run cdk-nag's packs yourself, call
+// ApplySuppressions first.
 func Run(scope constructs.Construct, opts Options) {
+	ApplySuppressions()
 	packs := opts.Packs
 	if len(packs) == 0 {
 		packs = []Pack{PackAwsSolutions}
@@ -131,10 +136,22 @@ func Run(scope constructs.Construct, opts Options) {
 	}
 }
 
-// AwsSolutions adds cdk-nag's AwsSolutions pack to scope.
+// AwsSolutions adds cdk-nag's AwsSolutions pack to scope (Check with
+// PackAwsSolutions). Call it after building the stacks.
 func AwsSolutions(scope constructs.Construct) { Check(scope, PackAwsSolutions) }
 
-// Suppress records suppressions on resource and its children.
+// Suppress records suppressions on resource and its children; the next
+// Run (or ApplySuppressions) writes them as cdk-nag metadata. It
+// panics on a reason under 10 characters (cdk-nag's minimum).
 func Suppress(resource constructs.IConstruct, suppressions ...Suppression) {
 	nag.Suppress(resource, suppressions...)
 }
+
+// ApplySuppressions writes every suppression recorded so far by Relay's
+// constructs and Suppress, as cdk-nag metadata on each resource and its
+// children (cdk-nag's NagSuppressions.addResourceSuppressions). Relay's
+// constructs record their suppressions when they create their resources
+// but write them only here, so that an app that runs no pack never loads
+// cdk-nag; Run (and Check, AwsSolutions) calls it. Call it yourself before adding cdk-nag
+// packs other than through this package.
+func ApplySuppressions() { nag.Apply() }

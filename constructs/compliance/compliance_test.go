@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 // suppressions on the bucket, and returns the stack's error findings.
 func plainBucket(t *testing.T, suppressions ...compliance.Suppression) (awscdk.Stack, []relaytest.Finding) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Plain"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})

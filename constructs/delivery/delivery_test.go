@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/config"
@@ -145,7 +143,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	d := delivery.New(app, spec)
 	for _, s := range d.Stacks() {
 		var deps []string
@@ -311,6 +309,6 @@ func TestConstructIDsCannotCollide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	relaytest.Do(t, "delivery.New", func() { delivery.New(app, spec) })
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
 )
@@ -167,10 +166,9 @@ func (o *Observer) newTimer(minutes int) {
 		Comment:          jsii.String(fmt.Sprintf("Relay: fails when an execution of pipeline %s runs longer than %d minutes", p.PipelineName, minutes)),
 	})
 	nag.InlinePolicy(role, "The execution timer's role of pipeline "+p.PipelineName+": Step Functions assumes it for this state machine only, to read the pipeline's executions.")
-	cdknag.NagSuppressions_AddResourceSuppressions(o.timer, &[]*cdknag.NagPackSuppression{
-		{Id: jsii.String("AwsSolutions-SF1"), Reason: jsii.String("The timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group.")},
-		{Id: jsii.String("AwsSolutions-SF2"), Reason: jsii.String("The timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace.")},
-	}, jsii.Bool(true))
+	nag.Suppress(o.timer,
+		nag.Suppression{Rule: "AwsSolutions-SF1", Reason: "The timer's only outcome is its execution status: a failure raises the long-executions alarm and names the pipeline execution in its cause; Step Functions keeps that history for 90 days, and the pipeline's own events are logged in the events log group."},
+		nag.Suppression{Rule: "AwsSolutions-SF2", Reason: "The timer makes one read-only CodePipeline call after a wait; there is no request path across services to trace."})
 
 	// EventBridge starts the timer with a role that only this rule may
 	// assume and that may only start this state machine.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/observe"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
@@ -28,14 +28,14 @@ func sorted(v []string) []string { sort.Strings(v); return v }
 // pack and returns the template's resources.
 func synth(t *testing.T, p *observe.Props) (awscdk.Stack, *observe.Observer, map[string]m) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String(p.Account), Region: jsii.String(p.Region)},
 	})
 	var o *observe.Observer
 	relaytest.Do(t, "observe.New", func() {
 		o = observe.New(stack, "Observe", p)
-		awscdk.Aspects_Of(stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
+		compliance.AwsSolutions(stack)
 	})
 	res := map[string]m{}
 	for id, r := range relaytest.JSON(t, stack)["Resources"].(m) {

@@ -279,15 +279,15 @@ func (pl *Pipeline) stepProjectWith(id, name string, r *projectRole, description
 }
 
 // projectArns are the ARNs of every CodeBuild project the pipeline runs.
-func (pl *Pipeline) projectArns() *[]*string {
-	var arns []*string
+func (pl *Pipeline) projectArns() []string {
+	var arns []string
 	if pl.project != nil {
-		arns = append(arns, pl.project.ProjectArn())
+		arns = append(arns, *pl.project.ProjectArn())
 	}
 	for _, sp := range append(append(slices.Clone(pl.suiteProjects), pl.stepProjects...), pl.RunProjects()...) {
-		arns = append(arns, sp.ProjectArn())
+		arns = append(arns, *sp.ProjectArn())
 	}
-	return &arns
+	return arns
 }
 
 // Tool versions the EKS steps install with go install, which checks each

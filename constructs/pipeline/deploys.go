@@ -113,17 +113,17 @@ func (pl *Pipeline) invokeRole(a *plan.Action) awsiam.IRole {
 }
 
 func (pl *Pipeline) prepareAction(a *plan.Action, k *plan.PrepareChangeSet) awscodepipeline.IAction {
-	d, built := pl.deployment(a), pl.artifact(a.Inputs[0])
+	d := pl.deployment(a)
 	var config awscodepipeline.ArtifactPath
 	if k.Stack.TemplateConfiguration != "" {
-		config = built.AtPath(jsii.String(k.Stack.TemplateConfiguration))
+		config = pl.path(a.Inputs[0], k.Stack.TemplateConfiguration)
 	}
 	return awscodepipelineactions.NewCloudFormationCreateReplaceChangeSetAction(&awscodepipelineactions.CloudFormationCreateReplaceChangeSetActionProps{
 		ActionName:            jsii.String(a.Name),
 		RunOrder:              jsii.Number(float64(a.RunOrder)),
 		StackName:             jsii.String(k.Stack.Name),
 		ChangeSetName:         jsii.String(plan.ChangeSetName),
-		TemplatePath:          built.AtPath(jsii.String(k.Stack.TemplatePath)),
+		TemplatePath:          pl.path(a.Inputs[0], k.Stack.TemplatePath),
 		AdminPermissions:      jsii.Bool(false),
 		Account:               jsii.String(a.Account),
 		Region:                jsii.String(a.Region),
@@ -177,7 +177,7 @@ func (pl *Pipeline) stackSetAction(a *plan.Action, k *plan.DeployStackSet) awsco
 		ActionName:                      jsii.String(a.Name),
 		RunOrder:                        jsii.Number(float64(a.RunOrder)),
 		StackSetName:                    jsii.String(k.StackSetName),
-		Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(pl.artifact(a.Inputs[0]).AtPath(jsii.String(k.Stack.TemplatePath))),
+		Template:                        awscodepipelineactions.StackSetTemplate_FromArtifactPath(pl.path(a.Inputs[0], k.Stack.TemplatePath)),
 		DeploymentModel:                 model,
 		StackInstances:                  stackInstances(k.Target, ids, d.Regions),
 		MaxAccountConcurrencyPercentage: jsii.Number(float64(rollout.MaxConcurrentPercentage)),
@@ -206,7 +206,7 @@ func (pl *Pipeline) ecsAction(a *plan.Action, k *plan.DeployECS) awscodepipeline
 		RunOrder:          jsii.Number(float64(a.RunOrder)),
 		Role:              pl.deployRole(a),
 		Service:           awsecs.BaseService_FromServiceArnWithCluster(pl.Construct, jsii.String("Service-"+id), jsii.String(pl.arnIn(a, "ecs", "service/"+x.Cluster+"/"+x.Service))),
-		ImageFile:         pl.artifact(a.Inputs[0]).AtPath(jsii.String(x.ImageFile)),
+		ImageFile:         pl.path(a.Inputs[0], x.ImageFile),
 		DeploymentTimeout: awscdk.Duration_Minutes(jsii.Number(float64(x.TimeoutMinutes))),
 	})
 }
@@ -223,8 +223,8 @@ func (pl *Pipeline) ecsBlueGreenAction(a *plan.Action, k *plan.DeployECSBlueGree
 		RunOrder:                   jsii.Number(float64(a.RunOrder)),
 		Role:                       pl.deployRole(a),
 		DeploymentGroup:            group,
-		TaskDefinitionTemplateFile: built.AtPath(jsii.String(x.TaskDefinition)),
-		AppSpecTemplateFile:        built.AtPath(jsii.String(x.AppSpec)),
+		TaskDefinitionTemplateFile: pl.path(a.Inputs[0], x.TaskDefinition),
+		AppSpecTemplateFile:        pl.path(a.Inputs[0], x.AppSpec),
 		ContainerImageInputs: &[]*awscodepipelineactions.CodeDeployEcsContainerImageInput{{
 			Input:                     built,
 			TaskDefinitionPlaceholder: jsii.String(x.ImagePlaceholder),
@@ -347,7 +347,7 @@ func (pl *Pipeline) stepFunctionsAction(a *plan.Action, k *plan.InvokeStepFuncti
 	}
 	input := awscodepipelineactions.StateMachineInput_Literal(&literal)
 	if s.InputFile != "" {
-		input = awscodepipelineactions.StateMachineInput_FilePath(pl.artifact(a.Inputs[0]).AtPath(jsii.String(s.InputFile)))
+		input = awscodepipelineactions.StateMachineInput_FilePath(pl.path(a.Inputs[0], s.InputFile))
 	}
 	id := pl.actionID(a)
 	return awscodepipelineactions.NewStepFunctionInvokeAction(&awscodepipelineactions.StepFunctionsInvokeActionProps{

@@ -38,6 +38,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
@@ -292,8 +293,10 @@ type Pipeline struct {
 	logKey   awskms.Key
 	topics   map[string]awssns.Topic
 	imported map[string]awsiam.IRole
-	// artifacts are the pipeline's artifacts by name.
+	// artifacts are the pipeline's artifacts by name, paths the file
+	// paths in them by artifact and path.
 	artifacts map[string]awscodepipeline.Artifact
+	paths     map[string]awscodepipeline.ArtifactPath
 	// findings are the cdk-nag findings of the role policy's wildcard
 	// resources, with their reasons.
 	findings map[string]string
@@ -342,6 +345,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	}
 	pl := &Pipeline{Construct: constructs.NewConstruct(scope, &id), props: p, plan: planned,
 		topics: map[string]awssns.Topic{}, imported: map[string]awsiam.IRole{}, artifacts: map[string]awscodepipeline.Artifact{},
+		paths:    map[string]awscodepipeline.ArtifactPath{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}, helm: map[string]awscodebuild.PipelineProject{}}
 	pl.dependOn(refs)
 	pl.checkRegions()
@@ -406,13 +410,10 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
 	}
-	for _, st := range pl.roleStatements() {
-		pl.role.AddToPolicy(st)
-	}
 	pl.placeInVPC()
 	// The pipeline must not be created before its role's policy exists (the
 	// role itself is already referenced by RoleArn).
-	pl.pipeline.Node().AddDependency(pl.role.Node().FindChild(jsii.String("DefaultPolicy")))
+	pl.pipeline.Node().AddDependency(policy.Attach(pl.role, pl.roleStatements()...))
 	// Nor before the policies of its projects' roles, which name the
 	// projects: the first execution starts when the pipeline is created.
 	for _, r := range pl.roles {
@@ -514,6 +515,18 @@ func (pl *Pipeline) artifact(name string) awscodepipeline.Artifact {
 	return a
 }
 
+// path is the file path in the pipeline artifact named artifact, created
+// on first use: every deployment of the same template shares one.
+func (pl *Pipeline) path(artifact, path string) awscodepipeline.ArtifactPath {
+	key := artifact + "/" + path
+	if p, ok := pl.paths[key]; ok {
+		return p
+	}
+	p := pl.artifact(artifact).AtPath(jsii.String(path))
+	pl.paths[key] = p
+	return p
+}
+
 // entryRules are the V2 rules of a stage's entry conditions.
 func entryRules(st plan.Stage) []awscodepipeline.Rule {
 	var rules []awscodepipeline.Rule
@@ -555,6 +568,12 @@ func (pl *Pipeline) Plan() *plan.Pipeline { return pl.plan }
 func (pl *Pipeline) Pipeline() awscodepipeline.Pipeline { return pl.pipeline }
 
 // Role is the pipeline's service role.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (pl *Pipeline) Role() awsiam.Role { return pl.role }
 
 // Project is the build project, or nil without a Build stage

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -170,7 +171,7 @@ func (pl *Pipeline) logStatements(r *projectRole) {
 // match the ARN).
 func (pl *Pipeline) connectionStatements(r *projectRole, inputs []string) {
 	for _, st := range connectionGrants(pl.connectionSources(inputs)) {
-		r.role.AddToPolicy(st)
+		r.role.AddToPolicy(st.PolicyStatement())
 	}
 }
 
@@ -200,7 +201,7 @@ func contains(list []string, s string) bool {
 // connection, with the prefix of its ARN's service and the repositories
 // that use it (ForAllValues:StringEquals, the form AWS documents: a request
 // without the key, such as listing the connection's repositories, passes).
-func connectionGrants(sources []*plan.ConnectionSource) []awsiam.PolicyStatement {
+func connectionGrants(sources []*plan.ConnectionSource) []policy.Statement {
 	repos := map[string][]string{}
 	var order []string
 	for _, s := range sources {
@@ -209,21 +210,21 @@ func connectionGrants(sources []*plan.ConnectionSource) []awsiam.PolicyStatement
 		}
 		repos[s.ConnectionArn] = append(repos[s.ConnectionArn], s.Owner+"/"+s.Repo)
 	}
-	var out []awsiam.PolicyStatement
+	var out []policy.Statement
 	for i, arn := range values.SortedUnique(order) {
 		prefix := ConnectionPrefix(arn)
 		sid := "UseSourceConnection"
 		if i > 0 {
 			sid = fmt.Sprintf("UseSourceConnection%d", i+1)
 		}
-		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String(sid),
-			Actions:   jsii.Strings(prefix + ":UseConnection"),
-			Resources: jsii.Strings(arn),
-			Conditions: &map[string]interface{}{
+		out = append(out, policy.Statement{
+			Sid:       sid,
+			Actions:   []string{prefix + ":UseConnection"},
+			Resources: []string{arn},
+			Conditions: map[string]interface{}{
 				"ForAllValues:StringEquals": map[string]interface{}{prefix + ":FullRepositoryId": values.OneOrMany(values.SortedUnique(repos[arn]))},
 			},
-		}))
+		})
 	}
 	return out
 }

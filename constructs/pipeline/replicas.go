@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
@@ -50,7 +50,7 @@ const reasonReplicas = "The pipeline replicates artifacts under keys it generate
 // replicaStatements let the pipeline role replicate artifacts into each
 // replica bucket and encrypt them with its key, which it names through the
 // key's alias (the key ID is generated in another stack).
-func (pl *Pipeline) replicaStatements() []awsiam.PolicyStatement {
+func (pl *Pipeline) replicaStatements() []policy.Statement {
 	p, account := pl.props, pl.stackAccount()
 	if len(p.Replicas) == 0 {
 		return nil
@@ -65,21 +65,18 @@ func (pl *Pipeline) replicaStatements() []awsiam.PolicyStatement {
 		pl.findings["Resource::"+buckets[len(buckets)-1]] = reasonReplicas
 		pl.findings["Resource::"+keys[len(keys)-1]] = reasonReplicas
 	}
-	return []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ReplicateArtifacts"),
-			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"),
-			Resources: jsii.Strings(buckets...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("UseReplicaKeys"),
-			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
-			Resources: jsii.Strings(keys...),
-			Conditions: &map[string]interface{}{
-				"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": values.SortedUnique(aliases)},
-			},
-		}),
-	}
+	return []policy.Statement{{
+		Sid:       "ReplicateArtifacts",
+		Actions:   []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"},
+		Resources: buckets,
+	}, {
+		Sid:       "UseReplicaKeys",
+		Actions:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+		Resources: keys,
+		Conditions: map[string]interface{}{
+			"ForAnyValue:StringEquals": map[string]interface{}{"kms:ResourceAliases": values.SortedUnique(aliases)},
+		},
+	}}
 }
 
 func sortedRegions(m map[string]Replica) []string {

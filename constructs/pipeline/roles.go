@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -70,7 +70,7 @@ func (pl *Pipeline) invokeRoles() []string {
 // toolingInvokes are the statements that let the pipeline role run the
 // invoke steps of its own account: invoke each function, start and watch
 // executions of each state machine.
-func (pl *Pipeline) toolingInvokes() []awsiam.PolicyStatement {
+func (pl *Pipeline) toolingInvokes() []policy.Statement {
 	var functions, machines, executions []string
 	pl.eachAction(func(a *plan.Action) {
 		if a.RoleArn != "" {
@@ -84,24 +84,24 @@ func (pl *Pipeline) toolingInvokes() []awsiam.PolicyStatement {
 			executions = append(executions, pl.arnIn(a, "states", "execution:"+k.Invoke.StateMachine+":*"))
 		}
 	})
-	var out []awsiam.PolicyStatement
+	var out []policy.Statement
 	if len(functions) > 0 {
-		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("InvokeLambdaSteps"),
-			Actions:   jsii.Strings("lambda:InvokeFunction"),
-			Resources: jsii.Strings(values.SortedUnique(functions)...),
-		}))
+		out = append(out, policy.Statement{
+			Sid:       "InvokeLambdaSteps",
+			Actions:   []string{"lambda:InvokeFunction"},
+			Resources: values.SortedUnique(functions),
+		})
 	}
 	if len(machines) > 0 {
-		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("StartStepExecutions"),
-			Actions:   jsii.Strings("states:DescribeStateMachine", "states:StartExecution"),
-			Resources: jsii.Strings(values.SortedUnique(machines)...),
-		}), awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("WatchStepExecutions"),
-			Actions:   jsii.Strings("states:DescribeExecution"),
-			Resources: jsii.Strings(values.SortedUnique(executions)...),
-		}))
+		out = append(out, policy.Statement{
+			Sid:       "StartStepExecutions",
+			Actions:   []string{"states:DescribeStateMachine", "states:StartExecution"},
+			Resources: values.SortedUnique(machines),
+		}, policy.Statement{
+			Sid:       "WatchStepExecutions",
+			Actions:   []string{"states:DescribeExecution"},
+			Resources: values.SortedUnique(executions),
+		})
 		for _, e := range executions {
 			pl.findings["Resource::"+e] = "Step Functions names each execution of the step's state machine when the action starts it."
 		}
@@ -121,37 +121,34 @@ func (pl *Pipeline) eachAction(f func(a *plan.Action)) {
 // roleStatements are the pipeline role's statements: the artifact store,
 // the projects, the roles it assumes, its sources, the replicas, the
 // entry-condition alarms, the StackSets and the approval topics.
-func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
+func (pl *Pipeline) roleStatements() []policy.Statement {
 	p, store := pl.props, pl.props.Store
 	bucketArn := store.Bucket().BucketArn()
 	objects := awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})
 	// Source roles of other accounts are named one by one.
 	assume := append(append(pl.deployRoles(), pl.invokeRoles()...), pl.sourceRoles()...)
-	sts := []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ReadWriteArtifacts"),
-			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"),
-			Resources: &[]*string{bucketArn, objects},
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("UseArtifactKey"),
-			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
-			Resources: &[]*string{store.Key().KeyArn()},
-		}),
-	}
-	if projects := pl.projectArns(); len(*projects) > 0 {
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("RunBuild"),
-			Actions:   jsii.Strings("codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"),
+	sts := []policy.Statement{{
+		Sid:       "ReadWriteArtifacts",
+		Actions:   []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"},
+		Resources: []string{*bucketArn, *objects},
+	}, {
+		Sid:       "UseArtifactKey",
+		Actions:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+		Resources: []string{*store.Key().KeyArn()},
+	}}
+	if projects := pl.projectArns(); len(projects) > 0 {
+		sts = append(sts, policy.Statement{
+			Sid:       "RunBuild",
+			Actions:   []string{"codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"},
 			Resources: projects,
-		}))
+		})
 	}
 	if len(assume) > 0 {
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("AssumeDeployRoles"),
-			Actions:   jsii.Strings("sts:AssumeRole"),
-			Resources: jsii.Strings(values.SortedUnique(assume)...),
-		}))
+		sts = append(sts, policy.Statement{
+			Sid:       "AssumeDeployRoles",
+			Actions:   []string{"sts:AssumeRole"},
+			Resources: values.SortedUnique(assume),
+		})
 	}
 	sts = append(sts, pl.sourceStatements()...)
 	sts = append(sts, pl.toolingInvokes()...)
@@ -173,21 +170,21 @@ func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
 		}
 	}
 	if len(alarms) > 0 {
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("CheckEntryAlarms"),
-			Actions:   jsii.Strings("cloudwatch:DescribeAlarms"),
-			Resources: jsii.Strings(values.SortedUnique(alarms)...),
-		}))
+		sts = append(sts, policy.Statement{
+			Sid:       "CheckEntryAlarms",
+			Actions:   []string{"cloudwatch:DescribeAlarms"},
+			Resources: values.SortedUnique(alarms),
+		})
 	}
 	if len(admins) > 0 {
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("PassStackSetAdministrationRole"),
-			Actions:   jsii.Strings("iam:PassRole"),
-			Resources: jsii.Strings(values.SortedUnique(admins)...),
-			Conditions: &map[string]interface{}{
+		sts = append(sts, policy.Statement{
+			Sid:       "PassStackSetAdministrationRole",
+			Actions:   []string{"iam:PassRole"},
+			Resources: values.SortedUnique(admins),
+			Conditions: map[string]interface{}{
 				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
 			},
-		}))
+		})
 	}
 	for _, group := range []struct {
 		resources []string
@@ -204,23 +201,26 @@ func (pl *Pipeline) roleStatements() []awsiam.PolicyStatement {
 		}
 	}
 	if len(stackSets) > 0 {
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("DeployWorkloadStackSets"),
-			Actions: jsii.Strings("cloudformation:CreateStackSet", "cloudformation:UpdateStackSet", "cloudformation:DescribeStackSet",
-				"cloudformation:DescribeStackSetOperation", "cloudformation:ListStackInstances", "cloudformation:CreateStackInstances"),
-			Resources: jsii.Strings(values.SortedUnique(stackSets)...),
-		}))
+		sts = append(sts, policy.Statement{
+			Sid: "DeployWorkloadStackSets",
+			Actions: []string{"cloudformation:CreateStackSet", "cloudformation:UpdateStackSet", "cloudformation:DescribeStackSet",
+				"cloudformation:DescribeStackSetOperation", "cloudformation:ListStackInstances", "cloudformation:CreateStackInstances"},
+			Resources: values.SortedUnique(stackSets),
+		})
 	}
 	if len(pl.topicArns) > 0 {
-		res := pl.topicArns
-		if len(p.ApprovalTopicPatterns) > 0 {
-			res = *jsii.Strings(values.SortedUnique(p.ApprovalTopicPatterns)...)
+		var res []string
+		for _, t := range pl.topicArns {
+			res = append(res, *t)
 		}
-		sts = append(sts, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("AnnounceApprovals"),
-			Actions:   jsii.Strings("sns:Publish"),
-			Resources: &res,
-		}))
+		if len(p.ApprovalTopicPatterns) > 0 {
+			res = values.SortedUnique(p.ApprovalTopicPatterns)
+		}
+		sts = append(sts, policy.Statement{
+			Sid:       "AnnounceApprovals",
+			Actions:   []string{"sns:Publish"},
+			Resources: res,
+		})
 	}
 	return sts
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -108,7 +108,7 @@ func pushTrigger(action awscodepipeline.IAction, t *plan.Triggers) *awscodepipel
 
 // sourceStatements grant the pipeline role what its sources need, one
 // statement per kind.
-func (pl *Pipeline) sourceStatements() []awsiam.PolicyStatement {
+func (pl *Pipeline) sourceStatements() []policy.Statement {
 	partition, region, account := pl.props.Partition, pl.stackRegion(), pl.stackAccount()
 	var objects, buckets, repos, images []string
 	var conns []*plan.ConnectionSource
@@ -132,9 +132,7 @@ func (pl *Pipeline) sourceStatements() []awsiam.PolicyStatement {
 	out := connectionGrants(conns)
 	add := func(sid string, resources []string, actions ...string) {
 		if len(resources) > 0 {
-			out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid: jsii.String(sid), Actions: jsii.Strings(actions...), Resources: jsii.Strings(values.SortedUnique(resources)...),
-			}))
+			out = append(out, policy.Statement{Sid: sid, Actions: actions, Resources: values.SortedUnique(resources)})
 		}
 	}
 	add("ReadSourceObjects", objects, "s3:GetObject", "s3:GetObjectVersion")

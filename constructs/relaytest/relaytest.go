@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 // Main runs the tests of a package that uses jsii and shuts the jsii runtime
@@ -32,6 +34,28 @@ func Main(m *testing.M) int {
 	UpdateFlag()
 	return m.Run()
 }
+
+// NewApp is an App as Relay's own tests and the relay app create it: no
+// analytics, no creation stack traces (in Go they show only the jsii
+// kernel), and no aws-cdk-lib built-in CloudFormation validation, which
+// costs about 2 s per test binary and reports nothing on Relay's templates
+// (Relay lints its examples with cfn-lint and runs the validation, strictly,
+// in one test over all of them; StrictApp). Use it for snapshot tests, so
+// that templates match what the relay app synthesizes.
+func NewApp() awscdk.App { return cdkapp.New(cdkapp.Options{}) }
+
+// StrictApp is NewApp with aws-cdk-lib's built-in CloudFormation
+// validation, every finding an error: App.Synth panics, and
+// ValidationFindings(outdir) lists what it found. outdir is the cloud
+// assembly folder (such as t.TempDir()).
+func StrictApp(outdir string) awscdk.App {
+	return cdkapp.New(cdkapp.Options{Outdir: outdir, Strict: true})
+}
+
+// ValidationFindings are the findings of aws-cdk-lib's validation report in
+// the cloud assembly folder dir, one line each (stack/logical ID, what is
+// wrong, the rule and the fix); none without a report.
+func ValidationFindings(dir string) []string { return cdkapp.Findings(dir) }
 
 // UpdateFlag defines the boolean flag -update on the command line's flag
 // set, unless it is defined already (by the package's own

@@ -33,7 +33,7 @@ func actionProps() *target.Props {
 }
 
 func TestActionRoles(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
 	})
@@ -138,7 +138,7 @@ func TestActionPropsValidate(t *testing.T) {
 func TestSuppressionsBesideRoles(t *testing.T) {
 	for name, props := range map[string]*target.Props{"change sets": validProps(), "actions and hooks": actionProps()} {
 		t.Run(name, func(t *testing.T) {
-			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+			app := relaytest.NewApp()
 			stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{
 				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
 			})

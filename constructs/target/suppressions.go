@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -60,15 +61,16 @@ func WildcardReasons(statements []Statement) map[string]string {
 // the statement's Reason.
 func (t *DeploymentTarget) suppressions(p Props) {
 	artifacts := []nag.Suppression{nag.Wildcards(reasonObjects, objectArns(p)...), nag.Wildcards(reasonKeys, p.ArtifactKeyArns...)}
+	// One Suppress per resource and rule group: each is a jsii call when a
+	// pack runs.
 	if t.deployRole != nil {
 		nag.InlinePolicy(t.deployRole, "The deploy role of "+t.where(p)+": the pipeline's role assumes it to run CloudFormation change sets and StackSets of its named stacks.")
-		nag.Suppress(t.deployRole, append(artifacts, nag.Wildcards(reasonStacks, stackFindings(p)...))...)
-		nag.Suppress(t.deployRole, nag.ByReason(WildcardReasons(p.DeployStatements))...)
+		own := append(slices.Clone(artifacts), nag.Wildcards(reasonStacks, stackFindings(p)...))
+		nag.Suppress(t.deployRole, append(own, nag.ByReason(WildcardReasons(p.DeployStatements))...)...)
 	}
 	if t.invokeRole != nil {
 		nag.InlinePolicy(t.invokeRole, "The invoke role of "+t.where(p)+": the pipeline's role assumes it to run the invoke actions (hooks, Lambda, Step Functions) the configuration names.")
-		nag.Suppress(t.invokeRole, artifacts...)
-		nag.Suppress(t.invokeRole, nag.ByReason(WildcardReasons(p.InvokeStatements))...)
+		nag.Suppress(t.invokeRole, append(slices.Clone(artifacts), nag.ByReason(WildcardReasons(p.InvokeStatements))...)...)
 	}
 	if t.hookRole != nil {
 		nag.InlinePolicy(t.hookRole, "The hook role "+p.HookRoleName+" of "+t.where(p)+": Lambda assumes it for the hook functions only, to log and to report their job result through the pipeline's job-results role.")
@@ -114,7 +116,8 @@ func stackFindings(p Props) []string {
 		return nil
 	}
 	account := p.Account
-	if *awscdk.Token_IsUnresolved(jsii.String(account)) {
+	// A literal account needs no round trip to tell it from a token.
+	if !values.IsAccount(account) && *awscdk.Token_IsUnresolved(jsii.String(account)) {
 		account = "<AWS::AccountId>"
 	}
 	var out []string

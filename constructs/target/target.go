@@ -32,9 +32,9 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
+	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
-	"github.com/relaycdk/relay/constructs/recovery"
 )
 
 // Statement is one Allow statement of a role, as plain data.
@@ -57,6 +57,11 @@ type Statement struct {
 	Reason string
 }
 
+// statement is s as a policy statement (Reason is for cdk-nag only).
+func (s Statement) statement() policy.Statement {
+	return policy.Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Conditions: policy.Conditions(s.Conditions)}
+}
+
 // PolicyStatement converts s to an IAM policy statement.
 func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 	props := &awsiam.PolicyStatementProps{
@@ -65,16 +70,8 @@ func (s Statement) PolicyStatement() awsiam.PolicyStatement {
 		Actions:   jsii.Strings(s.Actions...),
 		Resources: jsii.Strings(s.Resources...),
 	}
-	if len(s.Conditions) > 0 {
-		conditions := map[string]interface{}{}
-		for op, keys := range s.Conditions {
-			m := map[string]interface{}{}
-			for k, v := range keys {
-				m[k] = values.OneOrMany(v)
-			}
-			conditions[op] = m
-		}
-		props.Conditions = &conditions
+	if c := policy.Conditions(s.Conditions); c != nil {
+		props.Conditions = &c
 	}
 	return awsiam.NewPolicyStatement(props)
 }
@@ -477,12 +474,11 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements)))
 	}
 	if p.ArtifactReaderPolicyName != "" {
-		statements := artifactStatements(p)
 		t.readers = awsiam.NewManagedPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.ManagedPolicyProps{
 			ManagedPolicyName: jsii.String(p.ArtifactReaderPolicyName),
 			Path:              jsii.String(p.RolePath),
 			Description:       jsii.String("Reads the delivery pipeline's artifact store: attach it to the roles that download artifacts themselves, such as CodeDeploy instance roles"),
-			Statements:        &statements,
+			Document:          policy.Document(artifactStatements(p)...),
 		})
 		awscdk.NewCfnOutput(t.Construct, jsii.String("ArtifactReaderPolicyArn"), &awscdk.CfnOutputProps{
 			Description: jsii.String("Attach this managed policy to the roles that read the pipeline's artifacts themselves (CodeDeploy instance roles)"),
@@ -502,7 +498,7 @@ func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.ManagedPolicy { return
 // p.PipelineAccount) may assume, allowed statements. The trust names the
 // account and pins the role ARNs in an aws:PrincipalArn condition, so it
 // does not depend on the roles existing first.
-func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []awsiam.PolicyStatement) awsiam.Role {
+func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []policy.Statement) awsiam.Role {
 	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
 		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(trusted))},
 	})
@@ -512,9 +508,7 @@ func pipelineRole(scope constructs.Construct, id, name, description string, p Pr
 		Description: jsii.String(description),
 		AssumedBy:   trust,
 	})
-	for _, st := range statements {
-		role.AddToPolicy(st)
-	}
+	policy.Attach(role, statements...)
 	return role
 }
 
@@ -556,24 +550,21 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil),
 		ManagedPolicies: &managed,
 	})
-	for _, st := range statements {
-		role.AddToPolicy(st.PolicyStatement())
-	}
+	all := statementsOf(statements)
 	if p.HookRoleName != "" {
 		// The workload's template names the hook role as its hook
 		// functions' execution role.
-		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("PassHookRoleToLambda"),
-			Actions:   jsii.Strings("iam:PassRole"),
-			Resources: jsii.Strings(p.hookRoleArn()),
-			Conditions: &map[string]interface{}{
+		all = append(all, policy.Statement{
+			Sid:       "PassHookRoleToLambda",
+			Actions:   []string{"iam:PassRole"},
+			Resources: []string{p.hookRoleArn()},
+			Conditions: map[string]interface{}{
 				"StringEquals": map[string]interface{}{"iam:PassedToService": "lambda.amazonaws.com"},
 			},
-		}))
+		})
 	}
-	for _, st := range StatementsFrom(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != "")) {
-		role.AddToPolicy(st)
-	}
+	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != ""))...)
+	policy.Attach(role, all...)
 	return role
 }
 
@@ -654,28 +645,46 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 
 // DeployRole is the role the pipeline assumes to run deploy actions, or
 // nil for a target with invoke actions only.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) DeployRole() awsiam.Role { return t.deployRole }
 
 // ExecutionRole is the role CloudFormation uses to create stack resources,
 // or nil without StackNames.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) ExecutionRole() awsiam.Role { return t.executionRole }
 
 // InvokeRole is the role of the invoke actions, or nil without
 // InvokeRoleName.
+//
+// Its statements are written whole, in one inline policy (the
+// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
+// create it): to give the role more, attach a policy of your own
+// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
+// create a second "DefaultPolicy" and fail.
 func (t *DeploymentTarget) InvokeRole() awsiam.Role { return t.invokeRole }
 
-func statementsOf(in []Statement) []awsiam.PolicyStatement {
-	var out []awsiam.PolicyStatement
+func statementsOf(in []Statement) []policy.Statement {
+	var out []policy.Statement
 	for _, s := range in {
-		out = append(out, s.PolicyStatement())
+		out = append(out, s.statement())
 	}
 	return out
 }
 
 // deployStatements are the deploy role's: managing the stacks through the
 // execution role, the caller's DeployStatements, and reading artifacts.
-func deployStatements(p Props) []awsiam.PolicyStatement {
-	var out []awsiam.PolicyStatement
+func deployStatements(p Props) []policy.Statement {
+	var out []policy.Statement
 	if len(p.stackNames()) > 0 {
 		out = append(out, stackStatements(p)...)
 	}
@@ -683,7 +692,7 @@ func deployStatements(p Props) []awsiam.PolicyStatement {
 	return append(out, artifactStatements(p)...)
 }
 
-func stackStatements(p Props) []awsiam.PolicyStatement {
+func stackStatements(p Props) []policy.Statement {
 	var executionRoles []string
 	if len(p.StackNames) > 0 {
 		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName))
@@ -697,54 +706,43 @@ func stackStatements(p Props) []awsiam.PolicyStatement {
 			stacks = append(stacks, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, p.Account, s))
 		}
 	}
-	var objects []string
-	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
-		objects = append(objects, b+"/*")
-	}
-	out := []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ManageDeployedStacks"),
-			Actions: jsii.Strings("cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-				"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
-				"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"),
-			Resources: jsii.Strings(stacks...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("PassExecutionRoleToCloudFormation"),
-			Actions:   jsii.Strings("iam:PassRole"),
-			Resources: jsii.Strings(executionRoles...),
-			Conditions: &map[string]interface{}{
-				"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"},
-			},
-		}),
-	}
+	out := []policy.Statement{{
+		Sid: "ManageDeployedStacks",
+		Actions: []string{"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
+			"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+			"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"},
+		Resources: stacks,
+	}, {
+		Sid:        "PassExecutionRoleToCloudFormation",
+		Actions:    []string{"iam:PassRole"},
+		Resources:  executionRoles,
+		Conditions: map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
+	}}
 	if p.DeleteFailedStacks {
-		out = append(out, recovery.DeleteStatement(stacks, executionRoles...))
+		// recovery.DeleteStatement, as plain data for the role's one document.
+		out = append(out, policy.Statement{
+			Sid:        "DeleteStacksLeftInRollbackComplete",
+			Actions:    []string{"cloudformation:DeleteStack"},
+			Resources:  stacks,
+			Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": values.OneOrMany(executionRoles)}},
+		})
 	}
 	return out
 }
 
 // artifactStatements let a role read the artifact store.
-func artifactStatements(p Props) []awsiam.PolicyStatement {
-	var objects []string
-	for _, b := range values.SortedUnique(p.ArtifactBucketArns) {
-		objects = append(objects, b+"/*")
-	}
-	return []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ReadArtifactObjects"),
-			Actions:   jsii.Strings("s3:GetObject", "s3:GetObjectVersion"),
-			Resources: jsii.Strings(objects...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("LocateArtifactBuckets"),
-			Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket"),
-			Resources: jsii.Strings(values.SortedUnique(p.ArtifactBucketArns)...),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("DecryptArtifacts"),
-			Actions:   jsii.Strings("kms:Decrypt", "kms:DescribeKey"),
-			Resources: jsii.Strings(values.SortedUnique(p.ArtifactKeyArns)...),
-		}),
-	}
+func artifactStatements(p Props) []policy.Statement {
+	return []policy.Statement{{
+		Sid:       "ReadArtifactObjects",
+		Actions:   []string{"s3:GetObject", "s3:GetObjectVersion"},
+		Resources: objectArns(p),
+	}, {
+		Sid:       "LocateArtifactBuckets",
+		Actions:   []string{"s3:GetBucketLocation", "s3:ListBucket"},
+		Resources: values.SortedUnique(p.ArtifactBucketArns),
+	}, {
+		Sid:       "DecryptArtifacts",
+		Actions:   []string{"kms:Decrypt", "kms:DescribeKey"},
+		Resources: values.SortedUnique(p.ArtifactKeyArns),
+	}}
 }

@@ -41,7 +41,7 @@ func validProps() *target.Props {
 }
 
 func TestDeploymentTarget(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
 	})
@@ -188,7 +188,7 @@ func TestPropsValidate(t *testing.T) {
 // ExampleNew shows a team adding Relay's deployment target to a stack of its
 // own, in the account the pipeline deploys to.
 func ExampleNew() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
 	})

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/internal/cdkapp"
 	"github.com/relaycdk/relay/internal/policysize"
 )
 
@@ -76,7 +74,7 @@ type Figures struct {
 // Measure builds cfg as apps/relay does (stacks and cdk-nag) and measures
 // every template. jsii errors surface as panics.
 func Measure(cfg *config.Config) Figures {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := cdkapp.New(cdkapp.Options{})
 	spec, err := delivery.Translate(cfg)
 	if err != nil {
 		panic(err)

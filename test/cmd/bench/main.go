@@ -1,22 +1,32 @@
-// Command bench prints, for growing numbers of target accounts, what the
-// Relay app costs and produces: synth time and peak memory of the real app
-// process (cdk-nag and quota checks included), stacks and resources, and the
-// policy sizes as deployed against their AWS limits, and how long the IAM
-// policy evaluator (internal/iameval) takes to judge every access a run
-// makes. With an organization and without one. First, how fast and in how
-// much memory config loading refuses hostile YAML (deep nesting), and what
-// loading and planning a configuration costs in process (config.Parse and
-// delivery.Translate, the pair FuzzTranslate fuzzes). Figures, not tests:
-// run it on a quiet machine.
+// Command bench prints figures, not tests:
 //
-//	make bench                                   # 1, 10, 100 and 1000 targets
-//	go run ./test/cmd/bench -n 2,100 -runs 5
-//	go run ./test/cmd/bench -synth=false         # only the hostile YAML rows
+//   - Relay's synth time against CDK Pipelines' for the same topology (the
+//     comparator in test/bench/cdkpipelines), 2 and 100 environments, each
+//     app with its defaults and like for like (neither with aws-cdk-lib's
+//     built-in validation nor cdk-nag): medians, paired ratios, CPU time and
+//     peak memory of the process trees, the commands to reproduce, and the
+//     jsii round trips Relay makes (counted, not timed);
+//   - how fast and in how much memory config loading refuses hostile YAML
+//     (deep nesting), and what loading and planning a configuration costs
+//     in process (config.Parse and delivery.Translate, as FuzzTranslate);
+//   - for growing numbers of target accounts, what the Relay app costs and
+//     produces: synth time and peak memory of the real app process (cdk-nag
+//     and quota checks included), stacks and resources, and the policy sizes
+//     as deployed against their AWS limits, and how long the IAM policy
+//     evaluator (internal/iameval) takes to judge every access a run makes,
+//     with an organization and without.
+//
+// This machine is shared and noisy: only ratios measured in one run mean
+// anything, hence the alternating runs.
+//
+//	make bench                                            # all three
+//	go run ./test/cmd/bench -compare 2,100 -runs 5 -n ""  # the comparison (and hostile YAML)
+//	go run ./test/cmd/bench -compare "" -n 2,100          # hostile YAML and the sizes
+//	go run ./test/cmd/bench -compare "" -synth=false      # only the hostile YAML rows
 package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -27,7 +37,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/relaycdk/relay/constructs/config"
@@ -40,38 +49,41 @@ import (
 )
 
 func main() {
-	counts := flag.String("n", "1,10,100,1000", "comma-separated numbers of target accounts")
-	runs := flag.Int("runs", 3, "app runs per row up to 100 targets (larger rows run once); time and memory are medians")
-	synthRows := flag.Bool("synth", true, "run the synth rows (false: only the hostile YAML rows)")
+	counts := flag.String("n", "1,10,100,1000", "comma-separated numbers of target accounts for the sizes table (empty: none)")
+	runs := flag.Int("runs", 5, "app runs per row up to 100 targets (larger rows run once); time and memory are medians")
+	compareWith := flag.String("compare", "2,100", "comma-separated numbers of environments to compare with CDK Pipelines (empty: none)")
+	anchor := flag.String("anchor", ".tools/cdkpipelines", "the installed comparator (make bench installs it from test/bench/cdkpipelines)")
+	work := flag.String("work", ".tools/bench", "folder for the app binary, configs and outputs, emptied first and kept, so that the printed commands run again")
+	synthRows := flag.Bool("synth", true, "run the sizes rows (false: only the comparison and the hostile YAML rows)")
 	flag.Parse()
 
-	dir, err := os.MkdirTemp("", "relay-bench-")
+	dir, err := filepath.Abs(*work)
 	check(err)
-	defer os.RemoveAll(dir)
+	check(os.RemoveAll(dir))
+	check(os.MkdirAll(dir, 0o755))
 	bin := filepath.Join(dir, "relay")
 	if out, err := exec.Command("go", "build", "-o", bin, "./apps/relay").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: go build ./apps/relay (run from the repository root): %v\n%s", err, out)
 		os.Exit(1)
 	}
 
+	if *compareWith != "" {
+		compare(dir, bin, *anchor, parseCounts(*compareWith), *runs)
+	}
 	hostileYAML(bin, dir, max(*runs, 5))
-	loadAndPlan(*counts, max(*runs, 5))
-	if !*synthRows {
+	if *counts != "" {
+		loadAndPlan(*counts, max(*runs, 5))
+	}
+	if !*synthRows || *counts == "" {
 		return
 	}
-
 	lim := func(id string) int { return limits.ByID(id).Max }
-	fmt.Printf("Relay app (cdk-nag and quota checks included), median of %d runs per row up to 100 targets, one run above; sizes in bytes as deployed / AWS limit\n\n", *runs)
+	fmt.Printf("## Sizes\n\nRelay app (cdk-nag and quota checks included), median of %d runs per row up to 100 targets, one run above; sizes in bytes as deployed / AWS limit\n\n", *runs)
 	fmt.Printf("| org | targets | stacks | resources | synth | per target | peak memory | key policy (/%d) | bucket policy (/%d) | largest role policy (/%d) | access paths evaluated |\n",
 		lim(limits.KMSKeyPolicy), lim(limits.S3BucketPolicy), lim(limits.IAMRoleInline))
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, org := range []bool{true, false} {
-		for _, s := range strings.Split(*counts, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 1 {
-				fmt.Fprintf(os.Stderr, "bench: -n %q: want positive whole numbers\n", s)
-				os.Exit(2)
-			}
+		for _, n := range parseCounts(*counts) {
 			cfg, err := scale.Config(n, org)
 			check(err)
 			raw, err := json.Marshal(cfg) // JSON is YAML: the app reads it as a config file
@@ -106,32 +118,36 @@ func main() {
 	}
 }
 
+// parseCounts reads comma-separated positive whole numbers.
+func parseCounts(list string) []int {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: %q: want comma-separated positive whole numbers\n", s)
+			os.Exit(2)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // synth runs the app once and returns its wall time, the peak resident
-// memory of its largest process (the jsii Node.js runtime), and the first
-// error line when it failed.
+// memory of its process tree (the Go app, the jsii host and the jsii
+// kernel), and the first error line when it failed.
 func synth(bin, cfg, outdir string) (time.Duration, int64, string) {
 	ctx, _ := json.Marshal(map[string]string{"config": cfg})
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	d := time.Since(start)
-	var mem int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		mem = ru.Maxrss // KB; Linux reports the largest of the process and its waited-for children
-	}
+	s, stderr, err := run(bin, nil, []string{"CDK_OUTDIR=" + outdir, "CDK_CONTEXT_JSON=" + string(ctx)})
 	if err != nil {
-		sc := bufio.NewScanner(&stderr)
+		sc := bufio.NewScanner(strings.NewReader(stderr))
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "relay: error: ") || (strings.HasPrefix(sc.Text(), "relay: ") && !strings.Contains(sc.Text(), "warning")) {
-				return d, mem, strings.TrimPrefix(sc.Text(), "relay: ")
+				return s.wall, s.peak, strings.TrimPrefix(sc.Text(), "relay: ")
 			}
 		}
-		return d, mem, err.Error()
+		return s.wall, s.peak, err.Error()
 	}
-	return d, mem, ""
+	return s.wall, s.peak, ""
 }
 
 // hostileYAML prints how fast, and in how much memory, config loading

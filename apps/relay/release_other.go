@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// releaseEmbeddedPackages does nothing outside Linux.
+func releaseEmbeddedPackages() {}
