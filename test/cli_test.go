@@ -91,7 +91,8 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 
 // TestAppConvertsCDKErrors makes aws-cdk-lib itself refuse the stacks,
 // as a team's cdk.json can: a permissions boundary context that is not an
-// ARN, with validation errors turned on. The app must say so in one
+// ARN, in a strict synth (-c strict=true runs aws-cdk-lib's built-in
+// validation and fails on its findings). The app must say so in one
 // "relay: " line, without a Go panic, a stack trace or the path of its
 // private synth folder, and write nothing.
 func TestAppConvertsCDKErrors(t *testing.T) {
@@ -101,8 +102,8 @@ func TestAppConvertsCDKErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	outdir := filepath.Join(dir, "cdk.out")
-	ctx, _ := json.Marshal(map[string]interface{}{"config": cfg, "nag": "false",
-		"@aws-cdk/core:validateAgainstDefaultRules": true, "@aws-cdk/core:permissionsBoundary": map[string]string{"arn": "not-an-arn"}})
+	ctx, _ := json.Marshal(map[string]interface{}{"config": cfg, "nag": "false", "strict": "true",
+		"@aws-cdk/core:permissionsBoundary": map[string]string{"arn": "not-an-arn"}})
 	cmd := exec.Command(appBinary(t))
 	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+string(ctx))
 	var stderr, stdout bytes.Buffer
@@ -112,7 +113,8 @@ func TestAppConvertsCDKErrors(t *testing.T) {
 	}
 	all := stdout.String() + stderr.String()
 	for _, want := range []string{
-		"relay: aws-cdk-lib refused the stacks: ValidationFailed: Validation failed. (the report is printed above)\n",
+		"relay: strict synth: aws-cdk-lib's built-in CloudFormation validation found 15 problem(s):",
+		"payments-staging/TargetDeployRole7BD40316: PermissionsBoundary: length 10 is below minimum 20 (CloudFormation Validate F3033)",
 		"relay: no templates were written",
 	} {
 		if !strings.Contains(stderr.String(), want) {

@@ -18,7 +18,7 @@ import (
 // convention: a panic), never a nil-pointer dereference; Validate on nil
 // props returns an error (issue 14).
 func TestNilProps(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Stack"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})

@@ -239,7 +239,7 @@ func TestStoreAdmits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+			app := relaytest.NewApp()
 			stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 				Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 			})
@@ -262,7 +262,7 @@ func TestStoreAdmits(t *testing.T) {
 // (CodePipeline's replica stores) pass; another key, the alias of another
 // account or region, no key ID at all, or no SSE-KMS are denied.
 func TestStoreUploadGuard(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Replica"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
 	})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/assets"
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -35,7 +36,7 @@ func resources(tpl m, typ string) []m {
 
 func storeTemplate(t *testing.T, props *assets.StoreProps) m {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
 	})
@@ -156,7 +157,7 @@ func workload(t *testing.T) string {
 	os.WriteFile(filepath.Join(src, "Dockerfile"), []byte("FROM public.ecr.aws/docker/library/busybox\n"), 0o644)
 	out := t.TempDir()
 	relaytest.Do(t, "synth", func() {
-		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
+		app := cdkapp.New(cdkapp.Options{Outdir: out})
 		for _, env := range [][2]string{{"222222222222", "us-east-1"}, {"222222222222", "eu-west-1"}, {"333333333333", "us-east-1"}, {"333333333333", "eu-west-1"}} {
 			st := awscdk.NewStack(app, jsii.String("shop-"+env[0]+"-"+env[1]), &awscdk.StackProps{
 				Env: &awscdk.Environment{Account: jsii.String(env[0]), Region: jsii.String(env[1])},

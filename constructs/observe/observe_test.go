@@ -483,7 +483,7 @@ func TestWithoutChat(t *testing.T) {
 
 func TestNewRefusesInvalidProps(t *testing.T) {
 	msg, ok := relaytest.Recover(func() {
-		app := awscdk.NewApp(nil)
+		app := relaytest.NewApp()
 		observe.New(awscdk.NewStack(app, jsii.String("S"), nil), "Observe", &observe.Props{PipelineName: "payments"})
 	})
 	if ok || !strings.Contains(msg, `Account "": must be the 12-digit account ID`) {

@@ -35,7 +35,7 @@ func env(account, region string) *awscdk.StackProps {
 // mutate function, and the pipeline props (not the pipeline).
 func newWiredApp(t *testing.T, store func(*artifacts.StoreProps), tgt func(*target.Props)) wiredApp {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	w := wiredApp{
 		app:     app,
 		tooling: awscdk.NewStack(app, jsii.String("orders-tooling"), env("111111111111", "us-east-1")),

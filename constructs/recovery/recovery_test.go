@@ -28,7 +28,7 @@ func props() *recovery.Props {
 // the one pipeline; and that cdk-nag's AwsSolutions pack finds nothing
 // left unexplained.
 func TestRecovery(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})

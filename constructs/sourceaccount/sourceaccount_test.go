@@ -118,7 +118,7 @@ func TestPatterns(t *testing.T) {
 // synth builds both parts in their own stacks.
 func synth(t *testing.T, p *sourceaccount.Props) (source, tooling map[string]interface{}) {
 	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	var s1, s2 awscdk.Stack
 	relaytest.Do(t, "New", func() {
 		s1 = awscdk.NewStack(app, jsii.String("Source"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(p.Account), Region: jsii.String(p.Region)}})
@@ -224,7 +224,7 @@ func TestNewPanicsOnToolingAccount(t *testing.T) {
 	p := validProps()
 	p.Account = p.ToolingAccount
 	msg, ok := relaytest.Recover(func() {
-		sourceaccount.New(awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil), "Sources", p)
+		sourceaccount.New(awscdk.NewStack(relaytest.NewApp(), jsii.String("S"), nil), "Sources", p)
 	})
 	if ok || !strings.Contains(msg, `Account "111111111111": is the tooling account`) {
 		t.Errorf("New() = %q, %v; want the tooling-account error", msg, ok)

@@ -322,7 +322,7 @@ func TestWildcardReasons(t *testing.T) {
 // to the step's project role (not the pipeline role), with exactly its
 // statements, at the target's role path.
 func TestStepRoles(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
 	})
@@ -375,7 +375,7 @@ func TestStepRoles(t *testing.T) {
 // constructor or the field, never a nil-pointer dereference.
 func TestNewRefuses(t *testing.T) {
 	stackIn := func(account string) awscdk.Stack {
-		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+		app := relaytest.NewApp()
 		return awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
 			Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String("us-east-1")},
 		})

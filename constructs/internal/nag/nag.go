@@ -11,6 +11,13 @@
 // cdk-nag's index requires every rule and, through them, the aws-cdk-lib
 // modules of every service they check, about 400 modules and 0.45 s of a
 // synth that runs no pack.
+//
+// The record is one per process, like the jsii kernel it feeds: Apply
+// writes every suppression recorded since the last Apply, in any app, onto
+// its own resource. Build and synthesize apps that run packs one at a
+// time; an app built while another runs its packs may get its suppressions
+// written early (harmless), and one built between Mark and Drop loses
+// them (its synth then fails on the findings).
 package nag
 
 import (
@@ -106,10 +113,14 @@ func Drop(mark int) {
 // and before the packs run, as compliance.Run does). One jsii call
 // per Suppress call.
 func Apply() {
+	// Held while writing: an Apply in another goroutine that finds nothing
+	// left to write returns only once what this one took is written, so
+	// that no app synthesizes before the suppressions it recorded are on
+	// its constructs.
 	mu.Lock()
+	defer mu.Unlock()
 	todo := pending
 	pending = nil
-	mu.Unlock()
 	for _, r := range todo {
 		out := make([]*cdknag.NagPackSuppression, len(r.suppressions))
 		for i, s := range r.suppressions {
