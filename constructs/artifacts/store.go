@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -183,6 +184,9 @@ type Store struct {
 	logBucket awss3.Bucket
 	view      awss3.IBucket
 	props     StoreProps // after defaults
+	// account and region are the stack's, read once by Env.
+	envOnce         sync.Once
+	account, region string
 }
 
 // Validate reports every problem of p at once.
@@ -331,40 +335,68 @@ func ReaderBucketStatements(r Readers, bucketArn *string) []awsiam.PolicyStateme
 	return readerBucketStatements(scopes, principals, bucketArn)
 }
 
-// readerScopes are r's scopes and each scope's principal.
-func readerScopes(r Readers) ([]Scope, []awsiam.IPrincipal) {
+// readerScopes are r's scopes and each scope's principal, as IAM JSON.
+func readerScopes(r Readers) ([]Scope, []interface{}) {
 	scopes := r.PrincipalScopes()
-	principals := make([]awsiam.IPrincipal, len(scopes))
+	principals := make([]interface{}, len(scopes))
 	for i, sc := range scopes {
-		principals[i] = sc.Principal()
+		principals[i] = sc.principalJSON()
 	}
 	return scopes, principals
 }
 
-func readerKeyStatements(scopes []Scope, principals []awsiam.IPrincipal) []awsiam.PolicyStatement {
-	return readerStatements(scopes, principals, "ReadArtifactsFromTargetRoles", []string{"kms:Decrypt", "kms:DescribeKey"}, []*string{jsii.String("*")})
+// principalJSON is the scope's Principal element, rendered as Principal
+// renders it: {"AWS": "*"}, or the accounts' roots
+// arn:<partition>:iam::<account>:root (one as a string, several as a
+// list), with the stack's partition.
+func (s Scope) principalJSON() interface{} {
+	if len(s.Accounts) == 0 {
+		return map[string]interface{}{"AWS": "*"}
+	}
+	roots := make([]string, len(s.Accounts))
+	for i, a := range s.Accounts {
+		roots[i] = "arn:" + partitionToken() + ":iam::" + a + ":root"
+	}
+	return map[string]interface{}{"AWS": values.OneOrMany(roots)}
 }
 
-func readerBucketStatements(scopes []Scope, principals []awsiam.IPrincipal, bucketArn *string) []awsiam.PolicyStatement {
+var (
+	partitionOnce sync.Once
+	partition     string
+)
+
+// partitionToken is the token of AWS::Partition (one jsii call per
+// process).
+func partitionToken() string {
+	partitionOnce.Do(func() { partition = *awscdk.Aws_PARTITION() })
+	return partition
+}
+
+func readerKeyStatements(scopes []Scope, principals []interface{}) []awsiam.PolicyStatement {
+	return readerStatements(scopes, principals, "ReadArtifactsFromTargetRoles", []string{"kms:Decrypt", "kms:DescribeKey"}, []string{"*"})
+}
+
+func readerBucketStatements(scopes []Scope, principals []interface{}, bucketArn *string) []awsiam.PolicyStatement {
 	return readerStatements(scopes, principals, "ReadArtifactsFromTargetRoles", []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:ListBucket"},
-		[]*string{bucketArn, awscdk.Fn_Join(jsii.String(""), &[]*string{bucketArn, jsii.String("/*")})})
+		[]string{*bucketArn, *bucketArn + "/*"})
 }
 
-func readerStatements(scopes []Scope, principals []awsiam.IPrincipal, sid string, actions []string, resources []*string) []awsiam.PolicyStatement {
+// readerStatements are one statement per scope, each made from its IAM JSON
+// in one jsii call (a principal per account would be one more call each).
+func readerStatements(scopes []Scope, principals []interface{}, sid string, actions []string, resources []string) []awsiam.PolicyStatement {
 	var out []awsiam.PolicyStatement
 	for i, sc := range scopes {
 		id := sid
 		if i > 0 {
 			id = fmt.Sprintf("%s%d", sid, i+1)
 		}
-		conditions := sc.Conditions
-		out = append(out, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String(id),
-			Effect:     awsiam.Effect_ALLOW,
-			Principals: &[]awsiam.IPrincipal{principals[i]},
-			Actions:    jsii.Strings(actions...),
-			Resources:  &resources,
-			Conditions: &conditions,
+		out = append(out, awsiam.PolicyStatement_FromJson(map[string]interface{}{
+			"Sid":       id,
+			"Effect":    "Allow",
+			"Principal": principals[i],
+			"Action":    values.OneOrMany(actions),
+			"Resource":  values.OneOrMany(resources),
+			"Condition": sc.Conditions,
 		}))
 	}
 	return out

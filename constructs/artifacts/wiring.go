@@ -16,14 +16,18 @@ func (s *Store) Props() StoreProps { return s.props }
 // Env is the account and region of the stack that holds s, each "" when the
 // stack is environment-agnostic (a token).
 func (s *Store) Env() (account, region string) {
-	stack := awscdk.Stack_Of(s.Construct)
-	if a := *stack.Account(); !arns.IsToken(a) {
-		account = a
-	}
-	if r := *stack.Region(); !arns.IsToken(r) {
-		region = r
-	}
-	return account, region
+	// Read once (three jsii calls): a pipeline checks every deployment
+	// against its store.
+	s.envOnce.Do(func() {
+		stack := awscdk.Stack_Of(s.Construct)
+		if a := *stack.Account(); !arns.IsToken(a) {
+			s.account = a
+		}
+		if r := *stack.Region(); !arns.IsToken(r) {
+			s.region = r
+		}
+	})
+	return s.account, s.region
 }
 
 // Partition is the partition of s's region (aws when the region is unknown).
@@ -78,14 +82,16 @@ func (s *Store) Admits(roleArn string) error {
 		return nil
 	}
 	r := s.props.Readers
-	path := *s.Node().Path()
 	if !r.any() {
+		path := *s.Node().Path()
 		return fmt.Errorf("the store %s admits no reader from another account; add %s to its Readers (OrganizationalUnits with OrganizationID, or Accounts; and RoleArnPatterns)", path, roleArn)
 	}
 	if len(r.OrganizationalUnits) == 0 && !slices.Contains(r.Accounts, account) {
+		path := *s.Node().Path()
 		return fmt.Errorf("the store %s admits accounts %s, not %s of %s; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits", path, strings.Join(r.Accounts, ", "), account, roleArn)
 	}
 	if !slices.ContainsFunc(r.RoleArnPatterns, func(p string) bool { return arns.Like(p, roleArn) }) {
+		path := *s.Node().Path()
 		return fmt.Errorf("the store %s admits roles like %s, and %s matches none; rename the role or add a pattern to Readers.RoleArnPatterns", path, strings.Join(r.RoleArnPatterns, ", "), roleArn)
 	}
 	return nil

@@ -284,15 +284,18 @@ func (p *Props) Validate() error {
 // topics.
 type Pipeline struct {
 	constructs.Construct
-	props    Props
-	plan     *plan.Pipeline
-	pipeline awscodepipeline.Pipeline
-	role     awsiam.Role
-	project  awscodebuild.PipelineProject
-	logGroup awslogs.LogGroup
-	logKey   awskms.Key
-	topics   map[string]awssns.Topic
-	imported map[string]awsiam.IRole
+	// account and region are those of the stack, from stackAccount and
+	// stackRegion.
+	account, region string
+	props           Props
+	plan            *plan.Pipeline
+	pipeline        awscodepipeline.Pipeline
+	role            awsiam.Role
+	project         awscodebuild.PipelineProject
+	logGroup        awslogs.LogGroup
+	logKey          awskms.Key
+	topics          map[string]awssns.Topic
+	imported        map[string]awsiam.IRole
 	// artifacts are the pipeline's artifacts by name, paths the file
 	// paths in them by artifact and path.
 	artifacts map[string]awscodepipeline.Artifact
@@ -558,8 +561,22 @@ func nameOrAny(name string) string {
 	return name
 }
 
-func (pl *Pipeline) stackAccount() string { return *awscdk.Stack_Of(pl.Construct).Account() }
-func (pl *Pipeline) stackRegion() string  { return *awscdk.Stack_Of(pl.Construct).Region() }
+// stackAccount and stackRegion are the account and region of the
+// pipeline's stack (tokens when it is environment-agnostic), each read
+// once: every action's ARNs name them, and each read is two jsii calls.
+func (pl *Pipeline) stackAccount() string {
+	if pl.account == "" {
+		pl.account = *awscdk.Stack_Of(pl.Construct).Account()
+	}
+	return pl.account
+}
+
+func (pl *Pipeline) stackRegion() string {
+	if pl.region == "" {
+		pl.region = *awscdk.Stack_Of(pl.Construct).Region()
+	}
+	return pl.region
+}
 
 // Plan is the release plan the pipeline was rendered from.
 func (pl *Pipeline) Plan() *plan.Pipeline { return pl.plan }

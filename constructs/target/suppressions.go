@@ -154,5 +154,8 @@ func SuppressBoundary(policy constructs.IConstruct) {
 // where names the target in reasons: the pipeline's account and the
 // target's stack path.
 func (t *DeploymentTarget) where(p Props) string {
-	return "target " + *t.Node().Path() + " (pipeline account " + p.PipelineAccount + ")"
+	if t.path == "" {
+		t.path = *t.Node().Path()
+	}
+	return "target " + t.path + " (pipeline account " + p.PipelineAccount + ")"
 }

@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
+	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -413,6 +415,11 @@ type DeploymentTarget struct {
 	boundary                  awsiam.ManagedPolicy
 	boundaryArn               string
 	props                     Props // after defaults
+	// path is the construct path, read once (a jsii call).
+	path string
+	// registered are the role ARN tokens handed out, by kind.
+	mu         sync.Mutex
+	registered map[string]string
 }
 
 // StepRoles are the roles of Props.StepRoles, in order.
@@ -437,18 +444,17 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		p.RolePath = "/"
 	}
 	if p.Account == "" {
-		p.Account = *awscdk.Stack_Of(scope).Account() // a token when the stack is environment-agnostic
+		p.Account = *stackOf(scope).Account() // a token when the stack is environment-agnostic
 	}
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id), props: p}
 
 	if p.BoundaryName() != "" {
 		t.boundaryArn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", p.Partition, p.Account, p.RolePath, p.BoundaryName())
-		boundary := StatementsFrom(iampolicy.Boundary(p.Partition, p.Account, t.boundaryArn, p.RolePath))
 		t.boundary = awsiam.NewManagedPolicy(t.Construct, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
 			ManagedPolicyName: jsii.String(p.BoundaryName()),
 			Path:              jsii.String(p.RolePath),
 			Description:       jsii.String("Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload"),
-			Statements:        &boundary,
+			Document:          policy.Document(policy.From(iampolicy.Boundary(p.Partition, p.Account, t.boundaryArn, p.RolePath))...),
 		})
 	}
 	if len(p.StackNames) > 0 {
@@ -485,8 +491,9 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 			Value:       t.readers.ManagedPolicyArn(),
 		})
 	}
-	t.suppressions(p)
-	t.register()
+	// The reasons name the target's path (two jsii calls): written only
+	// when a pack runs.
+	nag.Defer(func() { t.suppressions(p) })
 	return t
 }
 
@@ -499,9 +506,7 @@ func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.ManagedPolicy { return
 // account and pins the role ARNs in an aws:PrincipalArn condition, so it
 // does not depend on the roles existing first.
 func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []policy.Statement) awsiam.Role {
-	trust := awsiam.NewAccountPrincipal(jsii.String(p.PipelineAccount)).WithConditions(&map[string]interface{}{
-		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(trusted))},
-	})
+	trust := trustedRoles(p.PipelineAccount, values.SortedUnique(trusted))
 	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
 		RoleName:    jsii.String(name),
 		Path:        jsii.String(p.RolePath),
@@ -547,7 +552,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 		RoleName:        jsii.String(name),
 		Path:            jsii.String(p.RolePath),
 		Description:     jsii.String("CloudFormation execution role for stacks the delivery pipeline deploys"),
-		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil),
+		AssumedBy:       cloudFormation(),
 		ManagedPolicies: &managed,
 	})
 	all := statementsOf(statements)
@@ -651,7 +656,10 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 // create it): to give the role more, attach a policy of your own
 // (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
 // create a second "DefaultPolicy" and fail.
-func (t *DeploymentTarget) DeployRole() awsiam.Role { return t.deployRole }
+func (t *DeploymentTarget) DeployRole() awsiam.Role {
+	t.register("deploy", t.deployRole)
+	return t.deployRole
+}
 
 // ExecutionRole is the role CloudFormation uses to create stack resources,
 // or nil without StackNames.
@@ -661,7 +669,10 @@ func (t *DeploymentTarget) DeployRole() awsiam.Role { return t.deployRole }
 // create it): to give the role more, attach a policy of your own
 // (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
 // create a second "DefaultPolicy" and fail.
-func (t *DeploymentTarget) ExecutionRole() awsiam.Role { return t.executionRole }
+func (t *DeploymentTarget) ExecutionRole() awsiam.Role {
+	t.register("execution", t.executionRole)
+	return t.executionRole
+}
 
 // InvokeRole is the role of the invoke actions, or nil without
 // InvokeRoleName.
@@ -671,7 +682,10 @@ func (t *DeploymentTarget) ExecutionRole() awsiam.Role { return t.executionRole 
 // create it): to give the role more, attach a policy of your own
 // (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
 // create a second "DefaultPolicy" and fail.
-func (t *DeploymentTarget) InvokeRole() awsiam.Role { return t.invokeRole }
+func (t *DeploymentTarget) InvokeRole() awsiam.Role {
+	t.register("invoke", t.invokeRole)
+	return t.invokeRole
+}
 
 func statementsOf(in []Statement) []policy.Statement {
 	var out []policy.Statement
@@ -745,4 +759,35 @@ func artifactStatements(p Props) []policy.Statement {
 		Actions:   []string{"kms:Decrypt", "kms:DescribeKey"},
 		Resources: values.SortedUnique(p.ArtifactKeyArns),
 	}}
+}
+
+// principals holds the trust principals made so far, by account and
+// trusted role ARNs ("" for CloudFormation's): a principal is plain data
+// that no construct owns, so every role with the same trust (each
+// environment's deploy role trusts the same pipeline role) shares one, and
+// a synth makes two jsii calls for it instead of two per role.
+var principals sync.Map
+
+// trustedRoles is the principal of account's roles trusted, pinned by
+// aws:PrincipalArn.
+func trustedRoles(account string, trusted []string) awsiam.IPrincipal {
+	key := account + " " + strings.Join(trusted, " ")
+	if p, ok := principals.Load(key); ok {
+		return p.(awsiam.IPrincipal)
+	}
+	p := awsiam.NewAccountPrincipal(jsii.String(account)).WithConditions(&map[string]interface{}{
+		"ArnEquals": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(trusted)},
+	})
+	principals.Store(key, p)
+	return p
+}
+
+// cloudFormation is CloudFormation's service principal.
+func cloudFormation() awsiam.IPrincipal {
+	if p, ok := principals.Load(""); ok {
+		return p.(awsiam.IPrincipal)
+	}
+	p := awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil)
+	principals.Store("", p)
+	return p
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
@@ -132,7 +133,7 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 	if scope == nil {
 		env = append(env, errors.New("scope: nil; pass the stack (or a construct in it) that holds the target's roles"))
 	} else {
-		stack := awscdk.Stack_Of(scope)
+		stack := stackOf(scope)
 		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && a != p.Account {
 			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
 		}
@@ -154,13 +155,34 @@ type ref struct {
 	role string // deploy, execution or invoke
 }
 
-// register records the role ARN tokens of t.
-func (t *DeploymentTarget) register() {
-	for role, r := range map[string]interface{ RoleArn() *string }{"deploy": t.deployRole, "execution": t.executionRole, "invoke": t.invokeRole} {
-		if r != nil {
-			registry.Store(*r.RoleArn(), ref{t, role})
-		}
+// register records the ARN token of t's role of kind (deploy, execution or
+// invoke), once: when the role is first handed out (DeployRole() and the
+// others, Account()), which is the only way a caller gets the token. Each
+// token costs a jsii call, which a target that is never wired by reference
+// does not make.
+func (t *DeploymentTarget) register(kind string, r awsiam.Role) {
+	if r == nil {
+		return
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.registered == nil {
+		t.registered = map[string]string{}
+	}
+	if _, ok := t.registered[kind]; ok {
+		return
+	}
+	arn := *r.RoleArn()
+	t.registered[kind] = arn
+	registry.Store(arn, ref{t, kind})
+}
+
+// token is the registered ARN token of t's role of kind.
+func (t *DeploymentTarget) token(kind string, r awsiam.Role) string {
+	t.register(kind, r)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.registered[kind]
 }
 
 // Lookup returns the DeploymentTarget whose role has the ARN token arn (as
@@ -224,13 +246,13 @@ func (t *DeploymentTarget) InvokeRoleArn() string {
 func (t *DeploymentTarget) Account() *plan.Account {
 	a := &plan.Account{ID: t.props.Account}
 	if t.deployRole != nil {
-		a.DeployRoleArn = *t.deployRole.RoleArn()
+		a.DeployRoleArn = t.token("deploy", t.deployRole)
 	}
 	if t.executionRole != nil {
-		a.ExecutionRoleArn = *t.executionRole.RoleArn()
+		a.ExecutionRoleArn = t.token("execution", t.executionRole)
 	}
 	if t.invokeRole != nil {
-		a.InvokeRoleArn = *t.invokeRole.RoleArn()
+		a.InvokeRoleArn = t.token("invoke", t.invokeRole)
 	}
 	return a
 }
@@ -238,3 +260,12 @@ func (t *DeploymentTarget) Account() *plan.Account {
 // StackNames are the stacks t's deploy role may manage: StackNames and
 // those of ExecutionRoles.
 func (t *DeploymentTarget) StackNames() []string { return t.props.stackNames() }
+
+// stackOf is the stack of scope: scope itself when it is a Stack (no jsii
+// call), else awscdk.Stack_Of.
+func stackOf(scope constructs.Construct) awscdk.Stack {
+	if s, ok := scope.(awscdk.Stack); ok {
+		return s
+	}
+	return awscdk.Stack_Of(scope)
+}

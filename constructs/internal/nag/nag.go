@@ -74,20 +74,34 @@ func Suppress(resource constructs.IConstruct, suppressions ...Suppression) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	pending = append(pending, recorded{resource, out})
+	pending = append(pending, recorded{resource: resource, suppressions: out})
 }
 
-// recorded is one Suppress call.
+// recorded is one Suppress call, or one Defer call (later).
 type recorded struct {
 	resource     constructs.IConstruct
 	suppressions []Suppression
+	later        func()
 }
 
 var (
 	mu sync.Mutex
-	// pending are the Suppress calls since the last Apply, in order.
+	// pending are the Suppress and Defer calls since the last Apply, in
+	// order.
 	pending []recorded
+	// applying is held by Apply from start to end.
+	applying sync.Mutex
 )
+
+// Defer records f, which calls Suppress, to run when Apply runs, in its
+// place among the suppressions recorded: for reasons that cost jsii calls
+// to write (a construct's path), which a synth that runs no pack then does
+// not make.
+func Defer(f func()) {
+	mu.Lock()
+	defer mu.Unlock()
+	pending = append(pending, recorded{later: f})
+}
 
 // Mark is the position of the next suppression recorded, for Drop.
 func Mark() int {
@@ -117,11 +131,31 @@ func Apply() {
 	// left to write returns only once what this one took is written, so
 	// that no app synthesizes before the suppressions it recorded are on
 	// its constructs.
+	applying.Lock()
+	defer applying.Unlock()
 	mu.Lock()
-	defer mu.Unlock()
 	todo := pending
 	pending = nil
-	for _, r := range todo {
+	mu.Unlock()
+	write(todo)
+}
+
+// write writes records in order, running each deferred function in its
+// place and writing what it records there.
+func write(records []recorded) {
+	for _, r := range records {
+		if r.later != nil {
+			mu.Lock()
+			mark := len(pending)
+			mu.Unlock()
+			r.later()
+			mu.Lock()
+			added := slices.Clone(pending[mark:])
+			pending = pending[:mark]
+			mu.Unlock()
+			write(added)
+			continue
+		}
 		out := make([]*cdknag.NagPackSuppression, len(r.suppressions))
 		for i, s := range r.suppressions {
 			ns := &cdknag.NagPackSuppression{Id: jsii.String(s.Rule), Reason: jsii.String(s.Reason)}

@@ -99,3 +99,38 @@ func TestSuppressRefusesWhatCdkNagRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestDeferRunsOnApply: a deferred function runs only when Apply runs, and
+// what it records is written in its place, between the suppressions
+// recorded before and after it.
+func TestDeferRunsOnApply(t *testing.T) {
+	var ran int
+	var got interface{}
+	relaytest.Do(t, "defer", func() {
+		app := relaytest.NewApp()
+		stack := awscdk.NewStack(app, jsii.String("S"), nil)
+		role := awsiam.NewRole(stack, jsii.String("Role"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+		nag.Suppress(role, nag.Suppression{Rule: "R-First", Reason: "Recorded before the deferred one."})
+		nag.Defer(func() {
+			ran++
+			nag.Suppress(role, nag.Suppression{Rule: "R-Deferred", Reason: "Recorded by the deferred function."})
+		})
+		nag.Suppress(role, nag.Suppression{Rule: "R-Last", Reason: "Recorded after the deferred one."})
+		if ran != 0 {
+			t.Errorf("the deferred function ran %d times before Apply", ran)
+		}
+		nag.Apply()
+		nag.Apply() // nothing left: the function does not run again
+		got = role.Node().DefaultChild().(awscdk.CfnResource).GetMetadata(jsii.String("cdk_nag"))
+	})
+	if ran != 1 {
+		t.Errorf("the deferred function ran %d times; want once, at the first Apply", ran)
+	}
+	var ids []string
+	for _, r := range got.(map[string]interface{})["rules_to_suppress"].([]interface{}) {
+		ids = append(ids, r.(map[string]interface{})["id"].(string))
+	}
+	if diff := cmp.Diff([]string{"R-First", "R-Deferred", "R-Last"}, ids); diff != "" {
+		t.Errorf("rules in order (-want +got):\n%s", diff)
+	}
+}
