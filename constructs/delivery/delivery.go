@@ -240,7 +240,12 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		newJobResultsRole(d.tooling, *spec.JobResults)
 	}
 	if spec.Recovery != nil {
-		d.recovery = recovery.New(d.tooling, "Recovery", spec.Recovery)
+		rp := *spec.Recovery
+		// The recovery function logs with the pipeline's log key.
+		if rp.LogKey == nil && d.pipeline != nil {
+			rp.LogKey = d.pipeline.LogKey()
+		}
+		d.recovery = recovery.New(d.tooling, "Recovery", &rp)
 	}
 	if spec.StackSetAdmin != nil {
 		newStackSetAdminRole(d.tooling, *spec.StackSetAdmin)

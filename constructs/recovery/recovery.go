@@ -33,11 +33,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
@@ -64,6 +67,14 @@ type Props struct {
 	// failed action: stage, action, region, stack, verdict) are kept a
 	// year. Default: /relay/<PipelineName>/recovery.
 	LogGroupName string
+	// LogKey encrypts the log group: a KMS key of the same stack, whose
+	// policy New extends to let CloudWatch Logs of the stack's region use it
+	// for this log group only (an ArnLike condition on
+	// kms:EncryptionContext:aws:logs:arn,
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+	// Default: nil, CloudWatch Logs' service key (the NIST, PCI and HIPAA
+	// packs then need a reason, which New records).
+	LogKey awskms.Key
 }
 
 var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
@@ -116,10 +127,20 @@ func New(scope constructs.Construct, id string, props *Props) *Recovery {
 	}
 	r := &Recovery{Construct: constructs.NewConstruct(scope, &id)}
 	stack := awscdk.Stack_Of(r.Construct)
+	if p.LogKey != nil {
+		region := *stack.Region()
+		partition, ok := arns.RegionPartition(region)
+		if !ok {
+			partition = *stack.Partition()
+		}
+		hardening.AdmitLogs(p.LogKey, "CloudWatchLogsEncryptsRecoveryLogs",
+			fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, region, *stack.Account(), p.LogGroupName))
+	}
 	logs := awslogs.NewLogGroup(r.Construct, jsii.String("Logs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(p.LogGroupName),
 		Retention:     awslogs.RetentionDays_ONE_YEAR,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: p.LogKey,
 	})
 	pipelineArn := stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("codepipeline"), Resource: jsii.String(p.PipelineName)})
 	r.role = awsiam.NewRole(r.Construct, jsii.String("Role"), &awsiam.RoleProps{
@@ -188,7 +209,9 @@ func New(scope constructs.Construct, id string, props *Props) *Recovery {
 	}
 	for _, pack := range []string{"HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321"} {
 		nag.Suppress(r.function, nag.Suppression{Rule: pack + "-LambdaInsideVPC", Reason: "It calls only the CodePipeline, STS and CloudFormation APIs and reaches no resource in a VPC."})
-		nag.Suppress(logs, nag.Suppression{Rule: pack + "-CloudWatchLogGroupEncrypted", Reason: "The group holds only stack names, stack states and the function's verdicts, no artifact or secret; CloudWatch Logs encrypts it at rest with its service key."})
+		if p.LogKey == nil {
+			nag.Suppress(logs, nag.Suppression{Rule: pack + "-CloudWatchLogGroupEncrypted", Reason: "The group holds only stack names, stack states and the function's verdicts, no artifact or secret; CloudWatch Logs encrypts it at rest with its service key."})
+		}
 		nag.Suppress(r.role, nag.Suppression{Rule: pack + "-IAMNoInlinePolicy", Reason: "The policy is this one role's: it names this pipeline and its deploy role pattern, so a managed policy that other roles could attach would serve no one else."})
 	}
 	nag.Suppress(r.role, nag.Findings("CloudWatch Logs names each log stream of the function's own log group when the function starts.",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/compliance"
@@ -64,6 +65,46 @@ func TestRecovery(t *testing.T) {
 	if n := len(recovery.Source); n > 4096 {
 		t.Errorf("recover.py has %d characters; CloudFormation takes at most 4096 inline", n)
 	}
+}
+
+// TestRecoveryLogKey: with LogKey, the log group is encrypted with it and
+// the key's policy admits CloudWatch Logs for that log group only.
+func TestRecoveryLogKey(t *testing.T) {
+	app := relaytest.NewApp()
+	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
+	relaytest.Do(t, "recovery.New with LogKey", func() {
+		p := props()
+		p.LogKey = awskms.NewKey(stack, jsii.String("LogKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+		recovery.New(stack, "Recovery", p)
+	})
+	var keyID string
+	resources := relaytest.JSON(t, stack)["Resources"].(map[string]interface{})
+	for id, r := range resources {
+		if r.(map[string]interface{})["Type"] == "AWS::KMS::Key" {
+			keyID = id
+		}
+	}
+	tpl := relaytest.Template(t, stack)
+	relaytest.Check(t, "the log group is encrypted with the key", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]interface{}{
+			"LogGroupName": "/relay/payments/recovery",
+			"KmsKeyId":     map[string]interface{}{"Fn::GetAtt": []interface{}{keyID, "Arn"}},
+		})
+	})
+	relaytest.Check(t, "the key admits CloudWatch Logs for that log group only", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]interface{}{
+			"KeyPolicy": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+				assertions.Match_ObjectLike(&map[string]interface{}{
+					"Sid": "CloudWatchLogsEncryptsRecoveryLogs",
+					"Condition": map[string]interface{}{"ArnLike": map[string]interface{}{
+						"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111111111111:log-group:/relay/payments/recovery",
+					}},
+				}),
+			})}),
+		})
+	})
 }
 
 func TestPropsValidate(t *testing.T) {
