@@ -95,7 +95,7 @@ func compare(dir, relayBin, anchorDir string, counts []int, runs int) {
 	absAnchor, _ := filepath.Abs(anchorDir)
 
 	fmt.Printf("## Relay against CDK Pipelines\n\n")
-	fmt.Printf("Same topology (tooling account + N environments in N accounts, the last behind an approval), both apps run directly (no CLI), alternating, %d runs each; times are medians, the ratio is the median of the paired ratios (Relay / CDK Pipelines of the same round). CPU is user+system time of the whole process tree; peak memory the most the process tree held at once (the sum of the processes' proportional set size, PSS, sampled every 5 ms: shared pages such as the node binary of the jsii host and kernel count once; for Relay the Go app, the jsii host and the jsii kernel).\n\n", runs)
+	fmt.Printf("Same topology (tooling account + N environments in N accounts, the last behind an approval), both apps run directly (no CLI), alternating, %d runs each; times are medians, the ratio is the median of the paired ratios (Relay / CDK Pipelines of the same round). CPU is user+system time of the whole process tree; peak memory the most the process tree held at once (the sum of the processes' proportional set size, PSS, sampled every 5 ms: shared pages such as the node binary of the jsii host and kernel count once; for Relay the Go app, the jsii host and the jsii kernel), median of %d more runs of each app, since sampling slows the run it measures.\n\n", runs, min(runs, 3))
 	fmt.Println("| environments | mode | Relay | CDK Pipelines | ratio (paired median, min-max) | goal | CPU Relay / CDK Pipelines | peak memory Relay / CDK Pipelines |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	var repro []string
@@ -110,20 +110,30 @@ func compare(dir, relayBin, anchorDir string, counts []int, runs int) {
 			rawCtx, _ := json.Marshal(ctx)
 			relayEnv := []string{"CDK_OUTDIR=" + filepath.Join(dir, "relay.out"), "CDK_CONTEXT_JSON=" + string(rawCtx)}
 			anchorEnv := append([]string{"N=" + strconv.Itoa(n), "CDK_OUTDIR=" + filepath.Join(dir, "anchor.out")}, m.anchor...)
-			var rs, as []sample
+			var rs, as, rm, am []sample
 			var ratios []float64
+			anchorArgs := []string{filepath.Join(absAnchor, "app.js")}
 			for r := 0; r < runs; r++ {
 				var a, b sample
-				// Alternate which app runs first in a round.
+				// Alternate which app runs first in a round. Timed runs
+				// are not sampled: reading /proc/<pid>/smaps_rollup of
+				// three processes every 5 ms takes CPU from the run on a
+				// 2-core machine, more from Relay's three processes than
+				// from the comparator's one.
 				if r%2 == 0 {
-					a = mustRun(relayBin, nil, relayEnv)
-					b = mustRun(node, []string{filepath.Join(absAnchor, "app.js")}, anchorEnv)
+					a = mustRun(relayBin, nil, relayEnv, false)
+					b = mustRun(node, anchorArgs, anchorEnv, false)
 				} else {
-					b = mustRun(node, []string{filepath.Join(absAnchor, "app.js")}, anchorEnv)
-					a = mustRun(relayBin, nil, relayEnv)
+					b = mustRun(node, anchorArgs, anchorEnv, false)
+					a = mustRun(relayBin, nil, relayEnv, false)
 				}
 				rs, as = append(rs, a), append(as, b)
 				ratios = append(ratios, a.wall.Seconds()/b.wall.Seconds())
+			}
+			// Peak memory from runs of their own.
+			for r := 0; r < min(runs, 3); r++ {
+				rm = append(rm, mustRun(relayBin, nil, relayEnv, true))
+				am = append(am, mustRun(node, anchorArgs, anchorEnv, true))
 			}
 			goal := "-"
 			if g, ok := m.goal[n]; ok {
@@ -136,7 +146,7 @@ func compare(dir, relayBin, anchorDir string, counts []int, runs int) {
 			}
 			fmt.Printf("| %d | %s | %.2fs | %.2fs | %.2fx (%.2f-%.2f) | %s | %.2fs / %.2fs | %d MB / %d MB |\n",
 				n, m.name, medianOf(rs, wallOf), medianOf(as, wallOf), medianF(ratios), slices.Min(ratios), slices.Max(ratios), goal,
-				medianOf(rs, cpuOf), medianOf(as, cpuOf), int(medianOf(rs, peakOf))/1024, int(medianOf(as, peakOf))/1024)
+				medianOf(rs, cpuOf), medianOf(as, cpuOf), int(medianOf(rm, peakOf))/1024, int(medianOf(am, peakOf))/1024)
 			repro = append(repro, fmt.Sprintf("  %s %s\n  (cd %s && %s %s app.js)", strings.Join(quoteEnv(relayEnv), " "), relayBin,
 				absAnchor, strings.Join(quoteEnv(anchorEnv), " "), node))
 		}
@@ -235,8 +245,8 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func mustRun(bin string, args, env []string) sample {
-	s, stderr, err := run(bin, args, env)
+func mustRun(bin string, args, env []string, memory bool) sample {
+	s, stderr, err := run(bin, args, env, memory)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %s %s %s: %v\n%s", strings.Join(quoteEnv(env), " "), bin, strings.Join(args, " "), err, stderr)
 		os.Exit(1)
@@ -246,10 +256,10 @@ func mustRun(bin string, args, env []string) sample {
 
 // run runs one process to its end and measures its wall time, the CPU time
 // of its tree (Linux's wait4 counts the descendants each process waited
-// for) and the peak memory of the tree: the largest sum of the
-// proportional set size of the process and its descendants, sampled from
-// /proc every 5 ms.
-func run(bin string, args, env []string) (sample, string, error) {
+// for) and, with memory, the peak memory of the tree: the largest sum of
+// the proportional set size of the process and its descendants, sampled
+// from /proc every 5 ms.
+func run(bin string, args, env []string, memory bool) (sample, string, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
@@ -261,6 +271,10 @@ func run(bin string, args, env []string) (sample, string, error) {
 	done := make(chan struct{})
 	var peak atomic.Int64 // KB
 	go func() {
+		if !memory {
+			<-done
+			return
+		}
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
 		for {

@@ -137,7 +137,7 @@ func parseCounts(list string) []int {
 // kernel), and the first error line when it failed.
 func synth(bin, cfg, outdir string) (time.Duration, int64, string) {
 	ctx, _ := json.Marshal(map[string]string{"config": cfg})
-	s, stderr, err := run(bin, nil, []string{"CDK_OUTDIR=" + outdir, "CDK_CONTEXT_JSON=" + string(ctx)})
+	s, stderr, err := run(bin, nil, []string{"CDK_OUTDIR=" + outdir, "CDK_CONTEXT_JSON=" + string(ctx)}, true)
 	if err != nil {
 		sc := bufio.NewScanner(strings.NewReader(stderr))
 		for sc.Scan() {
