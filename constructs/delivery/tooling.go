@@ -167,14 +167,8 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	}
 	// The permissions boundary of the roles the StackSet's stacks create,
 	// and its guards on this role (see target.Props.PermissionsBoundaryName).
-	boundaryArn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", s.Partition, s.Account, s.RolePath, s.BoundaryName)
-	boundary := target.StatementsFrom(iampolicy.Boundary(s.Partition, s.Account, boundaryArn, s.RolePath))
-	managedBoundary := awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
-		ManagedPolicyName: jsii.String(s.BoundaryName),
-		Path:              jsii.String(s.RolePath),
-		Description:       jsii.String("Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload"),
-		Statements:        &boundary,
-	})
+	managedBoundary, boundaryArn := target.NewBoundary(scope, s.Partition, s.Account, s.RolePath, s.BoundaryName,
+		"Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload")
 	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, false))...)
 	policy.Attach(role, statements...)
 	target.SuppressBoundary(managedBoundary)

@@ -449,13 +449,8 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id), props: p}
 
 	if p.BoundaryName() != "" {
-		t.boundaryArn = fmt.Sprintf("arn:%s:iam::%s:policy%s%s", p.Partition, p.Account, p.RolePath, p.BoundaryName())
-		t.boundary = awsiam.NewManagedPolicy(t.Construct, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
-			ManagedPolicyName: jsii.String(p.BoundaryName()),
-			Path:              jsii.String(p.RolePath),
-			Description:       jsii.String("Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload"),
-			Document:          policy.Document(policy.From(iampolicy.Boundary(p.Partition, p.Account, t.boundaryArn, p.RolePath))...),
-		})
+		t.boundary, t.boundaryArn = NewBoundary(t.Construct, p.Partition, p.Account, p.RolePath, p.BoundaryName(),
+			"Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload")
 	}
 	if len(p.StackNames) > 0 {
 		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p, t.boundaryArn)
@@ -626,18 +621,20 @@ func hookLogGroups(p Props) []string {
 // HookRoleName.
 func (t *DeploymentTarget) HookRole() awsiam.Role { return t.hookRole }
 
-// StatementsFrom converts statements of package iampolicy (Relay's
-// boundary and its guards) to IAM policy statements.
-func StatementsFrom(in []iampolicy.Statement) []awsiam.PolicyStatement {
-	var out []awsiam.PolicyStatement
-	for _, s := range in {
-		st := Statement{Sid: s.Sid, Actions: s.Actions, Resources: s.Resources, Conditions: s.Conditions}.PolicyStatement()
-		if s.Deny {
-			st.SetEffect(awsiam.Effect_DENY)
-		}
-		out = append(out, st)
-	}
-	return out
+// NewBoundary creates the permissions boundary managed policy
+// "PermissionsBoundary" named name at rolePath in account (partition
+// partition) under scope, with Relay's boundary statements
+// (iampolicy.Boundary), and returns it with its ARN,
+// arn:<partition>:iam::<account>:policy<rolePath><name>. Record its cdk-nag
+// reasons with SuppressBoundary.
+func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string) (awsiam.ManagedPolicy, string) {
+	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, account, rolePath, name)
+	return awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
+		ManagedPolicyName: jsii.String(name),
+		Path:              jsii.String(rolePath),
+		Description:       jsii.String(description),
+		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath))...),
+	}), arn
 }
 
 // PermissionsBoundary is the boundary policy that the stacks' roles must
