@@ -1,6 +1,7 @@
 # Relay: two commands do everything on a fresh machine.
 #   make synth   installs what is missing, then synthesizes the default app into cdk.out/
-#                (make synth CONFIG=path/to/relay.yaml OUT=dir for another config)
+#                (make synth CONFIG=path/to/relay.yaml OUT=dir for another config,
+#                CONTEXT='strict=true' for more context keys)
 #   make test    installs what is missing, then runs the whole test suite
 #   make diagram synthesizes (as make synth, same CONFIG= and OUT=), then writes the
 #                wiring diagram next to the templates: OUT/wiring.mmd and OUT/wiring.dot
@@ -26,7 +27,10 @@ export RELAY_CT_RULES := $(CFNGUARD_PKG)/rules/control-tower/cfn-guard
 
 CONFIG ?=
 OUT ?= cdk.out
-CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG)))
+# CONTEXT: more context keys for the app, space-separated key=value pairs,
+# e.g. make synth CONTEXT='strict=true nag=all'.
+CONTEXT ?=
+CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG))) $(foreach kv,$(CONTEXT),-c $(kv))
 
 .PHONY: synth test tools bench clean diagram compliance-report bootstrap-policy
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -94,6 +95,8 @@ var (
 	synthRoot      string
 	goldenAssembly = map[string]*assembly.Assembly{}
 	allTemplates   = map[string]map[string]interface{}{}
+	// assembliesMu guards the three above: parallel tests read them.
+	assembliesMu sync.Mutex
 )
 
 // assemblies synthesizes every golden configuration once, as apps/relay
@@ -102,6 +105,8 @@ var (
 // disk (package assembly). Tests share them by configuration name.
 func assemblies(t *testing.T) map[string]*assembly.Assembly {
 	t.Helper()
+	assembliesMu.Lock()
+	defer assembliesMu.Unlock()
 	if len(goldenAssembly) > 0 {
 		return goldenAssembly
 	}

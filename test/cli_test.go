@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/config"
@@ -17,6 +18,7 @@ import (
 // config that breaks several rules: it must exit non-zero, name every
 // problem with its line, and write no template.
 func TestAppRejectsBadConfig(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	bin := appBinary(t)
 	cfg := filepath.Join(dir, "relay.yaml")
@@ -58,6 +60,7 @@ environments:
 // than IAM allows per role: the app must name the role, the size, the
 // limit and the fix, and write nothing.
 func TestAppRejectsQuotaOverrun(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	example := string(config.Example())
 	var extra strings.Builder
@@ -96,6 +99,7 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 // "relay: " line, without a Go panic, a stack trace or the path of its
 // private synth folder, and write nothing.
 func TestAppConvertsCDKErrors(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "relay.yaml")
 	if err := os.WriteFile(cfg, config.Example(), 0o644); err != nil {
@@ -136,6 +140,7 @@ func TestAppConvertsCDKErrors(t *testing.T) {
 // go), and a failed synth (every file Relay wrote must go, and what it did
 // not write must stay and be named).
 func TestAppWithdrawsStaleOutput(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	bin := appBinary(t)
 	outdir := filepath.Join(dir, "cdk.out")
@@ -217,11 +222,17 @@ func TestAppWithdrawsStaleOutput(t *testing.T) {
 	}
 }
 
-var builtApp string
+var (
+	builtApp string
+	// buildMu guards builtApp: parallel tests build the app once.
+	buildMu sync.Mutex
+)
 
 // appBinary builds apps/relay once per test binary.
 func appBinary(t *testing.T) string {
 	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
 	if builtApp != "" {
 		return builtApp
 	}
@@ -265,6 +276,7 @@ func runAppContext(t *testing.T, bin, cfg, outdir string, more map[string]string
 // before the release plan): the app must name the config field and the
 // limit, before jsii starts, and write nothing.
 func TestAppRejectsPlanOverflow(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	var hooks strings.Builder
 	hooks.WriteString("  hooks:\n")
@@ -299,6 +311,7 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 // validation in the app, which passes on a golden configuration and
 // writes its (empty) report next to the templates.
 func TestAppStrictSynth(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	outdir := filepath.Join(t.TempDir(), "cdk.out")
 	stderr, err := runAppContext(t, appBinary(t), filepath.Join("testdata", "configs", "codedeploy-ec2.yaml"), outdir, map[string]string{"strict": "true"})
 	if err != nil {
@@ -314,6 +327,7 @@ func TestAppStrictSynth(t *testing.T) {
 // Relay-created group takes are each named, with its line, and nothing is
 // written.
 func TestAppRejectsTopologyMistakes(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
 	bin := appBinary(t)
 	cfg := filepath.Join(dir, "relay.yaml")
@@ -356,6 +370,7 @@ environments:
 // TestAppRejectsUnknownPack: a misspelt pack in -c nag=... is refused by
 // name before the jsii runtime starts, and nothing is written.
 func TestAppRejectsUnknownPack(t *testing.T) {
+	t.Parallel() // a subprocess of its own; shares only the app binary
 	outdir := filepath.Join(t.TempDir(), "cdk.out")
 	cfg := filepath.Join("..", "constructs", "config", "example.yaml")
 	stderr, err := runAppContext(t, appBinary(t), cfg, outdir, map[string]string{"nag": "all,NIST"})

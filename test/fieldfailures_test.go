@@ -86,6 +86,7 @@ var fieldFailures = map[string]fieldFailure{
 // no stack trace and no template written; a configuration that must
 // synthesize passes the deploy-validity check and the report's own check.
 func TestFieldFailures(t *testing.T) {
+	t.Parallel() // subprocesses of its own; shares only the app binary
 	files := map[string]string{}
 	for _, dir := range fieldFailureDirs {
 		found, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))

@@ -22,6 +22,7 @@ var ignoredLintRules = map[string]string{
 // TestCfnLint runs cfn-lint over every template of the example: no errors,
 // and no warnings other than those listed in ignoredLintRules.
 func TestCfnLint(t *testing.T) {
+	t.Parallel() // cfn-lint is a process of its own; the assemblies are shared under a lock
 	lint, err := exec.LookPath("cfn-lint")
 	if err != nil {
 		t.Fatal("cfn-lint is not installed; install it with: pip install 'cfn-lint==1.51.0' (or pipx install cfn-lint)")
