@@ -23,6 +23,7 @@ package nag
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -141,9 +142,15 @@ func Apply() {
 }
 
 // write writes records in order, running each deferred function in its
-// place and writing what it records there.
+// place and writing what it records there. Consecutive records of one
+// resource are written in one jsii call.
 func write(records []recorded) {
-	for _, r := range records {
+	for i := 0; i < len(records); i++ {
+		r := records[i]
+		for r.later == nil && i+1 < len(records) && records[i+1].later == nil && same(r.resource, records[i+1].resource) {
+			i++
+			r.suppressions = append(slices.Clip(r.suppressions), records[i].suppressions...)
+		}
 		if r.later != nil {
 			mu.Lock()
 			mark := len(pending)
@@ -254,4 +261,12 @@ func Each(resource constructs.IConstruct, reason string, rules ...string) {
 		out = append(out, Suppression{Rule: r, Reason: reason})
 	}
 	Suppress(resource, out...)
+}
+
+// same reports whether a and b are the same Go value of a construct (the
+// same jsii proxy pointer); two proxies of one construct are not the same,
+// which only costs a call more.
+func same(a, b constructs.IConstruct) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Kind() == reflect.Pointer && vb.Kind() == reflect.Pointer && va.Type() == vb.Type() && va.Pointer() == vb.Pointer()
 }
