@@ -243,8 +243,8 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 		add("ApproverRootsReason %q: applies only when ApproverPrincipals name an account root; remove it", p.ApproverRootsReason)
 	}
 	for _, r := range sortedRegions(p.Replicas) {
-		if rep := p.Replicas[r]; rep.BucketName == "" || rep.KeyAlias == "" {
-			add("Replicas[%q]: BucketName and KeyAlias are required", r)
+		if rep := p.Replicas[r]; rep.Store == nil && (rep.BucketName == "" || rep.KeyAlias == "") {
+			add("Replicas[%q]: Store, or BucketName and KeyAlias, are required", r)
 		}
 	}
 	if rp := p.RolePath; rp != "" && !rolePathRE.MatchString(rp) {

@@ -437,7 +437,7 @@ func TestPropsValidate(t *testing.T) {
 			p.RolePath = "relay"
 		}, []string{
 			`ApproverPrincipals[0] "arn:aws:iam::111111111111:group/ops": must be an IAM role, user or account-root ARN`,
-			`Replicas["eu-west-1"]: BucketName and KeyAlias are required`,
+			`Replicas["eu-west-1"]: Store, or BucketName and KeyAlias, are required`,
 			`RolePath "relay": must start and end with /`,
 		}},
 		{"an account root without a reason", func(p *pipeline.Props) { p.ApproverPrincipals = []string{"arn:aws:iam::444444444444:root"} }, []string{

@@ -108,6 +108,18 @@ func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
 			q.ExtraSources[i].Source = &c
 		}
 	}
+	if len(p.Replicas) > 0 {
+		account := *stack.Account()
+		if arns.IsToken(account) {
+			account = ""
+		}
+		q.Replicas = make(map[string]Replica, len(p.Replicas))
+		for _, r := range sortedRegions(p.Replicas) {
+			rep, problems := resolveReplica(r, p.Replicas[r], account)
+			q.Replicas[r] = rep
+			errs = append(errs, problems...)
+		}
+	}
 	q.ApproverPrincipals = slices.Clone(p.ApproverPrincipals)
 	for i, a := range q.ApproverPrincipals {
 		q.ApproverPrincipals[i] = lit(fmt.Sprintf("ApproverPrincipals[%d]", i), a)
@@ -230,11 +242,20 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 	}
 	for i, d := range p.Deployments {
 		a, ok := d.Target.(*plan.Account)
-		if !ok || a == nil || byRef[i] || a.DeployRoleArn == "" || arns.IsToken(a.DeployRoleArn) || !slices.Contains(d.Regions, region) {
+		if !ok || a == nil || byRef[i] || a.DeployRoleArn == "" || arns.IsToken(a.DeployRoleArn) {
 			continue
 		}
-		if err := p.Store.Admits(a.DeployRoleArn); err != nil {
-			add("Store: %v; Deployments[%d] deploys as that role (Target.DeployRoleArn)", err, i)
+		if slices.Contains(d.Regions, region) {
+			if err := p.Store.Admits(a.DeployRoleArn); err != nil {
+				add("Store: %v; Deployments[%d] deploys as that role (Target.DeployRoleArn)", err, i)
+			}
+		}
+		for _, r := range d.Regions {
+			if rep := p.Replicas[r]; r != region && rep.Store != nil {
+				if err := rep.Store.Admits(a.DeployRoleArn); err != nil {
+					add("Replicas[%q].Store: %v; Deployments[%d] deploys as that role in %s (Target.DeployRoleArn)", r, err, i, r)
+				}
+			}
 		}
 	}
 	for _, w := range refs {
@@ -290,6 +311,11 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 				}
 			case isReplica:
 				bucket, storeName = fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("Replicas[%q]", r)
+				if rep.Store != nil {
+					if err := rep.Store.Admits(t.DeployRoleArn()); err != nil {
+						add("Replicas[%q].Store: %v; %s deploys as that role in %s", r, err, f, r)
+					}
+				}
 				if !arns.IsToken(account) {
 					keyProbe = fmt.Sprintf("arn:%s:kms:%s:%s:key/", p.Partition, r, account)
 				}
@@ -430,6 +456,14 @@ func (pl *Pipeline) dependOn(refs []wired) {
 	for _, w := range refs {
 		if other := awscdk.Stack_Of(w.t.Construct); *other.Node().Path() != *own.Node().Path() {
 			own.AddStackDependency(other, jsii.String("the pipeline assumes the roles of "+*w.t.Node().Path()))
+		}
+	}
+	// CodePipeline refuses a pipeline whose replica bucket does not exist.
+	for _, r := range sortedRegions(pl.props.Replicas) {
+		if s := pl.props.Replicas[r].Store; s != nil {
+			if other := awscdk.Stack_Of(s.Construct); *other.Node().Path() != *own.Node().Path() {
+				own.AddStackDependency(other, jsii.String("the pipeline replicates artifacts to "+*s.Node().Path()))
+			}
 		}
 	}
 }
