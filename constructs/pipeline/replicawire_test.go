@@ -119,6 +119,7 @@ func TestReplicaMismatches(t *testing.T) {
 			}
 			err := w.props.ValidateIn(w.tooling)
 			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, w.props, err)
 			msg, ok := relaytest.Recover(func() { pipeline.New(w.tooling, "Pipeline", w.props) })
 			if ok || !strings.HasPrefix(msg, "pipeline.Props: ") {
 				t.Errorf("pipeline.New: panicked %v with %q, want the same error", !ok, msg)
