@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/config"
@@ -253,89 +252,4 @@ func names(v interface{}) []string {
 		return out
 	}
 	return nil
-}
-
-// TestRecoveryPermissions evaluates what the recovery function may do
-// (package recovery) in every golden configuration that deploys stacks
-// by change sets to account environments: it reads the pipeline and
-// assumes each environment's deploy role, which may delete its own stack
-// in each of its regions when the request passes the execution role
-// (as the function does), and nothing else: no other stack, no other
-// region, not without the execution role, and no other role of the
-// tooling account may assume the deploy role.
-func TestRecoveryPermissions(t *testing.T) {
-	checked := 0
-	for _, cfg := range goldenConfigs(t) {
-		accountEnvs := 0
-		for _, e := range cfg.Environments {
-			if e.Account != "" {
-				accountEnvs++
-			}
-		}
-		// One workload stack named without placeholders: deploy.stacks
-		// and ${env} names are not covered here yet.
-		if !cfg.Deploy.IsStack() || accountEnvs == 0 || cfg.Deploy.StackName == "" || strings.Contains(cfg.Deploy.StackName, "${") || len(cfg.Deploy.Stacks) > 0 {
-			continue
-		}
-		t.Run(cfg.Name, func(t *testing.T) { checked += checkRecovery(t, cfg, goldenDir(t, cfg)) })
-	}
-	if checked == 0 {
-		t.Fatal("no golden configuration deploys a stack to an account environment")
-	}
-}
-
-// checkRecovery evaluates the recovery permissions of TestRecoveryPermissions
-// on the cloud assembly dir of cfg and returns how many environments it
-// checked.
-func checkRecovery(t *testing.T, cfg *config.Config, dir string) int {
-	t.Helper()
-	checked := 0
-	stacks, err := wiring.ReadResolved(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := iameval.FromStacks(stacks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := delivery.Names(cfg)
-	recoveryRole := iameval.Principal{ARN: n.RecoveryRoleArn()}
-	buildRole := iameval.Principal{ARN: "arn:" + cfg.Partition() + ":iam::" + cfg.Tooling.Account + ":role/" + cfg.Name + "-build-role"}
-	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", cfg.Partition(), cfg.Tooling.Region, cfg.Tooling.Account, n.Pipeline())
-	expect := func(what string, r iameval.Request, want bool) {
-		t.Helper()
-		if d := w.Authorize(r); d.Allowed != want {
-			t.Errorf("%s: %v, want allowed=%v", what, d, want)
-		}
-	}
-	expect("the recovery function reads the pipeline", iameval.Request{Principal: recoveryRole, Action: "codepipeline:GetPipeline", Resource: pipelineArn}, true)
-	for _, env := range cfg.Environments {
-		if env.Account == "" {
-			continue
-		}
-		checked++
-		deploy := n.DeployRoleArn(env.Account, env.Name)
-		exec := n.ExecutionRoleArn(env.Account, env.Name)
-		expect(env.Name+": the recovery function assumes the deploy role", iameval.Request{Principal: recoveryRole, Action: "sts:AssumeRole", Resource: deploy}, true)
-		expect(env.Name+": another tooling role may not", iameval.Request{Principal: buildRole, Action: "sts:AssumeRole", Resource: deploy}, false)
-		del := func(region, stack string, role []string) iameval.Request {
-			ctx := map[string][]string{}
-			if role != nil {
-				ctx["cloudformation:RoleArn"] = role
-			}
-			return iameval.Request{Principal: iameval.Principal{ARN: deploy}, Action: "cloudformation:DeleteStack",
-				Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), region, env.Account, stack), Context: ctx}
-		}
-		for _, region := range env.Regions {
-			expect(env.Name+" "+region+": the deploy role deletes its stack through the execution role", del(region, cfg.Deploy.StackName, []string{exec}), true)
-			expect(env.Name+" "+region+": not without the execution role", del(region, cfg.Deploy.StackName, nil), false)
-			expect(env.Name+" "+region+": not through another role", del(region, cfg.Deploy.StackName, []string{"arn:aws:iam::" + env.Account + ":role/admin"}), false)
-			expect(env.Name+" "+region+": not another stack", del(region, "someone-elses-stack", []string{exec}), false)
-		}
-		expect(env.Name+": not in a region it does not deploy to", del("ap-southeast-2", cfg.Deploy.StackName, []string{exec}), false)
-		expect(env.Name+": the recovery function may not delete itself", iameval.Request{Principal: recoveryRole, Action: "cloudformation:DeleteStack",
-			Resource: fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d", cfg.Partition(), env.Regions[0], env.Account, cfg.Deploy.StackName),
-			Context:  map[string][]string{"cloudformation:RoleArn": {exec}}}, false)
-	}
-	return checked
 }

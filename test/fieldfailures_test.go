@@ -224,8 +224,8 @@ func instanceRoleReadsThroughReader(t *testing.T, cfg *config.Config, dir string
 // failed CloudFormation actions; its permissions are those of
 // checkRecovery (its logic runs against moto in package recovery).
 func recoversRollbackComplete(t *testing.T, cfg *config.Config, dir string, w *iameval.World, paths []iameval.Path) {
-	if n := checkRecovery(t, cfg, dir); n != 1 {
-		t.Errorf("recovery checked for %d environments; want 1", n)
+	if n := checkRecovery(t, cfg, dir); n.envs != 1 || n.stacks != 1 || n.actions != 2 {
+		t.Errorf("recovery checked for %d environments, %d stacks, %d actions; want 1, 1 and 2 (Prepare and Deploy)", n.envs, n.stacks, n.actions)
 	}
 	stacks, err := wiring.ReadResolved(dir)
 	if err != nil {
