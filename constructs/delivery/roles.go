@@ -75,6 +75,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		}
 	}
 	if env.Account != "" {
+		p.StackRegions = t.stackRegions(i)
 		p.StepRoles = t.stepRoles(i)
 		if (len(p.StackNames) > 0 || len(p.ExecutionRoles) > 0) && t.recovers() {
 			// The recovery function deletes a stack a failed first
@@ -102,6 +103,36 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		p.TrustedRoleArns = append(p.TrustedRoleArns, n.HelmRoleArn(env.Name))
 	}
 	return p
+}
+
+// stackRegions are the regions of each stack name of account environment
+// i that it deploys in some of its regions only (a name with ${region} or a
+// setting that differs by region), for target.Props.StackRegions; nil when
+// it deploys every name in every region.
+func (t *translator) stackRegions(i int) map[string][]string {
+	regions := t.cfg.Environments[i].Regions
+	in := map[string][]string{}
+	for _, r := range regions {
+		d, ok := t.releases[i][r]
+		if !ok {
+			continue
+		}
+		for _, x := range d.Components() {
+			if x.IsStack() && !slices.Contains(in[x.StackName], r) {
+				in[x.StackName] = append(in[x.StackName], r)
+			}
+		}
+	}
+	var out map[string][]string
+	for name, rs := range in {
+		if len(rs) < len(regions) {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[name] = rs
+		}
+	}
+	return out
 }
 
 // artifactBucketArns are the stores a deploy role in regions reads: the

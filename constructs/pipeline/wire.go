@@ -294,6 +294,10 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 					stackRefused[field+s.Name] = true
 					add("%s.Name %q: the target %s's deploy role may manage the stacks %s only; add %s to its StackNames", field, s.Name, path, strings.Join(stacks, ", "), s.Name)
 				}
+				if only, ok := tp.StackRegions[s.Name]; ok && !slices.Contains(only, r) && !stackRefused[field+s.Name+"@"+r] {
+					stackRefused[field+s.Name+"@"+r] = true
+					add("%s.Name %q: the target %s's deploy role may manage %s in %s only (its StackRegions), not in %s; add %s to StackRegions[%q]", field, s.Name, path, s.Name, strings.Join(only, ", "), r, r, s.Name)
+				}
 			}
 			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {
 				continue

@@ -160,6 +160,14 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				`Deployments[0].Release.Name "orders-api": the target orders-staging/Delivery's deploy role may manage the stacks orders-app only; add orders-api to its StackNames`,
 			}},
+		{name: "a stack the target manages in another region only",
+			target: func(p *target.Props) {
+				p.Regions = []string{"us-east-1", "eu-west-1"}
+				p.StackRegions = map[string][]string{"orders-app": {"eu-west-1"}}
+			},
+			want: []string{
+				`Deployments[0].Release.Name "orders-app": the target orders-staging/Delivery's deploy role may manage orders-app in eu-west-1 only (its StackRegions), not in us-east-1; add us-east-1 to StackRegions["orders-app"]`,
+			}},
 		{name: "a bucket the target does not read",
 			target: func(p *target.Props) {
 				p.Stores = nil

@@ -235,6 +235,12 @@ func (r *Recovery) Rule() awsevents.Rule { return r.rule }
 // created with (condition key cloudformation:RoleArn,
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
 // The deploy role already describes those stacks and passes that role.
+// With several execution roles, any of them admits every stack of
+// stackArns: when stacks are created with different roles, make one
+// statement per role with that role's stacks, each with a Sid of its own
+// (PolicyStatement.SetSid; IAM refuses a policy whose Sids repeat), as
+// target.Props.DeleteFailedStacks does, so that no stack is deleted with
+// another stack's permissions.
 func DeleteStatement(stackArns []string, executionRoleArns ...string) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("DeleteStacksLeftInRollbackComplete"),

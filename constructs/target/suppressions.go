@@ -120,13 +120,7 @@ func stackFindings(p Props) []string {
 	if !values.IsAccount(account) && *awscdk.Token_IsUnresolved(jsii.String(account)) {
 		account = "<AWS::AccountId>"
 	}
-	var out []string
-	for _, r := range values.SortedUnique(p.Regions) {
-		for _, s := range values.SortedUnique(p.stackNames()) {
-			out = append(out, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, account, s))
-		}
-	}
-	return out
+	return p.stackArns(account, p.stackNames())
 }
 
 // BoundarySuppression is the cdk-nag suppression of a permissions

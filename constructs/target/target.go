@@ -21,6 +21,7 @@ package target
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -114,6 +115,13 @@ type Props struct {
 	// through the execution role. Without them there is no execution role,
 	// and DeployStatements say what the deploy role may do.
 	StackNames []string
+	// StackRegions limits stack names to some of Regions: the deploy role
+	// manages (and, with DeleteFailedStacks, deletes) a stack name that is
+	// a key (of StackNames or ExecutionRoles[].StackNames) only in the
+	// regions listed, such as a name with its region in it
+	// (app-us-east-1). Default: every stack name in every region of
+	// Regions.
+	StackRegions map[string][]string
 	// DeployStatements are further permissions of the deploy role, for
 	// deploy actions other than CloudFormation (ECS, CodeDeploy, S3, EKS).
 	// Default: none.
@@ -152,11 +160,15 @@ type Props struct {
 	// fields, as a target in another App must).
 	Stores []*artifacts.Store
 	// DeleteFailedStacks lets the deploy role delete its stacks (StackNames
-	// and those of ExecutionRoles, in Regions), and only through their
-	// execution roles
-	// (recovery.DeleteStatement), so that a recovery.Recovery whose role is
-	// in TrustedRoleArns can delete a stack that a failed first deployment
-	// left in ROLLBACK_COMPLETE. Default: false.
+	// and those of ExecutionRoles, in Regions or StackRegions), each only
+	// through the execution role it is deployed with, so that a
+	// recovery.Recovery whose role is in TrustedRoleArns can delete a stack
+	// that a failed first deployment left in ROLLBACK_COMPLETE, and never
+	// with another stack's permissions: one statement per execution role
+	// (recovery.DeleteStatement), Sid DeleteStacksLeftInRollbackComplete
+	// for ExecutionRoleName's stacks and
+	// DeleteStacksLeftInRollbackComplete<i+1> for ExecutionRoles[i]'s.
+	// Default: false.
 	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role.
 	ExecutionManagedPolicyArns []string
@@ -387,7 +399,22 @@ func (p *Props) Validate() error {
 	if len(p.ArtifactKeyArns) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
 	}
-	if p.DeleteFailedStacks && len(p.stackNames()) == 0 {
+	names := p.stackNames()
+	for _, name := range slices.Sorted(maps.Keys(p.StackRegions)) {
+		regions := p.StackRegions[name]
+		if !slices.Contains(names, name) {
+			add("StackRegions[%q]: not a stack of StackNames or ExecutionRoles[].StackNames", name)
+		}
+		if len(regions) == 0 {
+			add("StackRegions[%q] []: name the regions of the stack, or leave it out for every region of Regions", name)
+		}
+		for k, r := range regions {
+			if !slices.Contains(p.Regions, r) {
+				add("StackRegions[%q][%d] %q: not one of Regions %v", name, k, r, p.Regions)
+			}
+		}
+	}
+	if p.DeleteFailedStacks && len(names) == 0 {
 		add("DeleteFailedStacks: needs StackNames or ExecutionRoles, the stacks the deploy role may delete")
 	}
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
@@ -711,12 +738,7 @@ func stackStatements(p Props) []policy.Statement {
 	for _, r := range p.ExecutionRoles {
 		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, r.Name))
 	}
-	var stacks []string
-	for _, r := range values.SortedUnique(p.Regions) {
-		for _, s := range values.SortedUnique(p.stackNames()) {
-			stacks = append(stacks, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, p.Account, s))
-		}
-	}
+	stacks := p.stackArns(p.Account, p.stackNames())
 	out := []policy.Statement{{
 		Sid: "ManageDeployedStacks",
 		Actions: []string{"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
@@ -730,13 +752,41 @@ func stackStatements(p Props) []policy.Statement {
 		Conditions: map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
 	}}
 	if p.DeleteFailedStacks {
-		// recovery.DeleteStatement, as plain data for the role's one document.
-		out = append(out, policy.Statement{
-			Sid:        "DeleteStacksLeftInRollbackComplete",
-			Actions:    []string{"cloudformation:DeleteStack"},
-			Resources:  stacks,
-			Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": values.OneOrMany(executionRoles)}},
-		})
+		// recovery.DeleteStatement, as plain data for the role's one
+		// document: one statement per execution role, for its own stacks.
+		del := func(sid string, names []string, role string) {
+			out = append(out, policy.Statement{
+				Sid:        sid,
+				Actions:    []string{"cloudformation:DeleteStack"},
+				Resources:  p.stackArns(p.Account, names),
+				Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": role}},
+			})
+		}
+		k := 0
+		if len(p.StackNames) > 0 {
+			del("DeleteStacksLeftInRollbackComplete", p.StackNames, executionRoles[0])
+			k = 1
+		}
+		for i, r := range p.ExecutionRoles {
+			del(fmt.Sprintf("DeleteStacksLeftInRollbackComplete%d", i+1), r.StackNames, executionRoles[k+i])
+		}
+	}
+	return out
+}
+
+// stackArns are the ARN patterns of the stacks names in account
+// (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/*), each
+// in the regions of Regions that StackRegions leaves it, sorted by region
+// and name.
+func (p *Props) stackArns(account string, names []string) []string {
+	var out []string
+	for _, r := range values.SortedUnique(p.Regions) {
+		for _, s := range values.SortedUnique(names) {
+			if only, ok := p.StackRegions[s]; ok && !slices.Contains(only, r) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", p.Partition, r, account, s))
+		}
 	}
 	return out
 }

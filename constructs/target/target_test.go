@@ -169,6 +169,14 @@ func TestPropsValidate(t *testing.T) {
 			`Regions[1] "eu-west-l": not an AWS region; did you mean "eu-west-1"?`,
 			`Regions[2] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
 		}},
+		{"stack regions", func(p *target.Props) {
+			p.StackRegions = map[string][]string{"payments-app": {"us-east-1", "ap-south-1"}, "other": {"us-east-1"}, "payments-app-eu": nil}
+			p.StackNames = append(p.StackNames, "payments-app-eu")
+		}, []string{
+			`StackRegions["other"]: not a stack of StackNames or ExecutionRoles[].StackNames`,
+			`StackRegions["payments-app"][1] "ap-south-1": not one of Regions [us-east-1 eu-west-1]`,
+			`StackRegions["payments-app-eu"] []: name the regions of the stack, or leave it out for every region of Regions`,
+		}},
 		{"tokens are accepted where ARNs are", func(p *target.Props) {
 			p.ArtifactBucketArns = []string{"${Token[TOKEN.80]}"}
 			p.PipelineRoleArns = []string{"${Token[TOKEN.81]}"}
@@ -183,6 +191,106 @@ func TestPropsValidate(t *testing.T) {
 			relaytest.FieldPaths(t, p, err)
 		})
 	}
+}
+
+// TestDeleteFailedStacks: with DeleteFailedStacks, the deploy role may
+// delete each stack only through the execution role it is deployed with
+// (one statement per role) and only in its regions (StackRegions), as it
+// manages it.
+func TestDeleteFailedStacks(t *testing.T) {
+	const (
+		stacks = "arn:aws:cloudformation:%s:222222222222:stack/%s/*"
+		roles  = "arn:aws:iam::222222222222:role/relay/payments/"
+	)
+	type stmt struct{ sid, role string }
+	dashboards := target.ExecutionRole{Name: "payments-staging-dashboards-cfn-exec", StackNames: []string{"payments-dashboards"},
+		Statements: []target.Statement{{Sid: "Dashboards", Actions: []string{"cloudwatch:PutDashboard"}, Resources: []string{"arn:aws:cloudwatch::222222222222:dashboard/payments-*"}, Reason: "The stack names its dashboards payments-<view>."}}}
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props)
+		// manage are the stacks of ManageDeployedStacks; deletes those of
+		// each DeleteStack statement.
+		manage  []string
+		deletes map[stmt][]string
+	}{
+		{"one execution role", func(p *target.Props) {}, []string{
+			fmt.Sprintf(stacks, "eu-west-1", "payments-app"), fmt.Sprintf(stacks, "us-east-1", "payments-app"),
+		}, map[stmt][]string{
+			{"DeleteStacksLeftInRollbackComplete", roles + "payments-staging-cfn-exec"}: {fmt.Sprintf(stacks, "eu-west-1", "payments-app"), fmt.Sprintf(stacks, "us-east-1", "payments-app")},
+		}},
+		{"a stack with its own execution role", func(p *target.Props) { p.ExecutionRoles = []target.ExecutionRole{dashboards} }, []string{
+			fmt.Sprintf(stacks, "eu-west-1", "payments-app"), fmt.Sprintf(stacks, "eu-west-1", "payments-dashboards"),
+			fmt.Sprintf(stacks, "us-east-1", "payments-app"), fmt.Sprintf(stacks, "us-east-1", "payments-dashboards"),
+		}, map[stmt][]string{
+			{"DeleteStacksLeftInRollbackComplete", roles + "payments-staging-cfn-exec"}:             {fmt.Sprintf(stacks, "eu-west-1", "payments-app"), fmt.Sprintf(stacks, "us-east-1", "payments-app")},
+			{"DeleteStacksLeftInRollbackComplete1", roles + "payments-staging-dashboards-cfn-exec"}: {fmt.Sprintf(stacks, "eu-west-1", "payments-dashboards"), fmt.Sprintf(stacks, "us-east-1", "payments-dashboards")},
+		}},
+		{"only stacks with their own execution role, named per region", func(p *target.Props) {
+			p.StackNames, p.ExecutionStatements = nil, nil
+			d := dashboards
+			d.StackNames = []string{"payments-dashboards-us-east-1", "payments-dashboards-eu-west-1"}
+			p.ExecutionRoles = []target.ExecutionRole{d}
+			p.StackRegions = map[string][]string{"payments-dashboards-us-east-1": {"us-east-1"}, "payments-dashboards-eu-west-1": {"eu-west-1"}}
+		}, []string{
+			fmt.Sprintf(stacks, "eu-west-1", "payments-dashboards-eu-west-1"), fmt.Sprintf(stacks, "us-east-1", "payments-dashboards-us-east-1"),
+		}, map[stmt][]string{
+			{"DeleteStacksLeftInRollbackComplete1", roles + "payments-staging-dashboards-cfn-exec"}: {
+				fmt.Sprintf(stacks, "eu-west-1", "payments-dashboards-eu-west-1"), fmt.Sprintf(stacks, "us-east-1", "payments-dashboards-us-east-1"),
+			},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			p := validProps()
+			p.DeleteFailedStacks = true
+			tc.mutate(p)
+			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
+			var manage []string
+			deletes := map[stmt][]string{}
+			for _, r := range relaytest.JSON(t, stack)["Resources"].(map[string]interface{}) {
+				res := r.(map[string]interface{})
+				props, _ := res["Properties"].(map[string]interface{})
+				if res["Type"] != "AWS::IAM::Policy" || !strings.Contains(fmt.Sprint(props["Roles"]), "DeployRole") {
+					continue
+				}
+				for _, raw := range props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{}) {
+					st := raw.(map[string]interface{})
+					var resources []string
+					for _, x := range list(st["Resource"]) {
+						resources = append(resources, x.(string))
+					}
+					switch {
+					case st["Sid"] == "ManageDeployedStacks":
+						manage = resources
+					case st["Action"] == "cloudformation:DeleteStack":
+						cond := st["Condition"].(map[string]interface{})["ArnEquals"].(map[string]interface{})
+						role, ok := cond["cloudformation:RoleArn"].(string)
+						if !ok {
+							t.Errorf("%s: cloudformation:RoleArn %v; want one execution role", st["Sid"], cond["cloudformation:RoleArn"])
+						}
+						deletes[stmt{st["Sid"].(string), role}] = resources
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.manage, manage); diff != "" {
+				t.Errorf("ManageDeployedStacks (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.deletes, deletes, cmp.AllowUnexported(stmt{})); diff != "" {
+				t.Errorf("DeleteStack statements (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func list(v interface{}) []interface{} {
+	if l, ok := v.([]interface{}); ok {
+		return l
+	}
+	return []interface{}{v}
 }
 
 // ExampleNew shows a team adding Relay's deployment target to a stack of its
