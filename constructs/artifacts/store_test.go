@@ -202,6 +202,24 @@ func TestStorePropsValidate(t *testing.T) {
 			"artifacts.StoreProps: Readers: OrganizationID \"o-a1b2c3d4e5\" alone would admit every account of the organization: name the OrganizationalUnits or Accounts that hold the reader roles"},
 		{"OUs without the organization", artifacts.StoreProps{Readers: artifacts.Readers{OrganizationalUnits: []string{"ou-a1b2-aaaaaaaa", "ou-x"}, RoleArnPatterns: []string{pattern}}},
 			"artifacts.StoreProps: Readers.OrganizationalUnits: need OrganizationID (aws:PrincipalOrgPaths starts with it)\nReaders.OrganizationalUnits[1] \"ou-x\": must be an OU ID such as ou-ab12-cd34ef56"},
+		// Names aws-cdk-lib would refuse with a message that names no field,
+		// or (a key alias without alias/) accept and break the replica's key
+		// identifier, the pipeline role's kms:ResourceAliases condition and
+		// the upload guard.
+		{"names", artifacts.StoreProps{BucketName: "Orders_Artifacts", AccessLogBucketName: strings.Repeat("l", 64), KeyAlias: "relay/orders/artifacts"},
+			"artifacts.StoreProps: BucketName \"Orders_Artifacts\": is not a valid S3 bucket name: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)\n" +
+				"AccessLogBucketName \"" + strings.Repeat("l", 64) + "\": has 64 characters; an S3 bucket name has at most 63 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)\n" +
+				"KeyAlias \"relay/orders/artifacts\": is not a valid KMS alias name: alias/ then letters, digits and /_- only (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html)"},
+		{"an alias AWS reserves", artifacts.StoreProps{KeyAlias: "alias/aws/orders"},
+			"artifacts.StoreProps: KeyAlias \"alias/aws/orders\": starts with alias/aws/, which AWS reserves for its own KMS alias names (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html)"},
+		{"names as tokens", artifacts.StoreProps{BucketName: "${Token[TOKEN.80]}", KeyAlias: "${Token[TOKEN.81]}"}, ""},
+		// A reader pattern that is no role ARN admits nobody: a target of
+		// another App would fail on its first run.
+		{"reader patterns that match no role", artifacts.StoreProps{Readers: artifacts.Readers{Accounts: []string{"222222222222"},
+			RoleArnPatterns: []string{"orders-*-deploy", "arn::iam::*:role/orders-*-deploy", "arn:aws:iam::*:user/orders", pattern, "${Token[TOKEN.80]}"}}},
+			"artifacts.StoreProps: Readers.RoleArnPatterns[0] \"orders-*-deploy\": a role name, not an ARN pattern; write arn:aws:iam::ACCOUNT:role/PATH/orders-*-deploy (ACCOUNT may be *)\n" +
+				"Readers.RoleArnPatterns[1] \"arn::iam::*:role/orders-*-deploy\": the partition is empty (arn::...); use arn:aws:..., arn:aws-cn:... or arn:aws-us-gov:...\n" +
+				"Readers.RoleArnPatterns[2] \"arn:aws:iam::*:user/orders\": not an IAM role ARN pattern (arn:aws:iam::ACCOUNT:role/PATH/NAME)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,6 +231,26 @@ func TestStorePropsValidate(t *testing.T) {
 				t.Errorf("Validate() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewStoreNamesTheField: NewStore panics with Validate's message, which
+// names the field, not with aws-cdk-lib's (which names none), and creates
+// nothing.
+func TestNewStoreNamesTheField(t *testing.T) {
+	app := relaytest.NewApp()
+	stack := awscdk.NewStack(app, jsii.String("Tooling"), nil)
+	props := &artifacts.StoreProps{BucketName: "Orders_Artifacts"}
+	err := props.Validate()
+	if err == nil {
+		t.Fatalf("Validate() = nil for BucketName %q", props.BucketName)
+	}
+	msg, ok := relaytest.Recover(func() { artifacts.NewStore(stack, "Artifacts", props) })
+	if want := err.Error(); ok || msg != want {
+		t.Errorf("NewStore panicked %v with %q, want %q", !ok, msg, want)
+	}
+	if stack.Node().TryFindChild(jsii.String("Artifacts")) != nil {
+		t.Error("NewStore added a construct before it panicked")
 	}
 }
 
@@ -236,6 +274,9 @@ func TestStoreAdmits(t *testing.T) {
 		{"OU path", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern}, role, ""},
 		{"OU path, other role", artifacts.Readers{OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-a1b2-w0rkl0ad"}, RoleArnPatterns: pattern},
 			"arn:aws:iam::222222222222:role/other", "matches none"},
+		// A pattern given as a token is known only at deploy time: accepted,
+		// as tokens are wherever an ARN is.
+		{"pattern as a token", artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: []string{"arn:aws:iam::*:role/other", "${Token[TOKEN.80]}"}}, role, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

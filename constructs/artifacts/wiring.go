@@ -90,7 +90,9 @@ func (s *Store) Admits(roleArn string) error {
 		path := *s.Node().Path()
 		return fmt.Errorf("the store %s admits accounts %s, not %s of %s; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits", path, strings.Join(r.Accounts, ", "), account, roleArn)
 	}
-	if !slices.ContainsFunc(r.RoleArnPatterns, func(p string) bool { return arns.Like(p, roleArn) }) {
+	// A pattern given as a token is known only at deploy time: accepted,
+	// as tokens are wherever an ARN is.
+	if !slices.ContainsFunc(r.RoleArnPatterns, func(p string) bool { return arns.IsToken(p) || arns.Like(p, roleArn) }) {
 		path := *s.Node().Path()
 		return fmt.Errorf("the store %s admits roles like %s, and %s matches none; rename the role or add a pattern to Readers.RoleArnPatterns", path, strings.Join(r.RoleArnPatterns, ", "), roleArn)
 	}

@@ -93,6 +93,7 @@ const (
 	DashboardName           = "cloudwatch-dashboard-name"
 	AlarmName               = "cloudwatch-alarm-name"
 	StateMachineName        = "stepfunctions-state-machine-name"
+	IAMPath                 = "iam-path"
 )
 
 // Table lists every quota Relay checks: config validation, the release plan
@@ -195,6 +196,8 @@ var Table = []Limit{
 		"use a shorter name", false},
 	{StateMachineName, "Step Functions state machine name (characters)", 80, "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
 		"use a shorter name", false},
+	{IAMPath, "IAM path (characters)", 512, "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+		"use a shorter path", false},
 }
 
 // ByID is the limit with id; it panics for an unknown id (a programming
@@ -355,8 +358,10 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 		m, _ := res[out[i].Resource].(map[string]interface{})
 		typ, _ := m["Type"].(string)
 		props, _ := m["Properties"].(map[string]interface{})
-		for _, np := range namedProperties[typ] {
-			if name, ok := props[np[0]].(string); ok {
+		// The first named property is the resource's name (a role's
+		// RoleName, not its Path).
+		if nps := namedProperties[typ]; len(nps) > 0 {
+			if name, ok := props[nps[0][0]].(string); ok {
 				out[i].Physical = name
 			}
 		}

@@ -75,6 +75,7 @@ func TestCheckTemplate(t *testing.T) {
 			"G": map[string]interface{}{"Type": "AWS::Logs::LogGroup", "Properties": map[string]interface{}{"LogGroupName": map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"/x/", strings.Repeat("l", 600)}}}}},
 		}}, nil, nil},
 		{"a role name too long", res("AWS::IAM::Role", map[string]interface{}{"RoleName": strings.Repeat("r", 65)}), []string{limits.IAMRoleName}, nil},
+		{"a role path too long", res("AWS::IAM::Role", map[string]interface{}{"RoleName": "r", "Path": "/" + strings.Repeat("p", 512) + "/"}), []string{limits.IAMPath}, nil},
 		{"a bucket name with capitals", res("AWS::S3::Bucket", map[string]interface{}{"BucketName": "Payments-artifacts"}), []string{limits.S3BucketName}, nil},
 		{"a StackSet name too long", res("AWS::CloudFormation::StackSet", map[string]interface{}{"StackSetName": "s" + strings.Repeat("x", 128)}), []string{limits.StackSetName}, nil},
 		{"a stage, an action and a namespace too long", map[string]interface{}{"Resources": map[string]interface{}{"P": map[string]interface{}{"Type": "AWS::CodePipeline::Pipeline", "Properties": map[string]interface{}{
@@ -121,6 +122,18 @@ func sorted(v []string) []string {
 	return out
 }
 
+// TestFindingPhysical: a finding names the resource by its own name (a
+// role's RoleName), not another name it carries (its Path), so that
+// delivery.Spec.Explain finds the config fields that grow the role.
+func TestFindingPhysical(t *testing.T) {
+	body, _ := json.Marshal(res("AWS::IAM::Role", map[string]interface{}{"RoleName": "payments-staging-cfn-exec", "Path": "/relay/payments/",
+		"Policies": []interface{}{map[string]interface{}{"PolicyDocument": statements(11000)}}}))
+	found, err := limits.CheckTemplate("stack", body)
+	if err != nil || len(found) != 1 || found[0].Physical != "payments-staging-cfn-exec" {
+		t.Errorf("CheckTemplate() = %+v, %v; want one finding of the role payments-staging-cfn-exec", found, err)
+	}
+}
+
 func TestCheckTemplateNotJSON(t *testing.T) {
 	if _, err := limits.CheckTemplate("stack", []byte("{")); err == nil {
 		t.Error("CheckTemplate accepted a body that is not JSON")
@@ -155,6 +168,14 @@ func TestCheckName(t *testing.T) {
 		{limits.CodeDeployGroupName, "payments-staging", ""},
 		{limits.KMSAliasName, "alias/relay/payments/artifacts", ""},
 		{limits.KMSAliasName, "relay/payments", "alias/ then"},
+		{limits.KMSAliasName, "alias/aws/payments", "starts with alias/aws/, which AWS reserves"},
+		{limits.IAMPath, "/", ""},
+		{limits.IAMPath, "/relay/payments/", ""},
+		{limits.IAMPath, "/" + strings.Repeat("p", 510) + "/", ""},
+		{limits.IAMPath, "/" + strings.Repeat("p", 511) + "/", "has 513 characters; an IAM path has at most 512"},
+		{limits.IAMPath, "relay/", "printable ASCII characters without spaces between a leading and a trailing /"},
+		{limits.IAMPath, "/relay/örders/", "printable ASCII characters"},
+		{limits.IAMPath, "/relay payments/", "printable ASCII characters"},
 		{limits.EventRuleName, strings.Repeat("e", 65), "has at most 64"},
 		{limits.IAMManagedPolicyName, "payments-staging-artifact-reader", ""},
 		{limits.Namespace, "Deploy_staging_us-east-1", ""},

@@ -17,33 +17,37 @@ type NameRule struct {
 	Alphabet string
 	// Min is the shortest name (1 unless the service says otherwise).
 	Min int
+	// Reserved are prefixes that AWS keeps for itself, such as alias/aws/
+	// for KMS aliases. Default: none.
+	Reserved []string
 }
 
 // NameRules are the alphabets of the names Relay composes, by limit ID;
 // each has a row in Table with its maximum length and source.
 var NameRules = map[string]NameRule{
-	StackName:            {regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`), "a letter, then letters, digits and hyphens", 1},
-	StackSetName:         {regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`), "a letter, then letters, digits and hyphens", 1},
-	IAMRoleName:          {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1},
-	IAMManagedPolicyName: {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1},
-	IAMPolicyName:        {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1},
-	S3BucketName:         {regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`), "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", 3},
-	LogGroupName:         {regexp.MustCompile(`^[A-Za-z0-9_./#-]+$`), "letters, digits and _-/.#", 1},
-	PipelineName:         {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1},
-	StageName:            {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1},
-	ActionName:           {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1},
-	Namespace:            {regexp.MustCompile(`^[A-Za-z0-9@_-]+$`), "letters, digits and @_-", 1},
-	CodeBuildProjectName: {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`), "a letter or digit, then letters, digits, _ and -", 2},
-	ReportGroupName:      {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`), "a letter or digit, then letters, digits, _ and -", 2},
-	SNSTopicName:         {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1},
-	CodeDeployAppName:    {regexp.MustCompile(`^[\x21-\x7E]+$`), "printable ASCII characters", 1},
-	CodeDeployGroupName:  {regexp.MustCompile(`^[\x21-\x7E]+$`), "printable ASCII characters", 1},
-	KMSAliasName:         {regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`), "alias/ then letters, digits and /_-", 7},
-	EventRuleName:        {regexp.MustCompile(`^[A-Za-z0-9._-]+$`), "letters, digits and ._-", 1},
-	DashboardName:        {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1},
-	AlarmName:            {regexp.MustCompile(`^[\x20-\x7E]+$`), "printable ASCII characters", 1},
-	StateMachineName:     {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1},
-	LambdaFunctionName:   {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1},
+	StackName:            {regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`), "a letter, then letters, digits and hyphens", 1, nil},
+	StackSetName:         {regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`), "a letter, then letters, digits and hyphens", 1, nil},
+	IAMRoleName:          {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
+	IAMManagedPolicyName: {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
+	IAMPolicyName:        {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
+	S3BucketName:         {regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`), "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", 3, nil},
+	LogGroupName:         {regexp.MustCompile(`^[A-Za-z0-9_./#-]+$`), "letters, digits and _-/.#", 1, nil},
+	PipelineName:         {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1, nil},
+	StageName:            {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1, nil},
+	ActionName:           {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1, nil},
+	Namespace:            {regexp.MustCompile(`^[A-Za-z0-9@_-]+$`), "letters, digits and @_-", 1, nil},
+	CodeBuildProjectName: {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`), "a letter or digit, then letters, digits, _ and -", 2, nil},
+	ReportGroupName:      {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`), "a letter or digit, then letters, digits, _ and -", 2, nil},
+	SNSTopicName:         {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1, nil},
+	CodeDeployAppName:    {regexp.MustCompile(`^[\x21-\x7E]+$`), "printable ASCII characters", 1, nil},
+	CodeDeployGroupName:  {regexp.MustCompile(`^[\x21-\x7E]+$`), "printable ASCII characters", 1, nil},
+	KMSAliasName:         {regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`), "alias/ then letters, digits and /_-", 7, []string{"alias/aws/"}},
+	EventRuleName:        {regexp.MustCompile(`^[A-Za-z0-9._-]+$`), "letters, digits and ._-", 1, nil},
+	DashboardName:        {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1, nil},
+	AlarmName:            {regexp.MustCompile(`^[\x20-\x7E]+$`), "printable ASCII characters", 1, nil},
+	StateMachineName:     {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1, nil},
+	LambdaFunctionName:   {regexp.MustCompile(`^[A-Za-z0-9_-]+$`), "letters, digits, _ and -", 1, nil},
+	IAMPath:              {regexp.MustCompile(`^/([\x21-\x7E]*/)?$`), "/ alone, or printable ASCII characters without spaces between a leading and a trailing / (such as /relay/orders/)", 1, nil},
 }
 
 // CheckName says what is wrong with name as a name of the kind id (a key of
@@ -67,6 +71,11 @@ func CheckName(id, name string) string {
 	case !rule.Pattern.MatchString(name):
 		return fmt.Sprintf("is not a valid %s: %s only (%s)", what, rule.Alphabet, l.Source)
 	}
+	for _, r := range rule.Reserved {
+		if strings.HasPrefix(name, r) {
+			return fmt.Sprintf("starts with %s, which AWS reserves for its own %ss (%s)", r, what, l.Source)
+		}
+	}
 	return ""
 }
 
@@ -80,10 +89,11 @@ func article(word string) string {
 }
 
 // namedProperties are the properties of resource types that hold a name
-// Relay sets, with the name's limit ID.
+// Relay sets, with the name's limit ID; the first is the resource's own
+// name (Finding.Physical), any other a name it carries (a role's path).
 var namedProperties = map[string][][2]string{
-	"AWS::IAM::Role":                   {{"RoleName", IAMRoleName}},
-	"AWS::IAM::ManagedPolicy":          {{"ManagedPolicyName", IAMManagedPolicyName}},
+	"AWS::IAM::Role":                   {{"RoleName", IAMRoleName}, {"Path", IAMPath}},
+	"AWS::IAM::ManagedPolicy":          {{"ManagedPolicyName", IAMManagedPolicyName}, {"Path", IAMPath}},
 	"AWS::IAM::Policy":                 {{"PolicyName", IAMPolicyName}},
 	"AWS::S3::Bucket":                  {{"BucketName", S3BucketName}},
 	"AWS::Logs::LogGroup":              {{"LogGroupName", LogGroupName}},

@@ -74,6 +74,42 @@ func Role(s string) (account, path, name string, err error) {
 	return a.Account, rest[:i+1], rest[i+1:], nil
 }
 
+// CheckRolePattern returns "" when s is an IAM role ARN, or an ArnLike
+// pattern of role ARNs (arn:PARTITION:iam::ACCOUNT:role/PATH/NAME, * and ?
+// within a part), of partition (any known one when partition is ""), or a
+// token; otherwise the problem, with the fix. A pattern that is no role ARN
+// matches no principal: a policy that admits roles by it admits none.
+func CheckRolePattern(s, partition string) string {
+	show := partition
+	if show == "" {
+		show = "aws"
+	}
+	switch {
+	case IsToken(s):
+		return ""
+	case s == "":
+		return fmt.Sprintf("empty; write arn:%s:iam::ACCOUNT:role/PATH/NAME (* and ? match within a part)", show)
+	case !strings.HasPrefix(s, "arn:"):
+		return fmt.Sprintf("a role name, not an ARN pattern; write arn:%s:iam::ACCOUNT:role/PATH/%s (ACCOUNT may be *)", show, s)
+	}
+	parts := strings.SplitN(s, ":", 6)
+	wild := len(parts) > 1 && strings.ContainsAny(parts[1], "*?")
+	probe := s
+	if wild {
+		probe = "arn:aws:" + strings.Join(parts[2:], ":")
+	}
+	a, err := Parse(probe)
+	switch {
+	case err != nil:
+		return err.Error()
+	case !glob(a.Service, "iam") || a.Region != "" || !(strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "*")):
+		return fmt.Sprintf("not an IAM role ARN pattern (arn:%s:iam::ACCOUNT:role/PATH/NAME)", show)
+	case !wild && partition != "" && a.Partition != partition:
+		return fmt.Sprintf("in partition %s, not %s (Partition)", a.Partition, partition)
+	}
+	return ""
+}
+
 // Like reports whether arn matches pattern as IAM's ArnLike (and ArnEquals)
 // condition operators match: part by part, * matching any run of characters
 // and ? any one character within a part.

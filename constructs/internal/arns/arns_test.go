@@ -90,3 +90,26 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+func TestCheckRolePattern(t *testing.T) {
+	tests := []struct {
+		pattern, partition, want string
+	}{
+		{"arn:aws:iam::*:role/relay/orders/orders-*-deploy", "aws", ""},
+		{"arn:aws:iam::222222222222:role/orders-deploy", "", ""},
+		{"arn:aws-cn:iam::*:role/*", "aws-cn", ""},
+		{"arn:*:iam::*:role/orders-*", "aws", ""},
+		{"${Token[TOKEN.80]}", "aws", ""},
+		{"orders-*-deploy", "aws", "a role name, not an ARN pattern; write arn:aws:iam::ACCOUNT:role/PATH/orders-*-deploy (ACCOUNT may be *)"},
+		{"", "aws", "empty; write arn:aws:iam::ACCOUNT:role/PATH/NAME (* and ? match within a part)"},
+		{"arn::iam::*:role/orders-*", "aws", "the partition is empty (arn::...); use arn:aws:..., arn:aws-cn:... or arn:aws-us-gov:..."},
+		{"arn:aws:iam::*:user/orders", "aws", "not an IAM role ARN pattern (arn:aws:iam::ACCOUNT:role/PATH/NAME)"},
+		{"arn:aws:s3:::orders-*", "aws", "not an IAM role ARN pattern (arn:aws:iam::ACCOUNT:role/PATH/NAME)"},
+		{"arn:aws:iam::*:role/orders-*", "aws-cn", "in partition aws, not aws-cn (Partition)"},
+	}
+	for _, tt := range tests {
+		if got := arns.CheckRolePattern(tt.pattern, tt.partition); got != tt.want {
+			t.Errorf("CheckRolePattern(%q, %q) = %q, want %q", tt.pattern, tt.partition, got, tt.want)
+		}
+	}
+}
