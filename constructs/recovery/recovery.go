@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -43,6 +42,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Source is the function's Python code (recover.py), inline in the
@@ -88,8 +88,10 @@ func (p *Props) Validate() error {
 	if !roleNameRE.MatchString(p.RoleName) {
 		errs = append(errs, fmt.Errorf("RoleName %q: must be 1-64 characters of letters, digits and +=,.@_-", p.RoleName))
 	}
-	if p.RolePath != "" && (!strings.HasPrefix(p.RolePath, "/") || !strings.HasSuffix(p.RolePath, "/")) {
-		errs = append(errs, fmt.Errorf("RolePath %q: must start and end with /", p.RolePath))
+	if p.RolePath != "" {
+		if why := limits.CheckName(limits.IAMPath, p.RolePath); why != "" {
+			errs = append(errs, fmt.Errorf("RolePath %q: %s", p.RolePath, why))
+		}
 	}
 	if len(p.DeployRolePatterns) == 0 {
 		errs = append(errs, errors.New("DeployRolePatterns []: name the deploy roles the function assumes"))

@@ -112,7 +112,7 @@ func TestPropsValidate(t *testing.T) {
 	relaytest.ValidateError(t, p.Validate(), "recovery.Props: ", []string{
 		"PipelineName: required",
 		`RoleName "a/b": must be 1-64 characters of letters, digits and +=,.@_-`,
-		`RolePath "relay": must start and end with /`,
+		`RolePath "relay": is not a valid IAM path: / alone, or printable ASCII characters without spaces between a leading and a trailing / (such as /relay/orders/) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
 		"DeployRolePatterns []: name the deploy roles the function assumes",
 	})
 	if err := props().Validate(); err != nil {

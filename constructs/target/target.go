@@ -90,7 +90,9 @@ type Props struct {
 	Account string
 	// Regions are the regions where the deploy role may manage stacks.
 	Regions []string
-	// RolePath is the IAM path of the roles. Default: /.
+	// RolePath is the IAM path of the roles: / alone, or printable ASCII
+	// characters between a leading and a trailing /, at most 512 (IAM
+	// CreateRole). Default: /.
 	RolePath string
 	// DeployRoleName is the physical name of the deploy role. The
 	// pipeline's store must admit it (artifacts.Readers.RoleArnPatterns) and
@@ -282,8 +284,29 @@ func (p *Props) Validate() error {
 	if len(p.Regions) == 0 {
 		add("Regions []: name at least one region the deploy role deploys to")
 	}
-	if p.RolePath != "" && (!strings.HasPrefix(p.RolePath, "/") || !strings.HasSuffix(p.RolePath, "/")) {
-		add("RolePath %q: must start and end with /", p.RolePath)
+	if p.RolePath != "" {
+		if why := limits.CheckName(limits.IAMPath, p.RolePath); why != "" {
+			add("RolePath %q: %s", p.RolePath, why)
+		}
+	}
+	// The stacks name the deploy role's grants: a name CloudFormation
+	// refuses would grant nothing the pipeline can use.
+	for i, s := range p.StackNames {
+		if why := limits.CheckName(limits.StackName, s); why != "" {
+			add("StackNames[%d] %q: %s", i, s, why)
+		}
+	}
+	for i, r := range p.ExecutionRoles {
+		for j, s := range r.StackNames {
+			if why := limits.CheckName(limits.StackName, s); why != "" {
+				add("ExecutionRoles[%d].StackNames[%d] %q: %s", i, j, s, why)
+			}
+		}
+	}
+	if n := p.PermissionsBoundaryName; n != "" {
+		if why := limits.CheckName(limits.IAMManagedPolicyName, n); why != "" {
+			add("PermissionsBoundaryName %q: %s", n, why)
+		}
 	}
 	for _, f := range []struct {
 		name, v string

@@ -116,8 +116,23 @@ func TestPropsValidate(t *testing.T) {
 			"ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default",
 		}},
 		{"role names", func(p *target.Props) { p.ExecutionRoleName = p.DeployRoleName; p.RolePath = "relay" }, []string{
-			`RolePath "relay": must start and end with /`,
+			`RolePath "relay": is not a valid IAM path: / alone, or printable ASCII characters without spaces between a leading and a trailing / (such as /relay/orders/) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
 			`ExecutionRoleName "payments-staging-deploy": must differ from DeployRoleName`,
+		}},
+		// Names aws-cdk-lib refuses with a message that names no field
+		// (the path), or that AWS refuses at deploy time (the stacks, the
+		// boundary policy).
+		{"names AWS refuses", func(p *target.Props) {
+			p.RolePath = "/" + strings.Repeat("p", 520) + "/"
+			p.StackNames = []string{"payments-app", "paymënts", ""}
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"1db"}, ManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/db"}}}
+			p.PermissionsBoundaryName = "payments boundary"
+		}, []string{
+			`RolePath "/` + strings.Repeat("p", 520) + `/": has 522 characters; an IAM path has at most 512 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
+			`StackNames[1] "paymënts": is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)`,
+			`StackNames[2] "": has 0 characters; a CloudFormation stack name has at least 1 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)`,
+			`ExecutionRoles[0].StackNames[0] "1db": is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)`,
+			`PermissionsBoundaryName "payments boundary": is not a valid IAM managed policy name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
 		}},
 		{"missing lists", func(p *target.Props) {
 			p.Regions, p.StackNames, p.ArtifactBucketArns, p.ArtifactKeyArns, p.PipelineRoleArns = nil, nil, nil, nil, nil
@@ -291,6 +306,31 @@ func list(v interface{}) []interface{} {
 		return l
 	}
 	return []interface{}{v}
+}
+
+// TestNewNamesTheField: target.New refuses a role path aws-cdk-lib would
+// refuse, with Validate's message (the field, the value, the limit), not
+// aws-cdk-lib's, and creates nothing.
+func TestNewNamesTheField(t *testing.T) {
+	app := relaytest.NewApp()
+	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	for _, path := range []string{"/" + strings.Repeat("p", 520) + "/", "/relay/paymënts/"} {
+		p := validProps()
+		p.RolePath = path
+		err := p.Validate()
+		if err == nil {
+			t.Fatalf("Validate() = nil for RolePath %q", path)
+		}
+		msg, ok := relaytest.Recover(func() { target.New(stack, "Delivery", p) })
+		if ok || msg != err.Error() {
+			t.Errorf("target.New with RolePath %q panicked %v with %q, want %q", path, !ok, msg, err.Error())
+		}
+	}
+	if stack.Node().TryFindChild(jsii.String("Delivery")) != nil {
+		t.Error("target.New added a construct before it panicked")
+	}
 }
 
 // ExampleNew shows a team adding Relay's deployment target to a stack of its
