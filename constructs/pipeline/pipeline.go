@@ -23,7 +23,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -108,7 +107,8 @@ func PresetSuite(s Suite, failOn string) Suite { return plan.PresetSuite(s, fail
 type Props struct {
 	// Partition is the AWS partition of the pipeline's account. Default: aws.
 	Partition string
-	// PipelineName is the pipeline's name. Default: generated.
+	// PipelineName is the pipeline's name: 1 to 100 letters, digits and
+	// .@_- (limits.PipelineName). Default: generated.
 	PipelineName string
 	// RoleName is the physical name of the pipeline's service role. Set it
 	// when deploy roles in other accounts pin the role ARN (their
@@ -117,7 +117,8 @@ type Props struct {
 	// Default: generated.
 	RoleName string
 	// RolePath is the IAM path of the pipeline role (and the approver
-	// role). Default: /.
+	// role): / alone, or printable ASCII characters between a leading and a
+	// trailing /, at most 512 (limits.IAMPath). Default: /.
 	RolePath string
 	// Store holds the artifacts; create one with artifacts.NewStore. It must
 	// admit the deploy role of each deployment wired by reference (its
@@ -212,9 +213,10 @@ func (p *Props) Input() plan.Input {
 	}
 }
 
-// Plan validates every field of p but Store and plans the pipeline, in
-// pure Go (no jsii): every stage and action, with the counts AWS limits
-// decided (see package plan). The error lists every problem at once.
+// Plan validates every field of p but Store and the physical names (which
+// Validate checks too) and plans the pipeline, in pure Go (no jsii): every
+// stage and action, with the counts AWS limits decided (see package plan).
+// The error lists every problem at once.
 func (p *Props) Plan() (*plan.Pipeline, error) {
 	planned, errs := p.plan()
 	if len(errs) > 0 {
@@ -247,9 +249,6 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 			add("Replicas[%q]: Store, or BucketName and KeyAlias, are required", r)
 		}
 	}
-	if rp := p.RolePath; rp != "" && !rolePathRE.MatchString(rp) {
-		add("RolePath %q: must start and end with /", rp)
-	}
 	errs = append(errs, p.checkNames()...)
 	planned, err := plan.New(p.Input())
 	if err != nil {
@@ -260,10 +259,11 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	return planned, errs
 }
 
-var rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
-
 // Validate reports every problem of p at once (Store, then what Plan
-// reports). ValidateIn checks more: what needs the pipeline's stack.
+// reports, then every physical name AWS would refuse: PipelineName,
+// RoleName, RolePath, the projects', topics', replicas' and other names,
+// each against its limit and alphabet in limits.NameRules). ValidateIn
+// checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
 	if p == nil {
 		return errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
@@ -274,6 +274,7 @@ func (p *Props) Validate() error {
 	}
 	_, problems := p.plan()
 	errs = append(errs, problems...)
+	errs = append(errs, p.checkPhysicalNames()...)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -351,8 +352,6 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		paths:    map[string]awscodepipeline.ArtifactPath{},
 		findings: map[string]string{}, runProjects: map[string]*runProject{}, helm: map[string]awscodebuild.PipelineProject{}}
 	pl.dependOn(refs)
-	pl.checkRegions()
-	pl.checkSourceRoles()
 	pl.role = awsiam.NewRole(pl.Construct, jsii.String("Role"), &awsiam.RoleProps{
 		RoleName:    values.Optional(p.RoleName),
 		Path:        jsii.String(p.RolePath),
@@ -430,38 +429,6 @@ var modes = map[string]awscodepipeline.ExecutionMode{
 	"SUPERSEDED": awscodepipeline.ExecutionMode_SUPERSEDED,
 	"QUEUED":     awscodepipeline.ExecutionMode_QUEUED,
 	"PARALLEL":   awscodepipeline.ExecutionMode_PARALLEL,
-}
-
-// checkRegions panics when an action of an account deployment runs in a
-// region that is neither the pipeline's nor one of Replicas (CodePipeline
-// needs an artifact store there).
-func (pl *Pipeline) checkRegions() {
-	region := awscdk.Stack_Of(pl.Construct).Region()
-	if *awscdk.Token_IsUnresolved(region) {
-		return
-	}
-	for _, st := range pl.plan.Stages {
-		for _, a := range st.Actions {
-			if _, ok := pl.props.Replicas[a.Region]; a.Region != "" && a.Region != *region && !ok {
-				panic(fmt.Errorf("pipeline.Props: Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, *region))
-			}
-		}
-	}
-}
-
-// checkSourceRoles panics when a source's RoleArn is a role of the
-// pipeline's own account: a source there is read by the pipeline role, and
-// a source role would only widen who may write artifacts.
-func (pl *Pipeline) checkSourceRoles() {
-	account := awscdk.Stack_Of(pl.Construct).Account()
-	if *awscdk.Token_IsUnresolved(account) {
-		return
-	}
-	for _, a := range pl.plan.Stages[0].Actions {
-		if a.RoleArn != "" && a.Account == *account {
-			panic(fmt.Errorf("pipeline.Props: %s.RoleArn %q: is a role of the pipeline's account %s; a source of this account needs no source role: remove RoleArn", a.Field, a.RoleArn, *account))
-		}
-	}
 }
 
 // stage renders one stage of the plan.

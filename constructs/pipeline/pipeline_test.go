@@ -433,12 +433,58 @@ func TestPropsValidate(t *testing.T) {
 		}},
 		{"approvers and replicas", func(p *pipeline.Props) {
 			p.ApproverPrincipals = []string{"arn:aws:iam::111111111111:group/ops"}
-			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "b"}}
+			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "payments-eu"}}
 			p.RolePath = "relay"
 		}, []string{
 			`ApproverPrincipals[0] "arn:aws:iam::111111111111:group/ops": must be an IAM role, user or account-root ARN`,
 			`Replicas["eu-west-1"]: Store, or BucketName and KeyAlias, are required`,
-			`RolePath "relay": must start and end with /`,
+			`RolePath "relay": is not a valid IAM path: / alone, or printable ASCII characters without spaces between a leading and a trailing / (such as /relay/orders/) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
+		}},
+		// Physical names that aws-cdk-lib refused only inside New, with a
+		// message that names no field ("Pipeline name must match regular
+		// expression..."), or that AWS refuses at deploy time (a project or
+		// topic name), or that break the pipeline silently (a replica's key
+		// alias without alias/ names no key).
+		{"physical names", func(p *pipeline.Props) {
+			p.PipelineName = "payments-ü"
+			p.RoleName = strings.Repeat("r", 65)
+			p.RolePath = "/" + strings.Repeat("p", 520) + "/"
+			p.ApproverPrincipals = []string{"arn:aws:iam::111111111111:role/approvers"}
+			p.ApproverRoleName = "payments approver"
+			p.GitOpsProjectName = "-gitops"
+			p.Build.ProjectName = "payments build"
+			p.Build.LogGroupName = "relay payments"
+			p.Tests = []pipeline.Suite{{Name: "unit", Commands: []string{"make test"}, ProjectName: "payments-unit",
+				Reports: &pipeline.Reports{Files: []string{"report.xml"}}, ReportGroupName: "-unit"}}
+			p.Deployments[1].Approval.TopicName = "payments.production"
+			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "Payments_EU", KeyAlias: "relay/payments/artifacts"}}
+			p.Deployments[1].Regions = []string{"us-east-1", "eu-west-1"}
+		}, []string{
+			`PipelineName "payments-ü": is not a valid CodePipeline pipeline name: letters, digits and .@_- only (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html)`,
+			`RoleName "` + strings.Repeat("r", 65) + `": has 65 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+			`RolePath "/` + strings.Repeat("p", 520) + `/": has 522 characters; an IAM path has at most 512 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
+			`ApproverRoleName "payments approver": is not a valid IAM role name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+			`GitOpsProjectName "-gitops": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Build.ProjectName "payments build": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Build.LogGroupName "relay payments": is not a valid CloudWatch Logs log group name: letters, digits and _-/.# only (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html)`,
+			`Tests[0].ReportGroupName "-unit": is not a valid CodeBuild report group name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateReportGroup.html)`,
+			`Deployments[1].Approval.TopicName "payments.production": is not a valid SNS topic name: letters, digits, _ and - only (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html)`,
+			`Replicas["eu-west-1"].BucketName "Payments_EU": is not a valid S3 bucket name: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
+			`Replicas["eu-west-1"].KeyAlias "relay/payments/artifacts": is not a valid KMS alias name: alias/ then letters, digits and /_- only (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html)`,
+		}},
+		{"names as tokens", func(p *pipeline.Props) {
+			p.PipelineName, p.Build.ProjectName = "${Token[TOKEN.80]}", "${Token[TOKEN.81]}"
+		}, nil},
+		// A role pattern that is no role ARN lets the pipeline role assume
+		// nothing, also when every role it assumes is a token.
+		{"role patterns that match no role", func(p *pipeline.Props) {
+			p.Deployments = p.Deployments[:1]
+			p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn = "${Token[TOKEN.80]}"
+			p.DeployRolePatterns = []string{"payments-*-deploy"}
+			p.InvokeRolePatterns = []string{"arn:aws:iam::*:user/invoke"}
+		}, []string{
+			`DeployRolePatterns[0] "payments-*-deploy": a role name, not an ARN pattern; write arn:aws:iam::ACCOUNT:role/PATH/payments-*-deploy (ACCOUNT may be *)`,
+			`InvokeRolePatterns[0] "arn:aws:iam::*:user/invoke": not an IAM role ARN pattern (arn:aws:iam::ACCOUNT:role/PATH/NAME)`,
 		}},
 		{"an account root without a reason", func(p *pipeline.Props) { p.ApproverPrincipals = []string{"arn:aws:iam::444444444444:root"} }, []string{
 			`ApproverPrincipals[0] "arn:aws:iam::444444444444:root": an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)`,
@@ -465,7 +511,7 @@ func TestPropsValidate(t *testing.T) {
 		{"region typos", func(p *pipeline.Props) {
 			p.Deployments[0].Regions = []string{"us-east1"}
 			p.Deployments[1].Regions = []string{"cn-north-1"}
-			p.Replicas = map[string]pipeline.Replica{"eu-west-l": {BucketName: "b", KeyAlias: "alias/b"}}
+			p.Replicas = map[string]pipeline.Replica{"eu-west-l": {BucketName: "payments-eu", KeyAlias: "alias/payments"}}
 		}, []string{
 			`Deployments[0].Regions[0] "us-east1": not an AWS region; did you mean "us-east-1"?`,
 			`Deployments[1].Regions[0] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
@@ -479,6 +525,7 @@ func TestPropsValidate(t *testing.T) {
 		{"tokens are accepted wherever an ARN is", func(p *pipeline.Props) {
 			p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn = "${Token[TOKEN.80]}"
 			p.Source.(*pipeline.ConnectionSource).ConnectionArn = "${Token[TOKEN.81]}"
+			p.DeployRolePatterns = []string{"${Token[TOKEN.82]}"}
 		}, nil},
 		{"every problem at once", func(p *pipeline.Props) {
 			p.Store, p.ExecutionMode = nil, "LATEST"

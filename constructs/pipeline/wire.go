@@ -374,10 +374,11 @@ func (p *Props) checkNames() []error {
 			{"DeployRoleArn", a.DeployRoleArn, p.DeployRolePatterns, "DeployRolePatterns"},
 			{"InvokeRoleArn", a.InvokeRoleArn, p.InvokeRolePatterns, "InvokeRolePatterns"},
 		} {
-			if r.arn == "" || arns.IsToken(r.arn) || len(r.patterns) == 0 {
+			if r.arn == "" || arns.IsToken(r.arn) || len(r.patterns) == 0 || !validPatterns(r.patterns, partition) {
 				continue
 			}
-			if !slices.ContainsFunc(r.patterns, func(pat string) bool { return arns.Like(pat, r.arn) }) {
+			// A pattern given as a token is known only at deploy time.
+			if !slices.ContainsFunc(r.patterns, func(pat string) bool { return arns.IsToken(pat) || arns.Like(pat, r.arn) }) {
 				add("%s %s: none matches Deployments[%d].Target.%s %q, so the pipeline role may not assume it; add a pattern that does, or rename the role", r.name, strings.Join(r.patterns, ", "), i, r.field, r.arn)
 			}
 		}
@@ -387,18 +388,57 @@ func (p *Props) checkNames() []error {
 			add("Replicas[%q]: %s", r, why)
 		}
 	}
+	// A pattern that is no role ARN lets the pipeline role assume nothing,
+	// even when every role it would match is a token.
+	for _, f := range []struct {
+		name     string
+		patterns []string
+	}{{"DeployRolePatterns", p.DeployRolePatterns}, {"InvokeRolePatterns", p.InvokeRolePatterns}} {
+		for j, pat := range f.patterns {
+			if why := arns.CheckRolePattern(pat, partition); why != "" {
+				add("%s[%d] %q: %s", f.name, j, pat, why)
+			}
+		}
+	}
 	return errs
+}
+
+// validPatterns reports whether every pattern is a role ARN pattern of
+// partition (checkNames reports those that are not).
+func validPatterns(patterns []string, partition string) bool {
+	return !slices.ContainsFunc(patterns, func(p string) bool { return arns.CheckRolePattern(p, partition) != "" })
 }
 
 // checkRegions reports an account deployment whose region is neither the
 // pipeline's nor one of Replicas (CodePipeline needs an artifact store
-// there).
+// there), a replica of the pipeline's own region (it would replace Store as
+// that region's artifact store), and, in an environment-agnostic stack,
+// each deployment with actions in a named region (aws-cdk-lib renders such
+// a pipeline only in a stack of a known region).
 func (p *Props) checkRegions(stack awscdk.Stack, planned *plan.Pipeline) []error {
-	region := *stack.Region()
-	if arns.IsToken(region) || planned == nil {
+	if planned == nil {
 		return nil
 	}
+	region := *stack.Region()
 	var errs []error
+	if arns.IsToken(region) {
+		for _, st := range planned.Stages {
+			for _, a := range st.Actions {
+				if a.Region == "" {
+					continue
+				}
+				field := a.Field
+				if a.Deployment >= 0 {
+					field = fmt.Sprintf("Deployments[%d].Regions", a.Deployment)
+				}
+				errs = append(errs, fmt.Errorf("%s %q: the pipeline's stack %s has no region (an environment-agnostic stack), and a pipeline with actions in named regions needs its own (aws-cdk-lib refuses it otherwise); give the stack Env{Account, Region}", field, a.Region, *stack.StackName()))
+			}
+		}
+		return slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
+	}
+	if _, ok := p.Replicas[region]; ok {
+		errs = append(errs, fmt.Errorf("Replicas[%q]: the pipeline's own region, whose artifacts are in Store; CodePipeline would keep them in this replica's bucket instead, which the targets do not read; remove the entry", region))
+	}
 	for _, st := range planned.Stages {
 		for _, a := range st.Actions {
 			if _, ok := p.Replicas[a.Region]; a.Region != "" && a.Region != region && !ok {
@@ -409,12 +449,55 @@ func (p *Props) checkRegions(stack awscdk.Stack, planned *plan.Pipeline) []error
 	return slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
 }
 
+// checkSourceRoles reports a source whose RoleArn is a role of the
+// pipeline's own account: a source there is read by the pipeline role, and
+// a source role would only widen who may write artifacts.
+func (p *Props) checkSourceRoles(stack awscdk.Stack, planned *plan.Pipeline) []error {
+	account := *stack.Account()
+	if arns.IsToken(account) || planned == nil || len(planned.Stages) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, a := range planned.Stages[0].Actions {
+		if a.RoleArn != "" && a.Account == account {
+			errs = append(errs, fmt.Errorf("%s.RoleArn %q: is a role of the pipeline's account %s; a source of this account needs no source role: remove RoleArn", a.Field, a.RoleArn, account))
+		}
+	}
+	return errs
+}
+
+// checkStore reports a Store that is not in the pipeline's account and
+// region, as far as the stacks' environments show: CodePipeline keeps a
+// pipeline's artifacts in a bucket of its own region, and the store admits
+// only its own account's roles (and its Readers), so a pipeline role of
+// another account could not write there.
+func (p *Props) checkStore(stack awscdk.Stack) []error {
+	account, region := *stack.Account(), *stack.Region()
+	sAccount, sRegion := p.Store.Env()
+	path := *p.Store.Node().Path()
+	switch {
+	case arns.IsToken(account) || arns.IsToken(region):
+		return nil // the pipeline's environment is unknown: nothing to compare
+	case sAccount == "" || sRegion == "":
+		return []error{fmt.Errorf("Store: the store %s is in an environment-agnostic stack, so nothing shows it is in the pipeline's account %s and region %s, where CodePipeline needs it; create it in the pipeline's stack, or give its stack Env{Account: %q, Region: %q}", path, account, region, account, region)}
+	case sRegion != region:
+		return []error{fmt.Errorf("Store: the store %s is in region %s, but CodePipeline keeps a pipeline's artifacts in a bucket of the pipeline's region %s; create the store in a stack of %s (a store of another region goes in Replicas)", path, sRegion, region, region)}
+	case sAccount != account:
+		return []error{fmt.Errorf("Store: the store %s is in account %s, but the pipeline's stack is in account %s, whose pipeline role the store does not admit to write artifacts; create the store in a stack of account %s", path, sAccount, account, account)}
+	}
+	return nil
+}
+
 // ValidateIn is Validate plus the checks that need scope, the construct
 // (in the stack) the pipeline is created in: tokens in ARN fields are
-// resolved there, each deployment's regions must have an artifact store,
-// and each deployment wired by reference to a target.DeploymentTarget must
-// agree with it (trust, account, regions, stacks, store). It reports every
-// problem at once; New panics with the same message.
+// resolved there, Store must be in the stack's account and region, each
+// deployment's regions must have an artifact store (the stack's region, or
+// one of Replicas, which must not name the stack's region), a source of the
+// stack's account needs no RoleArn, an environment-agnostic stack may hold
+// no actions in named regions, and each deployment wired by reference to a
+// target.DeploymentTarget must agree with it (trust, account, regions,
+// stacks, store). It reports every problem at once; New panics with the
+// same message, before it creates anything.
 func (p *Props) ValidateIn(scope constructs.Construct) error {
 	_, _, _, err := p.prepare(scope)
 	return err
@@ -442,7 +525,12 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	}
 	planned, problems := q.plan()
 	errs = append(errs, problems...)
+	errs = append(errs, q.checkPhysicalNames()...)
 	errs = append(errs, q.checkRegions(stack, planned)...)
+	errs = append(errs, q.checkSourceRoles(stack, planned)...)
+	if q.Store != nil {
+		errs = append(errs, q.checkStore(stack)...)
+	}
 	if q.Store != nil && len(problems) == 0 {
 		errs = append(errs, q.checkWiring(stack, refs)...)
 	}

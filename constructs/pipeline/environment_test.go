@@ -1,0 +1,136 @@
+package pipeline_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/relaytest"
+)
+
+// TestValidateInAgreesWithNew: what the pipeline's stack decides (its
+// account and region against the store's, the replicas' and the sources'),
+// ValidateIn reports, with the field, the value and the fix, and New panics
+// with the same message before it creates anything. Each case was accepted
+// by ValidateIn before; some deployed and failed (a store of another region
+// or account, a replica that replaced the store), the others made New panic
+// with aws-cdk-lib's message or one ValidateIn had not given.
+func TestValidateInAgreesWithNew(t *testing.T) {
+	tooling := env("111111111111", "us-east-1")
+	tests := []struct {
+		name string
+		// pipelineEnv is the pipeline's stack's props, storeEnv the store's
+		// stack's (nil: the pipeline's stack).
+		pipelineEnv, storeEnv *awscdk.StackProps
+		mutate                func(*pipeline.Props)
+		want                  []string
+	}{
+		{name: "a store of another region", pipelineEnv: tooling, storeEnv: env("111111111111", "eu-west-1"),
+			want: []string{
+				"Store: the store Store/Artifacts is in region eu-west-1, but CodePipeline keeps a pipeline's artifacts in a bucket of the pipeline's region us-east-1; create the store in a stack of us-east-1 (a store of another region goes in Replicas)",
+			}},
+		{name: "a store of another account", pipelineEnv: tooling, storeEnv: env("444444444444", "us-east-1"),
+			want: []string{
+				"Store: the store Store/Artifacts is in account 444444444444, but the pipeline's stack is in account 111111111111, whose pipeline role the store does not admit to write artifacts; create the store in a stack of account 111111111111",
+			}},
+		{name: "a store in an environment-agnostic stack", pipelineEnv: tooling, storeEnv: &awscdk.StackProps{},
+			want: []string{
+				`Store: the store Store/Artifacts is in an environment-agnostic stack, so nothing shows it is in the pipeline's account 111111111111 and region us-east-1, where CodePipeline needs it; create it in the pipeline's stack, or give its stack Env{Account: "111111111111", Region: "us-east-1"}`,
+			}},
+		{name: "a replica in the pipeline's own region", pipelineEnv: tooling,
+			mutate: func(p *pipeline.Props) {
+				p.Replicas = map[string]pipeline.Replica{"us-east-1": {BucketName: "payments-other", KeyAlias: "alias/payments/other"}}
+			},
+			want: []string{
+				`Replicas["us-east-1"]: the pipeline's own region, whose artifacts are in Store; CodePipeline would keep them in this replica's bucket instead, which the targets do not read; remove the entry`,
+			}},
+		{name: "a source role of the pipeline's account", pipelineEnv: tooling,
+			mutate: func(p *pipeline.Props) {
+				p.Source = &pipeline.CodeCommitSource{Repository: "payments", RoleArn: "arn:aws:iam::111111111111:role/payments-source"}
+			},
+			want: []string{
+				`Source.RoleArn "arn:aws:iam::111111111111:role/payments-source": is a role of the pipeline's account 111111111111; a source of this account needs no source role: remove RoleArn`,
+			}},
+		{name: "an environment-agnostic pipeline stack", pipelineEnv: &awscdk.StackProps{},
+			want: []string{
+				`Deployments[0].Regions "us-east-1": the pipeline's stack Tooling has no region (an environment-agnostic stack), and a pipeline with actions in named regions needs its own (aws-cdk-lib refuses it otherwise); give the stack Env{Account, Region}`,
+				`Deployments[1].Regions "us-east-1": the pipeline's stack Tooling has no region (an environment-agnostic stack), and a pipeline with actions in named regions needs its own (aws-cdk-lib refuses it otherwise); give the stack Env{Account, Region}`,
+			}},
+		{name: "a pipeline stack of a known region only", pipelineEnv: &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Tooling"), tc.pipelineEnv)
+			storeStack := stack
+			if tc.storeEnv != nil {
+				storeStack = awscdk.NewStack(app, jsii.String("Store"), tc.storeEnv)
+			}
+			var store *artifacts.Store
+			relaytest.Do(t, "artifacts.NewStore", func() {
+				store = artifacts.NewStore(storeStack, "Artifacts", &artifacts.StoreProps{
+					BucketName: "payments-artifacts", KeyAlias: "alias/payments/artifacts",
+					Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
+				})
+			})
+			p := validProps(store, stagingAndProduction())
+			if tc.mutate != nil {
+				tc.mutate(p)
+			}
+			err := p.ValidateIn(stack)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("ValidateIn() = %v, want nil", err)
+				}
+				relaytest.Do(t, "pipeline.New", func() { pipeline.New(stack, "Pipeline", p) })
+				return
+			}
+			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
+			msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) })
+			if ok || err == nil || msg != err.Error() {
+				t.Errorf("pipeline.New: panicked %v with %q, want ValidateIn's error", !ok, msg)
+			}
+			if stack.Node().TryFindChild(jsii.String("Pipeline")) != nil {
+				t.Error("pipeline.New added a construct before it panicked")
+			}
+		})
+	}
+}
+
+// TestNewNamesTheField: a name aws-cdk-lib would refuse inside New with a
+// message of its own (no field) is refused by ValidateIn, and New panics
+// with that message.
+func TestNewNamesTheField(t *testing.T) {
+	for _, mutate := range []func(*pipeline.Props){
+		func(p *pipeline.Props) { p.PipelineName = strings.Repeat("n", 101) },
+		func(p *pipeline.Props) { p.RoleName = "payments pipeline" },
+		func(p *pipeline.Props) { p.RolePath = "/" + strings.Repeat("p", 520) + "/" },
+		func(p *pipeline.Props) {
+			p.ApproverPrincipals, p.ApproverRoleName = []string{"arn:aws:iam::111111111111:role/approvers"}, strings.Repeat("a", 65)
+		},
+	} {
+		stack := newStack()
+		var store *artifacts.Store
+		relaytest.Do(t, "artifacts.NewStore", func() {
+			store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+				Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
+			})
+		})
+		p := validProps(store, stagingAndProduction())
+		mutate(p)
+		err := p.ValidateIn(stack)
+		if err == nil {
+			t.Errorf("ValidateIn() = nil for %+v", p)
+			continue
+		}
+		relaytest.FieldPaths(t, p, err)
+		if msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) }); ok || msg != err.Error() {
+			t.Errorf("pipeline.New: panicked %v with %q, want %q", !ok, msg, err.Error())
+		}
+	}
+}
