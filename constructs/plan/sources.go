@@ -180,8 +180,18 @@ func (v *validator) source(field string, s Source) {
 		if x.Owner == "" || x.Repo == "" {
 			v.addf(field, "%q/%q: Owner and Repo are required", x.Owner, x.Repo)
 		}
-		if !connectionARN.MatchString(x.ConnectionArn) && !arns.IsToken(x.ConnectionArn) {
+		switch a, _ := arns.Parse(x.ConnectionArn); {
+		case arns.IsToken(x.ConnectionArn):
+		case !connectionARN.MatchString(x.ConnectionArn):
 			v.addf(field+".ConnectionArn", "%q: must be a CodeConnections connection ARN", x.ConnectionArn)
+		case arns.CheckRegion(a.Region, "") != "":
+			// A region typo names no connection: CodePipeline refuses the
+			// pipeline at deploy time.
+			v.addf(field+".ConnectionArn", "%q: region %q: %s", x.ConnectionArn, a.Region, arns.CheckRegion(a.Region, ""))
+		default:
+			if p, _ := arns.RegionPartition(a.Region); p != a.Partition {
+				v.addf(field+".ConnectionArn", "%q: region %q is in partition %s, not the ARN's %s", x.ConnectionArn, a.Region, p, a.Partition)
+			}
 		}
 		if x.Provider != "GitHub" && x.Provider != "GitLab" && x.Provider != "Bitbucket" {
 			v.addf(field+".Provider", "%q: must be GitHub, GitLab or Bitbucket", x.Provider)

@@ -66,6 +66,14 @@ func TestValidate(t *testing.T) {
 		{"connection ARN", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
 		}, []string{`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`}},
+		// A region typo in the ARN names no connection: CodePipeline refuses
+		// the pipeline at deploy time.
+		{"connection ARN with a region typo", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codeconnections:us-east1:111111111111:connection/0a1b2c3d"
+		}, []string{`Source.ConnectionArn "arn:aws:codeconnections:us-east1:111111111111:connection/0a1b2c3d": region "us-east1": not an AWS region; did you mean "us-east-1"?`}},
+		{"connection ARN of another partition than its region's", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codeconnections:cn-north-1:111111111111:connection/0a1b2c3d"
+		}, []string{`Source.ConnectionArn "arn:aws:codeconnections:cn-north-1:111111111111:connection/0a1b2c3d": region "cn-north-1" is in partition aws-cn, not the ARN's aws`}},
 		{"provider", func(in *plan.Input) { in.Source.(*plan.ConnectionSource).Provider = "Gitea" }, []string{
 			`Source.Provider "Gitea": must be GitHub, GitLab or Bitbucket`,
 		}},
