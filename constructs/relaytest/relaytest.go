@@ -110,7 +110,9 @@ func Command(t testing.TB) string {
 		for i, p := range parts {
 			parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 		}
-		run = " -run '" + strings.Join(parts, "/") + "'"
+		// Single-quoted for a POSIX shell: a quote in a test's name ends
+		// the quoting, is escaped, and starts it again.
+		run = " -run '" + strings.ReplaceAll(strings.Join(parts, "/"), "'", `'\''`) + "'"
 	}
 	return "go test " + pkg + run + " -update"
 }

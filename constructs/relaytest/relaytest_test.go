@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -345,6 +346,18 @@ func TestCommand(t *testing.T) {
 	t.Run("a (sub) test.*", func(t *testing.T) {
 		if got, want := relaytest.Command(t), `go test ./constructs/relaytest -run '^TestCommand$/^a_\(sub\)_test\.\*$' -update`; got != want {
 			t.Errorf("Command() = %q, want %q", got, want)
+		}
+	})
+	// A quote in a test's name must not end the shell's quoting: the
+	// command is pasted into a shell as printed.
+	t.Run("the team's stack", func(t *testing.T) {
+		got, want := relaytest.Command(t), `go test ./constructs/relaytest -run '^TestCommand$/^the_team'\''s_stack$' -update`
+		if got != want {
+			t.Errorf("Command() = %q, want %q", got, want)
+		}
+		out, err := exec.Command("sh", "-c", "printf '%s\\n' "+strings.TrimSuffix(strings.TrimPrefix(got, "go test ./constructs/relaytest "), " -update")).Output()
+		if err != nil || string(out) != "-run\n^TestCommand$/^the_team's_stack$\n" {
+			t.Errorf("sh reads the arguments of %s as %q (%v)", got, out, err)
 		}
 	})
 }
