@@ -272,6 +272,9 @@ func (p *Props) Validate() error {
 	if p == nil {
 		return errNilProps
 	}
+	// The ARNs are judged as the caller wrote them: those Stores adds are
+	// the stores' own (withStores checks the stores).
+	own := p
 	q, errs := p.withStores()
 	p = &q
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -416,10 +419,11 @@ func (p *Props) Validate() error {
 	if p.InvokeRoleName != "" && len(p.InvokeStatements) == 0 {
 		add("InvokeStatements []: say which functions and state machines the invoke role may run")
 	}
-	if len(p.ArtifactBucketArns) == 0 {
+	// (A store in Stores that could not be added is reported as such.)
+	if len(p.ArtifactBucketArns) == 0 && len(own.Stores) == 0 {
 		add("ArtifactBucketArns []: name the artifact bucket the deploy role reads, or give its store in Stores")
 	}
-	if len(p.ArtifactKeyArns) == 0 {
+	if len(p.ArtifactKeyArns) == 0 && len(own.Stores) == 0 {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
 	}
 	names := p.stackNames()
@@ -443,7 +447,7 @@ func (p *Props) Validate() error {
 	if len(p.StackNames) > 0 && len(p.ExecutionManagedPolicyArns) == 0 && len(p.ExecutionStatements) == 0 {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
 	}
-	p.validateArns(add)
+	own.validateArns(add)
 	if len(errs) == 0 {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
@@ -331,6 +332,27 @@ func TestNewNamesTheField(t *testing.T) {
 	if stack.Node().TryFindChild(jsii.String("Delivery")) != nil {
 		t.Error("target.New added a construct before it panicked")
 	}
+}
+
+// TestStoresNameTheStore: a problem of a store given in Stores names
+// Stores[i], which the caller wrote, not the ArtifactKeyArns entry it
+// expands to (which the caller never wrote).
+func TestStoresNameTheStore(t *testing.T) {
+	app := relaytest.NewApp()
+	tooling := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east1")},
+	})
+	var store *artifacts.Store
+	relaytest.Do(t, "artifacts.NewStore", func() {
+		store = artifacts.NewStore(tooling, "Artifacts", &artifacts.StoreProps{BucketName: "payments-artifacts"})
+	})
+	p := validProps()
+	p.ArtifactBucketArns, p.ArtifactKeyArns, p.Stores = nil, nil, []*artifacts.Store{store}
+	err := p.Validate()
+	relaytest.ValidateError(t, err, "target.Props: ", []string{
+		`Stores[0] Tooling/Artifacts: its stack's region "us-east1": not an AWS region; did you mean "us-east-1"?`,
+	})
+	relaytest.FieldPaths(t, p, err)
 }
 
 // ExampleNew shows a team adding Relay's deployment target to a stack of its

@@ -31,6 +31,12 @@ func (p *Props) withStores() (Props, []error) {
 			continue
 		}
 		bucket, key := s.BucketArnText(), s.KeyArnPattern()
+		if _, region := s.Env(); region != "" {
+			if why := arns.CheckRegion(region, ""); why != "" {
+				errs = append(errs, fmt.Errorf("%s %s: its stack's region %q: %s", field, *s.Node().Path(), region, why))
+				continue
+			}
+		}
 		if bucket == "" {
 			errs = append(errs, fmt.Errorf("%s %s: its bucket name is generated, so another account cannot name it; set artifacts.StoreProps.BucketName (naming.Names.ArtifactBucket gives Relay's)", field, *s.Node().Path()))
 		}
