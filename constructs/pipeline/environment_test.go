@@ -60,6 +60,11 @@ func TestValidateInAgreesWithNew(t *testing.T) {
 				`Deployments[0].Regions "us-east-1": the pipeline's stack Tooling has no region (an environment-agnostic stack), and a pipeline with actions in named regions needs its own (aws-cdk-lib refuses it otherwise); give the stack Env{Account, Region}`,
 				`Deployments[1].Regions "us-east-1": the pipeline's stack Tooling has no region (an environment-agnostic stack), and a pipeline with actions in named regions needs its own (aws-cdk-lib refuses it otherwise); give the stack Env{Account, Region}`,
 			}},
+		{name: "a pipeline stack whose region is a typo", pipelineEnv: env("111111111111", "us-east1"),
+			want: []string{
+				`Deployments[0].Regions "us-east-1": must be the pipeline's region us-east1 or a region of Replicas; the pipeline's stack's region "us-east1": not an AWS region; did you mean "us-east-1"?`,
+				`Deployments[1].Regions "us-east-1": must be the pipeline's region us-east1 or a region of Replicas; the pipeline's stack's region "us-east1": not an AWS region; did you mean "us-east-1"?`,
+			}},
 		{name: "a pipeline stack of a known region only", pipelineEnv: &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}}},
 	}
 	for _, tc := range tests {
@@ -134,3 +139,69 @@ func TestNewNamesTheField(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicaNamesAsTokens: a replica's names go into the pipeline's
+// artifact stores and its role's policy in another region's terms; a token
+// that resolves to text in the pipeline's stack (a Lazy string) is written
+// as that text, and one that stays a reference (an import) is a named error
+// instead of aws-cdk-lib's "KMS key ARN must be in the format ...".
+func TestReplicaNamesAsTokens(t *testing.T) {
+	lazy := func(s string) string { return *awscdk.Lazy_String(&text{s}, nil) }
+	for _, tc := range []struct {
+		name         string
+		bucket, key  func() string
+		want         func(bucket, key string) []string
+		wantTemplate []string
+	}{
+		{name: "lazy strings resolve to text",
+			bucket: func() string { return lazy("payments-eu") }, key: func() string { return lazy("alias/payments/eu") },
+			wantTemplate: []string{`"Location": "payments-eu"`, `"Id": "arn:aws:kms:eu-west-1:111111111111:alias/payments/eu"`}},
+		{name: "imports stay references",
+			bucket: func() string { return *awscdk.Fn_ImportValue(jsii.String("bucket")) }, key: func() string { return *awscdk.Fn_ImportValue(jsii.String("key")) },
+			want: func(bucket, key string) []string {
+				return []string{
+					`Replicas["eu-west-1"].BucketName "` + bucket + `": a token that stays a reference at synth; the pipeline names its replica of eu-west-1 by text (its artifact store, its role's policy), where a reference does not resolve: give the name as text (naming.Names.ArtifactBucket) or the replica's Store`,
+					`Replicas["eu-west-1"].KeyAlias "` + key + `": a token that stays a reference at synth; the pipeline names its replica of eu-west-1 by text (its artifact store, its role's policy), where a reference does not resolve: give the name as text (naming.Names.ArtifactKeyAlias) or the replica's Store`,
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := newStack()
+			var store *artifacts.Store
+			var bucket, key string
+			relaytest.Do(t, "the store and the names", func() {
+				store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+					Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
+				})
+				bucket, key = tc.bucket(), tc.key()
+			})
+			p := validProps(store, stagingAndProduction())
+			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: bucket, KeyAlias: key}}
+			p.Deployments[1].Regions = []string{"us-east-1", "eu-west-1"}
+			err := p.ValidateIn(stack)
+			if tc.want != nil {
+				relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want(bucket, key))
+				relaytest.FieldPaths(t, p, err)
+				if msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) }); ok || err == nil || msg != err.Error() {
+					t.Errorf("pipeline.New: panicked %v with %q, want ValidateIn's error", !ok, msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ValidateIn() = %v", err)
+			}
+			relaytest.Do(t, "pipeline.New", func() { pipeline.New(stack, "Pipeline", p) })
+			raw := string(relaytest.Marshal(*relaytest.Template(t, stack).FindResources(jsii.String("AWS::CodePipeline::Pipeline"), nil)))
+			for _, want := range tc.wantTemplate {
+				if !strings.Contains(raw, want) {
+					t.Errorf("the pipeline does not contain %s", want)
+				}
+			}
+		})
+	}
+}
+
+// text is an aws-cdk-lib string producer of a constant.
+type text struct{ s string }
+
+func (p *text) Produce() *string { return jsii.String(p.s) }

@@ -115,7 +115,18 @@ func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
 		}
 		q.Replicas = make(map[string]Replica, len(p.Replicas))
 		for _, r := range sortedRegions(p.Replicas) {
-			rep, problems := resolveReplica(r, p.Replicas[r], account)
+			rep := p.Replicas[r]
+			// The names are written as text in the pipeline's artifact
+			// stores and its role's policy, in the replica region's terms.
+			for _, n := range []struct {
+				field, helper string
+				v             *string
+			}{{"BucketName", "ArtifactBucket", &rep.BucketName}, {"KeyAlias", "ArtifactKeyAlias", &rep.KeyAlias}} {
+				if *n.v = lit(fmt.Sprintf("Replicas[%q].%s", r, n.field), *n.v); arns.IsToken(*n.v) {
+					errs = append(errs, fmt.Errorf("Replicas[%q].%s %q: a token that stays a reference at synth; the pipeline names its replica of %s by text (its artifact store, its role's policy), where a reference does not resolve: give the name as text (naming.Names.%s) or the replica's Store", r, n.field, *n.v, r, n.helper))
+				}
+			}
+			rep, problems := resolveReplica(r, rep, account)
 			q.Replicas[r] = rep
 			errs = append(errs, problems...)
 		}
@@ -439,10 +450,15 @@ func (p *Props) checkRegions(stack awscdk.Stack, planned *plan.Pipeline) []error
 	if _, ok := p.Replicas[region]; ok {
 		errs = append(errs, fmt.Errorf("Replicas[%q]: the pipeline's own region, whose artifacts are in Store; CodePipeline would keep them in this replica's bucket instead, which the targets do not read; remove the entry", region))
 	}
+	// A typo in the stack's own region shows here first: say so.
+	hint := ""
+	if why := arns.CheckRegion(region, ""); why != "" {
+		hint = fmt.Sprintf("; the pipeline's stack's region %q: %s", region, why)
+	}
 	for _, st := range planned.Stages {
 		for _, a := range st.Actions {
 			if _, ok := p.Replicas[a.Region]; a.Region != "" && a.Region != region && !ok {
-				errs = append(errs, fmt.Errorf("Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas", a.Deployment, a.Region, region))
+				errs = append(errs, fmt.Errorf("Deployments[%d].Regions %q: must be the pipeline's region %s or a region of Replicas%s", a.Deployment, a.Region, region, hint))
 			}
 		}
 	}
