@@ -243,8 +243,12 @@ func (p *StoreProps) Validate() error {
 
 // NewStore creates the key, the artifact bucket and its access-log bucket.
 // It panics with every problem of props listed when props are invalid; call
-// props.Validate first to handle the error yourself.
+// props.Validate first to handle the error yourself. A nil scope panics
+// naming the constructor; nil props are the zero StoreProps.
 func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
+	if scope == nil {
+		panic(errors.New("artifacts.NewStore: scope: nil; pass the stack (or a construct in it) that holds the store"))
+	}
 	if props == nil {
 		props = &StoreProps{}
 	}

@@ -254,6 +254,16 @@ func TestNewStoreNamesTheField(t *testing.T) {
 	}
 }
 
+// TestNewStoreNilScope: a nil scope is refused naming the constructor and
+// the parameter, as pipeline.New and target.New do, not with jsii's
+// "parameter scope is required, but nil was provided".
+func TestNewStoreNilScope(t *testing.T) {
+	msg, ok := relaytest.Recover(func() { artifacts.NewStore(nil, "Artifacts", nil) })
+	if want := "artifacts.NewStore: scope: nil; pass the stack (or a construct in it) that holds the store"; ok || msg != want {
+		t.Errorf("NewStore(nil, ...) panicked %v with %q, want %q", !ok, msg, want)
+	}
+}
+
 // TestStoreAdmits: the check a pipeline makes of the deploy roles it names
 // follows the readers' scopes: an account listed, or any account when OUs
 // are named (their membership is known only at request time), and a role
