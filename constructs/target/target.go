@@ -106,8 +106,8 @@ type Props struct {
 	// PipelineAccount is the account of the pipeline that assumes the
 	// deploy role.
 	PipelineAccount string
-	// PipelineRoleArns are the ARNs of the pipeline roles allowed to assume
-	// the deploy role (naming.Names.PipelineRoleArn gives the ARN of the
+	// PipelineRoleArns are the exact ARNs (no * or ?) of the pipeline roles
+	// allowed to assume the deploy role (naming.Names.PipelineRoleArn gives the ARN of the
 	// pipeline whose RoleName and RolePath come from the same Names). The trust policy names PipelineAccount as principal and
 	// pins these ARNs in an aws:PrincipalArn condition, so it does not depend
 	// on the roles existing first, and keeps matching after a role is
@@ -134,8 +134,9 @@ type Props struct {
 	InvokeRoleName string
 	// InvokeStatements are the invoke role's permissions.
 	InvokeStatements []Statement
-	// TrustedRoleArns are further roles of PipelineAccount that may assume
-	// the deploy role, such as a CodeBuild project's role that runs Helm.
+	// TrustedRoleArns are the exact ARNs of further roles of
+	// PipelineAccount that may assume the deploy role, such as a CodeBuild
+	// project's role that runs Helm.
 	TrustedRoleArns []string
 	// ArtifactReaderPolicyName, when set, creates a customer managed policy
 	// of that name at RolePath that lets the roles it is attached to read
@@ -357,6 +358,8 @@ func (p *Props) Validate() error {
 		}
 		if !strings.HasPrefix(r.TrustedRoleArn, "arn:") || !strings.Contains(r.TrustedRoleArn, ":iam::"+p.PipelineAccount+":role/") {
 			add("StepRoles[%d].TrustedRoleArn %q: must be a role ARN in PipelineAccount %s", i, r.TrustedRoleArn, p.PipelineAccount)
+		} else if strings.ContainsAny(r.TrustedRoleArn, "*?") {
+			add("StepRoles[%d].TrustedRoleArn %q: a pattern: the trust (aws:PrincipalArn, ArnEquals, which takes * and ? as wildcards) would admit every matching role of account %s; name the step project's role exactly", i, r.TrustedRoleArn, p.PipelineAccount)
 		}
 		if len(r.Statements) == 0 {
 			add("StepRoles[%d].Statements []: grant the step what it does in the account; a step role has no other permission", i)

@@ -177,6 +177,19 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			`PipelineRoleArns[0] "arn::iam::111111111111:role/relay/payments/payments-pipeline": the partition is empty (arn::...); use arn:aws:..., arn:aws-cn:... or arn:aws-us-gov:...`,
 		}},
+		// The trust pins aws:PrincipalArn with ArnEquals, which takes * and
+		// ? as wildcards: a pattern would trust every matching role of the
+		// pipeline's account, not the pipeline.
+		{"trust patterns", func(p *target.Props) {
+			p.PipelineRoleArns = []string{"arn:aws:iam::111111111111:role/*"}
+			p.TrustedRoleArns = []string{"arn:aws:iam::111111111111:role/relay/payments/helm-?"}
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-tf-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-*",
+				Statements: []target.Statement{{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-state/key"}}}}}
+		}, []string{
+			`StepRoles[0].TrustedRoleArn "arn:aws:iam::111111111111:role/payments-step-*": a pattern: the trust (aws:PrincipalArn, ArnEquals, which takes * and ? as wildcards) would admit every matching role of account 111111111111; name the step project's role exactly`,
+			`PipelineRoleArns[0] "arn:aws:iam::111111111111:role/*": a pattern: the trust (aws:PrincipalArn, ArnEquals, which takes * and ? as wildcards) would admit every matching role of account 111111111111; name each role exactly (naming.Names.PipelineRoleArn)`,
+			`TrustedRoleArns[0] "arn:aws:iam::111111111111:role/relay/payments/helm-?": a pattern: the trust (aws:PrincipalArn, ArnEquals, which takes * and ? as wildcards) would admit every matching role of account 111111111111; name each role exactly (naming.Names.PipelineRoleArn)`,
+		}},
 		{"another partition", func(p *target.Props) { p.TrustedRoleArns = []string{"arn:aws-cn:iam::111111111111:role/helm"} }, []string{
 			`TrustedRoleArns[0] "arn:aws-cn:iam::111111111111:role/helm": must be in partition aws (Partition)`,
 		}},

@@ -81,6 +81,10 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 				add("%s[%d] %q: must be in partition %s (Partition)", field, i, a, partition)
 			case account != p.PipelineAccount:
 				add("%s[%d] %q: must be a role ARN in PipelineAccount %s", field, i, a, p.PipelineAccount)
+			case strings.ContainsAny(a, "*?"):
+				// The trust pins aws:PrincipalArn with ArnEquals, which
+				// takes wildcards: a pattern trusts more than the pipeline.
+				add("%s[%d] %q: a pattern: the trust (aws:PrincipalArn, ArnEquals, which takes * and ? as wildcards) would admit every matching role of account %s; name each role exactly (naming.Names.PipelineRoleArn)", field, i, a, account)
 			}
 		}
 	}
