@@ -234,8 +234,11 @@ func (c *Config) validateStacks(p *problems) {
 
 // componentRules checks the components of environments[i] in region with
 // the values they receive there (x): the names, paths and parameters
-// written with placeholders once expanded, each strategy block, and that a
-// stack is deployed once per account and region (stacks remembers each).
+// written with placeholders once expanded, each strategy block, that a
+// stack is deployed once per account and region, and that entries with
+// different execution roles deploy different stack names in an environment
+// (stacks remembers each, by account and region, and by account and
+// environment).
 func (c *Config) componentRules(p *problems, i int, region string, x Expanded, stacks map[[3]string]deployedStack) {
 	d, e := &c.Deploy, c.Environments[i]
 	where := fmt.Sprintf("environments[%d] %q", i, e.Name)
@@ -293,8 +296,19 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 			}
 			p.add(d.componentPath(k, "stackName"), raw[k].StackName, fmt.Sprintf("%s and %s both deploy the stack %s to account %s; a stack is deployed once per account and region: give each its own stackName, with ${env} when environments share an account",
 				prev.where, where, comp.StackName, e.Account))
+			continue
 		} else if !dup {
 			stacks[key] = at
+		}
+		// One name of an environment, deployed by two entries in two of
+		// its regions, is one stack name of its deploy role, which creates
+		// change sets of a name through one execution role only.
+		envKey := [3]string{e.Account, fmt.Sprintf("environments[%d]", i), comp.StackName}
+		if prev, dup := stacks[envKey]; dup && prev.component != k && (raw[k].ExecutionPolicy != nil || raw[prev.component].ExecutionPolicy != nil) {
+			p.add(d.componentPath(k, "stackName"), raw[k].StackName, fmt.Sprintf("%s and %s deploy the stack name %s as deploy.stacks[%d] and deploy.stacks[%d], with different execution roles; the deploy role creates change sets of a stack name through one execution role only: give each entry its own stackName",
+				prev.where, where, comp.StackName, prev.component, k))
+		} else if !dup {
+			stacks[envKey] = at
 		}
 	}
 }

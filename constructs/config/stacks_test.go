@@ -71,6 +71,36 @@ func TestStacks(t *testing.T) {
 	}
 }
 
+// TestStackNameOfTwoExecutionRoles: two entries whose names, expanded per
+// region, give one stack name in two regions of an environment would make
+// the environment's deploy role create change sets of that name through
+// two execution roles; one with the environment's role in every entry is
+// accepted.
+func TestStackNameOfTwoExecutionRoles(t *testing.T) {
+	input := strings.NewReplacer(
+		"stackName: shop-${env}-network", "stackName: shop-${env}-${region}-us-east-1",
+		"stackName: shop-${env}-data", "stackName: shop-${env}-eu-west-1-${region}",
+		`{name: qa, account: "222222222222", regions: [us-east-1]}`, `{name: qa, account: "333333333333", regions: [eu-west-1, us-east-1]}`,
+	).Replace(stacksBase)
+	want := `deploy.stacks[1].stackName "shop-${env}-eu-west-1-${region}": environments[1] "qa" in eu-west-1 and environments[1] "qa" in us-east-1 deploy the stack name shop-qa-eu-west-1-us-east-1 as deploy.stacks[0] and deploy.stacks[1], with different execution roles; the deploy role creates change sets of a stack name through one execution role only: give each entry its own stackName`
+	_, err := Parse("relay.yaml", []byte(input))
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
+	}
+	if err != nil && strings.Count(err.Error(), "with different execution roles") != 1 {
+		t.Errorf("Parse() error = %v\nwant one stack name of two execution roles", err)
+	}
+	// Both entries with the environment's execution role: one role, no error.
+	same := strings.Replace(input, `      executionPolicy: {statements: [{actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:*:*:table/shop-*"], reason: Tables are named shop-<purpose> by the template.}]}
+`, "", 1)
+	if same == input {
+		t.Fatal("stacksBase has no executionPolicy of deploy.stacks[1] to remove")
+	}
+	if _, err := Parse("relay.yaml", []byte(same)); err != nil && strings.Contains(err.Error(), "with different execution roles") {
+		t.Errorf("Parse() error = %v for entries with one execution role", err)
+	}
+}
+
 func TestStacksRules(t *testing.T) {
 	for _, tt := range []struct{ name, old, new, want string }{
 		{"a dependency cycle", "      dependsOn: [network]\n", "      dependsOn: [network, service]\n",

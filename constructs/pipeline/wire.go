@@ -238,8 +238,10 @@ func (p *Props) roleArn(stack awscdk.Stack) string {
 
 // checkWiring checks each deployment wired by reference (p resolved, with
 // defaults): the target trusts the pipeline role, deploys to the
-// deployment's regions and stacks, and reads the store and replicas, which
-// admit its deploy role.
+// deployment's regions and stacks, each stack through the execution role
+// the target deploys it with (target.DeploymentTarget.StackExecutionRoleArn;
+// a role given as an unresolved token is not compared), and reads the store
+// and replicas, which admit its deploy role.
 func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -308,6 +310,21 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 				if only, ok := tp.StackRegions[s.Name]; ok && !slices.Contains(only, r) && !stackRefused[field+s.Name+"@"+r] {
 					stackRefused[field+s.Name+"@"+r] = true
 					add("%s.Name %q: the target %s's deploy role may manage %s in %s only (its StackRegions), not in %s; add %s to StackRegions[%q]", field, s.Name, path, s.Name, strings.Join(only, ", "), r, r, s.Name)
+				}
+				// The change set passes the stack's role, else the target's
+				// ExecutionRoleArn (checkRoles reports one that is not the
+				// target's execution role); the deploy role creates it only
+				// passing the role the target deploys that stack with.
+				passed, passedField := acct.ExecutionRoleArn, f+".Target.ExecutionRoleArn"
+				if s.ExecutionRoleArn != "" {
+					passed, passedField = s.ExecutionRoleArn, field+".ExecutionRoleArn"
+				} else if passed != t.ExecutionRoleArn() {
+					passed = ""
+				}
+				if want := t.StackExecutionRoleArn(s.Name); want != "" && passed != "" && !arns.IsToken(want) && !arns.IsToken(passed) &&
+					passed != want && !stackRefused[field+s.Name+" as "+passed] {
+					stackRefused[field+s.Name+" as "+passed] = true
+					add("%s %q: the target %s's deploy role creates change sets of %s only passing the execution role it deploys %s with, %s; set %s.ExecutionRoleArn to that role", passedField, passed, path, s.Name, s.Name, want, field)
 				}
 			}
 			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {

@@ -105,6 +105,36 @@ func TestWiredByReference(t *testing.T) {
 	}
 }
 
+// dashboardsRole is an execution role of its own for the stack
+// orders-dashboards.
+var dashboardsRole = target.ExecutionRole{Name: orders.StackExecutionRole("staging", "dashboards"), StackNames: []string{"orders-dashboards"},
+	ManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/orders-dashboards-deployer"}}
+
+// TestWiredStackExecutionRole: a stack with an execution role of its own
+// deploys, wired by reference, passing that role, which the target's
+// StackExecutionRoleArn names.
+func TestWiredStackExecutionRole(t *testing.T) {
+	w := newWiredApp(t, nil, func(p *target.Props) { p.ExecutionRoles = []target.ExecutionRole{dashboardsRole} })
+	own := w.target.StackExecutionRoleArn("orders-dashboards")
+	if want := "arn:aws:iam::222222222222:role/relay/orders/orders-staging-dashboards-cfn-exec"; own != want {
+		t.Fatalf("StackExecutionRoleArn(orders-dashboards) = %q, want %q", own, want)
+	}
+	if got := w.target.StackExecutionRoleArn("orders-app"); got != w.target.ExecutionRoleArn() {
+		t.Errorf("StackExecutionRoleArn(orders-app) = %q, want the execution role %q", got, w.target.ExecutionRoleArn())
+	}
+	if got := w.target.StackExecutionRoleArn("orders-api"); got != "" {
+		t.Errorf("StackExecutionRoleArn(orders-api) = %q for a stack the target does not manage, want \"\"", got)
+	}
+	w.props.Deployments[0].Components = []pipeline.Component{
+		{Name: "app", Release: &pipeline.Stack{Name: "orders-app"}},
+		{Name: "dashboards", Release: &pipeline.Stack{Name: "orders-dashboards", ExecutionRoleArn: own}},
+	}
+	w.props.Deployments[0].Release = nil
+	if err := w.props.ValidateIn(w.tooling); err != nil {
+		t.Fatalf("ValidateIn() = %v", err)
+	}
+}
+
 // TestWiringMismatches: each silent mismatch of issue 14 between a
 // pipeline, its store and a target wired by reference is a named error.
 func TestWiringMismatches(t *testing.T) {
@@ -167,6 +197,22 @@ func TestWiringMismatches(t *testing.T) {
 			},
 			want: []string{
 				`Deployments[0].Release.Name "orders-app": the target orders-staging/Delivery's deploy role may manage orders-app in eu-west-1 only (its StackRegions), not in us-east-1; add us-east-1 to StackRegions["orders-app"]`,
+			}},
+		{name: "a stack of an execution role of its own, deployed as the target's",
+			target: func(p *target.Props) { p.ExecutionRoles = []target.ExecutionRole{dashboardsRole} },
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Deployments[0].Release = &pipeline.Stack{Name: "orders-dashboards"}
+			},
+			want: []string{
+				`Deployments[0].Target.ExecutionRoleArn "arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec": the target orders-staging/Delivery's deploy role creates change sets of orders-dashboards only passing the execution role it deploys orders-dashboards with, arn:aws:iam::222222222222:role/relay/orders/orders-staging-dashboards-cfn-exec; set Deployments[0].Release.ExecutionRoleArn to that role`,
+			}},
+		{name: "a stack deployed with another stack's execution role",
+			target: func(p *target.Props) { p.ExecutionRoles = []target.ExecutionRole{dashboardsRole} },
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Deployments[0].Release = &pipeline.Stack{Name: "orders-app", ExecutionRoleArn: "arn:aws:iam::222222222222:role/relay/orders/orders-staging-dashboards-cfn-exec"}
+			},
+			want: []string{
+				`Deployments[0].Release.ExecutionRoleArn "arn:aws:iam::222222222222:role/relay/orders/orders-staging-dashboards-cfn-exec": the target orders-staging/Delivery's deploy role creates change sets of orders-app only passing the execution role it deploys orders-app with, arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec; set Deployments[0].Release.ExecutionRoleArn to that role`,
 			}},
 		{name: "a bucket the target does not read",
 			target: func(p *target.Props) {

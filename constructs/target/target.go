@@ -2,9 +2,10 @@
 // so that a pipeline in another account can release there.
 //
 // The deploy role is the role the pipeline assumes for its deploy actions;
-// it may manage only the named stacks, read the artifact store, and pass the
-// execution role to CloudFormation, plus the statements of other deploy
-// actions (ECS, CodeDeploy, S3, EKS) that the caller gives. The execution
+// it may manage only the named stacks, each only through its own execution
+// role (a change set is created only passing it), read the artifact store,
+// and pass the execution roles to CloudFormation, plus the statements of
+// other deploy actions (ECS, CodeDeploy, S3, EKS) that the caller gives. The execution
 // role is what CloudFormation uses to create the stack's resources; its
 // permissions come from the caller and are never AdministratorAccess by
 // default. The invoke role, when asked for, runs the pipeline's Lambda and
@@ -24,6 +25,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -114,8 +116,13 @@ type Props struct {
 	// recreated.
 	PipelineRoleArns []string
 	// StackNames are the CloudFormation stacks the deploy role may manage
-	// through the execution role. Without them there is no execution role,
-	// and DeployStatements say what the deploy role may do.
+	// through the execution role: it creates their change sets only
+	// passing ExecutionRoleName (Sid CreateChangeSetsWithExecutionRole, on
+	// the condition cloudformation:RoleArn), and describes, executes and
+	// deletes change sets of every stack of the target (Sid
+	// ManageDeployedStacks). Without them there is no execution role, and
+	// DeployStatements say what the deploy role may do. A name is of one
+	// execution role only: not also in ExecutionRoles[].StackNames.
 	StackNames []string
 	// StackRegions limits stack names to some of Regions: the deploy role
 	// manages (and, with DeleteFailedStacks, deletes) a stack name that is
@@ -180,7 +187,12 @@ type Props struct {
 	ExecutionStatements []Statement
 	// ExecutionRoles are further CloudFormation execution roles, each for
 	// stacks with permissions of their own; the deploy role may manage
-	// their stacks and pass each to CloudFormation. Default: none.
+	// their stacks and pass each to CloudFormation, and creates a change set
+	// of ExecutionRoles[i]'s stacks only passing that role (Sid
+	// CreateChangeSetsWithExecutionRole<i+1>), never another stack's role:
+	// a change set creates its stack's resources as the role it passes
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
+	// Default: none.
 	ExecutionRoles []ExecutionRole
 	// StepRoles are roles that steps of the pipeline assume in this
 	// account (from a CodeBuild project of PipelineAccount), each trusted by
@@ -430,6 +442,7 @@ func (p *Props) Validate() error {
 		add("ArtifactKeyArns []: name the artifact key the deploy role decrypts with, or give its store in Stores")
 	}
 	names := p.stackNames()
+	p.validateOneRolePerStack(add)
 	for _, name := range slices.Sorted(maps.Keys(p.StackRegions)) {
 		regions := p.StackRegions[name]
 		if !slices.Contains(names, name) {
@@ -455,6 +468,28 @@ func (p *Props) Validate() error {
 		return nil
 	}
 	return fmt.Errorf("target.Props: %w", errors.Join(errs...))
+}
+
+// validateOneRolePerStack refuses a stack name listed under two execution
+// roles (StackNames and ExecutionRoles[i].StackNames, or two of
+// ExecutionRoles): the deploy role creates (and deletes) a stack only
+// through its one execution role.
+func (p *Props) validateOneRolePerStack(add func(format string, a ...any)) {
+	owner := map[string]string{}
+	for _, s := range p.StackNames {
+		owner[s] = "StackNames"
+	}
+	for i, r := range p.ExecutionRoles {
+		field := fmt.Sprintf("ExecutionRoles[%d].StackNames", i)
+		for k, s := range r.StackNames {
+			switch prev, ok := owner[s]; {
+			case !ok:
+				owner[s] = field
+			case prev != field:
+				add("%s[%d] %q: also in %s; a stack is deployed with one execution role: list it under one role only", field, k, s, prev)
+			}
+		}
+	}
 }
 
 // DeploymentTarget holds the deploy role and the CloudFormation execution
@@ -760,45 +795,68 @@ func deployStatements(p Props) []policy.Statement {
 	return append(out, artifactStatements(p)...)
 }
 
+// stackStatements are the deploy role's CloudFormation statements:
+//   - ManageDeployedStacks: every action of a change set but its creation
+//     (DeleteChangeSet, DescribeChangeSet, ExecuteChangeSet, DescribeStacks,
+//     DescribeStackEvents) on all of the target's stacks;
+//   - CreateChangeSetsWithExecutionRole (ExecutionRoleName's stacks) and
+//     CreateChangeSetsWithExecutionRole<i+1> (ExecutionRoles[i]'s):
+//     CreateChangeSet on that role's stacks only when the request passes
+//     that role (cloudformation:RoleArn), so that no change set creates a
+//     stack's resources with another stack's permissions, nor with none;
+//   - PassExecutionRoleToCloudFormation: iam:PassRole of every execution
+//     role, to CloudFormation only;
+//   - with DeleteFailedStacks, DeleteStack per execution role likewise.
+//
+// Only CreateChangeSet carries cloudformation:RoleArn: ExecuteChangeSet
+// runs a change set with the role it was created with, and takes no such
+// key (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
 func stackStatements(p Props) []policy.Statement {
-	var executionRoles []string
+	type byRole struct {
+		sid   string // suffix of the Sids: "" or i+1
+		role  string
+		names []string
+	}
+	var roles []byRole
 	if len(p.StackNames) > 0 {
-		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName))
+		roles = append(roles, byRole{"", fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, p.ExecutionRoleName), p.StackNames})
 	}
-	for _, r := range p.ExecutionRoles {
-		executionRoles = append(executionRoles, fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, r.Name))
+	for i, r := range p.ExecutionRoles {
+		roles = append(roles, byRole{strconv.Itoa(i + 1), fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, p.Account, p.RolePath, r.Name), r.StackNames})
 	}
-	stacks := p.stackArns(p.Account, p.stackNames())
+	var executionRoles []string
+	for _, r := range roles {
+		executionRoles = append(executionRoles, r.role)
+	}
+	// withRole is action on the stacks of r, when the request passes r's
+	// role (recovery.DeleteStatement too, as plain data for the role's one
+	// document).
+	withRole := func(sid, action string, r byRole) policy.Statement {
+		return policy.Statement{
+			Sid:        sid + r.sid,
+			Actions:    []string{action},
+			Resources:  p.stackArns(p.Account, r.names),
+			Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": r.role}},
+		}
+	}
 	out := []policy.Statement{{
 		Sid: "ManageDeployedStacks",
-		Actions: []string{"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-			"cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+		Actions: []string{"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
 			"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"},
-		Resources: stacks,
-	}, {
+		Resources: p.stackArns(p.Account, p.stackNames()),
+	}}
+	for _, r := range roles {
+		out = append(out, withRole("CreateChangeSetsWithExecutionRole", "cloudformation:CreateChangeSet", r))
+	}
+	out = append(out, policy.Statement{
 		Sid:        "PassExecutionRoleToCloudFormation",
 		Actions:    []string{"iam:PassRole"},
 		Resources:  executionRoles,
 		Conditions: map[string]interface{}{"StringEquals": map[string]interface{}{"iam:PassedToService": "cloudformation.amazonaws.com"}},
-	}}
+	})
 	if p.DeleteFailedStacks {
-		// recovery.DeleteStatement, as plain data for the role's one
-		// document: one statement per execution role, for its own stacks.
-		del := func(sid string, names []string, role string) {
-			out = append(out, policy.Statement{
-				Sid:        sid,
-				Actions:    []string{"cloudformation:DeleteStack"},
-				Resources:  p.stackArns(p.Account, names),
-				Conditions: map[string]interface{}{"ArnEquals": map[string]interface{}{"cloudformation:RoleArn": role}},
-			})
-		}
-		k := 0
-		if len(p.StackNames) > 0 {
-			del("DeleteStacksLeftInRollbackComplete", p.StackNames, executionRoles[0])
-			k = 1
-		}
-		for i, r := range p.ExecutionRoles {
-			del(fmt.Sprintf("DeleteStacksLeftInRollbackComplete%d", i+1), r.StackNames, executionRoles[k+i])
+		for _, r := range roles {
+			out = append(out, withRole("DeleteStacksLeftInRollbackComplete", "cloudformation:DeleteStack", r))
 		}
 	}
 	return out

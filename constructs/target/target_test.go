@@ -3,6 +3,7 @@ package target_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -206,6 +207,15 @@ func TestPropsValidate(t *testing.T) {
 			`StackRegions["payments-app"][1] "ap-south-1": not one of Regions [us-east-1 eu-west-1]`,
 			`StackRegions["payments-app-eu"] []: name the regions of the stack, or leave it out for every region of Regions`,
 		}},
+		{"a stack of two execution roles", func(p *target.Props) {
+			own := func(name string, stacks ...string) target.ExecutionRole {
+				return target.ExecutionRole{Name: name, StackNames: stacks, ManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/dashboards"}}
+			}
+			p.ExecutionRoles = []target.ExecutionRole{own("payments-dash-cfn-exec", "payments-dashboards", "payments-app"), own("payments-edge-cfn-exec", "payments-edge", "payments-dashboards", "payments-edge")}
+		}, []string{
+			`ExecutionRoles[0].StackNames[1] "payments-app": also in StackNames; a stack is deployed with one execution role: list it under one role only`,
+			`ExecutionRoles[1].StackNames[1] "payments-dashboards": also in ExecutionRoles[0].StackNames; a stack is deployed with one execution role: list it under one role only`,
+		}},
 		{"tokens are accepted where ARNs are", func(p *target.Props) {
 			p.ArtifactBucketArns = []string{"${Token[TOKEN.80]}"}
 			p.PipelineRoleArns = []string{"${Token[TOKEN.81]}"}
@@ -280,29 +290,12 @@ func TestDeleteFailedStacks(t *testing.T) {
 			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
 			var manage []string
 			deletes := map[stmt][]string{}
-			for _, r := range relaytest.JSON(t, stack)["Resources"].(map[string]interface{}) {
-				res := r.(map[string]interface{})
-				props, _ := res["Properties"].(map[string]interface{})
-				if res["Type"] != "AWS::IAM::Policy" || !strings.Contains(fmt.Sprint(props["Roles"]), "DeployRole") {
-					continue
-				}
-				for _, raw := range props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{}) {
-					st := raw.(map[string]interface{})
-					var resources []string
-					for _, x := range list(st["Resource"]) {
-						resources = append(resources, x.(string))
-					}
-					switch {
-					case st["Sid"] == "ManageDeployedStacks":
-						manage = resources
-					case st["Action"] == "cloudformation:DeleteStack":
-						cond := st["Condition"].(map[string]interface{})["ArnEquals"].(map[string]interface{})
-						role, ok := cond["cloudformation:RoleArn"].(string)
-						if !ok {
-							t.Errorf("%s: cloudformation:RoleArn %v; want one execution role", st["Sid"], cond["cloudformation:RoleArn"])
-						}
-						deletes[stmt{st["Sid"].(string), role}] = resources
-					}
+			for _, st := range deployRoleStatements(t, stack) {
+				switch {
+				case st.sid == "ManageDeployedStacks":
+					manage = st.resources
+				case slices.Equal(st.actions, []string{"cloudformation:DeleteStack"}):
+					deletes[stmt{st.sid, st.roleArn(t)}] = st.resources
 				}
 			}
 			if diff := cmp.Diff(tc.manage, manage); diff != "" {
@@ -313,6 +306,173 @@ func TestDeleteFailedStacks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCreateChangeSets: the deploy role creates a change set of each stack
+// only passing the execution role the stack is deployed with (one
+// statement per role, on that role's stacks in their regions), and
+// describes, executes and deletes change sets of all its stacks; it passes
+// every execution role to CloudFormation only.
+func TestCreateChangeSets(t *testing.T) {
+	const (
+		stacks = "arn:aws:cloudformation:%s:222222222222:stack/%s/*"
+		roles  = "arn:aws:iam::222222222222:role/relay/payments/"
+	)
+	arn := func(region, name string) string { return fmt.Sprintf(stacks, region, name) }
+	type stmt struct{ sid, role string }
+	ownRole := func(name string, stacks ...string) target.ExecutionRole {
+		return target.ExecutionRole{Name: name, StackNames: stacks,
+			Statements: []target.Statement{{Sid: "Dashboards", Actions: []string{"cloudwatch:PutDashboard"}, Resources: []string{"arn:aws:cloudwatch::222222222222:dashboard/payments-*"}, Reason: "The stack names its dashboards payments-<view>."}}}
+	}
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props)
+		// manage are the stacks of ManageDeployedStacks, creates those of
+		// each CreateChangeSet statement, passes the roles of
+		// PassExecutionRoleToCloudFormation.
+		manage  []string
+		creates map[stmt][]string
+		passes  []string
+	}{
+		{"one execution role: no change set without it", func(p *target.Props) {},
+			[]string{arn("eu-west-1", "payments-app"), arn("us-east-1", "payments-app")},
+			map[stmt][]string{
+				{"CreateChangeSetsWithExecutionRole", roles + "payments-staging-cfn-exec"}: {arn("eu-west-1", "payments-app"), arn("us-east-1", "payments-app")},
+			},
+			[]string{roles + "payments-staging-cfn-exec"}},
+		{"a stack with its own execution role", func(p *target.Props) {
+			p.ExecutionRoles = []target.ExecutionRole{ownRole("payments-staging-dashboards-cfn-exec", "payments-dashboards")}
+		},
+			[]string{arn("eu-west-1", "payments-app"), arn("eu-west-1", "payments-dashboards"), arn("us-east-1", "payments-app"), arn("us-east-1", "payments-dashboards")},
+			map[stmt][]string{
+				{"CreateChangeSetsWithExecutionRole", roles + "payments-staging-cfn-exec"}:             {arn("eu-west-1", "payments-app"), arn("us-east-1", "payments-app")},
+				{"CreateChangeSetsWithExecutionRole1", roles + "payments-staging-dashboards-cfn-exec"}: {arn("eu-west-1", "payments-dashboards"), arn("us-east-1", "payments-dashboards")},
+			},
+			[]string{roles + "payments-staging-cfn-exec", roles + "payments-staging-dashboards-cfn-exec"}},
+		{"two stacks with roles of their own, one in one region", func(p *target.Props) {
+			p.ExecutionRoles = []target.ExecutionRole{
+				ownRole("payments-staging-dashboards-cfn-exec", "payments-dashboards"),
+				ownRole("payments-staging-edge-cfn-exec", "payments-edge-us-east-1", "payments-cdn"),
+			}
+			p.StackRegions = map[string][]string{"payments-edge-us-east-1": {"us-east-1"}}
+		},
+			[]string{arn("eu-west-1", "payments-app"), arn("eu-west-1", "payments-cdn"), arn("eu-west-1", "payments-dashboards"),
+				arn("us-east-1", "payments-app"), arn("us-east-1", "payments-cdn"), arn("us-east-1", "payments-dashboards"), arn("us-east-1", "payments-edge-us-east-1")},
+			map[stmt][]string{
+				{"CreateChangeSetsWithExecutionRole", roles + "payments-staging-cfn-exec"}:             {arn("eu-west-1", "payments-app"), arn("us-east-1", "payments-app")},
+				{"CreateChangeSetsWithExecutionRole1", roles + "payments-staging-dashboards-cfn-exec"}: {arn("eu-west-1", "payments-dashboards"), arn("us-east-1", "payments-dashboards")},
+				{"CreateChangeSetsWithExecutionRole2", roles + "payments-staging-edge-cfn-exec"}:       {arn("eu-west-1", "payments-cdn"), arn("us-east-1", "payments-cdn"), arn("us-east-1", "payments-edge-us-east-1")},
+			},
+			[]string{roles + "payments-staging-cfn-exec", roles + "payments-staging-dashboards-cfn-exec", roles + "payments-staging-edge-cfn-exec"}},
+		{"only stacks with their own execution role, named per region", func(p *target.Props) {
+			p.StackNames, p.ExecutionStatements = nil, nil
+			p.ExecutionRoles = []target.ExecutionRole{ownRole("payments-staging-dashboards-cfn-exec", "payments-dashboards-us-east-1", "payments-dashboards-eu-west-1")}
+			p.StackRegions = map[string][]string{"payments-dashboards-us-east-1": {"us-east-1"}, "payments-dashboards-eu-west-1": {"eu-west-1"}}
+		},
+			[]string{arn("eu-west-1", "payments-dashboards-eu-west-1"), arn("us-east-1", "payments-dashboards-us-east-1")},
+			map[stmt][]string{
+				{"CreateChangeSetsWithExecutionRole1", roles + "payments-staging-dashboards-cfn-exec"}: {arn("eu-west-1", "payments-dashboards-eu-west-1"), arn("us-east-1", "payments-dashboards-us-east-1")},
+			},
+			[]string{roles + "payments-staging-dashboards-cfn-exec"}},
+	}
+	manageActions := []string{"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+		"cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents"}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			p := validProps()
+			tc.mutate(p)
+			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
+			var manage, passes []string
+			creates := map[stmt][]string{}
+			sids := map[string]bool{}
+			for _, st := range deployRoleStatements(t, stack) {
+				if sids[st.sid] {
+					t.Errorf("Sid %q repeats; IAM refuses the policy", st.sid)
+				}
+				sids[st.sid] = true
+				switch {
+				case st.sid == "ManageDeployedStacks":
+					manage = st.resources
+					if diff := cmp.Diff(manageActions, st.actions); diff != "" || st.condition != nil {
+						t.Errorf("ManageDeployedStacks: actions (-want +got):\n%s, condition %v", diff, st.condition)
+					}
+				case strings.HasPrefix(st.sid, "CreateChangeSetsWithExecutionRole"):
+					if !slices.Equal(st.actions, []string{"cloudformation:CreateChangeSet"}) {
+						t.Errorf("%s: actions %v, want cloudformation:CreateChangeSet only", st.sid, st.actions)
+					}
+					creates[stmt{st.sid, st.roleArn(t)}] = st.resources
+				case st.sid == "PassExecutionRoleToCloudFormation":
+					passes = st.resources
+				default:
+					for _, a := range st.actions {
+						if strings.HasPrefix(a, "cloudformation:") || a == "iam:PassRole" {
+							t.Errorf("%s: %s outside the stack statements", st.sid, a)
+						}
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.manage, manage); diff != "" {
+				t.Errorf("ManageDeployedStacks (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.creates, creates, cmp.AllowUnexported(stmt{})); diff != "" {
+				t.Errorf("CreateChangeSet statements (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.passes, passes); diff != "" {
+				t.Errorf("PassExecutionRoleToCloudFormation (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// policyStatement is one statement of a synthesized policy document.
+type policyStatement struct {
+	sid                string
+	actions, resources []string
+	condition          map[string]interface{}
+}
+
+// roleArn is the one execution role of st's condition ArnEquals
+// cloudformation:RoleArn, or "" (and an error) when st has not exactly one.
+func (st policyStatement) roleArn(t *testing.T) string {
+	t.Helper()
+	eq, _ := st.condition["ArnEquals"].(map[string]interface{})
+	role, ok := eq["cloudformation:RoleArn"].(string)
+	if !ok || len(st.condition) != 1 || len(eq) != 1 {
+		t.Errorf("%s: condition %v; want ArnEquals cloudformation:RoleArn of one execution role", st.sid, st.condition)
+	}
+	return role
+}
+
+// deployRoleStatements are the statements of the deploy role's inline
+// policy in stack, in order.
+func deployRoleStatements(t *testing.T, stack awscdk.Stack) []policyStatement {
+	t.Helper()
+	strs := func(v interface{}) []string {
+		var out []string
+		for _, x := range list(v) {
+			out = append(out, x.(string))
+		}
+		return out
+	}
+	var out []policyStatement
+	for _, r := range relaytest.JSON(t, stack)["Resources"].(map[string]interface{}) {
+		res := r.(map[string]interface{})
+		props, _ := res["Properties"].(map[string]interface{})
+		if res["Type"] != "AWS::IAM::Policy" || !strings.Contains(fmt.Sprint(props["Roles"]), "DeployRole") {
+			continue
+		}
+		for _, raw := range props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{}) {
+			st := raw.(map[string]interface{})
+			sid, _ := st["Sid"].(string)
+			cond, _ := st["Condition"].(map[string]interface{})
+			out = append(out, policyStatement{sid: sid, actions: strs(st["Action"]), resources: strs(st["Resource"]), condition: cond})
+		}
+	}
+	return out
 }
 
 func list(v interface{}) []interface{} {

@@ -251,8 +251,10 @@ func (t *DeploymentTarget) InvokeRoleArn() string {
 // (those it has). Give it to pipeline.Deployment.Target in the same App:
 // pipeline.New resolves the tokens to the roles' ARNs and checks that the
 // target trusts the pipeline role, deploys to the deployment's regions and
-// stacks, and reads the pipeline's store. For a target in another App, name
-// the roles instead (package naming), as plain ARNs.
+// stacks (each passing the execution role of StackExecutionRoleArn: give a
+// stack of ExecutionRoles[i] that role's ARN in pipeline.Stack.ExecutionRoleArn),
+// and reads the pipeline's store. For a target in another App, name the
+// roles instead (package naming), as plain ARNs.
 func (t *DeploymentTarget) Account() *plan.Account {
 	a := &plan.Account{ID: t.props.Account}
 	if t.deployRole != nil {
@@ -270,6 +272,24 @@ func (t *DeploymentTarget) Account() *plan.Account {
 // StackNames are the stacks t's deploy role may manage: StackNames and
 // those of ExecutionRoles.
 func (t *DeploymentTarget) StackNames() []string { return t.props.stackNames() }
+
+// StackExecutionRoleArn is the plain ARN of the execution role that the
+// deploy role must pass to create a change set of the stack name (the
+// condition cloudformation:RoleArn of its CreateChangeSet statement):
+// ExecutionRoleName's for a name of StackNames, ExecutionRoles[i].Name's for
+// one of ExecutionRoles[i].StackNames; "" for a stack t does not manage.
+func (t *DeploymentTarget) StackExecutionRoleArn(stackName string) string {
+	p := t.props
+	if slices.Contains(p.StackNames, stackName) {
+		return t.roleArnText(p.ExecutionRoleName)
+	}
+	for _, r := range p.ExecutionRoles {
+		if slices.Contains(r.StackNames, stackName) {
+			return t.roleArnText(r.Name)
+		}
+	}
+	return ""
+}
 
 // stackOf is the stack of scope: scope itself when it is a Stack (no jsii
 // call), else awscdk.Stack_Of.
