@@ -3,6 +3,7 @@ package iameval
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/wiring"
 )
@@ -31,7 +32,9 @@ type Path struct {
 //     artifacts from the pipeline's store into that region's store
 //     (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html);
 //   - every write is s3:PutObject with SSE-KMS and kms:GenerateDataKey on
-//     the key, every read s3:GetObject and kms:Decrypt, over TLS.
+//     the key, every read s3:GetObject and kms:Decrypt, over TLS;
+//   - a CloudFormation action in a change-set mode makes the calls of
+//     changeSetCalls, as its role, on its stack in its role's account.
 func PipelinePaths(stacks []wiring.ResolvedStack) []Path {
 	var out []Path
 	for _, st := range stacks {
@@ -137,7 +140,68 @@ func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
 			for _, o := range artifacts(a["OutputArtifacts"]) {
 				write(fmt.Sprintf("%s: writes output %s", where, o), actor, region, s, keyID, o)
 			}
+			if str(typ["Provider"]) == "CloudFormation" {
+				cfg, _ := a["Configuration"].(map[string]interface{})
+				for _, c := range changeSetCalls(actor, region, cfg) {
+					add(where+": "+c.What, c.Request)
+				}
+			}
 		}
+	}
+	return out
+}
+
+// stackID stands for the ID that CloudFormation gives a stack, the last
+// part of its ARN.
+const stackID = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+
+// changeSetCalls are the calls that a CloudFormation action with
+// configuration cfg makes as actor in region, on its stack in actor's
+// account, per ActionMode
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html,
+// "Service role permissions"):
+//   - CHANGE_SET_REPLACE describes the stack, deletes the change set of
+//     ChangeSetName if there is one, and creates it passing RoleArn: the
+//     request carries cloudformation:RoleArn (the condition key of
+//     CreateChangeSet,
+//     https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html)
+//     and passes the role to CloudFormation (iam:PassRole with
+//     iam:PassedToService cloudformation.amazonaws.com); then it describes
+//     the change set;
+//   - CHANGE_SET_EXECUTE describes the change set and executes it (with
+//     the role it was created with: ExecuteChangeSet takes no role), then
+//     describes the stack and its events.
+//
+// Other modes (Relay writes none) make no call here.
+func changeSetCalls(actor Principal, region string, cfg map[string]interface{}) []Path {
+	stackName, execRole := str(cfg["StackName"]), str(cfg["RoleArn"])
+	account := ""
+	if parts := strings.SplitN(actor.ARN, ":", 6); len(parts) == 6 {
+		account = parts[4]
+	}
+	stack := fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/%s", partitionOf(region), region, account, stackName, stackID)
+	var out []Path
+	call := func(what, action string, ctx map[string][]string) {
+		out = append(out, Path{What: fmt.Sprintf("%s (stack %s in %s)", what, stackName, region), Request: Request{Principal: actor, Action: action, Resource: stack, Context: ctx}})
+	}
+	switch str(cfg["ActionMode"]) {
+	case "CHANGE_SET_REPLACE":
+		call("describes the stack", "cloudformation:DescribeStacks", nil)
+		call("deletes the change set it replaces", "cloudformation:DeleteChangeSet", nil)
+		var ctx map[string][]string
+		if execRole != "" {
+			ctx = map[string][]string{"cloudformation:RoleArn": {execRole}}
+			out = append(out, Path{What: "passes the execution role " + execRole + " to CloudFormation",
+				Request: Request{Principal: actor, Action: "iam:PassRole", Resource: execRole,
+					Context: map[string][]string{"iam:PassedToService": {"cloudformation.amazonaws.com"}}}})
+		}
+		call("creates the change set passing its execution role", "cloudformation:CreateChangeSet", ctx)
+		call("describes the change set", "cloudformation:DescribeChangeSet", nil)
+	case "CHANGE_SET_EXECUTE":
+		call("describes the change set", "cloudformation:DescribeChangeSet", nil)
+		call("executes the change set", "cloudformation:ExecuteChangeSet", nil)
+		call("describes the stack", "cloudformation:DescribeStacks", nil)
+		call("reads the stack's events for the error message of a failed stack", "cloudformation:DescribeStackEvents", nil)
 	}
 	return out
 }
