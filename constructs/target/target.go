@@ -5,11 +5,11 @@
 // it may manage only the named stacks, each only through its own execution
 // role (a change set is created only passing it), read the artifact store,
 // and pass the execution roles to CloudFormation, plus the statements of
-// other deploy actions (ECS, CodeDeploy, S3, EKS) that the caller gives. The execution
-// role is what CloudFormation uses to create the stack's resources; its
-// permissions come from the caller and are never AdministratorAccess by
-// default. The invoke role, when asked for, runs the pipeline's Lambda and
-// Step Functions invoke actions. Each of the three is created only when
+// other deploy actions (ECS, CodeDeploy, S3, EKS) that the caller gives.
+// The execution role is what CloudFormation uses to create the stack's
+// resources; its permissions come from the caller and are never
+// AdministratorAccess by default. The invoke role, when asked for, runs the
+// pipeline's Lambda and Step Functions invoke actions. Each of the three is created only when
 // needed (no execution role without stacks, no deploy role for a target with
 // invoke actions only). ArtifactReaderPolicyName creates a customer
 // managed policy that reads the artifact store, for the team to attach to
@@ -808,9 +808,11 @@ func deployStatements(p Props) []policy.Statement {
 //     role, to CloudFormation only;
 //   - with DeleteFailedStacks, DeleteStack per execution role likewise.
 //
-// Only CreateChangeSet carries cloudformation:RoleArn: ExecuteChangeSet
-// runs a change set with the role it was created with, and takes no such
-// key (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
+// Of the change-set actions only CreateChangeSet takes the condition key
+// cloudformation:RoleArn (as DeleteStack does): ExecuteChangeSet runs a
+// change set with the role it was created with and takes no role, so
+// ManageDeployedStacks needs no split
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
 func stackStatements(p Props) []policy.Statement {
 	type byRole struct {
 		sid   string // suffix of the Sids: "" or i+1
