@@ -50,6 +50,8 @@ compliance-report: tools
 	cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o $(OUT)
 	go run ./apps/relay-compliance -guard $(RELAY_CFN_GUARD) -rules $(RELAY_CT_RULES) $(OUT)
 
+# ./test/ first: the cross-package tests are the longest package (~95 s); listed first, go test starts
+# them while it builds and runs the others on the second core (2 min 25 s instead of 2 min 41 s quiet).
 # -timeout 30m: the test package runs ~2.5 min on a quiet 2-core machine, but go test's default
 # 10-minute limit killed a passing run on a machine shared by many test runs (load ~30).
 test: tools $(MERMAID)
@@ -57,7 +59,7 @@ test: tools $(MERMAID)
 	@python3 -c 'import boto3, moto.server' 2>/dev/null || { echo "make test: Python 3 with boto3 and moto is missing (the recovery function is tested against a moto server on 127.0.0.1); install them with: pip install 'moto[server]==5.2.1'"; exit 1; }
 	@unformatted=$$(gofmt -l constructs apps examples test); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
-	go test -count=1 -timeout 30m ./...
+	go test -count=1 -timeout 30m ./test/ ./...
 
 tools: $(TOOLS)/.installed
 
