@@ -12,15 +12,6 @@ import (
 	"github.com/relaycdk/relay/internal/iameval"
 )
 
-// changeSetCount counts what checkChangeSets checked.
-type changeSetCount struct {
-	configs, envs, stacks, requests, actions int
-}
-
-func (c *changeSetCount) add(o changeSetCount) {
-	c.configs, c.envs, c.stacks, c.requests, c.actions = c.configs+o.configs, c.envs+o.envs, c.stacks+o.stacks, c.requests+o.requests, c.actions+o.actions
-}
-
 // TestChangeSetPermissions evaluates, in every golden configuration that
 // deploys stacks by change sets to account environments (the same matrix
 // as TestRecoveryPermissions: one workload stack or deploy.stacks, names
@@ -30,7 +21,7 @@ func (c *changeSetCount) add(o changeSetCount) {
 // has a stack with an execution role of its own beside one with the
 // environment's, in several regions.
 func TestChangeSetPermissions(t *testing.T) {
-	var total changeSetCount
+	var total matrixCount
 	mixed := false
 	for _, cfg := range goldenConfigs(t) {
 		stacks := recoveryStacks(t, cfg)
@@ -79,9 +70,9 @@ func TestChangeSetPermissions(t *testing.T) {
 //
 // Stack names and execution roles are resolved as the constructs resolve
 // them (recoveryStacks: config.Expand, naming).
-func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []recoveryStack) changeSetCount {
+func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []recoveryStack) matrixCount {
 	t.Helper()
-	count := changeSetCount{configs: 1}
+	count := matrixCount{configs: 1}
 	resolved, err := wiring.ReadResolved(dir)
 	if err != nil {
 		t.Fatal(err)

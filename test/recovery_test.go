@@ -61,12 +61,12 @@ func recoveryStacks(t *testing.T, cfg *config.Config) []recoveryStack {
 	return out
 }
 
-// recoveryCount counts what checkRecovery checked.
-type recoveryCount struct {
+// matrixCount counts what checkRecovery and checkChangeSets checked.
+type matrixCount struct {
 	configs, envs, stacks, requests, actions int
 }
 
-func (c *recoveryCount) add(o recoveryCount) {
+func (c *matrixCount) add(o matrixCount) {
 	c.configs, c.envs, c.stacks, c.requests, c.actions = c.configs+o.configs, c.envs+o.envs, c.stacks+o.stacks, c.requests+o.requests, c.actions+o.actions
 }
 
@@ -78,7 +78,7 @@ func (c *recoveryCount) add(o recoveryCount) {
 // one of their own. See checkRecovery for what it checks. It fails when no
 // golden configuration has one of the shapes it must cover.
 func TestRecoveryPermissions(t *testing.T) {
-	var total recoveryCount
+	var total matrixCount
 	shapes := map[string]bool{}
 	for _, cfg := range goldenConfigs(t) {
 		stacks := recoveryStacks(t, cfg)
@@ -135,9 +135,9 @@ func TestRecoveryPermissions(t *testing.T) {
 // the synthesized pipeline for each CloudFormation action: the deploy role
 // it assumes and the RoleARN it passes to DeleteStack must be the
 // environment's deploy role and that stack's execution role.
-func checkRecovery(t *testing.T, cfg *config.Config, dir string) recoveryCount {
+func checkRecovery(t *testing.T, cfg *config.Config, dir string) matrixCount {
 	t.Helper()
-	count := recoveryCount{configs: 1}
+	count := matrixCount{configs: 1}
 	stacks := recoveryStacks(t, cfg)
 	resolved, err := wiring.ReadResolved(dir)
 	if err != nil {
