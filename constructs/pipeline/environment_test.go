@@ -118,6 +118,22 @@ func TestNewNamesTheField(t *testing.T) {
 		func(p *pipeline.Props) {
 			p.ApproverPrincipals, p.ApproverRoleName = []string{"arn:aws:iam::111111111111:role/approvers"}, strings.Repeat("a", 65)
 		},
+		// Names under Components and Regional create projects and roles
+		// as Release and Steps do.
+		func(p *pipeline.Props) {
+			d := &p.Deployments[0]
+			d.Components = []pipeline.Component{{Name: "app", Release: d.Release}, {Name: "web", Release: &pipeline.EKSRelease{
+				Helm: &pipeline.HelmRelease{Cluster: "payments", Release: "payments", Chart: "chart", ProjectName: strings.Repeat("w", 256)}}}}
+			d.Release = nil
+		},
+		func(p *pipeline.Props) {
+			d := &p.Deployments[1]
+			d.Steps = []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml"}}}
+			d.Regions = []string{"us-east-1", "eu-west-1"}
+			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "payments-eu", KeyAlias: "alias/payments"}}
+			d.Regional = map[string]pipeline.Regional{"eu-west-1": {Steps: []pipeline.Step{{Name: "smoke",
+				Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml", ProjectName: "payments-smoke-eu", RoleName: "payments smoke eu"}}}}}
+		},
 	} {
 		stack := newStack()
 		var store *artifacts.Store

@@ -472,6 +472,41 @@ func TestPropsValidate(t *testing.T) {
 			`Replicas["eu-west-1"].BucketName "Payments_EU": is not a valid S3 bucket name: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
 			`Replicas["eu-west-1"].KeyAlias "relay/payments/artifacts": is not a valid KMS alias name: alias/ then letters, digits and /_- only (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html)`,
 		}},
+		// The same names reached through a deployment's Components and
+		// Regional: they create projects and roles as Release and Steps do.
+		{"physical names of components and regional releases and steps", func(p *pipeline.Props) {
+			helm := func(project, role string) *pipeline.EKSRelease {
+				return &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: "payments", Release: "payments", Chart: "chart",
+					ProjectName: project, RoleName: role}}
+			}
+			step := func(project, role string) []pipeline.Step {
+				return []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml", ProjectName: project, RoleName: role}}}
+			}
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			staging.Regions = []string{"us-east-1", "eu-west-1"}
+			staging.Components = []pipeline.Component{
+				{Name: "app", Release: staging.Release},
+				{Name: "web", Release: helm("payments staging helm", strings.Repeat("h", 65))},
+			}
+			staging.Release = nil
+			staging.Regional = map[string]pipeline.Regional{"eu-west-1": {Releases: map[string]pipeline.Release{"web": helm("-web-eu", "payments/web")}}}
+			production.Release = helm("payments-production-helm", "payments-production-helm")
+			production.Steps = step("payments-smoke", "payments-smoke")
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Regional = map[string]pipeline.Regional{"eu-west-1": {
+				Release: helm(strings.Repeat("p", 256), "payments helm eu"),
+				Steps:   step("payments smoke eu", "payments:smoke"),
+			}}
+		}, []string{
+			`Deployments[0].Components[1].Release.Helm.ProjectName "payments staging helm": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Deployments[0].Components[1].Release.Helm.RoleName "` + strings.Repeat("h", 65) + `": has 65 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+			`Deployments[0].Regional["eu-west-1"].Releases["web"].Helm.ProjectName "-web-eu": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Deployments[0].Regional["eu-west-1"].Releases["web"].Helm.RoleName "payments/web": is not a valid IAM role name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+			`Deployments[1].Regional["eu-west-1"].Release.Helm.ProjectName "` + strings.Repeat("p", 256) + `": has 256 characters; a CodeBuild project name has at most 255 (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Deployments[1].Regional["eu-west-1"].Release.Helm.RoleName "payments helm eu": is not a valid IAM role name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.ProjectName "payments smoke eu": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
+			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.RoleName "payments:smoke": is not a valid IAM role name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
+		}},
 		{"names as tokens", func(p *pipeline.Props) {
 			p.PipelineName, p.Build.ProjectName = "${Token[TOKEN.80]}", "${Token[TOKEN.81]}"
 		}, nil},
