@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -56,39 +57,67 @@ environments:
 	}
 }
 
-// TestAppRejectsQuotaOverrun gives the execution role more inline policy
-// than IAM allows per role: the app must name the role, the size, the
-// limit and the fix, and write nothing.
+// TestAppRejectsQuotaOverrun gives a role more inline policy than IAM
+// allows per role: the app must name the config fields that grow it, the
+// role, the size, the limit and a fix that holds for the config, and write
+// nothing. The execution role grows with its statements; the deploy role
+// with deploy.stacks entries that have execution roles of their own (one
+// CreateChangeSet and DeleteStack statement each), where fewer regions
+// would not help (there is one).
 func TestAppRejectsQuotaOverrun(t *testing.T) {
-	t.Parallel() // a subprocess of its own; shares only the app binary
-	dir := t.TempDir()
+	t.Parallel() // subprocesses of their own; they share only the app binary
 	example := string(config.Example())
-	var extra strings.Builder
+	var statements, stacks strings.Builder
 	for i := 0; i < 60; i++ {
-		fmt.Fprintf(&extra, "      - {sid: Tables%d, actions: [\"dynamodb:GetItem\", \"dynamodb:PutItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/payments-app-table-number-%d\"]}\n", i, i)
+		fmt.Fprintf(&statements, "      - {sid: Tables%d, actions: [\"dynamodb:GetItem\", \"dynamodb:PutItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/payments-app-table-number-%d\"]}\n", i, i)
 	}
-	big := strings.Replace(example, "  executionPolicy:\n    statements:\n", "  executionPolicy:\n    statements:\n"+extra.String(), 1)
-	cfg := filepath.Join(dir, "relay.yaml")
-	if err := os.WriteFile(cfg, []byte(big), 0o644); err != nil {
-		t.Fatal(err)
+	stacks.WriteString("  stacks:\n    - {name: app, stackName: payments-app, templatePath: template.json, capabilities: [CAPABILITY_IAM]}\n")
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&stacks, "    - {name: part-%02[1]d, stackName: \"payments-part-%02[1]d-${env}\", templatePath: part-%02[1]d.yaml, executionPolicy: {statements: [{actions: [\"sqs:CreateQueue\"], resources: [\"arn:aws:sqs:us-east-1:222222222222:payments-part-%02[1]d\"]}]}}\n", i)
 	}
-	outdir := filepath.Join(dir, "cdk.out")
-	stderr, err := runApp(t, appBinary(t), cfg, outdir)
-	if err == nil {
-		t.Fatalf("app exited 0 although the execution role's policy is over the IAM limit; stderr:\n%s", stderr)
-	}
-	for _, want := range []string{
-		"relay: error: deploy.executionPolicy.statements (payments-staging/TargetExecutionRole832DFDAF): IAM inline policies of one role, in total (characters) is ",
-		"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): it grows with 66 execution policy statements: move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns); or merge statements with the same actions",
-		"AWS quota(s) exceeded",
-		"no templates were written",
+	parameters := regexp.MustCompile(`    parameters:\n(      .*\n)+`)
+	for _, tc := range []struct {
+		name, config string
+		want, not    []string
+	}{
+		{"execution policy statements", strings.Replace(example, "  executionPolicy:\n    statements:\n", "  executionPolicy:\n    statements:\n"+statements.String(), 1), []string{
+			"relay: error: deploy.executionPolicy.statements (payments-staging/TargetExecutionRole832DFDAF): IAM inline policies of one role, in total (characters) is ",
+			"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): it grows with 66 execution policy statements: move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns); or merge statements with the same actions",
+		}, nil},
+		{"deploy.stacks with execution roles of their own", parameters.ReplaceAllString(strings.Replace(example,
+			"  stackName: payments-app\n  templatePath: template.json\n  capabilities: [CAPABILITY_IAM]\n", stacks.String(), 1), ""), []string{
+			"relay: error: deploy.stacks[].executionPolicy, deploy.stacks (payments-staging/TargetDeployRole7BD40316): IAM inline policies of one role, in total (characters) is ",
+			"it grows with 12 entries of deploy.stacks with an execution role of their own (part-00, ",
+			"give at least 3 fewer deploy.stacks entries an executionPolicy of their own (about ",
+			"relay: error: deploy.stacks[].executionPolicy, deploy.stacks (payments-production/TargetDeployRole7BD40316)",
+		}, []string{"regions"}},
 	} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
-		}
-	}
-	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
-		t.Errorf("the app wrote %d files to %s although a quota is exceeded", len(entries), outdir)
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "relay.yaml")
+			if err := os.WriteFile(cfg, []byte(tc.config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			outdir := filepath.Join(dir, "cdk.out")
+			stderr, err := runApp(t, appBinary(t), cfg, outdir)
+			if err == nil {
+				t.Fatalf("app exited 0 although a role's policy is over the IAM limit; stderr:\n%s", stderr)
+			}
+			for _, want := range append(tc.want, "AWS quota(s) exceeded", "no templates were written") {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q; got:\n%s", want, stderr)
+				}
+			}
+			for _, not := range tc.not {
+				if strings.Contains(stderr, not) {
+					t.Errorf("stderr holds %q, which does not drive the size here; got:\n%s", not, stderr)
+				}
+			}
+			if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
+				t.Errorf("the app wrote %d files to %s although a quota is exceeded", len(entries), outdir)
+			}
+		})
 	}
 }
 

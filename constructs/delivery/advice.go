@@ -2,10 +2,14 @@ package delivery
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
 // Explain makes a finding of limits.CheckDir on spec's templates say which
@@ -14,7 +18,10 @@ import (
 // value through the release plan (plan.Pipeline.Explain); the artifact
 // stores' bucket and key policies through the instance roles and accounts
 // they admit by name; trust and role policies through what grows them for
-// that role. A finding it cannot trace comes back unchanged.
+// that role (a deploy role's by weighing what each of its drivers adds to
+// the policy its target props write, with only fixes that alone bring it
+// under the limit: deployRoleDrivers). A finding it cannot trace comes
+// back unchanged.
 func (s *Spec) Explain(f limits.Finding) limits.Finding {
 	if s == nil || s.cfg == nil {
 		return f
@@ -37,17 +44,21 @@ func (s *Spec) Explain(f limits.Finding) limits.Finding {
 	case limits.IAMTrustPolicy:
 		d, fixes = s.trustDrivers(f.Physical)
 	case limits.IAMRoleInline:
-		d, fixes = s.roleDrivers(f.Physical)
+		d, fixes = s.roleDrivers(f)
 	}
 	if len(d) == 0 {
 		return f
 	}
 	sort.SliceStable(d, func(i, j int) bool { return d[i].bytes > d[j].bytes })
+	unit := "bytes"
+	if strings.HasSuffix(f.Limit.What, "(characters)") {
+		unit = "characters"
+	}
 	var fields, details []string
 	for _, x := range d {
 		fields = append(fields, x.field)
 		if x.bytes > 0 {
-			details = append(details, fmt.Sprintf("%s (about %d bytes)", x.what, x.bytes))
+			details = append(details, fmt.Sprintf("%s (about %d %s)", x.what, x.bytes, unit))
 		} else {
 			details = append(details, x.what)
 		}
@@ -136,9 +147,10 @@ func (s *Spec) trustDrivers(role string) ([]driver, []string) {
 	return nil, nil
 }
 
-// roleDrivers are what grows the inline policies of the role named role.
-func (s *Spec) roleDrivers(role string) ([]driver, []string) {
-	cfg, n := s.cfg, s.Names
+// roleDrivers are what grows the inline policies of the role of finding f
+// (f.Physical names it).
+func (s *Spec) roleDrivers(f limits.Finding) ([]driver, []string) {
+	cfg, n, role := s.cfg, s.Names, f.Physical
 	execution := []driver{{"deploy.executionPolicy.statements", plural(len(cfg.Deploy.ExecutionPolicy.Statements), "execution policy statement"), 0}}
 	executionFix := []string{"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns)", "merge statements with the same actions"}
 	if role == n.PipelineRole() {
@@ -150,14 +162,238 @@ func (s *Spec) roleDrivers(role string) ([]driver, []string) {
 		case n.ExecutionRole(e.Name), n.StackSetExecutionRole(e.Name):
 			return execution, executionFix
 		case n.DeployRole(e.Name):
-			return []driver{{envField + ".regions", plural(len(e.Regions), "region") + " of " + envField + ", each with the stacks and resources the release acts on", 0}},
-				[]string{fmt.Sprintf("deploy %s to fewer regions: split it into environments of fewer regions each", envField)}
+			return s.deployRoleDrivers(i, f)
 		case n.InvokeRole(e.Name):
 			return []driver{{"deploy.hooks", plural(len(cfg.Deploy.Hooks), "hook"), 0}, {envField + ".regions", plural(len(e.Regions), "region") + " of " + envField, 0}},
 				[]string{"run fewer hooks, or combine them into one Step Functions state machine", fmt.Sprintf("deploy %s to fewer regions", envField)}
 		}
 	}
 	return nil, nil
+}
+
+// deployRoleDrivers are what grows the deploy role of environment i, as
+// its target props write it (target.Props.DeployPolicySize), each weighed
+// by what the policy loses without it: the execution roles of deploy.stacks
+// entries of their own (a CreateChangeSet and, with recovery, a DeleteStack
+// statement each, and an ARN to pass), the stacks (each ARN in
+// ManageDeployedStacks and its role's statements, once per region), the
+// regions beyond the first (every stack ARN again, and a store to read) and
+// the release strategy's statements. A fix is offered when making it alone
+// brings the policy of finding f under the limit, with how far to go: "at
+// least m fewer", m counted on the things that save least, so that any m
+// of them do. When no fix alone is enough, the advice says so. Nothing is
+// traced for an environment without target props.
+func (s *Spec) deployRoleDrivers(i int, f limits.Finding) ([]driver, []string) {
+	cfg, n := s.cfg, s.Names
+	e := cfg.Environments[i]
+	envField := fmt.Sprintf("environments[%d]", i)
+	props := s.targetProps(e.Name)
+	if props == nil {
+		return nil, nil
+	}
+	total := props.DeployPolicySize()
+	over := f.Value - f.Limit.Max
+	var (
+		d      []driver
+		fixes  []string
+		levers []string // the changes that shrink it, for when none alone is enough
+	)
+	// weigh adds the driver of things whose removal saves savings each
+	// (removable of them at most), and fix(m, each) when removing m of them
+	// is enough (m is 0 when the policy only nears the limit: some), each
+	// saving each characters on average.
+	weigh := func(field, what string, cost int, savings []int, removable int, lever string, fix func(m, each int) string) {
+		d = append(d, driver{field, what, cost})
+		levers = append(levers, lever)
+		sum := 0
+		for _, v := range savings {
+			sum += v
+		}
+		if len(savings) == 0 || sum <= 0 {
+			return
+		}
+		each := sum / len(savings)
+		if over <= 0 {
+			fixes = append(fixes, fix(0, each))
+			return
+		}
+		slices.Sort(savings)
+		saved := 0
+		for m := 1; m <= removable; m++ {
+			if saved += savings[m-1]; saved >= over {
+				fixes = append(fixes, fix(m, each))
+				return
+			}
+		}
+	}
+	less := func(m int) string {
+		if m == 0 {
+			return "fewer"
+		}
+		return fmt.Sprintf("at least %d fewer", m)
+	}
+	all := slices.Clone(props.StackNames)
+	for _, r := range props.ExecutionRoles {
+		all = append(all, r.StackNames...)
+	}
+	statements := "ManageDeployedStacks and its execution role's CreateChangeSet statement"
+	if props.DeleteFailedStacks {
+		statements = "ManageDeployedStacks and its execution role's CreateChangeSet and DeleteStack statements"
+	}
+	// sharing is p with the stacks of ExecutionRoles[j] under the
+	// environment's execution role.
+	sharing := func(p target.Props, j int) target.Props {
+		p.StackNames = append(slices.Clone(p.StackNames), p.ExecutionRoles[j].StackNames...)
+		p.ExecutionRoles = slices.Delete(slices.Clone(p.ExecutionRoles), j, j+1)
+		if p.ExecutionRoleName == "" {
+			p.ExecutionRoleName = n.ExecutionRole(e.Name)
+		}
+		return p
+	}
+	oneRole := *props
+	if k := len(props.ExecutionRoles); k > 0 {
+		var savings []int
+		for j := range props.ExecutionRoles {
+			q := sharing(*props, j)
+			savings = append(savings, total-q.DeployPolicySize())
+		}
+		for range props.ExecutionRoles {
+			oneRole = sharing(oneRole, 0)
+		}
+		var own []string
+		for _, x := range cfg.Deploy.Stacks {
+			if x.ExecutionPolicy != nil && x.IsStack() {
+				own = append(own, x.Name)
+			}
+		}
+		what := "a CreateChangeSet statement"
+		if props.DeleteFailedStacks {
+			what = "CreateChangeSet and DeleteStack statements"
+		}
+		weigh("deploy.stacks[].executionPolicy",
+			fmt.Sprintf("%s of deploy.stacks with an execution role of their own (%s), each with %s of its own and its ARN to pass", entries(k), strings.Join(own, ", "), what),
+			total-oneRole.DeployPolicySize(), savings, k, "fewer execution roles of their own",
+			func(m, each int) string {
+				return fmt.Sprintf("give %s deploy.stacks entries an executionPolicy of their own (about %d characters each): an entry without one deploys with the environment's execution role (deploy.executionPolicy)", less(m), each)
+			})
+	}
+	if names := values.SortedUnique(all); len(cfg.Deploy.Stacks) > 0 && len(names) > 0 {
+		// Each stack as one of the one role's: what its ARNs take.
+		var savings []int
+		size := oneRole.DeployPolicySize()
+		for _, name := range names {
+			q := oneRole
+			q.StackNames = slices.DeleteFunc(slices.Clone(q.StackNames), func(s string) bool { return s == name })
+			savings = append(savings, size-q.DeployPolicySize())
+		}
+		none := oneRole
+		none.StackNames, none.StackRegions = nil, nil
+		weigh("deploy.stacks",
+			fmt.Sprintf("%s in %s, each stack's ARN in %s, once per region it deploys to", plural(len(names), "stack name"), plural(len(e.Regions), "region"), statements),
+			size-none.DeployPolicySize(), savings, len(names)-1, "fewer stacks",
+			func(m, each int) string {
+				return fmt.Sprintf("deploy %s stacks (about %d characters each): merge deploy.stacks entries into fewer stacks (nested stacks deploy with their parent)", less(m), each)
+			})
+	}
+	if r := len(props.Regions); r > 1 {
+		// in is p in regions only, with their stores.
+		in := func(regions []string) target.Props {
+			q := *props
+			q.Regions = regions
+			q.ArtifactBucketArns = artifactBucketArns(n, cfg.Tooling.Region, regions)
+			q.ArtifactKeyArns = artifactKeyArns(n, cfg.Tooling.Region, regions)
+			return q
+		}
+		var savings []int
+		for j := range props.Regions {
+			q := in(slices.Delete(slices.Clone(props.Regions), j, j+1))
+			savings = append(savings, total-q.DeployPolicySize())
+		}
+		first := in(props.Regions[:1])
+		weigh(envField+".regions",
+			fmt.Sprintf("%d regions of %s, each with every stack's ARN again and an artifact store to read", r, envField),
+			total-first.DeployPolicySize(), savings, r-1, "fewer regions",
+			func(m, each int) string {
+				to := "fewer regions"
+				if m > 0 {
+					to = plural(r-m, "region")
+					if r-m > 1 {
+						to = "at most " + to
+					}
+				}
+				return fmt.Sprintf("deploy %s to %s (about %d characters per region): split it into environments of fewer regions each", envField, to, each)
+			})
+	}
+	if len(props.DeployStatements) > 0 {
+		without := *props
+		without.DeployStatements = nil
+		d = append(d, driver{strategyField(cfg.Deploy), "the release's own statements", total - without.DeployPolicySize()})
+	}
+	if len(d) == 0 {
+		return nil, nil
+	}
+	if over > 0 && len(fixes) == 0 {
+		fix := fmt.Sprintf("no one of these changes alone brings it under the limit (it is %d characters over)", over)
+		if len(levers) > 1 {
+			fix += ": combine " + strings.Join(levers, ", ")
+		}
+		if len(cfg.Deploy.Stacks) > 1 {
+			fix += ", or split deploy.stacks between Relay configurations (each has deploy roles of its own)"
+		}
+		fixes = append(fixes, fix)
+	}
+	return d, fixes
+}
+
+// entries is "1 entry" or "n entries".
+func entries(n int) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return fmt.Sprintf("%d entries", n)
+}
+
+// targetProps are the props of the roles of the environment named env, or
+// nil when it has none.
+func (s *Spec) targetProps(env string) *target.Props {
+	for _, t := range s.Targets {
+		if t.Environment == env && t.Props != nil {
+			return t.Props
+		}
+	}
+	for _, r := range s.RolesStackSets {
+		if r.Environment == env && r.Props != nil {
+			return r.Props
+		}
+	}
+	return nil
+}
+
+// strategyField is the config path of d's release strategy block (such as
+// deploy.ecs or deploy.stacks[2].codeDeploy), or deploy when every
+// component is a stack.
+func strategyField(d config.Deploy) string {
+	for k, x := range d.Components() {
+		if x.IsStack() {
+			continue
+		}
+		block := "eks"
+		switch {
+		case x.ECS != nil:
+			block = "ecs"
+		case x.ECSBlueGreen != nil:
+			block = "ecsBlueGreen"
+		case x.CodeDeploy != nil:
+			block = "codeDeploy"
+		case x.S3 != nil:
+			block = "s3"
+		}
+		if len(d.Stacks) > 0 {
+			return fmt.Sprintf("deploy.stacks[%d].%s", k, block)
+		}
+		return "deploy." + block
+	}
+	return "deploy"
 }
 
 // pipelineRoleDrivers are what grows the pipeline role's policy: one

@@ -3,6 +3,8 @@ package delivery_test
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,6 +250,31 @@ func TestExplainQuota(t *testing.T) {
 			cfg.Tests = []config.Suite{{Name: "unit", Commands: []string{"make test"}, Input: "source", RunOrder: 1}}
 		}, limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-tooling", Resource: "PipelineRoleD68726F7", Physical: "payments-pipeline", Value: 11000},
 			"tests, securityScan.scanners", []string{"1 test suite or scanner, each a CodeBuild project ARN"}, nil},
+		// The deploy role creates each stack's change sets through the
+		// stack's own execution role, one statement per role (Value 0: the
+		// size New writes for the config).
+		{"the deploy role, grown by deploy.stacks with roles of their own", func(cfg *config.Config) { ownRoleStacks(cfg, 12) },
+			deployRole("staging"), "deploy.stacks[].executionPolicy, deploy.stacks",
+			[]string{"it grows with 12 entries of deploy.stacks with an execution role of their own (part-00, part-01, part-02, part-03, part-04, part-05, part-06, part-07, part-08, part-09, part-10, part-11), each with CreateChangeSet and DeleteStack statements of its own and its ARN to pass (about ",
+				"13 stack names in 1 region, each stack's ARN in ManageDeployedStacks and its execution role's CreateChangeSet and DeleteStack statements, once per region it deploys to",
+				"give at least 3 fewer deploy.stacks entries an executionPolicy of their own"},
+			[]string{"regions", "deploy.executionPolicy.statements"}},
+		{"the deploy role, grown by deploy.stacks in two regions", func(cfg *config.Config) {
+			ownRoleStacks(cfg, 8)
+			cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
+		}, deployRole("staging"), "deploy.stacks, deploy.stacks[].executionPolicy, environments[0].regions",
+			[]string{"2 regions of environments[0], each with every stack's ARN again and an artifact store to read", "deploy environments[0] to 1 region (about "},
+			nil},
+		{"the deploy role, far over", func(cfg *config.Config) {
+			ownRoleStacks(cfg, 23)
+			cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1", "us-west-2"}
+		},
+			deployRole("staging"), "deploy.stacks, deploy.stacks[].executionPolicy, environments[0].regions",
+			[]string{"no one of these changes alone brings it under the limit (it is ", "combine fewer execution roles of their own, fewer stacks, fewer regions", "or split deploy.stacks between Relay configurations"},
+			[]string{"give at least"}},
+		{"the deploy role near the limit", func(cfg *config.Config) { ownRoleStacks(cfg, 4) },
+			limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetDeployRole7BD40316", Physical: "payments-staging-deploy", Value: 9000},
+			"deploy.stacks[].executionPolicy, deploy.stacks", []string{"give fewer deploy.stacks entries an executionPolicy of their own", "deploy fewer stacks"}, []string{"at least"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -256,6 +283,15 @@ func TestExplainQuota(t *testing.T) {
 			spec, err := delivery.Translate(cfg)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.f.Value == 0 {
+				// The deploy role's policy as New writes it for this config
+				// (TestDeployPolicySize: the template's size).
+				for _, ts := range spec.Targets {
+					if ts.StackName == tc.f.Stack && ts.Props != nil {
+						tc.f.Value = ts.Props.DeployPolicySize()
+					}
+				}
 			}
 			got := spec.Explain(tc.f)
 			if got.Field != tc.field {
@@ -275,6 +311,112 @@ func TestExplainQuota(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDeployRoleAdviceHolds makes each change the deploy role's advice
+// gives ("give at least 3 fewer deploy.stacks entries an executionPolicy",
+// "deploy at least 5 fewer stacks", "deploy environments[0] to 1 region")
+// to the config, and checks that the policy then fits.
+func TestDeployRoleAdviceHolds(t *testing.T) {
+	var (
+		ownRolesRE = regexp.MustCompile(`give at least (\d+) fewer deploy\.stacks entries an executionPolicy`)
+		stacksRE   = regexp.MustCompile(`deploy at least (\d+) fewer stacks`)
+		regionsRE  = regexp.MustCompile(`deploy environments\[0\] to (?:at most )?(\d+) regions?`)
+	)
+	size := func(t *testing.T, cfg *config.Config) int {
+		t.Helper()
+		spec, err := delivery.Translate(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ts := range spec.Targets {
+			if ts.Environment == "staging" {
+				return ts.Props.DeployPolicySize()
+			}
+		}
+		t.Fatal("no staging target")
+		return 0
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(cfg *config.Config)
+		// advice are the fixes it must give.
+		advice []*regexp.Regexp
+	}{
+		{"entries with execution roles of their own", func(cfg *config.Config) { ownRoleStacks(cfg, 12) }, []*regexp.Regexp{ownRolesRE, stacksRE}},
+		{"stacks in two regions", func(cfg *config.Config) {
+			ownRoleStacks(cfg, 20)
+			for k := range cfg.Deploy.Stacks {
+				cfg.Deploy.Stacks[k].ExecutionPolicy = nil
+			}
+			cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
+		}, []*regexp.Regexp{stacksRE, regionsRE}},
+		{"entries with roles of their own in two regions", func(cfg *config.Config) {
+			ownRoleStacks(cfg, 8)
+			cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
+		}, []*regexp.Regexp{ownRolesRE, stacksRE, regionsRE}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			tc.mutate(cfg)
+			f := deployRole("staging")
+			f.Value = size(t, cfg)
+			if !f.Over() {
+				t.Fatalf("the deploy role has %d characters, not over the limit", f.Value)
+			}
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			advice := spec.Explain(f).Error()
+			for _, re := range tc.advice {
+				m := re.FindStringSubmatch(advice)
+				if m == nil {
+					t.Errorf("%s\nlacks %s", advice, re)
+					continue
+				}
+				n, _ := strconv.Atoi(m[1])
+				fixed := example(t)
+				tc.mutate(fixed)
+				switch re {
+				case ownRolesRE:
+					for k := len(fixed.Deploy.Stacks) - 1; k >= 0 && n > 0; k-- {
+						if fixed.Deploy.Stacks[k].ExecutionPolicy != nil {
+							fixed.Deploy.Stacks[k].ExecutionPolicy, n = nil, n-1
+						}
+					}
+				case stacksRE:
+					fixed.Deploy.Stacks = fixed.Deploy.Stacks[:len(fixed.Deploy.Stacks)-n]
+				case regionsRE:
+					fixed.Environments[0].Regions = fixed.Environments[0].Regions[:n]
+				}
+				if got := size(t, fixed); got > f.Limit.Max {
+					t.Errorf("%q: the deploy role still has %d characters", m[0], got)
+				}
+			}
+		})
+	}
+}
+
+// deployRole is a finding of env's deploy role over IAM's limit, its
+// Value to be measured (0).
+func deployRole(env string) limits.Finding {
+	return limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-" + env, Resource: "TargetDeployRole7BD40316", Physical: "payments-" + env + "-deploy"}
+}
+
+// ownRoleStacks makes cfg deploy, as deploy.stacks, the example's stack and
+// n stacks with execution roles of their own (part-00, part-01, ...).
+func ownRoleStacks(cfg *config.Config, n int) {
+	stacks := []config.Component{{Name: "app", StackName: "payments-app", TemplatePath: "template.json", Capabilities: []string{"CAPABILITY_IAM"}}}
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("part-%02d", i)
+		stacks = append(stacks, config.Component{Name: name, StackName: "payments-" + name + "-${env}", TemplatePath: name + ".yaml",
+			ExecutionPolicy: &config.ExecutionPolicy{Statements: []config.Statement{{Actions: []string{"sqs:CreateQueue"}, Resources: []string{"arn:aws:sqs:us-east-1:222222222222:payments-" + name}}}}})
+	}
+	cfg.Deploy.StackName, cfg.Deploy.TemplatePath, cfg.Deploy.Capabilities, cfg.Deploy.Stacks = "", "", nil, stacks
+	for i := range cfg.Environments {
+		cfg.Environments[i].Parameters = nil
 	}
 }
 

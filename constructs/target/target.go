@@ -40,6 +40,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/internal/policysize"
 )
 
 // Statement is one Allow statement of a role, as plain data.
@@ -529,12 +530,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 		panic(err)
 	}
 	p, _ := props.withStores() // validated above
-	if p.Partition == "" {
-		p.Partition = "aws"
-	}
-	if p.RolePath == "" {
-		p.RolePath = "/"
-	}
+	p.defaults()
 	if p.Account == "" {
 		p.Account = *stackOf(scope).Account() // a token when the stack is environment-agnostic
 	}
@@ -582,6 +578,16 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	// when a pack runs.
 	nag.Defer(func() { t.suppressions(p) })
 	return t
+}
+
+// defaults sets the defaults New gives p: Partition aws, RolePath /.
+func (p *Props) defaults() {
+	if p.Partition == "" {
+		p.Partition = "aws"
+	}
+	if p.RolePath == "" {
+		p.RolePath = "/"
+	}
 }
 
 // ArtifactReadersPolicy is the managed policy that reads the artifact
@@ -793,6 +799,27 @@ func deployStatements(p Props) []policy.Statement {
 	}
 	out = append(out, statementsOf(p.DeployStatements)...)
 	return append(out, artifactStatements(p)...)
+}
+
+// DeployPolicySize is the length in characters of the deploy role's
+// inline policy that New writes for p, as IAM counts it toward its limit
+// of 10,240 characters for a role's inline policies (limits.IAMRoleInline):
+// the minified JSON of its document, measured as on synthesized templates
+// (policysize). It grows with each stack name in each region it deploys
+// to (written in ManageDeployedStacks, in the CreateChangeSet statement of
+// its execution role and, with DeleteFailedStacks, in its DeleteStack
+// statement), with each execution role (one such statement each and an ARN
+// to pass), with DeployStatements and with each store read. It needs no
+// stack, so that a caller can weigh what a change to p would save: p takes
+// New's defaults, an empty Account counts as 12 digits (the stack's), and
+// it is the size of those statements even when p needs no deploy role.
+func (p *Props) DeployPolicySize() int {
+	q, _ := p.withStores()
+	q.defaults()
+	if q.Account == "" {
+		q.Account = "000000000000"
+	}
+	return policysize.Size(policy.DocumentJSON(deployStatements(q)...))
 }
 
 // stackStatements are the deploy role's CloudFormation statements:

@@ -18,6 +18,7 @@ import (
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
+	"github.com/relaycdk/relay/internal/policysize"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -480,6 +481,48 @@ func list(v interface{}) []interface{} {
 		return l
 	}
 	return []interface{}{v}
+}
+
+// TestDeployPolicySize: DeployPolicySize, from the props alone, is the
+// size of the deploy role's inline policies as measured on the template New
+// writes (package delivery weighs changes to a config with it).
+func TestDeployPolicySize(t *testing.T) {
+	dashboards := target.ExecutionRole{Name: "payments-staging-dashboards-cfn-exec", StackNames: []string{"payments-dashboards-us-east-1", "payments-cdn"},
+		Statements: []target.Statement{{Sid: "Dashboards", Actions: []string{"cloudwatch:PutDashboard"}, Resources: []string{"arn:aws:cloudwatch::222222222222:dashboard/payments-*"}, Reason: "The stack names its dashboards payments-<view>."}}}
+	for _, tc := range []struct {
+		name   string
+		mutate func(p *target.Props)
+	}{
+		{"one execution role", func(p *target.Props) {}},
+		{"roles of their own, regional stacks, deletes", func(p *target.Props) {
+			p.ExecutionRoles = []target.ExecutionRole{dashboards}
+			p.StackRegions = map[string][]string{"payments-dashboards-us-east-1": {"us-east-1"}}
+			p.DeleteFailedStacks = true
+			p.TrustedRoleArns = []string{"arn:aws:iam::111111111111:role/relay/payments/payments-recovery"}
+		}},
+		{"deploy statements only", func(p *target.Props) {
+			p.StackNames, p.ExecutionRoleName, p.ExecutionStatements = nil, "", nil
+			p.DeployStatements = []target.Statement{{Sid: "UpdateService", Actions: []string{"ecs:UpdateService", "ecs:DescribeServices"},
+				Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/payments/api"}}}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			p := validProps()
+			tc.mutate(p)
+			var dt *target.DeploymentTarget
+			relaytest.Do(t, "target.New", func() { dt = target.New(stack, "Target", p) })
+			var id string
+			relaytest.Do(t, "the deploy role's logical ID", func() { id = *stack.GetLogicalId(dt.DeployRole().Node().DefaultChild().(awscdk.CfnElement)) })
+			measured := policysize.Measure(relaytest.JSON(t, stack)).RoleInline[id]
+			if got := p.DeployPolicySize(); got != measured || got == 0 {
+				t.Errorf("DeployPolicySize() = %d, the template's deploy role %s has %d", got, id, measured)
+			}
+		})
+	}
 }
 
 // TestNewNamesTheField: target.New refuses a role path aws-cdk-lib would

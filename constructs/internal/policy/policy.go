@@ -80,11 +80,18 @@ func Conditions(in map[string]map[string][]string) map[string]interface{} {
 // Document is a policy document (version 2012-10-17) with statements, in
 // their order: one jsii call.
 func Document(statements ...Statement) awsiam.PolicyDocument {
+	return awsiam.PolicyDocument_FromJson(DocumentJSON(statements...))
+}
+
+// DocumentJSON is the policy document of statements, in their order, in
+// IAM's JSON grammar (Version 2012-10-17): what Document hands to
+// aws-cdk-lib, as plain data that policysize can measure without jsii.
+func DocumentJSON(statements ...Statement) map[string]interface{} {
 	list := make([]interface{}, len(statements))
 	for i, s := range statements {
 		list[i] = s.JSON()
 	}
-	return awsiam.PolicyDocument_FromJson(map[string]interface{}{"Version": "2012-10-17", "Statement": list})
+	return map[string]interface{}{"Version": "2012-10-17", "Statement": list}
 }
 
 // Attach gives role an inline policy with statements: the awsiam.Policy
