@@ -227,17 +227,37 @@ func literal(stack awscdk.Stack, s, partition string) (out string, ok bool) {
 }
 
 // roleArn is the pipeline role's ARN as plain text, or "" when its name is
-// generated or the stack's account is unknown.
-func (p *Props) roleArn(stack awscdk.Stack) string {
-	account := *stack.Account()
-	if p.RoleName == "" || arns.IsToken(account) {
-		return ""
+// generated, the stack's account is unknown, or RoleName or RolePath is a
+// token that resolves to no text in stack (then unknown names that field:
+// the pipeline role's ARN is not known at synth). A token that resolves to
+// text (a Lazy string) counts as that text.
+func (p *Props) roleArn(stack awscdk.Stack) (arn, unknown string) {
+	name, path := p.RoleName, p.RolePath
+	for _, x := range []struct {
+		field string
+		v     *string
+	}{{"RoleName", &name}, {"RolePath", &path}} {
+		if !arns.IsToken(*x.v) {
+			continue
+		}
+		if v, ok := literal(stack, *x.v, p.Partition); ok {
+			*x.v = v
+		} else if unknown == "" {
+			unknown = x.field
+		}
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, account, p.RolePath, p.RoleName)
+	account := *stack.Account()
+	if name == "" || unknown != "" || arns.IsToken(account) {
+		return "", unknown
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", p.Partition, account, path, name), ""
 }
 
 // checkWiring checks each deployment wired by reference (p resolved, with
-// defaults): the target trusts the pipeline role, deploys to the
+// defaults): the target trusts the pipeline role (whose RoleName and
+// RolePath must be known at synth: as text, or tokens that resolve to
+// text; else the trust cannot be proven and is refused, naming the field
+// and the fix), deploys to the
 // deployment's regions and stacks, each stack through the execution role
 // the target deploys it with (target.DeploymentTarget.StackExecutionRoleArn;
 // a role given as an unresolved token is not compared), and reads the store
@@ -246,7 +266,7 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	region, account := *stack.Region(), *stack.Account()
-	pipelineRole := p.roleArn(stack)
+	pipelineRole, unknown := p.roleArn(stack)
 	// Every deploy role named as text, wired by reference or not, must be
 	// admitted by the store it reads in the pipeline's region.
 	byRef := map[int]bool{}
@@ -281,6 +301,13 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 			add("%s.Target: the target %s trusts the pipeline account %s (its PipelineAccount), but the pipeline's stack is in account %s", f, path, tp.PipelineAccount, account)
 		case p.RoleName == "":
 			add("RoleName: required when a deployment's target is wired by reference (%s.Target, %s): the target's trust names the pipeline role by ARN (PipelineRoleArns %s); use naming.Names.PipelineRole for both", f, path, strings.Join(tp.PipelineRoleArns, ", "))
+		case unknown != "" && !slices.ContainsFunc(tp.PipelineRoleArns, arns.IsToken):
+			value := p.RoleName
+			if unknown == "RolePath" {
+				value = p.RolePath
+			}
+			add("%s %q: a token that stays a reference at synth, so the pipeline role's ARN is not known there and cannot be proven to be one the target %s trusts (its PipelineRoleArns %s) for %s; give %s as text (naming.Names.%s, as the target's PipelineRoleArns do), or give %s.Target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, not checked: keep the names in step yourself)",
+				unknown, value, path, strings.Join(tp.PipelineRoleArns, ", "), f, unknown, map[string]string{"RoleName": "PipelineRole", "RolePath": "RolePath"}[unknown], f)
 		case pipelineRole != "" && !slices.ContainsFunc(tp.PipelineRoleArns, func(a string) bool { return arns.IsToken(a) || arns.Like(a, pipelineRole) }):
 			add("RoleName %q, RolePath %q: the pipeline role %s is not one the target %s trusts (its PipelineRoleArns %s), so sts:AssumeRole of %s would be refused; make them agree (naming.Names.PipelineRoleArn)", p.RoleName, p.RolePath, pipelineRole, path, strings.Join(tp.PipelineRoleArns, ", "), f)
 		}

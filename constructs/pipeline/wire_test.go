@@ -135,6 +135,22 @@ func TestWiredStackExecutionRole(t *testing.T) {
 	}
 }
 
+// TestPipelineRoleNameResolved: a pipeline role name given as a token that
+// resolves to text at synth (a Lazy string) is checked as that text, so the
+// trust of a target wired by reference is proven and the role keeps the
+// name.
+func TestPipelineRoleNameResolved(t *testing.T) {
+	w := newWiredApp(t, nil, nil)
+	relaytest.Do(t, "a Lazy role name", func() { w.props.RoleName = *awscdk.Lazy_String(&text{orders.PipelineRole()}, nil) })
+	if err := w.props.ValidateIn(w.tooling); err != nil {
+		t.Fatalf("ValidateIn() = %v", err)
+	}
+	relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+	relaytest.Check(t, "the pipeline role's name", func() {
+		relaytest.Template(t, w.tooling).HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{"RoleName": orders.PipelineRole()})
+	})
+}
+
 // TestWiringMismatches: each silent mismatch of issue 14 between a
 // pipeline, its store and a target wired by reference is a named error.
 func TestWiringMismatches(t *testing.T) {
@@ -144,6 +160,8 @@ func TestWiringMismatches(t *testing.T) {
 		target   func(*target.Props)
 		pipeline func(*pipeline.Props, wiredApp)
 		want     []string
+		// wantFor, when set, gives want from the props (for a token's text).
+		wantFor func(*pipeline.Props) []string
 	}{
 		{name: "deploy role name vs the store's reader pattern",
 			target: func(p *target.Props) { p.DeployRoleName = "orders-deploy" },
@@ -159,6 +177,36 @@ func TestWiringMismatches(t *testing.T) {
 			pipeline: func(p *pipeline.Props, _ wiredApp) { p.RoleName = "orders-pipeline-role" },
 			want: []string{
 				`RoleName "orders-pipeline-role", RolePath "/relay/orders/": the pipeline role arn:aws:iam::111111111111:role/relay/orders/orders-pipeline-role is not one the target orders-staging/Delivery trusts (its PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline), so sts:AssumeRole of Deployments[0] would be refused; make them agree (naming.Names.PipelineRoleArn)`,
+			}},
+		// A name that stays a reference at synth (an import) is not known
+		// there: the trust can be neither proven nor refuted.
+		{name: "pipeline role name as a token that stays a reference",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.RoleName = *awscdk.Fn_ImportValue(jsii.String("orders-pipeline-role-name"))
+			},
+			wantFor: func(p *pipeline.Props) []string {
+				return []string{
+					`RoleName "` + p.RoleName + `": a token that stays a reference at synth, so the pipeline role's ARN is not known there and cannot be proven to be one the target orders-staging/Delivery trusts (its PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline) for Deployments[0]; give RoleName as text (naming.Names.PipelineRole, as the target's PipelineRoleArns do), or give Deployments[0].Target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, not checked: keep the names in step yourself)`,
+				}
+			}},
+		{name: "pipeline role path as a token that stays a reference",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.RolePath = *awscdk.Fn_ImportValue(jsii.String("orders-role-path"))
+			},
+			wantFor: func(p *pipeline.Props) []string {
+				return []string{
+					`RolePath "` + p.RolePath + `": a token that stays a reference at synth, so the pipeline role's ARN is not known there and cannot be proven to be one the target orders-staging/Delivery trusts (its PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline) for Deployments[0]; give RolePath as text (naming.Names.RolePath, as the target's PipelineRoleArns do), or give Deployments[0].Target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, not checked: keep the names in step yourself)`,
+				}
+			}},
+		// A Lazy name resolves to text at synth and is checked as that text.
+		{name: "pipeline role name as a token that resolves to another name",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.RoleName = *awscdk.Lazy_String(&text{"orders-pipeline-role"}, nil)
+			},
+			wantFor: func(p *pipeline.Props) []string {
+				return []string{
+					`RoleName "` + p.RoleName + `", RolePath "/relay/orders/": the pipeline role arn:aws:iam::111111111111:role/relay/orders/orders-pipeline-role is not one the target orders-staging/Delivery trusts (its PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline), so sts:AssumeRole of Deployments[0] would be refused; make them agree (naming.Names.PipelineRoleArn)`,
+				}
 			}},
 		{name: "generated pipeline role name",
 			pipeline: func(p *pipeline.Props, _ wiredApp) { p.RoleName = "" },
@@ -280,7 +328,11 @@ func TestWiringMismatches(t *testing.T) {
 				relaytest.Do(t, "change the pipeline props", func() { tc.pipeline(w.props, w) })
 			}
 			err := w.props.ValidateIn(w.tooling)
-			relaytest.ValidateError(t, err, "pipeline.Props: ", tc.want)
+			want := tc.want
+			if tc.wantFor != nil {
+				want = tc.wantFor(w.props)
+			}
+			relaytest.ValidateError(t, err, "pipeline.Props: ", want)
 			relaytest.FieldPaths(t, w.props, err)
 			msg, ok := relaytest.Recover(func() { pipeline.New(w.tooling, "Pipeline", w.props) })
 			if ok || !strings.HasPrefix(msg, "pipeline.Props: ") {
