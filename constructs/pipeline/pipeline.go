@@ -255,6 +255,7 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 		errs = append(errs, err)
 	} else {
 		errs = append(errs, checkAssetStores(p, planned)...)
+		errs = append(errs, checkSharedProjects(planned.Input)...)
 	}
 	return planned, errs
 }

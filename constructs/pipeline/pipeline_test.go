@@ -498,6 +498,12 @@ func TestPropsValidate(t *testing.T) {
 				Steps:   step("payments smoke eu", "payments:smoke"),
 			}}
 		}, []string{
+			// Different from the first Helm release, the regional ones are
+			// also refused as ignored (see the next case).
+			`Deployments[0].Regional["eu-west-1"].Releases["web"].Helm.ProjectName "-web-eu": ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[0].Components[1].Release.Helm (ProjectName "payments staging helm"); set the same ProjectName on each Helm release of Deployments[0]`,
+			`Deployments[0].Regional["eu-west-1"].Releases["web"].Helm.RoleName "payments/web": ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[0].Components[1].Release.Helm (RoleName "` + strings.Repeat("h", 65) + `"); set the same RoleName on each Helm release of Deployments[0]`,
+			`Deployments[1].Regional["eu-west-1"].Release.Helm.ProjectName "` + strings.Repeat("p", 256) + `": ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[1].Release.Helm (ProjectName "payments-production-helm"); set the same ProjectName on each Helm release of Deployments[1]`,
+			`Deployments[1].Regional["eu-west-1"].Release.Helm.RoleName "payments helm eu": ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[1].Release.Helm (RoleName "payments-production-helm"); set the same RoleName on each Helm release of Deployments[1]`,
 			`Deployments[0].Components[1].Release.Helm.ProjectName "payments staging helm": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
 			`Deployments[0].Components[1].Release.Helm.RoleName "` + strings.Repeat("h", 65) + `": has 65 characters; an IAM role name has at most 64 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
 			`Deployments[0].Regional["eu-west-1"].Releases["web"].Helm.ProjectName "-web-eu": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
@@ -507,6 +513,75 @@ func TestPropsValidate(t *testing.T) {
 			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.ProjectName "payments smoke eu": is not a valid CodeBuild project name: a letter or digit, then letters, digits, _ and - only (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html)`,
 			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.RoleName "payments:smoke": is not a valid IAM role name: letters, digits and +=,.@_- only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)`,
 		}},
+		// A deployment has one Helm project (helmProject), configured by its
+		// first Helm release: another ProjectName or RoleName under Regional
+		// or Components would be dropped. Action settings (Cluster, Set)
+		// stay free per region (see "honoured regional settings").
+		{"Helm project settings one deployment's project would ignore", func(p *pipeline.Props) {
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			staging.Components = []pipeline.Component{
+				{Name: "api", Release: helmRelease("payments", "payments-staging-helm", "payments-staging-helm")},
+				{Name: "web", Release: helmRelease("payments", "", "payments-staging-helm")},
+			}
+			staging.Release = nil
+			production.Release = helmRelease("payments", "payments-production-helm", "payments-production-helm")
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Regional = map[string]pipeline.Regional{"eu-west-1": {
+				Release: helmRelease("payments-eu", "payments-production-helm-eu", "payments-production-helm"),
+			}}
+		}, []string{
+			`Deployments[0].Components[1].Release.Helm.ProjectName "" (generated or unset): ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[0].Components[0].Release.Helm (ProjectName "payments-staging-helm"); set the same ProjectName on each Helm release of Deployments[0]`,
+			`Deployments[1].Regional["eu-west-1"].Release.Helm.ProjectName "payments-production-helm-eu": ignored: a deployment has one Helm project for all its regions and components, configured by Deployments[1].Release.Helm (ProjectName "payments-production-helm"); set the same ProjectName on each Helm release of Deployments[1]`,
+		}},
+		// A regional step runs in the project of its step in the other
+		// regions (runProject keys it by ProjectName, or <deployment>-<step>
+		// without one): a Buildspec, TimeoutMinutes or Privileged of its own
+		// would be dropped.
+		{"regional step settings a shared project would ignore", func(p *pipeline.Props) {
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			smoke := func(project, buildspec string, timeout int, privileged bool) []pipeline.Step {
+				return []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{ProjectName: project, Buildspec: buildspec,
+					TimeoutMinutes: timeout, Privileged: privileged}}}
+			}
+			staging.Regions = []string{"us-east-1", "eu-west-1"}
+			staging.Steps = smoke("payments-smoke", "ci/smoke.yml", 0, false)
+			staging.Regional = map[string]pipeline.Regional{"eu-west-1": {Steps: smoke("payments-smoke", "ci/smoke.yml", 0, true)}}
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Steps = smoke("", "ci/smoke.yml", 0, false)
+			production.Regional = map[string]pipeline.Regional{"eu-west-1": {Steps: smoke("", "ci/smoke-eu.yml", 30, false)}}
+		}, []string{
+			`Deployments[0].Regional["eu-west-1"].Steps[0].Action.Privileged true: ignored: steps with the same ProjectName share one project, configured by Deployments[0].Steps[0].Action (Privileged false); set the same Privileged, or give this step another ProjectName`,
+			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.Buildspec "ci/smoke-eu.yml": ignored: a step without ProjectName has one project for all regions of its deployment, configured by Deployments[1].Steps[0].Action (Buildspec "ci/smoke.yml"); set the same Buildspec, or give this regional step a ProjectName of its own`,
+			`Deployments[1].Regional["eu-west-1"].Steps[0].Action.TimeoutMinutes 30: ignored: a step without ProjectName has one project for all regions of its deployment, configured by Deployments[1].Steps[0].Action (TimeoutMinutes 60); set the same TimeoutMinutes, or give this regional step a ProjectName of its own`,
+		}},
+		// runProject keys a step without ProjectName <deployment>-<step>: a
+		// ProjectName equal to that key would share its project.
+		{"a ProjectName that is a generated project's key", func(p *pipeline.Props) {
+			p.Deployments[0].Steps = []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{ProjectName: "production-smoke", Buildspec: "ci/smoke.yml"}}}
+			p.Deployments[1].Steps = []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml"}}}
+		}, []string{
+			`Deployments[0].Steps[0].Action.ProjectName "production-smoke": is the key of the project of step "smoke" of deployment "production" (Deployments[1].Steps[0].Action, without ProjectName): both steps would run in one project, configured by the first; choose another ProjectName`,
+		}},
+		// What each action receives stays free per region: Helm's namespace
+		// and values, a step's environment variables; a regional step with
+		// a ProjectName of its own gets its own project; a default
+		// (TimeoutMinutes 0) equals the value it stands for.
+		{"honoured regional settings", func(p *pipeline.Props) {
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			staging.Release = helmRelease("payments", "payments-staging-helm", "payments-staging-helm")
+			staging.Regions = []string{"us-east-1", "eu-west-1"}
+			eu := helmRelease("payments-eu", "payments-staging-helm", "payments-staging-helm")
+			eu.Helm.Namespace, eu.Helm.Set = "payments-eu", map[string]string{"region": "eu-west-1"}
+			staging.Regional = map[string]pipeline.Regional{"eu-west-1": {Release: eu}}
+			production.Regions = []string{"us-east-1", "eu-west-1", "ap-southeast-2"}
+			production.Steps = []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml"}}}
+			production.Regional = map[string]pipeline.Regional{
+				"eu-west-1": {Steps: []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml", TimeoutMinutes: 60,
+					EnvironmentVariables: map[string]string{"REGION": "eu-west-1"}}}}},
+				"ap-southeast-2": {Steps: []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{ProjectName: "payments-smoke-apse2",
+					Buildspec: "ci/smoke-apse2.yml", Privileged: true}}}},
+			}
+		}, nil},
 		{"names as tokens", func(p *pipeline.Props) {
 			p.PipelineName, p.Build.ProjectName = "${Token[TOKEN.80]}", "${Token[TOKEN.81]}"
 		}, nil},
@@ -612,4 +687,10 @@ func TestNewPanicsOnInvalidProps(t *testing.T) {
 	if stack.Node().TryFindChild(jsii.String("Pipeline")) != nil {
 		t.Error("pipeline.New added a construct before it panicked")
 	}
+}
+
+// helmRelease is a Helm release to cluster with the Helm project's
+// ProjectName and RoleName.
+func helmRelease(cluster, project, role string) *pipeline.EKSRelease {
+	return &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: cluster, Release: "payments", Chart: "chart", ProjectName: project, RoleName: role}}
 }

@@ -58,10 +58,7 @@ func (pl *Pipeline) runStepAction(a *plan.Action, k *plan.RunStep) awscodepipeli
 // artifact key and logs to the build log group under step-<name>.
 func (pl *Pipeline) runProject(a *plan.Action, k *plan.RunStep) *runProject {
 	x := k.Step
-	key := x.ProjectName
-	if key == "" {
-		key = pl.deployment(a).Name + "-" + k.Name
-	}
+	key := stepProjectKey(pl.deployment(a).Name, k.Name, x)
 	if rp, ok := pl.runProjects[key]; ok {
 		rp.note(x, a)
 		return rp

@@ -62,7 +62,10 @@ type Regional struct {
 	// Hooks, when not nil, replace Deployment.Hooks.
 	Hooks []Hook
 	// Steps, when not nil, replace Deployment.Steps; they must have the same
-	// names, in the same order, and the same places (Before, DependsOn).
+	// names, in the same order, and the same places (Before, DependsOn). A
+	// CodeBuild step without a ProjectName of its own runs in the project
+	// of its step in the other regions: pipeline.Props refuses project
+	// settings (Buildspec, ComputeType, ...) that differ from it.
 	Steps []Step
 }
 

@@ -58,7 +58,9 @@ type HelmRelease struct {
 	// ProjectName and RoleName name the CodeBuild project of this
 	// deployment's Helm step and its service role, which the deploy role
 	// must trust (each deployment has its own, which may assume that
-	// deployment's deploy role only). Default: generated.
+	// deployment's deploy role only). Default: generated. One project
+	// serves all the deployment's regions and components: pipeline.Props
+	// refuses a Helm release of the deployment that sets them otherwise.
 	ProjectName, RoleName string
 }
 
