@@ -560,37 +560,44 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 	if len(cfg.Deploy.Hooks) > 0 {
 		acct.InvokeRoleArn = n.InvokeRoleArn(env.Account, env.Name)
 	}
+	// The first region's release, components and steps are the
+	// deployment's own (Release, Components, Steps); Regional replaces
+	// them in the other regions only: pipeline.Props refuses a value that
+	// every region replaces, which would never be rendered. Hooks stay
+	// under Regional in each region (Hooks is left empty).
 	d.Regional = map[string]pipeline.Regional{}
 	for k, region := range env.Regions {
 		r := t.releases[i][region]
-		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks),
-			Steps: t.steps(i, region, fmt.Sprintf("%s.Regional[%q].Steps", goPath, region))}
+		regional := pipeline.Regional{Hooks: t.hooks(fmt.Sprintf("%s.Regional[%q].Hooks", goPath, region), r.Hooks)}
 		if k == 0 {
 			d.Steps = t.steps(i, region, goPath+".Steps")
+		} else {
+			regional.Steps = t.steps(i, region, fmt.Sprintf("%s.Regional[%q].Steps", goPath, region))
 		}
 		switch {
 		case cfg.Deploy.None:
 		case len(cfg.Deploy.Stacks) > 0:
-			regional.Releases = map[string]pipeline.Release{}
-			for c, x := range cfg.Deploy.Stacks {
-				regional.Releases[x.Name] = t.component(fmt.Sprintf("%s.Regional[%q].Releases[%q]", goPath, region, x.Name), i, region, c)
-				if k == 0 {
-					d.Components = append(d.Components, pipeline.Component{Name: x.Name, DependsOn: x.DependsOn,
-						Release: t.component(fmt.Sprintf("%s.Components[%d].Release", goPath, c), i, region, c)})
-					t.path(fmt.Sprintf("%s.Components[%d]", goPath, c), fmt.Sprintf("deploy.stacks[%d]", c))
-				}
+			if k > 0 {
+				regional.Releases = map[string]pipeline.Release{}
 			}
-		case cfg.Deploy.IsStack():
+			for c, x := range cfg.Deploy.Stacks {
+				if k > 0 {
+					regional.Releases[x.Name] = t.component(fmt.Sprintf("%s.Regional[%q].Releases[%q]", goPath, region, x.Name), i, region, c)
+					continue
+				}
+				d.Components = append(d.Components, pipeline.Component{Name: x.Name, DependsOn: x.DependsOn,
+					Release: t.component(fmt.Sprintf("%s.Components[%d].Release", goPath, c), i, region, c)})
+				t.path(fmt.Sprintf("%s.Components[%d]", goPath, c), fmt.Sprintf("deploy.stacks[%d]", c))
+			}
+		case cfg.Deploy.IsStack() && k > 0:
 			regional.Release = t.stack(i, region)
 			t.stackPaths(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath)
-			if k == 0 {
-				d.Release = t.stack(i, region)
-			}
-		default:
+		case cfg.Deploy.IsStack():
+			d.Release = t.stack(i, region)
+		case k > 0:
 			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), "deploy", cfgPath, env, r)
-			if k == 0 {
-				d.Release = t.release(goPath+".Release", "deploy", cfgPath, env, r)
-			}
+		default:
+			d.Release = t.release(goPath+".Release", "deploy", cfgPath, env, r)
 		}
 		d.Regional[region] = regional
 	}

@@ -256,6 +256,7 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	} else {
 		errs = append(errs, checkAssetStores(p, planned)...)
 		errs = append(errs, checkSharedProjects(planned.Input)...)
+		errs = append(errs, checkRegional(planned.Input)...)
 	}
 	return planned, errs
 }

@@ -582,6 +582,77 @@ func TestPropsValidate(t *testing.T) {
 					Buildspec: "ci/smoke-apse2.yml", Privileged: true}}}},
 			}
 		}, nil},
+		// A region takes its release, components, hooks and steps from
+		// Regional where set: one that every region replaces is never
+		// rendered.
+		{"settings every region replaces under Regional", func(p *pipeline.Props) {
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			smoke := func(buildspec string) []pipeline.Step {
+				return []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{ProjectName: "payments-smoke-" + buildspec, Buildspec: buildspec}}}
+			}
+			notify := func(fn string) []pipeline.Hook {
+				return []pipeline.Hook{{Name: "notify", Invoke: &pipeline.LambdaInvoke{Function: fn}}}
+			}
+			staging.Regions = []string{"us-east-1", "eu-west-1"}
+			staging.Target.(*pipeline.Account).InvokeRoleArn = roleArn("222222222222", "staging", "invoke")
+			staging.Steps, staging.Hooks = smoke("smoke"), notify("notify")
+			staging.Regional = map[string]pipeline.Regional{
+				"us-east-1": {Release: &pipeline.Stack{Name: "payments-app-use1"}, Steps: smoke("smoke-use1"), Hooks: notify("notify-use1")},
+				"eu-west-1": {Release: &pipeline.Stack{Name: "payments-app-euw1"}, Steps: smoke("smoke-euw1"), Hooks: []pipeline.Hook{}},
+			}
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Components = []pipeline.Component{{Name: "app", Release: production.Release}, {Name: "web", Release: &pipeline.Stack{Name: "payments-web"}}}
+			production.Release = nil
+			production.Regional = map[string]pipeline.Regional{
+				"us-east-1": {Releases: map[string]pipeline.Release{"web": &pipeline.Stack{Name: "payments-web-use1"}}},
+				"eu-west-1": {Release: &pipeline.Stack{Name: "payments-app-euw1"}, Releases: map[string]pipeline.Release{"web": &pipeline.Stack{Name: "payments-web-euw1"}}},
+			}
+		}, []string{
+			`Deployments[0].Release *Stack: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region and remove that region's Regional["<region>"].Release`,
+			`Deployments[0].Hooks ["notify"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the hooks of one region and remove that region's Regional["<region>"].Hooks`,
+			`Deployments[0].Steps ["smoke"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the steps of one region and remove that region's Regional["<region>"].Steps`,
+			`Deployments[1].Regional["eu-west-1"].Release *Stack: ignored: a deployment with Components releases each component, which Regional["eu-west-1"].Releases["<component>"] replaces; move it there`,
+			`Deployments[1].Components[1].Release *Stack: ignored: every region of Deployments[1].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region and remove that region's Regional["<region>"].Releases["web"]`,
+		}},
+		// A StackSet or *PipelineAccount deployment runs once (one
+		// StackSet action, its Steps once): what Regional sets there is
+		// never rendered.
+		{"Regional on deployments that run once", func(p *pipeline.Props) {
+			production := &p.Deployments[1]
+			smoke := []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml"}}}
+			production.Target = &pipeline.StackSetAccounts{IDs: []string{"333333333333", "444444444444"},
+				AdministrationRoleArn: "arn:aws:iam::111111111111:role/relay/payments/stackset-admin", ExecutionRoleName: "payments-stackset-exec"}
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Steps = smoke
+			production.Regional = map[string]pipeline.Regional{"eu-west-1": {Release: &pipeline.Stack{Name: "payments-app-eu"}, Steps: smoke}}
+			p.Deployments = append(p.Deployments, pipeline.Deployment{Name: "tooling", Target: &pipeline.PipelineAccount{}, Steps: smoke,
+				Regional: map[string]pipeline.Regional{"eu-west-1": {Steps: smoke}}})
+		}, []string{
+			`Deployments[1].Regional["eu-west-1"].Release *Stack: ignored: a StackSet deployment deploys Deployments[1].Release, one template with one set of parameters, to all of its Regions at once; remove it`,
+			`Deployments[1].Regional["eu-west-1"].Steps ["smoke"]: ignored: a StackSet deployment runs Deployments[1].Steps once, from the pipeline's region, not per region; remove it, and put what runs in Deployments[1].Steps`,
+			`Deployments[2].Regional["eu-west-1"]: ignored: a *PipelineAccount deployment runs its Steps once, in the pipeline's region, and has no Regions to replace them in; remove it, and put the steps in Deployments[2].Steps`,
+		}},
+		// A default that some region does not replace is rendered there,
+		// also when every region has a Regional entry for something else.
+		{"defaults some region keeps", func(p *pipeline.Props) {
+			staging, production := &p.Deployments[0], &p.Deployments[1]
+			smoke := func(env string) []pipeline.Step {
+				return []pipeline.Step{{Name: "smoke", Action: &pipeline.CodeBuildStep{Buildspec: "ci/smoke.yml", EnvironmentVariables: map[string]string{"ENV": env}}}}
+			}
+			staging.Regions = []string{"us-east-1", "eu-west-1"}
+			staging.Steps = smoke("default")
+			staging.Regional = map[string]pipeline.Regional{
+				"us-east-1": {Release: &pipeline.Stack{Name: "payments-app-use1"}},
+				"eu-west-1": {Steps: smoke("eu")},
+			}
+			production.Regions = []string{"us-east-1", "eu-west-1"}
+			production.Components = []pipeline.Component{{Name: "app", Release: production.Release}, {Name: "web", Release: &pipeline.Stack{Name: "payments-web"}}}
+			production.Release = nil
+			production.Regional = map[string]pipeline.Regional{
+				"us-east-1": {Releases: map[string]pipeline.Release{"web": &pipeline.Stack{Name: "payments-web-use1"}}},
+				"eu-west-1": {Releases: map[string]pipeline.Release{"app": &pipeline.Stack{Name: "payments-app-euw1"}}},
+			}
+		}, nil},
 		{"names as tokens", func(p *pipeline.Props) {
 			p.PipelineName, p.Build.ProjectName = "${Token[TOKEN.80]}", "${Token[TOKEN.81]}"
 		}, nil},

@@ -34,7 +34,10 @@ type Deployment struct {
 	// Default: none.
 	Steps []Step
 	// Regional replaces Release, a component's release, Hooks or Steps in
-	// some regions, for values that differ between regions. Default: none.
+	// some regions, for values that differ between regions: not all of
+	// them (pipeline.Props refuses a value every region replaces, which
+	// would be unused), and not on a StackSet or *PipelineAccount
+	// deployment, which runs its Release and Steps once. Default: none.
 	Regional map[string]Regional
 	// Approval, when set, gates the deployment with a manual approval.
 	Approval *Approval
