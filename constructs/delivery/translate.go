@@ -594,6 +594,7 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 			t.stackPaths(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), cfgPath)
 		case cfg.Deploy.IsStack():
 			d.Release = t.stack(i, region)
+			t.stackPaths(goPath+".Release", cfgPath)
 		case k > 0:
 			regional.Release = t.release(fmt.Sprintf("%s.Regional[%q].Release", goPath, region), "deploy", cfgPath, env, r)
 		default:
