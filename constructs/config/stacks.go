@@ -294,8 +294,17 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 					prev.where, where, comp.StackName, e.Account, strings.ReplaceAll(raw[k].StackName, "${env}", "")))
 				continue
 			}
-			p.add(d.componentPath(k, "stackName"), raw[k].StackName, fmt.Sprintf("%s and %s both deploy the stack %s to account %s; a stack is deployed once per account and region: give each its own stackName, with ${env} when environments share an account",
-				prev.where, where, comp.StackName, e.Account))
+			// Name the entries when they differ, and give the ${env} hint
+			// only when two environments collide.
+			who, fix := fmt.Sprintf("%s and %s both deploy", prev.where, where), "give each its own stackName, with ${env} when environments share an account"
+			switch {
+			case prev.where == where:
+				who, fix = fmt.Sprintf("deploy.stacks[%d] and deploy.stacks[%d] both deploy, for %s,", prev.component, k, where), "give each entry its own stackName"
+			case prev.component != k:
+				who = fmt.Sprintf("%s (deploy.stacks[%d]) and %s (deploy.stacks[%d]) both deploy", prev.where, prev.component, where, k)
+			}
+			p.add(d.componentPath(k, "stackName"), raw[k].StackName, fmt.Sprintf("%s the stack %s to account %s; a stack is deployed once per account and region: %s",
+				who, comp.StackName, e.Account, fix))
 			continue
 		} else if !dup {
 			stacks[key] = at

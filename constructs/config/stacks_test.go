@@ -109,6 +109,8 @@ func TestStacksRules(t *testing.T) {
 			`deploy.stacks[2].dependsOn "database": names no other entry of deploy.stacks or of steps; use the name of a stack or top-level step that must finish first`},
 		{"a stack deployed twice, by default", "      stackName: shop-${env}-network\n", "",
 			`deploy.stacks[0].stackName "shop-network": environments[0] "dev" in us-east-1 and environments[1] "qa" in us-east-1 both deploy the stack shop-network to account 222222222222; a stack is deployed once per account and region: give each its own stackName, with ${env} when environments share an account`},
+		{"two entries of one environment with one stack name", "      stackName: shop-${env}-data\n", "      stackName: shop-${env}-network\n",
+			`deploy.stacks[1].stackName "shop-${env}-network": deploy.stacks[0] and deploy.stacks[1] both deploy, for environments[0] "dev" in us-east-1, the stack shop-dev-network to account 222222222222; a stack is deployed once per account and region: give each entry its own stackName`},
 		{"the one workload's settings beside stacks", "  stacks:\n", "  templatePath: app.yaml\n  stacks:\n",
 			`relay.yaml:6: deploy.templatePath "app.yaml": with deploy.stacks, each stack has its own; move it into deploy.stacks[]`},
 		{"stack settings on a strategy", "      dependsOn: [data]\n", "      dependsOn: [data]\n      capabilities: [CAPABILITY_IAM]\n",

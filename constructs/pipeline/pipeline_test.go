@@ -608,11 +608,11 @@ func TestPropsValidate(t *testing.T) {
 				"eu-west-1": {Release: &pipeline.Stack{Name: "payments-app-euw1"}, Releases: map[string]pipeline.Release{"web": &pipeline.Stack{Name: "payments-web-euw1"}}},
 			}
 		}, []string{
-			`Deployments[0].Release *Stack: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region and remove that region's Regional["<region>"].Release`,
-			`Deployments[0].Hooks ["notify"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the hooks of one region and remove that region's Regional["<region>"].Hooks`,
-			`Deployments[0].Steps ["smoke"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the steps of one region and remove that region's Regional["<region>"].Steps`,
+			`Deployments[0].Release *Stack: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region, such as us-east-1, and remove Regional["us-east-1"].Release`,
+			`Deployments[0].Hooks ["notify"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the hooks of one region, such as us-east-1, and remove Regional["us-east-1"].Hooks`,
+			`Deployments[0].Steps ["smoke"]: ignored: every region of Deployments[0].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the steps of one region, such as us-east-1, and remove Regional["us-east-1"].Steps`,
 			`Deployments[1].Regional["eu-west-1"].Release *Stack: ignored: a deployment with Components releases each component, which Regional["eu-west-1"].Releases["<component>"] replaces; move it there`,
-			`Deployments[1].Components[1].Release *Stack: ignored: every region of Deployments[1].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region and remove that region's Regional["<region>"].Releases["web"]`,
+			`Deployments[1].Components[1].Release *Stack: ignored: every region of Deployments[1].Regions (us-east-1, eu-west-1) replaces it under Regional; make it the release of one region, such as us-east-1, and remove Regional["us-east-1"].Releases["web"]`,
 		}},
 		// A StackSet or *PipelineAccount deployment runs once (one
 		// StackSet action, its Steps once): what Regional sets there is

@@ -69,8 +69,8 @@ func checkRegional(in plan.Input) []error {
 		}
 		regions := strings.Join(d.Regions, ", ")
 		unused := func(field, value, noun, regional string) {
-			add("%s.%s %s: ignored: every region of %s.Regions (%s) replaces it under Regional; make it the %s of one region and remove that region's Regional[\"<region>\"].%s",
-				f, field, value, f, regions, noun, regional)
+			add("%s.%s %s: ignored: every region of %s.Regions (%s) replaces it under Regional; make it the %s of one region, such as %s, and remove Regional[%q].%s",
+				f, field, value, f, regions, noun, d.Regions[0], d.Regions[0], regional)
 		}
 		if !nilRelease(d.Release) && len(d.Components) == 0 && everywhere(func(x plan.Regional) bool { return !nilRelease(x.Release) }) {
 			unused("Release", kindOf(d.Release), "release", "Release")
