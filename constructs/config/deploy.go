@@ -229,9 +229,21 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 	for i, a := range ep.ManagedPolicyArns {
 		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base))
 	}
+	// IAM refuses a policy whose Sids repeat: the statements' own, and
+	// those Relay writes beside them into the execution role's policy (with
+	// a hook role's, which environments with hook functions get).
+	reserved := iampolicy.ExecutionRoleSids(true)
+	sids := map[string]int{}
 	for k, s := range ep.Statements {
 		sp := fmt.Sprintf("%s.statements[%d]", base, k)
 		statementRules(p, sp, s)
+		if prev, dup := sids[s.Sid]; s.Sid != "" && dup {
+			p.add(sp+".sid", s.Sid, fmt.Sprintf("also the sid of %s.statements[%d], and IAM refuses repeated Sids in a policy; choose another sid", base, prev))
+		} else if s.Sid != "" && slices.Contains(reserved, s.Sid) {
+			p.add(sp+".sid", s.Sid, "Relay writes a statement with this Sid into the execution role's policy, and IAM refuses repeated Sids; choose another sid")
+		} else if s.Sid != "" {
+			sids[s.Sid] = k
+		}
 		if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" && !ep.AllowAdministratorAccess {
 			p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+c.Deploy.StackName+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
 		}

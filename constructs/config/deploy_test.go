@@ -172,6 +172,19 @@ func TestValidateDeploy(t *testing.T) {
 			want:   []string{statement0 + `.sid "service-resources": must contain only letters and digits, such as ServiceResources`},
 		},
 		{
+			name:   "statement sid of Relay's own statements",
+			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Sid = "DenyChangingRelayRoles" },
+			want:   []string{statement0 + `.sid "DenyChangingRelayRoles": Relay writes a statement with this Sid into the execution role's policy, and IAM refuses repeated Sids; choose another sid`},
+		},
+		{
+			name: "statement sid repeated",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Sid = "Same"
+				c.Deploy.ExecutionPolicy.Statements[1].Sid = "Same"
+			},
+			want: []string{`deploy.executionPolicy.statements[1].sid "Same": also the sid of deploy.executionPolicy.statements[0], and IAM refuses repeated Sids in a policy; choose another sid`},
+		},
+		{
 			name: "wildcard statement without a reason",
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy.Statements[0].Reason = "because"

@@ -389,7 +389,9 @@ func (p *Props) Validate() error {
 			sts  []Statement
 		}{fmt.Sprintf("StepRoles[%d].Statements", i), r.Statements})
 	}
+	generated := p.generatedSids()
 	for _, set := range sets {
+		p.validateSids(set.name, set.sts, generated[strings.SplitN(set.name, "[", 2)[0]], add)
 		for i, s := range set.sts {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("%s[%d]: needs actions and resources", set.name, i)
@@ -469,6 +471,55 @@ func (p *Props) Validate() error {
 		return nil
 	}
 	return fmt.Errorf("target.Props: %w", errors.Join(errs...))
+}
+
+// generatedSids are the statement IDs Relay writes into the policy that
+// each set of the caller's statements joins, by field: the deploy role's
+// stack and artifact statements (DeployStatements), the invoke role's
+// artifact statements (InvokeStatements), an execution role's guards and
+// hook-role statement (ExecutionStatements, ExecutionRoles).
+func (p *Props) generatedSids() map[string][]string {
+	q := *p
+	q.defaults()
+	sids := func(sts []policy.Statement) []string {
+		var out []string
+		for _, s := range sts {
+			out = append(out, s.Sid)
+		}
+		return out
+	}
+	deploy := artifactStatements(q)
+	if len(q.stackNames()) > 0 {
+		deploy = append(stackStatements(q), deploy...)
+	}
+	execution := iampolicy.ExecutionRoleSids(q.HookRoleName != "")
+	return map[string][]string{
+		"DeployStatements":    sids(deploy),
+		"InvokeStatements":    sids(artifactStatements(q)),
+		"ExecutionStatements": execution,
+		"ExecutionRoles":      execution,
+	}
+}
+
+// validateSids refuses a Sid of the caller's statements sts (field name)
+// that repeats one of sts or one of generated, the Sids Relay writes into
+// the same policy: IAM refuses a policy whose statement IDs repeat
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
+func (p *Props) validateSids(name string, sts []Statement, generated []string, add func(format string, a ...any)) {
+	seen := map[string]int{}
+	for i, s := range sts {
+		if s.Sid == "" {
+			continue
+		}
+		switch prev, dup := seen[s.Sid]; {
+		case slices.Contains(generated, s.Sid):
+			add("%s[%d].Sid %q: Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid", name, i, s.Sid)
+		case dup:
+			add("%s[%d].Sid %q: also the Sid of %s[%d], and IAM refuses repeated Sids in a policy; choose another Sid", name, i, s.Sid, name, prev)
+		default:
+			seen[s.Sid] = i
+		}
+	}
 }
 
 // validateOneRolePerStack refuses a stack name listed under two execution
@@ -653,7 +704,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 		// The workload's template names the hook role as its hook
 		// functions' execution role.
 		all = append(all, policy.Statement{
-			Sid:       "PassHookRoleToLambda",
+			Sid:       iampolicy.PassHookRoleSid,
 			Actions:   []string{"iam:PassRole"},
 			Resources: []string{p.hookRoleArn()},
 			Conditions: map[string]interface{}{

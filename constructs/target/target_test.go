@@ -200,6 +200,18 @@ func TestPropsValidate(t *testing.T) {
 			`Regions[1] "eu-west-l": not an AWS region; did you mean "eu-west-1"?`,
 			`Regions[2] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
 		}},
+		{"statement IDs IAM would refuse as repeated", func(p *target.Props) {
+			p.DeployStatements = []target.Statement{
+				{Sid: "ManageDeployedStacks", Actions: []string{"ecs:UpdateService"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/payments/api"}},
+				{Sid: "Ecs", Actions: []string{"ecs:DescribeServices"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/payments/api"}},
+				{Sid: "Ecs", Actions: []string{"ecs:DescribeTaskDefinition"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/payments/api"}},
+			}
+			p.ExecutionStatements = append(p.ExecutionStatements, target.Statement{Sid: "DenyChangingRelayRoles", Actions: []string{"sqs:CreateQueue"}, Resources: []string{"arn:aws:sqs:us-east-1:222222222222:payments-q"}})
+		}, []string{
+			`DeployStatements[0].Sid "ManageDeployedStacks": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
+			`DeployStatements[2].Sid "Ecs": also the Sid of DeployStatements[1], and IAM refuses repeated Sids in a policy; choose another Sid`,
+			`ExecutionStatements[1].Sid "DenyChangingRelayRoles": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
+		}},
 		{"stack regions", func(p *target.Props) {
 			p.StackRegions = map[string][]string{"payments-app": {"us-east-1", "ap-south-1"}, "other": {"us-east-1"}, "payments-app-eu": nil}
 			p.StackNames = append(p.StackNames, "payments-app-eu")

@@ -127,6 +127,26 @@ func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool
 	}
 }
 
+// PassHookRoleSid is the Sid of the execution role's statement that passes
+// the hook role to Lambda (target.Props.HookRoleName).
+const PassHookRoleSid = "PassHookRoleToLambda"
+
+// ExecutionRoleSids are the Sids Relay writes into a CloudFormation
+// execution role's policy beside the caller's statements: the Guards and,
+// with a hook role, PassHookRoleSid. A caller's statement may not reuse
+// one: IAM refuses a policy whose Sids repeat
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
+func ExecutionRoleSids(hookRole bool) []string {
+	var out []string
+	for _, g := range Guards("aws", "000000000000", "", "/", hookRole) {
+		out = append(out, g.Sid)
+	}
+	if hookRole {
+		out = append(out, PassHookRoleSid)
+	}
+	return out
+}
+
 // Boundary is the document of the permissions boundary boundaryArn: it
 // allows what the role's own policies grant (a boundary only caps), except
 // the Guards, so that a bounded role cannot create or free a role beyond
