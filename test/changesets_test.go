@@ -86,9 +86,6 @@ func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []reco
 	stackArn := func(region, account, name string) string {
 		return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", partition, region, account, name)
 	}
-	roleArn := func(account, name string) string {
-		return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
-	}
 	expect := func(what string, r iameval.Request, want bool) {
 		t.Helper()
 		count.requests++
@@ -102,18 +99,9 @@ func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []reco
 		regions = append(regions, e.Regions...)
 	}
 	regions = slices.Compact(slices.Sorted(slices.Values(regions)))
-	var allNames []string
-	for _, s := range stacks {
-		allNames = append(allNames, s.name)
-	}
-
 	for _, e := range cfg.Environments {
-		var own []recoveryStack
-		for _, s := range stacks {
-			if s.env == e.Name {
-				own = append(own, s)
-			}
-		}
+		p := probeEnv(cfg, n, e, stacks)
+		own, want, ownNames, ownRoles := p.own, p.want, p.ownNames, p.ownRoles
 		if len(own) == 0 {
 			continue
 		}
@@ -124,29 +112,14 @@ func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []reco
 			t.Errorf("%s: the deploy role %s is not in the assembly", e.Name, deploy.ARN)
 			continue
 		}
-		want := map[[3]string]bool{}    // region, name, execution role
 		manages := map[[2]string]bool{} // region, name
-		ownNames, ownRoles := map[string]bool{}, map[string]bool{}
-		names := slices.Clone(allNames)
 		for _, s := range own {
-			want[[3]string{s.region, s.name, s.exec}] = true
 			manages[[2]string{s.region, s.name}] = true
-			ownNames[s.name], ownRoles[s.exec] = true, true
-			names = append(names, s.name+"-x", s.name[:len(s.name)-1])
 		}
-		roles := []string{"", n.ExecutionRoleArn(e.Account, e.Name), roleArn(e.Account, "admin")}
-		for _, s := range stacks {
-			if s.account == e.Account {
-				roles = append(roles, s.exec) // every execution role of the account, other environments' too
-			}
-		}
-		roles = slices.Compact(slices.Sorted(slices.Values(roles)))
-		names = append(names, n.ToolingStack(), n.TargetStack(e.Name), "someone-elses-stack")
-		names = slices.Compact(slices.Sorted(slices.Values(names)))
 
 		for _, region := range regions {
-			for _, name := range names {
-				for _, exec := range roles {
+			for _, name := range p.names {
+				for _, exec := range p.roles {
 					why := "its stack, through its execution role"
 					switch {
 					case want[[3]string{region, name, exec}]:
@@ -181,7 +154,7 @@ func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []reco
 			expect(s.String()+": not a stack of that name in another account", iameval.Request{Principal: deploy, Action: "cloudformation:CreateChangeSet",
 				Resource: stackArn(s.region, cfg.Tooling.Account, s.name), Context: map[string][]string{"cloudformation:RoleArn": {s.exec}}}, s.account == cfg.Tooling.Account)
 		}
-		for _, exec := range roles {
+		for _, exec := range p.roles {
 			if exec == "" {
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/wiring"
 	"github.com/relaycdk/relay/internal/iameval"
 )
@@ -59,6 +60,42 @@ func recoveryStacks(t *testing.T, cfg *config.Config) []recoveryStack {
 		}
 	}
 	return out
+}
+
+// envProbe is what checkRecovery and checkChangeSets try with environment
+// e's deploy role: its own stacks (env, region, name, execution role), the
+// stack names to try (every environment's, near misses of its own, the
+// tooling and target stacks, someone else's) and the execution roles to
+// pass (none, the environment's, an administrator role, every execution
+// role of its account, other environments' too), sorted and unique.
+type envProbe struct {
+	own                []recoveryStack
+	want               map[[3]string]bool // region, name, execution role of its own stacks
+	ownNames, ownRoles map[string]bool
+	names, roles       []string
+}
+
+// probeEnv is e's envProbe among stacks (recoveryStacks of cfg, named by n).
+func probeEnv(cfg *config.Config, n naming.Names, e config.Environment, stacks []recoveryStack) envProbe {
+	p := envProbe{want: map[[3]string]bool{}, ownNames: map[string]bool{}, ownRoles: map[string]bool{}}
+	p.roles = []string{"", n.ExecutionRoleArn(e.Account, e.Name), fmt.Sprintf("arn:%s:iam::%s:role/admin", cfg.Partition(), e.Account)}
+	for _, s := range stacks {
+		p.names = append(p.names, s.name)
+		if s.account == e.Account {
+			p.roles = append(p.roles, s.exec)
+		}
+		if s.env != e.Name {
+			continue
+		}
+		p.own = append(p.own, s)
+		p.want[[3]string{s.region, s.name, s.exec}] = true
+		p.ownNames[s.name], p.ownRoles[s.exec] = true, true
+		p.names = append(p.names, s.name+"-x", s.name[:len(s.name)-1])
+	}
+	p.names = append(p.names, n.ToolingStack(), n.TargetStack(e.Name), "someone-elses-stack")
+	p.names = slices.Compact(slices.Sorted(slices.Values(p.names)))
+	p.roles = slices.Compact(slices.Sorted(slices.Values(p.roles)))
+	return p
 }
 
 // matrixCount counts what checkRecovery and checkChangeSets checked.
@@ -191,19 +228,9 @@ func checkRecovery(t *testing.T, cfg *config.Config, dir string) matrixCount {
 		}
 	}
 
-	// The stack names of every environment, to try each environment's
-	// deploy role on the others'.
-	var allNames []string
-	for _, s := range stacks {
-		allNames = append(allNames, s.name)
-	}
 	for _, e := range cfg.Environments {
-		var own []recoveryStack
-		for _, s := range stacks {
-			if s.env == e.Name {
-				own = append(own, s)
-			}
-		}
+		p := probeEnv(cfg, n, e, stacks)
+		own, want, ownNames, ownRoles := p.own, p.want, p.ownNames, p.ownRoles
 		if len(own) == 0 {
 			continue
 		}
@@ -246,25 +273,9 @@ func checkRecovery(t *testing.T, cfg *config.Config, dir string) matrixCount {
 
 		// What the deploy role may delete: exactly its stacks, each in its
 		// region through its execution role.
-		want := map[[3]string]bool{}
-		names := slices.Clone(allNames)
-		roles := []string{"", n.ExecutionRoleArn(e.Account, e.Name), roleArn(e.Account, "admin")}
-		ownNames := map[string]bool{}
-		ownRoles := map[string]bool{}
-		for _, s := range own {
-			want[[3]string{s.region, s.name, s.exec}] = true
-			ownNames[s.name], ownRoles[s.exec] = true, true
-			names = append(names, s.name+"-x", s.name[:len(s.name)-1])
-		}
-		for _, s := range stacks {
-			if s.account == e.Account {
-				roles = append(roles, s.exec) // every execution role of the account, other environments' too
-			}
-		}
-		names = append(names, n.ToolingStack(), n.TargetStack(e.Name), "someone-elses-stack")
 		for _, region := range regions {
-			for _, name := range slices.Compact(slices.Sorted(slices.Values(names))) {
-				for _, exec := range slices.Compact(slices.Sorted(slices.Values(roles))) {
+			for _, name := range p.names {
+				for _, exec := range p.roles {
 					key := [3]string{region, name, exec}
 					why := "its stack, through its execution role"
 					switch {
