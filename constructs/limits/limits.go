@@ -98,8 +98,9 @@ const (
 
 // Table lists every quota Relay checks: config validation, the release plan
 // (package plan) and CheckTemplate read their numbers from here, through
-// ByID or Max.
-var Table = []Limit{
+// ByID or Max. Its last rows are the uniqueness rules of CheckUnique (one
+// resource of a name per AWS scope: Max 1).
+var Table = append([]Limit{
 	{IAMRoleInline, "IAM inline policies of one role, in total (characters)", 10240, iamQuotas,
 		"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns), or merge statements with the same actions", false},
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
@@ -198,7 +199,7 @@ var Table = []Limit{
 		"use a shorter name", false},
 	{IAMPath, "IAM path (characters)", 512, "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
 		"use a shorter path", false},
-}
+}, uniqueTable...)
 
 // ByID is the limit with id; it panics for an unknown id (a programming
 // error).
@@ -238,8 +239,13 @@ type Finding struct {
 	Physical string
 	// Name, Property and Rule describe a name that breaks its rule: the
 	// name, the property (or stage and action) that holds it, and the rule
-	// it breaks (CheckName).
+	// it breaks (CheckName, CheckUnique).
 	Name, Property, Rule string
+	// Other and Scope, for a name that must be unique in its AWS scope
+	// (CheckUnique): the stack/logical ID (or the stack) that takes the
+	// name first, and the scope in words, such as
+	// "account 222222222222" or "account 111111111111, region us-east-1".
+	Other, Scope string
 }
 
 // Over reports whether the value exceeds the limit (an error, not a
@@ -396,7 +402,10 @@ func ConfigurationLength(v interface{}) int {
 
 // CheckDir checks every stack template of the cloud assembly in dir (as
 // written by app.Synth), and each stack's name, and returns all findings,
-// stacks in manifest order.
+// stacks in manifest order, then the names that two stacks or resources of
+// the assembly take in one AWS scope (CheckUnique; stack environments from
+// the manifest's aws://ACCOUNT/REGION). A nested assembly (a Stage's) is
+// not read.
 func CheckDir(dir string) ([]Finding, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
@@ -404,8 +413,9 @@ func CheckDir(dir string) ([]Finding, error) {
 	}
 	var manifest struct {
 		Artifacts map[string]struct {
-			Type       string `json:"type"`
-			Properties struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			Properties  struct {
 				TemplateFile string `json:"templateFile"`
 				StackName    string `json:"stackName"`
 			} `json:"properties"`
@@ -422,8 +432,10 @@ func CheckDir(dir string) ([]Finding, error) {
 	}
 	sort.Strings(names)
 	var out []Finding
+	var stacks []Stack
 	for _, name := range names {
-		file := filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile)
+		a := manifest.Artifacts[name]
+		file := filepath.Join(dir, a.Properties.TemplateFile)
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			return nil, err
@@ -432,12 +444,20 @@ func CheckDir(dir string) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		if stackName := manifest.Artifacts[name].Properties.StackName; stackName != "" {
+		if stackName := a.Properties.StackName; stackName != "" {
 			if rule := CheckName(StackName, stackName); rule != "" {
 				out = append(out, Finding{Limit: ByID(StackName), Stack: name, Value: len(stackName), Name: stackName, Property: "stack name", Rule: rule})
 			}
 		}
 		out = append(out, found...)
+		// aws-cdk-lib writes stackName only when it differs from the
+		// artifact ID.
+		st := Stack{ID: name, Name: a.Properties.StackName, Environment: a.Environment}
+		if st.Name == "" {
+			st.Name = name
+		}
+		_ = json.Unmarshal(raw, &st.Template) // CheckTemplate has parsed it
+		stacks = append(stacks, st)
 	}
-	return out, nil
+	return append(out, CheckUnique(stacks)...), nil
 }
