@@ -1,8 +1,9 @@
 // Command relay is the Relay CDK app: it loads a configuration, translates
 // it into the props of every construct (delivery.Translate, which validates
 // all of them before the jsii runtime starts), builds the tooling and
-// target stacks (delivery.New), checks them with cdk-nag and against AWS
-// quotas, and synthesizes them.
+// target stacks (delivery.New), checks them with cdk-nag, against AWS
+// quotas and for physical names that two resources take in one AWS scope
+// (limits.CheckDir), and synthesizes them.
 //
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
@@ -30,6 +31,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -115,19 +117,32 @@ func run() (code int) {
 	if err != nil {
 		return fail(err)
 	}
-	over := 0
+	over, taken := 0, 0
 	for _, f := range findings {
 		// A quota is reported through the config fields that drive the
-		// value, with a fix that holds for this config.
+		// value, with a fix that holds for this config; so is a name
+		// that two resources take in one AWS scope.
 		f = spec.Explain(f)
 		level := "warning"
 		if f.Over() {
-			level, over = "error", over+1
+			level = "error"
+			if kind, _ := limits.UniqueKind(f.Limit.ID); kind != "" {
+				taken++
+			} else {
+				over++
+			}
 		}
 		fmt.Fprintf(os.Stderr, "relay: %s: %v\n", level, f)
 	}
+	var refused []string
 	if over > 0 {
-		return fail(fmt.Errorf("%d AWS quota(s) exceeded", over))
+		refused = append(refused, fmt.Sprintf("%d AWS quota(s) exceeded", over))
+	}
+	if taken > 0 {
+		refused = append(refused, fmt.Sprintf("%d physical name(s) taken twice in one AWS scope", taken))
+	}
+	if len(refused) > 0 {
+		return fail(errors.New(strings.Join(refused, "; ")))
 	}
 	if err := annotatedErrors(staging); err != nil {
 		return fail(err)

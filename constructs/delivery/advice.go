@@ -20,11 +20,15 @@ import (
 // they admit by name; trust and role policies through what grows them for
 // that role (a deploy role's by weighing what each of its drivers adds to
 // the policy its target props write, with only fixes that alone bring it
-// under the limit: deployRoleDrivers). A finding it cannot trace comes
-// back unchanged.
+// under the limit: deployRoleDrivers); a name that two resources take in
+// one AWS scope (limits.CheckUnique) through the fields that compose it
+// (explainTaken). A finding it cannot trace comes back unchanged.
 func (s *Spec) Explain(f limits.Finding) limits.Finding {
 	if s == nil || s.cfg == nil {
 		return f
+	}
+	if kind, caseSensitive := limits.UniqueKind(f.Limit.ID); kind != "" {
+		return s.explainTaken(f, kind, caseSensitive)
 	}
 	n := s.Names
 	if f.Limit.ID == limits.ActionConfiguration {
@@ -448,4 +452,51 @@ func plural(n int, thing string) string {
 		}
 	}
 	return fmt.Sprintf("%d %s", n, strings.Join(words, " "))
+}
+
+// explainTaken names the config fields that compose a name two resources
+// take in one AWS scope (a limits.CheckUnique finding of kind, a
+// limits.NameRules key): Field lists the fields that set the colliding
+// names apart (not those all of them share, such as name), and Fix which to
+// rename, with the names' shapes, such as
+// "<name>-test-<suite> (tests[0].name) and <name>-<environment>-helm
+// (environments[0].name) compose the same name: rename tests[0].name or
+// environments[0].name". A name no config field composes (or composed
+// alike twice) keeps the finding's own fix.
+func (s *Spec) explainTaken(f limits.Finding, kind string, caseSensitive bool) limits.Finding {
+	same := func(a, b string) bool { return a == b || !caseSensitive && strings.EqualFold(a, b) }
+	var hits []composed
+	for _, c := range s.composed {
+		if c.id == kind && same(c.name, f.Name) && !slices.ContainsFunc(hits, func(h composed) bool { return h.shape == c.shape && slices.Equal(h.fields, c.fields) }) {
+			hits = append(hits, c)
+		}
+	}
+	if len(hits) < 2 {
+		return f
+	}
+	shared := map[string]int{}
+	for _, h := range hits {
+		for _, field := range h.fields {
+			shared[field]++
+		}
+	}
+	var fields, shapes []string
+	for _, h := range hits {
+		var own []string
+		for _, field := range h.fields {
+			if shared[field] < len(hits) {
+				own = append(own, field)
+				if !slices.Contains(fields, field) {
+					fields = append(fields, field)
+				}
+			}
+		}
+		shapes = append(shapes, fmt.Sprintf("%s (%s)", h.shape, strings.Join(own, ", ")))
+	}
+	if len(fields) == 0 {
+		return f
+	}
+	f.Field = strings.Join(fields, ", ")
+	f.Fix = strings.Join(shapes, " and ") + " compose the same name: rename " + strings.Join(fields, " or ")
+	return f
 }

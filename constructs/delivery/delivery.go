@@ -84,6 +84,9 @@ type Spec struct {
 
 	// cfg is the config the Spec was translated from (for Explain).
 	cfg *config.Config
+	// composed are the physical names the config composes, with the
+	// fields that compose each (for Explain).
+	composed []composed
 }
 
 // ReplicaSpec is the artifact store of one other region.

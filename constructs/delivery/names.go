@@ -150,6 +150,7 @@ func (t *translator) checkNames(spec *Spec) []error {
 		}
 		add(a.Role.RoleName, limits.IAMRoleName, "<name>-<environment>-stackset-exec", "name", owner)
 	}
+	spec.composed = all
 	var errs []error
 	seen := map[string]bool{}
 	for _, c := range all {

@@ -57,6 +57,24 @@ var uniqueTable = []Limit{
 	{UniqueFunctionName, "Lambda functions of one name in one account and region", 1, "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html", uniqueFix, false},
 }
 
+// uniqueKinds are the name kinds (NameRules keys) of the uniqueness rules.
+var uniqueKinds = map[string]string{
+	UniqueStackName: StackName, UniqueStackSetName: StackSetName, UniqueRoleName: IAMRoleName,
+	UniqueManagedPolicy: IAMManagedPolicyName, UniqueBucketName: S3BucketName, UniqueKMSAlias: KMSAliasName,
+	UniquePipelineName: PipelineName, UniqueProjectName: CodeBuildProjectName, UniqueReportGroupName: ReportGroupName,
+	UniqueTopicName: SNSTopicName, UniqueLogGroupName: LogGroupName, UniqueCodeDeployApp: CodeDeployAppName,
+	UniqueEventRuleName: EventRuleName, UniqueAlarmName: AlarmName, UniqueDashboardName: DashboardName,
+	UniqueStateMachineName: StateMachineName, UniqueFunctionName: LambdaFunctionName,
+}
+
+// UniqueKind is the kind of name (a NameRules key, such as IAMRoleName)
+// that the uniqueness rule id (a CheckUnique finding's Limit.ID) is about,
+// and whether AWS tells such names apart by case; "" for another limit.
+func UniqueKind(id string) (kind string, caseSensitive bool) {
+	kind = uniqueKinds[id]
+	return kind, id != UniqueRoleName && id != UniqueManagedPolicy
+}
+
 // nameScope is where AWS keeps a kind of name unique.
 type nameScope int
 
@@ -95,8 +113,8 @@ type uniqueRule struct {
 // account: both are compared per account and region (regional resources,
 // each region's ARN), as the narrower scope.
 var uniqueRules = map[string]uniqueRule{
-	"AWS::IAM::Role":                   {UniqueRoleName, "RoleName", inAccount, true, "IAM role names are unique in an account and not distinguished by case (a role's path does not count)", nil},
-	"AWS::IAM::ManagedPolicy":          {UniqueManagedPolicy, "ManagedPolicyName", inAccount, true, "IAM managed policy names are unique in an account and not distinguished by case (a policy's path does not count)", nil},
+	"AWS::IAM::Role":                   {UniqueRoleName, "RoleName", inAccount, true, "IAM role names are unique in an account, whatever their path, and not distinguished by case", nil},
+	"AWS::IAM::ManagedPolicy":          {UniqueManagedPolicy, "ManagedPolicyName", inAccount, true, "IAM managed policy names are unique in an account, whatever their path, and not distinguished by case", nil},
 	"AWS::S3::Bucket":                  {UniqueBucketName, "BucketName", inPartition, false, "S3 general purpose bucket names are unique across all accounts and regions of a partition", nil},
 	"AWS::KMS::Alias":                  {UniqueKMSAlias, "AliasName", inAccountRegion, false, "KMS alias names are unique in an account and region", nil},
 	"AWS::CodePipeline::Pipeline":      {UniquePipelineName, "Name", inAccountRegion, false, "CodePipeline pipeline names are unique in an account", nil},

@@ -226,7 +226,7 @@ func TestCheckUniqueMessage(t *testing.T) {
 	}{
 		{"roles", []testStack{{id: "orders-staging", env: a1east, resources: one("DeployRole1", role("orders-Deploy"))},
 			{id: "orders-production", env: a1west, resources: one("DeployRole2", role("orders-deploy"))}},
-			`orders-staging/DeployRole1: RoleName "orders-Deploy" is also the RoleName of orders-production/DeployRole2, "orders-deploy" (account 111111111111): IAM role names are unique in an account and not distinguished by case (a role's path does not count) (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): give one of them another name`},
+			`orders-staging/DeployRole1: RoleName "orders-Deploy" is also the RoleName of orders-production/DeployRole2, "orders-deploy" (account 111111111111): IAM role names are unique in an account, whatever their path, and not distinguished by case (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): give one of them another name`},
 		{"stacks", []testStack{{id: "a", name: "orders", env: a1east}, {id: "b", name: "orders", env: a1east}},
 			`b: stack name "orders" is also the stack name of a (account 111111111111, region us-east-1): CloudFormation stack names are unique in an account and region (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html): give one of them another name`},
 		{"rules", []testStack{{id: "a", env: a1east, resources: one("E", r("AWS::Events::Rule", map[string]interface{}{"Name": "r", "EventBusName": "relay"}))},

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/relaytest"
@@ -376,5 +379,36 @@ func TestUpdateFlag(t *testing.T) {
 	defer flag.Set("update", "false")
 	if !relaytest.Update() {
 		t.Error("Update() = false after -update=true")
+	}
+}
+
+func (f *fakeTB) Logf(format string, args ...interface{}) {}
+
+// TestCheckAssembly: an app with two stacks of one name in one account and
+// region fails with the named error, once; a valid app passes.
+func TestCheckAssembly(t *testing.T) {
+	env := &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")}
+	tests := []struct {
+		name  string
+		names []string
+		want  []string
+	}{
+		{"two stack names", []string{"orders", "billing"}, nil},
+		{"one stack name twice", []string{"orders", "orders"},
+			[]string{`B: stack name "orders" is also the stack name of A (account 111111111111, region us-east-1): CloudFormation stack names are unique in an account and region (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html): give one of them another name`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			for i, n := range tc.names {
+				s := awscdk.NewStack(app, jsii.String(string(rune('A'+i))), &awscdk.StackProps{Env: env, StackName: jsii.String(n)})
+				awssns.NewTopic(s, jsii.String("Topic"), nil)
+			}
+			fake := &fakeTB{}
+			fake.run(func(tb testing.TB) { relaytest.CheckAssembly(tb, app) })
+			if len(fake.fatals) > 0 || !slices.Equal(fake.errors, tc.want) {
+				t.Errorf("errors %q, fatals %q; want %q", fake.errors, fake.fatals, tc.want)
+			}
+		})
 	}
 }

@@ -13,9 +13,11 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/examples/team"
 )
@@ -27,6 +29,7 @@ func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 // once for every test (jsii makes each build cost seconds).
 var built struct {
 	once   sync.Once
+	app    awscdk.App
 	stacks *team.Stacks
 	fail   string
 }
@@ -42,7 +45,7 @@ func build(t *testing.T) *team.Stacks {
 				return
 			}
 			compliance.Check(app)
-			built.stacks = s
+			built.app, built.stacks = app, s
 		})
 		if !ok {
 			built.fail = "team.New panicked: " + msg
@@ -111,6 +114,15 @@ func TestWiring(t *testing.T) {
 	}
 }
 
+// TestAssembly runs, on the whole app, the check the relay app runs before
+// it writes a template: every quota and name of every stack, and no
+// physical name that two of the team's stacks take in one AWS scope (two
+// deploy roles of one name in an account, one bucket name twice, ...).
+func TestAssembly(t *testing.T) {
+	build(t)
+	relaytest.CheckAssembly(t, built.app)
+}
+
 // TestNag: cdk-nag's AwsSolutions pack finds nothing unsuppressed.
 func TestNag(t *testing.T) {
 	s := build(t)
@@ -175,4 +187,39 @@ func ExampleNew() {
 	// Deploy-us-east-1 arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy
 	// Prepare-us-east-1 arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy
 	// Deploy-us-east-1 arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy
+}
+
+// ExampleNew_checkDir is what a team's main runs after app.Synth, so that
+// cdk synth refuses what CloudFormation would refuse only at deploy: here
+// the team's own stack names a role like the deploy role Relay's target
+// creates in the same account, and limits.CheckDir reports both places.
+func ExampleNew_checkDir() {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	if _, err := team.New(app); err != nil {
+		fmt.Println(err)
+		return
+	}
+	workload := awscdk.NewStack(app, jsii.String("orders-workload"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	awsiam.NewRole(workload, jsii.String("Deployer"), &awsiam.RoleProps{
+		RoleName:  jsii.String(team.Names.DeployRole("staging")), // taken by the target in orders-staging
+		AssumedBy: awsiam.NewAccountRootPrincipal(),
+	})
+
+	// In main: synthesize, check the whole cloud assembly, exit non-zero on
+	// any error finding (os.Exit(1) there; printed here).
+	asm := app.Synth(nil)
+	findings, err := limits.CheckDir(*asm.Directory())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range findings {
+		if f.Over() {
+			fmt.Println("error:", f)
+		}
+	}
+	// Output:
+	// error: orders-workload/Deployer92EF8763: RoleName "orders-staging-deploy" is also the RoleName of orders-staging/DeliveryDeployRole1DADA256 (account 222222222222): IAM role names are unique in an account, whatever their path, and not distinguished by case (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): give one of them another name
 }

@@ -1,0 +1,52 @@
+package relaytest
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
+// AssemblyFindings synthesizes app (App.Synth, into the app's output
+// folder: a new temporary folder unless the App was created with an
+// Outdir or CDK_OUTDIR is set) and returns what limits.CheckDir finds in
+// the cloud assembly, warnings and errors (Finding.Over): every AWS quota
+// of limits.Table per stack, every name's length and alphabet, and every
+// physical name that two stacks or resources of the app take in one AWS
+// scope (limits.CheckUnique: two stacks of one name in one account and
+// region, two roles of one name in one account, two buckets of one name,
+// ...). A construct error during synthesis fails the test (Do); so does an
+// unreadable assembly.
+func AssemblyFindings(t testing.TB, app awscdk.App) []limits.Finding {
+	t.Helper()
+	var dir string
+	Do(t, "synthesize the app", func() { dir = *app.Synth(nil).Directory() })
+	findings, err := limits.CheckDir(dir)
+	if err != nil {
+		t.Fatalf("check the cloud assembly in %s: %v", dir, err)
+	}
+	return findings
+}
+
+// CheckAssembly is the check the relay app runs before it writes any
+// template, for a team's own App: it synthesizes app (AssemblyFindings)
+// and fails the test with every error finding, one per line (quotas,
+// names, and names that collide across the app's stacks: what
+// CloudFormation would refuse only at deploy). Warnings (at 80% of a
+// quota) are logged. Call it once on the whole app, after every stack is
+// added:
+//
+//	app := awscdk.NewApp(nil)
+//	team.New(app)
+//	relaytest.CheckAssembly(t, app)
+func CheckAssembly(t testing.TB, app awscdk.App) {
+	t.Helper()
+	for _, f := range AssemblyFindings(t, app) {
+		if f.Over() {
+			t.Errorf("%v", f)
+		} else {
+			t.Logf("warning: %v", f)
+		}
+	}
+}
