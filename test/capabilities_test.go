@@ -383,7 +383,7 @@ func TestChangeSetReview(t *testing.T) {
 						"Name": "Prepare-prod-us-us-east-1", "RunOrder": 2,
 						"Configuration": assertions.Match_ObjectLike(&map[string]interface{}{
 							"ActionMode":            "CHANGE_SET_REPLACE",
-							"ParameterOverrides":    `{"Commit":"#{SourceVariables.CommitId}","ImageTag":"#{variables.releaseTag}"}`,
+							"ParameterOverrides":    `{"Commit":"#{SourceVariables.CommitId}","ImageTag":"#{BuildVariables.RELEASE_TAG}"}`,
 							"TemplateConfiguration": "Build::config/production.json",
 						}),
 					}),

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -27,6 +28,7 @@ func (c *Config) validateReferences(p *problems) {
 		known["SourceVariables_"+x.Name] = true
 	}
 	check := func(path, value string, known map[string]bool) {
+		p.add(path, value, jsonReferenceRule(path, value))
 		for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
 			ns, name := m[1], m[2]
 			switch {
@@ -86,23 +88,31 @@ func (c *Config) validateReferences(p *problems) {
 			}
 		}
 		if e.Account != "" {
-			for k, h := range c.Deploy.Hooks {
-				b := fmt.Sprintf("deploy.hooks[%d]", k)
-				if h.Lambda != nil {
-					check(b+".lambda.userParameters", h.Lambda.UserParameters, visible)
+			// Hooks and the EKS release expand settings: check what each
+			// region receives, since a setting may carry a reference.
+			for _, r := range e.Regions {
+				x, errs := c.expand(i, r)
+				if len(errs) > 0 {
+					continue // reported by the deploy section
 				}
-				if h.StepFunctions != nil {
-					for _, key := range slices.Sorted(maps.Keys(h.StepFunctions.Input)) {
-						check(b+".stepFunctions.input."+key, h.StepFunctions.Input[key], visible)
+				for k, h := range x.Deploy.Hooks {
+					b := fmt.Sprintf("deploy.hooks[%d]", k)
+					if h.Lambda != nil {
+						check(b+".lambda.userParameters", h.Lambda.UserParameters, visible)
+					}
+					if h.StepFunctions != nil {
+						for _, key := range slices.Sorted(maps.Keys(h.StepFunctions.Input)) {
+							check(b+".stepFunctions.input."+key, h.StepFunctions.Input[key], visible)
+						}
 					}
 				}
-			}
-			if x := c.Deploy.EKS; x != nil && x.GitOps != nil {
-				check("deploy.eks.gitops.value", x.GitOps.Value, visible)
-			}
-			if x := c.Deploy.EKS; x != nil && x.Helm != nil {
-				for _, key := range slices.Sorted(maps.Keys(x.Helm.Set)) {
-					check("deploy.eks.helm.set."+key, x.Helm.Set[key], visible)
+				if x := x.Deploy.EKS; x != nil && x.GitOps != nil {
+					check("deploy.eks.gitops.value", x.GitOps.Value, visible)
+				}
+				if x := x.Deploy.EKS; x != nil && x.Helm != nil {
+					for _, key := range slices.Sorted(maps.Keys(x.Helm.Set)) {
+						check("deploy.eks.helm.set."+key, x.Helm.Set[key], visible)
+					}
 				}
 			}
 		}
@@ -207,4 +217,69 @@ func (c *Config) stepReferences(i int, visible map[string]bool, check func(path,
 			}
 		}
 	}
+}
+
+// fixedShapeSourceVariables are the source variables whose values have a
+// fixed shape without quotes, backslashes or line breaks (commit IDs and
+// dates, ARNs, repository names, S3 version IDs and ETags, ECR digests,
+// tags and URIs). Every other source variable (CommitMessage,
+// AuthorDisplayName, AuthorEmail, BranchName: a git branch may contain a
+// quote) is text its author chooses.
+// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html
+var fixedShapeSourceVariables = []string{"AuthorDate", "CommitId", "CommitterDate", "ConnectionArn", "ETag",
+	"FullRepositoryName", "ImageDigest", "ImageTag", "ImageURI", "ProviderType", "RegistryId", "RepositoryName", "VersionId"}
+
+// freeTextChooser says who chooses the value of variable ns.name when it is
+// free text that someone other than the release's authors writes: a
+// pipeline variable (whoever starts the execution) or a source variable
+// outside fixedShapeSourceVariables (whoever pushes the commit); "" for
+// every other variable (fixed shapes, and what the build, the stacks and
+// the steps export, which the release's own code writes).
+func freeTextChooser(ns, name string) string {
+	switch {
+	case ns == "variables":
+		return "whoever starts the execution"
+	case (ns == "SourceVariables" || strings.HasPrefix(ns, "SourceVariables_")) && !slices.Contains(fixedShapeSourceVariables, name):
+		return "whoever pushes the commit"
+	}
+	return ""
+}
+
+// jsonDocument names the JSON document of an action's configuration that
+// the field at path is part of, or "" when the field is not in one: stack
+// parameters (ParameterOverrides), a state machine's input map (Input), and
+// a Lambda's UserParameters when written as JSON.
+func jsonDocument(path, value string) string {
+	switch {
+	case strings.Contains(path, ".parameters."):
+		return "the CloudFormation parameter overrides (ParameterOverrides)"
+	case strings.Contains(path, ".stepFunctions.input."):
+		return "the state machine's input (Input)"
+	case strings.HasSuffix(path, ".lambda.userParameters") && json.Valid([]byte(variableRef.ReplaceAllString(value, "x"))):
+		return "the function's JSON UserParameters"
+	}
+	return ""
+}
+
+// jsonReferenceRule refuses a reference to a free-text variable
+// (freeTextChooser) inside a JSON document of an action's configuration
+// (jsonDocument). CodePipeline resolves #{namespace.name} by putting the
+// value in as it is: a quote in it ends the JSON string, and what follows
+// becomes keys of the caller's choice (another stack parameter, another
+// input field), or makes the document invalid (aws/aws-cdk#31213, #8458).
+// Relay cannot encode a value that only exists at run time there; the
+// build can check it and export it.
+func jsonReferenceRule(path, value string) string {
+	doc := jsonDocument(path, value)
+	if doc == "" {
+		return ""
+	}
+	for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
+		if who := freeTextChooser(m[1], m[2]); who != "" {
+			return fmt.Sprintf("uses %s, whose value %s chooses, inside %s: CodePipeline puts a variable's value into the document without encoding it, so a quote in the value would end the string and add keys; "+
+				"pass it through the build instead: a build environment variable such as RELEASE_TAG: {value: \"%s\"}, which the buildspec checks and exports (env: exported-variables), then #{BuildVariables.RELEASE_TAG} here",
+				m[0], who, doc, m[0])
+		}
+	}
+	return ""
 }

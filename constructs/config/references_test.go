@@ -1,6 +1,8 @@
 package config
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +27,90 @@ func TestValidateReferences(t *testing.T) {
 				`build.environmentVariables.TOO_SOON.value "#{BuildVariables.VERSION}": refers to namespace "BuildVariables", which no earlier action sets; known here: SourceVariables, variables`,
 				`build.environmentVariables.TYPO.value "#{variables.releaseTg}": refers to pipeline variable "releaseTg", which pipeline.variables does not declare`,
 				`environments[1].approval.reviewUrl "https://example.com/#{Deploy_production_us-east-1.Url}": refers to namespace "Deploy_production_us-east-1", which no earlier action sets; known here: BuildVariables, Deploy_staging_us-east-1, Hook_staging_us-east-1_smoke-test, SourceVariables, variables`,
+			},
+		},
+	})
+}
+
+// TestRunTimeValuesInJSON checks that a variable whose value someone other
+// than the release's authors chooses (a pipeline variable, whoever starts
+// an execution; a commit message, branch or author name, whoever pushes) is
+// refused inside the JSON documents of an action's configuration
+// (ParameterOverrides, a Lambda's JSON UserParameters, a state machine's
+// Input): CodePipeline puts a resolved value in as it is, so a quote in it
+// ends the JSON string and adds keys (aws/aws-cdk#31213, #8458). Variables
+// of a fixed shape, and the build's own exported variables, stay allowed;
+// so do free-text variables where they are one value (a CodeBuild
+// environment variable, plain-text UserParameters, an approval comment).
+func TestRunTimeValuesInJSON(t *testing.T) {
+	const fix = "pass it through the build instead: a build environment variable such as RELEASE_TAG: {value: \"%s\"}, which the buildspec checks and exports (env: exported-variables), then #{BuildVariables.RELEASE_TAG} here"
+	refused := func(path, value, ref, who, doc string) string {
+		return path + " " + strconv.Quote(value) + ": uses " + ref + ", whose value " + who + " chooses, inside " + doc +
+			": CodePipeline puts a variable's value into the document without encoding it, so a quote in the value would end the string and add keys; " +
+			strings.ReplaceAll(fix, "%s", ref)
+	}
+	const (
+		pipelineVar = "whoever starts the execution"
+		pushed      = "whoever pushes the commit"
+		overrides   = "the CloudFormation parameter overrides (ParameterOverrides)"
+		userParams  = "the function's JSON UserParameters"
+		smInput     = "the state machine's input (Input)"
+	)
+	runValidateCases(t, []validateCase{
+		{
+			name: "fixed-shape and build variables are allowed everywhere",
+			mutate: func(c *Config) {
+				c.Pipeline.Variables = []Variable{{Name: "releaseTag"}}
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{"TAG": {Value: "#{variables.releaseTag}"}, "MSG": {Value: "#{SourceVariables.CommitMessage}"}}
+				c.Environments[0].Parameters["Commit"] = "#{SourceVariables.CommitId}"
+				c.Environments[0].Parameters["Tag"] = "#{BuildVariables.RELEASE_TAG}"
+				c.Deploy.Hooks[0].Lambda.UserParameters = `{"commit": "#{SourceVariables.CommitId}", "when": "#{SourceVariables.AuthorDate}"}`
+				c.Steps = []Step{{Name: "notify", When: "after", Lambda: &LambdaHook{Function: "payments-notify", UserParameters: "tag=#{variables.releaseTag}"}}}
+				c.Environments[1].Approval.Comment = "Release #{variables.releaseTag}: #{SourceVariables.CommitMessage}"
+			},
+		},
+		{
+			name: "free-text variables in JSON documents",
+			mutate: func(c *Config) {
+				c.Pipeline.Variables = []Variable{{Name: "releaseTag"}}
+				c.Environments[0].Parameters["ImageTag"] = "#{variables.releaseTag}"
+				c.Environments[1].Parameters["Message"] = "#{SourceVariables.CommitMessage}"
+				c.Environments[1].Parameters["Branch"] = "release from #{SourceVariables.BranchName}"
+				c.Deploy.Hooks[0].Lambda.UserParameters = `{"path": "/health", "tag": "#{variables.releaseTag}"}`
+				c.Steps = []Step{{Name: "migrate", When: "after", StepFunctions: &StepFunctionsHook{StateMachine: "payments-migrate", ExecutionNamePrefix: "migrate", Input: map[string]string{"by": "#{SourceVariables.AuthorDisplayName}"}}}}
+			},
+			want: []string{
+				refused("deploy.hooks[0].lambda.userParameters", `{"path": "/health", "tag": "#{variables.releaseTag}"}`, "#{variables.releaseTag}", pipelineVar, userParams),
+				refused("environments[0].parameters.ImageTag", "#{variables.releaseTag}", "#{variables.releaseTag}", pipelineVar, overrides),
+				refused("steps[0].stepFunctions.input.by", "#{SourceVariables.AuthorDisplayName}", "#{SourceVariables.AuthorDisplayName}", pushed, smInput),
+				refused("environments[1].parameters.Branch", "release from #{SourceVariables.BranchName}", "#{SourceVariables.BranchName}", pushed, overrides),
+				refused("environments[1].parameters.Message", "#{SourceVariables.CommitMessage}", "#{SourceVariables.CommitMessage}", pushed, overrides),
+			},
+		},
+		{
+			// A setting is a config value (encoded where it lands), but a
+			// reference it carries is resolved at run time like any other.
+			name: "a free-text variable through a setting",
+			mutate: func(c *Config) {
+				c.Pipeline.Variables = []Variable{{Name: "releaseTag"}}
+				c.Environments[0].Settings = map[string]string{"tag": "#{variables.releaseTag}"}
+				c.Deploy.Hooks[0].Lambda.UserParameters = `{"path": "/health", "tag": "${tag}"}`
+				c.Environments[1].Settings = map[string]string{"tag": "v1"}
+			},
+			want: []string{
+				refused("deploy.hooks[0].lambda.userParameters", `{"path": "/health", "tag": "#{variables.releaseTag}"}`, "#{variables.releaseTag}", pipelineVar, userParams),
+			},
+		},
+		{
+			// The namespace check sees what a setting puts in a hook, too.
+			name: "an unknown namespace through a setting",
+			mutate: func(c *Config) {
+				c.Environments[0].Settings = map[string]string{"tag": "#{Nope.tag}"}
+				c.Deploy.Hooks[0].Lambda.UserParameters = `{"path": "/health", "tag": "${tag}"}`
+				c.Environments[1].Settings = map[string]string{"tag": "v1"}
+			},
+			want: []string{
+				`deploy.hooks[0].lambda.userParameters "{\"path\": \"/health\", \"tag\": \"#{Nope.tag}\"}": refers to namespace "Nope", which no earlier action sets; known here: BuildVariables, SourceVariables, variables`,
 			},
 		},
 	})
