@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -51,5 +52,57 @@ deploy:
 	_, err = Parse("relay.yaml", []byte(base+"  hooks: [{name: smoke, lambda: {function: f, userParameters: 'path=${path}'}}]\n"))
 	if want := `deploy.hooks[0].lambda.userParameters "path=${path}": uses a ${...} placeholder outside a JSON document`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
+	}
+}
+
+// TestUserParametersPlaceholders checks every place a Lambda invoke's
+// userParameters is written (hooks, steps, an environment's steps): a
+// setting in a JSON template reaches the function as one string value; a
+// placeholder outside a JSON document is refused, since the value would
+// otherwise be JSON-escaped into text that is not JSON (the function would
+// receive backslashes the setting does not have).
+func TestUserParametersPlaceholders(t *testing.T) {
+	const base = `name: shop
+tooling: {account: "111111111111", region: us-east-1}
+source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
+deploy:
+  s3: {bucket: site}
+`
+	const env = `  - {name: staging, account: "222222222222", regions: [us-east-1], settings: {path: 'x", "admin": true, "y": "'}%s}
+`
+	const setting = `x", "admin": true, "y": "`
+	tests := []struct {
+		name, yaml, field string
+		params            func(x Expanded) string
+	}{
+		{"hook", "  hooks: [{name: smoke, lambda: {function: f, userParameters: '%s'}}]\nenvironments:\n" + fmt.Sprintf(env, ""),
+			"deploy.hooks[0].lambda.userParameters", func(x Expanded) string { return x.Deploy.Hooks[0].Lambda.UserParameters }},
+		{"step", "steps: [{name: notify, lambda: {function: f, userParameters: '%s'}}]\nenvironments:\n" + fmt.Sprintf(env, ""),
+			"steps[0].lambda.userParameters", func(x Expanded) string { return x.Steps[0].Lambda.UserParameters }},
+		{"environment step", "environments:\n" + fmt.Sprintf(env, ", steps: [{name: notify, lambda: {function: f, userParameters: '%s'}}]"),
+			"environments[0].steps[0].lambda.userParameters", func(x Expanded) string { return x.Environment.Steps[0].Lambda.UserParameters }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("relay.yaml", []byte(base+fmt.Sprintf(tt.yaml, `{"path": "${path}"}`)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := cfg.Expand(0, "us-east-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]interface{}
+			if err := json.Unmarshal([]byte(tt.params(x)), &got); err != nil {
+				t.Fatalf("userParameters %q is not JSON: %v", tt.params(x), err)
+			}
+			if want := map[string]interface{}{"path": setting}; !reflect.DeepEqual(got, want) {
+				t.Errorf("userParameters = %v, want one key path with the setting as its value: %v", got, want)
+			}
+			_, err = Parse("relay.yaml", []byte(base+fmt.Sprintf(tt.yaml, `path=${path}`)))
+			if want := tt.field + ` "path=${path}": uses a ${...} placeholder outside a JSON document`; err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
+			}
+		})
 	}
 }

@@ -206,6 +206,9 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		if !functionRE.MatchString(s.Lambda.Function) && !placeholderRE.MatchString(s.Lambda.Function) {
 			p.add(path+".lambda.function", s.Lambda.Function, "must be a function name of the tooling account without a qualifier (CodePipeline invokes $LATEST), such as release-notes")
 		}
+		// As for a hook: a setting is JSON-encoded into userParameters, so a
+		// placeholder must sit inside a JSON string.
+		p.add(path+".lambda.userParameters", s.Lambda.UserParameters, userParametersRule(s.Lambda.UserParameters))
 	case s.StepFunctions != nil:
 		x := s.StepFunctions
 		if !stateMachineRE.MatchString(x.StateMachine) && !placeholderRE.MatchString(x.StateMachine) {

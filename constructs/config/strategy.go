@@ -57,7 +57,7 @@ func (d *Deploy) setBlocks() []string {
 // StackSet): the strategy is cloudformation.
 func (d *Deploy) IsStack() bool { return d.Strategy() == "cloudformation" }
 
-// userParametersRule checks the template of a Lambda invoke's
+// userParametersRule checks the template of a Lambda invoke's (a hook's or a step's)
 // userParameters: with a ${...} placeholder, it must be a JSON document
 // whose placeholders stand inside strings (Relay fills them JSON-encoded,
 // see Expand); any other text could not say where a setting's value ends.
