@@ -180,7 +180,7 @@ tooling: {account: "111111111111", region: us-east-1}
 organization: {id: o-a1b2c3d4e5}
 source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
 deploy:
-  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/shop-infra"]}
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
   stacks:
     - {name: network, stackName: "shop-${env}-${suffix}", templatePath: network.yaml, dependsOn: [service]}
     - {name: service, stackName: "shop-${env}-service", templatePath: service.yaml, dependsOn: [network, database]}

@@ -227,7 +227,11 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
 	}
 	for i, a := range ep.ManagedPolicyArns {
-		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base))
+		rule := managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base)
+		if rule == "" {
+			rule = c.policyAccountRule(a)
+		}
+		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, rule)
 	}
 	// IAM refuses a policy whose Sids repeat: the statements' own, and
 	// those Relay writes beside them into the execution role's policy (with
@@ -336,6 +340,45 @@ func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) 
 	for _, admin := range iampolicy.AdministratorPolicies {
 		if m[2] == "aws" && strings.HasSuffix(s, ":policy/"+admin) && !allowAdmin {
 			return "grants " + admin + ", which is administrator rights; grant only what the stack needs, or set " + base + ".allowAdministratorAccess: true with administratorAccessReason to accept it"
+		}
+	}
+	return ""
+}
+
+// policyAccountRule refuses a customer managed policy (arn) that is not of
+// the account of every execution role it would be attached to: IAM attaches
+// to a role only AWS managed policies and customer managed policies of the
+// role's own account, so CloudFormation would fail to create the role
+// ("does not exist or is not attachable"). The execution roles are in each
+// account environment's account and in each account of a StackSet
+// environment; the accounts of organizational units are not known at synth.
+// Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
+func (c *Config) policyAccountRule(arn string) string {
+	m := policyARNRE.FindStringSubmatch(arn)
+	if m == nil || m[2] == "aws" {
+		return ""
+	}
+	for i, e := range c.Environments {
+		var where string
+		switch kindOf(e) {
+		case "account":
+			if e.Account != "" && e.Account != m[2] {
+				where = "account " + e.Account
+			}
+		case "accounts":
+			for _, a := range e.Accounts {
+				if a != m[2] {
+					where = "account " + a
+					break
+				}
+			}
+		case "organizationalUnits":
+			where = "the accounts of its organizational units, which are not known at synth"
+		}
+		if where != "" {
+			return fmt.Sprintf("is a customer managed policy of account %s, and environments[%d] %q deploys with an execution role in %s: "+
+				"IAM attaches to a role only AWS managed policies (arn:<partition>:iam::aws:policy/...) and customer managed policies of the role's own account; "+
+				"grant what the stacks need with statements instead, or use an AWS managed policy", m[2], i, e.Name, where)
 		}
 	}
 	return ""

@@ -57,10 +57,54 @@ func TestValidateDeploy(t *testing.T) {
 		{
 			name: "execution policy with managed policies only",
 			mutate: func(c *Config) {
+				c.Environments = c.Environments[:1]
 				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{
 					"arn:aws:iam::aws:policy/AWSLambda_FullAccess",
-					"arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy",
+					"arn:aws:iam::222222222222:policy/relay/boundaries/PaymentsDeploy",
 				}}
+			},
+		},
+		{
+			// IAM attaches only AWS managed policies and those of the
+			// role's own account: a policy of the tooling account, or of
+			// one target account, cannot be attached in another.
+			name: "customer managed policy of another account",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{
+					"arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy",
+					"arn:aws:iam::222222222222:policy/payments-deployer",
+				}}
+			},
+			want: []string{
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy": ` + crossAccountPolicy("111111111111", `environments[0] "staging"`, "account 222222222222"),
+				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::222222222222:policy/payments-deployer": ` + crossAccountPolicy("222222222222", `environments[1] "production"`, "account 333333333333"),
+			},
+		},
+		{
+			name: "customer managed policy for StackSet accounts",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[0].Parameters = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].Accounts = "", []string{"333333333333", "444444444444"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::333333333333:policy/payments-deployer"}}
+				c.Environments = c.Environments[1:]
+			},
+			want: []string{
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("333333333333", `environments[0] "production"`, "account 444444444444"),
+			},
+		},
+		{
+			name: "customer managed policy for organizational units",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].OrganizationalUnits = "", []string{"ou-a1b2-w0rkl0ad"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::333333333333:policy/payments-deployer"}}
+				c.Environments = c.Environments[1:]
+			},
+			want: []string{
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("333333333333", `environments[0] "production"`, "the accounts of its organizational units, which are not known at synth"),
 			},
 		},
 		{
@@ -137,7 +181,8 @@ func TestValidateDeploy(t *testing.T) {
 		{
 			name: "customer policy named AdministratorAccess is not the AWS one",
 			mutate: func(c *Config) {
-				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::111111111111:policy/AdministratorAccess"}
+				c.Environments = c.Environments[:1]
+				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"arn:aws:iam::222222222222:policy/AdministratorAccess"}
 			},
 		},
 		{
@@ -193,4 +238,12 @@ func TestValidateDeploy(t *testing.T) {
 			want: []string{`deploy.executionPolicy.statements[0].reason "because": required (at least 10 characters) because the statement has a wildcard; say why the stack needs it, e.g. "CloudFormation generates the function names"`},
 		},
 	})
+}
+
+// crossAccountPolicy is the rule refusing a customer managed policy of
+// account for the execution role of env, in where.
+func crossAccountPolicy(account, env, where string) string {
+	return "is a customer managed policy of account " + account + ", and " + env + " deploys with an execution role in " + where +
+		": IAM attaches to a role only AWS managed policies (arn:<partition>:iam::aws:policy/...) and customer managed policies of the role's own account; " +
+		"grant what the stacks need with statements instead, or use an AWS managed policy"
 }

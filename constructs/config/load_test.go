@@ -399,7 +399,7 @@ organization: {id: o-a1b2c3d4e5}
 source:
   github: {repository: acme/payments, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/abc"}
 deploy:
-  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/deployer"]}
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
 environments:
   - {name: fleet, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1]}
   - {name: canary, organizationalUnits: [ou-ab12-cd34ef57], regions: [us-east-1], rollout: {failureTolerancePercentage: 10}}
