@@ -18,6 +18,15 @@ func TestValidateHooks(t *testing.T) {
 			`deploy.hooks[0].lambda.function "f:live": must be a function name without a qualifier (CodePipeline invokes $LATEST)`},
 		{"hook statement as strong as AdministratorAccess", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"checks other accounts\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on * lets the stack's role give itself administrator rights; a hook function checks a release: grant it what it reads, by ARN`},
+		// A hook role that may change a role's policy and trust could
+		// make that role trust it and give it any permission: no boundary
+		// bounds what a hook writes, as for a step role.
+		{"hook statement that writes IAM", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Roles, actions: [\"iam:PutRolePolicy\", \"iam:GetRole\", \"iam:UpdateAssumeRolePolicy\"], resources: [\"arn:aws:iam::222222222222:role/app-api\"]}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].actions[0] "iam:PutRolePolicy": writes IAM, and no permissions boundary would bound what a hook function changes; a hook function checks a release: grant IAM reads only, and create or change IAM resources in a stack (its execution role)`},
+		{"hook statement that writes IAM through a pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Keys, actions: [\"iam:Create*\"], resources: [\"arn:aws:iam::222222222222:user/ci-*\"], reason: \"creates the CI users it checks\"}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].actions[0] "iam:Create*": writes IAM`},
+		{"hook statement passing roles by pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:aws:iam::222222222222:role/app-*\"], reason: \"passes the app roles\"}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].resources "arn:aws:iam::222222222222:role/app-*": iam:PassRole must name each role it passes, without wildcards`},
 	})
 }
 

@@ -209,7 +209,10 @@ type Props struct {
 	HookRoleName string
 	// HookFunctions are the hook functions' names, in Regions.
 	HookFunctions []string
-	// HookStatements are what the hook functions may do besides.
+	// HookStatements are what the hook functions may do besides. Refused:
+	// a statement as strong as AdministratorAccess, an action that writes
+	// IAM (no permissions boundary would bound what it changes), and
+	// iam:PassRole on a pattern.
 	HookStatements []Statement
 	// JobResultsRoleArn is the pipeline account's role that reports job
 	// results. Required with HookRoleName.
@@ -431,6 +434,18 @@ func (p *Props) Validate() error {
 			}
 			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 				add("HookStatements[%d]: is as strong as AdministratorAccess: %s", i, why)
+			}
+			// As for a step role: nothing bounds the roles, users or
+			// policies a hook would create or change, and one that may
+			// change a role's policy and trust can make it trust the hook
+			// role and hold any permission.
+			for _, a := range s.Actions {
+				if values.IAMWrite(a) {
+					add("HookStatements[%d]: %s writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources", i, a)
+				}
+				if strings.EqualFold(a, "iam:PassRole") && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
+					add("HookStatements[%d]: iam:PassRole on %q: name each role; a pattern would let the hook functions pass roles the workload does not run", i, s.Resources)
+				}
 			}
 		}
 	}

@@ -161,6 +161,23 @@ func TestPropsValidate(t *testing.T) {
 			"StepRoles[1].Statements[0]: iam:CreateRole writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only",
 			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
 		}},
+		// A hook role that may change a role's policy and trust could make
+		// that role trust it and hold any permission: as for a step role,
+		// no boundary bounds what it writes.
+		{"hook roles", func(p *target.Props) {
+			p.HookRoleName = "payments-staging-hook"
+			p.JobResultsRoleArn = "arn:aws:iam::111111111111:role/relay/payments/payments-job-results"
+			p.HookFunctions = []string{"payments-smoke"}
+			p.HookStatements = []target.Statement{
+				{Sid: "Read", Actions: []string{"iam:GetRole", "lambda:GetAlias"}, Resources: []string{"arn:aws:iam::222222222222:role/app-api", "arn:aws:lambda:us-east-1:222222222222:function:app-api:live"}},
+				{Sid: "Rewire", Actions: []string{"iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"}, Resources: []string{"arn:aws:iam::222222222222:role/app-api"}},
+				{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The hook passes the app's roles."},
+			}
+		}, []string{
+			"HookStatements[1]: iam:PutRolePolicy writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources",
+			"HookStatements[1]: iam:UpdateAssumeRolePolicy writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources",
+			`HookStatements[2]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the hook functions pass roles the workload does not run`,
+		}},
 		// Silent mismatches of issue 14: each would deploy and fail only when
 		// the pipeline first runs.
 		{"bucket given by name", func(p *target.Props) { p.ArtifactBucketArns = []string{"payments-artifacts"} }, []string{
