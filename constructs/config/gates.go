@@ -36,7 +36,8 @@ type EntryConditions struct {
 	// DeploymentWindow allows entry only inside a cron window.
 	DeploymentWindow *DeploymentWindow `yaml:"deploymentWindow,omitempty" json:"deploymentWindow,omitempty"`
 	// NoAlarms names CloudWatch alarms of the tooling account and region
-	// that must not be in ALARM.
+	// that must not be in ALARM, each by its exact name (the pipeline role
+	// may describe these alarms only: no commas, * or ?).
 	NoAlarms []string `yaml:"noAlarms,omitempty" json:"noAlarms,omitempty"`
 }
 
@@ -100,6 +101,10 @@ func entryConditionRules(p *problems, i int, e Environment) {
 	for k, a := range ec.NoAlarms {
 		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
 			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		} else if strings.ContainsAny(a, "*?") {
+			// The pipeline role may describe these alarms (CheckEntryAlarms):
+			// IAM matches * and ? in their ARNs as wildcards.
+			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly")
 		}
 	}
 }

@@ -47,6 +47,19 @@ func TestValidateGates(t *testing.T) {
 			},
 		},
 		{
+			// The pipeline role may describe the named alarms only: IAM
+			// reads * and ? in the alarm ARN as wildcards, which would
+			// admit every matching alarm of the account.
+			name: "alarm names that IAM reads as patterns",
+			mutate: func(c *Config) {
+				c.Environments[1].EntryConditions = &EntryConditions{NoAlarms: []string{"payments-*", "payments-5x?", "payments-5xx"}}
+			},
+			want: []string{
+				`environments[1].entryConditions.noAlarms[0] "payments-*": ` + alarmPatternRule,
+				`environments[1].entryConditions.noAlarms[1] "payments-5x?": ` + alarmPatternRule,
+			},
+		},
+		{
 			name: "approval notify not an email",
 			mutate: func(c *Config) {
 				c.Environments[1].Approval.Notify = []string{"ops@example.com", "ops", "a@b@c", "o ps@example.com", "@example.com"}
@@ -74,3 +87,6 @@ func TestValidateGates(t *testing.T) {
 		},
 	})
 }
+
+// alarmPatternRule refuses an alarm name with a wildcard character.
+const alarmPatternRule = "contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly"
