@@ -255,7 +255,9 @@ func jsonDocument(path, value string) string {
 		return "the CloudFormation parameter overrides (ParameterOverrides)"
 	case strings.Contains(path, ".stepFunctions.input."):
 		return "the state machine's input (Input)"
-	case strings.HasSuffix(path, ".lambda.userParameters") && json.Valid([]byte(variableRef.ReplaceAllString(value, "x"))):
+	case strings.HasSuffix(path, ".lambda.userParameters") && (json.Valid([]byte(variableRef.ReplaceAllString(value, "0"))) || strings.HasPrefix(strings.TrimSpace(value), "{") || strings.HasPrefix(strings.TrimSpace(value), "[")):
+		// JSON with each reference inside a string or standing for a
+		// value, or text that starts like a JSON object or array.
 		return "the function's JSON UserParameters"
 	}
 	return ""

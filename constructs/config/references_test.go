@@ -77,6 +77,7 @@ func TestRunTimeValuesInJSON(t *testing.T) {
 				c.Environments[1].Parameters["Message"] = "#{SourceVariables.CommitMessage}"
 				c.Environments[1].Parameters["Branch"] = "release from #{SourceVariables.BranchName}"
 				c.Deploy.Hooks[0].Lambda.UserParameters = `{"path": "/health", "tag": "#{variables.releaseTag}"}`
+				c.Environments[1].Steps = []Step{{Name: "notify", When: "after", Lambda: &LambdaHook{Function: "payments-notify", UserParameters: `{"count": #{variables.releaseTag}}`}}}
 				c.Steps = []Step{{Name: "migrate", When: "after", StepFunctions: &StepFunctionsHook{StateMachine: "payments-migrate", ExecutionNamePrefix: "migrate", Input: map[string]string{"by": "#{SourceVariables.AuthorDisplayName}"}}}}
 			},
 			want: []string{
@@ -85,6 +86,7 @@ func TestRunTimeValuesInJSON(t *testing.T) {
 				refused("steps[0].stepFunctions.input.by", "#{SourceVariables.AuthorDisplayName}", "#{SourceVariables.AuthorDisplayName}", pushed, smInput),
 				refused("environments[1].parameters.Branch", "release from #{SourceVariables.BranchName}", "#{SourceVariables.BranchName}", pushed, overrides),
 				refused("environments[1].parameters.Message", "#{SourceVariables.CommitMessage}", "#{SourceVariables.CommitMessage}", pushed, overrides),
+				refused("environments[1].steps[0].lambda.userParameters", `{"count": #{variables.releaseTag}}`, "#{variables.releaseTag}", pipelineVar, userParams),
 			},
 		},
 		{
