@@ -55,7 +55,7 @@ var allIAM = regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:((role|user|group|policy)
 func AdminEquivalent(actions, resources []string) string {
 	all := ""
 	for _, r := range resources {
-		if r == "*" || allIAM.MatchString(r) {
+		if r == "*" || allIAM.MatchString(r) || coversAnyName(r) {
 			all = r
 			break
 		}
@@ -74,6 +74,56 @@ func AdminEquivalent(actions, resources []string) string {
 		}
 	}
 	return ""
+}
+
+// coversAnyName reports whether the resource pattern matches a role, user,
+// group or policy of any name (at the root path), however it is written:
+// IAM's * and ? in a resource ARN match any characters, / and : included,
+// so arn:aws:iam::*:role*, arn:aws:iam::*:*/* and arn:*:*::*:* cover every
+// role as surely as arn:aws:iam::*:role/* does. The probes take the
+// pattern's partition and account when it names them.
+func coversAnyName(pattern string) bool {
+	partition, account := "aws", "123456789012"
+	if parts := strings.SplitN(pattern, ":", 6); len(parts) == 6 {
+		if !strings.ContainsAny(parts[1], "*?") {
+			partition = parts[1]
+		}
+		if !strings.ContainsAny(parts[4], "*?") {
+			account = parts[4]
+		}
+	}
+	for _, kind := range []string{"role", "user", "group", "policy"} {
+		probe := fmt.Sprintf("arn:%s:iam::%s:%s/relay-probe-x7Q9z", partition, account, kind)
+		if globMatch(pattern, probe) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch reports whether pattern, with IAM's * (any characters) and ?
+// (one character), matches s; nothing else is special.
+func globMatch(pattern, s string) bool {
+	px, sx, star, next := 0, 0, -1, 0
+	for sx < len(s) {
+		switch {
+		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
+			px++
+			sx++
+		case px < len(pattern) && pattern[px] == '*':
+			star, next = px, sx
+			px++
+		case star >= 0:
+			next++
+			px, sx = star+1, next
+		default:
+			return false
+		}
+	}
+	for px < len(pattern) && pattern[px] == '*' {
+		px++
+	}
+	return px == len(pattern)
 }
 
 // Matches reports whether the IAM action pattern (with * and ?, case

@@ -17,6 +17,14 @@ func TestAdminEquivalent(t *testing.T) {
 		{"PassRole on every role of an account", []string{"iam:PassRole"}, []string{"arn:aws:iam::222222222222:role/*"}, true},
 		{"every IAM resource", []string{"iam:CreatePolicyVersion"}, []string{"arn:aws:iam::*:*"}, true},
 		{"case-insensitive actions", []string{"IAM:attachrolepolicy"}, []string{"*"}, true},
+		// Patterns that cover every role, user or policy without being
+		// written as <type>/*: IAM matches * across / and : alike.
+		{"a type prefix with a wildcard", []string{"sts:AssumeRole"}, []string{"arn:aws:iam::222222222222:role*"}, true},
+		{"every type of every account", []string{"iam:CreateAccessKey"}, []string{"arn:aws:iam::*:*/*"}, true},
+		{"a wildcard type", []string{"iam:UpdateAssumeRolePolicy"}, []string{"arn:aws:iam::*:r*/*"}, true},
+		{"every service and partition", []string{"iam:PassRole"}, []string{"arn:*:*::*:*"}, true},
+		{"a path wildcard", []string{"iam:PutRolePolicy"}, []string{"arn:aws-cn:iam::222222222222:role/*/*"}, false},
+		{"any name of one character or more", []string{"iam:AttachUserPolicy"}, []string{"arn:aws:iam::222222222222:user/?*"}, true},
 		{"roles of the workload only", []string{"iam:*"}, []string{"arn:aws:iam::*:role/payments-app-*"}, false},
 		{"read-only IAM on *", []string{"iam:Get*", "iam:List*"}, []string{"*"}, false},
 		{"another service on *", []string{"lambda:*"}, []string{"*"}, false},
