@@ -10,6 +10,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/graph"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -86,7 +87,9 @@ type StepRole struct {
 	// reason for every wildcard), whose resources may use ${account},
 	// ${region}, ${env} and settings. IAM writes are refused (no
 	// permissions boundary would bound the roles they create), and
-	// iam:PassRole names each role. At least one.
+	// iam:PassRole names each role, and a statement as strong as
+	// AdministratorAccess (sts:AssumeRole on every role, say) is refused.
+	// At least one.
 	Statements []Statement `yaml:"statements" json:"statements"`
 }
 
@@ -276,6 +279,12 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 		for k, s := range r.Statements {
 			sp := fmt.Sprintf("%s.role.statements[%d]", path, k)
 			statementRules(p, sp, s)
+			// As for a hook and the execution policy: a step role that may
+			// assume or pass any role, or change any user's credentials,
+			// could act as an administrator of the account.
+			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; a step does one job: grant it what that job touches, by ARN")
+			}
 			for j, a := range s.Actions {
 				if values.IAMWrite(a) {
 					p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")

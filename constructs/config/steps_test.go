@@ -103,6 +103,12 @@ func TestStepsRules(t *testing.T) {
 			`steps[2].codeBuild.inputs[0] "render": that step writes no artifact; set output: true on it`},
 		{"IAM writes in a step role", `["ssm:GetParameter"]`, `["ssm:GetParameter", "iam:CreateRole"]`,
 			`steps[1].codeBuild.role.statements[0].actions[1] "iam:CreateRole": writes IAM, and no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only`},
+		// A step role that may assume any role of the account could act
+		// as one that trusts the account: as strong as AdministratorAccess,
+		// as for a hook or the execution policy.
+		{"a step role as strong as AdministratorAccess", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
+			`{sid: Probe, actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role*"], reason: Assumes the roles it tests.}`,
+			`steps[1].codeBuild.role.statements[0] "Probe": is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::*:role* lets the stack's role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
 		{"a step role in an organizational-unit environment", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: members, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1]}\n",
 			`steps[1].codeBuild.role "": applies to account environments only, and environments[1] "members" is a organizationalUnits environment: it has no account of its own to act in`},

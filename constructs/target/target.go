@@ -240,7 +240,9 @@ type StepRole struct {
 	// Statements are its permissions; at least one. A wildcard needs a
 	// Reason; iam:PassRole names each role; IAM writes (anything but
 	// iam:Get*, List*, Generate*, Simulate* and a named iam:PassRole) are
-	// refused: no permissions boundary would bound the roles they create.
+	// refused: no permissions boundary would bound the roles they create;
+	// so is a statement as strong as AdministratorAccess
+	// (iampolicy.AdminEquivalent, such as sts:AssumeRole on every role).
 	Statements []Statement
 }
 
@@ -381,6 +383,12 @@ func (p *Props) Validate() error {
 			add("StepRoles[%d].Statements []: grant the step what it does in the account; a step role has no other permission", i)
 		}
 		for k, st := range r.Statements {
+			// A step role that may assume or pass any role, or change any
+			// user's credentials, could act as an administrator of the
+			// account.
+			if why := iampolicy.AdminEquivalent(st.Actions, st.Resources); why != "" {
+				add("StepRoles[%d].Statements[%d]: is as strong as AdministratorAccess: %s; grant the step what its job touches, by ARN", i, k, why)
+			}
 			for _, a := range st.Actions {
 				if values.IAMWrite(a) {
 					add("StepRoles[%d].Statements[%d]: %s writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only", i, k, a)
