@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/graph"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
 )
 
@@ -219,32 +219,6 @@ func (c *Config) stepReferences(i int, visible map[string]bool, check func(path,
 	}
 }
 
-// fixedShapeSourceVariables are the source variables whose values have a
-// fixed shape without quotes, backslashes or line breaks (commit IDs and
-// dates, ARNs, repository names, S3 version IDs and ETags, ECR digests,
-// tags and URIs). Every other source variable (CommitMessage,
-// AuthorDisplayName, AuthorEmail, BranchName: a git branch may contain a
-// quote) is text its author chooses.
-// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html
-var fixedShapeSourceVariables = []string{"AuthorDate", "CommitId", "CommitterDate", "ConnectionArn", "ETag",
-	"FullRepositoryName", "ImageDigest", "ImageTag", "ImageURI", "ProviderType", "RegistryId", "RepositoryName", "VersionId"}
-
-// freeTextChooser says who chooses the value of variable ns.name when it is
-// free text that someone other than the release's authors writes: a
-// pipeline variable (whoever starts the execution) or a source variable
-// outside fixedShapeSourceVariables (whoever pushes the commit); "" for
-// every other variable (fixed shapes, and what the build, the stacks and
-// the steps export, which the release's own code writes).
-func freeTextChooser(ns, name string) string {
-	switch {
-	case ns == "variables":
-		return "whoever starts the execution"
-	case (ns == "SourceVariables" || strings.HasPrefix(ns, "SourceVariables_")) && !slices.Contains(fixedShapeSourceVariables, name):
-		return "whoever pushes the commit"
-	}
-	return ""
-}
-
 // jsonDocument names the JSON document of an action's configuration that
 // the field at path is part of, or "" when the field is not in one: stack
 // parameters (ParameterOverrides), a state machine's input map (Input), and
@@ -255,17 +229,15 @@ func jsonDocument(path, value string) string {
 		return "the CloudFormation parameter overrides (ParameterOverrides)"
 	case strings.Contains(path, ".stepFunctions.input."):
 		return "the state machine's input (Input)"
-	case strings.HasSuffix(path, ".lambda.userParameters") && (json.Valid([]byte(variableRef.ReplaceAllString(value, "0"))) || strings.HasPrefix(strings.TrimSpace(value), "{") || strings.HasPrefix(strings.TrimSpace(value), "[")):
-		// JSON with each reference inside a string or standing for a
-		// value, or text that starts like a JSON object or array.
+	case strings.HasSuffix(path, ".lambda.userParameters") && values.JSONDocument(value):
 		return "the function's JSON UserParameters"
 	}
 	return ""
 }
 
 // jsonReferenceRule refuses a reference to a free-text variable
-// (freeTextChooser) inside a JSON document of an action's configuration
-// (jsonDocument). CodePipeline resolves #{namespace.name} by putting the
+// (values.FreeTextReference) inside a JSON document of an action's
+// configuration (jsonDocument). CodePipeline resolves #{namespace.name} by putting the
 // value in as it is: a quote in it ends the JSON string, and what follows
 // becomes keys of the caller's choice (another stack parameter, another
 // input field), or makes the document invalid (aws/aws-cdk#31213, #8458).
@@ -276,12 +248,11 @@ func jsonReferenceRule(path, value string) string {
 	if doc == "" {
 		return ""
 	}
-	for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
-		if who := freeTextChooser(m[1], m[2]); who != "" {
-			return fmt.Sprintf("uses %s, whose value %s chooses, inside %s: CodePipeline puts a variable's value into the document without encoding it, so a quote in the value would end the string and add keys; "+
-				"pass it through the build instead: a build environment variable such as RELEASE_TAG: {value: \"%s\"}, which the buildspec checks and exports (env: exported-variables), then #{BuildVariables.RELEASE_TAG} here",
-				m[0], who, doc, m[0])
-		}
+	ref, who := values.FreeTextReference(value)
+	if ref == "" {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("uses %s, whose value %s chooses, inside %s: CodePipeline puts a variable's value into the document without encoding it, so a quote in the value would end the string and add keys; "+
+		"pass it through the build instead: a build environment variable such as RELEASE_TAG: {value: \"%s\"}, which the buildspec checks and exports (env: exported-variables), then #{BuildVariables.RELEASE_TAG} here",
+		ref, who, doc, ref)
 }

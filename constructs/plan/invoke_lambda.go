@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -41,6 +42,9 @@ func (x *LambdaInvoke) withDefaults(string) Invoke {
 func (x *LambdaInvoke) validate(v *validator, field string) {
 	if !functionRE.MatchString(x.Function) {
 		v.addf(field+".Function", "%q: must be a function name of 1 to %d letters, digits, - and _, without a qualifier (the action invokes $LATEST)", x.Function, limits.Max(limits.LambdaFunctionName))
+	}
+	if values.JSONDocument(x.UserParameters) {
+		v.freeTextInJSON(field+".UserParameters", x.UserParameters, "UserParameters")
 	}
 }
 

@@ -1,5 +1,11 @@
 package plan
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
 // StepFunctionsInvoke is the Step Functions invoke action; it waits for the
 // execution.
 type StepFunctionsInvoke struct {
@@ -38,6 +44,9 @@ func (x *StepFunctionsInvoke) validate(v *validator, field string) {
 		v.addf(field+".StateMachine", "%q: must be a state machine name", x.StateMachine)
 	case len(x.Input) > 0 && x.InputFile != "":
 		v.add(field, ": set Input or InputFile, not both")
+	}
+	for _, k := range slices.Sorted(maps.Keys(x.Input)) {
+		v.freeTextInJSON(fmt.Sprintf("%s.Input[%q]", field, k), x.Input[k], "Input")
 	}
 }
 

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -102,6 +103,9 @@ func (s *Stack) validate(v *validator, field string) {
 		if !slices.Contains(Capabilities, c) {
 			v.addf(field+".Capabilities", "%q: must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND", c)
 		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.ParameterOverrides)) {
+		v.freeTextInJSON(fmt.Sprintf("%s.ParameterOverrides[%q]", field, k), s.ParameterOverrides[k], "ParameterOverrides")
 	}
 }
 

@@ -32,6 +32,20 @@ func (v *validator) add(path, rule string) {
 
 func (v *validator) addf(path, format string, a ...any) { v.add(path, fmt.Sprintf(format, a...)) }
 
+// freeTextInJSON refuses value, at path in the JSON document of the action
+// configuration key doc (ParameterOverrides, UserParameters, Input), when it
+// refers to a variable whose value is free text chosen outside the release
+// (values.FreeTextReference): CodePipeline puts a resolved value in as it
+// is, so a quote in it would end the JSON string and add keys
+// (aws/aws-cdk#31213, #8458).
+func (v *validator) freeTextInJSON(path, value, doc string) {
+	if ref, who := values.FreeTextReference(value); ref != "" {
+		v.addf(path, "%q: uses %s, whose value %s chooses, inside the action's %s JSON: CodePipeline puts a variable's value into it without encoding it, "+
+			"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})",
+			value, ref, who, doc)
+	}
+}
+
 // err joins the problems, each once (a rule broken the same way in several
 // regions is one problem), in the order they were found.
 func (v *validator) err() error {

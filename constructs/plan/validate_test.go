@@ -214,6 +214,22 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Hooks[1].Invoke.Function "payments-smoke-test:live": must be a function name of 1 to 64 letters, digits, - and _, without a qualifier (the action invokes $LATEST)`,
 			`Deployments[0].Target.InvokeRoleArn "": hooks need a role ARN in account 222222222222`,
 		}},
+		// CodePipeline puts a resolved value into these JSON documents as
+		// it is: a value chosen outside the release (a pipeline variable, a
+		// commit message or branch) could end a JSON string and add keys.
+		{"free-text variables in JSON documents", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.Stack{Name: "payments-app", ParameterOverrides: map[string]string{
+				"Commit": "#{SourceVariables.CommitId}", "ImageTag": "#{variables.tag}"}}
+			h, q := smokeTest(), migrate()
+			h.Invoke.(*plan.LambdaInvoke).UserParameters = `{"path": "/health", "message": "#{SourceVariables.CommitMessage}"}`
+			q.Invoke.(*plan.StepFunctionsInvoke).Input["branch"] = "#{SourceVariables.BranchName}"
+			in.Deployments[0].Hooks = []plan.Hook{h, q}
+			in.Deployments[1].Hooks = []plan.Hook{{Name: "notes", Invoke: &plan.LambdaInvoke{Function: "payments-notes", UserParameters: "tag=#{variables.tag}"}}}
+		}, []string{
+			`Deployments[0].Release.ParameterOverrides["ImageTag"] "#{variables.tag}": ` + freeTextInJSON("#{variables.tag}", "whoever starts the execution", "ParameterOverrides"),
+			`Deployments[0].Hooks[0].Invoke.UserParameters "{\"path\": \"/health\", \"message\": \"#{SourceVariables.CommitMessage}\"}": ` + freeTextInJSON("#{SourceVariables.CommitMessage}", "whoever pushes the commit", "UserParameters"),
+			`Deployments[0].Hooks[1].Invoke.Input["branch"] "#{SourceVariables.BranchName}": ` + freeTextInJSON("#{SourceVariables.BranchName}", "whoever pushes the commit", "Input"),
+		}},
 		{"step functions input twice", func(in *plan.Input) {
 			h := migrate()
 			h.Invoke.(*plan.StepFunctionsInvoke).InputFile = "input.json"
@@ -303,4 +319,11 @@ func TestFieldPath(t *testing.T) {
 			t.Errorf("FieldPath(%q) = %q, want %q", tt.line, got, tt.want)
 		}
 	}
+}
+
+// freeTextInJSON is the rule refusing reference ref, chosen by who, in the
+// JSON document of configuration key doc.
+func freeTextInJSON(ref, who, doc string) string {
+	return "uses " + ref + ", whose value " + who + " chooses, inside the action's " + doc + " JSON: CodePipeline puts a variable's value into it without encoding it, " +
+		"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})"
 }

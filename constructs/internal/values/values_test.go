@@ -116,3 +116,26 @@ func TestIAMWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeTextReference pins which variables carry text chosen outside the
+// release (refused inside JSON documents of action configurations).
+func TestFreeTextReference(t *testing.T) {
+	for _, tt := range []struct{ in, ref, who string }{
+		{"#{variables.tag}", "#{variables.tag}", "whoever starts the execution"},
+		{"v-#{SourceVariables.CommitId}-#{SourceVariables.CommitMessage}", "#{SourceVariables.CommitMessage}", "whoever pushes the commit"},
+		{"#{SourceVariables_schemas.BranchName}", "#{SourceVariables_schemas.BranchName}", "whoever pushes the commit"},
+		{"#{SourceVariables.AuthorDisplayName}", "#{SourceVariables.AuthorDisplayName}", "whoever pushes the commit"},
+		{"#{SourceVariables.CommitId} #{SourceVariables.VersionId} #{SourceVariables.ImageDigest}", "", ""},
+		{"#{BuildVariables.TAG} #{Deploy_staging_us-east-1.Url} #{codepipeline.PipelineExecutionId}", "", ""},
+		{"no reference", "", ""},
+	} {
+		if ref, who := values.FreeTextReference(tt.in); ref != tt.ref || who != tt.who {
+			t.Errorf("FreeTextReference(%q) = %q, %q; want %q, %q", tt.in, ref, who, tt.ref, tt.who)
+		}
+	}
+	for in, want := range map[string]bool{`{"a": "#{variables.x}"}`: true, ` [#{variables.x}]`: true, `{"a": #{variables.n}}`: true, "tag=#{variables.x}": false, "#{variables.x}": false} {
+		if got := values.JSONDocument(in); got != want {
+			t.Errorf("JSONDocument(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package values
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// variableRef matches a CodePipeline variable reference #{namespace.name}.
+var variableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
+
+// fixedShapeSourceVariables are the source variables whose values have a
+// fixed shape without quotes, backslashes or line breaks (commit IDs and
+// dates, ARNs, repository names, S3 version IDs and ETags, ECR digests,
+// tags and URIs). Every other source variable (CommitMessage,
+// AuthorDisplayName, AuthorEmail, BranchName: a git branch may contain a
+// quote) is text its author chooses.
+// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html
+var fixedShapeSourceVariables = []string{"AuthorDate", "CommitId", "CommitterDate", "ConnectionArn", "ETag",
+	"FullRepositoryName", "ImageDigest", "ImageTag", "ImageURI", "ProviderType", "RegistryId", "RepositoryName", "VersionId"}
+
+// FreeTextReference returns the first CodePipeline variable reference in s
+// (#{namespace.name}) whose value is free text written outside the
+// release, and who chooses it: a pipeline variable (namespace variables,
+// "whoever starts the execution") or a source variable outside the fixed
+// shapes above (namespace SourceVariables or SourceVariables_<name>,
+// "whoever pushes the commit"). Other variables (fixed shapes, and what the
+// build, stacks and steps export, which the release's own code writes)
+// return "", "".
+//
+// CodePipeline resolves a reference by putting the value in as it is, so
+// such a value inside a JSON document of an action's configuration
+// (ParameterOverrides, a Lambda's JSON UserParameters, a state machine's
+// Input) can end the JSON string and add keys (aws/aws-cdk#31213, #8458).
+func FreeTextReference(s string) (ref, who string) {
+	for _, m := range variableRef.FindAllStringSubmatch(s, -1) {
+		ns, name := m[1], m[2]
+		switch {
+		case ns == "variables":
+			return m[0], "whoever starts the execution"
+		case (ns == "SourceVariables" || strings.HasPrefix(ns, "SourceVariables_")) && !slices.Contains(fixedShapeSourceVariables, name):
+			return m[0], "whoever pushes the commit"
+		}
+	}
+	return "", ""
+}
+
+// JSONDocument reports whether s, a value that may hold variable
+// references, is meant as a JSON document: text that opens like a JSON
+// object or array (a lone value has no structure to add keys to).
+func JSONDocument(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
+}
