@@ -181,7 +181,9 @@ type Props struct {
 	// DeleteStacksLeftInRollbackComplete<i+1> for ExecutionRoles[i]'s.
 	// Default: false.
 	DeleteFailedStacks bool
-	// ExecutionManagedPolicyArns are managed policies for the execution role.
+	// ExecutionManagedPolicyArns are managed policies for the execution role:
+	// AWS managed ones, or customer managed ones of Account (IAM attaches
+	// no other account's policy; refused when Account is known).
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
 	// ExecutionManagedPolicyArns, at least one is required.

@@ -163,6 +163,15 @@ func TestPropsValidate(t *testing.T) {
 			"StepRoles[1].Statements[2]: is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::222222222222:role* lets the stack's role give itself administrator rights; grant the step what its job touches, by ARN",
 			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
 		}},
+		// IAM attaches only AWS managed policies and customer managed
+		// policies of the role's own account.
+		{"managed policies of another account", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::111111111111:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::222222222222:policy/payments-deployer"}
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: []string{"arn:aws:iam::333333333333:policy/db"}}}
+		}, []string{
+			`ExecutionManagedPolicyArns[0] "arn:aws:iam::111111111111:policy/payments-deployer": a customer managed policy of account 111111111111; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222, or grant with statements`,
+			`ExecutionRoles[0].ManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/db": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222, or grant with statements`,
+		}},
 		// A hook role that may change a role's policy and trust could make
 		// that role trust it and hold any permission: as for a step role,
 		// no boundary bounds what it writes.

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -90,6 +91,27 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 	}
 	roles("PipelineRoleArns", p.PipelineRoleArns)
 	roles("TrustedRoleArns", p.TrustedRoleArns)
+	// IAM attaches to a role only AWS managed policies and customer
+	// managed policies of the role's own account; CloudFormation would
+	// fail to create the role ("does not exist or is not attachable").
+	policies := func(field string, list []string) {
+		if !values.IsAccount(p.Account) {
+			return // the stack's account, known at deploy time only
+		}
+		for i, a := range list {
+			if arns.IsToken(a) {
+				continue
+			}
+			if x, err := arns.Parse(a); err == nil && x.Service == "iam" && x.Account != "aws" && x.Account != p.Account {
+				add("%s[%d] %q: a customer managed policy of account %s; IAM attaches to a role of account %s only AWS managed policies and that account's own: create the policy in %s, or grant with statements",
+					field, i, a, x.Account, p.Account, p.Account)
+			}
+		}
+	}
+	policies("ExecutionManagedPolicyArns", p.ExecutionManagedPolicyArns)
+	for i, r := range p.ExecutionRoles {
+		policies(fmt.Sprintf("ExecutionRoles[%d].ManagedPolicyArns", i), r.ManagedPolicyArns)
+	}
 	for i, b := range p.ArtifactBucketArns {
 		if arns.IsToken(b) {
 			continue
