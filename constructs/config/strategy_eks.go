@@ -46,7 +46,8 @@ type GitOps struct {
 type Helm struct {
 	// Release is the Helm release name. Required.
 	Release string `yaml:"release" json:"release"`
-	// Chart is the chart's path in the build output. Required.
+	// Chart is the chart's path in the build output (not a URL: helm
+	// would fetch that when the step runs). Required.
 	Chart string `yaml:"chart" json:"chart"`
 	// Namespace is the Kubernetes namespace; the access entry grants edit
 	// rights there only. Default: default.

@@ -42,12 +42,13 @@ type HelmRelease struct {
 	// Cluster is the EKS cluster, in the deployment's account and region.
 	// Required.
 	Cluster string
-	// Release (a Helm release name) and Chart (a path in the build output)
-	// are required.
+	// Release (a Helm release name) and Chart (a path in the build output,
+	// not a URL) are required.
 	Release, Chart string
 	// Namespace is the Kubernetes namespace. Default: default.
 	Namespace string
-	// ValuesFile is a values file in the build output. Default: none.
+	// ValuesFile is a values file in the build output (not a URL).
+	// Default: none.
 	ValuesFile string
 	// Set are values by Helm value path (such as image.tag), each passed
 	// to helm as one literal string (--set-file): a comma or equals sign in
@@ -149,6 +150,14 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		if h.ValuesFile != "" {
 			relativePath(v, field+".Helm.ValuesFile", h.ValuesFile)
 		}
+		// helm takes a chart reference (oci://, https://) and a values
+		// file as a URL as well, and would deploy what it fetches.
+		if isURL(h.Chart) {
+			v.addf(field+".Helm.Chart", "%q: is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the chart in the build output (package or vendor the chart in the build)", h.Chart)
+		}
+		if isURL(h.ValuesFile) {
+			v.addf(field+".Helm.ValuesFile", "%q: is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the values file in the build output", h.ValuesFile)
+		}
 		if !k8sNamespaceRE.MatchString(h.Namespace) {
 			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
 		}
@@ -178,6 +187,13 @@ func (x *EKSRelease) actions(c *releaseContext) []Action {
 				"EnvironmentVariables": c.p.fix(c.path+".Helm.Set", "move --set values into a values file of the build output (%s)", c.field(".Helm.ValuesFile"))}})
 	}
 	return out
+}
+
+// isURL reports whether p starts with a scheme (oci:, https:, file: ...),
+// which helm reads as a location to fetch rather than a local path.
+func isURL(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return strings.Contains(first, ":")
 }
 
 // relativePath refuses a path that the steps' commands could read as

@@ -102,6 +102,16 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag`,
 		}},
+		// helm upgrade takes a chart reference or a values file as a URL
+		// too: it would deploy what it fetches then, not the build output.
+		{"Helm chart and values by URL", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{
+				Helm: &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "oci://registry.example/charts/web", ValuesFile: "https://values.example/web.yaml"},
+			}
+		}, []string{
+			`Deployments[0].Release.Helm.Chart "oci://registry.example/charts/web": is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the chart in the build output (package or vendor the chart in the build)`,
+			`Deployments[0].Release.Helm.ValuesFile "https://values.example/web.yaml": is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the values file in the build output`,
+		}},
 		{"extra sources", func(in *plan.Input) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "b"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{
