@@ -78,7 +78,7 @@ func Write(cfg *config.Config, dir string) (string, error) {
 	for _, a := range accounts {
 		doc, err := bootstrap.Document(bootstrap.Props{
 			Name: cfg.Name, Partition: partition, Account: a.id, Kind: a.kind,
-			AttachedPolicyArns: cfg.Deploy.ExecutionPolicy.ManagedPolicyArns,
+			AttachedPolicyArns: attachedPolicies(cfg, a.id),
 		})
 		if err != nil {
 			return "", fmt.Errorf("account %s: %w", a.id, err)
@@ -103,6 +103,26 @@ func Write(cfg *config.Config, dir string) (string, error) {
 
 // accountsOf are the tooling account and every account an environment
 // names (Account or Accounts), each once, in the first region that uses it.
+// attachedPolicies are the managed policies Relay's stacks attach to
+// execution roles in account id: those of deploy.executionPolicy and of
+// each deploy.stacks entry with an executionPolicy of its own, with
+// ${account} (config.AccountPlaceholder) filled with id.
+func attachedPolicies(cfg *config.Config, id string) []string {
+	var out []string
+	add := func(ep config.ExecutionPolicy) {
+		for _, a := range ep.ManagedPolicyArns {
+			out = append(out, strings.ReplaceAll(a, config.AccountPlaceholder, id))
+		}
+	}
+	add(cfg.Deploy.ExecutionPolicy)
+	for _, x := range cfg.Deploy.Stacks {
+		if x.ExecutionPolicy != nil {
+			add(*x.ExecutionPolicy)
+		}
+	}
+	return out
+}
+
 func accountsOf(cfg *config.Config) []account {
 	seen := map[string]bool{cfg.Tooling.Account: true}
 	out := []account{{id: cfg.Tooling.Account, region: cfg.Tooling.Region, kind: bootstrap.Tooling}}

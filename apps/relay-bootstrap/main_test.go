@@ -50,3 +50,40 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachedPolicies: each account's bootstrap policy admits the managed
+// policies Relay's stacks attach there: deploy.executionPolicy's and those
+// of deploy.stacks entries with a policy of their own, with ${account}
+// filled with that account.
+func TestAttachedPolicies(t *testing.T) {
+	cfg, err := config.Parse("attach.yaml", []byte(`name: attach
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/attach, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  stacks:
+    - {name: data, stackName: attach-data, templatePath: data.yaml, executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/data-deployer"]}}
+    - {name: app, stackName: attach-app, templatePath: app.yaml}
+  executionPolicy:
+    managedPolicyArns: ["arn:aws:iam::${account}:policy/app-deployer", "arn:aws:iam::aws:policy/AWSLambda_FullAccess"]
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1]}
+  - {name: production, account: "333333333333", regions: [us-east-1]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		account string
+		want    []string
+	}{
+		{"222222222222", []string{"arn:aws:iam::222222222222:policy/app-deployer", "arn:aws:iam::aws:policy/AWSLambda_FullAccess", "arn:aws:iam::222222222222:policy/data-deployer"}},
+		{"333333333333", []string{"arn:aws:iam::333333333333:policy/app-deployer", "arn:aws:iam::aws:policy/AWSLambda_FullAccess", "arn:aws:iam::333333333333:policy/data-deployer"}},
+	}
+	for _, tt := range tests {
+		got := attachedPolicies(cfg, tt.account)
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("attachedPolicies(%s) = %v, want %v", tt.account, got, tt.want)
+		}
+	}
+}

@@ -83,8 +83,14 @@ func (d *Deploy) UnmarshalYAML(decode func(interface{}) error) error {
 type ExecutionPolicy struct {
 	// ManagedPolicyArns are IAM managed policies to attach, AWS managed
 	// (account aws) or customer managed, in the tooling region's partition.
-	// The AWS managed AdministratorAccess and IAMFullAccess policies are
-	// refused unless AllowAdministratorAccess.
+	// IAM attaches to a role only AWS managed policies and customer managed
+	// policies of the role's own account: a customer managed policy of
+	// another account than an environment's is refused; one that every
+	// account keeps under the same name is written with ${account} as its
+	// account (arn:aws:iam::${account}:policy/app-deployer), filled with
+	// each execution role's account (AWS::AccountId in the StackSet of
+	// organizational units). The AWS managed AdministratorAccess and
+	// IAMFullAccess policies are refused unless AllowAdministratorAccess.
 	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
 	// Statements are inline Allow statements. A statement as strong as
 	// AdministratorAccess (an IAM escalation action, such as iam:* or
@@ -136,7 +142,7 @@ var (
 	sidRE       = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 	// policyARNRE captures the partition and the account (aws for AWS
 	// managed policies) of an IAM managed policy ARN with an optional path.
-	policyARNRE = regexp.MustCompile(`^arn:([^:]*):iam::(aws|[0-9]{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
+	policyARNRE = regexp.MustCompile(`^arn:([^:]*):iam::(aws|[0-9]{12}|\$\{account\}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 )
 
 // deployDefaults sets the defaults of deploy, its strategy block and its
@@ -332,7 +338,7 @@ func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
 func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) string {
 	m := policyARNRE.FindStringSubmatch(s)
 	if m == nil {
-		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"
+		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"
 	}
 	if rule := partitionRule(m[1], toolingRegion, "use a policy of the tooling partition"); rule != "" {
 		return rule
@@ -355,7 +361,7 @@ func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) 
 // Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
 func (c *Config) policyAccountRule(arn string) string {
 	m := policyARNRE.FindStringSubmatch(arn)
-	if m == nil || m[2] == "aws" {
+	if m == nil || m[2] == "aws" || m[2] == AccountPlaceholder {
 		return ""
 	}
 	for i, e := range c.Environments {
@@ -378,7 +384,7 @@ func (c *Config) policyAccountRule(arn string) string {
 		if where != "" {
 			return fmt.Sprintf("is a customer managed policy of account %s, and environments[%d] %q deploys with an execution role in %s: "+
 				"IAM attaches to a role only AWS managed policies (arn:<partition>:iam::aws:policy/...) and customer managed policies of the role's own account; "+
-				"grant what the stacks need with statements instead, or use an AWS managed policy", m[2], i, e.Name, where)
+				"create the policy in every account under one name and write its account as ${account} (%s), or grant what the stacks need with statements instead, or use an AWS managed policy", m[2], i, e.Name, where, strings.Replace(arn, ":"+m[2]+":", ":"+AccountPlaceholder+":", 1))
 		}
 	}
 	return ""

@@ -76,8 +76,8 @@ func TestValidateDeploy(t *testing.T) {
 				}}
 			},
 			want: []string{
-				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy": ` + crossAccountPolicy("111111111111", `environments[0] "staging"`, "account 222222222222"),
-				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::222222222222:policy/payments-deployer": ` + crossAccountPolicy("222222222222", `environments[1] "production"`, "account 333333333333"),
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy": ` + crossAccountPolicy("arn:aws:iam::111111111111:policy/relay/boundaries/PaymentsDeploy", "111111111111", `environments[0] "staging"`, "account 222222222222"),
+				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::222222222222:policy/payments-deployer": ` + crossAccountPolicy("arn:aws:iam::222222222222:policy/payments-deployer", "222222222222", `environments[1] "production"`, "account 333333333333"),
 			},
 		},
 		{
@@ -91,7 +91,7 @@ func TestValidateDeploy(t *testing.T) {
 				c.Environments = c.Environments[1:]
 			},
 			want: []string{
-				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("333333333333", `environments[0] "production"`, "account 444444444444"),
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("arn:aws:iam::333333333333:policy/payments-deployer", "333333333333", `environments[0] "production"`, "account 444444444444"),
 			},
 		},
 		{
@@ -104,7 +104,51 @@ func TestValidateDeploy(t *testing.T) {
 				c.Environments = c.Environments[1:]
 			},
 			want: []string{
-				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("333333333333", `environments[0] "production"`, "the accounts of its organizational units, which are not known at synth"),
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("arn:aws:iam::333333333333:policy/payments-deployer", "333333333333", `environments[0] "production"`, "the accounts of its organizational units, which are not known at synth"),
+			},
+		},
+		{
+			// One policy name that every account keeps: ${account} is
+			// filled with each execution role's account (AWS::AccountId
+			// in the StackSet of organizational units).
+			name: "customer managed policy of each account",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::${account}:policy/relay/payments-deployer"}}
+			},
+		},
+		{
+			name: "customer managed policy of each StackSet account",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].Accounts = "", []string{"333333333333", "444444444444"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::${account}:policy/payments-deployer"}}
+				c.Environments = c.Environments[1:]
+			},
+		},
+		{
+			name: "customer managed policy of each organizational unit account",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].OrganizationalUnits = "", []string{"ou-a1b2-w0rkl0ad"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::${account}:policy/payments-deployer"}}
+				c.Environments = c.Environments[1:]
+			},
+		},
+		{
+			// ${account} is the policy's account and nothing else; no
+			// other placeholder fills a managed policy ARN.
+			name: "managed policy placeholders elsewhere",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{
+					"arn:aws:iam::${account}:policy/${env}-deployer",
+					"arn:aws:iam::${region}:policy/deployer",
+				}}
+			},
+			want: []string{
+				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::${account}:policy/${env}-deployer": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::${region}:policy/deployer": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
 			},
 		},
 		{
@@ -113,8 +157,8 @@ func TestValidateDeploy(t *testing.T) {
 				c.Deploy.ExecutionPolicy.ManagedPolicyArns = []string{"AWSLambda_FullAccess", "arn:aws:iam::aws:role/Admin"}
 			},
 			want: []string{
-				`deploy.executionPolicy.managedPolicyArns[0] "AWSLambda_FullAccess": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
-				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::aws:role/Admin": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+				`deploy.executionPolicy.managedPolicyArns[0] "AWSLambda_FullAccess": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::aws:role/Admin": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
 			},
 		},
 		{
@@ -242,8 +286,9 @@ func TestValidateDeploy(t *testing.T) {
 
 // crossAccountPolicy is the rule refusing a customer managed policy of
 // account for the execution role of env, in where.
-func crossAccountPolicy(account, env, where string) string {
+func crossAccountPolicy(arn, account, env, where string) string {
 	return "is a customer managed policy of account " + account + ", and " + env + " deploys with an execution role in " + where +
 		": IAM attaches to a role only AWS managed policies (arn:<partition>:iam::aws:policy/...) and customer managed policies of the role's own account; " +
-		"grant what the stacks need with statements instead, or use an AWS managed policy"
+		"create the policy in every account under one name and write its account as ${account} (" + strings.Replace(arn, ":"+account+":", ":${account}:", 1) + "), " +
+		"or grant what the stacks need with statements instead, or use an AWS managed policy"
 }

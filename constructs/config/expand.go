@@ -62,6 +62,16 @@ var Expands = []Expansion{
 // where the shell expands it when the command runs.
 var Keeps = []string{"tests[].commands[]", "securityScan.scanners[].commands[]"}
 
+// AccountPlaceholder is the one placeholder of an execution policy's
+// managed policy ARN (AccountFilled): the account of the execution role it
+// is attached to, filled when the role is built (target.AccountPlaceholder).
+const AccountPlaceholder = "${account}"
+
+// AccountFilled lists the fields that take AccountPlaceholder, as the
+// account of a customer managed policy ARN, and no other placeholder (the
+// policy ARN rule says so).
+var AccountFilled = []string{"deploy.executionPolicy.managedPolicyArns[]", "deploy.stacks[].executionPolicy.managedPolicyArns[]"}
+
 // Expansion is one row of Expands.
 type Expansion struct {
 	// Path is the field's YAML path pattern.
@@ -216,6 +226,9 @@ func (c *Config) placeholderRules(p *problems) {
 		pattern := indexFree(path)
 		if slices.ContainsFunc(Expands, func(x Expansion) bool { return x.matches(pattern) }) || slices.Contains(Keeps, pattern) {
 			return
+		}
+		if slices.Contains(AccountFilled, pattern) {
+			return // the managed policy ARN rule takes ${account} as its account, and nothing else
 		}
 		p.add(path, s, "is not expanded: ${...} placeholders take per-environment values only in "+expandingFields()+"; write this value literally")
 	})

@@ -749,11 +749,21 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			ToolingAccount:    cfg.Tooling.Account,
 			AdminRoleArn:      n.StackSetAdminRoleArn(),
 			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
-			ManagedPolicyArns: ep.ManagedPolicyArns,
+			ManagedPolicyArns: fillAccount(ep.ManagedPolicyArns, account),
 			Statements:        append(statements(ep.Statements), t.assetStatements(env.Regions)...),
 			Partition:         n.Partition, Account: account, RolePath: n.RolePath(), BoundaryName: n.PermissionsBoundary(owner),
 		},
 	}
+}
+
+// fillAccount is arns with target.AccountPlaceholder filled with account:
+// the execution role of one account of an accounts environment.
+func fillAccount(arns []string, account string) []string {
+	out := make([]string, len(arns))
+	for i, a := range arns {
+		out[i] = target.FillAccount(a, account)
+	}
+	return out
 }
 
 // ownerStackName is the stack name of the environment whose StackSet env

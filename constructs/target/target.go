@@ -183,7 +183,12 @@ type Props struct {
 	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role:
 	// AWS managed ones, or customer managed ones of Account (IAM attaches
-	// no other account's policy; refused when Account is known).
+	// no other account's policy; refused when Account is known). An ARN
+	// may write the account as AccountPlaceholder
+	// (arn:aws:iam::${account}:policy/app-deployer): it is filled with
+	// Account, or, in a template deployed to accounts unknown at synth
+	// (a StackSet's), with the deploying account (AWS::AccountId), so that
+	// one policy name serves every account that has it.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
 	// ExecutionManagedPolicyArns, at least one is required.
@@ -256,7 +261,8 @@ type ExecutionRole struct {
 	// least one.
 	StackNames []string
 	// ManagedPolicyArns and Statements are its permissions; at least one
-	// of them. Statements with a wildcard need a Reason.
+	// of them. Statements with a wildcard need a Reason. ManagedPolicyArns
+	// may use AccountPlaceholder, as ExecutionManagedPolicyArns.
 	ManagedPolicyArns []string
 	Statements        []Statement
 }
@@ -708,9 +714,30 @@ func deployRoleDescription(p Props) string {
 // newExecutionRole is a CloudFormation execution role (construct id, role
 // name) with its permissions, and the guards of the permissions boundary
 // boundaryArn.
+// AccountPlaceholder stands for the execution role's own account in a
+// managed policy ARN (Props.ExecutionManagedPolicyArns,
+// ExecutionRole.ManagedPolicyArns): IAM attaches to a role only AWS managed
+// policies and customer managed policies of the role's account
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html),
+// so a policy that every target account keeps under one name is written
+// once as arn:<partition>:iam::${account}:policy/<name>.
+const AccountPlaceholder = "${account}"
+
+// FillAccount is arn with AccountPlaceholder replaced by account.
+func FillAccount(arn, account string) string {
+	return strings.ReplaceAll(arn, AccountPlaceholder, account)
+}
+
 func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props, boundaryArn string) awsiam.Role {
 	var managed []awsiam.IManagedPolicy
 	for i, arn := range managedArns {
+		if strings.Contains(arn, AccountPlaceholder) {
+			account := p.Account
+			if !values.IsAccount(account) {
+				account = *awscdk.Aws_ACCOUNT_ID()
+			}
+			arn = FillAccount(arn, account)
+		}
 		mid := fmt.Sprintf("ExecutionManagedPolicy%d", i)
 		if id != "ExecutionRole" {
 			mid = fmt.Sprintf("%s-ManagedPolicy%d", id, i)

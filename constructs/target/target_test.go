@@ -169,8 +169,8 @@ func TestPropsValidate(t *testing.T) {
 			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::111111111111:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::222222222222:policy/payments-deployer"}
 			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: []string{"arn:aws:iam::333333333333:policy/db"}}}
 		}, []string{
-			`ExecutionManagedPolicyArns[0] "arn:aws:iam::111111111111:policy/payments-deployer": a customer managed policy of account 111111111111; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222, or grant with statements`,
-			`ExecutionRoles[0].ManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/db": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222, or grant with statements`,
+			`ExecutionManagedPolicyArns[0] "arn:aws:iam::111111111111:policy/payments-deployer": a customer managed policy of account 111111111111; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`,
+			`ExecutionRoles[0].ManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/db": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`,
 		}},
 		// A hook role that may change a role's policy and trust could make
 		// that role trust it and hold any permission: as for a step role,
@@ -832,5 +832,47 @@ func TestNewRefuses(t *testing.T) {
 	var nilProps *target.Props
 	if err := nilProps.Validate(); err == nil || err.Error() != "target.Props: nil; pass &target.Props{...}" {
 		t.Errorf("(*Props)(nil).Validate() = %v", err)
+	}
+}
+
+// TestAccountPlaceholder: a managed policy ARN written with ${account} is
+// attached as the policy of the execution role's own account: the target's
+// Account, or, in an environment-agnostic template (a StackSet's, deployed
+// to accounts unknown at synth), the deploying account.
+func TestAccountPlaceholder(t *testing.T) {
+	tests := []struct {
+		name    string
+		account string // the stack's and Props.Account; "" for env-agnostic
+		want    interface{}
+	}{
+		{"account known", "222222222222", "arn:aws:iam::222222222222:policy/payments-deployer"},
+		{"account of the deploying stack", "", map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{
+			"arn:aws:iam::", map[string]interface{}{"Ref": "AWS::AccountId"}, ":policy/payments-deployer"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			props := &awscdk.StackProps{}
+			if tt.account != "" {
+				props.Env = &awscdk.Environment{Account: jsii.String(tt.account), Region: jsii.String("us-east-1")}
+			}
+			stack := awscdk.NewStack(app, jsii.String("Staging"), props)
+			p := validProps()
+			p.Account = tt.account
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::${account}:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: []string{"arn:aws:iam::${account}:policy/payments-deployer"}}}
+			if err := p.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
+			tpl := relaytest.Template(t, stack)
+			for _, role := range []string{"payments-staging-cfn-exec", "payments-staging-db-cfn-exec"} {
+				relaytest.Check(t, role+" attaches its account's policy", func() {
+					tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
+						"RoleName": role, "ManagedPolicyArns": assertions.Match_ArrayWith(&[]interface{}{tt.want}),
+					})
+				})
+			}
+		})
 	}
 }

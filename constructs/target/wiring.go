@@ -102,9 +102,9 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 			if arns.IsToken(a) {
 				continue
 			}
-			if x, err := arns.Parse(a); err == nil && x.Service == "iam" && x.Account != "aws" && x.Account != p.Account {
-				add("%s[%d] %q: a customer managed policy of account %s; IAM attaches to a role of account %s only AWS managed policies and that account's own: create the policy in %s, or grant with statements",
-					field, i, a, x.Account, p.Account, p.Account)
+			if x, err := arns.Parse(FillAccount(a, p.Account)); err == nil && x.Service == "iam" && x.Account != "aws" && x.Account != p.Account {
+				add("%s[%d] %q: a customer managed policy of account %s; IAM attaches to a role of account %s only AWS managed policies and that account's own: create the policy in %s (with the same name in every target account, write its account as %s), or grant with statements",
+					field, i, a, x.Account, p.Account, p.Account, AccountPlaceholder)
 			}
 		}
 	}
