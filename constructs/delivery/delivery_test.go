@@ -454,3 +454,61 @@ func TestConstructIDsCannotCollide(t *testing.T) {
 	app := relaytest.NewApp()
 	relaytest.Do(t, "delivery.New", func() { delivery.New(app, spec) })
 }
+
+// TestTranslateWorkloadStackNames refuses a workload stack whose name,
+// account and region are those of a stack Relay deploys (the kind of
+// env-name-collides-with-stack.yaml: a name the user writes equal to one
+// Relay generates): the pipeline's change set would replace Relay's own
+// stack (its roles, or the pipeline itself) with the workload's template.
+func TestTranslateWorkloadStackNames(t *testing.T) {
+	const head = `name: kinds
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+`
+	const policy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+`
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"the environment's own stack", head + "deploy:\n  stackName: kinds-staging\n" + policy +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",
+			`deploy.stackName "kinds-staging": environments[0] "staging" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[0] "staging" has this name: the change set would replace it with the workload's template; choose another stack name`},
+		{"an environment named like the default stack name", head + "deploy:\n" + policy +
+			"environments:\n  - {name: app, account: \"222222222222\", regions: [us-east-1]}\n",
+			`deploy.stackName "kinds-app": environments[0] "app" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[0] "app" has this name`},
+		{"the tooling stack", head + "deploy:\n  stackName: kinds-tooling\n" + policy +
+			"environments:\n  - {name: staging, account: \"111111111111\", regions: [us-east-1]}\n",
+			`deploy.stackName "kinds-tooling": environments[0] "staging" deploys this stack to account 111111111111 in us-east-1, where Relay's tooling stack has this name`},
+		{"a regional tooling stack", head + "deploy:\n  stackName: kinds-tooling-us-west-2\n" + policy +
+			"environments:\n  - {name: staging, account: \"111111111111\", regions: [us-west-2]}\n",
+			`deploy.stackName "kinds-tooling-us-west-2": environments[0] "staging" deploys this stack to account 111111111111 in us-west-2, where Relay's artifact store stack of us-west-2 has this name`},
+		{"another environment's stack in a shared account", head + "deploy:\n  stackName: kinds-app-${env}\n" + policy +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: app-staging, account: \"222222222222\", regions: [us-east-1]}\n",
+			`deploy.stackName "kinds-app-staging": environments[0] "staging" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[1] "app-staging" has this name`},
+		{"an entry of deploy.stacks", head + "deploy:\n" + policy + "  stacks:\n    - {name: infra, stackName: \"kinds-${env}\", templatePath: infra.yaml}\n" +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",
+			`deploy.stacks[0].stackName "kinds-staging": environments[0] "staging" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[0] "staging" has this name`},
+		// The same names elsewhere are other stacks.
+		{"the tooling stack's name in another region", head + "deploy:\n  stackName: kinds-tooling\n" + policy +
+			"environments:\n  - {name: staging, account: \"111111111111\", regions: [us-west-2]}\n", ""},
+		{"another environment's stack name in another account", head + "deploy:\n  stackName: kinds-staging\n" + policy +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: prod, account: \"333333333333\", regions: [us-east-1]}\n",
+			`deploy.stackName "kinds-staging": environments[0] "staging" deploys this stack`},
+		{"each other's stack names in other accounts", head + "deploy:\n  stackName: ${stack}\n" + policy +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1], settings: {stack: kinds-prod}}\n  - {name: prod, account: \"333333333333\", regions: [us-east-1], settings: {stack: kinds-staging}}\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Parse("relay.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if _, err := delivery.Translate(cfg); err != nil {
+				got = err.Error()
+			}
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Errorf("Translate() = %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+

@@ -821,5 +821,61 @@ func (t *translator) uniqueStacks(spec *Spec) []error {
 	for _, a := range spec.AccountStacks {
 		add(a.StackName, fmt.Sprintf("the StackSet execution role stack of %s in %s", a.Owner, a.Account))
 	}
+	return append(errs, t.workloadStacks(spec)...)
+}
+
+// workloadStacks reports a workload stack that an account environment
+// deploys by change sets to the account and region of a stack Relay
+// deploys with the same name: CloudFormation names a stack once per
+// account and region, so the change set would replace Relay's stack (its
+// roles, or the pipeline) with the workload's template.
+func (t *translator) workloadStacks(spec *Spec) []error {
+	type place struct{ account, region, name string }
+	n, cfg := t.n, t.cfg
+	index := map[string]int{}
+	for i, e := range cfg.Environments {
+		index[e.Name] = i
+	}
+	relay := map[place]string{{cfg.Tooling.Account, cfg.Tooling.Region, n.ToolingStack()}: "tooling stack"}
+	for _, r := range spec.Replicas {
+		relay[place{cfg.Tooling.Account, r.Region, n.ToolingStack() + "-" + r.Region}] = "artifact store stack of " + r.Region
+	}
+	for _, a := range spec.AssetStores {
+		if _, ok := relay[place{cfg.Tooling.Account, a.Region, n.ToolingStack() + "-" + a.Region}]; !ok && a.Region != cfg.Tooling.Region {
+			relay[place{cfg.Tooling.Account, a.Region, n.ToolingStack() + "-" + a.Region}] = "asset store stack of " + a.Region
+		}
+	}
+	for _, ts := range spec.Targets {
+		relay[place{ts.Account, ts.Region, ts.StackName}] = fmt.Sprintf("stack of environments[%d] %q", index[ts.Environment], ts.Environment)
+	}
+	for _, a := range spec.AccountStacks {
+		relay[place{a.Account, a.Region, a.StackName}] = fmt.Sprintf("StackSet execution role stack of %s", a.Owner)
+	}
+	for _, s := range spec.SourceAccounts {
+		relay[place{s.Account, s.Region, s.StackName}] = "source account stack"
+	}
+	var errs []error
+	for i, e := range cfg.Environments {
+		if e.Account == "" {
+			continue
+		}
+		for _, region := range e.Regions {
+			for k, c := range t.releases[i][region].Components() {
+				if !c.IsStack() {
+					continue
+				}
+				what, clash := relay[place{e.Account, region, c.StackName}]
+				if !clash {
+					continue
+				}
+				field := "deploy.stackName"
+				if len(cfg.Deploy.Stacks) > 0 {
+					field = fmt.Sprintf("deploy.stacks[%d].stackName", k)
+				}
+				errs = append(errs, fmt.Errorf("%s %q: environments[%d] %q deploys this stack to account %s in %s, where Relay's %s has this name: the change set would replace it with the workload's template; choose another stack name",
+					field, c.StackName, i, e.Name, e.Account, region, what))
+			}
+		}
+	}
 	return errs
 }
