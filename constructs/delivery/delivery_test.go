@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -512,3 +513,44 @@ source:
 	}
 }
 
+// TestTranslateOrganizationWithAccountLists translates an organization
+// whose environments are lists of accounts (StackSets) only: no target
+// account holds a role that reads the artifact store, so the store admits
+// none, instead of refusing an organization ID without OUs or accounts
+// (Translate once passed that to artifacts.Readers, and the app printed
+// "aws-cdk-lib refused the stacks: artifacts.StoreProps: Readers: ...").
+func TestTranslateOrganizationWithAccountLists(t *testing.T) {
+	const head = `name: kinds
+tooling: {account: "111111111111", region: us-east-1}
+organization: {id: o-a1b2c3d4e5}
+source:
+  github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+`
+	for _, tc := range []struct {
+		name, envs string
+		accounts   []string
+	}{
+		{"one account list", "  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},
+		{"a list and its extension", "  - {name: pilot, accounts: [\"222222222222\"], regions: [us-east-1]}\n  - {name: fleet, accounts: [\"333333333333\"], stackSetOf: pilot, regions: [us-east-1]}\n", nil},
+		{"a list and an account environment", "  - {name: pilot, accounts: [\"222222222222\"], regions: [us-east-1]}\n  - {name: prod, account: \"444444444444\", regions: [us-east-1]}\n", []string{"444444444444"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Parse("relay.yaml", []byte(head+"environments:\n"+tc.envs))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatalf("Translate() = %v", err)
+			}
+			if err := spec.Store.Readers.Validate(); err != nil {
+				t.Errorf("Store.Readers.Validate() = %v", err)
+			}
+			if got := spec.Store.Readers.Accounts; !slices.Equal(got, tc.accounts) {
+				t.Errorf("Store.Readers.Accounts = %v, want %v", got, tc.accounts)
+			}
+		})
+	}
+}

@@ -307,6 +307,12 @@ func (t *translator) scope() (org string, ous, accounts []string) {
 			accounts = append(accounts, e.Account)
 		}
 	}
+	if len(ous) == 0 && len(accounts) == 0 {
+		// No account holds a role that reads (environments of account
+		// lists only: their StackSets run as the pipeline's account): the
+		// organization alone would admit all of it, so admit none.
+		return "", nil, nil
+	}
 	return org, ous, values.SortedUnique(accounts)
 }
 
