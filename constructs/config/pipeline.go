@@ -82,6 +82,7 @@ func (pl *PipelineSettings) pipelineDefaults(unset unsetFunc) {
 func (c *Config) validatePipeline(p *problems) {
 	pl := c.Pipeline
 	p.add("pipeline.executionMode", pl.ExecutionMode, oneOfRule(pl.ExecutionMode, executionModes))
+	c.parallelRollbackRule(p)
 	first := map[string]int{}
 	for i, v := range pl.Variables {
 		path := fmt.Sprintf("pipeline.variables[%d]", i)
@@ -134,4 +135,30 @@ func principalRule(s, partition string) string {
 		return fmt.Sprintf("partition %q does not match partition %q of the tooling region", m[1], partition)
 	}
 	return ""
+}
+
+// parallelRollbackRule refuses a PARALLEL pipeline whose stages roll back
+// on failure: CodePipeline adds no failure condition with a rollback result
+// to a pipeline in PARALLEL mode, and a stage rolls back unless its
+// environments set disableRollback
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html).
+func (c *Config) parallelRollbackRule(p *problems) {
+	if c.Pipeline.ExecutionMode != "PARALLEL" {
+		return
+	}
+	var rolls []string
+	for i, e := range c.Environments {
+		if !e.DisableRollback {
+			rolls = append(rolls, fmt.Sprintf("environments[%d] %q", i, e.Name))
+		}
+	}
+	if len(rolls) == 0 {
+		return
+	}
+	verb, them := "roll back when they fail", "them"
+	if len(rolls) == 1 {
+		verb, them = "rolls back when it fails", "it"
+	}
+	p.add("pipeline.executionMode", c.Pipeline.ExecutionMode, fmt.Sprintf("CodePipeline does not roll back the stages of a PARALLEL pipeline, and %s %s (the default); set disableRollback: true on %s, or use QUEUED or SUPERSEDED (https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html)",
+		strings.Join(rolls, ", "), verb, them))
 }

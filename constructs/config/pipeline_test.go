@@ -25,6 +25,37 @@ func TestValidatePipeline(t *testing.T) {
 				`pipeline.approvers.principals[2] "release-managers": must be an IAM role, user or account-root ARN, such as arn:aws:iam::111111111111:role/release-managers`,
 			},
 		},
+		// Settings AWS refuses together (the kind of
+		// trigger-branches-and-tags.yaml): CodePipeline adds no rollback
+		// failure condition to a PARALLEL pipeline, and every stage rolls back
+		// by default.
+		{
+			name:   "PARALLEL with stages that roll back",
+			mutate: func(c *Config) { c.Pipeline.ExecutionMode = "PARALLEL" },
+			want: []string{`pipeline.executionMode "PARALLEL": CodePipeline does not roll back the stages of a PARALLEL pipeline, and environments[0] "staging", environments[1] "production" roll back when they fail (the default); ` +
+				`set disableRollback: true on them, or use QUEUED or SUPERSEDED (https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html)`},
+		},
+		{
+			name: "PARALLEL with one stage that rolls back",
+			mutate: func(c *Config) {
+				c.Pipeline.ExecutionMode = "PARALLEL"
+				c.Environments[0].DisableRollback = true
+			},
+			want: []string{`pipeline.executionMode "PARALLEL": CodePipeline does not roll back the stages of a PARALLEL pipeline, and environments[1] "production" rolls back when it fails (the default); ` +
+				`set disableRollback: true on it, or use QUEUED or SUPERSEDED (https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html)`},
+		},
+		{
+			name: "PARALLEL without rollback",
+			mutate: func(c *Config) {
+				c.Pipeline.ExecutionMode = "PARALLEL"
+				c.Environments[0].DisableRollback = true
+				c.Environments[1].DisableRollback = true
+			},
+		},
+		{
+			name:   "QUEUED with rollback",
+			mutate: func(c *Config) { c.Pipeline.ExecutionMode = "QUEUED" },
+		},
 		{
 			name:   "approvers without principals",
 			mutate: func(c *Config) { c.Pipeline.Approvers = &Approvers{} },

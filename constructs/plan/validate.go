@@ -105,6 +105,24 @@ func (v *validator) validate() {
 	if !slices.Contains(ExecutionModes, in.ExecutionMode) {
 		v.addf("ExecutionMode", "%q: must be SUPERSEDED, QUEUED or PARALLEL", in.ExecutionMode)
 	}
+	if in.ExecutionMode == "PARALLEL" {
+		// CodePipeline adds no failure condition with a rollback result to
+		// a PARALLEL pipeline (execution-modes.html), and a stage rolls back
+		// unless its deployments set DisableRollback.
+		var rolls []string
+		for i, d := range in.Deployments {
+			if !d.DisableRollback {
+				rolls = append(rolls, fmt.Sprintf("Deployments[%d]", i))
+			}
+		}
+		switch len(rolls) {
+		case 0:
+		case 1:
+			v.addf("ExecutionMode", "%q: CodePipeline does not roll back the stages of a PARALLEL pipeline, and %s rolls back when it fails; set its DisableRollback, or use QUEUED or SUPERSEDED", in.ExecutionMode, rolls[0])
+		default:
+			v.addf("ExecutionMode", "%q: CodePipeline does not roll back the stages of a PARALLEL pipeline, and %s roll back when they fail; set their DisableRollback, or use QUEUED or SUPERSEDED", in.ExecutionMode, strings.Join(rolls, ", "))
+		}
+	}
 	vars := map[string]bool{}
 	for i, x := range in.Variables {
 		field := fmt.Sprintf("Variables[%d]", i)

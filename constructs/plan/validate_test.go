@@ -123,6 +123,17 @@ func TestValidate(t *testing.T) {
 		{"execution mode", func(in *plan.Input) { in.ExecutionMode = "queued" }, []string{
 			`ExecutionMode "queued": must be SUPERSEDED, QUEUED or PARALLEL`,
 		}},
+		// CodePipeline refuses a rollback failure condition in a PARALLEL
+		// pipeline (settings AWS refuses together).
+		{"PARALLEL with rollback", func(in *plan.Input) { in.ExecutionMode = "PARALLEL"; in.Deployments[0].DisableRollback = true }, []string{
+			`ExecutionMode "PARALLEL": CodePipeline does not roll back the stages of a PARALLEL pipeline, and Deployments[1] rolls back when it fails; set its DisableRollback, or use QUEUED or SUPERSEDED`,
+		}},
+		{"PARALLEL without rollback", func(in *plan.Input) {
+			in.ExecutionMode = "PARALLEL"
+			for i := range in.Deployments {
+				in.Deployments[i].DisableRollback = true
+			}
+		}, nil},
 		{"variables", func(in *plan.Input) {
 			in.Variables = []plan.Variable{{Name: ""}, {Name: "tag"}, {Name: "tag"}}
 		}, []string{
