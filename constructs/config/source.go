@@ -205,6 +205,10 @@ func (c *Config) validateSource(p *problems) {
 		p.add(base+".name", x.Name, listNameRule(first, "extraSources", i, x.Name, "config", "source"))
 		c.validateOneSource(p, base, x.Source)
 	}
+	if max := limits.Max(limits.CodeBuildInputs); len(c.ExtraSources)+1 > max && !c.Build.None {
+		p.add("extraSources", strconv.Itoa(len(c.ExtraSources)), fmt.Sprintf("the Build action reads the source and every extra source, %d artifacts; a CodeBuild action reads at most %d: keep at most %d extra sources, or combine them into one repository or archive",
+			len(c.ExtraSources)+1, max, max-1))
+	}
 	c.otherBranchesRules(p)
 }
 

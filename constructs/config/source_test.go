@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -120,7 +121,28 @@ func TestValidateSource(t *testing.T) {
 				`extraSources[2] "codecommit,ecr": set exactly one kind of source; move the others to extraSources`,
 				`extraSources[3].codecommit.repository "bad name": must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -`,
 				`extraSources[4] "": set one of github, gitlab, bitbucket, s3, codecommit and ecr`,
+				`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5: keep at most 4 extra sources, or combine them into one repository or archive`,
 			},
+		},
+		// A count that overflows a per-action quota (the kind of
+		// sixty-hooks-one-region.yaml): aws-cdk-lib refused it without a
+		// field ("Build/CodeBuild cannot have more than 5 input artifacts").
+		{
+			name: "four extra sources",
+			mutate: func(c *Config) {
+				for i := range 4 {
+					c.ExtraSources = append(c.ExtraSources, ExtraSource{Name: fmt.Sprintf("src%d", i), Source: Source{S3: &S3Source{Bucket: "acme-src", Key: fmt.Sprintf("s%d.zip", i), Versioned: true}}})
+				}
+			},
+		},
+		{
+			name: "five extra sources",
+			mutate: func(c *Config) {
+				for i := range 5 {
+					c.ExtraSources = append(c.ExtraSources, ExtraSource{Name: fmt.Sprintf("src%d", i), Source: Source{S3: &S3Source{Bucket: "acme-src", Key: fmt.Sprintf("s%d.zip", i), Versioned: true}}})
+				}
+			},
+			want: []string{`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5: keep at most 4 extra sources, or combine them into one repository or archive`},
 		},
 		{
 			name: "source triggers",

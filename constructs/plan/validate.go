@@ -102,6 +102,9 @@ func (v *validator) validate() {
 			names[x.Name] = i
 		}
 	}
+	if max := limits.Max(limits.CodeBuildInputs); !in.NoBuild && len(in.ExtraSources)+1 > max {
+		v.addf("ExtraSources", ": %d extra sources and the source make %d input artifacts of the Build action; a CodeBuild action reads at most %d", len(in.ExtraSources), len(in.ExtraSources)+1, max)
+	}
 	if !slices.Contains(ExecutionModes, in.ExecutionMode) {
 		v.addf("ExecutionMode", "%q: must be SUPERSEDED, QUEUED or PARALLEL", in.ExecutionMode)
 	}

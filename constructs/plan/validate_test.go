@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -119,6 +120,13 @@ func TestValidate(t *testing.T) {
 			`ExtraSources[1].Name "a": already used by ExtraSources[0]`,
 			"ExtraSources[2].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 			`ExtraSources[2].Name "a b": must be 1-60 letters, digits, _ and -`,
+		}},
+		{"more extra sources than the Build action reads", func(in *plan.Input) {
+			for i := range 5 {
+				in.ExtraSources = append(in.ExtraSources, plan.ExtraSource{Name: fmt.Sprintf("s%d", i), Source: &plan.S3Source{Bucket: "b", Key: fmt.Sprintf("k%d", i)}})
+			}
+		}, []string{
+			"ExtraSources: 5 extra sources and the source make 6 input artifacts of the Build action; a CodeBuild action reads at most 5",
 		}},
 		{"execution mode", func(in *plan.Input) { in.ExecutionMode = "queued" }, []string{
 			`ExecutionMode "queued": must be SUPERSEDED, QUEUED or PARALLEL`,
