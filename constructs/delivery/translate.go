@@ -585,6 +585,8 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		case len(cfg.Deploy.Stacks) > 0:
 			if k > 0 {
 				regional.Releases = map[string]pipeline.Release{}
+			} else {
+				t.path(goPath+".Components", "deploy.stacks")
 			}
 			for c, x := range cfg.Deploy.Stacks {
 				if k > 0 {

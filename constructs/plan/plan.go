@@ -378,16 +378,8 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 		}
 		for _, r := range d.Regions {
 			steps := p.regionActions(i, r)
-			if n := len(d.StepsIn(r)); len(steps) > max && n > 0 {
-				hooks := len(d.HooksIn(r))
-				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions in %s (%d steps, %d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d steps per region, or combine steps into one CodeBuild step or Step Functions state machine",
-					in.name(d.stepsPath(i, r)), in.name(fmt.Sprintf("Deployments[%d]", i)), len(steps), r, n, hooks, len(steps)-hooks-n, max, max-(len(steps)-n)))
-				continue
-			}
 			if len(steps) > max {
-				hooks := len(d.HooksIn(r))
-				p.errs = append(p.errs, fmt.Errorf("%s: %s gets %d actions in %s (%d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d hooks per region, or combine hooks into one Step Functions state machine",
-					in.name(d.hooksPath(i, r)), in.name(fmt.Sprintf("Deployments[%d]", i)), len(steps), r, hooks, len(steps)-hooks, max, max-(len(steps)-hooks)))
+				p.errs = append(p.errs, p.regionOverflow(i, r, len(steps), max))
 				continue
 			}
 			push(len(steps))
@@ -623,4 +615,33 @@ func (p *planner) splitAdvice(deployStages int) string {
 	}
 	per := (len(deps) + deployStages - 1) / deployStages
 	return fmt.Sprintf("put environments that may deploy together in one wave (%s): waves of %d or more environments fit", p.in.name("Deployments[].Wave"), per)
+}
+
+// regionOverflow is the error of deployment i's region r, whose total
+// actions do not fit a stage of max actions, naming what can absorb the
+// overflow: its steps, its hooks (each alone), its components (when their
+// release actions alone overflow), or its steps and hooks together.
+func (p *planner) regionOverflow(i int, r string, total, max int) error {
+	in, d := p.in, &p.in.Deployments[i]
+	n, h := len(d.StepsIn(r)), len(d.HooksIn(r))
+	rel := total - n - h
+	dep := in.name(fmt.Sprintf("Deployments[%d]", i))
+	switch {
+	case n > 0 && total-n <= max:
+		return fmt.Errorf("%s: %s gets %d actions in %s (%d steps, %d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d steps per region, or combine steps into one CodeBuild step or Step Functions state machine",
+			in.name(d.stepsPath(i, r)), dep, total, r, n, h, rel, max, max-(total-n))
+	case n == 0 && h > 0 && total-h <= max:
+		return fmt.Errorf("%s: %s gets %d actions in %s (%d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d hooks per region, or combine hooks into one Step Functions state machine",
+			in.name(d.hooksPath(i, r)), dep, total, r, h, rel, max, max-(total-h))
+	case rel > max:
+		room := max - n - h
+		if room < 0 {
+			room = 0
+		}
+		return fmt.Errorf("%s: %s gets %d actions in %s (%d steps, %d hooks and %d release actions of %d components); a CodePipeline stage holds at most %d actions: leave at most %d release actions in one region (a stack takes 2: Prepare and Deploy): release fewer, larger stacks (nested stacks count as one)",
+			in.name(fmt.Sprintf("Deployments[%d].Components", i)), dep, total, r, n, h, rel, len(d.ComponentsIn(r)), max, room)
+	default:
+		return fmt.Errorf("%s: %s gets %d actions in %s (%d steps, %d hooks and %d release actions); a CodePipeline stage holds at most %d actions: run at most %d steps and hooks together per region, or combine them into one CodeBuild step or Step Functions state machine",
+			in.name(d.stepsPath(i, r)), dep, total, r, n, h, rel, max, max-rel)
+	}
 }

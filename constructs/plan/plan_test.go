@@ -286,6 +286,66 @@ func TestSixtyHooksOneRegion(t *testing.T) {
 	}
 }
 
+// TestRegionOverflowAdvice checks that a region whose actions overflow a
+// stage is refused with advice about what drives the count (the kind of
+// bucket-policy-advice.yaml: advice must fit the configuration): 30 stacks
+// in one region were blamed on Hooks, with "run at most -10 hooks".
+func TestRegionOverflowAdvice(t *testing.T) {
+	hooks := func(n int) []plan.Hook {
+		var out []plan.Hook
+		for i := range n {
+			out = append(out, plan.Hook{Name: fmt.Sprintf("h%02d", i), Invoke: &plan.LambdaInvoke{Function: fmt.Sprintf("fn%d", i)}})
+		}
+		return out
+	}
+	steps := func(n int) []plan.Step {
+		var out []plan.Step
+		for i := range n {
+			out = append(out, plan.Step{Name: fmt.Sprintf("s%02d", i), Action: &plan.CodeBuildStep{Buildspec: "ci/s.yml"}})
+		}
+		return out
+	}
+	components := func(n int) []plan.Component {
+		var out []plan.Component
+		for i := range n {
+			x := stack()
+			x.Name = fmt.Sprintf("app-%02d", i)
+			out = append(out, plan.Component{Name: fmt.Sprintf("c%02d", i), Release: x})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name             string
+		stacks, h, steps int
+		want             string
+	}{
+		{"hooks", 0, 60, 0, "Deployments[0].Hooks: Deployments[0] gets 62 actions in us-east-1 (60 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 hooks per region, or combine hooks into one Step Functions state machine"},
+		{"steps", 0, 10, 45, "Deployments[0].Steps: Deployments[0] gets 57 actions in us-east-1 (45 steps, 10 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 38 steps per region, or combine steps into one CodeBuild step or Step Functions state machine"},
+		{"components", 30, 0, 0, "Deployments[0].Components: Deployments[0] gets 60 actions in us-east-1 (0 steps, 0 hooks and 60 release actions of 30 components); a CodePipeline stage holds at most 50 actions: leave at most 50 release actions in one region (a stack takes 2: Prepare and Deploy): release fewer, larger stacks (nested stacks count as one)"},
+		{"components with hooks", 30, 5, 0, "Deployments[0].Components: Deployments[0] gets 65 actions in us-east-1 (0 steps, 5 hooks and 60 release actions of 30 components); a CodePipeline stage holds at most 50 actions: leave at most 45 release actions in one region (a stack takes 2: Prepare and Deploy): release fewer, larger stacks (nested stacks count as one)"},
+		{"components with steps", 30, 0, 5, "Deployments[0].Components: Deployments[0] gets 65 actions in us-east-1 (5 steps, 0 hooks and 60 release actions of 30 components); a CodePipeline stage holds at most 50 actions: leave at most 45 release actions in one region (a stack takes 2: Prepare and Deploy): release fewer, larger stacks (nested stacks count as one)"},
+		{"steps where fewer steps fit", 20, 10, 10, "Deployments[0].Steps: Deployments[0] gets 60 actions in us-east-1 (10 steps, 10 hooks and 40 release actions); a CodePipeline stage holds at most 50 actions: run at most 0 steps per region, or combine steps into one CodeBuild step or Step Functions state machine"},
+		{"steps and hooks together", 20, 15, 15, "Deployments[0].Steps: Deployments[0] gets 70 actions in us-east-1 (15 steps, 15 hooks and 40 release actions); a CodePipeline stage holds at most 50 actions: run at most 10 steps and hooks together per region, or combine them into one CodeBuild step or Step Functions state machine"},
+		{"25 stacks fit", 25, 0, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := dep("staging", "", false, "us-east-1")
+			if tc.stacks > 0 {
+				d.Release, d.Components = nil, components(tc.stacks)
+			}
+			d.Hooks, d.Steps = hooks(tc.h), steps(tc.steps)
+			_, err := plan.New(input(d))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("New() error = %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestPaths names fields by the caller's paths.
 func TestPaths(t *testing.T) {
 	d := dep("staging", "", false, "us-east-1")
