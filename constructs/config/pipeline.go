@@ -97,9 +97,13 @@ func (c *Config) validatePipeline(p *problems) {
 		p.add(path+".name", v.Name, rule)
 		if max := limits.Max(limits.VariableDefault); utf8.RuneCountInString(v.Default) > max {
 			p.add(path+".default", v.Default, fmt.Sprintf("is longer than %d characters; shorten it", max))
+		} else if strings.ContainsAny(v.Default, lineBreaks) {
+			p.add(path+".default", v.Default, oneLineVariable)
 		}
 		if utf8.RuneCountInString(v.Description) > 200 {
 			p.add(path+".description", v.Description, "is longer than 200 characters; shorten it")
+		} else if strings.ContainsAny(v.Description, lineBreaks) {
+			p.add(path+".description", v.Description, oneLineVariable)
 		}
 	}
 	if a := pl.Approvers; a != nil {
@@ -136,6 +140,15 @@ func principalRule(s, partition string) string {
 	}
 	return ""
 }
+
+// lineBreaks are the characters that end a line for the pattern .* with
+// which CodePipeline checks a variable's default and description
+// (PipelineVariableDeclaration in the CodePipeline API Reference): Java's
+// "." matches none of them.
+const lineBreaks = "\n\r\u0085\u2028\u2029"
+
+// oneLineVariable is the rule of a variable's default and description.
+const oneLineVariable = "must be one line (CodePipeline takes a variable's default and description without line breaks)"
 
 // parallelRollbackRule refuses a PARALLEL pipeline whose stages roll back
 // on failure: CodePipeline adds no failure condition with a rollback result

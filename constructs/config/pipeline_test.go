@@ -56,6 +56,19 @@ func TestValidatePipeline(t *testing.T) {
 			name:   "QUEUED with rollback",
 			mutate: func(c *Config) { c.Pipeline.ExecutionMode = "QUEUED" },
 		},
+		// A config string with a line break that lands in a one-line
+		// destination (the kind of multiline-buildspec.yaml): CodePipeline's
+		// variable declaration takes the pattern .* for both.
+		{
+			name: "variables with line breaks",
+			mutate: func(c *Config) {
+				c.Pipeline.Variables = []Variable{{Name: "tag", Default: "v1\nv2", Description: "the\rtag"}, {Name: "notes", Default: "a\tb", Description: "tabs\tare one line"}}
+			},
+			want: []string{
+				`pipeline.variables[0].default "v1\nv2": must be one line (CodePipeline takes a variable's default and description without line breaks)`,
+				`pipeline.variables[0].description "the\rtag": must be one line (CodePipeline takes a variable's default and description without line breaks)`,
+			},
+		},
 		{
 			name:   "approvers without principals",
 			mutate: func(c *Config) { c.Pipeline.Approvers = &Approvers{} },

@@ -47,8 +47,11 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 	if x.Extract != nil && !*x.Extract && x.ObjectKey == "" {
 		q.add(b+"objectKey", "", "required when extract is false: the key of the zip in the bucket")
 	}
-	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024) {
-		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters, not starting with /")
+	// The key is the prefix of the deploy role's s3:PutObject resource
+	// (arn:aws:s3:::<bucket>/<key>/*): a line break makes a resource IAM
+	// refuses, and * or ? would widen the grant past the prefix.
+	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024 || strings.ContainsAny(x.ObjectKey, "*?\n\r\u0085\u2028\u2029")) {
+		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /")
 	}
 	for k, cc := range x.CacheControl {
 		if !cacheControlRE.MatchString(cc) {

@@ -10,6 +10,16 @@ func TestValidateS3Deploy(t *testing.T) {
 			`deploy.s3.bucket "Site_Bucket": must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`},
 		{"zip without a key", "deploy:\n  s3: {bucket: site, extract: false}\n",
 			`deploy.s3.objectKey "": required when extract is false: the key of the zip in the bucket`},
+		// The key (a prefix with extract) lands in the deploy role's
+		// s3:PutObject resource, arn:aws:s3:::<bucket>/<key>/*: a line
+		// break makes a resource IAM refuses (cfn-lint E3510), and IAM's
+		// wildcards would widen the grant past the prefix.
+		{"a key on two lines", "deploy:\n  s3: {bucket: site, objectKey: \"site\\nx\"}\n",
+			`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`},
+		{"a key with a wildcard", "deploy:\n  s3: {bucket: site, objectKey: \"s*\"}\n",
+			`deploy.s3.objectKey "s*": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`},
+		{"a key with a question mark", "deploy:\n  s3: {bucket: site, objectKey: \"release?\"}\n",
+			`deploy.s3.objectKey "release?": must be an S3 key`},
 		{"cache control", "deploy:\n  s3: {bucket: site, cacheControl: [\"max-age 300\"]}\n",
 			`deploy.s3.cacheControl[0] "max-age 300": must be one Cache-Control directive, such as public or max-age=300`},
 		{"key alias", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:alias/site\"}\n",

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 )
@@ -44,6 +45,11 @@ func (x *S3Release) validate(v *validator, field string) {
 	}
 	if !x.Extract && x.ObjectKey == "" {
 		v.add(field+".ObjectKey", `"": required when Extract is false`)
+	}
+	// The deploy role's s3:PutObject resource ends in the key: one line,
+	// and no IAM wildcard that would widen it.
+	if strings.ContainsAny(x.ObjectKey, "*?\n\r\u0085\u2028\u2029") {
+		v.addf(field+".ObjectKey", "%q: must be an S3 key on one line, without IAM's wildcards * and ?", x.ObjectKey)
 	}
 	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) && !arns.IsToken(x.KMSKeyArn) {
 		v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)

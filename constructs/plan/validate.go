@@ -139,6 +139,14 @@ func (v *validator) validate() {
 		if max := limits.Max(limits.VariableDefault); len(x.Default) > max {
 			v.addf(field+".Default", "%d characters: CodePipeline takes at most %d", len(x.Default), max)
 		}
+		// CodePipeline checks both with the pattern .*, whose "." matches
+		// no line terminator (PipelineVariableDeclaration).
+		if strings.ContainsAny(x.Default, "\n\r\u0085\u2028\u2029") {
+			v.addf(field+".Default", "%q: must be one line", x.Default)
+		}
+		if strings.ContainsAny(x.Description, "\n\r\u0085\u2028\u2029") {
+			v.addf(field+".Description", "%q: must be one line", x.Description)
+		}
 	}
 	v.build()
 	v.suites("Tests", in.Tests, false)

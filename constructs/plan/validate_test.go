@@ -148,6 +148,12 @@ func TestValidate(t *testing.T) {
 			`Variables[0].Name "": must be 1 to 128 letters, digits, @, - and _`,
 			`Variables[2].Name "tag": already declared`,
 		}},
+		{"variables on more than one line", func(in *plan.Input) {
+			in.Variables = []plan.Variable{{Name: "tag", Default: "a\nb", Description: "one\r\ntwo"}, {Name: "ok", Default: "a\tb"}}
+		}, []string{
+			`Variables[0].Default "a\nb": must be one line`,
+			`Variables[0].Description "one\r\ntwo": must be one line`,
+		}},
 		{"build settings", func(in *plan.Input) {
 			in.Build = plan.Build{LogRetentionDays: 31, ComputeType: "BUILD_GENERAL1_HUGE", Cache: "disk", TimeoutMinutes: 2161,
 				EnvironmentVariables: map[string]plan.BuildVariable{"A": nil, "B": plan.Parameter(""), "C": plan.Secret("npm-token"), "D": plan.PlainText("")}}
@@ -226,6 +232,13 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.ObjectKey "": required when Extract is false`,
 			`Deployments[0].Release.KMSKeyArn "alias/site": must be a KMS key ARN`,
 			`Deployments[1].Release "payments"/"": Application and DeploymentGroup are required`,
+		}},
+		{"an S3 key on two lines, and one with a wildcard", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site\nx"}
+			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site/*"}
+		}, []string{
+			`Deployments[0].Release.ObjectKey "site\nx": must be an S3 key on one line, without IAM's wildcards * and ?`,
+			`Deployments[1].Release.ObjectKey "site/*": must be an S3 key on one line, without IAM's wildcards * and ?`,
 		}},
 		{"EKS without steps", func(in *plan.Input) { in.Deployments[0].Release = &plan.EKSRelease{} }, []string{
 			"Deployments[0].Release: set GitOps, Helm or both",
