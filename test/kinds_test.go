@@ -1,0 +1,132 @@
+package test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relaycdk/relay/constructs/config"
+)
+
+// kindsHead is the start of every sibling configuration of TestFieldFailureKinds.
+const kindsHead = `name: kinds
+tooling: {account: "111111111111", region: us-east-1}
+organization: {id: o-a1b2c3d4e5}
+source:
+  github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+`
+
+// kindsPolicy is an execution policy for the siblings that need one.
+const kindsPolicy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+`
+
+// kindsStaging is one account environment.
+const kindsStaging = `environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1]}
+`
+
+// TestFieldFailureKinds replays, through the app binary as make synth
+// does, siblings of the field failure reports: inputs that reach the same
+// kind of fault through other fields or features. Each must be refused
+// with the field, the value and the fix, with no panic or stack trace and
+// nothing written, or synthesize a template that passes the
+// deploy-validity check. The rows that already passed when the siblings
+// were first tried guard the kind; the others were defects, fixed in the
+// package each row names.
+func TestFieldFailureKinds(t *testing.T) {
+	t.Parallel() // subprocesses of its own; shares only the app binary
+	for _, tc := range []struct {
+		name, kind, yaml string
+		// refused is what the app's standard error must say; nil when the
+		// configuration must synthesize.
+		refused []string
+	}{
+		// 1 action configuration values over CodePipeline's 1,000 characters.
+		{"step lambda userParameters", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
+			"steps:\n  - {name: notes, lambda: {function: release-notes, userParameters: '{\"a\": \"" + strings.Repeat("x", 1000) + "\"}'}}\n" + kindsStaging,
+			[]string{"steps[0].lambda.userParameters: 1009 characters of UserParameters", "which exceeds CodePipeline's limit of 1000 per action configuration value"}},
+		// 2 a line break in a one-line destination (fixed: package config).
+		{"variable default on two lines", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
+			"pipeline:\n  variables:\n    - {name: tag, default: \"v1\\nv2\"}\n" + kindsStaging,
+			[]string{`pipeline.variables[0].default "v1\nv2": must be one line`}},
+		{"S3 deploy key on two lines", "multiline-buildspec", kindsHead + "deploy:\n  s3: {bucket: acme-site, objectKey: \"site\\nx\"}\n" + kindsStaging,
+			[]string{`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 characters on one line`}},
+		{"step buildspec inline", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
+			"steps:\n  - {name: smoke, codeBuild: {buildspec: \"version: 0.2\\nphases: {}\"}}\n" + kindsStaging,
+			[]string{`steps[0].codeBuild.buildspec "version: 0.2\nphases: {}": must be a path to a buildspec file in the repository`}},
+		// 3 counts over a per-stage or per-action quota (fixed: config, plan).
+		{"five extra sources", "sixty-hooks-one-region", kindsHead + "extraSources:\n" +
+			"  - {name: s1, s3: {bucket: acme-src, key: s1.zip, versioned: true}}\n  - {name: s2, s3: {bucket: acme-src, key: s2.zip, versioned: true}}\n" +
+			"  - {name: s3, s3: {bucket: acme-src, key: s3.zip, versioned: true}}\n  - {name: s4, s3: {bucket: acme-src, key: s4.zip, versioned: true}}\n" +
+			"  - {name: s5, s3: {bucket: acme-src, key: s5.zip, versioned: true}}\ndeploy:\n" + kindsPolicy + kindsStaging,
+			[]string{`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5`}},
+		{"55 steps", "sixty-hooks-one-region", kindsHead + "deploy:\n" + kindsPolicy + "steps:\n" + repeatLines(55, "  - {name: s%02[1]d, codeBuild: {buildspec: ci/s.yml}}\n") + kindsStaging,
+			[]string{"gets 57 actions in us-east-1 (55 steps, 0 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 steps per region"}},
+		// 4 composed names over their limit.
+		{"step role name", "stackset-name-over-128", "name: abcdefghijabcdefghijabcd\n" + strings.TrimPrefix(kindsHead, "name: kinds\n") + "deploy:\n" + kindsPolicy +
+			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +
+			"environments:\n  - {name: stagingabcdefghijabc, account: \"222222222222\", regions: [us-east-1]}\n",
+			[]string{"its role in environments[0] would be abcdefghijabcdefghijabcd-stagingabcdefghijabc-smoketestabcdefghijabcdefghijab-step, 82 characters; IAM takes at most 64"}},
+		// 5 dangerous grants in user-written policies (fixed: iampolicy, config, target).
+		{"PassRole on arn:*", "exec-policy-iam-star", kindsHead +
+			"deploy:\n  executionPolicy:\n    statements:\n      - {sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:*\"], reason: \"CloudFormation passes roles it creates.\"}\n" + kindsStaging,
+			[]string{`deploy.executionPolicy.statements[0] "Pass": is as strong as AdministratorAccess: iam:PassRole on arn:*`}},
+		{"AssumeRole on * in a step role", "exec-policy-iam-star", kindsHead + "deploy: none\nbuild: none\n" +
+			"steps:\n  - name: tf\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"Terraform assumes roles it creates.\"}]}\n" + kindsStaging,
+			[]string{`steps[0].codeBuild.role.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on *`}},
+		// 6 hostile YAML.
+		{"alias bomb", "deep-nesting", "x-a: &a [" + strings.Repeat("lol,", 99) + "lol]\nx-b: &b [" + strings.Repeat("*a,", 99) + "*a]\nx-c: &c [" + strings.Repeat("*b,", 99) + "*b]\n" + kindsHead,
+			[]string{"aliases here expand the configuration to more than 200000 YAML nodes"}},
+		{"a CloudFormation tag", "deep-nesting", kindsHead + "deploy:\n" + kindsPolicy + "environments:\n  - {name: !Ref Env, account: \"222222222222\", regions: [us-east-1]}\n",
+			[]string{`YAML tag "!Ref" is not supported`}},
+		// 7 settings AWS refuses together (fixed: config, plan).
+		{"PARALLEL with rollback", "trigger-branches-and-tags", kindsHead + "deploy:\n" + kindsPolicy + "pipeline: {executionMode: PARALLEL}\n" + kindsStaging,
+			[]string{`pipeline.executionMode "PARALLEL": CodePipeline does not roll back the stages of a PARALLEL pipeline, and environments[0] "staging" rolls back when it fails (the default); set disableRollback: true on it`}},
+		// 8 a user name equal to a generated name (fixed: delivery).
+		{"workload stack named like the target stack", "env-name-collides-with-stack", kindsHead + "deploy:\n  stackName: kinds-staging\n" + kindsPolicy + kindsStaging,
+			[]string{`deploy.stackName "kinds-staging": environments[0] "staging" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[0] "staging" has this name`}},
+		{"workload stack named like the tooling stack", "env-name-collides-with-stack", kindsHead + "deploy:\n  stackName: kinds-tooling\n" + kindsPolicy +
+			"environments:\n  - {name: staging, account: \"111111111111\", regions: [us-east-1]}\n",
+			[]string{`deploy.stackName "kinds-tooling": environments[0] "staging" deploys this stack to account 111111111111 in us-east-1, where Relay's tooling stack has this name`}},
+		// 9 advice that fits the configuration (fixed: plan, delivery).
+		{"30 stacks in one region", "bucket-policy-advice", kindsHead + "deploy:\n" + kindsPolicy + "  stacks:\n" + repeatLines(30, "    - {name: st%02[1]d, templatePath: t.yaml, stackName: \"kinds-st-${env}-%[1]d\"}\n") + kindsStaging,
+			[]string{"deploy.stacks: environments[0] gets 60 actions in us-east-1 (0 steps, 0 hooks and 60 release actions of 30 components)", "release fewer, larger stacks"}},
+		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
+		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
+			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Logf("kind of %s.yaml", tc.kind)
+			cfg := filepath.Join(t.TempDir(), "relay.yaml")
+			if err := os.WriteFile(cfg, []byte(tc.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.refused != nil {
+				appRefuses(t, cfg, tc.refused, nil)
+				return
+			}
+			c, err := config.Load(cfg)
+			if err != nil {
+				t.Fatalf("config.Load: %v", err)
+			}
+			// The app binary synthesizes (no jsii in this parallel test).
+			dir := filepath.Join(t.TempDir(), "cdk.out")
+			if stderr, err := runAppContext(t, appBinary(t), cfg, dir, map[string]string{"nag": "false"}); err != nil {
+				t.Fatalf("app: %v; stderr:\n%s", err, stderr)
+			}
+			checkDeployValid(t, c, dir)
+		})
+	}
+}
+
+// repeatLines is format, whose verbs all take argument 1 (%[1]d, %02[1]d),
+// for 0..n-1.
+func repeatLines(n int, format string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, format, i)
+	}
+	return b.String()
+}
