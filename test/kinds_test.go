@@ -63,7 +63,7 @@ func TestFieldFailureKinds(t *testing.T) {
 			"  - {name: s5, s3: {bucket: acme-src, key: s5.zip, versioned: true}}\ndeploy:\n" + kindsPolicy + kindsStaging,
 			[]string{`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5`}},
 		{"55 steps", "sixty-hooks-one-region", kindsHead + "deploy:\n" + kindsPolicy + "steps:\n" + repeatLines(55, "  - {name: s%02[1]d, codeBuild: {buildspec: ci/s.yml}}\n") + kindsStaging,
-			[]string{"gets 57 actions in us-east-1 (55 steps, 0 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 steps per region"}},
+			[]string{"relay: steps: environments[0] gets 57 actions in us-east-1 (55 steps, 0 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 steps per region"}},
 		// 4 composed names over their limit.
 		{"step role name", "stackset-name-over-128", "name: abcdefghijabcdefghijabcd\n" + strings.TrimPrefix(kindsHead, "name: kinds\n") + "deploy:\n" + kindsPolicy +
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +

@@ -223,12 +223,15 @@ func (c *Config) executionPolicyRules(p *problems) {
 		p.add(base, "", "is used by no stack: every entry of deploy.stacks is released by a strategy or has an executionPolicy of its own; remove it")
 		return
 	}
-	c.policyRules(p, base, ep, c.Deploy.IsStack() && c.Deploy.HasStacks())
+	c.policyRules(p, base, ep, c.Deploy.IsStack() && c.Deploy.HasStacks(), c.Deploy.StackName)
 }
 
 // policyRules checks an execution policy written at base; required says
 // that it must grant something.
-func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, required bool) {
+func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, required bool, stack string) {
+	if stack == "" || strings.Contains(stack, "${") {
+		stack = c.Name // an example without placeholders
+	}
 	if len(ep.ManagedPolicyArns) == 0 && len(ep.Statements) == 0 && required {
 		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
 	}
@@ -255,7 +258,7 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 			sids[s.Sid] = k
 		}
 		if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" && !ep.AllowAdministratorAccess {
-			p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+c.Deploy.StackName+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
+			p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+stack+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
 		}
 	}
 	switch {

@@ -203,7 +203,11 @@ func (c *Config) validateStacks(p *problems) {
 		}
 		capabilityRulesAt(p, base+".capabilities", x.Capabilities)
 		if ep := x.ExecutionPolicy; ep != nil {
-			c.policyRules(p, base+".executionPolicy", *ep, true)
+			example := x.StackName
+			if strings.Contains(example, "${") {
+				example = c.Name + "-" + x.Name // an example without placeholders
+			}
+			c.policyRules(p, base+".executionPolicy", *ep, true, example)
 			for i, e := range c.Environments {
 				role := c.Name + "-" + e.Name + "-" + x.Name + "-cfn-exec"
 				if max := limits.Max(limits.IAMRoleName); e.Account != "" && len(role) > max {

@@ -23,6 +23,19 @@ import (
 func (t *translator) steps(i int, region, goPath string) []pipeline.Step {
 	env := t.cfg.Environments[i]
 	list, paths := t.stepLists[i][region], t.stepPaths[i]
+	// The list is the top-level steps, the environment's, or both: a
+	// message about all of them (a stage that overflows) names those.
+	var lists []string
+	for k := range list {
+		if k < len(paths) {
+			if j := strings.LastIndex(paths[k], "["); j > 0 && !slices.Contains(lists, paths[k][:j]) {
+				lists = append(lists, paths[k][:j])
+			}
+		}
+	}
+	if len(lists) > 0 {
+		t.path(goPath, strings.Join(lists, ", "))
+	}
 	var out []pipeline.Step
 	for k, s := range list {
 		sp, cp := fmt.Sprintf("%s[%d]", goPath, k), paths[k]
