@@ -77,7 +77,8 @@ func AdminEquivalent(actions, resources []string) string {
 }
 
 // coversAnyName reports whether the resource pattern matches a role, user,
-// group or policy of any name (at the root path), however it is written:
+// group or policy of any name (at the root path or at any path), however it
+// is written:
 // IAM's * and ? in a resource ARN match any characters, / and : included,
 // so arn:aws:iam::*:role*, arn:aws:iam::*:*/* and arn:*:*::*:* cover every
 // role as surely as arn:aws:iam::*:role/* does. The probes take the
@@ -93,9 +94,14 @@ func coversAnyName(pattern string) bool {
 		}
 	}
 	for _, kind := range []string{"role", "user", "group", "policy"} {
-		probe := fmt.Sprintf("arn:%s:iam::%s:%s/relay-probe-x7Q9z", partition, account, kind)
-		if globMatch(pattern, probe) {
-			return true
+		// At the root path and at a path: every pathed role includes
+		// Relay's own (/relay/<name>/), the execution role among them, so
+		// iam:PutRolePolicy on role/*/* lets that role write itself an
+		// administrator policy.
+		for _, name := range []string{"relay-probe-x7Q9z", "relay/probe/relay-probe-x7Q9z"} {
+			if globMatch(pattern, fmt.Sprintf("arn:%s:iam::%s:%s/%s", partition, account, kind, name)) {
+				return true
+			}
 		}
 	}
 	return false

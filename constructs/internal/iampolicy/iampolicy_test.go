@@ -23,7 +23,11 @@ func TestAdminEquivalent(t *testing.T) {
 		{"every type of every account", []string{"iam:CreateAccessKey"}, []string{"arn:aws:iam::*:*/*"}, true},
 		{"a wildcard type", []string{"iam:UpdateAssumeRolePolicy"}, []string{"arn:aws:iam::*:r*/*"}, true},
 		{"every service and partition", []string{"iam:PassRole"}, []string{"arn:*:*::*:*"}, true},
-		{"a path wildcard", []string{"iam:PutRolePolicy"}, []string{"arn:aws-cn:iam::222222222222:role/*/*"}, false},
+		// Every pathed role: Relay's own among them (/relay/<name>/), the
+		// execution role that would hold this statement too.
+		{"a path wildcard", []string{"iam:PutRolePolicy"}, []string{"arn:aws-cn:iam::222222222222:role/*/*"}, true},
+		{"Relay's own roles", []string{"iam:PutRolePolicy"}, []string{"arn:aws:iam::*:role/relay/*"}, true},
+		{"the roles of one path the workload owns", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/payments/*"}, false},
 		{"any name of one character or more", []string{"iam:AttachUserPolicy"}, []string{"arn:aws:iam::222222222222:user/?*"}, true},
 		{"roles of the workload only", []string{"iam:*"}, []string{"arn:aws:iam::*:role/payments-app-*"}, false},
 		{"read-only IAM on *", []string{"iam:Get*", "iam:List*"}, []string{"*"}, false},
