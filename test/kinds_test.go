@@ -19,7 +19,7 @@ source:
 `
 
 // kindsPolicy is an execution policy for the siblings that need one.
-const kindsPolicy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+const kindsPolicy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/kinds-deployer"]}
 `
 
 // kindsStaging is one account environment.

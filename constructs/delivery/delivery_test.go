@@ -467,7 +467,7 @@ tooling: {account: "111111111111", region: us-east-1}
 source:
   github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
 `
-	const policy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+	const policy = `  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/kinds-deployer"]}
 `
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"the environment's own stack", head + "deploy:\n  stackName: kinds-staging\n" + policy +
@@ -526,7 +526,7 @@ organization: {id: o-a1b2c3d4e5}
 source:
   github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
 deploy:
-  executionPolicy: {managedPolicyArns: ["arn:aws:iam::111111111111:policy/kinds-deployer"]}
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/kinds-deployer"]}
 `
 	for _, tc := range []struct {
 		name, envs string
