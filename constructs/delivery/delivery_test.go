@@ -554,3 +554,35 @@ deploy:
 		})
 	}
 }
+
+// TestTranslateBoundaryOfStackRoles names the permissions boundary of an
+// environment whose stacks all have execution roles of their own (a
+// composed name, the kind of stackset-name-over-128.yaml): it was
+// "-boundary", the same in every environment of an account.
+func TestTranslateBoundaryOfStackRoles(t *testing.T) {
+	const y = `name: kinds
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/kinds, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  stacks:
+    - {name: infra, stackName: "kinds-${env}-infra", templatePath: a.yaml, executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/kinds-infra"]}}
+    - {name: app, stackName: "kinds-${env}-app", templatePath: b.yaml, executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/kinds-app"]}}
+environments:
+  - {name: dev, account: "222222222222", regions: [us-east-1]}
+  - {name: qa, account: "222222222222", regions: [us-east-1]}
+`
+	cfg, err := config.Parse("relay.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatalf("Translate() = %v", err)
+	}
+	for i, want := range []string{"kinds-dev-boundary", "kinds-qa-boundary"} {
+		if got := spec.Targets[i].Props.BoundaryName(); got != want {
+			t.Errorf("Targets[%d].Props.BoundaryName() = %q, want %q", i, got, want)
+		}
+	}
+}

@@ -63,7 +63,6 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		if env.Account != "" {
 			p.ExecutionStatements = append(p.ExecutionStatements, t.assetStatements(env.Regions)...)
 		}
-		p.PermissionsBoundaryName = n.PermissionsBoundary(env.Name)
 	}
 	for _, x := range cfg.Deploy.Stacks {
 		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {
@@ -73,6 +72,12 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 				ManagedPolicyArns: ep.ManagedPolicyArns, Statements: statements(ep.Statements),
 			})
 		}
+	}
+	if p.ExecutionRoleName != "" || len(p.ExecutionRoles) > 0 {
+		// One boundary for every execution role of the environment, the
+		// stacks' own included (without an environment execution role,
+		// target would otherwise derive it from an empty role name).
+		p.PermissionsBoundaryName = n.PermissionsBoundary(env.Name)
 	}
 	if env.Account != "" {
 		p.StackRegions = t.stackRegions(i)

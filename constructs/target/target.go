@@ -333,6 +333,9 @@ func (p *Props) Validate() error {
 			}
 		}
 	}
+	if p.PermissionsBoundaryName == "" && p.ExecutionRoleName == "" && len(p.ExecutionRoles) > 0 {
+		add("PermissionsBoundaryName \"\": required with ExecutionRoles and no ExecutionRoleName to derive it from; name the boundary of the execution roles, such as payments-staging-boundary")
+	}
 	if n := p.PermissionsBoundaryName; n != "" {
 		if why := limits.CheckName(limits.IAMManagedPolicyName, n); why != "" {
 			add("PermissionsBoundaryName %q: %s", n, why)

@@ -189,6 +189,15 @@ func TestPropsValidate(t *testing.T) {
 			"HookStatements[1]: iam:UpdateAssumeRolePolicy writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources",
 			`HookStatements[2]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the hook functions pass roles the workload does not run`,
 		}},
+		// A composed name with a missing part: the boundary of stack roles
+		// alone was named "-boundary" (ExecutionRoleName + "-boundary").
+		{"stack execution roles without a boundary name", func(p *target.Props) {
+			p.StackNames, p.ExecutionRoleName, p.PermissionsBoundaryName = nil, "", ""
+			p.DeployStatements = []target.Statement{{Sid: "Describe", Actions: []string{"cloudformation:DescribeStacks"}, Resources: []string{"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-net/*"}, Reason: "Stack IDs end in a generated suffix."}}
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-net-cfn-exec", StackNames: []string{"payments-net"}, ManagedPolicyArns: []string{"arn:aws:iam::222222222222:policy/net"}}}
+		}, []string{
+			"PermissionsBoundaryName \"\": required with ExecutionRoles and no ExecutionRoleName to derive it from; name the boundary of the execution roles, such as payments-staging-boundary",
+		}},
 		// Silent mismatches of issue 14: each would deploy and fail only when
 		// the pipeline first runs.
 		{"bucket given by name", func(p *target.Props) { p.ArtifactBucketArns = []string{"payments-artifacts"} }, []string{
