@@ -1,7 +1,10 @@
 package target_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -148,6 +151,57 @@ func TestSuppressionsBesideRoles(t *testing.T) {
 			})
 			if errs := relaytest.Errors(t, stack); len(errs) > 0 {
 				t.Errorf("%d unsuppressed findings:\n%s", len(errs), relaytest.FindingsText(errs))
+			}
+		})
+	}
+}
+
+// TestAWSManagedExecutionPolicies: an AWS managed policy that the props name
+// for an execution role (deploy.executionPolicy.managedPolicyArns, which
+// the configuration allows and the refusal of another account's policy
+// advises) is the team's explicit choice, so cdk-nag's AwsSolutions-IAM4
+// does not refuse it; AdministratorAccess and IAMFullAccess keep the
+// finding, and so does a policy that the props do not name.
+func TestAWSManagedExecutionPolicies(t *testing.T) {
+	const lambda = "arn:aws:iam::aws:policy/AWSLambda_FullAccess"
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props)
+		want   []string // the IAM4 findings left, by their Policy:: ARN
+	}{
+		{"AWS managed beside a customer managed policy", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{lambda, "arn:aws:iam::${account}:policy/payments-deployer"}
+		}, nil},
+		{"AWS managed in a path", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaRole"}
+		}, nil},
+		{"AWS managed on a stack's own execution role", func(p *target.Props) {
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-infra-cfn-exec", StackNames: []string{"payments-infra"}, ManagedPolicyArns: []string{lambda}}}
+		}, nil},
+		{"AdministratorAccess keeps its finding", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::aws:policy/AdministratorAccess"}
+		}, []string{"AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/AdministratorAccess]"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validProps()
+			tc.mutate(p)
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			relaytest.Do(t, "target.New", func() {
+				target.New(stack, "Target", p)
+				compliance.AwsSolutions(app)
+			})
+			var got []string
+			for _, e := range relaytest.Errors(t, stack) {
+				if strings.HasPrefix(e.Message, "AwsSolutions-IAM4") {
+					got = append(got, e.Message[:strings.Index(e.Message, "]")+1])
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("IAM4 findings (-want +got):\n%s", diff)
 			}
 		})
 	}
