@@ -75,7 +75,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, decodeError(name, err)
+		return nil, placeholderHint(decodeError(name, err), data)
 	}
 	root, err := document(name, file)
 	if err != nil {
@@ -170,6 +170,29 @@ func decodeError(name string, err error) error {
 	}
 	return &yamlError{file: name, line: ye.GetToken().Position.Line, msg: msg, err: err}
 }
+
+// placeholderHint adds the fix to a syntax error on a line where an unquoted
+// ${...} placeholder sits inside a flow mapping or sequence ({...} or
+// [...]): YAML ends a plain value there at the "{", and go-yaml only says
+// "',' or '}' must be specified".
+func placeholderHint(err error, data []byte) error {
+	var ye *yamlError
+	if !errors.As(err, &ye) || ye.line < 1 || !strings.HasSuffix(ye.msg, "must be specified") {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	if ye.line > len(lines) {
+		return err
+	}
+	if !strings.Contains(quotedRE.ReplaceAllString(lines[ye.line-1], `""`), "${") {
+		return err
+	}
+	ye.msg += `: inside {...} or [...] a plain value ends at "{", so quote a value that holds a ${...} placeholder, such as "config/${env}.json"`
+	return ye
+}
+
+// quotedRE matches YAML's double- and single-quoted scalars on one line.
+var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'`)
 
 // describe names a Go type as YAML calls its values.
 func describe(t reflect.Type) string {

@@ -205,6 +205,21 @@ var parseErrorTests = []struct {
 		want:  "relay.yaml:1: empty configuration; write at least name, tooling, source, deploy.executionPolicy and environments (see config.Example)",
 	},
 	{
+		name:  "unquoted placeholder in a flow mapping",
+		input: edit("regions: [us-east-1]", "regions: [us-east-1]\n    templateConfiguration: config/${env}.json\n    parameters: {Tag: app-${env}, Env: x}"),
+		want:  `relay.yaml:17: ',' or '}' must be specified: inside {...} or [...] a plain value ends at "{", so quote a value that holds a ${...} placeholder, such as "config/${env}.json"`,
+	},
+	{
+		name:  "unquoted placeholder in a flow sequence",
+		input: edit("arn:aws:iam::aws:policy/AWSLambda_FullAccess]", `"arn:aws:iam::aws:policy/AWSLambda_FullAccess", arn:aws:iam::${account}:policy/x]`),
+		want:  `relay.yaml:11: ',' or ']' must be specified: inside {...} or [...] a plain value ends at "{", so quote a value that holds a ${...} placeholder, such as "config/${env}.json"`,
+	},
+	{
+		name:  "flow syntax error without a placeholder keeps go-yaml's words",
+		input: edit("    approval: {}", `    approval: {comment: "${env}" y}`),
+		want:  `relay.yaml:16: ',' or '}' must be specified`,
+	},
+	{
 		name:  "not a mapping",
 		input: "- name: payments\n",
 		want:  "relay.yaml:1: sequence was used where mapping is expected",
