@@ -36,7 +36,7 @@ var Expands = []Expansion{
 	{Path: "deploy.stacks[].stackName", What: "the stack name", Kinds: accountKind},
 	{Path: "deploy.stacks[].templatePath", What: "the template path", Kinds: accountKind},
 	{Path: "deploy.stacks[].templateConfiguration", What: "the template configuration", Kinds: accountKind},
-	{Path: "deploy.stacks[].parameters.*", What: "the stack parameters", Kinds: accountKind},
+	{Path: "deploy.stacks[].parameters.*", What: "the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already)", Kinds: accountKind},
 	{Path: "deploy.stacks[].ecs.**", What: "the release strategy", Kinds: accountKind},
 	{Path: "deploy.stacks[].ecsBlueGreen.**", What: "the release strategy", Kinds: accountKind},
 	{Path: "deploy.stacks[].codeDeploy.**", What: "the release strategy", Kinds: accountKind},

@@ -92,7 +92,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	var c Config
 	if err := yaml.NodeToValue(root, &c, yaml.Strict()); err != nil {
-		return nil, decodeError(name, err)
+		return nil, colonHint(decodeError(name, err), data)
 	}
 
 	t := tree{root}
@@ -190,6 +190,32 @@ func placeholderHint(err error, data []byte) error {
 	ye.msg += `: inside {...} or [...] a plain value ends at "{", so quote a value that holds a ${...} placeholder, such as "config/${env}.json"`
 	return ye
 }
+
+// colonHint adds the fix to "expected a string, found a mapping" on a line
+// where an unquoted a:b sits in a flow sequence inside a flow mapping, as
+// in {actions: [s3:GetObject]}: go-yaml v1.19.2 splits every ":" inside a
+// flow mapping (the scanner fault of goccy/go-yaml#832), so it reads s3:GetObject there as the
+// mapping {s3: GetObject}, where YAML has a string. Quoted, it is one.
+func colonHint(err error, data []byte) error {
+	var ye *yamlError
+	if !errors.As(err, &ye) || ye.line < 1 || ye.msg != "wrong type: expected a string, found a mapping" {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	if ye.line > len(lines) {
+		return err
+	}
+	line := quotedRE.ReplaceAllString(lines[ye.line-1], `""`)
+	m := flowColonRE.FindStringSubmatch(line)
+	if m == nil || !strings.Contains(line, "{") {
+		return err
+	}
+	ye.msg += fmt.Sprintf(": inside {...}, the YAML reader takes the unquoted %s in [...] as a mapping; quote it: %q", m[1], m[1])
+	return ye
+}
+
+// flowColonRE matches an unquoted a:b entry of a flow sequence.
+var flowColonRE = regexp.MustCompile(`[\[,]\s*([A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*][^\s,\]}]*)`)
 
 // quotedRE matches YAML's double- and single-quoted scalars on one line.
 var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'`)

@@ -220,6 +220,11 @@ var parseErrorTests = []struct {
 		want:  `relay.yaml:16: ',' or '}' must be specified`,
 	},
 	{
+		name:  "unquoted action in a list inside a flow mapping",
+		input: edit("    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]", "    statements:\n      - {sid: Read, actions: [\"s3:ListBucket\", s3:GetObject], resources: [\"*\"], reason: Reads every bucket of the account.}"),
+		want:  `relay.yaml:12: wrong type: expected a string, found a mapping: inside {...}, the YAML reader takes the unquoted s3:GetObject in [...] as a mapping; quote it: "s3:GetObject"`,
+	},
+	{
 		name:  "not a mapping",
 		input: "- name: payments\n",
 		want:  "relay.yaml:1: sequence was used where mapping is expected",
@@ -250,6 +255,10 @@ func TestParseAcceptsYAMLForms(t *testing.T) {
 		"anchor and alias":  edit("    regions: [us-east-1]", "    regions: &regions [us-east-1]") + "  - {name: qa, account: \"333333333333\", regions: *regions}\n",
 		"unquoted account":  edit(`  account: "111111111111"`, "  account: 111111111111"),
 		"explicit defaults": edit("deploy:\n", "build: {timeoutMinutes: 30, logRetentionDays: 365}\ndeploy:\n"),
+		"quoted action inside a flow mapping": edit("    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]",
+			"    statements:\n      - {sid: Read, actions: [\"s3:GetObject\"], resources: [\"arn:aws:s3:::acme-payments/*\"], reason: Objects of the payments bucket.}"),
+		"quoted placeholder inside a flow mapping": edit("  - name: staging\n    account: \"222222222222\"\n    regions: [us-east-1]\n    approval: {}",
+			`  - {name: staging, account: "222222222222", regions: [us-east-1], templateConfiguration: "config/${env}.json", approval: {}}`),
 	}
 	for name, input := range tests {
 		t.Run(name, func(t *testing.T) {
