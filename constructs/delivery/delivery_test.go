@@ -16,6 +16,7 @@ import (
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -584,5 +585,62 @@ environments:
 		if got := spec.Targets[i].Props.BoundaryName(); got != want {
 			t.Errorf("Targets[%d].Props.BoundaryName() = %q, want %q", i, got, want)
 		}
+	}
+}
+
+// TestTranslateStepRoleInRegions: a step role statement whose resources
+// name ${region} (as the README's smoke-test step does) is one statement of
+// the role with each region's resource, not one statement per region under
+// the same Sid, which IAM and target.Props refuse.
+func TestTranslateStepRoleInRegions(t *testing.T) {
+	const head = `name: ledger
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/ledger, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/ledger-deployer"]}
+steps:
+  - name: smoke
+    codeBuild:
+      buildspec: ci/smoke.yml
+      role:
+        statements:
+          - {sid: Read, actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:${region}:${account}:table/ledger-${env}"]}
+          - {sid: Logs, actions: ["logs:GetLogEvents"], resources: ["arn:aws:logs:us-east-1:${account}:log-group:/ledger/${env}:*"], reason: "Streams of the ledger's log group."}
+environments:
+`
+	tests := []struct {
+		name    string
+		regions string
+		want    []target.Statement
+	}{
+		{"one region", "[us-east-1]", []target.Statement{
+			{Sid: "Read", Actions: []string{"dynamodb:GetItem"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/ledger-staging"}},
+			{Sid: "Logs", Actions: []string{"logs:GetLogEvents"}, Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:/ledger/staging:*"}, Reason: "Streams of the ledger's log group."},
+		}},
+		{"two regions", "[us-east-1, eu-west-1]", []target.Statement{
+			{Sid: "Read", Actions: []string{"dynamodb:GetItem"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/ledger-staging", "arn:aws:dynamodb:eu-west-1:222222222222:table/ledger-staging"}},
+			{Sid: "Logs", Actions: []string{"logs:GetLogEvents"}, Resources: []string{"arn:aws:logs:us-east-1:222222222222:log-group:/ledger/staging:*"}, Reason: "Streams of the ledger's log group."},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			y := head + `  - {name: staging, account: "222222222222", regions: ` + tc.regions + "}\n"
+			cfg, err := config.Parse("relay.yaml", []byte(y))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatalf("Translate() = %v", err)
+			}
+			roles := spec.Targets[0].Props.StepRoles
+			if len(roles) != 1 {
+				t.Fatalf("StepRoles = %+v, want one", roles)
+			}
+			if diff := cmp.Diff(tc.want, roles[0].Statements); diff != "" {
+				t.Errorf("statements (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -121,14 +120,15 @@ func (t *translator) codeBuildStep(goPath, cfgPath string, env config.Environmen
 
 // stepRoles are the step roles of account environment i: one per step
 // with a role, trusted by its project's role, with the statements it
-// receives in each region (the same statement once).
+// receives in each region. Only resources expand per region
+// (config.Expands), so statement j of every region is one statement whose
+// resources are each region's, once: one Sid, as IAM requires.
 func (t *translator) stepRoles(i int) []target.StepRole {
 	env, n := t.cfg.Environments[i], t.n
 	var out []target.StepRole
 	for k, path := range t.stepPaths[i] {
 		var name, project string
 		var sts []target.Statement
-		seen := map[string]bool{}
 		for _, r := range env.Regions {
 			s := t.stepLists[i][r][k]
 			if s.CodeBuild == nil || s.CodeBuild.Role == nil {
@@ -139,11 +139,19 @@ func (t *translator) stepRoles(i int) []target.StepRole {
 			if topLevel(path) {
 				project = n.StepProject("", s.Name)
 			}
-			for _, st := range statements(s.CodeBuild.Role.Statements) {
-				key, _ := json.Marshal(st)
-				if !seen[string(key)] {
-					seen[string(key)] = true
+			regional := statements(s.CodeBuild.Role.Statements)
+			if sts == nil {
+				for _, st := range regional {
+					st.Resources = slices.Clone(st.Resources)
 					sts = append(sts, st)
+				}
+				continue
+			}
+			for j, st := range regional {
+				for _, res := range st.Resources {
+					if !slices.Contains(sts[j].Resources, res) {
+						sts[j].Resources = append(sts[j].Resources, res)
+					}
 				}
 			}
 		}
