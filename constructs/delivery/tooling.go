@@ -175,6 +175,7 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")
 	nag.Suppress(role, nag.Wildcards("StackSets names each instance stack StackSet-<StackSet name>-<generated ID>, in every region of the StackSet.", s.InstanceStacks))
 	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)
+	nag.ExecutionRoleAWSManaged(role, s.ManagedPolicyArns)
 	return role
 }
 

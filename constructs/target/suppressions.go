@@ -9,7 +9,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
@@ -85,13 +84,13 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	if t.executionRole != nil {
 		nag.InlinePolicy(t.executionRole, "The CloudFormation execution role of "+t.where(p)+": CloudFormation assumes it to create the workload's resources, with the statements of deploy.executionPolicy.")
 		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
-		suppressAWSManaged(t.executionRole, p.ExecutionManagedPolicyArns)
+		nag.ExecutionRoleAWSManaged(t.executionRole, p.ExecutionManagedPolicyArns)
 	}
 	for i, r := range t.executionRoles {
 		er := p.ExecutionRoles[i]
 		nag.InlinePolicy(r, fmt.Sprintf("The CloudFormation execution role %s of %s: CloudFormation assumes it for stacks %s only, with the statements configured for them.", er.Name, t.where(p), strings.Join(er.StackNames, ", ")))
 		nag.Suppress(r, nag.ByReason(WildcardReasons(er.Statements))...)
-		suppressAWSManaged(r, er.ManagedPolicyArns)
+		nag.ExecutionRoleAWSManaged(r, er.ManagedPolicyArns)
 	}
 	for i, r := range t.stepRoles {
 		sr := p.StepRoles[i]
@@ -100,32 +99,6 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	}
 	if t.boundary != nil {
 		SuppressBoundary(t.boundary)
-	}
-}
-
-// suppressAWSManaged records cdk-nag's AwsSolutions-IAM4 finding (a role
-// with an AWS managed policy) of each AWS managed policy (arn:<partition>:
-// iam::aws:policy/<path/name>) in arns, which the caller named for the
-// execution role on purpose (deploy.executionPolicy.managedPolicyArns
-// allows them, and is the advice when another account's policy is
-// refused). AdministratorAccess and IAMFullAccess keep the finding
-// (iampolicy.AdministratorPolicies).
-func suppressAWSManaged(role constructs.IConstruct, arns []string) {
-	var findings []string
-	for _, arn := range values.SortedUnique(arns) {
-		parts := strings.SplitN(arn, ":", 6)
-		if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] != "aws" || !strings.HasPrefix(parts[5], "policy/") {
-			continue
-		}
-		name := parts[5][strings.LastIndex(parts[5], "/")+1:]
-		if slices.Contains(iampolicy.AdministratorPolicies, name) {
-			continue
-		}
-		findings = append(findings, "Policy::"+arn)
-	}
-	if len(findings) > 0 {
-		nag.Suppress(role, nag.Suppression{Rule: "AwsSolutions-IAM4", AppliesTo: findings,
-			Reason: "The configuration names this AWS managed policy for the CloudFormation execution role (executionPolicy.managedPolicyArns); the policies as strong as AdministratorAccess are refused or keep this finding."})
 	}
 }
 

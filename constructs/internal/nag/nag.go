@@ -32,6 +32,9 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 )
 
 // Suppression is one finding that does not apply, and why.
@@ -190,6 +193,36 @@ func Wildcards(reason string, resources ...string) Suppression {
 	}
 	return Suppression{Rule: IAM5, AppliesTo: unique(applies), Reason: reason}
 }
+
+// IAM4 is the rule that flags a role with an AWS managed policy.
+const IAM4 = "AwsSolutions-IAM4"
+
+// ExecutionRoleAWSManaged records on a CloudFormation execution role the
+// IAM4 finding of each AWS managed policy of policyArns
+// (arn:<partition>:iam::aws:policy/<path/name>): the configuration names
+// them for the role on purpose (executionPolicy.managedPolicyArns allows
+// them, and is the advice when another account's policy is refused). The
+// policies as strong as AdministratorAccess (iampolicy.AdministratorPolicies)
+// keep their finding; other ARNs are not AWS managed. Nothing is recorded
+// when no ARN is one.
+func ExecutionRoleAWSManaged(role constructs.IConstruct, policyArns []string) {
+	var findings []string
+	for _, arn := range policyArns {
+		a, err := arns.Parse(arn)
+		if err != nil || a.Service != "iam" || a.Account != "aws" || !strings.HasPrefix(a.Resource, "policy/") {
+			continue
+		}
+		if slices.Contains(iampolicy.AdministratorPolicies, a.Resource[strings.LastIndex(a.Resource, "/")+1:]) {
+			continue
+		}
+		findings = append(findings, "Policy::"+arn)
+	}
+	if len(findings) > 0 {
+		Suppress(role, Suppression{Rule: IAM4, AppliesTo: unique(findings), Reason: executionRoleAWSManagedWhy})
+	}
+}
+
+const executionRoleAWSManagedWhy = "The configuration names this AWS managed policy for the CloudFormation execution role (executionPolicy.managedPolicyArns); the policies as strong as AdministratorAccess are refused or keep this finding."
 
 // Findings is the IAM5 suppression of the given findings, with reason.
 func Findings(reason string, findings ...string) Suppression {
