@@ -94,11 +94,7 @@ func checkChangeSets(t *testing.T, cfg *config.Config, dir string, stacks []reco
 		}
 	}
 
-	regions := []string{cfg.Tooling.Region, "ap-southeast-2"}
-	for _, e := range cfg.Environments {
-		regions = append(regions, e.Regions...)
-	}
-	regions = slices.Compact(slices.Sorted(slices.Values(regions)))
+	regions := probeRegions(cfg)
 	for _, e := range cfg.Environments {
 		p := probeEnv(cfg, n, e, stacks)
 		own, want, ownNames, ownRoles := p.own, p.want, p.ownNames, p.ownRoles

@@ -75,6 +75,16 @@ type envProbe struct {
 	names, roles       []string
 }
 
+// probeRegions are the regions the permission matrices try: every region
+// any stack or store of cfg is in, and one of none (ap-southeast-2), sorted.
+func probeRegions(cfg *config.Config) []string {
+	regions := []string{cfg.Tooling.Region, "ap-southeast-2"}
+	for _, e := range cfg.Environments {
+		regions = append(regions, e.Regions...)
+	}
+	return slices.Compact(slices.Sorted(slices.Values(regions)))
+}
+
 // probeEnv is e's envProbe among stacks (recoveryStacks of cfg, named by n).
 func probeEnv(cfg *config.Config, n naming.Names, e config.Environment, stacks []recoveryStack) envProbe {
 	p := envProbe{want: map[[3]string]bool{}, ownNames: map[string]bool{}, ownRoles: map[string]bool{}}
@@ -208,12 +218,7 @@ func checkRecovery(t *testing.T, cfg *config.Config, dir string) matrixCount {
 		}
 	}
 
-	// Every region any stack or store of cfg is in, and one of none.
-	regions := []string{cfg.Tooling.Region, "ap-southeast-2"}
-	for _, e := range cfg.Environments {
-		regions = append(regions, e.Regions...)
-	}
-	regions = slices.Compact(slices.Sorted(slices.Values(regions)))
+	regions := probeRegions(cfg)
 
 	expect("the recovery function reads the pipeline", iameval.Request{Principal: recoveryRole, Action: "codepipeline:GetPipeline",
 		Resource: fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", partition, cfg.Tooling.Region, cfg.Tooling.Account, n.Pipeline())}, true)

@@ -3,13 +3,9 @@ package config
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
-	"github.com/relaycdk/relay/constructs/internal/iampolicy"
-	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -108,21 +104,8 @@ func validateHooks(q *problems, hooks []Hook) {
 			for k, s := range h.Lambda.Statements {
 				sp := fmt.Sprintf("%s.lambda.statements[%d]", b, k)
 				statementRules(q, sp, s)
-				if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
-					q.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; a hook function checks a release: grant it what it reads, by ARN")
-				}
-				// Like a step role's: nothing bounds the roles, users or
-				// policies a hook would create or change (one that may
-				// change a role's policy and trust can make it trust the
-				// hook and hold any permission).
-				for j, a := range s.Actions {
-					if values.IAMWrite(a) {
-						q.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and no permissions boundary would bound what a hook function changes; a hook function checks a release: grant IAM reads only, and create or change IAM resources in a stack (its execution role)")
-					}
-				}
-				if slices.ContainsFunc(s.Actions, func(a string) bool { return strings.EqualFold(a, "iam:PassRole") }) && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
-					q.add(sp+".resources", strings.Join(s.Resources, ","), "iam:PassRole must name each role it passes, without wildcards")
-				}
+				unboundedRoleRules(q, sp, s, "a hook function checks a release: grant it what it reads, by ARN",
+					"no permissions boundary would bound what a hook function changes; a hook function checks a release: grant IAM reads only, and create or change IAM resources in a stack (its execution role)")
 			}
 		default:
 			s := h.StepFunctions

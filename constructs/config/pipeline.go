@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -97,12 +98,12 @@ func (c *Config) validatePipeline(p *problems) {
 		p.add(path+".name", v.Name, rule)
 		if max := limits.Max(limits.VariableDefault); utf8.RuneCountInString(v.Default) > max {
 			p.add(path+".default", v.Default, fmt.Sprintf("is longer than %d characters; shorten it", max))
-		} else if strings.ContainsAny(v.Default, lineBreaks) {
+		} else if strings.ContainsAny(v.Default, values.LineBreaks) {
 			p.add(path+".default", v.Default, oneLineVariable)
 		}
 		if utf8.RuneCountInString(v.Description) > 200 {
 			p.add(path+".description", v.Description, "is longer than 200 characters; shorten it")
-		} else if strings.ContainsAny(v.Description, lineBreaks) {
+		} else if strings.ContainsAny(v.Description, values.LineBreaks) {
 			p.add(path+".description", v.Description, oneLineVariable)
 		}
 	}
@@ -140,12 +141,6 @@ func principalRule(s, partition string) string {
 	}
 	return ""
 }
-
-// lineBreaks are the characters that end a line for the pattern .* with
-// which CodePipeline checks a variable's default and description
-// (PipelineVariableDeclaration in the CodePipeline API Reference): Java's
-// "." matches none of them.
-const lineBreaks = "\n\r\u0085\u2028\u2029"
 
 // oneLineVariable is the rule of a variable's default and description.
 const oneLineVariable = "must be one line (CodePipeline takes a variable's default and description without line breaks)"

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,9 +10,6 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/naming"
 )
-
-// variableRef matches a CodePipeline variable reference #{namespace.name}.
-var variableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
 
 // validateReferences checks every #{namespace.name} in fields CodePipeline
 // resolves: the namespace must be set by an action that runs earlier, and
@@ -29,7 +25,7 @@ func (c *Config) validateReferences(p *problems) {
 	}
 	check := func(path, value string, known map[string]bool) {
 		p.add(path, value, jsonReferenceRule(path, value))
-		for _, m := range variableRef.FindAllStringSubmatch(value, -1) {
+		for _, m := range values.VariableRef.FindAllStringSubmatch(value, -1) {
 			ns, name := m[1], m[2]
 			switch {
 			case ns == "variables" && !declared[name]:

@@ -279,21 +279,31 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 		for k, s := range r.Statements {
 			sp := fmt.Sprintf("%s.role.statements[%d]", path, k)
 			statementRules(p, sp, s)
-			// As for a hook and the execution policy: a step role that may
-			// assume or pass any role, or change any user's credentials,
-			// could act as an administrator of the account.
-			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
-				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; a step does one job: grant it what that job touches, by ARN")
-			}
-			for j, a := range s.Actions {
-				if values.IAMWrite(a) {
-					p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")
-				}
-			}
-			if slices.ContainsFunc(s.Actions, func(a string) bool { return strings.EqualFold(a, "iam:PassRole") }) && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
-				p.add(sp+".resources", strings.Join(s.Resources, ","), "iam:PassRole must name each role it passes, without wildcards")
-			}
+			unboundedRoleRules(p, sp, s, "a step does one job: grant it what that job touches, by ARN",
+				"no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")
 		}
+	}
+}
+
+// unboundedRoleRules checks statement s, at sp, of a role that no
+// permissions boundary bounds (a step's, a hook function's): nothing as
+// strong as AdministratorAccess (a role that may assume or pass any role,
+// or change any user's credentials, could act as an administrator of the
+// account; adminFix completes that message), no IAM writes (one that may
+// change a role's policy and trust can make it trust this role and hold
+// any permission; writeFix completes that message), and iam:PassRole only
+// of roles it names.
+func unboundedRoleRules(p *problems, sp string, s Statement, adminFix, writeFix string) {
+	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+		p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; "+adminFix)
+	}
+	for j, a := range s.Actions {
+		if values.IAMWrite(a) {
+			p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and "+writeFix)
+		}
+	}
+	if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
+		p.add(sp+".resources", strings.Join(s.Resources, ","), "iam:PassRole must name each role it passes, without wildcards")
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // S3Deploy copies the build output into a bucket of the environment's
@@ -50,7 +52,7 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 	// The key is the prefix of the deploy role's s3:PutObject resource
 	// (arn:aws:s3:::<bucket>/<key>/*): a line break makes a resource IAM
 	// refuses, and * or ? would widen the grant past the prefix.
-	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024 || strings.ContainsAny(x.ObjectKey, "*?\n\r\u0085\u2028\u2029")) {
+	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024 || strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks)) {
 		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /")
 	}
 	for k, cc := range x.CacheControl {

@@ -30,6 +30,21 @@ func example(t *testing.T) *config.Config {
 	return cfg
 }
 
+// translateYAML parses the configuration y and translates it; either
+// failing fails the test.
+func translateYAML(t *testing.T, y string) *delivery.Spec {
+	t.Helper()
+	cfg, err := config.Parse("relay.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatalf("Translate() = %v", err)
+	}
+	return spec
+}
+
 func withEnvironments(t *testing.T, n int, wave func(i int) string) *config.Config {
 	t.Helper()
 	cfg := example(t)
@@ -538,14 +553,7 @@ deploy:
 		{"a list and an account environment", "  - {name: pilot, accounts: [\"222222222222\"], regions: [us-east-1]}\n  - {name: prod, account: \"444444444444\", regions: [us-east-1]}\n", []string{"444444444444"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := config.Parse("relay.yaml", []byte(head+"environments:\n"+tc.envs))
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err := delivery.Translate(cfg)
-			if err != nil {
-				t.Fatalf("Translate() = %v", err)
-			}
+			spec := translateYAML(t, head+"environments:\n"+tc.envs)
 			if err := spec.Store.Readers.Validate(); err != nil {
 				t.Errorf("Store.Readers.Validate() = %v", err)
 			}
@@ -573,14 +581,7 @@ environments:
   - {name: dev, account: "222222222222", regions: [us-east-1]}
   - {name: qa, account: "222222222222", regions: [us-east-1]}
 `
-	cfg, err := config.Parse("relay.yaml", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := delivery.Translate(cfg)
-	if err != nil {
-		t.Fatalf("Translate() = %v", err)
-	}
+	spec := translateYAML(t, y)
 	for i, want := range []string{"kinds-dev-boundary", "kinds-qa-boundary"} {
 		if got := spec.Targets[i].Props.BoundaryName(); got != want {
 			t.Errorf("Targets[%d].Props.BoundaryName() = %q, want %q", i, got, want)
@@ -626,14 +627,7 @@ environments:
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			y := head + `  - {name: staging, account: "222222222222", regions: ` + tc.regions + "}\n"
-			cfg, err := config.Parse("relay.yaml", []byte(y))
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err := delivery.Translate(cfg)
-			if err != nil {
-				t.Fatalf("Translate() = %v", err)
-			}
+			spec := translateYAML(t, y)
 			roles := spec.Targets[0].Props.StepRoles
 			if len(roles) != 1 {
 				t.Fatalf("StepRoles = %+v, want one", roles)

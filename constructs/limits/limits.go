@@ -299,10 +299,24 @@ func (f Finding) Error() string {
 // breaks its rule (NameRules; an error, never a warning), sorted by
 // resource.
 func CheckTemplate(stack string, body []byte) ([]Finding, error) {
+	tpl, err := parseTemplate(stack, body)
+	if err != nil {
+		return nil, err
+	}
+	return checkTemplate(stack, body, tpl), nil
+}
+
+// parseTemplate parses the template body of stack.
+func parseTemplate(stack string, body []byte) (map[string]interface{}, error) {
 	var tpl map[string]interface{}
 	if err := json.Unmarshal(body, &tpl); err != nil {
 		return nil, fmt.Errorf("%s: template is not JSON: %w", stack, err)
 	}
+	return tpl, nil
+}
+
+// checkTemplate is CheckTemplate of the parsed template tpl of body.
+func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Finding {
 	var out []Finding
 	measure := func(f Finding) {
 		l := f.Limit
@@ -382,7 +396,7 @@ func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 		}
 		return a.Stage+"/"+a.Action+"/"+a.Key < b.Stage+"/"+b.Action+"/"+b.Key
 	})
-	return out, nil
+	return out
 }
 
 // ConfigurationLength is the length of an action configuration value as
@@ -440,10 +454,11 @@ func CheckDir(dir string) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		found, err := CheckTemplate(name, raw)
+		tpl, err := parseTemplate(name, raw)
 		if err != nil {
 			return nil, err
 		}
+		found := checkTemplate(name, raw, tpl)
 		if stackName := a.Properties.StackName; stackName != "" {
 			if rule := CheckName(StackName, stackName); rule != "" {
 				out = append(out, Finding{Limit: ByID(StackName), Stack: name, Value: len(stackName), Name: stackName, Property: "stack name", Rule: rule})
@@ -452,11 +467,10 @@ func CheckDir(dir string) ([]Finding, error) {
 		out = append(out, found...)
 		// aws-cdk-lib writes stackName only when it differs from the
 		// artifact ID.
-		st := Stack{ID: name, Name: a.Properties.StackName, Environment: a.Environment}
+		st := Stack{ID: name, Name: a.Properties.StackName, Environment: a.Environment, Template: tpl}
 		if st.Name == "" {
 			st.Name = name
 		}
-		_ = json.Unmarshal(raw, &st.Template) // CheckTemplate has parsed it
 		stacks = append(stacks, st)
 	}
 	return append(out, CheckUnique(stacks)...), nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // The rules that a physical name is unique in its AWS scope, by ID: each is
@@ -188,7 +189,7 @@ func parseEnv(s string) stackEnv {
 		return stackEnv{}
 	}
 	account, region, _ := strings.Cut(rest, "/")
-	if !accountRE.MatchString(account) {
+	if !values.IsAccount(account) {
 		account = ""
 	}
 	if strings.HasPrefix(region, "unknown-") || region == "" || strings.Contains(region, "$") {
@@ -196,8 +197,6 @@ func parseEnv(s string) stackEnv {
 	}
 	return stackEnv{account, region}
 }
-
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // partition is the partition of the stack's region, when Relay knows the
 // region.
@@ -361,16 +360,16 @@ func (c claim) where() string {
 // names the first (Finding.Other).
 func CheckUnique(stacks []Stack) []Finding {
 	type group struct {
-		id     string
-		claims []claim
+		id, says string // the Table row, and the AWS rule in words
+		claims   []claim
 	}
 	groups := map[string]*group{}
 	var order []string
-	add := func(id, scopeKey, key string, c claim) {
+	add := func(id, says, scopeKey, key string, c claim) {
 		k := id + "\x00" + scopeKey + "\x00" + key
 		g, ok := groups[k]
 		if !ok {
-			g = &group{id: id}
+			g = &group{id: id, says: says}
 			groups[k] = g
 			order = append(order, k)
 		}
@@ -379,7 +378,7 @@ func CheckUnique(stacks []Stack) []Finding {
 	for _, st := range stacks {
 		e := parseEnv(st.Environment)
 		if key, words, ok := e.scope(inAccountRegion); ok && st.Name != "" {
-			add(UniqueStackName, key, st.Name, claim{stack: st.ID, property: "stack name", name: st.Name, scope: words})
+			add(UniqueStackName, "CloudFormation stack names are unique in an account and region", key, st.Name, claim{stack: st.ID, property: "stack name", name: st.Name, scope: words})
 		}
 		res, _ := st.Template["Resources"].(map[string]interface{})
 		ids := make([]string, 0, len(res))
@@ -424,7 +423,7 @@ func CheckUnique(stacks []Stack) []Finding {
 			if r.foldCase {
 				key = strings.ToLower(name)
 			}
-			add(r.id, scopeKey, key, claim{stack: st.ID, resource: id, property: r.property, name: name, scope: words})
+			add(r.id, r.says, scopeKey, key, claim{stack: st.ID, resource: id, property: r.property, name: name, scope: words})
 		}
 	}
 	var out []Finding
@@ -434,18 +433,12 @@ func CheckUnique(stacks []Stack) []Finding {
 			continue
 		}
 		l := ByID(g.id)
-		says := "CloudFormation stack names are unique in an account and region"
-		for _, r := range uniqueRules {
-			if r.id == g.id {
-				says = r.says
-			}
-		}
 		first := g.claims[0]
 		for _, c := range g.claims[1:] {
 			out = append(out, Finding{
 				Limit: l, Stack: c.stack, Resource: c.resource, Value: len(g.claims),
 				Physical: c.name, Name: c.name, Property: c.property, Other: first.where(), Scope: c.scope,
-				Rule: fmt.Sprintf("is also the %s of %s (%s): %s (%s)", first.property, quoteIfDiffers(first.where(), first.name, c.name), c.scope, says, l.Source),
+				Rule: fmt.Sprintf("is also the %s of %s (%s): %s (%s)", first.property, quoteIfDiffers(first.where(), first.name, c.name), c.scope, g.says, l.Source),
 			})
 		}
 	}

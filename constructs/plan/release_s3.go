@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // S3Release is the S3 deploy action.
@@ -48,7 +49,7 @@ func (x *S3Release) validate(v *validator, field string) {
 	}
 	// The deploy role's s3:PutObject resource ends in the key: one line,
 	// and no IAM wildcard that would widen it.
-	if strings.ContainsAny(x.ObjectKey, "*?\n\r\u0085\u2028\u2029") {
+	if strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks) {
 		v.addf(field+".ObjectKey", "%q: must be an S3 key on one line, without IAM's wildcards * and ?", x.ObjectKey)
 	}
 	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) && !arns.IsToken(x.KMSKeyArn) {

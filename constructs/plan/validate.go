@@ -141,10 +141,10 @@ func (v *validator) validate() {
 		}
 		// CodePipeline checks both with the pattern .*, whose "." matches
 		// no line terminator (PipelineVariableDeclaration).
-		if strings.ContainsAny(x.Default, "\n\r\u0085\u2028\u2029") {
+		if strings.ContainsAny(x.Default, values.LineBreaks) {
 			v.addf(field+".Default", "%q: must be one line", x.Default)
 		}
-		if strings.ContainsAny(x.Description, "\n\r\u0085\u2028\u2029") {
+		if strings.ContainsAny(x.Description, values.LineBreaks) {
 			v.addf(field+".Description", "%q: must be one line", x.Description)
 		}
 	}

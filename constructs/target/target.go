@@ -424,10 +424,8 @@ func (p *Props) Validate() error {
 			if set.name == "ExecutionStatements" || strings.HasPrefix(set.name, "ExecutionRoles[") {
 				continue
 			}
-			for _, a := range s.Actions {
-				if strings.EqualFold(a, "iam:PassRole") && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
-					add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the pipeline pass roles it does not deploy with", set.name, i, s.Resources)
-				}
+			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
+				add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the pipeline pass roles it does not deploy with", set.name, i, s.Resources)
 			}
 		}
 	}
@@ -462,9 +460,9 @@ func (p *Props) Validate() error {
 				if values.IAMWrite(a) {
 					add("HookStatements[%d]: %s writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources", i, a)
 				}
-				if strings.EqualFold(a, "iam:PassRole") && slices.ContainsFunc(s.Resources, func(r string) bool { return strings.ContainsAny(r, "*?") }) {
-					add("HookStatements[%d]: iam:PassRole on %q: name each role; a pattern would let the hook functions pass roles the workload does not run", i, s.Resources)
-				}
+			}
+			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
+				add("HookStatements[%d]: iam:PassRole on %q: name each role; a pattern would let the hook functions pass roles the workload does not run", i, s.Resources)
 			}
 		}
 	}

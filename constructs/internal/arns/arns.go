@@ -102,7 +102,7 @@ func CheckRolePattern(s, partition string) string {
 	switch {
 	case err != nil:
 		return err.Error()
-	case !glob(a.Service, "iam") || a.Region != "" || !(strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "*")):
+	case !Glob(a.Service, "iam") || a.Region != "" || !(strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "*")):
 		return fmt.Sprintf("not an IAM role ARN pattern (arn:%s:iam::ACCOUNT:role/PATH/NAME)", show)
 	case !wild && partition != "" && a.Partition != partition:
 		return fmt.Sprintf("in partition %s, not %s (Partition)", a.Partition, partition)
@@ -119,37 +119,38 @@ func Like(pattern, arn string) bool {
 		return false
 	}
 	for i := range pp {
-		if !glob(pp[i], ap[i]) {
+		if !Glob(pp[i], ap[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-// glob matches s against p, where * matches any run and ? one character.
-func glob(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if glob(p[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			p, s = p[1:], s[1:]
+// Glob reports whether s matches the pattern p of IAM's wildcards: *
+// matches any run of characters (/ and : included, none too) and ? exactly
+// one; nothing else is special, and case counts. Linear in practice: it
+// backtracks only to the last *, never recursively.
+func Glob(p, s string) bool {
+	px, sx, star, next := 0, 0, -1, 0
+	for sx < len(s) {
+		switch {
+		case px < len(p) && (p[px] == '?' || p[px] == s[sx]):
+			px++
+			sx++
+		case px < len(p) && p[px] == '*':
+			star, next = px, sx
+			px++
+		case star >= 0:
+			next++
+			px, sx = star+1, next
 		default:
-			if s == "" || s[0] != p[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
+			return false
 		}
 	}
-	return s == ""
+	for px < len(p) && p[px] == '*' {
+		px++
+	}
+	return px == len(p)
 }
 
 // regions maps every AWS region Relay knows to its partition. A region

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/arns"
 )
 
 // Statement is one statement as plain data.
@@ -76,6 +79,15 @@ func AdminEquivalent(actions, resources []string) string {
 	return ""
 }
 
+// PassesRolesByPattern reports whether a statement of actions and resources
+// grants iam:PassRole (IAM compares actions without regard to case) on a
+// resource with IAM's wildcards * or ?: it could pass roles that nobody
+// named, to whatever service takes them.
+func PassesRolesByPattern(actions, resources []string) bool {
+	return slices.ContainsFunc(actions, func(a string) bool { return strings.EqualFold(a, "iam:PassRole") }) &&
+		slices.ContainsFunc(resources, func(r string) bool { return strings.ContainsAny(r, "*?") })
+}
+
 // coversAnyName reports whether the resource pattern matches a role, user,
 // group or policy of any name (at the root path or at any path), however it
 // is written:
@@ -99,37 +111,12 @@ func coversAnyName(pattern string) bool {
 		// iam:PutRolePolicy on role/*/* lets that role write itself an
 		// administrator policy.
 		for _, name := range []string{"relay-probe-x7Q9z", "relay/probe/relay-probe-x7Q9z"} {
-			if globMatch(pattern, fmt.Sprintf("arn:%s:iam::%s:%s/%s", partition, account, kind, name)) {
+			if arns.Glob(pattern, fmt.Sprintf("arn:%s:iam::%s:%s/%s", partition, account, kind, name)) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// globMatch reports whether pattern, with IAM's * (any characters) and ?
-// (one character), matches s; nothing else is special.
-func globMatch(pattern, s string) bool {
-	px, sx, star, next := 0, 0, -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
-			px++
-			sx++
-		case px < len(pattern) && pattern[px] == '*':
-			star, next = px, sx
-			px++
-		case star >= 0:
-			next++
-			px, sx = star+1, next
-		default:
-			return false
-		}
-	}
-	for px < len(pattern) && pattern[px] == '*' {
-		px++
-	}
-	return px == len(pattern)
 }
 
 // Matches reports whether the IAM action pattern (with * and ?, case

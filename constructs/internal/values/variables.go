@@ -6,8 +6,16 @@ import (
 	"strings"
 )
 
-// variableRef matches a CodePipeline variable reference #{namespace.name}.
-var variableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
+// VariableRef matches a CodePipeline variable reference #{namespace.name},
+// capturing the namespace and the name.
+var VariableRef = regexp.MustCompile(`#\{([^.}]*)\.([^}]*)\}`)
+
+// LineBreaks are the characters that end a line for a Java-style pattern
+// ".": line feed, carriage return, next line, and the line and paragraph
+// separators. CodePipeline checks a variable's default and description with
+// .* (PipelineVariableDeclaration), and IAM refuses a resource ARN holding
+// one.
+const LineBreaks = "\n\r\u0085\u2028\u2029"
 
 // fixedShapeSourceVariables are the source variables whose values have a
 // fixed shape without quotes, backslashes or line breaks (commit IDs and
@@ -33,7 +41,7 @@ var fixedShapeSourceVariables = []string{"AuthorDate", "CommitId", "CommitterDat
 // (ParameterOverrides, a Lambda's JSON UserParameters, a state machine's
 // Input) can end the JSON string and add keys (aws/aws-cdk#31213, #8458).
 func FreeTextReference(s string) (ref, who string) {
-	for _, m := range variableRef.FindAllStringSubmatch(s, -1) {
+	for _, m := range VariableRef.FindAllStringSubmatch(s, -1) {
 		ns, name := m[1], m[2]
 		switch {
 		case ns == "variables":
