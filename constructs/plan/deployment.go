@@ -9,7 +9,11 @@ type Deployment struct {
 	Name string
 	// Wave groups consecutive deployments with the same Wave into one stage
 	// (Deploy-<Wave>), where they deploy in parallel after the wave's
-	// approvals. Default: Name (a stage of its own).
+	// approvals. A deployment without Wave is in the wave of its Name, so
+	// a deployment next to it may join its stage by naming it. The
+	// deployments of a wave must be listed one after another (refused
+	// otherwise: a pipeline has one stage of each name). Default: Name (a
+	// stage of its own).
 	Wave string
 	// Target is where it releases. Required.
 	Target Target

@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,5 +124,38 @@ func TestWaveActions(t *testing.T) {
 	want := fmt.Sprintf(`Deployments[0].Approval: wave "w" has %d approvals; a CodePipeline stage holds at most %d actions: approve the wave once (an approval on its first environment only)`, max+1, max)
 	if err == nil || err.Error() != want {
 		t.Errorf("New() error = %v\nwant %s", err, want)
+	}
+}
+
+// TestSplitWaveStageNames: a wave split at the actions-per-stage quota
+// takes the stages Deploy-<wave>-1, -2, ...; a deployment named like one
+// of them is refused by name (CodePipeline refuses two stages of one name,
+// and aws-cdk-lib throws when the second is added).
+func TestSplitWaveStageNames(t *testing.T) {
+	max := limits.Max(limits.StageActions)
+	var deps []plan.Deployment
+	for i := 0; i <= max/2; i++ {
+		deps = append(deps, dep(fmt.Sprintf("e%d", i), "w", false, "us-east-1"))
+	}
+	tests := []struct {
+		name string
+		last plan.Deployment
+		want string
+	}{
+		{"another name", dep("w-3", "", false, "us-east-1"), ""},
+		{"the name of a split stage", dep("w-2", "", false, "us-east-1"),
+			`Deployments[26].Name: stage name "Deploy-w-2" is also the stage of Deployments[25].Wave; CodePipeline takes each stage name once: give it another name`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := plan.New(input(append(slices.Clone(deps), tc.last)...))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("New() error:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
 	}
 }

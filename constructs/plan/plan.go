@@ -238,26 +238,32 @@ var (
 )
 
 // checkNames checks what CodePipeline requires of the composed names:
-// stage and action names within their length and alphabet, action names
-// unique per stage, namespaces unique per pipeline, StackSet names within
+// stage and action names within their length and alphabet, stage names
+// unique per pipeline, action names unique per stage, namespaces unique per pipeline, StackSet names within
 // CloudFormation's limit and alphabet (limits.CheckName, with its AWS source).
 func (pl *Pipeline) checkNames() error {
 	in := &pl.Input
 	var errs []error
 	namespaces := map[string]string{}
+	stages := map[string]string{}
 	for _, st := range pl.Stages {
-		if max := limits.Max(limits.StageName); len(st.Name) > max || !actionNameRE.MatchString(st.Name) {
-			field := in.name("Deployments")
-			if len(st.Actions) > 0 && st.Actions[0].Deployment >= 0 {
-				i := st.Actions[0].Deployment
-				field = in.name(fmt.Sprintf("Deployments[%d].Name", i))
-				if in.Deployments[i].Wave != "" {
-					field = in.name(fmt.Sprintf("Deployments[%d].Wave", i))
-				}
+		field := in.name("Deployments")
+		if len(st.Actions) > 0 && st.Actions[0].Deployment >= 0 {
+			i := st.Actions[0].Deployment
+			field = in.name(fmt.Sprintf("Deployments[%d].Name", i))
+			if in.Deployments[i].Wave != "" {
+				field = in.name(fmt.Sprintf("Deployments[%d].Wave", i))
 			}
+		}
+		if max := limits.Max(limits.StageName); len(st.Name) > max || !actionNameRE.MatchString(st.Name) {
 			errs = append(errs, fmt.Errorf("%s: stage name %q has %d characters; CodePipeline takes at most %d letters, digits and .@_-: use a shorter wave or environment name",
 				field, st.Name, len(st.Name), max))
 		}
+		if prev, dup := stages[st.Name]; dup {
+			errs = append(errs, fmt.Errorf("%s: stage name %q is also the stage of %s; CodePipeline takes each stage name once: give it another name",
+				field, st.Name, prev))
+		}
+		stages[st.Name] = field
 		actions := map[string]bool{}
 		for _, a := range st.Actions {
 			if max := limits.Max(limits.ActionName); len(a.Name) > max || !actionNameRE.MatchString(a.Name) {

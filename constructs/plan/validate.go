@@ -184,7 +184,37 @@ func (v *validator) validate() {
 		}
 		v.deployment(i, d)
 	}
+	v.waves()
 	v.projects()
+}
+
+// waves checks that the deployments of each wave (WaveName: a deployment
+// without Wave is in the wave of its Name) are listed one after another:
+// a wave is one stage, Deploy-<wave>, and CodePipeline refuses two stages of
+// one name.
+func (v *validator) waves() {
+	in := v.in
+	first, names := map[string]int{}, map[string]bool{}
+	for i := range in.Deployments {
+		d := &in.Deployments[i]
+		dupName := names[d.Name]
+		names[d.Name] = true
+		wave := d.WaveName()
+		j, seen := first[wave]
+		if !seen {
+			first[wave] = i
+			continue
+		}
+		if in.Deployments[i-1].WaveName() == wave || (d.Wave == "" && dupName) { // a duplicate Name is reported as such
+			continue
+		}
+		path, value := fmt.Sprintf("Deployments[%d].Wave", i), d.Wave
+		if d.Wave == "" {
+			path, value = fmt.Sprintf("Deployments[%d].Name", i), d.Name
+		}
+		v.addf(path, "%q: %s is in this wave (stage Deploy-%s) too, but the deployments between are not; list the deployments of a wave one after another, or give this one another wave",
+			value, in.name(fmt.Sprintf("Deployments[%d]", j)), wave)
+	}
 }
 
 // noBuild checks, on the input before defaults, that a pipeline without a

@@ -182,6 +182,22 @@ func TestValidate(t *testing.T) {
 		{"duplicate name", func(in *plan.Input) { in.Deployments = append(in.Deployments, dep("staging", "", false, "us-east-1")) }, []string{
 			`Deployments[2].Name "staging": already used by Deployments[0]`,
 		}},
+		{"a wave split by another deployment", func(in *plan.Input) {
+			in.Deployments = []plan.Deployment{dep("a", "w", false, "us-east-1"), dep("b", "", false, "us-east-1"), dep("c", "w", false, "us-east-1")}
+		}, []string{
+			`Deployments[2].Wave "w": Deployments[0] is in this wave (stage Deploy-w) too, but the deployments between are not; list the deployments of a wave one after another, or give this one another wave`,
+		}},
+		{"a wave named like an earlier deployment, not next to it", func(in *plan.Input) {
+			in.Deployments = []plan.Deployment{dep("b", "", false, "us-east-1"), dep("c", "", false, "us-east-1"), dep("a", "b", false, "us-east-1")}
+		}, []string{
+			`Deployments[2].Wave "b": Deployments[0] is in this wave (stage Deploy-b) too, but the deployments between are not; list the deployments of a wave one after another, or give this one another wave`,
+		}},
+		{"a wave named like the next deployment, which joins it", func(in *plan.Input) {
+			in.Deployments = []plan.Deployment{dep("a", "b", false, "us-east-1"), dep("b", "", false, "us-east-1")}
+		}, nil},
+		{"a wave named like a deployment in it", func(in *plan.Input) {
+			in.Deployments = []plan.Deployment{dep("a", "b", false, "us-east-1"), dep("b", "b", false, "us-east-1")}
+		}, nil},
 		{"name used in namespaces", func(in *plan.Input) { in.Deployments[1].Name = "prod.eu" }, []string{
 			`Deployments[1].Name "prod.eu": must be letters, digits, _ and - (it names the stage and variable namespaces)`,
 		}},
