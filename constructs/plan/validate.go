@@ -357,8 +357,8 @@ func (v *validator) deployment(i int, d *Deployment) {
 			break
 		}
 		account = t.ID
-		if !values.IsAccount(t.ID) {
-			v.addf(field+".Target.ID", "%q: must be a 12-digit account ID", t.ID)
+		if rule := values.AccountRule(t.ID); rule != "" {
+			v.addf(field+".Target.ID", "%q: %s", t.ID, rule)
 		}
 	case *StackSetAccounts:
 		if t == nil {
@@ -369,8 +369,8 @@ func (v *validator) deployment(i int, d *Deployment) {
 			v.add(field+".Target.IDs", "[]: name at least one account")
 		}
 		for k, a := range t.IDs {
-			if !values.IsAccount(a) {
-				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be a 12-digit account ID", a)
+			if rule := values.AccountRule(a); rule != "" {
+				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: %s", a, rule)
 			}
 		}
 		if t.StackSetOf == "" && (!strings.Contains(t.AdministrationRoleArn, ":role/") && !arns.IsToken(t.AdministrationRoleArn) || t.ExecutionRoleName == "") {
@@ -526,10 +526,10 @@ func (v *validator) stackSetOf(i int, d *Deployment, of string) {
 }
 
 // roleIn reports whether arn is a role ARN of account with a partition,
-// or a token (package pipeline resolves the tokens it can, and checks the
+// or either is a token (package pipeline resolves the tokens it can, and checks the
 // roles of targets wired by reference).
 func roleIn(arn, account string) bool {
-	if arns.IsToken(arn) {
+	if arns.IsToken(arn) || arns.IsToken(account) { // a token account is reported as such
 		return true
 	}
 	acct, _, _, err := arns.Role(arn)

@@ -206,6 +206,9 @@ func TestValidate(t *testing.T) {
 			`Deployments[1].Target.DeployRoleArn "` + roleArn("333333333333", "production", "deploy") + `": must be a role ARN in account 33333333333`,
 			`Deployments[1].Target.ExecutionRoleArn "` + roleArn("333333333333", "production", "cfn-exec") + `": must be a role ARN in account 33333333333`,
 		}},
+		{"account as a token", func(in *plan.Input) { in.Deployments[1].Target.(*plan.Account).ID = "${Token[TOKEN.90]}" }, []string{
+			`Deployments[1].Target.ID "${Token[TOKEN.90]}": is a token, known only at deploy (such as a CfnParameter, Fn.importValue or Aws.ACCOUNT_ID), and the roles' ARNs and trust need it at synth: give the 12-digit account ID as text`,
+		}},
 		{"deploy role in another account", func(in *plan.Input) { in.Deployments[1].Target.(*plan.Account).DeployRoleArn = role }, []string{
 			`Deployments[1].Target.DeployRoleArn "` + role + `": must be a role ARN in account 333333333333`,
 		}},

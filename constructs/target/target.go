@@ -305,11 +305,14 @@ func (p *Props) Validate() error {
 	q, errs := p.withStores()
 	p = &q
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if p.Account != "" && !values.IsAccount(p.Account) {
-		add("Account %q: must be a 12-digit account ID", p.Account)
+	if rule := values.AccountRule(p.Account); p.Account != "" && rule != "" {
+		if values.IsToken(p.Account) {
+			rule += " (or leave Account unset: the stack's account)"
+		}
+		add("Account %q: %s", p.Account, rule)
 	}
-	if !values.IsAccount(p.PipelineAccount) {
-		add("PipelineAccount %q: must be a 12-digit account ID", p.PipelineAccount)
+	if rule := values.AccountRule(p.PipelineAccount); rule != "" {
+		add("PipelineAccount %q: %s", p.PipelineAccount, rule)
 	}
 	if len(p.Regions) == 0 {
 		add("Regions []: name at least one region the deploy role deploys to")

@@ -885,3 +885,34 @@ func TestAccountPlaceholder(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenAccounts: an account that is a token (a CfnParameter, an
+// import, Aws.ACCOUNT_ID) is known only at deploy, while the trust and the
+// roles' ARNs need it at synth: one message per field says so and how to
+// fix it, without the follow-on errors its token text would cause.
+func TestTokenAccounts(t *testing.T) {
+	const token = "is a token, known only at deploy (such as a CfnParameter, Fn.importValue or Aws.ACCOUNT_ID), and the roles' ARNs and trust need it at synth: give the 12-digit account ID as text"
+	tests := []struct {
+		name string
+		set  func(p *target.Props, tok string)
+		want string
+	}{
+		{"Account", func(p *target.Props, tok string) { p.Account = tok }, "Account %q: " + token + " (or leave Account unset: the stack's account)"},
+		{"PipelineAccount", func(p *target.Props, tok string) { p.PipelineAccount = tok }, "PipelineAccount %q: " + token},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			tok := *awscdk.NewCfnParameter(stack, jsii.String("Account"), &awscdk.CfnParameterProps{Type: jsii.String("String")}).ValueAsString()
+			p := validProps()
+			tc.set(p, tok)
+			want := "target.Props: " + fmt.Sprintf(tc.want, tok)
+			if err := p.ValidateIn(stack); err == nil || err.Error() != want {
+				t.Errorf("ValidateIn() = %v\nwant %s", err, want)
+			}
+		})
+	}
+}

@@ -80,7 +80,7 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 				add("%s[%d] %q: %v", field, i, a, err)
 			case !strings.HasPrefix(a, "arn:"+partition+":"):
 				add("%s[%d] %q: must be in partition %s (Partition)", field, i, a, partition)
-			case account != p.PipelineAccount:
+			case account != p.PipelineAccount && !values.IsToken(p.PipelineAccount): // a token is reported as such
 				add("%s[%d] %q: must be a role ARN in PipelineAccount %s", field, i, a, p.PipelineAccount)
 			case strings.ContainsAny(a, "*?"):
 				// The trust pins aws:PrincipalArn with ArnEquals, which
@@ -166,7 +166,7 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		env = append(env, errors.New("scope: nil; pass the stack (or a construct in it) that holds the target's roles"))
 	} else {
 		stack := stackOf(scope)
-		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && a != p.Account {
+		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && !arns.IsToken(p.Account) && a != p.Account {
 			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
 		}
 	}

@@ -55,6 +55,26 @@ func IsAccount(s string) bool {
 	return true
 }
 
+// AccountRule is "" when s is a 12-digit AWS account ID, and otherwise what
+// is wrong with it: a token (an aws-cdk-lib token such as a CfnParameter's
+// value, an import or Aws.ACCOUNT_ID, known only at deploy) needs the ID as
+// text, since trust policies and role ARNs are written at synth; anything
+// else must be 12 digits.
+func AccountRule(s string) string {
+	switch {
+	case IsAccount(s):
+		return ""
+	case IsToken(s):
+		return "is a token, known only at deploy (such as a CfnParameter, Fn.importValue or Aws.ACCOUNT_ID), and the roles' ARNs and trust need it at synth: give the 12-digit account ID as text"
+	}
+	return "must be a 12-digit account ID"
+}
+
+// IsToken reports whether s holds an unresolved aws-cdk-lib token.
+func IsToken(s string) bool {
+	return strings.Contains(s, "${Token[") || strings.Contains(s, "#{Token[")
+}
+
 // IAMWrite reports whether an IAM policy action (such as iam:CreateRole,
 // iam:* or *) may write IAM: any action of a service pattern that matches
 // iam ("*", "i*") and any iam: action but the reads (Get*, List*,

@@ -103,6 +103,23 @@ func TestIsAccount(t *testing.T) {
 	}
 }
 
+func TestAccountRule(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"111111111111", ""},
+		{"11111111111", "must be a 12-digit account ID"},
+		{"", "must be a 12-digit account ID"},
+		{"${Token[TOKEN.12]}", "is a token, known only at deploy (such as a CfnParameter, Fn.importValue or Aws.ACCOUNT_ID), and the roles' ARNs and trust need it at synth: give the 12-digit account ID as text"},
+		{"${Token[AWS.AccountId.8]}", "is a token, known only at deploy (such as a CfnParameter, Fn.importValue or Aws.ACCOUNT_ID), and the roles' ARNs and trust need it at synth: give the 12-digit account ID as text"},
+	}
+	for _, tt := range tests {
+		if got := values.AccountRule(tt.in); got != tt.want {
+			t.Errorf("AccountRule(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestIAMWrite(t *testing.T) {
 	for action, want := range map[string]bool{
 		"iam:CreateRole": true, "iam:*": true, "iam:Pass*": true, "iam:PassRol?": true, "iam:AttachRolePolicy": true,
