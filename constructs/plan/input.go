@@ -149,8 +149,9 @@ type Variable struct {
 // Suite is one CodeBuild action of the Test or Scan stage, with a project
 // of its own.
 type Suite struct {
-	// Name names the action and the project: 1 to 90 letters, digits and
-	// .@_-, unique in its stage. Required.
+	// Name names the action and the project: 1 to 100 letters, digits and
+	// .@_- (an action name, limits.ActionName), unique in its stage.
+	// Required.
 	Name string
 	// Commands run in order; a failing command fails the suite. Required
 	// unless Preset is set (scanners only).
