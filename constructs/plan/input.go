@@ -198,7 +198,9 @@ type Approval struct {
 	// Comment is shown to the approver. Default: "Approve deployment to
 	// <deployment name>".
 	Comment string
-	// Notify are email addresses subscribed to the topic. Default: none.
+	// Notify are email addresses, such as ops@example.com, subscribed to the
+	// topic (each must confirm the subscription); anything else is refused,
+	// as SNS would refuse it at deploy. Default: none.
 	Notify []string
 	// ReviewURL is a link for the approver to check first. Default: none.
 	ReviewURL string

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -424,6 +425,13 @@ func (v *validator) deployment(i int, d *Deployment) {
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
 	}
+	if a := d.Approval; a != nil {
+		for k, addr := range a.Notify {
+			if !isEmail(addr) && !arns.IsToken(addr) {
+				v.addf(fmt.Sprintf("%s.Approval.Notify[%d]", field, k), "%q: must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)", addr)
+			}
+		}
+	}
 	_, isAccount := d.Target.(*Account)
 	switch {
 	case len(d.Components) > 0:
@@ -598,4 +606,12 @@ func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, acco
 	if acct, ok := d.Target.(*Account); ok && acct != nil && len(hooks) > 0 && !roleIn(acct.InvokeRoleArn, account) {
 		v.addf(fmt.Sprintf("Deployments[%d].Target.InvokeRoleArn", i), "%q: hooks need a role ARN in account %s", acct.InvokeRoleArn, account)
 	}
+}
+
+// isEmail reports whether s looks like an email address: one @ between a
+// local part and a domain, no spaces (SNS checks the address when the
+// subscription is created).
+func isEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") && !strings.ContainsFunc(s, unicode.IsSpace)
 }

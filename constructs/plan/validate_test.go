@@ -230,6 +230,12 @@ func TestValidate(t *testing.T) {
 		{"approval timeout", func(in *plan.Input) { in.Deployments[1].Approval.TimeoutMinutes = 4 }, []string{
 			"Deployments[1].Approval.TimeoutMinutes 4: must be 5 to 86400",
 		}},
+		{"approval emails", func(in *plan.Input) {
+			in.Deployments[1].Approval.Notify = []string{"ops@example.com", "not-an-email", "release team@example.com", "${Token[TOKEN.91]}"}
+		}, []string{
+			`Deployments[1].Approval.Notify[1] "not-an-email": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
+			`Deployments[1].Approval.Notify[2] "release team@example.com": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
+		}},
 		{"every release kind is valid", func(in *plan.Input) {
 			in.Deployments[0].Release = ecs
 			in.Deployments[0].Hooks = []plan.Hook{smokeTest(), migrate()}
