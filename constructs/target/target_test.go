@@ -809,12 +809,13 @@ func TestStepRoles(t *testing.T) {
 // TestNewRefuses checks what New refuses with a message that names the
 // constructor or the field, never a nil-pointer dereference.
 func TestNewRefuses(t *testing.T) {
-	stackIn := func(account string) awscdk.Stack {
+	stackAt := func(account, region string) awscdk.Stack {
 		app := relaytest.NewApp()
 		return awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
-			Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String("us-east-1")},
+			Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)},
 		})
 	}
+	stackIn := func(account string) awscdk.Stack { return stackAt(account, "us-east-1") }
 	tests := []struct {
 		name  string
 		stack awscdk.Stack
@@ -824,6 +825,10 @@ func TestNewRefuses(t *testing.T) {
 		{"nil props", stackIn("222222222222"), nil, "target.New: props are nil; pass &target.Props{...}"},
 		{"Account is not the stack's account", stackIn("333333333333"), validProps(),
 			`target.Props: Account "222222222222": the stack Staging deploys to account 333333333333, where IAM would create the roles; set Account to 333333333333 or create the target in a stack of account 222222222222`},
+		{"the stack's region is a typo", stackAt("222222222222", "us-east1"), validProps(),
+			`target.Props: scope: the stack Staging deploys to region "us-east1": not an AWS region; did you mean "us-east-1"?`},
+		{"the stack's region is of another partition", stackAt("222222222222", "cn-north-1"), validProps(),
+			`target.Props: scope: the stack Staging deploys to region "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -148,11 +148,13 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 	}
 }
 
-// ValidateIn is Validate plus the check that needs the stack the target is
+// ValidateIn is Validate plus the checks that need the stack the target is
 // created in (scope's): Account must be the stack's account when both are
 // set, since IAM creates the roles in the stack's account whatever Account
 // says, and every ARN derived from Account would name roles that do not
-// exist. New runs it.
+// exist; and the stack's region, when it is known, must be a region of
+// Partition (a typo such as us-east1 cannot be deployed to, and a region of
+// another partition would get ARNs of the wrong one). New runs it.
 func (p *Props) ValidateIn(scope constructs.Construct) error {
 	if p == nil {
 		return errNilProps
@@ -168,6 +170,15 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		stack := stackOf(scope)
 		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && !arns.IsToken(p.Account) && a != p.Account {
 			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
+		}
+		partition := p.Partition
+		if partition == "" {
+			partition = "aws"
+		}
+		if r := *stack.Region(); slices.Contains(arns.Partitions, partition) {
+			if why := arns.CheckRegion(r, partition); why != "" {
+				env = append(env, fmt.Errorf("scope: the stack %s deploys to region %q: %s", *stack.StackName(), r, why))
+			}
 		}
 	}
 	if len(env) > 0 {
