@@ -526,6 +526,31 @@ func (p *Props) checkSourceRoles(stack awscdk.Stack, planned *plan.Pipeline) []e
 	return errs
 }
 
+// checkApps reports a store, a replica store or a target wired by
+// reference that is in another App than the pipeline's stack: aws-cdk-lib
+// refuses a reference or a stack dependency across Apps (at New or at
+// synth), in a message that names no field.
+func (p *Props) checkApps(stack awscdk.Stack, refs []wired) []error {
+	root := stack.Node().Root()
+	other := func(c constructs.IConstruct) bool { return c.Node().Root() != root }
+	const why = "is in another App than the pipeline's stack %s, and aws-cdk-lib cannot reference across Apps; "
+	var errs []error
+	if p.Store != nil && other(p.Store) {
+		errs = append(errs, fmt.Errorf("Store: the store %s "+why+"create the store in the pipeline's App", *p.Store.Node().Path(), *stack.StackName()))
+	}
+	for _, r := range sortedRegions(p.Replicas) {
+		if s := p.Replicas[r].Store; s != nil && other(s) {
+			errs = append(errs, fmt.Errorf("Replicas[%q].Store: the store %s "+why+"create the store in the pipeline's App, or give its BucketName and KeyAlias instead", r, *s.Node().Path(), *stack.StackName()))
+		}
+	}
+	for _, w := range refs {
+		if other(w.t) {
+			errs = append(errs, fmt.Errorf("Deployments[%d].Target: the target %s "+why+"give the target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, from naming.Names), or create it in the pipeline's App", w.i, *w.t.Node().Path(), *stack.StackName()))
+		}
+	}
+	return errs
+}
+
 // checkStore reports a Store that is not in the pipeline's account and
 // region, as far as the stacks' environments show: CodePipeline keeps a
 // pipeline's artifacts in a bucket of its own region, and the store admits
@@ -550,7 +575,8 @@ func (p *Props) checkStore(stack awscdk.Stack) []error {
 
 // ValidateIn is Validate plus the checks that need scope, the construct
 // (in the stack) the pipeline is created in: tokens in ARN fields are
-// resolved there, Store must be in the stack's account and region, each
+// resolved there, Store (and each Replicas[r].Store and target wired by
+// reference) must be in the stack's App, Store in its account and region, each
 // deployment's regions must have an artifact store (the stack's region, or
 // one of Replicas, which must not name the stack's region), a source of the
 // stack's account needs no RoleArn, an environment-agnostic stack may hold
@@ -588,6 +614,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	errs = append(errs, q.checkPhysicalNames()...)
 	errs = append(errs, q.checkRegions(stack, planned)...)
 	errs = append(errs, q.checkSourceRoles(stack, planned)...)
+	errs = append(errs, q.checkApps(stack, refs)...)
 	if q.Store != nil {
 		errs = append(errs, q.checkStore(stack)...)
 	}

@@ -313,6 +313,36 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				"Store: the store orders-tooling/Artifacts admits accounts 222222222222, not 333333333333 of arn:aws:iam::333333333333:role/relay/orders/orders-production-deploy; add it to Readers.Accounts, or its organizational unit to Readers.OrganizationalUnits; Deployments[1] deploys as that role (Target.DeployRoleArn)",
 			}},
+		// aws-cdk-lib refuses a reference across Apps, at New or at synth,
+		// with an error that names no field.
+		{name: "a store of another App",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				other := awscdk.NewStack(relaytest.NewApp(), jsii.String("orders-tooling"), env("111111111111", "us-east-1"))
+				sp := w.store.Props()
+				p.Store = artifacts.NewStore(other, "Artifacts", &sp)
+			},
+			want: []string{
+				"Store: the store orders-tooling/Artifacts is in another App than the pipeline's stack orders-tooling, and aws-cdk-lib cannot reference across Apps; create the store in the pipeline's App",
+			}},
+		{name: "a replica store of another App",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				other := awscdk.NewStack(relaytest.NewApp(), jsii.String("orders-tooling-eu-west-1"), env("111111111111", "eu-west-1"))
+				sp := w.store.Props()
+				sp.BucketName = orders.ArtifactBucket("eu-west-1")
+				p.Replicas = map[string]pipeline.Replica{"eu-west-1": {Store: artifacts.NewStore(other, "Artifacts", &sp)}}
+			},
+			want: []string{
+				`Replicas["eu-west-1"].Store: the store orders-tooling-eu-west-1/Artifacts is in another App than the pipeline's stack orders-tooling, and aws-cdk-lib cannot reference across Apps; create the store in the pipeline's App, or give its BucketName and KeyAlias instead`,
+			}},
+		{name: "a target of another App",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				other := awscdk.NewStack(relaytest.NewApp(), jsii.String("orders-staging"), env("222222222222", "us-east-1"))
+				tp := w.target.Props()
+				p.Deployments[0].Target = target.New(other, "Delivery", &tp).Account()
+			},
+			want: []string{
+				"Deployments[0].Target: the target orders-staging/Delivery is in another App than the pipeline's stack orders-tooling, and aws-cdk-lib cannot reference across Apps; give the target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, from naming.Names), or create it in the pipeline's App",
+			}},
 		{name: "a plain ARN that is not the target's role",
 			pipeline: func(p *pipeline.Props, _ wiredApp) {
 				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn:aws:iam::222222222222:role/orders-cfn-exec"
