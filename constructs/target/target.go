@@ -47,12 +47,14 @@ import (
 type Statement struct {
 	// Sid is an optional statement ID.
 	Sid string
-	// Actions are IAM actions, e.g. lambda:UpdateFunctionCode. Required.
+	// Actions are IAM actions, service:Action such as
+	// lambda:UpdateFunctionCode (* and ? as wildcards), or *. Required.
 	Actions []string
 	// Resources are ARNs or "*". Required.
 	Resources []string
-	// Conditions map a condition operator to condition keys and their
-	// values, e.g. {"StringEquals": {"iam:PassedToService":
+	// Conditions map a condition operator (one IAM knows, such as
+	// StringEquals or ForAnyValue:StringLikeIfExists) to condition keys
+	// and their values, e.g. {"StringEquals": {"iam:PassedToService":
 	// {"ecs-tasks.amazonaws.com"}}}. Default: no condition.
 	Conditions map[string]map[string][]string
 	// Reason says why the statement needs a wildcard (* in an action or a
@@ -182,8 +184,9 @@ type Props struct {
 	// Default: false.
 	DeleteFailedStacks bool
 	// ExecutionManagedPolicyArns are managed policies for the execution role:
-	// AWS managed ones, or customer managed ones of Account (IAM attaches
-	// no other account's policy; refused when Account is known). An ARN
+	// AWS managed ones, or customer managed ones of Account, as ARNs (a
+	// bare policy name is refused; IAM attaches no other account's policy,
+	// refused when Account or the stack's account is known). An ARN
 	// may write the account as AccountPlaceholder
 	// (arn:aws:iam::${account}:policy/app-deployer): it is filled with
 	// Account, or, in a template deployed to accounts unknown at synth
@@ -421,6 +424,7 @@ func (p *Props) Validate() error {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("%s[%d]: needs actions and resources", set.name, i)
 			}
+			s.checkShape(fmt.Sprintf("%s[%d]", set.name, i), add)
 			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
 				add("%s[%d].Reason %q: say why the statement needs %s (at least 10 characters): the cdk-nag suppression of each wildcard carries it", set.name, i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
@@ -449,6 +453,7 @@ func (p *Props) Validate() error {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("HookStatements[%d]: needs actions and resources", i)
 			}
+			s.checkShape(fmt.Sprintf("HookStatements[%d]", i), add)
 			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
 				add("HookStatements[%d].Reason %q: say why the statement needs %s (at least 10 characters)", i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
@@ -1061,4 +1066,37 @@ func cloudFormation() awsiam.IPrincipal {
 	p := awsiam.NewServicePrincipal(jsii.String("cloudformation.amazonaws.com"), nil)
 	principals.Store("", p)
 	return p
+}
+
+var (
+	// iamAction is an IAM action, service:Action, with * and ? as
+	// wildcards, or * alone.
+	iamAction = regexp.MustCompile(`^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$`)
+	// conditionOperator is an IAM condition operator, with its set
+	// qualifier and IfExists suffix
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+	conditionOperator = regexp.MustCompile(`^((ForAnyValue:|ForAllValues:)?(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|Numeric(Not)?Equals|Numeric(LessThan|GreaterThan)(Equals)?|Date(Not)?Equals|Date(LessThan|GreaterThan)(Equals)?|Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?Equals|Arn(Not)?Like)(IfExists)?|Null)$`)
+)
+
+// checkShape reports what IAM refuses in s at deploy (MalformedPolicyDocument)
+// or aws-cdk-lib refuses without naming the field: an action that is not
+// service:Action, a resource that is neither * nor an ARN, and a condition
+// operator IAM does not know. field is s's path, such as
+// ExecutionStatements[0].
+func (s Statement) checkShape(field string, add func(format string, a ...any)) {
+	for k, a := range s.Actions {
+		if !iamAction.MatchString(a) && !values.IsToken(a) {
+			add("%s.Actions[%d] %q: not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)", field, k, a)
+		}
+	}
+	for k, r := range s.Resources {
+		if r != "*" && !strings.HasPrefix(r, "arn:") && !values.IsToken(r) {
+			add("%s.Resources[%d] %q: not an ARN; IAM takes \"*\" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::%s", field, k, r, r)
+		}
+	}
+	for _, op := range slices.Sorted(maps.Keys(s.Conditions)) {
+		if !conditionOperator.MatchString(op) {
+			add("%s.Conditions[%q]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)", field, op)
+		}
+	}
 }

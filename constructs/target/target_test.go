@@ -115,6 +115,28 @@ func TestPropsValidate(t *testing.T) {
 			`PipelineAccount "x": must be a 12-digit account ID`,
 			`PipelineRoleArns[0] "` + pipelineRole + `": must be a role ARN in PipelineAccount x`,
 		}},
+		// What IAM refuses at deploy (MalformedPolicyDocument, or a
+		// policy ARN CloudFormation cannot attach), or aws-cdk-lib refuses
+		// with a message that names no field.
+		{"statements IAM refuses", func(p *target.Props) {
+			p.ExecutionStatements = []target.Statement{
+				{Actions: []string{"s3GetObject", "s3:Get Object"}, Resources: []string{"payments-bucket"}},
+				{Actions: []string{"sqs:SendMessage"}, Resources: []string{"arn:aws:sqs:us-east-1:222222222222:q"},
+					Conditions: map[string]map[string][]string{"StringEqual": {"aws:ResourceTag/app": {"payments"}}, "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": {"app"}}}},
+			}
+			p.DeployStatements = []target.Statement{{Actions: []string{"ecs:UpdateService"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/web/api"},
+				Conditions: map[string]map[string][]string{"Null": {"aws:ResourceTag/app": {"false"}}}}}
+		}, []string{
+			`ExecutionStatements[0].Actions[0] "s3GetObject": not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)`,
+			`ExecutionStatements[0].Actions[1] "s3:Get Object": not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)`,
+			`ExecutionStatements[0].Resources[0] "payments-bucket": not an ARN; IAM takes "*" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::payments-bucket`,
+			`ExecutionStatements[1].Conditions["StringEqual"]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)`,
+		}},
+		{"managed policies by name", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{"payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::${account}:policy/payments-deployer"}
+		}, []string{
+			`ExecutionManagedPolicyArns[0] "payments-deployer": not a managed policy ARN; write arn:aws:iam::${account}:policy/payments-deployer (a customer managed policy of the target account) or arn:aws:iam::aws:policy/NAME (an AWS managed one)`,
+		}},
 		{"no permissions", func(p *target.Props) { p.ExecutionStatements = nil }, []string{
 			"ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default",
 		}},
@@ -825,6 +847,12 @@ func TestNewRefuses(t *testing.T) {
 		{"nil props", stackIn("222222222222"), nil, "target.New: props are nil; pass &target.Props{...}"},
 		{"Account is not the stack's account", stackIn("333333333333"), validProps(),
 			`target.Props: Account "222222222222": the stack Staging deploys to account 333333333333, where IAM would create the roles; set Account to 333333333333 or create the target in a stack of account 222222222222`},
+		{"a managed policy of another account, Account unset", stackIn("222222222222"), func() *target.Props {
+			p := validProps()
+			p.Account = ""
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::333333333333:policy/payments-deployer"}
+			return p
+		}(), `target.Props: ExecutionManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`},
 		{"the stack's region is a typo", stackAt("222222222222", "us-east1"), validProps(),
 			`target.Props: scope: the stack Staging deploys to region "us-east1": not an AWS region; did you mean "us-east-1"?`},
 		{"the stack's region is of another partition", stackAt("222222222222", "cn-north-1"), validProps(),

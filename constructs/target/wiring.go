@@ -3,6 +3,7 @@ package target
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -95,6 +96,16 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 	// managed policies of the role's own account; CloudFormation would
 	// fail to create the role ("does not exist or is not attachable").
 	policies := func(field string, list []string) {
+		for i, a := range list {
+			if !arns.IsToken(a) && !policyArn.MatchString(FillAccount(a, "123456789012")) {
+				name := "NAME"
+				if !strings.HasPrefix(a, "arn:") && !strings.Contains(a, ":") {
+					name = a // a bare policy name
+				}
+				add("%s[%d] %q: not a managed policy ARN; write arn:%s:iam::%s:policy/%s (a customer managed policy of the target account) or arn:%s:iam::aws:policy/NAME (an AWS managed one)",
+					field, i, a, partition, AccountPlaceholder, strings.TrimPrefix(name, "/"), partition)
+			}
+		}
 		if !values.IsAccount(p.Account) {
 			return // the stack's account, known at deploy time only
 		}
@@ -160,7 +171,15 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		return errNilProps
 	}
 	var errs []error
-	if err := p.Validate(); err != nil {
+	// Validate judges what needs Account (the managed policies' accounts)
+	// with the stack's account when Account is unset, as New creates it.
+	q := *p
+	if scope != nil {
+		if a := *stackOf(scope).Account(); q.Account == "" && values.IsAccount(a) {
+			q.Account = a
+		}
+	}
+	if err := q.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	var env []error
@@ -332,3 +351,7 @@ func stackOf(scope constructs.Construct) awscdk.Stack {
 	}
 	return awscdk.Stack_Of(scope)
 }
+
+// policyArn is a managed policy ARN: an AWS managed policy (account aws) or
+// a customer managed one of an account.
+var policyArn = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$`)
