@@ -46,7 +46,9 @@ type Deployment struct {
 	// Approval, when set, gates the deployment with a manual approval.
 	Approval *Approval
 	// Freeze, when set, disables the transition into the deployment's stage
-	// with this reason: executions wait until someone enables it.
+	// with this reason: executions wait until someone enables it. 1 to 300
+	// of letters, digits, spaces and !@().*?- (CodePipeline's transition
+	// reason).
 	Freeze string
 	// DisableRollback keeps a failed stage as it is instead of rolling it
 	// back to the last successful execution. Default: false.

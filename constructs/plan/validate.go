@@ -425,6 +425,9 @@ func (v *validator) deployment(i int, d *Deployment) {
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
 	}
+	if d.Freeze != "" && !freezeRE.MatchString(d.Freeze) {
+		v.addf(field+".Freeze", "%q: must be 1 to 300 of letters, digits, spaces and !@().*?- (CodePipeline's transition reason), such as \"Holiday freeze until Jan 5\"", d.Freeze)
+	}
 	if a := d.Approval; a != nil {
 		for k, addr := range a.Notify {
 			if !isEmail(addr) && !arns.IsToken(addr) {
@@ -615,3 +618,8 @@ func isEmail(s string) bool {
 	local, domain, ok := strings.Cut(s, "@")
 	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") && !strings.ContainsFunc(s, unicode.IsSpace)
 }
+
+// freezeRE is what CodePipeline takes as the reason of a disabled
+// transition (DisableStageTransition's reason: 1 to 300 of
+// [a-zA-Z0-9!@ \(\)\.\*\?\-]).
+var freezeRE = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)

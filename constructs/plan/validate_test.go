@@ -236,6 +236,12 @@ func TestValidate(t *testing.T) {
 			`Deployments[1].Approval.Notify[1] "not-an-email": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 			`Deployments[1].Approval.Notify[2] "release team@example.com": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 		}},
+		{"freeze reasons CodePipeline refuses", func(in *plan.Input) {
+			in.Deployments[0].Freeze = "Holiday freeze until Jan 5"
+			in.Deployments[1].Freeze = "Freeze: see https://wiki/x"
+		}, []string{
+			`Deployments[1].Freeze "Freeze: see https://wiki/x": must be 1 to 300 of letters, digits, spaces and !@().*?- (CodePipeline's transition reason), such as "Holiday freeze until Jan 5"`,
+		}},
 		{"every release kind is valid", func(in *plan.Input) {
 			in.Deployments[0].Release = ecs
 			in.Deployments[0].Hooks = []plan.Hook{smokeTest(), migrate()}
