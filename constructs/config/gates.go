@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
-	_ "time/tzdata" // time zones of deployment windows, whatever the machine has
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/relaycdk/relay/constructs/internal/cron"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 )
 
@@ -67,7 +66,6 @@ const (
 )
 
 var (
-	cronRE   = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
 	freezeRE = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
 )
 
@@ -95,8 +93,8 @@ func entryConditionRules(p *problems, i int, e Environment) {
 		p.add(envPath(i, "entryConditions"), "", "set deploymentWindow, noAlarms or both, or remove entryConditions")
 	}
 	if w := ec.DeploymentWindow; w != nil {
-		p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, cronRule(w.Cron))
-		p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, timeZoneRule(w.TimeZone))
+		p.add(envPath(i, "entryConditions.deploymentWindow.cron"), w.Cron, cron.Rule(w.Cron))
+		p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, cron.TimeZoneRule(w.TimeZone))
 	}
 	for k, a := range ec.NoAlarms {
 		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
@@ -107,13 +105,6 @@ func entryConditionRules(p *problems, i int, e Environment) {
 			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly")
 		}
 	}
-}
-
-func timeZoneRule(s string) string {
-	if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
-		return "must be an IANA time zone, such as UTC or Europe/Berlin"
-	}
-	return ""
 }
 
 // approvalRules checks environments[i].approval.

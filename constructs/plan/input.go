@@ -210,7 +210,9 @@ type Approval struct {
 }
 
 // Window is a deployment window: an EventBridge cron expression, such as
-// "cron(* 9-16 ? * MON-FRI *)", in a time zone. Default time zone: UTC.
+// "cron(* 9-16 ? * MON-FRI *)" (checked field by field, package
+// internal/cron), in an IANA time zone such as Europe/Berlin. Default time
+// zone: UTC.
 type Window struct {
 	Cron, TimeZone string
 }

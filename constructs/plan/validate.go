@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/cron"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -424,6 +425,14 @@ func (v *validator) deployment(i int, d *Deployment) {
 	}
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
+	}
+	if w := d.Window; w != nil {
+		if rule := cron.Rule(w.Cron); rule != "" {
+			v.addf(field+".Window.Cron", "%q: %s", w.Cron, rule)
+		}
+		if rule := cron.TimeZoneRule(w.TimeZone); w.TimeZone != "" && rule != "" {
+			v.addf(field+".Window.TimeZone", "%q: %s", w.TimeZone, rule)
+		}
 	}
 	if d.Freeze != "" && !freezeRE.MatchString(d.Freeze) {
 		v.addf(field+".Freeze", "%q: must be 1 to 300 of letters, digits, spaces and !@().*?- (CodePipeline's transition reason), such as \"Holiday freeze until Jan 5\"", d.Freeze)

@@ -242,6 +242,17 @@ func TestValidate(t *testing.T) {
 		}, []string{
 			`Deployments[1].Freeze "Freeze: see https://wiki/x": must be 1 to 300 of letters, digits, spaces and !@().*?- (CodePipeline's transition reason), such as "Holiday freeze until Jan 5"`,
 		}},
+		{"deployment windows EventBridge refuses", func(in *plan.Input) {
+			in.Deployments[0].Window = &plan.Window{Cron: "* 9-17 * * MON-FRI", TimeZone: "Berlin"}
+			in.Deployments[1].Window = &plan.Window{Cron: "cron(0 9 * * MON-FRI *)"}
+		}, []string{
+			`Deployments[0].Window.Cron "* 9-17 * * MON-FRI": must be an EventBridge cron expression, such as "cron(* 9-16 ? * MON-FRI *)"`,
+			`Deployments[0].Window.TimeZone "Berlin": must be an IANA time zone, such as UTC or Europe/Berlin`,
+			`Deployments[1].Window.Cron "cron(0 9 * * MON-FRI *)": day-of-month "*" and day-of-week "MON-FRI": one of them must be ?, since EventBridge does not take both, such as "cron(* 9-16 ? * MON-FRI *)"`,
+		}},
+		{"a deployment window without a time zone is in UTC", func(in *plan.Input) {
+			in.Deployments[0].Window = &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"}
+		}, nil},
 		{"every release kind is valid", func(in *plan.Input) {
 			in.Deployments[0].Release = ecs
 			in.Deployments[0].Hooks = []plan.Hook{smokeTest(), migrate()}

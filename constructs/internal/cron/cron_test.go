@@ -1,4 +1,4 @@
-package config
+package cron
 
 import "testing"
 
@@ -51,8 +51,8 @@ func TestCronRule(t *testing.T) {
 		{"cron(0 9 1#2 * ? *)", `day-of-month "1#2": # is allowed only in day-of-week` + suffix},
 	}
 	for _, tt := range tests {
-		if got := cronRule(tt.cron); got != tt.want {
-			t.Errorf("cronRule(%q) =\n  %q\nwant\n  %q", tt.cron, got, tt.want)
+		if got := Rule(tt.cron); got != tt.want {
+			t.Errorf("Rule(%q) =\n  %q\nwant\n  %q", tt.cron, got, tt.want)
 		}
 	}
 }

@@ -1,9 +1,15 @@
-package config
+// Package cron checks the EventBridge cron expressions and time zones of
+// deployment windows (CodePipeline's DeploymentWindow entry condition), for
+// package config (YAML) and package plan (Go) alike. It imports no jsii.
+package cron
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // time zones of deployment windows, whatever the machine has
 )
 
 // EventBridge cron expressions, which a deployment window's cron is:
@@ -41,8 +47,11 @@ var cronFields = []cronField{
 // cronExample is a valid deployment window: weekdays, 9:00 to 16:59.
 const cronExample = `"cron(* 9-16 ? * MON-FRI *)"`
 
-// cronRule checks an EventBridge cron expression field by field.
-func cronRule(s string) string {
+var cronRE = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
+
+// Rule is "" when s is an EventBridge cron expression, and otherwise what is
+// wrong with it, field by field, with an example.
+func Rule(s string) string {
 	if !cronRE.MatchString(s) {
 		return "must be an EventBridge cron expression, such as " + cronExample
 	}
@@ -173,4 +182,13 @@ func (f cronField) label(n int) string {
 		return f.names[n-f.min]
 	}
 	return strconv.Itoa(n)
+}
+
+// TimeZoneRule is "" when s is an IANA time zone (such as UTC or
+// Europe/Berlin), as Go's time package knows them, and otherwise the rule.
+func TimeZoneRule(s string) string {
+	if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
+		return "must be an IANA time zone, such as UTC or Europe/Berlin"
+	}
+	return ""
 }
