@@ -117,7 +117,7 @@ func run() (code int) {
 	if err != nil {
 		return fail(err)
 	}
-	over, taken := 0, 0
+	over, taken, unresolved := 0, 0, 0
 	for _, f := range findings {
 		// A quota is reported through the config fields that drive the
 		// value, with a fix that holds for this config; so is a name
@@ -128,6 +128,8 @@ func run() (code int) {
 			level = "error"
 			if kind, _ := limits.UniqueKind(f.Limit.ID); kind != "" {
 				taken++
+			} else if f.Limit.ID == limits.VariableReference {
+				unresolved++
 			} else {
 				over++
 			}
@@ -140,6 +142,9 @@ func run() (code int) {
 	}
 	if taken > 0 {
 		refused = append(refused, fmt.Sprintf("%d physical name(s) taken twice in one AWS scope", taken))
+	}
+	if unresolved > 0 {
+		refused = append(refused, fmt.Sprintf("%d variable reference(s) that cannot resolve when their action runs", unresolved))
 	}
 	if len(refused) > 0 {
 		return fail(errors.New(strings.Join(refused, "; ")))

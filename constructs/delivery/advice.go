@@ -31,7 +31,7 @@ func (s *Spec) Explain(f limits.Finding) limits.Finding {
 		return s.explainTaken(f, kind, caseSensitive)
 	}
 	n := s.Names
-	if f.Limit.ID == limits.ActionConfiguration {
+	if f.Limit.ID == limits.ActionConfiguration || f.Limit.ID == limits.VariableReference {
 		if f.Stack == n.ToolingStack() && s.Plan != nil {
 			return s.Plan.Explain(f)
 		}

@@ -1,8 +1,9 @@
 // Package limits is Relay's one table of AWS quotas (Table, each row with the
 // AWS page that states it), and checks synthesized templates against them
 // before anything is deployed: policy sizes, template size, resources,
-// outputs and parameters per stack, stages and actions per pipeline, and
-// every action configuration value.
+// outputs and parameters per stack, stages and actions per pipeline, every
+// action configuration value, and that every variable reference in one
+// resolves when its action runs (VariableReference).
 //
 // Config validation and the release plan (package plan) read their numbers
 // from Table too (Max), so a quota is written down once. Sizes are measured
@@ -139,6 +140,8 @@ var Table = append([]Limit{
 		"use a shorter environment, region, hook or suite name", false},
 	{Namespace, "CodePipeline variable namespace (characters)", 100, codePipelineAPI,
 		"use a shorter environment, region or hook name", false},
+	{VariableReference, "CodePipeline variable references that cannot resolve when their action runs (a rule: none allowed)", 0, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html",
+		referencesFix, false},
 	{RunOrder, "CodePipeline action run order", 999, codePipelineAPI,
 		"use a smaller runOrder", false},
 	{VariableDefault, "CodePipeline pipeline variable default value (characters)", 1000, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html",
@@ -295,9 +298,10 @@ func (f Finding) Error() string {
 
 // CheckTemplate measures one stack's template, as written to the cloud
 // assembly (body, whose size counts as is), and returns every finding at or
-// over WarnAt of a limit (over it, for a Packed limit), and every name that
-// breaks its rule (NameRules; an error, never a warning), sorted by
-// resource.
+// over WarnAt of a limit (over it, for a Packed limit), every name that
+// breaks its rule (NameRules; an error, never a warning), and every
+// variable reference of a pipeline's actions that cannot resolve
+// (VariableReference; an error), sorted by resource.
 func CheckTemplate(stack string, body []byte) ([]Finding, error) {
 	tpl, err := parseTemplate(stack, body)
 	if err != nil {
@@ -359,6 +363,7 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		case "AWS::CodePipeline::Pipeline":
 			stages, _ := props["Stages"].([]interface{})
 			check(PipelineStages, id, len(stages))
+			checkReferences(stack, id, props, func(f Finding) { out = append(out, f) })
 			for _, s := range stages {
 				sm, _ := s.(map[string]interface{})
 				actions, _ := sm["Actions"].([]interface{})
@@ -394,7 +399,10 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		if a.Limit.ID != b.Limit.ID {
 			return a.Limit.ID < b.Limit.ID
 		}
-		return a.Stage+"/"+a.Action+"/"+a.Key < b.Stage+"/"+b.Action+"/"+b.Key
+		if k, l := a.Stage+"/"+a.Action+"/"+a.Key, b.Stage+"/"+b.Action+"/"+b.Key; k != l {
+			return k < l
+		}
+		return a.Name < b.Name
 	})
 	return out
 }

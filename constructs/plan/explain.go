@@ -30,14 +30,21 @@ func (pl *Pipeline) FieldOf(stage, action, key string) (Field, bool) {
 
 // Explain names, in a finding of limits.CheckTemplate about an action
 // configuration value of this plan's pipeline, the field that drives the
-// value and its fix (limits.Finding.Field and Fix). Other findings come back
-// unchanged.
+// value and its fix (limits.Finding.Field and Fix): a value over its length
+// (limits.ActionConfiguration), or one with a variable reference that cannot
+// resolve (limits.VariableReference, which keeps its own fix). Other
+// findings come back unchanged.
 func (pl *Pipeline) Explain(f limits.Finding) limits.Finding {
-	if f.Limit.ID != limits.ActionConfiguration || f.Key == "" {
+	if (f.Limit.ID != limits.ActionConfiguration && f.Limit.ID != limits.VariableReference) || f.Key == "" {
 		return f
 	}
 	if field, ok := pl.FieldOf(f.Stage, f.Action, f.Key); ok {
-		f.Field, f.Fix = field.Path, field.Fix
+		f.Field = field.Path
+		// A field's fix shortens its value; a reference that cannot
+		// resolve keeps the rule's own.
+		if f.Limit.ID == limits.ActionConfiguration {
+			f.Fix = field.Fix
+		}
 	}
 	return f
 }

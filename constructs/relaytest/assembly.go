@@ -16,7 +16,8 @@ import (
 // physical name that two stacks or resources of the app take in one AWS
 // scope (limits.CheckUnique: two stacks of one name in one account and
 // region, two roles of one name in one account, two buckets of one name,
-// ...). A construct error during synthesis fails the test (Do); so does an
+// ...), and every variable reference of a pipeline action that cannot
+// resolve when the action runs (limits.VariableReference). A construct error during synthesis fails the test (Do); so does an
 // unreadable assembly.
 func AssemblyFindings(t testing.TB, app awscdk.App) []limits.Finding {
 	t.Helper()
@@ -32,8 +33,9 @@ func AssemblyFindings(t testing.TB, app awscdk.App) []limits.Finding {
 // CheckAssembly is the check the relay app runs before it writes any
 // template, for a team's own App: it synthesizes app (AssemblyFindings)
 // and fails the test with every error finding, one per line (quotas,
-// names, and names that collide across the app's stacks: what
-// CloudFormation would refuse only at deploy). Warnings (at 80% of a
+// names, names that collide across the app's stacks, and variable
+// references that cannot resolve: what would fail only at deploy or when
+// the pipeline runs). Warnings (at 80% of a
 // quota) are logged. Call it once on the whole app, after every stack is
 // added:
 //

@@ -1,0 +1,230 @@
+package limits
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+)
+
+// VariableReference is the rule (a Table row with Max 0: a rule, not a
+// count) that every variable reference #{namespace.name} in a pipeline's
+// action configuration can resolve when the action runs: the namespace is
+// the Namespace of an action that runs before it (in an earlier stage, or
+// in the same stage at a lower RunOrder), variables with a name the
+// pipeline declares (Variables), or codepipeline with PipelineExecutionId,
+// the one variable CodePipeline sets at the start of every execution
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html).
+// An action whose reference cannot resolve fails when it runs ("one or more
+// variables could not be resolved"), every execution.
+const VariableReference = "codepipeline-variable-reference"
+
+// referencesFix is the fix of a reference that cannot resolve.
+const referencesFix = "refer to a namespace that an action before this one sets, or set the namespace on an action that runs earlier (an earlier stage, or a lower run order in this stage)"
+
+// unknownText stands for a part of a configuration value known only at
+// deploy (a Ref, Fn::GetAtt, an import): a reference that spans it is not
+// checked.
+const unknownText = "\x00"
+
+// producer is an action that sets a variable namespace.
+type producer struct {
+	stage, runOrder int
+	where           string
+}
+
+// checkReferences reports every variable reference in the action
+// configurations of the pipeline resource id (props, its Properties) that
+// cannot resolve when its action runs (VariableReference).
+func checkReferences(stack, id string, props map[string]interface{}, add func(Finding)) {
+	declared := map[string]bool{}
+	vars, _ := props["Variables"].([]interface{})
+	for _, v := range vars {
+		vm, _ := v.(map[string]interface{})
+		if name, ok := vm["Name"].(string); ok {
+			declared[name] = true
+		}
+	}
+	stages, _ := props["Stages"].([]interface{})
+	set := map[string]producer{}
+	for i, s := range stages {
+		sm, _ := s.(map[string]interface{})
+		actions, _ := sm["Actions"].([]interface{})
+		for _, a := range actions {
+			am, _ := a.(map[string]interface{})
+			if ns, ok := am["Namespace"].(string); ok && ns != "" {
+				set[ns] = producer{stage: i, runOrder: runOrder(am), where: fmt.Sprintf("stage %v, action %v", sm["Name"], am["Name"])}
+			}
+		}
+	}
+	for i, s := range stages {
+		sm, _ := s.(map[string]interface{})
+		actions, _ := sm["Actions"].([]interface{})
+		for _, a := range actions {
+			am, _ := a.(map[string]interface{})
+			order := runOrder(am)
+			cfg, _ := am["Configuration"].(map[string]interface{})
+			for _, key := range sortedKeys(cfg) {
+				text := knownText(cfg[key])
+				seen := map[string]bool{}
+				for _, m := range values.VariableRef.FindAllStringSubmatch(text, -1) {
+					ref, ns, name := m[0], m[1], m[2]
+					if strings.Contains(ref, unknownText) || seen[ref] {
+						continue
+					}
+					seen[ref] = true
+					rule, fix := "", ""
+					switch ns {
+					case "variables":
+						if !declared[name] {
+							rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(keys(declared)))
+							fix = "declare the variable in the pipeline's variables, or use one it declares"
+						}
+					case "codepipeline":
+						if name != "PipelineExecutionId" {
+							rule = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
+							fix = "use #{codepipeline.PipelineExecutionId}, or a variable of an action that runs earlier"
+						}
+					default:
+						p, ok := set[ns]
+						switch {
+						case !ok:
+							rule = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets (set before this action: %s)", ns, list(before(set, i, order)))
+						case p.stage > i || (p.stage == i && p.runOrder >= order):
+							rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
+						}
+					}
+					if rule != "" {
+						add(Finding{Limit: ByID(VariableReference), Stack: stack, Resource: id, Value: 1,
+							Stage: fmt.Sprint(sm["Name"]), Action: fmt.Sprint(am["Name"]), Key: key,
+							Name: ref, Property: fmt.Sprintf("Configuration.%s (stage %v, action %v)", key, sm["Name"], am["Name"]), Rule: rule, Fix: fix})
+					}
+				}
+			}
+		}
+	}
+}
+
+// runOrder is an action's RunOrder (CodePipeline's default 1).
+func runOrder(action map[string]interface{}) int {
+	switch v := action["RunOrder"].(type) {
+	case float64:
+		return int(v)
+	case string:
+		var n int
+		if _, err := fmt.Sscan(v, &n); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// when says when producer p runs against an action of stage i at run
+// order order.
+func when(p producer, i, order int) string {
+	switch {
+	case p.stage > i:
+		return "in a later stage"
+	case p.runOrder == order:
+		return "at the same time (same stage and run order)"
+	}
+	return "later in the same stage"
+}
+
+// before are the namespaces set before an action of stage i at run order
+// order runs.
+func before(set map[string]producer, i, order int) []string {
+	var out []string
+	for ns, p := range set {
+		if p.stage < i || (p.stage == i && p.runOrder < order) {
+			out = append(out, ns)
+		}
+	}
+	return append(out, "codepipeline")
+}
+
+// list is names, sorted and joined, or "none".
+func list(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]interface{}) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// subVariable matches a ${...} substitution of Fn::Sub.
+var subVariable = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// knownText is the text of a configuration value v as deployed, with
+// every part known only at deploy (Ref, Fn::GetAtt, Fn::ImportValue, a
+// Fn::Sub substitution that is not ${!literal}) as unknownText: strings as
+// they are, Fn::Join of its parts, Fn::Sub of its template; a list or map
+// (a value aws-cdk-lib writes as JSON) as the text of its parts.
+func knownText(v interface{}) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64, bool:
+		return fmt.Sprint(x)
+	case []interface{}:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = knownText(p)
+		}
+		return strings.Join(parts, unknownText)
+	case map[string]interface{}:
+		if len(x) == 1 {
+			if j, ok := x["Fn::Join"].([]interface{}); ok && len(j) == 2 {
+				sep, _ := j[0].(string)
+				items, _ := j[1].([]interface{})
+				parts := make([]string, len(items))
+				for i, p := range items {
+					parts[i] = knownText(p)
+				}
+				return strings.Join(parts, sep)
+			}
+			if s, ok := x["Fn::Sub"]; ok {
+				tpl, _ := s.(string)
+				if l, ok := s.([]interface{}); ok && len(l) > 0 {
+					tpl, _ = l[0].(string)
+				}
+				return subVariable.ReplaceAllStringFunc(tpl, func(m string) string {
+					if strings.HasPrefix(m, "${!") {
+						return "${" + m[3:]
+					}
+					return unknownText
+				})
+			}
+			for k := range x {
+				if strings.HasPrefix(k, "Fn::") || k == "Ref" {
+					return unknownText
+				}
+			}
+		}
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, knownText(x[k]))
+		}
+		return strings.Join(parts, unknownText)
+	}
+	return unknownText
+}

@@ -1,0 +1,112 @@
+package limits_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
+// act is an action of a pipeline template: name, namespace ("" for none),
+// run order (0 for none) and configuration.
+func act(name, namespace string, runOrder int, cfg map[string]interface{}) map[string]interface{} {
+	a := map[string]interface{}{"Name": name, "Configuration": cfg}
+	if namespace != "" {
+		a["Namespace"] = namespace
+	}
+	if runOrder > 0 {
+		a["RunOrder"] = runOrder
+	}
+	return a
+}
+
+// referencesTemplate is a pipeline template: Source (namespace
+// SourceVariables), Build (namespace BuildVariables, reading build), and a
+// Deploy stage of Prepare (run order 1, namespace Deploy_staging, reading
+// prepare) and Approve (run order 2, reading approve); pipeline variable
+// release is declared.
+func referencesTemplate(build, prepare, approve interface{}) []byte {
+	tpl := map[string]interface{}{"Resources": map[string]interface{}{
+		"Pipeline": map[string]interface{}{"Type": "AWS::CodePipeline::Pipeline", "Properties": map[string]interface{}{
+			"Variables": []interface{}{map[string]interface{}{"Name": "release", "DefaultValue": "x"}},
+			"Stages": []interface{}{
+				map[string]interface{}{"Name": "Source", "Actions": []interface{}{act("Source", "SourceVariables", 0, map[string]interface{}{"BranchName": "main"})}},
+				map[string]interface{}{"Name": "Build", "Actions": []interface{}{act("Build", "BuildVariables", 0, map[string]interface{}{"EnvironmentVariables": build})}},
+				map[string]interface{}{"Name": "Deploy-staging", "Actions": []interface{}{
+					act("Prepare", "Deploy_staging", 1, map[string]interface{}{"ParameterOverrides": prepare}),
+					act("Approve", "", 2, map[string]interface{}{"CustomData": approve}),
+				}},
+			},
+		}},
+	}}
+	body, _ := json.Marshal(tpl)
+	return body
+}
+
+// TestCheckReferences checks that every variable reference in an action
+// configuration resolves when its action runs, and that references hidden
+// behind values known only at deploy are left alone.
+func TestCheckReferences(t *testing.T) {
+	const (
+		ok       = "ok"
+		nsFix    = ": refer to a namespace that an action before this one sets, or set the namespace on an action that runs earlier (an earlier stage, or a lower run order in this stage)"
+		varFix   = ": declare the variable in the pipeline's variables, or use one it declares"
+		runIDFix = ": use #{codepipeline.PipelineExecutionId}, or a variable of an action that runs earlier"
+	)
+	tests := []struct {
+		name                    string
+		build, prepare, approve interface{}
+		want                    []string
+	}{
+		{"every kind that resolves",
+			`[{"name":"COMMIT","type":"PLAINTEXT","value":"#{SourceVariables.CommitId}"},{"name":"RUN","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"},{"name":"R","type":"PLAINTEXT","value":"#{variables.release}"}]`,
+			`{"Image":"#{BuildVariables.IMAGE}"}`, "see #{Deploy_staging.Url} and #{SourceVariables.CommitId}", nil},
+		{"a namespace no action sets",
+			`[{"name":"V","type":"PLAINTEXT","value":"#{SourceVariable.CommitId}"}]`, ok, ok,
+			[]string{`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{SourceVariable.CommitId}" refers to namespace "SourceVariable", which no action of the pipeline sets (set before this action: SourceVariables, codepipeline)` + nsFix}},
+		{"a namespace of a later stage",
+			`[{"name":"V","type":"PLAINTEXT","value":"#{Deploy_staging.Url}"}]`, ok, ok,
+			[]string{`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{Deploy_staging.Url}" refers to namespace "Deploy_staging", which stage Deploy-staging, action Prepare sets, and that action runs in a later stage (set before this action: SourceVariables, codepipeline)` + nsFix}},
+		{"a namespace of the same action",
+			ok, `{"Url":"#{Deploy_staging.Url}"}`, ok,
+			[]string{`Pipeline: Configuration.ParameterOverrides (stage Deploy-staging, action Prepare) "#{Deploy_staging.Url}" refers to namespace "Deploy_staging", which stage Deploy-staging, action Prepare sets, and that action runs at the same time (same stage and run order) (set before this action: BuildVariables, SourceVariables, codepipeline)` + nsFix}},
+		{"an undeclared pipeline variable, twice in one value, and a codepipeline variable that does not exist",
+			ok, ok, "#{variables.Release} #{variables.Release} #{codepipeline.PipelineName}",
+			[]string{
+				`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{codepipeline.PipelineName}" refers to "PipelineName" of namespace codepipeline, which sets only PipelineExecutionId` + runIDFix,
+				`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{variables.Release}" refers to pipeline variable "Release", which the pipeline does not declare (declared: release)` + varFix,
+			}},
+		{"references in intrinsic functions",
+			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{`[{"name":"A","value":"`, map[string]interface{}{"Ref": "AWS::Region"}, `-#{Nope.x}"}]`}}},
+			map[string]interface{}{"Fn::Sub": `{"A":"${AWS::Region}","B":"#{Later.x}","C":"${!Literal}"}`}, ok,
+			[]string{
+				`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{Nope.x}" refers to namespace "Nope", which no action of the pipeline sets (set before this action: SourceVariables, codepipeline)` + nsFix,
+				`Pipeline: Configuration.ParameterOverrides (stage Deploy-staging, action Prepare) "#{Later.x}" refers to namespace "Later", which no action of the pipeline sets (set before this action: BuildVariables, SourceVariables, codepipeline)` + nsFix,
+			}},
+		{"a reference that spans a value known only at deploy is not judged",
+			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"#{", map[string]interface{}{"Ref": "Namespace"}, ".x}"}}}, ok, ok, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			found, err := limits.CheckTemplate("payments-tooling", referencesTemplate(tc.build, tc.prepare, tc.approve))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range found {
+				if f.Limit.ID != limits.VariableReference {
+					continue
+				}
+				if !f.Over() {
+					t.Errorf("%v: want an error, not a warning", f)
+				}
+				got = append(got, f.Error()[len("payments-tooling/"):])
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
