@@ -100,9 +100,14 @@ var (
 )
 
 // assemblies synthesizes every golden configuration once, as apps/relay
-// does with -c nag=all: all of cdk-nag's packs run as aspects of the one
-// synthesis, with their JSON reports, and the assembly is read back from
-// disk (package assembly). Tests share them by configuration name.
+// does with -c nag=all -c strict=true: all of cdk-nag's packs run as
+// aspects of the one synthesis, with their JSON reports, aws-cdk-lib's
+// built-in CloudFormation validation runs over its templates (its report,
+// validation-report.json, is what TestStrictSynth reads), and the assembly
+// is read back from disk (package assembly). Tests share them by
+// configuration name. The validation runs in this synthesis rather than in
+// one of its own so that no golden configuration is built twice: a finding
+// fails the synthesis here, with the findings listed.
 func assemblies(t *testing.T) map[string]*assembly.Assembly {
 	t.Helper()
 	assembliesMu.Lock()
@@ -124,10 +129,12 @@ func assemblies(t *testing.T) map[string]*assembly.Assembly {
 		}
 		out := filepath.Join(synthRoot, cfg.Name)
 		relaytest.Do(t, "synthesize "+cfg.Name, func() {
-			app := cdkapp.New(cdkapp.Options{Outdir: out})
+			app := cdkapp.New(cdkapp.Options{Outdir: out, Strict: true})
 			delivery.New(app, spec)
 			compliance.Run(app, compliance.Options{Packs: compliance.AllPacks, Reports: true})
-			app.Synth(nil)
+			if msg, ok := relaytest.Recover(func() { app.Synth(nil) }); !ok {
+				t.Fatalf("strict synth of %s failed (%s); the built-in validation found:\n%s", cfg.Name, msg, strings.Join(relaytest.ValidationFindings(out), "\n"))
+			}
 		})
 		a, err := assembly.Read(out)
 		if err != nil {
