@@ -257,8 +257,12 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		} else if s.Sid != "" {
 			sids[s.Sid] = k
 		}
-		if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" && !ep.AllowAdministratorAccess {
-			p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+stack+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
+		if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+			if !ep.AllowAdministratorAccess {
+				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+stack+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
+			}
+		} else {
+			passRoleRule(p, sp, s)
 		}
 	}
 	switch {
@@ -267,6 +271,26 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 	case !ep.AllowAdministratorAccess && ep.AdministratorAccessReason != "":
 		p.add(base+".administratorAccessReason", ep.AdministratorAccessReason, "applies only with allowAdministratorAccess: true; remove it")
 	}
+}
+
+// passRoleRule refuses iam:PassRole on a pattern of roles, in statement s
+// at sp, unless an iam:PassedToService condition names the services it may
+// pass them to (iampolicy.PassRoleWithoutService): a pattern may match
+// roles nobody reviewed, trusted by CloudFormation or EC2 as well as by
+// the workload's services.
+// Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+func passRoleRule(p *problems, sp string, s Statement) {
+	a := iampolicy.PassRoleWithoutService(s.Actions, s.Resources, s.Conditions)
+	if a == "" || a == "*" { // "*" alone is refused as such (actionRule)
+		return
+	}
+	j := slices.Index(s.Actions, a)
+	pattern := s.Resources[slices.IndexFunc(s.Resources, iampolicy.RolePattern)]
+	why := "passes every role that " + pattern + " matches to any service that trusts it"
+	if !strings.EqualFold(a, "iam:PassRole") {
+		why = "includes iam:PassRole, and " + why
+	}
+	p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, why+"; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {\"iam:PassedToService\": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role")
 }
 
 // statementRules checks one execution policy statement written at sp.

@@ -206,6 +206,41 @@ func TestValidateDeploy(t *testing.T) {
 			},
 			want: []string{`deploy.executionPolicy.statements[0] "Everything": is as strong as AdministratorAccess: iam:* on * includes iam:AttachRolePolicy, with which the stack's role can give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/payments-app-*), or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
 		},
+		// A pattern may match roles nobody reviewed, trusted by any
+		// service: AWS's advice is to name the services with
+		// iam:PassedToService (IAM User Guide, "Grant a user permissions to
+		// pass a role to an AWS service"). A named role is bounded by its
+		// own trust policy.
+		{
+			name: "PassRole on a pattern without iam:PassedToService",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = []Statement{
+					{Sid: "Pass", Actions: []string{"iam:GetRole", "iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The function roles end in generated suffixes."},
+					{Sid: "Roles", Actions: []string{"iam:*"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The function roles end in generated suffixes."},
+				}
+			},
+			want: []string{
+				statement0 + `.actions[1] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+				`deploy.executionPolicy.statements[1].actions[0] "iam:*": includes iam:PassRole, and passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+			},
+		},
+		{
+			name: "PassRole on a pattern to named services, or of a named role",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = append(c.Deploy.ExecutionPolicy.Statements,
+					Statement{Sid: "PassToLambda", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The function roles end in generated suffixes.",
+						Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}},
+					Statement{Sid: "PassTaskRole", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/payments-task"}})
+			},
+		},
+		{
+			name: "PassRole on a pattern to a pattern of services",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = []Statement{{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The function roles end in generated suffixes.",
+					Conditions: map[string]map[string][]string{"StringLike": {"iam:PassedToService": {"*.amazonaws.com"}}}}}
+			},
+			want: []string{statement0 + `.actions[0] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
+		},
 		{
 			name: "statement conditions",
 			mutate: func(c *Config) {

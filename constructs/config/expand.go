@@ -72,6 +72,18 @@ const AccountPlaceholder = "${account}"
 // policy ARN rule says so).
 var AccountFilled = []string{"deploy.executionPolicy.managedPolicyArns[]", "deploy.stacks[].executionPolicy.managedPolicyArns[]"}
 
+// ExecutionFilled lists the fields that take AccountPlaceholder and
+// RegionPlaceholder, and no other placeholder: the resources of the
+// execution roles' statements, filled for each execution role with its own
+// account and each region of its environment when the role is built
+// (target.FillStatements), in environments of every kind (the deploying
+// account, AWS::AccountId, in those of organizational units).
+var ExecutionFilled = []string{"deploy.executionPolicy.statements[].resources[]", "deploy.stacks[].executionPolicy.statements[].resources[]"}
+
+// RegionPlaceholder is the placeholder of each region of an execution
+// role's environment in ExecutionFilled (target.RegionPlaceholder).
+const RegionPlaceholder = "${region}"
+
 // Expansion is one row of Expands.
 type Expansion struct {
 	// Path is the field's YAML path pattern.
@@ -229,6 +241,15 @@ func (c *Config) placeholderRules(p *problems) {
 		}
 		if slices.Contains(AccountFilled, pattern) {
 			return // the managed policy ARN rule takes ${account} as its account, and nothing else
+		}
+		if slices.Contains(ExecutionFilled, pattern) {
+			for _, m := range placeholderRE.FindAllString(s, -1) {
+				if m != AccountPlaceholder && m != RegionPlaceholder {
+					p.add(path, s, "uses "+m+": an execution role's statements take ${account} (the role's own account) and ${region} (each region of its environment) only; write the rest literally (a wildcard such as * can stand for what differs between environments)")
+					return
+				}
+			}
+			return
 		}
 		p.add(path, s, "is not expanded: ${...} placeholders take per-environment values only in "+expandingFields()+"; write this value literally")
 	})

@@ -95,6 +95,30 @@ func TestExpandRules(t *testing.T) {
 				`environments[0].parameters.Tag "app-${env}": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
 			},
 		},
+		// The execution roles' statements take the role's own account and
+		// each of its environment's regions (target.FillStatements), as
+		// managedPolicyArns takes ${account}: in every kind of environment,
+		// the account of an organizational unit's being known only in it.
+		{
+			name: "the account and regions of execution statements",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = append(c.Deploy.ExecutionPolicy.Statements,
+					Statement{Sid: "Tables", Actions: []string{"dynamodb:CreateTable"}, Resources: []string{"arn:aws:dynamodb:${region}:${account}:table/payments"}})
+				c.Environments = append(c.Environments,
+					Environment{Name: "fleet", Accounts: []string{"333333333333", "444444444444"}, Regions: []string{"us-east-1", "eu-west-1"}},
+					Environment{Name: "members", OrganizationalUnits: []string{"ou-ab12-cd34ef56"}, Regions: []string{"us-east-1"}})
+				c.Organization = &Organization{ID: "o-a1b2c3d4e5", StackSetsCallAs: "SELF"}
+				c.Deploy.Hooks = nil // hooks run in account environments only
+			},
+		},
+		{
+			name: "other placeholders in execution statements",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = append(c.Deploy.ExecutionPolicy.Statements,
+					Statement{Sid: "Tables", Actions: []string{"dynamodb:CreateTable"}, Resources: []string{"arn:aws:dynamodb:us-east-1:${account}:table/payments-${env}"}})
+			},
+			want: []string{`deploy.executionPolicy.statements[7].resources[0] "arn:aws:dynamodb:us-east-1:${account}:table/payments-${env}": uses ${env}: an execution role's statements take ${account} (the role's own account) and ${region} (each region of its environment) only; write the rest literally (a wildcard such as * can stand for what differs between environments)`},
+		},
 		{
 			name: "shell variables in commands and IAM policy variables stay",
 			mutate: func(c *Config) {

@@ -27,6 +27,13 @@ func TestValidateHooks(t *testing.T) {
 			`deploy.hooks[0].lambda.statements[0].actions[0] "iam:Create*": writes IAM`},
 		{"hook statement passing roles by pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:aws:iam::222222222222:role/app-*\"], reason: \"passes the app roles\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].resources "arn:aws:iam::222222222222:role/app-*": iam:PassRole must name each role it passes, without wildcards`},
+		// A hook role that may assume another role acts with that role's
+		// permissions (role chaining): its own statements no longer bound
+		// it, whichever role it names.
+		{"hook statement assuming a named role", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Probe, actions: [\"s3:GetObject\", \"sts:AssumeRole\"], resources: [\"arn:aws:iam::222222222222:role/app-reader\"]}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].actions[1] "sts:AssumeRole": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; a hook function checks a release: grant it what it reads, by ARN`},
+		{"hook statement assuming roles through a wildcard", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Probe, actions: [\"sts:*\"], resources: [\"arn:aws:iam::333333333333:role/app-reader\"], reason: \"every STS call of the check\"}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].actions[0] "sts:*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant`},
 	})
 }
 

@@ -292,10 +292,17 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 // account; adminFix completes that message), no IAM writes (one that may
 // change a role's policy and trust can make it trust this role and hold
 // any permission; writeFix completes that message), and iam:PassRole only
-// of roles it names.
+// of roles it names; no sts:AssumeRole of any role (role chaining: the
+// role would act with the other role's permissions, IAM User Guide, "Roles
+// terms and concepts").
 func unboundedRoleRules(p *problems, sp string, s Statement, adminFix, writeFix string) {
 	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 		p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; "+adminFix)
+	} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
+		// Whichever role it names: that role's permissions, not this
+		// statement list, would bound what the step or hook does.
+		p.add(fmt.Sprintf("%s.actions[%d]", sp, slices.Index(s.Actions, a)), a,
+			"lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; "+adminFix)
 	}
 	for j, a := range s.Actions {
 		if values.IAMWrite(a) {

@@ -109,6 +109,8 @@ func TestStepsRules(t *testing.T) {
 		{"a step role as strong as AdministratorAccess", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
 			`{sid: Probe, actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role*"], reason: Assumes the roles it tests.}`,
 			`steps[1].codeBuild.role.statements[0] "Probe": is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::*:role* lets the stack's role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
+		{"a step role assuming a named role", `["ssm:GetParameter"]`, `["ssm:GetParameter", "sts:AssumeRole*"]`,
+			`steps[1].codeBuild.role.statements[0].actions[1] "sts:AssumeRole*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; a step does one job: grant it what that job touches, by ARN`},
 		{"a step role in an organizational-unit environment", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: members, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1]}\n",
 			`steps[1].codeBuild.role "": applies to account environments only, and environments[1] "members" is a organizationalUnits environment: it has no account of its own to act in`},

@@ -758,7 +758,7 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 			AdminRoleArn:      n.StackSetAdminRoleArn(),
 			InstanceStacks:    fmt.Sprintf("arn:%s:cloudformation:*:%s:stack/StackSet-%s-%s-*", n.Partition, account, t.ownerStackName(env), owner),
 			ManagedPolicyArns: fillAccount(ep.ManagedPolicyArns, account),
-			Statements:        append(statements(ep.Statements), t.assetStatements(env.Regions)...),
+			Statements:        append(target.FillStatements(statements(ep.Statements), account, env.Regions), t.assetStatements(env.Regions)...),
 			Partition:         n.Partition, Account: account, RolePath: n.RolePath(), BoundaryName: n.PermissionsBoundary(owner),
 		},
 	}

@@ -83,13 +83,13 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	}
 	if t.executionRole != nil {
 		nag.InlinePolicy(t.executionRole, "The CloudFormation execution role of "+t.where(p)+": CloudFormation assumes it to create the workload's resources, with the statements of deploy.executionPolicy.")
-		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(p.ExecutionStatements))...)
+		nag.Suppress(t.executionRole, nag.ByReason(WildcardReasons(nagStatements(p, p.ExecutionStatements)))...)
 		nag.ExecutionRoleAWSManaged(t.executionRole, p.ExecutionManagedPolicyArns)
 	}
 	for i, r := range t.executionRoles {
 		er := p.ExecutionRoles[i]
 		nag.InlinePolicy(r, fmt.Sprintf("The CloudFormation execution role %s of %s: CloudFormation assumes it for stacks %s only, with the statements configured for them.", er.Name, t.where(p), strings.Join(er.StackNames, ", ")))
-		nag.Suppress(r, nag.ByReason(WildcardReasons(er.Statements))...)
+		nag.Suppress(r, nag.ByReason(WildcardReasons(nagStatements(p, er.Statements)))...)
 		nag.ExecutionRoleAWSManaged(r, er.ManagedPolicyArns)
 	}
 	for i, r := range t.stepRoles {
@@ -109,6 +109,17 @@ func objectArns(p Props) []string {
 		out = append(out, b+"/*")
 	}
 	return out
+}
+
+// nagStatements are an execution role's statements as its policy holds
+// them (FillStatements), with the deploying account as cdk-nag reports it
+// (<AWS::AccountId>) when Account is not known.
+func nagStatements(p Props, statements []Statement) []Statement {
+	account := p.Account
+	if !values.IsAccount(account) {
+		account = "<AWS::AccountId>"
+	}
+	return FillStatements(statements, account, p.Regions)
 }
 
 // stackFindings are the stack ARN patterns as cdk-nag reports them: an

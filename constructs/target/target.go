@@ -194,7 +194,16 @@ type Props struct {
 	// one policy name serves every account that has it.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
-	// ExecutionManagedPolicyArns, at least one is required.
+	// ExecutionManagedPolicyArns, at least one is required. A resource may
+	// write the account as AccountPlaceholder and the region as
+	// RegionPlaceholder (arn:aws:dynamodb:${region}:${account}:table/app):
+	// the account is filled as in ExecutionManagedPolicyArns, and the
+	// resource is written once per region of Regions (FillStatements); any
+	// other ${...} is refused (IAM policy variables such as ${aws:username}
+	// are IAM's own). iam:PassRole (or an action wildcard that includes
+	// it) on a pattern of roles is refused unless an iam:PassedToService
+	// condition names the services (iampolicy.PassRoleWithoutService), for
+	// statements not as strong as AdministratorAccess.
 	ExecutionStatements []Statement
 	// ExecutionRoles are further CloudFormation execution roles, each for
 	// stacks with permissions of their own; the deploy role may manage
@@ -221,8 +230,10 @@ type Props struct {
 	HookFunctions []string
 	// HookStatements are what the hook functions may do besides. Refused:
 	// a statement as strong as AdministratorAccess, an action that writes
-	// IAM (no permissions boundary would bound what it changes), and
-	// iam:PassRole on a pattern.
+	// IAM (no permissions boundary would bound what it changes),
+	// iam:PassRole on a pattern, sts:AssumeRole of any role (or a wildcard
+	// that includes it: role chaining would give the hook another role's
+	// permissions, iampolicy.AssumesRoles), and a ${...} placeholder.
 	HookStatements []Statement
 	// JobResultsRoleArn is the pipeline account's role that reports job
 	// results. Required with HookRoleName.
@@ -252,7 +263,9 @@ type StepRole struct {
 	// iam:Get*, List*, Generate*, Simulate* and a named iam:PassRole) are
 	// refused: no permissions boundary would bound the roles they create;
 	// so is a statement as strong as AdministratorAccess
-	// (iampolicy.AdminEquivalent, such as sts:AssumeRole on every role).
+	// (iampolicy.AdminEquivalent, such as sts:AssumeRole on every role),
+	// and sts:AssumeRole of a named role too (role chaining,
+	// iampolicy.AssumesRoles).
 	Statements []Statement
 }
 
@@ -265,7 +278,9 @@ type ExecutionRole struct {
 	StackNames []string
 	// ManagedPolicyArns and Statements are its permissions; at least one
 	// of them. Statements with a wildcard need a Reason. ManagedPolicyArns
-	// may use AccountPlaceholder, as ExecutionManagedPolicyArns.
+	// may use AccountPlaceholder, as ExecutionManagedPolicyArns, and
+	// Statements AccountPlaceholder and RegionPlaceholder, as
+	// ExecutionStatements.
 	ManagedPolicyArns []string
 	Statements        []Statement
 }
@@ -405,6 +420,8 @@ func (p *Props) Validate() error {
 			// account.
 			if why := iampolicy.AdminEquivalent(st.Actions, st.Resources); why != "" {
 				add("StepRoles[%d].Statements[%d]: is as strong as AdministratorAccess: %s; grant the step what its job touches, by ARN", i, k, why)
+			} else if a := iampolicy.AssumesRoles(st.Actions); a != "" {
+				add("StepRoles[%d].Statements[%d]: %s lets the step role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the step what its job touches, by ARN", i, k, a)
 			}
 			for _, a := range st.Actions {
 				if values.IAMWrite(a) {
@@ -418,7 +435,28 @@ func (p *Props) Validate() error {
 		}{fmt.Sprintf("StepRoles[%d].Statements", i), r.Statements})
 	}
 	generated := p.generatedSids()
+	sets = append(sets, struct {
+		name string
+		sts  []Statement
+	}{"HookStatements", p.HookStatements})
 	for _, set := range sets {
+		execution := set.name == "ExecutionStatements" || strings.HasPrefix(set.name, "ExecutionRoles[")
+		for i, s := range set.sts {
+			for j, r := range s.Resources {
+				for _, m := range placeholderRE.FindAllString(r, -1) {
+					switch {
+					case execution && (m == AccountPlaceholder || m == RegionPlaceholder):
+					case execution:
+						add("%s[%d].Resources[%d] %q: %s is not filled here: the execution roles' statements fill %s (the role's account) and %s (each of Regions) only; write the value", set.name, i, j, r, m, AccountPlaceholder, RegionPlaceholder)
+					default:
+						add("%s[%d].Resources[%d] %q: %s is not filled here: only the execution roles' statements fill %s and %s; write the value", set.name, i, j, r, m, AccountPlaceholder, RegionPlaceholder)
+					}
+				}
+			}
+		}
+		if set.name == "HookStatements" {
+			continue // checked with the hook role below
+		}
 		p.validateSids(set.name, set.sts, generated[strings.SplitN(set.name, "[", 2)[0]], add)
 		for i, s := range set.sts {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
@@ -429,6 +467,12 @@ func (p *Props) Validate() error {
 				add("%s[%d].Reason %q: say why the statement needs %s (at least 10 characters): the cdk-nag suppression of each wildcard carries it", set.name, i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
 			if set.name == "ExecutionStatements" || strings.HasPrefix(set.name, "ExecutionRoles[") {
+				// An admin-equivalent statement is the caller's to accept
+				// (config's allowAdministratorAccess).
+				if a := iampolicy.PassRoleWithoutService(s.Actions, s.Resources, s.Conditions); a != "" && iampolicy.AdminEquivalent(s.Actions, s.Resources) == "" {
+					add(`%s[%d]: %s on %q passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+						set.name, i, a, s.Resources)
+				}
 				continue
 			}
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
@@ -459,6 +503,8 @@ func (p *Props) Validate() error {
 			}
 			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 				add("HookStatements[%d]: is as strong as AdministratorAccess: %s", i, why)
+			} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
+				add("HookStatements[%d]: %s lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN", i, a)
 			}
 			// As for a step role: nothing bounds the roles, users or
 			// policies a hook would create or change, and one that may
@@ -737,16 +783,66 @@ func FillAccount(arn, account string) string {
 	return strings.ReplaceAll(arn, AccountPlaceholder, account)
 }
 
+// RegionPlaceholder stands for each region of an execution role in a
+// resource of its statements (Props.ExecutionStatements,
+// ExecutionRole.Statements): a resource with it becomes one resource per
+// region of Props.Regions, in order. IAM roles are global, and one
+// execution role deploys its stacks in every region of its environment.
+const RegionPlaceholder = "${region}"
+
+// FillStatements are statements with AccountPlaceholder replaced by account
+// and each resource with RegionPlaceholder written once for each of
+// regions (each resource once), in the resources of each statement: the
+// statements of the execution role of account in regions. Conditions are
+// kept as written.
+func FillStatements(statements []Statement, account string, regions []string) []Statement {
+	out := make([]Statement, len(statements))
+	for i, s := range statements {
+		s.Resources = fillResources(s.Resources, account, regions)
+		out[i] = s
+	}
+	return out
+}
+
+func fillResources(resources []string, account string, regions []string) []string {
+	var out []string
+	add := func(r string) {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range resources {
+		r = FillAccount(r, account)
+		if !strings.Contains(r, RegionPlaceholder) {
+			add(r)
+			continue
+		}
+		for _, region := range regions {
+			add(strings.ReplaceAll(r, RegionPlaceholder, region))
+		}
+	}
+	return out
+}
+
+// placeholderRE matches a ${key} placeholder; IAM's policy variables, such
+// as ${aws:username}, have a colon and never match.
+var placeholderRE = regexp.MustCompile(`\$\{[A-Za-z][A-Za-z0-9_]*\}`)
+
+// executionAccount is the account that fills AccountPlaceholder in the
+// execution roles of p: Account, or the deploying account
+// (AWS::AccountId) in a template deployed to accounts unknown at synth.
+func (p *Props) executionAccount() string {
+	if values.IsAccount(p.Account) {
+		return p.Account
+	}
+	return *awscdk.Aws_ACCOUNT_ID()
+}
+
 func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props, boundaryArn string) awsiam.Role {
+	statements = FillStatements(statements, p.executionAccount(), p.Regions)
 	var managed []awsiam.IManagedPolicy
 	for i, arn := range managedArns {
-		if strings.Contains(arn, AccountPlaceholder) {
-			account := p.Account
-			if !values.IsAccount(account) {
-				account = *awscdk.Aws_ACCOUNT_ID()
-			}
-			arn = FillAccount(arn, account)
-		}
+		arn = FillAccount(arn, p.executionAccount())
 		mid := fmt.Sprintf("ExecutionManagedPolicy%d", i)
 		if id != "ExecutionRole" {
 			mid = fmt.Sprintf("%s-ManagedPolicy%d", id, i)

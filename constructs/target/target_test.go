@@ -288,6 +288,35 @@ func TestPropsValidate(t *testing.T) {
 			`ExecutionRoles[0].StackNames[1] "payments-app": also in StackNames; a stack is deployed with one execution role: list it under one role only`,
 			`ExecutionRoles[1].StackNames[1] "payments-dashboards": also in ExecutionRoles[0].StackNames; a stack is deployed with one execution role: list it under one role only`,
 		}},
+		// A pattern of roles may match roles nobody reviewed, trusted by
+		// CloudFormation or EC2: AWS's advice is an iam:PassedToService
+		// condition (IAM User Guide, "Grant a user permissions to pass a
+		// role to an AWS service"); a named role's trust bounds it.
+		{"execution statements passing a pattern of roles to any service", func(p *target.Props) {
+			p.ExecutionStatements = append(p.ExecutionStatements,
+				target.Statement{Sid: "PassAny", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles end in generated suffixes."},
+				target.Statement{Sid: "PassToLambda", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles end in generated suffixes.",
+					Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}},
+				target.Statement{Sid: "PassTask", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-task"}})
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, Statements: []target.Statement{
+				{Sid: "Roles", Actions: []string{"iam:*"}, Resources: []string{"arn:aws:iam::222222222222:role/db-*"}, Reason: "The database's roles end in generated suffixes."}}}}
+		}, []string{
+			`ExecutionStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+			`ExecutionRoles[0].Statements[0]: iam:* on ["arn:aws:iam::222222222222:role/db-*"] passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+		}},
+		// A step or hook role that may assume another role acts with that
+		// role's permissions (role chaining), whichever role it names.
+		{"step and hook roles assuming named roles", func(p *target.Props) {
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-tf-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-tf", Statements: []target.Statement{
+				{Sid: "Assume", Actions: []string{"s3:GetObject", "sts:AssumeRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-admin"}}}}}
+			p.HookRoleName = "payments-staging-hook"
+			p.JobResultsRoleArn = "arn:aws:iam::111111111111:role/relay/payments/payments-job-results"
+			p.HookFunctions = []string{"payments-smoke"}
+			p.HookStatements = []target.Statement{{Sid: "Probe", Actions: []string{"sts:*"}, Resources: []string{"arn:aws:iam::333333333333:role/reader"}, Reason: "Every STS call of the check."}}
+		}, []string{
+			"StepRoles[0].Statements[0]: sts:AssumeRole lets the step role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the step what its job touches, by ARN",
+			"HookStatements[0]: sts:* lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN",
+		}},
 		{"tokens are accepted where ARNs are", func(p *target.Props) {
 			p.ArtifactBucketArns = []string{"${Token[TOKEN.80]}"}
 			p.PipelineRoleArns = []string{"${Token[TOKEN.81]}"}
@@ -948,4 +977,71 @@ func TestTokenAccounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStatementPlaceholders: ${account} and ${region} in the resources of
+// the execution roles' statements are each role's own account (the
+// deploying account, AWS::AccountId, in a template of unknown accounts) and
+// every region of Regions, as in ExecutionManagedPolicyArns; left in
+// literally they would be a grant that never matches.
+func TestStatementPlaceholders(t *testing.T) {
+	tests := []struct {
+		name    string
+		account string // the stack's and Props.Account; "" for env-agnostic
+		want    []interface{}
+	}{
+		{"account known", "222222222222", []interface{}{
+			"arn:aws:dynamodb:us-east-1:222222222222:table/payments", "arn:aws:dynamodb:eu-west-1:222222222222:table/payments",
+			"arn:aws:s3:::payments-222222222222/*",
+		}},
+		{"account of the deploying stack", "", []interface{}{
+			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:aws:dynamodb:us-east-1:", map[string]interface{}{"Ref": "AWS::AccountId"}, ":table/payments"}}},
+			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:aws:dynamodb:eu-west-1:", map[string]interface{}{"Ref": "AWS::AccountId"}, ":table/payments"}}},
+			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:aws:s3:::payments-", map[string]interface{}{"Ref": "AWS::AccountId"}, "/*"}}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			props := &awscdk.StackProps{}
+			if tt.account != "" {
+				props.Env = &awscdk.Environment{Account: jsii.String(tt.account), Region: jsii.String("us-east-1")}
+			}
+			stack := awscdk.NewStack(app, jsii.String("Staging"), props)
+			p := validProps()
+			p.Account = tt.account
+			tables := target.Statement{Sid: "Tables", Actions: []string{"dynamodb:CreateTable", "s3:PutObject"},
+				Resources: []string{"arn:aws:dynamodb:${region}:${account}:table/payments", "arn:aws:s3:::payments-${account}/*"}, Reason: "Objects of the payments bucket."}
+			p.ExecutionStatements = append(p.ExecutionStatements, tables)
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, Statements: []target.Statement{tables}}}
+			if err := p.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
+			tpl := relaytest.Template(t, stack)
+			relaytest.Check(t, "each execution role's statement names its account and regions", func() {
+				tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+					"PolicyDocument": map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+						map[string]interface{}{"Sid": "Tables", "Effect": "Allow", "Action": []interface{}{"dynamodb:CreateTable", "s3:PutObject"}, "Resource": tt.want},
+					})},
+				}, jsii.Number(2))
+			})
+		})
+	}
+}
+
+// TestStatementPlaceholdersRefused: a ${...} placeholder that a statement
+// does not fill is refused rather than written into the policy literally
+// (IAM policy variables such as ${aws:username} are IAM's own).
+func TestStatementPlaceholdersRefused(t *testing.T) {
+	p := validProps()
+	p.ExecutionStatements = append(p.ExecutionStatements,
+		target.Statement{Sid: "Env", Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-${env}/*"}, Reason: "Objects of the payments bucket."},
+		target.Statement{Sid: "Mine", Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments/${aws:username}/*"}, Reason: "Objects of the caller's own prefix."})
+	p.HookRoleName, p.JobResultsRoleArn, p.HookFunctions = "payments-staging-hook", "arn:aws:iam::111111111111:role/relay/payments/payments-job-results", []string{"payments-smoke"}
+	p.HookStatements = []target.Statement{{Sid: "Read", Actions: []string{"dynamodb:GetItem"}, Resources: []string{"arn:aws:dynamodb:${region}:222222222222:table/payments"}}}
+	relaytest.ValidateError(t, p.Validate(), "target.Props: ", []string{
+		`ExecutionStatements[1].Resources[0] "arn:aws:s3:::payments-${env}/*": ${env} is not filled here: the execution roles' statements fill ${account} (the role's account) and ${region} (each of Regions) only; write the value`,
+		`HookStatements[0].Resources[0] "arn:aws:dynamodb:${region}:222222222222:table/payments": ${region} is not filled here: only the execution roles' statements fill ${account} and ${region}; write the value`,
+	})
 }

@@ -88,6 +88,95 @@ func PassesRolesByPattern(actions, resources []string) bool {
 		slices.ContainsFunc(resources, func(r string) bool { return strings.ContainsAny(r, "*?") })
 }
 
+// PassedToServiceKey is IAM's condition key for the service a role is
+// passed to; it is in the request context of iam:PassRole only (IAM User
+// Guide, "IAM and AWS STS condition context keys").
+const PassedToServiceKey = "iam:PassedToService"
+
+// PassRoleWithoutService returns the action of a statement that grants
+// iam:PassRole (written as iam:PassRole in any case, or as a wildcard that
+// includes it, such as iam:* or iam:Pass*) on a resource with IAM's
+// wildcards * or ?, when the statement's conditions do not name the
+// services it may pass them to; "" otherwise. Named roles need no
+// condition: a named role's own trust policy says which service may take
+// it. A pattern may match roles nobody reviewed, trusted by any service
+// (CloudFormation or EC2 among them), so AWS's advice applies: limit the
+// services with iam:PassedToService (IAM User Guide, "Grant a user
+// permissions to pass a role to an AWS service",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+// A condition names services when its operator is StringEquals,
+// StringEqualsIgnoreCase or StringLike (no IfExists, no set or negated
+// operator, which would admit a request they do not match) and its values
+// are service principals without wildcards.
+func PassRoleWithoutService(actions, resources []string, conditions map[string]map[string][]string) string {
+	action := ""
+	for _, a := range actions {
+		if Matches(a, "iam:PassRole") {
+			action = a
+			break
+		}
+	}
+	if action == "" || !slices.ContainsFunc(resources, RolePattern) {
+		return ""
+	}
+	for op, keys := range conditions {
+		if op != "StringEquals" && op != "StringEqualsIgnoreCase" && op != "StringLike" {
+			continue
+		}
+		for key, services := range keys {
+			if strings.EqualFold(key, PassedToServiceKey) && len(services) > 0 &&
+				!slices.ContainsFunc(services, func(s string) bool { return s == "" || strings.ContainsAny(s, "*?") }) {
+				return ""
+			}
+		}
+	}
+	return action
+}
+
+// RolePattern reports whether resource has IAM's wildcards * or ? and may
+// match a role: its service matches iam (or the ARN is cut short by a
+// wildcard) and its resource part may begin with role/. A pattern of
+// functions or buckets matches no role, and iam:PassRole on it passes
+// nothing.
+func RolePattern(resource string) bool {
+	if !strings.ContainsAny(resource, "*?") {
+		return false
+	}
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) < 6 {
+		return true // "*", or an ARN that a wildcard cuts short
+	}
+	if !Matches(parts[2], "iam") {
+		return false
+	}
+	literal := parts[5]
+	if i := strings.IndexAny(literal, "*?"); i >= 0 {
+		literal = literal[:i]
+	}
+	return strings.HasPrefix("role/", literal) || strings.HasPrefix(literal, "role/")
+}
+
+// assumeActions are the STS actions that return another role's
+// credentials to the caller.
+var assumeActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"}
+
+// AssumesRoles returns the first of actions that lets a principal assume
+// another role (sts:AssumeRole and its federated forms, written in any
+// case or as a wildcard that includes one, such as sts:* or sts:Assume*),
+// or "". A role that may assume another acts with that role's permissions
+// instead of its own (role chaining, IAM User Guide, "Roles terms and
+// concepts"), so its own statements no longer bound what it does.
+func AssumesRoles(actions []string) string {
+	for _, a := range actions {
+		for _, e := range assumeActions {
+			if Matches(a, e) {
+				return a
+			}
+		}
+	}
+	return ""
+}
+
 // coversAnyName reports whether the resource pattern matches a role, user,
 // group or policy of any name (at the root path or at any path), however it
 // is written:

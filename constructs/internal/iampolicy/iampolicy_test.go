@@ -40,3 +40,70 @@ func TestAdminEquivalent(t *testing.T) {
 		})
 	}
 }
+
+// TestPassRoleWithoutService pins which statements pass roles by pattern
+// without an iam:PassedToService condition that names the services (IAM
+// User Guide, "Grant a user permissions to pass a role to an AWS
+// service"): a role named exactly is bounded by its own trust policy; a
+// pattern may match roles nobody reviewed, and only the condition keeps
+// them from a service such as CloudFormation or EC2.
+func TestPassRoleWithoutService(t *testing.T) {
+	lambdaOnly := map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}
+	for _, tc := range []struct {
+		name               string
+		actions, resources []string
+		conditions         map[string]map[string][]string
+		want               string
+	}{
+		{"a named role", []string{"iam:PassRole"}, []string{"arn:aws:iam::222222222222:role/app-fn"}, nil, ""},
+		{"a pattern", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"}, nil, "iam:PassRole"},
+		{"a ? pattern", []string{"iam:passrole"}, []string{"arn:aws:iam::222222222222:role/app-?"}, nil, "iam:passrole"},
+		{"a pattern, to Lambda only", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"}, lambdaOnly, ""},
+		{"StringLike naming services", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"},
+			map[string]map[string][]string{"StringLike": {"IAM:PassedToService": {"lambda.amazonaws.com", "ecs-tasks.amazonaws.com"}}}, ""},
+		{"an action wildcard that includes PassRole", []string{"iam:GetRole", "iam:*"}, []string{"arn:aws:iam::*:role/app-*"}, nil, "iam:*"},
+		{"iam:Pass*", []string{"iam:Pass*"}, []string{"arn:aws:iam::*:role/app-*"}, nil, "iam:Pass*"},
+		{"a pattern of functions, not roles", []string{"lambda:*", "iam:*"}, []string{"arn:aws:lambda:*:*:function:app-*", "arn:aws:iam::*:user/app-*"}, nil, ""},
+		{"every resource", []string{"iam:PassRole"}, []string{"*"}, nil, "iam:PassRole"},
+		{"a wildcard service", []string{"iam:PassRole"}, []string{"arn:aws:*::*:r*"}, nil, "iam:PassRole"},
+		{"other IAM actions on a pattern", []string{"iam:CreateRole", "iam:GetRole"}, []string{"arn:aws:iam::*:role/app-*"}, nil, ""},
+		{"a service pattern", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"},
+			map[string]map[string][]string{"StringLike": {"iam:PassedToService": {"*.amazonaws.com"}}}, "iam:PassRole"},
+		{"a negated condition", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"},
+			map[string]map[string][]string{"StringNotEquals": {"iam:PassedToService": {"cloudformation.amazonaws.com"}}}, "iam:PassRole"},
+		{"IfExists", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"},
+			map[string]map[string][]string{"StringEqualsIfExists": {"iam:PassedToService": {"lambda.amazonaws.com"}}}, "iam:PassRole"},
+		{"another key", []string{"iam:PassRole"}, []string{"arn:aws:iam::*:role/app-*"},
+			map[string]map[string][]string{"ArnLike": {"iam:AssociatedResourceArn": {"arn:aws:lambda:*:*:function:app-*"}}}, "iam:PassRole"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PassRoleWithoutService(tc.actions, tc.resources, tc.conditions); got != tc.want {
+				t.Errorf("PassRoleWithoutService(%q, %q, %v) = %q, want %q", tc.actions, tc.resources, tc.conditions, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAssumesRoles pins the actions with which a role may assume another
+// role (role chaining) and act with that role's permissions instead of its
+// own: sts:AssumeRole and its federated forms, however written.
+func TestAssumesRoles(t *testing.T) {
+	for _, tc := range []struct {
+		actions []string
+		want    string
+	}{
+		{[]string{"sts:AssumeRole"}, "sts:AssumeRole"},
+		{[]string{"s3:GetObject", "STS:assumerole"}, "STS:assumerole"},
+		{[]string{"sts:AssumeRole*"}, "sts:AssumeRole*"},
+		{[]string{"sts:*"}, "sts:*"},
+		{[]string{"sts:Assume?ole"}, "sts:Assume?ole"},
+		{[]string{"s*:*"}, "s*:*"},
+		{[]string{"sts:AssumeRoleWithWebIdentity"}, "sts:AssumeRoleWithWebIdentity"},
+		{[]string{"sts:GetCallerIdentity", "sts:TagSession", "sts:DecodeAuthorizationMessage"}, ""},
+		{[]string{"ssm:*"}, ""},
+	} {
+		if got := AssumesRoles(tc.actions); got != tc.want {
+			t.Errorf("AssumesRoles(%q) = %q, want %q", tc.actions, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExecutionStatementPlaceholders: ${account} and ${region} in the
+// resources of deploy.executionPolicy.statements become, in each execution
+// role Relay creates, that role's own account and each region of its
+// environment: the target stack's role of an account environment, the
+// StackSet execution role of each account of an account list, and the role
+// that the roles StackSet puts into each account of organizational units
+// (the deploying account, AWS::AccountId). Left in literally they would be
+// grants that never match. The default synth runs cdk-nag, whose
+// suppressions must name the filled resources.
+func TestExecutionStatementPlaceholders(t *testing.T) {
+	t.Parallel() // subprocesses of its own; shares only the app binary
+	for _, tc := range []struct {
+		name, environments, callAs string
+		want                       []string // in the templates, as JSON writes them
+	}{
+		{"account environment", `  - {name: staging, account: "222222222222", regions: [us-east-1, eu-west-1]}`, "",
+			[]string{`"arn:aws:dynamodb:us-east-1:222222222222:table/fleet-*"`, `"arn:aws:dynamodb:eu-west-1:222222222222:table/fleet-*"`, `"arn:aws:s3:::fleet-222222222222/*"`}},
+		{"environment of account lists", `  - {name: pilot, accounts: ["222222222222", "333333333333"], regions: [us-east-1, eu-west-1]}`, "",
+			[]string{`"arn:aws:dynamodb:eu-west-1:222222222222:table/fleet-*"`, `"arn:aws:dynamodb:eu-west-1:333333333333:table/fleet-*"`, `"arn:aws:s3:::fleet-333333333333/*"`}},
+		{"environment of organizational units", `  - {name: members, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1, eu-west-1]}`, ", stackSetsCallAs: SELF",
+			[]string{`arn:aws:dynamodb:eu-west-1:\",{\"Ref\":\"AWS::AccountId\"},\":table/fleet-*`, `arn:aws:s3:::fleet-\",{\"Ref\":\"AWS::AccountId\"},\"/*`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := `name: fleet
+tooling: {account: "111111111111", region: us-east-1}
+organization: {id: o-a1b2c3d4e5` + tc.callAs + `}
+source:
+  github: {repository: acme/fleet, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  stackName: fleet-app
+  executionPolicy:
+    statements:
+      - sid: Tables
+        actions: ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeTable"]
+        resources: ["arn:aws:dynamodb:${region}:${account}:table/fleet-*"]
+        reason: The fleet's tables are named fleet-<purpose> in each account and region.
+      - sid: Bucket
+        actions: ["s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPolicy"]
+        resources: ["arn:aws:s3:::fleet-${account}/*"]
+        reason: The fleet's bucket is named fleet-<account> in each account.
+environments:
+` + tc.environments + "\n"
+			dir := t.TempDir()
+			path := filepath.Join(dir, "relay.yaml")
+			if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "cdk.out")
+			if stderr, err := runApp(t, appBinary(t), path, out); err != nil {
+				t.Fatalf("app: %v; stderr:\n%s", err, stderr)
+			}
+			files, err := filepath.Glob(filepath.Join(out, "*.template.json"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("no templates in %s (%v)", out, err)
+			}
+			var all strings.Builder
+			for _, f := range files {
+				raw, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all.Write(raw)
+			}
+			for _, literal := range []string{"${account}", "${region}"} {
+				if strings.Contains(all.String(), literal) {
+					t.Errorf("a template holds %s literally: a grant that never matches", literal)
+				}
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all.String(), w) {
+					t.Errorf("no template holds %s", w)
+				}
+			}
+		})
+	}
+}
