@@ -158,24 +158,30 @@ func selfUpdateBuildSpec(s *plan.SelfUpdate, pipelineName string) awscodebuild.B
 			"RELAY_CDK_VERSION": defaults.CDKCLIVersion,
 		}},
 		"phases": map[string]interface{}{
-			"build": map[string]interface{}{"commands": []string{
-				`test -f go.mod || { echo "relay: no go.mod in the source: the self-update runs the Relay app at the version the delivery repository's go.mod requires"; exit 1; }`,
-				`test -f "$RELAY_CONFIG" || { echo "relay: no $RELAY_CONFIG in the source"; exit 1; }`,
-				`before=$(aws codepipeline get-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --query pipelineExecution.pipelineVersion --output text)`,
-				`npx --yes "aws-cdk@$RELAY_CDK_VERSION" deploy --all --app "go run $RELAY_APP" --context "config=$RELAY_CONFIG" --context "@aws-cdk/core:bootstrapQualifier=$RELAY_QUALIFIER" --require-approval never --concurrency 1 --progress events`,
-				`after=$(aws codepipeline get-pipeline --name "$RELAY_PIPELINE" --query pipeline.version --output text)`,
-				strings.Join([]string{
-					`if [ "$after" != "$before" ]; then`,
-					`  args=(--name "$RELAY_PIPELINE")`,
-					`  if [ -n "$RELAY_REVISION_TYPE" ]; then args+=(--source-revisions "actionName=$RELAY_SOURCE_ACTION,revisionType=$RELAY_REVISION_TYPE,revisionValue=$RELAY_SOURCE_REVISION"); fi`,
-					`  next=$(aws codepipeline start-pipeline-execution "${args[@]}" --query pipelineExecutionId --output text)`,
-					`  echo "relay: the pipeline changed (version $before to $after): execution $next runs this revision on the new definition; this execution stops before any deployment"`,
-					`  aws codepipeline stop-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --abandon --reason "Superseded by $next on pipeline version $after" || exit 1`,
-					`fi`,
-				}, "\n"),
-			}},
+			"build": map[string]interface{}{"commands": selfUpdateCommands},
 		},
 	})
+}
+
+// selfUpdateCommands are the build commands of the self-update (see
+// selfUpdateBuildSpec). The values CodePipeline fills at run time
+// (RELAY_EXECUTION_ID, RELAY_SOURCE_REVISION) are only ever expanded inside
+// double quotes: one argument each, never shell code.
+var selfUpdateCommands = []string{
+	`test -f go.mod || { echo "relay: no go.mod in the source: the self-update runs the Relay app at the version the delivery repository's go.mod requires"; exit 1; }`,
+	`test -f "$RELAY_CONFIG" || { echo "relay: no $RELAY_CONFIG in the source"; exit 1; }`,
+	`before=$(aws codepipeline get-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --query pipelineExecution.pipelineVersion --output text)`,
+	`npx --yes "aws-cdk@$RELAY_CDK_VERSION" deploy --all --app "go run $RELAY_APP" --context "config=$RELAY_CONFIG" --context "@aws-cdk/core:bootstrapQualifier=$RELAY_QUALIFIER" --require-approval never --concurrency 1 --progress events`,
+	`after=$(aws codepipeline get-pipeline --name "$RELAY_PIPELINE" --query pipeline.version --output text)`,
+	strings.Join([]string{
+		`if [ "$after" != "$before" ]; then`,
+		`  args=(--name "$RELAY_PIPELINE")`,
+		`  if [ -n "$RELAY_REVISION_TYPE" ]; then args+=(--source-revisions "actionName=$RELAY_SOURCE_ACTION,revisionType=$RELAY_REVISION_TYPE,revisionValue=$RELAY_SOURCE_REVISION"); fi`,
+		`  next=$(aws codepipeline start-pipeline-execution "${args[@]}" --query pipelineExecutionId --output text)`,
+		`  echo "relay: the pipeline changed (version $before to $after): execution $next runs this revision on the new definition; this execution stops before any deployment"`,
+		`  aws codepipeline stop-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --abandon --reason "Superseded by $next on pipeline version $after" || exit 1`,
+		`fi`,
+	}, "\n"),
 }
 
 // selfUpdateAction renders the self-update action.

@@ -308,14 +308,21 @@ func gitOpsBuildSpec() awscodebuild.BuildSpec {
 			"install": map[string]interface{}{"commands": []string{
 				"go install " + yqModule,
 			}},
-			"build": map[string]interface{}{"commands": []string{
-				`git clone --depth 1 --branch "$GITOPS_BRANCH" "https://x-access-token:${GITOPS_TOKEN}@${GITOPS_REPOSITORY#https://}" gitops`,
-				`"$(go env GOPATH)/bin/yq" -i "${GITOPS_KEY} = strenv(GITOPS_VALUE)" "gitops/${GITOPS_FILE}"`,
-				`git -C gitops -c user.name=relay-pipeline -c user.email=relay-pipeline@users.noreply.github.com commit -am "relay: set ${GITOPS_KEY} to ${GITOPS_VALUE} in ${GITOPS_FILE}" || echo "relay: ${GITOPS_FILE} already has ${GITOPS_KEY} = ${GITOPS_VALUE}"`,
-				`git -C gitops push origin "HEAD:${GITOPS_BRANCH}"`,
-			}},
+			"build": map[string]interface{}{"commands": gitOpsCommands},
 		},
 	})
+}
+
+// gitOpsCommands are the build commands of the GitOps step (see
+// gitOpsBuildSpec). GITOPS_VALUE, which CodePipeline may fill from a
+// variable, is only ever expanded inside double quotes or read by yq from
+// the environment (strenv): one value, never shell code or a yq
+// expression.
+var gitOpsCommands = []string{
+	`git clone --depth 1 --branch "$GITOPS_BRANCH" "https://x-access-token:${GITOPS_TOKEN}@${GITOPS_REPOSITORY#https://}" gitops`,
+	`"$(go env GOPATH)/bin/yq" -i "${GITOPS_KEY} = strenv(GITOPS_VALUE)" "gitops/${GITOPS_FILE}"`,
+	`git -C gitops -c user.name=relay-pipeline -c user.email=relay-pipeline@users.noreply.github.com commit -am "relay: set ${GITOPS_KEY} to ${GITOPS_VALUE} in ${GITOPS_FILE}" || echo "relay: ${GITOPS_FILE} already has ${GITOPS_KEY} = ${GITOPS_VALUE}"`,
+	`git -C gitops push origin "HEAD:${GITOPS_BRANCH}"`,
 }
 
 // helmBuildSpec assumes the environment's deploy role (the EKS access
