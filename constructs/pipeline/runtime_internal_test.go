@@ -56,8 +56,8 @@ func runtimeCases() []runtimeCase {
 					"GITOPS_KEY=.image.tag", "GITOPS_TOKEN=token", "GITOPS_VALUE=" + v}
 			},
 			stubs: map[string]string{
-				"git":        record + `; if [ "$1" = clone ]; then mkdir -p gitops/envs/staging; fi`,
-				"go":         `echo "$GOPATH_STUB"`,
+				"git":       record + `; if [ "$1" = clone ]; then mkdir -p gitops/envs/staging; fi`,
+				"go":        `echo "$GOPATH_STUB"`,
 				"gopath/yq": record + `; printf 'yq env GITOPS_VALUE %s\n' "${GITOPS_VALUE//$'\n'/\\n}" >> "$LOG"`,
 			},
 			want: func(dir, v string) []string {
