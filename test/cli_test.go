@@ -82,7 +82,7 @@ func TestAppRejectsQuotaOverrun(t *testing.T) {
 	}{
 		{"execution policy statements", strings.Replace(example, "  executionPolicy:\n    statements:\n", "  executionPolicy:\n    statements:\n"+statements.String(), 1), []string{
 			"relay: error: deploy.executionPolicy.statements (payments-staging/TargetExecutionRole832DFDAF): IAM inline policies of one role, in total (characters) is ",
-			"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): it grows with 66 execution policy statements: move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns); or merge statements with the same actions",
+			"which exceeds the limit of 10240 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): it grows with 67 execution policy statements: move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns); or merge statements with the same actions",
 		}, nil},
 		{"deploy.stacks with execution roles of their own", parameters.ReplaceAllString(strings.Replace(example,
 			"  stackName: payments-app\n  templatePath: template.json\n  capabilities: [CAPABILITY_IAM]\n", stacks.String(), 1), ""), []string{

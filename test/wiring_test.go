@@ -116,16 +116,17 @@ func TestWiring(t *testing.T) {
 			matched = append(matched, x.Role.Name)
 		}
 		sort.Strings(matched)
-		// The artifact store's readers (deploy and invoke roles), the asset
-		// store's (the execution roles, which read the API's code asset) and
-		// the hook roles, which the job-results role trusts.
-		if want := []string{"payments-production-cfn-exec", "payments-production-deploy", "payments-production-hook", "payments-production-invoke",
-			"payments-staging-cfn-exec", "payments-staging-deploy", "payments-staging-hook", "payments-staging-invoke"}; !cmp.Equal(matched, want) {
+		// The artifact store's readers (the deploy roles: the invoke roles
+		// run a Lambda hook, which takes no artifact), the asset store's
+		// (the execution roles, which read the API's code asset) and the
+		// hook roles, which the job-results role trusts.
+		if want := []string{"payments-production-cfn-exec", "payments-production-deploy", "payments-production-hook",
+			"payments-staging-cfn-exec", "payments-staging-deploy", "payments-staging-hook"}; !cmp.Equal(matched, want) {
 			t.Errorf("roles matching a pattern of the artifact and asset readers or the job-results trust: %v, want %v", matched, want)
 		}
 		for _, g := range m.Grants {
 			if g.Subject != nil && (g.Subject.Kind != "pattern" || g.Access != "read" || len(g.Subject.OrgIDs) != 1) {
-				t.Errorf("the store admits %s %v: %s via %s; want only the deploy and invoke role pattern, read, in the organization", g.Subject.Kind, g.Subject.Values, g.Access, g.Via)
+				t.Errorf("the store admits %s %v: %s via %s; want only the deploy role pattern, read, in the organization", g.Subject.Kind, g.Subject.Values, g.Access, g.Via)
 			}
 		}
 	})

@@ -638,3 +638,47 @@ environments:
 		})
 	}
 }
+
+// TestTranslateInvokeRoleReadsArtifacts: the invoke roles read the
+// artifact store (its bucket and key policies admit them, and their own
+// policies read it) only when an invoke action takes an input artifact: a
+// Step Functions hook with an input file. Lambda hooks take none.
+func TestTranslateInvokeRoleReadsArtifacts(t *testing.T) {
+	const head = `name: ledger
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/ledger, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/ledger-deployer"]}
+  hooks:
+`
+	tests := []struct {
+		name  string
+		hooks string
+		reads bool
+	}{
+		{"Lambda hooks", "    - {name: smoke, lambda: {function: ledger-smoke}}\n", false},
+		{"a Step Functions hook with input", "    - {name: report, stepFunctions: {stateMachine: ledger-report, input: {stage: after}}}\n", false},
+		{"a Step Functions hook with an input file", "    - {name: smoke, lambda: {function: ledger-smoke}}\n    - {name: migrate, stepFunctions: {stateMachine: ledger-migrate, inputFile: migrations/input.json}}\n", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			y := head + tc.hooks + "environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n"
+			cfg, err := config.Parse("relay.yaml", []byte(y))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatalf("Translate() = %v", err)
+			}
+			invoke := spec.Names.InvokeRolePattern()
+			if got := slices.Contains(spec.Store.Readers.RoleArnPatterns, invoke); got != tc.reads {
+				t.Errorf("store readers %q include %s: %v, want %v", spec.Store.Readers.RoleArnPatterns, invoke, got, tc.reads)
+			}
+			if got := spec.Targets[0].Props.InvokeReadsArtifacts; got != tc.reads {
+				t.Errorf("InvokeReadsArtifacts = %v, want %v", got, tc.reads)
+			}
+		})
+	}
+}

@@ -94,6 +94,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		}
 		if len(cfg.Deploy.Hooks) > 0 {
 			p.InvokeRoleName = n.InvokeRole(env.Name)
+			p.InvokeReadsArtifacts = invokeReadsArtifacts(cfg)
 		}
 		p.HookFunctions, p.HookStatements = hookRoleGrants(env, releases)
 		if len(p.HookFunctions) > 0 {

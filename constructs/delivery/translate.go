@@ -270,7 +270,7 @@ func (t *translator) stackNames(i int, keep func(config.Component) bool) []strin
 func (t *translator) readers() artifacts.Readers {
 	cfg, n := t.cfg, t.n
 	readers := artifacts.Readers{RoleArnPatterns: []string{n.DeployRolePattern()}}
-	if len(cfg.Deploy.Hooks) > 0 {
+	if invokeReadsArtifacts(cfg) {
 		readers.RoleArnPatterns = append(readers.RoleArnPatterns, n.InvokeRolePattern())
 	}
 	if r, _ := cfg.Deploy.StrategyRelease(); r.CodeDeploy != nil {
@@ -743,6 +743,16 @@ func (t *translator) hooks(goPath string, in []config.Hook) []pipeline.Hook {
 		out = append(out, ph)
 	}
 	return out
+}
+
+// invokeReadsArtifacts reports whether an invoke role runs an action with
+// an input artifact: a Step Functions hook with an input file, which
+// CodePipeline reads from the build output as the action's role. Lambda
+// hooks, and Step Functions hooks with inline input, read no artifact.
+func invokeReadsArtifacts(cfg *config.Config) bool {
+	return slices.ContainsFunc(cfg.Deploy.Hooks, func(h config.Hook) bool {
+		return h.StepFunctions != nil && h.StepFunctions.InputFile != ""
+	})
 }
 
 // accountStack is the stack of one account of an accounts environment.

@@ -70,7 +70,11 @@ func (t *DeploymentTarget) suppressions(p Props) {
 	}
 	if t.invokeRole != nil {
 		nag.InlinePolicy(t.invokeRole, "The invoke role of "+t.where(p)+": the pipeline's role assumes it to run the invoke actions (hooks, Lambda, Step Functions) the configuration names.")
-		nag.Suppress(t.invokeRole, append(slices.Clone(artifacts), nag.ByReason(WildcardReasons(p.InvokeStatements))...)...)
+		var own []nag.Suppression
+		if p.InvokeReadsArtifacts {
+			own = slices.Clone(artifacts)
+		}
+		nag.Suppress(t.invokeRole, append(own, nag.ByReason(WildcardReasons(p.InvokeStatements))...)...)
 	}
 	if t.hookRole != nil {
 		nag.InlinePolicy(t.hookRole, "The hook role "+p.HookRoleName+" of "+t.where(p)+": Lambda assumes it for the hook functions only, to log and to report their job result through the pipeline's job-results role.")

@@ -140,10 +140,18 @@ type Props struct {
 	DeployStatements []Statement
 	// InvokeRoleName, when set, creates a third role with the same trust
 	// for the pipeline's invoke actions (Lambda, Step Functions), allowed
-	// InvokeStatements and reading the artifact store.
+	// InvokeStatements, and reading the artifact store with
+	// InvokeReadsArtifacts.
 	InvokeRoleName string
 	// InvokeStatements are the invoke role's permissions.
 	InvokeStatements []Statement
+	// InvokeReadsArtifacts lets the invoke role read the artifact store
+	// (ArtifactBucketArns, ArtifactKeyArns), as an invoke action with an
+	// input artifact needs: a Step Functions invoke with an input file
+	// (CodePipeline reads the file as the action's role). Default: false, a
+	// role that runs Lambda invokes and Step Functions executions without
+	// artifacts and reads no release.
+	InvokeReadsArtifacts bool
 	// TrustedRoleArns are the exact ARNs of further roles of
 	// PipelineAccount that may assume the deploy role, such as a CodeBuild
 	// project's role that runs Helm.
@@ -693,7 +701,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	if p.InvokeRoleName != "" {
 		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
 			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
-			p, p.PipelineRoleArns, append(artifactStatements(p), statementsOf(p.InvokeStatements)...))
+			p, p.PipelineRoleArns, append(p.invokeArtifactStatements(), statementsOf(p.InvokeStatements)...))
 	}
 	for _, r := range p.StepRoles {
 		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
@@ -1117,6 +1125,15 @@ func (p *Props) stackArns(account string, names []string) []string {
 }
 
 // artifactStatements let a role read the artifact store.
+// invokeArtifactStatements are the invoke role's artifact statements:
+// artifactStatements with InvokeReadsArtifacts, none without.
+func (p Props) invokeArtifactStatements() []policy.Statement {
+	if !p.InvokeReadsArtifacts {
+		return nil
+	}
+	return artifactStatements(p)
+}
+
 func artifactStatements(p Props) []policy.Statement {
 	return []policy.Statement{{
 		Sid:       "ReadArtifactObjects",

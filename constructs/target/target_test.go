@@ -1045,3 +1045,37 @@ func TestStatementPlaceholdersRefused(t *testing.T) {
 		`HookStatements[0].Resources[0] "arn:aws:dynamodb:${region}:222222222222:table/payments": ${region} is not filled here: only the execution roles' statements fill ${account} and ${region}; write the value`,
 	})
 }
+
+// TestInvokeRoleArtifacts: the invoke role reads the artifact store only
+// with InvokeReadsArtifacts (an invoke action with an input artifact, such
+// as a Step Functions hook with an input file); Lambda hooks take no
+// artifact, and a role that may read every release of every environment
+// without needing to is wider than what runs.
+func TestInvokeRoleArtifacts(t *testing.T) {
+	for _, reads := range []bool{false, true} {
+		t.Run(fmt.Sprint(reads), func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")}})
+			p := validProps()
+			p.InvokeRoleName = "payments-staging-invoke"
+			p.InvokeStatements = []target.Statement{{Sid: "InvokeHooks", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments-smoke"}}}
+			p.InvokeReadsArtifacts = reads
+			relaytest.Do(t, "target.New", func() { target.New(stack, "Target", p) })
+			tpl := relaytest.Template(t, stack)
+			count := 0.0
+			if reads {
+				count = 1
+			}
+			for _, sid := range []string{"ReadArtifactObjects", "DecryptArtifacts"} {
+				relaytest.Check(t, sid, func() {
+					tpl.ResourcePropertiesCountIs(jsii.String("AWS::IAM::Policy"), map[string]interface{}{
+						"Roles": []interface{}{map[string]interface{}{"Ref": assertions.Match_StringLikeRegexp(jsii.String("TargetInvokeRole.*"))}},
+						"PolicyDocument": map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{
+							assertions.Match_ObjectLike(&map[string]interface{}{"Sid": sid}),
+						})},
+					}, jsii.Number(count))
+				})
+			}
+		})
+	}
+}
