@@ -399,6 +399,48 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 	return errs
 }
 
+// checkInvokeReads checks, for each deployment wired by reference, that an
+// invoke action with an input artifact (a Step Functions hook with an
+// InputFile: CodePipeline reads the artifact as the action's role) runs as
+// an invoke role that may read the pipeline's artifacts: the target's
+// InvokeReadsArtifacts, without which its invoke role has no grant on the
+// store, and the action fails when it runs.
+func (p *Props) checkInvokeReads(planned *plan.Pipeline, refs []wired) []error {
+	if planned == nil {
+		return nil
+	}
+	byDeployment := map[int]*target.DeploymentTarget{}
+	for _, w := range refs {
+		byDeployment[w.i] = w.t
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, st := range planned.Stages {
+		for _, a := range st.Actions {
+			t, ok := byDeployment[a.Deployment]
+			if _, invoke := a.Kind.(*plan.InvokeStepFunctions); !ok || !invoke || len(a.Inputs) == 0 || seen[a.Field] {
+				continue
+			}
+			seen[a.Field] = true
+			if !t.Props().InvokeReadsArtifacts {
+				errs = append(errs, fmt.Errorf("%s.Invoke.InputFile: the action %s reads its input file from the artifact %s as the invoke role of the target %s, which may not read the artifact store; set InvokeReadsArtifacts in that target's props (target.Props.InvokeReadsArtifacts), and admit its invoke role to the store's readers (artifacts.Readers.RoleArnPatterns)",
+					a.Field, a.Name, a.Inputs[0], *t.Node().Path()))
+				continue
+			}
+			store, name := p.Store, "Store"
+			if rep, isReplica := p.Replicas[a.Region]; isReplica && a.Region != "" {
+				store, name = rep.Store, fmt.Sprintf("Replicas[%q].Store", a.Region)
+			}
+			if arn := t.InvokeRoleArn(); store != nil && arn != "" && !arns.IsToken(arn) {
+				if err := store.Admits(arn); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v; %s.Invoke.InputFile is read as that role", name, err, a.Field))
+				}
+			}
+		}
+	}
+	return errs
+}
+
 // checkNames checks what p names by text, wired by reference or not: each
 // region is an AWS region of Partition, and DeployRolePatterns and
 // InvokeRolePatterns match every role the pipeline assumes.
@@ -620,6 +662,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	}
 	if q.Store != nil && len(problems) == 0 {
 		errs = append(errs, q.checkWiring(stack, refs)...)
+		errs = append(errs, q.checkInvokeReads(planned, refs)...)
 	}
 	if len(errs) > 0 {
 		return q, refs, nil, fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))

@@ -343,6 +343,34 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				"Deployments[0].Target: the target orders-staging/Delivery is in another App than the pipeline's stack orders-tooling, and aws-cdk-lib cannot reference across Apps; give the target in its string form (&pipeline.Account{ID, DeployRoleArn, ExecutionRoleArn} of plain ARNs, from naming.Names), or create it in the pipeline's App",
 			}},
+		// A Step Functions hook with an input file reads the artifact as
+		// the invoke role, which may read the store only with
+		// InvokeReadsArtifacts: without it the action fails when it runs.
+		{name: "an invoke action reading an artifact as an invoke role that may not",
+			target: func(p *target.Props) {
+				p.InvokeRoleName = orders.InvokeRole("staging")
+				p.InvokeStatements = []target.Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate"}}}
+			},
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
+				p.Deployments[0].Hooks = []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate", InputFile: "migrate.json"}}}
+			},
+			want: []string{
+				"Deployments[0].Hooks[0].Invoke.InputFile: the action Hook-migrate-us-east-1 reads its input file from the artifact Build as the invoke role of the target orders-staging/Delivery, which may not read the artifact store; set InvokeReadsArtifacts in that target's props (target.Props.InvokeReadsArtifacts), and admit its invoke role to the store's readers (artifacts.Readers.RoleArnPatterns)",
+			}},
+		{name: "an invoke action reading an artifact as an invoke role the store does not admit",
+			target: func(p *target.Props) {
+				p.InvokeRoleName = orders.InvokeRole("staging")
+				p.InvokeReadsArtifacts = true
+				p.InvokeStatements = []target.Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate"}}}
+			},
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
+				p.Deployments[0].Hooks = []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate", InputFile: "migrate.json"}}}
+			},
+			want: []string{
+				"Store: the store orders-tooling/Artifacts admits roles like arn:aws:iam::*:role/relay/orders/orders-*-deploy, and arn:aws:iam::222222222222:role/relay/orders/orders-staging-invoke matches none; rename the role or add a pattern to Readers.RoleArnPatterns; Deployments[0].Hooks[0].Invoke.InputFile is read as that role",
+			}},
 		{name: "a plain ARN that is not the target's role",
 			pipeline: func(p *pipeline.Props, _ wiredApp) {
 				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn:aws:iam::222222222222:role/orders-cfn-exec"
@@ -396,5 +424,23 @@ func TestTokensOfOwnRoles(t *testing.T) {
 		if !strings.Contains(raw, `"`+want+`"`) {
 			t.Errorf("the pipeline does not name %s", want)
 		}
+	}
+}
+
+// TestWiredInvokeReadsArtifacts: a Step Functions hook with an input file,
+// wired by reference to a target whose invoke role may read the artifacts
+// (InvokeReadsArtifacts) and a store that admits it, passes the checks.
+func TestWiredInvokeReadsArtifacts(t *testing.T) {
+	w := newWiredApp(t, func(p *artifacts.StoreProps) {
+		p.Readers.RoleArnPatterns = append(p.Readers.RoleArnPatterns, orders.InvokeRolePattern())
+	}, func(p *target.Props) {
+		p.InvokeRoleName = orders.InvokeRole("staging")
+		p.InvokeReadsArtifacts = true
+		p.InvokeStatements = []target.Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate"}}}
+	})
+	w.props.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
+	w.props.Deployments[0].Hooks = []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate", InputFile: "migrate.json"}}}
+	if err := w.props.ValidateIn(w.tooling); err != nil {
+		t.Fatalf("ValidateIn() = %v", err)
 	}
 }
