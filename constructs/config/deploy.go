@@ -422,6 +422,9 @@ func actionRule(s string) string {
 	case s == "*":
 		return `"*" alone allows every action of every service; name services, such as lambda:* or s3:GetObject`
 	case !actionRE.MatchString(s):
+		if svc, name, ok := strings.Cut(s, ":"); ok && actionRE.MatchString(strings.ToLower(svc)+":"+name) {
+			return fmt.Sprintf("write the service prefix in lowercase, %s:%s (IAM reads it either way; Relay's checks of IAM writes and admin-equivalent grants compare it in lowercase)", strings.ToLower(svc), name)
+		}
 		return "must be service:Action, such as lambda:CreateFunction or lambda:*"
 	}
 	return ""

@@ -277,7 +277,7 @@ func TestValidateDeploy(t *testing.T) {
 			want: []string{
 				statement0 + `.actions[0] "*": "*" alone allows every action of every service; name services, such as lambda:* or s3:GetObject`,
 				statement0 + `.actions[1] "lambda": must be service:Action, such as lambda:CreateFunction or lambda:*`,
-				statement0 + `.actions[2] "Lambda:Invoke": must be service:Action, such as lambda:CreateFunction or lambda:*`,
+				statement0 + `.actions[2] "Lambda:Invoke": write the service prefix in lowercase, lambda:Invoke (IAM reads it either way; Relay's checks of IAM writes and admin-equivalent grants compare it in lowercase)`,
 			},
 		},
 		{

@@ -1199,6 +1199,10 @@ var (
 func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 	for k, a := range s.Actions {
 		if !iamAction.MatchString(a) && !values.IsToken(a) {
+			if svc, name, ok := strings.Cut(a, ":"); ok && iamAction.MatchString(strings.ToLower(svc)+":"+name) {
+				add("%s.Actions[%d] %q: write the service prefix in lowercase, %s:%s (IAM reads it either way; the checks of IAM writes and admin-equivalent grants compare it in lowercase)", field, k, a, strings.ToLower(svc), name)
+				continue
+			}
 			add("%s.Actions[%d] %q: not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)", field, k, a)
 		}
 	}

@@ -120,7 +120,7 @@ func TestPropsValidate(t *testing.T) {
 		// with a message that names no field.
 		{"statements IAM refuses", func(p *target.Props) {
 			p.ExecutionStatements = []target.Statement{
-				{Actions: []string{"s3GetObject", "s3:Get Object"}, Resources: []string{"payments-bucket"}},
+				{Actions: []string{"s3GetObject", "s3:Get Object", "IAM:PassRole"}, Resources: []string{"payments-bucket"}},
 				{Actions: []string{"sqs:SendMessage"}, Resources: []string{"arn:aws:sqs:us-east-1:222222222222:q"},
 					Conditions: map[string]map[string][]string{"StringEqual": {"aws:ResourceTag/app": {"payments"}}, "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": {"app"}}}},
 			}
@@ -129,6 +129,7 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			`ExecutionStatements[0].Actions[0] "s3GetObject": not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)`,
 			`ExecutionStatements[0].Actions[1] "s3:Get Object": not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)`,
+			`ExecutionStatements[0].Actions[2] "IAM:PassRole": write the service prefix in lowercase, iam:PassRole (IAM reads it either way; the checks of IAM writes and admin-equivalent grants compare it in lowercase)`,
 			`ExecutionStatements[0].Resources[0] "payments-bucket": not an ARN; IAM takes "*" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::payments-bucket`,
 			`ExecutionStatements[1].Conditions["StringEqual"]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)`,
 		}},
