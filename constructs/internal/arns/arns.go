@@ -174,6 +174,7 @@ var regions = map[string]string{
 	"ap-southeast-3": "aws",
 	"ap-southeast-4": "aws",
 	"ap-southeast-5": "aws",
+	"ap-southeast-6": "aws",
 	"ap-southeast-7": "aws",
 	"ca-central-1":   "aws",
 	"ca-west-1":      "aws",
