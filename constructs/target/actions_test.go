@@ -206,3 +206,54 @@ func TestAWSManagedExecutionPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicyVariablesPassCdkNag: a wildcard resource with an IAM policy
+// variable (${aws:username}, ${aws:PrincipalTag/team}), which the statements
+// may write, carries its statement's reason to cdk-nag too: cdk-nag writes
+// the variable as <aws:username> in its finding (its flattenCfnReference),
+// and a suppression that names the resource as written suppressed nothing,
+// so a valid configuration was refused with an AwsSolutions-IAM5 error.
+func TestPolicyVariablesPassCdkNag(t *testing.T) {
+	home := target.Statement{Sid: "Home", Actions: []string{"s3:GetObject"},
+		Resources: []string{"arn:aws:s3:::ledger-data/${aws:username}/*", "arn:aws:s3:::ledger-${aws:PrincipalTag/team}-*/*"},
+		Reason:    "Each user reads the objects under their own prefix."}
+	for _, tc := range []struct {
+		name  string
+		props func() *target.Props
+	}{
+		{"execution statements", func() *target.Props {
+			p := validProps()
+			p.ExecutionStatements = append(p.ExecutionStatements, home)
+			return p
+		}},
+		{"execution roles", func() *target.Props {
+			p := validProps()
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-data-cfn-exec", StackNames: []string{"payments-data"}, Statements: []target.Statement{home}}}
+			return p
+		}},
+		{"deploy statements", func() *target.Props {
+			p := actionProps()
+			p.DeployStatements = append(p.DeployStatements, home)
+			return p
+		}},
+		{"invoke statements", func() *target.Props {
+			p := actionProps()
+			p.InvokeStatements = append(p.InvokeStatements, home)
+			return p
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			relaytest.Do(t, "target.New", func() {
+				target.New(stack, "Target", tc.props())
+				compliance.AwsSolutions(app)
+			})
+			if errs := relaytest.Errors(t, stack); len(errs) > 0 {
+				t.Errorf("%d unsuppressed findings:\n%s", len(errs), relaytest.FindingsText(errs))
+			}
+		})
+	}
+}

@@ -172,7 +172,7 @@ func write(records []recorded) {
 			if len(s.AppliesTo) > 0 {
 				applies := make([]interface{}, len(s.AppliesTo))
 				for i, a := range s.AppliesTo {
-					applies[i] = a
+					applies[i] = Flatten(a)
 				}
 				ns.AppliesTo = &applies
 			}
@@ -180,6 +180,21 @@ func write(records []recorded) {
 		}
 		cdknag.NagSuppressions_AddResourceSuppressions(r.resource, &out, jsii.Bool(true))
 	}
+}
+
+// Flatten is finding as cdk-nag writes it: in a "Resource::" finding,
+// cdk-nag turns every "${" into "<" and every "}" into ">" (its
+// flattenCfnReference, which writes Fn::Sub's syntax in angle brackets), so
+// a resource with an IAM policy variable, such as
+// arn:aws:s3:::data/${aws:username}/*, is found as
+// "Resource::arn:aws:s3:::data/<aws:username>/*". Suppress writes every
+// finding this way, so that a suppression names a resource as written in
+// the policy. Other findings (Action::, Policy::) are returned unchanged.
+func Flatten(finding string) string {
+	if !strings.HasPrefix(finding, "Resource::") {
+		return finding
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(finding, "${", "<"), "}", ">")
 }
 
 // Wildcards is the IAM5 suppression of resources that contain a *, each
