@@ -12,8 +12,10 @@ import (
 )
 
 // validateReferences checks every #{namespace.name} in fields CodePipeline
-// resolves: the namespace must be set by an action that runs earlier, and
-// a pipeline variable must be declared.
+// resolves: the namespace must be set by an action that runs earlier, a
+// pipeline variable must be declared, and of the namespace codepipeline,
+// which CodePipeline sets for every action, only PipelineExecutionId
+// exists (as limits.CheckTemplate reads the written templates).
 func (c *Config) validateReferences(p *problems) {
 	declared := map[string]bool{}
 	for _, v := range c.Pipeline.Variables {
@@ -28,6 +30,12 @@ func (c *Config) validateReferences(p *problems) {
 		for _, m := range values.VariableRef.FindAllStringSubmatch(value, -1) {
 			ns, name := m[1], m[2]
 			switch {
+			case ns == "codepipeline" && name != "PipelineExecutionId":
+				p.add(path, value, fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId; use #{codepipeline.PipelineExecutionId}", name))
+			case ns == "codepipeline":
+				// Set by CodePipeline for every action of an execution:
+				// no action runs first (CodePipeline User Guide,
+				// "Variables reference", namespace codepipeline).
 			case ns == "variables" && !declared[name]:
 				p.add(path, value, fmt.Sprintf("refers to pipeline variable %q, which pipeline.variables does not declare", name))
 			case ns != "variables" && !known[ns]:

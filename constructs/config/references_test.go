@@ -29,6 +29,25 @@ func TestValidateReferences(t *testing.T) {
 				`environments[1].approval.reviewUrl "https://example.com/#{Deploy_production_us-east-1.Url}": refers to namespace "Deploy_production_us-east-1", which no earlier action sets; known here: BuildVariables, Deploy_staging_us-east-1, Hook_staging_us-east-1_smoke-test, SourceVariables, variables`,
 			},
 		},
+		{
+			// CodePipeline sets #{codepipeline.PipelineExecutionId} for
+			// every action of every stage: no action has to run first
+			// (CodePipeline User Guide, "Variables reference": the
+			// codepipeline namespace).
+			name: "the codepipeline namespace",
+			mutate: func(c *Config) {
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"EXECUTION": {Value: "#{codepipeline.PipelineExecutionId}"},
+					"TYPO":      {Value: "#{codepipeline.ExecutionId}"},
+				}
+				c.Environments[1].Approval.Comment = "Execution #{codepipeline.PipelineExecutionId}"
+				c.Steps = []Step{{Name: "check", When: "after", CodeBuild: &CodeBuildStep{Buildspec: "ci/check.yml", TimeoutMinutes: 60,
+					EnvironmentVariables: map[string]StepVariable{"EXECUTION": {Value: "#{codepipeline.PipelineExecutionId}"}}}}}
+			},
+			want: []string{
+				`build.environmentVariables.TYPO.value "#{codepipeline.ExecutionId}": refers to "ExecutionId" of namespace codepipeline, which sets only PipelineExecutionId; use #{codepipeline.PipelineExecutionId}`,
+			},
+		},
 	})
 }
 
