@@ -209,10 +209,11 @@ func TestAWSManagedExecutionPolicies(t *testing.T) {
 
 // TestPolicyVariablesPassCdkNag: a wildcard resource with an IAM policy
 // variable (${aws:username}, ${aws:PrincipalTag/team}), which the statements
-// may write, carries its statement's reason to cdk-nag too: cdk-nag writes
-// the variable as <aws:username> in its finding (its flattenCfnReference),
-// and a suppression that names the resource as written suppressed nothing,
-// so a valid configuration was refused with an AwsSolutions-IAM5 error.
+// may write, or with tokens, carries its statement's reason to cdk-nag too:
+// cdk-nag writes the variable as <aws:username> and a token resolved and
+// flattened (<AWS::Partition>) in its finding (its flattenCfnReference), and
+// a suppression that named the resource as written suppressed nothing, so a
+// valid configuration was refused with an AwsSolutions-IAM5 error.
 func TestPolicyVariablesPassCdkNag(t *testing.T) {
 	home := target.Statement{Sid: "Home", Actions: []string{"s3:GetObject"},
 		Resources: []string{"arn:aws:s3:::ledger-data/${aws:username}/*", "arn:aws:s3:::ledger-${aws:PrincipalTag/team}-*/*"},
@@ -239,6 +240,23 @@ func TestPolicyVariablesPassCdkNag(t *testing.T) {
 		{"invoke statements", func() *target.Props {
 			p := actionProps()
 			p.InvokeStatements = append(p.InvokeStatements, home)
+			return p
+		}},
+		// A Go team writes ARNs with tokens (README, Teams): cdk-nag finds
+		// them resolved and flattened (<AWS::Partition>), and the
+		// suppression names them so.
+		{"a resource with tokens", func() *target.Props {
+			p := validProps()
+			p.ExecutionStatements = append(p.ExecutionStatements, target.Statement{Sid: "Tokens", Actions: []string{"s3:GetObject"},
+				Resources: []string{"arn:" + *awscdk.Aws_PARTITION() + ":s3:::ledger-" + *awscdk.Aws_ACCOUNT_ID() + "-*/*"},
+				Reason:    "Bucket names end in a suffix CloudFormation generates."})
+			return p
+		}},
+		{"a resource with tokens and a policy variable", func() *target.Props {
+			p := actionProps()
+			p.DeployStatements = append(p.DeployStatements, target.Statement{Sid: "Tokens", Actions: []string{"s3:GetObject"},
+				Resources: []string{"arn:" + *awscdk.Aws_PARTITION() + ":s3:::ledger-" + *awscdk.Aws_ACCOUNT_ID() + "/${aws:username}/*"},
+				Reason:    "Each user reads the objects under their own prefix."})
 			return p
 		}},
 	} {

@@ -21,6 +21,7 @@
 package nag
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"reflect"
@@ -35,6 +36,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Suppression is one finding that does not apply, and why.
@@ -172,7 +174,7 @@ func write(records []recorded) {
 			if len(s.AppliesTo) > 0 {
 				applies := make([]interface{}, len(s.AppliesTo))
 				for i, a := range s.AppliesTo {
-					applies[i] = Flatten(a)
+					applies[i] = flattenIn(r.resource, a)
 				}
 				ns.AppliesTo = &applies
 			}
@@ -195,6 +197,61 @@ func Flatten(finding string) string {
 		return finding
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(finding, "${", "<"), "}", ">")
+}
+
+// flattenIn is finding as cdk-nag writes it for a resource of scope's
+// stack: a resource with tokens (aws-cdk-lib's ${Token[...]}, such as
+// Aws.PARTITION or a role's ARN) is resolved in the stack and written as
+// cdk-nag flattens the resolved value (Fn::Join, Fn::Sub, Fn::GetAtt as
+// <LogicalID.Attribute>, Ref as <Name>); any other finding as Flatten
+// writes it.
+func flattenIn(scope constructs.IConstruct, finding string) string {
+	resource, ok := strings.CutPrefix(finding, "Resource::")
+	if !ok || !values.IsToken(resource) || scope == nil {
+		return Flatten(finding)
+	}
+	return "Resource::" + flattenCfn(awscdk.Stack_Of(scope).Resolve(resource))
+}
+
+// flattenCfn is cdk-nag's flattenCfnReference (utils/flatten-cfn-reference
+// of cdk-nag 2.38) of a resolved CloudFormation value.
+func flattenCfn(node interface{}) string {
+	switch v := node.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.ReplaceAll(strings.ReplaceAll(v, "${", "<"), "}", ">")
+	case *string:
+		return flattenCfn(*v)
+	case map[string]interface{}:
+		if join, ok := v["Fn::Join"].([]interface{}); ok && len(join) == 2 {
+			delimiter, _ := join[0].(string)
+			items, _ := join[1].([]interface{})
+			parts := make([]string, len(items))
+			for i, item := range items {
+				parts[i] = flattenCfn(item)
+			}
+			return strings.Join(parts, delimiter)
+		}
+		if sub, ok := v["Fn::Sub"]; ok {
+			return flattenCfn(sub)
+		}
+		if att, ok := v["Fn::GetAtt"].([]interface{}); ok && len(att) == 2 {
+			return "<" + flattenCfn(att[0]) + "." + flattenCfn(att[1]) + ">"
+		}
+		if imp, ok := v["Fn::ImportValue"]; ok {
+			return flattenCfn(imp)
+		}
+		if ref, ok := v["Ref"]; ok {
+			return "<" + flattenCfn(ref) + ">"
+		}
+	}
+	// cdk-nag's fallback: the value as JSON.
+	var b strings.Builder
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(node)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Wildcards is the IAM5 suppression of resources that contain a *, each

@@ -134,3 +134,19 @@ func TestDeferRunsOnApply(t *testing.T) {
 		t.Errorf("rules in order (-want +got):\n%s", diff)
 	}
 }
+
+// TestFlatten: a Resource:: finding is written as cdk-nag 2.38's
+// flattenCfnReference writes a string (${ to <, } to >); others unchanged.
+func TestFlatten(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Resource::arn:aws:s3:::data/${aws:username}/*", "Resource::arn:aws:s3:::data/<aws:username>/*"},
+		{"Resource::arn:aws:s3:::b-${aws:PrincipalTag/team}-*/*", "Resource::arn:aws:s3:::b-<aws:PrincipalTag/team>-*/*"},
+		{"Resource::<Bucket83908E77.Arn>/*", "Resource::<Bucket83908E77.Arn>/*"},
+		{"Resource::arn:aws:s3:::b/*", "Resource::arn:aws:s3:::b/*"},
+		{"Action::s3:Get*", "Action::s3:Get*"},
+	} {
+		if got := nag.Flatten(tc.in); got != tc.want {
+			t.Errorf("Flatten(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
