@@ -290,6 +290,9 @@ func passRoleRule(p *problems, sp string, s Statement) {
 	if !strings.EqualFold(a, "iam:PassRole") {
 		why = "includes iam:PassRole, and " + why
 	}
+	if ignored := iampolicy.PassedToServiceIgnored(s.Conditions); ignored != "" {
+		why += " (" + ignored + ")"
+	}
 	p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, why+"; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {\"iam:PassedToService\": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role")
 }
 

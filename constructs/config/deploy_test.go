@@ -239,7 +239,25 @@ func TestValidateDeploy(t *testing.T) {
 				c.Deploy.ExecutionPolicy.Statements = []Statement{{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The function roles end in generated suffixes.",
 					Conditions: map[string]map[string][]string{"StringLike": {"iam:PassedToService": {"*.amazonaws.com"}}}}}
 			},
-			want: []string{statement0 + `.actions[0] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it; grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
+			want: []string{statement0 + `.actions[0] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it (its StringLike condition on iam:PassedToService does not count: the service "*.amazonaws.com" is a pattern; name each service principal); grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
+		},
+		// iam:PassedToService is single-valued: AWS advises no set
+		// operator with it, and IfExists admits a request without it. The
+		// refusal says which condition did not count.
+		{
+			name: "PassRole on a pattern with a set operator or IfExists on iam:PassedToService",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements = []Statement{
+					{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The task roles end in generated suffixes.",
+						Conditions: map[string]map[string][]string{"ForAnyValue:StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
+					{Sid: "PassIfExists", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::*:role/payments-app-*"}, Reason: "The task roles end in generated suffixes.",
+						Conditions: map[string]map[string][]string{"StringEqualsIfExists": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
+				}
+			},
+			want: []string{
+				statement0 + `.actions[0] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it (its ForAnyValue:StringEquals condition on iam:PassedToService does not count: the key is single-valued, and AWS advises no set operator with a single-valued key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html); write StringEquals); grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+				`deploy.executionPolicy.statements[1].actions[0] "iam:PassRole": passes every role that arn:aws:iam::*:role/payments-app-* matches to any service that trusts it (its StringEqualsIfExists condition on iam:PassedToService does not count: only StringEquals, StringEqualsIgnoreCase or StringLike limit the services (IfExists or a negated operator admits requests it does not match)); grant iam:PassRole in a statement of its own with conditions: {StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}} naming the services the stacks pass roles to (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+			},
 		},
 		{
 			name: "statement conditions",

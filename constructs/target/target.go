@@ -478,8 +478,12 @@ func (p *Props) Validate() error {
 				// An admin-equivalent statement is the caller's to accept
 				// (config's allowAdministratorAccess).
 				if a := iampolicy.PassRoleWithoutService(s.Actions, s.Resources, s.Conditions); a != "" && iampolicy.AdminEquivalent(s.Actions, s.Resources) == "" {
-					add(`%s[%d]: %s on %q passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
-						set.name, i, a, s.Resources)
+					ignored := ""
+					if why := iampolicy.PassedToServiceIgnored(s.Conditions); why != "" {
+						ignored = " (" + why + ")"
+					}
+					add(`%s[%d]: %s on %q passes every matching role to any service that trusts it%s; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+						set.name, i, a, s.Resources, ignored)
 				}
 				continue
 			}

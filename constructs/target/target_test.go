@@ -298,11 +298,14 @@ func TestPropsValidate(t *testing.T) {
 				target.Statement{Sid: "PassAny", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles end in generated suffixes."},
 				target.Statement{Sid: "PassToLambda", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles end in generated suffixes.",
 					Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}},
-				target.Statement{Sid: "PassTask", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-task"}})
+				target.Statement{Sid: "PassTask", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-task"}},
+				target.Statement{Sid: "PassAnyValue", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles end in generated suffixes.",
+					Conditions: map[string]map[string][]string{"ForAnyValue:StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}})
 			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, Statements: []target.Statement{
 				{Sid: "Roles", Actions: []string{"iam:*"}, Resources: []string{"arn:aws:iam::222222222222:role/db-*"}, Reason: "The database's roles end in generated suffixes."}}}}
 		}, []string{
 			`ExecutionStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
+			`ExecutionStatements[4]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it (its ForAnyValue:StringEquals condition on iam:PassedToService does not count: the key is single-valued, and AWS advises no set operator with a single-valued key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html); write StringEquals); grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
 			`ExecutionRoles[0].Statements[0]: iam:* on ["arn:aws:iam::222222222222:role/db-*"] passes every matching role to any service that trusts it; grant it with Conditions {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
 		}},
 		// A step or hook role that may assume another role acts with that

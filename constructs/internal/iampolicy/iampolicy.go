@@ -7,6 +7,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -131,6 +132,36 @@ func PassRoleWithoutService(actions, resources []string, conditions map[string]m
 		}
 	}
 	return action
+}
+
+// PassedToServiceIgnored says why the iam:PassedToService conditions among
+// conditions do not name the services for PassRoleWithoutService, or ""
+// when there is none: a set operator (iam:PassedToService is single-valued,
+// and AWS advises no ForAnyValue or ForAllValues with a single-valued key:
+// IAM User Guide, "Single-valued vs. multivalued context keys"), IfExists
+// or a negated or other operator (each admits requests it does not
+// match), or a service with a wildcard. The message names the operator
+// and value, so that a refusal says what to change.
+func PassedToServiceIgnored(conditions map[string]map[string][]string) string {
+	for _, op := range slices.Sorted(maps.Keys(conditions)) {
+		for key, services := range conditions[op] {
+			if !strings.EqualFold(key, PassedToServiceKey) {
+				continue
+			}
+			switch {
+			case strings.HasPrefix(op, "ForAnyValue:") || strings.HasPrefix(op, "ForAllValues:"):
+				return fmt.Sprintf("its %s condition on %s does not count: the key is single-valued, and AWS advises no set operator with a single-valued key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html); write %s", op, key, strings.SplitN(op, ":", 2)[1])
+			case op != "StringEquals" && op != "StringEqualsIgnoreCase" && op != "StringLike":
+				return fmt.Sprintf("its %s condition on %s does not count: only StringEquals, StringEqualsIgnoreCase or StringLike limit the services (IfExists or a negated operator admits requests it does not match)", op, key)
+			}
+			for _, s := range services {
+				if s == "" || strings.ContainsAny(s, "*?") {
+					return fmt.Sprintf("its %s condition on %s does not count: the service %q is a pattern; name each service principal", op, key, s)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // RolePattern reports whether resource has IAM's wildcards * or ? and may
