@@ -141,8 +141,9 @@ func TestFieldErrorFormat(t *testing.T) {
 
 func TestRegions(t *testing.T) {
 	regions := Regions()
-	if len(regions) != 37 {
-		t.Errorf("len(Regions()) = %d, want 37", len(regions))
+	// 38 with ap-southeast-6 (Asia Pacific, New Zealand).
+	if len(regions) != 38 {
+		t.Errorf("len(Regions()) = %d, want 38", len(regions))
 	}
 	if !slices.IsSorted(regions) {
 		t.Errorf("Regions() is not sorted: %v", regions)
@@ -153,6 +154,7 @@ func TestRegions(t *testing.T) {
 	}{
 		{"us-east-1", "aws", true},
 		{"mx-central-1", "aws", true},
+		{"ap-southeast-6", "aws", true},
 		{"cn-northwest-1", "aws-cn", true},
 		{"us-gov-east-1", "aws-us-gov", true},
 		{"us-east-9", "", false},
