@@ -12,6 +12,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -437,7 +438,16 @@ func resourceRule(s string) string {
 	if s != "*" && !strings.HasPrefix(s, "arn:") {
 		return `must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`
 	}
+	if p := values.PseudoParameter(s); p != "" {
+		return pseudoParameterRule(p)
+	}
 	return ""
+}
+
+// pseudoParameterRule is the rule for a resource that holds
+// CloudFormation's ${AWS::Name} (values.PseudoParameter).
+func pseudoParameterRule(p string) string {
+	return fmt.Sprintf("holds %s, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement: IAM would read it as a policy variable that no request has, and the grant would match nothing; write the partition as text (arn:aws:...), and the account and region as ${account} and ${region}, which Relay fills for each role", p)
 }
 
 // reasonRule requires a written reason for a statement with a wildcard.

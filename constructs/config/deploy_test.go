@@ -276,6 +276,20 @@ func TestValidateDeploy(t *testing.T) {
 			},
 		},
 		{
+			// Relay writes policies as text: no Fn::Sub resolves
+			// CloudFormation's ${AWS::...}, IAM would read a policy
+			// variable no request has, and the grant would match nothing.
+			// IAM's own policy variables stay allowed.
+			name: "CloudFormation pseudo parameters in a resource",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Resources = []string{"arn:${AWS::Partition}:s3:::payments-data/*", "arn:aws:s3:::payments-data/${aws:username}/*"}
+				c.Deploy.ExecutionPolicy.Statements[0].Reason = "The stacks write objects under one prefix per user."
+			},
+			want: []string{
+				statement0 + `.resources[0] "arn:${AWS::Partition}:s3:::payments-data/*": holds ${AWS::Partition}, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement: IAM would read it as a policy variable that no request has, and the grant would match nothing; write the partition as text (arn:aws:...), and the account and region as ${account} and ${region}, which Relay fills for each role`,
+			},
+		},
+		{
 			name: "customer policy named AdministratorAccess is not the AWS one",
 			mutate: func(c *Config) {
 				c.Environments = c.Environments[:1]

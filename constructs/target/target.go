@@ -1213,6 +1213,8 @@ func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 	for k, r := range s.Resources {
 		if r != "*" && !strings.HasPrefix(r, "arn:") && !values.IsToken(r) {
 			add("%s.Resources[%d] %q: not an ARN; IAM takes \"*\" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::%s", field, k, r, r)
+		} else if p := values.PseudoParameter(r); p != "" {
+			add("%s.Resources[%d] %q: holds %s, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement (IAM would read it as a policy variable no request has: a grant that matches nothing); write the partition as text, the account and region as %s and %s (filled for each role), or pass a token (awscdk.Aws_PARTITION(), awscdk.Fn_Sub(...))", field, k, r, p, AccountPlaceholder, RegionPlaceholder)
 		}
 	}
 	for _, op := range slices.Sorted(maps.Keys(s.Conditions)) {

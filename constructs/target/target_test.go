@@ -120,7 +120,7 @@ func TestPropsValidate(t *testing.T) {
 		// with a message that names no field.
 		{"statements IAM refuses", func(p *target.Props) {
 			p.ExecutionStatements = []target.Statement{
-				{Actions: []string{"s3GetObject", "s3:Get Object", "IAM:PassRole"}, Resources: []string{"payments-bucket"}},
+				{Actions: []string{"s3GetObject", "s3:Get Object", "IAM:PassRole"}, Resources: []string{"payments-bucket", "arn:${AWS::Partition}:s3:::payments-data/reports"}},
 				{Actions: []string{"sqs:SendMessage"}, Resources: []string{"arn:aws:sqs:us-east-1:222222222222:q"},
 					Conditions: map[string]map[string][]string{"StringEqual": {"aws:ResourceTag/app": {"payments"}}, "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": {"app"}}}},
 			}
@@ -131,6 +131,7 @@ func TestPropsValidate(t *testing.T) {
 			`ExecutionStatements[0].Actions[1] "s3:Get Object": not an IAM action; write service:Action, such as s3:GetObject (* and ? as wildcards)`,
 			`ExecutionStatements[0].Actions[2] "IAM:PassRole": write the service prefix in lowercase, iam:PassRole (IAM reads it either way; the checks of IAM writes and admin-equivalent grants compare it in lowercase)`,
 			`ExecutionStatements[0].Resources[0] "payments-bucket": not an ARN; IAM takes "*" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::payments-bucket`,
+			`ExecutionStatements[0].Resources[1] "arn:${AWS::Partition}:s3:::payments-data/reports": holds ${AWS::Partition}, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement (IAM would read it as a policy variable no request has: a grant that matches nothing); write the partition as text, the account and region as ${account} and ${region} (filled for each role), or pass a token (awscdk.Aws_PARTITION(), awscdk.Fn_Sub(...))`,
 			`ExecutionStatements[1].Conditions["StringEqual"]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)`,
 		}},
 		{"managed policies by name", func(p *target.Props) {

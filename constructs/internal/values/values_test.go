@@ -156,3 +156,19 @@ func TestFreeTextReference(t *testing.T) {
 		}
 	}
 }
+
+func TestPseudoParameter(t *testing.T) {
+	for in, want := range map[string]string{
+		"arn:${AWS::Partition}:s3:::b/*":          "${AWS::Partition}",
+		"arn:aws:iam::${AWS::AccountId}:role/x":   "${AWS::AccountId}",
+		"arn:aws:s3:::b/${aws:username}/*":        "",
+		"arn:aws:iam::${account}:role/x":          "",
+		"arn:aws:logs:${region}:1:log-group:x:*":  "",
+		"arn:aws:s3:::b/${AWS::}":                 "",
+		"arn:aws:sqs:us-east-1:111111111111:q${}": "",
+	} {
+		if got := values.PseudoParameter(in); got != want {
+			t.Errorf("PseudoParameter(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

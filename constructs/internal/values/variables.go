@@ -60,3 +60,14 @@ func JSONDocument(s string) bool {
 	t := strings.TrimSpace(s)
 	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
 }
+
+// cloudFormationPseudo matches CloudFormation's ${AWS::Name} syntax of
+// Fn::Sub, such as ${AWS::Partition} or ${AWS::AccountId}.
+var cloudFormationPseudo = regexp.MustCompile(`\$\{AWS::[A-Za-z]+\}`)
+
+// PseudoParameter returns the first ${AWS::Name} in s, CloudFormation's
+// Fn::Sub syntax, or "". In an IAM policy written as text no Fn::Sub
+// resolves it: IAM reads ${...} as a policy variable, which no request has
+// under that name, so a resource holding one matches nothing
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+func PseudoParameter(s string) string { return cloudFormationPseudo.FindString(s) }
