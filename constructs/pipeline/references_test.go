@@ -2,42 +2,71 @@ package pipeline_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
-// TestUnresolvableReferences: through the Go API, a variable reference that
-// can never resolve (a namespace that a later stage sets, one no action
-// sets, an undeclared pipeline variable) synthesizes, and the pipeline would
-// fail at run time. The check on the written template (limits.CheckTemplate,
-// which relaytest.CheckAssembly and the relay app run) finds each, and the
-// plan names the field that holds it (plan.Pipeline.Explain).
-func TestUnresolvableReferences(t *testing.T) {
+// TestReferences: through the Go API, a variable reference that can never
+// resolve (a namespace that a later stage sets, one no action sets, an
+// undeclared pipeline variable) is refused by pipeline.New, naming the
+// field (the release plan's check); references that resolve synthesize, and
+// the check on the written template (limits.CheckTemplate, which
+// relaytest.CheckAssembly and the relay app run) finds nothing in them.
+func TestReferences(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(p *pipeline.Props)
-		want   []string // Field: Name
+		want   []string // errors of pipeline.New; none: it synthesizes
 	}{
 		{"references that resolve", func(p *pipeline.Props) {
 			p.Variables = []pipeline.Variable{{Name: "release", Default: "latest"}}
 			p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{
-				"RELEASE": pipeline.PlainText("#{variables.release}"), "COMMIT": pipeline.PlainText("#{SourceVariables.CommitId}")}
+				"RELEASE": pipeline.PlainText("#{variables.release}"), "COMMIT": pipeline.PlainText("#{SourceVariables.CommitId}"),
+				"RUN": pipeline.PlainText("#{codepipeline.PipelineExecutionId}"), "TOKEN": pipeline.Parameter("/orders/#{not-a-reference}")}
 			p.Deployments[1].Approval.Comment = "Staging is at #{Deploy_staging_us-east-1.Url}"
 		}, nil},
 		{"a build variable from a later stage, an undeclared pipeline variable in a comment", func(p *pipeline.Props) {
 			p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{"URL": pipeline.PlainText("#{Deploy_staging_us-east-1.Url}")}
-			p.Deployments[1].Approval.Comment = "Release #{variables.release}"
+			p.Deployments[1].Approval.Comment = "Release #{variables.release} (#{codepipeline.PipelineName})"
 		}, []string{
-			`Build.EnvironmentVariables: #{Deploy_staging_us-east-1.Url}`,
-			`Deployments[1].Approval.Comment: #{variables.release}`,
+			`Build.EnvironmentVariables: #{Deploy_staging_us-east-1.Url} refers to namespace "Deploy_staging_us-east-1", which action Deploy-us-east-1 of stage Deploy-staging sets, and that action does not run before action Build of stage Build: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables`,
+			`Deployments[1].Approval.Comment: #{variables.release} refers to pipeline variable "release", which Variables does not declare: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables`,
+			`Deployments[1].Approval.Comment: #{codepipeline.PipelineName} refers to "PipelineName" of namespace codepipeline, which sets only PipelineExecutionId: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables`,
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.want != nil {
+				stack := newStack()
+				p := validProps(nil, stagingAndProduction())
+				relaytest.Do(t, "NewStore", func() {
+					p.Store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+						Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
+					})
+				})
+				tc.mutate(p)
+				err := p.ValidateIn(stack)
+				if err == nil {
+					t.Fatal("ValidateIn() = nil, want the references refused")
+				}
+				var got []string
+				for _, line := range strings.Split(strings.TrimPrefix(err.Error(), "pipeline.Props: "), "\n") {
+					if strings.Contains(line, "#{") {
+						got = append(got, line)
+					}
+				}
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Errorf("ValidateIn() references (-want +got):\n%s\nwhole error: %v", diff, err)
+				}
+				return
+			}
 			s := synth(t, stagingAndProduction(), tc.mutate)
 			body, err := json.Marshal(s.json)
 			if err != nil {
@@ -47,17 +76,10 @@ func TestUnresolvableReferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
 			for _, f := range found {
-				if f.Limit.ID != limits.VariableReference {
-					continue
+				if f.Limit.ID == limits.VariableReference {
+					t.Errorf("%v", s.pl.Plan().Explain(f))
 				}
-				f = s.pl.Plan().Explain(f)
-				t.Logf("%v", f)
-				got = append(got, f.Field+": "+f.Name)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("unresolvable references (-want +got):\n%s", diff)
 			}
 		})
 	}

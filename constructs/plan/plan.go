@@ -88,7 +88,8 @@ type Field struct {
 // every problem at once (errors.Join), each naming its field by the
 // caller's path: a blueprint that does not fit CodePipeline's quotas (stages
 // per pipeline, actions per stage, composed names) is refused with the field
-// and the fix.
+// and the fix, and so is a variable reference in a field of in (without
+// Paths) that cannot resolve when its action runs (checkReferences).
 func New(in Input) (*Pipeline, error) {
 	d := withDefaults(in)
 	v := &validator{in: &d}
@@ -148,6 +149,9 @@ func New(in Input) (*Pipeline, error) {
 	}
 	pl := &Pipeline{Input: d, Stages: stages}
 	if err := pl.checkNames(); err != nil {
+		return nil, err
+	}
+	if err := pl.checkReferences(); err != nil {
 		return nil, err
 	}
 	return pl, nil
