@@ -29,6 +29,54 @@ const referencesFix = "refer to a namespace that an action before this one sets,
 // checked.
 const unknownText = "\x00"
 
+// Resolution is whether a variable reference #{namespace.name} resolves
+// when its action runs (Resolves), and why not otherwise.
+type Resolution int
+
+// The resolutions of Resolve.
+const (
+	// Resolves: the reference has a value when its action runs.
+	Resolves Resolution = iota
+	// UndeclaredVariable: namespace variables, with a name the pipeline
+	// does not declare.
+	UndeclaredVariable
+	// UnknownExecutionVariable: namespace codepipeline, whose only
+	// variable is PipelineExecutionId.
+	UnknownExecutionVariable
+	// UnsetNamespace: no action of the pipeline sets the namespace.
+	UnsetNamespace
+	// LaterNamespace: the action that sets the namespace does not run
+	// before the reference's action (a later stage, or the same stage at
+	// the same or a higher run order).
+	LaterNamespace
+)
+
+// Resolve is CodePipeline's rule for a reference #{ns.name} in the
+// configuration of an action of stage index stage at run order order
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html):
+// declared says whether the pipeline declares the variable name (for
+// namespace variables); set, setStage and setOrder say whether an action of
+// the pipeline sets namespace ns, and the stage index and run order of that
+// action. The release plan applies it to the Go API's fields, and
+// CheckTemplate to the written templates.
+func Resolve(ns, name string, declared, set bool, setStage, setOrder, stage, order int) Resolution {
+	switch {
+	case ns == "variables":
+		if !declared {
+			return UndeclaredVariable
+		}
+	case ns == "codepipeline":
+		if name != "PipelineExecutionId" {
+			return UnknownExecutionVariable
+		}
+	case !set:
+		return UnsetNamespace
+	case setStage > stage || (setStage == stage && setOrder >= order):
+		return LaterNamespace
+	}
+	return Resolves
+}
+
 // producer is an action that sets a variable namespace.
 type producer struct {
 	stage, runOrder int
@@ -76,25 +124,18 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 					}
 					seen[ref] = true
 					rule, fix := "", ""
-					switch ns {
-					case "variables":
-						if !declared[name] {
-							rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(keys(declared)))
-							fix = "declare the variable in the pipeline's variables, or use one it declares"
-						}
-					case "codepipeline":
-						if name != "PipelineExecutionId" {
-							rule = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
-							fix = "use #{codepipeline.PipelineExecutionId}, or a variable of an action that runs earlier"
-						}
-					default:
-						p, ok := set[ns]
-						switch {
-						case !ok:
-							rule = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets (set before this action: %s)", ns, list(before(set, i, order)))
-						case p.stage > i || (p.stage == i && p.runOrder >= order):
-							rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
-						}
+					p, ok := set[ns]
+					switch Resolve(ns, name, declared[name], ok, p.stage, p.runOrder, i, order) {
+					case UndeclaredVariable:
+						rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(keys(declared)))
+						fix = "declare the variable in the pipeline's variables, or use one it declares"
+					case UnknownExecutionVariable:
+						rule = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
+						fix = "use #{codepipeline.PipelineExecutionId}, or a variable of an action that runs earlier"
+					case UnsetNamespace:
+						rule = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets (set before this action: %s)", ns, list(before(set, i, order)))
+					case LaterNamespace:
+						rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
 					}
 					if rule != "" {
 						add(Finding{Limit: ByID(VariableReference), Stack: stack, Resource: id, Value: 1,

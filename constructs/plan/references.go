@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // checkReferences reports every variable reference (#{namespace.name}) in
@@ -18,8 +19,8 @@ import (
 // an earlier stage, or of the same stage at a lower run order; variables
 // must name a declared pipeline variable; codepipeline has only
 // PipelineExecutionId
-// (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html).
-// limits.CheckTemplate applies the same rule to the written templates.
+// (limits.Resolve, which limits.CheckTemplate applies to the written
+// templates).
 //
 // It reads the fields by their Go paths, so it runs only for a caller
 // that names fields by Go path (no Input.Paths): a caller with paths of
@@ -61,23 +62,16 @@ func (pl *Pipeline) checkReferences() error {
 					for _, m := range values.VariableRef.FindAllStringSubmatch(s, -1) {
 						ref, ns, name := m[0], m[1], m[2]
 						why := ""
-						switch ns {
-						case "variables":
-							if !declared[name] {
-								why = fmt.Sprintf("refers to pipeline variable %q, which Variables does not declare", name)
-							}
-						case "codepipeline":
-							if name != "PipelineExecutionId" {
-								why = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
-							}
-						default:
-							p, ok := set[ns]
-							switch {
-							case !ok:
-								why = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets", ns)
-							case p.stage > i || (p.stage == i && p.order >= a.RunOrder):
-								why = fmt.Sprintf("refers to namespace %q, which %s sets, and that action does not run before action %s of stage %s", ns, p.where, a.Name, st.Name)
-							}
+						p, ok := set[ns]
+						switch limits.Resolve(ns, name, declared[name], ok, p.stage, p.order, i, a.RunOrder) {
+						case limits.UndeclaredVariable:
+							why = fmt.Sprintf("refers to pipeline variable %q, which Variables does not declare", name)
+						case limits.UnknownExecutionVariable:
+							why = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
+						case limits.UnsetNamespace:
+							why = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets", ns)
+						case limits.LaterNamespace:
+							why = fmt.Sprintf("refers to namespace %q, which %s sets, and that action does not run before action %s of stage %s", ns, p.where, a.Name, st.Name)
 						}
 						if e := fmt.Sprintf("%s: %s %s: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables", path, ref, why); why != "" && !seen[e] {
 							seen[e] = true
