@@ -2,6 +2,7 @@ package limits
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -114,7 +115,7 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 			am, _ := a.(map[string]interface{})
 			order := runOrder(am)
 			cfg, _ := am["Configuration"].(map[string]interface{})
-			for _, key := range sortedKeys(cfg) {
+			for _, key := range slices.Sorted(maps.Keys(cfg)) {
 				text := knownText(cfg[key])
 				seen := map[string]bool{}
 				for _, m := range values.VariableRef.FindAllStringSubmatch(text, -1) {
@@ -127,7 +128,7 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 					p, ok := set[ns]
 					switch Resolve(ns, name, declared[name], ok, p.stage, p.runOrder, i, order) {
 					case UndeclaredVariable:
-						rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(keys(declared)))
+						rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(slices.Collect(maps.Keys(declared))))
 						fix = "declare the variable in the pipeline's variables, or use one it declares"
 					case UnknownExecutionVariable:
 						rule = fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId", name)
@@ -195,23 +196,6 @@ func list(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func sortedKeys(m map[string]interface{}) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // subVariable matches a ${...} substitution of Fn::Sub.
 var subVariable = regexp.MustCompile(`\$\{[^}]*\}`)
 
@@ -262,7 +246,7 @@ func knownText(v interface{}) string {
 			}
 		}
 		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			parts = append(parts, knownText(x[k]))
 		}
 		return strings.Join(parts, unknownText)
