@@ -1,10 +1,6 @@
 package test
 
-import (
-	"os"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
 // TestAWSManagedExecutionPolicies: an AWS managed policy that the
 // configuration names in deploy.executionPolicy.managedPolicyArns (which
@@ -32,13 +28,9 @@ deploy:
     managedPolicyArns: ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]
 environments:
 ` + tc.environments + "\n"
-			dir := t.TempDir()
-			path := filepath.Join(dir, "relay.yaml")
-			if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path, out := writeConfig(t, cfg)
 			// The default synth: cdk-nag's AwsSolutions pack runs.
-			if stderr, err := runApp(t, appBinary(t), path, filepath.Join(dir, "cdk.out")); err != nil {
+			if stderr, err := runApp(t, appBinary(t), path, out); err != nil {
 				t.Fatalf("app: %v; stderr:\n%s", err, stderr)
 			}
 		})

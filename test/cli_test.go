@@ -277,6 +277,18 @@ func appBinary(t *testing.T) string {
 	return bin
 }
 
+// writeConfig writes text as relay.yaml in a new temporary folder and
+// returns its path and an output folder beside it (not yet created).
+func writeConfig(t *testing.T, text string) (path, outdir string) {
+	t.Helper()
+	dir := t.TempDir()
+	path = filepath.Join(dir, "relay.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, filepath.Join(dir, "cdk.out")
+}
+
 // runApp runs the app binary as the CDK CLI does, with cfg as the config
 // and outdir as CDK_OUTDIR, and returns its standard error.
 func runApp(t *testing.T, bin, cfg, outdir string) (string, error) {

@@ -49,12 +49,7 @@ deploy:
         reason: The fleet's bucket is named fleet-<account> in each account.
 environments:
 ` + tc.environments + "\n"
-			dir := t.TempDir()
-			path := filepath.Join(dir, "relay.yaml")
-			if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(dir, "cdk.out")
+			path, out := writeConfig(t, cfg)
 			if stderr, err := runApp(t, appBinary(t), path, out); err != nil {
 				t.Fatalf("app: %v; stderr:\n%s", err, stderr)
 			}

@@ -116,12 +116,7 @@ func TestAppRefusesNamesTakenTwice(t *testing.T) {
 	}
 	cfg := strings.Replace(string(raw), "{name: staging, account", "{name: test, account", 1) +
 		"tests:\n  - {name: helm, commands: [make test]}\n"
-	dir := t.TempDir()
-	path := filepath.Join(dir, "relay.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	outdir := filepath.Join(dir, "cdk.out")
+	path, outdir := writeConfig(t, cfg)
 	stderr, err := runApp(t, appBinary(t), path, outdir)
 	if err == nil {
 		t.Fatalf("app exited 0 although two CodeBuild projects are named shop-test-helm; stderr:\n%s", stderr)

@@ -927,12 +927,7 @@ func TestAccountPlaceholder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := relaytest.NewApp()
-			props := &awscdk.StackProps{}
-			if tt.account != "" {
-				props.Env = &awscdk.Environment{Account: jsii.String(tt.account), Region: jsii.String("us-east-1")}
-			}
-			stack := awscdk.NewStack(app, jsii.String("Staging"), props)
+			stack := stagingStack(tt.account)
 			p := validProps()
 			p.Account = tt.account
 			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::${account}:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess"}
@@ -1007,12 +1002,7 @@ func TestStatementPlaceholders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app := relaytest.NewApp()
-			props := &awscdk.StackProps{}
-			if tt.account != "" {
-				props.Env = &awscdk.Environment{Account: jsii.String(tt.account), Region: jsii.String("us-east-1")}
-			}
-			stack := awscdk.NewStack(app, jsii.String("Staging"), props)
+			stack := stagingStack(tt.account)
 			p := validProps()
 			p.Account = tt.account
 			tables := target.Statement{Sid: "Tables", Actions: []string{"dynamodb:CreateTable", "s3:PutObject"},
@@ -1083,4 +1073,14 @@ func TestInvokeRoleArtifacts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stagingStack is the stack Staging of a new App, in account and us-east-1,
+// or environment-agnostic when account is "".
+func stagingStack(account string) awscdk.Stack {
+	props := &awscdk.StackProps{}
+	if account != "" {
+		props.Env = &awscdk.Environment{Account: jsii.String(account), Region: jsii.String("us-east-1")}
+	}
+	return awscdk.NewStack(relaytest.NewApp(), jsii.String("Staging"), props)
 }
