@@ -130,7 +130,7 @@ func TestApplicability(t *testing.T) {
 				}
 				c.Deploy.EKS = &EKSDeploy{Cluster: "web", GitOps: &GitOps{Repository: "https://github.com/acme/gitops.git", File: "envs/${env}/values.yaml",
 					TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf"}}
-				c.Deploy.EKS.applyDefaults(func(string, bool) bool { return true })
+				c.Deploy.EKS.applyDefaults(func(string, bool) bool { return true }, c.Source.gitOpsValue())
 			},
 			want: []string{`deploy.eks.cluster "web": applies to helm only: GitOps commits to a repository and needs no cluster; remove it`},
 		},

@@ -161,7 +161,7 @@ func (c *Config) deployDefaults(unset unsetFunc) {
 			d.TemplatePath = defaultTemplatePath
 		}
 	}
-	d.strategyDefaults(unset)
+	d.strategyDefaults(unset, c.Source.gitOpsValue())
 	c.stacksDefaults(unset)
 	hooksDefaults(d.Hooks, unset)
 }

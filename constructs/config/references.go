@@ -8,6 +8,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
 )
 
@@ -22,8 +23,16 @@ func (c *Config) validateReferences(p *problems) {
 		declared[v.Name] = true
 	}
 	known := map[string]bool{"SourceVariables": true}
+	// The variables of a source whose variables are a fixed set.
+	fixed := map[string][]string{}
+	if names, ok := c.Source.variables(); ok {
+		fixed["SourceVariables"] = names
+	}
 	for _, x := range c.ExtraSources {
 		known["SourceVariables_"+x.Name] = true
+		if names, ok := x.Source.variables(); ok {
+			fixed["SourceVariables_"+x.Name] = names
+		}
 	}
 	check := func(path, value string, known map[string]bool) {
 		p.add(path, value, jsonReferenceRule(path, value))
@@ -45,6 +54,9 @@ func (c *Config) validateReferences(p *problems) {
 				}
 				slices.Sort(names)
 				p.add(path, value, fmt.Sprintf("refers to namespace %q, which no earlier action sets; known here: %s, variables", ns, strings.Join(names, ", ")))
+			case fixed[ns] != nil && !slices.Contains(fixed[ns], name):
+				rule, fix := limits.UnsetVariableRule(name, "the source of namespace "+ns, &limits.Setter{Variables: fixed[ns]})
+				p.add(path, value, rule+"; "+fix)
 			}
 		}
 	}

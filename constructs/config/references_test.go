@@ -48,6 +48,35 @@ func TestValidateReferences(t *testing.T) {
 				`build.environmentVariables.TYPO.value "#{codepipeline.ExecutionId}": refers to "ExecutionId" of namespace codepipeline, which sets only PipelineExecutionId; use #{codepipeline.PipelineExecutionId}`,
 			},
 		},
+		{
+			// An S3, ECR or CodeCommit source sets a fixed set of
+			// variables (limits.ActionVariables); a connection source's
+			// grow with what starts the execution, so any name passes.
+			name: "the variables each kind of source sets",
+			mutate: func(c *Config) {
+				conn := c.Source.GitHub.ConnectionArn
+				c.Source = Source{S3: &S3Source{Bucket: "acme-releases", Key: "app.zip", Versioned: true}}
+				c.ExtraSources = []ExtraSource{
+					{Name: "settings", Source: Source{CodeCommit: &CodeCommitSource{Repository: "settings", Branch: "main"}}},
+					{Name: "images", Source: Source{ECR: &ECRSource{Repository: "payments", Tag: "latest"}}},
+					{Name: "docs", Source: Source{GitHub: &ConnectionSource{Repository: "acme/docs", Branch: "main", ConnectionArn: conn}}},
+				}
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"VERSION":     {Value: "#{SourceVariables.VersionId}"},
+					"COMMIT":      {Value: "#{SourceVariables.CommitId}"},
+					"SETTINGS":    {Value: "#{SourceVariables_settings.CommitID}"},
+					"SETTINGS_OK": {Value: "#{SourceVariables_settings.CommitterDate}"},
+					"IMAGE":       {Value: "#{SourceVariables_images.ImageURI}"},
+					"DOCS_PR":     {Value: "#{SourceVariables_docs.PullRequestId}"},
+				}
+				c.Environments[1].Approval.Comment = "Image #{SourceVariables_images.ImageUri}"
+			},
+			want: []string{
+				`build.environmentVariables.COMMIT.value "#{SourceVariables.CommitId}": refers to variable "CommitId", which the source of namespace SourceVariables does not set: an action of its kind sets only ETag, VersionId; use one of those names, or a variable of another action that runs earlier`,
+				`build.environmentVariables.SETTINGS.value "#{SourceVariables_settings.CommitID}": refers to variable "CommitID", which the source of namespace SourceVariables_settings does not set: an action of its kind sets only AuthorDate, BranchName, CommitId, CommitMessage, CommitterDate, RepositoryName; write CommitId, as CodePipeline spells it`,
+				`environments[1].approval.comment "Image #{SourceVariables_images.ImageUri}": refers to variable "ImageUri", which the source of namespace SourceVariables_images does not set: an action of its kind sets only ImageDigest, ImageTag, ImageURI, RegistryId, RepositoryName; write ImageURI, as CodePipeline spells it`,
+			},
+		},
 	})
 }
 

@@ -33,6 +33,36 @@ type Source struct {
 	ECR *ECRSource `yaml:"ecr,omitempty" json:"ecr,omitempty"`
 }
 
+// gitOpsValue is the default of deploy.eks.gitops.value for the source s:
+// its commit ID, or an ECR source's image tag; "" for an S3 source, which
+// has neither (the variables each source action sets:
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html).
+func (s Source) gitOpsValue() string {
+	switch {
+	case s.S3 != nil:
+		return ""
+	case s.ECR != nil:
+		return "#{SourceVariables.ImageTag}"
+	}
+	return defaults.GitOpsValue
+}
+
+// variables are the variables that the source's action sets, sorted, and
+// true, when they are a fixed set (an S3, ECR or CodeCommit source:
+// limits.ActionVariables); a connection source's grow with what starts the
+// execution.
+func (s Source) variables() ([]string, bool) {
+	switch {
+	case s.S3 != nil:
+		return limits.ActionVariables("Source", "S3")
+	case s.ECR != nil:
+		return limits.ActionVariables("Source", "ECR")
+	case s.CodeCommit != nil:
+		return limits.ActionVariables("Source", "CodeCommit")
+	}
+	return nil, false
+}
+
 // ExtraSource is a further source, given to the build as a secondary
 // input named Source_<name>.
 type ExtraSource struct {

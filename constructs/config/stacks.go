@@ -130,7 +130,7 @@ func (c *Config) stacksDefaults(unset unsetFunc) {
 			return unset(base+strings.TrimPrefix(path, "deploy."), zero)
 		})
 		d := x.Release()
-		d.strategyDefaults(at)
+		d.strategyDefaults(at, c.Source.gitOpsValue())
 	}
 }
 

@@ -219,8 +219,9 @@ const defaultTerminationWaitMinutes = defaults.TerminationWaitMinutes
 var roleARNRE = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/([\w+=,.@-]+/)*[\w+=,.@-]+$`)
 
 // strategyDefaults sets the defaults of d's strategy block; unset is as in
-// applyDefaults.
-func (d *Deploy) strategyDefaults(unset unsetFunc) {
+// applyDefaults; gitOpsValue is the default of eks.gitops.value for the
+// configuration's source (Source.gitOpsValue).
+func (d *Deploy) strategyDefaults(unset unsetFunc, gitOpsValue string) {
 	if x := d.ECS; x != nil {
 		x.applyDefaults(unset)
 	}
@@ -234,7 +235,7 @@ func (d *Deploy) strategyDefaults(unset unsetFunc) {
 		x.applyDefaults()
 	}
 	if x := d.EKS; x != nil {
-		x.applyDefaults(unset)
+		x.applyDefaults(unset, gitOpsValue)
 	}
 }
 

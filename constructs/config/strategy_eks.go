@@ -34,8 +34,11 @@ type GitOps struct {
 	File string `yaml:"file" json:"file"`
 	// Key is the yq path of the value to set. Default: .image.tag.
 	Key string `yaml:"key,omitempty" json:"key,omitempty"`
-	// Value is what Key is set to; it may use variables.
-	// Default: #{SourceVariables.CommitId}.
+	// Value is what Key is set to; it may use variables. Default: the
+	// source's commit ID (#{SourceVariables.CommitId}) for a GitHub,
+	// GitLab, Bitbucket or CodeCommit source, its image tag
+	// (#{SourceVariables.ImageTag}) for an ECR source; required with an S3
+	// source, which has neither.
 	Value string `yaml:"value,omitempty" json:"value,omitempty"`
 	// TokenSecret is the ARN of a Secrets Manager secret (tooling account)
 	// holding a token that may push to Repository. Required.
@@ -62,7 +65,6 @@ type Helm struct {
 // Defaults of the EKS release.
 const (
 	defaultGitOpsKey     = defaults.GitOpsKey
-	defaultGitOpsValue   = defaults.GitOpsValue
 	defaultHelmNamespace = defaults.HelmNamespace
 )
 
@@ -74,8 +76,9 @@ var (
 	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
 
-// applyDefaults sets x's defaults; unset is as in applyDefaults.
-func (x *EKSDeploy) applyDefaults(unset unsetFunc) {
+// applyDefaults sets x's defaults; unset is as in applyDefaults, and
+// gitOpsValue the default of gitops.value ("" leaves it empty).
+func (x *EKSDeploy) applyDefaults(unset unsetFunc, gitOpsValue string) {
 	if g := x.GitOps; g != nil {
 		if unset("deploy.eks.gitops.branch", g.Branch == "") {
 			g.Branch = defaultBranch
@@ -84,7 +87,7 @@ func (x *EKSDeploy) applyDefaults(unset unsetFunc) {
 			g.Key = defaultGitOpsKey
 		}
 		if unset("deploy.eks.gitops.value", g.Value == "") {
-			g.Value = defaultGitOpsValue
+			g.Value = gitOpsValue
 		}
 	}
 	if h := x.Helm; h != nil && unset("deploy.eks.helm.namespace", h.Namespace == "") {
@@ -115,7 +118,9 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		if !yqPathRE.MatchString(g.Key) {
 			q.add(b+"gitops.key", g.Key, "must be a yq path of keys, such as .image.tag")
 		}
-		if g.Value == "" || strings.ContainsAny(g.Value, "'\n") {
+		if g.Value == "" {
+			q.add(b+"gitops.value", g.Value, "required: the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports (an s3 source has no commit ID or image tag for the default)")
+		} else if strings.ContainsAny(g.Value, "'\n") {
 			q.add(b+"gitops.value", g.Value, "must be a one-line value without single quotes, such as #{SourceVariables.CommitId}")
 		}
 		if m := secretRE.FindStringSubmatch(g.TokenSecret); m == nil {

@@ -37,3 +37,39 @@ func TestHelmValuesAreData(t *testing.T) {
 		}
 	}
 }
+
+// TestGitOpsValueDefault: gitops.value defaults to a variable the source
+// sets (its commit ID, an ECR source's image tag); an S3 source sets
+// neither, so the value is required there, not defaulted to a reference
+// that would fail the GitOps step on every execution.
+func TestGitOpsValueDefault(t *testing.T) {
+	const gitops = "deploy:\n  eks:\n    gitops: {repository: \"https://github.com/acme/gitops.git\", file: envs/values.yaml, tokenSecret: \"arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf\"}\n"
+	base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
+	github := `source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}`
+	for _, tc := range []struct {
+		name, source, want, refused string
+	}{
+		{"GitHub", github, "#{SourceVariables.CommitId}", ""},
+		{"CodeCommit", "source: {codecommit: {repository: shop, branch: main}}", "#{SourceVariables.CommitId}", ""},
+		{"ECR", "source: {ecr: {repository: shop, tag: release}}", "#{SourceVariables.ImageTag}", ""},
+		{"S3", "source: {s3: {bucket: acme-releases, key: app.zip, versioned: true}}", "",
+			`deploy.eks.gitops.value "": required: the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports (an s3 source has no commit ID or image tag for the default)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			yaml := strings.Replace(base, github, tc.source, 1) + gitops
+			cfg, err := Parse("relay.yaml", []byte(yaml))
+			if tc.refused != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("Parse: %v; want an error containing\n%s", err, tc.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Deploy.EKS.GitOps.Value; got != tc.want {
+				t.Errorf("gitops.value = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

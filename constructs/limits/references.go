@@ -17,7 +17,9 @@ import (
 // in the same stage at a lower RunOrder), variables with a name the
 // pipeline declares (Variables), or codepipeline with PipelineExecutionId,
 // the one variable CodePipeline sets at the start of every execution
-// (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html).
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html);
+// and when the action that sets the namespace is of a kind whose variables
+// are a fixed set (ActionVariables), the name is one of them.
 // An action whose reference cannot resolve fails when it runs ("one or more
 // variables could not be resolved"), every execution.
 const VariableReference = "codepipeline-variable-reference"
@@ -50,17 +52,54 @@ const (
 	// before the reference's action (a later stage, or the same stage at
 	// the same or a higher run order).
 	LaterNamespace
+	// UnsetVariable: the action that sets the namespace sets a fixed set
+	// of variables (Setter.Variables), and the name is not one of them.
+	UnsetVariable
 )
+
+// A Setter is the action of a pipeline that sets a variable namespace
+// (its Namespace).
+type Setter struct {
+	// Stage is the index of its stage in the pipeline; RunOrder its run
+	// order in that stage.
+	Stage, RunOrder int
+	// Variables are the variables it sets when they are a fixed set
+	// (ActionVariables), sorted; nil when they are not known at synth.
+	Variables []string
+}
+
+// actionVariables are the variables that CodePipeline sets for an action
+// of a kind whose variables are a fixed set, by category and provider: the
+// output variables of each action's reference page
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3.html,
+// action-reference-ECR.html, action-reference-CodeCommit.html), the names
+// aws-cdk-lib's source actions expose as their variables.
+var actionVariables = map[[2]string][]string{
+	{"Source", "S3"}:         {"ETag", "VersionId"},
+	{"Source", "ECR"}:        {"ImageDigest", "ImageTag", "ImageURI", "RegistryId", "RepositoryName"},
+	{"Source", "CodeCommit"}: {"AuthorDate", "BranchName", "CommitId", "CommitMessage", "CommitterDate", "RepositoryName"},
+}
+
+// ActionVariables returns the variables (sorted, a new slice) that an
+// action of category and provider (an ActionTypeId's) sets, and true, when
+// they are a fixed set: an S3, ECR or CodeCommit source. Otherwise nil and
+// false: a connection source's variables grow with what starts the
+// execution (a pull request adds its own), a build exports what its
+// buildspec lists, a CloudFormation action its stack's outputs, a Lambda
+// function what it returns.
+func ActionVariables(category, provider string) ([]string, bool) {
+	names, ok := actionVariables[[2]string{category, provider}]
+	return slices.Clone(names), ok
+}
 
 // Resolve is CodePipeline's rule for a reference #{ns.name} in the
 // configuration of an action of stage index stage at run order order
 // (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html):
 // declared says whether the pipeline declares the variable name (for
-// namespace variables); set, setStage and setOrder say whether an action of
-// the pipeline sets namespace ns, and the stage index and run order of that
-// action. The release plan applies it to the Go API's fields, and
-// CheckTemplate to the written templates.
-func Resolve(ns, name string, declared, set bool, setStage, setOrder, stage, order int) Resolution {
+// namespace variables); setter is the action of the pipeline that sets
+// namespace ns, or nil when none does. The release plan applies it to the
+// Go API's fields, and CheckTemplate to the written templates.
+func Resolve(ns, name string, declared bool, setter *Setter, stage, order int) Resolution {
 	switch {
 	case ns == "variables":
 		if !declared {
@@ -70,18 +109,35 @@ func Resolve(ns, name string, declared, set bool, setStage, setOrder, stage, ord
 		if name != "PipelineExecutionId" {
 			return UnknownExecutionVariable
 		}
-	case !set:
+	case setter == nil:
 		return UnsetNamespace
-	case setStage > stage || (setStage == stage && setOrder >= order):
+	case setter.Stage > stage || (setter.Stage == stage && setter.RunOrder >= order):
 		return LaterNamespace
+	case setter.Variables != nil && !slices.Contains(setter.Variables, name):
+		return UnsetVariable
 	}
 	return Resolves
 }
 
+// UnsetVariableRule is the rule of a reference to name that setter (an
+// action that sets only its Variables), described as where, does not set,
+// with its fix.
+func UnsetVariableRule(name, where string, setter *Setter) (rule, fix string) {
+	rule = fmt.Sprintf("refers to variable %q, which %s does not set: an action of its kind sets only %s", name, where, strings.Join(setter.Variables, ", "))
+	fix = "use one of those names, or a variable of another action that runs earlier"
+	for _, v := range setter.Variables {
+		if strings.EqualFold(v, name) {
+			fix = fmt.Sprintf("write %s, as CodePipeline spells it", v)
+			break
+		}
+	}
+	return rule, fix
+}
+
 // producer is an action that sets a variable namespace.
 type producer struct {
-	stage, runOrder int
-	where           string
+	Setter
+	where string
 }
 
 // checkReferences reports every variable reference in the action
@@ -104,7 +160,11 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 		for _, a := range actions {
 			am, _ := a.(map[string]interface{})
 			if ns, ok := am["Namespace"].(string); ok && ns != "" {
-				set[ns] = producer{stage: i, runOrder: runOrder(am), where: fmt.Sprintf("stage %v, action %v", sm["Name"], am["Name"])}
+				typ, _ := am["ActionTypeId"].(map[string]interface{})
+				category, _ := typ["Category"].(string)
+				provider, _ := typ["Provider"].(string)
+				names, _ := ActionVariables(category, provider)
+				set[ns] = producer{Setter{Stage: i, RunOrder: runOrder(am), Variables: names}, fmt.Sprintf("stage %v, action %v", sm["Name"], am["Name"])}
 			}
 		}
 	}
@@ -126,7 +186,11 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 					seen[ref] = true
 					rule, fix := "", ""
 					p, ok := set[ns]
-					switch Resolve(ns, name, declared[name], ok, p.stage, p.runOrder, i, order) {
+					var setter *Setter
+					if ok {
+						setter = &p.Setter
+					}
+					switch Resolve(ns, name, declared[name], setter, i, order) {
 					case UndeclaredVariable:
 						rule = fmt.Sprintf("refers to pipeline variable %q, which the pipeline does not declare (declared: %s)", name, list(slices.Collect(maps.Keys(declared))))
 						fix = "declare the variable in the pipeline's variables, or use one it declares"
@@ -137,6 +201,8 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 						rule = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets (set before this action: %s)", ns, list(before(set, i, order)))
 					case LaterNamespace:
 						rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
+					case UnsetVariable:
+						rule, fix = UnsetVariableRule(name, p.where, setter)
 					}
 					if rule != "" {
 						add(Finding{Limit: ByID(VariableReference), Stack: stack, Resource: id, Value: 1,
@@ -167,9 +233,9 @@ func runOrder(action map[string]interface{}) int {
 // order order.
 func when(p producer, i, order int) string {
 	switch {
-	case p.stage > i:
+	case p.Stage > i:
 		return "in a later stage"
-	case p.runOrder == order:
+	case p.RunOrder == order:
 		return "at the same time (same stage and run order)"
 	}
 	return "later in the same stage"
@@ -180,7 +246,7 @@ func when(p producer, i, order int) string {
 func before(set map[string]producer, i, order int) []string {
 	var out []string
 	for ns, p := range set {
-		if p.stage < i || (p.stage == i && p.runOrder < order) {
+		if p.Stage < i || (p.Stage == i && p.RunOrder < order) {
 			out = append(out, ns)
 		}
 	}

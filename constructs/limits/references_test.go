@@ -1,6 +1,7 @@
 package limits_test
 
 import (
+	stdcmp "cmp"
 	"encoding/json"
 	"testing"
 
@@ -23,16 +24,18 @@ func act(name, namespace string, runOrder int, cfg map[string]interface{}) map[s
 }
 
 // referencesTemplate is a pipeline template: Source (namespace
-// SourceVariables), Build (namespace BuildVariables, reading build), and a
+// SourceVariables, an action of provider source), Build (namespace BuildVariables, reading build), and a
 // Deploy stage of Prepare (run order 1, namespace Deploy_staging, reading
 // prepare) and Approve (run order 2, reading approve); pipeline variable
 // release is declared.
-func referencesTemplate(build, prepare, approve interface{}) []byte {
+func referencesTemplate(source string, build, prepare, approve interface{}) []byte {
+	src := act("Source", "SourceVariables", 0, map[string]interface{}{"BranchName": "main"})
+	src["ActionTypeId"] = map[string]interface{}{"Category": "Source", "Owner": "AWS", "Provider": source, "Version": "1"}
 	tpl := map[string]interface{}{"Resources": map[string]interface{}{
 		"Pipeline": map[string]interface{}{"Type": "AWS::CodePipeline::Pipeline", "Properties": map[string]interface{}{
 			"Variables": []interface{}{map[string]interface{}{"Name": "release", "DefaultValue": "x"}},
 			"Stages": []interface{}{
-				map[string]interface{}{"Name": "Source", "Actions": []interface{}{act("Source", "SourceVariables", 0, map[string]interface{}{"BranchName": "main"})}},
+				map[string]interface{}{"Name": "Source", "Actions": []interface{}{src}},
 				map[string]interface{}{"Name": "Build", "Actions": []interface{}{act("Build", "BuildVariables", 0, map[string]interface{}{"EnvironmentVariables": build})}},
 				map[string]interface{}{"Name": "Deploy-staging", "Actions": []interface{}{
 					act("Prepare", "Deploy_staging", 1, map[string]interface{}{"ParameterOverrides": prepare}),
@@ -56,41 +59,55 @@ func TestCheckReferences(t *testing.T) {
 		runIDFix = ": use #{codepipeline.PipelineExecutionId}, or a variable of an action that runs earlier"
 	)
 	tests := []struct {
-		name                    string
+		name string
+		// source is the source action's provider; "" for
+		// CodeStarSourceConnection.
+		source                  string
 		build, prepare, approve interface{}
 		want                    []string
 	}{
-		{"every kind that resolves",
+		{"every kind that resolves", "",
 			`[{"name":"COMMIT","type":"PLAINTEXT","value":"#{SourceVariables.CommitId}"},{"name":"RUN","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"},{"name":"R","type":"PLAINTEXT","value":"#{variables.release}"}]`,
 			`{"Image":"#{BuildVariables.IMAGE}"}`, "see #{Deploy_staging.Url} and #{SourceVariables.CommitId}", nil},
-		{"a namespace no action sets",
+		{"a namespace no action sets", "",
 			`[{"name":"V","type":"PLAINTEXT","value":"#{SourceVariable.CommitId}"}]`, ok, ok,
 			[]string{`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{SourceVariable.CommitId}" refers to namespace "SourceVariable", which no action of the pipeline sets (set before this action: SourceVariables, codepipeline)` + nsFix}},
-		{"a namespace of a later stage",
+		{"a namespace of a later stage", "",
 			`[{"name":"V","type":"PLAINTEXT","value":"#{Deploy_staging.Url}"}]`, ok, ok,
 			[]string{`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{Deploy_staging.Url}" refers to namespace "Deploy_staging", which stage Deploy-staging, action Prepare sets, and that action runs in a later stage (set before this action: SourceVariables, codepipeline)` + nsFix}},
-		{"a namespace of the same action",
+		{"a namespace of the same action", "",
 			ok, `{"Url":"#{Deploy_staging.Url}"}`, ok,
 			[]string{`Pipeline: Configuration.ParameterOverrides (stage Deploy-staging, action Prepare) "#{Deploy_staging.Url}" refers to namespace "Deploy_staging", which stage Deploy-staging, action Prepare sets, and that action runs at the same time (same stage and run order) (set before this action: BuildVariables, SourceVariables, codepipeline)` + nsFix}},
-		{"an undeclared pipeline variable, twice in one value, and a codepipeline variable that does not exist",
+		{"an undeclared pipeline variable, twice in one value, and a codepipeline variable that does not exist", "",
 			ok, ok, "#{variables.Release} #{variables.Release} #{codepipeline.PipelineName}",
 			[]string{
 				`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{codepipeline.PipelineName}" refers to "PipelineName" of namespace codepipeline, which sets only PipelineExecutionId` + runIDFix,
 				`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{variables.Release}" refers to pipeline variable "Release", which the pipeline does not declare (declared: release)` + varFix,
 			}},
-		{"references in intrinsic functions",
+		{"references in intrinsic functions", "",
 			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{`[{"name":"A","value":"`, map[string]interface{}{"Ref": "AWS::Region"}, `-#{Nope.x}"}]`}}},
 			map[string]interface{}{"Fn::Sub": `{"A":"${AWS::Region}","B":"#{Later.x}","C":"${!Literal}"}`}, ok,
 			[]string{
 				`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{Nope.x}" refers to namespace "Nope", which no action of the pipeline sets (set before this action: SourceVariables, codepipeline)` + nsFix,
 				`Pipeline: Configuration.ParameterOverrides (stage Deploy-staging, action Prepare) "#{Later.x}" refers to namespace "Later", which no action of the pipeline sets (set before this action: BuildVariables, SourceVariables, codepipeline)` + nsFix,
 			}},
-		{"a reference that spans a value known only at deploy is not judged",
+		{"a connection source's variables are not a fixed set (a pull request adds its own)", "",
+			`[{"name":"PR","type":"PLAINTEXT","value":"#{SourceVariables.PullRequestId}"}]`, ok, ok, nil},
+		{"an S3 source sets ETag and VersionId only", "S3",
+			`[{"name":"V","type":"PLAINTEXT","value":"#{SourceVariables.VersionId}"},{"name":"C","type":"PLAINTEXT","value":"#{SourceVariables.CommitId}"}]`, ok, "#{SourceVariables.ETag}",
+			[]string{`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{SourceVariables.CommitId}" refers to variable "CommitId", which stage Source, action Source does not set: an action of its kind sets only ETag, VersionId: use one of those names, or a variable of another action that runs earlier`}},
+		{"a CodeCommit variable in another case", "CodeCommit",
+			ok, ok, "#{SourceVariables.CommitID} #{SourceVariables.CommitterDate}",
+			[]string{`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{SourceVariables.CommitID}" refers to variable "CommitID", which stage Source, action Source does not set: an action of its kind sets only AuthorDate, BranchName, CommitId, CommitMessage, CommitterDate, RepositoryName: write CommitId, as CodePipeline spells it`}},
+		{"an ECR source's variables", "ECR",
+			`[{"name":"D","type":"PLAINTEXT","value":"#{SourceVariables.ImageDigest}"},{"name":"U","type":"PLAINTEXT","value":"#{SourceVariables.ImageURI}"}]`, ok, "#{SourceVariables.BranchName}",
+			[]string{`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{SourceVariables.BranchName}" refers to variable "BranchName", which stage Source, action Source does not set: an action of its kind sets only ImageDigest, ImageTag, ImageURI, RegistryId, RepositoryName: use one of those names, or a variable of another action that runs earlier`}},
+		{"a reference that spans a value known only at deploy is not judged", "",
 			map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"#{", map[string]interface{}{"Ref": "Namespace"}, ".x}"}}}, ok, ok, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			found, err := limits.CheckTemplate("payments-tooling", referencesTemplate(tc.build, tc.prepare, tc.approve))
+			found, err := limits.CheckTemplate("payments-tooling", referencesTemplate(stdcmp.Or(tc.source, "CodeStarSourceConnection"), tc.build, tc.prepare, tc.approve))
 			if err != nil {
 				t.Fatal(err)
 			}

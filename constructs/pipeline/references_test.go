@@ -40,6 +40,15 @@ func TestReferences(t *testing.T) {
 			`Deployments[1].Approval.Comment: #{variables.release} refers to pipeline variable "release", which Variables does not declare: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables`,
 			`Deployments[1].Approval.Comment: #{codepipeline.PipelineName} refers to "PipelineName" of namespace codepipeline, which sets only PipelineExecutionId: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables`,
 		}},
+		{"a variable that an S3 source does not set, and one in another case", func(p *pipeline.Props) {
+			p.Source = &pipeline.S3Source{Bucket: "acme-releases", Key: "orders.zip"}
+			p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{
+				"COMMIT": pipeline.PlainText("#{SourceVariables.CommitId}"), "VERSION": pipeline.PlainText("#{SourceVariables.VersionId}")}
+			p.Deployments[1].Approval.Comment = "Object version #{SourceVariables.versionId}"
+		}, []string{
+			`Build.EnvironmentVariables: #{SourceVariables.CommitId} refers to variable "CommitId", which action S3 of stage Source does not set: an action of its kind sets only ETag, VersionId: CodePipeline could not resolve it when the action runs; use one of those names, or a variable of another action that runs earlier`,
+			`Deployments[1].Approval.Comment: #{SourceVariables.versionId} refers to variable "versionId", which action S3 of stage Source does not set: an action of its kind sets only ETag, VersionId: CodePipeline could not resolve it when the action runs; write VersionId, as CodePipeline spells it`,
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

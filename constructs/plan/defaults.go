@@ -69,11 +69,11 @@ func withDefaults(in Input) Input {
 	deps := make([]Deployment, len(in.Deployments))
 	for i, d := range in.Deployments {
 		d.Target = targetDefaults(d.Target)
-		d.Release = releaseDefaults(d.Release)
+		d.Release = releaseDefaults(d.Release, in.Source)
 		if len(d.Components) > 0 {
 			comps := make([]Component, len(d.Components))
 			for k, c := range d.Components {
-				c.Release = releaseDefaults(c.Release)
+				c.Release = releaseDefaults(c.Release, in.Source)
 				comps[k] = c
 			}
 			d.Components = comps
@@ -83,13 +83,13 @@ func withDefaults(in Input) Input {
 		if len(d.Regional) > 0 {
 			regional := maps.Clone(d.Regional)
 			for r, x := range regional {
-				x.Release = releaseDefaults(x.Release)
+				x.Release = releaseDefaults(x.Release, in.Source)
 				x.Hooks = hookDefaults(x.Hooks)
 				x.Steps = stepDefaults(x.Steps, d.Name, in.NoBuild)
 				if len(x.Releases) > 0 {
 					releases := maps.Clone(x.Releases)
 					for name, rel := range releases {
-						releases[name] = releaseDefaults(rel)
+						releases[name] = releaseDefaults(rel, in.Source)
 					}
 					x.Releases = releases
 				}
@@ -137,11 +137,17 @@ func targetDefaults(t Target) Target {
 	return t
 }
 
-func releaseDefaults(r Release) Release {
+// releaseDefaults is r with its defaults; an EKS release's GitOps value
+// defaults to the primary source src's revision (gitOpsValue).
+func releaseDefaults(r Release, src Source) Release {
 	if isNil(r) {
 		return r
 	}
-	return r.withDefaults()
+	r = r.withDefaults()
+	if x, ok := r.(*EKSRelease); ok && x.GitOps != nil && x.GitOps.Value == "" {
+		x.GitOps.Value = gitOpsValue(src) // a copy: withDefaults copied GitOps
+	}
+	return r
 }
 
 func hookDefaults(hooks []Hook) []Hook {

@@ -86,8 +86,11 @@ type Build struct {
 	// EnvironmentVariables reach every build, by name. A PlainText value
 	// that refers to a variable (#{namespace.name}) goes on the action,
 	// where CodePipeline resolves it; every other variable goes on the
-	// project. Default: none, besides GIT_COMMIT_HASH, GIT_BRANCH and
-	// GIT_AUTHOR_DATE from the source.
+	// project. Default: none, besides the source's revision
+	// (BuildAction.Variables: GIT_COMMIT_HASH, GIT_BRANCH and
+	// GIT_AUTHOR_DATE from a connection or CodeCommit source,
+	// SOURCE_VERSION_ID from an S3 source, SOURCE_IMAGE_DIGEST,
+	// SOURCE_IMAGE_TAG and SOURCE_IMAGE_URI from an ECR source).
 	EnvironmentVariables map[string]BuildVariable
 	// VPC, when set, runs every CodeBuild project of the pipeline (build,
 	// tests, scanners and deploy steps) in subnets of a VPC of the

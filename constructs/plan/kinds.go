@@ -34,8 +34,11 @@ type BuildAction struct {
 	// Build is the build (defaults applied).
 	Build *Build
 	// Variables are the environment variables that go on the action: the
-	// source's commit, branch and author date, and each PlainText build
-	// variable that refers to a variable.
+	// primary source's revision (GIT_COMMIT_HASH, GIT_BRANCH and
+	// GIT_AUTHOR_DATE of a connection or CodeCommit source;
+	// SOURCE_VERSION_ID of an S3 source; SOURCE_IMAGE_DIGEST,
+	// SOURCE_IMAGE_TAG and SOURCE_IMAGE_URI of an ECR source), and each
+	// PlainText build variable that refers to a variable.
 	Variables map[string]string
 }
 
@@ -45,8 +48,10 @@ type SuiteAction struct {
 	Stage string
 	// Suite is the suite (defaults applied, a scanner's preset expanded).
 	Suite Suite
-	// Variables are the environment variables of the action: the commit,
-	// and for scanners RELAY_FAIL_ON and RELAY_SEVERITIES.
+	// Variables are the environment variables of the action: the primary
+	// source's revision (GIT_COMMIT_HASH, SOURCE_VERSION_ID or
+	// SOURCE_IMAGE_DIGEST, as for the build), and for scanners
+	// RELAY_FAIL_ON and RELAY_SEVERITIES.
 	Variables map[string]string
 }
 

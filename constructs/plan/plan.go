@@ -176,11 +176,7 @@ func (p *planner) fix(path, format string, a ...any) Field {
 // buildStage plans the Build stage.
 func (p *planner) buildStage() Stage {
 	b := &p.in.Build
-	vars := map[string]string{
-		"GIT_COMMIT_HASH": "#{" + SourceVariables + ".CommitId}",
-		"GIT_BRANCH":      "#{" + SourceVariables + ".BranchName}",
-		"GIT_AUTHOR_DATE": "#{" + SourceVariables + ".AuthorDate}",
-	}
+	vars := sourceEnvironment(p.in.Source, true)
 	for name, v := range b.EnvironmentVariables {
 		if s, ok := v.(PlainText); ok && HasReference(string(s)) {
 			vars[name] = string(s)
@@ -216,7 +212,7 @@ func (p *planner) suiteStage(stage string, suites []Suite, env map[string]string
 	st := Stage{Name: stage}
 	for i, s := range suites {
 		field := fmt.Sprintf("%s[%d]", base, i)
-		vars := map[string]string{"GIT_COMMIT_HASH": "#{" + SourceVariables + ".CommitId}"}
+		vars := sourceEnvironment(p.in.Source, false)
 		maps.Copy(vars, env)
 		input := SourceArtifact
 		if s.Input == "build" {

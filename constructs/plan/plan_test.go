@@ -450,3 +450,78 @@ func TestComponentErrors(t *testing.T) {
 		t.Errorf("New() error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+// TestSourceVariables: the variables that the plan itself puts on the
+// build, the test suites and the GitOps step are variables the primary
+// source sets (limits.ActionVariables): an S3 or ECR source has no commit,
+// branch or author date, and a reference to one would fail the action on
+// every execution. An S3 source has nothing to default a GitOps value to,
+// so the value is required there.
+func TestSourceVariables(t *testing.T) {
+	gitops := &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "envs/values.yaml",
+		TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf"}}
+	tests := []struct {
+		name          string
+		source        plan.Source
+		build, suites map[string]string
+		gitOps        string // the GitOps value, or the error
+	}{
+		{"connection", &plan.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: connection},
+			map[string]string{"GIT_COMMIT_HASH": "#{SourceVariables.CommitId}", "GIT_BRANCH": "#{SourceVariables.BranchName}", "GIT_AUTHOR_DATE": "#{SourceVariables.AuthorDate}"},
+			map[string]string{"GIT_COMMIT_HASH": "#{SourceVariables.CommitId}"}, "#{SourceVariables.CommitId}"},
+		{"CodeCommit", &plan.CodeCommitSource{Repository: "payments", Branch: "main"},
+			map[string]string{"GIT_COMMIT_HASH": "#{SourceVariables.CommitId}", "GIT_BRANCH": "#{SourceVariables.BranchName}", "GIT_AUTHOR_DATE": "#{SourceVariables.AuthorDate}"},
+			map[string]string{"GIT_COMMIT_HASH": "#{SourceVariables.CommitId}"}, "#{SourceVariables.CommitId}"},
+		{"S3", &plan.S3Source{Bucket: "acme-releases", Key: "payments.zip"},
+			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
+			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
+			"Deployments[0].Release.GitOps.Value: required with an S3 source"},
+		{"ECR", &plan.ECRSource{Repository: "payments", Tag: "release"},
+			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}", "SOURCE_IMAGE_TAG": "#{SourceVariables.ImageTag}", "SOURCE_IMAGE_URI": "#{SourceVariables.ImageURI}"},
+			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}"}, "#{SourceVariables.ImageTag}"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := input(dep("staging", "", false, "us-east-1"))
+			in.Source = tc.source
+			in.Tests = []plan.Suite{{Name: "unit", Commands: []string{"make test"}}}
+			p := mustPlan(t, in)
+			for _, st := range p.Stages {
+				for _, a := range st.Actions {
+					switch k := a.Kind.(type) {
+					case *plan.BuildAction:
+						if diff := cmp.Diff(tc.build, k.Variables); diff != "" {
+							t.Errorf("build variables (-want +got):\n%s", diff)
+						}
+					case *plan.SuiteAction:
+						if diff := cmp.Diff(tc.suites, k.Variables); diff != "" {
+							t.Errorf("suite variables (-want +got):\n%s", diff)
+						}
+					}
+				}
+			}
+			in.Deployments[0].Release = gitops
+			p, err := plan.New(in)
+			if err != nil {
+				if !strings.Contains(err.Error(), tc.gitOps) {
+					t.Fatalf("plan.New with GitOps: %v; want %q", err, tc.gitOps)
+				}
+				return
+			}
+			var got string
+			for _, st := range p.Stages {
+				for _, a := range st.Actions {
+					if k, ok := a.Kind.(*plan.GitOpsStep); ok {
+						got = k.Release.Value
+					}
+				}
+			}
+			if got != tc.gitOps {
+				t.Errorf("GitOps value = %q, want %q", got, tc.gitOps)
+			}
+			if gitops.GitOps.Value != "" {
+				t.Errorf("plan.New changed the caller's GitOpsRelease: Value %q", gitops.GitOps.Value)
+			}
+		})
+	}
+}

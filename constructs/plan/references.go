@@ -36,14 +36,16 @@ func (pl *Pipeline) checkReferences() error {
 		declared[v.Name] = true
 	}
 	type setter struct {
-		stage, order int
-		where        string
+		limits.Setter
+		where string
 	}
 	set := map[string]setter{}
 	for i, st := range pl.Stages {
 		for _, a := range st.Actions {
 			if a.Namespace != "" {
-				set[a.Namespace] = setter{i, a.RunOrder, fmt.Sprintf("action %s of stage %s", a.Name, st.Name)}
+				t := a.Kind.Type()
+				names, _ := limits.ActionVariables(t.Category, t.Provider)
+				set[a.Namespace] = setter{limits.Setter{Stage: i, RunOrder: a.RunOrder, Variables: names}, fmt.Sprintf("action %s of stage %s", a.Name, st.Name)}
 			}
 		}
 	}
@@ -61,9 +63,13 @@ func (pl *Pipeline) checkReferences() error {
 				for _, s := range stringsAt(reflect.ValueOf(in), path) {
 					for _, m := range values.VariableRef.FindAllStringSubmatch(s, -1) {
 						ref, ns, name := m[0], m[1], m[2]
-						why := ""
+						why, fix := "", "refer to a namespace that an earlier action sets, or declare the variable in Variables"
 						p, ok := set[ns]
-						switch limits.Resolve(ns, name, declared[name], ok, p.stage, p.order, i, a.RunOrder) {
+						var s *limits.Setter
+						if ok {
+							s = &p.Setter
+						}
+						switch limits.Resolve(ns, name, declared[name], s, i, a.RunOrder) {
 						case limits.UndeclaredVariable:
 							why = fmt.Sprintf("refers to pipeline variable %q, which Variables does not declare", name)
 						case limits.UnknownExecutionVariable:
@@ -72,8 +78,10 @@ func (pl *Pipeline) checkReferences() error {
 							why = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets", ns)
 						case limits.LaterNamespace:
 							why = fmt.Sprintf("refers to namespace %q, which %s sets, and that action does not run before action %s of stage %s", ns, p.where, a.Name, st.Name)
+						case limits.UnsetVariable:
+							why, fix = limits.UnsetVariableRule(name, p.where, s)
 						}
-						if e := fmt.Sprintf("%s: %s %s: CodePipeline could not resolve it when the action runs; refer to a namespace that an earlier action sets, or declare the variable in Variables", path, ref, why); why != "" && !seen[e] {
+						if e := fmt.Sprintf("%s: %s %s: CodePipeline could not resolve it when the action runs; %s", path, ref, why, fix); why != "" && !seen[e] {
 							seen[e] = true
 							errs = append(errs, errors.New(e))
 						}

@@ -30,7 +30,10 @@ type GitOpsRelease struct {
 	File string
 	// Key is a yq path. Default: .image.tag.
 	Key string
-	// Value may use variables. Default: #{SourceVariables.CommitId}.
+	// Value may use variables. Default: the primary source's commit ID
+	// (#{SourceVariables.CommitId}) for a connection or CodeCommit source,
+	// its image tag (#{SourceVariables.ImageTag}) for an ECR source;
+	// required with an S3 source, which has neither.
 	Value string
 	// TokenSecret is the ARN of a Secrets Manager secret with a push token.
 	// Required.
@@ -108,7 +111,6 @@ func (x *EKSRelease) withDefaults() Release {
 		gg := *g
 		def(&gg.Branch, defaults.Branch)
 		def(&gg.Key, defaults.GitOpsKey)
-		def(&gg.Value, defaults.GitOpsValue)
 		c.GitOps = &gg
 	}
 	if h := x.Helm; h != nil {
@@ -126,6 +128,9 @@ func (x *EKSRelease) validate(v *validator, field string) {
 	if g := x.GitOps; g != nil {
 		if g.Repository == "" || g.File == "" || g.TokenSecret == "" {
 			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+		}
+		if g.Value == "" {
+			v.add(field+".GitOps.Value", ": required with an S3 source, which has no commit ID or image tag to default to: give the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports")
 		}
 		// The key is part of a yq expression in the step's buildspec.
 		if !yqPathRE.MatchString(g.Key) {

@@ -376,3 +376,54 @@ func primaryActionName(s Source) string {
 	}
 	return "ECR"
 }
+
+// sourceEnvironment are the build environment variables that carry the
+// primary source src's revision to the build and to each test or scan
+// suite (all true) or to suites only (all false): the variables each kind
+// of source sets (limits.ActionVariables; a connection source's, from
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html):
+//   - a connection or CodeCommit source: GIT_COMMIT_HASH (CommitId) and,
+//     for the build, GIT_BRANCH (BranchName) and GIT_AUTHOR_DATE
+//     (AuthorDate);
+//   - an S3 source: SOURCE_VERSION_ID (VersionId, the object's version);
+//   - an ECR source: SOURCE_IMAGE_DIGEST (ImageDigest) and, for the build,
+//     SOURCE_IMAGE_TAG (ImageTag) and SOURCE_IMAGE_URI (ImageURI).
+//
+// A reference to a variable that the source does not set would fail the
+// action on every execution.
+func sourceEnvironment(src Source, all bool) map[string]string {
+	ref := func(name string) string { return "#{" + SourceVariables + "." + name + "}" }
+	vars := map[string]string{}
+	switch src.(type) {
+	case *S3Source:
+		vars["SOURCE_VERSION_ID"] = ref("VersionId")
+	case *ECRSource:
+		vars["SOURCE_IMAGE_DIGEST"] = ref("ImageDigest")
+		if all {
+			vars["SOURCE_IMAGE_TAG"] = ref("ImageTag")
+			vars["SOURCE_IMAGE_URI"] = ref("ImageURI")
+		}
+	default:
+		vars["GIT_COMMIT_HASH"] = ref("CommitId")
+		if all {
+			vars["GIT_BRANCH"] = ref("BranchName")
+			vars["GIT_AUTHOR_DATE"] = ref("AuthorDate")
+		}
+	}
+	return vars
+}
+
+// gitOpsValue is the default value that an EKS release's GitOps step
+// writes for the primary source src: its commit ID (a connection or
+// CodeCommit source, defaults.GitOpsValue) or its image tag (an ECR
+// source); "" for an S3 source, which has neither (the release then
+// requires a value).
+func gitOpsValue(src Source) string {
+	switch src.(type) {
+	case *S3Source:
+		return ""
+	case *ECRSource:
+		return "#{" + SourceVariables + ".ImageTag}"
+	}
+	return defaults.GitOpsValue
+}
