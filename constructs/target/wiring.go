@@ -173,9 +173,10 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 	var errs []error
 	// Validate judges what needs Account (the managed policies' accounts)
 	// with the stack's account when Account is unset, as New creates it.
-	q := *p
+	// The stack's account is read once: each read is a jsii round trip.
+	q, a := *p, ""
 	if scope != nil {
-		if a := *stackOf(scope).Account(); q.Account == "" && values.IsAccount(a) {
+		if a = *stackOf(scope).Account(); q.Account == "" && values.IsAccount(a) {
 			q.Account = a
 		}
 	}
@@ -187,7 +188,7 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		env = append(env, errors.New("scope: nil; pass the stack (or a construct in it) that holds the target's roles"))
 	} else {
 		stack := stackOf(scope)
-		if a := *stack.Account(); !arns.IsToken(a) && p.Account != "" && !arns.IsToken(p.Account) && a != p.Account {
+		if !arns.IsToken(a) && p.Account != "" && !arns.IsToken(p.Account) && a != p.Account {
 			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
 		}
 		partition := p.Partition
