@@ -104,13 +104,14 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 			w.OrgPaths = append(w.OrgPaths, o.ID+"/r-a1b2/"+ou+"/")
 		}
 	}
-	paths := append(iameval.PipelinePaths(stacks), instanceRolePaths(t, cfg, w)...)
+	paths := append(iameval.PipelinePaths(stacks), iameval.RulePaths(stacks)...)
+	paths = append(paths, instanceRolePaths(t, cfg, w)...)
 	if len(paths) < 6 {
 		t.Fatalf("only %d access paths found in the templates", len(paths))
 	}
 	t.Logf("%d access paths allowed", len(paths))
 	for _, p := range paths {
-		if d := w.Authorize(p.Request); !d.Allowed {
+		if d := w.AuthorizePath(p); !d.Allowed {
 			t.Errorf("%s: %s %s on %s is %v", p.What, p.Request.Principal, p.Request.Action, wiring.Display(p.Request.Resource), d)
 		}
 	}

@@ -222,14 +222,26 @@ func hookRoleGrants(env config.Environment, releases map[string]config.Deploy) (
 	return slices.Compact(slices.Sorted(slices.Values(functions))), out
 }
 
-// ecsGrants are the ECS deploy action's: update the service, register its
-// task definitions (no resource-level permission), pass exactly its roles.
+// ecsGrants are the ECS deploy action's (the calls of CodePipeline's
+// "Service role permissions: Amazon ECS standard action",
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html):
+// update the service, register its task definitions (no resource-level
+// permission) and tag them while registering them, follow the
+// deployment's tasks in the service's cluster (ecs:ListTasks authorizes
+// on the cluster's container instances, ecs:DescribeTasks on its tasks),
+// pass exactly its roles.
 func ecsGrants(arn func(service, resource string) string, x *config.ECSDeploy) []target.Statement {
 	return []target.Statement{
 		{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"},
 			Resources: []string{arn("ecs", "service/"+x.Cluster+"/"+x.Service)}},
 		{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"},
 			Resources: []string{"*"}, Reason: "ECS supports no resource-level permission for ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition: a new revision's ARN does not exist before the call."},
+		{Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"}, Resources: []string{arn("ecs", "task-definition/*")},
+			Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}},
+			Reason:     "A new task definition revision's ARN ends in a number ECS assigns; the condition allows tagging only while registering one."},
+		{Sid: "WatchServiceTasks", Actions: []string{"ecs:DescribeTasks", "ecs:ListTasks"},
+			Resources: []string{arn("ecs", "container-instance/"+x.Cluster+"/*"), arn("ecs", "task/"+x.Cluster+"/*")},
+			Reason:    "ECS names each task and container instance of the service's cluster when it starts it; the action lists and describes the tasks of its deployment."},
 		{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: x.TaskRoles,
 			Conditions: map[string]map[string][]string{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}},
 	}
@@ -253,11 +265,17 @@ func s3Grants(partition string, x *config.S3Deploy) []target.Statement {
 	return out
 }
 
-// hookGrants are an invoke action's: invoke the function, or start and
-// watch executions of the state machine.
+// reasonListFunctions is why an invoke role may list functions on "*".
+const reasonListFunctions = "CodePipeline's Lambda invoke action lists the functions (lambda:ListFunctions, its service role permissions), which takes no resource-level permission; it reads names and configurations, not code."
+
+// hookGrants are an invoke action's: invoke the function (and list the
+// functions, which CodePipeline's Lambda action does,
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html),
+// or start and watch executions of the state machine.
 func hookGrants(arn func(service, resource string) string, h config.Hook) []target.Statement {
 	if f := h.Lambda; f != nil {
-		return []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{arn("lambda", "function:"+f.Function)}}}
+		return []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{arn("lambda", "function:"+f.Function)}},
+			{Sid: "ListFunctions", Actions: []string{"lambda:ListFunctions"}, Resources: []string{"*"}, Reason: reasonListFunctions}}
 	}
 	s := h.StepFunctions
 	return []target.Statement{

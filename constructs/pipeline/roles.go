@@ -68,8 +68,9 @@ func (pl *Pipeline) invokeRoles() []string {
 }
 
 // toolingInvokes are the statements that let the pipeline role run the
-// invoke steps of its own account: invoke each function, start and watch
-// executions of each state machine.
+// invoke steps of its own account: invoke each function (and list the
+// functions, as the Lambda action does), start and watch executions of
+// each state machine.
 func (pl *Pipeline) toolingInvokes() []policy.Statement {
 	var functions, machines, executions []string
 	pl.eachAction(func(a *plan.Action) {
@@ -90,7 +91,14 @@ func (pl *Pipeline) toolingInvokes() []policy.Statement {
 			Sid:       "InvokeLambdaSteps",
 			Actions:   []string{"lambda:InvokeFunction"},
 			Resources: values.SortedUnique(functions),
+		}, policy.Statement{
+			// CodePipeline's Lambda action lists the functions
+			// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html).
+			Sid:       "ListFunctions",
+			Actions:   []string{"lambda:ListFunctions"},
+			Resources: []string{"*"},
 		})
+		pl.findings["Resource::*"] = "CodePipeline's Lambda invoke action lists the functions (lambda:ListFunctions, its service role permissions), which takes no resource-level permission; it reads names and configurations, not code."
 	}
 	if len(machines) > 0 {
 		out = append(out, policy.Statement{

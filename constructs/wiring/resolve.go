@@ -382,6 +382,12 @@ func (s *scope) attr(id, attr string) string {
 		return "arn:" + p + ":lambda:" + region + ":" + acct + ":function:" + named("FunctionName")
 	case "AWS::CodePipeline::Pipeline.":
 		return named("Name")
+	case "AWS::CodeDeploy::Application.":
+		return named("ApplicationName")
+	case "AWS::CodeDeploy::DeploymentConfig.":
+		return named("DeploymentConfigName")
+	case "AWS::CodeDeploy::DeploymentGroup.":
+		return named("DeploymentGroupName")
 	case "AWS::CloudFormation::StackSet.":
 		return named("StackSetName")
 	}

@@ -15,6 +15,13 @@ type Path struct {
 	// "payments/Build/Build: CodeBuild writes the output artifact BuildArtifact".
 	What    string
 	Request Request
+	// External marks a request on a resource the team may own outside the
+	// assembly (a source or site bucket, a key, a repository, a
+	// connection): when the World holds no policy of it, AuthorizePath
+	// takes AWS's default for it (no bucket policy; a key policy that
+	// defers to its account's IAM policies), and places a bucket in the
+	// principal's account.
+	External bool
 }
 
 // PipelinePaths lists the accesses that every run of every
@@ -33,14 +40,18 @@ type Path struct {
 //     (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html);
 //   - every write is s3:PutObject with SSE-KMS and kms:GenerateDataKey on
 //     the key, every read s3:GetObject and kms:Decrypt, over TLS;
-//   - a CloudFormation action in a change-set mode makes the calls of
-//     changeSetCalls, as its role, on its stack in its role's account.
+//   - every action makes the calls of its provider (providerCalls: one
+//     function per action type, each citing the CodePipeline action
+//     reference's "Service role permissions"), as its role (the pipeline
+//     role when it has none), in its role's account and its region; a
+//     CloudFormation action in a change-set mode makes those of
+//     changeSetCalls, on its stack.
 func PipelinePaths(stacks []wiring.ResolvedStack) []Path {
 	var out []Path
 	for _, st := range stacks {
 		for _, id := range sortedIDs(st.Resources) {
 			if r := st.Resources[id]; r.Type == "AWS::CodePipeline::Pipeline" {
-				out = append(out, pipelinePaths(st, r)...)
+				out = append(out, pipelinePaths(stacks, st, r)...)
 			}
 		}
 	}
@@ -51,7 +62,7 @@ type store struct{ bucket, keyID string }
 
 type project struct{ role, keyID string }
 
-func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
+func pipelinePaths(stacks []wiring.ResolvedStack, st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
 	props := r.Properties
 	name := str(props["Name"])
 	role := Principal{ARN: str(props["RoleArn"])}
@@ -122,8 +133,16 @@ func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
 				add(where+": the pipeline role assumes the action's role", Request{Principal: role, Action: "sts:AssumeRole", Resource: arn})
 			}
 			typ, _ := a["ActionTypeId"].(map[string]interface{})
+			cfg, _ := a["Configuration"].(map[string]interface{})
+			if calls, ok := providerCalls[str(typ["Category"])+"/"+str(typ["Provider"])]; ok {
+				s := &site{actor: actor, account: actor.Account(), region: region, cfg: cfg, stacks: stacks}
+				calls(s)
+				for _, c := range s.out {
+					c.What = where + ": " + c.What
+					out = append(out, Path{What: fmt.Sprintf("%s: %s", wiring.Display(name), c.What), Request: c.Request, External: c.External})
+				}
+			}
 			if str(typ["Provider"]) == "CodeBuild" {
-				cfg, _ := a["Configuration"].(map[string]interface{})
 				p, found := projects[str(cfg["ProjectName"])]
 				if !found {
 					continue // a project of another stack: its policies are not known here
@@ -139,12 +158,6 @@ func pipelinePaths(st wiring.ResolvedStack, r wiring.ResolvedResource) []Path {
 			}
 			for _, o := range artifacts(a["OutputArtifacts"]) {
 				write(fmt.Sprintf("%s: writes output %s", where, o), actor, region, s, keyID, o)
-			}
-			if str(typ["Provider"]) == "CloudFormation" {
-				cfg, _ := a["Configuration"].(map[string]interface{})
-				for _, c := range changeSetCalls(actor, region, cfg) {
-					add(where+": "+c.What, c.Request)
-				}
 			}
 		}
 	}

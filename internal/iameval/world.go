@@ -250,6 +250,11 @@ func (w *World) Authorize(r Request) Decision {
 		id = Identity{Policies: role.Policies, Boundary: role.Boundary}
 	}
 	res := Resource{Account: AccountOf(r.Resource)}
+	if r.Resource == "*" {
+		// A call on "*" (an action with no resource-level permission) is
+		// a call in the principal's own account.
+		res.Account = r.Principal.Account()
+	}
 	parts, _ := ArnParts(r.Resource)
 	switch parts[2] {
 	case "s3":
@@ -281,6 +286,48 @@ func (w *World) Authorize(r Request) Decision {
 		if role, ok := w.Roles[r.Resource]; ok {
 			res = Resource{Account: role.Account, Policy: role.Trust}
 		}
+	}
+	return Authorize(r, id, res)
+}
+
+// AuthorizePath decides the request of p as Authorize does, except that
+// for an External path on a bucket or key the World does not hold it
+// takes AWS's default for that resource instead of denying: a bucket with
+// no bucket policy in the principal's account (the account the action's
+// configuration places it in), a key whose key policy admits its own
+// account's IAM policies (the default key policy,
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+func (w *World) AuthorizePath(p Path) Decision {
+	r := p.Request
+	if !p.External || r.Principal.Service != "" {
+		return w.Authorize(r)
+	}
+	parts, _ := ArnParts(r.Resource)
+	var res Resource
+	switch parts[2] {
+	case "s3":
+		name, _, _ := strings.Cut(parts[5], "/")
+		if _, ok := w.Buckets[name]; ok {
+			return w.Authorize(r)
+		}
+		res = Resource{Account: r.Principal.Account()}
+	case "kms":
+		if w.KeyOf(r.Resource) != "" {
+			return w.Authorize(r)
+		}
+		root := fmt.Sprintf("arn:%s:iam::%s:root", parts[1], parts[4])
+		def := Policy{Name: "the default key policy of " + r.Resource, Statements: []Statement{{
+			Principals: []PrincipalEntry{{Kind: "AWS", Value: root}}, Actions: []string{"kms:*"}, Resources: []string{"*"}}}}
+		res = Resource{Account: parts[4], Policy: &def, KMSKey: true}
+	default:
+		return w.Authorize(r)
+	}
+	var id Identity
+	if role, ok := w.Roles[r.Principal.ARN]; ok {
+		id = Identity{Policies: role.Policies, Boundary: role.Boundary}
+	}
+	if r.Principal.OrgID == "" {
+		r.Principal.OrgID = w.OrgID
 	}
 	return Authorize(r, id, res)
 }
