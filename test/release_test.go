@@ -117,11 +117,18 @@ func TestReleaseGrants(t *testing.T) {
 				{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"}, Resources: []string{
 					"arn:aws:ecs:us-east-1:222222222222:service/web/inventory-staging", "arn:aws:ecs:us-west-2:222222222222:service/web/inventory-staging"}},
 				{Sid: "RegisterTaskDefinitions", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"}, Resources: []string{"*"}},
+				{Sid: "TagTaskDefinitionsOnCreate", Actions: []string{"ecs:TagResource"}, Resources: []string{
+					"arn:aws:ecs:us-east-1:222222222222:task-definition/*", "arn:aws:ecs:us-west-2:222222222222:task-definition/*"},
+					Conditions: map[string]map[string][]string{"StringEquals": {"ecs:CreateAction": {"RegisterTaskDefinition"}}}},
+				{Sid: "WatchServiceTasks", Actions: []string{"ecs:DescribeTasks", "ecs:ListTasks"}, Resources: []string{
+					"arn:aws:ecs:us-east-1:222222222222:container-instance/web/*", "arn:aws:ecs:us-east-1:222222222222:task/web/*",
+					"arn:aws:ecs:us-west-2:222222222222:container-instance/web/*", "arn:aws:ecs:us-west-2:222222222222:task/web/*"}},
 				{Sid: "PassTaskRoles", Actions: []string{"iam:PassRole"}, Resources: []string{
 					"arn:aws:iam::222222222222:role/inventory-task", "arn:aws:iam::222222222222:role/inventory-task-execution"}, Conditions: passTo("ecs-tasks.amazonaws.com")},
 			},
 			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
-				"arn:aws:lambda:us-east-1:222222222222:function:inventory-smoke-test", "arn:aws:lambda:us-west-2:222222222222:function:inventory-smoke-test"}}},
+				"arn:aws:lambda:us-east-1:222222222222:function:inventory-smoke-test", "arn:aws:lambda:us-west-2:222222222222:function:inventory-smoke-test"}},
+				{Sid: "ListFunctions", Actions: []string{"lambda:ListFunctions"}, Resources: []string{"*"}}},
 		},
 		{file: "../examples/ecs-blue-green.yaml",
 			deploy: []target.Statement{
@@ -179,7 +186,8 @@ func TestReleaseGrants(t *testing.T) {
 		},
 		{file: "constructs-example", stack: true, trusted: []string{"arn:aws:iam::111111111111:role/relay/payments/payments-recovery"},
 			invoke: []target.Statement{{Sid: "InvokeHookFunctions", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{
-				"arn:aws:lambda:us-east-1:222222222222:function:payments-app-smoke-test"}}}},
+				"arn:aws:lambda:us-east-1:222222222222:function:payments-app-smoke-test"}},
+				{Sid: "ListFunctions", Actions: []string{"lambda:ListFunctions"}, Resources: []string{"*"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
