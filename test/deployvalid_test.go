@@ -63,8 +63,12 @@ func removeAssemblies() {
 //   - every upload and read that a run makes is allowed by the policies as
 //     evaluated (package iameval): each action's role is assumed, and reads
 //     and writes its artifacts with the key identifier its service sends,
-//     across accounts and regions; and the CodeDeploy instance roles can
-//     read with the reader policy Relay gives the team to attach.
+//     across accounts and regions; each action's role makes the calls of
+//     its provider (iameval's providerCalls, from the CodePipeline action
+//     reference); the EventBridge rules' roles start their pipeline; a
+//     Lambda hook reports its job through the job-results role; and the
+//     CodeDeploy instance roles can read with the reader policy Relay
+//     gives the team to attach.
 func TestDeployValidity(t *testing.T) {
 	for _, cfg := range goldenConfigs(t) {
 		t.Run(cfg.Name, func(t *testing.T) { checkDeployValid(t, cfg, goldenDir(t, cfg)) })
@@ -106,6 +110,7 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 	}
 	paths := append(iameval.PipelinePaths(stacks), iameval.RulePaths(stacks)...)
 	paths = append(paths, instanceRolePaths(t, cfg, w)...)
+	paths = append(paths, jobResultPaths(cfg, w)...)
 	if len(paths) < 6 {
 		t.Fatalf("only %d access paths found in the templates", len(paths))
 	}
@@ -215,6 +220,42 @@ func instanceRolePaths(t *testing.T, cfg *config.Config, w *iameval.World) []iam
 						Context:  map[string][]string{"aws:SecureTransport": {"true"}}}},
 					iameval.Path{What: what + " decrypts the revision", Request: iameval.Request{Principal: who, Action: "kms:Decrypt", Resource: key}})
 			}
+		}
+	}
+	return out
+}
+
+// jobResultPaths are the report of a Lambda hook that CodePipeline invokes
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html):
+// Lambda assumes the hook role of each target environment (the execution
+// role of the team's hook functions), which assumes the tooling account's
+// job-results role, which calls codepipeline:PutJobSuccessResult and
+// PutJobFailureResult (no resource-level permission: "*"). Only when the
+// assembly has the job-results role and the environment's hook role.
+func jobResultPaths(cfg *config.Config, w *iameval.World) []iameval.Path {
+	n := delivery.Names(cfg)
+	results := n.JobResultsRoleArn()
+	if _, ok := w.Roles[results]; !ok {
+		return nil
+	}
+	var out []iameval.Path
+	for _, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		hook := n.HookRoleArn(env.Account, env.Name)
+		if r, ok := w.Roles[hook]; !ok || r.External {
+			continue
+		}
+		what := "hook of " + env.Name + ": "
+		out = append(out,
+			iameval.Path{What: what + "Lambda assumes the hook role", Request: iameval.Request{
+				Principal: iameval.Principal{Service: "lambda.amazonaws.com"}, Action: "sts:AssumeRole", Resource: hook}},
+			iameval.Path{What: what + "the hook role assumes the job-results role", Request: iameval.Request{
+				Principal: iameval.Principal{ARN: hook}, Action: "sts:AssumeRole", Resource: results}})
+		for _, a := range []string{"codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"} {
+			out = append(out, iameval.Path{What: what + "the job-results role reports the job", Request: iameval.Request{
+				Principal: iameval.Principal{ARN: results}, Action: a, Resource: "*"}})
 		}
 	}
 	return out

@@ -127,6 +127,25 @@ func ecrSourceCalls(s *site) {
 		s.arn("ecr", "repository/"+s.opt("RepositoryName")), nil, true)
 }
 
+// cloneCalls are the calls a CodeBuild project's role makes to clone the
+// source of a clone-reference artifact (OutputArtifactFormat
+// CODEBUILD_CLONE_REF): UseConnection on the connection of a
+// CodeStarSourceConnection source, with the repository and branch keys of
+// connectionCalls
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html,
+// "Full clone"), or codecommit:GitPull on the repository of a CodeCommit
+// source
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeCommit.html,
+// "Full clone"), in the source's region.
+func cloneCalls(s *site, provider string) {
+	switch provider {
+	case "CodeStarSourceConnection":
+		connectionCalls(s)
+	case "CodeCommit":
+		s.call("pulls repository "+s.opt("RepositoryName"), "codecommit:GitPull", s.arn("codecommit", s.opt("RepositoryName")), nil, true)
+	}
+}
+
 // codeBuildCalls: a CodeBuild action starts a build of its project and
 // polls it (codebuild:StartBuild, codebuild:BatchGetBuilds), or with
 // BatchEnabled a batch build (StartBuildBatch, BatchGetBuildBatches), on

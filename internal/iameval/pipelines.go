@@ -113,6 +113,7 @@ func pipelinePaths(stacks []wiring.ResolvedStack, st wiring.ResolvedStack, r wir
 			Context: map[string][]string{"kms:ViaService": {"s3." + region + ".amazonaws.com"}}})
 	}
 	home := stores[st.Region]
+	cloneRefs := cloneRefSources(props)
 	for _, rawStage := range list(props["Stages"]) {
 		stage, _ := rawStage.(map[string]interface{})
 		for _, rawAction := range list(stage["Actions"]) {
@@ -148,6 +149,19 @@ func pipelinePaths(stacks []wiring.ResolvedStack, st wiring.ResolvedStack, r wir
 					continue // a project of another stack: its policies are not known here
 				}
 				actor, keyID = Principal{ARN: p.role}, p.keyID
+				for _, in := range artifacts(a["InputArtifacts"]) {
+					if src, ok := cloneRefs[in]; ok {
+						srcRegion := src.region
+						if srcRegion == "" {
+							srcRegion = st.Region
+						}
+						cs := &site{actor: actor, account: actor.Account(), region: srcRegion, cfg: src.cfg}
+						cloneCalls(cs, src.provider)
+						for _, c := range cs.out {
+							out = append(out, Path{What: fmt.Sprintf("%s: %s: the project clones input %s: %s", wiring.Display(name), where, in, c.What), Request: c.Request, External: c.External})
+						}
+					}
+				}
 			}
 			for _, in := range artifacts(a["InputArtifacts"]) {
 				if region != st.Region {
@@ -158,6 +172,34 @@ func pipelinePaths(stacks []wiring.ResolvedStack, st wiring.ResolvedStack, r wir
 			}
 			for _, o := range artifacts(a["OutputArtifacts"]) {
 				write(fmt.Sprintf("%s: writes output %s", where, o), actor, region, s, keyID, o)
+			}
+		}
+	}
+	return out
+}
+
+// cloneSource is a source action whose output artifact is a reference
+// that CodeBuild clones (OutputArtifactFormat CODEBUILD_CLONE_REF).
+type cloneSource struct {
+	provider, region string
+	cfg              map[string]interface{}
+}
+
+// cloneRefSources are the clone-reference source actions of a pipeline's
+// properties by output artifact name.
+func cloneRefSources(props map[string]interface{}) map[string]cloneSource {
+	out := map[string]cloneSource{}
+	for _, rawStage := range list(props["Stages"]) {
+		stage, _ := rawStage.(map[string]interface{})
+		for _, rawAction := range list(stage["Actions"]) {
+			a, _ := rawAction.(map[string]interface{})
+			cfg, _ := a["Configuration"].(map[string]interface{})
+			if str(cfg["OutputArtifactFormat"]) != "CODEBUILD_CLONE_REF" {
+				continue
+			}
+			typ, _ := a["ActionTypeId"].(map[string]interface{})
+			for _, o := range artifacts(a["OutputArtifacts"]) {
+				out[o] = cloneSource{provider: str(typ["Provider"]), region: str(a["Region"]), cfg: cfg}
 			}
 		}
 	}
