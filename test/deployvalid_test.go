@@ -124,8 +124,9 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 }
 
 // templateProblems are what the templates get wrong that no quota
-// measures: triggers CodePipeline refuses, empty stages, and policies
-// attached to roles the stack does not create.
+// measures: triggers CodePipeline refuses, empty stages, policies
+// attached to roles the stack does not create, and actions of a type
+// whose provider calls iameval does not model.
 func templateProblems(stacks []wiring.ResolvedStack) []string {
 	var out []string
 	for _, st := range stacks {
@@ -162,6 +163,20 @@ func templateProblems(stacks []wiring.ResolvedStack) []string {
 					}
 				}
 				out = append(out, triggerProblems(where, r.Properties["Triggers"])...)
+				// Every action type the pipeline uses has its provider's
+				// calls modelled, or its role's grants would go unproven.
+				for _, s := range stages {
+					sm, _ := s.(map[string]interface{})
+					actions, _ := sm["Actions"].([]interface{})
+					for _, a := range actions {
+						am, _ := a.(map[string]interface{})
+						typ, _ := am["ActionTypeId"].(map[string]interface{})
+						cat, prov := fmt.Sprint(typ["Category"]), fmt.Sprint(typ["Provider"])
+						if !iameval.ProviderCalled(cat, prov) {
+							out = append(out, fmt.Sprintf("%s: action %v/%v is of type %s/%s, whose provider calls internal/iameval does not model", where, sm["Name"], am["Name"], cat, prov))
+						}
+					}
+				}
 			}
 		}
 	}
