@@ -17,7 +17,10 @@ func TestResolve(t *testing.T) {
 	    "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "orders-artifacts"}},
 	    "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
 	    "Project": {"Type": "AWS::CodeBuild::Project", "Properties": {"Name": "orders-build"}},
-	    "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "orders-approval"}}
+	    "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "orders-approval"}},
+	    "App": {"Type": "AWS::CodeDeploy::Application", "Properties": {"ApplicationName": "orders-staging"}},
+	    "Config": {"Type": "AWS::CodeDeploy::DeploymentConfig", "Properties": {"DeploymentConfigName": "orders-config"}},
+	    "Group": {"Type": "AWS::CodeDeploy::DeploymentGroup", "Properties": {"DeploymentGroupName": "orders-group"}}
 	  }
 	}`
 	tests := []struct {
@@ -30,6 +33,9 @@ func TestResolve(t *testing.T) {
 		{"key ARN: the ID is open", "222222222222", "eu-west-1", `{"Fn::GetAtt": ["Key", "Arn"]}`, "arn:aws:kms:eu-west-1:222222222222:key/{key ID of Key}"},
 		{"project ARN", "222222222222", "eu-west-1", `{"Fn::GetAtt": ["Project", "Arn"]}`, "arn:aws:codebuild:eu-west-1:222222222222:project/orders-build"},
 		{"topic Ref is its ARN", "222222222222", "eu-west-1", `{"Ref": "Topic"}`, "arn:aws:sns:eu-west-1:222222222222:orders-approval"},
+		{"CodeDeploy application Ref is its name", "222222222222", "eu-west-1", `{"Ref": "App"}`, "orders-staging"},
+		{"CodeDeploy config Ref is its name", "222222222222", "eu-west-1", `{"Ref": "Config"}`, "orders-config"},
+		{"CodeDeploy group Ref is its name", "222222222222", "eu-west-1", `{"Ref": "Group"}`, "orders-group"},
 		{"join with partition", "222222222222", "eu-west-1", `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::111111111111:root"]]}`, "arn:aws:iam::111111111111:root"},
 		{"China partition", "222222222222", "cn-north-1", `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::111111111111:root"]]}`, "arn:aws-cn:iam::111111111111:root"},
 		{"GovCloud partition", "222222222222", "us-gov-west-1", `{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}`, "arn:aws-us-gov:iam::222222222222:root"},

@@ -281,7 +281,10 @@ func codeDeployToECSCalls(s *site) {
 // TagResource; ListTasks and DescribeTasks in the cluster, carrying
 // ecs:cluster), in its role's account and region
 // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html,
-// "Service role permissions: Amazon ECS standard action"; ecs:cluster:
+// "Service role permissions: Amazon ECS standard action", and the minimum
+// ECS permissions of
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html,
+// which list DescribeTasks and ListTasks; ecs:cluster:
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
 // The task definition's roles, which it passes to ecs-tasks.amazonaws.com,
 // are the service's, not the configuration's: they are not modelled.
@@ -334,7 +337,9 @@ func s3DeployCalls(s *site) {
 // invokes FunctionName, a name in its role's account and region or an ARN
 // (lambda:ListFunctions, lambda:InvokeFunction)
 // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-Lambda.html,
-// "Service role permissions: Lambda action").
+// "Service role permissions: Lambda action", and the default service role
+// policy of
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html).
 func lambdaCalls(s *site) {
 	fn := s.opt("FunctionName")
 	arn := fn
