@@ -284,7 +284,9 @@ func codeDeployToECSCalls(s *site) {
 // "Service role permissions: Amazon ECS standard action", and the minimum
 // ECS permissions of
 // https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html,
-// which list DescribeTasks and ListTasks; ecs:cluster:
+// which list DescribeTasks and ListTasks; TagResource joined that list
+// with ECS tagging authorization, without which the action fails, as
+// aws/aws-cdk#25768 and #29400 report; ecs:cluster:
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
 // The task definition's roles, which it passes to ecs-tasks.amazonaws.com,
 // are the service's, not the configuration's: they are not modelled.
