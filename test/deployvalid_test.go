@@ -51,6 +51,25 @@ func removeAssemblies() {
 	}
 }
 
+// worldOf is the IAM world of the resolved stacks of cfg's assembly, in
+// cfg's organization: the configuration declares that the target accounts
+// sit under its organizational units, so their roles' sessions carry that
+// path.
+func worldOf(t *testing.T, cfg *config.Config, stacks []wiring.ResolvedStack) *iameval.World {
+	t.Helper()
+	w, err := iameval.FromStacks(stacks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := cfg.Organization; o != nil {
+		w.OrgID = o.ID
+		for _, ou := range o.OrganizationalUnits {
+			w.OrgPaths = append(w.OrgPaths, o.ID+"/r-a1b2/"+ou+"/")
+		}
+	}
+	return w
+}
+
 // TestDeployValidity checks, over every example and golden configuration,
 // what CloudFormation and CodePipeline would otherwise refuse or fail on at
 // run time, on the templates as synthesized:
@@ -96,18 +115,7 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 	for _, problem := range templateProblems(stacks) {
 		t.Error(problem)
 	}
-	w, err := iameval.FromStacks(stacks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o := cfg.Organization; o != nil {
-		w.OrgID = o.ID
-		// The configuration declares that the target accounts sit under
-		// its organizational units: their roles' sessions carry that path.
-		for _, ou := range o.OrganizationalUnits {
-			w.OrgPaths = append(w.OrgPaths, o.ID+"/r-a1b2/"+ou+"/")
-		}
-	}
+	w := worldOf(t, cfg, stacks)
 	paths := append(iameval.PipelinePaths(stacks), iameval.RulePaths(stacks)...)
 	paths = append(paths, instanceRolePaths(t, cfg, w)...)
 	paths = append(paths, jobResultPaths(cfg, w)...)

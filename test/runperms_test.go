@@ -57,16 +57,7 @@ func TestRunPermissionsCaught(t *testing.T) {
 			if removed := removeStatements(stacks, tc.sid); removed == 0 {
 				t.Fatalf("no statement %s in the stacks of %s", tc.sid, tc.config)
 			}
-			w, err := iameval.FromStacks(stacks)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if o := cfg.Organization; o != nil {
-				w.OrgID = o.ID
-				for _, ou := range o.OrganizationalUnits {
-					w.OrgPaths = append(w.OrgPaths, o.ID+"/r-a1b2/"+ou+"/")
-				}
-			}
+			w := worldOf(t, cfg, stacks)
 			paths := append(iameval.PipelinePaths(stacks), iameval.RulePaths(stacks)...)
 			paths = append(paths, jobResultPaths(cfg, w)...)
 			var denied []string
