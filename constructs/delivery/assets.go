@@ -145,6 +145,11 @@ func (t *translator) assetPipelineProps(p *pipeline.Props, stores []AssetStoreSp
 				add(a, e.Regions[0])
 			}
 		}
+		// cdk deploy --all deploys the source accounts' stacks too
+		// (<name>-source-<account>, in the tooling region).
+		for _, s := range spec.SourceAccounts {
+			add(s.Props.Account, s.Props.Region)
+		}
 		p.SelfUpdate = su
 		t.path("SelfUpdate", "selfUpdate")
 		t.path("SelfUpdate.ConfigPath", "selfUpdate.config")

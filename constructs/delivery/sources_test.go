@@ -1,6 +1,7 @@
 package delivery_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,5 +80,31 @@ func TestTranslateSourceTrails(t *testing.T) {
 	want := `source.s3.trail and extraSources[].s3.trail of account 444444444444: ["org-data-events" "other-trail"]: the S3 sources of one account share one trail; name the same trail (or none) in each`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Translate() = %v\nwant %s", err, want)
+	}
+}
+
+// TestTranslateSelfUpdateSourceAccounts: the self-update deploys every
+// Relay stack with cdk deploy --all, the source accounts' stacks
+// (<name>-source-<account>, in the tooling region) among them, so its role
+// may assume their CDK bootstrap roles too: without them the deploy of those
+// stacks, and so every self-update, fails.
+func TestTranslateSelfUpdateSourceAccounts(t *testing.T) {
+	cfg := withSources(t)
+	cfg.SelfUpdate = &config.SelfUpdate{Config: "relay.yaml", BootstrapQualifier: "hnb659fds"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := delivery.Translate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range spec.Pipeline.SelfUpdate.Environments {
+		got = append(got, e.Account+"/"+e.Region)
+	}
+	for _, want := range []string{"444444444444/us-east-1", "555555555555/us-east-1"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("SelfUpdate.Environments = %v: no %s, whose source stack cdk deploy --all deploys", got, want)
+		}
 	}
 }

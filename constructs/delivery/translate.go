@@ -84,13 +84,13 @@ func Translate(cfg *config.Config) (*Spec, error) {
 		}})
 		replicas[r] = pipeline.Replica{BucketName: n.ArtifactBucket(r), KeyAlias: n.ArtifactKeyAlias()}
 	}
+	var errs []error
+	spec.SourceAccounts, errs = t.sourceAccounts()
+	spec.Store.Writers = sourceWriters(spec.SourceAccounts)
 	spec.Pipeline = t.pipelineProps(replicas)
 	spec.AssetStores = t.assetStores()
 	t.assetPipelineProps(spec.Pipeline, spec.AssetStores, spec)
 
-	var errs []error
-	spec.SourceAccounts, errs = t.sourceAccounts()
-	spec.Store.Writers = sourceWriters(spec.SourceAccounts)
 	planned, err := plan.New(spec.Pipeline.Input())
 	if err != nil {
 		errs = append(errs, err)
