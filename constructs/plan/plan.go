@@ -151,6 +151,9 @@ func New(in Input) (*Pipeline, error) {
 	if err := pl.checkNames(); err != nil {
 		return nil, err
 	}
+	if err := pl.checkInputs(); err != nil {
+		return nil, err
+	}
 	if err := pl.checkReferences(); err != nil {
 		return nil, err
 	}

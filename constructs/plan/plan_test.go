@@ -476,8 +476,10 @@ func TestSourceVariables(t *testing.T) {
 			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
 			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
 			"Deployments[0].Release.GitOps.Value: required with an S3 source"},
+		// An ECR source feeds no build (TestSourceArtifactReaders): the
+		// suites and the GitOps step of a pipeline without one.
 		{"ECR", &plan.ECRSource{Repository: "payments", Tag: "release"},
-			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}", "SOURCE_IMAGE_TAG": "#{SourceVariables.ImageTag}", "SOURCE_IMAGE_URI": "#{SourceVariables.ImageURI}"},
+			nil,
 			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}"}, "#{SourceVariables.ImageTag}"},
 	}
 	for _, tc := range tests {
@@ -485,6 +487,10 @@ func TestSourceVariables(t *testing.T) {
 			in := input(dep("staging", "", false, "us-east-1"))
 			in.Source = tc.source
 			in.Tests = []plan.Suite{{Name: "unit", Commands: []string{"make test"}}}
+			if tc.build == nil {
+				in.NoBuild = true
+				in.Deployments[0].Release = gitops
+			}
 			p := mustPlan(t, in)
 			for _, st := range p.Stages {
 				for _, a := range st.Actions {
