@@ -217,13 +217,14 @@ func (pl *Pipeline) suiteAction(a *plan.Action, k *plan.SuiteAction) awscodepipe
 }
 
 // gitOpsProject is the shared project of the GitOps steps; its role may
-// read the build output and the GitOps tokens.
+// read the steps' input (the build output, or the source without a build)
+// and the GitOps tokens.
 func (pl *Pipeline) gitOpsProject() awscodebuild.PipelineProject {
 	if pl.gitOps != nil {
 		return pl.gitOps
 	}
 	r := pl.newProjectRole("GitOps", pl.props.GitOpsProjectName, "", "Commits the new release to the GitOps repository")
-	r.reads = []string{plan.BuildArtifact}
+	r.reads = pl.kindInputs(func(k plan.Kind) bool { _, ok := k.(*plan.GitOpsStep); return ok })
 	pl.gitOps = pl.stepProject("GitOps", pl.props.GitOpsProjectName, r, "Commits the new release to the GitOps repository", gitOpsBuildSpec())
 	var secrets []string
 	pl.eachAction(func(a *plan.Action) {
@@ -236,7 +237,8 @@ func (pl *Pipeline) gitOpsProject() awscodebuild.PipelineProject {
 }
 
 // helmProject is the project of deployment d's Helm step, one per
-// deployment: its role may read the build output and assume that
+// deployment: its role may read its input (the build output, or the
+// source without a build) and assume that
 // deployment's deploy role only, whose trust names this role only.
 func (pl *Pipeline) helmProject(d *plan.Deployment, k *plan.HelmStep) awscodebuild.PipelineProject {
 	if p, ok := pl.helm[d.Name]; ok {
@@ -245,7 +247,7 @@ func (pl *Pipeline) helmProject(d *plan.Deployment, k *plan.HelmStep) awscodebui
 	id := "Helm-" + d.Name
 	description := "Deploys the Helm chart to EKS as the deploy role of " + d.Name
 	r := pl.newProjectRole(id, k.Release.ProjectName, k.Release.RoleName, description)
-	r.reads = []string{plan.BuildArtifact}
+	r.reads = pl.kindInputs(func(x plan.Kind) bool { _, ok := x.(*plan.HelmStep); return ok })
 	p := pl.stepProject(id, k.Release.ProjectName, r, description, helmBuildSpec())
 	r.add("AssumeDeployRole", []string{"sts:AssumeRole"}, *jsii.Strings(k.AssumeRoleArn), nil)
 	pl.helm[d.Name] = p
@@ -253,7 +255,9 @@ func (pl *Pipeline) helmProject(d *plan.Deployment, k *plan.HelmStep) awscodebui
 }
 
 // stepProject is a CodeBuild project for a deploy step, with role r,
-// encrypted with the artifact key and logging to the build log group.
+// encrypted with the artifact key and logging to the build log group; r
+// may read the artifacts r.reads (set first) and use the connection of a
+// full-clone source among them, which CodeBuild clones with r.
 func (pl *Pipeline) stepProject(id, name string, r *projectRole, description string, spec awscodebuild.BuildSpec) awscodebuild.PipelineProject {
 	return pl.stepProjectWith(id, name, r, description, spec, false)
 }
@@ -274,6 +278,7 @@ func (pl *Pipeline) stepProjectWith(id, name string, r *projectRole, description
 	})
 	pl.logStatements(r)
 	pl.artifactStatements(r)
+	pl.connectionStatements(r, values.SortedUnique(r.reads))
 	pl.stepProjects = append(pl.stepProjects, project)
 	return project
 }

@@ -154,7 +154,10 @@ func TestArtifactPrefix(t *testing.T) {
 // TestConnectionGrants pins issue 10's security item 5: a role that runs
 // repository code from a full clone may use the connection for that
 // repository only (FullRepositoryId), with the action prefix of the
-// connection ARN's service; the pipeline role likewise.
+// connection ARN's service; the pipeline role likewise. Every project that
+// reads the clone needs it: the build, a suite and the self-update (whose
+// role once lacked it, so every self-update of a full-clone source failed
+// at the clone).
 func TestConnectionGrants(t *testing.T) {
 	const codestar = "arn:aws:codestar-connections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 	for _, tc := range []struct {
@@ -167,6 +170,8 @@ func TestConnectionGrants(t *testing.T) {
 			s := synth(t, stagingAndProduction(), func(p *pipeline.Props) {
 				p.Source = &pipeline.ConnectionSource{Owner: "acme", Repo: "payments", ConnectionArn: tc.arn, FullClone: true}
 				p.Tests = []pipeline.Suite{{Name: "unit", Commands: []string{"make test"}}}
+				p.PipelineName = "payments"
+				p.SelfUpdate = &pipeline.SelfUpdate{Environments: []pipeline.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
 			})
 			want := grant{tc.prefix + ":UseConnection", tc.arn, "map[ForAllValues:StringEquals:map[" + tc.prefix + ":FullRepositoryId:acme/payments]]"}
 			var roles []string
@@ -182,8 +187,8 @@ func TestConnectionGrants(t *testing.T) {
 				}
 				roles = append(roles, role)
 			}
-			if len(roles) != 2 {
-				t.Errorf("project roles %v: want the build's and the unit suite's", roles)
+			if len(roles) != 3 {
+				t.Errorf("project roles %v: want the build's, the unit suite's and the self-update's", roles)
 			}
 			_, policy := s.rolePolicy(t, logicalID(s.pl.Role()))
 			var uses []string
@@ -194,6 +199,49 @@ func TestConnectionGrants(t *testing.T) {
 			}
 			if w := []string{want.Action + " " + want.Condition}; !slices.Equal(uses, w) {
 				t.Errorf("pipeline role UseConnection = %q, want %q", uses, w)
+			}
+		})
+	}
+}
+
+// TestProjectsReadTheirActionsInputs: a project's role may read exactly the
+// artifacts its actions take as input. Without a Build stage the EKS
+// GitOps and Helm actions take the source artifact, and their roles could
+// read only the build output's objects, so CodeBuild failed to download
+// the input on every run.
+func TestProjectsReadTheirActionsInputs(t *testing.T) {
+	gitops := &pipeline.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "envs/values.yaml", Value: "#{codepipeline.PipelineExecutionId}",
+		TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf"}
+	for _, tc := range []struct {
+		name    string
+		noBuild bool
+		want    string
+	}{
+		{"build", false, "/payments/Build/*"},
+		{"no build", true, "/payments/Source/*"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := synth(t, stagingAndProduction(), func(p *pipeline.Props) {
+				p.NoBuild = tc.noBuild
+				p.Deployments[0].Release = &pipeline.EKSRelease{GitOps: gitops,
+					Helm: &pipeline.HelmRelease{Cluster: "payments", Release: "payments", Chart: "chart"}}
+			})
+			bucket := "<" + logicalID(s.store.Bucket()) + ".Arn>"
+			for _, prefix := range []string{"PipelineGitOps", "PipelineHelmstaging"} {
+				var reads []string
+				for role, gs := range s.projectGrants() {
+					if !strings.HasPrefix(role, prefix) {
+						continue
+					}
+					for _, g := range gs {
+						if g.Action == "s3:GetObject" && strings.HasPrefix(g.Resource, bucket) {
+							reads = append(reads, strings.TrimPrefix(g.Resource, bucket))
+						}
+					}
+				}
+				if want := []string{tc.want}; !slices.Equal(reads, want) {
+					t.Errorf("%s role reads %q, want %q (its action's input)", prefix, reads, want)
+				}
 			}
 		})
 	}
