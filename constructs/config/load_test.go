@@ -447,6 +447,7 @@ func TestExtraSourcesInline(t *testing.T) {
     s3: {bucket: payments-config, key: config.zip, versioned: true}
   - name: images
     ecr: {repository: payments/api}
+audit: {}
 `))
 	if err != nil {
 		t.Fatal(err)

@@ -326,6 +326,15 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		case b.KMSKeyArn != "":
 			p.add(base+".s3.kmsKeyArn", b.KMSKeyArn, sourceKeyRule(b.KMSKeyArn, b.Account, c.Tooling.Region))
 		}
+		if b.Account == "" && c.Audit == nil {
+			// aws-cdk-lib's S3Trigger.EVENTS rule matches the PutObject,
+			// CopyObject and CompleteMultipartUpload calls that CloudTrail
+			// records: without a trail that records the bucket's write data
+			// events, no upload starts the pipeline (S3SourceAction:
+			// "only if there is a CloudTrail Trail in the account that
+			// captures the S3 event").
+			p.add(base+".s3.bucket", b.Bucket, "an upload starts the pipeline only through a CloudTrail trail of the tooling account that records the bucket's write data events, and there is none: add audit: {} (Relay's trail records it), or audit.organizationTrail naming a trail that does")
+		}
 		switch {
 		case b.Account == "" && b.Trail != "":
 			p.add(base+".s3.trail", b.Trail, "only a bucket of another account (account) takes trail; in the tooling account, record the bucket's data events with audit")

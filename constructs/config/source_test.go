@@ -124,6 +124,30 @@ func TestValidateSource(t *testing.T) {
 				`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5: keep at most 4 extra sources, or combine them into one repository or archive`,
 			},
 		},
+		// An S3 source starts the pipeline only through EventBridge
+		// events that CloudTrail records (aws-cdk-lib S3Trigger.EVENTS: "only
+		// if there is a CloudTrail Trail in the account that captures the
+		// S3 event"); without audit the tooling account had none, and no
+		// upload ever started the pipeline.
+		{
+			name: "S3 sources in the tooling account without a trail",
+			mutate: func(c *Config) {
+				c.Audit = nil
+				c.Source = Source{S3: &S3Source{Bucket: "acme-releases", Key: "app.zip", Versioned: true}}
+				c.ExtraSources = []ExtraSource{{Name: "settings", Source: Source{S3: &S3Source{Bucket: "acme-settings", Key: "s.zip", Versioned: true}}}}
+			},
+			want: []string{
+				`source.s3.bucket "acme-releases": an upload starts the pipeline only through a CloudTrail trail of the tooling account that records the bucket's write data events, and there is none: add audit: {} (Relay's trail records it), or audit.organizationTrail naming a trail that does`,
+				`extraSources[0].s3.bucket "acme-settings": an upload starts the pipeline only through a CloudTrail trail of the tooling account that records the bucket's write data events, and there is none: add audit: {} (Relay's trail records it), or audit.organizationTrail naming a trail that does`,
+			},
+		},
+		{
+			name: "S3 sources in the tooling account with Relay's trail",
+			mutate: func(c *Config) {
+				c.Audit = &Audit{TrailName: "payments-audit", RetentionDays: 365}
+				c.Source = Source{S3: &S3Source{Bucket: "acme-releases", Key: "app.zip", Versioned: true}}
+			},
+		},
 		// A count that overflows a per-action quota (the kind of
 		// sixty-hooks-one-region.yaml): aws-cdk-lib refused it without a
 		// field ("Build/CodeBuild cannot have more than 5 input artifacts").
