@@ -87,3 +87,52 @@ environments:
 		}
 	}
 }
+
+// TestWriteSourceAccounts: an account that owns a source of the pipeline
+// holds the stack <name>-source-<account>, which cdk deploy --all (and the
+// self-update) deploys through its CDK bootstrap: it gets a policy and a
+// bootstrap command that trusts the tooling account, as a target does; an
+// account that is both gets one policy with both kinds' statements.
+func TestWriteSourceAccounts(t *testing.T) {
+	cfg, err := config.Parse("sources.yaml", []byte(`name: quarry
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  codecommit: {repository: quarry, account: "444444444444"}
+extraSources:
+  - {name: assets, s3: {bucket: acme-quarry-assets, key: assets.zip, versioned: true, account: "222222222222"}}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
+environments:
+  - {name: staging, account: "222222222222", regions: [eu-west-1]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	script, err := Write(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(script)
+	sh := string(raw)
+	for _, want := range []string{
+		"# source account 444444444444\n",
+		"cdk bootstrap aws://444444444444/us-east-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::444444444444:policy/relay-quarry-bootstrap\n",
+		"cdk bootstrap aws://222222222222/eu-west-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::222222222222:policy/relay-quarry-bootstrap\n",
+		// 222222222222's source stack is in the tooling region.
+		"cdk bootstrap aws://222222222222/us-east-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::222222222222:policy/relay-quarry-bootstrap\n",
+	} {
+		if !strings.Contains(sh, want) {
+			t.Errorf("bootstrap.sh lacks\n%s\ngot\n%s", want, sh)
+		}
+	}
+	for acct, sid := range map[string]string{"444444444444": "SourceRules", "222222222222": "SourceRules"} {
+		raw, err := os.ReadFile(filepath.Join(dir, acct+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(raw), `"Sid": "`+sid+`"`) {
+			t.Errorf("%s.json has no %s statement:\n%s", acct, sid, raw)
+		}
+	}
+}

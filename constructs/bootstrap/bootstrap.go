@@ -28,6 +28,7 @@ package bootstrap
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,6 +44,13 @@ const (
 	// invoke and hook roles, the boundary, CodeDeploy groups, EKS access
 	// entries.
 	Target Kind = "target"
+	// Source is an account that only owns a source of the pipeline (a
+	// CodeCommit repository or S3 bucket of source.*.account): the stack
+	// <name>-source-<account> with the source and forwarder roles, the
+	// EventBridge rules that forward its changes to the tooling account,
+	// and for S3 sources the trail with its bucket and key (package
+	// sourceaccount).
+	Source Kind = "source"
 )
 
 // Props describe one account's policy.
@@ -54,8 +62,12 @@ type Props struct {
 	Partition string
 	// Account is the 12-digit account ID. Required.
 	Account string
-	// Kind is Tooling or Target. Required.
+	// Kind is Tooling, Target or Source. Required.
 	Kind Kind
+	// Sources adds the Source kind's statements to a Target account that
+	// also owns a source of the pipeline. Default: false (implied by Kind
+	// Source).
+	Sources bool
 	// AttachedPolicyArns are the managed policies (outside /relay/<name>/)
 	// that Relay's stacks attach to its roles in this account, such as
 	// deploy.executionPolicy.managedPolicyArns. Default: none.
@@ -95,8 +107,10 @@ var relayManaged = []string{
 	"arn:%s:iam::aws:policy/AWSCodeDeployRoleForECS",
 }
 
-// Services that run Relay's roles, per account kind (iam:PassedToService).
+// Services that run Relay's roles, per account kind (iam:PassedToService):
+// in a source account, EventBridge runs the forwarder role.
 var passedTo = map[Kind][]string{
+	Source:  {"events.amazonaws.com"},
 	Target:  {"codedeploy.amazonaws.com"},
 	Tooling: {"chatbot.amazonaws.com", "cloudformation.amazonaws.com", "codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com", "states.amazonaws.com"},
 }
@@ -110,8 +124,16 @@ func Document(p Props) (Policy, error) {
 	if len(p.Account) != 12 || strings.Trim(p.Account, "0123456789") != "" {
 		return Policy{}, fmt.Errorf("bootstrap.Props.Account %q: must be a 12-digit account ID", p.Account)
 	}
-	if p.Kind != Tooling && p.Kind != Target {
-		return Policy{}, fmt.Errorf("bootstrap.Props.Kind %q: must be tooling or target", p.Kind)
+	if p.Kind != Tooling && p.Kind != Target && p.Kind != Source {
+		return Policy{}, fmt.Errorf("bootstrap.Props.Kind %q: must be tooling, target or source", p.Kind)
+	}
+	if p.Sources && p.Kind != Target {
+		return Policy{}, fmt.Errorf("bootstrap.Props.Sources: applies to a Target account that also owns a source; the %s kind has no source stack of its own (the tooling account's sources are the pipeline's), or is one (Source)", p.Kind)
+	}
+	sources := p.Kind == Source || p.Sources
+	services := passedTo[p.Kind]
+	if p.Sources {
+		services = unique(append(slices.Clone(services), passedTo[Source]...))
 	}
 	part := orAWS(p.Partition)
 	iam := func(r string) string { return fmt.Sprintf("arn:%s:iam::%s:%s", part, p.Account, r) }
@@ -134,7 +156,7 @@ func Document(p Props) (Policy, error) {
 		{Sid: "AttachOnlyTheStacksPolicies", Effect: "Allow", Resource: roles, Action: []string{"iam:AttachRolePolicy"},
 			Condition: map[string]map[string]any{"ArnLike": {"iam:PolicyARN": attachable}}},
 		{Sid: "PassRelayRolesToTheirServices", Effect: "Allow", Resource: roles, Action: []string{"iam:PassRole"},
-			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": passedTo[p.Kind]}}},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": services}}},
 		{Sid: "ManageRelayPolicies", Effect: "Allow", Resource: []string{policies}, Action: []string{
 			"iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
 			"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy",
@@ -160,17 +182,31 @@ func Document(p Props) (Policy, error) {
 				"codepipeline:*", "codebuild:*", "sns:*", "logs:*", "events:*", "cloudwatch:*", "states:*",
 				"cloudtrail:*", "chatbot:*", "cloudformation:*StackSet*", "cloudformation:*StackInstances",
 			}, Resource: []string{"*"}},
-			Statement{Sid: "ArtifactBuckets", Effect: "Allow", Action: []string{"s3:*"},
-				Resource: []string{fmt.Sprintf("arn:%s:s3:::%s-*", part, p.Name)}},
-			// CreateKey takes no resource; the new key's policy is the
-			// stack's (PutKeyPolicy on this account's keys).
-			Statement{Sid: "CreateArtifactKeys", Effect: "Allow", Action: []string{"kms:CreateKey"}, Resource: []string{"*"}},
-			Statement{Sid: "ArtifactKeys", Effect: "Allow", Action: []string{
-				"kms:DescribeKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:PutKeyPolicy",
-				"kms:GetKeyRotationStatus", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-				"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:ListResourceTags",
-			}, Resource: []string{arn("kms", "key/*"), arn("kms", "alias/relay/"+p.Name+"/*")}},
 		)
+	}
+	if sources {
+		sts = append(sts,
+			Statement{Sid: "SourceRules", Effect: "Allow", Action: []string{
+				"events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule",
+				"events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
+				"events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+			}, Resource: []string{arn("events", "rule/"+p.Name+"-*")}},
+			// The trail of S3 sources (<name>-sources, sourceaccount): its
+			// bucket is named after the stack, <name>-source-<account>-...
+			Statement{Sid: "SourceTrail", Effect: "Allow", Action: []string{
+				"cloudtrail:CreateTrail", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:GetTrail",
+				"cloudtrail:GetTrailStatus", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
+				"cloudtrail:PutEventSelectors", "cloudtrail:GetEventSelectors",
+				"cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags",
+			}, Resource: []string{arn("cloudtrail", "trail/"+p.Name+"-*")}},
+			Statement{Sid: "DescribeTrails", Effect: "Allow", Action: []string{"cloudtrail:DescribeTrails"}, Resource: []string{"*"}},
+		)
+		if p.Kind != Tooling {
+			sts = append(sts, keyAndBucketStatements(part, p.Name, arn)...)
+		}
+	}
+	if p.Kind == Tooling {
+		sts = append(sts, keyAndBucketStatements(part, p.Name, arn)...)
 	}
 	doc := Policy{Version: "2012-10-17", Statement: sts}
 	if n := Chars(doc); n > MaxChars {
@@ -203,4 +239,21 @@ func unique(v []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keyAndBucketStatements let a stack create buckets named <name>-* (the
+// artifact and trail buckets) and KMS keys with aliases alias/relay/<name>/*.
+func keyAndBucketStatements(part, name string, arn func(service, resource string) string) []Statement {
+	return []Statement{
+		{Sid: "ArtifactBuckets", Effect: "Allow", Action: []string{"s3:*"},
+			Resource: []string{fmt.Sprintf("arn:%s:s3:::%s-*", part, name)}},
+		// CreateKey takes no resource; the new key's policy is the
+		// stack's (PutKeyPolicy on this account's keys).
+		{Sid: "CreateArtifactKeys", Effect: "Allow", Action: []string{"kms:CreateKey"}, Resource: []string{"*"}},
+		{Sid: "ArtifactKeys", Effect: "Allow", Action: []string{
+			"kms:DescribeKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:PutKeyPolicy",
+			"kms:GetKeyRotationStatus", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+			"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:ListResourceTags",
+		}, Resource: []string{arn("kms", "key/*"), arn("kms", "alias/relay/"+name+"/*")}},
+	}
 }

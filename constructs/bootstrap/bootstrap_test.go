@@ -73,7 +73,22 @@ func TestDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An account that owns a source of the pipeline holds the stack
+	// payments-source-<account>: alone (Kind Source), or besides a target's
+	// stack (Sources).
+	source, err := bootstrap.Document(bootstrap.Props{Name: "payments", Account: "444444444444", Kind: bootstrap.Source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := bootstrap.Document(bootstrap.Props{Name: "payments", Account: "222222222222", Kind: bootstrap.Target, Sources: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	const (
+		forwarder  = "arn:aws:iam::444444444444:role/relay/payments/payments-source-forwarder"
+		sourceRule = "arn:aws:events:us-east-1:444444444444:rule/payments-Source"
+		sourceTrl  = "arn:aws:cloudtrail:us-east-1:444444444444:trail/payments-sources"
+		trailBkt   = "arn:aws:s3:::payments-source-444444444444-sourcestrailbucket-1a2b3c"
 		relayRole  = "arn:aws:iam::222222222222:role/relay/payments/payments-staging-deploy"
 		cbRole     = "arn:aws:iam::111111111111:role/payments-build-role"
 		otherRole  = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"
@@ -118,6 +133,23 @@ func TestDocument(t *testing.T) {
 		{"tooling: no EC2", tooling, "ec2:RunInstances", "arn:aws:ec2:us-east-1:111111111111:instance/*", nil, false},
 		{"tooling: passes build roles to CodeBuild", tooling, "iam:PassRole", cbRole, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}, true},
 		{"tooling: not to Lambda", tooling, "iam:PassRole", cbRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}, false},
+		{"source: the source and forwarder roles", source, "iam:CreateRole", forwarder, nil, true},
+		{"source: passes the forwarder to EventBridge", source, "iam:PassRole", forwarder, map[string]string{"iam:PassedToService": "events.amazonaws.com"}, true},
+		{"source: not to CodeBuild", source, "iam:PassRole", forwarder, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}, false},
+		{"source: the forwarding rules", source, "events:PutRule", sourceRule, nil, true},
+		{"source: their targets", source, "events:PutTargets", sourceRule, nil, true},
+		{"source: no other rule", source, "events:PutRule", "arn:aws:events:us-east-1:444444444444:rule/audit-everything", nil, false},
+		{"source: the trail", source, "cloudtrail:CreateTrail", sourceTrl, nil, true},
+		{"source: its event selectors", source, "cloudtrail:PutEventSelectors", sourceTrl, nil, true},
+		{"source: no other trail", source, "cloudtrail:StopLogging", "arn:aws:cloudtrail:us-east-1:444444444444:trail/org-data-events", nil, false},
+		{"source: the trail's bucket", source, "s3:PutBucketPolicy", trailBkt, nil, true},
+		{"source: the trail's key", source, "kms:CreateKey", "*", nil, true},
+		{"source: no pipelines", source, "codepipeline:CreatePipeline", "arn:aws:codepipeline:us-east-1:444444444444:payments", nil, false},
+		{"source: no CodeDeploy", source, "codedeploy:CreateDeploymentGroup", "arn:aws:codedeploy:us-east-1:444444444444:deploymentgroup:payments/x", nil, false},
+		{"target and source: CodeDeploy", both, "codedeploy:CreateDeploymentGroup", "arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:payments/payments-staging", nil, true},
+		{"target and source: the forwarding rules", both, "events:PutRule", "arn:aws:events:us-east-1:222222222222:rule/payments-Source", nil, true},
+		{"target and source: passes to both services", both, "iam:PassRole", "arn:aws:iam::222222222222:role/relay/payments/payments-source-forwarder", map[string]string{"iam:PassedToService": "events.amazonaws.com"}, true},
+		{"target alone: no rules", target, "events:PutRule", "arn:aws:events:us-east-1:222222222222:rule/payments-Source", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := allowed(tc.doc, tc.action, tc.resource, tc.ctx); got != tc.want {
@@ -139,7 +171,8 @@ func TestDocumentErrors(t *testing.T) {
 	}{
 		{"no name", bootstrap.Props{Account: "222222222222", Kind: bootstrap.Target}, "bootstrap.Props.Name: required"},
 		{"bad account", bootstrap.Props{Name: "p", Account: "2222", Kind: bootstrap.Target}, `bootstrap.Props.Account "2222": must be a 12-digit account ID`},
-		{"bad kind", bootstrap.Props{Name: "p", Account: "222222222222", Kind: "admin"}, `bootstrap.Props.Kind "admin": must be tooling or target`},
+		{"bad kind", bootstrap.Props{Name: "p", Account: "222222222222", Kind: "admin"}, `bootstrap.Props.Kind "admin": must be tooling, target or source`},
+		{"sources of the tooling account", bootstrap.Props{Name: "p", Account: "111111111111", Kind: bootstrap.Tooling, Sources: true}, "bootstrap.Props.Sources: applies to a Target account"},
 		{"too large", bootstrap.Props{Name: "p", Account: "222222222222", Kind: bootstrap.Target, AttachedPolicyArns: many}, "bootstrap.Props.AttachedPolicyArns: the policy is "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
