@@ -165,8 +165,11 @@ func selfUpdateBuildSpec(s *plan.SelfUpdate, pipelineName string) awscodebuild.B
 
 // selfUpdateCommands are the build commands of the self-update (see
 // selfUpdateBuildSpec). The values CodePipeline fills at run time
-// (RELAY_EXECUTION_ID, RELAY_SOURCE_REVISION) are only ever expanded inside
-// double quotes: one argument each, never shell code.
+// (RELAY_EXECUTION_ID, RELAY_SOURCE_REVISION, RELAY_EXTRA_REVISION_<n>) are
+// only ever expanded inside double quotes: one argument each, never shell
+// code. A restart pins every source's revision, the primary's and each
+// extra source's, as items of one --source-revisions list (the AWS CLI
+// keeps only the last of a repeated option).
 var selfUpdateCommands = []string{
 	`test -f go.mod || { echo "relay: no go.mod in the source: the self-update runs the Relay app at the version the delivery repository's go.mod requires"; exit 1; }`,
 	`test -f "$RELAY_CONFIG" || { echo "relay: no $RELAY_CONFIG in the source"; exit 1; }`,
@@ -175,8 +178,10 @@ var selfUpdateCommands = []string{
 	`after=$(aws codepipeline get-pipeline --name "$RELAY_PIPELINE" --query pipeline.version --output text)`,
 	strings.Join([]string{
 		`if [ "$after" != "$before" ]; then`,
-		`  args=(--name "$RELAY_PIPELINE")`,
-		`  if [ -n "$RELAY_REVISION_TYPE" ]; then args+=(--source-revisions "actionName=$RELAY_SOURCE_ACTION,revisionType=$RELAY_REVISION_TYPE,revisionValue=$RELAY_SOURCE_REVISION"); fi`,
+		`  args=(--name "$RELAY_PIPELINE") revisions=()`,
+		`  if [ -n "$RELAY_REVISION_TYPE" ]; then revisions+=("actionName=$RELAY_SOURCE_ACTION,revisionType=$RELAY_REVISION_TYPE,revisionValue=$RELAY_SOURCE_REVISION"); fi`,
+		`  for v in $(compgen -v RELAY_EXTRA_REVISION_ | sort -t _ -k 4 -n); do revisions+=("${!v}"); done`,
+		`  if [ ${#revisions[@]} -gt 0 ]; then args+=(--source-revisions "${revisions[@]}"); fi`,
 		`  next=$(aws codepipeline start-pipeline-execution "${args[@]}" --query pipelineExecutionId --output text)`,
 		`  echo "relay: the pipeline changed (version $before to $after): execution $next runs this revision on the new definition; this execution stops before any deployment"`,
 		`  aws codepipeline stop-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --abandon --reason "Superseded by $next on pipeline version $after" || exit 1`,

@@ -28,7 +28,7 @@ var hostileValues = []string{
 // from CodePipeline at run time, and may be free text: the GitOps value
 // and the Helm set values ("may use variables"), and the self-update's
 // execution and revision.
-var carried = []string{"GITOPS_VALUE", "HELM_SET_0", "HELM_SET_1", "RELAY_EXECUTION_ID", "RELAY_SOURCE_REVISION"}
+var carried = []string{"GITOPS_VALUE", "HELM_SET_0", "HELM_SET_1", "RELAY_EXECUTION_ID", "RELAY_SOURCE_REVISION", "RELAY_EXTRA_REVISION_1", "RELAY_EXTRA_REVISION_2"}
 
 // runtimeCase is one buildspec Relay writes, run in bash with its tools
 // replaced by stubs that record each argument they receive on a line of
@@ -93,7 +93,9 @@ func runtimeCases() []runtimeCase {
 			commands: selfUpdateCommands,
 			env: func(dir, v string) []string {
 				return []string{"RELAY_PIPELINE=shop", "RELAY_APP=./apps/relay", "RELAY_CONFIG=relay.yaml", "RELAY_QUALIFIER=hnb659fds", "RELAY_CDK_VERSION=2.1148.1",
-					"RELAY_SOURCE_ACTION=Source", "RELAY_REVISION_TYPE=COMMIT_ID", "RELAY_EXECUTION_ID=" + v, "RELAY_SOURCE_REVISION=" + v}
+					"RELAY_SOURCE_ACTION=Source", "RELAY_REVISION_TYPE=COMMIT_ID", "RELAY_EXECUTION_ID=" + v, "RELAY_SOURCE_REVISION=" + v,
+					"RELAY_EXTRA_REVISION_2=actionName=base,revisionType=IMAGE_DIGEST,revisionValue=" + v,
+					"RELAY_EXTRA_REVISION_1=actionName=settings,revisionType=S3_OBJECT_VERSION_ID,revisionValue=" + v}
 			},
 			stubs: map[string]string{
 				"aws": record + `; case "$2" in get-pipeline-execution) echo 1;; get-pipeline) echo 2;; start-pipeline-execution) echo next-id;; esac`,
@@ -110,6 +112,8 @@ func runtimeCases() []runtimeCase {
 					"aws arg codepipeline", "aws arg get-pipeline", "aws arg --name", "aws arg shop", "aws arg --query", "aws arg pipeline.version", "aws arg --output", "aws arg text",
 					"aws arg codepipeline", "aws arg start-pipeline-execution", "aws arg --name", "aws arg shop",
 					"aws arg --source-revisions", "aws arg actionName=Source,revisionType=COMMIT_ID,revisionValue=" + oneLine(v),
+					"aws arg actionName=settings,revisionType=S3_OBJECT_VERSION_ID,revisionValue=" + oneLine(v),
+					"aws arg actionName=base,revisionType=IMAGE_DIGEST,revisionValue=" + oneLine(v),
 					"aws arg --query", "aws arg pipelineExecutionId", "aws arg --output", "aws arg text",
 					"aws arg codepipeline", "aws arg stop-pipeline-execution", "aws arg --pipeline-name", "aws arg shop", "aws arg --pipeline-execution-id", "aws arg " + oneLine(v),
 					"aws arg --abandon", "aws arg --reason", "aws arg Superseded by next-id on pipeline version 2",

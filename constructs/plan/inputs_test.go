@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -76,4 +78,42 @@ func TestSourceArtifactReaders(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSelfUpdatePinsEverySource: when the self-update changed the
+// pipeline, it restarts the same revisions on the new definition. It
+// pinned only the primary source, so an extra source that changed in the
+// meantime entered the restarted execution, which then deployed a combination the
+// first execution never built; each source now
+// gives its revision (the type its kind takes, from its own namespace).
+func TestSelfUpdatePinsEverySource(t *testing.T) {
+	in := input(dep("staging", "", false, "us-east-1"))
+	in.SelfUpdate = &plan.SelfUpdate{Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
+	in.ExtraSources = []plan.ExtraSource{
+		{Name: "settings", Source: &plan.S3Source{Bucket: "acme-settings", Key: "s.zip"}},
+		{Name: "schemas", Source: &plan.CodeCommitSource{Repository: "schemas"}},
+		{Name: "base", Source: &plan.ECRSource{Repository: "acme/base"}},
+		{Name: "docs", Source: &plan.ConnectionSource{Owner: "acme", Repo: "docs", ConnectionArn: connection}},
+	}
+	want := map[string]string{
+		"RELAY_EXECUTION_ID":     "#{codepipeline.PipelineExecutionId}",
+		"RELAY_SOURCE_ACTION":    "GitHub",
+		"RELAY_REVISION_TYPE":    "COMMIT_ID",
+		"RELAY_SOURCE_REVISION":  "#{SourceVariables.CommitId}",
+		"RELAY_EXTRA_REVISION_1": "actionName=settings,revisionType=S3_OBJECT_VERSION_ID,revisionValue=#{SourceVariables_settings.VersionId}",
+		"RELAY_EXTRA_REVISION_2": "actionName=schemas,revisionType=COMMIT_ID,revisionValue=#{SourceVariables_schemas.CommitId}",
+		"RELAY_EXTRA_REVISION_3": "actionName=base,revisionType=IMAGE_DIGEST,revisionValue=#{SourceVariables_base.ImageDigest}",
+		"RELAY_EXTRA_REVISION_4": "actionName=docs,revisionType=COMMIT_ID,revisionValue=#{SourceVariables_docs.CommitId}",
+	}
+	for _, st := range mustPlan(t, in).Stages {
+		for _, a := range st.Actions {
+			if k, ok := a.Kind.(*plan.UpdatePipeline); ok {
+				if diff := cmp.Diff(want, k.Variables); diff != "" {
+					t.Errorf("self-update variables (-want +got):\n%s", diff)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("no self-update action")
 }

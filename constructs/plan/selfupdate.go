@@ -45,7 +45,10 @@ type UpdatePipeline struct {
 	// SelfUpdate are the settings (defaults applied).
 	SelfUpdate *SelfUpdate
 	// Variables are the action's environment variables: the execution and
-	// the source revision to restart with.
+	// the source revisions to restart with (the primary source's as
+	// RELAY_SOURCE_ACTION, RELAY_REVISION_TYPE and RELAY_SOURCE_REVISION,
+	// each extra source's as RELAY_EXTRA_REVISION_<n>, one item of
+	// StartPipelineExecution's --source-revisions).
 	Variables map[string]string
 }
 
@@ -95,16 +98,17 @@ func (s *SelfUpdate) validate(v *validator) {
 }
 
 // sourceRevision is the CodePipeline source revision type and variable
-// of the primary source, which a restarted execution pins; "" when the
+// of a source whose variables are in namespace ns, which a restarted
+// execution pins (StartPipelineExecution's SourceRevision); "" when the
 // source kind takes no override.
-func sourceRevision(s Source) (revisionType, variable string) {
+func sourceRevision(s Source, ns string) (revisionType, variable string) {
 	switch s.(type) {
 	case *ConnectionSource, *CodeCommitSource:
-		return "COMMIT_ID", "#{" + SourceVariables + ".CommitId}"
+		return "COMMIT_ID", "#{" + ns + ".CommitId}"
 	case *S3Source:
-		return "S3_OBJECT_VERSION_ID", "#{" + SourceVariables + ".VersionId}"
+		return "S3_OBJECT_VERSION_ID", "#{" + ns + ".VersionId}"
 	case *ECRSource:
-		return "IMAGE_DIGEST", "#{" + SourceVariables + ".ImageDigest}"
+		return "IMAGE_DIGEST", "#{" + ns + ".ImageDigest}"
 	}
 	return "", ""
 }
@@ -112,12 +116,20 @@ func sourceRevision(s Source) (revisionType, variable string) {
 // updatePipelineStage plans the self-update stage.
 func (p *planner) updatePipelineStage() Stage {
 	s := p.in.SelfUpdate
-	revType, rev := sourceRevision(p.in.Source)
+	revType, rev := sourceRevision(p.in.Source, SourceVariables)
 	vars := map[string]string{
 		"RELAY_EXECUTION_ID":    "#{codepipeline.PipelineExecutionId}",
 		"RELAY_SOURCE_ACTION":   primaryActionName(p.in.Source),
 		"RELAY_REVISION_TYPE":   revType,
 		"RELAY_SOURCE_REVISION": rev,
+	}
+	// The extra sources' revisions too, each one shorthand item of
+	// --source-revisions: otherwise the restarted execution takes their
+	// latest revisions, a combination the stopped execution never built.
+	for i, x := range p.in.ExtraSources {
+		if t, v := sourceRevision(x.Source, SourceVariables+"_"+x.Name); t != "" {
+			vars[fmt.Sprintf("RELAY_EXTRA_REVISION_%d", i+1)] = "actionName=" + x.Name + ",revisionType=" + t + ",revisionValue=" + v
+		}
 	}
 	return Stage{Name: UpdatePipelineStage, Actions: []Action{{
 		Name: "SelfUpdate", RunOrder: 1, Kind: &UpdatePipeline{SelfUpdate: s, Variables: vars}, Deployment: -1,
