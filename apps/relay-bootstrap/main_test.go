@@ -11,6 +11,22 @@ import (
 	"github.com/relaycdk/relay/constructs/config"
 )
 
+// bootstrapScript runs Write for cfg into a new folder and returns the
+// folder and the script it wrote.
+func bootstrapScript(t *testing.T, cfg *config.Config) (dir, sh string) {
+	t.Helper()
+	dir = t.TempDir()
+	script, err := Write(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, string(raw)
+}
+
 // TestWrite runs the command's work on the embedded example: one policy per
 // account (tooling and both targets) and the exact commands that create it
 // and bootstrap with it, never with AdministratorAccess or IAMFullAccess.
@@ -19,13 +35,7 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	script, err := Write(cfg, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(script)
-	sh := string(raw)
+	dir, sh := bootstrapScript(t, cfg)
 	for _, want := range []string{
 		"aws iam create-policy --policy-name relay-payments-bootstrap --policy-document file://111111111111.json\n" +
 			"cdk bootstrap aws://111111111111/us-east-1 --cloudformation-execution-policies arn:aws:iam::111111111111:policy/relay-payments-bootstrap\n",
@@ -108,13 +118,7 @@ environments:
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	script, err := Write(cfg, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := os.ReadFile(script)
-	sh := string(raw)
+	dir, sh := bootstrapScript(t, cfg)
 	for _, want := range []string{
 		"# source account 444444444444\n",
 		"cdk bootstrap aws://444444444444/us-east-1 --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::444444444444:policy/relay-quarry-bootstrap\n",
