@@ -13,7 +13,9 @@
 // (iam:PassedToService), and, per account kind, the services of its stacks:
 // CodeDeploy and EKS access entries in target accounts; CodePipeline,
 // CodeBuild, S3, KMS, SNS, logs, events, CloudWatch, Step Functions, Chatbot,
-// CloudTrail and StackSets in the tooling account. It never grants
+// CloudTrail, StackSets, the asset image repository relay/<name>/* (ECR) and
+// the recovery function (Lambda) in the tooling account, in every region
+// (one policy covers the tooling stack and each <name>-tooling-<region>). It never grants
 // iam:CreateUser, access keys, or permissions-boundary changes; the
 // workload's own permissions come later through Relay's execution role,
 // whose boundary (see package target) is part of what this policy creates.
@@ -68,6 +70,10 @@ type Props struct {
 	// also owns a source of the pipeline. Default: false (implied by Kind
 	// Source).
 	Sources bool
+	// Targets adds the Target kind's statements to the Tooling account when
+	// an environment deploys to the tooling account itself (its stack
+	// <name>-<environment> is then in this account). Default: false.
+	Targets bool
 	// AttachedPolicyArns are the managed policies (outside /relay/<name>/)
 	// that Relay's stacks attach to its roles in this account, such as
 	// deploy.executionPolicy.managedPolicyArns. Default: none.
@@ -130,10 +136,17 @@ func Document(p Props) (Policy, error) {
 	if p.Sources && p.Kind != Target {
 		return Policy{}, fmt.Errorf("bootstrap.Props.Sources: applies to a Target account that also owns a source; the %s kind has no source stack of its own (the tooling account's sources are the pipeline's), or is one (Source)", p.Kind)
 	}
+	if p.Targets && p.Kind != Tooling {
+		return Policy{}, fmt.Errorf("bootstrap.Props.Targets: applies to the Tooling account when an environment deploys to it; the %s kind is one (Target) or holds no target stack (Source)", p.Kind)
+	}
 	sources := p.Kind == Source || p.Sources
+	targets := p.Kind == Target || p.Targets
 	services := passedTo[p.Kind]
 	if p.Sources {
 		services = unique(append(slices.Clone(services), passedTo[Source]...))
+	}
+	if p.Targets {
+		services = unique(append(slices.Clone(services), passedTo[Target]...))
 	}
 	part := orAWS(p.Partition)
 	iam := func(r string) string { return fmt.Sprintf("arn:%s:iam::%s:%s", part, p.Account, r) }
@@ -165,8 +178,7 @@ func Document(p Props) (Policy, error) {
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:%s:%s:*:%s:%s", part, service, p.Account, resource)
 	}
-	switch p.Kind {
-	case Target:
+	if targets {
 		sts = append(sts,
 			Statement{Sid: "CodeDeployGroups", Effect: "Allow", Action: []string{"codedeploy:*"},
 				Resource: []string{arn("codedeploy", "application:*"), arn("codedeploy", "deploymentgroup:*"), arn("codedeploy", "deploymentconfig:*")}},
@@ -176,12 +188,25 @@ func Document(p Props) (Policy, error) {
 				"eks:TagResource", "eks:UntagResource", "eks:DescribeCluster",
 			}, Resource: []string{arn("eks", "cluster/*"), arn("eks", "access-entry/*")}},
 		)
-	case Tooling:
+	}
+	if p.Kind == Tooling {
 		sts = append(sts,
 			Statement{Sid: "DeliveryServices", Effect: "Allow", Action: []string{
 				"codepipeline:*", "codebuild:*", "sns:*", "logs:*", "events:*", "cloudwatch:*", "states:*",
 				"cloudtrail:*", "chatbot:*", "cloudformation:*StackSet*", "cloudformation:*StackInstances",
 			}, Resource: []string{"*"}},
+			// The workload's image repository relay/<name>/assets, in the
+			// tooling stack and each <name>-tooling-<region> (assets.images).
+			Statement{Sid: "AssetRepositories", Effect: "Allow", Action: []string{"ecr:*"},
+				Resource: []string{arn("ecr", "repository/relay/"+p.Name+"/*")}},
+			// The recovery function (package recovery): CloudFormation
+			// names it after the stack, <name>-tooling-...; only its own
+			// role, <name>-recovery, is passed to Lambda.
+			Statement{Sid: "RecoveryFunction", Effect: "Allow", Action: []string{"lambda:*"},
+				Resource: []string{fmt.Sprintf("arn:%s:lambda:*:%s:function:%s-*", part, p.Account, p.Name)}},
+			Statement{Sid: "PassTheRecoveryRoleToLambda", Effect: "Allow", Action: []string{"iam:PassRole"},
+				Resource:  []string{iam("role/relay/" + p.Name + "/" + p.Name + "-recovery")},
+				Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": []string{"lambda.amazonaws.com"}}}},
 		)
 	}
 	if sources {

@@ -84,7 +84,14 @@ func TestDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An environment that deploys to the tooling account puts its stack
+	// payments-<environment> there too (Targets).
+	toolingTarget, err := bootstrap.Document(bootstrap.Props{Name: "payments", Account: "111111111111", Kind: bootstrap.Tooling, Targets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	const (
+		recovery   = "arn:aws:iam::111111111111:role/relay/payments/payments-recovery"
 		forwarder  = "arn:aws:iam::444444444444:role/relay/payments/payments-source-forwarder"
 		sourceRule = "arn:aws:events:us-east-1:444444444444:rule/payments-Source"
 		sourceTrl  = "arn:aws:cloudtrail:us-east-1:444444444444:trail/payments-sources"
@@ -133,6 +140,18 @@ func TestDocument(t *testing.T) {
 		{"tooling: no EC2", tooling, "ec2:RunInstances", "arn:aws:ec2:us-east-1:111111111111:instance/*", nil, false},
 		{"tooling: passes build roles to CodeBuild", tooling, "iam:PassRole", cbRole, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}, true},
 		{"tooling: not to Lambda", tooling, "iam:PassRole", cbRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}, false},
+		{"tooling: the asset repository in any region", tooling, "ecr:CreateRepository", "arn:aws:ecr:eu-west-1:111111111111:repository/relay/payments/assets", nil, true},
+		{"tooling: its repository policy", tooling, "ecr:SetRepositoryPolicy", "arn:aws:ecr:us-east-1:111111111111:repository/relay/payments/assets", nil, true},
+		{"tooling: no other repository", tooling, "ecr:SetRepositoryPolicy", "arn:aws:ecr:us-east-1:111111111111:repository/platform/base", nil, false},
+		{"tooling: the recovery function", tooling, "lambda:CreateFunction", "arn:aws:lambda:us-east-1:111111111111:function:payments-tooling-RecoveryFunction95799750-AbC123", nil, true},
+		{"tooling: EventBridge may invoke it", tooling, "lambda:AddPermission", "arn:aws:lambda:us-east-1:111111111111:function:payments-tooling-RecoveryFunction95799750-AbC123", nil, true},
+		{"tooling: no other function", tooling, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:billing-export", nil, false},
+		{"tooling: passes the recovery role to Lambda", tooling, "iam:PassRole", recovery, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}, true},
+		{"tooling: not the recovery role to EC2", tooling, "iam:PassRole", recovery, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}, false},
+		{"tooling alone: no CodeDeploy", tooling, "codedeploy:CreateDeploymentGroup", "arn:aws:codedeploy:us-east-1:111111111111:deploymentgroup:payments/payments-dev", nil, false},
+		{"tooling with a target: CodeDeploy", toolingTarget, "codedeploy:CreateDeploymentGroup", "arn:aws:codedeploy:us-east-1:111111111111:deploymentgroup:payments/payments-dev", nil, true},
+		{"tooling with a target: passes to CodeDeploy", toolingTarget, "iam:PassRole", "arn:aws:iam::111111111111:role/relay/payments/payments-dev-codedeploy", map[string]string{"iam:PassedToService": "codedeploy.amazonaws.com"}, true},
+		{"tooling with a target: still the pipeline", toolingTarget, "codepipeline:CreatePipeline", "arn:aws:codepipeline:us-east-1:111111111111:payments", nil, true},
 		{"source: the source and forwarder roles", source, "iam:CreateRole", forwarder, nil, true},
 		{"source: passes the forwarder to EventBridge", source, "iam:PassRole", forwarder, map[string]string{"iam:PassedToService": "events.amazonaws.com"}, true},
 		{"source: not to CodeBuild", source, "iam:PassRole", forwarder, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}, false},
@@ -173,6 +192,7 @@ func TestDocumentErrors(t *testing.T) {
 		{"bad account", bootstrap.Props{Name: "p", Account: "2222", Kind: bootstrap.Target}, `bootstrap.Props.Account "2222": must be a 12-digit account ID`},
 		{"bad kind", bootstrap.Props{Name: "p", Account: "222222222222", Kind: "admin"}, `bootstrap.Props.Kind "admin": must be tooling, target or source`},
 		{"sources of the tooling account", bootstrap.Props{Name: "p", Account: "111111111111", Kind: bootstrap.Tooling, Sources: true}, "bootstrap.Props.Sources: applies to a Target account"},
+		{"targets of a target account", bootstrap.Props{Name: "p", Account: "222222222222", Kind: bootstrap.Target, Targets: true}, "bootstrap.Props.Targets: applies to the Tooling account"},
 		{"too large", bootstrap.Props{Name: "p", Account: "222222222222", Kind: bootstrap.Target, AttachedPolicyArns: many}, "bootstrap.Props.AttachedPolicyArns: the policy is "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -205,7 +205,7 @@ func (d *Delivery) newAssetStores(stack func(name, account, region, description 
 			}
 		}
 		if scope == nil {
-			scope = stack(n.ToolingStack()+"-"+s.Region, n.ToolingAccount, s.Region, "Relay "+n.Name+": workload assets for deployments to "+s.Region)
+			scope = stack(regionStackName(n.ToolingStack(), s.Region), n.ToolingAccount, s.Region, "Relay "+n.Name+": workload assets for deployments to "+s.Region)
 			d.assetStacks = append(d.assetStacks, scope)
 			d.tooling.AddStackDependency(scope, jsii.String("the pipeline publishes assets to "+s.Region))
 		}

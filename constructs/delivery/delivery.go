@@ -230,7 +230,7 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	store := spec.Store
 	d.store = artifacts.NewStore(d.tooling, "Artifacts", &store)
 	for _, r := range spec.Replicas {
-		s := stack(n.ToolingStack()+"-"+r.Region, n.ToolingAccount, r.Region, "Relay "+n.Name+": artifact key and bucket for deployments to "+r.Region)
+		s := stack(regionStackName(n.ToolingStack(), r.Region), n.ToolingAccount, r.Region, "Relay "+n.Name+": artifact key and bucket for deployments to "+r.Region)
 		rs := r.Store
 		d.replicas = append(d.replicas, &Replica{Region: r.Region, Stack: s, Store: artifacts.NewStore(s, "Artifacts", &rs)})
 	}
