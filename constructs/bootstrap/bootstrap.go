@@ -199,9 +199,11 @@ func Document(p Props) (Policy, error) {
 			// tooling stack and each <name>-tooling-<region> (assets.images).
 			Statement{Sid: "AssetRepositories", Effect: "Allow", Action: []string{"ecr:*"},
 				Resource: []string{arn("ecr", "repository/relay/"+p.Name+"/*")}},
-			// The recovery function (package recovery): CloudFormation
-			// names it after the stack, <name>-tooling-...; only its own
-			// role, <name>-recovery, is passed to Lambda.
+			// The recovery function (package recovery), named
+			// <name>-recovery (recovery.Props.FunctionName's default, a
+			// name of Relay's own rather than one CloudFormation would
+			// generate and truncate); only its own role, <name>-recovery,
+			// is passed to Lambda.
 			Statement{Sid: "RecoveryFunction", Effect: "Allow", Action: []string{"lambda:*"},
 				Resource: []string{fmt.Sprintf("arn:%s:lambda:*:%s:function:%s-*", part, p.Account, p.Name)}},
 			Statement{Sid: "PassTheRecoveryRoleToLambda", Effect: "Allow", Action: []string{"iam:PassRole"},

@@ -63,6 +63,13 @@ type Props struct {
 	// DeployRolePatterns are the ARNs or ARN patterns of the deploy roles it
 	// may assume. Required.
 	DeployRolePatterns []string
+	// FunctionName is the function's name: 1 to 64 letters, digits, _ and
+	// - (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
+	// Default: <PipelineName>-recovery. A name of Relay's own, not one that
+	// CloudFormation generates, so that a scoped bootstrap policy
+	// (function:<name>-*) is known to cover it: a generated name truncates
+	// the stack name to fit the 64 characters.
+	FunctionName string
 	// LogGroupName is the function's log group, whose entries (one per
 	// failed action: stage, action, region, stack, verdict) are kept a
 	// year. Default: /relay/<PipelineName>/recovery.
@@ -77,6 +84,14 @@ type Props struct {
 	LogKey awskms.Key
 }
 
+// functionName is FunctionName or its default.
+func (p *Props) functionName() string {
+	if p.FunctionName != "" {
+		return p.FunctionName
+	}
+	return p.PipelineName + "-recovery"
+}
+
 var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 
 // Validate reports every problem of p at once.
@@ -84,6 +99,9 @@ func (p *Props) Validate() error {
 	var errs []error
 	if p.PipelineName == "" {
 		errs = append(errs, errors.New("PipelineName: required"))
+	}
+	if why := limits.CheckName(limits.LambdaFunctionName, p.functionName()); p.PipelineName != "" && why != "" {
+		errs = append(errs, fmt.Errorf("FunctionName %q: %s", p.functionName(), why))
 	}
 	if !roleNameRE.MatchString(p.RoleName) {
 		errs = append(errs, fmt.Errorf("RoleName %q: must be 1-64 characters of letters, digits and +=,.@_-", p.RoleName))
@@ -172,15 +190,16 @@ func New(scope constructs.Construct, id string, props *Props) *Recovery {
 		r.role.AddToPolicy(st)
 	}
 	r.function = awslambda.NewFunction(r.Construct, jsii.String("Function"), &awslambda.FunctionProps{
-		Description: jsii.String("Relay: deletes a stack that a failed first deployment of " + p.PipelineName + " left in ROLLBACK_COMPLETE"),
-		Runtime:     awslambda.Runtime_PYTHON_3_14(),
-		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(Source)),
-		Role:        r.role,
-		Timeout:     awscdk.Duration_Minutes(jsii.Number(1)),
-		MemorySize:  jsii.Number(128),
-		LogGroup:    logs,
-		Environment: &map[string]*string{"PIPELINE": jsii.String(p.PipelineName)},
+		FunctionName: jsii.String(p.functionName()),
+		Description:  jsii.String("Relay: deletes a stack that a failed first deployment of " + p.PipelineName + " left in ROLLBACK_COMPLETE"),
+		Runtime:      awslambda.Runtime_PYTHON_3_14(),
+		Handler:      jsii.String("index.handler"),
+		Code:         awslambda.Code_FromInline(jsii.String(Source)),
+		Role:         r.role,
+		Timeout:      awscdk.Duration_Minutes(jsii.Number(1)),
+		MemorySize:   jsii.Number(128),
+		LogGroup:     logs,
+		Environment:  &map[string]*string{"PIPELINE": jsii.String(p.PipelineName)},
 	})
 	// The role's policy must exist before EventBridge first invokes it.
 	r.function.Node().AddDependency(r.role)

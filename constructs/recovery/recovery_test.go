@@ -118,6 +118,18 @@ func TestPropsValidate(t *testing.T) {
 	if err := props().Validate(); err != nil {
 		t.Error(err)
 	}
+	// The default name, <PipelineName>-recovery, must fit Lambda's 64
+	// characters too; a name given must be one Lambda takes.
+	for _, tc := range []struct{ pipeline, function, want string }{
+		{strings.Repeat("p", 56), "", `FunctionName "` + strings.Repeat("p", 56) + `-recovery": has 65 characters; a Lambda function name has at most 64`},
+		{"payments", "payments recovery", `FunctionName "payments recovery": is not a valid Lambda function name: letters, digits, _ and - only`},
+	} {
+		p := props()
+		p.PipelineName, p.FunctionName = tc.pipeline, tc.function
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("PipelineName %q, FunctionName %q: Validate() = %v, want %q", tc.pipeline, tc.function, err, tc.want)
+		}
+	}
 }
 
 // TestSourceAgainstMoto runs recover_test.py: the function's logic against
