@@ -98,13 +98,10 @@ environments:
 	}
 }
 
-// TestWriteSourceAccounts: an account that owns a source of the pipeline
-// holds the stack <name>-source-<account>, which cdk deploy --all (and the
-// self-update) deploys through its CDK bootstrap: it gets a policy and a
-// bootstrap command that trusts the tooling account, as a target does; an
-// account that is both gets one policy with both kinds' statements.
-func TestWriteSourceAccounts(t *testing.T) {
-	cfg, err := config.Parse("sources.yaml", []byte(`name: quarry
+// sourceAccountsYAML is a configuration whose sources belong to other
+// accounts: the primary CodeCommit source to 444444444444, an extra S3
+// source to 222222222222, which is also the staging account.
+const sourceAccountsYAML = `name: quarry
 tooling: {account: "111111111111", region: us-east-1}
 source:
   codecommit: {repository: quarry, account: "444444444444"}
@@ -114,7 +111,15 @@ deploy:
   executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
 environments:
   - {name: staging, account: "222222222222", regions: [eu-west-1]}
-`))
+`
+
+// TestWriteSourceAccounts: an account that owns a source of the pipeline
+// holds the stack <name>-source-<account>, which cdk deploy --all (and the
+// self-update) deploys through its CDK bootstrap: it gets a policy and a
+// bootstrap command that trusts the tooling account, as a target does; an
+// account that is both gets one policy with both kinds' statements.
+func TestWriteSourceAccounts(t *testing.T) {
+	cfg, err := config.Parse("sources.yaml", []byte(sourceAccountsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}

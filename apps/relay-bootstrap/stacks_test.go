@@ -134,17 +134,7 @@ deploy:
 environments:
   - {name: staging, account: "222222222222", regions: [eu-west-1]}
 `), []string{"aws://111111111111/eu-west-1", "aws://111111111111/us-east-1", "aws://222222222222/eu-west-1"}},
-		{"source accounts", parse(t, "sources.yaml", `name: quarry
-tooling: {account: "111111111111", region: us-east-1}
-source:
-  codecommit: {repository: quarry, account: "444444444444"}
-extraSources:
-  - {name: assets, s3: {bucket: acme-quarry-assets, key: assets.zip, versioned: true, account: "222222222222"}}
-deploy:
-  executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
-environments:
-  - {name: staging, account: "222222222222", regions: [eu-west-1]}
-`), []string{
+		{"source accounts", parse(t, "sources.yaml", sourceAccountsYAML), []string{
 			"aws://111111111111/eu-west-1", "aws://111111111111/us-east-1",
 			"aws://222222222222/eu-west-1", "aws://222222222222/us-east-1", "aws://444444444444/us-east-1",
 		}},
