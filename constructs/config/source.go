@@ -34,15 +34,13 @@ type Source struct {
 }
 
 // gitOpsValue is the default of deploy.eks.gitops.value for the source s:
-// its commit ID, or an ECR source's image tag; "" for an S3 source, which
-// has neither (the variables each source action sets:
+// its commit ID; "" for an S3 source, which has none, and for an ECR
+// source, whose ImageTag is the tag it watches, the same in every release
+// (the variables each source action sets:
 // https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html).
 func (s Source) gitOpsValue() string {
-	switch {
-	case s.S3 != nil:
+	if s.S3 != nil || s.ECR != nil {
 		return ""
-	case s.ECR != nil:
-		return "#{SourceVariables.ImageTag}"
 	}
 	return defaults.GitOpsValue
 }

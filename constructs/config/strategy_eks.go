@@ -36,9 +36,10 @@ type GitOps struct {
 	Key string `yaml:"key,omitempty" json:"key,omitempty"`
 	// Value is what Key is set to; it may use variables. Default: the
 	// source's commit ID (#{SourceVariables.CommitId}) for a GitHub,
-	// GitLab, Bitbucket or CodeCommit source, its image tag
-	// (#{SourceVariables.ImageTag}) for an ECR source; required with an S3
-	// source, which has neither.
+	// GitLab, Bitbucket or CodeCommit source; required with an S3 source,
+	// which has none, and with an ECR source, whose ImageTag is the tag it
+	// watches, the same in every release (write
+	// #{SourceVariables.ImageDigest} to a digest key instead).
 	Value string `yaml:"value,omitempty" json:"value,omitempty"`
 	// TokenSecret is the ARN of a Secrets Manager secret (tooling account)
 	// holding a token that may push to Repository. Required.
@@ -66,6 +67,8 @@ type Helm struct {
 const (
 	defaultGitOpsKey     = defaults.GitOpsKey
 	defaultHelmNamespace = defaults.HelmNamespace
+	// gitOpsValueRequired is the rule of an empty gitops.value.
+	gitOpsValueRequired = defaults.GitOpsValueRequired
 )
 
 var (
@@ -119,7 +122,7 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 			q.add(b+"gitops.key", g.Key, "must be a yq path of keys, such as .image.tag")
 		}
 		if g.Value == "" {
-			q.add(b+"gitops.value", g.Value, "required: the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports (an s3 source has no commit ID or image tag for the default)")
+			q.add(b+"gitops.value", g.Value, gitOpsValueRequired)
 		} else if strings.ContainsAny(g.Value, "'\n") {
 			q.add(b+"gitops.value", g.Value, "must be a one-line value without single quotes, such as #{SourceVariables.CommitId}")
 		}

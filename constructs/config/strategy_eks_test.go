@@ -38,10 +38,12 @@ func TestHelmValuesAreData(t *testing.T) {
 	}
 }
 
-// TestGitOpsValueDefault: gitops.value defaults to a variable the source
-// sets (its commit ID, an ECR source's image tag); an S3 source sets
-// neither, so the value is required there, not defaulted to a reference
-// that would fail the GitOps step on every execution.
+// TestGitOpsValueDefault: gitops.value defaults to the commit ID of a
+// git source. An S3 source has none, so the value is required there, not
+// defaulted to a reference that would fail the GitOps step on every
+// execution; so it is with an ECR source, whose ImageTag is the tag it
+// watches, the same in every release: writing it would change nothing in
+// the GitOps repository, and the new image would never roll out.
 func TestGitOpsValueDefault(t *testing.T) {
 	const gitops = "deploy:\n  eks:\n    gitops: {repository: \"https://github.com/acme/gitops.git\", file: envs/values.yaml, tokenSecret: \"arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf\"}\n"
 	base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
@@ -51,12 +53,15 @@ func TestGitOpsValueDefault(t *testing.T) {
 	}{
 		{"GitHub", github, "#{SourceVariables.CommitId}", ""},
 		{"CodeCommit", "source: {codecommit: {repository: shop, branch: main}}", "#{SourceVariables.CommitId}", ""},
-		{"ECR", "source: {ecr: {repository: shop, tag: release}}", "#{SourceVariables.ImageTag}", ""},
-		{"S3", "source: {s3: {bucket: acme-releases, key: app.zip, versioned: true}}", "",
-			`deploy.eks.gitops.value "": required: the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports (an s3 source has no commit ID or image tag for the default)`},
+		{"ECR", "source: {ecr: {repository: shop, tag: release}}", "", `deploy.eks.gitops.value "": ` + gitOpsValueRequired},
+		{"ECR, digest", "source: {ecr: {repository: shop, tag: release}}", "#{SourceVariables.ImageDigest}", ""},
+		{"S3", "source: {s3: {bucket: acme-releases, key: app.zip, versioned: true}}", "", `deploy.eks.gitops.value "": ` + gitOpsValueRequired},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			yaml := strings.Replace(base, github, tc.source, 1) + gitops
+			if strings.HasSuffix(tc.name, "digest") {
+				yaml = strings.Replace(yaml, "tokenSecret:", "key: .image.digest, value: \"#{SourceVariables.ImageDigest}\", tokenSecret:", 1)
+			}
 			cfg, err := Parse("relay.yaml", []byte(yaml))
 			if tc.refused != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.refused) {

@@ -475,21 +475,26 @@ func TestSourceVariables(t *testing.T) {
 		{"S3", &plan.S3Source{Bucket: "acme-releases", Key: "payments.zip"},
 			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
 			map[string]string{"SOURCE_VERSION_ID": "#{SourceVariables.VersionId}"},
-			"Deployments[0].Release.GitOps.Value: required with an S3 source"},
+			"Deployments[0].Release.GitOps.Value: required with an S3 or ECR source: an S3 source has no commit ID, and an ECR source's ImageTag is the tag it watches"},
 		// An ECR source feeds no build (TestSourceArtifactReaders): the
 		// suites and the GitOps step of a pipeline without one.
 		{"ECR", &plan.ECRSource{Repository: "payments", Tag: "release"},
 			nil,
-			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}"}, "#{SourceVariables.ImageTag}"},
+			map[string]string{"SOURCE_IMAGE_DIGEST": "#{SourceVariables.ImageDigest}"},
+			// ImageTag is the tag the source watches, the same every
+			// release: writing it would never roll out a new image.
+			"Deployments[0].Release.GitOps.Value: required with an S3 or ECR source: an S3 source has no commit ID, and an ECR source's ImageTag is the tag it watches"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := input(dep("staging", "", false, "us-east-1"))
 			in.Source = tc.source
 			in.Tests = []plan.Suite{{Name: "unit", Commands: []string{"make test"}}}
-			if tc.build == nil {
+			if tc.build == nil { // the suites of a pipeline with a GitOps release that has its value
 				in.NoBuild = true
-				in.Deployments[0].Release = gitops
+				valued := *gitops.GitOps
+				valued.Key, valued.Value = ".image.digest", "#{SourceVariables.ImageDigest}"
+				in.Deployments[0].Release = &plan.EKSRelease{GitOps: &valued}
 			}
 			p := mustPlan(t, in)
 			for _, st := range p.Stages {

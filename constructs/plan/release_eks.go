@@ -31,9 +31,11 @@ type GitOpsRelease struct {
 	// Key is a yq path. Default: .image.tag.
 	Key string
 	// Value may use variables. Default: the primary source's commit ID
-	// (#{SourceVariables.CommitId}) for a connection or CodeCommit source,
-	// its image tag (#{SourceVariables.ImageTag}) for an ECR source;
-	// required with an S3 source, which has neither.
+	// (#{SourceVariables.CommitId}) for a connection or CodeCommit source;
+	// required with an S3 source, which has none, and with an ECR source,
+	// whose ImageTag is the tag it watches, the same in every release
+	// (#{SourceVariables.ImageDigest} with a digest Key changes with each
+	// image).
 	Value string
 	// TokenSecret is the ARN of a Secrets Manager secret with a push token.
 	// Required.
@@ -130,7 +132,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
 		}
 		if g.Value == "" {
-			v.add(field+".GitOps.Value", ": required with an S3 source, which has no commit ID or image tag to default to: give the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports")
+			v.add(field+".GitOps.Value", ": "+defaults.GitOpsValueRequired)
 		}
 		// The key is part of a yq expression in the step's buildspec.
 		if !yqPathRE.MatchString(g.Key) {

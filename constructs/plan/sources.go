@@ -415,15 +415,15 @@ func sourceEnvironment(src Source, all bool) map[string]string {
 
 // gitOpsValue is the default value that an EKS release's GitOps step
 // writes for the primary source src: its commit ID (a connection or
-// CodeCommit source, defaults.GitOpsValue) or its image tag (an ECR
-// source); "" for an S3 source, which has neither (the release then
-// requires a value).
+// CodeCommit source, defaults.GitOpsValue); "" for an S3 source, which has
+// none, and for an ECR source, whose ImageTag is the tag it watches (the
+// same in every release: writing it would change nothing, and Argo CD or
+// Flux would never roll out the new image; ECR action reference). The
+// release then requires a value.
 func gitOpsValue(src Source) string {
 	switch src.(type) {
-	case *S3Source:
+	case *S3Source, *ECRSource:
 		return ""
-	case *ECRSource:
-		return "#{" + SourceVariables + ".ImageTag}"
 	}
 	return defaults.GitOpsValue
 }

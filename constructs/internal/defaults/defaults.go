@@ -96,6 +96,9 @@ const (
 	// its value.
 	GitOpsKey   = ".image.tag"
 	GitOpsValue = "#{SourceVariables.CommitId}"
+	// GitOpsValueRequired is the rule of a GitOps release without a value
+	// when the source has no default for it (config and plan say the same).
+	GitOpsValueRequired = "required with an S3 or ECR source: an S3 source has no commit ID, and an ECR source's ImageTag is the tag it watches, the same in every release, so writing it would change nothing and Argo CD or Flux would not roll out the new image; give the value to write, such as #{BuildVariables.IMAGE_TAG} that your buildspec exports, or with an ECR source #{SourceVariables.ImageDigest} and a key your chart reads a digest from (such as .image.digest)"
 	// HelmNamespace is the Kubernetes namespace of a Helm release.
 	HelmNamespace = "default"
 	// ServerStyle is the style of an EC2/on-premises CodeDeploy group.
