@@ -177,7 +177,8 @@ func TestReleaseGrants(t *testing.T) {
 		{file: "testdata/configs/s3-site.yaml",
 			deploy: []target.Statement{
 				{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{"arn:aws:s3:::acme-website-staging-222222222222/site/*"}},
-				{Sid: "EncryptSiteObjects", Actions: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resources: []string{"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"}},
+				{Sid: "EncryptSiteObjects", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+					Conditions: map[string]map[string][]string{"StringLike": {"kms:ViaService": {"s3.*.amazonaws.com"}}}},
 			},
 		},
 		{file: "testdata/configs/eks.yaml",

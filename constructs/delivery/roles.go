@@ -260,7 +260,12 @@ func s3Grants(partition string, x *config.S3Deploy) []target.Statement {
 	out := []target.Statement{{Sid: "WriteSiteObjects", Actions: []string{"s3:PutObject"}, Resources: []string{objects},
 		Reason: "The build output's files become objects under the key prefix of the bucket; their names come from the build."}}
 	if x.KMSKey != "" {
-		out = append(out, target.Statement{Sid: "EncryptSiteObjects", Actions: []string{"kms:Encrypt", "kms:GenerateDataKey"}, Resources: []string{x.KMSKey}})
+		// SSE-KMS uploads need kms:GenerateDataKey, and multipart uploads
+		// (large files) kms:Decrypt, both through S3; S3 never calls
+		// kms:Encrypt for them
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
+		out = append(out, target.Statement{Sid: "EncryptSiteObjects", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{x.KMSKey},
+			Conditions: map[string]map[string][]string{"StringLike": {"kms:ViaService": {"s3.*.amazonaws.com"}}}})
 	}
 	return out
 }

@@ -306,10 +306,13 @@ func ecsCalls(s *site) {
 // under ObjectKey (Extract true) or the artifact as the object ObjectKey,
 // over TLS (s3:PutObject); with CannedACL each upload sets the ACL
 // (s3:PutObjectAcl); with KMSEncryptionKeyARN each upload is SSE-KMS with
-// that key, which needs kms:GenerateDataKey on it through S3
+// that key, which needs kms:GenerateDataKey on it through S3, and a
+// multipart upload (a large file) kms:Decrypt too, since S3 decrypts the
+// data key to add each part
 // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-S3Deploy.html,
 // "Service role permissions"; SSE-KMS:
-// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html;
+// multipart: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
 // The bucket and key are the team's (see Path.External).
 func s3DeployCalls(s *site) {
 	bucket, key := s.opt("BucketName"), strings.TrimSuffix(s.opt("ObjectKey"), "/")
@@ -330,8 +333,9 @@ func s3DeployCalls(s *site) {
 			map[string][]string{"aws:SecureTransport": {"true"}, "s3:x-amz-acl": {acl}}, true)
 	}
 	if kmsKey != "" {
-		s.call("encrypts the uploads with "+kmsKey, "kms:GenerateDataKey", kmsKey,
-			map[string][]string{"kms:ViaService": {"s3." + s.region + ".amazonaws.com"}}, true)
+		viaS3 := map[string][]string{"kms:ViaService": {"s3." + s.region + ".amazonaws.com"}}
+		s.call("encrypts the uploads with "+kmsKey, "kms:GenerateDataKey", kmsKey, viaS3, true)
+		s.call("adds the parts of a multipart upload encrypted with "+kmsKey, "kms:Decrypt", kmsKey, viaS3, true)
 	}
 }
 

@@ -117,6 +117,7 @@ func TestProviderCalls(t *testing.T) {
 					"s3:x-amz-server-side-encryption": {"aws:kms"}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {"arn:aws:kms:eu-west-1:222222222222:key/k"}}, true},
 				{"s3:PutObjectAcl", "arn:aws:s3:::p-site/site/index.html", map[string][]string{"aws:SecureTransport": {"true"}, "s3:x-amz-acl": {"bucket-owner-full-control"}}, true},
 				{"kms:GenerateDataKey", "arn:aws:kms:eu-west-1:222222222222:key/k", map[string][]string{"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}}, true},
+				{"kms:Decrypt", "arn:aws:kms:eu-west-1:222222222222:key/k", map[string][]string{"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}}, true},
 			}},
 		{"S3 deploy of one object, unencrypted", "Deploy/S3", map[string]interface{}{"BucketName": "p-site", "ObjectKey": "release.zip", "Extract": "false"}, nil, []call{
 			{"s3:PutObject", "arn:aws:s3:::p-site/release.zip", tls, true}}},
