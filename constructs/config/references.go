@@ -34,8 +34,21 @@ func (c *Config) validateReferences(p *problems) {
 			fixed["SourceVariables_"+x.Name] = names
 		}
 	}
+	// Variables whose value is known at synth (a CodeCommit source's
+	// branch): not free text inside JSON.
+	fixedValues := map[string]bool{}
+	branch := func(s Source) string {
+		if s.CodeCommit != nil {
+			return s.CodeCommit.Branch
+		}
+		return ""
+	}
+	values.SourceFixedVariables(fixedValues, "SourceVariables", branch(c.Source))
+	for _, x := range c.ExtraSources {
+		values.SourceFixedVariables(fixedValues, "SourceVariables_"+x.Name, branch(x.Source))
+	}
 	check := func(path, value string, known map[string]bool) {
-		p.add(path, value, jsonReferenceRule(path, value))
+		p.add(path, value, jsonReferenceRule(path, value, fixedValues))
 		for _, m := range values.VariableRef.FindAllStringSubmatch(value, -1) {
 			ns, name := m[1], m[2]
 			switch {
@@ -258,13 +271,14 @@ func jsonDocument(path, value string) string {
 // becomes keys of the caller's choice (another stack parameter, another
 // input field), or makes the document invalid (aws/aws-cdk#31213, #8458).
 // Relay cannot encode a value that only exists at run time there; the
-// build can check it and export it.
-func jsonReferenceRule(path, value string) string {
+// build can check it and export it. fixed are the variables whose value is
+// known at synth (values.SourceFixedVariables).
+func jsonReferenceRule(path, value string, fixed map[string]bool) string {
 	doc := jsonDocument(path, value)
 	if doc == "" {
 		return ""
 	}
-	ref, who := values.FreeTextReference(value)
+	ref, who := values.FreeTextReference(value, fixed)
 	if ref == "" {
 		return ""
 	}

@@ -138,6 +138,23 @@ func TestRunTimeValuesInJSON(t *testing.T) {
 			},
 		},
 		{
+			// A CodeCommit source watches one branch: its BranchName is
+			// known at synth, so it may go into JSON; a connection
+			// source's (whichever branch a trigger admitted) may not.
+			name: "a CodeCommit source's branch in JSON documents",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{{Name: "settings", Source: Source{CodeCommit: &CodeCommitSource{Repository: "settings", Branch: "release"}}}}
+				c.Environments[1].Parameters["Branch"] = "#{SourceVariables.BranchName}"
+				c.Environments[1].Parameters["SettingsBranch"] = "#{SourceVariables_settings.BranchName}"
+				c.Steps = []Step{{Name: "migrate", When: "after", StepFunctions: &StepFunctionsHook{StateMachine: "payments-migrate", ExecutionNamePrefix: "migrate",
+					Input: map[string]string{"branch": "#{SourceVariables_settings.BranchName}", "message": "#{SourceVariables_settings.CommitMessage}"}}}}
+			},
+			want: []string{
+				refused("steps[0].stepFunctions.input.message", "#{SourceVariables_settings.CommitMessage}", "#{SourceVariables_settings.CommitMessage}", pushed, smInput),
+				refused("environments[1].parameters.Branch", "#{SourceVariables.BranchName}", "#{SourceVariables.BranchName}", pushed, overrides),
+			},
+		},
+		{
 			// A setting is a config value (encoded where it lands), but a
 			// reference it carries is resolved at run time like any other.
 			name: "a free-text variable through a setting",

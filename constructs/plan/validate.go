@@ -41,11 +41,30 @@ func (v *validator) addf(path, format string, a ...any) { v.add(path, fmt.Sprint
 // is, so a quote in it would end the JSON string and add keys
 // (aws/aws-cdk#31213, #8458).
 func (v *validator) freeTextInJSON(path, value, doc string) {
-	if ref, who := values.FreeTextReference(value); ref != "" {
+	fixed := map[string]bool{}
+	for i, src := range append([]Source{v.in.Source}, extraSources(v.in)...) {
+		ns := SourceVariables
+		if i > 0 {
+			ns += "_" + v.in.ExtraSources[i-1].Name
+		}
+		if cc, ok := src.(*CodeCommitSource); ok {
+			values.SourceFixedVariables(fixed, ns, cc.Branch)
+		}
+	}
+	if ref, who := values.FreeTextReference(value, fixed); ref != "" {
 		v.addf(path, "%q: uses %s, whose value %s chooses, inside the action's %s JSON: CodePipeline puts a variable's value into it without encoding it, "+
 			"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})",
 			value, ref, who, doc)
 	}
+}
+
+// extraSources are the sources of in's extra sources, in order.
+func extraSources(in *Input) []Source {
+	out := make([]Source, len(in.ExtraSources))
+	for i, x := range in.ExtraSources {
+		out[i] = x.Source
+	}
+	return out
 }
 
 // err joins the problems, each once (a rule broken the same way in several

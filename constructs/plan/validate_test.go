@@ -314,6 +314,17 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Hooks[0].Invoke.UserParameters "{\"path\": \"/health\", \"message\": \"#{SourceVariables.CommitMessage}\"}": ` + freeTextInJSON("#{SourceVariables.CommitMessage}", "whoever pushes the commit", "UserParameters"),
 			`Deployments[0].Hooks[1].Invoke.Input["branch"] "#{SourceVariables.BranchName}": ` + freeTextInJSON("#{SourceVariables.BranchName}", "whoever pushes the commit", "Input"),
 		}},
+		// A CodeCommit source watches one branch, known at synth: its
+		// BranchName may go into JSON; its commit message may not.
+		{"a CodeCommit source's branch in JSON documents", func(in *plan.Input) {
+			in.Source = &plan.CodeCommitSource{Repository: "payments", Branch: "release"}
+			h, q := smokeTest(), migrate()
+			h.Invoke.(*plan.LambdaInvoke).UserParameters = `{"branch": "#{SourceVariables.BranchName}"}`
+			q.Invoke.(*plan.StepFunctionsInvoke).Input["message"] = "#{SourceVariables.CommitMessage}"
+			in.Deployments[0].Hooks = []plan.Hook{h, q}
+		}, []string{
+			`Deployments[0].Hooks[1].Invoke.Input["message"] "#{SourceVariables.CommitMessage}": ` + freeTextInJSON("#{SourceVariables.CommitMessage}", "whoever pushes the commit", "Input"),
+		}},
 		{"step functions input twice", func(in *plan.Input) {
 			h := migrate()
 			h.Invoke.(*plan.StepFunctionsInvoke).InputFile = "input.json"

@@ -145,10 +145,27 @@ func TestFreeTextReference(t *testing.T) {
 		{"#{SourceVariables.CommitId} #{SourceVariables.VersionId} #{SourceVariables.ImageDigest}", "", ""},
 		{"#{BuildVariables.TAG} #{Deploy_staging_us-east-1.Url} #{codepipeline.PipelineExecutionId}", "", ""},
 		{"no reference", "", ""},
+		// A CodeCommit source's BranchName is the branch it watches:
+		// known at synth (SourceFixedVariables below), not free text.
+		{"#{SourceVariables_settings.BranchName} #{SourceVariables.BranchName}", "#{SourceVariables.BranchName}", "whoever pushes the commit"},
+		{"#{SourceVariables_settings.BranchName} #{SourceVariables_settings.CommitMessage}", "#{SourceVariables_settings.CommitMessage}", "whoever pushes the commit"},
 	} {
-		if ref, who := values.FreeTextReference(tt.in); ref != tt.ref || who != tt.who {
+		fixed := map[string]bool{}
+		values.SourceFixedVariables(fixed, "SourceVariables_settings", "release/2026")
+		values.SourceFixedVariables(fixed, "SourceVariables_quoted", `a"b`)
+		values.SourceFixedVariables(fixed, "SourceVariables", "")
+		if ref, who := values.FreeTextReference(tt.in, fixed); ref != tt.ref || who != tt.who {
 			t.Errorf("FreeTextReference(%q) = %q, %q; want %q, %q", tt.in, ref, who, tt.ref, tt.who)
 		}
+	}
+	if ref, _ := values.FreeTextReference("#{SourceVariables_quoted.BranchName}", map[string]bool{}); ref == "" {
+		t.Error("a branch name with a quote must stay free text")
+	}
+	fixed := map[string]bool{}
+	values.SourceFixedVariables(fixed, "SourceVariables_quoted", `a"b`)
+	values.SourceFixedVariables(fixed, "SourceVariables_slash", `a\b`)
+	if len(fixed) != 0 {
+		t.Errorf("SourceFixedVariables took a branch name that a JSON string cannot hold as it is: %v", fixed)
 	}
 	for in, want := range map[string]bool{`{"a": "#{variables.x}"}`: true, ` [#{variables.x}]`: true, `{"a": #{variables.n}}`: true, "tag=#{variables.x}": false, "#{variables.x}": false} {
 		if got := values.JSONDocument(in); got != want {

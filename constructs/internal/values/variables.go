@@ -34,16 +34,20 @@ var fixedShapeSourceVariables = []string{"AuthorDate", "CommitId", "CommitterDat
 // shapes above (namespace SourceVariables or SourceVariables_<name>,
 // "whoever pushes the commit"). Other variables (fixed shapes, and what the
 // build, stacks and steps export, which the release's own code writes)
-// return "", "".
+// return "", "", and so does a reference whose "namespace.name" is in
+// fixed: a value known at synth, such as a CodeCommit source's BranchName,
+// the one branch its action watches (SourceFixedVariables).
 //
 // CodePipeline resolves a reference by putting the value in as it is, so
 // such a value inside a JSON document of an action's configuration
 // (ParameterOverrides, a Lambda's JSON UserParameters, a state machine's
 // Input) can end the JSON string and add keys (aws/aws-cdk#31213, #8458).
-func FreeTextReference(s string) (ref, who string) {
+func FreeTextReference(s string, fixed map[string]bool) (ref, who string) {
 	for _, m := range VariableRef.FindAllStringSubmatch(s, -1) {
 		ns, name := m[1], m[2]
 		switch {
+		case fixed[ns+"."+name]:
+			continue
 		case ns == "variables":
 			return m[0], "whoever starts the execution"
 		case (ns == "SourceVariables" || strings.HasPrefix(ns, "SourceVariables_")) && !slices.Contains(fixedShapeSourceVariables, name):
@@ -51,6 +55,21 @@ func FreeTextReference(s string) (ref, who string) {
 		}
 	}
 	return "", ""
+}
+
+// SourceFixedVariables adds to fixed (a map of "namespace.name") the
+// variables of the source action of namespace ns whose value is known at
+// synth and safe inside a JSON string: the BranchName of a CodeCommit
+// source (codeCommitBranch, "" for another kind of source), which is the
+// branch its action watches, when that name holds no quote, backslash or
+// control character. A connection source's BranchName is not: with
+// triggers, it is whichever branch was pushed
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeCommit.html,
+// "Output variables").
+func SourceFixedVariables(fixed map[string]bool, ns, codeCommitBranch string) {
+	if codeCommitBranch != "" && !strings.ContainsFunc(codeCommitBranch, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 || r == 0x7f }) {
+		fixed[ns+".BranchName"] = true
+	}
 }
 
 // JSONDocument reports whether s, a value that may hold variable
