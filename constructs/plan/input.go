@@ -89,8 +89,7 @@ type Build struct {
 	// project. Default: none, besides the source's revision
 	// (BuildAction.Variables: GIT_COMMIT_HASH, GIT_BRANCH and
 	// GIT_AUTHOR_DATE from a connection or CodeCommit source,
-	// SOURCE_VERSION_ID from an S3 source, SOURCE_IMAGE_DIGEST,
-	// SOURCE_IMAGE_TAG and SOURCE_IMAGE_URI from an ECR source).
+	// SOURCE_VERSION_ID from an S3 source; an ECR source feeds no build).
 	EnvironmentVariables map[string]BuildVariable
 	// VPC, when set, runs every CodeBuild project of the pipeline (build,
 	// tests, scanners and deploy steps) in subnets of a VPC of the

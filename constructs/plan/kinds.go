@@ -36,9 +36,8 @@ type BuildAction struct {
 	// Variables are the environment variables that go on the action: the
 	// primary source's revision (GIT_COMMIT_HASH, GIT_BRANCH and
 	// GIT_AUTHOR_DATE of a connection or CodeCommit source;
-	// SOURCE_VERSION_ID of an S3 source; SOURCE_IMAGE_DIGEST,
-	// SOURCE_IMAGE_TAG and SOURCE_IMAGE_URI of an ECR source), and each
-	// PlainText build variable that refers to a variable.
+	// SOURCE_VERSION_ID of an S3 source; an ECR source feeds no build), and
+	// each PlainText build variable that refers to a variable.
 	Variables map[string]string
 }
 

@@ -386,8 +386,8 @@ func primaryActionName(s Source) string {
 //     for the build, GIT_BRANCH (BranchName) and GIT_AUTHOR_DATE
 //     (AuthorDate);
 //   - an S3 source: SOURCE_VERSION_ID (VersionId, the object's version);
-//   - an ECR source: SOURCE_IMAGE_DIGEST (ImageDigest) and, for the build,
-//     SOURCE_IMAGE_TAG (ImageTag) and SOURCE_IMAGE_URI (ImageURI).
+//   - an ECR source: SOURCE_IMAGE_DIGEST (ImageDigest), for its suites (a
+//     build cannot read an ECR source's artifact: checkInputs).
 //
 // A reference to a variable that the source does not set would fail the
 // action on every execution.
@@ -399,10 +399,6 @@ func sourceEnvironment(src Source, all bool) map[string]string {
 		vars["SOURCE_VERSION_ID"] = ref("VersionId")
 	case *ECRSource:
 		vars["SOURCE_IMAGE_DIGEST"] = ref("ImageDigest")
-		if all {
-			vars["SOURCE_IMAGE_TAG"] = ref("ImageTag")
-			vars["SOURCE_IMAGE_URI"] = ref("ImageURI")
-		}
 	default:
 		vars["GIT_COMMIT_HASH"] = ref("CommitId")
 		if all {

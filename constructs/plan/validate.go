@@ -42,12 +42,12 @@ func (v *validator) addf(path, format string, a ...any) { v.add(path, fmt.Sprint
 // (aws/aws-cdk#31213, #8458).
 func (v *validator) freeTextInJSON(path, value, doc string) {
 	fixed := map[string]bool{}
-	for i, src := range append([]Source{v.in.Source}, extraSources(v.in)...) {
+	for i, x := range append([]ExtraSource{{Source: v.in.Source}}, v.in.ExtraSources...) {
 		ns := SourceVariables
 		if i > 0 {
-			ns += "_" + v.in.ExtraSources[i-1].Name
+			ns += "_" + x.Name
 		}
-		if cc, ok := src.(*CodeCommitSource); ok {
+		if cc, ok := x.Source.(*CodeCommitSource); ok {
 			values.SourceFixedVariables(fixed, ns, cc.Branch)
 		}
 	}
@@ -56,15 +56,6 @@ func (v *validator) freeTextInJSON(path, value, doc string) {
 			"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})",
 			value, ref, who, doc)
 	}
-}
-
-// extraSources are the sources of in's extra sources, in order.
-func extraSources(in *Input) []Source {
-	out := make([]Source, len(in.ExtraSources))
-	for i, x := range in.ExtraSources {
-		out[i] = x.Source
-	}
-	return out
 }
 
 // err joins the problems, each once (a rule broken the same way in several
