@@ -103,7 +103,7 @@ func (t *translator) assetStores() []AssetStoreSpec {
 
 // assetPipelineProps add the Assets stage, the stores and the self-update
 // to the pipeline's props.
-func (t *translator) assetPipelineProps(p *pipeline.Props, stores []AssetStoreSpec, spec *Spec) {
+func (t *translator) assetPipelineProps(p *pipeline.Props, stores []AssetStoreSpec) {
 	cfg, n := t.cfg, t.n
 	if a := cfg.Assets; a != nil {
 		p.AssetStores = map[string]pipeline.AssetStore{}
@@ -122,34 +122,8 @@ func (t *translator) assetPipelineProps(p *pipeline.Props, stores []AssetStoreSp
 	}
 	if s := cfg.SelfUpdate; s != nil {
 		su := &pipeline.SelfUpdate{ConfigPath: s.Config, Qualifier: s.BootstrapQualifier, ProjectName: n.SelfUpdateProject()}
-		seen := map[pipeline.AccountRegion]bool{}
-		add := func(account, region string) {
-			ar := pipeline.AccountRegion{Account: account, Region: region}
-			if !seen[ar] {
-				seen[ar] = true
-				su.Environments = append(su.Environments, ar)
-			}
-		}
-		add(cfg.Tooling.Account, cfg.Tooling.Region)
-		for _, r := range spec.Replicas {
-			add(cfg.Tooling.Account, r.Region)
-		}
-		for _, s := range stores {
-			add(cfg.Tooling.Account, s.Region)
-		}
-		for _, e := range cfg.Environments {
-			if e.Account != "" {
-				add(e.Account, e.Regions[0])
-			}
-			for _, a := range e.Accounts {
-				add(a, e.Regions[0])
-			}
-		}
-		// cdk deploy --all deploys the source accounts' stacks too
-		// (<name>-source-<account>, in the tooling region).
-		for _, s := range spec.SourceAccounts {
-			add(s.Props.Account, s.Props.Region)
-		}
+		// Environments are set by Translate from Spec.Stacks, once every
+		// stack is known.
 		p.SelfUpdate = su
 		t.path("SelfUpdate", "selfUpdate")
 		t.path("SelfUpdate.ConfigPath", "selfUpdate.config")

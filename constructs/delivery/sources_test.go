@@ -108,3 +108,52 @@ func TestTranslateSelfUpdateSourceAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfUpdateEnvironments: the self-update project may assume the CDK
+// bootstrap roles of the environments of exactly the stacks cdk deploy --all
+// deploys (Spec.Stacks, the list relay-bootstrap bootstraps): the tooling
+// account's other regions (replica and asset stores), every account of an
+// accounts environment, and no account that holds no Relay stack (a GitOps
+// release needs nothing in its account).
+func TestSelfUpdateEnvironments(t *testing.T) {
+	const head = `name: shop
+tooling: {account: "111111111111", region: us-east-1}
+organization: {id: o-a1b2c3d4e5}
+source:
+  github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+selfUpdate: {config: relay.yaml}
+`
+	const policy = "  executionPolicy: {managedPolicyArns: [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]}\n"
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"cross-region", head + "deploy:\n" + policy + `environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1, us-west-2]}
+  - {name: production, account: "333333333333", regions: [eu-west-1, eu-central-1], approval: {}}
+`, []string{"111111111111/eu-central-1", "111111111111/eu-west-1", "111111111111/us-east-1", "111111111111/us-west-2", "222222222222/us-east-1", "333333333333/eu-west-1"}},
+		{"accounts and assets", head + "build: {buildspec: buildspec.yml}\nassets: {publish: stage, images: true}\ndeploy:\n" + policy + `environments:
+  - {name: fleet, accounts: ["222222222222", "333333333333"], regions: [eu-west-1, ap-southeast-2]}
+`, []string{"111111111111/ap-southeast-2", "111111111111/eu-west-1", "111111111111/us-east-1", "222222222222/eu-west-1", "333333333333/eu-west-1"}},
+		{"GitOps release", head + `build: {buildspec: buildspec.yml}
+deploy:
+  eks:
+    gitops: {repository: "https://github.com/acme/gitops.git", file: envs/values.yaml, tokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf"}
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1]}
+`, []string{"111111111111/us-east-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := translateYAML(t, tt.yaml)
+			var got []string
+			for _, e := range spec.Pipeline.SelfUpdate.Environments {
+				got = append(got, e.Account+"/"+e.Region)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("SelfUpdate.Environments = %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}

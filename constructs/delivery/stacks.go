@@ -1,6 +1,10 @@
 package delivery
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/relaycdk/relay/constructs/pipeline"
+)
 
 // StackKind is what one of Relay's stacks holds.
 type StackKind string
@@ -76,6 +80,20 @@ func (s *Spec) assetOnlyRegions() []string {
 			continue
 		}
 		out = append(out, a.Region)
+	}
+	return out
+}
+
+// stackEnvironments are the distinct (account, region) pairs of Stacks, in
+// its order: the environments whose CDK bootstrap roles the self-update
+// project assumes to deploy every stack.
+func (s *Spec) stackEnvironments() []pipeline.AccountRegion {
+	var out []pipeline.AccountRegion
+	for _, p := range s.Stacks() {
+		ar := pipeline.AccountRegion{Account: p.Account, Region: p.Region}
+		if !slices.Contains(out, ar) {
+			out = append(out, ar)
+		}
 	}
 	return out
 }

@@ -89,15 +89,7 @@ func Translate(cfg *config.Config) (*Spec, error) {
 	spec.Store.Writers = sourceWriters(spec.SourceAccounts)
 	spec.Pipeline = t.pipelineProps(replicas)
 	spec.AssetStores = t.assetStores()
-	t.assetPipelineProps(spec.Pipeline, spec.AssetStores, spec)
-
-	planned, err := plan.New(spec.Pipeline.Input())
-	if err != nil {
-		errs = append(errs, err)
-	} else if _, err := spec.Pipeline.Plan(); err != nil {
-		errs = append(errs, err)
-	}
-	spec.Plan = planned
+	t.assetPipelineProps(spec.Pipeline, spec.AssetStores)
 
 	owners := map[[2]string]bool{} // StackSet owner and account with an execution role
 	for i, env := range cfg.Environments {
@@ -150,6 +142,21 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			})
 		}
 	}
+	// Self-update deploys every stack of the app: it may assume the CDK
+	// bootstrap roles of exactly their environments (the same list
+	// relay-bootstrap bootstraps).
+	if su := spec.Pipeline.SelfUpdate; su != nil {
+		su.Environments = spec.stackEnvironments()
+	}
+
+	planned, err := plan.New(spec.Pipeline.Input())
+	if err != nil {
+		errs = append(errs, err)
+	} else if _, err := spec.Pipeline.Plan(); err != nil {
+		errs = append(errs, err)
+	}
+	spec.Plan = planned
+
 	if slices.ContainsFunc(cfg.Environments, func(e config.Environment) bool { return len(e.Accounts) > 0 }) {
 		var stackSets []string
 		for i, e := range cfg.Environments {
