@@ -195,3 +195,19 @@ func TestNoUnconfiguredFlags(t *testing.T) {
 		t.Errorf("%d feature flags are not configured (the CDK CLI would say so): %v", len(unset), unset)
 	}
 }
+
+// TestSmallYoungGeneration: the semi-space is added to what NODE_OPTIONS
+// holds, and a user's own setting is kept.
+func TestSmallYoungGeneration(t *testing.T) {
+	for _, tc := range []struct{ before, want string }{
+		{"", "--max-semi-space-size=2"},
+		{"--trace-warnings", "--trace-warnings --max-semi-space-size=2"},
+		{"--max-semi-space-size=8", "--max-semi-space-size=8"},
+	} {
+		t.Setenv("NODE_OPTIONS", tc.before)
+		cdkapp.SmallYoungGeneration()
+		if got := os.Getenv("NODE_OPTIONS"); got != tc.want {
+			t.Errorf("NODE_OPTIONS %q: got %q, want %q", tc.before, got, tc.want)
+		}
+	}
+}
