@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
 // assembly is what Read found in a cloud assembly folder: every stack's
@@ -18,6 +20,7 @@ type assembly struct {
 	stacks  []*tmplStack
 	exports map[string]exportRef
 	notes   []string
+	read    map[string]bool // the folders whose manifest.json was read
 }
 
 type exportRef struct {
@@ -51,23 +54,22 @@ type tmplStack struct {
 	nested       map[string]*tmplStack // by the parent's logical ID
 }
 
-type manifest struct {
-	Artifacts map[string]struct {
-		Type        string `json:"type"`
-		Environment string `json:"environment"`
-		DisplayName string `json:"displayName"`
-		Properties  struct {
-			TemplateFile  string `json:"templateFile"`
-			StackName     string `json:"stackName"`
-			DirectoryName string `json:"directoryName"`
-		} `json:"properties"`
-	} `json:"artifacts"`
+// artifact is one artifact of manifest.json.
+type artifact struct {
+	Type        string `json:"type"`
+	Environment string `json:"environment"`
+	DisplayName string `json:"displayName"`
+	Properties  struct {
+		TemplateFile  string `json:"templateFile"`
+		StackName     string `json:"stackName"`
+		DirectoryName string `json:"directoryName"`
+	} `json:"properties"`
 }
 
 // readAssembly reads manifest.json in dir and every template it names,
 // following nested cloud assemblies (CDK Stages).
 func readAssembly(dir string) (*assembly, error) {
-	a := &assembly{exports: map[string]exportRef{}}
+	a := &assembly{exports: map[string]exportRef{}, read: map[string]bool{}}
 	if err := a.readManifest(dir, ""); err != nil {
 		return nil, err
 	}
@@ -100,16 +102,26 @@ func readAssembly(dir string) (*assembly, error) {
 
 func (a *assembly) readManifest(root, sub string) error {
 	path := filepath.Join(root, sub, "manifest.json")
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: no cloud assembly here; synthesize first (make synth, or cdk synth -o %s)", path, filepath.Join(root, sub))
+	again := fmt.Sprintf("synthesize again (make synth, or cdk synth -o %s)", root)
+	if sub == "" {
+		if info, err := os.Stat(root); err == nil && !info.IsDir() {
+			return fmt.Errorf("%s is a file, not a cloud assembly folder: name the folder cdk synth wrote (default cdk.out)", root)
+		}
 	}
-	if err != nil {
-		return err
+	// A nested assembly that is (through a link) one of its parents.
+	real, _ := filepath.EvalSymlinks(filepath.Join(root, sub))
+	if a.read[real] {
+		return fmt.Errorf("%s: a nested cloud assembly that contains itself; %s", path, again)
 	}
-	var m manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+	a.read[real] = true
+	var m struct {
+		Artifacts map[string]json.RawMessage `json:"artifacts"`
+	}
+	if err := cfnfile.ReadJSON(path, &m); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && sub == "" {
+			return fmt.Errorf("%s: no cloud assembly here; synthesize first (make synth, or cdk synth -o %s)", path, root)
+		}
+		return fmt.Errorf("%v; %s", err, again)
 	}
 	ids := make([]string, 0, len(m.Artifacts))
 	for id := range m.Artifacts {
@@ -117,20 +129,39 @@ func (a *assembly) readManifest(root, sub string) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		art := m.Artifacts[id]
+		var art artifact
+		if err := cfnfile.Decode(m.Artifacts[id], &art); err != nil {
+			return fmt.Errorf("%s: %s; %s", path, cfnfile.Within("artifacts."+id, err), again)
+		}
+		field := func(name string) string {
+			return fmt.Sprintf("%s: artifacts.%s.properties.%s", path, id, name)
+		}
 		switch art.Type {
 		case "cdk:cloud-assembly":
 			if art.Properties.DirectoryName == "" {
 				continue
 			}
+			if _, err := cfnfile.Inside(filepath.Join(root, sub), art.Properties.DirectoryName, "folder"); err != nil {
+				return fmt.Errorf("%s %v; %s", field("directoryName"), err, again)
+			}
 			if err := a.readManifest(root, filepath.Join(sub, art.Properties.DirectoryName)); err != nil {
 				return err
 			}
 		case "aws:cloudformation:stack":
+			if _, err := cfnfile.Inside(filepath.Join(root, sub), art.Properties.TemplateFile, "file"); err != nil {
+				sep := " "
+				if art.Properties.TemplateFile == "" {
+					sep = ": "
+				}
+				return fmt.Errorf("%s%s%v; %s", field("templateFile"), sep, err, again)
+			}
 			file := filepath.Join(sub, art.Properties.TemplateFile)
 			tpl, err := readTemplate(filepath.Join(root, file))
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("stack %s: its template %s is missing; %s", id, filepath.ToSlash(file), again)
+			}
 			if err != nil {
-				return err
+				return fmt.Errorf("%v; %s", err, again)
 			}
 			name := art.Properties.StackName
 			if name == "" {
@@ -145,16 +176,10 @@ func (a *assembly) readManifest(root, sub string) error {
 	return nil
 }
 
+// readTemplate reads a template and checks its JSON types
+// (cfnfile.Template).
 func readTemplate(path string) (map[string]interface{}, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var tpl map[string]interface{}
-	if err := json.Unmarshal(raw, &tpl); err != nil {
-		return nil, fmt.Errorf("%s: not a JSON CloudFormation template: %v", path, err)
-	}
-	return tpl, nil
+	return cfnfile.Template(path)
 }
 
 func newStack(tpl map[string]interface{}) *tmplStack {
@@ -234,11 +259,15 @@ func (a *assembly) addStackSets(st *tmplStack) {
 		var tpl map[string]interface{}
 		switch body := props["TemplateBody"].(type) {
 		case string:
-			if err := json.NewDecoder(bytes.NewReader([]byte(body))).Decode(&tpl); err != nil {
+			if err := json.NewDecoder(bytes.NewReader([]byte(body))).Decode(&tpl); err != nil || cfnfile.CheckTemplate(tpl) != nil {
 				a.notes = append(a.notes, fmt.Sprintf("%s/%s: StackSet %s has a template that is not JSON; its resources are not shown", st.name, id, Display(name)))
 				continue
 			}
 		case map[string]interface{}:
+			if err := cfnfile.CheckTemplate(body); err != nil {
+				a.notes = append(a.notes, fmt.Sprintf("%s/%s: StackSet %s has a template whose %v; its resources are not shown", st.name, id, Display(name), err))
+				continue
+			}
 			tpl = body
 		default:
 			a.notes = append(a.notes, fmt.Sprintf("%s/%s: StackSet %s has no inline template (TemplateURL); its resources are not shown", st.name, id, Display(name)))

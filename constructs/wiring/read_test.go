@@ -349,6 +349,22 @@ func TestReadErrors(t *testing.T) {
 		{"no assembly", dir, "manifest.json: no cloud assembly here; synthesize first (make synth, or cdk synth -o " + dir + ")"},
 		{"no stacks", writeManifest(t, `{"artifacts": {"Tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}}}}`), "the cloud assembly has no CloudFormation stacks"},
 		{"broken template", writeBroken(t), "not a JSON CloudFormation template"},
+		{"a file, not a folder", aFile(t), "is a file, not a cloud assembly folder: name the folder cdk synth wrote (default cdk.out)"},
+		{"manifest not JSON", writeManifest(t, `not json`), "manifest.json: not JSON (invalid character 'o' in literal null (expecting 'u') at byte 2); synthesize again (make synth, or cdk synth -o "},
+		{"artifacts not an object", writeManifest(t, `{"artifacts": []}`), "manifest.json: artifacts is a JSON array, must be an object; synthesize again"},
+		{"artifact not an object", writeManifest(t, `{"artifacts": {"s": "x"}}`), "manifest.json: artifacts.s is a JSON string, must be an object; synthesize again"},
+		{"template missing", writeStack(t, ""), "stack s: its template s.template.json is missing; synthesize again (make synth, or cdk synth -o "},
+		{"template truncated", writeStack(t, `{"Resources": {"A": {"Type": "AWS::S3::Buck`), "s.template.json: not a JSON CloudFormation template (unexpected end of JSON input: truncated?); synthesize again"},
+		{"template null", writeStack(t, `null`), "s.template.json: not a JSON CloudFormation template (the document is null, must be an object); synthesize again"},
+		{"template an array", writeStack(t, `[1]`), "s.template.json: not a JSON CloudFormation template (the document is a JSON array, must be an object); synthesize again"},
+		{"Resources an array", writeStack(t, `{"Resources": [1, 2]}`), "s.template.json: Resources is a JSON array, must be an object; synthesize again"},
+		{"a resource a number", writeStack(t, `{"Resources": {"A": 5}}`), "s.template.json: Resources.A is a JSON number, must be an object; synthesize again"},
+		{"Outputs a string", writeStack(t, `{"Resources": {}, "Outputs": "x"}`), "s.template.json: Outputs is a JSON string, must be an object; synthesize again"},
+		{"no templateFile", writeManifest(t, `{"artifacts": {"s": {"type": "aws:cloudformation:stack", "properties": {}}}}`), "manifest.json: artifacts.s.properties.templateFile: missing; synthesize again"},
+		{"nested assembly loop", writeManifest(t, `{"artifacts": {"n": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "."}}}}`), `manifest.json: artifacts.n.properties.directoryName ".": must name a folder inside the cloud assembly; synthesize again`},
+		{"nested assembly outside", writeManifest(t, `{"artifacts": {"n": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "../x"}}}}`), `manifest.json: artifacts.n.properties.directoryName "../x": must name a folder inside the cloud assembly; synthesize again`},
+		{"nested assembly link loop", linkLoop(t), "a nested cloud assembly that contains itself; synthesize again"},
+		{"template outside", writeManifest(t, `{"artifacts": {"s": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "../../etc/passwd"}}}}`), `manifest.json: artifacts.s.properties.templateFile "../../etc/passwd": must name a file inside the cloud assembly; synthesize again`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -358,6 +374,36 @@ func TestReadErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// linkLoop is an assembly whose nested assembly is a link to itself.
+func linkLoop(t *testing.T) string {
+	dir := writeManifest(t, `{"artifacts": {"n": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "self"}}}}`)
+	if err := os.Symlink(".", filepath.Join(dir, "self")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// aFile is a file where a cloud assembly folder is expected.
+func aFile(t *testing.T) string {
+	f := filepath.Join(t.TempDir(), "cdk.out")
+	if err := os.WriteFile(f, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// writeStack writes an assembly of one stack s whose template is template
+// (no template file when template is empty).
+func writeStack(t *testing.T, template string) string {
+	dir := writeManifest(t, `{"artifacts": {"s": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/eu-west-1", "properties": {"templateFile": "s.template.json"}}}}`)
+	if template != "" {
+		if err := os.WriteFile(filepath.Join(dir, "s.template.json"), []byte(template), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 func writeManifest(t *testing.T, manifest string) string {
