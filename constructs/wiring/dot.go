@@ -17,7 +17,7 @@ func DOT(m *Model) string {
 	b.WriteString("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, n := range m.Notes {
-		fmt.Fprintf(&b, "  // not shown: %s\n", strings.ReplaceAll(n, "\n", " "))
+		fmt.Fprintf(&b, "  // not shown: %s\n", commentText(n))
 	}
 	// A group is an edge's end through its first node (lhead/ltail).
 	anchor := map[string]string{}

@@ -22,7 +22,7 @@ func Mermaid(m *Model) string {
 	b.WriteString("---\nconfig:\n  flowchart:\n    wrappingWidth: 400\n---\n")
 	b.WriteString("flowchart TB\n")
 	for _, n := range m.Notes {
-		fmt.Fprintf(&b, "  %%%% not shown: %s\n", strings.ReplaceAll(n, "\n", " "))
+		fmt.Fprintf(&b, "  %%%% not shown: %s\n", commentText(n))
 	}
 	classes := map[string][]string{}
 	var writeGroup func(gr *group, indent string)
@@ -90,6 +90,21 @@ var mermaidStyle = map[string]string{
 }
 
 // mermaidLines is a node's lines as one quoted label, joined by <br/>.
+// commentText makes s one line of a Mermaid (%%) or DOT (//) comment:
+// every character that a parser may take as the end of a line (carriage
+// return as well as newline: Mermaid's lexer ends a line at either, and a
+// stack name with "\r}" ended the comment and broke the diagram) becomes
+// a space.
+func commentText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 func mermaidLines(lines []string) string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
