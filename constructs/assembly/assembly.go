@@ -21,6 +21,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
 // Assembly is a cloud assembly's stacks, sorted by name.
@@ -70,17 +72,17 @@ type NagLine struct {
 	RuleInfo        string `json:"ruleInfo"`
 }
 
-type manifest struct {
-	Artifacts map[string]struct {
-		Type        string `json:"type"`
-		Environment string `json:"environment"`
-		Properties  struct {
-			TemplateFile string `json:"templateFile"`
-			StackName    string `json:"stackName"`
-		} `json:"properties"`
-		Metadata               map[string][]metadataEntry `json:"metadata"`
-		AdditionalMetadataFile string                     `json:"additionalMetadataFile"`
-	} `json:"artifacts"`
+// artifact is one artifact of manifest.json.
+type artifact struct {
+	Type        string `json:"type"`
+	Environment string `json:"environment"`
+	Properties  struct {
+		TemplateFile  string `json:"templateFile"`
+		StackName     string `json:"stackName"`
+		DirectoryName string `json:"directoryName"`
+	} `json:"properties"`
+	Metadata               map[string][]metadataEntry `json:"metadata"`
+	AdditionalMetadataFile string                     `json:"additionalMetadataFile"`
 }
 
 type metadataEntry struct {
@@ -88,39 +90,112 @@ type metadataEntry struct {
 	Data interface{} `json:"data"`
 }
 
-// Read reads the assembly in dir. It fails when dir has no manifest.json,
-// or when a file the manifest names is missing or not JSON.
+// Read reads the assembly in dir, and the nested assemblies of its CDK
+// Stages (artifacts of type cdk:cloud-assembly), whose stacks' TemplateFile
+// starts with the nested folder. It fails, naming the file, the field and
+// the fix, when dir is not a folder or has no manifest.json, when a file
+// the manifest names is missing, outside the assembly or not JSON, or when
+// a template or the manifest has a value of the wrong JSON type (such as
+// Resources as an array).
 func Read(dir string) (*Assembly, error) {
-	var m manifest
-	if err := readJSON(filepath.Join(dir, "manifest.json"), &m); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a cloud assembly (no manifest.json): synthesize first, such as with make synth OUT=%s", dir, dir)
-		}
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return nil, fmt.Errorf("%s is a file, not a cloud assembly folder: name the folder cdk synth wrote (default cdk.out)", dir)
+	}
+	a := &Assembly{Dir: dir}
+	if err := a.read("", map[string]bool{}); err != nil {
 		return nil, err
+	}
+	sort.Slice(a.Stacks, func(i, j int) bool { return a.Stacks[i].Name < a.Stacks[j].Name })
+	return a, nil
+}
+
+// read reads the manifest of the (nested) assembly in the folder sub of
+// a.Dir; seen holds the folders already read.
+func (a *Assembly) read(sub string, seen map[string]bool) error {
+	dir := filepath.Join(a.Dir, sub)
+	path := filepath.Join(dir, "manifest.json")
+	again := fmt.Sprintf("synthesize again, such as with make synth OUT=%s", a.Dir)
+	real, _ := filepath.EvalSymlinks(dir)
+	if seen[real] {
+		return fmt.Errorf("%s: a nested cloud assembly that contains itself; %s", path, again)
+	}
+	seen[real] = true
+	var m struct {
+		Artifacts map[string]json.RawMessage `json:"artifacts"`
+	}
+	if err := cfnfile.ReadJSON(path, &m); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && sub == "" {
+			return fmt.Errorf("%s is not a cloud assembly (no manifest.json): synthesize first, such as with make synth OUT=%s", a.Dir, a.Dir)
+		}
+		return fmt.Errorf("%v; %s", err, again)
 	}
 	reports, err := nagReports(dir)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("%v; %s", err, again)
 	}
-	a := &Assembly{Dir: dir}
-	for id, art := range m.Artifacts {
-		if art.Type != "aws:cloudformation:stack" {
+	ids := make([]string, 0, len(m.Artifacts))
+	for id := range m.Artifacts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		var art artifact
+		if err := cfnfile.Decode(m.Artifacts[id], &art); err != nil {
+			return fmt.Errorf("%s: %s; %s", path, cfnfile.Within("artifacts."+id, err), again)
+		}
+		field := func(name, what, value string) (string, error) {
+			file, err := cfnfile.Inside(dir, value, what)
+			if err == nil {
+				return file, nil
+			}
+			sep := " "
+			if value == "" {
+				sep = ": "
+			}
+			return "", fmt.Errorf("%s: artifacts.%s.%s%s%v; %s", path, id, name, sep, err, again)
+		}
+		switch art.Type {
+		case "cdk:cloud-assembly":
+			if art.Properties.DirectoryName == "" {
+				continue
+			}
+			if _, err := field("properties.directoryName", "folder", art.Properties.DirectoryName); err != nil {
+				return err
+			}
+			if err := a.read(filepath.Join(sub, art.Properties.DirectoryName), seen); err != nil {
+				return err
+			}
+			continue
+		case "aws:cloudformation:stack":
+		default:
 			continue
 		}
-		s := &Stack{ID: id, Name: art.Properties.StackName, TemplateFile: art.Properties.TemplateFile, Nag: map[string][]NagLine{}}
+		file, err := field("properties.templateFile", "file", art.Properties.TemplateFile)
+		if err != nil {
+			return err
+		}
+		s := &Stack{ID: id, Name: art.Properties.StackName, TemplateFile: filepath.Join(sub, art.Properties.TemplateFile), Nag: map[string][]NagLine{}}
 		if s.Name == "" {
 			s.Name = id
 		}
 		if env, ok := strings.CutPrefix(art.Environment, "aws://"); ok {
 			s.Account, s.Region, _ = strings.Cut(env, "/")
 		}
-		if err := readJSON(filepath.Join(dir, s.TemplateFile), &s.Template); err != nil {
-			return nil, fmt.Errorf("stack %s: %w", id, err)
+		s.Template, err = cfnfile.Template(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("stack %s: its template %s is missing; %s", id, filepath.ToSlash(s.TemplateFile), again)
+		}
+		if err != nil {
+			return fmt.Errorf("stack %s: %v; %s", id, err, again)
 		}
 		meta := art.Metadata
 		if art.AdditionalMetadataFile != "" {
-			if err := readJSON(filepath.Join(dir, art.AdditionalMetadataFile), &meta); err != nil {
-				return nil, fmt.Errorf("stack %s: %w", id, err)
+			mf, err := field("additionalMetadataFile", "file", art.AdditionalMetadataFile)
+			if err != nil {
+				return err
+			}
+			if err := cfnfile.ReadJSON(mf, &meta); err != nil {
+				return fmt.Errorf("stack %s: %v; %s", id, err, again)
 			}
 		}
 		for path, entries := range meta {
@@ -136,14 +211,16 @@ func Read(dir string) (*Assembly, error) {
 		sortAnnotations(s.Errors)
 		sortAnnotations(s.Warnings)
 		for pack, byStack := range reports {
-			if lines, ok := byStack[id]; ok {
-				s.Nag[pack] = lines
+			for stack, lines := range byStack {
+				// A Stage's stack: <Stage path>-<Stack ID>.
+				if stack == id || sub != "" && strings.HasSuffix(stack, "-"+id) {
+					s.Nag[pack] = lines
+				}
 			}
 		}
 		a.Stacks = append(a.Stacks, s)
 	}
-	sort.Slice(a.Stacks, func(i, j int) bool { return a.Stacks[i].Name < a.Stacks[j].Name })
-	return a, nil
+	return nil
 }
 
 // Stack is the stack named name, or nil.
@@ -191,7 +268,7 @@ func nagReports(dir string) (map[string]map[string][]NagLine, error) {
 		var r struct {
 			Lines []NagLine `json:"lines"`
 		}
-		if err := readJSON(f, &r); err != nil {
+		if err := cfnfile.ReadJSON(f, &r); err != nil {
 			return nil, err
 		}
 		if out[pack] == nil {
@@ -200,17 +277,6 @@ func nagReports(dir string) (map[string]map[string][]NagLine, error) {
 		out[pack][stack] = r.Lines
 	}
 	return out, nil
-}
-
-func readJSON(path string, v interface{}) error {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }
 
 func sortAnnotations(a []Annotation) {
