@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
 // Violation is one resource that fails one control.
@@ -146,7 +149,14 @@ func Validate(guard string, rules, templates []string) ([]Violation, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		// The parallel runs of one broken binary fail alike: say it once.
+		var distinct []error
+		for _, e := range errs {
+			if !slices.ContainsFunc(distinct, func(d error) bool { return d.Error() == e.Error() }) {
+				distinct = append(distinct, e)
+			}
+		}
+		return nil, errors.Join(distinct...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
@@ -166,15 +176,32 @@ func validate(guard string, rules, templates []string) ([]Violation, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 19) {
-		return nil, fmt.Errorf("%s: %v\n%s", guard, err, stderr.String())
+	said := strings.TrimSpace(stderr.String())
+	if said != "" {
+		said = ": " + said
+	}
+	switch {
+	case err == nil || errors.As(err, &exit) && exit.ExitCode() == 19:
+	case errors.As(err, &exit) && exit.ExitCode() < 0:
+		return nil, fmt.Errorf("cfn-guard %s was stopped: %v%s", guard, err, said)
+	case errors.As(err, &exit):
+		return nil, fmt.Errorf("cfn-guard %s exited with status %d (cfn-guard 3 exits 0 when every rule passes and 19 when one fails)%s", guard, exit.ExitCode(), said)
+	default:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cfn-guard %s cannot run: %v: pass the cfn-guard binary with -guard (make tools installs it)", guard, err)
 	}
 	var results []struct {
 		Name         string            `json:"name"`
 		NotCompliant []json.RawMessage `json:"not_compliant"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
-		return nil, fmt.Errorf("%s: reading its output: %w\n%s", guard, err, stderr.String())
+	if len(bytes.TrimSpace(stdout.Bytes())) == 0 {
+		return nil, fmt.Errorf("cfn-guard %s printed nothing: is it cfn-guard 3? make tools installs it%s", guard, said)
+	}
+	if err := cfnfile.Decode(stdout.Bytes(), &results); err != nil {
+		return nil, fmt.Errorf("cfn-guard %s printed something other than cfn-guard 3's JSON results (%v): is it cfn-guard 3? make tools installs it%s", guard, err, said)
 	}
 	var out []Violation
 	for _, r := range results {

@@ -114,3 +114,38 @@ func TestExcepted(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateGuardFaults runs Validate with a cfn-guard that fails in the
+// ways a wrong or broken binary does: each is one error (not one per
+// parallel run) that names the binary, what it did and the fix, without a
+// Go type.
+func TestValidateGuardFaults(t *testing.T) {
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	templates := []string{"a.template.json", "b.template.json", "c.template.json"}
+	tests := []struct{ name, guard, want string }{
+		{"missing", filepath.Join(dir, "nope"), "cfn-guard " + filepath.Join(dir, "nope") + " cannot run: no such file or directory: pass the cfn-guard binary with -guard (make tools installs it)"},
+		{"odd exit", script("exit3", "echo broken >&2; exit 3"), "exited with status 3 (cfn-guard 3 exits 0 when every rule passes and 19 when one fails): broken"},
+		{"killed", script("killed", "kill -9 $$"), "was stopped: signal: killed"},
+		{"not JSON", script("garbage", "echo garbage; exit 19"), "printed something other than cfn-guard 3's JSON results (not JSON (invalid character 'g' looking for beginning of value at byte 1)): is it cfn-guard 3? make tools installs it"},
+		{"wrong JSON", script("object", "echo '{}'"), "printed something other than cfn-guard 3's JSON results (the document is a JSON object, must be an array): is it cfn-guard 3?"},
+		{"nothing", script("silent", "exit 0"), "printed nothing: is it cfn-guard 3? make tools installs it"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := controltower.Validate(tc.guard, []string{"r.guard"}, templates)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+			if n := strings.Count(err.Error(), tc.guard); n != 1 {
+				t.Errorf("the error names %s %d times, want once:\n%v", tc.guard, n, err)
+			}
+		})
+	}
+}
