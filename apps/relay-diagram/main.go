@@ -10,13 +10,14 @@
 //	relay-diagram [dir]
 //
 // dir is the cloud assembly folder (default cdk.out). It writes
-// dir/wiring.mmd (Mermaid) and dir/wiring.dot (Graphviz), prints their
-// paths, and prints on standard error what the assembly holds that the
+// dir/wiring.mmd (Mermaid) and dir/wiring.dot (Graphviz), both or
+// neither, prints their paths, and prints on standard error what the assembly holds that the
 // diagram does not show, and a warning when the Mermaid diagram passes
 // Mermaid's default limits (500 arrows, 50,000 characters: Relay's example
 // with about 25 environments), where the DOT file still renders. It exits
 // 1, writing nothing, when dir holds no cloud assembly (run `make synth`
-// or `cdk synth` first). `make diagram`
+// or `cdk synth` first) or a broken one (package wiring names the file and
+// field), and on a flag: it takes none. `make diagram`
 // runs it after `make synth`, with the same CONFIG= and OUT=.
 package main
 
@@ -24,7 +25,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/relaycdk/relay/apps/internal/outdir"
 	"github.com/relaycdk/relay/constructs/wiring"
 )
 
@@ -41,6 +44,10 @@ func run(args []string) error {
 	case len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
 		fmt.Println("usage: relay-diagram [cloud assembly folder, default cdk.out]\nwrites wiring.mmd (Mermaid) and wiring.dot (Graphviz) into that folder")
 		return nil
+	case len(args) == 1 && strings.HasPrefix(args[0], "-"):
+		return fmt.Errorf("unknown flag %s: usage: relay-diagram [dir] (a folder whose name starts with - goes as ./%s)", args[0], args[0])
+	case len(args) == 1 && args[0] == "":
+		return fmt.Errorf("the cloud assembly folder is empty (\"\"): pass the folder cdk synth wrote, or nothing for cdk.out")
 	case len(args) == 1:
 		dir = args[0]
 	case len(args) > 1:
@@ -57,10 +64,13 @@ func run(args []string) error {
 	if err := wiring.MermaidLimits(mmd); err != nil {
 		fmt.Fprintf(os.Stderr, "relay-diagram: warning: %v\n", err)
 	}
-	for name, text := range map[string]string{"wiring.mmd": mmd, "wiring.dot": wiring.DOT(m)} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			return err
-		}
+	// Both files or neither: a Mermaid diagram next to a stale DOT one
+	// would disagree.
+	if err := outdir.Write(dir, "the cloud assembly folder", []outdir.File{
+		{Name: "wiring.mmd", Data: []byte(mmd), Mode: 0o644},
+		{Name: "wiring.dot", Data: []byte(wiring.DOT(m)), Mode: 0o644},
+	}); err != nil {
+		return err
 	}
 	fmt.Printf("relay-diagram: %s\nrelay-diagram: %s\n", filepath.Join(dir, "wiring.mmd"), filepath.Join(dir, "wiring.dot"))
 	return nil

@@ -39,6 +39,12 @@ func TestRun(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	empty := t.TempDir()
+	// An assembly where wiring.dot is taken by a folder: wiring.mmd must
+	// not be written alone.
+	taken := copyAssembly(t)
+	if err := os.Mkdir(filepath.Join(taken, "wiring.dot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -46,6 +52,10 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"no assembly", []string{empty}, "no cloud assembly here; synthesize first (make synth, or cdk synth -o " + empty + ")"},
 		{"two folders", []string{"a", "b"}, "usage: relay-diagram [dir]: one cloud assembly folder, got 2 arguments"},
+		{"unknown flag", []string{"-o"}, "unknown flag -o: usage: relay-diagram [dir] (a folder whose name starts with - goes as ./-o)"},
+		{"flag and folder", []string{"-out", empty}, "usage: relay-diagram [dir]: one cloud assembly folder, got 2 arguments"},
+		{"empty folder name", []string{""}, "the cloud assembly folder is empty (\"\"): pass the folder cdk synth wrote, or nothing for cdk.out"},
+		{"output name taken", []string{taken}, "the cloud assembly folder " + taken + ": cannot write " + filepath.Join(taken, "wiring.dot") + ": it is a folder, not a file: remove it"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,9 +63,37 @@ func TestRunErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
+			for _, dir := range []string{empty, taken} {
+				for _, f := range []string{"wiring.mmd", "wiring.dot/x"} {
+					if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+						t.Errorf("wrote %s into %s", f, dir)
+					}
+				}
+			}
 			if entries, _ := os.ReadDir(empty); len(entries) > 0 {
 				t.Errorf("wrote %d files into %s", len(entries), empty)
 			}
 		})
 	}
+}
+
+// copyAssembly copies the wiring package's two-account assembly into a new
+// folder.
+func copyAssembly(t *testing.T) string {
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
