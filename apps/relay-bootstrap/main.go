@@ -20,26 +20,27 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/relaycdk/relay/apps/internal/outdir"
 	"github.com/relaycdk/relay/constructs/bootstrap"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 )
 
 func main() {
-	cfgPath := flag.String("config", "", "the Relay configuration (YAML); default: the embedded example")
-	out := flag.String("out", "bootstrap", "folder for <account>.json and bootstrap.sh")
-	flag.Parse()
-	if err := run(*cfgPath, *out); err != nil {
+	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintf(os.Stderr, "relay-bootstrap: %v\n", err)
 		os.Exit(1)
 	}
 }
+
+const usage = "usage: relay-bootstrap [-config relay.yaml] [-out folder]"
 
 // account is one account to bootstrap: the regions of its stacks in the
 // assembly (delivery.Spec.Stacks), its kind, and whether a target account
@@ -53,12 +54,36 @@ type account struct {
 	targets bool
 }
 
-func run(cfgPath, out string) error {
-	cfg, err := load(cfgPath)
+// run runs the command with args (without the program name).
+func run(args []string) error {
+	fs := flag.NewFlagSet("relay-bootstrap", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfgPath := fs.String("config", "", "the Relay configuration (YAML); default: the embedded example")
+	out := fs.String("out", "bootstrap", "folder for <account>.json and bootstrap.sh")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Println(usage)
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("%v; %s", err, usage)
+	}
+	// A config named without -config would otherwise be ignored, and the
+	// embedded example's policies written instead.
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: the configuration goes with -config (relay-bootstrap -config %s -out bootstrap); %s", fs.Arg(0), fs.Arg(0), usage)
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "config" })
+	if given && *cfgPath == "" {
+		return fmt.Errorf("-config is empty: pass -config path/to/relay.yaml, or omit it for the embedded example")
+	}
+	cfg, err := load(*cfgPath)
 	if err != nil {
 		return err
 	}
-	script, err := Write(cfg, out)
+	script, err := Write(cfg, *out)
 	if err != nil {
 		return err
 	}
@@ -73,17 +98,16 @@ func load(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
-// Write writes the policies and bootstrap.sh for cfg into dir and returns
-// the script's path.
+// Write writes the policies and bootstrap.sh for cfg into dir (created
+// when missing), all or none (package outdir), and returns the script's
+// path.
 func Write(cfg *config.Config, dir string) (string, error) {
 	spec, err := delivery.Translate(cfg)
 	if err != nil {
 		return "", err
 	}
 	accounts := accountsOf(spec)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
+	var files []outdir.File
 	partition := "aws"
 	if strings.HasPrefix(cfg.Tooling.Region, "cn-") {
 		partition = "aws-cn"
@@ -102,9 +126,7 @@ func Write(cfg *config.Config, dir string) (string, error) {
 		}
 		raw, _ := json.MarshalIndent(doc, "", "  ")
 		file := a.id + ".json"
-		if err := os.WriteFile(filepath.Join(dir, file), append(raw, '\n'), 0o644); err != nil {
-			return "", err
-		}
+		files = append(files, outdir.File{Name: file, Data: append(raw, '\n'), Mode: 0o644})
 		policy := bootstrap.PolicyArn(partition, a.id, cfg.Name)
 		fmt.Fprintf(&sh, "\n# %s account %s\n", a.kind, a.id)
 		fmt.Fprintf(&sh, "aws iam create-policy --policy-name %s --policy-document file://%s\n", bootstrap.PolicyName(cfg.Name), file)
@@ -116,8 +138,13 @@ func Write(cfg *config.Config, dir string) (string, error) {
 			fmt.Fprintf(&sh, " --cloudformation-execution-policies %s\n", policy)
 		}
 	}
-	script := filepath.Join(dir, "bootstrap.sh")
-	return script, os.WriteFile(script, []byte(sh.String()), 0o755)
+	// Every policy and the script, or nothing: a script next to a missing
+	// policy would fail halfway through bootstrapping.
+	files = append(files, outdir.File{Name: "bootstrap.sh", Data: []byte(sh.String()), Mode: 0o755})
+	if err := outdir.Write(dir, "-out", files); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "bootstrap.sh"), nil
 }
 
 // attachedPolicies are the managed policies Relay's stacks attach to
