@@ -30,25 +30,34 @@ OUT ?= cdk.out
 # CONTEXT: more context keys for the app, space-separated key=value pairs,
 # e.g. make synth CONTEXT='strict=true nag=all'.
 CONTEXT ?=
-CDK_CONFIG := $(if $(CONFIG),-c config=$(abspath $(CONFIG))) $(foreach kv,$(CONTEXT),-c $(kv))
+# CONFIG and OUT reach the recipes through the environment and are quoted
+# there ("$$OUT"), so that a path with spaces or quotes stays one argument
+# (make's own functions, such as abspath, split it at spaces); a relative
+# CONFIG is made absolute by the shell. An OUT that is a file is refused
+# before anything runs.
+export CONFIG OUT
+CDK_CONFIG = $${CONFIG:+-c "config=$$(realpath -m -- "$$CONFIG")"} $(foreach kv,$(CONTEXT),-c $(kv))
+CHECK_OUT = @if [ -z "$$OUT" ] || { [ -e "$$OUT" ] && [ ! -d "$$OUT" ]; }; then echo "make: OUT='$$OUT' is $${OUT:+a file, }not a folder: pass OUT=folder (created when missing), or remove the file"; exit 1; fi
 
 .PHONY: synth test tools bench clean diagram compliance-report bootstrap-policy
 
 synth: tools
+	$(CHECK_OUT)
 	go mod download
-	cdk synth --quiet --no-notices $(CDK_CONFIG) -o $(OUT)
-	@echo "relay: templates in $(OUT)/:" && ls $(OUT)/*.template.json
+	cdk synth --quiet --no-notices $(CDK_CONFIG) -o "$$OUT"
+	@echo "relay: templates in $$OUT/:" && ls "$$OUT"/*.template.json
 
 # Mermaid's own parser checks the generated wiring diagrams (test/wiring_test.go).
 MERMAID := $(TOOLS)/mermaid/.installed
 
 diagram: synth
-	go run ./apps/relay-diagram $(OUT)
+	go run ./apps/relay-diagram "$$OUT"
 
 compliance-report: tools
+	$(CHECK_OUT)
 	go mod download
-	cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o $(OUT)
-	go run ./apps/relay-compliance -guard $(RELAY_CFN_GUARD) -rules $(RELAY_CT_RULES) $(OUT)
+	cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o "$$OUT"
+	go run ./apps/relay-compliance -guard "$$RELAY_CFN_GUARD" -rules "$$RELAY_CT_RULES" "$$OUT"
 
 # ./test/ first: the cross-package tests are the longest package (~95 s); listed first, go test starts
 # them while it builds and runs the others on the second core (2 min 25 s instead of 2 min 41 s quiet).
@@ -99,5 +108,7 @@ clean:
 # The scoped CloudFormation execution policy of each account to bootstrap,
 # and the commands that create it and bootstrap with it (README: Deploying
 # to real accounts): make bootstrap-policy CONFIG=relay.yaml OUT=bootstrap
+# (OUT's default, cdk.out, becomes bootstrap here.)
 bootstrap-policy:
-	go run ./apps/relay-bootstrap $(if $(CONFIG),-config $(abspath $(CONFIG))) -out $(if $(filter cdk.out,$(OUT)),bootstrap,$(OUT))
+	out="$$OUT"; [ "$$out" != cdk.out ] || out=bootstrap; \
+	go run ./apps/relay-bootstrap $${CONFIG:+-config "$$(realpath -m -- "$$CONFIG")"} -out "$$out"
