@@ -27,10 +27,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/relaycdk/relay/apps/internal/outdir"
 	"github.com/relaycdk/relay/constructs/bootstrap"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
+	"github.com/relaycdk/relay/internal/outdir"
 )
 
 func main() {

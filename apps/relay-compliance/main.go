@@ -24,10 +24,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/relaycdk/relay/apps/internal/outdir"
 	"github.com/relaycdk/relay/constructs/assembly"
 	"github.com/relaycdk/relay/constructs/compliance/controltower"
 	"github.com/relaycdk/relay/constructs/compliance/report"
+	"github.com/relaycdk/relay/internal/outdir"
 )
 
 func main() {

@@ -27,8 +27,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/relaycdk/relay/apps/internal/outdir"
 	"github.com/relaycdk/relay/constructs/wiring"
+	"github.com/relaycdk/relay/internal/outdir"
 )
 
 func main() {
