@@ -50,7 +50,7 @@ func TestRunErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no assembly", []string{empty}, "no cloud assembly here; synthesize first (make synth, or cdk synth -o " + empty + ")"},
+		{"no assembly", []string{empty}, empty + " is not a cloud assembly (no manifest.json): synthesize first, such as with make synth OUT=" + empty},
 		{"two folders", []string{"a", "b"}, "usage: relay-diagram [dir]: one cloud assembly folder, got 2 arguments"},
 		{"unknown flag", []string{"-o"}, "unknown flag -o: usage: relay-diagram [dir] (a folder whose name starts with - goes as ./-o)"},
 		{"flag and folder", []string{"-out", empty}, "usage: relay-diagram [dir]: one cloud assembly folder, got 2 arguments"},

@@ -3,14 +3,12 @@ package wiring
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	cdkassembly "github.com/relaycdk/relay/constructs/assembly"
 	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
@@ -20,7 +18,6 @@ type assembly struct {
 	stacks  []*tmplStack
 	exports map[string]exportRef
 	notes   []string
-	read    map[string]bool // the folders whose manifest.json was read
 }
 
 type exportRef struct {
@@ -54,24 +51,23 @@ type tmplStack struct {
 	nested       map[string]*tmplStack // by the parent's logical ID
 }
 
-// artifact is one artifact of manifest.json.
-type artifact struct {
-	Type        string `json:"type"`
-	Environment string `json:"environment"`
-	DisplayName string `json:"displayName"`
-	Properties  struct {
-		TemplateFile  string `json:"templateFile"`
-		StackName     string `json:"stackName"`
-		DirectoryName string `json:"directoryName"`
-	} `json:"properties"`
-}
-
-// readAssembly reads manifest.json in dir and every template it names,
-// following nested cloud assemblies (CDK Stages).
+// readAssembly reads the cloud assembly in dir with package assembly
+// (manifest.json, every template it names, the nested cloud assemblies of
+// CDK Stages; a broken file is refused by name), then the nested stacks'
+// templates and the StackSets' inline templates.
 func readAssembly(dir string) (*assembly, error) {
-	a := &assembly{exports: map[string]exportRef{}, read: map[string]bool{}}
-	if err := a.readManifest(dir, ""); err != nil {
+	read, err := cdkassembly.Read(dir)
+	if err != nil {
 		return nil, err
+	}
+	a := &assembly{exports: map[string]exportRef{}}
+	for _, s := range read.Stacks {
+		st := newStack(s.Template)
+		// The artifact's path: the nested assembly's folder, then its ID.
+		st.key = keyOf(filepath.ToSlash(filepath.Join(filepath.Dir(s.TemplateFile), s.ID)))
+		st.name, st.file = s.Name, filepath.ToSlash(s.TemplateFile)
+		st.account, st.region = parseEnvironment("aws://" + s.Account + "/" + s.Region)
+		a.stacks = append(a.stacks, st)
 	}
 	if len(a.stacks) == 0 {
 		return nil, fmt.Errorf("%s: the cloud assembly has no CloudFormation stacks", filepath.Join(dir, "manifest.json"))
@@ -98,82 +94,6 @@ func readAssembly(dir string) (*assembly, error) {
 		}
 	}
 	return a, nil
-}
-
-func (a *assembly) readManifest(root, sub string) error {
-	path := filepath.Join(root, sub, "manifest.json")
-	again := fmt.Sprintf("synthesize again (make synth, or cdk synth -o %s)", root)
-	if sub == "" {
-		if info, err := os.Stat(root); err == nil && !info.IsDir() {
-			return fmt.Errorf("%s is a file, not a cloud assembly folder: name the folder cdk synth wrote (default cdk.out)", root)
-		}
-	}
-	// A nested assembly that is (through a link) one of its parents.
-	real, _ := filepath.EvalSymlinks(filepath.Join(root, sub))
-	if a.read[real] {
-		return fmt.Errorf("%s: a nested cloud assembly that contains itself; %s", path, again)
-	}
-	a.read[real] = true
-	var m struct {
-		Artifacts map[string]json.RawMessage `json:"artifacts"`
-	}
-	if err := cfnfile.ReadJSON(path, &m); err != nil {
-		if errors.Is(err, fs.ErrNotExist) && sub == "" {
-			return fmt.Errorf("%s: no cloud assembly here; synthesize first (make synth, or cdk synth -o %s)", path, root)
-		}
-		return fmt.Errorf("%v; %s", err, again)
-	}
-	ids := make([]string, 0, len(m.Artifacts))
-	for id := range m.Artifacts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		var art artifact
-		if err := cfnfile.Decode(m.Artifacts[id], &art); err != nil {
-			return fmt.Errorf("%s: %s; %s", path, cfnfile.Within("artifacts."+id, err), again)
-		}
-		field := func(name string) string {
-			return fmt.Sprintf("%s: artifacts.%s.properties.%s", path, id, name)
-		}
-		switch art.Type {
-		case "cdk:cloud-assembly":
-			if art.Properties.DirectoryName == "" {
-				continue
-			}
-			if _, err := cfnfile.Inside(filepath.Join(root, sub), art.Properties.DirectoryName, "folder"); err != nil {
-				return fmt.Errorf("%s %v; %s", field("directoryName"), err, again)
-			}
-			if err := a.readManifest(root, filepath.Join(sub, art.Properties.DirectoryName)); err != nil {
-				return err
-			}
-		case "aws:cloudformation:stack":
-			if _, err := cfnfile.Inside(filepath.Join(root, sub), art.Properties.TemplateFile, "file"); err != nil {
-				sep := " "
-				if art.Properties.TemplateFile == "" {
-					sep = ": "
-				}
-				return fmt.Errorf("%s%s%v; %s", field("templateFile"), sep, err, again)
-			}
-			file := filepath.Join(sub, art.Properties.TemplateFile)
-			tpl, err := readTemplate(filepath.Join(root, file))
-			if errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("stack %s: its template %s is missing; %s", id, filepath.ToSlash(file), again)
-			}
-			if err != nil {
-				return fmt.Errorf("%v; %s", err, again)
-			}
-			name := art.Properties.StackName
-			if name == "" {
-				name = id
-			}
-			st := newStack(tpl)
-			st.key, st.name, st.file = keyOf(filepath.ToSlash(filepath.Join(sub, id))), name, filepath.ToSlash(file)
-			st.account, st.region = parseEnvironment(art.Environment)
-			a.stacks = append(a.stacks, st)
-		}
-	}
-	return nil
 }
 
 // readTemplate reads a template and checks its JSON types

@@ -346,14 +346,14 @@ func TestReadErrors(t *testing.T) {
 	tests := []struct {
 		name, dir, want string
 	}{
-		{"no assembly", dir, "manifest.json: no cloud assembly here; synthesize first (make synth, or cdk synth -o " + dir + ")"},
+		{"no assembly", dir, dir + " is not a cloud assembly (no manifest.json): synthesize first, such as with make synth OUT=" + dir},
 		{"no stacks", writeManifest(t, `{"artifacts": {"Tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}}}}`), "the cloud assembly has no CloudFormation stacks"},
 		{"broken template", writeBroken(t), "not a JSON CloudFormation template"},
 		{"a file, not a folder", aFile(t), "is a file, not a cloud assembly folder: name the folder cdk synth wrote (default cdk.out)"},
-		{"manifest not JSON", writeManifest(t, `not json`), "manifest.json: not JSON (invalid character 'o' in literal null (expecting 'u') at byte 2); synthesize again (make synth, or cdk synth -o "},
+		{"manifest not JSON", writeManifest(t, `not json`), "manifest.json: not JSON (invalid character 'o' in literal null (expecting 'u') at byte 2); synthesize again, such as with make synth OUT="},
 		{"artifacts not an object", writeManifest(t, `{"artifacts": []}`), "manifest.json: artifacts is a JSON array, must be an object; synthesize again"},
 		{"artifact not an object", writeManifest(t, `{"artifacts": {"s": "x"}}`), "manifest.json: artifacts.s is a JSON string, must be an object; synthesize again"},
-		{"template missing", writeStack(t, ""), "stack s: its template s.template.json is missing; synthesize again (make synth, or cdk synth -o "},
+		{"template missing", writeStack(t, ""), "stack s: its template s.template.json is missing; synthesize again, such as with make synth OUT="},
 		{"template truncated", writeStack(t, `{"Resources": {"A": {"Type": "AWS::S3::Buck`), "s.template.json: not a JSON CloudFormation template (unexpected end of JSON input: truncated?); synthesize again"},
 		{"template null", writeStack(t, `null`), "s.template.json: not a JSON CloudFormation template (the document is null, must be an object); synthesize again"},
 		{"template an array", writeStack(t, `[1]`), "s.template.json: not a JSON CloudFormation template (the document is a JSON array, must be an object); synthesize again"},
