@@ -59,8 +59,8 @@ compliance-report: tools
 	cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o "$$OUT"
 	go run ./apps/relay-compliance -guard "$$RELAY_CFN_GUARD" -rules "$$RELAY_CT_RULES" "$$OUT"
 
-# ./test/ first: the cross-package tests are the longest package (~95 s); listed first, go test starts
-# them while it builds and runs the others on the second core (2 min 25 s instead of 2 min 41 s quiet).
+# ./test/ first: the cross-package tests are the longest package (about 3 of the suite's minutes); listed first, go test starts
+# them while it builds and runs the others on the second core.
 # -timeout 30m: the test package runs ~2.5 min on a quiet 2-core machine, but go test's default
 # 10-minute limit killed a passing run on a machine shared by many test runs (load ~30).
 test: tools $(MERMAID)
