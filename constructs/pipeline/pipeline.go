@@ -27,6 +27,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscodecommit"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -294,6 +295,9 @@ type Pipeline struct {
 	plan            *plan.Pipeline
 	pipeline        awscodepipeline.Pipeline
 	role            awsiam.Role
+	// codeCommitRepos are the repositories of this account's CodeCommit
+	// sources, whose EventBridge rules aws-cdk-lib creates (branchesOnly).
+	codeCommitRepos []awscodecommit.IRepository
 	project         awscodebuild.PipelineProject
 	logGroup        awslogs.LogGroup
 	logKey          awskms.Key
@@ -411,6 +415,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 	if events, ok := pl.pipeline.Node().TryFindChild(jsii.String("EventsRole")).(awsiam.IRole); ok {
 		sourcetrust.Pin(events, pl.stackAccount(), fmt.Sprintf("arn:%s:events:%s:%s:rule/*", p.Partition, pl.stackRegion(), pl.stackAccount()))
 	}
+	pl.branchesOnly()
 	if len(p.ApproverPrincipals) > 0 {
 		pl.approver = newApproverRole(pl.Construct, p, pl.pipeline)
 	}

@@ -51,3 +51,29 @@ func TestSourceRoleInPipelineAccount(t *testing.T) {
 		t.Errorf("pipeline.New = %q, %v\nwant %s", msg, ok, want)
 	}
 }
+
+// TestCodeCommitRuleMatchesBranchesOnly: the rule that starts the
+// pipeline on a push to a CodeCommit source of this account matches the
+// branch, not a tag of the same name (CodeCommit's events carry
+// referenceType "branch" or "tag").
+func TestCodeCommitRuleMatchesBranchesOnly(t *testing.T) {
+	s := synth(t, stagingAndProduction(), func(p *pipeline.Props) {
+		p.Source = &pipeline.CodeCommitSource{Repository: "payments", Branch: "release"}
+	})
+	rules := s.resources("AWS::Events::Rule")
+	var found int
+	for _, r := range rules {
+		detail := obj(obj(obj(r)["Properties"])["EventPattern"])["detail"]
+		raw, _ := json.Marshal(detail)
+		if !strings.Contains(string(raw), `"referenceName":["release"]`) {
+			continue
+		}
+		found++
+		if !strings.Contains(string(raw), `"referenceType":["branch"]`) {
+			t.Errorf("CodeCommit rule detail = %s; want referenceType [branch], or a tag named release starts the pipeline", raw)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d rules match the branch release; want 1 (of %d rules)", found, len(rules))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipelineactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
@@ -63,6 +64,7 @@ func (pl *Pipeline) sourceAction(a *plan.Action, k *plan.SourceAction) awscodepi
 		}
 		if a.RoleArn == "" {
 			props.Repository = awscodecommit.Repository_FromRepositoryName(pl.Construct, jsii.String(id+"-Repository"), jsii.String(s.Repository))
+			pl.codeCommitRepos = append(pl.codeCommitRepos, props.Repository)
 		} else {
 			arn := fmt.Sprintf("arn:%s:codecommit:%s:%s:%s", pl.props.Partition, pl.stackRegion(), a.Account, s.Repository)
 			props.Repository = awscodecommit.Repository_FromRepositoryArn(pl.Construct, jsii.String(id+"-Repository"), jsii.String(arn))
@@ -141,4 +143,24 @@ func (pl *Pipeline) sourceStatements() []policy.Statement {
 		"codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive")
 	add("ReadSourceImages", images, "ecr:DescribeImages")
 	return out
+}
+
+// branchesOnly narrows the EventBridge rules that aws-cdk-lib's CodeCommit
+// source actions create (trigger EVENTS, one per repository and branch,
+// created when the pipeline binds the action) to branch references. Their
+// pattern matches the branch's name in referenceCreated and
+// referenceUpdated events of any reference, so pushing a tag named like
+// the branch would start the pipeline too (a run of the branch's last
+// commit that nobody pushed). The rules that package sourceaccount writes
+// for other accounts' repositories already match referenceType branch
+// (CodeCommit's event: referenceType is "branch" or "tag"; CodeCommit User
+// Guide, "Monitoring CodeCommit events in Amazon EventBridge").
+func (pl *Pipeline) branchesOnly() {
+	for _, repo := range pl.codeCommitRepos {
+		for _, c := range *repo.Node().Children() {
+			if rule, ok := c.(awsevents.Rule); ok {
+				rule.AddEventPattern(&awsevents.EventPattern{Detail: &map[string]interface{}{"referenceType": []string{"branch"}}})
+			}
+		}
+	}
 }
