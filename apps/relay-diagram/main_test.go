@@ -8,21 +8,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyAssembly(t)
 	if err := run([]string{dir}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +66,7 @@ func TestRunErrors(t *testing.T) {
 // copyAssembly copies the wiring package's two-account assembly into a new
 // folder.
 func copyAssembly(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts")
 	entries, err := os.ReadDir(src)
