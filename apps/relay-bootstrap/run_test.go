@@ -34,7 +34,7 @@ func TestRunErrors(t *testing.T) {
 		want string
 	}{
 		{"config refused", []string{"-config", bad, "-out", out}, appErr.Error()},
-		{"config missing", []string{"-config", filepath.Join(dir, "nope.yaml"), "-out", out}, "open " + filepath.Join(dir, "nope.yaml")},
+		{"config missing", []string{"-config", filepath.Join(dir, "nope.yaml"), "-out", out}, filepath.Join(dir, "nope.yaml") + ": no such file: name an existing relay.yaml"},
 		{"config a folder", []string{"-config", dir, "-out", out}, dir},
 		{"config empty", []string{"-config", "", "-out", out}, `-config is empty: pass -config path/to/relay.yaml, or omit it for the embedded example`},
 		{"config as an argument", []string{"relay.yaml"}, `unexpected argument "relay.yaml": the configuration goes with -config (relay-bootstrap -config relay.yaml -out bootstrap)`},

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -29,16 +31,21 @@ func Example() []byte {
 }
 
 // Load reads the configuration file at path and parses it; see Parse. It
-// reads at most MaxBytes of it, and refuses a larger file.
+// reads at most MaxBytes of it, and refuses a larger file. A path that
+// names no file (the error wraps os.ErrNotExist) or a folder, or a file it
+// cannot read, is an error that starts with the path and gives the fix.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, unreadable(path, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: a folder, not a configuration file: name the relay.yaml file itself (such as %s)", path, filepath.Join(path, "relay.yaml"))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, unreadable(path, err)
 	}
 	if len(data) > MaxBytes {
 		size := int64(len(data))
@@ -49,6 +56,25 @@ func Load(path string) (*Config, error) {
 	}
 	return Parse(path, data)
 }
+
+// unreadable words why the configuration file at path cannot be read.
+func unreadable(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return missingFile(path + ": no such file: name an existing relay.yaml, absolute or relative to the folder the command runs in")
+	}
+	return fmt.Errorf("%s: cannot read the configuration file (%v): check its permissions", path, err)
+}
+
+// missingFile is Load's error for a path that names no file; it wraps
+// fs.ErrNotExist.
+type missingFile string
+
+func (m missingFile) Error() string { return string(m) }
+func (m missingFile) Unwrap() error { return fs.ErrNotExist }
 
 // Parse decodes data, a single YAML document, applies defaults and validates
 // the result. name, usually the file path, prefixes every message.

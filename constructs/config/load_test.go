@@ -362,8 +362,12 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(%s) = %v; want a *FieldError at %s:3 for tooling.account", bad, err, bad)
 	}
 
-	if _, err := Load(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Load(missing) = %v, want an error wrapping os.ErrNotExist", err)
+	missing := filepath.Join(dir, "missing.yaml")
+	if _, err := Load(missing); !errors.Is(err, os.ErrNotExist) || err.Error() != missing+": no such file: name an existing relay.yaml, absolute or relative to the folder the command runs in" {
+		t.Errorf("Load(missing) = %v, want the path, the fix, and an error wrapping os.ErrNotExist", err)
+	}
+	if _, err := Load(dir); err == nil || err.Error() != dir+": a folder, not a configuration file: name the relay.yaml file itself (such as "+filepath.Join(dir, "relay.yaml")+")" {
+		t.Errorf("Load(folder) = %v, want the path and the fix", err)
 	}
 }
 
