@@ -10,20 +10,10 @@ import (
 // assemblyCopy copies the wiring package's two-account assembly into a new
 // folder.
 func assemblyCopy(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts")
-	entries, err := os.ReadDir(src)
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "constructs", "wiring", "testdata", "two-accounts"))); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		raw, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }
