@@ -116,9 +116,8 @@ func TestExcepted(t *testing.T) {
 }
 
 // TestValidateGuardFaults runs Validate with a cfn-guard that fails in the
-// ways a wrong or broken binary does: each is one error (not one per
-// parallel run) that names the binary, what it did and the fix, without a
-// Go type.
+// ways a wrong or broken binary does: each is one error that names the
+// binary once, what it did and the fix, without a Go type.
 func TestValidateGuardFaults(t *testing.T) {
 	dir := t.TempDir()
 	script := func(name, body string) string {
