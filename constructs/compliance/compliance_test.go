@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/compliance"
+	"github.com/relaycdk/relay/constructs/compliance/report"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
@@ -140,5 +141,18 @@ func TestParsePacks(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("ParsePacks(%q) (-want +got):\n%s", tc.in, diff)
 		}
+	}
+}
+
+// TestPacksMatchCompliance: the report (plain Go, no jsii) lists the packs
+// this package runs, in the same order. It lives here, not in the report's
+// tests, so that those link no aws-cdk-lib.
+func TestPacksMatchCompliance(t *testing.T) {
+	var want []string
+	for _, p := range compliance.AllPacks {
+		want = append(want, string(p))
+	}
+	if !slices.Equal(want, report.Packs) {
+		t.Errorf("report.Packs = %q, want compliance.AllPacks %q", report.Packs, want)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relaycdk/relay/constructs/internal/fieldpath"
 	"github.com/relaycdk/relay/constructs/plan"
-	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
 func stagingAndProduction() plan.Input {
@@ -389,7 +389,7 @@ func TestValidate(t *testing.T) {
 				t.Errorf("New() error:\n%s\nwant:\n%s", got, want)
 			}
 			if len(in.Paths) == 0 { // Go paths, not the caller's
-				relaytest.FieldPaths(t, &in, err)
+				fieldpath.Check(t, &in, err)
 			}
 		})
 	}
@@ -410,8 +410,8 @@ func TestFieldPath(t *testing.T) {
 		{`environments[0].name "": required`, "no Go path at the start of the message"},
 	}
 	for _, tt := range tests {
-		if got := relaytest.FieldPath(reflect.ValueOf(&in), tt.line); got != tt.want {
-			t.Errorf("FieldPath(%q) = %q, want %q", tt.line, got, tt.want)
+		if got := fieldpath.Problem(reflect.ValueOf(&in), tt.line); got != tt.want {
+			t.Errorf("fieldpath.Problem(%q) = %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/assembly"
-	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/compliance/report"
 )
 
@@ -141,15 +140,5 @@ func TestMissingIsListed(t *testing.T) {
 	var back report.Report
 	if err := json.Unmarshal(r.JSON(), &back); err != nil || len(back.Controls) != 11 {
 		t.Errorf("JSON does not read back: %v", err)
-	}
-}
-
-func TestPacksMatchCompliance(t *testing.T) {
-	var want []string
-	for _, p := range compliance.AllPacks {
-		want = append(want, string(p))
-	}
-	if !slices.Equal(want, report.Packs) {
-		t.Errorf("report.Packs = %q, want compliance.AllPacks %q", report.Packs, want)
 	}
 }
