@@ -14,25 +14,25 @@ import (
 
 // validateReferences checks every #{namespace.name} in fields CodePipeline
 // resolves: the namespace must be set by an action that runs earlier, a
-// pipeline variable must be declared, and of the namespace codepipeline,
+// pipeline variable must be declared, of the namespace codepipeline,
 // which CodePipeline sets for every action, only PipelineExecutionId
-// exists (as limits.CheckTemplate reads the written templates).
+// exists, and a source's variable must be one its action sets (an S3, ECR
+// or CodeCommit source), or, for a connection source, not one AWS
+// documents in another case (limits.VariableName; as
+// limits.CheckTemplate reads the written templates).
 func (c *Config) validateReferences(p *problems) {
 	declared := map[string]bool{}
 	for _, v := range c.Pipeline.Variables {
 		declared[v.Name] = true
 	}
 	known := map[string]bool{"SourceVariables": true}
-	// The variables of a source whose variables are a fixed set.
-	fixed := map[string][]string{}
-	if names, ok := c.Source.variables(); ok {
-		fixed["SourceVariables"] = names
-	}
+	// The variables each source's action sets, as limits knows them: a
+	// fixed set, or (a connection source's) the documented names, checked
+	// for spelling.
+	sources := map[string]*limits.Setter{"SourceVariables": c.Source.setter()}
 	for _, x := range c.ExtraSources {
 		known["SourceVariables_"+x.Name] = true
-		if names, ok := x.Source.variables(); ok {
-			fixed["SourceVariables_"+x.Name] = names
-		}
+		sources["SourceVariables_"+x.Name] = x.Source.setter()
 	}
 	// Variables whose value is known at synth (a CodeCommit source's
 	// branch): not free text inside JSON.
@@ -67,8 +67,8 @@ func (c *Config) validateReferences(p *problems) {
 				}
 				slices.Sort(names)
 				p.add(path, value, fmt.Sprintf("refers to namespace %q, which no earlier action sets; known here: %s, variables", ns, strings.Join(names, ", ")))
-			case fixed[ns] != nil && !slices.Contains(fixed[ns], name):
-				rule, fix := limits.UnsetVariableRule(name, "the source of namespace "+ns, &limits.Setter{Variables: fixed[ns]})
+			case sources[ns] != nil && limits.VariableName(name, sources[ns]) != limits.Resolves:
+				rule, fix := limits.UnsetVariableRule(name, "the source of namespace "+ns, sources[ns])
 				p.add(path, value, rule+"; "+fix)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // TestValidateReferences checks the rules of #{namespace.name} references, each with its exact
@@ -51,7 +53,9 @@ func TestValidateReferences(t *testing.T) {
 		{
 			// An S3, ECR or CodeCommit source sets a fixed set of
 			// variables (limits.ActionVariables); a connection source's
-			// grow with what starts the execution, so any name passes.
+			// grow with what starts the execution, so any name passes
+			// but a documented one in another case
+			// (TestConnectionSourceVariableNames).
 			name: "the variables each kind of source sets",
 			mutate: func(c *Config) {
 				conn := c.Source.GitHub.ConnectionArn
@@ -181,4 +185,63 @@ func TestRunTimeValuesInJSON(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestConnectionSourceVariableNames: for each kind of connection source
+// (github, gitlab, bitbucket), primary or extra, every variable AWS
+// documents resolves, in the build as in a later stage, and so does a name
+// a pull request trigger adds; a documented name in another case never
+// resolves and is refused with the spelling to use
+// (limits.SpelledVariables).
+func TestConnectionSourceVariableNames(t *testing.T) {
+	refused := func(path, value, name, ns, want string) string {
+		return path + " " + strconv.Quote(value) + `: refers to variable "` + name + `", which the source of namespace ` + ns +
+			" never sets: variable names are case-sensitive, and an action of its kind sets " + want + "; write " + want + ", as CodePipeline spells it"
+	}
+	var cases []validateCase
+	for _, provider := range []string{"github", "gitlab", "bitbucket"} {
+		source := func(c *Config, repo string) Source {
+			s := &ConnectionSource{Repository: repo, Branch: "main", ConnectionArn: c.Source.GitHub.ConnectionArn}
+			switch provider {
+			case "gitlab":
+				return Source{GitLab: s}
+			case "bitbucket":
+				return Source{Bitbucket: s}
+			}
+			return Source{GitHub: s}
+		}
+		cases = append(cases, validateCase{
+			name: provider + ": every documented name resolves",
+			mutate: func(c *Config) {
+				c.Source, c.ExtraSources = source(c, "acme/payments"), []ExtraSource{{Name: "docs", Source: source(c, "acme/docs")}}
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{}
+				var comment []string
+				for _, name := range limits.SpelledVariables("Source", "CodeStarSourceConnection") {
+					c.Build.EnvironmentVariables["V_"+name] = EnvironmentVariable{Value: "#{SourceVariables." + name + "}"}
+					comment = append(comment, "#{SourceVariables_docs."+name+"}")
+				}
+				// Names a pull request trigger adds (aws/aws-cdk#31000):
+				// not documented, not judged.
+				c.Build.EnvironmentVariables["PR"] = EnvironmentVariable{Value: "#{SourceVariables.PullRequestId} #{SourceVariables_docs.SourceBranchName}"}
+				c.Environments[1].Approval.Comment = strings.Join(comment, " ")
+			},
+		}, validateCase{
+			name: provider + ": a documented name in another case",
+			mutate: func(c *Config) {
+				c.Source, c.ExtraSources = source(c, "acme/payments"), []ExtraSource{{Name: "docs", Source: source(c, "acme/docs")}}
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"COMMIT": {Value: "#{SourceVariables.CommitID}"},
+					"BRANCH": {Value: "#{SourceVariables_docs.branchname}"},
+				}
+				c.Environments[1].Approval.Comment = "Commit #{SourceVariables.commitId} of #{SourceVariables_docs.FullRepositoryname}"
+			},
+			want: []string{
+				refused("build.environmentVariables.BRANCH.value", "#{SourceVariables_docs.branchname}", "branchname", "SourceVariables_docs", "BranchName"),
+				refused("build.environmentVariables.COMMIT.value", "#{SourceVariables.CommitID}", "CommitID", "SourceVariables", "CommitId"),
+				refused("environments[1].approval.comment", "Commit #{SourceVariables.commitId} of #{SourceVariables_docs.FullRepositoryname}", "commitId", "SourceVariables", "CommitId"),
+				refused("environments[1].approval.comment", "Commit #{SourceVariables.commitId} of #{SourceVariables_docs.FullRepositoryname}", "FullRepositoryname", "SourceVariables_docs", "FullRepositoryName"),
+			},
+		})
+	}
+	runValidateCases(t, cases)
 }

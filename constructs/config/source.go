@@ -45,20 +45,24 @@ func (s Source) gitOpsValue() string {
 	return defaults.GitOpsValue
 }
 
-// variables are the variables that the source's action sets, sorted, and
-// true, when they are a fixed set (an S3, ECR or CodeCommit source:
-// limits.ActionVariables); a connection source's grow with what starts the
-// execution.
-func (s Source) variables() ([]string, bool) {
+// setter is what limits knows of the variables that the source's action
+// sets (limits.NewSetter): their fixed set for an S3, ECR or CodeCommit
+// source (Variables, limits.ActionVariables); for a connection source
+// (GitHub, GitLab, Bitbucket), whose variables grow with what starts the
+// execution, the ones AWS documents, checked for spelling only (Spelled,
+// limits.SpelledVariables).
+func (s Source) setter() *limits.Setter {
+	provider := "CodeStarSourceConnection"
 	switch {
 	case s.S3 != nil:
-		return limits.ActionVariables("Source", "S3")
+		provider = "S3"
 	case s.ECR != nil:
-		return limits.ActionVariables("Source", "ECR")
+		provider = "ECR"
 	case s.CodeCommit != nil:
-		return limits.ActionVariables("Source", "CodeCommit")
+		provider = "CodeCommit"
 	}
-	return nil, false
+	x := limits.NewSetter("Source", provider, 0, 1)
+	return &x
 }
 
 // ExtraSource is a further source, given to the build as a secondary

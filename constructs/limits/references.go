@@ -55,6 +55,11 @@ const (
 	// UnsetVariable: the action that sets the namespace sets a fixed set
 	// of variables (Setter.Variables), and the name is not one of them.
 	UnsetVariable
+	// MisspelledVariable: the action that sets the namespace sets a
+	// variable whose name differs from the reference's only in case
+	// (Setter.Spelled): CodePipeline's names are case-sensitive, so the
+	// reference never resolves.
+	MisspelledVariable
 )
 
 // A Setter is the action of a pipeline that sets a variable namespace
@@ -66,6 +71,19 @@ type Setter struct {
 	// Variables are the variables it sets when they are a fixed set
 	// (ActionVariables), sorted; nil when they are not known at synth.
 	Variables []string
+	// Spelled are variables it is documented to set when its set is open
+	// (SpelledVariables: a connection source's), sorted: a name that
+	// differs from one of them only in case never resolves; any other
+	// name is not judged. nil for none.
+	Spelled []string
+}
+
+// NewSetter is the Setter of an action of category and provider (an
+// ActionTypeId's) at stage index stage and run order order, with the
+// variables ActionVariables and SpelledVariables know for its kind.
+func NewSetter(category, provider string, stage, order int) Setter {
+	names, _ := ActionVariables(category, provider)
+	return Setter{Stage: stage, RunOrder: order, Variables: names, Spelled: SpelledVariables(category, provider)}
 }
 
 // actionVariables are the variables that CodePipeline sets for an action
@@ -80,16 +98,46 @@ var actionVariables = map[[2]string][]string{
 	{"Source", "CodeCommit"}: {"AuthorDate", "BranchName", "CommitId", "CommitMessage", "CommitterDate", "RepositoryName"},
 }
 
+// spelledVariables are the variables that CodePipeline documents for an
+// action of a kind whose variables are not a fixed set, by category and
+// provider. A connection source (CodeStarSourceConnection: GitHub, GitHub
+// Enterprise Server, GitLab, Bitbucket) sets AuthorDate, BranchName,
+// CommitId, CommitMessage, ConnectionArn and FullRepositoryName
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html,
+// "Output variables"; https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html,
+// "Variables available for pipeline actions"; aws-cdk-lib's
+// CodeStarSourceVariables has the same six). The list is not the whole
+// set: an execution that a pull request trigger starts
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-filter.html)
+// also has SourceBranchName, DestinationBranchName, PullRequestId and
+// PullRequestTitle (aws/aws-cdk#31000, #37185), names AWS's pages do not
+// list, so they are not judged here either.
+var spelledVariables = map[[2]string][]string{
+	{"Source", "CodeStarSourceConnection"}: {"AuthorDate", "BranchName", "CommitId", "CommitMessage", "ConnectionArn", "FullRepositoryName"},
+}
+
 // ActionVariables returns the variables (sorted, a new slice) that an
 // action of category and provider (an ActionTypeId's) sets, and true, when
 // they are a fixed set: an S3, ECR or CodeCommit source. Otherwise nil and
 // false: a connection source's variables grow with what starts the
-// execution (a pull request adds its own), a build exports what its
+// execution (a pull request adds its own; SpelledVariables has the ones
+// AWS documents, checked for spelling only), a build exports what its
 // buildspec lists, a CloudFormation action its stack's outputs, a Lambda
 // function what it returns.
 func ActionVariables(category, provider string) ([]string, bool) {
 	names, ok := actionVariables[[2]string{category, provider}]
 	return slices.Clone(names), ok
+}
+
+// SpelledVariables returns the variables (sorted, a new slice) that AWS
+// documents for an action of category and provider whose variables are
+// not a fixed set: a connection source's (CodeStarSourceConnection)
+// AuthorDate, BranchName, CommitId, CommitMessage, ConnectionArn and
+// FullRepositoryName. A reference to a name that differs from one of them
+// only in case (CommitID, branchname) never resolves; other names may
+// (a pull request trigger adds its own). nil for any other kind.
+func SpelledVariables(category, provider string) []string {
+	return slices.Clone(spelledVariables[[2]string{category, provider}])
 }
 
 // Resolve is CodePipeline's rule for a reference #{ns.name} in the
@@ -113,16 +161,50 @@ func Resolve(ns, name string, declared bool, setter *Setter, stage, order int) R
 		return UnsetNamespace
 	case setter.Stage > stage || (setter.Stage == stage && setter.RunOrder >= order):
 		return LaterNamespace
-	case setter.Variables != nil && !slices.Contains(setter.Variables, name):
-		return UnsetVariable
+	default:
+		return VariableName(name, setter)
 	}
 	return Resolves
 }
 
-// UnsetVariableRule is the rule of a reference to name that setter (an
-// action that sets only its Variables), described as where, does not set,
-// with its fix.
+// VariableName is whether setter, an action that runs before the
+// reference, sets variable name: Resolves; UnsetVariable when its
+// variables are a fixed set without name; MisspelledVariable when name
+// differs from one of its Spelled variables only in case. The config's
+// rules apply it where they know a namespace's setter.
+func VariableName(name string, setter *Setter) Resolution {
+	switch {
+	case setter.Variables != nil && !slices.Contains(setter.Variables, name):
+		return UnsetVariable
+	case respelled(name, setter.Spelled) != "":
+		return MisspelledVariable
+	}
+	return Resolves
+}
+
+// respelled is the name of names that equals name but for case, or "" when
+// name is one of names or matches none.
+func respelled(name string, names []string) string {
+	if slices.Contains(names, name) {
+		return ""
+	}
+	for _, v := range names {
+		if strings.EqualFold(v, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// UnsetVariableRule is the rule of a reference to name that setter,
+// described as where, does not set (UnsetVariable: an action that sets
+// only its Variables; MisspelledVariable: one that sets a variable of that
+// name in another case), with its fix.
 func UnsetVariableRule(name, where string, setter *Setter) (rule, fix string) {
+	if v := respelled(name, setter.Spelled); v != "" && setter.Variables == nil {
+		return fmt.Sprintf("refers to variable %q, which %s never sets: variable names are case-sensitive, and an action of its kind sets %s", name, where, v),
+			fmt.Sprintf("write %s, as CodePipeline spells it", v)
+	}
 	rule = fmt.Sprintf("refers to variable %q, which %s does not set: an action of its kind sets only %s", name, where, strings.Join(setter.Variables, ", "))
 	fix = "use one of those names, or a variable of another action that runs earlier"
 	for _, v := range setter.Variables {
@@ -163,8 +245,7 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 				typ, _ := am["ActionTypeId"].(map[string]interface{})
 				category, _ := typ["Category"].(string)
 				provider, _ := typ["Provider"].(string)
-				names, _ := ActionVariables(category, provider)
-				set[ns] = producer{Setter{Stage: i, RunOrder: runOrder(am), Variables: names}, fmt.Sprintf("stage %v, action %v", sm["Name"], am["Name"])}
+				set[ns] = producer{NewSetter(category, provider, i, runOrder(am)), fmt.Sprintf("stage %v, action %v", sm["Name"], am["Name"])}
 			}
 		}
 	}
@@ -201,7 +282,7 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 						rule = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets (set before this action: %s)", ns, list(before(set, i, order)))
 					case LaterNamespace:
 						rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
-					case UnsetVariable:
+					case UnsetVariable, MisspelledVariable:
 						rule, fix = UnsetVariableRule(name, p.where, setter)
 					}
 					if rule != "" {

@@ -127,3 +127,89 @@ func TestCheckReferences(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionSourceVariables: a connection source's variables
+// (CodeStarSourceConnection: GitHub, GitLab, Bitbucket) are not a fixed set
+// (a pull request trigger adds its own), so only a name that differs from
+// one AWS documents in case alone is refused: it never resolves. Every
+// documented name resolves, in the next stage as in a later one, and so does
+// any other name.
+func TestConnectionSourceVariables(t *testing.T) {
+	misspelled := func(key, action, name, want string) string {
+		stage := "Build"
+		if action != "Build" {
+			stage = "Deploy-staging"
+		}
+		return `Pipeline: Configuration.` + key + ` (stage ` + stage + `, action ` + action + `) "#{SourceVariables.` + name + `}" refers to variable "` + name +
+			`", which stage Source, action Source never sets: variable names are case-sensitive, and an action of its kind sets ` + want + `: write ` + want + `, as CodePipeline spells it`
+	}
+	type ref struct{ name, want string } // want: the spelling to suggest, "" when the name is not refused
+	var refs []ref
+	for _, name := range limits.SpelledVariables("Source", "CodeStarSourceConnection") {
+		refs = append(refs, ref{name, ""})
+	}
+	refs = append(refs,
+		ref{"CommitID", "CommitId"}, ref{"commitId", "CommitId"}, ref{"branchname", "BranchName"}, ref{"BRANCHNAME", "BranchName"},
+		ref{"authorDate", "AuthorDate"}, ref{"Commitmessage", "CommitMessage"}, ref{"ConnectionARN", "ConnectionArn"}, ref{"FullRepositoryname", "FullRepositoryName"},
+		// Not documented, or not a documented name in another case: not judged.
+		ref{"PullRequestId", ""}, ref{"SourceBranchName", ""}, ref{"DestinationBranchName", ""}, ref{"Branch", ""}, ref{"CommitterDate", ""})
+	for _, r := range refs {
+		t.Run(r.name, func(t *testing.T) {
+			v := "#{SourceVariables." + r.name + "}"
+			body := referencesTemplate("CodeStarSourceConnection", `[{"name":"V","type":"PLAINTEXT","value":"`+v+`"}]`, `{"P":"`+v+`"}`, "see "+v)
+			found, err := limits.CheckTemplate("payments-tooling", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range found {
+				if f.Limit.ID == limits.VariableReference {
+					got = append(got, f.Error()[len("payments-tooling/"):])
+				}
+			}
+			var want []string
+			if r.want != "" {
+				want = []string{
+					misspelled("EnvironmentVariables", "Build", r.name, r.want),
+					misspelled("CustomData", "Approve", r.name, r.want),
+					misspelled("ParameterOverrides", "Prepare", r.name, r.want),
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestVariableName pins limits.VariableName for each kind of setter: a
+// fixed set refuses any other name, an open set with documented names only
+// those names in another case, an unknown set nothing.
+func TestVariableName(t *testing.T) {
+	conn := limits.NewSetter("Source", "CodeStarSourceConnection", 0, 1)
+	codeCommit := limits.NewSetter("Source", "CodeCommit", 0, 1)
+	build := limits.NewSetter("Build", "CodeBuild", 1, 1)
+	tests := []struct {
+		setter limits.Setter
+		name   string
+		want   limits.Resolution
+	}{
+		{conn, "CommitId", limits.Resolves},
+		{conn, "CommitID", limits.MisspelledVariable},
+		{conn, "PullRequestTitle", limits.Resolves},
+		{conn, "VersionId", limits.Resolves},
+		{codeCommit, "CommitterDate", limits.Resolves},
+		{codeCommit, "CommitID", limits.UnsetVariable},
+		{codeCommit, "PullRequestId", limits.UnsetVariable},
+		{build, "commitid", limits.Resolves},
+		{build, "ANY_EXPORTED", limits.Resolves},
+	}
+	for _, tc := range tests {
+		if got := limits.VariableName(tc.name, &tc.setter); got != tc.want {
+			t.Errorf("VariableName(%q, %+v) = %v, want %v", tc.name, tc.setter, got, tc.want)
+		}
+	}
+	if conn.Variables != nil || codeCommit.Spelled != nil || build.Variables != nil || build.Spelled != nil {
+		t.Errorf("NewSetter mixes fixed and spelled sets: %+v %+v %+v", conn, codeCommit, build)
+	}
+}

@@ -15,9 +15,9 @@ import (
 
 // TestReferences: through the Go API, a variable reference that can never
 // resolve (a namespace that a later stage sets, one no action sets, an
-// undeclared pipeline variable) is refused by pipeline.New, naming the
-// field (the release plan's check); references that resolve synthesize, and
-// the check on the written template (limits.CheckTemplate, which
+// undeclared pipeline variable, a connection source's CommitID) is refused
+// by pipeline.New, naming the field (the release plan's check); references
+// that resolve synthesize, and the check on the written template (limits.CheckTemplate, which
 // relaytest.CheckAssembly and the relay app run) finds nothing in them.
 func TestReferences(t *testing.T) {
 	tests := []struct {
@@ -48,6 +48,12 @@ func TestReferences(t *testing.T) {
 		}, []string{
 			`Build.EnvironmentVariables: #{SourceVariables.CommitId} refers to variable "CommitId", which action S3 of stage Source does not set: an action of its kind sets only ETag, VersionId: CodePipeline could not resolve it when the action runs; use one of those names, or a variable of another action that runs earlier`,
 			`Deployments[1].Approval.Comment: #{SourceVariables.versionId} refers to variable "versionId", which action S3 of stage Source does not set: an action of its kind sets only ETag, VersionId: CodePipeline could not resolve it when the action runs; write VersionId, as CodePipeline spells it`,
+		}},
+		{"a connection source's variable in another case (its other names are not a fixed set)", func(p *pipeline.Props) {
+			p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{
+				"COMMIT": pipeline.PlainText("#{SourceVariables.CommitID}"), "PR": pipeline.PlainText("#{SourceVariables.PullRequestId}")}
+		}, []string{
+			`Build.EnvironmentVariables: #{SourceVariables.CommitID} refers to variable "CommitID", which action GitHub of stage Source never sets: variable names are case-sensitive, and an action of its kind sets CommitId: CodePipeline could not resolve it when the action runs; write CommitId, as CodePipeline spells it`,
 		}},
 	}
 	for _, tc := range tests {

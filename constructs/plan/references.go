@@ -18,7 +18,9 @@ import (
 // resolve when its action runs: the namespace must be set by an action of
 // an earlier stage, or of the same stage at a lower run order; variables
 // must name a declared pipeline variable; codepipeline has only
-// PipelineExecutionId
+// PipelineExecutionId; a source's variable must be one it sets (S3, ECR,
+// CodeCommit), or not a documented one in another case (a connection
+// source's CommitID)
 // (limits.Resolve, which limits.CheckTemplate applies to the written
 // templates).
 //
@@ -44,8 +46,7 @@ func (pl *Pipeline) checkReferences() error {
 		for _, a := range st.Actions {
 			if a.Namespace != "" {
 				t := a.Kind.Type()
-				names, _ := limits.ActionVariables(t.Category, t.Provider)
-				set[a.Namespace] = setter{limits.Setter{Stage: i, RunOrder: a.RunOrder, Variables: names}, fmt.Sprintf("action %s of stage %s", a.Name, st.Name)}
+				set[a.Namespace] = setter{limits.NewSetter(t.Category, t.Provider, i, a.RunOrder), fmt.Sprintf("action %s of stage %s", a.Name, st.Name)}
 			}
 		}
 	}
@@ -78,7 +79,7 @@ func (pl *Pipeline) checkReferences() error {
 							why = fmt.Sprintf("refers to namespace %q, which no action of the pipeline sets", ns)
 						case limits.LaterNamespace:
 							why = fmt.Sprintf("refers to namespace %q, which %s sets, and that action does not run before action %s of stage %s", ns, p.where, a.Name, st.Name)
-						case limits.UnsetVariable:
+						case limits.UnsetVariable, limits.MisspelledVariable:
 							why, fix = limits.UnsetVariableRule(name, p.where, s)
 						}
 						if e := fmt.Sprintf("%s: %s %s: CodePipeline could not resolve it when the action runs; %s", path, ref, why, fix); why != "" && !seen[e] {
