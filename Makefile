@@ -63,7 +63,7 @@ compliance-report: tools
 # them while it builds and runs the others on the second core.
 # -timeout 30m: the test package runs ~2.5 min on a quiet 2-core machine, but go test's default
 # 10-minute limit killed a passing run on a machine shared by many test runs (load ~30).
-# -ldflags=-w: test binaries without DWARF debugging information. 23 of them link aws-cdk-lib
+# -ldflags=-w: test binaries without DWARF debugging information. 21 of them link aws-cdk-lib
 # (its jsii packages make each about 140 MB), and each links about 1.2 s of CPU faster; a failing
 # test or a panic still prints its files and lines.
 test: tools $(MERMAID)
