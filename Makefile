@@ -36,7 +36,11 @@ CONTEXT ?=
 # CONFIG is made absolute by the shell. An OUT that is a file is refused
 # before anything runs.
 export CONFIG OUT
-CDK_CONFIG = $${CONFIG:+-c "config=$$(realpath -m -- "$$CONFIG")"} $(foreach kv,$(CONTEXT),-c $(kv))
+# The recipes that run cdk or a side program print the command with the shell's
+# xtrace (set -x), so that the log shows the values ("+ cdk synth ... -o 'my out'"),
+# not the variable's name; CONFIG is made absolute first, so that the trace is the one command.
+ABS_CONFIG = config_abs=$${CONFIG:+$$(realpath -m -- "$$CONFIG")};
+CDK_CONFIG = $${config_abs:+-c "config=$$config_abs"} $(foreach kv,$(CONTEXT),-c $(kv))
 CHECK_OUT = @if [ -z "$$OUT" ] || { [ -e "$$OUT" ] && [ ! -d "$$OUT" ]; }; then echo "make: OUT='$$OUT' is $${OUT:+a file, }not a folder: pass OUT=folder (created when missing), or remove the file"; exit 1; fi
 
 .PHONY: synth test tools bench clean diagram compliance-report bootstrap-policy
@@ -44,20 +48,20 @@ CHECK_OUT = @if [ -z "$$OUT" ] || { [ -e "$$OUT" ] && [ ! -d "$$OUT" ]; }; then 
 synth: tools
 	$(CHECK_OUT)
 	go mod download
-	cdk synth --quiet --no-notices $(CDK_CONFIG) -o "$$OUT"
+	@$(ABS_CONFIG) set -x; cdk synth --quiet --no-notices $(CDK_CONFIG) -o "$$OUT"
 	@echo "relay: templates in $$OUT/:" && ls "$$OUT"/*.template.json
 
 # Mermaid's own parser checks the generated wiring diagrams (test/wiring_test.go).
 MERMAID := $(TOOLS)/mermaid/.installed
 
 diagram: synth
-	go run ./apps/relay-diagram "$$OUT"
+	@set -x; go run ./apps/relay-diagram "$$OUT"
 
 compliance-report: tools
 	$(CHECK_OUT)
 	go mod download
-	cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o "$$OUT"
-	go run ./apps/relay-compliance -guard "$$RELAY_CFN_GUARD" -rules "$$RELAY_CT_RULES" "$$OUT"
+	@$(ABS_CONFIG) set -x; cdk synth --quiet --no-notices $(CDK_CONFIG) -c nag=all -o "$$OUT"
+	@set -x; go run ./apps/relay-compliance -guard "$$RELAY_CFN_GUARD" -rules "$$RELAY_CT_RULES" "$$OUT"
 
 # ./test/ first: the cross-package tests are the longest package (about 3 of the suite's minutes); listed first, go test starts
 # them while it builds and runs the others on the second core.
@@ -113,5 +117,5 @@ clean:
 # to real accounts): make bootstrap-policy CONFIG=relay.yaml OUT=bootstrap
 # (OUT's default, cdk.out, becomes bootstrap here.)
 bootstrap-policy:
-	out="$$OUT"; [ "$$out" != cdk.out ] || out=bootstrap; \
-	go run ./apps/relay-bootstrap $${CONFIG:+-config "$$(realpath -m -- "$$CONFIG")"} -out "$$out"
+	@out="$$OUT"; [ "$$out" != cdk.out ] || out=bootstrap; $(ABS_CONFIG) \
+	set -x; go run ./apps/relay-bootstrap $${config_abs:+-config "$$config_abs"} -out "$$out"

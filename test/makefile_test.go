@@ -102,6 +102,15 @@ done
 			if err != nil {
 				t.Fatalf("make %s: %v\n%s", tc.target, err, out)
 			}
+			// The log shows the command with its values (the shell's
+			// xtrace), not the names of make's variables.
+			traced := false
+			for _, line := range strings.Split(string(out), "\n") {
+				traced = traced || strings.HasPrefix(line, "+ ") && strings.Contains(line, filepath.Base(tc.out))
+			}
+			if !traced || strings.Contains(string(out), "$OUT") || strings.Contains(string(out), "$CONFIG") {
+				t.Errorf("make %s: the log does not show the command with OUT's value %q:\n%s", tc.target, tc.out, out)
+			}
 			if tc.wantArgs != nil {
 				raw, err := os.ReadFile(argsFile)
 				if err != nil {
