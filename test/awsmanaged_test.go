@@ -11,7 +11,6 @@ import "testing"
 // role, which failed AwsSolutions-IAM4 until the suppression moved to
 // package nag for both).
 func TestAWSManagedExecutionPolicies(t *testing.T) {
-	t.Parallel() // subprocesses of its own; shares only the app binary
 	for _, tc := range []struct{ name, environments string }{
 		{"account environment", `  - {name: staging, account: "222222222222", regions: [us-east-1]}`},
 		{"environment of account lists", `  - {name: pilot, accounts: ["222222222222", "333333333333"], regions: [us-east-1]}`},
@@ -28,11 +27,8 @@ deploy:
     managedPolicyArns: ["arn:aws:iam::aws:policy/AWSLambda_FullAccess"]
 environments:
 ` + tc.environments + "\n"
-			path, out := writeConfig(t, cfg)
 			// The default synth: cdk-nag's AwsSolutions pack runs.
-			if stderr, err := runApp(t, appBinary(t), path, out); err != nil {
-				t.Fatalf("app: %v; stderr:\n%s", err, stderr)
-			}
+			synthDefault(t, cfg)
 		})
 	}
 }
