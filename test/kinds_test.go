@@ -64,6 +64,9 @@ func TestFieldFailureKinds(t *testing.T) {
 			[]string{`extraSources "5": the Build action reads the source and every extra source, 6 artifacts; a CodeBuild action reads at most 5`}},
 		{"55 steps", "sixty-hooks-one-region", kindsHead + "deploy:\n" + kindsPolicy + "steps:\n" + repeatLines(55, "  - {name: s%02[1]d, codeBuild: {buildspec: ci/s.yml}}\n") + kindsStaging,
 			[]string{"relay: steps: environments[0] gets 57 actions in us-east-1 (55 steps, 0 hooks and 2 release actions); a CodePipeline stage holds at most 50 actions: run at most 48 steps per region"}},
+		{"eleven managed policies on the execution role", "sixty-hooks-one-region", kindsHead + "deploy:\n  executionPolicy:\n    managedPolicyArns:\n" +
+			repeatLines(11, "      - \"arn:aws:iam::${account}:policy/kinds-%[1]d\"\n") + kindsStaging,
+			[]string{`deploy.executionPolicy.managedPolicyArns "11": IAM attaches at most 10 managed policies to a role (the default quota`}},
 		// 4 composed names over their limit.
 		{"step role name", "stackset-name-over-128", "name: abcdefghijabcdefghijabcd\n" + strings.TrimPrefix(kindsHead, "name: kinds\n") + "deploy:\n" + kindsPolicy +
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -92,6 +93,9 @@ type ExecutionPolicy struct {
 	// each execution role's account (AWS::AccountId in the StackSet of
 	// organizational units). The AWS managed AdministratorAccess and
 	// IAMFullAccess policies are refused unless AllowAdministratorAccess.
+	// At most 10 distinct ARNs: IAM's default quota of managed policies
+	// per role (limits.IAMRoleManagedPolicies), which Service Quotas may
+	// raise in an account but a synth cannot see.
 	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
 	// Statements are inline Allow statements. A statement as strong as
 	// AdministratorAccess (an IAM escalation action, such as iam:* or
@@ -242,6 +246,10 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 			rule = c.policyAccountRule(a)
 		}
 		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, rule)
+	}
+	if n, max := distinctCount(ep.ManagedPolicyArns), limits.Max(limits.IAMRoleManagedPolicies); n > max {
+		p.add(base+".managedPolicyArns", strconv.Itoa(n), fmt.Sprintf("IAM attaches at most %d managed policies to a role (the default quota, which a synth cannot see raised in a target account; %s), and each execution role gets all %d, so CloudFormation would fail to create it: merge customer managed policies, or grant with %s.statements instead",
+			max, limits.ByID(limits.IAMRoleManagedPolicies).Source, n, base))
 	}
 	// IAM refuses a policy whose Sids repeat: the statements' own, and
 	// those Relay writes beside them into the execution role's policy (with
@@ -448,6 +456,15 @@ func resourceRule(s string) string {
 // CloudFormation's ${AWS::Name} (values.PseudoParameter).
 func pseudoParameterRule(p string) string {
 	return fmt.Sprintf("holds %s, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement: IAM would read it as a policy variable that no request has, and the grant would match nothing; write the partition as text (arn:aws:...), and the account and region as ${account} and ${region}, which Relay fills for each role", p)
+}
+
+// distinctCount is the number of distinct values of list.
+func distinctCount(list []string) int {
+	seen := map[string]bool{}
+	for _, v := range list {
+		seen[v] = true
+	}
+	return len(seen)
 }
 
 // reasonRule requires a written reason for a statement with a wildcard.

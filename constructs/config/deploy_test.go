@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -149,6 +150,21 @@ func TestValidateDeploy(t *testing.T) {
 			want: []string{
 				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::${account}:policy/${env}-deployer": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
 				`deploy.executionPolicy.managedPolicyArns[1] "arn:aws:iam::${region}:policy/deployer": must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess`,
+			},
+		},
+		{
+			// IAM's default quota of managed policies per role: the
+			// eleventh fails the role's creation.
+			name: "eleven managed policies",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: policyArns(11)}
+			},
+			want: []string{`deploy.executionPolicy.managedPolicyArns "11": IAM attaches at most 10 managed policies to a role (the default quota, which a synth cannot see raised in a target account; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and each execution role gets all 11, so CloudFormation would fail to create it: merge customer managed policies, or grant with deploy.executionPolicy.statements instead`},
+		},
+		{
+			name: "ten managed policies, one listed twice",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: append(policyArns(10), policyArns(1)...)}
 			},
 		},
 		{
@@ -358,4 +374,13 @@ func crossAccountPolicy(arn, account, env, where string) string {
 		": IAM attaches to a role only AWS managed policies (arn:<partition>:iam::aws:policy/...) and customer managed policies of the role's own account; " +
 		"create the policy in every account under one name and write its account as ${account} (" + strings.Replace(arn, ":"+account+":", ":${account}:", 1) + "), " +
 		"or grant what the stacks need with statements instead, or use an AWS managed policy"
+}
+
+// policyArns are n managed policy ARNs of each target account.
+func policyArns(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("arn:aws:iam::${account}:policy/payments-deployer-%d", i))
+	}
+	return out
 }

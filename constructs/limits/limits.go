@@ -1,9 +1,10 @@
 // Package limits is Relay's one table of AWS quotas (Table, each row with the
 // AWS page that states it), and checks synthesized templates against them
-// before anything is deployed: policy sizes, template size, resources,
-// outputs and parameters per stack, stages and actions per pipeline, every
-// action configuration value, and that every variable reference in one
-// resolves when its action runs (VariableReference).
+// before anything is deployed: policy sizes, managed policies attached per
+// role, template size, resources, outputs and parameters per stack, stages
+// and actions per pipeline, every action configuration value, and that
+// every variable reference in one resolves when its action runs
+// (VariableReference).
 //
 // Config validation and the release plan (package plan) read their numbers
 // from Table too (Max), so a quota is written down once. Sizes are measured
@@ -47,6 +48,7 @@ const (
 	IAMRoleInline           = "iam-role-inline-policies"
 	IAMManagedPolicy        = "iam-managed-policy"
 	IAMTrustPolicy          = "iam-trust-policy"
+	IAMRoleManagedPolicies  = "iam-role-managed-policies"
 	IAMRoleName             = "iam-role-name"
 	KMSKeyPolicy            = "kms-key-policy"
 	S3BucketPolicy          = "s3-bucket-policy"
@@ -108,6 +110,11 @@ var Table = append([]Limit{
 		"split the managed policy in two, or use shorter resource patterns", false},
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
 		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
+	// IAM's default quota; Service Quotas raises it to at most 20 per
+	// account, which a synth cannot see, so Relay holds every role to the
+	// default: a target account never asked has it.
+	{IAMRoleManagedPolicies, "IAM managed policies attached to one role (default quota)", 10, iamQuotas,
+		"attach at most 10: merge customer managed policies, or grant with statements (the role's own policy) instead", false},
 	{IAMRoleName, "IAM role name (characters)", 64, iamQuotas,
 		"use a shorter name", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
@@ -354,6 +361,9 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 	for id, v := range p.TrustPolicies {
 		check(IAMTrustPolicy, id, v)
 	}
+	for id, n := range attachedPolicies(res) {
+		check(IAMRoleManagedPolicies, id, n)
+	}
 	for id, r := range res {
 		m, _ := r.(map[string]interface{})
 		props, _ := m["Properties"].(map[string]interface{})
@@ -404,6 +414,49 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		}
 		return a.Name < b.Name
 	})
+	return out
+}
+
+// attachedPolicies counts, for each AWS::IAM::Role of res by logical ID, the
+// managed policies attached to it: the distinct entries of its
+// ManagedPolicyArns (an ARN, or a reference as written), and each
+// AWS::IAM::ManagedPolicy of res whose Roles refer to the role ({"Ref":
+// id}) and is not already among them. A permissions boundary is not an
+// attachment.
+func attachedPolicies(res map[string]interface{}) map[string]int {
+	attached := map[string]map[string]bool{}
+	attach := func(role string, policy interface{}) {
+		if attached[role] == nil {
+			attached[role] = map[string]bool{}
+		}
+		key, _ := json.Marshal(policy)
+		attached[role][string(key)] = true
+	}
+	for id, r := range res {
+		m, _ := r.(map[string]interface{})
+		props, _ := m["Properties"].(map[string]interface{})
+		switch m["Type"] {
+		case "AWS::IAM::Role":
+			arns, _ := props["ManagedPolicyArns"].([]interface{})
+			for _, a := range arns {
+				attach(id, a)
+			}
+		case "AWS::IAM::ManagedPolicy":
+			roles, _ := props["Roles"].([]interface{})
+			for _, role := range roles {
+				rm, _ := role.(map[string]interface{})
+				if ref, ok := rm["Ref"].(string); ok {
+					attach(ref, map[string]interface{}{"Ref": id})
+				}
+			}
+		}
+	}
+	out := map[string]int{}
+	for role, policies := range attached {
+		if m, _ := res[role].(map[string]interface{}); m["Type"] == "AWS::IAM::Role" {
+			out[role] = len(policies)
+		}
+	}
 	return out
 }
 

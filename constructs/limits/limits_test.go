@@ -59,6 +59,11 @@ func TestCheckTemplate(t *testing.T) {
 		{"role inline fits", res("AWS::IAM::Role", map[string]interface{}{"AssumeRolePolicyDocument": statements(100), "Policies": []interface{}{map[string]interface{}{"PolicyDocument": statements(5000)}}}), nil, nil},
 		{"role inline and trust too large", res("AWS::IAM::Role", map[string]interface{}{"AssumeRolePolicyDocument": statements(2100), "Policies": []interface{}{map[string]interface{}{"PolicyDocument": statements(11000)}}}), []string{limits.IAMRoleInline, limits.IAMTrustPolicy}, nil},
 		{"managed policy too large", res("AWS::IAM::ManagedPolicy", map[string]interface{}{"PolicyDocument": statements(6200)}), []string{limits.IAMManagedPolicy}, nil},
+		{"ten managed policies on a role: the default quota, a warning", roleWithPolicies(managedArns(10), 0), nil, []string{limits.IAMRoleManagedPolicies}},
+		{"eleven managed policies on a role", roleWithPolicies(managedArns(11), 0), []string{limits.IAMRoleManagedPolicies}, nil},
+		{"nine ARNs and two policies whose Roles name the role", roleWithPolicies(managedArns(9), 2), []string{limits.IAMRoleManagedPolicies}, nil},
+		{"one ARN listed twice is attached once", roleWithPolicies(append(managedArns(10), managedArns(1)...), 0), nil, []string{limits.IAMRoleManagedPolicies}},
+		{"seven managed policies and a permissions boundary", roleWithPolicies(managedArns(7), 0), nil, nil},
 		{"399 resources", map[string]interface{}{"Resources": resources(399, "AWS::SNS::Topic", nil)}, nil, nil},
 		{"501 resources", map[string]interface{}{"Resources": resources(501, "AWS::SNS::Topic", nil)}, []string{limits.StackResources}, nil},
 		{"201 outputs and parameters", map[string]interface{}{"Outputs": resources(201, "x", nil), "Parameters": resources(201, "x", nil)}, []string{limits.StackOutputs, limits.StackParameters}, nil},
@@ -104,6 +109,32 @@ func TestCheckTemplate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// managedArns are n customer managed policy ARNs.
+func managedArns(n int) []interface{} {
+	var out []interface{}
+	for i := range n {
+		out = append(out, fmt.Sprintf("arn:aws:iam::111111111111:policy/p%d", i))
+	}
+	return out
+}
+
+// roleWithPolicies is a template with the role R, its ManagedPolicyArns arns and a
+// permissions boundary, and attached AWS::IAM::ManagedPolicy resources
+// whose Roles refer to R, plus one that names another role.
+func roleWithPolicies(arns []interface{}, attached int) map[string]interface{} {
+	r := map[string]interface{}{
+		"R": map[string]interface{}{"Type": "AWS::IAM::Role", "Properties": map[string]interface{}{
+			"ManagedPolicyArns": arns, "PermissionsBoundary": "arn:aws:iam::111111111111:policy/boundary"}},
+		"Other": map[string]interface{}{"Type": "AWS::IAM::ManagedPolicy", "Properties": map[string]interface{}{
+			"PolicyDocument": statements(100), "Roles": []interface{}{map[string]interface{}{"Ref": "OtherRole"}, "a-role-by-name"}}},
+	}
+	for i := range attached {
+		r[fmt.Sprintf("M%d", i)] = map[string]interface{}{"Type": "AWS::IAM::ManagedPolicy", "Properties": map[string]interface{}{
+			"PolicyDocument": statements(100), "Roles": []interface{}{map[string]interface{}{"Ref": "R"}}}}
+	}
+	return map[string]interface{}{"Resources": r}
 }
 
 func appendOnce(v []string, s string) []string {

@@ -199,7 +199,9 @@ type Props struct {
 	// (arn:aws:iam::${account}:policy/app-deployer): it is filled with
 	// Account, or, in a template deployed to accounts unknown at synth
 	// (a StackSet's), with the deploying account (AWS::AccountId), so that
-	// one policy name serves every account that has it.
+	// one policy name serves every account that has it. At most 10
+	// distinct ARNs (limits.IAMRoleManagedPolicies: IAM's default quota of
+	// managed policies per role, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
 	// ExecutionManagedPolicyArns, at least one is required. A resource may
@@ -288,7 +290,8 @@ type ExecutionRole struct {
 	// of them. Statements with a wildcard need a Reason. ManagedPolicyArns
 	// may use AccountPlaceholder, as ExecutionManagedPolicyArns, and
 	// Statements AccountPlaceholder and RegionPlaceholder, as
-	// ExecutionStatements.
+	// ExecutionStatements. At most 10 distinct managed policies, as
+	// ExecutionManagedPolicyArns.
 	ManagedPolicyArns []string
 	Statements        []Statement
 }

@@ -196,6 +196,20 @@ func TestPropsValidate(t *testing.T) {
 			`ExecutionManagedPolicyArns[0] "arn:aws:iam::111111111111:policy/payments-deployer": a customer managed policy of account 111111111111; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`,
 			`ExecutionRoles[0].ManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/db": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`,
 		}},
+		// IAM's default quota of managed policies per role (10): the
+		// eleventh fails the role's creation. One ARN listed twice is
+		// attached once.
+		{"managed policies over the quota", func(p *target.Props) {
+			var eleven, ten []string
+			for i := range 11 {
+				eleven = append(eleven, fmt.Sprintf("arn:aws:iam::${account}:policy/p%d", i))
+			}
+			ten = append(append(ten, eleven[:10]...), eleven[0])
+			p.ExecutionManagedPolicyArns = eleven
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: ten}}
+		}, []string{
+			"ExecutionManagedPolicyArns: 11 managed policies for one role; IAM attaches at most 10 to a role (its default quota, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), so CloudFormation would fail to create the role: merge customer managed policies, or grant with statements instead",
+		}},
 		// A hook role that may change a role's policy and trust could make
 		// that role trust it and hold any permission: as for a step role,
 		// no boundary bounds what it writes.

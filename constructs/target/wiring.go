@@ -14,6 +14,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -105,6 +106,14 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 				add("%s[%d] %q: not a managed policy ARN; write arn:%s:iam::%s:policy/%s (a customer managed policy of the target account) or arn:%s:iam::aws:policy/NAME (an AWS managed one)",
 					field, i, a, partition, AccountPlaceholder, strings.TrimPrefix(name, "/"), partition)
 			}
+		}
+		distinct := map[string]bool{}
+		for _, a := range list {
+			distinct[a] = true
+		}
+		if max := limits.Max(limits.IAMRoleManagedPolicies); len(distinct) > max {
+			add("%s: %d managed policies for one role; IAM attaches at most %d to a role (its default quota, %s), so CloudFormation would fail to create the role: merge customer managed policies, or grant with statements instead",
+				field, len(distinct), max, limits.ByID(limits.IAMRoleManagedPolicies).Source)
 		}
 		if !values.IsAccount(p.Account) {
 			return // the stack's account, known at deploy time only
