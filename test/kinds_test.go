@@ -67,6 +67,19 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"eleven managed policies on the execution role", "sixty-hooks-one-region", kindsHead + "deploy:\n  executionPolicy:\n    managedPolicyArns:\n" +
 			repeatLines(11, "      - \"arn:aws:iam::${account}:policy/kinds-%[1]d\"\n") + kindsStaging,
 			[]string{`deploy.executionPolicy.managedPolicyArns "11": IAM attaches at most 10 managed policies to a role (the default quota`}},
+		{"eleven instance tags", "sixty-hooks-one-region", kindsHead + "deploy:\n  codeDeploy:\n    instanceTags: {app: [" +
+			strings.TrimSuffix(repeatLines(11, "a%[1]d, "), ", ") + "]}\n    instanceRoles: [kinds-instance]\n" + kindsStaging,
+			[]string{`deploy.codeDeploy.instanceTags "11": CodeDeploy selects instances by at most 10 tags in a tag group`}},
+		{"eleven Auto Scaling groups", "sixty-hooks-one-region", kindsHead + "deploy:\n  codeDeploy:\n    autoScalingGroups: [" +
+			strings.TrimSuffix(repeatLines(11, "g%[1]d, "), ", ") + "]\n    instanceRoles: [kinds-instance]\n" + kindsStaging,
+			[]string{`deploy.codeDeploy.autoScalingGroups "11": CodeDeploy takes at most 10 Auto Scaling groups in a deployment group (the default quota`}},
+		// A source S3 key of 500 characters: the build project's
+		// description, which names it, is cut to CodeBuild's 255 (fixed:
+		// pipeline).
+		{"long source key in the build project's description", "build-env-over-1000", strings.Replace(kindsHead,
+			"  github: {repository: acme/kinds, connectionArn: \"arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\"}\n",
+			"  s3: {bucket: acme-kinds-releases, key: releases/"+strings.Repeat("k", 487)+".zip, versioned: true}\naudit: {}\n", 1) +
+			"deploy:\n" + kindsPolicy + kindsStaging, nil},
 		// 4 composed names over their limit.
 		{"step role name", "stackset-name-over-128", "name: abcdefghijabcdefghijabcd\n" + strings.TrimPrefix(kindsHead, "name: kinds\n") + "deploy:\n" + kindsPolicy +
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +

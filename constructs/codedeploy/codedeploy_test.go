@@ -625,6 +625,26 @@ func TestServerPropsValidate(t *testing.T) {
 			`MinimumHealthyHosts.Type "PERCENT": must be HOST_COUNT or FLEET_PERCENT`,
 			`DeploymentGroupName "` + strings.Repeat("g", 94) + `": must be at most 93 characters with MinimumHealthyHosts: the custom config is named "<DeploymentGroupName>-config", at most 100`,
 		}},
+		// CodeDeploy's quotas: 10 tags in a tag group (a key alone counts
+		// once), 10 Auto Scaling groups (the default) in a deployment group.
+		{"ten tags of each kind and ten Auto Scaling groups", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.InstanceTags = map[string][]string{"app": names("a", 9), "tier": nil}
+			p.OnPremisesTags = map[string][]string{"": names("v", 10)}
+			p.AutoScalingGroupNames = names("asg", 10)
+			return p
+		}, nil},
+		{"eleven tags of each kind and eleven Auto Scaling groups", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.InstanceTags = map[string][]string{"app": names("a", 10), "tier": nil}
+			p.OnPremisesTags = map[string][]string{"site": names("s", 11)}
+			p.AutoScalingGroupNames = names("asg", 11)
+			return p
+		}, []string{
+			`InstanceTags: 11 tags (one per key and value); CodeDeploy selects instances by at most 10 tags in a tag group (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead`,
+			`OnPremisesTags: 11 tags (one per key and value); CodeDeploy selects instances by at most 10 tags in a tag group (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead`,
+			`AutoScalingGroupNames: 11 Auto Scaling groups; CodeDeploy takes at most 10 in a deployment group (its default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 10, or select the other instances with InstanceTags`,
+		}},
 		{"tags, groups and target group names", func() *codedeploy.ServerProps {
 			p := validServer()
 			p.InstanceTags = map[string][]string{"": nil, "app": {"billing", ""}}
@@ -1043,4 +1063,13 @@ func TestExistingGroupValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// names are n distinct names with prefix.
+func names(prefix string, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("%s%d", prefix, i))
+	}
+	return out
 }

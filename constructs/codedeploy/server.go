@@ -54,7 +54,10 @@ type ServerProps struct {
 	// form one CodeDeploy tag group, so an instance is deployed to when it
 	// has any one of these key-value pairs (not all of them). A key with no
 	// values matches any value of that key; the key "" matches the values
-	// under any key. Default: none.
+	// under any key. At most 10 tags, a key alone or each key-value pair
+	// counting once (limits.CodeDeployTags,
+	// https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html).
+	// Default: none.
 	InstanceTags map[string][]string
 	// OnPremisesTags select on-premises instances by tag, like InstanceTags.
 	// In place only. Default: none.
@@ -64,6 +67,8 @@ type ServerProps struct {
 	// one of InstanceTags, OnPremisesTags and AutoScalingGroupNames is
 	// required; blue-green requires AutoScalingGroupNames. The CodeDeploy
 	// agent must already be on the instances (the platform stack installs it).
+	// At most 10: CodeDeploy's default quota (limits.CodeDeployASGs,
+	// https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html).
 	AutoScalingGroupNames []string
 	// DeploymentConfig is a predefined config (see ServerConfigName). Do not
 	// set it with MinimumHealthyHosts. Default: CodeDeployDefault.OneAtATime.
@@ -164,6 +169,10 @@ func (p *ServerProps) Validate() error {
 	errs.tags("OnPremisesTags", p.OnPremisesTags)
 	errs.list("AutoScalingGroupNames", p.AutoScalingGroupNames, func(s string) bool { return s != "" && len(s) <= 255 }, "must be 1-255 characters, the name of an Auto Scaling group in the target account")
 	errs.list("TargetGroupNames", p.TargetGroupNames, targetGroupNm.MatchString, "must be a target group name: 1-32 letters, digits and hyphens, not starting or ending with a hyphen")
+	if max := limits.Max(limits.CodeDeployASGs); len(p.AutoScalingGroupNames) > max {
+		errs.add("AutoScalingGroupNames: %d Auto Scaling groups; CodeDeploy takes at most %d in a deployment group (its default quota, %s), so CloudFormation would fail to create the group: deploy through at most %d, or select the other instances with InstanceTags",
+			len(p.AutoScalingGroupNames), max, limits.ByID(limits.CodeDeployASGs).Source, max)
+	}
 	if max := limits.Max(limits.CodeDeployTargets); len(p.TargetGroupNames) > max {
 		errs.add("TargetGroupNames: %d target groups; CodeDeploy allows at most %d", len(p.TargetGroupNames), max)
 	}
@@ -196,7 +205,18 @@ func (p *ServerProps) Validate() error {
 	return fmt.Errorf("codedeploy.ServerProps: %w", errors.Join(errs...))
 }
 
+// tags checks the tag filters of one tag group: each key and value pair (a
+// key alone, a value alone) is one tag, and CodeDeploy takes at most
+// limits.CodeDeployTags in a group.
 func (p *problems) tags(field string, tags map[string][]string) {
+	n := 0
+	for _, v := range tags {
+		n += max(1, len(v))
+	}
+	if most := limits.Max(limits.CodeDeployTags); n > most {
+		p.add("%s: %d tags (one per key and value); CodeDeploy selects instances by at most %d tags in a tag group (%s), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead",
+			field, n, most, limits.ByID(limits.CodeDeployTags).Source)
+	}
 	for _, k := range sortedKeys(tags) {
 		if k == "" && len(tags[k]) == 0 {
 			p.add("%s[\"\"]: a tag filter needs a key, values or both", field)

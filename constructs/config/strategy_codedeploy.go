@@ -26,13 +26,16 @@ type CodeDeployDeploy struct {
 	// and refused here. Default: Relay creates <name> and <name>-<env>.
 	ExistingGroup *ExistingDeploymentGroup `yaml:"existingGroup,omitempty" json:"existingGroup,omitempty"`
 	// InstanceTags select EC2 instances: tag key to values, any value
-	// matches.
+	// matches. At most 10 key and value pairs: they form one CodeDeploy
+	// tag group (limits.CodeDeployTags, https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html).
 	InstanceTags map[string][]string `yaml:"instanceTags,omitempty" json:"instanceTags,omitempty"`
-	// OnPremisesTags select registered on-premises instances the same way.
+	// OnPremisesTags select registered on-premises instances the same way,
+	// at most 10 key and value pairs.
 	OnPremisesTags map[string][]string `yaml:"onPremisesTags,omitempty" json:"onPremisesTags,omitempty"`
 	// AutoScalingGroups are Auto Scaling group names. At least one of
 	// instanceTags, onPremisesTags and autoScalingGroups is required;
-	// blue-green needs autoScalingGroups.
+	// blue-green needs autoScalingGroups. At most 10: CodeDeploy's default
+	// quota (limits.CodeDeployASGs), which a synth cannot see raised.
 	AutoScalingGroups []string `yaml:"autoScalingGroups,omitempty" json:"autoScalingGroups,omitempty"`
 	// Style is in-place or blue-green. Default: in-place.
 	Style string `yaml:"style,omitempty" json:"style,omitempty"`
@@ -160,6 +163,25 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 		if !asgNameRE.MatchString(g) {
 			q.add(fmt.Sprintf("%sautoScalingGroups[%d]", b, k), g, "must be an Auto Scaling group name of 1 to 255 characters, without colons")
 		}
+	}
+	// CodeDeploy's quotas of a deployment group's instance selection: Relay
+	// writes each tag map as one tag group, a tag per key and value.
+	for _, f := range []struct {
+		name string
+		tags map[string][]string
+	}{{"instanceTags", x.InstanceTags}, {"onPremisesTags", x.OnPremisesTags}} {
+		n := 0
+		for _, v := range f.tags {
+			n += max(1, len(v))
+		}
+		if most := limits.Max(limits.CodeDeployTags); n > most {
+			q.add(b+f.name, strconv.Itoa(n), fmt.Sprintf("CodeDeploy selects instances by at most %d tags in a tag group (%s), and Relay writes %s as one tag group with a tag per key and value, %d, so CloudFormation would fail to create the deployment group: tag the instances with one shared tag (such as app: [billing]), or list their Auto Scaling groups in %sautoScalingGroups instead",
+				most, limits.ByID(limits.CodeDeployTags).Source, f.name, n, b))
+		}
+	}
+	if n, most := len(x.AutoScalingGroups), limits.Max(limits.CodeDeployASGs); n > most {
+		q.add(b+"autoScalingGroups", strconv.Itoa(n), fmt.Sprintf("CodeDeploy takes at most %d Auto Scaling groups in a deployment group (the default quota, which a synth cannot see raised in a target account; %s), so CloudFormation would fail to create it: deploy through at most %d groups, or select the other instances with %sinstanceTags",
+			most, limits.ByID(limits.CodeDeployASGs).Source, most, b))
 	}
 	switch x.Style {
 	case "in-place":

@@ -17,7 +17,20 @@ func TestValidateCodeDeploy(t *testing.T) {
 			`deploy.codeDeploy.instanceRoles[0] "arn:aws:iam::222222222222:role/web": must be a role name (not an ARN)`},
 		{"blue-green EC2 without an Auto Scaling group", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, style: blue-green, targetGroups: [web]}\n",
 			`deploy.codeDeploy.autoScalingGroups "": blue-green needs an Auto Scaling group`},
+		// CodeDeploy's quotas: 10 tags in a tag group, 10 Auto Scaling
+		// groups (the default) in a deployment group.
+		{"eleven instance tags", "deploy:\n  codeDeploy: {instanceTags: {app: [a0, a1, a2, a3, a4, a5], tier: [t0, t1, t2, t3, t4]}, instanceRoles: [web]}\n",
+			`deploy.codeDeploy.instanceTags "11": CodeDeploy selects instances by at most 10 tags in a tag group (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html), and Relay writes instanceTags as one tag group with a tag per key and value, 11, so CloudFormation would fail to create the deployment group: tag the instances with one shared tag (such as app: [billing]), or list their Auto Scaling groups in deploy.codeDeploy.autoScalingGroups instead`},
+		{"eleven on-premises tags", "deploy:\n  codeDeploy: {onPremisesTags: {app: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10]}, instanceRoles: [web]}\n",
+			`deploy.codeDeploy.onPremisesTags "11": CodeDeploy selects instances by at most 10 tags`},
+		{"eleven Auto Scaling groups", "deploy:\n  codeDeploy: {autoScalingGroups: [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10], instanceRoles: [web]}\n",
+			`deploy.codeDeploy.autoScalingGroups "11": CodeDeploy takes at most 10 Auto Scaling groups in a deployment group (the default quota, which a synth cannot see raised in a target account; https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create it: deploy through at most 10 groups, or select the other instances with deploy.codeDeploy.instanceTags`},
 	})
+	// At the quotas: ten tags of each kind, ten Auto Scaling groups.
+	at := "deploy:\n  codeDeploy: {instanceTags: {app: [a0, a1, a2, a3, a4], tier: [t0, t1, t2, t3, t4]}, onPremisesTags: {app: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]}, autoScalingGroups: [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9], instanceRoles: [web]}\n"
+	if _, err := Parse("relay.yaml", []byte(withoutSettings(releaseBase)+at)); err != nil {
+		t.Errorf("ten tags and ten Auto Scaling groups: %v", err)
+	}
 }
 
 // TestExistingServerGroup checks an EC2/on-premises deployment through an

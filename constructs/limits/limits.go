@@ -1,10 +1,11 @@
 // Package limits is Relay's one table of AWS quotas (Table, each row with the
 // AWS page that states it), and checks synthesized templates against them
 // before anything is deployed: policy sizes, managed policies attached per
-// role, template size, resources, outputs and parameters per stack, stages
-// and actions per pipeline, every action configuration value, and that
-// every variable reference in one resolves when its action runs
-// (VariableReference).
+// role, Auto Scaling groups and instance tags per CodeDeploy deployment
+// group, CodeBuild project descriptions, template size, resources, outputs
+// and parameters per stack, stages and actions per pipeline, every action
+// configuration value, and that every variable reference in one resolves
+// when its action runs (VariableReference).
 //
 // Config validation and the release plan (package plan) read their numbers
 // from Table too (Max), so a quota is written down once. Sizes are measured
@@ -18,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/relaycdk/relay/internal/policysize"
 )
@@ -71,6 +73,10 @@ const (
 	CodeDeployAlarms        = "codedeploy-alarms"
 	CodeDeployTargets       = "codedeploy-target-groups"
 	CodeDeployWait          = "codedeploy-wait-minutes"
+	CodeDeployASGs          = "codedeploy-auto-scaling-groups"
+	CodeDeployTagGroups     = "codedeploy-tag-groups"
+	CodeDeployTags          = "codedeploy-tags-per-tag-group"
+	CodeBuildDescription    = "codebuild-project-description"
 	LambdaFunctionName      = "lambda-function-name"
 	CodeBuildInputs         = "codepipeline-codebuild-input-artifacts"
 	CodeBuildSubnets        = "codebuild-vpc-subnets"
@@ -81,6 +87,7 @@ const (
 	codePipelineQuotas      = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
 	codePipelineAPI         = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"
 	codeDeployQuotas        = "https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html"
+	codeDeployTagging       = "https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html"
 	IAMManagedPolicyName    = "iam-managed-policy-name"
 	IAMPolicyName           = "iam-policy-name"
 	S3BucketName            = "s3-bucket-name"
@@ -161,10 +168,23 @@ var Table = append([]Limit{
 		"deploy the service in fewer target groups, or in several deployment groups", false},
 	{CodeDeployWait, "CodeDeploy blue/green wait before rerouting traffic or terminating the blue fleet (minutes)", 2880, codeDeployQuotas,
 		"wait at most 48 hours", false},
+	// CodeDeploy's default quota; Service Quotas may raise it in an
+	// account, which a synth cannot see, so Relay holds every deployment
+	// group to the default: a target account never asked has it.
+	{CodeDeployASGs, "CodeDeploy Auto Scaling groups per deployment group (default quota)", 10, codeDeployQuotas,
+		"list at most 10 Auto Scaling groups, or deploy the others through another deployment group (another Relay configuration)", false},
+	{CodeDeployTagGroups, "CodeDeploy tag groups per deployment group (EC2 or on-premises tag set)", 3, codeDeployTagging,
+		"select the instances with at most 3 tag groups", false},
+	{CodeDeployTags, "CodeDeploy tags per tag group (each tag key and value pair, or key or value alone, counts once)", 10, codeDeployTagging,
+		"select the instances with at most 10 key and value pairs: tag them with one shared tag (such as app=billing), or list their Auto Scaling groups instead", false},
 	{LambdaFunctionName, "Lambda function name (characters)", 64, "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
 		"use a shorter function name", false},
 	{CodeBuildInputs, "Input artifacts of a CodePipeline CodeBuild action", 5, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html",
 		"read fewer artifacts in one step: combine files in an earlier step's output", false},
+	// Packed: Relay cuts the descriptions it writes to the limit, so a long
+	// one is not a warning.
+	{CodeBuildDescription, "CodeBuild project description (characters)", 255, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Project.html",
+		"shorten the description (Relay shortens the descriptions it writes to fit)", true},
 	{CodeBuildSubnets, "CodeBuild project VPC subnets", 16, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html",
 		"list at most 16 subnets (one or two per Availability Zone is enough)", false},
 	{CodeBuildSecurityGroups, "CodeBuild project VPC security groups", 5, "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html",
@@ -370,6 +390,19 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		switch m["Type"] {
 		case "AWS::IAM::ManagedPolicy":
 			check(IAMManagedPolicy, id, policysize.Size(props["PolicyDocument"]))
+		case "AWS::CodeBuild::Project":
+			if d, ok := props["Description"].(string); ok {
+				check(CodeBuildDescription, id, utf8.RuneCountInString(d))
+			}
+		case "AWS::CodeDeploy::DeploymentGroup":
+			asgs, _ := props["AutoScalingGroups"].([]interface{})
+			check(CodeDeployASGs, id, len(asgs))
+			for _, groups := range tagGroups(props) {
+				check(CodeDeployTagGroups, id, len(groups))
+				for _, n := range groups {
+					check(CodeDeployTags, id, n)
+				}
+			}
 		case "AWS::CodePipeline::Pipeline":
 			stages, _ := props["Stages"].([]interface{})
 			check(PipelineStages, id, len(stages))
@@ -455,6 +488,36 @@ func attachedPolicies(res map[string]interface{}) map[string]int {
 	for role, policies := range attached {
 		if m, _ := res[role].(map[string]interface{}); m["Type"] == "AWS::IAM::Role" {
 			out[role] = len(policies)
+		}
+	}
+	return out
+}
+
+// tagGroups are the tag sets of a deployment group's properties props,
+// each as the number of tags in each of its tag groups: Ec2TagSet and
+// OnPremisesTagSet (a group per list entry), and the older Ec2TagFilters
+// and OnPremisesInstanceTagFilters (one group each).
+func tagGroups(props map[string]interface{}) [][]int {
+	var out [][]int
+	for _, set := range []struct{ prop, list, group string }{
+		{"Ec2TagSet", "Ec2TagSetList", "Ec2TagGroup"},
+		{"OnPremisesTagSet", "OnPremisesTagSetList", "OnPremisesTagGroup"},
+	} {
+		m, _ := props[set.prop].(map[string]interface{})
+		list, _ := m[set.list].([]interface{})
+		var groups []int
+		for _, g := range list {
+			gm, _ := g.(map[string]interface{})
+			tags, _ := gm[set.group].([]interface{})
+			groups = append(groups, len(tags))
+		}
+		if len(groups) > 0 {
+			out = append(out, groups)
+		}
+	}
+	for _, prop := range []string{"Ec2TagFilters", "OnPremisesInstanceTagFilters"} {
+		if tags, _ := props[prop].([]interface{}); len(tags) > 0 {
+			out = append(out, []int{len(tags)})
 		}
 	}
 	return out

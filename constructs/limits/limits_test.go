@@ -64,6 +64,16 @@ func TestCheckTemplate(t *testing.T) {
 		{"nine ARNs and two policies whose Roles name the role", roleWithPolicies(managedArns(9), 2), []string{limits.IAMRoleManagedPolicies}, nil},
 		{"one ARN listed twice is attached once", roleWithPolicies(append(managedArns(10), managedArns(1)...), 0), nil, []string{limits.IAMRoleManagedPolicies}},
 		{"seven managed policies and a permissions boundary", roleWithPolicies(managedArns(7), 0), nil, nil},
+		{"ten Auto Scaling groups and a tag group of eight: warnings", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"AutoScalingGroups": strs(10), "Ec2TagSet": tagSet("Ec2", 8)}), nil, []string{limits.CodeDeployASGs, limits.CodeDeployTags}},
+		{"eleven Auto Scaling groups", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"AutoScalingGroups": strs(11)}), []string{limits.CodeDeployASGs}, nil},
+		{"eleven EC2 tags in one group", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"Ec2TagSet": tagSet("Ec2", 11)}), []string{limits.CodeDeployTags}, nil},
+		{"eleven on-premises tags in the second group", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"OnPremisesTagSet": tagSet("OnPremises", 2, 11)}), []string{limits.CodeDeployTags}, nil},
+		{"four EC2 tag groups", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"Ec2TagSet": tagSet("Ec2", 1, 1, 1, 1)}), []string{limits.CodeDeployTagGroups}, nil},
+		{"eleven tag filters", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"Ec2TagFilters": strs(11)}), []string{limits.CodeDeployTags}, nil},
+		{"three tag groups of seven", res("AWS::CodeDeploy::DeploymentGroup", map[string]interface{}{"Ec2TagSet": tagSet("Ec2", 7, 7, 7), "AutoScalingGroups": strs(7)}), nil, []string{limits.CodeDeployTagGroups}},
+		{"project description of 200 characters", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("d", 200)}), nil, nil},
+		{"project description of 255 characters, not bytes: no warning (Relay cuts to the limit)", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("é", 255)}), nil, nil},
+		{"project description of 256 characters", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("d", 256)}), []string{limits.CodeBuildDescription}, nil},
 		{"399 resources", map[string]interface{}{"Resources": resources(399, "AWS::SNS::Topic", nil)}, nil, nil},
 		{"501 resources", map[string]interface{}{"Resources": resources(501, "AWS::SNS::Topic", nil)}, []string{limits.StackResources}, nil},
 		{"201 outputs and parameters", map[string]interface{}{"Outputs": resources(201, "x", nil), "Parameters": resources(201, "x", nil)}, []string{limits.StackOutputs, limits.StackParameters}, nil},
@@ -109,6 +119,29 @@ func TestCheckTemplate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// strs are n distinct strings.
+func strs(n int) []interface{} {
+	var out []interface{}
+	for i := range n {
+		out = append(out, fmt.Sprintf("s%d", i))
+	}
+	return out
+}
+
+// tagSet is a deployment group's <kind>TagSet property (Ec2 or
+// OnPremises) with a tag group of each size in sizes.
+func tagSet(kind string, sizes ...int) map[string]interface{} {
+	var list []interface{}
+	for _, n := range sizes {
+		var tags []interface{}
+		for i := range n {
+			tags = append(tags, map[string]interface{}{"Key": "app", "Value": fmt.Sprint(i), "Type": "KEY_AND_VALUE"})
+		}
+		list = append(list, map[string]interface{}{kind + "TagGroup": tags})
+	}
+	return map[string]interface{}{kind + "TagSetList": list}
 }
 
 // managedArns are n customer managed policy ARNs.

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
@@ -13,6 +14,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -71,7 +73,11 @@ func (pl *Pipeline) newProjectRole(id, name, roleName, description string) *proj
 // newProject creates a CodeBuild project with an immutable view of r's role
 // and of the artifact key: aws-cdk-lib's grants to the project change
 // neither the role nor the key policy.
+// Its description is shortened to CodeBuild's limit (projectDescription).
 func (pl *Pipeline) newProject(id string, r *projectRole, props *awscodebuild.PipelineProjectProps) awscodebuild.PipelineProject {
+	if props.Description != nil {
+		props.Description = jsii.String(projectDescription(*props.Description))
+	}
 	props.Role = r.role.WithoutPolicyUpdates(nil)
 	props.EncryptionKey = pl.keyView()
 	project := awscodebuild.NewPipelineProject(pl.Construct, jsii.String(id), props)
@@ -284,4 +290,17 @@ func secretPattern(v string) string {
 		parts = parts[:7]
 	}
 	return strings.Join(parts, ":") + "*"
+}
+
+// projectDescription is d cut to CodeBuild's limit of a project description
+// (limits.CodeBuildDescription: 255 characters, API_Project), ending in
+// "..." when cut. Descriptions name what the project reads (an S3 key of up
+// to 1,024 characters, a buildspec path), so a long one would otherwise
+// fail the project's creation.
+func projectDescription(d string) string {
+	most := limits.Max(limits.CodeBuildDescription)
+	if utf8.RuneCountInString(d) <= most {
+		return d
+	}
+	return string([]rune(d)[:most-3]) + "..."
 }
