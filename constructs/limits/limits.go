@@ -162,7 +162,11 @@ var Table = append([]Limit{
 		"shorten the default value", false},
 	{TriggerPatterns, "CodePipeline trigger filter patterns per includes or excludes list", 8, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html",
 		"combine patterns with globs (release/* instead of release/1, release/2, ...)", false},
-	{CodeDeployAlarms, "CodeDeploy alarms per deployment group", 10, codeDeployQuotas,
+	// CodeDeploy's quota page lists 50 associated alarms (adjustable), but
+	// its API (AlarmConfiguration: "A maximum of 10 alarms can be added";
+	// AlarmsLimitExceededException: "(10)") and CloudFormation's
+	// AlarmConfiguration say 10: Relay holds to the API's 10.
+	{CodeDeployAlarms, "CodeDeploy alarms per deployment group", 10, "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html",
 		"combine alarms into a CloudWatch composite alarm", false},
 	{CodeDeployTargets, "CodeDeploy load balancer target groups per deployment group", 10, codeDeployQuotas,
 		"deploy the service in fewer target groups, or in several deployment groups", false},
