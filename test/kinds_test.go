@@ -47,6 +47,14 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"step lambda userParameters", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"steps:\n  - {name: notes, lambda: {function: release-notes, userParameters: '{\"a\": \"" + strings.Repeat("x", 1000) + "\"}'}}\n" + kindsStaging,
 			[]string{"steps[0].lambda.userParameters: 1009 characters of UserParameters", "which exceeds CodePipeline's limit of 1000 per action configuration value"}},
+		// A source branch and a deploy key that CodePipeline takes verbatim as
+		// action configuration values: refused by package config with their
+		// line, before jsii (a 1,001-character branch used to be refused
+		// after synthesis, a 1,024-character key too).
+		{"source branch over 1000", "build-env-over-1000", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, branch: "+strings.Repeat("b", 1001)+",", 1) + "deploy:\n" + kindsPolicy + kindsStaging,
+			[]string{`source.github.branch "1001 characters": CodePipeline takes at most 1000 characters per action configuration value`}},
+		{"S3 deploy key over 1000", "build-env-over-1000", kindsHead + "deploy:\n  s3: {bucket: acme-site, objectKey: \"" + strings.Repeat("k", 1024) + "\"}\n" + kindsStaging,
+			[]string{`deploy.s3.objectKey "1024 characters": CodePipeline takes at most 1000 characters per action configuration value`}},
 		// 2 a line break in a one-line destination (fixed: package config).
 		{"variable default on two lines", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
 			"pipeline:\n  variables:\n    - {name: tag, default: \"v1\\nv2\"}\n" + kindsStaging,

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Rules shared by several sections. Each rule is pure: it takes a value
@@ -116,4 +119,22 @@ func bucketRule(s string) string {
 		return "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens"
 	}
 	return ""
+}
+
+// actionValue checks s, a config value that CodePipeline takes verbatim as
+// one action configuration value (a source's branch, repository or
+// connection ARN, an S3 object key): at most limits.ActionConfiguration
+// (1,000) characters (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
+// It returns the value to report (its length, "1001 characters", when too
+// long, else s) and rule, or when rule is "" and s is too long, the length
+// rule with fix; a longer value used to synthesize and be refused only after
+// aws-cdk-lib ran, without the config's line.
+func actionValue(s, rule, fix string) (value, problem string) {
+	if rule != "" {
+		return s, rule
+	}
+	if n, max := utf8.RuneCountInString(s), limits.Max(limits.ActionConfiguration); n > max {
+		return fmt.Sprintf("%d characters", n), fmt.Sprintf("CodePipeline takes at most %d characters per action configuration value (%s); %s", max, limits.ByID(limits.ActionConfiguration).Source, fix)
+	}
+	return s, ""
 }

@@ -348,7 +348,8 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		if !codeCommitRE.MatchString(r.Repository) {
 			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
 		}
-		p.add(base+".codecommit.branch", r.Branch, branchRule(r.Branch))
+		v, rule := actionValue(r.Branch, branchRule(r.Branch), "use a shorter branch name")
+		p.add(base+".codecommit.branch", v, rule)
 		if r.Account != "" {
 			p.add(base+".codecommit.account", r.Account, sourceAccountRule(r.Account, c.Tooling.Account))
 		}
@@ -398,9 +399,12 @@ func connectionSourceRules(p *problems, path, kind string, g *ConnectionSource, 
 	if kind == "gitlab" && rule != "" && gitlabRepoRE.MatchString(g.Repository) {
 		rule = ""
 	}
-	p.add(path+".repository", g.Repository, rule)
-	p.add(path+".branch", g.Branch, branchRule(g.Branch))
-	p.add(path+".connectionArn", g.ConnectionArn, connectionRule(g.ConnectionArn, toolingRegion))
+	v, rule := actionValue(g.Repository, rule, "write the repository as owner/name")
+	p.add(path+".repository", v, rule)
+	v, rule = actionValue(g.Branch, branchRule(g.Branch), "use a shorter branch name")
+	p.add(path+".branch", v, rule)
+	v, rule = actionValue(g.ConnectionArn, connectionRule(g.ConnectionArn, toolingRegion), "copy the ARN from the connection's settings")
+	p.add(path+".connectionArn", v, rule)
 	if t := g.Triggers; t != nil {
 		triggersRules(p, path+".triggers", t)
 	}
@@ -503,6 +507,10 @@ func s3SourceRules(p *problems, path string, b *S3Source) {
 	p.add(path+".bucket", b.Bucket, bucketRule(b.Bucket))
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") || len(b.Key) > 1024 {
 		p.add(path+".key", b.Key, "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip")
+	} else {
+		// S3's 1,024 bytes are more than CodePipeline's S3ObjectKey takes.
+		v, rule := actionValue(b.Key, "", "use a shorter object key")
+		p.add(path+".key", v, rule)
 	}
 	if !b.Versioned {
 		p.add(path+".versioned", "false", "CodePipeline needs a versioned source bucket: turn versioning on for the bucket, then set versioned: true")

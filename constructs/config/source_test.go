@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -95,6 +96,44 @@ func TestValidateSource(t *testing.T) {
 			name: "codestar-connections is accepted",
 			mutate: func(c *Config) {
 				c.Source.GitHub.ConnectionArn = "arn:aws:codestar-connections:eu-west-1:111111111111:connection/abc"
+			},
+		},
+		// CodePipeline takes each of these verbatim as one action
+		// configuration value, at most 1,000 characters: a longer one used
+		// to pass validation and be refused only after aws-cdk-lib ran.
+		{
+			name:   "repository longer than an action configuration value",
+			mutate: func(c *Config) { c.Source.GitHub.Repository = "acme/" + strings.Repeat("p", 996) },
+			want:   []string{`source.github.repository "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); write the repository as owner/name`},
+		},
+		{
+			name:   "branch longer than an action configuration value",
+			mutate: func(c *Config) { c.Source.GitHub.Branch = strings.Repeat("b", 1001) },
+			want:   []string{`source.github.branch "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter branch name`},
+		},
+		{
+			name:   "branch of 1000 characters",
+			mutate: func(c *Config) { c.Source.GitHub.Branch = strings.Repeat("b", 1000) },
+		},
+		{
+			name: "connection ARN longer than an action configuration value",
+			mutate: func(c *Config) {
+				c.Source.GitHub.ConnectionArn += strings.Repeat("0", 1001-len(c.Source.GitHub.ConnectionArn))
+			},
+			want: []string{`source.github.connectionArn "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); copy the ARN from the connection's settings`},
+		},
+		{
+			name: "CodeCommit branch and S3 key longer than an action configuration value",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{
+					{Name: "repo", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: strings.Repeat("b", 1001)}}},
+					// S3 takes 1,024 bytes; CodePipeline's S3ObjectKey 1,000.
+					{Name: "archive", Source: Source{S3: &S3Source{Bucket: "bucket", Key: strings.Repeat("k", 1024), Versioned: true}}},
+				}
+			},
+			want: []string{
+				`extraSources[0].codecommit.branch "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter branch name`,
+				`extraSources[1].s3.key "1024 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter object key`,
 			},
 		},
 		{

@@ -54,6 +54,10 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 	// refuses, and * or ? would widen the grant past the prefix.
 	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024 || strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks)) {
 		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /")
+	} else if x.ObjectKey != "" {
+		// S3's 1,024 bytes are more than the action's ObjectKey takes.
+		v, rule := actionValue(x.ObjectKey, "", "use a shorter object key")
+		q.add(b+"objectKey", v, rule)
 	}
 	for k, cc := range x.CacheControl {
 		if !cacheControlRE.MatchString(cc) {

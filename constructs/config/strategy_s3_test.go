@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestValidateS3Deploy checks the rules of the S3 deployment, each with its
 // message.
@@ -20,6 +23,10 @@ func TestValidateS3Deploy(t *testing.T) {
 			`deploy.s3.objectKey "s*": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`},
 		{"a key with a question mark", "deploy:\n  s3: {bucket: site, objectKey: \"release?\"}\n",
 			`deploy.s3.objectKey "release?": must be an S3 key`},
+		// S3 takes keys of 1,024 bytes; the S3 deploy action's ObjectKey,
+		// an action configuration value, at most 1,000 characters.
+		{"a key longer than an action configuration value", "deploy:\n  s3: {bucket: site, objectKey: \"" + strings.Repeat("k", 1001) + "\"}\n",
+			`deploy.s3.objectKey "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter object key`},
 		{"cache control", "deploy:\n  s3: {bucket: site, cacheControl: [\"max-age 300\"]}\n",
 			`deploy.s3.cacheControl[0] "max-age 300": must be one Cache-Control directive, such as public or max-age=300`},
 		{"key alias", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:alias/site\"}\n",
