@@ -81,15 +81,7 @@ func synthDefault(t *testing.T, text string) *assembly.Assembly {
 		compliance.Check(app)
 		app.Synth(nil)
 	})
-	findings, err := limits.CheckDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Over() {
-			t.Errorf("the app would refuse: %v", f)
-		}
-	}
+	overQuota(t, out, "the app would refuse: ")
 	a, err := assembly.Read(out)
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +95,22 @@ func synthDefault(t *testing.T, text string) *assembly.Assembly {
 		t.FailNow()
 	}
 	return a
+}
+
+// overQuota fails t with each error finding of limits.CheckDir in the
+// cloud assembly dir (a quota exceeded, a name taken twice, a variable
+// reference that cannot resolve), after prefix; warnings pass.
+func overQuota(t *testing.T, dir, prefix string) {
+	t.Helper()
+	findings, err := limits.CheckDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Over() {
+			t.Errorf("%s%v", prefix, f)
+		}
+	}
 }
 
 func example(t testing.TB) *config.Config {

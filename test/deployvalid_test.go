@@ -8,7 +8,6 @@ import (
 
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
-	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/wiring"
 	"github.com/relaycdk/relay/internal/iameval"
@@ -99,15 +98,7 @@ func TestDeployValidity(t *testing.T) {
 // access paths it allowed, for checks of one case.
 func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.World, []iameval.Path) {
 	t.Helper()
-	findings, err := limits.CheckDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Over() {
-			t.Errorf("quota: %v", f)
-		}
-	}
+	overQuota(t, dir, "quota: ")
 	stacks, err := wiring.ReadResolved(dir)
 	if err != nil {
 		t.Fatal(err)
