@@ -100,6 +100,12 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"AssumeRole on * in a step role", "exec-policy-iam-star", kindsHead + "deploy: none\nbuild: none\n" +
 			"steps:\n  - name: tf\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"Terraform assumes roles it creates.\"}]}\n" + kindsStaging,
 			[]string{`steps[0].codeBuild.role.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on *`}},
+		// Characters IAM refuses in a policy document (beyond U+00FF) and a
+		// line break in an ARN: synthesized, then failed the role's
+		// creation (fixed: config).
+		{"euro sign in a statement resource", "exec-policy-iam-star", kindsHead +
+			"deploy:\n  executionPolicy:\n    statements:\n      - {sid: Put, actions: [\"s3:PutObject\"], resources: [\"arn:aws:s3:::kinds-data/\u20ac\"]}\n" + kindsStaging,
+			[]string{`deploy.executionPolicy.statements[0].resources[0] "arn:aws:s3:::kinds-data/€": holds "€" (U+20AC) at byte 24, which IAM refuses in a policy document`}},
 		// 6 hostile YAML.
 		{"alias bomb", "deep-nesting", "x-a: &a [" + strings.Repeat("lol,", 99) + "lol]\nx-b: &b [" + strings.Repeat("*a,", 99) + "*a]\nx-c: &c [" + strings.Repeat("*b,", 99) + "*b]\n" + kindsHead,
 			[]string{"aliases here expand the configuration to more than 200000 YAML nodes"}},

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 
@@ -351,6 +352,9 @@ func conditionRules(p *problems, path string, conds map[string]map[string][]stri
 			case len(conds[op][k]) == 0:
 				p.add(path+"."+op+"."+k, "", "lists no value; add at least one")
 			}
+			for j, v := range conds[op][k] {
+				p.add(fmt.Sprintf("%s.%s.%s[%d]", path, op, k, j), v, policyTextRule(v))
+			}
 		}
 	}
 }
@@ -446,8 +450,32 @@ func resourceRule(s string) string {
 	if s != "*" && !strings.HasPrefix(s, "arn:") {
 		return `must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`
 	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		return fmt.Sprintf("holds the control character %U at byte %d, such as a line break: an ARN is one line of text (CloudFormation's IAM resource schema and cfn-lint refuse it); remove it", []rune(s[i:])[0], i)
+	}
+	if rule := policyTextRule(s); rule != "" {
+		return rule
+	}
 	if p := values.PseudoParameter(s); p != "" {
 		return pseudoParameterRule(p)
+	}
+	return ""
+}
+
+// iamPolicyCharacters is the IAM API page that states the characters a
+// policy document may hold.
+const iamPolicyCharacters = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
+
+// policyTextRule is the rule for text that lands in an IAM policy document
+// (a statement's resource, condition value): IAM takes printable characters
+// through U+00FF (Basic Latin and Latin-1 Supplement) and tab, line feed and
+// carriage return only (PolicyDocument's pattern, iamPolicyCharacters), and
+// refuses the whole policy, so the role, otherwise.
+func policyTextRule(s string) string {
+	for i, r := range s {
+		if r > 0xFF || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); write it in those characters, or match it with a wildcard such as ?", string(r), r, i, iamPolicyCharacters)
+		}
 	}
 	return ""
 }

@@ -339,6 +339,23 @@ func TestValidateDeploy(t *testing.T) {
 			want:   []string{statement0 + `.resources[0] "my-bucket": must be "*" or an ARN starting with arn:, such as arn:aws:s3:::my-bucket/*`},
 		},
 		{
+			// IAM refuses a policy document with characters beyond
+			// U+00FF (PutRolePolicy's PolicyDocument pattern), so the role
+			// would fail to create; an ARN is one line (CloudFormation's
+			// IAM resource pattern, cfn-lint E3510). Latin-1 and
+			// spaces stay allowed (S3 keys may hold them).
+			name: "statement resource and condition value outside IAM's characters",
+			mutate: func(c *Config) {
+				c.Deploy.ExecutionPolicy.Statements[0].Resources = []string{"arn:aws:s3:::payments-data/café menu", "arn:aws:s3:::payments-data/€", "arn:aws:s3:::payments-data/a\nb"}
+				c.Deploy.ExecutionPolicy.Statements[0].Conditions = map[string]map[string][]string{"StringEquals": {"aws:PrincipalTag/team": {"café", "☃"}}}
+			},
+			want: []string{
+				statement0 + `.resources[1] "arn:aws:s3:::payments-data/€": holds "€" (U+20AC) at byte 27, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+				statement0 + ".resources[2] \"arn:aws:s3:::payments-data/a\\nb\": holds the control character U+000A at byte 28, such as a line break: an ARN is one line of text (CloudFormation's IAM resource schema and cfn-lint refuse it); remove it",
+				statement0 + `.conditions.StringEquals.aws:PrincipalTag/team[1] "☃": holds "☃" (U+2603) at byte 0, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+			},
+		},
+		{
 			name:   "statement sid with punctuation",
 			mutate: func(c *Config) { c.Deploy.ExecutionPolicy.Statements[0].Sid = "service-resources" },
 			want:   []string{statement0 + `.sid "service-resources": must contain only letters and digits, such as ServiceResources`},

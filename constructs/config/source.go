@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -403,8 +404,14 @@ func connectionSourceRules(p *problems, path, kind string, g *ConnectionSource, 
 	p.add(path+".repository", v, rule)
 	v, rule = actionValue(g.Branch, branchRule(g.Branch), "use a shorter branch name")
 	p.add(path+".branch", v, rule)
-	v, rule = actionValue(g.ConnectionArn, connectionRule(g.ConnectionArn, toolingRegion), "copy the ARN from the connection's settings")
-	p.add(path+".connectionArn", v, rule)
+	if l, n := limits.ByID(limits.ConnectionARN), utf8.RuneCountInString(g.ConnectionArn); n > l.Max {
+		// CodePipeline would take it (up to 1,000 characters), and the
+		// source action would fail at run time: no connection has it.
+		p.add(path+".connectionArn", fmt.Sprintf("%d characters", n), fmt.Sprintf("a connection ARN has at most %d characters (%s), so no connection has this one and the source action would fail; %s", l.Max, l.Source, l.Fix))
+	} else {
+		v, rule = actionValue(g.ConnectionArn, connectionRule(g.ConnectionArn, toolingRegion), "copy the ARN from the connection's settings")
+		p.add(path+".connectionArn", v, rule)
+	}
 	if t := g.Triggers; t != nil {
 		triggersRules(p, path+".triggers", t)
 	}
@@ -534,7 +541,10 @@ func connectionRule(s, toolingRegion string) string {
 	}
 	a, ok := parseARN(s)
 	id, isConnection := strings.CutPrefix(a.resource, "connection/")
-	if !ok || !isConnection || id == "" {
+	// An ARN is printable ASCII without spaces; a connection's ID is a
+	// UUID (a line break here used to pass, and fail the release plan).
+	printable := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r > '~' }) < 0
+	if !ok || !isConnection || id == "" || !printable {
 		return "malformed connection ARN; copy it from the connection's settings: arn:<partition>:codeconnections:<region>:<account>:connection/<id>"
 	}
 	if a.service != "codeconnections" && a.service != "codestar-connections" {

@@ -116,11 +116,34 @@ func TestValidateSource(t *testing.T) {
 			mutate: func(c *Config) { c.Source.GitHub.Branch = strings.Repeat("b", 1000) },
 		},
 		{
+			// CodeConnections' ConnectionArn has at most 256 characters:
+			// CodePipeline takes a longer value (up to its 1,000), and the
+			// source action fails at run time.
+			name: "connection ARN longer than a connection's",
+			mutate: func(c *Config) {
+				c.Source.GitHub.ConnectionArn += strings.Repeat("0", 257-len(c.Source.GitHub.ConnectionArn))
+			},
+			want: []string{`source.github.connectionArn "257 characters": a connection ARN has at most 256 characters (https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_Connection.html), so no connection has this one and the source action would fail; copy the ARN from the connection's settings`},
+		},
+		{
+			// A line break passed config validation and was refused by the
+			// release plan, without a line.
+			name:   "connection ARN with a space and a line break",
+			mutate: func(c *Config) { c.Source.GitHub.ConnectionArn += " x\nx" },
+			want:   []string{`source.github.connectionArn "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d x\nx": malformed connection ARN; copy it from the connection's settings: arn:<partition>:codeconnections:<region>:<account>:connection/<id>`},
+		},
+		{
+			name: "connection ARN of 256 characters",
+			mutate: func(c *Config) {
+				c.Source.GitHub.ConnectionArn += strings.Repeat("0", 256-len(c.Source.GitHub.ConnectionArn))
+			},
+		},
+		{
 			name: "connection ARN longer than an action configuration value",
 			mutate: func(c *Config) {
 				c.Source.GitHub.ConnectionArn += strings.Repeat("0", 1001-len(c.Source.GitHub.ConnectionArn))
 			},
-			want: []string{`source.github.connectionArn "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); copy the ARN from the connection's settings`},
+			want: []string{`source.github.connectionArn "1001 characters": a connection ARN has at most 256 characters (https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_Connection.html), so no connection has this one and the source action would fail; copy the ARN from the connection's settings`},
 		},
 		{
 			name: "CodeCommit branch and S3 key longer than an action configuration value",

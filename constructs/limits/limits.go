@@ -82,6 +82,7 @@ const (
 	CodeBuildSubnets        = "codebuild-vpc-subnets"
 	CodeBuildSecurityGroups = "codebuild-vpc-security-groups"
 	CodeBuildConcurrent     = "codebuild-concurrent-builds"
+	ConnectionARN           = "codeconnections-connection-arn"
 	iamQuotas               = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 	cloudFormationQuota     = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 	codePipelineQuotas      = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
@@ -181,6 +182,10 @@ var Table = append([]Limit{
 		"select the instances with at most 3 tag groups", false},
 	{CodeDeployTags, "CodeDeploy tags per tag group (each tag key and value pair, or key or value alone, counts once)", 10, codeDeployTagging,
 		"select the instances with at most 10 key and value pairs: tag them with one shared tag (such as app=billing), or list their Auto Scaling groups instead", false},
+	// No connection has a longer ARN: CodePipeline takes the value (up to
+	// its 1,000 characters) and the source action fails at run time.
+	{ConnectionARN, "CodeConnections connection ARN (characters)", 256, "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_Connection.html",
+		"copy the ARN from the connection's settings", false},
 	{LambdaFunctionName, "Lambda function name (characters)", 64, "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
 		"use a shorter function name", false},
 	{CodeBuildInputs, "Input artifacts of a CodePipeline CodeBuild action", 5, "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html",

@@ -164,7 +164,7 @@ func Describe(s Source) string {
 
 var (
 	sourceNameRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
-	connectionARN = regexp.MustCompile(`^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:[0-9]{12}:connection/.+$`)
+	connectionARN = regexp.MustCompile(`^arn:[^:]+:(codeconnections|codestar-connections):[^:]+:[0-9]{12}:connection/[!-~]+$`)
 )
 
 // source reports the problems of s at Go path field.
@@ -184,6 +184,10 @@ func (v *validator) source(field string, s Source) {
 		case arns.IsToken(x.ConnectionArn):
 		case !connectionARN.MatchString(x.ConnectionArn):
 			v.addf(field+".ConnectionArn", "%q: must be a CodeConnections connection ARN", x.ConnectionArn)
+		case len(x.ConnectionArn) > limits.Max(limits.ConnectionARN):
+			// No connection has it: the source action would fail at run time.
+			l := limits.ByID(limits.ConnectionARN)
+			v.addf(field+".ConnectionArn", "\"%d characters\": a connection ARN has at most %d (%s); %s", len(x.ConnectionArn), l.Max, l.Source, l.Fix)
 		case arns.CheckRegion(a.Region, "") != "":
 			// A region typo names no connection: CodePipeline refuses the
 			// pipeline at deploy time.

@@ -67,6 +67,11 @@ func TestValidate(t *testing.T) {
 		{"connection ARN", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
 		}, []string{`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`}},
+		// No connection has an ARN over CodeConnections' 256 characters:
+		// the source action would fail at run time.
+		{"connection ARN longer than a connection's", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codeconnections:us-east-1:111111111111:connection/" + strings.Repeat("a", 199)
+		}, []string{`Source.ConnectionArn "257 characters": a connection ARN has at most 256 (https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_Connection.html); copy the ARN from the connection's settings`}},
 		// A region typo in the ARN names no connection: CodePipeline refuses
 		// the pipeline at deploy time.
 		{"connection ARN with a region typo", func(in *plan.Input) {
