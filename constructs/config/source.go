@@ -349,8 +349,15 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		if !codeCommitRE.MatchString(r.Repository) {
 			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
 		}
-		v, rule := actionValue(r.Branch, branchRule(r.Branch), "use a shorter branch name")
-		p.add(base+".codecommit.branch", v, rule)
+		rule := branchRule(r.Branch)
+		if n := utf8.RuneCountInString(r.Branch); rule == "" && n > maxCodeCommitBranch {
+			// No CodeCommit branch has a longer name: the source action
+			// would fail at run time.
+			p.add(base+".codecommit.branch", fmt.Sprintf("%d characters", n), fmt.Sprintf("a CodeCommit branch name has at most %d characters (%s); use a shorter branch name", maxCodeCommitBranch, codeCommitBranchSource))
+		} else {
+			v, rule := actionValue(r.Branch, rule, "use a shorter branch name")
+			p.add(base+".codecommit.branch", v, rule)
+		}
 		if r.Account != "" {
 			p.add(base+".codecommit.account", r.Account, sourceAccountRule(r.Account, c.Tooling.Account))
 		}
@@ -364,6 +371,14 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		}
 	}
 }
+
+// maxCodeCommitBranch is the longest name of a CodeCommit branch, as
+// CodeCommit's API states it (BranchInfo's branchName: 1 to 256 characters,
+// codeCommitBranchSource).
+const (
+	maxCodeCommitBranch    = 256
+	codeCommitBranchSource = "https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html"
+)
 
 // sourceKindRule reports whether src sets exactly one kind of source, and
 // records the problem when it does not.

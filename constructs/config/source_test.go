@@ -146,6 +146,27 @@ func TestValidateSource(t *testing.T) {
 			want: []string{`source.github.connectionArn "1001 characters": a connection ARN has at most 256 characters (https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_Connection.html), so no connection has this one and the source action would fail; copy the ARN from the connection's settings`},
 		},
 		{
+			// No CodeCommit branch has a name over 256 characters, and no
+			// git repository a branch with a character git refuses: the
+			// source action would fail at run time.
+			name: "CodeCommit branch over 256 characters, and branches git refuses",
+			mutate: func(c *Config) {
+				c.Source.GitHub.Branch = "release:1"
+				c.ExtraSources = []ExtraSource{
+					{Name: "repo", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: strings.Repeat("b", 257)}}},
+					{Name: "star", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: "feature/*"}}},
+					{Name: "lock", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: "a.lock/b"}}},
+					{Name: "fine", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: "feature/café-'x'_1.2" + strings.Repeat("b", 256-len("feature/café-'x'_1.2"))}}},
+				}
+			},
+			want: []string{
+				`source.github.branch "release:1": ` + gitBranchRule,
+				`extraSources[0].codecommit.branch "257 characters": a CodeCommit branch name has at most 256 characters (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html); use a shorter branch name`,
+				`extraSources[1].codecommit.branch "feature/*": ` + gitBranchRule,
+				`extraSources[2].codecommit.branch "a.lock/b": ` + gitBranchRule,
+			},
+		},
+		{
 			name: "CodeCommit branch and S3 key longer than an action configuration value",
 			mutate: func(c *Config) {
 				c.ExtraSources = []ExtraSource{
@@ -155,7 +176,7 @@ func TestValidateSource(t *testing.T) {
 				}
 			},
 			want: []string{
-				`extraSources[0].codecommit.branch "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter branch name`,
+				`extraSources[0].codecommit.branch "1001 characters": a CodeCommit branch name has at most 256 characters (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html); use a shorter branch name`,
 				`extraSources[1].s3.key "1024 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter object key`,
 			},
 		},
@@ -366,3 +387,6 @@ func TestFieldFailureTriggerBranchesAndTags(t *testing.T) {
 		t.Errorf("Load() = %v\nwant %s", err, want)
 	}
 }
+
+// gitBranchRule is the rule for a branch name git refuses.
+const gitBranchRule = `is not a git branch name: git refuses ~ ^ : ? * [ \ and control characters, "..", "@{", "//", a part that starts with '.' or ends with .lock, and a trailing '/' or '.' (https://git-scm.com/docs/git-check-ref-format), so no repository has it and the source action would fail; write the branch name as git shows it`
