@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -109,27 +110,10 @@ func branchRule(s string) string {
 		return "must not start with '-'; write the branch name as git shows it"
 	case strings.HasPrefix(s, "refs/"):
 		return "must be a branch name without the refs/ prefix, such as main"
-	case !gitRefName(s):
+	case !values.GitBranch(s):
 		return "is not a git branch name: git refuses ~ ^ : ? * [ \\ and control characters, \"..\", \"@{\", \"//\", a part that starts with '.' or ends with .lock, and a trailing '/' or '.' (https://git-scm.com/docs/git-check-ref-format), so no repository has it and the source action would fail; write the branch name as git shows it"
 	}
 	return ""
-}
-
-// gitRefName reports whether s is a branch name git can hold, by the rules
-// of git check-ref-format (https://git-scm.com/docs/git-check-ref-format),
-// spaces aside (branchRule reports those first).
-func gitRefName(s string) bool {
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || strings.ContainsRune("~^:?*[\\", r) }) ||
-		strings.Contains(s, "..") || strings.Contains(s, "@{") || s == "@" ||
-		strings.HasSuffix(s, "/") || strings.HasSuffix(s, ".") {
-		return false
-	}
-	for _, part := range strings.Split(s, "/") {
-		if part == "" || strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
-			return false
-		}
-	}
-	return true
 }
 
 // bucketRule checks an S3 bucket name.

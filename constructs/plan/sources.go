@@ -8,6 +8,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -197,6 +198,7 @@ func (v *validator) source(field string, s Source) {
 				v.addf(field+".ConnectionArn", "%q: region %q is in partition %s, not the ARN's %s", x.ConnectionArn, a.Region, p, a.Partition)
 			}
 		}
+		v.branch(field+".Branch", x.Branch, 0)
 		if x.Provider != "GitHub" && x.Provider != "GitLab" && x.Provider != "Bitbucket" {
 			v.addf(field+".Provider", "%q: must be GitHub, GitLab or Bitbucket", x.Provider)
 		}
@@ -229,11 +231,29 @@ func (v *validator) source(field string, s Source) {
 		}
 		if x != nil {
 			v.sourceRole(field+".RoleArn", x.RoleArn)
+			v.branch(field+".Branch", x.Branch, maxCodeCommitBranch)
 		}
 	case *ECRSource:
 		if x == nil || x.Repository == "" {
 			v.add(field+".Repository", `"": required`)
 		}
+	}
+}
+
+// maxCodeCommitBranch is the longest CodeCommit branch name (CodeCommit
+// API, BranchInfo: 1 to 256 characters).
+const maxCodeCommitBranch = 256
+
+// branch refuses a source's branch that no repository can have: one git
+// refuses (values.GitBranch), or, with max > 0, one longer than max
+// characters. "" is the default, main.
+func (v *validator) branch(field, b string, max int) {
+	switch {
+	case b == "":
+	case !values.GitBranch(b):
+		v.addf(field, "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the source action would fail; write it as git shows it", b)
+	case max > 0 && len([]rune(b)) > max:
+		v.addf(field, "\"%d characters\": a CodeCommit branch name has at most %d (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html)", len([]rune(b)), max)
 	}
 }
 

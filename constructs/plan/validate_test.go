@@ -67,6 +67,14 @@ func TestValidate(t *testing.T) {
 		{"connection ARN", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).ConnectionArn = "arn:aws:codecommit:us-east-1:111111111111:payments"
 		}, []string{`Source.ConnectionArn "arn:aws:codecommit:us-east-1:111111111111:payments": must be a CodeConnections connection ARN`}},
+		// A branch git refuses, or a CodeCommit branch over 256 characters,
+		// exists in no repository: the source action would fail.
+		{"branch git refuses", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Branch = "release:1"
+		}, []string{`Source.Branch "release:1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the source action would fail; write it as git shows it`}},
+		{"CodeCommit branch over 256 characters", func(in *plan.Input) {
+			in.Source = &plan.CodeCommitSource{Repository: "payments", Branch: strings.Repeat("b", 257)}
+		}, []string{`Source.Branch "257 characters": a CodeCommit branch name has at most 256 (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html)`}},
 		// No connection has an ARN over CodeConnections' 256 characters:
 		// the source action would fail at run time.
 		{"connection ARN longer than a connection's", func(in *plan.Input) {

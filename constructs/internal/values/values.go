@@ -114,3 +114,22 @@ func wildcardMatch(pattern, s string) bool {
 	}
 	return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
 }
+
+// GitBranch reports whether s is a branch name git can hold, by the rules of
+// git check-ref-format (https://git-scm.com/docs/git-check-ref-format): no
+// control characters, space, ~ ^ : ? * [ or \, no "..", "@{" or "//", no
+// part that starts with '.' or ends with .lock, no trailing '/' or '.', and
+// not "@". A branch git refuses exists in no repository, so a source action
+// that checks it out fails on its first run.
+func GitBranch(s string) bool {
+	if s == "" || s == "@" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("~^:?*[\\", r) }) ||
+		strings.Contains(s, "..") || strings.Contains(s, "@{") || strings.HasSuffix(s, ".") {
+		return false
+	}
+	for _, part := range strings.Split(s, "/") {
+		if part == "" || strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
+			return false
+		}
+	}
+	return true
+}

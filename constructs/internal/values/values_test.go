@@ -189,3 +189,20 @@ func TestPseudoParameter(t *testing.T) {
 		}
 	}
 }
+
+func TestGitBranch(t *testing.T) {
+	for _, tt := range []struct {
+		branch string
+		want   bool
+	}{
+		{"main", true}, {"feature/café-'x'_1.2", true}, {"release-1.0", true}, {"a@b", true},
+		{"", false}, {"@", false}, {"release:1", false}, {"feature/*", false}, {"a b", false}, {"a\nb", false},
+		{"a~1", false}, {"a^", false}, {"a?", false}, {"a[1]", false}, {`a\b`, false}, {"a..b", false},
+		{"a@{1}", false}, {"a//b", false}, {"a/", false}, {"a.", false}, {".a", false}, {"a/.b", false},
+		{"a.lock", false}, {"a.lock/b", false}, {"a\x7f", false},
+	} {
+		if got := values.GitBranch(tt.branch); got != tt.want {
+			t.Errorf("GitBranch(%q) = %v, want %v", tt.branch, got, tt.want)
+		}
+	}
+}
