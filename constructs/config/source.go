@@ -512,11 +512,16 @@ func sourceAccountRule(account, tooling string) string {
 }
 
 // sourceKeyRule checks the KMS key of a source bucket in account.
+// kmsKeyIDRE matches a KMS key ID: a UUID, or mrk- and 32 hexadecimal
+// digits for a multi-Region key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id).
+var kmsKeyIDRE = regexp.MustCompile(`^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
+
 func sourceKeyRule(s, account, region string) string {
 	a, ok := parseARN(s)
 	id, isKey := strings.CutPrefix(a.resource, "key/")
 	switch {
-	case !ok || a.service != "kms" || !isKey || id == "":
+	case !ok || a.service != "kms" || !isKey || !kmsKeyIDRE.MatchString(id):
 		return "must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias"
 	case a.account != account || a.region != region:
 		return fmt.Sprintf("must be a key of the source account %s in the tooling region %s", account, region)
@@ -529,6 +534,10 @@ func s3SourceRules(p *problems, path string, b *S3Source) {
 	p.add(path+".bucket", b.Bucket, bucketRule(b.Bucket))
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") || len(b.Key) > 1024 {
 		p.add(path+".key", b.Key, "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip")
+	} else if rule := policyTextRule(b.Key); rule != "" {
+		// The key is written into the pipeline's (and a source account
+		// role's) policy, in the object's ARN.
+		p.add(path+".key", b.Key, rule)
 	} else {
 		// S3's 1,024 bytes are more than CodePipeline's S3ObjectKey takes.
 		v, rule := actionValue(b.Key, "", "use a shorter object key")

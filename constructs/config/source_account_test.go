@@ -42,6 +42,18 @@ func TestSourceAccount(t *testing.T) {
 			want: []string{`source.s3.kmsKeyArn "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab": must be a key of the source account 444444444444 in the tooling region us-east-1`},
 		},
 		{
+			// A key ID with anything after the UUID passed config
+			// validation and was refused by sourceaccount.Props after it,
+			// without a line; a multi-Region key (mrk-) is a key.
+			name: "key ID that is no KMS key ID, and a multi-Region key",
+			mutate: func(c *Config) {
+				s3(c).KMSKeyArn = "arn:aws:kms:us-east-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab x"
+				c.ExtraSources = []ExtraSource{{Name: "mrk", Source: Source{S3: &S3Source{Bucket: "acme-mrk", Key: "a.zip", Versioned: true, Account: "444444444444",
+					KMSKeyArn: "arn:aws:kms:us-east-1:444444444444:key/mrk-1234abcd12ab34cd56ef1234567890ab"}}}}
+			},
+			want: []string{`source.s3.kmsKeyArn "arn:aws:kms:us-east-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab x": must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias`},
+		},
+		{
 			name:   "key alias",
 			mutate: func(c *Config) { s3(c).KMSKeyArn = "arn:aws:kms:us-east-1:444444444444:alias/releases" },
 			want:   []string{`source.s3.kmsKeyArn "arn:aws:kms:us-east-1:444444444444:alias/releases": must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias`},

@@ -167,6 +167,20 @@ func TestValidateSource(t *testing.T) {
 			},
 		},
 		{
+			// The key is in the object's ARN in the pipeline role's policy:
+			// IAM refuses a policy with characters beyond U+00FF.
+			name: "S3 source key beyond IAM's policy characters",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{
+					{Name: "euro", Source: Source{S3: &S3Source{Bucket: "bucket", Key: "releases/€.zip", Versioned: true}}},
+					{Name: "latin", Source: Source{S3: &S3Source{Bucket: "bucket", Key: "releases/café 1.zip", Versioned: true}}},
+				}
+			},
+			want: []string{
+				`extraSources[0].s3.key "releases/€.zip": holds "€" (U+20AC) at byte 9, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+			},
+		},
+		{
 			name: "CodeCommit branch and S3 key longer than an action configuration value",
 			mutate: func(c *Config) {
 				c.ExtraSources = []ExtraSource{

@@ -95,7 +95,7 @@ type Props struct {
 var (
 	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 	ruleRE    = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,64}$`)
-	kmsKeyRE  = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
+	kmsKeyRE  = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$`)
 	trailRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$`)
 )
 
