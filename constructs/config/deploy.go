@@ -353,7 +353,7 @@ func conditionRules(p *problems, path string, conds map[string]map[string][]stri
 				p.add(path+"."+op+"."+k, "", "lists no value; add at least one")
 			}
 			for j, v := range conds[op][k] {
-				p.add(fmt.Sprintf("%s.%s.%s[%d]", path, op, k, j), v, policyTextRule(v))
+				p.add(fmt.Sprintf("%s.%s.%s[%d]", path, op, k, j), v, policyTextRule(v, wildcardFix))
 			}
 		}
 	}
@@ -453,7 +453,7 @@ func resourceRule(s string) string {
 	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
 		return fmt.Sprintf("holds the control character %U at byte %d, such as a line break: an ARN is one line of text (CloudFormation's IAM resource schema and cfn-lint refuse it); remove it", []rune(s[i:])[0], i)
 	}
-	if rule := policyTextRule(s); rule != "" {
+	if rule := policyTextRule(s, wildcardFix); rule != "" {
 		return rule
 	}
 	if p := values.PseudoParameter(s); p != "" {
@@ -471,14 +471,18 @@ const iamPolicyCharacters = "https://docs.aws.amazon.com/IAM/latest/APIReference
 // through U+00FF (Basic Latin and Latin-1 Supplement) and tab, line feed and
 // carriage return only (PolicyDocument's pattern, iamPolicyCharacters), and
 // refuses the whole policy, so the role, otherwise.
-func policyTextRule(s string) string {
+func policyTextRule(s, fix string) string {
 	for i, r := range s {
 		if r > 0xFF || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); write it in those characters, or match it with a wildcard such as ?", string(r), r, i, iamPolicyCharacters)
+			return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); %s", string(r), r, i, iamPolicyCharacters, fix)
 		}
 	}
 	return ""
 }
+
+// wildcardFix is policyTextRule's fix for a pattern (a statement's resource
+// or condition value).
+const wildcardFix = "write it in those characters, or match it with a wildcard such as ?"
 
 // pseudoParameterRule is the rule for a resource that holds
 // CloudFormation's ${AWS::Name} (values.PseudoParameter).

@@ -52,11 +52,14 @@ func TestValidateGates(t *testing.T) {
 			// admit every matching alarm of the account.
 			name: "alarm names that IAM reads as patterns",
 			mutate: func(c *Config) {
-				c.Environments[1].EntryConditions = &EntryConditions{NoAlarms: []string{"payments-*", "payments-5x?", "payments-5xx"}}
+				c.Environments[1].EntryConditions = &EntryConditions{NoAlarms: []string{"payments-*", "payments-5x?", "payments-5xx", "payments-€", "café alarm"}}
 			},
+			// The alarm's ARN is in the pipeline role's policy, where IAM
+			// refuses characters beyond U+00FF.
 			want: []string{
 				`environments[1].entryConditions.noAlarms[0] "payments-*": ` + alarmPatternRule,
 				`environments[1].entryConditions.noAlarms[1] "payments-5x?": ` + alarmPatternRule,
+				`environments[1].entryConditions.noAlarms[3] "payments-€": holds "€" (U+20AC) at byte 9, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the alarm in those characters`,
 			},
 		},
 		{

@@ -177,7 +177,7 @@ func TestValidateSource(t *testing.T) {
 				}
 			},
 			want: []string{
-				`extraSources[0].s3.key "releases/€.zip": holds "€" (U+20AC) at byte 9, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+				`extraSources[0].s3.key "releases/€.zip": holds "€" (U+20AC) at byte 9, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in those characters`,
 			},
 		},
 		{
