@@ -106,6 +106,10 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"euro sign in a statement resource", "exec-policy-iam-star", kindsHead +
 			"deploy:\n  executionPolicy:\n    statements:\n      - {sid: Put, actions: [\"s3:PutObject\"], resources: [\"arn:aws:s3:::kinds-data/\u20ac\"]}\n" + kindsStaging,
 			[]string{`deploy.executionPolicy.statements[0].resources[0] "arn:aws:s3:::kinds-data/€": holds "€" (U+20AC) at byte 24, which IAM refuses in a policy document`}},
+		// A branch git cannot hold: CodePipeline took it, and the source
+		// action failed on its first run (fixed: config, plan).
+		{"source branch git refuses", "build-env-over-1000", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, branch: \"release:1\",", 1) + "deploy:\n" + kindsPolicy + kindsStaging,
+			[]string{`source.github.branch "release:1": is not a git branch name`}},
 		// 6 hostile YAML.
 		{"alias bomb", "deep-nesting", "x-a: &a [" + strings.Repeat("lol,", 99) + "lol]\nx-b: &b [" + strings.Repeat("*a,", 99) + "*a]\nx-c: &c [" + strings.Repeat("*b,", 99) + "*b]\n" + kindsHead,
 			[]string{"aliases here expand the configuration to more than 200000 YAML nodes"}},
