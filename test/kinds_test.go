@@ -110,6 +110,15 @@ func TestFieldFailureKinds(t *testing.T) {
 		// action failed on its first run (fixed: config, plan).
 		{"source branch git refuses", "build-env-over-1000", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, branch: \"release:1\",", 1) + "deploy:\n" + kindsPolicy + kindsStaging,
 			[]string{`source.github.branch "release:1": is not a git branch name`}},
+		// A list item twice where the resource schema declares uniqueItems,
+		// and a deploy key IAM refuses: strict synth or CloudFormation refused
+		// them (found by the round-3 mutation sweep; fixed: config).
+		{"trigger branch twice", "trigger-branches-and-tags", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, triggers: {branches: {includes: [main, main]}},", 1) + "deploy:\n" + kindsPolicy + kindsStaging,
+			[]string{`source.github.triggers.branches.includes[1] "main": is listed twice`}},
+		{"instance tag twice", "sixty-hooks-one-region", kindsHead + "deploy:\n  codeDeploy:\n    instanceTags: {app: [a, a]}\n    instanceRoles: [kinds-instance]\n" + kindsStaging,
+			[]string{`deploy.codeDeploy.instanceTags.app[1] "a": is listed twice`}},
+		{"S3 deploy key beyond Latin-1", "exec-policy-iam-star", kindsHead + "deploy:\n  s3: {bucket: acme-site, objectKey: \"site\u20ac\"}\n" + kindsStaging,
+			[]string{`deploy.s3.objectKey "site€": holds "€" (U+20AC) at byte 4, which IAM refuses in a policy document`}},
 		// 6 hostile YAML.
 		{"alias bomb", "deep-nesting", "x-a: &a [" + strings.Repeat("lol,", 99) + "lol]\nx-b: &b [" + strings.Repeat("*a,", 99) + "*a]\nx-c: &c [" + strings.Repeat("*b,", 99) + "*b]\n" + kindsHead,
 			[]string{"aliases here expand the configuration to more than 200000 YAML nodes"}},

@@ -448,10 +448,19 @@ func triggersRules(p *problems, path string, t *Triggers) {
 			if len(side.v) > maxFilterPatterns {
 				p.add(fmt.Sprintf("%s.%s.%s", path, f.name, side.name), strconv.Itoa(len(side.v)), fmt.Sprintf("has more than %d patterns; CodePipeline takes at most %d", maxFilterPatterns, maxFilterPatterns))
 			}
+			seen := map[string]bool{}
 			for k, pat := range side.v {
-				if strings.TrimSpace(pat) == "" || len(pat) > 255 {
-					p.add(fmt.Sprintf("%s.%s.%s[%d]", path, f.name, side.name, k), pat, "must be a glob pattern of 1 to 255 characters, such as release/*")
+				item := fmt.Sprintf("%s.%s.%s[%d]", path, f.name, side.name, k)
+				switch {
+				case strings.TrimSpace(pat) == "" || len(pat) > 255:
+					p.add(item, pat, "must be a glob pattern of 1 to 255 characters, such as release/*")
+				case seen[pat]:
+					// The pipeline's resource schema declares each pattern list
+					// uniqueItems: CloudFormation refuses the pipeline ("array
+					// items are not unique") (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitbranchfiltercriteria.html).
+					p.add(item, pat, "is listed twice; CloudFormation refuses a pipeline whose trigger lists a pattern twice (the list's items must be unique); remove one")
 				}
+				seen[pat] = true
 			}
 		}
 	}

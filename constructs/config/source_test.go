@@ -277,6 +277,19 @@ func TestValidateSource(t *testing.T) {
 				`source.github.triggers "tags,filePaths": CodePipeline takes tags alone, branches alone, or branches with filePaths in one push filter; to release from tags, keep only tags, else remove tags`,
 			},
 		},
+		{
+			// The pipeline's resource schema declares each pattern list
+			// uniqueItems; strict synth and CloudFormation refuse a repeat.
+			name: "source trigger patterns twice",
+			mutate: func(c *Config) {
+				c.Environments[1].Approval = nil
+				c.Source.GitHub.Triggers = &Triggers{Branches: &Filter{Includes: []string{"main", "main"}}, FilePaths: &Filter{Includes: []string{"src/**"}, Excludes: []string{"docs/**", "a/**", "docs/**"}}}
+			},
+			want: []string{
+				`source.github.triggers.branches.includes[1] "main": is listed twice; CloudFormation refuses a pipeline whose trigger lists a pattern twice (the list's items must be unique); remove one`,
+				`source.github.triggers.filePaths.excludes[2] "docs/**": is listed twice; CloudFormation refuses a pipeline whose trigger lists a pattern twice (the list's items must be unique); remove one`,
+			},
+		},
 	})
 }
 

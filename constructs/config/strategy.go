@@ -170,10 +170,18 @@ func arnPlaceRule(what, region, account string, e Environment, envRegion string)
 }
 
 func alarmsRule(q *problems, path string, alarms []string) {
+	seen := map[string]bool{}
 	for k, a := range alarms {
-		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
+		switch {
+		case a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,"):
 			q.add(fmt.Sprintf("%s[%d]", path, k), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		case seen[a]:
+			// CodeDeploy takes each alarm name once per list (API
+			// AlarmConfiguration: https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html);
+			// the construct refused it only after aws-cdk-lib ran, without the config's line.
+			q.add(fmt.Sprintf("%s[%d]", path, k), a, "is listed twice; CodeDeploy takes each alarm name once per deployment group; remove one")
 		}
+		seen[a] = true
 	}
 	if max := limits.Max(limits.CodeDeployAlarms); len(alarms) > max {
 		q.add(path, strconv.Itoa(len(alarms)), fmt.Sprintf("CodeDeploy watches at most %d alarms per deployment group; combine them in a composite alarm", max))

@@ -156,6 +156,15 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 			if !tagKeyRE.MatchString(k) || len(f.tags[k]) == 0 {
 				q.add(b+f.name+"."+k, k, "must be a tag key of 1 to 128 characters with at least one value")
 			}
+			// Each value is one tag of the group, and the deployment group's
+			// resource schema declares the tag group uniqueItems: CloudFormation
+			// refuses it ("array items are not unique";
+			// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagset.html).
+			for j, v := range f.tags[k] {
+				if slices.Contains(f.tags[k][:j], v) {
+					q.add(fmt.Sprintf("%s%s.%s[%d]", b, f.name, k, j), v, "is listed twice; CloudFormation refuses a deployment group whose tag group holds the same tag twice (its items must be unique); remove one")
+				}
+			}
 		}
 	}
 	instanceRolesRules(q, b, x.InstanceRoles)

@@ -25,6 +25,14 @@ func TestValidateCodeDeploy(t *testing.T) {
 			`deploy.codeDeploy.onPremisesTags "11": CodeDeploy selects instances by at most 10 tags`},
 		{"eleven Auto Scaling groups", "deploy:\n  codeDeploy: {autoScalingGroups: [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10], instanceRoles: [web]}\n",
 			`deploy.codeDeploy.autoScalingGroups "11": CodeDeploy takes at most 10 Auto Scaling groups in a deployment group (the default quota, which a synth cannot see raised in a target account; https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create it: deploy through at most 10 groups, or select the other instances with deploy.codeDeploy.instanceTags`},
+		// CloudFormation refuses a tag group or an alarm list with an item
+		// twice (uniqueItems; CodeDeploy's AlarmConfiguration).
+		{"an instance tag twice", "deploy:\n  codeDeploy: {instanceTags: {app: [billing, billing]}, instanceRoles: [web]}\n",
+			`deploy.codeDeploy.instanceTags.app[1] "billing": is listed twice; CloudFormation refuses a deployment group whose tag group holds the same tag twice (its items must be unique); remove one`},
+		{"an on-premises tag twice", "deploy:\n  codeDeploy: {onPremisesTags: {app: [a, b, a]}, instanceRoles: [web]}\n",
+			`deploy.codeDeploy.onPremisesTags.app[2] "a": is listed twice; CloudFormation refuses a deployment group whose tag group holds the same tag twice (its items must be unique); remove one`},
+		{"an alarm twice", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web], alarms: [web-5xx, web-5xx]}\n",
+			`deploy.codeDeploy.alarms[1] "web-5xx": is listed twice; CodeDeploy takes each alarm name once per deployment group; remove one`},
 	})
 	// At the quotas: ten tags of each kind, ten Auto Scaling groups.
 	at := "deploy:\n  codeDeploy: {instanceTags: {app: [a0, a1, a2, a3, a4], tier: [t0, t1, t2, t3, t4]}, onPremisesTags: {app: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9]}, autoScalingGroups: [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9], instanceRoles: [web]}\n"

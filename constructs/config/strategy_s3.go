@@ -56,7 +56,9 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /")
 	} else if x.ObjectKey != "" {
 		// S3's 1,024 bytes are more than the action's ObjectKey takes.
-		v, rule := actionValue(x.ObjectKey, "", "use a shorter object key")
+		// The deploy role's policy names the key (bucket/key/*), so IAM's
+		// policy characters apply as well (found by the round-3 mutation sweep).
+		v, rule := actionValue(x.ObjectKey, policyTextRule(x.ObjectKey, "use an object key of ASCII and Latin-1 characters"), "use a shorter object key")
 		q.add(b+"objectKey", v, rule)
 	}
 	for k, cc := range x.CacheControl {
