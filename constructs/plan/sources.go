@@ -212,6 +212,12 @@ func (v *validator) source(field string, s Source) {
 				if len(f.v) > max {
 					v.addf(field+".Triggers."+f.name, "%d patterns; CodePipeline takes at most %d", len(f.v), max)
 				}
+				// The pipeline's resource schema declares each list uniqueItems.
+				for j, pat := range f.v {
+					if slices.Contains(f.v[:j], pat) {
+						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: listed twice; CloudFormation refuses a pattern list with an item twice", pat)
+					}
+				}
 			}
 			if len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 && len(t.Branches.Includes)+len(t.Tags.Includes) == 0 {
 				v.add(field+".Triggers.FilePaths", "file path filters need branch or tag includes")

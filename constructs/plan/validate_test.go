@@ -94,6 +94,9 @@ func TestValidate(t *testing.T) {
 		{"file paths without branches", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{FilePaths: plan.Filter{Includes: []string{"src/**"}}}
 		}, []string{"Source.Triggers.FilePaths file path filters need branch or tag includes"}},
+		{"trigger pattern twice", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"wip/*", "wip/*"}}}
+		}, []string{`Source.Triggers.Branches.Excludes[1] "wip/*": listed twice; CloudFormation refuses a pattern list with an item twice`}},
 		{"a branch pattern beyond the release branch, with an approval", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main", "feature/*"}}}
 		}, []string{`Source.Triggers ["feature/*"]: start executions from other pushes than to the release branch main, and Deployments[1] waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},
