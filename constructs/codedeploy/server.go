@@ -209,11 +209,7 @@ func (p *ServerProps) Validate() error {
 // key alone, a value alone) is one tag, and CodeDeploy takes at most
 // limits.CodeDeployTags in a group.
 func (p *problems) tags(field string, tags map[string][]string) {
-	n := 0
-	for _, v := range tags {
-		n += max(1, len(v))
-	}
-	if most := limits.Max(limits.CodeDeployTags); n > most {
+	if n, most := limits.TagGroupSize(tags), limits.Max(limits.CodeDeployTags); n > most {
 		p.add("%s: %d tags (one per key and value); CodeDeploy selects instances by at most %d tags in a tag group (%s), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead",
 			field, n, most, limits.ByID(limits.CodeDeployTags).Source)
 	}

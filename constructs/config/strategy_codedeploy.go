@@ -179,11 +179,7 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 		name string
 		tags map[string][]string
 	}{{"instanceTags", x.InstanceTags}, {"onPremisesTags", x.OnPremisesTags}} {
-		n := 0
-		for _, v := range f.tags {
-			n += max(1, len(v))
-		}
-		if most := limits.Max(limits.CodeDeployTags); n > most {
+		if n, most := limits.TagGroupSize(f.tags), limits.Max(limits.CodeDeployTags); n > most {
 			q.add(b+f.name, strconv.Itoa(n), fmt.Sprintf("CodeDeploy selects instances by at most %d tags in a tag group (%s), and Relay writes %s as one tag group with a tag per key and value, %d, so CloudFormation would fail to create the deployment group: tag the instances with one shared tag (such as app: [billing]), or list their Auto Scaling groups in %sautoScalingGroups instead",
 				most, limits.ByID(limits.CodeDeployTags).Source, f.name, n, b))
 		}

@@ -502,6 +502,18 @@ func attachedPolicies(res map[string]interface{}) map[string]int {
 	return out
 }
 
+// TagGroupSize is the number of tags CodeDeploy counts in the tag group
+// that a tag map becomes (key -> values, as Relay writes instanceTags and
+// onPremisesTags): one per key and value pair, one for a key without
+// values. It is measured against CodeDeployTags.
+func TagGroupSize(tags map[string][]string) int {
+	n := 0
+	for _, v := range tags {
+		n += max(1, len(v))
+	}
+	return n
+}
+
 // tagGroups are the tag sets of a deployment group's properties props,
 // each as the number of tags in each of its tag groups: Ec2TagSet and
 // OnPremisesTagSet (a group per list entry), and the older Ec2TagFilters
