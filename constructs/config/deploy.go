@@ -462,20 +462,12 @@ func resourceRule(s string) string {
 	return ""
 }
 
-// iamPolicyCharacters is the IAM API page that states the characters a
-// policy document may hold.
-const iamPolicyCharacters = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
-
 // policyTextRule is the rule for text that lands in an IAM policy document
-// (a statement's resource, condition value): IAM takes printable characters
-// through U+00FF (Basic Latin and Latin-1 Supplement) and tab, line feed and
-// carriage return only (PolicyDocument's pattern, iamPolicyCharacters), and
-// refuses the whole policy, so the role, otherwise.
+// (a statement's resource, condition value): only the characters IAM takes
+// there (values.PolicyText).
 func policyTextRule(s, fix string) string {
-	for i, r := range s {
-		if r > 0xFF || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); %s", string(r), r, i, iamPolicyCharacters, fix)
-		}
+	if r, i, ok := values.PolicyText(s); !ok {
+		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); %s", string(r), r, i, values.IAMPolicyCharactersSource, fix)
 	}
 	return ""
 }

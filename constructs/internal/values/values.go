@@ -6,6 +6,7 @@ package values
 import (
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Optional is nil for "" (so that CDK applies its default) and a pointer to
@@ -132,4 +133,22 @@ func GitBranch(s string) bool {
 		}
 	}
 	return true
+}
+
+// IAMPolicyCharactersSource is the IAM API page that states the characters
+// a policy document may hold (PutRolePolicy's PolicyDocument pattern).
+const IAMPolicyCharactersSource = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
+
+// PolicyText returns the first character of s that IAM refuses in a policy
+// document, and its byte offset: IAM takes printable characters through
+// U+00FF (Basic Latin and Latin-1 Supplement), tab, line feed and carriage
+// return only (IAMPolicyCharactersSource), and refuses the whole policy,
+// so the role, otherwise. ok is true when s has none.
+func PolicyText(s string) (r rune, at int, ok bool) {
+	for i, c := range s {
+		if c > 0xFF || unicode.IsControl(c) && c != '\t' && c != '\n' && c != '\r' {
+			return c, i, false
+		}
+	}
+	return 0, 0, true
 }
