@@ -1200,8 +1200,9 @@ var (
 
 // checkShape reports what IAM refuses in s at deploy (MalformedPolicyDocument)
 // or aws-cdk-lib refuses without naming the field: an action that is not
-// service:Action, a resource that is neither * nor an ARN, and a condition
-// operator IAM does not know. field is s's path, such as
+// service:Action, a resource that is neither * nor an ARN, a condition
+// operator IAM does not know, and a resource or condition value with a
+// character IAM refuses in a policy (values.PolicyText). field is s's path, such as
 // ExecutionStatements[0].
 func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 	for k, a := range s.Actions {
@@ -1216,6 +1217,8 @@ func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 	for k, r := range s.Resources {
 		if r != "*" && !strings.HasPrefix(r, "arn:") && !values.IsToken(r) {
 			add("%s.Resources[%d] %q: not an ARN; IAM takes \"*\" or an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), such as arn:aws:s3:::%s", field, k, r, r)
+		} else if c, at, ok := values.PolicyText(r); !ok {
+			add("%s.Resources[%d] %q: holds %q (%U) at byte %d, which IAM refuses in a policy document (printable characters through U+00FF only, %s); write it in those characters, or match it with a wildcard such as ?", field, k, r, string(c), c, at, values.IAMPolicyCharactersSource)
 		} else if p := values.PseudoParameter(r); p != "" {
 			add("%s.Resources[%d] %q: holds %s, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement (IAM would read it as a policy variable no request has: a grant that matches nothing); write the partition as text, the account and region as %s and %s (filled for each role), or pass a token (awscdk.Aws_PARTITION(), awscdk.Fn_Sub(...))", field, k, r, p, AccountPlaceholder, RegionPlaceholder)
 		}
@@ -1223,6 +1226,13 @@ func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 	for _, op := range slices.Sorted(maps.Keys(s.Conditions)) {
 		if !conditionOperator.MatchString(op) {
 			add("%s.Conditions[%q]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)", field, op)
+		}
+		for _, key := range slices.Sorted(maps.Keys(s.Conditions[op])) {
+			for j, v := range s.Conditions[op][key] {
+				if c, at, ok := values.PolicyText(v); !ok {
+					add("%s.Conditions[%q][%q][%d] %q: holds %q (%U) at byte %d, which IAM refuses in a policy document (printable characters through U+00FF only, %s); write it in those characters, or match it with a wildcard such as ?", field, op, key, j, v, string(c), c, at, values.IAMPolicyCharactersSource)
+				}
+			}
 		}
 	}
 }

@@ -134,6 +134,15 @@ func TestPropsValidate(t *testing.T) {
 			`ExecutionStatements[0].Resources[1] "arn:${AWS::Partition}:s3:::payments-data/reports": holds ${AWS::Partition}, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement (IAM would read it as a policy variable no request has: a grant that matches nothing); write the partition as text, the account and region as ${account} and ${region} (filled for each role), or pass a token (awscdk.Aws_PARTITION(), awscdk.Fn_Sub(...))`,
 			`ExecutionStatements[1].Conditions["StringEqual"]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)`,
 		}},
+		// IAM refuses a policy with a character above U+00FF or a
+		// control character other than tab and line breaks.
+		{"policy text IAM refuses", func(p *target.Props) {
+			p.ExecutionStatements = []target.Statement{{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-€/*"}, Reason: "The reports of every payment run.",
+				Conditions: map[string]map[string][]string{"StringEquals": {"aws:ResourceTag/app": {"payments", "zahlungs\x00"}}}}}
+		}, []string{
+			`ExecutionStatements[0].Resources[0] "arn:aws:s3:::payments-€/*": holds "€" (U+20AC) at byte 22, which IAM refuses in a policy document (printable characters through U+00FF only, https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+			`ExecutionStatements[0].Conditions["StringEquals"]["aws:ResourceTag/app"][1] "zahlungs\x00": holds "\x00" (U+0000) at byte 8, which IAM refuses in a policy document (printable characters through U+00FF only, https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); write it in those characters, or match it with a wildcard such as ?`,
+		}},
 		{"managed policies by name", func(p *target.Props) {
 			p.ExecutionManagedPolicyArns = []string{"payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::${account}:policy/payments-deployer"}
 		}, []string{
