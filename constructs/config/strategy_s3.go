@@ -61,9 +61,21 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 		v, rule := actionValue(x.ObjectKey, policyTextRule(x.ObjectKey, "use an object key of ASCII and Latin-1 characters"), "use a shorter object key")
 		q.add(b+"objectKey", v, rule)
 	}
+	directives := true
 	for k, cc := range x.CacheControl {
 		if !cacheControlRE.MatchString(cc) {
 			q.add(fmt.Sprintf("%scacheControl[%d]", b, k), cc, "must be one Cache-Control directive, such as public or max-age=300")
+			directives = false
+		}
+	}
+	// The action's CacheControl is one configuration value: the directives
+	// joined by ", " (as aws-cdk-lib's S3DeployAction writes them). Over
+	// 1,000 characters it used to be refused only after aws-cdk-lib ran,
+	// without the config's line.
+	if joined := strings.Join(x.CacheControl, ", "); directives && joined != "" {
+		v, rule := actionValue(joined, "", "use fewer or shorter Cache-Control directives (they are joined by \", \" into one value)")
+		if rule != "" {
+			q.add(b+"cacheControl", v, rule)
 		}
 	}
 	if x.KMSKey != "" {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -32,9 +33,25 @@ func TestValidateS3Deploy(t *testing.T) {
 			`deploy.s3.objectKey "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter object key`},
 		{"cache control", "deploy:\n  s3: {bucket: site, cacheControl: [\"max-age 300\"]}\n",
 			`deploy.s3.cacheControl[0] "max-age 300": must be one Cache-Control directive, such as public or max-age=300`},
+		// The directives become one action configuration value, joined
+		// by ", ": 1,000 characters at most (2 x 499 + 2 is 1,000).
+		{"cache control longer than an action configuration value", "deploy:\n  s3: {bucket: site, cacheControl: [" + strings.Repeat("a", 499) + ", " + strings.Repeat("b", 500) + "]}\n",
+			`deploy.s3.cacheControl "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use fewer or shorter Cache-Control directives (they are joined by ", " into one value)`},
 		{"key alias", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:alias/site\"}\n",
 			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:222222222222:alias/site": must be a KMS key ARN (not an alias)`},
 		{"key of another account", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab\"}\n",
 			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab": is a KMS key of account 999999999999, but environment "staging" deploys to 222222222222; use the one in 222222222222`},
 	})
+}
+
+// TestS3CacheControlAtLimit checks that directives joined to exactly 1,000
+// characters, CodePipeline's action configuration value limit, are taken.
+func TestS3CacheControlAtLimit(t *testing.T) {
+	for _, n := range []int{1, 499} {
+		cc := strings.Repeat("a", n) + ", " + strings.Repeat("b", 998-n)
+		base := regexp.MustCompile(`, settings: \{[^}]*\}`).ReplaceAllString(releaseBase, "")
+		if _, err := Parse("relay.yaml", []byte(base+"deploy:\n  s3: {bucket: site, cacheControl: ["+cc+"]}\n")); err != nil {
+			t.Errorf("Parse() with cacheControl of %d characters joined: %v", len(cc), err)
+		}
+	}
 }
