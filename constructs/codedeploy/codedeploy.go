@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/target"
 	"github.com/relaycdk/relay/internal/deployconfigs"
@@ -89,8 +90,8 @@ func (p *problems) alarms(names []string) {
 	seen := map[string]bool{}
 	for i, a := range names {
 		switch {
-		case a == "" || len(a) > 255:
-			p.add("AlarmNames[%d] %q: must be 1-255 characters, the name of a CloudWatch alarm in the target account", i, a)
+		case !values.AlarmName(a):
+			p.add("AlarmNames[%d] %q: must be 1-255 characters without control characters, the name of a CloudWatch alarm in the target account", i, a)
 		case seen[a]:
 			p.add("AlarmNames[%d] %q: listed twice", i, a)
 		}

@@ -518,13 +518,14 @@ func TestECSPropsValidate(t *testing.T) {
 		}},
 		{"names and alarms", func(p *codedeploy.ECSProps) {
 			p.ApplicationName, p.DeploymentGroupName, p.ClusterName, p.ServiceName = "", "orders prod", "orders/x", ""
-			p.AlarmNames = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "a"}
+			p.AlarmNames = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j\r", "a"}
 		}, []string{
 			`ApplicationName "": must be 1-100 characters of letters, digits and ._+=,@-`,
 			`DeploymentGroupName "orders prod": must be 1-100 characters of letters, digits and ._+=,@-`,
 			`ClusterName "orders/x": must be 1-255 characters of letters, digits, _ and -`,
 			`ServiceName "": must be 1-255 characters of letters, digits, _ and -`,
 			`AlarmNames: 11 alarms; CodeDeploy allows at most 10 per deployment group`,
+			`AlarmNames[9] "j\r": must be 1-255 characters without control characters, the name of a CloudWatch alarm in the target account`,
 			`AlarmNames[10] "a": listed twice`,
 		}},
 	}

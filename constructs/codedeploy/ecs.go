@@ -60,7 +60,9 @@ type ECSProps struct {
 	TerminationWaitMinutes *int
 	// AlarmNames are CloudWatch alarms in the target account; when one goes
 	// to ALARM during a deployment, CodeDeploy stops it and rolls back. At
-	// most 10. Default: none (a failed deployment still rolls back).
+	// most 10, each named once, 1 to 255 characters without control
+	// characters (CloudWatch's alarm names). Default: none (a failed
+	// deployment still rolls back).
 	AlarmNames []string
 	// TaskRoleArns are the task roles the task definition names (taskRoleArn).
 	// They feed DeployStatements only: registering a task definition passes its

@@ -97,8 +97,8 @@ func entryConditionRules(p *problems, i int, e Environment) {
 		p.add(envPath(i, "entryConditions.deploymentWindow.timeZone"), w.TimeZone, cron.TimeZoneRule(w.TimeZone))
 	}
 	for k, a := range ec.NoAlarms {
-		if a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,") {
-			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		if rule := alarmNameRule(a); rule != "" {
+			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, rule)
 		} else if strings.ContainsAny(a, "*?") {
 			// The pipeline role may describe these alarms (CheckEntryAlarms):
 			// IAM matches * and ? in their ARNs as wildcards.

@@ -43,7 +43,7 @@ func TestValidateGates(t *testing.T) {
 				`environments[0].entryConditions "": set deploymentWindow, noAlarms or both, or remove entryConditions`,
 				`environments[1].entryConditions.deploymentWindow.cron "0 9 * * *": must be an EventBridge cron expression, such as "cron(* 9-16 ? * MON-FRI *)"`,
 				`environments[1].entryConditions.deploymentWindow.timeZone "Mars/Olympus": must be an IANA time zone, such as UTC or Europe/Berlin`,
-				`environments[1].entryConditions.noAlarms[1] "a,b": must be a CloudWatch alarm name of 1 to 255 characters, without commas`,
+				`environments[1].entryConditions.noAlarms[1] "a,b": must be a CloudWatch alarm name of 1 to 255 characters, without commas or control characters`,
 			},
 		},
 		{

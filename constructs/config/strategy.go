@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/internal/deployconfigs"
 )
@@ -169,12 +170,22 @@ func arnPlaceRule(what, region, account string, e Environment, envRegion string)
 	return ""
 }
 
+// alarmNameRule checks a CloudWatch alarm name (values.AlarmName: 1 to 255
+// characters, no control character) and, as Relay has always required, no
+// comma.
+func alarmNameRule(a string) string {
+	if !values.AlarmName(a) || strings.Contains(a, ",") {
+		return "must be a CloudWatch alarm name of 1 to 255 characters, without commas or control characters"
+	}
+	return ""
+}
+
 func alarmsRule(q *problems, path string, alarms []string) {
 	seen := map[string]bool{}
 	for k, a := range alarms {
 		switch {
-		case a == "" || len(a) > 255 || strings.ContainsAny(a, "\n\t,"):
-			q.add(fmt.Sprintf("%s[%d]", path, k), a, "must be a CloudWatch alarm name of 1 to 255 characters, without commas")
+		case alarmNameRule(a) != "":
+			q.add(fmt.Sprintf("%s[%d]", path, k), a, alarmNameRule(a))
 		case seen[a]:
 			// CodeDeploy takes each alarm name once per list (API
 			// AlarmConfiguration: https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html);

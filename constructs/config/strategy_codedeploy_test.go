@@ -31,6 +31,12 @@ func TestValidateCodeDeploy(t *testing.T) {
 			`deploy.codeDeploy.instanceTags.app[1] "billing": is listed twice; CloudFormation refuses a deployment group whose tag group holds the same tag twice (its items must be unique); remove one`},
 		{"an on-premises tag twice", "deploy:\n  codeDeploy: {onPremisesTags: {app: [a, b, a]}, instanceRoles: [web]}\n",
 			`deploy.codeDeploy.onPremisesTags.app[2] "a": is listed twice; CloudFormation refuses a deployment group whose tag group holds the same tag twice (its items must be unique); remove one`},
+		// CloudWatch alarm names hold no ASCII control character
+		// (PutMetricAlarm's AlarmName): no alarm has such a name.
+		{"an alarm name with a control character", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web], alarms: [\"web\\r5xx\"]}\n",
+			`deploy.codeDeploy.alarms[0] "web\r5xx": must be a CloudWatch alarm name of 1 to 255 characters, without commas or control characters`},
+		{"an alarm name of 256 characters", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web], alarms: [" + strings.Repeat("é", 256) + "]}\n",
+			`must be a CloudWatch alarm name of 1 to 255 characters`},
 		{"an alarm twice", "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web], alarms: [web-5xx, web-5xx]}\n",
 			`deploy.codeDeploy.alarms[1] "web-5xx": is listed twice; CodeDeploy takes each alarm name once per deployment group; remove one`},
 	})
@@ -64,4 +70,28 @@ func TestExistingServerGroup(t *testing.T) {
 		{"with an ARN for a name", "deploy:\n  codeDeploy:\n    existingGroup: {application: \"arn:aws:codedeploy:us-east-1:222222222222:application:web\", deploymentGroup: web}\n    instanceRoles: [web]\n",
 			`deploy.codeDeploy.existingGroup.application "arn:aws:codedeploy:us-east-1:222222222222:application:web": required: the name of the existing CodeDeploy application`},
 	})
+}
+
+// TestAlarmNameRule checks the CloudWatch alarm name rule shared by
+// CodeDeploy alarms and entry conditions: characters, not bytes, count.
+func TestAlarmNameRule(t *testing.T) {
+	for _, tt := range []struct {
+		name, alarm string
+		ok          bool
+	}{
+		{"plain", "web-5xx", true},
+		{"255 characters of two bytes each", strings.Repeat("é", 255), true},
+		{"256 characters", strings.Repeat("é", 256), false},
+		{"empty", "", false},
+		{"a comma", "a,b", false},
+		{"a tab", "a\tb", false},
+		{"DEL", "a\x7f", false},
+		{"a C1 control character", "a\u0085", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := alarmNameRule(tt.alarm) == ""; got != tt.ok {
+				t.Errorf("alarmNameRule(%q) = %q, want ok %v", tt.alarm, alarmNameRule(tt.alarm), tt.ok)
+			}
+		})
+	}
 }

@@ -57,7 +57,11 @@ type Deployment struct {
 	// deployment window.
 	Window *Window
 	// NoAlarms are CloudWatch alarms (pipeline account and region) that
-	// must not be in ALARM for executions to enter the stage.
+	// must not be in ALARM for executions to enter the stage. Each is an
+	// alarm's exact name: 1 to 255 characters, no control character, no *
+	// or ? (the pipeline role may describe each by its ARN, where IAM reads
+	// them as wildcards) and nothing beyond U+00FF (IAM refuses it in the
+	// role's policy); Validate refuses others. Default: none.
 	NoAlarms []string
 }
 

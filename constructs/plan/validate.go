@@ -436,6 +436,19 @@ func (v *validator) deployment(i int, d *Deployment) {
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
 	}
+	for k, a := range d.NoAlarms {
+		// The pipeline role may describe these alarms (CheckEntryAlarms,
+		// arn:...:alarm:<name>): IAM reads * and ? in the ARN as
+		// wildcards and refuses characters beyond U+00FF in the policy.
+		path := fmt.Sprintf("%s.NoAlarms[%d]", field, k)
+		if r, at, ok := values.PolicyText(a); !values.AlarmName(a) {
+			v.addf(path, "%q: must be a CloudWatch alarm name of 1 to 255 characters without control characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)", a)
+		} else if strings.ContainsAny(a, "*?") {
+			v.addf(path, "%q: contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly", a)
+		} else if !ok {
+			v.addf(path, "%q: holds %q (%U) at byte %d, which IAM refuses in the pipeline role's policy (%s); rename the alarm in characters through U+00FF", a, string(r), r, at, values.IAMPolicyCharactersSource)
+		}
+	}
 	if w := d.Window; w != nil {
 		if rule := cron.Rule(w.Cron); rule != "" {
 			v.addf(field+".Window.Cron", "%q: %s", w.Cron, rule)

@@ -266,6 +266,16 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Window.TimeZone "Berlin": must be an IANA time zone, such as UTC or Europe/Berlin`,
 			`Deployments[1].Window.Cron "cron(0 9 * * MON-FRI *)": day-of-month "*" and day-of-week "MON-FRI": one of them must be ?, since EventBridge does not take both, such as "cron(* 9-16 ? * MON-FRI *)"`,
 		}},
+		// The pipeline role may describe each entry alarm by its ARN.
+		{"entry alarms the pipeline role could not name exactly", func(in *plan.Input) {
+			in.Deployments[0].NoAlarms = []string{"orders-5xx", "", "orders-*", "orders-5x?", "orders-€", "orders\r5xx", strings.Repeat("é", 255)}
+		}, []string{
+			`Deployments[0].NoAlarms[1] "": must be a CloudWatch alarm name of 1 to 255 characters without control characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)`,
+			`Deployments[0].NoAlarms[2] "orders-*": contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly`,
+			`Deployments[0].NoAlarms[3] "orders-5x?": contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly`,
+			`Deployments[0].NoAlarms[4] "orders-€": holds "€" (U+20AC) at byte 7, which IAM refuses in the pipeline role's policy (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the alarm in characters through U+00FF`,
+			`Deployments[0].NoAlarms[5] "orders\r5xx": must be a CloudWatch alarm name of 1 to 255 characters without control characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)`,
+		}},
 		{"a deployment window without a time zone is in UTC", func(in *plan.Input) {
 			in.Deployments[0].Window = &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"}
 		}, nil},

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Optional is nil for "" (so that CDK applies its default) and a pointer to
@@ -133,6 +134,16 @@ func GitBranch(s string) bool {
 		}
 	}
 	return true
+}
+
+// AlarmName reports whether s can be a CloudWatch alarm's name: 1 to 255
+// characters (not bytes), none of them an ASCII control character
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+// AlarmName). No alarm has another name, so CodeDeploy's alarm
+// configuration or a stage's CloudWatchAlarm rule that names one could
+// never read it.
+func AlarmName(s string) bool {
+	return s != "" && utf8.RuneCountInString(s) <= 255 && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // IAMPolicyCharactersSource is the IAM API page that states the characters
