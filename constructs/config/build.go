@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -135,9 +136,7 @@ var (
 )
 
 var (
-	envVarRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	ssmNameRE = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
-	secretRE  = regexp.MustCompile(`^arn:([^:]+):secretsmanager:([^:]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
+	envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // buildDefaults sets the defaults of build; unset is as in applyDefaults.
@@ -240,7 +239,7 @@ func buildVariableRules(p *problems, path, name string, v EnvironmentVariable, t
 	switch {
 	case countSet(v.Value != "", v.Parameter != "", v.Secret != "") != 1:
 		p.add(path, "", "set exactly one of value, parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)")
-	case v.Parameter != "" && !ssmNameRE.MatchString(v.Parameter):
+	case v.Parameter != "" && !values.SSMParameterName(v.Parameter):
 		p.add(path+".parameter", v.Parameter, "must be an SSM parameter name such as /payments/db-url")
 	case v.Secret != "":
 		p.add(path+".secret", v.Secret, secretRule(v.Secret, t))
@@ -273,11 +272,11 @@ func buildspecRule(s string) string {
 // secretRule accepts a Secrets Manager secret ARN of the tooling account
 // and region, optionally followed by :json-key:version-stage:version-id.
 func secretRule(s string, t Tooling) string {
-	m := secretRE.FindStringSubmatch(s)
-	if m == nil {
+	partition, region, account, ok := values.SecretARN(s)
+	if !ok {
 		return "must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"
 	}
-	if m[1] != partitions[t.Region] || m[2] != t.Region || m[3] != t.Account {
+	if partition != partitions[t.Region] || region != t.Region || account != t.Account {
 		return fmt.Sprintf("must be a secret of the tooling account %s in %s (partition %s)", t.Account, t.Region, partitions[t.Region])
 	}
 	return ""

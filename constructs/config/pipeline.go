@@ -68,7 +68,6 @@ const defaultExecutionMode = defaults.ExecutionMode
 var (
 	executionModes = []string{"SUPERSEDED", "QUEUED", "PARALLEL"}
 	variableRE     = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
-	principalRE    = regexp.MustCompile(`^arn:([^:]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
 )
 
 // pipelineDefaults sets the defaults of pipeline; unset is as in
@@ -132,12 +131,12 @@ func (c *Config) validatePipeline(p *problems) {
 }
 
 func principalRule(s, partition string) string {
-	m := principalRE.FindStringSubmatch(s)
-	if m == nil {
+	p, _, _, ok := values.PrincipalARN(s)
+	if !ok {
 		return "must be an IAM role, user or account-root ARN, such as arn:aws:iam::111111111111:role/release-managers"
 	}
-	if partition != "" && m[1] != partition {
-		return fmt.Sprintf("partition %q does not match partition %q of the tooling region", m[1], partition)
+	if partition != "" && p != partition {
+		return fmt.Sprintf("partition %q does not match partition %q of the tooling region", p, partition)
 	}
 	return ""
 }

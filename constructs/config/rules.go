@@ -118,7 +118,7 @@ func branchRule(s string) string {
 
 // bucketRule checks an S3 bucket name.
 func bucketRule(s string) string {
-	if !bucketRE.MatchString(s) || strings.Contains(s, "..") {
+	if !values.BucketName(s) {
 		return "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens"
 	}
 	return ""

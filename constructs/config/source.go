@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -191,9 +192,6 @@ var maxFilterPatterns = limits.Max(limits.TriggerPatterns)
 var (
 	repoRE       = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
-	bucketRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	codeCommitRE = regexp.MustCompile(`^[\w.-]{1,100}$`)
-	ecrRepoRE    = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
 	ecrTagRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 )
 
@@ -346,7 +344,7 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		}
 	}
 	if r := src.CodeCommit; r != nil {
-		if !codeCommitRE.MatchString(r.Repository) {
+		if !values.CodeCommitRepository(r.Repository) {
 			p.add(base+".codecommit.repository", r.Repository, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and -")
 		}
 		rule := branchRule(r.Branch)
@@ -363,7 +361,7 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		}
 	}
 	if r := src.ECR; r != nil {
-		if !ecrRepoRE.MatchString(r.Repository) || len(r.Repository) > 256 {
+		if !values.ECRRepository(r.Repository) {
 			p.add(base+".ecr.repository", r.Repository, "must be an ECR repository name such as payments/api")
 		}
 		if !ecrTagRE.MatchString(r.Tag) {

@@ -262,7 +262,7 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 			p.add(vp, "", "set exactly one of value, output (a stack output, <stack>.<Output>), parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)")
 		case v.Output != "" && !stackOutputRE.MatchString(v.Output):
 			p.add(vp+".output", v.Output, "must be <stack>.<OutputName> (a name of deploy.stacks), or <OutputName> with one stack")
-		case v.Parameter != "" && !ssmNameRE.MatchString(v.Parameter):
+		case v.Parameter != "" && !values.SSMParameterName(v.Parameter):
 			p.add(vp+".parameter", v.Parameter, "must be an SSM parameter name such as /payments/db-url")
 		case v.Secret != "":
 			p.add(vp+".secret", v.Secret, secretRule(v.Secret, c.Tooling))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // EKSDeploy releases to Amazon EKS: by GitOps (a commit to the repository
@@ -126,7 +127,7 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		} else if strings.ContainsAny(g.Value, "'\n") {
 			q.add(b+"gitops.value", g.Value, "must be a one-line value without single quotes, such as #{SourceVariables.CommitId}")
 		}
-		if m := secretRE.FindStringSubmatch(g.TokenSecret); m == nil {
+		if _, _, _, ok := values.SecretARN(g.TokenSecret); !ok {
 			q.add(b+"gitops.tokenSecret", g.TokenSecret, "required: the ARN of a Secrets Manager secret in the tooling account holding a token that may push to the repository")
 		}
 	}

@@ -1,0 +1,73 @@
+package values
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The names and ARNs below land in IAM policies (a grant's resource ARN) or
+// trusts (an aws:PrincipalArn condition), where IAM reads * and ? as
+// wildcards: none of these predicates admits either, so that a name grants
+// what it names only. Config validation and the Go API share them.
+var (
+	secretARNRE      = regexp.MustCompile(`^arn:([a-z-]+):secretsmanager:([a-z0-9-]+):([0-9]{12}):secret:[\w/+=.@-]+(:[^:]*){0,3}$`)
+	ssmParameterRE   = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
+	bucketNameRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	codeCommitRepoRE = regexp.MustCompile(`^[\w.-]{1,100}$`)
+	ecrRepositoryRE  = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+	principalARNRE   = regexp.MustCompile(`^arn:([a-z-]+):iam::([0-9]{12}):(root|(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]+)$`)
+)
+
+// SecretARN parses s as a Secrets Manager secret ARN,
+// arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME, whole or partial
+// (without the random suffix), optionally followed by CodeBuild's
+// :json-key:version-stage:version-id. NAME holds the characters Secrets
+// Manager takes in a secret's name, letters, digits and /_+=.@-
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html,
+// Name), so never * or ?. ok is false for anything else.
+func SecretARN(s string) (partition, region, account string, ok bool) {
+	m := secretARNRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", "", false
+	}
+	return m[1], m[2], m[3], true
+}
+
+// SSMParameterName reports whether s is a Systems Manager parameter name:
+// 1 to 1,000 letters, digits and _.-/, with or without a leading /
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html,
+// Name), so never * or ?.
+func SSMParameterName(s string) bool { return ssmParameterRE.MatchString(s) }
+
+// BucketName reports whether s is an S3 bucket name: 3 to 63 lowercase
+// letters, digits, dots and hyphens, starting and ending with a letter or
+// digit, without ".."
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+func BucketName(s string) bool { return bucketNameRE.MatchString(s) && !strings.Contains(s, "..") }
+
+// CodeCommitRepository reports whether s is a CodeCommit repository name: 1
+// to 100 letters, digits, _, . and -
+// (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html,
+// repositoryName).
+func CodeCommitRepository(s string) bool { return codeCommitRepoRE.MatchString(s) }
+
+// ECRRepository reports whether s is an ECR repository name: at most 256
+// characters of lowercase letters and digits, in parts separated by /, each
+// part's words joined by ., _ or -
+// (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html,
+// repositoryName).
+func ECRRepository(s string) bool { return len(s) <= 256 && ecrRepositoryRE.MatchString(s) }
+
+// PrincipalARN parses s as the ARN of an IAM role, user or account root,
+// arn:PARTITION:iam::ACCOUNT:root, :role/PATH/NAME or :user/PATH/NAME, whose
+// path and name hold the characters IAM takes in them, letters, digits and
+// +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html,
+// RoleName and Path), so never * or ?. root reports an account root; ok is
+// false for anything else.
+func PrincipalARN(s string) (partition, account string, root, ok bool) {
+	m := principalARNRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false, false
+	}
+	return m[1], m[2], m[3] == "root", true
+}
