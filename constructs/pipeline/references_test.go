@@ -29,7 +29,7 @@ func TestReferences(t *testing.T) {
 			p.Variables = []pipeline.Variable{{Name: "release", Default: "latest"}}
 			p.Build.EnvironmentVariables = map[string]pipeline.BuildVariable{
 				"RELEASE": pipeline.PlainText("#{variables.release}"), "COMMIT": pipeline.PlainText("#{SourceVariables.CommitId}"),
-				"RUN": pipeline.PlainText("#{codepipeline.PipelineExecutionId}"), "TOKEN": pipeline.Parameter("/orders/#{not-a-reference}")}
+				"RUN": pipeline.PlainText("#{codepipeline.PipelineExecutionId}"), "TOKEN": pipeline.Parameter("/orders/token")}
 			p.Deployments[1].Approval.Comment = "Staging is at #{Deploy_staging_us-east-1.Url}"
 		}, nil},
 		{"a build variable from a later stage, an undeclared pipeline variable in a comment", func(p *pipeline.Props) {

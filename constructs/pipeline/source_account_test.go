@@ -44,7 +44,7 @@ func TestSourceRoleInPipelineAccount(t *testing.T) {
 			Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
 		})
 	})
-	p.Source = &pipeline.S3Source{Bucket: "b", Key: "k", RoleArn: "arn:aws:iam::111111111111:role/payments-source"}
+	p.Source = &pipeline.S3Source{Bucket: "acme-releases", Key: "k", RoleArn: "arn:aws:iam::111111111111:role/payments-source"}
 	msg, ok := relaytest.Recover(func() { pipeline.New(stack, "Pipeline", p) })
 	want := `pipeline.Props: Source.RoleArn "arn:aws:iam::111111111111:role/payments-source": is a role of the pipeline's account 111111111111; a source of this account needs no source role: remove RoleArn`
 	if ok || msg != want {

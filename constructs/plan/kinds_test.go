@@ -75,7 +75,7 @@ func TestActionKinds(t *testing.T) {
 		{"connection source and extra sources", func() plan.Input {
 			in := input(dep("staging", "", false, "us-east-1"))
 			in.ExtraSources = []plan.ExtraSource{
-				{Name: "settings", Source: &plan.S3Source{Bucket: "b", Key: "k.zip"}},
+				{Name: "settings", Source: &plan.S3Source{Bucket: "bkt", Key: "k.zip"}},
 				{Name: "schemas", Source: &plan.CodeCommitSource{Repository: "schemas"}},
 				{Name: "base", Source: &plan.ECRSource{Repository: "acme/base"}},
 			}
@@ -92,7 +92,7 @@ func TestActionKinds(t *testing.T) {
 		}},
 		{"build", func() plan.Input {
 			in := input(dep("staging", "", false, "us-east-1"))
-			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "b", Key: "k.zip"}}}
+			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "bkt", Key: "k.zip"}}}
 			return in
 		}(), "Build", []planned{
 			{"Build", "Build", 1, "*plan.BuildAction", plan.ActionType{"Build", "CodeBuild"}, "", "", "", []string{"Source", "Source_settings"}, []string{"Build"}, "BuildVariables", "Build",

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // EKSRelease releases to an EKS cluster: GitOps, Helm, or both (GitOps
@@ -130,6 +132,10 @@ func (x *EKSRelease) validate(v *validator, field string) {
 	if g := x.GitOps; g != nil {
 		if g.Repository == "" || g.File == "" || g.TokenSecret == "" {
 			v.add(field+".GitOps", ": Repository, File and TokenSecret are required")
+		} else if _, _, _, ok := values.SecretARN(g.TokenSecret); !ok && !arns.IsToken(g.TokenSecret) {
+			// The GitOps project's role may read the token by its ARN
+			// followed by * (ReadGitOpsToken).
+			v.addf(field+".GitOps.TokenSecret", "%q: must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the GitOps project's role may read it by its ARN, where * and ? would be IAM wildcards", g.TokenSecret)
 		}
 		if g.Value == "" {
 			v.add(field+".GitOps.Value", ": "+defaults.GitOpsValueRequired)

@@ -229,20 +229,50 @@ func (v *validator) source(field string, s Source) {
 			v.add(field, "an S3Source needs Bucket and Key")
 		}
 		if x != nil {
+			v.s3Source(field, x)
 			v.sourceRole(field+".RoleArn", x.RoleArn)
 		}
 	case *CodeCommitSource:
-		if x == nil || x.Repository == "" {
+		switch {
+		case x == nil || x.Repository == "":
 			v.add(field+".Repository", `"": required`)
+		case !values.CodeCommitRepository(x.Repository) && !arns.IsToken(x.Repository):
+			// The pipeline role may read the repository by its ARN
+			// (ReadSourceRepositories), where IAM reads * and ? as
+			// wildcards.
+			v.addf(field+".Repository", "%q: must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html); the pipeline role may read the repository by its ARN, where * and ? would be IAM wildcards", x.Repository)
 		}
 		if x != nil {
 			v.sourceRole(field+".RoleArn", x.RoleArn)
 			v.branch(field+".Branch", x.Branch, maxCodeCommitBranch)
 		}
 	case *ECRSource:
-		if x == nil || x.Repository == "" {
+		switch {
+		case x == nil || x.Repository == "":
 			v.add(field+".Repository", `"": required`)
+		case !values.ECRRepository(x.Repository) && !arns.IsToken(x.Repository):
+			v.addf(field+".Repository", "%q: must be an ECR repository name of at most 256 lowercase letters, digits and ._-/, such as payments/api (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html); the pipeline role may describe the repository's images by its ARN, where * and ? would be IAM wildcards", x.Repository)
 		}
+	}
+}
+
+// s3Source checks the bucket and key of an S3 source at Go path field
+// ("" for one is reported as required): the pipeline role (or the source
+// account's role) may read the object by its ARN, arn:...:s3:::BUCKET/KEY
+// (ReadSourceObjects), so a bucket name with * or ? would be an IAM
+// wildcard, and a key character beyond U+00FF one IAM refuses, failing
+// the role at deploy.
+func (v *validator) s3Source(field string, x *S3Source) {
+	if x.Bucket != "" && !values.BucketName(x.Bucket) && !arns.IsToken(x.Bucket) {
+		v.addf(field+".Bucket", "%q: must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); the pipeline role may read the object by its ARN, where * and ? would be IAM wildcards", x.Bucket)
+	}
+	if x.Key == "" || arns.IsToken(x.Key) {
+		return
+	}
+	if strings.HasPrefix(x.Key, "/") || len(x.Key) > 1024 {
+		v.addf(field+".Key", "%q: must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip", x.Key)
+	} else if r, at, ok := values.PolicyText(x.Key); !ok {
+		v.addf(field+".Key", "%q: holds %q (%U) at byte %d, which IAM refuses in the policy of the role that reads the object (%s); rename the object in characters through U+00FF", x.Key, string(r), r, at, values.IAMPolicyCharactersSource)
 	}
 }
 

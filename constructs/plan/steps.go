@@ -363,6 +363,9 @@ func (v *validator) codeBuildStep(f string, k int, d *Deployment, steps []Step, 
 	for _, name := range slices.Sorted(maps.Keys(x.EnvironmentVariables)) {
 		v.stepVariable(f+".EnvironmentVariables", name, x)
 	}
+	for _, name := range slices.Sorted(maps.Keys(x.ProjectVariables)) {
+		v.buildVariable(fmt.Sprintf("%s.ProjectVariables[%q]", f, name), x.ProjectVariables[name])
+	}
 	for _, name := range slices.Sorted(maps.Keys(x.StackOutputs)) {
 		v.stepVariable(f+".StackOutputs", name, x)
 		ref := x.StackOutputs[name]

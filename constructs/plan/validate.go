@@ -264,25 +264,36 @@ func (v *validator) build() {
 		v.addf("Build.Cache", "%q: must be none, local or s3", c)
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.EnvironmentVariables)) {
-		field := fmt.Sprintf("Build.EnvironmentVariables[%q]", name)
-		switch x := b.EnvironmentVariables[name].(type) {
-		case nil:
-			v.add(field, ": set a PlainText, Parameter or Secret")
-		case Parameter:
-			if x == "" {
-				v.add(field, `"": a Parameter names an SSM parameter`)
-			}
-		case Secret:
-			if (!strings.HasPrefix(string(x), "arn:") || !strings.Contains(string(x), ":secretsmanager:")) && !arns.IsToken(string(x)) {
-				v.addf(field, "%q: a Secret is a Secrets Manager secret ARN", string(x))
-			}
-		}
+		v.buildVariable(fmt.Sprintf("Build.EnvironmentVariables[%q]", name), b.EnvironmentVariables[name])
 	}
 	if t := b.TimeoutMinutes; t < 5 || t > 2160 {
 		v.addf("Build.TimeoutMinutes", "%d: must be 5 to 2160", t)
 	}
 	if b.VPC != nil {
 		v.vpc(b.VPC)
+	}
+}
+
+// buildVariable checks the value of a project's environment variable at Go
+// path field. The project's role may read a Parameter
+// (arn:...:parameter/NAME) and a Secret (its ARN followed by *) by ARN,
+// where IAM reads * and ? as wildcards: each must name one parameter
+// (values.SSMParameterName) or one secret (values.SecretARN), or be a
+// token.
+func (v *validator) buildVariable(field string, bv BuildVariable) {
+	switch x := bv.(type) {
+	case nil:
+		v.add(field, ": set a PlainText, Parameter or Secret")
+	case Parameter:
+		if x == "" {
+			v.add(field, `"": a Parameter names an SSM parameter`)
+		} else if !values.SSMParameterName(string(x)) && !arns.IsToken(string(x)) {
+			v.addf(field, "%q: a Parameter is an SSM parameter name of 1 to 1000 letters, digits and _.-/, such as /payments/db-url (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards", string(x))
+		}
+	case Secret:
+		if _, _, _, ok := values.SecretARN(string(x)); !ok && !arns.IsToken(string(x)) {
+			v.addf(field, "%q: a Secret is a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards", string(x))
+		}
 	}
 }
 

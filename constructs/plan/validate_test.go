@@ -130,7 +130,7 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.ValuesFile "https://values.example/web.yaml": is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the values file in the build output`,
 		}},
 		{"extra sources", func(in *plan.Input) {
-			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "b"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
+			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "bkt"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{
 			"ExtraSources[0].Source an S3Source needs Bucket and Key",
 			`ExtraSources[1].Name "a": already used by ExtraSources[0]`,
@@ -139,7 +139,7 @@ func TestValidate(t *testing.T) {
 		}},
 		{"more extra sources than the Build action reads", func(in *plan.Input) {
 			for i := range 5 {
-				in.ExtraSources = append(in.ExtraSources, plan.ExtraSource{Name: fmt.Sprintf("s%d", i), Source: &plan.S3Source{Bucket: "b", Key: fmt.Sprintf("k%d", i)}})
+				in.ExtraSources = append(in.ExtraSources, plan.ExtraSource{Name: fmt.Sprintf("s%d", i), Source: &plan.S3Source{Bucket: "bkt", Key: fmt.Sprintf("k%d", i)}})
 			}
 		}, []string{
 			"ExtraSources: 5 extra sources and the source make 6 input artifacts of the Build action; a CodeBuild action reads at most 5",
@@ -179,7 +179,7 @@ func TestValidate(t *testing.T) {
 			`Build.Cache "disk": must be none, local or s3`,
 			`Build.EnvironmentVariables["A"]: set a PlainText, Parameter or Secret`,
 			`Build.EnvironmentVariables["B"] "": a Parameter names an SSM parameter`,
-			`Build.EnvironmentVariables["C"] "npm-token": a Secret is a Secrets Manager secret ARN`,
+			`Build.EnvironmentVariables["C"] "npm-token": a Secret is a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
 			"Build.TimeoutMinutes 2161: must be 5 to 2160",
 		}},
 		{"suites", func(in *plan.Input) {
@@ -275,6 +275,44 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].NoAlarms[3] "orders-5x?": contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly`,
 			`Deployments[0].NoAlarms[4] "orders-€": holds "€" (U+20AC) at byte 7, which IAM refuses in the pipeline role's policy (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the alarm in characters through U+00FF`,
 			`Deployments[0].NoAlarms[5] "orders\r5xx": must be a CloudWatch alarm name of 1 to 255 characters without control characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)`,
+		}},
+		// The pipeline role may read each source by its ARN
+		// (ReadSourceObjects, ReadSourceBuckets, ReadSourceRepositories,
+		// ReadSourceImages), where IAM reads * and ? as wildcards; a key
+		// character beyond U+00FF fails the role at deploy.
+		{"sources the pipeline role could not name exactly", func(in *plan.Input) {
+			in.Source = &plan.S3Source{Bucket: "releases-*", Key: "payments/app-€.zip"}
+			in.ExtraSources = []plan.ExtraSource{
+				{Name: "config", Source: &plan.CodeCommitSource{Repository: "*"}},
+				{Name: "image", Source: &plan.ECRSource{Repository: "payments/*"}},
+				{Name: "data", Source: &plan.S3Source{Bucket: "${Token[TOKEN.90]}", Key: "/data.zip"}},
+				{Name: "repo", Source: &plan.CodeCommitSource{Repository: "${Token[TOKEN.91]}"}},
+			}
+		}, []string{
+			`Source.Bucket "releases-*": must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); the pipeline role may read the object by its ARN, where * and ? would be IAM wildcards`,
+			`Source.Key "payments/app-€.zip": holds "€" (U+20AC) at byte 13, which IAM refuses in the policy of the role that reads the object (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in characters through U+00FF`,
+			`ExtraSources[0].Source.Repository "*": must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html); the pipeline role may read the repository by its ARN, where * and ? would be IAM wildcards`,
+			`ExtraSources[1].Source.Repository "payments/*": must be an ECR repository name of at most 256 lowercase letters, digits and ._-/, such as payments/api (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html); the pipeline role may describe the repository's images by its ARN, where * and ? would be IAM wildcards`,
+			`ExtraSources[2].Source.Key "/data.zip": must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip`,
+		}},
+		// A project's role may read its parameters and secrets by ARN
+		// (ReadBuildParameters, ReadBuildSecrets, ReadGitOpsToken).
+		{"parameters and secrets the project roles could not name exactly", func(in *plan.Input) {
+			in.Build.EnvironmentVariables = map[string]plan.BuildVariable{
+				"DB":    plan.Parameter("/payments/*"),
+				"KEY":   plan.Secret("arn:aws:secretsmanager:us-east-1:111111111111:secret:*"),
+				"TOKEN": plan.Secret("arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"),
+				"URL":   plan.Parameter("/payments/db-url"),
+			}
+			in.Deployments[0].Steps = []plan.Step{{Name: "migrate", Action: &plan.CodeBuildStep{Buildspec: "ci/migrate.yml",
+				ProjectVariables: map[string]plan.BuildVariable{"DB": plan.Parameter("prod-?"), "PW": plan.Secret("arn:aws:secretsmanager:*:111111111111:secret:db")}}}}
+			in.Deployments[1].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", Value: "v1", TokenSecret: "*"}}
+		}, []string{
+			`Build.EnvironmentVariables["DB"] "/payments/*": a Parameter is an SSM parameter name of 1 to 1000 letters, digits and _.-/, such as /payments/db-url (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
+			`Build.EnvironmentVariables["KEY"] "arn:aws:secretsmanager:us-east-1:111111111111:secret:*": a Secret is a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
+			`Deployments[0].Steps[0].Action.ProjectVariables["DB"] "prod-?": a Parameter is an SSM parameter name of 1 to 1000 letters, digits and _.-/, such as /payments/db-url (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
+			`Deployments[0].Steps[0].Action.ProjectVariables["PW"] "arn:aws:secretsmanager:*:111111111111:secret:db": a Secret is a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
+			`Deployments[1].Release.GitOps.TokenSecret "*": must be a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the GitOps project's role may read it by its ARN, where * and ? would be IAM wildcards`,
 		}},
 		{"a deployment window without a time zone is in UTC", func(in *plan.Input) {
 			in.Deployments[0].Window = &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"}
@@ -387,7 +425,7 @@ func TestValidate(t *testing.T) {
 		{"no Build stage, with settings only a build takes", func(in *plan.Input) {
 			in.NoBuild = true
 			in.Build = plan.Build{Buildspec: "ci.yml", Cache: "s3", LogGroupName: "/relay/payments/build", EnvironmentVariables: map[string]plan.BuildVariable{"A": plan.PlainText("b")}}
-			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "b", Key: "k"}}}
+			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "bkt", Key: "k"}}}
 		}, []string{
 			"Build.Buildspec: configures the Build stage, which NoBuild leaves out; remove it, or build",
 			"Build.Cache: configures the Build stage, which NoBuild leaves out; remove it, or build",
