@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -43,14 +42,12 @@ func (pl *Pipeline) approvalAction(a *plan.Action, k *plan.ApprovalAction) awsco
 	})
 }
 
-var principalARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):(root|(role|user)/.+)$`)
-
-// principalAccount is the account of an IAM principal ARN, or "".
+// principalAccount is the account of an IAM principal ARN
+// (values.PrincipalARN: a role, user or account root, whose path and name
+// hold no * or ?), or "".
 func principalAccount(arn string) string {
-	if m := principalARN.FindStringSubmatch(arn); m != nil {
-		return m[1]
-	}
-	return ""
+	_, account, _, _ := values.PrincipalARN(arn)
+	return account
 }
 
 // newApproverRole creates the role whose only power is to approve or reject
@@ -64,7 +61,7 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 	roots := map[string]bool{}
 	for _, arn := range values.SortedUnique(p.ApproverPrincipals) {
 		acct := principalAccount(arn)
-		if principalARN.FindStringSubmatch(arn)[2] == "root" {
+		if _, _, root, _ := values.PrincipalARN(arn); root {
 			roots[acct] = true
 		}
 		byAccount[acct] = append(byAccount[acct], arn)

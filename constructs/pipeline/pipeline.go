@@ -154,8 +154,12 @@ type Props struct {
 	// principal ARNs (roles or users, pinned by aws:PrincipalArn; account
 	// roots with ApproverRootsReason) may assume, which may call
 	// codepipeline:PutApprovalResult on this pipeline's approval actions and
-	// read the pipeline's state and executions to find them. Default: no
-	// approver role.
+	// read the pipeline's state and executions to find them. Each is exact:
+	// arn:PARTITION:iam::ACCOUNT:role/PATH/NAME, :user/PATH/NAME or :root,
+	// its path and name in letters, digits and +=,.@_-
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html);
+	// Validate refuses * and ?, which the trust's ArnEquals would read as
+	// wildcards. Default: no approver role.
 	ApproverPrincipals []string
 	// ApproverRootsReason accepts account roots in ApproverPrincipals,
 	// which admit whoever that account's administrators allow, with a
@@ -233,8 +237,13 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	roots := false
 	for i, arn := range p.ApproverPrincipals {
 		switch {
+		case principalAccount(arn) == "" && strings.ContainsAny(arn, "*?"):
+			// The approver role's trust pins the ARNs in ArnEquals
+			// aws:PrincipalArn, which reads * and ? as wildcards
+			// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
+			add("ApproverPrincipals[%d] %q: contains * or ?, which the approver role's trust (ArnEquals on aws:PrincipalArn) reads as wildcards, admitting every matching role or user of the account; name each approver exactly", i, arn)
 		case principalAccount(arn) == "":
-			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN", i, arn)
+			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN, whose path and name are letters, digits and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)", i, arn)
 		case strings.HasSuffix(arn, ":root"):
 			roots = true
 			if len(strings.TrimSpace(p.ApproverRootsReason)) < 10 {

@@ -445,7 +445,7 @@ func TestPropsValidate(t *testing.T) {
 			p.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: "payments-eu"}}
 			p.RolePath = "relay"
 		}, []string{
-			`ApproverPrincipals[0] "arn:aws:iam::111111111111:group/ops": must be an IAM role, user or account-root ARN`,
+			`ApproverPrincipals[0] "arn:aws:iam::111111111111:group/ops": must be an IAM role, user or account-root ARN, whose path and name are letters, digits and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
 			`Replicas["eu-west-1"]: Store, or BucketName and KeyAlias, are required`,
 			`RolePath "relay": is not a valid IAM path: / alone, or printable ASCII characters without spaces between a leading and a trailing / (such as /relay/orders/) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
 		}},
@@ -678,6 +678,16 @@ func TestPropsValidate(t *testing.T) {
 		}},
 		{"an account root without a reason", func(p *pipeline.Props) { p.ApproverPrincipals = []string{"arn:aws:iam::444444444444:root"} }, []string{
 			`ApproverPrincipals[0] "arn:aws:iam::444444444444:root": an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)`,
+		}},
+		// The approver role's trust pins the principals in ArnEquals on
+		// aws:PrincipalArn: * or ? would admit every matching role or
+		// user, and a character IAM refuses would fail the role at deploy.
+		{"approvers the trust could not name exactly", func(p *pipeline.Props) {
+			p.ApproverPrincipals = []string{"arn:aws:iam::444444444444:role/*", "arn:aws:iam::444444444444:user/release-?", "arn:aws:iam::444444444444:role/approvers-€", "arn:aws:iam::444444444444:role/approvers"}
+		}, []string{
+			`ApproverPrincipals[0] "arn:aws:iam::444444444444:role/*": contains * or ?, which the approver role's trust (ArnEquals on aws:PrincipalArn) reads as wildcards, admitting every matching role or user of the account; name each approver exactly`,
+			`ApproverPrincipals[1] "arn:aws:iam::444444444444:user/release-?": contains * or ?, which the approver role's trust (ArnEquals on aws:PrincipalArn) reads as wildcards, admitting every matching role or user of the account; name each approver exactly`,
+			`ApproverPrincipals[2] "arn:aws:iam::444444444444:role/approvers-€": must be an IAM role, user or account-root ARN, whose path and name are letters, digits and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
 		}},
 		{"an account root with a reason", func(p *pipeline.Props) {
 			p.ApproverPrincipals, p.ApproverRootsReason = []string{"arn:aws:iam::444444444444:root"}, "only the change board assumes roles there"
