@@ -126,11 +126,19 @@ type BuildVariable interface{ buildVariable() }
 type PlainText string
 
 // Parameter is the name of an SSM Parameter Store parameter in the
-// pipeline's account; the build role may read that parameter only.
+// pipeline's account; the build role may read that parameter only, by its
+// ARN. It is 1 to 1,000 letters, digits and _.-/, with or without a leading
+// / (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html),
+// or a token: New refuses * and ?, which IAM would read as wildcards.
 type Parameter string
 
-// Secret is the ARN of a Secrets Manager secret in the pipeline's account;
-// the build role may read that secret (and its versions) only.
+// Secret is the ARN of a Secrets Manager secret in the pipeline's account,
+// whole or partial, optionally with CodeBuild's :json-key:stage:version;
+// the build role may read that secret (and its versions) only, by the ARN
+// followed by *. The secret's name is letters, digits and /_+=.@-
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html),
+// or the whole value a token: New refuses * and ?, which IAM would read as
+// wildcards.
 type Secret string
 
 func (PlainText) buildVariable() {}

@@ -39,8 +39,12 @@ type GitOpsRelease struct {
 	// (#{SourceVariables.ImageDigest} with a digest Key changes with each
 	// image).
 	Value string
-	// TokenSecret is the ARN of a Secrets Manager secret with a push token.
-	// Required.
+	// TokenSecret is the ARN of a Secrets Manager secret with a push token,
+	// whose name is letters, digits and /_+=.@-
+	// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html),
+	// or a token: the GitOps project's role may read it only, by the ARN
+	// followed by *, so New refuses * and ?, which IAM would read as
+	// wildcards. Required.
 	TokenSecret string
 }
 

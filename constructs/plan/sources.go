@@ -114,7 +114,15 @@ func (t *Triggers) Empty() bool {
 // through EventBridge, which needs a CloudTrail trail that records the
 // bucket's data events.
 type S3Source struct {
-	// Bucket and Key name the object. Required.
+	// Bucket and Key name the object; the role that reads it (the
+	// pipeline role, or RoleArn) may read arn:...:s3:::Bucket/Key only.
+	// Bucket is an S3 bucket name, 3 to 63 lowercase letters, digits, dots
+	// and hyphens
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
+	// so never IAM's wildcards * and ?; Key is 1 to 1,024 characters, not
+	// starting with /, through U+00FF (IAM refuses others in the role's
+	// policy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
+	// Either may be a token. New refuses others. Required.
 	Bucket, Key string
 	// RoleArn, when set, is the role of another account (the source
 	// account, which owns the bucket) that the source action runs as; that
@@ -126,7 +134,11 @@ type S3Source struct {
 // CodeCommitSource is a branch of a CodeCommit repository of the pipeline's
 // account, or of another account (RoleArn).
 type CodeCommitSource struct {
-	// Repository is the repository name. Required.
+	// Repository is the repository name, 1 to 100 letters, digits, _, .
+	// and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html),
+	// or a token: the pipeline role may read this repository only, by its
+	// ARN, so New refuses * and ?, which IAM would read as wildcards.
+	// Required.
 	Repository string
 	// Branch is the branch. Default: main.
 	Branch string
@@ -139,7 +151,12 @@ type CodeCommitSource struct {
 
 // ECRSource is an image tag of an ECR repository of the pipeline's account.
 type ECRSource struct {
-	// Repository is the repository name. Required.
+	// Repository is the repository name, at most 256 lowercase letters,
+	// digits and ._-/, such as payments/api
+	// (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html),
+	// or a token: the pipeline role may describe this repository's images
+	// only, by its ARN, so New refuses * and ?, which IAM would read as
+	// wildcards. Required.
 	Repository string
 	// Tag is the image tag. Default: latest.
 	Tag string

@@ -88,7 +88,8 @@ type CodeBuildStep struct {
 	StackOutputs map[string]string
 	// ProjectVariables go on the project: SSM parameters and Secrets
 	// Manager secrets of the pipeline's account, which the project's role
-	// may read (PlainText values without references too). Default: none.
+	// may read (PlainText values without references too), each named
+	// exactly as Parameter and Secret say. Default: none.
 	ProjectVariables map[string]BuildVariable
 	// AssumeRoleArn is a role of the target account (Account targets only)
 	// that the project's role may assume, given to the build as
