@@ -545,6 +545,9 @@ func s3SourceRules(p *problems, path string, b *S3Source) {
 		// The key is written into the pipeline's (and a source account
 		// role's) policy, in the object's ARN.
 		p.add(path+".key", b.Key, rule)
+	} else if rule := values.S3SourceKeyRule(b.Key); rule != "" {
+		// There IAM reads * and ? as wildcards.
+		p.add(path+".key", b.Key, rule)
 	} else {
 		// S3's 1,024 bytes are more than CodePipeline's S3ObjectKey takes.
 		v, rule := actionValue(b.Key, "", "use a shorter object key")

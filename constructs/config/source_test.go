@@ -181,6 +181,22 @@ func TestValidateSource(t *testing.T) {
 			},
 		},
 		{
+			// The key is in the object's ARN in the pipeline role's (or
+			// the source account role's) policy, where IAM reads * and ?
+			// as wildcards.
+			name: "S3 source key with IAM's wildcards",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{
+					{Name: "all", Source: Source{S3: &S3Source{Bucket: "bucket", Key: "releases/*", Versioned: true}}},
+					{Name: "one", Source: Source{S3: &S3Source{Bucket: "bucket", Key: "releases/app-?.zip", Versioned: true}}},
+				}
+			},
+			want: []string{
+				`extraSources[0].s3.key "releases/*": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
+				`extraSources[1].s3.key "releases/app-?.zip": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
+			},
+		},
+		{
 			name: "CodeCommit branch and S3 key longer than an action configuration value",
 			mutate: func(c *Config) {
 				c.ExtraSources = []ExtraSource{

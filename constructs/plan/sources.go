@@ -121,8 +121,9 @@ type S3Source struct {
 	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
 	// so never IAM's wildcards * and ?; Key is 1 to 1,024 characters, not
 	// starting with /, through U+00FF (IAM refuses others in the role's
-	// policy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
-	// Either may be a token. New refuses others. Required.
+	// policy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html),
+	// without * or ? (values.S3SourceKeyRule). Either may be a token. New
+	// refuses others. Required.
 	Bucket, Key string
 	// RoleArn, when set, is the role of another account (the source
 	// account, which owns the bucket) that the source action runs as; that
@@ -276,9 +277,9 @@ func (v *validator) source(field string, s Source) {
 // s3Source checks the bucket and key of an S3 source at Go path field
 // ("" for one is reported as required): the pipeline role (or the source
 // account's role) may read the object by its ARN, arn:...:s3:::BUCKET/KEY
-// (ReadSourceObjects), so a bucket name with * or ? would be an IAM
-// wildcard, and a key character beyond U+00FF one IAM refuses, failing
-// the role at deploy.
+// (ReadSourceObjects), so * or ? in either would be an IAM wildcard, and a
+// key character beyond U+00FF one IAM refuses, failing the role at deploy
+// (values.S3SourceKeyRule).
 func (v *validator) s3Source(field string, x *S3Source) {
 	if x.Bucket != "" && !values.BucketName(x.Bucket) && !arns.IsToken(x.Bucket) {
 		v.addf(field+".Bucket", "%q: must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); the pipeline role may read the object by its ARN, where * and ? would be IAM wildcards", x.Bucket)
@@ -286,10 +287,8 @@ func (v *validator) s3Source(field string, x *S3Source) {
 	if x.Key == "" || arns.IsToken(x.Key) {
 		return
 	}
-	if strings.HasPrefix(x.Key, "/") || len(x.Key) > 1024 {
-		v.addf(field+".Key", "%q: must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip", x.Key)
-	} else if r, at, ok := values.PolicyText(x.Key); !ok {
-		v.addf(field+".Key", "%q: holds %q (%U) at byte %d, which IAM refuses in the policy of the role that reads the object (%s); rename the object in characters through U+00FF", x.Key, string(r), r, at, values.IAMPolicyCharactersSource)
+	if rule := values.S3SourceKeyRule(x.Key); rule != "" {
+		v.addf(field+".Key", "%q: %s", x.Key, rule)
 	}
 }
 

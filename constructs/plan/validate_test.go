@@ -295,6 +295,13 @@ func TestValidate(t *testing.T) {
 			`ExtraSources[1].Source.Repository "payments/*": must be an ECR repository name of at most 256 lowercase letters, digits and ._-/, such as payments/api (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html); the pipeline role may describe the repository's images by its ARN, where * and ? would be IAM wildcards`,
 			`ExtraSources[2].Source.Key "/data.zip": must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip`,
 		}},
+		{"an S3 source key with wildcards", func(in *plan.Input) {
+			in.Source = &plan.S3Source{Bucket: "releases", Key: "payments/*.zip"}
+			in.ExtraSources = []plan.ExtraSource{{Name: "settings", Source: &plan.S3Source{Bucket: "settings", Key: "settings-?.zip"}}}
+		}, []string{
+			`Source.Key "payments/*.zip": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
+			`ExtraSources[0].Source.Key "settings-?.zip": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
+		}},
 		// A project's role may read its parameters and secrets by ARN
 		// (ReadBuildParameters, ReadBuildSecrets, ReadGitOpsToken).
 		{"parameters and secrets the project roles could not name exactly", func(in *plan.Input) {

@@ -1,6 +1,7 @@
 package values
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -70,4 +71,24 @@ func PrincipalARN(s string) (partition, account string, root, ok bool) {
 		return "", "", false, false
 	}
 	return m[1], m[2], m[3] == "root", true
+}
+
+// S3SourceKeyRule is "" when key can name the object of an S3 source, whose
+// reader (the pipeline role, or a source account's role) may read
+// arn:PARTITION:s3:::BUCKET/KEY only, and otherwise what is wrong and the
+// fix: a key is 1 to 1,024 characters, not starting with /
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html),
+// in the characters IAM takes in a policy (PolicyText), and without * or ?,
+// which IAM would read as wildcards in the object's ARN.
+func S3SourceKeyRule(key string) string {
+	if key == "" || strings.HasPrefix(key, "/") || len(key) > 1024 {
+		return "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip"
+	}
+	if r, at, ok := PolicyText(key); !ok {
+		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in the policy of the role that reads the object (%s); rename the object in characters through U+00FF", string(r), r, at, IAMPolicyCharactersSource)
+	}
+	if strings.ContainsAny(key, "*?") {
+		return "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"
+	}
+	return ""
 }

@@ -47,3 +47,22 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// TestS3SourceKeyRule: a source key is what S3 and IAM take, named exactly.
+func TestS3SourceKeyRule(t *testing.T) {
+	for _, tt := range []struct{ key, want string }{
+		{"releases/app.zip", ""},
+		{"releases/café.zip", ""},
+		{strings.Repeat("k", 1024), ""},
+		{"", "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip"},
+		{"/app.zip", "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip"},
+		{strings.Repeat("k", 1025), "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip"},
+		{"app-€.zip", `holds "€" (U+20AC) at byte 4, which IAM refuses in the policy of the role that reads the object (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in characters through U+00FF`},
+		{"releases/*", "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"},
+		{"app-?.zip", "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"},
+	} {
+		if got := S3SourceKeyRule(tt.key); got != tt.want {
+			t.Errorf("S3SourceKeyRule(%.20q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}
