@@ -40,7 +40,11 @@ import (
 
 // Repository is a branch of a CodeCommit repository in the source account.
 type Repository struct {
-	// Name is the repository name. Required.
+	// Name is the repository name, 1 to 100 letters, digits, _, . and -
+	// (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html):
+	// the source role may read this repository only, by its ARN, so
+	// Validate refuses * and ?, which IAM would read as wildcards.
+	// Required.
 	Name string
 	// Branch is the branch whose pushes start the pipeline. Required.
 	Branch string
@@ -51,7 +55,13 @@ type Repository struct {
 
 // Object is an object key of a versioned S3 bucket in the source account.
 type Object struct {
-	// Bucket and Key name the object. Required.
+	// Bucket and Key name the object, which the source role may read only,
+	// by its ARN: Bucket an S3 bucket name (3 to 63 lowercase letters,
+	// digits, dots and hyphens,
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
+	// Key 1 to 1,024 characters through U+00FF, not starting with /
+	// (values.S3SourceKeyRule); Validate refuses * and ? in either, which
+	// IAM would read as wildcards. Required.
 	Bucket, Key string
 	// KMSKeyArn is the ARN of the source account's KMS key that encrypts
 	// the bucket (SSE-KMS), or "" for SSE-S3. The role may decrypt with
@@ -134,6 +144,11 @@ func (p *Props) Validate() error {
 		f := fmt.Sprintf("Repositories[%d]", i)
 		if r.Name == "" || r.Branch == "" {
 			add(f, r.Name+"@"+r.Branch, "Name and Branch are required")
+		} else if !values.CodeCommitRepository(r.Name) {
+			// The role may read the repository by its ARN
+			// (ReadSourceRepositories), where IAM reads * and ? as
+			// wildcards.
+			add(f+".Name", r.Name, "must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html); the source role may read the repository by its ARN, where * and ? would be IAM wildcards")
 		}
 		rule(f+".Rule", r.Rule)
 	}
@@ -141,6 +156,15 @@ func (p *Props) Validate() error {
 		f := fmt.Sprintf("Objects[%d]", i)
 		if o.Bucket == "" || o.Key == "" {
 			add(f, o.Bucket+"/"+o.Key, "Bucket and Key are required")
+		} else {
+			// The role may read the object by its ARN (ReadSourceObjects,
+			// ReadSourceBuckets), where IAM reads * and ? as wildcards.
+			if !values.BucketName(o.Bucket) {
+				add(f+".Bucket", o.Bucket, "must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); the source role may read the object by its ARN, where * and ? would be IAM wildcards")
+			}
+			if rule := values.S3SourceKeyRule(o.Key); rule != "" {
+				add(f+".Key", o.Key, rule)
+			}
 		}
 		if o.KMSKeyArn != "" {
 			if a := splitArn(o.KMSKeyArn); !kmsKeyRE.MatchString(o.KMSKeyArn) || a[3] != p.Region || a[4] != p.Account {

@@ -48,10 +48,22 @@ func TestValidate(t *testing.T) {
 			[]string{`Repositories "": name at least one repository or object of the source account`}},
 		{"key of another account, alias", func(p *sourceaccount.Props) {
 			p.Objects[0].KMSKeyArn = "arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-			p.Objects = append(p.Objects, sourceaccount.Object{Bucket: "b", Key: "k", KMSKeyArn: "arn:aws:kms:us-east-1:444444444444:alias/releases", Rule: "payments-Source_b"})
+			p.Objects = append(p.Objects, sourceaccount.Object{Bucket: "bkt", Key: "k", KMSKeyArn: "arn:aws:kms:us-east-1:444444444444:alias/releases", Rule: "payments-Source_b"})
 		}, []string{
 			`Objects[0].KMSKeyArn "arn:aws:kms:us-east-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab": must be the ARN of a KMS key (not an alias) of the source account 444444444444 in us-east-1`,
 			`Objects[1].KMSKeyArn "arn:aws:kms:us-east-1:444444444444:alias/releases": must be the ARN of a KMS key (not an alias) of the source account 444444444444 in us-east-1`,
+		}},
+		// The source role reads each repository and object by its ARN.
+		{"names the source role could not name exactly", func(p *sourceaccount.Props) {
+			p.Repositories[0].Name = "*"
+			p.Objects = append(p.Objects,
+				sourceaccount.Object{Bucket: "releases-*", Key: "app-€.zip", Rule: "payments-Source_a"},
+				sourceaccount.Object{Bucket: "releases", Key: "releases/*", Rule: "payments-Source_b"})
+		}, []string{
+			`Repositories[0].Name "*": must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html); the source role may read the repository by its ARN, where * and ? would be IAM wildcards`,
+			`Objects[1].Bucket "releases-*": must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); the source role may read the object by its ARN, where * and ? would be IAM wildcards`,
+			`Objects[1].Key "app-€.zip": holds "€" (U+20AC) at byte 4, which IAM refuses in the policy of the role that reads the object (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in characters through U+00FF`,
+			`Objects[2].Key "releases/*": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
 		}},
 		{"shared rule name", func(p *sourceaccount.Props) { p.Objects[0].Rule = "payments-Source" },
 			[]string{`Objects[0].Rule "payments-Source": names the rule of another source; give each source its own`}},
