@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -104,7 +105,6 @@ const defaultMaxConcurrentPercentage = defaults.MaxConcurrentPercentage
 var (
 	envNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
 	ouRE      = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	paramRE   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 )
 
 // environmentDefaults sets the defaults of every environment; unset is as in
@@ -290,7 +290,7 @@ func changeSetRules(p *problems, i int, e Environment) {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Parameters)) {
-		if !paramRE.MatchString(k) {
+		if !values.TemplateParameterName(k) {
 			p.add(envPath(i, "parameters."+k), k, "must be a template parameter name: 1 to 255 letters and digits")
 		}
 	}

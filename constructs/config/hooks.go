@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -60,10 +61,9 @@ type StepFunctionsHook struct {
 }
 
 var (
-	functionRE        = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
-	stateMachineRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
-	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
-	hookWhenAllowed   = []string{"before", "after"}
+	functionRE      = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
+	stateMachineRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+	hookWhenAllowed = []string{"before", "after"}
 )
 
 // defaultHookWhen is when a hook runs unless it says.
@@ -118,7 +118,7 @@ func validateHooks(q *problems, hooks []Hook) {
 			if s.InputFile != "" {
 				q.add(b+".stepFunctions.inputFile", s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
 			}
-			if !executionPrefixRE.MatchString(s.ExecutionNamePrefix) {
+			if !values.ExecutionNamePrefix(s.ExecutionNamePrefix) {
 				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
 			}
 		}

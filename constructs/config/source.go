@@ -192,7 +192,6 @@ var maxFilterPatterns = limits.Max(limits.TriggerPatterns)
 var (
 	repoRE       = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 	gitlabRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$`)
-	ecrTagRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 )
 
 // connectionKinds are the source keys of connection sources, in field order.
@@ -364,7 +363,7 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 		if !values.ECRRepository(r.Repository) {
 			p.add(base+".ecr.repository", r.Repository, "must be an ECR repository name such as payments/api")
 		}
-		if !ecrTagRE.MatchString(r.Tag) {
+		if !values.ImageTag(r.Tag) {
 			p.add(base+".ecr.tag", r.Tag, "must be an image tag of 1 to 128 letters, digits, _, . and -, such as latest")
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/graph"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -197,7 +198,7 @@ func (c *Config) validateStacks(p *problems) {
 			p.add(base+".templateConfiguration", tc, pathRule(tc, "config/network.json", "the build output"))
 		}
 		for _, key := range slices.Sorted(maps.Keys(x.Parameters)) {
-			if !paramRE.MatchString(key) {
+			if !values.TemplateParameterName(key) {
 				p.add(base+".parameters."+key, key, "must be a template parameter name: 1 to 255 letters and digits")
 			}
 		}

@@ -223,7 +223,7 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		if x.InputFile != "" {
 			p.add(path+".stepFunctions.inputFile", x.InputFile, pathRule(x.InputFile, "input.json", "the build output"))
 		}
-		if !executionPrefixRE.MatchString(x.ExecutionNamePrefix) {
+		if !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
 			p.add(path+".stepFunctions.executionNamePrefix", x.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
 		}
 	case s.Approval != nil:

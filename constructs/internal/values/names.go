@@ -92,3 +92,31 @@ func S3SourceKeyRule(key string) string {
 	}
 	return ""
 }
+
+var (
+	imageTagRE        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	templateParamRE   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+)
+
+// ImageTag reports whether s is an image tag: 1 to 128 letters, digits, _,
+// . and -, not starting with . or -
+// (https://docs.docker.com/reference/cli/docker/image/tag/). An ECR source
+// that watches another tag never finds an image.
+func ImageTag(s string) bool { return imageTagRE.MatchString(s) }
+
+// ExecutionNamePrefix reports whether s can prefix the names of the Step
+// Functions executions that a CodePipeline Step Functions action starts: 1
+// to 60 letters, digits, _ and -, so that with the pipeline execution's ID
+// the name stays within StartExecution's 80 characters of that alphabet
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html).
+func ExecutionNamePrefix(s string) bool { return executionPrefixRE.MatchString(s) }
+
+// TemplateParameterName reports whether s can name a CloudFormation
+// template parameter: 1 to 255 letters and digits
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+// No template declares another, and CloudFormation refuses a change set
+// that sets a parameter its template does not declare.
+func TemplateParameterName(s string) bool { return templateParamRE.MatchString(s) }

@@ -41,6 +41,17 @@ func TestNames(t *testing.T) {
 		{"PrincipalARN", principal, "arn:aws:iam::111111111111:role/*", false},
 		{"PrincipalARN", principal, "arn:aws:iam::111111111111:user/ops-?", false},
 		{"PrincipalARN", principal, "arn:aws:iam::111111111111:role/ops-€", false},
+		{"ImageTag", ImageTag, "v1.2_rc-3", true},
+		{"ImageTag", ImageTag, strings.Repeat("t", 128), true},
+		{"ImageTag", ImageTag, strings.Repeat("t", 129), false},
+		{"ImageTag", ImageTag, ".hidden", false},
+		{"ImageTag", ImageTag, "v1:2", false},
+		{"ExecutionNamePrefix", ExecutionNamePrefix, "migrate_v2-db", true},
+		{"ExecutionNamePrefix", ExecutionNamePrefix, strings.Repeat("m", 61), false},
+		{"ExecutionNamePrefix", ExecutionNamePrefix, "migrate.v2", false},
+		{"TemplateParameterName", TemplateParameterName, "ImageTag2", true},
+		{"TemplateParameterName", TemplateParameterName, "Image-Tag", false},
+		{"TemplateParameterName", TemplateParameterName, strings.Repeat("p", 256), false},
 	} {
 		if got := tt.f(tt.s); got != tt.ok {
 			t.Errorf("%s(%q) = %v, want %v", tt.rule, tt.s, got, tt.ok)
