@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // StepFunctionsInvoke is the Step Functions invoke action; it waits for the
@@ -15,7 +17,11 @@ type StepFunctionsInvoke struct {
 	Input map[string]string
 	// InputFile is instead a JSON file in the build output.
 	InputFile string
-	// ExecutionNamePrefix prefixes execution names. Default: the hook name.
+	// ExecutionNamePrefix prefixes execution names: 1 to 60 letters,
+	// digits, _ and - (values.ExecutionNamePrefix: with the pipeline
+	// execution's ID, within Step Functions' execution names,
+	// https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+	// Default: the hook's (or step's) name.
 	ExecutionNamePrefix string
 }
 
@@ -44,6 +50,11 @@ func (x *StepFunctionsInvoke) validate(v *validator, field string) {
 		v.addf(field+".StateMachine", "%q: must be a state machine name", x.StateMachine)
 	case len(x.Input) > 0 && x.InputFile != "":
 		v.add(field, ": set Input or InputFile, not both")
+	}
+	if x.ExecutionNamePrefix != "" && !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
+		// Step Functions refuses to start an execution of another name,
+		// failing the action when it runs.
+		v.addf(field+".ExecutionNamePrefix", "%q: must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)", x.ExecutionNamePrefix)
 	}
 	for _, k := range slices.Sorted(maps.Keys(x.Input)) {
 		v.freeTextInJSON(fmt.Sprintf("%s.Input[%q]", field, k), x.Input[k], "Input")

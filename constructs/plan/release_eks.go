@@ -26,7 +26,9 @@ type EKSRelease struct {
 type GitOpsRelease struct {
 	// Repository is an https clone URL. Required.
 	Repository string
-	// Branch is the branch to push to. Default: main.
+	// Branch is the branch to push to, a name git can hold
+	// (https://git-scm.com/docs/git-check-ref-format; New refuses others).
+	// Default: main.
 	Branch string
 	// File is the values file in the repository. Required.
 	File string
@@ -149,6 +151,10 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
 		}
 		relativePath(v, field+".GitOps.File", g.File)
+		if g.Branch != "" && !values.GitBranch(g.Branch) {
+			// No repository has it: the step's clone and push would fail.
+			v.addf(field+".GitOps.Branch", "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it", g.Branch)
+		}
 		// The step puts the token in the clone URL's user info: a URL
 		// with its own (https://github.com@evil.example/x.git) would send
 		// the token to another host.

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -27,8 +28,10 @@ type Stack struct {
 	// Capabilities are CAPABILITY_IAM, CAPABILITY_NAMED_IAM and
 	// CAPABILITY_AUTO_EXPAND. Default: none.
 	Capabilities []string
-	// ParameterOverrides set template parameters; values may use
-	// #{namespace.name} variables. Together at most 1,000 characters of
+	// ParameterOverrides set template parameters, by name (1 to 255
+	// letters and digits, as a template declares them:
+	// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html);
+	// values may use #{namespace.name} variables. Together at most 1,000 characters of
 	// JSON (limits.ActionConfiguration). Default: none.
 	ParameterOverrides map[string]string
 	// TemplateConfiguration is the path, in the build output, of a
@@ -105,6 +108,11 @@ func (s *Stack) validate(v *validator, field string) {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.ParameterOverrides)) {
+		if !values.TemplateParameterName(k) {
+			// No template declares it: CloudFormation refuses the change
+			// set when the action runs.
+			v.addf(fmt.Sprintf("%s.ParameterOverrides[%q]", field, k), ": must be a template parameter name, 1 to 255 letters and digits (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)")
+		}
 		v.freeTextInJSON(fmt.Sprintf("%s.ParameterOverrides[%q]", field, k), s.ParameterOverrides[k], "ParameterOverrides")
 	}
 }

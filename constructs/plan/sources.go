@@ -159,7 +159,9 @@ type ECRSource struct {
 	// only, by its ARN, so New refuses * and ?, which IAM would read as
 	// wildcards. Required.
 	Repository string
-	// Tag is the image tag. Default: latest.
+	// Tag is the image tag, 1 to 128 letters, digits, _, . and -, not
+	// starting with . or - (https://docs.docker.com/reference/cli/docker/image/tag/);
+	// New refuses others, which no image has. Default: latest.
 	Tag string
 }
 
@@ -270,6 +272,11 @@ func (v *validator) source(field string, s Source) {
 			v.add(field+".Repository", `"": required`)
 		case !values.ECRRepository(x.Repository) && !arns.IsToken(x.Repository):
 			v.addf(field+".Repository", "%q: must be an ECR repository name of at most 256 lowercase letters, digits and ._-/, such as payments/api (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html); the pipeline role may describe the repository's images by its ARN, where * and ? would be IAM wildcards", x.Repository)
+		}
+		if x != nil && x.Tag != "" && !values.ImageTag(x.Tag) && !arns.IsToken(x.Tag) {
+			// No image has another tag: the source would never start
+			// the pipeline.
+			v.addf(field+".Tag", "%q: must be an image tag of 1 to 128 letters, digits, _, . and -, not starting with . or -, such as latest (https://docs.docker.com/reference/cli/docker/image/tag/); no image has another", x.Tag)
 		}
 	}
 }

@@ -302,6 +302,20 @@ func TestValidate(t *testing.T) {
 			`Source.Key "payments/*.zip": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
 			`ExtraSources[0].Source.Key "settings-?.zip": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
 		}},
+		// Values no AWS resource can hold: the action would fail, or never
+		// start, when the pipeline runs.
+		{"values the actions could not run with", func(in *plan.Input) {
+			in.ExtraSources = []plan.ExtraSource{{Name: "image", Source: &plan.ECRSource{Repository: "payments/api", Tag: "-latest"}}}
+			in.Deployments[0].Release.(*plan.Stack).ParameterOverrides = map[string]string{"Image-Tag": "v1", "ImageTag": "v1"}
+			in.Deployments[0].Hooks = []plan.Hook{{Name: "migrate", Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", ExecutionNamePrefix: "migrate.v2"}}}
+			in.Deployments[1].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", Branch: "release..1", File: "values.yaml", Value: "v1",
+				TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf"}}
+		}, []string{
+			`ExtraSources[0].Source.Tag "-latest": must be an image tag of 1 to 128 letters, digits, _, . and -, not starting with . or -, such as latest (https://docs.docker.com/reference/cli/docker/image/tag/); no image has another`,
+			`Deployments[0].Release.ParameterOverrides["Image-Tag"]: must be a template parameter name, 1 to 255 letters and digits (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)`,
+			`Deployments[0].Hooks[0].Invoke.ExecutionNamePrefix "migrate.v2": must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
+			`Deployments[1].Release.GitOps.Branch "release..1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it`,
+		}},
 		// A project's role may read its parameters and secrets by ARN
 		// (ReadBuildParameters, ReadBuildSecrets, ReadGitOpsToken).
 		{"parameters and secrets the project roles could not name exactly", func(in *plan.Input) {
