@@ -152,7 +152,9 @@ type Variable struct {
 	// Default is its value when an execution sets none, at most 1,000
 	// characters (limits.VariableDefault). Default: "".
 	Default string
-	// Description says what it is for. Default: none.
+	// Description says what it is for: one line of at most 200 characters
+	// (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html).
+	// Default: none.
 	Description string
 }
 

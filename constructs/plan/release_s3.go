@@ -10,7 +10,10 @@ import (
 
 // S3Release is the S3 deploy action.
 type S3Release struct {
-	// Bucket is the bucket name, in the deployment's account. Required.
+	// Bucket is the bucket name, in the deployment's account: 3 to 63
+	// lowercase letters, digits, dots and hyphens
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
+	// or a token. Required.
 	Bucket string
 	// Extract unzips the build output into the bucket.
 	Extract bool
@@ -43,6 +46,9 @@ func (x *S3Release) withDefaults() Release {
 func (x *S3Release) validate(v *validator, field string) {
 	if x.Bucket == "" {
 		v.add(field+".Bucket", `"": required`)
+	} else if !values.BucketName(x.Bucket) && !arns.IsToken(x.Bucket) {
+		// No bucket has it: the action would fail when it runs.
+		v.addf(field+".Bucket", "%q: must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)", x.Bucket)
 	}
 	if !x.Extract && x.ObjectKey == "" {
 		v.add(field+".ObjectKey", `"": required when Extract is false`)

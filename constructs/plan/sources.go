@@ -101,6 +101,8 @@ func (t *Triggers) Beyond(release string) []string {
 
 // Filter includes and excludes glob patterns.
 type Filter struct {
+	// Includes and Excludes are glob patterns of 1 to 255 characters, each
+	// once (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html).
 	Includes, Excludes []string
 }
 
@@ -234,7 +236,12 @@ func (v *validator) source(field string, s Source) {
 				}
 				// The pipeline's resource schema declares each list uniqueItems.
 				for j, pat := range f.v {
-					if slices.Contains(f.v[:j], pat) {
+					switch {
+					case strings.TrimSpace(pat) == "" || len(pat) > 255:
+						// CodePipeline refuses the pipeline (GitBranchFilterCriteria,
+						// GitTagFilterCriteria, GitFilePathFilterCriteria).
+						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: must be a glob pattern of 1 to 255 characters, such as release/* (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html)", pat)
+					case slices.Contains(f.v[:j], pat):
 						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: listed twice; CloudFormation refuses a pattern list with an item twice", pat)
 					}
 				}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/cron"
@@ -156,7 +157,9 @@ func (v *validator) validate() {
 		if strings.ContainsAny(x.Default, values.LineBreaks) {
 			v.addf(field+".Default", "%q: must be one line", x.Default)
 		}
-		if strings.ContainsAny(x.Description, values.LineBreaks) {
+		if n := utf8.RuneCountInString(x.Description); n > 200 {
+			v.addf(field+".Description", "%d characters: CodePipeline takes at most 200 (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html)", n)
+		} else if strings.ContainsAny(x.Description, values.LineBreaks) {
 			v.addf(field+".Description", "%q: must be one line", x.Description)
 		}
 	}

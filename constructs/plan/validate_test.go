@@ -316,6 +316,17 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Hooks[0].Invoke.ExecutionNamePrefix "migrate.v2": must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
 			`Deployments[1].Release.GitOps.Branch "release..1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it`,
 		}},
+		// CodePipeline refuses the pipeline, or the action finds no bucket.
+		{"values the pipeline could not be created with", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"main-old", " ", strings.Repeat("r", 256)}}}
+			in.Variables = []plan.Variable{{Name: "release", Description: strings.Repeat("d", 201)}, {Name: "tag", Description: strings.Repeat("é", 200)}}
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "Acme_Site", Extract: true}
+		}, []string{
+			`Source.Triggers.Branches.Excludes[1] " ": must be a glob pattern of 1 to 255 characters, such as release/* (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html)`,
+			`Source.Triggers.Branches.Excludes[2] "` + strings.Repeat("r", 256) + `": must be a glob pattern of 1 to 255 characters, such as release/* (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html)`,
+			`Variables[0].Description 201 characters: CodePipeline takes at most 200 (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html)`,
+			`Deployments[0].Release.Bucket "Acme_Site": must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
+		}},
 		// A project's role may read its parameters and secrets by ARN
 		// (ReadBuildParameters, ReadBuildSecrets, ReadGitOpsToken).
 		{"parameters and secrets the project roles could not name exactly", func(in *plan.Input) {
