@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -98,7 +99,12 @@ type CodeBuildStep struct {
 	// AssumeRolePattern replaces, in the project role's policy, the list
 	// of the AssumeRoleArn of the steps that share the project with one ARN
 	// pattern, so that it keeps one size for any number of deployments;
-	// each role's trust must pin the project's role. Default: the list.
+	// each role's trust must pin the project's role. It needs AssumeRoleArn
+	// and must match it, as an IAM role ARN pattern
+	// (arn:PARTITION:iam::ACCOUNT:role/PATH/NAME, * and ? within a part,
+	// as ArnLike matches:
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN);
+	// New refuses others. Default: the list.
 	AssumeRolePattern string
 	// ComputeType is a CodeBuild compute type. Default: Build.ComputeType.
 	ComputeType string
@@ -397,6 +403,19 @@ func (v *validator) codeBuildStep(f string, k int, d *Deployment, steps []Step, 
 			v.add(f+".AssumeRoleArn", ": needs an Account target; a StackSet or the pipeline's account has no step role")
 		case !roleIn(x.AssumeRoleArn, account):
 			v.addf(f+".AssumeRoleArn", "%q: must be a role ARN in account %s", x.AssumeRoleArn, account)
+		}
+	}
+	if p := x.AssumeRolePattern; p != "" {
+		// The project role may assume what the pattern matches, instead
+		// of AssumeRoleArn: a pattern that is no role ARN pattern, or
+		// misses the step's role, leaves the step unable to assume it.
+		switch {
+		case x.AssumeRoleArn == "":
+			v.addf(f+".AssumeRolePattern", "%q: applies with AssumeRoleArn, the role the pattern stands for; set it, or remove the pattern", p)
+		case arns.CheckRolePattern(p, "") != "":
+			v.addf(f+".AssumeRolePattern", "%q: %s", p, arns.CheckRolePattern(p, ""))
+		case !arns.IsToken(p) && !arns.IsToken(x.AssumeRoleArn) && !arns.Like(p, x.AssumeRoleArn):
+			v.addf(f+".AssumeRolePattern", "%q: does not match AssumeRoleArn %q, so the project's role could not assume the step's role; write a pattern that matches it", p, x.AssumeRoleArn)
 		}
 	}
 }

@@ -316,6 +316,24 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Hooks[0].Invoke.ExecutionNamePrefix "migrate.v2": must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
 			`Deployments[1].Release.GitOps.Branch "release..1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it`,
 		}},
+		// The project's role may assume what AssumeRolePattern matches,
+		// instead of AssumeRoleArn.
+		{"step role patterns the project could not assume its role by", func(in *plan.Input) {
+			step := func(name, arn, pattern string) plan.Step {
+				return plan.Step{Name: name, Action: &plan.CodeBuildStep{Buildspec: "ci/" + name + ".yml", AssumeRoleArn: arn, AssumeRolePattern: pattern}}
+			}
+			role := roleArn("222222222222", "staging", "migrate-step")
+			in.Deployments[0].Steps = []plan.Step{
+				step("migrate", role, "arn:aws:iam::*:role/relay/payments/payments-*-migrate-step"),
+				step("seed", "", "arn:aws:iam::*:role/relay/payments/payments-*-seed-step"),
+				step("smoke", role, "payments-*-smoke-step"),
+				step("load", role, "arn:aws:iam::*:role/relay/payments/payments-*-load-step"),
+			}
+		}, []string{
+			`Deployments[0].Steps[1].Action.AssumeRolePattern "arn:aws:iam::*:role/relay/payments/payments-*-seed-step": applies with AssumeRoleArn, the role the pattern stands for; set it, or remove the pattern`,
+			`Deployments[0].Steps[2].Action.AssumeRolePattern "payments-*-smoke-step": a role name, not an ARN pattern; write arn:aws:iam::ACCOUNT:role/PATH/payments-*-smoke-step (ACCOUNT may be *)`,
+			`Deployments[0].Steps[3].Action.AssumeRolePattern "arn:aws:iam::*:role/relay/payments/payments-*-load-step": does not match AssumeRoleArn "arn:aws:iam::222222222222:role/relay/payments/payments-staging-migrate-step", so the project's role could not assume the step's role; write a pattern that matches it`,
+		}},
 		// CodePipeline refuses the pipeline, or the action finds no bucket.
 		{"values the pipeline could not be created with", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"main-old", " ", strings.Repeat("r", 256)}}}
