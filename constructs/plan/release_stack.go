@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -22,8 +23,8 @@ type Stack struct {
 	// Name is the stack's name: a letter, then letters, digits and
 	// hyphens, at most 128 characters (limits.StackName). Required.
 	Name string
-	// TemplatePath is the template's path in the build output. Default:
-	// template.json.
+	// TemplatePath is the template's path in the build output: relative,
+	// on one line, without "..". Default: template.json.
 	TemplatePath string
 	// Capabilities are CAPABILITY_IAM, CAPABILITY_NAMED_IAM and
 	// CAPABILITY_AUTO_EXPAND. Default: none.
@@ -35,8 +36,8 @@ type Stack struct {
 	// JSON (limits.ActionConfiguration). Default: none.
 	ParameterOverrides map[string]string
 	// TemplateConfiguration is the path, in the build output, of a
-	// template configuration file (parameters, tags, stack policy).
-	// Default: none.
+	// template configuration file (parameters, tags, stack policy):
+	// relative, on one line, without "..". Default: none.
 	TemplateConfiguration string
 	// Review puts a manual approval between creating and executing the
 	// change set, so that someone reads what will change first. Default:
@@ -101,6 +102,15 @@ func (s *Stack) usesDeployRole() bool { return true }
 func (s *Stack) validate(v *validator, field string) {
 	if !stackNameRE.MatchString(s.Name) || len(s.Name) > limits.Max(limits.StackName) {
 		v.addf(field+".Name", "%q: must be a stack name, a letter then letters, digits and hyphens, at most %d characters", s.Name, limits.Max(limits.StackName))
+	}
+	// CodePipeline reads both from the input artifact (<artifact>::<path>)
+	// when the action runs: a path outside it names no file.
+	for _, f := range []struct{ name, path, example string }{
+		{".TemplatePath", s.TemplatePath, "template.json"}, {".TemplateConfiguration", s.TemplateConfiguration, "config/production.json"},
+	} {
+		if f.path != "" && (strings.HasPrefix(f.path, "/") || strings.HasPrefix(f.path, `\`) || strings.Contains(f.path, "..") || strings.ContainsAny(f.path, "\n\r")) {
+			v.addf(field+f.name, "%q: must be a path relative to the build output, on one line and without .., such as %s", f.path, f.example)
+		}
 	}
 	for _, c := range s.Capabilities {
 		if !slices.Contains(Capabilities, c) {

@@ -334,6 +334,15 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Steps[2].Action.AssumeRolePattern "payments-*-smoke-step": a role name, not an ARN pattern; write arn:aws:iam::ACCOUNT:role/PATH/payments-*-smoke-step (ACCOUNT may be *)`,
 			`Deployments[0].Steps[3].Action.AssumeRolePattern "arn:aws:iam::*:role/relay/payments/payments-*-load-step": does not match AssumeRoleArn "arn:aws:iam::222222222222:role/relay/payments/payments-staging-migrate-step", so the project's role could not assume the step's role; write a pattern that matches it`,
 		}},
+		// The action reads both from its input artifact: a path outside it
+		// names no file.
+		{"stack files outside the build output", func(in *plan.Input) {
+			in.Deployments[0].Release.(*plan.Stack).TemplatePath = "/tmp/template.json"
+			in.Deployments[1].Release.(*plan.Stack).TemplateConfiguration = "../config/production.json"
+		}, []string{
+			`Deployments[0].Release.TemplatePath "/tmp/template.json": must be a path relative to the build output, on one line and without .., such as template.json`,
+			`Deployments[1].Release.TemplateConfiguration "../config/production.json": must be a path relative to the build output, on one line and without .., such as config/production.json`,
+		}},
 		// CodePipeline refuses the pipeline, or the action finds no bucket.
 		{"values the pipeline could not be created with", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"main-old", " ", strings.Repeat("r", 256)}}}
