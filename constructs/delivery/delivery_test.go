@@ -136,16 +136,38 @@ func TestTranslateFollowsNaming(t *testing.T) {
 }
 
 // TestTranslateStackNames refuses an environment whose stack would take the
-// name of another stack (env-name-collides-with-stack.yaml): a jsii panic
-// before, a named error now.
+// name of another stack Relay writes (env-name-collides-with-stack.yaml):
+// aws-cdk-lib's construct ID collision before, a named error now.
 func TestTranslateStackNames(t *testing.T) {
-	cfg := example(t)
-	cfg.Environments[1].Name = "tooling-eu-west-1"
-	cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
-	_, err := delivery.Translate(cfg)
-	want := `environments[1].name "tooling-eu-west-1": its stack payments-tooling-eu-west-1 has the name of the artifact store stack of eu-west-1; rename the environment`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("Translate() = %v\nwant %s", err, want)
+	tests := []struct {
+		name   string
+		change func(*config.Config)
+		want   string
+	}{{
+		name: "replica store stack",
+		change: func(cfg *config.Config) {
+			cfg.Environments[1].Name = "tooling-eu-west-1"
+			cfg.Environments[0].Regions = []string{"us-east-1", "eu-west-1"}
+		},
+		want: `environments[1].name "tooling-eu-west-1": its stack payments-tooling-eu-west-1 has the name of the artifact store stack of eu-west-1; rename the environment`,
+	}, {
+		// The stack of a source in another account is <name>-source-<account>.
+		name: "source account stack",
+		change: func(cfg *config.Config) {
+			cfg.Source = config.Source{CodeCommit: &config.CodeCommitSource{Repository: "payments", Branch: "main", Account: "444444444444"}}
+			cfg.Environments[1].Name = "source-444444444444"
+		},
+		want: `environments[1].name "source-444444444444": its stack payments-source-444444444444 has the name of the source account stack of 444444444444; rename the environment`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := example(t)
+			tt.change(cfg)
+			_, err := delivery.Translate(cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Translate() = %v\nwant %s", err, tt.want)
+			}
+		})
 	}
 }
 

@@ -836,6 +836,9 @@ func (t *translator) uniqueStacks(spec *Spec) []error {
 	for _, r := range spec.Replicas {
 		add(n.ToolingStack()+"-"+r.Region, "the artifact store stack of "+r.Region)
 	}
+	for _, s := range spec.SourceAccounts {
+		add(s.StackName, "the source account stack of "+s.Account)
+	}
 	index := map[string]int{}
 	for i, e := range t.cfg.Environments {
 		index[e.Name] = i
