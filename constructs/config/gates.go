@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/cron"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/idrules"
 )
 
 // Approval configures a manual approval gate.
@@ -122,7 +122,7 @@ func approvalRules(p *problems, i int, e Environment) {
 		p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 	}
 	for k, addr := range a.Notify {
-		p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, emailRule(addr))
+		p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, idrules.Email(addr))
 	}
 }
 
@@ -150,14 +150,6 @@ func commentRule(s string) string {
 		return `must not be empty; write a comment, or omit it to use the default "` + approvalCommentPrefix + `<environment>"`
 	case n > 512:
 		return fmt.Sprintf("has %d characters; shorten it to at most 512", n)
-	}
-	return ""
-}
-
-func emailRule(s string) string {
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") || strings.ContainsFunc(s, unicode.IsSpace) {
-		return "must be an email address, such as ops@example.com"
 	}
 	return ""
 }

@@ -65,13 +65,19 @@ func TestValidateGates(t *testing.T) {
 		{
 			name: "approval notify not an email",
 			mutate: func(c *Config) {
-				c.Environments[1].Approval.Notify = []string{"ops@example.com", "ops", "a@b@c", "o ps@example.com", "@example.com"}
+				// The last three passed a looser rule than the one
+				// observability.notifications.emails follows (idrules.Email),
+				// and SNS refused them at deploy.
+				c.Environments[1].Approval.Notify = []string{"ops@example.com", "ops", "a@b@c", "o ps@example.com", "@example.com", "ops@example", "<ops@example.com>", "ops@example.com,"}
 			},
 			want: []string{
 				`environments[1].approval.notify[1] "ops": must be an email address, such as ops@example.com`,
 				`environments[1].approval.notify[2] "a@b@c": must be an email address, such as ops@example.com`,
 				`environments[1].approval.notify[3] "o ps@example.com": must be an email address, such as ops@example.com`,
 				`environments[1].approval.notify[4] "@example.com": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[5] "ops@example": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[6] "<ops@example.com>": must be an email address, such as ops@example.com`,
+				`environments[1].approval.notify[7] "ops@example.com,": must be an email address, such as ops@example.com`,
 			},
 		},
 		{

@@ -7,11 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/cron"
+	"github.com/relaycdk/relay/constructs/internal/idrules"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -476,7 +476,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 	}
 	if a := d.Approval; a != nil {
 		for k, addr := range a.Notify {
-			if !isEmail(addr) && !arns.IsToken(addr) {
+			if idrules.Email(addr) != "" && !arns.IsToken(addr) {
 				v.addf(fmt.Sprintf("%s.Approval.Notify[%d]", field, k), "%q: must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)", addr)
 			}
 		}
@@ -655,14 +655,6 @@ func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, acco
 	if acct, ok := d.Target.(*Account); ok && acct != nil && len(hooks) > 0 && !roleIn(acct.InvokeRoleArn, account) {
 		v.addf(fmt.Sprintf("Deployments[%d].Target.InvokeRoleArn", i), "%q: hooks need a role ARN in account %s", acct.InvokeRoleArn, account)
 	}
-}
-
-// isEmail reports whether s looks like an email address: one @ between a
-// local part and a domain, no spaces (SNS checks the address when the
-// subscription is created).
-func isEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") && !strings.ContainsFunc(s, unicode.IsSpace)
 }
 
 // freezeRE is what CodePipeline takes as the reason of a disabled

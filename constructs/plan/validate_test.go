@@ -247,10 +247,12 @@ func TestValidate(t *testing.T) {
 			"Deployments[1].Approval.TimeoutMinutes 4: must be 5 to 86400",
 		}},
 		{"approval emails", func(in *plan.Input) {
-			in.Deployments[1].Approval.Notify = []string{"ops@example.com", "not-an-email", "release team@example.com", "${Token[TOKEN.91]}"}
+			in.Deployments[1].Approval.Notify = []string{"ops@example.com", "not-an-email", "release team@example.com", "${Token[TOKEN.91]}", "ops@example", "<ops@example.com>"}
 		}, []string{
 			`Deployments[1].Approval.Notify[1] "not-an-email": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 			`Deployments[1].Approval.Notify[2] "release team@example.com": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
+			`Deployments[1].Approval.Notify[4] "ops@example": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
+			`Deployments[1].Approval.Notify[5] "<ops@example.com>": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 		}},
 		{"freeze reasons CodePipeline refuses", func(in *plan.Input) {
 			in.Deployments[0].Freeze = "Holiday freeze until Jan 5"
