@@ -275,3 +275,41 @@ func TestPolicyVariablesPassCdkNag(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderPolicySuppressions: the artifact reader policy is a customer
+// managed policy that the team attaches to its instance roles, so cdk-nag's
+// IAMNoInlinePolicy rules do not apply to it (they judge AWS::IAM::Policy
+// and the inline policies of roles, users and groups). It used to carry
+// their suppression anyway, with the reason of an inline policy ("belongs
+// to this identity alone ... never attached elsewhere") that is false for
+// it.
+func TestReaderPolicySuppressions(t *testing.T) {
+	app := relaytest.NewApp()
+	stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	relaytest.Do(t, "target.New", func() {
+		target.New(stack, "Target", actionProps())
+		compliance.ApplySuppressions()
+	})
+	raw := *relaytest.Template(t, stack).ToJSON()
+	found := false
+	for id, r := range raw["Resources"].(map[string]interface{}) {
+		res := r.(map[string]interface{})
+		if res["Type"] != "AWS::IAM::ManagedPolicy" {
+			continue
+		}
+		found = true
+		meta, _ := res["Metadata"].(map[string]interface{})
+		nagMeta, _ := meta["cdk_nag"].(map[string]interface{})
+		rules, _ := nagMeta["rules_to_suppress"].([]interface{})
+		for _, rule := range rules {
+			if ruleID, _ := rule.(map[string]interface{})["id"].(string); strings.HasSuffix(ruleID, "-IAMNoInlinePolicy") {
+				t.Errorf("%s suppresses %s, a rule that does not judge a managed policy", id, ruleID)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no AWS::IAM::ManagedPolicy in the template")
+	}
+}
