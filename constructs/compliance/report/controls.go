@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 )
 
 // pipelineStages are the stages of one pipeline resource.
@@ -312,22 +314,90 @@ func (f *facts) leastPrivilege() finding {
 var iamWrite = []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreateUser", "iam:PutUserPolicy", "iam:AttachUserPolicy"}
 
 // unboundedIAMWrite are the iamWrite actions that Allow statements grant
-// without an iam:PermissionsBoundary condition.
+// without the permissions boundary: neither does the Allow statement
+// require iam:PermissionsBoundary (boundaryCondition), nor does a Deny
+// statement of the same policies refuse the action when the request does
+// not set it (deniedWithoutBoundary: Relay's DenyWritesWithoutTheBoundary).
 func unboundedIAMWrite(sts []statement) []string {
 	var out []string
 	for _, s := range sts {
-		if s.Effect != "Allow" || strings.Contains(s.Conditions, "iam:PermissionsBoundary") {
+		if s.Effect != "Allow" || boundaryCondition(s.rawConds, false) {
 			continue
 		}
 		for _, a := range s.Actions {
-			if contains(iamWrite, a) || a == "iam:*" || a == "*" {
-				if !contains(out, a) {
-					out = append(out, a)
-				}
+			if (contains(iamWrite, a) || a == "iam:*" || a == "*") && !contains(out, a) && !deniedWithoutBoundary(sts, a) {
+				out = append(out, a)
 			}
 		}
 	}
 	return out
+}
+
+// deniedWithoutBoundary reports whether a Deny statement of sts refuses
+// action on every resource ("*") unless the request sets the permissions
+// boundary: its only condition is a negated one on iam:PermissionsBoundary
+// (boundaryCondition). A wildcard action (iam:*, *) is denied when every
+// iamWrite action is.
+func deniedWithoutBoundary(sts []statement, action string) bool {
+	if action == "iam:*" || action == "*" {
+		for _, a := range iamWrite {
+			if !deniedWithoutBoundary(sts, a) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range sts {
+		if s.Effect != "Deny" || !contains(s.Resources, "*") || !boundaryCondition(s.rawConds, true) {
+			continue
+		}
+		for _, p := range s.Actions {
+			if iampolicy.Matches(p, action) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// boundaryCondition reports whether the condition block conds (a
+// statement's Condition) tests iam:PermissionsBoundary, the boundary that a
+// request attaches (IAM User Guide, "Permissions boundaries for IAM
+// entities",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+// Not negated, for an Allow: an operator that requires the key to equal or
+// match (StringEquals, StringLike, ArnEquals, ArnLike; without IfExists,
+// which would also allow a request without a boundary), among any others.
+// Negated, for a Deny: the block is that one test, with StringNotEquals,
+// StringNotLike, ArnNotEquals or ArnNotLike (IfExists or not: a request
+// without the key is denied either way); another condition would narrow
+// the Deny to some requests.
+func boundaryCondition(conds interface{}, negated bool) bool {
+	cm, _ := conds.(m)
+	if negated && len(cm) != 1 {
+		return false
+	}
+	for op, keys := range cm {
+		km, _ := keys.(m)
+		if negated && len(km) != 1 {
+			return false
+		}
+		has := false
+		for k := range km {
+			has = has || strings.EqualFold(k, "iam:PermissionsBoundary")
+		}
+		if !has {
+			continue
+		}
+		base := strings.TrimSuffix(op, "IfExists")
+		if negated {
+			return base == "StringNotEquals" || base == "StringNotLike" || base == "ArnNotEquals" || base == "ArnNotLike"
+		}
+		if op == base && (op == "StringEquals" || op == "StringLike" || op == "ArnEquals" || op == "ArnLike") {
+			return true
+		}
+	}
+	return false
 }
 
 func onlyServices(principals []string) bool {

@@ -178,6 +178,7 @@ func statements(doc interface{}) []statement {
 		}
 		if c, ok := sm["Condition"]; ok {
 			st.Conditions = text(c)
+			st.rawConds = c
 		}
 		out = append(out, st)
 	}

@@ -104,6 +104,27 @@ func TestControls(t *testing.T) {
 		{"full access", m{"R": role(nil), "P": m{"Type": "AWS::IAM::Policy", "Properties": m{"Roles": l{m{"Ref": "R"}}, "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}}}, "7.2.1, 7.2.2", report.Partial, "allowed whole services: s3:*"},
 		{"iam write without boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": l{"iam:CreateRole"}, "Resource": "*"}}}}}})}, "7.2.1, 7.2.2", report.Partial, "without an iam:PermissionsBoundary condition"},
 		{"iam write with boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}}}}}}})}, "7.2.1, 7.2.2", report.Met, ""},
+		// Relay's execution roles: the Allow names no condition, and a Deny
+		// refuses the writes that do not attach the boundary.
+		{"iam write guarded by a deny", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "Action": l{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"}, "Resource": "arn:aws:iam::*:role/app-*"},
+			m{"Effect": "Deny", "Action": l{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"}, "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}},
+		}}}}})}, "7.2.1, 7.2.2", report.Met, ""},
+		{"iam write guarded by a deny of wildcards", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "Action": l{"iam:CreateRole", "iam:PutRolePolicy"}, "Resource": "arn:aws:iam::*:role/app-*"},
+			m{"Effect": "Deny", "Action": l{"iam:Create*", "iam:Put*"}, "Resource": "*", "Condition": m{"StringNotEqualsIfExists": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}},
+		}}}}})}, "7.2.1, 7.2.2", report.Met, ""},
+		{"deny guard that misses an action", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "Action": l{"iam:CreateRole", "iam:PutRolePolicy"}, "Resource": "*"},
+			m{"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:PutRolePolicy without an iam:PermissionsBoundary condition"},
+		{"deny guard narrowed by another condition", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"},
+			m{"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b", "aws:RequestedRegion": "us-east-1"}}},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:CreateRole without an iam:PermissionsBoundary condition"},
+		{"allow only without the boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:CreateRole without an iam:PermissionsBoundary condition"},
 		{"key not rotated", m{"K": m{"Type": "AWS::KMS::Key"}}, "3.6.1, 3.7.4", report.Missing, "is not rotated"},
 		{"log group unencrypted", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 365}}}, "164.312(a)(2)(iv)", report.Missing, "is not encrypted with a KMS key"},
 		{"short retention", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 30}}}, "10.2.1, 10.5.1", report.Missing, "kept 30 days"},
