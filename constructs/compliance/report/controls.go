@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
@@ -287,7 +288,11 @@ func (f *facts) leastPrivilege() finding {
 			bounded++
 		}
 	}
+	caps := f.boundaries()
 	for _, p := range f.ofType("AWS::IAM::ManagedPolicy") {
+		if caps[p.stack.Name+"/"+p.id] {
+			continue
+		}
 		if full := fullAccess(statements(p.props["PolicyDocument"])); len(full) > 0 {
 			fd.gap("managed policy %s allows whole services: %s", p.id, strings.Join(full, ", "))
 		}
@@ -307,6 +312,65 @@ func (f *facts) leastPrivilege() finding {
 		}
 	}
 	return fd
+}
+
+// boundaries are the managed policies (by stack name and logical ID) that
+// serve only as permissions boundaries: attached to no role, user or
+// group, and named by a role's PermissionsBoundary (a Ref, or the ARN) or
+// by an iam:PermissionsBoundary condition (the boundary that the roles a
+// policy creates must carry). A boundary grants nothing: it caps what an
+// identity's own policies grant (IAM User Guide, "Permissions boundaries
+// for IAM entities",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html),
+// so its Allow of * (Relay's CapWithoutGranting) is no whole-service grant.
+func (f *facts) boundaries() map[string]bool {
+	var named []string // the ARNs that roles and conditions give as a boundary
+	refs := map[string]bool{}
+	collect := func(sts []statement) {
+		for _, s := range sts {
+			cm, _ := s.rawConds.(m)
+			for _, keys := range cm {
+				km, _ := keys.(m)
+				for k, v := range km {
+					if strings.EqualFold(k, "iam:PermissionsBoundary") {
+						named = append(named, strs(v)...)
+					}
+				}
+			}
+		}
+	}
+	for _, r := range f.resources {
+		switch r.typ {
+		case "AWS::IAM::Role", "AWS::IAM::User":
+			if id := refID(r.props["PermissionsBoundary"]); id != "" {
+				refs[r.stack.Name+"/"+id] = true
+			} else if arn := text(r.props["PermissionsBoundary"]); arn != "" {
+				named = append(named, arn)
+			}
+			for _, p := range asList(r.props["Policies"]) {
+				pm, _ := p.(m)
+				collect(statements(pm["PolicyDocument"]))
+			}
+		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
+			collect(statements(r.props["PolicyDocument"]))
+		}
+	}
+	out := map[string]bool{}
+	for _, p := range f.ofType("AWS::IAM::ManagedPolicy") {
+		if p.props["Roles"] != nil || p.props["Users"] != nil || p.props["Groups"] != nil {
+			continue
+		}
+		key := p.stack.Name + "/" + p.id
+		name := text(p.props["ManagedPolicyName"])
+		path := text(p.props["Path"])
+		if path == "" {
+			path = "/"
+		}
+		if refs[key] || (name != "" && slices.ContainsFunc(named, func(arn string) bool { return strings.HasSuffix(arn, ":policy"+path+name) })) {
+			out[key] = true
+		}
+	}
+	return out
 }
 
 // iamWrite are the IAM actions that create or widen an identity's

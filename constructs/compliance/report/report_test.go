@@ -125,6 +125,26 @@ func TestControls(t *testing.T) {
 		{"allow only without the boundary", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
 			m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}},
 		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:CreateRole without an iam:PermissionsBoundary condition"},
+		// A permissions boundary caps and grants nothing: its Allow of * is
+		// no whole-service grant unless the policy is also attached.
+		{"boundary named by a condition", m{
+			"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+				m{"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": m{"StringNotEquals": m{"iam:PermissionsBoundary": "arn:aws:iam::1:policy/relay/b/b-boundary"}}},
+			}}}}}),
+			"B": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"ManagedPolicyName": "b-boundary", "Path": "/relay/b/", "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "*", "Resource": "*"}}}}},
+		}, "7.2.1, 7.2.2", report.Met, ""},
+		{"boundary by reference", m{
+			"R": role(m{"PermissionsBoundary": m{"Ref": "B"}}),
+			"B": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "*", "Resource": "*"}}}}},
+		}, "7.2.1, 7.2.2", report.Met, ""},
+		{"boundary also attached", m{
+			"R": role(m{"PermissionsBoundary": m{"Ref": "B"}}),
+			"B": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"Roles": l{m{"Ref": "R"}}, "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "*", "Resource": "*"}}}}},
+		}, "7.2.1, 7.2.2", report.Partial, "managed policy B allows whole services: *"},
+		{"unattached policy named by no boundary", m{
+			"R": role(nil),
+			"B": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"ManagedPolicyName": "reader", "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}},
+		}, "7.2.1, 7.2.2", report.Partial, "managed policy B allows whole services: s3:*"},
 		{"key not rotated", m{"K": m{"Type": "AWS::KMS::Key"}}, "3.6.1, 3.7.4", report.Missing, "is not rotated"},
 		{"log group unencrypted", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 365}}}, "164.312(a)(2)(iv)", report.Missing, "is not encrypted with a KMS key"},
 		{"short retention", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 30}}}, "10.2.1, 10.5.1", report.Missing, "kept 30 days"},
