@@ -171,6 +171,19 @@ func TestTranslateStackNames(t *testing.T) {
 	}
 }
 
+// TestTranslateReservedBucketPrefix refuses a name that starts every
+// bucket name with a prefix S3 reserves (sthree-, amzn-s3-demo-): the
+// bucket's creation failed at deploy.
+func TestTranslateReservedBucketPrefix(t *testing.T) {
+	cfg := example(t)
+	cfg.Name = "sthree-pay"
+	_, err := delivery.Translate(cfg)
+	want := `name, tooling.account, tooling.region: S3 bucket name "sthree-pay-artifacts-111111111111-us-east-1" (<name>-artifacts-<tooling account>-<region>) starts with sthree-, which AWS reserves for its own S3 bucket names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): choose another name`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Translate() = %v\nwant %s", err, want)
+	}
+}
+
 // Example builds every stack of the embedded example configuration: the
 // target stacks first, then the tooling stack that depends on them.
 func Example() {

@@ -160,12 +160,16 @@ func (t *translator) checkNames(spec *Spec) []error {
 		seen[c.id+"\x00"+c.name] = true
 		if rule := limits.CheckName(c.id, c.name); rule != "" {
 			what := strings.TrimSuffix(limits.ByID(c.id).What, " (characters)")
-			verb := "shorten"
-			if strings.HasPrefix(rule, "is not") {
-				verb = "change"
+			fix := "shorten " + strings.Join(c.fields, " or ")
+			switch {
+			case strings.HasPrefix(rule, "is not"):
+				fix = "change " + strings.Join(c.fields, " or ")
+			case strings.HasPrefix(rule, "starts with"):
+				// A reserved prefix: the name's first part starts it.
+				fix = "choose another " + c.fields[0]
 			}
-			errs = append(errs, fmt.Errorf("%s: %s %q (%s) %s: %s %s",
-				strings.Join(c.fields, ", "), what, c.name, c.shape, rule, verb, strings.Join(c.fields, " or ")))
+			errs = append(errs, fmt.Errorf("%s: %s %q (%s) %s: %s",
+				strings.Join(c.fields, ", "), what, c.name, c.shape, rule, fix))
 		}
 	}
 	return errs

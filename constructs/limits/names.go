@@ -30,7 +30,10 @@ var NameRules = map[string]NameRule{
 	IAMRoleName:          {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
 	IAMManagedPolicyName: {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
 	IAMPolicyName:        {regexp.MustCompile(`^[\w+=,.@-]+$`), "letters, digits and +=,.@_-", 1, nil},
-	S3BucketName:         {regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`), "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", 3, nil},
+	S3BucketName: {regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`), "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", 3,
+		// S3 refuses a bucket name with these prefixes (its naming rules,
+		// the Table row's source).
+		[]string{"xn--", "sthree-", "amzn-s3-demo-"}},
 	LogGroupName:         {regexp.MustCompile(`^[A-Za-z0-9_./#-]+$`), "letters, digits and _-/.#", 1, nil},
 	PipelineName:         {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1, nil},
 	StageName:            {regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "letters, digits and .@_-", 1, nil},
