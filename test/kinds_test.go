@@ -64,6 +64,11 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"step buildspec inline", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
 			"steps:\n  - {name: smoke, codeBuild: {buildspec: \"version: 0.2\\nphases: {}\"}}\n" + kindsStaging,
 			[]string{`steps[0].codeBuild.buildspec "version: 0.2\nphases: {}": must be a path to a buildspec file in the repository`}},
+		// A trigger pattern on two lines: CodePipeline's API refuses the
+		// pipeline (the pattern .* takes no line break); it used to reach
+		// the template.
+		{"trigger file path on two lines", "multiline-buildspec", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, triggers: {branches: {includes: [main]}, filePaths: {includes: [\"src/**\\ndocs/**\"]}},", 1) + "deploy:\n" + kindsPolicy + kindsStaging,
+			[]string{`source.github.triggers.filePaths.includes[0] "src/**\ndocs/**": holds a line break (U+000A at byte 6)`}},
 		// 3 counts over a per-stage or per-action quota (fixed: config, plan).
 		{"five extra sources", "sixty-hooks-one-region", kindsHead + "extraSources:\n" +
 			"  - {name: s1, s3: {bucket: acme-src, key: s1.zip, versioned: true}}\n  - {name: s2, s3: {bucket: acme-src, key: s2.zip, versioned: true}}\n" +

@@ -451,6 +451,11 @@ func triggersRules(p *problems, path string, t *Triggers) {
 				switch {
 				case strings.TrimSpace(pat) == "" || len(pat) > 255:
 					p.add(item, pat, "must be a glob pattern of 1 to 255 characters, such as release/*")
+				case values.TriggerPattern(pat, f.name != "filePaths") != "":
+					// A line break used to reach the template, and CodePipeline
+					// refused the pipeline; a branch or tag pattern with a
+					// character git refuses in a ref name never matched a push.
+					p.add(item, pat, values.TriggerPattern(pat, f.name != "filePaths"))
 				case seen[pat]:
 					// The pipeline's resource schema declares each pattern list
 					// uniqueItems: CloudFormation refuses the pipeline ("array

@@ -306,6 +306,22 @@ func TestValidateSource(t *testing.T) {
 				`source.github.triggers.filePaths.excludes[2] "docs/**": is listed twice; CloudFormation refuses a pipeline whose trigger lists a pattern twice (the list's items must be unique); remove one`,
 			},
 		},
+		{
+			// CodePipeline's API takes a pattern matching .* (no line
+			// break); git takes no control character, space, ~ ^ or : in
+			// a ref name, so such a branch or tag pattern never matches.
+			name: "source trigger patterns with line breaks or characters git refuses",
+			mutate: func(c *Config) {
+				c.Environments[1].Approval = nil
+				c.Source.GitHub.Triggers = &Triggers{Branches: &Filter{Includes: []string{"main", "release/*\n"}, Excludes: []string{"wip\t*", "a b"}}, FilePaths: &Filter{Includes: []string{"src/\tx/**", "src/my file"}, Excludes: []string{"\rdocs/**"}}}
+			},
+			want: []string{
+				`source.github.triggers.branches.includes[1] "release/*\n": holds a line break (U+000A at byte 9): CodePipeline takes a trigger pattern on one line (its API's pattern .*, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html) and refuses the pipeline otherwise; remove it`,
+				`source.github.triggers.branches.excludes[0] "wip\t*": holds U+0009 at byte 3: git refuses control characters, space, ~ ^ and : in branch and tag names (https://git-scm.com/docs/git-check-ref-format), so the pattern matches no push and never starts the pipeline; remove it`,
+				`source.github.triggers.branches.excludes[1] "a b": holds U+0020 at byte 1: git refuses control characters, space, ~ ^ and : in branch and tag names (https://git-scm.com/docs/git-check-ref-format), so the pattern matches no push and never starts the pipeline; remove it`,
+				`source.github.triggers.filePaths.excludes[0] "\rdocs/**": holds a line break (U+000D at byte 0): CodePipeline takes a trigger pattern on one line (its API's pattern .*, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html) and refuses the pipeline otherwise; remove it`,
+			},
+		},
 	})
 }
 

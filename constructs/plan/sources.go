@@ -234,13 +234,14 @@ func (v *validator) source(field string, s Source) {
 				if len(f.v) > max {
 					v.addf(field+".Triggers."+f.name, "%d patterns; CodePipeline takes at most %d", len(f.v), max)
 				}
-				// The pipeline's resource schema declares each list uniqueItems.
 				for j, pat := range f.v {
 					switch {
 					case strings.TrimSpace(pat) == "" || len(pat) > 255:
 						// CodePipeline refuses the pipeline (GitBranchFilterCriteria,
 						// GitTagFilterCriteria, GitFilePathFilterCriteria).
 						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: must be a glob pattern of 1 to 255 characters, such as release/* (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html)", pat)
+					case values.TriggerPattern(pat, !strings.HasPrefix(f.name, "FilePaths")) != "":
+						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: %s", pat, values.TriggerPattern(pat, !strings.HasPrefix(f.name, "FilePaths")))
 					case slices.Contains(f.v[:j], pat):
 						v.addf(fmt.Sprintf("%s.Triggers.%s[%d]", field, f.name, j), "%q: listed twice; CloudFormation refuses a pattern list with an item twice", pat)
 					}

@@ -97,6 +97,15 @@ func TestValidate(t *testing.T) {
 		{"trigger pattern twice", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"wip/*", "wip/*"}}}
 		}, []string{`Source.Triggers.Branches.Excludes[1] "wip/*": listed twice; CloudFormation refuses a pattern list with an item twice`}},
+		{"trigger patterns CodePipeline or git refuse", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{
+				Branches:  plan.Filter{Includes: []string{"main"}, Excludes: []string{"wip\t*"}},
+				FilePaths: plan.Filter{Includes: []string{"src/**\n"}, Excludes: []string{"docs/my file"}},
+			}
+		}, []string{
+			`Source.Triggers.Branches.Excludes[0] "wip\t*": holds U+0009 at byte 3: git refuses control characters, space, ~ ^ and : in branch and tag names (https://git-scm.com/docs/git-check-ref-format), so the pattern matches no push and never starts the pipeline; remove it`,
+			`Source.Triggers.FilePaths.Includes[0] "src/**\n": holds a line break (U+000A at byte 6): CodePipeline takes a trigger pattern on one line (its API's pattern .*, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html) and refuses the pipeline otherwise; remove it`,
+		}},
 		{"a branch pattern beyond the release branch, with an approval", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main", "feature/*"}}}
 		}, []string{`Source.Triggers ["feature/*"]: start executions from other pushes than to the release branch main, and Deployments[1] waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},

@@ -4,6 +4,7 @@
 package values
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -162,4 +163,32 @@ func PolicyText(s string) (r rune, at int, ok bool) {
 		}
 	}
 	return 0, 0, true
+}
+
+// TriggerPatternSource is the CodePipeline API page that states what a push
+// trigger's glob pattern may hold: 1 to 255 characters matching the pattern
+// .*, which takes no line break (GitFilePathFilterCriteria and
+// GitTagFilterCriteria state the same).
+const TriggerPatternSource = "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html"
+
+// TriggerPattern returns what makes s, one glob pattern of a push trigger's
+// branch, tag (ref true) or file path (ref false) list, unusable, as a
+// phrase ("holds a line break ..."), or "" when s is usable. CodePipeline
+// refuses the pipeline when a pattern holds a line break (\n or \r: its
+// API's pattern .* matches none; TriggerPatternSource). Git refuses
+// control characters, space, ~ ^ and : in every branch and tag name
+// (https://git-scm.com/docs/git-check-ref-format), so a branch or tag
+// pattern that holds one matches no push and its trigger never starts the
+// pipeline. The pattern's length is its caller's rule.
+func TriggerPattern(s string, ref bool) string {
+	if i := strings.IndexAny(s, "\n\r"); i >= 0 {
+		return fmt.Sprintf("holds a line break (%U at byte %d): CodePipeline takes a trigger pattern on one line (its API's pattern .*, %s) and refuses the pipeline otherwise; remove it", rune(s[i]), i, TriggerPatternSource)
+	}
+	if !ref {
+		return ""
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("~^:", r) }); i >= 0 {
+		return fmt.Sprintf("holds %U at byte %d: git refuses control characters, space, ~ ^ and : in branch and tag names (https://git-scm.com/docs/git-check-ref-format), so the pattern matches no push and never starts the pipeline; remove it", []rune(s[i:])[0], i)
+	}
+	return ""
 }

@@ -206,3 +206,33 @@ func TestGitBranch(t *testing.T) {
 		}
 	}
 }
+
+func TestTriggerPattern(t *testing.T) {
+	const lineBreak = `: CodePipeline takes a trigger pattern on one line (its API's pattern .*, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html) and refuses the pipeline otherwise; remove it`
+	const gitRefuses = `: git refuses control characters, space, ~ ^ and : in branch and tag names (https://git-scm.com/docs/git-check-ref-format), so the pattern matches no push and never starts the pipeline; remove it`
+	for _, tt := range []struct {
+		pattern string
+		ref     bool
+		want    string
+	}{
+		{"release/*", true, ""},
+		{"release/**", true, ""},
+		{"v[0-9]*", true, ""},
+		{"café/中", true, ""},
+		{"src/my file.txt", false, ""},
+		{"src/\tx", false, ""},
+		{"main\n", true, "holds a line break (U+000A at byte 4)" + lineBreak},
+		{"src/**\r", false, "holds a line break (U+000D at byte 6)" + lineBreak},
+		{"\nsrc/**", false, "holds a line break (U+000A at byte 0)" + lineBreak},
+		{"main\t", true, "holds U+0009 at byte 4" + gitRefuses},
+		{" main", true, "holds U+0020 at byte 0" + gitRefuses},
+		{"é~1", true, "holds U+007E at byte 2" + gitRefuses},
+		{"a^", true, "holds U+005E at byte 1" + gitRefuses},
+		{"v1:2", true, "holds U+003A at byte 2" + gitRefuses},
+		{"a\x7f", true, "holds U+007F at byte 1" + gitRefuses},
+	} {
+		if got := values.TriggerPattern(tt.pattern, tt.ref); got != tt.want {
+			t.Errorf("TriggerPattern(%q, %v) =\n  %s\nwant\n  %s", tt.pattern, tt.ref, got, tt.want)
+		}
+	}
+}
