@@ -55,6 +55,11 @@ func TestFieldFailureKinds(t *testing.T) {
 			[]string{`source.github.branch "1001 characters": CodePipeline takes at most 1000 characters per action configuration value`}},
 		{"S3 deploy key over 1000", "build-env-over-1000", kindsHead + "deploy:\n  s3: {bucket: acme-site, objectKey: \"" + strings.Repeat("k", 1024) + "\"}\n" + kindsStaging,
 			[]string{`deploy.s3.objectKey "1024 characters": CodePipeline takes at most 1000 characters per action configuration value`}},
+		// A stack's template path, which the action takes as Build::<path>:
+		// refused by package config with its line (it used to be refused
+		// after synthesis, once per action).
+		{"stack templatePath over 1000", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy + "  stacks:\n    - {name: app, stackName: \"kinds-${env}-app\", templatePath: " + strings.Repeat("t", 994) + "}\n" + kindsStaging,
+			[]string{`deploy.stacks[0].templatePath "994 characters": is 1001 characters as the action's Build::<path>; CodePipeline takes at most 1000 characters per action configuration value`}},
 		// 2 a line break in a one-line destination (fixed: package config).
 		{"variable default on two lines", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
 			"pipeline:\n  variables:\n    - {name: tag, default: \"v1\\nv2\"}\n" + kindsStaging,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/relaycdk/relay/constructs/internal/graph"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -189,13 +190,15 @@ func (c *Config) validateStacks(p *problems) {
 		if x.TemplatePath == "" {
 			p.add(base+".templatePath", "", "required: the template's path in the build output, such as network.yaml")
 		} else if !placeholderRE.MatchString(x.TemplatePath) {
-			p.add(base+".templatePath", x.TemplatePath, pathRule(x.TemplatePath, "network.yaml", "the build output"))
+			v, rule := c.artifactPath(x.TemplatePath, pathRule(x.TemplatePath, "network.yaml", "the build output"))
+			p.add(base+".templatePath", v, rule)
 		}
 		if !placeholderRE.MatchString(x.StackName) {
 			p.add(base+".stackName", x.StackName, stackNameRule(x.StackName, c.Name))
 		}
 		if tc := x.TemplateConfiguration; tc != "" && !placeholderRE.MatchString(tc) {
-			p.add(base+".templateConfiguration", tc, pathRule(tc, "config/network.json", "the build output"))
+			v, rule := c.artifactPath(tc, pathRule(tc, "config/network.json", "the build output"))
+			p.add(base+".templateConfiguration", v, rule)
 		}
 		for _, key := range slices.Sorted(maps.Keys(x.Parameters)) {
 			if !values.TemplateParameterName(key) {
@@ -273,8 +276,8 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 			}
 		}
 		if placeholderRE.MatchString(raw[k].TemplatePath) {
-			if rule := pathRule(comp.TemplatePath, defaultTemplatePath, "the build output"); rule != "" {
-				p.add(d.componentPath(k, "templatePath"), raw[k].TemplatePath, fmt.Sprintf("expands to %q for %s, which %s", comp.TemplatePath, where, rule))
+			if v, rule := c.artifactPath(comp.TemplatePath, pathRule(comp.TemplatePath, defaultTemplatePath, "the build output")); rule != "" {
+				p.add(d.componentPath(k, "templatePath"), raw[k].TemplatePath, fmt.Sprintf("expands to %q for %s, which %s", v, where, rule))
 			}
 		}
 		tcPath, tcRaw, tc := d.componentPath(k, "templateConfiguration"), raw[k].TemplateConfiguration, comp.TemplateConfiguration
@@ -282,8 +285,8 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 			tcPath, tcRaw, tc = envPath(i, "templateConfiguration"), e.TemplateConfiguration, x.Environment.TemplateConfiguration
 		}
 		if placeholderRE.MatchString(tcRaw) {
-			if rule := pathRule(tc, "config/production.json", "the build output"); rule != "" {
-				p.add(tcPath, tcRaw, fmt.Sprintf("expands to %q for %s, which %s", tc, where, rule))
+			if v, rule := c.artifactPath(tc, pathRule(tc, "config/production.json", "the build output")); rule != "" {
+				p.add(tcPath, tcRaw, fmt.Sprintf("expands to %q for %s, which %s", v, where, rule))
 			}
 		}
 		if raw, _ := json.Marshal(comp.Parameters); len(comp.Parameters) > 0 && len(raw) > limits.Max(limits.ActionConfiguration) {
@@ -332,4 +335,27 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 type deployedStack struct {
 	where     string
 	component int
+}
+
+// artifactPath checks path, a stack's template or template configuration
+// path in the build output (as written, or as a placeholder expands it),
+// whose rule so far is rule: CloudFormation actions take it as one action
+// configuration value, <artifact>::<path>, where the artifact is the build
+// output (plan.BuildArtifact, "Build"), or the source (plan.SourceArtifact,
+// "Source") with build: none. It returns the value to report (its length,
+// "1001 characters", when too long) and rule, or the length rule of
+// actionValue; a longer path used to be refused only after aws-cdk-lib ran,
+// once per action and without the config's line.
+func (c *Config) artifactPath(path, rule string) (value, problem string) {
+	if rule != "" {
+		return path, rule
+	}
+	artifact := "Build"
+	if c.Build.None {
+		artifact = "Source"
+	}
+	if v, problem := actionValue(artifact+"::"+path, "", "shorten the path"); problem != "" {
+		return fmt.Sprintf("%d characters", utf8.RuneCountInString(path)), fmt.Sprintf("is %s as the action's %s::<path>; %s", v, artifact, problem)
+	}
+	return path, ""
 }

@@ -130,6 +130,15 @@ func TestStacksRules(t *testing.T) {
 			`deploy.stacks "network,data,service": deploy to account environments only, and environments[1] "qa" (accounts) deploy one StackSet with one template`},
 		{"an own execution role name over 64 characters", "  - {name: qa,", "  - {name: quality-assurance-eu,",
 			`deploy.stacks[1].name "data-warehouse-eu": its execution role in environments[1] would be shop-reports-team-quality-assurance-eu-data-warehouse-eu-cfn-exec, 65 characters; IAM takes at most 64: use a shorter stack or environment name, or the environment's execution role`},
+		// CloudFormation actions take a path as <artifact>::<path>, one
+		// action configuration value of at most 1,000 characters; a
+		// longer one used to be refused only after aws-cdk-lib ran.
+		{"a template path over CodePipeline's 1,000 characters", "templatePath: network.yaml", "templatePath: " + strings.Repeat("n", 990) + ".yaml",
+			`relay.yaml:9: deploy.stacks[0].templatePath "995 characters": is 1002 characters as the action's Build::<path>; CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); shorten the path`},
+		{"a template configuration path over CodePipeline's 1,000 characters", "templateConfiguration: config/${env}/data.json", "templateConfiguration: " + strings.Repeat("c", 994),
+			`deploy.stacks[1].templateConfiguration "994 characters": is 1001 characters as the action's Build::<path>; CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); shorten the path`},
+		{"an expanded template path over CodePipeline's 1,000 characters", "templatePath: data-${region}.yaml", "templatePath: " + strings.Repeat("d", 980) + "-${region}.yaml",
+			`": expands to "995 characters" for environments[0] "dev" in us-east-1, which is 1002 characters as the action's Build::<path>; CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); shorten the path`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if !strings.Contains(stacksBase, tt.old) {
@@ -144,5 +153,20 @@ func TestStacksRules(t *testing.T) {
 				t.Errorf("Parse() error = %v\nwant it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestTemplatePathAtTheLimit checks that a template path whose action value,
+// Build::<path>, is exactly CodePipeline's 1,000 characters passes, and
+// that with build: none the action's value is Source::<path>, one more.
+func TestTemplatePathAtTheLimit(t *testing.T) {
+	input := strings.Replace(stacksBase, "templatePath: network.yaml", "templatePath: "+strings.Repeat("n", 988)+".yaml", 1)
+	if _, err := Parse("relay.yaml", []byte(input)); err != nil {
+		t.Errorf("Parse() error = %v, want none for a 993-character path (Build::<path>: 1000 characters)", err)
+	}
+	input = strings.Replace(input, "name: shop\n", "name: shop\nbuild: none\n", 1)
+	want := `relay.yaml:10: deploy.stacks[0].templatePath "993 characters": is 1001 characters as the action's Source::<path>; CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); shorten the path`
+	if _, err := Parse("relay.yaml", []byte(input)); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
 	}
 }
