@@ -307,6 +307,18 @@ func TestValidateSource(t *testing.T) {
 			},
 		},
 		{
+			// The key lands in the reading role's policy, in the object's
+			// ARN: one line of text.
+			name: "S3 source keys with a tab or a line break",
+			mutate: func(c *Config) {
+				c.ExtraSources = []ExtraSource{{Name: "aa", Source: Source{S3: &S3Source{Bucket: "acme-src", Key: "app.zip\n", Versioned: true}}}, {Name: "bb", Source: Source{S3: &S3Source{Bucket: "acme-src", Key: "x\ty.zip", Versioned: true}}}}
+			},
+			want: []string{
+				`extraSources[0].s3.key "app.zip\n": holds the control character U+000A at byte 7: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it`,
+				`extraSources[1].s3.key "x\ty.zip": holds the control character U+0009 at byte 1: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it`,
+			},
+		},
+		{
 			// CodePipeline's API takes a pattern matching .* (no line
 			// break); git takes no control character, space, ~ ^ or : in
 			// a ref name, so such a branch or tag pattern never matches.

@@ -138,6 +138,11 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Chart "oci://registry.example/charts/web": is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the chart in the build output (package or vendor the chart in the build)`,
 			`Deployments[0].Release.Helm.ValuesFile "https://values.example/web.yaml": is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the values file in the build output`,
 		}},
+		{"an S3 source key with a line break, in the object's ARN", func(in *plan.Input) {
+			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "acme-src", Key: "app.zip\n"}}}
+		}, []string{
+			`ExtraSources[0].Source.Key "app.zip\n": holds the control character U+000A at byte 7: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it`,
+		}},
 		{"extra sources", func(in *plan.Input) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "bkt"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // The names and ARNs below land in IAM policies (a grant's resource ARN) or
@@ -78,14 +79,21 @@ func PrincipalARN(s string) (partition, account string, root, ok bool) {
 // arn:PARTITION:s3:::BUCKET/KEY only, and otherwise what is wrong and the
 // fix: a key is 1 to 1,024 characters, not starting with /
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html),
-// in the characters IAM takes in a policy (PolicyText), and without * or ?,
-// which IAM would read as wildcards in the object's ARN.
+// in the characters IAM takes in a policy (PolicyText) but no tab or line
+// break (an ARN is one line of text), and without * or ?, which IAM would
+// read as wildcards in the object's ARN.
 func S3SourceKeyRule(key string) string {
 	if key == "" || strings.HasPrefix(key, "/") || len(key) > 1024 {
 		return "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip"
 	}
 	if r, at, ok := PolicyText(key); !ok {
 		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in the policy of the role that reads the object (%s); rename the object in characters through U+00FF", string(r), r, at, IAMPolicyCharactersSource)
+	}
+	if i := strings.IndexFunc(key, unicode.IsControl); i >= 0 {
+		// PolicyText lets tab and line breaks through; an ARN is one line
+		// of text, as deploy statement resources and the S3 deploy key are
+		// refused for.
+		return fmt.Sprintf("holds the control character %U at byte %d: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it", []rune(key[i:])[0], i)
 	}
 	if strings.ContainsAny(key, "*?") {
 		return "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"

@@ -71,6 +71,9 @@ func TestS3SourceKeyRule(t *testing.T) {
 		{"app-€.zip", `holds "€" (U+20AC) at byte 4, which IAM refuses in the policy of the role that reads the object (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in characters through U+00FF`},
 		{"releases/*", "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"},
 		{"app-?.zip", "contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly"},
+		{"app.zip\n", "holds the control character U+000A at byte 7: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it"},
+		{"a\tb.zip", "holds the control character U+0009 at byte 1: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it"},
+		{"é\r", "holds the control character U+000D at byte 2: the key is written into the object's ARN in the policy of the role that reads it, and an ARN is one line of text without control characters; rename the object without it"},
 	} {
 		if got := S3SourceKeyRule(tt.key); got != tt.want {
 			t.Errorf("S3SourceKeyRule(%.20q) = %q, want %q", tt.key, got, tt.want)
