@@ -146,6 +146,11 @@ func TestFieldFailureKinds(t *testing.T) {
 		// 9 advice that fits the configuration (fixed: plan, delivery).
 		{"30 stacks in one region", "bucket-policy-advice", kindsHead + "deploy:\n" + kindsPolicy + "  stacks:\n" + repeatLines(30, "    - {name: st%02[1]d, templatePath: t.yaml, stackName: \"kinds-st-${env}-%[1]d\"}\n") + kindsStaging,
 			[]string{"deploy.stacks: environments[0] gets 60 actions in us-east-1 (0 steps, 0 hooks and 60 release actions of 30 components)", "release fewer, larger stacks"}},
+		// A StackSet's accounts over DeploymentTargets' 1,000 characters
+		// (found by the round-4 sweep): refused after jsii, without a line.
+		{"78 StackSet accounts", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
+			"environments:\n  - {name: pilot, accounts: [" + repeatLines(78, "\"%012[1]d\", ")[:78*16-2] + "], regions: [us-east-1]}\n",
+			[]string{`environments[0].accounts "78 accounts": joined by commas they make the StackSet action's DeploymentTargets 1013 characters`}},
 		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
 		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},

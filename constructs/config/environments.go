@@ -186,6 +186,7 @@ func (c *Config) targetRules(p *problems, i int, e Environment) {
 			}
 			p.add(envPath(i, fmt.Sprintf("accounts[%d]", k)), a, rule)
 		}
+		deploymentTargetsRule(p, envPath(i, "accounts"), e.Accounts, "accounts", "or target their organizational units (organizationalUnits)")
 	case len(e.OrganizationalUnits) > 0:
 		if c.Organization == nil {
 			p.add(envPath(i, "organizationalUnits"), strings.Join(e.OrganizationalUnits, ","), "needs organization.id: OU targets are deployed through service-managed StackSets")
@@ -199,6 +200,7 @@ func (c *Config) targetRules(p *problems, i int, e Environment) {
 			}
 			p.add(envPath(i, fmt.Sprintf("organizationalUnits[%d]", k)), ou, rule)
 		}
+		deploymentTargetsRule(p, envPath(i, "organizationalUnits"), e.OrganizationalUnits, "organizational units", "or target a parent organizational unit")
 	case e.StackSetOf != "":
 		p.add(envPath(i, "stackSetOf"), e.StackSetOf, "needs accounts or organizationalUnits: the StackSet instances to add")
 	default:
@@ -314,4 +316,17 @@ func envNameRule(s string) string {
 		return `is reserved for the tooling account; choose another name, such as shared`
 	}
 	return ""
+}
+
+// deploymentTargetsRule refuses StackSet targets (account IDs or OU IDs)
+// that, joined by commas into the StackSet action's DeploymentTargets, pass
+// CodePipeline's 1,000 characters per action configuration value
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html):
+// 77 accounts at most. They used to be refused only after aws-cdk-lib ran,
+// without the config's line.
+func deploymentTargetsRule(p *problems, path string, ids []string, what, fix string) {
+	joined := strings.Join(ids, ",")
+	if max := limits.Max(limits.ActionConfiguration); len(joined) > max {
+		p.add(path, fmt.Sprintf("%d %s", len(ids), what), fmt.Sprintf("joined by commas they make the StackSet action's DeploymentTargets %d characters, and CodePipeline takes at most %d per action configuration value (%s); split them across environments that extend this StackSet (stackSetOf), %s", len(joined), max, limits.ByID(limits.ActionConfiguration).Source, fix))
+	}
 }

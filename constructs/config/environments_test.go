@@ -147,6 +147,26 @@ func TestValidateEnvironments(t *testing.T) {
 			},
 		},
 		{
+			// 77 account IDs joined by commas are 1,000 characters, the
+			// most CodePipeline takes in the StackSet action's
+			// DeploymentTargets.
+			name: "as many accounts as DeploymentTargets takes",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil // hooks run in account environments only
+				c.Environments[0].Account, c.Environments[0].Accounts = "", stackSetAccounts(77)
+				c.Environments[0].Parameters = nil
+			},
+		},
+		{
+			name: "more accounts than DeploymentTargets takes",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[0].Account, c.Environments[0].Accounts = "", stackSetAccounts(78)
+				c.Environments[0].Parameters = nil
+			},
+			want: []string{`environments[0].accounts "78 accounts": joined by commas they make the StackSet action's DeploymentTargets 1013 characters, and CodePipeline takes at most 1000 per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); split them across environments that extend this StackSet (stackSetOf), or target their organizational units (organizationalUnits)`},
+		},
+		{
 			name: "rollout of 0 percent at once is refused, not accepted",
 			mutate: func(c *Config) {
 				c.Deploy.Hooks = nil // hooks run in account environments only
@@ -212,4 +232,14 @@ environments:
 			}
 		})
 	}
+}
+
+// stackSetAccounts returns n distinct account IDs, none of them the
+// tooling account's or the other test environments'.
+func stackSetAccounts(n int) []string {
+	ids := make([]string, n)
+	for k := range ids {
+		ids[k] = fmt.Sprintf("%012d", 600000000000+k)
+	}
+	return ids
 }
