@@ -29,8 +29,7 @@ type S3Deploy struct {
 }
 
 var (
-	kmsARNRE       = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
-	cacheControlRE = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
+	kmsARNRE = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
 )
 
 // applyDefaults sets x's defaults: extract is true unless written.
@@ -63,7 +62,7 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 	}
 	directives := true
 	for k, cc := range x.CacheControl {
-		if !cacheControlRE.MatchString(cc) {
+		if !values.CacheControlDirective(cc) {
 			q.add(fmt.Sprintf("%scacheControl[%d]", b, k), cc, "must be one Cache-Control directive, such as public or max-age=300")
 			directives = false
 		}

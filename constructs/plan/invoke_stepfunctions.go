@@ -11,7 +11,8 @@ import (
 // StepFunctionsInvoke is the Step Functions invoke action; it waits for the
 // execution.
 type StepFunctionsInvoke struct {
-	// StateMachine is the state machine name. Required.
+	// StateMachine is the state machine name: 1 to 80 letters, digits, _,
+	// . and -. Required.
 	StateMachine string
 	// Input is the literal execution input. Default: {}.
 	Input map[string]string
@@ -46,8 +47,11 @@ func (x *StepFunctionsInvoke) withDefaults(hook string) Invoke {
 
 func (x *StepFunctionsInvoke) validate(v *validator, field string) {
 	switch {
-	case !resourceRE.MatchString(x.StateMachine):
-		v.addf(field+".StateMachine", "%q: must be a state machine name", x.StateMachine)
+	case !resourceRE.MatchString(x.StateMachine) || len(x.StateMachine) > 80:
+		// Step Functions names a state machine in at most 80 characters
+		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html):
+		// no state machine has a longer name, and the action would fail.
+		v.addf(field+".StateMachine", "%q: must be a state machine name of 1 to 80 letters, digits, _, . and -", x.StateMachine)
 	case len(x.Input) > 0 && x.InputFile != "":
 		v.add(field, ": set Input or InputFile, not both")
 	}

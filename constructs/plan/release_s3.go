@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -20,7 +21,9 @@ type S3Release struct {
 	// ObjectKey is the zip's key without Extract (required then), or the
 	// key prefix with it.
 	ObjectKey string
-	// CacheControl are Cache-Control directives. Default: none.
+	// CacheControl are Cache-Control directives, one each, such as public
+	// or max-age=300 (values.CacheControlDirective); the action sends them
+	// joined by ", ". Default: none.
 	CacheControl []string
 	// KMSKeyArn encrypts the objects. Default: the bucket's encryption.
 	KMSKeyArn string
@@ -57,6 +60,11 @@ func (x *S3Release) validate(v *validator, field string) {
 	// and no IAM wildcard that would widen it.
 	if strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks) {
 		v.addf(field+".ObjectKey", "%q: must be an S3 key on one line, without IAM's wildcards * and ?", x.ObjectKey)
+	}
+	for k, cc := range x.CacheControl {
+		if !values.CacheControlDirective(cc) {
+			v.addf(fmt.Sprintf("%s.CacheControl[%d]", field, k), "%q: must be one Cache-Control directive, such as public or max-age=300", cc)
+		}
 	}
 	if x.KMSKeyArn != "" && !kmsKeyARNRE.MatchString(x.KMSKeyArn) && !arns.IsToken(x.KMSKeyArn) {
 		v.addf(field+".KMSKeyArn", "%q: must be a KMS key ARN", x.KMSKeyArn)

@@ -128,3 +128,13 @@ func ExecutionNamePrefix(s string) bool { return executionPrefixRE.MatchString(s
 // No template declares another, and CloudFormation refuses a change set
 // that sets a parameter its template does not declare.
 func TemplateParameterName(s string) bool { return templateParamRE.MatchString(s) }
+
+var cacheControlRE = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
+
+// CacheControlDirective reports whether s is one Cache-Control directive,
+// a lowercase name with an optional =value, such as public or max-age=300
+// (https://www.rfc-editor.org/rfc/rfc9111#section-5.2). The S3 deploy action
+// sends its directives, joined by ", ", as the objects' Cache-Control header;
+// anything else (a comma, a line break) would be several directives or no
+// valid header.
+func CacheControlDirective(s string) bool { return cacheControlRE.MatchString(s) }
