@@ -76,7 +76,6 @@ var (
 	eksClusterRE   = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 	helmReleaseRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
 	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	helmSetKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
 	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
 
@@ -145,8 +144,8 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
 			// Values may hold anything: the Helm step passes each to helm as
 			// one literal value, at run time (pipeline.helmBuildSpec).
-			if !helmSetKeyRE.MatchString(k) {
-				q.add(b+"helm.set."+k, h.Set[k], "the key must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag")
+			if !values.HelmValuePath(k) {
+				q.add(b+"helm.set."+k, h.Set[k], "the key must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name")
 			}
 		}
 	}

@@ -16,7 +16,7 @@ func TestValidateEKS(t *testing.T) {
 		{"GitOps URL with credentials", "deploy:\n  eks:\n    gitops: {repository: \"https://me:token@github.com/acme/gitops.git\", file: envs/values.yaml, tokenSecret: \"arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf\"}\n",
 			`deploy.eks.gitops.repository "https://me:token@github.com/acme/gitops.git": must be an https clone URL without credentials`},
 		{"Helm key that is not a value path", "deploy:\n  eks: {cluster: web, helm: {release: web, chart: charts/web, set: {\"image.tag,admin\": \"x\"}}}\n",
-			`deploy.eks.helm.set.image.tag,admin "x": the key must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag`},
+			`deploy.eks.helm.set.image.tag,admin "x": the key must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`},
 	})
 }
 

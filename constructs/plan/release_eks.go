@@ -110,7 +110,6 @@ func (x *EKSRelease) usesDeployRole() bool { return x.Helm != nil }
 var (
 	clusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 	helmNameRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
-	helmSetKeyRE   = regexp.MustCompile(`^[A-Za-z0-9_.\[\]-]{1,200}$`)
 	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
@@ -186,8 +185,8 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
 			// Keys reach helm's command line (the values go through files).
-			if !helmSetKeyRE.MatchString(k) {
-				v.addf(field+".Helm.Set", "key %q: must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag", k)
+			if !values.HelmValuePath(k) {
+				v.addf(field+".Helm.Set", "key %q: must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name", k)
 			}
 		}
 	}

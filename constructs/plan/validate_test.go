@@ -126,7 +126,7 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.GitOps.Repository "https://github.com@evil.example/gitops.git": must be an https clone URL without credentials, such as https://github.com/acme/gitops.git`,
 			`Deployments[0].Release.Helm.Chart "--post-renderer=./x": must be a relative path without .., not starting with - or /`,
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
-			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of 1 to 200 letters, digits and _.[]-, such as image.tag`,
+			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`,
 		}},
 		// helm upgrade takes a chart reference or a values file as a URL
 		// too: it would deploy what it fetches then, not the build output.

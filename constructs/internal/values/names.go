@@ -138,3 +138,15 @@ var cacheControlRE = regexp.MustCompile(`^[a-z-]+(=[0-9a-zA-Z"-]+)?$`)
 // anything else (a comma, a line break) would be several directives or no
 // valid header.
 func CacheControlDirective(s string) bool { return cacheControlRE.MatchString(s) }
+
+var helmValuePathRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\[[0-9]+\])*(\.[A-Za-z0-9_-]+(\[[0-9]+\])*)*$`)
+
+// HelmValuePath reports whether s is a Helm value path that helm --set and
+// --set-file read as one key: names of letters, digits, _ and -, joined by
+// dots, each optionally followed by list indexes such as [0], at most 200
+// characters (image.tag, ingress.hosts[0].host;
+// https://helm.sh/docs/intro/using_helm/#the-format-and-limitations-of---set).
+// helm refuses an index that is not a number (x[y]) when the step runs, and
+// reads an empty name (a..b) as a key of its own; a comma or = would start
+// another key.
+func HelmValuePath(s string) bool { return len(s) <= 200 && helmValuePathRE.MatchString(s) }
