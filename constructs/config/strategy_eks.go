@@ -125,6 +125,8 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 			q.add(b+"gitops.value", g.Value, gitOpsValueRequired)
 		} else if strings.ContainsAny(g.Value, "'\n") {
 			q.add(b+"gitops.value", g.Value, "must be a one-line value without single quotes, such as #{SourceVariables.CommitId}")
+		} else if strings.Contains(g.Value, values.VariablePlaceholderPrefix) {
+			q.add(b+"gitops.value", g.Value, values.VariablePlaceholderRule)
 		}
 		if _, _, _, ok := values.SecretARN(g.TokenSecret); !ok {
 			q.add(b+"gitops.tokenSecret", g.TokenSecret, "required: the ARN of a Secrets Manager secret in the tooling account holding a token that may push to the repository")
@@ -146,6 +148,9 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 			// one literal value, at run time (pipeline.helmBuildSpec).
 			if !values.HelmValuePath(k) {
 				q.add(b+"helm.set."+k, h.Set[k], "the key must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name")
+			}
+			if strings.Contains(h.Set[k], values.VariablePlaceholderPrefix) {
+				q.add(b+"helm.set."+k, h.Set[k], values.VariablePlaceholderRule)
 			}
 		}
 	}

@@ -78,3 +78,20 @@ func TestGitOpsValueDefault(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceholderTextIsRefused: the GitOps and Helm steps fill
+// %{relay.variables.NAME} with a pipeline variable at run time
+// (values.VariableTemplate), so a value written with that text is refused,
+// each with its line, rather than filled too.
+func TestPlaceholderTextIsRefused(t *testing.T) {
+	base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
+	yaml := base + "pipeline: {variables: [{name: tag}]}\ndeploy:\n  eks:\n    cluster: web\n" +
+		"    gitops: {repository: \"https://github.com/acme/gitops.git\", file: envs/values.yaml, value: \"%{relay.variables.tag}\", tokenSecret: \"arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf\"}\n" +
+		"    helm: {release: web, chart: charts/web, set: {image.tag: \"v-%{relay.variables.tag}\", labels.team: \"#{variables.tag}\"}}\n"
+	_, err := Parse("relay.yaml", []byte(yaml))
+	want := `relay.yaml:10: deploy.eks.gitops.value "%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}
+relay.yaml:11: deploy.eks.helm.set.image.tag "v-%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}`
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse() error = %v\nwant %s", err, want)
+	}
+}

@@ -34,7 +34,11 @@ type GitOpsRelease struct {
 	File string
 	// Key is a yq path. Default: .image.tag.
 	Key string
-	// Value may use variables. Default: the primary source's commit ID
+	// Value may use variables. A pipeline variable (#{variables.NAME})
+	// does not pass through the action's EnvironmentVariables: the step
+	// reads it from GetPipelineExecution at run time and fills it in
+	// (values.VariableTemplate), so Value must not hold that placeholder's
+	// text, %{relay.variables. (New refuses it). Default: the primary source's commit ID
 	// (#{SourceVariables.CommitId}) for a connection or CodeCommit source;
 	// required with an S3 source, which has none, and with an ECR source,
 	// whose ImageTag is the tag it watches, the same in every release
@@ -67,6 +71,10 @@ type HelmRelease struct {
 	// to helm as one literal string (--set-file): a comma or equals sign in
 	// a value, or in what a variable such as #{variables.tag} resolves to,
 	// stays in that value. Keys are 1 to 200 letters, digits and _.[]-.
+	// A pipeline variable in a value is read by the step from
+	// GetPipelineExecution at run time, not through the action's
+	// EnvironmentVariables (values.VariableTemplate), so a value must not
+	// hold that placeholder's text, %{relay.variables. (New refuses it).
 	// Default: none.
 	Set map[string]string
 	// ProjectName and RoleName name the CodeBuild project of this
@@ -144,6 +152,8 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		if g.Value == "" {
 			v.add(field+".GitOps.Value", ": "+defaults.GitOpsValueRequired)
+		} else if strings.Contains(g.Value, values.VariablePlaceholderPrefix) {
+			v.addf(field+".GitOps.Value", "%q: %s", g.Value, values.VariablePlaceholderRule)
 		}
 		// The key is part of a yq expression in the step's buildspec.
 		if !yqPathRE.MatchString(g.Key) {
@@ -187,6 +197,9 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			// Keys reach helm's command line (the values go through files).
 			if !values.HelmValuePath(k) {
 				v.addf(field+".Helm.Set", "key %q: must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name", k)
+			}
+			if strings.Contains(h.Set[k], values.VariablePlaceholderPrefix) {
+				v.addf(field+".Helm.Set", "key %q value %q: %s", k, h.Set[k], values.VariablePlaceholderRule)
 			}
 		}
 	}

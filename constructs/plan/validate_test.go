@@ -128,6 +128,18 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`,
 		}},
+		// The steps fill %{relay.variables.NAME} with a pipeline variable
+		// at run time (values.VariableTemplate): a value written with that
+		// text would be filled too.
+		{"EKS values holding the variable placeholder", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{
+				GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", Value: "%{relay.variables.tag}", TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
+				Helm:   &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "chart", Set: map[string]string{"image.tag": "v-%{relay.variables.tag}", "labels.team": "#{variables.tag}"}},
+			}
+		}, []string{
+			`Deployments[0].Release.GitOps.Value "%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}`,
+			`Deployments[0].Release.Helm.Set key "image.tag" value "v-%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}`,
+		}},
 		// helm upgrade takes a chart reference or a values file as a URL
 		// too: it would deploy what it fetches then, not the build output.
 		{"Helm chart and values by URL", func(in *plan.Input) {

@@ -236,3 +236,21 @@ func TestTriggerPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestVariableTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		replaced bool
+	}{
+		{"#{variables.tag}", "%{relay.variables.tag}", true},
+		{"v-#{variables.tag}-#{SourceVariables.CommitId}-#{variables.env}", "v-%{relay.variables.tag}-#{SourceVariables.CommitId}-%{relay.variables.env}", true},
+		{"#{SourceVariables.CommitId}", "#{SourceVariables.CommitId}", false},
+		{"#{Build.IMAGE}", "#{Build.IMAGE}", false},
+		{"plain", "plain", false},
+	} {
+		got, replaced := values.VariableTemplate(tc.in)
+		if got != tc.want || replaced != tc.replaced {
+			t.Errorf("VariableTemplate(%q) = %q, %v; want %q, %v", tc.in, got, replaced, tc.want, tc.replaced)
+		}
+	}
+}

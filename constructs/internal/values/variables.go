@@ -90,3 +90,41 @@ var cloudFormationPseudo = regexp.MustCompile(`\$\{AWS::[A-Za-z]+\}`)
 // under that name, so a resource holding one matches nothing
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 func PseudoParameter(s string) string { return cloudFormationPseudo.FindString(s) }
+
+// VariablePlaceholderPrefix starts the placeholder that stands for a
+// pipeline variable in a value Relay's Helm and GitOps steps fill at run
+// time (VariableTemplate). CodePipeline reads only #{...} as a reference,
+// so it passes the placeholder on untouched; a value written with this
+// text is refused (config and plan), or the step would fill it too.
+const VariablePlaceholderPrefix = "%{relay.variables."
+
+// VariablePlaceholderRule is why config and plan refuse a GitOps or Helm
+// value holding VariablePlaceholderPrefix, and the fix.
+const VariablePlaceholderRule = "must not hold " + VariablePlaceholderPrefix + ", the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}"
+
+// VariablePlaceholderPattern matches a placeholder, capturing the
+// variable's name. The steps' python3 script uses the same pattern
+// (Python's re reads it alike).
+const VariablePlaceholderPattern = `%\{relay\.variables\.([^}]*)\}`
+
+// VariableTemplate returns s with each pipeline variable reference
+// #{variables.NAME} replaced by the placeholder %{relay.variables.NAME},
+// and whether it replaced any. Other references (source, build and step
+// variables, #{codepipeline.PipelineExecutionId}) stay for CodePipeline to
+// resolve. The step reads the execution's pipeline variables with
+// GetPipelineExecution, which returns each as JSON (name, resolvedValue),
+// and fills the placeholders, so a variable's value never passes through
+// the EnvironmentVariables JSON of the action, where CodePipeline's
+// escaping is wrong (aws/aws-cdk#8458;
+// https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ResolvedPipelineVariable.html).
+func VariableTemplate(s string) (template string, replaced bool) {
+	template = VariableRef.ReplaceAllStringFunc(s, func(ref string) string {
+		m := VariableRef.FindStringSubmatch(ref)
+		if m[1] != "variables" {
+			return ref
+		}
+		replaced = true
+		return VariablePlaceholderPrefix + m[2] + "}"
+	})
+	return template, replaced
+}
