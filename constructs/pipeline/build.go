@@ -233,6 +233,9 @@ func (pl *Pipeline) gitOpsProject() awscodebuild.PipelineProject {
 		}
 	})
 	pl.secretStatement(r, "ReadGitOpsToken", secrets)
+	if pl.usesPipelineVariables(func(a *plan.Action) bool { _, ok := a.Kind.(*plan.GitOpsStep); return ok }) {
+		pl.readExecutionStatement(r)
+	}
 	return pl.gitOps
 }
 
@@ -250,6 +253,12 @@ func (pl *Pipeline) helmProject(d *plan.Deployment, k *plan.HelmStep) awscodebui
 	r.reads = pl.kindInputs(func(x plan.Kind) bool { _, ok := x.(*plan.HelmStep); return ok })
 	p := pl.stepProject(id, k.Release.ProjectName, r, description, helmBuildSpec())
 	r.add("AssumeDeployRole", []string{"sts:AssumeRole"}, *jsii.Strings(k.AssumeRoleArn), nil)
+	if pl.usesPipelineVariables(func(a *plan.Action) bool {
+		_, ok := a.Kind.(*plan.HelmStep)
+		return ok && pl.deployment(a).Name == d.Name
+	}) {
+		pl.readExecutionStatement(r)
+	}
 	pl.helm[d.Name] = p
 	return p
 }
@@ -324,10 +333,47 @@ func gitOpsBuildSpec() awscodebuild.BuildSpec {
 // the environment (strenv): one value, never shell code or a yq
 // expression.
 var gitOpsCommands = []string{
+	fetchVariablesCommand,
+	`if [ -n "$RELAY_EXECUTION_ID" ]; then ` + fillCommand("GITOPS_VALUE", `"${TMPDIR:-/tmp}/gitops-value"`) + ` || exit 1; GITOPS_VALUE="$(cat "${TMPDIR:-/tmp}/gitops-value"; printf x)"; GITOPS_VALUE="${GITOPS_VALUE%x}"; export GITOPS_VALUE; fi`,
 	`git clone --depth 1 --branch "$GITOPS_BRANCH" "https://x-access-token:${GITOPS_TOKEN}@${GITOPS_REPOSITORY#https://}" gitops`,
 	`"$(go env GOPATH)/bin/yq" -i "${GITOPS_KEY} = strenv(GITOPS_VALUE)" "gitops/${GITOPS_FILE}"`,
 	`git -C gitops -c user.name=relay-pipeline -c user.email=relay-pipeline@users.noreply.github.com commit -am "relay: set ${GITOPS_KEY} to ${GITOPS_VALUE} in ${GITOPS_FILE}" || echo "relay: ${GITOPS_FILE} already has ${GITOPS_KEY} = ${GITOPS_VALUE}"`,
 	`git -C gitops push origin "HEAD:${GITOPS_BRANCH}"`,
+}
+
+// fetchVariablesCommand writes the pipeline variables of the running
+// execution, as GetPipelineExecution returns them (a JSON list of name and
+// resolvedValue;
+// https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineExecution.html,
+// https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ResolvedPipelineVariable.html),
+// to $TMPDIR/relay-variables.json, when the action carries
+// RELAY_EXECUTION_ID (#{codepipeline.PipelineExecutionId}): it does when
+// a value uses a pipeline variable (values.VariableTemplate). The
+// pipeline is RELAY_PIPELINE, or with a generated name the one CodeBuild
+// names in CODEBUILD_INITIATOR ("codepipeline/<name>";
+// https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html).
+// It runs with the project role's credentials, before any other.
+const fetchVariablesCommand = `if [ -n "$RELAY_EXECUTION_ID" ]; then aws codepipeline get-pipeline-execution --pipeline-name "${RELAY_PIPELINE:-${CODEBUILD_INITIATOR#codepipeline/}}" --pipeline-execution-id "$RELAY_EXECUTION_ID" --query 'pipelineExecution.variables' --output json > "${TMPDIR:-/tmp}/relay-variables.json" || exit 1; fi`
+
+// fillScript is the python3 program (in CodeBuild's standard images) that
+// fills the placeholders of a value: argv[1] is the variables' JSON file,
+// argv[2] the name of the environment variable holding the template. It
+// writes the template with each %{relay.variables.NAME} replaced by that
+// variable's resolvedValue, in one pass (a value holding a placeholder
+// stays as it is) to standard output, and fails naming a variable the
+// execution lacks. Neither value nor template is ever shell code: they are
+// read from a file and the environment, and written as bytes. It holds no
+// single quote, so it fits in one.
+const fillScript = `import json,os,re,sys; p=r"` + values.VariablePlaceholderPattern + `"; ` +
+	`v={x["name"]: x.get("resolvedValue", "") for x in (json.load(open(sys.argv[1])) or [])}; t=os.environ.get(sys.argv[2], ""); ` +
+	`miss=[n for n in re.findall(p, t) if n not in v]; miss and sys.exit("relay: the pipeline execution has no variable " + miss[0]); ` +
+	`sys.stdout.buffer.write(re.sub(p, lambda m: v[m.group(1)], t).encode("utf-8", "surrogateescape"))`
+
+// fillCommand runs fillScript on the template in the environment variable
+// named by nameArg (a shell word) and writes the value to outFile (a shell
+// word).
+func fillCommand(nameArg, outFile string) string {
+	return `python3 -c '` + fillScript + `' "${TMPDIR:-/tmp}/relay-variables.json" ` + nameArg + ` > ` + outFile
 }
 
 // helmBuildSpec assumes the environment's deploy role (the EKS access
@@ -359,12 +405,13 @@ func helmBuildSpec() awscodebuild.BuildSpec {
 
 // helmCommands are the build commands of the Helm step (see helmBuildSpec).
 var helmCommands = []string{
+	fetchVariablesCommand,
 	`creds=$(aws sts assume-role --role-arn "$DEPLOY_ROLE_ARN" --role-session-name relay-helm --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text)`,
 	`read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$creds" && export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`,
 	`aws eks update-kubeconfig --name "$EKS_CLUSTER" --region "$EKS_REGION"`,
 	`args=(upgrade --install --namespace "$HELM_NAMESPACE" --atomic --wait --timeout 15m)`,
 	`if [ -n "$HELM_VALUES" ]; then args+=(--values "$HELM_VALUES"); fi`,
-	`read -ra keys <<< "$HELM_SET_KEYS"; for i in "${!keys[@]}"; do v="HELM_SET_$i"; printf '%s' "${!v}" > "${TMPDIR:-/tmp}/helm-set-$i"; args+=(--set-file "${keys[$i]}=${TMPDIR:-/tmp}/helm-set-$i"); done`,
+	`read -ra keys <<< "$HELM_SET_KEYS"; for i in "${!keys[@]}"; do v="HELM_SET_$i" f="${TMPDIR:-/tmp}/helm-set-$i"; if [ -n "$RELAY_EXECUTION_ID" ]; then ` + fillCommand(`"$v"`, `"$f"`) + ` || exit 1; else printf '%s' "${!v}" > "$f"; fi; args+=(--set-file "${keys[$i]}=$f"); done`,
 	`"$(go env GOPATH)/bin/helm" "${args[@]}" -- "$HELM_RELEASE" "$HELM_CHART"`,
 }
 

@@ -280,20 +280,74 @@ func (pl *Pipeline) s3Action(a *plan.Action, k *plan.DeployS3) awscodepipeline.I
 
 func (pl *Pipeline) gitOpsAction(a *plan.Action, k *plan.GitOpsStep) awscodepipeline.IAction {
 	g := k.Release
+	vars := map[string]*awscodebuild.BuildEnvironmentVariable{
+		"GITOPS_REPOSITORY": {Value: jsii.String(g.Repository)},
+		"GITOPS_BRANCH":     {Value: jsii.String(g.Branch)},
+		"GITOPS_FILE":       {Value: jsii.String(g.File)},
+		"GITOPS_KEY":        {Value: jsii.String(g.Key)},
+		"GITOPS_VALUE":      {Value: jsii.String(g.Value)},
+		"GITOPS_TOKEN":      {Type: awscodebuild.BuildEnvironmentVariableType_SECRETS_MANAGER, Value: jsii.String(g.TokenSecret)},
+	}
+	if t, ok := values.VariableTemplate(g.Value); ok {
+		vars["GITOPS_VALUE"] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(t)}
+		pl.fetchVariables(vars)
+	}
 	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{
-		ActionName: jsii.String(a.Name),
-		RunOrder:   jsii.Number(float64(a.RunOrder)),
-		Project:    pl.gitOpsProject(),
-		Input:      pl.artifact(a.Inputs[0]),
-		EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
-			"GITOPS_REPOSITORY": {Value: jsii.String(g.Repository)},
-			"GITOPS_BRANCH":     {Value: jsii.String(g.Branch)},
-			"GITOPS_FILE":       {Value: jsii.String(g.File)},
-			"GITOPS_KEY":        {Value: jsii.String(g.Key)},
-			"GITOPS_VALUE":      {Value: jsii.String(g.Value)},
-			"GITOPS_TOKEN":      {Type: awscodebuild.BuildEnvironmentVariableType_SECRETS_MANAGER, Value: jsii.String(g.TokenSecret)},
-		},
+		ActionName:           jsii.String(a.Name),
+		RunOrder:             jsii.Number(float64(a.RunOrder)),
+		Project:              pl.gitOpsProject(),
+		Input:                pl.artifact(a.Inputs[0]),
+		EnvironmentVariables: &vars,
 	})
+}
+
+// fetchVariables adds to the variables of a Helm or GitOps action whose
+// values use pipeline variables what its commands need to read them
+// (fetchVariablesCommand): the execution's ID, which CodePipeline fills,
+// and the pipeline's name when it is known at synth.
+func (pl *Pipeline) fetchVariables(vars map[string]*awscodebuild.BuildEnvironmentVariable) {
+	vars["RELAY_EXECUTION_ID"] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String("#{codepipeline.PipelineExecutionId}")}
+	if n := pl.props.PipelineName; n != "" {
+		vars["RELAY_PIPELINE"] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(n)}
+	}
+}
+
+// usesPipelineVariables reports whether a value (GitOps Value, Helm Set)
+// of a step that match selects (the steps of one project) uses a pipeline
+// variable, which the step's commands then read from the execution.
+func (pl *Pipeline) usesPipelineVariables(match func(a *plan.Action) bool) bool {
+	uses := false
+	pl.eachAction(func(a *plan.Action) {
+		if !match(a) {
+			return
+		}
+		var vs []string
+		switch k := a.Kind.(type) {
+		case *plan.GitOpsStep:
+			vs = []string{k.Release.Value}
+		case *plan.HelmStep:
+			vs = slices.Collect(maps.Values(k.Release.Set))
+		}
+		for _, v := range vs {
+			if _, ok := values.VariableTemplate(v); ok {
+				uses = true
+			}
+		}
+	})
+	return uses
+}
+
+// readExecutionStatement lets r read this pipeline's executions (their
+// pipeline variables), by the pipeline's ARN; any pipeline of the account
+// and region when the name is generated, since the pipeline's ARN would
+// make the pipeline depend on itself (it waits for its projects' policies).
+func (pl *Pipeline) readExecutionStatement(r *projectRole) {
+	arn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", pl.props.Partition, pl.stackRegion(), pl.stackAccount(), nameOrAny(pl.props.PipelineName))
+	r.add("ReadPipelineVariables", []string{"codepipeline:GetPipelineExecution"}, *jsii.Strings(arn), nil)
+	if pl.props.PipelineName == "" {
+		r.findings[fmt.Sprintf("Resource::arn:%s:codepipeline:%s:%s:*", pl.props.Partition, pl.nagRegion(), pl.nagAccount())] =
+			"The step reads the pipeline variables of its own execution; the pipeline's name is generated, and its ARN would make the pipeline depend on itself, so any pipeline of this account and region (read only)."
+	}
 }
 
 func (pl *Pipeline) helmAction(a *plan.Action, k *plan.HelmStep) awscodepipeline.IAction {
@@ -309,9 +363,16 @@ func (pl *Pipeline) helmAction(a *plan.Action, k *plan.HelmStep) awscodepipeline
 	}
 	// One variable per value: CodePipeline resolves references in each, and
 	// the buildspec hands each to helm as one value (helmBuildSpec).
-	keys := slices.Sorted(maps.Keys(h.Set))
+	// A value that uses pipeline variables goes as a template, which the
+	// commands fill from the execution (fetchVariablesCommand).
+	keys, fetch := slices.Sorted(maps.Keys(h.Set)), false
 	for i, key := range keys {
-		vars[fmt.Sprintf("HELM_SET_%d", i)] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(h.Set[key])}
+		t, ok := values.VariableTemplate(h.Set[key])
+		fetch = fetch || ok
+		vars[fmt.Sprintf("HELM_SET_%d", i)] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(t)}
+	}
+	if fetch {
+		pl.fetchVariables(vars)
 	}
 	vars["HELM_SET_KEYS"] = &awscodebuild.BuildEnvironmentVariable{Value: jsii.String(strings.Join(keys, " "))}
 	return awscodepipelineactions.NewCodeBuildAction(&awscodepipelineactions.CodeBuildActionProps{

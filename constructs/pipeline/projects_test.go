@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -241,6 +242,107 @@ func TestProjectsReadTheirActionsInputs(t *testing.T) {
 				}
 				if want := []string{tc.want}; !slices.Equal(reads, want) {
 					t.Errorf("%s role reads %q, want %q (its action's input)", prefix, reads, want)
+				}
+			}
+		})
+	}
+}
+
+// TestStepsReadPipelineVariablesFromTheExecution: a GitOps value or Helm
+// set value that uses a pipeline variable reaches the step's action as a
+// template (%{relay.variables.NAME}) with the execution's ID and the
+// pipeline's name, never as #{variables.NAME} inside the action's
+// EnvironmentVariables JSON, where CodePipeline's escaping is wrong
+// (aws/aws-cdk#8458); only then may the project's role read this
+// pipeline's executions. Other references stay for CodePipeline.
+func TestStepsReadPipelineVariablesFromTheExecution(t *testing.T) {
+	for _, tc := range []struct {
+		name, gitOpsValue, helmValue string
+		generatedName                bool              // no PipelineName: the commands take it from CODEBUILD_INITIATOR
+		wantGitOps, wantHelm         map[string]string // the action's variables that change
+		gitOpsReads, helmReads       bool
+	}{
+		{
+			name: "pipeline variables", gitOpsValue: "#{variables.tag}", helmValue: "v-#{variables.tag}-#{SourceVariables.CommitId}",
+			wantGitOps:  map[string]string{"GITOPS_VALUE": "%{relay.variables.tag}", "RELAY_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}", "RELAY_PIPELINE": "payments"},
+			wantHelm:    map[string]string{"HELM_SET_0": "v-%{relay.variables.tag}-#{SourceVariables.CommitId}", "RELAY_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}", "RELAY_PIPELINE": "payments"},
+			gitOpsReads: true, helmReads: true,
+		},
+		{
+			name: "generated pipeline name", gitOpsValue: "#{variables.tag}", helmValue: "#{variables.tag}", generatedName: true,
+			wantGitOps:  map[string]string{"GITOPS_VALUE": "%{relay.variables.tag}", "RELAY_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}"},
+			wantHelm:    map[string]string{"HELM_SET_0": "%{relay.variables.tag}", "RELAY_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}"},
+			gitOpsReads: true, helmReads: true,
+		},
+		{
+			name: "Helm only", gitOpsValue: "#{SourceVariables.CommitId}", helmValue: "#{variables.tag}",
+			wantGitOps: map[string]string{"GITOPS_VALUE": "#{SourceVariables.CommitId}"},
+			wantHelm:   map[string]string{"HELM_SET_0": "%{relay.variables.tag}", "RELAY_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}", "RELAY_PIPELINE": "payments"},
+			helmReads:  true,
+		},
+		{
+			name: "no pipeline variable", gitOpsValue: "#{SourceVariables.CommitId}", helmValue: "#{SourceVariables.CommitId}",
+			wantGitOps: map[string]string{"GITOPS_VALUE": "#{SourceVariables.CommitId}"},
+			wantHelm:   map[string]string{"HELM_SET_0": "#{SourceVariables.CommitId}"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := synth(t, stagingAndProduction(), func(p *pipeline.Props) {
+				p.Variables = []pipeline.Variable{{Name: "tag", Default: "latest"}}
+				if tc.generatedName {
+					p.PipelineName = ""
+				}
+				p.Deployments[0].Release = &pipeline.EKSRelease{
+					GitOps: &pipeline.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "envs/values.yaml", Value: tc.gitOpsValue,
+						TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf"},
+					Helm: &pipeline.HelmRelease{Cluster: "payments", Release: "payments", Chart: "chart", Set: map[string]string{"image.tag": tc.helmValue}}}
+			})
+			byName, _ := stages(s.pipelineProps(t))
+			got := map[string]map[string]string{}
+			for _, a := range byName["Deploy-staging"] {
+				a := obj(a)
+				name := str(a["Name"])
+				if !strings.HasPrefix(name, "GitOps") && !strings.HasPrefix(name, "Helm") {
+					continue
+				}
+				raw := str(obj(a["Configuration"])["EnvironmentVariables"])
+				if strings.Contains(raw, "#{variables.") {
+					t.Errorf("%s: EnvironmentVariables %s hold a pipeline variable", name, raw)
+				}
+				var vars []struct{ Name, Value string }
+				if err := json.Unmarshal([]byte(raw), &vars); err != nil {
+					t.Fatalf("%s: EnvironmentVariables %q: %v", name, raw, err)
+				}
+				m := map[string]string{}
+				for _, v := range vars {
+					if strings.HasPrefix(v.Name, "RELAY_") || v.Name == "GITOPS_VALUE" || v.Name == "HELM_SET_0" {
+						m[v.Name] = v.Value
+					}
+				}
+				got[strings.SplitN(name, "-", 2)[0]] = m
+			}
+			if diff := cmp.Diff(map[string]map[string]string{"GitOps": tc.wantGitOps, "Helm": tc.wantHelm}, got); diff != "" {
+				t.Errorf("the steps' variables (-want +got):\n%s", diff)
+			}
+			for prefix, want := range map[string]bool{"PipelineGitOps": tc.gitOpsReads, "PipelineHelmstaging": tc.helmReads} {
+				var reads []string
+				for role, gs := range s.projectGrants() {
+					for _, g := range gs {
+						if strings.HasPrefix(role, prefix) && strings.HasPrefix(g.Action, "codepipeline:") {
+							reads = append(reads, g.Action+" "+g.Resource)
+						}
+					}
+				}
+				var wantReads []string
+				if want {
+					arn := "arn:aws:codepipeline:us-east-1:111111111111:payments"
+					if tc.generatedName {
+						arn = "arn:aws:codepipeline:us-east-1:111111111111:*"
+					}
+					wantReads = []string{"codepipeline:GetPipelineExecution " + arn}
+				}
+				if !slices.Equal(reads, wantReads) {
+					t.Errorf("%s role: codepipeline grants %q, want %q", prefix, reads, wantReads)
 				}
 			}
 		})

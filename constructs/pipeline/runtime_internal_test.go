@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,8 @@ var hostileValues = []string{
 	`'; touch MARKER; '`,
 	`${IFS}$(touch${IFS}MARKER)`,
 	`-x --help a,b=c {x} * ?`,
+	`x"},{"name":"HELM_SET_KEYS","type":"PLAINTEXT","value":"image.repository`,
+	"ends with a line break\n\n",
 }
 
 // carried are the variables of Relay's own buildspecs whose values come
@@ -40,6 +43,17 @@ type runtimeCase struct {
 	stubs    map[string]string // name (under bin, or gopath/bin) -> script body
 	files    map[string]string // files the commands expect in the working directory
 	want     func(dir, value string) []string
+}
+
+// variablesJSON is what aws codepipeline get-pipeline-execution --query
+// pipelineExecution.variables --output json prints for an execution whose
+// variable tag resolved to v, and other to a placeholder's text.
+func variablesJSON(v string) string {
+	b, err := json.MarshalIndent([]map[string]string{{"name": "tag", "resolvedValue": v}, {"name": "other", "resolvedValue": "%{relay.variables.tag}"}}, "", "    ")
+	if err != nil {
+		panic(err)
+	}
+	return string(b) + "\n"
 }
 
 // record is a stub body that logs its name and each argument.
@@ -86,6 +100,66 @@ func runtimeCases() []runtimeCase {
 			},
 			want: func(dir, v string) []string {
 				return []string{"helm file " + oneLine(v), "helm file " + oneLine(v)}
+			},
+		},
+		{
+			// #{variables.tag} in the GitOps value: CodePipeline fills only
+			// the other reference (here a commit ID), and the commands read
+			// tag's value from GetPipelineExecution (the stub prints it as
+			// the AWS CLI would).
+			name:     "GitOps with a pipeline variable",
+			commands: gitOpsCommands,
+			env: func(dir, v string) []string {
+				return []string{"GITOPS_REPOSITORY=https://git.example.com/acme/deploy.git", "GITOPS_BRANCH=main", "GITOPS_FILE=envs/staging/values.yaml",
+					"GITOPS_KEY=.image.tag", "GITOPS_TOKEN=token", "GITOPS_VALUE=%{relay.variables.tag}-0123abc", "RELAY_EXECUTION_ID=exec-1", "RELAY_PIPELINE=shop",
+					"FAKE_VARIABLES=" + variablesJSON(v)}
+			},
+			stubs: map[string]string{
+				"aws":       record + `; printf '%s' "$FAKE_VARIABLES"`,
+				"git":       record + `; if [ "$1" = clone ]; then mkdir -p gitops/envs/staging; fi`,
+				"go":        `echo "$GOPATH_STUB"`,
+				"gopath/yq": record + `; printf 'yq env GITOPS_VALUE %s\n' "${GITOPS_VALUE//$'\n'/\\n}" >> "$LOG"`,
+			},
+			want: func(dir, v string) []string {
+				return []string{
+					"aws arg codepipeline", "aws arg get-pipeline-execution", "aws arg --pipeline-name", "aws arg shop", "aws arg --pipeline-execution-id", "aws arg exec-1",
+					"aws arg --query", "aws arg pipelineExecution.variables", "aws arg --output", "aws arg json",
+					"git arg clone", "git arg --depth", "git arg 1", "git arg --branch", "git arg main",
+					"git arg https://x-access-token:token@git.example.com/acme/deploy.git", "git arg gitops",
+					"yq arg -i", "yq arg .image.tag = strenv(GITOPS_VALUE)", "yq arg gitops/envs/staging/values.yaml", "yq env GITOPS_VALUE " + oneLine(v) + "-0123abc",
+					"git arg -C", "git arg gitops", "git arg -c", "git arg user.name=relay-pipeline", "git arg -c", "git arg user.email=relay-pipeline@users.noreply.github.com",
+					"git arg commit", "git arg -am", "git arg relay: set .image.tag to " + oneLine(v) + "-0123abc in envs/staging/values.yaml",
+					"git arg -C", "git arg gitops", "git arg push", "git arg origin", "git arg HEAD:main",
+				}
+			},
+		},
+		{
+			// Helm set values that use pipeline variables: each value is
+			// filled from GetPipelineExecution's JSON, in one pass (the
+			// placeholder in other's value stays text), with the pipeline
+			// name from CODEBUILD_INITIATOR when the name was generated.
+			name:     "Helm with pipeline variables",
+			commands: helmCommands,
+			env: func(dir, v string) []string {
+				return []string{"EKS_CLUSTER=shop", "EKS_REGION=us-east-1", "DEPLOY_ROLE_ARN=arn:aws:iam::222222222222:role/relay/shop/shop-staging-deploy",
+					"HELM_RELEASE=shop", "HELM_CHART=charts/shop", "HELM_NAMESPACE=shop", "HELM_VALUES=", "HELM_SET_KEYS=image.tag labels.team labels.other",
+					"HELM_SET_0=%{relay.variables.tag}", "HELM_SET_1=v-%{relay.variables.tag}-%{relay.variables.tag}", "HELM_SET_2=%{relay.variables.other}",
+					"RELAY_EXECUTION_ID=exec-1", "CODEBUILD_INITIATOR=codepipeline/shop", "FAKE_VARIABLES=" + variablesJSON(v)}
+			},
+			stubs: map[string]string{
+				"aws":         record + `; case "$1" in sts) printf 'AKIAEXAMPLE\tsecret\ttoken\n';; codepipeline) printf '%s' "$FAKE_VARIABLES";; esac`,
+				"go":          `echo "$GOPATH_STUB"`,
+				"gopath/helm": `for a in "$@"; do case "$a" in *=/*) printf 'helm file %s\n' "$(cat "${a#*=}"; printf x)" | sed -z 's/\n/\\n/g; s/x\\n$/\n/' >> "$LOG";; esac; done`,
+			},
+			want: func(dir, v string) []string {
+				return []string{
+					"aws arg codepipeline", "aws arg get-pipeline-execution", "aws arg --pipeline-name", "aws arg shop", "aws arg --pipeline-execution-id", "aws arg exec-1",
+					"aws arg --query", "aws arg pipelineExecution.variables", "aws arg --output", "aws arg json",
+					"aws arg sts", "aws arg assume-role", "aws arg --role-arn", "aws arg arn:aws:iam::222222222222:role/relay/shop/shop-staging-deploy",
+					"aws arg --role-session-name", "aws arg relay-helm", "aws arg --query", "aws arg Credentials.[AccessKeyId,SecretAccessKey,SessionToken]", "aws arg --output", "aws arg text",
+					"aws arg eks", "aws arg update-kubeconfig", "aws arg --name", "aws arg shop", "aws arg --region", "aws arg us-east-1",
+					"helm file " + oneLine(v), "helm file v-" + oneLine(v) + "-" + oneLine(v), "helm file %{relay.variables.tag}",
+				}
 			},
 		},
 		{
