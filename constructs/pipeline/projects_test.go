@@ -10,7 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/pipeline"
+	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
 // render writes a template value as text: Ref and GetAtt as <ID> and
@@ -346,5 +349,28 @@ func TestStepsReadPipelineVariablesFromTheExecution(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGeneratedNameReadsAnyPipelineWithAReason: with a generated pipeline
+// name, the steps' GetPipelineExecution grant names any pipeline of the
+// account and region (the pipeline's ARN would make it depend on itself),
+// and cdk-nag's AwsSolutions-IAM5 finding on it carries Relay's reason.
+func TestGeneratedNameReadsAnyPipelineWithAReason(t *testing.T) {
+	stack := newStack()
+	var store *artifacts.Store
+	relaytest.Do(t, "NewStore", func() {
+		store = artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+			Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{deployPattern}},
+		})
+	})
+	p := validProps(store, stagingAndProduction())
+	p.PipelineName = ""
+	p.Variables = []pipeline.Variable{{Name: "tag", Default: "latest"}}
+	p.Deployments[0].Release = &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: "payments", Release: "payments", Chart: "chart", Set: map[string]string{"image.tag": "#{variables.tag}"}}}
+	relaytest.Do(t, "pipeline.New", func() { pipeline.New(stack, "Pipeline", p) })
+	compliance.AwsSolutions(stack)
+	for _, e := range relaytest.Errors(t, stack) {
+		t.Errorf("unsuppressed finding %s: %s", e.Path, e.Message)
 	}
 }
