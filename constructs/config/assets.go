@@ -3,10 +3,10 @@ package config
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -82,15 +82,10 @@ func (c *Config) assetsDefaults(unset unsetFunc) {
 	}
 }
 
-var (
-	relativeFileRE = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
-	qualifierRE    = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
-)
-
 // relativePathRule accepts a relative path inside the source or build
 // output.
 func relativePathRule(s, example string) string {
-	if !relativeFileRE.MatchString(s) || path.IsAbs(s) || strings.Contains("/"+s+"/", "/../") {
+	if !values.PathCharacters(s) || path.IsAbs(s) || strings.Contains("/"+s+"/", "/../") {
 		return "must be a relative path of letters, digits and ._/-, such as " + example
 	}
 	return ""
@@ -143,7 +138,7 @@ func (c *Config) validateAssets(p *problems) {
 			p.add("selfUpdate", "", "needs a build (build is none): the pipeline updates itself only from a commit whose build succeeded, so that a commit that does not build cannot change the pipeline; add a build or remove selfUpdate")
 		}
 		p.add("selfUpdate.config", s.Config, relativePathRule(s.Config, "relay.yaml"))
-		if !qualifierRE.MatchString(s.BootstrapQualifier) {
+		if !values.BootstrapQualifier(s.BootstrapQualifier) {
 			p.add("selfUpdate.bootstrapQualifier", s.BootstrapQualifier, "must be 1 to 10 lowercase letters and digits, the --qualifier given to cdk bootstrap (default hnb659fds)")
 		}
 	}

@@ -135,10 +135,6 @@ var (
 	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
-var (
-	envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-)
-
 // buildDefaults sets the defaults of build; unset is as in applyDefaults.
 func (b *Build) buildDefaults(unset unsetFunc) {
 	if b.None {
@@ -187,27 +183,21 @@ func (c *Config) validateBuild(p *problems) {
 	}
 }
 
-var (
-	vpcIDRE    = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
-	subnetRE   = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	secGroupRE = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
-)
-
 // vpcRules checks build.vpc, written at path: an ID, 1 to 16 subnet IDs
 // and 1 to 5 security group IDs (the CodeBuild API's VpcConfig limits, in
 // package limits), none twice.
 func vpcRules(p *problems, path string, v *VPC) {
-	if !vpcIDRE.MatchString(v.VpcID) {
+	if !values.VPCID(v.VpcID) {
 		p.add(path+".vpcId", v.VpcID, "required: the ID of a VPC of the tooling account, such as vpc-0a1b2c3d4e5f67890")
 	}
 	for _, f := range []struct {
 		key, what, example string
 		ids                []string
-		re                 *regexp.Regexp
+		valid              func(string) bool
 		max                int
 	}{
-		{"subnets", "subnet", "subnet-0a1b2c3d4e5f67890", v.Subnets, subnetRE, limits.Max(limits.CodeBuildSubnets)},
-		{"securityGroups", "security group", "sg-0a1b2c3d4e5f67890", v.SecurityGroups, secGroupRE, limits.Max(limits.CodeBuildSecurityGroups)},
+		{"subnets", "subnet", "subnet-0a1b2c3d4e5f67890", v.Subnets, values.SubnetID, limits.Max(limits.CodeBuildSubnets)},
+		{"securityGroups", "security group", "sg-0a1b2c3d4e5f67890", v.SecurityGroups, values.SecurityGroupID, limits.Max(limits.CodeBuildSecurityGroups)},
 	} {
 		switch n := len(f.ids); {
 		case n == 0:
@@ -219,7 +209,7 @@ func vpcRules(p *problems, path string, v *VPC) {
 		for i, id := range f.ids {
 			item := fmt.Sprintf("%s.%s[%d]", path, f.key, i)
 			switch {
-			case !f.re.MatchString(id):
+			case !f.valid(id):
 				p.add(item, id, fmt.Sprintf("must be a %s ID such as %s (not a name or an ARN)", f.what, f.example))
 			case seen[id]:
 				p.add(item, id, "is listed twice; remove one")
@@ -232,7 +222,7 @@ func vpcRules(p *problems, path string, v *VPC) {
 // buildVariableRules checks the build environment variable name, written at
 // path.
 func buildVariableRules(p *problems, path, name string, v EnvironmentVariable, t Tooling) {
-	if !envVarRE.MatchString(name) || strings.HasPrefix(name, "CODEBUILD_") {
+	if !values.EnvironmentVariableName(name) || strings.HasPrefix(name, "CODEBUILD_") {
 		p.add(path, name, "names are letters, digits and _, not starting with a digit or CODEBUILD_ (reserved by CodeBuild)")
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Config is the whole description of one delivery pipeline: where it runs,
@@ -106,9 +107,8 @@ const defaultStackSetsCallAs = defaults.StackSetsCallAs
 var stackSetsCallAs = []string{"SELF", "DELEGATED_ADMIN"}
 
 var (
-	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	orgIDRE   = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	nameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{2,23}$`)
+	orgIDRE = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 )
 
 // identityDefaults sets the defaults of name, tooling and organization;
@@ -128,7 +128,7 @@ func (c *Config) validateIdentity(p *problems) {
 		p.add("organization.id", o.ID, orgIDRule(o.ID))
 		p.add("organization.stackSetsCallAs", o.StackSetsCallAs, stackSetsCallAsRule(o.StackSetsCallAs))
 		for i, ou := range o.OrganizationalUnits {
-			if !ouRE.MatchString(ou) {
+			if !values.OrganizationalUnitID(ou) {
 				p.add(fmt.Sprintf("organization.organizationalUnits[%d]", i), ou, "must be an organizational unit ID, ou- followed by the root's 4 to 32 characters, - and 8 to 32 more, such as ou-ab12-cd34ef56")
 			}
 		}

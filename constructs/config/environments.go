@@ -104,7 +104,6 @@ const defaultMaxConcurrentPercentage = defaults.MaxConcurrentPercentage
 
 var (
 	envNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,19}$`)
-	ouRE      = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 )
 
 // environmentDefaults sets the defaults of every environment; unset is as in
@@ -193,7 +192,7 @@ func (c *Config) targetRules(p *problems, i int, e Environment) {
 		}
 		for k, ou := range e.OrganizationalUnits {
 			rule := ""
-			if !ouRE.MatchString(ou) {
+			if !values.OrganizationalUnitID(ou) {
 				rule = "must be an organizational unit ID such as ou-ab12-cd34ef56"
 			} else if slices.Index(e.OrganizationalUnits, ou) != k {
 				rule = "listed twice; remove one"

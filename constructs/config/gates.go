@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/cron"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Approval configures a manual approval gate.
@@ -63,10 +63,6 @@ const (
 	approvalCommentPrefix         = defaults.ApprovalCommentPrefix
 	defaultApprovalTimeoutMinutes = defaults.ApprovalTimeoutMinutes
 	defaultTimeZone               = defaults.TimeZone
-)
-
-var (
-	freezeRE = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
 )
 
 // gateDefaults sets the defaults of the gates of environments[i]; unset is
@@ -127,7 +123,7 @@ func approvalRules(p *problems, i int, e Environment) {
 }
 
 func freezeRule(s string) string {
-	if !freezeRE.MatchString(s) {
+	if !values.FreezeReason(s) {
 		return "must be 1 to 300 of letters, digits, spaces and !@().*?-, such as \"Holiday freeze until Jan 5\""
 	}
 	return ""

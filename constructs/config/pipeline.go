@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -67,7 +66,6 @@ const defaultExecutionMode = defaults.ExecutionMode
 
 var (
 	executionModes = []string{"SUPERSEDED", "QUEUED", "PARALLEL"}
-	variableRE     = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
 )
 
 // pipelineDefaults sets the defaults of pipeline; unset is as in
@@ -87,7 +85,7 @@ func (c *Config) validatePipeline(p *problems) {
 	for i, v := range pl.Variables {
 		path := fmt.Sprintf("pipeline.variables[%d]", i)
 		rule := ""
-		if !variableRE.MatchString(v.Name) {
+		if !values.PipelineVariableName(v.Name) {
 			rule = "must be 1 to 128 of letters, digits, @, - and _, such as releaseTag"
 		} else if j, dup := first[v.Name]; dup {
 			rule = fmt.Sprintf("duplicate of pipeline.variables[%d].name; give each variable a unique name", j)

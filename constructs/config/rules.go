@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -16,13 +15,10 @@ import (
 // (and the context it needs) and returns "" when the value is valid, or what
 // is wrong and how to fix it.
 
-// suiteRE is the shape of a list entry's name: sources, suites, hooks.
-var suiteRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
-
 // listNameRule checks the name of list[i]: a short name, unique in the
 // list. first maps each valid name to its first index and is updated.
 func listNameRule(first map[string]int, list string, i int, name, example, kind string) string {
-	if !suiteRE.MatchString(name) {
+	if !values.EntryName(name) {
 		return "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as " + example
 	}
 	if j, dup := first[name]; dup {
@@ -49,7 +45,7 @@ func accountRule(s, what string) string {
 	switch {
 	case s == "":
 		return "required; set " + what
-	case !accountRE.MatchString(s):
+	case !values.AccountID(s):
 		return `must be exactly 12 digits, such as "123456789012"`
 	}
 	return ""

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,9 +105,7 @@ type StepApproval struct {
 }
 
 var (
-	stepWhen      = []string{"before", "after"}
-	stepVarNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	stackOutputRE = regexp.MustCompile(`^(?:([a-z][a-z0-9-]{1,30})\.)?([A-Za-z0-9]{1,255})$`)
+	stepWhen = []string{"before", "after"}
 )
 
 // stepsDefaults sets the defaults of steps and environments[].steps.
@@ -189,7 +186,7 @@ func (c *Config) validateSteps(p *problems) {
 
 // stepRules checks step s, written at path, alone.
 func (c *Config) stepRules(p *problems, path string, s Step) {
-	if !suiteRE.MatchString(s.Name) {
+	if !values.EntryName(s.Name) {
 		p.add(path+".name", s.Name, "must be 2 to 31 lowercase letters, digits and hyphens, starting with a letter, such as integration-test")
 	}
 	switch {
@@ -253,14 +250,14 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(x.EnvironmentVariables)) {
 		v, vp := x.EnvironmentVariables[name], path+".environmentVariables."+name
-		if !stepVarNameRE.MatchString(name) || strings.HasPrefix(name, "CODEBUILD_") || strings.HasPrefix(name, "RELAY_") {
+		if !values.EnvironmentVariableName(name) || strings.HasPrefix(name, "CODEBUILD_") || strings.HasPrefix(name, "RELAY_") {
 			p.add(vp, name, "names are letters, digits and _, not starting with a digit, CODEBUILD_ or RELAY_ (CodeBuild's and Relay's)")
 			continue
 		}
 		switch {
 		case countSet(v.Value != "", v.Output != "", v.Parameter != "", v.Secret != "") != 1:
 			p.add(vp, "", "set exactly one of value, output (a stack output, <stack>.<Output>), parameter (SSM Parameter Store name) and secret (Secrets Manager ARN)")
-		case v.Output != "" && !stackOutputRE.MatchString(v.Output):
+		case v.Output != "" && !isStackOutputRef(v.Output):
 			p.add(vp+".output", v.Output, "must be <stack>.<OutputName> (a name of deploy.stacks), or <OutputName> with one stack")
 		case v.Parameter != "" && !values.SSMParameterName(v.Parameter):
 			p.add(vp+".parameter", v.Parameter, "must be an SSM parameter name such as /payments/db-url")
@@ -337,7 +334,7 @@ func (c *Config) environmentSteps(p *problems, i int) {
 		}
 	}
 	for k, s := range steps {
-		if prev, dup := names[s.Name]; dup && suiteRE.MatchString(s.Name) {
+		if prev, dup := names[s.Name]; dup && values.EntryName(s.Name) {
 			p.add(paths[k]+".name", s.Name, fmt.Sprintf("duplicate of %s.name in environments[%d] %q; give each step and stack a unique name", prev, i, e.Name))
 		} else if !dup {
 			names[s.Name] = paths[k]
@@ -376,13 +373,13 @@ func (c *Config) environmentSteps(p *problems, i int) {
 		}
 		for _, name := range slices.Sorted(maps.Keys(x.EnvironmentVariables)) {
 			out := x.EnvironmentVariables[name].Output
-			m := stackOutputRE.FindStringSubmatch(out)
-			if out == "" || m == nil {
+			stack, _, ok := values.StackOutputRef(out)
+			if out == "" || !ok {
 				continue
 			}
 			vp := paths[k] + ".codeBuild.environmentVariables." + name + ".output"
 			comps := c.Deploy.Components()
-			at := slices.IndexFunc(comps, func(x Component) bool { return x.Name == m[1] })
+			at := slices.IndexFunc(comps, func(x Component) bool { return x.Name == stack })
 			switch {
 			case kind != "account" || c.Deploy.None:
 				p.add(vp, out, fmt.Sprintf("environments[%d] %q (%s) deploys no stack with outputs; read stack outputs in account environments", i, e.Name, kind))
@@ -430,4 +427,11 @@ func (c *Config) expandedStepRules(p *problems, i int, x Expanded) {
 			p.add(paths[k]+".stepFunctions.stateMachine", raw[k].StepFunctions.StateMachine, fmt.Sprintf("expands to %q for environments[%d], which is no state machine name (1 to 80 letters, digits, _ and -)", m.StateMachine, i))
 		}
 	}
+}
+
+// isStackOutputRef reports whether s is <stack>.<OutputName> or
+// <OutputName> (values.StackOutputRef).
+func isStackOutputRef(s string) bool {
+	_, _, ok := values.StackOutputRef(s)
+	return ok
 }

@@ -3,7 +3,6 @@ package config
 import (
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -72,13 +71,6 @@ const (
 	gitOpsValueRequired = defaults.GitOpsValueRequired
 )
 
-var (
-	eksClusterRE   = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmReleaseRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
-	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
-)
-
 // applyDefaults sets x's defaults; unset is as in applyDefaults, and
 // gitOpsValue the default of gitops.value ("" leaves it empty).
 func (x *EKSDeploy) applyDefaults(unset unsetFunc, gitOpsValue string) {
@@ -108,7 +100,7 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 	if x.Cluster != "" && x.Helm == nil && x.GitOps != nil {
 		q.add(b+"cluster", x.Cluster, "applies to helm only: GitOps commits to a repository and needs no cluster; remove it")
 	} else if x.Helm != nil {
-		if !eksClusterRE.MatchString(x.Cluster) {
+		if !values.EKSClusterName(x.Cluster) {
 			q.add(b+"cluster", x.Cluster, "required with helm: the EKS cluster name, 1 to 100 letters, digits, _ and -")
 		}
 	}
@@ -118,7 +110,7 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		}
 		q.add(b+"gitops.branch", g.Branch, branchRule(g.Branch))
 		q.add(b+"gitops.file", g.File, pathRule(g.File, "envs/${env}/values.yaml", "the GitOps repository"))
-		if !yqPathRE.MatchString(g.Key) {
+		if !values.YQPath(g.Key) {
 			q.add(b+"gitops.key", g.Key, "must be a yq path of keys, such as .image.tag")
 		}
 		if g.Value == "" {
@@ -133,11 +125,11 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		}
 	}
 	if h := x.Helm; h != nil {
-		if !helmReleaseRE.MatchString(h.Release) {
+		if !values.HelmReleaseName(h.Release) {
 			q.add(b+"helm.release", h.Release, "must be a Helm release name: 1 to 53 lowercase letters, digits and -")
 		}
 		q.add(b+"helm.chart", h.Chart, pathRule(h.Chart, "charts/web", "the build output"))
-		if !k8sNamespaceRE.MatchString(h.Namespace) {
+		if !values.KubernetesNamespace(h.Namespace) {
 			q.add(b+"helm.namespace", h.Namespace, "must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -")
 		}
 		if h.ValuesFile != "" {

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -72,15 +73,13 @@ func (a *Assets) withDefaults(deps []Deployment) *Assets {
 	return &c
 }
 
-var relativePathRE = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
-
 // validate checks the Assets settings.
 func (a *Assets) validate(v *validator) {
 	if max := limits.Max(limits.CodeBuildConcurrent); a.MaxConcurrent < 1 || a.MaxConcurrent > max {
 		v.addf("Assets.MaxConcurrent", "%d: must be 1 to %d (CodeBuild's default concurrency quota, %s; the build and other pipelines share it)",
 			a.MaxConcurrent, max, limits.ByID(limits.CodeBuildConcurrent).Source)
 	}
-	if !relativePathRE.MatchString(a.Manifests) || path.IsAbs(a.Manifests) || slices.Contains(splitPath(a.Manifests), "..") {
+	if !values.PathCharacters(a.Manifests) || path.IsAbs(a.Manifests) || slices.Contains(splitPath(a.Manifests), "..") {
 		v.addf("Assets.Manifests", "%q: must be a relative folder of the build output, such as cdk.out", a.Manifests)
 	}
 	if max := limits.Max(limits.StageActions); len(a.Regions) > max {

@@ -3,7 +3,6 @@ package plan
 import (
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -115,13 +114,6 @@ func (*EKSRelease) release() {}
 // nothing in the account.
 func (x *EKSRelease) usesDeployRole() bool { return x.Helm != nil }
 
-var (
-	clusterRE      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	helmNameRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
-	k8sNamespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	yqPathRE       = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
-)
-
 func (x *EKSRelease) withDefaults() Release {
 	c := EKSRelease{}
 	if g := x.GitOps; g != nil {
@@ -156,7 +148,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.addf(field+".GitOps.Value", "%q: %s", g.Value, values.VariablePlaceholderRule)
 		}
 		// The key is part of a yq expression in the step's buildspec.
-		if !yqPathRE.MatchString(g.Key) {
+		if !values.YQPath(g.Key) {
 			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
 		}
 		relativePath(v, field+".GitOps.File", g.File)
@@ -172,10 +164,10 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 	}
 	if h := x.Helm; h != nil {
-		if !clusterRE.MatchString(h.Cluster) {
+		if !values.EKSClusterName(h.Cluster) {
 			v.addf(field+".Helm.Cluster", "%q: must be an EKS cluster name", h.Cluster)
 		}
-		if !helmNameRE.MatchString(h.Release) || h.Chart == "" {
+		if !values.HelmReleaseName(h.Release) || h.Chart == "" {
 			v.addf(field+".Helm", "%q: Release (a Helm release name) and Chart are required", h.Release)
 		}
 		relativePath(v, field+".Helm.Chart", h.Chart)
@@ -190,7 +182,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		if isURL(h.ValuesFile) {
 			v.addf(field+".Helm.ValuesFile", "%q: is a URL, which helm would fetch when the step runs instead of reading the build output; give the path of the values file in the build output", h.ValuesFile)
 		}
-		if !k8sNamespaceRE.MatchString(h.Namespace) {
+		if !values.KubernetesNamespace(h.Namespace) {
 			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
 		}
 		for _, k := range slices.Sorted(maps.Keys(h.Set)) {

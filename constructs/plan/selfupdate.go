@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // SelfUpdate adds an UpdatePipeline stage after Build: a CodeBuild action
@@ -69,8 +70,6 @@ func (s *SelfUpdate) withDefaults() *SelfUpdate {
 }
 
 var (
-	qualifierRE = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
-	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
 	goPackageRE = regexp.MustCompile(`^[a-z0-9.-]+(/[A-Za-z0-9._~-]+)+$`)
 )
 
@@ -78,20 +77,20 @@ func (s *SelfUpdate) validate(v *validator) {
 	if v.in.NoBuild {
 		v.add("SelfUpdate", ": needs a Build stage (NoBuild is set): the pipeline updates itself only from a commit whose build succeeded, so that a commit that does not build cannot change the pipeline; add a build or turn the self-update off")
 	}
-	if !relativePathRE.MatchString(s.ConfigPath) || splitPath(s.ConfigPath)[0] == "" {
+	if !values.PathCharacters(s.ConfigPath) || splitPath(s.ConfigPath)[0] == "" {
 		v.addf("SelfUpdate.ConfigPath", "%q: must be the path of the configuration file in the source, such as relay.yaml", s.ConfigPath)
 	}
 	if !goPackageRE.MatchString(s.App) {
 		v.addf("SelfUpdate.App", "%q: must be a Go package path, such as %s", s.App, defaults.SelfUpdateApp)
 	}
-	if !qualifierRE.MatchString(s.Qualifier) {
+	if !values.BootstrapQualifier(s.Qualifier) {
 		v.addf("SelfUpdate.Qualifier", "%q: must be 1 to 10 lowercase letters and digits, the qualifier given to cdk bootstrap", s.Qualifier)
 	}
 	if len(s.Environments) == 0 {
 		v.add("SelfUpdate.Environments", "[]: add the account and region of each stack it deploys")
 	}
 	for i, e := range s.Environments {
-		if !accountRE.MatchString(e.Account) || !regionRE.MatchString(e.Region) {
+		if !values.AccountID(e.Account) || !regionRE.MatchString(e.Region) {
 			v.addf(fmt.Sprintf("SelfUpdate.Environments[%d]", i), "%q/%q: must be a 12-digit account and a region name", e.Account, e.Region)
 		}
 	}

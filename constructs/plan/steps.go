@@ -3,13 +3,13 @@ package plan
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/graph"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
 )
@@ -149,11 +149,6 @@ func (*StepApproval) Type() ActionType { return ActionType{"Approval", "Manual"}
 func (*RunStep) kind()      {}
 func (*StepApproval) kind() {}
 
-var (
-	stepVariableRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	outputRefRE    = regexp.MustCompile(`^(?:([a-z][a-z0-9-]{1,30})\.)?([A-Za-z0-9]{1,255})$`)
-)
-
 // stepDefaults is a copy of steps with their defaults applied (deployment
 // d, noBuild for the default input).
 func stepDefaults(steps []Step, d string, noBuild bool) []Step {
@@ -273,8 +268,8 @@ func (p *planner) stepVariables(d *Deployment, r string, x *CodeBuildStep) map[s
 		vars["RELAY_ROLE_ARN"] = x.AssumeRoleArn
 	}
 	for name, ref := range x.StackOutputs {
-		m := outputRefRE.FindStringSubmatch(ref)
-		vars[name] = "#{" + naming.StackNamespace(d.Name, r, m[1]) + "." + m[2] + "}"
+		comp, output, _ := values.StackOutputRef(ref)
+		vars[name] = "#{" + naming.StackNamespace(d.Name, r, comp) + "." + output + "}"
 	}
 	return vars
 }
@@ -308,7 +303,7 @@ func (v *validator) steps(i int, d *Deployment, path string, steps []Step, accou
 	_, isAccount := d.Target.(*Account)
 	for k, s := range steps {
 		f := fmt.Sprintf("%s[%d]", path, k)
-		if !hookNameRE.MatchString(s.Name) || names[s.Name] {
+		if !values.EntryName(s.Name) || names[s.Name] {
 			v.addf(f+".Name", "%q: must be unique among the deployment's steps and components, 2 to 31 of a-z, 0-9 and -", s.Name)
 		}
 		names[s.Name] = true
@@ -376,15 +371,15 @@ func (v *validator) codeBuildStep(f string, k int, d *Deployment, steps []Step, 
 	for _, name := range slices.Sorted(maps.Keys(x.StackOutputs)) {
 		v.stepVariable(f+".StackOutputs", name, x)
 		ref := x.StackOutputs[name]
-		m := outputRefRE.FindStringSubmatch(ref)
-		if m == nil {
+		comp, _, ok := values.StackOutputRef(ref)
+		if !ok {
 			v.addf(fmt.Sprintf("%s.StackOutputs[%q]", f, name), "%q: must be <component>.<OutputName>, or <OutputName> with one Release", ref)
 			continue
 		}
 		var rel Release
-		if m[1] == "" && len(d.Components) == 0 {
+		if comp == "" && len(d.Components) == 0 {
 			rel = d.Release
-		} else if c := slices.IndexFunc(d.Components, func(c Component) bool { return c.Name == m[1] }); c >= 0 {
+		} else if c := slices.IndexFunc(d.Components, func(c Component) bool { return c.Name == comp }); c >= 0 {
 			rel = d.Components[c].Release
 		}
 		if _, isStack := rel.(*Stack); !isStack || !isAccount {
@@ -422,7 +417,7 @@ func (v *validator) codeBuildStep(f string, k int, d *Deployment, steps []Step, 
 
 // stepVariable checks the name of an environment variable of a step.
 func (v *validator) stepVariable(field, name string, x *CodeBuildStep) {
-	if !stepVariableRE.MatchString(name) || strings.HasPrefix(name, "CODEBUILD_") || strings.HasPrefix(name, "RELAY_") {
+	if !values.EnvironmentVariableName(name) || strings.HasPrefix(name, "CODEBUILD_") || strings.HasPrefix(name, "RELAY_") {
 		v.addf(fmt.Sprintf("%s[%q]", field, name), ": names are letters, digits and _, not starting with a digit, CODEBUILD_ or RELAY_ (CodeBuild's and Relay's)")
 	}
 	_, a := x.EnvironmentVariables[name]
@@ -467,11 +462,11 @@ func (v *validator) order(i int, d *Deployment, path string, steps []Step) {
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(x.StackOutputs)) {
-			m := outputRefRE.FindStringSubmatch(x.StackOutputs[name])
-			if m == nil {
+			comp, _, ok := values.StackOutputRef(x.StackOutputs[name])
+			if !ok {
 				continue
 			}
-			c := slices.IndexFunc(comps, func(c Component) bool { return c.Name == m[1] })
+			c := slices.IndexFunc(comps, func(c Component) bool { return c.Name == comp })
 			if c >= 0 && !graph.Before(nodes, c, me) {
 				v.addf(fmt.Sprintf("%s[%d].Action.StackOutputs[%q]", path, k, name), "%q: that stack does not finish before this step; run the step after it (not Before, or DependsOn the stack)", x.StackOutputs[name])
 			}

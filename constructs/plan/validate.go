@@ -76,10 +76,7 @@ func (v *validator) err() error {
 var (
 	nameRE      = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	stageNameRE = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
-	hookNameRE  = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
 	resourceRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
-	ouRE        = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
-	variableRE  = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
 )
 
 // The values some fields take, in CodePipeline's and CodeBuild's terms.
@@ -143,7 +140,7 @@ func (v *validator) validate() {
 	for i, x := range in.Variables {
 		field := fmt.Sprintf("Variables[%d]", i)
 		switch {
-		case !variableRE.MatchString(x.Name):
+		case !values.PipelineVariableName(x.Name):
 			v.addf(field+".Name", "%q: must be 1 to 128 letters, digits, @, - and _", x.Name)
 		case vars[x.Name]:
 			v.addf(field+".Name", "%q: already declared", x.Name)
@@ -300,26 +297,20 @@ func (v *validator) buildVariable(field string, bv BuildVariable) {
 	}
 }
 
-var (
-	vpcIDRE         = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
-	subnetIDRE      = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	securityGroupRE = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
-)
-
 // vpc checks Build.VPC: an ID, 1 to 16 subnets and 1 to 5 security groups,
 // each an ID (not a name or ARN), without duplicates.
 func (v *validator) vpc(x *VPC) {
-	if !vpcIDRE.MatchString(x.VpcID) {
+	if !values.VPCID(x.VpcID) {
 		v.addf("Build.VPC.VpcID", "%q: must be a VPC ID such as vpc-0a1b2c3d4e5f67890", x.VpcID)
 	}
 	for _, f := range []struct {
 		field, what, example string
 		ids                  []string
-		re                   *regexp.Regexp
+		valid                func(string) bool
 		max                  int
 	}{
-		{"Build.VPC.Subnets", "subnet", "subnet-0a1b2c3d4e5f67890", x.Subnets, subnetIDRE, limits.Max(limits.CodeBuildSubnets)},
-		{"Build.VPC.SecurityGroups", "security group", "sg-0a1b2c3d4e5f67890", x.SecurityGroups, securityGroupRE, limits.Max(limits.CodeBuildSecurityGroups)},
+		{"Build.VPC.Subnets", "subnet", "subnet-0a1b2c3d4e5f67890", x.Subnets, values.SubnetID, limits.Max(limits.CodeBuildSubnets)},
+		{"Build.VPC.SecurityGroups", "security group", "sg-0a1b2c3d4e5f67890", x.SecurityGroups, values.SecurityGroupID, limits.Max(limits.CodeBuildSecurityGroups)},
 	} {
 		switch n := len(f.ids); {
 		case n == 0:
@@ -330,7 +321,7 @@ func (v *validator) vpc(x *VPC) {
 		seen := map[string]bool{}
 		for i, id := range f.ids {
 			switch {
-			case !f.re.MatchString(id):
+			case !f.valid(id):
 				v.addf(fmt.Sprintf("%s[%d]", f.field, i), "%q: must be a %s ID such as %s", id, f.what, f.example)
 			case seen[id]:
 				v.addf(fmt.Sprintf("%s[%d]", f.field, i), "%q: listed twice", id)
@@ -413,7 +404,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 			v.add(field+".Target.IDs", "[]: name at least one organizational unit")
 		}
 		for k, ou := range t.IDs {
-			if !ouRE.MatchString(ou) {
+			if !values.OrganizationalUnitID(ou) {
 				v.addf(fmt.Sprintf("%s.Target.IDs[%d]", field, k), "%q: must be an organizational unit ID such as ou-ab12-cd34ef56", ou)
 			}
 		}
@@ -471,7 +462,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 			v.addf(field+".Window.TimeZone", "%q: %s", w.TimeZone, rule)
 		}
 	}
-	if d.Freeze != "" && !freezeRE.MatchString(d.Freeze) {
+	if d.Freeze != "" && !values.FreezeReason(d.Freeze) {
 		v.addf(field+".Freeze", "%q: must be 1 to 300 of letters, digits, spaces and !@().*?- (CodePipeline's transition reason), such as \"Holiday freeze until Jan 5\"", d.Freeze)
 	}
 	if a := d.Approval; a != nil {
@@ -539,7 +530,7 @@ func (v *validator) components(i int, d *Deployment, account string) {
 	names := map[string]bool{}
 	for k, c := range d.Components {
 		f := fmt.Sprintf("%s.Components[%d]", field, k)
-		if !hookNameRE.MatchString(c.Name) || names[c.Name] {
+		if !values.EntryName(c.Name) || names[c.Name] {
 			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", c.Name)
 		}
 		names[c.Name] = true
@@ -642,7 +633,7 @@ func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, acco
 		if account == "" && !isNil(d.Target) {
 			v.add(f, ": needs an Account target; StackSet deployments take no hooks")
 		}
-		if !hookNameRE.MatchString(h.Name) || names[h.Name] {
+		if !values.EntryName(h.Name) || names[h.Name] {
 			v.addf(f+".Name", "%q: must be unique, 2 to 31 of a-z, 0-9 and -", h.Name)
 		}
 		names[h.Name] = true
@@ -656,8 +647,3 @@ func (v *validator) hooks(i int, field string, d *Deployment, hooks []Hook, acco
 		v.addf(fmt.Sprintf("Deployments[%d].Target.InvokeRoleArn", i), "%q: hooks need a role ARN in account %s", acct.InvokeRoleArn, account)
 	}
 }
-
-// freezeRE is what CodePipeline takes as the reason of a disabled
-// transition (DisableStageTransition's reason: 1 to 300 of
-// [a-zA-Z0-9!@ \(\)\.\*\?\-]).
-var freezeRE = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)

@@ -150,3 +150,137 @@ var helmValuePathRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\[[0-9]+\])*(\.[A-Za-z
 // reads an empty name (a..b) as a key of its own; a comma or = would start
 // another key.
 func HelmValuePath(s string) bool { return len(s) <= 200 && helmValuePathRE.MatchString(s) }
+
+// The patterns below are shared by config validation (the YAML front door)
+// and the release plan (the Go front door), so that the two never drift.
+var (
+	accountIDRE          = regexp.MustCompile(`^[0-9]{12}$`)
+	organizationalUnitRE = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	vpcIDRE              = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetIDRE           = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	securityGroupIDRE    = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+	freezeReasonRE       = regexp.MustCompile(`^[a-zA-Z0-9!@ ().*?-]{1,300}$`)
+	pipelineVariableRE   = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	envVariableRE        = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	bootstrapQualifierRE = regexp.MustCompile(`^[a-z0-9]{1,10}$`)
+	pathCharactersRE     = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
+	entryNameRE          = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
+	stackOutputRefRE     = regexp.MustCompile(`^(?:([a-z][a-z0-9-]{1,30})\.)?([A-Za-z0-9]{1,255})$`)
+	eksClusterRE         = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	helmReleaseRE        = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$`)
+	k8sNamespaceRE       = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	yqPathRE             = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
+)
+
+// AccountID reports whether s is an AWS account ID: exactly 12 digits
+// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html).
+func AccountID(s string) bool { return accountIDRE.MatchString(s) }
+
+// OrganizationalUnitID reports whether s is an AWS Organizations
+// organizational unit ID, ou- followed by 4 to 32 lowercase letters or
+// digits (the root's ID), - and 8 to 32 more, such as ou-ab12-cd34ef56
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html,
+// Id).
+func OrganizationalUnitID(s string) bool { return organizationalUnitRE.MatchString(s) }
+
+// VPCID reports whether s is the ID of a VPC, vpc- and 8 or up to 17
+// lowercase hex digits, such as vpc-0a1b2c3d4e5f67890
+// (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+func VPCID(s string) bool { return vpcIDRE.MatchString(s) }
+
+// SubnetID reports whether s is the ID of a subnet, subnet- and 8 or up to
+// 17 lowercase hex digits, such as subnet-0a1b2c3d4e5f67890
+// (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+func SubnetID(s string) bool { return subnetIDRE.MatchString(s) }
+
+// SecurityGroupID reports whether s is the ID of a security group, sg- and
+// 8 or up to 17 lowercase hex digits, such as sg-0a1b2c3d4e5f67890
+// (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_VpcConfig.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+func SecurityGroupID(s string) bool { return securityGroupIDRE.MatchString(s) }
+
+// FreezeReason reports whether s is what CodePipeline takes as the reason
+// of a disabled transition: 1 to 300 letters, digits, spaces and !@().*?-
+// (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_DisableStageTransition.html,
+// reason).
+func FreezeReason(s string) bool { return freezeReasonRE.MatchString(s) }
+
+// PipelineVariableName reports whether s can name a pipeline-level
+// variable: 1 to 128 letters, digits, @, - and _
+// (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineVariableDeclaration.html,
+// name).
+func PipelineVariableName(s string) bool { return pipelineVariableRE.MatchString(s) }
+
+// EnvironmentVariableName reports whether s can name an environment
+// variable of a CodeBuild project that the buildspec's shell reads: letters,
+// digits and _, not starting with a digit (a shell name,
+// https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/V1_chap03.html#tag_03_216).
+// It does not check the prefixes CodeBuild reserves (CODEBUILD_,
+// https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html);
+// each caller refuses those it must.
+func EnvironmentVariableName(s string) bool { return envVariableRE.MatchString(s) }
+
+// BootstrapQualifier reports whether s can be the --qualifier given to cdk
+// bootstrap: 1 to 10 lowercase letters and digits (the default is
+// hnb659fds), since the qualifier lands in the names of the bootstrap
+// stack's bucket and roles
+// (https://docs.aws.amazon.com/cdk/latest/guide/bootstrapping.html).
+func BootstrapQualifier(s string) bool { return bootstrapQualifierRE.MatchString(s) }
+
+// PathCharacters reports whether s is 1 to 255 letters, digits and ._/-,
+// the characters Relay admits in a path inside the source or build output
+// (such as k8s/prod or relay.yaml), so that the path needs no quoting in a
+// buildspec command. Callers check separately that the path is relative and
+// stays inside its directory (no ..).
+func PathCharacters(s string) bool { return pathCharactersRE.MatchString(s) }
+
+// EntryName reports whether s is the short name of an entry of a list
+// (a source, suite, step, check or hook): 2 to 31 lowercase letters, digits
+// and hyphens, starting with a letter. Relay builds action names and
+// variable namespaces from it; CodePipeline takes up to 100 characters of
+// letters, digits and ._- in an action's name
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
+func EntryName(s string) bool { return entryNameRE.MatchString(s) }
+
+// StackOutputRef parses s as a reference to a stack output,
+// COMPONENT.OUTPUT or OUTPUT alone: COMPONENT is an entry name (see
+// EntryName) and OUTPUT a CloudFormation output's logical ID, 1 to 255
+// letters and digits
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+// component is "" when s names the output alone; ok is false for anything
+// else.
+func StackOutputRef(s string) (component, output string, ok bool) {
+	m := stackOutputRefRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// EKSClusterName reports whether s is an EKS cluster's name: 1 to 100
+// letters, digits, _ and -, starting with a letter or digit
+// (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html,
+// name).
+func EKSClusterName(s string) bool { return eksClusterRE.MatchString(s) }
+
+// HelmReleaseName reports whether s is a Helm release name: 1 to 53
+// lowercase letters, digits and -, starting and ending with a letter or
+// digit (a DNS label, shortened so that Helm can suffix it;
+// https://helm.sh/docs/chart_template_guide/getting_started/).
+func HelmReleaseName(s string) bool { return helmReleaseRE.MatchString(s) }
+
+// KubernetesNamespace reports whether s is a Kubernetes namespace's name,
+// an RFC 1123 DNS label: 1 to 63 lowercase letters, digits and -, starting
+// and ending with a letter or digit
+// (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names).
+func KubernetesNamespace(s string) bool { return k8sNamespaceRE.MatchString(s) }
+
+// YQPath reports whether s is a yq path of keys, such as .image.tag: one or
+// more keys of letters, digits, _ and -, each after a dot
+// (https://mikefarah.gitbook.io/yq/operators/traverse-read). The path is
+// written into a yq expression in a buildspec, so nothing else (quotes,
+// spaces, pipes) is admitted.
+func YQPath(s string) bool { return yqPathRE.MatchString(s) }

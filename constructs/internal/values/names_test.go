@@ -10,6 +10,7 @@ import (
 func TestNames(t *testing.T) {
 	secret := func(s string) bool { _, _, _, ok := SecretARN(s); return ok }
 	principal := func(s string) bool { _, _, _, ok := PrincipalARN(s); return ok }
+	stackOutput := func(s string) bool { _, _, ok := StackOutputRef(s); return ok }
 	for _, tt := range []struct {
 		rule string
 		f    func(string) bool
@@ -64,6 +65,39 @@ func TestNames(t *testing.T) {
 		{"TemplateParameterName", TemplateParameterName, "ImageTag2", true},
 		{"TemplateParameterName", TemplateParameterName, "Image-Tag", false},
 		{"TemplateParameterName", TemplateParameterName, strings.Repeat("p", 256), false},
+		{"AccountID", AccountID, "111111111111", true},
+		{"AccountID", AccountID, "11111111111", false},
+		{"OrganizationalUnitID", OrganizationalUnitID, "ou-ab12-cd34ef56", true},
+		{"OrganizationalUnitID", OrganizationalUnitID, "ou-ab12-cd34", false},
+		{"VPCID", VPCID, "vpc-0a1b2c3d4e5f67890", true},
+		{"VPCID", VPCID, "vpc-0A1B2C3D", false},
+		{"SubnetID", SubnetID, "subnet-0a1b2c3d", true},
+		{"SubnetID", SubnetID, "subnet-0a1b2c3d4e5f678901", false},
+		{"SecurityGroupID", SecurityGroupID, "sg-0a1b2c3d4e5f67890", true},
+		{"SecurityGroupID", SecurityGroupID, "default", false},
+		{"FreezeReason", FreezeReason, "Holiday freeze (until Jan 5)!", true},
+		{"FreezeReason", FreezeReason, "Freeze, see #ops", false},
+		{"PipelineVariableName", PipelineVariableName, "release@Tag_2-x", true},
+		{"PipelineVariableName", PipelineVariableName, "release.tag", false},
+		{"EnvironmentVariableName", EnvironmentVariableName, "_DB_URL2", true},
+		{"EnvironmentVariableName", EnvironmentVariableName, "2DB_URL", false},
+		{"BootstrapQualifier", BootstrapQualifier, "hnb659fds", true},
+		{"BootstrapQualifier", BootstrapQualifier, "Hnb659fds", false},
+		{"PathCharacters", PathCharacters, "k8s/prod/app.yaml", true},
+		{"PathCharacters", PathCharacters, "k8s/prod app.yaml", false},
+		{"EntryName", EntryName, "smoke-test2", true},
+		{"EntryName", EntryName, "2smoke", false},
+		{"StackOutputRef", stackOutput, "api.ApiUrl", true},
+		{"StackOutputRef", stackOutput, "ApiUrl", true},
+		{"StackOutputRef", stackOutput, "api.Api-Url", false},
+		{"EKSClusterName", EKSClusterName, "payments_prod-1", true},
+		{"EKSClusterName", EKSClusterName, "-payments", false},
+		{"HelmReleaseName", HelmReleaseName, strings.Repeat("r", 53), true},
+		{"HelmReleaseName", HelmReleaseName, strings.Repeat("r", 54), false},
+		{"KubernetesNamespace", KubernetesNamespace, strings.Repeat("n", 63), true},
+		{"KubernetesNamespace", KubernetesNamespace, "payments-", false},
+		{"YQPath", YQPath, ".image.tag", true},
+		{"YQPath", YQPath, ".image | .tag", false},
 	} {
 		if got := tt.f(tt.s); got != tt.ok {
 			t.Errorf("%s(%q) = %v, want %v", tt.rule, tt.s, got, tt.ok)
@@ -89,6 +123,24 @@ func TestS3SourceKeyRule(t *testing.T) {
 	} {
 		if got := S3SourceKeyRule(tt.key); got != tt.want {
 			t.Errorf("S3SourceKeyRule(%.20q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}
+
+// TestStackOutputRef: the component is "" when the output stands alone.
+func TestStackOutputRef(t *testing.T) {
+	for _, tt := range []struct {
+		s, component, output string
+		ok                   bool
+	}{
+		{"api.ApiUrl", "api", "ApiUrl", true},
+		{"ApiUrl", "", "ApiUrl", true},
+		{"Api.ApiUrl", "", "", false},
+		{"api.", "", "", false},
+	} {
+		c, o, ok := StackOutputRef(tt.s)
+		if c != tt.component || o != tt.output || ok != tt.ok {
+			t.Errorf("StackOutputRef(%q) = %q, %q, %v, want %q, %q, %v", tt.s, c, o, ok, tt.component, tt.output, tt.ok)
 		}
 	}
 }
