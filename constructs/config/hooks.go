@@ -61,7 +61,6 @@ type StepFunctionsHook struct {
 }
 
 var (
-	functionRE      = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
 	stateMachineRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
 	hookWhenAllowed = []string{"before", "after"}
 )
@@ -95,7 +94,7 @@ func validateHooks(q *problems, hooks []Hook) {
 		case (h.Lambda == nil) == (h.StepFunctions == nil):
 			q.add(b, h.Name, "set exactly one of lambda and stepFunctions")
 		case h.Lambda != nil:
-			if !functionRE.MatchString(h.Lambda.Function) {
+			if limits.CheckName(limits.LambdaFunctionName, h.Lambda.Function) != "" {
 				q.add(b+".lambda.function", h.Lambda.Function, "must be a function name without a qualifier (CodePipeline invokes $LATEST), such as payments-app-smoke-test")
 			}
 			if max := limits.Max(limits.ActionConfiguration); len(h.Lambda.UserParameters) > max {

@@ -203,7 +203,7 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 	case s.CodeBuild != nil:
 		c.codeBuildStepRules(p, path+".codeBuild", *s.CodeBuild)
 	case s.Lambda != nil:
-		if !functionRE.MatchString(s.Lambda.Function) && !placeholderRE.MatchString(s.Lambda.Function) {
+		if limits.CheckName(limits.LambdaFunctionName, s.Lambda.Function) != "" && !placeholderRE.MatchString(s.Lambda.Function) {
 			p.add(path+".lambda.function", s.Lambda.Function, "must be a function name of the tooling account without a qualifier (CodePipeline invokes $LATEST), such as release-notes")
 		}
 		// As for a hook: a setting is JSON-encoded into userParameters, so a
@@ -420,7 +420,7 @@ func (c *Config) expandedStepRules(p *problems, i int, x Expanded) {
 		if k >= len(raw) {
 			break
 		}
-		if f := s.Lambda; f != nil && placeholderRE.MatchString(raw[k].Lambda.Function) && !functionRE.MatchString(f.Function) {
+		if f := s.Lambda; f != nil && placeholderRE.MatchString(raw[k].Lambda.Function) && limits.CheckName(limits.LambdaFunctionName, f.Function) != "" {
 			p.add(paths[k]+".lambda.function", raw[k].Lambda.Function, fmt.Sprintf("expands to %q for environments[%d], which is no function name (1 to 64 letters, digits, - and _)", f.Function, i))
 		}
 		if m := s.StepFunctions; m != nil && placeholderRE.MatchString(raw[k].StepFunctions.StateMachine) && !stateMachineRE.MatchString(m.StateMachine) {

@@ -1,9 +1,6 @@
 package plan
 
 import (
-	"fmt"
-	"regexp"
-
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -32,15 +29,13 @@ func (*InvokeLambda) Type() ActionType { return ActionType{"Invoke", "Lambda"} }
 func (*InvokeLambda) kind()   {}
 func (*LambdaInvoke) invoke() {}
 
-var functionRE = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, limits.Max(limits.LambdaFunctionName)))
-
 func (x *LambdaInvoke) withDefaults(string) Invoke {
 	c := *x
 	return &c
 }
 
 func (x *LambdaInvoke) validate(v *validator, field string) {
-	if !functionRE.MatchString(x.Function) {
+	if limits.CheckName(limits.LambdaFunctionName, x.Function) != "" {
 		v.addf(field+".Function", "%q: must be a function name of 1 to %d letters, digits, - and _, without a qualifier (the action invokes $LATEST)", x.Function, limits.Max(limits.LambdaFunctionName))
 	}
 	if values.JSONDocument(x.UserParameters) {
