@@ -45,7 +45,7 @@ func accountRule(s, what string) string {
 	switch {
 	case s == "":
 		return "required; set " + what
-	case !values.AccountID(s):
+	case !values.IsAccount(s):
 		return `must be exactly 12 digits, such as "123456789012"`
 	}
 	return ""

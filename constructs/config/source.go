@@ -514,7 +514,7 @@ var trailNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$`)
 // sourceAccountRule checks the account of a source in another account.
 func sourceAccountRule(account, tooling string) string {
 	switch {
-	case !values.AccountID(account):
+	case !values.IsAccount(account):
 		return "must be the 12-digit ID of the account that owns the source"
 	case account == tooling:
 		return "is the tooling account: a source of the pipeline's own account needs no source role; remove account"
@@ -594,7 +594,7 @@ func connectionRule(s, toolingRegion string) string {
 	if p, ok := Partition(a.region); !ok || p != a.partition {
 		return fmt.Sprintf("region %q is not a region of partition %q; copy the ARN from the connection's settings", a.region, a.partition)
 	}
-	if !values.AccountID(a.account) {
+	if !values.IsAccount(a.account) {
 		return fmt.Sprintf("account %q is not 12 digits; copy the ARN from the connection's settings", a.account)
 	}
 	return ""

@@ -292,7 +292,7 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 		if raw, _ := json.Marshal(comp.Parameters); len(comp.Parameters) > 0 && len(raw) > limits.Max(limits.ActionConfiguration) {
 			p.add(d.componentPath(k, "parameters"), strconv.Itoa(len(raw))+" characters", fmt.Sprintf("for %s; CodePipeline takes at most %d characters of parameter overrides: move parameters into templateConfiguration", where, limits.Max(limits.ActionConfiguration)))
 		}
-		if kindOf(e) != "account" || !values.AccountID(e.Account) {
+		if kindOf(e) != "account" || !values.IsAccount(e.Account) {
 			continue
 		}
 		key, at := [3]string{e.Account, region, comp.StackName}, deployedStack{where, k}

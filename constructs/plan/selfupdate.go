@@ -90,7 +90,7 @@ func (s *SelfUpdate) validate(v *validator) {
 		v.add("SelfUpdate.Environments", "[]: add the account and region of each stack it deploys")
 	}
 	for i, e := range s.Environments {
-		if !values.AccountID(e.Account) || !regionRE.MatchString(e.Region) {
+		if !values.IsAccount(e.Account) || !regionRE.MatchString(e.Region) {
 			v.addf(fmt.Sprintf("SelfUpdate.Environments[%d]", i), "%q/%q: must be a 12-digit account and a region name", e.Account, e.Region)
 		}
 	}

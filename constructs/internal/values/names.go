@@ -154,7 +154,6 @@ func HelmValuePath(s string) bool { return len(s) <= 200 && helmValuePathRE.Matc
 // The patterns below are shared by config validation (the YAML front door)
 // and the release plan (the Go front door), so that the two never drift.
 var (
-	accountIDRE          = regexp.MustCompile(`^[0-9]{12}$`)
 	organizationalUnitRE = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	vpcIDRE              = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	subnetIDRE           = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
@@ -171,10 +170,6 @@ var (
 	k8sNamespaceRE       = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	yqPathRE             = regexp.MustCompile(`^(\.[A-Za-z0-9_-]+)+$`)
 )
-
-// AccountID reports whether s is an AWS account ID: exactly 12 digits
-// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html).
-func AccountID(s string) bool { return accountIDRE.MatchString(s) }
 
 // OrganizationalUnitID reports whether s is an AWS Organizations
 // organizational unit ID, ou- followed by 4 to 32 lowercase letters or
