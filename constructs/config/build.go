@@ -280,12 +280,11 @@ func timeoutRule(n int) string {
 }
 
 func imageRule(s string) string {
-	const prefix = "aws/codebuild/"
 	switch {
 	case s == "":
 		return "must not be empty; set a CodeBuild-managed image, or omit it to use the default " + defaultImage
-	case !strings.HasPrefix(s, prefix) || len(s) == len(prefix):
-		return "must be a CodeBuild-managed image, starting with " + prefix + ", such as " + defaultImage
+	case !values.CodeBuildManagedImage(s):
+		return "must be a CodeBuild-managed image, starting with " + values.CodeBuildImagePrefix + ", such as " + defaultImage
 	}
 	return ""
 }

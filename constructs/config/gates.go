@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -113,7 +112,7 @@ func approvalRules(p *problems, i int, e Environment) {
 		return
 	}
 	p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
-	p.add(envPath(i, "approval.reviewUrl"), a.ReviewURL, reviewURLRule(a.ReviewURL))
+	p.add(envPath(i, "approval.reviewUrl"), a.ReviewURL, values.ReviewURLRule(a.ReviewURL))
 	if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 		p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 	}
@@ -125,17 +124,6 @@ func approvalRules(p *problems, i int, e Environment) {
 func freezeRule(s string) string {
 	if !values.FreezeReason(s) {
 		return "must be 1 to 300 of letters, digits, spaces and !@().*?-, such as \"Holiday freeze until Jan 5\""
-	}
-	return ""
-}
-
-func reviewURLRule(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2048 {
-		return "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
 	}
 	return ""
 }

@@ -226,7 +226,7 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 	case s.Approval != nil:
 		a := s.Approval
 		p.add(path+".approval.comment", a.Comment, commentRule(a.Comment))
-		p.add(path+".approval.reviewUrl", a.ReviewURL, reviewURLRule(a.ReviewURL))
+		p.add(path+".approval.reviewUrl", a.ReviewURL, values.ReviewURLRule(a.ReviewURL))
 		if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 			p.add(path+".approval.timeoutMinutes", strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 		}

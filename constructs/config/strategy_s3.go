@@ -49,15 +49,13 @@ func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 		q.add(b+"objectKey", "", "required when extract is false: the key of the zip in the bucket")
 	}
 	// The key is the prefix of the deploy role's s3:PutObject resource
-	// (arn:aws:s3:::<bucket>/<key>/*): a line break makes a resource IAM
-	// refuses, and * or ? would widen the grant past the prefix.
-	if x.ObjectKey != "" && (strings.HasPrefix(x.ObjectKey, "/") || len(x.ObjectKey) > 1024 || strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks)) {
-		q.add(b+"objectKey", x.ObjectKey, "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /")
+	// (arn:aws:s3:::<bucket>/<key>/*): values.S3DeployKeyRule, the rule
+	// plan.S3Release shares. S3's 1,024 bytes are more than the action's
+	// ObjectKey takes, so the action value's limit applies after it.
+	if rule := values.S3DeployKeyRule(x.ObjectKey); rule != "" {
+		q.add(b+"objectKey", x.ObjectKey, rule)
 	} else if x.ObjectKey != "" {
-		// S3's 1,024 bytes are more than the action's ObjectKey takes.
-		// The deploy role's policy names the key (bucket/key/*), so IAM's
-		// policy characters apply as well (found by the round-3 mutation sweep).
-		v, rule := actionValue(x.ObjectKey, policyTextRule(x.ObjectKey, "use an object key of ASCII and Latin-1 characters"), "use a shorter object key")
+		v, rule := actionValue(x.ObjectKey, "", "use a shorter object key")
 		q.add(b+"objectKey", v, rule)
 	}
 	directives := true

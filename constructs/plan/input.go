@@ -68,7 +68,10 @@ type Build struct {
 	// ComputeType is a CodeBuild compute type, BUILD_GENERAL1_SMALL to
 	// BUILD_GENERAL1_2XLARGE. Default: BUILD_GENERAL1_SMALL.
 	ComputeType string
-	// Image is a CodeBuild-managed image ID. Default:
+	// Image is a CodeBuild-managed image ID, starting with aws/codebuild/
+	// (https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html):
+	// the projects pull it as CodeBuild, with no pull credentials or ECR
+	// grant, so New refuses any other image. Default:
 	// aws/codebuild/standard:7.0.
 	Image string
 	// LogGroupName is the CloudWatch log group of the builds. Default:
@@ -214,7 +217,9 @@ type Approval struct {
 	// topic (each must confirm the subscription); anything else is refused,
 	// as SNS would refuse it at deploy. Default: none.
 	Notify []string
-	// ReviewURL is a link for the approver to check first. Default: none.
+	// ReviewURL is a link for the approver to check first: an https URL of
+	// at most 2,048 characters (values.ReviewURLRule, config's rule too).
+	// Default: none.
 	ReviewURL string
 	// TimeoutMinutes is how long the approval waits, 5 to 86400. Default:
 	// 10080 (7 days).

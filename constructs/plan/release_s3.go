@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -19,7 +18,11 @@ type S3Release struct {
 	// Extract unzips the build output into the bucket.
 	Extract bool
 	// ObjectKey is the zip's key without Extract (required then), or the
-	// key prefix with it.
+	// key prefix with it: at most 1,024 characters on one line, not
+	// starting with /, without * or ?, in characters through U+00FF
+	// (values.S3DeployKeyRule, config's rule too), since the deploy role's
+	// s3:PutObject resource ends in it. Default: none (the bucket's root,
+	// with Extract).
 	ObjectKey string
 	// CacheControl are Cache-Control directives, one each, such as public
 	// or max-age=300 (values.CacheControlDirective); the action sends them
@@ -56,10 +59,10 @@ func (x *S3Release) validate(v *validator, field string) {
 	if !x.Extract && x.ObjectKey == "" {
 		v.add(field+".ObjectKey", `"": required when Extract is false`)
 	}
-	// The deploy role's s3:PutObject resource ends in the key: one line,
-	// and no IAM wildcard that would widen it.
-	if strings.ContainsAny(x.ObjectKey, "*?"+values.LineBreaks) {
-		v.addf(field+".ObjectKey", "%q: must be an S3 key on one line, without IAM's wildcards * and ?", x.ObjectKey)
+	// The deploy role's s3:PutObject resource ends in the key: the rule
+	// config shares (values.S3DeployKeyRule).
+	if rule := values.S3DeployKeyRule(x.ObjectKey); rule != "" {
+		v.addf(field+".ObjectKey", "%q: %s", x.ObjectKey, rule)
 	}
 	for k, cc := range x.CacheControl {
 		if !values.CacheControlDirective(cc) {

@@ -120,7 +120,9 @@ type ApprovalStep struct {
 	// Comment is shown to the approver. Default: "Approve <step> of
 	// <deployment>".
 	Comment string
-	// ReviewURL is a link for the approver to check first. Default: none.
+	// ReviewURL is a link for the approver to check first: an https URL of
+	// at most 2,048 characters (values.ReviewURLRule, config's rule too).
+	// Default: none.
 	ReviewURL string
 	// TimeoutMinutes is how long the approval waits, 5 to 86400. Default:
 	// 10080 (7 days).
@@ -327,6 +329,11 @@ func (v *validator) steps(i int, d *Deployment, path string, steps []Step, accou
 		case *ApprovalStep:
 			if x != nil && (x.TimeoutMinutes < 5 || x.TimeoutMinutes > 86400) {
 				v.addf(f+".Action.TimeoutMinutes", "%d: must be 5 to 86400", x.TimeoutMinutes)
+			}
+			if x != nil {
+				if rule := values.ReviewURLRule(x.ReviewURL); rule != "" {
+					v.addf(f+".Action.ReviewURL", "%q: %s", x.ReviewURL, rule)
+				}
 			}
 		}
 		if isNil(s.Action) {

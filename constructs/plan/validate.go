@@ -11,6 +11,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/cron"
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -260,6 +261,10 @@ func (v *validator) build() {
 	if !slices.Contains(ComputeTypes, b.ComputeType) {
 		v.addf("Build.ComputeType", "%q: must be BUILD_GENERAL1_SMALL, _MEDIUM, _LARGE, _XLARGE or _2XLARGE", b.ComputeType)
 	}
+	if !values.CodeBuildManagedImage(b.Image) {
+		// The projects pull it as CodeBuild, with no pull credentials.
+		v.addf("Build.Image", "%q: must be a CodeBuild-managed image, starting with %s, such as %s", b.Image, values.CodeBuildImagePrefix, defaults.Image)
+	}
 	if c := b.Cache; c != "none" && c != "local" && c != "s3" {
 		v.addf("Build.Cache", "%q: must be none, local or s3", c)
 	}
@@ -440,6 +445,11 @@ func (v *validator) deployment(i int, d *Deployment) {
 	}
 	if a := d.Approval; a != nil && (a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400) {
 		v.addf(field+".Approval.TimeoutMinutes", "%d: must be 5 to 86400", a.TimeoutMinutes)
+	}
+	if a := d.Approval; a != nil {
+		if rule := values.ReviewURLRule(a.ReviewURL); rule != "" {
+			v.addf(field+".Approval.ReviewURL", "%q: %s", a.ReviewURL, rule)
+		}
 	}
 	for k, a := range d.NoAlarms {
 		// The pipeline role may describe these alarms (CheckEntryAlarms,

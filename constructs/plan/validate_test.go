@@ -272,6 +272,18 @@ func TestValidate(t *testing.T) {
 		{"approval timeout", func(in *plan.Input) { in.Deployments[1].Approval.TimeoutMinutes = 4 }, []string{
 			"Deployments[1].Approval.TimeoutMinutes 4: must be 5 to 86400",
 		}},
+		// values.ReviewURLRule, config's rule.
+		{"approval link", func(in *plan.Input) { in.Deployments[1].Approval.ReviewURL = "grafana.example.com/d/prod" }, []string{
+			`Deployments[1].Approval.ReviewURL "grafana.example.com/d/prod": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+		}},
+		// The projects pull the image as CodeBuild, with no credentials:
+		// config's rule (values.CodeBuildManagedImage).
+		{"a build image CodeBuild does not manage", func(in *plan.Input) { in.Build.Image = "public.ecr.aws/docker/library/golang:1.26" }, []string{
+			`Build.Image "public.ecr.aws/docker/library/golang:1.26": must be a CodeBuild-managed image, starting with aws/codebuild/, such as aws/codebuild/standard:7.0`,
+		}},
+		{"a build image prefix alone", func(in *plan.Input) { in.Build.Image = "aws/codebuild/" }, []string{
+			`Build.Image "aws/codebuild/": must be a CodeBuild-managed image, starting with aws/codebuild/, such as aws/codebuild/standard:7.0`,
+		}},
 		{"approval emails", func(in *plan.Input) {
 			in.Deployments[1].Approval.Notify = []string{"ops@example.com", "not-an-email", "release team@example.com", "${Token[TOKEN.91]}", "ops@example", "<ops@example.com>"}
 		}, []string{
@@ -428,12 +440,30 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.KMSKeyArn "alias/site": must be a KMS key ARN`,
 			`Deployments[1].Release "payments"/"": Application and DeploymentGroup are required`,
 		}},
+		// values.S3DeployKeyRule, config's rule: the deploy role's
+		// s3:PutObject resource ends in the key.
 		{"an S3 key on two lines, and one with a wildcard", func(in *plan.Input) {
 			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site\nx"}
 			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site/*"}
 		}, []string{
-			`Deployments[0].Release.ObjectKey "site\nx": must be an S3 key on one line, without IAM's wildcards * and ?`,
-			`Deployments[1].Release.ObjectKey "site/*": must be an S3 key on one line, without IAM's wildcards * and ?`,
+			`Deployments[0].Release.ObjectKey "site\nx": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[1].Release.ObjectKey "site/*": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+		}},
+		{"an S3 key starting with /, and one beyond Latin-1", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", ObjectKey: "/site.zip"}
+			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", ObjectKey: "site-€.zip"}
+		}, []string{
+			`Deployments[0].Release.ObjectKey "/site.zip": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[1].Release.ObjectKey "site-€.zip": holds "€" (U+20AC) at byte 5, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); use an object key of ASCII and Latin-1 characters`,
+		}},
+		{"an S3 key of 1,024 characters, and one of 1,025", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: strings.Repeat("k", 1024)}
+			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: strings.Repeat("k", 1025)}
+		}, []string{
+			// 1,024 is a key S3 takes; that it is more than the action's
+			// configuration value may hold is the written template's check
+			// (limits.CheckTemplate), as for every action value.
+			`Deployments[1].Release.ObjectKey "` + strings.Repeat("k", 1025) + `": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
 		}},
 		// The action sends the directives joined by ", " as one header.
 		{"Cache-Control directives", func(in *plan.Input) {

@@ -2,6 +2,7 @@ package values
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
@@ -279,3 +280,51 @@ func KubernetesNamespace(s string) bool { return k8sNamespaceRE.MatchString(s) }
 // written into a yq expression in a buildspec, so nothing else (quotes,
 // spaces, pipes) is admitted.
 func YQPath(s string) bool { return yqPathRE.MatchString(s) }
+
+// S3DeployKeyRule is "" when key is an object key an S3 deploy action may
+// write (or the key prefix it extracts under), and otherwise what is wrong
+// and the fix. The empty key is "" too (whether a key is required is the
+// caller's rule). A key is at most 1,024 characters and does not start
+// with / (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html,
+// where a leading / makes an empty first path segment); it is one line
+// without * or ?, and in the characters IAM takes in a policy (PolicyText),
+// since the deploy role's s3:PutObject resource ends in it
+// (arn:PARTITION:s3:::BUCKET/KEY, or BUCKET/KEY/* when extracting).
+func S3DeployKeyRule(key string) string {
+	if key == "" {
+		return ""
+	}
+	if strings.HasPrefix(key, "/") || len(key) > 1024 || strings.ContainsAny(key, "*?"+LineBreaks) {
+		return "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /"
+	}
+	if r, at, ok := PolicyText(key); !ok {
+		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); use an object key of ASCII and Latin-1 characters", string(r), r, at, IAMPolicyCharactersSource)
+	}
+	return ""
+}
+
+// ReviewURLRule is "" when s is empty or a link an approval may show its
+// approver (the action's ExternalEntityLink), and otherwise what is wrong
+// and the fix: an https URL with a host, at most 2,048 characters, so that
+// the console links the approver to a page served over TLS.
+func ReviewURLRule(s string) string {
+	if s == "" {
+		return ""
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2048 {
+		return "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
+	}
+	return ""
+}
+
+// CodeBuildImagePrefix starts the ID of every CodeBuild-managed image
+// (https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html).
+const CodeBuildImagePrefix = "aws/codebuild/"
+
+// CodeBuildManagedImage reports whether s names a CodeBuild-managed image:
+// CodeBuildImagePrefix and a name, such as aws/codebuild/standard:7.0.
+// Relay's projects pull their image as CodeBuild (no pull credentials, no
+// ECR grant), which works for these images only.
+func CodeBuildManagedImage(s string) bool {
+	return strings.HasPrefix(s, CodeBuildImagePrefix) && len(s) > len(CodeBuildImagePrefix)
+}

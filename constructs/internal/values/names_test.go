@@ -144,3 +144,67 @@ func TestStackOutputRef(t *testing.T) {
 		}
 	}
 }
+
+// TestS3DeployKeyRule: the key the deploy role may write, as S3 and IAM
+// take it; config and plan.S3Release share the messages.
+func TestS3DeployKeyRule(t *testing.T) {
+	const shape = "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /"
+	for _, tt := range []struct{ key, want string }{
+		{"", ""},
+		{"site/app.zip", ""},
+		{"café/app.zip", ""},
+		{strings.Repeat("k", 1024), ""},
+		{strings.Repeat("k", 1025), shape},
+		{"/site", shape},
+		{"site/*", shape},
+		{"site?", shape},
+		{"site\nx", shape},
+		{"site\u2028x", shape},
+		{"site-€", `holds "€" (U+20AC) at byte 5, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); use an object key of ASCII and Latin-1 characters`},
+	} {
+		if got := S3DeployKeyRule(tt.key); got != tt.want {
+			t.Errorf("S3DeployKeyRule(%.20q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}
+
+// TestReviewURLRule: an https link with a host, up to 2,048 characters.
+func TestReviewURLRule(t *testing.T) {
+	const rule = "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
+	long := "https://example.com/" + strings.Repeat("a", 2048-len("https://example.com/"))
+	for _, tt := range []struct{ url, want string }{
+		{"", ""},
+		{"https://grafana.example.com/d/staging?from=now-1h", ""},
+		{long, ""},
+		{long + "a", rule},
+		{"http://grafana.example.com", rule},
+		{"https://", rule},
+		{"https:///path", rule},
+		{"javascript:alert(1)", rule},
+		{"grafana.example.com", rule},
+		{"https://exa mple.com", rule},
+	} {
+		if got := ReviewURLRule(tt.url); got != tt.want {
+			t.Errorf("ReviewURLRule(%.30q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+// TestCodeBuildManagedImage: the prefix and a name.
+func TestCodeBuildManagedImage(t *testing.T) {
+	for _, tt := range []struct {
+		image string
+		ok    bool
+	}{
+		{"aws/codebuild/standard:7.0", true},
+		{"aws/codebuild/amazonlinux-x86_64-standard:5.0", true},
+		{"aws/codebuild/", false},
+		{"", false},
+		{"ubuntu:22.04", false},
+		{"123456789012.dkr.ecr.us-east-1.amazonaws.com/aws/codebuild/standard:7.0", false},
+	} {
+		if got := CodeBuildManagedImage(tt.image); got != tt.ok {
+			t.Errorf("CodeBuildManagedImage(%q) = %v, want %v", tt.image, got, tt.ok)
+		}
+	}
+}
