@@ -167,6 +167,20 @@ func TestValidateSource(t *testing.T) {
 			},
 		},
 		{
+			// Git takes #{ in a branch name; CodePipeline reads it in the
+			// action's configuration as a variable reference.
+			name: "branches holding a variable reference",
+			mutate: func(c *Config) {
+				c.Source.GitHub.Branch = "release-#{variables.releaseTag}"
+				c.ExtraSources = []ExtraSource{{Name: "repo", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: "a#{b"}}},
+					{Name: "fine", Source: Source{CodeCommit: &CodeCommitSource{Repository: "r", Branch: "issue#12-{x}"}}}}
+			},
+			want: []string{
+				`source.github.branch "release-#{variables.releaseTag}": ` + branchReferenceRule,
+				`extraSources[0].codecommit.branch "a#{b": ` + branchReferenceRule,
+			},
+		},
+		{
 			// The key is in the object's ARN in the pipeline role's policy:
 			// IAM refuses a policy with characters beyond U+00FF.
 			name: "S3 source key beyond IAM's policy characters",
@@ -458,6 +472,9 @@ func TestFieldFailureTriggerBranchesAndTags(t *testing.T) {
 		t.Errorf("Load() = %v\nwant %s", err, want)
 	}
 }
+
+// branchReferenceRule is the rule for a branch name holding #{.
+const branchReferenceRule = `holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it`
 
 // gitBranchRule is the rule for a branch name git refuses.
 const gitBranchRule = `is not a git branch name: git refuses ~ ^ : ? * [ \ and control characters, "..", "@{", "//", a part that starts with '.' or ends with .lock, and a trailing '/' or '.' (https://git-scm.com/docs/git-check-ref-format), so no repository has it and the source action would fail; write the branch name as git shows it`

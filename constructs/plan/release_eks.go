@@ -26,7 +26,8 @@ type GitOpsRelease struct {
 	// Repository is an https clone URL. Required.
 	Repository string
 	// Branch is the branch to push to, a name git can hold
-	// (https://git-scm.com/docs/git-check-ref-format; New refuses others).
+	// (https://git-scm.com/docs/git-check-ref-format) without #{, which
+	// CodePipeline would read as a variable reference (New refuses others).
 	// Default: main.
 	Branch string
 	// File is the values file in the repository. Required.
@@ -152,7 +153,11 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.addf(field+".GitOps.Key", "%q: must be a yq path of keys, such as .image.tag", g.Key)
 		}
 		relativePath(v, field+".GitOps.File", g.File)
-		if g.Branch != "" && !values.GitBranch(g.Branch) {
+		if HasReference(g.Branch) {
+			// CodePipeline would fill it in the action's
+			// EnvironmentVariables: a run-time value, not a branch.
+			v.addf(field+".GitOps.Branch", "%q: holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it", g.Branch)
+		} else if g.Branch != "" && !values.GitBranch(g.Branch) {
 			// No repository has it: the step's clone and push would fail.
 			v.addf(field+".GitOps.Branch", "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it", g.Branch)
 		}

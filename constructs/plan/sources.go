@@ -56,7 +56,8 @@ type ConnectionSource struct {
 	Provider string
 	// Owner and Repo form the full repository ID owner/repo. Required.
 	Owner, Repo string
-	// Branch is the branch to check out. Default: main.
+	// Branch is the branch to check out, a name git can hold without #{
+	// (New refuses others). Default: main.
 	Branch string
 	// ConnectionArn is the connection's ARN (codeconnections or
 	// codestar-connections). Required.
@@ -143,7 +144,8 @@ type CodeCommitSource struct {
 	// ARN, so New refuses * and ?, which IAM would read as wildcards.
 	// Required.
 	Repository string
-	// Branch is the branch. Default: main.
+	// Branch is the branch, a name git can hold without #{, at most 256
+	// characters (New refuses others). Default: main.
 	Branch string
 	// RoleArn, when set, is the role of another account (the source
 	// account, which owns the repository) that the source action runs as;
@@ -313,10 +315,13 @@ const maxCodeCommitBranch = 256
 
 // branch refuses a source's branch that no repository can have: one git
 // refuses (values.GitBranch), or, with max > 0, one longer than max
-// characters. "" is the default, main.
+// characters; and one holding #{, which CodePipeline would read as a
+// variable reference. "" is the default, main.
 func (v *validator) branch(field, b string, max int) {
 	switch {
 	case b == "":
+	case HasReference(b):
+		v.addf(field, "%q: holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it", b)
 	case !values.GitBranch(b):
 		v.addf(field, "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the source action would fail; write it as git shows it", b)
 	case max > 0 && len([]rune(b)) > max:

@@ -72,6 +72,14 @@ func TestValidate(t *testing.T) {
 		{"branch git refuses", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Branch = "release:1"
 		}, []string{`Source.Branch "release:1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the source action would fail; write it as git shows it`}},
+		// Git takes #{ in a name; CodePipeline reads it as a reference.
+		{"branch holding a variable reference", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Branch = "release-#{variables.tag}"
+		}, []string{`Source.Branch "release-#{variables.tag}": holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it`}},
+		{"GitOps branch holding a variable reference", func(in *plan.Input) {
+			in.Deployments[1].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", Branch: "env-#{variables.target}", File: "values.yaml", Value: "v1",
+				TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf"}}
+		}, []string{`Deployments[1].Release.GitOps.Branch "env-#{variables.target}": holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it`}},
 		{"CodeCommit branch over 256 characters", func(in *plan.Input) {
 			in.Source = &plan.CodeCommitSource{Repository: "payments", Branch: strings.Repeat("b", 257)}
 		}, []string{`Source.Branch "257 characters": a CodeCommit branch name has at most 256 (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_BranchInfo.html)`}},
