@@ -52,6 +52,8 @@ func (c *Config) validateReferences(p *problems) {
 		for _, m := range values.VariableRef.FindAllStringSubmatch(value, -1) {
 			ns, name := m[1], m[2]
 			switch {
+			case !limits.ReferencePart(ns) || !limits.ReferencePart(name):
+				p.add(path, value, fmt.Sprintf("%q %s; %s", m[0], limits.MalformedRule, limits.MalformedFix))
 			case ns == "codepipeline" && name != "PipelineExecutionId":
 				p.add(path, value, fmt.Sprintf("refers to %q of namespace codepipeline, which sets only PipelineExecutionId; use #{codepipeline.PipelineExecutionId}", name))
 			case ns == "codepipeline":

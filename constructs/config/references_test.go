@@ -32,6 +32,22 @@ func TestValidateReferences(t *testing.T) {
 			},
 		},
 		{
+			// The outer reference's name holds the inner one's #{, and a
+			// name a dot: no namespace or variable has such a name.
+			name: "a reference inside another",
+			mutate: func(c *Config) {
+				c.Pipeline.Variables = []Variable{{Name: "releaseTag"}}
+				c.Build.EnvironmentVariables = map[string]EnvironmentVariable{
+					"NESTED": {Value: "#{SourceVariables.#{variables.releaseTag}}"},
+					"DOTTED": {Value: "#{SourceVariables.Commit.Id}"},
+				}
+			},
+			want: []string{
+				`build.environmentVariables.DOTTED.value "#{SourceVariables.Commit.Id}": "#{SourceVariables.Commit.Id}" is not a variable reference CodePipeline can resolve: a namespace and a variable name are letters, digits, @, _ and - (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html), and a reference is never written inside another; write each reference as #{namespace.name}, one at a time`,
+				`build.environmentVariables.NESTED.value "#{SourceVariables.#{variables.releaseTag}}": "#{SourceVariables.#{variables.releaseTag}" is not a variable reference CodePipeline can resolve: a namespace and a variable name are letters, digits, @, _ and - (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html), and a reference is never written inside another; write each reference as #{namespace.name}, one at a time`,
+			},
+		},
+		{
 			// CodePipeline sets #{codepipeline.PipelineExecutionId} for
 			// every action of every stage: no action has to run first
 			// (CodePipeline User Guide, "Variables reference": the

@@ -60,7 +60,30 @@ const (
 	// (Setter.Spelled): CodePipeline's names are case-sensitive, so the
 	// reference never resolves.
 	MisspelledVariable
+	// MalformedReference: the namespace or the name holds a character
+	// that no namespace or variable name has (ReferencePart), such as
+	// the #{ of a reference written inside another.
+	MalformedReference
 )
+
+// referencePartRE is CodePipeline's pattern for a variable namespace and
+// a variable's name.
+var referencePartRE = regexp.MustCompile(`^[A-Za-z0-9@_-]+$`)
+
+// ReferencePart reports whether s can be the namespace or the name of a
+// variable reference: letters, digits, @, _ and -, the pattern of an
+// action's namespace, a pipeline variable's name and an action's output
+// variable keys
+// (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html,
+// namespace; API_PipelineVariableDeclaration.html, name;
+// API_PutJobSuccessResult.html, outputVariables).
+func ReferencePart(s string) bool { return referencePartRE.MatchString(s) }
+
+// MalformedRule is the rule and fix for a MalformedReference.
+const MalformedRule = "is not a variable reference CodePipeline can resolve: a namespace and a variable name are letters, digits, @, _ and - (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html), and a reference is never written inside another"
+
+// MalformedFix is the fix for a MalformedReference.
+const MalformedFix = "write each reference as #{namespace.name}, one at a time"
 
 // A Setter is the action of a pipeline that sets a variable namespace
 // (its Namespace).
@@ -149,6 +172,8 @@ func SpelledVariables(category, provider string) []string {
 // Go API's fields, and CheckTemplate to the written templates.
 func Resolve(ns, name string, declared bool, setter *Setter, stage, order int) Resolution {
 	switch {
+	case !ReferencePart(ns) || !ReferencePart(name):
+		return MalformedReference
 	case ns == "variables":
 		if !declared {
 			return UndeclaredVariable
@@ -284,6 +309,8 @@ func checkReferences(stack, id string, props map[string]interface{}, add func(Fi
 						rule = fmt.Sprintf("refers to namespace %q, which %s sets, and that action runs %s (set before this action: %s)", ns, p.where, when(p, i, order), list(before(set, i, order)))
 					case UnsetVariable, MisspelledVariable:
 						rule, fix = UnsetVariableRule(name, p.where, setter)
+					case MalformedReference:
+						rule, fix = MalformedRule, MalformedFix
 					}
 					if rule != "" {
 						add(Finding{Limit: ByID(VariableReference), Stack: stack, Resource: id, Value: 1,

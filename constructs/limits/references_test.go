@@ -91,6 +91,14 @@ func TestCheckReferences(t *testing.T) {
 				`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{Nope.x}" refers to namespace "Nope", which no action of the pipeline sets (set before this action: SourceVariables, codepipeline)` + nsFix,
 				`Pipeline: Configuration.ParameterOverrides (stage Deploy-staging, action Prepare) "#{Later.x}" refers to namespace "Later", which no action of the pipeline sets (set before this action: BuildVariables, SourceVariables, codepipeline)` + nsFix,
 			}},
+		// The outer reference's name holds the inner one's #{: no
+		// variable has that name, whatever the connection source sets.
+		{"a reference written inside another, and a name with a dot", "",
+			`[{"name":"V","type":"PLAINTEXT","value":"#{SourceVariables.#{variables.release}}"}]`, ok, "#{SourceVariables.Commit.Id}",
+			[]string{
+				`Pipeline: Configuration.EnvironmentVariables (stage Build, action Build) "#{SourceVariables.#{variables.release}" ` + limits.MalformedRule + ": " + limits.MalformedFix,
+				`Pipeline: Configuration.CustomData (stage Deploy-staging, action Approve) "#{SourceVariables.Commit.Id}" ` + limits.MalformedRule + ": " + limits.MalformedFix,
+			}},
 		{"a connection source's variables are not a fixed set (a pull request adds its own)", "",
 			`[{"name":"PR","type":"PLAINTEXT","value":"#{SourceVariables.PullRequestId}"}]`, ok, ok, nil},
 		{"an S3 source sets ETag and VersionId only", "S3",

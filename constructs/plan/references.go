@@ -81,6 +81,8 @@ func (pl *Pipeline) checkReferences() error {
 							why = fmt.Sprintf("refers to namespace %q, which %s sets, and that action does not run before action %s of stage %s", ns, p.where, a.Name, st.Name)
 						case limits.UnsetVariable, limits.MisspelledVariable:
 							why, fix = limits.UnsetVariableRule(name, p.where, s)
+						case limits.MalformedReference:
+							why, fix = limits.MalformedRule, limits.MalformedFix
 						}
 						if e := fmt.Sprintf("%s: %s %s: CodePipeline could not resolve it when the action runs; %s", path, ref, why, fix); why != "" && !seen[e] {
 							seen[e] = true

@@ -16,6 +16,27 @@ import (
 // and in a later stage's approval, and so does a name a pull request
 // trigger adds; a documented name in another case never resolves, and
 // plan.New refuses it naming the field and the spelling to use.
+// TestMalformedReferences: a reference written inside another, or with a
+// name no variable has, never resolves.
+func TestMalformedReferences(t *testing.T) {
+	in := input(dep("staging", "", false, "us-east-1"), dep("production", "", true, "us-east-1"))
+	in.Variables = []plan.Variable{{Name: "tag"}}
+	in.Build.EnvironmentVariables = map[string]plan.BuildVariable{"NESTED": plan.PlainText("#{SourceVariables.#{variables.tag}}")}
+	in.Deployments[1].Approval.Comment = "#{variables.tag} of #{SourceVariables.Commit.Id}"
+	_, err := plan.New(in)
+	if err == nil {
+		t.Fatal("plan.New() = nil, want the references refused")
+	}
+	const cannot = ": CodePipeline could not resolve it when the action runs; "
+	want := []string{
+		`Build.EnvironmentVariables: #{SourceVariables.#{variables.tag} ` + limits.MalformedRule + cannot + limits.MalformedFix,
+		`Deployments[1].Approval.Comment: #{SourceVariables.Commit.Id} ` + limits.MalformedRule + cannot + limits.MalformedFix,
+	}
+	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+		t.Errorf("plan.New() error (-want +got):\n%s", diff)
+	}
+}
+
 func TestConnectionSourceVariables(t *testing.T) {
 	const cannot = ": CodePipeline could not resolve it when the action runs; "
 	for _, provider := range []string{"GitHub", "GitLab", "Bitbucket"} {
