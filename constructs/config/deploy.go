@@ -353,7 +353,7 @@ func conditionRules(p *problems, path string, conds map[string]map[string][]stri
 				p.add(path+"."+op+"."+k, "", "lists no value; add at least one")
 			}
 			for j, v := range conds[op][k] {
-				p.add(fmt.Sprintf("%s.%s.%s[%d]", path, op, k, j), v, policyTextRule(v, wildcardFix))
+				p.add(fmt.Sprintf("%s.%s.%s[%d]", path, op, k, j), v, values.PolicyTextRule(v, wildcardFix))
 			}
 		}
 	}
@@ -453,7 +453,7 @@ func resourceRule(s string) string {
 	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
 		return fmt.Sprintf("holds the control character %U at byte %d, such as a line break: an ARN is one line of text (CloudFormation's IAM resource schema and cfn-lint refuse it); remove it", []rune(s[i:])[0], i)
 	}
-	if rule := policyTextRule(s, wildcardFix); rule != "" {
+	if rule := values.PolicyTextRule(s, wildcardFix); rule != "" {
 		return rule
 	}
 	if p := values.PseudoParameter(s); p != "" {
@@ -462,17 +462,7 @@ func resourceRule(s string) string {
 	return ""
 }
 
-// policyTextRule is the rule for text that lands in an IAM policy document
-// (a statement's resource, condition value): only the characters IAM takes
-// there (values.PolicyText).
-func policyTextRule(s, fix string) string {
-	if r, i, ok := values.PolicyText(s); !ok {
-		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); %s", string(r), r, i, values.IAMPolicyCharactersSource, fix)
-	}
-	return ""
-}
-
-// wildcardFix is policyTextRule's fix for a pattern (a statement's resource
+// wildcardFix is values.PolicyTextRule's fix for a pattern (a statement's resource
 // or condition value).
 const wildcardFix = "write it in those characters, or match it with a wildcard such as ?"
 

@@ -100,7 +100,7 @@ func entryConditionRules(p *problems, i int, e Environment) {
 			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, "contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly")
 		} else {
 			// The alarm's ARN is in the pipeline role's policy.
-			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, policyTextRule(a, "rename the alarm in those characters"))
+			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, values.PolicyTextRule(a, "rename the alarm in those characters"))
 		}
 	}
 }

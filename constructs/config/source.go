@@ -545,7 +545,7 @@ func s3SourceRules(p *problems, path string, b *S3Source) {
 	p.add(path+".bucket", b.Bucket, bucketRule(b.Bucket))
 	if b.Key == "" || strings.HasPrefix(b.Key, "/") || len(b.Key) > 1024 {
 		p.add(path+".key", b.Key, "must be an object key of 1 to 1024 characters, not starting with /, such as releases/app.zip")
-	} else if rule := policyTextRule(b.Key, "rename the object in those characters"); rule != "" {
+	} else if rule := values.PolicyTextRule(b.Key, "rename the object in those characters"); rule != "" {
 		// The key is written into the pipeline's (and a source account
 		// role's) policy, in the object's ARN.
 		p.add(path+".key", b.Key, rule)

@@ -297,10 +297,7 @@ func S3DeployKeyRule(key string) string {
 	if strings.HasPrefix(key, "/") || len(key) > 1024 || strings.ContainsAny(key, "*?"+LineBreaks) {
 		return "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /"
 	}
-	if r, at, ok := PolicyText(key); !ok {
-		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); use an object key of ASCII and Latin-1 characters", string(r), r, at, IAMPolicyCharactersSource)
-	}
-	return ""
+	return PolicyTextRule(key, "use an object key of ASCII and Latin-1 characters")
 }
 
 // ReviewURLRule is "" when s is empty or a link an approval may show its

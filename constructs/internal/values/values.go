@@ -151,6 +151,16 @@ func AlarmName(s string) bool {
 // a policy document may hold (PutRolePolicy's PolicyDocument pattern).
 const IAMPolicyCharactersSource = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"
 
+// PolicyTextRule is "" when IAM takes every character of s in a policy
+// document (PolicyText), and otherwise the first character it refuses, its
+// byte offset and IAM's rule, followed by fix.
+func PolicyTextRule(s, fix string) string {
+	if r, at, ok := PolicyText(s); !ok {
+		return fmt.Sprintf("holds %q (%U) at byte %d, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (%s); %s", string(r), r, at, IAMPolicyCharactersSource, fix)
+	}
+	return ""
+}
+
 // PolicyText returns the first character of s that IAM refuses in a policy
 // document, and its byte offset: IAM takes printable characters through
 // U+00FF (Basic Latin and Latin-1 Supplement), tab, line feed and carriage
