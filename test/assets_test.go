@@ -164,15 +164,48 @@ func TestAssetGrants(t *testing.T) {
 }
 
 // TestPackagedAssetGrants: with publish build, the build role may write the
-// tooling region's store, and the build names it.
+// asset bucket of each region deployed to (and push no image without
+// assets.images), its project names each bucket by region, and each
+// execution role may read the buckets of its own regions only.
 func TestPackagedAssetGrants(t *testing.T) {
-	tpl := stackTemplates(t, "sam-packaged.yaml")["invoices-tooling"]
+	tpls := stackTemplates(t, "sam-packaged.yaml")
+	tpl := tpls["invoices-tooling"]
 	st := statementsBySid(tpl, roleID(t, tpl, "", "invoices-build"))
-	if diff := cmp.Diff([]string{"arn:aws:s3:::invoices-assets-111111111111-eu-west-1/*"}, strs(st["WriteAssets"]["Resource"])); diff != "" {
+	bucket := func(region string) string { return "arn:aws:s3:::invoices-assets-111111111111-" + region }
+	if diff := cmp.Diff([]string{bucket("eu-central-1") + "/*", bucket("eu-west-1") + "/*"}, strs(st["WriteAssets"]["Resource"])); diff != "" {
 		t.Errorf("build role writes (-want +got):\n%s", diff)
 	}
 	if _, ok := st["PushImages"]; ok {
 		t.Error("the build may push images without assets.images")
+	}
+	vars := map[string]string{}
+	for _, r := range tpl["Resources"].(obj) {
+		props, _ := r.(obj)["Properties"].(obj)
+		if r.(obj)["Type"] == "AWS::CodeBuild::Project" && props["Name"] == "invoices-build" {
+			for _, v := range props["Environment"].(obj)["EnvironmentVariables"].([]interface{}) {
+				vars[v.(obj)["Name"].(string)] = v.(obj)["Value"].(string)
+			}
+		}
+	}
+	want := map[string]string{
+		"RELAY_ASSET_BUCKETS": "eu-central-1=invoices-assets-111111111111-eu-central-1 eu-west-1=invoices-assets-111111111111-eu-west-1",
+		"RELAY_ASSET_BUCKET":  "invoices-assets-111111111111-eu-west-1", "RELAY_ASSET_REGION": "eu-west-1",
+	}
+	for k, v := range want {
+		if vars[k] != v {
+			t.Errorf("build variable %s = %q, want %q", k, vars[k], v)
+		}
+	}
+	for env, regions := range map[string][]string{"staging": {"eu-west-1"}, "production": {"eu-west-1", "eu-central-1"}} {
+		tpl := tpls["invoices-"+env]
+		var objects []string
+		for _, r := range regions {
+			objects = append(objects, bucket(r)+"/*")
+		}
+		st := statementsBySid(tpl, roleID(t, tpl, "invoices-"+env+"-cfn-exec", ""))
+		if diff := cmp.Diff(objects, strs(st["ReadWorkloadAssets"]["Resource"])); diff != "" {
+			t.Errorf("%s execution role reads (-want +got):\n%s", env, diff)
+		}
 	}
 }
 

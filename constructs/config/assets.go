@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
@@ -20,9 +21,11 @@ import (
 type Assets struct {
 	// Publish is who uploads the assets. "build": the build itself, with
 	// `aws cloudformation package --s3-bucket "$RELAY_ASSET_BUCKET"` or `sam
-	// package`, into the store of the tooling region, so every account
-	// environment must deploy in that region; the path from commit to the
-	// first environment stays one CodeBuild action. "stage": an Assets
+	// package`, into the store of each region deployed to (the project's
+	// RELAY_ASSET_BUCKETS lists them as region=bucket; with more than one
+	// region, the build packages once per region and every stack's
+	// templatePath uses ${region}); the path from commit to the first
+	// environment stays one CodeBuild action. "stage": an Assets
 	// stage after Build (and Test and Scan) publishes the CDK asset
 	// manifests (`cdk synth` output) to the store of every region deployed
 	// to. Required.
@@ -91,6 +94,40 @@ func relativePathRule(s, example string) string {
 	return ""
 }
 
+// packagedRegionRules checks, with assets.publish build, that each packaged
+// template names the asset store of the region it is deployed in: Lambda
+// reads a function's code from a bucket (and image from a repository) in
+// the function's own region
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html,
+// S3Bucket: "must be in the same AWS Region as your function"), and the
+// build's aws cloudformation package or sam package writes one bucket
+// into a template. So with environments in more than one region, every
+// stack's templatePath must vary by region (${region}: the build packages
+// once per region, from RELAY_ASSET_BUCKETS), and an environment of
+// StackSets, which deploy one template to all their regions, has one
+// region.
+func (c *Config) packagedRegionRules(p *problems) {
+	var regions []string
+	for _, e := range c.Environments {
+		regions = append(regions, e.Regions...)
+	}
+	slices.Sort(regions)
+	regions = slices.Compact(regions)
+	if len(regions) < 2 {
+		return
+	}
+	for i, e := range c.Environments {
+		if e.Account == "" && len(e.Regions) > 1 {
+			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","), "with assets.publish build, a StackSet environment deploys one packaged template to every region it lists, and that template names the asset bucket of one region, from which Lambda in the others cannot read: give this environment one region (an environment per region), or use publish: stage with a CDK workload")
+		}
+	}
+	for k, x := range c.Deploy.Components() {
+		if x.IsStack() && !strings.Contains(x.TemplatePath, "${region}") {
+			p.add(c.Deploy.componentPath(k, "templatePath"), x.TemplatePath, fmt.Sprintf("with assets.publish build and environments in %s, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml", strings.Join(regions, ", ")))
+		}
+	}
+}
+
 // validateAssets checks assets and selfUpdate, and the environments that
 // cannot carry them.
 func (c *Config) validateAssets(p *problems) {
@@ -116,14 +153,7 @@ func (c *Config) validateAssets(p *problems) {
 			if a.Images && !c.Build.Privileged && !c.Build.None {
 				p.add("build.privileged", "false", "must be true with assets.images and publish: build: the build pushes the images with Docker")
 			}
-			for i, e := range c.Environments {
-				for _, r := range e.Regions {
-					if r != c.Tooling.Region {
-						p.add(envPath(i, "regions"), r, fmt.Sprintf("assets.publish build uploads into the asset store of the tooling region %s only (Lambda reads code from a bucket in its own region, and aws cloudformation package writes one template): use publish: stage with a CDK workload, or deploy this workload in %s", c.Tooling.Region, c.Tooling.Region))
-						break
-					}
-				}
-			}
+			c.packagedRegionRules(p)
 		}
 		if a.Images {
 			for i, e := range c.Environments {

@@ -9,10 +9,44 @@ func TestValidateAssets(t *testing.T) {
 		{name: "the example publishes in a stage", mutate: func(c *Config) {}},
 		{name: "publish missing", mutate: func(c *Config) { c.Assets = &Assets{} },
 			want: []string{`assets.publish "": must be one of build, stage`}},
-		{name: "publish build outside the tooling region", mutate: func(c *Config) {
+		// Lambda reads code from a bucket of its own region, and a packaged
+		// template names one bucket: one template per region.
+		{name: "publish build in two regions from one template", mutate: func(c *Config) {
 			c.Assets = &Assets{Publish: PublishByBuild}
 			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
-		}, want: []string{`environments[1].regions "eu-west-1": assets.publish build uploads into the asset store of the tooling region us-east-1 only (Lambda reads code from a bucket in its own region, and aws cloudformation package writes one template): use publish: stage with a CDK workload, or deploy this workload in us-east-1`}},
+		}, want: []string{`deploy.templatePath "template.json": with assets.publish build and environments in eu-west-1, us-east-1, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		{name: "publish build in two regions, a template per region", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
+			c.Deploy.TemplatePath = "packaged-${region}.yaml"
+		}},
+		// One region other than the tooling region needs no ${region}.
+		{name: "publish build in one region outside the tooling region", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			for i := range c.Environments {
+				c.Environments[i].Regions = []string{"eu-west-1"}
+			}
+			c.Deploy.Hooks = nil
+		}},
+		{name: "publish build with stacks, one of them from one template", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
+			c.Deploy.Hooks, c.Deploy.StackName, c.Deploy.TemplatePath, c.Deploy.Capabilities = nil, "", "", nil
+			for i := range c.Environments {
+				c.Environments[i].Parameters = nil
+			}
+			c.Deploy.Stacks = []Component{{Name: "network", StackName: "payments-network-${region}", TemplatePath: "network.json"},
+				{Name: "app", StackName: "payments-app", TemplatePath: "app-${region}.yaml", DependsOn: []string{"network"}}}
+		}, want: []string{`deploy.stacks[0].templatePath "network.json": with assets.publish build and environments in eu-west-1, us-east-1, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		// A StackSet deploys one template to all of its regions.
+		{name: "publish build to a StackSet in two regions", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Deploy.TemplatePath = "packaged-${region}.yaml"
+			c.Deploy.Hooks = nil
+			c.Environments[1] = Environment{Name: "fleet", Accounts: []string{"444444444444", "555555555555"}, Regions: []string{"us-east-1", "eu-west-1"}}
+		}, want: []string{
+			`deploy.templatePath "packaged-${region}.yaml": uses ${region}, and environments[1] "fleet" (accounts) deploys one StackSet to all its regions with one action; remove ${region} here`,
+			`environments[1].regions "us-east-1,eu-west-1": with assets.publish build, a StackSet environment deploys one packaged template to every region it lists, and that template names the asset bucket of one region, from which Lambda in the others cannot read: give this environment one region (an environment per region), or use publish: stage with a CDK workload`}},
 		{name: "images built by an unprivileged build", mutate: func(c *Config) { c.Assets = &Assets{Publish: PublishByBuild, Images: true} },
 			want: []string{`build.privileged "false": must be true with assets.images and publish: build: the build pushes the images with Docker`}},
 		{name: "stage settings with publish build", mutate: func(c *Config) {

@@ -26,16 +26,12 @@ type AssetStoreSpec struct {
 // in the accounts of organizational units.
 const stackSetExecRoles = "arn:%s:iam::*:role/stacksets-exec-*"
 
-// assetRegions are the regions whose asset stores the workload reads: the
-// tooling region with publish build, every region of every environment with
-// publish stage.
+// assetRegions are the regions whose asset stores the workload reads:
+// every region of every environment (the build or the Assets stage
+// publishes into each, since Lambda reads code in its own region).
 func (t *translator) assetRegions() []string {
-	a := t.cfg.Assets
-	if a == nil {
+	if t.cfg.Assets == nil {
 		return nil
-	}
-	if a.Publish == config.PublishByBuild {
-		return []string{t.cfg.Tooling.Region}
 	}
 	var out []string
 	for _, e := range t.cfg.Environments {

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -207,41 +209,73 @@ func (pl *Pipeline) selfUpdateAction(a *plan.Action, k *plan.UpdatePipeline) aws
 }
 
 // buildAssetStatements let the build itself upload packaged code (aws
-// cloudformation package, sam package) and images to the asset store of
-// the pipeline's region, which the project's RELAY_ASSET_BUCKET and
-// RELAY_ASSET_REPOSITORY name.
+// cloudformation package, sam package) and images to every asset store of
+// AssetStores (one per region deployed to), which the project's
+// RELAY_ASSET_BUCKETS and RELAY_ASSET_REPOSITORIES name.
 func (pl *Pipeline) buildAssetStatements(r *projectRole) {
-	region := pl.stackRegion()
-	s, ok := pl.props.AssetStores[region]
-	if !pl.props.BuildAssets || !ok {
+	if !pl.props.BuildAssets {
 		return
 	}
-	var repos []string
-	if s.RepositoryName != "" {
-		repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", pl.props.Partition, region, pl.stackAccount(), s.RepositoryName))
+	var buckets, objects, repos []string
+	for _, region := range slices.Sorted(maps.Keys(pl.props.AssetStores)) {
+		s := pl.props.AssetStores[region]
+		bucket := fmt.Sprintf("arn:%s:s3:::%s", pl.props.Partition, s.BucketName)
+		buckets, objects = append(buckets, bucket), append(objects, bucket+"/*")
+		if s.RepositoryName != "" {
+			repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", pl.props.Partition, region, pl.stackAccount(), s.RepositoryName))
+		}
 	}
-	bucket := fmt.Sprintf("arn:%s:s3:::%s", pl.props.Partition, s.BucketName)
-	for _, st := range publishStatements([]string{bucket}, []string{bucket + "/*"}, repos) {
+	if len(buckets) == 0 {
+		return
+	}
+	for _, st := range publishStatements(buckets, objects, repos) {
 		r.role.AddToPolicy(st)
 	}
-	reason := "The build packages code into the asset bucket of this pipeline under keys that are content hashes (aws cloudformation package); ecr:GetAuthorizationToken supports no resource-level permission."
-	r.findings["Resource::"+bucket+"/*"] = reason
+	reason := "The build packages code into the asset buckets of this pipeline under keys that are content hashes (aws cloudformation package); ecr:GetAuthorizationToken supports no resource-level permission."
+	for _, o := range objects {
+		r.findings["Resource::"+o] = reason
+	}
 	if len(repos) > 0 {
 		r.findings["Resource::*"] = reason
 	}
 }
 
 // buildAssetVariables are the build project's variables that name the
-// asset store of its region.
+// asset stores: RELAY_ASSET_BUCKETS (and, with images,
+// RELAY_ASSET_REPOSITORIES) list every store as region=bucket (region=
+// repository URI), space-separated and sorted by region, for a build that
+// packages once per region; RELAY_ASSET_BUCKET, RELAY_ASSET_REGION and
+// RELAY_ASSET_REPOSITORY name the store of the pipeline's region, or the
+// only store when the pipeline's region has none.
 func (pl *Pipeline) buildAssetVariables() map[string]string {
-	region := pl.stackRegion()
-	s, ok := pl.props.AssetStores[region]
-	if !pl.props.BuildAssets || !ok {
+	if !pl.props.BuildAssets || len(pl.props.AssetStores) == 0 {
 		return nil
 	}
-	vars := map[string]string{"RELAY_ASSET_BUCKET": s.BucketName, "RELAY_ASSET_REGION": region}
-	if s.RepositoryName != "" {
-		vars["RELAY_ASSET_REPOSITORY"] = fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", pl.stackAccount(), region, *awscdk.Aws_URL_SUFFIX(), s.RepositoryName)
+	uri := func(region, name string) string {
+		return fmt.Sprintf("%s.dkr.ecr.%s.%s/%s", pl.stackAccount(), region, *awscdk.Aws_URL_SUFFIX(), name)
+	}
+	vars := map[string]string{}
+	var buckets, repos []string
+	for _, region := range slices.Sorted(maps.Keys(pl.props.AssetStores)) {
+		s := pl.props.AssetStores[region]
+		buckets = append(buckets, region+"="+s.BucketName)
+		if s.RepositoryName != "" {
+			repos = append(repos, region+"="+uri(region, s.RepositoryName))
+		}
+	}
+	vars["RELAY_ASSET_BUCKETS"] = strings.Join(buckets, " ")
+	if len(repos) > 0 {
+		vars["RELAY_ASSET_REPOSITORIES"] = strings.Join(repos, " ")
+	}
+	region := pl.stackRegion()
+	if _, ok := pl.props.AssetStores[region]; !ok && len(pl.props.AssetStores) == 1 {
+		region = slices.Collect(maps.Keys(pl.props.AssetStores))[0]
+	}
+	if s, ok := pl.props.AssetStores[region]; ok {
+		vars["RELAY_ASSET_BUCKET"], vars["RELAY_ASSET_REGION"] = s.BucketName, region
+		if s.RepositoryName != "" {
+			vars["RELAY_ASSET_REPOSITORY"] = uri(region, s.RepositoryName)
+		}
 	}
 	return vars
 }
@@ -265,7 +299,46 @@ func checkAssetStores(p *Props, planned *plan.Pipeline) []error {
 		errs = append(errs, fmt.Errorf("PipelineName: required with SelfUpdate (the self-update restarts the pipeline by name)"))
 	}
 	if p.BuildAssets && len(p.AssetStores) == 0 {
-		errs = append(errs, fmt.Errorf("AssetStores: required with BuildAssets (the build uploads to the store of the pipeline's region)"))
+		errs = append(errs, fmt.Errorf("AssetStores: required with BuildAssets (the build uploads to the store of each region deployed to)"))
+	}
+	if p.BuildAssets {
+		errs = append(errs, packagedTemplatesPerRegion(planned.Input)...)
+	}
+	return errs
+}
+
+// packagedTemplatesPerRegion reports, for a build that packages its
+// templates (BuildAssets), a stack template deployed in more than one
+// region: a packaged template names the asset bucket of one region, and
+// Lambda reads a function's code from a bucket in its own region
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html),
+// so each region needs a template of its own (Deployment.Regional), and a
+// StackSet, which deploys one template to all its regions, one region.
+func packagedTemplatesPerRegion(in plan.Input) []error {
+	var errs []error
+	first := map[string]string{} // template path -> "Deployments[i] in region"
+	for i, d := range in.Deployments {
+		switch d.Target.(type) {
+		case *plan.StackSetAccounts, *plan.OrganizationalUnits:
+			if len(d.Regions) > 1 {
+				errs = append(errs, fmt.Errorf("Deployments[%d].Regions %q: with BuildAssets, a StackSet deploys one packaged template to every region, and it names the asset bucket of one region, from which Lambda in the others cannot read; give the deployment one region (a deployment per region)", i, strings.Join(d.Regions, ",")))
+			}
+			continue
+		}
+		for _, r := range d.Regions {
+			for _, c := range d.ComponentsIn(r) {
+				st, ok := c.Release.(*plan.Stack)
+				if !ok {
+					continue
+				}
+				where := fmt.Sprintf("Deployments[%d] in %s", i, r)
+				if prev, seen := first[st.TemplatePath]; !seen {
+					first[st.TemplatePath] = where
+				} else if !strings.HasSuffix(prev, " in "+r) {
+					errs = append(errs, fmt.Errorf("%s: TemplatePath %q is deployed in %s too: with BuildAssets, a packaged template names the asset bucket of one region, from which Lambda in another cannot read; package once per region and give each region its own TemplatePath (Deployment.Regional)", where, st.TemplatePath, prev))
+				}
+			}
+		}
 	}
 	return errs
 }

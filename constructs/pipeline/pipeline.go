@@ -195,13 +195,20 @@ type Props struct {
 	// asset manifests to AssetStores (see plan.Assets). Default: none.
 	Assets *Assets
 	// AssetStores are the asset stores of the pipeline's account, by
-	// region: every region of Assets needs one, and BuildAssets the
-	// pipeline's. Default: none.
+	// region: every region of Assets needs one, and BuildAssets one or
+	// more. Default: none.
 	AssetStores map[string]AssetStore
 	// BuildAssets lets the build upload packaged code (aws cloudformation
-	// package, sam package) and images to the asset store of the pipeline's
-	// region, which its variables RELAY_ASSET_BUCKET, RELAY_ASSET_REGION and
-	// RELAY_ASSET_REPOSITORY name. Default: false.
+	// package, sam package) and images to every store of AssetStores. Its
+	// variables RELAY_ASSET_BUCKETS and, with repositories,
+	// RELAY_ASSET_REPOSITORIES list them as region=bucket and
+	// region=repository URI, space-separated and sorted by region;
+	// RELAY_ASSET_BUCKET, RELAY_ASSET_REGION and RELAY_ASSET_REPOSITORY name
+	// the store of the pipeline's region, or the only store when the
+	// pipeline's region has none. A
+	// packaged template names one region's bucket, and Lambda reads code in
+	// its own region only, so a build for several regions packages once per
+	// region (see the README's "Packaged templates"). Default: false.
 	BuildAssets bool
 	// FieldPaths name the props' fields in messages by another vocabulary
 	// (see plan.Input.Paths; package delivery gives the YAML paths).
