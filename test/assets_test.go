@@ -209,6 +209,55 @@ func TestPackagedAssetGrants(t *testing.T) {
 	}
 }
 
+// TestPackagedImageGrants: with publish build and images, the build may
+// push to the repository of each region deployed to, which the project
+// lists in RELAY_ASSET_REPOSITORIES by region.
+func TestPackagedImageGrants(t *testing.T) {
+	cfg := loadConfig(t, filepath.Join("..", "examples", "sam-packaged.yaml"))
+	cfg.Assets.Images, cfg.Build.Privileged = true, true
+	_, d := build(t, cfg)
+	var tpl obj
+	for _, s := range d.Stacks() {
+		if *s.StackName() == "invoices-tooling" {
+			tpl = relaytest.JSON(t, s)
+		}
+	}
+	st := statementsBySid(tpl, roleID(t, tpl, "", "invoices-build"))
+	repo := func(region string) string {
+		return "arn:aws:ecr:" + region + ":111111111111:repository/relay/invoices/assets"
+	}
+	if diff := cmp.Diff([]string{repo("eu-central-1"), repo("eu-west-1")}, strs(st["PushImages"]["Resource"])); diff != "" {
+		t.Errorf("build role pushes to (-want +got):\n%s", diff)
+	}
+	for _, r := range tpl["Resources"].(obj) {
+		props, _ := r.(obj)["Properties"].(obj)
+		if r.(obj)["Type"] != "AWS::CodeBuild::Project" || props["Name"] != "invoices-build" {
+			continue
+		}
+		got := map[string]interface{}{}
+		for _, v := range props["Environment"].(obj)["EnvironmentVariables"].([]interface{}) {
+			got[v.(obj)["Name"].(string)] = v.(obj)["Value"]
+		}
+		// The registry's domain is AWS::URLSuffix, resolved at deploy.
+		joined := ""
+		for _, part := range got["RELAY_ASSET_REPOSITORIES"].(obj)["Fn::Join"].([]interface{})[1].([]interface{}) {
+			if s, ok := part.(string); ok {
+				joined += s
+			} else if cmp.Equal(part, obj{"Ref": "AWS::URLSuffix"}) {
+				joined += "amazonaws.com"
+			} else {
+				t.Errorf("RELAY_ASSET_REPOSITORIES holds %v", part)
+			}
+		}
+		uri := func(region string) string {
+			return "111111111111.dkr.ecr." + region + ".amazonaws.com/relay/invoices/assets"
+		}
+		if want := "eu-central-1=" + uri("eu-central-1") + " eu-west-1=" + uri("eu-west-1"); joined != want {
+			t.Errorf("RELAY_ASSET_REPOSITORIES = %q, want %q", joined, want)
+		}
+	}
+}
+
 // TestSelfUpdateGrants pins the self-update role: the CDK bootstrap deploy
 // and file-publishing roles of exactly the accounts and regions of Relay's
 // stacks, and this pipeline's executions; nothing else of its own.
