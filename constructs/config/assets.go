@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
@@ -23,8 +22,9 @@ type Assets struct {
 	// `aws cloudformation package --s3-bucket "$RELAY_ASSET_BUCKET"` or `sam
 	// package`, into the store of each region deployed to (the project's
 	// RELAY_ASSET_BUCKETS lists them as region=bucket; with more than one
-	// region, the build packages once per region and every stack's
-	// templatePath uses ${region}); the path from commit to the first
+	// region, the build packages once per region and no template path is
+	// read in two regions, such as packaged-${region}.yaml); the path from
+	// commit to the first
 	// environment stays one CodeBuild action. "stage": an Assets
 	// stage after Build (and Test and Scan) publishes the CDK asset
 	// manifests (`cdk synth` output) to the store of every region deployed
@@ -95,35 +95,55 @@ func relativePathRule(s, example string) string {
 }
 
 // packagedRegionRules checks, with assets.publish build, that each packaged
-// template names the asset store of the region it is deployed in: Lambda
-// reads a function's code from a bucket (and image from a repository) in
-// the function's own region
+// template is deployed in one region: Lambda reads a function's code from
+// a bucket (and image from a repository) in the function's own region
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html,
 // S3Bucket: "must be in the same AWS Region as your function"), and the
 // build's aws cloudformation package or sam package writes one bucket
-// into a template. So with environments in more than one region, every
-// stack's templatePath must vary by region (${region}: the build packages
-// once per region, from RELAY_ASSET_BUCKETS), and an environment of
-// StackSets, which deploy one template to all their regions, has one
-// region.
+// into a template. So two environments (or regions of one) in different
+// regions must not read the same template path once placeholders are
+// filled (${region} does it: the build packages once per region, from
+// RELAY_ASSET_BUCKETS), and an environment of StackSets, which deploys one
+// template to all its regions, has one region.
 func (c *Config) packagedRegionRules(p *problems) {
-	var regions []string
-	for _, e := range c.Environments {
-		regions = append(regions, e.Regions...)
+	type use struct {
+		region string
+		env    int
 	}
-	slices.Sort(regions)
-	regions = slices.Compact(regions)
-	if len(regions) < 2 {
-		return
-	}
+	first := map[string]use{} // expanded template path -> where first deployed
+	reported := map[string]bool{}
 	for i, e := range c.Environments {
-		if e.Account == "" && len(e.Regions) > 1 {
-			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","), "with assets.publish build, a StackSet environment deploys one packaged template to every region it lists, and that template names the asset bucket of one region, from which Lambda in the others cannot read: give this environment one region (an environment per region), or use publish: stage with a CDK workload")
+		kind := kindOf(e)
+		if kind == "tooling" {
+			continue
 		}
-	}
-	for k, x := range c.Deploy.Components() {
-		if x.IsStack() && !strings.Contains(x.TemplatePath, "${region}") {
-			p.add(c.Deploy.componentPath(k, "templatePath"), x.TemplatePath, fmt.Sprintf("with assets.publish build and environments in %s, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml", strings.Join(regions, ", ")))
+		if kind != "account" && len(e.Regions) > 1 {
+			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","), "with assets.publish build, a StackSet environment deploys one packaged template to every region it lists, and that template names the asset bucket of one region, from which Lambda in the others cannot read: give this environment one region (an environment per region), or use publish: stage with a CDK workload")
+			continue
+		}
+		for _, region := range e.Regions {
+			expandIn := region
+			if kind != "account" {
+				expandIn = "" // one StackSet action for its region
+			}
+			x, errs := c.expand(i, expandIn)
+			if len(errs) > 0 {
+				continue // the placeholder rules report them
+			}
+			for k, comp := range x.Deploy.Components() {
+				if !comp.IsStack() {
+					continue
+				}
+				path := c.Deploy.componentPath(k, "templatePath")
+				prev, seen := first[comp.TemplatePath]
+				switch {
+				case !seen:
+					first[comp.TemplatePath] = use{region, i}
+				case prev.region != region && !reported[path]:
+					reported[path] = true
+					p.add(path, c.Deploy.Components()[k].TemplatePath, fmt.Sprintf("with assets.publish build, environments[%d] in %s and environments[%d] in %s read the same template %s, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml", prev.env, prev.region, i, region, comp.TemplatePath))
+				}
+			}
 		}
 	}
 }

@@ -14,7 +14,13 @@ func TestValidateAssets(t *testing.T) {
 		{name: "publish build in two regions from one template", mutate: func(c *Config) {
 			c.Assets = &Assets{Publish: PublishByBuild}
 			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
-		}, want: []string{`deploy.templatePath "template.json": with assets.publish build and environments in eu-west-1, us-east-1, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		}, want: []string{`deploy.templatePath "template.json": with assets.publish build, environments[0] in us-east-1 and environments[1] in eu-west-1 read the same template template.json, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		// A template per environment, each environment in one region.
+		{name: "publish build, a template per environment in its own region", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Environments[1].Regions = []string{"eu-west-1"}
+			c.Deploy.TemplatePath = "packaged-${env}.yaml"
+		}},
 		{name: "publish build in two regions, a template per region", mutate: func(c *Config) {
 			c.Assets = &Assets{Publish: PublishByBuild}
 			c.Environments[1].Regions = []string{"us-east-1", "eu-west-1"}
@@ -37,7 +43,7 @@ func TestValidateAssets(t *testing.T) {
 			}
 			c.Deploy.Stacks = []Component{{Name: "network", StackName: "payments-network-${region}", TemplatePath: "network.json"},
 				{Name: "app", StackName: "payments-app", TemplatePath: "app-${region}.yaml", DependsOn: []string{"network"}}}
-		}, want: []string{`deploy.stacks[0].templatePath "network.json": with assets.publish build and environments in eu-west-1, us-east-1, one template would name the asset bucket of one region, from which Lambda in the others cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		}, want: []string{`deploy.stacks[0].templatePath "network.json": with assets.publish build, environments[0] in us-east-1 and environments[1] in eu-west-1 read the same template network.json, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
 		// A StackSet deploys one template to all of its regions.
 		{name: "publish build to a StackSet in two regions", mutate: func(c *Config) {
 			c.Assets = &Assets{Publish: PublishByBuild}
