@@ -178,16 +178,8 @@ func TestPackagedAssetGrants(t *testing.T) {
 	if _, ok := st["PushImages"]; ok {
 		t.Error("the build may push images without assets.images")
 	}
-	vars := map[string]string{}
-	for _, r := range tpl["Resources"].(obj) {
-		props, _ := r.(obj)["Properties"].(obj)
-		if r.(obj)["Type"] == "AWS::CodeBuild::Project" && props["Name"] == "invoices-build" {
-			for _, v := range props["Environment"].(obj)["EnvironmentVariables"].([]interface{}) {
-				vars[v.(obj)["Name"].(string)] = v.(obj)["Value"].(string)
-			}
-		}
-	}
-	want := map[string]string{
+	vars := projectVariables(tpl, "invoices-build")
+	want := map[string]interface{}{
 		"RELAY_ASSET_BUCKETS": "eu-central-1=invoices-assets-111111111111-eu-central-1 eu-west-1=invoices-assets-111111111111-eu-west-1",
 		"RELAY_ASSET_BUCKET":  "invoices-assets-111111111111-eu-west-1", "RELAY_ASSET_REGION": "eu-west-1",
 	}
@@ -229,33 +221,43 @@ func TestPackagedImageGrants(t *testing.T) {
 	if diff := cmp.Diff([]string{repo("eu-central-1"), repo("eu-west-1")}, strs(st["PushImages"]["Resource"])); diff != "" {
 		t.Errorf("build role pushes to (-want +got):\n%s", diff)
 	}
-	for _, r := range tpl["Resources"].(obj) {
-		props, _ := r.(obj)["Properties"].(obj)
-		if r.(obj)["Type"] != "AWS::CodeBuild::Project" || props["Name"] != "invoices-build" {
-			continue
-		}
-		got := map[string]interface{}{}
-		for _, v := range props["Environment"].(obj)["EnvironmentVariables"].([]interface{}) {
-			got[v.(obj)["Name"].(string)] = v.(obj)["Value"]
-		}
-		// The registry's domain is AWS::URLSuffix, resolved at deploy.
-		joined := ""
-		for _, part := range got["RELAY_ASSET_REPOSITORIES"].(obj)["Fn::Join"].([]interface{})[1].([]interface{}) {
-			if s, ok := part.(string); ok {
-				joined += s
-			} else if cmp.Equal(part, obj{"Ref": "AWS::URLSuffix"}) {
-				joined += "amazonaws.com"
-			} else {
-				t.Errorf("RELAY_ASSET_REPOSITORIES holds %v", part)
-			}
-		}
-		uri := func(region string) string {
-			return "111111111111.dkr.ecr." + region + ".amazonaws.com/relay/invoices/assets"
-		}
-		if want := "eu-central-1=" + uri("eu-central-1") + " eu-west-1=" + uri("eu-west-1"); joined != want {
-			t.Errorf("RELAY_ASSET_REPOSITORIES = %q, want %q", joined, want)
+	// The registry's domain is AWS::URLSuffix, resolved at deploy.
+	joined := ""
+	repos, _ := projectVariables(tpl, "invoices-build")["RELAY_ASSET_REPOSITORIES"].(obj)
+	parts, _ := repos["Fn::Join"].([]interface{})
+	if len(parts) != 2 {
+		t.Fatalf("RELAY_ASSET_REPOSITORIES = %v, want an Fn::Join of the URIs", repos)
+	}
+	for _, part := range parts[1].([]interface{}) {
+		if s, ok := part.(string); ok {
+			joined += s
+		} else if cmp.Equal(part, obj{"Ref": "AWS::URLSuffix"}) {
+			joined += "amazonaws.com"
+		} else {
+			t.Errorf("RELAY_ASSET_REPOSITORIES holds %v", part)
 		}
 	}
+	uri := func(region string) string {
+		return "111111111111.dkr.ecr." + region + ".amazonaws.com/relay/invoices/assets"
+	}
+	if want := "eu-central-1=" + uri("eu-central-1") + " eu-west-1=" + uri("eu-west-1"); joined != want {
+		t.Errorf("RELAY_ASSET_REPOSITORIES = %q, want %q", joined, want)
+	}
+}
+
+// projectVariables are the environment variables of the CodeBuild project
+// named name in tpl, by name.
+func projectVariables(tpl obj, name string) map[string]interface{} {
+	out := map[string]interface{}{}
+	for _, r := range tpl["Resources"].(obj) {
+		props, _ := r.(obj)["Properties"].(obj)
+		if r.(obj)["Type"] == "AWS::CodeBuild::Project" && props["Name"] == name {
+			for _, v := range props["Environment"].(obj)["EnvironmentVariables"].([]interface{}) {
+				out[v.(obj)["Name"].(string)] = v.(obj)["Value"]
+			}
+		}
+	}
+	return out
 }
 
 // TestSelfUpdateGrants pins the self-update role: the CDK bootstrap deploy
