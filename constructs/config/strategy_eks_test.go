@@ -95,3 +95,23 @@ relay.yaml:11: deploy.eks.helm.set.image.tag "v-%{relay.variables.tag}": must no
 		t.Errorf("Parse() error = %v\nwant %s", err, want)
 	}
 }
+
+// TestFreeTextInStepValues: a Helm set value or the GitOps value travels in
+// the step action's EnvironmentVariables JSON, where CodePipeline puts a
+// variable's value unencoded; a commit message or an author's name there
+// is refused with its line. Pipeline variables (read from the execution),
+// fixed shapes and build variables pass.
+func TestFreeTextInStepValues(t *testing.T) {
+	base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
+	yaml := base + "pipeline: {variables: [{name: tag}]}\ndeploy:\n  eks:\n    cluster: web\n" +
+		"    gitops: {repository: \"https://github.com/acme/gitops.git\", file: envs/values.yaml, value: \"#{SourceVariables.AuthorDisplayName}\", tokenSecret: \"arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-AbCdEf\"}\n" +
+		"    helm: {release: web, chart: charts/web, set: {image.tag: \"#{variables.tag}-#{SourceVariables.CommitId}\", build: \"#{BuildVariables.VERSION}\", note: \"#{variables.tag}: #{SourceVariables.CommitMessage}\"}}\n"
+	_, err := Parse("relay.yaml", []byte(yaml))
+	const fix = ": the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; " +
+		"use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})"
+	want := `relay.yaml:10: deploy.eks.gitops.value "#{SourceVariables.AuthorDisplayName}": uses #{SourceVariables.AuthorDisplayName}, whose value whoever pushes the commit chooses` + fix + "\n" +
+		`relay.yaml:11: deploy.eks.helm.set.note "#{variables.tag}: #{SourceVariables.CommitMessage}": uses #{SourceVariables.CommitMessage}, whose value whoever pushes the commit chooses` + fix
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse() error = %v\nwant %s", err, want)
+	}
+}

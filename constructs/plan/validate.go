@@ -43,6 +43,16 @@ func (v *validator) addf(path, format string, a ...any) { v.add(path, fmt.Sprint
 // is, so a quote in it would end the JSON string and add keys
 // (aws/aws-cdk#31213, #8458).
 func (v *validator) freeTextInJSON(path, value, doc string) {
+	if ref, who := values.FreeTextReference(value, v.fixedSourceVariables()); ref != "" {
+		v.addf(path, "%q: uses %s, whose value %s chooses, inside the action's %s JSON: CodePipeline puts a variable's value into it without encoding it, "+
+			"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})",
+			value, ref, who, doc)
+	}
+}
+
+// fixedSourceVariables are the source variables whose value is known at
+// synth (values.SourceFixedVariables), as "namespace.name".
+func (v *validator) fixedSourceVariables() map[string]bool {
 	fixed := map[string]bool{}
 	for i, x := range append([]ExtraSource{{Source: v.in.Source}}, v.in.ExtraSources...) {
 		ns := SourceVariables
@@ -53,11 +63,23 @@ func (v *validator) freeTextInJSON(path, value, doc string) {
 			values.SourceFixedVariables(fixed, ns, cc.Branch)
 		}
 	}
-	if ref, who := values.FreeTextReference(value, fixed); ref != "" {
-		v.addf(path, "%q: uses %s, whose value %s chooses, inside the action's %s JSON: CodePipeline puts a variable's value into it without encoding it, "+
-			"so a quote in the value would end the string and add keys; pass the value through the build instead (a Build.EnvironmentVariables variable the buildspec checks and exports, read as #{BuildVariables.<name>})",
-			value, ref, who, doc)
+	return fixed
+}
+
+// freeTextInStep is "" for value, a Helm Set value or the GitOps Value,
+// unless it refers to a free-text source variable (a commit message, an
+// author's name: values.FreeTextReference); then it is the rule: the
+// step's action carries the value in its EnvironmentVariables JSON, into
+// which CodePipeline puts a resolved value without encoding it
+// (aws/aws-cdk#8458). Pipeline variables are read from the execution
+// instead (values.VariableTemplate), so they pass.
+func (v *validator) freeTextInStep(value string) string {
+	template, _ := values.VariableTemplate(value)
+	if ref, who := values.FreeTextReference(template, v.fixedSourceVariables()); ref != "" {
+		return fmt.Sprintf("uses %s, whose value %s chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; "+
+			"use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})", ref, who)
 	}
+	return ""
 }
 
 // err joins the problems, each once (a rule broken the same way in several

@@ -148,6 +148,20 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.GitOps.Value "%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}`,
 			`Deployments[0].Release.Helm.Set key "image.tag" value "v-%{relay.variables.tag}": must not hold %{relay.variables., the placeholder with which the step fills a pipeline variable at run time; write a pipeline variable as #{variables.NAME}`,
 		}},
+		// The values travel in the step action's EnvironmentVariables
+		// JSON, which CodePipeline fills unencoded: no commit message or
+		// author there. Pipeline variables are read from the execution.
+		{"EKS values holding free-text source variables", func(in *plan.Input) {
+			in.Variables = []plan.Variable{{Name: "tag"}}
+			in.Deployments[0].Release = &plan.EKSRelease{
+				GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", Value: "#{SourceVariables.AuthorEmail}", TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"},
+				Helm: &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "chart", Set: map[string]string{
+					"image.tag": "#{variables.tag}-#{SourceVariables.CommitId}", "note": "#{SourceVariables.CommitMessage}"}},
+			}
+		}, []string{
+			`Deployments[0].Release.GitOps.Value "#{SourceVariables.AuthorEmail}": uses #{SourceVariables.AuthorEmail}, whose value whoever pushes the commit chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})`,
+			`Deployments[0].Release.Helm.Set key "note" value "#{SourceVariables.CommitMessage}": uses #{SourceVariables.CommitMessage}, whose value whoever pushes the commit chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})`,
+		}},
 		// helm upgrade takes a chart reference or a values file as a URL
 		// too: it would deploy what it fetches then, not the build output.
 		{"Helm chart and values by URL", func(in *plan.Input) {
