@@ -103,6 +103,13 @@ func TestFieldFailureKinds(t *testing.T) {
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +
 			"environments:\n  - {name: stagingabcdefghijabc, account: \"222222222222\", regions: [us-east-1]}\n",
 			[]string{"its role in environments[0] would be abcdefghijabcdefghijabcd-stagingabcdefghijabc-smoketestabcdefghijabcdefghijab-step, 82 characters; IAM takes at most 64"}},
+		// A Step Functions execution is named <prefix>-<36-character action
+		// execution ID>, within Step Functions' 80 characters: a prefix of
+		// 44 to 60 characters was accepted and failed every run (found by
+		// the variants sweep; fixed: values, config, plan).
+		{"Step Functions execution name prefix", "stackset-name-over-128", kindsHead + "deploy:\n" + kindsPolicy +
+			"  hooks:\n    - {name: check, stepFunctions: {stateMachine: kinds-check, executionNamePrefix: " + strings.Repeat("p", 44) + "}}\n" + kindsStaging,
+			[]string{`deploy.hooks[0].stepFunctions.executionNamePrefix "` + strings.Repeat("p", 44) + `": must be 1 to 43 letters, digits, _ and -`}},
 		// 5 dangerous grants in user-written policies (fixed: iampolicy, config, target).
 		{"PassRole on arn:*", "exec-policy-iam-star", kindsHead +
 			"deploy:\n  executionPolicy:\n    statements:\n      - {sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:*\"], reason: \"CloudFormation passes roles it creates.\"}\n" + kindsStaging,

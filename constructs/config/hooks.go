@@ -56,7 +56,11 @@ type StepFunctionsHook struct {
 	Input map[string]string `yaml:"input,omitempty" json:"input,omitempty"`
 	// InputFile is instead the path of a JSON file in the build output.
 	InputFile string `yaml:"inputFile,omitempty" json:"inputFile,omitempty"`
-	// ExecutionNamePrefix prefixes execution names. Default: the hook name.
+	// ExecutionNamePrefix prefixes execution names, which the action writes
+	// <prefix>-<its 36-character execution ID> within Step Functions' 80
+	// characters: 1 to 43 letters, digits, _ and - (values.ExecutionNamePrefix,
+	// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html).
+	// Default: the hook name.
 	ExecutionNamePrefix string `yaml:"executionNamePrefix,omitempty" json:"executionNamePrefix,omitempty"`
 }
 
@@ -118,7 +122,7 @@ func validateHooks(q *problems, hooks []Hook) {
 				q.add(b+".stepFunctions.inputFile", s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
 			}
 			if !values.ExecutionNamePrefix(s.ExecutionNamePrefix) {
-				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
+				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)")
 			}
 		}
 	}

@@ -32,6 +32,11 @@ func TestValidateHooks(t *testing.T) {
 		// it, whichever role it names.
 		{"hook statement assuming a named role", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Probe, actions: [\"s3:GetObject\", \"sts:AssumeRole\"], resources: [\"arn:aws:iam::222222222222:role/app-reader\"]}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].actions[1] "sts:AssumeRole": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; a hook function checks a release: grant it what it reads, by ARN`},
+		// The action names each execution <prefix>-<36-character execution
+		// ID>, and Step Functions refuses names over 80 characters: a
+		// 44-character prefix failed every run (found by the variants sweep).
+		{"execution name prefix over 43 characters", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, stepFunctions: {stateMachine: m, executionNamePrefix: " + strings.Repeat("p", 44) + "}}]\n",
+			`deploy.hooks[0].stepFunctions.executionNamePrefix "` + strings.Repeat("p", 44) + `": must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)`},
 		{"hook statement assuming roles through a wildcard", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Probe, actions: [\"sts:*\"], resources: [\"arn:aws:iam::333333333333:role/app-reader\"], reason: \"every STS call of the check\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].actions[0] "sts:*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant`},
 	})

@@ -221,7 +221,7 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 			p.add(path+".stepFunctions.inputFile", x.InputFile, pathRule(x.InputFile, "input.json", "the build output"))
 		}
 		if !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
-			p.add(path+".stepFunctions.executionNamePrefix", x.ExecutionNamePrefix, "must be 1 to 60 letters, digits, _ and -")
+			p.add(path+".stepFunctions.executionNamePrefix", x.ExecutionNamePrefix, "must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)")
 		}
 	case s.Approval != nil:
 		a := s.Approval

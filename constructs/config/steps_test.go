@@ -122,6 +122,8 @@ func TestStepsRules(t *testing.T) {
 			`steps[2].name "network": duplicate of deploy.stacks[0].name in environments[0] "staging"; give each step and stack a unique name`},
 		{"a step variable named like Relay's", "        STAGE: {value: \"${env}\"}\n", "        RELAY_STAGE: {value: \"${env}\"}\n",
 			`steps[2].codeBuild.environmentVariables.RELAY_STAGE "RELAY_STAGE": names are letters, digits and _, not starting with a digit, CODEBUILD_ or RELAY_ (CodeBuild's and Relay's)`},
+		{"a step's execution name prefix over 43 characters", "    codeBuild: {buildspec: ci/lint.yml, inputs: [source]}", "    stepFunctions: {stateMachine: shop-lint, executionNamePrefix: " + strings.Repeat("p", 44) + "}",
+			`steps[0].stepFunctions.executionNamePrefix "` + strings.Repeat("p", 44) + `": must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)`},
 		{"a reference to a step that runs later", "Staging smoke: #{Step_staging_us-east-1_smoke.Result}", "Production smoke: #{Step_production_us-east-1_smoke.Result}",
 			`refers to namespace "Step_production_us-east-1_smoke", which no earlier action sets`},
 	} {

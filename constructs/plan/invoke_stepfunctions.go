@@ -18,9 +18,10 @@ type StepFunctionsInvoke struct {
 	Input map[string]string
 	// InputFile is instead a JSON file in the build output.
 	InputFile string
-	// ExecutionNamePrefix prefixes execution names: 1 to 60 letters,
-	// digits, _ and - (values.ExecutionNamePrefix: with the pipeline
-	// execution's ID, within Step Functions' execution names,
+	// ExecutionNamePrefix prefixes execution names: 1 to 43 letters,
+	// digits, _ and - (values.ExecutionNamePrefix: with the action
+	// execution's 36-character ID, within Step Functions' 80 characters of
+	// an execution name,
 	// https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
 	// Default: the hook's (or step's) name.
 	ExecutionNamePrefix string
@@ -58,7 +59,7 @@ func (x *StepFunctionsInvoke) validate(v *validator, field string) {
 	if x.ExecutionNamePrefix != "" && !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
 		// Step Functions refuses to start an execution of another name,
 		// failing the action when it runs.
-		v.addf(field+".ExecutionNamePrefix", "%q: must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)", x.ExecutionNamePrefix)
+		v.addf(field+".ExecutionNamePrefix", "%q: must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)", x.ExecutionNamePrefix)
 	}
 	for _, k := range slices.Sorted(maps.Keys(x.Input)) {
 		v.freeTextInJSON(fmt.Sprintf("%s.Input[%q]", field, k), x.Input[k], "Input")

@@ -370,14 +370,17 @@ func TestValidate(t *testing.T) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "image", Source: &plan.ECRSource{Repository: "payments/api", Tag: "-latest"}}}
 			in.Deployments[0].Release.(*plan.Stack).ParameterOverrides = map[string]string{"Image-Tag": "v1", "ImageTag": "v1"}
 			in.Deployments[0].Hooks = []plan.Hook{{Name: "migrate", Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", ExecutionNamePrefix: "migrate.v2"}},
-				{Name: "longname", Invoke: &plan.StepFunctionsInvoke{StateMachine: strings.Repeat("m", 81)}}, {Name: "maxname", Invoke: &plan.StepFunctionsInvoke{StateMachine: strings.Repeat("m", 80)}}}
+				{Name: "longname", Invoke: &plan.StepFunctionsInvoke{StateMachine: strings.Repeat("m", 81)}}, {Name: "maxname", Invoke: &plan.StepFunctionsInvoke{StateMachine: strings.Repeat("m", 80)}},
+				{Name: "maxprefix", Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", ExecutionNamePrefix: strings.Repeat("p", 43)}},
+				{Name: "longprefix", Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", ExecutionNamePrefix: strings.Repeat("p", 44)}}}
 			in.Deployments[1].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", Branch: "release..1", File: "values.yaml", Value: "v1",
 				TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf"}}
 		}, []string{
 			`ExtraSources[0].Source.Tag "-latest": must be an image tag of 1 to 128 letters, digits, _, . and -, not starting with . or -, such as latest (https://docs.docker.com/reference/cli/docker/image/tag/); no image has another`,
 			`Deployments[0].Release.ParameterOverrides["Image-Tag"]: must be a template parameter name, 1 to 255 letters and digits (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html)`,
-			`Deployments[0].Hooks[0].Invoke.ExecutionNamePrefix "migrate.v2": must be 1 to 60 letters, digits, _ and - (Step Functions execution names, with the pipeline execution's ID: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
+			`Deployments[0].Hooks[0].Invoke.ExecutionNamePrefix "migrate.v2": must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
 			`Deployments[0].Hooks[1].Invoke.StateMachine "` + strings.Repeat("m", 81) + `": must be a state machine name of 1 to 80 letters, digits, _, . and -`,
+			`Deployments[0].Hooks[4].Invoke.ExecutionNamePrefix "` + strings.Repeat("p", 44) + `": must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)`,
 			`Deployments[1].Release.GitOps.Branch "release..1": is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it`,
 		}},
 		// The project's role may assume what AssumeRolePattern matches,

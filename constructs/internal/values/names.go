@@ -104,7 +104,7 @@ func S3SourceKeyRule(key string) string {
 
 var (
 	imageTagRE        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	executionPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,60}$`)
+	executionPrefixRE = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, MaxExecutionNamePrefix))
 	templateParamRE   = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
 )
 
@@ -114,12 +114,22 @@ var (
 // that watches another tag never finds an image.
 func ImageTag(s string) bool { return imageTagRE.MatchString(s) }
 
+// MaxExecutionNamePrefix is the longest prefix of the Step Functions
+// executions that a CodePipeline Step Functions action starts, in
+// characters: the action names an execution <prefix>-<action execution ID>
+// (a 36-character UUID, such as
+// myPrefix-1624a1d1-3699-43f0-8e1e-6bafd7fde791;
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html),
+// and StartExecution takes names of at most 80 characters
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html):
+// 80 - 1 - 36 = 43. A longer prefix makes every run of the action fail.
+const MaxExecutionNamePrefix = 43
+
 // ExecutionNamePrefix reports whether s can prefix the names of the Step
 // Functions executions that a CodePipeline Step Functions action starts: 1
-// to 60 letters, digits, _ and -, so that with the pipeline execution's ID
-// the name stays within StartExecution's 80 characters of that alphabet
-// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
-// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html).
+// to MaxExecutionNamePrefix (43) letters, digits, _ and -, so that with the
+// action execution's ID the name stays within StartExecution's 80
+// characters of that alphabet.
 func ExecutionNamePrefix(s string) bool { return executionPrefixRE.MatchString(s) }
 
 // TemplateParameterName reports whether s can name a CloudFormation
