@@ -103,6 +103,14 @@ func TestFieldFailureKinds(t *testing.T) {
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +
 			"environments:\n  - {name: stagingabcdefghijabc, account: \"222222222222\", regions: [us-east-1]}\n",
 			[]string{"its role in environments[0] would be abcdefghijabcdefghijabcd-stagingabcdefghijabc-smoketestabcdefghijabcdefghijab-step, 82 characters; IAM takes at most 64"}},
+		// A stage's entry condition takes 5 rules, one per alarm and one
+		// for the window: 12 alarms and a window synthesized, and
+		// CloudFormation refused the pipeline (found by the variants sweep;
+		// fixed: limits, config, plan).
+		{"twelve entry-condition alarms", "sixty-hooks-one-region", kindsHead + "deploy:\n" + kindsPolicy +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1], entryConditions: {deploymentWindow: {cron: \"cron(* 9-16 ? * MON-FRI *)\"}, noAlarms: [" +
+			strings.TrimSuffix(repeatLines(12, "kinds-alarm-%02[1]d, "), ", ") + "]}}\n",
+			[]string{`environments[0].entryConditions.noAlarms "12": the stage's entry condition would have 13 rules (12 alarms, one rule each and the deployment window), and CodePipeline takes at most 5 rules in a condition`}},
 		// A Step Functions execution is named <prefix>-<36-character action
 		// execution ID>, within Step Functions' 80 characters: a prefix of
 		// 44 to 60 characters was accepted and failed every run (found by

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Settings that apply only to some environments or strategies. A setting
@@ -43,6 +46,7 @@ func (c *Config) applicabilityRules(p *problems) {
 	c.stacksApply(p)
 	c.stackSettingsApply(p)
 	c.wavesAgree(p)
+	c.waveConditionRules(p)
 	if o := c.Organization; o != nil && o.StackSetsCallAs == "SELF" &&
 		!slices.ContainsFunc(c.Environments, func(e Environment) bool { return len(e.OrganizationalUnits) > 0 }) {
 		p.add("organization.stackSetsCallAs", o.StackSetsCallAs, "applies to organizationalUnits environments only (service-managed StackSets), and there are none; remove it")
@@ -194,6 +198,49 @@ func (c *Config) wavesAgree(p *problems) {
 			}
 		}
 	}
+}
+
+// waveConditionRules checks that the entry condition of each wave's stage,
+// which gathers the noAlarms of all its environments (each distinct alarm
+// once) and the wave's deployment window, holds at most
+// limits.ConditionRules rules; an environment over it alone is reported by
+// entryConditionRules. A wave is reported on its last environment with
+// noAlarms.
+func (c *Config) waveConditionRules(p *problems) {
+	envs := c.Environments
+	for start := 0; start < len(envs); {
+		wave := waveOf(envs[start])
+		end := start + 1
+		for end < len(envs) && waveOf(envs[end]) == wave {
+			end++
+		}
+		var alarms []string
+		window, last, alone := false, -1, false
+		for i := start; i < end; i++ {
+			ec := envs[i].EntryConditions
+			if ec == nil {
+				continue
+			}
+			alarms = append(alarms, ec.NoAlarms...)
+			window = window || ec.DeploymentWindow != nil
+			if len(ec.NoAlarms) > 0 {
+				last = i
+			}
+			alone = alone || conditionRulesRule(values.SortedUnique(ec.NoAlarms), ec.DeploymentWindow != nil, "") != ""
+		}
+		if rule := conditionRulesRule(values.SortedUnique(alarms), window, wave); end-start > 1 && last >= 0 && !alone && rule != "" {
+			p.add(envPath(last, "entryConditions.noAlarms"), strconv.Itoa(len(envs[last].EntryConditions.NoAlarms)), rule)
+		}
+		start = end
+	}
+}
+
+// waveOf is the wave of e: its wave, or its name (a stage of its own).
+func waveOf(e Environment) string {
+	if e.Wave != "" {
+		return e.Wave
+	}
+	return e.Name
 }
 
 // windowOf is e's deployment window, nil if none.

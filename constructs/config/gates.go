@@ -10,6 +10,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 )
 
 // Approval configures a manual approval gate.
@@ -103,6 +104,35 @@ func entryConditionRules(p *problems, i int, e Environment) {
 			p.add(envPath(i, fmt.Sprintf("entryConditions.noAlarms[%d]", k)), a, values.PolicyTextRule(a, "rename the alarm in those characters"))
 		}
 	}
+	if rule := conditionRulesRule(values.SortedUnique(ec.NoAlarms), ec.DeploymentWindow != nil, ""); rule != "" {
+		p.add(envPath(i, "entryConditions.noAlarms"), strconv.Itoa(len(ec.NoAlarms)), rule)
+	}
+}
+
+// conditionRulesRule says why alarms (distinct) and, with window, a
+// deployment window are more rules than the entry condition of one stage
+// holds, or "" when they fit: each alarm is a CloudWatchAlarm rule of its
+// own (a rule names one alarm) and the window a DeploymentWindow rule, and
+// CloudFormation refuses a condition of more than limits.ConditionRules (5)
+// rules. wave, when set, names the wave whose environments share the stage.
+func conditionRulesRule(alarms []string, window bool, wave string) string {
+	n, max := len(alarms), limits.Max(limits.ConditionRules)
+	if window {
+		n++
+	}
+	if n <= max {
+		return ""
+	}
+	with, room := "", max
+	if window {
+		with, room = " and the deployment window", max-1
+	}
+	whose := "the stage's"
+	if wave != "" {
+		whose = fmt.Sprintf("wave %q is one stage, and its environments'", wave)
+	}
+	return fmt.Sprintf("%s entry condition would have %d rules (%d alarms, one rule each%s), and CodePipeline takes at most %d rules in a condition (%s): gate on at most %d alarms, combining them into a CloudWatch composite alarm",
+		whose, n, len(alarms), with, max, limits.ByID(limits.ConditionRules).Source, room)
 }
 
 // approvalRules checks environments[i].approval.

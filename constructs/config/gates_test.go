@@ -63,6 +63,33 @@ func TestValidateGates(t *testing.T) {
 			},
 		},
 		{
+			// A rule names one alarm, and CloudFormation refuses a condition
+			// of more than 5 rules (the variants sweep found 12 alarms and a
+			// window synthesized into one condition of 13).
+			name: "more entry-condition rules than a condition takes",
+			mutate: func(c *Config) {
+				c.Environments[0].EntryConditions = &EntryConditions{NoAlarms: []string{"a1", "a2", "a3", "a4", "a5", "a5"}}
+				c.Environments[1].EntryConditions = &EntryConditions{DeploymentWindow: &DeploymentWindow{Cron: "cron(* 9-16 ? * MON-FRI *)", TimeZone: "UTC"},
+					NoAlarms: []string{"b1", "b2", "b3", "b4", "b5"}}
+			},
+			want: []string{
+				`environments[1].entryConditions.noAlarms "5": the stage's entry condition would have 6 rules (5 alarms, one rule each and the deployment window), and CodePipeline takes at most 5 rules in a condition (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html): gate on at most 4 alarms, combining them into a CloudWatch composite alarm`,
+			},
+		},
+		{
+			// A wave is one stage: the entry condition gathers the alarms
+			// of all its environments.
+			name: "a wave's environments together over a condition's rules",
+			mutate: func(c *Config) {
+				c.Environments[0].Wave, c.Environments[1].Wave = "prod", "prod"
+				c.Environments[0].EntryConditions = &EntryConditions{NoAlarms: []string{"a1", "a2", "shared"}}
+				c.Environments[1].EntryConditions = &EntryConditions{NoAlarms: []string{"b1", "b2", "b3", "shared"}}
+			},
+			want: []string{
+				`environments[1].entryConditions.noAlarms "4": wave "prod" is one stage, and its environments' entry condition would have 6 rules (6 alarms, one rule each), and CodePipeline takes at most 5 rules in a condition (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html): gate on at most 5 alarms, combining them into a CloudWatch composite alarm`,
+			},
+		},
+		{
 			name: "approval notify not an email",
 			mutate: func(c *Config) {
 				// The last three passed a looser rule than the one

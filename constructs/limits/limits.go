@@ -70,6 +70,7 @@ const (
 	RunOrder                = "codepipeline-run-order"
 	VariableDefault         = "codepipeline-variable-default-value"
 	TriggerPatterns         = "codepipeline-trigger-filter-patterns"
+	ConditionRules          = "codepipeline-condition-rules"
 	CodeDeployAlarms        = "codedeploy-alarms"
 	CodeDeployTargets       = "codedeploy-target-groups"
 	CodeDeployWait          = "codedeploy-wait-minutes"
@@ -163,6 +164,11 @@ var Table = append([]Limit{
 		"shorten the default value", false},
 	{TriggerPatterns, "CodePipeline trigger filter patterns per includes or excludes list", 8, "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html",
 		"combine patterns with globs (release/* instead of release/1, release/2, ...)", false},
+	// A stage's entry condition holds Relay's deployment window and one
+	// CloudWatchAlarm rule per noAlarms alarm (a rule names one alarm);
+	// CloudFormation refuses a condition of more rules.
+	{ConditionRules, "CodePipeline rules per stage condition", 5, "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html",
+		"gate on fewer alarms: combine them into a CloudWatch composite alarm (the deployment window is a rule too)", false},
 	// CodeDeploy's quota page lists 50 associated alarms (adjustable), but
 	// its API (AlarmConfiguration: "A maximum of 10 alarms can be added";
 	// AlarmsLimitExceededException: "(10)") and CloudFormation's
@@ -420,6 +426,15 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 				sm, _ := s.(map[string]interface{})
 				actions, _ := sm["Actions"].([]interface{})
 				check(StageActions, fmt.Sprintf("%s/%v", id, sm["Name"]), len(actions))
+				for _, when := range []string{"BeforeEntry", "OnSuccess", "OnFailure"} {
+					c, _ := sm[when].(map[string]interface{})
+					conds, _ := c["Conditions"].([]interface{})
+					for _, x := range conds {
+						cm, _ := x.(map[string]interface{})
+						rules, _ := cm["Rules"].([]interface{})
+						check(ConditionRules, fmt.Sprintf("%s/%v/%s", id, sm["Name"], when), len(rules))
+					}
+				}
 				for _, a := range actions {
 					am, _ := a.(map[string]interface{})
 					cfg, _ := am["Configuration"].(map[string]interface{})

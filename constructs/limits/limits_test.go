@@ -82,6 +82,9 @@ func TestCheckTemplate(t *testing.T) {
 		{"pipeline too many stages", pipeline(51, 1, ""), []string{limits.PipelineStages}, nil},
 		{"stage with too many actions", pipeline(1, 51, ""), []string{limits.StageActions}, nil},
 		{"full stage: Relay packs stages, no warning", pipeline(1, 50, ""), nil, nil},
+		{"an entry condition of 3 rules", conditionRules(3), nil, nil},
+		{"an entry condition of 4 rules: a warning", conditionRules(4), nil, []string{limits.ConditionRules}},
+		{"an entry condition of 6 rules", conditionRules(6), []string{limits.ConditionRules}, nil},
 		{"parameter overrides too long", pipeline(1, 1, strings.Repeat("p", 1001)), []string{limits.ActionConfiguration}, nil},
 		{"parameter overrides near the limit", pipeline(1, 1, strings.Repeat("p", 800)), nil, []string{limits.ActionConfiguration}},
 		{"names within their limits", map[string]interface{}{"Resources": map[string]interface{}{
@@ -119,6 +122,23 @@ func TestCheckTemplate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// conditionRules is a pipeline whose second stage's entry condition has n
+// CloudWatchAlarm rules.
+func conditionRules(n int) map[string]interface{} {
+	var rules []interface{}
+	for i := range n {
+		rules = append(rules, map[string]interface{}{"Name": fmt.Sprintf("NoAlarm%d", i+1),
+			"RuleTypeId":    map[string]interface{}{"Category": "Rule", "Owner": "AWS", "Provider": "CloudWatchAlarm", "Version": "1"},
+			"Configuration": map[string]interface{}{"AlarmName": fmt.Sprintf("a%d", i)}})
+	}
+	action := map[string]interface{}{"Name": "A", "ActionTypeId": map[string]interface{}{"Category": "Approval", "Owner": "AWS", "Provider": "Manual", "Version": "1"}}
+	return res("AWS::CodePipeline::Pipeline", map[string]interface{}{"Name": "p", "Stages": []interface{}{
+		map[string]interface{}{"Name": "S1", "Actions": []interface{}{action}},
+		map[string]interface{}{"Name": "S2", "Actions": []interface{}{action},
+			"BeforeEntry": map[string]interface{}{"Conditions": []interface{}{map[string]interface{}{"Result": "FAIL", "Rules": rules}}}},
+	}})
 }
 
 // strs are n distinct strings.

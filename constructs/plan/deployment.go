@@ -1,5 +1,11 @@
 package plan
 
+import (
+	"fmt"
+
+	"github.com/relaycdk/relay/constructs/limits"
+)
+
 // Deployment is one environment: a stage (or a share of its wave's stage)
 // that releases the build output to Target in each of its regions.
 type Deployment struct {
@@ -61,7 +67,10 @@ type Deployment struct {
 	// alarm's exact name: 1 to 255 characters, no control character, no *
 	// or ? (the pipeline role may describe each by its ARN, where IAM reads
 	// them as wildcards) and nothing beyond U+00FF (IAM refuses it in the
-	// role's policy); Validate refuses others. Default: none.
+	// role's policy); Validate refuses others. Each alarm is a rule of the
+	// stage's entry condition, as is Window, and a condition holds at most
+	// 5 rules (limits.ConditionRules), with the alarms of the whole wave.
+	// Default: none.
 	NoAlarms []string
 }
 
@@ -195,4 +204,23 @@ func (d *Deployment) WaveName() string {
 		return d.Wave
 	}
 	return d.Name
+}
+
+// conditionRules says why alarms (distinct) and, with window, a
+// deployment window are more rules than a stage's entry condition holds,
+// or "" when they fit: each alarm is a CloudWatchAlarm rule of its own (a
+// rule names one alarm) and the window a DeploymentWindow rule, and
+// CloudFormation refuses a condition of more than limits.ConditionRules
+// (5). of says whose alarms they are (" of its deployments" for a wave).
+func conditionRules(alarms []string, window bool, of string) string {
+	n, max := len(alarms), limits.Max(limits.ConditionRules)
+	with, room := "", max
+	if window {
+		n, with, room = n+1, " and the deployment window", max-1
+	}
+	if n <= max {
+		return ""
+	}
+	return fmt.Sprintf("%d alarms%s%s make %d rules of the stage's entry condition (one rule per alarm), and CodePipeline takes at most %d rules in a condition (%s): gate on at most %d alarms, combining them into a CloudWatch composite alarm",
+		len(alarms), of, with, n, max, limits.ByID(limits.ConditionRules).Source, room)
 }

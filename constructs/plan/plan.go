@@ -419,6 +419,18 @@ func (p *planner) wave(start, end int, wave string) []Stage {
 	if len(stages[0].Alarms) == 0 {
 		stages[0].Alarms = nil
 	}
+	// Each deployment's own fit (validator.deployment); together, the
+	// wave's deployments may still pass the condition's rules.
+	if rule := conditionRules(stages[0].Alarms, stages[0].Window != nil, " of its deployments"); rule != "" {
+		last := start
+		for i := start; i < end; i++ {
+			if len(deps[i].NoAlarms) > 0 {
+				last = i
+			}
+		}
+		p.errs = append(p.errs, fmt.Errorf("%s: wave %q is one stage: %s",
+			in.name(fmt.Sprintf("Deployments[%d].NoAlarms", last)), wave, rule))
+	}
 	for k := range stages {
 		for _, a := range stages[k].Actions {
 			stages[k].Rollback = stages[k].Rollback || !deps[a.Deployment].DisableRollback

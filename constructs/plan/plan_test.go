@@ -263,6 +263,45 @@ func TestFreezeAndRollback(t *testing.T) {
 	}
 }
 
+// TestEntryConditionRules: a stage's entry condition takes at most 5
+// rules, one per distinct alarm of the wave's deployments and one for the
+// deployment window; CloudFormation refused the 13 rules of 12 alarms and a
+// window that the variants sweep synthesized.
+func TestEntryConditionRules(t *testing.T) {
+	window := &plan.Window{Cron: "cron(* 9-16 ? * MON-FRI *)"}
+	const source = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html"
+	for _, tc := range []struct {
+		name   string
+		alarms [][]string // per deployment of wave prod
+		window bool       // on the last deployment
+		want   string     // "" when it plans
+	}{
+		{"five alarms", [][]string{{"a", "b", "c", "d", "e"}}, false, ""},
+		{"four alarms and a window", [][]string{{"a", "b", "c", "d"}}, true, ""},
+		{"five alarms and a window", [][]string{{"a", "b", "c", "d", "e"}}, true,
+			"Deployments[0].NoAlarms: 5 alarms and the deployment window make 6 rules of the stage's entry condition (one rule per alarm), and CodePipeline takes at most 5 rules in a condition (" + source + "): gate on at most 4 alarms, combining them into a CloudWatch composite alarm"},
+		{"a wave's five distinct alarms", [][]string{{"a", "b", "c"}, {"c", "d", "e"}}, false, ""},
+		{"a wave's six distinct alarms", [][]string{{"a", "b", "c"}, {"d", "e", "f"}, {}}, false,
+			`Deployments[1].NoAlarms: wave "prod" is one stage: 6 alarms of its deployments make 6 rules of the stage's entry condition (one rule per alarm), and CodePipeline takes at most 5 rules in a condition (` + source + "): gate on at most 5 alarms, combining them into a CloudWatch composite alarm"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var deps []plan.Deployment
+			for i, a := range tc.alarms {
+				d := dep(fmt.Sprintf("prod%d", i), "prod", false, "us-east-1")
+				d.NoAlarms = a
+				deps = append(deps, d)
+			}
+			if tc.window {
+				deps[len(deps)-1].Window = window
+			}
+			_, err := plan.New(input(deps...))
+			if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+				t.Errorf("plan.New: %v\nwant %q", err, tc.want)
+			}
+		})
+	}
+}
+
 // TestSixtyHooksOneRegion replays the field failure
 // sixty-hooks-one-region.yaml: 60 hooks in one region made 62 actions, the
 // stage planner pushed an empty stage and jsii panicked. A region's actions

@@ -486,6 +486,9 @@ func (v *validator) deployment(i int, d *Deployment) {
 			v.addf(path, "%q: holds %q (%U) at byte %d, which IAM refuses in the pipeline role's policy (%s); rename the alarm in characters through U+00FF", a, string(r), r, at, values.IAMPolicyCharactersSource)
 		}
 	}
+	if rule := conditionRules(values.SortedUnique(d.NoAlarms), d.Window != nil, ""); rule != "" {
+		v.add(field+".NoAlarms", ": "+rule)
+	}
 	if w := d.Window; w != nil {
 		if rule := cron.Rule(w.Cron); rule != "" {
 			v.addf(field+".Window.Cron", "%q: %s", w.Cron, rule)

@@ -337,6 +337,8 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].NoAlarms[3] "orders-5x?": contains * or ?, which IAM reads as wildcards in the alarm ARN the pipeline role may describe, admitting every alarm that matches; name each alarm exactly`,
 			`Deployments[0].NoAlarms[4] "orders-€": holds "€" (U+20AC) at byte 7, which IAM refuses in the pipeline role's policy (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the alarm in characters through U+00FF`,
 			`Deployments[0].NoAlarms[5] "orders\r5xx": must be a CloudWatch alarm name of 1 to 255 characters without control characters (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)`,
+			// Seven alarms are seven rules of one condition, which takes 5.
+			`Deployments[0].NoAlarms: 7 alarms make 7 rules of the stage's entry condition (one rule per alarm), and CodePipeline takes at most 5 rules in a condition (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html): gate on at most 5 alarms, combining them into a CloudWatch composite alarm`,
 		}},
 		// The pipeline role may read each source by its ARN
 		// (ReadSourceObjects, ReadSourceBuckets, ReadSourceRepositories,
