@@ -103,6 +103,12 @@ func TestFieldFailureKinds(t *testing.T) {
 			"steps:\n  - name: smoketestabcdefghijabcdefghijab\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: R, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}\n" +
 			"environments:\n  - {name: stagingabcdefghijabc, account: \"222222222222\", regions: [us-east-1]}\n",
 			[]string{"its role in environments[0] would be abcdefghijabcdefghijabcd-stagingabcdefghijabc-smoketestabcdefghijabcdefghijab-step, 82 characters; IAM takes at most 64"}},
+		// An approval step gates a release as an environment's approval
+		// does: a trigger on main* let a push to any such branch reach it,
+		// unrefused (found by the variants sweep; fixed: config, plan).
+		{"other branches reach an approval step", "trigger-branches-and-tags", strings.Replace(kindsHead, "acme/kinds,", "acme/kinds, branch: main, triggers: {branches: {includes: [\"main*\"]}},", 1) +
+			"deploy:\n" + kindsPolicy + "steps:\n  - {name: go-live, approval: {comment: \"Release?\"}}\n" + kindsStaging,
+			[]string{`source.github.triggers "main*": starts the pipeline from pushes other than to the release branch main, and environments[0] "staging" waits for an approval (steps[0].approval)`}},
 		// A stage's entry condition takes 5 rules, one per alarm and one
 		// for the window: 12 alarms and a window synthesized, and
 		// CloudFormation refused the pipeline (found by the variants sweep;

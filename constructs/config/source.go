@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -245,16 +246,22 @@ func (c *Config) validateSource(p *problems) {
 // otherBranchesRules closes the branch path to approval-gated
 // environments: a connection source whose triggers start the pipeline from
 // pushes other than to its release branch (other branch patterns, or tags)
-// is refused when an environment waits for an approval or a change-set
-// review, unless triggers.otherBranches gives a reason. Every execution
-// shares one artifact store and one approval: a build of a feature branch
-// would wait at the production approval like a release, and an approver
-// could not tell them apart.
+// is refused when an environment waits for an approval, a change-set
+// review or an approval step (steps or environments[].steps), unless
+// triggers.otherBranches gives a reason. Every execution shares one
+// artifact store and one approval: a build of a feature branch would wait
+// at the production approval like a release, and an approver could not
+// tell them apart.
 func (c *Config) otherBranchesRules(p *problems) {
-	gated := -1
+	gated, via := -1, ""
 	for i, e := range c.Environments {
-		if e.Approval != nil || e.ReviewChangeSet {
+		steps, paths := c.StepsOf(i)
+		k := slices.IndexFunc(steps, func(s Step) bool { return s.Approval != nil })
+		if e.Approval != nil || e.ReviewChangeSet || k >= 0 {
 			gated = i
+			if e.Approval == nil && !e.ReviewChangeSet {
+				via = " (" + paths[k] + ".approval)"
+			}
 			break
 		}
 	}
@@ -270,13 +277,13 @@ func (c *Config) otherBranchesRules(p *problems) {
 			case ob != nil && len(beyond) == 0:
 				p.add(path+".otherBranches", ob.Reason, fmt.Sprintf("applies only when the triggers start the pipeline from other branches or tags than %s; remove it", g.Branch))
 			case ob != nil && gated < 0:
-				p.add(path+".otherBranches", ob.Reason, "applies only to pipelines with an approval-gated environment (approval or reviewChangeSet); remove it")
+				p.add(path+".otherBranches", ob.Reason, "applies only to pipelines with an approval-gated environment (approval, reviewChangeSet or an approval step); remove it")
 			case ob != nil && len(strings.TrimSpace(ob.Reason)) < 10:
 				p.add(path+".otherBranches.reason", ob.Reason, "say why builds of those branches are safe to release, in at least 10 characters, such as \"release/* is protected: only release managers push to it\"")
 			case ob == nil && len(beyond) > 0 && gated >= 0:
 				e := c.Environments[gated]
-				p.add(path, strings.Join(beyond, ","), fmt.Sprintf("starts the pipeline from pushes other than to the release branch %s, and environments[%d] %q waits for an approval: an approver could release a build of any of those branches; trigger on %s only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason",
-					g.Branch, gated, e.Name, g.Branch))
+				p.add(path, strings.Join(beyond, ","), fmt.Sprintf("starts the pipeline from pushes other than to the release branch %s, and environments[%d] %q waits for an approval%s: an approver could release a build of any of those branches; trigger on %s only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason",
+					g.Branch, gated, e.Name, via, g.Branch))
 			}
 		}
 	}

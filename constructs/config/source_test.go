@@ -459,7 +459,25 @@ func TestOtherBranches(t *testing.T) {
 		{name: "a reason without a gated environment", mutate: func(c *Config) {
 			c.Environments[1].Approval = nil
 			c.Source.GitHub.Triggers = &Triggers{Branches: f("*"), OtherBranches: why}
-		}, want: []string{path + `.otherBranches "release/* is protected: only release managers push to it": applies only to pipelines with an approval-gated environment (approval or reviewChangeSet); remove it`}},
+		}, want: []string{path + `.otherBranches "release/* is protected: only release managers push to it": applies only to pipelines with an approval-gated environment (approval, reviewChangeSet or an approval step); remove it`}},
+		// An approval step gates as an environment's approval does: a push
+		// to any matching branch reached it and an approver could release
+		// that build (found by the variants sweep).
+		{name: "an approval step of every environment gates too", mutate: func(c *Config) {
+			c.Environments[1].Approval = nil
+			c.Steps = []Step{{Name: "go-live", When: "after", Approval: &StepApproval{Comment: "Release?", TimeoutMinutes: 60}}}
+			c.Source.GitHub.Triggers = &Triggers{Branches: f("main*")}
+		}, want: []string{path + ` "main*": starts the pipeline from pushes other than to the release branch main, and environments[0] "staging" waits for an approval (steps[0].approval): an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "an environment's approval step gates too", mutate: func(c *Config) {
+			c.Environments[1].Approval = nil
+			c.Environments[1].Steps = []Step{{Name: "go-live", When: "after", Approval: &StepApproval{Comment: "Release?", TimeoutMinutes: 60}}}
+			c.Source.GitHub.Triggers = &Triggers{Tags: f("v*")}
+		}, want: []string{path + ` "tags": starts the pipeline from pushes other than to the release branch main, and environments[1] "production" waits for an approval (environments[1].steps[0].approval): an approver could release a build of any of those branches; trigger on main only, give other branches a pipeline of their own without approval-gated environments, or accept it with triggers.otherBranches.reason`}},
+		{name: "an approval step accepted with a reason", mutate: func(c *Config) {
+			c.Environments[1].Approval = nil
+			c.Environments[1].Steps = []Step{{Name: "go-live", When: "after", Approval: &StepApproval{Comment: "Release?", TimeoutMinutes: 60}}}
+			c.Source.GitHub.Triggers = &Triggers{Tags: f("v*"), OtherBranches: why}
+		}},
 	})
 }
 

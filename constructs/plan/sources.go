@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -334,9 +335,27 @@ func (v *validator) branch(field, b string, max int) {
 // OtherBranches gives a reason; a reason with nothing to accept is refused
 // too.
 func (v *validator) otherBranches(field string, t *Triggers, release string) {
+	approves := func(steps []Step) int {
+		return slices.IndexFunc(steps, func(s Step) bool { _, ok := s.Action.(*ApprovalStep); return ok })
+	}
+	via := ""
 	gated := slices.IndexFunc(v.in.Deployments, func(d Deployment) bool {
 		s, _ := d.Release.(*Stack)
-		return d.Approval != nil || (s != nil && s.Review)
+		if d.Approval != nil || (s != nil && s.Review) {
+			return true
+		}
+		// An approval step gates the deployment as well.
+		if k := approves(d.Steps); k >= 0 {
+			via = fmt.Sprintf(".Steps[%d]", k)
+			return true
+		}
+		for _, r := range slices.Sorted(maps.Keys(d.Regional)) {
+			if k := approves(d.Regional[r].Steps); k >= 0 {
+				via = fmt.Sprintf(".Regional[%q].Steps[%d]", r, k)
+				return true
+			}
+		}
+		return false
 	})
 	beyond := t.Beyond(release)
 	switch {
@@ -346,8 +365,18 @@ func (v *validator) otherBranches(field string, t *Triggers, release string) {
 		v.addf(field+".OtherBranches", "%q: say why builds of those branches are safe to release, in at least 10 characters", t.OtherBranches)
 	case t.OtherBranches == "" && len(beyond) > 0 && gated >= 0:
 		v.addf(field, "%q: start executions from other pushes than to the release branch %s, and %s waits for an approval: an approver could release a build of any of those branches; trigger on %s only, or accept it with a reason in OtherBranches",
-			beyond, release, v.in.name(fmt.Sprintf("Deployments[%d]", gated)), release)
+			beyond, release, v.in.name(fmt.Sprintf("Deployments[%d]", gated))+stepNote(v.in, gated, via), release)
 	}
+}
+
+// stepNote is " (<path of the approval step>)" when via, the Go path of an
+// approval step below Deployments[i] (such as .Steps[0]), gates it; "" when
+// the deployment's own approval or change-set review does.
+func stepNote(in *Input, i int, via string) string {
+	if via == "" {
+		return ""
+	}
+	return " (" + in.name(fmt.Sprintf("Deployments[%d]%s", i, via)) + ")"
 }
 
 var sourceRoleARN = regexp.MustCompile(`^arn:[^:]+:iam::([0-9]{12}):role/[\w+=,.@/-]+$`)

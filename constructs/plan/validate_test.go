@@ -117,6 +117,11 @@ func TestValidate(t *testing.T) {
 		{"a branch pattern beyond the release branch, with an approval", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main", "feature/*"}}}
 		}, []string{`Source.Triggers ["feature/*"]: start executions from other pushes than to the release branch main, and Deployments[1] waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},
+		{"an approval step gates as an approval does", func(in *plan.Input) {
+			in.Deployments[1].Approval = nil
+			in.Deployments[1].Steps = []plan.Step{{Name: "go-live", Action: &plan.ApprovalStep{}}}
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Tags: plan.Filter{Includes: []string{"v*"}}}
+		}, []string{`Source.Triggers ["tags"]: start executions from other pushes than to the release branch main, and Deployments[1] (Deployments[1].Steps[0]) waits for an approval: an approver could release a build of any of those branches; trigger on main only, or accept it with a reason in OtherBranches`}},
 		{"tags accepted with a reason", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Tags: plan.Filter{Includes: []string{"v*"}}, OtherBranches: "Tags are signed and pushed by release managers only."}
 		}, nil},
