@@ -131,6 +131,13 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"AssumeRole on * in a step role", "exec-policy-iam-star", kindsHead + "deploy: none\nbuild: none\n" +
 			"steps:\n  - name: tf\n    codeBuild:\n      buildspec: ci/s.yml\n      role: {statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"Terraform assumes roles it creates.\"}]}\n" + kindsStaging,
 			[]string{`steps[0].codeBuild.role.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on *`}},
+		// A new default version of the execution role's own managed policy
+		// could grant it anything: accepted, unbounded (found by the
+		// variants sweep; fixed: iampolicy, config).
+		{"execution role versions its own policy", "exec-policy-iam-star", kindsHead +
+			"deploy:\n  executionPolicy:\n    managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-deployer\"]\n    statements:\n" +
+			"      - {sid: Pol, actions: [\"iam:CreatePolicyVersion\", \"iam:SetDefaultPolicyVersion\"], resources: [\"arn:aws:iam::*:policy/kinds-*\"], reason: \"edit the app's managed policies.\"}\n" + kindsStaging,
+			[]string{`deploy.executionPolicy.statements[0] "Pol": is as strong as AdministratorAccess: iam:CreatePolicyVersion on arn:aws:iam::*:policy/kinds-* lets the role rewrite arn:aws:iam::${account}:policy/kinds-deployer, a managed policy attached to it`}},
 		// Characters IAM refuses in a policy document (beyond U+00FF) and a
 		// line break in an ARN: synthesized, then failed the role's
 		// creation (fixed: config).

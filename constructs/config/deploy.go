@@ -271,6 +271,13 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 			if !ep.AllowAdministratorAccess {
 				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+stack+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
 			}
+		} else if why := iampolicy.RewritesAttached(s.Actions, s.Resources, ep.ManagedPolicyArns); why != "" {
+			// The execution role has no permissions boundary of its own:
+			// a new version of its own policy could grant it anything.
+			if !ep.AllowAdministratorAccess {
+				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the policies the stacks create (such as arn:aws:iam::*:policy/"+stack+"-*), leaving out "+base+".managedPolicyArns, or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
+			}
+			passRoleRule(p, sp, s)
 		} else {
 			passRoleRule(p, sp, s)
 		}
