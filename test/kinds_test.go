@@ -174,6 +174,13 @@ func TestFieldFailureKinds(t *testing.T) {
 		// 9 advice that fits the configuration (fixed: plan, delivery).
 		{"30 stacks in one region", "bucket-policy-advice", kindsHead + "deploy:\n" + kindsPolicy + "  stacks:\n" + repeatLines(30, "    - {name: st%02[1]d, templatePath: t.yaml, stackName: \"kinds-st-${env}-%[1]d\"}\n") + kindsStaging,
 			[]string{"deploy.stacks: environments[0] gets 60 actions in us-east-1 (0 steps, 0 hooks and 60 release actions of 30 components)", "release fewer, larger stacks"}},
+		// A hook role's statements over IAM's 10,240 characters: the advice
+		// named no field and told to move statements into
+		// deploy.executionPolicy.managedPolicyArns, which the hook role does
+		// not take (found by the variants sweep; fixed: delivery).
+		{"60 hook statements", "bucket-policy-advice", kindsHead + "deploy:\n" + kindsPolicy + "  hooks:\n    - name: check\n      lambda:\n        function: kinds-check\n        statements:\n" +
+			repeatLines(60, "          - {sid: R%02[1]d, actions: [\"dynamodb:GetItem\", \"dynamodb:Query\", \"dynamodb:Scan\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/kinds-table-with-a-long-name-%02[1]d\"]}\n") + kindsStaging,
+			[]string{"deploy.hooks[0].lambda.statements (kinds-staging/TargetHookRole7F152144): IAM inline policies of one role, in total (characters) is 10448", "it grows with 60 hook statements of the hook functions' role, one policy for every hook: merge statements with the same actions"}},
 		// A StackSet's accounts over DeploymentTargets' 1,000 characters
 		// (found by the round-4 sweep): refused after jsii, without a line.
 		{"78 StackSet accounts", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +

@@ -170,10 +170,41 @@ func (s *Spec) roleDrivers(f limits.Finding) ([]driver, []string) {
 		case n.InvokeRole(e.Name):
 			return []driver{{"deploy.hooks", plural(len(cfg.Deploy.Hooks), "hook"), 0}, {envField + ".regions", plural(len(e.Regions), "region") + " of " + envField, 0}},
 				[]string{"run fewer hooks, or combine them into one Step Functions state machine", fmt.Sprintf("deploy %s to fewer regions", envField)}
+		case n.HookRole(e.Name):
+			// The hook role takes statements only (no managed policies):
+			// every Lambda hook's statements, in one policy.
+			var fields []string
+			count := 0
+			for k, h := range cfg.Deploy.Hooks {
+				if h.Lambda != nil && len(h.Lambda.Statements) > 0 {
+					fields = append(fields, fmt.Sprintf("deploy.hooks[%d].lambda.statements", k))
+					count += len(h.Lambda.Statements)
+				}
+			}
+			if count > 0 {
+				return []driver{{strings.Join(fields, ", "), plural(count, "hook statement") + " of the hook functions' role, one policy for every hook", 0}}, statementFix
+			}
+		}
+		for k, x := range cfg.Deploy.Stacks {
+			if x.ExecutionPolicy != nil && role == n.StackExecutionRole(e.Name, x.Name) {
+				base := fmt.Sprintf("deploy.stacks[%d].executionPolicy", k)
+				return []driver{{base + ".statements", plural(len(x.ExecutionPolicy.Statements), "execution policy statement"), 0}},
+					[]string{"move statements into customer managed policies (" + base + ".managedPolicyArns)", "merge statements with the same actions"}
+			}
+		}
+		steps, paths := cfg.StepsOf(i)
+		for k, st := range steps {
+			if st.CodeBuild != nil && st.CodeBuild.Role != nil && role == n.StepRole(e.Name, st.Name) {
+				return []driver{{paths[k] + ".codeBuild.role.statements", plural(len(st.CodeBuild.Role.Statements), "step role statement"), 0}}, statementFix
+			}
 		}
 	}
 	return nil, nil
 }
+
+// statementFix shrinks the policy of a role that takes statements only
+// (a hook role, a step role): no managed policy can take them over.
+var statementFix = []string{"merge statements with the same actions (one statement with several resources)", "name resources by a pattern of the workload's names (with a reason) instead of one by one"}
 
 // deployRoleDrivers are what grows the deploy role of environment i, as
 // its target props write it (target.Props.DeployPolicySize), each weighed

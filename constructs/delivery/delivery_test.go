@@ -292,6 +292,23 @@ func TestExplainQuota(t *testing.T) {
 		{"the execution role", func(*config.Config) {},
 			limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetExecutionRole832DFDAF", Physical: "payments-staging-cfn-exec", Value: 11000},
 			"deploy.executionPolicy.statements", []string{"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns)"}, nil},
+		// Roles that take statements only: the advice names their
+		// statements, never deploy.executionPolicy (found by the variants
+		// sweep: a hook role and a step role were told to move statements
+		// into deploy.executionPolicy.managedPolicyArns).
+		{"the hook functions' role", func(*config.Config) {},
+			limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetHookRole7F152144", Physical: "payments-staging-hook", Value: 11000},
+			"deploy.hooks[0].lambda.statements", []string{"it grows with 1 hook statement of the hook functions' role, one policy for every hook: merge statements with the same actions (one statement with several resources); or name resources by a pattern of the workload's names (with a reason) instead of one by one"},
+			[]string{"deploy.executionPolicy"}},
+		{"a step's role", func(cfg *config.Config) {
+			cfg.Steps = []config.Step{{Name: "tf", When: "after", CodeBuild: &config.CodeBuildStep{Buildspec: "ci/tf.yml", Inputs: []string{"build"}, TimeoutMinutes: 60,
+				Role: &config.StepRole{Statements: []config.Statement{{Sid: "Read", Actions: []string{"ssm:GetParameter"}, Resources: []string{"arn:aws:ssm:us-east-1:222222222222:parameter/p"}}}}}}}
+		}, limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetStepRole", Physical: "payments-staging-tf-step", Value: 11000},
+			"steps[0].codeBuild.role.statements", []string{"it grows with 1 step role statement: merge statements with the same actions"}, []string{"deploy.executionPolicy"}},
+		{"a stack's execution role of its own", func(cfg *config.Config) { ownRoleStacks(cfg, 2) },
+			limits.Finding{Limit: limits.ByID(limits.IAMRoleInline), Stack: "payments-staging", Resource: "TargetExecutionRolepart01", Physical: "payments-staging-part-01-cfn-exec", Value: 11000},
+			"deploy.stacks[2].executionPolicy.statements", []string{"it grows with 1 execution policy statement: move statements into customer managed policies (deploy.stacks[2].executionPolicy.managedPolicyArns); or merge statements with the same actions"},
+			[]string{"deploy.executionPolicy.managedPolicyArns"}},
 		{"the job-results trust without an organization", func(cfg *config.Config) { cfg.Organization = nil },
 			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 2100},
 			"environments[].account", []string{"set organization.id: the trust then admits the organization"}, nil},
