@@ -186,6 +186,11 @@ func TestFieldFailureKinds(t *testing.T) {
 		{"78 StackSet accounts", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [" + repeatLines(78, "\"%012[1]d\", ")[:78*16-2] + "], regions: [us-east-1]}\n",
 			[]string{`environments[0].accounts "78 accounts": joined by commas they make the StackSet action's DeploymentTargets 1013 characters`}},
+		// A multi-Region key ARN (key/mrk-...) for the S3 release was
+		// refused as "not an alias" (found by the variants sweep; fixed:
+		// config, plan): it synthesizes, deploy-valid.
+		{"S3 release with a multi-Region key", "cross-region-replica-key-form", kindsHead +
+			"deploy:\n  s3: {bucket: acme-site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab\"}\n" + kindsStaging, nil},
 		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
 		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},

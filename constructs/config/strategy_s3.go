@@ -29,7 +29,9 @@ type S3Deploy struct {
 }
 
 var (
-	kmsARNRE = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/[0-9a-f-]{36}$`)
+	// kmsARNRE matches a KMS key ARN: a key ID that is a UUID, or mrk- and
+	// 32 hexadecimal digits for a multi-Region key (kmsKeyIDRE).
+	kmsARNRE = regexp.MustCompile(`^arn:[^:]+:kms:([a-z0-9-]+):([0-9]{12}):key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 )
 
 // applyDefaults sets x's defaults: extract is true unless written.

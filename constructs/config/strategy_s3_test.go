@@ -39,9 +39,25 @@ func TestValidateS3Deploy(t *testing.T) {
 			`deploy.s3.cacheControl "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use fewer or shorter Cache-Control directives (they are joined by ", " into one value)`},
 		{"key alias", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:alias/site\"}\n",
 			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:222222222222:alias/site": must be a KMS key ARN (not an alias)`},
+		// A multi-Region key's ID is mrk- and 32 hexadecimal digits: a
+		// valid key ARN, refused as "not an alias" before (found by the
+		// variants sweep); one digit short is no key.
+		{"multi-Region key ID cut short", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890a\"}\n",
+			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890a": must be a KMS key ARN (not an alias)`},
 		{"key of another account", "deploy:\n  s3: {bucket: site, kmsKey: \"arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab\"}\n",
 			`deploy.s3.kmsKey "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab": is a KMS key of account 999999999999, but environment "staging" deploys to 222222222222; use the one in 222222222222`},
 	})
+}
+
+// TestS3MultiRegionKey checks that a multi-Region key (key/mrk-<32 hex>)
+// of the environment's account and region is taken, as S3 takes it for
+// SSE-KMS (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html).
+func TestS3MultiRegionKey(t *testing.T) {
+	base := regexp.MustCompile(`, settings: \{[^}]*\}`).ReplaceAllString(releaseBase, "")
+	key := "arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+	if _, err := Parse("relay.yaml", []byte(base+"deploy:\n  s3: {bucket: site, kmsKey: \""+key+"\"}\n")); err != nil {
+		t.Errorf("Parse() with kmsKey %s: %v", key, err)
+	}
 }
 
 // TestS3CacheControlAtLimit checks that directives joined to exactly 1,000

@@ -42,7 +42,10 @@ func (*DeployS3) kind()                 {}
 func (*S3Release) release()             {}
 func (*S3Release) usesDeployRole() bool { return true }
 
-var kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$`)
+// kmsKeyARNRE matches a KMS key ARN: a key ID that is a UUID, or mrk- and
+// 32 hexadecimal digits for a multi-Region key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html).
+var kmsKeyARNRE = regexp.MustCompile(`^arn:[^:]+:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 
 func (x *S3Release) withDefaults() Release {
 	c := *x

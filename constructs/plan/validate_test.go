@@ -464,6 +464,9 @@ func TestValidate(t *testing.T) {
 			in.Deployments[0].Release = &plan.EKSRelease{GitOps: &plan.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "values.yaml", TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf"}}
 			in.Deployments[0].Target.(*plan.Account).DeployRoleArn = ""
 		}, nil},
+		{"a multi-Region key", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", Extract: true, KMSKeyArn: "arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab"}
+		}, nil},
 		{"release fields", func(in *plan.Input) {
 			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", KMSKeyArn: "alias/site"}
 			in.Deployments[1].Release = &plan.ECSBlueGreenRelease{Application: "payments"}
