@@ -159,9 +159,29 @@ func freezeRule(s string) string {
 }
 
 func commentRule(s string) string {
+	return commentRuleWithDefault(s, approvalCommentPrefix+"<environment>")
+}
+
+// stepCommentRule is commentRule for a step approval's comment, which may
+// be left out ("" here): the release plan then writes "Approve <step> of
+// <environment>" per environment.
+func stepCommentRule(s string) string {
+	if s == "" {
+		return ""
+	}
+	return commentRuleWithDefault(s, stepCommentDefault)
+}
+
+// stepCommentDefault is how a step approval's default comment reads in a
+// message (plan.ApprovalStep writes it).
+const stepCommentDefault = "Approve <step> of <environment>"
+
+// commentRuleWithDefault is the rule of an approval comment s whose default
+// is def.
+func commentRuleWithDefault(s, def string) string {
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0:
-		return `must not be empty; write a comment, or omit it to use the default "` + approvalCommentPrefix + `<environment>"`
+		return `must not be empty; write a comment, or omit it to use the default "` + def + `"`
 	case n > 512:
 		return fmt.Sprintf("has %d characters; shorten it to at most 512", n)
 	}

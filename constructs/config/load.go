@@ -304,7 +304,9 @@ var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 //   - a key written with no value (null), which would mean "absent" or zero:
 //     "approval:" alone would silently drop the gate, "ecs:" the release
 //     strategy, "terminationWaitMinutes:" would take the default;
-//   - a required number left out of a block that is written.
+//   - a required number left out of a block that is written;
+//   - a field whose zero value Validate reads as left out, written with that
+//     zero value (writtenZero).
 func (t tree) checkDecoded(c *Config) []*FieldError {
 	var errs []*FieldError
 	for _, path := range wholeNumberPaths(reflect.ValueOf(c).Elem(), "") {
@@ -338,6 +340,7 @@ func (t tree) checkDecoded(c *Config) []*FieldError {
 	}
 
 	errs = append(errs, t.nulls(t.root, "")...)
+	errs = append(errs, t.writtenZero(c)...)
 
 	if x := c.Deploy.CodeDeploy; x != nil && x.MinimumHealthyHosts != nil && !t.has("deploy.codeDeploy.minimumHealthyHosts.value") {
 		errs = append(errs, &FieldError{Path: "deploy.codeDeploy.minimumHealthyHosts.value",
@@ -373,6 +376,34 @@ func wholeNumberPaths(v reflect.Value, path string) []string {
 		}
 	}
 	return out
+}
+
+// writtenZero reports the fields whose zero value Validate reads as left
+// out (a default, or none) when the file writes them with that zero value,
+// which it would otherwise take silently: a step approval's comment ""
+// (its default is "Approve <step> of <environment>") and
+// observability.alarms.maxExecutionMinutes 0 (no long-executions alarm).
+func (t tree) writtenZero(c *Config) []*FieldError {
+	written := func(path string) bool {
+		n, _, ok := t.find(path)
+		return ok && n.Type() != ast.NullType // null is reported by nulls
+	}
+	var errs []*FieldError
+	if o := c.Observability; o != nil && o.Alarms != nil && o.Alarms.MaxExecutionMinutes == 0 && written("observability.alarms.maxExecutionMinutes") {
+		errs = append(errs, &FieldError{Path: "observability.alarms.maxExecutionMinutes", Value: "0", Rule: maxExecutionMinutesRule})
+	}
+	steps := func(base string, list []Step) {
+		for k, s := range list {
+			if path := fmt.Sprintf("%s[%d].approval.comment", base, k); s.Approval != nil && s.Approval.Comment == "" && written(path) {
+				errs = append(errs, &FieldError{Path: path, Rule: commentRuleWithDefault("", stepCommentDefault)})
+			}
+		}
+	}
+	steps("steps", c.Steps)
+	for i, e := range c.Environments {
+		steps(envPath(i, "steps"), e.Steps)
+	}
+	return errs
 }
 
 // nulls reports every key under n, the node at path, written with no

@@ -147,6 +147,26 @@ var parseErrorTests = []struct {
 		want:  `relay.yaml:10: build.timeoutMinutes "": has no value; write its value, or remove the key (for the default, if it has one)`,
 	},
 	{
+		name:  "written 0 is not a request for no long-executions alarm",
+		input: minimal + "observability:\n  alarms: {maxExecutionMinutes: 0}\n",
+		want:  `relay.yaml:18: observability.alarms.maxExecutionMinutes "0": must be from 5 to 86400 minutes (60 days), or omitted for no long-executions alarm`,
+	},
+	{
+		name:  "written empty step approval comment is not the default",
+		input: minimal + "steps:\n  - {name: signoff, approval: {comment: \"\"}}\n",
+		want:  `relay.yaml:18: steps[0].approval.comment "": must not be empty; write a comment, or omit it to use the default "Approve <step> of <environment>"`,
+	},
+	{
+		name:  "written empty comment of an environment's step approval",
+		input: minimal + "    steps:\n      - {name: signoff, approval: {comment: \"\"}}\n",
+		want:  `relay.yaml:18: environments[0].steps[0].approval.comment "": must not be empty; write a comment, or omit it to use the default "Approve <step> of <environment>"`,
+	},
+	{
+		name:  "null step approval comment is reported once",
+		input: minimal + "steps:\n  - {name: signoff, approval: {comment: }}\n",
+		want:  `relay.yaml:18: steps[0].approval.comment "": has no value; write its value, or remove the key (for the default, if it has one)`,
+	},
+	{
 		name:  "fraction in any whole-number field",
 		input: edit("    approval: {}", "    approval: {timeoutMinutes: 1440.5}"),
 		want:  `relay.yaml:16: environments[0].approval.timeoutMinutes "1440.5": must be a whole number written in decimal, without quotes, such as 30`,

@@ -96,6 +96,9 @@ type Audit struct {
 	RetentionDays int `yaml:"retentionDays,omitempty" json:"retentionDays,omitempty"`
 }
 
+// maxExecutionMinutesRule is the rule of observability.alarms.maxExecutionMinutes.
+const maxExecutionMinutesRule = "must be from 5 to 86400 minutes (60 days), or omitted for no long-executions alarm"
+
 // chatNameRE is an AWS Chatbot configuration name.
 var chatNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
@@ -160,7 +163,7 @@ func (c *Config) validateObservability(p *problems) {
 				p.add(base+"failedPeriodMinutes", strconv.Itoa(a.FailedPeriodMinutes), "must be from 1 to 1440 minutes: CloudWatch evaluates an alarm over at most one day")
 			}
 			if m := a.MaxExecutionMinutes; m != 0 && (m < 5 || m > 86400) {
-				p.add(base+"maxExecutionMinutes", strconv.Itoa(m), "must be from 5 to 86400 minutes (60 days), or omitted for no long-executions alarm")
+				p.add(base+"maxExecutionMinutes", strconv.Itoa(m), maxExecutionMinutesRule)
 			}
 		}
 	}

@@ -225,7 +225,10 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		}
 	case s.Approval != nil:
 		a := s.Approval
-		p.add(path+".approval.comment", a.Comment, commentRule(a.Comment))
+		// Left out, the comment is "Approve <step> of <environment>",
+		// which the release plan writes per environment; Parse refuses
+		// comment: "" written in the file (tree.writtenZero).
+		p.add(path+".approval.comment", a.Comment, stepCommentRule(a.Comment))
 		p.add(path+".approval.reviewUrl", a.ReviewURL, values.ReviewURLRule(a.ReviewURL))
 		if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 			p.add(path+".approval.timeoutMinutes", strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")

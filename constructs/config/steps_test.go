@@ -139,6 +139,30 @@ func TestStepsRules(t *testing.T) {
 	}
 }
 
+// TestStepApprovalDefaultComment: a step approval may leave its comment
+// out, in the file and in Go; the release plan then writes "Approve <step>
+// of <environment>" (plan.ApprovalStep).
+func TestStepApprovalDefaultComment(t *testing.T) {
+	for _, tt := range []struct{ name, old, new string }{
+		{"an environment's step", `approval: {comment: "Sign off ${env}"}`, "approval: {}"},
+		{"an environment's step with a timeout", `approval: {comment: "Sign off ${env}"}`, "approval: {timeoutMinutes: 60}"},
+		{"a top-level step", "    codeBuild: {buildspec: ci/lint.yml, inputs: [source]}\n", "    approval: {}\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(stepsBase, tt.old) {
+				t.Fatalf("stepsBase has no %q", tt.old)
+			}
+			c, err := Parse("relay.yaml", []byte(strings.Replace(stepsBase, tt.old, tt.new, 1)))
+			if err != nil {
+				t.Fatalf("Parse() error = %v", err)
+			}
+			if err := c.Validate(); err != nil {
+				t.Errorf("Validate() = %v", err)
+			}
+		})
+	}
+}
+
 // TestDeployNone parses deploy: none: environments run their steps only,
 // and what needs a workload is refused by name.
 func TestDeployNone(t *testing.T) {
