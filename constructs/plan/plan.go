@@ -136,7 +136,11 @@ func New(in Input) (*Pipeline, error) {
 		for _, s := range stages[:fixed] {
 			names = append(names, s.Name)
 		}
-		list := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+		// Source alone when there is no Build stage.
+		list := names[len(names)-1]
+		if len(names) > 1 {
+			list = strings.Join(names[:len(names)-1], ", ") + " and " + list
+		}
 		return nil, fmt.Errorf("%s: %d deploy stages plus %s make %d stages; a pipeline has at most %d: %s",
 			d.name("Deployments"), len(deploy), list, len(stages), max, p.splitAdvice(max-fixed))
 	}

@@ -183,6 +183,9 @@ func TestFixedStagesCount(t *testing.T) {
 		{"Test, Scan and 48 deployments", func(in *plan.Input) { in.Tests, in.Scan = unit, scan },
 			"Deployments: 48 deploy stages plus Source, Build, Test and Scan make 52 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit"},
 		{"Test, Scan and 46 deployments fit", func(in *plan.Input) { in.Tests, in.Scan, in.Deployments = unit, scan, in.Deployments[:46] }, ""},
+		// The list of fixed stages read "plus  and Source" without Build.
+		{"no Build stage and 50 deployments", func(in *plan.Input) { in.NoBuild, in.Deployments = true, many(50, "") },
+			"Deployments: 50 deploy stages plus Source make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (Deployments[].Wave): waves of 2 or more environments fit"},
 		{"the advice names the config field", func(in *plan.Input) {
 			in.Scan, in.Paths = scan, map[string]string{"Deployments": "environments"}
 		}, "environments: 48 deploy stages plus Source, Build and Scan make 51 stages; a pipeline has at most 50: put environments that may deploy together in one wave (environments[].wave): waves of 2 or more environments fit"},
