@@ -205,6 +205,17 @@ func (c *Config) validateNotifications(p *problems, n *Notifications) {
 			names[v] = path
 		}
 	}
+	// A channel configured twice gets every message twice (each AWS
+	// Chatbot configuration subscribes to the topics), as an address
+	// listed twice would.
+	channels := map[string]string{}
+	channel := func(path, v, key string) {
+		if prev, dup := channels[key]; dup {
+			p.add(path, v, "also the channel of "+prev+", which would post every message twice; remove one")
+		} else {
+			channels[key] = path
+		}
+	}
 	for i, s := range n.Slack {
 		b := fmt.Sprintf(base+"slack[%d].", i)
 		p.add(b+"workspaceId", s.WorkspaceID, idrules.SlackWorkspaceID(s.WorkspaceID))
@@ -214,6 +225,7 @@ func (c *Config) validateNotifications(p *problems, n *Notifications) {
 		} else if idrules.SlackChannelID(s.ChannelID) == "" {
 			name(b+"channelId", c.Name+"-"+s.ChannelID)
 		}
+		channel(b+"channelId", s.ChannelID, "slack "+s.WorkspaceID+" "+s.ChannelID)
 	}
 	for i, t := range n.Teams {
 		b := fmt.Sprintf(base+"teams[%d].", i)
@@ -223,6 +235,7 @@ func (c *Config) validateNotifications(p *problems, n *Notifications) {
 		if t.Name != "" {
 			name(b+"name", t.Name)
 		}
+		channel(b+"channelId", t.ChannelID, "teams "+t.TenantID+" "+t.TeamID+" "+t.ChannelID)
 	}
 	for i, e := range n.Events {
 		rule := oneOfRule(e, NotificationEvents)

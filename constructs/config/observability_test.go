@@ -92,6 +92,18 @@ func TestValidateObservability(t *testing.T) {
 		{"two channels with one name", func(c *Config) {
 			c.Observability.Notifications.Teams[0].Name = "payments-C0123ABCD45"
 		}, []string{n + `teams[0].name "payments-C0123ABCD45": duplicate of observability.notifications.slack[0].channelId; give each channel its own name`}},
+		{"a Teams channel listed twice", func(c *Config) {
+			n := c.Observability.Notifications
+			n.Teams = append(n.Teams, n.Teams[0])
+		}, []string{n + `teams[1].channelId "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2": also the channel of observability.notifications.teams[0].channelId, which would post every message twice; remove one`}},
+		{"a Slack channel listed twice under two names", func(c *Config) {
+			n := c.Observability.Notifications
+			n.Slack = append(n.Slack, SlackChannel{WorkspaceID: "T0123ABCD45", ChannelID: "C0123ABCD45", Name: "second"})
+		}, []string{n + `slack[1].channelId "C0123ABCD45": also the channel of observability.notifications.slack[0].channelId, which would post every message twice; remove one`}},
+		{"one channel ID in two Slack workspaces", func(c *Config) {
+			n := c.Observability.Notifications
+			n.Slack = append(n.Slack, SlackChannel{WorkspaceID: "T0123ABCD46", ChannelID: "C0123ABCD45", Name: "second"})
+		}, nil},
 		{"a trail name that is not a valid name", func(c *Config) { c.Audit.TrailName = "payments audit" }, []string{
 			`audit.trailName "payments audit": must be 3 to 128 letters, digits, '.', '_' and '-', starting and ending with a letter or digit, such as payments-audit`,
 		}},

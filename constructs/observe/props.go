@@ -304,11 +304,22 @@ func (n Notifications) validate(prefix, partition, region, account string, envs 
 			names[v] = field
 		}
 	}
+	// A channel configured twice gets every message twice (each
+	// configuration subscribes to the topics).
+	channels := map[string]string{}
+	channel := func(field, v, key string) {
+		if prev, dup := channels[key]; dup {
+			add(field, v, "also the channel of "+prev+", which would post every message twice; remove one")
+		} else {
+			channels[key] = field
+		}
+	}
 	for i, s := range n.Slack {
 		base := fmt.Sprintf("Notifications.Slack[%d]", i)
 		add(base+".WorkspaceID", s.WorkspaceID, idrules.SlackWorkspaceID(s.WorkspaceID))
 		add(base+".ChannelID", s.ChannelID, idrules.SlackChannelID(s.ChannelID))
 		name(base+".Name", s.configName(prefix))
+		channel(base+".ChannelID", s.ChannelID, "slack "+s.WorkspaceID+" "+s.ChannelID)
 	}
 	for i, t := range n.Teams {
 		base := fmt.Sprintf("Notifications.Teams[%d]", i)
@@ -316,6 +327,7 @@ func (n Notifications) validate(prefix, partition, region, account string, envs 
 		add(base+".TenantID", t.TenantID, idrules.TeamsGUID(t.TenantID, "tenant ID"))
 		add(base+".ChannelID", t.ChannelID, idrules.TeamsChannelID(t.ChannelID))
 		name(base+".Name", t.configName(prefix, i))
+		channel(base+".ChannelID", t.ChannelID, "teams "+t.TenantID+" "+t.TeamID+" "+t.ChannelID)
 	}
 	for i, e := range n.Events {
 		if !slices.Contains(DefaultEvents, e) {

@@ -70,6 +70,16 @@ func TestValidate(t *testing.T) {
 		}, []string{
 			`Notifications.Teams[0].ChannelID "19:b6ef35dc342d56ba5654e6fc6d25a071@thread.tacv2": must be URL-encoded as in the channel link: write "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2"`,
 		}},
+		{"a Teams channel listed twice", func(p *observe.Props) {
+			p.Notifications.Teams = append(p.Notifications.Teams, p.Notifications.Teams[0])
+		}, []string{
+			`Notifications.Teams[1].ChannelID "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2": also the channel of Notifications.Teams[0].ChannelID, which would post every message twice; remove one`,
+		}},
+		{"a Slack channel listed twice under two names", func(p *observe.Props) {
+			p.Notifications.Slack = append(p.Notifications.Slack, observe.SlackChannel{WorkspaceID: "T0123ABCD45", ChannelID: "C0123ABCD45", Name: "second"})
+		}, []string{
+			`Notifications.Slack[1].ChannelID "C0123ABCD45": also the channel of Notifications.Slack[0].ChannelID, which would post every message twice; remove one`,
+		}},
 		{"chat outside the aws partition", func(p *observe.Props) { p.Partition, p.Region = "aws-cn", "cn-north-1" }, []string{
 			`Notifications.Slack "aws-cn": AWS Chatbot is not available in partition aws-cn; use Emails`,
 		}},
