@@ -247,7 +247,10 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 		p.add(path+".inputs", strings.Join(x.Inputs, ","), fmt.Sprintf("a CodeBuild action reads at most %d artifacts; combine files in an earlier step's output", max))
 	}
 	for k, in := range x.Inputs {
-		if in == "build" && c.Build.None {
+		switch {
+		case slices.Index(x.Inputs, in) != k:
+			p.add(fmt.Sprintf("%s.inputs[%d]", path, k), in, "listed twice; remove one")
+		case in == "build" && c.Build.None:
 			p.add(fmt.Sprintf("%s.inputs[%d]", path, k), in, "reads the build output, and build is none; use source")
 		}
 	}
@@ -276,9 +279,15 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 		if len(r.Statements) == 0 {
 			p.add(path+".role.statements", "", "required; list what the step may do in the environment's account")
 		}
+		sids := map[string]int{}
 		for k, s := range r.Statements {
 			sp := fmt.Sprintf("%s.role.statements[%d]", path, k)
 			statementRules(p, sp, s)
+			if prev, dup := sids[s.Sid]; s.Sid != "" && dup {
+				p.add(sp+".sid", s.Sid, fmt.Sprintf("also the sid of %s.role.statements[%d], and IAM refuses repeated Sids in a policy; choose another sid", path, prev))
+			} else if s.Sid != "" {
+				sids[s.Sid] = k
+			}
 			unboundedRoleRules(p, sp, s, "a step does one job: grant it what that job touches, by ARN",
 				"no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")
 		}

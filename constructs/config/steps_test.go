@@ -114,6 +114,13 @@ func TestStepsRules(t *testing.T) {
 		{"a step role in an organizational-unit environment", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: members, organizationalUnits: [ou-ab12-cd34ef56], regions: [us-east-1]}\n",
 			`steps[1].codeBuild.role "": applies to account environments only, and environments[1] "members" is a organizationalUnits environment: it has no account of its own to act in`},
+		// Both were refused only by the translation, without a line.
+		{"an input listed twice", "inputs: [render, source]", "inputs: [render, source, render]",
+			`relay.yaml:28: steps[2].codeBuild.inputs[2] "render": listed twice; remove one`},
+		{"a step role Sid listed twice", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
+			`{sid: Read, actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}
+          - {sid: Read, actions: ["ssm:GetParameters"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
+			`relay.yaml:25: steps[1].codeBuild.role.statements[1].sid "Read": also the sid of steps[1].codeBuild.role.statements[0], and IAM refuses repeated Sids in a policy; choose another sid`},
 		{"a tooling environment without steps", "    steps:\n      - {name: ticket,", "    freeze: {reason: x}\n    xsteps:\n      - {name: ticket,",
 			`unknown field "xsteps"`},
 		{"a tooling environment with regions", "    tooling: true\n", "    tooling: true\n    regions: [us-east-1]\n",
