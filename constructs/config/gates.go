@@ -158,6 +158,8 @@ func freezeRule(s string) string {
 	return ""
 }
 
+// commentRule is the rule of an environment approval's comment s, whose
+// default is "Approve deployment to <environment>".
 func commentRule(s string) string {
 	return commentRuleWithDefault(s, approvalCommentPrefix+"<environment>")
 }
