@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -147,7 +148,13 @@ func approvalRules(p *problems, i int, e Environment) {
 		p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 	}
 	for k, addr := range a.Notify {
-		p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, idrules.Email(addr))
+		rule := idrules.Email(addr)
+		if rule == "" && slices.Index(a.Notify, addr) != k {
+			// aws-cdk-lib names each subscription by its address and
+			// refuses a second one (SubscriptionAlreadyExistsUnder).
+			rule = "listed twice; remove one"
+		}
+		p.add(envPath(i, fmt.Sprintf("approval.notify[%d]", k)), addr, rule)
 	}
 }
 

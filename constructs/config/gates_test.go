@@ -108,6 +108,15 @@ func TestValidateGates(t *testing.T) {
 			},
 		},
 		{
+			// aws-cdk-lib refused it after jsii, naming no field
+			// (SubscriptionAlreadyExistsUnder); found by the round-5 sweep.
+			name: "approval notify listed twice",
+			mutate: func(c *Config) {
+				c.Environments[1].Approval.Notify = []string{"ops@example.com", "dev@example.com", "ops@example.com"}
+			},
+			want: []string{`environments[1].approval.notify[2] "ops@example.com": listed twice; remove one`},
+		},
+		{
 			name:   "approval comment too long",
 			mutate: func(c *Config) { c.Environments[1].Approval.Comment = strings.Repeat("é", 513) },
 			want:   []string{`environments[1].approval.comment "` + strings.Repeat("é", 157) + `...": has 513 characters; shorten it to at most 512`},

@@ -502,8 +502,13 @@ func (v *validator) deployment(i int, d *Deployment) {
 	}
 	if a := d.Approval; a != nil {
 		for k, addr := range a.Notify {
-			if idrules.Email(addr) != "" && !arns.IsToken(addr) {
+			switch {
+			case idrules.Email(addr) != "" && !arns.IsToken(addr):
 				v.addf(fmt.Sprintf("%s.Approval.Notify[%d]", field, k), "%q: must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)", addr)
+			case slices.Index(a.Notify, addr) != k:
+				// aws-cdk-lib names each subscription by its address and
+				// refuses a second one (SubscriptionAlreadyExistsUnder).
+				v.addf(fmt.Sprintf("%s.Approval.Notify[%d]", field, k), "%q: listed twice; remove one", addr)
 			}
 		}
 	}

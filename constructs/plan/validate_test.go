@@ -319,6 +319,11 @@ func TestValidate(t *testing.T) {
 			`Deployments[1].Approval.Notify[4] "ops@example": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 			`Deployments[1].Approval.Notify[5] "<ops@example.com>": must be an email address, such as ops@example.com (SNS refuses to subscribe anything else, at deploy)`,
 		}},
+		{"an approval email listed twice", func(in *plan.Input) {
+			in.Deployments[1].Approval.Notify = []string{"ops@example.com", "dev@example.com", "ops@example.com"}
+		}, []string{
+			`Deployments[1].Approval.Notify[2] "ops@example.com": listed twice; remove one`,
+		}},
 		{"freeze reasons CodePipeline refuses", func(in *plan.Input) {
 			in.Deployments[0].Freeze = "Holiday freeze until Jan 5"
 			in.Deployments[1].Freeze = "Freeze: see https://wiki/x"
