@@ -132,6 +132,29 @@ func TestPermissionsBoundary(t *testing.T) {
 	}
 }
 
+// TestAttachedPoliciesKeptByGuards: the customer managed policy attached to
+// an execution role (two-accounts: reviews-deployer) may not be versioned by
+// that role, nor by a role the workload creates under the boundary: a new
+// default version would give the execution role what it says.
+func TestAttachedPoliciesKeptByGuards(t *testing.T) {
+	const attached = `"arn:aws:iam::222222222222:policy/reviews-deployer"`
+	boundary := resourceNamed(t, "reviews-staging", "ManagedPolicyName", "reviews-staging-boundary")
+	found := false
+	for _, st := range list(boundary["Properties"].(map[string]interface{})["PolicyDocument"].(map[string]interface{})["Statement"]) {
+		st := st.(map[string]interface{})
+		if st["Sid"] == "DenyChangingAttachedPolicies" {
+			found = st["Effect"] == "Deny" && asJSON(st["Resource"]) == attached && slices.Contains(strs(st["Action"]), "iam:CreatePolicyVersion")
+		}
+	}
+	if !found {
+		t.Errorf("boundary: %s; want DenyChangingAttachedPolicies on %s", asJSON(boundary), attached)
+	}
+	exec := statementsOf(t, "reviews-staging", logicalIDNamed(t, "reviews-staging", "RoleName", "reviews-staging-cfn-exec"))
+	if st := exec["DenyChangingAttachedPolicies"]; st == nil || st["Effect"] != "Deny" || asJSON(st["Resource"]) != attached {
+		t.Errorf("execution role DenyChangingAttachedPolicies = %s, want a Deny on %s", asJSON(st), attached)
+	}
+}
+
 // TestServiceTrustsNameTheirSource pins issue 10's security item 9: in
 // every golden template, a role that a service principal assumes admits it
 // only for one account (aws:SourceAccount) and its resource (aws:SourceArn)

@@ -168,8 +168,9 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	// The permissions boundary of the roles the StackSet's stacks create,
 	// and its guards on this role (see target.Props.PermissionsBoundaryName).
 	managedBoundary, boundaryArn := target.NewBoundary(scope, s.Partition, s.Account, s.RolePath, s.BoundaryName,
-		"Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload")
-	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, false))...)
+		"Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload",
+		s.ManagedPolicyArns...)
+	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, false, s.ManagedPolicyArns...))...)
 	policy.Attach(role, statements...)
 	target.SuppressBoundary(managedBoundary)
 	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")

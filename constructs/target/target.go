@@ -690,7 +690,8 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 
 	if p.BoundaryName() != "" {
 		t.boundary, t.boundaryArn = NewBoundary(t.Construct, p.Partition, p.Account, p.RolePath, p.BoundaryName(),
-			"Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload")
+			"Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload",
+			p.attachedPolicies()...)
 	}
 	if len(p.StackNames) > 0 {
 		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p, t.boundaryArn)
@@ -853,6 +854,24 @@ func (p *Props) executionAccount() string {
 	return *awscdk.Aws_ACCOUNT_ID()
 }
 
+// attachedPolicies are the managed policy ARNs attached to the execution
+// roles (ExecutionManagedPolicyArns and each ExecutionRoles entry's), with
+// the account filled: the Guards keep the customer managed ones as they
+// are.
+func (p *Props) attachedPolicies() []string {
+	var out []string
+	if len(p.StackNames) > 0 {
+		out = append(out, p.ExecutionManagedPolicyArns...)
+	}
+	for _, r := range p.ExecutionRoles {
+		out = append(out, r.ManagedPolicyArns...)
+	}
+	for i, arn := range out {
+		out[i] = FillAccount(arn, p.executionAccount())
+	}
+	return out
+}
+
 func newExecutionRole(scope constructs.Construct, id, name string, managedArns []string, statements []Statement, p Props, boundaryArn string) awsiam.Role {
 	statements = FillStatements(statements, p.executionAccount(), p.Regions)
 	var managed []awsiam.IManagedPolicy
@@ -884,7 +903,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 			},
 		})
 	}
-	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != ""))...)
+	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != "", p.attachedPolicies()...))...)
 	policy.Attach(role, all...)
 	return role
 }
@@ -946,15 +965,18 @@ func (t *DeploymentTarget) HookRole() awsiam.Role { return t.hookRole }
 // "PermissionsBoundary" named name at rolePath in account (partition
 // partition) under scope, with Relay's boundary statements
 // (iampolicy.Boundary), and returns it with its ARN,
-// arn:<partition>:iam::<account>:policy<rolePath><name>. Record its cdk-nag
-// reasons with SuppressBoundary.
-func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string) (awsiam.ManagedPolicy, string) {
+// arn:<partition>:iam::<account>:policy<rolePath><name>. attached are the
+// managed policy ARNs attached to the execution roles it guards (account
+// filled): the bounded roles may not version or delete the customer
+// managed ones, since a new version would change what an execution role
+// may do. Record its cdk-nag reasons with SuppressBoundary.
+func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string, attached ...string) (awsiam.ManagedPolicy, string) {
 	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, account, rolePath, name)
 	return awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
 		ManagedPolicyName: jsii.String(name),
 		Path:              jsii.String(rolePath),
 		Description:       jsii.String(description),
-		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath))...),
+		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath, attached...))...),
 	}), arn
 }
 

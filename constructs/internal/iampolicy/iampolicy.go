@@ -325,8 +325,13 @@ var BoundaryWrites = []string{
 // them too, so a role the workload creates cannot create an unbounded one.
 // With passToLambda the principal may pass Relay's roles to Lambda only
 // (the execution role passes the hook role, the one Relay role that Lambda
-// may assume); without it, not at all.
-func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool) []Statement {
+// may assume); without it, not at all. attached are the managed policy
+// ARNs attached to the execution roles: a new default version of one would
+// change what an execution role may do, and nothing else bounds those roles,
+// so the customer managed ones among them (not arn:PARTITION:iam::aws:...,
+// which only AWS versions) may not be versioned or deleted either
+// (AttachedPoliciesSid).
+func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool, attached ...string) []Statement {
 	relay := []string{
 		fmt.Sprintf("arn:%s:iam::%s:role%s*", partition, account, relayPath),
 		fmt.Sprintf("arn:%s:iam::%s:policy%s*", partition, account, relayPath),
@@ -337,16 +342,35 @@ func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool
 	if passToLambda {
 		pass.Conditions = map[string]map[string][]string{"StringNotEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}
 	}
-	return []Statement{
+	out := []Statement{
 		{Sid: "DenyWritesWithoutTheBoundary", Deny: true, Actions: BoundaryWrites, Resources: []string{"*"},
 			Conditions: map[string]map[string][]string{"StringNotEquals": {"iam:PermissionsBoundary": {boundaryArn}}}},
 		{Sid: "DenyRemovingBoundaries", Deny: true, Actions: []string{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}, Resources: []string{"*"}},
-		{Sid: "DenyChangingTheBoundary", Deny: true, Actions: []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
-			"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}, Resources: []string{boundaryArn}},
+		{Sid: "DenyChangingTheBoundary", Deny: true, Actions: policyChanges, Resources: []string{boundaryArn}},
 		{Sid: "DenyChangingRelayRoles", Deny: true, Actions: writes, Resources: relay},
 		pass,
 	}
+	var customer []string
+	for _, a := range attached {
+		if !strings.Contains(a, ":iam::aws:policy/") && !slices.Contains(customer, a) {
+			customer = append(customer, a)
+		}
+	}
+	if len(customer) > 0 {
+		slices.Sort(customer)
+		out = append(out, Statement{Sid: AttachedPoliciesSid, Deny: true, Actions: policyChanges, Resources: customer})
+	}
+	return out
 }
+
+// AttachedPoliciesSid is the Sid of the Guards statement that keeps the
+// managed policies attached to the execution roles as they are.
+const AttachedPoliciesSid = "DenyChangingAttachedPolicies"
+
+// policyChanges change what a managed policy grants, remove it, or change
+// its tags (which conditions may read).
+var policyChanges = []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+	"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}
 
 // PassHookRoleSid is the Sid of the execution role's statement that passes
 // the hook role to Lambda (target.Props.HookRoleName).
@@ -359,7 +383,7 @@ const PassHookRoleSid = "PassHookRoleToLambda"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
 func ExecutionRoleSids(hookRole bool) []string {
 	var out []string
-	for _, g := range Guards("aws", "000000000000", "", "/", hookRole) {
+	for _, g := range Guards("aws", "000000000000", "", "/", hookRole, "arn:aws:iam::000000000000:policy/attached") {
 		out = append(out, g.Sid)
 	}
 	if hookRole {
@@ -371,8 +395,9 @@ func ExecutionRoleSids(hookRole bool) []string {
 // Boundary is the document of the permissions boundary boundaryArn: it
 // allows what the role's own policies grant (a boundary only caps), except
 // the Guards, so that a bounded role cannot create or free a role beyond
-// it, change it, or touch Relay's roles.
-func Boundary(partition, account, boundaryArn, relayPath string) []Statement {
+// it, change it, touch Relay's roles, or rewrite the managed policies
+// attached to the execution roles (attached, see Guards).
+func Boundary(partition, account, boundaryArn, relayPath string, attached ...string) []Statement {
 	return append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
-		Guards(partition, account, boundaryArn, relayPath, false)...)
+		Guards(partition, account, boundaryArn, relayPath, false, attached...)...)
 }

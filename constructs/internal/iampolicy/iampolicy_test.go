@@ -1,6 +1,9 @@
 package iampolicy
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestAdminEquivalent pins which statements count as AdministratorAccess
 // (issue 10 security item 3, case exec-policy-iam-star.yaml).
@@ -138,5 +141,54 @@ func TestAssumesRoles(t *testing.T) {
 		if got := AssumesRoles(tc.actions); got != tc.want {
 			t.Errorf("AssumesRoles(%q) = %q, want %q", tc.actions, got, tc.want)
 		}
+	}
+}
+
+// TestGuardsKeepAttachedPolicies: the customer managed policies attached to
+// the execution roles may not be versioned, deleted or retagged by the
+// guarded roles (a new default version would change what an execution role
+// may do); AWS managed policies, which only AWS versions, are left out, and
+// without a customer managed one there is no such statement. The boundary
+// carries the same statement.
+func TestGuardsKeepAttachedPolicies(t *testing.T) {
+	const boundary = "arn:aws:iam::222222222222:policy/relay/payments/payments-staging-boundary"
+	tests := []struct {
+		name     string
+		attached []string
+		want     []string // the statement's resources; nil for none
+	}{
+		{"none", nil, nil},
+		{"AWS managed only", []string{"arn:aws:iam::aws:policy/AWSLambda_FullAccess"}, nil},
+		{"customer managed, twice, with an AWS managed one", []string{"arn:aws:iam::222222222222:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess",
+			"arn:aws:iam::222222222222:policy/payments-base", "arn:aws:iam::222222222222:policy/payments-deployer"},
+			[]string{"arn:aws:iam::222222222222:policy/payments-base", "arn:aws:iam::222222222222:policy/payments-deployer"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for doc, statements := range map[string][]Statement{
+				"guards":   Guards("aws", "222222222222", boundary, "/relay/payments/", false, tc.attached...),
+				"boundary": Boundary("aws", "222222222222", boundary, "/relay/payments/", tc.attached...),
+			} {
+				var got *Statement
+				for i := range statements {
+					if statements[i].Sid == AttachedPoliciesSid {
+						got = &statements[i]
+					}
+				}
+				switch {
+				case tc.want == nil && got != nil:
+					t.Errorf("%s: %s = %+v, want none", doc, AttachedPoliciesSid, *got)
+				case tc.want != nil && got == nil:
+					t.Errorf("%s: no %s, want one on %v", doc, AttachedPoliciesSid, tc.want)
+				case got != nil:
+					if !got.Deny || !slices.Equal(got.Resources, tc.want) || !slices.Contains(got.Actions, "iam:CreatePolicyVersion") || !slices.Contains(got.Actions, "iam:SetDefaultPolicyVersion") {
+						t.Errorf("%s: %s = %+v, want a Deny of new versions on %v", doc, AttachedPoliciesSid, *got, tc.want)
+					}
+				}
+			}
+		})
+	}
+	if !slices.Contains(ExecutionRoleSids(false), AttachedPoliciesSid) {
+		t.Errorf("ExecutionRoleSids(false) = %v, want %s among them (a caller's statement may not reuse it)", ExecutionRoleSids(false), AttachedPoliciesSid)
 	}
 }
