@@ -313,7 +313,8 @@ func checkAssetStores(p *Props, planned *plan.Pipeline) []error {
 // Lambda reads a function's code from a bucket in its own region
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html),
 // so each region needs a template of its own (Deployment.Regional), and a
-// StackSet, which deploys one template to all its regions, one region.
+// StackSet, which deploys one template to all its regions, one region; a
+// StackSet's template counts in that region like an account's.
 func packagedTemplatesPerRegion(in plan.Input) []error {
 	var errs []error
 	first := map[string]string{} // template path -> "Deployments[i] in region"
@@ -322,8 +323,10 @@ func packagedTemplatesPerRegion(in plan.Input) []error {
 		case *plan.StackSetAccounts, *plan.OrganizationalUnits:
 			if len(d.Regions) > 1 {
 				errs = append(errs, fmt.Errorf("Deployments[%d].Regions %q: with BuildAssets, a StackSet deploys one packaged template to every region, and it names the asset bucket of one region, from which Lambda in the others cannot read; give the deployment one region (a deployment per region)", i, strings.Join(d.Regions, ",")))
+				continue
 			}
-			continue
+			// A StackSet of one region reads its template there, like
+			// an account's deployment in that region.
 		}
 		for _, r := range d.Regions {
 			for _, c := range d.ComponentsIn(r) {

@@ -460,6 +460,24 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			`Deployments[1].Regions "us-east-1,eu-west-1": with BuildAssets, a StackSet deploys one packaged template to every region, and it names the asset bucket of one region, from which Lambda in the others cannot read; give the deployment one region (a deployment per region)`,
 		}},
+		// A StackSet of one region reads its template in that region:
+		// shared with a deployment in another region, one of them would
+		// name the other region's bucket.
+		{"packaged templates, one for a StackSet and an account in other regions", func(p *pipeline.Props) {
+			p.BuildAssets = true
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {BucketName: "payments-assets-111111111111-us-east-1"}, "eu-west-1": {BucketName: "payments-assets-111111111111-eu-west-1"}}
+			p.Deployments[1].Target = &pipeline.StackSetAccounts{IDs: []string{"444444444444"}, AdministrationRoleArn: "arn:aws:iam::111111111111:role/payments-stackset-admin", ExecutionRoleName: "payments-stackset-exec"}
+			p.Deployments[1].Regions = []string{"eu-west-1"}
+		}, []string{
+			`Deployments[1] in eu-west-1: TemplatePath "template.json" is deployed in Deployments[0] in us-east-1 too: with BuildAssets, a packaged template names the asset bucket of one region, from which Lambda in another cannot read; package once per region and give each region its own TemplatePath (Deployment.Regional)`,
+		}},
+		{"packaged templates, a StackSet's of its own", func(p *pipeline.Props) {
+			p.BuildAssets = true
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {BucketName: "payments-assets-111111111111-us-east-1"}, "eu-west-1": {BucketName: "payments-assets-111111111111-eu-west-1"}}
+			p.Deployments[1].Target = &pipeline.StackSetAccounts{IDs: []string{"444444444444"}, AdministrationRoleArn: "arn:aws:iam::111111111111:role/payments-stackset-admin", ExecutionRoleName: "payments-stackset-exec"}
+			p.Deployments[1].Regions = []string{"eu-west-1"}
+			p.Deployments[1].Release = &pipeline.Stack{Name: "payments-app", TemplatePath: "packaged-eu-west-1.yaml", Capabilities: []string{"CAPABILITY_IAM"}}
+		}, nil},
 		{"nil store", func(p *pipeline.Props) { p.Store = nil }, []string{
 			"Store: required; create one with artifacts.NewStore",
 		}},
