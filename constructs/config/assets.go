@@ -141,7 +141,13 @@ func (c *Config) packagedRegionRules(p *problems) {
 					first[comp.TemplatePath] = use{region, i}
 				case prev.region != region && !reported[path]:
 					reported[path] = true
-					p.add(path, c.Deploy.Components()[k].TemplatePath, fmt.Sprintf("with assets.publish build, environments[%d] in %s and environments[%d] in %s read the same template %s, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml", prev.env, prev.region, i, region, comp.TemplatePath))
+					// A StackSet environment takes no ${region}
+					// (undefinedRule): a template per environment.
+					fix := "package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml"
+					if kind != "account" || kindOf(c.Environments[prev.env]) != "account" {
+						fix = "package once per environment into the bucket RELAY_ASSET_BUCKETS names for its region, and write the path with ${env}, such as packaged-${env}.yaml (a StackSet environment takes no ${region}, so an account environment of several regions needs an environment per region here)"
+					}
+					p.add(path, c.Deploy.Components()[k].TemplatePath, fmt.Sprintf("with assets.publish build, environments[%d] in %s and environments[%d] in %s read the same template %s, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): %s", prev.env, prev.region, i, region, comp.TemplatePath, fix))
 				}
 			}
 		}

@@ -44,6 +44,20 @@ func TestValidateAssets(t *testing.T) {
 			c.Deploy.Stacks = []Component{{Name: "network", StackName: "payments-network-${region}", TemplatePath: "network.json"},
 				{Name: "app", StackName: "payments-app", TemplatePath: "app-${region}.yaml", DependsOn: []string{"network"}}}
 		}, want: []string{`deploy.stacks[0].templatePath "network.json": with assets.publish build, environments[0] in us-east-1 and environments[1] in eu-west-1 read the same template network.json, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per region into the bucket RELAY_ASSET_BUCKETS names for it, and write the path with ${region}, such as packaged-${region}.yaml`}},
+		// A StackSet environment takes no ${region}: the fix is a
+		// template per environment, which then passes.
+		{name: "publish build, one template for a StackSet and an account in other regions", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Deploy.TemplatePath = "packaged.yaml"
+			c.Deploy.Hooks = nil
+			c.Environments[1] = Environment{Name: "fleet", Accounts: []string{"444444444444", "555555555555"}, Regions: []string{"eu-west-1"}}
+		}, want: []string{`deploy.templatePath "packaged.yaml": with assets.publish build, environments[0] in us-east-1 and environments[1] in eu-west-1 read the same template packaged.yaml, which names the asset bucket of one region, from which Lambda in the other cannot read (a function's code is in its own region): package once per environment into the bucket RELAY_ASSET_BUCKETS names for its region, and write the path with ${env}, such as packaged-${env}.yaml (a StackSet environment takes no ${region}, so an account environment of several regions needs an environment per region here)`}},
+		{name: "publish build, a template per environment for a StackSet and an account in other regions", mutate: func(c *Config) {
+			c.Assets = &Assets{Publish: PublishByBuild}
+			c.Deploy.TemplatePath = "packaged-${env}.yaml"
+			c.Deploy.Hooks = nil
+			c.Environments[1] = Environment{Name: "fleet", Accounts: []string{"444444444444", "555555555555"}, Regions: []string{"eu-west-1"}}
+		}},
 		// A StackSet deploys one template to all of its regions.
 		{name: "publish build to a StackSet in two regions", mutate: func(c *Config) {
 			c.Assets = &Assets{Publish: PublishByBuild}
