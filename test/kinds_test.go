@@ -65,7 +65,7 @@ func TestFieldFailureKinds(t *testing.T) {
 			"pipeline:\n  variables:\n    - {name: tag, default: \"v1\\nv2\"}\n" + kindsStaging,
 			[]string{`pipeline.variables[0].default "v1\nv2": must be one line`}},
 		{"S3 deploy key on two lines", "multiline-buildspec", kindsHead + "deploy:\n  s3: {bucket: acme-site, objectKey: \"site\\nx\"}\n" + kindsStaging,
-			[]string{`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 characters on one line`}},
+			[]string{`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 bytes (UTF-8) on one line`}},
 		{"step buildspec inline", "multiline-buildspec", kindsHead + "deploy:\n" + kindsPolicy +
 			"steps:\n  - {name: smoke, codeBuild: {buildspec: \"version: 0.2\\nphases: {}\"}}\n" + kindsStaging,
 			[]string{`steps[0].codeBuild.buildspec "version: 0.2\nphases: {}": must be a path to a buildspec file in the repository`}},

@@ -19,12 +19,12 @@ func TestValidateS3Deploy(t *testing.T) {
 		// break makes a resource IAM refuses (cfn-lint E3510), and IAM's
 		// wildcards would widen the grant past the prefix.
 		{"a key on two lines", "deploy:\n  s3: {bucket: site, objectKey: \"site\\nx\"}\n",
-			`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`},
+			`deploy.s3.objectKey "site\nx": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`},
 		// The deploy role's policy names the key: IAM's policy characters.
 		{"a key beyond Latin-1", "deploy:\n  s3: {bucket: site, objectKey: \"site€\"}\n",
 			`deploy.s3.objectKey "site€": holds "€" (U+20AC) at byte 4, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); use an object key of ASCII and Latin-1 characters`},
 		{"a key with a wildcard", "deploy:\n  s3: {bucket: site, objectKey: \"s*\"}\n",
-			`deploy.s3.objectKey "s*": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`},
+			`deploy.s3.objectKey "s*": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`},
 		{"a key with a question mark", "deploy:\n  s3: {bucket: site, objectKey: \"release?\"}\n",
 			`deploy.s3.objectKey "release?": must be an S3 key`},
 		// S3 takes keys of 1,024 bytes; the S3 deploy action's ObjectKey,

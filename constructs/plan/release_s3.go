@@ -18,7 +18,7 @@ type S3Release struct {
 	// Extract unzips the build output into the bucket.
 	Extract bool
 	// ObjectKey is the zip's key without Extract (required then), or the
-	// key prefix with it: at most 1,024 characters on one line, not
+	// key prefix with it: at most 1,024 bytes in UTF-8 on one line, not
 	// starting with /, without * or ?, in characters through U+00FF
 	// (values.S3DeployKeyRule, config's rule too), since the deploy role's
 	// s3:PutObject resource ends in it. Default: none (the bucket's root,

@@ -486,14 +486,14 @@ func TestValidate(t *testing.T) {
 			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site\nx"}
 			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", Extract: true, ObjectKey: "site/*"}
 		}, []string{
-			`Deployments[0].Release.ObjectKey "site\nx": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
-			`Deployments[1].Release.ObjectKey "site/*": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[0].Release.ObjectKey "site\nx": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[1].Release.ObjectKey "site/*": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`,
 		}},
 		{"an S3 key starting with /, and one beyond Latin-1", func(in *plan.Input) {
 			in.Deployments[0].Release = &plan.S3Release{Bucket: "site", ObjectKey: "/site.zip"}
 			in.Deployments[1].Release = &plan.S3Release{Bucket: "site", ObjectKey: "site-€.zip"}
 		}, []string{
-			`Deployments[0].Release.ObjectKey "/site.zip": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[0].Release.ObjectKey "/site.zip": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`,
 			`Deployments[1].Release.ObjectKey "site-€.zip": holds "€" (U+20AC) at byte 5, which IAM refuses in a policy document: it takes printable characters through U+00FF (Basic Latin and Latin-1 Supplement) only (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); use an object key of ASCII and Latin-1 characters`,
 		}},
 		{"an S3 key of 1,024 characters, and one of 1,025", func(in *plan.Input) {
@@ -503,7 +503,7 @@ func TestValidate(t *testing.T) {
 			// 1,024 is a key S3 takes; that it is more than the action's
 			// configuration value may hold is the written template's check
 			// (limits.CheckTemplate), as for every action value.
-			`Deployments[1].Release.ObjectKey "` + strings.Repeat("k", 1025) + `": must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /`,
+			`Deployments[1].Release.ObjectKey "` + strings.Repeat("k", 1025) + `": must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /`,
 		}},
 		// The action sends the directives joined by ", " as one header.
 		{"Cache-Control directives", func(in *plan.Input) {

@@ -294,8 +294,8 @@ func YQPath(s string) bool { return yqPathRE.MatchString(s) }
 // S3DeployKeyRule is "" when key is an object key an S3 deploy action may
 // write (or the key prefix it extracts under), and otherwise what is wrong
 // and the fix. The empty key is "" too (whether a key is required is the
-// caller's rule). A key is at most 1,024 characters and does not start
-// with / (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html,
+// caller's rule). A key is at most 1,024 bytes in UTF-8 (é takes 2) and
+// does not start with / (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html,
 // where a leading / makes an empty first path segment); it is one line
 // without * or ?, and in the characters IAM takes in a policy (PolicyText),
 // since the deploy role's s3:PutObject resource ends in it
@@ -305,7 +305,7 @@ func S3DeployKeyRule(key string) string {
 		return ""
 	}
 	if strings.HasPrefix(key, "/") || len(key) > 1024 || strings.ContainsAny(key, "*?"+LineBreaks) {
-		return "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /"
+		return "must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /"
 	}
 	return PolicyTextRule(key, "use an object key of ASCII and Latin-1 characters")
 }

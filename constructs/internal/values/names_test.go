@@ -149,13 +149,15 @@ func TestStackOutputRef(t *testing.T) {
 // TestS3DeployKeyRule: the key the deploy role may write, as S3 and IAM
 // take it; config and plan.S3Release share the messages.
 func TestS3DeployKeyRule(t *testing.T) {
-	const shape = "must be an S3 key of at most 1024 characters on one line, without IAM's wildcards * and ?, not starting with /"
+	const shape = "must be an S3 key of at most 1024 bytes (UTF-8) on one line, without IAM's wildcards * and ?, not starting with /"
 	for _, tt := range []struct{ key, want string }{
 		{"", ""},
 		{"site/app.zip", ""},
 		{"café/app.zip", ""},
 		{strings.Repeat("k", 1024), ""},
 		{strings.Repeat("k", 1025), shape},
+		// S3 counts UTF-8 bytes: 513 characters, 1,026 bytes.
+		{strings.Repeat("é", 513), shape},
 		{"/site", shape},
 		{"site/*", shape},
 		{"site?", shape},
