@@ -271,13 +271,6 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 			if !ep.AllowAdministratorAccess {
 				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to the workload's own resources (such as arn:aws:iam::*:role/"+stack+"-*), or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
 			}
-		} else if why := iampolicy.RewritesAttached(s.Actions, s.Resources, ep.ManagedPolicyArns); why != "" {
-			// The execution role has no permissions boundary of its own:
-			// a new version of its own policy could grant it anything.
-			if !ep.AllowAdministratorAccess {
-				p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; scope it to "+ownPolicies(s.Actions, ep.ManagedPolicyArns, stack)+", leaving out "+base+".managedPolicyArns, or set "+base+".allowAdministratorAccess: true with administratorAccessReason to accept it")
-			}
-			passRoleRule(p, sp, s)
 		} else {
 			passRoleRule(p, sp, s)
 		}
@@ -288,25 +281,6 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 	case !ep.AllowAdministratorAccess && ep.AdministratorAccessReason != "":
 		p.add(base+".administratorAccessReason", ep.AdministratorAccessReason, "applies only with allowAdministratorAccess: true; remove it")
 	}
-}
-
-// ownPolicies names, for the fix of a statement that may version an
-// attached managed policy, a pattern of the policies the stacks create
-// that leaves every attached policy out: stack's name prefix
-// (policy/<stack>-*), or, when an attached policy's name starts with it
-// too, a path of the stacks' own (policy/<stack>/*, the Path of each
-// AWS::IAM::ManagedPolicy:
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html).
-func ownPolicies(actions, attached []string, stack string) string {
-	prefix := "arn:aws:iam::*:policy/" + stack + "-*"
-	if iampolicy.RewritesAttached(actions, []string{prefix}, attached) == "" {
-		return "the policies the stacks create (such as " + prefix + ")"
-	}
-	path := "arn:aws:iam::*:policy/" + stack + "/*"
-	if iampolicy.RewritesAttached(actions, []string{path}, attached) == "" {
-		return "the policies the stacks create, under a path of their own (such as " + path + ", with Path: /" + stack + "/ on each AWS::IAM::ManagedPolicy)"
-	}
-	return "the policies the stacks create, under a path that no attached policy's ARN has (the Path of each AWS::IAM::ManagedPolicy)"
 }
 
 // passRoleRule refuses iam:PassRole on a pattern of roles, in statement s

@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
-	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // Statement is one statement as plain data.
@@ -75,63 +74,6 @@ func AdminEquivalent(actions, resources []string) string {
 					return fmt.Sprintf("%s on %s lets the stack's role give itself administrator rights", a, all)
 				}
 				return fmt.Sprintf("%s on %s includes %s, with which the stack's role can give itself administrator rights", a, all, e)
-			}
-		}
-	}
-	return ""
-}
-
-// policyVersionWrites are the IAM actions that change which document a
-// customer managed policy holds: a new default version, or another
-// existing version made the default
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
-var policyVersionWrites = []string{"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"}
-
-// accountPlaceholder is the account of the role in an execution policy's
-// managed policy ARNs and resources (config.AccountPlaceholder,
-// target.AccountPlaceholder), filled per role with that role's account.
-const accountPlaceholder = "${account}"
-
-// RewritesAttached says why a statement of actions on resources, given to a
-// role that has the managed policies attached, lets that role rewrite one
-// of them, or "" when it does not: an action that changes a customer
-// managed policy's default version (or a wildcard that includes one) on a
-// resource pattern that matches the ARN of an attached policy. The role
-// could then write itself any permission, and no permissions boundary
-// bounds the execution role itself: as strong as AdministratorAccess,
-// whatever else the pattern leaves out. ${account} in attached and
-// resources is the role's own account in both; AWS managed policies
-// (account aws) have versions only AWS writes.
-func RewritesAttached(actions, resources, attached []string) string {
-	action := ""
-	for _, a := range actions {
-		for _, w := range policyVersionWrites {
-			if action == "" && Matches(a, w) {
-				action = a
-			}
-		}
-	}
-	if action == "" {
-		return ""
-	}
-	// The role's own account: a placeholder, or any account a resource
-	// names literally (an environment in that account fills ${account}
-	// with it).
-	accounts := []string{"000000000000"}
-	for _, r := range resources {
-		if parts := strings.SplitN(r, ":", 6); len(parts) == 6 && values.IsAccount(parts[4]) {
-			accounts = append(accounts, parts[4])
-		}
-	}
-	for _, p := range attached {
-		if strings.Contains(p, ":iam::aws:policy/") {
-			continue
-		}
-		for _, r := range resources {
-			for _, acct := range accounts {
-				if arns.Glob(strings.ReplaceAll(r, accountPlaceholder, acct), strings.ReplaceAll(p, accountPlaceholder, acct)) {
-					return fmt.Sprintf("%s on %s lets the role rewrite %s, a managed policy attached to it, and so give itself administrator rights", action, r, p)
-				}
 			}
 		}
 	}

@@ -44,39 +44,6 @@ func TestAdminEquivalent(t *testing.T) {
 	}
 }
 
-// TestRewritesAttached pins which statements let a role rewrite a
-// customer managed policy attached to it (found by the variants sweep: an
-// execution role with CreatePolicyVersion on policy/payments-* could
-// rewrite its own payments-deployer).
-func TestRewritesAttached(t *testing.T) {
-	own := []string{"arn:aws:iam::${account}:policy/payments-deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess"}
-	for _, tc := range []struct {
-		name               string
-		actions, resources []string
-		attached           []string
-		want               string
-	}{
-		{"a pattern over the role's own policy", []string{"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"}, []string{"arn:aws:iam::*:policy/payments-*"}, own,
-			"iam:CreatePolicyVersion on arn:aws:iam::*:policy/payments-* lets the role rewrite arn:aws:iam::${account}:policy/payments-deployer, a managed policy attached to it, and so give itself administrator rights"},
-		{"the role's own account as a placeholder", []string{"iam:SetDefaultPolicyVersion"}, []string{"arn:aws:iam::${account}:policy/payments-deployer"}, own,
-			"iam:SetDefaultPolicyVersion on arn:aws:iam::${account}:policy/payments-deployer lets the role rewrite arn:aws:iam::${account}:policy/payments-deployer, a managed policy attached to it, and so give itself administrator rights"},
-		{"an account written out", []string{"iam:*PolicyVersion"}, []string{"arn:aws:iam::222222222222:policy/payments-*"}, own,
-			"iam:*PolicyVersion on arn:aws:iam::222222222222:policy/payments-* lets the role rewrite arn:aws:iam::${account}:policy/payments-deployer, a managed policy attached to it, and so give itself administrator rights"},
-		{"an attached policy of one account", []string{"IAM:createpolicyversion"}, []string{"arn:aws:iam::*:policy/*deployer"}, []string{"arn:aws:iam::222222222222:policy/payments-deployer"},
-			"IAM:createpolicyversion on arn:aws:iam::*:policy/*deployer lets the role rewrite arn:aws:iam::222222222222:policy/payments-deployer, a managed policy attached to it, and so give itself administrator rights"},
-		{"policies the stacks create, not the role's", []string{"iam:CreatePolicyVersion"}, []string{"arn:aws:iam::*:policy/payments-app-*"}, own, ""},
-		{"another account's policies", []string{"iam:CreatePolicyVersion"}, []string{"arn:aws:iam::333333333333:policy/payments-*"}, []string{"arn:aws:iam::222222222222:policy/payments-deployer"}, ""},
-		{"an AWS managed policy, which only AWS versions", []string{"iam:CreatePolicyVersion"}, []string{"arn:aws:iam::*:policy/*"}, []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, ""},
-		{"other actions on the role's policy", []string{"iam:GetPolicyVersion", "iam:TagPolicy"}, []string{"arn:aws:iam::*:policy/payments-*"}, own, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := RewritesAttached(tc.actions, tc.resources, tc.attached); got != tc.want {
-				t.Errorf("RewritesAttached() = %q\nwant %q", got, tc.want)
-			}
-		})
-	}
-}
-
 // TestPassRoleWithoutService pins which statements pass roles by pattern
 // without an iam:PassedToService condition that names the services (IAM
 // User Guide, "Grant a user permissions to pass a role to an AWS
