@@ -23,7 +23,8 @@ type Approval struct {
 	// Default: none.
 	Notify []string `yaml:"notify,omitempty" json:"notify,omitempty"`
 	// ReviewURL is an https link the approver should look at first, such as
-	// a dashboard of the previous environment. Default: none.
+	// a dashboard of the previous environment, at most 1,000 characters
+	// (one action configuration value). Default: none.
 	ReviewURL string `yaml:"reviewUrl,omitempty" json:"reviewUrl,omitempty"`
 	// TimeoutMinutes is how long the approval waits, 5 to 86400 (60 days).
 	// Default: 10080 (7 days).
@@ -143,7 +144,9 @@ func approvalRules(p *problems, i int, e Environment) {
 		return
 	}
 	p.add(envPath(i, "approval.comment"), a.Comment, commentRule(a.Comment))
-	p.add(envPath(i, "approval.reviewUrl"), a.ReviewURL, values.ReviewURLRule(a.ReviewURL))
+	// The link is one action configuration value (ExternalEntityLink).
+	v, rule := actionValue(a.ReviewURL, values.ReviewURLRule(a.ReviewURL), "use a shorter link")
+	p.add(envPath(i, "approval.reviewUrl"), v, rule)
 	if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 		p.add(envPath(i, "approval.timeoutMinutes"), strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 	}

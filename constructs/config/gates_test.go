@@ -19,8 +19,21 @@ func TestValidateGates(t *testing.T) {
 			},
 			want: []string{
 				`environments[1].freeze.reason "no <html>": must be 1 to 300 of letters, digits, spaces and !@().*?-, such as "Holiday freeze until Jan 5"`,
-				`environments[1].approval.reviewUrl "http://dash.example.com": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+				`environments[1].approval.reviewUrl "http://dash.example.com": must be an https URL, such as https://grafana.example.com/d/staging`,
 				`environments[1].approval.timeoutMinutes "4": must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)`,
+			},
+		},
+		// The link is one action configuration value: CodePipeline's
+		// 1,000 characters, refused with the line instead of on the
+		// written template (found by the false-refusal audit).
+		{
+			name: "a review link over an action value's 1,000 characters",
+			mutate: func(c *Config) {
+				c.Environments[1].Approval.ReviewURL = "https://grafana.example.com/d/" + strings.Repeat("a", 971)
+				c.Steps = []Step{{Name: "gate", When: "after", Approval: &StepApproval{ReviewURL: "https://grafana.example.com/d/" + strings.Repeat("b", 970), TimeoutMinutes: 60}}}
+			},
+			want: []string{
+				`environments[1].approval.reviewUrl "1001 characters": CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); use a shorter link`,
 			},
 		},
 		{

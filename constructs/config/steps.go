@@ -97,7 +97,8 @@ type StepApproval struct {
 	// Comment is shown to the approver, at most 512 characters. Default:
 	// "Approve <step> of <env>".
 	Comment string `yaml:"comment,omitempty" json:"comment,omitempty"`
-	// ReviewURL is an https link to check first. Default: none.
+	// ReviewURL is an https link to check first, at most 1,000 characters
+	// (one action configuration value). Default: none.
 	ReviewURL string `yaml:"reviewUrl,omitempty" json:"reviewUrl,omitempty"`
 	// TimeoutMinutes is how long the approval waits, 5 to 86400. Default:
 	// 10080 (7 days).
@@ -229,7 +230,8 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		// which the release plan writes per environment; Parse refuses
 		// comment: "" written in the file (tree.writtenZero).
 		p.add(path+".approval.comment", a.Comment, stepCommentRule(a.Comment))
-		p.add(path+".approval.reviewUrl", a.ReviewURL, values.ReviewURLRule(a.ReviewURL))
+		v, rule := actionValue(a.ReviewURL, values.ReviewURLRule(a.ReviewURL), "use a shorter link")
+		p.add(path+".approval.reviewUrl", v, rule)
 		if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 			p.add(path+".approval.timeoutMinutes", strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 		}

@@ -217,9 +217,11 @@ type Approval struct {
 	// topic (each must confirm the subscription); anything else is refused,
 	// as SNS would refuse it at deploy. Default: none.
 	Notify []string
-	// ReviewURL is a link for the approver to check first: an https URL of
-	// at most 2,048 characters (values.ReviewURLRule, config's rule too).
-	// Default: none.
+	// ReviewURL is a link for the approver to check first: an https URL
+	// (values.ReviewURLRule, config's rule too) of at most 1,000
+	// characters, the action configuration value's limit, which the
+	// written template's check applies (limits.CheckTemplate). Default:
+	// none.
 	ReviewURL string
 	// TimeoutMinutes is how long the approval waits, 5 to 86400. Default:
 	// 10080 (7 days).

@@ -98,8 +98,8 @@ func TestStepErrors(t *testing.T) {
 			{Name: "sign-off", Action: &plan.ApprovalStep{ReviewURL: "javascript:alert(1)"}},
 			{Name: "ok", Action: &plan.ApprovalStep{ReviewURL: "https://grafana.example.com/d/staging"}},
 		}, []string{
-			`Deployments[0].Steps[0].Action.ReviewURL "http://grafana.example.com/d/staging": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
-			`Deployments[0].Steps[1].Action.ReviewURL "javascript:alert(1)": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+			`Deployments[0].Steps[0].Action.ReviewURL "http://grafana.example.com/d/staging": must be an https URL, such as https://grafana.example.com/d/staging`,
+			`Deployments[0].Steps[1].Action.ReviewURL "javascript:alert(1)": must be an https URL, such as https://grafana.example.com/d/staging`,
 		}},
 		{"a role in another account", []plan.Step{{Name: "tf", Action: &plan.CodeBuildStep{Buildspec: "ci/tf.yml", AssumeRoleArn: roleArn("333333333333", "staging", "tf-step")}}}, []string{
 			`Deployments[0].Steps[0].Action.AssumeRoleArn "arn:aws:iam::333333333333:role/relay/payments/payments-staging-tf-step": must be a role ARN in account 222222222222`,

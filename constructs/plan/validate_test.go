@@ -301,7 +301,7 @@ func TestValidate(t *testing.T) {
 		}},
 		// values.ReviewURLRule, config's rule.
 		{"approval link", func(in *plan.Input) { in.Deployments[1].Approval.ReviewURL = "grafana.example.com/d/prod" }, []string{
-			`Deployments[1].Approval.ReviewURL "grafana.example.com/d/prod": must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging`,
+			`Deployments[1].Approval.ReviewURL "grafana.example.com/d/prod": must be an https URL, such as https://grafana.example.com/d/staging`,
 		}},
 		// The projects pull the image as CodeBuild, with no credentials:
 		// config's rule (values.CodeBuildManagedImage).

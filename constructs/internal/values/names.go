@@ -312,14 +312,16 @@ func S3DeployKeyRule(key string) string {
 
 // ReviewURLRule is "" when s is empty or a link an approval may show its
 // approver (the action's ExternalEntityLink), and otherwise what is wrong
-// and the fix: an https URL with a host, at most 2,048 characters, so that
-// the console links the approver to a page served over TLS.
+// and the fix: an https URL with a host, so that the console links the
+// approver to a page served over TLS. Its length is the action
+// configuration value's limit (limits.ActionConfiguration), which the
+// callers check.
 func ReviewURLRule(s string) string {
 	if s == "" {
 		return ""
 	}
-	if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" || len(s) > 2048 {
-		return "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
+	if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" {
+		return "must be an https URL, such as https://grafana.example.com/d/staging"
 	}
 	return ""
 }

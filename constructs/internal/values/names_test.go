@@ -171,15 +171,13 @@ func TestS3DeployKeyRule(t *testing.T) {
 	}
 }
 
-// TestReviewURLRule: an https link with a host, up to 2,048 characters.
+// TestReviewURLRule: an https link with a host (its length is the action
+// value's limit, which the callers check).
 func TestReviewURLRule(t *testing.T) {
-	const rule = "must be an https URL of at most 2048 characters, such as https://grafana.example.com/d/staging"
-	long := "https://example.com/" + strings.Repeat("a", 2048-len("https://example.com/"))
+	const rule = "must be an https URL, such as https://grafana.example.com/d/staging"
 	for _, tt := range []struct{ url, want string }{
 		{"", ""},
 		{"https://grafana.example.com/d/staging?from=now-1h", ""},
-		{long, ""},
-		{long + "a", rule},
 		{"http://grafana.example.com", rule},
 		{"https://", rule},
 		{"https:///path", rule},
