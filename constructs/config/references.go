@@ -280,7 +280,7 @@ func jsonDocument(path, value string) string {
 // known at synth (values.SourceFixedVariables).
 func jsonReferenceRule(path, value string, fixed map[string]bool) string {
 	if strings.Contains(path, ".eks.helm.set.") || strings.HasSuffix(path, ".eks.gitops.value") {
-		return stepValueReferenceRule(value, fixed)
+		return values.StepValueReferenceRule(value, fixed)
 	}
 	doc := jsonDocument(path, value)
 	if doc == "" {
@@ -293,24 +293,4 @@ func jsonReferenceRule(path, value string, fixed map[string]bool) string {
 	return fmt.Sprintf("uses %s, whose value %s chooses, inside %s: CodePipeline puts a variable's value into the document without encoding it, so a quote in the value would end the string and add keys; "+
 		"pass it through the build instead: a build environment variable such as RELEASE_TAG: {value: \"%s\"}, which the buildspec checks and exports (env: exported-variables), then #{BuildVariables.RELEASE_TAG} here",
 		ref, who, doc, ref)
-}
-
-// stepValueReferenceRule refuses a reference to a free-text source
-// variable (a commit message, an author's name, a connection source's
-// branch: values.FreeTextReference) in a Helm set value or the GitOps
-// value. The step's action carries the value in its EnvironmentVariables
-// JSON, into which CodePipeline puts a resolved value without encoding it
-// (aws/aws-cdk#8458), so a commit message written as JSON would add
-// environment variables to a step whose role may assume the environment's
-// deploy role. Pipeline variables are not refused: they never pass through
-// that JSON (the step reads them from GetPipelineExecution,
-// values.VariableTemplate).
-func stepValueReferenceRule(value string, fixed map[string]bool) string {
-	template, _ := values.VariableTemplate(value)
-	ref, who := values.FreeTextReference(template, fixed)
-	if ref == "" {
-		return ""
-	}
-	return fmt.Sprintf("uses %s, whose value %s chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; "+
-		"use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})", ref, who)
 }

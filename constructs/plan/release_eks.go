@@ -147,7 +147,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			v.add(field+".GitOps.Value", ": "+defaults.GitOpsValueRequired)
 		} else if strings.Contains(g.Value, values.VariablePlaceholderPrefix) {
 			v.addf(field+".GitOps.Value", "%q: %s", g.Value, values.VariablePlaceholderRule)
-		} else if rule := v.freeTextInStep(g.Value); rule != "" {
+		} else if rule := values.StepValueReferenceRule(g.Value, v.fixedSourceVariables()); rule != "" {
 			v.addf(field+".GitOps.Value", "%q: %s", g.Value, rule)
 		}
 		// The key is part of a yq expression in the step's buildspec.
@@ -199,7 +199,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 			}
 			if strings.Contains(h.Set[k], values.VariablePlaceholderPrefix) {
 				v.addf(field+".Helm.Set", "key %q value %q: %s", k, h.Set[k], values.VariablePlaceholderRule)
-			} else if rule := v.freeTextInStep(h.Set[k]); rule != "" {
+			} else if rule := values.StepValueReferenceRule(h.Set[k], v.fixedSourceVariables()); rule != "" {
 				v.addf(field+".Helm.Set", "key %q value %q: %s", k, h.Set[k], rule)
 			}
 		}

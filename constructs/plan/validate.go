@@ -66,22 +66,6 @@ func (v *validator) fixedSourceVariables() map[string]bool {
 	return fixed
 }
 
-// freeTextInStep is "" for value, a Helm Set value or the GitOps Value,
-// unless it refers to a free-text source variable (a commit message, an
-// author's name: values.FreeTextReference); then it is the rule: the
-// step's action carries the value in its EnvironmentVariables JSON, into
-// which CodePipeline puts a resolved value without encoding it
-// (aws/aws-cdk#8458). Pipeline variables are read from the execution
-// instead (values.VariableTemplate), so they pass.
-func (v *validator) freeTextInStep(value string) string {
-	template, _ := values.VariableTemplate(value)
-	if ref, who := values.FreeTextReference(template, v.fixedSourceVariables()); ref != "" {
-		return fmt.Sprintf("uses %s, whose value %s chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; "+
-			"use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})", ref, who)
-	}
-	return ""
-}
-
 // err joins the problems, each once (a rule broken the same way in several
 // regions is one problem), in the order they were found.
 func (v *validator) err() error {

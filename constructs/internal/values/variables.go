@@ -1,6 +1,7 @@
 package values
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -127,4 +128,24 @@ func VariableTemplate(s string) (template string, replaced bool) {
 		return VariablePlaceholderPrefix + m[2] + "}"
 	})
 	return template, replaced
+}
+
+// StepValueReferenceRule is "" for value, a Helm set value or the GitOps
+// value of Relay's own steps, unless it refers to a free-text source
+// variable (a commit message, an author's name, a connection source's
+// branch: FreeTextReference, with fixed as there); then it is the rule and
+// the fix. The step's action carries the value in its EnvironmentVariables
+// JSON, into which CodePipeline puts a resolved value without encoding it
+// (aws/aws-cdk#8458), so a commit message written as JSON would add
+// environment variables to the step. Pipeline variables pass: they never
+// go through that JSON (the step reads them from the execution,
+// VariableTemplate). Config and the release plan share it.
+func StepValueReferenceRule(value string, fixed map[string]bool) string {
+	template, _ := VariableTemplate(value)
+	ref, who := FreeTextReference(template, fixed)
+	if ref == "" {
+		return ""
+	}
+	return fmt.Sprintf("uses %s, whose value %s chooses: the step's action carries the value in its EnvironmentVariables JSON, into which CodePipeline puts a variable's value without encoding it, so a value written as JSON would add environment variables to the step; "+
+		"use a fixed-shape variable such as #{SourceVariables.CommitId}, a pipeline variable (the step reads those from the execution), or a build variable the buildspec checks and exports (#{BuildVariables.<name>})", ref, who)
 }
