@@ -109,7 +109,7 @@ func branchRule(s string) string {
 	case strings.Contains(s, "#{"):
 		// Git takes it, but CodePipeline reads #{ in an action's
 		// configuration as a variable reference, never as a name.
-		return "holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it"
+		return values.BranchReferenceRule
 	case !values.GitBranch(s):
 		return "is not a git branch name: git refuses ~ ^ : ? * [ \\ and control characters, \"..\", \"@{\", \"//\", a part that starts with '.' or ends with .lock, and a trailing '/' or '.' (https://git-scm.com/docs/git-check-ref-format), so no repository has it and the source action would fail; write the branch name as git shows it"
 	}

@@ -158,7 +158,7 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		if HasReference(g.Branch) {
 			// CodePipeline would fill it in the action's
 			// EnvironmentVariables: a run-time value, not a branch.
-			v.addf(field+".GitOps.Branch", "%q: holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it", g.Branch)
+			v.addf(field+".GitOps.Branch", "%q: %s", g.Branch, values.BranchReferenceRule)
 		} else if g.Branch != "" && !values.GitBranch(g.Branch) {
 			// No repository has it: the step's clone and push would fail.
 			v.addf(field+".GitOps.Branch", "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the GitOps step's clone would fail; write it as git shows it", g.Branch)

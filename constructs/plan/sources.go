@@ -322,7 +322,7 @@ func (v *validator) branch(field, b string, max int) {
 	switch {
 	case b == "":
 	case HasReference(b):
-		v.addf(field, "%q: holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it", b)
+		v.addf(field, "%q: %s", b, values.BranchReferenceRule)
 	case !values.GitBranch(b):
 		v.addf(field, "%q: is not a git branch name (https://git-scm.com/docs/git-check-ref-format), so the source action would fail; write it as git shows it", b)
 	case max > 0 && len([]rune(b)) > max:

@@ -137,6 +137,12 @@ func GitBranch(s string) bool {
 	return true
 }
 
+// BranchReferenceRule is the rule for a branch name holding #{: git takes
+// it, but CodePipeline reads #{ in an action's configuration as the start
+// of a variable reference, so the action would watch or push a run-time
+// value, not the named branch. Config and the release plan share it.
+const BranchReferenceRule = "holds #{, which CodePipeline reads as the start of a variable reference in the action's configuration (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html), not as part of a branch name; name the branch without it"
+
 // AlarmName reports whether s can be a CloudWatch alarm's name: 1 to 255
 // characters (not bytes), none of them an ASCII control character
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
