@@ -25,7 +25,9 @@ type Deploy struct {
 	// Default: <name>-app.
 	StackName string `yaml:"stackName,omitempty" json:"stackName,omitempty"`
 	// TemplatePath is the template's path inside the build output artifact,
-	// relative and without "..". Default: template.json.
+	// relative and without "..", at most 993 characters: the action takes
+	// it as Build::<path> (Source::<path>, 992, with build: none), one
+	// action configuration value of at most 1,000. Default: template.json.
 	TemplatePath string `yaml:"templatePath,omitempty" json:"templatePath,omitempty"`
 	// Capabilities acknowledged on change sets, from CAPABILITY_IAM,
 	// CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, each at most once.
@@ -193,7 +195,8 @@ func (c *Config) validateDeploy(p *problems) {
 			p.add("deploy.stackName", d.StackName, stackNameRule(d.StackName, c.Name))
 		}
 		if !placeholderRE.MatchString(d.TemplatePath) {
-			p.add("deploy.templatePath", d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+			v, rule := c.artifactPath(d.TemplatePath, pathRule(d.TemplatePath, defaultTemplatePath, "the build output"))
+			p.add("deploy.templatePath", v, rule)
 		}
 	}
 	c.validateStacks(p)

@@ -68,8 +68,9 @@ type Environment struct {
 	// most 1000 characters of JSON. Default: none.
 	Parameters map[string]string `yaml:"parameters,omitempty" json:"parameters,omitempty"`
 	// TemplateConfiguration is the path, in the build output, of a
-	// CloudFormation template configuration file for this environment.
-	// Default: none.
+	// CloudFormation template configuration file for this environment, at
+	// most 993 characters (the action takes it as Build::<path>, one action
+	// configuration value of at most 1,000). Default: none.
 	TemplateConfiguration string `yaml:"templateConfiguration,omitempty" json:"templateConfiguration,omitempty"`
 	// ReviewChangeSet puts a manual approval between creating and executing
 	// the change set in each region. Default: false.
@@ -144,7 +145,7 @@ func (c *Config) validateEnvironments(p *problems) {
 		rolloutRules(p, i, e)
 		c.regionRules(p, i, e)
 		c.waveRule(p, i, e, idx.waves)
-		changeSetRules(p, i, e)
+		c.changeSetRules(p, i, e)
 		entryConditionRules(p, i, e)
 		if f := e.Freeze; f != nil {
 			p.add(envPath(i, "freeze.reason"), f.Reason, freezeRule(f.Reason))
@@ -284,7 +285,7 @@ func (c *Config) waveRule(p *problems, i int, e Environment, waves map[string]in
 
 // changeSetRules checks the change-set settings of environments[i]:
 // parameters, templateConfiguration and reviewChangeSet.
-func changeSetRules(p *problems, i int, e Environment) {
+func (c *Config) changeSetRules(p *problems, i int, e Environment) {
 	if len(e.Parameters) > 0 || e.TemplateConfiguration != "" || e.ReviewChangeSet {
 		if e.Account == "" {
 			p.add(envPath(i, "parameters"), "", "parameters, templateConfiguration and reviewChangeSet apply to account environments; a StackSet takes its template as is")
@@ -298,8 +299,13 @@ func changeSetRules(p *problems, i int, e Environment) {
 	if raw, _ := json.Marshal(e.Parameters); len(e.Parameters) > 0 && len(raw) > limits.Max(limits.ActionConfiguration) {
 		p.add(envPath(i, "parameters"), strconv.Itoa(len(raw))+" characters", fmt.Sprintf("CodePipeline takes at most %d characters of parameter overrides; move parameters into templateConfiguration", limits.Max(limits.ActionConfiguration)))
 	}
-	if e.TemplateConfiguration != "" {
-		p.add(envPath(i, "templateConfiguration"), e.TemplateConfiguration, pathRule(e.TemplateConfiguration, "config/production.json", "the build output"))
+	// With a placeholder, the expanded path is checked per region
+	// (validateComponents).
+	if tc := e.TemplateConfiguration; tc != "" && !placeholderRE.MatchString(tc) {
+		v, rule := c.artifactPath(tc, pathRule(tc, "config/production.json", "the build output"))
+		p.add(envPath(i, "templateConfiguration"), v, rule)
+	} else if tc != "" {
+		p.add(envPath(i, "templateConfiguration"), tc, pathRule(tc, "config/production.json", "the build output"))
 	}
 }
 

@@ -54,7 +54,9 @@ type StepFunctionsHook struct {
 	// Input is the execution input, as a map of strings that may use
 	// variables. Default: {}.
 	Input map[string]string `yaml:"input,omitempty" json:"input,omitempty"`
-	// InputFile is instead the path of a JSON file in the build output.
+	// InputFile is instead the path of a JSON file in the build output, at
+	// most 993 characters (the action takes it as Build::<path>, one action
+	// configuration value of at most 1,000).
 	InputFile string `yaml:"inputFile,omitempty" json:"inputFile,omitempty"`
 	// ExecutionNamePrefix prefixes execution names, which the action writes
 	// <prefix>-<its 36-character execution ID> within Step Functions' 80
@@ -88,7 +90,7 @@ func hooksDefaults(hooks []Hook, unset unsetFunc) {
 }
 
 // validateHooks checks the invoke hooks.
-func validateHooks(q *problems, hooks []Hook) {
+func (c *Config) validateHooks(q *problems, hooks []Hook) {
 	first := map[string]int{}
 	for i, h := range hooks {
 		b := fmt.Sprintf("deploy.hooks[%d]", i)
@@ -119,7 +121,10 @@ func validateHooks(q *problems, hooks []Hook) {
 				q.add(b+".stepFunctions.inputFile", s.InputFile, "set either input or inputFile, not both")
 			}
 			if s.InputFile != "" {
-				q.add(b+".stepFunctions.inputFile", s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
+				// The action reads it as <artifact>::<path> (aws-cdk-lib's
+				// ArtifactPath), one action configuration value.
+				v, rule := c.artifactPath(s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
+				q.add(b+".stepFunctions.inputFile", v, rule)
 			}
 			if !values.ExecutionNamePrefix(s.ExecutionNamePrefix) {
 				q.add(b+".stepFunctions.executionNamePrefix", s.ExecutionNamePrefix, "must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)")

@@ -219,7 +219,9 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 			p.add(path+".stepFunctions.inputFile", x.InputFile, "set either input or inputFile, not both")
 		}
 		if x.InputFile != "" {
-			p.add(path+".stepFunctions.inputFile", x.InputFile, pathRule(x.InputFile, "input.json", "the build output"))
+			// Read as <artifact>::<path>, one action configuration value.
+			v, rule := c.artifactPath(x.InputFile, pathRule(x.InputFile, "input.json", "the build output"))
+			p.add(path+".stepFunctions.inputFile", v, rule)
 		}
 		if !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
 			p.add(path+".stepFunctions.executionNamePrefix", x.ExecutionNamePrefix, "must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)")

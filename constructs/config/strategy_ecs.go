@@ -15,7 +15,8 @@ type ECSDeploy struct {
 	// Service is the ECS service name. Required.
 	Service string `yaml:"service" json:"service"`
 	// ImageDefinitions is the path of imagedefinitions.json in the build
-	// output. Default: imagedefinitions.json.
+	// output, at most 1,000 characters (the action's FileName, one action
+	// configuration value). Default: imagedefinitions.json.
 	ImageDefinitions string `yaml:"imageDefinitions,omitempty" json:"imageDefinitions,omitempty"`
 	// TimeoutMinutes bounds the rollout, 1 to 60. Default: 60.
 	TimeoutMinutes int `yaml:"timeoutMinutes,omitempty" json:"timeoutMinutes,omitempty"`
@@ -53,7 +54,8 @@ func validateECS(q *problems, x *ECSDeploy, e Environment, region string) {
 			q.add(b+f[0], f[1], "required: the ECS "+f[0]+" name, 1 to 255 letters, digits, _ and -")
 		}
 	}
-	q.add(b+"imageDefinitions", x.ImageDefinitions, pathRule(x.ImageDefinitions, defaultImageDefinitions, "the build output"))
+	v, rule := pathValue(x.ImageDefinitions, defaultImageDefinitions, "the build output")
+	q.add(b+"imageDefinitions", v, rule)
 	if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
 		q.add(b+"timeoutMinutes", strconv.Itoa(x.TimeoutMinutes), "must be from 1 to 60 minutes (the ECS action's limit); the default is 60")
 	}

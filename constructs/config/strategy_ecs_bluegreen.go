@@ -40,11 +40,13 @@ type ECSBlueGreenDeploy struct {
 	// TargetGroups are the ARNs of the blue and the green target group, in
 	// that order. Required: exactly two.
 	TargetGroups []string `yaml:"targetGroups" json:"targetGroups"`
-	// TaskDefinition is the path of taskdef.json in the build output.
-	// Default: taskdef.json.
+	// TaskDefinition is the path of taskdef.json in the build output, at
+	// most 1,000 characters (one action configuration value). Default:
+	// taskdef.json.
 	TaskDefinition string `yaml:"taskDefinition,omitempty" json:"taskDefinition,omitempty"`
-	// AppSpec is the path of appspec.yaml in the build output.
-	// Default: appspec.yaml.
+	// AppSpec is the path of appspec.yaml in the build output, at most
+	// 1,000 characters (one action configuration value). Default:
+	// appspec.yaml.
 	AppSpec string `yaml:"appSpec,omitempty" json:"appSpec,omitempty"`
 	// ImagePlaceholder is the placeholder in taskdef.json that CodeDeploy
 	// replaces with the image URI of imageDetail.json in the build output.
@@ -164,8 +166,10 @@ func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, reg
 // placeholder.
 func actionRules(q *problems, x *ECSBlueGreenDeploy) {
 	const b = "deploy.ecsBlueGreen."
-	q.add(b+"taskDefinition", x.TaskDefinition, pathRule(x.TaskDefinition, defaultTaskDefinition, "the build output"))
-	q.add(b+"appSpec", x.AppSpec, pathRule(x.AppSpec, defaultAppSpec, "the build output"))
+	v, rule := pathValue(x.TaskDefinition, defaultTaskDefinition, "the build output")
+	q.add(b+"taskDefinition", v, rule)
+	v, rule = pathValue(x.AppSpec, defaultAppSpec, "the build output")
+	q.add(b+"appSpec", v, rule)
 	if !placeholderNameRE.MatchString(x.ImagePlaceholder) {
 		q.add(b+"imagePlaceholder", x.ImagePlaceholder, "must be upper-case letters, digits and _, as written in taskdef.json, such as IMAGE1_NAME")
 	}
