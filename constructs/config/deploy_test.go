@@ -220,7 +220,7 @@ func TestValidateDeploy(t *testing.T) {
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy.Statements = []Statement{{Sid: "Everything", Actions: []string{"iam:*", "sts:AssumeRole"}, Resources: []string{"*"}, Reason: "CloudFormation creates roles with generated names."}}
 			},
-			want: []string{`deploy.executionPolicy.statements[0] "Everything": is as strong as AdministratorAccess: iam:* on * includes iam:AttachRolePolicy, with which the stack's role can give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/payments-app-*), or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
+			want: []string{`deploy.executionPolicy.statements[0] "Everything": is as strong as AdministratorAccess: iam:* on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/payments-app-*), or set deploy.executionPolicy.allowAdministratorAccess: true with administratorAccessReason to accept it`},
 		},
 		// Versioning the stacks' own policies by a pattern that also
 		// matches the attached payments-deployer is accepted: the execution

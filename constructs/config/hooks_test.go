@@ -17,7 +17,7 @@ func TestValidateHooks(t *testing.T) {
 		{"qualified hook function", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: \"f:live\"}}]\n",
 			`deploy.hooks[0].lambda.function "f:live": must be a function name without a qualifier (CodePipeline invokes $LATEST)`},
 		{"hook statement as strong as AdministratorAccess", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Any, actions: [\"sts:AssumeRole\"], resources: [\"*\"], reason: \"checks other accounts\"}]}}]\n",
-			`deploy.hooks[0].lambda.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on * lets the stack's role give itself administrator rights; a hook function checks a release: grant it what it reads, by ARN`},
+			`deploy.hooks[0].lambda.statements[0] "Any": is as strong as AdministratorAccess: sts:AssumeRole on * lets the role give itself administrator rights; a hook function checks a release: grant it what it reads, by ARN`},
 		// A hook role that may change a role's policy and trust could
 		// make that role trust it and give it any permission: no boundary
 		// bounds what a hook writes, as for a step role.

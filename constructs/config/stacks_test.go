@@ -107,7 +107,7 @@ func TestStacksRules(t *testing.T) {
 		// bucket-policy-advice.yaml): the example scope once read
 		// arn:aws:iam::*:role/-* (deploy.stackName is unset with stacks).
 		{"an admin-equivalent statement of a stack's own policy", `executionPolicy: {statements: [{actions: ["dynamodb:*"]`, `executionPolicy: {statements: [{actions: ["dynamodb:*", "iam:PassRole"], resources: ["*"]}, {actions: ["dynamodb:*"]`,
-			`deploy.stacks[1].executionPolicy.statements[0] "": is as strong as AdministratorAccess: iam:PassRole on * lets the stack's role give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/shop-data-*), or set deploy.stacks[1].executionPolicy.allowAdministratorAccess: true`},
+			`deploy.stacks[1].executionPolicy.statements[0] "": is as strong as AdministratorAccess: iam:PassRole on * lets the role give itself administrator rights; scope it to the workload's own resources (such as arn:aws:iam::*:role/shop-data-*), or set deploy.stacks[1].executionPolicy.allowAdministratorAccess: true`},
 		{"a dependency cycle", "      dependsOn: [network]\n", "      dependsOn: [network, service]\n",
 			`relay.yaml:6: deploy.stacks "data -> service -> data": the dependsOn lists make a cycle, so no stack could start; remove one of these dependencies`},
 		{"an unknown dependency", "      dependsOn: [data]\n", "      dependsOn: [database]\n",

@@ -108,7 +108,7 @@ func TestStepsRules(t *testing.T) {
 		// as for a hook or the execution policy.
 		{"a step role as strong as AdministratorAccess", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
 			`{sid: Probe, actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role*"], reason: Assumes the roles it tests.}`,
-			`steps[1].codeBuild.role.statements[0] "Probe": is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::*:role* lets the stack's role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
+			`steps[1].codeBuild.role.statements[0] "Probe": is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::*:role* lets the role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
 		{"a step role assuming a named role", `["ssm:GetParameter"]`, `["ssm:GetParameter", "sts:AssumeRole*"]`,
 			`steps[1].codeBuild.role.statements[0].actions[1] "sts:AssumeRole*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; a step does one job: grant it what that job touches, by ARN`},
 		{"a step role in an organizational-unit environment", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",

@@ -114,7 +114,7 @@ func TestActionPropsValidate(t *testing.T) {
 			p.DeployStatements[1].Resources = []string{"arn:aws:iam::222222222222:role/api-*"}
 		}, []string{
 			`DeployStatements[1].Reason "": say why the statement needs Resource::arn:aws:iam::222222222222:role/api-* (at least 10 characters): the cdk-nag suppression of each wildcard carries it`,
-			`DeployStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/api-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
+			`DeployStatements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/api-*"]: name each role; a pattern would let the role pass roles that nobody named`,
 		}},
 		{"invoke role without statements", func(p *target.Props) { p.InvokeStatements = nil }, []string{
 			"InvokeStatements []: say which functions and state machines the invoke role may run",

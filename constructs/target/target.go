@@ -491,7 +491,7 @@ func (p *Props) Validate() error {
 				continue
 			}
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
-				add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the pipeline pass roles it does not deploy with", set.name, i, s.Resources)
+				add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the role pass roles that nobody named", set.name, i, s.Resources)
 			}
 		}
 	}

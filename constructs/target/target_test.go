@@ -193,8 +193,8 @@ func TestPropsValidate(t *testing.T) {
 			`StepRoles[0].TrustedRoleArn "arn:aws:iam::333333333333:role/payments-step-tf": must be a role ARN in PipelineAccount 111111111111`,
 			"StepRoles[0].Statements []: grant the step what it does in the account; a step role has no other permission",
 			"StepRoles[1].Statements[0]: iam:CreateRole writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only",
-			"StepRoles[1].Statements[2]: is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::222222222222:role* lets the stack's role give itself administrator rights; grant the step what its job touches, by ARN",
-			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the pipeline pass roles it does not deploy with`,
+			"StepRoles[1].Statements[2]: is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::222222222222:role* lets the role give itself administrator rights; grant the step what its job touches, by ARN",
+			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the role pass roles that nobody named`,
 		}},
 		// IAM attaches only AWS managed policies and customer managed
 		// policies of the role's own account.

@@ -71,9 +71,9 @@ func AdminEquivalent(actions, resources []string) string {
 		for _, e := range Escalation {
 			if Matches(a, e) {
 				if a == e {
-					return fmt.Sprintf("%s on %s lets the stack's role give itself administrator rights", a, all)
+					return fmt.Sprintf("%s on %s lets the role give itself administrator rights", a, all)
 				}
-				return fmt.Sprintf("%s on %s includes %s, with which the stack's role can give itself administrator rights", a, all, e)
+				return fmt.Sprintf("%s on %s includes %s, with which the role can give itself administrator rights", a, all, e)
 			}
 		}
 	}
