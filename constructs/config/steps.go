@@ -292,11 +292,17 @@ func (c *Config) codeBuildStepRules(p *problems, path string, x CodeBuildStep) {
 			} else if s.Sid != "" {
 				sids[s.Sid] = k
 			}
-			unboundedRoleRules(p, sp, s, "a step does one job: grant it what that job touches, by ARN",
-				"no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only")
+			unboundedRoleRules(p, sp, s, stepAdminFix, stepWriteFix)
 		}
 	}
 }
+
+// stepAdminFix and stepWriteFix complete unboundedRoleRules' messages for
+// a step's role.
+const (
+	stepAdminFix = "a step does one job: grant it what that job touches, by ARN"
+	stepWriteFix = "no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only"
+)
 
 // unboundedRoleRules checks statement s, at sp, of a role that no
 // permissions boundary bounds (a step's, a hook function's): nothing as
@@ -441,6 +447,31 @@ func (c *Config) expandedStepRules(p *problems, i int, x Expanded) {
 		}
 		if m := s.StepFunctions; m != nil && placeholderRE.MatchString(raw[k].StepFunctions.StateMachine) && !stateMachineRE.MatchString(m.StateMachine) {
 			p.add(paths[k]+".stepFunctions.stateMachine", raw[k].StepFunctions.StateMachine, fmt.Sprintf("expands to %q for environments[%d], which is no state machine name (1 to 80 letters, digits, _ and -)", m.StateMachine, i))
+		}
+		if b, rb := s.CodeBuild, raw[k].CodeBuild; b != nil && b.Role != nil && rb != nil && rb.Role != nil {
+			expandedRoleRules(p, paths[k]+".codeBuild.role", i, rb.Role.Statements, b.Role.Statements)
+		}
+	}
+}
+
+// expandedRoleRules checks the statements of a step's role, at path, once
+// environments[i]'s settings fill its resources (expanded; raw as written):
+// a resource such as arn:aws:iam::${account}:role/${r} passes the written
+// check, and r: "*" makes it every role. A problem the written statement
+// already has is not repeated.
+func expandedRoleRules(p *problems, path string, i int, raw, expanded []Statement) {
+	for j, s := range expanded {
+		if j >= len(raw) || !slices.ContainsFunc(raw[j].Resources, placeholderRE.MatchString) {
+			continue
+		}
+		sp := fmt.Sprintf("%s.statements[%d]", path, j)
+		var written, filled problems
+		unboundedRoleRules(&written, sp, raw[j], stepAdminFix, stepWriteFix)
+		unboundedRoleRules(&filled, sp, s, stepAdminFix, stepWriteFix)
+		for _, fe := range filled {
+			if !slices.ContainsFunc(written, func(w *FieldError) bool { return w.Path == fe.Path }) {
+				p.add(fe.Path, strings.Join(raw[j].Resources, ","), fmt.Sprintf("with environments[%d]'s settings filled in (resources %s): %s", i, strings.Join(s.Resources, ","), fe.Rule))
+			}
 		}
 	}
 }

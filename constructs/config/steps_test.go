@@ -208,3 +208,34 @@ environments:
 		})
 	}
 }
+
+// TestStepRoleSettingsChecked: a setting can make a written ARN cover every
+// role, so a step role's statement is checked again once each environment's
+// settings fill it (it used to be refused only by target.Props, without a
+// line); a setting that names one role passes.
+func TestStepRoleSettingsChecked(t *testing.T) {
+	const statement = `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`
+	const passes = `{actions: ["iam:PassRole"], resources: ["arn:aws:iam::${account}:role/${deployer}"], reason: Passes the deployer role.}`
+	const env = `  - {name: staging, account: "222222222222", regions: [us-east-1]}`
+	for _, tt := range []struct{ name, deployer, want string }{
+		{"a setting that makes it every role", `"*"`,
+			`relay.yaml:24: steps[1].codeBuild.role.statements[0] "arn:aws:iam::${account}:role/${deployer}": with environments[0]'s settings filled in (resources arn:aws:iam::222222222222:role/*): is as strong as AdministratorAccess: iam:PassRole on arn:aws:iam::222222222222:role/* lets the role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
+		{"a setting that names one role", "shop-deployer", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			input := strings.Replace(stepsBase, statement, passes, 1)
+			input = strings.Replace(input, env, strings.TrimSuffix(env, "}")+", settings: {deployer: "+tt.deployer+"}}", 1)
+			input = strings.Replace(input, "    account: \"333333333333\"\n", "    account: \"333333333333\"\n    settings: {deployer: shop-deployer}\n", 1)
+			if input == stepsBase || !strings.Contains(input, "deployer: ") {
+				t.Fatal("stepsBase changed: the statement or the environment is not found")
+			}
+			_, err := Parse("relay.yaml", []byte(input))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Parse() error = %v, want none", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Parse() error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
