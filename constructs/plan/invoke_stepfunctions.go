@@ -72,7 +72,7 @@ func (x *StepFunctionsInvoke) plan(a *Action, c *invokeContext) {
 	input := c.p.fix(c.path+".Input", "move the input into a JSON file of the build output (%s)", c.p.in.name(c.path+".InputFile"))
 	if x.InputFile != "" {
 		a.Inputs = []string{c.p.in.Deployable()}
-		input = c.f(".InputFile")
+		input = pathField(c.f(".InputFile"))
 	}
 	a.Configuration = map[string]Field{
 		"StateMachineArn": c.f(".StateMachine"), "ExecutionNamePrefix": c.f(".ExecutionNamePrefix"),

@@ -180,6 +180,13 @@ func (p *planner) fix(path, format string, a ...any) Field {
 	return Field{Path: p.in.name(path), Fix: fmt.Sprintf(format, a...)}
 }
 
+// pathField is f, a path in an input artifact, with the fix of a path
+// over CodePipeline's 1,000 characters per action configuration value.
+func pathField(f Field) Field {
+	f.Fix = "shorten the path"
+	return f
+}
+
 // buildStage plans the Build stage.
 func (p *planner) buildStage() Stage {
 	b := &p.in.Build
@@ -476,7 +483,7 @@ func (p *planner) stackSetAction(i int) Action {
 	cfg := maps.Clone(common)
 	maps.Copy(cfg, map[string]Field{
 		"StackSetName":                r(".Name"),
-		"TemplatePath":                r(".TemplatePath"),
+		"TemplatePath":                pathField(r(".TemplatePath")),
 		"Capabilities":                r(".Capabilities"),
 		"PermissionModel":             f(".Target"),
 		"OrganizationsAutoDeployment": f(".Target"),

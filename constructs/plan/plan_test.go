@@ -405,7 +405,10 @@ func TestPaths(t *testing.T) {
 		"Deploy-staging/Prepare-us-east-1/StackName":          {Path: "deploy.name"},
 		"Deploy-staging/Prepare-us-east-1/ParameterOverrides": {Path: "environments[0].parameters", Fix: "move parameters into a template configuration file (environments[0].templateConfiguration)"},
 		"Deploy-staging/Prepare-us-east-1/RoleArn":            {Path: "environments[0].target.executionRoleArn"},
-		"Build/Build/EnvironmentVariables":                    {Path: "Build.EnvironmentVariables", Fix: "the variables that refer to #{...} go on the action: shorten their values, or give constant values without references (they go on the project)"},
+		// A path says to shorten the path, not to move parameters.
+		"Deploy-staging/Prepare-us-east-1/TemplatePath":          {Path: "deploy.templatePath", Fix: "shorten the path"},
+		"Deploy-staging/Prepare-us-east-1/TemplateConfiguration": {Path: "environments[0].templateConfiguration", Fix: "shorten the path"},
+		"Build/Build/EnvironmentVariables":                       {Path: "Build.EnvironmentVariables", Fix: "the variables that refer to #{...} go on the action: shorten their values, or give constant values without references (they go on the project)"},
 	}
 	for k, w := range want {
 		parts := strings.Split(k, "/")

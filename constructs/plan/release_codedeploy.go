@@ -71,8 +71,8 @@ func (x *ECSBlueGreenRelease) actions(c *releaseContext) []Action {
 	f := c.f
 	return []Action{c.deploy(&DeployECSBlueGreen{Release: x}, map[string]Field{
 		"ApplicationName": f(".Application"), "DeploymentGroupName": f(".DeploymentGroup"),
-		"TaskDefinitionTemplateArtifact": f(".TaskDefinition"), "TaskDefinitionTemplatePath": f(".TaskDefinition"),
-		"AppSpecTemplateArtifact": f(".AppSpec"), "AppSpecTemplatePath": f(".AppSpec"),
+		"TaskDefinitionTemplateArtifact": f(".TaskDefinition"), "TaskDefinitionTemplatePath": pathField(f(".TaskDefinition")),
+		"AppSpecTemplateArtifact": f(".AppSpec"), "AppSpecTemplatePath": pathField(f(".AppSpec")),
 		"Image1ArtifactName": f(".ImagePlaceholder"), "Image1ContainerName": f(".ImagePlaceholder"),
 	})}
 }

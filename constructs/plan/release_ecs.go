@@ -42,6 +42,6 @@ func (x *ECSRelease) validate(v *validator, field string) {
 func (x *ECSRelease) actions(c *releaseContext) []Action {
 	f := c.f
 	return []Action{c.deploy(&DeployECS{Release: x}, map[string]Field{
-		"ClusterName": f(".Cluster"), "ServiceName": f(".Service"), "FileName": f(".ImageFile"), "DeploymentTimeout": f(".TimeoutMinutes"),
+		"ClusterName": f(".Cluster"), "ServiceName": f(".Service"), "FileName": pathField(f(".ImageFile")), "DeploymentTimeout": f(".TimeoutMinutes"),
 	})}
 }

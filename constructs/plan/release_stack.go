@@ -141,11 +141,11 @@ func (s *Stack) actions(c *releaseContext) []Action {
 	stack := map[string]Field{"ActionMode": f(""), "StackName": f(".Name"), "ChangeSetName": f("")}
 	prepare := maps.Clone(stack)
 	maps.Copy(prepare, map[string]Field{
-		"TemplatePath":          f(".TemplatePath"),
+		"TemplatePath":          pathField(f(".TemplatePath")),
 		"RoleArn":               Field{Path: c.p.in.name(sprintf("Deployments[%d].Target.ExecutionRoleArn", c.i))},
 		"Capabilities":          f(".Capabilities"),
 		"ParameterOverrides":    c.p.fix(c.path+".ParameterOverrides", "move parameters into a template configuration file (%s)", c.field(".TemplateConfiguration")),
-		"TemplateConfiguration": f(".TemplateConfiguration"),
+		"TemplateConfiguration": pathField(f(".TemplateConfiguration")),
 	})
 	role := c.acct.ExecutionRoleArn
 	if s.ExecutionRoleArn != "" {
