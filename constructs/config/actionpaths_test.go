@@ -10,9 +10,8 @@ import (
 // configuration as one value: at CodePipeline's 1,000 characters it passes,
 // one more is refused by config with its line and the fix (these paths used
 // to be refused only on the written template, without a line). CloudFormation
-// actions and the Step Functions action (aws-cdk-lib's ArtifactPath) take the
-// path as <artifact>::<path>, seven characters more; the ECS actions take it
-// as it is.
+// actions take the path as <artifact>::<path>, seven characters more; the ECS
+// and Step Functions actions take it as it is.
 func TestActionPathsAtTheLimit(t *testing.T) {
 	path := func(n int) string { return strings.Repeat("p/", (n-5)/2) + strings.Repeat("q", (n-5)%2) + "x.yml" }
 	const limit = "CodePipeline takes at most 1000 characters per action configuration value (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); shorten the path"
@@ -33,8 +32,8 @@ func TestActionPathsAtTheLimit(t *testing.T) {
 		{"ECS imageDefinitions (FileName)", ecs, 1000, "7", "deploy.ecs.imageDefinitions", ""},
 		{"blue/green taskDefinition (TaskDefinitionTemplatePath)", blueGreen, 1000, "14", "deploy.ecsBlueGreen.taskDefinition", ""},
 		{"blue/green appSpec (AppSpecTemplatePath)", appSpec, 1000, "14", "deploy.ecsBlueGreen.appSpec", ""},
-		{"a hook's stepFunctions.inputFile (Input, Build::<path>)", hook, 993, "10", "deploy.hooks[0].stepFunctions.inputFile", "is 1001 characters as the action's Build::<path>; "},
-		{"a step's stepFunctions.inputFile (Input, Build::<path>)", step, 993, "10", "steps[0].stepFunctions.inputFile", "is 1001 characters as the action's Build::<path>; "},
+		{"a hook's stepFunctions.inputFile (Input)", hook, 1000, "10", "deploy.hooks[0].stepFunctions.inputFile", ""},
+		{"a step's stepFunctions.inputFile (Input)", step, 1000, "10", "steps[0].stepFunctions.inputFile", ""},
 		{"deploy.templatePath (Build::<path>)", templatePath, 993, "7", "deploy.templatePath", "is 1001 characters as the action's Build::<path>; "},
 		{"an environment's templateConfiguration (Build::<path>)", "", 993, "5", "environments[0].templateConfiguration", "is 1001 characters as the action's Build::<path>; "},
 	} {

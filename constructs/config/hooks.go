@@ -55,8 +55,8 @@ type StepFunctionsHook struct {
 	// variables. Default: {}.
 	Input map[string]string `yaml:"input,omitempty" json:"input,omitempty"`
 	// InputFile is instead the path of a JSON file in the build output, at
-	// most 993 characters (the action takes it as Build::<path>, one action
-	// configuration value of at most 1,000).
+	// most 1,000 characters (the action's Input, one action configuration
+	// value).
 	InputFile string `yaml:"inputFile,omitempty" json:"inputFile,omitempty"`
 	// ExecutionNamePrefix prefixes execution names, which the action writes
 	// <prefix>-<its 36-character execution ID> within Step Functions' 80
@@ -90,7 +90,7 @@ func hooksDefaults(hooks []Hook, unset unsetFunc) {
 }
 
 // validateHooks checks the invoke hooks.
-func (c *Config) validateHooks(q *problems, hooks []Hook) {
+func validateHooks(q *problems, hooks []Hook) {
 	first := map[string]int{}
 	for i, h := range hooks {
 		b := fmt.Sprintf("deploy.hooks[%d]", i)
@@ -121,9 +121,7 @@ func (c *Config) validateHooks(q *problems, hooks []Hook) {
 				q.add(b+".stepFunctions.inputFile", s.InputFile, "set either input or inputFile, not both")
 			}
 			if s.InputFile != "" {
-				// The action reads it as <artifact>::<path> (aws-cdk-lib's
-				// ArtifactPath), one action configuration value.
-				v, rule := c.artifactPath(s.InputFile, pathRule(s.InputFile, "migrations/input.json", "the build output"))
+				v, rule := pathValue(s.InputFile, "migrations/input.json", "the build output")
 				q.add(b+".stepFunctions.inputFile", v, rule)
 			}
 			if !values.ExecutionNamePrefix(s.ExecutionNamePrefix) {

@@ -91,8 +91,8 @@ func pathRule(s, def, root string) string {
 
 // pathValue is pathRule for a path that an action takes as it is, as one
 // action configuration value (the ECS action's FileName, the CodeDeployToECS
-// action's TaskDefinitionTemplatePath and AppSpecTemplatePath): the path's
-// own rule first, then
+// action's TaskDefinitionTemplatePath and AppSpecTemplatePath, the Step
+// Functions action's Input file): the path's own rule first, then
 // CodePipeline's 1,000 characters per value, so that config refuses a long
 // path with its line rather than the written template without one.
 func pathValue(s, def, root string) (value, problem string) {

@@ -219,8 +219,7 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 			p.add(path+".stepFunctions.inputFile", x.InputFile, "set either input or inputFile, not both")
 		}
 		if x.InputFile != "" {
-			// Read as <artifact>::<path>, one action configuration value.
-			v, rule := c.artifactPath(x.InputFile, pathRule(x.InputFile, "input.json", "the build output"))
+			v, rule := pathValue(x.InputFile, "input.json", "the build output")
 			p.add(path+".stepFunctions.inputFile", v, rule)
 		}
 		if !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {

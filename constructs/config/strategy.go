@@ -122,7 +122,7 @@ func (c *Config) validateRelease(p *problems) {
 			}
 			c.expandedStepRules(p, i, x)
 			if kindOf(e) == "account" {
-				c.validateHooks(p, x.Deploy.Hooks)
+				validateHooks(p, x.Deploy.Hooks)
 			}
 		}
 		if !d.IsStack() && len(e.Regions) > 1 && d.createsRegionalResources() {
@@ -131,7 +131,7 @@ func (c *Config) validateRelease(p *problems) {
 		}
 	}
 	if accountEnvs == 0 {
-		c.validateHooks(p, d.Hooks)
+		validateHooks(p, d.Hooks)
 	}
 	for i, h := range d.Hooks {
 		if h.Lambda != nil {

@@ -408,7 +408,7 @@ func (pl *Pipeline) stepFunctionsAction(a *plan.Action, k *plan.InvokeStepFuncti
 	}
 	input := awscodepipelineactions.StateMachineInput_Literal(&literal)
 	if s.InputFile != "" {
-		input = awscodepipelineactions.StateMachineInput_FilePath(pl.path(a.Inputs[0], s.InputFile))
+		input = awscodepipelineactions.StateMachineInput_FilePath(newFilePath(pl.artifact(a.Inputs[0]), s.InputFile))
 	}
 	id := pl.actionID(a)
 	return awscodepipelineactions.NewStepFunctionInvokeAction(&awscodepipelineactions.StepFunctionsInvokeActionProps{
@@ -461,4 +461,27 @@ func stackInstances(t plan.Target, ids, regions []string) awscodepipelineactions
 		return awscodepipelineactions.StackInstances_InAccounts(jsii.Strings(ids...), jsii.Strings(regions...))
 	}
 	return awscodepipelineactions.StackInstances_InOrganizationalUnits(jsii.Strings(ids...), jsii.Strings(regions...))
+}
+
+// filePath is an ArtifactPath whose Location is the file's path in the
+// artifact alone, for the Step Functions action's Input with InputType
+// FilePath: the action unzips its input artifact and reads the file the
+// Input names (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html,
+// whose example is "Input": "assets/input.json"), while aws-cdk-lib's
+// StateMachineInput.filePath writes the location, <artifact>::<path>, which
+// names no file, so the action would fail on every run. (aws-cdk-lib fixed
+// the same fault in its Service Catalog action, aws/aws-cdk#9767.)
+type filePath struct {
+	awscodepipeline.ArtifactPath
+	file string
+}
+
+// Location overrides ArtifactPath's <artifact>::<path>.
+func (p *filePath) Location() *string { return jsii.String(p.file) }
+
+// newFilePath is file in artifact, located by its path alone (filePath).
+func newFilePath(artifact awscodepipeline.Artifact, file string) awscodepipeline.ArtifactPath {
+	p := &filePath{file: file}
+	awscodepipeline.NewArtifactPath_Override(p, artifact, jsii.String(file))
+	return p
 }

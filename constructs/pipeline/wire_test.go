@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
@@ -439,8 +440,24 @@ func TestWiredInvokeReadsArtifacts(t *testing.T) {
 		p.InvokeStatements = []target.Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate"}}}
 	})
 	w.props.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
-	w.props.Deployments[0].Hooks = []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate", InputFile: "migrate.json"}}}
+	w.props.Deployments[0].Hooks = []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate", InputFile: "config/migrate.json"}}}
 	if err := w.props.ValidateIn(w.tooling); err != nil {
 		t.Fatalf("ValidateIn() = %v", err)
 	}
+	// The action reads the file its Input names in the input artifact
+	// (the Step Functions action reference's example: "Input":
+	// "assets/input.json"); aws-cdk-lib's StateMachineInput.filePath wrote
+	// Build::config/migrate.json, which names no file.
+	relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+	relaytest.Check(t, "the hook's input file, by its path in the artifact", func() {
+		relaytest.Template(t, w.tooling).HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), map[string]interface{}{
+			"Stages": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+				"Actions": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+					"Name":           "Hook-migrate-us-east-1",
+					"InputArtifacts": []interface{}{map[string]interface{}{"Name": "Build"}},
+					"Configuration":  map[string]interface{}{"StateMachineArn": "arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate", "InputType": "FilePath", "Input": "config/migrate.json", "ExecutionNamePrefix": "migrate"},
+				})}),
+			})}),
+		})
+	})
 }
