@@ -22,6 +22,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/hardening"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
 	"github.com/relaycdk/relay/constructs/internal/nag"
@@ -136,7 +137,7 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 		p.AccessLogPrefix = "trail/"
 	}
 	if p.RetentionDays == 0 {
-		p.RetentionDays = 365
+		p.RetentionDays = defaults.AuditRetentionDays
 	}
 	t := &Trail{Construct: constructs.NewConstruct(scope, &id)}
 	// Access logs are delivered under a bucket policy, not an ACL.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
 )
 
@@ -107,10 +108,10 @@ var NotificationEvents = []string{"failed", "approval-waiting", "stopped"}
 
 // Defaults of observability and audit.
 const (
-	defaultFailedExecutions    = 1
-	defaultFailedPeriodMinutes = 60
-	defaultEventRetentionDays  = 365
-	defaultAuditRetentionDays  = 365
+	defaultFailedExecutions    = defaults.FailedExecutions
+	defaultFailedPeriodMinutes = defaults.FailedPeriodMinutes
+	defaultEventRetentionDays  = defaults.EventRetentionDays
+	defaultAuditRetentionDays  = defaults.AuditRetentionDays
 	auditTrailSuffix           = "-audit"
 )
 

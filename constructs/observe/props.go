@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/idrules"
 	"github.com/relaycdk/relay/constructs/internal/values"
 )
@@ -188,16 +189,16 @@ func (p Props) withDefaults() Props {
 		p.LogGroupName = "/aws/events/" + p.Prefix
 	}
 	if p.EventRetentionDays == 0 {
-		p.EventRetentionDays = 365
+		p.EventRetentionDays = defaults.EventRetentionDays
 	}
 	if p.Notifications.Events == nil {
 		p.Notifications.Events = DefaultEvents
 	}
 	if p.Alarms.FailedExecutions == 0 {
-		p.Alarms.FailedExecutions = 1
+		p.Alarms.FailedExecutions = defaults.FailedExecutions
 	}
 	if p.Alarms.FailedPeriodMinutes == 0 {
-		p.Alarms.FailedPeriodMinutes = 60
+		p.Alarms.FailedPeriodMinutes = defaults.FailedPeriodMinutes
 	}
 	return p
 }

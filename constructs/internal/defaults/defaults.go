@@ -128,3 +128,18 @@ const (
 	// (the version package.json pins for `make synth`).
 	CDKCLIVersion = "2.1148.1"
 )
+
+// Observability and audit.
+const (
+	// FailedExecutions is how many failed executions within
+	// FailedPeriodMinutes raise the failed-executions alarm.
+	FailedExecutions = 1
+	// FailedPeriodMinutes is the failed-executions alarm's period.
+	FailedPeriodMinutes = 60
+	// EventRetentionDays is how long the pipeline's events log group keeps
+	// its events.
+	EventRetentionDays = 365
+	// AuditRetentionDays is how long the audit trail's bucket keeps its
+	// logs.
+	AuditRetentionDays = 365
+)
