@@ -23,7 +23,7 @@ const (
 	reasonAccessLogsSSES3        = "S3 delivers server access logs only to a target bucket encrypted with SSE-S3 (AES256), not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); the bucket holds only access logs, TLS-only, not public, versioned, expired by lifecycle."
 	// reasonBoundary is target.BoundaryReason (the permissions boundary of
 	// each target account, and of a StackSet's accounts).
-	reasonBoundary            = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, and changing or passing Relay's roles, and rewriting the customer managed policies attached to the execution roles (its Deny statements)."
+	reasonBoundary            = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, changing or passing Relay's roles, rewriting the customer managed policies attached to the execution roles, and acting as a principal without the boundary: another role's trust, a user's credentials, a group, a policy version, a role of the account to assume, a service role for CloudFormation (its Deny statements)."
 	reasonAccessLogsNotLogged = "This is the access-log bucket itself: AWS advises against server access logging on a target bucket (each delivery would log another, https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
 )
 

@@ -338,8 +338,63 @@ func ExecutionRoleSids(hookRole bool) []string {
 // allows what the role's own policies grant (a boundary only caps), except
 // the Guards, so that a bounded role cannot create or free a role beyond
 // it, change it, touch Relay's roles, or rewrite the managed policies
-// attached to the execution roles (attached, see Guards).
+// attached to the execution roles (attached, see Guards); and except the
+// ways to act as a principal without the boundary (Contain), which the
+// execution role keeps for the roles and users of its stacks.
 func Boundary(partition, account, boundaryArn, relayPath string, attached ...string) []Statement {
-	return append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
+	out := append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
 		Guards(partition, account, boundaryArn, relayPath, false, attached...)...)
+	return append(out, Contain(partition, account)...)
+}
+
+// Borrowing are the IAM actions with which a principal gets the rights of
+// another principal without changing its own policies: make a role trust
+// it (UpdateAssumeRolePolicy), make or revive a user's credentials (access
+// keys, console password, MFA, service-specific credentials, SSH keys,
+// signing certificates), change a group's policies or members, set a
+// managed policy's version (which changes every principal it is attached
+// to), put a role into an instance profile, or retag a role or user (what a
+// tag-based policy grants). None of them supports the iam:PermissionsBoundary
+// condition key (Service Authorization Reference, IAM:
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html),
+// so IAM cannot tell a bounded target from one without the boundary.
+var Borrowing = []string{
+	"iam:UpdateAssumeRolePolicy",
+	"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+	"iam:DeactivateMFADevice", "iam:EnableMFADevice",
+	"iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:UpdateServiceSpecificCredential",
+	"iam:UploadSSHPublicKey", "iam:UpdateSSHPublicKey", "iam:UploadSigningCertificate", "iam:UpdateSigningCertificate",
+	"iam:AddUserToGroup", "iam:RemoveUserFromGroup", "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
+	"iam:PutGroupPolicy", "iam:DeleteGroupPolicy",
+	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:AddRoleToInstanceProfile",
+	"iam:TagRole", "iam:UntagRole", "iam:TagUser", "iam:UntagUser",
+}
+
+// Contain are the permissions boundary's Deny statements beyond the Guards,
+// which keep a bounded role from acting as a principal that has no
+// boundary (an administrator role, the CDK bootstrap roles, a user):
+// DenyBorrowingOtherPrincipals (Borrowing, on every principal: the
+// workload's own roles and users change through its stack, as the
+// execution role, which these statements do not bind);
+// DenyAssumingRolesOfTheAccount (sts:AssumeRole of any role of account: a
+// role that trusts the account, such as the CDK bootstrap's deploy role,
+// would otherwise lend its permissions by role chaining; another account's
+// role decides by its own trust); and DenyPassingRolesToCloudFormation (a
+// stack's service role, such as the bootstrap's cfn-exec-role, creates
+// with its own permissions, not the caller's). A boundary caps only the
+// principal it is attached to (IAM User Guide, "Permissions boundaries for
+// IAM entities",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html),
+// so each of these would let a bounded role act beyond it. Still open:
+// iam:PassRole of a role without the boundary to another service that runs
+// code with it (Lambda, EC2, ECS, CodeBuild); see the README's threat model.
+func Contain(partition, account string) []Statement {
+	return []Statement{
+		{Sid: "DenyBorrowingOtherPrincipals", Deny: true, Actions: Borrowing, Resources: []string{"*"}},
+		{Sid: "DenyAssumingRolesOfTheAccount", Deny: true, Actions: []string{"sts:AssumeRole"},
+			Resources: []string{fmt.Sprintf("arn:%s:iam::%s:role/*", partition, account)}},
+		{Sid: "DenyPassingRolesToCloudFormation", Deny: true, Actions: []string{"iam:PassRole"}, Resources: []string{"*"},
+			Conditions: map[string]map[string][]string{"StringEquals": {PassedToServiceKey: {"cloudformation.amazonaws.com"}}}},
+	}
 }

@@ -1,8 +1,11 @@
 package iampolicy
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
+
+	"github.com/relaycdk/relay/internal/iameval"
 )
 
 // TestAdminEquivalent pins which statements count as AdministratorAccess
@@ -158,4 +161,107 @@ func TestGuardsKeepAttachedPolicies(t *testing.T) {
 	if !slices.Contains(ExecutionRoleSids(false), AttachedPoliciesSid) {
 		t.Errorf("ExecutionRoleSids(false) = %v, want %s among them (a caller's statement may not reuse it)", ExecutionRoleSids(false), AttachedPoliciesSid)
 	}
+}
+
+// TestBoundaryHoldsAgainstOtherPrincipals: a role the workload creates under
+// the boundary, with a policy that grants everything (the execution role
+// writes its policy, and IAM cannot constrain what a policy says), cannot
+// borrow a principal that has no boundary: give itself another role's trust
+// or a user's credentials, change a group or a policy version that such a
+// principal gets its rights from, assume a role of its account (such as the
+// CDK bootstrap's deploy role, which trusts the account) or hand
+// CloudFormation a service role (such as the bootstrap's cfn-exec-role). What
+// the workload needs of it still passes: another account's role that trusts
+// it, passing its own roles to Lambda, creating a role with the boundary.
+func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
+	const (
+		account  = "222222222222"
+		boundary = "arn:aws:iam::222222222222:policy/relay/invoices/invoices-staging-boundary"
+	)
+	raw, err := json.Marshal(map[string]interface{}{"Version": "2012-10-17", "Statement": statementsJSON(Boundary("aws", account, boundary, "/relay/invoices/"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound, err := iameval.ParseJSON("boundary", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	everything, err := iameval.ParseJSON("inline", []byte(`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trustsAccount, err := iameval.ParseJSON("trust", []byte(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"sts:AssumeRole"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trustsAccountOf333 := trustsAccount // 333333333333's role, trusting 222222222222
+	role := iameval.Principal{ARN: "arn:aws:iam::222222222222:role/invoices-api-FnRole-1A2B3C"}
+	tests := []struct {
+		name, action, resource string
+		ctx                    map[string][]string
+		resource3rd            *iameval.Policy // another account's trust policy
+		want                   string
+	}{
+		{"trust of an administrator role", "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"access key of a user", "iam:CreateAccessKey", "arn:aws:iam::222222222222:user/ops-admin", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"console password of a user", "iam:UpdateLoginProfile", "arn:aws:iam::222222222222:user/ops-admin", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"new console password", "iam:CreateLoginProfile", "arn:aws:iam::222222222222:user/ops-admin", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"service credential of a user", "iam:CreateServiceSpecificCredential", "arn:aws:iam::222222222222:user/ops-admin", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"SSH key of a user", "iam:UploadSSHPublicKey", "arn:aws:iam::222222222222:user/ops-admin", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"a group's policy", "iam:PutGroupPolicy", "arn:aws:iam::222222222222:group/developers", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"a group's managed policy", "iam:AttachGroupPolicy", "arn:aws:iam::222222222222:group/developers", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"a user into a group", "iam:AddUserToGroup", "arn:aws:iam::222222222222:group/admins", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"a version of another role's policy", "iam:CreatePolicyVersion", "arn:aws:iam::222222222222:policy/ops-automation", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"an older version of it", "iam:SetDefaultPolicyVersion", "arn:aws:iam::222222222222:policy/ops-automation", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
+		{"a role of the account that trusts the account", "sts:AssumeRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-us-east-1", nil, &trustsAccount,
+			"denied: explicit deny in the permissions boundary boundary (DenyAssumingRolesOfTheAccount)"},
+		{"a service role to CloudFormation", "iam:PassRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1",
+			map[string][]string{"iam:PassedToService": {"cloudformation.amazonaws.com"}}, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyPassingRolesToCloudFormation)"},
+		{"another account's role that trusts it", "sts:AssumeRole", "arn:aws:iam::333333333333:role/reports-reader", nil, &trustsAccountOf333,
+			"allowed: trust (statement 0) and inline (statement 0)"},
+		{"its own function role to Lambda", "iam:PassRole", "arn:aws:iam::222222222222:role/invoices-api-WorkerRole-4D5E6F",
+			map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}, nil, "allowed: inline (statement 0)"},
+		{"a role with the boundary", "iam:CreateRole", "arn:aws:iam::222222222222:role/invoices-api-QueueRole-7G8H9I",
+			map[string][]string{"iam:PermissionsBoundary": {boundary}}, nil, "allowed: inline (statement 0)"},
+		{"a role without it", "iam:CreateRole", "arn:aws:iam::222222222222:role/invoices-api-QueueRole-7G8H9I", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyWritesWithoutTheBoundary)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := iameval.Resource{Account: iameval.AccountOf(tc.resource), Policy: tc.resource3rd}
+			got := iameval.Authorize(iameval.Request{Principal: role, Action: tc.action, Resource: tc.resource, Context: tc.ctx},
+				iameval.Identity{Policies: []iameval.Policy{everything}, Boundary: &bound}, res).String()
+			if got != tc.want {
+				t.Errorf("%s on %s:\n got %s\nwant %s", tc.action, tc.resource, got, tc.want)
+			}
+		})
+	}
+}
+
+// statementsJSON is statements as a policy document's Statement element.
+func statementsJSON(statements []Statement) []interface{} {
+	var out []interface{}
+	for _, st := range statements {
+		m := map[string]interface{}{"Sid": st.Sid, "Effect": "Allow", "Action": st.Actions, "Resource": st.Resources}
+		if st.Deny {
+			m["Effect"] = "Deny"
+		}
+		if len(st.Conditions) > 0 {
+			m["Condition"] = st.Conditions
+		}
+		out = append(out, m)
+	}
+	return out
 }
