@@ -209,9 +209,22 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 			Tags:        &tags,
 		})
 	}
+	// Relay's stacks of each account, which the roles its stacks create
+	// (and the execution roles) may not change (target.Props.RelayStacks).
+	relayStacks := func(account string) []target.RelayStack {
+		var out []target.RelayStack
+		for _, p := range spec.Stacks() {
+			if p.Account == account {
+				out = append(out, target.RelayStack{Name: p.Name, Region: p.Region})
+			}
+		}
+		return out
+	}
 	for _, a := range spec.AccountStacks {
 		s := stack(a.StackName, a.Account, a.Region, "Relay "+n.Name+": the StackSet execution role that deploys "+a.Environment+" in this account")
-		newStackSetExecutionRole(s, a.Role)
+		role := a.Role
+		role.RelayStacks = relayStacks(a.Account)
+		newStackSetExecutionRole(s, role)
 		d.accountStacks = append(d.accountStacks, s)
 	}
 	for _, a := range spec.SourceAccounts {
@@ -221,7 +234,9 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	}
 	for _, t := range spec.Targets {
 		s := stack(t.StackName, t.Account, t.Region, "Relay "+n.Name+": roles that let the pipeline in "+n.ToolingAccount+" deploy to "+t.Environment)
-		roles := target.New(s, "Target", t.Props)
+		props := *t.Props
+		props.RelayStacks = relayStacks(t.Account)
+		roles := target.New(s, "Target", &props)
 		addReleaseResources(s, t, roles)
 		d.targets = append(d.targets, Target{Environment: t.Environment, Stack: s, Roles: roles})
 	}

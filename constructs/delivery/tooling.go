@@ -68,6 +68,10 @@ type StackSetExecutionRole struct {
 	// BoundaryName, a managed policy at RolePath that the stacks' roles
 	// must carry (as target.Props.PermissionsBoundaryName).
 	Partition, Account, RolePath, BoundaryName string
+	// RelayStacks are Relay's stacks in Account, this one among them, which
+	// the role and the bounded roles may not change (as
+	// target.Props.RelayStacks).
+	RelayStacks []target.RelayStack
 }
 
 // newJobResultsRole creates the job-results role. CodePipeline's job APIs
@@ -167,10 +171,11 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	}
 	// The permissions boundary of the roles the StackSet's stacks create,
 	// and its guards on this role (see target.Props.PermissionsBoundaryName).
+	stacks := target.RelayStackArns(s.Partition, s.Account, s.RelayStacks)
 	managedBoundary, boundaryArn := target.NewBoundary(scope, s.Partition, s.Account, s.RolePath, s.BoundaryName,
 		"Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload",
-		s.ManagedPolicyArns...)
-	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, false, s.ManagedPolicyArns...))...)
+		stacks, s.ManagedPolicyArns...)
+	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, stacks, false, s.ManagedPolicyArns...))...)
 	policy.Attach(role, statements...)
 	target.SuppressBoundary(managedBoundary)
 	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")

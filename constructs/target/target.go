@@ -257,6 +257,27 @@ type Props struct {
 	// Workload templates attach it by ARN (PermissionsBoundaryArn).
 	// Default: <ExecutionRoleName>-boundary.
 	PermissionsBoundaryName string
+	// RelayStacks are Relay's own stacks in Account (those the CDK
+	// bootstrap deploys, such as <name>-<environment>, <name>-source-<account>
+	// or, in the tooling account, <name>-tooling). The execution roles, and
+	// the roles under the permissions boundary, may not update, roll back or
+	// delete them (DenyChangingRelayStacks): CloudFormation would change
+	// them as their service role, the bootstrap's cfn-exec-role, and a
+	// caller that names no role needs no iam:PassRole for it
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
+	// A name may not be among the stacks the execution roles deploy in the
+	// same region. Default: the stack that holds the target, in its region,
+	// if that stack names its account (an environment-agnostic stack, such
+	// as a StackSet's template, deploys under other names: none).
+	RelayStacks []RelayStack
+}
+
+// RelayStack is one of Relay's own stacks in a target's account.
+type RelayStack struct {
+	// Name is the stack's name. Required.
+	Name string
+	// Region is the stack's region; "" for every region.
+	Region string
 }
 
 // StepRole is the role a step assumes in the target account, such as the
@@ -363,6 +384,13 @@ func (p *Props) Validate() error {
 			if why := limits.CheckName(limits.StackName, s); why != "" {
 				add("ExecutionRoles[%d].StackNames[%d] %q: %s", i, j, s, why)
 			}
+		}
+	}
+	for i, r := range p.RelayStacks {
+		if why := limits.CheckName(limits.StackName, r.Name); why != "" {
+			add("RelayStacks[%d].Name %q: %s", i, r.Name, why)
+		} else if slices.Contains(p.stackNames(), r.Name) && (r.Region == "" || slices.Contains(p.Regions, r.Region)) {
+			add("RelayStacks[%d].Name %q: also a stack the execution roles deploy, which they could then not change; give the workload's stack another name", i, r.Name)
 		}
 	}
 	if p.PermissionsBoundaryName == "" && p.ExecutionRoleName == "" && len(p.ExecutionRoles) > 0 {
@@ -686,12 +714,19 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	if p.Account == "" {
 		p.Account = *stackOf(scope).Account() // a token when the stack is environment-agnostic
 	}
+	if s := stackOf(scope); len(p.RelayStacks) == 0 && !*awscdk.Token_IsUnresolved(s.Account()) {
+		region := ""
+		if r := s.Region(); r != nil && !*awscdk.Token_IsUnresolved(r) {
+			region = *r
+		}
+		p.RelayStacks = []RelayStack{{Name: *s.StackName(), Region: region}}
+	}
 	t := &DeploymentTarget{Construct: constructs.NewConstruct(scope, &id), props: p}
 
 	if p.BoundaryName() != "" {
 		t.boundary, t.boundaryArn = NewBoundary(t.Construct, p.Partition, p.Account, p.RolePath, p.BoundaryName(),
 			"Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload",
-			p.attachedPolicies()...)
+			p.relayStackArns(), p.attachedPolicies()...)
 	}
 	if len(p.StackNames) > 0 {
 		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p, t.boundaryArn)
@@ -903,7 +938,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 			},
 		})
 	}
-	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.HookRoleName != "", p.attachedPolicies()...))...)
+	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.relayStackArns(), p.HookRoleName != "", p.attachedPolicies()...))...)
 	policy.Attach(role, all...)
 	return role
 }
@@ -969,15 +1004,38 @@ func (t *DeploymentTarget) HookRole() awsiam.Role { return t.hookRole }
 // managed policy ARNs attached to the execution roles it guards (account
 // filled): the bounded roles may not version or delete the customer
 // managed ones, since a new version would change what an execution role
-// may do. Record its cdk-nag reasons with SuppressBoundary.
-func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string, attached ...string) (awsiam.ManagedPolicy, string) {
+// may do. relayStacks are the ARN patterns of Relay's own stacks in account
+// (RelayStackArns), which the bounded roles may not change. Record its
+// cdk-nag reasons with SuppressBoundary.
+func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string, relayStacks []string, attached ...string) (awsiam.ManagedPolicy, string) {
 	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, account, rolePath, name)
 	return awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
 		ManagedPolicyName: jsii.String(name),
 		Path:              jsii.String(rolePath),
 		Description:       jsii.String(description),
-		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath, attached...))...),
+		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath, relayStacks, attached...))...),
 	}), arn
+}
+
+// RelayStackArns are the ARN patterns of stacks in account (partition
+// partition): arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/*, with
+// * for a stack without a region.
+func RelayStackArns(partition, account string, stacks []RelayStack) []string {
+	var out []string
+	for _, s := range stacks {
+		region := s.Region
+		if region == "" {
+			region = "*"
+		}
+		if a := iampolicy.StackArn(partition, region, account, s.Name); !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (p *Props) relayStackArns() []string {
+	return RelayStackArns(p.Partition, p.Account, p.RelayStacks)
 }
 
 // PermissionsBoundary is the boundary policy that the stacks' roles must

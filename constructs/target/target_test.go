@@ -96,6 +96,15 @@ func TestDeploymentTarget(t *testing.T) {
 	has("execution role gets the configured statements", "AWS::IAM::Policy", policyWith(stmt(map[string]interface{}{
 		"Sid": "Functions", "Action": "lambda:*", "Resource": "*",
 	})))
+	has("execution role may not change the stack that holds the target (RelayStacks' default)", "AWS::IAM::Policy", policyWith(stmt(map[string]interface{}{
+		"Sid": "DenyChangingRelayStacks", "Effect": "Deny", "Resource": "arn:aws:cloudformation:us-east-1:222222222222:stack/Staging/*",
+	})))
+	has("nor may the roles under the boundary", "AWS::IAM::ManagedPolicy", map[string]interface{}{
+		"ManagedPolicyName": "payments-staging-cfn-exec-boundary",
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]interface{}{"Statement": assertions.Match_ArrayWith(&[]interface{}{stmt(map[string]interface{}{
+			"Sid": "DenyChangingRelayStacks", "Effect": "Deny", "Resource": "arn:aws:cloudformation:us-east-1:222222222222:stack/Staging/*",
+		})})}),
+	})
 	relaytest.Check(t, "no managed policy is attached by default", func() {
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
 			"RoleName": "payments-staging-cfn-exec", "ManagedPolicyArns": assertions.Match_Absent(),
@@ -110,6 +119,17 @@ func TestPropsValidate(t *testing.T) {
 		want   []string
 	}{
 		{"valid", func(p *target.Props) {}, nil},
+		// Relay's own stacks: the execution roles may not change them, so a
+		// workload stack of the same name in one of their regions could
+		// never deploy; another region, or a name of its own, is fine.
+		{"Relay stacks", func(p *target.Props) {
+			p.RelayStacks = []target.RelayStack{{Name: "payments-staging", Region: "us-east-1"}, {Name: "payments-app", Region: "eu-west-1"},
+				{Name: "payments-app"}, {Name: "payments-app", Region: "ap-south-1"}, {Name: "1relay"}}
+		}, []string{
+			`RelayStacks[1].Name "payments-app": also a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
+			`RelayStacks[2].Name "payments-app": also a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
+			`RelayStacks[4].Name "1relay": is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)`,
+		}},
 		{"accounts", func(p *target.Props) { p.Account = "2222"; p.PipelineAccount = "x" }, []string{
 			`Account "2222": must be a 12-digit account ID`,
 			`PipelineAccount "x": must be a 12-digit account ID`,

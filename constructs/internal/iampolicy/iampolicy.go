@@ -272,8 +272,11 @@ var BoundaryWrites = []string{
 // change what an execution role may do, and nothing else bounds those roles,
 // so the customer managed ones among them (not arn:PARTITION:iam::aws:...,
 // which only AWS versions) may not be versioned or deleted either
-// (AttachedPoliciesSid).
-func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool, attached ...string) []Statement {
+// (AttachedPoliciesSid). relayStacks are the ARN patterns (StackArn) of
+// Relay's own stacks in account, which the CDK bootstrap deploys: the
+// principal may not change or delete them (RelayStacksSid, StackChanges),
+// since CloudFormation would do it as the bootstrap's role; none for nil.
+func Guards(partition, account, boundaryArn, relayPath string, relayStacks []string, passToLambda bool, attached ...string) []Statement {
 	relay := []string{
 		fmt.Sprintf("arn:%s:iam::%s:role%s*", partition, account, relayPath),
 		fmt.Sprintf("arn:%s:iam::%s:policy%s*", partition, account, relayPath),
@@ -292,6 +295,9 @@ func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool
 		{Sid: "DenyChangingRelayRoles", Deny: true, Actions: writes, Resources: relay},
 		pass,
 	}
+	if len(relayStacks) > 0 {
+		out = append(out, Statement{Sid: RelayStacksSid, Deny: true, Actions: StackChanges, Resources: slices.Clone(relayStacks)})
+	}
 	var customer []string
 	for _, a := range attached {
 		if !strings.Contains(a, ":iam::aws:policy/") && !slices.Contains(customer, a) {
@@ -303,6 +309,28 @@ func Guards(partition, account, boundaryArn, relayPath string, passToLambda bool
 		out = append(out, Statement{Sid: AttachedPoliciesSid, Deny: true, Actions: policyChanges, Resources: customer})
 	}
 	return out
+}
+
+// RelayStacksSid is the Sid of the Guards statement that keeps Relay's own
+// stacks of the account as they are.
+const RelayStacksSid = "DenyChangingRelayStacks"
+
+// StackChanges are the CloudFormation actions with which a principal makes
+// CloudFormation change or delete a stack's resources, or its protection.
+// CloudFormation runs them as the stack's service role, and a caller that
+// names no role needs no iam:PassRole to have that role used (AWS
+// CloudFormation User Guide, "CloudFormation service role",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html):
+// on Relay's own stacks that role is the CDK bootstrap's cfn-exec-role,
+// which may write any policy into a role at Relay's path.
+var StackChanges = []string{"cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack",
+	"cloudformation:DeleteStack", "cloudformation:ContinueUpdateRollback", "cloudformation:RollbackStack",
+	"cloudformation:CancelUpdateStack", "cloudformation:SetStackPolicy", "cloudformation:UpdateTerminationProtection"}
+
+// StackArn is the ARN pattern of the stack named name in region of account
+// (every stack ID of that name): arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/*.
+func StackArn(partition, region, account, name string) string {
+	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", partition, region, account, name)
 }
 
 // AttachedPoliciesSid is the Sid of the Guards statement that keeps the
@@ -325,7 +353,7 @@ const PassHookRoleSid = "PassHookRoleToLambda"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
 func ExecutionRoleSids(hookRole bool) []string {
 	var out []string
-	for _, g := range Guards("aws", "000000000000", "", "/", hookRole, "arn:aws:iam::000000000000:policy/attached") {
+	for _, g := range Guards("aws", "000000000000", "", "/", []string{StackArn("aws", "*", "000000000000", "relay")}, hookRole, "arn:aws:iam::000000000000:policy/attached") {
 		out = append(out, g.Sid)
 	}
 	if hookRole {
@@ -341,9 +369,9 @@ func ExecutionRoleSids(hookRole bool) []string {
 // attached to the execution roles (attached, see Guards); and except the
 // ways to act as a principal without the boundary (Contain), which the
 // execution role keeps for the roles and users of its stacks.
-func Boundary(partition, account, boundaryArn, relayPath string, attached ...string) []Statement {
+func Boundary(partition, account, boundaryArn, relayPath string, relayStacks []string, attached ...string) []Statement {
 	out := append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
-		Guards(partition, account, boundaryArn, relayPath, false, attached...)...)
+		Guards(partition, account, boundaryArn, relayPath, relayStacks, false, attached...)...)
 	return append(out, Contain(partition, account)...)
 }
 

@@ -136,8 +136,8 @@ func TestGuardsKeepAttachedPolicies(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for doc, statements := range map[string][]Statement{
-				"guards":   Guards("aws", "222222222222", boundary, "/relay/payments/", false, tc.attached...),
-				"boundary": Boundary("aws", "222222222222", boundary, "/relay/payments/", tc.attached...),
+				"guards":   Guards("aws", "222222222222", boundary, "/relay/payments/", nil, false, tc.attached...),
+				"boundary": Boundary("aws", "222222222222", boundary, "/relay/payments/", nil, tc.attached...),
 			} {
 				var got *Statement
 				for i := range statements {
@@ -178,7 +178,8 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 		account  = "222222222222"
 		boundary = "arn:aws:iam::222222222222:policy/relay/invoices/invoices-staging-boundary"
 	)
-	raw, err := json.Marshal(map[string]interface{}{"Version": "2012-10-17", "Statement": statementsJSON(Boundary("aws", account, boundary, "/relay/invoices/"))})
+	raw, err := json.Marshal(map[string]interface{}{"Version": "2012-10-17", "Statement": statementsJSON(Boundary("aws", account, boundary, "/relay/invoices/",
+		[]string{StackArn("aws", "us-east-1", account, "invoices-staging"), StackArn("aws", "us-east-1", account, "invoices-production")}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,6 +230,14 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 		{"a service role to CloudFormation", "iam:PassRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1",
 			map[string][]string{"iam:PassedToService": {"cloudformation.amazonaws.com"}}, nil,
 			"denied: explicit deny in the permissions boundary boundary (DenyPassingRolesToCloudFormation)"},
+		{"Relay's stack, which CloudFormation updates as the bootstrap's role", "cloudformation:UpdateStack",
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/invoices-staging/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyChangingRelayStacks)"},
+		{"a change set of another environment's Relay stack", "cloudformation:CreateChangeSet",
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/invoices-production/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", nil, nil,
+			"denied: explicit deny in the permissions boundary boundary (DenyChangingRelayStacks)"},
+		{"a workload stack", "cloudformation:UpdateStack",
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/invoices-api/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", nil, nil, "allowed: inline (statement 0)"},
 		{"another account's role that trusts it", "sts:AssumeRole", "arn:aws:iam::333333333333:role/reports-reader", nil, &trustsAccountOf333,
 			"allowed: trust (statement 0) and inline (statement 0)"},
 		{"its own function role to Lambda", "iam:PassRole", "arn:aws:iam::222222222222:role/invoices-api-WorkerRole-4D5E6F",
@@ -264,4 +273,52 @@ func statementsJSON(statements []Statement) []interface{} {
 		out = append(out, m)
 	}
 	return out
+}
+
+// TestGuardsKeepRelayStacks: an execution role whose statements grant
+// CloudFormation on every stack (nested stacks, say) may still not change
+// Relay's own stacks of its account, which CloudFormation would change as
+// the CDK bootstrap's role; without Relay stacks there is no such statement.
+func TestGuardsKeepRelayStacks(t *testing.T) {
+	const boundary = "arn:aws:iam::222222222222:policy/relay/payments/payments-staging-boundary"
+	team, err := iameval.ParseJSON("team", []byte(`{"Statement":[{"Effect":"Allow","Action":"cloudformation:*","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	execRole := iameval.Principal{ARN: "arn:aws:iam::222222222222:role/relay/payments/payments-staging-cfn-exec"}
+	tests := []struct {
+		name     string
+		stacks   []string
+		resource string
+		want     string
+	}{
+		{"the environment's Relay stack", []string{StackArn("aws", "us-east-1", "222222222222", "payments-staging")},
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-staging/1", "denied: explicit deny in guards (DenyChangingRelayStacks)"},
+		{"the same name in another region", []string{StackArn("aws", "us-east-1", "222222222222", "payments-staging")},
+			"arn:aws:cloudformation:eu-west-1:222222222222:stack/payments-staging/1", "allowed: team (statement 0)"},
+		{"a workload stack", []string{StackArn("aws", "us-east-1", "222222222222", "payments-staging")},
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-app/1", "allowed: team (statement 0)"},
+		{"no Relay stacks named", nil,
+			"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-staging/1", "allowed: team (statement 0)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw, err := json.Marshal(map[string]interface{}{"Statement": statementsJSON(Guards("aws", "222222222222", boundary, "/relay/payments/", tc.stacks, true))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			guards, err := iameval.ParseJSON("guards", raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := iameval.Authorize(iameval.Request{Principal: execRole, Action: "cloudformation:UpdateStack", Resource: tc.resource},
+				iameval.Identity{Policies: []iameval.Policy{guards, team}}, iameval.Resource{Account: "222222222222"}).String()
+			if got != tc.want {
+				t.Errorf("UpdateStack on %s:\n got %s\nwant %s", tc.resource, got, tc.want)
+			}
+		})
+	}
+	if !slices.Contains(ExecutionRoleSids(false), RelayStacksSid) {
+		t.Errorf("ExecutionRoleSids(false) = %v, want %s among them (a caller's statement may not reuse it)", ExecutionRoleSids(false), RelayStacksSid)
+	}
 }
