@@ -44,6 +44,7 @@ func (c *Config) applicabilityRules(p *problems) {
 	c.settingsApply(p)
 	c.hooksApply(p)
 	c.stacksApply(p)
+	c.macrosApply(p)
 	c.stackSettingsApply(p)
 	c.wavesAgree(p)
 	c.waveConditionRules(p)
@@ -110,6 +111,33 @@ func (c *Config) hooksApply(p *problems) {
 	}
 	p.add("deploy.hooks", strings.Join(names, ","),
 		fmt.Sprintf("run in account environments only, and %s would deploy without them: give StackSet environments a Relay configuration of their own, or remove the hooks", strings.Join(stackSets, ", ")))
+}
+
+// macrosApply refuses CAPABILITY_AUTO_EXPAND, which acknowledges template
+// macros (AWS::Serverless, AWS::Include or one's own), when an environment
+// is organizationalUnits: its service-managed StackSet runs no macros, and
+// "Even if you specify this capability for a StackSet with service-managed
+// permissions, if you reference a macro in your template the StackSet
+// operation will fail"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
+// A self-managed StackSet (accounts) runs them.
+func (c *Config) macrosApply(p *problems) {
+	i := slices.Index(c.Deploy.Capabilities, "CAPABILITY_AUTO_EXPAND")
+	if i < 0 {
+		return
+	}
+	var ous []string
+	for k, e := range c.Environments {
+		if kindOf(e) == "organizationalUnits" {
+			ous = append(ous, fmt.Sprintf("environments[%d] %q", k, e.Name))
+		}
+	}
+	if len(ous) == 0 {
+		return
+	}
+	p.add(fmt.Sprintf("deploy.capabilities[%d]", i), c.Deploy.Capabilities[i],
+		fmt.Sprintf("acknowledges template macros, and the service-managed StackSet of an organizationalUnits environment fails on any macro (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html): %s; deploy a template without macros and remove it, or list those accounts as an accounts environment (a self-managed StackSet, which runs macros)",
+			strings.Join(ous, ", ")))
 }
 
 // stacksApply checks that deploy.stacks have only account environments to

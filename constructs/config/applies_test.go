@@ -91,6 +91,23 @@ func TestApplicability(t *testing.T) {
 			},
 		},
 		{
+			name: "template macros with an organizationalUnits environment",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Deploy.Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+				ou(c, 1, "ou-ab12-cd34ef56")
+			},
+			want: []string{`deploy.capabilities[1] "CAPABILITY_AUTO_EXPAND": acknowledges template macros, and the service-managed StackSet of an organizationalUnits environment fails on any macro (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html): environments[1] "production"; deploy a template without macros and remove it, or list those accounts as an accounts environment (a self-managed StackSet, which runs macros)`},
+		},
+		{
+			name: "template macros with accounts environments",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Deploy.Capabilities = []string{"CAPABILITY_AUTO_EXPAND"}
+				c.Environments[1].Account, c.Environments[1].Accounts, c.Environments[1].Parameters = "", []string{"555555555555"}, nil
+			},
+		},
+		{
 			name:   "stackSetsCallAs without organizational units",
 			mutate: func(c *Config) { c.Organization.StackSetsCallAs = "SELF" },
 			want:   []string{`organization.stackSetsCallAs "SELF": applies to organizationalUnits environments only (service-managed StackSets), and there are none; remove it`},

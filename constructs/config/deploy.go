@@ -30,7 +30,11 @@ type Deploy struct {
 	// action configuration value of at most 1,000. Default: template.json.
 	TemplatePath string `yaml:"templatePath,omitempty" json:"templatePath,omitempty"`
 	// Capabilities acknowledged on change sets, from CAPABILITY_IAM,
-	// CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, each at most once.
+	// CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, each at most once;
+	// CAPABILITY_AUTO_EXPAND (template macros) is refused with an
+	// organizationalUnits environment, whose service-managed StackSet fails
+	// on any macro
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
 	// Default: none.
 	Capabilities []string `yaml:"capabilities,omitempty" json:"capabilities,omitempty"`
 	// ExecutionPolicy is what the CloudFormation execution role in each

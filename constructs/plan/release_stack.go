@@ -27,7 +27,11 @@ type Stack struct {
 	// on one line, without "..". Default: template.json.
 	TemplatePath string
 	// Capabilities are CAPABILITY_IAM, CAPABILITY_NAMED_IAM and
-	// CAPABILITY_AUTO_EXPAND. Default: none.
+	// CAPABILITY_AUTO_EXPAND; New refuses CAPABILITY_AUTO_EXPAND (template
+	// macros) for OrganizationalUnits, whose service-managed StackSet fails
+	// on any macro
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
+	// Default: none.
 	Capabilities []string
 	// ParameterOverrides set template parameters, by name (1 to 255
 	// letters and digits, as a template declares them:
@@ -127,11 +131,20 @@ func (s *Stack) validate(v *validator, field string) {
 	}
 }
 
-// validateStackSet checks the stack as a StackSet's template.
-func (s *Stack) validateStackSet(v *validator, field string) {
+// validateStackSet checks the stack as a StackSet's template; serviceManaged
+// is true for a StackSet of OrganizationalUnits.
+func (s *Stack) validateStackSet(v *validator, field string, serviceManaged bool) {
 	s.validate(v, field)
 	if len(s.ParameterOverrides) > 0 || s.TemplateConfiguration != "" || s.Review || s.ExecutionRoleArn != "" {
 		v.add(field, ": ParameterOverrides, TemplateConfiguration, Review and ExecutionRoleArn apply to change sets in an Account; a StackSet takes its template as is")
+	}
+	// CAPABILITY_AUTO_EXPAND acknowledges template macros, on which a
+	// service-managed StackSet fails: "Even if you specify this capability
+	// for a StackSet with service-managed permissions, if you reference a
+	// macro in your template the StackSet operation will fail"
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
+	if serviceManaged && slices.Contains(s.Capabilities, "CAPABILITY_AUTO_EXPAND") {
+		v.add(field+".Capabilities", `"CAPABILITY_AUTO_EXPAND": acknowledges template macros, and a service-managed StackSet (OrganizationalUnits) fails on any macro (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html): deploy a template without macros and remove it, or target StackSetAccounts (a self-managed StackSet, which runs macros)`)
 	}
 }
 

@@ -617,7 +617,8 @@ func (v *validator) release(i int, field string, d *Deployment, r Release, accou
 	}
 	acct, _ := d.Target.(*Account)
 	if s, ok := r.(*Stack); ok && acct == nil && !isNil(d.Target) {
-		s.validateStackSet(v, field)
+		_, ous := d.Target.(*OrganizationalUnits)
+		s.validateStackSet(v, field, ous)
 		return
 	}
 	if acct == nil {

@@ -584,6 +584,20 @@ func TestValidate(t *testing.T) {
 			"Deployments[2].Target.Rollout: MaxConcurrentPercentage 101 and FailureTolerancePercentage 0 must be 0 to 100",
 			"Deployments[2].Release: ParameterOverrides, TemplateConfiguration, Review and ExecutionRoleArn apply to change sets in an Account; a StackSet takes its template as is",
 		}},
+		{"template macros in a service-managed StackSet", func(in *plan.Input) {
+			s := stack()
+			s.Capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: s,
+				Target: &plan.OrganizationalUnits{IDs: []string{"ou-ab12-cd34ef56"}}})
+		}, []string{
+			`Deployments[2].Release.Capabilities "CAPABILITY_AUTO_EXPAND": acknowledges template macros, and a service-managed StackSet (OrganizationalUnits) fails on any macro (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html): deploy a template without macros and remove it, or target StackSetAccounts (a self-managed StackSet, which runs macros)`,
+		}},
+		{"template macros in a self-managed StackSet", func(in *plan.Input) {
+			s := stack()
+			s.Capabilities = []string{"CAPABILITY_AUTO_EXPAND"}
+			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: s,
+				Target: &plan.StackSetAccounts{IDs: []string{"444444444444"}, AdministrationRoleArn: "arn:aws:iam::111111111111:role/admin", ExecutionRoleName: "exec"}})
+		}, nil},
 		{"instances of an unknown StackSet", func(in *plan.Input) {
 			in.Deployments = append(in.Deployments, plan.Deployment{Name: "fleet", Regions: []string{"us-east-1"}, Release: stack(),
 				Target: &plan.StackSetAccounts{IDs: []string{"444444444444"}, StackSetOf: "pilot"}})
