@@ -114,7 +114,7 @@ func TestPermissionsBoundary(t *testing.T) {
 		sids = append(sids, fmt.Sprint(st.(map[string]interface{})["Sid"], " ", st.(map[string]interface{})["Effect"]))
 	}
 	if want := []string{"CapWithoutGranting Allow", "DenyWritesWithoutTheBoundary Deny", "DenyRemovingBoundaries Deny", "DenyChangingTheBoundary Deny",
-		"DenyChangingRelayRoles Deny", "DenyPassingRelayRoles Deny", "DenyChangingRelayStacks Deny", "DenyBorrowingOtherPrincipals Deny", "DenyAssumingRolesOfTheAccount Deny",
+		"DenyChangingRelayRoles Deny", "DenyPassingRelayRoles Deny", "DenyChangingRelayStacks Deny", "DenyBorrowingOtherPrincipals Deny", "DenyAssumingBootstrapRoles Deny",
 		"DenyPassingRolesToCloudFormation Deny"}; !slices.Equal(sids, want) {
 		t.Errorf("boundary statements %v, want %v", sids, want)
 	}

@@ -150,7 +150,7 @@ func BoundarySuppression() nag.Suppression {
 // BoundaryReason is why a permissions boundary's Allow of everything is no
 // grant: the reason of its cdk-nag suppressions and of its Control Tower
 // exceptions (CT.IAM.PR.2, CT.IAM.PR.3).
-const BoundaryReason = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, changing or passing Relay's roles, changing Relay's stacks, rewriting the customer managed policies attached to the execution roles, and acting as a principal without the boundary: another role's trust, a user's credentials, a group, a policy version, a role of the account to assume, a service role for CloudFormation (its Deny statements)."
+const BoundaryReason = "A permissions boundary grants nothing: it caps what the role's own policies grant. This one allows what they grant except creating or freeing roles beyond the boundary, changing the boundary, changing or passing Relay's roles, changing Relay's stacks, rewriting the customer managed policies attached to the execution roles, and acting as a principal without the boundary: another role's trust, a user's credentials, a group, a policy version, the CDK bootstrap roles to assume, a service role for CloudFormation (its Deny statements)."
 
 // SuppressBoundary records the findings of the permissions boundary policy
 // (iampolicy.Boundary): AwsSolutions' wildcards and the NIST, PCI and

@@ -405,10 +405,14 @@ var Borrowing = []string{
 // DenyBorrowingOtherPrincipals (Borrowing, on every principal: the
 // workload's own roles and users change through its stack, as the
 // execution role, which these statements do not bind);
-// DenyAssumingRolesOfTheAccount (sts:AssumeRole of any role of account: a
-// role that trusts the account, such as the CDK bootstrap's deploy role,
-// would otherwise lend its permissions by role chaining; another account's
-// role decides by its own trust); and DenyPassingRolesToCloudFormation (a
+// DenyAssumingBootstrapRoles (sts:AssumeRole of the CDK bootstrap's roles of
+// account, cdk-*: they trust the account, and the deploy role, which may
+// deploy any stack with the bootstrap's cfn-exec-role, would otherwise lend
+// its permissions by role chaining; other roles of the account stay
+// assumable, because aws-cdk-lib's own handlers assume roles of their stack
+// (the aws-eks cluster handler assumes the cluster's creation role), and
+// another account's role decides by its own trust); and
+// DenyPassingRolesToCloudFormation (a
 // stack's service role, such as the bootstrap's cfn-exec-role, creates
 // with its own permissions, not the caller's). A boundary caps only the
 // principal it is attached to (IAM User Guide, "Permissions boundaries for
@@ -420,8 +424,8 @@ var Borrowing = []string{
 func Contain(partition, account string) []Statement {
 	return []Statement{
 		{Sid: "DenyBorrowingOtherPrincipals", Deny: true, Actions: Borrowing, Resources: []string{"*"}},
-		{Sid: "DenyAssumingRolesOfTheAccount", Deny: true, Actions: []string{"sts:AssumeRole"},
-			Resources: []string{fmt.Sprintf("arn:%s:iam::%s:role/*", partition, account)}},
+		{Sid: "DenyAssumingBootstrapRoles", Deny: true, Actions: []string{"sts:AssumeRole"},
+			Resources: []string{fmt.Sprintf("arn:%s:iam::%s:role/cdk-*", partition, account)}},
 		{Sid: "DenyPassingRolesToCloudFormation", Deny: true, Actions: []string{"iam:PassRole"}, Resources: []string{"*"},
 			Conditions: map[string]map[string][]string{"StringEquals": {PassedToServiceKey: {"cloudformation.amazonaws.com"}}}},
 	}

@@ -196,6 +196,10 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 		t.Fatal(err)
 	}
 	trustsAccountOf333 := trustsAccount // 333333333333's role, trusting 222222222222
+	trustsRole, err := iameval.ParseJSON("trust", []byte(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/invoices-api-FnRole-1A2B3C"},"Action":"sts:AssumeRole"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	role := iameval.Principal{ARN: "arn:aws:iam::222222222222:role/invoices-api-FnRole-1A2B3C"}
 	tests := []struct {
 		name, action, resource string
@@ -225,8 +229,12 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
 		{"an older version of it", "iam:SetDefaultPolicyVersion", "arn:aws:iam::222222222222:policy/ops-automation", nil, nil,
 			"denied: explicit deny in the permissions boundary boundary (DenyBorrowingOtherPrincipals)"},
-		{"a role of the account that trusts the account", "sts:AssumeRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-us-east-1", nil, &trustsAccount,
-			"denied: explicit deny in the permissions boundary boundary (DenyAssumingRolesOfTheAccount)"},
+		{"the CDK bootstrap's deploy role, which trusts the account", "sts:AssumeRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-us-east-1", nil, &trustsAccount,
+			"denied: explicit deny in the permissions boundary boundary (DenyAssumingBootstrapRoles)"},
+		// aws-cdk-lib's aws-eks cluster handler (a role of the stack,
+		// bounded) assumes the cluster's creation role, which trusts it.
+		{"a role of its own stack that trusts it", "sts:AssumeRole", "arn:aws:iam::222222222222:role/invoices-api-ClusterCreationRole-5J6K7L", nil, &trustsRole,
+			"allowed: inline (statement 0)"},
 		{"a service role to CloudFormation", "iam:PassRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1",
 			map[string][]string{"iam:PassedToService": {"cloudformation.amazonaws.com"}}, nil,
 			"denied: explicit deny in the permissions boundary boundary (DenyPassingRolesToCloudFormation)"},
