@@ -406,7 +406,13 @@ var Borrowing = []string{
 // workload's own roles and users change through its stack, as the
 // execution role, which these statements do not bind);
 // DenyAssumingBootstrapRoles (sts:AssumeRole of the CDK bootstrap's roles of
-// account, cdk-*: they trust the account, and the deploy role, which may
+// account, cdk-*-role-ACCOUNT-*, as the bootstrap template names them:
+// cdk-QUALIFIER-{deploy,cfn-exec,file-publishing,image-publishing,lookup}-role-ACCOUNT-REGION
+// (the CDK CLI's bootstrap-template.yaml,
+// https://github.com/aws/aws-cdk-cli/blob/main/packages/aws-cdk/lib/api/bootstrap/bootstrap-template.yaml); not
+// cdk-*, which also matches every role CloudFormation names after a stack
+// whose name starts with cdk-, such as a cluster's creation role in a stack
+// cdk-eks; they trust the account, and the deploy role, which may
 // deploy any stack with the bootstrap's cfn-exec-role, would otherwise lend
 // its permissions by role chaining; other roles of the account stay
 // assumable, because aws-cdk-lib's own handlers assume roles of their stack
@@ -425,7 +431,7 @@ func Contain(partition, account string) []Statement {
 	return []Statement{
 		{Sid: "DenyBorrowingOtherPrincipals", Deny: true, Actions: Borrowing, Resources: []string{"*"}},
 		{Sid: "DenyAssumingBootstrapRoles", Deny: true, Actions: []string{"sts:AssumeRole"},
-			Resources: []string{fmt.Sprintf("arn:%s:iam::%s:role/cdk-*", partition, account)}},
+			Resources: []string{fmt.Sprintf("arn:%s:iam::%s:role/cdk-*-role-%s-*", partition, account, account)}},
 		{Sid: "DenyPassingRolesToCloudFormation", Deny: true, Actions: []string{"iam:PassRole"}, Resources: []string{"*"},
 			Conditions: map[string]map[string][]string{"StringEquals": {PassedToServiceKey: {"cloudformation.amazonaws.com"}}}},
 	}

@@ -235,6 +235,13 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 		// bounded) assumes the cluster's creation role, which trusts it.
 		{"a role of its own stack that trusts it", "sts:AssumeRole", "arn:aws:iam::222222222222:role/invoices-api-ClusterCreationRole-5J6K7L", nil, &trustsRole,
 			"allowed: inline (statement 0)"},
+		// CloudFormation names a role without RoleName <stack>-<logical ID>-<suffix>:
+		// in a workload stack named cdk-eks, the cluster's creation role starts
+		// with cdk- and is no bootstrap role.
+		{"a role of its own stack whose name starts with cdk-", "sts:AssumeRole", "arn:aws:iam::222222222222:role/cdk-eks-ClusterCreationRole-5J6K7L", nil, &trustsRole,
+			"allowed: inline (statement 0)"},
+		{"the CDK bootstrap's file-publishing role of another qualifier", "sts:AssumeRole", "arn:aws:iam::222222222222:role/cdk-team1-file-publishing-role-222222222222-eu-west-1", nil, &trustsAccount,
+			"denied: explicit deny in the permissions boundary boundary (DenyAssumingBootstrapRoles)"},
 		{"a service role to CloudFormation", "iam:PassRole", "arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-us-east-1",
 			map[string][]string{"iam:PassedToService": {"cloudformation.amazonaws.com"}}, nil,
 			"denied: explicit deny in the permissions boundary boundary (DenyPassingRolesToCloudFormation)"},
