@@ -13,6 +13,7 @@ package delivery
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseks"
@@ -269,6 +270,20 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		newStackSetAdminRole(d.tooling, *spec.StackSetAdmin)
 	}
 	for _, s := range spec.RolesStackSets {
+		// An OU's accounts are not known at synth, and any of them may hold
+		// Relay's stacks (the tooling account, an account environment's
+		// account): the roles of every member account may change none of
+		// them (target.Props.RelayStacks). By name in every region: one
+		// ARN a name keeps the inline template small (limits.StackSetTemplate)
+		// with many environments and regions.
+		props := *s.Props
+		props.RelayStacks = nil
+		for _, p := range spec.Stacks() {
+			if r := (target.RelayStack{Name: p.Name}); !slices.Contains(props.RelayStacks, r) {
+				props.RelayStacks = append(props.RelayStacks, r)
+			}
+		}
+		s.Props = &props
 		d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, n, s))
 	}
 	for _, a := range spec.SourceAccounts {
