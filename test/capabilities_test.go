@@ -65,9 +65,10 @@ func TestOrganizationalUnits(t *testing.T) {
 			`"RoleName":"fleet-members-deploy"`, `"RoleName":"fleet-members-cfn-exec"`, `"Path":"/relay/fleet/"`,
 			`"aws:PrincipalArn":"arn:aws:iam::111111111111:role/relay/fleet/fleet-pipeline"`,
 			`{"Ref":"AWS::AccountId"}`,
-			// A member account may be the tooling account or an account
-			// environment's: its roles may not change Relay's stacks there.
-			`"Resource":[{"Fn::Join":["",["arn:aws:cloudformation:*:",{"Ref":"AWS::AccountId"},":stack/fleet-staging/*"]]},{"Fn::Join":["",["arn:aws:cloudformation:*:",{"Ref":"AWS::AccountId"},":stack/fleet-tooling/*"]]}],"Sid":"DenyChangingRelayStacks"`,
+			// A member account may be the tooling account or a source
+			// account: its roles may not change Relay's stacks there, by two
+			// prefixes, one size whatever the number of environments.
+			`"Resource":[{"Fn::Join":["",["arn:aws:cloudformation:*:",{"Ref":"AWS::AccountId"},":stack/fleet-tooling*/*"]]},{"Fn::Join":["",["arn:aws:cloudformation:*:",{"Ref":"AWS::AccountId"},":stack/fleet-source-*/*"]]}],"Sid":"DenyChangingRelayStacks"`,
 		} {
 			if !strings.Contains(raw, want) {
 				t.Errorf("StackSet template lacks %s:\n%s", want, raw)

@@ -13,7 +13,6 @@ package delivery
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseks"
@@ -270,19 +269,17 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		newStackSetAdminRole(d.tooling, *spec.StackSetAdmin)
 	}
 	for _, s := range spec.RolesStackSets {
-		// An OU's accounts are not known at synth, and any of them may hold
-		// Relay's stacks (the tooling account, an account environment's
-		// account): the roles of every member account may change none of
-		// them (target.Props.RelayStacks). By name in every region: one
-		// ARN a name keeps the inline template small (limits.StackSetTemplate)
-		// with many environments and regions.
+		// An OU's accounts are not known at synth, and one may be the
+		// tooling account or hold a source account's stack: the roles of
+		// every member account may change neither (target.Props.RelayStacks),
+		// by two name prefixes in every region, so that the boundary (a
+		// managed policy of at most 6,144 characters) stays one size
+		// whatever the number of environments. An account environment's
+		// stack (<name>-<env>) is not named: one ARN an environment would
+		// outgrow the boundary with about 40 of them (keep those accounts
+		// out of the target OUs; see the README's threat model).
 		props := *s.Props
-		props.RelayStacks = nil
-		for _, p := range spec.Stacks() {
-			if r := (target.RelayStack{Name: p.Name}); !slices.Contains(props.RelayStacks, r) {
-				props.RelayStacks = append(props.RelayStacks, r)
-			}
-		}
+		props.RelayStacks = []target.RelayStack{{Name: n.ToolingStack() + "*"}, {Name: n.SourceStack("*")}}
 		s.Props = &props
 		d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, n, s))
 	}

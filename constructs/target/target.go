@@ -274,7 +274,9 @@ type Props struct {
 
 // RelayStack is one of Relay's own stacks in a target's account.
 type RelayStack struct {
-	// Name is the stack's name. Required.
+	// Name is the stack's name, or a prefix ending in * for every stack
+	// whose name starts so (such as payments-tooling*, which covers the
+	// tooling stacks of every region). Required.
 	Name string
 	// Region is the stack's region; "" for every region.
 	Region string
@@ -387,10 +389,12 @@ func (p *Props) Validate() error {
 		}
 	}
 	for i, r := range p.RelayStacks {
-		if why := limits.CheckName(limits.StackName, r.Name); why != "" {
-			add("RelayStacks[%d].Name %q: %s", i, r.Name, why)
-		} else if slices.Contains(p.stackNames(), r.Name) && (r.Region == "" || slices.Contains(p.Regions, r.Region)) {
-			add("RelayStacks[%d].Name %q: also a stack the execution roles deploy, which they could then not change; give the workload's stack another name", i, r.Name)
+		prefix, pattern := strings.CutSuffix(r.Name, "*")
+		covers := func(name string) bool { return name == r.Name || pattern && strings.HasPrefix(name, prefix) }
+		if why := limits.CheckName(limits.StackName, prefix); why != "" {
+			add("RelayStacks[%d].Name %q: %s (a prefix may end in *)", i, r.Name, why)
+		} else if slices.ContainsFunc(p.stackNames(), covers) && (r.Region == "" || slices.Contains(p.Regions, r.Region)) {
+			add("RelayStacks[%d].Name %q: also covers a stack the execution roles deploy, which they could then not change; give the workload's stack another name", i, r.Name)
 		}
 	}
 	if p.PermissionsBoundaryName == "" && p.ExecutionRoleName == "" && len(p.ExecutionRoles) > 0 {

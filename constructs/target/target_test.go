@@ -124,11 +124,15 @@ func TestPropsValidate(t *testing.T) {
 		// never deploy; another region, or a name of its own, is fine.
 		{"Relay stacks", func(p *target.Props) {
 			p.RelayStacks = []target.RelayStack{{Name: "payments-staging", Region: "us-east-1"}, {Name: "payments-app", Region: "eu-west-1"},
-				{Name: "payments-app"}, {Name: "payments-app", Region: "ap-south-1"}, {Name: "1relay"}}
+				{Name: "payments-app"}, {Name: "payments-app", Region: "ap-south-1"}, {Name: "1relay"},
+				// A prefix covers the stacks whose names start so.
+				{Name: "payments-tooling*"}, {Name: "payments-a*"}, {Name: "*"}}
 		}, []string{
-			`RelayStacks[1].Name "payments-app": also a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
-			`RelayStacks[2].Name "payments-app": also a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
-			`RelayStacks[4].Name "1relay": is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html)`,
+			`RelayStacks[1].Name "payments-app": also covers a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
+			`RelayStacks[2].Name "payments-app": also covers a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
+			`RelayStacks[4].Name "1relay": is not a valid CloudFormation stack name: a letter, then letters, digits and hyphens only (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) (a prefix may end in *)`,
+			`RelayStacks[6].Name "payments-a*": also covers a stack the execution roles deploy, which they could then not change; give the workload's stack another name`,
+			`RelayStacks[7].Name "*": has 0 characters; a CloudFormation stack name has at least 1 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) (a prefix may end in *)`,
 		}},
 		{"accounts", func(p *target.Props) { p.Account = "2222"; p.PipelineAccount = "x" }, []string{
 			`Account "2222": must be a 12-digit account ID`,
