@@ -5,7 +5,8 @@
 // group, CodeBuild project descriptions, template size, resources, outputs
 // and parameters per stack, stages and actions per pipeline, every action
 // configuration value, and that every variable reference in one resolves
-// when its action runs (VariableReference).
+// when its action runs (VariableReference). A StackSet's inline template is
+// checked as a stack's own.
 //
 // Config validation and the release plan (package plan) read their numbers
 // from Table too (Max), so a quota is written down once. Sizes are measured
@@ -405,6 +406,21 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		switch m["Type"] {
 		case "AWS::IAM::ManagedPolicy":
 			check(IAMManagedPolicy, id, policysize.Size(props["PolicyDocument"]))
+		case "AWS::CloudFormation::StackSet":
+			// The template a StackSet deploys in each account is measured
+			// like a stack's own (policy sizes, resources, names): its
+			// managed policies and roles meet the same IAM quotas there.
+			if body, ok := props["TemplateBody"].(string); ok {
+				check(StackSetTemplate, id, len(body))
+				var nested map[string]interface{}
+				if json.Unmarshal([]byte(body), &nested) == nil {
+					for _, f := range checkTemplate(stack+"/"+id, []byte(body), nested) {
+						if f.Limit.ID != TemplateBody {
+							out = append(out, f)
+						}
+					}
+				}
+			}
 		case "AWS::CodeBuild::Project":
 			if d, ok := props["Description"].(string); ok {
 				check(CodeBuildDescription, id, utf8.RuneCountInString(d))

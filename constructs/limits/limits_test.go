@@ -74,6 +74,14 @@ func TestCheckTemplate(t *testing.T) {
 		{"project description of 200 characters", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("d", 200)}), nil, nil},
 		{"project description of 255 characters, not bytes: no warning (Relay cuts to the limit)", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("é", 255)}), nil, nil},
 		{"project description of 256 characters", res("AWS::CodeBuild::Project", map[string]interface{}{"Description": strings.Repeat("d", 256)}), []string{limits.CodeBuildDescription}, nil},
+		// A StackSet's inline template is measured as a stack's own: its
+		// managed policy meets IAM's quota in every account it lands in.
+		{"managed policy too large inside a StackSet's template", res("AWS::CloudFormation::StackSet", map[string]interface{}{
+			"TemplateBody": string(mustJSON(res("AWS::IAM::ManagedPolicy", map[string]interface{}{"PolicyDocument": statements(6200)})))}), []string{limits.IAMManagedPolicy}, nil},
+		{"a StackSet's template that fits", res("AWS::CloudFormation::StackSet", map[string]interface{}{
+			"TemplateBody": string(mustJSON(res("AWS::IAM::ManagedPolicy", map[string]interface{}{"PolicyDocument": statements(1000)})))}), nil, nil},
+		{"a StackSet's inline template over 51,200 bytes", res("AWS::CloudFormation::StackSet", map[string]interface{}{
+			"TemplateBody": string(mustJSON(map[string]interface{}{"Description": strings.Repeat("d", 52000)}))}), []string{limits.StackSetTemplate}, nil},
 		{"399 resources", map[string]interface{}{"Resources": resources(399, "AWS::SNS::Topic", nil)}, nil, nil},
 		{"501 resources", map[string]interface{}{"Resources": resources(501, "AWS::SNS::Topic", nil)}, []string{limits.StackResources}, nil},
 		{"201 outputs and parameters", map[string]interface{}{"Outputs": resources(201, "x", nil), "Parameters": resources(201, "x", nil)}, []string{limits.StackOutputs, limits.StackParameters}, nil},
@@ -325,4 +333,13 @@ func TestFindingError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustJSON is v as JSON.
+func mustJSON(v interface{}) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
