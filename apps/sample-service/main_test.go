@@ -408,11 +408,3 @@ func logicalIDOf(t testing.TB, resources m, typ, name string) string {
 	}
 	return ids[0]
 }
-
-// roleOf is the logical ID of the execution role of the function named
-// name.
-func roleOf(t testing.TB, resources m, name string) string {
-	t.Helper()
-	fn := resources[logicalIDOf(t, resources, "AWS::Lambda::Function", name)].(m)
-	return fn["Properties"].(m)["Role"].(m)["Fn::GetAtt"].([]interface{})[0].(string)
-}

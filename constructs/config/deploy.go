@@ -249,7 +249,7 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		p.add(base, "", "grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)")
 	}
 	for i, a := range ep.ManagedPolicyArns {
-		rule := managedPolicyRuleAt(a, ep.AllowAdministratorAccess, c.Tooling.Region, base)
+		rule := managedPolicyRule(a, ep.AllowAdministratorAccess, c.Tooling.Region, base)
 		if rule == "" {
 			rule = c.policyAccountRule(a)
 		}
@@ -378,14 +378,10 @@ func stackNameRule(s, name string) string {
 	return ""
 }
 
-// managedPolicyRule checks an IAM managed policy ARN; allowAdmin is
-// deploy.executionPolicy.allowAdministratorAccess.
-func managedPolicyRule(s string, allowAdmin bool, toolingRegion string) string {
-	return managedPolicyRuleAt(s, allowAdmin, toolingRegion, "deploy.executionPolicy")
-}
-
-// managedPolicyRuleAt is managedPolicyRule for the policy written at base.
-func managedPolicyRuleAt(s string, allowAdmin bool, toolingRegion, base string) string {
+// managedPolicyRule checks an IAM managed policy ARN s of the execution
+// policy written at base (such as deploy.executionPolicy); allowAdmin is
+// that policy's allowAdministratorAccess.
+func managedPolicyRule(s string, allowAdmin bool, toolingRegion, base string) string {
 	m := policyARNRE.FindStringSubmatch(s)
 	if m == nil {
 		return "must be an IAM managed policy ARN, arn:<partition>:iam::<account ID, ${account} or aws>:policy/<path/name>, such as arn:aws:iam::aws:policy/AWSLambda_FullAccess"

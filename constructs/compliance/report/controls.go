@@ -93,9 +93,7 @@ func (f *facts) changeManagement() finding {
 		if len(approvers) == 0 && hasApproval(stages) {
 			fd.gap("who may approve is not pinned in the templates: any principal the tooling account's IAM policies allow codepipeline:PutApprovalResult may approve (set approval.principals to create an approver role)")
 		}
-		for _, a := range approvers {
-			fd.evidence = append(fd.evidence, a)
-		}
+		fd.evidence = append(fd.evidence, approvers...)
 	}
 	return fd
 }

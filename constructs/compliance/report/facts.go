@@ -153,11 +153,11 @@ func strs(v interface{}) []string {
 
 // statement is one policy statement.
 type statement struct {
-	Sid, Effect          string
-	Actions, Resources   []string
-	Principals           []string
-	Conditions           string
-	rawActions, rawConds interface{}
+	Sid, Effect        string
+	Actions, Resources []string
+	Principals         []string
+	Conditions         string
+	rawConds           interface{}
 }
 
 func statements(doc interface{}) []statement {
