@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -593,6 +594,83 @@ func (p *Props) checkApps(stack awscdk.Stack, refs []wired) []error {
 	return errs
 }
 
+// checkRelayStacks reports a target wired by reference whose RelayStacks
+// (target.Props.RelayStacks; by default only the stack that holds the
+// target) leave out a stack of the pipeline's App in the target's account
+// that holds Relay's constructs: the pipeline's stack, the store's, a
+// replica store's, another wired target's. The target's execution roles
+// and the roles its stacks create under its permissions boundary could
+// update or delete such a stack whenever their statements grant
+// CloudFormation actions on it, and CloudFormation would run the change as
+// the stack's service role, the CDK bootstrap's cfn-exec-role
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
+// A stack whose account is not known at synth, and a target without an
+// execution role (no boundary, no guards), are not judged.
+func (p *Props) checkRelayStacks(stack awscdk.Stack, refs []wired) []error {
+	type held struct {
+		stack awscdk.Stack
+		what  string
+	}
+	var stacks []held
+	add := func(s awscdk.Stack, what string) {
+		for _, h := range stacks {
+			if *h.stack.Node().Path() == *s.Node().Path() {
+				return
+			}
+		}
+		stacks = append(stacks, held{s, what})
+	}
+	add(stack, "the pipeline")
+	if p.Store != nil {
+		add(awscdk.Stack_Of(p.Store.Construct), "the artifact store")
+	}
+	for _, r := range sortedRegions(p.Replicas) {
+		if s := p.Replicas[r].Store; s != nil {
+			add(awscdk.Stack_Of(s.Construct), fmt.Sprintf("the replica store of %s", r))
+		}
+	}
+	for _, w := range refs {
+		add(awscdk.Stack_Of(w.t.Construct), "the target "+*w.t.Node().Path())
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, w := range refs {
+		tp := w.t.Props()
+		if tp.BoundaryName() == "" || arns.IsToken(tp.Account) {
+			continue
+		}
+		for _, h := range stacks {
+			account, region, name := *h.stack.Account(), *h.stack.Region(), *h.stack.StackName()
+			if arns.IsToken(account) || account != tp.Account || arns.IsToken(name) {
+				continue
+			}
+			key := *w.t.Node().Path() + "\x00" + *h.stack.Node().Path()
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			known := !arns.IsToken(region)
+			if slices.ContainsFunc(tp.RelayStacks, func(r target.RelayStack) bool {
+				prefix, pattern := strings.CutSuffix(r.Name, "*")
+				return (r.Name == name || pattern && strings.HasPrefix(name, prefix)) && (r.Region == "" || known && r.Region == region)
+			}) {
+				continue
+			}
+			var covered []string
+			for _, r := range tp.RelayStacks {
+				covered = append(covered, fmt.Sprintf("%s in %s", r.Name, cmp.Or(r.Region, "every region")))
+			}
+			want := fmt.Sprintf("target.RelayStack{Name: %q, Region: %q}", name, region)
+			if !known {
+				want = fmt.Sprintf("target.RelayStack{Name: %q}", name)
+			}
+			errs = append(errs, fmt.Errorf("Deployments[%d].Target: the target %s's RelayStacks (%s) leave out the stack %s of its account %s, which holds %s: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add %s to the target's Props.RelayStacks",
+				w.i, *w.t.Node().Path(), cmp.Or(strings.Join(covered, ", "), "none"), name, account, h.what, want))
+		}
+	}
+	return errs
+}
+
 // checkStore reports a Store that is not in the pipeline's account and
 // region, as far as the stacks' environments show: CodePipeline keeps a
 // pipeline's artifacts in a bucket of its own region, and the store admits
@@ -663,6 +741,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	if q.Store != nil && len(problems) == 0 {
 		errs = append(errs, q.checkWiring(stack, refs)...)
 		errs = append(errs, q.checkInvokeReads(planned, refs)...)
+		errs = append(errs, q.checkRelayStacks(stack, refs)...)
 	}
 	if len(errs) > 0 {
 		return q, refs, nil, fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))

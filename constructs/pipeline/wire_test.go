@@ -461,3 +461,81 @@ func TestWiredInvokeReadsArtifacts(t *testing.T) {
 		})
 	})
 }
+
+// TestWiredTargetsKeepRelayStacks: a target wired by reference must keep
+// (target.Props.RelayStacks) every stack of the pipeline's App in its
+// account that holds Relay's constructs. Its default keeps only its own
+// stack, so a target in the tooling account, or two targets in one
+// account, left the pipeline's stack or the other target's stack to the
+// execution roles and the bounded roles, which CloudFormation would change
+// as the bootstrap's cfn-exec-role.
+func TestWiredTargetsKeepRelayStacks(t *testing.T) {
+	tests := []struct {
+		name string
+		// accounts of the targets dev and staging ("" for no staging).
+		dev, staging string
+		relayStacks  []target.RelayStack // of dev; nil for the default
+		want         string
+	}{
+		{name: "targets in accounts of their own", dev: "222222222222", staging: "333333333333"},
+		{name: "a target in the pipeline's account", dev: "111111111111",
+			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in us-east-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks`},
+		{name: "that target keeping the tooling stacks", dev: "111111111111",
+			relayStacks: []target.RelayStack{{Name: "orders-dev", Region: "us-east-1"}, {Name: "orders-tooling*"}}},
+		{name: "a region the pipeline is not in", dev: "111111111111",
+			relayStacks: []target.RelayStack{{Name: "orders-dev"}, {Name: "orders-tooling", Region: "eu-west-1"}},
+			want:        `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in every region, orders-tooling in eu-west-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks`},
+		{name: "two targets in one account", dev: "222222222222", staging: "222222222222",
+			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in us-east-1) leave out the stack orders-staging of its account 222222222222, which holds the target orders-staging/Delivery: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-staging", Region: "us-east-1"} to the target's Props.RelayStacks
+Deployments[1].Target: the target orders-staging/Delivery's RelayStacks (orders-staging in us-east-1) leave out the stack orders-dev of its account 222222222222, which holds the target orders-dev/Delivery: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-dev", Region: "us-east-1"} to the target's Props.RelayStacks`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			tooling := awscdk.NewStack(app, jsii.String("orders-tooling"), env("111111111111", "us-east-1"))
+			var store *artifacts.Store
+			relaytest.Do(t, "artifacts.NewStore", func() {
+				store = artifacts.NewStore(tooling, "Artifacts", &artifacts.StoreProps{
+					BucketName: orders.ArtifactBucket("us-east-1"), KeyAlias: orders.ArtifactKeyAlias(),
+					Readers: artifacts.Readers{Accounts: []string{"222222222222", "333333333333"}, RoleArnPatterns: []string{orders.DeployRolePattern()}},
+				})
+			})
+			props := &pipeline.Props{
+				PipelineName: orders.Pipeline(), RoleName: orders.PipelineRole(), RolePath: orders.RolePath(), Store: store,
+				Source: &pipeline.ConnectionSource{Owner: "acme", Repo: "orders", ConnectionArn: connection},
+			}
+			for _, e := range []struct {
+				name, account string
+				relayStacks   []target.RelayStack
+			}{{"dev", tt.dev, tt.relayStacks}, {"staging", tt.staging, nil}} {
+				if e.account == "" {
+					continue
+				}
+				stack := awscdk.NewStack(app, jsii.String(orders.TargetStack(e.name)), env(e.account, "us-east-1"))
+				var tgt *target.DeploymentTarget
+				relaytest.Do(t, "target.New", func() {
+					tgt = target.New(stack, "Delivery", &target.Props{
+						Regions: []string{"us-east-1"}, RolePath: orders.RolePath(),
+						DeployRoleName: orders.DeployRole(e.name), ExecutionRoleName: orders.ExecutionRole(e.name),
+						PipelineAccount: "111111111111", PipelineRoleArns: []string{orders.PipelineRoleArn()},
+						StackNames: []string{"orders-app-" + e.name}, Stores: []*artifacts.Store{store},
+						ExecutionManagedPolicyArns: []string{"arn:aws:iam::" + e.account + ":policy/orders-app-deployer"},
+						RelayStacks:                e.relayStacks,
+					})
+				})
+				props.Deployments = append(props.Deployments, pipeline.Deployment{Name: e.name, Target: tgt.Account(),
+					Regions: []string{"us-east-1"}, Release: &pipeline.Stack{Name: "orders-app-" + e.name}})
+			}
+			got := ""
+			if err := props.ValidateIn(tooling); err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("ValidateIn() =\n%s\nwant\n%s", got, tt.want)
+			}
+			if got == "" {
+				relaytest.Do(t, "pipeline.New", func() { pipeline.New(tooling, "Pipeline", props) })
+			}
+		})
+	}
+}

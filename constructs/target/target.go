@@ -268,7 +268,11 @@ type Props struct {
 	// A name may not be among the stacks the execution roles deploy in the
 	// same region. Default: the stack that holds the target, in its region,
 	// if that stack names its account (an environment-agnostic stack, such
-	// as a StackSet's template, deploys under other names: none).
+	// as a StackSet's template, deploys under other names: none). A
+	// pipeline wired to the target by reference (pipeline.New) refuses a
+	// target whose RelayStacks leave out a stack of its App in Account that
+	// holds Relay's constructs (the pipeline's, a store's, another
+	// target's): name them all when the target shares its account.
 	RelayStacks []RelayStack
 }
 
