@@ -758,6 +758,16 @@ func TestPropsValidate(t *testing.T) {
 			`Deployments[1].Regions[0] "cn-north-1": a region of partition aws-cn, not aws; set Partition to aws-cn or pick a region of aws`,
 			`Replicas["eu-west-l"]: not an AWS region; did you mean "eu-west-1"?`,
 		}},
+		// A region given as a token (awscdk.Aws_REGION()) was refused only by
+		// the names made of it, as too long.
+		{"a region given as a token", func(p *pipeline.Props) {
+			p.Deployments[0].Regions = []string{"${Token[AWS.Region.4]}"}
+		}, []string{
+			`Deployments[0].Regions[0] "${Token[AWS.Region.4]}": a token (such as awscdk.Aws_REGION() or a stack's Region()), which stays unknown at synth, where the pipeline names each region's actions, variables and artifact store; give the region as text, such as us-east-1`,
+			`Deployments[0].Release: action name "Prepare-${Token[AWS.Region.4]}" in stage Deploy-staging holds a token, which stays unknown at synth; give the regions and names it is made of as text`,
+			`Deployments[0].Release: action name "Deploy-${Token[AWS.Region.4]}" in stage Deploy-staging holds a token, which stays unknown at synth; give the regions and names it is made of as text`,
+			`Deployments[0].Release: variable namespace "Deploy_staging_${Token[AWS.Region.4]}" holds a token, which stays unknown at synth; give the regions and names it is made of as text`,
+		}},
 		{"empty partition in a role ARN", func(p *pipeline.Props) {
 			p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn::iam::222222222222:role/relay/payments/payments-staging-cfn-exec"
 		}, []string{

@@ -456,7 +456,11 @@ func (p *Props) checkNames() []error {
 	}
 	for i, d := range p.Deployments {
 		for j, r := range d.Regions {
-			if why := arns.CheckRegion(r, partition); why != "" {
+			if arns.IsToken(r) {
+				// The plan names each region's actions, variable namespace
+				// and artifact store by the region's text.
+				add("Deployments[%d].Regions[%d] %q: a token (such as awscdk.Aws_REGION() or a stack's Region()), which stays unknown at synth, where the pipeline names each region's actions, variables and artifact store; give the region as text, such as us-east-1", i, j, r)
+			} else if why := arns.CheckRegion(r, partition); why != "" {
 				add("Deployments[%d].Regions[%d] %q: %s", i, j, r, why)
 			}
 		}

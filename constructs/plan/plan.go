@@ -280,7 +280,9 @@ func (pl *Pipeline) checkNames() error {
 		stages[st.Name] = field
 		actions := map[string]bool{}
 		for _, a := range st.Actions {
-			if max := limits.Max(limits.ActionName); len(a.Name) > max || !actionNameRE.MatchString(a.Name) {
+			if values.IsToken(a.Name) {
+				errs = append(errs, fmt.Errorf("%s: action name %q in stage %s holds a token, which stays unknown at synth; give the regions and names it is made of as text", a.Field, a.Name, st.Name))
+			} else if max := limits.Max(limits.ActionName); len(a.Name) > max || !actionNameRE.MatchString(a.Name) {
 				errs = append(errs, fmt.Errorf("%s: action name %q in stage %s has %d characters; CodePipeline takes at most %d letters, digits and .@_-: use shorter names",
 					a.Field, a.Name, st.Name, len(a.Name), max))
 			}
@@ -291,7 +293,9 @@ func (pl *Pipeline) checkNames() error {
 			if a.Namespace == "" {
 				continue
 			}
-			if max := limits.Max(limits.Namespace); len(a.Namespace) > max || !namespaceRE.MatchString(a.Namespace) {
+			if values.IsToken(a.Namespace) {
+				errs = append(errs, fmt.Errorf("%s: variable namespace %q holds a token, which stays unknown at synth; give the regions and names it is made of as text", a.Field, a.Namespace))
+			} else if max := limits.Max(limits.Namespace); len(a.Namespace) > max || !namespaceRE.MatchString(a.Namespace) {
 				errs = append(errs, fmt.Errorf("%s: variable namespace %q has %d characters; CodePipeline takes at most %d letters, digits and @_-: use shorter names",
 					a.Field, a.Namespace, len(a.Namespace), max))
 			}
