@@ -381,11 +381,17 @@ func Boundary(partition, account, boundaryArn, relayPath string, relayStacks []s
 // keys, console password, MFA, service-specific credentials, SSH keys,
 // signing certificates), change a group's policies or members, set a
 // managed policy's version (which changes every principal it is attached
-// to), put a role into an instance profile, or retag a role or user (what a
-// tag-based policy grants). None of them supports the iam:PermissionsBoundary
-// condition key (Service Authorization Reference, IAM:
+// to), or retag a role or user (what a tag-based policy grants). None of
+// them supports the iam:PermissionsBoundary condition key (Service
+// Authorization Reference, IAM:
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html),
 // so IAM cannot tell a bounded target from one without the boundary.
+// iam:AddRoleToInstanceProfile is not among them: its caller must also be
+// allowed iam:PassRole on the role
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html),
+// so it lends no role that passing it would not (the open iam:PassRole
+// question of Contain), and Karpenter's controller, a workload role, puts
+// its node role into the instance profiles it creates.
 var Borrowing = []string{
 	"iam:UpdateAssumeRolePolicy",
 	"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
@@ -395,7 +401,6 @@ var Borrowing = []string{
 	"iam:AddUserToGroup", "iam:RemoveUserFromGroup", "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
 	"iam:PutGroupPolicy", "iam:DeleteGroupPolicy",
 	"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-	"iam:AddRoleToInstanceProfile",
 	"iam:TagRole", "iam:UntagRole", "iam:TagUser", "iam:UntagUser",
 }
 

@@ -257,6 +257,12 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 			"allowed: trust (statement 0) and inline (statement 0)"},
 		{"its own function role to Lambda", "iam:PassRole", "arn:aws:iam::222222222222:role/invoices-api-WorkerRole-4D5E6F",
 			map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}, nil, "allowed: inline (statement 0)"},
+		// Karpenter (v0.32 on) creates the instance profiles of its nodes
+		// and puts the node role into them: its controller is a role of the
+		// workload's stack, bounded. IAM asks for iam:PassRole on the role
+		// too, which the boundary leaves to the role's policy.
+		{"Karpenter's node role into its instance profile", "iam:AddRoleToInstanceProfile", "arn:aws:iam::222222222222:instance-profile/invoices_1234567890",
+			nil, nil, "allowed: inline (statement 0)"},
 		{"a role with the boundary", "iam:CreateRole", "arn:aws:iam::222222222222:role/invoices-api-QueueRole-7G8H9I",
 			map[string][]string{"iam:PermissionsBoundary": {boundary}}, nil, "allowed: inline (statement 0)"},
 		{"a role without it", "iam:CreateRole", "arn:aws:iam::222222222222:role/invoices-api-QueueRole-7G8H9I", nil, nil,
