@@ -934,6 +934,14 @@ func TestNewRefuses(t *testing.T) {
 			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::333333333333:policy/payments-deployer"}
 			return p
 		}(), `target.Props: ExecutionManagedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": a customer managed policy of account 333333333333; IAM attaches to a role of account 222222222222 only AWS managed policies and that account's own: create the policy in 222222222222 (with the same name in every target account, write its account as ${account}), or grant with statements`},
+		// The roles' stack was the execution role's default RelayStacks: the
+		// workload's stack of that name was both denied to its execution
+		// role and deployed over the roles.
+		{"a workload stack named like the roles' stack", stackIn("222222222222"), func() *target.Props {
+			p := validProps()
+			p.StackNames = []string{"payments-app", "Staging"}
+			return p
+		}(), `target.Props: StackNames[1] "Staging": the name of the stack that holds the target's roles (Staging); deploying the workload's template there would replace the roles, and the execution roles may not change Relay's stacks (RelayStacks): create the target in a stack of another name, or give the workload's stack another name`},
 		{"the stack's region is a typo", stackAt("222222222222", "us-east1"), validProps(),
 			`target.Props: scope: the stack Staging deploys to region "us-east1": not an AWS region; did you mean "us-east-1"?`},
 		{"the stack's region is of another partition", stackAt("222222222222", "cn-north-1"), validProps(),

@@ -1,6 +1,7 @@
 package target
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -204,9 +205,33 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		if partition == "" {
 			partition = "aws"
 		}
-		if r := *stack.Region(); slices.Contains(arns.Partitions, partition) {
+		r := *stack.Region()
+		if slices.Contains(arns.Partitions, partition) {
 			if why := arns.CheckRegion(r, partition); why != "" {
 				env = append(env, fmt.Errorf("scope: the stack %s deploys to region %q: %s", *stack.StackName(), r, why))
+			}
+		}
+		// The stack that holds the roles is no stack they deploy: a change
+		// set of the workload's template would replace the roles with the
+		// workload's resources, and the execution roles may not change
+		// that stack (RelayStacks, whose default it is).
+		name := *stack.StackName()
+		fields := map[string]string{}
+		for i, n := range p.StackNames {
+			fields[n] = cmp.Or(fields[n], fmt.Sprintf("StackNames[%d]", i))
+		}
+		for i, er := range p.ExecutionRoles {
+			for j, n := range er.StackNames {
+				fields[n] = cmp.Or(fields[n], fmt.Sprintf("ExecutionRoles[%d].StackNames[%d]", i, j))
+			}
+		}
+		if f, ok := fields[name]; ok && !arns.IsToken(name) {
+			regions := p.Regions
+			if only, ok := p.StackRegions[name]; ok {
+				regions = only
+			}
+			if arns.IsToken(r) || slices.Contains(regions, r) {
+				env = append(env, fmt.Errorf("%s %q: the name of the stack that holds the target's roles (%s); deploying the workload's template there would replace the roles, and the execution roles may not change Relay's stacks (RelayStacks): create the target in a stack of another name, or give the workload's stack another name", f, name, *stack.Node().Path()))
 			}
 		}
 	}
