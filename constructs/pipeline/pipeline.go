@@ -281,19 +281,26 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 // Validate reports every problem of p at once (Store, then what Plan
 // reports, then every physical name AWS would refuse: PipelineName,
 // RoleName, RolePath, the projects', topics', replicas' and other names,
-// each against its limit and alphabet in limits.NameRules). ValidateIn
+// each against its limit and alphabet in limits.NameRules, then, for a
+// deployment wired by reference to a target.DeploymentTarget, its roles,
+// RoleName, regions and stacks against the target's). ValidateIn
 // checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
 	if p == nil {
 		return errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
 	}
-	var errs []error
+	// The roles of targets wired by reference are checked against their
+	// targets here too, as far as that needs no stack.
+	q, refs, errs := p.resolve(nil)
 	if p.Store == nil {
 		errs = append(errs, errors.New("Store: required; create one with artifacts.NewStore"))
 	}
-	_, problems := p.plan()
+	_, problems := q.plan()
 	errs = append(errs, problems...)
-	errs = append(errs, p.checkPhysicalNames()...)
+	errs = append(errs, q.checkPhysicalNames()...)
+	if len(problems) == 0 {
+		errs = append(errs, q.checkTargets(refs)...)
+	}
 	if len(errs) == 0 {
 		return nil
 	}

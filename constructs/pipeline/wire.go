@@ -35,11 +35,16 @@ type wired struct {
 
 // resolve returns a copy of p whose ARN tokens are resolved where they can
 // be, the deployments that reference a DeploymentTarget, and the problems.
+// Without scope (Validate) only the roles of targets are resolved, and
+// Replicas are left as they are.
 func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
 	q := *p
 	var errs []error
 	var refs []wired
-	stack := awscdk.Stack_Of(scope)
+	var stack awscdk.Stack
+	if scope != nil {
+		stack = awscdk.Stack_Of(scope)
+	}
 	partition := p.Partition
 	if partition == "" {
 		partition = "aws"
@@ -53,6 +58,9 @@ func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
 				return arn
 			}
 			errs = append(errs, fmt.Errorf("%s: the target %s is in an environment-agnostic stack, so its role's ARN is not known at synth; give its stack Env{Account} or set target.Props.Account", field, *t.Node().Path()))
+			return s
+		}
+		if stack == nil {
 			return s
 		}
 		if v, ok := literal(stack, s, partition); ok {
@@ -109,7 +117,7 @@ func (p *Props) resolve(scope constructs.Construct) (Props, []wired, []error) {
 			q.ExtraSources[i].Source = &c
 		}
 	}
-	if len(p.Replicas) > 0 {
+	if len(p.Replicas) > 0 && stack != nil {
 		account := *stack.Account()
 		if arns.IsToken(account) {
 			account = ""
@@ -301,7 +309,7 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 		case !arns.IsToken(account) && tp.PipelineAccount != account:
 			add("%s.Target: the target %s trusts the pipeline account %s (its PipelineAccount), but the pipeline's stack is in account %s", f, path, tp.PipelineAccount, account)
 		case p.RoleName == "":
-			add("RoleName: required when a deployment's target is wired by reference (%s.Target, %s): the target's trust names the pipeline role by ARN (PipelineRoleArns %s); use naming.Names.PipelineRole for both", f, path, strings.Join(tp.PipelineRoleArns, ", "))
+			// reported by checkTargets
 		case unknown != "" && !slices.ContainsFunc(tp.PipelineRoleArns, arns.IsToken):
 			value := p.RoleName
 			if unknown == "RolePath" {
@@ -311,6 +319,72 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 				unknown, value, path, strings.Join(tp.PipelineRoleArns, ", "), f, unknown, map[string]string{"RoleName": "PipelineRole", "RolePath": "RolePath"}[unknown], f)
 		case pipelineRole != "" && !slices.ContainsFunc(tp.PipelineRoleArns, func(a string) bool { return arns.IsToken(a) || arns.Like(a, pipelineRole) }):
 			add("RoleName %q, RolePath %q: the pipeline role %s is not one the target %s trusts (its PipelineRoleArns %s), so sts:AssumeRole of %s would be refused; make them agree (naming.Names.PipelineRoleArn)", p.RoleName, p.RolePath, pipelineRole, path, strings.Join(tp.PipelineRoleArns, ", "), f)
+		}
+		acct, _ := d.Target.(*plan.Account)
+		if acct == nil {
+			continue
+		}
+		for _, r := range d.Regions {
+			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {
+				continue
+			}
+			// Reading the artifacts of the region: the store, or a replica.
+			var bucket, keyProbe, storeName string
+			switch rep, isReplica := p.Replicas[r]; {
+			case r == region || arns.IsToken(region):
+				bucket, storeName = p.Store.BucketArnText(), "Store"
+				if k := p.Store.KeyArnPattern(); k != "" {
+					keyProbe = strings.TrimSuffix(k, "*")
+				}
+				if err := p.Store.Admits(t.DeployRoleArn()); err != nil {
+					add("Store: %v; %s deploys as that role", err, f)
+				}
+			case isReplica:
+				bucket, storeName = fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("Replicas[%q]", r)
+				if rep.Store != nil {
+					if err := rep.Store.Admits(t.DeployRoleArn()); err != nil {
+						add("Replicas[%q].Store: %v; %s deploys as that role in %s", r, err, f, r)
+					}
+				}
+				if !arns.IsToken(account) {
+					keyProbe = fmt.Sprintf("arn:%s:kms:%s:%s:key/", p.Partition, r, account)
+				}
+			default:
+				continue // refused by checkRegions
+			}
+			reads := func(list []string, ok func(string) bool) bool { return slices.ContainsFunc(list, ok) }
+			if bucket == "" {
+				if !reads(tp.ArtifactBucketArns, func(b string) bool { return b == *p.Store.Bucket().BucketArn() }) {
+					add("%s: its bucket name is generated, so the target %s cannot name it; set artifacts.StoreProps.BucketName and give the store in the target's Stores", storeName, path)
+				}
+			} else if !reads(tp.ArtifactBucketArns, func(b string) bool { return arns.IsToken(b) || arns.Like(b, bucket) }) {
+				add("%s: the target %s's roles read the buckets %s, not %s, which %s deploys from; add it to the target's ArtifactBucketArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactBucketArns, ", "), bucket, f)
+			}
+			if keyProbe != "" && !reads(tp.ArtifactKeyArns, func(k string) bool {
+				return arns.IsToken(k) || strings.HasPrefix(k, keyProbe) || arns.Like(k, keyProbe+"00000000-0000-0000-0000-000000000000")
+			}) {
+				add("%s: the target %s's roles decrypt with the keys %s, none of them the artifact key (%s*), which %s needs; add the key's ARN or that pattern to the target's ArtifactKeyArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactKeyArns, ", "), keyProbe, f)
+			}
+		}
+	}
+	return errs
+}
+
+// checkTargets checks each deployment wired by reference against its
+// target, as far as neither needs the pipeline's stack: RoleName is set
+// (the target's trust names the pipeline role by ARN), and each stack the
+// deployment releases is one the target's deploy role may manage, in that
+// region, passing the execution role the target deploys it with. Validate
+// and ValidateIn both run it.
+func (p *Props) checkTargets(refs []wired) []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	for _, w := range refs {
+		d, t, tp := p.Deployments[w.i], w.t, w.t.Props()
+		path := *t.Node().Path()
+		f := fmt.Sprintf("Deployments[%d]", w.i)
+		if p.RoleName == "" {
+			add("RoleName: required when a deployment's target is wired by reference (%s.Target, %s): the target's trust names the pipeline role by ARN (PipelineRoleArns %s); use naming.Names.PipelineRole for both", f, path, strings.Join(tp.PipelineRoleArns, ", "))
 		}
 		acct, _ := d.Target.(*plan.Account)
 		if acct == nil {
@@ -354,46 +428,6 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 					stackRefused[field+s.Name+" as "+passed] = true
 					add("%s %q: the target %s's deploy role creates change sets of %s only passing the execution role it deploys %s with, %s; set %s.ExecutionRoleArn to that role", passedField, passed, path, s.Name, s.Name, want, field)
 				}
-			}
-			if acct.DeployRoleArn == "" || t.DeployRoleArn() == "" {
-				continue
-			}
-			// Reading the artifacts of the region: the store, or a replica.
-			var bucket, keyProbe, storeName string
-			switch rep, isReplica := p.Replicas[r]; {
-			case r == region || arns.IsToken(region):
-				bucket, storeName = p.Store.BucketArnText(), "Store"
-				if k := p.Store.KeyArnPattern(); k != "" {
-					keyProbe = strings.TrimSuffix(k, "*")
-				}
-				if err := p.Store.Admits(t.DeployRoleArn()); err != nil {
-					add("Store: %v; %s deploys as that role", err, f)
-				}
-			case isReplica:
-				bucket, storeName = fmt.Sprintf("arn:%s:s3:::%s", p.Partition, rep.BucketName), fmt.Sprintf("Replicas[%q]", r)
-				if rep.Store != nil {
-					if err := rep.Store.Admits(t.DeployRoleArn()); err != nil {
-						add("Replicas[%q].Store: %v; %s deploys as that role in %s", r, err, f, r)
-					}
-				}
-				if !arns.IsToken(account) {
-					keyProbe = fmt.Sprintf("arn:%s:kms:%s:%s:key/", p.Partition, r, account)
-				}
-			default:
-				continue // refused by checkRegions
-			}
-			reads := func(list []string, ok func(string) bool) bool { return slices.ContainsFunc(list, ok) }
-			if bucket == "" {
-				if !reads(tp.ArtifactBucketArns, func(b string) bool { return b == *p.Store.Bucket().BucketArn() }) {
-					add("%s: its bucket name is generated, so the target %s cannot name it; set artifacts.StoreProps.BucketName and give the store in the target's Stores", storeName, path)
-				}
-			} else if !reads(tp.ArtifactBucketArns, func(b string) bool { return arns.IsToken(b) || arns.Like(b, bucket) }) {
-				add("%s: the target %s's roles read the buckets %s, not %s, which %s deploys from; add it to the target's ArtifactBucketArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactBucketArns, ", "), bucket, f)
-			}
-			if keyProbe != "" && !reads(tp.ArtifactKeyArns, func(k string) bool {
-				return arns.IsToken(k) || strings.HasPrefix(k, keyProbe) || arns.Like(k, keyProbe+"00000000-0000-0000-0000-000000000000")
-			}) {
-				add("%s: the target %s's roles decrypt with the keys %s, none of them the artifact key (%s*), which %s needs; add the key's ARN or that pattern to the target's ArtifactKeyArns (or the store to its Stores)", storeName, path, strings.Join(tp.ArtifactKeyArns, ", "), keyProbe, f)
 			}
 		}
 	}
@@ -743,6 +777,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 		errs = append(errs, q.checkStore(stack)...)
 	}
 	if q.Store != nil && len(problems) == 0 {
+		errs = append(errs, q.checkTargets(refs)...)
 		errs = append(errs, q.checkWiring(stack, refs)...)
 		errs = append(errs, q.checkInvokeReads(planned, refs)...)
 		errs = append(errs, q.checkRelayStacks(stack, refs)...)

@@ -539,3 +539,42 @@ Deployments[1].Target: the target orders-staging/Delivery's RelayStacks (orders-
 		})
 	}
 }
+
+// TestValidateChecksWiredTargets: what a deployment wired by reference
+// gets wrong without needing the pipeline's stack (RoleName, the target's
+// regions and stacks, its roles in their places) is Validate's error as
+// it is ValidateIn's and New's; Validate used to return nil for each.
+func TestValidateChecksWiredTargets(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(w wiredApp)
+		want   string
+	}{
+		{"no RoleName", func(w wiredApp) { w.props.RoleName = "" },
+			`pipeline.Props: RoleName: required when a deployment's target is wired by reference (Deployments[0].Target, orders-staging/Delivery): the target's trust names the pipeline role by ARN (PipelineRoleArns arn:aws:iam::111111111111:role/relay/orders/orders-pipeline); use naming.Names.PipelineRole for both`},
+		{"a stack the target does not deploy", func(w wiredApp) { w.props.Deployments[0].Release = &pipeline.Stack{Name: "orders-api"} },
+			`pipeline.Props: Deployments[0].Release.Name "orders-api": the target orders-staging/Delivery's deploy role may manage the stacks orders-app only; add orders-api to its StackNames`},
+		{"a region the target does not deploy to", func(w wiredApp) {
+			w.props.Deployments[0].Regions = []string{"eu-west-1"}
+			w.props.Replicas = map[string]pipeline.Replica{"eu-west-1": {BucketName: orders.ArtifactBucket("eu-west-1"), KeyAlias: orders.ArtifactKeyAlias()}}
+		}, `pipeline.Props: Deployments[0].Regions "eu-west-1": the target orders-staging/Delivery's deploy role may manage stacks in us-east-1 only; add eu-west-1 to its Regions`},
+		{"the execution role as deploy role", func(w wiredApp) {
+			a := w.target.Account()
+			a.DeployRoleArn = a.ExecutionRoleArn
+			w.props.Deployments[0].Target = a
+		}, `pipeline.Props: Deployments[0].Target.DeployRoleArn: the execution role of the target orders-staging/Delivery; use its deploy role (DeployRole().RoleArn())`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWiredApp(t, nil, nil)
+			tt.mutate(w)
+			if err := w.props.Validate(); err == nil || err.Error() != tt.want {
+				t.Errorf("Validate() = %v\nwant %s", err, tt.want)
+			}
+			// ValidateIn adds what needs the stack (the replica's grants).
+			if err := w.props.ValidateIn(w.tooling); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("ValidateIn() = %v\nwant it to start with %s", err, tt.want)
+			}
+		})
+	}
+}
