@@ -283,7 +283,7 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 // RoleName, RolePath, the projects', topics', replicas' and other names,
 // each against its limit and alphabet in limits.NameRules, then, for a
 // deployment wired by reference to a target.DeploymentTarget, its roles,
-// RoleName, regions and stacks against the target's). ValidateIn
+// RoleName, regions, stacks and invoke grants against the target's). ValidateIn
 // checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
 	if p == nil {
@@ -295,11 +295,12 @@ func (p *Props) Validate() error {
 	if p.Store == nil {
 		errs = append(errs, errors.New("Store: required; create one with artifacts.NewStore"))
 	}
-	_, problems := q.plan()
+	planned, problems := q.plan()
 	errs = append(errs, problems...)
 	errs = append(errs, q.checkPhysicalNames()...)
 	if len(problems) == 0 {
 		errs = append(errs, q.checkTargets(refs)...)
+		errs = append(errs, q.checkInvokeGrants("", planned, refs)...)
 	}
 	if len(errs) == 0 {
 		return nil

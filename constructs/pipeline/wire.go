@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/plan"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -434,6 +435,64 @@ func (p *Props) checkTargets(refs []wired) []error {
 	return errs
 }
 
+// checkInvokeGrants checks, for each deployment wired by reference, that
+// the invoke role of its target may call what each of its Lambda and Step
+// Functions invoke actions calls as that role: lambda:InvokeFunction on the
+// function, states:StartExecution on the state machine, in the action's
+// region and the target's account. The target's InvokeStatements are the
+// team's own, and an action whose function or state machine they do not
+// name fails with AccessDenied when it runs. A statement's conditions are
+// not read (they only narrow it: one that names the resource counts as
+// granting), and a resource given as a token counts as granting. pipelineRegion is
+// the region of an action without one ("" when not known).
+func (p *Props) checkInvokeGrants(pipelineRegion string, planned *plan.Pipeline, refs []wired) []error {
+	if planned == nil {
+		return nil
+	}
+	byDeployment := map[int]*target.DeploymentTarget{}
+	for _, w := range refs {
+		byDeployment[w.i] = w.t
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, st := range planned.Stages {
+		for _, a := range st.Actions {
+			t, ok := byDeployment[a.Deployment]
+			if !ok || a.RoleArn == "" || a.RoleArn != t.InvokeRoleArn() {
+				continue
+			}
+			tp := t.Props()
+			region := cmp.Or(a.Region, pipelineRegion)
+			if region == "" || arns.IsToken(region) || arns.IsToken(tp.Account) {
+				continue
+			}
+			var action, arn, field, name string
+			switch k := a.Kind.(type) {
+			case *plan.InvokeLambda:
+				action, name, field = "lambda:InvokeFunction", k.Invoke.Function, ".Invoke.Function"
+				arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", tp.Partition, region, tp.Account, name)
+			case *plan.InvokeStepFunctions:
+				action, name, field = "states:StartExecution", k.Invoke.StateMachine, ".Invoke.StateMachine"
+				arn = fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", tp.Partition, region, tp.Account, name)
+			default:
+				continue
+			}
+			if seen[a.Field+arn] {
+				continue
+			}
+			seen[a.Field+arn] = true
+			if !slices.ContainsFunc(tp.InvokeStatements, func(st target.Statement) bool {
+				return slices.ContainsFunc(st.Actions, func(x string) bool { return iampolicy.Matches(x, action) }) &&
+					slices.ContainsFunc(st.Resources, func(r string) bool { return arns.IsToken(r) || arns.Glob(r, arn) })
+			}) {
+				errs = append(errs, fmt.Errorf("%s%s %q: the action %s calls %s on %s as the invoke role of the target %s, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with %s on %s to that target's InvokeStatements",
+					a.Field, field, name, a.Name, action, arn, *t.Node().Path(), action, arn))
+			}
+		}
+	}
+	return errs
+}
+
 // checkInvokeReads checks, for each deployment wired by reference, that an
 // invoke action with an input artifact (a Step Functions hook with an
 // InputFile: CodePipeline reads the artifact as the action's role) runs as
@@ -780,6 +839,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 		errs = append(errs, q.checkTargets(refs)...)
 		errs = append(errs, q.checkWiring(stack, refs)...)
 		errs = append(errs, q.checkInvokeReads(planned, refs)...)
+		errs = append(errs, q.checkInvokeGrants(*stack.Region(), planned, refs)...)
 		errs = append(errs, q.checkRelayStacks(stack, refs)...)
 	}
 	if len(errs) > 0 {

@@ -578,3 +578,50 @@ func TestValidateChecksWiredTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestWiredInvokeGrants: a hook wired by reference runs as its target's
+// invoke role, whose InvokeStatements must grant what the action calls
+// (lambda:InvokeFunction on the function, states:StartExecution on the
+// state machine) in the action's region; a hook they do not name would fail
+// with AccessDenied when it runs, and passed every check before.
+func TestWiredInvokeGrants(t *testing.T) {
+	lambdaHook := []pipeline.Hook{{Name: "smoke", Invoke: &pipeline.LambdaInvoke{Function: "orders-smoke"}}}
+	sfnHook := []pipeline.Hook{{Name: "migrate", Invoke: &pipeline.StepFunctionsInvoke{StateMachine: "orders-migrate"}}}
+	tests := []struct {
+		name       string
+		hooks      []pipeline.Hook
+		statements []target.Statement
+		want       string
+	}{
+		{"the function", lambdaHook, []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:orders-smoke"}}}, ""},
+		{"functions by pattern", lambdaHook, []target.Statement{{Actions: []string{"lambda:Invoke*"}, Resources: []string{"arn:aws:lambda:*:222222222222:function:orders-*"}, Reason: "the hooks' functions are named orders-*"}}, ""},
+		{"with a condition", lambdaHook, []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:orders-smoke"},
+			Conditions: map[string]map[string][]string{"StringEquals": {"aws:ResourceTag/team": {"orders"}}}}}, ""},
+		{"another function", lambdaHook, []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:orders-other"}}},
+			`pipeline.Props: Deployments[0].Hooks[0].Invoke.Function "orders-smoke": the action Hook-smoke-us-east-1 calls lambda:InvokeFunction on arn:aws:lambda:us-east-1:222222222222:function:orders-smoke as the invoke role of the target orders-staging/Delivery, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with lambda:InvokeFunction on arn:aws:lambda:us-east-1:222222222222:function:orders-smoke to that target's InvokeStatements`},
+		{"the function in another region", lambdaHook, []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:eu-west-1:222222222222:function:orders-smoke"}}},
+			`pipeline.Props: Deployments[0].Hooks[0].Invoke.Function "orders-smoke": the action Hook-smoke-us-east-1 calls lambda:InvokeFunction on arn:aws:lambda:us-east-1:222222222222:function:orders-smoke as the invoke role of the target orders-staging/Delivery, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with lambda:InvokeFunction on arn:aws:lambda:us-east-1:222222222222:function:orders-smoke to that target's InvokeStatements`},
+		{"the state machine", sfnHook, []target.Statement{{Actions: []string{"states:StartExecution", "states:DescribeExecution"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate", "arn:aws:states:us-east-1:222222222222:execution:orders-migrate:*"}, Reason: "executions are named by the action"}}, ""},
+		{"only describing the state machine", sfnHook, []target.Statement{{Actions: []string{"states:DescribeStateMachine"}, Resources: []string{"arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate"}}},
+			`pipeline.Props: Deployments[0].Hooks[0].Invoke.StateMachine "orders-migrate": the action Hook-migrate-us-east-1 calls states:StartExecution on arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate as the invoke role of the target orders-staging/Delivery, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with states:StartExecution on arn:aws:states:us-east-1:222222222222:stateMachine:orders-migrate to that target's InvokeStatements`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWiredApp(t, nil, func(p *target.Props) {
+				p.InvokeRoleName = orders.InvokeRole("staging")
+				p.InvokeStatements = tt.statements
+			})
+			w.props.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
+			w.props.Deployments[0].Hooks = tt.hooks
+			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
+				got := ""
+				if err != nil {
+					got = err.Error()
+				}
+				if got != tt.want {
+					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
+				}
+			}
+		})
+	}
+}
