@@ -56,6 +56,7 @@ func (x *StepFunctionsInvoke) validate(v *validator, field string) {
 	case len(x.Input) > 0 && x.InputFile != "":
 		v.add(field, ": set Input or InputFile, not both")
 	}
+	outputPath(v, field+".InputFile", x.InputFile, "migrations/input.json")
 	if x.ExecutionNamePrefix != "" && !values.ExecutionNamePrefix(x.ExecutionNamePrefix) {
 		// Step Functions refuses to start an execution of another name,
 		// failing the action when it runs.

@@ -59,6 +59,8 @@ func (x *ECSBlueGreenRelease) validate(v *validator, field string) {
 	if !resourceRE.MatchString(x.Application) || !resourceRE.MatchString(x.DeploymentGroup) {
 		v.addf(field, "%q/%q: Application and DeploymentGroup are required", x.Application, x.DeploymentGroup)
 	}
+	outputPath(v, field+".TaskDefinition", x.TaskDefinition, "taskdef.json")
+	outputPath(v, field+".AppSpec", x.AppSpec, "appspec.yaml")
 }
 
 func (x *CodeDeployRelease) validate(v *validator, field string) {

@@ -37,6 +37,7 @@ func (x *ECSRelease) validate(v *validator, field string) {
 	if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
 		v.addf(field+".TimeoutMinutes", "%d: must be 1 to 60", x.TimeoutMinutes)
 	}
+	outputPath(v, field+".ImageFile", x.ImageFile, "imagedefinitions.json")
 }
 
 func (x *ECSRelease) actions(c *releaseContext) []Action {

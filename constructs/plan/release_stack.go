@@ -107,15 +107,8 @@ func (s *Stack) validate(v *validator, field string) {
 	if !stackNameRE.MatchString(s.Name) || len(s.Name) > limits.Max(limits.StackName) {
 		v.addf(field+".Name", "%q: must be a stack name, a letter then letters, digits and hyphens, at most %d characters", s.Name, limits.Max(limits.StackName))
 	}
-	// CodePipeline reads both from the input artifact (<artifact>::<path>)
-	// when the action runs: a path outside it names no file.
-	for _, f := range []struct{ name, path, example string }{
-		{".TemplatePath", s.TemplatePath, "template.json"}, {".TemplateConfiguration", s.TemplateConfiguration, "config/production.json"},
-	} {
-		if f.path != "" && (strings.HasPrefix(f.path, "/") || strings.HasPrefix(f.path, `\`) || strings.Contains(f.path, "..") || strings.ContainsAny(f.path, "\n\r")) {
-			v.addf(field+f.name, "%q: must be a path relative to the build output, on one line and without .., such as %s", f.path, f.example)
-		}
-	}
+	outputPath(v, field+".TemplatePath", s.TemplatePath, "template.json")
+	outputPath(v, field+".TemplateConfiguration", s.TemplateConfiguration, "config/production.json")
 	for _, c := range s.Capabilities {
 		if !slices.Contains(Capabilities, c) {
 			v.addf(field+".Capabilities", "%q: must be CAPABILITY_IAM, CAPABILITY_NAMED_IAM or CAPABILITY_AUTO_EXPAND", c)
@@ -173,4 +166,15 @@ func (s *Stack) actions(c *releaseContext) []Action {
 	}
 	return append(out, c.deployed(Action{Name: "Deploy", Kind: &ExecuteChangeSet{Stack: s}, Field: c.field(""),
 		Namespace: c.namespace(), Configuration: stack}))
+}
+
+// outputPath refuses a path in the build output (p, at field; "" is unset)
+// that names no file there: CodePipeline reads it from the input artifact
+// (<artifact>::<path>, or the path alone) when the action runs, so an
+// absolute path, one with "..", or one on several lines fails the action.
+// example is a path of the right shape for the message.
+func outputPath(v *validator, field, p, example string) {
+	if p != "" && (strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) || strings.Contains(p, "..") || strings.ContainsAny(p, "\n\r")) {
+		v.addf(field, "%q: must be a path relative to the build output, on one line and without .., such as %s", p, example)
+	}
 }

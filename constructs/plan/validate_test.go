@@ -422,6 +422,19 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.TemplatePath "/tmp/template.json": must be a path relative to the build output, on one line and without .., such as template.json`,
 			`Deployments[1].Release.TemplateConfiguration "../config/production.json": must be a path relative to the build output, on one line and without .., such as config/production.json`,
 		}},
+		// The ECS, CodeDeployToECS and Step Functions actions read theirs
+		// from the input artifact too; config refused these paths, the Go
+		// API passed them.
+		{"other files outside the build output", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.ECSRelease{Cluster: "shop", Service: "web", ImageFile: "/work/imagedefinitions.json"}
+			in.Deployments[1].Release = &plan.ECSBlueGreenRelease{Application: "shop", DeploymentGroup: "web", TaskDefinition: "../taskdef.json", AppSpec: "deploy/appspec.yaml\nx"}
+			in.Deployments[1].Hooks = []plan.Hook{{Name: "migrate", Invoke: &plan.StepFunctionsInvoke{StateMachine: "payments-migrate", InputFile: "../../input.json"}}}
+		}, []string{
+			`Deployments[0].Release.ImageFile "/work/imagedefinitions.json": must be a path relative to the build output, on one line and without .., such as imagedefinitions.json`,
+			`Deployments[1].Release.TaskDefinition "../taskdef.json": must be a path relative to the build output, on one line and without .., such as taskdef.json`,
+			`Deployments[1].Release.AppSpec "deploy/appspec.yaml\nx": must be a path relative to the build output, on one line and without .., such as appspec.yaml`,
+			`Deployments[1].Hooks[0].Invoke.InputFile "../../input.json": must be a path relative to the build output, on one line and without .., such as migrations/input.json`,
+		}},
 		// CodePipeline refuses the pipeline, or the action finds no bucket.
 		{"values the pipeline could not be created with", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"main-old", " ", strings.Repeat("r", 256)}}}
