@@ -235,12 +235,39 @@ func (c *Config) validateSource(p *problems) {
 		base := fmt.Sprintf("extraSources[%d]", i)
 		p.add(base+".name", x.Name, listNameRule(first, "extraSources", i, x.Name, "config", "source"))
 		c.validateOneSource(p, base, x.Source)
+		p.add(base+".name", x.Name, c.startRuleRule(x))
 	}
 	if max := limits.Max(limits.CodeBuildInputs); len(c.ExtraSources)+1 > max && !c.Build.None {
 		p.add("extraSources", strconv.Itoa(len(c.ExtraSources)), fmt.Sprintf("the Build action reads the source and every extra source, %d artifacts; a CodeBuild action reads at most %d: keep at most %d extra sources, or combine them into one repository or archive",
 			len(c.ExtraSources)+1, max, max-1))
 	}
 	c.otherBranchesRules(p)
+}
+
+// startRuleRule checks the name of the tooling account's EventBridge rule
+// that starts the pipeline on an extra source of another account:
+// <name>-Source_<extra source>-<account> (sourceaccount.ReceiverProps.StartRuleName),
+// at most 64 characters
+// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html).
+// The primary source's rule, <name>-Source-<account>, always fits.
+func (c *Config) startRuleRule(x ExtraSource) string {
+	account := ""
+	switch {
+	case x.S3 != nil:
+		account = x.S3.Account
+	case x.CodeCommit != nil:
+		account = x.CodeCommit.Account
+	}
+	if account == "" || !values.EntryName(x.Name) {
+		return ""
+	}
+	l := limits.ByID(limits.EventRuleName)
+	rule := c.Name + "-Source_" + x.Name + "-" + account
+	if len(rule) <= l.Max {
+		return ""
+	}
+	return fmt.Sprintf("names the tooling account's rule that starts the pipeline on this source of account %s, %s (%d characters), and an EventBridge rule name has at most %d (%s): shorten extraSources[].name or name (together at most %d characters)",
+		account, rule, len(rule), l.Max, l.Source, l.Max-len("-Source_-")-len(account))
 }
 
 // otherBranchesRules closes the branch path to approval-gated

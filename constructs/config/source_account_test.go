@@ -18,6 +18,23 @@ func TestSourceAccount(t *testing.T) {
 			c.ExtraSources = []ExtraSource{{Name: "settings", Source: Source{CodeCommit: &CodeCommitSource{Repository: "settings", Branch: "main", Account: "555555555555"}}}}
 		}},
 		{
+			// <name>-Source_<extra>-<account> at 64 characters, the most an
+			// EventBridge rule name has.
+			name: "start rule name at its limit",
+			mutate: func(c *Config) {
+				c.Name = "payments-edge"
+				c.ExtraSources = []ExtraSource{{Name: "settings-of-the-platform-store", Source: Source{CodeCommit: &CodeCommitSource{Repository: "settings", Branch: "main", Account: "555555555555"}}}}
+			},
+		},
+		{
+			name: "start rule name too long",
+			mutate: func(c *Config) {
+				c.Name = "payments-edge"
+				c.ExtraSources = []ExtraSource{{Name: "settings-of-the-platform-stores", Source: Source{CodeCommit: &CodeCommitSource{Repository: "settings", Branch: "main", Account: "555555555555"}}}}
+			},
+			want: []string{`extraSources[0].name "settings-of-the-platform-stores": names the tooling account's rule that starts the pipeline on this source of account 555555555555, payments-edge-Source_settings-of-the-platform-stores-555555555555 (65 characters), and an EventBridge rule name has at most 64 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html): shorten extraSources[].name or name (together at most 43 characters)`},
+		},
+		{
 			name:   "S3 source role in the tooling account",
 			mutate: func(c *Config) { s3(c).Account = c.Tooling.Account },
 			want:   []string{`source.s3.account "111111111111": is the tooling account: a source of the pipeline's own account needs no source role; remove account`},

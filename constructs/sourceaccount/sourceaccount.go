@@ -48,8 +48,11 @@ type Repository struct {
 	Name string
 	// Branch is the branch whose pushes start the pipeline. Required.
 	Branch string
-	// Rule names the EventBridge rules of this source (1 to 64 letters,
-	// digits, ., - and _; the same name in both accounts). Required.
+	// Rule names the EventBridge rules of this source: the source
+	// account's forwarding rule, and with -<Account> appended the tooling
+	// account's start rule (ReceiverProps.StartRuleName), each at most 64
+	// characters (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html):
+	// 1 to 51 letters, digits, ., - and _. Required.
 	Rule string
 }
 
@@ -104,7 +107,7 @@ type Props struct {
 
 var (
 	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	ruleRE    = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,64}$`)
+	ruleRE    = regexp.MustCompile(`^[.\-_A-Za-z0-9]{1,51}$`)
 	kmsKeyRE  = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$`)
 	trailRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$`)
 )
@@ -134,7 +137,7 @@ func (p *Props) Validate() error {
 	rule := func(field, r string) {
 		switch {
 		case !ruleRE.MatchString(r):
-			add(field, r, "must be 1 to 64 letters, digits, ., - and _ (an EventBridge rule name)")
+			add(field, r, "must be 1 to 51 letters, digits, ., - and _ (an EventBridge rule name of at most 64 characters: the tooling account's rule appends -<source account>)")
 		case rules[r]:
 			add(field, r, "names the rule of another source; give each source its own")
 		}

@@ -3,6 +3,8 @@ package sourceaccount_test
 import (
 	"encoding/json"
 	"os"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -65,6 +67,8 @@ func TestValidate(t *testing.T) {
 			`Objects[1].Key "app-€.zip": holds "€" (U+20AC) at byte 4, which IAM refuses in the policy of the role that reads the object (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html); rename the object in characters through U+00FF`,
 			`Objects[2].Key "releases/*": contains * or ?, which IAM reads as wildcards in the object's ARN in the policy of the role that reads it, admitting every matching object; name the object exactly`,
 		}},
+		{"rule name too long for the tooling rule", func(p *sourceaccount.Props) { p.Objects[0].Rule = strings.Repeat("r", 52) },
+			[]string{`Objects[0].Rule "` + strings.Repeat("r", 52) + `": must be 1 to 51 letters, digits, ., - and _ (an EventBridge rule name of at most 64 characters: the tooling account's rule appends -<source account>)`}},
 		{"shared rule name", func(p *sourceaccount.Props) { p.Objects[0].Rule = "payments-Source" },
 			[]string{`Objects[0].Rule "payments-Source": names the rule of another source; give each source its own`}},
 		{"S3 without a trail", func(p *sourceaccount.Props) { p.TrailName = "" },
@@ -200,6 +204,17 @@ func TestWiring(t *testing.T) {
 	if len(starts) != 2 {
 		t.Fatalf("%d start rules, want 2", len(starts))
 	}
+	// The start rules' names hold the source account, as their logical
+	// IDs do: a source moved to another account replaces its rule under a
+	// new name.
+	var startNames []string
+	for _, r := range starts {
+		startNames = append(startNames, r["Name"].(string))
+	}
+	sort.Strings(startNames)
+	if want := []string{"payments-Source-444444444444", "payments-Source_config-444444444444"}; !slices.Equal(startNames, want) {
+		t.Errorf("start rules %v, want %v", startNames, want)
+	}
 	for _, r := range starts {
 		target := r["Targets"].([]interface{})[0].(map[string]interface{})
 		if target["Arn"] != "arn:aws:codepipeline:us-east-1:111111111111:payments" || !strings.Contains(js(target["RoleArn"]), "SourcesStartRole") {
@@ -210,7 +225,7 @@ func TestWiring(t *testing.T) {
 		}
 	}
 	roles := byType(tooling, "AWS::IAM::Role")
-	if len(roles) != 1 || !strings.Contains(js(roles[0]["AssumeRolePolicyDocument"]), `"aws:SourceArn":["arn:aws:events:us-east-1:111111111111:rule/payments-Source","arn:aws:events:us-east-1:111111111111:rule/payments-Source_config"]`) {
+	if len(roles) != 1 || !strings.Contains(js(roles[0]["AssumeRolePolicyDocument"]), `"aws:SourceArn":["arn:aws:events:us-east-1:111111111111:rule/payments-Source-444444444444","arn:aws:events:us-east-1:111111111111:rule/payments-Source_config-444444444444"]`) {
 		t.Errorf("start role = %s", js(roles))
 	}
 	grants := byType(tooling, "AWS::IAM::Policy")

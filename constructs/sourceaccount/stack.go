@@ -199,10 +199,22 @@ func (rp *ReceiverProps) BusStatement() map[string]interface{} {
 	}
 }
 
-// StartRuleArn is the ARN of the tooling rule named name.
-func (rp *ReceiverProps) StartRuleArn(name string) string {
+// StartRuleName is the name of the tooling account's rule that starts the
+// pipeline for the source rule named rule: rule-<source account>. The
+// rule's logical ID holds the source account (the Receiver's id, such as
+// Sources-444444444444, is in its path), and so does its name: when a
+// source moves to another account, its start rule gets another logical ID
+// and another name, and CloudFormation replaces it. With the name alone,
+// the new rule would claim a name the old one still holds ("already
+// exists"), since CloudFormation creates a resource before it deletes the
+// one it replaces.
+func (rp *ReceiverProps) StartRuleName(rule string) string { return rule + "-" + rp.Source.Account }
+
+// StartRuleArn is the ARN of the tooling rule that starts the pipeline for
+// the source rule named rule (StartRuleName).
+func (rp *ReceiverProps) StartRuleArn(rule string) string {
 	p := rp.Source
-	return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", p.Partition, p.Region, p.ToolingAccount, name)
+	return fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", p.Partition, p.Region, p.ToolingAccount, rp.StartRuleName(rule))
 }
 
 // StartPatterns are the tooling rules' patterns, by rule name: each
@@ -255,7 +267,7 @@ func NewReceiver(scope constructs.Construct, id string, props *ReceiverProps) *R
 	nag.InlinePolicy(r.role, "The start role of the pipeline's sources in "+p.Account+": EventBridge assumes it for the rules that start this one pipeline when a source there changes.")
 	for _, n := range names {
 		rule := awsevents.NewCfnRule(r.Construct, jsii.String("Start-"+n), &awsevents.CfnRuleProps{
-			Name:         jsii.String(n),
+			Name:         jsii.String(props.StartRuleName(n)),
 			Description:  jsii.String("Starts the pipeline when its source in " + p.Account + " changes"),
 			EventPattern: patterns[n],
 			State:        jsii.String("ENABLED"),
