@@ -150,7 +150,7 @@ func TestReleaseGrants(t *testing.T) {
 			deploy: []target.Statement{
 				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentgroup:billing-staging/billing-staging"}},
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:application:billing-staging"}},
-				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-config"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws:codedeploy:us-east-1:222222222222:deploymentconfig:billing-staging-fleet-percent-75"}},
 			},
 			readers: "billing-staging-artifact-reader",
 		},

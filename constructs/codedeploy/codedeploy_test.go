@@ -276,7 +276,7 @@ func TestNewServer(t *testing.T) {
 					"AutoRollbackConfiguration": obj{"Enabled": true, "Events": list{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}},
 				}
 			},
-			config: obj{"DeploymentConfigName": "billing-prod-config", "MinimumHealthyHosts": obj{"Type": "FLEET_PERCENT", "Value": 75}},
+			config: obj{"DeploymentConfigName": "billing-prod-fleet-percent-75", "MinimumHealthyHosts": obj{"Type": "FLEET_PERCENT", "Value": 75}},
 		},
 		{
 			name:  "blue-green with defaults",
@@ -323,7 +323,7 @@ func TestNewServer(t *testing.T) {
 					"AutoRollbackConfiguration": obj{"Enabled": true, "Events": list{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}},
 				}
 			},
-			config: obj{"DeploymentConfigName": "billing-prod-config", "MinimumHealthyHosts": obj{"Type": "HOST_COUNT", "Value": 2}},
+			config: obj{"DeploymentConfigName": "billing-prod-host-count-2", "MinimumHealthyHosts": obj{"Type": "HOST_COUNT", "Value": 2}},
 		},
 	}
 	for _, tt := range tests {
@@ -624,7 +624,21 @@ func TestServerPropsValidate(t *testing.T) {
 			return p
 		}, []string{
 			`MinimumHealthyHosts.Type "PERCENT": must be HOST_COUNT or FLEET_PERCENT`,
-			`DeploymentGroupName "` + strings.Repeat("g", 94) + `": must be at most 93 characters with MinimumHealthyHosts: the custom config is named "<DeploymentGroupName>-config", at most 100`,
+			`DeploymentGroupName "` + strings.Repeat("g", 94) + `": must be at most 89 characters with MinimumHealthyHosts PERCENT 50: the custom config is named "<DeploymentGroupName>-percent-50", at most 100`,
+		}},
+		{"custom config name length at the limit", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.DeploymentGroupName = strings.Repeat("g", 83) // + "-fleet-percent-75", 100 characters
+			p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.FleetPercent, Value: 75}
+			return p
+		}, nil},
+		{"custom config name length over the limit", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.DeploymentGroupName = strings.Repeat("g", 84)
+			p.MinimumHealthyHosts = &codedeploy.MinimumHealthyHosts{Type: codedeploy.FleetPercent, Value: 75}
+			return p
+		}, []string{
+			`DeploymentGroupName "` + strings.Repeat("g", 84) + `": must be at most 83 characters with MinimumHealthyHosts FLEET_PERCENT 75: the custom config is named "<DeploymentGroupName>-fleet-percent-75", at most 100`,
 		}},
 		// CodeDeploy's quotas: 10 tags in a tag group (a key alone counts
 		// once), 10 Auto Scaling groups (the default) in a deployment group.
@@ -779,7 +793,7 @@ func TestDeployStatements(t *testing.T) {
 			want: []codedeploy.Statement{
 				{Sid: "CreateDeployments", Actions: []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentgroup:billing/billing-prod"}},
 				{Sid: "RegisterRevisions", Actions: []string{"codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:application:billing"}},
-				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentconfig:billing-prod-config"}},
+				{Sid: "ReadDeploymentConfig", Actions: []string{"codedeploy:GetDeploymentConfig"}, Resources: []string{"arn:aws-us-gov:codedeploy:us-gov-west-1:222222222222:deploymentconfig:billing-prod-host-count-1"}},
 			},
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
@@ -73,8 +74,14 @@ type ServerProps struct {
 	// DeploymentConfig is a predefined config (see ServerConfigName). Do not
 	// set it with MinimumHealthyHosts. Default: CodeDeployDefault.OneAtATime.
 	DeploymentConfig string
-	// MinimumHealthyHosts creates a custom deployment config, named
-	// "<DeploymentGroupName>-config". Default: none, DeploymentConfig applies.
+	// MinimumHealthyHosts creates a custom deployment config, named after
+	// its setting: "<DeploymentGroupName>-fleet-percent-<Value>" or
+	// "<DeploymentGroupName>-host-count-<Value>" (at most 100 characters).
+	// Every property of a deployment config is create-only, and
+	// CloudFormation cannot replace a custom-named resource under the same
+	// name: a changed setting is a config of another name, which
+	// CloudFormation creates, moves the group to, then deletes the old one.
+	// Default: none, DeploymentConfig applies.
 	MinimumHealthyHosts *MinimumHealthyHosts
 	// Style is InPlace ("in-place") or BlueGreen ("blue-green").
 	//
@@ -120,11 +127,17 @@ func (p *ServerProps) style() string {
 // configName is the name of the deployment config the group uses, and
 // whether it is a custom one.
 func (p *ServerProps) configName() (string, bool) {
-	if p.MinimumHealthyHosts != nil {
-		return p.DeploymentGroupName + "-config", true
+	if m := p.MinimumHealthyHosts; m != nil {
+		return customConfigName(p.DeploymentGroupName, m), true
 	}
 	full, _ := ServerConfigName(p.DeploymentConfig)
 	return full, false
+}
+
+// customConfigName names the custom deployment config of group with m
+// after m: group-fleet-percent-75, group-host-count-2.
+func customConfigName(group string, m *MinimumHealthyHosts) string {
+	return fmt.Sprintf("%s-%s-%d", group, strings.ReplaceAll(strings.ToLower(m.Type), "_", "-"), m.Value)
 }
 
 // Validate reports every problem of p at once. It needs no jsii.
@@ -155,8 +168,9 @@ func (p *ServerProps) Validate() error {
 		default:
 			errs.add("MinimumHealthyHosts.Type %q: must be %s or %s", m.Type, HostCount, FleetPercent)
 		}
-		if name := p.DeploymentGroupName + "-config"; codeDeployName.MatchString(p.DeploymentGroupName) && !codeDeployName.MatchString(name) {
-			errs.add("DeploymentGroupName %q: must be at most 93 characters with MinimumHealthyHosts: the custom config is named %q, at most 100", p.DeploymentGroupName, "<DeploymentGroupName>-config")
+		if name := customConfigName(p.DeploymentGroupName, m); codeDeployName.MatchString(p.DeploymentGroupName) && !codeDeployName.MatchString(name) {
+			suffix := strings.TrimPrefix(name, p.DeploymentGroupName)
+			errs.add("DeploymentGroupName %q: must be at most %d characters with MinimumHealthyHosts %s %d: the custom config is named %q, at most 100", p.DeploymentGroupName, 100-len(suffix), m.Type, m.Value, "<DeploymentGroupName>"+suffix)
 		}
 	}
 
