@@ -176,10 +176,19 @@ func (pl *Pipeline) suiteAction(a *plan.Action, k *plan.SuiteAction) awscodepipe
 	}
 	var group awscodebuild.ReportGroup
 	if s.Reports != nil {
+		// The group goes with its suite, reports and all (DeleteReports:
+		// CodeBuild deletes no group that holds reports). Retained under
+		// its fixed name, it would make the suite's return fail ("already
+		// exists"): CloudFormation's automatic import cannot take a report
+		// group back, whose primary identifier is its ARN
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html).
+		// CodeBuild keeps a report 30 days only, and exports none here
+		// (https://docs.aws.amazon.com/codebuild/latest/userguide/test-view-reports.html).
 		group = awscodebuild.NewReportGroup(pl.Construct, jsii.String(id+"-Reports"), &awscodebuild.ReportGroupProps{
 			ReportGroupName: values.Optional(s.ReportGroupName),
 			Type:            awscodebuild.ReportGroupType_TEST,
-			RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
+			RemovalPolicy:   awscdk.RemovalPolicy_DESTROY,
+			DeleteReports:   jsii.Bool(true),
 		})
 		spec["reports"] = map[string]interface{}{
 			*group.ReportGroupArn(): map[string]interface{}{"files": s.Reports.Files, "file-format": s.Reports.Format},
