@@ -145,7 +145,12 @@ func (pl *Pipeline) selfUpdateProject(s *plan.SelfUpdate) awscodebuild.PipelineP
 
 // selfUpdateBuildSpec deploys every stack of the Relay app with the CDK
 // CLI, in dependency order (targets first: the tooling stack depends on
-// them), then compares the pipeline's version with the one this execution
+// them), with --import-existing-resources: a named resource that Relay
+// retains when its setting is removed (an asset or audit bucket, a log
+// group, the asset image repository) is taken back into its stack when the
+// setting returns, where CloudFormation would otherwise fail to create it
+// ("already exists"; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html).
+// Then it compares the pipeline's version with the one this execution
 // runs on: when the deploy changed the pipeline, it starts an execution of
 // the same source revision on the new definition and stops this one.
 func selfUpdateBuildSpec(s *plan.SelfUpdate, pipelineName string) awscodebuild.BuildSpec {
@@ -176,7 +181,7 @@ var selfUpdateCommands = []string{
 	`test -f go.mod || { echo "relay: no go.mod in the source: the self-update runs the Relay app at the version the delivery repository's go.mod requires"; exit 1; }`,
 	`test -f "$RELAY_CONFIG" || { echo "relay: no $RELAY_CONFIG in the source"; exit 1; }`,
 	`before=$(aws codepipeline get-pipeline-execution --pipeline-name "$RELAY_PIPELINE" --pipeline-execution-id "$RELAY_EXECUTION_ID" --query pipelineExecution.pipelineVersion --output text)`,
-	`npx --yes "aws-cdk@$RELAY_CDK_VERSION" deploy --all --app "go run $RELAY_APP" --context "config=$RELAY_CONFIG" --context "@aws-cdk/core:bootstrapQualifier=$RELAY_QUALIFIER" --require-approval never --concurrency 1 --progress events`,
+	`npx --yes "aws-cdk@$RELAY_CDK_VERSION" deploy --all --app "go run $RELAY_APP" --context "config=$RELAY_CONFIG" --context "@aws-cdk/core:bootstrapQualifier=$RELAY_QUALIFIER" --require-approval never --import-existing-resources --concurrency 1 --progress events`,
 	`after=$(aws codepipeline get-pipeline --name "$RELAY_PIPELINE" --query pipeline.version --output text)`,
 	strings.Join([]string{
 		`if [ "$after" != "$before" ]; then`,

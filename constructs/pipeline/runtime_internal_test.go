@@ -182,7 +182,7 @@ func runtimeCases() []runtimeCase {
 					"aws arg --query", "aws arg pipelineExecution.pipelineVersion", "aws arg --output", "aws arg text",
 					"npx arg --yes", "npx arg aws-cdk@2.1148.1", "npx arg deploy", "npx arg --all", "npx arg --app", "npx arg go run ./apps/relay",
 					"npx arg --context", "npx arg config=relay.yaml", "npx arg --context", "npx arg @aws-cdk/core:bootstrapQualifier=hnb659fds",
-					"npx arg --require-approval", "npx arg never", "npx arg --concurrency", "npx arg 1", "npx arg --progress", "npx arg events",
+					"npx arg --require-approval", "npx arg never", "npx arg --import-existing-resources", "npx arg --concurrency", "npx arg 1", "npx arg --progress", "npx arg events",
 					"aws arg codepipeline", "aws arg get-pipeline", "aws arg --name", "aws arg shop", "aws arg --query", "aws arg pipeline.version", "aws arg --output", "aws arg text",
 					"aws arg codepipeline", "aws arg start-pipeline-execution", "aws arg --name", "aws arg shop",
 					"aws arg --source-revisions", "aws arg actionName=Source,revisionType=COMMIT_ID,revisionValue=" + oneLine(v),
