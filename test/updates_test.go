@@ -569,10 +569,17 @@ func TestUpdatesDeploy(t *testing.T) {
 		{name: "self-update off, then on", base: "examples/self-update.yaml", steps: [][]edit{{{"selfUpdate: {config: relay.yaml}\n", ""}}, {}}},
 		{name: "build none", base: twoAccounts, steps: [][]edit{{{"build: {buildspec: buildspec.yml}", "build: none"}}, {}}},
 		{name: "custom deployment config changed", base: "test/testdata/configs/codedeploy-ec2.yaml", steps: [][]edit{{{"value: 75}", "value: 50}"}}}},
-		// Two steps (README): the environment's stack lives in its first
-		// region, so reordering the regions or moving the environment
-		// creates its stack in another region while the old one holds
-		// the role names; the tooling stack likewise.
+		// The environment's stack stays where stackRegion keeps it while
+		// its regions are reordered or replaced.
+		{name: "regions reordered, stackRegion kept", base: twoAccounts, steps: [][]edit{{{"regions: [us-east-1, us-west-2]", "regions: [us-west-2, us-east-1]\n    stackRegion: us-east-1"}}}},
+		{name: "environment moved to other regions, stackRegion kept", base: twoAccounts, steps: [][]edit{{
+			{"regions: [us-east-1, us-west-2]", "regions: [eu-west-1, eu-central-1]\n    stackRegion: us-east-1"},
+			{"Staging answered at #{Deploy_staging_us-east-1.ApiUrl}; ", ""}}}},
+		{name: "StackSet regions reordered, stackRegion kept", base: stackSets, steps: [][]edit{{{"333333333333\"], regions: [us-east-1, eu-west-1]", "333333333333\"], regions: [eu-west-1, us-east-1], stackRegion: us-east-1"}}}},
+		// Two steps (README): without stackRegion, the environment's stack
+		// lives in its first region, so reordering the regions or moving
+		// the environment creates its stack in another region while the old
+		// one holds the role names; the tooling stack likewise.
 		{name: "regions reordered", base: twoAccounts, steps: [][]edit{{{"regions: [us-east-1, us-west-2]", "regions: [us-west-2, us-east-1]"}}}, want: []string{
 			"reviews-production in 333333333333/us-west-2: TargetDeployRole7BD40316 creates AWS::IAM::Role reviews-production-deploy in 333333333333, which reviews-production in 333333333333/us-east-1 TargetDeployRole7BD40316 holds: it already exists",
 			"reviews-production in 333333333333/us-west-2: TargetExecutionRole832DFDAF creates AWS::IAM::Role reviews-production-cfn-exec in 333333333333, which reviews-production in 333333333333/us-east-1 TargetExecutionRole832DFDAF holds: it already exists",

@@ -53,8 +53,22 @@ type Environment struct {
 	Rollout *Rollout `yaml:"rollout,omitempty" json:"rollout,omitempty"`
 	// Regions are the regions the workload is deployed to, at least one,
 	// each once and in the tooling region's partition; the environment's
-	// roles live in the first.
+	// roles live in StackRegion, by default the first.
 	Regions []string `yaml:"regions" json:"regions"`
+	// StackRegion is the region of the environment's own stack:
+	// <name>-<env> of an account environment (its deploy, execution, hook
+	// and invoke roles, the permissions boundary, a CodeDeploy group or EKS
+	// access entry), <name>-<env>-<account> of each account of an accounts
+	// environment (its StackSet execution role). Any region of the tooling
+	// partition in which the account is bootstrapped; with a strategy that
+	// creates a CodeDeploy group or an EKS access entry, the environment's
+	// one region. Set it to the current first region before reordering
+	// regions or moving the environment to others: the stack would
+	// otherwise be created in the new first region, while the old one still
+	// holds the role names, and CloudFormation would fail ("already
+	// exists"; README, "Changes that deploy as updates"). Default: the
+	// first of Regions.
+	StackRegion string `yaml:"stackRegion,omitempty" json:"stackRegion,omitempty"`
 	// Wave groups environments that deploy together: consecutive
 	// environments with the same wave share one pipeline stage and deploy in
 	// parallel once every approval of the wave is given. Same rules as Name.
@@ -242,10 +256,28 @@ func rolloutRules(p *problems, i int, e Environment) {
 	}
 }
 
+// OwnStackRegion is the region of e's own stack: StackRegion, or the first
+// of Regions ("" when there are none).
+func (e Environment) OwnStackRegion() string {
+	if e.StackRegion != "" || len(e.Regions) == 0 {
+		return e.StackRegion
+	}
+	return e.Regions[0]
+}
+
 // regionRules checks environments[i].regions: known, in the tooling
-// partition, each once. Two environments may share an account and region;
-// expandedStackRules refuses a stack deployed twice.
+// partition, each once; and stackRegion. Two environments may share an
+// account and region; expandedStackRules refuses a stack deployed twice.
 func (c *Config) regionRules(p *problems, i int, e Environment) {
+	if e.StackRegion != "" {
+		rule := ""
+		if k := kindOf(e); k != "account" && k != "accounts" {
+			rule = "applies to account and accounts environments, whose roles have a stack of their own; remove it"
+		} else if rule = regionRule(e.StackRegion, "an AWS region, such as us-east-1"); rule == "" {
+			rule = partitionRule(partitions[e.StackRegion], c.Tooling.Region, "keep the environment's stack within the tooling partition")
+		}
+		p.add(envPath(i, "stackRegion"), e.StackRegion, rule)
+	}
 	if e.Tooling {
 		return // targetRules refuses regions
 	}

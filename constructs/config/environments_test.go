@@ -93,6 +93,33 @@ func TestValidateEnvironments(t *testing.T) {
 			want:   []string{`environments[1].regions[0] "cn-north-1": partition "aws-cn" does not match partition "aws" of tooling.region us-east-1; deploy only within the tooling partition, or give that partition its own Relay configuration`},
 		},
 		{
+			// The stack of an environment's roles may stay where it is
+			// when its regions are reordered or replaced.
+			name: "stack region outside the environment's regions",
+			mutate: func(c *Config) {
+				c.Environments[1].Regions, c.Environments[1].StackRegion = []string{"eu-west-1", "us-east-1"}, "us-east-1"
+			},
+		},
+		{
+			name:   "stack region unknown",
+			mutate: func(c *Config) { c.Environments[1].StackRegion = "us-east-9" },
+			want:   []string{`environments[1].stackRegion "us-east-9": unknown AWS region; use a region code such as us-east-1 or eu-west-1`},
+		},
+		{
+			name:   "stack region in another partition",
+			mutate: func(c *Config) { c.Environments[1].StackRegion = "cn-north-1" },
+			want:   []string{`environments[1].stackRegion "cn-north-1": partition "aws-cn" does not match partition "aws" of tooling.region us-east-1; keep the environment's stack within the tooling partition`},
+		},
+		{
+			name: "stack region of organizational units",
+			mutate: func(c *Config) {
+				c.Organization = &Organization{ID: "o-a1b2c3d4e5", StackSetsCallAs: "DELEGATED_ADMIN"}
+				c.Deploy.Hooks = nil
+				c.Environments[1] = Environment{Name: "members", OrganizationalUnits: []string{"ou-ab12-cd34ef56"}, Regions: []string{"us-east-1"}, StackRegion: "us-east-1"}
+			},
+			want: []string{`environments[1].stackRegion "us-east-1": applies to account and accounts environments, whose roles have a stack of their own; remove it`},
+		},
+		{
 			name: "two environments deploying one stack to the same account and region",
 			mutate: func(c *Config) {
 				c.Environments[1].Account = c.Environments[0].Account

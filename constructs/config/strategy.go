@@ -128,6 +128,9 @@ func (c *Config) validateRelease(p *problems) {
 		if !d.IsStack() && len(e.Regions) > 1 && d.createsRegionalResources() {
 			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),
 				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy()))
+		} else if !d.IsStack() && len(e.Regions) == 1 && e.StackRegion != "" && e.StackRegion != e.Regions[0] && d.createsRegionalResources() {
+			p.add(envPath(i, "stackRegion"), e.StackRegion,
+				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region %s; remove stackRegion (moving such an environment to another region takes two steps: README, \"Changes that deploy as updates\")", d.Strategy(), e.Regions[0]))
 		}
 	}
 	if accountEnvs == 0 {

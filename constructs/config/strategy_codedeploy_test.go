@@ -1,9 +1,27 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
+
+// TestStackRegionOfCodeDeploy: the stack that holds a CodeDeploy group
+// lives in the environment's one region, so stackRegion may name that
+// region only.
+func TestStackRegionOfCodeDeploy(t *testing.T) {
+	deploy := "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web]}\n"
+	for _, tt := range []struct{ stackRegion, want string }{
+		{"us-east-1", ""},
+		{"eu-west-1", `relay.yaml:5: environments[0].stackRegion "eu-west-1": the codedeploy strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region us-east-1; remove stackRegion (moving such an environment to another region takes two steps: README, "Changes that deploy as updates")`},
+	} {
+		base := releaseBase[:strings.Index(releaseBase, "regions: [us-east-1]")] + "regions: [us-east-1], stackRegion: " + tt.stackRegion + "}\n"
+		_, err := Parse("relay.yaml", []byte(base+deploy))
+		if got := fmt.Sprint(err); (tt.want == "" && err != nil) || (tt.want != "" && got != tt.want) {
+			t.Errorf("stackRegion %s: Parse() error = %v\nwant %q", tt.stackRegion, err, tt.want)
+		}
+	}
+}
 
 // TestValidateCodeDeploy checks the rules of the EC2/on-premises deployment, each with its
 // message.

@@ -18,14 +18,15 @@ import (
 // the environment needs nothing in the account (a GitOps release).
 func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	n := t.n
-	ts := TargetSpec{Environment: env.Name, StackName: n.TargetStack(env.Name), Account: env.Account, Region: env.Regions[0]}
+	ts := TargetSpec{Environment: env.Name, StackName: n.TargetStack(env.Name), Account: env.Account, Region: env.OwnStackRegion()}
 	props := t.targetProps(i, env, t.releases[i])
 	if props.DeployRoleName == "" && props.InvokeRoleName == "" && len(props.StepRoles) == 0 {
 		return ts
 	}
 	ts.Props = props
 	// The strategy's resources live in the environment's one region
-	// (config validation refuses several regions for them).
+	// (config validation refuses several regions for them, and a
+	// stackRegion other than that one).
 	r, _ := t.releases[i][env.Regions[0]].StrategyRelease()
 	switch {
 	case r.ECSBlueGreen != nil && r.ECSBlueGreen.ExistingGroup == nil:

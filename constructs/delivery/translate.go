@@ -768,7 +768,7 @@ func (t *translator) accountStack(env config.Environment, account string) Accoun
 	owner := stackSetOwner(env)
 	ep := cfg.Deploy.ExecutionPolicy
 	return AccountStackSpec{
-		StackName: n.AccountStack(env.Name, account), Account: account, Region: env.Regions[0], Environment: env.Name, Owner: owner,
+		StackName: n.AccountStack(env.Name, account), Account: account, Region: env.OwnStackRegion(), Environment: env.Name, Owner: owner,
 		Role: StackSetExecutionRole{
 			RoleName:          n.StackSetExecutionRole(owner),
 			ToolingAccount:    cfg.Tooling.Account,
