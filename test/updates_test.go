@@ -520,6 +520,22 @@ func TestUpdatesDeploy(t *testing.T) {
 	prodEU := "  - {name: prod-eu, wave: production, account: \"555555555555\", regions: [eu-west-1, eu-central-1]}\n"
 	audit := edit{"build: {buildspec: buildspec.yml}", "build: {buildspec: buildspec.yml}\naudit: {}"}
 	observe := edit{"build: {buildspec: buildspec.yml}", "build: {buildspec: buildspec.yml}\nobservability: {notifications: {emails: [release@example.com]}}"}
+	// ecsToServer switches ecs-blue-green.yaml to EC2 through CodeDeploy:
+	// the strategy, and the environments' settings it no longer uses.
+	ecs := readConfigText(t, "examples/ecs-blue-green.yaml")
+	between := func(from, to string) string {
+		i := strings.Index(ecs, from)
+		j := strings.Index(ecs[i+1:], to)
+		if i < 0 || j < 0 {
+			t.Fatalf("examples/ecs-blue-green.yaml has no %q followed by %q", from, to)
+		}
+		return ecs[i : i+1+j]
+	}
+	ecsToServer := []edit{
+		{between("  ecsBlueGreen:\n", "  hooks:\n"), "  codeDeploy: {instanceTags: {app: [checkout]}, instanceRoles: [checkout-instance]}\n"},
+		{between("    settings:\n      prodListener: arn:aws:elasticloadbalancing:us-east-1:222222222222", "  - name: production"), ""},
+		{ecs[strings.Index(ecs, "    settings:\n      prodListener: arn:aws:elasticloadbalancing:us-east-1:333333333333"):], ""},
+	}
 	tests := []struct {
 		name, base string
 		steps      [][]edit
@@ -590,6 +606,14 @@ func TestUpdatesDeploy(t *testing.T) {
 			"agent-pilot-222222222222 in 222222222222/eu-west-1: StackSetExecutionRole02DBF677 creates AWS::IAM::Role agent-pilot-stackset-exec in 222222222222, which agent-pilot-222222222222 in 222222222222/us-east-1 StackSetExecutionRole02DBF677 holds: it already exists",
 			"agent-pilot-333333333333 in 333333333333/eu-west-1: PermissionsBoundary2D0B48CC creates AWS::IAM::ManagedPolicy agent-pilot-boundary in 333333333333, which agent-pilot-333333333333 in 333333333333/us-east-1 PermissionsBoundary2D0B48CC holds: it already exists",
 			"agent-pilot-333333333333 in 333333333333/eu-west-1: StackSetExecutionRole02DBF677 creates AWS::IAM::Role agent-pilot-stackset-exec in 333333333333, which agent-pilot-333333333333 in 333333333333/us-east-1 StackSetExecutionRole02DBF677 holds: it already exists",
+		}},
+		// A CodeDeploy application keeps its name <name>-<env> across
+		// compute platforms, under another construct.
+		{name: "ECS blue/green to EC2", base: "examples/ecs-blue-green.yaml", steps: [][]edit{ecsToServer}, want: []string{
+			"checkout-production in 333333333333/us-east-1: CodeDeployApplication86BF9145 creates AWS::CodeDeploy::Application checkout-production in 333333333333/us-east-1, which checkout-production in 333333333333/us-east-1 BlueGreenApplicationD40179E5 holds: it already exists",
+			"checkout-production in 333333333333/us-east-1: CodeDeployDeploymentGroup64086631 creates AWS::CodeDeploy::DeploymentGroup checkout-production|checkout-production in 333333333333/us-east-1, which checkout-production in 333333333333/us-east-1 BlueGreenDeploymentGroup3AB5C79E holds: it already exists",
+			"checkout-staging in 222222222222/us-east-1: CodeDeployApplication86BF9145 creates AWS::CodeDeploy::Application checkout-staging in 222222222222/us-east-1, which checkout-staging in 222222222222/us-east-1 BlueGreenApplicationD40179E5 holds: it already exists",
+			"checkout-staging in 222222222222/us-east-1: CodeDeployDeploymentGroup64086631 creates AWS::CodeDeploy::DeploymentGroup checkout-staging|checkout-staging in 222222222222/us-east-1, which checkout-staging in 222222222222/us-east-1 BlueGreenDeploymentGroup3AB5C79E holds: it already exists",
 		}},
 		{name: "tooling region moved", base: twoAccounts, steps: [][]edit{{{"tooling: {account: \"111111111111\", region: us-east-1}", "tooling: {account: \"111111111111\", region: us-west-2}"}}}, want: []string{
 			"reviews-tooling in 111111111111/us-west-2: ArtifactsAccessLogs4D97777C creates AWS::S3::Bucket reviews-logs-111111111111-us-west-2 in 111111111111, which reviews-tooling-us-west-2 in 111111111111/us-west-2 ArtifactsAccessLogs4D97777C holds: it already exists",
