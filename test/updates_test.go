@@ -170,10 +170,49 @@ type deployedWorld struct {
 	stacks   map[string]deployedStack
 	retained map[string]string
 	schemas  map[string]resourceSchema
+	// stackSets are the StackSets the pipelines' CloudFormationStackSet
+	// actions create when they first run, by name, account and region,
+	// with their permission model. The pipeline deletes none.
+	stackSets map[string]string
 }
 
 func newWorld(sc map[string]resourceSchema) *deployedWorld {
-	return &deployedWorld{stacks: map[string]deployedStack{}, retained: map[string]string{}, schemas: sc}
+	return &deployedWorld{stacks: map[string]deployedStack{}, retained: map[string]string{}, schemas: sc, stackSets: map[string]string{}}
+}
+
+// pipelineStackSets calls f with each StackSet a CloudFormationStackSet
+// action of a pipeline in s creates or updates: its key (name, account,
+// region), its permission model (SELF_MANAGED unless the action says
+// otherwise) and the action's stage and name.
+func pipelineStackSets(s deployedStack, f func(key, model, action string)) {
+	for _, r := range templateResources(s.Template) {
+		if typeOf(r) != "AWS::CodePipeline::Pipeline" {
+			continue
+		}
+		props, _ := r["Properties"].(map[string]interface{})
+		stages, _ := props["Stages"].([]interface{})
+		for _, st := range stages {
+			stage, _ := st.(map[string]interface{})
+			actions, _ := stage["Actions"].([]interface{})
+			for _, a := range actions {
+				action, _ := a.(map[string]interface{})
+				id, _ := action["ActionTypeId"].(map[string]interface{})
+				if id["Provider"] != "CloudFormationStackSet" {
+					continue
+				}
+				conf, _ := action["Configuration"].(map[string]interface{})
+				region, _ := action["Region"].(string)
+				if region == "" {
+					region = s.Region
+				}
+				model, _ := conf["PermissionModel"].(string)
+				if model == "" {
+					model = "SELF_MANAGED"
+				}
+				f(fmt.Sprintf("%v in %s/%s", conf["StackSetName"], s.Account, region), model, fmt.Sprintf("%v/%v", stage["Name"], action["Name"]))
+			}
+		}
+	}
 }
 
 // resolve returns v as canonical JSON after replacing what a name may hold
@@ -370,7 +409,24 @@ func (w *deployedWorld) deploy(stacks []deployedStack) []string {
 			}
 		}
 	}
+	// A StackSet keeps the permission model it was created with: "You
+	// cannot modify PermissionModel if there are stack instances associated
+	// with your stack set"
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html),
+	// so the pipeline's next run fails.
 	for _, s := range stacks {
+		pipelineStackSets(s, func(key, model, action string) {
+			if was, ok := w.stackSets[key]; ok && was != model {
+				fail("%s: the pipeline's action %s updates StackSet %s, created %s, as %s: UpdateStackSet cannot change the permission model of a StackSet with instances, and the release fails", s.key(), action, key, was, model)
+			}
+		})
+	}
+	for _, s := range stacks {
+		pipelineStackSets(s, func(key, model, _ string) {
+			if _, ok := w.stackSets[key]; !ok {
+				w.stackSets[key] = model
+			}
+		})
 		w.stacks[s.key()] = s
 		for _, r := range templateResources(s.Template) {
 			delete(retained, w.physicalName(r, s))
@@ -552,10 +608,6 @@ func TestUpdatesDeploy(t *testing.T) {
 		{name: "regions reordered in organizational units", base: orgUnits, steps: [][]edit{{{"cd34ef57]\n    regions: [us-east-1, eu-west-1]", "cd34ef57]\n    regions: [eu-west-1, us-east-1]"}}}},
 		{name: "organizational-unit environments reordered", base: orgUnits, steps: [][]edit{{{"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n", ""}, {"  # More OUs later", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  # More OUs later"}}}},
 		{name: "StackSet accounts reordered, one added", base: stackSets, steps: [][]edit{{{"accounts: [\"222222222222\", \"333333333333\"]", "accounts: [\"333333333333\", \"666666666666\", \"222222222222\"]"}}}},
-		{name: "accounts become organizational units", base: stackSets, steps: [][]edit{{
-			{"accounts: [\"222222222222\", \"333333333333\"]", "organizationalUnits: [ou-ab12-cd34ef56]"},
-			{"accounts: [\"444444444444\", \"555555555555\"]", "organizationalUnits: [ou-ab12-cd34ef57]"},
-			{"source:", "organization: {id: o-a1b2c3d4e5}\nsource:"}}}},
 		// Regions: added, removed and added back.
 		{name: "region added", base: twoAccounts, steps: [][]edit{{{"regions: [us-east-1, us-west-2]", "regions: [us-east-1, us-west-2, eu-west-1]"}}}},
 		{name: "region removed, then added back", base: twoAccounts, steps: [][]edit{{{"regions: [us-east-1, us-west-2]", "regions: [us-east-1]"}}, {}}},
@@ -614,6 +666,14 @@ func TestUpdatesDeploy(t *testing.T) {
 			"checkout-production in 333333333333/us-east-1: CodeDeployDeploymentGroup64086631 creates AWS::CodeDeploy::DeploymentGroup checkout-production|checkout-production in 333333333333/us-east-1, which checkout-production in 333333333333/us-east-1 BlueGreenDeploymentGroup3AB5C79E holds: it already exists",
 			"checkout-staging in 222222222222/us-east-1: CodeDeployApplication86BF9145 creates AWS::CodeDeploy::Application checkout-staging in 222222222222/us-east-1, which checkout-staging in 222222222222/us-east-1 BlueGreenApplicationD40179E5 holds: it already exists",
 			"checkout-staging in 222222222222/us-east-1: CodeDeployDeploymentGroup64086631 creates AWS::CodeDeploy::DeploymentGroup checkout-staging|checkout-staging in 222222222222/us-east-1, which checkout-staging in 222222222222/us-east-1 BlueGreenDeploymentGroup3AB5C79E holds: it already exists",
+		}},
+		// The workload's StackSet <stackName>-<env> keeps its name and
+		// cannot change its permission model.
+		{name: "accounts become organizational units", base: stackSets, steps: [][]edit{{
+			{"accounts: [\"222222222222\", \"333333333333\"]", "organizationalUnits: [ou-ab12-cd34ef56]"},
+			{"accounts: [\"444444444444\", \"555555555555\"]", "organizationalUnits: [ou-ab12-cd34ef57]"},
+			{"source:", "organization: {id: o-a1b2c3d4e5}\nsource:"}}}, want: []string{
+			"agent-tooling in 111111111111/us-east-1: the pipeline's action Deploy-pilot/DeployStackSet updates StackSet agent-app-pilot in 111111111111/us-east-1, created SELF_MANAGED, as SERVICE_MANAGED: UpdateStackSet cannot change the permission model of a StackSet with instances, and the release fails",
 		}},
 		{name: "tooling region moved", base: twoAccounts, steps: [][]edit{{{"tooling: {account: \"111111111111\", region: us-east-1}", "tooling: {account: \"111111111111\", region: us-west-2}"}}}, want: []string{
 			"reviews-tooling in 111111111111/us-west-2: ArtifactsAccessLogs4D97777C creates AWS::S3::Bucket reviews-logs-111111111111-us-west-2 in 111111111111, which reviews-tooling-us-west-2 in 111111111111/us-west-2 ArtifactsAccessLogs4D97777C holds: it already exists",
@@ -691,6 +751,15 @@ func TestUpdateModel(t *testing.T) {
 		tpl["Outputs"] = map[string]interface{}{"Out": map[string]interface{}{"Value": value, "Export": map[string]interface{}{"Name": "app-out"}}}
 		return tpl
 	}
+	pipeline := func(model string) map[string]interface{} {
+		conf := map[string]interface{}{"StackSetName": "app-stack"}
+		if model != "" {
+			conf["PermissionModel"] = model
+		}
+		action := map[string]interface{}{"Name": "StackSet", "ActionTypeId": map[string]interface{}{"Provider": "CloudFormationStackSet"}, "Configuration": conf}
+		return map[string]interface{}{"Type": "AWS::CodePipeline::Pipeline", "Properties": map[string]interface{}{
+			"Stages": []interface{}{map[string]interface{}{"Name": "Deploy", "Actions": []interface{}{action}}}}}
+	}
 	const at = "app in 222222222222/us-east-1: "
 	tests := []struct {
 		name  string
@@ -712,6 +781,9 @@ func TestUpdateModel(t *testing.T) {
 		{"export in use changes", []map[string]interface{}{export("a"), export("b")},
 			[]string{at + "export app-out changes while user in 222222222222/us-east-1 imports it"}},
 		{"export in use stays", []map[string]interface{}{export("a"), export("a")}, nil},
+		{"StackSet keeps its permission model", []map[string]interface{}{res("Pipeline", pipeline("")), res("Pipeline", pipeline("SELF_MANAGED"))}, nil},
+		{"StackSet changes its permission model", []map[string]interface{}{res("Pipeline", pipeline("SELF_MANAGED")), res("Pipeline", pipeline("SERVICE_MANAGED"))},
+			[]string{at + "the pipeline's action Deploy/StackSet updates StackSet app-stack in 222222222222/us-east-1, created SELF_MANAGED, as SERVICE_MANAGED: UpdateStackSet cannot change the permission model of a StackSet with instances, and the release fails"}},
 	}
 	sc := loadSchemas(t, allResourceTypes)
 	for _, tc := range tests {
