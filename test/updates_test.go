@@ -675,6 +675,19 @@ func TestUpdatesDeploy(t *testing.T) {
 			{"source:", "organization: {id: o-a1b2c3d4e5}\nsource:"}}}, want: []string{
 			"agent-tooling in 111111111111/us-east-1: the pipeline's action Deploy-pilot/DeployStackSet updates StackSet agent-app-pilot in 111111111111/us-east-1, created SELF_MANAGED, as SERVICE_MANAGED: UpdateStackSet cannot change the permission model of a StackSet with instances, and the release fails",
 		}},
+		// Chat channels: the Chatbot configurations' logical IDs follow
+		// their positions (Slack<i>, Teams<i>), an unnamed Teams channel's
+		// name too (<name>-teams-<i+1>), and workspace and team are
+		// create-only under a name that stays.
+		{name: "Slack channel moved to another workspace", base: full, steps: [][]edit{{{"workspaceId: T0123ABCD45", "workspaceId: T9999ABCD45"}}}, want: []string{
+			"storefront-tooling in 111111111111/us-east-1: ObserveSlack08F53AFBD (AWS::Chatbot::SlackChannelConfiguration storefront-releases in 111111111111/us-east-1) changes create-only SlackWorkspaceId and keeps its name: CloudFormation cannot replace a custom-named resource",
+		}},
+		{name: "Slack channel inserted first", base: full, steps: [][]edit{{{"    slack: [{workspaceId", "    slack: [{workspaceId: T0123ABCD45, channelId: C0999ABCD45, name: storefront-oncall}, {workspaceId"}}}, want: []string{
+			"storefront-tooling in 111111111111/us-east-1: ObserveSlack130EEA798 creates AWS::Chatbot::SlackChannelConfiguration storefront-releases in 111111111111/us-east-1, which storefront-tooling in 111111111111/us-east-1 ObserveSlack08F53AFBD holds: it already exists",
+		}},
+		{name: "Teams channel inserted first", base: full, steps: [][]edit{{{"    teams:\n", "    teams:\n      - {teamId: 1a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d, tenantId: 9f8e7d6c-5b4a-3f2e-1d0c-9b8a7f6e5d4c, channelId: 19%3aaaaa35dc342d56ba5654e6fc6d25a071%40thread.tacv2}\n"}}}, want: []string{
+			"storefront-tooling in 111111111111/us-east-1: ObserveTeams075E9D632 (AWS::Chatbot::MicrosoftTeamsChannelConfiguration storefront-teams-1 in 111111111111/us-east-1) changes create-only TeamId and keeps its name: CloudFormation cannot replace a custom-named resource",
+		}},
 		{name: "tooling region moved", base: twoAccounts, steps: [][]edit{{{"tooling: {account: \"111111111111\", region: us-east-1}", "tooling: {account: \"111111111111\", region: us-west-2}"}}}, want: []string{
 			"reviews-tooling in 111111111111/us-west-2: ArtifactsAccessLogs4D97777C creates AWS::S3::Bucket reviews-logs-111111111111-us-west-2 in 111111111111, which reviews-tooling-us-west-2 in 111111111111/us-west-2 ArtifactsAccessLogs4D97777C holds: it already exists",
 			"reviews-tooling in 111111111111/us-west-2: ArtifactsAccessLogsPolicy78EDC0E2 creates AWS::S3::BucketPolicy reviews-logs-111111111111-us-west-2 in 111111111111/us-west-2, which reviews-tooling-us-west-2 in 111111111111/us-west-2 ArtifactsAccessLogsPolicy78EDC0E2 holds: it already exists",
