@@ -724,7 +724,13 @@ func TestUpdatesDeploy(t *testing.T) {
 			}
 			var got []string
 			for i, step := range tc.steps {
-				for _, p := range w.deploy(deployedStacks(synthQuick(t, applyEdits(t, text, step)))) {
+				// A step without edits returns to the golden text, whose
+				// assembly is at hand (its cdk-nag metadata is no property).
+				a := golden[cfg.Name]
+				if len(step) > 0 {
+					a = synthQuick(t, applyEdits(t, text, step))
+				}
+				for _, p := range w.deploy(deployedStacks(a)) {
 					got = append(got, fmt.Sprintf("step %d: %s", i+1, p))
 				}
 			}
