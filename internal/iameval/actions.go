@@ -35,6 +35,30 @@ func (s *site) call(what, action, resource string, ctx map[string][]string, exte
 		Request: Request{Principal: s.actor, Action: action, Resource: resource, Context: ctx}})
 }
 
+// unnamed marks the last call's resource as ending in a stand-in of n
+// bytes for a name the run makes (see Path.Unnamed).
+func (s *site) unnamed(n int) { s.out[len(s.out)-1].Unnamed = n }
+
+// DeployCalls are the calls that the role of one action of category and
+// provider (such as "Deploy", "ECS") makes on its provider's side when it
+// runs, for a check made before any template exists: actor is the
+// action's role, account and region where it calls, cfg the action's
+// configuration as CodePipeline takes it (ClusterName, ServiceName,
+// ApplicationName, BucketName ...). They are the calls PipelinePaths
+// models for the action (providerCalls, each citing the CodePipeline action
+// reference's "Service role permissions"), with the names the run makes
+// marked in Path.Unnamed; a deployment group's config, which only the
+// assembly holds, is one of them. nil for a type without provider calls.
+func DeployCalls(category, provider string, actor Principal, account, region string, cfg map[string]interface{}) []Path {
+	calls, ok := providerCalls[category+"/"+provider]
+	if !ok {
+		return nil
+	}
+	s := &site{actor: actor, account: account, region: region, cfg: cfg}
+	calls(s)
+	return s.out
+}
+
 // providerCalls maps an action type (Category/Provider) to the calls its
 // role makes on the provider's side at run time, beyond the artifact store
 // that PipelinePaths models for every action. Each function cites the
@@ -224,11 +248,12 @@ func codeDeployCalls(s *site) { s.codeDeploy("CodeDeployDefault.OneAtATime") }
 
 func (s *site) codeDeploy(defaultConfig string) {
 	app, group := s.opt("ApplicationName"), s.opt("DeploymentGroupName")
-	config := defaultConfig
+	config, known := defaultConfig, false
 	for _, st := range s.stacks {
 		for _, r := range st.Resources {
 			p := r.Properties
 			if r.Type == "AWS::CodeDeploy::DeploymentGroup" && str(p["ApplicationName"]) == app && str(p["DeploymentGroupName"]) == group {
+				known = true
 				if c := str(p["DeploymentConfigName"]); c != "" {
 					config = c
 				}
@@ -242,6 +267,9 @@ func (s *site) codeDeploy(defaultConfig string) {
 		s.call("deploys to deployment group "+app+"/"+group+" ("+a+")", "codedeploy:"+a, s.arn("codedeploy", "deploymentgroup:"+app+"/"+group), nil, false)
 	}
 	s.call("reads deployment config "+config, "codedeploy:GetDeploymentConfig", s.arn("codedeploy", "deploymentconfig:"+config), nil, false)
+	if !known {
+		s.unnamed(len(config))
+	}
 }
 
 // taskDefinitionFamily stands for the family of the task definition that
@@ -258,6 +286,7 @@ func (s *site) registerTaskDefinition() {
 	s.call("tags the task definition revision it registers", "ecs:TagResource",
 		s.arn("ecs", "task-definition/"+taskDefinitionFamily+":2"),
 		map[string][]string{"ecs:CreateAction": {"RegisterTaskDefinition"}}, false)
+	s.unnamed(len(taskDefinitionFamily + ":2"))
 }
 
 // codeDeployToECSCalls: a CodeDeployToECS action makes the CodeDeploy
@@ -299,7 +328,9 @@ func ecsCalls(s *site) {
 	s.registerTaskDefinition()
 	s.call("updates service "+cluster+"/"+service, "ecs:UpdateService", svc, nil, false)
 	s.call("lists the deployment's tasks in cluster "+cluster, "ecs:ListTasks", s.arn("ecs", "container-instance/"+cluster+"/"+stackID), inCluster, false)
+	s.unnamed(len(stackID))
 	s.call("describes the deployment's tasks in cluster "+cluster, "ecs:DescribeTasks", s.arn("ecs", "task/"+cluster+"/"+stackID), inCluster, false)
+	s.unnamed(len(stackID))
 }
 
 // s3DeployCalls: an S3 deploy action writes the input artifact's files
@@ -316,9 +347,10 @@ func ecsCalls(s *site) {
 // The bucket and key are the team's (see Path.External).
 func s3DeployCalls(s *site) {
 	bucket, key := s.opt("BucketName"), strings.TrimSuffix(s.opt("ObjectKey"), "/")
-	object := key
+	object, unnamed := key, 0
 	if strings.EqualFold(s.opt("Extract"), "true") {
-		object = strings.TrimPrefix(key+"/index.html", "/")
+		// The build output's files: index.html stands for each.
+		object, unnamed = strings.TrimPrefix(key+"/index.html", "/"), len("index.html")
 	}
 	res := "arn:" + partitionOf(s.region) + ":s3:::" + bucket + "/" + object
 	ctx := map[string][]string{"aws:SecureTransport": {"true"}}
@@ -328,9 +360,11 @@ func s3DeployCalls(s *site) {
 		ctx["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{kmsKey}
 	}
 	s.call("uploads "+object+" to bucket "+bucket, "s3:PutObject", res, ctx, true)
+	s.unnamed(unnamed)
 	if acl := s.opt("CannedACL"); acl != "" {
 		s.call("sets the canned ACL "+acl+" of "+object, "s3:PutObjectAcl", res,
 			map[string][]string{"aws:SecureTransport": {"true"}, "s3:x-amz-acl": {acl}}, true)
+		s.unnamed(unnamed)
 	}
 	if kmsKey != "" {
 		viaS3 := map[string][]string{"kms:ViaService": {"s3." + s.region + ".amazonaws.com"}}
@@ -371,6 +405,7 @@ func stepFunctionsCalls(s *site) {
 	s.call("describes state machine "+name, "states:DescribeStateMachine", machine, nil, false)
 	s.call("starts an execution of "+name, "states:StartExecution", machine, nil, false)
 	s.call("follows the execution of "+name, "states:DescribeExecution", execution, nil, false)
+	s.unnamed(len(stackID))
 }
 
 // approvalCalls: a manual approval action with NotificationArn publishes

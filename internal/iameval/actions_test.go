@@ -242,3 +242,51 @@ func TestAuthorizePathExternal(t *testing.T) {
 		}
 	}
 }
+
+// TestGranted: a statement grants a call when it names its action and its
+// resource; a resource the run names (Path.Unnamed) is granted by any
+// statement resource that matches some name after the known part.
+// Conditions are not read.
+func TestGranted(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/p-deploy"
+	at := func(resource string) string { return "arn:aws:ecs:eu-west-1:222222222222:" + resource }
+	ecs := DeployCalls("Deploy", "ECS", Principal{ARN: role}, "222222222222", "eu-west-1", map[string]interface{}{"ClusterName": "web", "ServiceName": "p-svc"})
+	byAction := map[string]Path{}
+	for _, p := range ecs {
+		byAction[p.Request.Action] = p
+	}
+	if got := byAction["ecs:TagResource"].Unnamed; got != len(taskDefinitionFamily+":2") {
+		t.Errorf("ecs:TagResource Unnamed = %d, want the family and revision", got)
+	}
+	if got := byAction["ecs:UpdateService"].Unnamed; got != 0 {
+		t.Errorf("ecs:UpdateService Unnamed = %d, want 0", got)
+	}
+	tests := []struct {
+		name      string
+		call      string
+		actions   []string
+		resources []string
+		want      bool
+	}{
+		{"the service", "ecs:UpdateService", []string{"ecs:UpdateService"}, []string{at("service/web/p-svc")}, true},
+		{"actions by pattern, any case", "ecs:UpdateService", []string{"ECS:update*"}, []string{at("service/web/*")}, true},
+		{"another service", "ecs:UpdateService", []string{"ecs:UpdateService"}, []string{at("service/web/p-other")}, false},
+		{"another action", "ecs:UpdateService", []string{"ecs:DescribeServices"}, []string{at("service/web/p-svc")}, false},
+		{"no resource-level permission needs *", "ecs:RegisterTaskDefinition", []string{"ecs:RegisterTaskDefinition"}, []string{at("task-definition/*")}, false},
+		{"*", "ecs:RegisterTaskDefinition", []string{"ecs:*"}, []string{"*"}, true},
+		{"a family's revisions", "ecs:TagResource", []string{"ecs:TagResource"}, []string{at("task-definition/p-svc:*")}, true},
+		{"every task definition", "ecs:TagResource", []string{"ecs:TagResource"}, []string{at("task-definition/*")}, true},
+		{"a task definition of another region", "ecs:TagResource", []string{"ecs:TagResource"}, []string{"arn:aws:ecs:us-east-1:222222222222:task-definition/*"}, false},
+		{"the cluster's tasks", "ecs:DescribeTasks", []string{"ecs:DescribeTasks"}, []string{at("task/web/*")}, true},
+		{"another cluster's tasks", "ecs:DescribeTasks", []string{"ecs:DescribeTasks"}, []string{at("task/api/*")}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Policy{Statements: []Statement{{Actions: tc.actions, Resources: tc.resources,
+				Conditions: []Condition{{Operator: "StringEquals", Key: "aws:ResourceTag/team", Values: []string{"p"}}}}}}
+			if got := p.Granted(byAction[tc.call]); got != tc.want {
+				t.Errorf("Granted(%s on %s) = %v, want %v", tc.call, byAction[tc.call].Request.Resource, got, tc.want)
+			}
+		})
+	}
+}

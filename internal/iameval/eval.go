@@ -329,3 +329,33 @@ func Names(ps []Policy) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// Granted reports whether an Allow statement of p, read as an identity
+// policy of the path's principal, names the path's call: its action, and
+// its resource, or, with Path.Unnamed, some resource that starts with the
+// rest of it (a statement on task-definition/orders-api:* grants tagging
+// the revision a run registers). Conditions are not read, since they only
+// narrow a statement that names the call, and Deny statements are not
+// weighed: Granted answers what a check before any deploy can, whether the
+// policy grants the call at all; Authorize judges a request in full.
+func (p Policy) Granted(path Path) bool {
+	r := path.Request
+	prefix := r.Resource[:len(r.Resource)-min(max(path.Unnamed, 0), len(r.Resource))]
+	for _, st := range p.Statements {
+		if st.Deny || !st.action(r.Action) {
+			continue
+		}
+		if path.Unnamed <= 0 || st.Resources == nil {
+			if st.resource(r.Resource) {
+				return true
+			}
+			continue
+		}
+		for _, pattern := range st.Resources {
+			if globSome(pattern, prefix) {
+				return true
+			}
+		}
+	}
+	return false
+}

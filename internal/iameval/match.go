@@ -122,3 +122,16 @@ func isRoot(v string) bool {
 	parts, ok := ArnParts(v)
 	return ok && parts[2] == "iam" && parts[5] == "root"
 }
+
+// globSome reports whether pattern matches some text that starts with
+// prefix: whether a start of the pattern matches prefix exactly (a "*"
+// that ends that start matches on into the rest).
+func globSome(pattern, prefix string) bool {
+	p := []rune(pattern)
+	for i := 0; i <= len(p); i++ {
+		if Glob(string(p[:i]), prefix) {
+			return true
+		}
+	}
+	return false
+}

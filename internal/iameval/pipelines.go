@@ -22,6 +22,13 @@ type Path struct {
 	// defers to its account's IAM policies), and places a bucket in the
 	// principal's account.
 	External bool
+	// Unnamed is the number of bytes at the end of Request.Resource that
+	// stand for a name the run makes and no configuration gives (a task
+	// definition's revision, a task's or an execution's ID, an uploaded
+	// file, the config of a deployment group outside the assembly): 0 when
+	// the resource is exact. Granted reads such a resource as any name
+	// after the rest; AuthorizePath judges the stand-in as written.
+	Unnamed int
 }
 
 // PipelinePaths lists the accesses that every run of every
