@@ -283,8 +283,8 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 // RoleName, RolePath, the projects', topics', replicas' and other names,
 // each against its limit and alphabet in limits.NameRules, then, for a
 // deployment wired by reference to a target.DeploymentTarget, its roles,
-// RoleName, regions, stacks and invoke grants against the target's). ValidateIn
-// checks more: what needs the pipeline's stack.
+// RoleName, regions, stacks, invoke grants and deploy grants against the
+// target's). ValidateIn checks more: what needs the pipeline's stack.
 func (p *Props) Validate() error {
 	if p == nil {
 		return errors.New("pipeline.Props: nil; pass &pipeline.Props{...}")
@@ -301,6 +301,7 @@ func (p *Props) Validate() error {
 	if len(problems) == 0 {
 		errs = append(errs, q.checkTargets(refs)...)
 		errs = append(errs, q.checkInvokeGrants("", planned, refs)...)
+		errs = append(errs, q.checkDeployGrants("", planned, refs)...)
 	}
 	if len(errs) == 0 {
 		return nil

@@ -136,6 +136,8 @@ type Props struct {
 	StackRegions map[string][]string
 	// DeployStatements are further permissions of the deploy role, for
 	// deploy actions other than CloudFormation (ECS, CodeDeploy, S3, EKS).
+	// A pipeline wired to the target by reference refuses a release whose
+	// calls as the deploy role they do not grant (pipeline.Props.Validate).
 	// Default: none.
 	DeployStatements []Statement
 	// InvokeRoleName, when set, creates a third role with the same trust
