@@ -402,7 +402,13 @@ func (p *Props) checkTargets(refs []wired) []error {
 				if len(d.Components) > 0 {
 					field = fmt.Sprintf("%s.Components[%d].Release", f, k)
 				}
-				if !slices.Contains(tp.Regions, r) && !regionRefused[r] {
+				switch {
+				case slices.Contains(tp.Regions, r) || regionRefused[r]:
+				case slices.ContainsFunc(tp.Regions, arns.IsToken):
+					// Adding r would not help: the token is what hides it.
+					regionRefused[r] = true
+					add("%s.Regions %q: the target %s's Regions (%s) hold a token (such as awscdk.Aws_REGION()), which stays unknown at synth, so its deploy role cannot be shown to manage stacks in %s; give the target's Regions as text, such as %s (a stack's Region() is text when its Env names the region)", f, r, path, strings.Join(tp.Regions, ", "), r, r)
+				default:
 					regionRefused[r] = true
 					add("%s.Regions %q: the target %s's deploy role may manage stacks in %s only; add %s to its Regions", f, r, path, strings.Join(tp.Regions, ", "), r)
 				}

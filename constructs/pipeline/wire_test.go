@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -613,6 +614,42 @@ func TestWiredInvokeGrants(t *testing.T) {
 			})
 			w.props.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
 			w.props.Deployments[0].Hooks = tt.hooks
+			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
+				got := ""
+				if err != nil {
+					got = err.Error()
+				}
+				if got != tt.want {
+					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestWiredTargetRegionsToken: a target whose Regions hold a token (its
+// stack's region, awscdk.Aws_REGION()) cannot be shown to manage a
+// deployment's stacks in a region; the refusal says so and what to give,
+// instead of advising to add the region the target seemed to lack. A
+// release that is not a stack does not read Regions and still passes.
+func TestWiredTargetRegionsToken(t *testing.T) {
+	token := *awscdk.Aws_REGION()
+	tests := []struct {
+		name    string
+		release pipeline.Release
+		want    string
+	}{
+		{"a stack", &pipeline.Stack{Name: "orders-app"},
+			fmt.Sprintf(`pipeline.Props: Deployments[0].Regions "us-east-1": the target orders-staging/Delivery's Regions (%s) hold a token (such as awscdk.Aws_REGION()), which stays unknown at synth, so its deploy role cannot be shown to manage stacks in us-east-1; give the target's Regions as text, such as us-east-1 (a stack's Region() is text when its Env names the region)`, token)},
+		{"an ECS service", &pipeline.ECSRelease{Cluster: "orders", Service: "api"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWiredApp(t, nil, func(p *target.Props) {
+				p.Regions = []string{token}
+				p.DeployStatements = []target.Statement{{Actions: []string{"ecs:*"}, Resources: []string{"*"}, Reason: "every ECS call of the account"}}
+			})
+			w.props.Deployments[0].Release = tt.release
 			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
 				got := ""
 				if err != nil {
