@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
@@ -135,4 +136,51 @@ func deployPolicy(statements []target.Statement) iameval.Policy {
 		p.Statements = append(p.Statements, iameval.Statement{Sid: st.Sid, Actions: anyIfToken(st.Actions), Resources: anyIfToken(st.Resources)})
 	}
 	return p
+}
+
+// checkHelmTrust checks, for each deployment wired by reference, that the
+// deploy role of its target trusts the role of the deployment's Helm
+// project, which assumes it (sts:AssumeRole) before it runs helm: the
+// target's trust admits PipelineRoleArns and TrustedRoleArns only, by
+// aws:PrincipalArn, so a Helm role it does not name is refused at the
+// first run. The Helm role is at path / in the target's PipelineAccount
+// (naming.Names.HelmRoleArn); a generated RoleName cannot be named by the
+// target. A token among TrustedRoleArns counts as trusting.
+func (p *Props) checkHelmTrust(planned *plan.Pipeline, refs []wired) []error {
+	if planned == nil {
+		return nil
+	}
+	byDeployment := map[int]*target.DeploymentTarget{}
+	for _, w := range refs {
+		byDeployment[w.i] = w.t
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, st := range planned.Stages {
+		for _, a := range st.Actions {
+			t, ok := byDeployment[a.Deployment]
+			k, helm := a.Kind.(*plan.HelmStep)
+			if !ok || !helm || k.AssumeRoleArn == "" || k.AssumeRoleArn != t.DeployRoleArn() || seen[a.Field] {
+				continue
+			}
+			seen[a.Field] = true
+			tp := t.Props()
+			if arns.IsToken(tp.PipelineAccount) || slices.ContainsFunc(tp.TrustedRoleArns, arns.IsToken) {
+				continue
+			}
+			path := *t.Node().Path()
+			if k.Release.RoleName == "" {
+				errs = append(errs, fmt.Errorf("%s.RoleName: generated, so the target %s cannot name the Helm project's role, which assumes its deploy role, and its trust (PipelineRoleArns, TrustedRoleArns) would refuse it when the step runs; set RoleName (naming.Names.HelmProject) and add the role's ARN (naming.Names.HelmRoleArn) to that target's TrustedRoleArns",
+					a.Field, path))
+				continue
+			}
+			role := fmt.Sprintf("arn:%s:iam::%s:role/%s", tp.Partition, tp.PipelineAccount, k.Release.RoleName)
+			if arns.IsToken(k.Release.RoleName) || slices.Contains(tp.TrustedRoleArns, role) {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%s.RoleName %q: the Helm project's role %s assumes the deploy role of the target %s, whose trust does not name it (TrustedRoleArns %s), so sts:AssumeRole would be refused when the step runs; add %s to that target's TrustedRoleArns",
+				a.Field, k.Release.RoleName, role, path, cmp.Or(strings.Join(tp.TrustedRoleArns, ", "), "none"), role))
+		}
+	}
+	return errs
 }

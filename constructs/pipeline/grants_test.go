@@ -49,7 +49,8 @@ func TestWiredDeployGrants(t *testing.T) {
 		{Sid: "EncryptSiteObjects", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{site.KMSKeyArn},
 			Conditions: map[string]map[string][]string{"StringLike": {"kms:ViaService": {"s3.*.amazonaws.com"}}}},
 	}
-	helm := &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: "orders", Release: "api", Chart: "chart"}}
+	helm := &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: "orders", Release: "api", Chart: "chart",
+		ProjectName: orders.HelmProject("staging"), RoleName: orders.HelmProject("staging")}}
 	helmGrants := []target.Statement{{Sid: "DescribeCluster", Actions: []string{"eks:DescribeCluster"}, Resources: []string{at("eks", "cluster/orders")}}}
 	unrelated := []target.Statement{{Actions: []string{"ecs:DescribeServices"}, Resources: []string{at("ecs", "service/orders/api")}}}
 	refused := func(field, value, action, missing, fix string) string {
@@ -96,6 +97,7 @@ func TestWiredDeployGrants(t *testing.T) {
 			w := newWiredApp(t, nil, func(p *target.Props) {
 				p.StackNames, p.ExecutionManagedPolicyArns = nil, nil
 				p.DeployStatements = tt.statements
+				p.TrustedRoleArns = []string{orders.HelmRoleArn("staging")}
 			})
 			w.props.Deployments[0].Release = tt.release
 			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
@@ -115,3 +117,53 @@ func TestWiredDeployGrants(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestWiredHelmTrust: a Helm step's project role assumes the deploy role
+// of its target, whose trust names PipelineRoleArns and TrustedRoleArns
+// only; a Helm role it does not name (or cannot: a generated RoleName)
+// would be refused sts:AssumeRole when the step runs, and passed Validate,
+// ValidateIn and New before.
+func TestWiredHelmTrust(t *testing.T) {
+	helm := func(role string) pipeline.Release {
+		return &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: "orders", Release: "api", Chart: "chart", ProjectName: orders.HelmProject("staging"), RoleName: role}}
+	}
+	tests := []struct {
+		name    string
+		release pipeline.Release
+		trusted []string
+		want    string
+	}{
+		{"the Helm role", helm(orders.HelmProject("staging")), []string{orders.HelmRoleArn("staging")}, ""},
+		{"a token", helm(orders.HelmProject("staging")), []string{*awscdk.Fn_ImportValue(ptr("orders-helm-role"))}, ""},
+		{"another role", helm(orders.HelmProject("staging")), []string{orders.HelmRoleArn("prod")},
+			`pipeline.Props: Deployments[0].Release.Helm.RoleName "orders-staging-helm": the Helm project's role arn:aws:iam::111111111111:role/orders-staging-helm assumes the deploy role of the target orders-staging/Delivery, whose trust does not name it (TrustedRoleArns arn:aws:iam::111111111111:role/orders-prod-helm), so sts:AssumeRole would be refused when the step runs; add arn:aws:iam::111111111111:role/orders-staging-helm to that target's TrustedRoleArns`},
+		{"no trusted role", helm(orders.HelmProject("staging")), nil,
+			`pipeline.Props: Deployments[0].Release.Helm.RoleName "orders-staging-helm": the Helm project's role arn:aws:iam::111111111111:role/orders-staging-helm assumes the deploy role of the target orders-staging/Delivery, whose trust does not name it (TrustedRoleArns none), so sts:AssumeRole would be refused when the step runs; add arn:aws:iam::111111111111:role/orders-staging-helm to that target's TrustedRoleArns`},
+		{"a generated role name", helm(""), []string{orders.HelmRoleArn("staging")},
+			`pipeline.Props: Deployments[0].Release.Helm.RoleName: generated, so the target orders-staging/Delivery cannot name the Helm project's role, which assumes its deploy role, and its trust (PipelineRoleArns, TrustedRoleArns) would refuse it when the step runs; set RoleName (naming.Names.HelmProject) and add the role's ARN (naming.Names.HelmRoleArn) to that target's TrustedRoleArns`},
+		{"GitOps assumes no role of the target", &pipeline.EKSRelease{GitOps: &pipeline.GitOpsRelease{Repository: "https://github.com/acme/gitops.git", File: "orders/values.yaml", Value: "v1",
+			TokenSecret: "arn:aws:secretsmanager:us-east-1:111111111111:secret:gitops-token-AbCdEf"}}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWiredApp(t, nil, func(p *target.Props) {
+				p.StackNames, p.ExecutionManagedPolicyArns = nil, nil
+				p.DeployStatements = []target.Statement{{Actions: []string{"eks:DescribeCluster"}, Resources: []string{"arn:aws:eks:us-east-1:222222222222:cluster/orders"}}}
+				p.TrustedRoleArns = tt.trusted
+			})
+			w.props.Deployments[0].Release = tt.release
+			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
+				got := ""
+				if err != nil {
+					got = err.Error()
+				}
+				if got != tt.want {
+					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
+				}
+			}
+			if tt.want == "" {
+				relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+			}
+		})
+	}
+}

@@ -302,6 +302,7 @@ func (p *Props) Validate() error {
 		errs = append(errs, q.checkTargets(refs)...)
 		errs = append(errs, q.checkInvokeGrants("", planned, refs)...)
 		errs = append(errs, q.checkDeployGrants("", planned, refs)...)
+		errs = append(errs, q.checkHelmTrust(planned, refs)...)
 	}
 	if len(errs) == 0 {
 		return nil

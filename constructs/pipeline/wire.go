@@ -847,6 +847,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 		errs = append(errs, q.checkInvokeReads(planned, refs)...)
 		errs = append(errs, q.checkInvokeGrants(*stack.Region(), planned, refs)...)
 		errs = append(errs, q.checkDeployGrants(*stack.Region(), planned, refs)...)
+		errs = append(errs, q.checkHelmTrust(planned, refs)...)
 		errs = append(errs, q.checkRelayStacks(stack, refs)...)
 	}
 	if len(errs) > 0 {
