@@ -33,86 +33,77 @@ import (
 // account and makes no call as the target's roles. pipelineRegion is the
 // region of an action without one ("" when not known).
 func (p *Props) checkDeployGrants(pipelineRegion string, planned *plan.Pipeline, refs []wired) []error {
-	if planned == nil {
-		return nil
-	}
-	byDeployment := map[int]*target.DeploymentTarget{}
-	for _, w := range refs {
-		byDeployment[w.i] = w.t
-	}
 	var errs []error
 	seen := map[string]bool{}
-	for _, st := range planned.Stages {
-		for _, a := range st.Actions {
-			t, ok := byDeployment[a.Deployment]
-			if !ok || t.DeployRoleArn() == "" {
-				continue
-			}
-			tp := t.Props()
-			role, region := a.RoleArn, cmp.Or(a.Region, pipelineRegion)
-			var category, provider, value, fix string
-			cfg := map[string]interface{}{}
-			switch k := a.Kind.(type) {
-			case *plan.DeployECS:
-				category, provider, value = "Deploy", "ECS", k.Release.Cluster+"/"+k.Release.Service
-				cfg["ClusterName"], cfg["ServiceName"] = k.Release.Cluster, k.Release.Service
-			case *plan.DeployECSBlueGreen:
-				category, provider, value = "Deploy", "CodeDeployToECS", k.Release.Application+"/"+k.Release.DeploymentGroup
-				cfg["ApplicationName"], cfg["DeploymentGroupName"] = k.Release.Application, k.Release.DeploymentGroup
-				fix = " (codedeploy.ECSProps.DeployStatements, or ExistingGroup.DeployStatements, gives them)"
-			case *plan.DeployCodeDeploy:
-				category, provider, value = "Deploy", "CodeDeploy", k.Release.Application+"/"+k.Release.DeploymentGroup
-				cfg["ApplicationName"], cfg["DeploymentGroupName"] = k.Release.Application, k.Release.DeploymentGroup
-				fix = " (codedeploy.ServerProps.DeployStatements, or ExistingGroup.DeployStatements, gives them)"
-			case *plan.DeployS3:
-				category, provider, value = "Deploy", "S3", k.Release.Bucket
-				cfg["BucketName"], cfg["ObjectKey"], cfg["Extract"] = k.Release.Bucket, k.Release.ObjectKey, fmt.Sprint(k.Release.Extract)
-				if k.Release.KMSKeyArn != "" {
-					cfg["KMSEncryptionKeyARN"] = k.Release.KMSKeyArn
-				}
-			case *plan.HelmStep:
-				role, region, value = k.AssumeRoleArn, k.Region, k.Release.Cluster
-			default:
-				continue
-			}
-			if role == "" || role != t.DeployRoleArn() || region == "" || arns.IsToken(region) || arns.IsToken(tp.Account) {
-				continue
-			}
-			actor := iameval.Principal{ARN: role}
-			var calls []iameval.Path
-			if provider != "" {
-				calls = iameval.DeployCalls(category, provider, actor, tp.Account, region, cfg)
-			} else {
-				calls = []iameval.Path{{Request: iameval.Request{Principal: actor, Action: "eks:DescribeCluster",
-					Resource: fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", tp.Partition, region, tp.Account, value)}}}
-			}
-			granted := deployPolicy(tp.DeployStatements)
-			// The calls not granted, their actions joined by resource.
-			var missing, resources []string
-			actions := map[string][]string{}
-			for _, c := range calls {
-				if arns.IsToken(c.Request.Resource) || granted.Granted(c) {
-					continue
-				}
-				res := c.Request.Resource
-				if c.Unnamed > 0 {
-					res = res[:len(res)-c.Unnamed] + "*"
-				}
-				if _, ok := actions[res]; !ok {
-					resources = append(resources, res)
-				}
-				actions[res] = append(actions[res], c.Request.Action)
-			}
-			for _, res := range resources {
-				missing = append(missing, strings.Join(actions[res], ", ")+" on "+res)
-			}
-			if len(missing) == 0 || seen[a.Field+strings.Join(missing, "")] {
-				continue
-			}
-			seen[a.Field+strings.Join(missing, "")] = true
-			errs = append(errs, fmt.Errorf("%s %q: the action %s runs as the deploy role of the target %s, whose DeployStatements do not grant %s, so it would fail with AccessDenied when it runs; add statements with them to that target's DeployStatements%s",
-				a.Field, value, a.Name, *t.Node().Path(), strings.Join(missing, "; "), fix))
+	for _, w := range wiredActions(planned, refs) {
+		a, t := w.action, w.target
+		if t.DeployRoleArn() == "" {
+			continue
 		}
+		tp := t.Props()
+		role, region := a.RoleArn, cmp.Or(a.Region, pipelineRegion)
+		var category, provider, value, fix string
+		cfg := map[string]interface{}{}
+		switch k := a.Kind.(type) {
+		case *plan.DeployECS:
+			category, provider, value = "Deploy", "ECS", k.Release.Cluster+"/"+k.Release.Service
+			cfg["ClusterName"], cfg["ServiceName"] = k.Release.Cluster, k.Release.Service
+		case *plan.DeployECSBlueGreen:
+			category, provider, value = "Deploy", "CodeDeployToECS", k.Release.Application+"/"+k.Release.DeploymentGroup
+			cfg["ApplicationName"], cfg["DeploymentGroupName"] = k.Release.Application, k.Release.DeploymentGroup
+			fix = " (codedeploy.ECSProps.DeployStatements, or ExistingGroup.DeployStatements, gives them)"
+		case *plan.DeployCodeDeploy:
+			category, provider, value = "Deploy", "CodeDeploy", k.Release.Application+"/"+k.Release.DeploymentGroup
+			cfg["ApplicationName"], cfg["DeploymentGroupName"] = k.Release.Application, k.Release.DeploymentGroup
+			fix = " (codedeploy.ServerProps.DeployStatements, or ExistingGroup.DeployStatements, gives them)"
+		case *plan.DeployS3:
+			category, provider, value = "Deploy", "S3", k.Release.Bucket
+			cfg["BucketName"], cfg["ObjectKey"], cfg["Extract"] = k.Release.Bucket, k.Release.ObjectKey, fmt.Sprint(k.Release.Extract)
+			if k.Release.KMSKeyArn != "" {
+				cfg["KMSEncryptionKeyARN"] = k.Release.KMSKeyArn
+			}
+		case *plan.HelmStep:
+			role, region, value = k.AssumeRoleArn, k.Region, k.Release.Cluster
+		default:
+			continue
+		}
+		if role == "" || role != t.DeployRoleArn() || region == "" || arns.IsToken(region) || arns.IsToken(tp.Account) {
+			continue
+		}
+		actor := iameval.Principal{ARN: role}
+		var calls []iameval.Path
+		if provider != "" {
+			calls = iameval.DeployCalls(category, provider, actor, tp.Account, region, cfg)
+		} else {
+			calls = []iameval.Path{{Request: iameval.Request{Principal: actor, Action: "eks:DescribeCluster",
+				Resource: fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", tp.Partition, region, tp.Account, value)}}}
+		}
+		granted := deployPolicy(tp.DeployStatements)
+		// The calls not granted, their actions joined by resource.
+		var missing, resources []string
+		actions := map[string][]string{}
+		for _, c := range calls {
+			if arns.IsToken(c.Request.Resource) || granted.Granted(c) {
+				continue
+			}
+			res := c.Request.Resource
+			if c.Unnamed > 0 {
+				res = res[:len(res)-c.Unnamed] + "*"
+			}
+			if _, ok := actions[res]; !ok {
+				resources = append(resources, res)
+			}
+			actions[res] = append(actions[res], c.Request.Action)
+		}
+		for _, res := range resources {
+			missing = append(missing, strings.Join(actions[res], ", ")+" on "+res)
+		}
+		if len(missing) == 0 || seen[a.Field+strings.Join(missing, "")] {
+			continue
+		}
+		seen[a.Field+strings.Join(missing, "")] = true
+		errs = append(errs, fmt.Errorf("%s %q: the action %s runs as the deploy role of the target %s, whose DeployStatements do not grant %s, so it would fail with AccessDenied when it runs; add statements with them to that target's DeployStatements%s",
+			a.Field, value, a.Name, *t.Node().Path(), strings.Join(missing, "; "), fix))
 	}
 	return errs
 }
@@ -147,40 +138,31 @@ func deployPolicy(statements []target.Statement) iameval.Policy {
 // (naming.Names.HelmRoleArn); a generated RoleName cannot be named by the
 // target. A token among TrustedRoleArns counts as trusting.
 func (p *Props) checkHelmTrust(planned *plan.Pipeline, refs []wired) []error {
-	if planned == nil {
-		return nil
-	}
-	byDeployment := map[int]*target.DeploymentTarget{}
-	for _, w := range refs {
-		byDeployment[w.i] = w.t
-	}
 	var errs []error
 	seen := map[string]bool{}
-	for _, st := range planned.Stages {
-		for _, a := range st.Actions {
-			t, ok := byDeployment[a.Deployment]
-			k, helm := a.Kind.(*plan.HelmStep)
-			if !ok || !helm || k.AssumeRoleArn == "" || k.AssumeRoleArn != t.DeployRoleArn() || seen[a.Field] {
-				continue
-			}
-			seen[a.Field] = true
-			tp := t.Props()
-			if arns.IsToken(tp.PipelineAccount) || slices.ContainsFunc(tp.TrustedRoleArns, arns.IsToken) {
-				continue
-			}
-			path := *t.Node().Path()
-			if k.Release.RoleName == "" {
-				errs = append(errs, fmt.Errorf("%s.RoleName: generated, so the target %s cannot name the Helm project's role, which assumes its deploy role, and its trust (PipelineRoleArns, TrustedRoleArns) would refuse it when the step runs; set RoleName (naming.Names.HelmProject) and add the role's ARN (naming.Names.HelmRoleArn) to that target's TrustedRoleArns",
-					a.Field, path))
-				continue
-			}
-			role := fmt.Sprintf("arn:%s:iam::%s:role/%s", tp.Partition, tp.PipelineAccount, k.Release.RoleName)
-			if arns.IsToken(k.Release.RoleName) || slices.Contains(tp.TrustedRoleArns, role) {
-				continue
-			}
-			errs = append(errs, fmt.Errorf("%s.RoleName %q: the Helm project's role %s assumes the deploy role of the target %s, whose trust does not name it (TrustedRoleArns %s), so sts:AssumeRole would be refused when the step runs; add %s to that target's TrustedRoleArns",
-				a.Field, k.Release.RoleName, role, path, cmp.Or(strings.Join(tp.TrustedRoleArns, ", "), "none"), role))
+	for _, w := range wiredActions(planned, refs) {
+		a, t := w.action, w.target
+		k, helm := a.Kind.(*plan.HelmStep)
+		if !helm || k.AssumeRoleArn == "" || k.AssumeRoleArn != t.DeployRoleArn() || seen[a.Field] {
+			continue
 		}
+		seen[a.Field] = true
+		tp := t.Props()
+		if arns.IsToken(tp.PipelineAccount) || slices.ContainsFunc(tp.TrustedRoleArns, arns.IsToken) {
+			continue
+		}
+		path := *t.Node().Path()
+		if k.Release.RoleName == "" {
+			errs = append(errs, fmt.Errorf("%s.RoleName: generated, so the target %s cannot name the Helm project's role, which assumes its deploy role, and its trust (PipelineRoleArns, TrustedRoleArns) would refuse it when the step runs; set RoleName (naming.Names.HelmProject) and add the role's ARN (naming.Names.HelmRoleArn) to that target's TrustedRoleArns",
+				a.Field, path))
+			continue
+		}
+		role := fmt.Sprintf("arn:%s:iam::%s:role/%s", tp.Partition, tp.PipelineAccount, k.Release.RoleName)
+		if arns.IsToken(k.Release.RoleName) || slices.Contains(tp.TrustedRoleArns, role) {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("%s.RoleName %q: the Helm project's role %s assumes the deploy role of the target %s, whose trust does not name it (TrustedRoleArns %s), so sts:AssumeRole would be refused when the step runs; add %s to that target's TrustedRoleArns",
+			a.Field, k.Release.RoleName, role, path, cmp.Or(strings.Join(tp.TrustedRoleArns, ", "), "none"), role))
 	}
 	return errs
 }

@@ -452,48 +452,39 @@ func (p *Props) checkTargets(refs []wired) []error {
 // granting), and a resource given as a token counts as granting. pipelineRegion is
 // the region of an action without one ("" when not known).
 func (p *Props) checkInvokeGrants(pipelineRegion string, planned *plan.Pipeline, refs []wired) []error {
-	if planned == nil {
-		return nil
-	}
-	byDeployment := map[int]*target.DeploymentTarget{}
-	for _, w := range refs {
-		byDeployment[w.i] = w.t
-	}
 	var errs []error
 	seen := map[string]bool{}
-	for _, st := range planned.Stages {
-		for _, a := range st.Actions {
-			t, ok := byDeployment[a.Deployment]
-			if !ok || a.RoleArn == "" || a.RoleArn != t.InvokeRoleArn() {
-				continue
-			}
-			tp := t.Props()
-			region := cmp.Or(a.Region, pipelineRegion)
-			if region == "" || arns.IsToken(region) || arns.IsToken(tp.Account) {
-				continue
-			}
-			var action, arn, field, name string
-			switch k := a.Kind.(type) {
-			case *plan.InvokeLambda:
-				action, name, field = "lambda:InvokeFunction", k.Invoke.Function, ".Invoke.Function"
-				arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", tp.Partition, region, tp.Account, name)
-			case *plan.InvokeStepFunctions:
-				action, name, field = "states:StartExecution", k.Invoke.StateMachine, ".Invoke.StateMachine"
-				arn = fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", tp.Partition, region, tp.Account, name)
-			default:
-				continue
-			}
-			if seen[a.Field+arn] {
-				continue
-			}
-			seen[a.Field+arn] = true
-			if !slices.ContainsFunc(tp.InvokeStatements, func(st target.Statement) bool {
-				return slices.ContainsFunc(st.Actions, func(x string) bool { return iampolicy.Matches(x, action) }) &&
-					slices.ContainsFunc(st.Resources, func(r string) bool { return arns.IsToken(r) || arns.Glob(r, arn) })
-			}) {
-				errs = append(errs, fmt.Errorf("%s%s %q: the action %s calls %s on %s as the invoke role of the target %s, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with %s on %s to that target's InvokeStatements",
-					a.Field, field, name, a.Name, action, arn, *t.Node().Path(), action, arn))
-			}
+	for _, w := range wiredActions(planned, refs) {
+		a, t := w.action, w.target
+		if a.RoleArn == "" || a.RoleArn != t.InvokeRoleArn() {
+			continue
+		}
+		tp := t.Props()
+		region := cmp.Or(a.Region, pipelineRegion)
+		if region == "" || arns.IsToken(region) || arns.IsToken(tp.Account) {
+			continue
+		}
+		var action, arn, field, name string
+		switch k := a.Kind.(type) {
+		case *plan.InvokeLambda:
+			action, name, field = "lambda:InvokeFunction", k.Invoke.Function, ".Invoke.Function"
+			arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", tp.Partition, region, tp.Account, name)
+		case *plan.InvokeStepFunctions:
+			action, name, field = "states:StartExecution", k.Invoke.StateMachine, ".Invoke.StateMachine"
+			arn = fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", tp.Partition, region, tp.Account, name)
+		default:
+			continue
+		}
+		if seen[a.Field+arn] {
+			continue
+		}
+		seen[a.Field+arn] = true
+		if !slices.ContainsFunc(tp.InvokeStatements, func(st target.Statement) bool {
+			return slices.ContainsFunc(st.Actions, func(x string) bool { return iampolicy.Matches(x, action) }) &&
+				slices.ContainsFunc(st.Resources, func(r string) bool { return arns.IsToken(r) || arns.Glob(r, arn) })
+		}) {
+			errs = append(errs, fmt.Errorf("%s%s %q: the action %s calls %s on %s as the invoke role of the target %s, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with %s on %s to that target's InvokeStatements",
+				a.Field, field, name, a.Name, action, arn, *t.Node().Path(), action, arn))
 		}
 	}
 	return errs
@@ -506,35 +497,26 @@ func (p *Props) checkInvokeGrants(pipelineRegion string, planned *plan.Pipeline,
 // InvokeReadsArtifacts, without which its invoke role has no grant on the
 // store, and the action fails when it runs.
 func (p *Props) checkInvokeReads(planned *plan.Pipeline, refs []wired) []error {
-	if planned == nil {
-		return nil
-	}
-	byDeployment := map[int]*target.DeploymentTarget{}
-	for _, w := range refs {
-		byDeployment[w.i] = w.t
-	}
 	var errs []error
 	seen := map[string]bool{}
-	for _, st := range planned.Stages {
-		for _, a := range st.Actions {
-			t, ok := byDeployment[a.Deployment]
-			if _, invoke := a.Kind.(*plan.InvokeStepFunctions); !ok || !invoke || len(a.Inputs) == 0 || seen[a.Field] {
-				continue
-			}
-			seen[a.Field] = true
-			if !t.Props().InvokeReadsArtifacts {
-				errs = append(errs, fmt.Errorf("%s.Invoke.InputFile: the action %s reads its input file from the artifact %s as the invoke role of the target %s, which may not read the artifact store; set InvokeReadsArtifacts in that target's props (target.Props.InvokeReadsArtifacts), and admit its invoke role to the store's readers (artifacts.Readers.RoleArnPatterns)",
-					a.Field, a.Name, a.Inputs[0], *t.Node().Path()))
-				continue
-			}
-			store, name := p.Store, "Store"
-			if rep, isReplica := p.Replicas[a.Region]; isReplica && a.Region != "" {
-				store, name = rep.Store, fmt.Sprintf("Replicas[%q].Store", a.Region)
-			}
-			if arn := t.InvokeRoleArn(); store != nil && arn != "" && !arns.IsToken(arn) {
-				if err := store.Admits(arn); err != nil {
-					errs = append(errs, fmt.Errorf("%s: %v; %s.Invoke.InputFile is read as that role", name, err, a.Field))
-				}
+	for _, w := range wiredActions(planned, refs) {
+		a, t := w.action, w.target
+		if _, invoke := a.Kind.(*plan.InvokeStepFunctions); !invoke || len(a.Inputs) == 0 || seen[a.Field] {
+			continue
+		}
+		seen[a.Field] = true
+		if !t.Props().InvokeReadsArtifacts {
+			errs = append(errs, fmt.Errorf("%s.Invoke.InputFile: the action %s reads its input file from the artifact %s as the invoke role of the target %s, which may not read the artifact store; set InvokeReadsArtifacts in that target's props (target.Props.InvokeReadsArtifacts), and admit its invoke role to the store's readers (artifacts.Readers.RoleArnPatterns)",
+				a.Field, a.Name, a.Inputs[0], *t.Node().Path()))
+			continue
+		}
+		store, name := p.Store, "Store"
+		if rep, isReplica := p.Replicas[a.Region]; isReplica && a.Region != "" {
+			store, name = rep.Store, fmt.Sprintf("Replicas[%q].Store", a.Region)
+		}
+		if arn := t.InvokeRoleArn(); store != nil && arn != "" && !arns.IsToken(arn) {
+			if err := store.Admits(arn); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v; %s.Invoke.InputFile is read as that role", name, err, a.Field))
 			}
 		}
 	}
@@ -874,4 +856,33 @@ func (pl *Pipeline) dependOn(refs []wired) {
 			}
 		}
 	}
+}
+
+// wiredAction is an action of the planned pipeline whose deployment is
+// wired by reference, with that deployment's target.
+type wiredAction struct {
+	action plan.Action
+	target *target.DeploymentTarget
+}
+
+// wiredActions are the actions of planned (nil: none) whose deployment is
+// wired by reference (refs), in stage and action order, each with its
+// target: what the checks of a target's grants and trust walk.
+func wiredActions(planned *plan.Pipeline, refs []wired) []wiredAction {
+	if planned == nil {
+		return nil
+	}
+	byDeployment := map[int]*target.DeploymentTarget{}
+	for _, w := range refs {
+		byDeployment[w.i] = w.t
+	}
+	var out []wiredAction
+	for _, st := range planned.Stages {
+		for _, a := range st.Actions {
+			if t, ok := byDeployment[a.Deployment]; ok {
+				out = append(out, wiredAction{a, t})
+			}
+		}
+	}
+	return out
 }
