@@ -125,12 +125,18 @@ func (c *Config) validateRelease(p *problems) {
 				validateHooks(p, x.Deploy.Hooks)
 			}
 		}
-		if !d.IsStack() && len(e.Regions) > 1 && d.createsRegionalResources() {
+		// The strategy's release: deploy's own block, or the component of
+		// deploy.stacks released by a strategy (to account environments
+		// only), whose CodeDeploy group or EKS access entry lives in the
+		// environment's stack just the same.
+		if rel, ok := d.StrategyRelease(); !ok || !rel.createsRegionalResources() || (len(d.Stacks) > 0 && kindOf(e) != "account") {
+			continue
+		} else if len(e.Regions) > 1 {
 			p.add(envPath(i, "regions"), strings.Join(e.Regions, ","),
-				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", d.Strategy()))
-		} else if !d.IsStack() && len(e.Regions) == 1 && e.StackRegion != "" && e.StackRegion != e.Regions[0] && d.createsRegionalResources() {
+				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region", rel.Strategy()))
+		} else if len(e.Regions) == 1 && e.StackRegion != "" && e.StackRegion != e.Regions[0] {
 			p.add(envPath(i, "stackRegion"), e.StackRegion,
-				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region %s; remove stackRegion (moving such an environment to another region takes two steps: README, \"Changes that deploy as updates\")", d.Strategy(), e.Regions[0]))
+				fmt.Sprintf("the %s strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region %s; remove stackRegion (moving such an environment to another region takes two steps: README, \"Changes that deploy as updates\")", rel.Strategy(), e.Regions[0]))
 		}
 	}
 	if accountEnvs == 0 {

@@ -8,17 +8,29 @@ import (
 
 // TestStackRegionOfCodeDeploy: the stack that holds a CodeDeploy group
 // lives in the environment's one region, so stackRegion may name that
-// region only.
+// region only, and the environment has one region; the same holds for a
+// CodeDeploy component of deploy.stacks, whose group the environment's
+// stack holds as well (delivery's targetSpec).
 func TestStackRegionOfCodeDeploy(t *testing.T) {
-	deploy := "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web]}\n"
-	for _, tt := range []struct{ stackRegion, want string }{
-		{"us-east-1", ""},
-		{"eu-west-1", `relay.yaml:5: environments[0].stackRegion "eu-west-1": the codedeploy strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region us-east-1; remove stackRegion (moving such an environment to another region takes two steps: README, "Changes that deploy as updates")`},
+	const (
+		block     = "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web]}\n"
+		component = "deploy:\n  stacks:\n    - {name: infra, stackName: shop-infra, templatePath: infra.yaml, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::aws:policy/AmazonSQSFullAccess\"]}}\n" +
+			"    - {name: web, dependsOn: [infra], codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [web]}}\n"
+		stackRegionMsg = `environments[0].stackRegion "eu-west-1": the codedeploy strategy creates its CodeDeploy group or EKS access entry in the environment's stack, which must be in its region us-east-1; remove stackRegion (moving such an environment to another region takes two steps: README, "Changes that deploy as updates")`
+		regionsMsg     = `environments[0].regions "us-east-1,us-west-2": the codedeploy strategy creates its CodeDeploy group or EKS access entry in one region; split this environment into one environment per region`
+	)
+	for _, tt := range []struct{ name, deploy, env, want string }{
+		{"block, stackRegion its region", block, "regions: [us-east-1], stackRegion: us-east-1", ""},
+		{"block, stackRegion another region", block, "regions: [us-east-1], stackRegion: eu-west-1", "relay.yaml:5: " + stackRegionMsg},
+		{"block, two regions", block, "regions: [us-east-1, us-west-2]", "relay.yaml:5: " + regionsMsg},
+		{"component, stackRegion its region", component, "regions: [us-east-1], stackRegion: us-east-1", ""},
+		{"component, stackRegion another region", component, "regions: [us-east-1], stackRegion: eu-west-1", "relay.yaml:5: " + stackRegionMsg},
+		{"component, two regions", component, "regions: [us-east-1, us-west-2]", "relay.yaml:5: " + regionsMsg},
 	} {
-		base := releaseBase[:strings.Index(releaseBase, "regions: [us-east-1]")] + "regions: [us-east-1], stackRegion: " + tt.stackRegion + "}\n"
-		_, err := Parse("relay.yaml", []byte(base+deploy))
+		base := releaseBase[:strings.Index(releaseBase, "regions: [us-east-1]")] + tt.env + "}\n"
+		_, err := Parse("relay.yaml", []byte(base+tt.deploy))
 		if got := fmt.Sprint(err); (tt.want == "" && err != nil) || (tt.want != "" && got != tt.want) {
-			t.Errorf("stackRegion %s: Parse() error = %v\nwant %q", tt.stackRegion, err, tt.want)
+			t.Errorf("%s: Parse() error = %v\nwant %q", tt.name, err, tt.want)
 		}
 	}
 }
