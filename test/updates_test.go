@@ -17,9 +17,6 @@ import (
 
 	"github.com/relaycdk/relay/constructs/assembly"
 	"github.com/relaycdk/relay/constructs/config"
-	"github.com/relaycdk/relay/constructs/delivery"
-	"github.com/relaycdk/relay/constructs/relaytest"
-	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 // The update checks below model what CloudFormation does with the second
@@ -505,32 +502,6 @@ func deployedStacks(a *assembly.Assembly) []deployedStack {
 	return out
 }
 
-// synthQuick synthesizes the configuration text as the relay app does,
-// without cdk-nag (its packs add metadata only), and returns the cloud
-// assembly; an invalid configuration fails t.
-func synthQuick(t *testing.T, text string) *assembly.Assembly {
-	t.Helper()
-	cfg, err := config.Parse("relay.yaml", []byte(text))
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	spec, err := delivery.Translate(cfg)
-	if err != nil {
-		t.Fatalf("delivery.Translate: %v", err)
-	}
-	out := t.TempDir()
-	relaytest.Do(t, "synthesize "+cfg.Name, func() {
-		app := cdkapp.New(cdkapp.Options{Outdir: out})
-		delivery.New(app, spec)
-		app.Synth(nil)
-	})
-	a, err := assembly.Read(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // edit is one replacement in a configuration's text: old must occur once.
 type edit struct{ old, new string }
 
@@ -728,7 +699,7 @@ func TestUpdatesDeploy(t *testing.T) {
 				// assembly is at hand (its cdk-nag metadata is no property).
 				a := golden[cfg.Name]
 				if len(step) > 0 {
-					a = synthQuick(t, applyEdits(t, text, step))
+					a = synthText(t, applyEdits(t, text, step), false)
 				}
 				for _, p := range w.deploy(deployedStacks(a)) {
 					got = append(got, fmt.Sprintf("step %d: %s", i+1, p))
