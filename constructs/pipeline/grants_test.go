@@ -100,15 +100,7 @@ func TestWiredDeployGrants(t *testing.T) {
 				p.TrustedRoleArns = []string{orders.HelmRoleArn("staging")}
 			})
 			w.props.Deployments[0].Release = tt.release
-			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
-				got := ""
-				if err != nil {
-					got = err.Error()
-				}
-				if got != tt.want {
-					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
-				}
-			}
+			w.wantValidate(t, tt.want)
 			if tt.want == "" {
 				relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
 			}
@@ -152,15 +144,7 @@ func TestWiredHelmTrust(t *testing.T) {
 				p.TrustedRoleArns = tt.trusted
 			})
 			w.props.Deployments[0].Release = tt.release
-			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
-				got := ""
-				if err != nil {
-					got = err.Error()
-				}
-				if got != tt.want {
-					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
-				}
-			}
+			w.wantValidate(t, tt.want)
 			if tt.want == "" {
 				relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
 			}

@@ -33,6 +33,21 @@ func env(account, region string) *awscdk.StackProps {
 	return &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}}
 }
 
+// wantValidate checks that Validate and ValidateIn of w's pipeline props
+// both return want ("" for no error), as the message of their error.
+func (w wiredApp) wantValidate(t *testing.T, want string) {
+	t.Helper()
+	for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%s() = %s\nwant %s", name, got, want)
+		}
+	}
+}
+
 // newWiredApp builds the store and the target, each props changed by its
 // mutate function, and the pipeline props (not the pipeline).
 func newWiredApp(t *testing.T, store func(*artifacts.StoreProps), tgt func(*target.Props)) wiredApp {
@@ -614,15 +629,7 @@ func TestWiredInvokeGrants(t *testing.T) {
 			})
 			w.props.InvokeRolePatterns = []string{orders.InvokeRolePattern()}
 			w.props.Deployments[0].Hooks = tt.hooks
-			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
-				got := ""
-				if err != nil {
-					got = err.Error()
-				}
-				if got != tt.want {
-					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
-				}
-			}
+			w.wantValidate(t, tt.want)
 		})
 	}
 }
@@ -650,15 +657,7 @@ func TestWiredTargetRegionsToken(t *testing.T) {
 				p.DeployStatements = []target.Statement{{Actions: []string{"ecs:*"}, Resources: []string{"*"}, Reason: "every ECS call of the account"}}
 			})
 			w.props.Deployments[0].Release = tt.release
-			for name, err := range map[string]error{"Validate": w.props.Validate(), "ValidateIn": w.props.ValidateIn(w.tooling)} {
-				got := ""
-				if err != nil {
-					got = err.Error()
-				}
-				if got != tt.want {
-					t.Errorf("%s() = %s\nwant %s", name, got, tt.want)
-				}
-			}
+			w.wantValidate(t, tt.want)
 		})
 	}
 }
