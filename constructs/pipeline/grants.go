@@ -78,7 +78,7 @@ func (p *Props) checkDeployGrants(pipelineRegion string, planned *plan.Pipeline,
 			calls = []iameval.Path{{Request: iameval.Request{Principal: actor, Action: "eks:DescribeCluster",
 				Resource: fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", tp.Partition, region, tp.Account, value)}}}
 		}
-		granted := deployPolicy(tp.DeployStatements)
+		granted := statementsPolicy("DeployStatements", tp.DeployStatements)
 		// The calls not granted, their actions joined by resource.
 		var missing, resources []string
 		actions := map[string][]string{}
@@ -108,10 +108,11 @@ func (p *Props) checkDeployGrants(pipelineRegion string, planned *plan.Pipeline,
 	return errs
 }
 
-// deployPolicy is statements as an identity policy for
+// statementsPolicy is a target's statements (DeployStatements,
+// InvokeStatements), named name, as an identity policy for
 // iameval.Policy.Granted: an action or resource given as a token counts as
 // granting ("*"), and conditions are left out (Granted does not read them).
-func deployPolicy(statements []target.Statement) iameval.Policy {
+func statementsPolicy(name string, statements []target.Statement) iameval.Policy {
 	anyIfToken := func(in []string) []string {
 		out := make([]string, len(in))
 		for i, s := range in {
@@ -122,7 +123,7 @@ func deployPolicy(statements []target.Statement) iameval.Policy {
 		}
 		return out
 	}
-	p := iameval.Policy{Name: "DeployStatements"}
+	p := iameval.Policy{Name: name}
 	for _, st := range statements {
 		p.Statements = append(p.Statements, iameval.Statement{Sid: st.Sid, Actions: anyIfToken(st.Actions), Resources: anyIfToken(st.Resources)})
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
-	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/plan"
 	"github.com/relaycdk/relay/constructs/target"
+	"github.com/relaycdk/relay/internal/iameval"
 )
 
 // Wiring by reference.
@@ -449,8 +449,9 @@ func (p *Props) checkTargets(refs []wired) []error {
 // team's own, and an action whose function or state machine they do not
 // name fails with AccessDenied when it runs. A statement's conditions are
 // not read (they only narrow it: one that names the resource counts as
-// granting), and a resource given as a token counts as granting. pipelineRegion is
-// the region of an action without one ("" when not known).
+// granting), and an action or resource given as a token counts as granting
+// (statementsPolicy, as checkDeployGrants reads DeployStatements).
+// pipelineRegion is the region of an action without one ("" when not known).
 func (p *Props) checkInvokeGrants(pipelineRegion string, planned *plan.Pipeline, refs []wired) []error {
 	var errs []error
 	seen := map[string]bool{}
@@ -479,10 +480,8 @@ func (p *Props) checkInvokeGrants(pipelineRegion string, planned *plan.Pipeline,
 			continue
 		}
 		seen[a.Field+arn] = true
-		if !slices.ContainsFunc(tp.InvokeStatements, func(st target.Statement) bool {
-			return slices.ContainsFunc(st.Actions, func(x string) bool { return iampolicy.Matches(x, action) }) &&
-				slices.ContainsFunc(st.Resources, func(r string) bool { return arns.IsToken(r) || arns.Glob(r, arn) })
-		}) {
+		call := iameval.Path{Request: iameval.Request{Principal: iameval.Principal{ARN: a.RoleArn}, Action: action, Resource: arn}}
+		if !statementsPolicy("InvokeStatements", tp.InvokeStatements).Granted(call) {
 			errs = append(errs, fmt.Errorf("%s%s %q: the action %s calls %s on %s as the invoke role of the target %s, whose InvokeStatements do not grant it, so it would fail with AccessDenied when it runs; add a statement with %s on %s to that target's InvokeStatements",
 				a.Field, field, name, a.Name, action, arn, *t.Node().Path(), action, arn))
 		}
