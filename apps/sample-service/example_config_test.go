@@ -28,7 +28,7 @@ func TestExampleConfigDeploysThisService(t *testing.T) {
 	if cfg.Deploy.StackName != defaultStackName {
 		t.Errorf("deploy.stackName = %q, want this app's stack %q", cfg.Deploy.StackName, defaultStackName)
 	}
-	_, stack := newApp(cfg.Deploy.StackName, "")
+	_, stack := testApp(cfg.Deploy.StackName)
 	tpl := relaytest.JSON(t, stack)
 	params := tpl["Parameters"].(map[string]interface{})
 	jobResults := delivery.Names(cfg).JobResultsRoleArn()

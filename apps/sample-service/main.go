@@ -73,7 +73,7 @@ func synth(stackName, outdir string) (string, error) {
 	if err := checkStackName(stackName); err != nil {
 		return "", err
 	}
-	app, stack := newApp(stackName, outdir)
+	app, stack := newApp(stackName, appProps(outdir))
 	assembly := app.Synth(nil)
 	return *assembly.GetStackArtifact(stack.ArtifactId()).TemplateFullPath(), nil
 }
@@ -91,13 +91,20 @@ func checkStackName(name string) error {
 	return nil
 }
 
-// newApp builds the app with its one stack, whose construct ID and
-// CloudFormation name are stackName. outdir "" lets CDK choose.
-func newApp(stackName, outdir string) (awscdk.App, awscdk.Stack) {
+// appProps are the props of main's App: no analytics, the cloud assembly
+// in outdir ("" lets CDK choose), and aws-cdk-lib's built-in CloudFormation
+// validation on (its default), as in a team's own app.
+func appProps(outdir string) *awscdk.AppProps {
 	props := &awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)}
 	if outdir != "" {
 		props.Outdir = jsii.String(outdir)
 	}
+	return props
+}
+
+// newApp builds the App of props with its one stack, whose construct ID and
+// CloudFormation name are stackName.
+func newApp(stackName string, props *awscdk.AppProps) (awscdk.App, awscdk.Stack) {
 	app := awscdk.NewApp(props)
 	pipelineName, tooling := envOr("RELAY_PIPELINE", "payments"), envOr("RELAY_TOOLING_ACCOUNT", "111111111111")
 	stack := awscdk.NewStack(app, jsii.String(stackName), &awscdk.StackProps{

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/goccy/go-yaml"
@@ -23,6 +24,13 @@ import (
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 
 type m = map[string]interface{}
+
+// testApp is newApp for the tests that read the stack: without aws-cdk-lib's
+// built-in CloudFormation validation, which costs seconds per synthesis
+// (TestSynth runs main's App, with it).
+func testApp(stackName string) (awscdk.App, awscdk.Stack) {
+	return newApp(stackName, &awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
+}
 
 // maxInlineCode is CloudFormation's limit for a function's ZipFile.
 const maxInlineCode = 4096
@@ -89,9 +97,9 @@ func TestTemplate(t *testing.T) {
 }
 
 func testTemplate(t *testing.T, name string) {
-	_, stack := newApp(name, "")
+	_, stack := testApp(name)
 	tpl := relaytest.Template(t, stack)
-	raw := relaytest.JSON(t, stack)
+	raw := *tpl.ToJSON()
 	resources := raw["Resources"].(m)
 	ofType := func(typ string) map[string]m {
 		out := map[string]m{}
@@ -267,7 +275,7 @@ func testTemplate(t *testing.T, name string) {
 // TestSmokeTestHasNoRoleOfItsOwn checks that the smoke test's permissions
 // live in Relay's hook role only: the stack gives it no role and no policy.
 func TestSmokeTestHasNoRoleOfItsOwn(t *testing.T) {
-	_, stack := newApp(defaultStackName, "")
+	_, stack := testApp(defaultStackName)
 	for id, r := range relaytest.JSON(t, stack)["Resources"].(m) {
 		typ := r.(m)["Type"]
 		if (typ == "AWS::IAM::Role" || typ == "AWS::IAM::Policy") && strings.HasPrefix(id, "SmokeTest") {
@@ -279,7 +287,7 @@ func TestSmokeTestHasNoRoleOfItsOwn(t *testing.T) {
 // TestCompliance runs cdk-nag's AwsSolutions pack: every finding is fixed or
 // suppressed with a reason.
 func TestCompliance(t *testing.T) {
-	app, stack := newApp(defaultStackName, "")
+	app, stack := testApp(defaultStackName)
 	relaytest.Do(t, "add cdk-nag", func() { compliance.AwsSolutions(app) })
 	if errs := relaytest.Errors(t, stack); len(errs) > 0 {
 		t.Errorf("%d unsuppressed cdk-nag findings:\n%s", len(errs), relaytest.FindingsText(errs))

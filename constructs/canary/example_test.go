@@ -16,7 +16,9 @@ import (
 // gets 10% of the traffic every minute, and CodeDeploy rolls back when the
 // alias reports an error.
 func ExampleNew() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// Without aws-cdk-lib's built-in CloudFormation validation, as the relay
+	// app and relaytest.NewApp synthesize: it costs seconds per App.
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
 	stack := awscdk.NewStack(app, jsii.String("orders-app"), nil)
 	fn := awslambda.NewFunction(stack, jsii.String("Api"), &awslambda.FunctionProps{
 		FunctionName: jsii.String("orders-app-api"),

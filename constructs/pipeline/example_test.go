@@ -16,7 +16,9 @@ import (
 // with a Test stage, a Scan stage and a gated production deployment: the Go
 // form of what relay.yaml configures.
 func ExampleNew() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// Without aws-cdk-lib's built-in CloudFormation validation, as the relay
+	// app and relaytest.NewApp synthesize: it costs seconds per App.
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
 	stack := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})

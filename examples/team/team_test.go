@@ -37,7 +37,10 @@ var built struct {
 func build(t *testing.T) *team.Stacks {
 	t.Helper()
 	built.once.Do(func() {
-		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+		// Without aws-cdk-lib's built-in CloudFormation validation (on by
+		// default), as the relay app and relaytest.NewApp synthesize: it
+		// costs seconds per App, and TestCfnLint checks the templates.
+		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
 		msg, ok := relaytest.Recover(func() {
 			s, err := team.New(app)
 			if err != nil {
@@ -166,7 +169,8 @@ func TestCfnLint(t *testing.T) {
 // ExampleNew builds the team's stacks and prints what the pipeline
 // assumes, read back from the synthesized template.
 func ExampleNew() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// Without aws-cdk-lib's built-in validation, as build creates the App.
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
 	s, err := team.New(app)
 	if err != nil {
 		fmt.Println(err)
@@ -194,7 +198,8 @@ func ExampleNew() {
 // the team's own stack names a role like the deploy role Relay's target
 // creates in the same account, and limits.CheckDir reports both places.
 func ExampleNew_checkDir() {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// Without aws-cdk-lib's built-in validation, as build creates the App.
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), BuiltinCloudFormationValidation: jsii.Bool(false)})
 	if _, err := team.New(app); err != nil {
 		fmt.Println(err)
 		return
