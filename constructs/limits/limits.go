@@ -118,13 +118,16 @@ var Table = append([]Limit{
 		"move statements into customer managed policies (deploy.executionPolicy.managedPolicyArns), or merge statements with the same actions", false},
 	{IAMManagedPolicy, "IAM managed policy (characters)", 6144, iamQuotas,
 		"split the managed policy in two, or use shorter resource patterns", false},
+	// IAM's default quota; Service Quotas raises it to at most 4,096 per
+	// account (Adjustables), which a synth cannot see: Relay holds every
+	// role to the default unless Quotas declares it raised.
 	{IAMTrustPolicy, "IAM role trust policy (characters)", 2048, iamQuotas,
-		"trust fewer principals, or ask AWS Support to raise the role trust policy length quota (up to 4096)", false},
-	// IAM's default quota; Service Quotas raises it to at most 20 per
-	// account, which a synth cannot see, so Relay holds every role to the
-	// default: a target account never asked has it.
+		"trust fewer principals" + raiseAdvice + " the role trust policy length quota (up to 4096) in every account this deploys to, declare it (quotas.iamRoleTrustPolicyLength in relay.yaml, limits.Quotas.IAMRoleTrustPolicyLength in Go)", false},
+	// IAM's default quota; Service Quotas raises it to at most 25 per
+	// account (Adjustables), which a synth cannot see: Relay holds every
+	// role to the default unless Quotas declares it raised.
 	{IAMRoleManagedPolicies, "IAM managed policies attached to one role (default quota)", 10, iamQuotas,
-		"attach at most 10: merge customer managed policies, or grant with statements (the role's own policy) instead", false},
+		"merge customer managed policies, or grant with statements (the role's own policy) instead" + raiseAdvice + " the quota of managed policies per role (up to 25) in every account this deploys to, declare it (quotas.iamManagedPoliciesPerRole in relay.yaml, limits.Quotas.IAMManagedPoliciesPerRole in Go)", false},
 	{IAMRoleName, "IAM role name (characters)", 64, iamQuotas,
 		"use a shorter name", false},
 	{KMSKeyPolicy, "KMS key policy (bytes)", 32768, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
@@ -180,11 +183,11 @@ var Table = append([]Limit{
 		"deploy the service in fewer target groups, or in several deployment groups", false},
 	{CodeDeployWait, "CodeDeploy blue/green wait before rerouting traffic or terminating the blue fleet (minutes)", 2880, codeDeployQuotas,
 		"wait at most 48 hours", false},
-	// CodeDeploy's default quota; Service Quotas may raise it in an
-	// account, which a synth cannot see, so Relay holds every deployment
-	// group to the default: a target account never asked has it.
+	// CodeDeploy's default quota, adjustable (its quota page states no
+	// maximum), which a synth cannot see: Relay holds every deployment
+	// group to the default unless Quotas declares it raised.
 	{CodeDeployASGs, "CodeDeploy Auto Scaling groups per deployment group (default quota)", 10, codeDeployQuotas,
-		"list at most 10 Auto Scaling groups, or deploy the others through another deployment group (another Relay configuration)", false},
+		"deploy the other Auto Scaling groups through another deployment group (another Relay configuration)" + raiseAdvice + " the quota of Auto Scaling groups in a deployment group in every account this deploys to, declare it (quotas.codeDeployAutoScalingGroups in relay.yaml, limits.Quotas.CodeDeployAutoScalingGroups in Go)", false},
 	{CodeDeployTagGroups, "CodeDeploy tag groups per deployment group (EC2 or on-premises tag set)", 3, codeDeployTagging,
 		"select the instances with at most 3 tag groups", false},
 	{CodeDeployTags, "CodeDeploy tags per tag group (each tag key and value pair, or key or value alone, counts once)", 10, codeDeployTagging,
@@ -345,12 +348,25 @@ func (f Finding) Error() string {
 // breaks its rule (NameRules; an error, never a warning), and every
 // variable reference of a pipeline's actions that cannot resolve
 // (VariableReference; an error), sorted by resource.
+//
+// It holds every adjustable quota to AWS's default; Quotas.CheckTemplate
+// holds them to declared raised ones.
 func CheckTemplate(stack string, body []byte) ([]Finding, error) {
+	return Quotas{}.CheckTemplate(stack, body)
+}
+
+// CheckTemplate is limits.CheckTemplate in accounts with quotas q: a
+// finding about an adjustable quota that q declares raised is measured
+// against the declared value (Quotas.Limit).
+func (q Quotas) CheckTemplate(stack string, body []byte) ([]Finding, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	tpl, err := parseTemplate(stack, body)
 	if err != nil {
 		return nil, err
 	}
-	return checkTemplate(stack, body, tpl), nil
+	return q.checkTemplate(stack, body, tpl), nil
 }
 
 // parseTemplate parses the template body of stack.
@@ -363,7 +379,7 @@ func parseTemplate(stack string, body []byte) (map[string]interface{}, error) {
 }
 
 // checkTemplate is CheckTemplate of the parsed template tpl of body.
-func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Finding {
+func (q Quotas) checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Finding {
 	var out []Finding
 	measure := func(f Finding) {
 		l := f.Limit
@@ -373,7 +389,7 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 		}
 	}
 	check := func(id, resource string, v int) {
-		measure(Finding{Limit: ByID(id), Stack: stack, Resource: resource, Value: v})
+		measure(Finding{Limit: q.Limit(id), Stack: stack, Resource: resource, Value: v})
 	}
 	check(TemplateBody, "", len(body))
 	res, _ := tpl["Resources"].(map[string]interface{})
@@ -414,7 +430,7 @@ func checkTemplate(stack string, body []byte, tpl map[string]interface{}) []Find
 				check(StackSetTemplate, id, len(body))
 				var nested map[string]interface{}
 				if json.Unmarshal([]byte(body), &nested) == nil {
-					for _, f := range checkTemplate(stack+"/"+id, []byte(body), nested) {
+					for _, f := range q.checkTemplate(stack+"/"+id, []byte(body), nested) {
 						if f.Limit.ID != TemplateBody {
 							out = append(out, f)
 						}
@@ -596,7 +612,19 @@ func ConfigurationLength(v interface{}) int {
 // the assembly take in one AWS scope (CheckUnique; stack environments from
 // the manifest's aws://ACCOUNT/REGION). A nested assembly (a Stage's) is
 // not read.
+//
+// It holds every adjustable quota to AWS's default; Quotas.CheckDir holds
+// them to declared raised ones.
 func CheckDir(dir string) ([]Finding, error) {
+	return Quotas{}.CheckDir(dir)
+}
+
+// CheckDir is limits.CheckDir in accounts with quotas q (see
+// Quotas.CheckTemplate); an invalid q (Quotas.Validate) is an error.
+func (q Quotas) CheckDir(dir string) ([]Finding, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return nil, err
@@ -634,7 +662,7 @@ func CheckDir(dir string) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		found := checkTemplate(name, raw, tpl)
+		found := q.checkTemplate(name, raw, tpl)
 		if stackName := a.Properties.StackName; stackName != "" {
 			if rule := CheckName(StackName, stackName); rule != "" {
 				out = append(out, Finding{Limit: ByID(StackName), Stack: name, Value: len(stackName), Name: stackName, Property: "stack name", Rule: rule})
