@@ -66,6 +66,10 @@ type Config struct {
 	// SelfUpdate deploys the Relay stacks from the source before any
 	// environment (see SelfUpdate). Default: off.
 	SelfUpdate *SelfUpdate `yaml:"selfUpdate,omitempty" json:"selfUpdate,omitempty"`
+	// Quotas declares AWS quotas that Service Quotas raised in every
+	// account this configuration deploys to (see Quotas). Default: every
+	// quota at AWS's default.
+	Quotas *Quotas `yaml:"quotas,omitempty" json:"quotas,omitempty"`
 }
 
 // Tooling is the central account that owns the pipeline.

@@ -102,7 +102,8 @@ type ExecutionPolicy struct {
 	// IAMFullAccess policies are refused unless AllowAdministratorAccess.
 	// At most 10 distinct ARNs: IAM's default quota of managed policies
 	// per role (limits.IAMRoleManagedPolicies), which Service Quotas may
-	// raise in an account but a synth cannot see.
+	// raise in an account but a synth cannot see; up to 25 with
+	// quotas.iamManagedPoliciesPerRole declared.
 	ManagedPolicyArns []string `yaml:"managedPolicyArns,omitempty" json:"managedPolicyArns,omitempty"`
 	// Statements are inline Allow statements. A statement as strong as
 	// AdministratorAccess (an IAM escalation action, such as iam:* or
@@ -255,9 +256,14 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		}
 		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, rule)
 	}
-	if n, max := distinctCount(ep.ManagedPolicyArns), limits.Max(limits.IAMRoleManagedPolicies); n > max {
-		p.add(base+".managedPolicyArns", strconv.Itoa(n), fmt.Sprintf("IAM attaches at most %d managed policies to a role (the default quota, which a synth cannot see raised in a target account; %s), and each execution role gets all %d, so CloudFormation would fail to create it: merge customer managed policies, or grant with %s.statements instead",
-			max, limits.ByID(limits.IAMRoleManagedPolicies).Source, n, base))
+	quotas := c.DeclaredQuotas()
+	if n, max := distinctCount(ep.ManagedPolicyArns), quotas.Max(limits.IAMRoleManagedPolicies); n > max {
+		fix := fmt.Sprintf("merge customer managed policies, or grant with %s.statements instead", base)
+		if raise := quotas.RaiseFix(limits.IAMRoleManagedPolicies, quotaPath(limits.IAMRoleManagedPolicies), n); raise != "" {
+			fix = fmt.Sprintf("merge customer managed policies, grant with %s.statements instead, or, %s", base, raise)
+		}
+		p.add(base+".managedPolicyArns", strconv.Itoa(n), fmt.Sprintf("IAM attaches at most %d managed policies to a role (%s, %s), and each execution role gets all %d, so CloudFormation would fail to create it: %s",
+			max, quotas.Basis(limits.IAMRoleManagedPolicies, quotaPath(limits.IAMRoleManagedPolicies)), limits.ByID(limits.IAMRoleManagedPolicies).Source, n, fix))
 	}
 	// IAM refuses a policy whose Sids repeat: the statements' own, and
 	// those Relay writes beside them into the execution role's policy (with

@@ -159,7 +159,7 @@ func TestValidateDeploy(t *testing.T) {
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: policyArns(11)}
 			},
-			want: []string{`deploy.executionPolicy.managedPolicyArns "11": IAM attaches at most 10 managed policies to a role (the default quota, which a synth cannot see raised in a target account; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and each execution role gets all 11, so CloudFormation would fail to create it: merge customer managed policies, or grant with deploy.executionPolicy.statements instead`},
+			want: []string{`deploy.executionPolicy.managedPolicyArns "11": IAM attaches at most 10 managed policies to a role (the default quota, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and each execution role gets all 11, so CloudFormation would fail to create it: merge customer managed policies, grant with deploy.executionPolicy.statements instead, or, once Service Quotas raised the quota to at least 11 (AWS allows up to 25) in every account this deploys to, declare it in quotas.iamManagedPoliciesPerRole`},
 		},
 		{
 			name: "ten managed policies, one listed twice",

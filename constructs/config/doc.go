@@ -27,7 +27,8 @@
 // suites.go, pipeline.go, environments.go, gates.go (approval, freeze, entry
 // conditions; cron.go checks cron expressions), references.go (variables
 // across sections), observability.go (notifications, dashboard, alarms,
-// audit) and applies.go (settings that apply only to some environment kinds,
+// audit), quotas.go (AWS quotas declared raised in Service Quotas) and
+// applies.go (settings that apply only to some environment kinds,
 // strategies or waves). input.go and text.go judge the
 // file and its text as a whole; load.go decodes; validate.go orders the
 // sections and defines FieldError.

@@ -269,7 +269,8 @@ func (d *Deploy) strategyDefaults(unset unsetFunc, gitOpsValue string) {
 
 // validateStrategy checks r's strategy block as environment e receives it
 // in region.
-func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
+// Quotas are the configuration's declared quotas (Config.DeclaredQuotas).
+func validateStrategy(q *problems, r *Deploy, e Environment, region string, quotas limits.Quotas) {
 	if x := r.ECS; x != nil {
 		validateECS(q, x, e, region)
 	}
@@ -277,7 +278,7 @@ func validateStrategy(q *problems, r *Deploy, e Environment, region string) {
 		validateECSBlueGreen(q, x, e, region)
 	}
 	if x := r.CodeDeploy; x != nil {
-		validateCodeDeploy(q, x, e, region)
+		validateCodeDeploy(q, x, e, region, quotas)
 	}
 	if x := r.S3; x != nil {
 		validateS3Deploy(q, x, e, region)

@@ -35,7 +35,8 @@ type CodeDeployDeploy struct {
 	// AutoScalingGroups are Auto Scaling group names. At least one of
 	// instanceTags, onPremisesTags and autoScalingGroups is required;
 	// blue-green needs autoScalingGroups. At most 10: CodeDeploy's default
-	// quota (limits.CodeDeployASGs), which a synth cannot see raised.
+	// quota (limits.CodeDeployASGs), which a synth cannot see raised; more
+	// with quotas.codeDeployAutoScalingGroups declared.
 	AutoScalingGroups []string `yaml:"autoScalingGroups,omitempty" json:"autoScalingGroups,omitempty"`
 	// Style is in-place or blue-green. Default: in-place.
 	Style string `yaml:"style,omitempty" json:"style,omitempty"`
@@ -137,9 +138,10 @@ func (x *CodeDeployDeploy) applyDefaults(unset unsetFunc) {
 	}
 }
 
-// validateCodeDeploy checks the EC2/on-premises CodeDeploy deployment x as environment e receives it in
+// validateCodeDeploy checks the EC2/on-premises CodeDeploy deployment x,
+// in accounts with the declared quotas, as environment e receives it in
 // region.
-func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region string) {
+func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region string, quotas limits.Quotas) {
 	const b = "deploy.codeDeploy."
 	if x.ExistingGroup != nil {
 		validateExistingCodeDeploy(q, x)
@@ -184,9 +186,13 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 				most, limits.ByID(limits.CodeDeployTags).Source, f.name, n, b))
 		}
 	}
-	if n, most := len(x.AutoScalingGroups), limits.Max(limits.CodeDeployASGs); n > most {
-		q.add(b+"autoScalingGroups", strconv.Itoa(n), fmt.Sprintf("CodeDeploy takes at most %d Auto Scaling groups in a deployment group (the default quota, which a synth cannot see raised in a target account; %s), so CloudFormation would fail to create it: deploy through at most %d groups, or select the other instances with %sinstanceTags",
-			most, limits.ByID(limits.CodeDeployASGs).Source, most, b))
+	if n, most := len(x.AutoScalingGroups), quotas.Max(limits.CodeDeployASGs); n > most {
+		fix := fmt.Sprintf("deploy through at most %d groups, or select the other instances with %sinstanceTags", most, b)
+		if raise := quotas.RaiseFix(limits.CodeDeployASGs, quotaPath(limits.CodeDeployASGs), n); raise != "" {
+			fix += ", or, " + raise
+		}
+		q.add(b+"autoScalingGroups", strconv.Itoa(n), fmt.Sprintf("CodeDeploy takes at most %d Auto Scaling groups in a deployment group (%s, %s), so CloudFormation would fail to create it: %s",
+			most, quotas.Basis(limits.CodeDeployASGs, quotaPath(limits.CodeDeployASGs)), limits.ByID(limits.CodeDeployASGs).Source, fix))
 	}
 	switch x.Style {
 	case "in-place":

@@ -54,7 +54,7 @@ func TestValidateCodeDeploy(t *testing.T) {
 		{"eleven on-premises tags", "deploy:\n  codeDeploy: {onPremisesTags: {app: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10]}, instanceRoles: [web]}\n",
 			`deploy.codeDeploy.onPremisesTags "11": CodeDeploy selects instances by at most 10 tags`},
 		{"eleven Auto Scaling groups", "deploy:\n  codeDeploy: {autoScalingGroups: [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10], instanceRoles: [web]}\n",
-			`deploy.codeDeploy.autoScalingGroups "11": CodeDeploy takes at most 10 Auto Scaling groups in a deployment group (the default quota, which a synth cannot see raised in a target account; https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create it: deploy through at most 10 groups, or select the other instances with deploy.codeDeploy.instanceTags`},
+			`deploy.codeDeploy.autoScalingGroups "11": CodeDeploy takes at most 10 Auto Scaling groups in a deployment group (the default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create it: deploy through at most 10 groups, or select the other instances with deploy.codeDeploy.instanceTags, or, once Service Quotas raised the quota to at least 11 in every account this deploys to, declare it in quotas.codeDeployAutoScalingGroups`},
 		// CloudFormation refuses a tag group or an alarm list with an item
 		// twice (uniqueItems; CodeDeploy's AlarmConfiguration).
 		{"an instance tag twice", "deploy:\n  codeDeploy: {instanceTags: {app: [billing, billing]}, instanceRoles: [web]}\n",

@@ -126,6 +126,7 @@ func (c *Config) validate() []*FieldError {
 	c.validateReferences(&p)
 	c.validateObservability(&p)
 	c.validateAssets(&p)
+	c.validateQuotas(&p)
 	if len(text) > 0 {
 		p = slices.DeleteFunc(p[len(text):], func(e *FieldError) bool {
 			return slices.ContainsFunc(text, func(t *FieldError) bool { return t.Path == e.Path })
