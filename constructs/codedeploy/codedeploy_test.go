@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/codedeploy"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
 
@@ -658,7 +659,32 @@ func TestServerPropsValidate(t *testing.T) {
 		}, []string{
 			`InstanceTags: 11 tags (one per key and value); CodeDeploy selects instances by at most 10 tags in a tag group (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead`,
 			`OnPremisesTags: 11 tags (one per key and value); CodeDeploy selects instances by at most 10 tags in a tag group (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html), so CloudFormation would fail to create the deployment group: tag the instances with one shared tag, or list their Auto Scaling groups in AutoScalingGroupNames instead`,
-			`AutoScalingGroupNames: 11 Auto Scaling groups; CodeDeploy takes at most 10 in a deployment group (its default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 10, or select the other instances with InstanceTags`,
+			`AutoScalingGroupNames: 11 Auto Scaling groups; CodeDeploy takes at most 10 in a deployment group (the default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 10, or select the other instances with InstanceTags, or, once Service Quotas raised the quota to at least 11 in every account this deploys to, declare it in Quotas.CodeDeployAutoScalingGroups`,
+		}},
+		// The quota is adjustable: declared raised in Quotas, the group
+		// takes up to the declared value.
+		{"fifteen Auto Scaling groups, 20 declared", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.AutoScalingGroupNames = names("asg", 15)
+			p.Quotas = limits.Quotas{CodeDeployAutoScalingGroups: 20}
+			return p
+		}, nil},
+		{"fifteen Auto Scaling groups, 12 declared", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.AutoScalingGroupNames = names("asg", 15)
+			p.Quotas = limits.Quotas{CodeDeployAutoScalingGroups: 12}
+			return p
+		}, []string{
+			`AutoScalingGroupNames: 15 Auto Scaling groups; CodeDeploy takes at most 12 in a deployment group (the quota declared in Quotas.CodeDeployAutoScalingGroups, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 12, or select the other instances with InstanceTags, or, once Service Quotas raised the quota to at least 15 in every account this deploys to, declare it in Quotas.CodeDeployAutoScalingGroups`,
+		}},
+		{"a declared quota below the default", func() *codedeploy.ServerProps {
+			p := validServer()
+			p.AutoScalingGroupNames = names("asg", 11)
+			p.Quotas = limits.Quotas{CodeDeployAutoScalingGroups: 5}
+			return p
+		}, []string{
+			`Quotas.CodeDeployAutoScalingGroups 5: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default`,
+			`AutoScalingGroupNames: 11 Auto Scaling groups; CodeDeploy takes at most 10 in a deployment group (the default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 10, or select the other instances with InstanceTags, or, once Service Quotas raised the quota to at least 11 in every account this deploys to, declare it in Quotas.CodeDeployAutoScalingGroups`,
 		}},
 		{"tags, groups and target group names", func() *codedeploy.ServerProps {
 			p := validServer()

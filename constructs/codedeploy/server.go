@@ -69,7 +69,8 @@ type ServerProps struct {
 	// required; blue-green requires AutoScalingGroupNames. The CodeDeploy
 	// agent must already be on the instances (the platform stack installs it).
 	// At most 10: CodeDeploy's default quota (limits.CodeDeployASGs,
-	// https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html).
+	// https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html),
+	// or Quotas.CodeDeployAutoScalingGroups when declared.
 	AutoScalingGroupNames []string
 	// DeploymentConfig is a predefined config (see ServerConfigName). Do not
 	// set it with MinimumHealthyHosts. Default: CodeDeployDefault.OneAtATime.
@@ -114,6 +115,12 @@ type ServerProps struct {
 	// characters (CloudWatch's alarm names). Default: none (a failed
 	// deployment still rolls back).
 	AlarmNames []string
+	// Quotas declares the adjustable AWS quotas that Service Quotas raised
+	// in the group's account: Validate measures AutoScalingGroupNames
+	// against Quotas.CodeDeployAutoScalingGroups when set. Check the
+	// written templates with the same value (limits.Quotas.CheckDir).
+	// Default: the zero value, every quota at AWS's default.
+	Quotas limits.Quotas
 }
 
 // style is Style with its default.
@@ -185,9 +192,20 @@ func (p *ServerProps) Validate() error {
 	errs.tags("OnPremisesTags", p.OnPremisesTags)
 	errs.list("AutoScalingGroupNames", p.AutoScalingGroupNames, func(s string) bool { return s != "" && len(s) <= 255 }, "must be 1-255 characters, the name of an Auto Scaling group in the target account")
 	errs.list("TargetGroupNames", p.TargetGroupNames, targetGroupNm.MatchString, "must be a target group name: 1-32 letters, digits and hyphens, not starting or ending with a hyphen")
-	if max := limits.Max(limits.CodeDeployASGs); len(p.AutoScalingGroupNames) > max {
-		errs.add("AutoScalingGroupNames: %d Auto Scaling groups; CodeDeploy takes at most %d in a deployment group (its default quota, %s), so CloudFormation would fail to create the group: deploy through at most %d, or select the other instances with InstanceTags",
-			len(p.AutoScalingGroupNames), max, limits.ByID(limits.CodeDeployASGs).Source, max)
+	for _, q := range p.Quotas.Problems() {
+		errs.add("Quotas.%s", q)
+	}
+	q := p.Quotas
+	if q.Validate() != nil {
+		q = limits.Quotas{} // reported above
+	}
+	if n, max := len(p.AutoScalingGroupNames), q.Max(limits.CodeDeployASGs); n > max {
+		fix := fmt.Sprintf("deploy through at most %d, or select the other instances with InstanceTags", max)
+		if raise := q.RaiseFix(limits.CodeDeployASGs, "Quotas.CodeDeployAutoScalingGroups", n); raise != "" {
+			fix += ", or, " + raise
+		}
+		errs.add("AutoScalingGroupNames: %d Auto Scaling groups; CodeDeploy takes at most %d in a deployment group (%s, %s), so CloudFormation would fail to create the group: %s",
+			n, max, q.Basis(limits.CodeDeployASGs, "Quotas.CodeDeployAutoScalingGroups"), limits.ByID(limits.CodeDeployASGs).Source, fix)
 	}
 	if max := limits.Max(limits.CodeDeployTargets); len(p.TargetGroupNames) > max {
 		errs.add("TargetGroupNames: %d target groups; CodeDeploy allows at most %d", len(p.TargetGroupNames), max)

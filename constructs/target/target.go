@@ -168,6 +168,14 @@ type Props struct {
 	// and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
 	// Default: no policy.
 	ArtifactReaderPolicyName string
+	// Quotas declares the adjustable AWS quotas that Service Quotas raised
+	// in Account (every account the stack deploys to, for a StackSet's
+	// template): Validate measures ExecutionManagedPolicyArns and each
+	// ExecutionRoles entry's against Quotas.IAMManagedPoliciesPerRole
+	// when set. Check the written templates with the same value
+	// (limits.Quotas.CheckDir). Default: the zero value, every quota at
+	// AWS's default.
+	Quotas limits.Quotas
 	// ArtifactBucketArns are the artifact buckets the deploy role may read,
 	// as ARNs (arn:aws:s3:::BUCKET, not the bucket name), or tokens.
 	ArtifactBucketArns []string
@@ -203,7 +211,8 @@ type Props struct {
 	// (a StackSet's), with the deploying account (AWS::AccountId), so that
 	// one policy name serves every account that has it. At most 10
 	// distinct ARNs (limits.IAMRoleManagedPolicies: IAM's default quota of
-	// managed policies per role, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+	// managed policies per role, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html),
+	// or Quotas.IAMManagedPoliciesPerRole when declared.
 	ExecutionManagedPolicyArns []string
 	// ExecutionStatements are inline statements for the execution role. With
 	// ExecutionManagedPolicyArns, at least one is required. A resource may
@@ -606,6 +615,9 @@ func (p *Props) Validate() error {
 		add("ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default")
 	}
 	own.validateArns(add)
+	for _, q := range p.Quotas.Problems() {
+		add("Quotas.%s", q)
+	}
 	if len(errs) == 0 {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/constructs/target"
@@ -241,7 +242,26 @@ func TestPropsValidate(t *testing.T) {
 			p.ExecutionManagedPolicyArns = eleven
 			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: ten}}
 		}, []string{
-			"ExecutionManagedPolicyArns: 11 managed policies for one role; IAM attaches at most 10 to a role (its default quota, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), so CloudFormation would fail to create the role: merge customer managed policies, or grant with statements instead",
+			"ExecutionManagedPolicyArns: 11 managed policies for one role; IAM attaches at most 10 to a role (the default quota, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), so CloudFormation would fail to create the role: merge customer managed policies, grant with statements instead, or, once Service Quotas raised the quota to at least 11 (AWS allows up to 25) in every account this deploys to, declare it in Quotas.IAMManagedPoliciesPerRole",
+		}},
+		// The quota is adjustable (up to 25): declared raised in Quotas,
+		// each execution role takes up to the declared value.
+		{"managed policies within a declared quota", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = policyArns(15)
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: policyArns(20)}}
+			p.Quotas = limits.Quotas{IAMManagedPoliciesPerRole: 20}
+		}, nil},
+		{"managed policies over a declared quota", func(p *target.Props) {
+			p.ExecutionRoles = []target.ExecutionRole{{Name: "payments-staging-db-cfn-exec", StackNames: []string{"payments-db"}, ManagedPolicyArns: policyArns(26)}}
+			p.Quotas = limits.Quotas{IAMManagedPoliciesPerRole: 25}
+		}, []string{
+			"ExecutionRoles[0].ManagedPolicyArns: 26 managed policies for one role; IAM attaches at most 25 to a role (the quota declared in Quotas.IAMManagedPoliciesPerRole, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), so CloudFormation would fail to create the role: merge customer managed policies, or grant with statements instead",
+		}},
+		{"a declared quota above AWS's maximum", func(p *target.Props) {
+			p.Quotas = limits.Quotas{IAMManagedPoliciesPerRole: 30, IAMRoleTrustPolicyLength: 1000}
+		}, []string{
+			"Quotas.IAMManagedPoliciesPerRole 30: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
+			"Quotas.IAMRoleTrustPolicyLength 1000: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
 		}},
 		// A hook role that may change a role's policy and trust could make
 		// that role trust it and hold any permission: as for a step role,
@@ -1138,4 +1158,13 @@ func stagingStack(account string) awscdk.Stack {
 		props.Env = &awscdk.Environment{Account: jsii.String(account), Region: jsii.String("us-east-1")}
 	}
 	return awscdk.NewStack(relaytest.NewApp(), jsii.String("Staging"), props)
+}
+
+// policyArns are n customer managed policy ARNs of the target account.
+func policyArns(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("arn:aws:iam::${account}:policy/p%d", i))
+	}
+	return out
 }

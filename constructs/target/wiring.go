@@ -112,9 +112,13 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 		for _, a := range list {
 			distinct[a] = true
 		}
-		if max := limits.Max(limits.IAMRoleManagedPolicies); len(distinct) > max {
-			add("%s: %d managed policies for one role; IAM attaches at most %d to a role (its default quota, %s), so CloudFormation would fail to create the role: merge customer managed policies, or grant with statements instead",
-				field, len(distinct), max, limits.ByID(limits.IAMRoleManagedPolicies).Source)
+		if q := p.quotas(); len(distinct) > q.Max(limits.IAMRoleManagedPolicies) {
+			fix := "merge customer managed policies, or grant with statements instead"
+			if raise := q.RaiseFix(limits.IAMRoleManagedPolicies, "Quotas.IAMManagedPoliciesPerRole", len(distinct)); raise != "" {
+				fix = "merge customer managed policies, grant with statements instead, or, " + raise
+			}
+			add("%s: %d managed policies for one role; IAM attaches at most %d to a role (%s, %s), so CloudFormation would fail to create the role: %s",
+				field, len(distinct), q.Max(limits.IAMRoleManagedPolicies), q.Basis(limits.IAMRoleManagedPolicies, "Quotas.IAMManagedPoliciesPerRole"), limits.ByID(limits.IAMRoleManagedPolicies).Source, fix)
 		}
 		if !values.IsAccount(p.Account) {
 			return // the stack's account, known at deploy time only
@@ -390,3 +394,12 @@ func stackOf(scope constructs.Construct) awscdk.Stack {
 // policyArn is a managed policy ARN: an AWS managed policy (account aws) or
 // a customer managed one of an account.
 var policyArn = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$`)
+
+// quotas are p.Quotas when valid (Validate reports them otherwise), or
+// every quota at AWS's default.
+func (p *Props) quotas() limits.Quotas {
+	if p.Quotas.Validate() != nil {
+		return limits.Quotas{}
+	}
+	return p.Quotas
+}
