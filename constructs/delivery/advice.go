@@ -46,7 +46,7 @@ func (s *Spec) Explain(f limits.Finding) limits.Finding {
 		}
 		d, fixes = s.storeDrivers()
 	case limits.IAMTrustPolicy:
-		d, fixes = s.trustDrivers(f.Physical)
+		d, fixes = s.trustDrivers(f.Physical, f.Value)
 	case limits.IAMRoleInline:
 		d, fixes = s.roleDrivers(f)
 	}
@@ -125,10 +125,18 @@ func (s *Spec) storeDrivers() ([]driver, []string) {
 	return d, fixes
 }
 
-// trustDrivers are what grows the trust policy of the role named role.
-func (s *Spec) trustDrivers(role string) ([]driver, []string) {
+// trustDrivers are what grows the trust policy of the role named role, of
+// size characters; the last fix declares a raised quota while AWS allows
+// one large enough (quotas.iamRoleTrustPolicyLength).
+func (s *Spec) trustDrivers(role string, size int) ([]driver, []string) {
 	cfg, n := s.cfg, s.Names
-	raise := "ask AWS Support to raise the role trust policy length quota (up to 4,096 characters)"
+	fixes := func(first string) []string {
+		out := []string{first}
+		if raise := cfg.DeclaredQuotas().RaiseFix(limits.IAMTrustPolicy, "quotas.iamRoleTrustPolicyLength", size); raise != "" {
+			out = append(out, raise)
+		}
+		return out
+	}
 	switch {
 	case role == n.JobResultsRole() && cfg.Organization == nil:
 		count := 0
@@ -138,7 +146,7 @@ func (s *Spec) trustDrivers(role string) ([]driver, []string) {
 			}
 		}
 		return []driver{{"environments[].account", plural(count, "account") + " of the environments, each a value of its aws:PrincipalAccount condition", count * len(`"111111111111",`)}},
-			[]string{"set organization.id: the trust then admits the organization instead of each account", raise}
+			fixes("set organization.id: the trust then admits the organization instead of each account")
 	case role == n.ApproverRole() && cfg.Pipeline.Approvers != nil:
 		p := cfg.Pipeline.Approvers.Principals
 		bytes := 0
@@ -146,7 +154,7 @@ func (s *Spec) trustDrivers(role string) ([]driver, []string) {
 			bytes += len(a) + 3
 		}
 		return []driver{{"pipeline.approvers.principals", plural(len(p), "approver principal"), bytes}},
-			[]string{"name fewer approver principals: let your approvers assume one role of yours and name that role", raise}
+			fixes("name fewer approver principals: let your approvers assume one role of yours and name that role")
 	}
 	return nil, nil
 }

@@ -311,7 +311,13 @@ func TestExplainQuota(t *testing.T) {
 			[]string{"deploy.executionPolicy.managedPolicyArns"}},
 		{"the job-results trust without an organization", func(cfg *config.Config) { cfg.Organization = nil },
 			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 2100},
-			"environments[].account", []string{"set organization.id: the trust then admits the organization"}, nil},
+			"environments[].account", []string{"set organization.id: the trust then admits the organization",
+				"; or once Service Quotas raised the quota to at least 2100 (AWS allows up to 4096) in every account this deploys to, declare it in quotas.iamRoleTrustPolicyLength"}, nil},
+		// Past AWS's largest trust policy, declaring a raised quota is no
+		// fix.
+		{"a job-results trust longer than any quota", func(cfg *config.Config) { cfg.Organization = nil },
+			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 4100},
+			"environments[].account", []string{"set organization.id: the trust then admits the organization instead of each account"}, []string{"quotas.iamRoleTrustPolicyLength", "Service Quotas"}},
 		{"the job-results trust with an organization: nothing to trace", func(cfg *config.Config) { cfg.Organization = &config.Organization{ID: "o-a1b2c3d4e5"} },
 			limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: 2100},
 			"", nil, nil},

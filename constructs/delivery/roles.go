@@ -33,6 +33,7 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 		ts.ECS = ecsProps(n, env.Name, r.ECSBlueGreen)
 	case r.CodeDeploy != nil && r.CodeDeploy.ExistingGroup == nil:
 		ts.Server = serverProps(n, env.Name, r.CodeDeploy)
+		ts.Server.Quotas = t.cfg.DeclaredQuotas()
 	case r.EKS != nil && r.EKS.Helm != nil:
 		ts.HelmAccess = &HelmAccess{Cluster: r.EKS.Cluster, Namespace: r.EKS.Helm.Namespace}
 	}
@@ -55,6 +56,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		PipelineRoleArns:   []string{n.PipelineRoleArn()},
 		ArtifactBucketArns: artifactBucketArns(n, cfg.Tooling.Region, env.Regions),
 		ArtifactKeyArns:    artifactKeyArns(n, cfg.Tooling.Region, env.Regions),
+		Quotas:             cfg.DeclaredQuotas(),
 	}
 	if cfg.Deploy.HasStacks() {
 		p.StackNames = t.stackNames(i, func(x config.Component) bool { return x.ExecutionPolicy == nil })
