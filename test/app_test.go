@@ -19,7 +19,6 @@ import (
 	"github.com/relaycdk/relay/constructs/compliance"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
-	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/relaytest"
 	"github.com/relaycdk/relay/internal/cdkapp"
 )
@@ -90,7 +89,7 @@ func synthText(t *testing.T, text string, nag bool) *assembly.Assembly {
 		}
 		app.Synth(nil)
 	})
-	overQuota(t, out, "the app would refuse: ")
+	overQuota(t, out, cfg, "the app would refuse: ")
 	a, err := assembly.Read(out)
 	if err != nil {
 		t.Fatal(err)
@@ -107,11 +106,12 @@ func synthText(t *testing.T, text string, nag bool) *assembly.Assembly {
 }
 
 // overQuota fails t with each error finding of limits.CheckDir in the
-// cloud assembly dir (a quota exceeded, a name taken twice, a variable
+// cloud assembly dir of cfg (a quota exceeded, against the quotas cfg
+// declares raised, as the app checks; a name taken twice; a variable
 // reference that cannot resolve), after prefix; warnings pass.
-func overQuota(t *testing.T, dir, prefix string) {
+func overQuota(t *testing.T, dir string, cfg *config.Config, prefix string) {
 	t.Helper()
-	findings, err := limits.CheckDir(dir)
+	findings, err := cfg.DeclaredQuotas().CheckDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestDeployValidity(t *testing.T) {
 // access paths it allowed, for checks of one case.
 func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.World, []iameval.Path) {
 	t.Helper()
-	overQuota(t, dir, "quota: ")
+	overQuota(t, dir, cfg, "quota: ")
 	stacks, err := wiring.ReadResolved(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -2,8 +2,9 @@
 // it into the props of every construct (delivery.Translate, which validates
 // all of them before the jsii runtime starts), builds the tooling and
 // target stacks (delivery.New), checks them with cdk-nag, against AWS
-// quotas and for physical names that two resources take in one AWS scope
-// (limits.CheckDir), and synthesizes them.
+// quotas (with those the configuration declares raised: quotas, through
+// limits.Quotas.CheckDir) and for physical names that two resources take in
+// one AWS scope, and synthesizes them.
 //
 // The configuration path comes from the CDK context key "config"
 // (cdk synth -c config=relay.yaml); without it, the embedded example is used.
@@ -113,7 +114,9 @@ func run() (code int) {
 		return fail(err)
 	}
 
-	findings, err := limits.CheckDir(staging)
+	// The templates are measured against the quotas the configuration
+	// declares raised, as its validation and the constructs were.
+	findings, err := cfg.DeclaredQuotas().CheckDir(staging)
 	if err != nil {
 		return fail(err)
 	}

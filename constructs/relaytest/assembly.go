@@ -19,11 +19,23 @@ import (
 // ...), and every variable reference of a pipeline action that cannot
 // resolve when the action runs (limits.VariableReference). A construct error during synthesis fails the test (Do); so does an
 // unreadable assembly.
+//
+// Every adjustable quota is held to AWS's default; AssemblyFindingsQuotas
+// holds them to quotas raised in Service Quotas.
 func AssemblyFindings(t testing.TB, app awscdk.App) []limits.Finding {
+	t.Helper()
+	return AssemblyFindingsQuotas(t, app, limits.Quotas{})
+}
+
+// AssemblyFindingsQuotas is AssemblyFindings in accounts with the adjustable
+// quotas q (limits.Quotas.CheckDir): pass the Quotas given to the
+// constructs' props (target.Props.Quotas, codedeploy.ServerProps.Quotas).
+// Invalid quotas fail the test.
+func AssemblyFindingsQuotas(t testing.TB, app awscdk.App, q limits.Quotas) []limits.Finding {
 	t.Helper()
 	var dir string
 	Do(t, "synthesize the app", func() { dir = *app.Synth(nil).Directory() })
-	findings, err := limits.CheckDir(dir)
+	findings, err := q.CheckDir(dir)
 	if err != nil {
 		t.Fatalf("check the cloud assembly in %s: %v", dir, err)
 	}
@@ -42,9 +54,18 @@ func AssemblyFindings(t testing.TB, app awscdk.App) []limits.Finding {
 //	app := awscdk.NewApp(nil)
 //	team.New(app)
 //	relaytest.CheckAssembly(t, app)
+//
+// CheckAssemblyQuotas checks against quotas raised in Service Quotas.
 func CheckAssembly(t testing.TB, app awscdk.App) {
 	t.Helper()
-	for _, f := range AssemblyFindings(t, app) {
+	CheckAssemblyQuotas(t, app, limits.Quotas{})
+}
+
+// CheckAssemblyQuotas is CheckAssembly in accounts with the adjustable
+// quotas q (see AssemblyFindingsQuotas).
+func CheckAssemblyQuotas(t testing.TB, app awscdk.App, q limits.Quotas) {
+	t.Helper()
+	for _, f := range AssemblyFindingsQuotas(t, app, q) {
 		if f.Over() {
 			t.Errorf("%v", f)
 		} else {
