@@ -107,8 +107,12 @@ func (q Quotas) Limit(id string) Limit {
 		return l
 	}
 	l.Max = v
-	l.What = strings.Replace(l.What, "(default quota)", "(quota declared raised)", 1)
-	if !strings.Contains(l.What, "(quota declared raised)") {
+	switch {
+	case strings.HasSuffix(l.What, " (default quota)"):
+		l.What = strings.TrimSuffix(l.What, " (default quota)") + " (quota declared raised)"
+	case strings.HasSuffix(l.What, ")"): // "(characters)"
+		l.What = strings.TrimSuffix(l.What, ")") + "; quota declared raised)"
+	default:
 		l.What += " (quota declared raised)"
 	}
 	l.Fix = a.fixes()

@@ -63,7 +63,7 @@ func TestQuotasLimit(t *testing.T) {
 			"instead; or raise the quota further in Service Quotas (up to 25), in every account this deploys to, and declare the new value (quotas.iamManagedPoliciesPerRole in relay.yaml, limits.Quotas.IAMManagedPoliciesPerRole in Go)", true, false, true},
 		{"raised to the maximum: no further raise", limits.Quotas{IAMManagedPoliciesPerRole: 25}, limits.IAMRoleManagedPolicies, 25, "IAM managed policies attached to one role (quota declared raised)",
 			"merge customer managed policies, or grant with statements (the role's own policy) instead", true, false, true},
-		{"trust policy raised", limits.Quotas{IAMRoleTrustPolicyLength: 3000}, limits.IAMTrustPolicy, 3000, "IAM role trust policy (characters) (quota declared raised)",
+		{"trust policy raised", limits.Quotas{IAMRoleTrustPolicyLength: 3000}, limits.IAMTrustPolicy, 3000, "IAM role trust policy (characters; quota declared raised)",
 			"trust fewer principals; or raise the quota further in Service Quotas (up to 4096), in every account this deploys to, and declare the new value (quotas.iamRoleTrustPolicyLength in relay.yaml, limits.Quotas.IAMRoleTrustPolicyLength in Go)", true, false, true},
 		{"Auto Scaling groups raised: no documented maximum", limits.Quotas{CodeDeployAutoScalingGroups: 50}, limits.CodeDeployASGs, 50, "CodeDeploy Auto Scaling groups per deployment group (quota declared raised)",
 			"(another Relay configuration); or raise the quota further in Service Quotas, in every account this deploys to, and declare the new value (quotas.codeDeployAutoScalingGroups in relay.yaml, limits.Quotas.CodeDeployAutoScalingGroups in Go)", true, false, true},
