@@ -159,18 +159,31 @@ func (q Quotas) Basis(id, field string) string {
 // RaiseFix is the fix of declaring a raised quota id large enough for
 // need, in a message that names the declaring field as field: "once
 // Service Quotas raised the quota to at least <need> (AWS allows up to
-// <Most>) in every account this deploys to, declare it in <field>". It is
-// "" when id is not adjustable or need is more than AWS allows.
+// <Most>) in every account this deploys to, declare it in <field>". When
+// need is within the quota q already holds (a finding near the limit, a
+// warning), any raise makes room and the fix reads "raised the quota above
+// <q.Max(id)>". It is "" when id is not adjustable, when need is more than
+// AWS allows, or when q already holds the quota at AWS's maximum: no
+// declaration would fit it, and a user who declared the maximum is never
+// told to declare it again.
 func (q Quotas) RaiseFix(id, field string, need int) string {
 	a, ok := AdjustableByID(id)
-	if !ok || (a.Most > 0 && need > a.Most) {
+	if !ok {
+		return ""
+	}
+	held := q.Max(id)
+	if a.Most > 0 && (need > a.Most || held >= a.Most) {
 		return ""
 	}
 	allows := ""
 	if a.Most > 0 {
 		allows = fmt.Sprintf(" (AWS allows up to %d)", a.Most)
 	}
-	return fmt.Sprintf("once Service Quotas raised the quota to at least %d%s in every account this deploys to, declare it in %s", need, allows, field)
+	to := fmt.Sprintf("to at least %d", need)
+	if need <= held {
+		to = fmt.Sprintf("above %d", held)
+	}
+	return fmt.Sprintf("once Service Quotas raised the quota %s%s in every account this deploys to, declare it in %s", to, allows, field)
 }
 
 // Validate checks every declared value (Problems) and returns every

@@ -251,3 +251,40 @@ func TestCheckDirQuotas(t *testing.T) {
 		t.Errorf("Quotas.CheckDir with 30 managed policies per role = %v, want the Validate error", err)
 	}
 }
+
+// TestQuotasRaiseFix: the fix of declaring a raised quota asks for a value
+// that fits need and that the user has not declared already: above the
+// quota held for a value within it (a warning), and nothing once the quota
+// held is AWS's maximum (a warning at 3,574 of a declared 4,096 was told
+// to raise the quota "to at least 3574" and declare it).
+func TestQuotasRaiseFix(t *testing.T) {
+	const field = "quotas.iamRoleTrustPolicyLength"
+	tests := []struct {
+		name string
+		q    limits.Quotas
+		id   string
+		need int
+		want string
+	}{
+		{"over the default", limits.Quotas{}, limits.IAMTrustPolicy, 2534,
+			"once Service Quotas raised the quota to at least 2534 (AWS allows up to 4096) in every account this deploys to, declare it in " + field},
+		{"near the default: a warning", limits.Quotas{}, limits.IAMTrustPolicy, 1702,
+			"once Service Quotas raised the quota above 2048 (AWS allows up to 4096) in every account this deploys to, declare it in " + field},
+		{"over a declared value", limits.Quotas{IAMRoleTrustPolicyLength: 3000}, limits.IAMTrustPolicy, 3574,
+			"once Service Quotas raised the quota to at least 3574 (AWS allows up to 4096) in every account this deploys to, declare it in " + field},
+		{"near a declared value", limits.Quotas{IAMRoleTrustPolicyLength: 3000}, limits.IAMTrustPolicy, 2800,
+			"once Service Quotas raised the quota above 3000 (AWS allows up to 4096) in every account this deploys to, declare it in " + field},
+		{"near AWS's maximum, declared", limits.Quotas{IAMRoleTrustPolicyLength: 4096}, limits.IAMTrustPolicy, 3574, ""},
+		{"past AWS's maximum", limits.Quotas{}, limits.IAMTrustPolicy, 4100, ""},
+		{"no documented maximum, near a declared value", limits.Quotas{CodeDeployAutoScalingGroups: 50}, limits.CodeDeployASGs, 45,
+			"once Service Quotas raised the quota above 50 in every account this deploys to, declare it in " + field},
+		{"not adjustable", limits.Quotas{}, limits.IAMRoleInline, 11000, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.q.RaiseFix(tc.id, field, tc.need); got != tc.want {
+				t.Errorf("RaiseFix(%s, %d) =\n%q\nwant\n%q", tc.id, tc.need, got, tc.want)
+			}
+		})
+	}
+}
