@@ -54,8 +54,10 @@ func (s *Spec) Explain(f limits.Finding) limits.Finding {
 		return f
 	}
 	sort.SliceStable(d, func(i, j int) bool { return d[i].bytes > d[j].bytes })
+	// The unit of Table's row: a declared quota's What reads
+	// "(characters; quota declared raised)".
 	unit := "bytes"
-	if strings.HasSuffix(f.Limit.What, "(characters)") {
+	if strings.HasSuffix(limits.ByID(f.Limit.ID).What, "(characters)") {
 		unit = "characters"
 	}
 	var fields, details []string

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/limits"
 )
 
@@ -57,6 +59,47 @@ environments:
 				} else if strings.Contains(tc.deploy, "codeDeploy") {
 					t.Errorf("%s: no Server props for a codeDeploy configuration", ts.Environment)
 				}
+			}
+		})
+	}
+}
+
+// TestExplainTrustQuota: Explain's advice on the job-results role's trust
+// policy (an account per environment without an organization) against the
+// quota the configuration declares: the drivers keep Table's unit
+// (characters, not bytes, when the quota is declared), near the limit (a
+// warning) the raise it offers is above the quota held, and once the
+// configuration declares AWS's maximum no raise is offered.
+func TestExplainTrustQuota(t *testing.T) {
+	const (
+		org    = "set organization.id: the trust then admits the organization instead of each account"
+		driver = "it grows with 2 accounts of the environments, each a value of its aws:PrincipalAccount condition (about 30 characters): "
+	)
+	tests := []struct {
+		name  string
+		quota int // quotas.iamRoleTrustPolicyLength; 0: none
+		value int
+		want  string // Fix
+	}{
+		{"over the default", 0, 2534, driver + org + "; or once Service Quotas raised the quota to at least 2534 (AWS allows up to 4096) in every account this deploys to, declare it in quotas.iamRoleTrustPolicyLength"},
+		{"near the default", 0, 1702, driver + org + "; or once Service Quotas raised the quota above 2048 (AWS allows up to 4096) in every account this deploys to, declare it in quotas.iamRoleTrustPolicyLength"},
+		{"over a declared value", 3000, 3574, driver + org + "; or once Service Quotas raised the quota to at least 3574 (AWS allows up to 4096) in every account this deploys to, declare it in quotas.iamRoleTrustPolicyLength"},
+		{"near the declared maximum", 4096, 3574, driver + org},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			cfg.Organization = nil
+			if tc.quota != 0 {
+				cfg.Quotas = &config.Quotas{IAMRoleTrustPolicyLength: &tc.quota}
+			}
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := limits.Finding{Limit: cfg.DeclaredQuotas().Limit(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: tc.value}
+			if got := spec.Explain(f); got.Field != "environments[].account" || got.Fix != tc.want {
+				t.Errorf("Explain() Field %q, Fix\n%q\nwant Field environments[].account, Fix\n%q", got.Field, got.Fix, tc.want)
 			}
 		})
 	}
