@@ -22,13 +22,19 @@ import (
 type Quotas struct {
 	// IAMManagedPoliciesPerRole is the number of managed policies IAM
 	// attaches to one role (IAMRoleManagedPolicies; Service Quotas:
-	// "Managed policies per role"): 10 by default, at most 25. Default: 0,
-	// the default quota.
+	// "Managed policies per role"): 10 by default, at most 25, the maximum
+	// quota of IAM's quota page (older AWS pages, such as the knowledge
+	// center's on policy size, still say 20). Default: 0, the default
+	// quota.
 	IAMManagedPoliciesPerRole int
 	// IAMRoleTrustPolicyLength is the length of a role's trust policy in
 	// characters, white space not counted (IAMTrustPolicy; Service Quotas:
-	// "Role trust policy length"): 2,048 by default, at most 4,096.
-	// Default: 0, the default quota.
+	// "Role trust policy length"): 2,048 by default, at most 4,096, the
+	// maximum quota of IAM's quota page
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+	// Some third-party pages give 8,192; Relay follows the official page
+	// and refuses a larger value, which an account at 4,096 would fail to
+	// deploy. Default: 0, the default quota.
 	IAMRoleTrustPolicyLength int
 	// CodeDeployAutoScalingGroups is the number of Auto Scaling groups in
 	// one CodeDeploy deployment group (CodeDeployASGs; "Auto Scaling
