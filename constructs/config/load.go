@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 //go:embed example.yaml
@@ -118,7 +119,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	var c Config
 	if err := yaml.NodeToValue(root, &c, yaml.Strict()); err != nil {
-		return nil, colonHint(decodeError(name, err), data)
+		return nil, overflowField(colonHint(decodeError(name, err), data), root)
 	}
 
 	t := tree{root}
@@ -238,6 +239,61 @@ func colonHint(err error, data []byte) error {
 	}
 	ye.msg += fmt.Sprintf(": inside {...}, the YAML reader takes the unquoted %s in [...] as a mapping; quote it: %q", m[1], m[1])
 	return ye
+}
+
+// overflowField names the field of a number the decoder cannot hold in a
+// whole-number field (go-yaml says only "number 99999999999999999999 is too
+// large", and the same of .inf and .nan), with the field's value and the
+// fix, as a field error reads: quotas.codeDeployAutoScalingGroups
+// "99999999999999999999": too large for a whole number ...
+func overflowField(err error, root ast.Node) error {
+	var ye *yamlError
+	var oe *yaml.OverflowError
+	if !errors.As(err, &ye) || !errors.As(err, &oe) || oe.Token == nil {
+		return err
+	}
+	path := pathAt(root, "", oe.Token)
+	if path == "" {
+		return err
+	}
+	rule := "out of range for a whole number; write the number this field takes (its range is in the configuration reference)"
+	if strings.ContainsAny(strings.ToLower(oe.SrcNum), "in") { // +Inf, NaN
+		rule = "must be a whole number written in decimal, without quotes, such as 30"
+	}
+	ye.msg = fmt.Sprintf("%s %q: %s", path, oe.Token.Value, rule)
+	return ye
+}
+
+// pathAt is the field path of the scalar written as tok under n, the node
+// at path (such as quotas.codeDeployAutoScalingGroups), or "".
+func pathAt(n ast.Node, path string, tok *token.Token) string {
+	switch v := unwrap(n).(type) {
+	case nil:
+		return ""
+	case ast.MapNode:
+		for it := v.MapRange(); it.Next(); {
+			kv := it.KeyValue()
+			k, ok := kv.Key.(ast.ScalarNode)
+			if !ok {
+				continue
+			}
+			if p := pathAt(kv.Value, joinPath(path, fmt.Sprint(k.GetValue())), tok); p != "" {
+				return p
+			}
+		}
+	case *ast.SequenceNode:
+		for i, item := range v.Values {
+			if p := pathAt(item, fmt.Sprintf("%s[%d]", path, i), tok); p != "" {
+				return p
+			}
+		}
+	case ast.ScalarNode:
+		if t := v.GetToken(); t != nil && t.Position != nil && tok.Position != nil &&
+			t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
+			return path
+		}
+	}
+	return ""
 }
 
 // flowColonRE matches an unquoted a:b entry of a flow sequence.

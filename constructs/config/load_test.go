@@ -88,7 +88,12 @@ var parseErrorTests = []struct {
 	{
 		name:  "number too large",
 		input: edit("deploy:\n", "build:\n  timeoutMinutes: 99999999999999999999\ndeploy:\n"),
-		want:  "relay.yaml:10: number 99999999999999999999 is too large",
+		want:  `relay.yaml:10: build.timeoutMinutes "99999999999999999999": out of range for a whole number; write the number this field takes (its range is in the configuration reference)`,
+	},
+	{
+		name:  "not a number for a whole number",
+		input: edit("deploy:\n", "build:\n  timeoutMinutes: .nan\ndeploy:\n"),
+		want:  `relay.yaml:10: build.timeoutMinutes ".nan": must be a whole number written in decimal, without quotes, such as 30`,
 	},
 	{
 		name:  "unquoted account read as octal",

@@ -72,6 +72,12 @@ func TestValidateQuotas(t *testing.T) {
 		{"negative", 10, "quotas: {codeDeployAutoScalingGroups: -20}\n", []string{`relay.yaml:8: quotas.codeDeployAutoScalingGroups "-20": ` + groupsMin}},
 		{"no quota declared", 10, "quotas: {}\n", []string{
 			`relay.yaml:8: quotas "": declares no quota; remove it for AWS's defaults, or declare iamManagedPoliciesPerRole, iamRoleTrustPolicyLength or codeDeployAutoScalingGroups`}},
+		// go-yaml named neither field nor fix: "number 99999999999999999999
+		// is too large", and the same of .nan.
+		{"a number no whole number holds", 10, "quotas: {codeDeployAutoScalingGroups: 99999999999999999999}\n", []string{
+			`relay.yaml:8: quotas.codeDeployAutoScalingGroups "99999999999999999999": out of range for a whole number; write the number this field takes (its range is in the configuration reference)`}},
+		{"not a number", 10, "quotas:\n  iamRoleTrustPolicyLength: .nan\n", []string{
+			`relay.yaml:9: quotas.iamRoleTrustPolicyLength ".nan": must be a whole number written in decimal, without quotes, such as 30`}},
 		{"a string", 10, "quotas: {iamManagedPoliciesPerRole: \"20\"}\n", []string{
 			`relay.yaml:8: quotas.iamManagedPoliciesPerRole "20": must be a whole number written in decimal, without quotes, such as 30`}},
 	}
