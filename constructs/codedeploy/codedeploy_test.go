@@ -683,7 +683,7 @@ func TestServerPropsValidate(t *testing.T) {
 			p.Quotas = limits.Quotas{CodeDeployAutoScalingGroups: 5}
 			return p
 		}, []string{
-			`Quotas.CodeDeployAutoScalingGroups 5: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default`,
+			`Quotas.CodeDeployAutoScalingGroups 5: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default`,
 			`AutoScalingGroupNames: 11 Auto Scaling groups; CodeDeploy takes at most 10 in a deployment group (the default quota, https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), so CloudFormation would fail to create the group: deploy through at most 10, or select the other instances with InstanceTags, or, once Service Quotas raised the quota to at least 11 in every account this deploys to, declare it in Quotas.CodeDeployAutoScalingGroups`,
 		}},
 		{"tags, groups and target group names", func() *codedeploy.ServerProps {

@@ -203,31 +203,36 @@ func (q Quotas) Validate() error {
 }
 
 // Problems are the declared values that AWS would not grant, each as
-// "<GoField> <value>: <rule and fix>" (Adjustable.Rule), in the order of
+// "<GoField> <value>: <rule and fix>" (Adjustable.Rule, in Go's words: a
+// field is left 0 for the default, not left out), in the order of
 // Adjustables: a value must be at least AWS's default (Table's Max) and at
 // most AWS's documented maximum.
 func (q Quotas) Problems() []string {
 	var out []string
 	for _, a := range Adjustables {
-		if msg := a.Rule(a.get(q)); msg != "" {
+		if msg := a.rule(a.get(q), "leave it 0"); msg != "" {
 			out = append(out, fmt.Sprintf("%s %d: %s", a.GoField, a.get(q), msg))
 		}
 	}
 	return out
 }
 
-// Rule is what is wrong with v as a declared value of a, or "": v (when
-// not 0, the default) must be at least the default and at most AWS's
-// documented maximum.
-func (a Adjustable) Rule(v int) string {
+// Rule is what is wrong with v as a declared value of a in a
+// configuration's quotas section, or "": v (when not 0, the default) must
+// be at least the default and at most AWS's documented maximum. Its fix
+// ends "or leave it out for the default".
+func (a Adjustable) Rule(v int) string { return a.rule(v, "leave it out") }
+
+// rule is Rule, whose fix ends "or <leave> for the default".
+func (a Adjustable) rule(v int, leave string) string {
 	def := ByID(a.ID).Max
 	switch {
 	case v == 0:
 		return ""
 	case a.Most > 0 && (v < def || v > a.Most):
-		return fmt.Sprintf("must be %d (AWS's default) to %d (the most Service Quotas grants, %s); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default", def, a.Most, a.Source)
+		return fmt.Sprintf("must be %d (AWS's default) to %d (the most Service Quotas grants, %s); declare the value Service Quotas shows in every account this deploys to, or %s for the default", def, a.Most, a.Source, leave)
 	case v < def:
-		return fmt.Sprintf("must be at least %d, AWS's default (%s); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default", def, a.Source)
+		return fmt.Sprintf("must be at least %d, AWS's default (%s); declare the value Service Quotas shows in every account this deploys to, or %s for the default", def, a.Source, leave)
 	}
 	return ""
 }

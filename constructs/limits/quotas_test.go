@@ -20,16 +20,16 @@ func TestQuotasValidate(t *testing.T) {
 		{"the defaults, declared", limits.Quotas{IAMManagedPoliciesPerRole: 10, IAMRoleTrustPolicyLength: 2048, CodeDeployAutoScalingGroups: 10}, nil},
 		{"the maximums", limits.Quotas{IAMManagedPoliciesPerRole: 25, IAMRoleTrustPolicyLength: 4096, CodeDeployAutoScalingGroups: 100}, nil},
 		{"below the defaults", limits.Quotas{IAMManagedPoliciesPerRole: 9, IAMRoleTrustPolicyLength: 1024, CodeDeployAutoScalingGroups: 5}, []string{
-			"IAMManagedPoliciesPerRole 9: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
-			"IAMRoleTrustPolicyLength 1024: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
-			"CodeDeployAutoScalingGroups 5: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
+			"IAMManagedPoliciesPerRole 9: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
+			"IAMRoleTrustPolicyLength 1024: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
+			"CodeDeployAutoScalingGroups 5: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
 		}},
 		{"above the maximums", limits.Quotas{IAMManagedPoliciesPerRole: 26, IAMRoleTrustPolicyLength: 8192}, []string{
-			"IAMManagedPoliciesPerRole 26: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
-			"IAMRoleTrustPolicyLength 8192: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
+			"IAMManagedPoliciesPerRole 26: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
+			"IAMRoleTrustPolicyLength 8192: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
 		}},
 		{"negative", limits.Quotas{CodeDeployAutoScalingGroups: -1}, []string{
-			"CodeDeployAutoScalingGroups -1: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
+			"CodeDeployAutoScalingGroups -1: must be at least 10, AWS's default (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
 		}},
 	}
 	for _, tc := range tests {

@@ -260,8 +260,8 @@ func TestPropsValidate(t *testing.T) {
 		{"a declared quota above AWS's maximum", func(p *target.Props) {
 			p.Quotas = limits.Quotas{IAMManagedPoliciesPerRole: 30, IAMRoleTrustPolicyLength: 1000}
 		}, []string{
-			"Quotas.IAMManagedPoliciesPerRole 30: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
-			"Quotas.IAMRoleTrustPolicyLength 1000: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it out for the default",
+			"Quotas.IAMManagedPoliciesPerRole 30: must be 10 (AWS's default) to 25 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
+			"Quotas.IAMRoleTrustPolicyLength 1000: must be 2048 (AWS's default) to 4096 (the most Service Quotas grants, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); declare the value Service Quotas shows in every account this deploys to, or leave it 0 for the default",
 		}},
 		// A hook role that may change a role's policy and trust could make
 		// that role trust it and hold any permission: as for a step role,
