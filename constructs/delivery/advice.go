@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -151,11 +152,7 @@ func (s *Spec) trustDrivers(role string, size int) ([]driver, []string) {
 			fixes("set organization.id: the trust then admits the organization instead of each account")
 	case role == n.ApproverRole() && cfg.Pipeline.Approvers != nil:
 		p := cfg.Pipeline.Approvers.Principals
-		bytes := 0
-		for _, a := range p {
-			bytes += len(a) + 3
-		}
-		return []driver{{"pipeline.approvers.principals", plural(len(p), "approver principal"), bytes}},
+		return []driver{{"pipeline.approvers.principals", plural(len(p), "approver principal"), approverTrustSize(n.Partition, cfg.Pipeline.Approvers)}},
 			fixes("name fewer approver principals: let your approvers assume one role of yours and name that role")
 	}
 	return nil, nil
@@ -540,4 +537,40 @@ func (s *Spec) explainTaken(f limits.Finding, kind string, caseSensitive bool) l
 	f.Field = strings.Join(fields, ", ")
 	f.Fix = strings.Join(shapes, " and ") + " compose the same name: rename " + strings.Join(fields, " or ")
 	return f
+}
+
+// approverTrustSize is the deployed size of the statements the approver
+// role's trust holds for a's principals, as the pipeline writes them
+// (pipeline.newApproverRole): one statement per account of the principals,
+// naming the account's root and pinning its principals in an
+// aws:PrincipalArn condition (none for an account root given), with MFA
+// required when a.RequireMFA; commas between statements. Each account
+// costs about 140 characters beside its principals' ARNs, so principals of
+// many accounts fill the trust policy sooner than their ARNs' length says.
+func approverTrustSize(partition string, a *config.Approvers) int {
+	byAccount := map[string][]string{}
+	roots := map[string]bool{}
+	for _, arn := range values.SortedUnique(a.Principals) {
+		_, account, root, _ := values.PrincipalARN(arn)
+		byAccount[account] = append(byAccount[account], arn)
+		roots[account] = roots[account] || root
+	}
+	size := 0
+	for account, arns := range byAccount {
+		cond := map[string]interface{}{}
+		if !roots[account] {
+			cond["ArnEquals"] = map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(arns)}
+		}
+		if a.RequireMFA {
+			cond["Bool"] = map[string]interface{}{"aws:MultiFactorAuthPresent": "true"}
+		}
+		st := map[string]interface{}{"Action": "sts:AssumeRole", "Effect": "Allow",
+			"Principal": map[string]interface{}{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", partition, account)}}
+		if len(cond) > 0 {
+			st["Condition"] = cond
+		}
+		raw, _ := json.Marshal(st)
+		size += len(raw) + 1
+	}
+	return size - 1 // no comma after the last
 }

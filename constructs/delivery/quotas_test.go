@@ -1,13 +1,18 @@
 package delivery_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/internal/policysize"
 )
 
 // TestTranslateQuotas: the configuration's declared quotas reach the props
@@ -100,6 +105,67 @@ func TestExplainTrustQuota(t *testing.T) {
 			f := limits.Finding{Limit: cfg.DeclaredQuotas().Limit(limits.IAMTrustPolicy), Stack: "payments-tooling", Resource: "JobResultsRole", Physical: "payments-job-results", Value: tc.value}
 			if got := spec.Explain(f); got.Field != "environments[].account" || got.Fix != tc.want {
 				t.Errorf("Explain() Field %q, Fix\n%q\nwant Field environments[].account, Fix\n%q", got.Field, got.Fix, tc.want)
+			}
+		})
+	}
+}
+
+// TestExplainApproverTrust: the approver principals' share of the approver
+// role's trust policy that Explain reports is what the pipeline writes for
+// them: every statement of the trust, so the policy's size less its
+// {"Statement":[],"Version":"2012-10-17"}. It counted each principal's ARN
+// alone (17 principals of 17 accounts: about 1071 of 3574 characters, where
+// each account's statement costs about 140 more).
+func TestExplainApproverTrust(t *testing.T) {
+	many := func(accounts, perAccount int) []string {
+		var out []string
+		for a := range accounts {
+			for r := range perAccount {
+				out = append(out, fmt.Sprintf("arn:aws:iam::1111111111%02d:role/release-managers-%d", a, r))
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		approvers config.Approvers
+	}{
+		{"one account, three roles", config.Approvers{Principals: many(1, 3)}},
+		{"seventeen accounts", config.Approvers{Principals: many(17, 1)}},
+		{"four accounts of two roles each, with MFA", config.Approvers{Principals: many(4, 2), RequireMFA: true}},
+		{"an account root beside a role", config.Approvers{Principals: []string{"arn:aws:iam::111111111100:root", "arn:aws:iam::111111111101:role/release-managers"},
+			AccountRoots: &config.AccountRoots{Reason: "the audit account's administrators approve"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := example(t)
+			cfg.Pipeline.Approvers = &tc.approvers
+			spec, err := delivery.Translate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := relaytest.NewApp()
+			relaytest.Do(t, "delivery.New", func() { delivery.New(app, spec) })
+			var tpl map[string]interface{}
+			relaytest.Do(t, "synthesize", func() {
+				raw, _ := json.Marshal(app.Synth(nil).GetStackByName(jsii.String(spec.Names.ToolingStack())).Template())
+				if err := json.Unmarshal(raw, &tpl); err != nil {
+					t.Fatal(err)
+				}
+			})
+			size := -1
+			for id, v := range policysize.Measure(tpl).TrustPolicies {
+				if strings.HasPrefix(id, "PipelineApproverRole") {
+					size = v
+				}
+			}
+			if size < 0 {
+				t.Fatal("no approver role in the tooling stack")
+			}
+			f := limits.Finding{Limit: limits.ByID(limits.IAMTrustPolicy), Stack: spec.Names.ToolingStack(), Resource: "PipelineApproverRole", Physical: spec.Names.ApproverRole(), Value: size}
+			want := fmt.Sprintf("(about %d characters)", size-len(`{"Statement":[],"Version":"2012-10-17"}`))
+			if got := spec.Explain(f); !strings.Contains(got.Fix, want) {
+				t.Errorf("Explain() Fix = %q\nwant the principals' share %s of the trust policy's %d", got.Fix, want, size)
 			}
 		})
 	}
