@@ -33,7 +33,8 @@ type Quotas struct {
 	// Scaling groups in a deployment group"): at least 10; CodeDeploy's
 	// quota page lists it adjustable and states no maximum
 	// (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html).
-	// Default: 10.
+	// It is a quota of each Region: declare it once it is raised in every
+	// region where an environment's CodeDeploy group is. Default: 10.
 	CodeDeployAutoScalingGroups *int `yaml:"codeDeployAutoScalingGroups,omitempty" json:"codeDeployAutoScalingGroups,omitempty"`
 }
 

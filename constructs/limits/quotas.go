@@ -40,7 +40,8 @@ type Quotas struct {
 	// one CodeDeploy deployment group (CodeDeployASGs; "Auto Scaling
 	// groups in a deployment group"): 10 by default; CodeDeploy's quota
 	// page lists it as adjustable and states no maximum, so any value of
-	// at least 10 is taken as declared. Default: 0, the default quota.
+	// at least 10 is taken as declared. It is a quota of each Region, raised
+	// region by region. Default: 0, the default quota.
 	CodeDeployAutoScalingGroups int
 }
 
