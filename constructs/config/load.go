@@ -241,35 +241,62 @@ func colonHint(err error, data []byte) error {
 	return ye
 }
 
-// overflowField names the field of a number the decoder cannot hold in a
-// whole-number field (go-yaml says only "number 99999999999999999999 is too
-// large", and the same of .inf and .nan), with the field's value and the
-// fix, as a field error reads: quotas.codeDeployAutoScalingGroups
-// "99999999999999999999": too large for a whole number ...
+// overflowField names the field of a value the decoder refuses for its
+// type, which go-yaml places on a line only: a number no whole-number field
+// holds ("number 99999999999999999999 is too large", the same of .inf and
+// .nan) reads as a field error, with the value and the fix (quotas.codeDeployAutoScalingGroups
+// "99999999999999999999": out of range for a whole number ...), and a
+// value of the wrong kind ("wrong type: expected a whole number, found a
+// list", "sequence was used where mapping is expected") is prefixed with
+// its field.
 func overflowField(err error, root ast.Node) error {
 	var ye *yamlError
-	var oe *yaml.OverflowError
-	if !errors.As(err, &ye) || !errors.As(err, &oe) || oe.Token == nil {
+	if !errors.As(err, &ye) {
 		return err
 	}
-	path := pathAt(root, "", oe.Token)
+	var tok *token.Token
+	var oe *yaml.OverflowError
+	var te *yaml.TypeError
+	var ue *yaml.UnexpectedNodeTypeError
+	switch {
+	case errors.As(err, &oe):
+		tok = oe.Token
+	case errors.As(err, &te):
+		tok = te.Token
+	case errors.As(err, &ue):
+		tok = ue.Token
+	}
+	if tok == nil || tok.Position == nil {
+		return err
+	}
+	path := pathAt(root, "", tok)
 	if path == "" {
 		return err
+	}
+	if oe == nil {
+		ye.msg = path + ": " + ye.msg
+		return ye
 	}
 	rule := "out of range for a whole number; write the number this field takes (its range is in the configuration reference)"
 	if strings.ContainsAny(strings.ToLower(oe.SrcNum), "in") { // +Inf, NaN
 		rule = "must be a whole number written in decimal, without quotes, such as 30"
 	}
-	ye.msg = fmt.Sprintf("%s %q: %s", path, oe.Token.Value, rule)
+	ye.msg = fmt.Sprintf("%s %q: %s", path, tok.Value, rule)
 	return ye
 }
 
-// pathAt is the field path of the scalar written as tok under n, the node
-// at path (such as quotas.codeDeployAutoScalingGroups), or "".
+// pathAt is the field path of the value written at tok's position under n,
+// the node at path (such as quotas.codeDeployAutoScalingGroups), or "".
 func pathAt(n ast.Node, path string, tok *token.Token) string {
-	switch v := unwrap(n).(type) {
-	case nil:
+	n = unwrap(n)
+	if n == nil || reflect.ValueOf(n).IsNil() {
 		return ""
+	}
+	if t := n.GetToken(); path != "" && t != nil && t.Position != nil &&
+		t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
+		return path
+	}
+	switch v := n.(type) {
 	case ast.MapNode:
 		for it := v.MapRange(); it.Next(); {
 			kv := it.KeyValue()
@@ -286,11 +313,6 @@ func pathAt(n ast.Node, path string, tok *token.Token) string {
 			if p := pathAt(item, fmt.Sprintf("%s[%d]", path, i), tok); p != "" {
 				return p
 			}
-		}
-	case ast.ScalarNode:
-		if t := v.GetToken(); t != nil && t.Position != nil && tok.Position != nil &&
-			t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
-			return path
 		}
 	}
 	return ""

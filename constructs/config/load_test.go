@@ -58,22 +58,22 @@ var parseErrorTests = []struct {
 	{
 		name:  "wrong type: scalar for a list",
 		input: edit("regions: [us-east-1]", "regions: us-east-1"),
-		want:  "relay.yaml:15: string was used where sequence is expected",
+		want:  "relay.yaml:15: environments[0].regions: string was used where sequence is expected",
 	},
 	{
 		name:  "wrong type: text for a number",
 		input: edit("deploy:\n", "build:\n  timeoutMinutes: thirty\ndeploy:\n"),
-		want:  "relay.yaml:10: wrong type: expected a whole number, found a string",
+		want:  "relay.yaml:10: build.timeoutMinutes: wrong type: expected a whole number, found a string",
 	},
 	{
 		name:  "wrong type: list for a string",
 		input: edit("name: payments", "name: [payments]"),
-		want:  "relay.yaml:1: wrong type: expected a string, found a list",
+		want:  "relay.yaml:1: name: wrong type: expected a string, found a list",
 	},
 	{
 		name:  "wrong type: number for a boolean",
 		input: edit("    managedPolicyArns:", "    allowAdministratorAccess: 1\n    managedPolicyArns:"),
-		want:  "relay.yaml:11: wrong type: expected true or false, found a whole number",
+		want:  "relay.yaml:11: deploy.executionPolicy.allowAdministratorAccess: wrong type: expected true or false, found a whole number",
 	},
 	{
 		name:  "wrong type: fraction for a whole number",
@@ -247,7 +247,7 @@ var parseErrorTests = []struct {
 	{
 		name:  "unquoted action in a list inside a flow mapping",
 		input: edit("    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]", "    statements:\n      - {sid: Read, actions: [\"s3:ListBucket\", s3:GetObject], resources: [\"*\"], reason: Reads every bucket of the account.}"),
-		want:  `relay.yaml:12: wrong type: expected a string, found a mapping: inside {...}, the YAML reader takes the unquoted s3:GetObject in [...] as a mapping; quote it: "s3:GetObject"`,
+		want:  `relay.yaml:12: deploy.executionPolicy.statements[0].actions[1]: wrong type: expected a string, found a mapping: inside {...}, the YAML reader takes the unquoted s3:GetObject in [...] as a mapping; quote it: "s3:GetObject"`,
 	},
 	{
 		name:  "not a mapping",

@@ -78,6 +78,10 @@ func TestValidateQuotas(t *testing.T) {
 			`relay.yaml:8: quotas.codeDeployAutoScalingGroups "99999999999999999999": out of range for a whole number; write the number this field takes (its range is in the configuration reference)`}},
 		{"not a number", 10, "quotas:\n  iamRoleTrustPolicyLength: .nan\n", []string{
 			`relay.yaml:9: quotas.iamRoleTrustPolicyLength ".nan": must be a whole number written in decimal, without quotes, such as 30`}},
+		{"a list", 10, "quotas: {iamManagedPoliciesPerRole: [20]}\n", []string{
+			`relay.yaml:8: quotas.iamManagedPoliciesPerRole: wrong type: expected a whole number, found a list`}},
+		{"a list for the section", 10, "quotas: [20]\n", []string{
+			`relay.yaml:8: quotas: sequence was used where mapping is expected`}},
 		{"a string", 10, "quotas: {iamManagedPoliciesPerRole: \"20\"}\n", []string{
 			`relay.yaml:8: quotas.iamManagedPoliciesPerRole "20": must be a whole number written in decimal, without quotes, such as 30`}},
 	}
