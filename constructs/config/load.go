@@ -288,13 +288,31 @@ func overflowField(err error, root ast.Node) error {
 // pathAt is the field path of the value written at tok's position under n,
 // the node at path (such as quotas.codeDeployAutoScalingGroups), or "".
 func pathAt(n ast.Node, path string, tok *token.Token) string {
+	found := ""
+	walk(n, path, func(v ast.Node, p string, _ bool) bool {
+		if v == nil || reflect.ValueOf(v).IsNil() {
+			return true
+		}
+		if t := v.GetToken(); t != nil && t.Position != nil &&
+			t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
+			found = p
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// walk calls visit for every value under n, the node at path, depth first
+// and in document order, with the value (anchors and tags unwrapped; nil
+// for a key written with no value), its field path (parent.key for a
+// mapping's value, parent[i] for a sequence's item; keys that are not
+// scalars are skipped) and whether it is a mapping's value. visit returns
+// false to stop the walk, and walk then returns false.
+func walk(n ast.Node, path string, visit func(v ast.Node, path string, keyed bool) bool) bool {
 	n = unwrap(n)
 	if n == nil || reflect.ValueOf(n).IsNil() {
-		return ""
-	}
-	if t := n.GetToken(); path != "" && t != nil && t.Position != nil &&
-		t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
-		return path
+		return true
 	}
 	switch v := n.(type) {
 	case ast.MapNode:
@@ -304,18 +322,20 @@ func pathAt(n ast.Node, path string, tok *token.Token) string {
 			if !ok {
 				continue
 			}
-			if p := pathAt(kv.Value, joinPath(path, fmt.Sprint(k.GetValue())), tok); p != "" {
-				return p
+			p := joinPath(path, fmt.Sprint(k.GetValue()))
+			if !visit(unwrap(kv.Value), p, true) || !walk(kv.Value, p, visit) {
+				return false
 			}
 		}
 	case *ast.SequenceNode:
 		for i, item := range v.Values {
-			if p := pathAt(item, fmt.Sprintf("%s[%d]", path, i), tok); p != "" {
-				return p
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if !visit(unwrap(item), p, false) || !walk(item, p, visit) {
+				return false
 			}
 		}
 	}
-	return ""
+	return true
 }
 
 // flowColonRE matches an unquoted a:b entry of a flow sequence.
@@ -488,26 +508,12 @@ func (t tree) writtenZero(c *Config) []*FieldError {
 // value.
 func (t tree) nulls(n ast.Node, path string) []*FieldError {
 	var out []*FieldError
-	switch v := unwrap(n).(type) {
-	case ast.MapNode:
-		for it := v.MapRange(); it.Next(); {
-			kv := it.KeyValue()
-			k, ok := kv.Key.(ast.ScalarNode)
-			if !ok {
-				continue
-			}
-			p := joinPath(path, fmt.Sprint(k.GetValue()))
-			if child := unwrap(kv.Value); child == nil || child.Type() == ast.NullType {
-				out = append(out, &FieldError{Path: p, Rule: "has no value; " + nullFix(p)})
-				continue
-			}
-			out = append(out, t.nulls(kv.Value, p)...)
+	walk(n, path, func(v ast.Node, p string, keyed bool) bool {
+		if keyed && (v == nil || v.Type() == ast.NullType) {
+			out = append(out, &FieldError{Path: p, Rule: "has no value; " + nullFix(p)})
 		}
-	case *ast.SequenceNode:
-		for i, item := range v.Values {
-			out = append(out, t.nulls(item, fmt.Sprintf("%s[%d]", path, i))...)
-		}
-	}
+		return true
+	})
 	return out
 }
 
