@@ -165,9 +165,9 @@ func TestAppConvertsCDKErrors(t *testing.T) {
 }
 
 // TestAppWithdrawsStaleOutput runs the app three times into one output
-// folder: a synth, a synth with one environment fewer (its template must
-// go), and a failed synth (every file Relay wrote must go, and what it did
-// not write must stay and be named).
+// folder: a strict synth with every pack, a synth with one environment
+// fewer (its template must go), and a failed synth (every file Relay wrote
+// must go, and what it did not write must stay and be named).
 func TestAppWithdrawsStaleOutput(t *testing.T) {
 	t.Parallel() // a subprocess of its own; shares only the app binary
 	dir := t.TempDir()
@@ -194,11 +194,13 @@ func TestAppWithdrawsStaleOutput(t *testing.T) {
 	noNag := map[string]string{"nag": "false"}
 	// The first synth runs all four packs (-c nag=all): they pass, and
 	// their reports are written next to the templates for the
-	// compliance report.
-	if stderr, err := runAppContext(t, bin, full, outdir, map[string]string{"nag": "all"}); err != nil {
-		t.Fatalf("synth of the example with nag=all failed: %v\n%s", err, stderr)
+	// compliance report. It is also strict (-c strict=true runs
+	// aws-cdk-lib's built-in validation in the app): the validation passes
+	// and writes its (empty) report next to the templates.
+	if stderr, err := runAppContext(t, bin, full, outdir, map[string]string{"nag": "all", "strict": "true"}); err != nil {
+		t.Fatalf("strict synth of the example with nag=all failed: %v\n%s", err, stderr)
 	}
-	for _, f := range []string{"manifest.json", ".relay-output.json", "payments-tooling.template.json", "payments-production.template.json",
+	for _, f := range []string{"manifest.json", ".relay-output.json", "validation-report.json", "payments-tooling.template.json", "payments-production.template.json",
 		"AwsSolutions--payments-tooling-NagReport.json", "NIST.800.53.R5--payments-staging-NagReport.json", "PCI.DSS.321--payments-production-NagReport.json", "HIPAA.Security--payments-tooling-NagReport.json"} {
 		if !exists(f) {
 			t.Errorf("after a synth, %s is missing", f)
@@ -347,21 +349,6 @@ func TestAppRejectsPlanOverflow(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(outdir); len(entries) > 0 {
 		t.Errorf("the app wrote %d files to %s", len(entries), outdir)
-	}
-}
-
-// TestAppStrictSynth: -c strict=true runs aws-cdk-lib's built-in
-// validation in the app, which passes on a golden configuration and
-// writes its (empty) report next to the templates.
-func TestAppStrictSynth(t *testing.T) {
-	t.Parallel() // a subprocess of its own; shares only the app binary
-	outdir := filepath.Join(t.TempDir(), "cdk.out")
-	stderr, err := runAppContext(t, appBinary(t), filepath.Join("testdata", "configs", "codedeploy-ec2.yaml"), outdir, map[string]string{"strict": "true"})
-	if err != nil {
-		t.Fatalf("strict synth failed: %v\n%s", err, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(outdir, "validation-report.json")); err != nil {
-		t.Errorf("no validation report in the output: the built-in validation did not run (%v)", err)
 	}
 }
 
