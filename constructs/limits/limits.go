@@ -389,7 +389,13 @@ func (q Quotas) checkTemplate(stack string, body []byte, tpl map[string]interfac
 		}
 	}
 	check := func(id, resource string, v int) {
-		measure(Finding{Limit: q.Limit(id), Stack: stack, Resource: resource, Value: v})
+		f := Finding{Limit: q.Limit(id), Stack: stack, Resource: resource, Value: v}
+		if a, ok := AdjustableByID(id); ok && a.Most > 0 && v > a.Most {
+			// Over AWS's maximum: no raise of the quota fits v, so the
+			// fix does not offer one.
+			f.Fix = fmt.Sprintf("%s; no raised quota fits %d: Service Quotas raises it to at most %d", a.fixes(), v, a.Most)
+		}
+		measure(f)
 	}
 	check(TemplateBody, "", len(body))
 	res, _ := tpl["Resources"].(map[string]interface{})

@@ -164,22 +164,30 @@ func TestCheckTemplateQuotas(t *testing.T) {
 }
 
 // TestCheckTemplateQuotasMessage pins the error of a default quota
-// exceeded (it says the quota is adjustable and how to declare it) and of
-// a declared quota exceeded.
+// exceeded (it says the quota is adjustable and how to declare it), of a
+// declared quota exceeded, and of a value over AWS's maximum (no raise is
+// offered, declared or not).
 func TestCheckTemplateQuotasMessage(t *testing.T) {
 	tests := []struct {
-		name string
-		q    limits.Quotas
-		want string
+		name     string
+		q        limits.Quotas
+		template map[string]interface{}
+		want     string
 	}{
-		{"default", limits.Quotas{},
+		{"default", limits.Quotas{}, quotaTemplates[limits.IAMRoleManagedPolicies],
 			"stack/R: IAM managed policies attached to one role (default quota) is 15, which exceeds the limit of 10 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): merge customer managed policies, or grant with statements (the role's own policy) instead; or, once Service Quotas raised the quota of managed policies per role (up to 25) in every account this deploys to, declare it (quotas.iamManagedPoliciesPerRole in relay.yaml, limits.Quotas.IAMManagedPoliciesPerRole in Go)"},
-		{"declared", limits.Quotas{IAMManagedPoliciesPerRole: 12},
+		{"declared", limits.Quotas{IAMManagedPoliciesPerRole: 12}, quotaTemplates[limits.IAMRoleManagedPolicies],
 			"stack/R: IAM managed policies attached to one role (quota declared raised) is 15, which exceeds the limit of 12 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): merge customer managed policies, or grant with statements (the role's own policy) instead; or raise the quota further in Service Quotas (up to 25), in every account this deploys to, and declare the new value (quotas.iamManagedPoliciesPerRole in relay.yaml, limits.Quotas.IAMManagedPoliciesPerRole in Go)"},
+		{"over AWS's maximum, default quota", limits.Quotas{}, roleWithPolicies(managedArns(30), 0),
+			"stack/R: IAM managed policies attached to one role (default quota) is 30, which exceeds the limit of 10 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): merge customer managed policies, or grant with statements (the role's own policy) instead; no raised quota fits 30: Service Quotas raises it to at most 25"},
+		{"over AWS's maximum, maximum declared", limits.Quotas{IAMManagedPoliciesPerRole: 25}, roleWithPolicies(managedArns(30), 0),
+			"stack/R: IAM managed policies attached to one role (quota declared raised) is 30, which exceeds the limit of 25 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): merge customer managed policies, or grant with statements (the role's own policy) instead; no raised quota fits 30: Service Quotas raises it to at most 25"},
+		{"trust policy over AWS's maximum", limits.Quotas{}, res("AWS::IAM::Role", map[string]interface{}{"AssumeRolePolicyDocument": statements(5000)}),
+			"stack/X: IAM role trust policy (characters) is 6038, which exceeds the limit of 2048 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): trust fewer principals; no raised quota fits 6038: Service Quotas raises it to at most 4096"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body, _ := json.Marshal(quotaTemplates[limits.IAMRoleManagedPolicies])
+			body, _ := json.Marshal(tc.template)
 			found, err := tc.q.CheckTemplate("stack", body)
 			if err != nil || len(found) != 1 {
 				t.Fatalf("CheckTemplate() = %v, %v; want one finding", found, err)
