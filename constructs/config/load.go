@@ -273,6 +273,7 @@ func overflowField(err error, root ast.Node) error {
 	if path == "" {
 		return err
 	}
+	path += aliasUses(root, tok)
 	if oe == nil {
 		ye.msg = path + ": " + ye.msg
 		return ye
@@ -283,6 +284,41 @@ func overflowField(err error, root ast.Node) error {
 	}
 	ye.msg = fmt.Sprintf("%s %q: %s", path, tok.Value, rule)
 	return ye
+}
+
+// aliasUses is "" unless the value written at tok's position carries an
+// anchor (&name) that aliases (*name) use elsewhere under root: go-yaml
+// places an error in an aliased value at the anchor, whichever use of it
+// the field does not take, so the message names every use too, as in
+// " (anchor &n, also used as *n by quotas.iamManagedPoliciesPerRole on line 6)".
+func aliasUses(root ast.Node, tok *token.Token) string {
+	at := func(t *token.Token) bool {
+		return t != nil && t.Position != nil && t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column
+	}
+	name := ""
+	for _, n := range ast.Filter(ast.AnchorType, root) {
+		if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil && at(unwrap(a.Value).GetToken()) {
+			name = a.Name.GetToken().Value
+			break
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	var uses []string
+	for _, n := range ast.Filter(ast.AliasType, root) {
+		a, ok := n.(*ast.AliasNode)
+		if !ok || a.Value == nil || a.Value.GetToken() == nil || a.Value.GetToken().Value != name || a.Start == nil || a.Start.Position == nil {
+			continue
+		}
+		if p := pathAt(root, "", a.Start); p != "" {
+			uses = append(uses, fmt.Sprintf("%s on line %d", p, a.Start.Position.Line))
+		}
+	}
+	if len(uses) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (anchor &%s, also used as *%s by %s)", name, name, strings.Join(uses, ", "))
 }
 
 // pathAt is the field path of the value written at tok's position under n,

@@ -82,6 +82,12 @@ func TestValidateQuotas(t *testing.T) {
 			`relay.yaml:8: quotas.iamManagedPoliciesPerRole: wrong type: expected a whole number, found a list`}},
 		{"a list for the section", 10, "quotas: [20]\n", []string{
 			`relay.yaml:8: quotas: sequence was used where mapping is expected`}},
+		// go-yaml places an error in an aliased value at its anchor,
+		// whichever field it is in: the message names each use too.
+		{"a list, anchored and aliased", 10, "quotas:\n  iamManagedPoliciesPerRole: &n [20]\n  codeDeployAutoScalingGroups: *n\n", []string{
+			`relay.yaml:9: quotas.iamManagedPoliciesPerRole (anchor &n, also used as *n by quotas.codeDeployAutoScalingGroups on line 10): wrong type: expected a whole number, found a list`}},
+		{"another field's string, aliased", 10, "  stackName: &s shop\nquotas: {iamManagedPoliciesPerRole: *s}\n", []string{
+			`relay.yaml:8: deploy.stackName (anchor &s, also used as *s by quotas.iamManagedPoliciesPerRole on line 9): wrong type: expected a whole number, found a string`}},
 		{"a string", 10, "quotas: {iamManagedPoliciesPerRole: \"20\"}\n", []string{
 			`relay.yaml:8: quotas.iamManagedPoliciesPerRole "20": must be a whole number written in decimal, without quotes, such as 30`}},
 	}
