@@ -210,11 +210,15 @@ func (o *Observer) allowPublishers() {
 			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
 			Actions:    jsii.Strings("sns:Publish"),
 			Resources:  &[]*string{topic.TopicArn()},
-			// Only this pipeline's rules (<Prefix>-<kind>) publish.
-			// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
-			Conditions: &map[string]interface{}{
-				"ArnLike": map[string]interface{}{"aws:SourceArn": o.arn("events", "rule/"+o.name("*"))},
-			},
+			// No Condition: EventBridge's guide says a topic policy for
+			// EventBridge cannot use Condition blocks, so an aws:SourceArn
+			// condition would risk refusing every notification (only the
+			// notification-failures alarm would tell). The service
+			// principal admits rules of this account only: EventBridge
+			// delivers to a topic of another account through an execution
+			// role, which a topic policy names as an AWS principal.
+			// Sources: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions,
+			// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html
 		}))
 		topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("AlarmsPublish"),

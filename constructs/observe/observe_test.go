@@ -191,8 +191,9 @@ func TestTopicAndKeyPolicies(t *testing.T) {
 		want := []m{
 			{"Sid": "AllowPublishThroughSSLOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": topic,
 				"Condition": m{"Bool": m{"aws:SecureTransport": "false"}}},
-			{"Sid": "EventBridgeRulesPublish", "Effect": "Allow", "Principal": m{"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic,
-				"Condition": m{"ArnLike": m{"aws:SourceArn": "arn:aws:events:us-east-1:111111111111:rule/payments-*"}}},
+			// EventBridge's guide: no Condition blocks in a topic policy
+			// for EventBridge (eb-use-resource-based.html#eb-sns-permissions).
+			{"Sid": "EventBridgeRulesPublish", "Effect": "Allow", "Principal": m{"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic},
 			{"Sid": "AlarmsPublish", "Effect": "Allow", "Principal": m{"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic,
 				"Condition": m{"ArnEquals": m{"aws:SourceArn": alarmArns}, "StringEquals": m{"aws:SourceAccount": "111111111111"}}},
 		}
