@@ -157,6 +157,15 @@ type Message struct {
 // rule kind. field renders an event field (a JSON path) as the input
 // transformer's placeholder; the texts use only fields that the rule's
 // pattern guarantees.
+//
+// Title and Description, which land in a JSON document (the AWS Chatbot
+// custom notification), use only ChatFields: EventBridge does not escape
+// the values it puts into an input template, and the provider's summary is
+// free text that often holds quotes (a failed command, a CloudFormation
+// error), which would break the document and make Chatbot drop it. The
+// email Text carries the summary; the chat message links to the
+// execution, whose console page shows it.
+// Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html#eb-transform-input-issues
 func Messages(p Props, field func(path string) string) map[string]Message {
 	p = p.withDefaults()
 	name := p.PipelineName
@@ -168,7 +177,7 @@ func Messages(p Props, field func(path string) string) map[string]Message {
 			Text: fmt.Sprintf("Pipeline %s failed in %s (execution %s).\nReason: %s\nOpen the execution: %s",
 				name, where, id, field(fieldSummary), link),
 			Title:       fmt.Sprintf(":x: %s failed in %s", name, field(fieldStage)),
-			Description: fmt.Sprintf("Action *%s* failed in execution `%s`.\n*Reason:* %s\n%s", field(fieldAction), id, field(fieldSummary), link),
+			Description: fmt.Sprintf("Action *%s* failed in execution `%s`; the reason is on the execution's page.\n%s", field(fieldAction), id, link),
 		},
 		ruleFailedNoSummary: {
 			Text:        fmt.Sprintf("Pipeline %s failed in %s (execution %s).\nOpen the execution: %s", name, where, id, link),
@@ -193,6 +202,13 @@ func Messages(p Props, field func(path string) string) map[string]Message {
 	}
 	return out
 }
+
+// ChatFields are the event fields a chat message may use: CodePipeline
+// restricts their values to letters, digits and . @ - _ (names) or
+// hexadecimal and hyphens (execution IDs), so they cannot break the JSON
+// document they are put into unescaped.
+// Source: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageDeclaration.html
+var ChatFields = []string{fieldExecution, fieldStage, fieldAction, fieldState}
 
 // chatNotification is an AWS Chatbot custom notification: Chatbot drops
 // SNS messages in other shapes.

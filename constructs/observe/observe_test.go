@@ -110,15 +110,20 @@ func TestRules(t *testing.T) {
 	if len(failed) != 2 {
 		t.Fatalf("payments-failed has %d targets, want 2", len(failed))
 	}
-	paths := m{
+	// The email has the provider's summary; the chat notification, a JSON
+	// document that EventBridge fills without escaping, does not.
+	chatPaths := m{
 		"detail-action":       "$.detail.action",
 		"detail-execution-id": "$.detail.execution-id",
-		"detail-execution-result-external-execution-summary": "$.detail.execution-result.external-execution-summary",
-		"detail-stage": "$.detail.stage",
+		"detail-stage":        "$.detail.stage",
+	}
+	emailPaths := m{"detail-execution-result-external-execution-summary": "$.detail.execution-result.external-execution-summary"}
+	for k, v := range chatPaths {
+		emailPaths[k] = v
 	}
 	for i, tg := range failed {
 		tr := tg.(m)["InputTransformer"].(m)
-		if diff := cmp.Diff(paths, tr["InputPathsMap"]); diff != "" {
+		if diff := cmp.Diff([]m{emailPaths, chatPaths}[i], tr["InputPathsMap"]); diff != "" {
 			t.Errorf("target %d input paths (-want +got):\n%s", i, diff)
 		}
 		if _, ok := tg.(m)["RoleArn"]; ok {

@@ -1,6 +1,8 @@
 package observe_test
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,15 +178,29 @@ func TestMessages(t *testing.T) {
 	field := func(path string) string { return "<" + path + ">" }
 	msgs := observe.Messages(*props(), field)
 	link := "https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/payments/executions/<$.detail.execution-id>/timeline?region=us-east-1"
-	// The failure says pipeline, stage, action, execution ID, the summary
-	// and the console link, in the email and in chat.
+	// The failure says pipeline, stage, action, execution ID and the
+	// console link, in the email and in chat; the email also the summary.
 	f := msgs["failed"]
-	for _, part := range []string{"payments", "<$.detail.stage>", "<$.detail.action>", "<$.detail.execution-id>", "<$.detail.execution-result.external-execution-summary>", link} {
+	for _, part := range []string{"payments", "<$.detail.stage>", "<$.detail.action>", "<$.detail.execution-id>", link} {
 		if !strings.Contains(f.Text, part) {
 			t.Errorf("failed text %q lacks %q", f.Text, part)
 		}
 		if !strings.Contains(f.Title+f.Description, part) {
 			t.Errorf("failed chat message %q / %q lacks %q", f.Title, f.Description, part)
+		}
+	}
+	if summary := "<$.detail.execution-result.external-execution-summary>"; !strings.Contains(f.Text, summary) {
+		t.Errorf("failed text %q lacks %q", f.Text, summary)
+	}
+	// A chat message is a JSON document into which EventBridge puts the
+	// values unescaped: it uses only fields whose values cannot break it
+	// (not the provider's free-text summary, which often holds quotes).
+	placeholder := regexp.MustCompile(`<(\$[^>]*)>`)
+	for kind, msg := range msgs {
+		for _, p := range placeholder.FindAllStringSubmatch(msg.Title+msg.Description, -1) {
+			if !slices.Contains(observe.ChatFields, p[1]) {
+				t.Errorf("%s: chat message uses %s, which may hold quotes; use only %v", kind, p[1], observe.ChatFields)
+			}
 		}
 	}
 	// A rule uses only fields its pattern guarantees.
