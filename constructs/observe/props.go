@@ -67,7 +67,8 @@ type Environment struct {
 	Name string
 	// Stages are the pipeline stages that deploy it, in order (several
 	// when its wave is split; shared with the other environments of its
-	// wave). At least one.
+	// wave), each 1 to 100 letters, digits and . @ - _ as CodePipeline
+	// names stages. At least one.
 	Stages []string
 }
 
@@ -169,12 +170,15 @@ const (
 
 var (
 	pipelineNameRE = regexp.MustCompile(`^[A-Za-z0-9.@_-]{1,100}$`)
-	prefixRE       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
-	regionRE       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	projectRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$`)
-	chatNameRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	topicArnRE     = regexp.MustCompile(`^arn:[a-z-]+:sns:([a-z0-9-]+):([0-9]{12}):[A-Za-z0-9_-]{1,256}$`)
-	pathRE         = regexp.MustCompile(`^/([\x21-\x7e]+/)*$`)
+	// stageRE is a stage name as CodePipeline accepts it.
+	// Source: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StageDeclaration.html
+	stageRE    = regexp.MustCompile(`^[A-Za-z0-9.@_-]{1,100}$`)
+	prefixRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	projectRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$`)
+	chatNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	topicArnRE = regexp.MustCompile(`^arn:[a-z-]+:sns:([a-z0-9-]+):([0-9]{12}):[A-Za-z0-9_-]{1,256}$`)
+	pathRE     = regexp.MustCompile(`^/([\x21-\x7e]+/)*$`)
 )
 
 // withDefaults returns p with its defaults applied.
@@ -257,8 +261,10 @@ func (p *Props) Validate() error {
 			add(fmt.Sprintf("Environments[%d].Stages", i), "", "required; list the stages that deploy "+e.Name)
 		}
 		for k, s := range e.Stages {
-			if s == "" || len(s) > 100 {
-				add(fmt.Sprintf("Environments[%d].Stages[%d]", i, k), s, "must be a stage name of 1 to 100 characters")
+			// The stage lands unescaped in event patterns, Logs Insights
+			// queries and the dashboard's Markdown table.
+			if !stageRE.MatchString(s) {
+				add(fmt.Sprintf("Environments[%d].Stages[%d]", i, k), s, "must be a CodePipeline stage name: 1 to 100 letters, digits and . @ - _")
 			}
 		}
 	}

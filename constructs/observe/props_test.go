@@ -108,6 +108,11 @@ func TestValidate(t *testing.T) {
 		}, []string{
 			`Notifications.ChatTopicArns[0] "arn:aws:sns:us-east-1:222222222222:payments-production-approval": must be the ARN of an SNS topic in the pipeline's account and region`,
 		}},
+		{"a stage name that CodePipeline refuses", func(p *observe.Props) {
+			p.Environments[0].Stages = []string{`Deploy "staging" | now`}
+		}, []string{
+			`Environments[0].Stages[0] "Deploy \"staging\" | now": must be a CodePipeline stage name: 1 to 100 letters, digits and . @ - _`,
+		}},
 		{"an environment without stages and a bad retention", func(p *observe.Props) {
 			p.Environments = append(p.Environments, observe.Environment{Name: "qa"})
 			p.EventRetentionDays = 100
