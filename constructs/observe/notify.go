@@ -41,9 +41,11 @@ func (o *Observer) newTopics() {
 		Description:       jsii.String("Relay: encrypts the notification topics of pipeline " + p.PipelineName),
 		EnableKeyRotation: jsii.Bool(true),
 		PendingWindow:     awscdk.Duration_Days(jsii.Number(30)),
-		// The key protects messages in flight only; nothing stored needs it
-		// once the topics are gone.
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		// Retained: the key also encrypts the events log group, which
+		// outlives the stack, and CloudWatch Logs needs the key for as long
+		// as the events it encrypted are kept.
+		// Source: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DisassociateKmsKey.html
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	}
 	if p.KeyAlias != "" {
 		keyProps.Alias = jsii.String(p.KeyAlias)

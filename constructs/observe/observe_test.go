@@ -161,6 +161,32 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// TestRetainedDataKeepsItsKey: a key that encrypts a log group the stack
+// retains is retained too; deleting it would leave the retained events
+// unreadable once its deletion window ends.
+func TestRetainedDataKeepsItsKey(t *testing.T) {
+	_, _, res := synth(t, props())
+	checked := 0
+	for id, g := range ofType(res, "AWS::Logs::LogGroup") {
+		if g["DeletionPolicy"] != "Retain" {
+			continue
+		}
+		ref, _ := g["Properties"].(m)["KmsKeyId"].(m)
+		att, _ := ref["Fn::GetAtt"].([]interface{})
+		if len(att) == 0 {
+			continue
+		}
+		checked++
+		key := res[att[0].(string)]
+		if key["DeletionPolicy"] != "Retain" || key["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("log group %s is retained, but its key %s has DeletionPolicy %v and UpdateReplacePolicy %v; want Retain", id, att[0], key["DeletionPolicy"], key["UpdateReplacePolicy"])
+		}
+	}
+	if checked == 0 {
+		t.Error("no retained, KMS-encrypted log group checked")
+	}
+}
+
 // TestTopicAndKeyPolicies pins the publishers: EventBridge and this
 // Observer's alarms, nothing more.
 func TestTopicAndKeyPolicies(t *testing.T) {
