@@ -62,14 +62,11 @@ func (f *facts) changeManagement() finding {
 		}
 		fd.add(p, "pipeline stages, in order: %s; every change enters through the Source stage and is built before any deployment", strings.Join(names, " → "))
 		for i, s := range stages {
-			firstDeploy, approval := 0, ""
+			firstDeploy := 0
 			changeSet := false
 			for _, a := range s.actions {
 				if a.category == "Deploy" && (firstDeploy == 0 || a.runOrder < firstDeploy) {
 					firstDeploy = a.runOrder
-				}
-				if a.category == "Approval" && approval == "" {
-					approval = fmt.Sprintf("%s (run order %d)", a.name, a.runOrder)
 				}
 				if a.provider == "CloudFormation" && strings.HasPrefix(a.name, "Prepare") {
 					changeSet = true
@@ -78,10 +75,24 @@ func (f *facts) changeManagement() finding {
 			if firstDeploy == 0 {
 				continue
 			}
-			gated := approval != ""
+			// An approval gates the deployments only when it runs before
+			// the first of them: actions of one run order run in parallel.
+			// Source: https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html
+			approval, late := "", ""
+			for _, a := range s.actions {
+				switch {
+				case a.category != "Approval":
+				case a.runOrder < firstDeploy && approval == "":
+					approval = fmt.Sprintf("%s (run order %d)", a.name, a.runOrder)
+				case a.runOrder >= firstDeploy && late == "":
+					late = fmt.Sprintf("%s (run order %d)", a.name, a.runOrder)
+				}
+			}
 			switch {
-			case gated:
+			case approval != "":
 				fd.add(p, "stage %s: manual approval %s before its deployments", s.name, approval)
+			case i == lastDeploy && late != "":
+				fd.gap("the last deploy stage %s (production) deploys alongside or before its approval %s, not after it (first deployment at run order %d): give the approval a lower run order", s.name, late, firstDeploy)
 			case i == lastDeploy:
 				fd.gap("the last deploy stage %s (production) deploys without a manual approval: set approval on that environment", s.name)
 			}
@@ -165,28 +176,64 @@ func (f *facts) auditTrail() finding {
 		fd.add(t, "CloudTrail trail %s: logging %v, multi-region %v, log file validation %v, log files encrypted with KMS key %s; data events of %s",
 			text(t.props["TrailName"]), t.props["IsLogging"] == true, t.props["IsMultiRegionTrail"] == true, t.props["EnableLogFileValidation"] == true,
 			key, orNone(strings.Join(data, ", ")))
+		// IsLogging is required, and false means the trail records nothing.
+		// Source: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html
+		if t.props["IsLogging"] != true {
+			fd.gap("trail %s: logging is off (IsLogging is not true), so it records nothing: set IsLogging to true", text(t.props["TrailName"]))
+		}
 		if t.props["EnableLogFileValidation"] != true {
 			fd.gap("trail %s: log file validation is off", text(t.props["TrailName"]))
 		}
 	}
 	for _, s := range f.stacksWithOutput("AuditTrail") {
 		if len(f.ofType("AWS::CloudTrail::Trail")) == 0 {
-			fd.evidence = append(fd.evidence, Evidence{Stack: s.name, Fact: "an existing trail records the artifact buckets' data events (not created here): " + s.value})
+			fd.evidence = append(fd.evidence, Evidence{Stack: s.name, Fact: "the stack names an existing trail, not created here, as the recorder of the artifact buckets' data events: " + s.value})
+			// The trail is outside the templates: what it records, and
+			// how it validates and keeps its log files, is not shown here.
+			fd.gap("trail %s is not in the templates: check in its account that it is logging, records the data events of the artifact buckets, validates its log files and keeps them 12 months", s.value)
 		}
 	}
 	if len(fd.evidence) == 0 {
 		fd.gap("no CloudTrail trail, and none named: set audit.trail, or audit.organizationTrail for an existing one")
 	}
 	alarms := f.ofType("AWS::CloudWatch::Alarm")
-	rules := f.ofType("AWS::Events::Rule")
-	if len(alarms) > 0 || len(rules) > 0 {
+	recording, announcing := f.pipelineEventRules()
+	if len(alarms) > 0 || recording > 0 || announcing > 0 {
 		var names []string
 		for _, a := range alarms {
 			names = append(names, text(a.props["AlarmName"]))
 		}
-		fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("%d EventBridge rules record and announce the pipeline's state changes; %d alarms: %s", len(rules), len(alarms), orNone(strings.Join(uniq(names), ", ")))})
+		fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("EventBridge rules on the pipeline's state changes: %d record them in CloudWatch Logs, %d announce them to SNS topics; %d alarms: %s", recording, announcing, len(alarms), orNone(strings.Join(uniq(names), ", ")))})
 	}
 	return fd
+}
+
+// pipelineEventRules counts the EventBridge rules on CodePipeline's events
+// (source aws.codepipeline) that record them (a CloudWatch Logs log group
+// target) and that announce them (an SNS topic target); a rule that does
+// neither, such as one that invokes a function, is not counted.
+func (f *facts) pipelineEventRules() (recording, announcing int) {
+	for _, r := range f.ofType("AWS::Events::Rule") {
+		pattern, _ := r.props["EventPattern"].(m)
+		if !contains(strs(pattern["source"]), "aws.codepipeline") {
+			continue
+		}
+		logs, sns := false, false
+		for _, t := range asList(r.props["Targets"]) {
+			tm, _ := t.(m)
+			arn := text(tm["Arn"])
+			target := f.byID[r.stack.Name][refID(tm["Arn"])]
+			logs = logs || strings.Contains(arn, ":log-group:") || target.typ == "AWS::Logs::LogGroup"
+			sns = sns || strings.Contains(arn, ":sns:") || target.typ == "AWS::SNS::Topic"
+		}
+		if logs {
+			recording++
+		}
+		if sns {
+			announcing++
+		}
+	}
+	return recording, announcing
 }
 
 type output struct{ name, value string }

@@ -19,6 +19,13 @@ type l = []interface{}
 // of packs) and reads it back.
 func write(t *testing.T, resources m, packs ...string) *assembly.Assembly {
 	t.Helper()
+	return writeTemplate(t, m{"Resources": resources}, packs...)
+}
+
+// writeTemplate writes a one-stack assembly with the template tpl (and
+// cdk-nag reports of packs) and reads it back.
+func writeTemplate(t *testing.T, tpl m, packs ...string) *assembly.Assembly {
+	t.Helper()
 	dir := t.TempDir()
 	put := func(name string, v interface{}) {
 		raw, _ := json.Marshal(v)
@@ -28,7 +35,7 @@ func write(t *testing.T, resources m, packs ...string) *assembly.Assembly {
 	}
 	put("manifest.json", m{"artifacts": m{"app": m{"type": "aws:cloudformation:stack", "environment": "aws://111111111111/us-east-1",
 		"properties": m{"templateFile": "app.template.json"}}}})
-	put("app.template.json", m{"Resources": resources})
+	put("app.template.json", tpl)
 	for _, p := range packs {
 		put(p+"--app-NagReport.json", m{"lines": l{m{"ruleId": p + "-X", "resourceId": "app/X", "compliance": "Compliant"}}})
 	}
@@ -99,6 +106,27 @@ func TestControls(t *testing.T) {
 		{"same account for staging and production", m{"P": ungated}, "A.8.31", report.Partial, "give production an account of its own"},
 		{"separate accounts", m{"P": gated}, "A.8.31", report.Met, ""},
 		{"no trail", m{}, "CC7.2", report.Missing, "no CloudTrail trail"},
+		// A trail that is not logging records nothing.
+		{"trail not logging", m{"T": m{"Type": "AWS::CloudTrail::Trail", "Properties": m{"TrailName": "t", "IsLogging": false, "EnableLogFileValidation": true, "KMSKeyId": m{"Fn::GetAtt": l{"K", "Arn"}}}}}, "CC7.2", report.Partial, "trail t: logging is off (IsLogging is not true), so it records nothing: set IsLogging to true"},
+		{"trail logging", m{"T": m{"Type": "AWS::CloudTrail::Trail", "Properties": m{"TrailName": "t", "IsLogging": true, "EnableLogFileValidation": true, "KMSKeyId": m{"Fn::GetAtt": l{"K", "Arn"}}}}}, "CC7.2", report.Met, ""},
+		// An approval gates only when it runs before the first deployment:
+		// actions of one run order run in parallel.
+		{"approval alongside the deployment", m{"P": pipeline(stage("Deploy-staging", action("Deploy", "Deploy", 1, "222222222222")),
+			stage("Deploy-production", action("Approve", "Approval", 1, ""), action("Deploy", "Deploy", 1, "333333333333")))}, "CC8.1", report.Partial,
+			"the last deploy stage Deploy-production (production) deploys alongside or before its approval Approve (run order 1), not after it (first deployment at run order 1): give the approval a lower run order"},
+		{"approval after the deployment", m{"P": pipeline(stage("Deploy-staging", action("Deploy", "Deploy", 1, "222222222222")),
+			stage("Deploy-production", action("Deploy", "Deploy", 1, "333333333333"), action("Approve", "Approval", 2, "")))}, "A.8.32", report.Partial,
+			"deploys alongside or before its approval Approve (run order 2)"},
+		// Rules count as monitoring only when they record or announce the
+		// pipeline's events: a rule that invokes a function does neither.
+		{"a pipeline rule that only invokes a function", m{
+			"R": m{"Type": "AWS::Events::Rule", "Properties": m{"EventPattern": m{"source": l{"aws.codepipeline"}}, "Targets": l{m{"Arn": m{"Fn::GetAtt": l{"F", "Arn"}}, "Id": "Target0"}}}},
+			"F": m{"Type": "AWS::Lambda::Function"},
+		}, "CC7.2", report.Missing, "no CloudTrail trail"},
+		{"a pipeline rule that announces", m{
+			"R": m{"Type": "AWS::Events::Rule", "Properties": m{"EventPattern": m{"source": l{"aws.codepipeline"}}, "Targets": l{m{"Arn": m{"Ref": "S"}, "Id": "Target0"}}}},
+			"S": m{"Type": "AWS::SNS::Topic"},
+		}, "CC7.2", report.Partial, "no CloudTrail trail"},
 		{"trail without validation", m{"T": m{"Type": "AWS::CloudTrail::Trail", "Properties": m{"TrailName": "t", "KMSKeyId": m{"Fn::GetAtt": l{"K", "Arn"}}}}}, "164.312(b)", report.Partial, "log file validation is off"},
 		{"administrator", m{"R": role(m{"ManagedPolicyArns": l{"arn:aws:iam::aws:policy/AdministratorAccess"}})}, "7.2.1, 7.2.2", report.Partial, "has AdministratorAccess"},
 		{"full access", m{"R": role(nil), "P": m{"Type": "AWS::IAM::Policy", "Properties": m{"Roles": l{m{"Ref": "R"}}, "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}}}, "7.2.1, 7.2.2", report.Partial, "allowed whole services: s3:*"},
@@ -160,6 +188,34 @@ func TestControls(t *testing.T) {
 			}
 			if tc.gap != "" && !slices.ContainsFunc(c.Gaps, func(g string) bool { return strings.Contains(g, tc.gap) }) {
 				t.Errorf("%s gaps = %q, want one containing %q", tc.id, c.Gaps, tc.gap)
+			}
+		})
+	}
+}
+
+// TestExistingTrail: a trail that a stack output names instead of a trail
+// in the templates is evidence only of the name; what the trail records,
+// and how it keeps its log files, is outside the templates and a gap.
+func TestExistingTrail(t *testing.T) {
+	key := m{"K": m{"Type": "AWS::KMS::Key", "Properties": m{"EnableKeyRotation": true}}}
+	trail := m{"Type": "AWS::CloudTrail::Trail", "Properties": m{"TrailName": "t", "IsLogging": true, "EnableLogFileValidation": true, "KMSKeyId": m{"Fn::GetAtt": l{"K", "Arn"}}}}
+	output := m{"AuditTrail": m{"Value": "org-trail"}}
+	tests := []struct {
+		name string
+		tpl  m
+		want report.Status
+		gaps []string
+	}{
+		{"named only", m{"Resources": key, "Outputs": output}, report.Partial, []string{
+			"trail org-trail is not in the templates: check in its account that it is logging, records the data events of the artifact buckets, validates its log files and keeps them 12 months",
+		}},
+		{"created here", m{"Resources": m{"K": key["K"], "T": trail}, "Outputs": m{"AuditTrail": m{"Value": m{"Fn::GetAtt": l{"T", "Arn"}}}}}, report.Met, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := find(report.Build(writeTemplate(t, tc.tpl), nil), "CC7.2")
+			if c.Status != tc.want || !slices.Equal(c.Gaps, tc.gaps) {
+				t.Errorf("CC7.2 = %s with gaps %q, want %s with %q; evidence %v", c.Status, c.Gaps, tc.want, tc.gaps, c.Evidence)
 			}
 		})
 	}
