@@ -156,8 +156,9 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 	}
 	t.key = awskms.NewKey(t.Construct, jsii.String("Key"), keyProps)
 	hardening.DenyGrants(t.key)
-	// CloudTrail encrypts this trail's log files, and reads the key's
-	// description; readers decrypt through IAM policies in the account.
+	// CloudTrail encrypts this trail's log files, decrypts (as it must with
+	// the bucket's S3 Bucket Key) and reads the key's description; readers
+	// decrypt through IAM policies in the account.
 	// Source: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
 	cloudtrail := awsiam.NewServicePrincipal(jsii.String("cloudtrail.amazonaws.com"), nil)
 	t.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -169,6 +170,17 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 			"StringEquals": fromTrail,
 			"StringLike":   map[string]interface{}{"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", p.Partition, p.Account)},
 		},
+	}), jsii.Bool(false))
+	// The bucket has an S3 Bucket Key, with which CloudTrail needs
+	// kms:Decrypt to create or update a trail encrypted with SSE-KMS (the
+	// guide's "Required KMS key policy elements for trails", item 2);
+	// without it the trail is refused at deploy.
+	t.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudTrailDecryptsWithTheBucketKey"),
+		Principals: &[]awsiam.IPrincipal{cloudtrail},
+		Actions:    jsii.Strings("kms:Decrypt"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"StringEquals": fromTrail},
 	}), jsii.Bool(false))
 	t.key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("CloudTrailDescribesKey"),

@@ -132,6 +132,11 @@ func TestTrail(t *testing.T) {
 			"Condition": m{"BoolIfExists": m{"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}}},
 		{"Sid": "CloudTrailEncryptsThisTrail", "Effect": "Allow", "Principal": m{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*",
 			"Condition": m{"StringEquals": fromTrail, "StringLike": m{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*"}}},
+		// The bucket has an S3 Bucket Key: CloudTrail then needs
+		// kms:Decrypt to create or update the trail (CloudTrail User Guide,
+		// create-kms-key-policy-for-cloudtrail.html).
+		{"Sid": "CloudTrailDecryptsWithTheBucketKey", "Effect": "Allow", "Principal": m{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*",
+			"Condition": m{"StringEquals": fromTrail}},
 		{"Sid": "CloudTrailDescribesKey", "Effect": "Allow", "Principal": m{"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:DescribeKey", "Resource": "*",
 			"Condition": m{"StringEquals": fromTrail}},
 	}
