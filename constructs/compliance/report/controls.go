@@ -438,6 +438,13 @@ func unboundedIAMWrite(sts []statement) []string {
 				out = append(out, a)
 			}
 		}
+		// NotAction allows every write it does not name.
+		for _, a := range iamWrite {
+			if len(s.NotActions) > 0 && !slices.ContainsFunc(s.NotActions, func(p string) bool { return iampolicy.Matches(p, a) }) &&
+				!contains(out, a) && !deniedWithoutBoundary(sts, a) {
+				out = append(out, a)
+			}
+		}
 	}
 	return out
 }

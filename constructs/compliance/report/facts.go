@@ -155,9 +155,12 @@ func strs(v interface{}) []string {
 type statement struct {
 	Sid, Effect        string
 	Actions, Resources []string
-	Principals         []string
-	Conditions         string
-	rawConds           interface{}
+	// NotActions are the actions of a NotAction element: the statement
+	// applies to every action except these.
+	NotActions []string
+	Principals []string
+	Conditions string
+	rawConds   interface{}
 }
 
 func statements(doc interface{}) []statement {
@@ -165,7 +168,7 @@ func statements(doc interface{}) []statement {
 	var out []statement
 	for _, s := range asList(d["Statement"]) {
 		sm, _ := s.(m)
-		st := statement{Effect: text(sm["Effect"]), Sid: text(sm["Sid"]), Actions: strs(sm["Action"]), Resources: strs(sm["Resource"])}
+		st := statement{Effect: text(sm["Effect"]), Sid: text(sm["Sid"]), Actions: strs(sm["Action"]), NotActions: strs(sm["NotAction"]), Resources: strs(sm["Resource"])}
 		switch p := sm["Principal"].(type) {
 		case string:
 			st.Principals = []string{p}
@@ -219,12 +222,20 @@ func (f *facts) policiesOf(r resource) []statement {
 var fullAccessRE = regexp.MustCompile(`^([a-z0-9-]+:)?\*$`)
 
 // fullAccess are the Allow actions of statements that grant a whole
-// service (service:*) or everything (*).
+// service (service:*) or everything (*), and Allow statements with
+// NotAction, which grant every action of every service but those named
+// (IAM User Guide, "NotAction",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html).
 func fullAccess(sts []statement) []string {
 	var out []string
 	for _, s := range sts {
 		if s.Effect != "Allow" {
 			continue
+		}
+		if len(s.NotActions) > 0 {
+			if a := "every action but " + strings.Join(s.NotActions, ", ") + " (NotAction)"; !slices.Contains(out, a) {
+				out = append(out, a)
+			}
 		}
 		for _, a := range s.Actions {
 			if fullAccessRE.MatchString(a) && !slices.Contains(out, a) {

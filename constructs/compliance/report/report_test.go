@@ -173,6 +173,16 @@ func TestControls(t *testing.T) {
 			"R": role(nil),
 			"B": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"ManagedPolicyName": "reader", "PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}}},
 		}, "7.2.1, 7.2.2", report.Partial, "managed policy B allows whole services: s3:*"},
+		// NotAction allows every action it does not name.
+		{"allow with NotAction", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "NotAction": "s3:DeleteBucket", "Resource": "*"},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "is allowed whole services: every action but s3:DeleteBucket (NotAction)"},
+		{"allow with NotAction that spares IAM", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "NotAction": l{"iam:*", "s3:DeleteBucket"}, "Resource": "*"},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "every action but iam:*, s3:DeleteBucket (NotAction)"},
+		{"allow with NotAction grants IAM writes", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
+			m{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:CreateRole, iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreateUser, iam:PutUserPolicy, iam:AttachUserPolicy without an iam:PermissionsBoundary condition"},
 		{"key not rotated", m{"K": m{"Type": "AWS::KMS::Key"}}, "3.6.1, 3.7.4", report.Missing, "is not rotated"},
 		{"log group unencrypted", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 365}}}, "164.312(a)(2)(iv)", report.Missing, "is not encrypted with a KMS key"},
 		{"short retention", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 30}}}, "10.2.1, 10.5.1", report.Missing, "kept 30 days"},
