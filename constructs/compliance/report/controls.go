@@ -319,6 +319,15 @@ func (f *facts) leastPrivilege() finding {
 		if w := unboundedIAMWrite(policies); len(w) > 0 {
 			fd.gap("role %s (%s) may %s without an iam:PermissionsBoundary condition: a role it creates or changes could hold more than it does", orNone(text(r.props["RoleName"])), r.id, strings.Join(w, ", "))
 		}
+		// A customer managed policy of the account is not in the
+		// templates: what it allows is not shown here.
+		if outside := outsidePolicies(r); len(outside) > 0 {
+			capped := ""
+			if r.props["PermissionsBoundary"] != nil {
+				capped = " (its permissions boundary, in the templates, caps them)"
+			}
+			fd.gap("role %s (%s) has managed policies that the templates do not hold: %s; what they allow is not shown here%s: check them in the account", orNone(text(r.props["RoleName"])), r.id, strings.Join(outside, ", "), capped)
+		}
 		trust := statements(r.props["AssumeRolePolicyDocument"])
 		all := len(trust) > 0
 		for _, s := range trust {
@@ -342,7 +351,7 @@ func (f *facts) leastPrivilege() finding {
 			fd.gap("managed policy %s allows whole services: %s", p.id, strings.Join(full, ", "))
 		}
 	}
-	fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("%d IAM roles, none with AdministratorAccess or a whole-service (service:*) statement unless listed as a gap; %d trust only AWS services or principals pinned by a condition (such as aws:PrincipalArn or aws:SourceArn); %d have a permissions boundary", len(roles), conditioned, bounded)})
+	fd.evidence = append(fd.evidence, Evidence{Fact: fmt.Sprintf("%d IAM roles, none with AdministratorAccess or a whole-service (service:*) statement in the templates unless listed as a gap; %d trust only AWS services or principals pinned by a condition (such as aws:PrincipalArn or aws:SourceArn); %d have a permissions boundary", len(roles), conditioned, bounded)})
 	for _, r := range roles {
 		if name := text(r.props["RoleName"]); name != "" {
 			var who []string

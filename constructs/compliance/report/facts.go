@@ -197,23 +197,46 @@ func sortedKeys(x m) []string {
 	return keys
 }
 
-// policiesOf are the statements of every policy attached to the role with
-// logical ID roleID in stack: its inline Policies and the AWS::IAM::Policy
-// resources that name it.
+// policiesOf are the statements of every policy of the templates attached
+// to the role r: its inline Policies, the AWS::IAM::Policy and
+// AWS::IAM::ManagedPolicy resources that name it in Roles, and the
+// managed policies of its stack that its ManagedPolicyArns reference.
 func (f *facts) policiesOf(r resource) []statement {
 	var out []statement
 	for _, p := range asList(r.props["Policies"]) {
 		pm, _ := p.(m)
 		out = append(out, statements(pm["PolicyDocument"])...)
 	}
-	for _, p := range f.ofType("AWS::IAM::Policy") {
-		if p.stack != r.stack {
+	attached := map[string]bool{}
+	for _, a := range asList(r.props["ManagedPolicyArns"]) {
+		if id := refID(a); id != "" {
+			attached[id] = true
+		}
+	}
+	for _, p := range f.resources {
+		if p.stack != r.stack || (p.typ != "AWS::IAM::Policy" && p.typ != "AWS::IAM::ManagedPolicy") {
 			continue
 		}
+		names := attached[p.id] && p.typ == "AWS::IAM::ManagedPolicy"
 		for _, role := range asList(p.props["Roles"]) {
-			if refID(role) == r.id {
-				out = append(out, statements(p.props["PolicyDocument"])...)
-			}
+			names = names || refID(role) == r.id
+		}
+		if names {
+			out = append(out, statements(p.props["PolicyDocument"])...)
+		}
+	}
+	return out
+}
+
+// outsidePolicies are the managed policies attached to the role r that the
+// templates do not hold: neither a reference to a policy of the templates
+// nor an AWS managed policy (arn:<partition>:iam::aws:policy/...), whose
+// content AWS publishes.
+func outsidePolicies(r resource) []string {
+	var out []string
+	for _, a := range asList(r.props["ManagedPolicyArns"]) {
+		if arn := text(a); refID(a) == "" && !strings.Contains(arn, ":iam::aws:policy/") {
+			out = append(out, arn)
 		}
 	}
 	return out

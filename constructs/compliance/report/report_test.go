@@ -183,6 +183,15 @@ func TestControls(t *testing.T) {
 		{"allow with NotAction grants IAM writes", m{"R": role(m{"Policies": l{m{"PolicyDocument": m{"Statement": l{
 			m{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
 		}}}}})}, "7.2.1, 7.2.2", report.Partial, "may iam:CreateRole, iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreateUser, iam:PutUserPolicy, iam:AttachUserPolicy without an iam:PermissionsBoundary condition"},
+		// A customer managed policy outside the templates is not shown; one
+		// of the templates attached by reference is read like an inline one.
+		{"customer managed policy of the account", m{"R": role(m{"ManagedPolicyArns": l{"arn:aws:iam::222222222222:policy/app-deployer"}})}, "7.2.1, 7.2.2", report.Partial,
+			"role r (R) has managed policies that the templates do not hold: arn:aws:iam::222222222222:policy/app-deployer; what they allow is not shown here: check them in the account"},
+		{"AWS managed policy", m{"R": role(m{"ManagedPolicyArns": l{m{"Fn::Join": l{"", l{"arn:", m{"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AWSCodeDeployRole"}}}}})}, "7.2.1, 7.2.2", report.Met, ""},
+		{"managed policy of the templates attached by reference", m{
+			"R": role(m{"ManagedPolicyArns": l{m{"Ref": "P"}}}),
+			"P": m{"Type": "AWS::IAM::ManagedPolicy", "Properties": m{"PolicyDocument": m{"Statement": l{m{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"}}}}},
+		}, "7.2.1, 7.2.2", report.Partial, "role r (R) may iam:CreateRole without an iam:PermissionsBoundary condition"},
 		{"key not rotated", m{"K": m{"Type": "AWS::KMS::Key"}}, "3.6.1, 3.7.4", report.Missing, "is not rotated"},
 		{"log group unencrypted", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 365}}}, "164.312(a)(2)(iv)", report.Missing, "is not encrypted with a KMS key"},
 		{"short retention", m{"G": m{"Type": "AWS::Logs::LogGroup", "Properties": m{"LogGroupName": "/g", "RetentionInDays": 30}}}, "10.2.1, 10.5.1", report.Missing, "kept 30 days"},
