@@ -49,6 +49,51 @@ func firstLine(s string) string {
 	return line
 }
 
+// TestReasonsHoldWithoutObservability: a suppression or Control Tower
+// exception reason that points to the events log group (observability's)
+// may stand only in a stack that has that log group; the trail and the
+// recovery function exist without observability (catalog's config).
+func TestReasonsHoldWithoutObservability(t *testing.T) {
+	checked := 0
+	for stack, tpl := range templates(t) {
+		res, _ := tpl["Resources"].(map[string]interface{})
+		events := false
+		for _, r := range res {
+			r, _ := r.(map[string]interface{})
+			props, _ := r["Properties"].(map[string]interface{})
+			if name, _ := props["LogGroupName"].(string); r["Type"] == "AWS::Logs::LogGroup" && strings.HasSuffix(name, "/events") {
+				events = true
+			}
+		}
+		if events {
+			continue
+		}
+		for id, r := range res {
+			checked++
+			var reasons []string
+			meta, _ := r.(map[string]interface{})["Metadata"].(map[string]interface{})
+			nag, _ := meta["cdk_nag"].(map[string]interface{})
+			for _, rule := range list(nag["rules_to_suppress"]) {
+				rule, _ := rule.(map[string]interface{})
+				reasons = append(reasons, fmt.Sprint(rule["reason"]))
+			}
+			for _, e := range controltower.Exceptions {
+				if strings.HasPrefix(id, e.Resource) {
+					reasons = append(reasons, e.Reason)
+				}
+			}
+			for _, reason := range reasons {
+				if strings.Contains(reason, "events log group") {
+					t.Errorf("%s %s: reason %q points to the events log group, which this stack does not have", stack, id, reason)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no stack without observability checked")
+	}
+}
+
 const (
 	reportBegin = "<!-- compliance report of the embedded example: generated, do not edit; go test ./test -run TestComplianceReportREADME -update -->\n"
 	reportEnd   = "<!-- end of the compliance report -->"

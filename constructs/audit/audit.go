@@ -257,7 +257,7 @@ func New(scope constructs.Construct, id string, props *Props) *Trail {
 	})
 	hardening.EventBridgeNotifications(t.bucket)
 	nag.Replication(t.bucket, "The trail's log files are versioned, KMS-encrypted and validated by CloudTrail's digest files, and S3 stores them redundantly across Availability Zones; a copy in a separate log-archive account is an organization trail's job (name it in audit.organizationTrail instead).")
-	nag.Each(t.trail, "The trail records only the artifact buckets' data events, for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period. The pipeline's own state changes already stream to the events log group, with metric filters and alarms.",
+	nag.Each(t.trail, "The trail records only the data events of the buckets it names (a pipeline's artifact or S3 source buckets), for audit: its log files are validated by digest files and kept in a KMS-encrypted, versioned bucket for the retention period, where an audit reads them; a CloudWatch Logs copy would add a log group with no metric filter or alarm on it.",
 		"NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled", "PCI.DSS.321-CloudTrailCloudWatchLogsEnabled", "HIPAA.Security-CloudTrailCloudWatchLogsEnabled")
 	// CloudTrail validates the bucket policy when the trail is created.
 	if policy := t.bucket.Policy(); policy != nil {
