@@ -126,8 +126,14 @@ func (o *Observer) dashboardText() string {
 				fmt.Fprintf(&b, "| … and %d more | |\n", len(p.Environments)-i)
 				break
 			}
-			fmt.Fprintf(&b, "| %s | %s |\n", e.Name, strings.Join(e.Stages, ", "))
+			fmt.Fprintf(&b, "| %s | %s |\n", mdCell(e.Name), mdCell(strings.Join(e.Stages, ", ")))
 		}
 	}
 	return b.String()
+}
+
+// mdCell renders s as one cell of a Markdown table: a | would end the cell
+// and a line break the row.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }

@@ -410,6 +410,40 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
+// TestDashboardHeaderEscapesNames: the header's table of environments is
+// Markdown; an environment name (any string in Go) with | or a line break
+// stays in its cell.
+func TestDashboardHeaderEscapesNames(t *testing.T) {
+	tests := []struct{ name, row string }{
+		{"staging", "| staging | Deploy-staging |"},
+		{"qa | eu", `| qa \| eu | Deploy-staging |`},
+		{"qa\neu", "| qa eu | Deploy-staging |"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := props()
+			p.Environments[0].Name = tt.name
+			p.Notifications.SucceededEnvironments = nil
+			_, _, res := synth(t, p)
+			body := joined(one(t, res, "AWS::CloudWatch::Dashboard", "Observe")["DashboardBody"])
+			var dash struct {
+				Widgets []struct {
+					Properties struct {
+						Markdown string `json:"markdown"`
+					} `json:"properties"`
+				} `json:"widgets"`
+			}
+			if err := json.Unmarshal([]byte(body), &dash); err != nil {
+				t.Fatalf("dashboard body: %v", err)
+			}
+			md := dash.Widgets[0].Properties.Markdown
+			if !strings.Contains(md, "\n"+tt.row+"\n") {
+				t.Errorf("header lacks the row %q:\n%s", tt.row, md)
+			}
+		})
+	}
+}
+
 // joined resolves a Fn::Join of strings and region Refs.
 func joined(v interface{}) string {
 	if s, ok := v.(string); ok {
