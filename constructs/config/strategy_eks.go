@@ -131,6 +131,8 @@ func validateEKS(q *problems, x *EKSDeploy, e Environment, region string) {
 		q.add(b+"helm.chart", h.Chart, pathRule(h.Chart, "charts/web", "the build output"))
 		if !values.KubernetesNamespace(h.Namespace) {
 			q.add(b+"helm.namespace", h.Namespace, "must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -")
+		} else if values.KubernetesSystemNamespace(h.Namespace) {
+			q.add(b+"helm.namespace", h.Namespace, values.KubernetesSystemNamespaceRule)
 		}
 		if h.ValuesFile != "" {
 			q.add(b+"helm.valuesFile", h.ValuesFile, pathRule(h.ValuesFile, "values/${env}.yaml", "the build output"))

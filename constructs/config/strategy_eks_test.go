@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // TestValidateEKS checks the rules of the EKS release, each with its
@@ -18,6 +20,32 @@ func TestValidateEKS(t *testing.T) {
 		{"Helm key that is not a value path", "deploy:\n  eks: {cluster: web, helm: {release: web, chart: charts/web, set: {\"image.tag,admin\": \"x\"}}}\n",
 			`deploy.eks.helm.set.image.tag,admin "x": the key must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`},
 	})
+}
+
+// TestHelmSystemNamespaces: the access entry grants AmazonEKSEditPolicy in
+// the Helm namespace, and edit rights in a namespace Kubernetes reserves
+// (kube-*) administer the cluster, so those are refused with the fix;
+// namespaces that only start with "kube" are the workload's.
+func TestHelmSystemNamespaces(t *testing.T) {
+	for _, tc := range []struct{ namespace, want string }{
+		{"kube-system", `relay.yaml:7: deploy.eks.helm.namespace "kube-system": ` + values.KubernetesSystemNamespaceRule},
+		{"kube-public", `relay.yaml:7: deploy.eks.helm.namespace "kube-public": ` + values.KubernetesSystemNamespaceRule},
+		{"kube-node-lease", `relay.yaml:7: deploy.eks.helm.namespace "kube-node-lease": ` + values.KubernetesSystemNamespaceRule},
+		{"kubeflow", ""},
+		{"web", ""},
+	} {
+		t.Run(tc.namespace, func(t *testing.T) {
+			base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
+			_, err := Parse("relay.yaml", []byte(base+"deploy:\n  eks: {cluster: web, helm: {release: web, chart: charts/web, namespace: "+tc.namespace+"}}\n"))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("namespace %s: Parse() error =\n%s\nwant\n%s", tc.namespace, got, tc.want)
+			}
+		})
+	}
 }
 
 // TestHelmValuesAreData pins that a --set value is data, not syntax: a

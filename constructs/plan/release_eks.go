@@ -191,6 +191,8 @@ func (x *EKSRelease) validate(v *validator, field string) {
 		}
 		if !values.KubernetesNamespace(h.Namespace) {
 			v.addf(field+".Helm.Namespace", "%q: must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -", h.Namespace)
+		} else if values.KubernetesSystemNamespace(h.Namespace) {
+			v.addf(field+".Helm.Namespace", "%q: %s", h.Namespace, values.KubernetesSystemNamespaceRule)
 		}
 		for _, k := range slices.Sorted(maps.Keys(h.Set)) {
 			// Keys reach helm's command line (the values go through files).

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/internal/fieldpath"
+	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -141,6 +142,14 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`,
 		}},
+		// The access entry grants AmazonEKSEditPolicy in the Helm
+		// namespace: in kube-system that administers the cluster.
+		{"Helm release into a system namespace", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{Helm: &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "chart", Namespace: "kube-system"}}
+		}, []string{`Deployments[0].Release.Helm.Namespace "kube-system": ` + values.KubernetesSystemNamespaceRule}},
+		{"Helm release into a namespace that starts with kube", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.EKSRelease{Helm: &plan.HelmRelease{Cluster: "web", Release: "web", Chart: "chart", Namespace: "kubeflow"}}
+		}, nil},
 		// The steps fill %{relay.variables.NAME} with a pipeline variable
 		// at run time (values.VariableTemplate): a value written with that
 		// text would be filled too.

@@ -284,6 +284,29 @@ func HelmReleaseName(s string) bool { return helmReleaseRE.MatchString(s) }
 // (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names).
 func KubernetesNamespace(s string) bool { return k8sNamespaceRE.MatchString(s) }
 
+// KubernetesSystemNamespace reports whether s is a namespace Kubernetes
+// reserves for its own components: a name starting with kube- (kube-system,
+// kube-public, kube-node-lease; "Avoid creating namespaces with the prefix
+// kube-, since it is reserved for Kubernetes system namespaces",
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/).
+// A Helm release's access entry grants AmazonEKSEditPolicy in its
+// namespace, and edit rights in kube-system amount to administering the
+// cluster (KubernetesSystemNamespaceRule).
+func KubernetesSystemNamespace(s string) bool { return strings.HasPrefix(s, "kube-") }
+
+// KubernetesSystemNamespaceRule is why config and plan refuse a Helm
+// namespace for which KubernetesSystemNamespace holds, and the fix. Edit
+// rights in a namespace allow "accessing Secrets and running Pods as any
+// ServiceAccount in the namespace"
+// (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles),
+// and kube-system's service accounts (the controllers') act on the whole
+// cluster; its aws-auth ConfigMap, which edit rights may rewrite, maps IAM
+// roles to Kubernetes groups such as system:masters
+// (https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html).
+// Namespace-scoped edit rights cannot install cluster add-ons anyway
+// (ClusterRoles, CRDs), so no release that the step could deploy is lost.
+const KubernetesSystemNamespaceRule = "is a namespace Kubernetes reserves for its own components (kube-*): the deploy role's access entry grants AmazonEKSEditPolicy in the Helm namespace, and edit rights there let it read the system service accounts' secrets, run pods as the cluster's controllers and rewrite the aws-auth ConfigMap, which is administration of the whole cluster; release into a namespace of the workload's own, such as web"
+
 // YQPath reports whether s is a yq path of keys, such as .image.tag: one or
 // more keys of letters, digits, _ and -, each after a dot
 // (https://mikefarah.gitbook.io/yq/operators/traverse-read). The path is
