@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/relaytest"
 )
@@ -331,6 +332,79 @@ func TestPathToFirstEnvironment(t *testing.T) {
 			}
 			if builds != tt.builds || !slices.Equal(stages, tt.stages) {
 				t.Errorf("%d CodeBuild actions in %v before the first environment, want %d in %v", builds, stages, tt.builds, tt.stages)
+			}
+		})
+	}
+}
+
+// TestAssetReadersInOrganization: with an organization, the asset bucket
+// admits Relay's execution-role patterns from the accounts under the OUs or
+// from the listed accounts, never from the whole organization, where any
+// member account's administrator could create a role of that name and read
+// the workload's code (it used to admit the organization by
+// aws:PrincipalOrgID alone). The Sids map to the conditions' keys.
+func TestAssetReadersInOrganization(t *testing.T) {
+	const head = `name: webshop
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/webshop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+assets: {publish: stage}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/webshop-deployer"]}
+`
+	ouScope := obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}
+	for _, tc := range []struct {
+		name, yaml string
+		// want are the ReadAssets statements' condition values besides ArnLike, by Sid.
+		want map[string]obj
+	}{
+		{"organization without OUs", head + "organization: {id: o-a1b2c3d4e5}\nenvironments:\n" +
+			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: production, account: \"333333333333\", regions: [us-east-1]}\n",
+			map[string]obj{"ReadAssets": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "333333333333"}}}}},
+		{"organization with OUs", head + "organization: {id: o-a1b2c3d4e5, organizationalUnits: [ou-ab12-cd34ef56]}\nenvironments:\n" +
+			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: production, account: \"333333333333\", regions: [us-east-1]}\n",
+			map[string]obj{"ReadAssets": {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}}}},
+		{"an OU environment beside an account environment", head + "organization: {id: o-a1b2c3d4e5}\nenvironments:\n" +
+			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: members, organizationalUnits: [ou-ab12-cd34ef57], regions: [us-east-1]}\n",
+			map[string]obj{
+				"ReadAssets":             {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef57/*"}},
+				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": "222222222222"}}}},
+		{"an account list beside OUs", head + "organization: {id: o-a1b2c3d4e5, organizationalUnits: [ou-ab12-cd34ef56]}\nenvironments:\n" +
+			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: pilot, accounts: [\"444444444444\"], regions: [us-east-1]}\n",
+			map[string]obj{
+				"ReadAssets":             {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}},
+				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "444444444444"}}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Parse("relay.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, d := build(t, cfg)
+			got := map[string]obj{}
+			for _, s := range d.Stacks() {
+				if *s.StackName() != "webshop-tooling" {
+					continue
+				}
+				for _, r := range relaytest.JSON(t, s)["Resources"].(obj) {
+					if r := r.(obj); r["Type"] == "AWS::S3::BucketPolicy" {
+						for _, st := range r["Properties"].(obj)["PolicyDocument"].(obj)["Statement"].([]interface{}) {
+							st := st.(obj)
+							if sid, _ := st["Sid"].(string); strings.HasPrefix(sid, "ReadAssets") {
+								c := obj{}
+								for k, v := range st["Condition"].(obj) {
+									if k != "ArnLike" {
+										c[k] = v
+									}
+								}
+								got[sid] = c
+							}
+						}
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("asset readers' conditions (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -120,32 +120,79 @@ func TestStoreGrants(t *testing.T) {
 	}
 }
 
-// TestStoreOrganization: with an organization, any principal of it whose
-// ARN matches the patterns, and one size for any fleet.
+// TestStoreOrganization: with an organization, any principal whose ARN
+// matches the patterns, from the accounts under the OUs or from the listed
+// accounts, never from the whole organization (any member account could
+// create a matching role); one size for any fleet under the OUs.
 func TestStoreOrganization(t *testing.T) {
-	tpl := storeTemplate(t, &assets.StoreProps{BucketName: "shop-assets-x", Readers: assets.Readers{
-		OrganizationID: "o-a1b2c3d4e5", RoleArns: []string{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec", "arn:aws:iam::*:role/stacksets-exec-*"}}})
-	for _, s := range resources(tpl, "AWS::S3::BucketPolicy")[0]["PolicyDocument"].(m)["Statement"].([]interface{}) {
-		st := s.(m)
-		if st["Sid"] != "ReadAssets" {
-			continue
-		}
-		want := m{"ArnLike": m{"aws:PrincipalArn": []interface{}{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec", "arn:aws:iam::*:role/stacksets-exec-*"}},
-			"StringEquals": m{"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
-		if diff := cmp.Diff(want, st["Condition"]); diff != "" || !cmp.Equal(st["Principal"], m{"AWS": "*"}) {
-			t.Errorf("organization read: principal %v, condition (-want +got):\n%s", st["Principal"], diff)
-		}
-		return
+	patterns := []interface{}{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec", "arn:aws:iam::*:role/stacksets-exec-*"}
+	ouScope := m{"ArnLike": m{"aws:PrincipalArn": patterns}, "StringEquals": m{"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+		"ForAnyValue:StringLike": m{"aws:PrincipalOrgPaths": []interface{}{"o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*", "o-a1b2c3d4e5/*/ou-ab12-cd34ef57/*"}}}
+	accountScope := m{"ArnLike": m{"aws:PrincipalArn": patterns},
+		"StringEquals": m{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "333333333333"}}}
+	for _, tc := range []struct {
+		name    string
+		readers assets.Readers
+		want    map[string]m // Sid: Condition
+	}{
+		{"OUs", assets.Readers{OrganizationalUnits: []string{"ou-ab12-cd34ef57", "ou-ab12-cd34ef56"}},
+			map[string]m{"ReadAssets": ouScope}},
+		{"accounts", assets.Readers{Accounts: []string{"333333333333", "222222222222"}},
+			map[string]m{"ReadAssets": accountScope}},
+		{"OUs and accounts outside them", assets.Readers{OrganizationalUnits: []string{"ou-ab12-cd34ef56", "ou-ab12-cd34ef57"}, Accounts: []string{"222222222222", "333333333333"}},
+			map[string]m{"ReadAssets": ouScope, "ReadAssetsFromAccounts": accountScope}},
+		{"accounts under the OUs", assets.Readers{OrganizationalUnits: []string{"ou-ab12-cd34ef56", "ou-ab12-cd34ef57"}, Accounts: []string{"222222222222", "333333333333"}, AccountsInOrganizationalUnits: true},
+			map[string]m{"ReadAssets": ouScope}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.readers
+			r.OrganizationID = "o-a1b2c3d4e5"
+			r.RoleArns = []string{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec", "arn:aws:iam::*:role/stacksets-exec-*"}
+			tpl := storeTemplate(t, &assets.StoreProps{BucketName: "shop-assets-x", Readers: r})
+			got := map[string]m{}
+			for _, s := range resources(tpl, "AWS::S3::BucketPolicy")[0]["PolicyDocument"].(m)["Statement"].([]interface{}) {
+				st := s.(m)
+				if sid, _ := st["Sid"].(string); strings.HasPrefix(sid, "ReadAssets") {
+					if !cmp.Equal(st["Principal"], m{"AWS": "*"}) {
+						t.Errorf("%s: principal %v, want any principal with conditions", sid, st["Principal"])
+					}
+					got[sid] = st["Condition"].(m)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("reader statements' conditions (-want +got):\n%s", diff)
+			}
+		})
 	}
-	t.Error("no ReadAssets statement")
 }
 
 func TestStorePropsValidate(t *testing.T) {
-	err := (&assets.StoreProps{Readers: assets.Readers{Accounts: []string{"12"}}}).Validate()
-	relaytest.ValidateError(t, err, "assets.StoreProps: ", []string{
-		"Readers.RoleArns []: required with Accounts or OrganizationID; name the roles that deploy the assets",
-		`Readers.Accounts[0] "12": must be a 12-digit account ID`,
-	})
+	for _, tc := range []struct {
+		name    string
+		readers assets.Readers
+		want    []string
+	}{
+		{"accounts without roles", assets.Readers{Accounts: []string{"12"}}, []string{
+			"Readers.RoleArns []: required with Accounts or OrganizationID; name the roles that deploy the assets",
+			`Readers.Accounts[0] "12": must be a 12-digit account ID`,
+		}},
+		// The organization alone would admit a matching role of any
+		// member account.
+		{"the organization alone", assets.Readers{OrganizationID: "o-a1b2c3d4e5", RoleArns: []string{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec"}}, []string{
+			`Readers.OrganizationID "o-a1b2c3d4e5": alone would admit a matching role of any account of the organization, which any member account's administrator can create; name the OUs (OrganizationalUnits) or the accounts (Accounts) that hold the readers`,
+		}},
+		{"OUs without the organization", assets.Readers{OrganizationalUnits: []string{"ou-ab12-cd34ef56", "ou-x"}, AccountsInOrganizationalUnits: true, RoleArns: []string{"arn:aws:iam::*:role/stacksets-exec-*"}}, []string{
+			`Readers.OrganizationalUnits[1] "ou-x": must be an OU ID such as ou-ab12-cd34ef56`,
+			`Readers.OrganizationalUnits ["ou-ab12-cd34ef56" "ou-x"]: need OrganizationID, the organization whose paths hold them`,
+		}},
+		{"accounts in no OUs", assets.Readers{OrganizationID: "o-a1b2c3d4e5", Accounts: []string{"222222222222"}, AccountsInOrganizationalUnits: true, RoleArns: []string{"arn:aws:iam::*:role/relay/shop/shop-*-cfn-exec"}}, []string{
+			"Readers.AccountsInOrganizationalUnits: needs OrganizationalUnits that hold the accounts",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			relaytest.ValidateError(t, (&assets.StoreProps{Readers: tc.readers}).Validate(), "assets.StoreProps: ", tc.want)
+		})
+	}
 }
 
 // workload synthesizes a two-account, two-region workload with one code

@@ -33,8 +33,10 @@ import (
 
 // Readers are the principals of other accounts that read one region's
 // assets. Grants never name a role as principal (IAM rejects one that does
-// not exist yet): the principal is the accounts (or the organization),
-// narrowed by an ArnLike condition on aws:PrincipalArn.
+// not exist yet): the principal is the accounts (or any principal of the
+// organization), narrowed by an ArnLike condition on aws:PrincipalArn and,
+// in an organization, by the OUs or accounts that hold the roles: any
+// member account could create a role that matches the pattern.
 type Readers struct {
 	// Accounts are the target accounts that deploy in the store's region.
 	// Their roles matching RoleArns read files; any of their principals
@@ -42,10 +44,22 @@ type Readers struct {
 	// creating a Lambda function) pulls images, and so does the Lambda
 	// service for functions in these accounts and region.
 	Accounts []string
-	// OrganizationID, when set, admits the roles matching RoleArns in
-	// the organization (for StackSets into organizational units, whose
-	// accounts are not known at synth) besides Accounts. Default: none.
+	// OrganizationID, when set, admits the roles matching RoleArns from
+	// the organization's accounts under OrganizationalUnits
+	// (aws:PrincipalOrgPaths: StackSets into organizational units, whose
+	// accounts are not known at synth) and from Accounts
+	// (aws:PrincipalAccount), each in a statement of its own; never from
+	// the whole organization, so it needs OrganizationalUnits or Accounts.
+	// Default: none.
 	OrganizationID string
+	// OrganizationalUnits are the OUs (ou-...) of OrganizationID whose
+	// accounts, at any depth, read files. Default: none.
+	OrganizationalUnits []string
+	// AccountsInOrganizationalUnits says that every account of Accounts is
+	// under OrganizationalUnits: the OUs' statement then admits them, the
+	// policy keeps one size for any number of accounts, and Accounts only
+	// pull images. Default: false (Accounts get a statement of their own).
+	AccountsInOrganizationalUnits bool
 	// RoleArns are the ARNs (or ArnLike patterns) of the roles that read
 	// files: each account environment's CloudFormation execution role, a
 	// StackSet's execution roles. At least one when Accounts or
@@ -79,6 +93,20 @@ func (p *StoreProps) Validate() error {
 		if !values.IsAccount(a) {
 			errs = append(errs, fmt.Errorf("Readers.Accounts[%d] %q: must be a 12-digit account ID", i, a))
 		}
+	}
+	for i, ou := range r.OrganizationalUnits {
+		if !values.OrganizationalUnitID(ou) {
+			errs = append(errs, fmt.Errorf("Readers.OrganizationalUnits[%d] %q: must be an OU ID such as ou-ab12-cd34ef56", i, ou))
+		}
+	}
+	switch {
+	case r.OrganizationID != "" && len(r.OrganizationalUnits) == 0 && len(r.Accounts) == 0:
+		errs = append(errs, fmt.Errorf("Readers.OrganizationID %q: alone would admit a matching role of any account of the organization, which any member account's administrator can create; name the OUs (OrganizationalUnits) or the accounts (Accounts) that hold the readers", r.OrganizationID))
+	case r.OrganizationID == "" && len(r.OrganizationalUnits) > 0:
+		errs = append(errs, fmt.Errorf("Readers.OrganizationalUnits %q: need OrganizationID, the organization whose paths hold them", r.OrganizationalUnits))
+	}
+	if r.AccountsInOrganizationalUnits && len(r.OrganizationalUnits) == 0 {
+		errs = append(errs, errors.New("Readers.AccountsInOrganizationalUnits: needs OrganizationalUnits that hold the accounts"))
 	}
 	if len(errs) == 0 {
 		return nil
@@ -139,13 +167,13 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 		"NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS")
 	nag.Replication(s.bucket, "Workload assets are build outputs keyed by their content hash, which the Assets stage (or the build) publishes again from the source revision; every region deployed to has its own store, published by the pipeline, so a cross-region copy would duplicate what the pipeline already writes.")
 	r := p.Readers
-	if len(r.Accounts) > 0 || r.OrganizationID != "" {
+	for _, sc := range readerScopes(r) {
 		s.bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("ReadAssets"),
-			Principals: &[]awsiam.IPrincipal{readerPrincipal(r)},
+			Sid:        jsii.String(sc.sid),
+			Principals: &[]awsiam.IPrincipal{sc.principal},
 			Actions:    jsii.Strings(FileReadActions...),
 			Resources:  &[]*string{s.bucket.ArnForObjects(jsii.String("*"))},
-			Conditions: readerConditions(r),
+			Conditions: &sc.conditions,
 		}))
 	}
 	if p.RepositoryName != "" {
@@ -183,30 +211,60 @@ func NewStore(scope constructs.Construct, id string, props *StoreProps) *Store {
 	return s
 }
 
-// readerPrincipal is the accounts, or anyone in the organization.
-func readerPrincipal(r Readers) awsiam.IPrincipal {
-	if r.OrganizationID != "" {
-		return awsiam.NewAnyPrincipal()
-	}
-	var ps []awsiam.IPrincipal
-	for _, a := range values.SortedUnique(r.Accounts) {
-		ps = append(ps, awsiam.NewAccountPrincipal(jsii.String(a)))
-	}
-	if len(ps) == 1 {
-		return ps[0]
-	}
-	return awsiam.NewCompositePrincipal(ps...)
+// readerScope is one statement's principal and conditions of the
+// file readers.
+type readerScope struct {
+	sid        string
+	principal  awsiam.IPrincipal
+	conditions map[string]interface{}
 }
 
-// readerConditions pin the reader roles (and the organization).
-func readerConditions(r Readers) *map[string]interface{} {
-	c := map[string]interface{}{
-		"ArnLike": map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(r.RoleArns))},
+// readerScopes are the statements that admit r's file readers, each
+// pinning the reader roles (ArnLike aws:PrincipalArn): without an
+// organization, the accounts as principals; in one, any principal of the
+// accounts under the OUs (aws:PrincipalOrgPaths, ReadAssets) and of the
+// accounts not known to be under them (aws:PrincipalAccount,
+// ReadAssetsFromAccounts beside the OUs' statement).
+func readerScopes(r Readers) []readerScope {
+	arn := map[string]interface{}{"aws:PrincipalArn": values.OneOrMany(values.SortedUnique(r.RoleArns))}
+	accounts := values.SortedUnique(r.Accounts)
+	if r.OrganizationID == "" {
+		if len(accounts) == 0 {
+			return nil
+		}
+		var ps []awsiam.IPrincipal
+		for _, a := range accounts {
+			ps = append(ps, awsiam.NewAccountPrincipal(jsii.String(a)))
+		}
+		principal := ps[0]
+		if len(ps) > 1 {
+			principal = awsiam.NewCompositePrincipal(ps...)
+		}
+		return []readerScope{{"ReadAssets", principal, map[string]interface{}{"ArnLike": arn}}}
 	}
-	if r.OrganizationID != "" {
-		c["StringEquals"] = map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID}
+	var out []readerScope
+	if len(r.OrganizationalUnits) > 0 {
+		var paths []string
+		for _, ou := range values.SortedUnique(r.OrganizationalUnits) {
+			paths = append(paths, r.OrganizationID+"/*/"+ou+"/*")
+		}
+		out = append(out, readerScope{"ReadAssets", awsiam.NewAnyPrincipal(), map[string]interface{}{
+			"ArnLike":                arn,
+			"StringEquals":           map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID},
+			"ForAnyValue:StringLike": map[string]interface{}{"aws:PrincipalOrgPaths": values.OneOrMany(paths)},
+		}})
 	}
-	return &c
+	if len(accounts) > 0 && !(len(out) > 0 && r.AccountsInOrganizationalUnits) {
+		sid := "ReadAssets"
+		if len(out) > 0 {
+			sid = "ReadAssetsFromAccounts"
+		}
+		out = append(out, readerScope{sid, awsiam.NewAnyPrincipal(), map[string]interface{}{
+			"ArnLike":      arn,
+			"StringEquals": map[string]interface{}{"aws:PrincipalOrgID": r.OrganizationID, "aws:PrincipalAccount": values.OneOrMany(accounts)},
+		}})
+	}
+	return out
 }
 
 // Bucket is the asset bucket.

@@ -45,12 +45,13 @@ func (t *translator) assetRegions() []string {
 // deploy in its region: the CloudFormation execution role of each account
 // environment, the StackSet execution role of each account of an accounts
 // environment, and (with organizational units) StackSets' own roles in the
-// organization.
+// accounts of those OUs.
 func (t *translator) assetStores() []AssetStoreSpec {
 	cfg, n := t.cfg, t.n
 	var out []AssetStoreSpec
 	for _, r := range t.assetRegions() {
 		var readers assets.Readers
+		accountEnvsOnly := true // every account of Readers.Accounts is an account environment's
 		for _, e := range cfg.Environments {
 			if !slices.Contains(e.Regions, r) {
 				continue
@@ -60,21 +61,30 @@ func (t *translator) assetStores() []AssetStoreSpec {
 				readers.Accounts = append(readers.Accounts, e.Account)
 				readers.RoleArns = append(readers.RoleArns, n.ExecutionRoleArn(e.Account, e.Name))
 			case len(e.Accounts) > 0:
+				accountEnvsOnly = false
 				for _, a := range e.Accounts {
 					readers.Accounts = append(readers.Accounts, a)
 					readers.RoleArns = append(readers.RoleArns, fmt.Sprintf("arn:%s:iam::%s:role/%s", n.Partition, a, n.StackSetExecutionRole(stackSetOwner(e))))
 				}
 			case len(e.OrganizationalUnits) > 0:
-				readers.OrganizationID = cfg.Organization.ID
+				readers.OrganizationalUnits = append(readers.OrganizationalUnits, e.OrganizationalUnits...)
 				readers.RoleArns = append(readers.RoleArns, fmt.Sprintf(stackSetExecRoles, n.Partition))
 			}
 		}
-		if cfg.Organization != nil {
+		if o := cfg.Organization; o != nil {
 			// With an organization the bucket policy keeps one size: the
-			// roles by pattern within the organization. Each execution
-			// role's own policy names only the buckets of its regions, so
-			// a role still reads exactly the assets it deploys.
-			readers.OrganizationID = cfg.Organization.ID
+			// roles by pattern, from the accounts under the OUs
+			// (organization.organizationalUnits hold the account
+			// environments' accounts) or from the listed accounts; never
+			// from the whole organization, where any member account could
+			// create a matching role. Each execution role's own policy
+			// names only the buckets of its regions, so a role still reads
+			// exactly the assets it deploys.
+			readers.OrganizationID = o.ID
+			if len(o.OrganizationalUnits) > 0 && len(readers.Accounts) > 0 {
+				readers.OrganizationalUnits = append(readers.OrganizationalUnits, o.OrganizationalUnits...)
+				readers.AccountsInOrganizationalUnits = accountEnvsOnly
+			}
 			var patterns []string
 			for _, a := range readers.RoleArns {
 				switch {
