@@ -89,6 +89,26 @@ func (t *translator) checkNames(spec *Spec) []error {
 			add(x.Helm.RoleName, limits.IAMRoleName, "<name>-<environment>-helm", "name", env(d.Name))
 		}
 	}
+	// A CodeBuild step's project, <name>-step-<step> for a top-level step
+	// (shared by the environments) or <name>-<environment>-step-<step>, and
+	// its role of the same name when the step has a role. Both are unique
+	// in the tooling account with the test and scan projects and the Helm
+	// projects (<name>-test-step-x is env test's step x and suite step-x).
+	for i, d := range p.Deployments {
+		for k, st := range d.Steps {
+			x, ok := st.Action.(*pipeline.CodeBuildStep)
+			if !ok || x == nil {
+				continue
+			}
+			field := t.paths[fmt.Sprintf("Deployments[%d].Steps[%d].Action.ProjectName", i, k)]
+			shape, fields := "<name>-<environment>-step-<step>", []string{"name", env(d.Name), field}
+			if topLevel(field) {
+				shape, fields = "<name>-step-<step>", []string{"name", field}
+			}
+			add(x.ProjectName, limits.CodeBuildProjectName, shape, fields...)
+			add(x.RoleName, limits.IAMRoleName, shape, fields...)
+		}
+	}
 	for _, d := range p.Deployments {
 		if d.Approval != nil {
 			add(d.Approval.TopicName, limits.SNSTopicName, "<name>-<environment>-approval", "name", env(d.Name))
