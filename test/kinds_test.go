@@ -169,6 +169,20 @@ func TestFieldFailureKinds(t *testing.T) {
 		// 8 a user name equal to a generated name (fixed: delivery).
 		{"workload stack named like the target stack", "env-name-collides-with-stack", kindsHead + "deploy:\n  stackName: kinds-staging\n" + kindsPolicy + kindsStaging,
 			[]string{`deploy.stackName "kinds-staging": environments[0] "staging" deploys this stack to account 222222222222 in us-east-1, where Relay's stack of environments[0] "staging" has this name`}},
+		// A test suite's project <name>-test-<suite> and an environment
+		// named test's step project <name>-test-step-<step>: refused by the
+		// assembly's uniqueness check, which named the constructs and no
+		// config field (fixed: delivery).
+		{"test suite and environment step share a project name", "env-name-collides-with-stack", kindsHead + "tests:\n  - {name: step-xx, commands: [make test]}\ndeploy:\n" + kindsPolicy +
+			"environments:\n  - name: test\n    account: \"222222222222\"\n    regions: [us-east-1]\n    steps:\n      - {name: xx, codeBuild: {buildspec: ci/x.yml}}\n",
+			[]string{`tests[0].name, environments[0].name, environments[0].steps[0].name (kinds-tooling/PipelineTeststepxxDCF4DE20): Name "kinds-test-step-xx" is also the Name of kinds-tooling/PipelineStepkindsteststepxx87B4763A (account 111111111111, region us-east-1): CodeBuild project names are unique in an account and region (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html): <name>-test-<suite> (tests[0].name) and <name>-<environment>-step-<step> (environments[0].name, environments[0].steps[0].name) compose the same name: rename tests[0].name or environments[0].name or environments[0].steps[0].name`}},
+		// A top-level step step-bb and environment step's step bb both
+		// compose kinds-step-step-bb: refused, and the message gave the
+		// project name as the step's name, with no fix (fixed: plan).
+		{"top-level and environment step share a project name", "env-name-collides-with-stack", kindsHead + "deploy:\n" + kindsPolicy +
+			"steps:\n  - {name: step-bb, codeBuild: {buildspec: ci/top.yml}}\n" +
+			"environments:\n  - {name: dev, account: \"333333333333\", regions: [us-east-1]}\n  - name: step\n    account: \"222222222222\"\n    regions: [us-east-1]\n    steps:\n      - {name: bb, codeBuild: {buildspec: ci/env.yml}}\n",
+			[]string{`environments[1].steps[0].name "kinds-step-step-bb": is also the project of steps[0].codeBuild, which configures it otherwise (Buildspec, ComputeType, TimeoutMinutes, Privileged, RoleName, AssumeRolePattern and ProjectVariables must agree): give one of the two steps a project of its own (another ProjectName; in a configuration, rename one of the steps or the environment, whose names compose it)`}},
 		{"workload stack named like the tooling stack", "env-name-collides-with-stack", kindsHead + "deploy:\n  stackName: kinds-tooling\n" + kindsPolicy +
 			"environments:\n  - {name: staging, account: \"111111111111\", regions: [us-east-1]}\n",
 			[]string{`deploy.stackName "kinds-tooling": environments[0] "staging" deploys this stack to account 111111111111 in us-east-1, where Relay's tooling stack has this name`}},

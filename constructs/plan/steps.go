@@ -505,7 +505,7 @@ func (v *validator) projects() {
 			p := prev.step
 			if p.Buildspec != x.Buildspec || p.ComputeType != x.ComputeType || p.TimeoutMinutes != x.TimeoutMinutes || p.Privileged != x.Privileged ||
 				p.RoleName != x.RoleName || p.AssumeRolePattern != x.AssumeRolePattern || !maps.Equal(p.ProjectVariables, x.ProjectVariables) {
-				v.addf(field+".ProjectName", "%q: shared with %s, which configures the project otherwise (Buildspec, ComputeType, TimeoutMinutes, Privileged, RoleName, AssumeRolePattern and ProjectVariables must agree)", x.ProjectName, v.in.name(prev.field))
+				v.addf(field+".ProjectName", "%q: is also the project of %s, which configures it otherwise (Buildspec, ComputeType, TimeoutMinutes, Privileged, RoleName, AssumeRolePattern and ProjectVariables must agree): give one of the two steps a project of its own (another ProjectName; in a configuration, rename one of the steps or the environment, whose names compose it)", x.ProjectName, v.in.name(prev.field))
 			}
 		}
 	}

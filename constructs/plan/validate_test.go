@@ -142,6 +142,13 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`,
 		}},
+		// Two steps that name one project but configure it otherwise
+		// (in a configuration, a top-level step step-bb and environment
+		// step's step bb compose <name>-step-step-bb).
+		{"two steps of one project, configured otherwise", func(in *plan.Input) {
+			in.Deployments[0].Steps = []plan.Step{{Name: "step-bb", Action: &plan.CodeBuildStep{ProjectName: "p-step-step-bb", Buildspec: "ci/top.yml"}}}
+			in.Deployments[1].Steps = []plan.Step{{Name: "bb", Action: &plan.CodeBuildStep{ProjectName: "p-step-step-bb", Buildspec: "ci/env.yml"}}}
+		}, []string{`Deployments[1].Steps[0].Action.ProjectName "p-step-step-bb": is also the project of Deployments[0].Steps[0].Action, which configures it otherwise (Buildspec, ComputeType, TimeoutMinutes, Privileged, RoleName, AssumeRolePattern and ProjectVariables must agree): give one of the two steps a project of its own (another ProjectName; in a configuration, rename one of the steps or the environment, whose names compose it)`}},
 		// The access entry grants AmazonEKSEditPolicy in the Helm
 		// namespace: in kube-system that administers the cluster.
 		{"Helm release into a system namespace", func(in *plan.Input) {
