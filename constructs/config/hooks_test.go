@@ -25,6 +25,8 @@ func TestValidateHooks(t *testing.T) {
 			`deploy.hooks[0].lambda.statements[0].actions[0] "iam:PutRolePolicy": writes IAM, and no permissions boundary would bound what a hook function changes; a hook function checks a release: grant IAM reads only, and create or change IAM resources in a stack (its execution role)`},
 		{"hook statement that writes IAM through a pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Keys, actions: [\"iam:Create*\"], resources: [\"arn:aws:iam::222222222222:user/ci-*\"], reason: \"creates the CI users it checks\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].actions[0] "iam:Create*": writes IAM`},
+		{"hook statement that changes stacks", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Stacks, actions: [\"cloudformation:DescribeStacks\", \"cloudformation:ExecuteChangeSet\"], resources: [\"arn:aws:cloudformation:us-east-1:222222222222:stack/site/*\"], reason: \"Stack IDs end in a generated suffix.\"}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].actions[1] "cloudformation:ExecuteChangeSet": ` + StackChangeRule},
 		{"hook statement passing roles by pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:aws:iam::222222222222:role/app-*\"], reason: \"passes the app roles\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].resources "arn:aws:iam::222222222222:role/app-*": iam:PassRole must name each role it passes, without wildcards`},
 		// A hook role that may assume another role acts with that role's

@@ -303,6 +303,13 @@ const (
 	stepWriteFix = "no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only"
 )
 
+// StackChangeRule is why a role that no permissions boundary bounds (a
+// step's, a hook function's) may not change CloudFormation stacks
+// (iampolicy.ChangesStacks), and the fix.
+const StackChangeRule = "lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: " +
+	"on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; " +
+	"deploy stacks as deploy.stacks entries, each with its own execution role, or grant CloudFormation reads only"
+
 // unboundedRoleRules checks statement s, at sp, of a role that no
 // permissions boundary bounds (a step's, a hook function's): nothing as
 // strong as AdministratorAccess (a role that may assume or pass any role,
@@ -325,6 +332,8 @@ func unboundedRoleRules(p *problems, sp string, s Statement, adminFix, writeFix 
 	for j, a := range s.Actions {
 		if values.IAMWrite(a) {
 			p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, "writes IAM, and "+writeFix)
+		} else if iampolicy.ChangesStacks([]string{a}) != "" {
+			p.add(fmt.Sprintf("%s.actions[%d]", sp, j), a, StackChangeRule)
 		}
 	}
 	if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {

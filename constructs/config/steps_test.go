@@ -103,6 +103,13 @@ func TestStepsRules(t *testing.T) {
 			`steps[2].codeBuild.inputs[0] "render": that step writes no artifact; set output: true on it`},
 		{"IAM writes in a step role", `["ssm:GetParameter"]`, `["ssm:GetParameter", "iam:CreateRole"]`,
 			`steps[1].codeBuild.role.statements[0].actions[1] "iam:CreateRole": writes IAM, and no permissions boundary would bound the roles a step creates; create IAM resources in a stack (its execution role), or grant IAM reads only`},
+		// CloudFormation changes a stack as its service role, without
+		// iam:PassRole of the caller: on the CDK's stacks, Relay's own
+		// among them, the bootstrap's cfn-exec-role (AdministratorAccess).
+		{"a step role that changes stacks", `["ssm:GetParameter"]`, `["ssm:GetParameter", "cloudformation:UpdateStack"]`,
+			`steps[1].codeBuild.role.statements[0].actions[1] "cloudformation:UpdateStack": ` + StackChangeRule},
+		{"a step role that changes stacks through a pattern", `["ssm:GetParameter"]`, `["cloudformation:Describe*", "cloudformation:Create*"]`,
+			`steps[1].codeBuild.role.statements[0].actions[1] "cloudformation:Create*": ` + StackChangeRule},
 		// A step role that may assume any role of the account could act
 		// as one that trusts the account: as strong as AdministratorAccess,
 		// as for a hook or the execution policy.

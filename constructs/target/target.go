@@ -43,6 +43,13 @@ import (
 	"github.com/relaycdk/relay/internal/policysize"
 )
 
+// stackChangeRule is why a step role or the hook role, which no
+// permissions boundary bounds, may not change CloudFormation stacks
+// (iampolicy.ChangesStacks), and the fix.
+const stackChangeRule = "lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: " +
+	"on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; " +
+	"deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only"
+
 // Statement is one Allow statement of a role, as plain data.
 type Statement struct {
 	// Sid is an optional statement ID.
@@ -484,6 +491,8 @@ func (p *Props) Validate() error {
 			for _, a := range st.Actions {
 				if values.IAMWrite(a) {
 					add("StepRoles[%d].Statements[%d]: %s writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only", i, k, a)
+				} else if iampolicy.ChangesStacks([]string{a}) != "" {
+					add("StepRoles[%d].Statements[%d]: %s %s", i, k, a, stackChangeRule)
 				}
 			}
 		}
@@ -575,6 +584,8 @@ func (p *Props) Validate() error {
 			for _, a := range s.Actions {
 				if values.IAMWrite(a) {
 					add("HookStatements[%d]: %s writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources", i, a)
+				} else if iampolicy.ChangesStacks([]string{a}) != "" {
+					add("HookStatements[%d]: %s %s", i, a, stackChangeRule)
 				}
 			}
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {

@@ -211,6 +211,7 @@ func TestPropsValidate(t *testing.T) {
 					{Sid: "Escalate", Actions: []string{"iam:CreateRole", "iam:GetRole"}, Resources: []string{"arn:aws:iam::222222222222:role/x"}},
 					{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "Terraform passes the app's roles."},
 					{Sid: "Assume", Actions: []string{"sts:AssumeRole"}, Resources: []string{"arn:aws:iam::222222222222:role*"}, Reason: "Terraform assumes the roles it tests."},
+					{Sid: "Stacks", Actions: []string{"cloudformation:DescribeStacks", "cloudformation:UpdateStack"}, Resources: []string{"arn:aws:cloudformation:us-east-1:222222222222:stack/payments-staging/*"}, Reason: "Stack IDs end in a generated suffix."},
 				}},
 			}
 		}, []string{
@@ -219,6 +220,7 @@ func TestPropsValidate(t *testing.T) {
 			"StepRoles[0].Statements []: grant the step what it does in the account; a step role has no other permission",
 			"StepRoles[1].Statements[0]: iam:CreateRole writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only",
 			"StepRoles[1].Statements[2]: is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::222222222222:role* lets the role give itself administrator rights; grant the step what its job touches, by ARN",
+			"StepRoles[1].Statements[3]: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only",
 			`StepRoles[1].Statements[1]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the role pass roles that nobody named`,
 		}},
 		// IAM attaches only AWS managed policies and customer managed
@@ -274,11 +276,13 @@ func TestPropsValidate(t *testing.T) {
 				{Sid: "Read", Actions: []string{"iam:GetRole", "lambda:GetAlias"}, Resources: []string{"arn:aws:iam::222222222222:role/app-api", "arn:aws:lambda:us-east-1:222222222222:function:app-api:live"}},
 				{Sid: "Rewire", Actions: []string{"iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"}, Resources: []string{"arn:aws:iam::222222222222:role/app-api"}},
 				{Sid: "Pass", Actions: []string{"iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The hook passes the app's roles."},
+				{Sid: "Stacks", Actions: []string{"cloudformation:*"}, Resources: []string{"arn:aws:cloudformation:us-east-1:222222222222:stack/app/*"}, Reason: "Stack IDs end in a generated suffix."},
 			}
 		}, []string{
 			"HookStatements[1]: iam:PutRolePolicy writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources",
 			"HookStatements[1]: iam:UpdateAssumeRolePolicy writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources",
 			`HookStatements[2]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the hook functions pass roles the workload does not run`,
+			"HookStatements[3]: cloudformation:* lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only",
 		}},
 		// A composed name with a missing part: the boundary of stack roles
 		// alone was named "-boundary" (ExecutionRoleName + "-boundary").

@@ -208,6 +208,30 @@ func AssumesRoles(actions []string) string {
 	return ""
 }
 
+// ChangesStacks returns the first of actions that makes CloudFormation
+// change, roll back or delete a stack (StackChanges, written in any case or
+// as a wildcard that includes one, such as cloudformation:Update* or
+// cloudformation:*), or "". CloudFormation does that as the stack's
+// service role, the one it was last deployed with, and a caller that names
+// no role needs no iam:PassRole for it (AWS CloudFormation User Guide,
+// "CloudFormation service role",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html):
+// on every stack the CDK deployed in the account, Relay's own among them,
+// that is the bootstrap's cfn-exec-role, with AdministratorAccess by
+// default. A role that no permissions boundary bounds (a step's, a hook
+// function's) and that may change such a stack could create any IAM
+// resource through it.
+func ChangesStacks(actions []string) string {
+	for _, a := range actions {
+		for _, e := range StackChanges {
+			if Matches(a, e) {
+				return a
+			}
+		}
+	}
+	return ""
+}
+
 // coversAnyName reports whether the resource pattern matches a role, user,
 // group or policy of any name (at the root path or at any path), however it
 // is written:

@@ -343,3 +343,26 @@ func TestGuardsKeepRelayStacks(t *testing.T) {
 		t.Errorf("ExecutionRoleSids(false) = %v, want %s among them (a caller's statement may not reuse it)", ExecutionRoleSids(false), RelayStacksSid)
 	}
 }
+
+// TestChangesStacks: every way of writing an action that makes
+// CloudFormation change an existing stack as its service role; creating a
+// stack names its role (iam:PassRole) or runs as the caller, and reads
+// change nothing.
+func TestChangesStacks(t *testing.T) {
+	for _, tc := range []struct {
+		actions []string
+		want    string
+	}{
+		{[]string{"cloudformation:DescribeStacks", "cloudformation:UpdateStack"}, "cloudformation:UpdateStack"},
+		{[]string{"CloudFormation:execute*"}, "CloudFormation:execute*"},
+		{[]string{"cloudformation:*"}, "cloudformation:*"},
+		{[]string{"*"}, "*"},
+		{[]string{"cloudformation:ContinueUpdateRollback"}, "cloudformation:ContinueUpdateRollback"},
+		{[]string{"cloudformation:CreateStack", "cloudformation:Describe*", "cloudformation:GetTemplate"}, ""},
+		{[]string{"s3:GetObject"}, ""},
+	} {
+		if got := ChangesStacks(tc.actions); got != tc.want {
+			t.Errorf("ChangesStacks(%q) = %q, want %q", tc.actions, got, tc.want)
+		}
+	}
+}
