@@ -46,7 +46,11 @@ func (x *S3Deploy) applyDefaults() {
 // region.
 func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
 	const b = "deploy.s3."
-	q.add(b+"bucket", x.Bucket, bucketRule(x.Bucket))
+	if rule := bucketRule(x.Bucket); rule != "" {
+		q.add(b+"bucket", x.Bucket, rule)
+	} else {
+		q.add(b+"bucket", x.Bucket, values.CDKAssetBucketRule(x.Bucket))
+	}
 	if x.Extract != nil && !*x.Extract && x.ObjectKey == "" {
 		q.add(b+"objectKey", "", "required when extract is false: the key of the zip in the bucket")
 	}

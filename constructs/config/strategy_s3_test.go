@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // TestValidateS3Deploy checks the rules of the S3 deployment, each with its
@@ -12,6 +14,10 @@ func TestValidateS3Deploy(t *testing.T) {
 	runReleaseCases(t, []releaseCase{
 		{"bucket name", "deploy:\n  s3: {bucket: Site_Bucket}\n",
 			`deploy.s3.bucket "Site_Bucket": must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`},
+		// The CDK bootstrap's asset bucket holds what the next cdk deploy
+		// runs in the account, Relay's own stacks among them.
+		{"the CDK bootstrap's asset bucket", "deploy:\n  s3: {bucket: \"cdk-hnb659fds-assets-${account}-${region}\"}\n",
+			`deploy.s3.bucket "cdk-hnb659fds-assets-222222222222-us-east-1": ` + values.CDKAssetBucketRule("cdk-hnb659fds-assets-222222222222-us-east-1")},
 		{"zip without a key", "deploy:\n  s3: {bucket: site, extract: false}\n",
 			`deploy.s3.objectKey "": required when extract is false: the key of the zip in the bucket`},
 		// The key (a prefix with extract) lands in the deploy role's

@@ -58,6 +58,8 @@ func (x *S3Release) validate(v *validator, field string) {
 	} else if !values.BucketName(x.Bucket) && !arns.IsToken(x.Bucket) {
 		// No bucket has it: the action would fail when it runs.
 		v.addf(field+".Bucket", "%q: must be an S3 bucket name, 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)", x.Bucket)
+	} else if rule := values.CDKAssetBucketRule(x.Bucket); rule != "" {
+		v.addf(field+".Bucket", "%q: %s", x.Bucket, rule)
 	}
 	if !x.Extract && x.ObjectKey == "" {
 		v.add(field+".ObjectKey", `"": required when Extract is false`)

@@ -142,6 +142,14 @@ func TestValidate(t *testing.T) {
 			`Deployments[0].Release.Helm.Namespace "Web": must be a Kubernetes namespace: 1 to 63 lowercase letters, digits and -`,
 			`Deployments[0].Release.Helm.Set key "a,b": must be a Helm value path of at most 200 characters: names of letters, digits, _ and - joined by dots, each with optional list indexes, such as image.tag or hosts[0].name`,
 		}},
+		// The CDK bootstrap's asset bucket holds what the next cdk deploy
+		// runs in the account; a site bucket named like one is not.
+		{"S3 release into the CDK bootstrap's asset bucket", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "cdk-hnb659fds-assets-222222222222-us-east-1", Extract: true}
+		}, []string{`Deployments[0].Release.Bucket "cdk-hnb659fds-assets-222222222222-us-east-1": is the CDK bootstrap's asset bucket (cdk-<qualifier>-assets-<account>-<region>), which holds the code and templates of every stack the CDK deploys to the account, Relay's own among them: a deploy role that may write there could replace what the next cdk deploy runs; release into a bucket of the workload's own`}},
+		{"S3 release into a bucket of its own", func(in *plan.Input) {
+			in.Deployments[0].Release = &plan.S3Release{Bucket: "cdk-docs-assets", Extract: true}
+		}, nil},
 		// Two steps that name one project but configure it otherwise
 		// (in a configuration, a top-level step step-bb and environment
 		// step's step bb compose <name>-step-step-bb).

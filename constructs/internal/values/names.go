@@ -228,6 +228,25 @@ func PipelineVariableName(s string) bool { return pipelineVariableRE.MatchString
 // each caller refuses those it must.
 func EnvironmentVariableName(s string) bool { return envVariableRE.MatchString(s) }
 
+// cdkAssetBucketRE matches the file-asset bucket of the CDK bootstrap,
+// cdk-<qualifier>-assets-<account>-<region> (the CDK CLI's
+// bootstrap-template.yaml, FileAssetsBucketName).
+var cdkAssetBucketRE = regexp.MustCompile(`^cdk-[a-z0-9]{1,10}-assets-[0-9]{12}-[a-z0-9-]+$`)
+
+// CDKAssetBucketRule is "" unless bucket is the CDK bootstrap's file-asset
+// bucket of an account (cdkAssetBucketRE); then it is why a release may
+// not write there, and the fix. The bucket holds the code and templates
+// of every stack the CDK deploys to the account, Relay's own stacks among
+// them, under their content hashes: a deploy role that may put objects
+// there could replace a function's code or a template that the next cdk
+// deploy runs with the bootstrap's roles.
+func CDKAssetBucketRule(bucket string) string {
+	if !cdkAssetBucketRE.MatchString(bucket) {
+		return ""
+	}
+	return "is the CDK bootstrap's asset bucket (cdk-<qualifier>-assets-<account>-<region>), which holds the code and templates of every stack the CDK deploys to the account, Relay's own among them: a deploy role that may write there could replace what the next cdk deploy runs; release into a bucket of the workload's own"
+}
+
 // BootstrapQualifier reports whether s can be the --qualifier given to cdk
 // bootstrap: 1 to 10 lowercase letters and digits (the default is
 // hnb659fds), since the qualifier lands in the names of the bootstrap
