@@ -197,16 +197,7 @@ var assumeActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:As
 // or "". A role that may assume another acts with that role's permissions
 // instead of its own (role chaining, IAM User Guide, "Roles terms and
 // concepts"), so its own statements no longer bound what it does.
-func AssumesRoles(actions []string) string {
-	for _, a := range actions {
-		for _, e := range assumeActions {
-			if Matches(a, e) {
-				return a
-			}
-		}
-	}
-	return ""
-}
+func AssumesRoles(actions []string) string { return firstCovering(actions, assumeActions) }
 
 // ChangesStacks returns the first of actions that makes CloudFormation
 // change, roll back or delete a stack (StackChanges, written in any case or
@@ -221,9 +212,14 @@ func AssumesRoles(actions []string) string {
 // default. A role that no permissions boundary bounds (a step's, a hook
 // function's) and that may change such a stack could create any IAM
 // resource through it.
-func ChangesStacks(actions []string) string {
+func ChangesStacks(actions []string) string { return firstCovering(actions, StackChanges) }
+
+// firstCovering returns the first of actions (patterns: any case, * and
+// ?, as Matches takes them) that covers one of exact, IAM actions as AWS
+// names them, or "".
+func firstCovering(actions, exact []string) string {
 	for _, a := range actions {
-		for _, e := range StackChanges {
+		for _, e := range exact {
 			if Matches(a, e) {
 				return a
 			}
