@@ -403,11 +403,6 @@ func (s *Spec) targetProps(env string) *target.Props {
 			return t.Props
 		}
 	}
-	for _, r := range s.RolesStackSets {
-		if r.Environment == env && r.Props != nil {
-			return r.Props
-		}
-	}
 	return nil
 }
 

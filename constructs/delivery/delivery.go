@@ -54,9 +54,6 @@ type Spec struct {
 	// AccountStacks hold the StackSet execution role of each account of
 	// an accounts environment.
 	AccountStacks []AccountStackSpec
-	// RolesStackSets roll the target roles out to the accounts of the
-	// organizational-unit environments.
-	RolesStackSets []RolesStackSetSpec
 	// StackSetAdmin is the StackSet administration role, when an
 	// environment deploys to a list of accounts.
 	StackSetAdmin *StackSetAdminSpec
@@ -131,23 +128,6 @@ type AccountStackSpec struct {
 	Role StackSetExecutionRole
 }
 
-// RolesStackSetSpec is the service-managed StackSet that puts an OU
-// environment's roles into every account of its OUs.
-type RolesStackSetSpec struct {
-	// Environment is the environment's name; StackSetName the StackSet's.
-	Environment, StackSetName string
-	// OrganizationalUnits and Region are where the roles go (IAM is
-	// global: one region).
-	OrganizationalUnits []string
-	Region              string
-	// CallAs is SELF or DELEGATED_ADMIN.
-	CallAs string
-	// Rollout paces the StackSet.
-	Rollout plan.Rollout
-	// Props are the roles of each account.
-	Props *target.Props
-}
-
 // Delivery is every stack of one configuration.
 type Delivery struct {
 	spec          *Spec
@@ -156,7 +136,6 @@ type Delivery struct {
 	pipeline      *pipeline.Pipeline
 	targets       []Target
 	replicas      []*Replica
-	stackSets     []awscdk.CfnStackSet
 	accountStacks []awscdk.Stack
 	sourceStacks  []awscdk.Stack
 	// observer and trail watch the pipeline (observability.go).
@@ -268,21 +247,6 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 	if spec.StackSetAdmin != nil {
 		newStackSetAdminRole(d.tooling, *spec.StackSetAdmin)
 	}
-	for _, s := range spec.RolesStackSets {
-		// An OU's accounts are not known at synth, and one may be the
-		// tooling account or hold a source account's stack: the roles of
-		// every member account may change neither (target.Props.RelayStacks),
-		// by two name prefixes in every region, so that the boundary (a
-		// managed policy of at most 6,144 characters) stays one size
-		// whatever the number of environments. An account environment's
-		// stack (<name>-<env>) is not named: one ARN an environment would
-		// outgrow the boundary with about 40 of them (keep those accounts
-		// out of the target OUs; see the README's threat model).
-		props := *s.Props
-		props.RelayStacks = []target.RelayStack{{Name: n.ToolingStack() + "*"}, {Name: n.SourceStack("*")}}
-		s.Props = &props
-		d.stackSets = append(d.stackSets, newRolesStackSet(d.tooling, n, s))
-	}
 	for _, a := range spec.SourceAccounts {
 		sourceaccount.NewReceiver(d.tooling, "Sources-"+a.Account, a.Receiver)
 	}
@@ -358,10 +322,6 @@ func (d *Delivery) SourceStacks() []awscdk.Stack { return d.sourceStacks }
 // AccountStacks hold the StackSet execution roles of accounts
 // environments, one stack per environment and account.
 func (d *Delivery) AccountStacks() []awscdk.Stack { return d.accountStacks }
-
-// StackSets are the StackSets that roll the target roles out to the
-// environments of organizational units, in config order.
-func (d *Delivery) StackSets() []awscdk.CfnStackSet { return d.stackSets }
 
 // Stacks are every stack, targets first, then the tooling stack.
 func (d *Delivery) Stacks() []awscdk.Stack {

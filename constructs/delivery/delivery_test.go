@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/config"
 	"github.com/relaycdk/relay/constructs/delivery"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -736,6 +737,60 @@ deploy:
 			}
 			if got := spec.Targets[0].Props.InvokeReadsArtifacts; got != tc.reads {
 				t.Errorf("InvokeReadsArtifacts = %v, want %v", got, tc.reads)
+			}
+		})
+	}
+}
+
+// TestTranslateOrganizationalUnitsHoldNoRoles: an organizationalUnits
+// environment deploys through its StackSet actions, which run as the
+// pipeline role, and StackSets acts in the member accounts through its own
+// roles; so Relay puts no roles there, and no grant admits Relay's roles
+// from those OUs (the artifact store once admitted <name>-*-deploy from
+// them by aws:PrincipalOrgPaths, for roles that never read an artifact).
+// organization.organizationalUnits, which hold the account environments'
+// accounts, still scope the grants.
+func TestTranslateOrganizationalUnitsHoldNoRoles(t *testing.T) {
+	const head = `name: fleet
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/fleet, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/fleet-deployer"]}
+environments:
+  - {name: members, organizationalUnits: [ou-ab12-cd34ef56, ou-ab12-cd34ef57], regions: [us-east-1, eu-west-1]}
+`
+	const staging = "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n"
+	tests := []struct {
+		name, org, envs string
+		targets         []string
+		readers         artifacts.Readers
+	}{
+		{"organizational units only", "organization: {id: o-a1b2c3d4e5}\n", "", nil,
+			artifacts.Readers{RoleArnPatterns: []string{"arn:aws:iam::*:role/relay/fleet/fleet-*-deploy"}}},
+		{"and an account environment", "organization: {id: o-a1b2c3d4e5}\n", staging, []string{"staging"},
+			artifacts.Readers{RoleArnPatterns: []string{"arn:aws:iam::*:role/relay/fleet/fleet-*-deploy"},
+				OrganizationID: "o-a1b2c3d4e5", Accounts: []string{"222222222222"}}},
+		{"and an account environment under organization.organizationalUnits", "organization: {id: o-a1b2c3d4e5, organizationalUnits: [ou-ab12-w0rkl0ad]}\n", staging, []string{"staging"},
+			artifacts.Readers{RoleArnPatterns: []string{"arn:aws:iam::*:role/relay/fleet/fleet-*-deploy"},
+				OrganizationID: "o-a1b2c3d4e5", OrganizationalUnits: []string{"ou-ab12-w0rkl0ad"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			y := strings.Replace(head, "source:", tc.org+"source:", 1) + tc.envs
+			spec := translateYAML(t, y)
+			var targets []string
+			for _, ts := range spec.Targets {
+				targets = append(targets, ts.Environment)
+			}
+			if !slices.Equal(targets, tc.targets) {
+				t.Errorf("Targets = %v, want %v: an organizationalUnits environment has no roles", targets, tc.targets)
+			}
+			if diff := cmp.Diff(tc.readers, spec.Store.Readers); diff != "" {
+				t.Errorf("Store.Readers (-want +got):\n%s", diff)
+			}
+			if err := spec.Store.Readers.Validate(); err != nil {
+				t.Errorf("Store.Readers.Validate() = %v", err)
 			}
 		})
 	}

@@ -139,10 +139,6 @@ func (t *translator) checkNames(spec *Spec) []error {
 	if sa := spec.StackSetAdmin; sa != nil {
 		add(sa.RoleName, limits.IAMRoleName, "<name>-stackset-admin", "name")
 	}
-	for _, s := range spec.RolesStackSets {
-		add(s.StackSetName, limits.StackSetName, "<name>-<environment>-targets", "name", env(s.Environment))
-		t.targetNames(add, s.Props, env(s.Environment))
-	}
 	for _, ts := range spec.Targets {
 		add(ts.StackName, limits.StackName, "<name>-<environment>", "name", env(ts.Environment))
 		t.targetNames(add, ts.Props, env(ts.Environment))

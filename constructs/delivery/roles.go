@@ -40,10 +40,9 @@ func (t *translator) targetSpec(i int, env config.Environment) TargetSpec {
 	return ts
 }
 
-// targetProps are the props of the roles of env, environment i, given its
-// release in each region (nil for an environment of organizational units,
-// whose roles go to whichever account the StackSet deploys them to: Account
-// is empty).
+// targetProps are the props of the roles of env, account environment i,
+// given its release in each region. (An environment of organizational units
+// has no roles: StackSets deploys there through its own.)
 func (t *translator) targetProps(i int, env config.Environment, releases map[string]config.Deploy) *target.Props {
 	cfg, n := t.cfg, t.n
 	p := &target.Props{
@@ -62,10 +61,7 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		p.StackNames = t.stackNames(i, func(x config.Component) bool { return x.ExecutionPolicy == nil })
 		p.ExecutionRoleName = n.ExecutionRole(env.Name)
 		p.ExecutionManagedPolicyArns = cfg.Deploy.ExecutionPolicy.ManagedPolicyArns
-		p.ExecutionStatements = statements(cfg.Deploy.ExecutionPolicy.Statements)
-		if env.Account != "" {
-			p.ExecutionStatements = append(p.ExecutionStatements, t.assetStatements(env.Regions)...)
-		}
+		p.ExecutionStatements = append(statements(cfg.Deploy.ExecutionPolicy.Statements), t.assetStatements(env.Regions)...)
 	}
 	for _, x := range cfg.Deploy.Stacks {
 		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {
@@ -82,31 +78,29 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 		// target would otherwise derive it from an empty role name).
 		p.PermissionsBoundaryName = n.PermissionsBoundary(env.Name)
 	}
-	if env.Account != "" {
-		p.StackRegions = t.stackRegions(i)
-		p.StepRoles = t.stepRoles(i)
-		if (len(p.StackNames) > 0 || len(p.ExecutionRoles) > 0) && t.recovers() {
-			// The recovery function deletes a stack a failed first
-			// deployment left in ROLLBACK_COMPLETE, as the deploy role.
-			p.DeleteFailedStacks = true
-			p.TrustedRoleArns = append(p.TrustedRoleArns, n.RecoveryRoleArn())
-		}
-		p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
-		if len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0 && len(p.DeployStatements) == 0 {
-			p.DeployRoleName = "" // a GitOps release needs no deploy role
-		}
-		if len(cfg.Deploy.Hooks) > 0 {
-			p.InvokeRoleName = n.InvokeRole(env.Name)
-			p.InvokeReadsArtifacts = invokeReadsArtifacts(cfg)
-		}
-		p.HookFunctions, p.HookStatements = hookRoleGrants(env, releases)
-		if len(p.HookFunctions) > 0 {
-			p.HookRoleName, p.JobResultsRoleArn = n.HookRole(env.Name), n.JobResultsRoleArn()
-		}
-		if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
-			// The instance roles are the team's: it attaches this policy.
-			p.ArtifactReaderPolicyName = n.ArtifactReaderPolicy(env.Name)
-		}
+	p.StackRegions = t.stackRegions(i)
+	p.StepRoles = t.stepRoles(i)
+	if (len(p.StackNames) > 0 || len(p.ExecutionRoles) > 0) && t.recovers() {
+		// The recovery function deletes a stack a failed first
+		// deployment left in ROLLBACK_COMPLETE, as the deploy role.
+		p.DeleteFailedStacks = true
+		p.TrustedRoleArns = append(p.TrustedRoleArns, n.RecoveryRoleArn())
+	}
+	p.DeployStatements, p.InvokeStatements = releaseGrants(n, env, releases)
+	if len(p.StackNames) == 0 && len(p.ExecutionRoles) == 0 && len(p.DeployStatements) == 0 {
+		p.DeployRoleName = "" // a GitOps release needs no deploy role
+	}
+	if len(cfg.Deploy.Hooks) > 0 {
+		p.InvokeRoleName = n.InvokeRole(env.Name)
+		p.InvokeReadsArtifacts = invokeReadsArtifacts(cfg)
+	}
+	p.HookFunctions, p.HookStatements = hookRoleGrants(env, releases)
+	if len(p.HookFunctions) > 0 {
+		p.HookRoleName, p.JobResultsRoleArn = n.HookRole(env.Name), n.JobResultsRoleArn()
+	}
+	if x, _ := cfg.Deploy.StrategyRelease(); x.CodeDeploy != nil {
+		// The instance roles are the team's: it attaches this policy.
+		p.ArtifactReaderPolicyName = n.ArtifactReaderPolicy(env.Name)
 	}
 	if x, _ := cfg.Deploy.StrategyRelease(); x.EKS != nil && x.EKS.Helm != nil {
 		p.TrustedRoleArns = append(p.TrustedRoleArns, n.HelmRoleArn(env.Name))

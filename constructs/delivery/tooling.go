@@ -1,9 +1,7 @@
 package delivery
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -14,10 +12,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/values"
-	"github.com/relaycdk/relay/constructs/limits"
-	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/target"
-	"github.com/relaycdk/relay/internal/cdkapp"
 )
 
 // JobResultsSpec is the tooling-account role that hook functions in target
@@ -183,66 +178,4 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	nag.Suppress(role, nag.ByReason(target.WildcardReasons(s.Statements))...)
 	nag.ExecutionRoleAWSManaged(role, s.ManagedPolicyArns)
 	return role
-}
-
-// newRolesStackSet adds to the tooling stack a service-managed StackSet
-// that puts an OU environment's roles into every account of its
-// organizational units, and into each account that joins them later
-// (automatic deployment); an account that leaves loses them.
-func newRolesStackSet(tooling awscdk.Stack, n naming.Names, s RolesStackSetSpec) awscdk.CfnStackSet {
-	body, err := TargetTemplate(s.Props)
-	if err != nil {
-		panic(fmt.Errorf("environments %s: %w", s.Environment, err))
-	}
-	return awscdk.NewCfnStackSet(tooling, jsii.String("Targets-"+s.Environment), &awscdk.CfnStackSetProps{
-		StackSetName:    jsii.String(s.StackSetName),
-		Description:     jsii.String("Relay " + n.Name + ": roles that let the pipeline in " + n.ToolingAccount + " deploy to " + s.Environment),
-		PermissionModel: jsii.String("SERVICE_MANAGED"),
-		CallAs:          jsii.String(s.CallAs),
-		AutoDeployment: &awscdk.CfnStackSet_AutoDeploymentProperty{
-			Enabled:                      jsii.Bool(true),
-			RetainStacksOnAccountRemoval: jsii.Bool(false),
-		},
-		Capabilities:     jsii.Strings("CAPABILITY_NAMED_IAM"),
-		ManagedExecution: map[string]interface{}{"Active": true},
-		OperationPreferences: &awscdk.CfnStackSet_OperationPreferencesProperty{
-			MaxConcurrentPercentage:    jsii.Number(float64(s.Rollout.MaxConcurrentPercentage)),
-			FailureTolerancePercentage: jsii.Number(float64(s.Rollout.FailureTolerancePercentage)),
-			RegionConcurrencyType:      jsii.String("PARALLEL"),
-		},
-		StackInstancesGroup: &[]*awscdk.CfnStackSet_StackInstancesProperty{{
-			DeploymentTargets: &awscdk.CfnStackSet_DeploymentTargetsProperty{OrganizationalUnitIds: jsii.Strings(s.OrganizationalUnits...)},
-			// IAM is global: the roles need one region.
-			Regions: jsii.Strings(s.Region),
-		}},
-		TemplateBody: jsii.String(body),
-	})
-}
-
-// TargetTemplate synthesizes, on its own, the template of a deployment
-// target that deploys to any account (no bootstrap resources needed), as
-// minified JSON. The error names the size when the template is larger than
-// a StackSet takes inline (limits.StackSetTemplate).
-func TargetTemplate(props *target.Props) (string, error) {
-	dir, err := os.MkdirTemp("", "relay-target-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(dir)
-	app := cdkapp.New(cdkapp.Options{Outdir: dir})
-	stack := awscdk.NewStack(app, jsii.String("Target"), &awscdk.StackProps{Synthesizer: awscdk.NewBootstraplessSynthesizer(nil)})
-	// No pack reads a StackSet's template body: the roles' cdk-nag
-	// suppressions are left out of it.
-	mark := nag.Mark()
-	defer nag.Drop(mark)
-	target.New(stack, "Target", props)
-	tpl := app.Synth(nil).GetStackByName(jsii.String("Target")).Template()
-	raw, err := json.Marshal(tpl)
-	if err != nil {
-		return "", err
-	}
-	if max := limits.Max(limits.StackSetTemplate); len(raw) > max {
-		return "", fmt.Errorf("the roles template is %d bytes; a StackSet takes at most %d inline: move execution statements into managed policies", len(raw), max)
-	}
-	return string(raw), nil
 }

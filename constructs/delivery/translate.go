@@ -101,8 +101,10 @@ func Translate(cfg *config.Config) (*Spec, error) {
 			owners[key] = true
 			spec.AccountStacks = append(spec.AccountStacks, t.accountStack(env, account))
 		}
-		switch {
-		case env.Account != "":
+		// An organizationalUnits environment gets no roles in its
+		// accounts: the pipeline role runs its StackSet actions, and
+		// StackSets acts in the member accounts through its own roles.
+		if env.Account != "" {
 			ts := t.targetSpec(i, env)
 			if ts.Props == nil {
 				continue // a GitOps release needs nothing in the account
@@ -130,16 +132,6 @@ func Translate(cfg *config.Config) (*Spec, error) {
 				}
 			}
 			spec.Targets = append(spec.Targets, ts)
-		case len(env.OrganizationalUnits) > 0:
-			props := t.targetProps(i, env, nil)
-			if err := props.Validate(); err != nil && targetNamesFit(props) {
-				errs = append(errs, fmt.Errorf("environments[%d] %q: %w", i, env.Name, err))
-			}
-			spec.RolesStackSets = append(spec.RolesStackSets, RolesStackSetSpec{
-				Environment: env.Name, StackSetName: n.TargetStack(env.Name) + "-targets",
-				OrganizationalUnits: env.OrganizationalUnits, Region: env.Regions[0],
-				CallAs: cfg.Organization.StackSetsCallAs, Rollout: rollout(env.Rollout), Props: props,
-			})
 		}
 	}
 	// Self-update deploys every stack of the app: it may assume the CDK
@@ -294,33 +286,31 @@ func (t *translator) readers() artifacts.Readers {
 
 // scope says which accounts hold Relay's roles, for the grants that admit
 // them by pattern (artifact store, job-results role): with an organization,
-// its ID and the OUs of organization.organizationalUnits and of the OU
-// environments, or, without OUs for the account environments, their
-// accounts; without one, the accounts of the account environments.
+// its ID and the OUs of organization.organizationalUnits, or, without them,
+// the accounts of the account environments; without one, the accounts of
+// the account environments. The OUs of organizationalUnits environments are
+// no part of it: their accounts hold none of Relay's roles (StackSets
+// deploys there through its own).
 func (t *translator) scope() (org string, ous, accounts []string) {
 	cfg := t.cfg
-	if o := cfg.Organization; o != nil {
-		org, ous = o.ID, append([]string(nil), o.OrganizationalUnits...)
-		for _, e := range cfg.Environments {
-			ous = append(ous, e.OrganizationalUnits...)
-		}
-		ous = values.SortedUnique(ous)
-		if len(o.OrganizationalUnits) > 0 {
-			return org, ous, nil
-		}
+	if o := cfg.Organization; o != nil && len(o.OrganizationalUnits) > 0 {
+		return o.ID, values.SortedUnique(o.OrganizationalUnits), nil
 	}
 	for _, e := range cfg.Environments {
 		if e.Account != "" {
 			accounts = append(accounts, e.Account)
 		}
 	}
-	if len(ous) == 0 && len(accounts) == 0 {
-		// No account holds a role that reads (environments of account
-		// lists only: their StackSets run as the pipeline's account): the
-		// organization alone would admit all of it, so admit none.
+	if len(accounts) == 0 {
+		// No account holds a role that reads (StackSet environments only:
+		// their StackSets run as the pipeline's account): the organization
+		// alone would admit all of it, so admit none.
 		return "", nil, nil
 	}
-	return org, ous, values.SortedUnique(accounts)
+	if o := cfg.Organization; o != nil {
+		org = o.ID
+	}
+	return org, nil, values.SortedUnique(accounts)
 }
 
 // path records that the props field at Go path goPath is the config field
