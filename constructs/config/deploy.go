@@ -97,8 +97,9 @@ type ExecutionPolicy struct {
 	// another account than an environment's is refused; one that every
 	// account keeps under the same name is written with ${account} as its
 	// account (arn:aws:iam::${account}:policy/app-deployer), filled with
-	// each execution role's account (AWS::AccountId in the StackSet of
-	// organizational units). The AWS managed AdministratorAccess and
+	// each execution role's account. (organizationalUnits environments have
+	// no execution role: StackSets deploys there through its own roles.)
+	// The AWS managed AdministratorAccess and
 	// IAMFullAccess policies are refused unless AllowAdministratorAccess.
 	// At most 10 distinct ARNs: IAM's default quota of managed policies
 	// per role (limits.IAMRoleManagedPolicies), which Service Quotas may
@@ -408,8 +409,9 @@ func managedPolicyRule(s string, allowAdmin bool, toolingRegion, base string) st
 // to a role only AWS managed policies and customer managed policies of the
 // role's own account, so CloudFormation would fail to create the role
 // ("does not exist or is not attachable"). The execution roles are in each
-// account environment's account and in each account of a StackSet
-// environment; the accounts of organizational units are not known at synth.
+// account environment's account and in each account of an accounts
+// environment; an organizationalUnits environment has none (StackSets
+// deploys there through its own roles), so it takes any policy.
 // Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
 func (c *Config) policyAccountRule(arn string) string {
 	m := policyARNRE.FindStringSubmatch(arn)
@@ -430,8 +432,6 @@ func (c *Config) policyAccountRule(arn string) string {
 					break
 				}
 			}
-		case "organizationalUnits":
-			where = "the accounts of its organizational units, which are not known at synth"
 		}
 		if where != "" {
 			return fmt.Sprintf("is a customer managed policy of account %s, and environments[%d] %q deploys with an execution role in %s: "+

@@ -96,7 +96,7 @@ func TestValidateDeploy(t *testing.T) {
 			},
 		},
 		{
-			name: "customer managed policy for organizational units",
+			name: "customer managed policy with organizational units",
 			mutate: func(c *Config) {
 				c.Deploy.Hooks = nil
 				c.Environments[1].Parameters = nil
@@ -104,14 +104,12 @@ func TestValidateDeploy(t *testing.T) {
 				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::333333333333:policy/payments-deployer"}}
 				c.Environments = c.Environments[1:]
 			},
-			want: []string{
-				`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::333333333333:policy/payments-deployer": ` + crossAccountPolicy("arn:aws:iam::333333333333:policy/payments-deployer", "333333333333", `environments[0] "production"`, "the accounts of its organizational units, which are not known at synth"),
-			},
+			// No execution role of Relay's lives in those accounts: the
+			// policy is attached nowhere there, so nothing refuses it.
 		},
 		{
 			// One policy name that every account keeps: ${account} is
-			// filled with each execution role's account (AWS::AccountId
-			// in the StackSet of organizational units).
+			// filled with each execution role's account.
 			name: "customer managed policy of each account",
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy = ExecutionPolicy{ManagedPolicyArns: []string{"arn:aws:iam::${account}:policy/relay/payments-deployer"}}
