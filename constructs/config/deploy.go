@@ -230,6 +230,9 @@ func capabilityRulesAt(p *problems, path string, list []string) {
 
 // executionPolicyRules checks deploy.executionPolicy, the environment's
 // execution role: required when a stack uses it, refused when none does.
+// organizationalUnits environments have no execution role (StackSets
+// deploys there through its own roles), so a configuration whose every
+// environment is one does not need the policy.
 func (c *Config) executionPolicyRules(p *problems) {
 	const base = "deploy.executionPolicy"
 	ep := c.Deploy.ExecutionPolicy
@@ -238,7 +241,8 @@ func (c *Config) executionPolicyRules(p *problems) {
 		p.add(base, "", "is used by no stack: every entry of deploy.stacks is released by a strategy or has an executionPolicy of its own; remove it")
 		return
 	}
-	c.policyRules(p, base, ep, c.Deploy.IsStack() && c.Deploy.HasStacks(), c.Deploy.StackName)
+	withRole := slices.ContainsFunc(c.Environments, func(e Environment) bool { return len(e.OrganizationalUnits) == 0 })
+	c.policyRules(p, base, ep, c.Deploy.IsStack() && c.Deploy.HasStacks() && withRole, c.Deploy.StackName)
 }
 
 // policyRules checks an execution policy written at base; required says

@@ -108,6 +108,28 @@ func TestValidateDeploy(t *testing.T) {
 			// policy is attached nowhere there, so nothing refuses it.
 		},
 		{
+			// StackSets deploys there through its own roles: no execution
+			// role of Relay's, so no policy for one is needed.
+			name: "no execution policy, organizational units only",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].OrganizationalUnits = "", []string{"ou-a1b2-w0rkl0ad"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{}
+				c.Environments = c.Environments[1:]
+			},
+		},
+		{
+			name: "no execution policy, organizational units and an account",
+			mutate: func(c *Config) {
+				c.Deploy.Hooks = nil
+				c.Environments[1].Parameters = nil
+				c.Environments[1].Account, c.Environments[1].OrganizationalUnits = "", []string{"ou-a1b2-w0rkl0ad"}
+				c.Deploy.ExecutionPolicy = ExecutionPolicy{}
+			},
+			want: []string{`deploy.executionPolicy "": grants nothing; add managedPolicyArns or statements with what the stack needs (Relay never defaults to AdministratorAccess)`},
+		},
+		{
 			// One policy name that every account keeps: ${account} is
 			// filled with each execution role's account.
 			name: "customer managed policy of each account",
