@@ -292,12 +292,9 @@ func overflowField(err error, root ast.Node) error {
 // the field does not take, so the message names every use too, as in
 // " (anchor &n, also used as *n by quotas.iamManagedPoliciesPerRole on line 6)".
 func aliasUses(root ast.Node, tok *token.Token) string {
-	at := func(t *token.Token) bool {
-		return t != nil && t.Position != nil && t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column
-	}
 	name := ""
 	for _, n := range ast.Filter(ast.AnchorType, root) {
-		if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil && at(unwrap(a.Value).GetToken()) {
+		if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil && samePosition(unwrap(a.Value).GetToken(), tok) {
 			name = a.Name.GetToken().Value
 			break
 		}
@@ -321,6 +318,12 @@ func aliasUses(root ast.Node, tok *token.Token) string {
 	return fmt.Sprintf(" (anchor &%s, also used as *%s by %s)", name, name, strings.Join(uses, ", "))
 }
 
+// samePosition reports whether token t is written where tok is (the same
+// line and column).
+func samePosition(t, tok *token.Token) bool {
+	return t != nil && t.Position != nil && t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column
+}
+
 // pathAt is the field path of the value written at tok's position under n,
 // the node at path (such as quotas.codeDeployAutoScalingGroups), or "".
 func pathAt(n ast.Node, path string, tok *token.Token) string {
@@ -329,8 +332,7 @@ func pathAt(n ast.Node, path string, tok *token.Token) string {
 		if v == nil || reflect.ValueOf(v).IsNil() {
 			return true
 		}
-		if t := v.GetToken(); t != nil && t.Position != nil &&
-			t.Position.Line == tok.Position.Line && t.Position.Column == tok.Position.Column {
+		if samePosition(v.GetToken(), tok) {
 			found = p
 			return false
 		}
