@@ -148,3 +148,72 @@ func TestValidateGuardFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestTrim keeps the top-level sections and resource attributes that the
+// rules name, and nothing else.
+func TestTrim(t *testing.T) {
+	template := `{"AWSTemplateFormatVersion": "2010-09-09", "Outputs": {"O": {"Value": 1}},
+		"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}, "Metadata": {"cdk_nag": {}}, "Condition": "C"}},
+		"Conditions": {"C": {"Fn::Equals": [1, 1]}}}`
+	for _, c := range []struct {
+		name  string
+		words []string
+		want  string
+	}{
+		{"the Control Tower rules' words", []string{"AWSTemplateFormatVersion", "Resources", "Type", "Properties", "Condition"},
+			`{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Condition":"C","Properties":{"BucketName":"b"},"Type":"AWS::S3::Bucket"}}}`},
+		{"a rule that reads Metadata and Outputs", []string{"Resources", "Type", "Metadata", "Outputs"},
+			`{"Outputs":{"O":{"Value":1}},"Resources":{"B":{"Metadata":{"cdk_nag":{}},"Type":"AWS::S3::Bucket"}}}`},
+		{"no words", nil, `{}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			words := map[string]bool{}
+			for _, w := range c.words {
+				words[w] = true
+			}
+			got, err := controltower.Trim([]byte(template), words)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != c.want {
+				t.Errorf("Trim = %s\nwant   %s", got, c.want)
+			}
+		})
+	}
+	for _, bad := range []string{`not JSON`, `[1]`} {
+		if _, err := controltower.Trim([]byte(bad), nil); err == nil {
+			t.Errorf("Trim(%s): no error", bad)
+		}
+	}
+	// Resources that are not a map of objects stay as they are.
+	if got, err := controltower.Trim([]byte(`{"Resources": {"A": 5}, "X": 1}`), map[string]bool{"Resources": true}); err != nil || string(got) != `{"Resources":{"A":5}}` {
+		t.Errorf("Trim of odd Resources = %s, %v", got, err)
+	}
+}
+
+// TestValidateKeepsWhatRulesRead runs cfn-guard with a rule that reads
+// each bucket's Metadata, a key the Control Tower rules never name: Trim
+// must keep it, so that only the bucket without an owner fails.
+func TestValidateKeepsWhatRulesRead(t *testing.T) {
+	guard, _ := tools(t)
+	dir := t.TempDir()
+	rule := template(t, dir, "owner.guard", `rule bucket_owner_check {
+    Resources.*[ Type == "AWS::S3::Bucket" ] {
+        Metadata.Owner exists
+        <<
+        [CT.TEST.PR.1]: Require an owner in each bucket's metadata
+        >>
+    }
+}
+`)
+	owned := template(t, dir, "owned.template.json", `{"Resources": {"Owned": {"Type": "AWS::S3::Bucket", "Metadata": {"Owner": "team"}}}}`)
+	orphan := template(t, dir, "orphan.template.json", `{"Resources": {"Orphan": {"Type": "AWS::S3::Bucket", "Metadata": {"Other": "x"}}}, "Outputs": {}}`)
+	violations, err := controltower.Validate(guard, []string{rule}, []string{owned, orphan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []controltower.Violation{{Template: "orphan.template.json", LogicalID: "Orphan", Control: "CT.TEST.PR.1", Rule: "bucket_owner_check"}}
+	if !slices.Equal(violations, want) {
+		t.Errorf("violations = %v, want %v", violations, want)
+	}
+}
