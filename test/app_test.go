@@ -28,6 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden templates in testdat
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := relaytest.Main(m)
+	stopCheckers()
 	removeAssemblies()
 	if builtApp != "" {
 		os.RemoveAll(filepath.Dir(builtApp))
@@ -213,6 +214,9 @@ func assemblies(t *testing.T) map[string]*assembly.Assembly {
 			allTemplates[s.Name] = s.Template
 		}
 	}
+	// The checkers' goroutines read the assemblies under the lock, once
+	// this function has released it.
+	startCheckers()
 	return goldenAssembly
 }
 
