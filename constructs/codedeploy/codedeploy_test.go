@@ -517,6 +517,15 @@ func TestECSPropsValidate(t *testing.T) {
 			`TaskRoleArns[0] "orders-task": must be a role ARN, arn:<partition>:iam::<account>:role/<name>`,
 			`TaskRoleArns[1] "arn:aws:iam::333333333333:role/orders-task": must be in account 222222222222, the account of ProductionListenerArn: a task definition names roles of its own account`,
 		}},
+		// Relay's own roles trust the principals Relay names, never
+		// ecs-tasks.amazonaws.com; a team role at another path is its own.
+		{"roles Relay creates", func(p *codedeploy.ECSProps) {
+			p.TaskRoleArns = []string{"arn:aws:iam::222222222222:role/relay/orders/orders-prod-deploy", "arn:aws:iam::222222222222:role/relay/orders-task"}
+			p.ExecutionRoleArns = []string{"arn:aws:iam::222222222222:role/relay/orders/orders-prod-cfn-exec"}
+		}, []string{
+			`TaskRoleArns[0] "arn:aws:iam::222222222222:role/relay/orders/orders-prod-deploy": is a role under Relay's IAM path /relay/<name>/, a role Relay creates for its pipeline that trusts only the principals Relay names, never ecs-tasks.amazonaws.com: ECS could not start the service's tasks with it; name the roles of the service's own task definition`,
+			`ExecutionRoleArns[0] "arn:aws:iam::222222222222:role/relay/orders/orders-prod-cfn-exec": is a role under Relay's IAM path /relay/<name>/, a role Relay creates for its pipeline that trusts only the principals Relay names, never ecs-tasks.amazonaws.com: ECS could not start the service's tasks with it; name the roles of the service's own task definition`,
+		}},
 		{"names and alarms", func(p *codedeploy.ECSProps) {
 			p.ApplicationName, p.DeploymentGroupName, p.ClusterName, p.ServiceName = "", "orders prod", "orders/x", ""
 			p.AlarmNames = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j\r", "a"}
@@ -1087,6 +1096,8 @@ func TestExistingGroupValidate(t *testing.T) {
 			[]string{"an EC2/on-premises deployment registers no task definition and passes no role"}},
 		{"wildcard task role", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web", ECS: true, TaskRoleArns: []string{"arn:aws:iam::222222222222:role/*"}},
 			[]string{`TaskRoleArns[0] "arn:aws:iam::222222222222:role/*": must be an IAM role ARN without wildcards`}},
+		{"task role Relay creates", codedeploy.ExistingGroup{ApplicationName: "web", DeploymentGroupName: "web", ECS: true, TaskRoleArns: []string{"arn:aws:iam::222222222222:role/relay/web/web-prod-hook"}},
+			[]string{`TaskRoleArns[0] "arn:aws:iam::222222222222:role/relay/web/web-prod-hook": is a role under Relay's IAM path /relay/<name>/, a role Relay creates for its pipeline that trusts only the principals Relay names, never ecs-tasks.amazonaws.com: ECS could not start the service's tasks with it; name the roles of the service's own task definition`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

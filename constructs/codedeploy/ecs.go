@@ -146,6 +146,8 @@ func (p *ECSProps) Validate() error {
 				errs.add("%s[%d] %q: must name one role, without * or ?: a wildcard would let the pipeline pass any matching role to ECS tasks", f.name, i, a)
 			case m == nil:
 				errs.add("%s[%d] %q: must be a role ARN, arn:<partition>:iam::<account>:role/<name>", f.name, i, a)
+			case values.RelayIAMARN(a):
+				errs.add("%s[%d] %q: %s", f.name, i, a, values.OwnRoleRule(values.RelayPathRole, "ecs-tasks.amazonaws.com", "ECS could not start the service's tasks with it", "name the roles of the service's own task definition"))
 			case prodOK && m[1] != prod.account:
 				errs.add("%s[%d] %q: must be in account %s, the account of ProductionListenerArn: a task definition names roles of its own account", f.name, i, a, prod.account)
 			}

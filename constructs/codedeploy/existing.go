@@ -45,6 +45,8 @@ func (g *ExistingGroup) Validate() error {
 	for i, r := range g.TaskRoleArns {
 		if !roleArn.MatchString(r) || hasWildcard(r) {
 			errs.add("TaskRoleArns[%d] %q: must be an IAM role ARN without wildcards", i, r)
+		} else if values.RelayIAMARN(r) {
+			errs.add("TaskRoleArns[%d] %q: %s", i, r, values.OwnRoleRule(values.RelayPathRole, "ecs-tasks.amazonaws.com", "ECS could not start the service's tasks with it", "name the roles of the service's own task definition"))
 		}
 	}
 	if len(errs) == 0 {

@@ -259,6 +259,9 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 		if rule == "" {
 			rule = c.policyAccountRule(a)
 		}
+		if rule == "" && values.RelayIAMARN(a) {
+			rule = values.OwnPolicyRule(values.RelayPathPolicy, "grant what the stacks need with "+base+".statements or a policy of your own")
+		}
 		p.add(fmt.Sprintf("%s.managedPolicyArns[%d]", base, i), a, rule)
 	}
 	quotas := c.DeclaredQuotas()

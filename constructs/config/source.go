@@ -351,6 +351,9 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 	}
 	if b := src.S3; b != nil {
 		s3SourceRules(p, base+".s3", b)
+		if what := c.names().OwnBucket(b.Bucket); what != "" {
+			p.add(base+".s3.bucket", b.Bucket, values.OwnBucketRule(what, "a build or publishing project could replace the object that the next execution starts from, outside the source's own control", "keep the source object in a versioned bucket of its own"))
+		}
 		if b.Account != "" {
 			p.add(base+".s3.account", b.Account, sourceAccountRule(b.Account, c.Tooling.Account))
 		}

@@ -259,9 +259,9 @@ func (c *Config) componentRules(p *problems, i int, region string, x Expanded, s
 			if kindOf(e) == "account" {
 				rel := comp.Release()
 				if len(d.Stacks) == 0 {
-					validateStrategy(p, &rel, e, region, c.DeclaredQuotas())
+					validateStrategy(c, p, &rel, e, region, c.DeclaredQuotas())
 				} else {
-					prefixed(p, k, func(q *problems) { validateStrategy(q, &rel, e, region, c.DeclaredQuotas()) })
+					prefixed(p, k, func(q *problems) { validateStrategy(c, q, &rel, e, region, c.DeclaredQuotas()) })
 				}
 			}
 			continue

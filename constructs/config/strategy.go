@@ -223,7 +223,7 @@ func minutesRule(n int, max int) string {
 }
 
 // taskRolesRule checks the roles a deploy role may pass to ECS.
-func taskRolesRule(q *problems, path string, roles []string, e Environment, region string) {
+func taskRolesRule(c *Config, q *problems, path string, roles []string, e Environment, region string) {
 	if len(roles) == 0 {
 		q.add(path, "", "required: list the task role and task execution role ARNs of the task definition; the deploy role may pass only these to ECS")
 	}
@@ -233,6 +233,9 @@ func taskRolesRule(q *problems, path string, roles []string, e Environment, regi
 			rule = "must be a role ARN without wildcards, such as arn:aws:iam::222222222222:role/web-task"
 		} else {
 			rule = arnPlaceRule("role", "", m[1], e, region)
+		}
+		if rule == "" {
+			rule = c.taskRoleRule(role)
 		}
 		q.add(fmt.Sprintf("%s[%d]", path, k), role, rule)
 	}
@@ -270,18 +273,18 @@ func (d *Deploy) strategyDefaults(unset unsetFunc, gitOpsValue string) {
 // validateStrategy checks r's strategy block as environment e receives it
 // in region.
 // Quotas are the configuration's declared quotas (Config.DeclaredQuotas).
-func validateStrategy(q *problems, r *Deploy, e Environment, region string, quotas limits.Quotas) {
+func validateStrategy(c *Config, q *problems, r *Deploy, e Environment, region string, quotas limits.Quotas) {
 	if x := r.ECS; x != nil {
-		validateECS(q, x, e, region)
+		validateECS(c, q, x, e, region)
 	}
 	if x := r.ECSBlueGreen; x != nil {
-		validateECSBlueGreen(q, x, e, region)
+		validateECSBlueGreen(c, q, x, e, region)
 	}
 	if x := r.CodeDeploy; x != nil {
-		validateCodeDeploy(q, x, e, region, quotas)
+		validateCodeDeploy(c, q, x, e, region, quotas)
 	}
 	if x := r.S3; x != nil {
-		validateS3Deploy(q, x, e, region)
+		validateS3Deploy(c, q, x, e, region)
 	}
 	if x := r.EKS; x != nil {
 		validateEKS(q, x, e, region)

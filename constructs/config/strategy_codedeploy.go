@@ -141,10 +141,10 @@ func (x *CodeDeployDeploy) applyDefaults(unset unsetFunc) {
 // validateCodeDeploy checks the EC2/on-premises CodeDeploy deployment x,
 // in accounts with the declared quotas, as environment e receives it in
 // region.
-func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region string, quotas limits.Quotas) {
+func validateCodeDeploy(c *Config, q *problems, x *CodeDeployDeploy, e Environment, region string, quotas limits.Quotas) {
 	const b = "deploy.codeDeploy."
 	if x.ExistingGroup != nil {
-		validateExistingCodeDeploy(q, x)
+		validateExistingCodeDeploy(c, q, x, e)
 		return
 	}
 	if len(x.InstanceTags) == 0 && len(x.OnPremisesTags) == 0 && len(x.AutoScalingGroups) == 0 {
@@ -169,7 +169,7 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 			}
 		}
 	}
-	instanceRolesRules(q, b, x.InstanceRoles)
+	instanceRolesRules(c, q, b, x.InstanceRoles, e)
 	for k, g := range x.AutoScalingGroups {
 		if !asgNameRE.MatchString(g) {
 			q.add(fmt.Sprintf("%sautoScalingGroups[%d]", b, k), g, "must be an Auto Scaling group name of 1 to 255 characters, without colons")
@@ -237,10 +237,10 @@ func validateCodeDeploy(q *problems, x *CodeDeployDeploy, e Environment, region 
 // validateExistingCodeDeploy checks an EC2/on-premises deployment through
 // an existing group: its names and the instance roles, and that no setting
 // of a Relay-created group is written.
-func validateExistingCodeDeploy(q *problems, x *CodeDeployDeploy) {
+func validateExistingCodeDeploy(c *Config, q *problems, x *CodeDeployDeploy, e Environment) {
 	const b = "deploy.codeDeploy."
 	existingGroupRules(q, b+"existingGroup", x.ExistingGroup)
-	instanceRolesRules(q, b, x.InstanceRoles)
+	instanceRolesRules(c, q, b, x.InstanceRoles, e)
 	mhh := ""
 	if m := x.MinimumHealthyHosts; m != nil {
 		mhh = fmt.Sprintf("%s %d", m.Type, m.Value)
@@ -263,13 +263,15 @@ func validateExistingCodeDeploy(q *problems, x *CodeDeployDeploy) {
 }
 
 // instanceRolesRules checks deploy.codeDeploy.instanceRoles, written under b.
-func instanceRolesRules(q *problems, b string, roles []string) {
+func instanceRolesRules(c *Config, q *problems, b string, roles []string, e Environment) {
 	if len(roles) == 0 {
 		q.add(b+"instanceRoles", "", "required: name the roles of the instances' profiles; the CodeDeploy agent downloads the revision from the artifact store with them")
 	}
 	for k, r := range roles {
 		if !roleNameRE.MatchString(r) {
 			q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, "must be a role name (not an ARN) of 1 to 64 letters, digits and +=,.@_-")
+		} else {
+			q.add(fmt.Sprintf("%sinstanceRoles[%d]", b, k), r, c.instanceRoleRule(r, e))
 		}
 	}
 }

@@ -47,7 +47,7 @@ func (x *ECSDeploy) applyDefaults(unset unsetFunc) {
 
 // validateECS checks the ECS rolling update x as environment e receives it in
 // region.
-func validateECS(q *problems, x *ECSDeploy, e Environment, region string) {
+func validateECS(c *Config, q *problems, x *ECSDeploy, e Environment, region string) {
 	const b = "deploy.ecs."
 	for _, f := range [][2]string{{"cluster", x.Cluster}, {"service", x.Service}} {
 		if !ecsNameRE.MatchString(f[1]) {
@@ -59,5 +59,5 @@ func validateECS(q *problems, x *ECSDeploy, e Environment, region string) {
 	if x.TimeoutMinutes < 1 || x.TimeoutMinutes > 60 {
 		q.add(b+"timeoutMinutes", strconv.Itoa(x.TimeoutMinutes), "must be from 1 to 60 minutes (the ECS action's limit); the default is 60")
 	}
-	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
+	taskRolesRule(c, q, b+"taskRoles", x.TaskRoles, e, region)
 }

@@ -109,10 +109,10 @@ func (x *ECSBlueGreenDeploy) applyDefaults(unset unsetFunc) {
 
 // validateECSBlueGreen checks the ECS blue/green deployment x as environment e receives it in
 // region.
-func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
+func validateECSBlueGreen(c *Config, q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
 	const b = "deploy.ecsBlueGreen."
 	if x.ExistingGroup != nil {
-		validateExistingECSBlueGreen(q, x, e, region)
+		validateExistingECSBlueGreen(c, q, x, e, region)
 		return
 	}
 	for _, f := range [][2]string{{"cluster", x.Cluster}, {"service", x.Service}} {
@@ -158,7 +158,7 @@ func validateECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, reg
 		q.add(b+"terminationWaitMinutes", strconv.Itoa(*x.TerminationWaitMinutes), minutesRule(*x.TerminationWaitMinutes, limits.Max(limits.CodeDeployWait)))
 	}
 	alarmsRule(q, b+"alarms", x.Alarms)
-	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
+	taskRolesRule(c, q, b+"taskRoles", x.TaskRoles, e, region)
 }
 
 // actionRules checks the settings of the CodeDeployToECS action: the paths
@@ -178,11 +178,11 @@ func actionRules(q *problems, x *ECSBlueGreenDeploy) {
 // validateExistingECSBlueGreen checks an ECS blue/green deployment through
 // an existing group: its names, the action's settings and the task roles,
 // and that no setting of a Relay-created group is written.
-func validateExistingECSBlueGreen(q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
+func validateExistingECSBlueGreen(c *Config, q *problems, x *ECSBlueGreenDeploy, e Environment, region string) {
 	const b = "deploy.ecsBlueGreen."
 	existingGroupRules(q, b+"existingGroup", x.ExistingGroup)
 	actionRules(q, x)
-	taskRolesRule(q, b+"taskRoles", x.TaskRoles, e, region)
+	taskRolesRule(c, q, b+"taskRoles", x.TaskRoles, e, region)
 	twm := ""
 	if x.TerminationWaitMinutes != nil {
 		twm = strconv.Itoa(*x.TerminationWaitMinutes)

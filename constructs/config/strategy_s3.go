@@ -44,12 +44,15 @@ func (x *S3Deploy) applyDefaults() {
 
 // validateS3Deploy checks the S3 deployment x as environment e receives it in
 // region.
-func validateS3Deploy(q *problems, x *S3Deploy, e Environment, region string) {
+func validateS3Deploy(c *Config, q *problems, x *S3Deploy, e Environment, region string) {
 	const b = "deploy.s3."
 	if rule := bucketRule(x.Bucket); rule != "" {
 		q.add(b+"bucket", x.Bucket, rule)
 	} else {
 		q.add(b+"bucket", x.Bucket, values.CDKAssetBucketRule(x.Bucket))
+	}
+	if what := c.names().OwnBucket(x.Bucket); what != "" {
+		q.add(b+"bucket", x.Bucket, values.OwnBucketRule(what, "the deploy role would be denied when the action runs, and a release that could write there would overwrite the artifacts that later stages deploy", "release into a bucket of the workload's own"))
 	}
 	if x.Extract != nil && !*x.Extract && x.ObjectKey == "" {
 		q.add(b+"objectKey", "", "required when extract is false: the key of the zip in the bucket")

@@ -173,6 +173,14 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			`ExecutionManagedPolicyArns[0] "payments-deployer": not a managed policy ARN; write arn:aws:iam::${account}:policy/payments-deployer (a customer managed policy of the target account) or arn:aws:iam::aws:policy/NAME (an AWS managed one)`,
 		}},
+		// Relay's permissions boundary allows every action and only
+		// caps: attached to the execution role, it would grant nearly
+		// everything. A team policy under /relay/ is its own.
+		{"managed policies Relay creates", func(p *target.Props) {
+			p.ExecutionManagedPolicyArns = []string{"arn:aws:iam::${account}:policy/relay/payments/payments-staging-boundary", "arn:aws:iam::${account}:policy/relay/payments-deployer"}
+		}, []string{
+			`ExecutionManagedPolicyArns[0] "arn:aws:iam::${account}:policy/relay/payments/payments-staging-boundary": is a policy under Relay's IAM path /relay/<name>/ (an environment's permissions boundary or artifact reader policy), a managed policy Relay creates: the permissions boundary allows every action and only denies (it caps a role, it grants nothing by itself), so attached to a role it grants nearly everything, past the refusal of AdministratorAccess, and the artifact reader policy is for the CodeDeploy instance roles; grant what the stacks need with statements or a policy of your own`,
+		}},
 		{"no permissions", func(p *target.Props) { p.ExecutionStatements = nil }, []string{
 			"ExecutionStatements []: grant the execution role what the stacks create (statements or managed policies); there is no AdministratorAccess default",
 		}},

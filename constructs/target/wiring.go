@@ -106,6 +106,10 @@ func (p *Props) validateArns(add func(format string, a ...any)) {
 				}
 				add("%s[%d] %q: not a managed policy ARN; write arn:%s:iam::%s:policy/%s (a customer managed policy of the target account) or arn:%s:iam::aws:policy/NAME (an AWS managed one)",
 					field, i, a, partition, AccountPlaceholder, strings.TrimPrefix(name, "/"), partition)
+			} else if values.RelayIAMARN(a) {
+				// The boundary allows everything and only caps: attached,
+				// it grants (values.OwnPolicyRule).
+				add("%s[%d] %q: %s", field, i, a, values.OwnPolicyRule(values.RelayPathPolicy, "grant what the stacks need with statements or a policy of your own"))
 			}
 		}
 		distinct := map[string]bool{}

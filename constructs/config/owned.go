@@ -1,0 +1,110 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/naming"
+)
+
+// The rules of this file refuse a field that takes an existing resource
+// when it names one that the configuration's own pipeline creates (its
+// buckets, roles and policies): the shared rules are in package values
+// (OwnRoleRule, OwnBucketRule, OwnPolicyRule), which of the pipeline's
+// resources a name is, in package naming.
+
+// names is the naming.Names of c's pipeline.
+func (c *Config) names() naming.Names {
+	return naming.Names{Name: c.Name, Partition: c.Partition(), ToolingAccount: c.Tooling.Account, ToolingRegion: c.Tooling.Region}
+}
+
+// ownRoles are the roles c's pipeline may create by fixed names: in each
+// account environment's account its roles (naming.Names.EnvironmentRoles),
+// in each account of an accounts environment its StackSet execution role,
+// and in the tooling account the pipeline's own roles
+// (naming.Names.ToolingRoles) and the service roles of the CodeBuild
+// steps' projects (at path /, named like the projects).
+func (c *Config) ownRoles() []naming.Role {
+	n := c.names()
+	var comps, top []string
+	for _, x := range c.Deploy.Stacks {
+		if x.ExecutionPolicy != nil {
+			comps = append(comps, x.Name)
+		}
+	}
+	for _, s := range c.Steps {
+		top = append(top, s.Name)
+	}
+	var envs []string
+	var out []naming.Role
+	for _, e := range c.Environments {
+		envs = append(envs, e.Name)
+		steps := append([]string(nil), top...)
+		for _, s := range e.Steps {
+			steps = append(steps, s.Name)
+			out = append(out, naming.Role{Name: n.StepProject(e.Name, s.Name), Account: n.ToolingAccount, What: fmt.Sprintf("the project role of step %s of environment %s", s.Name, e.Name)})
+		}
+		switch kindOf(e) {
+		case "account":
+			out = append(out, n.EnvironmentRoles(e.Account, e.Name, comps, steps)...)
+		case "accounts":
+			for _, a := range e.Accounts {
+				out = append(out, naming.Role{Name: n.StackSetExecutionRole(e.Name), Account: a, What: "the StackSet execution role of environment " + e.Name})
+			}
+		}
+	}
+	for _, s := range top {
+		out = append(out, naming.Role{Name: n.StepProject("", s), Account: n.ToolingAccount, What: "the project role of step " + s})
+	}
+	return append(out, n.ToolingRoles(envs)...)
+}
+
+// ownRole says which of c's own roles (ownRoles) in account is named name,
+// or "" when none is. IAM role names are unique in an account without
+// regard to case or path
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html),
+// so a name alone says which role it is.
+func (c *Config) ownRole(account, name string) string {
+	for _, r := range c.ownRoles() {
+		if r.Account == account && strings.EqualFold(r.Name, name) {
+			return r.What
+		}
+	}
+	return ""
+}
+
+// ownRoleARN says which of c's own roles role (an ARN) is: any role under
+// Relay's IAM path (values.RelayIAMARN), or one of ownRoles by its account
+// and name; "" for any other ARN.
+func (c *Config) ownRoleARN(role string) string {
+	if values.RelayIAMARN(role) {
+		return values.RelayPathRole
+	}
+	m := roleARNRE.FindStringSubmatch(role)
+	if m == nil {
+		return ""
+	}
+	return c.ownRole(m[1], role[strings.LastIndex(role, "/")+1:])
+}
+
+// taskRoleRule refuses an ECS task role (deploy.ecs.taskRoles,
+// deploy.ecsBlueGreen.taskRoles) that is one of c's own roles.
+func (c *Config) taskRoleRule(role string) string {
+	what := c.ownRoleARN(role)
+	if what == "" {
+		return ""
+	}
+	return values.OwnRoleRule(what, "ecs-tasks.amazonaws.com", "ECS could not start the service's tasks with it", "name the task role and task execution role of the service's own task definition")
+}
+
+// instanceRoleRule refuses a CodeDeploy instance role
+// (deploy.codeDeploy.instanceRoles, a name) that is one of c's own roles
+// in the account of environment e.
+func (c *Config) instanceRoleRule(role string, e Environment) string {
+	what := c.ownRole(e.Account, role)
+	if what == "" {
+		return ""
+	}
+	return values.OwnRoleRule(what, "ec2.amazonaws.com", "no instance profile can give it to the instances, and the artifact store admits it at path / only, where it does not exist", "name the role of the instances' own instance profile")
+}
