@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -107,4 +108,31 @@ func (c *Config) instanceRoleRule(role string, e Environment) string {
 		return ""
 	}
 	return values.OwnRoleRule(what, "ec2.amazonaws.com", "no instance profile can give it to the instances, and the artifact store admits it at path / only, where it does not exist", "name the role of the instances' own instance profile")
+}
+
+// ownInvokeRule refuses a step's function or state machine (of the
+// tooling account) that is one c's pipeline creates there: the recovery
+// function <name>-recovery (with a stack deployed to an account
+// environment: package recovery) or the execution timer
+// <name>-execution-timer (with observability.alarms.maxExecutionMinutes:
+// package observe). kind is "function" or "state machine".
+func (c *Config) ownInvokeRule(kind, name string) string {
+	n, what := c.names(), ""
+	switch {
+	case kind == "function" && name == n.RecoveryRole() && c.recovers():
+		what = "the recovery function " + name
+	case kind == "state machine" && name == c.Name+"-execution-timer" && c.Observability != nil && c.Observability.Alarms != nil && c.Observability.Alarms.MaxExecutionMinutes > 0:
+		what = "the execution timer " + name
+	default:
+		return ""
+	}
+	return values.OwnInvokeRule(what, "name a "+kind+" of the workload's own")
+}
+
+// recovers reports whether c's pipeline has the recovery function: a
+// stack deployed to an environment with an account (package delivery
+// creates it then).
+func (c *Config) recovers() bool {
+	return slices.ContainsFunc(c.Deploy.Components(), Component.IsStack) &&
+		slices.ContainsFunc(c.Environments, func(e Environment) bool { return e.Account != "" })
 }

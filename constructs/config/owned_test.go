@@ -19,6 +19,9 @@ func TestOwnResources(t *testing.T) {
 		cd  = "deploy:\n  codeDeploy: {instanceTags: {app: [web]}, instanceRoles: [%s]}\n"
 		s3  = "deploy:\n  s3: {bucket: %s}\n"
 		pol = "deploy:\n  executionPolicy: {managedPolicyArns: [%q]}\n"
+		stk = "deploy: {executionPolicy: {managedPolicyArns: [\"arn:aws:iam::aws:policy/AWSLambda_FullAccess\"]}}\n"
+		fn  = stk + "steps:\n  - {name: notes, lambda: {function: %s}}\n"
+		sm  = stk + "steps:\n  - {name: notes, stepFunctions: {stateMachine: %s}}\nobservability: {alarms: {maxExecutionMinutes: 60}}\n"
 		src = "source: {s3: {bucket: %s, key: app.zip, versioned: true}}\naudit: {}\ndeploy: {executionPolicy: {managedPolicyArns: [\"arn:aws:iam::aws:policy/AWSLambda_FullAccess\"]}}\n"
 	)
 	ecsFail := func(what string) string {
@@ -52,6 +55,12 @@ func TestOwnResources(t *testing.T) {
 		{"S3 source in a bucket of its own", f(src, "shop-releases"), ""},
 		{"execution policy attaching the permissions boundary", f(pol, "arn:aws:iam::${account}:policy/relay/shop/shop-staging-boundary"),
 			`deploy.executionPolicy.managedPolicyArns[0] "arn:aws:iam::${account}:policy/relay/shop/shop-staging-boundary": ` + values.OwnPolicyRule(values.RelayPathPolicy, "grant what the stacks need with deploy.executionPolicy.statements or a policy of your own")},
+		{"step invoking the recovery function", f(fn, "shop-recovery"),
+			`steps[0].lambda.function "shop-recovery": ` + values.OwnInvokeRule("the recovery function shop-recovery", "name a function of the workload's own")},
+		{"step invoking a function of the workload", f(fn, "shop-release-notes"), ""},
+		{"step invoking a function named like the recovery function where there is none", "deploy:\n  s3: {bucket: site}\nsteps:\n  - {name: notes, lambda: {function: shop-recovery}}\n", ""},
+		{"step starting the execution timer", f(sm, "shop-execution-timer"),
+			`steps[0].stepFunctions.stateMachine "shop-execution-timer": ` + values.OwnInvokeRule("the execution timer shop-execution-timer", "name a state machine of the workload's own")},
 		{"execution policy attaching a policy of the workload", f(pol, "arn:aws:iam::${account}:policy/shop-deployer"), ""},
 	}
 	for _, tt := range tests {

@@ -206,6 +206,8 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 	case s.Lambda != nil:
 		if limits.CheckName(limits.LambdaFunctionName, s.Lambda.Function) != "" && !placeholderRE.MatchString(s.Lambda.Function) {
 			p.add(path+".lambda.function", s.Lambda.Function, "must be a function name of the tooling account without a qualifier (CodePipeline invokes $LATEST), such as release-notes")
+		} else {
+			p.add(path+".lambda.function", s.Lambda.Function, c.ownInvokeRule("function", s.Lambda.Function))
 		}
 		// As for a hook: a setting is JSON-encoded into userParameters, so a
 		// placeholder must sit inside a JSON string.
@@ -214,6 +216,8 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		x := s.StepFunctions
 		if !stateMachineRE.MatchString(x.StateMachine) && !placeholderRE.MatchString(x.StateMachine) {
 			p.add(path+".stepFunctions.stateMachine", x.StateMachine, "must be the name of a state machine of the tooling account, 1 to 80 letters, digits, _ and -")
+		} else {
+			p.add(path+".stepFunctions.stateMachine", x.StateMachine, c.ownInvokeRule("state machine", x.StateMachine))
 		}
 		if len(x.Input) > 0 && x.InputFile != "" {
 			p.add(path+".stepFunctions.inputFile", x.InputFile, "set either input or inputFile, not both")

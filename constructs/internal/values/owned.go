@@ -91,3 +91,17 @@ func OwnPolicyRule(what, fix string) string {
 func OwnBucketRule(what, failure, fix string) string {
 	return fmt.Sprintf("is %s, a bucket Relay creates in the tooling account for the pipeline's own use (its policy and key admit only Relay's roles, and the pipeline's projects write there): %s; %s", what, failure, fix)
 }
+
+// OwnInvokeRule is why a step that invokes a function or starts a state
+// machine of the tooling account may not name what, one that Relay
+// creates there for its own use (the recovery function, the execution
+// timer), and the fix. Neither is made for a pipeline job: the recovery
+// function reads EventBridge events and never reports a job result, which
+// a Lambda invoke action waits for until it times out
+// (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-invoke-lambda-function.html),
+// and the timer waits for and judges a pipeline execution it is given by
+// the pipeline's own events; and the pipeline role would get the right to
+// start them with whatever input the step sends.
+func OwnInvokeRule(what, fix string) string {
+	return fmt.Sprintf("is %s, which Relay creates in the tooling account for its own use and which is not made for a pipeline job: the step would fail when it runs, and the pipeline role would be allowed to start it with the step's input; %s", what, fix)
+}
