@@ -37,6 +37,10 @@ func TestOwnResources(t *testing.T) {
 			`deploy.ecs.taskRoles[0] "arn:aws:iam::222222222222:role/relay/shop/shop-staging-deploy": ` + ecsFail("a role under Relay's IAM path /relay/<name>/")},
 		{"ECS task role named as Relay's hook role, at path /", f(ecs, "arn:aws:iam::222222222222:role/shop-staging-hook"),
 			`deploy.ecs.taskRoles[0] "arn:aws:iam::222222222222:role/shop-staging-hook": ` + ecsFail("the hook role of environment staging")},
+		// Environment staging's field names environment qa's role, in the
+		// account they share.
+		{"ECS task role of another environment of the account", f(ecs, "arn:aws:iam::${account}:role/shop-qa-deploy") + "  - {name: qa, account: \"222222222222\", regions: [us-west-2]}\n",
+			`deploy.ecs.taskRoles[0] "arn:aws:iam::222222222222:role/shop-qa-deploy": ` + ecsFail("the deploy role of environment qa")},
 		{"ECS task role of the workload", f(ecs, "arn:aws:iam::222222222222:role/shop-task"), ""},
 		{"ECS blue/green task role of an existing group under Relay's IAM path", f(bg, "arn:aws:iam::222222222222:role/relay/shop/shop-staging-cfn-exec"),
 			`deploy.ecsBlueGreen.taskRoles[0] "arn:aws:iam::222222222222:role/relay/shop/shop-staging-cfn-exec": ` + ecsFail("a role under Relay's IAM path /relay/<name>/")},
@@ -65,9 +69,13 @@ func TestOwnResources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			yaml := ownBase + tt.yaml
+			yaml := ownBase + tt.yaml + ownEnvironments
 			if !strings.HasPrefix(tt.yaml, "source:") {
-				yaml = ownBase + ownSource + tt.yaml
+				yaml = ownBase + ownSource + tt.yaml + ownEnvironments
+			}
+			// A case may add an environment after the first.
+			if i := strings.Index(tt.yaml, "  - {name: qa"); i >= 0 {
+				yaml = strings.Replace(yaml, tt.yaml[i:], "", 1) + tt.yaml[i:]
 			}
 			_, err := Parse("relay.yaml", []byte(yaml))
 			if tt.want == "" {
@@ -91,10 +99,9 @@ func TestOwnResources(t *testing.T) {
 const (
 	ownBase = `name: shop
 tooling: {account: "111111111111", region: us-east-1}
-environments:
-  - {name: staging, account: "222222222222", regions: [us-east-1]}
 `
-	ownSource = "source: {github: {repository: acme/shop, connectionArn: \"" + connection + "\"}}\n"
+	ownEnvironments = "environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n"
+	ownSource       = "source: {github: {repository: acme/shop, connectionArn: \"" + connection + "\"}}\n"
 )
 
 // f puts value into format at its %q (quoted) or %s.
