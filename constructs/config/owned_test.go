@@ -65,6 +65,9 @@ func TestOwnResources(t *testing.T) {
 		{"step invoking a function named like the recovery function where there is none", "deploy:\n  s3: {bucket: site}\nsteps:\n  - {name: notes, lambda: {function: shop-recovery}}\n", ""},
 		{"step starting the execution timer", f(sm, "shop-execution-timer"),
 			`steps[0].stepFunctions.stateMachine "shop-execution-timer": ` + values.OwnInvokeRule("the execution timer shop-execution-timer", "name a state machine of the workload's own")},
+		{"ECR source watching the asset repository", "source: {ecr: {repository: relay/shop/assets}}\nassets: {publish: stage, images: true}\nbuild: {privileged: true}\n" + stk,
+			`source.ecr.repository "relay/shop/assets": ` + values.OwnRepositoryRule("the pipeline's asset repository relay/shop/assets", "watch a repository the releases are pushed to from outside the pipeline")},
+		{"ECR source watching a repository of its own", "source: {ecr: {repository: shop/releases}}\nassets: {publish: stage, images: true}\nbuild: {privileged: true}\n" + stk, ""},
 		{"execution policy attaching a policy of the workload", f(pol, "arn:aws:iam::${account}:policy/shop-deployer"), ""},
 	}
 	for _, tt := range tests {

@@ -399,6 +399,8 @@ func (c *Config) validateOneSource(p *problems, base string, src Source) {
 	if r := src.ECR; r != nil {
 		if !values.ECRRepository(r.Repository) {
 			p.add(base+".ecr.repository", r.Repository, "must be an ECR repository name such as payments/api")
+		} else if a := c.Assets; a != nil && a.Images && r.Repository == c.names().AssetRepository() {
+			p.add(base+".ecr.repository", r.Repository, values.OwnRepositoryRule("the pipeline's asset repository "+r.Repository, "watch a repository the releases are pushed to from outside the pipeline"))
 		}
 		if !values.ImageTag(r.Tag) {
 			p.add(base+".ecr.tag", r.Tag, "must be an image tag of 1 to 128 letters, digits, _, . and -, such as latest")

@@ -105,3 +105,15 @@ func OwnBucketRule(what, failure, fix string) string {
 func OwnInvokeRule(what, fix string) string {
 	return fmt.Sprintf("is %s, which Relay creates in the tooling account for its own use and which is not made for a pipeline job: the step would fail when it runs, and the pipeline role would be allowed to start it with the step's input; %s", what, fix)
 }
+
+// OwnRepositoryRule is why an ECR source may not watch what, the image
+// repository Relay creates in the tooling account for the workload's
+// published images (naming.Names.AssetRepository), and the fix: the
+// pipeline's own Assets project pushes there whatever the build's asset
+// manifests name, so one build could push the watched tag and start the
+// next execution from an image of its own choosing, outside the source's
+// control (an ECR source starts on every push of its tag,
+// https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECR.html).
+func OwnRepositoryRule(what, fix string) string {
+	return fmt.Sprintf("is %s, which Relay creates in the tooling account for the images the pipeline publishes: its own Assets project pushes there what the build names, so a build could push the watched tag and start the next execution from an image of its choosing; %s", what, fix)
+}
