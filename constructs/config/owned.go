@@ -65,8 +65,12 @@ func (c *Config) ownRoles() []naming.Role {
 // or "" when none is. IAM role names are unique in an account without
 // regard to case or path
 // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html),
-// so a name alone says which role it is.
+// so a name alone says which role it is. Every one of them starts with
+// <name>-, so other names are answered without listing them.
 func (c *Config) ownRole(account, name string) string {
+	if !strings.HasPrefix(strings.ToLower(name), c.Name+"-") {
+		return ""
+	}
 	for _, r := range c.ownRoles() {
 		if r.Account == account && strings.EqualFold(r.Name, name) {
 			return r.What
