@@ -140,3 +140,19 @@ func (c *Config) recovers() bool {
 	return slices.ContainsFunc(c.Deploy.Components(), Component.IsStack) &&
 		slices.ContainsFunc(c.Environments, func(e Environment) bool { return e.Account != "" })
 }
+
+// ownHookRules refuses a hook that invokes, in an account environment of
+// the tooling account and region, the recovery function or the execution
+// timer of c's pipeline (ownInvokeRule): the hook's action would run them
+// there as it runs a step.
+func (c *Config) ownHookRules(p *problems, hooks []Hook) {
+	for i, h := range hooks {
+		b := fmt.Sprintf("deploy.hooks[%d]", i)
+		switch {
+		case h.Lambda != nil:
+			p.add(b+".lambda.function", h.Lambda.Function, c.ownInvokeRule("function", h.Lambda.Function))
+		case h.StepFunctions != nil:
+			p.add(b+".stepFunctions.stateMachine", h.StepFunctions.StateMachine, c.ownInvokeRule("state machine", h.StepFunctions.StateMachine))
+		}
+	}
+}

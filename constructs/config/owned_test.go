@@ -68,6 +68,12 @@ func TestOwnResources(t *testing.T) {
 		{"ECR source watching the asset repository", "source: {ecr: {repository: relay/shop/assets}}\nassets: {publish: stage, images: true}\nbuild: {privileged: true}\n" + stk,
 			`source.ecr.repository "relay/shop/assets": ` + values.OwnRepositoryRule("the pipeline's asset repository relay/shop/assets", "watch a repository the releases are pushed to from outside the pipeline")},
 		{"ECR source watching a repository of its own", "source: {ecr: {repository: shop/releases}}\nassets: {publish: stage, images: true}\nbuild: {privileged: true}\n" + stk, ""},
+		// A hook runs in its environment's account: only there, in the
+		// tooling account and region, is the recovery function its own.
+		{"hook invoking the recovery function in the tooling account", stk[:len(stk)-2] + ", hooks: [{name: smoke, lambda: {function: shop-recovery}}]}\n" +
+			"environments:\n  - {name: ops, account: \"111111111111\", regions: [us-east-1]}\n",
+			`deploy.hooks[0].lambda.function "shop-recovery": ` + values.OwnInvokeRule("the recovery function shop-recovery", "name a function of the workload's own")},
+		{"hook invoking a function of that name in another account", stk[:len(stk)-2] + ", hooks: [{name: smoke, lambda: {function: shop-recovery}}]}\n", ""},
 		{"execution policy attaching a policy of the workload", f(pol, "arn:aws:iam::${account}:policy/shop-deployer"), ""},
 	}
 	for _, tt := range tests {
@@ -76,9 +82,13 @@ func TestOwnResources(t *testing.T) {
 			if !strings.HasPrefix(tt.yaml, "source:") {
 				yaml = ownBase + ownSource + tt.yaml + ownEnvironments
 			}
-			// A case may add an environment after the first.
+			// A case may add an environment after the first, or give
+			// its own environments.
 			if i := strings.Index(tt.yaml, "  - {name: qa"); i >= 0 {
 				yaml = strings.Replace(yaml, tt.yaml[i:], "", 1) + tt.yaml[i:]
+			}
+			if strings.Contains(tt.yaml, "environments:") {
+				yaml = strings.TrimSuffix(yaml, ownEnvironments)
 			}
 			_, err := Parse("relay.yaml", []byte(yaml))
 			if tt.want == "" {

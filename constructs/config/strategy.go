@@ -123,6 +123,9 @@ func (c *Config) validateRelease(p *problems) {
 			c.expandedStepRules(p, i, x)
 			if kindOf(e) == "account" {
 				validateHooks(p, x.Deploy.Hooks)
+				if e.Account == c.Tooling.Account && region == c.Tooling.Region {
+					c.ownHookRules(p, x.Deploy.Hooks)
+				}
 			}
 		}
 		// The strategy's release: deploy's own block, or the component of
