@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/compliance/controltower"
 )
@@ -78,84 +75,4 @@ func TestControlTower(t *testing.T) {
 		}
 	}
 	t.Logf("%d rules; %d violations, all excepted with reasons", len(rules), len(violations))
-}
-
-// TestControlTowerTrimKeepsFindings checks, with the pinned rules, what
-// controltower.Validate relies on when it trims the templates: the rules
-// read no key they do not name, so their findings over the trimmed
-// templates (controlTower) are their findings over the whole ones. It runs
-// cfn-guard over whole templates on a sample: the embedded example's
-// templates, and the smallest golden templates that bring a rule the
-// sample does not apply yet, so that every rule applies somewhere.
-func TestControlTowerTrimKeepsFindings(t *testing.T) {
-	_, trimmed := controlTower(t)
-	guard, rulesDir := guardTools(t)
-	var sample []string
-	applied := map[string]bool{}
-	add := func(files ...string) {
-		t.Helper()
-		rules, err := controltower.Rules(rulesDir, files)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh := len(sample) == 0
-		for _, r := range rules {
-			fresh = fresh || !applied[r]
-		}
-		if !fresh {
-			return
-		}
-		for _, r := range rules {
-			applied[r] = true
-		}
-		sample = append(sample, files...)
-	}
-	a := assemblies(t)[example(t).Name]
-	var files []string
-	for _, s := range a.Stacks {
-		files = append(files, filepath.Join(a.Dir, s.TemplateFile))
-	}
-	add(files...)
-	others := goldenFiles()
-	sizes := map[string]int64{}
-	for _, f := range others {
-		info, err := os.Stat(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sizes[f] = info.Size()
-	}
-	sort.SliceStable(others, func(i, j int) bool { return sizes[others[i]] < sizes[others[j]] })
-	for _, f := range others {
-		add(f)
-	}
-	rules, err := controltower.Rules(rulesDir, sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, err := controltower.ValidateAsIs(guard, rules, sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]bool{}
-	for _, f := range sample {
-		names[filepath.Base(f)] = true
-	}
-	var want []controltower.Violation
-	for _, v := range trimmed {
-		if names[v.Template] {
-			want = append(want, v)
-		}
-	}
-	if diff := cmp.Diff(want, whole); diff != "" {
-		t.Errorf("the Control Tower rules find other violations in whole templates than in trimmed ones (-trimmed +whole):\n%s", diff)
-	}
-	all, err := controltower.Rules(rulesDir, goldenFiles())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rules) != len(all) {
-		t.Errorf("the sample applies %d of the %d rules", len(rules), len(all))
-	}
-	t.Logf("%d templates, %d rules, %d violations", len(sample), len(rules), len(whole))
 }

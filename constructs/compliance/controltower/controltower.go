@@ -104,13 +104,10 @@ func Rules(rulesDir string, templates []string) ([]string, error) {
 
 // Trim returns the template raw (CloudFormation JSON) without the
 // top-level sections and resource attributes whose names are not in words:
-// the words of the rules (see ruleWords). A rule that queries keys by name,
-// as Control Tower's do at these two levels (they use wildcards and keys
-// filters only inside Properties, and to select Resources), reads no key it
-// does not name, so its findings over the trimmed template are its
-// findings over the whole one; the tests check that on every run with the
-// pinned rules (test/controltower_test.go). For the Control Tower rules
-// that drops each resource's
+// the words of the rules (see ruleWords). A Guard rule can only query a key
+// by its name, so a key that no rule names is one that no rule reads, and
+// the rules' findings over the trimmed template are the findings over the
+// whole one. For the Control Tower rules that drops each resource's
 // Metadata (CDK paths and cdk-nag's suppressions, about half of a Relay
 // template), the Outputs, Conditions and Mappings, and keeps
 // AWSTemplateFormatVersion, Resources with Type and Properties, and
@@ -191,9 +188,7 @@ var (
 // copies of the JSON templates (see Trim), written to a temporary folder
 // that Validate removes; a violation still names the template's base name.
 // Over the golden templates that halves the data and takes about a quarter
-// off cfn-guard's time, with the same findings. For rules that reach
-// template sections or resource attributes through a wildcard or a keys
-// filter rather than by name, use ValidateAsIs.
+// off cfn-guard's time, with the same findings.
 func Validate(guard string, rules, templates []string) ([]Violation, error) {
 	if len(rules) == 0 || len(templates) == 0 {
 		return nil, nil
@@ -234,14 +229,6 @@ func Validate(guard string, rules, templates []string) ([]Violation, error) {
 		}
 	}
 	return collect(validate(guard, rules, data))
-}
-
-// ValidateAsIs is Validate over the templates as they are, untrimmed.
-func ValidateAsIs(guard string, rules, templates []string) ([]Violation, error) {
-	if len(rules) == 0 || len(templates) == 0 {
-		return nil, nil
-	}
-	return collect(validate(guard, rules, templates))
 }
 
 // collect returns found without repeats, sorted, or err.
