@@ -102,72 +102,7 @@ func Rules(rulesDir string, templates []string) ([]string, error) {
 	return out, nil
 }
 
-// Trim returns the template raw (CloudFormation JSON) without the
-// top-level sections and resource attributes whose names are not in words:
-// the words of the rules (see ruleWords). A Guard rule can only query a key
-// by its name, so a key that no rule names is one that no rule reads, and
-// the rules' findings over the trimmed template are the findings over the
-// whole one. For the Control Tower rules that drops each resource's
-// Metadata (CDK paths and cdk-nag's suppressions, about half of a Relay
-// template), the Outputs, Conditions and Mappings, and keeps
-// AWSTemplateFormatVersion, Resources with Type and Properties, and
-// Parameters and Rules (words in the rules' text). It returns an error when
-// raw is not a JSON object.
-func Trim(raw []byte, words map[string]bool) ([]byte, error) {
-	var tpl map[string]json.RawMessage
-	if err := cfnfile.Decode(raw, &tpl); err != nil {
-		return nil, err
-	}
-	for k, v := range tpl {
-		if !words[k] {
-			delete(tpl, k)
-			continue
-		}
-		if k != "Resources" {
-			continue
-		}
-		var resources map[string]map[string]json.RawMessage
-		if err := json.Unmarshal(v, &resources); err != nil {
-			// Not a map of resources: leave it as it is, for the rules
-			// to judge.
-			continue
-		}
-		for _, r := range resources {
-			for attr := range r {
-				if !words[attr] {
-					delete(r, attr)
-				}
-			}
-		}
-		b, err := json.Marshal(resources)
-		if err != nil {
-			return nil, err
-		}
-		tpl[k] = b
-	}
-	return json.Marshal(tpl)
-}
-
-// ruleWords returns every word (letters, digits and underscores) of the
-// rule files, comments included: a key named only in a comment is kept,
-// which costs a little time and never a finding. ok is false when a rule
-// file cannot be read.
-func ruleWords(rules []string) (words map[string]bool, ok bool) {
-	words = map[string]bool{}
-	for _, r := range rules {
-		raw, err := os.ReadFile(r)
-		if err != nil {
-			return nil, false
-		}
-		for _, w := range wordRE.FindAll(raw, -1) {
-			words[string(w)] = true
-		}
-	}
-	return words, true
-}
-
 var (
-	wordRE     = regexp.MustCompile(`[A-Za-z0-9_]+`)
 	controlRE  = regexp.MustCompile(`\[(CT\.[A-Z0-9]+\.PR\.[0-9]+)\]`)
 	resourceRE = regexp.MustCompile(`"/Resources/([A-Za-z0-9]+)`)
 )
@@ -183,56 +118,11 @@ var (
 // kernel: over the 89 golden templates and their 38 rules, on a 2-core
 // machine, two processes took 26 s and 49 s of CPU, one took 18 s and
 // 18 s of CPU.
-//
-// cfn-guard's time grows with the size of the data, so it reads trimmed
-// copies of the JSON templates (see Trim), written to a temporary folder
-// that Validate removes; a violation still names the template's base name.
-// Over the golden templates that halves the data and takes about a quarter
-// off cfn-guard's time, with the same findings.
 func Validate(guard string, rules, templates []string) ([]Violation, error) {
 	if len(rules) == 0 || len(templates) == 0 {
 		return nil, nil
 	}
-	words, ok := ruleWords(rules)
-	if !ok {
-		// A rule Validate cannot read: cfn-guard reads the templates as
-		// they are, and says what is wrong with the rule.
-		return collect(validate(guard, rules, templates))
-	}
-	dir, err := os.MkdirTemp("", "relay-controltower-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	data := make([]string, len(templates))
-	for i, f := range templates {
-		// A template Validate cannot read or parse as JSON (a YAML
-		// template, a missing file) goes to cfn-guard as it is, for
-		// cfn-guard to read or to refuse.
-		data[i] = f
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		trimmed, err := Trim(raw, words)
-		if err != nil {
-			continue
-		}
-		// One folder per template: two templates of the same base name in
-		// different folders keep their names.
-		data[i] = filepath.Join(dir, fmt.Sprint(i), filepath.Base(f))
-		if err := os.MkdirAll(filepath.Dir(data[i]), 0o700); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(data[i], trimmed, 0o600); err != nil {
-			return nil, err
-		}
-	}
-	return collect(validate(guard, rules, data))
-}
-
-// collect returns found without repeats, sorted, or err.
-func collect(found []Violation, err error) ([]Violation, error) {
+	found, err := validate(guard, rules, templates)
 	if err != nil {
 		return nil, err
 	}
