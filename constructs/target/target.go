@@ -50,6 +50,37 @@ const stackChangeRule = "lets the role change CloudFormation stacks, which Cloud
 	"on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; " +
 	"deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only"
 
+// unboundedRoles are the statement fields of the roles without a
+// permissions boundary whose statements checkUnbounded judges, with the
+// role's name in messages. (Step and hook roles have rules of their own,
+// with fixes for their jobs.)
+var unboundedRoles = map[string]string{"DeployStatements": "deploy role", "InvokeStatements": "invoke role"}
+
+// checkUnbounded reports what s, a statement of role (which no permissions
+// boundary bounds: the deploy or invoke role), at field, may not grant: a
+// statement as strong as AdministratorAccess (iampolicy.AdminEquivalent),
+// role chaining (iampolicy.AssumesRoles), an IAM write (values.IAMWrite:
+// nothing bounds the roles, users or policies it creates or changes) and a
+// stack change that CloudFormation would make as the stack's service role
+// (iampolicy.ChangesStacks). The deploy actions' own calls (What a run may
+// call, in the README) need none of them; iam:PassRole of named roles
+// stays allowed.
+func checkUnbounded(field, role string, s Statement, add func(format string, a ...any)) {
+	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
+		add("%s: is as strong as AdministratorAccess: %s; grant the %s what its actions call, by ARN", field, why, role)
+		return
+	} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
+		add("%s: %s lets the %s assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the %s what its actions call, by ARN", field, a, role, role)
+	}
+	for _, a := range s.Actions {
+		if values.IAMWrite(a) {
+			add("%s: %s writes IAM, and no permissions boundary bounds the %s; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources", field, a, role)
+		} else if iampolicy.ChangesStacks([]string{a}) != "" {
+			add("%s: %s %s", field, a, stackChangeRule)
+		}
+	}
+}
+
 // Statement is one Allow statement of a role, as plain data.
 type Statement struct {
 	// Sid is an optional statement ID.
@@ -145,14 +176,20 @@ type Props struct {
 	// deploy actions other than CloudFormation (ECS, CodeDeploy, S3, EKS).
 	// A pipeline wired to the target by reference refuses a release whose
 	// calls as the deploy role they do not grant (pipeline.Props.Validate).
-	// Default: none.
+	// No permissions boundary bounds the deploy role, so Validate refuses
+	// what would let it escape its statements: a statement as strong as
+	// AdministratorAccess, an IAM write (anything but iam:Get*, List*,
+	// Generate*, Simulate* and iam:PassRole of named roles), sts:AssumeRole
+	// (role chaining) and a CloudFormation stack change (which CloudFormation
+	// makes as the stack's service role). Default: none.
 	DeployStatements []Statement
 	// InvokeRoleName, when set, creates a third role with the same trust
 	// for the pipeline's invoke actions (Lambda, Step Functions), allowed
 	// InvokeStatements, and reading the artifact store with
 	// InvokeReadsArtifacts.
 	InvokeRoleName string
-	// InvokeStatements are the invoke role's permissions.
+	// InvokeStatements are the invoke role's permissions, refused as
+	// DeployStatements are (no boundary bounds the invoke role either).
 	InvokeStatements []Statement
 	// InvokeReadsArtifacts lets the invoke role read the artifact store
 	// (ArtifactBucketArns, ArtifactKeyArns), as an invoke action with an
@@ -548,6 +585,9 @@ func (p *Props) Validate() error {
 			}
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
 				add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the role pass roles that nobody named", set.name, i, s.Resources)
+			}
+			if role, ok := unboundedRoles[set.name]; ok {
+				checkUnbounded(fmt.Sprintf("%s[%d]", set.name, i), role, s, add)
 			}
 		}
 	}

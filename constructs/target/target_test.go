@@ -292,6 +292,31 @@ func TestPropsValidate(t *testing.T) {
 			`HookStatements[2]: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"]: name each role; a pattern would let the hook functions pass roles the workload does not run`,
 			"HookStatements[3]: cloudformation:* lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only",
 		}},
+		// The deploy and invoke roles have no permissions boundary either:
+		// what a team adds to them through the props is held to the hook
+		// role's rules (no administrator, no IAM write, no role chaining,
+		// no stack changes that CloudFormation would make as its
+		// service role).
+		{"deploy and invoke statements unbounded", func(p *target.Props) {
+			p.InvokeRoleName = "payments-staging-invoke"
+			p.DeployStatements = []target.Statement{
+				{Sid: "Ecs", Actions: []string{"ecs:UpdateService"}, Resources: []string{"arn:aws:ecs:us-east-1:222222222222:service/web/api"}},
+				{Sid: "All", Actions: []string{"*"}, Resources: []string{"*"}, Reason: "The team wants it all."},
+				{Sid: "Roles", Actions: []string{"iam:CreateRole", "iam:GetRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-*"}, Reason: "The app's roles, by prefix."},
+				{Sid: "Chain", Actions: []string{"sts:AssumeRole"}, Resources: []string{"arn:aws:iam::222222222222:role/admin"}},
+				{Sid: "Stacks", Actions: []string{"cloudformation:UpdateStack"}, Resources: []string{"arn:aws:cloudformation:us-east-1:222222222222:stack/app/*"}, Reason: "Stack IDs end in a generated suffix."},
+			}
+			p.InvokeStatements = []target.Statement{
+				{Sid: "Invoke", Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:smoke"}},
+				{Sid: "Iam", Actions: []string{"iam:*"}, Resources: []string{"arn:aws:iam::222222222222:role/smoke-*"}, Reason: "The smoke test's roles, by prefix."},
+			}
+		}, []string{
+			"DeployStatements[1]: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; grant the deploy role what its actions call, by ARN",
+			"DeployStatements[2]: iam:CreateRole writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources",
+			"DeployStatements[3]: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN",
+			"DeployStatements[4]: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only",
+			"InvokeStatements[1]: iam:* writes IAM, and no permissions boundary bounds the invoke role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources",
+		}},
 		// A composed name with a missing part: the boundary of stack roles
 		// alone was named "-boundary" (ExecutionRoleName + "-boundary").
 		{"stack execution roles without a boundary name", func(p *target.Props) {
