@@ -203,8 +203,12 @@ type Store struct {
 
 // Validate reports every problem of p at once: the names (each within its
 // AWS limit and alphabet, limits.CheckName; KeyAlias starts with alias/),
-// the days, the Readers and the Writers.
+// the days, the Readers and the Writers. Nil props are the zero
+// StoreProps, as NewStore takes them: valid.
 func (p *StoreProps) Validate() error {
+	if p == nil {
+		return nil
+	}
 	var errs []error
 	for _, n := range []struct{ field, name, id string }{
 		{"BucketName", p.BucketName, limits.S3BucketName},

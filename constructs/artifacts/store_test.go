@@ -232,6 +232,12 @@ func TestStorePropsValidate(t *testing.T) {
 			}
 		})
 	}
+	// Nil props are the zero StoreProps, as NewStore takes them (Validate
+	// dereferenced them).
+	var nilProps *artifacts.StoreProps
+	if err := nilProps.Validate(); err != nil {
+		t.Errorf("(*StoreProps)(nil).Validate() = %v, want nil", err)
+	}
 }
 
 // TestNewStoreNamesTheField: NewStore panics with Validate's message, which

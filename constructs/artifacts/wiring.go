@@ -10,6 +10,18 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/arns"
 )
 
+// NotCreated says why a Store value that NewStore did not return cannot be
+// wired, and the fix; pipeline.Props and target.Props report it after the
+// field (Store, Replicas["<region>"].Store, Stores[i]).
+const NotCreated = "not created by artifacts.NewStore (a zero artifacts.Store has no stack, key or bucket); pass the *artifacts.Store that artifacts.NewStore returned"
+
+// Created reports whether s is a store that NewStore returned: false for
+// nil and for a Store made otherwise (&artifacts.Store{}), whose methods
+// have no stack, key or bucket to answer from.
+func (s *Store) Created() bool {
+	return s != nil && s.Construct != nil && s.key != nil && s.bucket != nil
+}
+
 // Props are the props s was created with, defaults applied.
 func (s *Store) Props() StoreProps { return s.props }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/plan"
 	"github.com/relaycdk/relay/constructs/target"
@@ -653,6 +654,26 @@ func (p *Props) checkSourceRoles(stack awscdk.Stack, planned *plan.Pipeline) []e
 	return errs
 }
 
+// checkCreated reports a Store or a Replicas[r].Store that artifacts.NewStore
+// did not return (artifacts.Store.Created: a zero &artifacts.Store{}), which
+// every later check would read as a construct: like a nil scope, it is
+// reported alone.
+func (p *Props) checkCreated() error {
+	var errs []error
+	if p.Store != nil && !p.Store.Created() {
+		errs = append(errs, errors.New("Store: "+artifacts.NotCreated))
+	}
+	for _, r := range sortedRegions(p.Replicas) {
+		if s := p.Replicas[r].Store; s != nil && !s.Created() {
+			errs = append(errs, fmt.Errorf("Replicas[%q].Store: %s", r, artifacts.NotCreated))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))
+}
+
 // checkApps reports a store, a replica store or a target wired by
 // reference that is in another App than the pipeline's stack: aws-cdk-lib
 // refuses a reference or a stack dependency across Apps (at New or at
@@ -800,6 +821,9 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	}
 	if scope == nil {
 		return Props{}, nil, nil, errors.New("pipeline.Props: scope: nil; pass the stack (or a construct in it) of the pipeline")
+	}
+	if err := p.checkCreated(); err != nil {
+		return Props{}, nil, nil, err
 	}
 	stack := awscdk.Stack_Of(scope)
 	q, refs, errs := p.resolve(scope)

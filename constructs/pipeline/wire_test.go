@@ -388,6 +388,20 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				"Store: the store orders-tooling/Artifacts admits roles like arn:aws:iam::*:role/relay/orders/orders-*-deploy, and arn:aws:iam::222222222222:role/relay/orders/orders-staging-invoke matches none; rename the role or add a pattern to Readers.RoleArnPatterns; Deployments[0].Hooks[0].Invoke.InputFile is read as that role",
 			}},
+		// A Store value that artifacts.NewStore did not return was read as a
+		// construct: a Go nil dereference in ValidateIn and New.
+		{name: "a zero Store",
+			pipeline: func(p *pipeline.Props, _ wiredApp) { p.Store = &artifacts.Store{} },
+			want: []string{
+				"Store: not created by artifacts.NewStore (a zero artifacts.Store has no stack, key or bucket); pass the *artifacts.Store that artifacts.NewStore returned",
+			}},
+		{name: "a zero replica Store",
+			pipeline: func(p *pipeline.Props, _ wiredApp) {
+				p.Replicas = map[string]pipeline.Replica{"eu-west-1": {Store: &artifacts.Store{}}}
+			},
+			want: []string{
+				`Replicas["eu-west-1"].Store: not created by artifacts.NewStore (a zero artifacts.Store has no stack, key or bucket); pass the *artifacts.Store that artifacts.NewStore returned`,
+			}},
 		{name: "a plain ARN that is not the target's role",
 			pipeline: func(p *pipeline.Props, _ wiredApp) {
 				p.Deployments[0].Target.(*pipeline.Account).ExecutionRoleArn = "arn:aws:iam::222222222222:role/orders-cfn-exec"

@@ -999,6 +999,13 @@ func TestNewRefuses(t *testing.T) {
 			p.StackNames = []string{"payments-app", "Staging"}
 			return p
 		}(), `target.Props: StackNames[1] "Staging": the name of the stack that holds the target's roles (Staging); deploying the workload's template there would replace the roles, and the execution roles may not change Relay's stacks (RelayStacks): create the target in a stack of another name, or give the workload's stack another name`},
+		// A Store value that artifacts.NewStore did not return reached jsii
+		// ("parameter construct is required, but nil was provided").
+		{"a zero store in Stores", stackIn("222222222222"), func() *target.Props {
+			p := validProps()
+			p.Stores = []*artifacts.Store{{}}
+			return p
+		}(), `target.Props: Stores[0]: not created by artifacts.NewStore (a zero artifacts.Store has no stack, key or bucket); pass the *artifacts.Store that artifacts.NewStore returned`},
 		{"the stack's region is a typo", stackAt("222222222222", "us-east1"), validProps(),
 			`target.Props: scope: the stack Staging deploys to region "us-east1": not an AWS region; did you mean "us-east-1"?`},
 		{"the stack's region is of another partition", stackAt("222222222222", "cn-north-1"), validProps(),

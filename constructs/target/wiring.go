@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
@@ -32,6 +33,10 @@ func (p *Props) withStores() (Props, []error) {
 		field := fmt.Sprintf("Stores[%d]", i)
 		if s == nil {
 			errs = append(errs, fmt.Errorf("%s: nil; pass the *artifacts.Store that artifacts.NewStore returned", field))
+			continue
+		}
+		if !s.Created() {
+			errs = append(errs, fmt.Errorf("%s: %s", field, artifacts.NotCreated))
 			continue
 		}
 		bucket, key := s.BucketArnText(), s.KeyArnPattern()
