@@ -674,6 +674,79 @@ func (p *Props) checkCreated() error {
 	return fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))
 }
 
+// checkCycles reports a target wired by reference, or a replica store,
+// whose stack already depends on the pipeline's stack, directly or through
+// other stacks (Stack.AddDependency, AddStackDependency): New makes the
+// pipeline's stack depend on it (dependOn), so that the roles and the
+// replica bucket exist before the pipeline first runs, and aws-cdk-lib
+// refuses the cycle in a message that names no field (DependencyCycle).
+// The dependencies that cross-stack references add are made at synth, after
+// New, and are not seen here. Stacks of another App are checkApps'.
+func (p *Props) checkCycles(stack awscdk.Stack, refs []wired) []error {
+	own := *stack.Node().Path()
+	root := stack.Node().Root()
+	seen := map[string]bool{}
+	check := func(field, what string, c constructs.Construct) error {
+		if c.Node().Root() != root {
+			return nil
+		}
+		other := awscdk.Stack_Of(c)
+		path := *other.Node().Path()
+		if path == own || seen[path] {
+			return nil
+		}
+		seen[path] = true
+		chain := dependencyChain(other, own)
+		if chain == nil {
+			return nil
+		}
+		return fmt.Errorf("%s: the stack %s of %s depends on the pipeline's stack %s (%s), and the pipeline's stack must depend on it so that %s before the pipeline runs, a cycle aws-cdk-lib refuses; remove that dependency, or move what needs the pipeline into a stack that %s does not depend on",
+			field, path, *c.Node().Path(), own, strings.Join(chain, " -> "), what, path)
+	}
+	var errs []error
+	for _, w := range refs {
+		if err := check(fmt.Sprintf("Deployments[%d].Target", w.i), "the target's roles are created", w.t.Construct); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, r := range sortedRegions(p.Replicas) {
+		if s := p.Replicas[r].Store; s != nil {
+			if err := check(fmt.Sprintf("Replicas[%q].Store", r), "the replica bucket is created", s.Construct); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errs
+}
+
+// dependencyChain is the chain of stack paths from from to the stack whose
+// path is to, following the stacks' dependencies (Stack.Dependencies), or
+// nil when from does not depend on it.
+func dependencyChain(from awscdk.Stack, to string) []string {
+	type step struct {
+		stack awscdk.Stack
+		chain []string
+	}
+	visited := map[string]bool{}
+	queue := []step{{from, []string{*from.Node().Path()}}}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, d := range *s.stack.Dependencies() {
+			path := *d.Node().Path()
+			chain := append(slices.Clone(s.chain), path)
+			if path == to {
+				return chain
+			}
+			if !visited[path] {
+				visited[path] = true
+				queue = append(queue, step{d, chain})
+			}
+		}
+	}
+	return nil
+}
+
 // checkApps reports a store, a replica store or a target wired by
 // reference that is in another App than the pipeline's stack: aws-cdk-lib
 // refuses a reference or a stack dependency across Apps (at New or at
@@ -843,6 +916,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	errs = append(errs, q.checkRegions(stack, planned)...)
 	errs = append(errs, q.checkSourceRoles(stack, planned)...)
 	errs = append(errs, q.checkApps(stack, refs)...)
+	errs = append(errs, q.checkCycles(stack, refs)...)
 	if q.Store != nil {
 		errs = append(errs, q.checkStore(stack)...)
 	}

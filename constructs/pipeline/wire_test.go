@@ -388,6 +388,35 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				"Store: the store orders-tooling/Artifacts admits roles like arn:aws:iam::*:role/relay/orders/orders-*-deploy, and arn:aws:iam::222222222222:role/relay/orders/orders-staging-invoke matches none; rename the role or add a pattern to Readers.RoleArnPatterns; Deployments[0].Hooks[0].Invoke.InputFile is read as that role",
 			}},
+		// aws-cdk-lib refused the pipeline stack's dependency on the
+		// target's stack in pipeline.New (DependencyCycle, no field), after
+		// ValidateIn had returned nil.
+		{name: "the target's stack depends on the pipeline's",
+			pipeline: func(_ *pipeline.Props, w wiredApp) {
+				w.staging.AddStackDependency(w.tooling, jsii.String("the team's reason"))
+			},
+			want: []string{
+				"Deployments[0].Target: the stack orders-staging of orders-staging/Delivery depends on the pipeline's stack orders-tooling (orders-staging -> orders-tooling), and the pipeline's stack must depend on it so that the target's roles are created before the pipeline runs, a cycle aws-cdk-lib refuses; remove that dependency, or move what needs the pipeline into a stack that orders-staging does not depend on",
+			}},
+		{name: "the target's stack depends on the pipeline's through a team stack",
+			pipeline: func(_ *pipeline.Props, w wiredApp) {
+				network := awscdk.NewStack(w.app, jsii.String("orders-network"), env("222222222222", "us-east-1"))
+				network.AddStackDependency(w.tooling, jsii.String("the network reads the pipeline's name"))
+				w.staging.AddStackDependency(network, jsii.String("the roles after the network"))
+			},
+			want: []string{
+				"Deployments[0].Target: the stack orders-staging of orders-staging/Delivery depends on the pipeline's stack orders-tooling (orders-staging -> orders-network -> orders-tooling), and the pipeline's stack must depend on it so that the target's roles are created before the pipeline runs, a cycle aws-cdk-lib refuses; remove that dependency, or move what needs the pipeline into a stack that orders-staging does not depend on",
+			}},
+		{name: "a replica store's stack depends on the pipeline's",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				eu := awscdk.NewStack(w.app, jsii.String("orders-tooling-eu-west-1"), env("111111111111", "eu-west-1"))
+				replica := artifacts.NewStore(eu, "Artifacts", &artifacts.StoreProps{BucketName: orders.ArtifactBucket("eu-west-1"), KeyAlias: orders.ArtifactKeyAlias()})
+				eu.AddStackDependency(w.tooling, jsii.String("the team's reason"))
+				p.Replicas = map[string]pipeline.Replica{"eu-west-1": {Store: replica}}
+			},
+			want: []string{
+				`Replicas["eu-west-1"].Store: the stack orders-tooling-eu-west-1 of orders-tooling-eu-west-1/Artifacts depends on the pipeline's stack orders-tooling (orders-tooling-eu-west-1 -> orders-tooling), and the pipeline's stack must depend on it so that the replica bucket is created before the pipeline runs, a cycle aws-cdk-lib refuses; remove that dependency, or move what needs the pipeline into a stack that orders-tooling-eu-west-1 does not depend on`,
+			}},
 		// A Store value that artifacts.NewStore did not return was read as a
 		// construct: a Go nil dereference in ValidateIn and New.
 		{name: "a zero Store",
