@@ -295,6 +295,10 @@ func (v *validator) buildVariable(field string, bv BuildVariable) {
 	switch x := bv.(type) {
 	case nil:
 		v.add(field, ": set a PlainText, Parameter or Secret")
+	case *PlainText, *Parameter, *Secret:
+		// Their method sets include buildVariable; the project would drop
+		// them (projectVariables takes the values).
+		v.addf(field, `%T: a pointer; set a PlainText, Parameter or Secret value (plan.Secret("arn:..."), not &secret)`, bv)
 	case Parameter:
 		if x == "" {
 			v.add(field, `"": a Parameter names an SSM parameter`)

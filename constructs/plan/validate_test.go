@@ -259,6 +259,17 @@ func TestValidate(t *testing.T) {
 			`Build.EnvironmentVariables["C"] "npm-token": a Secret is a Secrets Manager secret ARN, such as arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf, whose name is letters, digits and /_+=.@- (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); the project's role may read it by its ARN, where * and ? would be IAM wildcards`,
 			"Build.TimeoutMinutes 2161: must be 5 to 2160",
 		}},
+		// *Secret, *Parameter and *PlainText satisfy BuildVariable too (the
+		// methods are on the values), and the project dropped such a
+		// variable without a word.
+		{"build variables given as pointers", func(in *plan.Input) {
+			secret, text := plan.Secret("arn:aws:secretsmanager:us-east-1:111111111111:secret:payments/api-key-AbCdEf"), plan.PlainText("1")
+			in.Build.EnvironmentVariables = map[string]plan.BuildVariable{"S": &secret, "T": &text, "P": (*plan.Parameter)(nil)}
+		}, []string{
+			`Build.EnvironmentVariables["P"] *plan.Parameter: a pointer; set a PlainText, Parameter or Secret value (plan.Secret("arn:..."), not &secret)`,
+			`Build.EnvironmentVariables["S"] *plan.Secret: a pointer; set a PlainText, Parameter or Secret value (plan.Secret("arn:..."), not &secret)`,
+			`Build.EnvironmentVariables["T"] *plan.PlainText: a pointer; set a PlainText, Parameter or Secret value (plan.Secret("arn:..."), not &secret)`,
+		}},
 		{"suites", func(in *plan.Input) {
 			in.Tests = []plan.Suite{{Name: "unit"}, {Name: "unit", Preset: "trivy", Input: "repo", Reports: &plan.Reports{}}}
 			in.Scan = &plan.Scan{FailOn: "SEVERE"}
