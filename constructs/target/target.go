@@ -1380,7 +1380,13 @@ func (s Statement) checkShape(field string, add func(format string, a ...any)) {
 		if !conditionOperator.MatchString(op) {
 			add("%s.Conditions[%q]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)", field, op)
 		}
+		if len(s.Conditions[op]) == 0 {
+			add("%s.Conditions[%q]: no condition key, so the policy would hold an empty block (%q: {}); name a key and its values, or remove the operator", field, op, op)
+		}
 		for _, key := range slices.Sorted(maps.Keys(s.Conditions[op])) {
+			if len(s.Conditions[op][key]) == 0 {
+				add("%s.Conditions[%q][%q]: no value, so the policy would hold an empty list (%q: []); give the values the key must match, or remove the key", field, op, key, key)
+			}
 			for j, v := range s.Conditions[op][key] {
 				if c, at, ok := values.PolicyText(v); !ok {
 					add("%s.Conditions[%q][%q][%d] %q: holds %q (%U) at byte %d, which IAM refuses in a policy document (printable characters through U+00FF only, %s); write it in those characters, or match it with a wildcard such as ?", field, op, key, j, v, string(c), c, at, values.IAMPolicyCharactersSource)

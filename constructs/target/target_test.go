@@ -159,6 +159,15 @@ func TestPropsValidate(t *testing.T) {
 			`ExecutionStatements[0].Resources[1] "arn:${AWS::Partition}:s3:::payments-data/reports": holds ${AWS::Partition}, CloudFormation's Fn::Sub syntax, which nothing resolves in a policy statement (IAM would read it as a policy variable no request has: a grant that matches nothing); write the partition as text, the account and region as ${account} and ${region} (filled for each role), or pass a token (awscdk.Aws_PARTITION(), awscdk.Fn_Sub(...))`,
 			`ExecutionStatements[1].Conditions["StringEqual"]: not an IAM condition operator, such as StringEquals, StringLike, ArnLike, Bool or Null (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)`,
 		}},
+		// A condition operator without keys, or a key without values, was
+		// written as is ("StringEquals": {}, "aws:RequestedRegion": []): a
+		// condition that restricts nothing the team meant it to.
+		{"empty conditions", func(p *target.Props) {
+			p.ExecutionStatements[0].Conditions = map[string]map[string][]string{"StringEquals": nil, "StringLike": {"aws:RequestedRegion": nil, "aws:ResourceTag/app": {"payments"}}}
+		}, []string{
+			`ExecutionStatements[0].Conditions["StringEquals"]: no condition key, so the policy would hold an empty block ("StringEquals": {}); name a key and its values, or remove the operator`,
+			`ExecutionStatements[0].Conditions["StringLike"]["aws:RequestedRegion"]: no value, so the policy would hold an empty list ("aws:RequestedRegion": []); give the values the key must match, or remove the key`,
+		}},
 		// IAM refuses a policy with a character above U+00FF or a
 		// control character other than tab and line breaks.
 		{"policy text IAM refuses", func(p *target.Props) {
