@@ -381,6 +381,7 @@ func (p *Props) checkWiring(stack awscdk.Stack, refs []wired) []error {
 func (p *Props) checkTargets(refs []wired) []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	errs = append(errs, sameRoleNames(refs)...)
 	for _, w := range refs {
 		d, t, tp := p.Deployments[w.i], w.t, w.t.Props()
 		path := *t.Node().Path()
@@ -672,6 +673,42 @@ func (p *Props) checkCreated() error {
 		return nil
 	}
 	return fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))
+}
+
+// sameRoleNames reports two targets wired by reference (two
+// target.New, such as two stacks of one account given the same
+// environment's names) whose deploy, execution or invoke roles have the
+// same name in one account: IAM role names are unique in an account,
+// whatever their path, and compared without regard to case
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html),
+// so the second stack would fail to deploy. One target given to several
+// deployments is not a conflict.
+func sameRoleNames(refs []wired) []error {
+	type first struct {
+		w    wired
+		kind string
+	}
+	seen := map[string]first{}
+	var errs []error
+	for _, w := range refs {
+		for _, kind := range []string{"deploy", "execution", "invoke"} {
+			arn := roleText(w.t, kind)
+			account, _, name, err := arns.Role(arn)
+			if arn == "" || err != nil || arns.IsToken(arn) {
+				continue
+			}
+			key := account + "/" + strings.ToLower(name)
+			f, ok := seen[key]
+			switch {
+			case !ok:
+				seen[key] = first{w, kind}
+			case f.w.t != w.t:
+				errs = append(errs, fmt.Errorf("Deployments[%d].Target: the target %s's %s role %s has the name of the %s role of the target %s (Deployments[%d]) in account %s, and IAM role names are unique in an account, whatever their path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the second stack would fail to deploy; give the targets the names of different environments (naming.Names), or give both deployments one target",
+					w.i, *w.t.Node().Path(), kind, name, f.kind, *f.w.t.Node().Path(), f.w.i, account))
+			}
+		}
+	}
+	return errs
 }
 
 // checkCycles reports a target wired by reference, or a replica store,

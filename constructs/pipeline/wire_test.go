@@ -417,6 +417,24 @@ func TestWiringMismatches(t *testing.T) {
 			want: []string{
 				`Replicas["eu-west-1"].Store: the stack orders-tooling-eu-west-1 of orders-tooling-eu-west-1/Artifacts depends on the pipeline's stack orders-tooling (orders-tooling-eu-west-1 -> orders-tooling), and the pipeline's stack must depend on it so that the replica bucket is created before the pipeline runs, a cycle aws-cdk-lib refuses; remove that dependency, or move what needs the pipeline into a stack that orders-tooling-eu-west-1 does not depend on`,
 			}},
+		// Two target.New with one environment's names in one account: each
+		// stack synthesized, the pipeline took both, and the second stack
+		// failed at deploy (role names are unique in an account).
+		{name: "two targets with the same role names in one account",
+			target: func(p *target.Props) {
+				p.RelayStacks = []target.RelayStack{{Name: "orders-staging", Region: "us-east-1"}, {Name: "orders-staging-again", Region: "us-east-1"}}
+			},
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				again := awscdk.NewStack(w.app, jsii.String("orders-staging-again"), env("222222222222", "us-east-1"))
+				tp := w.target.Props()
+				tp.ArtifactBucketArns, tp.ArtifactKeyArns = nil, nil // Stores adds them again
+				t2 := target.New(again, "Delivery", &tp)
+				p.Deployments = append(p.Deployments, pipeline.Deployment{Name: "staging-again", Target: t2.Account(), Regions: []string{"us-east-1"}, Release: &pipeline.Stack{Name: "orders-app"}})
+			},
+			want: []string{
+				"Deployments[1].Target: the target orders-staging-again/Delivery's deploy role orders-staging-deploy has the name of the deploy role of the target orders-staging/Delivery (Deployments[0]) in account 222222222222, and IAM role names are unique in an account, whatever their path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the second stack would fail to deploy; give the targets the names of different environments (naming.Names), or give both deployments one target",
+				"Deployments[1].Target: the target orders-staging-again/Delivery's execution role orders-staging-cfn-exec has the name of the execution role of the target orders-staging/Delivery (Deployments[0]) in account 222222222222, and IAM role names are unique in an account, whatever their path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the second stack would fail to deploy; give the targets the names of different environments (naming.Names), or give both deployments one target",
+			}},
 		// A Store value that artifacts.NewStore did not return was read as a
 		// construct: a Go nil dereference in ValidateIn and New.
 		{name: "a zero Store",
