@@ -1124,9 +1124,16 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 //
 // Its statements are written whole, in one inline policy (the
 // awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, attach a policy of your own
-// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
-// create a second "DefaultPolicy" and fail.
+// create it): to give the role more, use DeployStatements, which Validate
+// holds to the deploy role's rules (no administrator, IAM write, role
+// chaining or stack change: no permissions boundary bounds this role).
+// Role.AddToPolicy and grants (bucket.GrantRead(role)) would create a
+// second "DefaultPolicy" and fail in aws-cdk-lib ("There is already a
+// Construct with name 'DefaultPolicy'"). A policy of your own attached to
+// the role (awsiam.NewPolicy with Roles, Role.AddManagedPolicy) or a
+// statement added to its trust (AssumeRolePolicy) is not checked by Relay
+// and holds against none of those rules; cdk-nag (compliance.Check) flags
+// its wildcards and AWS managed policies only.
 func (t *DeploymentTarget) DeployRole() awsiam.Role {
 	t.register("deploy", t.deployRole)
 	return t.deployRole
@@ -1137,9 +1144,14 @@ func (t *DeploymentTarget) DeployRole() awsiam.Role {
 //
 // Its statements are written whole, in one inline policy (the
 // awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, attach a policy of your own
-// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
-// create a second "DefaultPolicy" and fail.
+// create it): to give the role more, use ExecutionStatements or
+// ExecutionManagedPolicyArns, which Validate checks. Role.AddToPolicy and
+// grants would create a second "DefaultPolicy" and fail in aws-cdk-lib
+// ("There is already a Construct with name 'DefaultPolicy'"). A policy of
+// your own attached to the role (awsiam.NewPolicy with Roles) is not
+// checked by Relay, but stays under the role's Deny statements (roles and
+// users created or changed only with the permissions boundary, no change
+// to Relay's roles, stacks or boundary), which no Allow overrides.
 func (t *DeploymentTarget) ExecutionRole() awsiam.Role {
 	t.register("execution", t.executionRole)
 	return t.executionRole
@@ -1150,9 +1162,9 @@ func (t *DeploymentTarget) ExecutionRole() awsiam.Role {
 //
 // Its statements are written whole, in one inline policy (the
 // awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, attach a policy of your own
-// (awsiam.NewPolicy with Roles), not Role.AddToPolicy or a grant, which would
-// create a second "DefaultPolicy" and fail.
+// create it): to give the role more, use InvokeStatements, which Validate
+// holds to the rules of DeployStatements; what DeployRole says of
+// Role.AddToPolicy, grants and policies of your own holds here too.
 func (t *DeploymentTarget) InvokeRole() awsiam.Role {
 	t.register("invoke", t.invokeRole)
 	return t.invokeRole
