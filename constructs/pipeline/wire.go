@@ -13,6 +13,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/crossenv"
 	"github.com/relaycdk/relay/constructs/plan"
 	"github.com/relaycdk/relay/constructs/target"
 	"github.com/relaycdk/relay/internal/iameval"
@@ -953,6 +954,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	errs = append(errs, q.checkRegions(stack, planned)...)
 	errs = append(errs, q.checkSourceRoles(stack, planned)...)
 	errs = append(errs, q.checkApps(stack, refs)...)
+	errs = append(errs, crossenv.Check(stack, p)...)
 	errs = append(errs, q.checkCycles(stack, refs)...)
 	if q.Store != nil {
 		errs = append(errs, q.checkStore(stack)...)

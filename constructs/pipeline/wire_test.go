@@ -435,6 +435,21 @@ func TestWiringMismatches(t *testing.T) {
 				"Deployments[1].Target: the target orders-staging-again/Delivery's deploy role orders-staging-deploy has the name of the deploy role of the target orders-staging/Delivery (Deployments[0]) in account 222222222222, and IAM role names are unique in an account, whatever their path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the second stack would fail to deploy; give the targets the names of different environments (naming.Names), or give both deployments one target",
 				"Deployments[1].Target: the target orders-staging-again/Delivery's execution role orders-staging-cfn-exec has the name of the execution role of the target orders-staging/Delivery (Deployments[0]) in account 222222222222, and IAM role names are unique in an account, whatever their path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the second stack would fail to deploy; give the targets the names of different environments (naming.Names), or give both deployments one target",
 			}},
+		// A token of a role of another account whose name is generated
+		// passed ValidateIn and New; aws-cdk-lib refused it at synth
+		// (CannotUseCrossEnvironment), naming the role and no field.
+		{name: "a role of the target's account with a generated name",
+			pipeline: func(p *pipeline.Props, w wiredApp) {
+				r := awsiam.NewRole(w.staging, jsii.String("TeamDeploy"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountPrincipal(jsii.String("111111111111"))})
+				p.DeployRolePatterns = []string{orders.DeployRolePattern()}
+				p.Deployments[0].Target = &pipeline.Account{ID: "222222222222", DeployRoleArn: *r.RoleArn(), ExecutionRoleArn: w.target.ExecutionRoleArn()}
+			},
+			wantFor: func(p *pipeline.Props) []string {
+				arn := p.Deployments[0].Target.(*pipeline.Account).DeployRoleArn
+				return []string{
+					fmt.Sprintf(`Deployments[0].Target.DeployRoleArn %q: a reference to orders-staging/TeamDeploy, a resource of another account or region than the stack orders-tooling whose physical name is generated, which aws-cdk-lib cannot write there (CannotUseCrossEnvironment at synth); give the resource a physical name (such as RoleName or BucketName: naming.Names has Relay's), or write the ARN as text`, arn),
+				}
+			}},
 		// A Store value that artifacts.NewStore did not return was read as a
 		// construct: a Go nil dereference in ValidateIn and New.
 		{name: "a zero Store",

@@ -1,8 +1,10 @@
 package target_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -1220,4 +1224,57 @@ func policyArns(n int) []string {
 		out = append(out, fmt.Sprintf("arn:aws:iam::${account}:policy/p%d", i))
 	}
 	return out
+}
+
+// TestCrossEnvironmentTokens: a token of a resource of another account or
+// region whose name is generated passed ValidateIn and New, and aws-cdk-lib
+// refused it at synth (CannotUseCrossEnvironment), naming the resource and
+// no field. A resource with a physical name, or of the target's own
+// stack, resolves and is not judged.
+func TestCrossEnvironmentTokens(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(p *target.Props, tooling, staging awscdk.Stack)
+		want   []string
+	}{
+		{"a pipeline role with a generated name", func(p *target.Props, tooling, _ awscdk.Stack) {
+			r := awsiam.NewRole(tooling, jsii.String("Pipeline"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil)})
+			p.PipelineRoleArns = []string{*r.RoleArn()}
+		}, []string{
+			`PipelineRoleArns[0] "${Token[X]}": a reference to Tooling/Pipeline, a resource of another account or region than the stack Staging whose physical name is generated, which aws-cdk-lib cannot write there (CannotUseCrossEnvironment at synth); give the resource a physical name (such as RoleName or BucketName: naming.Names has Relay's), or write the ARN as text`,
+		}},
+		{"a bucket with a generated name, in a statement and as the artifact bucket", func(p *target.Props, tooling, _ awscdk.Stack) {
+			b := awss3.NewBucket(tooling, jsii.String("Reports"), nil)
+			p.ArtifactBucketArns = []string{*b.BucketArn()}
+			p.ExecutionStatements[0].Resources = []string{"*", *b.ArnForObjects(jsii.String("*"))}
+		}, []string{
+			`ArtifactBucketArns[0] "${Token[X]}": a reference to Tooling/Reports, a resource of another account or region than the stack Staging whose physical name is generated, which aws-cdk-lib cannot write there (CannotUseCrossEnvironment at synth); give the resource a physical name (such as RoleName or BucketName: naming.Names has Relay's), or write the ARN as text`,
+			`ExecutionStatements[0].Resources[1] "${Token[X]}/*": a reference to Tooling/Reports, a resource of another account or region than the stack Staging whose physical name is generated, which aws-cdk-lib cannot write there (CannotUseCrossEnvironment at synth); give the resource a physical name (such as RoleName or BucketName: naming.Names has Relay's), or write the ARN as text`,
+		}},
+		{"a named role of another account resolves", func(p *target.Props, tooling, _ awscdk.Stack) {
+			r := awsiam.NewRole(tooling, jsii.String("Pipeline"), &awsiam.RoleProps{RoleName: jsii.String("payments-pipeline"), Path: jsii.String("/relay/payments/"),
+				AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil)})
+			p.PipelineRoleArns = []string{*r.RoleArn()}
+		}, nil},
+		{"a bucket of the target's own stack resolves", func(p *target.Props, _, staging awscdk.Stack) {
+			b := awss3.NewBucket(staging, jsii.String("Reports"), nil)
+			p.ExecutionStatements[0].Resources = []string{"*", *b.BucketArn()}
+		}, nil},
+	}
+	tokenRE := regexp.MustCompile(`\$\{Token\[[^\]]*\]\}`)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			tooling := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")}})
+			staging := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")}})
+			p := validProps()
+			relaytest.Do(t, "mutate", func() { tc.mutate(p, tooling, staging) })
+			err := p.ValidateIn(staging)
+			if err != nil {
+				err = errors.New(tokenRE.ReplaceAllString(err.Error(), "${Token[X]}"))
+			}
+			relaytest.ValidateError(t, err, "target.Props: ", tc.want)
+			relaytest.FieldPaths(t, p, err)
+		})
+	}
 }

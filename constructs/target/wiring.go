@@ -15,6 +15,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/internal/arns"
+	"github.com/relaycdk/relay/constructs/internal/crossenv"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/plan"
@@ -211,6 +212,7 @@ func (p *Props) ValidateIn(scope constructs.Construct) error {
 		env = append(env, errors.New("scope: nil; pass the stack (or a construct in it) that holds the target's roles"))
 	} else {
 		stack := stackOf(scope)
+		env = append(env, crossenv.Check(stack, p)...)
 		if !arns.IsToken(a) && p.Account != "" && !arns.IsToken(p.Account) && a != p.Account {
 			env = append(env, fmt.Errorf("Account %q: the stack %s deploys to account %s, where IAM would create the roles; set Account to %s or create the target in a stack of account %s", p.Account, *stack.StackName(), a, a, p.Account))
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,4 +83,63 @@ func Problem(v reflect.Value, line string) string {
 		}
 	}
 	return ""
+}
+
+// Value is a string of props at its Go path, as Tokens finds it.
+type Value struct {
+	// Path is the Go path, such as Deployments[0].Target.DeployRoleArn or
+	// ExecutionStatements[1].Conditions["StringEquals"]["aws:SourceArn"][0].
+	Path string
+	// Text is the string as props hold it.
+	Text string
+}
+
+// Strings returns every string of props for which keep is true, with its
+// Go path, walking exported struct fields, pointers, interfaces, slices,
+// arrays and maps (keys in sorted order). It does not enter a struct that
+// embeds a field named Construct (a construct, such as *artifacts.Store,
+// whose fields are jsii's), nor unexported fields.
+func Strings(props any, keep func(string) bool) []Value {
+	var out []Value
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.String:
+			if s := v.String(); keep(s) {
+				out = append(out, Value{Path: path, Text: s})
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			}
+		case reflect.Map:
+			keys := v.MapKeys()
+			sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+			for _, k := range keys {
+				walk(v.MapIndex(k), fmt.Sprintf("%s[%q]", path, fmt.Sprint(k)))
+			}
+		case reflect.Struct:
+			t := v.Type()
+			if f, ok := t.FieldByName("Construct"); ok && f.Anonymous {
+				return
+			}
+			for i := range t.NumField() {
+				f := t.Field(i)
+				if !f.IsExported() {
+					continue
+				}
+				p := f.Name
+				if path != "" {
+					p = path + "." + f.Name
+				}
+				walk(v.Field(i), p)
+			}
+		}
+	}
+	walk(reflect.ValueOf(props), "")
+	return out
 }

@@ -3,6 +3,8 @@ package fieldpath_test
 import (
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/internal/fieldpath"
@@ -85,3 +87,52 @@ type recorder struct {
 
 func (r *recorder) Helper()                       {}
 func (r *recorder) Errorf(string, ...interface{}) { r.failed = true }
+
+// TestStrings finds the strings the filter keeps at the Go paths that
+// Problem accepts, in a stable order, without entering constructs or
+// unexported fields.
+func TestStrings(t *testing.T) {
+	type Construct interface{}
+	type construct struct {
+		Construct // embedded, as constructs.Construct in a construct's struct
+		Name      string
+	}
+	type statement struct {
+		Resources  []string
+		Conditions map[string]map[string][]string
+		hidden     string
+	}
+	type all struct {
+		Deployments []deployment
+		Statements  []statement
+		Stores      []*construct
+		Source      any
+	}
+	p := &all{
+		Deployments: []deployment{{Name: "x-staging", Target: &target{ID: "x-1"}}, {Name: "production", Target: nil}},
+		Statements: []statement{{Resources: []string{"*", "x-arn"}, hidden: "x-hidden",
+			Conditions: map[string]map[string][]string{"StringLike": {"b": {"x-b"}, "a": {"x-a"}}, "Bool": {"c": {"x-c"}}}}},
+		Stores: []*construct{{Name: "x-store"}, nil},
+		Source: &source{ConnectionArn: "x-conn"},
+	}
+	keep := func(s string) bool { return strings.HasPrefix(s, "x-") }
+	var got []string
+	for _, v := range fieldpath.Strings(p, keep) {
+		got = append(got, v.Path+"="+v.Text)
+		if why := fieldpath.Problem(reflect.ValueOf(p), v.Path+": x"); why != "" {
+			t.Errorf("path %s: %s", v.Path, why)
+		}
+	}
+	want := []string{
+		"Deployments[0].Name=x-staging",
+		"Deployments[0].Target.ID=x-1",
+		"Statements[0].Resources[1]=x-arn",
+		`Statements[0].Conditions["Bool"]["c"][0]=x-c`,
+		`Statements[0].Conditions["StringLike"]["a"][0]=x-a`,
+		`Statements[0].Conditions["StringLike"]["b"][0]=x-b`,
+		"Source.ConnectionArn=x-conn",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Strings() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
