@@ -1,18 +1,19 @@
 package test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/relaycdk/relay/constructs/compliance/controltower"
 )
 
-// guardPaths are the cfn-guard binary and the Control Tower rules that
+// guardTools are the cfn-guard binary and the Control Tower rules that
 // make tools installs (the Makefile exports their paths).
-func guardPaths() (guard, rules string, err error) {
+func guardTools(t *testing.T) (guard, rules string) {
+	t.Helper()
 	pkg := filepath.Join("..", ".tools", "node_modules", "@cdklabs", "cdk-validator-cfnguard")
 	guard, rules = os.Getenv("RELAY_CFN_GUARD"), os.Getenv("RELAY_CT_RULES")
 	if guard == "" {
@@ -22,34 +23,43 @@ func guardPaths() (guard, rules string, err error) {
 		rules = filepath.Join(pkg, "rules", "control-tower", "cfn-guard")
 	}
 	if _, err := os.Stat(guard); err != nil {
-		return "", "", fmt.Errorf("cfn-guard is missing (%v); run make tools, which installs @cdklabs/cdk-validator-cfnguard from package.json", err)
-	}
-	return guard, rules, nil
-}
-
-// guardTools is guardPaths for a test: it fails the test on an error.
-func guardTools(t *testing.T) (guard, rules string) {
-	t.Helper()
-	guard, rules, err := guardPaths()
-	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("cfn-guard is missing (%v); run make tools, which installs @cdklabs/cdk-validator-cfnguard from package.json", err)
 	}
 	return guard, rules
 }
 
-// controlTower returns the Control Tower rules that apply to the golden
-// templates and their violations, from guardCheck: one cfn-guard run per
-// test binary over every template of every golden configuration.
+// controlTower runs the Control Tower rules once per test binary over
+// every template of every golden configuration, and returns the rule files
+// and the violations.
 func controlTower(t *testing.T) (rules []string, violations []controltower.Violation) {
 	t.Helper()
-	assemblies(t)
-	v, err := guardCheck.result()
+	if ctRules != nil {
+		return ctRules, ctViolations
+	}
+	guard, rulesDir := guardTools(t)
+	var files []string
+	for _, a := range assemblies(t) {
+		for _, s := range a.Stacks {
+			files = append(files, filepath.Join(a.Dir, s.TemplateFile))
+		}
+	}
+	sort.Strings(files)
+	rules, err := controltower.Rules(rulesDir, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := v.(guardResult)
-	return r.rules, r.violations
+	violations, err = controltower.Validate(guard, rules, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctRules, ctViolations = rules, violations
+	return rules, violations
 }
+
+var (
+	ctRules      []string
+	ctViolations []controltower.Violation
+)
 
 // TestControlTower runs AWS Control Tower's proactive controls (cfn-guard)
 // over every template of every golden configuration: every violation must
