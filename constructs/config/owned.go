@@ -123,9 +123,9 @@ func (c *Config) instanceRoleRule(role string, e Environment) string {
 func (c *Config) ownInvokeRule(kind, name string) string {
 	n, what := c.names(), ""
 	switch {
-	case kind == "function" && name == n.RecoveryRole() && c.recovers():
+	case kind == "function" && name == n.RecoveryFunction() && c.recovers():
 		what = "the recovery function " + name
-	case kind == "state machine" && name == c.Name+"-execution-timer" && c.Observability != nil && c.Observability.Alarms != nil && c.Observability.Alarms.MaxExecutionMinutes > 0:
+	case kind == "state machine" && name == n.ExecutionTimer() && c.Observability != nil && c.Observability.Alarms != nil && c.Observability.Alarms.MaxExecutionMinutes > 0:
 		what = "the execution timer " + name
 	default:
 		return ""

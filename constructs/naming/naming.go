@@ -328,6 +328,16 @@ func (n Names) RecoveryRole() string { return n.Name + "-recovery" }
 // RecoveryRoleArn is the ARN of RecoveryRole.
 func (n Names) RecoveryRoleArn() string { return n.roleArn(n.ToolingAccount, n.RecoveryRole()) }
 
+// RecoveryFunction is the name of the recovery function that package
+// recovery creates in the tooling account (recovery.Props.FunctionName's
+// default), <name>-recovery, as its role's.
+func (n Names) RecoveryFunction() string { return n.Name + "-recovery" }
+
+// ExecutionTimer is the name of the state machine that package observe
+// creates in the tooling account to time each execution
+// (observe.Props.Alarms.MaxExecutionMinutes), <name>-execution-timer.
+func (n Names) ExecutionTimer() string { return n.Name + "-execution-timer" }
+
 // RecoveryLogGroup is the log group of the recovery function.
 func (n Names) RecoveryLogGroup() string { return "/relay/" + n.Name + "/recovery" }
 

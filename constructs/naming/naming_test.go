@@ -39,6 +39,8 @@ func TestNames(t *testing.T) {
 		{"BuildLogGroup", payments.BuildLogGroup(), "/relay/payments/build"},
 		{"ApprovalTopic", payments.ApprovalTopic("prod"), "payments-prod-approval"},
 		{"ApprovalTopicPattern", payments.ApprovalTopicPattern(), "arn:aws:sns:us-east-1:111111111111:payments-*-approval"},
+		{"RecoveryFunction", payments.RecoveryFunction(), "payments-recovery"},
+		{"ExecutionTimer", payments.ExecutionTimer(), "payments-execution-timer"},
 
 		{"aws-cn PipelineRoleArn", cn.PipelineRoleArn(), "arn:aws-cn:iam::333333333333:role/relay/orders/orders-pipeline"},
 		{"aws-cn DeployRoleArn", cn.DeployRoleArn("444444444444", "prod"), "arn:aws-cn:iam::444444444444:role/relay/orders/orders-prod-deploy"},

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/internal/nag"
+	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // Alarm kinds: each is one CloudWatch alarm named <Prefix>-<kind>.
@@ -107,7 +108,7 @@ func (o *Observer) newAlarm(kind string, metric awscloudwatch.IMetric, threshold
 // long-executions alarm watches.
 func (o *Observer) newTimer(minutes int) {
 	p := o.props
-	name := o.name(ruleTimer)
+	name := naming.Names{Name: p.Prefix}.ExecutionTimer()
 	machineArn := o.arn("states", "stateMachine:"+name)
 
 	wait := awsstepfunctions.NewWait(o.Construct, jsii.String("Wait"), &awsstepfunctions.WaitProps{

@@ -43,6 +43,7 @@ import (
 	"github.com/relaycdk/relay/constructs/internal/nag"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
+	"github.com/relaycdk/relay/constructs/naming"
 )
 
 // Source is the function's Python code (recover.py), inline in the
@@ -89,7 +90,7 @@ func (p *Props) functionName() string {
 	if p.FunctionName != "" {
 		return p.FunctionName
 	}
-	return p.PipelineName + "-recovery"
+	return naming.Names{Name: p.PipelineName}.RecoveryFunction()
 }
 
 var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
