@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/plan"
 )
@@ -55,13 +57,24 @@ func principalAccount(arn string) string {
 // names each principal's account and, except for account roots (accepted
 // with ApproverRootsReason), pins the principal ARNs in an aws:PrincipalArn
 // condition: the principals need not exist first, and a recreated role keeps
-// matching. With ApproverMFA each statement requires MFA.
+// matching. A principal given as a token that stays a reference has a
+// statement of its own, whose account is split from the ARN at deploy time.
+// With ApproverMFA each statement requires MFA.
 func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pipeline) awsiam.Role {
+	stack := awscdk.Stack_Of(scope)
 	byAccount := map[string][]string{}
 	roots := map[string]bool{}
 	for _, arn := range values.SortedUnique(p.ApproverPrincipals) {
 		acct := principalAccount(arn)
-		if _, _, root, _ := values.PrincipalARN(arn); root {
+		_, _, root, _ := values.PrincipalARN(arn)
+		if arns.IsToken(arn) {
+			// A reference (a role of the team's own in this account and
+			// region, a parameter): its account is read from the ARN at
+			// deploy time, and the ARN pinned as it resolves there.
+			acct = *stack.SplitArn(jsii.String(arn), awscdk.ArnFormat_SLASH_RESOURCE_NAME).Account
+			root = strings.HasSuffix(arn, ":root")
+		}
+		if root {
 			roots[acct] = true
 		}
 		byAccount[acct] = append(byAccount[acct], arn)
@@ -98,7 +111,6 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 			Principals: &[]awsiam.IPrincipal{trust(acct)},
 		}))
 	}
-	stack := awscdk.Stack_Of(scope)
 	// Approve* are the approvals before environments, Review* those of
 	// change sets between creation and execution.
 	pipelineArn := fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", p.Partition, *stack.Region(), *stack.Account(), *pl.PipelineName())

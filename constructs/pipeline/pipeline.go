@@ -38,6 +38,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
+	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/policy"
 	"github.com/relaycdk/relay/constructs/internal/sourcetrust"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -159,7 +160,12 @@ type Props struct {
 	// its path and name in letters, digits and +=,.@_-
 	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html);
 	// Validate refuses * and ?, which the trust's ArnEquals would read as
-	// wildcards. Default: no approver role.
+	// wildcards. A token is accepted: ValidateIn resolves one of another
+	// account or region to its ARN, checked as text; one that stays a
+	// reference (a role of the team's own in the pipeline's account and
+	// region) is pinned as CloudFormation resolves it, its account split
+	// from it, and only a :root ending is judged (as an account root).
+	// Default: no approver role.
 	ApproverPrincipals []string
 	// ApproverRootsReason accepts account roots in ApproverPrincipals,
 	// which admit whoever that account's administrators allow, with a
@@ -243,13 +249,21 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	roots := false
 	for i, arn := range p.ApproverPrincipals {
+		token := arns.IsToken(arn)
 		switch {
-		case principalAccount(arn) == "" && strings.ContainsAny(arn, "*?"):
+		case token && !strings.HasSuffix(arn, ":root"):
+			// A token that stays a reference (a role or user of the
+			// team's own in this account and region; ValidateIn has
+			// resolved the others to text): its ARN is known at deploy
+			// time only, so neither its alphabet nor wildcards are judged;
+			// the trust pins it as CloudFormation resolves it. A token
+			// ending in :root is an account root, judged below.
+		case !token && principalAccount(arn) == "" && strings.ContainsAny(arn, "*?"):
 			// The approver role's trust pins the ARNs in ArnEquals
 			// aws:PrincipalArn, which reads * and ? as wildcards
 			// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
 			add("ApproverPrincipals[%d] %q: contains * or ?, which the approver role's trust (ArnEquals on aws:PrincipalArn) reads as wildcards, admitting every matching role or user of the account; name each approver exactly", i, arn)
-		case principalAccount(arn) == "":
+		case !token && principalAccount(arn) == "":
 			add("ApproverPrincipals[%d] %q: must be an IAM role, user or account-root ARN, whose path and name are letters, digits and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)", i, arn)
 		case strings.HasSuffix(arn, ":root"):
 			roots = true

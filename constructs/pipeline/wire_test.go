@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
 	"github.com/relaycdk/relay/constructs/naming"
@@ -734,6 +736,100 @@ func TestWiredTargetRegionsToken(t *testing.T) {
 			})
 			w.props.Deployments[0].Release = tt.release
 			w.wantValidate(t, tt.want)
+		})
+	}
+}
+
+// TestApproverTokens: an approver given as a token (a role of the team's
+// own, as README "Teams" promises for every ARN) was refused as no IAM role
+// ARN. A token that stays a reference is pinned in the approver role's
+// trust as CloudFormation resolves it, with its account split from it; one
+// of another account with a physical name is resolved to text and judged as
+// text; an account root given as a token still needs ApproverRootsReason.
+func TestApproverTokens(t *testing.T) {
+	type trust struct{ principal, arns string }
+	tests := []struct {
+		name string
+		// approvers makes the principals in the App of w.
+		approvers func(w wiredApp) []string
+		want      []string // every error of ValidateIn
+		trust     []trust  // the approver role's trust statements (JSON)
+	}{
+		{"a role of the tooling stack with a RoleName", func(w wiredApp) []string {
+			r := awsiam.NewRole(w.tooling, jsii.String("Approvers"), &awsiam.RoleProps{RoleName: jsii.String("orders-approvers"), AssumedBy: awsiam.NewAccountRootPrincipal()})
+			return []string{*r.RoleArn()}
+		}, nil, []trust{{
+			`{"AWS":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::",{"Fn::Select":[4,{"Fn::Split":[":",{"Fn::GetAtt":["ApproversF215AADE","Arn"]}]}]},":root"]]}}`,
+			`{"Fn::GetAtt":["ApproversF215AADE","Arn"]}`,
+		}}},
+		{"a role of the tooling stack with a generated name, beside a literal", func(w wiredApp) []string {
+			r := awsiam.NewRole(w.tooling, jsii.String("Approvers"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+			return []string{*r.RoleArn(), "arn:aws:iam::111111111111:role/release-managers"}
+		}, nil, []trust{{
+			`{"AWS":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::",{"Fn::Select":[4,{"Fn::Split":[":",{"Fn::GetAtt":["ApproversF215AADE","Arn"]}]}]},":root"]]}}`,
+			`{"Fn::GetAtt":["ApproversF215AADE","Arn"]}`,
+		}, {
+			`{"AWS":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::111111111111:root"]]}}`,
+			`"arn:aws:iam::111111111111:role/release-managers"`,
+		}}},
+		{"a role of another account with a RoleName", func(w wiredApp) []string {
+			r := awsiam.NewRole(w.staging, jsii.String("Approvers"), &awsiam.RoleProps{RoleName: jsii.String("orders-approvers"), AssumedBy: awsiam.NewAccountRootPrincipal()})
+			return []string{*r.RoleArn()}
+		}, nil, []trust{{
+			`{"AWS":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::222222222222:root"]]}}`,
+			`"arn:aws:iam::222222222222:role/orders-approvers"`,
+		}}},
+		{"a user of another account whose name AWS refuses", func(w wiredApp) []string {
+			u := awsiam.NewUser(w.staging, jsii.String("Approver"), &awsiam.UserProps{UserName: jsii.String("release managers")})
+			return []string{*u.UserArn()}
+		}, []string{
+			`ApproverPrincipals[0] "arn:aws:iam::222222222222:user/release managers": must be an IAM role, user or account-root ARN, whose path and name are letters, digits and +=,.@_- (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)`,
+		}, nil},
+		{"the tooling account's root as a token, without a reason", func(w wiredApp) []string {
+			return []string{*awsiam.NewAccountRootPrincipal().Arn()}
+		}, []string{
+			`ApproverPrincipals[0] "arn:aws:iam::111111111111:root": an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)`,
+		}, nil},
+		{"an account root that stays a reference, without a reason", func(w wiredApp) []string {
+			account := awscdk.NewCfnParameter(w.tooling, jsii.String("ApproverAccount"), nil)
+			return []string{"arn:aws:iam::" + *account.ValueAsString() + ":root"}
+		}, []string{
+			`ApproverPrincipals[0] "{0}": an account root admits whoever that account's administrators allow; name roles or users, or accept it with ApproverRootsReason (at least 10 characters)`,
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWiredApp(t, nil, nil)
+			relaytest.Do(t, "the team's approvers", func() { w.props.ApproverPrincipals = tc.approvers(w) })
+			var want []string
+			for _, m := range tc.want { // {0} is the first principal, whose token's number varies
+				want = append(want, strings.ReplaceAll(m, "{0}", w.props.ApproverPrincipals[0]))
+			}
+			relaytest.ValidateError(t, w.props.ValidateIn(w.tooling), "pipeline.Props: ", want)
+			if tc.want != nil {
+				return
+			}
+			relaytest.ValidateError(t, w.props.Validate(), "pipeline.Props: ", nil)
+			relaytest.Do(t, "pipeline.New", func() { pipeline.New(w.tooling, "Pipeline", w.props) })
+			roles := *relaytest.Template(t, w.tooling).FindResources(jsii.String("AWS::IAM::Role"), &map[string]interface{}{
+				"Properties": map[string]interface{}{"Description": "May approve or reject the manual approvals of the delivery pipeline, and nothing else"},
+			})
+			if len(roles) != 1 {
+				t.Fatalf("%d approver roles, want 1", len(roles))
+			}
+			var got []trust
+			for _, r := range roles {
+				doc := (*r)["Properties"].(map[string]interface{})["AssumeRolePolicyDocument"].(map[string]interface{})
+				for _, s := range doc["Statement"].([]interface{}) {
+					st := s.(map[string]interface{})
+					principal, _ := json.Marshal(st["Principal"])
+					pinned, _ := json.Marshal(st["Condition"].(map[string]interface{})["ArnEquals"].(map[string]interface{})["aws:PrincipalArn"])
+					got = append(got, trust{string(principal), string(pinned)})
+				}
+			}
+			if diff := cmp.Diff(tc.trust, got, cmp.AllowUnexported(trust{})); diff != "" {
+				t.Errorf("approver trust (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
