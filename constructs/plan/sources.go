@@ -195,14 +195,12 @@ var (
 
 // source reports the problems of s at Go path field.
 func (v *validator) source(field string, s Source) {
-	switch x := s.(type) {
-	case nil:
+	if isNil(s) { // nil, or a typed nil such as (*S3Source)(nil)
 		v.add(field, ": required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource")
+		return
+	}
+	switch x := s.(type) {
 	case *ConnectionSource:
-		if x == nil {
-			v.add(field, ": required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource")
-			return
-		}
 		if x.Owner == "" || x.Repo == "" {
 			v.addf(field, "%q/%q: Owner and Repo are required", x.Owner, x.Repo)
 		}
@@ -235,7 +233,7 @@ func (v *validator) source(field string, s Source) {
 			}{{"Branches.Includes", t.Branches.Includes}, {"Branches.Excludes", t.Branches.Excludes}, {"Tags.Includes", t.Tags.Includes},
 				{"Tags.Excludes", t.Tags.Excludes}, {"FilePaths.Includes", t.FilePaths.Includes}, {"FilePaths.Excludes", t.FilePaths.Excludes}} {
 				if len(f.v) > max {
-					v.addf(field+".Triggers."+f.name, "%d patterns; CodePipeline takes at most %d", len(f.v), max)
+					v.addf(field+".Triggers."+f.name, "%d patterns: CodePipeline takes at most %d", len(f.v), max)
 				}
 				for j, pat := range f.v {
 					switch {
@@ -251,21 +249,22 @@ func (v *validator) source(field string, s Source) {
 				}
 			}
 			if len(t.FilePaths.Includes)+len(t.FilePaths.Excludes) > 0 && len(t.Branches.Includes)+len(t.Tags.Includes) == 0 {
-				v.add(field+".Triggers.FilePaths", "file path filters need branch or tag includes")
+				v.add(field+".Triggers.FilePaths", ": file path filters need branch or tag includes; add Branches.Includes or Tags.Includes")
 			}
 			v.otherBranches(field+".Triggers", t, x.Branch)
 		}
 	case *S3Source:
-		if x == nil || x.Bucket == "" || x.Key == "" {
-			v.add(field, "an S3Source needs Bucket and Key")
+		if x.Bucket == "" {
+			v.add(field+".Bucket", `"": required`)
 		}
-		if x != nil {
-			v.s3Source(field, x)
-			v.sourceRole(field+".RoleArn", x.RoleArn)
+		if x.Key == "" {
+			v.add(field+".Key", `"": required`)
 		}
+		v.s3Source(field, x)
+		v.sourceRole(field+".RoleArn", x.RoleArn)
 	case *CodeCommitSource:
 		switch {
-		case x == nil || x.Repository == "":
+		case x.Repository == "":
 			v.add(field+".Repository", `"": required`)
 		case !values.CodeCommitRepository(x.Repository) && !arns.IsToken(x.Repository):
 			// The pipeline role may read the repository by its ARN
@@ -273,18 +272,16 @@ func (v *validator) source(field string, s Source) {
 			// wildcards.
 			v.addf(field+".Repository", "%q: must be a CodeCommit repository name of 1 to 100 letters, digits, ., _ and - (https://docs.aws.amazon.com/codecommit/latest/APIReference/API_CreateRepository.html); the pipeline role may read the repository by its ARN, where * and ? would be IAM wildcards", x.Repository)
 		}
-		if x != nil {
-			v.sourceRole(field+".RoleArn", x.RoleArn)
-			v.branch(field+".Branch", x.Branch, maxCodeCommitBranch)
-		}
+		v.sourceRole(field+".RoleArn", x.RoleArn)
+		v.branch(field+".Branch", x.Branch, maxCodeCommitBranch)
 	case *ECRSource:
 		switch {
-		case x == nil || x.Repository == "":
+		case x.Repository == "":
 			v.add(field+".Repository", `"": required`)
 		case !values.ECRRepository(x.Repository) && !arns.IsToken(x.Repository):
 			v.addf(field+".Repository", "%q: must be an ECR repository name of at most 256 lowercase letters, digits and ._-/, such as payments/api (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html); the pipeline role may describe the repository's images by its ARN, where * and ? would be IAM wildcards", x.Repository)
 		}
-		if x != nil && x.Tag != "" && !values.ImageTag(x.Tag) && !arns.IsToken(x.Tag) {
+		if x.Tag != "" && !values.ImageTag(x.Tag) && !arns.IsToken(x.Tag) {
 			// No image has another tag: the source would never start
 			// the pipeline.
 			v.addf(field+".Tag", "%q: must be an image tag of 1 to 128 letters, digits, _, . and -, not starting with . or -, such as latest (https://docs.docker.com/reference/cli/docker/image/tag/); no image has another", x.Tag)

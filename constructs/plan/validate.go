@@ -349,7 +349,7 @@ func (v *validator) vpc(x *VPC) {
 // suites checks the suites of one stage.
 func (v *validator) suites(field string, suites []Suite, scanners bool) {
 	if max := limits.Max(limits.StageActions); len(suites) > max {
-		v.addf(field, "%d suites; a stage holds at most %d actions", len(suites), max)
+		v.addf(field, "%d suites: a stage holds at most %d actions", len(suites), max)
 	}
 	seen := map[string]bool{}
 	for i, s := range suites {
@@ -378,6 +378,10 @@ func (v *validator) suites(field string, suites []Suite, scanners bool) {
 	}
 }
 
+// requiredTarget is the rule for a deployment without a Target: nil, or a
+// typed nil such as (*Account)(nil).
+const requiredTarget = ": required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount"
+
 // deployment checks deployment i.
 func (v *validator) deployment(i int, d *Deployment) {
 	field := fmt.Sprintf("Deployments[%d]", i)
@@ -385,7 +389,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 	switch t := d.Target.(type) {
 	case *Account:
 		if t == nil {
-			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			v.add(field+".Target", requiredTarget)
 			break
 		}
 		account = t.ID
@@ -394,7 +398,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 		}
 	case *StackSetAccounts:
 		if t == nil {
-			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			v.add(field+".Target", requiredTarget)
 			break
 		}
 		if len(t.IDs) == 0 {
@@ -412,7 +416,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 		v.stackSetOf(i, d, t.StackSetOf)
 	case *OrganizationalUnits:
 		if t == nil {
-			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			v.add(field+".Target", requiredTarget)
 			break
 		}
 		if len(t.IDs) == 0 {
@@ -427,7 +431,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 		v.stackSetOf(i, d, t.StackSetOf)
 	case *PipelineAccount:
 		if t == nil {
-			v.add(field+".Target", ": required; set an *Account, *StackSetAccounts or *OrganizationalUnits")
+			v.add(field+".Target", requiredTarget)
 			break
 		}
 		if len(d.Regions) > 0 {
@@ -443,7 +447,7 @@ func (v *validator) deployment(i int, d *Deployment) {
 		v.order(i, d, d.stepsPath(i, ""), d.Steps)
 		return
 	case nil:
-		v.add(field+".Target", ": required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount")
+		v.add(field+".Target", requiredTarget)
 	}
 	if len(d.Regions) == 0 {
 		v.add(field+".Regions", "[]: name at least one region")
@@ -525,7 +529,9 @@ func (v *validator) deployment(i int, d *Deployment) {
 				v.addf(fmt.Sprintf("%s.Regional[%q].Releases[%q]", field, r, name), ": names no component of Components")
 				continue
 			}
-			v.release(i, d.componentPath(i, r, k), d, d.Regional[r].Releases[name], account)
+			// At its own path: componentPath names the component's
+			// Release for an entry that is nil, which replaces nothing.
+			v.release(i, fmt.Sprintf("%s.Regional[%q].Releases[%q]", field, r, name), d, d.Regional[r].Releases[name], account)
 		}
 		if x := d.Regional[r]; x.Hooks != nil {
 			v.hooks(i, d.hooksPath(i, r), d, x.Hooks, account)

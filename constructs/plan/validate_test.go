@@ -62,6 +62,43 @@ func TestValidate(t *testing.T) {
 		{"a typed nil source", func(in *plan.Input) { in.Source = (*plan.ConnectionSource)(nil) }, []string{
 			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 		}},
+		// A typed nil of any source kind is required, as *ConnectionSource
+		// was; an S3Source without Bucket or Key names the field, with its
+		// colon (it read "ExtraSources[0].Source an S3Source needs Bucket
+		// and Key").
+		{"typed nil sources", func(in *plan.Input) {
+			in.Source = (*plan.S3Source)(nil)
+			in.ExtraSources = []plan.ExtraSource{
+				{Name: "a", Source: (*plan.S3Source)(nil)}, {Name: "b", Source: (*plan.CodeCommitSource)(nil)}, {Name: "c", Source: (*plan.ECRSource)(nil)},
+			}
+		}, []string{
+			"Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+			"ExtraSources[0].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+			"ExtraSources[1].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+			"ExtraSources[2].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
+		}},
+		{"an S3 source without bucket and key", func(in *plan.Input) { in.Source = &plan.S3Source{} }, []string{
+			`Source.Bucket "": required`,
+			`Source.Key "": required`,
+		}},
+		// Every nil target names the four kinds (a typed nil left out
+		// *PipelineAccount).
+		{"typed nil targets", func(in *plan.Input) {
+			in.Deployments[0].Target = (*plan.PipelineAccount)(nil)
+			in.Deployments[1].Target = (*plan.OrganizationalUnits)(nil)
+		}, []string{
+			"Deployments[0].Target: required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount",
+			"Deployments[1].Target: required; set an *Account, *StackSetAccounts, *OrganizationalUnits or *PipelineAccount",
+		}},
+		// A nil regional release replaces nothing: it was reported as the
+		// component's Release, which is set.
+		{"a nil regional release of a component", func(in *plan.Input) {
+			d := &in.Deployments[0]
+			d.Components, d.Release = []plan.Component{{Name: "app", Release: d.Release}}, nil
+			d.Regional = map[string]plan.Regional{"us-east-1": {Releases: map[string]plan.Release{"app": (*plan.Stack)(nil)}}}
+		}, []string{
+			`Deployments[0].Regional["us-east-1"].Releases["app"]: required; set a *Stack, *ECSRelease, *ECSBlueGreenRelease, *CodeDeployRelease, *S3Release or *EKSRelease`,
+		}},
 		{"missing repo", func(in *plan.Input) { in.Source.(*plan.ConnectionSource).Repo = "" }, []string{
 			`Source "acme"/"": Owner and Repo are required`,
 		}},
@@ -102,7 +139,15 @@ func TestValidate(t *testing.T) {
 		}},
 		{"file paths without branches", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{FilePaths: plan.Filter{Includes: []string{"src/**"}}}
-		}, []string{"Source.Triggers.FilePaths file path filters need branch or tag includes"}},
+		}, []string{"Source.Triggers.FilePaths: file path filters need branch or tag includes; add Branches.Includes or Tags.Includes"}},
+		{"too many test suites", func(in *plan.Input) {
+			for i := range 51 {
+				in.Tests = append(in.Tests, plan.Suite{Name: fmt.Sprintf("unit-%d", i), Commands: []string{"make test"}})
+			}
+		}, []string{"Tests 51 suites: a stage holds at most 50 actions"}},
+		{"too many trigger patterns", func(in *plan.Input) {
+			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}}}
+		}, []string{"Source.Triggers.Branches.Excludes 9 patterns: CodePipeline takes at most 8"}},
 		{"trigger pattern twice", func(in *plan.Input) {
 			in.Source.(*plan.ConnectionSource).Triggers = &plan.Triggers{Branches: plan.Filter{Includes: []string{"main"}, Excludes: []string{"wip/*", "wip/*"}}}
 		}, []string{`Source.Triggers.Branches.Excludes[1] "wip/*": listed twice; CloudFormation refuses a pattern list with an item twice`}},
@@ -209,7 +254,7 @@ func TestValidate(t *testing.T) {
 		{"extra sources", func(in *plan.Input) {
 			in.ExtraSources = []plan.ExtraSource{{Name: "a", Source: &plan.S3Source{Bucket: "bkt"}}, {Name: "a", Source: &plan.ECRSource{Repository: "r"}}, {Name: "a b"}}
 		}, []string{
-			"ExtraSources[0].Source an S3Source needs Bucket and Key",
+			`ExtraSources[0].Source.Key "": required`,
 			`ExtraSources[1].Name "a": already used by ExtraSources[0]`,
 			"ExtraSources[2].Source: required; set a *ConnectionSource, *S3Source, *CodeCommitSource or *ECRSource",
 			`ExtraSources[2].Name "a b": must be 1-60 letters, digits, _ and -`,
