@@ -605,7 +605,9 @@ func (t *translator) deployment(i int, env config.Environment) pipeline.Deployme
 		default:
 			d.Release = t.release(goPath+".Release", "deploy", cfgPath, env, r)
 		}
-		d.Regional[region] = regional
+		if regional.Release != nil || len(regional.Releases) > 0 || regional.Hooks != nil || regional.Steps != nil {
+			d.Regional[region] = regional // pipeline.Props refuses an entry that replaces nothing
+		}
 	}
 	return d
 }

@@ -306,6 +306,27 @@ func checkAssetStores(p *Props, planned *plan.Pipeline) []error {
 	if p.BuildAssets && len(p.AssetStores) == 0 {
 		errs = append(errs, fmt.Errorf("AssetStores: required with BuildAssets (the build uploads to the store of each region deployed to)"))
 	}
+	// A store that neither the Assets stage publishes to nor the build
+	// uploads to is left out of every grant and variable: its assets
+	// would never arrive.
+	published := map[string]bool{}
+	if a := planned.Input.Assets; a != nil {
+		for _, r := range a.Regions {
+			published[r] = true
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(p.AssetStores)) {
+		s := p.AssetStores[r]
+		switch {
+		case p.BuildAssets && s.BucketName == "":
+			errs = append(errs, fmt.Errorf("AssetStores[%q].BucketName: required with BuildAssets (the build uploads to every store); give the store's bucket (naming.Names.AssetBucket) or remove the store", r))
+		case p.BuildAssets || published[r]:
+		case planned.Input.Assets == nil:
+			errs = append(errs, fmt.Errorf("AssetStores[%q]: set without Assets or BuildAssets, so nothing publishes or uploads to it and no role may write it; set Assets (an Assets stage publishes to the stores) or BuildAssets (the build uploads), or remove AssetStores", r))
+		default:
+			errs = append(errs, fmt.Errorf("AssetStores[%q]: not among Assets.Regions (%s) and BuildAssets is off, so nothing publishes to it; add %s to Assets.Regions, or remove the store", r, strings.Join(planned.Input.Assets.Regions, ", "), r))
+		}
+	}
 	if p.BuildAssets {
 		errs = append(errs, packagedTemplatesPerRegion(planned.Input)...)
 	}

@@ -437,6 +437,37 @@ func TestPropsValidate(t *testing.T) {
 		want   []string
 	}{
 		{"valid", func(p *pipeline.Props) {}, nil},
+		// Asset stores that nothing writes were accepted and left out of
+		// every grant and variable: the assets never arrived.
+		{"asset stores without Assets or BuildAssets", func(p *pipeline.Props) {
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {BucketName: "payments-assets-111111111111-us-east-1"}}
+		}, []string{
+			`AssetStores["us-east-1"]: set without Assets or BuildAssets, so nothing publishes or uploads to it and no role may write it; set Assets (an Assets stage publishes to the stores) or BuildAssets (the build uploads), or remove AssetStores`,
+		}},
+		{"an asset store of a region Assets does not publish to", func(p *pipeline.Props) {
+			p.Assets = &pipeline.Assets{Manifests: "cdk.out"}
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {BucketName: "payments-assets-111111111111-us-east-1"}, "eu-west-1": {BucketName: "payments-assets-111111111111-eu-west-1"}}
+		}, []string{
+			`AssetStores["eu-west-1"]: not among Assets.Regions (us-east-1) and BuildAssets is off, so nothing publishes to it; add eu-west-1 to Assets.Regions, or remove the store`,
+		}},
+		{"an asset store without a bucket, with BuildAssets", func(p *pipeline.Props) {
+			p.BuildAssets = true
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {RepositoryName: "relay/payments/assets"}}
+		}, []string{
+			`AssetStores["us-east-1"].BucketName: required with BuildAssets (the build uploads to every store); give the store's bucket (naming.Names.AssetBucket) or remove the store`,
+		}},
+		{"asset stores the build uploads to, without Assets", func(p *pipeline.Props) {
+			p.BuildAssets = true
+			p.AssetStores = map[string]pipeline.AssetStore{"us-east-1": {BucketName: "payments-assets-111111111111-us-east-1"}, "eu-west-1": {BucketName: "payments-assets-111111111111-eu-west-1"}}
+		}, nil},
+		// A Regional entry without a setting was accepted and rendered
+		// nothing.
+		{"a Regional entry that replaces nothing", func(p *pipeline.Props) {
+			p.Deployments[1].Regions = []string{"us-east-1", "eu-west-1"}
+			p.Deployments[1].Regional = map[string]pipeline.Regional{"eu-west-1": {}, "us-east-1": {Hooks: []pipeline.Hook{}}}
+		}, []string{
+			`Deployments[1].Regional["eu-west-1"]: replaces nothing (no Release, Releases, Hooks or Steps), so the deployment runs its own settings there; remove it, or set what eu-west-1 runs instead`,
+		}},
 		// A packaged template names one region's asset bucket; Lambda
 		// reads code in its own region: a template per region.
 		{"packaged templates, one for two regions", func(p *pipeline.Props) {

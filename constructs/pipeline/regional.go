@@ -31,7 +31,14 @@ func checkRegional(in plan.Input) []error {
 	for i, d := range in.Deployments {
 		f := fmt.Sprintf("Deployments[%d]", i)
 		keys := slices.Sorted(maps.Keys(d.Regional))
-		switch _, tooling := d.Target.(*plan.PipelineAccount); {
+		_, tooling := d.Target.(*plan.PipelineAccount)
+		for _, r := range keys {
+			if x := d.Regional[r]; !tooling && x.Release == nil && len(x.Releases) == 0 && x.Hooks == nil && x.Steps == nil {
+				add("%s.Regional[%q]: replaces nothing (no Release, Releases, Hooks or Steps), so the deployment runs its own settings there; remove it, or set what %s runs instead",
+					f, r, r)
+			}
+		}
+		switch {
 		case tooling:
 			for _, r := range keys {
 				add("%s.Regional[%q]: ignored: a *PipelineAccount deployment runs its Steps once, in the pipeline's region, and has no Regions to replace them in; remove it, and put the steps in %s.Steps",
