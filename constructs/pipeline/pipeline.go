@@ -295,7 +295,8 @@ func (p *Props) plan() (*plan.Pipeline, []error) {
 // Validate reports every problem of p at once (Store, then what Plan
 // reports, then every physical name AWS would refuse: PipelineName,
 // RoleName, RolePath, the projects', topics', replicas' and other names,
-// each against its limit and alphabet in limits.NameRules, then, for a
+// each against its limit and alphabet in limits.NameRules, an S3 source or
+// S3 release in one of the pipeline's own buckets (checkOwnBuckets), then, for a
 // deployment wired by reference to a target.DeploymentTarget, its roles,
 // RoleName, regions, stacks, invoke grants and deploy grants against the
 // target's). ValidateIn checks more: what needs the pipeline's stack.
@@ -312,6 +313,7 @@ func (p *Props) Validate() error {
 	planned, problems := q.plan()
 	errs = append(errs, problems...)
 	errs = append(errs, q.checkPhysicalNames()...)
+	errs = append(errs, q.checkOwnBuckets(nil)...)
 	if len(problems) == 0 {
 		errs = append(errs, q.checkTargets(refs)...)
 		errs = append(errs, q.checkInvokeGrants("", planned, refs)...)

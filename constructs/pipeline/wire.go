@@ -951,6 +951,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 	planned, problems := q.plan()
 	errs = append(errs, problems...)
 	errs = append(errs, q.checkPhysicalNames()...)
+	errs = append(errs, q.checkOwnBuckets(stack)...)
 	errs = append(errs, q.checkRegions(stack, planned)...)
 	errs = append(errs, q.checkSourceRoles(stack, planned)...)
 	errs = append(errs, q.checkApps(stack, refs)...)
