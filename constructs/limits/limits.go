@@ -631,6 +631,53 @@ func (q Quotas) CheckDir(dir string) ([]Finding, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	stacks, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	for _, st := range stacks {
+		found := q.checkTemplate(st.ID, st.body, st.Template)
+		if st.stackName != "" {
+			if rule := CheckName(StackName, st.stackName); rule != "" {
+				out = append(out, Finding{Limit: ByID(StackName), Stack: st.ID, Value: len(st.stackName), Name: st.stackName, Property: "stack name", Rule: rule})
+			}
+		}
+		out = append(out, found...)
+	}
+	return append(out, CheckUnique(stackList(stacks))...), nil
+}
+
+// CheckRelayRolesDir is CheckRelayRoles on every stack template of the
+// cloud assembly in dir (as CheckDir reads it).
+func CheckRelayRolesDir(dir string) ([]Finding, error) {
+	stacks, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return CheckRelayRoles(stackList(stacks)), nil
+}
+
+// dirStack is one stack of a cloud assembly with its template as written
+// and the stack name the manifest sets ("" when it is the artifact ID).
+type dirStack struct {
+	Stack
+	body      []byte
+	stackName string
+}
+
+// stackList are the Stacks of stacks.
+func stackList(stacks []dirStack) []Stack {
+	out := make([]Stack, len(stacks))
+	for i, st := range stacks {
+		out[i] = st.Stack
+	}
+	return out
+}
+
+// readDir reads the stacks of the cloud assembly in dir, in manifest order
+// (sorted artifact IDs).
+func readDir(dir string) ([]dirStack, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return nil, err
@@ -655,8 +702,7 @@ func (q Quotas) CheckDir(dir string) ([]Finding, error) {
 		}
 	}
 	sort.Strings(names)
-	var out []Finding
-	var stacks []Stack
+	var out []dirStack
 	for _, name := range names {
 		a := manifest.Artifacts[name]
 		file := filepath.Join(dir, a.Properties.TemplateFile)
@@ -668,20 +714,13 @@ func (q Quotas) CheckDir(dir string) ([]Finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		found := q.checkTemplate(name, raw, tpl)
-		if stackName := a.Properties.StackName; stackName != "" {
-			if rule := CheckName(StackName, stackName); rule != "" {
-				out = append(out, Finding{Limit: ByID(StackName), Stack: name, Value: len(stackName), Name: stackName, Property: "stack name", Rule: rule})
-			}
-		}
-		out = append(out, found...)
 		// aws-cdk-lib writes stackName only when it differs from the
 		// artifact ID.
-		st := Stack{ID: name, Name: a.Properties.StackName, Environment: a.Environment, Template: tpl}
+		st := dirStack{Stack: Stack{ID: name, Name: a.Properties.StackName, Environment: a.Environment, Template: tpl}, body: raw, stackName: a.Properties.StackName}
 		if st.Name == "" {
 			st.Name = name
 		}
-		stacks = append(stacks, st)
+		out = append(out, st)
 	}
-	return append(out, CheckUnique(stacks)...), nil
+	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/arns"
 	"github.com/relaycdk/relay/constructs/internal/values"
+	"github.com/relaycdk/relay/constructs/limits"
 	"github.com/relaycdk/relay/constructs/plan"
 )
 
@@ -105,6 +106,18 @@ func newApproverRole(scope constructs.Construct, p Props, pl awscodepipeline.Pip
 		Description: jsii.String("May approve or reject the manual approvals of the delivery pipeline, and nothing else"),
 		AssumedBy:   trust(accounts[0]),
 	})
+	// The roots accepted with ApproverRootsReason, as the trust writes
+	// them, for limits.CheckRelayRoles (which refuses other roots).
+	var accepted []*string
+	for _, acct := range accounts {
+		if roots[acct] {
+			accepted = append(accepted, awsiam.NewAccountPrincipal(jsii.String(acct)).Arn())
+		}
+	}
+	if len(accepted) > 0 {
+		role.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String(limits.TrustedRootsMetadata),
+			map[string]interface{}{"principals": accepted, "reason": p.ApproverRootsReason})
+	}
 	for _, acct := range accounts[1:] {
 		role.AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:    jsii.Strings("sts:AssumeRole"),

@@ -17,7 +17,12 @@ import (
 // scope (limits.CheckUnique: two stacks of one name in one account and
 // region, two roles of one name in one account, two buckets of one name,
 // ...), and every variable reference of a pipeline action that cannot
-// resolve when the action runs (limits.VariableReference). A construct error during synthesis fails the test (Do); so does an
+// resolve when the action runs (limits.VariableReference); and what the
+// team's own code attached to one of Relay's roles
+// (limits.CheckRelayRoles: AdministratorAccess or IAMFullAccess, an Allow
+// of * on *, a trust of an account root or * without an aws:PrincipalArn
+// condition), which the relay app's own check (limits.CheckDir) leaves out,
+// having attached nothing. A construct error during synthesis fails the test (Do); so does an
 // unreadable assembly.
 //
 // Every adjustable quota is held to AWS's default; AssemblyFindingsQuotas
@@ -39,7 +44,11 @@ func AssemblyFindingsQuotas(t testing.TB, app awscdk.App, q limits.Quotas) []lim
 	if err != nil {
 		t.Fatalf("check the cloud assembly in %s: %v", dir, err)
 	}
-	return findings
+	roles, err := limits.CheckRelayRolesDir(dir)
+	if err != nil {
+		t.Fatalf("check the cloud assembly in %s: %v", dir, err)
+	}
+	return append(findings, roles...)
 }
 
 // CheckAssembly is the check the relay app runs before it writes any
@@ -47,7 +56,8 @@ func AssemblyFindingsQuotas(t testing.TB, app awscdk.App, q limits.Quotas) []lim
 // and fails the test with every error finding, one per line (quotas,
 // names, names that collide across the app's stacks, and variable
 // references that cannot resolve: what would fail only at deploy or when
-// the pipeline runs). Warnings (at 80% of a
+// the pipeline runs; and grants and trust that the team attached to
+// Relay's own roles). Warnings (at 80% of a
 // quota) are logged. Call it once on the whole app, after every stack is
 // added:
 //

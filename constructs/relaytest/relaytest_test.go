@@ -14,11 +14,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relaycdk/relay/constructs/relaytest"
+	"github.com/relaycdk/relay/constructs/target"
 )
 
 func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
@@ -408,6 +410,70 @@ func TestCheckAssembly(t *testing.T) {
 			fake.run(func(tb testing.TB) { relaytest.CheckAssembly(tb, app) })
 			if len(fake.fatals) > 0 || !slices.Equal(fake.errors, tc.want) {
 				t.Errorf("errors %q, fatals %q; want %q", fake.errors, fake.fatals, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckAssemblyRelayRoles: what a team's code attaches to one of
+// Relay's roles (here the deploy role of a target) fails the assembly
+// check, each shape by its own message; the target as Relay writes it
+// passes.
+func TestCheckAssemblyRelayRoles(t *testing.T) {
+	const (
+		role = "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
+		fix  = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+	)
+	tests := []struct {
+		name   string
+		attach func(deploy awsiam.Role)
+		want   []string
+	}{
+		{"as Relay writes it", func(awsiam.Role) {}, nil},
+		{"AdministratorAccess", func(deploy awsiam.Role) {
+			deploy.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AdministratorAccess")))
+		}, []string{
+			`orders-staging/DeliveryDeployRole1DADA256: ManagedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess" on ` + role + `, is as strong as AdministratorAccess: ` + fix,
+		}},
+		{"an Allow of * on *", func(deploy awsiam.Role) {
+			awsiam.NewPolicy(awscdk.Stack_Of(deploy), jsii.String("TeamPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{deploy},
+				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("*"), Resources: jsii.Strings("*")})}})
+		}, []string{
+			`orders-staging/TeamPolicyF9C2283B: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + `, grants every action on every resource: ` + fix,
+		}},
+		{"a trust of another account's root", func(deploy awsiam.Role) {
+			deploy.AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String("999999999999"))},
+			}))
+		}, []string{
+			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.AWS "arn:aws:iam::999999999999:root" lets the account root arn:aws:iam::999999999999:root (every principal its administrators allow) assume ` + role + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("orders-staging"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")}})
+			var tgt *target.DeploymentTarget
+			relaytest.Do(t, "target.New", func() {
+				tgt = target.New(stack, "Delivery", &target.Props{
+					Regions: []string{"us-east-1"}, RolePath: "/relay/orders/",
+					DeployRoleName: "orders-staging-deploy", ExecutionRoleName: "orders-staging-cfn-exec",
+					PipelineAccount: "111111111111", PipelineRoleArns: []string{"arn:aws:iam::111111111111:role/relay/orders/orders-pipeline"},
+					StackNames:         []string{"orders-service"},
+					ArtifactBucketArns: []string{"arn:aws:s3:::orders-artifacts-111111111111-us-east-1"},
+					ArtifactKeyArns:    []string{"arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"},
+					ExecutionStatements: []target.Statement{{Sid: "Topics", Actions: []string{"sns:CreateTopic", "sns:DeleteTopic"},
+						Resources: []string{"arn:aws:sns:us-east-1:222222222222:orders-*"}, Reason: "The service's template creates its topics."}},
+				})
+				tc.attach(tgt.DeployRole())
+			})
+			fake := &fakeTB{}
+			fake.run(func(tb testing.TB) { relaytest.CheckAssembly(tb, app) })
+			if len(fake.fatals) > 0 {
+				t.Fatalf("fatals %q", fake.fatals)
+			}
+			if diff := cmp.Diff(tc.want, fake.errors); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
 	}
