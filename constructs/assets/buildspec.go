@@ -15,7 +15,12 @@ var publishScript string
 // asset that several stacks or accounts deploy is published once per
 // region, and one already there (aws s3api head-object, aws ecr
 // describe-images) is skipped. It refuses a manifest whose destination is
-// another store, and assets built by a command.
+// another store, assets built by a command, a source outside the build
+// output ($RELAY_OUTPUT), and an object already published under a file
+// asset's key with other content (an earlier execution's build output
+// chose that key; the object is never replaced). Image registries are
+// <account>.dkr.ecr.<region>.amazonaws.com, .amazonaws.com.cn in the China
+// regions.
 func PublishScript() string { return publishScript }
 
 // PublishBuildSpec is the buildspec of the publish step (see
@@ -27,7 +32,7 @@ func PublishBuildSpec() map[string]interface{} {
 		"phases": map[string]interface{}{
 			"build": map[string]interface{}{"commands": []string{
 				"cat > \"/tmp/relay-publish.py\" <<'RELAY_PUBLISH'\n" + publishScript + "RELAY_PUBLISH",
-				`RELAY_MANIFESTS="$CODEBUILD_SRC_DIR/$RELAY_MANIFESTS" python3 "/tmp/relay-publish.py"`,
+				`RELAY_OUTPUT="$CODEBUILD_SRC_DIR" RELAY_MANIFESTS="$CODEBUILD_SRC_DIR/$RELAY_MANIFESTS" python3 "/tmp/relay-publish.py"`,
 			}},
 		},
 	}
