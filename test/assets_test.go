@@ -357,23 +357,31 @@ deploy:
 		name, yaml string
 		// want are the ReadAssets statements' condition values besides ArnLike, by Sid.
 		want map[string]obj
+		// arns are their ArnLike aws:PrincipalArn values, by Sid, when set.
+		arns obj
 	}{
 		{"organization without OUs", head + "organization: {id: o-a1b2c3d4e5}\nenvironments:\n" +
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: production, account: \"333333333333\", regions: [us-east-1]}\n",
-			map[string]obj{"ReadAssets": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "333333333333"}}}}},
+			map[string]obj{"ReadAssets": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "333333333333"}}}}, nil},
 		{"organization with OUs", head + "organization: {id: o-a1b2c3d4e5, organizationalUnits: [ou-ab12-cd34ef56]}\nenvironments:\n" +
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: production, account: \"333333333333\", regions: [us-east-1]}\n",
-			map[string]obj{"ReadAssets": {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}}}},
+			map[string]obj{"ReadAssets": {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}}}, nil},
 		{"an OU environment beside an account environment", head + "organization: {id: o-a1b2c3d4e5}\nenvironments:\n" +
 			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: members, organizationalUnits: [ou-ab12-cd34ef57], regions: [us-east-1]}\n",
 			map[string]obj{
 				"ReadAssets":             {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef57/*"}},
-				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": "222222222222"}}}},
+				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": "222222222222"}}}, nil},
 		{"an account list beside OUs", head + "organization: {id: o-a1b2c3d4e5, organizationalUnits: [ou-ab12-cd34ef56]}\nenvironments:\n" +
-			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: pilot, accounts: [\"444444444444\"], regions: [us-east-1]}\n",
+			"  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n  - {name: pilot, accounts: [\"444444444444\"], regions: [us-east-1]}\n" +
+			"  - {name: canary, accounts: [\"555555555555\", \"666666666666\"], regions: [us-east-1]}\n",
 			map[string]obj{
 				"ReadAssets":             {"StringEquals": ouScope, "ForAnyValue:StringLike": obj{"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*/ou-ab12-cd34ef56/*"}},
-				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "444444444444"}}}}},
+				"ReadAssetsFromAccounts": {"StringEquals": obj{"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": []interface{}{"222222222222", "444444444444", "555555555555", "666666666666"}}}},
+			// A StackSet execution role has no path: webshop-*-stackset-exec
+			// would admit webshop-eu's roles (webshop-eu-pilot-stackset-exec)
+			// too, so each accounts environment's role is named.
+			obj{"ReadAssets": []interface{}{"arn:aws:iam::*:role/relay/webshop/webshop-*-cfn-exec", "arn:aws:iam::*:role/webshop-canary-stackset-exec", "arn:aws:iam::*:role/webshop-pilot-stackset-exec"},
+				"ReadAssetsFromAccounts": []interface{}{"arn:aws:iam::*:role/relay/webshop/webshop-*-cfn-exec", "arn:aws:iam::*:role/webshop-canary-stackset-exec", "arn:aws:iam::*:role/webshop-pilot-stackset-exec"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := config.Parse("relay.yaml", []byte(tc.yaml))
@@ -381,7 +389,7 @@ deploy:
 				t.Fatal(err)
 			}
 			_, d := build(t, cfg)
-			got := map[string]obj{}
+			got, arns := map[string]obj{}, obj{}
 			for _, s := range d.Stacks() {
 				if *s.StackName() != "webshop-tooling" {
 					continue
@@ -391,6 +399,7 @@ deploy:
 						for _, st := range r["Properties"].(obj)["PolicyDocument"].(obj)["Statement"].([]interface{}) {
 							st := st.(obj)
 							if sid, _ := st["Sid"].(string); strings.HasPrefix(sid, "ReadAssets") {
+								arns[sid] = st["Condition"].(obj)["ArnLike"].(obj)["aws:PrincipalArn"]
 								c := obj{}
 								for k, v := range st["Condition"].(obj) {
 									if k != "ArnLike" {
@@ -405,6 +414,9 @@ deploy:
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("asset readers' conditions (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.arns, arns); tc.arns != nil && diff != "" {
+				t.Errorf("asset readers' roles (-want +got):\n%s", diff)
 			}
 		})
 	}

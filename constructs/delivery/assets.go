@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -91,7 +92,14 @@ func (t *translator) assetStores() []AssetStoreSpec {
 				case strings.Contains(a, ":role"+n.RolePath()):
 					patterns = append(patterns, fmt.Sprintf("arn:%s:iam::*:role%s%s-*-cfn-exec", n.Partition, n.RolePath(), n.Name))
 				case strings.HasSuffix(a, "-stackset-exec"):
-					patterns = append(patterns, n.StackSetExecutionRolePattern())
+					// The environment's own role name in any account, not
+					// n.StackSetExecutionRolePattern: a StackSet execution
+					// role has no path, so <name>-*-stackset-exec would
+					// also match the roles of a pipeline whose name starts
+					// with <name>- (pay and pay-x). One pattern per
+					// accounts environment keeps the size independent of
+					// the number of accounts.
+					patterns = append(patterns, fmt.Sprintf("arn:%s:iam::*:role/%s", n.Partition, path.Base(a)))
 				default:
 					patterns = append(patterns, a)
 				}
