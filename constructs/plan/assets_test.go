@@ -98,6 +98,15 @@ func TestAssetsAndSelfUpdateRefused(t *testing.T) {
 		}, "SelfUpdate: needs a Build stage (NoBuild is set)"},
 		{"self-update without environments", func(in *plan.Input) { in.SelfUpdate = &plan.SelfUpdate{} },
 			"SelfUpdate.Environments []: add the account and region of each stack it deploys"},
+		{"config outside the source", func(in *plan.Input) {
+			in.SelfUpdate = &plan.SelfUpdate{ConfigPath: "/etc/relay.yaml", Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
+		}, `SelfUpdate.ConfigPath "/etc/relay.yaml": must be the path of the configuration file in the source, such as relay.yaml`},
+		{"config above the source", func(in *plan.Input) {
+			in.SelfUpdate = &plan.SelfUpdate{ConfigPath: "config/../../relay.yaml", Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
+		}, `SelfUpdate.ConfigPath "config/../../relay.yaml": must be the path of the configuration file in the source, such as relay.yaml`},
+		{"config is the source's folder", func(in *plan.Input) {
+			in.SelfUpdate = &plan.SelfUpdate{ConfigPath: ".", Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
+		}, `SelfUpdate.ConfigPath ".": must be the path of the configuration file in the source, such as relay.yaml`},
 		{"bad qualifier", func(in *plan.Input) {
 			in.SelfUpdate = &plan.SelfUpdate{Qualifier: "Not-OK", Environments: []plan.AccountRegion{{Account: "111111111111", Region: "us-east-1"}}}
 		}, `SelfUpdate.Qualifier "Not-OK": must be 1 to 10 lowercase letters and digits`},

@@ -2,7 +2,9 @@ package plan
 
 import (
 	"fmt"
+	"path"
 	"regexp"
+	"slices"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
 	"github.com/relaycdk/relay/constructs/internal/values"
@@ -18,8 +20,9 @@ import (
 // fails, so that the old execution deploys nothing (see the README's
 // Self-update section for what each execution mode does).
 type SelfUpdate struct {
-	// ConfigPath is the configuration file's path in the source. Default:
-	// relay.yaml.
+	// ConfigPath is the configuration file's path in the source, relative
+	// and inside it (no .., not absolute): letters, digits and ._/-.
+	// Default: relay.yaml.
 	ConfigPath string
 	// App is the Go package of the Relay app, run with `go run` in the
 	// source's folder, so at the version its go.mod requires. Default:
@@ -77,7 +80,9 @@ func (s *SelfUpdate) validate(v *validator) {
 	if v.in.NoBuild {
 		v.add("SelfUpdate", ": needs a Build stage (NoBuild is set): the pipeline updates itself only from a commit whose build succeeded, so that a commit that does not build cannot change the pipeline; add a build or turn the self-update off")
 	}
-	if !values.PathCharacters(s.ConfigPath) || splitPath(s.ConfigPath)[0] == "" {
+	// A path outside the source (absolute, or through ..) would pass here
+	// and fail only at run time, or read a file of the build container.
+	if parts := splitPath(s.ConfigPath); !values.PathCharacters(s.ConfigPath) || path.IsAbs(s.ConfigPath) || slices.Contains(parts, "..") || parts[0] == "" || parts[0] == "." {
 		v.addf("SelfUpdate.ConfigPath", "%q: must be the path of the configuration file in the source, such as relay.yaml", s.ConfigPath)
 	}
 	if !goPackageRE.MatchString(s.App) {
