@@ -50,31 +50,71 @@ const stackChangeRule = "lets the role change CloudFormation stacks, which Cloud
 	"on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; " +
 	"deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only"
 
-// unboundedRoles are the statement fields of the roles without a
-// permissions boundary whose statements checkUnbounded judges, with the
-// role's name in messages. (Step and hook roles have rules of their own,
-// with fixes for their jobs.)
-var unboundedRoles = map[string]string{"DeployStatements": "deploy role", "InvokeStatements": "invoke role"}
+// unboundedRule words what checkUnbounded refuses for one kind of role
+// that no permissions boundary bounds.
+type unboundedRule struct {
+	// role names the role in messages ("deploy role").
+	role string
+	// adminFix and assumeFix end the messages of a statement as strong as
+	// AdministratorAccess and of role chaining ("" adds nothing); writeTail
+	// follows "writes IAM, and " in the message of an IAM write.
+	adminFix, assumeFix, writeTail string
+	// adminAlone: a statement as strong as AdministratorAccess gets that
+	// message only, not also one per action it holds.
+	adminAlone bool
+}
 
-// checkUnbounded reports what s, a statement of role (which no permissions
-// boundary bounds: the deploy or invoke role), at field, may not grant: a
-// statement as strong as AdministratorAccess (iampolicy.AdminEquivalent),
-// role chaining (iampolicy.AssumesRoles), an IAM write (values.IAMWrite:
-// nothing bounds the roles, users or policies it creates or changes) and a
-// stack change that CloudFormation would make as the stack's service role
-// (iampolicy.ChangesStacks). The deploy actions' own calls (What a run may
-// call, in the README) need none of them; iam:PassRole of named roles
-// stays allowed.
-func checkUnbounded(field, role string, s Statement, add func(format string, a ...any)) {
+// unboundedRoles are the statement fields of the deploy and invoke roles,
+// which no permissions boundary bounds, with their rules. (Step and hook
+// roles have rules of their own, stepRule and hookRule, with fixes for
+// their jobs.)
+var unboundedRoles = map[string]unboundedRule{
+	"DeployStatements": deployRule("deploy role"),
+	"InvokeStatements": deployRule("invoke role"),
+}
+
+// deployRule is the rule of the deploy or invoke role, role: the deploy
+// actions' own calls (What a run may call, in the README) need none of
+// what checkUnbounded refuses; iam:PassRole of named roles stays allowed.
+func deployRule(role string) unboundedRule {
+	fix := "grant the " + role + " what its actions call, by ARN"
+	return unboundedRule{role: role, adminFix: fix, assumeFix: fix, adminAlone: true,
+		writeTail: "no permissions boundary bounds the " + role + "; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources"}
+}
+
+var (
+	// stepRule is the rule of a step role (StepRoles).
+	stepRule = unboundedRule{role: "step role", adminFix: "grant the step what its job touches, by ARN", assumeFix: "grant the step what its job touches, by ARN",
+		writeTail: "no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only"}
+	// hookRule is the rule of the hook role (HookStatements).
+	hookRule = unboundedRule{role: "hook role", assumeFix: "grant the hook functions what they read, by ARN",
+		writeTail: "no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources"}
+)
+
+// checkUnbounded reports what s, a statement at field of a role that no
+// permissions boundary bounds, may not grant under rule: a statement as
+// strong as AdministratorAccess (iampolicy.AdminEquivalent), role chaining
+// (iampolicy.AssumesRoles: the role would act with the other role's
+// permissions), an IAM write (values.IAMWrite: nothing bounds the roles,
+// users or policies it creates or changes; one that may change a role's
+// policy and trust can make it trust this role and hold any permission)
+// and a stack change that CloudFormation would make as the stack's service
+// role (iampolicy.ChangesStacks).
+func checkUnbounded(field string, rule unboundedRule, s Statement, add func(format string, a ...any)) {
 	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
-		add("%s: is as strong as AdministratorAccess: %s; grant the %s what its actions call, by ARN", field, why, role)
-		return
+		if rule.adminFix != "" {
+			why += "; " + rule.adminFix
+		}
+		add("%s: is as strong as AdministratorAccess: %s", field, why)
+		if rule.adminAlone {
+			return
+		}
 	} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
-		add("%s: %s lets the %s assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the %s what its actions call, by ARN", field, a, role, role)
+		add("%s: %s lets the %s assume another role and act with that role's permissions (role chaining), beyond its own statements; %s", field, a, rule.role, rule.assumeFix)
 	}
 	for _, a := range s.Actions {
 		if values.IAMWrite(a) {
-			add("%s: %s writes IAM, and no permissions boundary bounds the %s; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources", field, a, role)
+			add("%s: %s writes IAM, and %s", field, a, rule.writeTail)
 		} else if iampolicy.ChangesStacks([]string{a}) != "" {
 			add("%s: %s %s", field, a, stackChangeRule)
 		}
@@ -520,18 +560,7 @@ func (p *Props) Validate() error {
 			// A step role that may assume or pass any role, or change any
 			// user's credentials, could act as an administrator of the
 			// account.
-			if why := iampolicy.AdminEquivalent(st.Actions, st.Resources); why != "" {
-				add("StepRoles[%d].Statements[%d]: is as strong as AdministratorAccess: %s; grant the step what its job touches, by ARN", i, k, why)
-			} else if a := iampolicy.AssumesRoles(st.Actions); a != "" {
-				add("StepRoles[%d].Statements[%d]: %s lets the step role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the step what its job touches, by ARN", i, k, a)
-			}
-			for _, a := range st.Actions {
-				if values.IAMWrite(a) {
-					add("StepRoles[%d].Statements[%d]: %s writes IAM, and no permissions boundary would bound the roles it creates; let the step create IAM resources through CloudFormation (a stack with its execution role), or grant IAM reads only", i, k, a)
-				} else if iampolicy.ChangesStacks([]string{a}) != "" {
-					add("StepRoles[%d].Statements[%d]: %s %s", i, k, a, stackChangeRule)
-				}
-			}
+			checkUnbounded(fmt.Sprintf("StepRoles[%d].Statements[%d]", i, k), stepRule, st, add)
 		}
 		sets = append(sets, struct {
 			name string
@@ -586,8 +615,8 @@ func (p *Props) Validate() error {
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
 				add("%s[%d]: iam:PassRole on %q: name each role; a pattern would let the role pass roles that nobody named", set.name, i, s.Resources)
 			}
-			if role, ok := unboundedRoles[set.name]; ok {
-				checkUnbounded(fmt.Sprintf("%s[%d]", set.name, i), role, s, add)
+			if rule, ok := unboundedRoles[set.name]; ok {
+				checkUnbounded(fmt.Sprintf("%s[%d]", set.name, i), rule, s, add)
 			}
 		}
 	}
@@ -612,22 +641,7 @@ func (p *Props) Validate() error {
 			if len(wildcards(s)) > 0 && len(strings.TrimSpace(s.Reason)) < 10 {
 				add("HookStatements[%d].Reason %q: say why the statement needs %s (at least 10 characters)", i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
-			if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
-				add("HookStatements[%d]: is as strong as AdministratorAccess: %s", i, why)
-			} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
-				add("HookStatements[%d]: %s lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN", i, a)
-			}
-			// As for a step role: nothing bounds the roles, users or
-			// policies a hook would create or change, and one that may
-			// change a role's policy and trust can make it trust the hook
-			// role and hold any permission.
-			for _, a := range s.Actions {
-				if values.IAMWrite(a) {
-					add("HookStatements[%d]: %s writes IAM, and no permissions boundary would bound what the hook functions change; grant IAM reads only, and let a stack (its execution role) create or change IAM resources", i, a)
-				} else if iampolicy.ChangesStacks([]string{a}) != "" {
-					add("HookStatements[%d]: %s %s", i, a, stackChangeRule)
-				}
-			}
+			checkUnbounded(fmt.Sprintf("HookStatements[%d]", i), hookRule, s, add)
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
 				add("HookStatements[%d]: iam:PassRole on %q: name each role; a pattern would let the hook functions pass roles the workload does not run", i, s.Resources)
 			}
