@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
 // RelayRoleGrants is the ID of the rule of CheckRelayRoles, which is no AWS
@@ -114,7 +116,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: name, Property: property, Rule: rule})
 			}
 			if !r.execution {
-				for k, a := range items(props["ManagedPolicyArns"]) {
+				for k, a := range cfnfile.List(props["ManagedPolicyArns"]) {
 					arn, ok := e.resolve(a)
 					if !ok {
 						continue
@@ -123,7 +125,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 						add(fmt.Sprintf("ManagedPolicyArns[%d]", k), arn, fmt.Sprintf("on %s, is as strong as AdministratorAccess", r.describe()))
 					}
 				}
-				for k, p := range items(props["Policies"]) {
+				for k, p := range cfnfile.List(props["Policies"]) {
 					pol, _ := p.(map[string]interface{})
 					doc, _ := pol["PolicyDocument"].(map[string]interface{})
 					for _, j := range allowAll(doc) {
@@ -132,7 +134,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				}
 			}
 			accepted := trustedRoots(m)
-			for j, s := range items(trust["Statement"]) {
+			for j, s := range cfnfile.List(trust["Statement"]) {
 				stmt, _ := s.(map[string]interface{})
 				if stmt["Effect"] != "Allow" || pinned(stmt) {
 					continue
@@ -144,7 +146,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 					}
 					continue
 				}
-				for _, p := range items(principal["AWS"]) {
+				for _, p := range cfnfile.List(principal["AWS"]) {
 					text, kind := accountPrincipal(p, e)
 					if kind == "" || accepted[canonical(p)] {
 						continue
@@ -165,7 +167,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			}
 			props, _ := m["Properties"].(map[string]interface{})
 			var to []relayRole
-			for _, x := range items(props["Roles"]) {
+			for _, x := range cfnfile.List(props["Roles"]) {
 				rid := ""
 				if ref, ok := x.(map[string]interface{}); ok {
 					rid, _ = ref["Ref"].(string)
@@ -201,28 +203,17 @@ func (r relayRole) describe() string {
 	return fmt.Sprintf("%s, a role Relay creates for pipeline %s (path /relay/%s/)", name, r.pipeline, r.pipeline)
 }
 
-// items is v as a list: a JSON array, one value, or none.
-func items(v interface{}) []interface{} {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []interface{}:
-		return x
-	}
-	return []interface{}{v}
-}
-
 // allowAll are the indexes of doc's statements that Allow Action * (or
 // *:*) on Resource *.
 func allowAll(doc map[string]interface{}) []int {
 	var out []int
-	for j, s := range items(doc["Statement"]) {
+	for j, s := range cfnfile.List(doc["Statement"]) {
 		stmt, _ := s.(map[string]interface{})
 		if stmt["Effect"] != "Allow" {
 			continue
 		}
-		if slices.ContainsFunc(items(stmt["Action"]), func(a interface{}) bool { return a == "*" || a == "*:*" }) &&
-			slices.Contains(items(stmt["Resource"]), interface{}("*")) {
+		if slices.ContainsFunc(cfnfile.List(stmt["Action"]), func(a interface{}) bool { return a == "*" || a == "*:*" }) &&
+			slices.Contains(cfnfile.List(stmt["Resource"]), interface{}("*")) {
 			out = append(out, j)
 		}
 	}
@@ -232,7 +223,7 @@ func allowAll(doc map[string]interface{}) []int {
 // onlyService reports whether every principal of trust's statements is
 // the service principal service.
 func onlyService(trust map[string]interface{}, service string) bool {
-	statements := items(trust["Statement"])
+	statements := cfnfile.List(trust["Statement"])
 	if len(statements) == 0 {
 		return false
 	}
@@ -242,7 +233,7 @@ func onlyService(trust map[string]interface{}, service string) bool {
 		if len(principal) != 1 {
 			return false
 		}
-		for _, p := range items(principal["Service"]) {
+		for _, p := range cfnfile.List(principal["Service"]) {
 			if p != service {
 				return false
 			}
@@ -320,7 +311,7 @@ func trustedRoots(resource map[string]interface{}) map[string]bool {
 	meta, _ := resource["Metadata"].(map[string]interface{})
 	rec, _ := meta[TrustedRootsMetadata].(map[string]interface{})
 	out := map[string]bool{}
-	for _, p := range items(rec["principals"]) {
+	for _, p := range cfnfile.List(rec["principals"]) {
 		out[canonical(p)] = true
 	}
 	return out

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 )
 
 // Read reads the cloud assembly in dir (the folder `cdk synth` writes:
@@ -103,7 +105,7 @@ func (b *builder) addStack(st *tmplStack) {
 		props := propsOf(st, id)
 		r := &Role{Name: s.attr(id, ""), ARN: s.attr(id, "Arn"), Stack: stack, LogicalID: id, Account: stack.Account}
 		r.Trust = s.parseStatements(props["AssumeRolePolicyDocument"])
-		for _, p := range list(props["Policies"]) {
+		for _, p := range cfnfile.List(props["Policies"]) {
 			pm, _ := p.(map[string]interface{})
 			r.Policies = append(r.Policies, s.parseStatements(pm["PolicyDocument"])...)
 		}
@@ -114,7 +116,7 @@ func (b *builder) addStack(st *tmplStack) {
 	for _, id := range st.resourcesOfType("AWS::IAM::User") {
 		props := propsOf(st, id)
 		r := &Role{Name: s.attr(id, ""), ARN: s.attr(id, "Arn"), Stack: stack, LogicalID: id, Account: stack.Account, User: true}
-		for _, p := range list(props["Policies"]) {
+		for _, p := range cfnfile.List(props["Policies"]) {
 			pm, _ := p.(map[string]interface{})
 			r.Policies = append(r.Policies, s.parseStatements(pm["PolicyDocument"])...)
 		}
@@ -164,12 +166,12 @@ func (b *builder) attachPolicies(st *tmplStack) {
 		for _, id := range st.resourcesOfType(typ) {
 			props := propsOf(st, id)
 			stmts := s.parseStatements(props["PolicyDocument"])
-			for _, ref := range list(props["Roles"]) {
+			for _, ref := range cfnfile.List(props["Roles"]) {
 				if r := b.roleRef(s, ref, stack.Account, false); r != nil {
 					r.Policies = append(r.Policies, stmts...)
 				}
 			}
-			for _, ref := range list(props["Users"]) {
+			for _, ref := range cfnfile.List(props["Users"]) {
 				if r := b.roleRef(s, ref, stack.Account, true); r != nil {
 					r.Policies = append(r.Policies, stmts...)
 				}
@@ -197,7 +199,7 @@ func (b *builder) attachPolicies(st *tmplStack) {
 	for _, id := range st.resourcesOfType("AWS::S3::Bucket") {
 		bk := b.res[resKey{st, id}].(*Bucket)
 		enc, _ := propsOf(st, id)["BucketEncryption"].(map[string]interface{})
-		for _, rule := range list(enc["ServerSideEncryptionConfiguration"]) {
+		for _, rule := range cfnfile.List(enc["ServerSideEncryptionConfiguration"]) {
 			rm, _ := rule.(map[string]interface{})
 			def, _ := rm["ServerSideEncryptionByDefault"].(map[string]interface{})
 			if def["KMSMasterKeyID"] != nil {
@@ -342,7 +344,7 @@ func (b *builder) addPipelines(st *tmplStack) {
 		props := propsOf(st, id)
 		p := &Pipeline{Name: s.attr(id, ""), LogicalID: id, Stack: stack}
 		p.Role = b.roleRef(s, props["RoleArn"], stack.Account, false)
-		stores := list(props["ArtifactStores"])
+		stores := cfnfile.List(props["ArtifactStores"])
 		if one, ok := props["ArtifactStore"]; ok {
 			stores = append(stores, map[string]interface{}{"ArtifactStore": one, "Region": st.region})
 		}
@@ -360,11 +362,11 @@ func (b *builder) addPipelines(st *tmplStack) {
 		}
 		sort.Slice(p.ArtifactStores, func(i, j int) bool { return p.ArtifactStores[i].Region < p.ArtifactStores[j].Region })
 		disabled := map[string]string{}
-		for _, d := range list(props["DisableInboundStageTransitions"]) {
+		for _, d := range cfnfile.List(props["DisableInboundStageTransitions"]) {
 			dm, _ := d.(map[string]interface{})
 			disabled[s.str(dm["StageName"])] = s.str(dm["Reason"])
 		}
-		for _, sv := range list(props["Stages"]) {
+		for _, sv := range cfnfile.List(props["Stages"]) {
 			sm, _ := sv.(map[string]interface{})
 			stage := &Stage{Name: s.str(sm["Name"])}
 			stage.DisabledReason, stage.Disabled = disabled[stage.Name]
@@ -372,16 +374,16 @@ func (b *builder) addPipelines(st *tmplStack) {
 				stage.OnFailure = s.str(f["Result"])
 			}
 			if be, ok := sm["BeforeEntry"].(map[string]interface{}); ok {
-				for _, c := range list(be["Conditions"]) {
+				for _, c := range cfnfile.List(be["Conditions"]) {
 					cm, _ := c.(map[string]interface{})
-					for _, r := range list(cm["Rules"]) {
+					for _, r := range cfnfile.List(cm["Rules"]) {
 						rm, _ := r.(map[string]interface{})
 						rt, _ := rm["RuleTypeId"].(map[string]interface{})
 						stage.BeforeEntry = append(stage.BeforeEntry, s.str(rt["Provider"]))
 					}
 				}
 			}
-			for _, av := range list(sm["Actions"]) {
+			for _, av := range cfnfile.List(sm["Actions"]) {
 				am, _ := av.(map[string]interface{})
 				stage.Actions = append(stage.Actions, b.action(s, p, am))
 			}
@@ -458,16 +460,6 @@ func (b *builder) projectRole(s *scope, v interface{}, home *Account) *Role {
 func propsOf(st *tmplStack, id string) map[string]interface{} {
 	p, _ := st.resources[id]["Properties"].(map[string]interface{})
 	return p
-}
-
-func list(v interface{}) []interface{} {
-	switch x := v.(type) {
-	case []interface{}:
-		return x
-	case nil:
-		return nil
-	}
-	return []interface{}{v}
 }
 
 func joinList(s []string) string {

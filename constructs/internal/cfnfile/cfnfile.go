@@ -195,3 +195,17 @@ func isDir(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.IsDir()
 }
+
+// List is the template value v as a list, as CloudFormation and IAM read
+// a field that takes one value or many (a statement's Action, Resource,
+// Principal.AWS): a JSON array as it is, nil as none, anything else as a
+// list of itself.
+func List(v interface{}) []interface{} {
+	switch x := v.(type) {
+	case []interface{}:
+		return x
+	case nil:
+		return nil
+	}
+	return []interface{}{v}
+}
