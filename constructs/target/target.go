@@ -782,7 +782,9 @@ type DeploymentTarget struct {
 	registered map[string]string
 }
 
-// StepRoles are the roles of Props.StepRoles, in order.
+// StepRoles are the roles of Props.StepRoles, in order. Role.AddToPolicy
+// and grants add to a step role's one inline policy under the rules of
+// StepRoles[].Statements, as DeployRole says for the deploy role.
 func (t *DeploymentTarget) StepRoles() []awsiam.Role { return t.stepRoles }
 
 // New creates the roles that props call for. Like aws-cdk-go's
@@ -831,11 +833,12 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	if p.InvokeRoleName != "" {
 		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
 			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
-			p, p.PipelineRoleArns, append(p.invokeArtifactStatements(), statementsOf(p.InvokeStatements)...))
+			p, p.PipelineRoleArns, append(p.invokeArtifactStatements(), statementsOf(p.InvokeStatements)...), unboundedCheck("InvokeRole()", deployRule("invoke role")))
 	}
 	for _, r := range p.StepRoles {
 		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
-			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements)))
+			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements),
+			unboundedCheck("StepRoles()", stepRule)))
 	}
 	if p.ArtifactReaderPolicyName != "" {
 		t.readers = awsiam.NewManagedPolicy(t.Construct, jsii.String("ArtifactReaders"), &awsiam.ManagedPolicyProps{
@@ -873,14 +876,14 @@ func (t *DeploymentTarget) ArtifactReadersPolicy() awsiam.ManagedPolicy { return
 // p.PipelineAccount) may assume, allowed statements. The trust names the
 // account and pins the role ARNs in an aws:PrincipalArn condition, so it
 // does not depend on the roles existing first.
-func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []policy.Statement) awsiam.Role {
+func pipelineRole(scope constructs.Construct, id, name, description string, p Props, trusted []string, statements []policy.Statement, check policy.Check) awsiam.Role {
 	trust := trustedRoles(p.PipelineAccount, values.SortedUnique(trusted))
-	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+	role := policy.NewRole(scope, id, &awsiam.RoleProps{
 		RoleName:    jsii.String(name),
 		Path:        jsii.String(p.RolePath),
 		Description: jsii.String(description),
 		AssumedBy:   trust,
-	})
+	}, check)
 	policy.Attach(role, statements...)
 	return role
 }
@@ -894,7 +897,7 @@ func (p *Props) needsDeployRole() bool {
 // newDeployRole is the role of the deploy actions.
 func newDeployRole(scope constructs.Construct, p Props) awsiam.Role {
 	return pipelineRole(scope, "DeployRole", p.DeployRoleName, deployRoleDescription(p),
-		p, append(slices.Clone(p.PipelineRoleArns), p.TrustedRoleArns...), deployStatements(p))
+		p, append(slices.Clone(p.PipelineRoleArns), p.TrustedRoleArns...), deployStatements(p), unboundedCheck("DeployRole()", deployRule("deploy role")))
 }
 
 func deployRoleDescription(p Props) string {
@@ -1005,13 +1008,13 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 		}
 		managed = append(managed, awsiam.ManagedPolicy_FromManagedPolicyArn(scope, jsii.String(mid), jsii.String(arn)))
 	}
-	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
+	role := policy.NewRole(scope, id, &awsiam.RoleProps{
 		RoleName:        jsii.String(name),
 		Path:            jsii.String(p.RolePath),
 		Description:     jsii.String("CloudFormation execution role for stacks the delivery pipeline deploys"),
 		AssumedBy:       cloudFormation(),
 		ManagedPolicies: &managed,
-	})
+	}, executionCheck)
 	all := statementsOf(statements)
 	if p.HookRoleName != "" {
 		// The workload's template names the hook role as its hook
@@ -1030,7 +1033,8 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 	return role
 }
 
-// ExecutionRoles are the roles of Props.ExecutionRoles, in order.
+// ExecutionRoles are the roles of Props.ExecutionRoles, in order; what
+// ExecutionRole says of Role.AddToPolicy and grants holds for them too.
 func (t *DeploymentTarget) ExecutionRoles() []awsiam.Role { return t.executionRoles }
 
 // hookRoleArn is the ARN of the hook role.
@@ -1136,18 +1140,19 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 // DeployRole is the role the pipeline assumes to run deploy actions, or
 // nil for a target with invoke actions only.
 //
-// Its statements are written whole, in one inline policy (the
-// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, use DeployStatements, which Validate
-// holds to the deploy role's rules (no administrator, IAM write, role
-// chaining or stack change: no permissions boundary bounds this role).
-// Role.AddToPolicy and grants (bucket.GrantRead(role)) would create a
-// second "DefaultPolicy" and fail in aws-cdk-lib ("There is already a
-// Construct with name 'DefaultPolicy'"). A policy of your own attached to
-// the role (awsiam.NewPolicy with Roles, Role.AddManagedPolicy) or a
-// statement added to its trust (AssumeRolePolicy) is not checked by Relay
-// and holds against none of those rules; cdk-nag (compliance.Check) flags
-// its wildcards and AWS managed policies only.
+// Its statements are in one inline policy (the awsiam.Policy
+// "DefaultPolicy" under the role): to give the role more, use
+// DeployStatements, which Validate holds to the deploy role's rules (no
+// administrator, IAM write, role chaining, stack change or iam:PassRole
+// on a pattern: no permissions boundary bounds this role). Role.AddToPolicy
+// and grants (bucket.GrantRead(role)) add their statement to that policy
+// under the same rules, and NotAction or NotResource in an Allow is
+// refused too: a refused statement panics with a message that names the
+// role, the statement and the fix. A policy of your own attached to the
+// role (awsiam.NewPolicy with Roles, Role.AddManagedPolicy) or a statement
+// added to its trust (AssumeRolePolicy) is not checked by Relay here;
+// relaytest.CheckAssembly and cdk-nag (compliance.Check) judge what they
+// can of it in the written templates.
 func (t *DeploymentTarget) DeployRole() awsiam.Role {
 	t.register("deploy", t.deployRole)
 	return t.deployRole
@@ -1156,16 +1161,17 @@ func (t *DeploymentTarget) DeployRole() awsiam.Role {
 // ExecutionRole is the role CloudFormation uses to create stack resources,
 // or nil without StackNames.
 //
-// Its statements are written whole, in one inline policy (the
-// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, use ExecutionStatements or
-// ExecutionManagedPolicyArns, which Validate checks. Role.AddToPolicy and
-// grants would create a second "DefaultPolicy" and fail in aws-cdk-lib
-// ("There is already a Construct with name 'DefaultPolicy'"). A policy of
-// your own attached to the role (awsiam.NewPolicy with Roles) is not
-// checked by Relay, but stays under the role's Deny statements (roles and
-// users created or changed only with the permissions boundary, no change
-// to Relay's roles, stacks or boundary), which no Allow overrides.
+// Its statements are in one inline policy (the awsiam.Policy
+// "DefaultPolicy" under the role): to give the role more, use
+// ExecutionStatements or ExecutionManagedPolicyArns, which Validate
+// checks. Role.AddToPolicy and grants add their statement to that policy;
+// iam:PassRole without an iam:PassedToService condition is refused there
+// as in ExecutionStatements (a panic that names the statement and the
+// fix). Whatever is added, by those or by a policy of your own
+// (awsiam.NewPolicy with Roles), stays under the role's permissions
+// boundary and Deny statements (roles and users created or changed only
+// with the boundary, no change to Relay's roles, stacks or boundary),
+// which no Allow overrides.
 func (t *DeploymentTarget) ExecutionRole() awsiam.Role {
 	t.register("execution", t.executionRole)
 	return t.executionRole
@@ -1174,11 +1180,11 @@ func (t *DeploymentTarget) ExecutionRole() awsiam.Role {
 // InvokeRole is the role of the invoke actions, or nil without
 // InvokeRoleName.
 //
-// Its statements are written whole, in one inline policy (the
-// awsiam.Policy "DefaultPolicy" under the role, as Role.AddToPolicy would
-// create it): to give the role more, use InvokeStatements, which Validate
-// holds to the rules of DeployStatements; what DeployRole says of
-// Role.AddToPolicy, grants and policies of your own holds here too.
+// Its statements are in one inline policy (the awsiam.Policy
+// "DefaultPolicy" under the role): to give the role more, use
+// InvokeStatements, which Validate holds to the rules of DeployStatements;
+// what DeployRole says of Role.AddToPolicy, grants and policies of your
+// own holds here too.
 func (t *DeploymentTarget) InvokeRole() awsiam.Role {
 	t.register("invoke", t.invokeRole)
 	return t.invokeRole

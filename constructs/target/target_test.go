@@ -1278,3 +1278,73 @@ func TestCrossEnvironmentTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestAddedStatements: statements that a team adds through the L2 roles
+// (Role.AddToPolicy, grants) land in the role's one policy, held to the
+// rules of the props field that gives the role more.
+func TestAddedStatements(t *testing.T) {
+	statement := func(actions ...string) awsiam.PolicyStatement {
+		return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings(actions...), Resources: jsii.Strings("*")})
+	}
+	for _, tc := range []struct {
+		name string
+		add  func(tgt *target.DeploymentTarget, stack awscdk.Stack)
+		want string // the panic's message; "" for none
+	}{
+		{"a grant to the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			awss3.NewBucket(stack, jsii.String("Team"), nil).GrantRead(tgt.DeployRole(), nil)
+		}, ""},
+		{"a grant to the execution role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			awss3.NewBucket(stack, jsii.String("Team"), nil).GrantRead(tgt.ExecutionRole(), nil)
+		}, ""},
+		{"a Deny on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Effect: awsiam.Effect_DENY, Actions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")}))
+		}, ""},
+		{"an IAM write on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.DeployRole().AddToPolicy(statement("iam:CreateRole"))
+		}, `target: DeployRole(): the statement {"Action":"iam:CreateRole","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: iam:CreateRole writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources`},
+		{"role chaining on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/ops")}))
+		}, `target: DeployRole(): the statement {"Action":"sts:AssumeRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/ops"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN`},
+		{"NotAction on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")}))
+		}, `target: DeployRole(): the statement {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}, added by Role.AddToPolicy or a grant: NotAction or NotResource in an Allow statement grants everything but what it names, and no permissions boundary bounds the deploy role; name the actions and resources`},
+		{"a stack change on a step role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.StepRoles()[0].AddToPolicy(statement("cloudformation:UpdateStack"))
+		}, `target: StepRoles(): the statement {"Action":"cloudformation:UpdateStack","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only`},
+		{"administrator on the invoke role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.InvokeRole().AddToPolicy(statement("*"))
+		}, `target: InvokeRole(): the statement {"Action":"*","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; grant the invoke role what its actions call, by ARN`},
+		{"iam:PassRole to any service on the execution role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.ExecutionRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("iam:PassRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/app-*")}))
+		}, `target: ExecutionRole(): the statement {"Action":"iam:PassRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/app-*"}, added by Role.AddToPolicy or a grant: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; add the condition {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := relaytest.NewApp()
+			stack := awscdk.NewStack(app, jsii.String("Staging"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+			})
+			p := validProps()
+			p.InvokeRoleName = "payments-staging-invoke"
+			p.InvokeStatements = []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:smoke"}}}
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-plan-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-plan", Statements: []target.Statement{
+				{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-tfstate-222222222222/*"}, Reason: "One state object per workspace."},
+			}}}
+			var tgt *target.DeploymentTarget
+			relaytest.Do(t, "target.New", func() { tgt = target.New(stack, "Target", p) })
+			msg, ok := relaytest.Recover(func() { tc.add(tgt, stack) })
+			if ok {
+				msg = ""
+			}
+			if msg != tc.want {
+				t.Errorf("adding the statement panicked with\n%q\nwant\n%q", msg, tc.want)
+			}
+			if tc.want != "" {
+				return
+			}
+			// Accepted: one policy per role still, the added statement in it.
+			tpl := relaytest.Template(t, stack)
+			relaytest.Check(t, "one policy per role", func() { tpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(4)) })
+		})
+	}
+}

@@ -9,7 +9,10 @@
 // handed to awsiam.PolicyDocument_FromJson in one call; Attach then creates
 // the role's "DefaultPolicy" (the awsiam.Policy that Role.AddToPolicy
 // would create, at the same path, so the template is the same) with that
-// document in one more.
+// document in one more. NewRole makes a role that takes statements added
+// later through aws-cdk-lib (Role.AddToPolicy, grants) into that same
+// policy, judged by a Check, instead of failing on a second
+// "DefaultPolicy".
 package policy
 
 import (
@@ -100,18 +103,33 @@ func DocumentJSON(statements ...Statement) map[string]interface{} {
 // same as with AddToPolicy. Two jsii calls; none without statements (the
 // result is then nil).
 //
-// Attach is for roles that get all their statements at once: afterwards
+// For a role made by NewRole, the policy becomes the one that later
+// Role.AddToPolicy calls and grants add to; on a role of NewRole's that
+// already has it (a statement was added first), Attach adds statements to
+// it (one call per statement) and returns it. On any other role, Attach is
+// for roles that get all their statements at once: afterwards
 // Role.AddToPolicy, and a grant to the role, would try to create a second
 // "DefaultPolicy" and panic; add to the returned policy instead
 // (Policy.AddStatements).
 func Attach(role awsiam.Role, statements ...Statement) awsiam.Policy {
+	owned, _ := role.(*ownedRole)
+	if owned != nil && owned.policy != nil {
+		for _, s := range statements {
+			owned.policy.AddStatements(s.PolicyStatement())
+		}
+		return owned.policy
+	}
 	if len(statements) == 0 {
 		return nil
 	}
-	return awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{
+	p := awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{
 		Document: Document(statements...),
 		Roles:    &[]awsiam.IRole{role},
 	})
+	if owned != nil {
+		owned.policy = p
+	}
+	return p
 }
 
 // From converts iampolicy's plain statements (the boundary and its guards)

@@ -1,0 +1,155 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Check judges a statement that code outside Relay adds to one of Relay's
+// roles (Role.AddToPolicy, Role.AddToPrincipalPolicy or a grant such as
+// bucket.GrantRead(role)). A non-nil error refuses the statement: its
+// message names the role, the statement and the fix.
+type Check func(added Added) error
+
+// Added is a statement added to one of Relay's roles, read back from
+// aws-cdk-lib (PolicyStatement.toStatementJson).
+type Added struct {
+	// JSON is the statement in IAM's JSON grammar, compact, for messages;
+	// tokens (a bucket's ARN) show as aws-cdk-lib's ${Token[...]} strings.
+	JSON string
+	// Deny is true for a Deny statement.
+	Deny bool
+	// Actions and NotActions are the statement's Action and NotAction
+	// values; Resources and NotResources its Resource and NotResource.
+	Actions, NotActions, Resources, NotResources []string
+	// Conditions are the Condition block: operator to key to values.
+	Conditions map[string]map[string][]string
+}
+
+// ownedRole is an awsiam.Role whose statements all land in its one inline
+// policy, "DefaultPolicy": Attach's statements and those that code outside
+// Relay adds. jsii calls AddToPrincipalPolicy here (an override) whenever
+// aws-cdk-lib would add to the role's own default policy.
+type ownedRole struct {
+	awsiam.Role
+	policy awsiam.Policy
+	check  Check
+}
+
+// AddToPrincipalPolicy adds statement to the role's "DefaultPolicy"
+// (creating it for a role that has none yet) once check accepts it; it
+// panics with check's error otherwise, which the jsii call that added the
+// statement (AddToPolicy, a grant) then raises.
+func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult {
+	if r.check != nil {
+		added, err := readAdded(statement)
+		if err == nil {
+			err = r.check(added)
+		}
+		if err != nil {
+			panic(err)
+		}
+	}
+	if r.policy == nil {
+		r.policy = awsiam.NewPolicy(r, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{r}})
+	}
+	r.policy.AddStatements(statement)
+	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: r.policy}
+}
+
+// readAdded reads statement back from aws-cdk-lib (one jsii call).
+func readAdded(statement awsiam.PolicyStatement) (Added, error) {
+	raw, err := json.Marshal(unwrapMaps(statement.ToStatementJson()))
+	if err != nil {
+		return Added{}, fmt.Errorf("reading an added policy statement: %w", err)
+	}
+	var in struct {
+		Effect                                   string
+		Action, NotAction, Resource, NotResource oneOrMany
+		Condition                                map[string]map[string]oneOrMany
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return Added{}, fmt.Errorf("reading an added policy statement %s: %w", raw, err)
+	}
+	out := Added{JSON: string(raw), Deny: in.Effect == "Deny", Actions: in.Action, NotActions: in.NotAction,
+		Resources: in.Resource, NotResources: in.NotResource}
+	for op, keys := range in.Condition {
+		if out.Conditions == nil {
+			out.Conditions = map[string]map[string][]string{}
+		}
+		out.Conditions[op] = map[string][]string{}
+		for k, v := range keys {
+			out.Conditions[op][k] = v
+		}
+	}
+	return out, nil
+}
+
+// unwrapMaps removes the {"$jsii.map": ...} wrappers in which the jsii
+// runtime hands over the maps nested in a value typed any (a statement's
+// Condition block).
+func unwrapMaps(v interface{}) interface{} {
+	switch v := v.(type) {
+	case map[string]interface{}:
+		if inner, ok := v["$jsii.map"]; ok && len(v) == 1 {
+			return unwrapMaps(inner)
+		}
+		out := make(map[string]interface{}, len(v))
+		for k, e := range v {
+			out[k] = unwrapMaps(e)
+		}
+		return out
+	case []interface{}:
+		out := make([]interface{}, len(v))
+		for i, e := range v {
+			out[i] = unwrapMaps(e)
+		}
+		return out
+	}
+	return v
+}
+
+// oneOrMany reads an IAM JSON value that is one value or a list of them;
+// a value that is not a string (a condition's true, 10) reads as written.
+type oneOrMany []string
+
+func (o *oneOrMany) UnmarshalJSON(b []byte) error {
+	var v interface{}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	list, ok := v.([]interface{})
+	if !ok {
+		list = []interface{}{v}
+	}
+	for _, e := range list {
+		if str, ok := e.(string); ok {
+			*o = append(*o, str)
+		} else {
+			raw, _ := json.Marshal(e)
+			*o = append(*o, string(raw))
+		}
+	}
+	return nil
+}
+
+// NewRole is awsiam.NewRole for a role of Relay's whose identity policy
+// Relay writes whole with Attach, in its "DefaultPolicy", and that it hands
+// to callers (a target's DeployRole, a pipeline's Role). Unlike a plain
+// role given to Attach, statements added later through the L2 role
+// (Role.AddToPolicy, AddToPrincipalPolicy, grants such as
+// bucket.GrantRead(role)) land in that same policy instead of failing in
+// aws-cdk-lib ("There is already a Construct with name 'DefaultPolicy'"),
+// once check accepts each (nil accepts all); a refused statement panics
+// with check's error, raised by the call that added it. The role's
+// template is the same as awsiam.NewRole's, for one jsii call as
+// awsiam.NewRole; reading an added statement back for check costs one more.
+func NewRole(scope constructs.Construct, id string, props *awsiam.RoleProps, check Check) awsiam.Role {
+	r := &ownedRole{check: check}
+	awsiam.NewRole_Override(r, scope, jsii.String(id), props)
+	return r
+}
