@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
@@ -865,4 +866,38 @@ func TestNewPanicsOnInvalidProps(t *testing.T) {
 // ProjectName and RoleName.
 func helmRelease(cluster, project, role string) *pipeline.EKSRelease {
 	return &pipeline.EKSRelease{Helm: &pipeline.HelmRelease{Cluster: cluster, Release: "payments", Chart: "chart", ProjectName: project, RoleName: role}}
+}
+
+// TestRoleTakesGrants: a grant to the pipeline's role (for an action a
+// team adds) lands in the role's one inline policy, after Relay's own
+// statements.
+func TestRoleTakesGrants(t *testing.T) {
+	stack := newStack()
+	var pl *pipeline.Pipeline
+	relaytest.Do(t, "pipeline.New and a grant", func() {
+		store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+			Readers: artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: []string{deployPattern}},
+		})
+		pl = pipeline.New(stack, "Pipeline", validProps(store, []pipeline.Deployment{deployment("staging", "222222222222")}))
+		awssns.NewTopic(stack, jsii.String("TeamTopic"), nil).GrantPublish(pl.Role())
+	})
+	tpl := relaytest.JSON(t, stack)
+	roleID := logicalID(pl.Role())
+	var policies, last []string
+	for id, r := range tpl["Resources"].(map[string]interface{}) {
+		r := r.(map[string]interface{})
+		props, _ := r["Properties"].(map[string]interface{})
+		if r["Type"] != "AWS::IAM::Policy" || fmt.Sprint(props["Roles"]) != fmt.Sprint([]interface{}{map[string]interface{}{"Ref": roleID}}) {
+			continue
+		}
+		policies = append(policies, id)
+		sts := props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{})
+		last = []string{fmt.Sprint(sts[len(sts)-1].(map[string]interface{})["Action"]), fmt.Sprint(sts[len(sts)-1].(map[string]interface{})["Resource"])}
+	}
+	if len(policies) != 1 {
+		t.Fatalf("the pipeline role has policies %v, want its one DefaultPolicy", policies)
+	}
+	if last[0] != "sns:Publish" || !strings.HasPrefix(last[1], "map[Ref:TeamTopic") {
+		t.Errorf("the policy's last statement = %v, want the grant: sns:Publish on the team's topic", last)
+	}
 }
