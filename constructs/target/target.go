@@ -1147,8 +1147,10 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 // on a pattern: no permissions boundary bounds this role). Role.AddToPolicy
 // and grants (bucket.GrantRead(role)) add their statement to that policy
 // under the same rules, and NotAction or NotResource in an Allow is
-// refused too: a refused statement panics with a message that names the
-// role, the statement and the fix. A policy of your own attached to the
+// refused too: a refused statement is left out and fails synthesis
+// (aws-cdk-lib's "Validation failed with the following errors", before
+// any template is written) with a message that names the role's path, the
+// statement and the fix. A policy of your own attached to the
 // role (awsiam.NewPolicy with Roles, Role.AddManagedPolicy) or a statement
 // added to its trust (AssumeRolePolicy) is not checked by Relay here;
 // relaytest.CheckAssembly and cdk-nag (compliance.Check) judge what they
@@ -1166,8 +1168,8 @@ func (t *DeploymentTarget) DeployRole() awsiam.Role {
 // ExecutionStatements or ExecutionManagedPolicyArns, which Validate
 // checks. Role.AddToPolicy and grants add their statement to that policy;
 // iam:PassRole without an iam:PassedToService condition is refused there
-// as in ExecutionStatements (a panic that names the statement and the
-// fix). Whatever is added, by those or by a policy of your own
+// as in ExecutionStatements (it fails synthesis as DeployRole says).
+// Whatever is added, by those or by a policy of your own
 // (awsiam.NewPolicy with Roles), stays under the role's permissions
 // boundary and Deny statements (roles and users created or changed only
 // with the boundary, no change to Relay's roles, stacks or boundary),

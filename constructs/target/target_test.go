@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -830,6 +831,51 @@ func ExampleNew() {
 	// orders-staging-deploy
 }
 
+// ExampleDeploymentTarget_ExecutionRole shows a team granting Relay's
+// execution role access to a resource of its own stack: the statement
+// lands in the role's one inline policy, under its permissions boundary.
+func ExampleDeploymentTarget_ExecutionRole() {
+	app := relaytest.NewApp()
+	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")},
+	})
+	n := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "eu-west-1"}
+	t := target.New(stack, "Delivery", &target.Props{
+		Account:            "222222222222",
+		Regions:            []string{"eu-west-1"},
+		RolePath:           n.RolePath(),
+		DeployRoleName:     n.DeployRole("staging"),
+		ExecutionRoleName:  n.ExecutionRole("staging"),
+		PipelineAccount:    n.ToolingAccount,
+		PipelineRoleArns:   []string{n.PipelineRoleArn()},
+		StackNames:         []string{"orders-service"},
+		ArtifactBucketArns: []string{n.ArtifactBucketArn("eu-west-1")},
+		ArtifactKeyArns:    []string{n.ArtifactKeyPattern("eu-west-1")},
+		ExecutionStatements: []target.Statement{
+			{Sid: "Queues", Actions: []string{"sqs:*"}, Resources: []string{"arn:aws:sqs:eu-west-1:222222222222:orders-*"}, Reason: "The service stack creates its own queues."},
+		},
+	})
+	// The service's stacks read their settings from the team's parameter.
+	settings := awsssm.NewStringParameter(stack, jsii.String("Settings"), &awsssm.StringParameterProps{StringValue: jsii.String("{}")})
+	settings.GrantRead(t.ExecutionRole())
+
+	tpl := *assertions.Template_FromStack(stack, nil).ToJSON()
+	for _, r := range tpl["Resources"].(map[string]interface{}) {
+		props, _ := r.(map[string]interface{})["Properties"].(map[string]interface{})
+		if r.(map[string]interface{})["Type"] != "AWS::IAM::Policy" || !strings.HasPrefix(fmt.Sprint(props["Roles"]), "[map[Ref:DeliveryExecutionRole") {
+			continue
+		}
+		for _, st := range props["PolicyDocument"].(map[string]interface{})["Statement"].([]interface{}) {
+			if sid, _ := st.(map[string]interface{})["Sid"].(string); sid == "" || sid == "Queues" {
+				fmt.Println(st.(map[string]interface{})["Action"])
+			}
+		}
+	}
+	// Output:
+	// sqs:*
+	// [ssm:DescribeParameters ssm:GetParameters ssm:GetParameter ssm:GetParameterHistory]
+}
+
 func TestWildcardReasons(t *testing.T) {
 	const (
 		lambdaReason = "The application creates and updates its Lambda functions."
@@ -1302,22 +1348,22 @@ func TestAddedStatements(t *testing.T) {
 		}, ""},
 		{"an IAM write on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.DeployRole().AddToPolicy(statement("iam:CreateRole"))
-		}, `target: DeployRole(): the statement {"Action":"iam:CreateRole","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: iam:CreateRole writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources`},
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":"iam:CreateRole","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: iam:CreateRole writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources`},
 		{"role chaining on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/ops")}))
-		}, `target: DeployRole(): the statement {"Action":"sts:AssumeRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/ops"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN`},
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":"sts:AssumeRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/ops"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN`},
 		{"NotAction on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")}))
-		}, `target: DeployRole(): the statement {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}, added by Role.AddToPolicy or a grant: NotAction or NotResource in an Allow statement grants everything but what it names, and no permissions boundary bounds the deploy role; name the actions and resources`},
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}, added by Role.AddToPolicy or a grant: NotAction or NotResource in an Allow statement grants everything but what it names, and no permissions boundary bounds the deploy role; name the actions and resources`},
 		{"a stack change on a step role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.StepRoles()[0].AddToPolicy(statement("cloudformation:UpdateStack"))
-		}, `target: StepRoles(): the statement {"Action":"cloudformation:UpdateStack","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only`},
+		}, `[Staging/Target/StepRole-payments-staging-plan-step] target: StepRoles(): the statement {"Action":"cloudformation:UpdateStack","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only`},
 		{"administrator on the invoke role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.InvokeRole().AddToPolicy(statement("*"))
-		}, `target: InvokeRole(): the statement {"Action":"*","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; grant the invoke role what its actions call, by ARN`},
+		}, `[Staging/Target/InvokeRole] target: InvokeRole(): the statement {"Action":"*","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; grant the invoke role what its actions call, by ARN`},
 		{"iam:PassRole to any service on the execution role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.ExecutionRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("iam:PassRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/app-*")}))
-		}, `target: ExecutionRole(): the statement {"Action":"iam:PassRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/app-*"}, added by Role.AddToPolicy or a grant: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; add the condition {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
+		}, `[Staging/Target/ExecutionRole] target: ExecutionRole(): the statement {"Action":"iam:PassRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/app-*"}, added by Role.AddToPolicy or a grant: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; add the condition {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			app := relaytest.NewApp()
@@ -1331,13 +1377,19 @@ func TestAddedStatements(t *testing.T) {
 				{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-tfstate-222222222222/*"}, Reason: "One state object per workspace."},
 			}}}
 			var tgt *target.DeploymentTarget
-			relaytest.Do(t, "target.New", func() { tgt = target.New(stack, "Target", p) })
-			msg, ok := relaytest.Recover(func() { tc.add(tgt, stack) })
+			relaytest.Do(t, "target.New and the statement", func() {
+				tgt = target.New(stack, "Target", p)
+				tc.add(tgt, stack)
+			})
+			msg, ok := relaytest.Recover(func() { app.Synth(nil) })
 			if ok {
 				msg = ""
 			}
+			if tc.want != "" {
+				tc.want = "ValidationFailedWithErrors: Validation failed with the following errors:\n  " + tc.want
+			}
 			if msg != tc.want {
-				t.Errorf("adding the statement panicked with\n%q\nwant\n%q", msg, tc.want)
+				t.Errorf("synthesis panicked with\n%q\nwant\n%q", msg, tc.want)
 			}
 			if tc.want != "" {
 				return

@@ -38,12 +38,18 @@ type ownedRole struct {
 	awsiam.Role
 	policy awsiam.Policy
 	check  Check
+	// refused are the errors of the statements check refused, which
+	// synthesis reports (a validation added with the first).
+	refused []error
 }
 
 // AddToPrincipalPolicy adds statement to the role's "DefaultPolicy"
-// (creating it for a role that has none yet) once check accepts it; it
-// panics with check's error otherwise, which the jsii call that added the
-// statement (AddToPolicy, a grant) then raises.
+// (creating it for a role that has none yet) once check accepts it. A
+// refused statement is left out and its error fails synthesis, as a
+// validation error of the role: a panic here would leave the jsii kernel
+// waiting for the callback (jsii-runtime-go does not complete a callback
+// that fails), and answering "not added" would make a grant fall back to
+// the resource's policy.
 func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsiam.AddToPrincipalPolicyResult {
 	if r.check != nil {
 		added, err := readAdded(statement)
@@ -51,7 +57,11 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 			err = r.check(added)
 		}
 		if err != nil {
-			panic(err)
+			if len(r.refused) == 0 {
+				r.Node().AddValidation(&refusals{r})
+			}
+			r.refused = append(r.refused, err)
+			return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true)}
 		}
 	}
 	if r.policy == nil {
@@ -59,6 +69,18 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 	}
 	r.policy.AddStatements(statement)
 	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: r.policy}
+}
+
+// refusals reports a role's refused statements when the App synthesizes.
+type refusals struct{ r *ownedRole }
+
+// Validate lists the refused statements' errors.
+func (v *refusals) Validate() *[]*string {
+	out := make([]*string, len(v.r.refused))
+	for i, err := range v.r.refused {
+		out[i] = jsii.String(err.Error())
+	}
+	return &out
 }
 
 // readAdded reads statement back from aws-cdk-lib (one jsii call).
@@ -144,8 +166,10 @@ func (o *oneOrMany) UnmarshalJSON(b []byte) error {
 // (Role.AddToPolicy, AddToPrincipalPolicy, grants such as
 // bucket.GrantRead(role)) land in that same policy instead of failing in
 // aws-cdk-lib ("There is already a Construct with name 'DefaultPolicy'"),
-// once check accepts each (nil accepts all); a refused statement panics
-// with check's error, raised by the call that added it. The role's
+// once check accepts each (nil accepts all); a refused statement is left
+// out and fails the App's synthesis with check's error (aws-cdk-lib's
+// "Validation failed with the following errors", the role's path before
+// each), before any template is written. The role's
 // template is the same as awsiam.NewRole's, for one jsii call as
 // awsiam.NewRole; reading an added statement back for check costs one more.
 func NewRole(scope constructs.Construct, id string, props *awsiam.RoleProps, check Check) awsiam.Role {
