@@ -1048,25 +1048,17 @@ func (p *Props) hookRoleArn() string {
 // execution role, to Lambda only); it may report the job result through
 // JobResultsRoleArn, write the functions' logs, and do HookStatements.
 func newHookRole(scope constructs.Construct, p Props) awsiam.Role {
-	role := awsiam.NewRole(scope, jsii.String("HookRole"), &awsiam.RoleProps{
+	role := policy.NewRole(scope, "HookRole", &awsiam.RoleProps{
 		RoleName:    jsii.String(p.HookRoleName),
 		Path:        jsii.String(p.RolePath),
 		Description: jsii.String("Execution role of the delivery pipeline's Lambda hook functions; reports their job results to the pipeline in " + p.PipelineAccount),
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-	})
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("ReportJobResults"),
-		Actions:   jsii.Strings("sts:AssumeRole"),
-		Resources: jsii.Strings(p.JobResultsRoleArn),
-	}))
-	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("WriteHookLogs"),
-		Actions:   jsii.Strings("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
-		Resources: jsii.Strings(hookLogGroups(p)...),
-	}))
-	for _, st := range p.HookStatements {
-		role.AddToPolicy(st.PolicyStatement())
+	}, unboundedCheck("HookRole()", hookRule))
+	statements := []policy.Statement{
+		{Sid: "ReportJobResults", Actions: []string{"sts:AssumeRole"}, Resources: []string{p.JobResultsRoleArn}},
+		{Sid: "WriteHookLogs", Actions: []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, Resources: hookLogGroups(p)},
 	}
+	policy.Attach(role, append(statements, statementsOf(p.HookStatements)...)...)
 	return role
 }
 
