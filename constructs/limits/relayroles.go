@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/internal/cfnfile"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 )
 
 // RelayRoleGrants is the ID of the rule of CheckRelayRoles, which is no AWS
@@ -52,6 +53,20 @@ type relayRole struct {
 	// CloudFormation execution role, whose grants the team chooses (and
 	// Relay accepts as strong as AdministratorAccess when asked to).
 	execution bool
+	// guarded: an execution role without a trust condition (not a
+	// StackSets administration role), which Relay gives the permissions
+	// boundary guards.
+	guarded bool
+	// statements are the statements of its inline Policies and of the
+	// policies attached to it.
+	statements []placedStatement
+}
+
+// placedStatement is a policy statement and where it is: the logical ID
+// of its resource and its property path there.
+type placedStatement struct {
+	stmt               map[string]interface{}
+	resource, property string
 }
 
 // CheckRelayRoles returns an error finding (Over, with Rule set) for what a
@@ -67,14 +82,25 @@ type relayRole struct {
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
 //     ArnLike, StringEquals or StringLike), except the roots the role's
-//     TrustedRootsMetadata records.
+//     TrustedRootsMetadata records;
+//   - a CloudFormation execution role (one that trusts only
+//     cloudformation.amazonaws.com, without a condition) that lost the
+//     permissions-boundary guards Relay gives every execution role
+//     (target.Props.PermissionsBoundaryName): a Deny of the IAM writes that
+//     create or change a role or user (iampolicy.BoundaryWrites) unless
+//     iam:PermissionsBoundary is Relay's boundary, a policy at the role's
+//     path /relay/<name>/ in the stack's account; and a Deny of
+//     iam:DeleteRolePermissionsBoundary and iam:DeleteUserPermissionsBoundary.
+//     An escape hatch that deletes either statement, or names another
+//     boundary, is flagged. Relay sets no PermissionsBoundary on its own
+//     roles (one a team adds only narrows them, and is not judged).
 //
 // The grants of a CloudFormation execution role (one that trusts only
 // cloudformation.amazonaws.com) are not judged: the team chooses them
 // (target.Props.ExecutionStatements, ExecutionManagedPolicyArns), and may
 // accept administrator rights there. Nor are a statement's conditions, a
-// NotAction, or a service principal a team adds: only the three shapes
-// above. Findings are sorted by stack and logical ID.
+// NotAction, or a service principal a team adds: only the shapes above.
+// Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
 	for _, st := range stacks {
@@ -111,6 +137,15 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			}
 			trust, _ := props["AssumeRolePolicyDocument"].(map[string]interface{})
 			r.execution = onlyService(trust, "cloudformation.amazonaws.com")
+			r.guarded = r.execution && !conditioned(trust)
+			for k, p := range cfnfile.List(props["Policies"]) {
+				pol, _ := p.(map[string]interface{})
+				doc, _ := pol["PolicyDocument"].(map[string]interface{})
+				for j, s := range cfnfile.List(doc["Statement"]) {
+					stmt, _ := s.(map[string]interface{})
+					r.statements = append(r.statements, placedStatement{stmt: stmt, resource: id, property: fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, j)})
+				}
+			}
 			roles[id] = r
 			add := func(property, name, rule string) {
 				out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: name, Property: property, Rule: rule})
@@ -174,8 +209,16 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				} else if name, ok := e.resolve(x); ok {
 					rid = byName[name]
 				}
-				if r, ok := roles[rid]; ok && !r.execution {
-					to = append(to, r)
+				if r, ok := roles[rid]; ok {
+					doc, _ := props["PolicyDocument"].(map[string]interface{})
+					for j, s := range cfnfile.List(doc["Statement"]) {
+						stmt, _ := s.(map[string]interface{})
+						r.statements = append(r.statements, placedStatement{stmt: stmt, resource: id, property: fmt.Sprintf("PolicyDocument.Statement[%d]", j)})
+					}
+					roles[rid] = r
+					if !r.execution {
+						to = append(to, r)
+					}
 				}
 			}
 			if len(to) == 0 {
@@ -189,8 +232,171 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				}
 			}
 		}
+		for _, id := range ids {
+			if r, ok := roles[id]; ok && r.guarded {
+				for _, f := range r.boundaryGuards(e) {
+					f.Stack = st.ID
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	sortFindings(stacks, out)
+	return out
+}
+
+// sortFindings sorts out by the stacks' order and then by logical ID,
+// keeping the order of one resource's findings.
+func sortFindings(stacks []Stack, out []Finding) {
+	order := map[string]int{}
+	for i, st := range stacks {
+		order[st.ID] = i
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		if d := order[a.Stack] - order[b.Stack]; d != 0 {
+			return d
+		}
+		return strings.Compare(a.Resource, b.Resource)
+	})
+}
+
+// boundaryFix is the fix of a finding of boundaryGuards.
+const boundaryFix = "keep the statement as Relay writes it (target.New gives it to every CloudFormation execution role, in the role's default policy): remove the escape hatch (AddPropertyOverride, AddPropertyDeletionOverride, AddOverride) that deletes or changes it"
+
+// boundaryGuards are the findings (without Stack) for the permissions
+// boundary guards that r, a CloudFormation execution role, lacks: a Deny
+// of iampolicy.BoundaryWrites on * unless iam:PermissionsBoundary names
+// Relay's boundary (a policy at /relay/<pipeline>/ of the stack's
+// account), and an unconditional Deny of iampolicy.BoundaryRemovals on *. A Deny of
+// the writes on * without any condition guards them too. A write guard
+// whose iam:PermissionsBoundary names another policy is flagged where it
+// is; a missing one on the role.
+func (r relayRole) boundaryGuards(e stackEnv) []Finding {
+	var out []Finding
+	var writes, removals bool
+	var replaced []Finding
+	for _, s := range r.statements {
+		if s.stmt["Effect"] != "Deny" || !slices.Contains(cfnfile.List(s.stmt["Resource"]), interface{}("*")) {
+			continue
+		}
+		cond, _ := s.stmt["Condition"].(map[string]interface{})
+		if covers(s.stmt["Action"], iampolicy.BoundaryRemovals) && len(cond) == 0 {
+			removals = true
+		}
+		if !covers(s.stmt["Action"], iampolicy.BoundaryWrites) {
+			continue
+		}
+		if len(cond) == 0 {
+			writes = true
+			continue
+		}
+		values, only := boundaryCondition(cond)
+		if len(values) == 0 {
+			continue
+		}
+		bad := ""
+		for _, v := range values {
+			if !r.relayBoundary(v, e) {
+				if text, ok := e.resolve(v); ok {
+					bad = text
+				} else {
+					bad = canonical(v)
+				}
+				break
+			}
+		}
+		switch {
+		case bad == "" && only:
+			writes = true
+		case bad != "":
+			replaced = append(replaced, Finding{Limit: relayRoleLimit, Resource: s.resource, Physical: r.name, Name: bad,
+				Property: s.property + ".Condition.StringNotEquals.iam:PermissionsBoundary", Fix: boundaryFix,
+				Rule: fmt.Sprintf("on %s, is not Relay's permissions boundary (a policy at /relay/%s/%s): the role may create and change roles and users that carry this policy instead", r.describe(), r.pipeline, r.inAccount(e))})
+		}
+	}
+	if !writes {
+		if len(replaced) > 0 {
+			out = append(out, replaced...)
+		} else {
+			out = append(out, Finding{Limit: relayRoleLimit, Resource: r.id, Physical: r.name, Name: iampolicy.BoundaryWritesSid, Property: "Deny statement", Fix: boundaryFix,
+				Rule: fmt.Sprintf("is missing from %s, a CloudFormation execution role: without it the role may create and change roles and users without Relay's permissions boundary (a policy at /relay/%s/%s), and so grant them more than it holds", r.describe(), r.pipeline, r.inAccount(e))})
+		}
+	}
+	if !removals {
+		out = append(out, Finding{Limit: relayRoleLimit, Resource: r.id, Physical: r.name, Name: iampolicy.BoundaryRemovalsSid, Property: "Deny statement", Fix: boundaryFix,
+			Rule: fmt.Sprintf("is missing from %s, a CloudFormation execution role: without it the role may take Relay's permissions boundary off the roles and users it created", r.describe())})
 	}
 	return out
+}
+
+// inAccount is " in account <account>" for a stack of a known account,
+// or "".
+func (r relayRole) inAccount(e stackEnv) string {
+	if e.account == "" {
+		return ""
+	}
+	return " in account " + e.account
+}
+
+// relayBoundary reports whether v, an iam:PermissionsBoundary value, is
+// the ARN of a policy at r's path /relay/<pipeline>/ (in the stack's
+// account when it is known), as Relay names its boundary
+// (naming.Names.PermissionsBoundaryArn, target.Props.PermissionsBoundaryName).
+// A value that does not resolve counts by its text.
+func (r relayRole) relayBoundary(v interface{}, e stackEnv) bool {
+	text, ok := e.resolve(v)
+	if !ok {
+		return strings.Contains(canonical(v), ":policy/relay/"+r.pipeline+"/")
+	}
+	m := relayPolicy.FindStringSubmatch(text)
+	return m != nil && m[2] == r.pipeline && (e.account == "" || m[1] == e.account)
+}
+
+// relayPolicy matches the ARN of a customer managed policy at Relay's IAM
+// path: 1 is the account, 2 the pipeline's name.
+var relayPolicy = regexp.MustCompile(`^arn:[^:]+:iam::(\d{12}):policy/relay/([a-z][a-z0-9-]{2,23})/[\w+=,.@-]+$`)
+
+// boundaryCondition returns the values of cond's StringNotEquals (or
+// ArnNotEquals) iam:PermissionsBoundary, and whether that is cond's only
+// condition.
+func boundaryCondition(cond map[string]interface{}) (values []interface{}, only bool) {
+	keys := 0
+	for op, m := range cond {
+		mm, _ := m.(map[string]interface{})
+		for k, v := range mm {
+			keys++
+			if (op == "StringNotEquals" || op == "ArnNotEquals") && strings.EqualFold(k, "iam:PermissionsBoundary") {
+				values = append(values, cfnfile.List(v)...)
+			}
+		}
+	}
+	return values, keys == 1
+}
+
+// covers reports whether the Action patterns of a statement cover each of
+// actions.
+func covers(patterns interface{}, actions []string) bool {
+	list := cfnfile.List(patterns)
+	for _, a := range actions {
+		if !slices.ContainsFunc(list, func(p interface{}) bool {
+			s, _ := p.(string)
+			return iampolicy.Matches(s, a)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// conditioned reports whether a statement of trust has a Condition.
+func conditioned(trust map[string]interface{}) bool {
+	for _, s := range cfnfile.List(trust["Statement"]) {
+		stmt, _ := s.(map[string]interface{})
+		if c, _ := stmt["Condition"].(map[string]interface{}); len(c) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // describe names r in messages: its RoleName, or its logical ID, and that

@@ -27,6 +27,35 @@ func relayRole(name string, change func(props obj)) obj {
 	return obj{"Type": "AWS::IAM::Role", "Properties": props}
 }
 
+// execRole is a CloudFormation execution role of pipeline orders, and
+// execPolicy its default policy with Relay's permissions-boundary guards
+// (iampolicy.Guards), each changed by change when not nil.
+func execRole(change func(props obj)) obj {
+	return relayRole("orders-staging-cfn-exec", func(p obj) {
+		p["AssumeRolePolicyDocument"] = obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "cloudformation.amazonaws.com"}}}}
+		p["ManagedPolicyArns"] = []interface{}{"arn:aws:iam::aws:policy/AdministratorAccess"}
+		if change != nil {
+			change(p)
+		}
+	})
+}
+
+func execPolicy(change func(statements []interface{}) []interface{}) obj {
+	statements := []interface{}{
+		obj{"Sid": "DenyWritesWithoutTheBoundary", "Effect": "Deny", "Resource": "*",
+			"Action": []interface{}{"iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+				"iam:CreateUser", "iam:PutUserPermissionsBoundary", "iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:PutUserPolicy", "iam:DeleteUserPolicy"},
+			"Condition": obj{"StringNotEquals": obj{"iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/relay/orders/orders-staging-boundary"}}},
+		obj{"Sid": "DenyRemovingBoundaries", "Effect": "Deny", "Resource": "*", "Action": []interface{}{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}},
+		obj{"Sid": "DenyPassingRelayRoles", "Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::222222222222:role/relay/orders/*"},
+	}
+	if change != nil {
+		statements = change(statements)
+	}
+	return obj{"Type": "AWS::IAM::Policy", "Properties": obj{"PolicyName": "ExecPolicy", "Roles": []interface{}{obj{"Ref": "Exec"}},
+		"PolicyDocument": obj{"Version": "2012-10-17", "Statement": statements}}}
+}
+
 var allowAll = obj{"Version": "2012-10-17", "Statement": []interface{}{obj{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
 
 // TestCheckRelayRoles has a non-compliant case for each shape the rule
@@ -93,27 +122,89 @@ func TestCheckRelayRoles(t *testing.T) {
 				r["Metadata"] = obj{limits.TrustedRootsMetadata: obj{"principals": []interface{}{"arn:aws:iam::444444444444:root"}, "reason": "only the change board assumes roles there"}}
 				return r
 			}(),
-			"Exec": relayRole("orders-staging-cfn-exec", func(p obj) {
-				p["AssumeRolePolicyDocument"] = obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "cloudformation.amazonaws.com"}}}}
-				p["ManagedPolicyArns"] = []interface{}{"arn:aws:iam::aws:policy/AdministratorAccess"}
-			}),
-			"Team": relayRole("team-admin", func(p obj) { p["ManagedPolicyArns"] = []interface{}{"arn:aws:iam::aws:policy/AdministratorAccess"} }),
+			"Exec":       execRole(nil),
+			"ExecPolicy": execPolicy(nil),
+			"Team":       relayRole("team-admin", func(p obj) { p["ManagedPolicyArns"] = []interface{}{"arn:aws:iam::aws:policy/AdministratorAccess"} }),
 		}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			found := limits.CheckRelayRoles([]limits.Stack{{ID: "orders-staging", Name: "orders-staging", Environment: "aws://222222222222/us-east-1",
-				Template: obj{"Resources": tc.resources}}})
-			var got []string
-			for _, f := range found {
-				if !f.Over() {
-					t.Errorf("%v: a warning, want an error", f)
-				}
-				got = append(got, f.Error())
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("CheckRelayRoles() (-want +got):\n%s", diff)
-			}
+			checkRelayRoles(t, tc.resources, tc.want)
 		})
+	}
+}
+
+// TestCheckRelayRolesBoundary: a CloudFormation execution role keeps the
+// permissions-boundary guards Relay writes on it; an escape hatch that
+// deletes them or names another boundary is flagged, one that denies
+// more is not.
+func TestCheckRelayRolesBoundary(t *testing.T) {
+	const (
+		role = "orders-staging-cfn-exec, a role Relay creates for pipeline orders (path /relay/orders/)"
+		fix  = "keep the statement as Relay writes it (target.New gives it to every CloudFormation execution role, in the role's default policy): remove the escape hatch (AddPropertyOverride, AddPropertyDeletionOverride, AddOverride) that deletes or changes it"
+	)
+	missingWrites := `orders-staging/Exec: Deny statement "DenyWritesWithoutTheBoundary" is missing from ` + role + `, a CloudFormation execution role: without it the role may create and change roles and users without Relay's permissions boundary (a policy at /relay/orders/ in account 222222222222), and so grant them more than it holds: ` + fix
+	missingRemovals := `orders-staging/Exec: Deny statement "DenyRemovingBoundaries" is missing from ` + role + `, a CloudFormation execution role: without it the role may take Relay's permissions boundary off the roles and users it created: ` + fix
+	setBoundary := func(v interface{}) func([]interface{}) []interface{} {
+		return func(s []interface{}) []interface{} {
+			s[0].(obj)["Condition"] = obj{"StringNotEquals": obj{"iam:PermissionsBoundary": v}}
+			return s
+		}
+	}
+	tests := []struct {
+		name      string
+		resources obj
+		want      []string
+	}{
+		{"as Relay writes it, with the boundary's partition and account as intrinsics", obj{"Exec": execRole(nil), "ExecPolicy": execPolicy(setBoundary(
+			obj{"Fn::Join": []interface{}{"", []interface{}{"arn:", obj{"Ref": "AWS::Partition"}, ":iam::", obj{"Ref": "AWS::AccountId"}, ":policy/relay/orders/orders-staging-boundary"}}}))}, nil},
+		{"a Deny of every IAM write, without a condition", obj{"Exec": execRole(nil), "ExecPolicy": execPolicy(func(s []interface{}) []interface{} {
+			return append(s[1:], obj{"Effect": "Deny", "Action": "iam:*", "Resource": "*"})
+		})}, nil},
+		{"both guards deleted", obj{"Exec": execRole(nil), "ExecPolicy": execPolicy(func(s []interface{}) []interface{} { return s[2:] })},
+			[]string{missingWrites, missingRemovals}},
+		{"the default policy deleted; a StackSets administration role is not judged", obj{"Exec": execRole(nil),
+			"StackSetAdmin": relayRole("orders-stackset-admin", func(p obj) {
+				p["AssumeRolePolicyDocument"] = obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "cloudformation.amazonaws.com"},
+					"Condition": obj{"StringEquals": obj{"aws:SourceAccount": "222222222222"}}}}}
+			})},
+			[]string{missingWrites, missingRemovals}},
+		{"the guards' condition widened", obj{"Exec": execRole(nil), "ExecPolicy": execPolicy(func(s []interface{}) []interface{} {
+			s[0].(obj)["Condition"].(obj)["StringEquals"] = obj{"aws:RequestedRegion": "us-east-1"}
+			s[1].(obj)["Condition"] = obj{"StringEquals": obj{"aws:RequestedRegion": "us-east-1"}}
+			return s
+		})}, []string{missingWrites, missingRemovals}},
+		{"another boundary", obj{"Exec": execRole(nil), "ExecPolicy": execPolicy(setBoundary("arn:aws:iam::222222222222:policy/team-boundary"))}, []string{
+			`orders-staging/ExecPolicy: PolicyDocument.Statement[0].Condition.StringNotEquals.iam:PermissionsBoundary "arn:aws:iam::222222222222:policy/team-boundary" on ` + role + `, is not Relay's permissions boundary (a policy at /relay/orders/ in account 222222222222): the role may create and change roles and users that carry this policy instead: ` + fix,
+		}},
+		{"Relay's boundary of another account, inline", obj{"Exec": execRole(func(p obj) {
+			pol := execPolicy(setBoundary([]interface{}{"arn:aws:iam::222222222222:policy/relay/orders/orders-staging-boundary", "arn:aws:iam::999999999999:policy/relay/orders/orders-staging-boundary"}))
+			p["Policies"] = []interface{}{obj{"PolicyName": "guards", "PolicyDocument": pol["Properties"].(obj)["PolicyDocument"]}}
+		})}, []string{
+			`orders-staging/Exec: Policies[0].PolicyDocument.Statement[0].Condition.StringNotEquals.iam:PermissionsBoundary "arn:aws:iam::999999999999:policy/relay/orders/orders-staging-boundary" on ` + role + `, is not Relay's permissions boundary (a policy at /relay/orders/ in account 222222222222): the role may create and change roles and users that carry this policy instead: ` + fix,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkRelayRoles(t, tc.resources, tc.want)
+		})
+	}
+}
+
+// checkRelayRoles runs CheckRelayRoles on a stack orders-staging of
+// account 222222222222 with resources, and compares the errors with want.
+func checkRelayRoles(t *testing.T, resources obj, want []string) {
+	t.Helper()
+	found := limits.CheckRelayRoles([]limits.Stack{{ID: "orders-staging", Name: "orders-staging", Environment: "aws://222222222222/us-east-1",
+		Template: obj{"Resources": resources}}})
+	var got []string
+	for _, f := range found {
+		if !f.Over() {
+			t.Errorf("%v: a warning, want an error", f)
+		}
+		got = append(got, f.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckRelayRoles() (-want +got):\n%s", diff)
 	}
 }

@@ -421,32 +421,45 @@ func TestCheckAssembly(t *testing.T) {
 // passes.
 func TestCheckAssemblyRelayRoles(t *testing.T) {
 	const (
-		role = "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
-		fix  = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+		role        = "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
+		fix         = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+		boundaryFix = "keep the statement as Relay writes it (target.New gives it to every CloudFormation execution role, in the role's default policy): remove the escape hatch (AddPropertyOverride, AddPropertyDeletionOverride, AddOverride) that deletes or changes it"
 	)
 	tests := []struct {
 		name   string
-		attach func(deploy awsiam.Role)
+		attach func(tgt *target.DeploymentTarget)
 		want   []string
 	}{
-		{"as Relay writes it", func(awsiam.Role) {}, nil},
-		{"AdministratorAccess", func(deploy awsiam.Role) {
-			deploy.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AdministratorAccess")))
+		{"as Relay writes it", func(*target.DeploymentTarget) {}, nil},
+		{"AdministratorAccess", func(tgt *target.DeploymentTarget) {
+			tgt.DeployRole().AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AdministratorAccess")))
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: ManagedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess" on ` + role + `, is as strong as AdministratorAccess: ` + fix,
 		}},
-		{"an Allow of * on *", func(deploy awsiam.Role) {
-			awsiam.NewPolicy(awscdk.Stack_Of(deploy), jsii.String("TeamPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{deploy},
+		{"an Allow of * on *", func(tgt *target.DeploymentTarget) {
+			awsiam.NewPolicy(awscdk.Stack_Of(tgt.DeployRole()), jsii.String("TeamPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{tgt.DeployRole()},
 				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("*"), Resources: jsii.Strings("*")})}})
 		}, []string{
 			`orders-staging/TeamPolicyF9C2283B: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + `, grants every action on every resource: ` + fix,
 		}},
-		{"a trust of another account's root", func(deploy awsiam.Role) {
-			deploy.AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		{"a trust of another account's root", func(tgt *target.DeploymentTarget) {
+			tgt.DeployRole().AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String("999999999999"))},
 			}))
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.AWS "arn:aws:iam::999999999999:root" lets the account root arn:aws:iam::999999999999:root (every principal its administrators allow) assume ` + role + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
+		}},
+		{"an escape hatch that names another permissions boundary", func(tgt *target.DeploymentTarget) {
+			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
+			policy.AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition.StringNotEquals.iam:PermissionsBoundary"), jsii.String("arn:aws:iam::222222222222:policy/team-boundary"))
+		}, []string{
+			`orders-staging/DeliveryExecutionRoleDefaultPolicy6AA88ACB: PolicyDocument.Statement[1].Condition.StringNotEquals.iam:PermissionsBoundary "arn:aws:iam::222222222222:policy/team-boundary" on orders-staging-cfn-exec, a role Relay creates for pipeline orders (path /relay/orders/), is not Relay's permissions boundary (a policy at /relay/orders/ in account 222222222222): the role may create and change roles and users that carry this policy instead: ` + boundaryFix,
+		}},
+		{"an escape hatch that deletes the permissions-boundary guards", func(tgt *target.DeploymentTarget) {
+			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
+			policy.AddPropertyDeletionOverride(jsii.String("PolicyDocument.Statement.2"))
+		}, []string{
+			`orders-staging/DeliveryExecutionRole84AD62A4: Deny statement "DenyRemovingBoundaries" is missing from orders-staging-cfn-exec, a role Relay creates for pipeline orders (path /relay/orders/), a CloudFormation execution role: without it the role may take Relay's permissions boundary off the roles and users it created: ` + boundaryFix,
 		}},
 	}
 	for _, tc := range tests {
@@ -465,7 +478,7 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 					ExecutionStatements: []target.Statement{{Sid: "Topics", Actions: []string{"sns:CreateTopic", "sns:DeleteTopic"},
 						Resources: []string{"arn:aws:sns:us-east-1:222222222222:orders-*"}, Reason: "The service's template creates its topics."}},
 				})
-				tc.attach(tgt.DeployRole())
+				tc.attach(tgt)
 			})
 			fake := &fakeTB{}
 			fake.run(func(tb testing.TB) { relaytest.CheckAssembly(tb, app) })

@@ -278,6 +278,18 @@ var BoundaryWrites = []string{
 	"iam:PutUserPolicy", "iam:DeleteUserPolicy",
 }
 
+// BoundaryRemovals are the IAM actions that take the permissions boundary
+// off a role or user.
+var BoundaryRemovals = []string{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}
+
+// BoundaryWritesSid is the Sid of the Guards statement that denies
+// BoundaryWrites unless the role or user carries the boundary, and
+// BoundaryRemovalsSid of the one that denies BoundaryRemovals.
+const (
+	BoundaryWritesSid   = "DenyWritesWithoutTheBoundary"
+	BoundaryRemovalsSid = "DenyRemovingBoundaries"
+)
+
 // Guards are the Deny statements that keep a principal from escaping the
 // permissions boundary boundaryArn: it may create or change roles and users
 // only when they carry that boundary, never remove a boundary, never change
@@ -308,9 +320,9 @@ func Guards(partition, account, boundaryArn, relayPath string, relayStacks []str
 		pass.Conditions = map[string]map[string][]string{"StringNotEquals": {"iam:PassedToService": {"lambda.amazonaws.com"}}}
 	}
 	out := []Statement{
-		{Sid: "DenyWritesWithoutTheBoundary", Deny: true, Actions: BoundaryWrites, Resources: []string{"*"},
+		{Sid: BoundaryWritesSid, Deny: true, Actions: BoundaryWrites, Resources: []string{"*"},
 			Conditions: map[string]map[string][]string{"StringNotEquals": {"iam:PermissionsBoundary": {boundaryArn}}}},
-		{Sid: "DenyRemovingBoundaries", Deny: true, Actions: []string{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}, Resources: []string{"*"}},
+		{Sid: BoundaryRemovalsSid, Deny: true, Actions: BoundaryRemovals, Resources: []string{"*"}},
 		{Sid: "DenyChangingTheBoundary", Deny: true, Actions: policyChanges, Resources: []string{boundaryArn}},
 		{Sid: "DenyChangingRelayRoles", Deny: true, Actions: writes, Resources: relay},
 		pass,
