@@ -93,13 +93,22 @@ type placedStatement struct {
 //     iam:DeleteRolePermissionsBoundary and iam:DeleteUserPermissionsBoundary.
 //     An escape hatch that deletes either statement, or names another
 //     boundary, is flagged. Relay sets no PermissionsBoundary on its own
-//     roles (one a team adds only narrows them, and is not judged).
+//     roles (one a team adds only narrows them, and is not judged);
+//   - a trust statement that admits a service principal without an
+//     aws:SourceArn, aws:SourceAccount or aws:PrincipalArn condition, in
+//     a role that trusts anything besides that one service (Relay writes
+//     such a statement only in a service role that trusts one service:
+//     cloudformation.amazonaws.com, lambda.amazonaws.com,
+//     chatbot.amazonaws.com; the others carry aws:SourceArn and
+//     aws:SourceAccount), and any Federated principal (Relay's roles trust
+//     no identity provider).
 //
 // The grants of a CloudFormation execution role (one that trusts only
 // cloudformation.amazonaws.com) are not judged: the team chooses them
 // (target.Props.ExecutionStatements, ExecutionManagedPolicyArns), and may
 // accept administrator rights there. Nor are a statement's conditions, a
-// NotAction, or a service principal a team adds: only the shapes above.
+// NotAction, or an AWS principal that names one role or user: only the
+// shapes above.
 // Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
@@ -169,12 +178,32 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				}
 			}
 			accepted := trustedRoots(m)
+			serviceRole := oneService(trust)
 			for j, s := range cfnfile.List(trust["Statement"]) {
 				stmt, _ := s.(map[string]interface{})
-				if stmt["Effect"] != "Allow" || pinned(stmt) {
+				if stmt["Effect"] != "Allow" {
 					continue
 				}
 				principal, _ := stmt["Principal"].(map[string]interface{})
+				if !serviceRole && !sourcePinned(stmt) {
+					for _, p := range cfnfile.List(principal["Service"]) {
+						text, ok := e.resolve(p)
+						if !ok {
+							text = canonical(p)
+						}
+						add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Service", j), text, fmt.Sprintf("lets the service %s assume %s, which trusts other principals too: no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)", text, r.describe()))
+					}
+				}
+				for _, p := range cfnfile.List(principal["Federated"]) {
+					text, ok := e.resolve(p)
+					if !ok {
+						text = canonical(p)
+					}
+					add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Federated", j), text, fmt.Sprintf("lets the users of an identity provider assume %s: Relay's roles trust no identity provider", r.describe()))
+				}
+				if pinned(stmt) {
+					continue
+				}
 				if principal == nil {
 					if stmt["Principal"] == "*" {
 						add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal", j), "*", fmt.Sprintf("lets anyone assume %s: no aws:PrincipalArn condition names who", r.describe()))
@@ -449,6 +478,48 @@ func onlyService(trust map[string]interface{}, service string) bool {
 		}
 	}
 	return true
+}
+
+// oneService reports whether every principal of trust's Allow statements is
+// one and the same service principal: a service role (a CloudFormation
+// execution role, a Lambda function's role), which the service assumes
+// only when a principal that may pass it the role (iam:PassRole) does.
+func oneService(trust map[string]interface{}) bool {
+	var service interface{}
+	for _, s := range cfnfile.List(trust["Statement"]) {
+		stmt, _ := s.(map[string]interface{})
+		if stmt["Effect"] != "Allow" {
+			continue
+		}
+		principal, _ := stmt["Principal"].(map[string]interface{})
+		if len(principal) != 1 || principal["Service"] == nil {
+			return false
+		}
+		for _, p := range cfnfile.List(principal["Service"]) {
+			if service != nil && canonical(p) != canonical(service) {
+				return false
+			}
+			service = p
+		}
+	}
+	return service != nil
+}
+
+// sourcePinned reports whether a trust statement names, in an
+// aws:SourceArn or aws:SourceAccount condition (under any operator), the
+// resource or account a service principal may act for, or its principal in
+// aws:PrincipalArn.
+func sourcePinned(stmt map[string]interface{}) bool {
+	cond, _ := stmt["Condition"].(map[string]interface{})
+	for _, keys := range cond {
+		m, _ := keys.(map[string]interface{})
+		for k := range m {
+			if strings.EqualFold(k, "aws:SourceArn") || strings.EqualFold(k, "aws:SourceAccount") || strings.EqualFold(k, "aws:PrincipalArn") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pinned reports whether a trust statement names its principals in an

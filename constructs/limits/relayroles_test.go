@@ -191,6 +191,68 @@ func TestCheckRelayRolesBoundary(t *testing.T) {
 	}
 }
 
+// TestCheckRelayRolesTrust: a service principal added to a role that
+// trusts other principals, without an aws:SourceArn or aws:SourceAccount
+// condition, and any identity provider are flagged; the service roles and
+// source-pinned service trusts Relay writes are not.
+func TestCheckRelayRolesTrust(t *testing.T) {
+	const (
+		deploy = "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
+		hook   = "orders-staging-hook, a role Relay creates for pipeline orders (path /relay/orders/)"
+		fix    = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+		deputy = ": no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): " + fix
+	)
+	trust := func(name string, statements ...interface{}) obj {
+		return relayRole(name, func(p obj) {
+			doc := p["AssumeRolePolicyDocument"].(obj)
+			doc["Statement"] = append(doc["Statement"].([]interface{}), statements...)
+		})
+	}
+	serviceRole := func(name string, services ...interface{}) obj {
+		return relayRole(name, func(p obj) {
+			p["AssumeRolePolicyDocument"] = obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": services}}}}
+		})
+	}
+	tests := []struct {
+		name      string
+		resources obj
+		want      []string
+	}{
+		{"Relay's shapes: one service, services with source conditions, everyone pinned by aws:PrincipalArn", obj{
+			"Deploy": trust("orders-staging-deploy",
+				obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "events.amazonaws.com"},
+					"Condition": obj{"StringEquals": obj{"aws:SourceAccount": "222222222222"}, "ArnEquals": obj{"aws:SourceArn": "arn:aws:events:us-east-1:222222222222:rule/orders"}}},
+				obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"AWS": "*"},
+					"Condition": obj{"ArnLike": obj{"aws:PrincipalArn": "arn:aws:iam::111111111111:role/relay/orders/*"}}}),
+			"Hook":  serviceRole("orders-staging-hook", "lambda.amazonaws.com"),
+			"Hook2": serviceRole("orders-staging-hook2", "lambda.amazonaws.com", "lambda.amazonaws.com"),
+		}, nil},
+		{"lambda.amazonaws.com added to a deploy role", obj{
+			"Deploy": trust("orders-staging-deploy", obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "lambda.amazonaws.com"}}),
+		}, []string{
+			`orders-staging/Deploy: AssumeRolePolicyDocument.Statement[1].Principal.Service "lambda.amazonaws.com" lets the service lambda.amazonaws.com assume ` + deploy + `, which trusts other principals too` + deputy,
+		}},
+		{"a second service in a service role", obj{
+			"Hook": serviceRole("orders-staging-hook", "lambda.amazonaws.com", "states.amazonaws.com"),
+		}, []string{
+			`orders-staging/Hook: AssumeRolePolicyDocument.Statement[0].Principal.Service "lambda.amazonaws.com" lets the service lambda.amazonaws.com assume ` + hook + `, which trusts other principals too` + deputy,
+			`orders-staging/Hook: AssumeRolePolicyDocument.Statement[0].Principal.Service "states.amazonaws.com" lets the service states.amazonaws.com assume ` + hook + `, which trusts other principals too` + deputy,
+		}},
+		{"an identity provider, even with conditions", obj{
+			"Deploy": trust("orders-staging-deploy", obj{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+				"Principal": obj{"Federated": "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
+				"Condition": obj{"StringLike": obj{"token.actions.githubusercontent.com:sub": "repo:example/orders:*"}}}),
+		}, []string{
+			`orders-staging/Deploy: AssumeRolePolicyDocument.Statement[1].Principal.Federated "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com" lets the users of an identity provider assume ` + deploy + `: Relay's roles trust no identity provider: ` + fix,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkRelayRoles(t, tc.resources, tc.want)
+		})
+	}
+}
+
 // checkRelayRoles runs CheckRelayRoles on a stack orders-staging of
 // account 222222222222 with resources, and compares the errors with want.
 func checkRelayRoles(t *testing.T, resources obj, want []string) {

@@ -449,6 +449,13 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.AWS "arn:aws:iam::999999999999:root" lets the account root arn:aws:iam::999999999999:root (every principal its administrators allow) assume ` + role + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
 		}},
+		{"a trust widened to lambda.amazonaws.com", func(tgt *target.DeploymentTarget) {
+			tgt.DeployRole().AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)},
+			}))
+		}, []string{
+			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.Service "lambda.amazonaws.com" lets the service lambda.amazonaws.com assume ` + role + `, which trusts other principals too: no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): ` + fix,
+		}},
 		{"an escape hatch that names another permissions boundary", func(tgt *target.DeploymentTarget) {
 			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
 			policy.AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition.StringNotEquals.iam:PermissionsBoundary"), jsii.String("arn:aws:iam::222222222222:policy/team-boundary"))
