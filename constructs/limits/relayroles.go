@@ -32,12 +32,26 @@ var relayRoleLimit = Limit{
 	Fix:    "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)",
 }
 
-// administratorPolicies are the AWS managed policies as strong as
-// AdministratorAccess (the list of iampolicy.AdministratorPolicies, which
-// this package cannot import): AdministratorAccess allows * on *
-// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html),
-// IAMFullAccess iam:*, with which a principal grants itself the rest.
-var administratorPolicies = []string{"AdministratorAccess", "IAMFullAccess"}
+// broadPolicies are the AWS managed policies that CheckRelayRoles flags on
+// a Relay role, by name, with why (the AWS Managed Policy Reference):
+// those as strong as AdministratorAccess (iampolicy.AdministratorPolicies:
+// AdministratorAccess allows * on *,
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html;
+// IAMFullAccess iam:*, with which a principal grants itself the rest);
+// PowerUserAccess, which allows every action but iam:*, organizations:*
+// and account:* on every resource
+// (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html);
+// and AdministratorAccess-Amplify, whose IAM actions "allow identities with
+// this policy to use AWS Identity and Access Management to create other
+// identities with any permissions"
+// (https://docs.aws.amazon.com/amplify/latest/userguide/security-iam-awsmanpol.html,
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess-Amplify.html).
+var broadPolicies = map[string]string{
+	"AdministratorAccess":         "is as strong as AdministratorAccess",
+	"IAMFullAccess":               "is as strong as AdministratorAccess",
+	"PowerUserAccess":             "grants every action but IAM, Organizations and Account ones on every resource (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html)",
+	"AdministratorAccess-Amplify": "lets the role create IAM roles with any permissions (https://docs.aws.amazon.com/amplify/latest/userguide/security-iam-awsmanpol.html)",
+}
 
 // relayRolePath matches the IAM path of Relay's roles, /relay/<name>/
 // (naming.Names.RolePath; values.RelayIAMPath).
@@ -75,10 +89,13 @@ type placedStatement struct {
 // starts with <name>- (a team's own role there with another name is not
 // judged). It flags
 //   - an AWS managed policy as strong as AdministratorAccess
-//     (AdministratorAccess, IAMFullAccess) in the role's ManagedPolicyArns;
-//   - an Allow of Action * on Resource * in the role's inline Policies, or
-//     in an AWS::IAM::Policy or AWS::IAM::ManagedPolicy of the same
-//     template whose Roles name the role (by Ref or by its RoleName);
+//     (AdministratorAccess, IAMFullAccess), or nearly (PowerUserAccess,
+//     AdministratorAccess-Amplify: broadPolicies), in the role's
+//     ManagedPolicyArns;
+//   - an Allow of Action * on Resource *, or an Allow with a NotAction or a
+//     NotResource, in the role's inline Policies, or in an AWS::IAM::Policy
+//     or AWS::IAM::ManagedPolicy of the same template whose Roles name the
+//     role (by Ref or by its RoleName);
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
 //     ArnLike, StringEquals or StringLike), except the roots the role's
@@ -107,8 +124,8 @@ type placedStatement struct {
 // cloudformation.amazonaws.com) are not judged: the team chooses them
 // (target.Props.ExecutionStatements, ExecutionManagedPolicyArns), and may
 // accept administrator rights there. Nor are a statement's conditions, a
-// NotAction, or an AWS principal that names one role or user: only the
-// shapes above.
+// customer managed policy's contents, or an AWS principal that names one
+// role or user: only the shapes above.
 // Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
@@ -165,15 +182,15 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 					if !ok {
 						continue
 					}
-					if pm := awsManagedPolicy.FindStringSubmatch(arn); pm != nil && slices.Contains(administratorPolicies, pm[1]) {
-						add(fmt.Sprintf("ManagedPolicyArns[%d]", k), arn, fmt.Sprintf("on %s, is as strong as AdministratorAccess", r.describe()))
+					if pm := awsManagedPolicy.FindStringSubmatch(arn); pm != nil && broadPolicies[pm[1]] != "" {
+						add(fmt.Sprintf("ManagedPolicyArns[%d]", k), arn, fmt.Sprintf("on %s, %s", r.describe(), broadPolicies[pm[1]]))
 					}
 				}
 				for k, p := range cfnfile.List(props["Policies"]) {
 					pol, _ := p.(map[string]interface{})
 					doc, _ := pol["PolicyDocument"].(map[string]interface{})
-					for _, j := range allowAll(doc) {
-						add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, j), "Allow * on *", fmt.Sprintf("on %s, grants every action on every resource", r.describe()))
+					for _, b := range broadAllows(doc) {
+						add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, b.index), b.name, fmt.Sprintf("on %s, %s", r.describe(), b.rule))
 					}
 				}
 			}
@@ -254,10 +271,10 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				continue
 			}
 			doc, _ := props["PolicyDocument"].(map[string]interface{})
-			for _, j := range allowAll(doc) {
+			for _, b := range broadAllows(doc) {
 				for _, r := range to {
-					out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: "Allow * on *",
-						Property: fmt.Sprintf("PolicyDocument.Statement[%d]", j), Rule: fmt.Sprintf("(%s) attached to %s, grants every action on every resource", typ, r.describe())})
+					out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: b.name,
+						Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s, %s", typ, r.describe(), b.rule)})
 				}
 			}
 		}
@@ -438,18 +455,34 @@ func (r relayRole) describe() string {
 	return fmt.Sprintf("%s, a role Relay creates for pipeline %s (path /relay/%s/)", name, r.pipeline, r.pipeline)
 }
 
-// allowAll are the indexes of doc's statements that Allow Action * (or
-// *:*) on Resource *.
-func allowAll(doc map[string]interface{}) []int {
-	var out []int
+// broadAllow is an Allow statement of a policy document that grants
+// (nearly) everything: its index, name and why.
+type broadAllow struct {
+	index      int
+	name, rule string
+}
+
+// broadAllows are doc's Allow statements of Action * (or *:*) on
+// Resource *, and those with a NotAction or a NotResource: IAM allows what
+// a NotAction does not list, on what a NotResource does not list
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html).
+// Relay writes neither element in an Allow.
+func broadAllows(doc map[string]interface{}) []broadAllow {
+	var out []broadAllow
 	for j, s := range cfnfile.List(doc["Statement"]) {
 		stmt, _ := s.(map[string]interface{})
 		if stmt["Effect"] != "Allow" {
 			continue
 		}
-		if slices.ContainsFunc(cfnfile.List(stmt["Action"]), func(a interface{}) bool { return a == "*" || a == "*:*" }) &&
-			slices.Contains(cfnfile.List(stmt["Resource"]), interface{}("*")) {
-			out = append(out, j)
+		switch {
+		case slices.ContainsFunc(cfnfile.List(stmt["Action"]), func(a interface{}) bool { return a == "*" || a == "*:*" }) &&
+			slices.Contains(cfnfile.List(stmt["Resource"]), interface{}("*")):
+			out = append(out, broadAllow{j, "Allow * on *", "grants every action on every resource"})
+		case stmt["NotAction"] != nil:
+			out = append(out, broadAllow{j, "Allow with NotAction", "grants every action but the ones it lists, including those of services AWS adds later"})
+		case stmt["NotResource"] != nil:
+			out = append(out, broadAllow{j, "Allow with NotResource", "grants its actions on every resource but the ones it lists, in every account"})
 		}
 	}
 	return out

@@ -253,6 +253,55 @@ func TestCheckRelayRolesTrust(t *testing.T) {
 	}
 }
 
+// TestCheckRelayRolesBroad: PowerUserAccess and AdministratorAccess-Amplify
+// on a Relay role, and an Allow with a NotAction or a NotResource, inline
+// or attached, are flagged; narrower AWS managed policies and a Deny with
+// a NotAction are not.
+func TestCheckRelayRolesBroad(t *testing.T) {
+	const (
+		role = "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
+		fix  = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+	)
+	tests := []struct {
+		name      string
+		resources obj
+		want      []string
+	}{
+		{"broad AWS managed policies", obj{
+			"Deploy": relayRole("orders-staging-deploy", func(p obj) {
+				p["ManagedPolicyArns"] = []interface{}{
+					"arn:aws:iam::aws:policy/ReadOnlyAccess",
+					obj{"Fn::Join": []interface{}{"", []interface{}{"arn:", obj{"Ref": "AWS::Partition"}, ":iam::aws:policy/PowerUserAccess"}}},
+					"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+					"arn:aws:iam::aws:policy/AdministratorAccess-Amplify",
+					"arn:aws:iam::222222222222:policy/PowerUserAccess",
+				}
+			}),
+		}, []string{
+			`orders-staging/Deploy: ManagedPolicyArns[1] "arn:aws:iam::aws:policy/PowerUserAccess" on ` + role + `, grants every action but IAM, Organizations and Account ones on every resource (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html): ` + fix,
+			`orders-staging/Deploy: ManagedPolicyArns[3] "arn:aws:iam::aws:policy/AdministratorAccess-Amplify" on ` + role + `, lets the role create IAM roles with any permissions (https://docs.aws.amazon.com/amplify/latest/userguide/security-iam-awsmanpol.html): ` + fix,
+		}},
+		{"NotAction and NotResource in an Allow, inline and attached", obj{
+			"Deploy": relayRole("orders-staging-deploy", func(p obj) {
+				p["Policies"] = []interface{}{obj{"PolicyName": "team", "PolicyDocument": obj{"Statement": []interface{}{
+					obj{"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"},
+					obj{"Effect": "Allow", "NotAction": []interface{}{"iam:*", "organizations:*"}, "Resource": "*"},
+				}}}}
+			}),
+			"TeamPolicy": obj{"Type": "AWS::IAM::ManagedPolicy", "Properties": obj{"Roles": []interface{}{"orders-staging-deploy"},
+				"PolicyDocument": obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::orders-audit/*"}}}}},
+		}, []string{
+			`orders-staging/Deploy: Policies[0].PolicyDocument.Statement[1] "Allow with NotAction" on ` + role + `, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
+			`orders-staging/TeamPolicy: PolicyDocument.Statement[0] "Allow with NotResource" (AWS::IAM::ManagedPolicy) attached to ` + role + `, grants its actions on every resource but the ones it lists, in every account: ` + fix,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkRelayRoles(t, tc.resources, tc.want)
+		})
+	}
+}
+
 // checkRelayRoles runs CheckRelayRoles on a stack orders-staging of
 // account 222222222222 with resources, and compares the errors with want.
 func checkRelayRoles(t *testing.T, resources obj, want []string) {
