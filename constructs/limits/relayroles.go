@@ -63,6 +63,8 @@ var awsManagedPolicy = regexp.MustCompile(`^arn:[^:]*:iam::aws:policy/(?:.*/)?([
 // relayRole is one of Relay's roles in a template.
 type relayRole struct {
 	id, name, pipeline string
+	// stack is the ID of its stack.
+	stack string
 	// execution: it trusts only cloudformation.amazonaws.com, a
 	// CloudFormation execution role, whose grants the team chooses (and
 	// Relay accepts as strong as AdministratorAccess when asked to).
@@ -94,8 +96,11 @@ type placedStatement struct {
 //     ManagedPolicyArns;
 //   - an Allow of Action * on Resource *, or an Allow with a NotAction or a
 //     NotResource, in the role's inline Policies, or in an AWS::IAM::Policy
-//     or AWS::IAM::ManagedPolicy of the same template whose Roles name the
-//     role (by Ref or by its RoleName);
+//     or AWS::IAM::ManagedPolicy of any stack of the assembly (a team's own
+//     stack too) whose Roles name the role: by Ref in the role's stack, by
+//     its RoleName in a stack of its account (or of no account), or by the
+//     Fn::ImportValue or Fn::GetStackOutput with which aws-cdk-lib
+//     references its Ref from another stack;
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
 //     ArnLike, StringEquals or StringLike), except the roots the role's
@@ -129,17 +134,17 @@ type placedStatement struct {
 // Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
-	for _, st := range stacks {
+	// Relay's roles by stack and logical ID, by account and RoleName, and
+	// by an Output of their Ref: "export:<export name>" and
+	// "output:<stack name>/<region>/<output ID>".
+	roles := make([]map[string]*relayRole, len(stacks))
+	byName := map[string][]*relayRole{}
+	exports := map[string]*relayRole{}
+	for si, st := range stacks {
 		e := parseEnv(st.Environment)
 		res, _ := st.Template["Resources"].(map[string]interface{})
-		ids := make([]string, 0, len(res))
-		for id := range res {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		roles := map[string]relayRole{}
-		byName := map[string]string{}
-		for _, id := range ids {
+		roles[si] = map[string]*relayRole{}
+		for _, id := range sortedKeys(res) {
 			m, _ := res[id].(map[string]interface{})
 			if m["Type"] != "AWS::IAM::Role" {
 				continue
@@ -150,7 +155,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			if pm == nil {
 				continue
 			}
-			r := relayRole{id: id, pipeline: pm[1]}
+			r := &relayRole{id: id, pipeline: pm[1], stack: st.ID}
 			if v, ok := props["RoleName"]; ok {
 				name, certain := e.resolve(v)
 				if certain && !strings.HasPrefix(name, pm[1]+"-") {
@@ -158,7 +163,10 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 				}
 				r.name = name
 				if certain {
-					byName[name] = id
+					byName[e.account+"/"+name] = append(byName[e.account+"/"+name], r)
+					if e.account != "" {
+						byName["/"+name] = append(byName["/"+name], r)
+					}
 				}
 			}
 			trust, _ := props["AssumeRolePolicyDocument"].(map[string]interface{})
@@ -172,114 +180,91 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 					r.statements = append(r.statements, placedStatement{stmt: stmt, resource: id, property: fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, j)})
 				}
 			}
-			roles[id] = r
-			add := func(property, name, rule string) {
-				out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: name, Property: property, Rule: rule})
+			roles[si][id] = r
+			out = append(out, r.check(st.ID, m, e)...)
+		}
+		outputs, _ := st.Template["Outputs"].(map[string]interface{})
+		for oid, o := range outputs {
+			om, _ := o.(map[string]interface{})
+			value, _ := om["Value"].(map[string]interface{})
+			ref, _ := value["Ref"].(string)
+			r := roles[si][ref]
+			if r == nil || len(value) != 1 {
+				continue
 			}
-			if !r.execution {
-				for k, a := range cfnfile.List(props["ManagedPolicyArns"]) {
-					arn, ok := e.resolve(a)
-					if !ok {
-						continue
-					}
-					if pm := awsManagedPolicy.FindStringSubmatch(arn); pm != nil && broadPolicies[pm[1]] != "" {
-						add(fmt.Sprintf("ManagedPolicyArns[%d]", k), arn, fmt.Sprintf("on %s, %s", r.describe(), broadPolicies[pm[1]]))
-					}
-				}
-				for k, p := range cfnfile.List(props["Policies"]) {
-					pol, _ := p.(map[string]interface{})
-					doc, _ := pol["PolicyDocument"].(map[string]interface{})
-					for _, b := range broadAllows(doc) {
-						add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, b.index), b.name, fmt.Sprintf("on %s, %s", r.describe(), b.rule))
-					}
-				}
-			}
-			accepted := trustedRoots(m)
-			serviceRole := oneService(trust)
-			for j, s := range cfnfile.List(trust["Statement"]) {
-				stmt, _ := s.(map[string]interface{})
-				if stmt["Effect"] != "Allow" {
-					continue
-				}
-				principal, _ := stmt["Principal"].(map[string]interface{})
-				if !serviceRole && !sourcePinned(stmt) {
-					for _, p := range cfnfile.List(principal["Service"]) {
-						text, ok := e.resolve(p)
-						if !ok {
-							text = canonical(p)
-						}
-						add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Service", j), text, fmt.Sprintf("lets the service %s assume %s, which trusts other principals too: no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)", text, r.describe()))
-					}
-				}
-				for _, p := range cfnfile.List(principal["Federated"]) {
-					text, ok := e.resolve(p)
-					if !ok {
-						text = canonical(p)
-					}
-					add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Federated", j), text, fmt.Sprintf("lets the users of an identity provider assume %s: Relay's roles trust no identity provider", r.describe()))
-				}
-				if pinned(stmt) {
-					continue
-				}
-				if principal == nil {
-					if stmt["Principal"] == "*" {
-						add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal", j), "*", fmt.Sprintf("lets anyone assume %s: no aws:PrincipalArn condition names who", r.describe()))
-					}
-					continue
-				}
-				for _, p := range cfnfile.List(principal["AWS"]) {
-					text, kind := accountPrincipal(p, e)
-					if kind == "" || accepted[canonical(p)] {
-						continue
-					}
-					add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.AWS", j), text, fmt.Sprintf("lets %s assume %s: no aws:PrincipalArn condition names who, as Relay's trust does", kind, r.describe()))
-				}
+			exports["output:"+st.Name+"/"+e.region+"/"+oid] = r
+			export, _ := om["Export"].(map[string]interface{})
+			if name, ok := e.resolve(export["Name"]); ok {
+				exports["export:"+name] = r
 			}
 		}
-		if len(roles) == 0 {
-			continue
-		}
-		// Policies of the template attached to Relay's roles.
-		for _, id := range ids {
+	}
+	// Policies of any stack attached to Relay's roles: by Ref in the
+	// role's stack, by RoleName in its account, or by an Fn::ImportValue
+	// of its export or an Fn::GetStackOutput of its output (aws-cdk-lib's
+	// cross-stack references).
+	for si, st := range stacks {
+		e := parseEnv(st.Environment)
+		res, _ := st.Template["Resources"].(map[string]interface{})
+		for _, id := range sortedKeys(res) {
 			m, _ := res[id].(map[string]interface{})
 			typ, _ := m["Type"].(string)
 			if typ != "AWS::IAM::Policy" && typ != "AWS::IAM::ManagedPolicy" {
 				continue
 			}
 			props, _ := m["Properties"].(map[string]interface{})
-			var to []relayRole
+			doc, _ := props["PolicyDocument"].(map[string]interface{})
+			var to []*relayRole
 			for _, x := range cfnfile.List(props["Roles"]) {
-				rid := ""
-				if ref, ok := x.(map[string]interface{}); ok {
-					rid, _ = ref["Ref"].(string)
+				var found []*relayRole
+				ref, _ := x.(map[string]interface{})
+				if rid, ok := ref["Ref"].(string); ok {
+					if r := roles[si][rid]; r != nil {
+						found = append(found, r)
+					}
+				} else if imp, ok := ref["Fn::ImportValue"]; ok {
+					if name, ok := e.resolve(imp); ok && exports["export:"+name] != nil {
+						found = append(found, exports["export:"+name])
+					}
+				} else if get, ok := ref["Fn::GetStackOutput"].(map[string]interface{}); ok {
+					stack, _ := e.resolve(get["StackName"])
+					output, _ := e.resolve(get["OutputName"])
+					region, ok := e.resolve(get["Region"])
+					if !ok {
+						region = e.region
+					}
+					if r := exports["output:"+stack+"/"+region+"/"+output]; r != nil {
+						found = append(found, r)
+					}
 				} else if name, ok := e.resolve(x); ok {
-					rid = byName[name]
+					found = byName[e.account+"/"+name]
 				}
-				if r, ok := roles[rid]; ok {
-					doc, _ := props["PolicyDocument"].(map[string]interface{})
+				for _, r := range found {
 					for j, s := range cfnfile.List(doc["Statement"]) {
 						stmt, _ := s.(map[string]interface{})
 						r.statements = append(r.statements, placedStatement{stmt: stmt, resource: id, property: fmt.Sprintf("PolicyDocument.Statement[%d]", j)})
 					}
-					roles[rid] = r
-					if !r.execution {
+					if !r.execution && !slices.Contains(to, r) {
 						to = append(to, r)
 					}
 				}
 			}
-			if len(to) == 0 {
-				continue
-			}
-			doc, _ := props["PolicyDocument"].(map[string]interface{})
 			for _, b := range broadAllows(doc) {
 				for _, r := range to {
+					where := ""
+					if r.stack != st.ID {
+						where = " in stack " + r.stack
+					}
 					out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: b.name,
-						Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s, %s", typ, r.describe(), b.rule)})
+						Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s%s, %s", typ, r.describe(), where, b.rule)})
 				}
 			}
 		}
-		for _, id := range ids {
-			if r, ok := roles[id]; ok && r.guarded {
+	}
+	for si, st := range stacks {
+		e := parseEnv(st.Environment)
+		for _, id := range sortedKeys(roles[si]) {
+			if r := roles[si][id]; r.guarded {
 				for _, f := range r.boundaryGuards(e) {
 					f.Stack = st.ID
 					out = append(out, f)
@@ -288,6 +273,89 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 		}
 	}
 	sortFindings(stacks, out)
+	return out
+}
+
+// sortedKeys are the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// check returns the findings on r, one of Relay's roles in stack (its
+// resource m, in the stack's environment e), that its own properties
+// show: broad AWS managed policies and inline Allows (not on an execution
+// role), and a widened trust.
+func (r *relayRole) check(stack string, m map[string]interface{}, e stackEnv) []Finding {
+	var out []Finding
+	props, _ := m["Properties"].(map[string]interface{})
+	trust, _ := props["AssumeRolePolicyDocument"].(map[string]interface{})
+	add := func(property, name, rule string) {
+		out = append(out, Finding{Limit: relayRoleLimit, Stack: stack, Resource: r.id, Physical: r.name, Name: name, Property: property, Rule: rule})
+	}
+	if !r.execution {
+		for k, a := range cfnfile.List(props["ManagedPolicyArns"]) {
+			arn, ok := e.resolve(a)
+			if !ok {
+				continue
+			}
+			if pm := awsManagedPolicy.FindStringSubmatch(arn); pm != nil && broadPolicies[pm[1]] != "" {
+				add(fmt.Sprintf("ManagedPolicyArns[%d]", k), arn, fmt.Sprintf("on %s, %s", r.describe(), broadPolicies[pm[1]]))
+			}
+		}
+		for k, p := range cfnfile.List(props["Policies"]) {
+			pol, _ := p.(map[string]interface{})
+			doc, _ := pol["PolicyDocument"].(map[string]interface{})
+			for _, b := range broadAllows(doc) {
+				add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, b.index), b.name, fmt.Sprintf("on %s, %s", r.describe(), b.rule))
+			}
+		}
+	}
+	accepted := trustedRoots(m)
+	serviceRole := oneService(trust)
+	for j, s := range cfnfile.List(trust["Statement"]) {
+		stmt, _ := s.(map[string]interface{})
+		if stmt["Effect"] != "Allow" {
+			continue
+		}
+		principal, _ := stmt["Principal"].(map[string]interface{})
+		if !serviceRole && !sourcePinned(stmt) {
+			for _, p := range cfnfile.List(principal["Service"]) {
+				text, ok := e.resolve(p)
+				if !ok {
+					text = canonical(p)
+				}
+				add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Service", j), text, fmt.Sprintf("lets the service %s assume %s, which trusts other principals too: no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)", text, r.describe()))
+			}
+		}
+		for _, p := range cfnfile.List(principal["Federated"]) {
+			text, ok := e.resolve(p)
+			if !ok {
+				text = canonical(p)
+			}
+			add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.Federated", j), text, fmt.Sprintf("lets the users of an identity provider assume %s: Relay's roles trust no identity provider", r.describe()))
+		}
+		if pinned(stmt) {
+			continue
+		}
+		if principal == nil {
+			if stmt["Principal"] == "*" {
+				add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal", j), "*", fmt.Sprintf("lets anyone assume %s: no aws:PrincipalArn condition names who", r.describe()))
+			}
+			continue
+		}
+		for _, p := range cfnfile.List(principal["AWS"]) {
+			text, kind := accountPrincipal(p, e)
+			if kind == "" || accepted[canonical(p)] {
+				continue
+			}
+			add(fmt.Sprintf("AssumeRolePolicyDocument.Statement[%d].Principal.AWS", j), text, fmt.Sprintf("lets %s assume %s: no aws:PrincipalArn condition names who, as Relay's trust does", kind, r.describe()))
+		}
+	}
 	return out
 }
 

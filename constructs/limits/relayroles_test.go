@@ -302,6 +302,57 @@ func TestCheckRelayRolesBroad(t *testing.T) {
 	}
 }
 
+// TestCheckRelayRolesTeamStacks: a policy in a team's own stack attached
+// to one of Relay's roles, by its RoleName in the role's account, by an
+// Fn::ImportValue of its Ref's export or an Fn::GetStackOutput of its
+// Ref's output, is judged as one in Relay's stack; a role of
+// that name in another account is not Relay's.
+func TestCheckRelayRolesTeamStacks(t *testing.T) {
+	const (
+		fix      = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+		exported = "orders-staging:ExportsOutputRefGenerated1A2B3C4D"
+	)
+	policy := func(typ string, roles []interface{}, statement obj) obj {
+		return obj{"Type": typ, "Properties": obj{"PolicyName": "team", "Roles": roles, "PolicyDocument": obj{"Statement": []interface{}{statement}}}}
+	}
+	stacks := []limits.Stack{
+		{ID: "orders-staging", Name: "orders-staging", Environment: "aws://222222222222/us-east-1", Template: obj{
+			"Resources": obj{
+				"Deploy":    relayRole("orders-staging-deploy", nil),
+				"Generated": relayRole("", func(p obj) { delete(p, "RoleName") }),
+			},
+			"Outputs": obj{
+				"ExportsOutputRefGenerated1A2B3C4D": obj{"Value": obj{"Ref": "Generated"}, "Export": obj{"Name": exported}},
+				"PublishOutputRefDeploy1A2B3C4D":    obj{"Value": obj{"Ref": "Deploy"}},
+			},
+		}},
+		{ID: "team-app", Name: "team-app", Environment: "aws://222222222222/us-east-1", Template: obj{"Resources": obj{
+			"TeamPolicy": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"}, obj{"Effect": "Allow", "Action": "*", "Resource": "*"}),
+			"TeamManaged": policy("AWS::IAM::ManagedPolicy", []interface{}{obj{"Fn::ImportValue": exported}},
+				obj{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+			"TeamOutput": policy("AWS::IAM::Policy", []interface{}{obj{"Fn::GetStackOutput": obj{"StackName": "orders-staging", "Region": "us-east-1", "OutputName": "PublishOutputRefDeploy1A2B3C4D"}}},
+				obj{"Effect": "Allow", "Action": "*:*", "Resource": "*"}),
+			"TeamRead": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy", obj{"Fn::ImportValue": exported}},
+				obj{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+		}}},
+		{ID: "team-other", Name: "team-other", Environment: "aws://333333333333/us-east-1", Template: obj{"Resources": obj{
+			"TeamPolicy": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"}, obj{"Effect": "Allow", "Action": "*", "Resource": "*"}),
+		}}},
+	}
+	want := []string{
+		`team-app/TeamManaged: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to Generated (generated name), a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
+		`team-app/TeamOutput: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action on every resource: ` + fix,
+		`team-app/TeamPolicy: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action on every resource: ` + fix,
+	}
+	var got []string
+	for _, f := range limits.CheckRelayRoles(stacks) {
+		got = append(got, f.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckRelayRoles() (-want +got):\n%s", diff)
+	}
+}
+
 // checkRelayRoles runs CheckRelayRoles on a stack orders-staging of
 // account 222222222222 with resources, and compares the errors with want.
 func checkRelayRoles(t *testing.T, resources obj, want []string) {

@@ -427,42 +427,52 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 	)
 	tests := []struct {
 		name   string
-		attach func(tgt *target.DeploymentTarget)
+		attach func(app awscdk.App, tgt *target.DeploymentTarget)
 		want   []string
 	}{
-		{"as Relay writes it", func(*target.DeploymentTarget) {}, nil},
-		{"AdministratorAccess", func(tgt *target.DeploymentTarget) {
+		{"as Relay writes it", func(awscdk.App, *target.DeploymentTarget) {}, nil},
+		{"AdministratorAccess", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			tgt.DeployRole().AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AdministratorAccess")))
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: ManagedPolicyArns[0] "arn:aws:iam::aws:policy/AdministratorAccess" on ` + role + `, is as strong as AdministratorAccess: ` + fix,
 		}},
-		{"an Allow of * on *", func(tgt *target.DeploymentTarget) {
+		{"an Allow of * on *", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			awsiam.NewPolicy(awscdk.Stack_Of(tgt.DeployRole()), jsii.String("TeamPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{tgt.DeployRole()},
 				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("*"), Resources: jsii.Strings("*")})}})
 		}, []string{
 			`orders-staging/TeamPolicyF9C2283B: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + `, grants every action on every resource: ` + fix,
 		}},
-		{"a trust of another account's root", func(tgt *target.DeploymentTarget) {
+		{"a trust of another account's root", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			tgt.DeployRole().AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String("999999999999"))},
 			}))
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.AWS "arn:aws:iam::999999999999:root" lets the account root arn:aws:iam::999999999999:root (every principal its administrators allow) assume ` + role + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
 		}},
-		{"a trust widened to lambda.amazonaws.com", func(tgt *target.DeploymentTarget) {
+		{"a trust widened to lambda.amazonaws.com", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			tgt.DeployRole().AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)},
 			}))
 		}, []string{
 			`orders-staging/DeliveryDeployRole1DADA256: AssumeRolePolicyDocument.Statement[1].Principal.Service "lambda.amazonaws.com" lets the service lambda.amazonaws.com assume ` + role + `, which trusts other principals too: no aws:SourceArn or aws:SourceAccount condition names the resource it acts for, so whoever may pass the role to the service, or point one of its resources at it, acts as the role (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): ` + fix,
 		}},
-		{"an escape hatch that names another permissions boundary", func(tgt *target.DeploymentTarget) {
+		{"a team stack's policies on the deploy role, by name and by reference", func(app awscdk.App, tgt *target.DeploymentTarget) {
+			team := awscdk.NewStack(app, jsii.String("team-app"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")}})
+			imported := awsiam.Role_FromRoleName(team, jsii.String("Deploy"), jsii.String("orders-staging-deploy"), nil)
+			imported.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("*"), Resources: jsii.Strings("*")}))
+			awsiam.NewManagedPolicy(team, jsii.String("TeamManaged"), &awsiam.ManagedPolicyProps{Roles: &[]awsiam.IRole{tgt.DeployRole()},
+				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")})}})
+		}, []string{
+			`team-app/DeployPolicyteamappDeploy68386AD86AB4531A: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + ` in stack orders-staging, grants every action on every resource: ` + fix,
+			`team-app/TeamManagedAE06D044: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to ` + role + ` in stack orders-staging, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
+		}},
+		{"an escape hatch that names another permissions boundary", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
 			policy.AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition.StringNotEquals.iam:PermissionsBoundary"), jsii.String("arn:aws:iam::222222222222:policy/team-boundary"))
 		}, []string{
 			`orders-staging/DeliveryExecutionRoleDefaultPolicy6AA88ACB: PolicyDocument.Statement[1].Condition.StringNotEquals.iam:PermissionsBoundary "arn:aws:iam::222222222222:policy/team-boundary" on orders-staging-cfn-exec, a role Relay creates for pipeline orders (path /relay/orders/), is not Relay's permissions boundary (a policy at /relay/orders/ in account 222222222222): the role may create and change roles and users that carry this policy instead: ` + boundaryFix,
 		}},
-		{"an escape hatch that deletes the permissions-boundary guards", func(tgt *target.DeploymentTarget) {
+		{"an escape hatch that deletes the permissions-boundary guards", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
 			policy.AddPropertyDeletionOverride(jsii.String("PolicyDocument.Statement.2"))
 		}, []string{
@@ -485,7 +495,7 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 					ExecutionStatements: []target.Statement{{Sid: "Topics", Actions: []string{"sns:CreateTopic", "sns:DeleteTopic"},
 						Resources: []string{"arn:aws:sns:us-east-1:222222222222:orders-*"}, Reason: "The service's template creates its topics."}},
 				})
-				tc.attach(tgt)
+				tc.attach(app, tgt)
 			})
 			fake := &fakeTB{}
 			fake.run(func(tb testing.TB) { relaytest.CheckAssembly(tb, app) })
