@@ -100,7 +100,9 @@ type placedStatement struct {
 //     stack too) whose Roles name the role: by Ref in the role's stack, by
 //     its RoleName in a stack of its account (or of no account), or by the
 //     Fn::ImportValue or Fn::GetStackOutput with which aws-cdk-lib
-//     references its Ref from another stack;
+//     references its Ref from another stack; or an AWS::IAM::ManagedPolicy
+//     of the assembly in the role's ManagedPolicyArns (by Ref or by such a
+//     reference: Role.AddManagedPolicy);
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
 //     ArnLike, StringEquals or StringLike), except the roots the role's
@@ -134,12 +136,12 @@ type placedStatement struct {
 // Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
-	// Relay's roles by stack and logical ID, by account and RoleName, and
-	// by an Output of their Ref: "export:<export name>" and
-	// "output:<stack name>/<region>/<output ID>".
+	// Relay's roles by stack and logical ID, and by account and RoleName;
+	// the resources whose Ref a stack outputs, by "export:<export name>"
+	// and "output:<stack name>/<region>/<output ID>".
 	roles := make([]map[string]*relayRole, len(stacks))
 	byName := map[string][]*relayRole{}
-	exports := map[string]*relayRole{}
+	outputs := map[string]resourceRef{}
 	for si, st := range stacks {
 		e := parseEnv(st.Environment)
 		res, _ := st.Template["Resources"].(map[string]interface{})
@@ -183,26 +185,74 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			roles[si][id] = r
 			out = append(out, r.check(st.ID, m, e)...)
 		}
-		outputs, _ := st.Template["Outputs"].(map[string]interface{})
-		for oid, o := range outputs {
+		outs, _ := st.Template["Outputs"].(map[string]interface{})
+		for oid, o := range outs {
 			om, _ := o.(map[string]interface{})
 			value, _ := om["Value"].(map[string]interface{})
 			ref, _ := value["Ref"].(string)
-			r := roles[si][ref]
-			if r == nil || len(value) != 1 {
+			if ref == "" || len(value) != 1 {
 				continue
 			}
-			exports["output:"+st.Name+"/"+e.region+"/"+oid] = r
+			outputs["output:"+st.Name+"/"+e.region+"/"+oid] = resourceRef{si, ref}
 			export, _ := om["Export"].(map[string]interface{})
 			if name, ok := e.resolve(export["Name"]); ok {
-				exports["export:"+name] = r
+				outputs["export:"+name] = resourceRef{si, ref}
 			}
 		}
 	}
-	// Policies of any stack attached to Relay's roles: by Ref in the
-	// role's stack, by RoleName in its account, or by an Fn::ImportValue
-	// of its export or an Fn::GetStackOutput of its output (aws-cdk-lib's
-	// cross-stack references).
+	// locate is the resource that v, a value in stack si, takes the Ref of:
+	// a Ref in the stack, or the Fn::ImportValue or Fn::GetStackOutput with
+	// which aws-cdk-lib references a Ref of another stack.
+	locate := func(si int, v interface{}) (resourceRef, bool) {
+		e := parseEnv(stacks[si].Environment)
+		ref, _ := v.(map[string]interface{})
+		if id, ok := ref["Ref"].(string); ok {
+			return resourceRef{si, id}, true
+		}
+		if imp, ok := ref["Fn::ImportValue"]; ok {
+			name, _ := e.resolve(imp)
+			r, ok := outputs["export:"+name]
+			return r, ok
+		}
+		if get, ok := ref["Fn::GetStackOutput"].(map[string]interface{}); ok {
+			stack, _ := e.resolve(get["StackName"])
+			output, _ := e.resolve(get["OutputName"])
+			region, ok := e.resolve(get["Region"])
+			if !ok {
+				region = e.region
+			}
+			r, ok := outputs["output:"+stack+"/"+region+"/"+output]
+			return r, ok
+		}
+		return resourceRef{}, false
+	}
+	// attach records that the policy at p (of type typ, document doc) is
+	// attached to r, once, and flags its broad Allows unless r is an
+	// execution role.
+	attached := map[resourceRef][]*relayRole{}
+	attach := func(p resourceRef, typ string, doc map[string]interface{}, r *relayRole) {
+		if slices.Contains(attached[p], r) {
+			return
+		}
+		attached[p] = append(attached[p], r)
+		for j, s := range cfnfile.List(doc["Statement"]) {
+			stmt, _ := s.(map[string]interface{})
+			r.statements = append(r.statements, placedStatement{stmt: stmt, resource: p.id, property: fmt.Sprintf("PolicyDocument.Statement[%d]", j)})
+		}
+		if r.execution {
+			return
+		}
+		where := ""
+		if r.stack != stacks[p.stack].ID {
+			where = " in stack " + r.stack
+		}
+		for _, b := range broadAllows(doc) {
+			out = append(out, Finding{Limit: relayRoleLimit, Stack: stacks[p.stack].ID, Resource: p.id, Physical: r.name, Name: b.name,
+				Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s%s, %s", typ, r.describe(), where, b.rule)})
+		}
+	}
+	// Policies of any stack whose Roles name one of Relay's roles: by Ref
+	// or reference, or by RoleName in its account.
 	for si, st := range stacks {
 		e := parseEnv(st.Environment)
 		res, _ := st.Template["Resources"].(map[string]interface{})
@@ -214,50 +264,41 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			}
 			props, _ := m["Properties"].(map[string]interface{})
 			doc, _ := props["PolicyDocument"].(map[string]interface{})
-			var to []*relayRole
 			for _, x := range cfnfile.List(props["Roles"]) {
 				var found []*relayRole
-				ref, _ := x.(map[string]interface{})
-				if rid, ok := ref["Ref"].(string); ok {
-					if r := roles[si][rid]; r != nil {
-						found = append(found, r)
-					}
-				} else if imp, ok := ref["Fn::ImportValue"]; ok {
-					if name, ok := e.resolve(imp); ok && exports["export:"+name] != nil {
-						found = append(found, exports["export:"+name])
-					}
-				} else if get, ok := ref["Fn::GetStackOutput"].(map[string]interface{}); ok {
-					stack, _ := e.resolve(get["StackName"])
-					output, _ := e.resolve(get["OutputName"])
-					region, ok := e.resolve(get["Region"])
-					if !ok {
-						region = e.region
-					}
-					if r := exports["output:"+stack+"/"+region+"/"+output]; r != nil {
+				if ref, ok := locate(si, x); ok {
+					if r := roles[ref.stack][ref.id]; r != nil {
 						found = append(found, r)
 					}
 				} else if name, ok := e.resolve(x); ok {
 					found = byName[e.account+"/"+name]
 				}
 				for _, r := range found {
-					for j, s := range cfnfile.List(doc["Statement"]) {
-						stmt, _ := s.(map[string]interface{})
-						r.statements = append(r.statements, placedStatement{stmt: stmt, resource: id, property: fmt.Sprintf("PolicyDocument.Statement[%d]", j)})
-					}
-					if !r.execution && !slices.Contains(to, r) {
-						to = append(to, r)
-					}
+					attach(resourceRef{si, id}, typ, doc, r)
 				}
 			}
-			for _, b := range broadAllows(doc) {
-				for _, r := range to {
-					where := ""
-					if r.stack != st.ID {
-						where = " in stack " + r.stack
-					}
-					out = append(out, Finding{Limit: relayRoleLimit, Stack: st.ID, Resource: id, Physical: r.name, Name: b.name,
-						Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s%s, %s", typ, r.describe(), where, b.rule)})
+		}
+	}
+	// Customer managed policies of the assembly in Relay's roles'
+	// ManagedPolicyArns (Role.AddManagedPolicy).
+	for si, st := range stacks {
+		res, _ := st.Template["Resources"].(map[string]interface{})
+		for _, id := range sortedKeys(roles[si]) {
+			m, _ := res[id].(map[string]interface{})
+			props, _ := m["Properties"].(map[string]interface{})
+			for _, a := range cfnfile.List(props["ManagedPolicyArns"]) {
+				ref, ok := locate(si, a)
+				if !ok {
+					continue
 				}
+				pres, _ := stacks[ref.stack].Template["Resources"].(map[string]interface{})
+				pm, _ := pres[ref.id].(map[string]interface{})
+				if pm["Type"] != "AWS::IAM::ManagedPolicy" {
+					continue
+				}
+				pprops, _ := pm["Properties"].(map[string]interface{})
+				doc, _ := pprops["PolicyDocument"].(map[string]interface{})
+				attach(ref, "AWS::IAM::ManagedPolicy", doc, roles[si][id])
 			}
 		}
 	}
@@ -274,6 +315,13 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 	}
 	sortFindings(stacks, out)
 	return out
+}
+
+// resourceRef is a resource of an assembly: the index of its stack and
+// its logical ID.
+type resourceRef struct {
+	stack int
+	id    string
 }
 
 // sortedKeys are the keys of m, sorted.

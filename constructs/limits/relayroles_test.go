@@ -294,6 +294,20 @@ func TestCheckRelayRolesBroad(t *testing.T) {
 			`orders-staging/Deploy: Policies[0].PolicyDocument.Statement[1] "Allow with NotAction" on ` + role + `, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
 			`orders-staging/TeamPolicy: PolicyDocument.Statement[0] "Allow with NotResource" (AWS::IAM::ManagedPolicy) attached to ` + role + `, grants its actions on every resource but the ones it lists, in every account: ` + fix,
 		}},
+		{"a customer managed policy in ManagedPolicyArns, once though its Roles name the role too", obj{
+			"Deploy": relayRole("orders-staging-deploy", func(p obj) {
+				p["ManagedPolicyArns"] = []interface{}{obj{"Ref": "Readers"}, obj{"Ref": "TeamManaged"}, obj{"Ref": "TeamOnly"}}
+			}),
+			"Readers": obj{"Type": "AWS::IAM::ManagedPolicy", "Properties": obj{
+				"PolicyDocument": obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}}}},
+			"TeamManaged": obj{"Type": "AWS::IAM::ManagedPolicy", "Properties": obj{"Roles": []interface{}{obj{"Ref": "Deploy"}},
+				"PolicyDocument": obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "*", "Resource": "*"}}}}},
+			"TeamOnly": obj{"Type": "AWS::IAM::ManagedPolicy", "Properties": obj{
+				"PolicyDocument": obj{"Statement": []interface{}{obj{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}}}},
+		}, []string{
+			`orders-staging/TeamManaged: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::ManagedPolicy) attached to ` + role + `, grants every action on every resource: ` + fix,
+			`orders-staging/TeamOnly: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to ` + role + `, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,10 +329,14 @@ func TestCheckRelayRolesTeamStacks(t *testing.T) {
 	policy := func(typ string, roles []interface{}, statement obj) obj {
 		return obj{"Type": typ, "Properties": obj{"PolicyName": "team", "Roles": roles, "PolicyDocument": obj{"Statement": []interface{}{statement}}}}
 	}
+	// The deploy role holds a managed policy of team-app by its export.
+	deploy := relayRole("orders-staging-deploy", func(p obj) {
+		p["ManagedPolicyArns"] = []interface{}{obj{"Fn::ImportValue": "team-app:ExportsOutputRefTeamAttached"}}
+	})
 	stacks := []limits.Stack{
 		{ID: "orders-staging", Name: "orders-staging", Environment: "aws://222222222222/us-east-1", Template: obj{
 			"Resources": obj{
-				"Deploy":    relayRole("orders-staging-deploy", nil),
+				"Deploy":    deploy,
 				"Generated": relayRole("", func(p obj) { delete(p, "RoleName") }),
 			},
 			"Outputs": obj{
@@ -326,20 +344,24 @@ func TestCheckRelayRolesTeamStacks(t *testing.T) {
 				"PublishOutputRefDeploy1A2B3C4D":    obj{"Value": obj{"Ref": "Deploy"}},
 			},
 		}},
-		{ID: "team-app", Name: "team-app", Environment: "aws://222222222222/us-east-1", Template: obj{"Resources": obj{
-			"TeamPolicy": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"}, obj{"Effect": "Allow", "Action": "*", "Resource": "*"}),
-			"TeamManaged": policy("AWS::IAM::ManagedPolicy", []interface{}{obj{"Fn::ImportValue": exported}},
-				obj{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
-			"TeamOutput": policy("AWS::IAM::Policy", []interface{}{obj{"Fn::GetStackOutput": obj{"StackName": "orders-staging", "Region": "us-east-1", "OutputName": "PublishOutputRefDeploy1A2B3C4D"}}},
-				obj{"Effect": "Allow", "Action": "*:*", "Resource": "*"}),
-			"TeamRead": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy", obj{"Fn::ImportValue": exported}},
-				obj{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
-		}}},
+		{ID: "team-app", Name: "team-app", Environment: "aws://222222222222/us-east-1", Template: obj{
+			"Outputs": obj{"ExportsOutputRefTeamAttached": obj{"Value": obj{"Ref": "TeamAttached"}, "Export": obj{"Name": "team-app:ExportsOutputRefTeamAttached"}}},
+			"Resources": obj{
+				"TeamAttached": policy("AWS::IAM::ManagedPolicy", nil, obj{"Effect": "Allow", "NotResource": "arn:aws:s3:::orders-audit/*", "Action": "s3:*"}),
+				"TeamPolicy":   policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"}, obj{"Effect": "Allow", "Action": "*", "Resource": "*"}),
+				"TeamManaged": policy("AWS::IAM::ManagedPolicy", []interface{}{obj{"Fn::ImportValue": exported}},
+					obj{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+				"TeamOutput": policy("AWS::IAM::Policy", []interface{}{obj{"Fn::GetStackOutput": obj{"StackName": "orders-staging", "Region": "us-east-1", "OutputName": "PublishOutputRefDeploy1A2B3C4D"}}},
+					obj{"Effect": "Allow", "Action": "*:*", "Resource": "*"}),
+				"TeamRead": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy", obj{"Fn::ImportValue": exported}},
+					obj{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+			}}},
 		{ID: "team-other", Name: "team-other", Environment: "aws://333333333333/us-east-1", Template: obj{"Resources": obj{
 			"TeamPolicy": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"}, obj{"Effect": "Allow", "Action": "*", "Resource": "*"}),
 		}}},
 	}
 	want := []string{
+		`team-app/TeamAttached: PolicyDocument.Statement[0] "Allow with NotResource" (AWS::IAM::ManagedPolicy) attached to orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants its actions on every resource but the ones it lists, in every account: ` + fix,
 		`team-app/TeamManaged: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to Generated (generated name), a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
 		`team-app/TeamOutput: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action on every resource: ` + fix,
 		`team-app/TeamPolicy: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/) in stack orders-staging, grants every action on every resource: ` + fix,

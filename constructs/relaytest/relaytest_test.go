@@ -466,6 +466,12 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 			`team-app/DeployPolicyteamappDeploy68386AD86AB4531A: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + ` in stack orders-staging, grants every action on every resource: ` + fix,
 			`team-app/TeamManagedAE06D044: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to ` + role + ` in stack orders-staging, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
 		}},
+		{"a customer managed policy of NotAction added to the deploy role", func(_ awscdk.App, tgt *target.DeploymentTarget) {
+			tgt.DeployRole().AddManagedPolicy(awsiam.NewManagedPolicy(awscdk.Stack_Of(tgt.DeployRole()), jsii.String("TeamManaged"), &awsiam.ManagedPolicyProps{
+				Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")})}}))
+		}, []string{
+			`orders-staging/TeamManagedAE06D044: PolicyDocument.Statement[0] "Allow with NotAction" (AWS::IAM::ManagedPolicy) attached to ` + role + `, grants every action but the ones it lists, including those of services AWS adds later: ` + fix,
+		}},
 		{"an escape hatch that names another permissions boundary", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			policy := tgt.ExecutionRole().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
 			policy.AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition.StringNotEquals.iam:PermissionsBoundary"), jsii.String("arn:aws:iam::222222222222:policy/team-boundary"))
