@@ -18,11 +18,15 @@ import (
 // region, two roles of one name in one account, two buckets of one name,
 // ...), and every variable reference of a pipeline action that cannot
 // resolve when the action runs (limits.VariableReference); and what the
-// team's own code attached to one of Relay's roles
-// (limits.CheckRelayRoles: AdministratorAccess or IAMFullAccess, an Allow
-// of * on *, a trust of an account root or * without an aws:PrincipalArn
-// condition), which the relay app's own check (limits.CheckDir) leaves out,
-// having attached nothing. A construct error during synthesis fails the test (Do); so does an
+// team's own code attached to one of Relay's roles, from Relay's stacks or
+// its own (limits.CheckRelayRoles: AdministratorAccess, IAMFullAccess,
+// PowerUserAccess or AdministratorAccess-Amplify; an Allow of * on *, or
+// with NotAction or NotResource; a trust of an account root or * without
+// an aws:PrincipalArn condition, of a service without aws:SourceArn or
+// aws:SourceAccount beside other principals, or of an identity provider;
+// an execution role's permissions-boundary Deny statements removed or
+// pointed at another boundary), which the relay app's own check
+// (limits.CheckDir) leaves out, having attached nothing. A construct error during synthesis fails the test (Do); so does an
 // unreadable assembly.
 //
 // Every adjustable quota is held to AWS's default; AssemblyFindingsQuotas
