@@ -60,7 +60,7 @@ var relayRolePath = regexp.MustCompile(`^/relay/([a-z][a-z0-9-]{2,23})/$`)
 // awsManagedPolicy matches an AWS managed policy ARN; 1 is its name.
 var awsManagedPolicy = regexp.MustCompile(`^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$`)
 
-// relayRole is one of Relay's roles in a template.
+// relayRole is one of Relay's roles in an assembly.
 type relayRole struct {
 	id, name, pipeline string
 	// stack is the ID of its stack.
@@ -115,8 +115,8 @@ type placedStatement struct {
 //     iam:PermissionsBoundary is Relay's boundary, a policy at the role's
 //     path /relay/<name>/ in the stack's account; and a Deny of
 //     iam:DeleteRolePermissionsBoundary and iam:DeleteUserPermissionsBoundary.
-//     An escape hatch that deletes either statement, or names another
-//     boundary, is flagged. Relay sets no PermissionsBoundary on its own
+//     An escape hatch that deletes either statement, adds a condition to
+//     it, or names another boundary, is flagged. Relay sets no PermissionsBoundary on its own
 //     roles (one a team adds only narrows them, and is not judged);
 //   - a trust statement that admits a service principal without an
 //     aws:SourceArn, aws:SourceAccount or aws:PrincipalArn condition, in
@@ -130,9 +130,9 @@ type placedStatement struct {
 // The grants of a CloudFormation execution role (one that trusts only
 // cloudformation.amazonaws.com) are not judged: the team chooses them
 // (target.Props.ExecutionStatements, ExecutionManagedPolicyArns), and may
-// accept administrator rights there. Nor are a statement's conditions, a
-// customer managed policy's contents, or an AWS principal that names one
-// role or user: only the shapes above.
+// accept administrator rights there. Nor are an Allow's conditions, the
+// contents of a customer managed policy outside the assembly, or an AWS
+// principal that names one role or user: only the shapes above.
 // Findings are sorted by stack and logical ID.
 func CheckRelayRoles(stacks []Stack) []Finding {
 	var out []Finding
