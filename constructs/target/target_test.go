@@ -1361,6 +1361,12 @@ func TestAddedStatements(t *testing.T) {
 		{"administrator on the invoke role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.InvokeRole().AddToPolicy(statement("*"))
 		}, `[Staging/Target/InvokeRole] target: InvokeRole(): the statement {"Action":"*","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; grant the invoke role what its actions call, by ARN`},
+		{"a grant to the hook role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			awss3.NewBucket(stack, jsii.String("Team"), nil).GrantRead(tgt.HookRole(), nil)
+		}, ""},
+		{"role chaining on the hook role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			tgt.HookRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/ops")}))
+		}, `[Staging/Target/HookRole] target: HookRole(): the statement {"Action":"sts:AssumeRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/ops"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN`},
 		{"iam:PassRole to any service on the execution role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.ExecutionRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("iam:PassRole"), Resources: jsii.Strings("arn:aws:iam::222222222222:role/app-*")}))
 		}, `[Staging/Target/ExecutionRole] target: ExecutionRole(): the statement {"Action":"iam:PassRole","Effect":"Allow","Resource":"arn:aws:iam::222222222222:role/app-*"}, added by Role.AddToPolicy or a grant: iam:PassRole on ["arn:aws:iam::222222222222:role/app-*"] passes every matching role to any service that trusts it; add the condition {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`},
@@ -1373,6 +1379,7 @@ func TestAddedStatements(t *testing.T) {
 			p := validProps()
 			p.InvokeRoleName = "payments-staging-invoke"
 			p.InvokeStatements = []target.Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:smoke"}}}
+			p.HookRoleName, p.JobResultsRoleArn, p.HookFunctions = "payments-staging-hook", "arn:aws:iam::111111111111:role/relay/payments/payments-job-results", []string{"payments-smoke"}
 			p.StepRoles = []target.StepRole{{Name: "payments-staging-plan-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-plan", Statements: []target.Statement{
 				{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::payments-tfstate-222222222222/*"}, Reason: "One state object per workspace."},
 			}}}
@@ -1396,7 +1403,7 @@ func TestAddedStatements(t *testing.T) {
 			}
 			// Accepted: one policy per role still, the added statement in it.
 			tpl := relaytest.Template(t, stack)
-			relaytest.Check(t, "one policy per role", func() { tpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(4)) })
+			relaytest.Check(t, "one policy per role", func() { tpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(5)) })
 		})
 	}
 }
