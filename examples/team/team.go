@@ -13,6 +13,7 @@ package team
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/relaycdk/relay/constructs/artifacts"
@@ -99,6 +100,15 @@ func New(app awscdk.App) (*Stacks, error) {
 				Reason:    "The service's template names its functions " + service + "-<name>.",
 			}},
 		})
+		// The service's template resolves its settings from this parameter
+		// ({{resolve:ssm:/orders-service/settings}}), which CloudFormation
+		// reads as the execution role: the grant lands in the role's policy,
+		// under its permissions boundary.
+		settings := awsssm.NewStringParameter(stack, jsii.String("Settings"), &awsssm.StringParameterProps{
+			ParameterName: jsii.String("/" + service + "/settings"),
+			StringValue:   jsii.String(`{"logLevel":"info"}`),
+		})
+		settings.GrantRead(tgt.ExecutionRole())
 		d := pipeline.Deployment{
 			Name:    e.Name,
 			Target:  tgt.Account(), // the roles by reference
