@@ -199,10 +199,20 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		}
 		return out
 	}
+	// The pipeline's own resources, which Relay's roles in the tooling
+	// account and the roles the workload creates there may not start,
+	// change or write (target.Props.RelayTooling).
+	relayTooling := func(account string) []string {
+		if account != n.ToolingAccount {
+			return nil
+		}
+		return n.ToolingResources()
+	}
 	for _, a := range spec.AccountStacks {
 		s := stack(a.StackName, a.Account, a.Region, "Relay "+n.Name+": the StackSet execution role that deploys "+a.Environment+" in this account")
 		role := a.Role
 		role.RelayStacks = relayStacks(a.Account)
+		role.RelayTooling = relayTooling(a.Account)
 		newStackSetExecutionRole(s, role)
 		d.accountStacks = append(d.accountStacks, s)
 	}
@@ -215,6 +225,7 @@ func New(app constructs.Construct, spec *Spec) *Delivery {
 		s := stack(t.StackName, t.Account, t.Region, "Relay "+n.Name+": roles that let the pipeline in "+n.ToolingAccount+" deploy to "+t.Environment)
 		props := *t.Props
 		props.RelayStacks = relayStacks(t.Account)
+		props.RelayTooling = relayTooling(t.Account)
 		roles := target.New(s, "Target", &props)
 		addReleaseResources(s, t, roles)
 		d.targets = append(d.targets, Target{Environment: t.Environment, Stack: s, Roles: roles})

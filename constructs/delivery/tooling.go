@@ -67,6 +67,10 @@ type StackSetExecutionRole struct {
 	// the role and the bounded roles may not change (as
 	// target.Props.RelayStacks).
 	RelayStacks []target.RelayStack
+	// RelayTooling are the pipeline's own resources when Account is the
+	// tooling account, which the role and the bounded roles may not start,
+	// change or write (as target.Props.RelayTooling); none otherwise.
+	RelayTooling []string
 }
 
 // newJobResultsRole creates the job-results role. CodePipeline's job APIs
@@ -169,8 +173,8 @@ func newStackSetExecutionRole(scope awscdk.Stack, s StackSetExecutionRole) awsia
 	stacks := target.RelayStackArns(s.Partition, s.Account, s.RelayStacks)
 	managedBoundary, boundaryArn := target.NewBoundary(scope, s.Partition, s.Account, s.RolePath, s.BoundaryName,
 		"Permissions boundary of the roles that the delivery pipeline's StackSet creates; attach it to every role of the workload",
-		stacks, s.ManagedPolicyArns...)
-	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, stacks, false, s.ManagedPolicyArns...))...)
+		stacks, s.RelayTooling, s.ManagedPolicyArns...)
+	statements = append(statements, policy.From(iampolicy.Guards(s.Partition, s.Account, boundaryArn, s.RolePath, stacks, s.RelayTooling, false, s.ManagedPolicyArns...))...)
 	policy.Attach(role, statements...)
 	target.SuppressBoundary(managedBoundary)
 	nag.InlinePolicy(role, "The StackSet execution role "+s.RoleName+": only the administration role of the pipeline in "+s.ToolingAccount+" assumes it, to operate the StackSet's instance stacks with the statements of deploy.executionPolicy.")

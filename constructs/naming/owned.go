@@ -82,3 +82,33 @@ func (n Names) ToolingRoles(envs []string) []Role {
 	}
 	return out
 }
+
+// ToolingResources are the ARN patterns, in every region of the tooling
+// account, of the pipeline's own resources that run as or feed its roles:
+// the pipeline (and its stages and actions), its CodeBuild projects and
+// report groups (every one is named <name>-...), the recovery function,
+// the execution timer, the artifact, access-log and asset buckets (and
+// their objects) and the image repository. Relay's roles in the tooling
+// account that a configuration gives statements (a CloudFormation
+// execution role, a step role, the hook role) and the roles a workload
+// creates there under the permissions boundary are denied writes to them
+// (iampolicy.ToolingGuard): each would let a principal of the tooling
+// account act as one of the pipeline's roles, or replace what it deploys.
+func (n Names) ToolingResources() []string {
+	p, a := n.partition(), n.ToolingAccount
+	out := []string{
+		fmt.Sprintf("arn:%s:codepipeline:*:%s:%s", p, a, n.Pipeline()),
+		fmt.Sprintf("arn:%s:codepipeline:*:%s:%s/*", p, a, n.Pipeline()),
+		fmt.Sprintf("arn:%s:codebuild:*:%s:project/%s-*", p, a, n.Name),
+		fmt.Sprintf("arn:%s:codebuild:*:%s:report-group/%s-*", p, a, n.Name),
+		fmt.Sprintf("arn:%s:lambda:*:%s:function:%s", p, a, n.RecoveryFunction()),
+		fmt.Sprintf("arn:%s:lambda:*:%s:function:%s:*", p, a, n.RecoveryFunction()),
+		fmt.Sprintf("arn:%s:states:*:%s:stateMachine:%s", p, a, n.ExecutionTimer()),
+		fmt.Sprintf("arn:%s:states:*:%s:execution:%s:*", p, a, n.ExecutionTimer()),
+	}
+	for _, b := range []string{"artifacts", "logs", "assets"} {
+		// IAM's * matches / too: the bucket and its objects.
+		out = append(out, fmt.Sprintf("arn:%s:s3:::%s-%s-%s-*", p, n.Name, b, a))
+	}
+	return append(out, fmt.Sprintf("arn:%s:ecr:*:%s:repository/%s", p, a, n.AssetRepository()))
+}

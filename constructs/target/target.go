@@ -369,6 +369,22 @@ type Props struct {
 	// holds Relay's constructs (the pipeline's, a store's, another
 	// target's): name them all when the target shares its account.
 	RelayStacks []RelayStack
+	// RelayTooling, when Account is the tooling account of a Relay
+	// pipeline, are the ARN patterns of that pipeline's own resources
+	// there (naming.Names.ToolingResources: the pipeline, its CodeBuild
+	// projects, the recovery function, the execution timer, the artifact,
+	// access-log and asset buckets, the image repository). The execution
+	// roles, the roles under the permissions boundary, the step roles, the
+	// hook role and the invoke role may not start, change or write them
+	// (iampolicy.ToolingGuard, DenyUsingRelayTooling), whatever their
+	// statements grant: starting the self-update project with a buildspec
+	// override, or changing the recovery function's code, would run
+	// commands as those projects' and functions' roles, which reach every
+	// account the pipeline deploys to, and a new version of an artifact or
+	// an asset waiting at an approval would be deployed in place of what
+	// the pipeline built. Each must be an ARN of Account. Default: none
+	// (a target outside the tooling account).
+	RelayTooling []string
 }
 
 // RelayStack is one of Relay's own stacks in a target's account.
@@ -485,6 +501,11 @@ func (p *Props) Validate() error {
 			if why := limits.CheckName(limits.StackName, s); why != "" {
 				add("ExecutionRoles[%d].StackNames[%d] %q: %s", i, j, s, why)
 			}
+		}
+	}
+	for i, a := range p.RelayTooling {
+		if parts := strings.SplitN(a, ":", 6); len(parts) != 6 || parts[0] != "arn" || parts[2] == "" || parts[4] != p.Account && !(parts[4] == "" && parts[2] == "s3") && !values.IsToken(p.Account) {
+			add("RelayTooling[%d] %q: must be an ARN (pattern) of a resource in Account %s (an S3 ARN names no account), the pipeline's tooling account, such as those naming.Names.ToolingResources lists", i, a, p.Account)
 		}
 	}
 	for i, r := range p.RelayStacks {
@@ -642,6 +663,9 @@ func (p *Props) Validate() error {
 				add("HookStatements[%d].Reason %q: say why the statement needs %s (at least 10 characters)", i, s.Reason, strings.Join(wildcards(s), ", "))
 			}
 			checkUnbounded(fmt.Sprintf("HookStatements[%d]", i), hookRule, s, add)
+			if len(p.RelayTooling) > 0 && s.Sid == iampolicy.ToolingSid {
+				add("HookStatements[%d].Sid %q: Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid", i, s.Sid)
+			}
 			if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
 				add("HookStatements[%d]: iam:PassRole on %q: name each role; a pattern would let the hook functions pass roles the workload does not run", i, s.Resources)
 			}
@@ -693,7 +717,8 @@ func (p *Props) Validate() error {
 // each set of the caller's statements joins, by field: the deploy role's
 // stack and artifact statements (DeployStatements), the invoke role's
 // artifact statements (InvokeStatements), an execution role's guards and
-// hook-role statement (ExecutionStatements, ExecutionRoles).
+// hook-role statement (ExecutionStatements, ExecutionRoles), and the
+// tooling guard of the invoke and step roles (RelayTooling).
 func (p *Props) generatedSids() map[string][]string {
 	q := *p
 	q.defaults()
@@ -711,7 +736,8 @@ func (p *Props) generatedSids() map[string][]string {
 	execution := iampolicy.ExecutionRoleSids(q.HookRoleName != "")
 	return map[string][]string{
 		"DeployStatements":    sids(deploy),
-		"InvokeStatements":    sids(artifactStatements(q)),
+		"InvokeStatements":    sids(append(artifactStatements(q), q.toolingGuard()...)),
+		"StepRoles":           sids(q.toolingGuard()),
 		"ExecutionStatements": execution,
 		"ExecutionRoles":      execution,
 	}
@@ -815,7 +841,7 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	if p.BoundaryName() != "" {
 		t.boundary, t.boundaryArn = NewBoundary(t.Construct, p.Partition, p.Account, p.RolePath, p.BoundaryName(),
 			"Permissions boundary of the roles that the delivery pipeline's stacks create; attach it to every role of the workload",
-			p.relayStackArns(), p.attachedPolicies()...)
+			p.relayStackArns(), p.RelayTooling, p.attachedPolicies()...)
 	}
 	if len(p.StackNames) > 0 {
 		t.executionRole = newExecutionRole(t.Construct, "ExecutionRole", p.ExecutionRoleName, p.ExecutionManagedPolicyArns, p.ExecutionStatements, p, t.boundaryArn)
@@ -833,11 +859,11 @@ func New(scope constructs.Construct, id string, props *Props) *DeploymentTarget 
 	if p.InvokeRoleName != "" {
 		t.invokeRole = pipelineRole(t.Construct, "InvokeRole", p.InvokeRoleName,
 			"Assumed by the delivery pipeline in account "+p.PipelineAccount+" to run its invoke actions",
-			p, p.PipelineRoleArns, append(p.invokeArtifactStatements(), statementsOf(p.InvokeStatements)...), unboundedCheck("InvokeRole()", deployRule("invoke role")))
+			p, p.PipelineRoleArns, append(append(p.invokeArtifactStatements(), statementsOf(p.InvokeStatements)...), p.toolingGuard()...), unboundedCheck("InvokeRole()", deployRule("invoke role")))
 	}
 	for _, r := range p.StepRoles {
 		t.stepRoles = append(t.stepRoles, pipelineRole(t.Construct, "StepRole-"+r.Name, r.Name,
-			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, statementsOf(r.Statements),
+			"Assumed by a step of the delivery pipeline in account "+p.PipelineAccount, p, []string{r.TrustedRoleArn}, append(statementsOf(r.Statements), p.toolingGuard()...),
 			unboundedCheck("StepRoles()", stepRule)))
 	}
 	if p.ArtifactReaderPolicyName != "" {
@@ -1028,7 +1054,7 @@ func newExecutionRole(scope constructs.Construct, id, name string, managedArns [
 			},
 		})
 	}
-	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.relayStackArns(), p.HookRoleName != "", p.attachedPolicies()...))...)
+	all = append(all, policy.From(iampolicy.Guards(p.Partition, p.Account, boundaryArn, p.RolePath, p.relayStackArns(), p.RelayTooling, p.HookRoleName != "", p.attachedPolicies()...))...)
 	policy.Attach(role, all...)
 	return role
 }
@@ -1058,8 +1084,17 @@ func newHookRole(scope constructs.Construct, p Props) awsiam.Role {
 		{Sid: "ReportJobResults", Actions: []string{"sts:AssumeRole"}, Resources: []string{p.JobResultsRoleArn}},
 		{Sid: "WriteHookLogs", Actions: []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, Resources: hookLogGroups(p)},
 	}
-	policy.Attach(role, append(statements, statementsOf(p.HookStatements)...)...)
+	policy.Attach(role, append(append(statements, statementsOf(p.HookStatements)...), p.toolingGuard()...)...)
 	return role
+}
+
+// toolingGuard is the statement that keeps a role of the target from the
+// pipeline's own resources of the tooling account (RelayTooling), or none.
+func (p *Props) toolingGuard() []policy.Statement {
+	if len(p.RelayTooling) == 0 {
+		return nil
+	}
+	return policy.From([]iampolicy.Statement{iampolicy.ToolingGuard(p.RelayTooling)})
 }
 
 // hookLogGroups are the log groups of the hook functions (and their
@@ -1088,15 +1123,17 @@ func (t *DeploymentTarget) HookRole() awsiam.Role { return t.hookRole }
 // filled): the bounded roles may not version or delete the customer
 // managed ones, since a new version would change what an execution role
 // may do. relayStacks are the ARN patterns of Relay's own stacks in account
-// (RelayStackArns), which the bounded roles may not change. Record its
-// cdk-nag reasons with SuppressBoundary.
-func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string, relayStacks []string, attached ...string) (awsiam.ManagedPolicy, string) {
+// (RelayStackArns), which the bounded roles may not change, and tooling
+// the ARN patterns of the pipeline's own resources when account is its
+// tooling account (Props.RelayTooling), which they may not start, change
+// or write. Record its cdk-nag reasons with SuppressBoundary.
+func NewBoundary(scope constructs.Construct, partition, account, rolePath, name, description string, relayStacks, tooling []string, attached ...string) (awsiam.ManagedPolicy, string) {
 	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, account, rolePath, name)
 	return awsiam.NewManagedPolicy(scope, jsii.String("PermissionsBoundary"), &awsiam.ManagedPolicyProps{
 		ManagedPolicyName: jsii.String(name),
 		Path:              jsii.String(rolePath),
 		Description:       jsii.String(description),
-		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath, relayStacks, attached...))...),
+		Document:          policy.Document(policy.From(iampolicy.Boundary(partition, account, arn, rolePath, relayStacks, tooling, attached...))...),
 	}), arn
 }
 

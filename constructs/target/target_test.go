@@ -440,6 +440,23 @@ func TestPropsValidate(t *testing.T) {
 			"StepRoles[0].Statements[0]: sts:AssumeRole lets the step role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the step what its job touches, by ARN",
 			"HookStatements[0]: sts:* lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN",
 		}},
+		// In the tooling account: RelayTooling must name resources there,
+		// and the roles that get its Deny may not reuse its Sid.
+		{"Relay tooling", func(p *target.Props) {
+			p.RelayTooling = []string{"arn:aws:codebuild:*:222222222222:project/payments-*", "arn:aws:s3:::payments-artifacts-222222222222-*",
+				"arn:aws:codepipeline:*:333333333333:payments", "payments-recovery"}
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-tf-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-tf", Statements: []target.Statement{
+				{Sid: "DenyUsingRelayTooling", Actions: []string{"ssm:GetParameter"}, Resources: []string{"arn:aws:ssm:us-east-1:222222222222:parameter/x"}}}}}
+			p.HookRoleName = "payments-staging-hook"
+			p.JobResultsRoleArn = "arn:aws:iam::111111111111:role/relay/payments/payments-job-results"
+			p.HookFunctions = []string{"payments-smoke"}
+			p.HookStatements = []target.Statement{{Sid: "DenyUsingRelayTooling", Actions: []string{"ssm:GetParameter"}, Resources: []string{"arn:aws:ssm:us-east-1:222222222222:parameter/x"}}}
+		}, []string{
+			`RelayTooling[2] "arn:aws:codepipeline:*:333333333333:payments": must be an ARN (pattern) of a resource in Account 222222222222 (an S3 ARN names no account), the pipeline's tooling account, such as those naming.Names.ToolingResources lists`,
+			`RelayTooling[3] "payments-recovery": must be an ARN (pattern) of a resource in Account 222222222222 (an S3 ARN names no account), the pipeline's tooling account, such as those naming.Names.ToolingResources lists`,
+			`StepRoles[0].Statements[0].Sid "DenyUsingRelayTooling": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
+			`HookStatements[0].Sid "DenyUsingRelayTooling": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
+		}},
 		{"tokens are accepted where ARNs are", func(p *target.Props) {
 			p.ArtifactBucketArns = []string{"${Token[TOKEN.80]}"}
 			p.PipelineRoleArns = []string{"${Token[TOKEN.81]}"}

@@ -308,7 +308,10 @@ const (
 // Relay's own stacks in account, which the CDK bootstrap deploys: the
 // principal may not change or delete them (RelayStacksSid, StackChanges),
 // since CloudFormation would do it as the bootstrap's role; none for nil.
-func Guards(partition, account, boundaryArn, relayPath string, relayStacks []string, passToLambda bool, attached ...string) []Statement {
+// tooling are the ARN patterns of the pipeline's own resources in account
+// when account is its tooling account (ToolingGuard): the principal may not
+// start, change or write them (ToolingSid); none for nil.
+func Guards(partition, account, boundaryArn, relayPath string, relayStacks, tooling []string, passToLambda bool, attached ...string) []Statement {
 	relay := []string{
 		fmt.Sprintf("arn:%s:iam::%s:role%s*", partition, account, relayPath),
 		fmt.Sprintf("arn:%s:iam::%s:policy%s*", partition, account, relayPath),
@@ -329,6 +332,9 @@ func Guards(partition, account, boundaryArn, relayPath string, relayStacks []str
 	}
 	if len(relayStacks) > 0 {
 		out = append(out, Statement{Sid: RelayStacksSid, Deny: true, Actions: StackChanges, Resources: slices.Clone(relayStacks)})
+	}
+	if len(tooling) > 0 {
+		out = append(out, ToolingGuard(tooling))
 	}
 	var customer []string
 	for _, a := range attached {
@@ -359,6 +365,53 @@ var StackChanges = []string{"cloudformation:CreateChangeSet", "cloudformation:Ex
 	"cloudformation:DeleteStack", "cloudformation:ContinueUpdateRollback", "cloudformation:RollbackStack",
 	"cloudformation:CancelUpdateStack", "cloudformation:SetStackPolicy", "cloudformation:UpdateTerminationProtection"}
 
+// ToolingSid is the Sid of the Guards statement (ToolingGuard) that keeps
+// the pipeline's own resources of the tooling account out of reach of the
+// roles Relay creates there for a workload or a step.
+const ToolingSid = "DenyUsingRelayTooling"
+
+// ToolingWrites are the actions that ToolingGuard denies on the pipeline's
+// own resources in the tooling account. Each one lets a principal of that
+// account act as one of the pipeline's roles without assuming it, or
+// change what the pipeline deploys, and none needs iam:PassRole:
+//   - CodeBuild, every action on Relay's projects: StartBuild takes a
+//     buildspecOverride, so whoever may start the self-update project runs
+//     commands as its role, which assumes the CDK bootstrap's deploy roles
+//     of every account Relay deploys to
+//     (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_StartBuild.html);
+//   - Lambda and Step Functions, every action on the recovery function and
+//     the execution timer: UpdateFunctionCode runs new code as the recovery
+//     role, which assumes every environment's deploy role;
+//   - CodePipeline, every action but reads (Get*, List*) on the pipeline and
+//     its stages and actions: PutApprovalResult approves a production
+//     deployment, Start*, Retry* and Stop* run or stop executions; reads stay
+//     allowed, since a step may read the execution's variables
+//     (GetPipelineExecution);
+//   - S3, writes to the artifact, access-log and asset buckets: a new
+//     version of a build output or an asset waiting at an approval would
+//     be deployed instead of what the pipeline built (reads stay allowed:
+//     execution roles read assets, CodeDeploy instance roles artifacts);
+//   - ECR, pushes to and deletions in the asset repository.
+var ToolingWrites = []string{
+	"codebuild:*", "lambda:*", "states:*",
+	"codepipeline:Create*", "codepipeline:Delete*", "codepipeline:Disable*", "codepipeline:Enable*",
+	"codepipeline:Override*", "codepipeline:Put*", "codepipeline:Retry*", "codepipeline:Rollback*",
+	"codepipeline:Start*", "codepipeline:Stop*", "codepipeline:Tag*", "codepipeline:Untag*", "codepipeline:Update*",
+	"s3:Abort*", "s3:Delete*", "s3:Put*", "s3:Replicate*", "s3:Restore*",
+	"ecr:BatchDeleteImage", "ecr:CompleteLayerUpload", "ecr:Delete*", "ecr:InitiateLayerUpload", "ecr:Put*",
+	"ecr:Set*", "ecr:Tag*", "ecr:Untag*", "ecr:UploadLayerPart",
+}
+
+// ToolingGuard is the Deny statement ToolingSid of ToolingWrites on
+// resources, the ARN patterns of the pipeline's own resources in its
+// tooling account (naming.Names.ToolingResources): Relay's roles in that
+// account, and the roles the workload creates there under the permissions
+// boundary, may not use them. A Deny beats any Allow of the role's own
+// policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+func ToolingGuard(resources []string) Statement {
+	return Statement{Sid: ToolingSid, Deny: true, Actions: slices.Clone(ToolingWrites), Resources: slices.Clone(resources)}
+}
+
 // StackArn is the ARN pattern of the stack named name in region of account
 // (every stack ID of that name): arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/*.
 func StackArn(partition, region, account, name string) string {
@@ -385,7 +438,7 @@ const PassHookRoleSid = "PassHookRoleToLambda"
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
 func ExecutionRoleSids(hookRole bool) []string {
 	var out []string
-	for _, g := range Guards("aws", "000000000000", "", "/", []string{StackArn("aws", "*", "000000000000", "relay")}, hookRole, "arn:aws:iam::000000000000:policy/attached") {
+	for _, g := range Guards("aws", "000000000000", "", "/", []string{StackArn("aws", "*", "000000000000", "relay")}, []string{"arn:aws:codepipeline:*:000000000000:relay"}, hookRole, "arn:aws:iam::000000000000:policy/attached") {
 		out = append(out, g.Sid)
 	}
 	if hookRole {
@@ -400,10 +453,11 @@ func ExecutionRoleSids(hookRole bool) []string {
 // it, change it, touch Relay's roles, or rewrite the managed policies
 // attached to the execution roles (attached, see Guards); and except the
 // ways to act as a principal without the boundary (Contain), which the
-// execution role keeps for the roles and users of its stacks.
-func Boundary(partition, account, boundaryArn, relayPath string, relayStacks []string, attached ...string) []Statement {
+// execution role keeps for the roles and users of its stacks. relayStacks
+// and tooling are as for Guards.
+func Boundary(partition, account, boundaryArn, relayPath string, relayStacks, tooling []string, attached ...string) []Statement {
 	out := append([]Statement{{Sid: "CapWithoutGranting", Actions: []string{"*"}, Resources: []string{"*"}}},
-		Guards(partition, account, boundaryArn, relayPath, relayStacks, false, attached...)...)
+		Guards(partition, account, boundaryArn, relayPath, relayStacks, tooling, false, attached...)...)
 	return append(out, Contain(partition, account)...)
 }
 

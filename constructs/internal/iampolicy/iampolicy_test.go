@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -136,8 +137,8 @@ func TestGuardsKeepAttachedPolicies(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for doc, statements := range map[string][]Statement{
-				"guards":   Guards("aws", "222222222222", boundary, "/relay/payments/", nil, false, tc.attached...),
-				"boundary": Boundary("aws", "222222222222", boundary, "/relay/payments/", nil, tc.attached...),
+				"guards":   Guards("aws", "222222222222", boundary, "/relay/payments/", nil, nil, false, tc.attached...),
+				"boundary": Boundary("aws", "222222222222", boundary, "/relay/payments/", nil, nil, tc.attached...),
 			} {
 				var got *Statement
 				for i := range statements {
@@ -179,7 +180,7 @@ func TestBoundaryHoldsAgainstOtherPrincipals(t *testing.T) {
 		boundary = "arn:aws:iam::222222222222:policy/relay/invoices/invoices-staging-boundary"
 	)
 	raw, err := json.Marshal(map[string]interface{}{"Version": "2012-10-17", "Statement": statementsJSON(Boundary("aws", account, boundary, "/relay/invoices/",
-		[]string{StackArn("aws", "us-east-1", account, "invoices-staging"), StackArn("aws", "us-east-1", account, "invoices-production")}))})
+		[]string{StackArn("aws", "us-east-1", account, "invoices-staging"), StackArn("aws", "us-east-1", account, "invoices-production")}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +325,7 @@ func TestGuardsKeepRelayStacks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			raw, err := json.Marshal(map[string]interface{}{"Statement": statementsJSON(Guards("aws", "222222222222", boundary, "/relay/payments/", tc.stacks, true))})
+			raw, err := json.Marshal(map[string]interface{}{"Statement": statementsJSON(Guards("aws", "222222222222", boundary, "/relay/payments/", tc.stacks, nil, true))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -364,5 +365,39 @@ func TestChangesStacks(t *testing.T) {
 		if got := ChangesStacks(tc.actions); got != tc.want {
 			t.Errorf("ChangesStacks(%q) = %q, want %q", tc.actions, got, tc.want)
 		}
+	}
+}
+
+// TestToolingGuard: with the pipeline's resources of the tooling account,
+// the guards (and so the boundary) deny writes to them; without, nothing is
+// added; a caller's statement may not reuse the Sid.
+func TestToolingGuard(t *testing.T) {
+	const boundary = "arn:aws:iam::111111111111:policy/relay/shop/shop-dev-boundary"
+	tooling := []string{"arn:aws:codebuild:*:111111111111:project/shop-*", "arn:aws:s3:::shop-artifacts-111111111111-*"}
+	for _, tt := range []struct {
+		name    string
+		tooling []string
+		want    *Statement
+	}{
+		{"an account that is not the tooling account", nil, nil},
+		{"the tooling account", tooling, &Statement{Sid: ToolingSid, Deny: true, Actions: ToolingWrites, Resources: tooling}},
+	} {
+		for doc, sts := range map[string][]Statement{
+			"guards":   Guards("aws", "111111111111", boundary, "/relay/shop/", nil, tt.tooling, false),
+			"boundary": Boundary("aws", "111111111111", boundary, "/relay/shop/", nil, tt.tooling),
+		} {
+			i := slices.IndexFunc(sts, func(s Statement) bool { return s.Sid == ToolingSid })
+			switch {
+			case tt.want == nil && i >= 0:
+				t.Errorf("%s: %s: %s = %+v, want none", tt.name, doc, ToolingSid, sts[i])
+			case tt.want != nil && i < 0:
+				t.Errorf("%s: %s: no %s, want %+v", tt.name, doc, ToolingSid, *tt.want)
+			case tt.want != nil && !reflect.DeepEqual(sts[i], *tt.want):
+				t.Errorf("%s: %s: %s = %+v, want %+v", tt.name, doc, ToolingSid, sts[i], *tt.want)
+			}
+		}
+	}
+	if !slices.Contains(ExecutionRoleSids(false), ToolingSid) {
+		t.Errorf("ExecutionRoleSids(false) = %v, want %s among them (a caller's statement may not reuse it)", ExecutionRoleSids(false), ToolingSid)
 	}
 }

@@ -1,0 +1,120 @@
+package test
+
+import (
+	"testing"
+
+	"github.com/relaycdk/relay/internal/iameval"
+)
+
+// toolingEnvironment is a configuration with an environment in the tooling
+// account: its execution role, the roles its workload creates there under
+// the permissions boundary and its step role share the account with the
+// pipeline, its projects (the self-update project among them), the
+// recovery function, the execution timer and the artifact and asset stores.
+const toolingEnvironment = `name: platform
+tooling: {account: "111111111111", region: us-east-1}
+source:
+  github: {repository: acme/platform-delivery, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+build: {buildspec: buildspec.yml}
+selfUpdate: {config: relay.yaml}
+assets: {publish: stage, images: true}
+deploy:
+  stackName: platform-app
+  executionPolicy:
+    statements:
+      - sid: Functions
+        actions: ["lambda:*"]
+        resources: ["arn:aws:lambda:${region}:${account}:function:*"]
+        reason: CloudFormation names the workload's functions.
+environments:
+  - name: dev
+    account: "111111111111"
+    regions: [us-east-1]
+    steps:
+      - name: smoke
+        codeBuild:
+          buildspec: ci/smoke.yml
+          role:
+            statements:
+              - {sid: StartSelfUpdate, actions: ["codebuild:StartBuild"], resources: ["arn:aws:codebuild:us-east-1:111111111111:project/platform-self-update"]}
+              - {sid: Approve, actions: ["codepipeline:PutApprovalResult", "codepipeline:GetPipelineExecution"], resources: ["arn:aws:codepipeline:us-east-1:111111111111:platform", "arn:aws:codepipeline:us-east-1:111111111111:platform/Approve_production/Approve"]}
+              - {sid: Recovery, actions: ["lambda:UpdateFunctionCode"], resources: ["arn:aws:lambda:us-east-1:111111111111:function:platform-recovery"]}
+  - {name: production, account: "222222222222", regions: [us-east-1], approval: {}}
+`
+
+// TestToolingResourcesOutOfReach: in the tooling account, a role that a
+// configuration gives statements (the execution role, a step role) and a
+// role the workload creates under the permissions boundary with a policy
+// that grants everything (the execution role writes it) may not start the
+// self-update or build project (StartBuild takes a buildspec override: the
+// caller runs commands as the project's role, which reaches every account),
+// change the recovery function's code (its role assumes every deploy role),
+// approve or change the pipeline, or write a new version of an artifact or
+// an asset that a waiting deployment reads (DenyUsingRelayTooling). What a
+// workload does there still passes: its own functions and projects, reading
+// the assets it deploys, a step reading the execution's variables.
+func TestToolingResourcesOutOfReach(t *testing.T) {
+	a := synthText(t, toolingEnvironment, false)
+	w, err := iameval.FromAssembly(a.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boundary, ok := w.Managed["arn:aws:iam::111111111111:policy/relay/platform/platform-dev-boundary"]
+	if !ok {
+		t.Fatal("no boundary platform-dev-boundary in the assembly")
+	}
+	everything, err := iameval.ParseJSON("the workload role's policy", []byte(`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workload = "arn:aws:iam::111111111111:role/platform-app-HandlerRole-1A2B3C"
+	w.Roles[workload] = &iameval.Role{ARN: workload, Account: "111111111111", Policies: []iameval.Policy{everything}, Boundary: &boundary}
+	const (
+		step      = "arn:aws:iam::111111111111:role/relay/platform/platform-dev-smoke-step"
+		execution = "arn:aws:iam::111111111111:role/relay/platform/platform-dev-cfn-exec"
+		inBound   = "denied: explicit deny in the permissions boundary managed policy of platform-dev/TargetPermissionsBoundary430FF4E4 (DenyUsingRelayTooling)"
+		inStep    = "denied: explicit deny in policy of platform-dev/TargetStepRoleplatformdevsmokestepDefaultPolicyC19B5D16 (DenyUsingRelayTooling)"
+		inExec    = "denied: explicit deny in policy of platform-dev/TargetExecutionRoleDefaultPolicyF30DB58A (DenyUsingRelayTooling)"
+	)
+	key := w.KeyOf("arn:aws:kms:us-east-1:111111111111:alias/relay/platform/artifacts")
+	kms := map[string][]string{"s3:x-amz-server-side-encryption": {"aws:kms"}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {key}, "aws:SecureTransport": {"true"}}
+	tls := map[string][]string{"aws:SecureTransport": {"true"}}
+	tests := []struct {
+		name, principal, action, resource string
+		ctx                               map[string][]string
+		want                              string
+	}{
+		{"workload role starts the self-update project", workload, "codebuild:StartBuild", "arn:aws:codebuild:us-east-1:111111111111:project/platform-self-update", nil, inBound},
+		{"workload role changes the build project", workload, "codebuild:UpdateProject", "arn:aws:codebuild:us-east-1:111111111111:project/platform-build", nil, inBound},
+		{"workload role changes the recovery function's code", workload, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-recovery", nil, inBound},
+		{"workload role starts the execution timer", workload, "states:StartExecution", "arn:aws:states:us-east-1:111111111111:stateMachine:platform-execution-timer", nil, inBound},
+		{"workload role approves production", workload, "codepipeline:PutApprovalResult", "arn:aws:codepipeline:us-east-1:111111111111:platform/Approve_production/Approve", nil, inBound},
+		{"workload role starts the pipeline", workload, "codepipeline:StartPipelineExecution", "arn:aws:codepipeline:us-east-1:111111111111:platform", nil, inBound},
+		{"workload role overwrites a build output", workload, "s3:PutObject", "arn:aws:s3:::platform-artifacts-111111111111-us-east-1/platform/BuildArtif/Ab12Cd3", kms, inBound},
+		{"workload role overwrites an asset", workload, "s3:PutObject", "arn:aws:s3:::platform-assets-111111111111-us-east-1/4f1c2e.zip", tls, inBound},
+		{"workload role pushes an image", workload, "ecr:PutImage", "arn:aws:ecr:us-east-1:111111111111:repository/relay/platform/assets", nil, inBound},
+		{"step role starts the self-update project", step, "codebuild:StartBuild", "arn:aws:codebuild:us-east-1:111111111111:project/platform-self-update", nil, inStep},
+		{"step role approves production", step, "codepipeline:PutApprovalResult", "arn:aws:codepipeline:us-east-1:111111111111:platform/Approve_production/Approve", nil, inStep},
+		{"step role changes the recovery function's code", step, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-recovery", nil, inStep},
+		{"execution role changes the recovery function's code", execution, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-recovery", nil, inExec},
+		// What a workload and a step do in the account stays allowed.
+		{"workload role changes its own function", workload, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-app-Handler-4D5E6F", nil,
+			"allowed: the workload role's policy (statement 0)"},
+		{"workload role starts its own project", workload, "codebuild:StartBuild", "arn:aws:codebuild:us-east-1:111111111111:project/ReportsProjectA1B2C3-x9Y8z7", nil,
+			"allowed: the workload role's policy (statement 0)"},
+		{"workload role reads an asset", workload, "s3:GetObject", "arn:aws:s3:::platform-assets-111111111111-us-east-1/4f1c2e.zip", tls,
+			"allowed: the workload role's policy (statement 0)"},
+		{"execution role changes the workload's function", execution, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-app-Handler-4D5E6F", nil,
+			"allowed: policy of platform-dev/TargetExecutionRoleDefaultPolicyF30DB58A (Functions)"},
+		{"step role reads the execution's variables", step, "codepipeline:GetPipelineExecution", "arn:aws:codepipeline:us-east-1:111111111111:platform", nil,
+			"allowed: policy of platform-dev/TargetStepRoleplatformdevsmokestepDefaultPolicyC19B5D16 (Approve)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := w.Authorize(iameval.Request{Principal: iameval.Principal{ARN: tc.principal}, Action: tc.action, Resource: tc.resource, Context: tc.ctx})
+			if got := d.String(); got != tc.want {
+				t.Errorf("%s on %s as %s:\n got %s\nwant %s", tc.action, tc.resource, tc.principal, got, tc.want)
+			}
+		})
+	}
+}
