@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // TestValidateHooks checks the rules of the invoke hooks, each with its
@@ -29,6 +31,8 @@ func TestValidateHooks(t *testing.T) {
 			`deploy.hooks[0].lambda.statements[0].actions[1] "cloudformation:ExecuteChangeSet": ` + StackChangeRule},
 		{"hook statement passing roles by pattern", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Pass, actions: [\"iam:PassRole\"], resources: [\"arn:aws:iam::222222222222:role/app-*\"], reason: \"passes the app roles\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].resources "arn:aws:iam::222222222222:role/app-*": iam:PassRole must name each role it passes, without wildcards`},
+		{"hook statement passing Relay's recovery role", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Pass, actions: [\"iam:PassRole\", \"lambda:CreateFunction\"], resources: [\"arn:aws:iam::111111111111:role/relay/site/site-recovery\", \"arn:aws:lambda:us-east-1:111111111111:function:probe\"]}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].resources[0] "arn:aws:iam::111111111111:role/relay/site/site-recovery": ` + values.PassRelayRoleRule},
 		// A hook role that may assume another role acts with that role's
 		// permissions (role chaining): its own statements no longer bound
 		// it, whichever role it names.

@@ -321,9 +321,9 @@ const StackChangeRule = "lets the role change CloudFormation stacks, which Cloud
 // account; adminFix completes that message), no IAM writes (one that may
 // change a role's policy and trust can make it trust this role and hold
 // any permission; writeFix completes that message), and iam:PassRole only
-// of roles it names; no sts:AssumeRole of any role (role chaining: the
-// role would act with the other role's permissions, IAM User Guide, "Roles
-// terms and concepts").
+// of roles it names, none of them Relay's (values.PassRelayRoleRule); no
+// sts:AssumeRole of any role (role chaining: the role would act with the
+// other role's permissions, IAM User Guide, "Roles terms and concepts").
 func unboundedRoleRules(p *problems, sp string, s Statement, adminFix, writeFix string) {
 	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 		p.add(sp, s.Sid, "is as strong as AdministratorAccess: "+why+"; "+adminFix)
@@ -342,6 +342,9 @@ func unboundedRoleRules(p *problems, sp string, s Statement, adminFix, writeFix 
 	}
 	if iampolicy.PassesRolesByPattern(s.Actions, s.Resources) {
 		p.add(sp+".resources", strings.Join(s.Resources, ","), "iam:PassRole must name each role it passes, without wildcards")
+	}
+	for _, j := range values.PassesRelayRoles(s.Actions, s.Resources) {
+		p.add(fmt.Sprintf("%s.resources[%d]", sp, j), s.Resources[j], values.PassRelayRoleRule)
 	}
 }
 

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // stepsBase is a valid configuration with a step before, between and after
@@ -116,6 +118,12 @@ func TestStepsRules(t *testing.T) {
 		{"a step role as strong as AdministratorAccess", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
 			`{sid: Probe, actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role*"], reason: Assumes the roles it tests.}`,
 			`steps[1].codeBuild.role.statements[0] "Probe": is as strong as AdministratorAccess: sts:AssumeRole on arn:aws:iam::*:role* lets the role give itself administrator rights; a step does one job: grant it what that job touches, by ARN`},
+		// A role that may pass one of Relay's roles and create a function
+		// runs code as it: the recovery and hook roles trust Lambda without
+		// a source condition. The step's own roles stay passable.
+		{"a step role passing Relay's hook role", `{actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:${region}:${account}:parameter/shop/${env}/*"], reason: Parameters of the environment are read by prefix.}`,
+			`{sid: Helper, actions: ["lambda:CreateFunction", "iam:PassRole"], resources: ["arn:aws:lambda:${region}:${account}:function:shop-helper", "arn:aws:iam::${account}:role/shop-helper", "arn:aws:iam::${account}:role/relay/shop/shop-${env}-hook"]}`,
+			`relay.yaml:24: steps[1].codeBuild.role.statements[0].resources[2] "arn:aws:iam::${account}:role/relay/shop/shop-${env}-hook": ` + values.PassRelayRoleRule},
 		{"a step role assuming a named role", `["ssm:GetParameter"]`, `["ssm:GetParameter", "sts:AssumeRole*"]`,
 			`steps[1].codeBuild.role.statements[0].actions[1] "sts:AssumeRole*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant; a step does one job: grant it what that job touches, by ARN`},
 		{"a step role in an organizational-unit environment", "  - {name: staging, account: \"222222222222\", regions: [us-east-1]}\n",

@@ -97,9 +97,10 @@ var (
 // (iampolicy.AssumesRoles: the role would act with the other role's
 // permissions), an IAM write (values.IAMWrite: nothing bounds the roles,
 // users or policies it creates or changes; one that may change a role's
-// policy and trust can make it trust this role and hold any permission)
-// and a stack change that CloudFormation would make as the stack's service
-// role (iampolicy.ChangesStacks).
+// policy and trust can make it trust this role and hold any permission),
+// a stack change that CloudFormation would make as the stack's service
+// role (iampolicy.ChangesStacks), and iam:PassRole of a role Relay creates
+// (values.PassesRelayRoles: a function created with it runs as it).
 func checkUnbounded(field string, rule unboundedRule, s Statement, add func(format string, a ...any)) {
 	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 		if rule.adminFix != "" {
@@ -111,6 +112,9 @@ func checkUnbounded(field string, rule unboundedRule, s Statement, add func(form
 		}
 	} else if a := iampolicy.AssumesRoles(s.Actions); a != "" {
 		add("%s: %s lets the %s assume another role and act with that role's permissions (role chaining), beyond its own statements; %s", field, a, rule.role, rule.assumeFix)
+	}
+	for _, j := range values.PassesRelayRoles(s.Actions, s.Resources) {
+		add("%s.Resources[%d] %q: %s", field, j, s.Resources[j], values.PassRelayRoleRule)
 	}
 	for _, a := range s.Actions {
 		if values.IAMWrite(a) {

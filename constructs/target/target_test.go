@@ -31,6 +31,12 @@ func TestMain(m *testing.M) { os.Exit(relaytest.Main(m)) }
 
 const pipelineRole = "arn:aws:iam::111111111111:role/relay/payments/payments-pipeline"
 
+// passRelayRole is the rule of a statement that passes a role Relay
+// creates, written out so that a change of it shows here.
+const passRelayRole = "is a role Relay creates for its pipeline: a role that may pass it could create a Lambda function (or other compute) that runs as it, " +
+	"and Relay's Lambda roles (the recovery function's, which assumes every environment's deploy role, and the hook role, which reports job results) trust Lambda without a source condition; " +
+	"pass the workload's own roles only"
+
 func validProps() *target.Props {
 	return &target.Props{
 		Account:            "222222222222",
@@ -439,6 +445,26 @@ func TestPropsValidate(t *testing.T) {
 		}, []string{
 			"StepRoles[0].Statements[0]: sts:AssumeRole lets the step role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the step what its job touches, by ARN",
 			"HookStatements[0]: sts:* lets the hook role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the hook functions what they read, by ARN",
+		}},
+		// A role that may pass one of Relay's roles and create a function
+		// runs code as it: the recovery and hook roles trust Lambda
+		// without a source condition. The workload's own roles stay
+		// passable.
+		{"step, hook, deploy and invoke roles passing Relay's roles", func(p *target.Props) {
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-tf-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-tf", Statements: []target.Statement{
+				{Sid: "Pass", Actions: []string{"lambda:CreateFunction", "iam:PassRole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-api", "arn:aws:iam::222222222222:role/relay/payments/payments-staging-hook"}}}}}
+			p.HookRoleName = "payments-staging-hook"
+			p.JobResultsRoleArn = "arn:aws:iam::111111111111:role/relay/payments/payments-job-results"
+			p.HookFunctions = []string{"payments-smoke"}
+			p.HookStatements = []target.Statement{{Sid: "Pass", Actions: []string{"iam:passRole"}, Resources: []string{"arn:aws:iam::222222222222:role/relay/payments/payments-staging-cfn-exec"}}}
+			p.DeployStatements = []target.Statement{{Sid: "PassTaskRoles", Actions: []string{"iam:passrole"}, Resources: []string{"arn:aws:iam::222222222222:role/app-task", "arn:aws:iam::111111111111:role/relay/payments/payments-recovery"}}}
+			p.InvokeRoleName = "payments-staging-invoke"
+			p.InvokeStatements = []target.Statement{{Sid: "Run", Actions: []string{"lambda:InvokeFunction", "iam:PassRole"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:payments-smoke", "arn:aws:iam::222222222222:role/relay/payments/payments-staging-deploy"}}}
+		}, []string{
+			`StepRoles[0].Statements[0].Resources[1] "arn:aws:iam::222222222222:role/relay/payments/payments-staging-hook": ` + passRelayRole,
+			`DeployStatements[0].Resources[1] "arn:aws:iam::111111111111:role/relay/payments/payments-recovery": ` + passRelayRole,
+			`InvokeStatements[0].Resources[1] "arn:aws:iam::222222222222:role/relay/payments/payments-staging-deploy": ` + passRelayRole,
+			`HookStatements[0].Resources[0] "arn:aws:iam::222222222222:role/relay/payments/payments-staging-cfn-exec": ` + passRelayRole,
 		}},
 		// In the tooling account: RelayTooling must name resources there,
 		// and the roles that get its Deny may not reuse its Sid.

@@ -117,3 +117,41 @@ func OwnInvokeRule(what, fix string) string {
 func OwnRepositoryRule(what, fix string) string {
 	return fmt.Sprintf("is %s, which Relay creates in the tooling account for the images the pipeline publishes: its own Assets project pushes there what the build names, so a build could push the watched tag and start the next execution from an image of its choosing; %s", what, fix)
 }
+
+// PassRelayRoleRule is why a role that no permissions boundary bounds (a
+// step's, a hook function's, a deploy or invoke role) may not pass a role
+// Relay creates (RelayIAMARN), and the fix. A principal that may pass a
+// role and create a function or other compute gets that role's
+// permissions without assuming it; Relay's Lambda execution roles (the
+// recovery function's, which assumes every environment's deploy role, and
+// the hook role, which reports job results through the job-results role)
+// trust lambda.amazonaws.com without a source condition, since Lambda
+// documents none for execution roles
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html),
+// so any function of their account may run as them.
+const PassRelayRoleRule = "is a role Relay creates for its pipeline: a role that may pass it could create a Lambda function (or other compute) that runs as it, " +
+	"and Relay's Lambda roles (the recovery function's, which assumes every environment's deploy role, and the hook role, which reports job results) trust Lambda without a source condition; " +
+	"pass the workload's own roles only"
+
+// PassesRelayRoles returns the indexes of resources that are roles Relay
+// creates (RelayIAMARN) when actions grant iam:PassRole (in any case, or
+// through a wildcard such as iam:Pass* or iam:*); none otherwise.
+func PassesRelayRoles(actions, resources []string) []int {
+	passes := false
+	for _, a := range actions {
+		service, name, _ := strings.Cut(strings.ToLower(a), ":")
+		if a == "*" || wildcardMatch(service, "iam") && wildcardMatch(name, "passrole") {
+			passes = true
+		}
+	}
+	if !passes {
+		return nil
+	}
+	var out []int
+	for i, r := range resources {
+		if RelayIAMARN(r) && strings.Contains(r, ":role/") {
+			out = append(out, i)
+		}
+	}
+	return out
+}
