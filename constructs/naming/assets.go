@@ -11,7 +11,7 @@ func (n Names) AssetBucket(region string) string {
 
 // AssetBucketArn is the ARN of the asset bucket in region.
 func (n Names) AssetBucketArn(region string) string {
-	return fmt.Sprintf("arn:%s:s3:::%s", n.Partition, n.AssetBucket(region))
+	return fmt.Sprintf("arn:%s:s3:::%s", n.partition(), n.AssetBucket(region))
 }
 
 // AssetRepository is the name of the ECR repository of workload images in
@@ -20,7 +20,7 @@ func (n Names) AssetRepository() string { return "relay/" + n.Name + "/assets" }
 
 // AssetRepositoryArn is the ARN of the image repository in region.
 func (n Names) AssetRepositoryArn(region string) string {
-	return fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", n.Partition, region, n.ToolingAccount, n.AssetRepository())
+	return fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", n.partition(), region, n.ToolingAccount, n.AssetRepository())
 }
 
 // AssetsProject is the CodeBuild project of the Assets stage.

@@ -282,7 +282,7 @@ func (n Names) ArtifactReaderPolicy(env string) string {
 // ArtifactReaderPolicyArn is the ARN of env's ArtifactReaderPolicy in
 // account.
 func (n Names) ArtifactReaderPolicyArn(account, env string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.Partition, account, n.RolePath(), n.ArtifactReaderPolicy(env))
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", n.partition(), account, n.RolePath(), n.ArtifactReaderPolicy(env))
 }
 
 // InvokeRole is the name of the role the pipeline assumes in env's account

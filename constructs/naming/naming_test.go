@@ -173,6 +173,26 @@ func TestPartitionDefault(t *testing.T) {
 			t.Errorf("%+v.PipelineRoleArn() = %q, want %q", tt.n, got, tt.want)
 		}
 	}
+	// Every ARN a method builds takes the same default (the asset store's
+	// and the artifact reader policy's wrote arn:: without Partition).
+	cn := naming.Names{Name: "orders", ToolingAccount: "111111111111", ToolingRegion: "cn-north-1"}
+	for _, tt := range []struct{ method, arn string }{
+		{"AssetBucketArn", cn.AssetBucketArn("cn-north-1")},
+		{"AssetRepositoryArn", cn.AssetRepositoryArn("cn-north-1")},
+		{"ArtifactReaderPolicyArn", cn.ArtifactReaderPolicyArn("222222222222", "staging")},
+		{"ArtifactBucketArn", cn.ArtifactBucketArn("cn-north-1")},
+		{"DeployRoleArn", cn.DeployRoleArn("222222222222", "staging")},
+		{"PermissionsBoundaryArn", cn.PermissionsBoundaryArn("222222222222", "staging")},
+	} {
+		if !strings.HasPrefix(tt.arn, "arn:aws-cn:") {
+			t.Errorf("%s of %+v = %q, want an ARN of partition aws-cn", tt.method, cn, tt.arn)
+		}
+	}
+	for _, a := range cn.ToolingResources() {
+		if !strings.HasPrefix(a, "arn:aws-cn:") {
+			t.Errorf("ToolingResources() of %+v holds %q, want ARNs of partition aws-cn", cn, a)
+		}
+	}
 }
 
 func TestNamesValidate(t *testing.T) {
