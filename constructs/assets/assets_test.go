@@ -454,6 +454,24 @@ func TestPublishTrustsNoEarlierContent(t *testing.T) {
 			},
 			want: "relay: {out}/shop.assets.json: image asset bbb: .. is outside the build output {out}: an asset's source must be where cdk synth writes it",
 		},
+		// aws s3 cp reads a destination that ends in / as a folder and
+		// appends the file's name: an empty key with a file named like an
+		// earlier release's object would replace that object unchecked.
+		{
+			name: "an empty object key",
+			setup: func(t *testing.T, out, state string) {
+				os.WriteFile(filepath.Join(out, "asset.aaa", "released.zip"), []byte("PK evil"), 0o644)
+				manifestAt(t, out, "asset.aaa/released.zip", "file", "", "asset.bbb")
+			},
+			want: `relay: {out}/shop.assets.json: file asset aaa: object key '' names no object (aws s3 cp would upload the file under <its file name>, a key whose content this step does not check): synthesize the workload with assets.NewSynthesizer, whose keys are <content hash>.<extension>`,
+		},
+		{
+			name: "an object key that ends in /",
+			setup: func(t *testing.T, out, state string) {
+				manifestAt(t, out, "asset.aaa", "zip", "${AWS::Region}/", "asset.bbb")
+			},
+			want: `relay: {out}/shop.assets.json: file asset aaa: object key 'cn-north-1/' names no object (aws s3 cp would upload the file under cn-north-1/<its file name>, a key whose content this step does not check): synthesize the workload with assets.NewSynthesizer, whose keys are <content hash>.<extension>`,
+		},
 		{
 			name: "a link out of an asset folder",
 			setup: func(t *testing.T, out, state string) {
@@ -498,9 +516,15 @@ func TestPublishTrustsNoEarlierContent(t *testing.T) {
 // for cn-north-1's store.
 func manifest(t *testing.T, out, path, directory string) {
 	t.Helper()
+	manifestAt(t, out, path, "zip", "aaa.zip", directory)
+}
+
+// manifestAt is manifest with the file asset's packaging and object key.
+func manifestAt(t *testing.T, out, path, packaging, key, directory string) {
+	t.Helper()
 	doc := m{"version": "36.0.0",
-		"files": m{"aaa": m{"source": m{"path": path, "packaging": "zip"},
-			"destinations": m{"d": m{"bucketName": "shop-assets-111111111111-${AWS::Region}", "objectKey": "aaa.zip", "region": "cn-north-1"}}}},
+		"files": m{"aaa": m{"source": m{"path": path, "packaging": packaging},
+			"destinations": m{"d": m{"bucketName": "shop-assets-111111111111-${AWS::Region}", "objectKey": key, "region": "cn-north-1"}}}},
 		"dockerImages": m{"bbb": m{"source": m{"directory": directory},
 			"destinations": m{"d": m{"repositoryName": "relay/shop/assets", "imageTag": "bbb", "region": "cn-north-1"}}}}}
 	b, _ := json.Marshal(doc)

@@ -16,9 +16,11 @@ var publishScript string
 // region, and one already there (aws s3api head-object, aws ecr
 // describe-images) is skipped. It refuses a manifest whose destination is
 // another store, assets built by a command, a source outside the build
-// output ($RELAY_OUTPUT), and an object already published under a file
-// asset's key with other content (an earlier execution's build output
-// chose that key; the object is never replaced). Image registries are
+// output ($RELAY_OUTPUT), a file asset's object key that is empty or ends
+// in / (aws s3 cp would append the file's own name and upload to a key it
+// never checked), and an object already published under a file asset's
+// key with other content (an earlier execution's build output chose that
+// key; the object is never replaced). Image registries are
 // <account>.dkr.ecr.<region>.amazonaws.com, .amazonaws.com.cn in the China
 // regions.
 func PublishScript() string { return publishScript }

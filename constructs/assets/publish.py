@@ -77,7 +77,13 @@ for m in manifests:
             if "executable" in a["source"]:
                 fail("%s: file asset %s is built by a command; Relay publishes files and folders only" % (m, h))
             path = source(m, "file asset %s" % h, base, a["source"]["path"])
-            files.setdefault(sub(d["objectKey"]), (m, h, path, a["source"].get("packaging")))
+            key = sub(d["objectKey"])
+            if key == "" or key.endswith("/"):
+                # aws s3 cp reads a destination that ends in / as a folder
+                # and appends the file's own name, so the upload would land
+                # on a key this step never looked at.
+                fail("%s: file asset %s: object key %r names no object (aws s3 cp would upload the file under %s<its file name>, a key whose content this step does not check): synthesize the workload with assets.NewSynthesizer, whose keys are <content hash>.<extension>" % (m, h, key, key))
+            files.setdefault(key, (m, h, path, a["source"].get("packaging")))
     for h, a in sorted(doc.get("dockerImages", {}).items()):
         for d in a.get("destinations", {}).values():
             if not here(d):
