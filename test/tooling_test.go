@@ -26,6 +26,14 @@ deploy:
         actions: ["lambda:*"]
         resources: ["arn:aws:lambda:${region}:${account}:function:*"]
         reason: CloudFormation names the workload's functions.
+      - sid: PassFunctionRoles
+        actions: ["iam:PassRole"]
+        resources: ["arn:aws:iam::${account}:role/*platform*"]
+        reason: The function roles of the workload carry its name.
+        conditions:
+          StringEquals: {"iam:PassedToService": [lambda.amazonaws.com]}
+  hooks:
+    - {name: check, lambda: {function: platform-check}}
 environments:
   - name: dev
     account: "111111111111"
@@ -49,10 +57,13 @@ environments:
 // self-update or build project (StartBuild takes a buildspec override: the
 // caller runs commands as the project's role, which reaches every account),
 // change the recovery function's code (its role assumes every deploy role),
-// approve or change the pipeline, or write a new version of an artifact or
-// an asset that a waiting deployment reads (DenyUsingRelayTooling). What a
-// workload does there still passes: its own functions and projects, reading
-// the assets it deploys, a step reading the execution's variables.
+// approve or change the pipeline, write a new version of an artifact or an
+// asset that a waiting deployment reads, or pass the recovery role (which
+// trusts Lambda without a source condition) to a function of its template
+// (DenyUsingRelayTooling). What a workload does there still passes: its own
+// functions, roles and projects, passing the hook role to its hook
+// functions, reading the assets it deploys, a step reading the execution's
+// variables.
 func TestToolingResourcesOutOfReach(t *testing.T) {
 	a := synthText(t, toolingEnvironment, false)
 	w, err := iameval.FromAssembly(a.Dir)
@@ -79,6 +90,7 @@ func TestToolingResourcesOutOfReach(t *testing.T) {
 	key := w.KeyOf("arn:aws:kms:us-east-1:111111111111:alias/relay/platform/artifacts")
 	kms := map[string][]string{"s3:x-amz-server-side-encryption": {"aws:kms"}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {key}, "aws:SecureTransport": {"true"}}
 	tls := map[string][]string{"aws:SecureTransport": {"true"}}
+	lambda := map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}
 	tests := []struct {
 		name, principal, action, resource string
 		ctx                               map[string][]string
@@ -97,6 +109,13 @@ func TestToolingResourcesOutOfReach(t *testing.T) {
 		{"step role approves production", step, "codepipeline:PutApprovalResult", "arn:aws:codepipeline:us-east-1:111111111111:platform/Approve_production/Approve", nil, inStep},
 		{"step role changes the recovery function's code", step, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-recovery", nil, inStep},
 		{"execution role changes the recovery function's code", execution, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-recovery", nil, inExec},
+		// The recovery role trusts Lambda without a source condition, and
+		// the execution role may pass Relay's roles to Lambda (it passes
+		// the hook role): a function of the workload's template would run
+		// as the recovery role, which assumes production's deploy role.
+		{"execution role passes the recovery role to Lambda", execution, "iam:PassRole", "arn:aws:iam::111111111111:role/relay/platform/platform-recovery", lambda, inExec},
+		{"workload role passes the recovery role to Lambda", workload, "iam:PassRole", "arn:aws:iam::111111111111:role/relay/platform/platform-recovery", lambda,
+			"denied: explicit deny in the permissions boundary managed policy of platform-dev/TargetPermissionsBoundary430FF4E4 (DenyPassingRelayRoles)"},
 		// What a workload and a step do in the account stays allowed.
 		{"workload role changes its own function", workload, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-app-Handler-4D5E6F", nil,
 			"allowed: the workload role's policy (statement 0)"},
@@ -106,6 +125,10 @@ func TestToolingResourcesOutOfReach(t *testing.T) {
 			"allowed: the workload role's policy (statement 0)"},
 		{"execution role changes the workload's function", execution, "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:platform-app-Handler-4D5E6F", nil,
 			"allowed: policy of platform-dev/TargetExecutionRoleDefaultPolicyF30DB58A (Functions)"},
+		{"execution role passes the hook role to Lambda", execution, "iam:PassRole", "arn:aws:iam::111111111111:role/relay/platform/platform-dev-hook", lambda,
+			"allowed: policy of platform-dev/TargetExecutionRoleDefaultPolicyF30DB58A (PassHookRoleToLambda)"},
+		{"execution role passes a function role of the workload to Lambda", execution, "iam:PassRole", "arn:aws:iam::111111111111:role/platform-app-HandlerRole-1A2B3C", lambda,
+			"allowed: policy of platform-dev/TargetExecutionRoleDefaultPolicyF30DB58A (PassFunctionRoles)"},
 		{"step role reads the execution's variables", step, "codepipeline:GetPipelineExecution", "arn:aws:codepipeline:us-east-1:111111111111:platform", nil,
 			"allowed: policy of platform-dev/TargetStepRoleplatformdevsmokestepDefaultPolicyC19B5D16 (Approve)"},
 	}

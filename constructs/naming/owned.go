@@ -88,7 +88,9 @@ func (n Names) ToolingRoles(envs []string) []Role {
 // the pipeline (and its stages and actions), its CodeBuild projects and
 // report groups (every one is named <name>-...), the recovery function,
 // the execution timer, the artifact, access-log and asset buckets (and
-// their objects) and the image repository. Relay's roles in the tooling
+// their objects), the image repository, and the recovery function's role,
+// the one role of the pipeline that trusts a service (Lambda) without a
+// source condition, so that whoever may pass it can run code as it. Relay's roles in the tooling
 // account that a configuration gives statements (a CloudFormation
 // execution role, a step role, the hook role) and the roles a workload
 // creates there under the permissions boundary are denied writes to them
@@ -110,5 +112,5 @@ func (n Names) ToolingResources() []string {
 		// IAM's * matches / too: the bucket and its objects.
 		out = append(out, fmt.Sprintf("arn:%s:s3:::%s-%s-%s-*", p, n.Name, b, a))
 	}
-	return append(out, fmt.Sprintf("arn:%s:ecr:*:%s:repository/%s", p, a, n.AssetRepository()))
+	return append(out, fmt.Sprintf("arn:%s:ecr:*:%s:repository/%s", p, a, n.AssetRepository()), n.RecoveryRoleArn())
 }

@@ -60,6 +60,7 @@ func TestToolingResources(t *testing.T) {
 		"arn:aws:s3:::" + n.AccessLogBucket("us-east-1") + "/log",
 		"arn:aws:s3:::" + n.AssetBucket("eu-west-1") + "/4f1c2e.zip",
 		n.AssetRepositoryArn("eu-west-1"),
+		n.RecoveryRoleArn(),
 	} {
 		if !covered(a) {
 			t.Errorf("ToolingResources() leaves out %s", a)
@@ -76,6 +77,8 @@ func TestToolingResources(t *testing.T) {
 		"arn:aws:s3:::shop-artifacts-222222222222-us-east-1/x",
 		arn("ecr", "us-east-1", "repository/shop/api"),
 		"arn:aws:codebuild:us-east-1:222222222222:project/shop-build",
+		"arn:aws:iam::111111111111:role/shop-app-HandlerRole-1A2B3C",
+		n.HookRoleArn("111111111111", "dev"),
 	} {
 		if covered(a) {
 			t.Errorf("ToolingResources() covers the workload's %s", a)

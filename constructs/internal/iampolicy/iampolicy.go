@@ -391,9 +391,14 @@ const ToolingSid = "DenyUsingRelayTooling"
 //     version of a build output or an asset waiting at an approval would
 //     be deployed instead of what the pipeline built (reads stay allowed:
 //     execution roles read assets, CodeDeploy instance roles artifacts);
-//   - ECR, pushes to and deletions in the asset repository.
+//   - ECR, pushes to and deletions in the asset repository;
+//   - IAM, passing the recovery function's role: it trusts Lambda without a
+//     source condition (Lambda documents none for execution roles), so a
+//     function created with it runs as the recovery role; the execution
+//     role's own guard lets it pass Relay's roles to Lambda when it passes
+//     the hook role (Guards' passToLambda).
 var ToolingWrites = []string{
-	"codebuild:*", "lambda:*", "states:*",
+	"codebuild:*", "lambda:*", "states:*", "iam:PassRole",
 	"codepipeline:Create*", "codepipeline:Delete*", "codepipeline:Disable*", "codepipeline:Enable*",
 	"codepipeline:Override*", "codepipeline:Put*", "codepipeline:Retry*", "codepipeline:Rollback*",
 	"codepipeline:Start*", "codepipeline:Stop*", "codepipeline:Tag*", "codepipeline:Untag*", "codepipeline:Update*",
