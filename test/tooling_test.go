@@ -3,6 +3,8 @@ package test
 import (
 	"testing"
 
+	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/wiring"
 	"github.com/relaycdk/relay/internal/iameval"
 )
 
@@ -137,6 +139,58 @@ func TestToolingResourcesOutOfReach(t *testing.T) {
 			d := w.Authorize(iameval.Request{Principal: iameval.Principal{ARN: tc.principal}, Action: tc.action, Resource: tc.resource, Context: tc.ctx})
 			if got := d.String(); got != tc.want {
 				t.Errorf("%s on %s as %s:\n got %s\nwant %s", tc.action, tc.resource, tc.principal, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestStepProjectsAssumeTheirEnvironmentsRoles: a top-level step with a
+// role (examples/terraform.yaml: plan and apply in dev, then in prod after
+// prod's approval) runs in a project of each environment, whose role may
+// assume that environment's step role only. With one project for all, the
+// apply of dev, which runs before prod's approval and review, could assume
+// prod's apply role, which trusted the same project role, and change prod's
+// network.
+func TestStepProjectsAssumeTheirEnvironmentsRoles(t *testing.T) {
+	var cfg *config.Config
+	for _, c := range goldenConfigs(t) {
+		if c.Name == "networking" {
+			cfg = c
+		}
+	}
+	if cfg == nil {
+		t.Fatal("no golden configuration networking (examples/terraform.yaml)")
+	}
+	stacks, err := wiring.ReadResolved(goldenDir(t, cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := worldOf(t, cfg, stacks)
+	const (
+		devApply  = "arn:aws:iam::222222222222:role/relay/networking/networking-dev-apply-step"
+		prodApply = "arn:aws:iam::333333333333:role/relay/networking/networking-prod-apply-step"
+		prodPlan  = "arn:aws:iam::333333333333:role/relay/networking/networking-prod-plan-step"
+	)
+	tests := []struct{ project, role, want string }{
+		// The project all environments shared, whose role both trusts named.
+		{"networking-step-apply", prodApply,
+			"denied: arn:aws:iam::111111111111:role/networking-step-apply is in another account than arn:aws:iam::333333333333:role/relay/networking/networking-prod-apply-step and no resource policy allows it sts:AssumeRole"},
+		{"networking-dev-step-apply", devApply,
+			"allowed: trust policy of networking-dev/TargetStepRolenetworkingdevapplystep80A70B90 (statement 0) and policy of networking-tooling/PipelineStepnetworkingdevstepapplyRoleDefaultPolicy2A3C64F3 (AssumeStepRoles)"},
+		{"networking-dev-step-apply", prodApply,
+			"denied: arn:aws:iam::111111111111:role/networking-dev-step-apply is in another account than arn:aws:iam::333333333333:role/relay/networking/networking-prod-apply-step and no resource policy allows it sts:AssumeRole"},
+		{"networking-dev-step-plan", prodPlan,
+			"denied: arn:aws:iam::111111111111:role/networking-dev-step-plan is in another account than arn:aws:iam::333333333333:role/relay/networking/networking-prod-plan-step and no resource policy allows it sts:AssumeRole"},
+		{"networking-prod-step-apply", prodApply,
+			"allowed: trust policy of networking-prod/TargetStepRolenetworkingprodapplystep4A11F777 (statement 0) and policy of networking-tooling/PipelineStepnetworkingprodstepapplyRoleDefaultPolicy9B072D9C (AssumeStepRoles)"},
+		{"networking-prod-step-apply", devApply,
+			"denied: arn:aws:iam::111111111111:role/networking-prod-step-apply is in another account than arn:aws:iam::222222222222:role/relay/networking/networking-dev-apply-step and no resource policy allows it sts:AssumeRole"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.project+" "+tc.role, func(t *testing.T) {
+			d := w.Authorize(iameval.Request{Principal: iameval.Principal{ARN: "arn:aws:iam::111111111111:role/" + tc.project}, Action: "sts:AssumeRole", Resource: tc.role})
+			if got := d.String(); got != tc.want {
+				t.Errorf("%s assumes %s:\n got %s\nwant %s", tc.project, tc.role, got, tc.want)
 			}
 		})
 	}

@@ -70,8 +70,9 @@ func arnLike(pattern, arn string) bool {
 // trusts the tooling account only for its own step's project role (an ARN
 // condition), may do exactly what the config's statements say (expanded for
 // its account), and nothing IAM would let it escalate with; each project
-// role in the tooling account may assume its step's roles and no other
-// step's.
+// role in the tooling account (one per environment: the steps are
+// top-level steps with a role) may assume its own environment's role of
+// its step, and no other step's or environment's.
 func TestStepRoleGrants(t *testing.T) {
 	tooling := resourcesOf(t, "networking-tooling")
 	for _, env := range []struct{ name, account string }{{"dev", "222222222222"}, {"prod", "333333333333"}} {
@@ -79,7 +80,8 @@ func TestStepRoleGrants(t *testing.T) {
 		for _, step := range []string{"plan", "apply"} {
 			roleName := fmt.Sprintf("networking-%s-%s-step", env.name, step)
 			roleArn := fmt.Sprintf("arn:aws:iam::%s:role/relay/networking/%s", env.account, roleName)
-			projectRole := "arn:aws:iam::111111111111:role/networking-step-" + step
+			project := fmt.Sprintf("networking-%s-step-%s", env.name, step)
+			projectRole := "arn:aws:iam::111111111111:role/" + project
 			id, props := roleNamed(t, target, roleName)
 			if props["Path"] != "/relay/networking/" {
 				t.Errorf("%s: path %v", roleName, props["Path"])
@@ -108,14 +110,19 @@ func TestStepRoleGrants(t *testing.T) {
 			}
 
 			// The other side: the project role may assume this role, and the
-			// other step's project role may not.
-			pid, _ := roleNamed(t, tooling, "networking-step-"+step)
-			oid, _ := roleNamed(t, tooling, "networking-step-"+map[string]string{"plan": "apply", "apply": "plan"}[step])
+			// other step's project role and the other environment's may not.
+			pid, _ := roleNamed(t, tooling, project)
 			if !mayAssume(roleStatements(tooling, pid), roleArn) {
-				t.Errorf("networking-step-%s may not assume %s", step, roleArn)
+				t.Errorf("%s may not assume %s", project, roleArn)
 			}
-			if mayAssume(roleStatements(tooling, oid), roleArn) {
-				t.Errorf("the other step's project role may assume %s", roleArn)
+			otherEnv := map[string]string{"dev": "prod", "prod": "dev"}[env.name]
+			for _, other := range []string{
+				fmt.Sprintf("networking-%s-step-%s", env.name, map[string]string{"plan": "apply", "apply": "plan"}[step]),
+				fmt.Sprintf("networking-%s-step-%s", otherEnv, step),
+			} {
+				if oid, _ := roleNamed(t, tooling, other); mayAssume(roleStatements(tooling, oid), roleArn) {
+					t.Errorf("%s may assume %s", other, roleArn)
+				}
 			}
 		}
 	}

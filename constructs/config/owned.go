@@ -55,8 +55,19 @@ func (c *Config) ownRoles() []naming.Role {
 			}
 		}
 	}
-	for _, s := range top {
-		out = append(out, naming.Role{Name: n.StepProject("", s), Account: n.ToolingAccount, What: "the project role of step " + s})
+	for _, s := range c.Steps {
+		if s.CodeBuild == nil || s.CodeBuild.Role == nil {
+			out = append(out, naming.Role{Name: n.StepProject("", s.Name), Account: n.ToolingAccount, What: "the project role of step " + s.Name})
+			continue
+		}
+		// A step with a role has a project per environment that runs it
+		// (delivery's stepProject), so that each may assume its own
+		// environment's step role only.
+		for _, e := range c.Environments {
+			if kindOf(e) != "tooling" {
+				out = append(out, naming.Role{Name: n.StepProject(e.Name, s.Name), Account: n.ToolingAccount, What: fmt.Sprintf("the project role of step %s of environment %s", s.Name, e.Name)})
+			}
+		}
 	}
 	return append(out, n.ToolingRoles(envs)...)
 }

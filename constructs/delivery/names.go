@@ -90,8 +90,9 @@ func (t *translator) checkNames(spec *Spec) []error {
 		}
 	}
 	// A CodeBuild step's project, <name>-step-<step> for a top-level step
-	// (shared by the environments) or <name>-<environment>-step-<step>, and
-	// its role of the same name when the step has a role. Both are unique
+	// without a role (shared by the environments) or
+	// <name>-<environment>-step-<step> (stepProject), and its role of the
+	// same name when the step has a role. Both are unique
 	// in the tooling account with the test and scan projects and the Helm
 	// projects (<name>-test-step-x is env test's step x and suite step-x).
 	for i, d := range p.Deployments {
@@ -102,7 +103,7 @@ func (t *translator) checkNames(spec *Spec) []error {
 			}
 			field := t.paths[fmt.Sprintf("Deployments[%d].Steps[%d].Action.ProjectName", i, k)]
 			shape, fields := "<name>-<environment>-step-<step>", []string{"name", env(d.Name), field}
-			if topLevel(field) {
+			if topLevel(field) && x.ProjectName == t.n.StepProject("", st.Name) {
 				shape, fields = "<name>-step-<step>", []string{"name", field}
 			}
 			add(x.ProjectName, limits.CodeBuildProjectName, shape, fields...)

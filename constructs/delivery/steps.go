@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/naming"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -60,16 +61,28 @@ func (t *translator) steps(i int, region, goPath string) []pipeline.Step {
 }
 
 // topLevel reports whether the step written at cfgPath is a top-level step
-// (of every environment), whose project the environments share.
+// (of every environment).
 func topLevel(cfgPath string) bool { return strings.HasPrefix(cfgPath, "steps[") }
+
+// stepProject is the CodeBuild project (and project role) of step s of
+// environment env, top when s is a top-level step. The environments share
+// a top-level step's project, <name>-step-<step>, unless the step has a
+// role: then each environment has its own, <name>-<env>-step-<step>, as
+// for its own steps, whose role may assume that environment's step role
+// only. With one project for all, the run of an earlier environment (dev,
+// before production's approval) could assume production's step role, since
+// production's trust names the same project role.
+func stepProject(n naming.Names, env string, s config.Step, top bool) string {
+	if top && (s.CodeBuild == nil || s.CodeBuild.Role == nil) {
+		return n.StepProject("", s.Name)
+	}
+	return n.StepProject(env, s.Name)
+}
 
 // codeBuildStep is step s (written at cfgPath) of env as a CodeBuild step.
 func (t *translator) codeBuildStep(goPath, cfgPath string, env config.Environment, s config.Step) *pipeline.CodeBuildStep {
 	n, x := t.n, s.CodeBuild
-	project := n.StepProject(env.Name, s.Name)
-	if topLevel(cfgPath) {
-		project = n.StepProject("", s.Name)
-	}
+	project := stepProject(n, env.Name, s, topLevel(cfgPath))
 	cb := &pipeline.CodeBuildStep{
 		ProjectName: project, Buildspec: x.Buildspec, Inputs: x.Inputs, Output: x.Output,
 		ComputeType: x.ComputeType, TimeoutMinutes: x.TimeoutMinutes, Privileged: x.Privileged,
@@ -104,9 +117,6 @@ func (t *translator) codeBuildStep(goPath, cfgPath string, env config.Environmen
 		if env.Account != "" {
 			cb.AssumeRoleArn = n.StepRoleArn(env.Account, env.Name, s.Name)
 		}
-		if topLevel(cfgPath) {
-			cb.AssumeRolePattern = n.StepRolePattern(s.Name)
-		}
 	}
 	t.path(goPath, cfgPath+".codeBuild")
 	t.path(goPath+".ProjectName", cfgPath+".name")
@@ -135,10 +145,7 @@ func (t *translator) stepRoles(i int) []target.StepRole {
 				continue
 			}
 			name = s.Name
-			project = n.StepProject(env.Name, s.Name)
-			if topLevel(path) {
-				project = n.StepProject("", s.Name)
-			}
+			project = stepProject(n, env.Name, s, topLevel(path))
 			regional := statements(s.CodeBuild.Role.Statements)
 			if sts == nil {
 				for _, st := range regional {
@@ -172,9 +179,15 @@ func StepProjects(cfg *config.Config) []string {
 			out = append(out, p)
 		}
 	}
-	for _, s := range cfg.Steps {
-		if s.CodeBuild != nil {
-			add(n.StepProject("", s.Name))
+	for k, s := range cfg.Steps {
+		if s.CodeBuild == nil {
+			continue
+		}
+		// One project, or one per environment that runs the step.
+		for i, e := range cfg.Environments {
+			if _, paths := cfg.StepsOf(i); slices.Contains(paths, fmt.Sprintf("steps[%d]", k)) {
+				add(stepProject(n, e.Name, s, true))
+			}
 		}
 	}
 	for _, e := range cfg.Environments {
