@@ -887,6 +887,34 @@ func (p *Props) checkRelayStacks(stack awscdk.Stack, refs []wired) []error {
 	return errs
 }
 
+// checkRelayTooling reports a target wired by reference in the pipeline's
+// own account whose RelayTooling (target.Props.RelayTooling) is empty while
+// it has roles that statements of the team's or a workload reach (execution
+// roles and their permissions boundary, step, hook or invoke roles): nothing
+// would keep those roles from the pipeline's own resources there, and
+// starting one of its CodeBuild projects with a buildspec override, or
+// writing its artifact bucket, acts as the pipeline's roles do
+// (iampolicy.ToolingGuard). An account not known at synth is not judged.
+func (p *Props) checkRelayTooling(stack awscdk.Stack, refs []wired) []error {
+	account := *stack.Account()
+	if arns.IsToken(account) {
+		return nil
+	}
+	var errs []error
+	for _, w := range refs {
+		tp := w.t.Props()
+		if tp.Account != account || len(tp.RelayTooling) > 0 {
+			continue
+		}
+		if tp.BoundaryName() == "" && len(tp.StepRoles) == 0 && tp.HookRoleName == "" && tp.InvokeRoleName == "" {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("Deployments[%d].Target: the target %s is in the pipeline's account %s and its RelayTooling is empty: its execution roles, the roles its stacks create under its permissions boundary and its step, hook and invoke roles could start the pipeline's CodeBuild projects with a buildspec override, change the recovery function or write the artifact bucket, and so act as the pipeline's roles; set the target's Props.RelayTooling to the ARN patterns of the pipeline's resources in that account (naming.Names.ToolingResources() when its names come from naming.Names)",
+			w.i, *w.t.Node().Path(), account))
+	}
+	return errs
+}
+
 // checkStore reports a Store that is not in the pipeline's account and
 // region, as far as the stacks' environments show: CodePipeline keeps a
 // pipeline's artifacts in a bucket of its own region, and the store admits
@@ -968,6 +996,7 @@ func (p *Props) prepare(scope constructs.Construct) (Props, []wired, *plan.Pipel
 		errs = append(errs, q.checkDeployGrants(*stack.Region(), planned, refs)...)
 		errs = append(errs, q.checkHelmTrust(planned, refs)...)
 		errs = append(errs, q.checkRelayStacks(stack, refs)...)
+		errs = append(errs, q.checkRelayTooling(stack, refs)...)
 	}
 	if len(errs) > 0 {
 		return q, refs, nil, fmt.Errorf("pipeline.Props: %w", errors.Join(errs...))

@@ -562,23 +562,30 @@ func TestWiredInvokeReadsArtifacts(t *testing.T) {
 // stack, so a target in the tooling account, or two targets in one
 // account, left the pipeline's stack or the other target's stack to the
 // execution roles and the bounded roles, which CloudFormation would change
-// as the bootstrap's cfn-exec-role.
+// as the bootstrap's cfn-exec-role. A target in the pipeline's account
+// must also keep the pipeline's own resources there from them
+// (target.Props.RelayTooling).
 func TestWiredTargetsKeepRelayStacks(t *testing.T) {
 	tests := []struct {
 		name string
 		// accounts of the targets dev and staging ("" for no staging).
 		dev, staging string
 		relayStacks  []target.RelayStack // of dev; nil for the default
+		relayTooling []string            // of dev
 		want         string
 	}{
 		{name: "targets in accounts of their own", dev: "222222222222", staging: "333333333333"},
 		{name: "a target in the pipeline's account", dev: "111111111111",
-			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in us-east-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks`},
+			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in us-east-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks
+Deployments[0].Target: the target orders-dev/Delivery is in the pipeline's account 111111111111 and its RelayTooling is empty: its execution roles, the roles its stacks create under its permissions boundary and its step, hook and invoke roles could start the pipeline's CodeBuild projects with a buildspec override, change the recovery function or write the artifact bucket, and so act as the pipeline's roles; set the target's Props.RelayTooling to the ARN patterns of the pipeline's resources in that account (naming.Names.ToolingResources() when its names come from naming.Names)`},
 		{name: "that target keeping the tooling stacks", dev: "111111111111",
-			relayStacks: []target.RelayStack{{Name: "orders-dev", Region: "us-east-1"}, {Name: "orders-tooling*"}}},
+			relayStacks: []target.RelayStack{{Name: "orders-dev", Region: "us-east-1"}, {Name: "orders-tooling*"}},
+			want:        `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery is in the pipeline's account 111111111111 and its RelayTooling is empty: its execution roles, the roles its stacks create under its permissions boundary and its step, hook and invoke roles could start the pipeline's CodeBuild projects with a buildspec override, change the recovery function or write the artifact bucket, and so act as the pipeline's roles; set the target's Props.RelayTooling to the ARN patterns of the pipeline's resources in that account (naming.Names.ToolingResources() when its names come from naming.Names)`},
+		{name: "that target keeping the tooling stacks and resources", dev: "111111111111",
+			relayStacks: []target.RelayStack{{Name: "orders-dev", Region: "us-east-1"}, {Name: "orders-tooling*"}}, relayTooling: orders.ToolingResources()},
 		{name: "a region the pipeline is not in", dev: "111111111111",
-			relayStacks: []target.RelayStack{{Name: "orders-dev"}, {Name: "orders-tooling", Region: "eu-west-1"}},
-			want:        `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in every region, orders-tooling in eu-west-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks`},
+			relayStacks: []target.RelayStack{{Name: "orders-dev"}, {Name: "orders-tooling", Region: "eu-west-1"}}, relayTooling: orders.ToolingResources(),
+			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in every region, orders-tooling in eu-west-1) leave out the stack orders-tooling of its account 111111111111, which holds the pipeline: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-tooling", Region: "us-east-1"} to the target's Props.RelayStacks`},
 		{name: "two targets in one account", dev: "222222222222", staging: "222222222222",
 			want: `pipeline.Props: Deployments[0].Target: the target orders-dev/Delivery's RelayStacks (orders-dev in us-east-1) leave out the stack orders-staging of its account 222222222222, which holds the target orders-staging/Delivery: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-staging", Region: "us-east-1"} to the target's Props.RelayStacks
 Deployments[1].Target: the target orders-staging/Delivery's RelayStacks (orders-staging in us-east-1) leave out the stack orders-dev of its account 222222222222, which holds the target orders-dev/Delivery: the target's execution roles, and the roles its stacks create under its permissions boundary, could update or delete that stack through CloudFormation, which runs the change as the stack's service role (the CDK bootstrap's cfn-exec-role); add target.RelayStack{Name: "orders-dev", Region: "us-east-1"} to the target's Props.RelayStacks`},
@@ -601,7 +608,8 @@ Deployments[1].Target: the target orders-staging/Delivery's RelayStacks (orders-
 			for _, e := range []struct {
 				name, account string
 				relayStacks   []target.RelayStack
-			}{{"dev", tt.dev, tt.relayStacks}, {"staging", tt.staging, nil}} {
+				relayTooling  []string
+			}{{"dev", tt.dev, tt.relayStacks, tt.relayTooling}, {"staging", tt.staging, nil, nil}} {
 				if e.account == "" {
 					continue
 				}
@@ -614,7 +622,7 @@ Deployments[1].Target: the target orders-staging/Delivery's RelayStacks (orders-
 						PipelineAccount: "111111111111", PipelineRoleArns: []string{orders.PipelineRoleArn()},
 						StackNames: []string{"orders-app-" + e.name}, Stores: []*artifacts.Store{store},
 						ExecutionManagedPolicyArns: []string{"arn:aws:iam::" + e.account + ":policy/orders-app-deployer"},
-						RelayStacks:                e.relayStacks,
+						RelayStacks:                e.relayStacks, RelayTooling: e.relayTooling,
 					})
 				})
 				props.Deployments = append(props.Deployments, pipeline.Deployment{Name: e.name, Target: tgt.Account(),
