@@ -84,10 +84,19 @@ func (b *Build) UnmarshalYAML(decode func(interface{}) error) error {
 	}
 	err := decode((*buildSettings)(b))
 	var wrong *yaml.UnexpectedNodeTypeError
-	if errors.As(err, &wrong) {
+	if errors.As(err, &wrong) && !isMapping(decode) {
 		return &noneOrMapping{UnexpectedNodeTypeError: wrong, field: "build", none: "no Build stage: later actions read the source artifact", example: "{buildspec: ci/buildspec.yml}"}
 	}
 	return err
+}
+
+// isMapping reports whether decode reads a mapping. A block that takes none
+// or a mapping rewords go-yaml's error only when the block itself is not a
+// mapping: a value of the wrong kind inside it (build.vpc.subnets: a string
+// where a list goes) keeps its own field path, which overflowField gives it.
+func isMapping(decode func(interface{}) error) bool {
+	var m map[string]interface{}
+	return decode(&m) == nil
 }
 
 // noneOrMapping is the error of a block that takes none or a mapping,

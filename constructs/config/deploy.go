@@ -82,7 +82,7 @@ func (d *Deploy) UnmarshalYAML(decode func(interface{}) error) error {
 	}
 	err := decode((*deploySettings)(d))
 	var wrong *yaml.UnexpectedNodeTypeError
-	if errors.As(err, &wrong) {
+	if errors.As(err, &wrong) && !isMapping(decode) {
 		return &noneOrMapping{UnexpectedNodeTypeError: wrong, field: "deploy", none: "no workload: environments run their steps only", example: "{stackName: payments-app, executionPolicy: {...}}"}
 	}
 	return err

@@ -274,6 +274,13 @@ func overflowField(err error, root ast.Node) error {
 		return err
 	}
 	path += aliasUses(root, tok)
+	if oe == nil && ue != nil && ue.Expected == ast.SequenceType && scalarType(ue.Actual) {
+		// One value where a list goes (regions: us-east-1,
+		// cacheControl: max-age=60): the field, the value and the list
+		// that holds it.
+		ye.msg = fmt.Sprintf("%s %q: is one %s, and this field takes a list: write it as [%s]", path, tok.Value, ue.Actual.YAMLName(), tok.Value)
+		return ye
+	}
 	if oe == nil {
 		ye.msg = path + ": " + ye.msg
 		return ye
@@ -284,6 +291,16 @@ func overflowField(err error, root ast.Node) error {
 	}
 	ye.msg = fmt.Sprintf("%s %q: %s", path, tok.Value, rule)
 	return ye
+}
+
+// scalarType reports whether t is the type of a scalar value (a string,
+// number or boolean), which YAML writes on one line.
+func scalarType(t ast.NodeType) bool {
+	switch t {
+	case ast.StringType, ast.IntegerType, ast.FloatType, ast.BoolType, ast.LiteralType:
+		return true
+	}
+	return false
 }
 
 // aliasUses is "" unless the value written at tok's position carries an

@@ -58,7 +58,36 @@ var parseErrorTests = []struct {
 	{
 		name:  "wrong type: scalar for a list",
 		input: edit("regions: [us-east-1]", "regions: us-east-1"),
-		want:  "relay.yaml:15: environments[0].regions: string was used where sequence is expected",
+		want:  `relay.yaml:15: environments[0].regions "us-east-1": is one string, and this field takes a list: write it as [us-east-1]`,
+	},
+	// A value of the wrong kind inside deploy or build, blocks that also
+	// take none: the field inside keeps its path (it used to read "deploy:
+	// found a string; write none ...", naming the block and a fix that
+	// did not apply).
+	{
+		name:  "wrong type inside deploy: scalar for a list",
+		input: edit("    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]", "    managedPolicyArns: arn:aws:iam::aws:policy/AWSLambda_FullAccess"),
+		want:  `relay.yaml:11: deploy.executionPolicy.managedPolicyArns "arn:aws:iam::aws:policy/AWSLambda_FullAccess": is one string, and this field takes a list: write it as [arn:aws:iam::aws:policy/AWSLambda_FullAccess]`,
+	},
+	{
+		name:  "wrong type inside a deploy stack: scalar for a list",
+		input: edit("  executionPolicy:\n", "  stacks:\n    - {name: site, s3: {bucket: acme-site, cacheControl: \"max-age=60\"}}\n  executionPolicy:\n"),
+		want:  `relay.yaml:11: deploy.stacks[0].s3.cacheControl "max-age=60": is one string, and this field takes a list: write it as [max-age=60]`,
+	},
+	{
+		name:  "wrong type inside build: scalar for a list",
+		input: edit("deploy:\n", "build:\n  vpc: {vpcId: vpc-0a1b2c3d4e5f67890, subnets: subnet-0a1b2c3d4e5f60001, securityGroups: [sg-0a1b2c3d4e5f60003]}\ndeploy:\n"),
+		want:  `relay.yaml:10: build.vpc.subnets "subnet-0a1b2c3d4e5f60001": is one string, and this field takes a list: write it as [subnet-0a1b2c3d4e5f60001]`,
+	},
+	{
+		name:  "wrong type inside build: list for a mapping",
+		input: edit("deploy:\n", "build:\n  vpc: [vpc-0a1b2c3d4e5f67890]\ndeploy:\n"),
+		want:  `relay.yaml:10: build.vpc: sequence was used where mapping is expected`,
+	},
+	{
+		name:  "deploy as a list",
+		input: edit("deploy:\n  executionPolicy:\n    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_FullAccess]\n", "deploy: [a]\n"),
+		want:  `relay.yaml:9: deploy: found a sequence; write none (no workload: environments run their steps only), a mapping of settings such as {stackName: payments-app, executionPolicy: {...}}, or omit deploy for the defaults`,
 	},
 	{
 		name:  "wrong type: text for a number",
