@@ -210,6 +210,36 @@ func TestFieldFailureKinds(t *testing.T) {
 		// config, plan): it synthesizes, deploy-valid.
 		{"S3 release with a multi-Region key", "cross-region-replica-key-form", kindsHead +
 			"deploy:\n  s3: {bucket: acme-site, kmsKey: \"arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab\"}\n" + kindsStaging, nil},
+		// 10 values that become code, through per-environment settings in
+		// a deploy.stacks entry: a setting that fills a Helm set value with
+		// a free-text source variable is refused on the value's line, as the
+		// same reference written literally is (the variant of
+		// helm-set-from-variable.yaml in Release topologies).
+		{"setting fills a Helm value of a stack entry with a commit message", "helm-set-from-variable", kindsHead + "deploy:\n" + kindsPolicy +
+			"  stacks:\n    - {name: infra, stackName: \"kinds-${env}-infra\", templatePath: infra.yaml}\n" +
+			"    - name: app\n      dependsOn: [infra]\n      eks:\n        cluster: shop\n        helm: {release: shop, chart: charts/shop, namespace: shop, set: {note: \"${note}\"}}\n" +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1], settings: {note: \"#{SourceVariables.CommitMessage}\"}}\n",
+			[]string{`:14: deploy.stacks[1].eks.helm.set.note "#{SourceVariables.CommitMessage}": uses #{SourceVariables.CommitMessage}, whose value whoever pushes the commit chooses`}},
+		// 11 roles Relay does not own, in a shared account with several
+		// stacks: a setting names as the instance role the execution role
+		// Relay creates for another environment's own stack entry
+		// (instance-role-not-owned.yaml's kind).
+		{"instance role is another environment's stack execution role", "instance-role-not-owned", kindsHead + "deploy:\n" +
+			"  stacks:\n    - {name: infra, stackName: \"kinds-${env}-infra\", templatePath: infra.yaml, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-infra\"]}}\n" +
+			"    - name: fleet\n      dependsOn: [infra]\n      codeDeploy:\n        instanceTags: {app: [fleet]}\n        instanceRoles: [\"${instanceRole}\"]\n" +
+			"environments:\n  - {name: dev, account: \"222222222222\", regions: [us-east-1], settings: {instanceRole: kinds-dev-web}}\n" +
+			"  - {name: qa, account: \"222222222222\", regions: [us-east-1], settings: {instanceRole: kinds-dev-infra-cfn-exec}}\n",
+			[]string{`:13: deploy.stacks[1].codeDeploy.instanceRoles[0] "kinds-dev-infra-cfn-exec": is the CloudFormation execution role of stack infra of environment dev, a role Relay creates for its pipeline`}},
+		// 12 stack states that block later runs, with several stacks per
+		// environment, one with its own execution role and a name per
+		// region, in two environments sharing an account: the recovery
+		// function may delete exactly each of these stacks left in
+		// ROLLBACK_COMPLETE, as that stack's own role
+		// (first-deploy-rollback-complete.yaml's kind; kindsChecks).
+		{"rollback recovery of several stacks in a shared account", "first-deploy-rollback-complete", kindsHead + "deploy:\n" + kindsPolicy +
+			"  stacks:\n    - {name: data, stackName: \"kinds-${env}-data-${region}\", templatePath: data.yaml, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-data\"]}}\n" +
+			"    - {name: api, stackName: \"kinds-${env}-api\", templatePath: api.yaml, dependsOn: [data]}\n" +
+			"environments:\n  - {name: dev, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n  - {name: qa, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n", nil},
 		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
 		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},
@@ -232,9 +262,27 @@ func TestFieldFailureKinds(t *testing.T) {
 			// Synthesized in this test binary, one row at a time (jsii takes
 			// one caller at a time), as the app does: synthText runs the
 			// app's checks on the written templates. A jsii start less per row.
-			checkDeployValid(t, c, synthText(t, tc.yaml, false).Dir)
+			dir := synthText(t, tc.yaml, false).Dir
+			checkDeployValid(t, c, dir)
+			if check := kindsChecks[tc.name]; check != nil {
+				check(t, c, dir)
+			}
 		})
 	}
+}
+
+// kindsChecks are the checks a synthesized row of TestFieldFailureKinds
+// adds to deploy validity, by the row's name.
+var kindsChecks = map[string]func(t *testing.T, c *config.Config, dir string){
+	// Two environments, two regions, two stacks each: 8 stacks, each with
+	// its Prepare and Deploy actions, which the recovery function maps to
+	// the stack, its region and its own execution role (checkRecovery also
+	// runs the function's code on the pipeline's actions).
+	"rollback recovery of several stacks in a shared account": func(t *testing.T, c *config.Config, dir string) {
+		if n := checkRecovery(t, c, dir); n.envs != 2 || n.stacks != 8 || n.actions != 16 {
+			t.Errorf("recovery checked for %d environments, %d stacks, %d actions; want 2, 8 and 16", n.envs, n.stacks, n.actions)
+		}
+	},
 }
 
 // repeatLines is format, whose verbs all take argument 1 (%[1]d, %02[1]d),
