@@ -421,3 +421,74 @@ deploy:
 		})
 	}
 }
+
+// TestStackExecutionRolesReadAssets: a deploy.stacks entry with an
+// execution policy of its own deploys as its own role, which must read the
+// asset stores as the environment's execution role does (Lambda reads a
+// function's code with the caller's credentials): its policy names the
+// stores of the environment's regions, and each store's policy admits it.
+// Its role used to get neither, so a stack with Lambda code assets failed
+// to deploy.
+func TestStackExecutionRolesReadAssets(t *testing.T) {
+	const yaml = `name: webshop
+tooling: {account: "111111111111", region: us-east-1}
+%ssource:
+  github: {repository: acme/webshop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}
+assets: {publish: stage, images: true}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/webshop-deployer"]}
+  stacks:
+    - {name: api, stackName: "webshop-${env}-api", templatePath: api.json}
+    - {name: worker, stackName: "webshop-${env}-worker", templatePath: worker.json, executionPolicy: {managedPolicyArns: ["arn:aws:iam::${account}:policy/webshop-worker"]}}
+environments:
+  - {name: staging, account: "222222222222", regions: [us-east-1, eu-west-1]}
+`
+	for _, tc := range []struct {
+		name, organization string
+		// readers are the ReadAssets statement's aws:PrincipalArn values
+		// in the tooling region's store.
+		readers []string
+	}{
+		{"listed roles", "", []string{
+			"arn:aws:iam::222222222222:role/relay/webshop/webshop-staging-cfn-exec",
+			"arn:aws:iam::222222222222:role/relay/webshop/webshop-staging-worker-cfn-exec"}},
+		{"organization", "organization: {id: o-a1b2c3d4e5}\n", []string{"arn:aws:iam::*:role/relay/webshop/webshop-*-cfn-exec"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Parse("relay.yaml", []byte(strings.Replace(yaml, "%s", tc.organization, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, d := build(t, cfg)
+			tpls := map[string]obj{}
+			for _, s := range d.Stacks() {
+				tpls[*s.StackName()] = relaytest.JSON(t, s)
+			}
+			staging := tpls["webshop-staging"]
+			for _, role := range []string{"webshop-staging-cfn-exec", "webshop-staging-worker-cfn-exec"} {
+				st := statementsBySid(staging, roleID(t, staging, role, ""))
+				if diff := cmp.Diff([]string{"arn:aws:s3:::webshop-assets-111111111111-us-east-1/*", "arn:aws:s3:::webshop-assets-111111111111-eu-west-1/*"},
+					strs(st["ReadWorkloadAssets"]["Resource"])); diff != "" {
+					t.Errorf("%s reads (-want +got):\n%s", role, diff)
+				}
+				if diff := cmp.Diff([]string{"arn:aws:ecr:us-east-1:111111111111:repository/relay/webshop/assets", "arn:aws:ecr:eu-west-1:111111111111:repository/relay/webshop/assets"},
+					strs(st["PullWorkloadImages"]["Resource"])); diff != "" {
+					t.Errorf("%s pulls (-want +got):\n%s", role, diff)
+				}
+			}
+			var readers []string
+			for _, r := range tpls["webshop-tooling"]["Resources"].(obj) {
+				if r := r.(obj); r["Type"] == "AWS::S3::BucketPolicy" {
+					for _, st := range r["Properties"].(obj)["PolicyDocument"].(obj)["Statement"].([]interface{}) {
+						if st := st.(obj); st["Sid"] == "ReadAssets" {
+							readers = strs(st["Condition"].(obj)["ArnLike"].(obj)["aws:PrincipalArn"])
+						}
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.readers, readers); diff != "" {
+				t.Errorf("asset store readers (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

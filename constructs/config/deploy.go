@@ -277,6 +277,10 @@ func (c *Config) policyRules(p *problems, base string, ep ExecutionPolicy, requi
 	// those Relay writes beside them into the execution role's policy (with
 	// a hook role's, which environments with hook functions get).
 	reserved := iampolicy.ExecutionRoleSids(true)
+	if c.Assets != nil {
+		// Every execution role then reads the asset stores.
+		reserved = append(reserved, iampolicy.ReadAssetsSid, iampolicy.PullImagesSid)
+	}
 	sids := map[string]int{}
 	for k, s := range ep.Statements {
 		sp := fmt.Sprintf("%s.statements[%d]", base, k)

@@ -404,6 +404,29 @@ func TestValidateDeploy(t *testing.T) {
 			want:   []string{statement0 + `.sid "DenyChangingRelayRoles": Relay writes a statement with this Sid into the execution role's policy, and IAM refuses repeated Sids; choose another sid`},
 		},
 		{
+			// With assets, Relay adds ReadWorkloadAssets (and, with
+			// images, PullWorkloadImages) to every execution role's policy:
+			// the same Sid synthesized and was refused by target.Props,
+			// naming its Go fields and no line.
+			name: "statement sid of the asset statements, with assets",
+			mutate: func(c *Config) {
+				c.Assets = &Assets{Publish: PublishByStage, Manifests: "cdk.out", MaxConcurrentPublishes: 1, Images: true}
+				c.Deploy.ExecutionPolicy.Statements[0].Sid = "ReadWorkloadAssets"
+				c.Deploy.ExecutionPolicy.Statements[1].Sid = "PullWorkloadImages"
+			},
+			want: []string{
+				statement0 + `.sid "ReadWorkloadAssets": Relay writes a statement with this Sid into the execution role's policy, and IAM refuses repeated Sids; choose another sid`,
+				`deploy.executionPolicy.statements[1].sid "PullWorkloadImages": Relay writes a statement with this Sid into the execution role's policy, and IAM refuses repeated Sids; choose another sid`,
+			},
+		},
+		{
+			name: "statement sid of the asset statements, without assets",
+			mutate: func(c *Config) {
+				c.Assets = nil
+				c.Deploy.ExecutionPolicy.Statements[0].Sid = "ReadWorkloadAssets"
+			},
+		},
+		{
 			name: "statement sid repeated",
 			mutate: func(c *Config) {
 				c.Deploy.ExecutionPolicy.Statements[0].Sid = "Same"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/assets"
 	"github.com/relaycdk/relay/constructs/config"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/pipeline"
 	"github.com/relaycdk/relay/constructs/target"
 )
@@ -44,7 +45,7 @@ func (t *translator) assetRegions() []string {
 
 // assetStores are the asset stores, each admitting exactly the roles that
 // deploy in its region: the CloudFormation execution role of each account
-// environment, the StackSet execution role of each account of an accounts
+// environment and of each of its deploy.stacks with a role of its own, the StackSet execution role of each account of an accounts
 // environment, and (with organizational units) StackSets' own roles in the
 // accounts of those OUs.
 func (t *translator) assetStores() []AssetStoreSpec {
@@ -61,6 +62,11 @@ func (t *translator) assetStores() []AssetStoreSpec {
 			case e.Account != "":
 				readers.Accounts = append(readers.Accounts, e.Account)
 				readers.RoleArns = append(readers.RoleArns, n.ExecutionRoleArn(e.Account, e.Name))
+				for _, x := range cfg.Deploy.Stacks {
+					if x.ExecutionPolicy != nil && x.IsStack() {
+						readers.RoleArns = append(readers.RoleArns, n.StackExecutionRoleArn(e.Account, e.Name, x.Name))
+					}
+				}
 			case len(e.Accounts) > 0:
 				accountEnvsOnly = false
 				for _, a := range e.Accounts {
@@ -166,10 +172,10 @@ func (t *translator) assetStatements(regions []string) []target.Statement {
 	if len(objects) == 0 {
 		return nil
 	}
-	out := []target.Statement{{Sid: "ReadWorkloadAssets", Actions: assets.FileReadActions, Resources: objects,
+	out := []target.Statement{{Sid: iampolicy.ReadAssetsSid, Actions: assets.FileReadActions, Resources: objects,
 		Reason: "Asset object keys are the content hashes of the workload's Lambda code and files, which the build decides; the bucket holds this pipeline's assets only."}}
 	if cfg.Assets.Images {
-		out = append(out, target.Statement{Sid: "PullWorkloadImages", Actions: assets.ImagePullActions, Resources: repos})
+		out = append(out, target.Statement{Sid: iampolicy.PullImagesSid, Actions: assets.ImagePullActions, Resources: repos})
 	}
 	return out
 }

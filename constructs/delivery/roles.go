@@ -66,9 +66,12 @@ func (t *translator) targetProps(i int, env config.Environment, releases map[str
 	for _, x := range cfg.Deploy.Stacks {
 		if ep := x.ExecutionPolicy; ep != nil && x.IsStack() {
 			p.ExecutionRoles = append(p.ExecutionRoles, target.ExecutionRole{
-				Name:              n.StackExecutionRole(env.Name, x.Name),
-				StackNames:        t.stackNames(i, func(y config.Component) bool { return y.Name == x.Name }),
-				ManagedPolicyArns: ep.ManagedPolicyArns, Statements: statements(ep.Statements),
+				Name:       n.StackExecutionRole(env.Name, x.Name),
+				StackNames: t.stackNames(i, func(y config.Component) bool { return y.Name == x.Name }),
+				// A stack with a role of its own deploys the workload's
+				// assets as the environment's role does (Lambda reads a
+				// function's code with the caller's credentials).
+				ManagedPolicyArns: ep.ManagedPolicyArns, Statements: append(statements(ep.Statements), t.assetStatements(env.Regions)...),
 			})
 		}
 	}

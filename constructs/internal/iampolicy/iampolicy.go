@@ -436,6 +436,15 @@ var policyChanges = []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam
 // the hook role to Lambda (target.Props.HookRoleName).
 const PassHookRoleSid = "PassHookRoleToLambda"
 
+// Sids of the statements with which an execution role deploys the
+// workload's assets from the stores Relay owns (configuration assets):
+// ReadAssetsSid reads the asset objects, PullImagesSid pulls the images
+// (with assets.images).
+const (
+	ReadAssetsSid = "ReadWorkloadAssets"
+	PullImagesSid = "PullWorkloadImages"
+)
+
 // ExecutionRoleSids are the Sids Relay writes into a CloudFormation
 // execution role's policy beside the caller's statements: the Guards and,
 // with a hook role, PassHookRoleSid. A caller's statement may not reuse
