@@ -109,6 +109,7 @@ func checkDeployValid(t *testing.T, cfg *config.Config, dir string) (*iameval.Wo
 	w := worldOf(t, cfg, stacks)
 	paths := append(iameval.PipelinePaths(stacks), iameval.RulePaths(stacks)...)
 	paths = append(paths, instanceRolePaths(t, cfg, w)...)
+	paths = append(paths, assetReadPaths(cfg, w)...)
 	paths = append(paths, jobResultPaths(cfg, w)...)
 	if len(paths) < 6 {
 		t.Fatalf("only %d access paths found in the templates", len(paths))
@@ -233,6 +234,42 @@ func instanceRolePaths(t *testing.T, cfg *config.Config, w *iameval.World) []iam
 						Resource: "arn:" + cfg.Partition() + ":s3:::" + bucket + "/" + cfg.Name + "/BuildArtif/revision.zip",
 						Context:  map[string][]string{"aws:SecureTransport": {"true"}}}},
 					iameval.Path{What: what + " decrypts the revision", Request: iameval.Request{Principal: who, Action: "kms:Decrypt", Resource: key}})
+			}
+		}
+	}
+	return out
+}
+
+// assetReadPaths are the reads of the workload's assets by the roles that
+// deploy them: CloudFormation creates a function from code in the asset
+// store of its region with the stack's execution role, and Lambda reads the
+// object with those credentials
+// (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html).
+// Every execution role of an account environment in the assembly, the
+// environment's and each deploy.stacks entry's own, in each of its regions.
+func assetReadPaths(cfg *config.Config, w *iameval.World) []iameval.Path {
+	if cfg.Assets == nil {
+		return nil
+	}
+	n := delivery.Names(cfg)
+	var out []iameval.Path
+	for _, env := range cfg.Environments {
+		if env.Account == "" {
+			continue
+		}
+		roles := []string{n.ExecutionRoleArn(env.Account, env.Name)}
+		for _, x := range cfg.Deploy.Stacks {
+			roles = append(roles, n.StackExecutionRoleArn(env.Account, env.Name, x.Name))
+		}
+		for _, role := range roles {
+			if _, ok := w.Roles[role]; !ok {
+				continue
+			}
+			for _, region := range env.Regions {
+				out = append(out, iameval.Path{What: fmt.Sprintf("execution role %s reads a code asset in %s", role, region),
+					Request: iameval.Request{Principal: iameval.Principal{ARN: role}, Action: "s3:GetObject",
+						Resource: "arn:" + cfg.Partition() + ":s3:::" + n.AssetBucket(region) + "/0123456789abcdef.zip",
+						Context:  map[string][]string{"aws:SecureTransport": {"true"}}}})
 			}
 		}
 	}

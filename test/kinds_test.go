@@ -240,6 +240,14 @@ func TestFieldFailureKinds(t *testing.T) {
 			"  stacks:\n    - {name: data, stackName: \"kinds-${env}-data-${region}\", templatePath: data.yaml, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-data\"]}}\n" +
 			"    - {name: api, stackName: \"kinds-${env}-api\", templatePath: api.yaml, dependsOn: [data]}\n" +
 			"environments:\n  - {name: dev, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n  - {name: qa, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n", nil},
+		// 13 grants that admit the roles that run, with several stacks: a
+		// stack with an execution role of its own beside Lambda code
+		// assets. Its role could not read the asset stores (fixed:
+		// delivery); checkDeployValid's asset read paths hold it.
+		{"a stack's own execution role reads the assets", "instance-role-not-owned", kindsHead + "assets: {publish: stage}\ndeploy:\n" + kindsPolicy +
+			"  stacks:\n    - {name: api, stackName: \"kinds-${env}-api\", templatePath: api.json}\n" +
+			"    - {name: worker, stackName: \"kinds-${env}-worker\", templatePath: worker.json, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-worker\"]}}\n" +
+			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n", nil},
 		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
 		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},
