@@ -3,9 +3,11 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/relaycdk/relay/constructs/internal/defaults"
+	"github.com/relaycdk/relay/constructs/internal/iampolicy"
 	"github.com/relaycdk/relay/constructs/internal/values"
 	"github.com/relaycdk/relay/constructs/limits"
 )
@@ -92,6 +94,7 @@ func hooksDefaults(hooks []Hook, unset unsetFunc) {
 // validateHooks checks the invoke hooks.
 func validateHooks(q *problems, hooks []Hook) {
 	first := map[string]int{}
+	hookSids := hookSidSet{}
 	for i, h := range hooks {
 		b := fmt.Sprintf("deploy.hooks[%d]", i)
 		q.add(b+".name", h.Name, listNameRule(first, "deploy.hooks", i, h.Name, "smoke-test", "hook"))
@@ -109,6 +112,7 @@ func validateHooks(q *problems, hooks []Hook) {
 			for k, s := range h.Lambda.Statements {
 				sp := fmt.Sprintf("%s.lambda.statements[%d]", b, k)
 				statementRules(q, sp, s)
+				q.add(sp+".sid", s.Sid, hookSids.rule(sp, s))
 				unboundedRoleRules(q, sp, s, "a hook function checks a release: grant it what it reads, by ARN",
 					"no permissions boundary would bound what a hook function changes; a hook function checks a release: grant IAM reads only, and create or change IAM resources in a stack (its execution role)")
 			}
@@ -129,4 +133,33 @@ func validateHooks(q *problems, hooks []Hook) {
 			}
 		}
 	}
+}
+
+// hookSidSet are the Sids of the Lambda hooks' statements seen so far, by
+// Sid: the path of the first statement with it and what the hook role's
+// policy merges on (a statement written alike in two hooks, or filled for
+// several regions, becomes one statement with every resource).
+type hookSidSet map[string]struct{ path, shape string }
+
+// rule is the rule of statement s's Sid at path sp: every Lambda hook's
+// statements join one policy, the hook role's, beside the statements
+// Relay writes there (iampolicy.HookRoleSids), and IAM refuses a policy
+// whose Sids repeat
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html).
+func (h hookSidSet) rule(sp string, s Statement) string {
+	if s.Sid == "" {
+		return ""
+	}
+	if slices.Contains(iampolicy.HookRoleSids(), s.Sid) {
+		return "Relay writes a statement with this Sid into the hook role's policy, which every Lambda hook's statements join, and IAM refuses repeated Sids; choose another sid"
+	}
+	shape := fmt.Sprint(s.Actions, s.Conditions, s.Reason)
+	prev, seen := h[s.Sid]
+	switch {
+	case !seen:
+		h[s.Sid] = struct{ path, shape string }{sp, shape}
+	case prev.shape != shape:
+		return "also the sid of " + prev.path + ", another statement: every Lambda hook's statements join one policy, the hook role's, and IAM refuses repeated Sids; choose another sid"
+	}
+	return ""
 }

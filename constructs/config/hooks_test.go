@@ -43,6 +43,17 @@ func TestValidateHooks(t *testing.T) {
 		// 44-character prefix failed every run (found by the variants sweep).
 		{"execution name prefix over 43 characters", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, stepFunctions: {stateMachine: m, executionNamePrefix: " + strings.Repeat("p", 44) + "}}]\n",
 			`deploy.hooks[0].stepFunctions.executionNamePrefix "` + strings.Repeat("p", 44) + `": must be 1 to 43 letters, digits, _ and - (the action names each execution <prefix>-<its 36-character execution ID>, and Step Functions takes at most 80 characters: https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StepFunctions.html)`},
+		// The hook role's one policy holds every Lambda hook's statements
+		// beside ReportJobResults and WriteHookLogs: a repeated Sid
+		// synthesized, and CloudFormation would fail to create the policy.
+		// A statement written alike in two hooks becomes one statement.
+		{"hook statement with a Sid of the hook role's own", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: WriteHookLogs, actions: [\"lambda:GetAlias\"], resources: [\"arn:aws:lambda:us-east-1:222222222222:function:app:live\"]}]}}]\n",
+			`deploy.hooks[0].lambda.statements[0].sid "WriteHookLogs": Relay writes a statement with this Sid into the hook role's policy, which every Lambda hook's statements join, and IAM refuses repeated Sids; choose another sid`},
+		{"hook statements of two hooks with one Sid", "deploy:\n  s3: {bucket: site}\n  hooks:\n    - {name: smoke, lambda: {function: f, statements: [{sid: Read, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}}\n" +
+			"    - {name: check, lambda: {function: g, statements: [{sid: Read, actions: [\"dynamodb:Query\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/u\"]}]}}\n",
+			`deploy.hooks[1].lambda.statements[0].sid "Read": also the sid of deploy.hooks[0].lambda.statements[0], another statement: every Lambda hook's statements join one policy, the hook role's, and IAM refuses repeated Sids; choose another sid`},
+		{"hook statements of one hook with one Sid", "deploy:\n  s3: {bucket: site}\n  hooks:\n    - {name: smoke, lambda: {function: f, statements: [{sid: Read, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}, {sid: Read, actions: [\"dynamodb:Query\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}}\n",
+			`deploy.hooks[0].lambda.statements[1].sid "Read": also the sid of deploy.hooks[0].lambda.statements[0], another statement`},
 		{"hook statement assuming roles through a wildcard", "deploy:\n  s3: {bucket: site}\n  hooks: [{name: smoke, lambda: {function: f, statements: [{sid: Probe, actions: [\"sts:*\"], resources: [\"arn:aws:iam::333333333333:role/app-reader\"], reason: \"every STS call of the check\"}]}}]\n",
 			`deploy.hooks[0].lambda.statements[0].actions[0] "sts:*": lets the role assume another role and act with that role's permissions (role chaining), beyond what its own statements grant`},
 	})
@@ -131,5 +142,19 @@ deploy:
 				t.Errorf("Parse() error = %v\nwant it to contain %q", err, want)
 			}
 		})
+	}
+}
+
+// TestHookStatementWrittenAlike: one statement written alike in two Lambda
+// hooks (the same sid, actions, conditions and reason) becomes one
+// statement of the hook role's policy with the resources of both, so its
+// sid is not repeated there and the configuration is accepted.
+func TestHookStatementWrittenAlike(t *testing.T) {
+	const hooks = "deploy:\n  s3: {bucket: site}\n  hooks:\n" +
+		"    - {name: smoke, lambda: {function: f, statements: [{sid: Read, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}}\n" +
+		"    - {name: check, lambda: {function: g, statements: [{sid: Read, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/u\"]}]}}\n"
+	base := strings.Replace(releaseBase, `, settings: {tl: "arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65"}`, "", 1)
+	if _, err := Parse("relay.yaml", []byte(base+hooks)); err != nil {
+		t.Errorf("Parse(): %v", err)
 	}
 }

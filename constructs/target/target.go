@@ -658,6 +658,9 @@ func (p *Props) Validate() error {
 		if len(p.HookFunctions) == 0 {
 			add("HookFunctions []: name the hook functions that run as the hook role")
 		}
+		// Every hook function's statements join the hook role's one
+		// policy, beside the two Relay writes.
+		p.validateSids("HookStatements", p.HookStatements, iampolicy.HookRoleSids(), add)
 		for i, s := range p.HookStatements {
 			if len(s.Actions) == 0 || len(s.Resources) == 0 {
 				add("HookStatements[%d]: needs actions and resources", i)
@@ -1085,8 +1088,8 @@ func newHookRole(scope constructs.Construct, p Props) awsiam.Role {
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	}, unboundedCheck("HookRole()", hookRule))
 	statements := []policy.Statement{
-		{Sid: "ReportJobResults", Actions: []string{"sts:AssumeRole"}, Resources: []string{p.JobResultsRoleArn}},
-		{Sid: "WriteHookLogs", Actions: []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, Resources: hookLogGroups(p)},
+		{Sid: iampolicy.ReportJobResultsSid, Actions: []string{"sts:AssumeRole"}, Resources: []string{p.JobResultsRoleArn}},
+		{Sid: iampolicy.WriteHookLogsSid, Actions: []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, Resources: hookLogGroups(p)},
 	}
 	policy.Attach(role, append(append(statements, statementsOf(p.HookStatements)...), p.toolingGuard()...)...)
 	return role

@@ -397,6 +397,22 @@ func TestPropsValidate(t *testing.T) {
 			`DeployStatements[2].Sid "Ecs": also the Sid of DeployStatements[1], and IAM refuses repeated Sids in a policy; choose another Sid`,
 			`ExecutionStatements[1].Sid "DenyChangingRelayRoles": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
 		}},
+		// Every hook function's statements join the hook role's one
+		// policy beside ReportJobResults and WriteHookLogs: a repeated Sid
+		// synthesized and CloudFormation would fail to create the policy.
+		{"hook statement IDs IAM would refuse as repeated", func(p *target.Props) {
+			p.HookRoleName = "payments-staging-hook"
+			p.JobResultsRoleArn = "arn:aws:iam::111111111111:role/relay/payments/payments-job-results"
+			p.HookFunctions = []string{"payments-smoke", "payments-check"}
+			p.HookStatements = []target.Statement{
+				{Sid: "WriteHookLogs", Actions: []string{"lambda:GetAlias"}, Resources: []string{"arn:aws:lambda:us-east-1:222222222222:function:app-api:live"}},
+				{Sid: "Read", Actions: []string{"dynamodb:GetItem"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/t"}},
+				{Sid: "Read", Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:us-east-1:222222222222:table/u"}},
+			}
+		}, []string{
+			`HookStatements[0].Sid "WriteHookLogs": Relay writes a statement with this Sid into the same policy, and IAM refuses repeated Sids; choose another Sid`,
+			`HookStatements[2].Sid "Read": also the Sid of HookStatements[1], and IAM refuses repeated Sids in a policy; choose another Sid`,
+		}},
 		{"stack regions", func(p *target.Props) {
 			p.StackRegions = map[string][]string{"payments-app": {"us-east-1", "ap-south-1"}, "other": {"us-east-1"}, "payments-app-eu": nil}
 			p.StackNames = append(p.StackNames, "payments-app-eu")

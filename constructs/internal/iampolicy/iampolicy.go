@@ -445,6 +445,20 @@ const (
 	PullImagesSid = "PullWorkloadImages"
 )
 
+// Sids of the statements Relay writes into the hook role's policy beside
+// the hook functions' own statements (target.Props.HookStatements):
+// ReportJobResultsSid assumes the pipeline's job-results role,
+// WriteHookLogsSid writes the functions' logs.
+const (
+	ReportJobResultsSid = "ReportJobResults"
+	WriteHookLogsSid    = "WriteHookLogs"
+)
+
+// HookRoleSids are the Sids Relay writes into the hook role's policy. A
+// hook function's statement may not reuse one: IAM refuses a policy whose
+// Sids repeat.
+func HookRoleSids() []string { return []string{ReportJobResultsSid, WriteHookLogsSid} }
+
 // ExecutionRoleSids are the Sids Relay writes into a CloudFormation
 // execution role's policy beside the caller's statements: the Guards and,
 // with a hook role, PassHookRoleSid. A caller's statement may not reuse
