@@ -248,6 +248,14 @@ func TestFieldFailureKinds(t *testing.T) {
 			"  stacks:\n    - {name: api, stackName: \"kinds-${env}-api\", templatePath: api.json}\n" +
 			"    - {name: worker, stackName: \"kinds-${env}-worker\", templatePath: worker.json, executionPolicy: {managedPolicyArns: [\"arn:aws:iam::${account}:policy/kinds-worker\"]}}\n" +
 			"environments:\n  - {name: staging, account: \"222222222222\", regions: [us-east-1, eu-west-1]}\n", nil},
+		// 14 a policy IAM refuses, composed from several user lists: two
+		// Lambda hooks' statements with one Sid join the hook role's one
+		// policy beside several stacks (synthesized; fixed: config, target).
+		{"two hooks' statements with one Sid", "exec-policy-iam-star", kindsHead + "deploy:\n" + kindsPolicy +
+			"  stacks:\n    - {name: api, stackName: \"kinds-${env}-api\", templatePath: api.json}\n" +
+			"  hooks:\n    - {name: smoke, lambda: {function: kinds-smoke, statements: [{sid: Read, actions: [\"dynamodb:GetItem\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/t\"]}]}}\n" +
+			"    - {name: check, lambda: {function: kinds-check, statements: [{sid: Read, actions: [\"dynamodb:Query\"], resources: [\"arn:aws:dynamodb:us-east-1:222222222222:table/u\"]}]}}\n" + kindsStaging,
+			[]string{`:12: deploy.hooks[1].lambda.statements[0].sid "Read": also the sid of deploy.hooks[0].lambda.statements[0], another statement: every Lambda hook's statements join one policy, the hook role's, and IAM refuses repeated Sids; choose another sid`}},
 		// A refusal that named no field (fixed: delivery): account lists in an organization synthesize.
 		{"account lists in an organization", "build-env-over-1000", kindsHead + "deploy:\n" + kindsPolicy +
 			"environments:\n  - {name: pilot, accounts: [\"222222222222\", \"333333333333\"], regions: [us-east-1]}\n", nil},
