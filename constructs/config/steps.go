@@ -385,7 +385,22 @@ func (c *Config) environmentSteps(p *problems, i int) {
 		p.add(paths[u.Node-parts]+".dependsOn", u.Dep, fmt.Sprintf("names no stack or step of environments[%d] %q; use the name of one that must finish first", i, e.Name))
 	}
 	if cycle != nil {
-		p.add(envPath(i, "steps"), strings.Join(cycle, " -> "), "the dependsOn lists of the stacks and steps make a cycle, so none of them could start; remove one of these dependencies")
+		// The field is the dependsOn of the cycle's first entry, and the
+		// rule names every entry's: the steps may be top-level ones and
+		// the stacks deploy.stacks, which this environment only runs (the
+		// same cycle of top-level steps is one problem, not one per
+		// environment).
+		var parts []string
+		for _, name := range cycle[:len(cycle)-1] {
+			if at, ok := names[name]; ok {
+				parts = append(parts, fmt.Sprintf("%s (%s)", at, name))
+			}
+		}
+		field := envPath(i, "steps")
+		if at, ok := names[cycle[0]]; ok {
+			field = at + ".dependsOn"
+		}
+		p.add(field, strings.Join(cycle, " -> "), "the dependsOn lists of "+strings.Join(parts, ", ")+" make a cycle, so none of them could start; remove one of these dependencies")
 		return
 	}
 	for k, s := range steps {

@@ -95,8 +95,15 @@ func TestStepsRules(t *testing.T) {
 			`steps[0].codeBuild.buildspec "version: 0.2\nphases: {build: {commands: [make lint]}}": must be a path to a buildspec file`},
 		{"an unknown dependency", "    dependsOn: [network]\n", "    dependsOn: [netwrok]\n",
 			`steps[1].dependsOn "netwrok": names no stack or step of environments[0] "staging"; use the name of one that must finish first`},
+		// The cycle is reported at the dependsOn of its first entry, naming
+		// every entry's list, once for the environments it reaches: it
+		// named environments[0].steps, a field that the configuration did
+		// not have, on environment 0's line, once per environment.
 		{"a cycle through a step", "    dependsOn: [network]\n", "    dependsOn: [service]\n",
-			`environments[0].steps "service -> render -> service": the dependsOn lists of the stacks and steps make a cycle, so none of them could start; remove one of these dependencies`},
+			`relay.yaml:9: deploy.stacks[1].dependsOn "service -> render -> service": the dependsOn lists of deploy.stacks[1] (service), steps[1] (render) make a cycle, so none of them could start; remove one of these dependencies`},
+		{"a cycle through an environment's steps", "      - {name: signoff, approval: {comment: \"Sign off ${env}\"}}\n",
+			"      - {name: signoff, dependsOn: [gate], approval: {comment: \"Sign off ${env}\"}}\n      - {name: gate, dependsOn: [signoff], approval: {}}\n",
+			`relay.yaml:43: environments[2].steps[0].dependsOn "signoff -> gate -> signoff": the dependsOn lists of environments[2].steps[0] (signoff), environments[2].steps[1] (gate) make a cycle`},
 		{"when and dependsOn", "    dependsOn: [network]\n", "    dependsOn: [network]\n    when: after\n",
 			`steps[1].when "after": set when (before or after the stacks) or dependsOn (after these stacks or steps), not both`},
 		{"an output read before its stack", "environments:\n", "  - name: warm\n    when: before\n    codeBuild: {buildspec: ci/warm.yml, environmentVariables: {URL: {output: service.Url}}}\nenvironments:\n",
