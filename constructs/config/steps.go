@@ -235,8 +235,13 @@ func (c *Config) stepRules(p *problems, path string, s Step) {
 		// which the release plan writes per environment; Parse refuses
 		// comment: "" written in the file (tree.writtenZero).
 		p.add(path+".approval.comment", a.Comment, stepCommentRule(a.Comment))
-		v, rule := actionValue(a.ReviewURL, values.ReviewURLRule(a.ReviewURL), "use a shorter link")
-		p.add(path+".approval.reviewUrl", v, rule)
+		if !placeholderRE.MatchString(a.ReviewURL) {
+			// With a placeholder (reviewUrl: ${dashboard}), each
+			// environment's link is checked once filled
+			// (expandedStepRules).
+			v, rule := actionValue(a.ReviewURL, values.ReviewURLRule(a.ReviewURL), "use a shorter link")
+			p.add(path+".approval.reviewUrl", v, rule)
+		}
 		if a.TimeoutMinutes < 5 || a.TimeoutMinutes > 86400 {
 			p.add(path+".approval.timeoutMinutes", strconv.Itoa(a.TimeoutMinutes), "must be from 5 to 86400 minutes (60 days); the default is 10080 (7 days)")
 		}
@@ -460,7 +465,8 @@ func (c *Config) environmentSteps(p *problems, i int) {
 }
 
 // expandedStepRules checks the invokes of environments[i]'s steps whose
-// names use placeholders, once expanded (x).
+// names use placeholders, the review links of its approval steps that use
+// them, and its step roles' statements, once expanded (x).
 func (c *Config) expandedStepRules(p *problems, i int, x Expanded) {
 	raw, paths := c.StepsOf(i)
 	var got []Step
@@ -477,6 +483,11 @@ func (c *Config) expandedStepRules(p *problems, i int, x Expanded) {
 		}
 		if m := s.StepFunctions; m != nil && placeholderRE.MatchString(raw[k].StepFunctions.StateMachine) && !stateMachineRE.MatchString(m.StateMachine) {
 			p.add(paths[k]+".stepFunctions.stateMachine", raw[k].StepFunctions.StateMachine, fmt.Sprintf("expands to %q for environments[%d], which is no state machine name (1 to 80 letters, digits, _ and -)", m.StateMachine, i))
+		}
+		if a, ra := s.Approval, raw[k].Approval; a != nil && ra != nil && placeholderRE.MatchString(ra.ReviewURL) {
+			if _, rule := actionValue(a.ReviewURL, values.ReviewURLRule(a.ReviewURL), "use a shorter link"); rule != "" {
+				p.add(paths[k]+".approval.reviewUrl", ra.ReviewURL, fmt.Sprintf("expands to %q for environments[%d]: %s", a.ReviewURL, i, rule))
+			}
 		}
 		if b, rb := s.CodeBuild, raw[k].CodeBuild; b != nil && b.Role != nil && rb != nil && rb.Role != nil {
 			expandedRoleRules(p, paths[k]+".codeBuild.role", i, rb.Role.Statements, b.Role.Statements)

@@ -261,3 +261,39 @@ func TestStepRoleSettingsChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestStepReviewURLFromSettings: an approval step's reviewUrl expands, so
+// a setting may give each environment its own link; the link is checked
+// once filled. A reviewUrl that was only a placeholder was refused as not
+// an https URL whatever the settings held.
+func TestStepReviewURLFromSettings(t *testing.T) {
+	const head = `name: shop
+tooling: {account: "111111111111", region: us-east-1}
+source: {github: {repository: acme/shop, connectionArn: "arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}}
+deploy:
+  executionPolicy: {managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
+steps:
+  - {name: review, approval: {comment: "Check ${env}", reviewUrl: "${dashboard}"}}
+environments:
+`
+	for _, tt := range []struct{ name, envs, want string }{
+		{"https links", `  - {name: staging, account: "222222222222", regions: [us-east-1], settings: {dashboard: "https://grafana.example.com/d/staging"}}
+  - {name: production, account: "333333333333", regions: [us-east-1], settings: {dashboard: "https://grafana.example.com/d/production"}}
+`, ""},
+		{"a link that is not https", `  - {name: staging, account: "222222222222", regions: [us-east-1], settings: {dashboard: "https://grafana.example.com/d/staging"}}
+  - {name: production, account: "333333333333", regions: [us-east-1], settings: {dashboard: "javascript:alert(1)"}}
+`, `relay.yaml:7: steps[0].approval.reviewUrl "${dashboard}": expands to "javascript:alert(1)" for environments[1]: must be an https URL, such as https://grafana.example.com/d/staging`},
+		{"a link over the action's 1000 characters", `  - {name: staging, account: "222222222222", regions: [us-east-1], settings: {dashboard: "https://grafana.example.com/` + strings.Repeat("d", 1000) + `"}}
+`, `relay.yaml:7: steps[0].approval.reviewUrl "${dashboard}": expands to "https://grafana.example.com/` + strings.Repeat("d", 1000) + `" for environments[0]: CodePipeline takes at most 1000 characters per action configuration value`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("relay.yaml", []byte(head+tt.envs))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Parse(): %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Parse() error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
