@@ -84,15 +84,15 @@ func TestExpandRules(t *testing.T) {
 				c.Environments[1].Approval.Comment = "Deploy ${env}?"
 			},
 			want: []string{
-				`build.buildspec "ci/${env}.yml": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
-				`environments[1].approval.comment "Deploy ${env}?": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
+				`build.buildspec "ci/${env}.yml": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables' values, the step roles, the step invokes and the step approvals; write this value literally`,
+				`environments[1].approval.comment "Deploy ${env}?": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables' values, the step roles, the step invokes and the step approvals; write this value literally`,
 			},
 		},
 		{
 			name:   "environment parameters, which the list of expanding fields does not name",
 			mutate: func(c *Config) { c.Environments[0].Parameters = map[string]string{"Tag": "app-${env}"} },
 			want: []string{
-				`environments[0].parameters.Tag "app-${env}": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables, the step roles, the step invokes and the step approvals; write this value literally`,
+				`environments[0].parameters.Tag "app-${env}": is not expanded: ${...} placeholders take per-environment values only in the stack name, the template path, the template configuration, the release strategy, the parameters of deploy.stacks[] (not environments[].parameters, which are per environment already), the hooks, the step variables' values, the step roles, the step invokes and the step approvals; write this value literally`,
 			},
 		},
 		// The execution roles' statements take the role's own account and
