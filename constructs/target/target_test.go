@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -1414,6 +1417,20 @@ func TestAddedStatements(t *testing.T) {
 		{"NotAction on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.DeployRole().AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("*")}))
 		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}, added by Role.AddToPolicy or a grant: NotAction or NotResource in an Allow statement grants everything but what it names, and no permissions boundary bounds the deploy role; name the actions and resources`},
+		{"a refused Grant.addToPrincipal on the deploy role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{Grantee: tgt.DeployRole(), Actions: jsii.Strings("iam:CreateRole"), ResourceArns: jsii.Strings("*")})
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":"iam:CreateRole","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: iam:CreateRole writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources`},
+		{"a refused grant with a resource (Grant.addToPrincipalOrResource), not moved to the queue's policy", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			queue := awssqs.NewQueue(stack, jsii.String("Team"), nil)
+			awsiam.Grant_AddToPrincipalOrResource(&awsiam.GrantWithResourceOptions{Grantee: tgt.DeployRole(), Actions: jsii.Strings("sqs:SendMessage", "sts:AssumeRole"),
+				ResourceArns: jsii.Strings("arn:aws:sqs:us-east-1:222222222222:team"), Resource: queue})
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":["sqs:SendMessage","sts:AssumeRole"],"Effect":"Allow","Resource":"arn:aws:sqs:us-east-1:222222222222:team"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN`},
+		{"a refused KMS key grant from another account", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			other := awscdk.NewStack(stack.Node().Root().(constructs.Construct), jsii.String("Team"), &awscdk.StackProps{
+				Env: &awscdk.Environment{Account: jsii.String("444444444444"), Region: jsii.String("us-east-1")},
+			})
+			awskms.NewKey(other, jsii.String("Key"), nil).Grant(tgt.StepRoles()[0], jsii.String("kms:Decrypt"), jsii.String("sts:AssumeRole"))
+		}, `[Staging/Target/StepRole-payments-staging-plan-step] target: StepRoles(): the statement {"Action":["kms:Decrypt","sts:AssumeRole"],"Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: sts:AssumeRole on * lets the role give itself administrator rights; grant the step what its job touches, by ARN`},
 		{"a stack change on a step role", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			tgt.StepRoles()[0].AddToPolicy(statement("cloudformation:UpdateStack"))
 		}, `[Staging/Target/StepRole-payments-staging-plan-step] target: StepRoles(): the statement {"Action":"cloudformation:UpdateStack","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: cloudformation:UpdateStack lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role without asking the caller for iam:PassRole: on the stacks the CDK deployed in the account, Relay's own among them, that is the bootstrap's cfn-exec-role (AdministratorAccess), through which the role could create any IAM resource; deploy stacks through the pipeline, each with its own execution role, or grant CloudFormation reads only`},

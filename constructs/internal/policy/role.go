@@ -61,7 +61,11 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 				r.Node().AddValidation(&refusals{r})
 			}
 			r.refused = append(r.refused, err)
-			return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true)}
+			// aws-cdk-lib's Grant requires a dependable with
+			// StatementAdded (ContractViolationPrincipalStatementAdded
+			// otherwise); the role stands in for the policy that never
+			// got the statement.
+			return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: r}
 		}
 	}
 	if r.policy == nil {
