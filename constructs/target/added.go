@@ -11,9 +11,12 @@ import (
 // The roles that DeployRole, InvokeRole, StepRoles, ExecutionRole and
 // ExecutionRoles hand out take statements added through the L2 role
 // (Role.AddToPolicy, grants such as bucket.GrantRead(role)) into their one
-// inline policy (policy.NewRole). Each added Allow statement is held to the
-// rules of the props field that gives the role more: DeployStatements,
-// InvokeStatements, StepRoles[].Statements, ExecutionStatements.
+// inline policy (policy.NewRole). Each added Allow statement, and each of
+// an inline policy of the team's own attached to the role
+// (Policy.AttachToRole, awsiam.NewPolicy with Roles), is held to the rules
+// of the props field that gives the role more: DeployStatements,
+// InvokeStatements, StepRoles[].Statements, HookStatements,
+// ExecutionStatements.
 
 // unboundedCheck is the check of statements added to the role that
 // accessor returns, a role no permissions boundary bounds, under rule (as
@@ -40,7 +43,7 @@ func unboundedCheck(accessor string, rule unboundedRule) policy.Check {
 }
 
 // executionCheck is the check of statements added to an execution role,
-// which its permissions boundary and Deny statements bound: iam:PassRole
+// which its Deny statements bound (iampolicy.Guards): iam:PassRole
 // must name the services a role is passed to, as in ExecutionStatements.
 func executionCheck(a policy.Added) error {
 	if a.Deny {
@@ -55,6 +58,9 @@ func executionCheck(a policy.Added) error {
 
 // addedField names an added statement in messages.
 func addedField(accessor string, a policy.Added) string {
+	if a.Policy != "" {
+		return fmt.Sprintf("%s: the statement %s, in the policy %s attached to the role", accessor, a.JSON, a.Policy)
+	}
 	return fmt.Sprintf("%s: the statement %s, added by Role.AddToPolicy or a grant", accessor, a.JSON)
 }
 

@@ -122,14 +122,12 @@ func Attach(role awsiam.Role, statements ...Statement) awsiam.Policy {
 	if len(statements) == 0 {
 		return nil
 	}
-	p := awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{
-		Document: Document(statements...),
-		Roles:    &[]awsiam.IRole{role},
-	})
-	if owned != nil {
-		owned.policy = p
+	props := &awsiam.PolicyProps{Document: Document(statements...), Roles: &[]awsiam.IRole{role}}
+	if owned == nil {
+		return awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), props)
 	}
-	return p
+	owned.policy = owned.newDefaultPolicy(props)
+	return owned.policy
 }
 
 // From converts iampolicy's plain statements (the boundary and its guards)
