@@ -10,6 +10,7 @@ import (
 
 	"github.com/relaycdk/relay/constructs/internal/cfnfile"
 	"github.com/relaycdk/relay/constructs/internal/iampolicy"
+	"github.com/relaycdk/relay/constructs/internal/values"
 )
 
 // RelayRoleGrants is the ID of the rule of CheckRelayRoles, which is no AWS
@@ -63,8 +64,9 @@ var awsManagedPolicy = regexp.MustCompile(`^arn:[^:]*:iam::aws:policy/(?:.*/)?([
 // relayRole is one of Relay's roles in an assembly.
 type relayRole struct {
 	id, name, pipeline string
-	// stack is the ID of its stack.
+	// stack is the ID of its stack, si its index.
 	stack string
+	si    int
 	// execution: it trusts only cloudformation.amazonaws.com, a
 	// CloudFormation execution role, whose grants the team chooses (and
 	// Relay accepts as strong as AdministratorAccess when asked to).
@@ -103,6 +105,14 @@ type placedStatement struct {
 //     references its Ref from another stack; or an AWS::IAM::ManagedPolicy
 //     of the assembly in the role's ManagedPolicyArns (by Ref or by such a
 //     reference: Role.AddManagedPolicy);
+//   - on a role other than an execution role, an Allow of an IAM write
+//     (anything but iam:Get*, List*, Generate*, Simulate* and
+//     iam:PassRole), sts:AssumeRole or a CloudFormation stack change
+//     (unboundedAllows: the rules of target.Props.DeployStatements) in any
+//     of those policies but the role's own DefaultPolicy, which Relay
+//     writes and whose added statements policy.NewRole's check judged at
+//     synthesis: a policy attached where Relay's construct cannot see it
+//     (awsiam.Role_FromRoleArn, an L1 CfnPolicy, a managed policy);
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
 //     ArnLike, StringEquals or StringLike), except the roots the role's
@@ -157,7 +167,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			if pm == nil {
 				continue
 			}
-			r := &relayRole{id: id, pipeline: pm[1], stack: st.ID}
+			r := &relayRole{id: id, pipeline: pm[1], stack: st.ID, si: si}
 			if v, ok := props["RoleName"]; ok {
 				name, certain := e.resolve(v)
 				if certain && !strings.HasPrefix(name, pm[1]+"-") {
@@ -246,7 +256,11 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 		if r.stack != stacks[p.stack].ID {
 			where = " in stack " + r.stack
 		}
-		for _, b := range broadAllows(doc) {
+		broad := broadAllows(doc)
+		if !(p.stack == r.si && typ == "AWS::IAM::Policy" && r.ownPolicy(p.id)) {
+			broad = append(broad, unboundedAllows(doc, broad)...)
+		}
+		for _, b := range broad {
 			out = append(out, Finding{Limit: relayRoleLimit, Stack: stacks[p.stack].ID, Resource: p.id, Physical: r.name, Name: b.name,
 				Property: fmt.Sprintf("PolicyDocument.Statement[%d]", b.index), Rule: fmt.Sprintf("(%s) attached to %s%s, %s", typ, r.describe(), where, b.rule)})
 		}
@@ -358,7 +372,8 @@ func (r *relayRole) check(stack string, m map[string]interface{}, e stackEnv) []
 		for k, p := range cfnfile.List(props["Policies"]) {
 			pol, _ := p.(map[string]interface{})
 			doc, _ := pol["PolicyDocument"].(map[string]interface{})
-			for _, b := range broadAllows(doc) {
+			broad := broadAllows(doc)
+			for _, b := range append(broad, unboundedAllows(doc, broad)...) {
 				add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, b.index), b.name, fmt.Sprintf("on %s, %s", r.describe(), b.rule))
 			}
 		}
@@ -602,6 +617,60 @@ func broadAllows(doc map[string]interface{}) []broadAllow {
 		}
 	}
 	return out
+}
+
+// unboundedAllows are doc's Allow statements, other than those of broad,
+// with an action that Relay refuses on a role no permissions boundary
+// bounds (target.Props.DeployStatements' rules): an IAM write (anything
+// but iam:Get*, List*, Generate*, Simulate* and iam:PassRole), an
+// sts:AssumeRole (role chaining: the role acts with another role's
+// permissions), or a CloudFormation stack change (made as the stack's
+// service role, the bootstrap's cfn-exec-role with AdministratorAccess,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
+// One finding per statement, for its first such action.
+func unboundedAllows(doc map[string]interface{}, broad []broadAllow) []broadAllow {
+	var out []broadAllow
+	for j, s := range cfnfile.List(doc["Statement"]) {
+		stmt, _ := s.(map[string]interface{})
+		if stmt["Effect"] != "Allow" || slices.ContainsFunc(broad, func(b broadAllow) bool { return b.index == j }) {
+			continue
+		}
+		var actions []string
+		for _, a := range cfnfile.List(stmt["Action"]) {
+			if text, ok := a.(string); ok {
+				actions = append(actions, text)
+			}
+		}
+		for _, a := range actions {
+			if values.IAMWrite(a) {
+				out = append(out, broadAllow{j, a, "writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds"})
+				break
+			}
+			if iampolicy.AssumesRoles([]string{a}) != "" {
+				out = append(out, broadAllow{j, a, "lets the role assume another role and act with that role's permissions (role chaining)"})
+				break
+			}
+			if iampolicy.ChangesStacks([]string{a}) != "" {
+				out = append(out, broadAllow{j, a, "lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role (the bootstrap's cfn-exec-role, AdministratorAccess, on the stacks the CDK deployed)"})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ownPolicy reports whether id, the logical ID of an AWS::IAM::Policy in
+// r's stack, is r's own "DefaultPolicy" (aws-cdk-lib's logical ID: the
+// role's path without its hash, DefaultPolicy, a hash of 8 hex digits),
+// which holds what Relay grants and what the team added through the L2
+// role under Relay's own check (policy.NewRole).
+func (r relayRole) ownPolicy(id string) bool {
+	prefix := r.id
+	if n := len(r.id); n > 8 && strings.Trim(r.id[n-8:], "0123456789ABCDEF") == "" {
+		prefix = r.id[:n-8]
+	}
+	prefix += "DefaultPolicy"
+	return len(id) == len(prefix)+8 && strings.HasPrefix(id, prefix) && strings.Trim(id[len(prefix):], "0123456789ABCDEF") == ""
 }
 
 // onlyService reports whether every principal of trust's statements is

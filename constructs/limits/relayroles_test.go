@@ -392,3 +392,54 @@ func checkRelayRoles(t *testing.T, resources obj, want []string) {
 		t.Errorf("CheckRelayRoles() (-want +got):\n%s", diff)
 	}
 }
+
+// TestCheckRelayRolesUnbounded: an IAM write, role chaining or stack change
+// that a team's own policy gives a Relay role other than an execution role
+// is flagged wherever the policy is (a team's stack by RoleName, a managed
+// policy in ManagedPolicyArns, an L1 policy beside the role, the role's
+// Policies); the role's own DefaultPolicy (what Relay and policy.NewRole's
+// check wrote), reads, iam:PassRole and an execution role are not judged.
+func TestCheckRelayRolesUnbounded(t *testing.T) {
+	const fix = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
+	policy := func(typ string, roles []interface{}, statements ...interface{}) obj {
+		return obj{"Type": typ, "Properties": obj{"PolicyName": "team", "Roles": roles, "PolicyDocument": obj{"Statement": statements}}}
+	}
+	allow := func(resource string, actions ...interface{}) obj {
+		return obj{"Effect": "Allow", "Action": actions, "Resource": resource}
+	}
+	deploy := "orders-staging-deploy, a role Relay creates for pipeline orders (path /relay/orders/)"
+	stacks := []limits.Stack{
+		{ID: "orders-staging", Name: "orders-staging", Environment: "aws://222222222222/us-east-1", Template: obj{"Resources": obj{
+			"DeployRole1DADA256": relayRole("orders-staging-deploy", func(p obj) {
+				p["ManagedPolicyArns"] = []interface{}{obj{"Ref": "TeamManaged"}}
+				p["Policies"] = []interface{}{obj{"PolicyName": "team", "PolicyDocument": obj{"Statement": []interface{}{allow("*", "s3:GetObject", "sts:AssumeRole")}}}}
+			}),
+			"DeployRoleDefaultPolicyC74B7B69": policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "DeployRole1DADA256"}},
+				allow("arn:aws:iam::222222222222:role/relay/orders/orders-staging-cfn-exec", "iam:PassRole"), allow("*", "iam:CreateRole")),
+			"TeamManaged": policy("AWS::IAM::ManagedPolicy", nil, allow("arn:aws:iam::222222222222:role/ops", "sts:AssumeRole")),
+			"TeamL1": policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "DeployRole1DADA256"}},
+				allow("*", "cloudformation:DescribeStacks", "cloudformation:UpdateStack"), allow("*", "*")),
+			"Exec":       execRole(nil),
+			"ExecPolicy": execPolicy(nil),
+			"TeamExec":   policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "Exec"}}, allow("*", "iam:CreateRole")),
+		}}},
+		{ID: "team-app", Name: "team-app", Environment: "aws://222222222222/us-east-1", Template: obj{"Resources": obj{
+			"RPolicy7750B97A": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"},
+				allow("*", "iam:GetRole", "iam:ListRoles", "iam:PassRole", "s3:GetObject"), allow("*", "IAM:PutRolePolicy", "sts:AssumeRole")),
+		}}},
+	}
+	want := []string{
+		`orders-staging/DeployRole1DADA256: Policies[0].PolicyDocument.Statement[0] "sts:AssumeRole" on ` + deploy + `, lets the role assume another role and act with that role's permissions (role chaining): ` + fix,
+		`orders-staging/TeamL1: PolicyDocument.Statement[1] "Allow * on *" (AWS::IAM::Policy) attached to ` + deploy + `, grants every action on every resource: ` + fix,
+		`orders-staging/TeamL1: PolicyDocument.Statement[0] "cloudformation:UpdateStack" (AWS::IAM::Policy) attached to ` + deploy + `, lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role (the bootstrap's cfn-exec-role, AdministratorAccess, on the stacks the CDK deployed): ` + fix,
+		`orders-staging/TeamManaged: PolicyDocument.Statement[0] "sts:AssumeRole" (AWS::IAM::ManagedPolicy) attached to ` + deploy + `, lets the role assume another role and act with that role's permissions (role chaining): ` + fix,
+		`team-app/RPolicy7750B97A: PolicyDocument.Statement[1] "IAM:PutRolePolicy" (AWS::IAM::Policy) attached to ` + deploy + ` in stack orders-staging, writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds: ` + fix,
+	}
+	var got []string
+	for _, f := range limits.CheckRelayRoles(stacks) {
+		got = append(got, f.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckRelayRoles() (-want +got):\n%s", diff)
+	}
+}

@@ -21,7 +21,9 @@ import (
 // team's own code attached to one of Relay's roles, from Relay's stacks or
 // its own (limits.CheckRelayRoles: AdministratorAccess, IAMFullAccess,
 // PowerUserAccess or AdministratorAccess-Amplify; an Allow of * on *, or
-// with NotAction or NotResource; a trust of an account root or * without
+// with NotAction or NotResource; an IAM write, role chaining or stack
+// change in a policy of the team's own on a role other than an execution
+// role; a trust of an account root or * without
 // an aws:PrincipalArn condition, of a service without aws:SourceArn or
 // aws:SourceAccount beside other principals, or of an identity provider;
 // an execution role's permissions-boundary Deny statements removed or

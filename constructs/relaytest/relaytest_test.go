@@ -444,6 +444,13 @@ func TestCheckAssemblyRelayRoles(t *testing.T) {
 		}, []string{
 			`orders-staging/TeamPolicy: PolicyDocument.Statement[0] "Allow * on *" (AWS::IAM::Policy) attached to ` + role + `, grants every action on every resource: ` + fix,
 		}},
+		{"an IAM write through the deploy role imported by ARN", func(app awscdk.App, tgt *target.DeploymentTarget) {
+			team := awscdk.NewStack(app, jsii.String("team-app"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")}})
+			imported := awsiam.Role_FromRoleArn(team, jsii.String("Deploy"), jsii.String("arn:aws:iam::222222222222:role/relay/orders/orders-staging-deploy"), nil)
+			imported.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("iam:CreateRole"), Resources: jsii.Strings("*")}))
+		}, []string{
+			`team-app/DeployPolicyteamappDeploy68386AD86AB4531A: PolicyDocument.Statement[0] "iam:CreateRole" (AWS::IAM::Policy) attached to ` + role + ` in stack orders-staging, writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds: ` + fix,
+		}},
 		{"a trust of another account's root", func(app awscdk.App, tgt *target.DeploymentTarget) {
 			tgt.DeployRole().AssumeRolePolicy().AddStatements(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions: jsii.Strings("sts:AssumeRole"), Principals: &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String("999999999999"))},
