@@ -75,6 +75,9 @@ type relayRole struct {
 	// StackSets administration role), which Relay gives the permissions
 	// boundary guards.
 	guarded bool
+	// pipelineRole: it trusts only codepipeline.amazonaws.com, a
+	// pipeline's role, which assumes the roles of its actions.
+	pipelineRole bool
 	// statements are the statements of its inline Policies and of the
 	// policies attached to it.
 	statements []placedStatement
@@ -107,7 +110,8 @@ type placedStatement struct {
 //     reference: Role.AddManagedPolicy);
 //   - on a role other than an execution role, an Allow of an IAM write
 //     (anything but iam:Get*, List*, Generate*, Simulate* and
-//     iam:PassRole), sts:AssumeRole or a CloudFormation stack change
+//     iam:PassRole), sts:AssumeRole (but on a pipeline's role, one that
+//     trusts only codepipeline.amazonaws.com) or a CloudFormation stack change
 //     (unboundedAllows: the rules of target.Props.DeployStatements) in any
 //     of those policies but the role's own DefaultPolicy, which Relay
 //     writes and whose added statements policy.NewRole's check judged at
@@ -184,6 +188,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 			trust, _ := props["AssumeRolePolicyDocument"].(map[string]interface{})
 			r.execution = onlyService(trust, "cloudformation.amazonaws.com")
 			r.guarded = r.execution && !conditioned(trust)
+			r.pipelineRole = onlyService(trust, "codepipeline.amazonaws.com")
 			for k, p := range cfnfile.List(props["Policies"]) {
 				pol, _ := p.(map[string]interface{})
 				doc, _ := pol["PolicyDocument"].(map[string]interface{})
@@ -258,7 +263,7 @@ func CheckRelayRoles(stacks []Stack) []Finding {
 		}
 		broad := broadAllows(doc)
 		if !(p.stack == r.si && typ == "AWS::IAM::Policy" && r.ownPolicy(p.id)) {
-			broad = append(broad, unboundedAllows(doc, broad)...)
+			broad = append(broad, unboundedAllows(doc, broad, r.pipelineRole)...)
 		}
 		for _, b := range broad {
 			out = append(out, Finding{Limit: relayRoleLimit, Stack: stacks[p.stack].ID, Resource: p.id, Physical: r.name, Name: b.name,
@@ -373,7 +378,7 @@ func (r *relayRole) check(stack string, m map[string]interface{}, e stackEnv) []
 			pol, _ := p.(map[string]interface{})
 			doc, _ := pol["PolicyDocument"].(map[string]interface{})
 			broad := broadAllows(doc)
-			for _, b := range append(broad, unboundedAllows(doc, broad)...) {
+			for _, b := range append(broad, unboundedAllows(doc, broad, r.pipelineRole)...) {
 				add(fmt.Sprintf("Policies[%d].PolicyDocument.Statement[%d]", k, b.index), b.name, fmt.Sprintf("on %s, %s", r.describe(), b.rule))
 			}
 		}
@@ -627,8 +632,9 @@ func broadAllows(doc map[string]interface{}) []broadAllow {
 // permissions), or a CloudFormation stack change (made as the stack's
 // service role, the bootstrap's cfn-exec-role with AdministratorAccess,
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html).
-// One finding per statement, for its first such action.
-func unboundedAllows(doc map[string]interface{}, broad []broadAllow) []broadAllow {
+// One finding per statement, for its first such action. assume allows
+// sts:AssumeRole (a pipeline's role assumes its actions' roles).
+func unboundedAllows(doc map[string]interface{}, broad []broadAllow, assume bool) []broadAllow {
 	var out []broadAllow
 	for j, s := range cfnfile.List(doc["Statement"]) {
 		stmt, _ := s.(map[string]interface{})
@@ -646,7 +652,7 @@ func unboundedAllows(doc map[string]interface{}, broad []broadAllow) []broadAllo
 				out = append(out, broadAllow{j, a, "writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds"})
 				break
 			}
-			if iampolicy.AssumesRoles([]string{a}) != "" {
+			if !assume && iampolicy.AssumesRoles([]string{a}) != "" {
 				out = append(out, broadAllow{j, a, "lets the role assume another role and act with that role's permissions (role chaining)"})
 				break
 			}

@@ -398,7 +398,8 @@ func checkRelayRoles(t *testing.T, resources obj, want []string) {
 // is flagged wherever the policy is (a team's stack by RoleName, a managed
 // policy in ManagedPolicyArns, an L1 policy beside the role, the role's
 // Policies); the role's own DefaultPolicy (what Relay and policy.NewRole's
-// check wrote), reads, iam:PassRole and an execution role are not judged.
+// check wrote), reads, iam:PassRole, an execution role and a pipeline's
+// role assuming another are not judged.
 func TestCheckRelayRolesUnbounded(t *testing.T) {
 	const fix = "remove it: Relay grants its roles what their jobs call and names who may assume them; give the job a role of your own, or grant it through Relay's props (such as target.Props.DeployStatements)"
 	policy := func(typ string, roles []interface{}, statements ...interface{}) obj {
@@ -419,9 +420,14 @@ func TestCheckRelayRolesUnbounded(t *testing.T) {
 			"TeamManaged": policy("AWS::IAM::ManagedPolicy", nil, allow("arn:aws:iam::222222222222:role/ops", "sts:AssumeRole")),
 			"TeamL1": policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "DeployRole1DADA256"}},
 				allow("*", "cloudformation:DescribeStacks", "cloudformation:UpdateStack"), allow("*", "*")),
-			"Exec":       execRole(nil),
-			"ExecPolicy": execPolicy(nil),
-			"TeamExec":   policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "Exec"}}, allow("*", "iam:CreateRole")),
+			"Pipeline": relayRole("orders-pipeline", func(p obj) {
+				p["AssumeRolePolicyDocument"] = obj{"Statement": []interface{}{obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "codepipeline.amazonaws.com"},
+					"Condition": obj{"StringEquals": obj{"aws:SourceAccount": "111111111111"}}}}}
+			}),
+			"TeamPipeline": policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "Pipeline"}}, allow("arn:aws:iam::222222222222:role/team-action", "sts:AssumeRole"), allow("*", "iam:AttachRolePolicy")),
+			"Exec":         execRole(nil),
+			"ExecPolicy":   execPolicy(nil),
+			"TeamExec":     policy("AWS::IAM::Policy", []interface{}{obj{"Ref": "Exec"}}, allow("*", "iam:CreateRole")),
 		}}},
 		{ID: "team-app", Name: "team-app", Environment: "aws://222222222222/us-east-1", Template: obj{"Resources": obj{
 			"RPolicy7750B97A": policy("AWS::IAM::Policy", []interface{}{"orders-staging-deploy"},
@@ -433,6 +439,7 @@ func TestCheckRelayRolesUnbounded(t *testing.T) {
 		`orders-staging/TeamL1: PolicyDocument.Statement[1] "Allow * on *" (AWS::IAM::Policy) attached to ` + deploy + `, grants every action on every resource: ` + fix,
 		`orders-staging/TeamL1: PolicyDocument.Statement[0] "cloudformation:UpdateStack" (AWS::IAM::Policy) attached to ` + deploy + `, lets the role change CloudFormation stacks, which CloudFormation changes as each stack's service role (the bootstrap's cfn-exec-role, AdministratorAccess, on the stacks the CDK deployed): ` + fix,
 		`orders-staging/TeamManaged: PolicyDocument.Statement[0] "sts:AssumeRole" (AWS::IAM::ManagedPolicy) attached to ` + deploy + `, lets the role assume another role and act with that role's permissions (role chaining): ` + fix,
+		`orders-staging/TeamPipeline: PolicyDocument.Statement[1] "iam:AttachRolePolicy" (AWS::IAM::Policy) attached to orders-pipeline, a role Relay creates for pipeline orders (path /relay/orders/), writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds: ` + fix,
 		`team-app/RPolicy7750B97A: PolicyDocument.Statement[1] "IAM:PutRolePolicy" (AWS::IAM::Policy) attached to ` + deploy + ` in stack orders-staging, writes IAM, and no permissions boundary bounds the role: it may create or change a role or policy with more than it holds: ` + fix,
 	}
 	var got []string

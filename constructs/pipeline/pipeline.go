@@ -409,7 +409,7 @@ func New(scope constructs.Construct, id string, props *Props) *Pipeline {
 		// the pipeline's ARN would make the role depend on the pipeline).
 		AssumedBy: sourcetrust.Principal("codepipeline.amazonaws.com", pl.stackAccount(),
 			fmt.Sprintf("arn:%s:codepipeline:%s:%s:%s", p.Partition, pl.stackRegion(), pl.stackAccount(), nameOrAny(p.PipelineName))),
-	}, nil)
+	}, roleCheck)
 	pl.newBuildProject()
 
 	var stages []*awscodepipeline.StageProps
@@ -605,9 +605,16 @@ func (pl *Pipeline) Pipeline() awscodepipeline.Pipeline { return pl.pipeline }
 // Its statements are in one inline policy (the awsiam.Policy
 // "DefaultPolicy" under the role). Role.AddToPolicy and grants (for an
 // action a team adds to Pipeline(), whose L2 sees only an immutable view of
-// the role) add their statement to that policy, unchecked: no props field
-// gives this role more, so no rule holds it. relaytest.CheckAssembly flags
-// what it can of the result in the written template.
+// the role) add their statement to that policy. No permissions boundary
+// bounds the role, so each added Allow, and each of an inline policy of
+// your own attached to the role (awsiam.NewPolicy with Roles), may not be
+// as strong as AdministratorAccess, write IAM (iam:PassRole of named roles
+// aside), change a CloudFormation stack, or use NotAction or NotResource;
+// sts:AssumeRole, which aws-cdk-lib grants on each action's role, is
+// allowed. A refused statement is left out and fails synthesis
+// (aws-cdk-lib's "Validation failed with the following errors", the role's
+// path before the message). relaytest.CheckAssembly flags what it can of a
+// managed policy or a policy attached to the role by name.
 func (pl *Pipeline) Role() awsiam.Role { return pl.role }
 
 // Project is the build project, or nil without a Build stage

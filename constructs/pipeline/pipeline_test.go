@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -899,5 +900,58 @@ func TestRoleTakesGrants(t *testing.T) {
 	}
 	if last[0] != "sns:Publish" || !strings.HasPrefix(last[1], "map[Ref:TeamTopic") {
 		t.Errorf("the policy's last statement = %v, want the grant: sns:Publish on the team's topic", last)
+	}
+}
+
+// TestRoleAddedStatements: what a team adds to the pipeline's role through
+// the L2 role is held to the rules of a role no boundary bounds; a refused
+// statement fails synthesis with its message, an accepted one synthesizes.
+func TestRoleAddedStatements(t *testing.T) {
+	statement := func(actions ...string) awsiam.PolicyStatement {
+		return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings(actions...), Resources: jsii.Strings("*")})
+	}
+	const tail = "no permissions boundary bounds the pipeline role; give the job a role of its own (an action's Role) and grant that role"
+	for _, tc := range []struct {
+		name string
+		add  func(role awsiam.Role, stack awscdk.Stack)
+		want string // the validation error; "" for none
+	}{
+		{"an action's role to assume", func(role awsiam.Role, stack awscdk.Stack) {
+			role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{Actions: jsii.Strings("sts:AssumeRole"), Resources: jsii.Strings("arn:aws:iam::111111111111:role/team-action")}))
+		}, ""},
+		{"an IAM write", func(role awsiam.Role, stack awscdk.Stack) {
+			role.AddToPolicy(statement("iam:CreateRole"))
+		}, `pipeline: Role(): the statement {"Action":"iam:CreateRole","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: iam:CreateRole writes IAM, and ` + tail},
+		{"administrator through a grant", func(role awsiam.Role, stack awscdk.Stack) {
+			awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{Grantee: role, Actions: jsii.Strings("*"), ResourceArns: jsii.Strings("*")})
+		}, `pipeline: Role(): the statement {"Action":"*","Effect":"Allow","Resource":"*"}, added by Role.AddToPolicy or a grant: is as strong as AdministratorAccess: * on * includes iam:AttachRolePolicy, with which the role can give itself administrator rights; ` + tail},
+		{"a stack change in a policy attached to the role", func(role awsiam.Role, stack awscdk.Stack) {
+			awsiam.NewPolicy(stack, jsii.String("Team"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{role}, Statements: &[]awsiam.PolicyStatement{statement("cloudformation:UpdateStack")}})
+		}, `pipeline: Role(): the statement {"Action":"cloudformation:UpdateStack","Effect":"Allow","Resource":"*"}, in the policy Tooling/Team attached to the role: cloudformation:UpdateStack changes CloudFormation stacks, which CloudFormation changes as each stack's service role (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html), and ` + tail},
+		{"NotAction", func(role awsiam.Role, stack awscdk.Stack) {
+			role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{NotActions: jsii.Strings("iam:*"), Resources: jsii.Strings("arn:aws:s3:::team/*")}))
+		}, `pipeline: Role(): the statement {"Effect":"Allow","NotAction":"iam:*","Resource":"arn:aws:s3:::team/*"}, added by Role.AddToPolicy or a grant: NotAction or NotResource in an Allow statement grants everything but what it names, and ` + tail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := newStack()
+			relaytest.Do(t, "pipeline.New and the statement", func() {
+				store := artifacts.NewStore(stack, "Artifacts", &artifacts.StoreProps{
+					Readers: artifacts.Readers{Accounts: []string{"222222222222"}, RoleArnPatterns: []string{deployPattern}},
+				})
+				pl := pipeline.New(stack, "Pipeline", validProps(store, []pipeline.Deployment{deployment("staging", "222222222222")}))
+				tc.add(pl.Role(), stack)
+			})
+			msg, ok := relaytest.Recover(func() { stack.Node().Root().(awscdk.App).Synth(nil) })
+			want := ""
+			if tc.want != "" {
+				want = "ValidationFailedWithErrors: Validation failed with the following errors:\n  [Tooling/Pipeline/Role] " + tc.want
+			}
+			if ok {
+				msg = ""
+			}
+			if msg != want {
+				t.Errorf("synthesis: %q\nwant %q", msg, want)
+			}
+		})
 	}
 }
