@@ -119,8 +119,9 @@ type placedStatement struct {
 //     (awsiam.Role_FromRoleArn, an L1 CfnPolicy, a managed policy);
 //   - a trust statement that admits an account root, a bare account ID or
 //     everyone ("*") as AWS principal without an aws:PrincipalArn condition (ArnEquals,
-//     ArnLike, StringEquals or StringLike), except the roots the role's
-//     TrustedRootsMetadata records;
+//     ArnLike, StringEquals or StringLike) that names who (a pattern such
+//     as arn:aws:iam::*:role/*, which any role matches, names no one),
+//     except the roots the role's TrustedRootsMetadata records;
 //   - a CloudFormation execution role (one that trusts only
 //     cloudformation.amazonaws.com, without a condition) that lost the
 //     permissions-boundary guards Relay gives every execution role
@@ -747,13 +748,21 @@ func sourcePinned(stmt map[string]interface{}) bool {
 }
 
 // pinned reports whether a trust statement names its principals in an
-// aws:PrincipalArn condition.
+// aws:PrincipalArn condition: under ArnEquals, ArnLike or StringLike, which
+// read * and ? as wildcards, no value may match a role or user of any name
+// (iampolicy.CoversAnyName: "*", arn:aws:iam::*:role/*), which names no one.
 func pinned(stmt map[string]interface{}) bool {
 	cond, _ := stmt["Condition"].(map[string]interface{})
 	for _, op := range []string{"ArnEquals", "ArnLike", "StringEquals", "StringLike"} {
 		if keys, ok := cond[op].(map[string]interface{}); ok {
-			for k := range keys {
-				if strings.EqualFold(k, "aws:PrincipalArn") {
+			for k, v := range keys {
+				if !strings.EqualFold(k, "aws:PrincipalArn") {
+					continue
+				}
+				if op == "StringEquals" || !slices.ContainsFunc(cfnfile.List(v), func(p interface{}) bool {
+					s, ok := p.(string)
+					return ok && iampolicy.CoversAnyName(s)
+				}) {
 					return true
 				}
 			}

@@ -227,6 +227,19 @@ func TestCheckRelayRolesTrust(t *testing.T) {
 			"Hook":  serviceRole("orders-staging-hook", "lambda.amazonaws.com"),
 			"Hook2": serviceRole("orders-staging-hook2", "lambda.amazonaws.com", "lambda.amazonaws.com"),
 		}, nil},
+		{"everyone, behind aws:PrincipalArn patterns that any role or user matches", obj{
+			"Deploy": trust("orders-staging-deploy",
+				obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"AWS": "*"},
+					"Condition": obj{"ArnLike": obj{"aws:PrincipalArn": []interface{}{"arn:aws:iam::111111111111:role/relay/orders/*", "arn:aws:iam::*:role/*"}}}},
+				obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"AWS": "*"},
+					"Condition": obj{"StringLike": obj{"aws:PrincipalArn": "*"}}},
+				obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"AWS": "arn:aws:iam::333333333333:root"},
+					"Condition": obj{"ArnEquals": obj{"aws:PrincipalArn": "arn:aws:iam::333333333333:*"}}}),
+		}, []string{
+			`orders-staging/Deploy: AssumeRolePolicyDocument.Statement[1].Principal.AWS "*" lets everyone assume ` + deploy + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
+			`orders-staging/Deploy: AssumeRolePolicyDocument.Statement[2].Principal.AWS "*" lets everyone assume ` + deploy + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
+			`orders-staging/Deploy: AssumeRolePolicyDocument.Statement[3].Principal.AWS "arn:aws:iam::333333333333:root" lets the account root arn:aws:iam::333333333333:root (every principal its administrators allow) assume ` + deploy + `: no aws:PrincipalArn condition names who, as Relay's trust does: ` + fix,
+		}},
 		{"lambda.amazonaws.com added to a deploy role", obj{
 			"Deploy": trust("orders-staging-deploy", obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": obj{"Service": "lambda.amazonaws.com"}}),
 		}, []string{

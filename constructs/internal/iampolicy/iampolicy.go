@@ -228,6 +228,12 @@ func firstCovering(actions, exact []string) string {
 	return ""
 }
 
+// CoversAnyName reports whether the ARN pattern (IAM's * and ?) matches
+// a role, user, group or policy of any name, at the root path or at a
+// path: "*", arn:aws:iam::*:role/*, arn:aws:iam::111111111111:*. A pattern
+// that names a path or a name prefix (role/relay/orders/*) does not.
+func CoversAnyName(pattern string) bool { return coversAnyName(pattern) }
+
 // coversAnyName reports whether the resource pattern matches a role, user,
 // group or policy of any name (at the root path or at any path), however it
 // is written:
