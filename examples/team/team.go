@@ -48,6 +48,9 @@ type Stacks struct {
 	Tooling awscdk.Stack
 	// Targets hold the roles, by environment name.
 	Targets map[string]awscdk.Stack
+	// Deliveries are the deployment targets in Targets, by environment
+	// name: their roles take the team's grants (DeployRole, ExecutionRole).
+	Deliveries map[string]*target.DeploymentTarget
 	// Pipeline is the pipeline.
 	Pipeline *pipeline.Pipeline
 }
@@ -63,7 +66,7 @@ func New(app awscdk.App) (*Stacks, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Stacks{Targets: map[string]awscdk.Stack{}}
+	s := &Stacks{Targets: map[string]awscdk.Stack{}, Deliveries: map[string]*target.DeploymentTarget{}}
 	s.Tooling = awscdk.NewStack(app, jsii.String(n.ToolingStack()), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String(n.ToolingAccount), Region: jsii.String(n.ToolingRegion)},
 	})
@@ -103,12 +106,13 @@ func New(app awscdk.App) (*Stacks, error) {
 		// The service's template resolves its settings from this parameter
 		// ({{resolve:ssm:/orders-service/settings}}), which CloudFormation
 		// reads as the execution role: the grant lands in the role's policy,
-		// under its permissions boundary.
+		// under its Deny statements (the role carries no permissions boundary).
 		settings := awsssm.NewStringParameter(stack, jsii.String("Settings"), &awsssm.StringParameterProps{
 			ParameterName: jsii.String("/" + service + "/settings"),
 			StringValue:   jsii.String(`{"logLevel":"info"}`),
 		})
 		settings.GrantRead(tgt.ExecutionRole())
+		s.Deliveries[e.Name] = tgt
 		d := pipeline.Deployment{
 			Name:    e.Name,
 			Target:  tgt.Account(), // the roles by reference
