@@ -1432,6 +1432,9 @@ func TestAddedStatements(t *testing.T) {
 			awsiam.Grant_AddToPrincipalOrResource(&awsiam.GrantWithResourceOptions{Grantee: tgt.DeployRole(), Actions: jsii.Strings("sqs:SendMessage", "sts:AssumeRole"),
 				ResourceArns: jsii.Strings("arn:aws:sqs:us-east-1:222222222222:team"), Resource: queue})
 		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":["sqs:SendMessage","sts:AssumeRole"],"Effect":"Allow","Resource":"arn:aws:sqs:us-east-1:222222222222:team"}, added by Role.AddToPolicy or a grant: sts:AssumeRole lets the deploy role assume another role and act with that role's permissions (role chaining), beyond its own statements; grant the deploy role what its actions call, by ARN`},
+		{"a refused queue grant names the queue, not a token", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
+			awssqs.NewQueue(stack, jsii.String("Team"), nil).Grant(tgt.DeployRole(), jsii.String("sqs:SendMessage"), jsii.String("iam:PutRolePolicy"))
+		}, `[Staging/Target/DeployRole] target: DeployRole(): the statement {"Action":["sqs:SendMessage","iam:PutRolePolicy"],"Effect":"Allow","Resource":{"Fn::GetAtt":["Team8E98563C","Arn"]}}, added by Role.AddToPolicy or a grant: iam:PutRolePolicy writes IAM, and no permissions boundary bounds the deploy role; grant IAM reads only (and iam:PassRole on named roles), and let a stack (its execution role) create or change IAM resources`},
 		{"a refused KMS key grant from another account", func(tgt *target.DeploymentTarget, stack awscdk.Stack) {
 			other := awscdk.NewStack(stack.Node().Root().(constructs.Construct), jsii.String("Team"), &awscdk.StackProps{
 				Env: &awscdk.Environment{Account: jsii.String("444444444444"), Region: jsii.String("us-east-1")},

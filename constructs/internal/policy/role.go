@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -71,6 +73,9 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 		if err == nil {
 			err = r.check(added)
 		}
+		if err != nil && r.resolveTokens(&added) {
+			err = r.check(added)
+		}
 		if err != nil {
 			r.validate()
 			r.refused = append(r.refused, err)
@@ -86,6 +91,28 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 	}
 	r.policy.AddStatements(statement)
 	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: r.policy}
+}
+
+// resolveTokens replaces, in a refused statement's JSON, aws-cdk-lib's
+// ${Token[...]} strings with what they resolve to in the role's stack (a
+// bucket's ARN as {"Fn::GetAtt":["Bucket83908E77","Arn"]}), so that the
+// message names the resource (one jsii call). It reports whether it did;
+// the check then runs again for the message (its judgement reads the
+// values as they were).
+func (r *ownedRole) resolveTokens(a *Added) bool {
+	if !strings.Contains(a.JSON, "${Token[") {
+		return false
+	}
+	var v interface{}
+	if err := json.Unmarshal([]byte(a.JSON), &v); err != nil {
+		return false
+	}
+	raw, err := json.Marshal(unwrapMaps(awscdk.Stack_Of(r).Resolve(v)))
+	if err != nil {
+		return false
+	}
+	a.JSON = string(raw)
+	return true
 }
 
 // newDefaultPolicy creates the role's "DefaultPolicy" with props, which
@@ -144,6 +171,9 @@ func (v *refusals) Validate() *[]*string {
 			added, err := parseAdded(st)
 			if err == nil {
 				added.Policy = path
+				err = v.r.check(added)
+			}
+			if err != nil && v.r.resolveTokens(&added) {
 				err = v.r.check(added)
 			}
 			if err != nil {
