@@ -23,10 +23,7 @@ func roleCheck(a policy.Added) error {
 	if a.Deny {
 		return nil
 	}
-	field := fmt.Sprintf("pipeline: Role(): the statement %s, added by Role.AddToPolicy or a grant", a.JSON)
-	if a.Policy != "" {
-		field = fmt.Sprintf("pipeline: Role(): the statement %s, in the policy %s attached to the role", a.JSON, a.Policy)
-	}
+	field := a.Field("pipeline: Role()")
 	const tail = "no permissions boundary bounds the pipeline role; give the job a role of its own (an action's Role) and grant that role"
 	var errs []error
 	if len(a.NotActions) > 0 || len(a.NotResources) > 0 {

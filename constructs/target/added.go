@@ -30,7 +30,7 @@ func unboundedCheck(accessor string, rule unboundedRule) policy.Check {
 		}
 		var errs []error
 		add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-		field := addedField(accessor, a)
+		field := a.Field(accessor)
 		if len(a.NotActions) > 0 || len(a.NotResources) > 0 {
 			add("%s: NotAction or NotResource in an Allow statement grants everything but what it names, and no permissions boundary bounds the %s; name the actions and resources", field, rule.role)
 		}
@@ -51,17 +51,9 @@ func executionCheck(a policy.Added) error {
 	}
 	if pass := iampolicy.PassRoleWithoutService(a.Actions, a.Resources, a.Conditions); pass != "" && iampolicy.AdminEquivalent(a.Actions, a.Resources) == "" {
 		return addedErr([]error{fmt.Errorf(`%s: %s on %q passes every matching role to any service that trusts it; add the condition {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com"]}} naming the services (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html), or name each role`,
-			addedField("ExecutionRole()", a), pass, a.Resources)})
+			a.Field("ExecutionRole()"), pass, a.Resources)})
 	}
 	return nil
-}
-
-// addedField names an added statement in messages.
-func addedField(accessor string, a policy.Added) string {
-	if a.Policy != "" {
-		return fmt.Sprintf("%s: the statement %s, in the policy %s attached to the role", accessor, a.JSON, a.Policy)
-	}
-	return fmt.Sprintf("%s: the statement %s, added by Role.AddToPolicy or a grant", accessor, a.JSON)
 }
 
 // addedErr is nil without errors, else every error, one per line.

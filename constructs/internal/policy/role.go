@@ -38,6 +38,16 @@ type Added struct {
 	Policy string
 }
 
+// Field names the statement in a check's messages, after accessor (the
+// method that handed out the role, such as "DeployRole()"): where it came
+// from and its JSON.
+func (a Added) Field(accessor string) string {
+	if a.Policy != "" {
+		return fmt.Sprintf("%s: the statement %s, in the policy %s attached to the role", accessor, a.JSON, a.Policy)
+	}
+	return fmt.Sprintf("%s: the statement %s, added by Role.AddToPolicy or a grant", accessor, a.JSON)
+}
+
 // ownedRole is an awsiam.Role whose statements all land in its one inline
 // policy, "DefaultPolicy": Attach's statements and those that code outside
 // Relay adds. jsii calls AddToPrincipalPolicy here (an override) whenever
