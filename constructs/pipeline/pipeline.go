@@ -606,15 +606,16 @@ func (pl *Pipeline) Pipeline() awscodepipeline.Pipeline { return pl.pipeline }
 // "DefaultPolicy" under the role). Role.AddToPolicy and grants (for an
 // action a team adds to Pipeline(), whose L2 sees only an immutable view of
 // the role) add their statement to that policy. No permissions boundary
-// bounds the role, so each added Allow, and each of an inline policy of
-// your own attached to the role (awsiam.NewPolicy with Roles), may not be
-// as strong as AdministratorAccess, write IAM (iam:PassRole of named roles
+// bounds the role, so each added Allow may not be as strong as
+// AdministratorAccess, write IAM (iam:PassRole of named roles
 // aside), change a CloudFormation stack, or use NotAction or NotResource;
 // sts:AssumeRole, which aws-cdk-lib grants on each action's role, is
 // allowed. A refused statement is left out and fails synthesis
 // (aws-cdk-lib's "Validation failed with the following errors", the role's
-// path before the message). relaytest.CheckAssembly flags what it can of a
-// managed policy or a policy attached to the role by name.
+// path before the message). A policy of your own attached to the role
+// (awsiam.NewPolicy with Roles, a managed policy, one attached by name) is
+// not judged at synthesis; relaytest.CheckAssembly flags what it can of it
+// in the written template.
 func (pl *Pipeline) Role() awsiam.Role { return pl.role }
 
 // Project is the build project, or nil without a Build stage

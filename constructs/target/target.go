@@ -1186,15 +1186,15 @@ func (t *DeploymentTarget) PermissionsBoundaryArn() string { return t.boundaryAr
 // refused too: a refused statement is left out and fails synthesis
 // (aws-cdk-lib's "Validation failed with the following errors", before
 // any template is written) with a message that names the role's path, the
-// statement and the fix. So are the statements of an inline policy of
-// your own attached to the role (awsiam.NewPolicy with Roles,
-// Policy.AttachToRole, Role.AttachInlinePolicy), judged when the App
-// synthesizes. A managed policy (Role.AddManagedPolicy, ManagedPolicy with
-// Roles), a policy attached to the role imported by ARN or name
+// statement and the fix. A policy of your own attached to the role
+// (awsiam.NewPolicy with Roles, Policy.AttachToRole,
+// Role.AttachInlinePolicy, Role.AddManagedPolicy, ManagedPolicy with
+// Roles), a policy attached to the role imported by ARN
 // (awsiam.Role_FromRoleArn) or by RoleName (an L1 CfnPolicy), or a
 // statement added to its trust (AssumeRolePolicy) is not checked by Relay
-// here; relaytest.CheckAssembly and cdk-nag (compliance.Check) judge what
-// they can of it in the written templates.
+// at synthesis; relaytest.CheckAssembly (an IAM write, role chaining or a
+// stack change among them) and cdk-nag (compliance.Check) judge it in the
+// written templates.
 func (t *DeploymentTarget) DeployRole() awsiam.Role {
 	t.register("deploy", t.deployRole)
 	return t.deployRole
@@ -1208,9 +1208,8 @@ func (t *DeploymentTarget) DeployRole() awsiam.Role {
 // ExecutionStatements or ExecutionManagedPolicyArns, which Validate
 // checks. Role.AddToPolicy and grants add their statement to that policy;
 // iam:PassRole without an iam:PassedToService condition is refused there,
-// and in an inline policy of your own attached to the role, as in
-// ExecutionStatements (it fails synthesis as DeployRole says). Whatever
-// is added, by those or by a managed policy of your own, stays under the
+// as in ExecutionStatements (it fails synthesis as DeployRole says).
+// Whatever is added, by those or by a policy of your own, stays under the
 // role's Deny statements (roles and users created or changed only with
 // the permissions boundary, no change to Relay's roles, stacks or
 // boundary), which no Allow overrides; the role itself carries no

@@ -122,12 +122,11 @@ func Attach(role awsiam.Role, statements ...Statement) awsiam.Policy {
 	if len(statements) == 0 {
 		return nil
 	}
-	props := &awsiam.PolicyProps{Document: Document(statements...), Roles: &[]awsiam.IRole{role}}
-	if owned == nil {
-		return awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), props)
+	p := awsiam.NewPolicy(role, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{Document: Document(statements...), Roles: &[]awsiam.IRole{role}})
+	if owned != nil {
+		owned.policy = p
 	}
-	owned.policy = owned.newDefaultPolicy(props)
-	return owned.policy
+	return p
 }
 
 // From converts iampolicy's plain statements (the boundary and its guards)

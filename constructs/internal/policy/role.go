@@ -3,7 +3,6 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -31,20 +30,12 @@ type Added struct {
 	Actions, NotActions, Resources, NotResources []string
 	// Conditions are the Condition block: operator to key to values.
 	Conditions map[string]map[string][]string
-	// Policy is the construct path of the policy of the team's own that
-	// holds the statement (Policy.AttachToRole, Role.AttachInlinePolicy,
-	// awsiam.NewPolicy with Roles), or "" for a statement added to the
-	// role's own "DefaultPolicy" (Role.AddToPolicy, a grant).
-	Policy string
 }
 
 // Field names the statement in a check's messages, after accessor (the
 // method that handed out the role, such as "DeployRole()"): where it came
 // from and its JSON.
 func (a Added) Field(accessor string) string {
-	if a.Policy != "" {
-		return fmt.Sprintf("%s: the statement %s, in the policy %s attached to the role", accessor, a.JSON, a.Policy)
-	}
 	return fmt.Sprintf("%s: the statement %s, added by Role.AddToPolicy or a grant", accessor, a.JSON)
 }
 
@@ -59,14 +50,7 @@ type ownedRole struct {
 	// refused are the errors of the statements check refused, which
 	// synthesis reports (a validation added with the first).
 	refused []error
-	// attached are the policies of others attached to the role
-	// (AttachInlinePolicy), whose statements check judges when the App
-	// synthesizes; creating is true while the role creates its own
-	// "DefaultPolicy", which attaches itself.
-	attached []awsiam.Policy
-	creating bool
-	// validating: the validation that reports refused and judges
-	// attached is added.
+	// validating: the validation that reports refused is added.
 	validating bool
 }
 
@@ -97,7 +81,7 @@ func (r *ownedRole) AddToPrincipalPolicy(statement awsiam.PolicyStatement) *awsi
 		}
 	}
 	if r.policy == nil {
-		r.policy = r.newDefaultPolicy(&awsiam.PolicyProps{Roles: &[]awsiam.IRole{r}})
+		r.policy = awsiam.NewPolicy(r, jsii.String("DefaultPolicy"), &awsiam.PolicyProps{Roles: &[]awsiam.IRole{r}})
 	}
 	r.policy.AddStatements(statement)
 	return &awsiam.AddToPrincipalPolicyResult{StatementAdded: jsii.Bool(true), PolicyDependable: r.policy}
@@ -125,34 +109,8 @@ func (r *ownedRole) resolveTokens(a *Added) bool {
 	return true
 }
 
-// newDefaultPolicy creates the role's "DefaultPolicy" with props, which
-// attach it to the role (AttachInlinePolicy does not judge it).
-func (r *ownedRole) newDefaultPolicy(props *awsiam.PolicyProps) awsiam.Policy {
-	r.creating = true
-	defer func() { r.creating = false }()
-	return awsiam.NewPolicy(r, jsii.String("DefaultPolicy"), props)
-}
-
-// AttachInlinePolicy attaches policy, an inline policy of the team's own
-// (Policy.AttachToRole and awsiam.NewPolicy with Roles call it too), to
-// the role, as awsiam.Role does; with a check, each of its statements is
-// judged when the App synthesizes (statements are added to a policy after
-// it is attached), a refused one failing synthesis as in
-// AddToPrincipalPolicy. It replaces aws-cdk-lib's Role.attachInlinePolicy,
-// which a jsii override cannot call; what that adds, a refusal of a second
-// policy with the same PolicyName, CloudFormation's own per role, is lost.
-func (r *ownedRole) AttachInlinePolicy(policy awsiam.Policy) {
-	if r.check != nil && !r.creating && !slices.Contains(r.attached, policy) {
-		r.attached = append(r.attached, policy)
-		r.validate()
-	}
-	// Policy.attachToRole adds the role to the policy's Roles once, and
-	// calls back here once more when it was not there yet.
-	policy.AttachToRole(r)
-}
-
 // validate adds, once, the validation that reports the role's refused
-// and attached statements.
+// statements.
 func (r *ownedRole) validate() {
 	if !r.validating {
 		r.validating = true
@@ -160,8 +118,7 @@ func (r *ownedRole) validate() {
 	}
 }
 
-// refusals reports a role's refused statements when the App synthesizes,
-// those added to its own policy and those of the policies attached to it.
+// refusals reports a role's refused statements when the App synthesizes.
 type refusals struct{ r *ownedRole }
 
 // Validate lists the refused statements' errors.
@@ -169,27 +126,6 @@ func (v *refusals) Validate() *[]*string {
 	out := []*string{}
 	for _, err := range v.r.refused {
 		out = append(out, jsii.String(err.Error()))
-	}
-	for _, p := range v.r.attached {
-		path := *p.Node().Path()
-		doc, _ := unwrapMaps(p.Document().ToJSON()).(map[string]interface{})
-		statements, ok := doc["Statement"].([]interface{})
-		if !ok && doc["Statement"] != nil {
-			statements = []interface{}{doc["Statement"]}
-		}
-		for _, st := range statements {
-			added, err := parseAdded(st)
-			if err == nil {
-				added.Policy = path
-				err = v.r.check(added)
-			}
-			if err != nil && v.r.resolveTokens(&added) {
-				err = v.r.check(added)
-			}
-			if err != nil {
-				out = append(out, jsii.String(err.Error()))
-			}
-		}
 	}
 	return &out
 }
@@ -286,15 +222,17 @@ func (o *oneOrMany) UnmarshalJSON(b []byte) error {
 // once check accepts each (nil accepts all); a refused statement is left
 // out and fails the App's synthesis with check's error (aws-cdk-lib's
 // "Validation failed with the following errors", the role's path before
-// each), before any template is written. With a check, the statements of
-// inline policies of others attached to the role (Policy.AttachToRole,
-// Role.AttachInlinePolicy, awsiam.NewPolicy with Roles) are judged too, at
-// synthesis; managed policies (Role.AddManagedPolicy) and policies
-// attached to the role imported by ARN (awsiam.Role_FromRoleArn) never
-// reach the role and are not. The role's template is the same as
-// awsiam.NewRole's, for one jsii call as awsiam.NewRole; reading an added
-// statement back for check costs one more, and attaching a policy one
-// callback more.
+// each), before any template is written. Policies of others attached to
+// the role (Policy.AttachToRole, Role.AttachInlinePolicy, awsiam.NewPolicy
+// with Roles, Role.AddManagedPolicy) and statements added to the role
+// imported by ARN (awsiam.Role_FromRoleArn) do not pass through here and
+// are not judged at synthesis; limits.CheckRelayRoles judges them in the
+// written templates (relaytest.CheckAssembly). Overriding
+// Role.attachInlinePolicy as well would cost two jsii round trips for
+// every role's own policy, and drop aws-cdk-lib's refusal of two policies
+// with one name, which an override cannot call. The role's template is
+// the same as awsiam.NewRole's, for one jsii call as awsiam.NewRole;
+// reading an added statement back for check costs one more.
 func NewRole(scope constructs.Construct, id string, props *awsiam.RoleProps, check Check) awsiam.Role {
 	r := &ownedRole{check: check}
 	awsiam.NewRole_Override(r, scope, jsii.String(id), props)
