@@ -895,7 +895,9 @@ func ExampleNew() {
 
 // ExampleDeploymentTarget_ExecutionRole shows a team granting Relay's
 // execution role access to a resource of its own stack: the statement
-// lands in the role's one inline policy, under its permissions boundary.
+// lands in the role's one inline policy, under its Deny statements (the
+// guards of the permissions boundary its stacks must give the roles they
+// create).
 func ExampleDeploymentTarget_ExecutionRole() {
 	app := relaytest.NewApp()
 	stack := awscdk.NewStack(app, jsii.String("TeamBaseline"), &awscdk.StackProps{
