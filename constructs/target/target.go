@@ -99,9 +99,15 @@ var (
 // users or policies it creates or changes; one that may change a role's
 // policy and trust can make it trust this role and hold any permission),
 // a stack change that CloudFormation would make as the stack's service
-// role (iampolicy.ChangesStacks), and iam:PassRole of a role Relay creates
-// (values.PassesRelayRoles: a function created with it runs as it).
+// role (iampolicy.ChangesStacks), iam:PassRole of a role Relay creates
+// (values.PassesRelayRoles: a function created with it runs as it), and an
+// action given as a token, which none of these can judge.
 func checkUnbounded(field string, rule unboundedRule, s Statement, add func(format string, a ...any)) {
+	for k, a := range s.Actions {
+		if values.IsToken(a) {
+			add("%s.Actions[%d] %q: a token, whose action is known only at deploy, so the rules of a role that no permissions boundary bounds (no administrator, IAM write, role chaining or stack change) cannot hold it; write the action, such as s3:GetObject", field, k, a)
+		}
+	}
 	if why := iampolicy.AdminEquivalent(s.Actions, s.Resources); why != "" {
 		if rule.adminFix != "" {
 			why += "; " + rule.adminFix

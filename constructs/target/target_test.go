@@ -1498,3 +1498,44 @@ func TestAddedStatements(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenActionsOnUnboundedRoles: an action given as a token is known
+// only at deploy, so the rules of a role that no permissions boundary
+// bounds cannot hold it; the execution roles, which their Deny statements
+// bound, take it.
+func TestTokenActionsOnUnboundedRoles(t *testing.T) {
+	const rule = `: a token, whose action is known only at deploy, so the rules of a role that no permissions boundary bounds (no administrator, IAM write, role chaining or stack change) cannot hold it; write the action, such as s3:GetObject`
+	for _, tc := range []struct {
+		name   string
+		mutate func(p *target.Props, action string)
+		want   []string // with %s for the token
+	}{
+		{"DeployStatements", func(p *target.Props, a string) {
+			p.DeployStatements = []target.Statement{{Actions: []string{"s3:GetObject", a}, Resources: []string{"arn:aws:s3:::team/x"}}}
+		}, []string{`DeployStatements[0].Actions[1] "%s"` + rule}},
+		{"StepRoles", func(p *target.Props, a string) {
+			p.StepRoles = []target.StepRole{{Name: "payments-staging-plan-step", TrustedRoleArn: "arn:aws:iam::111111111111:role/payments-step-plan",
+				Statements: []target.Statement{{Actions: []string{a}, Resources: []string{"arn:aws:s3:::team/x"}}}}}
+		}, []string{`StepRoles[0].Statements[0].Actions[0] "%s"` + rule}},
+		{"ExecutionStatements take it", func(p *target.Props, a string) {
+			p.ExecutionStatements = append(p.ExecutionStatements, target.Statement{Actions: []string{a}, Resources: []string{"arn:aws:s3:::team/x"}})
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			var token string
+			relaytest.Do(t, "Validate", func() {
+				stack := awscdk.NewStack(relaytest.NewApp(), jsii.String("Staging"), nil)
+				token = *awscdk.NewCfnParameter(stack, jsii.String("Action"), nil).ValueAsString()
+				p := validProps()
+				tc.mutate(p, token)
+				err = p.Validate()
+			})
+			var want []string
+			for _, w := range tc.want {
+				want = append(want, fmt.Sprintf(w, token))
+			}
+			relaytest.ValidateError(t, err, "target.Props: ", want)
+		})
+	}
+}
